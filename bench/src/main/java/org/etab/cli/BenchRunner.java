@@ -1,0 +1,91 @@
+package org.etab.cli;
+
+import java.io.PrintStream;
+import java.util.List;
+import java.util.Locale;
+
+import org.etab.batch.Batch;
+import org.etab.gpu.Nd4jBatches;
+import org.etab.pipeline.Pipeline;
+import org.etab.pipeline.RunAccount;
+import org.etab.pipeline.SampleFailure;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import reactor.core.publisher.Flux;
+
+/**
+ * Streams epochs through a pipeline the way a training loop would (the calling thread consumes each batch,
+ * then closes it) and reports the account and the rates.
+ */
+final class BenchRunner {
+    private BenchRunner() {
+    }
+
+    /** What one run delivered and how fast. */
+    record Result(RunAccount account, double seconds, long peakRssMb, String device) {
+        double clipsPerSecond() {
+            return account.delivered() / seconds;
+        }
+
+        double framesPerSecond() {
+            return account.frames() / seconds;
+        }
+
+        /** The machine-readable last line of {@code etab bench}. */
+        String resultLine() {
+            return String.format(Locale.ROOT,
+                    "RESULT planned=%d delivered=%d failed=%d clips=%d seconds=%.3f clips_per_s=%.1f frames_per_s=%.1f peak_rss_mb=%d",
+                    account.planned(), account.delivered(), account.failed(), account.delivered(), seconds,
+                    clipsPerSecond(), framesPerSecond(), peakRssMb);
+        }
+    }
+
+    static Result run(Pipeline pipeline, int epochs, RunOptions.Device device, boolean showProgress) {
+        long perEpoch = pipeline.source().plan(0).size();
+        long limit = pipeline.options().limit();
+        if (limit > 0) {
+            perEpoch = Math.min(perEpoch, limit);
+        }
+        long start = System.nanoTime();
+        double checksum = 0;
+        try (Progress progress = new Progress("bench", perEpoch * epochs, "samples", showProgress)) {
+            Flux<Batch> all = Flux.range(0, epochs).concatMap(pipeline::batches, 0);
+            for (Batch batch : all.toIterable(2)) {
+                try (batch) {
+                    if (device == RunOptions.Device.ND4J) {
+                        INDArray x = Nd4jBatches.features(batch);
+                        INDArray y = Nd4jBatches.labels(batch);
+                        // touch one element of each so the views are really built and read
+                        checksum += x.getDouble(0) + y.getDouble(0);
+                    }
+                    progress.step(batch.size());
+                }
+            }
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        if (Double.isNaN(checksum)) {
+            throw new IllegalStateException("NaN in a batch");
+        }
+        return new Result(pipeline.account(), seconds, Launch.peakRssMb(),
+                device == RunOptions.Device.ND4J ? "nd4j (CPU backend, zero-copy views)" : "cpu (host batches)");
+    }
+
+    /** The end-of-run table: delivered, failed, rates, memory; then the first failures. */
+    static void printSummary(Result r, PrintStream out) {
+        RunAccount a = r.account();
+        out.printf(Locale.ROOT, "%n  device       %s%n", r.device());
+        out.printf(Locale.ROOT, "  planned      %d%n  delivered    %d%n  failed       %d%n", a.planned(), a.delivered(), a.failed());
+        out.printf(Locale.ROOT, "  seconds      %.2f%n  clips/s      %.1f%n  frames/s     %.0f%n  peak RSS     %d MiB%n%n",
+                r.seconds(), r.clipsPerSecond(), r.framesPerSecond(), r.peakRssMb());
+        printFailures(a.failures(), out);
+    }
+
+    static void printFailures(List<SampleFailure> failures, PrintStream out) {
+        int shown = Math.min(10, failures.size());
+        for (int i = 0; i < shown; i++) {
+            out.println("  failed: " + failures.get(i));
+        }
+        if (failures.size() > shown) {
+            out.println("  ... and " + (failures.size() - shown) + " more");
+        }
+    }
+}

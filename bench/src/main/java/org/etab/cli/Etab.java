@@ -1,0 +1,41 @@
+package org.etab.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code etab} command line: {@code synth}, {@code bench}, {@code export}, {@code demo}. A stable contract
+ * that other tools script against: flag names do not change, and {@code bench}'s last line is machine-readable.
+ */
+@Command(name = "etab", mixinStandardHelpOptions = true, version = "etab-stream 0.1.0",
+        description = "Stream echocardiography datasets (EchoNet-Dynamic; CAMUS and TMED-2 next) into training.",
+        subcommands = {SynthCommand.class, BenchCommand.class, ExportCommand.class, DemoCommand.class})
+public final class Etab implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The configured command line (for tests). */
+    public static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new Etab()).setCaseInsensitiveEnumValuesAllowed(true);
+        // user errors (bad flags, bad files) print one clear line, not a stack trace
+        cl.setExecutionExceptionHandler((e, command, parseResult) -> {
+            if (e instanceof IllegalArgumentException || e instanceof org.etab.dataset.DatasetException
+                    || e instanceof org.etab.pipeline.SampleException || e instanceof java.io.UncheckedIOException) {
+                command.getErr().println("etab: " + e.getMessage());
+                return 2;
+            }
+            throw e;
+        });
+        return cl;
+    }
+}

@@ -1,0 +1,70 @@
+package org.etab.cli;
+
+import java.util.Locale;
+
+import org.etab.config.EtabConfig;
+import org.etab.pipeline.ErrorPolicy;
+import org.etab.pipeline.PipelineOptions;
+import picocli.CommandLine.Option;
+
+/** How a run streams: batch, threads, epochs, device, order, errors, output. */
+public final class RunOptions {
+    @Option(names = "--batch", paramLabel = "B", description = "Samples per batch (default 20).")
+    Integer batch;
+
+    @Option(names = "--threads", paramLabel = "N", description = "Decode threads (default: all cores).")
+    Integer threads;
+
+    @Option(names = "--prefetch", paramLabel = "N", description = "Batches assembled ahead beyond one per thread (default 2).")
+    Integer prefetch;
+
+    @Option(names = "--epochs", paramLabel = "E", defaultValue = "1", description = "Epochs to stream (default: ${DEFAULT-VALUE}).")
+    int epochs;
+
+    @Option(names = "--device", defaultValue = "cpu", description = "cpu (host batches) or nd4j (INDArray views).")
+    String device;
+
+    @Option(names = "--ordered", arity = "1", defaultValue = "true", description = "Deliver in plan order (deterministic).")
+    boolean ordered;
+
+    @Option(names = "--drop-last", arity = "1", defaultValue = "false", description = "Drop each epoch's last partial batch.")
+    boolean dropLast;
+
+    @Option(names = "--on-error", defaultValue = "skip", description = "skip (report and go on) or fail (stop at the first).")
+    String onError;
+
+    @Option(names = "--quiet", description = "No progress bar or summary table (the RESULT line stays).")
+    boolean quiet;
+
+    PipelineOptions pipelineOptions(EtabConfig cfg, long limit) {
+        EtabConfig.PipelineDefaults d = cfg.pipeline();
+        int b = batch != null ? batch : d.batch();
+        int t = threads != null ? threads : d.threads();
+        if (t <= 0) {
+            t = Runtime.getRuntime().availableProcessors();
+        }
+        int p = prefetch != null ? prefetch : d.prefetch();
+        if (epochs < 1) {
+            throw new IllegalArgumentException("--epochs must be >= 1 but was " + epochs);
+        }
+        return new PipelineOptions(b, dropLast, t, p, 2, ordered, ErrorPolicy.parse(onError), limit);
+    }
+
+    Device device() {
+        return Device.parse(device);
+    }
+
+    /** Where batches go after the host pipeline. */
+    enum Device {
+        CPU, ND4J;
+
+        static Device parse(String text) {
+            return switch (text.trim().toLowerCase(Locale.ROOT)) {
+                case "cpu" -> CPU;
+                case "nd4j" -> ND4J;
+                default -> throw new IllegalArgumentException("--device must be cpu or nd4j but was '" + text
+                        + "' (cuda comes with the GPU feeder)");
+            };
+        }
+    }
+}

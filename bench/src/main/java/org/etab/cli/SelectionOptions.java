@@ -1,0 +1,162 @@
+package org.etab.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+
+import org.etab.batch.DType;
+import org.etab.config.EtabConfig;
+import org.etab.dataset.EchoNetIndex;
+import org.etab.dataset.EchoNetReader;
+import org.etab.dataset.EchoNetRecord;
+import org.etab.pipeline.EchoNetOptions;
+import org.etab.pipeline.EchoNetSource;
+import org.etab.sample.ClipSpec;
+import org.etab.sample.ClipStart;
+import org.etab.target.Target;
+import picocli.CommandLine.Option;
+
+/**
+ * The flags that select samples and say what they are, shared by {@code bench} and {@code export}. A flag
+ * left out falls back to the config file, then to the built-in default.
+ */
+public final class SelectionOptions {
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "Config file (default: $ETAB_CONFIG, else config/etab.yaml of the installation).")
+    Path config;
+
+    @Option(names = "--dataset", defaultValue = "echonet", description = "echonet (camus and tmed: not yet).")
+    String dataset;
+
+    @Option(names = "--root", paramLabel = "DIR", description = "Dataset directory (default: the config's echonet_dir).")
+    Path root;
+
+    @Option(names = "--split", defaultValue = "train", description = "train, val, test or all (default: ${DEFAULT-VALUE}).")
+    String split;
+
+    @Option(names = "--target", defaultValue = "EF", description = "EF, LV_seg, ES/ED or CM (default: ${DEFAULT-VALUE}).")
+    String target;
+
+    @Option(names = "--video", arity = "1", defaultValue = "true", description = "Clips (true) or single frames (false).")
+    boolean video;
+
+    @Option(names = "--clip-length", paramLabel = "N", description = "Frames per clip (ETAB clip_l; default 32).")
+    Integer clipLength;
+
+    @Option(names = "--fps", paramLabel = "F", description = "Clip frame rate; 0 = the file's own (default 25).")
+    Double fps;
+
+    @Option(names = "--frame-size", paramLabel = "LxW|native", description = "Output frame size (default 112x112).")
+    String frameSize;
+
+    @Option(names = "--normalize", arity = "1", description = "ImageNet normalization (default true).")
+    Boolean normalize;
+
+    @Option(names = "--padding", arity = "1", description = "Pad short clips with zero frames (default true).")
+    Boolean padding;
+
+    @Option(names = "--clip-start", defaultValue = "random", description = "random, first or all (default: ${DEFAULT-VALUE}).")
+    String clipStart;
+
+    @Option(names = "--channels", defaultValue = "3", description = "3 (RGB replicated from gray) or 1 (gray).")
+    int channels;
+
+    @Option(names = "--dtype", defaultValue = "float32", description = "float32, or uint8 (raw pixels, no normalization).")
+    String dtype;
+
+    @Option(names = "--seed", description = "Seed for the order and the clip starts (default 42).")
+    Long seed;
+
+    @Option(names = "--shuffle", arity = "1", defaultValue = "false", description = "A fresh seeded order every epoch.")
+    boolean shuffle;
+
+    @Option(names = "--limit", paramLabel = "N", defaultValue = "0", description = "At most N samples per epoch (0: all).")
+    long limit;
+
+    /** The configuration in force: file (if any) + environment. */
+    EtabConfig loadConfig() {
+        Path file = config;
+        if (file == null && System.getenv("ETAB_CONFIG") != null) {
+            file = Path.of(System.getenv("ETAB_CONFIG"));
+        }
+        if (file == null) {
+            Path installed = Launch.home().resolve("config/etab.yaml");
+            file = Files.isRegularFile(installed) ? installed : null;
+        }
+        return file == null ? EtabConfig.builtIn().withEnvironment(System.getenv())
+                : EtabConfig.load(file, System.getenv());
+    }
+
+    /** The dataset root: the flag, else the config. */
+    Path datasetRoot(EtabConfig cfg) {
+        requireEchoNet();
+        Path r = root != null ? root : cfg.echonetDir();
+        if (r == null) {
+            throw new IllegalArgumentException("no dataset directory: pass --root DIR or set echonet_dir in the config "
+                    + "(or ETAB_ECHONET_DIR)");
+        }
+        return r;
+    }
+
+    void requireEchoNet() {
+        if (!"echonet".equals(dataset.toLowerCase(Locale.ROOT))) {
+            throw new IllegalArgumentException("dataset '" + dataset + "' is not supported yet; available: echonet");
+        }
+    }
+
+    /** Reads the index and applies the split. */
+    Selection select(EtabConfig cfg) {
+        Path r = datasetRoot(cfg);
+        EchoNetIndex index = EchoNetReader.read(r);
+        List<EchoNetRecord> records = index.select(split);
+        return new Selection(index, records);
+    }
+
+    /** What was read and what the split kept. */
+    record Selection(EchoNetIndex index, List<EchoNetRecord> records) {
+    }
+
+    /** The ETAB options for EchoNet, from flags over config over defaults. */
+    EchoNetOptions echoNetOptions(EtabConfig cfg) {
+        EtabConfig.PipelineDefaults d = cfg.pipeline();
+        Target t = Target.parse(target, "echonet", EchoNetSource.TARGETS);
+        int clipL = clipLength != null ? clipLength : d.clipLength();
+        double f = fps != null ? fps : d.fps();
+        boolean pad = padding != null ? padding : d.padding();
+        ClipSpec clip = video ? new ClipSpec(true, clipL, f, pad, ClipStart.parse(clipStart)) : ClipSpec.frame();
+        int[] size = parseFrameSize(frameSize != null ? frameSize : d.frameSize());
+        DType type = switch (dtype.toLowerCase(Locale.ROOT)) {
+            case "float32" -> DType.FLOAT32;
+            case "uint8" -> DType.UINT8;
+            default -> throw new IllegalArgumentException("--dtype must be float32 or uint8 but was '" + dtype + "'");
+        };
+        boolean norm = type == DType.UINT8 ? false : normalize != null ? normalize : d.normalize();
+        if (type == DType.UINT8 && Boolean.TRUE.equals(normalize)) {
+            throw new IllegalArgumentException("--dtype uint8 keeps raw pixels; it cannot be combined with --normalize true");
+        }
+        return new EchoNetOptions(t, clip, size[0], size[1], channels, norm, type, seed != null ? seed : d.seed(), shuffle);
+    }
+
+    /** "112x112" -> {112, 112}; "native" -> {0, 0}. */
+    static int[] parseFrameSize(String text) {
+        String s = text.trim().toLowerCase(Locale.ROOT);
+        if (s.equals("native")) {
+            return new int[] {0, 0};
+        }
+        String[] parts = s.split("x");
+        try {
+            if (parts.length == 2) {
+                int l = Integer.parseInt(parts[0].trim());
+                int w = Integer.parseInt(parts[1].trim());
+                if (l > 0 && w > 0 && l <= 4096 && w <= 4096) {
+                    return new int[] {l, w};
+                }
+            }
+        } catch (NumberFormatException e) {
+            // fall through to the message below
+        }
+        throw new IllegalArgumentException("--frame-size must be LxW (e.g. 112x112, each 1..4096) or native but was '"
+                + text + "'");
+    }
+}

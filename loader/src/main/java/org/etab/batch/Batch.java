@@ -1,0 +1,84 @@
+package org.etab.batch;
+
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * A batch of samples collated in pooled native memory: {@code features} and {@code labels} hold
+ * {@link #capacity()} slots, of which the first {@link #size()} are valid (fewer than the batch size when
+ * the epoch ended or samples failed and were skipped).
+ *
+ * <p>Ownership: the consumer owns a batch until {@link #close()}, which returns its memory to the pool;
+ * the tensors must not be used after that. Close every batch (try-with-resources); the pool is bounded,
+ * so batches that are never closed eventually stall the pipeline with an error that says so.
+ */
+public final class Batch implements AutoCloseable {
+    private final long index;
+    private final List<SampleInfo> samples;
+    private final BatchPool.Buffers buffers;
+    private final BatchPool pool;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    public Batch(long index, List<SampleInfo> samples, BatchPool.Buffers buffers, BatchPool pool) {
+        this.index = index;
+        this.samples = List.copyOf(samples);
+        this.buffers = buffers;
+        this.pool = pool;
+    }
+
+    /** Position of this batch in its epoch (0-based). */
+    public long index() {
+        return index;
+    }
+
+    /** Valid samples in this batch. */
+    public int size() {
+        return samples.size();
+    }
+
+    /** Slots allocated (the configured batch size). */
+    public int capacity() {
+        return buffers.features().capacity();
+    }
+
+    /** The samples in slot order. */
+    public List<SampleInfo> samples() {
+        return samples;
+    }
+
+    /** Inputs: {@code [capacity, ...features spec]}; slots {@code >= size()} hold stale data. */
+    public HostTensor features() {
+        requireOpen();
+        return buffers.features();
+    }
+
+    /** Targets: {@code [capacity, ...label spec]}; slots {@code >= size()} hold stale data. */
+    public HostTensor labels() {
+        requireOpen();
+        return buffers.labels();
+    }
+
+    public boolean isClosed() {
+        return closed.get();
+    }
+
+    private void requireOpen() {
+        if (closed.get()) {
+            throw new IllegalStateException("batch " + index + " is closed; its memory is back in the pool");
+        }
+    }
+
+    /** Returns the memory to the pool. Idempotent and thread-safe. */
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
+            pool.release(buffers);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Batch[" + index + ", " + size() + "/" + capacity() + " samples, features "
+                + buffers.features().spec() + ", labels " + buffers.labels().spec() + "]";
+    }
+}

@@ -1,0 +1,90 @@
+package org.etab.batch;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+import org.bytedeco.javacpp.BytePointer;
+
+/**
+ * A batch-shaped tensor in native memory: {@code capacity} slots of one {@link TensorSpec} each, laid out
+ * contiguously in C order. Frameworks wrap {@link #pointer()} without copying (ND4J, CUDA).
+ *
+ * <p>Ownership: the memory belongs to the {@link BatchPool} that made it; a tensor is only valid while the
+ * {@link Batch} (or {@link Sample}) holding it is open.
+ */
+public final class HostTensor {
+    private final TensorSpec spec;
+    private final int capacity;
+    private final BytePointer memory;
+    private final ByteBuffer buffer;
+
+    HostTensor(TensorSpec spec, int capacity, BytePointer memory) {
+        this.spec = spec;
+        this.capacity = capacity;
+        this.memory = memory;
+        long bytes = spec.bytes() * capacity;
+        if (bytes > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("a batch tensor must stay under 2 GiB but " + spec + " x "
+                    + capacity + " is " + bytes + " bytes; lower the batch size");
+        }
+        this.buffer = memory.capacity(bytes).asByteBuffer().order(ByteOrder.nativeOrder());
+    }
+
+    /** One sample's shape and type. */
+    public TensorSpec spec() {
+        return spec;
+    }
+
+    /** Slots in this tensor (the batch size it was allocated for). */
+    public int capacity() {
+        return capacity;
+    }
+
+    /** The native memory, for zero-copy wrapping. Valid while the owning batch is open. */
+    public BytePointer pointer() {
+        return memory;
+    }
+
+    /** A view of the whole tensor in native byte order. Each call returns an independent view. */
+    public ByteBuffer buffer() {
+        return buffer.duplicate().order(ByteOrder.nativeOrder());
+    }
+
+    /** Byte offset of a slot. */
+    public long slotOffset(int slot) {
+        return spec.bytes() * slot;
+    }
+
+    /** Copies one slot's bytes out (tests, exports). */
+    public byte[] slotBytes(int slot) {
+        byte[] out = new byte[(int) spec.bytes()];
+        buffer().get((int) slotOffset(slot), out);
+        return out;
+    }
+
+    /** Reads one float32 slot into a new array (tests, exports). */
+    public float[] slotFloats(int slot) {
+        requireType(DType.FLOAT32);
+        float[] out = new float[(int) spec.elements()];
+        buffer().asFloatBuffer().get((int) (slot * spec.elements()), out);
+        return out;
+    }
+
+    /** Reads one int32 slot into a new array. */
+    public int[] slotInts(int slot) {
+        requireType(DType.INT32);
+        int[] out = new int[(int) spec.elements()];
+        buffer().asIntBuffer().get((int) (slot * spec.elements()), out);
+        return out;
+    }
+
+    private void requireType(DType type) {
+        if (spec.dtype() != type) {
+            throw new IllegalStateException("tensor is " + spec + ", not " + type);
+        }
+    }
+
+    BytePointer memory() {
+        return memory;
+    }
+}

@@ -1,0 +1,18 @@
+package org.etab.batch;
+
+/**
+ * What one delivered sample is: which record, which frames of it, where it stood in the epoch.
+ *
+ * @param id           the sample id (EchoNet: FileName without extension)
+ * @param epoch        the epoch it belongs to
+ * @param position     its position in that epoch's order (0-based, before failures are skipped)
+ * @param sourceFrames the 0-based source frame behind each clip position (video) or the one frame (image)
+ * @param validFrames  how many clip positions hold decoded frames; the rest are zero padding
+ */
+public record SampleInfo(String id, int epoch, long position, int[] sourceFrames, int validFrames) {
+
+    /** True when the clip was padded with zero frames at the end. */
+    public boolean padded() {
+        return validFrames < sourceFrames.length;
+    }
+}

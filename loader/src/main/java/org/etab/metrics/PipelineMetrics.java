@@ -1,0 +1,82 @@
+package org.etab.metrics;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+
+/**
+ * The meters of one pipeline, tagged with the dataset: samples delivered and failed (by stage), frames
+ * decoded, bytes read, per-sample load time, per-batch assembly time, batches in flight. Names are
+ * {@code etab.*}; the catalogue is in {@code docs/metrics.md}.
+ *
+ * <p>Threading: thread-safe (Micrometer meters). Meters are removed by {@link #close()}.
+ */
+public final class PipelineMetrics implements AutoCloseable {
+    private final MeterRegistry registry;
+    private final Tags tags;
+    private final Counter samples;
+    private final Counter frames;
+    private final Counter bytes;
+    private final Timer load;
+    private final Timer batch;
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final List<Meter> registered = new CopyOnWriteArrayList<>();
+
+    public PipelineMetrics(MeterRegistry registry, String dataset) {
+        this.registry = registry;
+        this.tags = Tags.of("dataset", dataset);
+        this.samples = Counter.builder("etab.samples").description("Samples delivered")
+                .tags(tags).register(registry);
+        this.frames = Counter.builder("etab.frames.decoded").description("Video frames decoded")
+                .tags(tags).register(registry);
+        this.bytes = Counter.builder("etab.bytes.read").description("Compressed bytes read from media files")
+                .baseUnit("bytes").tags(tags).register(registry);
+        this.load = Timer.builder("etab.decode").description("Time to produce one sample: open, decode, transform, target")
+                .tags(tags).publishPercentiles(0.5, 0.99).register(registry);
+        this.batch = Timer.builder("etab.batch").description("Time to assemble one batch")
+                .tags(tags).publishPercentiles(0.5, 0.99).register(registry);
+        Gauge inFlightGauge = Gauge.builder("etab.batches.inflight", inFlight, AtomicInteger::get)
+                .description("Batches being assembled").tags(tags).register(registry);
+        registered.addAll(List.of(samples, frames, bytes, load, batch, inFlightGauge));
+    }
+
+    public void delivered(int framesDecoded, long bytesRead, long nanos) {
+        samples.increment();
+        frames.increment(framesDecoded);
+        bytes.increment(bytesRead);
+        load.record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    public void failed(String stage) {
+        Counter c = Counter.builder("etab.errors").description("Samples that failed, by stage").tags(tags)
+                .tag("stage", stage).register(registry);
+        if (!registered.contains(c)) {
+            registered.add(c);
+        }
+        c.increment();
+    }
+
+    public void batchStarted() {
+        inFlight.incrementAndGet();
+    }
+
+    public void batchFinished(long nanos) {
+        inFlight.decrementAndGet();
+        batch.record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** Removes this pipeline's meters from the registry. */
+    @Override
+    public void close() {
+        registered.forEach(registry::remove);
+        registered.clear();
+    }
+}

@@ -1,0 +1,34 @@
+package org.etab.pipeline;
+
+import org.etab.batch.DType;
+import org.etab.sample.ClipSpec;
+import org.etab.target.Target;
+
+/**
+ * What an EchoNet-Dynamic sample is, in ETAB's terms.
+ *
+ * @param target      EF, CM, LV_seg or ES/ED
+ * @param clip        video or frame, clip length, fps, padding, clip start
+ * @param frameHeight output rows (ETAB {@code frame_l}); 0 keeps the native size
+ * @param frameWidth  output columns (ETAB {@code frame_w}); 0 keeps the native size
+ * @param channels    3 (RGB replicated from gray, as the reference models expect) or 1 (gray)
+ * @param normalize   ImageNet normalization (float32 only)
+ * @param dtype       FLOAT32, or UINT8 raw pixels for normalization on the device
+ * @param seed        seeds the epoch order and the random clip starts
+ * @param shuffle     a fresh seeded permutation every epoch
+ */
+public record EchoNetOptions(Target target, ClipSpec clip, int frameHeight, int frameWidth, int channels,
+        boolean normalize, DType dtype, long seed, boolean shuffle) {
+
+    public EchoNetOptions {
+        if (frameHeight < 0 || frameWidth < 0 || (frameHeight == 0) != (frameWidth == 0)) {
+            throw new IllegalArgumentException("frame size must be two positive numbers, or 0x0 for native, but was "
+                    + frameHeight + "x" + frameWidth);
+        }
+    }
+
+    /** True when frames keep the dataset's native size. */
+    public boolean nativeSize() {
+        return frameHeight == 0;
+    }
+}

@@ -1,0 +1,237 @@
+package org.etab.pipeline;
+
+import java.nio.ByteBuffer;
+import java.nio.FloatBuffer;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+import org.etab.batch.BatchPool;
+import org.etab.batch.DType;
+import org.etab.batch.TensorSpec;
+import org.etab.dataset.EchoNetRecord;
+import org.etab.decode.DecodeException;
+import org.etab.decode.DecodeStats;
+import org.etab.decode.VideoDecoder;
+import org.etab.sample.ClipSampler;
+import org.etab.sample.EpochOrder;
+import org.etab.target.LvMask;
+import org.etab.target.Target;
+import org.etab.transform.FrameTransform;
+import org.etab.transform.NearestResize;
+
+/**
+ * EchoNet-Dynamic as a {@link SampleSource}: records from {@code FileList.csv}/{@code VolumeTracings.csv},
+ * frames from the AVIs, targets per ETAB.
+ *
+ * <p>Features: {@code video=true} gives {@code [C, T, H, W]} (channels, clip positions, rows, columns, as
+ * echonet-dynamic's own loader), {@code video=false} gives {@code [C, H, W]}: the first frame, or the
+ * annotated end-diastolic frame for {@code LV_seg}. Labels: EF float32 {@code [1]} (percent); CM int32
+ * {@code [1]} (1 when EF &lt; 50); ES/ED int32 {@code [2]}: the source frame numbers for a still, the
+ * positions of those frames in the clip (-1 when the clip does not contain them) for a video; LV_seg uint8
+ * {@code [H, W]}: the mask of the ED tracing, rasterized at the video's size and resized nearest.
+ *
+ * <p>Padding: clip positions past the end of the video are zero in output space.
+ */
+public final class EchoNetSource implements SampleSource {
+    /** What EchoNet-Dynamic offers. */
+    public static final Set<Target> TARGETS = EnumSet.of(Target.EF, Target.LV_SEG, Target.ES_ED, Target.CM);
+
+    private final List<EchoNetRecord> records;
+    private final EchoNetOptions options;
+    private final ClipSampler sampler;
+    private final FrameTransform transform;
+    private final TensorSpec features;
+    private final TensorSpec labels;
+    private final int frames;
+
+    public EchoNetSource(List<EchoNetRecord> records, EchoNetOptions options) {
+        if (!TARGETS.contains(options.target())) {
+            throw new IllegalArgumentException("target " + options.target().etabName() + " is not available for "
+                    + "echonet; available: EF, LV_seg, ES/ED, CM");
+        }
+        this.records = List.copyOf(records);
+        this.options = options;
+        this.sampler = new ClipSampler(options.clip());
+        int h = options.frameHeight();
+        int w = options.frameWidth();
+        if (options.nativeSize()) {
+            Set<String> sizes = new TreeSet<>();
+            for (EchoNetRecord r : records) {
+                sizes.add(r.frameHeight() + "x" + r.frameWidth());
+            }
+            if (sizes.size() > 1) {
+                throw new IllegalArgumentException("native frame size needs one size for all videos but the selection"
+                        + " has " + sizes + "; choose a frame size (e.g. 112x112)");
+            }
+            h = records.isEmpty() ? 112 : records.get(0).frameHeight();
+            w = records.isEmpty() ? 112 : records.get(0).frameWidth();
+        }
+        this.transform = new FrameTransform(h, w, options.channels(), options.normalize(), options.dtype());
+        this.frames = options.clip().video() ? options.clip().clipLength() : 1;
+        this.features = options.clip().video()
+                ? new TensorSpec(options.dtype(), options.channels(), frames, h, w)
+                : new TensorSpec(options.dtype(), options.channels(), h, w);
+        this.labels = switch (options.target()) {
+            case EF -> new TensorSpec(DType.FLOAT32, 1);
+            case CM -> new TensorSpec(DType.INT32, 1);
+            case ES_ED -> new TensorSpec(DType.INT32, 2);
+            case LV_SEG -> new TensorSpec(DType.UINT8, h, w);
+            default -> throw new AssertionError(options.target());
+        };
+    }
+
+    @Override
+    public String dataset() {
+        return "echonet";
+    }
+
+    @Override
+    public TensorSpec features() {
+        return features;
+    }
+
+    @Override
+    public TensorSpec labels() {
+        return labels;
+    }
+
+    public List<EchoNetRecord> records() {
+        return records;
+    }
+
+    public EchoNetOptions options() {
+        return options;
+    }
+
+    @Override
+    public List<SamplePlan> plan(int epoch) {
+        int[] order = EpochOrder.of(records.size(), options.seed(), epoch, options.shuffle());
+        List<SamplePlan> plans = new ArrayList<>(records.size());
+        long position = 0;
+        for (int r : order) {
+            EchoNetRecord rec = records.get(r);
+            String file = rec.video().toString();
+            if (!options.clip().video()) {
+                int frame = options.target() == Target.LV_SEG ? rec.ed().frame() : 0;
+                plans.add(new SamplePlan(position++, r, rec.id(), file, new int[] {frame}, null));
+                continue;
+            }
+            ClipSampler.Choice choice;
+            try {
+                choice = sampler.clips(rec.frames(), rec.fps(), EpochOrder.forRecord(options.seed(), epoch, r));
+            } catch (IllegalArgumentException e) {
+                choice = new ClipSampler.Choice(List.of(), e.getMessage());
+            }
+            if (choice.failure() != null) {
+                plans.add(new SamplePlan(position++, r, rec.id(), file, new int[0], choice.failure()));
+            }
+            for (int[] clip : choice.clips()) {
+                plans.add(new SamplePlan(position++, r, rec.id(), file, clip, null));
+            }
+        }
+        return plans;
+    }
+
+    @Override
+    public SampleWorker newWorker() {
+        return new Worker();
+    }
+
+    /** One decode thread's decoder and scratch memory. */
+    private final class Worker implements SampleWorker {
+        private final VideoDecoder decoder = new VideoDecoder();
+        private final FrameTransform.Scratch scratch = transform.newScratch();
+        private final float[] zeros = new float[transform.height() * transform.width()];
+        private byte[] mask = new byte[0];
+
+        @Override
+        public LoadStats load(SamplePlan plan, BatchPool.Buffers buffers, int slot) {
+            EchoNetRecord rec = records.get(plan.record());
+            int plane = transform.height() * transform.width();
+            int slotBase = (int) (slot * features.elements());
+            int channelStride = frames * plane;
+            DecodeStats stats;
+            try {
+                if (options.dtype() == DType.FLOAT32) {
+                    FloatBuffer out = buffers.features().buffer().asFloatBuffer();
+                    stats = decoder.decode(rec.video(), plan.frames(), (t, gray, w, h) ->
+                            transform.writeFloat(gray, w, h, out, slotBase + t * plane, channelStride, scratch));
+                    for (int t = stats.delivered(); t < frames; t++) {
+                        for (int c = 0; c < transform.channels(); c++) {
+                            out.put(slotBase + c * channelStride + t * plane, zeros, 0, plane);
+                        }
+                    }
+                } else {
+                    ByteBuffer out = buffers.features().buffer();
+                    stats = decoder.decode(rec.video(), plan.frames(), (t, gray, w, h) ->
+                            transform.writeBytes(gray, w, h, out, slotBase + t * plane, channelStride, scratch));
+                    byte[] zero = scratch.bytes();
+                    java.util.Arrays.fill(zero, (byte) 0);
+                    for (int t = stats.delivered(); t < frames; t++) {
+                        for (int c = 0; c < transform.channels(); c++) {
+                            out.put(slotBase + c * channelStride + t * plane, zero, 0, plane);
+                        }
+                    }
+                }
+            } catch (DecodeException e) {
+                throw new SampleException("decode", e.getMessage(), e);
+            }
+            if (stats.delivered() == 0) {
+                throw new SampleException("decode", rec.video() + ": frame " + plan.frames()[0]
+                        + " is past the end of the video");
+            }
+            if (stats.delivered() < frames && !options.clip().padding()) {
+                throw new SampleException("decode", rec.video() + ": the video ends before frame "
+                        + plan.frames()[stats.delivered()] + " that the clip needs (FileList says "
+                        + rec.frames() + " frames; padding is off)");
+            }
+            writeLabel(rec, plan, buffers, slot);
+            return new LoadStats(stats.delivered(), stats.framesDecoded(), stats.bytesRead());
+        }
+
+        private void writeLabel(EchoNetRecord rec, SamplePlan plan, BatchPool.Buffers buffers, int slot) {
+            ByteBuffer out = buffers.labels().buffer();
+            int at = (int) buffers.labels().slotOffset(slot);
+            switch (options.target()) {
+                case EF -> out.putFloat(at, rec.ef());
+                case CM -> out.putInt(at, rec.ef() < 50f ? 1 : 0);
+                case ES_ED -> {
+                    out.putInt(at, options.clip().video() ? positionOf(plan.frames(), rec.es().frame()) : rec.es().frame());
+                    out.putInt(at + 4, options.clip().video() ? positionOf(plan.frames(), rec.ed().frame()) : rec.ed().frame());
+                }
+                case LV_SEG -> {
+                    int sh = rec.frameHeight();
+                    int sw = rec.frameWidth();
+                    if (mask.length < sh * sw) {
+                        mask = new byte[sh * sw];
+                    }
+                    try {
+                        LvMask.rasterize(rec.ed(), sh, sw, mask);
+                    } catch (RuntimeException e) {
+                        throw new SampleException("target", rec.id() + ": cannot rasterize the ED tracing: " + e.getMessage(), e);
+                    }
+                    NearestResize.write(mask, sw, sh, out, at, transform.height(), transform.width());
+                }
+                default -> throw new AssertionError(options.target());
+            }
+        }
+
+        @Override
+        public void close() {
+            decoder.close();
+        }
+    }
+
+    /** The first clip position showing source frame {@code frame}, or -1. */
+    static int positionOf(int[] clipFrames, int frame) {
+        for (int i = 0; i < clipFrames.length; i++) {
+            if (clipFrames[i] == frame) {
+                return i;
+            }
+        }
+        return -1;
+    }
+}

@@ -1,0 +1,19 @@
+package org.etab.pipeline;
+
+import java.util.Locale;
+
+/** What a failed sample does to the run. Either way it is counted and reported. */
+public enum ErrorPolicy {
+    /** Report it and go on; its batch holds one sample fewer. */
+    SKIP,
+    /** Stop the run with an error naming the sample, the file and the reason. */
+    FAIL;
+
+    public static ErrorPolicy parse(String text) {
+        try {
+            return valueOf(text.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("error policy must be skip or fail but was '" + text + "'");
+        }
+    }
+}

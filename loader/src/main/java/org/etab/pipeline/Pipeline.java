@@ -1,0 +1,288 @@
+package org.etab.pipeline;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Metrics;
+import org.etab.batch.Batch;
+import org.etab.batch.BatchPool;
+import org.etab.batch.HostAllocator;
+import org.etab.batch.Sample;
+import org.etab.batch.SampleInfo;
+import org.etab.metrics.PipelineMetrics;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * The streaming pipeline: a {@link SampleSource}'s plans become {@code Flux<Batch>} (or {@code Flux<Sample>})
+ * of pooled native memory, decoded in parallel.
+ *
+ * <p>Threading: each batch is assembled by one task on the pipeline's decode pool ({@code threads} threads,
+ * one shared queue, so a slow file does not hold up the others): it takes a buffer from the pool, borrows a
+ * worker (decoder + scratch) and writes its samples slot by slot. Up to {@code threads + prefetch} batches
+ * are in assembly at once; items are delivered on decode threads.
+ *
+ * <p>Backpressure: batches are assembled only as the subscriber requests them ({@code flatMapSequential}
+ * with an explicit concurrency); memory in flight is bounded by the pool: {@code threads + prefetch +
+ * consumerHeld} batches, whatever the dataset size. A consumer that stops closing batches stalls assembly
+ * (with a warning, then an error), it never grows a queue.
+ *
+ * <p>Ownership: a delivered batch belongs to the subscriber until it is closed. Batches discarded by
+ * cancellation or errors inside the pipeline are closed by it; a batch task that is cancelled mid-way
+ * returns its buffer itself. {@link #close()} waits for running tasks, then frees every buffer and decoder.
+ *
+ * <p>Order: ordered mode delivers batches in plan order, so a run is a pure function of (seed, epoch) with
+ * any number of threads; unordered mode delivers each batch as it completes (same contents, any order).
+ * Errors: a failed sample is counted in {@link #account()} and skipped, or ends the stream with a
+ * {@link SampleException} under {@link ErrorPolicy#FAIL}.
+ */
+public final class Pipeline implements AutoCloseable {
+    private final SampleSource source;
+    private final PipelineOptions options;
+    private final PipelineMetrics metrics;
+    private final RunAccount account = new RunAccount();
+    private final ExecutorService executor;
+    private final Scheduler scheduler;
+    private final ConcurrentLinkedQueue<SampleWorker> idleWorkers = new ConcurrentLinkedQueue<>();
+    private final List<SampleWorker> allWorkers = new ArrayList<>();
+    private final HostAllocator allocator;
+    private volatile BatchPool batchPool;
+    private volatile BatchPool samplePool;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    public Pipeline(SampleSource source, PipelineOptions options, MeterRegistry registry, HostAllocator allocator) {
+        this.source = source;
+        this.options = options;
+        this.allocator = allocator;
+        this.metrics = new PipelineMetrics(registry, source.dataset());
+        this.executor = Executors.newFixedThreadPool(options.threads(), daemonThreads("etab-decode-"));
+        this.scheduler = Schedulers.fromExecutorService(executor, "etab-decode");
+    }
+
+    public Pipeline(SampleSource source, PipelineOptions options) {
+        this(source, options, Metrics.globalRegistry, HostAllocator.NATIVE);
+    }
+
+    public SampleSource source() {
+        return source;
+    }
+
+    public PipelineOptions options() {
+        return options;
+    }
+
+    /** Planned, delivered and failed samples over every epoch streamed so far. */
+    public RunAccount account() {
+        return account;
+    }
+
+    /** The pool behind {@link #batches}, or null before the first batch stream (tests, metrics). */
+    public BatchPool batchPool() {
+        return batchPool;
+    }
+
+    /** The pool behind {@link #samples}, or null before the first sample stream. */
+    public BatchPool samplePool() {
+        return samplePool;
+    }
+
+    /** Workers (decoders) created so far; they are reused across batches and epochs. */
+    public int workersCreated() {
+        synchronized (allWorkers) {
+            return allWorkers.size();
+        }
+    }
+
+    /**
+     * One epoch as batches of {@code batchSize} (the last one smaller unless {@code dropLast}). Cold: planning
+     * happens on subscription, and each subscription streams the epoch again.
+     */
+    public Flux<Batch> batches(int epoch) {
+        return stream(epoch, options.batchSize(), options.concurrency(), pool(false));
+    }
+
+    /** One epoch sample by sample, each in its own pooled slot. */
+    public Flux<Sample> samples(int epoch) {
+        // one sample per task: enough tasks in flight to keep every thread busy
+        int concurrency = options.threads() * 2 + options.prefetch();
+        return stream(epoch, 1, concurrency, pool(true)).map(Sample::new);
+    }
+
+    private BatchPool pool(boolean single) {
+        BatchPool p = single ? samplePool : batchPool;
+        if (p == null) {
+            synchronized (this) {
+                p = single ? samplePool : batchPool;
+                if (p == null) {
+                    int size = single ? 1 : options.batchSize();
+                    int concurrency = single ? options.threads() * 2 + options.prefetch() : options.concurrency();
+                    p = new BatchPool(source.features(), source.labels(), size, concurrency + options.consumerHeld(),
+                            allocator, Duration.ofSeconds(30), Duration.ofMinutes(10));
+                    if (single) {
+                        samplePool = p;
+                    } else {
+                        batchPool = p;
+                    }
+                }
+            }
+        }
+        return p;
+    }
+
+    private Flux<Batch> stream(int epoch, int batchSize, int concurrency, BatchPool pool) {
+        return Flux.defer(() -> {
+            if (closed.get()) {
+                return Flux.error(new IllegalStateException("pipeline is closed"));
+            }
+            List<SamplePlan> plans = source.plan(epoch);
+            if (options.limit() > 0 && plans.size() > options.limit()) {
+                plans = plans.subList(0, (int) options.limit());
+            }
+            if (options.dropLast() && batchSize > 1) {
+                plans = plans.subList(0, plans.size() / batchSize * batchSize);
+            }
+            account.planned(plans.size());
+            List<List<SamplePlan>> groups = new ArrayList<>((plans.size() + batchSize - 1) / batchSize);
+            for (int i = 0; i < plans.size(); i += batchSize) {
+                groups.add(plans.subList(i, Math.min(plans.size(), i + batchSize)));
+            }
+            Flux<Integer> indices = Flux.range(0, groups.size());
+            return options.ordered()
+                    ? indices.flatMapSequential(i -> assemble(epoch, i, groups.get(i), pool), concurrency, 1)
+                    : indices.flatMap(i -> assemble(epoch, i, groups.get(i), pool), concurrency, 1);
+        }).doOnDiscard(Batch.class, Batch::close);
+    }
+
+    private Mono<Batch> assemble(int epoch, long index, List<SamplePlan> plans, BatchPool pool) {
+        return Mono.defer(() -> {
+            AtomicBoolean cancelled = new AtomicBoolean();
+            return Mono.fromCallable(() -> fill(epoch, index, plans, pool, cancelled))
+                    .subscribeOn(scheduler)
+                    .doOnCancel(() -> cancelled.set(true));
+        });
+    }
+
+    /** Runs on a decode thread: one batch, slot by slot. Returns null when nothing in it was delivered. */
+    private Batch fill(int epoch, long index, List<SamplePlan> plans, BatchPool pool, AtomicBoolean cancelled) {
+        long start = System.nanoTime();
+        metrics.batchStarted();
+        BatchPool.Buffers buffers = pool.acquire();
+        SampleWorker worker = borrowWorker();
+        boolean handedOff = false;
+        try {
+            List<SampleInfo> infos = new ArrayList<>(plans.size());
+            for (SamplePlan plan : plans) {
+                if (cancelled.get()) {
+                    return null;
+                }
+                SampleFailure failure = loadInto(worker, plan, buffers, infos.size(), epoch, infos);
+                if (failure != null && options.onError() == ErrorPolicy.FAIL) {
+                    throw new SampleException(failure.stage(), "sample " + failure.id() + " failed: "
+                            + failure.reason() + " (stopping: error policy is fail)");
+                }
+            }
+            if (infos.isEmpty() || cancelled.get()) {
+                return null;
+            }
+            Batch batch = new Batch(index, infos, buffers, pool);
+            handedOff = true;
+            return batch;
+        } finally {
+            idleWorkers.offer(worker);
+            if (!handedOff) {
+                pool.release(buffers);
+            }
+            metrics.batchFinished(System.nanoTime() - start);
+        }
+    }
+
+    /** Loads one sample into {@code slot}; on success appends its info, on failure records and returns it. */
+    private SampleFailure loadInto(SampleWorker worker, SamplePlan plan, BatchPool.Buffers buffers, int slot,
+            int epoch, List<SampleInfo> infos) {
+        SampleFailure failure;
+        if (plan.failure() != null) {
+            failure = new SampleFailure(plan.id(), plan.file(), "plan", plan.failure());
+        } else {
+            long t0 = System.nanoTime();
+            try {
+                SampleWorker.LoadStats stats = worker.load(plan, buffers, slot);
+                metrics.delivered(stats.framesDecoded(), stats.bytesRead(), System.nanoTime() - t0);
+                account.delivered(stats.validFrames());
+                infos.add(new SampleInfo(plan.id(), epoch, plan.position(), plan.frames(), stats.validFrames()));
+                return null;
+            } catch (SampleException e) {
+                failure = new SampleFailure(plan.id(), plan.file(), e.stage(), e.getMessage());
+            } catch (RuntimeException e) {
+                // a bug or an unexpected library error: still one sample's failure, with its cause named
+                failure = new SampleFailure(plan.id(), plan.file(), "internal", e.toString());
+            }
+        }
+        account.failed(failure);
+        metrics.failed(failure.stage());
+        return failure;
+    }
+
+    private SampleWorker borrowWorker() {
+        SampleWorker w = idleWorkers.poll();
+        if (w == null) {
+            w = source.newWorker();
+            synchronized (allWorkers) {
+                allWorkers.add(w);
+            }
+        }
+        return w;
+    }
+
+    /**
+     * Stops the decode threads (waiting for running batch tasks), closes every worker and frees the pools'
+     * idle buffers; buffers still held by open batches are freed when those are closed. Idempotent.
+     */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        executor.shutdownNow();
+        try {
+            if (!executor.awaitTermination(60, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("decode threads did not stop within 60 s; native memory not freed");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while stopping decode threads", e);
+        }
+        scheduler.dispose();
+        synchronized (allWorkers) {
+            allWorkers.forEach(SampleWorker::close);
+            allWorkers.clear();
+        }
+        idleWorkers.clear();
+        if (batchPool != null) {
+            batchPool.close();
+        }
+        if (samplePool != null) {
+            samplePool.close();
+        }
+        metrics.close();
+    }
+
+    private static ThreadFactory daemonThreads(String prefix) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, prefix + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+}

@@ -1,0 +1,68 @@
+package org.etab.pipeline;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The account of a run: every planned sample ends delivered or failed, so after a complete run
+ * {@code planned == delivered + failed}. Failures keep their reasons (the first {@value #KEPT}).
+ *
+ * <p>Threading: thread-safe.
+ */
+public final class RunAccount {
+    static final int KEPT = 10_000;
+
+    private final AtomicLong planned = new AtomicLong();
+    private final AtomicLong delivered = new AtomicLong();
+    private final AtomicLong failed = new AtomicLong();
+    private final AtomicLong frames = new AtomicLong();
+    private final List<SampleFailure> failures = new ArrayList<>();
+
+    void planned(long n) {
+        planned.addAndGet(n);
+    }
+
+    void delivered(int validFrames) {
+        delivered.incrementAndGet();
+        frames.addAndGet(validFrames);
+    }
+
+    void failed(SampleFailure f) {
+        failed.incrementAndGet();
+        synchronized (failures) {
+            if (failures.size() < KEPT) {
+                failures.add(f);
+            }
+        }
+    }
+
+    public long planned() {
+        return planned.get();
+    }
+
+    public long delivered() {
+        return delivered.get();
+    }
+
+    public long failed() {
+        return failed.get();
+    }
+
+    /** Decoded frames delivered in samples (padding excluded). */
+    public long frames() {
+        return frames.get();
+    }
+
+    /** The failures so far, in the order they happened. */
+    public List<SampleFailure> failures() {
+        synchronized (failures) {
+            return List.copyOf(failures);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "planned=" + planned() + " delivered=" + delivered() + " failed=" + failed();
+    }
+}

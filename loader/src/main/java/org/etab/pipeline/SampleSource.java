@@ -1,0 +1,30 @@
+package org.etab.pipeline;
+
+import java.util.List;
+
+import org.etab.batch.TensorSpec;
+
+/**
+ * A dataset as the pipeline sees it: declared tensor shapes, an epoch's plan, and workers that write one
+ * sample into a batch slot. A new dataset is one of these, not edits across the pipeline.
+ *
+ * <p>Threading: {@link #plan} may be called from any thread; each {@link SampleWorker} is used by one thread
+ * at a time.
+ */
+public interface SampleSource {
+
+    /** Dataset name for metrics and reports ("echonet"). */
+    String dataset();
+
+    /** One sample's input tensor. */
+    TensorSpec features();
+
+    /** One sample's target tensor. */
+    TensorSpec labels();
+
+    /** The samples of one epoch, in delivery order. A pure function of the epoch (and the source's seed). */
+    List<SamplePlan> plan(int epoch);
+
+    /** A worker with its own decoder and scratch memory. */
+    SampleWorker newWorker();
+}

@@ -1,0 +1,26 @@
+package org.etab.pipeline;
+
+import org.etab.batch.BatchPool;
+
+/**
+ * Produces samples into batch slots: decode, transform and target, written straight into the slot.
+ *
+ * <p>Threading: confined; the pipeline lends a worker to one decode thread at a time.
+ * Ownership: the worker owns its decoder and scratch memory and frees them in {@link #close()}.
+ */
+public interface SampleWorker extends AutoCloseable {
+
+    /**
+     * Writes every element of slot {@code slot} of {@code buffers} (features and labels) for {@code plan}.
+     *
+     * @throws SampleException when the sample cannot be produced; the slot's content is then undefined
+     */
+    LoadStats load(SamplePlan plan, BatchPool.Buffers buffers, int slot);
+
+    @Override
+    void close();
+
+    /** What producing one sample cost, for metrics. */
+    record LoadStats(int validFrames, int framesDecoded, long bytesRead) {
+    }
+}

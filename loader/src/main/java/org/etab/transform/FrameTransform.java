@@ -1,0 +1,215 @@
+package org.etab.transform;
+
+import java.nio.ByteBuffer;
+import java.nio.FloatBuffer;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.etab.batch.DType;
+
+/**
+ * The fused per-frame transform: resize (bilinear, or identity) + gray to {@code channels} + normalize, in
+ * one pass over the output pixels, written straight into a sample's slot of a batch buffer.
+ *
+ * <p>Values: with {@code normalize}, ImageNet normalization on [0,1] RGB:
+ * {@code (v/255 - mean[c]) / std[c]} with mean (0.485, 0.456, 0.406) and std (0.229, 0.224, 0.225) (one gray
+ * channel uses their averages, 0.449 and 0.226); without it, float32 in [0,1]; {@code UINT8} output keeps the
+ * raw 0..255 pixel (normalization then happens on the device). Resizing follows OpenCV's
+ * {@code INTER_LINEAR} (half-pixel centres, edge clamping), the reference loaders' default.
+ *
+ * <p>Threading: immutable apart from a concurrent cache of resize tables; one instance serves all decode
+ * threads. Each thread passes its own scratch ({@link #newScratch()}).
+ */
+public final class FrameTransform {
+    public static final float[] IMAGENET_MEAN = {0.485f, 0.456f, 0.406f};
+    public static final float[] IMAGENET_STD = {0.229f, 0.224f, 0.225f};
+    static final float GRAY_MEAN = 0.449f;
+    static final float GRAY_STD = 0.226f;
+
+    private final int height;
+    private final int width;
+    private final int channels;
+    private final DType dtype;
+    private final float[] scale;
+    private final float[] bias;
+    /** lut[c][v]: the output value of gray level v in channel c (the no-resize fast path). */
+    private final float[][] lut;
+    private final ConcurrentHashMap<Long, ResizeTable> tables = new ConcurrentHashMap<>();
+
+    public FrameTransform(int height, int width, int channels, boolean normalize, DType dtype) {
+        if (height < 1 || width < 1) {
+            throw new IllegalArgumentException("output size must be >= 1x1 but was " + height + "x" + width);
+        }
+        if (channels != 1 && channels != 3) {
+            throw new IllegalArgumentException("channels must be 1 (gray) or 3 (RGB) but was " + channels);
+        }
+        if (dtype == DType.INT32) {
+            throw new IllegalArgumentException("pixels are float32 or uint8, not int32");
+        }
+        if (dtype == DType.UINT8 && normalize) {
+            throw new IllegalArgumentException("uint8 output keeps raw pixels; normalize=true needs float32 "
+                    + "(or normalization on the device)");
+        }
+        this.height = height;
+        this.width = width;
+        this.channels = channels;
+        this.dtype = dtype;
+        this.scale = new float[channels];
+        this.bias = new float[channels];
+        this.lut = new float[channels][256];
+        for (int c = 0; c < channels; c++) {
+            float mean = channels == 3 ? IMAGENET_MEAN[c] : GRAY_MEAN;
+            float std = channels == 3 ? IMAGENET_STD[c] : GRAY_STD;
+            scale[c] = normalize ? 1f / (255f * std) : 1f / 255f;
+            bias[c] = normalize ? -mean / std : 0f;
+            for (int v = 0; v < 256; v++) {
+                lut[c][v] = normalize ? (v / 255f - mean) / std : v / 255f;
+            }
+        }
+    }
+
+    public int height() {
+        return height;
+    }
+
+    public int width() {
+        return width;
+    }
+
+    public int channels() {
+        return channels;
+    }
+
+    public DType dtype() {
+        return dtype;
+    }
+
+    /** The value one gray level becomes in channel {@code c} (for tests and for padding in input space). */
+    public float value(int gray, int c) {
+        return lut[c][gray];
+    }
+
+    /** Per-thread working memory for {@link #writeFloat}/{@link #writeBytes}. */
+    public Scratch newScratch() {
+        return new Scratch(new float[height * width], new float[height * width], new byte[height * width]);
+    }
+
+    /** Per-thread working memory; not thread-safe. */
+    public record Scratch(float[] plane, float[] channel, byte[] bytes) {
+    }
+
+    /**
+     * Writes one frame as {@code channels} planes of {@code height x width} floats at element
+     * {@code base + c * channelStride} of {@code dst}.
+     *
+     * @param gray row-major gray pixels of a {@code srcWidth x srcHeight} frame
+     */
+    public void writeFloat(byte[] gray, int srcWidth, int srcHeight, FloatBuffer dst, int base, int channelStride,
+            Scratch scratch) {
+        float[] plane = scratch.plane();
+        int n = height * width;
+        if (srcWidth == width && srcHeight == height) {
+            // no resize: every channel is a table lookup of the source byte
+            for (int c = 0; c < channels; c++) {
+                float[] t = lut[c];
+                for (int i = 0; i < n; i++) {
+                    plane[i] = t[gray[i] & 0xff];
+                }
+                dst.put(base + c * channelStride, plane, 0, n);
+            }
+            return;
+        }
+        // resize once into 0..255 floats, then one scale+bias per channel on the cache-resident plane
+        resample(gray, srcWidth, srcHeight, plane);
+        float[] out = scratch.channel();
+        for (int c = 0; c < channels; c++) {
+            float s = scale[c];
+            float b = bias[c];
+            for (int i = 0; i < n; i++) {
+                out[i] = plane[i] * s + b;
+            }
+            dst.put(base + c * channelStride, out, 0, n);
+        }
+    }
+
+    /** Writes one frame as {@code channels} identical uint8 planes (raw pixels, resized). */
+    public void writeBytes(byte[] gray, int srcWidth, int srcHeight, ByteBuffer dst, int base, int channelStride,
+            Scratch scratch) {
+        int n = height * width;
+        byte[] out;
+        if (srcWidth == width && srcHeight == height) {
+            out = gray;
+        } else {
+            float[] plane = scratch.plane();
+            resample(gray, srcWidth, srcHeight, plane);
+            out = scratch.bytes();
+            for (int i = 0; i < n; i++) {
+                out[i] = (byte) Math.min(255, (int) (plane[i] + 0.5f));
+            }
+        }
+        for (int c = 0; c < channels; c++) {
+            dst.put(base + c * channelStride, out, 0, n);
+        }
+    }
+
+    /** Bilinear resample into 0..255 floats. */
+    private void resample(byte[] src, int sw, int sh, float[] out) {
+        ResizeTable t = tables.computeIfAbsent(((long) sw << 32) | sh, k -> new ResizeTable(sw, sh, width, height));
+        int[] x0 = t.x0;
+        int[] x1 = t.x1;
+        float[] fx = t.fx;
+        for (int y = 0; y < height; y++) {
+            int r0 = t.y0[y] * sw;
+            int r1 = t.y1[y] * sw;
+            float fy = t.fy[y];
+            int o = y * width;
+            for (int x = 0; x < width; x++) {
+                float a = src[r0 + x0[x]] & 0xff;
+                float b = src[r0 + x1[x]] & 0xff;
+                float c = src[r1 + x0[x]] & 0xff;
+                float d = src[r1 + x1[x]] & 0xff;
+                float top = a + (b - a) * fx[x];
+                float bottom = c + (d - c) * fx[x];
+                out[o + x] = top + (bottom - top) * fy;
+            }
+        }
+    }
+
+    /** Source indices and weights of a bilinear resize, computed once per source size. */
+    static final class ResizeTable {
+        final int[] x0;
+        final int[] x1;
+        final float[] fx;
+        final int[] y0;
+        final int[] y1;
+        final float[] fy;
+
+        ResizeTable(int sw, int sh, int dw, int dh) {
+            x0 = new int[dw];
+            x1 = new int[dw];
+            fx = new float[dw];
+            y0 = new int[dh];
+            y1 = new int[dh];
+            fy = new float[dh];
+            axis(sw, dw, x0, x1, fx);
+            axis(sh, dh, y0, y1, fy);
+        }
+
+        private static void axis(int src, int dst, int[] i0, int[] i1, float[] f) {
+            double ratio = (double) src / dst;
+            for (int i = 0; i < dst; i++) {
+                double s = (i + 0.5) * ratio - 0.5; // half-pixel centres, as OpenCV
+                if (s < 0) {
+                    s = 0;
+                }
+                int lo = (int) Math.floor(s);
+                if (lo >= src - 1) {
+                    lo = src - 1;
+                    s = lo;
+                }
+                i0[i] = lo;
+                i1[i] = Math.min(lo + 1, src - 1);
+                f[i] = (float) (s - lo);
+            }
+        }
+    }
+}
