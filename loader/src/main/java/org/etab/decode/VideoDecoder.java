@@ -1,0 +1,522 @@
+package org.etab.decode;
+
+import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_NONE;
+import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_PROP_INTRA_ONLY;
+import static org.bytedeco.ffmpeg.global.avcodec.AV_PKT_FLAG_CORRUPT;
+import static org.bytedeco.ffmpeg.global.avcodec.av_packet_alloc;
+import static org.bytedeco.ffmpeg.global.avcodec.av_packet_free;
+import static org.bytedeco.ffmpeg.global.avcodec.av_packet_unref;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_alloc_context3;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_descriptor_get;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_find_decoder;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_free_context;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_get_name;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_open2;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_parameters_to_context;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_receive_frame;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_send_packet;
+import static org.bytedeco.ffmpeg.global.avformat.AV_DISPOSITION_ATTACHED_PIC;
+import static org.bytedeco.ffmpeg.global.avformat.av_read_frame;
+import static org.bytedeco.ffmpeg.global.avformat.avformat_close_input;
+import static org.bytedeco.ffmpeg.global.avformat.avformat_find_stream_info;
+import static org.bytedeco.ffmpeg.global.avformat.avformat_open_input;
+import static org.bytedeco.ffmpeg.global.avutil.AVCOL_RANGE_MPEG;
+import static org.bytedeco.ffmpeg.global.avutil.AVCOL_RANGE_UNSPECIFIED;
+import static org.bytedeco.ffmpeg.global.avutil.AVMEDIA_TYPE_VIDEO;
+import static org.bytedeco.ffmpeg.global.avutil.AV_ERROR_MAX_STRING_SIZE;
+import static org.bytedeco.ffmpeg.global.avutil.AV_LOG_QUIET;
+import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_FLAG_BAYER;
+import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_FLAG_BITSTREAM;
+import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_FLAG_FLOAT;
+import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_FLAG_HWACCEL;
+import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_FLAG_PAL;
+import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_FLAG_RGB;
+import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_FLAG_XYZ;
+import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_GRAY8;
+import static org.bytedeco.ffmpeg.global.avutil.AVERROR_EAGAIN;
+import static org.bytedeco.ffmpeg.global.avutil.AVERROR_EOF;
+import static org.bytedeco.ffmpeg.global.avutil.av_frame_alloc;
+import static org.bytedeco.ffmpeg.global.avutil.av_frame_free;
+import static org.bytedeco.ffmpeg.global.avutil.av_frame_unref;
+import static org.bytedeco.ffmpeg.global.avutil.av_log_set_level;
+import static org.bytedeco.ffmpeg.global.avutil.av_pix_fmt_desc_get;
+import static org.bytedeco.ffmpeg.global.avutil.av_q2d;
+import static org.bytedeco.ffmpeg.global.avutil.av_strerror;
+import static org.bytedeco.ffmpeg.global.swscale.SWS_BILINEAR;
+import static org.bytedeco.ffmpeg.global.swscale.sws_freeContext;
+import static org.bytedeco.ffmpeg.global.swscale.sws_getCachedContext;
+import static org.bytedeco.ffmpeg.global.swscale.sws_scale;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import org.bytedeco.ffmpeg.avcodec.AVCodec;
+import org.bytedeco.ffmpeg.avcodec.AVCodecContext;
+import org.bytedeco.ffmpeg.avcodec.AVCodecDescriptor;
+import org.bytedeco.ffmpeg.avcodec.AVCodecParameters;
+import org.bytedeco.ffmpeg.avcodec.AVPacket;
+import org.bytedeco.ffmpeg.avformat.AVFormatContext;
+import org.bytedeco.ffmpeg.avformat.AVStream;
+import org.bytedeco.ffmpeg.avutil.AVComponentDescriptor;
+import org.bytedeco.ffmpeg.avutil.AVDictionary;
+import org.bytedeco.ffmpeg.avutil.AVFrame;
+import org.bytedeco.ffmpeg.avutil.AVPixFmtDescriptor;
+import org.bytedeco.ffmpeg.avutil.AVRational;
+import org.bytedeco.ffmpeg.swscale.SwsContext;
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.DoublePointer;
+import org.bytedeco.javacpp.IntPointer;
+import org.bytedeco.javacpp.Loader;
+import org.bytedeco.javacpp.PointerPointer;
+
+/**
+ * Decodes only the frames a clip needs from a video file and hands them out as 8-bit gray planes,
+ * through FFmpeg's own API (not JavaCV's grabber, which decodes every frame up to the last one needed).
+ *
+ * <p>For intra-only codecs (MJPEG, the EchoNet format) video packets are counted as frame numbers and
+ * only the packets of requested frames reach the decoder; the others are read and dropped, and reading
+ * stops after the last requested frame. Other codecs are decoded in order and the unwanted pictures
+ * dropped, again stopping after the last requested frame. Planar YUV and GRAY8 pictures are delivered
+ * as their luma plane, copied in bulk; limited-range ("MPEG", 16..235) luma is then stretched to 0..255
+ * so that every codec yields the same full-range gray swscale would give. Any other pixel format is
+ * converted to GRAY8 with swscale.
+ *
+ * <h2>Threading</h2>
+ * Not thread-safe: one instance per decoding thread (the parallelism model is one single-threaded
+ * FFmpeg decoder per core). The sink runs synchronously on the calling thread.
+ *
+ * <h2>Ownership</h2>
+ * Each call opens and closes its own file: the format and codec contexts are freed before
+ * {@code probe}/{@code decode} return, on success, on error, on early stop and when the sink throws.
+ * The instance owns a reused packet, frame, gray {@code byte[]} and swscale context, freed by
+ * {@link #close()} (idempotent). The gray array passed to the sink stays the decoder's: it is
+ * overwritten by the next frame.
+ *
+ * <h2>Errors</h2>
+ * A file that cannot be opened, holds no video stream, fails to decode, or ends before its header's
+ * frame count while requested frames are still pending raises {@link DecodeException} with the file and
+ * FFmpeg's reason. Truncation after the last requested frame goes unnoticed (reading stops early).
+ * Bad arguments raise {@link IllegalArgumentException}.
+ */
+public final class VideoDecoder implements AutoCloseable {
+
+    private static final int EAGAIN;
+    private static final int EOF;
+    private static final long NOT_LUMA_FLAGS = AV_PIX_FMT_FLAG_RGB | AV_PIX_FMT_FLAG_PAL
+            | AV_PIX_FMT_FLAG_BITSTREAM | AV_PIX_FMT_FLAG_HWACCEL | AV_PIX_FMT_FLAG_BAYER
+            | AV_PIX_FMT_FLAG_FLOAT | AV_PIX_FMT_FLAG_XYZ;
+
+    static {
+        // AVERROR_EAGAIN() lives in a preset superclass whose natives only link once the libraries are loaded
+        Loader.load(org.bytedeco.ffmpeg.global.avutil.class);
+        Loader.load(org.bytedeco.ffmpeg.global.avcodec.class);
+        Loader.load(org.bytedeco.ffmpeg.global.avformat.class);
+        Loader.load(org.bytedeco.ffmpeg.global.swscale.class);
+        EAGAIN = AVERROR_EAGAIN();
+        EOF = AVERROR_EOF();
+        // Errors reach the caller as DecodeException; FFmpeg's own per-frame chatter would flood logs.
+        av_log_set_level(AV_LOG_QUIET);
+    }
+
+    private final AVPacket packet;
+    private final AVFrame frame;
+    private byte[] gray = new byte[0];
+
+    // pixel-format classification of the last frame: formats rarely change, so look up once
+    private int lastFormat = Integer.MIN_VALUE;
+    private boolean lastFormatIsLuma;
+    private boolean lastFormatLimitedByDefault; // YUV that is not yuvj*: limited range unless tagged
+
+    /** Limited-range luma (16..235) to full range (0..255), as swscale maps YUV to GRAY8. */
+    private static final byte[] LIMITED_TO_FULL = new byte[256];
+
+    static {
+        for (int y = 0; y < 256; y++) {
+            LIMITED_TO_FULL[y] = (byte) Math.max(0, Math.min(255, Math.round((y - 16) * 255.0 / 219.0)));
+        }
+    }
+
+    // swscale fallback for pixel formats without a plain 8-bit luma plane (created on first need)
+    private SwsContext sws;
+    private BytePointer swsOut;
+    private PointerPointer<BytePointer> swsDst;
+    private IntPointer swsDstStride;
+
+    private boolean closed;
+
+    public VideoDecoder() {
+        packet = av_packet_alloc();
+        frame = av_frame_alloc();
+        if (packet == null || frame == null) {
+            if (packet != null) av_packet_free(packet);
+            if (frame != null) av_frame_free(frame);
+            throw new OutOfMemoryError("av_packet_alloc/av_frame_alloc failed");
+        }
+    }
+
+    /**
+     * Sets FFmpeg's global log level (an {@code avutil.AV_LOG_*} constant). The default is
+     * {@code AV_LOG_QUIET}; raise it (e.g. {@code AV_LOG_ERROR}) to see FFmpeg's own diagnostics.
+     */
+    public static void setLogLevel(int avLogLevel) {
+        av_log_set_level(avLogLevel);
+    }
+
+    /** Reads the container header of {@code file} (no decoding). */
+    public VideoInfo probe(Path file) {
+        ensureOpen();
+        if (file == null) throw new IllegalArgumentException("file must not be null");
+        try (Input in = Input.open(file, false)) {
+            return in.info;
+        }
+    }
+
+    /**
+     * Decodes the requested frames of {@code file} and calls
+     * {@code sink.accept(position, gray, width, height)} for each position {@code p} of {@code frames}
+     * whose frame {@code frames[p]} exists, in position order. A frame requested at several positions is
+     * decoded once and delivered once per position. Positions asking for frames past the end of the
+     * video are not delivered; they form a suffix, so {@code delivered} tells the caller where padding
+     * starts. An empty request touches no file.
+     *
+     * @param frames frame numbers, non-decreasing, each {@code >= 0}
+     * @throws DecodeException          the file cannot be opened or decoded (message names file and reason)
+     * @throws IllegalArgumentException null arguments, a negative or decreasing frame number
+     */
+    public DecodeStats decode(Path file, int[] frames, GrayFrameSink sink) {
+        ensureOpen();
+        checkArguments(file, frames, sink);
+        if (frames.length == 0) return new DecodeStats(0, 0, 0, 0);
+        try (Input in = Input.open(file, true)) {
+            return in.info.intraOnly() ? decodeIntraOnly(in, frames, sink) : decodeInOrder(in, frames, sink);
+        } finally {
+            // a thrown sink or a decode error may leave references behind; the next call needs them clean
+            av_packet_unref(packet);
+            av_frame_unref(frame);
+        }
+    }
+
+    /** Frees the reused packet, frame and swscale state. Idempotent. */
+    @Override
+    public void close() {
+        if (closed) return;
+        closed = true;
+        av_packet_free(packet);
+        av_frame_free(frame);
+        if (sws != null) sws_freeContext(sws);
+        if (swsOut != null) swsOut.close();
+        if (swsDst != null) swsDst.close();
+        if (swsDstStride != null) swsDstStride.close();
+        sws = null;
+        gray = new byte[0];
+    }
+
+    // ---- the two decode strategies ----
+
+    /** Every packet is a whole frame: decode only the packets of requested frames. */
+    private DecodeStats decodeIntraOnly(Input in, int[] frames, GrayFrameSink sink) {
+        int pos = 0;
+        int videoPackets = 0;
+        int decoded = 0;
+        int skipped = 0;
+        long bytes = 0;
+        while (pos < frames.length) {
+            int ret = av_read_frame(in.format, packet);
+            if (ret == EOF) break;
+            if (ret < 0) throw in.fail("cannot read past frame " + videoPackets, ret);
+            bytes += packet.size();
+            if (packet.stream_index() != in.stream) {
+                av_packet_unref(packet);
+                continue;
+            }
+            int index = videoPackets++;
+            if (index < frames[pos]) {
+                skipped++;
+                av_packet_unref(packet);
+                continue;
+            }
+            // frames are non-decreasing and every index is visited, so index == frames[pos] here
+            if ((packet.flags() & AV_PKT_FLAG_CORRUPT) != 0) {
+                throw new DecodeException(in.file, "frame " + index + " is truncated or corrupt");
+            }
+            ret = avcodec_send_packet(in.codec, packet);
+            av_packet_unref(packet);
+            if (ret < 0) throw in.fail("cannot decode frame " + index, ret);
+            ret = avcodec_receive_frame(in.codec, frame);
+            if (ret == EAGAIN) throw new DecodeException(in.file, "frame " + index + " decoded to no picture");
+            if (ret < 0) throw in.fail("cannot decode frame " + index, ret);
+            decoded++;
+            pos = deliver(in, index, frames, pos, sink);
+        }
+        if (pos < frames.length) in.checkComplete(videoPackets);
+        return new DecodeStats(pos, decoded, skipped, bytes);
+    }
+
+    /** Decoders with inter-frame prediction: decode in order, count pictures, keep the requested ones. */
+    private DecodeStats decodeInOrder(Input in, int[] frames, GrayFrameSink sink) {
+        int pos = 0;
+        int videoPackets = 0;
+        int decoded = 0;
+        long bytes = 0;
+        boolean flushed = false;
+        while (pos < frames.length && !flushed) {
+            int ret = av_read_frame(in.format, packet);
+            if (ret == EOF) {
+                flushed = true;
+                ret = avcodec_send_packet(in.codec, (AVPacket) null); // drain the decoder's delayed pictures
+                if (ret < 0 && ret != EOF) throw in.fail("cannot flush decoder", ret);
+            } else if (ret < 0) {
+                throw in.fail("cannot read past packet " + videoPackets, ret);
+            } else {
+                bytes += packet.size();
+                if (packet.stream_index() != in.stream) {
+                    av_packet_unref(packet);
+                    continue;
+                }
+                videoPackets++;
+                if ((packet.flags() & AV_PKT_FLAG_CORRUPT) != 0) {
+                    throw new DecodeException(in.file, "packet " + (videoPackets - 1) + " is truncated or corrupt");
+                }
+                ret = avcodec_send_packet(in.codec, packet);
+                av_packet_unref(packet);
+                if (ret < 0) throw in.fail("cannot decode packet " + (videoPackets - 1), ret);
+            }
+            while (pos < frames.length) {
+                ret = avcodec_receive_frame(in.codec, frame);
+                if (ret == EAGAIN || ret == EOF) break;
+                if (ret < 0) throw in.fail("cannot decode frame " + decoded, ret);
+                int index = decoded++;
+                if (index == frames[pos]) {
+                    pos = deliver(in, index, frames, pos, sink);
+                } else {
+                    av_frame_unref(frame);
+                }
+            }
+        }
+        if (pos < frames.length) in.checkComplete(videoPackets);
+        return new DecodeStats(pos, decoded, 0, bytes);
+    }
+
+    /** Hands the decoded {@code frame} to every position asking for {@code index}; returns the next position. */
+    private int deliver(Input in, int index, int[] frames, int pos, GrayFrameSink sink) {
+        int w = frame.width();
+        int h = frame.height();
+        try {
+            toGray(in, frame, w, h);
+        } finally {
+            av_frame_unref(frame);
+        }
+        while (pos < frames.length && frames[pos] == index) {
+            sink.accept(pos++, gray, w, h);
+        }
+        return pos;
+    }
+
+    // ---- pixels ----
+
+    private void toGray(Input in, AVFrame picture, int w, int h) {
+        int size = w * h;
+        if (gray.length != size) gray = new byte[size]; // the sink sees exactly w*h bytes
+        int format = picture.format();
+        int linesize = picture.linesize(0);
+        if (isLuma(format) && linesize >= w) {
+            copyPlane(picture.data(0), linesize, w, h, gray);
+            int range = picture.color_range();
+            if (range == AVCOL_RANGE_MPEG || (range == AVCOL_RANGE_UNSPECIFIED && lastFormatLimitedByDefault)) {
+                expandRange(gray, size);
+            }
+        } else {
+            // also taken for negative linesize (bottom-up pictures): swscale walks those correctly
+            convertToGray(in, picture, format, w, h);
+        }
+    }
+
+    /** Plane 0 holds 8-bit luma (or gray), one byte per pixel: planar YUV, NV12/21, GRAY8. */
+    private boolean isLuma(int format) {
+        if (format != lastFormat) {
+            lastFormat = format;
+            AVPixFmtDescriptor d = av_pix_fmt_desc_get(format);
+            if (d == null) {
+                lastFormatIsLuma = false;
+            } else {
+                AVComponentDescriptor c = d.comp(0);
+                lastFormatIsLuma = (d.flags() & NOT_LUMA_FLAGS) == 0 && c.plane() == 0 && c.step() == 1
+                        && c.offset() == 0 && c.shift() == 0 && c.depth() == 8;
+                lastFormatLimitedByDefault = lastFormatIsLuma && d.nb_components() >= 3
+                        && !d.name().getString().startsWith("yuvj");
+            }
+        }
+        return lastFormatIsLuma;
+    }
+
+    private static void expandRange(byte[] gray, int size) {
+        for (int i = 0; i < size; i++) {
+            gray[i] = LIMITED_TO_FULL[gray[i] & 0xff];
+        }
+    }
+
+    /** Copies a {@code width x height} plane with row stride {@code linesize} into a packed array. */
+    static void copyPlane(BytePointer plane, int linesize, int width, int height, byte[] dst) {
+        if (linesize == width) {
+            plane.position(0).get(dst, 0, width * height);
+            return;
+        }
+        for (int row = 0; row < height; row++) {
+            plane.position((long) row * linesize).get(dst, row * width, width);
+        }
+    }
+
+    private void convertToGray(Input in, AVFrame picture, int format, int w, int h) {
+        sws = sws_getCachedContext(sws, w, h, format, w, h, AV_PIX_FMT_GRAY8, SWS_BILINEAR,
+                null, null, (DoublePointer) null);
+        if (sws == null) throw new DecodeException(in.file, "cannot convert pixel format " + format + " to gray");
+        if (swsOut == null || swsOut.capacity() < (long) w * h) {
+            if (swsOut != null) swsOut.close();
+            swsOut = new BytePointer((long) w * h);
+            if (swsDst == null) {
+                swsDst = new PointerPointer<>(1);
+                swsDstStride = new IntPointer(1);
+            }
+        }
+        swsDst.put(0, swsOut);
+        swsDstStride.put(0, w);
+        sws_scale(sws, picture.data(), picture.linesize(), 0, h, swsDst, swsDstStride);
+        swsOut.position(0).get(gray, 0, w * h);
+    }
+
+    // ---- arguments and state ----
+
+    private void ensureOpen() {
+        if (closed) throw new IllegalStateException("VideoDecoder is closed");
+    }
+
+    private static void checkArguments(Path file, int[] frames, GrayFrameSink sink) {
+        if (file == null) throw new IllegalArgumentException("file must not be null");
+        if (frames == null) throw new IllegalArgumentException("frames must not be null");
+        if (sink == null) throw new IllegalArgumentException("sink must not be null");
+        for (int i = 0; i < frames.length; i++) {
+            if (frames[i] < 0) {
+                throw new IllegalArgumentException("frames[" + i + "] >= 0 required but was " + frames[i]);
+            }
+            if (i > 0 && frames[i] < frames[i - 1]) {
+                throw new IllegalArgumentException("frames must be non-decreasing but frames[" + i + "] = "
+                        + frames[i] + " < frames[" + (i - 1) + "] = " + frames[i - 1]);
+            }
+        }
+    }
+
+    static String avError(int code) {
+        byte[] buf = new byte[AV_ERROR_MAX_STRING_SIZE];
+        av_strerror(code, buf, buf.length);
+        int len = 0;
+        while (len < buf.length && buf[len] != 0) len++;
+        return new String(buf, 0, len, StandardCharsets.UTF_8) + " (" + code + ")";
+    }
+
+    /** One open file: format context, the chosen video stream, and (for decoding) its codec context. */
+    private static final class Input implements AutoCloseable {
+        final Path file;
+        AVFormatContext format;
+        AVCodecContext codec;
+        int stream = -1;
+        VideoInfo info;
+        private long headerFrames = -1;
+
+        private Input(Path file) {
+            this.file = file;
+        }
+
+        static Input open(Path file, boolean withDecoder) {
+            Input in = new Input(file);
+            try {
+                in.openFormat();
+                if (withDecoder) in.openDecoder();
+                return in;
+            } catch (RuntimeException | Error e) {
+                in.close();
+                throw e;
+            }
+        }
+
+        private void openFormat() {
+            AVFormatContext ctx = new AVFormatContext(null);
+            // "file:" keeps names containing ':' from being read as another protocol
+            int ret = avformat_open_input(ctx, "file:" + file.toAbsolutePath(), null, (AVDictionary) null);
+            if (ret < 0) throw fail("cannot open", ret); // FFmpeg frees ctx itself on failure
+            format = ctx;
+            stream = findVideoStream();
+            AVCodecParameters par = format.streams(stream).codecpar();
+            if (par.codec_id() == AV_CODEC_ID_NONE || par.width() <= 0 || par.height() <= 0) {
+                // the header lacks what decoding needs: pay for probing packets (AVI never gets here)
+                ret = avformat_find_stream_info(format, (PointerPointer<?>) null);
+                if (ret < 0) throw fail("cannot read stream info", ret);
+                par = format.streams(stream).codecpar();
+                if (par.codec_id() == AV_CODEC_ID_NONE) throw new DecodeException(file, "unknown video codec");
+            }
+            AVStream st = format.streams(stream);
+            for (int i = 0; i < format.nb_streams(); i++) {
+                // let the demuxer drop audio/data packets early
+                if (i != stream) format.streams(i).discard(org.bytedeco.ffmpeg.global.avcodec.AVDISCARD_ALL);
+            }
+            headerFrames = st.nb_frames() > 0 ? st.nb_frames() : -1;
+            AVCodecDescriptor desc = avcodec_descriptor_get(par.codec_id());
+            boolean intraOnly = desc != null && (desc.props() & AV_CODEC_PROP_INTRA_ONLY) != 0;
+            info = new VideoInfo(par.width(), par.height(), fps(st),
+                    headerFrames > Integer.MAX_VALUE ? -1 : (int) headerFrames,
+                    avcodec_get_name(par.codec_id()).getString(), intraOnly);
+        }
+
+        private int findVideoStream() {
+            for (int i = 0; i < format.nb_streams(); i++) {
+                AVStream st = format.streams(i);
+                if (st.codecpar().codec_type() == AVMEDIA_TYPE_VIDEO
+                        && (st.disposition() & AV_DISPOSITION_ATTACHED_PIC) == 0) {
+                    return i;
+                }
+            }
+            throw new DecodeException(file, "no video stream (" + format.nb_streams() + " streams)");
+        }
+
+        private static double fps(AVStream st) {
+            AVRational r = st.avg_frame_rate();
+            if (r.num() <= 0 || r.den() <= 0) r = st.r_frame_rate();
+            return r.num() > 0 && r.den() > 0 ? av_q2d(r) : 0;
+        }
+
+        private void openDecoder() {
+            AVCodecParameters par = format.streams(stream).codecpar();
+            AVCodec decoder = avcodec_find_decoder(par.codec_id());
+            if (decoder == null) throw new DecodeException(file, "no decoder for codec " + info.codec());
+            codec = avcodec_alloc_context3(decoder);
+            if (codec == null) throw new OutOfMemoryError("avcodec_alloc_context3 failed");
+            int ret = avcodec_parameters_to_context(codec, par);
+            if (ret < 0) throw fail("cannot configure " + info.codec() + " decoder", ret);
+            codec.thread_count(1); // one decoder per core is the parallelism model
+            ret = avcodec_open2(codec, decoder, (AVDictionary) null);
+            if (ret < 0) throw fail("cannot open " + info.codec() + " decoder", ret);
+        }
+
+        /** At EOF with positions pending: fine if the header agrees the video ended, else truncated. */
+        void checkComplete(int videoPackets) {
+            if (headerFrames > videoPackets) {
+                throw new DecodeException(file, "truncated: header says " + headerFrames
+                        + " frames but the file ends after " + videoPackets);
+            }
+        }
+
+        DecodeException fail(String what, int code) {
+            return new DecodeException(file, what + ": " + avError(code));
+        }
+
+        @Override
+        public void close() {
+            if (codec != null) {
+                avcodec_free_context(codec);
+                codec = null;
+            }
+            if (format != null) {
+                avformat_close_input(format);
+                format = null;
+            }
+        }
+    }
+}
