@@ -1,0 +1,111 @@
+package org.etab.cli;
+
+import java.awt.Color;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+import org.etab.batch.DType;
+import org.etab.batch.Sample;
+import org.etab.dataset.EchoNetIndex;
+import org.etab.dataset.EchoNetReader;
+import org.etab.dataset.EchoNetRecord;
+import org.etab.pipeline.EchoNetOptions;
+import org.etab.pipeline.EchoNetSource;
+import org.etab.pipeline.ErrorPolicy;
+import org.etab.pipeline.Pipeline;
+import org.etab.pipeline.PipelineOptions;
+import org.etab.sample.ClipSpec;
+import org.etab.sample.ClipStart;
+import org.etab.target.Target;
+import org.etab.viz.Visualization;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code etab demo}: makes the phantom EchoNet set if it is absent, streams workload W1 through the pipeline
+ * with a progress bar, prints the summary, and writes an LV overlay PNG and a clip GIF.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = "Phantom EchoNet data through the real pipeline (workload W1), plus an LV overlay PNG and a clip GIF.")
+final class DemoCommand implements Callable<Integer> {
+    @Option(names = "--root", paramLabel = "DIR", description = "Phantom dataset directory (default: phantom/echonet of the installation).")
+    Path root;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Where the PNG and GIF go (default: out/demo of the installation).")
+    Path out;
+
+    @Option(names = "--epochs", defaultValue = "3", description = "Epochs of W1 to stream (default: ${DEFAULT-VALUE}).")
+    int epochs;
+
+    @Option(names = "--threads", paramLabel = "N", description = "Decode threads (default: all cores).")
+    Integer threads;
+
+    @Option(names = "--quiet", description = "No progress bar or summary table (the RESULT line stays).")
+    boolean quiet;
+
+    @Override
+    public Integer call() {
+        Path data = root != null ? root : Launch.home().resolve("phantom/echonet");
+        Path pictures = out != null ? out : Launch.home().resolve("out/demo");
+        boolean show = Launch.interactive(quiet);
+        if (!Files.isRegularFile(data.resolve("FileList.csv"))) {
+            say("etab demo: writing the phantom EchoNet-Dynamic set (200 videos, seed 42) to " + data);
+            SynthCommand.write(data, 200, 42, show);
+        }
+        EchoNetIndex index = EchoNetReader.read(data);
+        List<EchoNetRecord> train = index.select("train");
+        int cores = Runtime.getRuntime().availableProcessors();
+        int t = threads != null ? threads : cores;
+        EchoNetOptions w1 = new EchoNetOptions(Target.EF, new ClipSpec(true, 32, 25, true, ClipStart.RANDOM), 112, 112,
+                3, true, DType.FLOAT32, 42, true);
+        PipelineOptions po = new PipelineOptions(20, false, t, 2, 2, true, ErrorPolicy.SKIP, 0);
+        say(String.format(Locale.ROOT, "etab demo: W1 = %d TRAIN videos, EF target, 32-frame clips at 25 fps, RGB 112x112 "
+                + "normalized float32, batch 20, %d decode threads, %d epochs, device cpu (host batches)",
+                train.size(), t, epochs));
+        BenchRunner.Result r;
+        try (Pipeline pipeline = new Pipeline(new EchoNetSource(train, w1), po)) {
+            r = BenchRunner.run(pipeline, epochs, RunOptions.Device.CPU, show);
+        }
+        if (!quiet) {
+            BenchRunner.printSummary(r, System.err);
+        }
+        drawPictures(train.get(0), pictures);
+        System.out.println(r.resultLine());
+        return 0;
+    }
+
+    /** plot_segment of the ED frame with its LV mask, and create_echo_clip of a 32-frame clip. */
+    private void drawPictures(EchoNetRecord rec, Path dir) {
+        EchoNetOptions ed = new EchoNetOptions(Target.LV_SEG, ClipSpec.frame(), 0, 0, 1, false, DType.UINT8, 42, false);
+        EchoNetOptions clip = new EchoNetOptions(Target.EF, new ClipSpec(true, 32, 25, true, ClipStart.FIRST), 0, 0, 1,
+                false, DType.UINT8, 42, false);
+        PipelineOptions one = PipelineOptions.defaults().withThreads(1).withBatchSize(1).withOnError(ErrorPolicy.FAIL);
+        int h = rec.frameHeight();
+        int w = rec.frameWidth();
+        Path png = dir.resolve(rec.id() + "_lv_overlay.png");
+        Path gif = dir.resolve(rec.id() + "_clip.gif");
+        try (Pipeline p = new Pipeline(new EchoNetSource(List.of(rec), ed), one);
+                Sample s = p.samples(0).blockFirst()) {
+            Visualization.plotSegment(s.features().slotBytes(0), s.labels().slotBytes(0), h, w, true, Color.RED, png);
+        }
+        try (Pipeline p = new Pipeline(new EchoNetSource(List.of(rec), clip), one);
+                Sample s = p.samples(0).blockFirst()) {
+            byte[] all = s.features().slotBytes(0);
+            byte[][] frames = new byte[s.info().validFrames()][];
+            for (int i = 0; i < frames.length; i++) {
+                frames[i] = java.util.Arrays.copyOfRange(all, i * h * w, (i + 1) * h * w);
+            }
+            Visualization.createEchoClip(frames, h, w, 25, gif);
+        }
+        say("etab demo: wrote " + png + " and " + gif);
+    }
+
+    private void say(String line) {
+        if (!quiet) {
+            System.err.println(line);
+        }
+    }
+}

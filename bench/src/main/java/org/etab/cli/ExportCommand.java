@@ -1,0 +1,122 @@
+package org.etab.cli;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+
+import de.siegmar.fastcsv.writer.CsvWriter;
+import org.etab.batch.Batch;
+import org.etab.batch.SampleInfo;
+import org.etab.config.EtabConfig;
+import org.etab.gpu.Nd4jBatches;
+import org.etab.pipeline.EchoNetSource;
+import org.etab.pipeline.Pipeline;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code etab export}: one {@code <id>.x.npy} (input) and {@code <id>.y.npy} (target) per sample, and
+ * {@code manifest.csv} with one row per sample in delivery order. With {@code --clip-start all} a video gives
+ * several samples, named {@code <id>_<k>}.
+ */
+@Command(name = "export", mixinStandardHelpOptions = true,
+        description = "Write each sample as NumPy .npy files plus manifest.csv (delivery order).")
+final class ExportCommand implements Callable<Integer> {
+    @Mixin
+    SelectionOptions selection;
+
+    @Mixin
+    RunOptions run;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory.")
+    Path out;
+
+    @Option(names = "--epoch", defaultValue = "0", description = "Which epoch's order and clips to export (default: ${DEFAULT-VALUE}).")
+    int epoch;
+
+    @Override
+    public Integer call() throws IOException {
+        EtabConfig cfg = selection.loadConfig();
+        SelectionOptions.Selection sel = selection.select(cfg);
+        if (!run.quiet) {
+            BenchCommand.reportIndex(sel);
+        }
+        Files.createDirectories(out);
+        EchoNetSource source = new EchoNetSource(sel.records(), selection.echoNetOptions(cfg));
+        Map<String, Integer> seen = new HashMap<>();
+        long start = System.nanoTime();
+        try (Pipeline pipeline = new Pipeline(source, run.pipelineOptions(cfg, selection.limit));
+                CsvWriter manifest = CsvWriter.builder().build(out.resolve("manifest.csv"));
+                Progress progress = new Progress("export", planned(pipeline), "samples", Launch.interactive(run.quiet))) {
+            manifest.writeRecord("id", "source_id", "x", "y", "epoch", "position", "source_frames", "valid_frames",
+                    "label");
+            for (Batch batch : pipeline.batches(epoch).toIterable(2)) {
+                try (batch) {
+                    INDArray x = Nd4jBatches.features(batch);
+                    INDArray y = Nd4jBatches.labels(batch);
+                    for (int i = 0; i < batch.size(); i++) {
+                        SampleInfo info = batch.samples().get(i);
+                        String id = uniqueId(info.id(), seen);
+                        INDArray yi = y.slice(i);
+                        write(x.slice(i), out.resolve(id + ".x.npy"));
+                        write(yi, out.resolve(id + ".y.npy"));
+                        manifest.writeRecord(id, info.id(), id + ".x.npy", id + ".y.npy", Integer.toString(info.epoch()),
+                                Long.toString(info.position()),
+                                Arrays.stream(info.sourceFrames()).mapToObj(Integer::toString).collect(Collectors.joining(" ")),
+                                Integer.toString(info.validFrames()), labelText(yi));
+                    }
+                    progress.step(batch.size());
+                }
+            }
+            BenchRunner.Result r = new BenchRunner.Result(pipeline.account(), (System.nanoTime() - start) / 1e9,
+                    Launch.peakRssMb(), "cpu (host batches)");
+            if (!run.quiet) {
+                BenchRunner.printSummary(r, System.err);
+            }
+            System.out.println(r.resultLine());
+        }
+        return 0;
+    }
+
+    private long planned(Pipeline p) {
+        long n = p.source().plan(epoch).size();
+        return p.options().limit() > 0 ? Math.min(n, p.options().limit()) : n;
+    }
+
+    private static String uniqueId(String id, Map<String, Integer> seen) {
+        int k = seen.merge(id, 1, Integer::sum);
+        return k == 1 ? id : id + "_" + (k - 1);
+    }
+
+    /** Scalars and pairs in the manifest; masks only in their .npy. */
+    private static String labelText(INDArray y) {
+        if (y.length() > 4) {
+            return "";
+        }
+        StringBuilder sb = new StringBuilder();
+        for (long i = 0; i < y.length(); i++) {
+            if (i > 0) {
+                sb.append(' ');
+            }
+            sb.append(y.dataType().isFPType() ? Double.toString(y.getDouble(i)) : Long.toString(y.getLong(i)));
+        }
+        return sb.toString();
+    }
+
+    private static void write(INDArray a, Path file) {
+        try {
+            Nd4j.writeAsNumpy(a, file.toFile());
+        } catch (IOException e) {
+            throw new UncheckedIOException(file + ": cannot write: " + e.getMessage(), e);
+        }
+    }
+}
