@@ -1,0 +1,55 @@
+package org.etab.pipeline;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.stream.Stream;
+
+import org.etab.batch.DType;
+import org.etab.dataset.EchoNetReader;
+import org.etab.dataset.EchoNetRecord;
+import org.etab.sample.ClipSpec;
+import org.etab.sample.ClipStart;
+import org.etab.target.Target;
+import org.etab.testing.PhantomDatasets;
+
+/** Shared set-up for the pipeline tests: the phantom's records and typical options. */
+final class PipelineFixtures {
+    private PipelineFixtures() {
+    }
+
+    static List<EchoNetRecord> records() {
+        return EchoNetReader.read(PhantomDatasets.echonet()).select("all");
+    }
+
+    /** W1-style options: EF, 32 frames at 25 fps, random start, RGB 112x112 normalized. */
+    static EchoNetOptions w1(long seed, boolean shuffle) {
+        return new EchoNetOptions(Target.EF, new ClipSpec(true, 32, 25, true, ClipStart.RANDOM), 112, 112, 3, true,
+                DType.FLOAT32, seed, shuffle);
+    }
+
+    static PipelineOptions options(int batch, int threads) {
+        return PipelineOptions.defaults().withBatchSize(batch).withThreads(threads);
+    }
+
+    /** A private copy of the phantom that a test may damage. */
+    static Path copyOfPhantom(Path into) {
+        Path src = PhantomDatasets.echonet();
+        try (Stream<Path> files = Files.walk(src)) {
+            for (Path p : (Iterable<Path>) files::iterator) {
+                Path dst = into.resolve(src.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(dst);
+                } else {
+                    Files.copy(p, dst, StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return into;
+    }
+}

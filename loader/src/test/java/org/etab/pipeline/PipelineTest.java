@@ -1,0 +1,215 @@
+package org.etab.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.zip.CRC32;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.bytedeco.javacpp.Pointer;
+import org.etab.batch.Batch;
+import org.etab.batch.HostAllocator;
+import org.etab.batch.Sample;
+import org.etab.batch.SampleInfo;
+import org.etab.dataset.EchoNetReader;
+import org.etab.dataset.EchoNetRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.test.StepVerifier;
+
+class PipelineTest {
+
+    /** What a batch is, independent of where it lives: ids, frames, and a checksum of every byte. */
+    private static String fingerprint(Batch b) {
+        CRC32 x = new CRC32();
+        CRC32 y = new CRC32();
+        for (int i = 0; i < b.size(); i++) {
+            x.update(b.features().slotBytes(i));
+            y.update(b.labels().slotBytes(i));
+        }
+        StringBuilder sb = new StringBuilder();
+        for (SampleInfo s : b.samples()) {
+            sb.append(s.id()).append('@').append(s.sourceFrames()[0]).append(',');
+        }
+        return b.index() + ":" + sb + Long.toHexString(x.getValue()) + "/" + Long.toHexString(y.getValue());
+    }
+
+    private static List<String> run(int threads, boolean ordered, int epoch) {
+        List<String> out = new ArrayList<>();
+        try (Pipeline p = new Pipeline(new EchoNetSource(PipelineFixtures.records(), PipelineFixtures.w1(5, true)),
+                PipelineFixtures.options(4, threads).withOrdered(ordered), new SimpleMeterRegistry(), HostAllocator.NATIVE)) {
+            for (Batch b : p.batches(epoch).toIterable(1)) {
+                try (b) {
+                    out.add(fingerprint(b));
+                }
+            }
+            assertThat(p.account().failed()).isZero();
+        }
+        return out;
+    }
+
+    @Test
+    void orderedOutputIsIdenticalAcrossRunsAndThreadCounts() {
+        List<String> one = run(1, true, 0);
+        assertThat(one).hasSize(3); // 12 videos, batch 4
+        assertThat(run(1, true, 0)).isEqualTo(one);
+        assertThat(run(2, true, 0)).isEqualTo(one);
+        assertThat(run(3, true, 0)).isEqualTo(one);
+        assertThat(run(2, true, 1)).isNotEqualTo(one); // a fresh permutation and fresh clip starts
+    }
+
+    @Test
+    void unorderedModeDeliversTheSameBatchesInSomeOrder() {
+        assertThat(new HashSet<>(run(2, false, 0))).isEqualTo(new HashSet<>(run(1, true, 0)));
+    }
+
+    @Test
+    void aSlowSubscriberBoundsTheWorkInFlight() {
+        PipelineOptions o = PipelineFixtures.options(2, 2).withPrefetch(1);
+        try (Pipeline p = new Pipeline(new EchoNetSource(PipelineFixtures.records(), PipelineFixtures.w1(1, false)), o,
+                new SimpleMeterRegistry(), HostAllocator.NATIVE)) {
+            Flux<Batch> flux = p.batches(0).doOnNext(Batch::close);
+            StepVerifier.create(flux, 1)
+                    .expectNextCount(1)
+                    .thenAwait(Duration.ofMillis(800))
+                    .then(() -> {
+                        // one batch requested; at most `concurrency` more may have been assembled ahead
+                        long bound = (1 + o.concurrency()) * (long) o.batchSize();
+                        assertThat(p.account().delivered()).isLessThanOrEqualTo(bound).isLessThan(12);
+                        assertThat(p.batchPool().allocated()).isLessThanOrEqualTo(p.batchPool().maxBuffers());
+                    })
+                    .thenRequest(Long.MAX_VALUE)
+                    .expectNextCount(5)
+                    .verifyComplete();
+            assertThat(p.batchPool().allocated()).isLessThanOrEqualTo(o.concurrency() + o.consumerHeld());
+        }
+    }
+
+    @Test
+    void aSubscriberRequestingOneAtATimeNeverHoldsMoreThanThePool() throws Exception {
+        PipelineOptions o = PipelineFixtures.options(1, 2).withPrefetch(0);
+        try (Pipeline p = new Pipeline(new EchoNetSource(PipelineFixtures.records(), PipelineFixtures.w1(1, false)), o,
+                new SimpleMeterRegistry(), HostAllocator.NATIVE)) {
+            int max = 0;
+            int n = 0;
+            for (Batch b : p.batches(0).toIterable(1)) {
+                try (b) {
+                    max = Math.max(max, p.batchPool().outstanding());
+                    Thread.sleep(20); // slower than the decoders
+                    n++;
+                }
+            }
+            assertThat(n).isEqualTo(12);
+            assertThat(max).isLessThanOrEqualTo(p.batchPool().maxBuffers());
+            assertThat(p.batchPool().allocated()).isLessThanOrEqualTo(o.concurrency() + o.consumerHeld());
+        }
+    }
+
+    @Test
+    void cancellingMidStreamReturnsEveryBufferAndCloseFreesAllNativeMemory() throws Exception {
+        List<EchoNetRecord> records = PipelineFixtures.records(); // the phantom exists before the baseline
+        long baseline = Pointer.totalBytes();
+        Pipeline p = new Pipeline(new EchoNetSource(records, PipelineFixtures.w1(1, false)),
+                PipelineFixtures.options(2, 2), new SimpleMeterRegistry(), HostAllocator.NATIVE);
+        for (int epoch = 0; epoch < 5; epoch++) {
+            List<Batch> taken = p.batches(epoch).take(2).collectList().block();
+            assertThat(taken).hasSize(2);
+            taken.forEach(Batch::close);
+            Disposable d = p.batches(epoch).doOnNext(Batch::close).subscribe();
+            Thread.sleep(30);
+            d.dispose();
+        }
+        // tasks that were running when cancelled give their buffers back when they finish
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (p.batchPool().outstanding() != 0 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(p.batchPool().outstanding()).isZero();
+        assertThat(Pointer.totalBytes()).isGreaterThan(baseline);
+        p.close();
+        assertThat(p.batchPool().allocated()).isZero();
+        assertThat(Pointer.totalBytes()).isEqualTo(baseline);
+    }
+
+    @Test
+    void aMissingVideoIsReportedAndTheAccountBalances(@TempDir Path tmp) throws Exception {
+        Path root = PipelineFixtures.copyOfPhantom(tmp);
+        List<EchoNetRecord> records = EchoNetReader.read(root).select("all");
+        EchoNetRecord gone = records.get(5);
+        Files.delete(gone.video());
+        try (Pipeline p = new Pipeline(new EchoNetSource(records, PipelineFixtures.w1(1, false)),
+                PipelineFixtures.options(4, 2), new SimpleMeterRegistry(), HostAllocator.NATIVE)) {
+            List<String> ids = new ArrayList<>();
+            for (Batch b : p.batches(0).toIterable(1)) {
+                try (b) {
+                    b.samples().forEach(s -> ids.add(s.id()));
+                }
+            }
+            assertThat(ids).hasSize(11).doesNotContain(gone.id());
+            assertThat(p.account().planned()).isEqualTo(12);
+            assertThat(p.account().delivered()).isEqualTo(11);
+            assertThat(p.account().failed()).isEqualTo(1);
+            SampleFailure f = p.account().failures().get(0);
+            assertThat(f.id()).isEqualTo(gone.id());
+            assertThat(f.stage()).isEqualTo("decode");
+            assertThat(f.reason()).contains(gone.video().getFileName().toString());
+        }
+    }
+
+    @Test
+    void failPolicyStopsAtTheFirstBadSampleNamingIt(@TempDir Path tmp) throws Exception {
+        Path root = PipelineFixtures.copyOfPhantom(tmp);
+        List<EchoNetRecord> records = EchoNetReader.read(root).select("all");
+        Files.write(records.get(2).video(), new byte[] {1, 2, 3}); // not a video any more
+        try (Pipeline p = new Pipeline(new EchoNetSource(records, PipelineFixtures.w1(1, false)),
+                PipelineFixtures.options(4, 2).withOnError(ErrorPolicy.FAIL), new SimpleMeterRegistry(),
+                HostAllocator.NATIVE)) {
+            StepVerifier.create(p.batches(0).doOnNext(Batch::close))
+                    .expectErrorSatisfies(e -> assertThat(e)
+                            .isInstanceOf(SampleException.class)
+                            .hasMessageContaining(records.get(2).id())
+                            .hasMessageContaining(records.get(2).video().getFileName().toString()))
+                    .verify(Duration.ofSeconds(30));
+        }
+    }
+
+    @Test
+    void theSampleStreamGivesEachPlanInItsOwnSlot() {
+        try (Pipeline p = new Pipeline(new EchoNetSource(PipelineFixtures.records(), PipelineFixtures.w1(3, true)),
+                PipelineFixtures.options(8, 2), new SimpleMeterRegistry(), HostAllocator.NATIVE)) {
+            List<String> ids = new ArrayList<>();
+            for (Sample s : p.samples(0).toIterable(1)) {
+                try (s) {
+                    assertThat(s.features().capacity()).isEqualTo(1);
+                    ids.add(s.id());
+                }
+            }
+            List<String> planned = p.source().plan(0).stream().map(SamplePlan::id).toList();
+            assertThat(ids).isEqualTo(planned);
+            assertThat(p.samplePool().outstanding()).isZero();
+        }
+    }
+
+    @Test
+    void limitAndDropLastShapeTheEpoch() {
+        try (Pipeline p = new Pipeline(new EchoNetSource(PipelineFixtures.records(), PipelineFixtures.w1(3, false)),
+                PipelineFixtures.options(4, 2).withLimit(10).withDropLast(true), new SimpleMeterRegistry(),
+                HostAllocator.NATIVE)) {
+            List<Integer> sizes = new ArrayList<>();
+            for (Batch b : p.batches(0).toIterable(1)) {
+                try (b) {
+                    sizes.add(b.size());
+                }
+            }
+            assertThat(sizes).containsExactly(4, 4);
+            assertThat(p.account().planned()).isEqualTo(8);
+        }
+    }
+}
