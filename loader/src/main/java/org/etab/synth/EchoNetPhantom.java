@@ -139,11 +139,12 @@ public final class EchoNetPhantom {
         Objects.requireNonNull(out, "out");
         Objects.requireNonNull(progress, "progress");
         prepare(out);
+        long bytes = writeMarker(out);   // first: a run that fails half-way leaves a directory a rerun may clear
         Path videosDir = Files.createDirectories(out.resolve("Videos"));
         List<Plan> plans = plan();
         List<Result> results = encodeAll(plans, videosDir, progress);
         results.sort(Comparator.comparing(Result::name));
-        long bytes = writeMarker(out) + writeFileList(out, results) + writeTracings(out, results);
+        bytes += writeFileList(out, results) + writeTracings(out, results);
         long frames = 0;
         for (Result r : results) {
             bytes += r.bytes();
@@ -337,8 +338,9 @@ public final class EchoNetPhantom {
     private long writeMarker(Path out) throws IOException {
         String text = "etab-stream phantom EchoNet-Dynamic dataset; may be overwritten by `etab synth`\n"
                 + "seed=" + options.seed() + "\nvideos=" + options.videos() + "\n";
-        Files.writeString(out.resolve(MARKER), text, StandardCharsets.UTF_8);
-        return text.length();
+        Path file = out.resolve(MARKER);
+        Files.writeString(file, text, StandardCharsets.US_ASCII);
+        return Files.size(file);
     }
 
     private static long writeFileList(Path out, List<Result> results) throws IOException {

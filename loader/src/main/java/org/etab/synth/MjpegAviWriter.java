@@ -3,6 +3,7 @@ package org.etab.synth;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.util.Arrays;
 
 import org.bytedeco.ffmpeg.global.avcodec;
 import org.bytedeco.ffmpeg.global.avutil;
@@ -44,7 +45,7 @@ final class MjpegAviWriter implements AutoCloseable {
         int chroma = (width / 2) * (height / 2);
         yuv = ByteBuffer.allocateDirect(width * height + 2 * chroma);
         byte[] neutral = new byte[2 * chroma];
-        java.util.Arrays.fill(neutral, (byte) 128);
+        Arrays.fill(neutral, (byte) 128);
         yuv.position(width * height);
         yuv.put(neutral);
         recorder = new FFmpegFrameRecorder(file.toFile(), width, height, 0);

@@ -1,5 +1,6 @@
 package org.etab.synth;
 
+import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /**
@@ -61,7 +62,7 @@ final class PhantomRenderer {
                 }
             }
         }
-        sector = java.util.Arrays.copyOf(inside, count);
+        sector = Arrays.copyOf(inside, count);
         gain = speckle(rnd);
         for (int y = 0; y < SIZE; y++) {
             for (int x = 0; x < SIZE; x++) {
@@ -109,7 +110,7 @@ final class PhantomRenderer {
         double len = heart.length(f);
         double w = heart.width(f);
         double wall = heart.wall(f);
-        java.util.Arrays.fill(level, 0);
+        Arrays.fill(level, 0);
         for (int i : sector) {
             double px = i % SIZE - heart.apexX;
             double py = i / SIZE - heart.apexY;
@@ -118,7 +119,7 @@ final class PhantomRenderer {
             level[i] = classify(a, s, len, w, wall);
         }
         blur3x3();
-        java.util.Arrays.fill(gray, (byte) 0);
+        Arrays.fill(gray, (byte) 0);
         for (int i : sector) {
             int v = Math.round(level[i] * gain[i]) + noise.nextInt(7) - 3;
             gray[i] = (byte) Math.max(0, Math.min(255, v));
