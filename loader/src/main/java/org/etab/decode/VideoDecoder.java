@@ -1,5 +1,6 @@
 package org.etab.decode;
 
+import static org.bytedeco.ffmpeg.global.avcodec.AVDISCARD_ALL;
 import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_NONE;
 import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_PROP_INTRA_ONLY;
 import static org.bytedeco.ffmpeg.global.avcodec.AV_PKT_FLAG_CORRUPT;
@@ -238,6 +239,10 @@ public final class VideoDecoder implements AutoCloseable {
             if ((packet.flags() & AV_PKT_FLAG_CORRUPT) != 0) {
                 throw new DecodeException(in.file, "frame " + index + " is truncated or corrupt");
             }
+            if (packet.size() == 0) {
+                // an empty chunk (AVI's "dropped frame") would put the decoder into draining mode
+                throw new DecodeException(in.file, "frame " + index + " is an empty packet");
+            }
             ret = avcodec_send_packet(in.codec, packet);
             av_packet_unref(packet);
             if (ret < 0) throw in.fail("cannot decode frame " + index, ret);
@@ -273,6 +278,11 @@ public final class VideoDecoder implements AutoCloseable {
                     continue;
                 }
                 videoPackets++;
+                if (packet.size() == 0) {
+                    // an empty packet means "flush" to send_packet; it carries no picture anyway
+                    av_packet_unref(packet);
+                    continue;
+                }
                 if ((packet.flags() & AV_PKT_FLAG_CORRUPT) != 0) {
                     throw new DecodeException(in.file, "packet " + (videoPackets - 1) + " is truncated or corrupt");
                 }
@@ -439,7 +449,7 @@ public final class VideoDecoder implements AutoCloseable {
 
         private void openFormat() {
             AVFormatContext ctx = new AVFormatContext(null);
-            // "file:" keeps names containing ':' from being read as another protocol
+            // "file:" keeps a relative name like "a:b.avi" from being read as protocol "a"
             int ret = avformat_open_input(ctx, "file:" + file.toAbsolutePath(), null, (AVDictionary) null);
             if (ret < 0) throw fail("cannot open", ret); // FFmpeg frees ctx itself on failure
             format = ctx;
@@ -455,7 +465,7 @@ public final class VideoDecoder implements AutoCloseable {
             AVStream st = format.streams(stream);
             for (int i = 0; i < format.nb_streams(); i++) {
                 // let the demuxer drop audio/data packets early
-                if (i != stream) format.streams(i).discard(org.bytedeco.ffmpeg.global.avcodec.AVDISCARD_ALL);
+                if (i != stream) format.streams(i).discard(AVDISCARD_ALL);
             }
             headerFrames = st.nb_frames() > 0 ? st.nb_frames() : -1;
             AVCodecDescriptor desc = avcodec_descriptor_get(par.codec_id());
