@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import org.etab.dataset.Fields.BadRow;
 
 /**
  * Builds the {@link EchoNetIndex} of an EchoNet-Dynamic copy from {@code FileList.csv} and
@@ -114,7 +115,7 @@ public final class EchoNetReader {
 
     private static void readFileList(Path file, Path videos, List<Video> listed, Map<String, Video> byId,
                                      List<IndexProblem> problems) {
-        try (CsvReader<CsvRecord> csv = open(file)) {
+        try (CsvReader<CsvRecord> csv = builder().ofCsvRecord(file)) {
             CsvColumns cols = null;
             for (CsvRecord rec : csv) {
                 if (cols == null) {
@@ -213,53 +214,47 @@ public final class EchoNetReader {
         long orphanRows = 0;
         long firstOrphanLine = 0;
         Set<String> orphanNames = new HashSet<>();
-        try (CsvReader<CsvRecord> csv = open(file)) {
+        TracingRows rows = new TracingRows();
+        try (CsvReader<TracingRows> csv = builder().build(rows, file)) {
             CsvColumns cols = null;
             int nameCol = 0;
-            // Rows of one video are (nearly always) adjacent: remember the last name to skip the map.
-            String lastName = null;
-            Video last = null;
-            for (CsvRecord rec : csv) {
+            Video v = null;
+            for (TracingRows row : csv) {
                 if (cols == null) {
-                    cols = CsvColumns.of(file, rec.getFields(), TRACING_COLUMNS);
+                    cols = CsvColumns.of(file, row.header(), TRACING_COLUMNS);
                     nameCol = cols.at(T_NAME);
+                    row.startData(cols.headerSize(), cols.at(T_NAME), cols.at(T_X1), cols.at(T_Y1), cols.at(T_X2),
+                            cols.at(T_Y2), cols.at(T_FRAME));
                     continue;
                 }
-                long line = rec.getStartingLineNumber();
-                int fields = rec.getFieldCount();
+                long line = row.line();
+                int fields = row.fields();
                 if (fields <= nameCol) {
                     problems.add(new IndexProblem("", TRACINGS, "line " + line + ": expected "
                             + cols.headerSize() + " fields but found " + fields + "; the row names no file"));
                     continue;
                 }
-                String name = rec.getField(nameCol);
-                if (!name.equals(lastName)) {
-                    lastName = name;
-                    last = byId.get(stripAvi(name.trim()));
+                // Rows of one video are (nearly always) adjacent: look the name up only when it changes.
+                if (row.nameChanged()) {
+                    v = byId.get(stripAvi(row.name().trim()));
                 }
-                Video v = last;
                 if (v == null) {
                     if (orphanRows++ == 0) {
                         firstOrphanLine = line;
                     }
-                    orphanNames.add(name.trim());
+                    orphanNames.add(row.name().trim());
                     continue;
                 }
                 if (v.dropped || v.badTracing != null) {
                     continue;   // already reported once; one reason per video is enough
                 }
-                try {
-                    if (fields != cols.headerSize()) {
-                        throw new BadRow("expected " + cols.headerSize() + " fields but found " + fields);
-                    }
-                    float x1 = finiteFloat(rec, cols.at(T_X1), "X1");
-                    float y1 = finiteFloat(rec, cols.at(T_Y1), "Y1");
-                    float x2 = finiteFloat(rec, cols.at(T_X2), "X2");
-                    float y2 = finiteFloat(rec, cols.at(T_Y2), "Y2");
-                    int frame = integer(rec, cols.at(T_FRAME), "Frame", 0);
-                    v.group(frame, line).add(x1, y1, x2, y2);
-                } catch (BadRow bad) {
-                    v.badTracing = "line " + line + ": " + bad.getMessage();
+                if (fields != cols.headerSize()) {
+                    v.badTracing = "line " + line + ": expected " + cols.headerSize() + " fields but found " + fields;
+                } else if (row.error != null) {
+                    v.badTracing = "line " + line + ": " + row.error;
+                } else {
+                    float[] xy = row.xy;
+                    v.group(row.frame, line).add(xy[0], xy[1], xy[2], xy[3]);
                 }
             }
             if (cols == null) {
@@ -278,14 +273,13 @@ public final class EchoNetReader {
     // ------------------------------------------------------------------------------------------------
     // shared helpers
 
-    private static CsvReader<CsvRecord> open(Path file) throws IOException {
+    private static CsvReader.CsvReaderBuilder builder() {
         // Field counts are checked per row (a bad row is a problem, not a failed file), hence
         // ignoreDifferentFieldCount; a BOM written by spreadsheet tools must not rename the first column.
         return CsvReader.builder()
                 .ignoreDifferentFieldCount(true)
                 .skipEmptyLines(true)
-                .detectBomHeader(true)
-                .ofCsvRecord(file);
+                .detectBomHeader(true);
     }
 
     static String stripAvi(String name) {
@@ -293,64 +287,15 @@ public final class EchoNetReader {
     }
 
     private static float finiteFloat(CsvRecord rec, int col, String column) throws BadRow {
-        String text = rec.getField(col).trim();
-        float v;
-        try {
-            v = Float.parseFloat(text);
-        } catch (NumberFormatException e) {
-            throw new BadRow(column + " is not a number: '" + text + "'");
-        }
-        if (!Float.isFinite(v)) {
-            throw new BadRow(column + " is not a finite number: '" + text + "'");
-        }
-        return v;
+        return Fields.finiteFloat(rec.getField(col), column);
     }
 
     private static double positiveDouble(CsvRecord rec, int col, String column) throws BadRow {
-        String text = rec.getField(col).trim();
-        double v;
-        try {
-            v = Double.parseDouble(text);
-        } catch (NumberFormatException e) {
-            throw new BadRow(column + " is not a number: '" + text + "'");
-        }
-        if (!Double.isFinite(v) || v <= 0) {
-            throw new BadRow(column + " must be a finite number > 0 but was '" + text + "'");
-        }
-        return v;
+        return Fields.positiveDouble(rec.getField(col), column);
     }
 
-    /** An integer field; "50.0" is accepted too (pandas writes integer columns with NaNs as floats). */
     private static int integer(CsvRecord rec, int col, String column, int min) throws BadRow {
-        String text = rec.getField(col).trim();
-        long v;
-        try {
-            v = Integer.parseInt(text);
-        } catch (NumberFormatException e) {
-            double d;
-            try {
-                d = Double.parseDouble(text);
-            } catch (NumberFormatException e2) {
-                throw new BadRow(column + " is not an integer: '" + text + "'");
-            }
-            if (d != Math.rint(d) || Math.abs(d) > Integer.MAX_VALUE) {   // NaN fails the first test
-                throw new BadRow(column + " is not an integer: '" + text + "'");
-            }
-            v = (long) d;
-        }
-        if (v < min) {
-            throw new BadRow(column + " must be >= " + min + " but was '" + text + "'");
-        }
-        return (int) v;
-    }
-
-    /** A row that cannot be used; the message is the reason. Stackless: thrown per bad row, never escapes. */
-    static final class BadRow extends Exception {
-        private static final long serialVersionUID = 1L;
-
-        BadRow(String reason) {
-            super(reason, null, false, false);
-        }
+        return Fields.integer(rec.getField(col), column, min);
     }
 
     /** One FileList row while both files are read. */

@@ -329,6 +329,38 @@ class EchoNetReaderTest {
     }
 
     @Test
+    void reportsATracingRowTooShortToNameItsFile() throws IOException {
+        fileList(List.of(listRow("A", "TRAIN"), listRow("B", "TRAIN")));
+        write(dir.resolve("VolumeTracings.csv"), List.of("X1,Y1,X2,Y2,Frame,FileName",
+                "1,2,3,4,5,A.avi", "1,2,3,4,5,A.avi",
+                "1,2",                                            // line 4: no FileName field
+                "1,2,3,4,6,A.avi", "1,2,3,4,6,A.avi",
+                "1,2,3,4,5,B.avi", "1,2,3,4,5,B.avi", "1,2,3,4,6,B.avi", "1,2,3,4,6,B.avi"));
+
+        EchoNetIndex index = EchoNetReader.read(dir);
+
+        assertThat(ids(index.records())).containsExactly("A", "B");
+        assertThat(index.records().get(0).ed().rows()).isEqualTo(2);
+        assertThat(index.problems()).singleElement().satisfies(p -> {
+            assertThat(p.id()).isEmpty();
+            assertThat(p.reason()).isEqualTo("line 4: expected 6 fields but found 2; the row names no file");
+        });
+    }
+
+    @Test
+    void readsQuotedFields() throws IOException {
+        write(dir.resolve("FileList.csv"), lines(LIST_HEADER, "\"A\",\"55.5\",1,2,112,112,\"50\",120,\"TRAIN\""));
+        write(dir.resolve("VolumeTracings.csv"), lines(TRACING_HEADER,
+                "\"A.avi\",\"1.5\",2,3,4,\"5\"", "\"A.avi\",1,2,3,4,5", "A.avi,1,2,3,4,9", "A.avi,1,2,3,4,9"));
+
+        EchoNetIndex index = EchoNetReader.read(dir);
+
+        assertThat(index.problems()).isEmpty();
+        assertThat(index.records().get(0).es().x1()).containsExactly(1.5f, 1f);
+        assertThat(index.records().get(0).ef()).isEqualTo(55.5f);
+    }
+
+    @Test
     void countsTracingRowsOfUnlistedFilesInOneProblem() throws IOException {
         fileList(List.of(listRow("A", "TRAIN")));
         List<String> tr = new ArrayList<>(List.of(TRACING_HEADER));
