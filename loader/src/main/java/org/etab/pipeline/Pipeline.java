@@ -3,8 +3,11 @@ package org.etab.pipeline;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
@@ -21,8 +24,6 @@ import org.etab.batch.SampleInfo;
 import org.etab.metrics.PipelineMetrics;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Scheduler;
-import reactor.core.scheduler.Schedulers;
 
 /**
  * The streaming pipeline: a {@link SampleSource}'s plans become {@code Flux<Batch>} (or {@code Flux<Sample>})
@@ -53,7 +54,6 @@ public final class Pipeline implements AutoCloseable {
     private final PipelineMetrics metrics;
     private final RunAccount account = new RunAccount();
     private final ExecutorService executor;
-    private final Scheduler scheduler;
     private final ConcurrentLinkedQueue<SampleWorker> idleWorkers = new ConcurrentLinkedQueue<>();
     private final List<SampleWorker> allWorkers = new ArrayList<>();
     private final HostAllocator allocator;
@@ -67,7 +67,6 @@ public final class Pipeline implements AutoCloseable {
         this.allocator = allocator;
         this.metrics = new PipelineMetrics(registry, source.dataset());
         this.executor = Executors.newFixedThreadPool(options.threads(), daemonThreads("etab-decode-"));
-        this.scheduler = Schedulers.fromExecutorService(executor, "etab-decode");
     }
 
     public Pipeline(SampleSource source, PipelineOptions options) {
@@ -157,19 +156,73 @@ public final class Pipeline implements AutoCloseable {
             for (int i = 0; i < plans.size(); i += batchSize) {
                 groups.add(plans.subList(i, Math.min(plans.size(), i + batchSize)));
             }
+            Undelivered undelivered = new Undelivered();
             Flux<Integer> indices = Flux.range(0, groups.size());
-            return options.ordered()
-                    ? indices.flatMapSequential(i -> assemble(epoch, i, groups.get(i), pool), concurrency, 1)
-                    : indices.flatMap(i -> assemble(epoch, i, groups.get(i), pool), concurrency, 1);
+            Flux<Batch> batches = options.ordered()
+                    ? indices.flatMapSequential(i -> assemble(epoch, i, groups.get(i), pool, undelivered), concurrency, 1)
+                    : indices.flatMap(i -> assemble(epoch, i, groups.get(i), pool, undelivered), concurrency, 1);
+            return batches.doOnNext(undelivered::remove).doFinally(signal -> undelivered.closeAll());
         }).doOnDiscard(Batch.class, Batch::close);
     }
 
-    private Mono<Batch> assemble(int epoch, long index, List<SamplePlan> plans, BatchPool pool) {
-        return Mono.defer(() -> {
+    /**
+     * Batches of one stream subscription that were made but not yet passed downstream. When the stream ends
+     * early (cancel, error) they are closed here: Reactor's discard hooks do not reach every value an
+     * operator holds at cancellation, and a value emitted while a cancel is in flight may be dropped.
+     */
+    private static final class Undelivered {
+        private final Set<Batch> batches = new HashSet<>();
+        private boolean ended;
+
+        /** False when the stream has already ended: the caller must close the batch itself. */
+        synchronized boolean add(Batch b) {
+            if (ended) {
+                return false;
+            }
+            batches.add(b);
+            return true;
+        }
+
+        synchronized void remove(Batch b) {
+            batches.remove(b);
+        }
+
+        synchronized void closeAll() {
+            ended = true;
+            batches.forEach(Batch::close);
+            batches.clear();
+        }
+    }
+
+    /**
+     * One batch task on the decode pool. The hand-off is explicit rather than {@code fromCallable().subscribeOn()}:
+     * a value produced after a cancel must be closed, and Reactor's callable operators drop such a value
+     * without discarding it.
+     */
+    private Mono<Batch> assemble(int epoch, long index, List<SamplePlan> plans, BatchPool pool, Undelivered undelivered) {
+        return Mono.create(sink -> {
             AtomicBoolean cancelled = new AtomicBoolean();
-            return Mono.fromCallable(() -> fill(epoch, index, plans, pool, cancelled))
-                    .subscribeOn(scheduler)
-                    .doOnCancel(() -> cancelled.set(true));
+            sink.onCancel(() -> cancelled.set(true));
+            try {
+                executor.execute(() -> {
+                    Batch batch;
+                    try {
+                        batch = fill(epoch, index, plans, pool, cancelled);
+                    } catch (Throwable e) {
+                        sink.error(e);
+                        return;
+                    }
+                    if (batch == null) {
+                        sink.success();
+                    } else if (cancelled.get() || !undelivered.add(batch)) {
+                        batch.close();
+                    } else {
+                        sink.success(batch);
+                    }
+                });
+            } catch (RejectedExecutionException e) {
+                sink.error(new IllegalStateException("pipeline is closed", e));
+            }
         });
     }
 
@@ -262,7 +315,6 @@ public final class Pipeline implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while stopping decode threads", e);
         }
-        scheduler.dispose();
         synchronized (allWorkers) {
             allWorkers.forEach(SampleWorker::close);
             allWorkers.clear();
