@@ -66,8 +66,9 @@ final class ExportCommand implements Callable<Integer> {
                     for (int i = 0; i < batch.size(); i++) {
                         SampleInfo info = batch.samples().get(i);
                         String id = uniqueId(info.id(), seen);
-                        INDArray yi = y.slice(i);
-                        write(x.slice(i), out.resolve(id + ".x.npy"));
+                        // dup: ND4J's npy writer writes a view's whole backing buffer, not the view
+                        INDArray yi = y.slice(i).dup('c');
+                        write(x.slice(i).dup('c'), out.resolve(id + ".x.npy"));
                         write(yi, out.resolve(id + ".y.npy"));
                         manifest.writeRecord(id, info.id(), id + ".x.npy", id + ".y.npy", Integer.toString(info.epoch()),
                                 Long.toString(info.position()),

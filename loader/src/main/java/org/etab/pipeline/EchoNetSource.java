@@ -3,7 +3,6 @@ package org.etab.pipeline;
 import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -36,8 +35,8 @@ import org.etab.transform.NearestResize;
  * <p>Padding: clip positions past the end of the video are zero in output space.
  */
 public final class EchoNetSource implements SampleSource {
-    /** What EchoNet-Dynamic offers. */
-    public static final Set<Target> TARGETS = EnumSet.of(Target.EF, Target.LV_SEG, Target.ES_ED, Target.CM);
+    /** What EchoNet-Dynamic offers, in ETAB's order. */
+    public static final List<Target> TARGETS = List.of(Target.EF, Target.LV_SEG, Target.ES_ED, Target.CM);
 
     private final List<EchoNetRecord> records;
     private final EchoNetOptions options;
@@ -49,8 +48,8 @@ public final class EchoNetSource implements SampleSource {
 
     public EchoNetSource(List<EchoNetRecord> records, EchoNetOptions options) {
         if (!TARGETS.contains(options.target())) {
-            throw new IllegalArgumentException("target " + options.target().etabName() + " is not available for "
-                    + "echonet; available: EF, LV_seg, ES/ED, CM");
+            throw new IllegalArgumentException("target '" + options.target().etabName() + "' is not available for "
+                    + "echonet; available: " + String.join(", ", TARGETS.stream().map(Target::etabName).toList()));
         }
         this.records = List.copyOf(records);
         this.options = options;
