@@ -12,7 +12,7 @@ import org.etab.batch.Sample;
 import org.etab.dataset.EchoNetIndex;
 import org.etab.dataset.EchoNetReader;
 import org.etab.dataset.EchoNetRecord;
-import org.etab.pipeline.EchoNetOptions;
+import org.etab.pipeline.SampleOptions;
 import org.etab.pipeline.EchoNetSource;
 import org.etab.pipeline.ErrorPolicy;
 import org.etab.pipeline.Pipeline;
@@ -59,7 +59,7 @@ final class DemoCommand implements Callable<Integer> {
         List<EchoNetRecord> train = index.select("train");
         int cores = Runtime.getRuntime().availableProcessors();
         int t = threads != null ? threads : cores;
-        EchoNetOptions w1 = new EchoNetOptions(Target.EF, new ClipSpec(true, 32, 25, true, ClipStart.RANDOM), 112, 112,
+        SampleOptions w1 = new SampleOptions(Target.EF, new ClipSpec(true, 32, 25, true, ClipStart.RANDOM), 112, 112,
                 3, true, DType.FLOAT32, 42, true);
         PipelineOptions po = new PipelineOptions(20, false, t, 2, 2, true, ErrorPolicy.SKIP, 0);
         say(String.format(Locale.ROOT, "etab demo: W1 = %d TRAIN videos, EF target, 32-frame clips at 25 fps, RGB 112x112 "
@@ -79,8 +79,8 @@ final class DemoCommand implements Callable<Integer> {
 
     /** plot_segment of the ED frame with its LV mask, and create_echo_clip of a 32-frame clip. */
     private void drawPictures(EchoNetRecord rec, Path dir) {
-        EchoNetOptions ed = new EchoNetOptions(Target.LV_SEG, ClipSpec.frame(), 0, 0, 1, false, DType.UINT8, 42, false);
-        EchoNetOptions clip = new EchoNetOptions(Target.EF, new ClipSpec(true, 32, 25, true, ClipStart.FIRST), 0, 0, 1,
+        SampleOptions ed = new SampleOptions(Target.LV_SEG, ClipSpec.frame(), 0, 0, 1, false, DType.UINT8, 42, false);
+        SampleOptions clip = new SampleOptions(Target.EF, new ClipSpec(true, 32, 25, true, ClipStart.FIRST), 0, 0, 1,
                 false, DType.UINT8, 42, false);
         PipelineOptions one = PipelineOptions.defaults().withThreads(1).withBatchSize(1).withOnError(ErrorPolicy.FAIL);
         int h = rec.frameHeight();

@@ -1,5 +1,7 @@
 package org.etab.cli;
 
+import org.bytedeco.ffmpeg.global.avutil;
+import org.etab.decode.VideoDecoder;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -21,6 +23,8 @@ public final class Etab implements Runnable {
     }
 
     public static void main(String[] args) {
+        // FFmpeg speaks through our errors; its own banner per encoded file (JavaCV's recorder) is noise
+        VideoDecoder.setLogLevel(avutil.AV_LOG_QUIET);
         System.exit(commandLine().execute(args));
     }
 

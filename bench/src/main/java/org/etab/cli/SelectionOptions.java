@@ -10,7 +10,7 @@ import org.etab.config.EtabConfig;
 import org.etab.dataset.EchoNetIndex;
 import org.etab.dataset.EchoNetReader;
 import org.etab.dataset.EchoNetRecord;
-import org.etab.pipeline.EchoNetOptions;
+import org.etab.pipeline.SampleOptions;
 import org.etab.pipeline.EchoNetSource;
 import org.etab.sample.ClipSpec;
 import org.etab.sample.ClipStart;
@@ -118,7 +118,7 @@ public final class SelectionOptions {
     }
 
     /** The ETAB options for EchoNet, from flags over config over defaults. */
-    EchoNetOptions echoNetOptions(EtabConfig cfg) {
+    SampleOptions echoNetOptions(EtabConfig cfg) {
         EtabConfig.PipelineDefaults d = cfg.pipeline();
         Target t = Target.parse(target, "echonet", EchoNetSource.TARGETS);
         int clipL = clipLength != null ? clipLength : d.clipLength();
@@ -135,7 +135,7 @@ public final class SelectionOptions {
         if (type == DType.UINT8 && Boolean.TRUE.equals(normalize)) {
             throw new IllegalArgumentException("--dtype uint8 keeps raw pixels; it cannot be combined with --normalize true");
         }
-        return new EchoNetOptions(t, clip, size[0], size[1], channels, norm, type, seed != null ? seed : d.seed(), shuffle);
+        return new SampleOptions(t, clip, size[0], size[1], channels, norm, type, seed != null ? seed : d.seed(), shuffle);
     }
 
     /** "112x112" -> {112, 112}; "native" -> {0, 0}. */

@@ -39,14 +39,14 @@ public final class EchoNetSource implements SampleSource {
     public static final List<Target> TARGETS = List.of(Target.EF, Target.LV_SEG, Target.ES_ED, Target.CM);
 
     private final List<EchoNetRecord> records;
-    private final EchoNetOptions options;
+    private final SampleOptions options;
     private final ClipSampler sampler;
     private final FrameTransform transform;
     private final TensorSpec features;
     private final TensorSpec labels;
     private final int frames;
 
-    public EchoNetSource(List<EchoNetRecord> records, EchoNetOptions options) {
+    public EchoNetSource(List<EchoNetRecord> records, SampleOptions options) {
         if (!TARGETS.contains(options.target())) {
             throw new IllegalArgumentException("target '" + options.target().etabName() + "' is not available for "
                     + "echonet; available: " + String.join(", ", TARGETS.stream().map(Target::etabName).toList()));
@@ -101,7 +101,7 @@ public final class EchoNetSource implements SampleSource {
         return records;
     }
 
-    public EchoNetOptions options() {
+    public SampleOptions options() {
         return options;
     }
 

@@ -27,7 +27,7 @@ class EchoNetSourceTest {
             .collect(Collectors.toMap(EchoNetRecord::id, Function.identity()));
 
     /** Streams one epoch and hands every delivered (batch, slot) to {@code check}. */
-    private RunAccount each(EchoNetOptions o, SlotCheck check) {
+    private RunAccount each(SampleOptions o, SlotCheck check) {
         try (Pipeline p = new Pipeline(new EchoNetSource(records, o), PipelineFixtures.options(5, 2),
                 new SimpleMeterRegistry(), HostAllocator.NATIVE)) {
             for (Batch b : p.batches(0).toIterable(1)) {
@@ -45,8 +45,8 @@ class EchoNetSourceTest {
         void accept(Batch b, int slot, EchoNetRecord rec);
     }
 
-    private static EchoNetOptions options(Target t, ClipSpec clip, int size, int channels, boolean normalize, DType type) {
-        return new EchoNetOptions(t, clip, size, size, channels, normalize, type, 11, false);
+    private static SampleOptions options(Target t, ClipSpec clip, int size, int channels, boolean normalize, DType type) {
+        return new SampleOptions(t, clip, size, size, channels, normalize, type, 11, false);
     }
 
     @Test
@@ -84,7 +84,7 @@ class EchoNetSourceTest {
 
     @Test
     void lvSegStillIsTheEdFrameAndItsDarkCavityMatchesTheMask() {
-        EchoNetOptions o = options(Target.LV_SEG, ClipSpec.frame(), 0, 1, false, DType.UINT8);
+        SampleOptions o = options(Target.LV_SEG, ClipSpec.frame(), 0, 1, false, DType.UINT8);
         RunAccount a = each(o, (b, i, rec) -> {
             assertThat(b.samples().get(i).sourceFrames()).containsExactly(rec.ed().frame());
             byte[] img = b.features().slotBytes(i);

@@ -26,8 +26,8 @@ final class PipelineFixtures {
     }
 
     /** W1-style options: EF, 32 frames at 25 fps, random start, RGB 112x112 normalized. */
-    static EchoNetOptions w1(long seed, boolean shuffle) {
-        return new EchoNetOptions(Target.EF, new ClipSpec(true, 32, 25, true, ClipStart.RANDOM), 112, 112, 3, true,
+    static SampleOptions w1(long seed, boolean shuffle) {
+        return new SampleOptions(Target.EF, new ClipSpec(true, 32, 25, true, ClipStart.RANDOM), 112, 112, 3, true,
                 DType.FLOAT32, seed, shuffle);
     }
 

@@ -5,9 +5,10 @@ import org.etab.sample.ClipSpec;
 import org.etab.target.Target;
 
 /**
- * What an EchoNet-Dynamic sample is, in ETAB's terms.
+ * What a sample is, in ETAB's terms, for any dataset (which records, i.e. split and view, is the reader's
+ * {@code select}). Each dataset's source checks that it offers the target and says what it offers if not.
  *
- * @param target      EF, CM, LV_seg or ES/ED
+ * @param target      the ETAB target
  * @param clip        video or frame, clip length, fps, padding, clip start
  * @param frameHeight output rows (ETAB {@code frame_l}); 0 keeps the native size
  * @param frameWidth  output columns (ETAB {@code frame_w}); 0 keeps the native size
@@ -17,10 +18,10 @@ import org.etab.target.Target;
  * @param seed        seeds the epoch order and the random clip starts
  * @param shuffle     a fresh seeded permutation every epoch
  */
-public record EchoNetOptions(Target target, ClipSpec clip, int frameHeight, int frameWidth, int channels,
+public record SampleOptions(Target target, ClipSpec clip, int frameHeight, int frameWidth, int channels,
         boolean normalize, DType dtype, long seed, boolean shuffle) {
 
-    public EchoNetOptions {
+    public SampleOptions {
         if (frameHeight < 0 || frameWidth < 0 || (frameHeight == 0) != (frameWidth == 0)) {
             throw new IllegalArgumentException("frame size must be two positive numbers, or 0x0 for native, but was "
                     + frameHeight + "x" + frameWidth);
