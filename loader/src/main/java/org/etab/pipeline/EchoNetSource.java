@@ -143,7 +143,9 @@ public final class EchoNetSource implements SampleSource {
     private final class Worker implements SampleWorker {
         private final VideoDecoder decoder = new VideoDecoder();
         private final FrameTransform.Scratch scratch = transform.newScratch();
+        // padding frames: zero in output space
         private final float[] zeros = new float[transform.height() * transform.width()];
+        private final byte[] zeroBytes = new byte[transform.height() * transform.width()];
         private byte[] mask = new byte[0];
 
         @Override
@@ -167,11 +169,9 @@ public final class EchoNetSource implements SampleSource {
                     ByteBuffer out = buffers.features().buffer();
                     stats = decoder.decode(rec.video(), plan.frames(), (t, gray, w, h) ->
                             transform.writeBytes(gray, w, h, out, slotBase + t * plane, channelStride, scratch));
-                    byte[] zero = scratch.bytes();
-                    java.util.Arrays.fill(zero, (byte) 0);
                     for (int t = stats.delivered(); t < frames; t++) {
                         for (int c = 0; c < transform.channels(); c++) {
-                            out.put(slotBase + c * channelStride + t * plane, zero, 0, plane);
+                            out.put(slotBase + c * channelStride + t * plane, zeroBytes, 0, plane);
                         }
                     }
                 }

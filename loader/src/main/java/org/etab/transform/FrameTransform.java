@@ -90,44 +90,47 @@ public final class FrameTransform {
 
     /** Per-thread working memory for {@link #writeFloat}/{@link #writeBytes}. */
     public Scratch newScratch() {
-        return new Scratch(new float[height * width], new float[height * width], new byte[height * width]);
+        return new Scratch(new float[channels][height * width], new float[height * width], new byte[height * width]);
     }
 
     /** Per-thread working memory; not thread-safe. */
-    public record Scratch(float[] plane, float[] channel, byte[] bytes) {
+    public record Scratch(float[][] planes, float[] resized, byte[] bytes) {
     }
 
     /**
      * Writes one frame as {@code channels} planes of {@code height x width} floats at element
-     * {@code base + c * channelStride} of {@code dst}.
+     * {@code base + c * channelStride} of {@code dst}. One pass over the output pixels computes every channel's
+     * value (a table lookup without resize, bilinear + scale/bias with it); the planes then go to the slot as
+     * one bulk copy each.
      *
      * @param gray row-major gray pixels of a {@code srcWidth x srcHeight} frame
      */
     public void writeFloat(byte[] gray, int srcWidth, int srcHeight, FloatBuffer dst, int base, int channelStride,
             Scratch scratch) {
-        float[] plane = scratch.plane();
+        float[][] planes = scratch.planes();
         int n = height * width;
         if (srcWidth == width && srcHeight == height) {
-            // no resize: every channel is a table lookup of the source byte
-            for (int c = 0; c < channels; c++) {
-                float[] t = lut[c];
+            if (channels == 3) {
+                float[] l0 = lut[0], l1 = lut[1], l2 = lut[2];
+                float[] p0 = planes[0], p1 = planes[1], p2 = planes[2];
                 for (int i = 0; i < n; i++) {
-                    plane[i] = t[gray[i] & 0xff];
+                    int g = gray[i] & 0xff;
+                    p0[i] = l0[g];
+                    p1[i] = l1[g];
+                    p2[i] = l2[g];
                 }
-                dst.put(base + c * channelStride, plane, 0, n);
+            } else {
+                float[] l0 = lut[0];
+                float[] p0 = planes[0];
+                for (int i = 0; i < n; i++) {
+                    p0[i] = l0[gray[i] & 0xff];
+                }
             }
-            return;
+        } else {
+            resampleInto(gray, srcWidth, srcHeight, planes);
         }
-        // resize once into 0..255 floats, then one scale+bias per channel on the cache-resident plane
-        resample(gray, srcWidth, srcHeight, plane);
-        float[] out = scratch.channel();
         for (int c = 0; c < channels; c++) {
-            float s = scale[c];
-            float b = bias[c];
-            for (int i = 0; i < n; i++) {
-                out[i] = plane[i] * s + b;
-            }
-            dst.put(base + c * channelStride, out, 0, n);
+            dst.put(base + c * channelStride, planes[c], 0, n);
         }
     }
 
@@ -139,7 +142,7 @@ public final class FrameTransform {
         if (srcWidth == width && srcHeight == height) {
             out = gray;
         } else {
-            float[] plane = scratch.plane();
+            float[] plane = scratch.resized();
             resample(gray, srcWidth, srcHeight, plane);
             out = scratch.bytes();
             for (int i = 0; i < n; i++) {
@@ -151,9 +154,48 @@ public final class FrameTransform {
         }
     }
 
+    /**
+     * Bilinear resample fused with channel expansion and normalization: each output pixel's value is
+     * interpolated once and written, scaled, into every channel plane in the same pass.
+     */
+    private void resampleInto(byte[] src, int sw, int sh, float[][] planes) {
+        ResizeTable t = table(sw, sh);
+        int[] x0 = t.x0;
+        int[] x1 = t.x1;
+        float[] fx = t.fx;
+        float[] p0 = planes[0];
+        float[] p1 = channels == 3 ? planes[1] : p0;
+        float[] p2 = channels == 3 ? planes[2] : p0;
+        float s0 = scale[0], b0 = bias[0];
+        float s1 = channels == 3 ? scale[1] : s0, b1 = channels == 3 ? bias[1] : b0;
+        float s2 = channels == 3 ? scale[2] : s0, b2 = channels == 3 ? bias[2] : b0;
+        for (int y = 0; y < height; y++) {
+            int r0 = t.y0[y] * sw;
+            int r1 = t.y1[y] * sw;
+            float fy = t.fy[y];
+            int o = y * width;
+            for (int x = 0; x < width; x++) {
+                float a = src[r0 + x0[x]] & 0xff;
+                float b = src[r0 + x1[x]] & 0xff;
+                float c = src[r1 + x0[x]] & 0xff;
+                float d = src[r1 + x1[x]] & 0xff;
+                float top = a + (b - a) * fx[x];
+                float v = top + (c + (d - c) * fx[x] - top) * fy;
+                // with one channel p1 and p2 alias p0 and get the same value: harmless, and no branch here
+                p2[o + x] = v * s2 + b2;
+                p1[o + x] = v * s1 + b1;
+                p0[o + x] = v * s0 + b0;
+            }
+        }
+    }
+
+    private ResizeTable table(int sw, int sh) {
+        return tables.computeIfAbsent(((long) sw << 32) | sh, k -> new ResizeTable(sw, sh, width, height));
+    }
+
     /** Bilinear resample into 0..255 floats. */
     private void resample(byte[] src, int sw, int sh, float[] out) {
-        ResizeTable t = tables.computeIfAbsent(((long) sw << 32) | sh, k -> new ResizeTable(sw, sh, width, height));
+        ResizeTable t = table(sw, sh);
         int[] x0 = t.x0;
         int[] x1 = t.x1;
         float[] fx = t.fx;
