@@ -1,0 +1,68 @@
+package org.etab.metrics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.etab.batch.Batch;
+import org.etab.batch.DType;
+import org.etab.batch.HostAllocator;
+import org.etab.dataset.EchoNetReader;
+import org.etab.dataset.EchoNetRecord;
+import org.etab.pipeline.EchoNetSource;
+import org.etab.pipeline.Pipeline;
+import org.etab.pipeline.PipelineOptions;
+import org.etab.pipeline.SampleOptions;
+import org.etab.sample.ClipSpec;
+import org.etab.sample.ClipStart;
+import org.etab.target.Target;
+import org.etab.testing.PhantomDatasets;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PipelineMetricsTest {
+
+    @Test
+    void metersCountWhatThePipelineDidAndLeaveWithIt(@TempDir Path tmp) throws Exception {
+        // a damaged copy: one video is missing
+        Path root = tmp.resolve("echonet");
+        Files.createDirectories(root.resolve("Videos"));
+        Path src = PhantomDatasets.echonet();
+        for (String f : List.of("FileList.csv", "VolumeTracings.csv")) {
+            Files.copy(src.resolve(f), root.resolve(f));
+        }
+        try (var videos = Files.list(src.resolve("Videos"))) {
+            for (Path v : (Iterable<Path>) videos::iterator) {
+                Files.copy(v, root.resolve("Videos").resolve(v.getFileName()));
+            }
+        }
+        List<EchoNetRecord> records = EchoNetReader.read(root).select("all");
+        Files.delete(records.get(0).video());
+
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        SampleOptions o = new SampleOptions(Target.EF, new ClipSpec(true, 8, 25, true, ClipStart.FIRST), 32, 32, 3,
+                true, DType.FLOAT32, 1, false);
+        try (Pipeline p = new Pipeline(new EchoNetSource(records, o), PipelineOptions.defaults().withBatchSize(5)
+                .withThreads(2), registry, HostAllocator.NATIVE)) {
+            p.batches(0).doOnNext(Batch::close).blockLast();
+            assertThat(registry.get("etab.samples").tag("dataset", "echonet").counter().count()).isEqualTo(11);
+            assertThat(registry.get("etab.frames.decoded").counter().count()).isEqualTo(11 * 8);
+            assertThat(registry.get("etab.errors").tag("stage", "decode").counter().count()).isEqualTo(1);
+            long fileBytes = 0;
+            for (EchoNetRecord r : records.subList(1, records.size())) {
+                fileBytes += Files.size(r.video());
+            }
+            // packets up to the last needed frame only: some bytes, far fewer than the whole files
+            double read = registry.get("etab.bytes.read").counter().count();
+            assertThat(read).isGreaterThan(0).isLessThan(fileBytes);
+            assertThat(registry.get("etab.decode").timer().count()).isEqualTo(11);
+            assertThat(registry.get("etab.batch").timer().count()).isEqualTo(3);
+            assertThat(registry.get("etab.batches.inflight").gauge().value()).isZero();
+        }
+        assertThat(registry.find("etab.samples").meters()).isEmpty();
+        assertThat(registry.find("etab.errors").meters()).isEmpty();
+    }
+}
