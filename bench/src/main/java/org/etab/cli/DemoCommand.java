@@ -21,6 +21,7 @@ import org.etab.sample.ClipSpec;
 import org.etab.sample.ClipStart;
 import org.etab.target.Target;
 import org.etab.viz.Visualization;
+import org.etab.viz.VideoTools;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -98,7 +99,7 @@ final class DemoCommand implements Callable<Integer> {
             for (int i = 0; i < frames.length; i++) {
                 frames[i] = java.util.Arrays.copyOfRange(all, i * h * w, (i + 1) * h * w);
             }
-            Visualization.createEchoClip(frames, h, w, 25, gif);
+            VideoTools.createEchoClip(frames, h, w, VideoTools.FRAME_MILLIS, gif);
         }
         say("etab demo: wrote " + png + " and " + gif);
     }

@@ -4,28 +4,29 @@ import java.awt.Color;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import javax.imageio.ImageIO;
 
-import org.bytedeco.ffmpeg.global.avcodec;
-import org.bytedeco.ffmpeg.global.avutil;
-import org.bytedeco.javacv.FFmpegFrameRecorder;
-import org.bytedeco.javacv.Frame;
+import org.etab.api.Tensor;
+
 
 /**
- * ETAB's {@code plot_segment} and {@code create_echo_clip}: a mask drawn over a frame (PNG) and a clip as an
- * animated GIF. Inputs are raw 8-bit gray frames (e.g. samples produced with {@code dtype=uint8, channels=1}).
+ * ETAB's {@code plot_segment}: a mask drawn over a frame, as a PNG. Frames are 8-bit gray, or loaded tensors
+ * (normalized frames are contrast-stretched back to 0..255 for display).
  */
 public final class Visualization {
     private Visualization() {
     }
 
     /**
-     * Writes a PNG of {@code image} with {@code mask}: blended in {@code color} over the frame when
-     * {@code overlay}, else the frame and the mask side by side.
+     * ETAB's {@code plot_segment}: writes a PNG of {@code image} in gray with {@code mask} blended at 50 % alpha
+     * in {@code color} and the mask's longest contour drawn in {@code color}; with {@code overlay} false, the frame
+     * and the mask side by side instead.
      *
      * @param image row-major gray pixels, {@code height * width}
      * @param mask  row-major 0/1 (or 0/non-zero) pixels of the same size
@@ -35,19 +36,20 @@ public final class Visualization {
         requireSize(image, height, width, "image");
         requireSize(mask, height, width, "mask");
         BufferedImage out = new BufferedImage(overlay ? width : 2 * width, height, BufferedImage.TYPE_INT_RGB);
-        float a = 0.45f;
+        boolean[] contour = overlay ? longestContour(mask, height, width) : new boolean[height * width];
         for (int y = 0; y < height; y++) {
             for (int x = 0; x < width; x++) {
-                int g = image[y * width + x] & 0xff;
-                boolean m = mask[y * width + x] != 0;
-                if (overlay) {
-                    int r = m ? Math.round(g * (1 - a) + color.getRed() * a) : g;
-                    int gg = m ? Math.round(g * (1 - a) + color.getGreen() * a) : g;
-                    int b = m ? Math.round(g * (1 - a) + color.getBlue() * a) : g;
-                    out.setRGB(x, y, (r << 16) | (gg << 8) | b);
-                } else {
-                    out.setRGB(x, y, (g << 16) | (g << 8) | g);
-                    out.setRGB(width + x, y, m ? color.getRGB() & 0xffffff : 0);
+                int i = y * width + x;
+                int g = image[i] & 0xff;
+                int rgb = (g << 16) | (g << 8) | g;
+                if (overlay && contour[i]) {
+                    rgb = color.getRGB() & 0xffffff;
+                } else if (overlay && mask[i] != 0) {
+                    rgb = (blend(g, color.getRed()) << 16) | (blend(g, color.getGreen()) << 8) | blend(g, color.getBlue());
+                }
+                out.setRGB(x, y, rgb);
+                if (!overlay) {
+                    out.setRGB(width + x, y, mask[i] != 0 ? color.getRGB() & 0xffffff : 0);
                 }
             }
         }
@@ -61,46 +63,116 @@ public final class Visualization {
         }
     }
 
-    /**
-     * Writes {@code frames} (each row-major gray, {@code height * width}) as an animated GIF at {@code fps}.
-     */
-    public static void createEchoClip(byte[][] frames, int height, int width, double fps, Path gif) {
-        if (frames.length == 0) {
-            throw new IllegalArgumentException("a clip needs at least one frame");
+    /** {@link #plotSegment(byte[], byte[], int, int, boolean, Color, Path)} for loaded tensors. */
+    public static void plotSegment(Tensor image, Tensor mask, boolean overlay, Color color, Path png) {
+        int[] s = mask.shape();
+        if (s.length != 2) {
+            throw new IllegalArgumentException("mask must be [H, W] but was " + mask);
         }
-        try {
-            createParent(gif);
-            try (FFmpegFrameRecorder recorder = new FFmpegFrameRecorder(gif.toFile(), width, height, 0)) {
-                recorder.setFormat("gif");
-                recorder.setVideoCodec(avcodec.AV_CODEC_ID_GIF);
-                recorder.setPixelFormat(avutil.AV_PIX_FMT_GRAY8);
-                recorder.setFrameRate(fps);
-                recorder.start();
-                Frame frame = new Frame(width, height, Frame.DEPTH_UBYTE, 1);
-                ByteBuffer pixels = (ByteBuffer) frame.image[0];
-                int stride = frame.imageStride;
-                for (byte[] f : frames) {
-                    requireSize(f, height, width, "frame");
-                    for (int y = 0; y < height; y++) {
-                        pixels.put(y * stride, f, y * width, width);
-                    }
-                    recorder.record(frame, avutil.AV_PIX_FMT_GRAY8);
-                }
-                recorder.stop();
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(gif + ": cannot write the clip: " + e.getMessage(), e);
-        }
+        plotSegment(displayFrame(image, 0, s[0], s[1]), mask.bytes(), s[0], s[1], overlay, color, png);
     }
 
-    private static void requireSize(byte[] a, int height, int width, String what) {
+    private static int blend(int gray, int c) {
+        return (gray + c + 1) / 2;
+    }
+
+    /**
+     * Boundary pixels (a 4-neighbour outside the mask or the frame) of the 8-connected component of the mask
+     * with the most boundary pixels.
+     */
+    static boolean[] longestContour(byte[] mask, int height, int width) {
+        int n = height * width;
+        int[] label = new int[n];
+        int[] stack = new int[n];
+        boolean[] best = new boolean[n];
+        int bestLength = 0;
+        int next = 0;
+        for (int start = 0; start < n; start++) {
+            if (mask[start] == 0 || label[start] != 0) {
+                continue;
+            }
+            int id = ++next;
+            int top = 0;
+            int length = 0;
+            List<Integer> edge = new ArrayList<>();
+            stack[top++] = start;
+            label[start] = id;
+            while (top > 0) {
+                int p = stack[--top];
+                int y = p / width;
+                int x = p % width;
+                boolean boundary = y == 0 || x == 0 || y == height - 1 || x == width - 1
+                        || mask[p - width] == 0 || mask[p + width] == 0 || mask[p - 1] == 0 || mask[p + 1] == 0;
+                if (boundary) {
+                    length++;
+                    edge.add(p);
+                }
+                for (int dy = -1; dy <= 1; dy++) {
+                    for (int dx = -1; dx <= 1; dx++) {
+                        int yy = y + dy;
+                        int xx = x + dx;
+                        if (yy >= 0 && xx >= 0 && yy < height && xx < width) {
+                            int q = yy * width + xx;
+                            if (mask[q] != 0 && label[q] == 0) {
+                                label[q] = id;
+                                stack[top++] = q;
+                            }
+                        }
+                    }
+                }
+            }
+            if (length > bestLength) {
+                bestLength = length;
+                java.util.Arrays.fill(best, false);
+                edge.forEach(p -> best[p] = true);
+            }
+        }
+        return best;
+    }
+
+    /** Frame {@code t} of an image ([C,H,W] / [H,W]) or clip ([C,T,H,W]) tensor as displayable gray bytes. */
+    static byte[] displayFrame(Tensor t, int frame, int height, int width) {
+        int[] s = t.shape();
+        int plane = height * width;
+        long offset;
+        long span; // elements used for the contrast stretch: the whole first channel
+        if (s.length == 4) {
+            offset = (long) frame * plane;
+            span = (long) s[1] * plane;
+        } else if (s.length == 3 || s.length == 2) {
+            offset = 0;
+            span = plane;
+        } else {
+            throw new IllegalArgumentException("expected [C,T,H,W], [C,H,W] or [H,W] but was " + t);
+        }
+        if (s[s.length - 1] != width || s[s.length - 2] != height) {
+            throw new IllegalArgumentException(t + " does not have frames of " + height + "x" + width);
+        }
+        double lo = Double.MAX_VALUE;
+        double hi = -Double.MAX_VALUE;
+        for (long i = 0; i < span; i++) {
+            double v = t.get(i);
+            lo = Math.min(lo, v);
+            hi = Math.max(hi, v);
+        }
+        boolean raw = t.dtype() == org.etab.batch.DType.UINT8;
+        byte[] out = new byte[plane];
+        for (int i = 0; i < plane; i++) {
+            double v = t.get(offset + i);
+            int g = raw ? (int) v : hi > lo ? (int) Math.round(255 * (v - lo) / (hi - lo)) : 0;
+            out[i] = (byte) g;
+        }
+        return out;
+    }
+
+    static void requireSize(byte[] a, int height, int width, String what) {
         if (a.length < height * width) {
             throw new IllegalArgumentException(what + " has " + a.length + " pixels but " + height + "x" + width
                     + " needs " + height * width);
         }
     }
 
-    private static void createParent(Path p) throws IOException {
+    static void createParent(Path p) throws IOException {
         Path parent = p.toAbsolutePath().getParent();
         if (parent != null) {
             Files.createDirectories(parent);

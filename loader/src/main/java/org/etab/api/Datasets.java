@@ -1,0 +1,77 @@
+package org.etab.api;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+
+import org.etab.dataset.EchoNetIndex;
+import org.etab.dataset.EchoNetReader;
+import org.etab.dataset.IndexProblem;
+import org.etab.pipeline.EchoNetSource;
+import org.etab.pipeline.SampleOptions;
+import org.etab.pipeline.SampleSource;
+import org.etab.target.Target;
+
+/**
+ * Opens a dataset by its ETAB name: reads the index, applies split/view/fold, and returns the pipeline's
+ * source. The one place that knows every dataset; the CLI and {@link EtabDataset} go through it.
+ */
+public final class Datasets {
+    /** The ETAB dataset names this build loads. */
+    public static final List<String> NAMES = List.of("echonet");
+
+    private Datasets() {
+    }
+
+    /**
+     * An opened dataset.
+     *
+     * @param source   the samples, ready for a {@link org.etab.pipeline.Pipeline}
+     * @param problems what the index left out, with reasons
+     * @param records  records selected
+     */
+    public record Opened(SampleSource source, List<IndexProblem> problems, int records) {
+    }
+
+    /** The targets a dataset offers, in ETAB's order. */
+    public static List<Target> targets(String name) {
+        return switch (canonical(name)) {
+            case "echonet" -> EchoNetSource.TARGETS;
+            default -> throw unknown(name);
+        };
+    }
+
+    /**
+     * Opens {@code name} at {@code root}.
+     *
+     * @param split train, val, test or all
+     * @param view  ETAB view (AP4CH, AP2CH, PLAX, PSAX, all); null for the dataset's default
+     * @param fold  TMED-2 fold (0..2); ignored elsewhere
+     */
+    public static Opened open(String name, Path root, String split, String view, int fold, SampleOptions options) {
+        switch (canonical(name)) {
+            case "echonet" -> {
+                if (view != null && !view.equalsIgnoreCase("AP4CH") && !view.equalsIgnoreCase("all")) {
+                    throw new IllegalArgumentException("view '" + view + "' is not available for echonet; available: AP4CH");
+                }
+                EchoNetIndex index = EchoNetReader.read(root);
+                var records = index.select(split);
+                return new Opened(new EchoNetSource(records, options), index.problems(), records.size());
+            }
+            default -> throw unknown(name);
+        }
+    }
+
+    /** Parses a target name for a dataset, with the error listing what it offers. */
+    public static Target target(String name, String target) {
+        return Target.parse(target, canonical(name), targets(name));
+    }
+
+    static String canonical(String name) {
+        return name == null ? "" : name.trim().toLowerCase(Locale.ROOT);
+    }
+
+    private static IllegalArgumentException unknown(String name) {
+        return new IllegalArgumentException("dataset '" + name + "' is not supported; available: " + String.join(", ", NAMES));
+    }
+}

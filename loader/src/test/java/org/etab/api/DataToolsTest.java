@@ -1,0 +1,59 @@
+package org.etab.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.IntStream;
+
+import org.etab.batch.DType;
+import org.junit.jupiter.api.Test;
+
+class DataToolsTest {
+    private static List<Item> items(int n) {
+        Tensor t = new Tensor(DType.UINT8, new int[] {1}, ByteBuffer.allocate(1));
+        return IntStream.range(0, n).mapToObj(i -> new Item("id" + i, t, t)).toList();
+    }
+
+    private static List<String> ids(List<Item> items) {
+        return items.stream().map(Item::id).toList();
+    }
+
+    @Test
+    void sizesFollowFloorOfTheFractionsAndThePartsPartitionTheItems() {
+        for (int n : new int[] {0, 1, 7, 10, 101}) {
+            Splits s = DataTools.trainingDataSplit(items(n), 0.55, 0.15, true, 42);
+            assertThat(s.train()).hasSize((int) Math.floor(0.55 * n));
+            assertThat(s.val()).hasSize((int) Math.floor(0.15 * n));
+            assertThat(s.train().size() + s.val().size() + s.test().size()).isEqualTo(n);
+            Set<String> all = new HashSet<>();
+            all.addAll(ids(s.train()));
+            all.addAll(ids(s.val()));
+            all.addAll(ids(s.test()));
+            assertThat(all).hasSize(n); // no item in two parts, none lost
+        }
+    }
+
+    @Test
+    void randomSplitIsSeededAndOrderedSplitKeepsTheOrder() {
+        List<Item> items = items(50);
+        Splits a = DataTools.trainingDataSplit(items, 0.5, 0.1, true, 42);
+        assertThat(ids(DataTools.trainingDataSplit(items, 0.5, 0.1, true, 42).train())).isEqualTo(ids(a.train()));
+        assertThat(ids(DataTools.trainingDataSplit(items, 0.5, 0.1, true, 43).train())).isNotEqualTo(ids(a.train()));
+        assertThat(ids(a.train())).isNotEqualTo(ids(items.subList(0, 25)));
+        Splits ordered = DataTools.trainingDataSplit(items, 0.5, 0.1, false, 42);
+        assertThat(ids(ordered.train())).isEqualTo(ids(items.subList(0, 25)));
+        assertThat(ids(ordered.val())).isEqualTo(ids(items.subList(25, 30)));
+        assertThat(ids(ordered.test())).isEqualTo(ids(new ArrayList<>(items.subList(30, 50))));
+    }
+
+    @Test
+    void badFractionsAreRefused() {
+        assertThatThrownBy(() -> DataTools.trainingDataSplit(items(3), 0.8, 0.3, true, 1)).hasMessageContaining("train=0.8 val=0.3");
+        assertThatThrownBy(() -> DataTools.trainingDataSplit(items(3), -0.1, 0.3, true, 1)).hasMessageContaining("[0, 1]");
+    }
+}

@@ -1,0 +1,78 @@
+package org.etab.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import org.etab.batch.DType;
+import org.etab.batch.Sample;
+import org.etab.dataset.EchoNetReader;
+import org.etab.dataset.EchoNetRecord;
+import org.etab.testing.PhantomDatasets;
+import org.junit.jupiter.api.Test;
+
+class EtabDatasetTest {
+    private final Map<String, EchoNetRecord> records = EchoNetReader.read(PhantomDatasets.echonet()).select("all")
+            .stream().collect(Collectors.toMap(EchoNetRecord::id, Function.identity()));
+
+    private static EtabDataset.Builder echonet() {
+        return EtabDataset.builder().name("echonet").root(PhantomDatasets.echonet()).threads(2);
+    }
+
+    @Test
+    void loadDataMaterializesClipsWithTheirLabels() {
+        EtabDataset d = echonet().target("EF").view("AP4CH").video(true).normalize(true).frameL(64).frameW(48)
+                .clipL(8).fps(25).padding(true).build();
+        d.loadData(5, false);
+        assertThat(d.data()).hasSize(5);
+        List<String> firstFive = EchoNetReader.read(PhantomDatasets.echonet()).select("all").subList(0, 5).stream()
+                .map(EchoNetRecord::id).toList();
+        assertThat(d.data().stream().map(Item::id).toList()).isEqualTo(firstFive); // not random: index order
+        for (Item item : d.data()) {
+            assertThat(item.x().shape()).containsExactly(3, 8, 64, 48);
+            assertThat(item.x().dtype()).isEqualTo(DType.FLOAT32);
+            assertThat(item.y().floats()).containsExactly(records.get(item.id()).ef());
+        }
+    }
+
+    @Test
+    void randomLoadIsSeededAndAllLoadsEverything() {
+        EtabDataset a = echonet().target("CM").frameL(32).frameW(32).seed(7).build().loadData(4, true);
+        EtabDataset b = echonet().target("CM").frameL(32).frameW(32).seed(7).build().loadData(4, true);
+        assertThat(a.data().stream().map(Item::id).toList()).isEqualTo(b.data().stream().map(Item::id).toList());
+        EtabDataset all = echonet().target("LV_seg").frameL(32).frameW(32).build().loadData(0, false);
+        assertThat(all.data()).hasSize(PhantomDatasets.ECHONET_VIDEOS);
+        assertThat(all.data().get(0).y().shape()).containsExactly(32, 32);
+        assertThat(all.failures()).isEmpty();
+    }
+
+    @Test
+    void streamIsTheSameDataAsPooledSamples() {
+        EtabDataset d = echonet().target("ES/ED").frameL(32).frameW(32).build();
+        Set<String> ids = new HashSet<>();
+        for (Sample s : d.stream().toIterable(1)) {
+            try (s) {
+                ids.add(s.id());
+                assertThat(s.labels().slotInts(0)).containsExactly(records.get(s.id()).es().frame(),
+                        records.get(s.id()).ed().frame());
+            }
+        }
+        assertThat(ids).isEqualTo(records.keySet());
+    }
+
+    @Test
+    void impossibleCombinationsFailWhenBuilt() {
+        assertThatThrownBy(() -> echonet().target("AS").build()).hasMessageContaining("available: EF, LV_seg, ES/ED, CM");
+        assertThatThrownBy(() -> EtabDataset.builder().target("EF").build()).hasMessageContaining("name is required");
+        assertThatThrownBy(() -> EtabDataset.builder().name("mnist").build()).hasMessageContaining("dataset 'mnist'");
+        assertThatThrownBy(() -> echonet().frameL(0).frameW(10).build()).hasMessageContaining("frame size");
+        assertThatThrownBy(() -> echonet().view("PLAX").build().loadData(1, false))
+                .hasMessageContaining("view 'PLAX' is not available for echonet; available: AP4CH");
+    }
+}

@@ -1,0 +1,91 @@
+package org.etab.viz;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.awt.Color;
+import java.awt.image.BufferedImage;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.metadata.IIOMetadataNode;
+import javax.imageio.stream.ImageInputStream;
+
+import org.etab.api.Tensor;
+import org.etab.batch.DType;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class VisualizationTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void overlayBlendsTheMaskAndDrawsItsLongestContourInTheColour() throws Exception {
+        int h = 20, w = 30;
+        byte[] image = new byte[h * w];
+        java.util.Arrays.fill(image, (byte) 100);
+        byte[] mask = new byte[h * w];
+        for (int y = 5; y < 15; y++) {
+            for (int x = 10; x < 20; x++) {
+                mask[y * w + x] = 1; // a 10x10 square
+            }
+        }
+        mask[2 * w + 2] = 1; // a lone pixel: a shorter contour, not drawn
+        Path png = dir.resolve("overlay.png");
+        Visualization.plotSegment(image, mask, h, w, true, Color.RED, png);
+        BufferedImage img = ImageIO.read(png.toFile());
+        assertThat(img.getWidth()).isEqualTo(w);
+        assertThat(img.getHeight()).isEqualTo(h);
+        assertThat(img.getRGB(10, 5) & 0xffffff).isEqualTo(0xff0000);   // contour corner
+        assertThat(img.getRGB(19, 10) & 0xffffff).isEqualTo(0xff0000);  // contour right edge
+        assertThat(img.getRGB(15, 10) & 0xffffff).isEqualTo((178 << 16) | (50 << 8) | 50); // inside: 50 % blend
+        assertThat(img.getRGB(0, 0) & 0xffffff).isEqualTo(0x646464);    // outside: the gray frame
+        assertThat(img.getRGB(2, 2) & 0xffffff).isEqualTo((178 << 16) | (50 << 8) | 50); // blended, not contour
+    }
+
+    @Test
+    void sideBySideShowsFrameAndMask() throws Exception {
+        byte[] image = {10, 20, 30, 40};
+        byte[] mask = {0, 1, 0, 0};
+        Path png = dir.resolve("side.png");
+        Visualization.plotSegment(image, mask, 2, 2, false, Color.GREEN, png);
+        BufferedImage img = ImageIO.read(png.toFile());
+        assertThat(img.getWidth()).isEqualTo(4);
+        assertThat(img.getRGB(1, 0) & 0xffffff).isEqualTo(0x141414);
+        assertThat(img.getRGB(3, 0) & 0xffffff).isEqualTo(0x00ff00);
+        assertThat(img.getRGB(2, 0) & 0xffffff).isZero();
+    }
+
+    @Test
+    void echoClipIsALoopingGifWithOneFramePerClipPosition() throws Exception {
+        int c = 3, t = 6, h = 16, w = 24;
+        ByteBuffer data = ByteBuffer.allocate(c * t * h * w * 4).order(java.nio.ByteOrder.nativeOrder());
+        for (int i = 0; i < c * t * h * w; i++) {
+            int frame = (i / (h * w)) % t;
+            data.putFloat(i * 4, frame * 0.3f - 1f); // normalized-looking values, brighter each frame
+        }
+        Tensor clip = new Tensor(DType.FLOAT32, new int[] {c, t, h, w}, data);
+        Path gif = dir.resolve("clip.gif");
+        VideoTools.createEchoClip(clip, gif, VideoTools.FRAME_MILLIS);
+        try (ImageInputStream in = ImageIO.createImageInputStream(gif.toFile())) {
+            ImageReader reader = ImageIO.getImageReadersByFormatName("gif").next();
+            reader.setInput(in);
+            assertThat(reader.getNumImages(true)).isEqualTo(t);
+            assertThat(reader.read(0).getWidth()).isEqualTo(w);
+            assertThat(reader.read(0).getHeight()).isEqualTo(h);
+            int first = reader.read(0).getRGB(5, 5) & 0xff;
+            int last = reader.read(t - 1).getRGB(5, 5) & 0xff;
+            assertThat(first).isLessThan(last);
+            IIOMetadataNode meta = (IIOMetadataNode) reader.getImageMetadata(1).getAsTree("javax_imageio_gif_image_1.0");
+            IIOMetadataNode gce = (IIOMetadataNode) meta.getElementsByTagName("GraphicControlExtension").item(0);
+            assertThat(gce.getAttribute("delayTime")).isEqualTo("5"); // centiseconds: 50 ms
+            IIOMetadataNode app = (IIOMetadataNode) ((IIOMetadataNode) reader.getImageMetadata(0)
+                    .getAsTree("javax_imageio_gif_image_1.0")).getElementsByTagName("ApplicationExtension").item(0);
+            assertThat(app.getAttribute("applicationID")).isEqualTo("NETSCAPE");
+            byte[] loop = (byte[]) app.getUserObject();
+            assertThat(loop[1] | loop[2] << 8).isZero(); // loop count 0: forever
+        }
+    }
+}
