@@ -4,7 +4,8 @@ import java.util.concurrent.Callable;
 
 import org.etab.config.EtabConfig;
 import org.etab.dataset.IndexProblem;
-import org.etab.pipeline.EchoNetSource;
+import org.etab.api.Datasets;
+import org.etab.pipeline.SampleSource;
 import org.etab.pipeline.Pipeline;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -23,16 +24,16 @@ final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         EtabConfig cfg = selection.loadConfig();
-        SelectionOptions.Selection sel = selection.select(cfg);
+        Datasets.Opened opened = selection.open(cfg);
         boolean show = Launch.interactive(run.quiet);
         if (!run.quiet) {
-            reportIndex(sel);
+            reportIndex(opened);
         }
-        EchoNetSource source = new EchoNetSource(sel.records(), selection.echoNetOptions(cfg));
+        SampleSource source = opened.source();
         try (Pipeline pipeline = new Pipeline(source, run.pipelineOptions(cfg, selection.limit))) {
             if (!run.quiet) {
-                System.err.printf("etab bench: %d videos, features %s, labels %s, batch %d, %d threads%n",
-                        sel.records().size(), source.features(), source.labels(), pipeline.options().batchSize(),
+                System.err.printf("etab bench: %s, %d records, features %s, labels %s, batch %d, %d threads%n",
+                        source.dataset(), opened.records(), source.features(), source.labels(), pipeline.options().batchSize(),
                         pipeline.options().threads());
             }
             BenchRunner.Result r = BenchRunner.run(pipeline, run.epochs, run.device(), show);
@@ -44,8 +45,8 @@ final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    static void reportIndex(SelectionOptions.Selection sel) {
-        var problems = sel.index().problems();
+    static void reportIndex(Datasets.Opened opened) {
+        var problems = opened.problems();
         if (!problems.isEmpty()) {
             System.err.printf("etab: the index left out %d entries:%n", problems.size());
             problems.stream().limit(10).map(IndexProblem::toString).forEach(p -> System.err.println("  " + p));

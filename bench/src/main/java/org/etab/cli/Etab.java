@@ -10,8 +10,9 @@ import picocli.CommandLine.Command;
  * that other tools script against: flag names do not change, and {@code bench}'s last line is machine-readable.
  */
 @Command(name = "etab", mixinStandardHelpOptions = true, version = "etab-stream 0.1.0",
-        description = "Stream echocardiography datasets (EchoNet-Dynamic; CAMUS and TMED-2 next) into training.",
-        subcommands = {SynthCommand.class, BenchCommand.class, ExportCommand.class, DemoCommand.class})
+        description = "Stream echocardiography datasets (EchoNet-Dynamic, CAMUS, TMED-2) into training.",
+        subcommands = {SynthCommand.class, BenchCommand.class, ExportCommand.class, DemoCommand.class,
+                PictureCommands.Plot.class, PictureCommands.Gif.class})
 public final class Etab implements Runnable {
 
     @CommandLine.Spec

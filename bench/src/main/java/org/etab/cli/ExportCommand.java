@@ -15,7 +15,8 @@ import org.etab.batch.Batch;
 import org.etab.batch.SampleInfo;
 import org.etab.config.EtabConfig;
 import org.etab.gpu.Nd4jBatches;
-import org.etab.pipeline.EchoNetSource;
+import org.etab.api.Datasets;
+import org.etab.pipeline.SampleSource;
 import org.etab.pipeline.Pipeline;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -46,12 +47,12 @@ final class ExportCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         EtabConfig cfg = selection.loadConfig();
-        SelectionOptions.Selection sel = selection.select(cfg);
+        Datasets.Opened opened = selection.open(cfg);
         if (!run.quiet) {
-            BenchCommand.reportIndex(sel);
+            BenchCommand.reportIndex(opened);
         }
         Files.createDirectories(out);
-        EchoNetSource source = new EchoNetSource(sel.records(), selection.echoNetOptions(cfg));
+        SampleSource source = opened.source();
         Map<String, Integer> seen = new HashMap<>();
         long start = System.nanoTime();
         try (Pipeline pipeline = new Pipeline(source, run.pipelineOptions(cfg, selection.limit));

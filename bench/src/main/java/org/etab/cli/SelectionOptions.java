@@ -2,16 +2,12 @@ package org.etab.cli;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Locale;
 
 import org.etab.batch.DType;
+import org.etab.api.Datasets;
 import org.etab.config.EtabConfig;
-import org.etab.dataset.EchoNetIndex;
-import org.etab.dataset.EchoNetReader;
-import org.etab.dataset.EchoNetRecord;
 import org.etab.pipeline.SampleOptions;
-import org.etab.pipeline.EchoNetSource;
 import org.etab.sample.ClipSpec;
 import org.etab.sample.ClipStart;
 import org.etab.target.Target;
@@ -26,17 +22,24 @@ public final class SelectionOptions {
             description = "Config file (default: $ETAB_CONFIG, else config/etab.yaml of the installation).")
     Path config;
 
-    @Option(names = "--dataset", defaultValue = "echonet", description = "echonet (camus and tmed: not yet).")
+    @Option(names = "--dataset", defaultValue = "echonet", description = "echonet (default), camus or tmed.")
     String dataset;
 
-    @Option(names = "--root", paramLabel = "DIR", description = "Dataset directory (default: the config's echonet_dir).")
+    @Option(names = "--root", paramLabel = "DIR", description = "Dataset directory (default: the config's <dataset>_dir).")
     Path root;
 
     @Option(names = "--split", defaultValue = "train", description = "train, val, test or all (default: ${DEFAULT-VALUE}).")
     String split;
 
-    @Option(names = "--target", defaultValue = "EF", description = "EF, LV_seg, ES/ED or CM (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--target", description = "An ETAB target the dataset offers: EF, LV_seg, LA_seg, MY_seg, ES/ED, view, CM, AS "
+            + "(default: EF; view for tmed).")
     String target;
+
+    @Option(names = "--view", description = "AP4CH, AP2CH, PLAX, PSAX or all (default: the dataset's own).")
+    String view;
+
+    @Option(names = "--fold", defaultValue = "0", description = "TMED-2 fold, 0..2 (default: ${DEFAULT-VALUE}).")
+    int fold;
 
     @Option(names = "--video", arity = "1", defaultValue = "true", description = "Clips (true) or single frames (false).")
     boolean video;
@@ -88,39 +91,36 @@ public final class SelectionOptions {
                 : EtabConfig.load(file, System.getenv());
     }
 
-    /** The dataset root: the flag, else the config. */
+    /** The dataset root: the flag, else the config's directory for the dataset. */
     Path datasetRoot(EtabConfig cfg) {
-        requireEchoNet();
-        Path r = root != null ? root : cfg.echonetDir();
+        if (root != null) {
+            return root;
+        }
+        String name = dataset.trim().toLowerCase(Locale.ROOT);
+        Path r = switch (name) {
+            case "echonet" -> cfg.echonetDir();
+            case "camus" -> cfg.camusDir();
+            case "tmed" -> cfg.tmedDir();
+            default -> null;
+        };
         if (r == null) {
-            throw new IllegalArgumentException("no dataset directory: pass --root DIR or set echonet_dir in the config "
-                    + "(or ETAB_ECHONET_DIR)");
+            Datasets.targets(name); // an unknown dataset says so first
+            throw new IllegalArgumentException("no dataset directory: pass --root DIR or set " + name + "_dir in the config "
+                    + "(or ETAB_" + name.toUpperCase(Locale.ROOT) + "_DIR)");
         }
         return r;
     }
 
-    void requireEchoNet() {
-        if (!"echonet".equals(dataset.toLowerCase(Locale.ROOT))) {
-            throw new IllegalArgumentException("dataset '" + dataset + "' is not supported yet; available: echonet");
-        }
+    /** Reads the index and applies split, view and fold. */
+    Datasets.Opened open(EtabConfig cfg) {
+        SampleOptions options = sampleOptions(cfg);
+        return Datasets.open(dataset, datasetRoot(cfg), split, view, fold, options);
     }
 
-    /** Reads the index and applies the split. */
-    Selection select(EtabConfig cfg) {
-        Path r = datasetRoot(cfg);
-        EchoNetIndex index = EchoNetReader.read(r);
-        List<EchoNetRecord> records = index.select(split);
-        return new Selection(index, records);
-    }
-
-    /** What was read and what the split kept. */
-    record Selection(EchoNetIndex index, List<EchoNetRecord> records) {
-    }
-
-    /** The ETAB options for EchoNet, from flags over config over defaults. */
-    SampleOptions echoNetOptions(EtabConfig cfg) {
+    /** The ETAB sample options, from flags over config over defaults. */
+    SampleOptions sampleOptions(EtabConfig cfg) {
         EtabConfig.PipelineDefaults d = cfg.pipeline();
-        Target t = Target.parse(target, "echonet", EchoNetSource.TARGETS);
+        Target t = Datasets.target(dataset, target != null ? target : Datasets.defaultTarget(dataset));
         int clipL = clipLength != null ? clipLength : d.clipLength();
         double f = fps != null ? fps : d.fps();
         boolean pad = padding != null ? padding : d.padding();

@@ -33,6 +33,11 @@ public final class Datasets {
     public record Opened(SampleSource source, List<IndexProblem> problems, int records) {
     }
 
+    /** The target used when none is named: EF, or view for TMED-2 (which has no EF). */
+    public static String defaultTarget(String name) {
+        return "tmed".equals(canonical(name)) ? "view" : "EF";
+    }
+
     /** The targets a dataset offers, in ETAB's order. */
     public static List<Target> targets(String name) {
         return switch (canonical(name)) {

@@ -1,0 +1,140 @@
+package org.etab.cli;
+
+import java.awt.Color;
+import java.nio.file.Path;
+import java.util.Set;
+import java.util.concurrent.Callable;
+
+import org.etab.api.Datasets;
+import org.etab.api.Tensor;
+import org.etab.batch.DType;
+import org.etab.batch.Sample;
+import org.etab.config.EtabConfig;
+import org.etab.pipeline.ErrorPolicy;
+import org.etab.pipeline.FilteredSource;
+import org.etab.pipeline.Pipeline;
+import org.etab.pipeline.PipelineOptions;
+import org.etab.pipeline.SampleOptions;
+import org.etab.sample.ClipSpec;
+import org.etab.target.Target;
+import org.etab.viz.VideoTools;
+import org.etab.viz.Visualization;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code etab plot} and {@code etab gif}: ETAB's {@code plot_segment} and {@code create_echo_clip} for one sample. */
+final class PictureCommands {
+    private PictureCommands() {
+    }
+
+    /** The one sample with {@code id} as raw gray pixels (uint8, one channel), and the pipeline behind it. */
+    static Picked one(SelectionOptions selection, String id, boolean video) {
+        EtabConfig cfg = selection.loadConfig();
+        SampleOptions o = selection.sampleOptions(cfg);
+        SampleOptions raw = new SampleOptions(o.target(), video ? o.clip() : ClipSpec.frame(), o.frameHeight(),
+                o.frameWidth(), 1, false, DType.UINT8, o.seed(), false);
+        Datasets.Opened opened = Datasets.open(selection.dataset, selection.datasetRoot(cfg), selection.split,
+                selection.view, selection.fold, raw);
+        Pipeline p = new Pipeline(new FilteredSource(opened.source(), Set.of(id)),
+                PipelineOptions.defaults().withBatchSize(1).withThreads(1).withOnError(ErrorPolicy.FAIL));
+        Sample s;
+        try {
+            s = p.samples(0).blockFirst();
+        } catch (RuntimeException e) {
+            p.close();
+            throw e;
+        }
+        if (s == null) {
+            p.close();
+            throw new IllegalArgumentException("no sample '" + id + "' in " + selection.dataset + " split "
+                    + selection.split + (selection.view != null ? " view " + selection.view : ""));
+        }
+        return new Picked(s, p);
+    }
+
+    /** A sample and its pipeline, closed together. */
+    record Picked(Sample sample, Pipeline pipeline) implements AutoCloseable {
+        @Override
+        public void close() {
+            sample.close();
+            pipeline.close();
+        }
+    }
+
+    @Command(name = "plot", mixinStandardHelpOptions = true,
+            description = "ETAB plot_segment: a sample's annotated frame with its mask (50 % alpha + contour) as a PNG.")
+    static final class Plot implements Callable<Integer> {
+        @Mixin
+        SelectionOptions selection;
+
+        @Option(names = "--id", required = true, description = "Sample id (EchoNet FileName, CAMUS patient0001_4CH, ...).")
+        String id;
+
+        @Option(names = "--out", required = true, paramLabel = "F.png", description = "The PNG to write.")
+        Path out;
+
+        @Option(names = "--color", defaultValue = "red", description = "red, green, blue, yellow, cyan or magenta.")
+        String color;
+
+        @Option(names = "--overlay", arity = "1", defaultValue = "true", description = "Mask over the frame (true) or beside it.")
+        boolean overlay;
+
+        @Override
+        public Integer call() {
+            if (selection.target == null) {
+                selection.target = "LV_seg";
+            }
+            Target t = Datasets.target(selection.dataset, selection.target);
+            if (t != Target.LV_SEG && t != Target.LA_SEG && t != Target.MY_SEG) {
+                throw new IllegalArgumentException("plot needs a segmentation target (LV_seg, LA_seg, MY_seg) but was "
+                        + t.etabName());
+            }
+            try (Picked p = one(selection, id, false)) {
+                Visualization.plotSegment(Tensor.copyOf(p.sample().features(), 0), Tensor.copyOf(p.sample().labels(), 0), overlay,
+                        colour(color), out);
+            }
+            System.err.println("etab plot: wrote " + out);
+            return 0;
+        }
+    }
+
+    @Command(name = "gif", mixinStandardHelpOptions = true,
+            description = "ETAB create_echo_clip: a sample's clip as an animated GIF (loops forever).")
+    static final class Gif implements Callable<Integer> {
+        @Mixin
+        SelectionOptions selection;
+
+        @Option(names = "--id", required = true, description = "Sample id.")
+        String id;
+
+        @Option(names = "--out", required = true, paramLabel = "F.gif", description = "The GIF to write.")
+        Path out;
+
+        @Option(names = "--frame-ms", defaultValue = "50", description = "Milliseconds per frame (default: ${DEFAULT-VALUE}).")
+        int frameMillis;
+
+        @Override
+        public Integer call() {
+            selection.video = true;
+            try (Picked p = one(selection, id, true)) {
+                VideoTools.createEchoClip(Tensor.copyOf(p.sample().features(), 0), out, frameMillis);
+            }
+            System.err.println("etab gif: wrote " + out);
+            return 0;
+        }
+    }
+
+    static Color colour(String name) {
+        return switch (name.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "red" -> Color.RED;
+            case "green" -> Color.GREEN;
+            case "blue" -> Color.BLUE;
+            case "yellow" -> Color.YELLOW;
+            case "cyan" -> Color.CYAN;
+            case "magenta" -> Color.MAGENTA;
+            default -> throw new IllegalArgumentException("--color must be red, green, blue, yellow, cyan or magenta but was '"
+                    + name + "'");
+        };
+    }
+}
