@@ -92,6 +92,41 @@ class EtabCliTest {
     }
 
     @Test
+    void plotAndGifWriteTheSamplesPictures(@TempDir Path out) throws Exception {
+        String root = PhantomDatasets.echonet().toString();
+        EchoNetRecord rec = EchoNetReader.read(PhantomDatasets.echonet()).select("all").get(3);
+        Path png = out.resolve("lv.png");
+        Run plot = etab("plot", "--root", root, "--split", "all", "--id", rec.id(), "--frame-size", "native", "--out",
+                png.toString());
+        assertThat(plot.code()).as(plot.err()).isZero();
+        java.awt.image.BufferedImage img = javax.imageio.ImageIO.read(png.toFile());
+        assertThat(img.getWidth()).isEqualTo(112);
+        long red = 0;
+        for (int y = 0; y < 112; y++) {
+            for (int x = 0; x < 112; x++) {
+                red += (img.getRGB(x, y) & 0xffffff) == 0xff0000 ? 1 : 0;
+            }
+        }
+        assertThat(red).as("contour pixels in pure red").isGreaterThan(30);
+
+        Path gif = out.resolve("clip.gif");
+        Run clip = etab("gif", "--root", root, "--split", "all", "--id", rec.id(), "--clip-length", "12",
+                "--frame-size", "56x56", "--clip-start", "first", "--out", gif.toString());
+        assertThat(clip.code()).as(clip.err()).isZero();
+        try (var in = javax.imageio.ImageIO.createImageInputStream(gif.toFile())) {
+            var reader = javax.imageio.ImageIO.getImageReadersByFormatName("gif").next();
+            reader.setInput(in);
+            assertThat(reader.getNumImages(true)).isEqualTo(12);
+            assertThat(reader.read(0).getWidth()).isEqualTo(56);
+        }
+
+        Run notSeg = etab("plot", "--root", root, "--id", rec.id(), "--target", "EF", "--out", png.toString());
+        assertThat(notSeg.err()).contains("plot needs a segmentation target");
+        Run unknown = etab("gif", "--root", root, "--id", "nope", "--out", gif.toString());
+        assertThat(unknown.err()).contains("no sample 'nope'");
+    }
+
+    @Test
     void badFlagsAreOneClearLineAndANonZeroExit() {
         Run target = etab("bench", "--root", PhantomDatasets.echonet().toString(), "--target", "AS", "--quiet");
         assertThat(target.code()).isNotZero();
@@ -101,7 +136,7 @@ class EtabCliTest {
         assertThat(size.err()).contains("--frame-size must be LxW");
 
         Run dataset = etab("bench", "--dataset", "mnist", "--root", "/tmp", "--quiet");
-        assertThat(dataset.err()).contains("dataset 'mnist' is not supported yet; available: echonet");
+        assertThat(dataset.err()).contains("dataset 'mnist' is not supported; available: echonet");
 
         Run missing = etab("bench", "--root", "/nonexistent/echonet", "--quiet");
         assertThat(missing.code()).isNotZero();
