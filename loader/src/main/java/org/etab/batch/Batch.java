@@ -17,13 +17,27 @@ public final class Batch implements AutoCloseable {
     private final List<SampleInfo> samples;
     private final BatchPool.Buffers buffers;
     private final BatchPool pool;
+    private final long nextPosition;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    public Batch(long index, List<SampleInfo> samples, BatchPool.Buffers buffers, BatchPool pool) {
+    public Batch(long index, List<SampleInfo> samples, BatchPool.Buffers buffers, BatchPool pool, long nextPosition) {
         this.index = index;
         this.samples = List.copyOf(samples);
         this.buffers = buffers;
         this.pool = pool;
+        this.nextPosition = nextPosition;
+    }
+
+    public Batch(long index, List<SampleInfo> samples, BatchPool.Buffers buffers, BatchPool pool) {
+        this(index, samples, buffers, pool, -1);
+    }
+
+    /**
+     * Where this rank's sequence of the epoch continues after this batch (failed samples included): the
+     * position to save with a checkpoint and pass to {@code Pipeline.batches(epoch, position)} to resume.
+     */
+    public long nextPosition() {
+        return nextPosition;
     }
 
     /** Position of this batch in its epoch (0-based). */

@@ -8,8 +8,13 @@ package org.etab.batch;
  * @param position     its position in that epoch's order (0-based, before failures are skipped)
  * @param sourceFrames the 0-based source frame behind each clip position (video) or the one frame (image)
  * @param validFrames  how many clip positions hold decoded frames; the rest are zero padding
+ * @param repeat       true when sharding repeated this sample to give every rank the same count
  */
-public record SampleInfo(String id, int epoch, long position, int[] sourceFrames, int validFrames) {
+public record SampleInfo(String id, int epoch, long position, int[] sourceFrames, int validFrames, boolean repeat) {
+
+    public SampleInfo(String id, int epoch, long position, int[] sourceFrames, int validFrames) {
+        this(id, epoch, position, sourceFrames, validFrames, false);
+    }
 
     /** True when the clip was padded with zero frames at the end. */
     public boolean padded() {

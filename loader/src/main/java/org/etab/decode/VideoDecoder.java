@@ -18,6 +18,7 @@ import static org.bytedeco.ffmpeg.global.avcodec.avcodec_receive_frame;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_send_packet;
 import static org.bytedeco.ffmpeg.global.avformat.AV_DISPOSITION_ATTACHED_PIC;
 import static org.bytedeco.ffmpeg.global.avformat.av_read_frame;
+import static org.bytedeco.ffmpeg.global.avformat.avformat_alloc_context;
 import static org.bytedeco.ffmpeg.global.avformat.avformat_close_input;
 import static org.bytedeco.ffmpeg.global.avformat.avformat_find_stream_info;
 import static org.bytedeco.ffmpeg.global.avformat.avformat_open_input;
@@ -56,6 +57,7 @@ import org.bytedeco.ffmpeg.avcodec.AVCodecDescriptor;
 import org.bytedeco.ffmpeg.avcodec.AVCodecParameters;
 import org.bytedeco.ffmpeg.avcodec.AVPacket;
 import org.bytedeco.ffmpeg.avformat.AVFormatContext;
+import org.bytedeco.ffmpeg.avformat.AVIOInterruptCB;
 import org.bytedeco.ffmpeg.avformat.AVStream;
 import org.bytedeco.ffmpeg.avutil.AVComponentDescriptor;
 import org.bytedeco.ffmpeg.avutil.AVDictionary;
@@ -66,6 +68,8 @@ import org.bytedeco.ffmpeg.swscale.SwsContext;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.javacpp.IntPointer;
+import org.bytedeco.javacpp.LongPointer;
+import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.javacpp.Loader;
 import org.bytedeco.javacpp.PointerPointer;
 
@@ -118,8 +122,21 @@ public final class VideoDecoder implements AutoCloseable {
         av_log_set_level(AV_LOG_QUIET);
     }
 
+    /**
+     * FFmpeg's interrupt callback, one for all decoders (JavaCPP callbacks are a scarce native resource): the
+     * context's {@code opaque} points at the owning decoder's deadline.
+     */
+    private static final AVIOInterruptCB.Callback_Pointer PAST_DEADLINE = new AVIOInterruptCB.Callback_Pointer() {
+        @Override
+        public int call(Pointer opaque) {
+            return opaque != null && System.nanoTime() - new LongPointer(opaque).get(0) > 0 ? 1 : 0;
+        }
+    };
+
     private final AVPacket packet;
     private final AVFrame frame;
+    /** This decoder's deadline in System.nanoTime() units, in native memory for the interrupt callback. */
+    private final LongPointer deadline = new LongPointer(1);
     private byte[] gray = new byte[0];
 
     // pixel-format classification of the last frame: formats rarely change, so look up once
@@ -166,7 +183,8 @@ public final class VideoDecoder implements AutoCloseable {
     public VideoInfo probe(Path file) {
         ensureOpen();
         if (file == null) throw new IllegalArgumentException("file must not be null");
-        try (Input in = Input.open(file, false)) {
+        deadline.put(0, Long.MAX_VALUE);
+        try (Input in = Input.open(file, false, deadline)) {
             return in.info;
         }
     }
@@ -184,10 +202,20 @@ public final class VideoDecoder implements AutoCloseable {
      * @throws IllegalArgumentException null arguments, a negative or decreasing frame number
      */
     public DecodeStats decode(Path file, int[] frames, GrayFrameSink sink) {
+        return decode(file, frames, sink, Long.MAX_VALUE);
+    }
+
+    /**
+     * As {@link #decode(Path, int[], GrayFrameSink)}, giving up with a {@link DecodeTimeoutException} once
+     * {@code System.nanoTime()} passes {@code deadlineNanos}: checked between packets, and inside FFmpeg's I/O
+     * through its interrupt callback (a read blocked in the operating system itself cannot be interrupted).
+     */
+    public DecodeStats decode(Path file, int[] frames, GrayFrameSink sink, long deadlineNanos) {
         ensureOpen();
         checkArguments(file, frames, sink);
         if (frames.length == 0) return new DecodeStats(0, 0, 0, 0);
-        try (Input in = Input.open(file, true)) {
+        deadline.put(0, deadlineNanos);
+        try (Input in = Input.open(file, true, deadline)) {
             return in.info.intraOnly() ? decodeIntraOnly(in, frames, sink) : decodeInOrder(in, frames, sink);
         } finally {
             // a thrown sink or a decode error may leave references behind; the next call needs them clean
@@ -203,6 +231,7 @@ public final class VideoDecoder implements AutoCloseable {
         closed = true;
         av_packet_free(packet);
         av_frame_free(frame);
+        deadline.close();
         if (sws != null) sws_freeContext(sws);
         if (swsOut != null) swsOut.close();
         if (swsDst != null) swsDst.close();
@@ -221,6 +250,7 @@ public final class VideoDecoder implements AutoCloseable {
         int skipped = 0;
         long bytes = 0;
         while (pos < frames.length) {
+            in.checkDeadline(videoPackets);
             int ret = av_read_frame(in.format, packet);
             if (ret == EOF) break;
             if (ret < 0) throw in.fail("cannot read past frame " + videoPackets, ret);
@@ -264,6 +294,7 @@ public final class VideoDecoder implements AutoCloseable {
         long bytes = 0;
         boolean flushed = false;
         while (pos < frames.length && !flushed) {
+            in.checkDeadline(videoPackets);
             int ret = av_read_frame(in.format, packet);
             if (ret == EOF) {
                 flushed = true;
@@ -430,13 +461,15 @@ public final class VideoDecoder implements AutoCloseable {
         int stream = -1;
         VideoInfo info;
         private long headerFrames = -1;
+        private final LongPointer deadline;
 
-        private Input(Path file) {
+        private Input(Path file, LongPointer deadline) {
             this.file = file;
+            this.deadline = deadline;
         }
 
-        static Input open(Path file, boolean withDecoder) {
-            Input in = new Input(file);
+        static Input open(Path file, boolean withDecoder, LongPointer deadline) {
+            Input in = new Input(file, deadline);
             try {
                 in.openFormat();
                 if (withDecoder) in.openDecoder();
@@ -448,9 +481,12 @@ public final class VideoDecoder implements AutoCloseable {
         }
 
         private void openFormat() {
-            AVFormatContext ctx = new AVFormatContext(null);
+            AVFormatContext ctx = avformat_alloc_context();
+            if (ctx == null) throw new OutOfMemoryError("avformat_alloc_context failed");
+            ctx.interrupt_callback().callback(PAST_DEADLINE).opaque(deadline);
             // "file:" keeps a relative name like "a:b.avi" from being read as protocol "a"
             int ret = avformat_open_input(ctx, "file:" + file.toAbsolutePath(), null, (AVDictionary) null);
+            checkDeadline(0);
             if (ret < 0) throw fail("cannot open", ret); // FFmpeg frees ctx itself on failure
             format = ctx;
             stream = findVideoStream();
@@ -503,6 +539,12 @@ public final class VideoDecoder implements AutoCloseable {
             codec.thread_count(1); // one decoder per core is the parallelism model
             ret = avcodec_open2(codec, decoder, (AVDictionary) null);
             if (ret < 0) throw fail("cannot open " + info.codec() + " decoder", ret);
+        }
+
+        void checkDeadline(int framesRead) {
+            if (System.nanoTime() - deadline.get(0) > 0) {
+                throw new DecodeTimeoutException(file, "timed out after reading " + framesRead + " frames");
+            }
         }
 
         /** At EOF with positions pending: fine if the header agrees the video ended, else truncated. */

@@ -13,6 +13,7 @@ import org.etab.batch.TensorSpec;
 import org.etab.dataset.EchoNetRecord;
 import org.etab.decode.DecodeException;
 import org.etab.decode.DecodeStats;
+import org.etab.decode.DecodeTimeoutException;
 import org.etab.decode.VideoDecoder;
 import org.etab.sample.ClipSampler;
 import org.etab.sample.EpochOrder;
@@ -150,6 +151,11 @@ public final class EchoNetSource implements SampleSource {
 
         @Override
         public LoadStats load(SamplePlan plan, BatchPool.Buffers buffers, int slot) {
+            return load(plan, buffers, slot, Long.MAX_VALUE);
+        }
+
+        @Override
+        public LoadStats load(SamplePlan plan, BatchPool.Buffers buffers, int slot, long deadline) {
             EchoNetRecord rec = records.get(plan.record());
             int plane = transform.height() * transform.width();
             int slotBase = (int) (slot * features.elements());
@@ -159,7 +165,7 @@ public final class EchoNetSource implements SampleSource {
                 if (options.dtype() == DType.FLOAT32) {
                     FloatBuffer out = buffers.features().buffer().asFloatBuffer();
                     stats = decoder.decode(rec.video(), plan.frames(), (t, gray, w, h) ->
-                            transform.writeFloat(gray, w, h, out, slotBase + t * plane, channelStride, scratch));
+                            transform.writeFloat(gray, w, h, out, slotBase + t * plane, channelStride, scratch), deadline);
                     for (int t = stats.delivered(); t < frames; t++) {
                         for (int c = 0; c < transform.channels(); c++) {
                             out.put(slotBase + c * channelStride + t * plane, zeros, 0, plane);
@@ -168,13 +174,15 @@ public final class EchoNetSource implements SampleSource {
                 } else {
                     ByteBuffer out = buffers.features().buffer();
                     stats = decoder.decode(rec.video(), plan.frames(), (t, gray, w, h) ->
-                            transform.writeBytes(gray, w, h, out, slotBase + t * plane, channelStride, scratch));
+                            transform.writeBytes(gray, w, h, out, slotBase + t * plane, channelStride, scratch), deadline);
                     for (int t = stats.delivered(); t < frames; t++) {
                         for (int c = 0; c < transform.channels(); c++) {
                             out.put(slotBase + c * channelStride + t * plane, zeroBytes, 0, plane);
                         }
                     }
                 }
+            } catch (DecodeTimeoutException e) {
+                throw new SampleException("timeout", e.getMessage(), e);
             } catch (DecodeException e) {
                 throw new SampleException("decode", e.getMessage(), e);
             }

@@ -22,6 +22,7 @@ import org.etab.batch.HostAllocator;
 import org.etab.batch.Sample;
 import org.etab.batch.SampleInfo;
 import org.etab.metrics.PipelineMetrics;
+import org.etab.sample.Sharding;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -108,14 +109,57 @@ public final class Pipeline implements AutoCloseable {
      * happens on subscription, and each subscription streams the epoch again.
      */
     public Flux<Batch> batches(int epoch) {
-        return stream(epoch, options.batchSize(), options.concurrency(), pool(false));
+        return batches(epoch, 0);
+    }
+
+    /**
+     * The rest of an epoch from position {@code startAt} of this rank's sequence: resuming with
+     * {@link Batch#nextPosition()} of the last batch consumed continues exactly where a run stopped (ordered mode).
+     */
+    public Flux<Batch> batches(int epoch, long startAt) {
+        return stream(epoch, startAt, options.batchSize(), options.concurrency(), pool(false));
     }
 
     /** One epoch sample by sample, each in its own pooled slot. */
     public Flux<Sample> samples(int epoch) {
         // one sample per task: enough tasks in flight to keep every thread busy
         int concurrency = options.threads() * 2 + options.prefetch();
-        return stream(epoch, 1, concurrency, pool(true)).map(Sample::new);
+        return stream(epoch, 0, 1, concurrency, pool(true)).map(Sample::new);
+    }
+
+    /**
+     * This rank's samples of an epoch, in delivery order, from {@code startAt}: the source's order, sharded,
+     * cut by the limit and drop-last. A pure function of (source seed, epoch, sharding, options).
+     */
+    public List<Scheduled> schedule(int epoch, long startAt, int batchSize) {
+        if (startAt < 0) {
+            throw new IllegalArgumentException("startAt >= 0 required but was " + startAt);
+        }
+        List<SamplePlan> all = source.plan(epoch);
+        List<Sharding.Slice> mine = options.sharding().slices(all.size());
+        long total = mine.size();
+        if (options.limit() > 0) {
+            total = Math.min(total, options.limit());
+        }
+        if (options.dropLast() && batchSize > 1) {
+            total = total / batchSize * batchSize;
+        }
+        List<Scheduled> out = new ArrayList<>((int) Math.max(0, total - startAt));
+        for (long k = startAt; k < total; k++) {
+            Sharding.Slice slice = mine.get((int) k);
+            out.add(new Scheduled(k, all.get(slice.index()), slice.repeat()));
+        }
+        return out;
+    }
+
+    /**
+     * A sample in this rank's sequence.
+     *
+     * @param sequence its position in the sequence (what resuming counts)
+     * @param plan     what to produce
+     * @param repeat   a repeat added by sharding to even out the ranks
+     */
+    public record Scheduled(long sequence, SamplePlan plan, boolean repeat) {
     }
 
     private BatchPool pool(boolean single) {
@@ -139,28 +183,25 @@ public final class Pipeline implements AutoCloseable {
         return p;
     }
 
-    private Flux<Batch> stream(int epoch, int batchSize, int concurrency, BatchPool pool) {
+    private Flux<Batch> stream(int epoch, long startAt, int batchSize, int concurrency, BatchPool pool) {
         return Flux.defer(() -> {
             if (closed.get()) {
                 return Flux.error(new IllegalStateException("pipeline is closed"));
             }
-            List<SamplePlan> plans = source.plan(epoch);
-            if (options.limit() > 0 && plans.size() > options.limit()) {
-                plans = plans.subList(0, (int) options.limit());
-            }
-            if (options.dropLast() && batchSize > 1) {
-                plans = plans.subList(0, plans.size() / batchSize * batchSize);
-            }
+            List<Scheduled> plans = schedule(epoch, startAt, batchSize);
             account.planned(plans.size());
-            List<List<SamplePlan>> groups = new ArrayList<>((plans.size() + batchSize - 1) / batchSize);
+            List<List<Scheduled>> groups = new ArrayList<>((plans.size() + batchSize - 1) / batchSize);
             for (int i = 0; i < plans.size(); i += batchSize) {
                 groups.add(plans.subList(i, Math.min(plans.size(), i + batchSize)));
             }
+            long firstIndex = startAt / batchSize;
             Undelivered undelivered = new Undelivered();
             Flux<Integer> indices = Flux.range(0, groups.size());
             Flux<Batch> batches = options.ordered()
-                    ? indices.flatMapSequential(i -> assemble(epoch, i, groups.get(i), pool, undelivered), concurrency, 1)
-                    : indices.flatMap(i -> assemble(epoch, i, groups.get(i), pool, undelivered), concurrency, 1);
+                    ? indices.flatMapSequential(i -> assemble(epoch, firstIndex + i, groups.get(i), pool, undelivered),
+                            concurrency, 1)
+                    : indices.flatMap(i -> assemble(epoch, firstIndex + i, groups.get(i), pool, undelivered),
+                            concurrency, 1);
             return batches.doOnNext(undelivered::remove).doFinally(signal -> undelivered.closeAll());
         }).doOnDiscard(Batch.class, Batch::close);
     }
@@ -199,7 +240,7 @@ public final class Pipeline implements AutoCloseable {
      * a value produced after a cancel must be closed, and Reactor's callable operators drop such a value
      * without discarding it.
      */
-    private Mono<Batch> assemble(int epoch, long index, List<SamplePlan> plans, BatchPool pool, Undelivered undelivered) {
+    private Mono<Batch> assemble(int epoch, long index, List<Scheduled> plans, BatchPool pool, Undelivered undelivered) {
         return Mono.create(sink -> {
             AtomicBoolean cancelled = new AtomicBoolean();
             sink.onCancel(() -> cancelled.set(true));
@@ -227,7 +268,7 @@ public final class Pipeline implements AutoCloseable {
     }
 
     /** Runs on a decode thread: one batch, slot by slot. Returns null when nothing in it was delivered. */
-    private Batch fill(int epoch, long index, List<SamplePlan> plans, BatchPool pool, AtomicBoolean cancelled) {
+    private Batch fill(int epoch, long index, List<Scheduled> plans, BatchPool pool, AtomicBoolean cancelled) {
         long start = System.nanoTime();
         metrics.batchStarted();
         BatchPool.Buffers buffers = pool.acquire();
@@ -235,7 +276,7 @@ public final class Pipeline implements AutoCloseable {
         boolean handedOff = false;
         try {
             List<SampleInfo> infos = new ArrayList<>(plans.size());
-            for (SamplePlan plan : plans) {
+            for (Scheduled plan : plans) {
                 if (cancelled.get()) {
                     return null;
                 }
@@ -248,7 +289,7 @@ public final class Pipeline implements AutoCloseable {
             if (infos.isEmpty() || cancelled.get()) {
                 return null;
             }
-            Batch batch = new Batch(index, infos, buffers, pool);
+            Batch batch = new Batch(index, infos, buffers, pool, plans.get(plans.size() - 1).sequence() + 1);
             handedOff = true;
             return batch;
         } finally {
@@ -261,18 +302,22 @@ public final class Pipeline implements AutoCloseable {
     }
 
     /** Loads one sample into {@code slot}; on success appends its info, on failure records and returns it. */
-    private SampleFailure loadInto(SampleWorker worker, SamplePlan plan, BatchPool.Buffers buffers, int slot,
+    private SampleFailure loadInto(SampleWorker worker, Scheduled scheduled, BatchPool.Buffers buffers, int slot,
             int epoch, List<SampleInfo> infos) {
+        SamplePlan plan = scheduled.plan();
         SampleFailure failure;
         if (plan.failure() != null) {
             failure = new SampleFailure(plan.id(), plan.file(), "plan", plan.failure());
         } else {
             long t0 = System.nanoTime();
             try {
-                SampleWorker.LoadStats stats = worker.load(plan, buffers, slot);
+                long deadline = options.sampleTimeout().isZero() ? Long.MAX_VALUE
+                        : t0 + options.sampleTimeout().toNanos();
+                SampleWorker.LoadStats stats = worker.load(plan, buffers, slot, deadline);
                 metrics.delivered(stats.framesDecoded(), stats.bytesRead(), System.nanoTime() - t0);
                 account.delivered(stats.validFrames());
-                infos.add(new SampleInfo(plan.id(), epoch, plan.position(), plan.frames(), stats.validFrames()));
+                infos.add(new SampleInfo(plan.id(), epoch, plan.position(), plan.frames(), stats.validFrames(),
+                        scheduled.repeat()));
                 return null;
             } catch (SampleException e) {
                 failure = new SampleFailure(plan.id(), plan.file(), e.stage(), e.getMessage());

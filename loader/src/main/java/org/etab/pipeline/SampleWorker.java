@@ -17,6 +17,15 @@ public interface SampleWorker extends AutoCloseable {
      */
     LoadStats load(SamplePlan plan, BatchPool.Buffers buffers, int slot);
 
+    /**
+     * As {@link #load(SamplePlan, BatchPool.Buffers, int)}, giving up with a {@link SampleException} (stage
+     * {@code timeout}) once {@code System.nanoTime()} passes {@code deadlineNanos}. Sources whose reads can stall
+     * override this; the default ignores the deadline.
+     */
+    default LoadStats load(SamplePlan plan, BatchPool.Buffers buffers, int slot, long deadlineNanos) {
+        return load(plan, buffers, slot);
+    }
+
     @Override
     void close();
 
