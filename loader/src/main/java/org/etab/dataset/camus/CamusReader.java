@@ -301,9 +301,14 @@ public final class CamusReader {
             edFrame = info.ed();
             esFrame = info.es();
             nbFrame = info.nbFrame();
-            ef = (float) info.ef();
+            if (info.ef().isEmpty()) {
+                problems.add(new IndexProblem(id, rel(root, cfg), "no LVef (original release) or EF (2023 release);"
+                        + " view left out"));
+                return null;
+            }
+            ef = (float) info.ef().getAsDouble();
             frameRate = info.frameRate();
-            quality = info.imageQuality();
+            quality = info.imageQuality().orElse("");
         } catch (DatasetException e) {
             problems.add(new IndexProblem(id, rel(root, cfg), reason(e, cfg) + "; view left out"));
             return null;
@@ -326,7 +331,7 @@ public final class CamusReader {
         }
         return new CamusRecord(id, patient, view, split, release, cfg, dir.resolve(ed), dir.resolve(es),
                 path(dir, edGt), path(dir, esGt), dir.resolve(seq), path(dir, seqGt), edFrame, esFrame, nbFrame, ef,
-                frameRate, quality == null ? "" : quality);
+                frameRate, quality);
     }
 
     /** The file name of image {@code stem} in this release's format, or null after adding it to {@code missing}. */

@@ -148,9 +148,10 @@ class CamusReaderTest {
         Files.writeString(p3.resolve("Info_2CH.cfg"), "ED: 1\nES: 3\nNbFrame: 10\nEF: 50\nFrameRate: 0\n");
         CamusIndex index = CamusReader.read(tmp);
         assertThat(index.records()).extracting(CamusRecord::id).containsExactly("patient0003_4CH");
-        assertThat(problemOf(index, "patient0001_2CH").reason()).contains("ED").contains("1..10");
+        assertThat(problemOf(index, "patient0001_2CH").reason()).contains("ED").contains("left out");
         assertThat(problemOf(index, "patient0001_4CH").reason()).contains("ES").contains("11");
         assertThat(problemOf(index, "patient0002_2CH").file()).isEqualTo("training/patient0002/Info_2CH.cfg");
+        assertThat(problemOf(index, "patient0002_2CH").reason()).contains("LVef").contains("EF");
         assertThat(problemOf(index, "patient0002_4CH").reason()).contains("left out");
         assertThat(problemOf(index, "patient0003_2CH").reason()).contains("FrameRate");
     }
