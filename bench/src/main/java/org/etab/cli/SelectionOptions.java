@@ -41,8 +41,8 @@ public final class SelectionOptions {
     @Option(names = "--fold", defaultValue = "0", description = "TMED-2 fold, 0..2 (default: ${DEFAULT-VALUE}).")
     int fold;
 
-    @Option(names = "--video", arity = "1", defaultValue = "true", description = "Clips (true) or single frames (false).")
-    boolean video;
+    @Option(names = "--video", arity = "1", description = "Clips (true) or single frames (false) (default: true; false for tmed).")
+    Boolean video;
 
     @Option(names = "--clip-length", paramLabel = "N", description = "Frames per clip (ETAB clip_l; default 32).")
     Integer clipLength;
@@ -124,7 +124,8 @@ public final class SelectionOptions {
         int clipL = clipLength != null ? clipLength : d.clipLength();
         double f = fps != null ? fps : d.fps();
         boolean pad = padding != null ? padding : d.padding();
-        ClipSpec clip = video ? new ClipSpec(true, clipL, f, pad, ClipStart.parse(clipStart)) : ClipSpec.frame();
+        boolean asVideo = video != null ? video : !"tmed".equalsIgnoreCase(dataset.trim());
+        ClipSpec clip = asVideo ? new ClipSpec(true, clipL, f, pad, ClipStart.parse(clipStart)) : ClipSpec.frame();
         int[] size = parseFrameSize(frameSize != null ? frameSize : d.frameSize());
         DType type = switch (dtype.toLowerCase(Locale.ROOT)) {
             case "float32" -> DType.FLOAT32;

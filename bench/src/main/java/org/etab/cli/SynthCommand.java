@@ -6,7 +6,10 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
+import org.etab.dataset.camus.CamusRelease;
+import org.etab.synth.CamusPhantom;
 import org.etab.synth.EchoNetPhantom;
+import org.etab.synth.TmedPhantom;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -14,14 +17,20 @@ import picocli.CommandLine.Option;
 @Command(name = "synth", mixinStandardHelpOptions = true,
         description = "Write a phantom dataset in the real layout (MJPEG AVIs, FileList.csv, VolumeTracings.csv).")
 final class SynthCommand implements Callable<Integer> {
-    @Option(names = "--dataset", defaultValue = "echonet", description = "echonet (camus and tmed: not yet).")
+    @Option(names = "--dataset", defaultValue = "echonet", description = "echonet (default), camus or tmed.")
     String dataset;
+
+    @Option(names = "--release", defaultValue = "nifti", description = "CAMUS release: mhd (original) or nifti (2023).")
+    String release;
 
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Directory to write (new, or an earlier phantom).")
     Path out;
 
-    @Option(names = "--videos", defaultValue = "200", description = "Number of videos (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--videos", defaultValue = "200", description = "EchoNet videos (default: ${DEFAULT-VALUE}).")
     int videos;
+
+    @Option(names = "--patients", defaultValue = "50", description = "CAMUS or TMED-2 patients (default: ${DEFAULT-VALUE}).")
+    int patients;
 
     @Option(names = "--seed", defaultValue = "42", description = "Seed; the same seed writes the same bytes (default: ${DEFAULT-VALUE}).")
     long seed;
@@ -30,14 +39,31 @@ final class SynthCommand implements Callable<Integer> {
     boolean quiet;
 
     @Override
-    public Integer call() {
-        if (!"echonet".equals(dataset.toLowerCase(Locale.ROOT))) {
-            throw new IllegalArgumentException("dataset '" + dataset + "' has no phantom generator yet; available: echonet");
+    public Integer call() throws IOException {
+        String what;
+        switch (dataset.trim().toLowerCase(Locale.ROOT)) {
+            case "echonet" -> {
+                EchoNetPhantom.Summary s = write(out, videos, seed, Launch.interactive(quiet));
+                what = String.format(Locale.ROOT, "%d videos, %d frames, %.1f MB", s.videos(), s.frames(), s.bytes() / 1e6);
+            }
+            case "camus" -> {
+                CamusRelease r = switch (release.trim().toLowerCase(Locale.ROOT)) {
+                    case "mhd" -> CamusRelease.MHD;
+                    case "nifti" -> CamusRelease.NIFTI;
+                    default -> throw new IllegalArgumentException("--release must be mhd or nifti but was '" + release + "'");
+                };
+                CamusPhantom.Summary s = new CamusPhantom(new CamusPhantom.Options(patients, seed, r)).write(out);
+                what = String.format(Locale.ROOT, "%d patients (%s release), %.1f MB", s.patients(), r, s.bytes() / 1e6);
+            }
+            case "tmed" -> {
+                TmedPhantom.Summary s = new TmedPhantom(new TmedPhantom.Options(patients, seed)).write(out);
+                what = String.format(Locale.ROOT, "%d patients, %d images, %.1f MB", s.patients(), s.images(), s.bytes() / 1e6);
+            }
+            default -> throw new IllegalArgumentException("dataset '" + dataset + "' has no phantom generator; available: "
+                    + "echonet, camus, tmed");
         }
-        EchoNetPhantom.Summary s = write(out, videos, seed, Launch.interactive(quiet));
         if (!quiet) {
-            System.err.printf(Locale.ROOT, "etab synth: %d videos, %d frames, %.1f MB in %s%n", s.videos(), s.frames(),
-                    s.bytes() / 1e6, s.root());
+            System.err.println("etab synth: " + what + " in " + out);
         }
         return 0;
     }

@@ -5,6 +5,12 @@ import java.util.List;
 import java.util.Locale;
 
 import org.etab.dataset.EchoNetIndex;
+import org.etab.dataset.camus.CamusIndex;
+import org.etab.dataset.camus.CamusReader;
+import org.etab.dataset.camus.CamusSource;
+import org.etab.dataset.tmed.TmedIndex;
+import org.etab.dataset.tmed.TmedReader;
+import org.etab.dataset.tmed.TmedSource;
 import org.etab.dataset.EchoNetReader;
 import org.etab.dataset.IndexProblem;
 import org.etab.pipeline.EchoNetSource;
@@ -18,7 +24,7 @@ import org.etab.target.Target;
  */
 public final class Datasets {
     /** The ETAB dataset names this build loads. */
-    public static final List<String> NAMES = List.of("echonet");
+    public static final List<String> NAMES = List.of("echonet", "camus", "tmed");
 
     private Datasets() {
     }
@@ -42,6 +48,8 @@ public final class Datasets {
     public static List<Target> targets(String name) {
         return switch (canonical(name)) {
             case "echonet" -> EchoNetSource.TARGETS;
+            case "camus" -> CamusSource.TARGETS;
+            case "tmed" -> TmedSource.TARGETS;
             default -> throw unknown(name);
         };
     }
@@ -50,7 +58,8 @@ public final class Datasets {
      * Opens {@code name} at {@code root}.
      *
      * @param split train, val, test or all
-     * @param view  ETAB view (AP4CH, AP2CH, PLAX, PSAX, all); null for the dataset's default
+     * @param view  ETAB view (AP4CH, AP2CH, PLAX, PSAX, both, all); null for the dataset's default: AP4CH for
+     *              echonet, both (AP2CH + AP4CH) for camus, PLAX+PSAX for tmed's view target and all for AS
      * @param fold  TMED-2 fold (0..2); ignored elsewhere
      */
     public static Opened open(String name, Path root, String split, String view, int fold, SampleOptions options) {
@@ -62,6 +71,17 @@ public final class Datasets {
                 EchoNetIndex index = EchoNetReader.read(root);
                 var records = index.select(split);
                 return new Opened(new EchoNetSource(records, options), index.problems(), records.size());
+            }
+            case "camus" -> {
+                CamusIndex index = CamusReader.read(root);
+                var records = index.select(split, view == null ? "both" : view);
+                return new Opened(new CamusSource(records, options), index.problems(), records.size());
+            }
+            case "tmed" -> {
+                // ETAB's TMED view task is PLAX vs PSAX; AS keeps every view
+                String v = view != null ? view : options.target() == Target.VIEW ? "PLAX+PSAX" : "all";
+                TmedIndex.Selection sel = TmedReader.read(root, fold).selection(split, v, options.target());
+                return new Opened(new TmedSource(sel.records(), options), sel.problems(), sel.records().size());
             }
             default -> throw unknown(name);
         }

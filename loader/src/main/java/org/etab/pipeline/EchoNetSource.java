@@ -144,9 +144,6 @@ public final class EchoNetSource implements SampleSource {
     private final class Worker implements SampleWorker {
         private final VideoDecoder decoder = new VideoDecoder();
         private final FrameTransform.Scratch scratch = transform.newScratch();
-        // padding frames: zero in output space
-        private final float[] zeros = new float[transform.height() * transform.width()];
-        private final byte[] zeroBytes = new byte[transform.height() * transform.width()];
         private byte[] mask = new byte[0];
 
         @Override
@@ -167,18 +164,14 @@ public final class EchoNetSource implements SampleSource {
                     stats = decoder.decode(rec.video(), plan.frames(), (t, gray, w, h) ->
                             transform.writeFloat(gray, w, h, out, slotBase + t * plane, channelStride, scratch), deadline);
                     for (int t = stats.delivered(); t < frames; t++) {
-                        for (int c = 0; c < transform.channels(); c++) {
-                            out.put(slotBase + c * channelStride + t * plane, zeros, 0, plane);
-                        }
+                        transform.writeZeros(out, slotBase + t * plane, channelStride);
                     }
                 } else {
                     ByteBuffer out = buffers.features().buffer();
                     stats = decoder.decode(rec.video(), plan.frames(), (t, gray, w, h) ->
                             transform.writeBytes(gray, w, h, out, slotBase + t * plane, channelStride, scratch), deadline);
                     for (int t = stats.delivered(); t < frames; t++) {
-                        for (int c = 0; c < transform.channels(); c++) {
-                            out.put(slotBase + c * channelStride + t * plane, zeroBytes, 0, plane);
-                        }
+                        transform.writeZeros(out, slotBase + t * plane, channelStride);
                     }
                 }
             } catch (DecodeTimeoutException e) {

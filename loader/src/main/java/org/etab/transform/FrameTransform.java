@@ -34,6 +34,9 @@ public final class FrameTransform {
     /** lut[c][v]: the output value of gray level v in channel c (the no-resize fast path). */
     private final float[][] lut;
     private final ConcurrentHashMap<Long, ResizeTable> tables = new ConcurrentHashMap<>();
+    /** Never written: the source of padding frames. */
+    private final float[] zeroFloats;
+    private final byte[] zeroBytes;
 
     public FrameTransform(int height, int width, int channels, boolean normalize, DType dtype) {
         if (height < 1 || width < 1) {
@@ -56,6 +59,8 @@ public final class FrameTransform {
         this.scale = new float[channels];
         this.bias = new float[channels];
         this.lut = new float[channels][256];
+        this.zeroFloats = new float[height * width];
+        this.zeroBytes = new byte[height * width];
         for (int c = 0; c < channels; c++) {
             float mean = channels == 3 ? IMAGENET_MEAN[c] : GRAY_MEAN;
             float std = channels == 3 ? IMAGENET_STD[c] : GRAY_STD;
@@ -191,6 +196,20 @@ public final class FrameTransform {
 
     private ResizeTable table(int sw, int sh) {
         return tables.computeIfAbsent(((long) sw << 32) | sh, k -> new ResizeTable(sw, sh, width, height));
+    }
+
+    /** Writes a padding frame (zero in output space) in every channel plane at {@code base}. */
+    public void writeZeros(FloatBuffer dst, int base, int channelStride) {
+        for (int c = 0; c < channels; c++) {
+            dst.put(base + c * channelStride, zeroFloats, 0, zeroFloats.length);
+        }
+    }
+
+    /** Writes a padding frame of zero bytes in every channel plane at {@code base}. */
+    public void writeZeros(ByteBuffer dst, int base, int channelStride) {
+        for (int c = 0; c < channels; c++) {
+            dst.put(base + c * channelStride, zeroBytes, 0, zeroBytes.length);
+        }
     }
 
     /** Bilinear resample into 0..255 floats. */

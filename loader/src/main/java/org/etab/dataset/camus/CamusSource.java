@@ -271,12 +271,8 @@ public final class CamusSource implements SampleSource {
                     image.sliceAsUint8(want[t], slice);
                     transform.writeFloat(slice, sw, sh, out, slotBase + t * plane, channelStride, scratch);
                 }
-                float[] zeros = scratch.channel();
-                Arrays.fill(zeros, 0f);
                 for (int t = valid; t < frames; t++) {
-                    for (int c = 0; c < transform.channels(); c++) {
-                        out.put(slotBase + c * channelStride + t * plane, zeros, 0, plane);
-                    }
+                    transform.writeZeros(out, slotBase + t * plane, channelStride);
                 }
             } else {
                 ByteBuffer out = buffers.features().buffer();
@@ -284,12 +280,8 @@ public final class CamusSource implements SampleSource {
                     image.sliceAsUint8(want[t], slice);
                     transform.writeBytes(slice, sw, sh, out, slotBase + t * plane, channelStride, scratch);
                 }
-                byte[] zero = scratch.bytes();
-                Arrays.fill(zero, (byte) 0);
                 for (int t = valid; t < frames; t++) {
-                    for (int c = 0; c < transform.channels(); c++) {
-                        out.put(slotBase + c * channelStride + t * plane, zero, 0, plane);
-                    }
+                    transform.writeZeros(out, slotBase + t * plane, channelStride);
                 }
             }
         }
