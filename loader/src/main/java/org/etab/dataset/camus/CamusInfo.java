@@ -1,7 +1,6 @@
 package org.etab.dataset.camus;
 
 import java.io.IOException;
-import java.nio.charset.MalformedInputException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -80,8 +79,6 @@ public final class CamusInfo {
             }
             byte[] bytes = Files.readAllBytes(cfg);
             text = new String(bytes, StandardCharsets.ISO_8859_1);   // keys and numbers are ASCII
-        } catch (MalformedInputException e) {
-            throw new DatasetException(cfg, "is not text", e);
         } catch (IOException | SecurityException e) {
             throw new DatasetException(cfg, "cannot be read: " + e, e);
         }

@@ -1,7 +1,5 @@
 package org.etab.dataset.image;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -259,9 +257,5 @@ public final class ImageVolume {
                 buf[b] = t;
             }
         }
-    }
-
-    static ByteBuffer le(byte[] b) {
-        return ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
     }
 }

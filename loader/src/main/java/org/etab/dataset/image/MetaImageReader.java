@@ -219,7 +219,7 @@ public final class MetaImageReader {
                     + "' must be LOCAL or the name of a file in the same directory");
         }
         String upper = name.toUpperCase(Locale.ROOT);
-        if (upper.startsWith("LIST") || name.indexOf('%') >= 0 || name.indexOf(' ') >= 0 && name.trim().contains(" ")) {
+        if (upper.startsWith("LIST") || name.indexOf('%') >= 0 || name.indexOf(' ') >= 0) {
             throw new DatasetException(mhd, "ElementDataFile '" + name
                     + "' (a file list or pattern) is not supported: one data file or LOCAL");
         }
