@@ -1,14 +1,19 @@
 package org.etab.cli;
 
+import java.nio.file.Files;
 import java.util.concurrent.Callable;
 
 import org.etab.config.EtabConfig;
 import org.etab.dataset.IndexProblem;
 import org.etab.api.Datasets;
+import org.etab.pipeline.ErrorPolicy;
+import org.etab.pipeline.PipelineOptions;
 import org.etab.pipeline.SampleSource;
+import org.etab.sample.ResumeState;
 import org.etab.pipeline.Pipeline;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /** {@code etab bench}: streams the selection through the pipeline and measures it. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
@@ -21,6 +26,9 @@ final class BenchCommand implements Callable<Integer> {
     @Mixin
     RunOptions run;
 
+    @Option(names = "--epoch", defaultValue = "0", description = "First epoch to stream (default: ${DEFAULT-VALUE}).")
+    int epoch;
+
     @Override
     public Integer call() {
         EtabConfig cfg = selection.loadConfig();
@@ -30,18 +38,34 @@ final class BenchCommand implements Callable<Integer> {
             reportIndex(opened);
         }
         SampleSource source = opened.source();
-        try (Pipeline pipeline = new Pipeline(source, run.pipelineOptions(cfg, selection.limit))) {
+        PipelineOptions options = run.pipelineOptions(cfg, selection.limit);
+        long seed = selection.sampleOptions(cfg).seed();
+        ResumeState state = new ResumeState(seed, epoch, 0, run.rank, run.world);
+        if (run.resume != null && Files.exists(run.resume)) {
+            ResumeState saved = ResumeState.read(run.resume);
+            saved.requireCompatible(seed, run.rank, run.world);
+            state = saved;
             if (!run.quiet) {
-                System.err.printf("etab bench: %s, %d records, features %s, labels %s, batch %d, %d threads%n",
-                        source.dataset(), opened.records(), source.features(), source.labels(), pipeline.options().batchSize(),
-                        pipeline.options().threads());
+                System.err.printf("etab bench: resuming at epoch %d, position %d (%s)%n", saved.epoch(), saved.position(),
+                        run.resume);
             }
-            BenchRunner.Result r = BenchRunner.run(pipeline, run.epochs, run.device(), show);
+        }
+        int lastEpoch = epoch + run.epochs - 1;
+        try (Pipeline pipeline = new Pipeline(source, options);
+                RunRecorder recorder = new RunRecorder(run.report, run.resume, state)) {
+            pipeline.onFailure(recorder::failed);
+            if (!run.quiet) {
+                System.err.printf("etab bench: %s, %d records, features %s, labels %s, batch %d, %d threads, rank %d of %d%n",
+                        source.dataset(), opened.records(), source.features(), source.labels(),
+                        options.batchSize(), options.threads(), run.rank, run.world);
+            }
+            BenchRunner.Result r = BenchRunner.run(pipeline, state.epoch(), lastEpoch, state.position(), run.device(),
+                    show, recorder);
             if (!run.quiet) {
                 BenchRunner.printSummary(r, System.err);
             }
             System.out.println(r.resultLine());
-            return 0;
+            return r.account().failed() > 0 && options.onError() == ErrorPolicy.FAIL ? 1 : 0;
         }
     }
 

@@ -40,15 +40,25 @@ final class BenchRunner {
     }
 
     static Result run(Pipeline pipeline, int epochs, RunOptions.Device device, boolean showProgress) {
-        long perEpoch = pipeline.source().plan(0).size();
-        long limit = pipeline.options().limit();
-        if (limit > 0) {
-            perEpoch = Math.min(perEpoch, limit);
+        return run(pipeline, 0, epochs, 0, device, showProgress, null);
+    }
+
+    /**
+     * Streams epochs {@code firstEpoch .. lastEpoch} (the first from position {@code startAt} of this rank's
+     * sequence), handing each finished batch to {@code recorder} before closing it.
+     */
+    static Result run(Pipeline pipeline, int firstEpoch, int lastEpoch, long startAt, RunOptions.Device device,
+            boolean showProgress, RunRecorder recorder) {
+        int batchSize = pipeline.options().batchSize();
+        long total = 0;
+        for (int e = firstEpoch; e <= lastEpoch; e++) {
+            total += pipeline.schedule(e, e == firstEpoch ? startAt : 0, batchSize).size();
         }
         long start = System.nanoTime();
         double checksum = 0;
-        try (Progress progress = new Progress("bench", perEpoch * epochs, "samples", showProgress)) {
-            Flux<Batch> all = Flux.range(0, epochs).concatMap(pipeline::batches, 0);
+        try (Progress progress = new Progress("bench", total, "samples", showProgress)) {
+            Flux<Batch> all = Flux.range(firstEpoch, Math.max(0, lastEpoch - firstEpoch + 1))
+                    .concatMap(e -> pipeline.batches(e, e == firstEpoch ? startAt : 0), 0);
             for (Batch batch : all.toIterable(2)) {
                 try (batch) {
                     if (device == RunOptions.Device.ND4J) {
@@ -56,6 +66,9 @@ final class BenchRunner {
                         INDArray y = Nd4jBatches.labels(batch);
                         // touch one element of each so the views are really built and read
                         checksum += x.getDouble(0) + y.getDouble(0);
+                    }
+                    if (recorder != null) {
+                        recorder.delivered(batch);
                     }
                     progress.step(batch.size());
                 }

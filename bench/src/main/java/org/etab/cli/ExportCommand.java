@@ -3,7 +3,9 @@ package org.etab.cli;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.OpenOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
@@ -16,7 +18,9 @@ import org.etab.batch.SampleInfo;
 import org.etab.config.EtabConfig;
 import org.etab.gpu.Nd4jBatches;
 import org.etab.api.Datasets;
+import org.etab.pipeline.PipelineOptions;
 import org.etab.pipeline.SampleSource;
+import org.etab.sample.ResumeState;
 import org.etab.pipeline.Pipeline;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -53,14 +57,40 @@ final class ExportCommand implements Callable<Integer> {
         }
         Files.createDirectories(out);
         SampleSource source = opened.source();
+        PipelineOptions options = run.pipelineOptions(cfg, selection.limit);
+        long seed = selection.sampleOptions(cfg).seed();
+        ResumeState state = new ResumeState(seed, epoch, 0, run.rank, run.world);
+        Path manifestFile = out.resolve("manifest.csv");
+        boolean resuming = run.resume != null && Files.exists(run.resume);
+        if (resuming) {
+            state = ResumeState.read(run.resume);
+            state.requireCompatible(seed, run.rank, run.world);
+            if (state.epoch() != epoch) {
+                throw new IllegalArgumentException(run.resume + " is for epoch " + state.epoch() + ", not --epoch " + epoch);
+            }
+        }
         Map<String, Integer> seen = new HashMap<>();
         long start = System.nanoTime();
-        try (Pipeline pipeline = new Pipeline(source, run.pipelineOptions(cfg, selection.limit));
-                CsvWriter manifest = CsvWriter.builder().build(out.resolve("manifest.csv"));
-                Progress progress = new Progress("export", planned(pipeline), "samples", Launch.interactive(run.quiet))) {
-            manifest.writeRecord("id", "source_id", "x", "y", "epoch", "position", "source_frames", "valid_frames",
-                    "label");
-            for (Batch batch : pipeline.batches(epoch).toIterable(2)) {
+        // resuming appends to the manifest the run already wrote; ids of earlier samples are counted again below
+        try (Pipeline pipeline = new Pipeline(source, options);
+                RunRecorder recorder = new RunRecorder(run.report, run.resume, state);
+                CsvWriter manifest = CsvWriter.builder().build(Files.newBufferedWriter(manifestFile,
+                        resuming ? new OpenOption[] {StandardOpenOption.CREATE, StandardOpenOption.APPEND}
+                                : new OpenOption[] {StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+                                        StandardOpenOption.WRITE}));
+                Progress progress = new Progress("export", pipeline.schedule(epoch, state.position(),
+                        options.batchSize()).size(), "samples", Launch.interactive(run.quiet))) {
+            pipeline.onFailure(recorder::failed);
+            if (resuming) {
+                for (Pipeline.Scheduled s : pipeline.schedule(epoch, 0, options.batchSize()).subList(0,
+                        (int) state.position())) {
+                    uniqueId(s.plan().id(), seen);
+                }
+            } else {
+                manifest.writeRecord("id", "source_id", "x", "y", "epoch", "position", "source_frames", "valid_frames",
+                        "label");
+            }
+            for (Batch batch : pipeline.batches(epoch, state.position()).toIterable(2)) {
                 try (batch) {
                     INDArray x = Nd4jBatches.features(batch);
                     INDArray y = Nd4jBatches.labels(batch);
@@ -76,6 +106,8 @@ final class ExportCommand implements Callable<Integer> {
                                 Arrays.stream(info.sourceFrames()).mapToObj(Integer::toString).collect(Collectors.joining(" ")),
                                 Integer.toString(info.validFrames()), labelText(yi));
                     }
+                    manifest.flush();
+                    recorder.delivered(batch);
                     progress.step(batch.size());
                 }
             }
@@ -87,11 +119,6 @@ final class ExportCommand implements Callable<Integer> {
             System.out.println(r.resultLine());
         }
         return 0;
-    }
-
-    private long planned(Pipeline p) {
-        long n = p.source().plan(epoch).size();
-        return p.options().limit() > 0 ? Math.min(n, p.options().limit()) : n;
     }
 
     private static String uniqueId(String id, Map<String, Integer> seen) {

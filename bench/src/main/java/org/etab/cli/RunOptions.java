@@ -1,10 +1,13 @@
 package org.etab.cli;
 
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Locale;
 
 import org.etab.config.EtabConfig;
 import org.etab.pipeline.ErrorPolicy;
 import org.etab.pipeline.PipelineOptions;
+import org.etab.sample.Sharding;
 import picocli.CommandLine.Option;
 
 /** How a run streams: batch, threads, epochs, device, order, errors, output. */
@@ -27,7 +30,8 @@ public final class RunOptions {
     @Option(names = "--ordered", arity = "1", defaultValue = "true", description = "Deliver in plan order (deterministic).")
     boolean ordered;
 
-    @Option(names = "--drop-last", arity = "1", defaultValue = "false", description = "Drop each epoch's last partial batch.")
+    @Option(names = "--drop-last", arity = "1", defaultValue = "false",
+            description = "Drop each epoch's last partial batch, and with --world the tail that would need repeats.")
     boolean dropLast;
 
     @Option(names = "--on-error", defaultValue = "skip", description = "skip (report and go on) or fail (stop at the first).")
@@ -35,6 +39,22 @@ public final class RunOptions {
 
     @Option(names = "--quiet", description = "No progress bar or summary table (the RESULT line stays).")
     boolean quiet;
+
+    @Option(names = "--rank", defaultValue = "0", description = "This rank, 0..world-1 (default: ${DEFAULT-VALUE}).")
+    int rank;
+
+    @Option(names = "--world", defaultValue = "1", description = "Ranks sharing each epoch (default: ${DEFAULT-VALUE}).")
+    int world;
+
+    @Option(names = "--resume", paramLabel = "FILE", description = "Resume state: read at start if present, saved after every batch.")
+    Path resume;
+
+    @Option(names = "--report", paramLabel = "FILE", description = "CSV of every planned sample: id,status,stage,reason.")
+    Path report;
+
+    @Option(names = "--sample-timeout", paramLabel = "SECONDS", defaultValue = "60",
+            description = "A sample taking longer fails with stage timeout; 0: no limit (default: ${DEFAULT-VALUE}).")
+    double sampleTimeout;
 
     PipelineOptions pipelineOptions(EtabConfig cfg, long limit) {
         EtabConfig.PipelineDefaults d = cfg.pipeline();
@@ -47,7 +67,15 @@ public final class RunOptions {
         if (epochs < 1) {
             throw new IllegalArgumentException("--epochs must be >= 1 but was " + epochs);
         }
-        return new PipelineOptions(b, dropLast, t, p, 2, ordered, ErrorPolicy.parse(onError), limit);
+        if (resume != null && !ordered) {
+            throw new IllegalArgumentException("--resume needs --ordered true: unordered delivery has no resume position");
+        }
+        if (!(sampleTimeout >= 0)) {
+            throw new IllegalArgumentException("--sample-timeout must be >= 0 but was " + sampleTimeout);
+        }
+        // one flag for both tails, as PyTorch's DistributedSampler and DataLoader both call it drop_last
+        return new PipelineOptions(b, dropLast, t, p, 2, ordered, ErrorPolicy.parse(onError), limit,
+                new Sharding(rank, world, dropLast), Duration.ofNanos((long) (sampleTimeout * 1e9)));
     }
 
     Device device() {

@@ -127,6 +127,102 @@ class EtabCliTest {
     }
 
     @Test
+    void ranksReportEverySampleOnceAndTheUnionIsTheSelection(@TempDir Path out) throws Exception {
+        String root = PhantomDatasets.echonet().toString();
+        java.util.Set<String> delivered = new java.util.HashSet<>();
+        int repeats = 0;
+        for (int rank = 0; rank < 5; rank++) {
+            Path report = out.resolve("rank" + rank + ".csv");
+            Run r = etab("bench", "--root", root, "--split", "all", "--clip-length", "4", "--frame-size", "32x32",
+                    "--shuffle", "true", "--rank", Integer.toString(rank), "--world", "5", "--report", report.toString(),
+                    "--quiet");
+            assertThat(r.code()).as(r.err()).isZero();
+            assertThat(r.lastLine()).startsWith("RESULT planned=3 delivered=3 failed=0 "); // ceil(12 / 5)
+            List<String> rows = Files.readAllLines(report);
+            assertThat(rows.get(0)).isEqualTo("id,status,stage,reason");
+            assertThat(rows).hasSize(4);
+            for (String row : rows.subList(1, rows.size())) {
+                String[] f = row.split(",", -1);
+                assertThat(f[1]).isEqualTo("delivered");
+                if (f[3].startsWith("repeat")) {
+                    repeats++;
+                } else {
+                    assertThat(delivered.add(f[0])).as("%s delivered twice", f[0]).isTrue();
+                }
+            }
+        }
+        assertThat(delivered).hasSize(PhantomDatasets.ECHONET_VIDEOS);
+        assertThat(repeats).isEqualTo(3);
+    }
+
+    @Test
+    void aFailedSampleIsInTheReportWithItsReason(@TempDir Path tmp) throws Exception {
+        Path root = tmp.resolve("echonet");
+        Files.createDirectories(root.resolve("Videos"));
+        for (String f : List.of("FileList.csv", "VolumeTracings.csv")) {
+            Files.copy(PhantomDatasets.echonet().resolve(f), root.resolve(f));
+        }
+        List<EchoNetRecord> records = EchoNetReader.read(PhantomDatasets.echonet()).select("all");
+        for (EchoNetRecord rec : records.subList(1, records.size())) {
+            Files.copy(rec.video(), root.resolve("Videos").resolve(rec.video().getFileName()));
+        }
+        Path report = tmp.resolve("report.csv");
+        Run r = etab("bench", "--root", root.toString(), "--split", "all", "--clip-length", "4", "--frame-size", "32x32",
+                "--report", report.toString(), "--quiet");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.lastLine()).startsWith("RESULT planned=12 delivered=11 failed=1 ");
+        List<String> failed = Files.readAllLines(report).stream().filter(l -> l.contains(",failed,")).toList();
+        assertThat(failed).hasSize(1);
+        assertThat(failed.get(0)).startsWith(records.get(0).id() + ",failed,decode,").contains(".avi");
+
+        Run strict = etab("bench", "--root", root.toString(), "--split", "all", "--clip-length", "4", "--frame-size",
+                "32x32", "--on-error", "fail", "--quiet");
+        assertThat(strict.code()).isNotZero();
+        assertThat(strict.err()).contains(records.get(0).id()).contains("error policy is fail");
+    }
+
+    @Test
+    void exportResumedFromASavedStateEqualsOneUninterruptedExport(@TempDir Path tmp) throws Exception {
+        String root = PhantomDatasets.echonet().toString();
+        String[] flags = {"--root", root, "--split", "all", "--clip-length", "4", "--frame-size", "16x16", "--shuffle",
+            "true", "--seed", "5", "--batch", "2", "--quiet"};
+        Path whole = tmp.resolve("whole");
+        Path state = tmp.resolve("whole.state");
+        assertThat(etab(concat(new String[] {"export", "--out", whole.toString(), "--resume", state.toString()}, flags))
+                .code()).isZero();
+        assertThat(Files.readString(state)).contains("\"position\":12");
+        List<String> manifest = Files.readAllLines(whole.resolve("manifest.csv"));
+
+        // a run that stopped after two batches: its manifest so far, and the state it saved then
+        Path part = tmp.resolve("part");
+        Files.createDirectories(part);
+        Files.write(part.resolve("manifest.csv"), manifest.subList(0, 5));
+        Path partState = tmp.resolve("part.state");
+        Files.writeString(partState, "{\"seed\":5,\"epoch\":0,\"position\":4,\"rank\":0,\"world\":1}");
+        Run resumed = etab(concat(new String[] {"export", "--out", part.toString(), "--resume", partState.toString()},
+                flags));
+        assertThat(resumed.code()).as(resumed.err()).isZero();
+        assertThat(resumed.lastLine()).startsWith("RESULT planned=8 delivered=8 ");
+        assertThat(Files.readAllLines(part.resolve("manifest.csv"))).isEqualTo(manifest);
+        for (String row : manifest.subList(5, manifest.size())) {
+            String id = row.split(",")[0];
+            assertThat(Files.readAllBytes(part.resolve(id + ".x.npy"))).isEqualTo(Files.readAllBytes(whole.resolve(id + ".x.npy")));
+        }
+
+        String[] otherSeed = flags.clone();
+        otherSeed[java.util.Arrays.asList(flags).indexOf("--seed") + 1] = "6";
+        Run wrongSeed = etab(concat(new String[] {"export", "--out", part.toString(), "--resume", partState.toString()},
+                otherSeed));
+        assertThat(wrongSeed.err()).contains("the order would differ");
+    }
+
+    private static String[] concat(String[] a, String[] b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
+    @Test
     void badFlagsAreOneClearLineAndANonZeroExit() {
         Run target = etab("bench", "--root", PhantomDatasets.echonet().toString(), "--target", "AS", "--quiet");
         assertThat(target.code()).isNotZero();

@@ -13,6 +13,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
@@ -61,6 +62,7 @@ public final class Pipeline implements AutoCloseable {
     private volatile BatchPool batchPool;
     private volatile BatchPool samplePool;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile Consumer<SampleFailure> failureListener = f -> { };
 
     public Pipeline(SampleSource source, PipelineOptions options, MeterRegistry registry, HostAllocator allocator) {
         this.source = source;
@@ -85,6 +87,15 @@ public final class Pipeline implements AutoCloseable {
     /** Planned, delivered and failed samples over every epoch streamed so far. */
     public RunAccount account() {
         return account;
+    }
+
+    /**
+     * Calls {@code listener} with every failed sample as it happens (on decode threads: it must be thread-safe
+     * and quick), e.g. to stream a report. Failures are also kept in {@link #account()}.
+     */
+    public Pipeline onFailure(Consumer<SampleFailure> listener) {
+        this.failureListener = listener;
+        return this;
     }
 
     /** The pool behind {@link #batches}, or null before the first batch stream (tests, metrics). */
@@ -328,6 +339,7 @@ public final class Pipeline implements AutoCloseable {
         }
         account.failed(failure);
         metrics.failed(failure.stage());
+        failureListener.accept(failure);
         return failure;
     }
 
