@@ -60,7 +60,7 @@ final class BenchCommand implements Callable<Integer> {
                         options.batchSize(), options.threads(), run.rank, run.world);
             }
             BenchRunner.Result r = BenchRunner.run(pipeline, state.epoch(), lastEpoch, state.position(), run.device(),
-                    show, recorder);
+                    show, recorder, run.perEpoch);
             if (!run.quiet) {
                 BenchRunner.printSummary(r, System.err);
             }

@@ -40,7 +40,7 @@ final class BenchRunner {
     }
 
     static Result run(Pipeline pipeline, int epochs, RunOptions.Device device, boolean showProgress) {
-        return run(pipeline, 0, epochs, 0, device, showProgress, null);
+        return run(pipeline, 0, epochs - 1, 0, device, showProgress, null, false);
     }
 
     /**
@@ -48,7 +48,7 @@ final class BenchRunner {
      * sequence), handing each finished batch to {@code recorder} before closing it.
      */
     static Result run(Pipeline pipeline, int firstEpoch, int lastEpoch, long startAt, RunOptions.Device device,
-            boolean showProgress, RunRecorder recorder) {
+            boolean showProgress, RunRecorder recorder, boolean perEpoch) {
         int batchSize = pipeline.options().batchSize();
         long total = 0;
         for (int e = firstEpoch; e <= lastEpoch; e++) {
@@ -59,7 +59,11 @@ final class BenchRunner {
         try (Progress progress = new Progress("bench", total, "samples", showProgress)) {
             Flux<Batch> all = Flux.range(firstEpoch, Math.max(0, lastEpoch - firstEpoch + 1))
                     .concatMap(e -> pipeline.batches(e, e == firstEpoch ? startAt : 0), 0);
+            EpochMeter meter = perEpoch ? new EpochMeter(firstEpoch) : null;
             for (Batch batch : all.toIterable(2)) {
+                if (meter != null) {
+                    meter.seen(batch.samples().get(0).epoch(), batch.size());
+                }
                 try (batch) {
                     if (device == RunOptions.Device.ND4J) {
                         INDArray x = Nd4jBatches.features(batch);
@@ -73,6 +77,9 @@ final class BenchRunner {
                     progress.step(batch.size());
                 }
             }
+            if (meter != null) {
+                meter.report();
+            }
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         if (Double.isNaN(checksum)) {
@@ -80,6 +87,36 @@ final class BenchRunner {
         }
         return new Result(pipeline.account(), seconds, Launch.peakRssMb(),
                 device == RunOptions.Device.ND4J ? "nd4j (CPU backend, zero-copy views)" : "cpu (host batches)");
+    }
+
+    /** Per-epoch lines for soak runs: rate, resident memory and JavaCPP's native byte counts. */
+    private static final class EpochMeter {
+        private int epoch;
+        private long clips;
+        private long startNanos = System.nanoTime();
+
+        EpochMeter(int firstEpoch) {
+            this.epoch = firstEpoch;
+        }
+
+        /** Counts a batch the consumer took; the first batch of a new epoch closes the previous one's line. */
+        void seen(int batchEpoch, int samples) {
+            if (batchEpoch != epoch) {
+                report();
+                epoch = batchEpoch;
+            }
+            clips += samples;
+        }
+
+        void report() {
+            double s = (System.nanoTime() - startNanos) / 1e9;
+            System.err.printf(Locale.ROOT, "EPOCH %d clips=%d clips_per_s=%.1f rss_mb=%d native_tracked_mb=%.1f "
+                    + "heap_used_mb=%d%n", epoch, clips, clips / s,
+                    Launch.rssMb(), org.bytedeco.javacpp.Pointer.totalBytes() / 1048576.0,
+                    (Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory()) >> 20);
+            clips = 0;
+            startNanos = System.nanoTime();
+        }
     }
 
     /** The end-of-run table: delivered, failed, rates, memory; then the first failures. */

@@ -17,9 +17,18 @@ final class Launch {
 
     /** Peak resident memory of this process in MiB (Linux VmHWM), or -1 where unknown. */
     static long peakRssMb() {
+        return status("VmHWM:");
+    }
+
+    /** Resident memory of this process now, in MiB (Linux VmRSS), or -1 where unknown. */
+    static long rssMb() {
+        return status("VmRSS:");
+    }
+
+    private static long status(String key) {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("VmHWM:")) {
+                if (line.startsWith(key)) {
                     return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
                 }
             }

@@ -139,6 +139,43 @@ class PipelineTest {
     }
 
     @Test
+    void manyEpochsWithCancellationsAndInjectedFailuresLeakNothing(@TempDir Path tmp) throws Exception {
+        Path root = PipelineFixtures.copyOfPhantom(tmp);
+        List<EchoNetRecord> records = EchoNetReader.read(root).select("all");
+        Files.delete(records.get(1).video());                       // missing
+        Files.write(records.get(4).video(), new byte[] {0, 1, 2, 3}); // not a video
+        byte[] whole = Files.readAllBytes(records.get(7).video());
+        Files.write(records.get(7).video(), java.util.Arrays.copyOf(whole, whole.length / 3)); // truncated
+        long baseline = Pointer.totalBytes();
+        for (ErrorPolicy policy : ErrorPolicy.values()) {
+            Pipeline p = new Pipeline(new EchoNetSource(records, PipelineFixtures.w1(3, true)),
+                    PipelineFixtures.options(2, 2).withOnError(policy), new SimpleMeterRegistry(), HostAllocator.NATIVE);
+            for (int epoch = 0; epoch < 8; epoch++) {
+                switch (epoch % 4) {
+                    case 0 -> p.batches(epoch).doOnNext(Batch::close).onErrorResume(e -> Flux.empty()).blockLast();
+                    case 1 -> p.batches(epoch).take(1 + epoch % 3).doOnNext(Batch::close)
+                            .onErrorResume(e -> Flux.empty()).blockLast();
+                    case 2 -> {
+                        Disposable d = p.batches(epoch).doOnNext(Batch::close).onErrorResume(e -> Flux.empty()).subscribe();
+                        Thread.sleep(5 * epoch);
+                        d.dispose();
+                    }
+                    default -> p.samples(epoch).doOnNext(Sample::close).onErrorResume(e -> Flux.empty()).blockLast();
+                }
+            }
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while ((p.batchPool().outstanding() != 0 || p.samplePool().outstanding() != 0) && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertThat(p.batchPool().outstanding()).isZero();
+            assertThat(p.samplePool().outstanding()).isZero();
+            assertThat(p.account().failed()).isPositive();
+            p.close();
+            assertThat(Pointer.totalBytes()).as("native bytes after closing (policy %s)", policy).isEqualTo(baseline);
+        }
+    }
+
+    @Test
     void aMissingVideoIsReportedAndTheAccountBalances(@TempDir Path tmp) throws Exception {
         Path root = PipelineFixtures.copyOfPhantom(tmp);
         List<EchoNetRecord> records = EchoNetReader.read(root).select("all");
