@@ -13,7 +13,7 @@ import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 
 /**
- * The meters of one pipeline, tagged with the dataset: samples delivered and failed (by stage), frames
+ * The meters of one pipeline, tagged with the dataset and the pipeline's number: samples delivered and failed (by stage), frames
  * decoded, bytes read, per-sample load time, per-batch assembly time, batches in flight. Names are
  * {@code etab.*}; the catalogue is in {@code docs/metrics.md}.
  *
@@ -30,9 +30,12 @@ public final class PipelineMetrics implements AutoCloseable {
     private final AtomicInteger inFlight = new AtomicInteger();
     private final List<Meter> registered = new CopyOnWriteArrayList<>();
 
-    public PipelineMetrics(MeterRegistry registry, String dataset) {
+    /**
+     * @param pipeline distinguishes pipelines sharing a registry, so that closing one removes only its own meters
+     */
+    public PipelineMetrics(MeterRegistry registry, String dataset, String pipeline) {
         this.registry = registry;
-        this.tags = Tags.of("dataset", dataset);
+        this.tags = Tags.of("dataset", dataset, "pipeline", pipeline);
         this.samples = Counter.builder("etab.samples").description("Samples delivered")
                 .tags(tags).register(registry);
         this.frames = Counter.builder("etab.frames.decoded").description("Video frames decoded")

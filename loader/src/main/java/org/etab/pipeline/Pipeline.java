@@ -68,7 +68,7 @@ public final class Pipeline implements AutoCloseable {
         this.source = source;
         this.options = options;
         this.allocator = allocator;
-        this.metrics = new PipelineMetrics(registry, source.dataset());
+        this.metrics = new PipelineMetrics(registry, source.dataset(), Integer.toString(COUNT.incrementAndGet()));
         this.executor = Executors.newFixedThreadPool(options.threads(), daemonThreads("etab-decode-"));
     }
 
@@ -363,6 +363,18 @@ public final class Pipeline implements AutoCloseable {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
+        if (OWNER.get() == this) {
+            // closed from inside a delivery (e.g. Flux.using on completion): this thread cannot wait for itself,
+            // so the waiting and freeing happen on a short-lived helper thread
+            Thread t = new Thread(this::stopAndFree, "etab-pipeline-close");
+            t.setDaemon(true);
+            t.start();
+            return;
+        }
+        stopAndFree();
+    }
+
+    private void stopAndFree() {
         executor.shutdownNow();
         try {
             if (!executor.awaitTermination(60, TimeUnit.SECONDS)) {
@@ -386,10 +398,19 @@ public final class Pipeline implements AutoCloseable {
         metrics.close();
     }
 
-    private static ThreadFactory daemonThreads(String prefix) {
+    /** Numbers pipelines for the {@code pipeline} meter tag. */
+    private static final AtomicInteger COUNT = new AtomicInteger();
+
+    /** The pipeline whose decode pool runs the current thread, if any. */
+    private static final ThreadLocal<Pipeline> OWNER = new ThreadLocal<>();
+
+    private ThreadFactory daemonThreads(String prefix) {
         AtomicInteger n = new AtomicInteger();
         return r -> {
-            Thread t = new Thread(r, prefix + n.incrementAndGet());
+            Thread t = new Thread(() -> {
+                OWNER.set(this);
+                r.run();
+            }, prefix + n.incrementAndGet());
             t.setDaemon(true);
             return t;
         };

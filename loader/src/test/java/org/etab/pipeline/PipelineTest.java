@@ -176,6 +176,25 @@ class PipelineTest {
     }
 
     @Test
+    void closingFromInsideTheStreamFreesEverythingOnceTheTasksEnd() throws Exception {
+        List<EchoNetRecord> records = PipelineFixtures.records();
+        long baseline = Pointer.totalBytes();
+        for (int run = 0; run < 20; run++) {
+            int seed = run;
+            // Flux.using closes the pipeline on completion, i.e. on a decode thread delivering onComplete
+            long n = Flux.using(() -> new Pipeline(new EchoNetSource(records, PipelineFixtures.w1(seed, true)),
+                            PipelineFixtures.options(4, 2), new SimpleMeterRegistry(), HostAllocator.NATIVE),
+                    p -> p.batches(0).doOnNext(Batch::close), Pipeline::close).count().block();
+            assertThat(n).isEqualTo(3);
+        }
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (Pointer.totalBytes() != baseline && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(Pointer.totalBytes()).isEqualTo(baseline);
+    }
+
+    @Test
     void aMissingVideoIsReportedAndTheAccountBalances(@TempDir Path tmp) throws Exception {
         Path root = PipelineFixtures.copyOfPhantom(tmp);
         List<EchoNetRecord> records = EchoNetReader.read(root).select("all");
