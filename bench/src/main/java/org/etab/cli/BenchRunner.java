@@ -21,7 +21,11 @@ final class BenchRunner {
     }
 
     /** What one run delivered and how fast. */
-    record Result(RunAccount account, double seconds, long peakRssMb, String device) {
+    record Result(Totals account, double seconds, long peakRssMb, String device) {
+        Result(RunAccount account, double seconds, long peakRssMb, String device) {
+            this(Totals.of(account), seconds, peakRssMb, device);
+        }
+
         double clipsPerSecond() {
             return account.delivered() / seconds;
         }
@@ -119,9 +123,22 @@ final class BenchRunner {
         }
     }
 
+    /** The account of one or several pipelines (export of native sizes runs one per size). */
+    record Totals(long planned, long delivered, long failed, long frames, List<SampleFailure> failures) {
+        static Totals of(RunAccount a) {
+            return new Totals(a.planned(), a.delivered(), a.failed(), a.frames(), a.failures());
+        }
+
+        Totals plus(RunAccount a) {
+            List<SampleFailure> all = new java.util.ArrayList<>(failures);
+            all.addAll(a.failures());
+            return new Totals(planned + a.planned(), delivered + a.delivered(), failed + a.failed(), frames + a.frames(), all);
+        }
+    }
+
     /** The end-of-run table: delivered, failed, rates, memory; then the first failures. */
     static void printSummary(Result r, PrintStream out) {
-        RunAccount a = r.account();
+        Totals a = r.account();
         out.printf(Locale.ROOT, "%n  device       %s%n", r.device());
         out.printf(Locale.ROOT, "  planned      %d%n  delivered    %d%n  failed       %d%n", a.planned(), a.delivered(), a.failed());
         out.printf(Locale.ROOT, "  seconds      %.2f%n  clips/s      %.1f%n  frames/s     %.0f%n  peak RSS     %d MiB%n%n",

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
@@ -19,7 +20,7 @@ import org.etab.config.EtabConfig;
 import org.etab.gpu.Nd4jBatches;
 import org.etab.api.Datasets;
 import org.etab.pipeline.PipelineOptions;
-import org.etab.pipeline.SampleSource;
+import org.etab.pipeline.SampleOptions;
 import org.etab.sample.ResumeState;
 import org.etab.pipeline.Pipeline;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -31,7 +32,9 @@ import picocli.CommandLine.Option;
 /**
  * {@code etab export}: one {@code <id>.x.npy} (input) and {@code <id>.y.npy} (target) per sample, and
  * {@code manifest.csv} with one row per sample in delivery order. With {@code --clip-start all} a video gives
- * several samples, named {@code <id>_<k>}.
+ * several samples: the second and later are named {@code <id>_1}, {@code <id>_2}, ... With
+ * {@code --frame-size native}, samples keep their own size; CAMUS sizes differ per patient, so its samples are
+ * exported size group by size group (each in plan order).
  */
 @Command(name = "export", mixinStandardHelpOptions = true,
         description = "Write each sample as NumPy .npy files plus manifest.csv (delivery order).")
@@ -51,46 +54,70 @@ final class ExportCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         EtabConfig cfg = selection.loadConfig();
-        Datasets.Opened opened = selection.open(cfg);
+        SampleOptions sampleOptions = selection.sampleOptions(cfg);
+        // native sizes that differ (CAMUS) export one size group after the other
+        List<Datasets.Opened> groups = sampleOptions.nativeSize()
+                ? Datasets.openNative(selection.dataset, selection.datasetRoot(cfg), selection.split, selection.view,
+                        selection.fold, sampleOptions)
+                : List.of(selection.open(cfg));
         if (!run.quiet) {
-            BenchCommand.reportIndex(opened);
+            groups.forEach(BenchCommand::reportIndex);
         }
-        Files.createDirectories(out);
-        SampleSource source = opened.source();
         PipelineOptions options = run.pipelineOptions(cfg, selection.limit);
-        long seed = selection.sampleOptions(cfg).seed();
-        ResumeState state = new ResumeState(seed, epoch, 0, run.rank, run.world);
-        Path manifestFile = out.resolve("manifest.csv");
+        ResumeState state = new ResumeState(sampleOptions.seed(), epoch, 0, run.rank, run.world);
         boolean resuming = run.resume != null && Files.exists(run.resume);
+        if (run.resume != null && groups.size() > 1) {
+            throw new IllegalArgumentException("--resume with native sizes that differ (" + groups.size()
+                    + " size groups) is not supported: export with --frame-size LxW, or without --resume");
+        }
         if (resuming) {
             state = ResumeState.read(run.resume);
-            state.requireCompatible(seed, run.rank, run.world);
+            state.requireCompatible(sampleOptions.seed(), run.rank, run.world);
             if (state.epoch() != epoch) {
                 throw new IllegalArgumentException(run.resume + " is for epoch " + state.epoch() + ", not --epoch " + epoch);
             }
         }
+        Files.createDirectories(out);
         Map<String, Integer> seen = new HashMap<>();
         long start = System.nanoTime();
-        // resuming appends to the manifest the run already wrote; ids of earlier samples are counted again below
-        try (Pipeline pipeline = new Pipeline(source, options);
-                RunRecorder recorder = new RunRecorder(run.report, run.resume, state);
-                CsvWriter manifest = CsvWriter.builder().build(Files.newBufferedWriter(manifestFile,
-                        resuming ? new OpenOption[] {StandardOpenOption.CREATE, StandardOpenOption.APPEND}
-                                : new OpenOption[] {StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
-                                        StandardOpenOption.WRITE}));
-                Progress progress = new Progress("export", pipeline.schedule(epoch, state.position(),
-                        options.batchSize()).size(), "samples", Launch.interactive(run.quiet))) {
-            pipeline.onFailure(recorder::failed);
-            if (resuming) {
-                for (Pipeline.Scheduled s : pipeline.schedule(epoch, 0, options.batchSize()).subList(0,
-                        (int) state.position())) {
-                    uniqueId(s.plan().id(), seen);
-                }
-            } else {
+        BenchRunner.Totals totals = new BenchRunner.Totals(0, 0, 0, 0, List.of());
+        // resuming appends to the manifest the run already wrote
+        OpenOption[] mode = resuming ? new OpenOption[] {StandardOpenOption.CREATE, StandardOpenOption.APPEND}
+                : new OpenOption[] {StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE};
+        try (RunRecorder recorder = new RunRecorder(run.report, run.resume, state);
+                CsvWriter manifest = CsvWriter.builder().build(Files.newBufferedWriter(out.resolve("manifest.csv"), mode))) {
+            if (!resuming) {
                 manifest.writeRecord("id", "source_id", "x", "y", "epoch", "position", "source_frames", "valid_frames",
                         "label");
             }
-            for (Batch batch : pipeline.batches(epoch, state.position()).toIterable(2)) {
+            for (Datasets.Opened group : groups) {
+                try (Pipeline pipeline = new Pipeline(group.source(), options)) {
+                    pipeline.onFailure(recorder::failed);
+                    if (resuming) {
+                        // ids of the samples already exported, so that repeated ids keep their numbering
+                        pipeline.schedule(epoch, 0, options.batchSize()).subList(0, (int) state.position())
+                                .forEach(s -> uniqueId(s.plan().id(), seen));
+                    }
+                    exportEpoch(pipeline, state.position(), manifest, recorder, seen);
+                    totals = totals.plus(pipeline.account());
+                }
+            }
+        }
+        BenchRunner.Result r = new BenchRunner.Result(totals, (System.nanoTime() - start) / 1e9, Launch.peakRssMb(),
+                "cpu (host batches)");
+        if (!run.quiet) {
+            BenchRunner.printSummary(r, System.err);
+        }
+        System.out.println(r.resultLine());
+        return 0;
+    }
+
+    /** One epoch of one pipeline: an .npy pair and a manifest row per sample, in delivery order. */
+    private void exportEpoch(Pipeline pipeline, long startAt, CsvWriter manifest, RunRecorder recorder,
+            Map<String, Integer> seen) throws IOException {
+        long planned = pipeline.schedule(epoch, startAt, pipeline.options().batchSize()).size();
+        try (Progress progress = new Progress("export", planned, "samples", Launch.interactive(run.quiet))) {
+            for (Batch batch : pipeline.batches(epoch, startAt).toIterable(2)) {
                 try (batch) {
                     INDArray x = Nd4jBatches.features(batch);
                     INDArray y = Nd4jBatches.labels(batch);
@@ -111,14 +138,7 @@ final class ExportCommand implements Callable<Integer> {
                     progress.step(batch.size());
                 }
             }
-            BenchRunner.Result r = new BenchRunner.Result(pipeline.account(), (System.nanoTime() - start) / 1e9,
-                    Launch.peakRssMb(), "cpu (host batches)");
-            if (!run.quiet) {
-                BenchRunner.printSummary(r, System.err);
-            }
-            System.out.println(r.resultLine());
         }
-        return 0;
     }
 
     private static String uniqueId(String id, Map<String, Integer> seen) {

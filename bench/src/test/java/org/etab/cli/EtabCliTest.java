@@ -223,6 +223,32 @@ class EtabCliTest {
     }
 
     @Test
+    void camusExportsAtNativeSizesAndTmedBenchesItsStills(@TempDir Path out) throws Exception {
+        Path camus = org.etab.testing.CamusPhantoms.camus(org.etab.dataset.camus.CamusRelease.MHD);
+        Run r = etab("export", "--dataset", "camus", "--root", camus.toString(), "--split", "train", "--target",
+                "LA_seg", "--video", "false", "--frame-size", "native", "--out", out.toString(), "--quiet");
+        assertThat(r.code()).as(r.err()).isZero();
+        List<String> rows = Files.readAllLines(out.resolve("manifest.csv"));
+        var records = org.etab.dataset.camus.CamusReader.read(camus).select("train", "both");
+        assertThat(rows).hasSize(records.size() + 1);
+        java.util.Set<String> sizes = new java.util.HashSet<>();
+        for (var rec : records) {
+            var ed = org.etab.dataset.camus.CamusSource.readVolume(rec.ed());
+            INDArray x = Nd4j.createFromNpyFile(out.resolve(rec.id() + ".x.npy").toFile());
+            INDArray y = Nd4j.createFromNpyFile(out.resolve(rec.id() + ".y.npy").toFile());
+            assertThat(x.shape()).containsExactly(3, ed.height(), ed.width());
+            assertThat(y.shape()).containsExactly(ed.height(), ed.width());
+            sizes.add(ed.height() + "x" + ed.width());
+        }
+        assertThat(sizes).hasSizeGreaterThan(1); // the sizes really differ
+
+        Run tmed = etab("bench", "--dataset", "tmed", "--root", org.etab.testing.TmedPhantoms.tmed().toString(),
+                "--split", "all", "--target", "AS", "--view", "all", "--quiet");
+        assertThat(tmed.code()).as(tmed.err()).isZero();
+        assertThat(tmed.lastLine()).matches("RESULT planned=(\\d+) delivered=\\1 failed=0 .*");
+    }
+
+    @Test
     void badFlagsAreOneClearLineAndANonZeroExit() {
         Run target = etab("bench", "--root", PhantomDatasets.echonet().toString(), "--target", "AS", "--quiet");
         assertThat(target.code()).isNotZero();

@@ -1,12 +1,17 @@
 package org.etab.api;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 
 import org.etab.dataset.EchoNetIndex;
 import org.etab.dataset.camus.CamusIndex;
 import org.etab.dataset.camus.CamusReader;
+import org.etab.dataset.camus.CamusRecord;
+import org.etab.dataset.image.ImageVolume;
 import org.etab.dataset.camus.CamusSource;
 import org.etab.dataset.tmed.TmedIndex;
 import org.etab.dataset.tmed.TmedReader;
@@ -14,6 +19,7 @@ import org.etab.dataset.tmed.TmedSource;
 import org.etab.dataset.EchoNetReader;
 import org.etab.dataset.IndexProblem;
 import org.etab.pipeline.EchoNetSource;
+import org.etab.pipeline.SampleException;
 import org.etab.pipeline.SampleOptions;
 import org.etab.pipeline.SampleSource;
 import org.etab.target.Target;
@@ -85,6 +91,40 @@ public final class Datasets {
             }
             default -> throw unknown(name);
         }
+    }
+
+    /**
+     * Opens a dataset keeping every sample at its native size, for export: one source per distinct size (CAMUS
+     * sizes differ per patient; EchoNet-Dynamic and TMED-2 give one source). Each group keeps the selection's
+     * order within it; groups come in order of their first record. CAMUS sizes are read from the ED images.
+     */
+    public static List<Opened> openNative(String name, Path root, String split, String view, int fold,
+            SampleOptions options) {
+        if (!"camus".equals(canonical(name))) {
+            return List.of(open(name, root, split, view, fold, options.withFrameSize(0, 0)));
+        }
+        CamusIndex index = CamusReader.read(root);
+        Map<List<Integer>, List<CamusRecord>> bySize = new LinkedHashMap<>();
+        List<CamusRecord> unreadable = new ArrayList<>();
+        for (CamusRecord r : index.select(split, view == null ? "both" : view)) {
+            try {
+                ImageVolume ed = CamusSource.readVolume(r.ed());
+                bySize.computeIfAbsent(List.of(ed.height(), ed.width()), k -> new ArrayList<>()).add(r);
+            } catch (SampleException e) {
+                unreadable.add(r); // planned in the first group, where loading fails again and is reported
+            }
+        }
+        if (bySize.isEmpty() && !unreadable.isEmpty()) {
+            bySize.put(List.of(1, 1), new ArrayList<>());
+        }
+        bySize.values().iterator().next().addAll(0, unreadable);
+        List<Opened> out = new ArrayList<>();
+        for (Map.Entry<List<Integer>, List<CamusRecord>> e : bySize.entrySet()) {
+            SampleOptions sized = options.withFrameSize(e.getKey().get(0), e.getKey().get(1));
+            out.add(new Opened(new CamusSource(e.getValue(), sized), out.isEmpty() ? index.problems() : List.of(),
+                    e.getValue().size()));
+        }
+        return out;
     }
 
     /** Parses a target name for a dataset, with the error listing what it offers. */

@@ -28,6 +28,11 @@ public record SampleOptions(Target target, ClipSpec clip, int frameHeight, int f
         }
     }
 
+    /** The same options with another output size. */
+    public SampleOptions withFrameSize(int height, int width) {
+        return new SampleOptions(target, clip, height, width, channels, normalize, dtype, seed, shuffle);
+    }
+
     /** True when frames keep the dataset's native size. */
     public boolean nativeSize() {
         return frameHeight == 0;

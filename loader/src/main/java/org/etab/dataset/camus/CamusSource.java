@@ -197,7 +197,7 @@ public final class CamusSource implements SampleSource {
     }
 
     /** Reads a whole MetaImage or NIfTI file; a {@link DatasetException} becomes a failed sample. */
-    static ImageVolume readVolume(Path file) {
+    public static ImageVolume readVolume(Path file) {
         try {
             String name = file.getFileName().toString();
             return name.endsWith(".mhd") ? MetaImageReader.read(file) : NiftiReader.read(file);
