@@ -11,6 +11,8 @@ import org.etab.pipeline.PipelineOptions;
 import org.etab.pipeline.SampleSource;
 import org.etab.sample.ResumeState;
 import org.etab.pipeline.Pipeline;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.etab.batch.HostAllocator;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -51,7 +53,7 @@ final class BenchCommand implements Callable<Integer> {
             }
         }
         int lastEpoch = epoch + run.epochs - 1;
-        try (Pipeline pipeline = new Pipeline(source, options);
+        try (Pipeline pipeline = new Pipeline(source, options, new SimpleMeterRegistry(), HostAllocator.NATIVE);
                 RunRecorder recorder = new RunRecorder(run.report, run.resume, state)) {
             pipeline.onFailure(recorder::failed);
             if (!run.quiet) {

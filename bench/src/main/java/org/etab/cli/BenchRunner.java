@@ -21,9 +21,13 @@ final class BenchRunner {
     }
 
     /** What one run delivered and how fast. */
-    record Result(Totals account, double seconds, long peakRssMb, String device) {
+    record Result(Totals account, double seconds, long peakRssMb, String device, double bytesRead, double waitSeconds) {
         Result(RunAccount account, double seconds, long peakRssMb, String device) {
-            this(Totals.of(account), seconds, peakRssMb, device);
+            this(Totals.of(account), seconds, peakRssMb, device, 0, 0);
+        }
+
+        Result(Totals account, double seconds, long peakRssMb, String device) {
+            this(account, seconds, peakRssMb, device, 0, 0);
         }
 
         double clipsPerSecond() {
@@ -64,7 +68,7 @@ final class BenchRunner {
             Flux<Batch> all = Flux.range(firstEpoch, Math.max(0, lastEpoch - firstEpoch + 1))
                     .concatMap(e -> pipeline.batches(e, e == firstEpoch ? startAt : 0), 0);
             EpochMeter meter = perEpoch ? new EpochMeter(firstEpoch) : null;
-            for (Batch batch : all.toIterable(2)) {
+            for (Batch batch : pipeline.consume(all)) {
                 if (meter != null) {
                     meter.seen(batch.samples().get(0).epoch(), batch.size());
                 }
@@ -89,8 +93,9 @@ final class BenchRunner {
         if (Double.isNaN(checksum)) {
             throw new IllegalStateException("NaN in a batch");
         }
-        return new Result(pipeline.account(), seconds, Launch.peakRssMb(),
-                device == RunOptions.Device.ND4J ? "nd4j (CPU backend, zero-copy views)" : "cpu (host batches)");
+        return new Result(Totals.of(pipeline.account()), seconds, Launch.peakRssMb(),
+                device == RunOptions.Device.ND4J ? "nd4j (CPU backend, zero-copy views)" : "cpu (host batches)",
+                pipeline.metrics().bytesRead(), pipeline.metrics().consumerWaitSeconds());
     }
 
     /** Per-epoch lines for soak runs: rate, resident memory and JavaCPP's native byte counts. */
@@ -141,8 +146,13 @@ final class BenchRunner {
         Totals a = r.account();
         out.printf(Locale.ROOT, "%n  device       %s%n", r.device());
         out.printf(Locale.ROOT, "  planned      %d%n  delivered    %d%n  failed       %d%n", a.planned(), a.delivered(), a.failed());
-        out.printf(Locale.ROOT, "  seconds      %.2f%n  clips/s      %.1f%n  frames/s     %.0f%n  peak RSS     %d MiB%n%n",
-                r.seconds(), r.clipsPerSecond(), r.framesPerSecond(), r.peakRssMb());
+        out.printf(Locale.ROOT, "  seconds      %.2f%n  clips/s      %.1f%n  frames/s     %.0f%n", r.seconds(),
+                r.clipsPerSecond(), r.framesPerSecond());
+        if (r.bytesRead() > 0) {
+            out.printf(Locale.ROOT, "  MB/s read    %.1f%n  stall        %.1f %% (consumer waiting for data)%n",
+                    r.bytesRead() / 1e6 / r.seconds(), 100 * r.waitSeconds() / r.seconds());
+        }
+        out.printf(Locale.ROOT, "  peak RSS     %d MiB%n%n", r.peakRssMb());
         printFailures(a.failures(), out);
     }
 

@@ -22,6 +22,8 @@ import org.etab.sample.ClipStart;
 import org.etab.target.Target;
 import org.etab.viz.Visualization;
 import org.etab.viz.VideoTools;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.etab.batch.HostAllocator;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -67,7 +69,8 @@ final class DemoCommand implements Callable<Integer> {
                 + "normalized float32, batch 20, %d decode threads, %d epochs, device cpu (host batches)",
                 train.size(), t, epochs));
         BenchRunner.Result r;
-        try (Pipeline pipeline = new Pipeline(new EchoNetSource(train, w1), po)) {
+        try (Pipeline pipeline = new Pipeline(new EchoNetSource(train, w1), po, new SimpleMeterRegistry(),
+                HostAllocator.NATIVE)) {
             r = BenchRunner.run(pipeline, epochs, RunOptions.Device.CPU, show);
         }
         if (!quiet) {

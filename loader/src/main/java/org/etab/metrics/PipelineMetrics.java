@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntSupplier;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -13,8 +14,9 @@ import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 
 /**
- * The meters of one pipeline, tagged with the dataset and the pipeline's number: samples delivered and failed (by stage), frames
- * decoded, bytes read, per-sample load time, per-batch assembly time, batches in flight. Names are
+ * The meters of one pipeline, tagged with the dataset and the pipeline's number: samples delivered and failed (by
+ * stage), frames decoded, bytes read, per-sample load time, per-batch assembly time, batches in assembly and
+ * ready (queue depth), pool buffers, and the time the consumer waited (stall). Names are
  * {@code etab.*}; the catalogue is in {@code docs/metrics.md}.
  *
  * <p>Threading: thread-safe (Micrometer meters). Meters are removed by {@link #close()}.
@@ -28,12 +30,15 @@ public final class PipelineMetrics implements AutoCloseable {
     private final Timer load;
     private final Timer batch;
     private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicInteger ready = new AtomicInteger();
+    private final Timer consumerWait;
     private final List<Meter> registered = new CopyOnWriteArrayList<>();
 
     /**
      * @param pipeline distinguishes pipelines sharing a registry, so that closing one removes only its own meters
      */
-    public PipelineMetrics(MeterRegistry registry, String dataset, String pipeline) {
+    public PipelineMetrics(MeterRegistry registry, String dataset, String pipeline, IntSupplier poolBuffers,
+            IntSupplier poolOutstanding) {
         this.registry = registry;
         this.tags = Tags.of("dataset", dataset, "pipeline", pipeline);
         this.samples = Counter.builder("etab.samples").description("Samples delivered")
@@ -48,7 +53,18 @@ public final class PipelineMetrics implements AutoCloseable {
                 .tags(tags).publishPercentiles(0.5, 0.99).register(registry);
         Gauge inFlightGauge = Gauge.builder("etab.batches.inflight", inFlight, AtomicInteger::get)
                 .description("Batches being assembled").tags(tags).register(registry);
-        registered.addAll(List.of(samples, frames, bytes, load, batch, inFlightGauge));
+        Gauge readyGauge = Gauge.builder("etab.batches.ready", ready, AtomicInteger::get)
+                .description("Batches assembled and waiting for the consumer (queue depth)").tags(tags).register(registry);
+        this.consumerWait = Timer.builder("etab.consumer.wait")
+                .description("Time the consumer waited for the next batch (stall)").tags(tags)
+                .publishPercentiles(0.5, 0.99).register(registry);
+        Gauge buffers = Gauge.builder("etab.pool.buffers", poolBuffers, s -> s.getAsInt())
+                .description("Batch buffers allocated").tags(tags).register(registry);
+        Gauge outstanding = Gauge.builder("etab.pool.outstanding", poolOutstanding, s -> s.getAsInt())
+                .description("Batch buffers in use: in assembly, ready, or held by the consumer").tags(tags)
+                .register(registry);
+        registered.addAll(List.of(samples, frames, bytes, load, batch, inFlightGauge, readyGauge, consumerWait, buffers,
+                outstanding));
     }
 
     public void delivered(int framesDecoded, long bytesRead, long nanos) {
@@ -65,6 +81,36 @@ public final class PipelineMetrics implements AutoCloseable {
             registered.add(c);
         }
         c.increment();
+    }
+
+    /** A batch was assembled and handed to the stream. */
+    public void batchReady() {
+        ready.incrementAndGet();
+    }
+
+    /** A ready batch left the pipeline (delivered downstream or closed by a cancel). */
+    public void batchTaken() {
+        ready.decrementAndGet();
+    }
+
+    /** {@code n} ready batches were closed by a cancel or error. */
+    public void batchesTaken(int n) {
+        ready.addAndGet(-n);
+    }
+
+    /** The consumer waited {@code nanos} for a batch. */
+    public void consumerWaited(long nanos) {
+        consumerWait.record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** Compressed bytes read so far. */
+    public double bytesRead() {
+        return bytes.count();
+    }
+
+    /** Total time the consumer has waited, in seconds. */
+    public double consumerWaitSeconds() {
+        return consumerWait.totalTime(TimeUnit.SECONDS);
     }
 
     public void batchStarted() {

@@ -68,7 +68,8 @@ public final class Pipeline implements AutoCloseable {
         this.source = source;
         this.options = options;
         this.allocator = allocator;
-        this.metrics = new PipelineMetrics(registry, source.dataset(), Integer.toString(COUNT.incrementAndGet()));
+        this.metrics = new PipelineMetrics(registry, source.dataset(), Integer.toString(COUNT.incrementAndGet()),
+                () -> allocated(batchPool) + allocated(samplePool), () -> outstanding(batchPool) + outstanding(samplePool));
         this.executor = Executors.newFixedThreadPool(options.threads(), daemonThreads("etab-decode-"));
     }
 
@@ -96,6 +97,44 @@ public final class Pipeline implements AutoCloseable {
     public Pipeline onFailure(Consumer<SampleFailure> listener) {
         this.failureListener = listener;
         return this;
+    }
+
+    private static int allocated(BatchPool p) {
+        return p == null ? 0 : p.allocated();
+    }
+
+    private static int outstanding(BatchPool p) {
+        return p == null ? 0 : p.outstanding();
+    }
+
+    /** This pipeline's meters. */
+    public PipelineMetrics metrics() {
+        return metrics;
+    }
+
+    /**
+     * Iterates a stream of this pipeline's batches (or samples) on the calling thread, the way a training loop
+     * does, recording how long each step waited for data ({@code etab.consumer.wait}, the stall).
+     */
+    public <T> Iterable<T> consume(Flux<T> stream) {
+        Iterable<T> inner = stream.toIterable(2);
+        return () -> {
+            java.util.Iterator<T> it = inner.iterator();
+            return new java.util.Iterator<T>() {
+                @Override
+                public boolean hasNext() {
+                    long t0 = System.nanoTime();
+                    boolean more = it.hasNext();
+                    metrics.consumerWaited(System.nanoTime() - t0);
+                    return more;
+                }
+
+                @Override
+                public T next() {
+                    return it.next();
+                }
+            };
+        };
     }
 
     /** The pool behind {@link #batches}, or null before the first batch stream (tests, metrics). */
@@ -206,7 +245,7 @@ public final class Pipeline implements AutoCloseable {
                 groups.add(plans.subList(i, Math.min(plans.size(), i + batchSize)));
             }
             long firstIndex = startAt / batchSize;
-            Undelivered undelivered = new Undelivered();
+            Undelivered undelivered = new Undelivered(metrics);
             Flux<Integer> indices = Flux.range(0, groups.size());
             Flux<Batch> batches = options.ordered()
                     ? indices.flatMapSequential(i -> assemble(epoch, firstIndex + i, groups.get(i), pool, undelivered),
@@ -224,7 +263,12 @@ public final class Pipeline implements AutoCloseable {
      */
     private static final class Undelivered {
         private final Set<Batch> batches = new HashSet<>();
+        private final PipelineMetrics metrics; // its ready gauge is this set's size, summed over streams
         private boolean ended;
+
+        Undelivered(PipelineMetrics metrics) {
+            this.metrics = metrics;
+        }
 
         /** False when the stream has already ended: the caller must close the batch itself. */
         synchronized boolean add(Batch b) {
@@ -232,15 +276,19 @@ public final class Pipeline implements AutoCloseable {
                 return false;
             }
             batches.add(b);
+            metrics.batchReady();
             return true;
         }
 
         synchronized void remove(Batch b) {
-            batches.remove(b);
+            if (batches.remove(b)) {
+                metrics.batchTaken();
+            }
         }
 
         synchronized void closeAll() {
             ended = true;
+            metrics.batchesTaken(batches.size());
             batches.forEach(Batch::close);
             batches.clear();
         }
