@@ -135,23 +135,8 @@ public final class CamusPhantom {
 
     /** Refuses foreign non-empty directories; clears what an earlier phantom wrote. */
     private static void prepare(Path out) throws IOException {
-        if (Files.exists(out) && !Files.isDirectory(out)) {
-            throw new IOException("phantom output " + out + " exists and is not a directory");
-        }
-        if (!Files.isDirectory(out)) {
-            Files.createDirectories(out);
+        if (!Phantoms.claim(out)) {
             return;
-        }
-        boolean empty;
-        try (Stream<Path> entries = Files.list(out)) {
-            empty = entries.findAny().isEmpty();
-        }
-        if (empty) {
-            return;
-        }
-        if (!Files.isRegularFile(out.resolve(MARKER))) {
-            throw new IOException("refusing to write a phantom into non-empty directory " + out
-                    + ": it has no " + MARKER + " marker, so it may hold a real dataset; use an empty directory");
         }
         for (String dir : RELEASE_DIRS) {
             deleteTree(out.resolve(dir));
@@ -184,18 +169,18 @@ public final class CamusPhantom {
         } else {
             int val = n >= 3 ? Math.max(1, (int) Math.round(n * 0.1)) : 0;
             int test = n >= 3 ? Math.max(1, (int) Math.round(n * 0.1)) : 0;
-            int[] order = permutation(n, rnd);
+            int[] order = Phantoms.permutation(n, rnd);
             for (int k = 0; k < n; k++) {
                 split[order[k]] = k < val ? "validation" : k < val + test ? "testing" : "training";
             }
         }
         List<Patient> out = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
-            long seed = mix64(options.seed() + 0x9E3779B97F4A7C15L * (i + 1));
+            long seed = Phantoms.mix64(options.seed() + 0x9E3779B97F4A7C15L * (i + 1));
             SplittableRandom pr = new SplittableRandom(seed);
             // alternate weak and strong hearts so that EF falls on both sides of 50 %
             double contraction = i % 2 == 0 ? 0.08 + 0.08 * pr.nextDouble() : 0.22 + 0.14 * pr.nextDouble();
-            out.add(new Patient(String.format(Locale.ROOT, "patient%04d", i + 1), i, split[i], mix64(seed),
+            out.add(new Patient(String.format(Locale.ROOT, "patient%04d", i + 1), i, split[i], Phantoms.mix64(seed),
                     contraction));
         }
         return out;
@@ -387,23 +372,5 @@ public final class CamusPhantom {
         return bytes;
     }
 
-    private static int[] permutation(int n, SplittableRandom rnd) {
-        int[] p = new int[n];
-        for (int i = 0; i < n; i++) {
-            p[i] = i;
-        }
-        for (int i = n - 1; i > 0; i--) {
-            int j = rnd.nextInt(i + 1);
-            int t = p[i];
-            p[i] = p[j];
-            p[j] = t;
-        }
-        return p;
-    }
 
-    private static long mix64(long z) {
-        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-        return z ^ (z >>> 31);
-    }
 }

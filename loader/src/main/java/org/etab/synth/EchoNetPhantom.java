@@ -21,7 +21,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntConsumer;
-import java.util.stream.Stream;
 
 /**
  * Writes a phantom EchoNet-Dynamic dataset in exactly the real layout:
@@ -56,7 +55,7 @@ public final class EchoNetPhantom {
     public static final double PIXEL_SPACING_CM = 0.18;
 
     /** Name of the file that marks a directory as written by this generator. */
-    public static final String MARKER = ".etab-phantom";
+    public static final String MARKER = Phantoms.MARKER;
 
     public static final String FILE_LIST_HEADER = "FileName,EF,ESV,EDV,FrameHeight,FrameWidth,FPS,NumberOfFrames,Split";
     public static final String TRACINGS_HEADER = "FileName,X1,Y1,X2,Y2,Frame";
@@ -155,23 +154,8 @@ public final class EchoNetPhantom {
 
     /** Refuses foreign non-empty directories; clears what an earlier phantom wrote. */
     private static void prepare(Path out) throws IOException {
-        if (Files.exists(out) && !Files.isDirectory(out)) {
-            throw new IOException("phantom output " + out + " exists and is not a directory");
-        }
-        if (!Files.isDirectory(out)) {
-            Files.createDirectories(out);
+        if (!Phantoms.claim(out)) {
             return;
-        }
-        boolean empty;
-        try (Stream<Path> entries = Files.list(out)) {
-            empty = entries.findAny().isEmpty();
-        }
-        if (empty) {
-            return;
-        }
-        if (!Files.isRegularFile(out.resolve(MARKER))) {
-            throw new IOException("refusing to write a phantom into non-empty directory " + out
-                    + ": it has no " + MARKER + " marker, so it may hold a real dataset; use an empty directory");
         }
         // Only what a phantom writes: a smaller rerun must not leave stale videos behind.
         Files.deleteIfExists(out.resolve("FileList.csv"));
@@ -198,8 +182,8 @@ public final class EchoNetPhantom {
         int n = options.videos();
         SplittableRandom rnd = new SplittableRandom(options.seed());
         // Exact proportions from seeded permutations, so even 12 videos have every split and a 30 fps one.
-        int[] fpsOrder = permutation(n, rnd);
-        int[] splitOrder = permutation(n, rnd);
+        int[] fpsOrder = Phantoms.permutation(n, rnd);
+        int[] splitOrder = Phantoms.permutation(n, rnd);
         int fps30 = Math.max(n >= 4 ? 1 : 0, (int) Math.round(n / 8.0));
         int train = (int) Math.round(n * 0.75);
         int val = (int) Math.round(n * 0.125);
@@ -212,33 +196,15 @@ public final class EchoNetPhantom {
         List<Plan> plans = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             // splitmix64 is a bijection, so distinct indices give distinct names for one seed.
-            long id = mix64(options.seed() + 0x9E3779B97F4A7C15L * (i + 1));
+            long id = Phantoms.mix64(options.seed() + 0x9E3779B97F4A7C15L * (i + 1));
             String name = "0X" + String.format(Locale.ROOT, "%016X", id);
             int frames = MIN_FRAMES + new SplittableRandom(id).nextInt(MAX_FRAMES - MIN_FRAMES + 1);
-            plans.add(new Plan(name, mix64(id), fps[i], frames, split[i]));
+            plans.add(new Plan(name, Phantoms.mix64(id), fps[i], frames, split[i]));
         }
         return plans;
     }
 
-    private static int[] permutation(int n, SplittableRandom rnd) {
-        int[] p = new int[n];
-        for (int i = 0; i < n; i++) {
-            p[i] = i;
-        }
-        for (int i = n - 1; i > 0; i--) {
-            int j = rnd.nextInt(i + 1);
-            int t = p[i];
-            p[i] = p[j];
-            p[j] = t;
-        }
-        return p;
-    }
 
-    private static long mix64(long z) {
-        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-        return z ^ (z >>> 31);
-    }
 
     private List<Result> encodeAll(List<Plan> plans, Path videosDir, IntConsumer progress) throws IOException {
         int threads = Math.min(options.threads(), plans.size());

@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.SplittableRandom;
-import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 
 /**
@@ -123,7 +122,7 @@ public final class TmedPhantom {
         int n = options.patients();
         int[] patientIds = patientIds(n, rnd);
         int[] diagnosis = new int[n];
-        int[] order = permutation(n, rnd);
+        int[] order = Phantoms.permutation(n, rnd);
         for (int k = 0; k < n; k++) {
             diagnosis[order[k]] = k % DIAGNOSES.size();
         }
@@ -136,7 +135,7 @@ public final class TmedPhantom {
         List<Still> stills = new ArrayList<>();
         for (int p = 0; p < n; p++) {
             int images = 5 + rnd.nextInt(3);
-            int[] views = permutation(5, rnd);
+            int[] views = Phantoms.permutation(5, rnd);
             String folder = diagnosis[p] == DIAGNOSES.size() - 1 ? VIEW_FOLDER : DIAGNOSIS_FOLDER;
             for (int i = 0; i < images; i++) {
                 int view = i < 5 ? views[i] : rnd.nextInt(5);
@@ -163,23 +162,8 @@ public final class TmedPhantom {
 
     /** Refuses foreign non-empty directories; clears what an earlier phantom wrote here. */
     private static void prepare(Path out) throws IOException {
-        if (Files.exists(out) && !Files.isDirectory(out)) {
-            throw new IOException("phantom output " + out + " exists and is not a directory");
-        }
-        if (!Files.isDirectory(out)) {
-            Files.createDirectories(out);
+        if (!Phantoms.claim(out)) {
             return;
-        }
-        boolean empty;
-        try (Stream<Path> entries = Files.list(out)) {
-            empty = entries.findAny().isEmpty();
-        }
-        if (empty) {
-            return;
-        }
-        if (!Files.isRegularFile(out.resolve(MARKER))) {
-            throw new IOException("refusing to write a phantom into non-empty directory " + out
-                    + ": it has no " + MARKER + " marker, so it may hold a real dataset; use an empty directory");
         }
         // Only what a phantom writes: a smaller rerun must not leave stale images behind.
         Files.deleteIfExists(out.resolve(LABELS_FILE));
@@ -215,7 +199,7 @@ public final class TmedPhantom {
 
     /** A split per patient: seeded, exact proportions; every split occurs from 3 patients on. */
     private static String[] splits(int n, SplittableRandom rnd) {
-        int[] order = permutation(n, rnd);
+        int[] order = Phantoms.permutation(n, rnd);
         int held = n < 3 ? 0 : Math.max(1, (int) Math.round(n * 0.2));
         String[] split = new String[n];
         for (int k = 0; k < n; k++) {
@@ -224,19 +208,6 @@ public final class TmedPhantom {
         return split;
     }
 
-    private static int[] permutation(int n, SplittableRandom rnd) {
-        int[] p = new int[n];
-        for (int i = 0; i < n; i++) {
-            p[i] = i;
-        }
-        for (int i = n - 1; i > 0; i--) {
-            int j = rnd.nextInt(i + 1);
-            int t = p[i];
-            p[i] = p[j];
-            p[j] = t;
-        }
-        return p;
-    }
 
     private long writeMarker(Path out) throws IOException {
         String text = "etab-stream phantom TMED-2 dataset; may be overwritten by `etab synth`\n"
