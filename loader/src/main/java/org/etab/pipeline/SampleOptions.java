@@ -1,6 +1,7 @@
 package org.etab.pipeline;
 
 import org.etab.batch.DType;
+import org.etab.batch.TensorSpec;
 import org.etab.sample.ClipSpec;
 import org.etab.target.Target;
 
@@ -26,6 +27,12 @@ public record SampleOptions(Target target, ClipSpec clip, int frameHeight, int f
             throw new IllegalArgumentException("frame size must be two positive numbers, or 0x0 for native, but was "
                     + frameHeight + "x" + frameWidth);
         }
+    }
+
+    /** The input tensor of one sample for frames of {@code height x width}: {@code [C, T, H, W]} or {@code [C, H, W]}. */
+    public TensorSpec featureSpec(int height, int width) {
+        return clip.video() ? new TensorSpec(dtype, channels, clip.clipLength(), height, width)
+                : new TensorSpec(dtype, channels, height, width);
     }
 
     /** The same options with another output size. */

@@ -5,6 +5,9 @@ import java.util.Collection;
 import java.util.Locale;
 import java.util.stream.Collectors;
 
+import org.etab.batch.DType;
+import org.etab.batch.TensorSpec;
+
 /** ETAB's targets, by their ETAB names. Which dataset offers which is declared by each dataset's source. */
 public enum Target {
     /** Ejection fraction, percent (float32 [1]). */
@@ -53,6 +56,19 @@ public enum Target {
         }
         throw new IllegalArgumentException("target '" + text + "' is not available for " + dataset
                 + "; available: " + available.stream().map(Target::etabName).collect(Collectors.joining(", ")));
+    }
+
+    /**
+     * The label tensor of one sample for frames of {@code height x width}: EF float32 {@code [1]}; CM, view and AS
+     * int32 {@code [1]} (a class index); ES/ED int32 {@code [2]}; masks uint8 {@code [height, width]}.
+     */
+    public TensorSpec labelSpec(int height, int width) {
+        return switch (this) {
+            case EF -> new TensorSpec(DType.FLOAT32, 1);
+            case CM, VIEW, AS -> new TensorSpec(DType.INT32, 1);
+            case ES_ED -> new TensorSpec(DType.INT32, 2);
+            case LV_SEG, MY_SEG, LA_SEG -> new TensorSpec(DType.UINT8, height, width);
+        };
     }
 
     /** All ETAB names, for help texts. */

@@ -116,16 +116,8 @@ public final class CamusSource implements SampleSource {
         int w = options.frameWidth();
         this.transform = new FrameTransform(h, w, options.channels(), options.normalize(), options.dtype());
         this.frames = options.clip().video() ? options.clip().clipLength() : 1;
-        this.features = options.clip().video()
-                ? new TensorSpec(options.dtype(), options.channels(), frames, h, w)
-                : new TensorSpec(options.dtype(), options.channels(), h, w);
-        this.labels = switch (options.target()) {
-            case EF -> new TensorSpec(DType.FLOAT32, 1);
-            case CM, VIEW -> new TensorSpec(DType.INT32, 1);
-            case ES_ED -> new TensorSpec(DType.INT32, 2);
-            case LV_SEG, MY_SEG, LA_SEG -> new TensorSpec(DType.UINT8, h, w);
-            default -> throw new AssertionError(options.target());
-        };
+        this.features = options.featureSpec(h, w);
+        this.labels = options.target().labelSpec(h, w);
     }
 
     @Override

@@ -65,8 +65,8 @@ public final class TmedSource implements SampleSource {
         int h = options.nativeSize() ? NATIVE_SIZE : options.frameHeight();
         int w = options.nativeSize() ? NATIVE_SIZE : options.frameWidth();
         this.transform = new FrameTransform(h, w, options.channels(), options.normalize(), options.dtype());
-        this.features = new TensorSpec(options.dtype(), options.channels(), h, w);
-        this.labels = new TensorSpec(DType.INT32, 1);
+        this.features = options.featureSpec(h, w);
+        this.labels = options.target().labelSpec(h, w);
     }
 
     @Override
