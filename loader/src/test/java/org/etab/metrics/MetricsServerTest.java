@@ -157,7 +157,16 @@ class MetricsServerTest {
             assertThat(second.port()).isEqualTo(port);
             assertThat(get(second.url() + "health").statusCode()).isEqualTo(200);
         }
-        assertThat(Thread.getAllStackTraces().keySet()).noneMatch(t -> t.getName().startsWith("etab-metrics")
-                && t.isAlive() && !t.getState().equals(Thread.State.TERMINATED));
+        // the event-loop thread ends too (it may take a moment to exit after its loop has terminated)
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (metricsThreadAlive() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(metricsThreadAlive()).as("an etab-metrics thread is still alive").isFalse();
+    }
+
+    private static boolean metricsThreadAlive() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .anyMatch(t -> t.getName().startsWith("etab-metrics") && t.isAlive());
     }
 }
