@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.BindException;
+import java.net.UnknownHostException;
+import java.nio.channels.UnresolvedAddressException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Objects;
@@ -104,7 +106,7 @@ public final class MetricsServer implements AutoCloseable {
      * @param host the interface to listen on: {@value #DEFAULT_HOST} (this machine only), or a name or address
      * @param port 0..65535; 0 picks a free port ({@link #port()} tells which)
      * @throws IllegalArgumentException when the port is out of range, or {@code host:port} cannot be bound (in
-     *     use, or not an address of this machine); the message names {@code host:port}
+     *     use, an unknown host, or not an address of this machine); the message names {@code host:port} and why
      */
     public static MetricsServer start(PrometheusMeterRegistry registry, String host, int port) {
         Objects.requireNonNull(registry, "registry");
@@ -138,8 +140,12 @@ public final class MetricsServer implements AutoCloseable {
         } catch (RuntimeException e) {
             loops.disposeLater(Duration.ZERO, STOP_TIMEOUT).block();
             if (isBindFailure(e)) {
-                throw new IllegalArgumentException("cannot serve metrics on " + host + ":" + port + ": "
-                        + bindReason(e) + " (choose another port, or 0 for any free one)", e);
+                String reason = bindReason(e);
+                String hint = reason.toLowerCase(java.util.Locale.ROOT).contains("in use")
+                        ? "choose another port, or 0 for any free one"
+                        : "the host must be a name or address of this machine, e.g. " + DEFAULT_HOST;
+                throw new IllegalArgumentException("cannot serve metrics on " + host + ":" + port + ": " + reason
+                        + " (" + hint + ")", e);
             }
             throw e;
         }
@@ -164,7 +170,7 @@ public final class MetricsServer implements AutoCloseable {
     private static boolean isBindFailure(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof ChannelBindException || t instanceof BindException
-                    || t instanceof java.net.UnknownHostException) {
+                    || t instanceof UnknownHostException || t instanceof UnresolvedAddressException) {
                 return true;
             }
         }
@@ -175,6 +181,9 @@ public final class MetricsServer implements AutoCloseable {
     private static String bindReason(Throwable e) {
         String reason = null;
         for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof UnknownHostException || t instanceof UnresolvedAddressException) {
+                return "unknown host";
+            }
             if (t.getMessage() != null && !(t instanceof ChannelBindException)) {
                 reason = t.getMessage();
             }
@@ -182,9 +191,8 @@ public final class MetricsServer implements AutoCloseable {
         if (reason == null) {
             return "bind failed";
         }
-        // Netty's native transport prefixes the syscall: "bind(..) failed: Address already in use"
-        int colon = reason.lastIndexOf("failed: ");
-        return colon >= 0 ? reason.substring(colon + "failed: ".length()) : reason;
+        // Netty's native transport prefixes the call: "bind(..) failed with error(-98): Address already in use"
+        return reason.replaceFirst("^bind\\(.*\\) failed[^:]*:\\s*", "");
     }
 
     /** The port the server listens on (the chosen one when started with port 0). */

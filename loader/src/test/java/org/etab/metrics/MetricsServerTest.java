@@ -126,8 +126,21 @@ class MetricsServerTest {
                     "127.0.0.1", port))
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("127.0.0.1:" + port)
-                    .hasMessageContaining("in use");
+                    .hasMessageContaining("in use")
+                    .hasMessageNotContaining("bind(");
         }
+    }
+
+    @Test
+    void aHostThatIsNotThisMachineIsAClearError() {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        assertThatThrownBy(() -> MetricsServer.start(registry, "no-such-host.invalid", 0))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("no-such-host.invalid:0").hasMessageContaining("unknown host");
+        // TEST-NET-1 (RFC 5737): never an address of this machine
+        assertThatThrownBy(() -> MetricsServer.start(registry, "192.0.2.1", 0))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("192.0.2.1:0").hasMessageContaining("address of this machine");
     }
 
     @Test
