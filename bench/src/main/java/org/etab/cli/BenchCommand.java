@@ -11,7 +11,8 @@ import org.etab.pipeline.PipelineOptions;
 import org.etab.pipeline.SampleSource;
 import org.etab.sample.ResumeState;
 import org.etab.pipeline.Pipeline;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.etab.metrics.MetricsServer;
 import org.etab.batch.HostAllocator;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -53,7 +54,9 @@ final class BenchCommand implements Callable<Integer> {
             }
         }
         int lastEpoch = epoch + run.epochs - 1;
-        try (Pipeline pipeline = new Pipeline(source, options, new SimpleMeterRegistry(), HostAllocator.NATIVE);
+        MeterRegistry registry = RunOptions.registry(run.metricsPort);
+        try (MetricsServer server = RunOptions.serveMetrics("bench", registry, run.metricsHost, run.metricsPort);
+                Pipeline pipeline = new Pipeline(source, options, registry, HostAllocator.NATIVE);
                 RunRecorder recorder = new RunRecorder(run.report, run.resume, state)) {
             pipeline.onFailure(recorder::failed);
             if (!run.quiet) {

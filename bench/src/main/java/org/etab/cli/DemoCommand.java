@@ -22,7 +22,8 @@ import org.etab.sample.ClipStart;
 import org.etab.target.Target;
 import org.etab.viz.Visualization;
 import org.etab.viz.VideoTools;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.etab.metrics.MetricsServer;
 import org.etab.batch.HostAllocator;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -49,6 +50,14 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--quiet", description = "No progress bar or summary table (the RESULT line stays).")
     boolean quiet;
 
+    @Option(names = "--metrics-port", paramLabel = "P",
+            description = "Serve live metrics during the run: a dashboard at /, Prometheus text at /metrics (0: any free port).")
+    Integer metricsPort;
+
+    @Option(names = "--metrics-host", paramLabel = "H", defaultValue = MetricsServer.DEFAULT_HOST,
+            description = "Interface for --metrics-port (default: ${DEFAULT-VALUE}, this machine only).")
+    String metricsHost;
+
     @Override
     public Integer call() {
         Path data = root != null ? root : Launch.home().resolve("phantom/echonet");
@@ -69,8 +78,9 @@ final class DemoCommand implements Callable<Integer> {
                 + "normalized float32, batch 20, %d decode threads, %d epochs, device cpu (host batches)",
                 train.size(), t, epochs));
         BenchRunner.Result r;
-        try (Pipeline pipeline = new Pipeline(new EchoNetSource(train, w1), po, new SimpleMeterRegistry(),
-                HostAllocator.NATIVE)) {
+        MeterRegistry registry = RunOptions.registry(metricsPort);
+        try (MetricsServer server = RunOptions.serveMetrics("demo", registry, metricsHost, metricsPort);
+                Pipeline pipeline = new Pipeline(new EchoNetSource(train, w1), po, registry, HostAllocator.NATIVE)) {
             r = BenchRunner.run(pipeline, epochs, RunOptions.Device.CPU, show);
         }
         if (!quiet) {

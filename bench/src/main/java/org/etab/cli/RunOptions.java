@@ -4,7 +4,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.etab.config.EtabConfig;
+import org.etab.metrics.MetricsServer;
 import org.etab.pipeline.ErrorPolicy;
 import org.etab.pipeline.PipelineOptions;
 import org.etab.sample.Sharding;
@@ -59,6 +64,14 @@ public final class RunOptions {
             description = "A sample taking longer fails with stage timeout; 0: no limit (default: ${DEFAULT-VALUE}).")
     double sampleTimeout;
 
+    @Option(names = "--metrics-port", paramLabel = "P",
+            description = "Serve live metrics during the run: a dashboard at /, Prometheus text at /metrics (0: any free port).")
+    Integer metricsPort;
+
+    @Option(names = "--metrics-host", paramLabel = "H", defaultValue = MetricsServer.DEFAULT_HOST,
+            description = "Interface for --metrics-port (default: ${DEFAULT-VALUE}, this machine only).")
+    String metricsHost;
+
     PipelineOptions pipelineOptions(EtabConfig cfg, long limit) {
         EtabConfig.PipelineDefaults d = cfg.pipeline();
         int b = batch != null ? batch : d.batch();
@@ -79,6 +92,25 @@ public final class RunOptions {
         // one flag for both tails, as PyTorch's DistributedSampler and DataLoader both call it drop_last
         return new PipelineOptions(b, dropLast, t, p, 2, ordered, ErrorPolicy.parse(onError), limit,
                 new Sharding(rank, world, dropLast), Duration.ofNanos((long) (sampleTimeout * 1e9)));
+    }
+
+    /** A Prometheus registry when live metrics were asked for (the server reads it), else a simple one. */
+    static MeterRegistry registry(Integer metricsPort) {
+        return metricsPort != null ? new PrometheusMeterRegistry(PrometheusConfig.DEFAULT) : new SimpleMeterRegistry();
+    }
+
+    /**
+     * Starts the metrics server of {@code --metrics-port} (null when not asked for) and says where it is on stderr;
+     * the caller closes it when the run ends.
+     */
+    static MetricsServer serveMetrics(String command, MeterRegistry registry, String host, Integer port) {
+        if (port == null) {
+            return null;
+        }
+        MetricsServer server = MetricsServer.start((PrometheusMeterRegistry) registry, host, port);
+        System.err.printf("etab %s: live metrics at %s (dashboard), %smetrics (Prometheus)%n", command, server.url(),
+                server.url());
+        return server;
     }
 
     Device device() {

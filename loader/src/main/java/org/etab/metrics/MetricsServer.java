@@ -1,0 +1,246 @@
+package org.etab.metrics;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.BindException;
+import java.net.UnknownHostException;
+import java.nio.channels.UnresolvedAddressException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.util.concurrent.ImmediateEventExecutor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
+import reactor.netty.ChannelBindException;
+import reactor.netty.DisposableServer;
+import reactor.netty.NettyOutbound;
+import reactor.netty.http.server.HttpServer;
+import reactor.netty.http.server.HttpServerResponse;
+import reactor.netty.resources.LoopResources;
+
+/**
+ * A small HTTP server that exposes a {@link PrometheusMeterRegistry} (the registry a {@code Pipeline} puts its
+ * {@code etab.*} meters in) while training code runs:
+ *
+ * <ul>
+ * <li>{@code GET /metrics}: the Prometheus text format (what {@code config/prometheus.yml} scrapes); meter names
+ * {@code etab.samples} become {@code etab_samples_total} and so on.</li>
+ * <li>{@code GET /api/stats}: the current numbers as one JSON object (rates over the last seconds, gauges,
+ * percentiles, errors by stage), summed over every pipeline in the registry; what the dashboard page polls.</li>
+ * <li>{@code GET /api/history}: a JSON array of such objects, one a second over the last two minutes, taken by the
+ * server while it runs (a dashboard opened mid-run starts from it).</li>
+ * <li>{@code GET /}: the live dashboard, one self-contained HTML page (inline script, SVG charts, no external
+ * resources) that polls {@code /api/stats} every second.</li>
+ * <li>{@code GET /health}: {@code 200} and {@code {"status":"UP"}}.</li>
+ * </ul>
+ *
+ * <p>The library never starts a server on its own: training code (or the {@code etab} command line with
+ * {@code --metrics-port}) calls {@link #start} and closes the returned server when done:
+ *
+ * <pre>{@code
+ * PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+ * try (MetricsServer server = MetricsServer.start(registry, "127.0.0.1", 9464);
+ *      Pipeline pipeline = new Pipeline(source, options, registry, HostAllocator.NATIVE)) {
+ *     System.err.println("dashboard: " + server.url());
+ *     // train
+ * }
+ * }</pre>
+ *
+ * <p>Threading: requests are served on one daemon event-loop thread of this server's own (named
+ * {@code etab-metrics-*}), which also takes the history point once a second; a scrape reads the meters there,
+ * concurrently with the pipeline updating them (Micrometer meters are thread-safe). {@link #start} and {@link #close} block the calling thread until the
+ * socket is bound or released. All methods are thread-safe.
+ *
+ * <p>Ownership: the caller owns the registry; the server only reads it and never closes it. The server owns its
+ * socket and its event-loop thread; {@link #close()} (idempotent) releases both, after which the port is free.
+ *
+ * <p>Security: nothing is authenticated. The default host, {@value #DEFAULT_HOST}, keeps the server on the
+ * machine; bind another interface only on a network you trust.
+ */
+public final class MetricsServer implements AutoCloseable {
+    /** The loopback address the command line binds unless told otherwise. */
+    public static final String DEFAULT_HOST = "127.0.0.1";
+
+    static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
+    static final String HTML = "text/html; charset=utf-8";
+    static final String JSON = "application/json";
+
+    private static final Logger LOG = LoggerFactory.getLogger(MetricsServer.class);
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(5);
+    private static final String PAGE = readPage();
+
+    private final DisposableServer server;
+    private final LoopResources loops;
+    private final ChannelGroup connections;
+    private final ScheduledFuture<?> ticks;
+    private final String host;
+    private final Object lock = new Object();
+    private boolean closed;
+
+    private MetricsServer(DisposableServer server, LoopResources loops, ChannelGroup connections,
+            ScheduledFuture<?> ticks, String host) {
+        this.server = server;
+        this.loops = loops;
+        this.connections = connections;
+        this.ticks = ticks;
+        this.host = host;
+    }
+
+    /** {@link #start(PrometheusMeterRegistry, String, int)} on {@value #DEFAULT_HOST}. */
+    public static MetricsServer start(PrometheusMeterRegistry registry, int port) {
+        return start(registry, DEFAULT_HOST, port);
+    }
+
+    /**
+     * Binds {@code host:port} and serves the registry until {@link #close()}.
+     *
+     * @param host the interface to listen on: {@value #DEFAULT_HOST} (this machine only), or a name or address
+     * @param port 0..65535; 0 picks a free port ({@link #port()} tells which)
+     * @throws IllegalArgumentException when the port is out of range, or {@code host:port} cannot be bound (in
+     *     use, an unknown host, or not an address of this machine); the message names {@code host:port} and why
+     */
+    public static MetricsServer start(PrometheusMeterRegistry registry, String host, int port) {
+        Objects.requireNonNull(registry, "registry");
+        Objects.requireNonNull(host, "host");
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("port 0..65535 required but was " + port);
+        }
+        if (host.isBlank()) {
+            throw new IllegalArgumentException("host required but was blank");
+        }
+        DashboardStats stats = new DashboardStats(registry);
+        LoopResources loops = LoopResources.create("etab-metrics", 1, true);
+        // every accepted connection, so that close() can close the idle keep-alive ones too
+        ChannelGroup connections = new DefaultChannelGroup("etab-metrics", ImmediateEventExecutor.INSTANCE);
+        try {
+            DisposableServer server = HttpServer.create()
+                    .runOn(loops)
+                    .channelGroup(connections)
+                    .host(host)
+                    .port(port)
+                    .route(routes -> routes
+                            .get("/metrics", (req, res) -> send(res, PROMETHEUS_TEXT, registry::scrape))
+                            .get("/api/stats", (req, res) -> send(res, JSON, stats::json))
+                            .get("/api/history", (req, res) -> send(res, JSON, stats::historyJson))
+                            .get("/health", (req, res) -> send(res, JSON, () -> "{\"status\":\"UP\"}"))
+                            .get("/", (req, res) -> send(res, HTML, () -> PAGE)))
+                    .bindNow(STOP_TIMEOUT);
+            ScheduledFuture<?> ticks = server.channel().eventLoop()
+                    .scheduleAtFixedRate(() -> tick(stats), 1, 1, TimeUnit.SECONDS);
+            return new MetricsServer(server, loops, connections, ticks, host);
+        } catch (RuntimeException e) {
+            loops.disposeLater(Duration.ZERO, STOP_TIMEOUT).block();
+            if (isBindFailure(e)) {
+                String reason = bindReason(e);
+                String hint = reason.toLowerCase(java.util.Locale.ROOT).contains("in use")
+                        ? "choose another port, or 0 for any free one"
+                        : "the host must be a name or address of this machine, e.g. " + DEFAULT_HOST;
+                throw new IllegalArgumentException("cannot serve metrics on " + host + ":" + port + ": " + reason
+                        + " (" + hint + ")", e);
+            }
+            throw e;
+        }
+    }
+
+    private static void tick(DashboardStats stats) {
+        try {
+            stats.tick();
+        } catch (RuntimeException e) {
+            // a failing read must not cancel the schedule: the next second tries again
+            LOG.debug("metrics history point failed", e);
+        }
+    }
+
+    private static NettyOutbound send(HttpServerResponse res, String contentType,
+            java.util.function.Supplier<String> body) {
+        return res.header(HttpHeaderNames.CONTENT_TYPE, contentType)
+                .header(HttpHeaderNames.CACHE_CONTROL, "no-store")
+                .sendString(Mono.fromSupplier(body), StandardCharsets.UTF_8);
+    }
+
+    private static boolean isBindFailure(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof ChannelBindException || t instanceof BindException
+                    || t instanceof UnknownHostException || t instanceof UnresolvedAddressException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The innermost message: "Address already in use", "Cannot assign requested address", ... */
+    private static String bindReason(Throwable e) {
+        String reason = null;
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof UnknownHostException || t instanceof UnresolvedAddressException) {
+                return "unknown host";
+            }
+            if (t.getMessage() != null && !(t instanceof ChannelBindException)) {
+                reason = t.getMessage();
+            }
+        }
+        if (reason == null) {
+            return "bind failed";
+        }
+        // Netty's native transport prefixes the call: "bind(..) failed with error(-98): Address already in use"
+        return reason.replaceFirst("^bind\\(.*\\) failed[^:]*:\\s*", "");
+    }
+
+    /** The port the server listens on (the chosen one when started with port 0). */
+    public int port() {
+        return server.port();
+    }
+
+    /** The host it was started with. */
+    public String host() {
+        return host;
+    }
+
+    /** {@code http://host:port/}, the dashboard's address. */
+    public String url() {
+        String h = host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
+        return "http://" + h + ":" + port() + "/";
+    }
+
+    /**
+     * Stops listening, closes open connections and the event-loop thread, waiting up to a few seconds;
+     * afterwards the port is free. Idempotent.
+     */
+    @Override
+    public void close() {
+        synchronized (lock) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        ticks.cancel(false);
+        try {
+            server.disposeNow(STOP_TIMEOUT);
+        } finally {
+            // disposeNow waits for requests in progress; a client's idle keep-alive connection would stay open
+            connections.close().awaitUninterruptibly(STOP_TIMEOUT.toMillis());
+            loops.disposeLater(Duration.ZERO, STOP_TIMEOUT).block();
+        }
+    }
+
+    private static String readPage() {
+        try (InputStream in = MetricsServer.class.getResourceAsStream("dashboard.html")) {
+            if (in == null) {
+                throw new IllegalStateException("dashboard.html missing next to " + MetricsServer.class.getName());
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

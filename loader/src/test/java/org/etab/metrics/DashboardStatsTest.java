@@ -1,0 +1,91 @@
+package org.etab.metrics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.Test;
+
+/** Rates over the window, sums over pipelines, and the history ring, on a clock the test moves. */
+class DashboardStatsTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final long SECOND = TimeUnit.SECONDS.toNanos(1);
+
+    @Test
+    void ratesAreCounterDeltasOverTheLastSecondOrMore() throws Exception {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        Counter a = registry.counter("etab.samples", "dataset", "echonet", "pipeline", "1");
+        Counter b = registry.counter("etab.samples", "dataset", "camus", "pipeline", "2");
+        Timer wait = registry.timer("etab.consumer.wait", "dataset", "echonet", "pipeline", "1");
+        AtomicLong now = new AtomicLong(0);
+        DashboardStats stats = new DashboardStats(registry, now::get);
+
+        a.increment(100);
+        b.increment(50);
+        wait.record(250, TimeUnit.MILLISECONDS);
+        now.set(2 * SECOND);
+        JsonNode s = JSON.readTree(stats.json());
+        // since the start: 150 samples over 2 s, waited 0.25 s of 2 s
+        assertThat(s.get("samples").asDouble()).isEqualTo(150);
+        assertThat(s.get("samplesPerSecond").asDouble()).isEqualTo(75);
+        assertThat(s.get("stallPercent").asDouble()).isEqualTo(12.5);
+        assertThat(s.get("pipelines").asInt()).isEqualTo(2);
+        assertThat(s.get("datasets").toString()).isEqualTo("[\"camus\",\"echonet\"]");
+
+        // reads 0.5 s apart still measure over at least a second
+        a.increment(30);
+        now.set(2 * SECOND + SECOND / 2);
+        s = JSON.readTree(stats.json());
+        assertThat(s.get("windowSeconds").asDouble()).isEqualTo(2.5);
+        a.increment(30);
+        now.set(3 * SECOND + SECOND / 2);
+        s = JSON.readTree(stats.json());
+        // base: the read at 2.5 s (the newest at least 1 s old)
+        assertThat(s.get("windowSeconds").asDouble()).isEqualTo(1.0);
+        assertThat(s.get("samplesPerSecond").asDouble()).isEqualTo(30);
+
+        // a pipeline closing takes its meters away: the sum drops, the rate does not go negative
+        registry.remove(b);
+        now.set(5 * SECOND);
+        s = JSON.readTree(stats.json());
+        assertThat(s.get("samplesPerSecond").asDouble()).isZero();
+        assertThat(s.get("pipelines").asInt()).isEqualTo(1);
+    }
+
+    @Test
+    void gaugesAreSummedAndUnreadableOnesAreNull() throws Exception {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        Gauge.builder("etab.batches.ready", () -> 2).tags("pipeline", "1").register(registry);
+        Gauge.builder("etab.batches.ready", () -> 3).tags("pipeline", "2").register(registry);
+        Gauge.builder("etab.pool.buffers", () -> Double.NaN).tags("pipeline", "1").register(registry);
+        JsonNode s = JSON.readTree(new DashboardStats(registry).json());
+        assertThat(s.get("batchesReady").asDouble()).isEqualTo(5);
+        assertThat(s.get("poolBuffers").isNull()).isTrue();
+        assertThat(s.get("poolOutstanding").isNull()).isTrue();
+        assertThat(s.get("errorsByStage").size()).isZero();
+    }
+
+    @Test
+    void historyKeepsTheLastTwoMinutes() throws Exception {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        Counter c = registry.counter("etab.samples");
+        AtomicLong now = new AtomicLong(0);
+        DashboardStats stats = new DashboardStats(registry, now::get);
+        for (int i = 1; i <= DashboardStats.HISTORY + 5; i++) {
+            c.increment(10);
+            now.set(i * SECOND);
+            stats.tick();
+        }
+        JsonNode h = JSON.readTree(stats.historyJson());
+        assertThat(h.size()).isEqualTo(DashboardStats.HISTORY);
+        assertThat(h.get(0).get("uptimeSeconds").asDouble()).isEqualTo(6);
+        assertThat(h.get(h.size() - 1).get("samplesPerSecond").asDouble()).isEqualTo(10);
+    }
+}

@@ -1,0 +1,137 @@
+package org.etab.metrics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.etab.dataset.EchoNetRecord;
+import org.etab.pipeline.Pipeline;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code config/grafana/etab-dashboard.json} and {@code config/prometheus.yml} against what a real run exposes:
+ * every series the dashboard's PromQL names is in a scrape of {@code /metrics} over HTTP.
+ */
+class GrafanaDashboardTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern METRIC = Pattern.compile("\\betab_[a-zA-Z0-9_]+");
+    private static final Pattern SELECTOR = Pattern.compile("(etab_[a-zA-Z0-9_]+)\\{([^}]*)}");
+    private static final Pattern QUANTILE = Pattern.compile("quantile=\"([0-9.]+)\"");
+
+    private static JsonNode dashboard;
+    private static Path config;
+
+    @BeforeAll
+    static void load() throws Exception {
+        config = configDirectory();
+        dashboard = JSON.readTree(config.resolve("grafana/etab-dashboard.json").toFile());
+    }
+
+    /** The repository's {@code config/} (tests run in the module directory). */
+    static Path configDirectory() {
+        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
+            if (Files.isRegularFile(p.resolve("config/grafana/etab-dashboard.json"))) {
+                return p.resolve("config");
+            }
+        }
+        throw new AssertionError("config/grafana/etab-dashboard.json not found above " + Path.of("").toAbsolutePath());
+    }
+
+    /** Every PromQL text in the dashboard: panel targets and the template variables' queries. */
+    private static List<String> expressions() {
+        List<String> out = new ArrayList<>();
+        for (JsonNode panel : dashboard.get("panels")) {
+            for (JsonNode t : panel.path("targets")) {
+                out.add(t.get("expr").asText());
+            }
+        }
+        for (JsonNode v : dashboard.path("templating").path("list")) {
+            if (v.hasNonNull("definition")) {
+                out.add(v.get("definition").asText());
+            }
+            if (v.path("query").isObject()) {
+                out.add(v.get("query").path("query").asText());
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void dashboardIsWellFormed() {
+        assertThat(dashboard.get("title").asText()).isNotBlank();
+        assertThat(dashboard.get("schemaVersion").asInt()).isPositive();
+        Set<Integer> ids = new HashSet<>();
+        List<String> titles = new ArrayList<>();
+        for (JsonNode panel : dashboard.get("panels")) {
+            assertThat(ids.add(panel.get("id").asInt())).as("unique panel id %s", panel.get("id")).isTrue();
+            JsonNode pos = panel.get("gridPos");
+            assertThat(pos.get("x").asInt() + pos.get("w").asInt()).as(panel.get("title").asText()).isLessThanOrEqualTo(24);
+            if (!panel.get("type").asText().equals("row")) {
+                titles.add(panel.get("title").asText());
+                assertThat(panel.get("targets")).as(panel.get("title").asText()).isNotEmpty();
+                assertThat(panel.get("datasource").get("uid").asText()).isEqualTo("${datasource}");
+            }
+        }
+        assertThat(String.join("|", titles).toLowerCase()).contains("throughput", "frames", "stall", "queue",
+                "failed samples by stage", "time per sample", "time per batch");
+    }
+
+    @Test
+    void everySeriesTheDashboardQueriesIsExposed(@TempDir Path tmp) throws Exception {
+        Set<String> used = new TreeSet<>();
+        for (String e : expressions()) {
+            Matcher m = METRIC.matcher(e);
+            while (m.find()) {
+                used.add(m.group());
+            }
+        }
+        // the catalogue in docs/metrics.md, as Prometheus names it
+        assertThat(used).contains("etab_samples_total", "etab_frames_decoded_total", "etab_bytes_read_bytes_total",
+                "etab_consumer_wait_seconds_sum", "etab_batches_ready", "etab_batches_inflight", "etab_pool_buffers",
+                "etab_pool_outstanding", "etab_errors_total", "etab_decode_seconds", "etab_decode_seconds_count",
+                "etab_batch_seconds", "etab_batch_seconds_sum");
+
+        List<EchoNetRecord> records = MetricsTestSupport.damagedPhantom(tmp.resolve("echonet"));
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        JsonNode prometheus = new ObjectMapper(new YAMLFactory()).readTree(config.resolve("prometheus.yml").toFile());
+        JsonNode job = prometheus.get("scrape_configs").get(0);
+        String target = job.get("static_configs").get(0).get("targets").get(0).asText();
+        String host = target.substring(0, target.lastIndexOf(':'));
+        assertThat(host).isEqualTo(MetricsServer.DEFAULT_HOST);
+        try (MetricsServer server = MetricsServer.start(registry, host, 0);
+                Pipeline p = MetricsTestSupport.pipeline(records, registry)) {
+            MetricsTestSupport.runEpoch(p, 0);
+            // the path Prometheus is told to scrape, on the host it is told to scrape
+            String scrape = MetricsTestSupport.get("http://" + host + ":" + server.port()
+                    + job.get("metrics_path").asText()).body();
+            Map<String, Integer> exposed = MetricsTestSupport.seriesNames(scrape);
+            assertThat(exposed.keySet()).containsAll(used);
+            for (String e : expressions()) {
+                Matcher m = SELECTOR.matcher(e);
+                while (m.find()) {
+                    Matcher q = QUANTILE.matcher(m.group(2));
+                    if (q.find()) {
+                        assertThat(scrape).as(e).containsPattern(Pattern.quote(m.group(1)) + "\\{[^}]*quantile=\""
+                                + Pattern.quote(q.group(1)) + "\"");
+                    }
+                }
+            }
+        }
+    }
+}

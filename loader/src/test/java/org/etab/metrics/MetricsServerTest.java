@@ -1,0 +1,185 @@
+package org.etab.metrics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.etab.metrics.MetricsTestSupport.get;
+import static org.etab.metrics.MetricsTestSupport.sum;
+
+import java.io.UncheckedIOException;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.List;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.etab.dataset.EchoNetRecord;
+import org.etab.pipeline.Pipeline;
+import org.etab.pipeline.RunAccount;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The server over real HTTP on loopback: what each endpoint answers, binding errors, and the port after close. */
+class MetricsServerTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Test
+    void metricsAndStatsAfterARunMatchTheAccount(@TempDir Path tmp) throws Exception {
+        List<EchoNetRecord> records = MetricsTestSupport.damagedPhantom(tmp.resolve("echonet"));
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        try (MetricsServer server = MetricsServer.start(registry, "127.0.0.1", 0);
+                Pipeline p = MetricsTestSupport.pipeline(records, registry)) {
+            MetricsTestSupport.runEpoch(p, 0);
+            RunAccount account = p.account();
+            assertThat(account.delivered()).isEqualTo(records.size() - 1);
+            assertThat(account.failed()).isEqualTo(1);
+
+            HttpResponse<String> res = get(server.url() + "metrics");
+            assertThat(res.statusCode()).isEqualTo(200);
+            assertThat(res.headers().firstValue("content-type")).hasValue(MetricsServer.PROMETHEUS_TEXT);
+            String text = res.body();
+            assertThat(sum(text, "etab_samples_total", "dataset=\"echonet\"")).isEqualTo(account.delivered());
+            assertThat(sum(text, "etab_errors_total", "stage=\"decode\"")).isEqualTo(account.failed());
+            assertThat(sum(text, "etab_errors_total")).isEqualTo(account.failed());
+            assertThat(sum(text, "etab_decode_seconds_count")).isEqualTo(account.delivered());
+            assertThat(sum(text, "etab_frames_decoded_total"))
+                    .isEqualTo(registry.get("etab.frames.decoded").counter().count())
+                    .isEqualTo(account.delivered() * 8.0);
+            assertThat(sum(text, "etab_bytes_read_bytes_total")).isEqualTo(p.metrics().bytesRead()).isPositive();
+            int batches = (int) Math.ceil(records.size() / 4.0);
+            assertThat(sum(text, "etab_batch_seconds_count")).isEqualTo(batches);
+            // hasNext once per batch and once more at the end
+            assertThat(sum(text, "etab_consumer_wait_seconds_count")).isEqualTo(batches + 1);
+            assertThat(sum(text, "etab_batches_ready")).isZero();
+            assertThat(sum(text, "etab_batches_inflight")).isZero();
+            assertThat(text).contains("etab_decode_seconds{dataset=\"echonet\"", "quantile=\"0.99\"");
+
+            HttpResponse<String> stats = get(server.url() + "api/stats");
+            assertThat(stats.statusCode()).isEqualTo(200);
+            assertThat(stats.headers().firstValue("content-type")).hasValue(MetricsServer.JSON);
+            JsonNode s = JSON.readTree(stats.body());
+            assertThat(s.get("samples").asLong()).isEqualTo(account.delivered());
+            assertThat(s.get("frames").asLong()).isEqualTo(account.delivered() * 8);
+            assertThat(s.get("errors").asLong()).isEqualTo(1);
+            assertThat(s.get("errorsByStage").get("decode").asLong()).isEqualTo(1);
+            assertThat(s.get("pipelines").asInt()).isEqualTo(1);
+            assertThat(s.get("datasets").get(0).asText()).isEqualTo("echonet");
+            assertThat(s.get("samplesPerSecond").asDouble()).isPositive();
+            assertThat(s.get("batchesReady").asDouble()).isZero();
+            assertThat(s.get("millis").get("decode").get("count").asLong()).isEqualTo(account.delivered());
+            assertThat(s.get("millis").get("decode").get("p99").asDouble()).isPositive();
+        }
+        // the pipeline took its meters with it; the registry is the caller's and stays usable
+        assertThat(registry.find("etab.samples").counters()).isEmpty();
+    }
+
+    @Test
+    void healthAnswersUp() throws Exception {
+        try (MetricsServer server = MetricsServer.start(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), 0)) {
+            assertThat(server.host()).isEqualTo(MetricsServer.DEFAULT_HOST);
+            assertThat(server.url()).isEqualTo("http://127.0.0.1:" + server.port() + "/");
+            HttpResponse<String> res = get(server.url() + "health");
+            assertThat(res.statusCode()).isEqualTo(200);
+            assertThat(JSON.readTree(res.body()).get("status").asText()).isEqualTo("UP");
+        }
+    }
+
+    @Test
+    void dashboardPageIsSelfContainedHtml() {
+        try (MetricsServer server = MetricsServer.start(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), 0)) {
+            HttpResponse<String> res = get(server.url());
+            assertThat(res.statusCode()).isEqualTo(200);
+            assertThat(res.headers().firstValue("content-type")).hasValue("text/html; charset=utf-8");
+            String page = res.body();
+            assertThat(page).startsWith("<!DOCTYPE html>").contains("id=\"throughput\"", "id=\"stall\"",
+                    "id=\"batches-ready\"", "id=\"errors\"", "api/stats", "<svg");
+            // nothing loaded from elsewhere: no script or style files, no CDN, no absolute URL but SVG's namespace
+            assertThat(page).doesNotContain("<script src", "<link", "@import", "https://");
+            assertThat(page.replace("http://www.w3.org/2000/svg", "")).doesNotContain("http://");
+        }
+    }
+
+    @Test
+    void historyIsAJsonArray() throws Exception {
+        try (MetricsServer server = MetricsServer.start(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), 0)) {
+            JsonNode h = JSON.readTree(get(server.url() + "api/history").body());
+            assertThat(h.isArray()).isTrue();
+        }
+    }
+
+    @Test
+    void unknownPathIsNotFound() {
+        try (MetricsServer server = MetricsServer.start(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), 0)) {
+            assertThat(get(server.url() + "nothing-here").statusCode()).isEqualTo(404);
+        }
+    }
+
+    @Test
+    void portInUseIsAClearErrorNamingHostAndPort() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            int port = taken.getLocalPort();
+            assertThatThrownBy(() -> MetricsServer.start(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
+                    "127.0.0.1", port))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("127.0.0.1:" + port)
+                    .hasMessageContaining("in use")
+                    .hasMessageNotContaining("bind(");
+        }
+    }
+
+    @Test
+    void aHostThatIsNotThisMachineIsAClearError() {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        assertThatThrownBy(() -> MetricsServer.start(registry, "no-such-host.invalid", 0))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("no-such-host.invalid:0").hasMessageContaining("unknown host");
+        // TEST-NET-1 (RFC 5737): never an address of this machine
+        assertThatThrownBy(() -> MetricsServer.start(registry, "192.0.2.1", 0))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("192.0.2.1:0").hasMessageContaining("address of this machine");
+    }
+
+    @Test
+    void badArgumentsAreNamed() {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        assertThatThrownBy(() -> MetricsServer.start(registry, "127.0.0.1", 65536))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("65536");
+        assertThatThrownBy(() -> MetricsServer.start(registry, "127.0.0.1", -1))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("-1");
+        assertThatThrownBy(() -> MetricsServer.start(registry, " ", 0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("host");
+    }
+
+    @Test
+    void closeFreesThePortAndIsIdempotent() throws Exception {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        MetricsServer first = MetricsServer.start(registry, "127.0.0.1", 0);
+        int port = first.port();
+        assertThat(port).isPositive();
+        assertThat(get(first.url() + "health").statusCode()).isEqualTo(200);
+        first.close();
+        first.close();
+        assertThatThrownBy(() -> get("http://127.0.0.1:" + port + "/health"))
+                .isInstanceOf(UncheckedIOException.class).hasCauseInstanceOf(ConnectException.class);
+        // the same port again, at once
+        try (MetricsServer second = MetricsServer.start(registry, "127.0.0.1", port)) {
+            assertThat(second.port()).isEqualTo(port);
+            assertThat(get(second.url() + "health").statusCode()).isEqualTo(200);
+        }
+        // the event-loop thread ends too (it may take a moment to exit after its loop has terminated)
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (metricsThreadAlive() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(metricsThreadAlive()).as("an etab-metrics thread is still alive").isFalse();
+    }
+
+    private static boolean metricsThreadAlive() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .anyMatch(t -> t.getName().startsWith("etab-metrics") && t.isAlive());
+    }
+}
