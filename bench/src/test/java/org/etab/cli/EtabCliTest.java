@@ -260,6 +260,15 @@ class EtabCliTest {
         Run dataset = etab("bench", "--dataset", "mnist", "--root", "/tmp", "--quiet");
         assertThat(dataset.err()).contains("dataset 'mnist' is not supported; available: echonet");
 
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            Run busy = etab("bench", "--root", PhantomDatasets.echonet().toString(), "--metrics-port",
+                    Integer.toString(taken.getLocalPort()), "--quiet");
+            assertThat(busy.code()).isEqualTo(2);
+            assertThat(busy.err()).contains("cannot serve metrics on 127.0.0.1:" + taken.getLocalPort());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+
         Run missing = etab("bench", "--root", "/nonexistent/echonet", "--quiet");
         assertThat(missing.code()).isNotZero();
         assertThat(missing.err()).contains("/nonexistent/echonet");

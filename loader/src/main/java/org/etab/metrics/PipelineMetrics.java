@@ -58,11 +58,12 @@ public final class PipelineMetrics implements AutoCloseable {
         this.consumerWait = Timer.builder("etab.consumer.wait")
                 .description("Time the consumer waited for the next batch (stall)").tags(tags)
                 .publishPercentiles(0.5, 0.99).register(registry);
+        // strong references: the suppliers are lambdas nobody else holds, and Micrometer keeps gauges' objects weakly
         Gauge buffers = Gauge.builder("etab.pool.buffers", poolBuffers, s -> s.getAsInt())
-                .description("Batch buffers allocated").tags(tags).register(registry);
+                .description("Batch buffers allocated").tags(tags).strongReference(true).register(registry);
         Gauge outstanding = Gauge.builder("etab.pool.outstanding", poolOutstanding, s -> s.getAsInt())
                 .description("Batch buffers in use: in assembly, ready, or held by the consumer").tags(tags)
-                .register(registry);
+                .strongReference(true).register(registry);
         registered.addAll(List.of(samples, frames, bytes, load, batch, inFlightGauge, readyGauge, consumerWait, buffers,
                 outstanding));
     }
