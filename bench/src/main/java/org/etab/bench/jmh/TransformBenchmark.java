@@ -26,6 +26,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * worker writes each decoded frame: frame t of a 32-frame {@code [3, 32, H, W]} slot, t cycling over the clip, so
  * the writes go where the pipeline's go (three planes 32 frames apart), not into one cache-hot frame.
  *
+ * <p>Destination ({@code dst} parameter): {@code slot} is one clip slot, cycled (4.8 MB of float32 at 112x112:
+ * it stays in the last-level cache); {@code batch} is a whole batch of 20 such slots, cycled slot after slot
+ * (96 MB of float32 at 112x112, as the pipeline's batch buffers), so the writes go to memory, as in the pipeline.
+ *
  * <p>Shapes ({@code shape} parameter, source rows x columns to output rows x columns):
  * {@code identity112} 112x112 to 112x112 (W1: the lookup-table path, no resize), {@code up112to224} 112x112 to
  * 224x224 (EchoNet at ETAB's default size), {@code down600x800to224} 600x800 to 224x224 (a CAMUS-sized frame).
@@ -41,12 +45,16 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 1)
 public class TransformBenchmark {
     static final int CLIP = 32;
+    static final int BATCH = 20;
     static final int CHANNELS = 3;
 
     @State(Scope.Thread)
     public static class Frame {
         @Param({"identity112", "up112to224", "down600x800to224"})
         public String shape;
+
+        @Param({"slot", "batch"})
+        public String dst = "slot";
 
         int srcHeight;
         int srcWidth;
@@ -57,9 +65,11 @@ public class TransformBenchmark {
         FrameTransform bytes;
         FrameTransform.Scratch floatScratch;
         FrameTransform.Scratch byteScratch;
-        ByteBuffer slot;
-        FloatBuffer floatSlot;
+        ByteBuffer buffer;
+        FloatBuffer floatBuffer;
         int plane;
+        int slots;
+        int slot;
         int t;
 
         @Setup(Level.Trial)
@@ -78,8 +88,13 @@ public class TransformBenchmark {
             floatScratch = floats.newScratch();
             byteScratch = bytes.newScratch();
             plane = height * width;
-            slot = ByteBuffer.allocateDirect(CHANNELS * CLIP * plane * Float.BYTES).order(ByteOrder.nativeOrder());
-            floatSlot = slot.asFloatBuffer();
+            slots = switch (dst) {
+                case "slot" -> 1;
+                case "batch" -> BATCH;
+                default -> throw new IllegalArgumentException("unknown destination " + dst);
+            };
+            buffer = ByteBuffer.allocateDirect(slots * CHANNELS * CLIP * plane * Float.BYTES).order(ByteOrder.nativeOrder());
+            floatBuffer = buffer.asFloatBuffer();
         }
 
         private void size(int sh, int sw, int h, int w) {
@@ -89,28 +104,32 @@ public class TransformBenchmark {
             width = w;
         }
 
-        /** The next clip position (0..31). */
-        int nextT() {
-            int k = t;
-            t = (k + 1) % CLIP;
-            return k;
+        /** Element offset of the next frame: clip position t of slot s, t cycling first. */
+        int nextBase() {
+            int base = slot * CHANNELS * CLIP * plane + t * plane;
+            t++;
+            if (t == CLIP) {
+                t = 0;
+                slot = (slot + 1) % slots;
+            }
+            return base;
         }
     }
 
     /** RGB ImageNet-normalized float32 (W1's output). */
     @Benchmark
     public FloatBuffer writeFloat(Frame f) {
-        int t = f.nextT();
-        f.floats.writeFloat(f.gray, f.srcWidth, f.srcHeight, f.floatSlot, t * f.plane, CLIP * f.plane, f.floatScratch);
-        return f.floatSlot;
+        int base = f.nextBase();
+        f.floats.writeFloat(f.gray, f.srcWidth, f.srcHeight, f.floatBuffer, base, CLIP * f.plane, f.floatScratch);
+        return f.floatBuffer;
     }
 
     /** uint8, three identical planes (normalization on the device). */
     @Benchmark
     public ByteBuffer writeBytes(Frame f) {
-        int t = f.nextT();
-        f.bytes.writeBytes(f.gray, f.srcWidth, f.srcHeight, f.slot, t * f.plane, CLIP * f.plane, f.byteScratch);
-        return f.slot;
+        int base = f.nextBase();
+        f.bytes.writeBytes(f.gray, f.srcWidth, f.srcHeight, f.buffer, base, CLIP * f.plane, f.byteScratch);
+        return f.buffer;
     }
 
     /** Output bytes of one frame: 3 planes of height x width elements. */
