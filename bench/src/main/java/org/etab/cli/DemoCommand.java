@@ -41,7 +41,7 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", description = "Where the PNG and GIF go (default: out/demo of the installation).")
     Path out;
 
-    @Option(names = "--epochs", defaultValue = "3", description = "Epochs of W1 to stream (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--epochs", defaultValue = "10", description = "Epochs of W1 to stream (default: ${DEFAULT-VALUE}).")
     int epochs;
 
     @Option(names = "--threads", paramLabel = "N", description = "Decode threads (default: all cores).")
