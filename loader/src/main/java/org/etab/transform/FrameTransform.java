@@ -95,11 +95,12 @@ public final class FrameTransform {
 
     /** Per-thread working memory for {@link #writeFloat}/{@link #writeBytes}. */
     public Scratch newScratch() {
-        return new Scratch(new float[channels][height * width], new float[height * width], new byte[height * width]);
+        return new Scratch(new float[channels][height * width], new float[height * width], new byte[height * width],
+                new float[width], new float[width]);
     }
 
     /** Per-thread working memory; not thread-safe. */
-    public record Scratch(float[][] planes, float[] resized, byte[] bytes) {
+    public record Scratch(float[][] planes, float[] resized, byte[] bytes, float[] rowA, float[] rowB) {
     }
 
     /**
@@ -132,7 +133,7 @@ public final class FrameTransform {
                 }
             }
         } else {
-            resampleInto(gray, srcWidth, srcHeight, planes);
+            resampleInto(gray, srcWidth, srcHeight, planes, scratch);
         }
         for (int c = 0; c < channels; c++) {
             dst.put(base + c * channelStride, planes[c], 0, n);
@@ -160,37 +161,62 @@ public final class FrameTransform {
     }
 
     /**
-     * Bilinear resample fused with channel expansion and normalization: each output pixel's value is
-     * interpolated once and written, scaled, into every channel plane in the same pass.
+     * Bilinear resample fused with channel expansion and normalization, separably: each source row an output
+     * row needs is interpolated horizontally once (cached for the next output row, which usually shares it),
+     * then each output row is the vertical blend of two such rows, scaled into every channel plane in the same
+     * pass. The per-row loops run over contiguous arrays, which the JIT vectorizes.
      */
-    private void resampleInto(byte[] src, int sw, int sh, float[][] planes) {
+    private void resampleInto(byte[] src, int sw, int sh, float[][] planes, Scratch scratch) {
         ResizeTable t = table(sw, sh);
+        float[] top = scratch.rowA();
+        float[] bottom = scratch.rowB();
+        int topRow = -1;
+        int bottomRow = -1;
+        for (int y = 0; y < height; y++) {
+            int r0 = t.y0[y];
+            int r1 = t.y1[y];
+            if (r0 != topRow) {
+                if (r0 == bottomRow) {
+                    float[] swap = top;
+                    top = bottom;
+                    bottom = swap;
+                    bottomRow = -1;
+                } else {
+                    horizontal(src, r0 * sw, t, top);
+                }
+                topRow = r0;
+            }
+            if (r1 != bottomRow) {
+                if (r1 == topRow) {
+                    System.arraycopy(top, 0, bottom, 0, width);
+                } else {
+                    horizontal(src, r1 * sw, t, bottom);
+                }
+                bottomRow = r1;
+            }
+            float fy = t.fy[y];
+            int o = y * width;
+            for (int c = 0; c < channels; c++) {
+                float[] p = planes[c];
+                float sc = scale[c];
+                float b = bias[c];
+                for (int x = 0; x < width; x++) {
+                    float v = top[x] + (bottom[x] - top[x]) * fy;
+                    p[o + x] = v * sc + b;
+                }
+            }
+        }
+    }
+
+    /** One source row, interpolated to the output width. */
+    private void horizontal(byte[] src, int rowStart, ResizeTable t, float[] out) {
         int[] x0 = t.x0;
         int[] x1 = t.x1;
         float[] fx = t.fx;
-        float[] p0 = planes[0];
-        float[] p1 = channels == 3 ? planes[1] : p0;
-        float[] p2 = channels == 3 ? planes[2] : p0;
-        float s0 = scale[0], b0 = bias[0];
-        float s1 = channels == 3 ? scale[1] : s0, b1 = channels == 3 ? bias[1] : b0;
-        float s2 = channels == 3 ? scale[2] : s0, b2 = channels == 3 ? bias[2] : b0;
-        for (int y = 0; y < height; y++) {
-            int r0 = t.y0[y] * sw;
-            int r1 = t.y1[y] * sw;
-            float fy = t.fy[y];
-            int o = y * width;
-            for (int x = 0; x < width; x++) {
-                float a = src[r0 + x0[x]] & 0xff;
-                float b = src[r0 + x1[x]] & 0xff;
-                float c = src[r1 + x0[x]] & 0xff;
-                float d = src[r1 + x1[x]] & 0xff;
-                float top = a + (b - a) * fx[x];
-                float v = top + (c + (d - c) * fx[x] - top) * fy;
-                // with one channel p1 and p2 alias p0 and get the same value: harmless, and no branch here
-                p2[o + x] = v * s2 + b2;
-                p1[o + x] = v * s1 + b1;
-                p0[o + x] = v * s0 + b0;
-            }
+        for (int x = 0; x < width; x++) {
+            float a = src[rowStart + x0[x]] & 0xff;
+            float b = src[rowStart + x1[x]] & 0xff;
+            out[x] = a + (b - a) * fx[x];
         }
     }
 
