@@ -9,7 +9,8 @@
 #   --data DIR       where the phantoms are written (default /tmp/etab-compare/data; each is written once:
 #                    `etab synth --dataset echonet --out DIR/echonetN --videos N --seed 42`, N = 100, 200, 400;
 #                    echonet200 is exactly what `./etab demo` writes to phantom/echonet)
-#   --reps N         repetitions of the main series (default 5); the other series run max(2, N/2) repetitions
+#   --reps N         repetitions of the main series (default 5)
+#   --small-reps N   repetitions of the threads, dataset and prefetch series (default 3)
 #   --epochs E       etab epochs per run on the 200-video set (default 10: 1,500 clips)
 #   --ref-epochs E   reference epochs per run (default 2: 300 clips; it runs at ~1/15 of etab's rate)
 #   --series LIST    which series to run (default all four)
@@ -26,6 +27,7 @@ py=/usr/bin/python3
 out="/tmp/etab-compare/$(date -u +%Y%m%dT%H%M%SZ)"
 data=/tmp/etab-compare/data
 reps=5
+small_reps=3
 epochs=10
 ref_epochs=2
 series=main,threads,dataset,prefetch
@@ -36,16 +38,16 @@ while [[ $# -gt 0 ]]; do
     --out) out="$2"; shift 2 ;;
     --data) data="$2"; shift 2 ;;
     --reps) reps="$2"; shift 2 ;;
+    --small-reps) small_reps="$2"; shift 2 ;;
     --epochs) epochs="$2"; shift 2 ;;
     --ref-epochs) ref_epochs="$2"; shift 2 ;;
     --series) series="$2"; shift 2 ;;
     --max-load) max_load="$2"; shift 2 ;;
     --max-wait) max_wait="$2"; shift 2 ;;
-    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,23p' "$0"; exit 0 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
-small_reps=$(( reps / 2 > 2 ? reps / 2 : 2 ))
 mkdir -p "$out/logs" "$data"
 csv="$out/runs.csv"
 etab="$repo/etab"
