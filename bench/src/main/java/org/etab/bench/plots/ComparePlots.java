@@ -20,6 +20,7 @@ import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.BitmapEncoder.BitmapFormat;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
+import org.knowm.xchart.CategorySeries;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
@@ -108,7 +109,7 @@ public final class ComparePlots {
         }
         if (!memory.isEmpty()) {
             Path f = out.resolve("memory.png");
-            BitmapEncoder.saveBitmap(memory, 1, memory.size(), f.toString(), BitmapFormat.PNG);
+            BitmapEncoder.saveBitmap(memory, memory.size(), 1, f.toString(), BitmapFormat.PNG);
             System.out.println("wrote " + f);
         }
     }
@@ -166,7 +167,7 @@ public final class ComparePlots {
         List<String> tools = new ArrayList<>();
         List<String> names = new ArrayList<>();
         List<Double> medians = new ArrayList<>();
-        List<Double> errors = new ArrayList<>();
+        List<List<Double>> perTool = new ArrayList<>();
         Map<String, Double> med = new HashMap<>();
         int reps = 0;
         for (String tool : LABELS.keySet()) {
@@ -180,10 +181,7 @@ public final class ComparePlots {
             tools.add(tool);
             names.add(String.format(Locale.ROOT, "%s: %,.0f", SHORT.get(tool), m));
             medians.add(m);
-            // symmetric error bar: the larger distance from the median to the slowest or fastest run
-            double lo = v.stream().mapToDouble(Double::doubleValue).min().orElse(m);
-            double hi = v.stream().mapToDouble(Double::doubleValue).max().orElse(m);
-            errors.add(Math.max(m - lo, hi - m));
+            perTool.add(v);
         }
         if (names.isEmpty()) {
             return null;
@@ -198,24 +196,31 @@ public final class ComparePlots {
         }
         CategoryChart c = new CategoryChartBuilder().width(WIDTH).height(HEIGHT).title(title.toString())
                 .xAxisTitle("32-frame clips, 3 x 112 x 112 float32, batch 20; 2 threads / workers / processes "
-                        + "(bar: median; whisker: the run farthest from it)")
+                        + "(bar: median; dots: the single runs)")
                 .yAxisTitle("clips per second").build();
         style(c.getStyler());
         c.getStyler().setLegendVisible(false);
         c.getStyler().setYAxisDecimalPattern("#,##0");
-        c.getStyler().setErrorBarsColor(Color.BLACK);
         c.getStyler().setYAxisMin(0.0);
         c.getStyler().setOverlapped(true);
         // one series per tool (same category axis, 0 in the other categories) so each bar gets its own colour;
         // the median is in the category name
         for (int k = 0; k < names.size(); k++) {
             List<Double> y = new ArrayList<>();
-            List<Double> e = new ArrayList<>();
             for (int j = 0; j < names.size(); j++) {
                 y.add(j == k ? medians.get(k) : 0.0);
-                e.add(j == k ? errors.get(k) : 0.0);
             }
-            c.addSeries(names.get(k), names, y, e).setFillColor(COLORS.getOrDefault(tools.get(k), Color.GRAY));
+            c.addSeries(names.get(k), names, y).setFillColor(COLORS.getOrDefault(tools.get(k), Color.GRAY));
+        }
+        for (int rep = 0; rep < reps; rep++) {
+            List<Double> y = new ArrayList<>();
+            for (List<Double> v : perTool) {
+                y.add(rep < v.size() ? v.get(rep) : null);
+            }
+            CategorySeries dots = c.addSeries("run " + (rep + 1), names, y);
+            dots.setChartCategorySeriesRenderStyle(CategorySeries.CategorySeriesRenderStyle.Scatter);
+            dots.setMarker(SeriesMarkers.CIRCLE);
+            dots.setMarkerColor(Color.BLACK);
         }
         return c;
     }
@@ -232,14 +237,14 @@ public final class ComparePlots {
         CategoryChart c = new CategoryChartBuilder().width(WIDTH).height(HEIGHT)
                 .title("W1 clips/s vs parallelism (medians" + (machine.isEmpty() ? "" : ", " + machine) + ")")
                 .xAxisTitle("etab --threads  |  reference DataLoader num_workers  |  ceiling: decoding processes")
-                .yAxisTitle("clips per second (log scale)").build();
+                .yAxisTitle("clips per second").build();
         style(c.getStyler());
         c.getStyler().setLabelsVisible(true);
         c.getStyler().setLabelsPosition(1.0);
         c.getStyler().setLabelsFont(new Font(Font.SANS_SERIF, Font.BOLD, 13));
         c.getStyler().setLabelsFontColorAutomaticEnabled(false);
         c.getStyler().setLabelsFontColor(Color.BLACK);
-        c.getStyler().setYAxisLogarithmic(true);
+        c.getStyler().setYAxisMin(0.0);
         c.getStyler().setYAxisDecimalPattern("#,##0");
         StringBuilder scale = new StringBuilder();
         for (String tool : LABELS.keySet()) {
@@ -279,7 +284,6 @@ public final class ComparePlots {
         c.getStyler().setLabelsFont(new Font(Font.SANS_SERIF, Font.BOLD, 12));
         c.getStyler().setYAxisDecimalPattern("#,##0");
         c.getStyler().setYAxisMin(0.0);
-        c.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
         addBySize(c, rs, sizes, categories, "etab", "peak_rss_mb", "etab: JVM peak RSS (one process)", COLORS.get("etab"));
         addBySize(c, rs, sizes, categories, "reference", "tree_rss_mb", "reference: sum of RSS, main + workers",
                 COLORS.get("reference"));
