@@ -52,11 +52,18 @@ final class SynthCommand implements Callable<Integer> {
                     case "nifti" -> CamusRelease.NIFTI;
                     default -> throw new IllegalArgumentException("--release must be mhd or nifti but was '" + release + "'");
                 };
-                CamusPhantom.Summary s = new CamusPhantom(new CamusPhantom.Options(patients, seed, r)).write(out);
+                CamusPhantom.Summary s;
+                try (Progress progress = new Progress("synth", patients, "patients", Launch.interactive(quiet))) {
+                    s = new CamusPhantom(new CamusPhantom.Options(patients, seed, r)).write(out, n -> progress.step(1));
+                }
                 what = String.format(Locale.ROOT, "%d patients (%s release), %.1f MB", s.patients(), r, s.bytes() / 1e6);
             }
             case "tmed" -> {
-                TmedPhantom.Summary s = new TmedPhantom(new TmedPhantom.Options(patients, seed)).write(out);
+                TmedPhantom.Summary s;
+                // about 6 images per patient; the bar's total is an estimate until the run ends
+                try (Progress progress = new Progress("synth", 6L * patients, "images", Launch.interactive(quiet))) {
+                    s = new TmedPhantom(new TmedPhantom.Options(patients, seed)).write(out, n -> progress.step(1));
+                }
                 what = String.format(Locale.ROOT, "%d patients, %d images, %.1f MB", s.patients(), s.images(), s.bytes() / 1e6);
             }
             default -> throw new IllegalArgumentException("dataset '" + dataset + "' has no phantom generator; available: "

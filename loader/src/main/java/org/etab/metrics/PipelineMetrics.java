@@ -40,7 +40,8 @@ public final class PipelineMetrics implements AutoCloseable {
     public PipelineMetrics(MeterRegistry registry, String dataset, String pipeline, IntSupplier poolBuffers,
             IntSupplier poolOutstanding) {
         this.registry = registry;
-        this.tags = Tags.of("dataset", dataset, "pipeline", pipeline);
+        // device: where the stage runs; the loader's stages all run on the host (a GPU feeder tags its own)
+        this.tags = Tags.of("dataset", dataset, "pipeline", pipeline, "device", "host");
         this.samples = Counter.builder("etab.samples").description("Samples delivered")
                 .tags(tags).register(registry);
         this.frames = Counter.builder("etab.frames.decoded").description("Video frames decoded")

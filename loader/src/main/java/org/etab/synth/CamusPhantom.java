@@ -10,6 +10,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.function.IntConsumer;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
 
@@ -116,6 +117,14 @@ public final class CamusPhantom {
      *                     may overwrite them
      */
     public Summary write(Path out) throws IOException {
+        return write(out, done -> { });
+    }
+
+    /**
+     * As {@link #write(Path)}, calling {@code progress} with the number of patients written so far (1..patients),
+     * on the calling thread, after each patient.
+     */
+    public Summary write(Path out, IntConsumer progress) throws IOException {
         Objects.requireNonNull(out, "out");
         prepare(out);
         Path marker = out.resolve(MARKER);
@@ -124,8 +133,10 @@ public final class CamusPhantom {
                 StandardCharsets.US_ASCII);
         long bytes = Files.size(marker);
         List<Patient> patients = plan();
+        int done = 0;
         for (Patient p : patients) {
             bytes += writePatient(out, p);
+            progress.accept(++done);
         }
         if (options.release() == CamusRelease.NIFTI) {
             bytes += writeSplitLists(out, patients);

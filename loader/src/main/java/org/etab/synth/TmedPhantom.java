@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.IntConsumer;
 import java.util.Set;
 import java.util.SplittableRandom;
 import javax.imageio.ImageIO;
@@ -115,6 +116,14 @@ public final class TmedPhantom {
      *                     rerun may overwrite them
      */
     public Summary write(Path out) throws IOException {
+        return write(out, done -> { });
+    }
+
+    /**
+     * As {@link #write(Path)}, calling {@code progress} with the number of images written so far, on the calling
+     * thread, after each image.
+     */
+    public Summary write(Path out, IntConsumer progress) throws IOException {
         Objects.requireNonNull(out, "out");
         prepare(out);
         long bytes = writeMarker(out);   // first: a run that fails half-way leaves a directory a rerun may clear
@@ -144,6 +153,7 @@ public final class TmedPhantom {
         }
         BufferedImage image = new BufferedImage(TmedPhantomImage.SIZE, TmedPhantomImage.SIZE, BufferedImage.TYPE_BYTE_GRAY);
         byte[] pixels = ((DataBufferByte) image.getRaster().getDataBuffer()).getData();
+        int written = 0;
         for (Still s : stills) {
             Path dir = Files.createDirectories(out.resolve(s.folder()));
             Path file = dir.resolve(s.queryKey());
@@ -152,6 +162,7 @@ public final class TmedPhantom {
                 throw new IOException("no PNG writer in javax.imageio for " + file);
             }
             bytes += Files.size(file);
+            progress.accept(++written);
         }
         bytes += writeLabels(out, stills);
         for (int fold = 0; fold < 3; fold++) {
