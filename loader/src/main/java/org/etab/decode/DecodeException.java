@@ -3,7 +3,8 @@ package org.etab.decode;
 import java.nio.file.Path;
 
 /**
- * A video that cannot be opened or decoded; the message names the file and the reason.
+ * A video that cannot be opened or decoded; the message names the source (the file, or the name given
+ * with an in-memory video) and the reason.
  *
  * <p>Raised for a missing, empty or unreadable file, a file that is not a video or holds no video
  * stream, a codec without a decoder, a requested frame that fails to decode (FFmpeg's reason, from
@@ -13,14 +14,28 @@ import java.nio.file.Path;
  */
 public class DecodeException extends RuntimeException {
     private final transient Path file;
+    private final String source;
 
     public DecodeException(Path file, String reason) {
         super(file + ": " + reason);
         this.file = file;
+        this.source = String.valueOf(file);
     }
 
-    /** The file at fault. */
+    /** For a video that is not a file (decoded from memory): {@code source} names it, e.g. its URL. */
+    public DecodeException(String source, String reason) {
+        super(source + ": " + reason);
+        this.file = null;
+        this.source = source;
+    }
+
+    /** The file at fault, or {@code null} when the video was decoded from memory (see {@link #source()}). */
     public Path file() {
         return file;
+    }
+
+    /** The name of the video at fault: the file's path, or the name given with an in-memory video. */
+    public String source() {
+        return source;
     }
 }

@@ -37,6 +37,7 @@ import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_FLAG_XYZ;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_GRAY8;
 import static org.bytedeco.ffmpeg.global.avutil.AVERROR_EAGAIN;
 import static org.bytedeco.ffmpeg.global.avutil.AVERROR_EOF;
+import static org.bytedeco.ffmpeg.global.avutil.AVERROR_EXIT;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_alloc;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_free;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_unref;
@@ -49,6 +50,7 @@ import static org.bytedeco.ffmpeg.global.swscale.sws_freeContext;
 import static org.bytedeco.ffmpeg.global.swscale.sws_getCachedContext;
 import static org.bytedeco.ffmpeg.global.swscale.sws_scale;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import org.bytedeco.ffmpeg.avcodec.AVCodec;
@@ -74,7 +76,8 @@ import org.bytedeco.javacpp.Loader;
 import org.bytedeco.javacpp.PointerPointer;
 
 /**
- * Decodes only the frames a clip needs from a video file and hands them out as 8-bit gray planes,
+ * Decodes only the frames a clip needs from a video file, or from a whole video file's bytes in memory
+ * (datasets on remote storage), and hands them out as 8-bit gray planes,
  * through FFmpeg's own API (not JavaCV's grabber, which decodes every frame up to the last one needed).
  *
  * <p>For intra-only codecs (MJPEG, the EchoNet format) video packets are counted as frame numbers and
@@ -90,22 +93,26 @@ import org.bytedeco.javacpp.PointerPointer;
  * FFmpeg decoder per core). The sink runs synchronously on the calling thread.
  *
  * <h2>Ownership</h2>
- * Each call opens and closes its own file: the format and codec contexts are freed before
+ * Each call opens and closes its own file, or its own custom I/O context over the in-memory bytes (see
+ * {@link MemoryIO}; no temporary file): the format, I/O and codec contexts are freed before
  * {@code probe}/{@code decode} return, on success, on error, on early stop and when the sink throws.
  * The instance owns a reused packet, frame, gray {@code byte[]} and swscale context, freed by
  * {@link #close()} (idempotent). The gray array passed to the sink stays the decoder's: it is
- * overwritten by the next frame.
+ * overwritten by the next frame. An in-memory video's {@code ByteBuffer} is only read, during the call:
+ * its position and limit are left as they were, it is not retained, and its bytes must not change while
+ * the call runs (several decoders may read the same buffer at once).
  *
  * <h2>Errors</h2>
- * A file that cannot be opened, holds no video stream, fails to decode, or ends before its header's
- * frame count while requested frames are still pending raises {@link DecodeException} with the file and
- * FFmpeg's reason. Truncation after the last requested frame goes unnoticed (reading stops early).
+ * A file (or in-memory video) that cannot be opened, holds no video stream, fails to decode, or ends before its header's
+ * frame count while requested frames are still pending raises {@link DecodeException} with the file (or
+ * the name given with the bytes) and FFmpeg's reason. Truncation after the last requested frame goes unnoticed (reading stops early).
  * Bad arguments raise {@link IllegalArgumentException}.
  */
 public final class VideoDecoder implements AutoCloseable {
 
     private static final int EAGAIN;
     private static final int EOF;
+    private static final int EXIT;
     private static final long NOT_LUMA_FLAGS = AV_PIX_FMT_FLAG_RGB | AV_PIX_FMT_FLAG_PAL
             | AV_PIX_FMT_FLAG_BITSTREAM | AV_PIX_FMT_FLAG_HWACCEL | AV_PIX_FMT_FLAG_BAYER
             | AV_PIX_FMT_FLAG_FLOAT | AV_PIX_FMT_FLAG_XYZ;
@@ -118,6 +125,7 @@ public final class VideoDecoder implements AutoCloseable {
         Loader.load(org.bytedeco.ffmpeg.global.swscale.class);
         EAGAIN = AVERROR_EAGAIN();
         EOF = AVERROR_EOF();
+        EXIT = AVERROR_EXIT();
         // Errors reach the caller as DecodeException; FFmpeg's own per-frame chatter would flood logs.
         av_log_set_level(AV_LOG_QUIET);
     }
@@ -137,6 +145,8 @@ public final class VideoDecoder implements AutoCloseable {
     private final AVFrame frame;
     /** This decoder's deadline in System.nanoTime() units, in native memory for the interrupt callback. */
     private final LongPointer deadline = new LongPointer(1);
+    /** The id of this decoder's current in-memory input, the {@code opaque} of its custom I/O context. */
+    private final LongPointer ioCell = new LongPointer(1);
     private byte[] gray = new byte[0];
 
     // pixel-format classification of the last frame: formats rarely change, so look up once
@@ -184,7 +194,22 @@ public final class VideoDecoder implements AutoCloseable {
         ensureOpen();
         if (file == null) throw new IllegalArgumentException("file must not be null");
         deadline.put(0, Long.MAX_VALUE);
-        try (Input in = Input.open(file, false, deadline)) {
+        try (Input in = Input.open(file, null, null, false, deadline, ioCell)) {
+            return in.info;
+        }
+    }
+
+    /**
+     * Reads the container header of an in-memory video (no decoding).
+     *
+     * @param data the whole file, from its position to its limit (heap or direct; not modified)
+     * @param name names the video in error messages, e.g. its URL
+     */
+    public VideoInfo probe(ByteBuffer data, String name) {
+        ensureOpen();
+        checkSource(data, name);
+        deadline.put(0, Long.MAX_VALUE);
+        try (Input in = Input.open(null, data, name, false, deadline, ioCell)) {
             return in.info;
         }
     }
@@ -212,10 +237,39 @@ public final class VideoDecoder implements AutoCloseable {
      */
     public DecodeStats decode(Path file, int[] frames, GrayFrameSink sink, long deadlineNanos) {
         ensureOpen();
-        checkArguments(file, frames, sink);
+        if (file == null) throw new IllegalArgumentException("file must not be null");
+        checkArguments(frames, sink);
+        return decode(file, null, null, frames, sink, deadlineNanos);
+    }
+
+    /**
+     * As {@link #decode(Path, int[], GrayFrameSink)} for an in-memory video: FFmpeg reads {@code data} through
+     * a custom I/O context (no temporary file). Errors name {@code name}.
+     *
+     * @param data the whole file, from its position to its limit (heap or direct; not modified)
+     * @param name names the video in error messages, e.g. its URL
+     */
+    public DecodeStats decode(ByteBuffer data, String name, int[] frames, GrayFrameSink sink) {
+        return decode(data, name, frames, sink, Long.MAX_VALUE);
+    }
+
+    /**
+     * As {@link #decode(ByteBuffer, String, int[], GrayFrameSink)}, giving up with a
+     * {@link DecodeTimeoutException} once {@code System.nanoTime()} passes {@code deadlineNanos}: checked
+     * between packets, in every read from {@code data} and through FFmpeg's interrupt callback.
+     */
+    public DecodeStats decode(ByteBuffer data, String name, int[] frames, GrayFrameSink sink, long deadlineNanos) {
+        ensureOpen();
+        checkSource(data, name);
+        checkArguments(frames, sink);
+        return decode(null, data, name, frames, sink, deadlineNanos);
+    }
+
+    private DecodeStats decode(Path file, ByteBuffer data, String name, int[] frames, GrayFrameSink sink,
+                               long deadlineNanos) {
         if (frames.length == 0) return new DecodeStats(0, 0, 0, 0);
         deadline.put(0, deadlineNanos);
-        try (Input in = Input.open(file, true, deadline)) {
+        try (Input in = Input.open(file, data, name, true, deadline, ioCell)) {
             return in.info.intraOnly() ? decodeIntraOnly(in, frames, sink) : decodeInOrder(in, frames, sink);
         } finally {
             // a thrown sink or a decode error may leave references behind; the next call needs them clean
@@ -232,6 +286,7 @@ public final class VideoDecoder implements AutoCloseable {
         av_packet_free(packet);
         av_frame_free(frame);
         deadline.close();
+        ioCell.close();
         if (sws != null) sws_freeContext(sws);
         if (swsOut != null) swsOut.close();
         if (swsDst != null) swsDst.close();
@@ -267,17 +322,17 @@ public final class VideoDecoder implements AutoCloseable {
             }
             // frames are non-decreasing and every index is visited, so index == frames[pos] here
             if ((packet.flags() & AV_PKT_FLAG_CORRUPT) != 0) {
-                throw new DecodeException(in.file, "frame " + index + " is truncated or corrupt");
+                throw in.error("frame " + index + " is truncated or corrupt");
             }
             if (packet.size() == 0) {
                 // an empty chunk (AVI's "dropped frame") would put the decoder into draining mode
-                throw new DecodeException(in.file, "frame " + index + " is an empty packet");
+                throw in.error("frame " + index + " is an empty packet");
             }
             ret = avcodec_send_packet(in.codec, packet);
             av_packet_unref(packet);
             if (ret < 0) throw in.fail("cannot decode frame " + index, ret);
             ret = avcodec_receive_frame(in.codec, frame);
-            if (ret == EAGAIN) throw new DecodeException(in.file, "frame " + index + " decoded to no picture");
+            if (ret == EAGAIN) throw in.error("frame " + index + " decoded to no picture");
             if (ret < 0) throw in.fail("cannot decode frame " + index, ret);
             decoded++;
             pos = deliver(in, index, frames, pos, sink);
@@ -315,7 +370,7 @@ public final class VideoDecoder implements AutoCloseable {
                     continue;
                 }
                 if ((packet.flags() & AV_PKT_FLAG_CORRUPT) != 0) {
-                    throw new DecodeException(in.file, "packet " + (videoPackets - 1) + " is truncated or corrupt");
+                    throw in.error("packet " + (videoPackets - 1) + " is truncated or corrupt");
                 }
                 ret = avcodec_send_packet(in.codec, packet);
                 av_packet_unref(packet);
@@ -409,7 +464,7 @@ public final class VideoDecoder implements AutoCloseable {
     private void convertToGray(Input in, AVFrame picture, int format, int w, int h) {
         sws = sws_getCachedContext(sws, w, h, format, w, h, AV_PIX_FMT_GRAY8, SWS_BILINEAR,
                 null, null, (DoublePointer) null);
-        if (sws == null) throw new DecodeException(in.file, "cannot convert pixel format " + format + " to gray");
+        if (sws == null) throw in.error("cannot convert pixel format " + format + " to gray");
         if (swsOut == null || swsOut.capacity() < (long) w * h) {
             if (swsOut != null) swsOut.close();
             swsOut = new BytePointer((long) w * h);
@@ -430,8 +485,12 @@ public final class VideoDecoder implements AutoCloseable {
         if (closed) throw new IllegalStateException("VideoDecoder is closed");
     }
 
-    private static void checkArguments(Path file, int[] frames, GrayFrameSink sink) {
-        if (file == null) throw new IllegalArgumentException("file must not be null");
+    private static void checkSource(ByteBuffer data, String name) {
+        if (data == null) throw new IllegalArgumentException("data must not be null");
+        if (name == null) throw new IllegalArgumentException("name must not be null");
+    }
+
+    private static void checkArguments(int[] frames, GrayFrameSink sink) {
         if (frames == null) throw new IllegalArgumentException("frames must not be null");
         if (sink == null) throw new IllegalArgumentException("sink must not be null");
         for (int i = 0; i < frames.length; i++) {
@@ -453,9 +512,16 @@ public final class VideoDecoder implements AutoCloseable {
         return new String(buf, 0, len, StandardCharsets.UTF_8) + " (" + code + ")";
     }
 
-    /** One open file: format context, the chosen video stream, and (for decoding) its codec context. */
+    /**
+     * One open file or in-memory video: format context (and, in memory, its custom I/O context), the chosen
+     * video stream, and (for decoding) its codec context.
+     */
     private static final class Input implements AutoCloseable {
-        final Path file;
+        final Path file;   // null for an in-memory video
+        final String name; // the in-memory video's name
+        private final ByteBuffer data;
+        private final LongPointer ioCell;
+        private MemoryIO memory;
         AVFormatContext format;
         AVCodecContext codec;
         int stream = -1;
@@ -463,13 +529,18 @@ public final class VideoDecoder implements AutoCloseable {
         private long headerFrames = -1;
         private final LongPointer deadline;
 
-        private Input(Path file, LongPointer deadline) {
+        private Input(Path file, ByteBuffer data, String name, LongPointer deadline, LongPointer ioCell) {
             this.file = file;
+            this.data = data;
+            this.name = name;
             this.deadline = deadline;
+            this.ioCell = ioCell;
         }
 
-        static Input open(Path file, boolean withDecoder, LongPointer deadline) {
-            Input in = new Input(file, deadline);
+        /** Opens {@code file}, or (file null) the in-memory video {@code data} named {@code name}. */
+        static Input open(Path file, ByteBuffer data, String name, boolean withDecoder, LongPointer deadline,
+                          LongPointer ioCell) {
+            Input in = new Input(file, data, name, deadline, ioCell);
             try {
                 in.openFormat();
                 if (withDecoder) in.openDecoder();
@@ -481,11 +552,19 @@ public final class VideoDecoder implements AutoCloseable {
         }
 
         private void openFormat() {
+            if (file == null) memory = MemoryIO.open(data, ioCell, deadline.get(0));
             AVFormatContext ctx = avformat_alloc_context();
             if (ctx == null) throw new OutOfMemoryError("avformat_alloc_context failed");
             ctx.interrupt_callback().callback(PAST_DEADLINE).opaque(deadline);
-            // "file:" keeps a relative name like "a:b.avi" from being read as protocol "a"
-            int ret = avformat_open_input(ctx, "file:" + file.toAbsolutePath(), null, (AVDictionary) null);
+            int ret;
+            if (memory != null) {
+                ctx.pb(memory.context());
+                ctx.flags(ctx.flags() | AVFormatContext.AVFMT_FLAG_CUSTOM_IO); // FFmpeg must not close pb
+                ret = avformat_open_input(ctx, (String) null, null, (AVDictionary) null);
+            } else {
+                // "file:" keeps a relative name like "a:b.avi" from being read as protocol "a"
+                ret = avformat_open_input(ctx, "file:" + file.toAbsolutePath(), null, (AVDictionary) null);
+            }
             checkDeadline(0);
             if (ret < 0) throw fail("cannot open", ret); // FFmpeg frees ctx itself on failure
             format = ctx;
@@ -496,7 +575,7 @@ public final class VideoDecoder implements AutoCloseable {
                 ret = avformat_find_stream_info(format, (PointerPointer<?>) null);
                 if (ret < 0) throw fail("cannot read stream info", ret);
                 par = format.streams(stream).codecpar();
-                if (par.codec_id() == AV_CODEC_ID_NONE) throw new DecodeException(file, "unknown video codec");
+                if (par.codec_id() == AV_CODEC_ID_NONE) throw error("unknown video codec");
             }
             AVStream st = format.streams(stream);
             for (int i = 0; i < format.nb_streams(); i++) {
@@ -519,7 +598,7 @@ public final class VideoDecoder implements AutoCloseable {
                     return i;
                 }
             }
-            throw new DecodeException(file, "no video stream (" + format.nb_streams() + " streams)");
+            throw error("no video stream (" + format.nb_streams() + " streams)");
         }
 
         private static double fps(AVStream st) {
@@ -531,7 +610,7 @@ public final class VideoDecoder implements AutoCloseable {
         private void openDecoder() {
             AVCodecParameters par = format.streams(stream).codecpar();
             AVCodec decoder = avcodec_find_decoder(par.codec_id());
-            if (decoder == null) throw new DecodeException(file, "no decoder for codec " + info.codec());
+            if (decoder == null) throw error("no decoder for codec " + info.codec());
             codec = avcodec_alloc_context3(decoder);
             if (codec == null) throw new OutOfMemoryError("avcodec_alloc_context3 failed");
             int ret = avcodec_parameters_to_context(codec, par);
@@ -543,20 +622,34 @@ public final class VideoDecoder implements AutoCloseable {
 
         void checkDeadline(int framesRead) {
             if (System.nanoTime() - deadline.get(0) > 0) {
-                throw new DecodeTimeoutException(file, "timed out after reading " + framesRead + " frames");
+                throw timeout("timed out after reading " + framesRead + " frames");
             }
+        }
+
+        DecodeException error(String reason) {
+            DecodeException e = file != null ? new DecodeException(file, reason) : new DecodeException(name, reason);
+            if (memory != null && memory.failure != null) e.initCause(memory.failure);
+            return e;
+        }
+
+        private DecodeTimeoutException timeout(String reason) {
+            return file != null ? new DecodeTimeoutException(file, reason) : new DecodeTimeoutException(name, reason);
         }
 
         /** At EOF with positions pending: fine if the header agrees the video ended, else truncated. */
         void checkComplete(int videoPackets) {
             if (headerFrames > videoPackets) {
-                throw new DecodeException(file, "truncated: header says " + headerFrames
+                throw error("truncated: header says " + headerFrames
                         + " frames but the file ends after " + videoPackets);
             }
         }
 
         DecodeException fail(String what, int code) {
-            return new DecodeException(file, what + ": " + avError(code));
+            if (code == EXIT && System.nanoTime() - deadline.get(0) > 0) {
+                // the interrupt callback or a memory read gave up: report the timeout, not "Immediate exit"
+                return timeout("timed out: " + what);
+            }
+            return error(what + ": " + avError(code));
         }
 
         @Override
@@ -568,6 +661,10 @@ public final class VideoDecoder implements AutoCloseable {
             if (format != null) {
                 avformat_close_input(format);
                 format = null;
+            }
+            if (memory != null) {
+                memory.close(); // after the format context: it reads through this I/O context until closed
+                memory = null;
             }
         }
     }
