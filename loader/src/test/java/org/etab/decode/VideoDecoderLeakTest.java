@@ -3,9 +3,11 @@ package org.etab.decode;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Random;
 import org.bytedeco.ffmpeg.global.avutil;
 import org.bytedeco.javacpp.Pointer;
 import org.junit.jupiter.api.Test;
@@ -67,6 +69,66 @@ class VideoDecoderLeakTest {
             System.out.printf("native growth over %d rounds: JavaCPP %d B, physical %d KiB%n",
                     rounds, totalGrowth, physicalGrowth / 1024);
 
+            assertThat(totalGrowth).as("JavaCPP-tracked bytes").isLessThanOrEqualTo(0);
+            assertThat(physicalGrowth).as("physical bytes").isLessThan(16L << 20);
+        }
+    }
+
+    /**
+     * 2,000 calls alternating file and memory inputs, with errors: every in-memory call frees its AVIOContext
+     * and its 64 KiB buffer (one leaked per memory call would be ~100 MiB here) and leaves the registry empty.
+     */
+    @Test
+    void alternatingFileAndMemoryDecodesDoNotGrowNativeMemory() throws Exception {
+        VideoDecoder.setLogLevel(avutil.AV_LOG_QUIET);
+        Path mjpeg = TestVideos.mjpegAvi(dir.resolve("echo.avi"), 112, 112, 150);
+        Path mpeg4 = TestVideos.mpeg4Mp4(dir.resolve("inter.mp4"), 112, 112, 40);
+        byte[] bytes = Files.readAllBytes(mjpeg);
+        ByteBuffer heap = ByteBuffer.wrap(bytes);
+        ByteBuffer direct = ByteBuffer.allocateDirect(bytes.length).put(bytes).flip();
+        ByteBuffer inter = ByteBuffer.wrap(Files.readAllBytes(mpeg4));
+        ByteBuffer cut = ByteBuffer.wrap(Arrays.copyOf(bytes, bytes.length / 2));
+        byte[] noise = new byte[20_000];
+        new Random(3).nextBytes(noise);
+        ByteBuffer garbage = ByteBuffer.wrap(noise);
+
+        long[] sink = new long[1];
+        GrayFrameSink count = (p, g, w, h) -> sink[0] += g[w * h / 2];
+        int[] clip = new int[32];
+        try (VideoDecoder decoder = new VideoDecoder()) {
+            Runnable round = () -> { // 10 calls: 2 from files, 8 from memory (4 of them failing)
+                int start = (int) (sink[0] & 63);
+                for (int k = 0; k < clip.length; k++) clip[k] = start + 2 * k;
+                decoder.decode(mjpeg, clip, count);                               // file
+                decoder.decode(heap, "heap", clip, count);                        // memory, intra-only
+                decoder.decode(direct, "direct", clip, count);                    // memory, direct buffer
+                decoder.decode(mpeg4, new int[] {1, 5, 20}, count);               // file, in order
+                decoder.decode(inter, "inter", new int[] {1, 5, 20}, count);      // memory, in order
+                decoder.probe(direct, "direct");                                  // memory probe
+                assertThatThrownBy(() -> decoder.decode(cut, "cut", new int[] {0, 120}, count))
+                        .isInstanceOf(DecodeException.class);
+                assertThatThrownBy(() -> decoder.decode(garbage, "garbage", new int[] {0}, count))
+                        .isInstanceOf(DecodeException.class);
+                assertThatThrownBy(() -> decoder.decode(heap, "late", clip, count, System.nanoTime() - 1))
+                        .isInstanceOf(DecodeTimeoutException.class);
+                assertThatThrownBy(() -> decoder.decode(direct, "sink", new int[] {0, 1}, (p, g, w, h) -> {
+                    throw new IllegalStateException("sink failed");
+                })).isInstanceOf(IllegalStateException.class);
+            };
+            for (int i = 0; i < 30; i++) round.run(); // warm up: JIT, heap
+            System.gc();
+            long totalBefore = Pointer.totalBytes();
+            long physicalBefore = Pointer.physicalBytes();
+
+            int rounds = 200; // 2,000 calls, 1,600 of them from memory
+            for (int i = 0; i < rounds; i++) round.run();
+            System.gc();
+            long totalGrowth = Pointer.totalBytes() - totalBefore;
+            long physicalGrowth = Pointer.physicalBytes() - physicalBefore;
+            System.out.printf("file+memory native growth over %d rounds: JavaCPP %d B, physical %d KiB%n",
+                    rounds, totalGrowth, physicalGrowth / 1024);
+
+            assertThat(MemoryIO.openCount()).as("registered in-memory inputs").isZero();
             assertThat(totalGrowth).as("JavaCPP-tracked bytes").isLessThanOrEqualTo(0);
             assertThat(physicalGrowth).as("physical bytes").isLessThan(16L << 20);
         }
