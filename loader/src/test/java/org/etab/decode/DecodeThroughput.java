@@ -40,6 +40,12 @@ public final class DecodeThroughput {
 
         report("VideoDecoder, 1 thread", measure(seconds, rounds, 1, () -> packetSkipping(video)));
         report("VideoDecoder, 2 threads", measure(seconds, rounds, 2, () -> packetSkipping(video)));
+        byte[] bytes = Files.readAllBytes(video);
+        ByteBuffer heap = ByteBuffer.wrap(bytes);
+        ByteBuffer direct = ByteBuffer.allocateDirect(bytes.length).put(bytes).flip();
+        report("VideoDecoder from memory (heap), 1 thread", measure(seconds, rounds, 1, () -> fromMemory(heap)));
+        report("VideoDecoder from memory (direct), 1 thread", measure(seconds, rounds, 1, () -> fromMemory(direct)));
+        report("VideoDecoder from file again, 1 thread", measure(seconds, rounds, 1, () -> packetSkipping(video)));
         report("FFmpegFrameGrabber decode-all, 1 thread", measure(seconds, rounds, 1, () -> grabberDecodeAll(video, false)));
         report("FFmpegFrameGrabber up to last needed, 1 thread", measure(seconds, rounds, 1, () -> grabberDecodeAll(video, true)));
         report("open+close only, 1 thread", measure(seconds, rounds, 1, () -> openOnly(video, false)));
@@ -69,6 +75,20 @@ public final class DecodeThroughput {
             int start = random.nextInt(FRAMES - (CLIP - 1) * STRIDE);
             for (int k = 0; k < CLIP; k++) frames[k] = start + STRIDE * k;
             return decoder.decode(video, frames, sink).delivered();
+        };
+    }
+
+    /** As {@link #packetSkipping} from the file's bytes in memory (custom AVIO). */
+    static Clip fromMemory(ByteBuffer data) {
+        VideoDecoder decoder = new VideoDecoder();
+        SplittableRandom random = new SplittableRandom(42);
+        int[] frames = new int[CLIP];
+        long[] checksum = new long[1];
+        GrayFrameSink sink = (p, g, w, h) -> checksum[0] += g[(p * 37) % (w * h)];
+        return () -> {
+            int start = random.nextInt(FRAMES - (CLIP - 1) * STRIDE);
+            for (int k = 0; k < CLIP; k++) frames[k] = start + STRIDE * k;
+            return decoder.decode(data, "echo.avi", frames, sink).delivered();
         };
     }
 
