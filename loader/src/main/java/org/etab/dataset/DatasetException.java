@@ -2,7 +2,10 @@ package org.etab.dataset;
 
 import java.nio.file.Path;
 
-/** A dataset file that cannot be used at all; the message names the file and the reason. */
+/**
+ * A dataset file that cannot be used at all; the message names the file and the reason. Sources that are not
+ * local files (a URL) use {@link #DatasetException(String, String, Throwable)}, and {@link #file()} is null.
+ */
 public class DatasetException extends RuntimeException {
     private final transient Path file;
 
@@ -16,7 +19,13 @@ public class DatasetException extends RuntimeException {
         this.file = file;
     }
 
-    /** The file at fault. */
+    /** A source that is not a local file (e.g. a URL); the message names it and the reason. */
+    public DatasetException(String source, String reason, Throwable cause) {
+        super(source + ": " + reason, cause);
+        this.file = null;
+    }
+
+    /** The file at fault; null when the source is not a local file. */
     public Path file() {
         return file;
     }
