@@ -55,7 +55,7 @@ final class BenchCommand implements Callable<Integer> {
         }
         int lastEpoch = epoch + run.epochs - 1;
         MeterRegistry registry = RunOptions.registry(run.metricsPort);
-        try (MetricsServer server = RunOptions.serveMetrics("bench", registry, run.metricsHost, run.metricsPort);
+        try (opened; MetricsServer server = RunOptions.serveMetrics("bench", registry, run.metricsHost, run.metricsPort);
                 Pipeline pipeline = new Pipeline(source, options, registry, HostAllocator.NATIVE);
                 RunRecorder recorder = new RunRecorder(run.report, run.resume, state)) {
             pipeline.onFailure(recorder::failed);

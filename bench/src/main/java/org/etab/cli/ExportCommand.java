@@ -56,7 +56,7 @@ final class ExportCommand implements Callable<Integer> {
         EtabConfig cfg = selection.loadConfig();
         SampleOptions sampleOptions = selection.sampleOptions(cfg);
         // native sizes that differ (CAMUS) export one size group after the other
-        List<Datasets.Opened> groups = sampleOptions.nativeSize()
+        List<Datasets.Opened> groups = sampleOptions.nativeSize() && !selection.remoteRoot()
                 ? Datasets.openNative(selection.dataset, selection.datasetRoot(cfg), selection.split, selection.view,
                         selection.fold, sampleOptions)
                 : List.of(selection.open(cfg));
@@ -102,6 +102,8 @@ final class ExportCommand implements Callable<Integer> {
                     totals = totals.plus(pipeline.account());
                 }
             }
+        } finally {
+            groups.forEach(Datasets.Opened::close);
         }
         BenchRunner.Result r = new BenchRunner.Result(totals, (System.nanoTime() - start) / 1e9, Launch.peakRssMb(),
                 "cpu (host batches)");

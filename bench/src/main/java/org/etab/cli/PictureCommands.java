@@ -34,8 +34,7 @@ final class PictureCommands {
         SampleOptions o = selection.sampleOptions(cfg);
         SampleOptions raw = new SampleOptions(o.target(), video ? o.clip() : ClipSpec.frame(), o.frameHeight(),
                 o.frameWidth(), 1, false, DType.UINT8, o.seed(), false);
-        Datasets.Opened opened = Datasets.open(selection.dataset, selection.datasetRoot(cfg), selection.split,
-                selection.view, selection.fold, raw);
+        Datasets.Opened opened = selection.open(cfg, raw);
         Pipeline p = new Pipeline(new FilteredSource(opened.source(), Set.of(id)),
                 PipelineOptions.defaults().withBatchSize(1).withThreads(1).withOnError(ErrorPolicy.FAIL));
         Sample s;
@@ -43,22 +42,25 @@ final class PictureCommands {
             s = p.samples(0).blockFirst();
         } catch (RuntimeException e) {
             p.close();
+            opened.close();
             throw e;
         }
         if (s == null) {
             p.close();
+            opened.close();
             throw new IllegalArgumentException("no sample '" + id + "' in " + selection.dataset + " split "
                     + selection.split + (selection.view != null ? " view " + selection.view : ""));
         }
-        return new Picked(s, p);
+        return new Picked(s, p, opened);
     }
 
-    /** A sample and its pipeline, closed together. */
-    record Picked(Sample sample, Pipeline pipeline) implements AutoCloseable {
+    /** A sample, its pipeline and its dataset, closed together. */
+    record Picked(Sample sample, Pipeline pipeline, Datasets.Opened dataset) implements AutoCloseable {
         @Override
         public void close() {
             sample.close();
             pipeline.close();
+            dataset.close();
         }
     }
 

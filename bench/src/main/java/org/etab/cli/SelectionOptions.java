@@ -7,6 +7,7 @@ import java.util.Locale;
 import org.etab.batch.DType;
 import org.etab.api.Datasets;
 import org.etab.config.EtabConfig;
+import org.etab.dataset.remote.HttpStore;
 import org.etab.pipeline.SampleOptions;
 import org.etab.sample.ClipSpec;
 import org.etab.sample.ClipStart;
@@ -25,8 +26,22 @@ public final class SelectionOptions {
     @Option(names = "--dataset", defaultValue = "echonet", description = "echonet (default), camus or tmed.")
     String dataset;
 
-    @Option(names = "--root", paramLabel = "DIR", description = "Dataset directory (default: the config's <dataset>_dir).")
-    Path root;
+    @Option(names = "--root", paramLabel = "DIR|URL",
+            description = "Dataset directory, or an http(s) URL (echonet) (default: the config's <dataset>_dir).")
+    String root;
+
+    @Option(names = "--header", paramLabel = "'Name: value'",
+            description = "HTTP request header for a URL root (e.g. a token); repeatable.")
+    java.util.List<String> headers = new java.util.ArrayList<>();
+
+    @Option(names = "--cache-dir", paramLabel = "DIR", description = "Keep fetched videos of a URL root here (LRU).")
+    Path cacheDir;
+
+    @Option(names = "--cache-max-mb", defaultValue = "10240", description = "Size bound of --cache-dir (default: ${DEFAULT-VALUE}).")
+    long cacheMaxMb;
+
+    @Option(names = "--fetch-concurrency", defaultValue = "16", description = "Requests at once to a URL root (default: ${DEFAULT-VALUE}).")
+    int fetchConcurrency;
 
     @Option(names = "--split", defaultValue = "train", description = "train, val, test or all (default: ${DEFAULT-VALUE}).")
     String split;
@@ -91,10 +106,18 @@ public final class SelectionOptions {
                 : EtabConfig.load(file, System.getenv());
     }
 
+    /** True when {@code --root} is an http(s) URL. */
+    boolean remoteRoot() {
+        return root != null && root.matches("(?i)^https?://.*");
+    }
+
     /** The dataset root: the flag, else the config's directory for the dataset. */
     Path datasetRoot(EtabConfig cfg) {
+        if (remoteRoot()) {
+            throw new IllegalArgumentException("this command needs a local dataset directory, not the URL " + root);
+        }
         if (root != null) {
-            return root;
+            return Path.of(root);
         }
         String name = dataset.trim().toLowerCase(Locale.ROOT);
         Path r = switch (name) {
@@ -111,10 +134,32 @@ public final class SelectionOptions {
         return r;
     }
 
-    /** Reads the index and applies split, view and fold. */
+    /** Reads the index and applies split, view and fold. Close the result after the run. */
     Datasets.Opened open(EtabConfig cfg) {
-        SampleOptions options = sampleOptions(cfg);
+        return open(cfg, sampleOptions(cfg));
+    }
+
+    /** As {@link #open(EtabConfig)} with other sample options; a URL root opens a remote store. */
+    Datasets.Opened open(EtabConfig cfg, SampleOptions options) {
+        if (remoteRoot()) {
+            return Datasets.openRemote(dataset, java.net.URI.create(root), storeOptions(), split, view, options);
+        }
         return Datasets.open(dataset, datasetRoot(cfg), split, view, fold, options);
+    }
+
+    /** How a URL root is fetched: headers, concurrency, cache. */
+    HttpStore.Options storeOptions() {
+        java.util.Map<String, String> h = new java.util.LinkedHashMap<>();
+        for (String line : headers) {
+            int colon = line.indexOf(':');
+            if (colon <= 0) {
+                throw new IllegalArgumentException("--header must be 'Name: value' but was '" + line + "'");
+            }
+            h.put(line.substring(0, colon).trim(), line.substring(colon + 1).trim());
+        }
+        HttpStore.Options d = HttpStore.Options.defaults();
+        return new HttpStore.Options(h, fetchConcurrency, d.requestTimeout(), d.maxAttempts(), d.backoff(),
+                d.maxObjectBytes(), d.maxBytesInFlight(), cacheDir, cacheMaxMb << 20);
     }
 
     /** The ETAB sample options, from flags over config over defaults. */

@@ -1,5 +1,6 @@
 package org.etab.api;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -18,7 +19,9 @@ import org.etab.dataset.tmed.TmedReader;
 import org.etab.dataset.tmed.TmedSource;
 import org.etab.dataset.EchoNetReader;
 import org.etab.dataset.IndexProblem;
+import org.etab.dataset.remote.HttpStore;
 import org.etab.pipeline.EchoNetSource;
+import org.etab.pipeline.RemoteEchoNet;
 import org.etab.pipeline.SampleException;
 import org.etab.pipeline.SampleOptions;
 import org.etab.pipeline.SampleSource;
@@ -42,7 +45,44 @@ public final class Datasets {
      * @param problems what the index left out, with reasons
      * @param records  records selected
      */
-    public record Opened(SampleSource source, List<IndexProblem> problems, int records) {
+    public record Opened(SampleSource source, List<IndexProblem> problems, int records, AutoCloseable resources)
+            implements AutoCloseable {
+        public Opened(SampleSource source, List<IndexProblem> problems, int records) {
+            this(source, problems, records, () -> { });
+        }
+
+        /** Releases what the dataset holds open (a remote store, a local copy of its index). */
+        @Override
+        public void close() {
+            try {
+                resources.close();
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot close the dataset: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /**
+     * Opens a dataset whose root is an HTTP(S) URL (EchoNet-Dynamic). The result holds the store open: close it
+     * after the run.
+     */
+    public static Opened openRemote(String name, URI root, HttpStore.Options store, String split, String view,
+            SampleOptions options) {
+        if (!"echonet".equals(canonical(name))) {
+            throw new IllegalArgumentException("a URL root is supported for echonet; " + name
+                    + " needs a local directory");
+        }
+        if (view != null && !view.equalsIgnoreCase("AP4CH") && !view.equalsIgnoreCase("all")) {
+            throw new IllegalArgumentException("view '" + view + "' is not available for echonet; available: AP4CH");
+        }
+        RemoteEchoNet remote = RemoteEchoNet.open(root, store);
+        try {
+            var records = remote.index().select(split);
+            return new Opened(remote.source(records, options), remote.problems(), records.size(), remote);
+        } catch (RuntimeException e) {
+            remote.close();
+            throw e;
+        }
     }
 
     /** The target used when none is named: EF, or view for TMED-2 (which has no EF). */

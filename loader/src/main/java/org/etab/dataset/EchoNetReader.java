@@ -46,8 +46,8 @@ import org.etab.dataset.Fields.BadRow;
  * files once, sequentially (about 430,000 tracing rows for the real dataset).
  */
 public final class EchoNetReader {
-    static final String FILE_LIST = "FileList.csv";
-    static final String TRACINGS = "VolumeTracings.csv";
+    public static final String FILE_LIST = "FileList.csv";
+    public static final String TRACINGS = "VolumeTracings.csv";
 
     private static final String[] LIST_COLUMNS =
             {"FileName", "EF", "ESV", "EDV", "FrameHeight", "FrameWidth", "FPS", "NumberOfFrames", "Split"};

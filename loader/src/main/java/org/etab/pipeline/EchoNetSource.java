@@ -14,6 +14,7 @@ import org.etab.dataset.EchoNetRecord;
 import org.etab.decode.DecodeException;
 import org.etab.decode.DecodeStats;
 import org.etab.decode.DecodeTimeoutException;
+import org.etab.decode.GrayFrameSink;
 import org.etab.decode.VideoDecoder;
 import org.etab.sample.ClipSampler;
 import org.etab.sample.EpochOrder;
@@ -46,8 +47,19 @@ public final class EchoNetSource implements SampleSource {
     private final TensorSpec features;
     private final TensorSpec labels;
     private final int frames;
+    /** Null for local files. */
+    private final RemoteVideos remote;
 
     public EchoNetSource(List<EchoNetRecord> records, SampleOptions options) {
+        this(records, options, null);
+    }
+
+    /**
+     * A source whose videos live on remote storage: {@code remote} fetches each record's video (its path relative
+     * to the index root) and the worker decodes it from memory, fetching a batch's videos ahead.
+     */
+    EchoNetSource(List<EchoNetRecord> records, SampleOptions options, RemoteVideos remote) {
+        this.remote = remote;
         if (!TARGETS.contains(options.target())) {
             throw new IllegalArgumentException("target '" + options.target().etabName() + "' is not available for "
                     + "echonet; available: " + String.join(", ", TARGETS.stream().map(Target::etabName).toList()));
@@ -136,7 +148,24 @@ public final class EchoNetSource implements SampleSource {
     private final class Worker implements SampleWorker {
         private final VideoDecoder decoder = new VideoDecoder();
         private final FrameTransform.Scratch scratch = transform.newScratch();
+        private final RemoteVideos.Ahead ahead = remote == null ? null : remote.new Ahead();
         private byte[] mask = new byte[0];
+
+        @Override
+        public void prefetch(List<SamplePlan> plans) {
+            if (ahead != null) {
+                ahead.start(plans, records);
+            }
+        }
+
+        /** Decodes from the local file, or from the fetched bytes of a remote one. */
+        private DecodeStats decode(EchoNetRecord rec, SamplePlan plan, GrayFrameSink sink, long deadline) {
+            if (ahead == null) {
+                return decoder.decode(rec.video(), plan.frames(), sink, deadline);
+            }
+            return decoder.decode(ahead.take(plan.record(), rec, deadline), remote.name(rec), plan.frames(), sink,
+                    deadline);
+        }
 
         @Override
         public LoadStats load(SamplePlan plan, BatchPool.Buffers buffers, int slot) {
@@ -153,14 +182,14 @@ public final class EchoNetSource implements SampleSource {
             try {
                 if (options.dtype() == DType.FLOAT32) {
                     FloatBuffer out = buffers.features().buffer().asFloatBuffer();
-                    stats = decoder.decode(rec.video(), plan.frames(), (t, gray, w, h) ->
+                    stats = decode(rec, plan, (t, gray, w, h) ->
                             transform.writeFloat(gray, w, h, out, slotBase + t * plane, channelStride, scratch), deadline);
                     for (int t = stats.delivered(); t < frames; t++) {
                         transform.writeZeros(out, slotBase + t * plane, channelStride);
                     }
                 } else {
                     ByteBuffer out = buffers.features().buffer();
-                    stats = decoder.decode(rec.video(), plan.frames(), (t, gray, w, h) ->
+                    stats = decode(rec, plan, (t, gray, w, h) ->
                             transform.writeBytes(gray, w, h, out, slotBase + t * plane, channelStride, scratch), deadline);
                     for (int t = stats.delivered(); t < frames; t++) {
                         transform.writeZeros(out, slotBase + t * plane, channelStride);
@@ -213,6 +242,9 @@ public final class EchoNetSource implements SampleSource {
 
         @Override
         public void close() {
+            if (ahead != null) {
+                ahead.cancelAll();
+            }
             decoder.close();
         }
     }

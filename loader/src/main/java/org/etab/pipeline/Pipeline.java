@@ -335,6 +335,11 @@ public final class Pipeline implements AutoCloseable {
         boolean handedOff = false;
         try {
             List<SampleInfo> infos = new ArrayList<>(plans.size());
+            List<SamplePlan> upcoming = new ArrayList<>(plans.size());
+            for (Scheduled plan : plans) {
+                upcoming.add(plan.plan());
+            }
+            worker.prefetch(upcoming);
             for (Scheduled plan : plans) {
                 if (cancelled.get()) {
                     return null;
