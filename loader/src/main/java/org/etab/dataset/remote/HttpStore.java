@@ -83,6 +83,7 @@ public final class HttpStore implements AutoCloseable {
         long connectMillis = Math.min(options.requestTimeout().toMillis(), Integer.MAX_VALUE);
         this.client = HttpClient.create(provider)
                 .followRedirect(true)
+                .disableRetry(true) // our retries count every attempt and resume with Range
                 // https:// URIs get Reactor Netty's default TLS configuration: the JDK trust store
                 .responseTimeout(options.requestTimeout()) // the longest wait for headers or for the next body chunk
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.max(1, connectMillis))
@@ -190,6 +191,10 @@ public final class HttpStore implements AutoCloseable {
     /** The most bytes ever reserved for bodies at once (diagnostics, tests). */
     long peakBytesInFlight() {
         return bytes.peakInUse();
+    }
+
+    long peakRequestsInFlight() {
+        return slots.peakInUse();
     }
 
     /** Requests in progress right now (diagnostics). */
