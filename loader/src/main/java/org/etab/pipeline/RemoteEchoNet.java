@@ -81,7 +81,8 @@ public final class RemoteEchoNet implements AutoCloseable {
 
     /** A source over some of this index's records, fetching their videos from the store. */
     public EchoNetSource source(List<EchoNetRecord> records, SampleOptions options) {
-        return new EchoNetSource(records, options, new RemoteVideos(store, index.root()));
+        // video paths are relative to the local mirror of the root (data/ included when the root has it)
+        return new EchoNetSource(records, options, new RemoteVideos(store, indexDir));
     }
 
     /** Closes the store and deletes the local copy of the index. */

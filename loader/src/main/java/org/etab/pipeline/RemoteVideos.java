@@ -12,6 +12,7 @@ import java.util.concurrent.TimeoutException;
 
 import org.etab.dataset.EchoNetRecord;
 import org.etab.dataset.remote.HttpStore;
+import org.etab.dataset.remote.RemoteException;
 
 /**
  * EchoNet videos on remote storage: each record's video is the object at its path relative to the index root
@@ -34,9 +35,11 @@ final class RemoteVideos {
         return indexRoot.relativize(rec.video()).toString().replace('\\', '/');
     }
 
-    /** The URL, for messages. */
+    /** The URL for messages, its query (a presigned signature, a token) hidden. */
     String name(EchoNetRecord rec) {
-        return store.uri(relative(rec)).toString();
+        String url = store.uri(relative(rec)).toString();
+        int q = url.indexOf('?');
+        return q < 0 ? url : url.substring(0, q) + "?...";
     }
 
     /** One worker's fetches started ahead of decoding (a batch at a time). */
@@ -68,7 +71,9 @@ final class RemoteVideos {
                 throw new SampleException("timeout", name(rec) + ": not fetched before the sample's deadline", e);
             } catch (ExecutionException e) {
                 Throwable cause = e.getCause() != null ? e.getCause() : e;
-                throw new SampleException("fetch", name(rec) + ": " + cause.getMessage(), cause);
+                // the store's errors name the URL (signature hidden) already
+                String reason = cause instanceof RemoteException ? cause.getMessage() : name(rec) + ": " + cause;
+                throw new SampleException("fetch", reason, cause);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new SampleException("fetch", name(rec) + ": interrupted while fetching", e);
