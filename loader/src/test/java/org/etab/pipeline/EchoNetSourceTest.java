@@ -19,6 +19,7 @@ import org.etab.sample.ClipSpec;
 import org.etab.sample.ClipStart;
 import org.etab.target.LvMask;
 import org.etab.target.Target;
+import org.etab.testing.Cavities;
 import org.junit.jupiter.api.Test;
 
 class EchoNetSourceTest {
@@ -92,52 +93,12 @@ class EchoNetSourceTest {
             byte[] expected = new byte[112 * 112];
             LvMask.rasterize(rec.ed(), 112, 112, expected);
             assertThat(mask).isEqualTo(expected);
-            assertThat(cavityIoU(img, mask)).as("IoU of dark pixels and the LV mask for %s", rec.id())
+            assertThat(Cavities.iou(img, mask, 112, 112)).as("IoU of dark pixels and the LV mask for %s", rec.id())
                     .isGreaterThan(0.85);
         });
         assertThat(a.delivered()).isEqualTo(12);
     }
 
-    /**
-     * The dark blood pool connected to the mask's centre (flood fill of pixels darker than 60, the phantom's
-     * cavity being near-black inside a bright wall) against the mask itself.
-     */
-    private static double cavityIoU(byte[] img, byte[] mask) {
-        long sr = 0, sc = 0, n = 0;
-        for (int i = 0; i < mask.length; i++) {
-            if (mask[i] != 0) {
-                sr += i / 112;
-                sc += i % 112;
-                n++;
-            }
-        }
-        assertThat(n).isGreaterThan(50);
-        int seed = (int) (sr / n) * 112 + (int) (sc / n);
-        assertThat(img[seed] & 0xff).as("the mask's centre is dark").isLessThan(60);
-        boolean[] dark = new boolean[112 * 112];
-        java.util.ArrayDeque<Integer> queue = new java.util.ArrayDeque<>();
-        dark[seed] = true;
-        queue.add(seed);
-        while (!queue.isEmpty()) {
-            int p = queue.poll();
-            int r = p / 112;
-            int c = p % 112;
-            int[] next = {r > 0 ? p - 112 : -1, r < 111 ? p + 112 : -1, c > 0 ? p - 1 : -1, c < 111 ? p + 1 : -1};
-            for (int q : next) {
-                if (q >= 0 && !dark[q] && (img[q] & 0xff) < 60) {
-                    dark[q] = true;
-                    queue.add(q);
-                }
-            }
-        }
-        int inter = 0, union = 0;
-        for (int i = 0; i < dark.length; i++) {
-            boolean m = mask[i] != 0;
-            inter += dark[i] && m ? 1 : 0;
-            union += dark[i] || m ? 1 : 0;
-        }
-        return (double) inter / union;
-    }
 
     @Test
     void lvSegMasksAreResizedNearestToTheFrameSize() {

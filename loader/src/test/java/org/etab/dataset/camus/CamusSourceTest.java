@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -30,6 +29,7 @@ import org.etab.target.Target;
 import org.etab.testing.CamusPhantoms;
 import org.etab.transform.FrameTransform;
 import org.etab.transform.NearestResize;
+import org.etab.testing.Cavities;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -171,49 +171,13 @@ class CamusSourceTest {
             RunAccount a = each(recs, options(Target.LV_SEG, ClipSpec.frame(), 1, false, DType.UINT8), (b, i, rec) -> {
                 byte[] img = b.features().slotBytes(i);
                 byte[] mask = b.labels().slotBytes(i);
-                assertThat(cavityIoU(img, mask)).as("IoU of the dark cavity and the LV mask of %s", rec.id())
+                assertThat(Cavities.iou(img, mask, H, W)).as("IoU of the dark cavity and the LV mask of %s", rec.id())
                         .isGreaterThan(0.85);
             });
             assertThat(a.delivered()).isEqualTo(recs.size());
         }
     }
 
-    /** Dark pixels (< 60) connected to the mask's centroid, against the mask. */
-    private static double cavityIoU(byte[] img, byte[] mask) {
-        long sr = 0, sc = 0, n = 0;
-        for (int i = 0; i < mask.length; i++) {
-            if (mask[i] != 0) {
-                sr += i / W;
-                sc += i % W;
-                n++;
-            }
-        }
-        int seed = (int) (sr / n) * W + (int) (sc / n);
-        assertThat(img[seed] & 0xff).as("the mask's centre is dark").isLessThan(60);
-        boolean[] dark = new boolean[H * W];
-        ArrayDeque<Integer> queue = new ArrayDeque<>();
-        dark[seed] = true;
-        queue.add(seed);
-        while (!queue.isEmpty()) {
-            int p = queue.poll();
-            int r = p / W;
-            int c = p % W;
-            int[] next = {r > 0 ? p - W : -1, r < H - 1 ? p + W : -1, c > 0 ? p - 1 : -1, c < W - 1 ? p + 1 : -1};
-            for (int q : next) {
-                if (q >= 0 && !dark[q] && (img[q] & 0xff) < 60) {
-                    dark[q] = true;
-                    queue.add(q);
-                }
-            }
-        }
-        int inter = 0, union = 0;
-        for (int i = 0; i < dark.length; i++) {
-            boolean m = mask[i] != 0;
-            inter += dark[i] && m ? 1 : 0;
-            union += dark[i] || m ? 1 : 0;
-        }
-        return (double) inter / union;
-    }
 
     @Test
     void clipsTakeTheSequenceFramesAtTheCfgRateAndPadPastTheEnd() {
