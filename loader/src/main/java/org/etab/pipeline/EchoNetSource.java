@@ -140,6 +140,20 @@ public final class EchoNetSource implements SampleSource {
     }
 
     @Override
+    public void prefetch(List<SamplePlan> plans) {
+        if (remote != null) {
+            remote.start(plans, records);
+        }
+    }
+
+    @Override
+    public void forget(List<SamplePlan> plans) {
+        if (remote != null) {
+            remote.forget(plans);
+        }
+    }
+
+    @Override
     public SampleWorker newWorker() {
         return new Worker();
     }
@@ -148,23 +162,14 @@ public final class EchoNetSource implements SampleSource {
     private final class Worker implements SampleWorker {
         private final VideoDecoder decoder = new VideoDecoder();
         private final FrameTransform.Scratch scratch = transform.newScratch();
-        private final RemoteVideos.Ahead ahead = remote == null ? null : remote.new Ahead();
         private byte[] mask = new byte[0];
-
-        @Override
-        public void prefetch(List<SamplePlan> plans) {
-            if (ahead != null) {
-                ahead.start(plans, records);
-            }
-        }
 
         /** Decodes from the local file, or from the fetched bytes of a remote one. */
         private DecodeStats decode(EchoNetRecord rec, SamplePlan plan, GrayFrameSink sink, long deadline) {
-            if (ahead == null) {
+            if (remote == null) {
                 return decoder.decode(rec.video(), plan.frames(), sink, deadline);
             }
-            return decoder.decode(ahead.take(plan.record(), rec, deadline), remote.name(rec), plan.frames(), sink,
-                    deadline);
+            return decoder.decode(remote.take(plan, rec, deadline), remote.name(rec), plan.frames(), sink, deadline);
         }
 
         @Override
@@ -242,9 +247,6 @@ public final class EchoNetSource implements SampleSource {
 
         @Override
         public void close() {
-            if (ahead != null) {
-                ahead.cancelAll();
-            }
             decoder.close();
         }
     }

@@ -36,6 +36,16 @@ public final class FilteredSource implements SampleSource {
     }
 
     @Override
+    public void prefetch(List<SamplePlan> plans) {
+        source.prefetch(plans);
+    }
+
+    @Override
+    public void forget(List<SamplePlan> plans) {
+        source.forget(plans);
+    }
+
+    @Override
     public SampleWorker newWorker() {
         return source.newWorker();
     }

@@ -303,6 +303,8 @@ public final class Pipeline implements AutoCloseable {
         return Mono.create(sink -> {
             AtomicBoolean cancelled = new AtomicBoolean();
             sink.onCancel(() -> cancelled.set(true));
+            // subscribed up to `concurrency` batches ahead of a free thread: reads with latency start now
+            source.prefetch(plansOf(plans));
             try {
                 executor.execute(() -> {
                     Batch batch;
@@ -326,6 +328,14 @@ public final class Pipeline implements AutoCloseable {
         });
     }
 
+    private static List<SamplePlan> plansOf(List<Scheduled> scheduled) {
+        List<SamplePlan> out = new ArrayList<>(scheduled.size());
+        for (Scheduled s : scheduled) {
+            out.add(s.plan());
+        }
+        return out;
+    }
+
     /** Runs on a decode thread: one batch, slot by slot. Returns null when nothing in it was delivered. */
     private Batch fill(int epoch, long index, List<Scheduled> plans, BatchPool pool, AtomicBoolean cancelled) {
         long start = System.nanoTime();
@@ -335,11 +345,6 @@ public final class Pipeline implements AutoCloseable {
         boolean handedOff = false;
         try {
             List<SampleInfo> infos = new ArrayList<>(plans.size());
-            List<SamplePlan> upcoming = new ArrayList<>(plans.size());
-            for (Scheduled plan : plans) {
-                upcoming.add(plan.plan());
-            }
-            worker.prefetch(upcoming);
             for (Scheduled plan : plans) {
                 if (cancelled.get()) {
                     return null;
@@ -357,6 +362,7 @@ public final class Pipeline implements AutoCloseable {
             handedOff = true;
             return batch;
         } finally {
+            source.forget(plansOf(plans));
             idleWorkers.offer(worker);
             if (!handedOff) {
                 pool.release(buffers);

@@ -25,6 +25,18 @@ public interface SampleSource {
     /** The samples of one epoch, in delivery order. A pure function of the epoch (and the source's seed). */
     List<SamplePlan> plan(int epoch);
 
+    /**
+     * Called when a batch is scheduled, before any worker runs it, so that a source whose reads have latency
+     * (remote storage) can start them early; {@link #forget} follows with the same plans once the batch is done
+     * or abandoned. Thread-safe. The default does nothing.
+     */
+    default void prefetch(List<SamplePlan> plans) {
+    }
+
+    /** Drops whatever {@link #prefetch} started for these plans and no worker took. */
+    default void forget(List<SamplePlan> plans) {
+    }
+
     /** A worker with its own decoder and scratch memory. */
     SampleWorker newWorker();
 }

@@ -26,13 +26,6 @@ public interface SampleWorker extends AutoCloseable {
         return load(plan, buffers, slot);
     }
 
-    /**
-     * Called with a batch's plans before they are loaded one by one, so that a worker whose reads have latency
-     * (remote storage) can start them all at once. The default does nothing.
-     */
-    default void prefetch(java.util.List<SamplePlan> plans) {
-    }
-
     @Override
     void close();
 

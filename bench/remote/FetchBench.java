@@ -1,0 +1,19 @@
+import java.net.URI;
+import java.nio.file.*;
+import java.util.*;
+import org.etab.dataset.remote.HttpStore;
+import reactor.core.publisher.Flux;
+public class FetchBench {
+  public static void main(String[] a) throws Exception {
+    List<String> names = new ArrayList<>();
+    try (var s = Files.list(Path.of(a[1]))) { s.forEach(p -> names.add("Videos/" + p.getFileName())); }
+    try (HttpStore store = HttpStore.open(URI.create(a[0]), HttpStore.Options.defaults())) {
+      for (int rep = 0; rep < 4; rep++) {
+        long t0 = System.nanoTime();
+        long bytes = Flux.fromIterable(names).flatMap(store::get, 16).map(b -> (long) b.remaining()).reduce(0L, Long::sum).block();
+        double s = (System.nanoTime() - t0) / 1e9;
+        System.out.printf("%d objects, %.1f MB in %.3f s = %.0f MB/s, %.0f objects/s%n", names.size(), bytes / 1e6, s, bytes / 1e6 / s, names.size() / s);
+      }
+    }
+  }
+}
