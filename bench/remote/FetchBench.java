@@ -1,3 +1,7 @@
+// Raw fetch throughput of HttpStore: every video of a phantom, 16 requests at once, 4 passes.
+// Run from the repo root after ./etab --version (which builds):
+//   java -cp "bench/target/etab-bench.jar:$(cat bench/target/classpath.txt)" bench/remote/FetchBench.java \
+//       http://127.0.0.1:PORT phantom/echonet/Videos
 import java.net.URI;
 import java.nio.file.*;
 import java.util.*;
