@@ -26,6 +26,7 @@ public final class PipelineMetrics implements AutoCloseable {
     private final Tags tags;
     private final Counter samples;
     private final Counter frames;
+    private final Counter framesDelivered;
     private final Counter bytes;
     private final Timer load;
     private final Timer batch;
@@ -46,6 +47,8 @@ public final class PipelineMetrics implements AutoCloseable {
                 .tags(tags).register(registry);
         this.frames = Counter.builder("etab.frames.decoded").description("Video frames decoded")
                 .tags(tags).register(registry);
+        this.framesDelivered = Counter.builder("etab.frames.delivered")
+                .description("Frames in delivered samples (padding excluded)").tags(tags).register(registry);
         this.bytes = Counter.builder("etab.bytes.read").description("Compressed bytes read from media files")
                 .baseUnit("bytes").tags(tags).register(registry);
         this.load = Timer.builder("etab.decode").description("Time to produce one sample: open, decode, transform, target")
@@ -65,12 +68,13 @@ public final class PipelineMetrics implements AutoCloseable {
         Gauge outstanding = Gauge.builder("etab.pool.outstanding", poolOutstanding, s -> s.getAsInt())
                 .description("Batch buffers in use: in assembly, ready, or held by the consumer").tags(tags)
                 .strongReference(true).register(registry);
-        registered.addAll(List.of(samples, frames, bytes, load, batch, inFlightGauge, readyGauge, consumerWait, buffers,
+        registered.addAll(List.of(samples, frames, framesDelivered, bytes, load, batch, inFlightGauge, readyGauge, consumerWait, buffers,
                 outstanding));
     }
 
-    public void delivered(int framesDecoded, long bytesRead, long nanos) {
+    public void delivered(int validFrames, int framesDecoded, long bytesRead, long nanos) {
         samples.increment();
+        framesDelivered.increment(validFrames);
         frames.increment(framesDecoded);
         bytes.increment(bytesRead);
         load.record(nanos, TimeUnit.NANOSECONDS);

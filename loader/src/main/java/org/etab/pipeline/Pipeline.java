@@ -384,7 +384,7 @@ public final class Pipeline implements AutoCloseable {
                 long deadline = options.sampleTimeout().isZero() ? Long.MAX_VALUE
                         : t0 + options.sampleTimeout().toNanos();
                 SampleWorker.LoadStats stats = worker.load(plan, buffers, slot, deadline);
-                metrics.delivered(stats.framesDecoded(), stats.bytesRead(), System.nanoTime() - t0);
+                metrics.delivered(stats.validFrames(), stats.framesDecoded(), stats.bytesRead(), System.nanoTime() - t0);
                 account.delivered(stats.validFrames());
                 infos.add(new SampleInfo(plan.id(), epoch, plan.position(), plan.frames(), stats.validFrames(),
                         scheduled.repeat()));

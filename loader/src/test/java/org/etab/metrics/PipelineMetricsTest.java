@@ -50,6 +50,8 @@ class PipelineMetricsTest {
             p.batches(0).doOnNext(Batch::close).blockLast();
             assertThat(registry.get("etab.samples").tag("dataset", "echonet").counter().count()).isEqualTo(11);
             assertThat(registry.get("etab.frames.decoded").counter().count()).isEqualTo(11 * 8);
+            assertThat(registry.get("etab.frames.delivered").counter().count()).isEqualTo(p.account().frames())
+                    .isEqualTo(11 * 8);
             assertThat(registry.get("etab.errors").tag("stage", "decode").counter().count()).isEqualTo(1);
             long fileBytes = 0;
             for (EchoNetRecord r : records.subList(1, records.size())) {
