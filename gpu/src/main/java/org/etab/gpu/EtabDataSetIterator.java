@@ -1,0 +1,343 @@
+package org.etab.gpu;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.NoSuchElementException;
+
+import org.etab.batch.Batch;
+import org.etab.batch.DType;
+import org.etab.batch.TensorSpec;
+import org.etab.pipeline.Pipeline;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.dataset.api.DataSetPreProcessor;
+import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * A {@link Pipeline} as a DL4J {@link DataSetIterator}, so that {@code model.fit(iterator)} and
+ * {@code model.fit(iterator, nEpochs)} train on it: one {@link DataSet} per pipeline batch, features
+ * {@code [n, ...features spec]} (e.g. {@code [n, C, T, H, W]}), labels as float: EF {@code [n, 1]}; a class
+ * target (CM, view, AS) the class index as float {@code [n, 1]}, or one-hot {@code [n, classes]} with
+ * {@link Builder#oneHot(int)}; ES/ED {@code [n, 2]}; masks {@code [n, H, W]} (0/1).
+ *
+ * <p>Epochs: the iterator starts at {@link Builder#firstEpoch(int)} (0 by default) and {@link #reset()} moves to the
+ * next epoch, a fresh seeded permutation, which is what DL4J's {@code fit(iterator, nEpochs)} needs (it calls
+ * {@code reset()} between epochs). A {@code reset()} while nothing of the current epoch was taken is a no-op, so a
+ * double reset or an explicit reset before {@code fit} never skips an epoch. The data is a pure function of (the
+ * source's seed, epoch) in ordered mode (the pipeline's default): a new iterator over the same selection and seed
+ * replays the same sequence; {@link #setEpoch(int)} jumps to any epoch (e.g. when resuming).
+ *
+ * <p>Ownership: with {@link Ownership#COPY} (the default) each {@code next()} copies the batch off the pooled
+ * memory into fresh ND4J arrays (outside any workspace) and closes the batch at once: DL4J may keep the
+ * {@code DataSet} as long as it likes. With {@link Ownership#VIEW} the float32 features and labels are zero-copy
+ * views of the pooled batch ({@link Nd4jBatches}), valid only until the next {@code next()}, {@code reset()},
+ * {@code setEpoch()} or {@link #close()}, which close the batch and hand its memory back to the pool; other dtypes
+ * (uint8 pixels, int32 classes) are still converted to float, i.e. copied. {@link #close()} cancels the current
+ * epoch's stream (the pipeline closes what it was assembling); the pipeline itself stays open and belongs to the
+ * caller.
+ *
+ * <p>Threading: one consumer thread (DL4J's training thread); batches are decoded ahead on the pipeline's own
+ * threads, so {@link #asyncSupported()} is false: DL4J would otherwise wrap this in an
+ * {@code AsyncDataSetIterator}, adding a thread, a queue of copied {@code DataSet}s and a workspace on top of a
+ * pipeline that already prefetches ({@code threads + prefetch} batches) and bounds its memory; in VIEW mode that
+ * queue would also hold views past their batch's life. Backpressure: one batch is requested at a time; how long
+ * {@code hasNext()} waited is recorded as the pipeline's {@code etab.consumer.wait}.
+ *
+ * <p>Errors: a failed sample is skipped (and counted in {@code pipeline.account()}), or, with error policy fail,
+ * surfaces as the pipeline's {@code SampleException} from {@code hasNext()}/{@code next()}; {@code next()} after the
+ * end of the epoch throws {@link NoSuchElementException}.
+ */
+public final class EtabDataSetIterator implements DataSetIterator, AutoCloseable {
+    private static final long serialVersionUID = 1L;
+
+    /** Whether a {@code DataSet} owns its arrays or views the pooled batch. */
+    public enum Ownership {
+        /** Fresh arrays; the batch is closed inside {@code next()}. */
+        COPY,
+        /** Zero-copy views (float32 tensors), valid until the next {@code next()}, {@code reset()} or {@code close()}. */
+        VIEW
+    }
+
+    private final transient Pipeline pipeline;
+    private final Ownership ownership;
+    private final int classes;
+    private final TensorSpec featureSpec;
+    private final TensorSpec labelSpec;
+    private transient BatchCursor cursor;
+    private transient Batch held;
+    private transient DataSetPreProcessor preProcessor;
+    private int epoch;
+    private boolean taken;
+    private boolean closed;
+
+    private EtabDataSetIterator(Builder b) {
+        this.pipeline = b.pipeline;
+        this.ownership = b.ownership;
+        this.classes = b.classes;
+        this.epoch = b.firstEpoch;
+        this.featureSpec = pipeline.source().features();
+        this.labelSpec = pipeline.source().labels();
+        if (classes > 0 && !(labelSpec.dtype() == DType.INT32 && labelSpec.elements() == 1)) {
+            throw new IllegalArgumentException("oneHot needs a class index label (int32[1]: CM, view, AS) but the "
+                    + pipeline.source().dataset() + " source's labels are " + labelSpec);
+        }
+    }
+
+    /** An iterator over {@code pipeline}'s batches, copying, labels as float, from epoch 0. */
+    public static EtabDataSetIterator of(Pipeline pipeline) {
+        return builder(pipeline).build();
+    }
+
+    public static Builder builder(Pipeline pipeline) {
+        return new Builder(pipeline);
+    }
+
+    /** Options; only the pipeline is required. */
+    public static final class Builder {
+        private final Pipeline pipeline;
+        private Ownership ownership = Ownership.COPY;
+        private int classes;
+        private int firstEpoch;
+
+        private Builder(Pipeline pipeline) {
+            if (pipeline == null) {
+                throw new IllegalArgumentException("pipeline required but was null");
+            }
+            this.pipeline = pipeline;
+        }
+
+        /** COPY (default) or VIEW; see the class comment. */
+        public Builder optOwnership(Ownership o) {
+            if (o == null) {
+                throw new IllegalArgumentException("ownership required but was null");
+            }
+            this.ownership = o;
+            return this;
+        }
+
+        /** Class targets as one-hot rows {@code [n, classes]} (float) instead of the index; CM has 2 classes. */
+        public Builder oneHot(int classes) {
+            if (classes < 2) {
+                throw new IllegalArgumentException("oneHot classes >= 2 required but was " + classes);
+            }
+            this.classes = classes;
+            return this;
+        }
+
+        /** The epoch the first {@code next()} comes from (default 0). */
+        public Builder firstEpoch(int epoch) {
+            if (epoch < 0) {
+                throw new IllegalArgumentException("firstEpoch >= 0 required but was " + epoch);
+            }
+            this.firstEpoch = epoch;
+            return this;
+        }
+
+        public EtabDataSetIterator build() {
+            return new EtabDataSetIterator(this);
+        }
+    }
+
+    /** The epoch the next {@code DataSet} comes from. */
+    public int epoch() {
+        return epoch;
+    }
+
+    /** Continues from the beginning of {@code epoch} (drops the rest of the current one). */
+    public void setEpoch(int epoch) {
+        if (epoch < 0) {
+            throw new IllegalArgumentException("epoch >= 0 required but was " + epoch);
+        }
+        requireOpen();
+        endStream();
+        this.epoch = epoch;
+        this.taken = false;
+    }
+
+    @Override
+    public boolean hasNext() {
+        requireOpen();
+        if (cursor == null) {
+            cursor = new BatchCursor(pipeline.batches(epoch), pipeline.metrics()::consumerWaited);
+        }
+        return cursor.advance();
+    }
+
+    @Override
+    public DataSet next() {
+        if (!hasNext()) {
+            throw new NoSuchElementException("epoch " + epoch + " has no more batches; reset() starts epoch "
+                    + (epoch + 1));
+        }
+        releaseHeld();
+        Batch batch = cursor.take();
+        taken = true;
+        DataSet ds;
+        boolean keep = false;
+        try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+            ds = new DataSet(features(batch), labels(batch));
+            keep = ownership == Ownership.VIEW;
+        } finally {
+            if (keep) {
+                held = batch;
+            } else {
+                batch.close();
+            }
+        }
+        if (preProcessor != null) {
+            preProcessor.preProcess(ds);
+        }
+        return ds;
+    }
+
+    /**
+     * The next batch as a {@code DataSet}: batches are sized by the pipeline, so {@code num} must be its batch
+     * size (the last batch of an epoch may hold fewer).
+     */
+    @Override
+    public DataSet next(int num) {
+        if (num != batch()) {
+            throw new UnsupportedOperationException("next(" + num + "): batches come from the pipeline with batch size "
+                    + batch() + "; build the pipeline with withBatchSize(" + num + ")");
+        }
+        return next();
+    }
+
+    private INDArray features(Batch batch) {
+        INDArray view = Nd4jBatches.features(batch);
+        if (view.dataType() == DataType.FLOAT) {
+            return ownership == Ownership.VIEW ? view : view.dup();
+        }
+        return view.castTo(DataType.FLOAT);
+    }
+
+    private INDArray labels(Batch batch) {
+        INDArray raw = Nd4jBatches.labels(batch);
+        if (classes > 0) {
+            int n = batch.size();
+            INDArray oneHot = Nd4j.zeros(DataType.FLOAT, n, classes);
+            for (int i = 0; i < n; i++) {
+                int k = raw.getInt(i, 0);
+                if (k < 0 || k >= classes) {
+                    throw new IllegalStateException("sample " + batch.samples().get(i).id() + " has class " + k
+                            + ", outside 0.." + (classes - 1) + " of oneHot(" + classes + ")");
+                }
+                oneHot.putScalar(i, k, 1f);
+            }
+            return oneHot;
+        }
+        if (raw.dataType() == DataType.FLOAT) {
+            return ownership == Ownership.VIEW ? raw : raw.dup();
+        }
+        return raw.castTo(DataType.FLOAT);
+    }
+
+    /**
+     * Moves to the next epoch (a fresh permutation), dropping the rest of the current one; a no-op while nothing
+     * of the current epoch was taken.
+     */
+    @Override
+    public void reset() {
+        requireOpen();
+        if (!taken) {
+            return;
+        }
+        endStream();
+        epoch++;
+        taken = false;
+    }
+
+    @Override
+    public boolean resetSupported() {
+        return true;
+    }
+
+    /** False: the pipeline prefetches on its own threads; see the class comment. */
+    @Override
+    public boolean asyncSupported() {
+        return false;
+    }
+
+    /** The pipeline's batch size (an epoch's last batch may hold fewer samples). */
+    @Override
+    public int batch() {
+        return pipeline.options().batchSize();
+    }
+
+    /** Elements of one sample's input (C x T x H x W, or C x H x W). */
+    @Override
+    public int inputColumns() {
+        return Math.toIntExact(featureSpec.elements());
+    }
+
+    /** Classes when one-hot, else the elements of one sample's label (1 for EF, CM, view, AS). */
+    @Override
+    public int totalOutcomes() {
+        return classes > 0 ? classes : Math.toIntExact(labelSpec.elements());
+    }
+
+    /** "0".."classes-1" when one-hot, else null (regression or index labels). */
+    @Override
+    public List<String> getLabels() {
+        if (classes == 0) {
+            return null;
+        }
+        List<String> names = new ArrayList<>(classes);
+        for (int k = 0; k < classes; k++) {
+            names.add(Integer.toString(k));
+        }
+        return Collections.unmodifiableList(names);
+    }
+
+    /** Applied to every {@code DataSet} before it is returned (in VIEW mode it writes into the pooled batch). */
+    @Override
+    public void setPreProcessor(DataSetPreProcessor preProcessor) {
+        this.preProcessor = preProcessor;
+    }
+
+    @Override
+    public DataSetPreProcessor getPreProcessor() {
+        return preProcessor;
+    }
+
+    /** Cancels the current epoch's stream and closes the batch a VIEW is holding. Idempotent; the pipeline stays open. */
+    @Override
+    public void close() {
+        if (!closed) {
+            endStream();
+            closed = true;
+        }
+    }
+
+    private void endStream() {
+        releaseHeld();
+        if (cursor != null) {
+            cursor.close();
+            cursor = null;
+        }
+    }
+
+    private void releaseHeld() {
+        if (held != null) {
+            held.close();
+            held = null;
+        }
+    }
+
+    private void requireOpen() {
+        if (closed) {
+            throw new IllegalStateException("iterator is closed");
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "EtabDataSetIterator[" + pipeline.source().dataset() + ", epoch " + epoch + ", batch " + batch()
+                + ", features " + featureSpec + ", labels " + labelSpec + (classes > 0 ? " one-hot " + classes : "")
+                + ", " + ownership + "]";
+    }
+}

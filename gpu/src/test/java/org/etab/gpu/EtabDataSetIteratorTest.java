@@ -1,0 +1,274 @@
+package org.etab.gpu;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import org.etab.batch.DType;
+import org.etab.dataset.EchoNetReader;
+import org.etab.dataset.EchoNetRecord;
+import org.etab.pipeline.EchoNetSource;
+import org.etab.pipeline.Pipeline;
+import org.etab.pipeline.PipelineOptions;
+import org.etab.pipeline.SampleOptions;
+import org.etab.sample.ClipSpec;
+import org.etab.target.Target;
+import org.etab.testing.PhantomDatasets;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+
+/** The DL4J iterator on the phantom EchoNet set: 12 gray 32x32 stills in batches of 5 (5, 5, 2). */
+class EtabDataSetIteratorTest {
+    static final int BATCH = 5;
+
+    static List<EchoNetRecord> records() {
+        return EchoNetReader.read(PhantomDatasets.echonet()).select("all");
+    }
+
+    static Pipeline stills(Target target, long seed) {
+        SampleOptions o = new SampleOptions(target, ClipSpec.frame(), 32, 32, 1, false, DType.FLOAT32, seed, true);
+        return new Pipeline(new EchoNetSource(records(), o), PipelineOptions.defaults().withBatchSize(BATCH).withThreads(2));
+    }
+
+    /** The EF of each sample of an epoch, in the order the pipeline plans it. */
+    static List<Float> plannedEf(Pipeline p, int epoch) {
+        Map<String, Float> ef = records().stream().collect(Collectors.toMap(EchoNetRecord::id, EchoNetRecord::ef));
+        return p.schedule(epoch, 0, BATCH).stream().map(s -> ef.get(s.plan().id())).toList();
+    }
+
+    static List<DataSet> epoch(EtabDataSetIterator it) {
+        List<DataSet> out = new ArrayList<>();
+        while (it.hasNext()) {
+            out.add(it.next());
+        }
+        return out;
+    }
+
+    static List<Float> column(List<DataSet> sets, Function<DataSet, INDArray> part, int col) {
+        List<Float> out = new ArrayList<>();
+        for (DataSet d : sets) {
+            INDArray a = part.apply(d);
+            for (int i = 0; i < a.rows(); i++) {
+                out.add(a.getFloat(i, col));
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void shapesAndEfLabelsFollowThePlan() {
+        try (Pipeline p = stills(Target.EF, 7); EtabDataSetIterator it = EtabDataSetIterator.of(p)) {
+            assertThat(it.batch()).isEqualTo(BATCH);
+            assertThat(it.inputColumns()).isEqualTo(32 * 32);
+            assertThat(it.totalOutcomes()).isEqualTo(1);
+            assertThat(it.asyncSupported()).isFalse();
+            assertThat(it.resetSupported()).isTrue();
+            List<DataSet> sets = epoch(it);
+            assertThat(sets).extracting(DataSet::numExamples).containsExactly(5, 5, 2);
+            for (DataSet d : sets) {
+                assertThat(d.getFeatures().shape()).containsExactly(d.numExamples(), 1, 32, 32);
+                assertThat(d.getFeatures().dataType()).isEqualTo(DataType.FLOAT);
+                assertThat(d.getLabels().shape()).containsExactly(d.numExamples(), 1);
+                assertThat(d.getLabels().dataType()).isEqualTo(DataType.FLOAT);
+                assertThat(d.getFeatures().maxNumber().doubleValue()).isBetween(0.0, 1.0);
+                assertThat(d.getFeatures().sumNumber().doubleValue()).isPositive();
+            }
+            assertThat(column(sets, DataSet::getLabels, 0)).isEqualTo(plannedEf(p, 0));
+            assertThat(p.account().failed()).isZero();
+        }
+    }
+
+    @Test
+    void cmIsOneHotWhenAskedElseTheIndexAsFloat() {
+        try (Pipeline p = stills(Target.CM, 7)) {
+            List<Float> ef = plannedEf(p, 0);
+            try (EtabDataSetIterator it = EtabDataSetIterator.builder(p).oneHot(2).build()) {
+                assertThat(it.totalOutcomes()).isEqualTo(2);
+                assertThat(it.getLabels()).containsExactly("0", "1");
+                List<DataSet> sets = epoch(it);
+                for (DataSet d : sets) {
+                    assertThat(d.getLabels().shape()).containsExactly(d.numExamples(), 2);
+                    assertThat(d.getLabels().sum(1).toFloatVector()).containsOnly(1f);
+                }
+                List<Float> cm = column(sets, DataSet::getLabels, 1);
+                assertThat(cm).isEqualTo(ef.stream().map(e -> e < 50 ? 1f : 0f).toList());
+                assertThat(cm).contains(0f, 1f); // the phantom has both classes
+            }
+            try (EtabDataSetIterator it = EtabDataSetIterator.of(p)) {
+                List<DataSet> sets = epoch(it);
+                assertThat(sets.get(0).getLabels().shape()).containsExactly(BATCH, 1);
+                assertThat(column(sets, DataSet::getLabels, 0)).isEqualTo(ef.stream().map(e -> e < 50 ? 1f : 0f).toList());
+            }
+        }
+    }
+
+    @Test
+    void oneHotOfARegressionTargetFailsWhenBuilt() {
+        try (Pipeline p = stills(Target.EF, 7)) {
+            assertThatThrownBy(() -> EtabDataSetIterator.builder(p).oneHot(2).build())
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("float32[1]");
+            assertThatThrownBy(() -> EtabDataSetIterator.builder(p).oneHot(1))
+                    .hasMessageContaining("classes >= 2 required but was 1");
+        }
+    }
+
+    @Test
+    void nextAfterTheEndThrowsAndNextOfAnotherSizeIsRefused() {
+        try (Pipeline p = stills(Target.EF, 7); EtabDataSetIterator it = EtabDataSetIterator.of(p)) {
+            assertThatThrownBy(() -> it.next(3)).isInstanceOf(UnsupportedOperationException.class);
+            assertThat(it.next(BATCH).numExamples()).isEqualTo(BATCH);
+            it.next();
+            it.next();
+            assertThat(it.hasNext()).isFalse();
+            assertThatThrownBy(it::next).isInstanceOf(NoSuchElementException.class).hasMessageContaining("epoch 0");
+        }
+    }
+
+    @Test
+    void aNewIteratorWithTheSameSeedReplaysTheSameSequence() {
+        List<Float> first;
+        List<Float> second;
+        List<Float> pixels1;
+        List<Float> pixels2;
+        try (Pipeline p = stills(Target.EF, 11); EtabDataSetIterator it = EtabDataSetIterator.of(p)) {
+            List<DataSet> e0 = epoch(it);
+            it.reset();
+            List<DataSet> e1 = epoch(it);
+            first = concat(column(e0, DataSet::getLabels, 0), column(e1, DataSet::getLabels, 0));
+            pixels1 = rowSums(e0, e1);
+        }
+        try (Pipeline p = stills(Target.EF, 11); EtabDataSetIterator it = EtabDataSetIterator.of(p)) {
+            List<DataSet> e0 = epoch(it);
+            it.reset();
+            List<DataSet> e1 = epoch(it);
+            second = concat(column(e0, DataSet::getLabels, 0), column(e1, DataSet::getLabels, 0));
+            pixels2 = rowSums(e0, e1);
+        }
+        assertThat(second).isEqualTo(first);
+        assertThat(pixels2).isEqualTo(pixels1);
+    }
+
+    private static List<Float> concat(List<Float> a, List<Float> b) {
+        List<Float> out = new ArrayList<>(a);
+        out.addAll(b);
+        return out;
+    }
+
+    private static List<Float> rowSums(List<DataSet> a, List<DataSet> b) {
+        List<Float> out = new ArrayList<>();
+        for (List<DataSet> sets : List.of(a, b)) {
+            for (DataSet d : sets) {
+                for (float f : d.getFeatures().reshape(d.numExamples(), -1).sum(1).toFloatVector()) {
+                    out.add(f);
+                }
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void resetStartsAFreshEpochButNeverSkipsOne() {
+        try (Pipeline p = stills(Target.EF, 7); EtabDataSetIterator it = EtabDataSetIterator.of(p)) {
+            it.reset(); // nothing taken: still epoch 0
+            assertThat(it.hasNext()).isTrue();
+            it.reset(); // looked, took nothing: still epoch 0
+            assertThat(it.epoch()).isZero();
+            List<Float> e0 = column(epoch(it), DataSet::getLabels, 0);
+            assertThat(e0).isEqualTo(plannedEf(p, 0));
+            it.reset();
+            it.reset(); // double reset: one epoch on
+            assertThat(it.epoch()).isEqualTo(1);
+            List<Float> e1 = column(epoch(it), DataSet::getLabels, 0);
+            assertThat(e1).isEqualTo(plannedEf(p, 1)).isNotEqualTo(e0); // a fresh permutation
+            assertThat(e1).containsExactlyInAnyOrderElementsOf(e0);
+
+            it.reset();
+            it.next(); // part of epoch 2, then reset: epoch 3 from its start
+            it.reset();
+            assertThat(it.epoch()).isEqualTo(3);
+            assertThat(column(epoch(it), DataSet::getLabels, 0)).isEqualTo(plannedEf(p, 3));
+
+            it.setEpoch(1); // replay an epoch
+            assertThat(column(epoch(it), DataSet::getLabels, 0)).isEqualTo(e1);
+        }
+    }
+
+    @Test
+    void everyBatchGoesBackToThePool() throws InterruptedException {
+        try (Pipeline p = stills(Target.EF, 7)) {
+            try (EtabDataSetIterator it = EtabDataSetIterator.of(p)) {
+                it.next();
+                assertThat(p.batchPool().outstanding()).isLessThanOrEqualTo(p.options().concurrency() + 1);
+                epoch(it);
+                assertThat(p.batchPool().outstanding()).isZero(); // a copy: each batch closed in next()
+
+                it.reset();
+                it.next(); // abandon epoch 1 mid-way
+                it.reset();
+                it.next();
+            } // close mid-epoch 2: the stream is cancelled, the pipeline closes what it was assembling
+            awaitNoOutstanding(p);
+
+            try (EtabDataSetIterator it = EtabDataSetIterator.builder(p).optOwnership(EtabDataSetIterator.Ownership.VIEW)
+                    .build()) {
+                DataSet d = it.next();
+                assertThat(d.getFeatures().dataType()).isEqualTo(DataType.FLOAT);
+                float before = d.getFeatures().getFloat(0, 0, 16, 16);
+                assertThat(p.batchPool().outstanding()).isPositive(); // the view holds its batch
+                it.next();                                             // ...until the next next()
+                epoch(it);
+                assertThat(p.batchPool().outstanding()).isEqualTo(1);  // the last view is still valid
+                assertThat(before).isFinite();
+            }
+            awaitNoOutstanding(p);
+        }
+    }
+
+    @Test
+    void viewsHoldTheSameDataAsCopies() {
+        List<Float> copies;
+        List<Float> views = new ArrayList<>();
+        try (Pipeline p = stills(Target.EF, 7); EtabDataSetIterator it = EtabDataSetIterator.of(p)) {
+            List<DataSet> sets = epoch(it);
+            copies = rowSums(sets, List.of());
+            copies.addAll(column(sets, DataSet::getLabels, 0));
+        }
+        try (Pipeline p = stills(Target.EF, 7); EtabDataSetIterator it = EtabDataSetIterator.builder(p)
+                .optOwnership(EtabDataSetIterator.Ownership.VIEW).build()) {
+            List<Float> labels = new ArrayList<>();
+            while (it.hasNext()) {
+                DataSet d = it.next(); // read before the next next(): then the view's batch is back in the pool
+                views.addAll(rowSums(List.of(d), List.of()));
+                labels.addAll(column(List.of(d), DataSet::getLabels, 0));
+            }
+            views.addAll(labels);
+        }
+        assertThat(views).isEqualTo(copies);
+    }
+
+    @Test
+    void closedIteratorRefusesWork() {
+        try (Pipeline p = stills(Target.EF, 7)) {
+            EtabDataSetIterator it = EtabDataSetIterator.of(p);
+            it.close();
+            it.close();
+            assertThatThrownBy(it::hasNext).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+        }
+    }
+
+    static void awaitNoOutstanding(Pipeline p) throws InterruptedException {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (p.batchPool().outstanding() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(p.batchPool().outstanding()).isZero();
+    }
+}
