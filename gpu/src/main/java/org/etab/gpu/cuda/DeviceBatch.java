@@ -127,7 +127,7 @@ public final class DeviceBatch implements AutoCloseable {
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
-            feeder.recycle(slot, host, consumer);
+            feeder.recycle(this, slot, host, consumer);
         }
     }
 

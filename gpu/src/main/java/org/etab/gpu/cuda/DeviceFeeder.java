@@ -115,6 +115,7 @@ public final class DeviceFeeder implements AutoCloseable {
     private final List<Slot> ring = new ArrayList<>();
     private final BlockingQueue<Slot> free;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final java.util.Set<DeviceBatch> out = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private int freed;
 
     /**
@@ -173,6 +174,11 @@ public final class DeviceFeeder implements AutoCloseable {
         return ring.size();
     }
 
+    /** Device batches delivered or queued and not yet closed. */
+    public int open() {
+        return out.size();
+    }
+
     /** Ring slots not held by a device batch. */
     public int freeSlots() {
         return free.size();
@@ -227,7 +233,9 @@ public final class DeviceFeeder implements AutoCloseable {
             device.normalize(slot.input, slot.output, host.size(), options.normalization().spatial(features),
                     options.normalization(), kernelStream);
             device.record(slot.ready, kernelStream);
-            return new DeviceBatch(this, slot, host);
+            DeviceBatch db = new DeviceBatch(this, slot, host);
+            out.add(db);
+            return db;
         } catch (RuntimeException | Error e) {
             try {
                 device.synchronize(copyStream); // the copy may still read the host batch
@@ -271,7 +279,8 @@ public final class DeviceFeeder implements AutoCloseable {
     }
 
     /** Called once per device batch by {@link DeviceBatch#close()}. */
-    void recycle(Slot slot, Batch host, Device.Stream consumer) {
+    void recycle(DeviceBatch batch, Slot slot, Batch host, Device.Stream consumer) {
+        out.remove(batch);
         RuntimeException failure = null;
         try {
             if (consumer != null) {
@@ -318,9 +327,17 @@ public final class DeviceFeeder implements AutoCloseable {
         device.destroy(s.released);
     }
 
-    /** Waits for the streams, frees idle slots now and slots still held when they come back. Idempotent. */
+    /**
+     * Waits for the streams, closes the device batches still out (a stream that ended in an error can leave one
+     * in a downstream queue, e.g. {@code toIterable}'s, where nobody can reach it), and frees the ring.
+     * Idempotent.
+     */
     @Override
     public void close() {
+        if (!out.isEmpty() && !closed.get()) {
+            LOG.warn("closing the device feeder with {} device batches still open: closing them now", out.size());
+            List.copyOf(out).forEach(DeviceBatch::close);
+        }
         synchronized (this) {
             if (!closed.compareAndSet(false, true)) {
                 return;
