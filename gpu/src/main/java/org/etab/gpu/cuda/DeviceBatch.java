@@ -85,6 +85,12 @@ public final class DeviceBatch implements AutoCloseable {
         return slot.input.address();
     }
 
+    /** The uint8 upload buffer. */
+    public Device.Buffer input() {
+        requireOpen();
+        return slot.input;
+    }
+
     public long[] inputShape() {
         return feeder.inputShape(capacity());
     }
