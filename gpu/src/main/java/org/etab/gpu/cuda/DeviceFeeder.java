@@ -1,0 +1,362 @@
+package org.etab.gpu.cuda;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.etab.batch.Batch;
+import org.etab.batch.TensorSpec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Flux;
+
+/**
+ * Turns host batches ({@code Flux<Batch>}, uint8, ideally in pinned memory from {@link PinnedAllocator}) into
+ * device batches ({@code Flux<DeviceBatch>}, float32 normalized on the device).
+ *
+ * <p>Per batch, with no host wait: on the copy stream, wait for the slot's previous consumer ({@code released}
+ * event), copy the uint8 pixels ({@code cudaMemcpyAsync}), record {@code copied}; on the kernel stream, wait
+ * for {@code copied}, run the normalize kernel into the slot's float32 buffer, record {@code ready}. The
+ * consumer waits on {@code ready}; its {@link DeviceBatch#close()} records {@code released} on its stream. Two
+ * streams let the copy of batch k+1 overlap the kernel of batch k.
+ *
+ * <p>Threading: uploads are issued on the thread that delivers the host batch (a decode thread of the
+ * pipeline); they only enqueue work, unless every ring slot is taken. Items are delivered on that thread or on
+ * the consumer's requesting thread.
+ *
+ * <p>Backpressure: {@code prefetch} device batches are uploaded ahead of the consumer's demand, and host
+ * batches are requested only as those are taken. Memory in flight is one number: the ring holds
+ * {@link #slots()} = {@code prefetch + consumerHeld + 1} slots (one uint8 + one float32 buffer each, allocated
+ * once when the feeder is built). A consumer that keeps more than {@code consumerHeld} batches open stalls the
+ * upload with a warning every {@code warnAfter}, then an error after {@code timeout}; it never grows a queue.
+ * Each open device batch also holds its host batch: give the pipeline {@code consumerHeld >= slots()}.
+ *
+ * <p>Ownership: a delivered {@link DeviceBatch} belongs to the consumer until closed. Device batches
+ * discarded on cancel or error are closed here; a host batch whose upload fails is closed here. {@link
+ * #close()} frees the ring once every slot is back (slots still out are freed as they come back).
+ */
+public final class DeviceFeeder implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(DeviceFeeder.class);
+
+    /**
+     * @param prefetch      device batches uploaded ahead of demand (default 2)
+     * @param consumerHeld  device batches the consumer may hold open at once (default 1)
+     * @param normalization what the kernel computes
+     * @param warnAfter     warn when no ring slot has come back for this long
+     * @param timeout       fail when no ring slot has come back for this long
+     */
+    public record Options(int prefetch, int consumerHeld, Normalization normalization, Duration warnAfter,
+            Duration timeout) {
+        public Options {
+            if (prefetch < 1) {
+                throw new IllegalArgumentException("prefetch >= 1 required but was " + prefetch);
+            }
+            if (consumerHeld < 1) {
+                throw new IllegalArgumentException("consumerHeld >= 1 required but was " + consumerHeld);
+            }
+            if (warnAfter.isNegative() || warnAfter.isZero() || timeout.compareTo(warnAfter) < 0) {
+                throw new IllegalArgumentException("0 < warnAfter <= timeout required but were " + warnAfter
+                        + " and " + timeout);
+            }
+        }
+
+        /** Prefetch 2, one batch held, ImageNet channels first, warn after 30 s, fail after 10 min. */
+        public static Options defaults() {
+            return new Options(2, 1, Normalization.imagenet(), Duration.ofSeconds(30), Duration.ofMinutes(10));
+        }
+
+        public Options withPrefetch(int n) {
+            return new Options(n, consumerHeld, normalization, warnAfter, timeout);
+        }
+
+        public Options withConsumerHeld(int n) {
+            return new Options(prefetch, n, normalization, warnAfter, timeout);
+        }
+
+        public Options withNormalization(Normalization n) {
+            return new Options(prefetch, consumerHeld, n, warnAfter, timeout);
+        }
+
+        public Options withTimeouts(Duration warn, Duration fail) {
+            return new Options(prefetch, consumerHeld, normalization, warn, fail);
+        }
+    }
+
+    /** One ring entry: buffers and events allocated once. */
+    static final class Slot {
+        final int index;
+        final Device.Buffer input;
+        final Device.Buffer output;
+        final Device.Event copied;
+        final Device.Event ready;
+        final Device.Event released;
+
+        Slot(int index, Device.Buffer input, Device.Buffer output, Device.Event copied, Device.Event ready,
+                Device.Event released) {
+            this.index = index;
+            this.input = input;
+            this.output = output;
+            this.copied = copied;
+            this.ready = ready;
+            this.released = released;
+        }
+    }
+
+    private final Device device;
+    private final TensorSpec features;
+    private final int batchSize;
+    private final Options options;
+    private final Device.Stream copyStream;
+    private final Device.Stream kernelStream;
+    private final List<Slot> ring = new ArrayList<>();
+    private final BlockingQueue<Slot> free;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final java.util.Set<DeviceBatch> out = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private int freed;
+
+    /**
+     * Allocates the ring for batches of {@code batchSize} samples of {@code features} (uint8) on {@code device}.
+     */
+    public DeviceFeeder(Device device, TensorSpec features, int batchSize, Options options) {
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("batchSize >= 1 required but was " + batchSize);
+        }
+        options.normalization().check(features);
+        this.device = device;
+        this.features = features;
+        this.batchSize = batchSize;
+        this.options = options;
+        int slots = options.prefetch() + options.consumerHeld() + 1;
+        this.free = new ArrayBlockingQueue<>(slots);
+        Device.Stream cs = null;
+        Device.Stream ks = null;
+        try {
+            cs = device.newStream();
+            ks = device.newStream();
+            long in = features.bytes() * batchSize;
+            for (int i = 0; i < slots; i++) {
+                Slot s = new Slot(i, device.malloc(in), device.malloc(in * 4), device.newEvent(), device.newEvent(),
+                        device.newEvent());
+                ring.add(s);
+                free.add(s);
+            }
+        } catch (RuntimeException | Error e) {
+            ring.forEach(this::freeSlot);
+            if (cs != null) {
+                device.destroy(cs);
+            }
+            if (ks != null) {
+                device.destroy(ks);
+            }
+            throw e;
+        }
+        this.copyStream = cs;
+        this.kernelStream = ks;
+    }
+
+    /**
+     * The device batches of {@code batches}, in order. Cold: each subscription streams its source again through
+     * the same ring.
+     */
+    public Flux<DeviceBatch> feed(Flux<Batch> batches) {
+        return batches.doOnDiscard(Batch.class, Batch::close)
+                .map(this::upload)
+                .limitRate(options.prefetch())
+                .doOnDiscard(DeviceBatch.class, DeviceBatch::close);
+    }
+
+    /** Ring slots (prefetch + consumerHeld + 1). */
+    public int slots() {
+        return ring.size();
+    }
+
+    /** Device batches delivered or queued and not yet closed. */
+    public int open() {
+        return out.size();
+    }
+
+    /** Ring slots not held by a device batch. */
+    public int freeSlots() {
+        return free.size();
+    }
+
+    public Options options() {
+        return options;
+    }
+
+    Device device() {
+        return device;
+    }
+
+    Device.Stream kernelStream() {
+        return kernelStream;
+    }
+
+    /** The copy stream (for tests and the GPU check). */
+    Device.Stream copyStream() {
+        return copyStream;
+    }
+
+    long[] inputShape(int capacity) {
+        return features.batchShape(capacity);
+    }
+
+    long[] outputShape(int capacity) {
+        return new TensorSpec(features.dtype(), options.normalization().outputShape(features)).batchShape(capacity);
+    }
+
+    DeviceBatch upload(Batch host) {
+        Slot slot;
+        try {
+            if (closed.get()) {
+                throw new IllegalStateException("device feeder is closed");
+            }
+            if (!host.features().spec().equals(features) || host.capacity() > batchSize) {
+                throw new IllegalArgumentException("this feeder takes batches of up to " + batchSize + " x "
+                        + features + " but got " + host.capacity() + " x " + host.features().spec());
+            }
+            slot = acquire();
+        } catch (RuntimeException | Error e) {
+            host.close();
+            throw e;
+        }
+        try {
+            long bytes = features.bytes() * host.size();
+            device.waitEvent(copyStream, slot.released);
+            device.copyToDevice(host.features().pointer(), slot.input, bytes, copyStream);
+            device.record(slot.copied, copyStream);
+            device.waitEvent(kernelStream, slot.copied);
+            device.normalize(slot.input, slot.output, host.size(), options.normalization().spatial(features),
+                    options.normalization(), kernelStream);
+            device.record(slot.ready, kernelStream);
+            DeviceBatch db = new DeviceBatch(this, slot, host);
+            out.add(db);
+            return db;
+        } catch (RuntimeException | Error e) {
+            try {
+                device.synchronize(copyStream); // the copy may still read the host batch
+            } catch (RuntimeException ignored) {
+                e.addSuppressed(ignored);
+            }
+            host.close();
+            giveBack(slot);
+            throw e;
+        }
+    }
+
+    private Slot acquire() {
+        Slot s = free.poll();
+        if (s != null) {
+            return s;
+        }
+        long waited = 0;
+        long step = Math.max(1, options.warnAfter().toMillis());
+        long limit = options.timeout().toMillis();
+        try {
+            while (waited < limit) {
+                s = free.poll(Math.min(step, limit - waited), TimeUnit.MILLISECONDS);
+                if (s != null) {
+                    return s;
+                }
+                if (closed.get()) {
+                    throw new IllegalStateException("device feeder closed while waiting for a ring slot");
+                }
+                waited += Math.min(step, limit - waited);
+                LOG.warn("all {} device ring slots have been out for {} ms: is every DeviceBatch closed after use?",
+                        ring.size(), waited);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for a device ring slot", e);
+        }
+        throw new IllegalStateException("no device ring slot came back within " + options.timeout() + ": all "
+                + ring.size() + " are held by the consumer. Close each DeviceBatch when done with it "
+                + "(try-with-resources), or raise consumerHeld if the consumer really holds that many.");
+    }
+
+    /** Called once per device batch by {@link DeviceBatch#close()}. */
+    void recycle(DeviceBatch batch, Slot slot, Batch host, Device.Stream consumer) {
+        out.remove(batch);
+        RuntimeException failure = null;
+        try {
+            if (consumer != null) {
+                device.record(slot.released, consumer);
+            } else if (!closed.get()) {
+                device.record(slot.released, kernelStream);
+            }
+            device.synchronize(slot.copied); // normally long done: the consumer waited for ready
+            if (closed.get()) {
+                device.synchronize(slot.released); // about to be freed: the consumer's work must be done
+            }
+        } catch (RuntimeException e) {
+            failure = e;
+            try {
+                device.synchronize(copyStream);
+            } catch (RuntimeException again) {
+                e.addSuppressed(again);
+            }
+        } finally {
+            host.close();
+            giveBack(slot);
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    private void giveBack(Slot slot) {
+        synchronized (this) {
+            if (closed.get()) {
+                freeSlot(slot);
+                freed++;
+                return;
+            }
+        }
+        free.add(slot);
+    }
+
+    private void freeSlot(Slot s) {
+        device.free(s.input);
+        device.free(s.output);
+        device.destroy(s.copied);
+        device.destroy(s.ready);
+        device.destroy(s.released);
+    }
+
+    /**
+     * Waits for the streams, closes the device batches still out (a stream that ended in an error can leave one
+     * in a downstream queue, e.g. {@code toIterable}'s, where nobody can reach it), and frees the ring.
+     * Idempotent.
+     */
+    @Override
+    public void close() {
+        if (!out.isEmpty() && !closed.get()) {
+            LOG.warn("closing the device feeder with {} device batches still open: closing them now", out.size());
+            List.copyOf(out).forEach(DeviceBatch::close);
+        }
+        synchronized (this) {
+            if (!closed.compareAndSet(false, true)) {
+                return;
+            }
+            device.synchronize(copyStream);
+            device.synchronize(kernelStream);
+            Slot s;
+            while ((s = free.poll()) != null) {
+                device.synchronize(s.released);
+                freeSlot(s);
+                freed++;
+            }
+            device.destroy(copyStream);
+            device.destroy(kernelStream);
+        }
+    }
+
+    /** Slots whose device memory has been freed (all of them after close, once every batch is back). */
+    synchronized int freedSlots() {
+        return freed;
+    }
+}

@@ -1,0 +1,297 @@
+package org.etab.gpu.cuda;
+
+import java.io.IOException;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import java.util.stream.Stream;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.bytedeco.javacpp.BytePointer;
+import org.etab.batch.Batch;
+import org.etab.batch.BatchPool;
+import org.etab.batch.DType;
+import org.etab.batch.SampleInfo;
+import org.etab.batch.TensorSpec;
+import org.etab.dataset.EchoNetReader;
+import org.etab.dataset.EchoNetRecord;
+import org.etab.pipeline.EchoNetSource;
+import org.etab.pipeline.ErrorPolicy;
+import org.etab.pipeline.Pipeline;
+import org.etab.pipeline.PipelineOptions;
+import org.etab.pipeline.SampleOptions;
+import org.etab.sample.ClipSpec;
+import org.etab.sample.ClipStart;
+import org.etab.synth.EchoNetPhantom;
+import org.etab.target.Target;
+import reactor.core.publisher.Flux;
+
+/**
+ * The CUDA feeder's verification on a GPU machine; prints a Markdown table for docs/gpu.md.
+ * (1) correctness vs the float64 reference, outputs poisoned with NaN first; (2) raw pinned copy ceiling and
+ * upload+normalize rate through {@link DeviceFeeder}; (3) end to end on a phantom EchoNet set, all cores:
+ * clips/s CPU-only vs with upload, and the wait of a deliberately slow consumer; (4) device memory before and
+ * after the epochs.
+ *
+ * <p>usage: {@code GpuCheck [videos=120] [epochs=10] [batch=16]}. Exit 2 when there is no GPU.
+ */
+public final class GpuCheck {
+    private static final List<String> ROWS = new ArrayList<>();
+
+    private GpuCheck() {
+    }
+
+    /** Result of the correctness check. */
+    public record Correctness(double maxAbsError, long elements) {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int videos = args.length > 0 ? Integer.parseInt(args[0]) : 120;
+        int epochs = args.length > 1 ? Integer.parseInt(args[1]) : 10;
+        int batch = args.length > 2 ? Integer.parseInt(args[2]) : 16;
+        CudaDevice.Availability a = CudaDevice.probe();
+        if (!a.available()) {
+            System.out.println("no GPU: " + a.reason());
+            System.exit(2);
+        }
+        try (CudaDevice device = new CudaDevice(0)) {
+            row("device", device.name() + ", PTX JIT-load " + fmt(device.moduleLoadMillis()) + " ms");
+            long[] mem0 = device.memInfo();
+            Correctness c = correctness(device, 4, 7);
+            row("normalize vs float64 reference, 4 layout pairs, NaN-poisoned output (goal < 1e-5)",
+                    String.format(Locale.ROOT, "max abs error %.3g over %d values: %s", c.maxAbsError(), c.elements(),
+                            c.maxAbsError() < 1e-5 ? "PASS" : "FAIL"));
+            bandwidth(device);
+            endToEnd(device, videos, epochs, batch);
+            long[] mem1 = device.memInfo();
+            row("device memory free before / after (cudaMemGetInfo)", mib(mem0[0]) + " / " + mib(mem1[0])
+                    + " MiB of " + mib(mem0[1]) + " (difference " + mib(mem0[0] - mem1[0]) + " MiB)");
+        }
+        System.out.println();
+        System.out.println("| check | result |");
+        System.out.println("| --- | --- |");
+        ROWS.forEach(System.out::println);
+    }
+
+    private static void row(String what, String result) {
+        String r = "| " + what + " | " + result + " |";
+        ROWS.add(r);
+        System.err.println(r);
+    }
+
+    private static String fmt(double v) {
+        return String.format(Locale.ROOT, "%.1f", v);
+    }
+
+    private static long mib(long bytes) {
+        return bytes >> 20;
+    }
+
+    /** Random uint8 batches through copy + kernel on every layout pair, against the float64 reference. */
+    public static Correctness correctness(CudaDevice device, int batch, long seed) {
+        int c = 3;
+        int spatial = 16 * 112 * 112;
+        int n = batch * c * spatial;
+        byte[] in = new byte[n];
+        new Random(seed).nextBytes(in);
+        double worst = 0;
+        long elements = 0;
+        Device.Stream s = device.newStream();
+        Device.Buffer din = device.malloc(n);
+        Device.Buffer dout = device.malloc(4L * n);
+        BytePointer hin = device.hostAlloc(n);
+        BytePointer hout = device.hostAlloc(4L * n);
+        try {
+            hin.position(0).put(in);
+            for (Normalization.Layout li : Normalization.Layout.values()) {
+                for (Normalization.Layout lo : Normalization.Layout.values()) {
+                    Normalization norm = Normalization.imagenet().withInput(li).withOutput(lo);
+                    device.fill(dout, 0xFF, 4L * n, s); // NaN
+                    device.copyToDevice(hin, din, n, s);
+                    device.normalize(din, dout, batch, spatial, norm, s);
+                    device.copyToHost(dout, hout, 4L * n, s);
+                    device.synchronize(s);
+                    float[] got = new float[n];
+                    hout.position(0).capacity(4L * n).asByteBuffer().order(ByteOrder.nativeOrder()).asFloatBuffer().get(got);
+                    double e = NormalizeReference.maxAbsError(got, NormalizeReference.reference(in, batch, spatial, norm));
+                    worst = Double.isNaN(e) || Double.isNaN(worst) ? Double.NaN : Math.max(worst, e);
+                    elements += n;
+                }
+            }
+        } finally {
+            device.hostFree(hin);
+            device.hostFree(hout);
+            device.free(din);
+            device.free(dout);
+            device.destroy(s);
+        }
+        return new Correctness(worst, elements);
+    }
+
+    /** Raw pinned copy ceiling (64-256 MiB) and uint8 upload + normalize through the feeder, in one run. */
+    static void bandwidth(CudaDevice device) {
+        long max = 256L << 20;
+        Device.Stream s = device.newStream();
+        Device.Buffer d = device.malloc(max);
+        BytePointer h = device.hostAlloc(max);
+        double ceiling = 0;
+        StringBuilder sizes = new StringBuilder();
+        try {
+            for (long size = 64L << 20; size <= max; size *= 2) {
+                device.copyToDevice(h, d, size, s);
+                device.synchronize(s);
+                int reps = 10;
+                long t0 = System.nanoTime();
+                for (int i = 0; i < reps; i++) {
+                    device.copyToDevice(h, d, size, s);
+                }
+                device.synchronize(s);
+                double gbs = size * reps / ((System.nanoTime() - t0) / 1e9) / 1e9;
+                ceiling = Math.max(ceiling, gbs);
+                sizes.append(sizes.length() == 0 ? "" : ", ").append(size >> 20).append(" MiB ").append(fmt(gbs));
+            }
+        } finally {
+            device.hostFree(h);
+            device.free(d);
+            device.destroy(s);
+        }
+        row("pinned host -> device cudaMemcpyAsync ceiling, GB/s", sizes.toString());
+        // the feeder: 32 batches of 16 x uint8[3, 16, 112, 112] (9.6 MB each) from a pinned pool, 3 rounds
+        TensorSpec spec = new TensorSpec(DType.UINT8, 3, 16, 112, 112);
+        int batch = 16;
+        PinnedAllocator pinned = new PinnedAllocator(device);
+        double best = 0;
+        try (BatchPool pool = new BatchPool(spec, new TensorSpec(DType.FLOAT32, 1), batch, 8, pinned,
+                Duration.ofSeconds(10), Duration.ofSeconds(60));
+                DeviceFeeder feeder = new DeviceFeeder(device, spec, batch, DeviceFeeder.Options.defaults()
+                        .withPrefetch(3))) {
+            for (int round = 0; round < 4; round++) {
+                int count = 64;
+                long t0 = System.nanoTime();
+                for (DeviceBatch db : feeder.feed(synthetic(pool, count, batch)).toIterable(1)) {
+                    try (db) {
+                        db.synchronize();
+                    }
+                }
+                double gbs = spec.bytes() * batch * count / ((System.nanoTime() - t0) / 1e9) / 1e9;
+                if (round > 0) {
+                    best = Math.max(best, gbs);
+                }
+            }
+        }
+        row("DeviceFeeder uint8 upload + normalize (consumer syncs each batch), GB/s of uint8 (goal >= 90 % of ceiling)",
+                fmt(best) + " = " + Math.round(100 * best / ceiling) + " % of " + fmt(ceiling));
+    }
+
+    private static Flux<Batch> synthetic(BatchPool pool, int count, int batch) {
+        return Flux.range(0, count).map(i -> {
+            BatchPool.Buffers b = pool.acquire();
+            List<SampleInfo> infos = new ArrayList<>();
+            for (int k = 0; k < batch; k++) {
+                infos.add(new SampleInfo("s" + k, 0, k, new int[] {0}, 1));
+            }
+            return new Batch(i, infos, b, pool);
+        });
+    }
+
+    /** Phantom EchoNet, all cores: CPU-only vs with upload, a slow consumer's wait, memory over the epochs. */
+    static void endToEnd(CudaDevice device, int videos, int epochs, int batch) throws IOException {
+        Path dir = Files.createTempDirectory("etab-gpucheck-");
+        try {
+            new EchoNetPhantom(EchoNetPhantom.Options.of(videos, 42)).write(dir);
+            List<EchoNetRecord> records = EchoNetReader.read(dir).records();
+            SampleOptions so = new SampleOptions(Target.EF, new ClipSpec(true, 32, 25, true, ClipStart.RANDOM), 112,
+                    112, 3, false, DType.UINT8, 42, true);
+            int cores = Runtime.getRuntime().availableProcessors();
+            DeviceFeeder.Options fo = DeviceFeeder.Options.defaults();
+            int held = fo.prefetch() + fo.consumerHeld() + 2; // the ring holds host batches until close
+            PipelineOptions po = new PipelineOptions(batch, false, cores, 2, held, true, ErrorPolicy.SKIP, 0);
+            PinnedAllocator pinned = new PinnedAllocator(device);
+            EchoNetSource source = new EchoNetSource(records, so);
+            try (Pipeline p = new Pipeline(source, po, new SimpleMeterRegistry(), pinned);
+                    DeviceFeeder feeder = new DeviceFeeder(device, source.features(), batch, fo)) {
+                cpuOnly(p, 0); // warm-up
+                double cpu = cpuOnly(p, 1);
+                double gpu = withUpload(p, feeder, 2, 0);
+                row("end to end, " + records.size() + " phantom videos, " + cores + " threads, clips/s CPU-only vs with upload (goal within 5 %)",
+                        fmt(cpu) + " vs " + fmt(gpu) + " (" + fmt(100 * (gpu - cpu) / cpu) + " %)");
+                long perBatchMs = Math.max(1, Math.round(1000.0 * batch / cpu * 1.25));
+                long[] wait = new long[2];
+                double slow = withUpload(p, feeder, 3, perBatchMs, wait);
+                row("slow consumer (" + perBatchMs + " ms per batch, 25 % slower than the loader): time waiting for batches after the first 3 (goal < 1 %)",
+                        fmt(100.0 * wait[0] / Math.max(1, wait[1])) + " % (" + fmt(slow) + " clips/s)");
+                long[] before = device.memInfo();
+                for (int e = 0; e < epochs; e++) {
+                    withUpload(p, feeder, 10 + e, 0);
+                }
+                long[] after = device.memInfo();
+                row(epochs + " epochs with upload: device memory free before / after", mib(before[0]) + " / "
+                        + mib(after[0]) + " MiB; pinned host " + mib(pinned.bytes()) + " MiB in " + pinned.blocks()
+                        + " blocks");
+            }
+        } finally {
+            try (Stream<Path> s = Files.walk(dir)) {
+                s.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            }
+        }
+    }
+
+    private static double cpuOnly(Pipeline p, int epoch) {
+        long clips = 0;
+        long t0 = System.nanoTime();
+        for (Batch b : p.batches(epoch).toIterable(2)) {
+            try (b) {
+                clips += b.size();
+            }
+        }
+        return clips / ((System.nanoTime() - t0) / 1e9);
+    }
+
+    private static double withUpload(Pipeline p, DeviceFeeder f, int epoch, long sleepMs) {
+        return withUpload(p, f, epoch, sleepMs, new long[2]);
+    }
+
+    /** wait[0]: nanos waiting for batches after the first 3; wait[1]: total nanos after the first 3. */
+    private static double withUpload(Pipeline p, DeviceFeeder f, int epoch, long sleepMs, long[] wait) {
+        long clips = 0;
+        long t0 = System.nanoTime();
+        var it = f.feed(p.batches(epoch)).toIterable(1).iterator();
+        int n = 0;
+        long steady = 0;
+        while (true) {
+            long w0 = System.nanoTime();
+            if (!it.hasNext()) {
+                break;
+            }
+            DeviceBatch db = it.next();
+            long w = System.nanoTime() - w0;
+            if (n == 3) {
+                steady = System.nanoTime();
+            }
+            if (n >= 3) {
+                wait[0] += w;
+            }
+            try (db) {
+                db.synchronize();
+                clips += db.size();
+                if (sleepMs > 0) {
+                    Thread.sleep(sleepMs);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+            n++;
+        }
+        if (steady > 0) {
+            wait[1] = System.nanoTime() - steady;
+        }
+        return clips / ((System.nanoTime() - t0) / 1e9);
+    }
+}

@@ -1,0 +1,137 @@
+package org.etab.gpu.cuda;
+
+import java.util.Arrays;
+
+import org.etab.batch.DType;
+import org.etab.batch.TensorSpec;
+
+/**
+ * What the device does to a uint8 batch: {@code out = (x / 255 - mean[c]) / std[c]} per channel, as float32,
+ * optionally changing the layout. Declared once, before data moves; {@link #check} rejects a feature spec it
+ * cannot handle when the feeder is built.
+ *
+ * @param input  layout of the host batch's samples
+ * @param output layout of the device output
+ * @param mean   per-channel mean on the [0, 1] scale (1 to 4 channels)
+ * @param std    per-channel standard deviation on the [0, 1] scale, each > 0
+ */
+public record Normalization(Layout input, Layout output, double[] mean, double[] std) {
+
+    /** Where the channel axis is in one sample. */
+    public enum Layout {
+        /** {@code [C, T, H, W]} or {@code [C, H, W]}: the loader's layout. */
+        CHANNELS_FIRST,
+        /** {@code [T, H, W, C]} or {@code [H, W, C]}. */
+        CHANNELS_LAST
+    }
+
+    /** ImageNet statistics (RGB). */
+    public static final double[] IMAGENET_MEAN = {0.485, 0.456, 0.406};
+    public static final double[] IMAGENET_STD = {0.229, 0.224, 0.225};
+
+    public Normalization {
+        if (mean.length < 1 || mean.length > 4 || mean.length != std.length) {
+            throw new IllegalArgumentException("1 to 4 channels with one mean and one std each required but got "
+                    + mean.length + " means and " + std.length + " stds");
+        }
+        for (double s : std) {
+            if (!(s > 0)) {
+                throw new IllegalArgumentException("std > 0 required but was " + Arrays.toString(std));
+            }
+        }
+        mean = mean.clone();
+        std = std.clone();
+    }
+
+    /** ImageNet mean/std on 3 channels, channels first in and out. */
+    public static Normalization imagenet() {
+        return new Normalization(Layout.CHANNELS_FIRST, Layout.CHANNELS_FIRST, IMAGENET_MEAN, IMAGENET_STD);
+    }
+
+    /** The same with another output layout. */
+    public Normalization withOutput(Layout layout) {
+        return new Normalization(input, layout, mean, std);
+    }
+
+    /** The same with another input layout. */
+    public Normalization withInput(Layout layout) {
+        return new Normalization(layout, output, mean, std);
+    }
+
+    @Override
+    public double[] mean() {
+        return mean.clone();
+    }
+
+    @Override
+    public double[] std() {
+        return std.clone();
+    }
+
+    public int channels() {
+        return mean.length;
+    }
+
+    /** Rejects a sample spec that is not uint8 with this many channels on the input's channel axis. */
+    public void check(TensorSpec spec) {
+        int[] s = spec.shape();
+        if (spec.dtype() != DType.UINT8) {
+            throw new IllegalArgumentException("the device normalizes uint8 samples but the features are " + spec
+                    + ": build the pipeline with DType.UINT8 and normalize=false");
+        }
+        int c = input == Layout.CHANNELS_FIRST ? s[0] : s[s.length - 1];
+        if (s.length < 2 || c != channels()) {
+            throw new IllegalArgumentException("features " + spec + " must have " + channels() + " channels "
+                    + (input == Layout.CHANNELS_FIRST ? "first" : "last") + " but have " + c);
+        }
+    }
+
+    /** Elements per channel in one sample (T*H*W or H*W). */
+    public long spatial(TensorSpec spec) {
+        return spec.elements() / channels();
+    }
+
+    /** The output shape of one sample (the input's, with the channel axis moved if the layout changes). */
+    public int[] outputShape(TensorSpec spec) {
+        int[] s = spec.shape();
+        if (input == output) {
+            return s;
+        }
+        int[] o = new int[s.length];
+        if (input == Layout.CHANNELS_FIRST) {
+            System.arraycopy(s, 1, o, 0, s.length - 1);
+            o[s.length - 1] = s[0];
+        } else {
+            o[0] = s[s.length - 1];
+            System.arraycopy(s, 0, o, 1, s.length - 1);
+        }
+        return o;
+    }
+
+    /** The kernel's per-channel multiplier {@code 1 / (255 std[c])}, computed in double, rounded once. */
+    public float scale(int c) {
+        return (float) (1.0 / (255.0 * std[c]));
+    }
+
+    /** The kernel's per-channel offset {@code -mean[c] / std[c]}, computed in double, rounded once. */
+    public float bias(int c) {
+        return (float) (-mean[c] / std[c]);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Normalization n && n.input == input && n.output == output && Arrays.equals(n.mean, mean)
+                && Arrays.equals(n.std, std);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * (31 * input.hashCode() + output.hashCode()) + 31 * Arrays.hashCode(mean) + Arrays.hashCode(std);
+    }
+
+    @Override
+    public String toString() {
+        return "Normalization[" + input + " -> " + output + ", mean " + Arrays.toString(mean) + ", std "
+                + Arrays.toString(std) + "]";
+    }
+}

@@ -1,0 +1,232 @@
+package org.etab.gpu.cuda;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.bytedeco.javacpp.BytePointer;
+import org.etab.batch.Batch;
+import org.etab.batch.BatchPool;
+import org.etab.batch.DType;
+import org.etab.batch.HostAllocator;
+import org.etab.batch.SampleInfo;
+import org.etab.batch.TensorSpec;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Flux;
+import reactor.core.scheduler.Schedulers;
+
+/** The ring's ordering and recycling against {@link FakeDevice} (asynchronous streams with random delays). */
+class DeviceFeederTest {
+    static final TensorSpec SPEC = new TensorSpec(DType.UINT8, 3, 2, 4, 5);
+    static final TensorSpec LABELS = new TensorSpec(DType.FLOAT32, 1);
+    static final int BATCH = 4;
+
+    final FakeDevice device = new FakeDevice();
+    final BatchPool pool = new BatchPool(SPEC, LABELS, BATCH, 16, HostAllocator.NATIVE, Duration.ofSeconds(5),
+            Duration.ofSeconds(20));
+    final java.util.Map<Long, Batch> openHost = new ConcurrentHashMap<>();
+    final AtomicInteger made = new AtomicInteger();
+    final List<Batch> all = new ArrayList<>();
+
+    DeviceFeederTest() {
+        device.hostReadable = a -> openHost.containsKey(a) && !openHost.get(a).isClosed();
+    }
+
+    @AfterEach
+    void noViolations() {
+        assertThat(device.violations).isEmpty();
+    }
+
+    static byte value(long index, int i) {
+        return (byte) (index * 31 + i * 7);
+    }
+
+    /** Host batches with deterministic bytes; the last one is short. */
+    Flux<Batch> hosts(int n) {
+        return Flux.range(0, n).map(i -> {
+            BatchPool.Buffers b = pool.acquire();
+            int size = i == n - 1 ? BATCH - 1 : BATCH;
+            java.nio.ByteBuffer buf = b.features().buffer();
+            for (int k = 0; k < SPEC.bytes() * size; k++) {
+                buf.put(k, value(i, k));
+            }
+            List<SampleInfo> infos = new ArrayList<>();
+            for (int s = 0; s < size; s++) {
+                infos.add(new SampleInfo("v" + s, 0, s, new int[] {s}, 1));
+            }
+            long address = b.features().pointer().address();
+            made.incrementAndGet();
+            Batch batch = new Batch(i, infos, b, pool);
+            openHost.put(address, batch);
+            synchronized (all) {
+                all.add(batch);
+            }
+            return batch;
+        }).publishOn(Schedulers.boundedElastic(), 2); // delivered on another thread, as the pipeline does
+    }
+
+    DeviceFeeder feeder(int prefetch) {
+        return new DeviceFeeder(device, SPEC, BATCH, DeviceFeeder.Options.defaults().withPrefetch(prefetch)
+                .withTimeouts(Duration.ofSeconds(1), Duration.ofSeconds(5))
+                .withNormalization(Normalization.imagenet().withOutput(Normalization.Layout.CHANNELS_LAST)));
+    }
+
+    /** Reads a device batch on the consumer's own stream and checks it against the float kernel formula. */
+    void check(DeviceFeeder f, DeviceBatch db, Device.Stream consumer) {
+        int n = db.size();
+        int elements = (int) SPEC.elements() * n;
+        try (BytePointer out = new BytePointer(elements * 4L)) {
+            db.waitOn(consumer);
+            device.copyToHost(db.output(), out, elements * 4L, consumer);
+            device.synchronize(consumer);
+            byte[] in = new byte[elements];
+            for (int k = 0; k < elements; k++) {
+                in[k] = value(db.index(), k);
+            }
+            float[] expected = NormalizeReference.kernel(in, n, SPEC.elements() / 3, f.options().normalization());
+            float[] got = new float[elements];
+            out.asByteBuffer().order(java.nio.ByteOrder.nativeOrder()).asFloatBuffer().get(got);
+            assertThat(got).as("batch %d", db.index()).containsExactly(expected);
+        }
+        assertThat(db.shape()).containsExactly(BATCH, 2, 4, 5, 3);
+        assertThat(db.inputShape()).containsExactly(BATCH, 3, 2, 4, 5);
+    }
+
+    void assertAllReleased(DeviceFeeder f) {
+        assertThat(f.freeSlots()).isEqualTo(f.slots());
+        assertThat(pool.outstanding()).isZero();
+        synchronized (all) {
+            assertThat(all).allMatch(Batch::isClosed);
+        }
+    }
+
+    @Test
+    void everyBatchArrivesInOrderNormalizedAndEverythingComesBack() {
+        try (DeviceFeeder f = feeder(2)) {
+            Device.Stream consumer = device.newStream();
+            long next = 0;
+            for (DeviceBatch db : f.feed(hosts(40)).toIterable(1)) {
+                try (db) {
+                    assertThat(db.index()).isEqualTo(next++);
+                    check(f, db, consumer);
+                    assertThat(db.labels().spec()).isEqualTo(LABELS); // labels stay readable until close
+                }
+                // host batch closes only after its copy: the fake flags a copy from released memory
+            }
+            assertThat(next).isEqualTo(40);
+            assertAllReleased(f);
+            device.destroy(consumer);
+        }
+        assertThat(device.buffers.get()).isZero();
+        assertThat(device.events.get()).isZero();
+        assertThat(device.streams.get()).isZero();
+    }
+
+    @Test
+    void consumerWithoutAStreamIsOrderedAfterTheKernel() {
+        try (DeviceFeeder f = feeder(3)) {
+            for (DeviceBatch db : f.feed(hosts(20)).toIterable(1)) {
+                try (db) {
+                    db.synchronize();
+                }
+            }
+            assertAllReleased(f);
+        }
+    }
+
+    @Test
+    void cancelMidStreamReleasesEverySlotAndHostBatchOnce() throws Exception {
+        try (DeviceFeeder f = feeder(2)) {
+            // the consumer closes each batch as it goes (holding 7 would exceed the ring: see the never-closes test)
+            List<DeviceBatch> got = f.feed(hosts(50)).doOnNext(DeviceBatch::close).take(7).collectList().block();
+            assertThat(got).hasSize(7);
+            got.forEach(DeviceBatch::close); // idempotent
+            Thread.sleep(200); // anything in flight when the cancel came
+            assertAllReleased(f);
+            assertThat(made.get()).isLessThan(50);
+        }
+    }
+
+    @Test
+    void upstreamErrorMidStreamReleasesEverything() throws Exception {
+        try (DeviceFeeder f = feeder(2)) {
+            Flux<Batch> failing = hosts(5).concatWith(Flux.error(new IllegalStateException("decode failed")));
+            List<DeviceBatch> seen = new ArrayList<>();
+            assertThatThrownBy(() -> {
+                for (DeviceBatch db : f.feed(failing).toIterable(1)) {
+                    seen.add(db);
+                    db.close();
+                }
+            }).hasMessageContaining("decode failed");
+            Thread.sleep(200);
+            // toIterable drops (without discarding) what it had queued when the error came: the feeder's close
+            // reclaims it
+            assertThat(f.open()).isLessThanOrEqualTo(1);
+            f.close();
+            assertThat(f.freedSlots()).isEqualTo(f.slots());
+            assertThat(pool.outstanding()).isZero();
+            synchronized (all) {
+                assertThat(all).allMatch(Batch::isClosed);
+            }
+        }
+    }
+
+    @Test
+    void deviceErrorMidStreamClosesTheHostBatchAndTheSlot() throws Exception {
+        device.failCopyAt = 3;
+        try (DeviceFeeder f = feeder(2)) {
+            assertThatThrownBy(() -> {
+                for (DeviceBatch db : f.feed(hosts(20)).toIterable(1)) {
+                    db.close();
+                }
+            }).hasMessageContaining("fake copy failure");
+            Thread.sleep(200);
+            assertAllReleased(f);
+        }
+    }
+
+    @Test
+    void aConsumerThatNeverClosesGetsAClearErrorNotAnUnboundedQueue() throws Exception {
+        DeviceFeeder.Options o = DeviceFeeder.Options.defaults().withPrefetch(1)
+                .withTimeouts(Duration.ofMillis(50), Duration.ofMillis(300));
+        try (DeviceFeeder f = new DeviceFeeder(device, SPEC, BATCH, o)) {
+            List<DeviceBatch> held = new ArrayList<>();
+            assertThatThrownBy(() -> {
+                for (DeviceBatch db : f.feed(hosts(30)).toIterable(1)) {
+                    held.add(db); // never closed
+                }
+            }).hasMessageContaining("Close each DeviceBatch");
+            assertThat(held.size()).isLessThanOrEqualTo(f.slots());
+            held.forEach(DeviceBatch::close);
+            Thread.sleep(200);
+            assertAllReleased(f);
+        }
+    }
+
+    @Test
+    void prefetchBoundsHostBatchesRequested() throws Exception {
+        try (DeviceFeeder f = feeder(2)) {
+            var it = f.feed(hosts(100)).toIterable(1).iterator();
+            DeviceBatch first = it.next();
+            Thread.sleep(200);
+            // ring (prefetch 2 + held 1 + 1) plus the little buffering of the test source
+            assertThat(made.get()).isLessThanOrEqualTo(f.slots() + 4);
+            first.close();
+        }
+    }
+
+    @Test
+    void rejectsFeaturesTheKernelCannotTake() {
+        assertThatThrownBy(() -> new DeviceFeeder(device, new TensorSpec(DType.FLOAT32, 3, 2, 4, 5), 2,
+                DeviceFeeder.Options.defaults())).hasMessageContaining("uint8");
+        assertThatThrownBy(() -> new DeviceFeeder(device, new TensorSpec(DType.UINT8, 1, 2, 4, 5), 2,
+                DeviceFeeder.Options.defaults())).hasMessageContaining("3 channels");
+        assertThatThrownBy(() -> DeviceFeeder.Options.defaults().withPrefetch(0)).hasMessageContaining("prefetch >= 1");
+    }
+}

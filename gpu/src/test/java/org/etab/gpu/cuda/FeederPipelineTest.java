@@ -1,0 +1,76 @@
+package org.etab.gpu.cuda;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.ByteOrder;
+import java.nio.file.Path;
+import java.util.List;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.bytedeco.javacpp.BytePointer;
+import org.etab.batch.DType;
+import org.etab.dataset.EchoNetReader;
+import org.etab.dataset.EchoNetRecord;
+import org.etab.pipeline.EchoNetSource;
+import org.etab.pipeline.ErrorPolicy;
+import org.etab.pipeline.Pipeline;
+import org.etab.pipeline.PipelineOptions;
+import org.etab.pipeline.SampleOptions;
+import org.etab.sample.ClipSpec;
+import org.etab.sample.ClipStart;
+import org.etab.synth.EchoNetPhantom;
+import org.etab.target.Target;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The real pipeline, collating into "pinned" memory, through the feeder on the fake device (GpuCheck's path). */
+class FeederPipelineTest {
+
+    @Test
+    void phantomClipsArriveNormalizedAndEveryBufferIsFreed(@TempDir Path dir) throws Exception {
+        new EchoNetPhantom(EchoNetPhantom.Options.of(6, 42)).write(dir);
+        List<EchoNetRecord> records = EchoNetReader.read(dir).records();
+        SampleOptions so = new SampleOptions(Target.EF, new ClipSpec(true, 8, 25, true, ClipStart.RANDOM), 32, 32, 3,
+                false, DType.UINT8, 42, true);
+        FakeDevice device = new FakeDevice();
+        PinnedAllocator pinned = new PinnedAllocator(device);
+        DeviceFeeder.Options fo = DeviceFeeder.Options.defaults();
+        PipelineOptions po = new PipelineOptions(2, false, 2, 2, fo.prefetch() + fo.consumerHeld() + 2, true,
+                ErrorPolicy.FAIL, 0);
+        EchoNetSource source = new EchoNetSource(records, so);
+        int clips = 0;
+        try (Pipeline p = new Pipeline(source, po, new SimpleMeterRegistry(), pinned);
+                DeviceFeeder feeder = new DeviceFeeder(device, source.features(), 2, fo)) {
+            Device.Stream consumer = device.newStream();
+            for (int epoch = 0; epoch < 2; epoch++) {
+                for (DeviceBatch db : feeder.feed(p.batches(epoch)).toIterable(1)) {
+                    try (db) {
+                        int n = (int) (source.features().elements() * db.size());
+                        try (BytePointer in = new BytePointer(n); BytePointer out = new BytePointer(4L * n)) {
+                            db.waitOn(consumer);
+                            device.copyToHost(db.input(), in, n, consumer);
+                            device.copyToHost(db.output(), out, 4L * n, consumer);
+                            device.synchronize(consumer);
+                            byte[] raw = new byte[n];
+                            in.get(raw);
+                            float[] got = new float[n];
+                            out.asByteBuffer().order(ByteOrder.nativeOrder()).asFloatBuffer().get(got);
+                            double err = NormalizeReference.maxAbsError(got, NormalizeReference.reference(raw, db.size(),
+                                    source.features().elements() / 3, fo.normalization()));
+                            assertThat(err).isLessThan(1e-5);
+                        }
+                        clips += db.size();
+                    }
+                }
+                assertThat(feeder.freeSlots()).isEqualTo(feeder.slots());
+                assertThat(p.batchPool().outstanding()).isZero();
+            }
+            device.destroy(consumer);
+        }
+        assertThat(clips).isEqualTo(2 * records.size()).isPositive();
+        assertThat(pinned.blocks()).isZero();
+        assertThat(device.pinned.get()).isZero();
+        assertThat(device.buffers.get()).isZero();
+        assertThat(device.violations).isEmpty();
+    }
+}
