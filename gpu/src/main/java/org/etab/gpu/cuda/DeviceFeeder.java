@@ -8,6 +8,10 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
 import org.etab.batch.Batch;
 import org.etab.batch.TensorSpec;
 import org.slf4j.Logger;
@@ -107,6 +111,8 @@ public final class DeviceFeeder implements AutoCloseable {
     }
 
     private final Device device;
+    private volatile Counter uploadBytes;
+    private volatile Timer slotWait;
     private final TensorSpec features;
     private final int batchSize;
     private final Options options;
@@ -169,6 +175,20 @@ public final class DeviceFeeder implements AutoCloseable {
                 .doOnDiscard(DeviceBatch.class, DeviceBatch::close);
     }
 
+    /**
+     * Registers this feeder's meters: {@code etab.upload.bytes} (pixels enqueued for upload) and
+     * {@code etab.upload.wait} (time an upload waited for a free ring slot: the consumer holding device batches),
+     * tagged {@code dataset} and {@code device=cuda}. Returns this feeder.
+     */
+    public DeviceFeeder bindTo(MeterRegistry registry, String dataset) {
+        Tags tags = Tags.of("dataset", dataset, "device", "cuda");
+        this.uploadBytes = Counter.builder("etab.upload.bytes").description("Bytes enqueued for upload to the device")
+                .baseUnit("bytes").tags(tags).register(registry);
+        this.slotWait = Timer.builder("etab.upload.wait").description("Time an upload waited for a free ring slot")
+                .tags(tags).publishPercentiles(0.5, 0.99).register(registry);
+        return this;
+    }
+
     /** Ring slots (prefetch + consumerHeld + 1). */
     public int slots() {
         return ring.size();
@@ -219,7 +239,12 @@ public final class DeviceFeeder implements AutoCloseable {
                 throw new IllegalArgumentException("this feeder takes batches of up to " + batchSize + " x "
                         + features + " but got " + host.capacity() + " x " + host.features().spec());
             }
+            long t0 = System.nanoTime();
             slot = acquire();
+            Timer wait = slotWait;
+            if (wait != null) {
+                wait.record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
+            }
         } catch (RuntimeException | Error e) {
             host.close();
             throw e;
@@ -228,6 +253,10 @@ public final class DeviceFeeder implements AutoCloseable {
             long bytes = features.bytes() * host.size();
             device.waitEvent(copyStream, slot.released);
             device.copyToDevice(host.features().pointer(), slot.input, bytes, copyStream);
+            Counter counted = uploadBytes;
+            if (counted != null) {
+                counted.increment(bytes);
+            }
             device.record(slot.copied, copyStream);
             device.waitEvent(kernelStream, slot.copied);
             device.normalize(slot.input, slot.output, host.size(), options.normalization().spatial(features),

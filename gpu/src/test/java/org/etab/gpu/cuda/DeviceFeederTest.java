@@ -108,7 +108,9 @@ class DeviceFeederTest {
 
     @Test
     void everyBatchArrivesInOrderNormalizedAndEverythingComesBack() {
-        try (DeviceFeeder f = feeder(2)) {
+        io.micrometer.core.instrument.simple.SimpleMeterRegistry registry =
+                new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+        try (DeviceFeeder f = feeder(2).bindTo(registry, "echonet")) {
             Device.Stream consumer = device.newStream();
             long next = 0;
             for (DeviceBatch db : f.feed(hosts(40)).toIterable(1)) {
@@ -121,6 +123,14 @@ class DeviceFeederTest {
             }
             assertThat(next).isEqualTo(40);
             assertAllReleased(f);
+            long bytes = 0;
+            synchronized (all) {
+                for (Batch b : all) {
+                    bytes += SPEC.bytes() * b.size();
+                }
+            }
+            assertThat(registry.get("etab.upload.bytes").tag("device", "cuda").counter().count()).isEqualTo(bytes);
+            assertThat(registry.get("etab.upload.wait").timer().count()).isEqualTo(40);
             device.destroy(consumer);
         }
         assertThat(device.buffers.get()).isZero();
