@@ -1,6 +1,7 @@
 package org.etab.decode;
 
 import static org.bytedeco.ffmpeg.global.avcodec.AVDISCARD_ALL;
+import static org.bytedeco.ffmpeg.global.avcodec.AV_INPUT_BUFFER_PADDING_SIZE;
 import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_NONE;
 import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_PROP_INTRA_ONLY;
 import static org.bytedeco.ffmpeg.global.avcodec.AV_PKT_FLAG_CORRUPT;
@@ -12,6 +13,7 @@ import static org.bytedeco.ffmpeg.global.avcodec.avcodec_descriptor_get;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_find_decoder;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_free_context;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_get_name;
+import static org.bytedeco.ffmpeg.global.avutil.av_mallocz;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_open2;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_parameters_to_context;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_receive_frame;
@@ -148,6 +150,9 @@ public final class VideoDecoder implements AutoCloseable {
     /** The id of this decoder's current in-memory input, the {@code opaque} of its custom I/O context. */
     private final LongPointer ioCell = new LongPointer(1);
     private byte[] gray = new byte[0];
+    /** Native copy of one packet for {@link #decodePackets} (grown on need, freed by close). */
+    private BytePointer packetData;
+    private static final byte[] PADDING = new byte[AV_INPUT_BUFFER_PADDING_SIZE];
 
     // pixel-format classification of the last frame: formats rarely change, so look up once
     private int lastFormat = Integer.MIN_VALUE;
@@ -265,6 +270,89 @@ public final class VideoDecoder implements AutoCloseable {
         return decode(null, data, name, frames, sink, deadlineNanos);
     }
 
+    /**
+     * Reads every packet of an in-memory video (demuxing only; nothing is decoded) and says where each frame's
+     * payload lies in the file, so that later clips of the same video can be fetched as one byte range and decoded
+     * with {@link #decode(VideoLayout, ByteBuffer, long, String, int[], GrayFrameSink, long)}. Returns null when
+     * that is not possible: a codec with inter-frame prediction, or a container whose packets are not stored
+     * verbatim at the position the demuxer reports (every packet is checked byte for byte).
+     *
+     * @param data the whole file, from its position to its limit (not modified)
+     * @throws DecodeException the video cannot be opened or read to its end
+     */
+    public VideoLayout layout(ByteBuffer data, String name) {
+        ensureOpen();
+        checkSource(data, name);
+        deadline.put(0, Long.MAX_VALUE);
+        try (Input in = Input.open(null, data, name, false, deadline, ioCell)) {
+            if (!in.info.intraOnly()) return null;
+            int base = data.position();
+            long fileSize = data.remaining();
+            long[] offsets = new long[Math.max(16, in.info.frameCount())];
+            int[] sizes = new int[offsets.length];
+            int n = 0;
+            byte[] payload = new byte[0];
+            while (true) {
+                int ret = av_read_frame(in.format, packet);
+                if (ret == EOF) break;
+                if (ret < 0) throw in.fail("cannot read past frame " + n, ret);
+                if (packet.stream_index() != in.stream) {
+                    av_packet_unref(packet);
+                    continue;
+                }
+                int size = packet.size();
+                long at = packet.pos();
+                if (payload.length < size) payload = new byte[size];
+                if (size > 0) packet.data().position(0).get(payload, 0, size);
+                av_packet_unref(packet);
+                if (at < 0 || at + size > fileSize
+                        || data.slice(base + (int) at, size).mismatch(ByteBuffer.wrap(payload, 0, size)) != -1) {
+                    return null; // the demuxer rebuilt or moved this packet: only the container can read it
+                }
+                if (n == offsets.length) {
+                    offsets = java.util.Arrays.copyOf(offsets, 2 * n);
+                    sizes = java.util.Arrays.copyOf(sizes, 2 * n);
+                }
+                offsets[n] = at;
+                sizes[n++] = size;
+            }
+            AVCodecParameters par = in.format.streams(in.stream).codecpar();
+            byte[] extra = new byte[Math.max(0, par.extradata_size())];
+            if (extra.length > 0) par.extradata().position(0).get(extra);
+            return new VideoLayout(par.codec_id(), par.codec_tag(), par.width(), par.height(), extra,
+                    in.info.frameCount(), fileSize, java.util.Arrays.copyOf(offsets, n),
+                    java.util.Arrays.copyOf(sizes, n));
+        } catch (IllegalArgumentException e) {
+            return null; // packets out of order or overlapping: not a layout to trust
+        } finally {
+            av_packet_unref(packet);
+        }
+    }
+
+    /**
+     * As {@link #decode(ByteBuffer, String, int[], GrayFrameSink, long)}, from only the bytes of the requested
+     * frames: {@code span} holds the file's bytes from offset {@code spanOffset} on, covering at least
+     * {@link VideoLayout#span(int[]) layout.span(frames)}; each requested frame's packet goes straight to the
+     * decoder (no container is read). Delivers what the whole-file call delivers, byte for byte.
+     *
+     * @throws IllegalArgumentException a requested frame's bytes are not in {@code span}, or bad arguments
+     */
+    public DecodeStats decode(VideoLayout layout, ByteBuffer span, long spanOffset, String name, int[] frames,
+                              GrayFrameSink sink, long deadlineNanos) {
+        ensureOpen();
+        if (layout == null) throw new IllegalArgumentException("layout must not be null");
+        checkSource(span, name);
+        checkArguments(frames, sink);
+        if (frames.length == 0) return new DecodeStats(0, 0, 0, 0);
+        deadline.put(0, deadlineNanos);
+        try (Input in = Input.forPackets(layout, name, deadline, ioCell)) {
+            return decodePackets(in, layout, span, spanOffset, frames, sink);
+        } finally {
+            packet.data(null).size(0);
+            av_frame_unref(frame);
+        }
+    }
+
     private DecodeStats decode(Path file, ByteBuffer data, String name, int[] frames, GrayFrameSink sink,
                                long deadlineNanos) {
         if (frames.length == 0) return new DecodeStats(0, 0, 0, 0);
@@ -289,6 +377,7 @@ public final class VideoDecoder implements AutoCloseable {
         ioCell.close();
         if (sws != null) sws_freeContext(sws);
         if (swsOut != null) swsOut.close();
+        if (packetData != null) packetData.close();
         if (swsDst != null) swsDst.close();
         if (swsDstStride != null) swsDstStride.close();
         sws = null;
@@ -339,6 +428,56 @@ public final class VideoDecoder implements AutoCloseable {
         }
         if (pos < frames.length) in.checkComplete(videoPackets);
         return new DecodeStats(pos, decoded, skipped, bytes);
+    }
+
+    /** Intra-only frames from a byte span: each requested frame's payload is handed to the decoder directly. */
+    private DecodeStats decodePackets(Input in, VideoLayout layout, ByteBuffer span, long spanOffset, int[] frames,
+                                      GrayFrameSink sink) {
+        int pos = 0;
+        int decoded = 0;
+        long bytes = 0;
+        long spanEnd = spanOffset + span.remaining();
+        while (pos < frames.length && frames[pos] < layout.frameCount()) {
+            int index = frames[pos];
+            in.checkDeadline(decoded);
+            long at = layout.offset(index);
+            int size = layout.size(index);
+            if (size == 0) throw in.error("frame " + index + " is an empty packet");
+            if (at < spanOffset || at + size > spanEnd) {
+                throw new IllegalArgumentException("frame " + index + " (bytes " + at + ".." + (at + size)
+                        + ") is not inside the span " + spanOffset + ".." + spanEnd + " of " + in.name);
+            }
+            loadPacket(span, span.position() + (int) (at - spanOffset), size);
+            int ret = avcodec_send_packet(in.codec, packet);
+            packet.data(null).size(0);
+            if (ret < 0) throw in.fail("cannot decode frame " + index, ret);
+            ret = avcodec_receive_frame(in.codec, frame);
+            if (ret == EAGAIN) throw in.error("frame " + index + " decoded to no picture");
+            if (ret < 0) throw in.fail("cannot decode frame " + index, ret);
+            decoded++;
+            bytes += size;
+            pos = deliver(in, index, frames, pos, sink);
+        }
+        if (pos < frames.length) in.checkComplete(layout.frameCount());
+        return new DecodeStats(pos, decoded, 0, bytes);
+    }
+
+    /** Points the reused packet at a copy of {@code size} bytes of {@code src} plus the zero padding FFmpeg wants. */
+    private void loadPacket(ByteBuffer src, int from, int size) {
+        long need = (long) size + AV_INPUT_BUFFER_PADDING_SIZE;
+        if (packetData == null || packetData.capacity() < need) {
+            if (packetData != null) packetData.close();
+            packetData = new BytePointer(Math.max(need, 64 << 10));
+        }
+        if (src.hasArray()) {
+            packetData.position(0).put(src.array(), src.arrayOffset() + from, size);
+        } else {
+            byte[] copy = new byte[size];
+            src.get(from, copy);
+            packetData.position(0).put(copy, 0, size);
+        }
+        packetData.position(size).put(PADDING, 0, AV_INPUT_BUFFER_PADDING_SIZE);
+        packet.data(packetData.position(0)).size(size);
     }
 
     /** Decoders with inter-frame prediction: decode in order, count pictures, keep the requested ones. */
@@ -544,6 +683,36 @@ public final class VideoDecoder implements AutoCloseable {
             try {
                 in.openFormat();
                 if (withDecoder) in.openDecoder();
+                return in;
+            } catch (RuntimeException | Error e) {
+                in.close();
+                throw e;
+            }
+        }
+
+        /** A decoder set up from a layout, for {@link #decodePackets}: no container, no I/O context. */
+        static Input forPackets(VideoLayout layout, String name, LongPointer deadline, LongPointer ioCell) {
+            Input in = new Input(null, null, name, deadline, ioCell);
+            try {
+                String codecName = avcodec_get_name(layout.codecId()).getString();
+                in.info = new VideoInfo(layout.width(), layout.height(), 0, layout.headerFrames(), codecName, true);
+                in.headerFrames = layout.headerFrames();
+                AVCodec decoder = avcodec_find_decoder(layout.codecId());
+                if (decoder == null) throw in.error("no decoder for codec " + codecName);
+                in.codec = avcodec_alloc_context3(decoder);
+                if (in.codec == null) throw new OutOfMemoryError("avcodec_alloc_context3 failed");
+                in.codec.codec_tag(layout.codecTag()).width(layout.width()).height(layout.height());
+                byte[] extra = layout.extradata();
+                if (extra.length > 0) {
+                    // the context owns (and avcodec_free_context frees) extradata allocated with av_malloc
+                    BytePointer p = new BytePointer(av_mallocz(extra.length + AV_INPUT_BUFFER_PADDING_SIZE));
+                    if (p.isNull()) throw new OutOfMemoryError("av_mallocz failed");
+                    p.capacity(extra.length).put(extra);
+                    in.codec.extradata(p).extradata_size(extra.length);
+                }
+                in.codec.thread_count(1);
+                int ret = avcodec_open2(in.codec, decoder, (AVDictionary) null);
+                if (ret < 0) throw in.fail("cannot open " + codecName + " decoder", ret);
                 return in;
             } catch (RuntimeException | Error e) {
                 in.close();

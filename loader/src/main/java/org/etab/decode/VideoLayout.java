@@ -1,0 +1,102 @@
+package org.etab.decode;
+
+import java.util.Arrays;
+
+/**
+ * Where each frame of an intra-only video (MJPEG, the EchoNet format) lies in its file, and what its decoder
+ * needs: enough to fetch only the bytes of a clip's frames (one HTTP Range request instead of the whole file)
+ * and decode them without the container. Learned once per video from its whole file by
+ * {@link VideoDecoder#layout}; immutable, so one instance may be shared by every thread.
+ *
+ * @param codecId      FFmpeg's codec id
+ * @param codecTag     the container's fourcc for the codec (some decoders read it)
+ * @param width        frame width
+ * @param height       frame height
+ * @param extradata    the codec's extra data from the container (often empty)
+ * @param headerFrames frames the container header announces, or -1 (truncation is judged against it)
+ * @param fileSize     the whole file's size in bytes
+ * @param offsets      each frame's payload offset in the file, increasing
+ * @param sizes        each frame's payload size (0: an empty "dropped frame" chunk)
+ */
+public record VideoLayout(int codecId, int codecTag, int width, int height, byte[] extradata, int headerFrames,
+        long fileSize, long[] offsets, int[] sizes) {
+
+    public VideoLayout {
+        if (offsets.length != sizes.length) {
+            throw new IllegalArgumentException(offsets.length + " offsets but " + sizes.length + " sizes");
+        }
+        for (int i = 0; i < offsets.length; i++) {
+            if (offsets[i] < 0 || sizes[i] < 0 || offsets[i] + sizes[i] > fileSize
+                    || (i > 0 && offsets[i] < offsets[i - 1] + sizes[i - 1])) {
+                throw new IllegalArgumentException("frame " + i + " at " + offsets[i] + " (+" + sizes[i]
+                        + " bytes) is not after the previous frame and inside the " + fileSize + "-byte file");
+            }
+        }
+        extradata = extradata.clone();
+        offsets = offsets.clone();
+        sizes = sizes.clone();
+    }
+
+    /** Frames (video packets) in the file. */
+    public int frameCount() {
+        return offsets.length;
+    }
+
+    /**
+     * The byte range {@code [start, end)} of the file holding frames {@code first..last} (clamped to the video's
+     * frames), or null when none of them exists.
+     */
+    public long[] span(int first, int last) {
+        int to = Math.min(last, frameCount() - 1);
+        if (first > to || first < 0) {
+            return null;
+        }
+        return new long[] {offsets[first], offsets[to] + sizes[to]};
+    }
+
+    /** The span of every existing frame of a non-decreasing request, or null when none exists. */
+    public long[] span(int[] frames) {
+        return frames.length == 0 ? null : span(frames[0], frames[frames.length - 1]);
+    }
+
+    @Override
+    public byte[] extradata() {
+        return extradata.clone();
+    }
+
+    @Override
+    public long[] offsets() {
+        return offsets.clone();
+    }
+
+    @Override
+    public int[] sizes() {
+        return sizes.clone();
+    }
+
+    long offset(int frame) {
+        return offsets[frame];
+    }
+
+    int size(int frame) {
+        return sizes[frame];
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof VideoLayout v && codecId == v.codecId && codecTag == v.codecTag && width == v.width
+                && height == v.height && headerFrames == v.headerFrames && fileSize == v.fileSize
+                && Arrays.equals(extradata, v.extradata) && Arrays.equals(offsets, v.offsets)
+                && Arrays.equals(sizes, v.sizes);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * Long.hashCode(fileSize) + Arrays.hashCode(offsets);
+    }
+
+    @Override
+    public String toString() {
+        return "VideoLayout[" + frameCount() + " frames of " + width + "x" + height + ", " + fileSize + " bytes]";
+    }
+}
