@@ -18,8 +18,10 @@ import reactor.netty.http.client.HttpClient;
 import reactor.netty.http.client.HttpClientResponse;
 
 /**
- * One object's download across its attempts: the destination buffer, the bytes received so far (a retry asks for
- * the rest with {@code Range}), the size and ETag learned from the first response, the body reservation.
+ * One object's download, or one byte range's, across its attempts: the destination buffer, the bytes received so
+ * far (a retry asks for the rest with {@code Range}), the size and ETag learned from the first response, the body
+ * reservation. A server that answers a range request with the whole object (200) is read whole and the range cut
+ * out of it.
  *
  * <p><b>Threading:</b> attempts run one after another (never two at once), each on an event loop; Reactor's
  * operators order the hand-offs between them.
@@ -35,21 +37,40 @@ final class Download {
     private final HttpStore.Options options;
     private final HttpClient client;
     private final AsyncPermits bytes;
+    private final long first; // the range's first byte in the object (0 for the whole object)
+    private final long want;  // the range's length, or -1 for the whole object
 
     private volatile AsyncPermits.Permit permit;
     private ByteBuffer buf;
     private long received;
-    private long total = -1; // -1 until a response states the size
+    private long total = -1; // bytes expected in buf: -1 until a response states them
+    private long objectSize = -1; // the whole object's size, once a response states it
+    private boolean wholeForRange; // a range was asked for and the whole object is coming
     private String etag;
     private boolean rangeUsable = true;
     private int attempts;
     private int lastStatus = -1;
 
     Download(URI url, HttpStore.Options options, HttpClient client, AsyncPermits bytes) {
+        this(url, options, client, bytes, 0, -1);
+    }
+
+    /** The {@code length} bytes at {@code first} of the object ({@code length} -1: the whole object). */
+    Download(URI url, HttpStore.Options options, HttpClient client, AsyncPermits bytes, long first, long length) {
+        if (first < 0 || length < -1 || length == 0 || (length == -1 && first != 0)) {
+            throw new IllegalArgumentException("bad range: " + length + " bytes at " + first);
+        }
         this.url = url;
         this.options = options;
         this.client = client;
         this.bytes = bytes;
+        this.first = first;
+        this.want = length;
+    }
+
+    /** The whole object's size as the last response stated it, or -1. */
+    long objectSize() {
+        return objectSize;
     }
 
     URI url() {
@@ -83,9 +104,11 @@ final class Download {
 
     private Mono<ByteBuffer> request() {
         attempts++;
-        boolean resume = received > 0 && rangeUsable;
+        boolean ranged = want > 0 && rangeUsable;
+        boolean resume = (received > 0 || ranged) && rangeUsable;
+        String range = "bytes=" + (first + received) + "-" + (ranged ? String.valueOf(first + want - 1) : "");
         HttpClient c = !resume ? client : client.headers(h -> {
-            h.set(HttpHeaderNames.RANGE, "bytes=" + received + "-");
+            h.set(HttpHeaderNames.RANGE, range);
             if (etag != null) {
                 h.set(HttpHeaderNames.IF_RANGE, etag); // the object changed since: the server sends it whole
             }
@@ -99,19 +122,26 @@ final class Download {
         HttpHeaders headers = res.responseHeaders();
         long length = parseLong(headers.get(HttpHeaderNames.CONTENT_LENGTH));
         if (code == 200) {
-            if (total >= 0 && length >= 0 && length != total) {
+            if (objectSize >= 0 && length >= 0 && length != objectSize) {
                 conn.dispose();
-                return Mono.error(fail("the object's size changed from " + total + " to " + length
+                return Mono.error(fail("the object's size changed from " + objectSize + " to " + length
                         + " bytes between attempts", null));
             }
             // a first response, or a server that ignored Range: (re)start from byte 0
             received = 0;
-            if (buf != null) {
-                buf.clear();
+            wholeForRange = want > 0;
+            if (wholeForRange) {
+                rangeUsable = false; // it ignores Range: resuming this body must start over too
             }
+            if (buf != null && (!wholeForRange || buf.capacity() >= length)) {
+                buf.clear();
+            } else {
+                buf = null;
+            }
+            objectSize = length;
             String tag = headers.get(HttpHeaderNames.ETAG);
             etag = tag != null && !tag.startsWith("W/") ? tag : null; // If-Range needs a strong validator
-            return body(conn, length >= 0 ? length : total);
+            return body(conn, length >= 0 ? length : wholeForRange ? -1 : total);
         }
         if (code == 206 && resume) {
             String range = headers.get(HttpHeaderNames.CONTENT_RANGE);
@@ -124,18 +154,29 @@ final class Download {
                 end = Long.parseLong(m.group(2));
                 size = m.group(3).equals("*") ? -1 : Long.parseLong(m.group(3));
             }
-            boolean ok = start == received && end >= start && (size < 0 || end == size - 1)
-                    && (total < 0 || size < 0 || size == total) && (length < 0 || length == end - start + 1);
+            long lastWanted = want > 0 ? first + want - 1 : size - 1;
+            boolean ok = start == first + received && end >= start && (size < 0 || end == lastWanted)
+                    && (want < 0 || end == lastWanted) && (objectSize < 0 || size < 0 || size == objectSize)
+                    && (length < 0 || length == end - start + 1);
             if (!ok) {
                 // not the bytes we asked for: drop Range and fetch the whole object on the next attempt
                 rangeUsable = false;
                 conn.dispose();
-                return Mono.error(new Transient("206 with Content-Range '" + range + "', expected bytes " + received
-                        + "-" + (total < 0 ? "" : (total - 1) + "/" + total)));
+                return Mono.error(new Transient("206 with Content-Range '" + range + "', expected bytes "
+                        + (first + received) + "-" + (lastWanted < 0 ? "" : String.valueOf(lastWanted))
+                        + (objectSize < 0 ? "" : "/" + objectSize)));
             }
-            return body(conn, size >= 0 ? size : total);
+            if (size >= 0) {
+                objectSize = size;
+            }
+            wholeForRange = false;
+            return body(conn, want > 0 ? want : size >= 0 ? size : total);
         }
         conn.dispose(); // an error body is not worth keeping the connection for
+        if (code == 416 && want > 0 && received == 0) {
+            return Mono.error(fail("HTTP 416: bytes " + first + "-" + (first + want - 1)
+                    + " are not in the object (" + headers.get(HttpHeaderNames.CONTENT_RANGE) + ")", null));
+        }
         if (code == 416 && resume) {
             rangeUsable = false;
             return Mono.error(new Transient("HTTP 416 for bytes=" + received + "-"));
@@ -147,7 +188,7 @@ final class Download {
         return Mono.error(fail("HTTP " + code + " " + res.status().reasonPhrase(), null));
     }
 
-    /** Reads the body into the buffer at {@link #received}; {@code size} is the whole object's size or -1. */
+    /** Reads the body into the buffer at {@link #received}; {@code size} is the body's full size (all attempts) or -1. */
     private Mono<ByteBuffer> body(Connection conn, long size) {
         if (size > options.maxObjectBytes()) {
             conn.dispose();
@@ -207,6 +248,14 @@ final class Download {
         ByteBuffer out = buf;
         out.flip();
         buf = null; // handed over: the subscriber owns it
+        if (wholeForRange) {
+            objectSize = received;
+            if (first + want > received) {
+                throw fail("bytes " + first + "-" + (first + want - 1) + " are not in the " + received
+                        + "-byte object", null);
+            }
+            return out.slice((int) first, (int) want);
+        }
         return out;
     }
 

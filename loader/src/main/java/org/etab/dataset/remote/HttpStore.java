@@ -167,6 +167,35 @@ public final class HttpStore implements AutoCloseable {
         });
     }
 
+    /**
+     * The {@code length} bytes at {@code offset} of the object at {@code relativePath}, fetched with a Range request
+     * (bounded, retried and resumed like {@link #get}). Never read from or written to the cache, which holds whole
+     * objects. A server that ignores Range sends the whole object; the range is then cut out of it.
+     *
+     * @throws IllegalArgumentException at once for a malformed path or range
+     */
+    public Mono<ByteRange> getRange(String relativePath, long offset, long length) {
+        URI url = uri(relativePath);
+        if (offset < 0 || length < 1 || offset + length > options.maxObjectBytes()) {
+            throw new IllegalArgumentException("bad range: " + length + " bytes at " + offset + " of " + relativePath);
+        }
+        return Mono.defer(() -> {
+            if (closed.get()) {
+                return Mono.error(new IllegalStateException("store closed: " + RemoteException.redact(root)));
+            }
+            Download d = new Download(url, options, client, bytes, offset, length);
+            return withRetries(d).map(buf -> new ByteRange(offset, buf, d.objectSize()))
+                    .doFinally(s -> d.releaseBytes());
+        });
+    }
+
+    /**
+     * Bytes {@code [offset, offset + bytes.remaining())} of an object whose size was {@code objectSize} (-1: not
+     * stated) when they were fetched.
+     */
+    public record ByteRange(long offset, ByteBuffer bytes, long objectSize) {
+    }
+
     /** {@link #get} and wait (for index files and other small reads on a blocking thread). */
     public ByteBuffer read(String relativePath) {
         return get(relativePath).block();

@@ -113,6 +113,55 @@ class HttpStoreTest {
     }
 
     @Test
+    void aRangeIsFetchedWithOneRangeRequest() throws Exception {
+        byte[] expected = write("range.bin", BIG, 5);
+        try (HttpStore store = HttpStore.open(root(), fast())) {
+            HttpStore.ByteRange r = store.getRange("range.bin", 123_456, 200_000).block();
+            assertThat(r.offset()).isEqualTo(123_456);
+            assertThat(r.objectSize()).isEqualTo(BIG);
+            assertThat(bytes(r.bytes())).isEqualTo(java.util.Arrays.copyOfRange(expected, 123_456, 323_456));
+        }
+        assertThat(proxy.requests("/data/range.bin")).extracting(r -> r.header("range"))
+                .containsExactly("bytes=123456-323455");
+        assertThat(nginx.awaitLines("/data/range.bin", l -> l.size() >= 1).get(0)).contains(" 206 ");
+    }
+
+    @Test
+    void aRangeCutMidwayIsResumedInsideTheRange() throws Exception {
+        byte[] expected = write("rangecut.bin", BIG, 6);
+        proxy.script("/data/rangecut.bin", Fault.cutAfter(300_000));
+        try (HttpStore store = HttpStore.open(root(), fast())) {
+            HttpStore.ByteRange r = store.getRange("rangecut.bin", 1_000_000, 1_000_000).block();
+            assertThat(bytes(r.bytes())).isEqualTo(java.util.Arrays.copyOfRange(expected, 1_000_000, 2_000_000));
+        }
+        assertThat(proxy.requests("/data/rangecut.bin")).extracting(r -> r.header("range"))
+                .containsExactly("bytes=1000000-1999999", "bytes=1300000-1999999");
+    }
+
+    @Test
+    void aServerIgnoringRangeStillYieldsExactlyTheRange() throws Exception {
+        byte[] expected = write("rangeless.bin", 1_000_000, 7);
+        proxy.script("/data/rangeless.bin", Fault.stripRange());
+        try (HttpStore store = HttpStore.open(root(), fast())) {
+            HttpStore.ByteRange r = store.getRange("rangeless.bin", 999_000, 1_000).block();
+            assertThat(r.objectSize()).isEqualTo(1_000_000);
+            assertThat(bytes(r.bytes())).isEqualTo(java.util.Arrays.copyOfRange(expected, 999_000, 1_000_000));
+        }
+        assertThat(nginx.awaitLines("/data/rangeless.bin", l -> l.size() >= 1).get(0)).contains(" 200 \"-\"");
+    }
+
+    @Test
+    void aRangePastTheEndFailsNamingTheUrlAndTheBytes() {
+        try (HttpStore store = HttpStore.open(root(), fast())) {
+            assertThatThrownBy(() -> store.getRange("small.bin", 20_000, 100).block())
+                    .isInstanceOf(RemoteException.class)
+                    .hasMessageContaining("/data/small.bin")
+                    .hasMessageContaining("416")
+                    .hasMessageContaining("20000-20099");
+        }
+    }
+
+    @Test
     void notFoundFailsAtOnceNamingTheUrlAndTheStatus() {
         try (HttpStore store = HttpStore.open(root(), fast())) {
             assertThatThrownBy(() -> store.read("missing.bin"))
