@@ -169,7 +169,13 @@ public final class EchoNetSource implements SampleSource {
             if (remote == null) {
                 return decoder.decode(rec.video(), plan.frames(), sink, deadline);
             }
-            return decoder.decode(remote.take(plan, rec, deadline), remote.name(rec), plan.frames(), sink, deadline);
+            RemoteVideos.Fetched f = remote.take(plan, rec, deadline);
+            if (f.layout() != null) {
+                return decoder.decode(f.layout(), f.bytes(), f.offset(), remote.name(rec), plan.frames(), sink, deadline);
+            }
+            DecodeStats stats = decoder.decode(f.bytes(), remote.name(rec), plan.frames(), sink, deadline);
+            remote.learn(rec, f, decoder);
+            return stats;
         }
 
         @Override

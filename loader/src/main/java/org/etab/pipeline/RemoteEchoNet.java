@@ -27,15 +27,28 @@ public final class RemoteEchoNet implements AutoCloseable {
     private final HttpStore store;
     private final Path indexDir;
     private final EchoNetIndex index;
+    private final boolean clipRanges;
 
-    private RemoteEchoNet(HttpStore store, Path indexDir, EchoNetIndex index) {
+    private RemoteEchoNet(HttpStore store, Path indexDir, EchoNetIndex index, boolean clipRanges) {
         this.store = store;
         this.indexDir = indexDir;
         this.index = index;
+        this.clipRanges = clipRanges;
     }
 
-    /** Fetches the index at {@code root}. The caller closes the result when the run is over. */
+    /**
+     * Fetches the index at {@code root}; videos are fetched whole the first time, then (without a disk cache) only
+     * the bytes of each clip. The caller closes the result when the run is over.
+     */
     public static RemoteEchoNet open(URI root, HttpStore.Options options) {
+        return open(root, options, options.cacheDir() == null);
+    }
+
+    /**
+     * As {@link #open(URI, HttpStore.Options)}, choosing whether clips are fetched as byte ranges once a video's
+     * layout is known ({@code clipRanges}), or every video whole every time (what a disk cache needs to fill).
+     */
+    public static RemoteEchoNet open(URI root, HttpStore.Options options, boolean clipRanges) {
         HttpStore store = HttpStore.open(root, options);
         Path dir = null;
         try {
@@ -58,7 +71,7 @@ public final class RemoteEchoNet implements AutoCloseable {
             Path local = Files.createDirectories(dir.resolve(prefix.isEmpty() ? "." : "data")).normalize();
             write(local.resolve(EchoNetReader.FILE_LIST), fileList);
             write(local.resolve(EchoNetReader.TRACINGS), tracings);
-            return new RemoteEchoNet(store, dir, EchoNetReader.read(dir));
+            return new RemoteEchoNet(store, dir, EchoNetReader.read(dir), clipRanges);
         } catch (IOException e) {
             store.close();
             deleteQuietly(dir);
@@ -82,7 +95,7 @@ public final class RemoteEchoNet implements AutoCloseable {
     /** A source over some of this index's records, fetching their videos from the store. */
     public EchoNetSource source(List<EchoNetRecord> records, SampleOptions options) {
         // video paths are relative to the local mirror of the root (data/ included when the root has it)
-        return new EchoNetSource(records, options, new RemoteVideos(store, indexDir));
+        return new EchoNetSource(records, options, new RemoteVideos(store, indexDir, clipRanges));
     }
 
     /** Closes the store and deletes the local copy of the index. */

@@ -79,16 +79,26 @@ class RemoteEchoNetTest {
 
     /** id, frames and a checksum of every sample's bytes, in delivery order. */
     private static List<String> samples(Datasets.Opened opened, List<SampleFailure> failures) {
+        return samples(opened, failures, 1, e -> {
+        });
+    }
+
+    /** As above over {@code epochs} epochs, calling {@code before} with each epoch's number before it starts. */
+    private static List<String> samples(Datasets.Opened opened, List<SampleFailure> failures, int epochs,
+            java.util.function.IntConsumer before) {
         List<String> out = new ArrayList<>();
         try (opened; Pipeline p = new Pipeline(opened.source(), PipelineOptions.defaults().withBatchSize(4).withThreads(2),
                 new SimpleMeterRegistry(), HostAllocator.NATIVE)) {
-            for (Batch b : p.batches(0).toIterable(1)) {
-                try (b) {
-                    for (int i = 0; i < b.size(); i++) {
-                        CRC32 crc = new CRC32();
-                        crc.update(b.features().slotBytes(i));
-                        crc.update(b.labels().slotBytes(i));
-                        out.add(b.samples().get(i).id() + ":" + crc.getValue());
+            for (int e = 0; e < epochs; e++) {
+                before.accept(e);
+                for (Batch b : p.batches(e).toIterable(1)) {
+                    try (b) {
+                        for (int i = 0; i < b.size(); i++) {
+                            CRC32 crc = new CRC32();
+                            crc.update(b.features().slotBytes(i));
+                            crc.update(b.labels().slotBytes(i));
+                            out.add(b.samples().get(i).id() + ":" + crc.getValue());
+                        }
                     }
                 }
             }
@@ -118,6 +128,79 @@ class RemoteEchoNetTest {
         assertThat(proxy.requests("/echonet/data/Videos/" + records.get(0).video().getFileName()))
                 .extracting(r -> r.header("range")).contains("bytes=20000-");
         assertThat(Files.readString(nginx.access())).contains("/echonet/data/FileList.csv?token=abc");
+    }
+
+    @Test
+    void laterEpochsFetchOnlyEachClipsBytesAndStillEqualLocalSamples() throws IOException {
+        List<String> local = samples(Datasets.open("echonet", PhantomDatasets.echonet(), "all", null, 0, options()),
+                new ArrayList<>(), 3, e -> {
+                });
+        List<EchoNetRecord> records = EchoNetReader.read(PhantomDatasets.echonet()).select("all");
+        String first = "/echonet/data/Videos/" + records.get(0).video().getFileName();
+        String second = "/echonet/data/Videos/" + records.get(1).video().getFileName();
+        proxy.script(second, FaultProxy.Fault.PASS, FaultProxy.Fault.cutAfter(5_000)); // epoch 1's range is cut
+        URI root = URI.create("http://127.0.0.1:" + proxy.port() + "/echonet");
+        List<SampleFailure> failures = new ArrayList<>();
+        List<String> remote = samples(Datasets.openRemote("echonet", root, HttpStore.Options.defaults(), "all", null,
+                options()), failures, 3, e -> {
+                });
+        assertThat(failures).isEmpty();
+        assertThat(remote).isEqualTo(local);
+        long size = Files.size(records.get(0).video());
+        List<String> ranges = proxy.requests(first).stream().map(r -> r.header("range")).toList();
+        assertThat(ranges).hasSize(3);
+        assertThat(ranges.get(0)).isNull(); // the first use fetches the whole video and learns its layout
+        for (String r : ranges.subList(1, 3)) {
+            assertThat(r).matches("bytes=\\d+-\\d+");
+            String[] ends = r.substring(6).split("-");
+            long bytes = Long.parseLong(ends[1]) - Long.parseLong(ends[0]) + 1;
+            assertThat(bytes).as(r).isLessThan(size / 2); // 16 frames at 25 of the phantom's 50 fps
+        }
+        List<String> cut = proxy.requests(second).stream().map(r -> r.header("range")).toList();
+        assertThat(cut).hasSize(4);
+        assertThat(cut.get(2)).startsWith("bytes=").isNotEqualTo(cut.get(1)); // resumed inside the range
+    }
+
+    @Test
+    void aVideoReplacedBetweenEpochsIsFetchedWholeAgain() throws IOException {
+        Path served = nginx.root().resolve("echonet-replaced/data");
+        Path src = PhantomDatasets.echonet();
+        Files.createDirectories(served.resolve("Videos"));
+        Files.copy(src.resolve("FileList.csv"), served.resolve("FileList.csv"));
+        Files.copy(src.resolve("VolumeTracings.csv"), served.resolve("VolumeTracings.csv"));
+        List<EchoNetRecord> records = EchoNetReader.read(src).select("all");
+        for (EchoNetRecord r : records) {
+            Files.copy(r.video(), served.resolve("Videos").resolve(r.video().getFileName()));
+        }
+        Path a = served.resolve("Videos").resolve(records.get(0).video().getFileName());
+        EchoNetRecord other = records.stream().filter(r -> {
+            try {
+                return Files.size(r.video()) != Files.size(records.get(0).video());
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }).findFirst().orElseThrow();
+        URI root = URI.create("http://127.0.0.1:" + proxy.port() + "/echonet-replaced");
+        List<SampleFailure> failures = new ArrayList<>();
+        List<String> got = samples(Datasets.openRemote("echonet", root, HttpStore.Options.defaults(), "all", null,
+                options()), failures, 2, e -> {
+                    if (e == 1) {
+                        try {
+                            Files.copy(other.video(), a, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                        } catch (IOException x) {
+                            throw new java.io.UncheckedIOException(x);
+                        }
+                    }
+                });
+        assertThat(failures).isEmpty();
+        assertThat(got).hasSize(2 * records.size());
+        // epoch 1 asked for a range of the old layout, saw another size, and fetched the new object whole
+        List<String> asked = proxy.requests("/echonet-replaced/data/Videos/" + a.getFileName()).stream()
+                .map(r -> String.valueOf(r.header("range"))).toList();
+        assertThat(asked).hasSize(3);
+        assertThat(asked.get(0)).isEqualTo("null");
+        assertThat(asked.get(1)).startsWith("bytes=");
+        assertThat(asked.get(2)).isEqualTo("null");
     }
 
     @Test
