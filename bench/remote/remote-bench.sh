@@ -40,6 +40,7 @@ run() { # label root [extra flags]
 }
 for r in $(seq "$reps"); do
   run local "$data"
+  run http-whole "http://127.0.0.1:$port" --clip-ranges false
   run http "http://127.0.0.1:$port"
   for c in 4 16 32; do run "http+2ms(fetch=$c)" "http://127.0.0.1:$proxy_port" --fetch-concurrency "$c"; done
 done | tee "$work/runs.txt"

@@ -43,6 +43,11 @@ public final class SelectionOptions {
     @Option(names = "--fetch-concurrency", defaultValue = "16", description = "Requests at once to a URL root (default: ${DEFAULT-VALUE}).")
     int fetchConcurrency;
 
+    @Option(names = "--clip-ranges", arity = "1", paramLabel = "true|false",
+            description = "With a URL root, fetch only each clip's frames (a Range request) once a video's layout is "
+                    + "known (default: true, false with --cache-dir, which keeps whole videos).")
+    Boolean clipRanges;
+
     @Option(names = "--split", defaultValue = "train", description = "train, val, test or all (default: ${DEFAULT-VALUE}).")
     String split;
 
@@ -142,7 +147,8 @@ public final class SelectionOptions {
     /** As {@link #open(EtabConfig)} with other sample options; a URL root opens a remote store. */
     Datasets.Opened open(EtabConfig cfg, SampleOptions options) {
         if (remoteRoot()) {
-            return Datasets.openRemote(dataset, java.net.URI.create(root), storeOptions(), split, view, options);
+            return Datasets.openRemote(dataset, java.net.URI.create(root), storeOptions(), split, view, options,
+                    clipRanges != null ? clipRanges : cacheDir == null);
         }
         return Datasets.open(dataset, datasetRoot(cfg), split, view, fold, options);
     }

@@ -64,10 +64,17 @@ public final class Datasets {
 
     /**
      * Opens a dataset whose root is an HTTP(S) URL (EchoNet-Dynamic). The result holds the store open: close it
-     * after the run.
+     * after the run. Without a disk cache, a video's later clips are fetched as byte ranges (see
+     * {@link RemoteEchoNet#open(URI, HttpStore.Options, boolean)}).
      */
     public static Opened openRemote(String name, URI root, HttpStore.Options store, String split, String view,
             SampleOptions options) {
+        return openRemote(name, root, store, split, view, options, store.cacheDir() == null);
+    }
+
+    /** As above, choosing whether later clips are fetched as byte ranges ({@code clipRanges}) or videos whole. */
+    public static Opened openRemote(String name, URI root, HttpStore.Options store, String split, String view,
+            SampleOptions options, boolean clipRanges) {
         if (!"echonet".equals(canonical(name))) {
             throw new IllegalArgumentException("a URL root is supported for echonet; " + name
                     + " needs a local directory");
@@ -75,7 +82,7 @@ public final class Datasets {
         if (view != null && !view.equalsIgnoreCase("AP4CH") && !view.equalsIgnoreCase("all")) {
             throw new IllegalArgumentException("view '" + view + "' is not available for echonet; available: AP4CH");
         }
-        RemoteEchoNet remote = RemoteEchoNet.open(root, store);
+        RemoteEchoNet remote = RemoteEchoNet.open(root, store, clipRanges);
         try {
             var records = remote.index().select(split);
             return new Opened(remote.source(records, options), remote.problems(), records.size(), remote);
