@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
 # W1 from local disk vs from nginx on loopback vs through a 2 ms round-trip link, same phantom files.
-# usage: bench/remote/remote-bench.sh PHANTOM_DIR [REPS] [EPOCHS]
+# usage: bench/remote/remote-bench.sh PHANTOM_DIR [REPS] [EPOCHS] [WARMUP]
+# Each run streams EPOCHS epochs; besides the whole run's rate (RESULT) it prints the steady rate: clips over
+# seconds of the epochs after the first WARMUP (from --per-epoch), as a long training run sees it once the JIT has
+# compiled the HTTP client's code.
 # needs: nginx (Debian: apt-get install -y nginx); run from the repo root. Prints one line per run and a summary.
 set -euo pipefail
 data=$(cd "${1:?usage: remote-bench.sh PHANTOM_DIR [REPS] [EPOCHS]}" && pwd)
 reps=${2:-3}
 epochs=${3:-4}
+warmup=${4:-0}
 here=$(cd "$(dirname "$0")/../.." && pwd)
 work=$(mktemp -d)
 trap 'kill $(cat "$work/nginx.pid" 2>/dev/null) 2>/dev/null || true; kill ${proxy:-} 2>/dev/null || true; rm -rf "$work"' EXIT
@@ -32,11 +36,15 @@ proxy=$!
 sleep 2
 proxy_port=$(grep -o '127.0.0.1:[0-9]*' "$work/proxy.log" | head -1 | cut -d: -f2)
 
-flags=(--dataset echonet --split train --target EF --clip-length 32 --fps 25 --batch 20 --threads 2 --epochs "$epochs" --quiet)
+flags=(--dataset echonet --split train --target EF --clip-length 32 --fps 25 --batch 20 --threads 2 --epochs "$epochs"
+  --quiet --per-epoch)
 run() { # label root [extra flags]
   local label=$1 root=$2; shift 2
-  local line; line=$("$here/etab" bench --root "$root" "${flags[@]}" "$@" | tail -1)
-  echo "$label load1=$(cut -d' ' -f1 /proc/loadavg) $line"
+  local line; line=$("$here/etab" bench --root "$root" "${flags[@]}" "$@" 2> "$work/epochs.txt" | tail -1)
+  # EPOCH e clips=N clips_per_s=R ...: seconds of an epoch = N / R
+  local steady; steady=$(awk -v w="$warmup" '$1 == "EPOCH" && $2 >= w {split($3, n, "="); split($4, r, "=");
+      clips += n[2]; secs += n[2] / r[2]} END {printf "%.1f", (secs > 0 ? clips / secs : 0)}' "$work/epochs.txt")
+  echo "$label load1=$(cut -d' ' -f1 /proc/loadavg) steady_clips_per_s=$steady $line"
 }
 for r in $(seq "$reps"); do
   run local "$data"
@@ -44,9 +52,11 @@ for r in $(seq "$reps"); do
   run http "http://127.0.0.1:$port"
   for c in 4 16 32; do run "http+2ms(fetch=$c)" "http://127.0.0.1:$proxy_port" --fetch-concurrency "$c"; done
 done | tee "$work/runs.txt"
+median() { tr ' ' '\n' | grep . | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 echo
-echo "median clips/s per setting:"
-awk '{label=$1; for(i=1;i<=NF;i++) if ($i ~ /^clips_per_s=/) {split($i,a,"="); v[label]=v[label] " " a[2]}} END {for (l in v) print l, v[l]}' "$work/runs.txt" |
-while read -r label values; do
-  echo "$label $(echo $values | tr ' ' '\n' | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')"
+echo "median clips/s per setting: whole run, and steady (epochs >= $warmup)"
+awk '{label=$1; for(i=1;i<=NF;i++) if ($i ~ /^(steady_)?clips_per_s=/) {split($i,a,"="); v[label "|" a[1]]=v[label "|" a[1]] " " a[2]}}
+     END {for (k in v) print k, v[k]}' "$work/runs.txt" | sort |
+while read -r key values; do
+  echo "${key%%|*} ${key##*|} $(echo $values | median)"
 done
