@@ -78,6 +78,11 @@ public final class DeviceFeeder implements AutoCloseable {
             return new Options(2, 1, Normalization.imagenet(), Duration.ofSeconds(30), Duration.ofMinutes(10));
         }
 
+        /** Ring slots a feeder with these options allocates: {@code prefetch + consumerHeld + 1}. */
+        public int slots() {
+            return prefetch + consumerHeld + 1;
+        }
+
         public Options withPrefetch(int n) {
             return new Options(n, consumerHeld, normalization, warnAfter, timeout);
         }
@@ -190,7 +195,7 @@ public final class DeviceFeeder implements AutoCloseable {
         this.features = features;
         this.batchSize = batchSize;
         this.options = options;
-        int slots = options.prefetch() + options.consumerHeld() + 1;
+        int slots = options.slots();
         this.free = new ArrayBlockingQueue<>(slots);
         Device.Stream cs = null;
         Device.Stream ks = null;
