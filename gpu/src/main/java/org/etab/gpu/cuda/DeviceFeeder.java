@@ -42,7 +42,11 @@ import reactor.core.publisher.Flux;
  * {@link #slots()} = {@code prefetch + consumerHeld + 1} slots (one uint8 + one float32 buffer each, allocated
  * once when the feeder is built). A consumer that keeps more than {@code consumerHeld} batches open stalls the
  * upload with a warning every {@code warnAfter}, then an error after {@code timeout}; it never grows a queue.
- * Each open device batch also holds its host batch: give the pipeline {@code consumerHeld >= slots()}.
+ * Each open device batch also holds its host batch: give the pipeline {@code consumerHeld >= slots() + 1}
+ * ({@link FeederRecipe#pipelineOptions}). The ring counts one device batch queued between the feeder and the
+ * consumer: iterate with {@code toIterable(1)} or {@code Pipeline.consume(flux, 1)}; an iterator that queues
+ * more (e.g. {@code toIterable(2)}) needs a larger {@code consumerHeld}, or an upload issued on the consumer's
+ * own thread waits for a slot only that thread could free, until {@code timeout}.
  *
  * <p>Ownership: a delivered {@link DeviceBatch} belongs to the consumer until closed. Device batches
  * discarded on cancel or error are closed here; a host batch whose upload fails is closed here. {@link
