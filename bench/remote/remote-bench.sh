@@ -32,7 +32,7 @@ proxy=$!
 sleep 2
 proxy_port=$(grep -o '127.0.0.1:[0-9]*' "$work/proxy.log" | head -1 | cut -d: -f2)
 
-flags=(--dataset echonet --split train --target EF --clip-length 32 --fps 25 --batch 20 --threads 2 --epochs "$epochs" --device cpu --quiet)
+flags=(--dataset echonet --split train --target EF --clip-length 32 --fps 25 --batch 20 --threads 2 --epochs "$epochs" --quiet)
 run() { # label root [extra flags]
   local label=$1 root=$2; shift 2
   local line; line=$("$here/etab" bench --root "$root" "${flags[@]}" "$@" | tail -1)
