@@ -135,7 +135,7 @@ run_one() {
 
 etab_bench() {   # VIDEOS THREADS PREFETCH EPOCHS
   "$etab" bench --dataset echonet --root "$data/echonet$1" --split train --target EF --clip-length 32 --fps 25 \
-    --batch 20 --threads "$2" --prefetch "$3" --epochs "$4" --quiet
+    --batch 20 --threads "$2" --prefetch "$3" --epochs "$4" --device cpu --quiet
 }
 reference() {    # VIDEOS WORKERS EPOCHS
   $py "$here/reference_loader.py" --root "$data/echonet$1" --split train --epochs "$3" --batch 20 --workers "$2" \

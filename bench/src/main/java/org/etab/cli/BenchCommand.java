@@ -13,7 +13,8 @@ import org.etab.sample.ResumeState;
 import org.etab.pipeline.Pipeline;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.etab.metrics.MetricsServer;
-import org.etab.batch.HostAllocator;
+import org.etab.gpu.cuda.Device;
+import org.etab.pipeline.SampleOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -35,14 +36,19 @@ final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         EtabConfig cfg = selection.loadConfig();
-        Datasets.Opened opened = selection.open(cfg);
+        SampleOptions asked = selection.sampleOptions(cfg);
+        DeviceChoice choice = DeviceChoice.resolve(run.device(), asked);
+        if (!run.quiet) {
+            System.err.println("etab bench: " + choice.line());
+        }
+        Datasets.Opened opened = selection.open(cfg, choice.samples());
         boolean show = Launch.interactive(run.quiet);
         if (!run.quiet) {
             reportIndex(opened);
         }
         SampleSource source = opened.source();
-        PipelineOptions options = run.pipelineOptions(cfg, selection.limit);
-        long seed = selection.sampleOptions(cfg).seed();
+        PipelineOptions options = choice.pipelineOptions(run.pipelineOptions(cfg, selection.limit));
+        long seed = asked.seed();
         ResumeState state = new ResumeState(seed, epoch, 0, run.rank, run.world);
         if (run.resume != null && Files.exists(run.resume)) {
             ResumeState saved = ResumeState.read(run.resume);
@@ -56,7 +62,8 @@ final class BenchCommand implements Callable<Integer> {
         int lastEpoch = epoch + run.epochs - 1;
         MeterRegistry registry = RunOptions.registry(run.metricsPort);
         try (opened; MetricsServer server = RunOptions.serveMetrics("bench", registry, run.metricsHost, run.metricsPort);
-                Pipeline pipeline = new Pipeline(source, options, registry, HostAllocator.NATIVE);
+                Device gpu = choice.open(); // closed after the pipeline, which frees its pinned batches through it
+                Pipeline pipeline = new Pipeline(source, options, registry, DeviceChoice.allocator(gpu));
                 RunRecorder recorder = new RunRecorder(run.report, run.resume, state)) {
             pipeline.onFailure(recorder::failed);
             if (!run.quiet) {
@@ -64,8 +71,8 @@ final class BenchCommand implements Callable<Integer> {
                         source.dataset(), opened.records(), source.features(), source.labels(),
                         options.batchSize(), options.threads(), run.rank, run.world);
             }
-            BenchRunner.Result r = BenchRunner.run(pipeline, state.epoch(), lastEpoch, state.position(), run.device(),
-                    show, recorder, run.perEpoch);
+            BenchRunner.Result r = choice.run(pipeline, gpu, registry, state.epoch(), lastEpoch, state.position(), show,
+                    recorder, run.perEpoch);
             if (!run.quiet) {
                 BenchRunner.printSummary(r, System.err);
             }

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Locale;
 
 import org.etab.batch.Batch;
+import org.etab.batch.SampleInfo;
 import org.etab.gpu.Nd4jBatches;
 import org.etab.pipeline.Pipeline;
 import org.etab.pipeline.RunAccount;
@@ -14,20 +15,35 @@ import reactor.core.publisher.Flux;
 
 /**
  * Streams epochs through a pipeline the way a training loop would (the calling thread consumes each batch,
- * then closes it) and reports the account and the rates.
+ * then closes it) and reports the account and the rates. What "consumes" means depends on the device: host
+ * batches as they are, ND4J views of them, or device batches ({@link CudaBench}); the loop and its bookkeeping
+ * (progress, report, resume state, per-epoch lines) are the same for all.
  */
 final class BenchRunner {
     private BenchRunner() {
     }
 
-    /** What one run delivered and how fast. */
-    record Result(Totals account, double seconds, long peakRssMb, String device, double bytesRead, double waitSeconds) {
+    /**
+     * What one run delivered and how fast.
+     *
+     * @param deviceTimes the GPU feeder's device times for the summary (null without one)
+     */
+    record Result(Totals account, double seconds, long peakRssMb, String device, double bytesRead, double waitSeconds,
+            String deviceTimes) {
         Result(RunAccount account, double seconds, long peakRssMb, String device) {
-            this(Totals.of(account), seconds, peakRssMb, device, 0, 0);
+            this(Totals.of(account), seconds, peakRssMb, device, 0, 0, null);
         }
 
         Result(Totals account, double seconds, long peakRssMb, String device) {
-            this(account, seconds, peakRssMb, device, 0, 0);
+            this(account, seconds, peakRssMb, device, 0, 0, null);
+        }
+
+        Result withDevice(String text) {
+            return new Result(account, seconds, peakRssMb, text, bytesRead, waitSeconds, deviceTimes);
+        }
+
+        Result withDeviceTimes(String text) {
+            return new Result(account, seconds, peakRssMb, device, bytesRead, waitSeconds, text);
         }
 
         double clipsPerSecond() {
@@ -47,42 +63,84 @@ final class BenchRunner {
         }
     }
 
+    /**
+     * What the consumer does with the epochs' host batches, as a training step would.
+     *
+     * @param <T> what it iterates: host batches, or device batches made from them
+     */
+    interface Consumer<T> {
+        /** The items the loop iterates, made from the host batches of all the epochs. */
+        Flux<T> items(Flux<Batch> batches);
+
+        /** Uses the item as a training step would; nothing it starts may still run when it returns. */
+        void take(T item);
+
+        /** The item's valid samples. */
+        List<SampleInfo> samples(T item);
+
+        /** Where a resumed run continues after this item. */
+        long nextPosition(T item);
+
+        /** Gives the item back (its buffers go back to the pipeline). */
+        void close(T item);
+
+        /** Items the loop may buffer ahead of the one in hand. */
+        default int prefetch() {
+            return 2;
+        }
+    }
+
     static Result run(Pipeline pipeline, int epochs, RunOptions.Device device, boolean showProgress) {
         return run(pipeline, 0, epochs - 1, 0, device, showProgress, null, false);
     }
 
     /**
      * Streams epochs {@code firstEpoch .. lastEpoch} (the first from position {@code startAt} of this rank's
-     * sequence), handing each finished batch to {@code recorder} before closing it.
+     * sequence) as host batches ({@code cpu}) or ND4J views of them ({@code nd4j}), handing each finished batch to
+     * {@code recorder} before closing it.
      */
     static Result run(Pipeline pipeline, int firstEpoch, int lastEpoch, long startAt, RunOptions.Device device,
             boolean showProgress, RunRecorder recorder, boolean perEpoch) {
+        if (device != RunOptions.Device.CPU && device != RunOptions.Device.ND4J) {
+            throw new IllegalArgumentException("host batches are consumed on cpu or nd4j, not " + device
+                    + " (resolve --device first: DeviceChoice)");
+        }
+        HostConsumer consumer = new HostConsumer(device == RunOptions.Device.ND4J);
+        Result r = run(pipeline, firstEpoch, lastEpoch, startAt, consumer,
+                device == RunOptions.Device.ND4J ? "nd4j (CPU backend, zero-copy views)" : "cpu (host batches)",
+                showProgress, recorder, perEpoch);
+        if (Double.isNaN(consumer.checksum)) {
+            throw new IllegalStateException("NaN in a batch");
+        }
+        return r;
+    }
+
+    /** The loop: each item is taken, recorded, counted, then closed, on the calling thread. */
+    static <T> Result run(Pipeline pipeline, int firstEpoch, int lastEpoch, long startAt, Consumer<T> consumer,
+            String deviceText, boolean showProgress, RunRecorder recorder, boolean perEpoch) {
         int batchSize = pipeline.options().batchSize();
         long total = 0;
         for (int e = firstEpoch; e <= lastEpoch; e++) {
             total += pipeline.schedule(e, e == firstEpoch ? startAt : 0, batchSize).size();
         }
         long start = System.nanoTime();
-        double checksum = 0;
         try (Progress progress = new Progress("bench", total, "samples", showProgress)) {
             Flux<Batch> all = Flux.range(firstEpoch, Math.max(0, lastEpoch - firstEpoch + 1))
                     .concatMap(e -> pipeline.batches(e, e == firstEpoch ? startAt : 0), 0);
             EpochMeter meter = perEpoch ? new EpochMeter(firstEpoch) : null;
-            for (Batch batch : pipeline.consume(all)) {
+            for (T item : pipeline.consume(consumer.items(all), consumer.prefetch())) {
+                List<SampleInfo> samples = consumer.samples(item);
                 if (meter != null) {
-                    meter.seen(batch.samples().get(0).epoch(), batch.size());
+                    meter.seen(samples.get(0).epoch(), samples.size());
                 }
-                try (batch) {
-                    if (device == RunOptions.Device.ND4J) {
-                        INDArray x = Nd4jBatches.features(batch);
-                        INDArray y = Nd4jBatches.labels(batch);
-                        // touch one element of each so the views are really built and read
-                        checksum += x.getDouble(0) + y.getDouble(0);
-                    }
+                try {
+                    consumer.take(item);
                     if (recorder != null) {
-                        recorder.delivered(batch);
+                        recorder.delivered(samples, consumer.nextPosition(item));
                     }
-                    progress.step(batch.size());
+                    progress.step(samples.size());
+                } finally {
+                    consumer.close(item);
                 }
             }
             if (meter != null) {
@@ -90,12 +148,47 @@ final class BenchRunner {
             }
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        if (Double.isNaN(checksum)) {
-            throw new IllegalStateException("NaN in a batch");
+        return new Result(Totals.of(pipeline.account()), seconds, Launch.peakRssMb(), deviceText,
+                pipeline.metrics().bytesRead(), pipeline.metrics().consumerWaitSeconds(), null);
+    }
+
+    /** Host batches as they are, or read through ND4J views (one element of each, so the views are built). */
+    private static final class HostConsumer implements Consumer<Batch> {
+        private final boolean nd4j;
+        double checksum;
+
+        HostConsumer(boolean nd4j) {
+            this.nd4j = nd4j;
         }
-        return new Result(Totals.of(pipeline.account()), seconds, Launch.peakRssMb(),
-                device == RunOptions.Device.ND4J ? "nd4j (CPU backend, zero-copy views)" : "cpu (host batches)",
-                pipeline.metrics().bytesRead(), pipeline.metrics().consumerWaitSeconds());
+
+        @Override
+        public Flux<Batch> items(Flux<Batch> batches) {
+            return batches;
+        }
+
+        @Override
+        public void take(Batch batch) {
+            if (nd4j) {
+                INDArray x = Nd4jBatches.features(batch);
+                INDArray y = Nd4jBatches.labels(batch);
+                checksum += x.getDouble(0) + y.getDouble(0);
+            }
+        }
+
+        @Override
+        public List<SampleInfo> samples(Batch batch) {
+            return batch.samples();
+        }
+
+        @Override
+        public long nextPosition(Batch batch) {
+            return batch.nextPosition();
+        }
+
+        @Override
+        public void close(Batch batch) {
+            batch.close();
+        }
     }
 
     /** Per-epoch lines for soak runs: rate, resident memory and JavaCPP's native byte counts. */
@@ -145,6 +238,9 @@ final class BenchRunner {
     static void printSummary(Result r, PrintStream out) {
         Totals a = r.account();
         out.printf(Locale.ROOT, "%n  device       %s%n", r.device());
+        if (r.deviceTimes() != null) {
+            out.printf(Locale.ROOT, "  on device    %s%n", r.deviceTimes());
+        }
         out.printf(Locale.ROOT, "  planned      %d%n  delivered    %d%n  failed       %d%n", a.planned(), a.delivered(), a.failed());
         out.printf(Locale.ROOT, "  seconds      %.2f%n  clips/s      %.1f%n  frames/s     %.0f%n", r.seconds(),
                 r.clipsPerSecond(), r.framesPerSecond());

@@ -24,7 +24,7 @@ import org.etab.viz.Visualization;
 import org.etab.viz.VideoTools;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.etab.metrics.MetricsServer;
-import org.etab.batch.HostAllocator;
+import org.etab.gpu.cuda.Device;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -50,6 +50,10 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--quiet", description = "No progress bar or summary table (the RESULT line stays).")
     boolean quiet;
 
+    @Option(names = "--device", defaultValue = "auto", description = "auto (default: cuda when a GPU is usable, else cpu), "
+            + "cpu, nd4j or cuda: as for bench.")
+    String device;
+
     @Option(names = "--metrics-port", paramLabel = "P",
             description = "Serve live metrics during the run: a dashboard at /, Prometheus text at /metrics (0: any free port).")
     Integer metricsPort;
@@ -63,6 +67,9 @@ final class DemoCommand implements Callable<Integer> {
         Path data = root != null ? root : Launch.home().resolve("phantom/echonet");
         Path pictures = out != null ? out : Launch.home().resolve("out/demo");
         boolean show = Launch.interactive(quiet);
+        SampleOptions w1 = new SampleOptions(Target.EF, new ClipSpec(true, 32, 25, true, ClipStart.RANDOM), 112, 112,
+                3, true, DType.FLOAT32, 42, true);
+        DeviceChoice choice = DeviceChoice.resolve(RunOptions.Device.parse(device), w1); // before any work
         if (!Files.isRegularFile(data.resolve("FileList.csv"))) {
             say("etab demo: writing the phantom EchoNet-Dynamic set (200 videos, seed 42) to " + data);
             SynthCommand.write(data, 200, 42, show);
@@ -71,17 +78,17 @@ final class DemoCommand implements Callable<Integer> {
         List<EchoNetRecord> train = index.select("train");
         int cores = Runtime.getRuntime().availableProcessors();
         int t = threads != null ? threads : cores;
-        SampleOptions w1 = new SampleOptions(Target.EF, new ClipSpec(true, 32, 25, true, ClipStart.RANDOM), 112, 112,
-                3, true, DType.FLOAT32, 42, true);
-        PipelineOptions po = new PipelineOptions(20, false, t, 2, 2, true, ErrorPolicy.SKIP, 0);
+        PipelineOptions po = choice.pipelineOptions(new PipelineOptions(20, false, t, 2, 2, true, ErrorPolicy.SKIP, 0));
         say(String.format(Locale.ROOT, "etab demo: W1 = %d TRAIN videos, EF target, 32-frame clips at 25 fps, RGB 112x112 "
-                + "normalized float32, batch 20, %d decode threads, %d epochs, device cpu (host batches)",
-                train.size(), t, epochs));
+                + "normalized float32, batch 20, %d decode threads, %d epochs, %s", train.size(), t, epochs,
+                choice.line()));
         BenchRunner.Result r;
         MeterRegistry registry = RunOptions.registry(metricsPort);
         try (MetricsServer server = RunOptions.serveMetrics("demo", registry, metricsHost, metricsPort);
-                Pipeline pipeline = new Pipeline(new EchoNetSource(train, w1), po, registry, HostAllocator.NATIVE)) {
-            r = BenchRunner.run(pipeline, epochs, RunOptions.Device.CPU, show);
+                Device gpu = choice.open();
+                Pipeline pipeline = new Pipeline(new EchoNetSource(train, choice.samples()), po, registry,
+                        DeviceChoice.allocator(gpu))) {
+            r = choice.run(pipeline, gpu, registry, 0, epochs - 1, 0, show, null, false);
         }
         if (!quiet) {
             BenchRunner.printSummary(r, System.err);

@@ -29,7 +29,8 @@ public final class RunOptions {
     @Option(names = "--epochs", paramLabel = "E", defaultValue = "1", description = "Epochs to stream (default: ${DEFAULT-VALUE}).")
     int epochs;
 
-    @Option(names = "--device", defaultValue = "cpu", description = "cpu (host batches) or nd4j (INDArray views).")
+    @Option(names = "--device", defaultValue = "auto", description = "auto (default: cuda when a GPU is usable, else cpu), "
+            + "cpu (host batches), nd4j (INDArray views) or cuda (pinned uint8 upload, normalized on the GPU; bench and demo).")
     String device;
 
     @Option(names = "--ordered", arity = "1", defaultValue = "true", description = "Deliver in plan order (deterministic).")
@@ -117,16 +118,18 @@ public final class RunOptions {
         return Device.parse(device);
     }
 
-    /** Where batches go after the host pipeline. */
+    /** Where batches go after the host pipeline; {@link #AUTO} is resolved by {@link DeviceChoice}. */
     enum Device {
-        CPU, ND4J;
+        CPU, ND4J, CUDA, AUTO;
 
         static Device parse(String text) {
             return switch (text.trim().toLowerCase(Locale.ROOT)) {
                 case "cpu" -> CPU;
                 case "nd4j" -> ND4J;
-                default -> throw new IllegalArgumentException("--device must be cpu or nd4j but was '" + text
-                        + "' (cuda comes with the GPU feeder)");
+                case "cuda" -> CUDA;
+                case "auto" -> AUTO;
+                default -> throw new IllegalArgumentException("--device must be auto, cpu, nd4j or cuda but was '"
+                        + text + "'");
             };
         }
     }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import de.siegmar.fastcsv.writer.CsvWriter;
 import org.etab.batch.Batch;
@@ -42,15 +43,20 @@ final class RunRecorder implements AutoCloseable {
 
     /** After the consumer is done with a batch: report its samples, then save where the run continues. */
     void delivered(Batch batch) {
+        delivered(batch.samples(), batch.nextPosition());
+    }
+
+    /** As {@link #delivered(Batch)}, from a batch's samples and next position (host or device batch). */
+    void delivered(List<SampleInfo> samples, long nextPosition) {
         if (report != null) {
             synchronized (this) {
-                for (SampleInfo s : batch.samples()) {
+                for (SampleInfo s : samples) {
                     report.writeRecord(s.id(), "delivered", "", s.repeat() ? "repeat (sharding padding)" : "");
                 }
             }
         }
-        if (resumeFile != null && batch.size() > 0) {
-            state = state.at(batch.samples().get(0).epoch(), batch.nextPosition());
+        if (resumeFile != null && !samples.isEmpty()) {
+            state = state.at(samples.get(0).epoch(), nextPosition);
             state.write(resumeFile);
         }
     }

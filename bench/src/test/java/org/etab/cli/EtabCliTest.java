@@ -15,6 +15,7 @@ import java.util.regex.Pattern;
 
 import org.etab.dataset.EchoNetReader;
 import org.etab.dataset.EchoNetRecord;
+import org.etab.gpu.cuda.CudaDevice;
 import org.etab.testing.PhantomDatasets;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,18 +36,23 @@ class EtabCliTest {
         }
     }
 
+    /** Runs the command line in-process; err holds picocli's error stream, then what went to System.err. */
     private static Run etab(String... args) {
         PrintStream stdout = System.out;
+        PrintStream stderr = System.err;
         ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream sysErr = new ByteArrayOutputStream();
         StringWriter err = new StringWriter();
         try {
             System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(sysErr, true, StandardCharsets.UTF_8));
             CommandLine cl = Etab.commandLine();
             cl.setErr(new PrintWriter(err, true));
             int code = cl.execute(args);
-            return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString());
+            return new Run(code, out.toString(StandardCharsets.UTF_8), err + sysErr.toString(StandardCharsets.UTF_8));
         } finally {
             System.setOut(stdout);
+            System.setErr(stderr);
         }
     }
 
@@ -63,6 +69,27 @@ class EtabCliTest {
         assertThat(m.group(3)).isEqualTo("0");
         assertThat(m.group(4)).isEqualTo(m.group(2));
         assertThat(Double.parseDouble(m.group(7))).isGreaterThan(0);
+    }
+
+    @Test
+    void deviceAutoSaysWhatItChoseAndExplicitCudaWithoutAGpuIsOneClearLine() {
+        CudaDevice.Availability here = CudaDevice.probe();
+        org.junit.jupiter.api.Assumptions.assumeFalse(here.available(), "this machine has a GPU: " + here.reason());
+        String root = PhantomDatasets.echonet().toString();
+        Run auto = etab("bench", "--root", root, "--split", "all", "--clip-length", "4", "--frame-size", "32x32");
+        assertThat(auto.code()).as(auto.err()).isZero();
+        assertThat(auto.err()).contains("etab bench: device auto -> cpu (no CUDA: " + here.reason() + ")")
+                .contains("  device       cpu (host batches), by --device auto (why not cuda: above)\n");
+        assertThat(RESULT.matcher(auto.lastLine()).matches()).as(auto.lastLine()).isTrue();
+
+        Run cuda = etab("bench", "--root", root, "--split", "all", "--device", "cuda", "--quiet");
+        assertThat(cuda.code()).isEqualTo(2);
+        assertThat(cuda.err()).startsWith("etab: --device cuda: no usable GPU here: " + here.reason())
+                .doesNotContain("Exception in").doesNotContain("\tat ");
+        assertThat(cuda.out()).doesNotContain("RESULT");
+
+        Run bad = etab("bench", "--root", root, "--device", "gpu", "--quiet");
+        assertThat(bad.err()).contains("--device must be auto, cpu, nd4j or cuda but was 'gpu'");
     }
 
     @Test

@@ -117,7 +117,18 @@ public final class Pipeline implements AutoCloseable {
      * does, recording how long each step waited for data ({@code etab.consumer.wait}, the stall).
      */
     public <T> Iterable<T> consume(Flux<T> stream) {
-        Iterable<T> inner = stream.toIterable(2);
+        return consume(stream, 2);
+    }
+
+    /**
+     * As {@link #consume(Flux)}, buffering at most {@code prefetch} items ahead of the consumer: 1 for items that
+     * each hold a scarce resource, e.g. the CUDA feeder's device batches (each holds a ring slot).
+     */
+    public <T> Iterable<T> consume(Flux<T> stream, int prefetch) {
+        if (prefetch < 1) {
+            throw new IllegalArgumentException("prefetch >= 1 required but was " + prefetch);
+        }
+        Iterable<T> inner = stream.toIterable(prefetch);
         return () -> {
             java.util.Iterator<T> it = inner.iterator();
             return new java.util.Iterator<T>() {

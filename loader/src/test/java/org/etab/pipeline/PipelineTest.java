@@ -268,4 +268,22 @@ class PipelineTest {
             assertThat(p.account().planned()).isEqualTo(8);
         }
     }
+
+    @Test
+    void consumeBuffersAtMostItsPrefetchAheadOfTheConsumer() {
+        try (Pipeline p = new Pipeline(new EchoNetSource(PipelineFixtures.records(), PipelineFixtures.w1(5, true)),
+                PipelineFixtures.options(4, 1), new SimpleMeterRegistry(), HostAllocator.NATIVE)) {
+            for (int prefetch : new int[] {1, 3}) {
+                List<Long> requests = new java.util.concurrent.CopyOnWriteArrayList<>();
+                List<Integer> got = new ArrayList<>();
+                for (int i : p.consume(reactor.core.publisher.Flux.range(0, 10).doOnRequest(requests::add), prefetch)) {
+                    got.add(i);
+                }
+                assertThat(got).containsExactly(0, 1, 2, 3, 4, 5, 6, 7, 8, 9);
+                assertThat(requests).allMatch(n -> n <= prefetch).first().isEqualTo((long) prefetch);
+            }
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> p.consume(reactor.core.publisher.Flux.empty(), 0))
+                    .hasMessage("prefetch >= 1 required but was 0");
+        }
+    }
 }

@@ -218,15 +218,25 @@ public final class CudaDevice implements Device {
         return new CudaEvent(e);
     }
 
-    /** An event that records time, for {@link #elapsedMillis}. */
-    public Event newTimingEvent() {
+    @Override
+    public Event newTimedEvent() {
         current();
         CUevent_st e = new CUevent_st();
-        check(cudaEventCreateWithFlags(e, cudaEventDefault), "cudaEventCreateWithFlags");
+        check(cudaEventCreateWithFlags(e, cudaEventDefault), "cudaEventCreateWithFlags(cudaEventDefault)");
         return new CudaEvent(e);
     }
 
-    /** Device time between two timing events, both complete. */
+    @Override
+    public boolean isComplete(Event event) {
+        int err = cudaEventQuery(((CudaEvent) event).handle());
+        if (err == cudaErrorNotReady) {
+            return false;
+        }
+        check(err, "cudaEventQuery");
+        return true;
+    }
+
+    @Override
     public float elapsedMillis(Event start, Event end) {
         float[] ms = new float[1];
         check(cudaEventElapsedTime(ms, ((CudaEvent) start).handle(), ((CudaEvent) end).handle()),

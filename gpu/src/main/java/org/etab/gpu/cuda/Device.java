@@ -44,8 +44,14 @@ public interface Device extends AutoCloseable {
 
     void destroy(Stream stream);
 
-    /** An event without timing. */
+    /** An event without timing: the cheapest to record and wait on; for ordering only. */
     Event newEvent();
+
+    /**
+     * An event that also records when the device reached it, for {@link #elapsedMillis} (CUDA: created with
+     * {@code cudaEventDefault} instead of {@code cudaEventDisableTiming}, a little slower to wait on).
+     */
+    Event newTimedEvent();
 
     void destroy(Event event);
 
@@ -63,6 +69,19 @@ public interface Device extends AutoCloseable {
 
     /** Makes later work on {@code stream} wait for the event's last recorded point; the host does not wait. */
     void waitEvent(Stream stream, Event event);
+
+    /**
+     * Whether the event's last recorded point has been reached (an event never recorded is complete); the host
+     * does not wait (CUDA: {@code cudaEventQuery}).
+     */
+    boolean isComplete(Event event);
+
+    /**
+     * Device time in milliseconds from {@code start} to {@code end} (CUDA: {@code cudaEventElapsedTime}, about
+     * 0.5 us resolution). Both must be timed events whose last records are complete, else it throws; the host
+     * does not wait.
+     */
+    float elapsedMillis(Event start, Event end);
 
     /** The host waits until the event's last recorded point has been reached. */
     void synchronize(Event event);

@@ -39,6 +39,11 @@ public final class DeviceBatch implements AutoCloseable {
         return host.index();
     }
 
+    /** Where a run resumed after this batch continues: the host batch's {@link Batch#nextPosition()}. */
+    public long nextPosition() {
+        return host.nextPosition();
+    }
+
     /** Valid samples (the first {@code size()} of {@link #capacity()}). */
     public int size() {
         return host.size();

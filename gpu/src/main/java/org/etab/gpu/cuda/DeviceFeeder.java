@@ -28,6 +28,11 @@ import reactor.core.publisher.Flux;
  * consumer waits on {@code ready}; its {@link DeviceBatch#close()} records {@code released} on its stream. Two
  * streams let the copy of batch k+1 overlap the kernel of batch k.
  *
+ * <p>Timing (once {@link #bindTo bound}): timed events just before the copy and the kernel, with
+ * {@code copied}/{@code ready} as end points, give the device time of each; they are read when the batch comes
+ * back ({@link DeviceBatch#close()}), when the copy is known to be done; a kernel not yet done then is read
+ * when its slot is next taken (the new copy would wait for it on the device anyway) or at {@link #close()}.
+ *
  * <p>Threading: uploads are issued on the thread that delivers the host batch (a decode thread of the
  * pipeline); they only enqueue work, unless every ring slot is taken. Items are delivered on that thread or on
  * the consumer's requesting thread.
@@ -37,7 +42,11 @@ import reactor.core.publisher.Flux;
  * {@link #slots()} = {@code prefetch + consumerHeld + 1} slots (one uint8 + one float32 buffer each, allocated
  * once when the feeder is built). A consumer that keeps more than {@code consumerHeld} batches open stalls the
  * upload with a warning every {@code warnAfter}, then an error after {@code timeout}; it never grows a queue.
- * Each open device batch also holds its host batch: give the pipeline {@code consumerHeld >= slots()}.
+ * Each open device batch also holds its host batch: give the pipeline {@code consumerHeld >= slots() + 1}
+ * ({@link FeederRecipe#pipelineOptions}). The ring counts one device batch queued between the feeder and the
+ * consumer: iterate with {@code toIterable(1)} or {@code Pipeline.consume(flux, 1)}; an iterator that queues
+ * more (e.g. {@code toIterable(2)}) needs a larger {@code consumerHeld}, or an upload issued on the consumer's
+ * own thread waits for a slot only that thread could free, until {@code timeout}.
  *
  * <p>Ownership: a delivered {@link DeviceBatch} belongs to the consumer until closed. Device batches
  * discarded on cancel or error are closed here; a host batch whose upload fails is closed here. {@link
@@ -73,6 +82,11 @@ public final class DeviceFeeder implements AutoCloseable {
             return new Options(2, 1, Normalization.imagenet(), Duration.ofSeconds(30), Duration.ofMinutes(10));
         }
 
+        /** Ring slots a feeder with these options allocates: {@code prefetch + consumerHeld + 1}. */
+        public int slots() {
+            return prefetch + consumerHeld + 1;
+        }
+
         public Options withPrefetch(int n) {
             return new Options(n, consumerHeld, normalization, warnAfter, timeout);
         }
@@ -90,29 +104,78 @@ public final class DeviceFeeder implements AutoCloseable {
         }
     }
 
-    /** One ring entry: buffers and events allocated once. */
+    /**
+     * One ring entry: buffers and events allocated once. Owned by one thread at a time (the uploading thread,
+     * then the batch's consumer, handed over through the free queue), so the timing fields need no lock.
+     */
     static final class Slot {
         final int index;
         final Device.Buffer input;
         final Device.Buffer output;
+        /** Timed: before the copy (copy stream), before the kernel (kernel stream). */
+        final Device.Event copyStart;
+        final Device.Event kernelStart;
+        /** Timed: after the copy, after the kernel. */
         final Device.Event copied;
         final Device.Event ready;
+        /** Untimed: the consumer is done with the slot. */
         final Device.Event released;
+        /** The meters of the upload in flight in this slot, when its events were recorded with timing. */
+        Meters timed;
+        /** The meters still owed this slot's last kernel time. */
+        Meters kernelOwed;
 
-        Slot(int index, Device.Buffer input, Device.Buffer output, Device.Event copied, Device.Event ready,
-                Device.Event released) {
+        private Slot(int index, Device.Buffer input, Device.Buffer output, Device.Event[] events) {
             this.index = index;
             this.input = input;
             this.output = output;
-            this.copied = copied;
-            this.ready = ready;
-            this.released = released;
+            this.copyStart = events[0];
+            this.kernelStart = events[1];
+            this.copied = events[2];
+            this.ready = events[3];
+            this.released = events[4];
+        }
+
+        /** Allocates a slot's buffers and events; frees what it got if an allocation fails. */
+        static Slot allocate(int index, Device device, long inputBytes) {
+            Device.Buffer in = null;
+            Device.Buffer out = null;
+            Device.Event[] events = new Device.Event[5];
+            try {
+                in = device.malloc(inputBytes);
+                out = device.malloc(inputBytes * 4);
+                for (int i = 0; i < 4; i++) {
+                    events[i] = device.newTimedEvent();
+                }
+                events[4] = device.newEvent();
+                return new Slot(index, in, out, events);
+            } catch (RuntimeException | Error e) {
+                try {
+                    for (Device.Event ev : events) {
+                        if (ev != null) {
+                            device.destroy(ev);
+                        }
+                    }
+                    if (out != null) {
+                        device.free(out);
+                    }
+                    if (in != null) {
+                        device.free(in);
+                    }
+                } catch (RuntimeException again) {
+                    e.addSuppressed(again);
+                }
+                throw e;
+            }
         }
     }
 
+    /** The meters of {@link #bindTo}. */
+    private record Meters(Counter bytes, Timer slotWait, Timer upload, Timer normalize) {
+    }
+
     private final Device device;
-    private volatile Counter uploadBytes;
-    private volatile Timer slotWait;
+    private volatile Meters meters;
     private final TensorSpec features;
     private final int batchSize;
     private final Options options;
@@ -136,7 +199,7 @@ public final class DeviceFeeder implements AutoCloseable {
         this.features = features;
         this.batchSize = batchSize;
         this.options = options;
-        int slots = options.prefetch() + options.consumerHeld() + 1;
+        int slots = options.slots();
         this.free = new ArrayBlockingQueue<>(slots);
         Device.Stream cs = null;
         Device.Stream ks = null;
@@ -145,8 +208,7 @@ public final class DeviceFeeder implements AutoCloseable {
             ks = device.newStream();
             long in = features.bytes() * batchSize;
             for (int i = 0; i < slots; i++) {
-                Slot s = new Slot(i, device.malloc(in), device.malloc(in * 4), device.newEvent(), device.newEvent(),
-                        device.newEvent());
+                Slot s = Slot.allocate(i, device, in);
                 ring.add(s);
                 free.add(s);
             }
@@ -176,16 +238,23 @@ public final class DeviceFeeder implements AutoCloseable {
     }
 
     /**
-     * Registers this feeder's meters: {@code etab.upload.bytes} (pixels enqueued for upload) and
-     * {@code etab.upload.wait} (time an upload waited for a free ring slot: the consumer holding device batches),
-     * tagged {@code dataset} and {@code device=cuda}. Returns this feeder.
+     * Registers this feeder's meters, tagged {@code dataset} and {@code device=cuda}: {@code etab.upload.bytes}
+     * (pixels enqueued for upload), {@code etab.upload.wait} (host time an upload waited for a free ring slot: the
+     * consumer holding device batches), {@code etab.upload.duration} (device time of each host-to-device copy)
+     * and {@code etab.normalize.duration} (device time of each normalize kernel). Uploads issued before this
+     * call are not timed. Returns this feeder.
      */
     public DeviceFeeder bindTo(MeterRegistry registry, String dataset) {
         Tags tags = Tags.of("dataset", dataset, "device", "cuda");
-        this.uploadBytes = Counter.builder("etab.upload.bytes").description("Bytes enqueued for upload to the device")
-                .baseUnit("bytes").tags(tags).register(registry);
-        this.slotWait = Timer.builder("etab.upload.wait").description("Time an upload waited for a free ring slot")
-                .tags(tags).publishPercentiles(0.5, 0.99).register(registry);
+        this.meters = new Meters(
+                Counter.builder("etab.upload.bytes").description("Bytes enqueued for upload to the device")
+                        .baseUnit("bytes").tags(tags).register(registry),
+                Timer.builder("etab.upload.wait").description("Time an upload waited for a free ring slot")
+                        .tags(tags).publishPercentiles(0.5, 0.99).register(registry),
+                Timer.builder("etab.upload.duration").description("Device time of one batch's host-to-device copy")
+                        .tags(tags).publishPercentiles(0.5, 0.99).register(registry),
+                Timer.builder("etab.normalize.duration").description("Device time of one batch's normalize kernel")
+                        .tags(tags).publishPercentiles(0.5, 0.99).register(registry));
         return this;
     }
 
@@ -241,27 +310,35 @@ public final class DeviceFeeder implements AutoCloseable {
             }
             long t0 = System.nanoTime();
             slot = acquire();
-            Timer wait = slotWait;
-            if (wait != null) {
-                wait.record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
+            Meters m = meters;
+            if (m != null) {
+                m.slotWait().record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
             }
         } catch (RuntimeException | Error e) {
             host.close();
             throw e;
         }
         try {
+            readKernelTime(slot, true); // before the slot's events are recorded again
+            Meters m = meters;
             long bytes = features.bytes() * host.size();
             device.waitEvent(copyStream, slot.released);
+            if (m != null) {
+                device.record(slot.copyStart, copyStream);
+            }
             device.copyToDevice(host.features().pointer(), slot.input, bytes, copyStream);
-            Counter counted = uploadBytes;
-            if (counted != null) {
-                counted.increment(bytes);
+            if (m != null) {
+                m.bytes().increment(bytes);
             }
             device.record(slot.copied, copyStream);
             device.waitEvent(kernelStream, slot.copied);
+            if (m != null) {
+                device.record(slot.kernelStart, kernelStream);
+            }
             device.normalize(slot.input, slot.output, host.size(), options.normalization().spatial(features),
                     options.normalization(), kernelStream);
             device.record(slot.ready, kernelStream);
+            slot.timed = m;
             DeviceBatch db = new DeviceBatch(this, slot, host);
             out.add(db);
             return db;
@@ -321,6 +398,7 @@ public final class DeviceFeeder implements AutoCloseable {
             if (closed.get()) {
                 device.synchronize(slot.released); // about to be freed: the consumer's work must be done
             }
+            readCopyTime(slot);
         } catch (RuntimeException e) {
             failure = e;
             try {
@@ -337,9 +415,51 @@ public final class DeviceFeeder implements AutoCloseable {
         }
     }
 
+    /** Records the slot's copy time (the copy is done) and its kernel time if the kernel is done too. */
+    private void readCopyTime(Slot slot) {
+        Meters m = slot.timed;
+        if (m == null) {
+            return;
+        }
+        slot.timed = null;
+        m.upload().record(nanos(device.elapsedMillis(slot.copyStart, slot.copied)), TimeUnit.NANOSECONDS);
+        slot.kernelOwed = m;
+        readKernelTime(slot, false);
+    }
+
+    /** Records the kernel time owed for the slot's last upload; waits for that kernel only if {@code mayWait}. */
+    private void readKernelTime(Slot slot, boolean mayWait) {
+        Meters m = slot.kernelOwed;
+        if (m == null) {
+            return;
+        }
+        if (!device.isComplete(slot.ready)) {
+            if (!mayWait) {
+                return;
+            }
+            device.synchronize(slot.ready);
+        }
+        slot.kernelOwed = null;
+        m.normalize().record(nanos(device.elapsedMillis(slot.kernelStart, slot.ready)), TimeUnit.NANOSECONDS);
+    }
+
+    /** Before a slot is freed: its owed kernel time, if it can be read (a failure here must not keep memory). */
+    private void lastKernelTime(Slot slot) {
+        try {
+            readKernelTime(slot, true);
+        } catch (RuntimeException e) {
+            LOG.warn("cannot read the kernel time of ring slot {}: {}", slot.index, e.toString());
+        }
+    }
+
+    private static long nanos(float millis) {
+        return Math.round(millis * 1e6);
+    }
+
     private void giveBack(Slot slot) {
         synchronized (this) {
             if (closed.get()) {
+                lastKernelTime(slot);
                 freeSlot(slot);
                 freed++;
                 return;
@@ -351,6 +471,8 @@ public final class DeviceFeeder implements AutoCloseable {
     private void freeSlot(Slot s) {
         device.free(s.input);
         device.free(s.output);
+        device.destroy(s.copyStart);
+        device.destroy(s.kernelStart);
         device.destroy(s.copied);
         device.destroy(s.ready);
         device.destroy(s.released);
@@ -376,6 +498,7 @@ public final class DeviceFeeder implements AutoCloseable {
             Slot s;
             while ((s = free.poll()) != null) {
                 device.synchronize(s.released);
+                lastKernelTime(s);
                 freeSlot(s);
                 freed++;
             }

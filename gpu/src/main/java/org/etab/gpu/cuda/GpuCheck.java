@@ -10,8 +10,12 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.distribution.ValueAtPercentile;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.bytedeco.javacpp.BytePointer;
 import org.etab.batch.Batch;
@@ -35,9 +39,10 @@ import reactor.core.publisher.Flux;
 /**
  * The CUDA feeder's verification on a GPU machine; prints a Markdown table for docs/gpu.md.
  * (1) correctness vs the float64 reference, outputs poisoned with NaN first; (2) raw pinned copy ceiling and
- * upload+normalize rate through {@link DeviceFeeder}; (3) end to end on a phantom EchoNet set, all cores:
- * clips/s CPU-only vs with upload, and the wait of a deliberately slow consumer; (4) device memory before and
- * after the epochs.
+ * upload+normalize rate through {@link DeviceFeeder}, with the feeder's device-time meters
+ * ({@code etab.upload.duration}, {@code etab.normalize.duration}); (3) end to end on a phantom EchoNet set, all
+ * cores, set up by {@link FeederRecipe} as {@code etab bench --device cuda} is: clips/s CPU-only vs with upload,
+ * the wait of a deliberately slow consumer, the device times; (4) device memory before and after the epochs.
  *
  * <p>usage: {@code GpuCheck [videos=120] [epochs=10] [batch=16]}. Exit 2 when there is no GPU.
  */
@@ -166,11 +171,12 @@ public final class GpuCheck {
         TensorSpec spec = new TensorSpec(DType.UINT8, 3, 16, 112, 112);
         int batch = 16;
         PinnedAllocator pinned = new PinnedAllocator(device);
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
         double best = 0;
         try (BatchPool pool = new BatchPool(spec, new TensorSpec(DType.FLOAT32, 1), batch, 8, pinned,
                 Duration.ofSeconds(10), Duration.ofSeconds(60));
                 DeviceFeeder feeder = new DeviceFeeder(device, spec, batch, DeviceFeeder.Options.defaults()
-                        .withPrefetch(3))) {
+                        .withPrefetch(3)).bindTo(registry, "synthetic")) {
             for (int round = 0; round < 4; round++) {
                 int count = 64;
                 long t0 = System.nanoTime();
@@ -187,6 +193,27 @@ public final class GpuCheck {
         }
         row("DeviceFeeder uint8 upload + normalize (consumer syncs each batch), GB/s of uint8 (goal >= 90 % of ceiling)",
                 fmt(best) + " = " + Math.round(100 * best / ceiling) + " % of " + fmt(ceiling));
+        row("DeviceFeeder device times per " + fmt(spec.bytes() * batch / 1e6) + " MB batch, 4 rounds of 64",
+                deviceTimes(registry, spec.bytes() * batch));
+    }
+
+    /** The feeder's device-time meters: mean and p50 of the copy (and the GB/s its mean implies) and the kernel. */
+    static String deviceTimes(MeterRegistry registry, long bytesPerBatch) {
+        Timer upload = registry.get("etab.upload.duration").timer();
+        Timer kernel = registry.get("etab.normalize.duration").timer();
+        double mean = upload.mean(TimeUnit.MILLISECONDS);
+        return String.format(Locale.ROOT, "etab.upload.duration mean %.3f ms, p50 %.3f ms (%.1f GB/s at the mean); "
+                + "etab.normalize.duration mean %.3f ms, p50 %.3f ms; %d batches", mean, p50(upload),
+                bytesPerBatch / (mean / 1e3) / 1e9, kernel.mean(TimeUnit.MILLISECONDS), p50(kernel), upload.count());
+    }
+
+    private static double p50(Timer t) {
+        for (ValueAtPercentile v : t.takeSnapshot().percentileValues()) {
+            if (v.percentile() == 0.5) {
+                return v.value(TimeUnit.MILLISECONDS);
+            }
+        }
+        return Double.NaN;
     }
 
     private static Flux<Batch> synthetic(BatchPool pool, int count, int batch) {
@@ -206,16 +233,19 @@ public final class GpuCheck {
         try {
             new EchoNetPhantom(EchoNetPhantom.Options.of(videos, 42)).write(dir);
             List<EchoNetRecord> records = EchoNetReader.read(dir).records();
-            SampleOptions so = new SampleOptions(Target.EF, new ClipSpec(true, 32, 25, true, ClipStart.RANDOM), 112,
-                    112, 3, false, DType.UINT8, 42, true);
+            // workload W1 as etab bench asks for it (float32, ImageNet-normalized), set up for the device
+            SampleOptions w1 = new SampleOptions(Target.EF, new ClipSpec(true, 32, 25, true, ClipStart.RANDOM), 112,
+                    112, 3, true, DType.FLOAT32, 42, true);
             int cores = Runtime.getRuntime().availableProcessors();
-            DeviceFeeder.Options fo = DeviceFeeder.Options.defaults();
-            int held = fo.prefetch() + fo.consumerHeld() + 2; // the ring holds host batches until close
-            PipelineOptions po = new PipelineOptions(batch, false, cores, 2, held, true, ErrorPolicy.SKIP, 0);
+            DeviceFeeder.Options fo = FeederRecipe.feederOptions(w1);
+            PipelineOptions po = FeederRecipe.pipelineOptions(new PipelineOptions(batch, false, cores, 2, 2, true,
+                    ErrorPolicy.SKIP, 0), fo);
             PinnedAllocator pinned = new PinnedAllocator(device);
-            EchoNetSource source = new EchoNetSource(records, so);
-            try (Pipeline p = new Pipeline(source, po, new SimpleMeterRegistry(), pinned);
-                    DeviceFeeder feeder = new DeviceFeeder(device, source.features(), batch, fo)) {
+            EchoNetSource source = new EchoNetSource(records, FeederRecipe.hostSamples(w1));
+            SimpleMeterRegistry registry = new SimpleMeterRegistry();
+            try (Pipeline p = new Pipeline(source, po, registry, pinned);
+                    DeviceFeeder feeder = new DeviceFeeder(device, source.features(), batch, fo)
+                            .bindTo(registry, "echonet")) {
                 cpuOnly(p, 0); // warm-up
                 double cpu = cpuOnly(p, 1);
                 double gpu = withUpload(p, feeder, 2, 0);
@@ -234,6 +264,8 @@ public final class GpuCheck {
                 row(epochs + " epochs with upload: device memory free before / after", mib(before[0]) + " / "
                         + mib(after[0]) + " MiB; pinned host " + mib(pinned.bytes()) + " MiB in " + pinned.blocks()
                         + " blocks");
+                row("end to end, device times per batch of " + batch + " clips (" + fmt(source.features().bytes() * batch
+                        / 1e6) + " MB)", deviceTimes(registry, source.features().bytes() * batch));
             }
         } finally {
             try (Stream<Path> s = Files.walk(dir)) {

@@ -131,11 +131,74 @@ class DeviceFeederTest {
             }
             assertThat(registry.get("etab.upload.bytes").tag("device", "cuda").counter().count()).isEqualTo(bytes);
             assertThat(registry.get("etab.upload.wait").timer().count()).isEqualTo(40);
+            assertDeviceTimes(registry, 40);
             device.destroy(consumer);
         }
         assertThat(device.buffers.get()).isZero();
         assertThat(device.events.get()).isZero();
         assertThat(device.streams.get()).isZero();
+    }
+
+    /**
+     * One copy time and one kernel time per batch, each exactly what the fake device simulated (recorded in whole
+     * nanoseconds): 39 full batches and a short last one (the copy moves only the valid samples; the kernel runs
+     * on them only).
+     */
+    void assertDeviceTimes(io.micrometer.core.instrument.MeterRegistry registry, int batches) {
+        long full = SPEC.bytes() * BATCH;
+        long last = SPEC.bytes() * (BATCH - 1);
+        double copyNs = (batches - 1) * nanos(device.copyMillis(full)) + nanos(device.copyMillis(last));
+        double kernelNs = (batches - 1) * nanos(device.normalizeMillis(full)) + nanos(device.normalizeMillis(last));
+        io.micrometer.core.instrument.Timer upload = registry.get("etab.upload.duration").tag("device", "cuda")
+                .tag("dataset", "echonet").timer();
+        io.micrometer.core.instrument.Timer normalize = registry.get("etab.normalize.duration").tag("device", "cuda")
+                .tag("dataset", "echonet").timer();
+        java.util.concurrent.TimeUnit ns = java.util.concurrent.TimeUnit.NANOSECONDS;
+        assertThat(upload.count()).isEqualTo(batches);
+        assertThat(upload.totalTime(ns)).isEqualTo(copyNs);
+        assertThat(upload.max(ns)).isEqualTo(nanos(device.copyMillis(full)));
+        assertThat(normalize.count()).isEqualTo(batches);
+        assertThat(normalize.totalTime(ns)).isEqualTo(kernelNs);
+        assertThat(normalize.max(ns)).isEqualTo(nanos(device.normalizeMillis(full)));
+    }
+
+    static double nanos(double millis) {
+        return Math.round(millis * 1e6);
+    }
+
+    @Test
+    void aConsumerThatClosesBeforeTheKernelEndsStillGetsEveryKernelTimed() {
+        device.normalizeMillisPerElement = 1.0 / 1024; // other simulated times than the defaults
+        device.copyMillisPerByte = 1.0 / 256;
+        io.micrometer.core.instrument.simple.SimpleMeterRegistry registry =
+                new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+        Device.Stream consumer = device.newStream();
+        try (DeviceFeeder f = feeder(2).bindTo(registry, "echonet")) {
+            for (DeviceBatch db : f.feed(hosts(40)).toIterable(1)) {
+                db.waitOn(consumer).close(); // no host wait: the kernel may still run when the batch comes back
+            }
+            assertAllReleased(f);
+        } // times still owed are read when their slot is taken again or at close
+        assertDeviceTimes(registry, 40);
+        device.destroy(consumer);
+    }
+
+    @Test
+    void onlyUploadsIssuedAfterBindToAreTimed() {
+        io.micrometer.core.instrument.simple.SimpleMeterRegistry registry =
+                new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+        try (DeviceFeeder f = feeder(2)) {
+            for (DeviceBatch db : f.feed(hosts(5)).toIterable(1)) {
+                db.synchronize().close(); // untimed: reading times never recorded would throw on the fake
+            }
+            f.bindTo(registry, "echonet");
+            for (DeviceBatch db : f.feed(hosts(3)).toIterable(1)) {
+                db.synchronize().close();
+            }
+            assertAllReleased(f);
+        }
+        assertThat(registry.get("etab.upload.duration").timer().count()).isEqualTo(3);
+        assertThat(registry.get("etab.normalize.duration").timer().count()).isEqualTo(3);
     }
 
     @Test

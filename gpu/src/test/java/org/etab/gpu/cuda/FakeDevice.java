@@ -22,8 +22,14 @@ import org.bytedeco.javacpp.BytePointer;
  * A device whose streams are single-thread executors: work really runs asynchronously, with random delays so
  * that missing waits show up as wrong data, and with CUDA's event semantics (a wait captures the event's last
  * record; an event never recorded is complete). Records violations instead of throwing on the stream threads.
+ *
+ * <p>Device time is simulated, apart from the real delays: each stream has a clock in milliseconds that a copy
+ * to the device advances by {@link #copyMillisPerByte} per byte and a normalize by
+ * {@link #normalizeMillisPerElement} per element (other work takes no time); waiting on an event moves the
+ * clock to the event's time if later. Timed events record their stream's clock, so {@link #elapsedMillis}
+ * returns exactly what was simulated. Public (with accessors) for the bench module's tests.
  */
-final class FakeDevice implements Device {
+public final class FakeDevice implements Device {
     final List<String> violations = new CopyOnWriteArrayList<>();
     final AtomicInteger buffers = new AtomicInteger();
     final AtomicInteger streams = new AtomicInteger();
@@ -36,6 +42,43 @@ final class FakeDevice implements Device {
     volatile LongPredicate hostReadable = a -> true;
     /** Throws from copyToDevice when this many copies have been issued (-1: never). */
     volatile int failCopyAt = -1;
+    /** Simulated device time per byte copied to the device (1 ms per KiB; a power of two keeps sums exact). */
+    volatile double copyMillisPerByte = 1.0 / 1024;
+    /** Simulated device time per element normalized. */
+    volatile double normalizeMillisPerElement = 1.0 / 4096;
+
+    public FakeDevice() {
+    }
+
+    /** What went wrong on the stream threads (empty when the device was used correctly). */
+    public List<String> violations() {
+        return violations;
+    }
+
+    /** Device buffers allocated and not freed. */
+    public int liveBuffers() {
+        return buffers.get();
+    }
+
+    /** Pinned host blocks allocated and not freed. */
+    public int livePinned() {
+        return pinned.get();
+    }
+
+    /** Streams and events created and not destroyed. */
+    public int liveStreamsAndEvents() {
+        return streams.get() + events.get();
+    }
+
+    /** Simulated device milliseconds of copying {@code bytes} to the device. */
+    public double copyMillis(long bytes) {
+        return bytes * copyMillisPerByte;
+    }
+
+    /** Simulated device milliseconds of normalizing {@code elements} elements. */
+    public double normalizeMillis(long elements) {
+        return elements * normalizeMillisPerElement;
+    }
 
     final class FakeBuffer implements Buffer {
         final ByteBuffer data;
@@ -66,32 +109,55 @@ final class FakeDevice implements Device {
             return t;
         });
         volatile boolean destroyed;
-        private CompletableFuture<Void> tail = CompletableFuture.completedFuture(null);
+        /** Simulated device time, in ms; read and written only by the work on this stream's thread. */
+        private double clock;
+        private CompletableFuture<?> tail = CompletableFuture.completedFuture(null);
 
         synchronized CompletableFuture<Void> submit(Runnable work) {
+            return submitTimed(() -> {
+                work.run();
+                return 0.0;
+            }).thenApply(t -> null);
+        }
+
+        /** Runs {@code work} in stream order; the future holds the stream's clock after it. */
+        synchronized CompletableFuture<Double> submitTimed(java.util.function.Supplier<Double> work) {
             if (destroyed) {
                 violations.add("work issued to a destroyed stream");
             }
-            CompletableFuture<Void> f = CompletableFuture.runAsync(() -> {
+            CompletableFuture<Double> f = CompletableFuture.supplyAsync(() -> {
                 delay();
                 try {
-                    work.run();
+                    clock += work.get();
                 } catch (RuntimeException | Error e) {
                     violations.add("stream work failed: " + e);
                 }
+                return clock;
             }, exec);
             tail = f;
             return f;
         }
 
-        synchronized CompletableFuture<Void> tail() {
+        /** On this stream's thread: how far its clock is behind {@code time} (0 if it is not). */
+        double behind(double time) {
+            return Math.max(0, time - clock);
+        }
+
+        synchronized CompletableFuture<?> tail() {
             return tail;
         }
     }
 
     static final class FakeEvent implements Event {
-        final AtomicReference<CompletableFuture<Void>> last = new AtomicReference<>(CompletableFuture.completedFuture(null));
+        /** The last record: complete when reached, holding the recording stream's clock then. */
+        final AtomicReference<CompletableFuture<Double>> last = new AtomicReference<>(CompletableFuture.completedFuture(0.0));
+        final boolean timed;
+        volatile boolean recorded;
         volatile boolean destroyed;
+
+        FakeEvent(boolean timed) {
+            this.timed = timed;
+        }
     }
 
     private void delay() {
@@ -155,7 +221,34 @@ final class FakeDevice implements Device {
     @Override
     public Event newEvent() {
         events.incrementAndGet();
-        return new FakeEvent();
+        return new FakeEvent(false);
+    }
+
+    @Override
+    public Event newTimedEvent() {
+        events.incrementAndGet();
+        return new FakeEvent(true);
+    }
+
+    @Override
+    public boolean isComplete(Event event) {
+        return ((FakeEvent) event).last.get().isDone();
+    }
+
+    /** As CUDA: both timed and recorded, else an invalid handle; both reached, else not ready. */
+    @Override
+    public float elapsedMillis(Event start, Event end) {
+        FakeEvent a = (FakeEvent) start;
+        FakeEvent b = (FakeEvent) end;
+        if (!a.timed || !b.timed || !a.recorded || !b.recorded || a.destroyed || b.destroyed) {
+            throw new IllegalStateException("elapsedMillis needs two recorded timed events (invalid resource handle)");
+        }
+        CompletableFuture<Double> fa = a.last.get();
+        CompletableFuture<Double> fb = b.last.get();
+        if (!fa.isDone() || !fb.isDone()) {
+            throw new IllegalStateException("elapsedMillis of an event not yet reached (not ready)");
+        }
+        return (float) (fb.join() - fa.join());
     }
 
     @Override
@@ -171,12 +264,14 @@ final class FakeDevice implements Device {
         }
         long address = src.address();
         byte[] tmp = new byte[Math.toIntExact(bytes)];
-        ((FakeStream) stream).submit(() -> {
+        double millis = copyMillis(bytes);
+        ((FakeStream) stream).submitTimed(() -> {
             if (!hostReadable.test(address)) {
                 violations.add("copy read host memory that was already released");
             }
             new BytePointer(src).position(0).get(tmp);
             ((FakeBuffer) dst).data.duplicate().put(0, tmp);
+            return millis;
         });
     }
 
@@ -201,7 +296,8 @@ final class FakeDevice implements Device {
 
     @Override
     public void normalize(Buffer src, Buffer dst, int batch, long spatial, Normalization n, Stream stream) {
-        ((FakeStream) stream).submit(() -> {
+        double millis = normalizeMillis(batch * n.channels() * spatial);
+        ((FakeStream) stream).submitTimed(() -> {
             int total = Math.toIntExact(batch * n.channels() * spatial);
             byte[] in = new byte[total];
             ((FakeBuffer) src).data.duplicate().get(0, in);
@@ -210,6 +306,7 @@ final class FakeDevice implements Device {
             for (int i = 0; i < out.length; i++) {
                 d.putFloat(i * 4, out[i]);
             }
+            return millis;
         });
     }
 
@@ -219,13 +316,15 @@ final class FakeDevice implements Device {
         if (e.destroyed) {
             violations.add("record of a destroyed event");
         }
-        e.last.set(((FakeStream) stream).submit(() -> { }));
+        e.recorded = true;
+        e.last.set(((FakeStream) stream).submitTimed(() -> 0.0));
     }
 
     @Override
     public void waitEvent(Stream stream, Event event) {
-        CompletableFuture<Void> f = ((FakeEvent) event).last.get();
-        ((FakeStream) stream).submit(f::join);
+        CompletableFuture<Double> f = ((FakeEvent) event).last.get();
+        FakeStream s = (FakeStream) stream;
+        s.submitTimed(() -> s.behind(f.join())); // the clock moves to the event's time if later
     }
 
     @Override

@@ -1,0 +1,83 @@
+package org.etab.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.etab.dataset.EchoNetReader;
+import org.etab.dataset.EchoNetRecord;
+import org.etab.gpu.cuda.CudaDevice;
+import org.etab.gpu.cuda.FakeDevice;
+import org.etab.pipeline.EchoNetSource;
+import org.etab.pipeline.ErrorPolicy;
+import org.etab.pipeline.Pipeline;
+import org.etab.pipeline.PipelineOptions;
+import org.etab.sample.ResumeState;
+import org.etab.testing.PhantomDatasets;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The whole {@code --device cuda} consumer loop of etab bench, on the fake device (asynchronous, no GPU). */
+class CudaBenchTest {
+
+    @Test
+    void everySampleGoesThroughTheFeederIsRecordedAndEveryBufferComesBack(@TempDir Path tmp) {
+        List<EchoNetRecord> records = EchoNetReader.read(PhantomDatasets.echonet()).select("all");
+        DeviceChoice choice = DeviceChoice.resolve(RunOptions.Device.AUTO, DeviceChoiceTest.W1,
+                () -> new CudaDevice.Availability(true, "1 GPU(s)"));
+        FakeDevice device = new FakeDevice();
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        Path report = tmp.resolve("report.csv");
+        Path resume = tmp.resolve("resume.json");
+        PipelineOptions po = choice.pipelineOptions(new PipelineOptions(4, false, 2, 1, 2, true, ErrorPolicy.FAIL, 0));
+        EchoNetSource source = new EchoNetSource(records, choice.samples());
+        BenchRunner.Result r;
+        try (Pipeline pipeline = new Pipeline(source, po, registry, DeviceChoice.allocator(device));
+                RunRecorder recorder = new RunRecorder(report, resume, new ResumeState(42, 0, 0, 0, 1))) {
+            r = choice.run(pipeline, device, registry, 0, 1, 0, false, recorder, false);
+            assertThat(pipeline.batchPool().outstanding()).isZero();
+        }
+        int clips = 2 * PhantomDatasets.ECHONET_VIDEOS;
+        int batches = 2 * 3; // 12 videos in batches of 4, two epochs
+        assertThat(r.account().delivered()).isEqualTo(clips);
+        assertThat(r.account().failed()).isZero();
+        assertThat(r.resultLine()).startsWith("RESULT planned=" + clips + " delivered=" + clips + " failed=0 clips="
+                + clips + " seconds=");
+        assertThat(r.device()).isEqualTo("cuda (fake: pinned uint8 upload, normalized on the device), by --device auto");
+        assertThat(r.deviceTimes()).startsWith("upload ").endsWith(", " + batches + " batches");
+
+        // the feeder's meters, on the run's registry: every byte of every clip, one device time per batch
+        long bytes = source.features().bytes() * clips;
+        assertThat(registry.get("etab.upload.bytes").tag("dataset", "echonet").counter().count()).isEqualTo(bytes);
+        assertThat(registry.get("etab.upload.duration").timer().count()).isEqualTo(batches);
+        assertThat(registry.get("etab.normalize.duration").timer().count()).isEqualTo(batches);
+        assertThat(registry.get("etab.upload.duration").timer().totalTime(java.util.concurrent.TimeUnit.NANOSECONDS))
+                .isEqualTo(Math.round(device.copyMillis(bytes) * 1e6));
+
+        // report and resume state were written from the device batches
+        assertThat(report).exists();
+        List<String> rows = readLines(report);
+        assertThat(rows).hasSize(clips + 1);
+        assertThat(rows.subList(1, rows.size())).allMatch(row -> row.split(",")[1].equals("delivered"));
+        ResumeState saved = ResumeState.read(resume);
+        assertThat(saved.epoch()).isEqualTo(1);
+        assertThat(saved.position()).isEqualTo(PhantomDatasets.ECHONET_VIDEOS);
+
+        // the pipeline's batches lived in the device's pinned memory; all of it, and the ring, is freed
+        assertThat(device.livePinned()).isZero();
+        assertThat(device.liveBuffers()).isZero();
+        assertThat(device.liveStreamsAndEvents()).isZero();
+        assertThat(device.violations()).isEmpty();
+    }
+
+    private static List<String> readLines(Path p) {
+        try {
+            return Files.readAllLines(p);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,164 @@
+package org.etab.gpu.cuda;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.bytedeco.javacpp.BytePointer;
+import org.etab.batch.Batch;
+import org.etab.batch.DType;
+import org.etab.batch.HostAllocator;
+import org.etab.dataset.EchoNetReader;
+import org.etab.dataset.EchoNetRecord;
+import org.etab.pipeline.EchoNetSource;
+import org.etab.pipeline.ErrorPolicy;
+import org.etab.pipeline.Pipeline;
+import org.etab.pipeline.PipelineOptions;
+import org.etab.pipeline.SampleOptions;
+import org.etab.sample.ClipSpec;
+import org.etab.sample.ClipStart;
+import org.etab.synth.EchoNetPhantom;
+import org.etab.target.Target;
+import org.etab.transform.FrameTransform;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The recipe makes the device deliver what the host pipeline delivers. */
+class FeederRecipeTest {
+
+    static SampleOptions asked(int channels, boolean normalize) {
+        return asked(channels, normalize, 32);
+    }
+
+    static SampleOptions asked(int channels, boolean normalize, int size) {
+        return new SampleOptions(Target.EF, new ClipSpec(true, 8, 25, true, ClipStart.FIRST), size, size, channels,
+                normalize, DType.FLOAT32, 42, false);
+    }
+
+    @Test
+    void theKernelComputesWhatTheHostTransformComputesForEveryGrayLevel() {
+        for (int channels : new int[] {1, 3}) {
+            for (boolean normalize : new boolean[] {true, false}) {
+                FrameTransform host = new FrameTransform(1, 256, channels, normalize, DType.FLOAT32);
+                Normalization n = FeederRecipe.normalization(asked(channels, normalize));
+                byte[] in = new byte[channels * 256];
+                for (int i = 0; i < in.length; i++) {
+                    in[i] = (byte) (i % 256);
+                }
+                float[] device = NormalizeReference.kernel(in, 1, 256, n);
+                for (int c = 0; c < channels; c++) {
+                    for (int g = 0; g < 256; g++) {
+                        assertThat((double) device[c * 256 + g]).as("%d channels, normalize %s, channel %d, gray %d",
+                                channels, normalize, c, g).isCloseTo(host.value(g, c), org.assertj.core.data.Offset.offset(1e-5));
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void hostSamplesAreRawPixelsAndTheRestIsKept() {
+        SampleOptions a = asked(3, true);
+        SampleOptions h = FeederRecipe.hostSamples(a);
+        assertThat(h.dtype()).isEqualTo(DType.UINT8);
+        assertThat(h.normalize()).isFalse();
+        assertThat(h.clip()).isEqualTo(a.clip());
+        assertThat(List.of(h.target(), h.frameHeight(), h.frameWidth(), h.channels(), h.seed(), h.shuffle()))
+                .isEqualTo(List.of(a.target(), a.frameHeight(), a.frameWidth(), a.channels(), a.seed(), a.shuffle()));
+        assertThat(FeederRecipe.unsupported(a)).isNull();
+
+        SampleOptions raw = new SampleOptions(Target.EF, a.clip(), 32, 32, 3, false, DType.UINT8, 42, false);
+        assertThat(FeederRecipe.unsupported(raw)).contains("uint8 samples were asked for");
+        assertThatThrownBy(() -> FeederRecipe.hostSamples(raw)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("float32");
+    }
+
+    @Test
+    void thePipelineMayHoldEverySlotPlusTheBatchWaitingForOne() {
+        DeviceFeeder.Options f = DeviceFeeder.Options.defaults(); // 2 + 1 + 1 slots
+        PipelineOptions p = FeederRecipe.pipelineOptions(PipelineOptions.defaults().withBatchSize(7), f);
+        assertThat(p.consumerHeld()).isEqualTo(f.slots() + 1).isEqualTo(5);
+        assertThat(p.batchSize()).isEqualTo(7);
+        assertThat(p.withBatchSize(20)).isEqualTo(FeederRecipe.pipelineOptions(PipelineOptions.defaults(), f));
+        PipelineOptions roomy = new PipelineOptions(4, false, 2, 2, 9, true, ErrorPolicy.SKIP, 0);
+        assertThat(FeederRecipe.pipelineOptions(roomy, f).consumerHeld()).isEqualTo(9);
+    }
+
+    /**
+     * Phantom clips (112x112 frames): float32 from the host pipeline vs uint8 in "pinned" memory normalized by the
+     * fake device. At the native size the two agree to float rounding; resized, the uint8 path rounds each
+     * interpolated pixel to a whole gray level first, so they differ by up to half a level: 0.5 / (255 std).
+     */
+    @Test
+    void theDevicePathDeliversTheHostPathsValues(@TempDir Path dir) throws Exception {
+        new EchoNetPhantom(EchoNetPhantom.Options.of(5, 11)).write(dir);
+        List<EchoNetRecord> records = EchoNetReader.read(dir).records();
+        assertThat(records.get(0).frameWidth()).isEqualTo(112);
+        compare(records, 112, 1e-5);
+        compare(records, 32, 0.5 / (255 * 0.224) + 1e-5);
+    }
+
+    private void compare(List<EchoNetRecord> records, int size, double tolerance) {
+        SampleOptions asked = asked(3, true, size);
+        PipelineOptions po = new PipelineOptions(2, false, 2, 1, 2, true, ErrorPolicy.FAIL, 0);
+        List<float[]> expected = new ArrayList<>();
+        List<Integer> valid = new ArrayList<>();
+        try (Pipeline host = new Pipeline(new EchoNetSource(records, asked), po, new SimpleMeterRegistry(),
+                HostAllocator.NATIVE)) {
+            for (Batch b : host.batches(0).toIterable(1)) {
+                try (b) {
+                    FloatBuffer fb = b.features().buffer().order(ByteOrder.nativeOrder()).asFloatBuffer();
+                    float[] x = new float[(int) (b.features().spec().elements() * b.size())];
+                    assertThat(b.features().spec().shape()).containsExactly(3, 8, size, size);
+                    fb.get(x);
+                    expected.add(x);
+                    b.samples().forEach(s -> valid.add(s.validFrames()));
+                }
+            }
+        }
+        FakeDevice device = new FakeDevice();
+        DeviceFeeder.Options fo = FeederRecipe.feederOptions(asked);
+        EchoNetSource source = new EchoNetSource(records, FeederRecipe.hostSamples(asked));
+        int batch = 0;
+        long compared = 0;
+        try (Pipeline p = new Pipeline(source, FeederRecipe.pipelineOptions(po, fo), new SimpleMeterRegistry(),
+                new PinnedAllocator(device));
+                DeviceFeeder feeder = new DeviceFeeder(device, source.features(), po.batchSize(), fo)) {
+            Device.Stream consumer = device.newStream();
+            for (DeviceBatch db : feeder.feed(p.batches(0)).toIterable(1)) {
+                try (db; BytePointer out = new BytePointer(4L * expected.get(batch).length)) {
+                    db.waitOn(consumer);
+                    device.copyToHost(db.output(), out, out.capacity(), consumer);
+                    device.synchronize(consumer);
+                    float[] got = new float[expected.get(batch).length];
+                    out.asByteBuffer().order(ByteOrder.nativeOrder()).asFloatBuffer().get(got);
+                    int perSample = got.length / db.size();
+                    int plane = size * size;
+                    for (int s = 0; s < db.size(); s++) {
+                        int frames = valid.get(batch * po.batchSize() + s);
+                        for (int c = 0; c < 3; c++) {
+                            for (int i = 0; i < frames * plane; i++) {
+                                int k = s * perSample + c * 8 * plane + i;
+                                assertThat((double) got[k]).as("batch %d sample %d channel %d element %d", batch, s, c,
+                                        i).isCloseTo(expected.get(batch)[k], org.assertj.core.data.Offset.offset(tolerance));
+                                compared++;
+                            }
+                        }
+                    }
+                }
+                batch++;
+            }
+            device.destroy(consumer);
+        }
+        assertThat(batch).isEqualTo(expected.size()).isPositive();
+        assertThat(compared).isGreaterThan(records.size() * 3L * size * size);
+        assertThat(device.violations()).isEmpty();
+        assertThat(device.livePinned()).isZero();
+    }
+}
