@@ -262,9 +262,14 @@ public final class CudaDevice implements Device {
     }
 
     @Override
-    public void fill(Buffer buffer, int value, long bytes, Stream stream) {
-        check(cudaMemsetAsync(((CudaBuffer) buffer).pointer, value, bytes, ((CudaStream) stream).handle()),
-                "cudaMemsetAsync");
+    public void fill(Buffer buffer, long offset, int value, long bytes, Stream stream) {
+        if (offset < 0 || bytes < 0 || offset + bytes > buffer.bytes()) {
+            throw new IllegalArgumentException("fill of " + bytes + " bytes at " + offset + " is outside the "
+                    + buffer.bytes() + "-byte buffer");
+        }
+        // a byte view, so that JavaCPP adds the offset in bytes
+        BytePointer at = new BytePointer(((CudaBuffer) buffer).pointer).position(offset);
+        check(cudaMemsetAsync(at, value, bytes, ((CudaStream) stream).handle()), "cudaMemsetAsync");
     }
 
     @Override

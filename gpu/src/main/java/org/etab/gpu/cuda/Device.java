@@ -60,7 +60,16 @@ public interface Device extends AutoCloseable {
     void copyToHost(Buffer src, BytePointer dst, long bytes, Stream stream);
 
     /** Sets {@code bytes} bytes to {@code value} (0xFF makes float32 NaN: poison). */
-    void fill(Buffer buffer, int value, long bytes, Stream stream);
+    default void fill(Buffer buffer, int value, long bytes, Stream stream) {
+        fill(buffer, 0, value, bytes, stream);
+    }
+
+    /**
+     * Sets {@code bytes} bytes from byte {@code offset} of the buffer to {@code value}.
+     *
+     * @throws IllegalArgumentException when the range is not inside the buffer
+     */
+    void fill(Buffer buffer, long offset, int value, long bytes, Stream stream);
 
     /** Launches {@code normalize.cu} on {@code batch} samples of {@code channels x spatial} elements. */
     void normalize(Buffer src, Buffer dst, int batch, long spatial, Normalization n, Stream stream);

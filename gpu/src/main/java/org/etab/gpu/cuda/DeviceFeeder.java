@@ -13,6 +13,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import org.etab.batch.Batch;
+import org.etab.batch.SampleInfo;
 import org.etab.batch.TensorSpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -337,6 +338,7 @@ public final class DeviceFeeder implements AutoCloseable {
             }
             device.normalize(slot.input, slot.output, host.size(), options.normalization().spatial(features),
                     options.normalization(), kernelStream);
+            zeroPadding(host, slot.output);
             device.record(slot.ready, kernelStream);
             slot.timed = m;
             DeviceBatch db = new DeviceBatch(this, slot, host);
@@ -351,6 +353,40 @@ public final class DeviceFeeder implements AutoCloseable {
             host.close();
             giveBack(slot);
             throw e;
+        }
+    }
+
+    /**
+     * Sets the padding frames of short clips to 0 in the float output, as the host pipeline writes them: the
+     * kernel has turned their zero bytes into {@code -mean/std}. One memset per channel of a padded sample
+     * (channels first), or one per padded sample (channels last), on the kernel stream after the kernel.
+     */
+    private void zeroPadding(Batch host, Device.Buffer output) {
+        int[] shape = options.normalization().outputShape(features);
+        if (shape.length != 4) {
+            return; // single frames: nothing is ever padding
+        }
+        boolean channelsFirst = options.normalization().output() == Normalization.Layout.CHANNELS_FIRST;
+        int channels = options.normalization().channels();
+        int frames = channelsFirst ? shape[1] : shape[0];
+        // one frame: [H, W] of one channel ([C, T, H, W]), or [H, W, C] ([T, H, W, C])
+        long frameFloats = channelsFirst ? (long) shape[2] * shape[3] : (long) shape[1] * shape[2] * shape[3];
+        for (int i = 0; i < host.size(); i++) {
+            SampleInfo info = host.samples().get(i);
+            int valid = info.validFrames();
+            if (!info.padded() || valid >= frames) {
+                continue;
+            }
+            long padFloats = (frames - valid) * frameFloats;
+            if (channelsFirst) {
+                for (int c = 0; c < channels; c++) {
+                    long first = (((long) i * channels + c) * frames + valid) * frameFloats;
+                    device.fill(output, 4 * first, 0, 4 * padFloats, kernelStream);
+                }
+            } else {
+                long first = ((long) i * frames + valid) * frameFloats;
+                device.fill(output, 4 * first, 0, 4 * padFloats, kernelStream);
+            }
         }
     }
 

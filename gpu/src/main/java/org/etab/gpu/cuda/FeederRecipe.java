@@ -10,11 +10,10 @@ import org.etab.pipeline.SampleOptions;
  * and the kernel applies the normalization the loader's float32 transform would have applied. One recipe for
  * {@code etab bench --device cuda} and {@link GpuCheck}, so both measure the same path.
  *
- * <p>Two differences remain. Resized frames are rounded to whole gray levels before the upload, so values differ
+ * <p>One difference remains. Resized frames are rounded to whole gray levels before the upload, so values differ
  * from the host's float32 by up to half a level, {@code 0.5 / (255 std)} (0.0088 with ImageNet statistics); at
- * the native size they agree to float rounding. Padding frames of short clips are zero bytes on the host, which
- * the kernel turns into {@code -mean/std} rather than the host path's 0 ({@code SampleInfo.validFrames()} says
- * which frames are padding).
+ * the native size they agree to float rounding. Padding frames are 0 on both paths ({@link DeviceFeeder} zeroes
+ * them after the kernel).
  */
 public final class FeederRecipe {
     /** The loader's gray statistics (the averages of ImageNet's, as {@code FrameTransform} uses). */

@@ -107,6 +107,52 @@ class DeviceFeederTest {
     }
 
     @Test
+    void paddingFramesAreZeroInEveryLayoutAndTheRestIsNormalized() {
+        for (Normalization.Layout layout : Normalization.Layout.values()) {
+            Normalization n = Normalization.imagenet().withOutput(layout);
+            try (DeviceFeeder f = new DeviceFeeder(device, SPEC, BATCH, DeviceFeeder.Options.defaults().withNormalization(n));
+                    BytePointer out = new BytePointer(SPEC.elements() * BATCH * 4)) {
+                BatchPool.Buffers b = pool.acquire();
+                byte[] in = new byte[(int) SPEC.bytes() * BATCH];
+                for (int k = 0; k < in.length; k++) {
+                    in[k] = value(7, k);
+                }
+                b.features().buffer().put(0, in);
+                // sample 1 holds one decoded frame of its two: its second frame is padding
+                List<SampleInfo> infos = new ArrayList<>();
+                for (int s = 0; s < BATCH; s++) {
+                    infos.add(new SampleInfo("v" + s, 0, s, new int[] {s, s + 1}, s == 1 ? 1 : 2));
+                }
+                Batch host = new Batch(0, infos, b, pool);
+                openHost.put(b.features().pointer().address(), host);
+                Device.Stream consumer = device.newStream();
+                try (DeviceBatch db = f.upload(host)) {
+                    db.waitOn(consumer);
+                    device.copyToHost(db.output(), out, out.capacity(), consumer);
+                    device.synchronize(consumer);
+                }
+                device.destroy(consumer);
+                float[] expected = NormalizeReference.kernel(in, BATCH, SPEC.elements() / 3, n);
+                int plane = 4 * 5;
+                for (int c = 0; c < 3; c++) {
+                    for (int i = 0; i < plane; i++) {
+                        // sample 1, frame 1 (channel c, pixel i) in the output layout
+                        int k = layout == Normalization.Layout.CHANNELS_FIRST
+                                ? ((1 * 3 + c) * 2 + 1) * plane + i
+                                : ((1 * 2 + 1) * plane + i) * 3 + c;
+                        expected[k] = 0f;
+                    }
+                }
+                float[] got = new float[expected.length];
+                out.asByteBuffer().order(java.nio.ByteOrder.nativeOrder()).asFloatBuffer().get(got);
+                assertThat(got).as(layout.name()).containsExactly(expected);
+                assertThat(got).as("some padding was zeroed").contains(0f);
+            }
+        }
+        assertThat(pool.outstanding()).isZero();
+    }
+
+    @Test
     void everyBatchArrivesInOrderNormalizedAndEverythingComesBack() {
         io.micrometer.core.instrument.simple.SimpleMeterRegistry registry =
                 new io.micrometer.core.instrument.simple.SimpleMeterRegistry();

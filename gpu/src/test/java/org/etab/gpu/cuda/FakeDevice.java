@@ -285,11 +285,15 @@ public final class FakeDevice implements Device {
     }
 
     @Override
-    public void fill(Buffer buffer, int value, long bytes, Stream stream) {
+    public void fill(Buffer buffer, long offset, int value, long bytes, Stream stream) {
+        if (offset < 0 || bytes < 0 || offset + bytes > buffer.bytes()) {
+            throw new IllegalArgumentException("fill of " + bytes + " bytes at " + offset + " is outside the "
+                    + buffer.bytes() + "-byte buffer");
+        }
         ((FakeStream) stream).submit(() -> {
             ByteBuffer b = ((FakeBuffer) buffer).data;
-            for (int i = 0; i < bytes; i++) {
-                b.put(i, (byte) value);
+            for (long i = offset; i < offset + bytes; i++) {
+                b.put(Math.toIntExact(i), (byte) value);
             }
         });
     }
