@@ -40,7 +40,7 @@ public final class SelectionOptions {
     @Option(names = "--cache-max-mb", defaultValue = "10240", description = "Size bound of --cache-dir (default: ${DEFAULT-VALUE}).")
     long cacheMaxMb;
 
-    @Option(names = "--fetch-concurrency", defaultValue = "16", description = "Requests at once to a URL root (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--fetch-concurrency", defaultValue = "32", description = "Requests at once to a URL root (default: ${DEFAULT-VALUE}).")
     int fetchConcurrency;
 
     @Option(names = "--clip-ranges", arity = "1", paramLabel = "true|false",

@@ -315,7 +315,7 @@ public final class HttpStore implements AutoCloseable {
     }
 
     /**
-     * Settings. {@link #defaults()}: 16 concurrent requests, 30 s request timeout, 5 attempts, 100 ms backoff
+     * Settings. {@link #defaults()}: 32 concurrent requests, 30 s request timeout, 5 attempts, 100 ms backoff
      * doubling, 1 GiB object cap, 256 MiB in flight, no cache.
      *
      * @param headers sent with every request (e.g. {@code Authorization}); never logged
@@ -361,7 +361,7 @@ public final class HttpStore implements AutoCloseable {
         }
 
         public static Options defaults() {
-            return new Options(Map.of(), 16, Duration.ofSeconds(30), 5, Duration.ofMillis(100), 1L << 30, 256L << 20,
+            return new Options(Map.of(), 32, Duration.ofSeconds(30), 5, Duration.ofMillis(100), 1L << 30, 256L << 20,
                     null, 0);
         }
 
