@@ -30,8 +30,9 @@ import org.bytedeco.javacpp.SizeTPointer;
  * asked ({@code --device cuda}, {@link #probe()}). On a machine without a driver, {@link #probe()} reports why
  * instead of throwing.
  *
- * <p>Threading: thread-safe; the primary context of the chosen device is made current on each calling thread
- * before a driver-API call.
+ * <p>Threading: thread-safe; the primary context of the chosen device is made current on the calling thread
+ * before every call (decode threads, the consumer's thread and Reactor's threads all issue work), so that the
+ * runtime never falls back to device 0's context on a thread that has none.
  */
 public final class CudaDevice implements Device {
     /** The kernel's entry point in {@code normalize.ptx}. */
@@ -207,6 +208,7 @@ public final class CudaDevice implements Device {
 
     @Override
     public void destroy(Stream stream) {
+        current();
         check(cudaStreamDestroy(((CudaStream) stream).handle()), "cudaStreamDestroy");
     }
 
@@ -228,6 +230,7 @@ public final class CudaDevice implements Device {
 
     @Override
     public boolean isComplete(Event event) {
+        current();
         int err = cudaEventQuery(((CudaEvent) event).handle());
         if (err == cudaErrorNotReady) {
             return false;
@@ -238,6 +241,7 @@ public final class CudaDevice implements Device {
 
     @Override
     public float elapsedMillis(Event start, Event end) {
+        current();
         float[] ms = new float[1];
         check(cudaEventElapsedTime(ms, ((CudaEvent) start).handle(), ((CudaEvent) end).handle()),
                 "cudaEventElapsedTime");
@@ -246,17 +250,20 @@ public final class CudaDevice implements Device {
 
     @Override
     public void destroy(Event event) {
+        current();
         check(cudaEventDestroy(((CudaEvent) event).handle()), "cudaEventDestroy");
     }
 
     @Override
     public void copyToDevice(BytePointer src, Buffer dst, long bytes, Stream stream) {
+        current();
         check(cudaMemcpyAsync(((CudaBuffer) dst).pointer, src, bytes, cudaMemcpyHostToDevice,
                 ((CudaStream) stream).handle()), "cudaMemcpyAsync(host to device, " + bytes + ")");
     }
 
     @Override
     public void copyToHost(Buffer src, BytePointer dst, long bytes, Stream stream) {
+        current();
         check(cudaMemcpyAsync(dst, ((CudaBuffer) src).pointer, bytes, cudaMemcpyDeviceToHost,
                 ((CudaStream) stream).handle()), "cudaMemcpyAsync(device to host, " + bytes + ")");
     }
@@ -267,6 +274,7 @@ public final class CudaDevice implements Device {
             throw new IllegalArgumentException("fill of " + bytes + " bytes at " + offset + " is outside the "
                     + buffer.bytes() + "-byte buffer");
         }
+        current();
         // a byte view, so that JavaCPP adds the offset in bytes
         BytePointer at = new BytePointer(((CudaBuffer) buffer).pointer).position(offset);
         check(cudaMemsetAsync(at, value, bytes, ((CudaStream) stream).handle()), "cudaMemsetAsync");
@@ -317,22 +325,26 @@ public final class CudaDevice implements Device {
 
     @Override
     public void record(Event event, Stream stream) {
+        current();
         check(cudaEventRecord(((CudaEvent) event).handle(), ((CudaStream) stream).handle()), "cudaEventRecord");
     }
 
     @Override
     public void waitEvent(Stream stream, Event event) {
+        current();
         check(cudaStreamWaitEvent(((CudaStream) stream).handle(), ((CudaEvent) event).handle(), 0),
                 "cudaStreamWaitEvent");
     }
 
     @Override
     public void synchronize(Event event) {
+        current();
         check(cudaEventSynchronize(((CudaEvent) event).handle()), "cudaEventSynchronize");
     }
 
     @Override
     public void synchronize(Stream stream) {
+        current();
         check(cudaStreamSynchronize(((CudaStream) stream).handle()), "cudaStreamSynchronize");
     }
 
