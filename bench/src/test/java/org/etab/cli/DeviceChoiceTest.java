@@ -39,7 +39,7 @@ class DeviceChoiceTest {
         assertThat(c.samples().normalize()).isFalse();
         assertThat(c.feederOptions().normalization().mean()).containsExactly(0.485, 0.456, 0.406);
         PipelineOptions po = PipelineOptions.defaults();
-        assertThat(c.pipelineOptions(po).consumerHeld()).isEqualTo(c.feederOptions().slots() + 1);
+        assertThat(c.pipelineOptions(po).consumerHeld()).isEqualTo(c.feederOptions().slots() + 2);
         assertThat(DeviceChoice.allocator(null)).isSameAs(org.etab.batch.HostAllocator.NATIVE);
     }
 

@@ -34,20 +34,19 @@ import reactor.core.publisher.Flux;
  * back ({@link DeviceBatch#close()}), when the copy is known to be done; a kernel not yet done then is read
  * when its slot is next taken (the new copy would wait for it on the device anyway) or at {@link #close()}.
  *
- * <p>Threading: uploads are issued on the thread that delivers the host batch (a decode thread of the
- * pipeline); they only enqueue work, unless every ring slot is taken. Items are delivered on that thread or on
- * the consumer's requesting thread.
+ * <p>Threading: uploads are issued on the feeder's own upload thread ({@code etab-upload}); they only enqueue
+ * work, unless every ring slot is taken, and then only that thread waits: never a decode thread, never the
+ * consumer's thread (which must stay free to close the batches that free the slots, whatever its iterator queues).
+ * Items are delivered on the upload thread or on the consumer's requesting thread.
  *
  * <p>Backpressure: {@code prefetch} device batches are uploaded ahead of the consumer's demand, and host
  * batches are requested only as those are taken. Memory in flight is one number: the ring holds
  * {@link #slots()} = {@code prefetch + consumerHeld + 1} slots (one uint8 + one float32 buffer each, allocated
  * once when the feeder is built). A consumer that keeps more than {@code consumerHeld} batches open stalls the
  * upload with a warning every {@code warnAfter}, then an error after {@code timeout}; it never grows a queue.
- * Each open device batch also holds its host batch: give the pipeline {@code consumerHeld >= slots() + 1}
- * ({@link FeederRecipe#pipelineOptions}). The ring counts one device batch queued between the feeder and the
- * consumer: iterate with {@code toIterable(1)} or {@code Pipeline.consume(flux, 1)}; an iterator that queues
- * more (e.g. {@code toIterable(2)}) needs a larger {@code consumerHeld}, or an upload issued on the consumer's
- * own thread waits for a slot only that thread could free, until {@code timeout}.
+ * Each open device batch also holds its host batch, and the upload thread holds up to two more (one waiting for
+ * a slot, one queued): give the pipeline {@code consumerHeld >= slots() + 2} ({@link
+ * FeederRecipe#pipelineOptions}).
  *
  * <p>Ownership: a delivered {@link DeviceBatch} belongs to the consumer until closed. Device batches
  * discarded on cancel or error are closed here; a host batch whose upload fails is closed here. {@link
@@ -176,6 +175,8 @@ public final class DeviceFeeder implements AutoCloseable {
     }
 
     private final Device device;
+    /** Issues every upload; the only thread that waits for a ring slot. */
+    private final reactor.core.scheduler.Scheduler uploader = reactor.core.scheduler.Schedulers.newSingle("etab-upload", true);
     private volatile Meters meters;
     private final TensorSpec features;
     private final int batchSize;
@@ -232,7 +233,8 @@ public final class DeviceFeeder implements AutoCloseable {
      * the same ring.
      */
     public Flux<DeviceBatch> feed(Flux<Batch> batches) {
-        return batches.doOnDiscard(Batch.class, Batch::close)
+        return batches.publishOn(uploader, 1)
+                .doOnDiscard(Batch.class, Batch::close) // below publishOn, so that its queue is covered too
                 .map(this::upload)
                 .limitRate(options.prefetch())
                 .doOnDiscard(DeviceBatch.class, DeviceBatch::close);
@@ -540,6 +542,7 @@ public final class DeviceFeeder implements AutoCloseable {
             }
             device.destroy(copyStream);
             device.destroy(kernelStream);
+            uploader.dispose();
         }
     }
 

@@ -73,10 +73,11 @@ public final class FeederRecipe {
 
     /**
      * The pipeline options with room for what the feeder holds: every ring slot keeps its host batch until the
-     * device batch is closed, and one more waits for a slot, so the consumer "holds" {@code slots + 1} batches.
+     * device batch is closed, one more waits for a slot and one more is queued for the upload thread, so the
+     * consumer "holds" {@code slots + 2} batches.
      */
     public static PipelineOptions pipelineOptions(PipelineOptions asked, DeviceFeeder.Options feeder) {
-        int held = Math.max(asked.consumerHeld(), feeder.slots() + 1);
+        int held = Math.max(asked.consumerHeld(), feeder.slots() + 2);
         return new PipelineOptions(asked.batchSize(), asked.dropLast(), asked.threads(), asked.prefetch(), held,
                 asked.ordered(), asked.onError(), asked.limit(), asked.sharding(), asked.sampleTimeout());
     }

@@ -49,6 +49,11 @@ class DeviceFeederTest {
 
     /** Host batches with deterministic bytes; the last one is short. */
     Flux<Batch> hosts(int n) {
+        return hostsOnRequest(n).publishOn(Schedulers.boundedElastic(), 2); // delivered on another thread, as the pipeline does
+    }
+
+    /** The same, made on the requesting thread (as a pipeline drains ready batches in the consumer's request). */
+    Flux<Batch> hostsOnRequest(int n) {
         return Flux.range(0, n).map(i -> {
             BatchPool.Buffers b = pool.acquire();
             int size = i == n - 1 ? BATCH - 1 : BATCH;
@@ -68,7 +73,7 @@ class DeviceFeederTest {
                 all.add(batch);
             }
             return batch;
-        }).publishOn(Schedulers.boundedElastic(), 2); // delivered on another thread, as the pipeline does
+        });
     }
 
     DeviceFeeder feeder(int prefetch) {
@@ -103,6 +108,25 @@ class DeviceFeederTest {
         assertThat(pool.outstanding()).isZero();
         synchronized (all) {
             assertThat(all).allMatch(Batch::isClosed);
+        }
+    }
+
+    @Test
+    void aConsumerThatQueuesManyBatchesOnTheThreadThatRequestsThemDoesNotStallTheRing() {
+        // toIterable() queues up to 256 items and requests them on the consumer's thread: were the uploads issued
+        // there, a full ring would wait for a slot that only this thread can free
+        try (DeviceFeeder f = feeder(2)) {
+            Device.Stream consumer = device.newStream();
+            long next = 0;
+            for (DeviceBatch db : f.feed(hostsOnRequest(30)).toIterable()) {
+                try (db) {
+                    assertThat(db.index()).isEqualTo(next++);
+                    check(f, db, consumer);
+                }
+            }
+            assertThat(next).isEqualTo(30);
+            device.destroy(consumer);
+            assertAllReleased(f);
         }
     }
 

@@ -85,10 +85,10 @@ class FeederRecipeTest {
     }
 
     @Test
-    void thePipelineMayHoldEverySlotPlusTheBatchWaitingForOne() {
+    void thePipelineMayHoldEverySlotPlusTheTwoBatchesOfTheUploadThread() {
         DeviceFeeder.Options f = DeviceFeeder.Options.defaults(); // 2 + 1 + 1 slots
         PipelineOptions p = FeederRecipe.pipelineOptions(PipelineOptions.defaults().withBatchSize(7), f);
-        assertThat(p.consumerHeld()).isEqualTo(f.slots() + 1).isEqualTo(5);
+        assertThat(p.consumerHeld()).isEqualTo(f.slots() + 2).isEqualTo(6);
         assertThat(p.batchSize()).isEqualTo(7);
         assertThat(p.withBatchSize(20)).isEqualTo(FeederRecipe.pipelineOptions(PipelineOptions.defaults(), f));
         PipelineOptions roomy = new PipelineOptions(4, false, 2, 2, 9, true, ErrorPolicy.SKIP, 0);
