@@ -26,15 +26,16 @@ Run with Debian's interpreter and packages (python3-opencv, python3-torch, pytho
 python3-pil, python3-skimage, python3-nibabel):
 
     /usr/bin/python3 bench/compare/reference_w2.py --dataset echonet|camus --root DIR [--split train]
-        [--epochs E] [--batch 20] [--workers 2] [--size 224] [--seed 42]
+        [--epochs E] [--batch 20] [--workers 2] [--size 224] [--seed 42] [--persistent-workers]
+    /usr/bin/python3 bench/compare/reference_w2.py --dataset D --root DIR --stages N   (steps timed, 1 process)
 
 Prints one machine-readable line at the end:
 
-    REFERENCE_W2 dataset=.. samples=.. seconds=.. samples_per_s=.. epochs=.. per_epoch=.. workers=..
+    REFERENCE_W2 dataset=.. samples=.. seconds=.. samples_per_s=.. epochs=.. per_epoch=.. workers=.. persistent=..
         first_batch_s=.. frames_decoded=.. peak_rss_mb=.. workers_peak_rss_mb=.. tree_peak_rss_mb=.. tree_peak_pss_mb=..
 
 seconds runs from the first iter(DataLoader) of the first epoch to the last batch of the last epoch (worker start-up
-at every epoch included, as with the default persistent_workers=False; first_batch_s is the median over epochs of
+at every epoch included, as with the default persistent_workers=False, unless --persistent-workers; first_batch_s is the median over epochs of
 the time from iter() to the first batch); the index is read before the clock starts, like etab bench. Memory as in
 reference_loader.py (same sampler).
 """
@@ -68,9 +69,26 @@ IMAGENET_MEAN = (0.485, 0.456, 0.406)
 IMAGENET_STD = (0.229, 0.224, 0.225)
 
 
-def frame_transform(size):
-    """ETAB's image path: PIL RGB -> Resize (bilinear) -> ToTensor -> Normalize."""
-    return T.Compose([T.Resize((size, size)), T.ToTensor(), T.Normalize(IMAGENET_MEAN, IMAGENET_STD)])
+def _nolap(stage):
+    pass
+
+
+class frame_transform:
+    """ETAB's image path: PIL RGB -> Resize (bilinear) -> ToTensor -> Normalize (T.Compose of the three)."""
+
+    def __init__(self, size):
+        self.resize = T.Resize((size, size))
+        self.to_tensor = T.ToTensor()
+        self.normalize = T.Normalize(IMAGENET_MEAN, IMAGENET_STD)
+
+    def __call__(self, image, lap=_nolap):
+        image = self.resize(image)
+        lap("frame resize (PIL bilinear)")
+        x = self.to_tensor(image)
+        lap("ToTensor")
+        x = self.normalize(x)
+        lap("Normalize")
+        return x
 
 
 class mask_transform:
@@ -121,7 +139,7 @@ class EchoNetSeg(torch.utils.data.Dataset):
     def frames_decoded(self):
         return sum(ed + 1 for _, ed, _ in self.items)
 
-    def raw(self, index):
+    def raw(self, index, lap=_nolap):
         """The ED frame (RGB uint8 [H, W, 3]) and its mask (uint8 [H, W]) at the video's size."""
         name, ed, t = self.items[index]
         capture = cv2.VideoCapture(os.path.join(self.root, "Videos", name))
@@ -133,17 +151,25 @@ class EchoNetSeg(torch.utils.data.Dataset):
             if not ok:
                 raise IOError("failed to read frame %d of %s" % (n, name))
         capture.release()
+        lap("open + decode up to ED")
         frame = cv2.cvtColor(frame, cv2.COLOR_BGR2RGB)
+        lap("BGR -> RGB")
         x = np.concatenate((t[1:, 0], np.flip(t[1:, 2])))
         y = np.concatenate((t[1:, 1], np.flip(t[1:, 3])))
         r, c = skimage.draw.polygon(np.rint(y).astype(int), np.rint(x).astype(int), frame.shape[:2])
         mask = np.zeros(frame.shape[:2], np.uint8)
         mask[r, c] = 1
+        lap("mask rasterize (skimage)")
         return frame, mask
 
-    def __getitem__(self, index):
-        frame, mask = self.raw(index)
-        return self.frame_tf(Image.fromarray(frame)), self.mask_tf(mask)
+    def __getitem__(self, index, lap=_nolap):
+        frame, mask = self.raw(index, lap)
+        image = Image.fromarray(frame)
+        lap("to PIL")
+        x = self.frame_tf(image, lap)
+        y = self.mask_tf(mask)
+        lap("mask resize (PIL nearest)")
+        return x, y
 
 
 # --- CAMUS -------------------------------------------------------------------------------------------------------
@@ -227,15 +253,22 @@ class CamusSeg(torch.utils.data.Dataset):
     def frames_decoded(self):
         return len(self.items)
 
-    def raw(self, index):
+    def raw(self, index, lap=_nolap):
         _, image, gt = self.items[index]
         frame = read_image(image)
+        lap("read ED image")
         mask = (read_image(gt) == self.label).astype(np.uint8)
+        lap("read ED gt + label == 1")
         return frame, mask
 
-    def __getitem__(self, index):
-        frame, mask = self.raw(index)
-        return self.frame_tf(Image.fromarray(frame, mode="L").convert("RGB")), self.mask_tf(mask)
+    def __getitem__(self, index, lap=_nolap):
+        frame, mask = self.raw(index, lap)
+        image = Image.fromarray(frame, mode="L").convert("RGB")
+        lap("to PIL, gray -> RGB")
+        x = self.frame_tf(image, lap)
+        y = self.mask_tf(mask)
+        lap("mask resize (PIL nearest)")
+        return x, y
 
 
 def make_dataset(name, root, split, size):
@@ -252,6 +285,10 @@ def main():
     p.add_argument("--workers", type=int, default=2)
     p.add_argument("--size", type=int, default=224)
     p.add_argument("--seed", type=int, default=42)
+    p.add_argument("--persistent-workers", action="store_true",
+                   help="DataLoader(persistent_workers=True): workers start once, not at every epoch")
+    p.add_argument("--stages", type=int, default=0, metavar="N",
+                   help="instead of the DataLoader run: time each step of N samples in this one process")
     a = p.parse_args()
 
     torch.manual_seed(a.seed)
@@ -259,8 +296,10 @@ def main():
     dataset = make_dataset(a.dataset, a.root, a.split, a.size)
     if len(dataset) == 0:
         sys.exit("no samples in split %s under %s" % (a.split, a.root))
+    if a.stages:
+        return stages(dataset, a.stages, a.batch, a.dataset)
     loader = torch.utils.data.DataLoader(dataset, batch_size=a.batch, num_workers=a.workers, shuffle=True,
-                                         worker_init_fn=seed_worker)
+                                         worker_init_fn=seed_worker, persistent_workers=a.persistent_workers)
 
     sampler = TreeSampler()
     sampler.start()
@@ -286,11 +325,41 @@ def main():
     self_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     children_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     print("REFERENCE_W2 dataset=%s samples=%d seconds=%.3f samples_per_s=%.1f epochs=%d per_epoch=%d workers=%d "
-          "first_batch_s=%.3f frames_decoded=%d peak_rss_mb=%d workers_peak_rss_mb=%d tree_peak_rss_mb=%d "
+          "persistent=%d first_batch_s=%.3f frames_decoded=%d peak_rss_mb=%d workers_peak_rss_mb=%d tree_peak_rss_mb=%d "
           "tree_peak_pss_mb=%d"
-          % (a.dataset, samples, seconds, samples / seconds, a.epochs, len(dataset), a.workers,
+          % (a.dataset, samples, seconds, samples / seconds, a.epochs, len(dataset), a.workers, a.persistent_workers,
              statistics.median(first), dataset.frames_decoded() * a.epochs, self_kb // 1024, children_kb // 1024,
              sampler.peak_rss_kb // 1024, sampler.peak_pss_kb // 1024), flush=True)
+
+
+def stages(dataset, n, batch, name):
+    """The steps of __getitem__ (and the DataLoader's collate), timed one by one in ONE process, torch on one thread
+    as in a DataLoader worker; a first pass over min(n, len) samples warms the caches and is not counted."""
+    torch.set_num_threads(1)
+    totals = collections.OrderedDict()
+    clock = [0.0]
+
+    def lap(stage):
+        now = time.perf_counter()
+        totals[stage] = totals.get(stage, 0.0) + now - clock[0]
+        clock[0] = now
+
+    for i in range(min(n, len(dataset))):
+        dataset[i]
+    totals.clear()
+    items = []
+    for i in range(n):
+        clock[0] = time.perf_counter()
+        items.append(dataset.__getitem__(i % len(dataset), lap))
+        if len(items) == batch:
+            clock[0] = time.perf_counter()
+            torch.utils.data.default_collate(items)
+            lap("collate (batch of %d)" % batch)
+            items = []
+    total = sum(totals.values())
+    print("STAGES dataset=%s samples=%d per_sample_ms=%.3f (1 process, no DataLoader)" % (name, n, 1e3 * total / n))
+    for stage, t in totals.items():
+        print("  %-28s %7.3f ms  %5.1f %%" % (stage, 1e3 * t / n, 100 * t / total))
 
 
 if __name__ == "__main__":
