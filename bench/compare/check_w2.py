@@ -9,8 +9,13 @@ For every sample in EXPORT/manifest.csv it loads the reference's sample (same id
 units (1/255 of a gray level = 0.017-0.0175 after ImageNet normalization):
   ref      the reference as timed: PIL bilinear (antialiased when shrinking) on uint8, PIL nearest for the mask;
   samefilt the reference's frame and mask (same file, same frame, same rasterization) resized with etab's rules
-           instead: OpenCV INTER_LINEAR on float32 for the frame, INTER_NEAREST for the mask; if this matches to
-           float rounding, the two loaders read the same pixels and differ only in the resize filter;
+           instead: OpenCV INTER_LINEAR on float32 for the frame, and for the mask nearest with source index
+           floor(dst * src / dst_size) in exact integer arithmetic (etab's NearestResize, OpenCV's INTER_NEAREST
+           formula); if this matches to float rounding, the two loaders read the same pixels and differ only in
+           the resize filters;
+  cv2 nn   the mask resized by cv2.resize(INTER_NEAREST) itself: OpenCV computes the same formula with a
+           floating-point scale, which picks the row or column before at the exact multiples (e.g. 244 -> 224:
+           output rows 56, 112, 168 take source rows 60, 121, 182 instead of 61, 122, 183);
   other    (EchoNet) the same with the frame BEFORE the ED frame, to show the check can tell frames apart.
 """
 import argparse
@@ -30,7 +35,8 @@ STD = np.array(IMAGENET_STD, np.float32).reshape(3, 1, 1)
 def etab_style(frame_rgb, mask, size):
     f = cv2.resize(frame_rgb.astype(np.float32), (size, size), interpolation=cv2.INTER_LINEAR)
     x = (f.transpose(2, 0, 1) / 255.0 - MEAN) / STD
-    y = cv2.resize(mask, (size, size), interpolation=cv2.INTER_NEAREST)
+    h, w = mask.shape
+    y = mask[(np.arange(size) * h) // size][:, (np.arange(size) * w) // size]
     return x.astype(np.float32), y
 
 
@@ -51,9 +57,10 @@ def main():
     index = {i: n for n, i in enumerate(ds.ids())}
     rows = list(csv.DictReader(open(os.path.join(a.export, "manifest.csv"))))
     bad = 0
-    print("| id | source size | ED frame (etab) | x shapes | ref: max / mean abs diff of x | ref: mask pixels that differ "
-          "| samefilt: max abs diff of x | samefilt: mask pixels that differ | other frame: max / mean abs diff of x |")
-    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+    print("| id | source size | source_frames (etab manifest) | x shapes | ref: max / mean abs diff of x | ref: mask pixels that differ "
+          "| samefilt: max abs diff of x | samefilt: mask pixels that differ | cv2 nn: mask pixels that differ "
+          "| other frame: max / mean abs diff of x |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     for r in rows:
         ex = np.load(os.path.join(a.export, r["x"]))
         ey = np.load(os.path.join(a.export, r["y"]))
@@ -82,9 +89,10 @@ def main():
                 other = "%.3f / %.4f" % stats(ox, ex)
         rmax, rmean = stats(rx, ex)
         smax, _ = stats(sx, ex)
-        print("| %s | %dx%d | %s | %s | %.4f / %.5f | %d of %d | %.2g | %d | %s |" % (
+        cy = cv2.resize(mask, (a.size, a.size), interpolation=cv2.INTER_NEAREST)
+        print("| %s | %dx%d | %s | %s | %.4f / %.5f | %d of %d | %.2g | %d | %d | %s |" % (
             r["id"], frame.shape[1], frame.shape[0], r["source_frames"], "x".join(map(str, ex.shape)), rmax, rmean,
-            int((ry != ey).sum()), ey.size, smax, int((sy != ey).sum()), other))
+            int((ry != ey).sum()), ey.size, smax, int((sy != ey).sum()), int((cy != ey).sum()), other))
         if smax > 1e-4 or (sy != ey).any():
             bad += 1
     print("\n%d of %d samples: samefilt differs from etab beyond float rounding" % (bad, len(rows)))
