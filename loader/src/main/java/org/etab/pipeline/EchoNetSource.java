@@ -49,6 +49,8 @@ public final class EchoNetSource implements SampleSource {
     private final int frames;
     /** Null for local files. */
     private final RemoteVideos remote;
+    /** Null for remote files. */
+    private final LocalVideos local;
 
     public EchoNetSource(List<EchoNetRecord> records, SampleOptions options) {
         this(records, options, null);
@@ -60,6 +62,7 @@ public final class EchoNetSource implements SampleSource {
      */
     EchoNetSource(List<EchoNetRecord> records, SampleOptions options, RemoteVideos remote) {
         this.remote = remote;
+        this.local = remote == null ? new LocalVideos() : null;
         if (!TARGETS.contains(options.target())) {
             throw new IllegalArgumentException("target '" + options.target().etabName() + "' is not available for "
                     + "echonet; available: " + String.join(", ", TARGETS.stream().map(Target::etabName).toList()));
@@ -153,6 +156,11 @@ public final class EchoNetSource implements SampleSource {
         }
     }
 
+    /** Local videos whose layout is known (tests). */
+    int layoutsKnown() {
+        return local == null ? 0 : local.layoutsKnown();
+    }
+
     @Override
     public SampleWorker newWorker() {
         return new Worker();
@@ -162,12 +170,13 @@ public final class EchoNetSource implements SampleSource {
     private final class Worker implements SampleWorker {
         private final VideoDecoder decoder = new VideoDecoder();
         private final FrameTransform.Scratch scratch = transform.newScratch();
+        private final LocalVideos.Scratch spans = new LocalVideos.Scratch();
         private byte[] mask = new byte[0];
 
         /** Decodes from the local file, or from the fetched bytes of a remote one. */
         private DecodeStats decode(EchoNetRecord rec, SamplePlan plan, GrayFrameSink sink, long deadline) {
             if (remote == null) {
-                return decoder.decode(rec.video(), plan.frames(), sink, deadline);
+                return local.decode(decoder, rec.video(), plan.frames(), sink, deadline, spans);
             }
             RemoteVideos.Fetched f = remote.take(plan, rec, deadline);
             if (f.layout() != null) {
