@@ -283,11 +283,50 @@ public final class VideoDecoder implements AutoCloseable {
     public VideoLayout layout(ByteBuffer data, String name) {
         ensureOpen();
         checkSource(data, name);
+        int base = data.position();
+        long fileSize = data.remaining();
+        try {
+            return layout(null, data, name, fileSize, (at, payload, size) ->
+                    data.slice(base + (int) at, size).mismatch(ByteBuffer.wrap(payload, 0, size)) == -1);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e); // memory is not read with I/O
+        }
+    }
+
+    /**
+     * As {@link #layout(ByteBuffer, String)} for a file, demuxed through FFmpeg's own file I/O; each packet is
+     * checked against the file's bytes with a positional read of its size (the file is never held whole).
+     *
+     * @throws DecodeException the file cannot be opened or read to its end
+     */
+    public VideoLayout layout(Path file) {
+        ensureOpen();
+        if (file == null) throw new IllegalArgumentException("file must not be null");
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file)) {
+            ByteBuffer[] stored = {ByteBuffer.allocate(0)};
+            return layout(file, null, null, ch.size(), (at, payload, size) -> {
+                if (stored[0].capacity() < size) stored[0] = ByteBuffer.allocate(size);
+                ByteBuffer b = stored[0].clear().limit(size);
+                while (b.hasRemaining()) {
+                    if (ch.read(b, at + b.position()) < 0) return false;
+                }
+                return b.flip().mismatch(ByteBuffer.wrap(payload, 0, size)) == -1;
+            });
+        } catch (java.io.IOException e) {
+            throw new DecodeException(file, "cannot read: " + e);
+        }
+    }
+
+    /** Reads back the bytes a packet came from: true when they are the packet's payload, verbatim. */
+    private interface StoredBytes {
+        boolean hold(long at, byte[] payload, int size) throws java.io.IOException;
+    }
+
+    private VideoLayout layout(Path file, ByteBuffer data, String name, long fileSize, StoredBytes stored)
+            throws java.io.IOException {
         deadline.put(0, Long.MAX_VALUE);
-        try (Input in = Input.open(null, data, name, false, deadline, ioCell)) {
+        try (Input in = Input.open(file, data, name, false, deadline, ioCell)) {
             if (!in.info.intraOnly()) return null;
-            int base = data.position();
-            long fileSize = data.remaining();
             long[] offsets = new long[Math.max(16, in.info.frameCount())];
             int[] sizes = new int[offsets.length];
             int n = 0;
@@ -305,8 +344,7 @@ public final class VideoDecoder implements AutoCloseable {
                 if (payload.length < size) payload = new byte[size];
                 if (size > 0) packet.data().position(0).get(payload, 0, size);
                 av_packet_unref(packet);
-                if (at < 0 || at + size > fileSize
-                        || data.slice(base + (int) at, size).mismatch(ByteBuffer.wrap(payload, 0, size)) != -1) {
+                if (at < 0 || at + size > fileSize || !stored.hold(at, payload, size)) {
                     return null; // the demuxer rebuilt or moved this packet: only the container can read it
                 }
                 if (n == offsets.length) {

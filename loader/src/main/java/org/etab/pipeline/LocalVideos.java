@@ -3,7 +3,6 @@ package org.etab.pipeline;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -16,7 +15,8 @@ import org.etab.decode.VideoLayout;
 
 /**
  * EchoNet videos on local disk, read the way a clip needs them. The first use of a video decodes from its file
- * through FFmpeg, as always, and then learns its {@link VideoLayout} (one read of the whole file, once per video).
+ * through FFmpeg, as always, and then learns its {@link VideoLayout} (one more demuxing pass over the file, once
+ * per video, checking each packet against the file's bytes).
  * Later samples of that video read only the bytes from their first frame to their last with one positional read
  * and hand those packets to the decoder: no container is opened or demuxed, which is most of the cost of a
  * single-frame sample. Videos that cannot be read frame by frame (not intra-only) always take the file path; so
@@ -65,8 +65,8 @@ final class LocalVideos {
     private void learn(VideoDecoder decoder, Path file) {
         VideoLayout layout;
         try {
-            layout = decoder.layout(ByteBuffer.wrap(Files.readAllBytes(file)), file.toString());
-        } catch (IOException | DecodeException e) {
+            layout = decoder.layout(file);
+        } catch (DecodeException e) {
             layout = null; // the file path keeps working (and reporting) for this video
         }
         if (layout == null) {

@@ -67,8 +67,19 @@ class VideoLayoutTest {
     }
 
     @Test
-    void aCodecWithInterFramePredictionHasNoLayout() {
+    void aCodecWithInterFramePredictionHasNoLayout() throws Exception {
         assertThat(decoder.layout(ByteBuffer.wrap(mpeg4), "inter.mp4")).isNull();
+        assertThat(decoder.layout(Files.write(dir.resolve("inter-copy.mp4"), mpeg4))).isNull();
+    }
+
+    @Test
+    void aFilesLayoutIsTheLayoutOfItsBytes() throws Exception {
+        for (int i = 0; i < videos.size(); i++) {
+            Path file = Files.write(dir.resolve("copy" + i + ".avi"), videos.get(i));
+            assertThat(decoder.layout(file)).isEqualTo(decoder.layout(ByteBuffer.wrap(videos.get(i)), "v.avi"));
+        }
+        assertThatThrownBy(() -> decoder.layout(dir.resolve("missing.avi"))).isInstanceOf(DecodeException.class)
+                .hasMessageContaining("missing.avi");
     }
 
     @Test
