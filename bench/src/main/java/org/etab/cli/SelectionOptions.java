@@ -165,7 +165,7 @@ public final class SelectionOptions {
         }
         HttpStore.Options d = HttpStore.Options.defaults();
         return new HttpStore.Options(h, fetchConcurrency, d.requestTimeout(), d.maxAttempts(), d.backoff(),
-                d.maxObjectBytes(), d.maxBytesInFlight(), cacheDir, cacheMaxMb << 20);
+                d.maxObjectBytes(), d.maxBytesInFlight(), cacheDir, cacheMaxMb << 20, d.ioThreads());
     }
 
     /** The ETAB sample options, from flags over config over defaults. */

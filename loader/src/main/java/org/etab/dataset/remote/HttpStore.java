@@ -20,6 +20,7 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
+import reactor.netty.resources.LoopResources;
 import reactor.util.retry.Retry;
 
 /**
@@ -59,6 +60,7 @@ public final class HttpStore implements AutoCloseable {
     private final String rootPath;
     private final Options options;
     private final ConnectionProvider provider;
+    private final LoopResources loops;
     private final HttpClient client;
     private final AsyncPermits slots;
     private final AsyncPermits bytes;
@@ -81,7 +83,12 @@ public final class HttpStore implements AutoCloseable {
                 .maxIdleTime(Duration.ofSeconds(20)) // below common server keep-alive timeouts (S3 ~20 s, nginx 75 s)
                 .build();
         long connectMillis = Math.min(options.requestTimeout().toMillis(), Integer.MAX_VALUE);
+        // our own event loops, fewer than Reactor Netty's default (one per core, at least 4): one thread moves
+        // gigabytes per second, and on a small machine every extra loop thread is another wake-up per response
+        // competing with the decoders
+        this.loops = LoopResources.create("etab-http", options.ioThreads(), true);
         this.client = HttpClient.create(provider)
+                .runOn(loops)
                 .followRedirect(true)
                 .disableRetry(true) // our retries count every attempt and resume with Range
                 // https:// URIs get Reactor Netty's default TLS configuration: the JDK trust store
@@ -209,6 +216,7 @@ public final class HttpStore implements AutoCloseable {
     public void close() {
         if (closed.compareAndSet(false, true)) {
             provider.dispose();
+            loops.dispose();
         }
     }
 
@@ -316,7 +324,7 @@ public final class HttpStore implements AutoCloseable {
 
     /**
      * Settings. {@link #defaults()}: 32 concurrent requests, 30 s request timeout, 5 attempts, 100 ms backoff
-     * doubling, 1 GiB object cap, 256 MiB in flight, no cache.
+     * doubling, 1 GiB object cap, 256 MiB in flight, no cache, {@link #defaultIoThreads()} event loop threads.
      *
      * @param headers sent with every request (e.g. {@code Authorization}); never logged
      * @param maxConcurrency requests in progress at once, and the connection pool's size
@@ -328,10 +336,11 @@ public final class HttpStore implements AutoCloseable {
      * @param maxBytesInFlight bodies held at once, in bytes
      * @param cacheDir the disk cache's directory, or null for no cache
      * @param cacheMaxBytes the cache's size bound (whole objects evicted, least recently used first)
+     * @param ioThreads the event loop threads that run the requests and read the responses
      */
     public record Options(Map<String, String> headers, int maxConcurrency, Duration requestTimeout, int maxAttempts,
                           Duration backoff, long maxObjectBytes, long maxBytesInFlight, Path cacheDir,
-                          long cacheMaxBytes) {
+                          long cacheMaxBytes, int ioThreads) {
         public Options {
             headers = Map.copyOf(Objects.requireNonNull(headers, "headers"));
             if (maxConcurrency < 1) {
@@ -358,41 +367,54 @@ public final class HttpStore implements AutoCloseable {
             if (cacheDir != null && cacheMaxBytes < 1) {
                 throw new IllegalArgumentException("cacheMaxBytes >= 1 required with a cacheDir but was " + cacheMaxBytes);
             }
+            if (ioThreads < 1) {
+                throw new IllegalArgumentException("ioThreads >= 1 required but was " + ioThreads);
+            }
         }
 
         public static Options defaults() {
             return new Options(Map.of(), 32, Duration.ofSeconds(30), 5, Duration.ofMillis(100), 1L << 30, 256L << 20,
-                    null, 0);
+                    null, 0, defaultIoThreads());
+        }
+
+        /** One event loop thread per 4 cores, from 1 to 4. */
+        public static int defaultIoThreads() {
+            return Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors() / 4));
         }
 
         public Options withHeaders(Map<String, String> headers) {
             return new Options(headers, maxConcurrency, requestTimeout, maxAttempts, backoff, maxObjectBytes,
-                    maxBytesInFlight, cacheDir, cacheMaxBytes);
+                    maxBytesInFlight, cacheDir, cacheMaxBytes, ioThreads);
         }
 
         public Options withMaxConcurrency(int maxConcurrency) {
             return new Options(headers, maxConcurrency, requestTimeout, maxAttempts, backoff, maxObjectBytes,
-                    maxBytesInFlight, cacheDir, cacheMaxBytes);
+                    maxBytesInFlight, cacheDir, cacheMaxBytes, ioThreads);
         }
 
         public Options withRequestTimeout(Duration requestTimeout) {
             return new Options(headers, maxConcurrency, requestTimeout, maxAttempts, backoff, maxObjectBytes,
-                    maxBytesInFlight, cacheDir, cacheMaxBytes);
+                    maxBytesInFlight, cacheDir, cacheMaxBytes, ioThreads);
         }
 
         public Options withRetries(int maxAttempts, Duration backoff) {
             return new Options(headers, maxConcurrency, requestTimeout, maxAttempts, backoff, maxObjectBytes,
-                    maxBytesInFlight, cacheDir, cacheMaxBytes);
+                    maxBytesInFlight, cacheDir, cacheMaxBytes, ioThreads);
         }
 
         public Options withMemory(long maxObjectBytes, long maxBytesInFlight) {
             return new Options(headers, maxConcurrency, requestTimeout, maxAttempts, backoff, maxObjectBytes,
-                    maxBytesInFlight, cacheDir, cacheMaxBytes);
+                    maxBytesInFlight, cacheDir, cacheMaxBytes, ioThreads);
+        }
+
+        public Options withIoThreads(int ioThreads) {
+            return new Options(headers, maxConcurrency, requestTimeout, maxAttempts, backoff, maxObjectBytes,
+                    maxBytesInFlight, cacheDir, cacheMaxBytes, ioThreads);
         }
 
         public Options withCache(Path cacheDir, long cacheMaxBytes) {
             return new Options(headers, maxConcurrency, requestTimeout, maxAttempts, backoff, maxObjectBytes,
-                    maxBytesInFlight, cacheDir, cacheMaxBytes);
+                    maxBytesInFlight, cacheDir, cacheMaxBytes, ioThreads);
         }
 
         @Override
@@ -401,7 +423,7 @@ public final class HttpStore implements AutoCloseable {
             return "Options[headers=" + headers.keySet() + ", maxConcurrency=" + maxConcurrency + ", requestTimeout="
                     + requestTimeout + ", maxAttempts=" + maxAttempts + ", backoff=" + backoff + ", maxObjectBytes="
                     + maxObjectBytes + ", maxBytesInFlight=" + maxBytesInFlight + ", cacheDir=" + cacheDir
-                    + ", cacheMaxBytes=" + cacheMaxBytes + "]";
+                    + ", cacheMaxBytes=" + cacheMaxBytes + ", ioThreads=" + ioThreads + "]";
         }
     }
 }

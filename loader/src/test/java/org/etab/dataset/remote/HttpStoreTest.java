@@ -15,6 +15,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.etab.dataset.DatasetException;
 import org.etab.dataset.remote.FaultProxy.Fault;
 import org.junit.jupiter.api.AfterAll;
@@ -272,6 +274,23 @@ class HttpStoreTest {
         assertThat(proxy.maxActive()).isBetween(2, 3);
         // the pool's bound: at most 3 connections, plus any an earlier test left closing
         assertThat(proxy.maxOpenConnections()).isLessThanOrEqualTo(3 + openBefore);
+    }
+
+    @Test
+    void responsesAreReadOnTheStoresOwnEventLoopsAndNoMoreOfThemThanAsked() throws Exception {
+        Set<String> threads = ConcurrentHashMap.newKeySet();
+        try (HttpStore store = HttpStore.open(root(), fast().withIoThreads(2).withMaxConcurrency(8))) {
+            long total = Flux.range(0, 40)
+                    .flatMap(i -> store.getRange("big.bin", i * 1000L, 50_000)
+                            .doOnNext(r -> threads.add(Thread.currentThread().getName())), 8)
+                    .map(r -> (long) r.bytes().remaining())
+                    .reduce(0L, Long::sum)
+                    .block(Duration.ofSeconds(60));
+            assertThat(total).isEqualTo(40 * 50_000L);
+        }
+        assertThat(threads).isNotEmpty().hasSizeLessThanOrEqualTo(2).allMatch(n -> n.startsWith("etab-http"));
+        assertThatThrownBy(() -> fast().withIoThreads(0)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("ioThreads");
     }
 
     @Test
