@@ -53,6 +53,11 @@ final class ExportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        if (!run.device.equals("auto") && !run.device.equals("cpu")) {
+            // .npy files are written from host batches: a device would only be set up and never used
+            throw new IllegalArgumentException("export writes host arrays to .npy files; --device " + run.device
+                    + " is not used by export (leave it out, or say cpu)");
+        }
         EtabConfig cfg = selection.loadConfig();
         SampleOptions sampleOptions = selection.sampleOptions(cfg);
         // native sizes that differ (CAMUS) export one size group after the other

@@ -119,6 +119,15 @@ class EtabCliTest {
     }
 
     @Test
+    void exportRefusesADeviceItWouldNotUse(@TempDir Path out) {
+        Run r = etab("export", "--root", PhantomDatasets.echonet().toString(), "--split", "all", "--limit", "2",
+                "--device", "cuda", "--out", out.toString(), "--quiet");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("export writes host arrays to .npy files; --device cuda is not used by export");
+        assertThat(out).isEmptyDirectory();
+    }
+
+    @Test
     void plotAndGifWriteTheSamplesPictures(@TempDir Path out) throws Exception {
         String root = PhantomDatasets.echonet().toString();
         EchoNetRecord rec = EchoNetReader.read(PhantomDatasets.echonet()).select("all").get(3);
