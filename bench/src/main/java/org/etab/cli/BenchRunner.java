@@ -125,8 +125,8 @@ final class BenchRunner {
         }
         long start = System.nanoTime();
         try (Progress progress = new Progress("bench", total, "samples", showProgress)) {
-            Flux<Batch> all = Flux.range(firstEpoch, Math.max(0, lastEpoch - firstEpoch + 1))
-                    .concatMap(e -> pipeline.batches(e, e == firstEpoch ? startAt : 0), 0);
+            // one stream over the epochs: the next epoch's first batches are assembled while this one ends
+            Flux<Batch> all = lastEpoch < firstEpoch ? Flux.empty() : pipeline.batches(firstEpoch, lastEpoch, startAt);
             EpochMeter meter = perEpoch ? new EpochMeter(firstEpoch) : null;
             for (T item : pipeline.consume(consumer.items(all), consumer.prefetch())) {
                 List<SampleInfo> samples = consumer.samples(item);

@@ -178,14 +178,29 @@ public final class Pipeline implements AutoCloseable {
      * {@link Batch#nextPosition()} of the last batch consumed continues exactly where a run stopped (ordered mode).
      */
     public Flux<Batch> batches(int epoch, long startAt) {
-        return stream(epoch, startAt, options.batchSize(), options.concurrency(), pool(false));
+        return stream(epoch, epoch, startAt, options.batchSize(), options.concurrency(), pool(false));
+    }
+
+    /**
+     * Epochs {@code firstEpoch .. lastEpoch} as one stream, the first from position {@code startAt}: the same batches
+     * in the same order as {@link #batches(int, long)} of each epoch one after the other, but the first batches of
+     * an epoch are assembled while the last ones of the previous epoch still are, so that no decode thread idles at
+     * an epoch boundary (which matters for epochs of a few dozen batches). Same bounds and backpressure: one
+     * stream, {@code concurrency} batches in assembly across the boundary. An epoch is planned (and counted in
+     * {@link #account()}) when its first batch is about to be assembled.
+     */
+    public Flux<Batch> batches(int firstEpoch, int lastEpoch, long startAt) {
+        if (lastEpoch < firstEpoch) {
+            throw new IllegalArgumentException("lastEpoch >= firstEpoch required but was " + lastEpoch + " < " + firstEpoch);
+        }
+        return stream(firstEpoch, lastEpoch, startAt, options.batchSize(), options.concurrency(), pool(false));
     }
 
     /** One epoch sample by sample, each in its own pooled slot. */
     public Flux<Sample> samples(int epoch) {
         // one sample per task: enough tasks in flight to keep every thread busy
         int concurrency = options.threads() * 2 + options.prefetch();
-        return stream(epoch, 0, 1, concurrency, pool(true)).map(Sample::new);
+        return stream(epoch, epoch, 0, 1, concurrency, pool(true)).map(Sample::new);
     }
 
     /**
@@ -244,27 +259,39 @@ public final class Pipeline implements AutoCloseable {
         return p;
     }
 
-    private Flux<Batch> stream(int epoch, long startAt, int batchSize, int concurrency, BatchPool pool) {
+    private Flux<Batch> stream(int firstEpoch, int lastEpoch, long startAt, int batchSize, int concurrency,
+            BatchPool pool) {
         return Flux.defer(() -> {
             if (closed.get()) {
                 return Flux.error(new IllegalStateException("pipeline is closed"));
             }
-            List<Scheduled> plans = schedule(epoch, startAt, batchSize);
-            account.planned(plans.size());
-            List<List<Scheduled>> groups = new ArrayList<>((plans.size() + batchSize - 1) / batchSize);
-            for (int i = 0; i < plans.size(); i += batchSize) {
-                groups.add(plans.subList(i, Math.min(plans.size(), i + batchSize)));
-            }
-            long firstIndex = startAt / batchSize;
             Undelivered undelivered = new Undelivered(metrics);
-            Flux<Integer> indices = Flux.range(0, groups.size());
+            // planned lazily, one epoch at a time, as flatMapSequential asks for the next batch to assemble
+            Flux<Group> groups = Flux.range(firstEpoch, lastEpoch - firstEpoch + 1)
+                    .concatMapIterable(e -> groups(e, e == firstEpoch ? startAt : 0, batchSize), 1);
             Flux<Batch> batches = options.ordered()
-                    ? indices.flatMapSequential(i -> assemble(epoch, firstIndex + i, groups.get(i), pool, undelivered),
+                    ? groups.flatMapSequential(g -> assemble(g.epoch(), g.index(), g.plans(), pool, undelivered),
                             concurrency, 1)
-                    : indices.flatMap(i -> assemble(epoch, firstIndex + i, groups.get(i), pool, undelivered),
+                    : groups.flatMap(g -> assemble(g.epoch(), g.index(), g.plans(), pool, undelivered),
                             concurrency, 1);
             return batches.doOnNext(undelivered::remove).doFinally(signal -> undelivered.closeAll());
         }).doOnDiscard(Batch.class, Batch::close);
+    }
+
+    /** One batch to assemble: its epoch, its index in the epoch, its samples. */
+    private record Group(int epoch, long index, List<Scheduled> plans) {
+    }
+
+    /** An epoch's batches from position {@code startAt}, counted as planned. */
+    private List<Group> groups(int epoch, long startAt, int batchSize) {
+        List<Scheduled> plans = schedule(epoch, startAt, batchSize);
+        account.planned(plans.size());
+        long firstIndex = startAt / batchSize;
+        List<Group> groups = new ArrayList<>((plans.size() + batchSize - 1) / batchSize);
+        for (int i = 0; i < plans.size(); i += batchSize) {
+            groups.add(new Group(epoch, firstIndex + i / batchSize, plans.subList(i, Math.min(plans.size(), i + batchSize))));
+        }
+        return groups;
     }
 
     /**

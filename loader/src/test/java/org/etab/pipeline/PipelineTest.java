@@ -56,6 +56,124 @@ class PipelineTest {
     }
 
     @Test
+    void manyEpochsInOneStreamAreTheEpochsOneAfterTheOther() {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        try (Pipeline p = new Pipeline(new EchoNetSource(PipelineFixtures.records(), PipelineFixtures.w1(5, true)),
+                PipelineFixtures.options(4, 2), registry, HostAllocator.NATIVE)) {
+            List<String> oneByOne = new ArrayList<>();
+            for (int e = 0; e < 3; e++) {
+                for (Batch b : p.batches(e, e == 0 ? 5 : 0).toIterable(1)) {
+                    try (b) {
+                        oneByOne.add(b.samples().get(0).epoch() + "/" + fingerprint(b));
+                    }
+                }
+            }
+            long plannedOneByOne = p.account().planned();
+            List<String> together = new ArrayList<>();
+            for (Batch b : p.batches(0, 2, 5).toIterable(1)) {
+                try (b) {
+                    together.add(b.samples().get(0).epoch() + "/" + fingerprint(b));
+                }
+            }
+            assertThat(together).isEqualTo(oneByOne);
+            int n = PipelineFixtures.records().size();
+            assertThat(plannedOneByOne).isEqualTo(3L * n - 5);
+            assertThat(p.account().planned()).isEqualTo(2 * plannedOneByOne);
+            assertThat(p.account().delivered()).isEqualTo(2 * plannedOneByOne);
+            assertThat(p.batchPool().outstanding()).isZero();
+        }
+    }
+
+    /**
+     * The last sample of epoch 0 waits until a sample of epoch 1 is being decoded: only a stream that assembles the
+     * next epoch while the previous one ends gets through (epoch by epoch, the wait would time out and fail it).
+     */
+    @Test
+    void theNextEpochIsAssembledWhileThePreviousOneEnds() {
+        EchoNetSource inner = new EchoNetSource(PipelineFixtures.records(), PipelineFixtures.w1(5, true));
+        java.util.Map<SamplePlan, Integer> epochOf = java.util.Collections.synchronizedMap(new java.util.IdentityHashMap<>());
+        java.util.concurrent.CountDownLatch epoch1Started = new java.util.concurrent.CountDownLatch(1);
+        SampleSource source = new SampleSource() {
+            @Override
+            public String dataset() {
+                return inner.dataset();
+            }
+
+            @Override
+            public org.etab.batch.TensorSpec features() {
+                return inner.features();
+            }
+
+            @Override
+            public org.etab.batch.TensorSpec labels() {
+                return inner.labels();
+            }
+
+            @Override
+            public List<SamplePlan> plan(int epoch) {
+                List<SamplePlan> plans = inner.plan(epoch);
+                plans.forEach(pl -> epochOf.put(pl, epoch));
+                return plans;
+            }
+
+            @Override
+            public SampleWorker newWorker() {
+                SampleWorker w = inner.newWorker();
+                return new SampleWorker() {
+                    @Override
+                    public LoadStats load(SamplePlan plan, org.etab.batch.BatchPool.Buffers buffers, int slot) {
+                        Integer epoch = epochOf.get(plan);
+                        if (epoch != null && epoch == 1) {
+                            epoch1Started.countDown();
+                        }
+                        if (epoch != null && epoch == 0 && plan == lastOfEpoch0(epochOf)) {
+                            try {
+                                if (!epoch1Started.await(20, java.util.concurrent.TimeUnit.SECONDS)) {
+                                    throw new SampleException("test", "epoch 1 did not start while epoch 0 ended");
+                                }
+                            } catch (InterruptedException e) {
+                                throw new SampleException("test", "interrupted", e);
+                            }
+                        }
+                        return w.load(plan, buffers, slot);
+                    }
+
+                    @Override
+                    public void close() {
+                        w.close();
+                    }
+                };
+            }
+        };
+        try (Pipeline p = new Pipeline(source, PipelineFixtures.options(4, 2), new SimpleMeterRegistry(),
+                HostAllocator.NATIVE)) {
+            long batches = 0;
+            for (Batch b : p.batches(0, 1, 0).toIterable(1)) {
+                try (b) {
+                    batches++;
+                }
+            }
+            int n = PipelineFixtures.records().size();
+            assertThat(p.account().failed()).as(p.account().toString()).isZero();
+            assertThat(p.account().delivered()).isEqualTo(2L * n);
+            assertThat(batches).isEqualTo(2L * ((n + 3) / 4));
+        }
+    }
+
+    /** The last plan of epoch 0 in delivery order (no sharding or limit: the source's own order). */
+    private static SamplePlan lastOfEpoch0(java.util.Map<SamplePlan, Integer> epochOf) {
+        synchronized (epochOf) {
+            SamplePlan last = null;
+            for (java.util.Map.Entry<SamplePlan, Integer> e : epochOf.entrySet()) {
+                if (e.getValue() == 0 && (last == null || e.getKey().position() > last.position())) {
+                    last = e.getKey();
+                }
+            }
+            return last;
+        }
+    }
+
+    @Test
     void orderedOutputIsIdenticalAcrossRunsAndThreadCounts() {
         List<String> one = run(1, true, 0);
         assertThat(one).hasSize(3); // 12 videos, batch 4
