@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # W1 from local disk vs from nginx on loopback vs through a 2 ms round-trip link, same phantom files.
-# usage: bench/remote/remote-bench.sh PHANTOM_DIR [REPS] [EPOCHS] [WARMUP] [shared|split] [runs|turns]
+# usage: bench/remote/remote-bench.sh PHANTOM_DIR [REPS] [EPOCHS] [WARMUP] [shared|split] [runs|turns] [FLAG...]
+# (FLAGs, e.g. --fetch-concurrency 4, go to every loader run, after the W1 flags)
 # runs (default): one `etab bench` process per setting and repetition. Each run streams EPOCHS epochs; besides the whole run's rate (RESULT) it prints the steady rate: clips over
 # seconds of the epochs after the first WARMUP (from --per-epoch), as a long training run sees it once the JIT has
 # compiled the HTTP client's code, and the CPU seconds the server side (nginx and the relay) spent during the run.
@@ -19,6 +20,8 @@ epochs=${3:-4}
 warmup=${4:-0}
 mode=${5:-shared}
 style=${6:-runs}
+shift $(( $# < 6 ? $# : 6 ))
+extra=("$@")
 cores=$(nproc)
 case $mode in
   shared) server_cpus=0-$((cores - 1)); loader_cpus=$server_cpus; threads=2 ;;
@@ -60,7 +63,7 @@ server_ticks() { # user + system clock ticks of nginx (master and workers) and t
 echo "mode=$mode cores=$cores loader_cpus=$loader_cpus decode_threads=$threads server_cpus=$server_cpus"
 
 w1=(--dataset echonet --split train --target EF --clip-length 32 --fps 25 --batch 20 --threads "$threads")
-flags=("${w1[@]}" --epochs "$epochs" --quiet --per-epoch)
+flags=("${w1[@]}" --epochs "$epochs" --quiet --per-epoch "${extra[@]}")
 run() { # label root [extra flags]
   local label=$1 root=$2; shift 2
   local t0; t0=$(server_ticks)
@@ -75,7 +78,7 @@ run() { # label root [extra flags]
 if [ "$style" = turns ]; then
   taskset -c "$loader_cpus" java -cp "$here/bench/target/etab-bench.jar:$cp" org.etab.cli.InterleavedBench \
     --roots "local=$data,http=http://127.0.0.1:$port,http+2ms=http://127.0.0.1:$proxy_port" \
-    --rounds "$reps" --turn "$epochs" --warmup "$warmup" "${w1[@]}" | tee "$work/turns.txt"
+    --rounds "$reps" --turn "$epochs" --warmup "$warmup" "${w1[@]}" "${extra[@]}" | tee "$work/turns.txt"
   echo "server side: $(awk -v t="$(server_ticks)" -v hz="$(getconf CLK_TCK)" 'BEGIN {printf "%.1f", t / hz}') CPU s in all"
   exit 0
 fi
