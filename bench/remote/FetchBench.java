@@ -5,7 +5,7 @@
 import java.net.URI;
 import java.nio.file.*;
 import java.util.*;
-import org.etab.dataset.remote.HttpStore;
+import org.etab.storage.HttpStore;
 import reactor.core.publisher.Flux;
 public class FetchBench {
   public static void main(String[] a) throws Exception {

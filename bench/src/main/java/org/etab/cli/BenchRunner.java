@@ -9,7 +9,7 @@ import org.etab.batch.SampleInfo;
 import org.etab.gpu.Nd4jBatches;
 import org.etab.pipeline.Pipeline;
 import org.etab.pipeline.RunAccount;
-import org.etab.pipeline.SampleFailure;
+import org.etab.source.SampleFailure;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import reactor.core.publisher.Flux;
 

@@ -12,7 +12,7 @@ import org.etab.gpu.cuda.FeederRecipe;
 import org.etab.gpu.cuda.PinnedAllocator;
 import org.etab.pipeline.Pipeline;
 import org.etab.pipeline.PipelineOptions;
-import org.etab.pipeline.SampleOptions;
+import org.etab.source.SampleOptions;
 
 /**
  * The device a run uses, {@code --device} resolved: {@code auto} becomes {@code cuda} when the CUDA probe finds a

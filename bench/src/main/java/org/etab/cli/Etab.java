@@ -34,8 +34,8 @@ public final class Etab implements Runnable {
         CommandLine cl = new CommandLine(new Etab()).setCaseInsensitiveEnumValuesAllowed(true);
         // user errors (bad flags, bad files) print one clear line, not a stack trace
         cl.setExecutionExceptionHandler((e, command, parseResult) -> {
-            if (e instanceof IllegalArgumentException || e instanceof org.etab.dataset.DatasetException
-                    || e instanceof org.etab.pipeline.SampleException || e instanceof java.io.UncheckedIOException) {
+            if (e instanceof IllegalArgumentException || e instanceof org.etab.decode.DatasetException
+                    || e instanceof org.etab.source.SampleException || e instanceof java.io.UncheckedIOException) {
                 command.getErr().println("etab: " + e.getMessage());
                 return 2;
             }

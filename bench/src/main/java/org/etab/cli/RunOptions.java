@@ -12,7 +12,7 @@ import org.etab.config.EtabConfig;
 import org.etab.metrics.MetricsServer;
 import org.etab.pipeline.ErrorPolicy;
 import org.etab.pipeline.PipelineOptions;
-import org.etab.sample.Sharding;
+import org.etab.sampling.Sharding;
 import picocli.CommandLine.Option;
 
 /** How a run streams: batch, threads, epochs, device, order, errors, output. */

@@ -9,8 +9,8 @@ import java.util.List;
 import de.siegmar.fastcsv.writer.CsvWriter;
 import org.etab.batch.Batch;
 import org.etab.batch.SampleInfo;
-import org.etab.pipeline.SampleFailure;
-import org.etab.sample.ResumeState;
+import org.etab.source.SampleFailure;
+import org.etab.sampling.ResumeState;
 
 /**
  * What a run leaves behind besides its RESULT line: the per-sample report ({@code --report}) and the resume state

@@ -7,11 +7,11 @@ import java.util.Locale;
 import org.etab.batch.DType;
 import org.etab.api.Datasets;
 import org.etab.config.EtabConfig;
-import org.etab.dataset.remote.HttpStore;
-import org.etab.pipeline.SampleOptions;
-import org.etab.sample.ClipSpec;
-import org.etab.sample.ClipStart;
-import org.etab.target.Target;
+import org.etab.storage.HttpStore;
+import org.etab.source.SampleOptions;
+import org.etab.sampling.ClipSpec;
+import org.etab.sampling.ClipStart;
+import org.etab.source.Target;
 import picocli.CommandLine.Option;
 
 /**

@@ -6,10 +6,10 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
-import org.etab.dataset.camus.CamusRelease;
-import org.etab.synth.CamusPhantom;
-import org.etab.synth.EchoNetPhantom;
-import org.etab.synth.TmedPhantom;
+import org.etab.datasets.camus.CamusRelease;
+import org.etab.datasets.camus.CamusPhantom;
+import org.etab.datasets.echonet.EchoNetPhantom;
+import org.etab.datasets.tmed.TmedPhantom;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

@@ -9,10 +9,10 @@ import java.util.function.Supplier;
 import org.etab.batch.DType;
 import org.etab.gpu.cuda.CudaDevice;
 import org.etab.pipeline.PipelineOptions;
-import org.etab.pipeline.SampleOptions;
-import org.etab.sample.ClipSpec;
-import org.etab.sample.ClipStart;
-import org.etab.target.Target;
+import org.etab.source.SampleOptions;
+import org.etab.sampling.ClipSpec;
+import org.etab.sampling.ClipStart;
+import org.etab.source.Target;
 import org.junit.jupiter.api.Test;
 
 /** --device resolved against a probe that says yes or no (no GPU needed). */

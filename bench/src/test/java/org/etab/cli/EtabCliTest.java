@@ -13,8 +13,8 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import org.etab.dataset.EchoNetReader;
-import org.etab.dataset.EchoNetRecord;
+import org.etab.datasets.echonet.EchoNetReader;
+import org.etab.datasets.echonet.EchoNetRecord;
 import org.etab.gpu.cuda.CudaDevice;
 import org.etab.testing.PhantomDatasets;
 import org.junit.jupiter.api.Test;
@@ -260,16 +260,16 @@ class EtabCliTest {
 
     @Test
     void camusExportsAtNativeSizesAndTmedBenchesItsStills(@TempDir Path out) throws Exception {
-        Path camus = org.etab.testing.CamusPhantoms.camus(org.etab.dataset.camus.CamusRelease.MHD);
+        Path camus = org.etab.testing.CamusPhantoms.camus(org.etab.datasets.camus.CamusRelease.MHD);
         Run r = etab("export", "--dataset", "camus", "--root", camus.toString(), "--split", "train", "--target",
                 "LA_seg", "--video", "false", "--frame-size", "native", "--out", out.toString(), "--quiet");
         assertThat(r.code()).as(r.err()).isZero();
         List<String> rows = Files.readAllLines(out.resolve("manifest.csv"));
-        var records = org.etab.dataset.camus.CamusReader.read(camus).select("train", "both");
+        var records = org.etab.datasets.camus.CamusReader.read(camus).select("train", "both");
         assertThat(rows).hasSize(records.size() + 1);
         java.util.Set<String> sizes = new java.util.HashSet<>();
         for (var rec : records) {
-            var ed = org.etab.dataset.camus.CamusSource.readVolume(rec.ed());
+            var ed = org.etab.datasets.camus.CamusSource.readVolume(rec.ed());
             INDArray x = Nd4j.createFromNpyFile(out.resolve(rec.id() + ".x.npy").toFile());
             INDArray y = Nd4j.createFromNpyFile(out.resolve(rec.id() + ".y.npy").toFile());
             assertThat(x.shape()).containsExactly(3, ed.height(), ed.width());

@@ -6,7 +6,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import org.etab.dataset.EchoNetReader;
+import org.etab.datasets.echonet.EchoNetReader;
 import org.etab.testing.PhantomDatasets;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;

@@ -3,7 +3,7 @@ package org.etab.api;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.etab.sample.EpochOrder;
+import org.etab.sampling.EpochOrder;
 
 /** ETAB's {@code training_data_split}. */
 public final class DataTools {

@@ -8,24 +8,24 @@ import java.util.List;
 import java.util.Map;
 import java.util.Locale;
 
-import org.etab.dataset.EchoNetIndex;
-import org.etab.dataset.camus.CamusIndex;
-import org.etab.dataset.camus.CamusReader;
-import org.etab.dataset.camus.CamusRecord;
-import org.etab.dataset.image.ImageVolume;
-import org.etab.dataset.camus.CamusSource;
-import org.etab.dataset.tmed.TmedIndex;
-import org.etab.dataset.tmed.TmedReader;
-import org.etab.dataset.tmed.TmedSource;
-import org.etab.dataset.EchoNetReader;
-import org.etab.dataset.IndexProblem;
-import org.etab.dataset.remote.HttpStore;
-import org.etab.pipeline.EchoNetSource;
-import org.etab.pipeline.RemoteEchoNet;
-import org.etab.pipeline.SampleException;
-import org.etab.pipeline.SampleOptions;
-import org.etab.pipeline.SampleSource;
-import org.etab.target.Target;
+import org.etab.datasets.echonet.EchoNetIndex;
+import org.etab.datasets.camus.CamusIndex;
+import org.etab.datasets.camus.CamusReader;
+import org.etab.datasets.camus.CamusRecord;
+import org.etab.decode.ImageVolume;
+import org.etab.datasets.camus.CamusSource;
+import org.etab.datasets.tmed.TmedIndex;
+import org.etab.datasets.tmed.TmedReader;
+import org.etab.datasets.tmed.TmedSource;
+import org.etab.datasets.echonet.EchoNetReader;
+import org.etab.source.IndexProblem;
+import org.etab.storage.HttpStore;
+import org.etab.datasets.echonet.EchoNetSource;
+import org.etab.datasets.echonet.RemoteEchoNet;
+import org.etab.source.SampleException;
+import org.etab.source.SampleOptions;
+import org.etab.source.SampleSource;
+import org.etab.source.Target;
 
 /**
  * Opens a dataset by its ETAB name: reads the index, applies split/view/fold, and returns the pipeline's

@@ -9,14 +9,14 @@ import org.etab.batch.Batch;
 import org.etab.batch.DType;
 import org.etab.batch.Sample;
 import org.etab.config.EtabConfig;
-import org.etab.dataset.IndexProblem;
+import org.etab.source.IndexProblem;
 import org.etab.pipeline.Pipeline;
 import org.etab.pipeline.PipelineOptions;
-import org.etab.pipeline.SampleFailure;
-import org.etab.pipeline.SampleOptions;
-import org.etab.sample.ClipSpec;
-import org.etab.sample.ClipStart;
-import org.etab.target.Target;
+import org.etab.source.SampleFailure;
+import org.etab.source.SampleOptions;
+import org.etab.sampling.ClipSpec;
+import org.etab.sampling.ClipStart;
+import org.etab.source.Target;
 import reactor.core.publisher.Flux;
 
 /**

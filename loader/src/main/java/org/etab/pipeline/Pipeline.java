@@ -1,5 +1,10 @@
 package org.etab.pipeline;
 
+import org.etab.source.SampleException;
+import org.etab.source.SampleFailure;
+import org.etab.source.SamplePlan;
+import org.etab.source.SampleSource;
+import org.etab.source.SampleWorker;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,7 +28,7 @@ import org.etab.batch.HostAllocator;
 import org.etab.batch.Sample;
 import org.etab.batch.SampleInfo;
 import org.etab.metrics.PipelineMetrics;
-import org.etab.sample.Sharding;
+import org.etab.sampling.Sharding;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 

@@ -2,7 +2,7 @@ package org.etab.pipeline;
 
 import java.time.Duration;
 
-import org.etab.sample.Sharding;
+import org.etab.sampling.Sharding;
 
 /**
  * How samples flow: batch size, parallelism, the bound on work in flight, order, errors, limit, sharding,

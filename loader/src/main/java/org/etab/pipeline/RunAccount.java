@@ -1,5 +1,6 @@
 package org.etab.pipeline;
 
+import org.etab.source.SampleFailure;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;

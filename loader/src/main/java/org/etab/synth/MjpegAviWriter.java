@@ -28,7 +28,7 @@ import org.bytedeco.javacv.Frame;
  * <p>Threading: confined to one thread. Ownership: owns the recorder (released by {@link #close()},
  * exactly once, also after a failure); the frame buffer is an ordinary direct buffer.
  */
-final class MjpegAviWriter implements AutoCloseable {
+public final class MjpegAviWriter implements AutoCloseable {
 
     private final FFmpegFrameRecorder recorder;
     private final ByteBuffer yuv;
@@ -36,7 +36,7 @@ final class MjpegAviWriter implements AutoCloseable {
     private final int height;
     private boolean closed;
 
-    MjpegAviWriter(Path file, int width, int height, int fps, double qscale) throws IOException {
+    public MjpegAviWriter(Path file, int width, int height, int fps, double qscale) throws IOException {
         if (width % 2 != 0 || height % 2 != 0) {
             throw new IllegalArgumentException("even frame size required but was " + width + "x" + height);
         }
@@ -67,7 +67,7 @@ final class MjpegAviWriter implements AutoCloseable {
     }
 
     /** Encodes one frame of {@code width * height} gray bytes (row-major). */
-    void write(byte[] gray) throws IOException {
+    public void write(byte[] gray) throws IOException {
         yuv.clear();
         yuv.put(gray, 0, width * height);   // the luma plane; chroma stays neutral
         yuv.clear();

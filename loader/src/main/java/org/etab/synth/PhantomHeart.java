@@ -15,7 +15,7 @@ import java.util.SplittableRandom;
  *
  * <p>Threading: immutable after construction; safe to share.
  */
-final class PhantomHeart {
+public final class PhantomHeart {
 
     /** Chords per tracing, as in EchoNet-Dynamic's VolumeTracings. */
     static final int CHORDS = 20;
@@ -42,9 +42,9 @@ final class PhantomHeart {
     /** Right-ventricle half-width scale, pixels. */
     final double rvWidth;
     /** The traced frames: end-diastole at a volume maximum, end-systole at the following minimum. */
-    final int edFrame, esFrame;
+    public final int edFrame, esFrame;
 
-    PhantomHeart(SplittableRandom rnd, int fps, int frames) {
+    public PhantomHeart(SplittableRandom rnd, int fps, int frames) {
         this.fps = fps;
         this.frames = frames;
         double tilt = Math.toRadians(6 + 10 * rnd.nextDouble());
@@ -152,7 +152,7 @@ final class PhantomHeart {
      *
      * @return {x1[], y1[], x2[], y2[]}, 21 rows each
      */
-    double[][] tracing(int f) {
+    public double[][] tracing(int f) {
         double len = length(f);
         double w = width(f);
         double[][] rows = new double[4][CHORDS + 1];

@@ -16,9 +16,9 @@ import java.util.SplittableRandom;
  * <p>Threading: not thread-safe; one renderer per video, used by one thread.
  * Ownership: {@link #render} writes into the caller's array; nothing is retained.
  */
-final class PhantomRenderer {
+public final class PhantomRenderer {
 
-    static final int SIZE = 112;
+    public static final int SIZE = 112;
 
     // Echogenicity levels (gray level before speckle and gain). Blood is far below any tissue so that
     // the cavity can be found by a threshold; the valves close the LV at the base at ED and ES.
@@ -48,7 +48,7 @@ final class PhantomRenderer {
     private final int[] level = new int[SIZE * SIZE];
     private final int[] rowBlur = new int[SIZE * SIZE];
 
-    PhantomRenderer(PhantomHeart heart, SplittableRandom rnd) {
+    public PhantomRenderer(PhantomHeart heart, SplittableRandom rnd) {
         this.heart = heart;
         this.noise = rnd.split();
         int[] inside = new int[SIZE * SIZE];
@@ -106,7 +106,7 @@ final class PhantomRenderer {
     }
 
     /** Renders frame f as gray levels into {@code gray} (SIZE * SIZE bytes, row-major). */
-    void render(int f, byte[] gray) {
+    public void render(int f, byte[] gray) {
         double len = heart.length(f);
         double w = heart.width(f);
         double wall = heart.wall(f);

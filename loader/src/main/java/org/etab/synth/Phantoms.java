@@ -7,9 +7,9 @@ import java.util.SplittableRandom;
 import java.util.stream.Stream;
 
 /** What every phantom writer shares: the output-directory guard and the seeded helpers. */
-final class Phantoms {
+public final class Phantoms {
     /** Marks a directory as written by a phantom generator, so that a later run may replace it. */
-    static final String MARKER = ".etab-phantom";
+    public static final String MARKER = ".etab-phantom";
 
     private Phantoms() {
     }
@@ -21,7 +21,7 @@ final class Phantoms {
      * @return true when {@code out} holds an earlier phantom: the caller clears the files it writes, so that a
      *         smaller rerun leaves nothing stale behind
      */
-    static boolean claim(Path out) throws IOException {
+    public static boolean claim(Path out) throws IOException {
         if (Files.exists(out) && !Files.isDirectory(out)) {
             throw new IOException("phantom output " + out + " exists and is not a directory");
         }
@@ -44,7 +44,7 @@ final class Phantoms {
     }
 
     /** A seeded Fisher-Yates permutation of 0..n-1. */
-    static int[] permutation(int n, SplittableRandom rnd) {
+    public static int[] permutation(int n, SplittableRandom rnd) {
         int[] p = new int[n];
         for (int i = 0; i < n; i++) {
             p[i] = i;
@@ -59,7 +59,7 @@ final class Phantoms {
     }
 
     /** SplitMix64's finalizer: nearby seeds give unrelated values. */
-    static long mix64(long z) {
+    public static long mix64(long z) {
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
         z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
         return z ^ (z >>> 31);

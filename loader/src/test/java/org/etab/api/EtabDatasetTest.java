@@ -12,8 +12,8 @@ import java.util.stream.Collectors;
 
 import org.etab.batch.DType;
 import org.etab.batch.Sample;
-import org.etab.dataset.EchoNetReader;
-import org.etab.dataset.EchoNetRecord;
+import org.etab.datasets.echonet.EchoNetReader;
+import org.etab.datasets.echonet.EchoNetRecord;
 import org.etab.testing.PhantomDatasets;
 import org.junit.jupiter.api.Test;
 

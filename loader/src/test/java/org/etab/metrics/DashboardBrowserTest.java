@@ -20,7 +20,7 @@ import javax.imageio.ImageIO;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.etab.batch.Batch;
-import org.etab.dataset.EchoNetRecord;
+import org.etab.datasets.echonet.EchoNetRecord;
 import org.etab.pipeline.Pipeline;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;

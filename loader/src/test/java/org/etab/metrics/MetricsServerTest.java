@@ -17,7 +17,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import org.etab.dataset.EchoNetRecord;
+import org.etab.datasets.echonet.EchoNetRecord;
 import org.etab.pipeline.Pipeline;
 import org.etab.pipeline.RunAccount;
 import org.junit.jupiter.api.Test;

@@ -19,15 +19,15 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.etab.batch.Batch;
 import org.etab.batch.DType;
 import org.etab.batch.HostAllocator;
-import org.etab.dataset.EchoNetReader;
-import org.etab.dataset.EchoNetRecord;
-import org.etab.pipeline.EchoNetSource;
+import org.etab.datasets.echonet.EchoNetReader;
+import org.etab.datasets.echonet.EchoNetRecord;
+import org.etab.datasets.echonet.EchoNetSource;
 import org.etab.pipeline.Pipeline;
 import org.etab.pipeline.PipelineOptions;
-import org.etab.pipeline.SampleOptions;
-import org.etab.sample.ClipSpec;
-import org.etab.sample.ClipStart;
-import org.etab.target.Target;
+import org.etab.source.SampleOptions;
+import org.etab.sampling.ClipSpec;
+import org.etab.sampling.ClipStart;
+import org.etab.source.Target;
 import org.etab.testing.PhantomDatasets;
 
 /** Shared pieces of the metrics server tests: a pipeline on a damaged phantom, HTTP on loopback, scrape parsing. */

@@ -1,5 +1,6 @@
 package org.etab.pipeline;
 
+import org.etab.source.SampleOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -9,34 +10,34 @@ import java.util.List;
 import java.util.stream.Stream;
 
 import org.etab.batch.DType;
-import org.etab.dataset.EchoNetReader;
-import org.etab.dataset.EchoNetRecord;
-import org.etab.sample.ClipSpec;
-import org.etab.sample.ClipStart;
-import org.etab.target.Target;
+import org.etab.datasets.echonet.EchoNetReader;
+import org.etab.datasets.echonet.EchoNetRecord;
+import org.etab.sampling.ClipSpec;
+import org.etab.sampling.ClipStart;
+import org.etab.source.Target;
 import org.etab.testing.PhantomDatasets;
 
 /** Shared set-up for the pipeline tests: the phantom's records and typical options. */
-final class PipelineFixtures {
+public final class PipelineFixtures {
     private PipelineFixtures() {
     }
 
-    static List<EchoNetRecord> records() {
+    public static List<EchoNetRecord> records() {
         return EchoNetReader.read(PhantomDatasets.echonet()).select("all");
     }
 
     /** W1-style options: EF, 32 frames at 25 fps, random start, RGB 112x112 normalized. */
-    static SampleOptions w1(long seed, boolean shuffle) {
+    public static SampleOptions w1(long seed, boolean shuffle) {
         return new SampleOptions(Target.EF, new ClipSpec(true, 32, 25, true, ClipStart.RANDOM), 112, 112, 3, true,
                 DType.FLOAT32, seed, shuffle);
     }
 
-    static PipelineOptions options(int batch, int threads) {
+    public static PipelineOptions options(int batch, int threads) {
         return PipelineOptions.defaults().withBatchSize(batch).withThreads(threads);
     }
 
     /** A private copy of the phantom that a test may damage. */
-    static Path copyOfPhantom(Path into) {
+    public static Path copyOfPhantom(Path into) {
         Path src = PhantomDatasets.echonet();
         try (Stream<Path> files = Files.walk(src)) {
             for (Path p : (Iterable<Path>) files::iterator) {

@@ -1,5 +1,11 @@
 package org.etab.pipeline;
 
+import org.etab.datasets.echonet.EchoNetSource;
+import org.etab.source.SampleException;
+import org.etab.source.SampleFailure;
+import org.etab.source.SamplePlan;
+import org.etab.source.SampleSource;
+import org.etab.source.SampleWorker;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
@@ -16,8 +22,8 @@ import org.etab.batch.Batch;
 import org.etab.batch.HostAllocator;
 import org.etab.batch.Sample;
 import org.etab.batch.SampleInfo;
-import org.etab.dataset.EchoNetReader;
-import org.etab.dataset.EchoNetRecord;
+import org.etab.datasets.echonet.EchoNetReader;
+import org.etab.datasets.echonet.EchoNetRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import reactor.core.Disposable;

@@ -1,5 +1,7 @@
 package org.etab.pipeline;
 
+import org.etab.datasets.echonet.EchoNetSource;
+import org.etab.source.SampleFailure;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
@@ -13,7 +15,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.etab.batch.Batch;
 import org.etab.batch.HostAllocator;
 import org.etab.batch.SampleInfo;
-import org.etab.sample.Sharding;
+import org.etab.sampling.Sharding;
 import org.junit.jupiter.api.Test;
 
 class ResumeAndShardTest {

@@ -13,27 +13,27 @@ import org.bytedeco.javacv.FFmpegFrameGrabber;
 import org.bytedeco.javacv.Frame;
 
 /** Minimal, independent readers for the phantom's files, so the tests do not trust the code under test. */
-final class PhantomFiles {
+public final class PhantomFiles {
 
     private PhantomFiles() {
     }
 
-    record Row(String name, double ef, double esv, double edv, int height, int width, int fps, int frames,
+    public record Row(String name, double ef, double esv, double edv, int height, int width, int fps, int frames,
                String split) {
     }
 
     /** One traced frame: rows in file order (row 0 the long axis). */
-    record Group(int frame, List<double[]> rows) {
-        double[] axis() {
+    public record Group(int frame, List<double[]> rows) {
+        public double[] axis() {
             return rows.get(0);
         }
 
-        List<double[]> chords() {
+        public List<double[]> chords() {
             return rows.subList(1, rows.size());
         }
     }
 
-    static List<Row> fileList(Path root) throws IOException {
+    public static List<Row> fileList(Path root) throws IOException {
         List<String> lines = Files.readAllLines(root.resolve("FileList.csv"));
         List<Row> rows = new ArrayList<>();
         for (String line : lines.subList(1, lines.size())) {
@@ -46,7 +46,7 @@ final class PhantomFiles {
     }
 
     /** FileName (with .avi) to its groups in file order; a group is a maximal run of one (file, frame). */
-    static Map<String, List<Group>> tracings(Path root) throws IOException {
+    public static Map<String, List<Group>> tracings(Path root) throws IOException {
         List<String> lines = Files.readAllLines(root.resolve("VolumeTracings.csv"));
         Map<String, List<Group>> out = new LinkedHashMap<>();
         String lastName = null;
@@ -67,7 +67,7 @@ final class PhantomFiles {
     }
 
     /** Method of disks, written out again from the definition: sum of pi/4 d^2 L/n, pixels^3 to ml. */
-    static double volumeMl(Group g, double spacingCm) {
+    public static double volumeMl(Group g, double spacingCm) {
         double[] axis = g.axis();
         double length = Math.hypot(axis[2] - axis[0], axis[3] - axis[1]);
         double v = 0;
@@ -82,7 +82,7 @@ final class PhantomFiles {
      * Decodes frame {@code index} (0-based) of a video as gray levels, row-major, asserting on the way
      * that the decoder hands out B = G = R.
      */
-    static int[] decodeGray(Path video, int index) throws IOException {
+    public static int[] decodeGray(Path video, int index) throws IOException {
         try (FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(video.toFile())) {
             grabber.start();
             Frame frame = null;

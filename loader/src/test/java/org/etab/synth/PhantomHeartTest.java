@@ -1,5 +1,6 @@
 package org.etab.synth;
 
+import org.etab.datasets.echonet.EchoNetPhantom;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.SplittableRandom;

@@ -1,5 +1,6 @@
 package org.etab.synth;
 
+import org.etab.datasets.echonet.EchoNetPhantom;
 import java.nio.file.Path;
 
 /**

@@ -7,8 +7,8 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.stream.Stream;
 
-import org.etab.dataset.camus.CamusRelease;
-import org.etab.synth.CamusPhantom;
+import org.etab.datasets.camus.CamusRelease;
+import org.etab.datasets.camus.CamusPhantom;
 
 /**
  * Phantom CAMUS datasets for tests in every module (shipped in the loader's test-jar), one per release.

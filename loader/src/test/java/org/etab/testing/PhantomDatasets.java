@@ -5,7 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-import org.etab.synth.EchoNetPhantom;
+import org.etab.datasets.echonet.EchoNetPhantom;
 
 /**
  * Phantom datasets for tests in every module (shipped in the loader's test-jar).

@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.stream.Stream;
 
-import org.etab.synth.TmedPhantom;
+import org.etab.datasets.tmed.TmedPhantom;
 
 /**
  * A phantom TMED-2 dataset for tests in every module (shipped in the loader's test-jar), beside

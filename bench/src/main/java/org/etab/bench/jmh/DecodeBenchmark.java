@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 
-import org.etab.dataset.EchoNetRecord;
+import org.etab.datasets.echonet.EchoNetRecord;
 import org.etab.decode.DecodeStats;
 import org.etab.decode.GrayFrameSink;
 import org.etab.decode.VideoDecoder;

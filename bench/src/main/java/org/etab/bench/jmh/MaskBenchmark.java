@@ -2,9 +2,9 @@ package org.etab.bench.jmh;
 
 import java.util.concurrent.TimeUnit;
 
-import org.etab.dataset.EchoNetRecord;
-import org.etab.dataset.Tracing;
-import org.etab.target.LvMask;
+import org.etab.datasets.echonet.EchoNetRecord;
+import org.etab.datasets.echonet.Tracing;
+import org.etab.datasets.echonet.LvMask;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;

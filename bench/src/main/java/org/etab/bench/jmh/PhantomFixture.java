@@ -8,10 +8,10 @@ import java.util.Comparator;
 import java.util.stream.Stream;
 
 import org.bytedeco.ffmpeg.global.avutil;
-import org.etab.dataset.EchoNetIndex;
-import org.etab.dataset.EchoNetReader;
+import org.etab.datasets.echonet.EchoNetIndex;
+import org.etab.datasets.echonet.EchoNetReader;
 import org.etab.decode.VideoDecoder;
-import org.etab.synth.EchoNetPhantom;
+import org.etab.datasets.echonet.EchoNetPhantom;
 
 /**
  * A small phantom EchoNet-Dynamic set (112x112 MJPEG AVIs, mostly 50 fps, 80-220 frames, 21-row tracings) written

@@ -2,7 +2,7 @@ package org.etab.gpu.cuda;
 
 import org.etab.batch.DType;
 import org.etab.pipeline.PipelineOptions;
-import org.etab.pipeline.SampleOptions;
+import org.etab.source.SampleOptions;
 
 /**
  * How the loader is set up to feed a {@link DeviceFeeder} so that the device delivers what the host pipeline

@@ -23,17 +23,17 @@ import org.etab.batch.BatchPool;
 import org.etab.batch.DType;
 import org.etab.batch.SampleInfo;
 import org.etab.batch.TensorSpec;
-import org.etab.dataset.EchoNetReader;
-import org.etab.dataset.EchoNetRecord;
-import org.etab.pipeline.EchoNetSource;
+import org.etab.datasets.echonet.EchoNetReader;
+import org.etab.datasets.echonet.EchoNetRecord;
+import org.etab.datasets.echonet.EchoNetSource;
 import org.etab.pipeline.ErrorPolicy;
 import org.etab.pipeline.Pipeline;
 import org.etab.pipeline.PipelineOptions;
-import org.etab.pipeline.SampleOptions;
-import org.etab.sample.ClipSpec;
-import org.etab.sample.ClipStart;
-import org.etab.synth.EchoNetPhantom;
-import org.etab.target.Target;
+import org.etab.source.SampleOptions;
+import org.etab.sampling.ClipSpec;
+import org.etab.sampling.ClipStart;
+import org.etab.datasets.echonet.EchoNetPhantom;
+import org.etab.source.Target;
 import reactor.core.publisher.Flux;
 
 /**

@@ -1,0 +1,73 @@
+package org.etab.datasets.camus;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+
+import org.etab.source.IndexProblem;
+import org.etab.source.Split;
+
+/**
+ * The usable acquisitions of a CAMUS copy and what could not be used, as built by
+ * {@link CamusReader#read(Path)}. No pixels; both lists are immutable.
+ *
+ * @param root     the directory holding the release's folders (the given root or one level below it)
+ * @param release  which release the layout is
+ * @param records  one per patient and view, sorted by patient then view (2CH before 4CH)
+ * @param problems every patient, view or list entry left out (or kept without ground truth), with the reason
+ */
+public record CamusIndex(Path root, CamusRelease release, List<CamusRecord> records, List<IndexProblem> problems) {
+
+    public CamusIndex {
+        Objects.requireNonNull(root, "root");
+        Objects.requireNonNull(release, "release");
+        records = List.copyOf(records);
+        problems = List.copyOf(problems);
+    }
+
+    /**
+     * The records of one split and view, in index order.
+     *
+     * <p>Splits: the original release has {@code train} ({@code training/}) and {@code test}
+     * ({@code testing/}) only, so {@code val} is an error there (split the training patients yourself, as
+     * ETAB's {@code training_data_split} does); the 2023 release has {@code train}, {@code val} and
+     * {@code test} from its {@code database_split} lists. {@code all} is every record.
+     *
+     * @param split {@code train}, {@code val}, {@code test} or {@code all}, any case
+     * @param view  {@code AP2CH}, {@code AP4CH}, {@code both} or {@code all}, any case (see
+     *              {@link CamusView#select})
+     * @throws IllegalArgumentException naming the bad value and the valid ones for this release
+     */
+    public List<CamusRecord> select(String split, String view) {
+        Objects.requireNonNull(split, "split");
+        Objects.requireNonNull(view, "view");
+        List<CamusView> views = CamusView.select(view);
+        String wanted = split.trim().toLowerCase(Locale.ROOT);
+        Split s;
+        switch (wanted) {
+            case "all": s = null; break;
+            case "train": s = Split.TRAIN; break;
+            case "test": s = Split.TEST; break;
+            case "val":
+                if (release == CamusRelease.MHD) {
+                    throw new IllegalArgumentException("split 'val' does not exist in the original CAMUS release "
+                            + "(it has training/ and testing/ only); available: train, test, all");
+                }
+                s = Split.VAL;
+                break;
+            default:
+                throw new IllegalArgumentException("split must be one of "
+                        + (release == CamusRelease.MHD ? "train, test, all" : "train, val, test, all")
+                        + " (any case) but was '" + split + "'");
+        }
+        List<CamusRecord> out = new ArrayList<>();
+        for (CamusRecord r : records) {
+            if ((s == null || r.split() == s) && views.contains(r.view())) {
+                out.add(r);
+            }
+        }
+        return List.copyOf(out);
+    }
+}

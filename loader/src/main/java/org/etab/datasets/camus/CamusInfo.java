@@ -1,0 +1,212 @@
+package org.etab.datasets.camus;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import org.etab.decode.DatasetException;
+
+/**
+ * One CAMUS {@code Info_2CH.cfg} / {@code Info_4CH.cfg}: {@code Key: value} lines describing a patient's
+ * sequence for one view.
+ *
+ * <p>Contract:
+ * <ul>
+ *   <li>Keys are matched as written (case-sensitive, trimmed); every key is kept, known or not, and
+ *       {@link #get} returns its trimmed text. Blank lines are skipped; a non-blank line without {@code :},
+ *       a key given twice, or a file over {@value #MAX_BYTES} bytes is a {@link DatasetException}.</li>
+ *   <li>Required: {@code ED}, {@code ES} (1-based frame numbers, as written; ED may come after ES) and
+ *       {@code NbFrame}, each an integer >= 1 with ED and ES at most NbFrame. Optional: {@code LVef}
+ *       (original release) or {@code EF} (2023 release) as {@link #ef()}, {@code FrameRate} (2023),
+ *       {@code ImageQuality}, {@code Sex}, {@code Age}, {@code LVedv}, {@code LVesv}.</li>
+ *   <li>A typed value that is not a valid number is a {@link DatasetException} naming the file, the key and
+ *       the value, raised by {@link #read} for the keys above (so a bad file fails once, up front).</li>
+ * </ul>
+ *
+ * <p>Threading: immutable once read.
+ */
+public final class CamusInfo {
+    /** The largest file accepted; real ones are about 100 bytes. */
+    static final int MAX_BYTES = 64 * 1024;
+
+    private final Path file;
+    private final Map<String, String> values;
+    private final int ed;
+    private final int es;
+    private final int nbFrame;
+    private final OptionalDouble ef;
+    private final OptionalDouble frameRate;
+
+    private CamusInfo(Path file, Map<String, String> values) {
+        this.file = file;
+        this.values = Collections.unmodifiableMap(values);
+        this.nbFrame = positiveInt("NbFrame");
+        this.ed = frame("ED");
+        this.es = frame("ES");
+        OptionalDouble lvef = optionalDouble("LVef");
+        this.ef = lvef.isPresent() ? lvef : optionalDouble("EF");
+        OptionalDouble rate = optionalDouble("FrameRate");
+        if (rate.isPresent() && !(rate.getAsDouble() > 0)) {
+            throw bad("FrameRate", "must be > 0");
+        }
+        this.frameRate = rate;
+        optionalDouble("Age");
+        optionalDouble("LVedv");
+        optionalDouble("LVesv");
+    }
+
+    /**
+     * Reads {@code cfg}.
+     *
+     * @throws DatasetException when the file is missing, unreadable, malformed, lacks ED/ES/NbFrame, or holds a
+     *                          bad number; the message names the file (and the key and value)
+     */
+    public static CamusInfo read(Path cfg) {
+        String text;
+        try {
+            if (!Files.isRegularFile(cfg)) {
+                throw new DatasetException(cfg, Files.exists(cfg) ? "is not a regular file" : "not found");
+            }
+            long size = Files.size(cfg);
+            if (size > MAX_BYTES) {
+                throw new DatasetException(cfg, "is " + size + " bytes, more than the " + MAX_BYTES
+                        + " an Info_*.cfg can be");
+            }
+            byte[] bytes = Files.readAllBytes(cfg);
+            text = new String(bytes, StandardCharsets.ISO_8859_1);   // keys and numbers are ASCII
+        } catch (IOException | SecurityException e) {
+            throw new DatasetException(cfg, "cannot be read: " + e, e);
+        }
+        if (!text.isEmpty() && text.charAt(0) == '\uFEFF') {
+            text = text.substring(1);
+        }
+        Map<String, String> values = new LinkedHashMap<>();
+        String[] lines = text.split("\r\n|\r|\n", -1);
+        for (int i = 0; i < lines.length; i++) {
+            String line = lines[i].trim();
+            if (line.isEmpty()) {
+                continue;
+            }
+            int colon = line.indexOf(':');
+            if (colon <= 0) {
+                throw new DatasetException(cfg, "line " + (i + 1) + " is not 'Key: value': '" + abbreviate(line) + "'");
+            }
+            String key = line.substring(0, colon).trim();
+            String value = line.substring(colon + 1).trim();
+            if (values.putIfAbsent(key, value) != null) {
+                throw new DatasetException(cfg, "key " + key + " appears twice (line " + (i + 1) + ")");
+            }
+        }
+        return new CamusInfo(cfg, values);
+    }
+
+    /** The end-diastolic frame number, 1-based as written. */
+    public int ed() {
+        return ed;
+    }
+
+    /** The end-systolic frame number, 1-based as written. */
+    public int es() {
+        return es;
+    }
+
+    /** Frames in the sequence ({@code NbFrame}). */
+    public int nbFrame() {
+        return nbFrame;
+    }
+
+    /** Ejection fraction in percent: {@code LVef} (original release) or {@code EF} (2023), if present. */
+    public OptionalDouble ef() {
+        return ef;
+    }
+
+    /** Frames per second ({@code FrameRate}, 2023 release only). */
+    public OptionalDouble frameRate() {
+        return frameRate;
+    }
+
+    /** {@code ImageQuality} as written (Good, Medium, Poor), if present. */
+    public Optional<String> imageQuality() {
+        return Optional.ofNullable(values.get("ImageQuality"));
+    }
+
+    /** The trimmed value of {@code key} as written, or null when the file does not have it. */
+    public String get(String key) {
+        return values.get(key);
+    }
+
+    /** Every key and value in file order; unmodifiable. */
+    public Map<String, String> values() {
+        return values;
+    }
+
+    /** The file read. */
+    public Path file() {
+        return file;
+    }
+
+    private int frame(String key) {
+        int v = positiveInt(key);
+        if (v > nbFrame) {
+            throw bad(key, "is after the last frame (NbFrame " + nbFrame + ")");
+        }
+        return v;
+    }
+
+    private int positiveInt(String key) {
+        String raw = values.get(key);
+        if (raw == null) {
+            throw new DatasetException(file, "has no " + key);
+        }
+        int v;
+        try {
+            v = Integer.parseInt(raw);
+        } catch (NumberFormatException e) {
+            double d = parse(key, raw);
+            if (d != Math.rint(d) || Math.abs(d) > Integer.MAX_VALUE) {
+                throw bad(key, "is not an integer");
+            }
+            v = (int) d;
+        }
+        if (v < 1) {
+            throw bad(key, "must be >= 1");
+        }
+        return v;
+    }
+
+    private OptionalDouble optionalDouble(String key) {
+        String raw = values.get(key);
+        return raw == null ? OptionalDouble.empty() : OptionalDouble.of(parse(key, raw));
+    }
+
+    private double parse(String key, String raw) {
+        double d;
+        try {
+            d = Double.parseDouble(raw);
+        } catch (NumberFormatException e) {
+            throw bad(key, "is not a number");
+        }
+        if (!Double.isFinite(d)) {
+            throw bad(key, "is not a finite number");
+        }
+        return d;
+    }
+
+    private DatasetException bad(String key, String why) {
+        return new DatasetException(file, key + " '" + abbreviate(values.get(key)) + "' " + why);
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 60 ? s : s.substring(0, 57) + "...";
+    }
+
+    @Override
+    public String toString() {
+        return "CamusInfo[" + file + ": ED " + ed + ", ES " + es + ", NbFrame " + nbFrame + "]";
+    }
+}

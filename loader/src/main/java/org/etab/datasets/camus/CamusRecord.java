@@ -1,0 +1,83 @@
+package org.etab.datasets.camus;
+
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.OptionalDouble;
+
+import org.etab.source.Split;
+
+/**
+ * One CAMUS acquisition: one patient in one apical view, with its files and its {@code Info_<view>.cfg}
+ * values. No pixels: the index is built from directory listings and cfgs only.
+ *
+ * <p>Every path lies inside the dataset root (built from directory listings and checked names). The
+ * {@code _gt} paths are null when the file does not exist (the original release's {@code testing/} patients
+ * have none); {@link #sequenceGt()} is null for the original release, which has no sequence ground truth.
+ *
+ * @param id           {@code patientNNNN_2CH} or {@code patientNNNN_4CH}: the sample id
+ * @param patient      {@code patientNNNN}
+ * @param view         the apical view
+ * @param split        TRAIN/TEST (original release: {@code training/}, {@code testing/}) or the 2023 release's
+ *                     {@code database_split} list the patient is in
+ * @param release      which release layout it comes from
+ * @param cfg          {@code Info_2CH.cfg} or {@code Info_4CH.cfg}
+ * @param ed           the end-diastolic frame ({@code _ED})
+ * @param es           the end-systolic frame ({@code _ES})
+ * @param edGt         its label map ({@code _ED_gt}: 0 background, 1 LV cavity, 2 myocardium, 3 left atrium),
+ *                     or null
+ * @param esGt         the ES label map, or null
+ * @param sequence     {@code _sequence} (original) or {@code _half_sequence} (2023; ED to ES)
+ * @param sequenceGt   {@code _half_sequence_gt} (2023 only), or null
+ * @param edFrame      cfg {@code ED}: 1-based frame number of end-diastole in {@link #sequence()}
+ * @param esFrame      cfg {@code ES}: 1-based frame number of end-systole (may come before ED)
+ * @param frames       cfg {@code NbFrame}: frames in the sequence
+ * @param ef           cfg {@code LVef} (original) or {@code EF} (2023), percent
+ * @param frameRate    cfg {@code FrameRate} (2023 release), empty when the cfg has none
+ * @param imageQuality cfg {@code ImageQuality} (Good, Medium, Poor), "" when absent
+ */
+public record CamusRecord(
+        String id,
+        String patient,
+        CamusView view,
+        Split split,
+        CamusRelease release,
+        Path cfg,
+        Path ed,
+        Path es,
+        Path edGt,
+        Path esGt,
+        Path sequence,
+        Path sequenceGt,
+        int edFrame,
+        int esFrame,
+        int frames,
+        float ef,
+        OptionalDouble frameRate,
+        String imageQuality) {
+
+    public CamusRecord {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(view, "view");
+        Objects.requireNonNull(split, "split");
+        Objects.requireNonNull(release, "release");
+        Objects.requireNonNull(ed, "ed");
+        Objects.requireNonNull(sequence, "sequence");
+        Objects.requireNonNull(frameRate, "frameRate");
+        Objects.requireNonNull(imageQuality, "imageQuality");
+    }
+
+    /** True when the annotated ED frame has its label map, i.e. the segmentation targets can be made. */
+    public boolean hasGt() {
+        return edGt != null;
+    }
+
+    /** 0-based ED frame in the sequence ({@code ED - 1}). */
+    public int edIndex() {
+        return edFrame - 1;
+    }
+
+    /** 0-based ES frame in the sequence ({@code ES - 1}). */
+    public int esIndex() {
+        return esFrame - 1;
+    }
+}

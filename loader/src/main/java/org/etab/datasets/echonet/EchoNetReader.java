@@ -1,0 +1,376 @@
+package org.etab.datasets.echonet;
+
+import org.etab.decode.DatasetException;
+import org.etab.source.CsvColumns;
+import org.etab.source.Fields;
+import org.etab.source.IndexProblem;
+import org.etab.source.Split;
+import de.siegmar.fastcsv.reader.CsvParseException;
+import de.siegmar.fastcsv.reader.CsvReader;
+import de.siegmar.fastcsv.reader.CsvRecord;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import org.etab.source.Fields.BadRow;
+
+/**
+ * Builds the {@link EchoNetIndex} of an EchoNet-Dynamic copy from {@code FileList.csv} and
+ * {@code VolumeTracings.csv}, with the reference code's semantics (echonet-dynamic {@code Echo}).
+ *
+ * <p>Contract:
+ * <ul>
+ *   <li>Layout: the files lie directly under the given root, or under {@code root/data} (where the ETAB
+ *       Python code looks); the directory holding {@code FileList.csv} is the data root.</li>
+ *   <li>Columns are found by name in each header (trimmed, any case); extra columns are ignored. A missing
+ *       or empty file, or a header without a required column, is a {@link DatasetException} naming the
+ *       file and the reason: nothing can be indexed without them.</li>
+ *   <li>FileName may carry {@code .avi} or not; the id is the name without it and the video is
+ *       {@code <dataRoot>/Videos/<id>.avi}. A name that is empty, absolute, contains a path separator or
+ *       {@code ..}, or otherwise resolves outside {@code Videos/} is rejected before any file is opened.
+ *       Video files are not looked at here: a missing video is the decoder's failed sample.</li>
+ *   <li>Tracings are grouped by (FileName, Frame) in order of first appearance, rows in file order
+ *       (groups need not be contiguous). The first traced frame of a video is ES, the last is ED; like the
+ *       reference, the order is trusted, not checked against areas.</li>
+ *   <li>Bad data never throws and never vanishes: every FileList row or video that cannot be used is left
+ *       out of {@link EchoNetIndex#records()} and listed in {@link EchoNetIndex#problems()} with its line
+ *       number and the reason (wrong field count, a number that is not finite, an unknown split, an unsafe
+ *       or duplicate name, a malformed tracing row, a group without a chord, fewer than two traced frames).
+ *       Tracing rows of files FileList does not list are ignored and summed up in one problem.</li>
+ * </ul>
+ *
+ * <p>Threading: {@link #read} is a pure function of the files; call it from any thread. It reads both
+ * files once, sequentially (about 430,000 tracing rows for the real dataset).
+ */
+public final class EchoNetReader {
+    public static final String FILE_LIST = "FileList.csv";
+    public static final String TRACINGS = "VolumeTracings.csv";
+
+    private static final String[] LIST_COLUMNS =
+            {"FileName", "EF", "ESV", "EDV", "FrameHeight", "FrameWidth", "FPS", "NumberOfFrames", "Split"};
+    private static final int L_NAME = 0, L_EF = 1, L_ESV = 2, L_EDV = 3, L_HEIGHT = 4, L_WIDTH = 5, L_FPS = 6,
+            L_FRAMES = 7, L_SPLIT = 8;
+
+    private static final String[] TRACING_COLUMNS = {"FileName", "X1", "Y1", "X2", "Y2", "Frame"};
+    private static final int T_NAME = 0, T_X1 = 1, T_Y1 = 2, T_X2 = 3, T_Y2 = 4, T_FRAME = 5;
+
+    private EchoNetReader() {
+    }
+
+    /**
+     * Indexes the EchoNet-Dynamic copy at {@code root} (or at {@code root/data}).
+     *
+     * @param root the dataset directory, {@code echonet_dir} in ETAB's options
+     * @return the usable videos in FileList order and every problem found
+     * @throws DatasetException when FileList.csv or VolumeTracings.csv is missing, unreadable, empty, or
+     *                          lacks a required column; the message names the file
+     */
+    public static EchoNetIndex read(Path root) {
+        Path dataRoot = locate(root);
+        Path fileList = dataRoot.resolve(FILE_LIST);
+        Path tracings = dataRoot.resolve(TRACINGS);
+        if (!Files.isRegularFile(tracings)) {
+            throw new DatasetException(tracings, "not found (it must lie beside " + FILE_LIST + ")");
+        }
+        List<IndexProblem> problems = new ArrayList<>();
+        List<Video> listed = new ArrayList<>();
+        Map<String, Video> byId = new HashMap<>(16_384);
+        readFileList(fileList, dataRoot.resolve("Videos").normalize(), listed, byId, problems);
+        readTracings(tracings, byId, problems);
+
+        List<EchoNetRecord> records = new ArrayList<>(listed.size());
+        for (Video v : listed) {
+            if (!v.dropped) {
+                EchoNetRecord r = v.toRecord(problems);
+                if (r != null) {
+                    records.add(r);
+                }
+            }
+        }
+        return new EchoNetIndex(dataRoot, records, problems);
+    }
+
+    /** The directory that holds FileList.csv: {@code root} itself or {@code root/data}. */
+    static Path locate(Path root) {
+        Objects.requireNonNull(root, "root");
+        if (Files.isRegularFile(root.resolve(FILE_LIST))) {
+            return root;
+        }
+        Path data = root.resolve("data");
+        if (Files.isRegularFile(data.resolve(FILE_LIST))) {
+            return data;
+        }
+        if (!Files.isDirectory(root)) {
+            throw new DatasetException(root, "EchoNet-Dynamic directory not found");
+        }
+        throw new DatasetException(root.resolve(FILE_LIST),
+                "not found (looked there and in " + data.resolve(FILE_LIST) + ")");
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    // FileList.csv
+
+    private static void readFileList(Path file, Path videos, List<Video> listed, Map<String, Video> byId,
+                                     List<IndexProblem> problems) {
+        try (CsvReader<CsvRecord> csv = builder().ofCsvRecord(file)) {
+            CsvColumns cols = null;
+            for (CsvRecord rec : csv) {
+                if (cols == null) {
+                    cols = CsvColumns.of(file, rec.getFields(), LIST_COLUMNS);
+                    continue;
+                }
+                long line = rec.getStartingLineNumber();
+                int nameCol = cols.at(L_NAME);
+                String name = rec.getFieldCount() > nameCol ? rec.getField(nameCol).trim() : "";
+                String id = stripAvi(name);
+                Video v = new Video(id, line);
+                try {
+                    if (rec.getFieldCount() != cols.headerSize()) {
+                        throw new BadRow("expected " + cols.headerSize() + " fields but found "
+                                + rec.getFieldCount());
+                    }
+                    Video first = byId.get(id);
+                    if (first != null) {
+                        // Keep the first listing; its tracings would be ambiguous otherwise.
+                        problems.add(new IndexProblem(id, FILE_LIST, "line " + line
+                                + ": duplicate FileName (first listed at line " + first.line + "); row ignored"));
+                        continue;
+                    }
+                    v.video = safeVideoPath(name, id, videos);
+                    v.ef = finiteFloat(rec, cols.at(L_EF), "EF");
+                    v.esv = finiteFloat(rec, cols.at(L_ESV), "ESV");
+                    v.edv = finiteFloat(rec, cols.at(L_EDV), "EDV");
+                    v.height = integer(rec, cols.at(L_HEIGHT), "FrameHeight", 1);
+                    v.width = integer(rec, cols.at(L_WIDTH), "FrameWidth", 1);
+                    v.fps = positiveDouble(rec, cols.at(L_FPS), "FPS");
+                    v.frames = integer(rec, cols.at(L_FRAMES), "NumberOfFrames", 1);
+                    v.split = split(rec, cols.at(L_SPLIT));
+                } catch (BadRow bad) {
+                    v.dropped = true;
+                    problems.add(new IndexProblem(id, FILE_LIST, "line " + line + ": " + bad.getMessage()));
+                }
+                if (!id.isEmpty() && !byId.containsKey(id)) {
+                    // Registered even when dropped, so its tracing rows are not also reported as orphans.
+                    byId.put(id, v);
+                }
+                listed.add(v);
+            }
+            if (cols == null) {
+                throw new DatasetException(file, "empty file: no header line");
+            }
+        } catch (IOException | UncheckedIOException | CsvParseException e) {
+            throw new DatasetException(file, "cannot be read: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The video path for a FileName, or a {@link BadRow} when the name could reach outside Videos/.
+     * Checked on the text first (cheap, and independent of the platform's path rules), then on the
+     * resolved path.
+     */
+    static Path safeVideoPath(String name, String id, Path videos) throws BadRow {
+        if (id.isEmpty()) {
+            throw new BadRow("FileName is empty");
+        }
+        for (int i = 0; i < id.length(); i++) {
+            char c = id.charAt(i);
+            if (c == '/' || c == '\\') {
+                throw new BadRow("FileName '" + name + "' rejected: contains a path separator");
+            }
+            if (c == '\0') {
+                throw new BadRow("FileName '" + name + "' rejected: contains a NUL character");
+            }
+        }
+        if (id.contains("..")) {
+            throw new BadRow("FileName '" + name + "' rejected: contains '..'");
+        }
+        try {
+            Path video = videos.resolve(id + ".avi").normalize();
+            if (!videos.equals(video.getParent())) {
+                throw new BadRow("FileName '" + name + "' rejected: resolves outside " + videos);
+            }
+            return video;
+        } catch (InvalidPathException e) {
+            throw new BadRow("FileName '" + name + "' rejected: not a valid file name (" + e.getReason() + ")");
+        }
+    }
+
+    private static Split split(CsvRecord rec, int col) throws BadRow {
+        String text = rec.getField(col);
+        try {
+            return Split.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new BadRow("Split must be TRAIN, VAL or TEST (any case) but was '" + text + "'");
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    // VolumeTracings.csv
+
+    private static void readTracings(Path file, Map<String, Video> byId, List<IndexProblem> problems) {
+        long orphanRows = 0;
+        long firstOrphanLine = 0;
+        Set<String> orphanNames = new HashSet<>();
+        TracingRows rows = new TracingRows();
+        try (CsvReader<TracingRows> csv = builder().build(rows, file)) {
+            CsvColumns cols = null;
+            int nameCol = 0;
+            Video v = null;
+            for (TracingRows row : csv) {
+                if (cols == null) {
+                    cols = CsvColumns.of(file, row.header(), TRACING_COLUMNS);
+                    nameCol = cols.at(T_NAME);
+                    row.startData(cols.headerSize(), cols.at(T_NAME), cols.at(T_X1), cols.at(T_Y1), cols.at(T_X2),
+                            cols.at(T_Y2), cols.at(T_FRAME));
+                    continue;
+                }
+                long line = row.line();
+                int fields = row.fields();
+                if (fields <= nameCol) {
+                    problems.add(new IndexProblem("", TRACINGS, "line " + line + ": expected "
+                            + cols.headerSize() + " fields but found " + fields + "; the row names no file"));
+                    continue;
+                }
+                // Rows of one video are (nearly always) adjacent: look the name up only when it changes.
+                if (row.nameChanged()) {
+                    v = byId.get(stripAvi(row.name().trim()));
+                }
+                if (v == null) {
+                    if (orphanRows++ == 0) {
+                        firstOrphanLine = line;
+                    }
+                    orphanNames.add(row.name().trim());
+                    continue;
+                }
+                if (v.dropped || v.badTracing != null) {
+                    continue;   // already reported once; one reason per video is enough
+                }
+                if (fields != cols.headerSize()) {
+                    v.badTracing = "line " + line + ": expected " + cols.headerSize() + " fields but found " + fields;
+                } else if (row.error != null) {
+                    v.badTracing = "line " + line + ": " + row.error;
+                } else {
+                    float[] xy = row.xy;
+                    v.group(row.frame, line).add(xy[0], xy[1], xy[2], xy[3]);
+                }
+            }
+            if (cols == null) {
+                throw new DatasetException(file, "empty file: no header line");
+            }
+        } catch (IOException | UncheckedIOException | CsvParseException e) {
+            throw new DatasetException(file, "cannot be read: " + e.getMessage(), e);
+        }
+        if (orphanRows > 0) {
+            problems.add(new IndexProblem("", TRACINGS, "ignored " + orphanRows + " rows of "
+                    + orphanNames.size() + " file(s) not listed in " + FILE_LIST + " (first at line "
+                    + firstOrphanLine + ")"));
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    // shared helpers
+
+    private static CsvReader.CsvReaderBuilder builder() {
+        // Field counts are checked per row (a bad row is a problem, not a failed file), hence
+        // ignoreDifferentFieldCount; a BOM written by spreadsheet tools must not rename the first column.
+        return CsvReader.builder()
+                .ignoreDifferentFieldCount(true)
+                .skipEmptyLines(true)
+                .detectBomHeader(true);
+    }
+
+    static String stripAvi(String name) {
+        return name.endsWith(".avi") ? name.substring(0, name.length() - 4) : name;
+    }
+
+    private static float finiteFloat(CsvRecord rec, int col, String column) throws BadRow {
+        return Fields.finiteFloat(rec.getField(col), column);
+    }
+
+    private static double positiveDouble(CsvRecord rec, int col, String column) throws BadRow {
+        return Fields.positiveDouble(rec.getField(col), column);
+    }
+
+    private static int integer(CsvRecord rec, int col, String column, int min) throws BadRow {
+        return Fields.integer(rec.getField(col), column, min);
+    }
+
+    /** One FileList row while both files are read. */
+    private static final class Video {
+        final String id;
+        final long line;
+        boolean dropped;
+        Path video;
+        float ef;
+        float esv;
+        float edv;
+        int height;
+        int width;
+        double fps;
+        int frames;
+        Split split;
+        /** The first malformed tracing row of this video, or null. */
+        String badTracing;
+        /** Traced frames in order of first appearance; nearly always two. */
+        final List<TraceGroup> groups = new ArrayList<>(2);
+        TraceGroup lastGroup;
+
+        Video(String id, long line) {
+            this.id = id;
+            this.line = line;
+        }
+
+        TraceGroup group(int frame, long line) {
+            if (lastGroup != null && lastGroup.frame == frame) {
+                return lastGroup;
+            }
+            TraceGroup g = null;
+            for (TraceGroup candidate : groups) {
+                if (candidate.frame == frame) {
+                    g = candidate;
+                    break;
+                }
+            }
+            if (g == null) {
+                g = new TraceGroup(frame, line);
+                groups.add(g);
+            }
+            lastGroup = g;
+            return g;
+        }
+
+        /** The record, or null after adding the reason this video cannot be used to {@code problems}. */
+        EchoNetRecord toRecord(List<IndexProblem> problems) {
+            String reason = badTracing;
+            if (reason == null) {
+                for (TraceGroup g : groups) {
+                    if (g.rows() < 2) {
+                        reason = "line " + g.firstLine + ": frame " + g.frame + " has " + g.rows()
+                                + " row; a tracing needs the long axis and at least one chord";
+                        break;
+                    }
+                }
+            }
+            if (reason == null && groups.size() < 2) {
+                reason = groups.isEmpty()
+                        ? "no traced frames; ES and ED need two"
+                        : "only one traced frame (frame " + groups.get(0).frame + " at line "
+                                + groups.get(0).firstLine + "); ES and ED need two";
+            }
+            if (reason != null) {
+                problems.add(new IndexProblem(id, TRACINGS, reason));
+                return null;
+            }
+            return new EchoNetRecord(id, video, ef, esv, edv, height, width, fps, frames, split,
+                    groups.get(0).toTracing(), groups.get(groups.size() - 1).toTracing());
+        }
+    }
+}

@@ -1,0 +1,100 @@
+package org.etab.datasets.echonet;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.etab.decode.DecodeException;
+import org.etab.decode.DecodeStats;
+import org.etab.decode.GrayFrameSink;
+import org.etab.decode.VideoDecoder;
+import org.etab.decode.VideoLayout;
+
+/**
+ * EchoNet videos on local disk, read the way a clip needs them. The first use of a video decodes from its file
+ * through FFmpeg, as always, and then learns its {@link VideoLayout} (one more demuxing pass over the file, once
+ * per video, checking each packet against the file's bytes).
+ * Later samples of that video read only the bytes from their first frame to their last with one positional read
+ * and hand those packets to the decoder: no container is opened or demuxed, which is most of the cost of a
+ * single-frame sample. Videos that cannot be read frame by frame (not intra-only) always take the file path; so
+ * does a file whose size changed since its layout was learned (it is learned again) or that cannot be read any
+ * more (the file path then reports why, as before).
+ *
+ * <p>Memory: a layout is 12 bytes per frame (about 2 KB for an EchoNet video, 20 MB for all 10,030), kept on the
+ * heap for the source's lifetime.
+ *
+ * <p>Threading: thread-safe; layouts are shared by all decode threads, each of which brings its own
+ * {@link Scratch}.
+ */
+final class LocalVideos {
+    private final Map<Path, VideoLayout> layouts = new ConcurrentHashMap<>();
+    private final Map<Path, Boolean> wholeOnly = new ConcurrentHashMap<>();
+
+    /** One decode thread's buffer for spans (grown on need, reused). */
+    static final class Scratch {
+        private ByteBuffer span = ByteBuffer.allocate(0);
+    }
+
+    /** As {@link VideoDecoder#decode(Path, int[], GrayFrameSink, long)}, from the frames' bytes once the layout is known. */
+    DecodeStats decode(VideoDecoder decoder, Path file, int[] frames, GrayFrameSink sink, long deadline,
+            Scratch scratch) {
+        VideoLayout layout = layouts.get(file);
+        long[] span = layout == null ? null : layout.span(frames);
+        if (span != null) {
+            ByteBuffer bytes = read(file, layout, span, scratch);
+            if (bytes != null) {
+                return decoder.decode(layout, bytes, span[0], file.toString(), frames, sink, deadline);
+            }
+            layouts.remove(file, layout); // changed or unreadable: the file path reports it, or learns it again
+        }
+        DecodeStats stats = decoder.decode(file, frames, sink, deadline);
+        if (!layouts.containsKey(file) && !wholeOnly.containsKey(file)) {
+            learn(decoder, file);
+        }
+        return stats;
+    }
+
+    /** Videos whose layout is known (their samples read only their frames' bytes). */
+    int layoutsKnown() {
+        return layouts.size();
+    }
+
+    private void learn(VideoDecoder decoder, Path file) {
+        VideoLayout layout;
+        try {
+            layout = decoder.layout(file);
+        } catch (DecodeException e) {
+            layout = null; // the file path keeps working (and reporting) for this video
+        }
+        if (layout == null) {
+            wholeOnly.put(file, Boolean.TRUE);
+        } else {
+            layouts.put(file, layout);
+        }
+    }
+
+    /** The file's bytes {@code [span[0], span[1])}, or null when its size is not the layout's or it cannot be read. */
+    private static ByteBuffer read(Path file, VideoLayout layout, long[] span, Scratch scratch) {
+        int length = (int) (span[1] - span[0]);
+        if (scratch.span.capacity() < length) {
+            scratch.span = ByteBuffer.allocate(Math.max(length, 2 * scratch.span.capacity()));
+        }
+        ByteBuffer buf = scratch.span.clear().limit(length);
+        try (FileChannel ch = FileChannel.open(file)) {
+            if (ch.size() != layout.fileSize()) {
+                return null;
+            }
+            while (buf.hasRemaining()) {
+                if (ch.read(buf, span[0] + buf.position()) < 0) {
+                    return null;
+                }
+            }
+        } catch (IOException e) {
+            return null;
+        }
+        return buf.flip();
+    }
+}

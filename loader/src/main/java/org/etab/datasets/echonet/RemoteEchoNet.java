@@ -1,0 +1,129 @@
+package org.etab.datasets.echonet;
+
+import org.etab.source.SampleOptions;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+
+import org.etab.datasets.echonet.EchoNetIndex;
+import org.etab.datasets.echonet.EchoNetReader;
+import org.etab.datasets.echonet.EchoNetRecord;
+import org.etab.source.IndexProblem;
+import org.etab.storage.HttpStore;
+
+/**
+ * EchoNet-Dynamic at an HTTP(S) root (a web server, a CDN, an object store with public or presigned objects):
+ * the two index files are fetched once (from the root, or from {@code data/} below it) and read by the same
+ * {@link EchoNetReader} as local ones; videos are fetched per batch, ahead of decoding, and decoded from memory.
+ */
+public final class RemoteEchoNet implements AutoCloseable {
+    private final HttpStore store;
+    private final Path indexDir;
+    private final EchoNetIndex index;
+    private final boolean clipRanges;
+
+    private RemoteEchoNet(HttpStore store, Path indexDir, EchoNetIndex index, boolean clipRanges) {
+        this.store = store;
+        this.indexDir = indexDir;
+        this.index = index;
+        this.clipRanges = clipRanges;
+    }
+
+    /**
+     * Fetches the index at {@code root}; videos are fetched whole the first time, then (without a disk cache) only
+     * the bytes of each clip. The caller closes the result when the run is over.
+     */
+    public static RemoteEchoNet open(URI root, HttpStore.Options options) {
+        return open(root, options, options.cacheDir() == null);
+    }
+
+    /**
+     * As {@link #open(URI, HttpStore.Options)}, choosing whether clips are fetched as byte ranges once a video's
+     * layout is known ({@code clipRanges}), or every video whole every time (what a disk cache needs to fill).
+     */
+    public static RemoteEchoNet open(URI root, HttpStore.Options options, boolean clipRanges) {
+        HttpStore store = HttpStore.open(root, options);
+        Path dir = null;
+        try {
+            dir = Files.createTempDirectory("etab-echonet-index-");
+            String prefix = "";
+            ByteBuffer fileList;
+            try {
+                fileList = store.read(EchoNetReader.FILE_LIST);
+            } catch (RuntimeException atRoot) {
+                // ETAB's layout keeps the files under data/
+                prefix = "data/";
+                try {
+                    fileList = store.read(prefix + EchoNetReader.FILE_LIST);
+                } catch (RuntimeException underData) {
+                    underData.addSuppressed(atRoot);
+                    throw underData;
+                }
+            }
+            ByteBuffer tracings = store.read(prefix + EchoNetReader.TRACINGS);
+            Path local = Files.createDirectories(dir.resolve(prefix.isEmpty() ? "." : "data")).normalize();
+            write(local.resolve(EchoNetReader.FILE_LIST), fileList);
+            write(local.resolve(EchoNetReader.TRACINGS), tracings);
+            return new RemoteEchoNet(store, dir, EchoNetReader.read(dir), clipRanges);
+        } catch (IOException e) {
+            store.close();
+            deleteQuietly(dir);
+            throw new UncheckedIOException("cannot keep the index of " + root + " in a temporary folder: " + e, e);
+        } catch (RuntimeException | Error e) {
+            store.close();
+            deleteQuietly(dir);
+            throw e;
+        }
+    }
+
+    /** The index, with the videos' paths standing for their objects' paths under the root. */
+    public EchoNetIndex index() {
+        return index;
+    }
+
+    public List<IndexProblem> problems() {
+        return index.problems();
+    }
+
+    /** A source over some of this index's records, fetching their videos from the store. */
+    public EchoNetSource source(List<EchoNetRecord> records, SampleOptions options) {
+        // video paths are relative to the local mirror of the root (data/ included when the root has it)
+        return new EchoNetSource(records, options, new RemoteVideos(store, indexDir, clipRanges));
+    }
+
+    /** Closes the store and deletes the local copy of the index. */
+    @Override
+    public void close() {
+        store.close();
+        deleteQuietly(indexDir);
+    }
+
+    private static void write(Path file, ByteBuffer bytes) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            ByteBuffer b = bytes.duplicate();
+            while (b.hasRemaining()) {
+                ch.write(b);
+            }
+        }
+    }
+
+    private static void deleteQuietly(Path dir) {
+        if (dir == null) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException | UncheckedIOException ignored) {
+            // a temp folder left behind is harmless
+        }
+    }
+}

@@ -1,0 +1,162 @@
+package org.etab.datasets.echonet;
+
+import org.etab.source.SampleException;
+import org.etab.source.SamplePlan;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import org.etab.datasets.echonet.EchoNetRecord;
+import org.etab.storage.HttpStore;
+import org.etab.storage.RemoteException;
+import org.etab.decode.DecodeException;
+import org.etab.decode.VideoDecoder;
+import org.etab.decode.VideoLayout;
+import reactor.core.publisher.Mono;
+
+/**
+ * EchoNet videos on remote storage: each record's video is the object at its path relative to the index root
+ * (e.g. {@code Videos/0X1A.avi}), fetched through an {@link HttpStore} (bounded concurrency and memory, retries).
+ *
+ * <p>Clip ranges: the first time a video is used it is fetched whole, and a worker learns its {@link VideoLayout}
+ * (where each frame lies) from those bytes. From then on, when {@code clipRanges} is on, a sample fetches only the
+ * bytes from its clip's first frame to its last with one Range request (about a third of an EchoNet video for a
+ * 32-frame clip at half the frame rate) and decodes those packets directly. A video whose codec is not intra-only,
+ * or whose object has changed size since its layout was learned, is fetched whole again.
+ *
+ * <p>Threading: thread-safe; fetches start on the scheduling thread and are taken on decode threads.
+ * Ownership: fetched bytes are heap buffers held here until a worker takes them or the batch is forgotten.
+ */
+final class RemoteVideos {
+    /** A fetched video: the whole file ({@code layout} null), or the bytes at {@code offset} of a clip's frames. */
+    record Fetched(ByteBuffer bytes, long offset, VideoLayout layout) {
+    }
+
+    private final HttpStore store;
+    private final Path indexRoot;
+    private final boolean clipRanges;
+    /** Layouts learned from whole fetches, by object path; absent until learned, or never for whole-only videos. */
+    private final Map<String, VideoLayout> layouts = new ConcurrentHashMap<>();
+    private final Map<String, Boolean> wholeOnly = new ConcurrentHashMap<>();
+
+    RemoteVideos(HttpStore store, Path indexRoot, boolean clipRanges) {
+        this.store = store;
+        this.indexRoot = indexRoot;
+        this.clipRanges = clipRanges;
+    }
+
+    /** The object path of a record's video, relative to the store's root. */
+    String relative(EchoNetRecord rec) {
+        return indexRoot.relativize(rec.video()).toString().replace('\\', '/');
+    }
+
+    /** The URL for messages, its query (a presigned signature, a token) hidden. */
+    String name(EchoNetRecord rec) {
+        String url = store.uri(relative(rec)).toString();
+        int q = url.indexOf('?');
+        return q < 0 ? url : url.substring(0, q) + "?...";
+    }
+
+    /** Fetches started when batches were scheduled, by plan; a worker takes its plan's or fetches now. */
+    private final Map<SamplePlan, CompletableFuture<Fetched>> ahead = new ConcurrentHashMap<>();
+
+    /** Starts fetching the videos of a scheduled batch (the store bounds requests and bytes in flight). */
+    void start(List<SamplePlan> plans, List<EchoNetRecord> records) {
+        for (SamplePlan p : plans) {
+            if (p.failure() == null) {
+                ahead.computeIfAbsent(p, k -> fetch(k, records.get(k.record())).toFuture());
+            }
+        }
+    }
+
+    /** Cancels and drops what was started for these plans and not taken. */
+    void forget(List<SamplePlan> plans) {
+        for (SamplePlan p : plans) {
+            CompletableFuture<Fetched> f = ahead.remove(p);
+            if (f != null) {
+                f.cancel(true);
+            }
+        }
+    }
+
+    /** The video's bytes (whole, or the clip's span), fetched ahead or now; waits at most until the deadline. */
+    Fetched take(SamplePlan plan, EchoNetRecord rec, long deadlineNanos) {
+        CompletableFuture<Fetched> f = ahead.remove(plan);
+        if (f == null) {
+            f = fetch(plan, rec).toFuture();
+        }
+        try {
+            long wait = deadlineNanos == Long.MAX_VALUE ? Long.MAX_VALUE : deadlineNanos - System.nanoTime();
+            return wait == Long.MAX_VALUE ? f.get() : f.get(Math.max(0, wait), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            f.cancel(true);
+            throw new SampleException("timeout", name(rec) + ": not fetched before the sample's deadline", e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            // the store's errors name the URL (signature hidden) already
+            String reason = cause instanceof RemoteException ? cause.getMessage() : name(rec) + ": " + cause;
+            throw new SampleException("fetch", reason, cause);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SampleException("fetch", name(rec) + ": interrupted while fetching", e);
+        }
+    }
+
+    /**
+     * After a whole video was decoded: learns its layout with {@code decoder} (one demuxing pass over the bytes in
+     * memory, once per video), so that its next clips are fetched as ranges. Never fails the sample.
+     */
+    void learn(EchoNetRecord rec, Fetched fetched, VideoDecoder decoder) {
+        String key = relative(rec);
+        if (!clipRanges || fetched.layout() != null || layouts.containsKey(key) || wholeOnly.containsKey(key)) {
+            return;
+        }
+        VideoLayout layout;
+        try {
+            layout = decoder.layout(fetched.bytes(), name(rec));
+        } catch (DecodeException e) {
+            layout = null; // broken further on than this clip read: whole fetches report it where it matters
+        }
+        if (layout == null) {
+            wholeOnly.put(key, Boolean.TRUE);
+        } else {
+            layouts.put(key, layout);
+        }
+    }
+
+    /** Videos whose layout is known (their clips are fetched as ranges). */
+    int layoutsKnown() {
+        return layouts.size();
+    }
+
+    private Mono<Fetched> fetch(SamplePlan plan, EchoNetRecord rec) {
+        String key = relative(rec);
+        VideoLayout layout = clipRanges ? layouts.get(key) : null;
+        long[] span = layout == null ? null : layout.span(plan.frames());
+        if (span == null) {
+            return whole(key);
+        }
+        return store.getRange(key, span[0], span[1] - span[0])
+                .flatMap(r -> {
+                    if (r.objectSize() >= 0 && r.objectSize() != layout.fileSize()) {
+                        layouts.remove(key, layout); // replaced since its layout was learned: learn it again
+                        return whole(key);
+                    }
+                    return Mono.just(new Fetched(r.bytes(), r.offset(), layout));
+                })
+                .onErrorResume(e -> e instanceof RemoteException re && re.status() == 416, e -> {
+                    layouts.remove(key, layout); // shorter than it was: learn it again
+                    return whole(key);
+                });
+    }
+
+    private Mono<Fetched> whole(String key) {
+        return store.get(key).map(b -> new Fetched(b, 0, null));
+    }
+}

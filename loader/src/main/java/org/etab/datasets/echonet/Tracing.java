@@ -1,0 +1,23 @@
+package org.etab.datasets.echonet;
+
+/**
+ * The LV tracing of one frame in EchoNet-Dynamic's {@code VolumeTracings.csv}: the rows of one
+ * (FileName, Frame) group in file order. Row 0 is the long axis (apex to mitral annulus); rows 1..n-1
+ * are chords across the ventricle, {@code (x1, y1)} on one wall and {@code (x2, y2)} on the other.
+ * Coordinates are float pixels in the video frame.
+ *
+ * @param frame the 0-based frame number in the video
+ */
+public record Tracing(int frame, float[] x1, float[] y1, float[] x2, float[] y2) {
+
+    public Tracing {
+        if (x1.length != y1.length || x1.length != x2.length || x1.length != y2.length) {
+            throw new IllegalArgumentException("tracing columns differ in length");
+        }
+    }
+
+    /** Rows in this group, long axis included. */
+    public int rows() {
+        return x1.length;
+    }
+}

@@ -1,0 +1,135 @@
+package org.etab.datasets.tmed;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import org.etab.source.IndexProblem;
+import org.etab.source.Split;
+import org.etab.source.Target;
+
+/**
+ * The usable labeled stills of one TMED-2 fold and what could not be used, as built by
+ * {@link TmedReader#read(Path, int)}. No pixels; both lists are immutable.
+ *
+ * @param root     the dataset directory ({@code tmed_dir})
+ * @param fold     the fold whose splits the records carry (0, 1 or 2)
+ * @param records  every usable row of the fold file, in file order, Not_Provided diagnoses included
+ * @param problems every row that was left out, with the file, line and reason
+ */
+public record TmedIndex(Path root, int fold, List<TmedRecord> records, List<IndexProblem> problems) {
+
+    /** The view filters {@link #select} accepts, as they appear in messages. */
+    public static final List<String> VIEW_FILTERS = List.of("PLAX", "PSAX", "AP4CH", "AP2CH", "PLAX+PSAX", "both", "all");
+
+    public TmedIndex {
+        Objects.requireNonNull(root, "root");
+        records = List.copyOf(records);
+        problems = List.copyOf(problems);
+    }
+
+    /**
+     * What one selection holds, with the problems a user of it should see.
+     *
+     * @param records  the selected records, in fold-file order
+     * @param problems the index's problems, plus for target AS one line counting the rows of the selection
+     *                 that were skipped because their diagnosis is Not_Provided
+     */
+    public record Selection(List<TmedRecord> records, List<IndexProblem> problems) {
+        public Selection {
+            records = List.copyOf(records);
+            problems = List.copyOf(problems);
+        }
+    }
+
+    /** The records of one split, view and target: {@code selection(split, view, target).records()}. */
+    public List<TmedRecord> select(String split, String view, Target target) {
+        return selection(split, view, target).records();
+    }
+
+    /**
+     * Selects records the way ETAB's options name them.
+     *
+     * @param split  {@code train}, {@code val}, {@code test} (any case), taken from
+     *               {@code view_classifier_split} for target view and from {@code diagnosis_classifier_split}
+     *               for target AS; or {@code all}: every row of the fold
+     * @param view   {@code PLAX}, {@code PSAX}, {@code AP4CH} (A4C), {@code AP2CH} (A2C) for one view;
+     *               {@code PLAX+PSAX} or {@code both} for those two (ETAB's TMED view task); {@code all} for all
+     *               five views, A4CorA2CorOther included. Any case.
+     * @param target {@link Target#VIEW} or {@link Target#AS}; for AS, rows whose diagnosis is Not_Provided
+     *               are skipped and counted in the selection's problems
+     * @throws IllegalArgumentException naming the bad value and the valid ones
+     */
+    public Selection selection(String split, String view, Target target) {
+        Objects.requireNonNull(target, "target");
+        if (!TmedSource.TARGETS.contains(target)) {
+            throw new IllegalArgumentException("target '" + target.etabName() + "' is not available for tmed; "
+                    + "available: " + targetNames());
+        }
+        Split wanted = parseSplit(split);
+        Set<TmedView> views = parseView(view);
+        List<TmedRecord> out = new ArrayList<>();
+        int notProvided = 0;
+        for (TmedRecord r : records) {
+            if (!views.contains(r.view())) {
+                continue;
+            }
+            if (target == Target.AS && r.diagnosis() == AsLabel.NOT_PROVIDED) {
+                if (wanted == null || r.diagnosisSplit() == wanted) {
+                    notProvided++;
+                }
+                continue;
+            }
+            if (wanted == null || r.split(target) == wanted) {
+                out.add(r);
+            }
+        }
+        List<IndexProblem> all = new ArrayList<>(problems);
+        if (notProvided > 0) {
+            all.add(new IndexProblem("", TmedReader.foldFile(fold), "skipped " + notProvided + " row"
+                    + (notProvided == 1 ? "" : "s") + " of split '" + split.trim() + "', view '" + view.trim()
+                    + "' whose diagnosis_label is " + AsLabel.NOT_PROVIDED.label() + " (no AS class)"));
+        }
+        return new Selection(out, all);
+    }
+
+    /** Null for {@code all}. */
+    private static Split parseSplit(String split) {
+        Objects.requireNonNull(split, "split");
+        String s = split.trim().toLowerCase(Locale.ROOT);
+        switch (s) {
+            case "all": return null;
+            case "train": return Split.TRAIN;
+            case "val": return Split.VAL;
+            case "test": return Split.TEST;
+            default: throw new IllegalArgumentException(
+                    "split must be one of train, val, test, all (any case) but was '" + split + "'");
+        }
+    }
+
+    /** The views an ETAB view filter keeps. */
+    static Set<TmedView> parseView(String view) {
+        Objects.requireNonNull(view, "view");
+        String v = view.trim().toUpperCase(Locale.ROOT);
+        switch (v) {
+            case "PLAX": return EnumSet.of(TmedView.PLAX);
+            case "PSAX": return EnumSet.of(TmedView.PSAX);
+            case "AP4CH": return EnumSet.of(TmedView.A4C);
+            case "AP2CH": return EnumSet.of(TmedView.A2C);
+            case "PLAX+PSAX":
+            case "BOTH": return EnumSet.of(TmedView.PLAX, TmedView.PSAX);
+            case "ALL": return EnumSet.allOf(TmedView.class);
+            default: throw new IllegalArgumentException("view for tmed must be one of "
+                    + String.join(", ", VIEW_FILTERS) + " (any case) but was '" + view + "'");
+        }
+    }
+
+    static String targetNames() {
+        return TmedSource.TARGETS.stream().map(Target::etabName).collect(Collectors.joining(", "));
+    }
+}

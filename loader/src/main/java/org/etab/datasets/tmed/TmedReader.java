@@ -1,0 +1,345 @@
+package org.etab.datasets.tmed;
+
+import de.siegmar.fastcsv.reader.CsvParseException;
+import de.siegmar.fastcsv.reader.CsvReader;
+import de.siegmar.fastcsv.reader.CsvRecord;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.stream.Collectors;
+
+import org.etab.decode.DatasetException;
+import org.etab.source.IndexProblem;
+import org.etab.source.Split;
+
+/**
+ * Builds the {@link TmedIndex} of one fold of a TMED-2 copy from {@code labels_per_image.csv} and
+ * {@code TMED2_fold<k>_labeledpart.csv}.
+ *
+ * <p>Contract:
+ * <ul>
+ *   <li>Layout: both CSVs directly under the root; each image at {@code <root>/<SourceFolder>/<query_key>}.</li>
+ *   <li>Columns are found by name in each header (trimmed, any case, a byte-order mark ignored); their order
+ *       does not matter and other columns are ignored. Used: {@code query_key, view_label, diagnosis_label}
+ *       in the labels file; those plus {@code SourceFolder, view_classifier_split, diagnosis_classifier_split}
+ *       in the fold file. A missing or empty file, or a header without a required column, is a
+ *       {@link DatasetException} naming the file.</li>
+ *   <li>The fold file is the list of records, with its own labels and splits (train/val/test, any case). The
+ *       labels file is a cross-check: a row whose labels disagree with it is left out and reported; rows it
+ *       does not list are kept and counted in one problem.</li>
+ *   <li>Label values are compared trimmed and in any case: view PLAX, PSAX, A4C, A2C, A4CorA2CorOther;
+ *       diagnosis no_AS, mild_AS, mildtomod_AS, moderate_AS, severe_AS, Not_Provided. An empty
+ *       {@code diagnosis_classifier_split} is accepted for Not_Provided rows only (it is never used).</li>
+ *   <li>{@code query_key} is a file name ({@code .png} optional: without it, {@code .png} is added; the id
+ *       is the name without it). A query_key that is empty or contains a path separator or {@code ..}, a
+ *       SourceFolder that is absolute or contains a backslash or {@code ..} (a trailing {@code /} is fine),
+ *       and any pair that resolves outside the root are rejected from the text alone, before any file is
+ *       opened. Images are not opened here: a missing image is the loader's failed sample.</li>
+ *   <li>Bad data never throws and never vanishes: every row that cannot be used (wrong field count, unknown
+ *       label, bad split, unsafe name, duplicate id, disagreeing labels) is left out and listed in
+ *       {@link TmedIndex#problems()} with its file, line and reason.</li>
+ * </ul>
+ *
+ * <p>Threading: {@link #read} is a pure function of the files; call it from any thread.
+ */
+public final class TmedReader {
+    /** The per-image labels file. */
+    public static final String LABELS = "labels_per_image.csv";
+
+    private static final String[] LABEL_COLUMNS = {"query_key", "view_label", "diagnosis_label"};
+    private static final String[] FOLD_COLUMNS = {"query_key", "view_label", "diagnosis_label", "SourceFolder",
+            "view_classifier_split", "diagnosis_classifier_split"};
+    private static final int KEY = 0, VIEW = 1, DIAGNOSIS = 2, FOLDER = 3, VIEW_SPLIT = 4, DIAGNOSIS_SPLIT = 5;
+
+    private TmedReader() {
+    }
+
+    /** The fold file's name: {@code TMED2_fold<fold>_labeledpart.csv}. */
+    public static String foldFile(int fold) {
+        return "TMED2_fold" + fold + "_labeledpart.csv";
+    }
+
+    /** {@link #read(Path, int)} of fold 0, the default. */
+    public static TmedIndex read(Path root) {
+        return read(root, 0);
+    }
+
+    /**
+     * Indexes fold {@code fold} of the TMED-2 copy at {@code root}.
+     *
+     * @param root the dataset directory, {@code tmed_dir} in ETAB's options
+     * @param fold 0, 1 or 2
+     * @throws IllegalArgumentException when the fold is not 0, 1 or 2
+     * @throws DatasetException when the root, the labels file or the fold file is missing, unreadable, empty,
+     *                          or lacks a required column; the message names the file
+     */
+    public static TmedIndex read(Path root, int fold) {
+        Objects.requireNonNull(root, "root");
+        if (fold < 0 || fold > 2) {
+            throw new IllegalArgumentException("fold must be 0, 1 or 2 but was " + fold);
+        }
+        if (!Files.isDirectory(root)) {
+            throw new DatasetException(root, "TMED-2 directory not found");
+        }
+        Path labelsFile = root.resolve(LABELS);
+        Path foldPath = root.resolve(foldFile(fold));
+        for (Path p : List.of(labelsFile, foldPath)) {
+            if (!Files.isRegularFile(p)) {
+                throw new DatasetException(p, "not found");
+            }
+        }
+        List<IndexProblem> problems = new ArrayList<>();
+        Map<String, Labels> labels = readLabels(labelsFile, problems);
+        List<TmedRecord> records = readFold(foldPath, root.toAbsolutePath().normalize(), labels, problems);
+        return new TmedIndex(root, fold, records, problems);
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    // labels_per_image.csv
+
+    private record Labels(TmedView view, AsLabel diagnosis, long line) {
+    }
+
+    private static Map<String, Labels> readLabels(Path file, List<IndexProblem> problems) {
+        Map<String, Labels> byId = new HashMap<>(32_768);
+        try (CsvReader<CsvRecord> csv = builder().ofCsvRecord(file)) {
+            int[] cols = null;
+            int headerSize = 0;
+            for (CsvRecord rec : csv) {
+                if (cols == null) {
+                    cols = columns(file, rec.getFields(), LABEL_COLUMNS);
+                    headerSize = rec.getFieldCount();
+                    continue;
+                }
+                long line = rec.getStartingLineNumber();
+                String id = id(field(rec, cols[KEY]));
+                try {
+                    fieldCount(rec, headerSize);
+                    Labels l = new Labels(view(rec.getField(cols[VIEW])), diagnosis(rec.getField(cols[DIAGNOSIS])), line);
+                    Labels first = byId.putIfAbsent(id, l);
+                    if (first != null) {
+                        throw new BadRow("duplicate query_key (first listed at line " + first.line + ")");
+                    }
+                } catch (BadRow bad) {
+                    problems.add(new IndexProblem(id, LABELS, "line " + line + ": " + bad.getMessage() + "; row ignored"));
+                }
+            }
+            if (cols == null) {
+                throw new DatasetException(file, "empty file: no header line");
+            }
+        } catch (IOException | UncheckedIOException | CsvParseException e) {
+            throw new DatasetException(file, "cannot be read: " + e.getMessage(), e);
+        }
+        return byId;
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    // TMED2_fold<k>_labeledpart.csv
+
+    private static List<TmedRecord> readFold(Path file, Path root, Map<String, Labels> labels,
+                                             List<IndexProblem> problems) {
+        String name = file.getFileName().toString();
+        List<TmedRecord> records = new ArrayList<>();
+        Map<String, Long> seen = new HashMap<>(32_768);
+        long unlisted = 0;
+        String firstUnlisted = null;
+        try (CsvReader<CsvRecord> csv = builder().ofCsvRecord(file)) {
+            int[] cols = null;
+            int headerSize = 0;
+            for (CsvRecord rec : csv) {
+                if (cols == null) {
+                    cols = columns(file, rec.getFields(), FOLD_COLUMNS);
+                    headerSize = rec.getFieldCount();
+                    continue;
+                }
+                long line = rec.getStartingLineNumber();
+                String key = field(rec, cols[KEY]);
+                String id = id(key);
+                try {
+                    fieldCount(rec, headerSize);
+                    Long first = seen.putIfAbsent(id, line);
+                    if (first != null) {
+                        throw new BadRow("duplicate query_key (first listed at line " + first + ")");
+                    }
+                    TmedView view = view(rec.getField(cols[VIEW]));
+                    AsLabel diagnosis = diagnosis(rec.getField(cols[DIAGNOSIS]));
+                    Split viewSplit = split(rec.getField(cols[VIEW_SPLIT]), "view_classifier_split");
+                    String dsText = rec.getField(cols[DIAGNOSIS_SPLIT]);
+                    Split diagnosisSplit = diagnosis == AsLabel.NOT_PROVIDED && isBlank(dsText)
+                            ? null : split(dsText, "diagnosis_classifier_split");
+                    Path image = imagePath(root, rec.getField(cols[FOLDER]), key);
+                    Labels l = labels.get(id);
+                    if (l == null) {
+                        if (unlisted++ == 0) {
+                            firstUnlisted = id + " at line " + line;
+                        }
+                    } else if (l.view != view || l.diagnosis != diagnosis) {
+                        throw new BadRow("labels " + view.label() + "/" + diagnosis.label() + " disagree with "
+                                + LABELS + " line " + l.line + " (" + l.view.label() + "/" + l.diagnosis.label() + ")");
+                    }
+                    records.add(new TmedRecord(id, image, view, diagnosis, viewSplit, diagnosisSplit));
+                } catch (BadRow bad) {
+                    problems.add(new IndexProblem(id, name, "line " + line + ": " + bad.getMessage() + "; row ignored"));
+                }
+            }
+            if (cols == null) {
+                throw new DatasetException(file, "empty file: no header line");
+            }
+        } catch (IOException | UncheckedIOException | CsvParseException e) {
+            throw new DatasetException(file, "cannot be read: " + e.getMessage(), e);
+        }
+        if (unlisted > 0) {
+            problems.add(new IndexProblem("", name, unlisted + " row" + (unlisted == 1 ? " is" : "s are")
+                    + " not listed in " + LABELS + " (first: " + firstUnlisted + "); kept with the fold file's labels"));
+        }
+        return records;
+    }
+
+    /**
+     * The image of a fold row, or a {@link BadRow} when the names could reach outside the root. Checked on
+     * the text first (independent of the platform's path rules), then on the normalized path; nothing is
+     * opened.
+     *
+     * @param root absolute and normalized
+     */
+    static Path imagePath(Path root, String sourceFolder, String queryKey) throws BadRow {
+        String key = queryKey.trim();
+        String folder = sourceFolder.trim();
+        if (key.isEmpty()) {
+            throw new BadRow("query_key is empty");
+        }
+        if (key.indexOf('/') >= 0 || key.indexOf('\\') >= 0) {
+            throw new BadRow("query_key '" + key + "' rejected: contains a path separator");
+        }
+        if (key.contains("..")) {
+            throw new BadRow("query_key '" + key + "' rejected: contains '..'");
+        }
+        if (folder.startsWith("/") || folder.startsWith("\\") || folder.matches("^[A-Za-z]:.*")) {
+            throw new BadRow("SourceFolder '" + folder + "' rejected: absolute path");
+        }
+        if (folder.indexOf('\\') >= 0) {
+            throw new BadRow("SourceFolder '" + folder + "' rejected: contains a backslash");
+        }
+        if (folder.contains("..")) {
+            throw new BadRow("SourceFolder '" + folder + "' rejected: contains '..'");
+        }
+        if (key.indexOf('\0') >= 0 || folder.indexOf('\0') >= 0) {
+            throw new BadRow("query_key or SourceFolder rejected: contains a NUL character");
+        }
+        String file = key.toLowerCase(Locale.ROOT).endsWith(".png") ? key : key + ".png";
+        try {
+            Path image = (folder.isEmpty() ? root : root.resolve(folder)).resolve(file).normalize();
+            if (!image.startsWith(root) || image.equals(root)) {
+                throw new BadRow("SourceFolder '" + folder + "' and query_key '" + key + "' rejected: resolve outside "
+                        + root);
+            }
+            return image;
+        } catch (InvalidPathException e) {
+            throw new BadRow("SourceFolder '" + folder + "' and query_key '" + key + "' rejected: not a valid path ("
+                    + e.getReason() + ")");
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    // shared helpers
+
+    /** A row that cannot be used; the message is the reason. Stackless: thrown per bad row, never escapes. */
+    static final class BadRow extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        BadRow(String reason) {
+            super(reason, null, false, false);
+        }
+    }
+
+    private static CsvReader.CsvReaderBuilder builder() {
+        // Field counts are checked per row (a bad row is a problem, not a failed file); a BOM written by
+        // spreadsheet tools must not rename the first column.
+        return CsvReader.builder()
+                .ignoreDifferentFieldCount(true)
+                .skipEmptyLines(true)
+                .detectBomHeader(true);
+    }
+
+    /**
+     * Positions of {@code required} in {@code header} (trimmed, any case; the first of duplicated names wins).
+     *
+     * @throws DatasetException naming the file and every missing column
+     */
+    static int[] columns(Path file, List<String> header, String... required) {
+        int[] at = new int[required.length];
+        Arrays.fill(at, -1);
+        List<String> missing = new ArrayList<>();
+        for (int r = 0; r < required.length; r++) {
+            for (int h = 0; h < header.size() && at[r] < 0; h++) {
+                if (header.get(h).trim().equalsIgnoreCase(required[r])) {
+                    at[r] = h;
+                }
+            }
+            if (at[r] < 0) {
+                missing.add(required[r]);
+            }
+        }
+        if (!missing.isEmpty()) {
+            throw new DatasetException(file, "missing required column" + (missing.size() > 1 ? "s " : " ")
+                    + String.join(", ", missing) + "; header is " + header);
+        }
+        return at;
+    }
+
+    private static void fieldCount(CsvRecord rec, int headerSize) throws BadRow {
+        if (rec.getFieldCount() != headerSize) {
+            throw new BadRow("expected " + headerSize + " fields but found " + rec.getFieldCount());
+        }
+    }
+
+    private static String field(CsvRecord rec, int col) {
+        return col < rec.getFieldCount() ? rec.getField(col).trim() : "";
+    }
+
+    /** query_key without {@code .png} (any case). */
+    static String id(String queryKey) {
+        String k = queryKey.trim();
+        return k.toLowerCase(Locale.ROOT).endsWith(".png") ? k.substring(0, k.length() - 4) : k;
+    }
+
+    private static TmedView view(String text) throws BadRow {
+        TmedView v = TmedView.ofLabel(text);
+        if (v == null) {
+            throw new BadRow("view_label '" + text.trim() + "' is not one of "
+                    + Arrays.stream(TmedView.values()).map(TmedView::label).collect(Collectors.joining(", ")));
+        }
+        return v;
+    }
+
+    private static AsLabel diagnosis(String text) throws BadRow {
+        AsLabel a = AsLabel.ofLabel(text);
+        if (a == null) {
+            throw new BadRow("diagnosis_label '" + text.trim() + "' is not one of "
+                    + Arrays.stream(AsLabel.values()).map(AsLabel::label).collect(Collectors.joining(", ")));
+        }
+        return a;
+    }
+
+    private static Split split(String text, String column) throws BadRow {
+        try {
+            return Split.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new BadRow(column + " must be train, val or test (any case) but was '" + text.trim() + "'");
+        }
+    }
+
+    private static boolean isBlank(String text) {
+        String t = text.trim();
+        return t.isEmpty() || t.equalsIgnoreCase("nan");
+    }
+}

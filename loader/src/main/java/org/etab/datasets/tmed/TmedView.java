@@ -1,0 +1,51 @@
+package org.etab.datasets.tmed;
+
+import java.util.Locale;
+
+/**
+ * The five TMED-2 view labels with the dataset's official class numbers and their ETAB names.
+ *
+ * <p>Class numbers: PLAX 0, PSAX 1, A4C 2, A2C 3, A4CorA2CorOther 4 (the TMED-2 reference code's map). ETAB
+ * names A4C and A2C {@code AP4CH} and {@code AP2CH}; the fifth label has no ETAB name.
+ */
+public enum TmedView {
+    PLAX("PLAX", "PLAX"),
+    PSAX("PSAX", "PSAX"),
+    A4C("A4C", "AP4CH"),
+    A2C("A2C", "AP2CH"),
+    A4C_OR_A2C_OR_OTHER("A4CorA2CorOther", null);
+
+    private final String label;
+    private final String etabName;
+
+    TmedView(String label, String etabName) {
+        this.label = label;
+        this.etabName = etabName;
+    }
+
+    /** The value in the CSVs' {@code view_label} column. */
+    public String label() {
+        return label;
+    }
+
+    /** The ETAB view name, or null for {@code A4CorA2CorOther}. */
+    public String etabName() {
+        return etabName;
+    }
+
+    /** The official class number: the label of target {@code view}. */
+    public int classIndex() {
+        return ordinal();
+    }
+
+    /** The view of a {@code view_label} value (trimmed, any case), or null when it is none of the five. */
+    static TmedView ofLabel(String text) {
+        String t = text.trim().toLowerCase(Locale.ROOT);
+        for (TmedView v : values()) {
+            if (v.label.toLowerCase(Locale.ROOT).equals(t)) {
+                return v;
+            }
+        }
+        return null;
+    }
+}

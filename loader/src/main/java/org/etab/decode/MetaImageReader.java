@@ -1,0 +1,371 @@
+package org.etab.decode;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import org.etab.decode.DatasetException;
+
+/**
+ * Reads an ITK MetaImage: a {@code .mhd}/{@code .mha} text header with the data in a sibling file
+ * ({@code .raw}, or {@code .zraw} when compressed) or after the header in the same file
+ * ({@code ElementDataFile = LOCAL}).
+ *
+ * <p>Contract:
+ * <ul>
+ *   <li>Header: {@code Key = Value} lines up to and including the {@code ElementDataFile} line, which ends
+ *       the header (at most {@value #MAX_HEADER} bytes). Keys match in any case; unknown keys (Offset,
+ *       TransformMatrix, CenterOfRotation, AnatomicalOrientation, ...) are ignored; a key given twice, a line
+ *       without {@code =}, or a header without {@code ElementDataFile} is an error.</li>
+ *   <li>Supported: {@code ObjectType = Image} (when present), {@code NDims} 2 or 3 (more when every extra
+ *       size is 1), {@code BinaryData = True}, one channel, the element types of {@link ElementType}, either
+ *       byte order ({@code BinaryDataByteOrderMSB} or {@code ElementByteOrderMSB}), zlib compression
+ *       ({@code CompressedData}; {@code CompressedDataSize} optional, then the rest of the file).
+ *       {@code ElementDataFile} must be {@code LOCAL} or the plain name of a file in the header's own
+ *       directory: names with a path separator, {@code ..}, or a file list are rejected before any file is
+ *       opened.</li>
+ *   <li>{@code HeaderSize}: bytes before the data in the data file (for {@code LOCAL}, counted from the
+ *       start of the file and so at least the text header's length); {@code -1} means the data is the
+ *       last bytes of the file. Without it the data starts right after the text header (LOCAL) or at byte 0.</li>
+ *   <li>Sizes: every size is checked before anything is allocated; the payload must be at most
+ *       {@link Payload#MAX_BYTES}; the bytes between the data offset and the end of the file must be exactly
+ *       the payload (uncompressed) or exactly {@code CompressedDataSize}; compressed data must inflate to
+ *       exactly the payload.</li>
+ *   <li>Orientation: {@code DimSize = x y [z]}, x fastest; x is the column, y the row (row 0 at the top, as
+ *       ITK and SimpleITK display it) and z the slice. For CAMUS this shows an apical view with the apex at
+ *       the top.</li>
+ *   <li>Errors: every problem is a {@link DatasetException} naming the file at fault (the header or the
+ *       data file) and the reason; nothing else escapes for bad input.</li>
+ * </ul>
+ *
+ * <p>Threading: {@link #read} is a pure function of the files; call it from any thread.
+ */
+public final class MetaImageReader {
+    /** The largest text header accepted. */
+    static final int MAX_HEADER = 64 * 1024;
+
+    private MetaImageReader() {
+    }
+
+    /**
+     * Reads the image whose header is {@code mhd}.
+     *
+     * @throws DatasetException when the header or its data cannot be used; the message names the file
+     */
+    public static ImageVolume read(Path mhd) {
+        long fileLength = length(mhd);
+        Header h = Header.parse(mhd, fileLength);
+
+        String obj = h.get("ObjectType");
+        if (obj != null && !obj.equalsIgnoreCase("Image")) {
+            throw new DatasetException(mhd, "ObjectType must be Image but was '" + obj + "'");
+        }
+        String binary = h.get("BinaryData");
+        if (binary != null && !h.bool("BinaryData", binary)) {
+            throw new DatasetException(mhd, "BinaryData = False (ASCII element data) is not supported");
+        }
+        int nDims = (int) h.longs("NDims", 1, 1)[0];
+        if (nDims < 2 || nDims > 10) {
+            throw new DatasetException(mhd, "NDims must be 2 or 3 but was " + nDims);
+        }
+        long[] dims = h.longs("DimSize", nDims, nDims);
+        for (int i = 0; i < nDims; i++) {
+            if (dims[i] < 1) {
+                throw new DatasetException(mhd, "DimSize[" + i + "] must be >= 1 but was " + dims[i]);
+            }
+            if (i >= 3 && dims[i] != 1) {
+                throw new DatasetException(mhd, "NDims = " + nDims + " with DimSize " + Payload.describe(dims)
+                        + " is not supported: only 2-D images and 3-D sequences (extra sizes must be 1)");
+            }
+        }
+        String typeName = h.require("ElementType");
+        ElementType type = ElementType.ofMetName(typeName);
+        if (type == null) {
+            throw new DatasetException(mhd, "ElementType '" + typeName + "' is not supported (supported: "
+                    + "MET_UCHAR, MET_CHAR, MET_USHORT, MET_SHORT, MET_UINT, MET_INT, MET_FLOAT, MET_DOUBLE)");
+        }
+        String channels = h.get("ElementNumberOfChannels");
+        if (channels != null && h.longs("ElementNumberOfChannels", 1, 1)[0] != 1) {
+            throw new DatasetException(mhd, "ElementNumberOfChannels = " + channels
+                    + " is not supported: only single-channel (gray or label) images");
+        }
+        int spatial = Math.min(nDims, 3);
+        double[] spacing = spacing(h, nDims, spatial);
+        boolean msb = h.flag("BinaryDataByteOrderMSB", "ElementByteOrderMSB");
+        boolean compressed = h.flag("CompressedData");
+        long headerSize = 0;
+        boolean atEnd = false;
+        if (h.get("HeaderSize") != null) {
+            headerSize = h.longs("HeaderSize", 1, 1)[0];
+            atEnd = headerSize == -1;
+            if (headerSize < -1) {
+                throw new DatasetException(mhd, "HeaderSize must be >= 0 or -1 but was " + headerSize);
+            }
+        }
+        long compressedSize = -1;
+        if (h.get("CompressedDataSize") != null) {
+            compressedSize = h.longs("CompressedDataSize", 1, 1)[0];
+            if (compressedSize < 1) {
+                throw new DatasetException(mhd, "CompressedDataSize must be >= 1 but was " + compressedSize);
+            }
+        }
+
+        int payload = Payload.size(mhd, dims, type.bytes(), "DimSize");
+
+        // where the data is
+        String dataName = h.require("ElementDataFile");
+        Path dataFile;
+        long dataFileLength;
+        long start;                 // first byte the data may occupy
+        if (dataName.equalsIgnoreCase("LOCAL")) {
+            dataFile = mhd;
+            dataFileLength = fileLength;
+            start = h.end;
+            if (headerSize > 0 && headerSize < h.end) {
+                throw new DatasetException(mhd, "HeaderSize " + headerSize + " is inside the text header, which ends at byte "
+                        + h.end + " (for ElementDataFile = LOCAL it counts from the start of the file)");
+            }
+        } else {
+            dataFile = sibling(mhd, dataName);
+            dataFileLength = length(dataFile);
+            start = 0;
+        }
+        long offset = headerSize > 0 ? headerSize : start;
+        long stored = compressed ? compressedSize : payload;
+        if (atEnd) {
+            if (stored < 0) {
+                throw new DatasetException(mhd, "HeaderSize = -1 with compressed data needs CompressedDataSize");
+            }
+            offset = dataFileLength - stored;
+            if (offset < start) {
+                throw new DatasetException(dataFile, "holds " + (dataFileLength - start) + " data bytes but "
+                        + need(compressed, dims, type, stored) + " (HeaderSize = -1)");
+            }
+        }
+        if (offset > dataFileLength) {
+            throw new DatasetException(dataFile, "is " + dataFileLength + " bytes long but its data should start at byte "
+                    + offset);
+        }
+        long available = dataFileLength - offset;
+        if (stored < 0) {
+            stored = available;     // compressed, size not given: the rest of the file
+        }
+        if (available != stored) {
+            throw new DatasetException(dataFile, "holds " + available + " data bytes from offset " + offset + " but "
+                    + need(compressed, dims, type, stored));
+        }
+        if (compressed && stored > Payload.MAX_BYTES) {
+            throw new DatasetException(dataFile, "compressed data of " + stored + " bytes is more than the "
+                    + Payload.MAX_BYTES + "-byte limit");
+        }
+
+        byte[] data;
+        if (compressed) {
+            data = Payload.inflate(dataFile, Payload.read(dataFile, offset, (int) stored), payload);
+        } else {
+            data = Payload.read(dataFile, offset, payload);
+        }
+        if (msb) {
+            ImageVolume.swapInPlace(data, type.bytes());
+        }
+        int depth = nDims >= 3 ? (int) dims[2] : 1;
+        return new ImageVolume(mhd, (int) dims[0], (int) dims[1], depth, spacing, type, 1, 0, data);
+    }
+
+    private static String need(boolean compressed, long[] dims, ElementType type, long stored) {
+        return compressed ? "CompressedDataSize is " + stored
+                : "DimSize " + Payload.describe(dims) + " of " + type.metName() + " needs " + stored;
+    }
+
+    private static double[] spacing(Header h, int nDims, int spatial) {
+        String key = h.get("ElementSpacing") != null ? "ElementSpacing"
+                : h.get("ElementSize") != null ? "ElementSize" : null;
+        double[] out = new double[spatial];
+        if (key == null) {
+            java.util.Arrays.fill(out, 1.0);
+            return out;
+        }
+        String[] parts = h.require(key).trim().split("\\s+");
+        if (parts.length != nDims) {
+            throw new DatasetException(h.file, key + " must have " + nDims + " values (NDims) but was '"
+                    + h.get(key) + "'");
+        }
+        for (int i = 0; i < spatial; i++) {
+            double d;
+            try {
+                d = Double.parseDouble(parts[i]);
+            } catch (NumberFormatException e) {
+                d = Double.NaN;
+            }
+            if (!Double.isFinite(d) || d <= 0) {
+                throw new DatasetException(h.file, key + "[" + i + "] must be a finite number > 0 but was '"
+                        + parts[i] + "'");
+            }
+            out[i] = d;
+        }
+        return out;
+    }
+
+    /** The data file named by ElementDataFile: a plain name in the header's directory, nothing else. */
+    private static Path sibling(Path mhd, String name) {
+        if (name.isEmpty() || name.equals(".") || name.equals("..") || name.indexOf('/') >= 0
+                || name.indexOf('\\') >= 0 || name.indexOf(':') >= 0 || name.indexOf('\0') >= 0) {
+            throw new DatasetException(mhd, "ElementDataFile '" + name
+                    + "' must be LOCAL or the name of a file in the same directory");
+        }
+        String upper = name.toUpperCase(Locale.ROOT);
+        if (upper.startsWith("LIST") || name.indexOf('%') >= 0 || name.indexOf(' ') >= 0) {
+            throw new DatasetException(mhd, "ElementDataFile '" + name
+                    + "' (a file list or pattern) is not supported: one data file or LOCAL");
+        }
+        Path dir = mhd.toAbsolutePath().getParent();
+        Path resolved;
+        try {
+            resolved = dir == null ? Path.of(name) : dir.resolve(name);
+        } catch (InvalidPathException e) {
+            throw new DatasetException(mhd, "ElementDataFile '" + name + "' is not a valid file name");
+        }
+        if (dir != null && !dir.equals(resolved.normalize().getParent())) {
+            throw new DatasetException(mhd, "ElementDataFile '" + name + "' lies outside the header's directory");
+        }
+        return resolved;
+    }
+
+    private static long length(Path file) {
+        try {
+            if (!Files.isRegularFile(file)) {
+                throw new DatasetException(file, Files.exists(file) ? "is not a regular file" : "not found");
+            }
+            return Files.size(file);
+        } catch (IOException | SecurityException e) {
+            throw new DatasetException(file, "cannot be read: " + e, e);
+        }
+    }
+
+    /** The parsed text header. */
+    private static final class Header {
+        final Path file;
+        /** Keys lower-cased. */
+        final Map<String, String> values = new LinkedHashMap<>();
+        /** Offset of the first byte after the ElementDataFile line. */
+        int end = -1;
+
+        private Header(Path file) {
+            this.file = file;
+        }
+
+        static Header parse(Path file, long fileLength) {
+            int n = (int) Math.min(fileLength, MAX_HEADER);
+            byte[] bytes = new byte[n];
+            try (InputStream in = Files.newInputStream(file)) {
+                Payload.readFully(in, bytes, 0, n);
+            } catch (IOException e) {
+                throw new DatasetException(file, "cannot be read: " + e, e);
+            }
+            Header h = new Header(file);
+            int pos = 0;
+            int lineNo = 0;
+            while (pos < n) {
+                int eol = pos;
+                while (eol < n && bytes[eol] != '\n' && bytes[eol] != '\r') {
+                    eol++;
+                }
+                if (eol == n && fileLength > n) {
+                    break;          // line cut by the cap: no ElementDataFile found in time
+                }
+                int next = eol;
+                if (next < n && bytes[next] == '\r') {
+                    next++;
+                }
+                if (next < n && bytes[next] == '\n') {
+                    next++;
+                }
+                lineNo++;
+                String line = new String(bytes, pos, eol - pos, StandardCharsets.ISO_8859_1).trim();
+                pos = next;
+                if (line.isEmpty()) {
+                    continue;
+                }
+                int eq = line.indexOf('=');
+                if (eq <= 0) {
+                    throw new DatasetException(file, "header line " + lineNo + " is not 'Key = Value': '"
+                            + abbreviate(line) + "'");
+                }
+                String key = line.substring(0, eq).trim();
+                String value = line.substring(eq + 1).trim();
+                String lower = key.toLowerCase(Locale.ROOT);
+                if (h.values.putIfAbsent(lower, value) != null) {
+                    throw new DatasetException(file, "header key " + key + " appears twice");
+                }
+                if (lower.equals("elementdatafile")) {
+                    h.end = pos;
+                    return h;
+                }
+            }
+            throw new DatasetException(file, "no ElementDataFile line in the header"
+                    + (fileLength > n ? " (first " + MAX_HEADER + " bytes)" : "") + ": not a MetaImage header");
+        }
+
+        String get(String key) {
+            return values.get(key.toLowerCase(Locale.ROOT));
+        }
+
+        String require(String key) {
+            String v = get(key);
+            if (v == null || v.isEmpty()) {
+                throw new DatasetException(file, "header has no " + key);
+            }
+            return v;
+        }
+
+        /** Whitespace-separated integers, between min and max of them. */
+        long[] longs(String key, int min, int max) {
+            String raw = require(key);
+            String[] parts = raw.split("\\s+");
+            if (parts.length < min || parts.length > max) {
+                throw new DatasetException(file, key + " must have " + (min == max ? "" + min : min + ".." + max)
+                        + " value" + (max == 1 ? "" : "s") + " but was '" + abbreviate(raw) + "'");
+            }
+            long[] out = new long[parts.length];
+            for (int i = 0; i < parts.length; i++) {
+                try {
+                    out[i] = Long.parseLong(parts[i]);
+                } catch (NumberFormatException e) {
+                    throw new DatasetException(file, key + " is not " + (max == 1 ? "an integer" : "a list of integers")
+                            + ": '" + abbreviate(raw) + "'");
+                }
+            }
+            return out;
+        }
+
+        /** A True/False key, false when absent; the first key present wins. */
+        boolean flag(String... keys) {
+            for (String k : keys) {
+                String v = get(k);
+                if (v != null) {
+                    return bool(k, v);
+                }
+            }
+            return false;
+        }
+
+        boolean bool(String key, String v) {
+            if (v.equalsIgnoreCase("true") || v.equals("1")) {
+                return true;
+            }
+            if (v.equalsIgnoreCase("false") || v.equals("0")) {
+                return false;
+            }
+            throw new DatasetException(file, key + " must be True or False but was '" + abbreviate(v) + "'");
+        }
+
+        private static String abbreviate(String s) {
+            return s.length() <= 80 ? s : s.substring(0, 77) + "...";
+        }
+    }
+}

@@ -1,0 +1,138 @@
+package org.etab.decode;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.zip.DataFormatException;
+import java.util.zip.Inflater;
+import org.etab.decode.DatasetException;
+
+/**
+ * Size checks and bounded reads shared by the readers. Every method either returns exactly the bytes the
+ * header promised or throws a {@link DatasetException} naming the file; sizes are checked before anything
+ * is allocated.
+ */
+final class Payload {
+    /** The largest image payload accepted (1 GiB): far above any echocardiography sequence. */
+    static final long MAX_BYTES = 1L << 30;
+    /**
+     * Deflate cannot expand data by more than about 1032:1 (a 258-byte match coded in one bit, plus
+     * framing); a header that claims more than this many times the compressed size lies.
+     */
+    static final long MAX_DEFLATE_RATIO = 1032;
+
+    private Payload() {
+    }
+
+    /**
+     * The payload size of {@code dims} elements of {@code elementBytes} bytes each.
+     *
+     * @throws DatasetException when a dimension is below 1 or the product exceeds {@link #MAX_BYTES}
+     */
+    static int size(Path file, long[] dims, int elementBytes, String what) {
+        long n = elementBytes;
+        for (int i = 0; i < dims.length; i++) {
+            if (dims[i] < 1) {
+                throw new DatasetException(file, what + "[" + i + "] must be >= 1 but was " + dims[i]);
+            }
+            if (dims[i] > MAX_BYTES || n * dims[i] > MAX_BYTES) {   // no overflow: both factors <= 2^30
+                throw new DatasetException(file, what + " " + describe(dims) + " x " + elementBytes
+                        + " bytes per element is more than the " + MAX_BYTES + "-byte limit");
+            }
+            n *= dims[i];
+        }
+        return (int) n;
+    }
+
+    static String describe(long[] dims) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < dims.length; i++) {
+            sb.append(i == 0 ? "" : "x").append(dims[i]);
+        }
+        return sb.toString();
+    }
+
+    /** Exactly {@code n} bytes at {@code offset}; the caller has checked that the file holds them. */
+    static byte[] read(Path file, long offset, int n) {
+        byte[] out = new byte[n];
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            ByteBuffer buf = ByteBuffer.wrap(out);
+            long pos = offset;
+            while (buf.hasRemaining()) {
+                int r = ch.read(buf, pos);
+                if (r < 0) {
+                    throw new DatasetException(file, "ends after " + (pos - offset) + " of the " + n
+                            + " data bytes expected at offset " + offset + " (the file changed while reading?)");
+                }
+                pos += r;
+            }
+        } catch (IOException e) {
+            throw new DatasetException(file, "cannot be read: " + e, e);
+        }
+        return out;
+    }
+
+    /**
+     * Inflates a complete zlib stream that must produce exactly {@code n} bytes and use all of
+     * {@code compressed}.
+     */
+    static byte[] inflate(Path file, byte[] compressed, int n) {
+        if (n > compressed.length * MAX_DEFLATE_RATIO + 64) {
+            throw new DatasetException(file, "claims " + n + " bytes from " + compressed.length
+                    + " compressed bytes, more than zlib can produce");
+        }
+        byte[] out = new byte[n];
+        Inflater inflater = new Inflater();
+        try {
+            inflater.setInput(compressed);
+            int got = 0;
+            while (got < n) {
+                int r = inflater.inflate(out, got, n - got);
+                got += r;
+                if (r == 0) {   // all input was given: no progress means the stream ended or is stuck
+                    throw new DatasetException(file, "compressed data ends after " + got + " of the " + n
+                            + " bytes that DimSize and ElementType require");
+                }
+            }
+            if (!inflater.finished()) {
+                byte[] one = new byte[1];
+                if (inflater.inflate(one) > 0) {
+                    throw new DatasetException(file, "compressed data holds more than the " + n
+                            + " bytes that DimSize and ElementType require");
+                }
+                if (!inflater.finished()) {
+                    throw new DatasetException(file, "compressed data is truncated (no end of zlib stream)");
+                }
+            }
+            if (inflater.getRemaining() > 0) {
+                throw new DatasetException(file, inflater.getRemaining()
+                        + " bytes follow the end of the zlib stream (CompressedDataSize too large?)");
+            }
+        } catch (DataFormatException e) {
+            throw new DatasetException(file, "compressed data is not a valid zlib stream: " + e.getMessage(), e);
+        } finally {
+            inflater.end();
+        }
+        return out;
+    }
+
+    /**
+     * Reads exactly {@code out.length} bytes from {@code in} into {@code out}.
+     *
+     * @throws EOFException when the stream ends first
+     */
+    static void readFully(InputStream in, byte[] out, int off, int len) throws IOException {
+        int got = 0;
+        while (got < len) {
+            int r = in.read(out, off + got, len - got);
+            if (r < 0) {
+                throw new EOFException("stream ends after " + got + " of " + len + " bytes");
+            }
+            got += r;
+        }
+    }
+}

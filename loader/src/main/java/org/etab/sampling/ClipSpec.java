@@ -1,0 +1,27 @@
+package org.etab.sampling;
+
+/**
+ * Which frames a video sample takes, in ETAB's terms.
+ *
+ * @param video      true: a clip of {@code clipLength} frames; false: one frame per sample
+ * @param clipLength frames per clip (ETAB {@code clip_l}), >= 1
+ * @param fps        target frame rate (ETAB {@code fps}); {@code <= 0} keeps the file's own rate
+ * @param padding    clips running past the end of the video are padded with zero frames; otherwise such a
+ *                   video is reported as a failed sample
+ * @param start      where clips start
+ */
+public record ClipSpec(boolean video, int clipLength, double fps, boolean padding, ClipStart start) {
+    public ClipSpec {
+        if (clipLength < 1) {
+            throw new IllegalArgumentException("clipLength >= 1 required but was " + clipLength);
+        }
+        if (Double.isNaN(fps) || Double.isInfinite(fps)) {
+            throw new IllegalArgumentException("fps must be finite but was " + fps);
+        }
+    }
+
+    /** One frame per sample (ETAB video=false). */
+    public static ClipSpec frame() {
+        return new ClipSpec(false, 1, 0, false, ClipStart.FIRST);
+    }
+}

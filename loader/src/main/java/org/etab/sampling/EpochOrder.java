@@ -1,0 +1,43 @@
+package org.etab.sampling;
+
+import java.util.SplittableRandom;
+
+/**
+ * The order of a dataset's records in one epoch: a pure function of (size, seed, epoch, shuffle), so a run
+ * is reproducible whatever the number of decode threads.
+ */
+public final class EpochOrder {
+    private EpochOrder() {
+    }
+
+    /** Identity order, or a Fisher-Yates permutation seeded by (seed, epoch): a fresh one every epoch. */
+    public static int[] of(int size, long seed, int epoch, boolean shuffle) {
+        int[] order = new int[size];
+        for (int i = 0; i < size; i++) {
+            order[i] = i;
+        }
+        if (shuffle) {
+            SplittableRandom random = new SplittableRandom(mix(seed, epoch, -1));
+            for (int i = size - 1; i > 0; i--) {
+                int j = random.nextInt(i + 1);
+                int t = order[i];
+                order[i] = order[j];
+                order[j] = t;
+            }
+        }
+        return order;
+    }
+
+    /** A random source for one record in one epoch (clip starts), independent of the epoch order's. */
+    public static SplittableRandom forRecord(long seed, int epoch, int record) {
+        return new SplittableRandom(mix(seed, epoch, record));
+    }
+
+    /** SplitMix64-style mixing so that nearby (seed, epoch, record) triples give unrelated streams. */
+    static long mix(long seed, int epoch, int record) {
+        long z = seed * 0x9E3779B97F4A7C15L + epoch * 0xBF58476D1CE4E5B9L + record * 0x94D049BB133111EBL;
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+}

@@ -1,0 +1,74 @@
+package org.etab.sampling;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * Where a run stands, small enough to save with every checkpoint: the next sample to deliver is position
+ * {@code position} of epoch {@code epoch} of this rank's sequence (see {@code Batch.nextPosition()}). With the same
+ * seed, rank and world, resuming from it continues exactly where the run stopped.
+ */
+public record ResumeState(
+        @JsonProperty("seed") long seed,
+        @JsonProperty("epoch") int epoch,
+        @JsonProperty("position") long position,
+        @JsonProperty("rank") int rank,
+        @JsonProperty("world") int world) {
+
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES);
+
+    public ResumeState {
+        if (epoch < 0 || position < 0) {
+            throw new IllegalArgumentException("epoch and position must be >= 0 but were " + epoch + ", " + position);
+        }
+        new Sharding(rank, world, false); // validates rank and world
+    }
+
+    /** The state after the batch that ends at {@code nextPosition}. */
+    public ResumeState at(int epoch, long nextPosition) {
+        return new ResumeState(seed, epoch, nextPosition, rank, world);
+    }
+
+    /** Checks that a run with these settings may resume from this state. */
+    public void requireCompatible(long seed, int rank, int world) {
+        if (seed != this.seed || rank != this.rank || world != this.world) {
+            throw new IllegalArgumentException("the resume state was saved with seed=" + this.seed + " rank=" + this.rank
+                    + " world=" + this.world + " but this run has seed=" + seed + " rank=" + rank + " world=" + world
+                    + ": the order would differ");
+        }
+    }
+
+    /** Reads a state file. @throws IllegalArgumentException naming the file and the reason */
+    public static ResumeState read(Path file) {
+        try {
+            return JSON.readValue(Files.readString(file), ResumeState.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException(file + ": not a resume state: " + e.getOriginalMessage(), e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(file + ": cannot read the resume state: " + e, e);
+        }
+    }
+
+    /** Writes the state atomically (a reader never sees half a file, even if the process dies mid-write). */
+    public void write(Path file) {
+        try {
+            Path abs = file.toAbsolutePath();
+            Path tmp = Files.createTempFile(abs.getParent(), abs.getFileName().toString(), ".tmp");
+            Files.writeString(tmp, JSON.writeValueAsString(this));
+            Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException(file + ": cannot write the resume state: " + e, e);
+        }
+    }
+}

@@ -1,0 +1,58 @@
+package org.etab.source;
+
+import org.etab.decode.DatasetException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Positions of the required columns of a CSV file, found by name in its header. Names are compared
+ * trimmed and case-insensitively; extra columns are ignored, the first of duplicated names wins.
+ */
+public final class CsvColumns {
+    private final int[] index;
+    private final int headerSize;
+
+    private CsvColumns(int[] index, int headerSize) {
+        this.index = index;
+        this.headerSize = headerSize;
+    }
+
+    /**
+     * @throws DatasetException naming the file and every required column the header lacks
+     */
+    public static CsvColumns of(Path file, List<String> header, String... required) {
+        int[] index = new int[required.length];
+        List<String> missing = new ArrayList<>();
+        for (int r = 0; r < required.length; r++) {
+            index[r] = -1;
+            String want = required[r].toLowerCase(Locale.ROOT);
+            for (int h = 0; h < header.size(); h++) {
+                if (header.get(h).trim().toLowerCase(Locale.ROOT).equals(want)) {
+                    index[r] = h;
+                    break;
+                }
+            }
+            if (index[r] < 0) {
+                missing.add(required[r]);
+            }
+        }
+        if (!missing.isEmpty()) {
+            String hint = missing.size() == required.length ? " (is the header line missing?)" : "";
+            throw new DatasetException(file, "missing required column" + (missing.size() > 1 ? "s " : " ")
+                    + String.join(", ", missing) + "; header is " + header + hint);
+        }
+        return new CsvColumns(index, header.size());
+    }
+
+    /** Position of the {@code i}-th required column (in the order given to {@link #of}). */
+    public int at(int i) {
+        return index[i];
+    }
+
+    /** Number of fields in the header; every data row must have exactly this many. */
+    public int headerSize() {
+        return headerSize;
+    }
+}

@@ -1,0 +1,42 @@
+package org.etab.source;
+
+import java.util.List;
+
+import org.etab.batch.TensorSpec;
+
+/**
+ * A dataset as the pipeline sees it: declared tensor shapes, an epoch's plan, and workers that write one
+ * sample into a batch slot. A new dataset is one of these, not edits across the pipeline.
+ *
+ * <p>Threading: {@link #plan} may be called from any thread; each {@link SampleWorker} is used by one thread
+ * at a time.
+ */
+public interface SampleSource {
+
+    /** Dataset name for metrics and reports ("echonet"). */
+    String dataset();
+
+    /** One sample's input tensor. */
+    TensorSpec features();
+
+    /** One sample's target tensor. */
+    TensorSpec labels();
+
+    /** The samples of one epoch, in delivery order. A pure function of the epoch (and the source's seed). */
+    List<SamplePlan> plan(int epoch);
+
+    /**
+     * Called when a batch is scheduled, before any worker runs it, so that a source whose reads have latency
+     * (remote storage) can start them early; {@link #forget} follows with the same plans once the batch is done
+     * or abandoned. Thread-safe. The default does nothing.
+     */
+    default void prefetch(List<SamplePlan> plans) {
+    }
+
+    /** Drops whatever {@link #prefetch} started for these plans and no worker took. */
+    default void forget(List<SamplePlan> plans) {
+    }
+
+    /** A worker with its own decoder and scratch memory. */
+    SampleWorker newWorker();
+}

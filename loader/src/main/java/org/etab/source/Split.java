@@ -1,0 +1,22 @@
+package org.etab.source;
+
+import java.util.Locale;
+
+/** A dataset split. EchoNet's FileList spells them TRAIN/VAL/TEST; any case is accepted. */
+public enum Split {
+    TRAIN, VAL, TEST;
+
+    /**
+     * Parses a split name case-insensitively.
+     *
+     * @throws IllegalArgumentException naming the value when it is not train, val or test
+     */
+    public static Split parse(String text) {
+        switch (text.trim().toUpperCase(Locale.ROOT)) {
+            case "TRAIN": return TRAIN;
+            case "VAL": return VAL;
+            case "TEST": return TEST;
+            default: throw new IllegalArgumentException("split must be train, val or test but was '" + text + "'");
+        }
+    }
+}

@@ -1,0 +1,322 @@
+package org.etab.storage;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import java.io.IOException;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.net.ssl.SSLException;
+import reactor.core.publisher.Mono;
+import reactor.netty.Connection;
+import reactor.netty.channel.AbortedException;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.http.client.HttpClientResponse;
+
+/**
+ * One object's download, or one byte range's, across its attempts: the destination buffer, the bytes received so
+ * far (a retry asks for the rest with {@code Range}), the size and ETag learned from the first response, the body
+ * reservation. A server that answers a range request with the whole object (200) is read whole and the range cut
+ * out of it.
+ *
+ * <p><b>Threading:</b> attempts run one after another (never two at once), each on an event loop; Reactor's
+ * operators order the hand-offs between them.
+ *
+ * <p><b>Ownership:</b> holds at most one body reservation, from the first response that says how large the body is
+ * until {@link #releaseBytes()} (idempotent) when the {@code get} ends on any path.
+ */
+final class Download {
+    private static final Pattern CONTENT_RANGE = Pattern.compile("bytes (\\d+)-(\\d+)/(\\d+|\\*)");
+    private static final int FIRST_CHUNK = 64 * 1024;
+
+    private final URI url;
+    private final HttpStore.Options options;
+    private final HttpClient client;
+    private final AsyncPermits bytes;
+    private final long first; // the range's first byte in the object (0 for the whole object)
+    private final long want;  // the range's length, or -1 for the whole object
+
+    private volatile AsyncPermits.Permit permit;
+    private ByteBuffer buf;
+    private long received;
+    private long total = -1; // bytes expected in buf: -1 until a response states them
+    private long objectSize = -1; // the whole object's size, once a response states it
+    private boolean wholeForRange; // a range was asked for and the whole object is coming
+    private String etag;
+    private boolean rangeUsable = true;
+    private int attempts;
+    private int lastStatus = -1;
+
+    Download(URI url, HttpStore.Options options, HttpClient client, AsyncPermits bytes) {
+        this(url, options, client, bytes, 0, -1);
+    }
+
+    /** The {@code length} bytes at {@code first} of the object ({@code length} -1: the whole object). */
+    Download(URI url, HttpStore.Options options, HttpClient client, AsyncPermits bytes, long first, long length) {
+        if (first < 0 || length < -1 || length == 0 || (length == -1 && first != 0)) {
+            throw new IllegalArgumentException("bad range: " + length + " bytes at " + first);
+        }
+        this.url = url;
+        this.options = options;
+        this.client = client;
+        this.bytes = bytes;
+        this.first = first;
+        this.want = length;
+    }
+
+    /** The whole object's size as the last response stated it, or -1. */
+    long objectSize() {
+        return objectSize;
+    }
+
+    URI url() {
+        return url;
+    }
+
+    int attempts() {
+        return attempts;
+    }
+
+    /** Takes over a reservation granted while no request was in progress. */
+    void hold(AsyncPermits.Permit p) {
+        permit = p;
+    }
+
+    void releaseBytes() {
+        AsyncPermits.Permit p = permit;
+        if (p != null) {
+            p.release();
+        }
+    }
+
+    RemoteException fail(String reason, Throwable cause) {
+        return new RemoteException(url, lastStatus, attempts, reason, cause);
+    }
+
+    /** One request, holding a connection slot from before it is sent until its body has been read or abandoned. */
+    Mono<ByteBuffer> exchange(AsyncPermits slots) {
+        return Mono.usingWhen(slots.acquire(1), slot -> Mono.defer(this::request), slot -> Mono.fromRunnable(slot::release));
+    }
+
+    private Mono<ByteBuffer> request() {
+        attempts++;
+        boolean ranged = want > 0 && rangeUsable;
+        boolean resume = (received > 0 || ranged) && rangeUsable;
+        String range = "bytes=" + (first + received) + "-" + (ranged ? String.valueOf(first + want - 1) : "");
+        HttpClient c = !resume ? client : client.headers(h -> {
+            h.set(HttpHeaderNames.RANGE, range);
+            if (etag != null) {
+                h.set(HttpHeaderNames.IF_RANGE, etag); // the object changed since: the server sends it whole
+            }
+        });
+        return c.get().uri(url).responseConnection((res, conn) -> receive(res, conn, resume)).single();
+    }
+
+    private Mono<ByteBuffer> receive(HttpClientResponse res, Connection conn, boolean resume) {
+        int code = res.status().code();
+        lastStatus = code;
+        HttpHeaders headers = res.responseHeaders();
+        long length = parseLong(headers.get(HttpHeaderNames.CONTENT_LENGTH));
+        if (code == 200) {
+            if (objectSize >= 0 && length >= 0 && length != objectSize) {
+                conn.dispose();
+                return Mono.error(fail("the object's size changed from " + objectSize + " to " + length
+                        + " bytes between attempts", null));
+            }
+            // a first response, or a server that ignored Range: (re)start from byte 0
+            received = 0;
+            wholeForRange = want > 0;
+            if (wholeForRange) {
+                rangeUsable = false; // it ignores Range: resuming this body must start over too
+            }
+            if (buf != null && (!wholeForRange || buf.capacity() >= length)) {
+                buf.clear();
+            } else {
+                buf = null;
+            }
+            objectSize = length;
+            String tag = headers.get(HttpHeaderNames.ETAG);
+            etag = tag != null && !tag.startsWith("W/") ? tag : null; // If-Range needs a strong validator
+            return body(conn, length >= 0 ? length : wholeForRange ? -1 : total);
+        }
+        if (code == 206 && resume) {
+            String range = headers.get(HttpHeaderNames.CONTENT_RANGE);
+            Matcher m = range == null ? null : CONTENT_RANGE.matcher(range);
+            long start = -1;
+            long end = -1;
+            long size = -1;
+            if (m != null && m.matches()) {
+                start = Long.parseLong(m.group(1));
+                end = Long.parseLong(m.group(2));
+                size = m.group(3).equals("*") ? -1 : Long.parseLong(m.group(3));
+            }
+            long lastWanted = want > 0 ? first + want - 1 : size - 1;
+            boolean ok = start == first + received && end >= start && (size < 0 || end == lastWanted)
+                    && (want < 0 || end == lastWanted) && (objectSize < 0 || size < 0 || size == objectSize)
+                    && (length < 0 || length == end - start + 1);
+            if (!ok) {
+                // not the bytes we asked for: drop Range and fetch the whole object on the next attempt
+                rangeUsable = false;
+                conn.dispose();
+                return Mono.error(new Transient("206 with Content-Range '" + range + "', expected bytes "
+                        + (first + received) + "-" + (lastWanted < 0 ? "" : String.valueOf(lastWanted))
+                        + (objectSize < 0 ? "" : "/" + objectSize)));
+            }
+            if (size >= 0) {
+                objectSize = size;
+            }
+            wholeForRange = false;
+            return body(conn, want > 0 ? want : size >= 0 ? size : total);
+        }
+        conn.dispose(); // an error body is not worth keeping the connection for
+        if (code == 416 && want > 0 && received == 0) {
+            return Mono.error(fail("HTTP 416: bytes " + first + "-" + (first + want - 1)
+                    + " are not in the object (" + headers.get(HttpHeaderNames.CONTENT_RANGE) + ")", null));
+        }
+        if (code == 416 && resume) {
+            rangeUsable = false;
+            return Mono.error(new Transient("HTTP 416 for bytes=" + received + "-"));
+        }
+        if (code == 408 || code == 429 || code >= 500) {
+            return Mono.error(new Transient("HTTP " + code + " " + res.status().reasonPhrase(),
+                    retryAfter(headers.get(HttpHeaderNames.RETRY_AFTER))));
+        }
+        return Mono.error(fail("HTTP " + code + " " + res.status().reasonPhrase(), null));
+    }
+
+    /** Reads the body into the buffer at {@link #received}; {@code size} is the body's full size (all attempts) or -1. */
+    private Mono<ByteBuffer> body(Connection conn, long size) {
+        if (size > options.maxObjectBytes()) {
+            conn.dispose();
+            return Mono.error(fail("the object is " + size + " bytes, above maxObjectBytes " + options.maxObjectBytes(),
+                    null));
+        }
+        // without a size, reserve conservatively and accept no more than that
+        long limit = size >= 0 ? size : Math.min(options.maxObjectBytes(), options.maxBytesInFlight());
+        AsyncPermits.Permit p = permit;
+        if (p == null) {
+            p = bytes.tryAcquire(Math.max(1, limit));
+            if (p == null) {
+                attempts--; // aborted for memory, not failed: the caller waits for the reservation and asks again
+                conn.dispose();
+                return Mono.error(new NeedBytes(Math.max(1, limit)));
+            }
+            permit = p;
+        } else if (p.amount < Math.min(Math.max(1, limit), bytes.capacity())) {
+            conn.dispose();
+            return Mono.error(fail("the object's size changed between attempts (" + limit + " bytes now, "
+                    + p.amount + " reserved)", null));
+        }
+        total = size;
+        if (buf == null) {
+            buf = ByteBuffer.allocate((int) (size >= 0 ? size : Math.min(limit, FIRST_CHUNK)));
+        }
+        buf.limit(buf.capacity()).position((int) received);
+        long max = limit;
+        return conn.inbound().receive()
+                .doOnNext(chunk -> append(chunk, max))
+                .then(Mono.fromCallable(this::finish));
+    }
+
+    // runs on the event loop for each chunk; Reactor Netty releases the chunk after onNext returns
+    private void append(ByteBuf chunk, long max) {
+        int n = chunk.readableBytes();
+        if (received + n > max) {
+            throw fail(total >= 0 ? "the server sent more than the " + total + " bytes announced"
+                    : "the object exceeds " + max + " bytes (no Content-Length: limited to min(maxObjectBytes, "
+                            + "maxBytesInFlight))", null);
+        }
+        if (buf.remaining() < n) {
+            ByteBuffer bigger = ByteBuffer.allocate((int) Math.min(max, Math.max(buf.capacity() * 2L, received + n)));
+            buf.flip();
+            bigger.put(buf);
+            buf = bigger;
+        }
+        chunk.getBytes(chunk.readerIndex(), buf.duplicate().limit(buf.position() + n));
+        buf.position(buf.position() + n);
+        received += n;
+    }
+
+    private ByteBuffer finish() {
+        if (total >= 0 && received < total) {
+            throw new Transient("body ended after " + received + " of " + total + " bytes");
+        }
+        ByteBuffer out = buf;
+        out.flip();
+        buf = null; // handed over: the subscriber owns it
+        if (wholeForRange) {
+            objectSize = received;
+            if (first + want > received) {
+                throw fail("bytes " + first + "-" + (first + want - 1) + " are not in the " + received
+                        + "-byte object", null);
+            }
+            return out.slice((int) first, (int) want);
+        }
+        return out;
+    }
+
+    /** Transient: worth retrying after a backoff. */
+    static boolean isTransient(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof SSLException || c instanceof UnknownHostException || c instanceof RemoteException) {
+                return false; // certificates, names and HTTP answers do not fix themselves
+            }
+        }
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof Transient || c instanceof IOException || c instanceof AbortedException
+                    || c instanceof io.netty.handler.timeout.TimeoutException
+                    || c instanceof java.util.concurrent.TimeoutException) {
+                return true; // refused, reset, premature close, read/connect/pool timeouts, 5xx/429, cut bodies
+            }
+        }
+        return false;
+    }
+
+    static Duration retryAfter(Throwable t) {
+        return t instanceof Transient tr ? tr.retryAfter : null;
+    }
+
+    private static Duration retryAfter(String header) {
+        long seconds = parseLong(header); // the HTTP-date form is rare for 429/503; ignored
+        return seconds >= 0 ? Duration.ofSeconds(seconds) : null;
+    }
+
+    private static long parseLong(String s) {
+        if (s == null) {
+            return -1;
+        }
+        try {
+            return Long.parseLong(s.trim());
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    /** A failure worth retrying (a 5xx/408/429 status, a short body, an unusable range). */
+    static final class Transient extends RuntimeException {
+        final transient Duration retryAfter;
+
+        Transient(String message) {
+            this(message, null);
+        }
+
+        Transient(String message, Duration retryAfter) {
+            super(message, null, false, false);
+            this.retryAfter = retryAfter;
+        }
+    }
+
+    /** No body reservation was free when the response headers came; not a failure of the server. */
+    static final class NeedBytes extends RuntimeException {
+        final long amount;
+
+        NeedBytes(long amount) {
+            super("waiting for " + amount + " bytes of body reservation", null, false, false);
+            this.amount = amount;
+        }
+    }
+}

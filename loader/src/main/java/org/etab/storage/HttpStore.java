@@ -1,0 +1,429 @@
+package org.etab.storage;
+
+import io.netty.channel.ChannelOption;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.resources.ConnectionProvider;
+import reactor.netty.resources.LoopResources;
+import reactor.util.retry.Retry;
+
+/**
+ * A dataset root on an HTTP(S) server, a CDN or an object store (S3 and compatible stores: public or presigned
+ * objects, plain GET with Range). Objects are fetched whole into one heap {@link ByteBuffer}.
+ *
+ * <p><b>Threading:</b> thread-safe; one instance serves every caller. {@link #get} never blocks: responses are
+ * read on Reactor Netty's event loops and the result is delivered there (or on a {@code boundedElastic} thread
+ * when the disk cache is involved). {@link #read} blocks the calling thread and must not be called on a
+ * non-blocking (event loop or {@code parallel}) thread.
+ *
+ * <p><b>Backpressure:</b> two named bounds. At most {@link Options#maxConcurrency} requests are in progress (and
+ * the connection pool holds at most that many connections); at most {@link Options#maxBytesInFlight} bytes of
+ * bodies are held, a reservation per object sized by its {@code Content-Length} (objects sent without one reserve
+ * {@code min(maxObjectBytes, maxBytesInFlight)}). A {@code get} beyond either bound waits in a FIFO queue without
+ * holding a connection or a body; nothing is buffered beyond the one destination buffer per object. An object
+ * larger than {@code maxBytesInFlight} (but within {@code maxObjectBytes}) is fetched alone.
+ *
+ * <p><b>Ownership:</b> the emitted buffer is a fresh heap buffer (position 0, limit = the object's size) that
+ * belongs to the subscriber; the store keeps no reference to it, and its byte reservation ends when it is emitted
+ * (or on error or cancel). Cancelling a {@code get} aborts its request and returns its reservations.
+ *
+ * <p><b>Errors:</b> {@link RemoteException}, naming the URL (query redacted), the status and the attempts.
+ * Transient failures (connection refused/reset, a body cut short, 5xx, 408, 429, timeouts) are retried up to
+ * {@link Options#maxAttempts} times with exponential backoff and jitter; a retry after a body was cut short asks
+ * only for the missing bytes ({@code Range: bytes=N-}). Other 4xx fail at once.
+ *
+ * <p><b>Cache:</b> with {@link Options#cacheDir} set, objects are kept on disk (LRU, {@link Options#cacheMaxBytes}
+ * in all) and later reads are served from there without a request. The cache assumes objects do not change
+ * (datasets are immutable); it is keyed by the URL without its query string, so re-signed URLs still hit.
+ */
+public final class HttpStore implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(HttpStore.class);
+    private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+
+    private final URI root;
+    private final String rootPath;
+    private final Options options;
+    private final ConnectionProvider provider;
+    private final LoopResources loops;
+    private final HttpClient client;
+    private final AsyncPermits slots;
+    private final AsyncPermits bytes;
+    private final DiskCache cache;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private HttpStore(URI root, Options options, DiskCache cache) {
+        this.root = root;
+        String path = root.getRawPath() == null ? "" : root.getRawPath();
+        this.rootPath = path.replaceAll("/+$", "");
+        this.options = options;
+        this.cache = cache;
+        this.slots = new AsyncPermits(options.maxConcurrency());
+        this.bytes = new AsyncPermits(options.maxBytesInFlight());
+        // our own pool, as large as the concurrency bound: the slots above keep its pending queue near empty
+        this.provider = ConnectionProvider.builder("etab-http-store")
+                .maxConnections(options.maxConcurrency())
+                .pendingAcquireMaxCount(-1)
+                .pendingAcquireTimeout(options.requestTimeout())
+                .maxIdleTime(Duration.ofSeconds(20)) // below common server keep-alive timeouts (S3 ~20 s, nginx 75 s)
+                .build();
+        long connectMillis = Math.min(options.requestTimeout().toMillis(), Integer.MAX_VALUE);
+        // our own event loops, fewer than Reactor Netty's default (one per core, at least 4): one thread moves
+        // gigabytes per second, and on a small machine every extra loop thread is another wake-up per response
+        // competing with the decoders
+        this.loops = LoopResources.create("etab-http", options.ioThreads(), true);
+        this.client = HttpClient.create(provider)
+                .runOn(loops)
+                .followRedirect(true)
+                .disableRetry(true) // our retries count every attempt and resume with Range
+                // https:// URIs get Reactor Netty's default TLS configuration: the JDK trust store
+                .responseTimeout(options.requestTimeout()) // the longest wait for headers or for the next body chunk
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.max(1, connectMillis))
+                .headers(h -> options.headers().forEach(h::set));
+    }
+
+    /**
+     * Opens a store on {@code root}, an {@code http} or {@code https} URL (a query string, e.g. a token, is sent
+     * with every request).
+     */
+    public static HttpStore open(URI root, Options options) {
+        Objects.requireNonNull(root, "root");
+        Objects.requireNonNull(options, "options");
+        String scheme = root.getScheme() == null ? "" : root.getScheme().toLowerCase(Locale.ROOT);
+        if (!scheme.equals("http") && !scheme.equals("https")) {
+            throw new IllegalArgumentException("root must be an http(s) URL but was " + RemoteException.redact(root));
+        }
+        if (root.getHost() == null) {
+            throw new IllegalArgumentException("root must name a host but was " + RemoteException.redact(root));
+        }
+        if (root.getRawFragment() != null) {
+            throw new IllegalArgumentException("root must not have a fragment but was " + root);
+        }
+        DiskCache cache = null;
+        if (options.cacheDir() != null) {
+            try {
+                cache = new DiskCache(options.cacheDir(), options.cacheMaxBytes());
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot open the cache directory " + options.cacheDir(), e);
+            }
+        }
+        return new HttpStore(root, options, cache);
+    }
+
+    /**
+     * The URL of {@code relativePath}: the root, "/", then each '/'-separated segment percent-encoded (UTF-8,
+     * everything but RFC 3986 unreserved characters), then the root's query string unchanged.
+     *
+     * @throws IllegalArgumentException for an empty path, a leading '/', an empty, "." or ".." segment
+     */
+    public URI uri(String relativePath) {
+        Objects.requireNonNull(relativePath, "relativePath");
+        if (relativePath.isEmpty() || relativePath.startsWith("/")) {
+            throw new IllegalArgumentException("relativePath must be non-empty and relative but was '" + relativePath + "'");
+        }
+        StringBuilder s = new StringBuilder(root.getScheme()).append("://").append(root.getRawAuthority()).append(rootPath);
+        for (String segment : relativePath.split("/", -1)) {
+            if (segment.isEmpty() || segment.equals(".") || segment.equals("..")) {
+                throw new IllegalArgumentException(
+                        "relativePath segments must be non-empty and not '.' or '..' but was '" + relativePath + "'");
+            }
+            s.append('/');
+            encodeSegment(segment, s);
+        }
+        if (root.getRawQuery() != null) {
+            s.append('?').append(root.getRawQuery());
+        }
+        return URI.create(s.toString());
+    }
+
+    /**
+     * The whole object at {@code relativePath}: from the cache when it holds it, else fetched with retries (see the
+     * class contract). Nothing happens until subscription; each subscription fetches anew (or reads the cache).
+     *
+     * @throws IllegalArgumentException at once for a malformed path (see {@link #uri})
+     */
+    public Mono<ByteBuffer> get(String relativePath) {
+        URI url = uri(relativePath);
+        return Mono.defer(() -> {
+            if (closed.get()) {
+                return Mono.error(new IllegalStateException("store closed: " + RemoteException.redact(root)));
+            }
+            if (cache == null) {
+                return fetch(url, Mono::just);
+            }
+            String key = DiskCache.key(identity(url));
+            return fromCache(key).switchIfEmpty(fetch(url, buf -> Mono.fromCallable(() -> {
+                cache.put(key, buf);
+                return buf;
+            }).subscribeOn(Schedulers.boundedElastic())));
+        });
+    }
+
+    /**
+     * The {@code length} bytes at {@code offset} of the object at {@code relativePath}, fetched with a Range request
+     * (bounded, retried and resumed like {@link #get}). Never read from or written to the cache, which holds whole
+     * objects. A server that ignores Range sends the whole object; the range is then cut out of it.
+     *
+     * @throws IllegalArgumentException at once for a malformed path or range
+     */
+    public Mono<ByteRange> getRange(String relativePath, long offset, long length) {
+        URI url = uri(relativePath);
+        if (offset < 0 || length < 1 || offset + length > options.maxObjectBytes()) {
+            throw new IllegalArgumentException("bad range: " + length + " bytes at " + offset + " of " + relativePath);
+        }
+        return Mono.defer(() -> {
+            if (closed.get()) {
+                return Mono.error(new IllegalStateException("store closed: " + RemoteException.redact(root)));
+            }
+            Download d = new Download(url, options, client, bytes, offset, length);
+            return withRetries(d).map(buf -> new ByteRange(offset, buf, d.objectSize()))
+                    .doFinally(s -> d.releaseBytes());
+        });
+    }
+
+    /**
+     * Bytes {@code [offset, offset + bytes.remaining())} of an object whose size was {@code objectSize} (-1: not
+     * stated) when they were fetched.
+     */
+    public record ByteRange(long offset, ByteBuffer bytes, long objectSize) {
+    }
+
+    /** {@link #get} and wait (for index files and other small reads on a blocking thread). */
+    public ByteBuffer read(String relativePath) {
+        return get(relativePath).block();
+    }
+
+    /**
+     * Closes the connection pool (idempotent). Requests in progress fail; later {@code get}s fail with
+     * IllegalStateException. The cache directory is left as it is for the next store.
+     */
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
+            provider.dispose();
+            loops.dispose();
+        }
+    }
+
+    /** The bytes reserved for bodies right now (diagnostics). */
+    long bytesInFlight() {
+        return bytes.inUse();
+    }
+
+    /** The most bytes ever reserved for bodies at once (diagnostics, tests). */
+    long peakBytesInFlight() {
+        return bytes.peakInUse();
+    }
+
+    long peakRequestsInFlight() {
+        return slots.peakInUse();
+    }
+
+    /** Requests in progress right now (diagnostics). */
+    long requestsInFlight() {
+        return slots.inUse();
+    }
+
+    DiskCache cache() {
+        return cache;
+    }
+
+    private Mono<ByteBuffer> fromCache(String key) {
+        return Mono.defer(() -> {
+            long size = cache.size(key);
+            if (size < 0) {
+                return Mono.empty();
+            }
+            // a cached body held in memory counts against the same bound as a downloaded one
+            return Mono.usingWhen(bytes.acquire(Math.max(1, size)),
+                    p -> Mono.fromCallable(() -> cache.read(key)).subscribeOn(Schedulers.boundedElastic()),
+                    p -> Mono.fromRunnable(p::release));
+        });
+    }
+
+    /** Downloads with retries, then {@code then} (the cache write) while the body's reservation is still held. */
+    private Mono<ByteBuffer> fetch(URI url, Function<ByteBuffer, Mono<ByteBuffer>> then) {
+        return Mono.defer(() -> {
+            Download d = new Download(url, options, client, bytes);
+            return withRetries(d).flatMap(then).doFinally(s -> d.releaseBytes());
+        });
+    }
+
+    private Mono<ByteBuffer> withRetries(Download d) {
+        URI url = d.url();
+        Mono<ByteBuffer> once = Mono.defer(() -> d.exchange(slots))
+                // no body reservation free when the headers came: the request was aborted without counting as an
+                // attempt; wait for the reservation holding no connection, then ask again
+                .onErrorResume(Download.NeedBytes.class, nb -> bytes.acquire(nb.amount).flatMap(p -> {
+                    d.hold(p);
+                    return d.exchange(slots);
+                }));
+        return once.retryWhen(Retry.from(signals -> signals.concatMap(signal -> {
+            Throwable failure = signal.failure();
+            if (closed.get()) {
+                return Mono.error(d.fail("store closed", failure));
+            }
+            if (!Download.isTransient(failure)) {
+                return Mono.error(failure instanceof RemoteException ? failure : d.fail("failed: " + failure, failure));
+            }
+            if (d.attempts() >= options.maxAttempts()) {
+                return Mono.error(d.fail("failed after " + d.attempts() + " attempts; last: " + failure, failure));
+            }
+            Duration wait = backoff(d.attempts(), Download.retryAfter(failure));
+            LOG.debug("{}: attempt {} failed ({}); retrying in {} ms", RemoteException.redact(url), d.attempts(),
+                    failure.toString(), wait.toMillis());
+            return Mono.delay(wait);
+        })));
+    }
+
+    /** backoff * 2^(attempt-1), times a random factor in [0.5, 1.5) so that many nodes do not retry in step. */
+    private Duration backoff(int attempt, Duration retryAfter) {
+        long base = options.backoff().toMillis();
+        long exp = base << Math.min(attempt - 1, 20);
+        long capped = Math.min(exp < 0 ? Long.MAX_VALUE : exp, Math.max(base, MAX_BACKOFF.toMillis()));
+        long jittered = (long) (capped * (0.5 + ThreadLocalRandom.current().nextDouble()));
+        if (retryAfter != null) {
+            jittered = Math.max(jittered, Math.min(retryAfter.toMillis(), MAX_BACKOFF.toMillis()));
+        }
+        return Duration.ofMillis(jittered);
+    }
+
+    /** The object's identity for the cache: the URL without its query string (signatures and tokens change). */
+    private static String identity(URI url) {
+        return url.getScheme().toLowerCase(Locale.ROOT) + "://" + url.getHost().toLowerCase(Locale.ROOT) + ":"
+                + url.getPort() + url.getRawPath();
+    }
+
+    private static void encodeSegment(String segment, StringBuilder out) {
+        for (byte b : segment.getBytes(StandardCharsets.UTF_8)) {
+            int c = b & 0xff;
+            if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                    || c == '-' || c == '.' || c == '_' || c == '~') {
+                out.append((char) c);
+            } else {
+                out.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
+                        .append(Character.toUpperCase(Character.forDigit(c & 0xf, 16)));
+            }
+        }
+    }
+
+    /**
+     * Settings. {@link #defaults()}: 32 concurrent requests, 30 s request timeout, 5 attempts, 100 ms backoff
+     * doubling, 1 GiB object cap, 256 MiB in flight, no cache, {@link #defaultIoThreads()} event loop threads.
+     *
+     * @param headers sent with every request (e.g. {@code Authorization}); never logged
+     * @param maxConcurrency requests in progress at once, and the connection pool's size
+     * @param requestTimeout the longest wait to connect, for the response headers, or for the next body chunk (a
+     *     slow but moving download is not cut off)
+     * @param maxAttempts requests per object before giving up (1 = no retries)
+     * @param backoff the wait before the first retry; doubled each time, with jitter, capped at 30 s
+     * @param maxObjectBytes the largest object accepted (a larger one fails naming its URL)
+     * @param maxBytesInFlight bodies held at once, in bytes
+     * @param cacheDir the disk cache's directory, or null for no cache
+     * @param cacheMaxBytes the cache's size bound (whole objects evicted, least recently used first)
+     * @param ioThreads the event loop threads that run the requests and read the responses
+     */
+    public record Options(Map<String, String> headers, int maxConcurrency, Duration requestTimeout, int maxAttempts,
+                          Duration backoff, long maxObjectBytes, long maxBytesInFlight, Path cacheDir,
+                          long cacheMaxBytes, int ioThreads) {
+        public Options {
+            headers = Map.copyOf(Objects.requireNonNull(headers, "headers"));
+            if (maxConcurrency < 1) {
+                throw new IllegalArgumentException("maxConcurrency >= 1 required but was " + maxConcurrency);
+            }
+            Objects.requireNonNull(requestTimeout, "requestTimeout");
+            if (requestTimeout.isNegative() || requestTimeout.isZero()) {
+                throw new IllegalArgumentException("requestTimeout > 0 required but was " + requestTimeout);
+            }
+            if (maxAttempts < 1) {
+                throw new IllegalArgumentException("maxAttempts >= 1 required but was " + maxAttempts);
+            }
+            Objects.requireNonNull(backoff, "backoff");
+            if (backoff.isNegative()) {
+                throw new IllegalArgumentException("backoff >= 0 required but was " + backoff);
+            }
+            if (maxObjectBytes < 1 || maxObjectBytes > Integer.MAX_VALUE - 8) {
+                throw new IllegalArgumentException(
+                        "maxObjectBytes in [1, " + (Integer.MAX_VALUE - 8) + "] required but was " + maxObjectBytes);
+            }
+            if (maxBytesInFlight < 1) {
+                throw new IllegalArgumentException("maxBytesInFlight >= 1 required but was " + maxBytesInFlight);
+            }
+            if (cacheDir != null && cacheMaxBytes < 1) {
+                throw new IllegalArgumentException("cacheMaxBytes >= 1 required with a cacheDir but was " + cacheMaxBytes);
+            }
+            if (ioThreads < 1) {
+                throw new IllegalArgumentException("ioThreads >= 1 required but was " + ioThreads);
+            }
+        }
+
+        public static Options defaults() {
+            return new Options(Map.of(), 32, Duration.ofSeconds(30), 5, Duration.ofMillis(100), 1L << 30, 256L << 20,
+                    null, 0, defaultIoThreads());
+        }
+
+        /** One event loop thread per 4 cores, from 1 to 4. */
+        public static int defaultIoThreads() {
+            return Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors() / 4));
+        }
+
+        public Options withHeaders(Map<String, String> headers) {
+            return new Options(headers, maxConcurrency, requestTimeout, maxAttempts, backoff, maxObjectBytes,
+                    maxBytesInFlight, cacheDir, cacheMaxBytes, ioThreads);
+        }
+
+        public Options withMaxConcurrency(int maxConcurrency) {
+            return new Options(headers, maxConcurrency, requestTimeout, maxAttempts, backoff, maxObjectBytes,
+                    maxBytesInFlight, cacheDir, cacheMaxBytes, ioThreads);
+        }
+
+        public Options withRequestTimeout(Duration requestTimeout) {
+            return new Options(headers, maxConcurrency, requestTimeout, maxAttempts, backoff, maxObjectBytes,
+                    maxBytesInFlight, cacheDir, cacheMaxBytes, ioThreads);
+        }
+
+        public Options withRetries(int maxAttempts, Duration backoff) {
+            return new Options(headers, maxConcurrency, requestTimeout, maxAttempts, backoff, maxObjectBytes,
+                    maxBytesInFlight, cacheDir, cacheMaxBytes, ioThreads);
+        }
+
+        public Options withMemory(long maxObjectBytes, long maxBytesInFlight) {
+            return new Options(headers, maxConcurrency, requestTimeout, maxAttempts, backoff, maxObjectBytes,
+                    maxBytesInFlight, cacheDir, cacheMaxBytes, ioThreads);
+        }
+
+        public Options withIoThreads(int ioThreads) {
+            return new Options(headers, maxConcurrency, requestTimeout, maxAttempts, backoff, maxObjectBytes,
+                    maxBytesInFlight, cacheDir, cacheMaxBytes, ioThreads);
+        }
+
+        public Options withCache(Path cacheDir, long cacheMaxBytes) {
+            return new Options(headers, maxConcurrency, requestTimeout, maxAttempts, backoff, maxObjectBytes,
+                    maxBytesInFlight, cacheDir, cacheMaxBytes, ioThreads);
+        }
+
+        @Override
+        public String toString() {
+            // header values are credentials: names only
+            return "Options[headers=" + headers.keySet() + ", maxConcurrency=" + maxConcurrency + ", requestTimeout="
+                    + requestTimeout + ", maxAttempts=" + maxAttempts + ", backoff=" + backoff + ", maxObjectBytes="
+                    + maxObjectBytes + ", maxBytesInFlight=" + maxBytesInFlight + ", cacheDir=" + cacheDir
+                    + ", cacheMaxBytes=" + cacheMaxBytes + ", ioThreads=" + ioThreads + "]";
+        }
+    }
+}

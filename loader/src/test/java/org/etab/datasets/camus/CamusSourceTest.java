@@ -1,0 +1,301 @@
+package org.etab.datasets.camus;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.etab.batch.Batch;
+import org.etab.batch.DType;
+import org.etab.batch.HostAllocator;
+import org.etab.batch.SampleInfo;
+import org.etab.decode.ImageVolume;
+import org.etab.pipeline.Pipeline;
+import org.etab.pipeline.PipelineOptions;
+import org.etab.pipeline.RunAccount;
+import org.etab.source.SampleOptions;
+import org.etab.sampling.ClipSpec;
+import org.etab.sampling.ClipStart;
+import org.etab.source.Target;
+import org.etab.testing.CamusPhantoms;
+import org.etab.transform.FrameTransform;
+import org.etab.transform.NearestResize;
+import org.etab.testing.Cavities;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class CamusSourceTest {
+    static final int H = 96;
+    static final int W = 80;
+
+    private static List<CamusRecord> records(CamusRelease release, String split) {
+        return CamusReader.read(CamusPhantoms.camus(release)).select(split, "both");
+    }
+
+    /** Streams one epoch through the real pipeline and hands every delivered slot to {@code check}. */
+    private static RunAccount each(List<CamusRecord> records, SampleOptions o, SlotCheck check) {
+        try (Pipeline p = new Pipeline(new CamusSource(records, o),
+                PipelineOptions.defaults().withBatchSize(3).withThreads(2), new SimpleMeterRegistry(),
+                HostAllocator.NATIVE)) {
+            for (Batch b : p.batches(0).toIterable(1)) {
+                try (b) {
+                    for (int i = 0; i < b.size(); i++) {
+                        String id = b.samples().get(i).id();
+                        CamusRecord rec = records.stream().filter(r -> r.id().equals(id)).findFirst().orElseThrow();
+                        check.accept(b, i, rec);
+                    }
+                }
+            }
+            return p.account();
+        }
+    }
+
+    interface SlotCheck {
+        void accept(Batch b, int slot, CamusRecord rec);
+    }
+
+    private static SampleOptions options(Target t, ClipSpec clip, int channels, boolean normalize, DType type) {
+        return new SampleOptions(t, clip, H, W, channels, normalize, type, 7, false);
+    }
+
+    private static ClipSpec clip(int length, double fps) {
+        return new ClipSpec(true, length, fps, true, ClipStart.FIRST);
+    }
+
+    static Stream<Arguments> everyTargetAndVideo() {
+        List<Arguments> out = new ArrayList<>();
+        for (CamusRelease release : CamusRelease.values()) {
+            for (Target t : CamusSource.TARGETS) {
+                out.add(Arguments.of(release, t, false));
+                out.add(Arguments.of(release, t, true));
+            }
+        }
+        return out.stream();
+    }
+
+    @ParameterizedTest(name = "{0} {1} video={2}")
+    @MethodSource("everyTargetAndVideo")
+    void everyTargetHasItsDeclaredShapesAndCfgLabels(CamusRelease release, Target t, boolean video) {
+        List<CamusRecord> recs = records(release, "train");
+        ClipSpec clip = video ? clip(8, 0) : ClipSpec.frame();
+        CamusSource source = new CamusSource(recs, options(t, clip, 3, true, DType.FLOAT32));
+        assertThat(source.dataset()).isEqualTo("camus");
+        assertThat(source.features().shape()).containsExactly(video ? new int[] {3, 8, H, W} : new int[] {3, H, W});
+        int[] labelShape = switch (t) {
+            case ES_ED -> new int[] {2};
+            case LV_SEG, MY_SEG, LA_SEG -> new int[] {H, W};
+            default -> new int[] {1};
+        };
+        assertThat(source.labels().shape()).containsExactly(labelShape);
+        assertThat(source.labels().dtype()).isEqualTo(switch (t) {
+            case EF -> DType.FLOAT32;
+            case LV_SEG, MY_SEG, LA_SEG -> DType.UINT8;
+            default -> DType.INT32;
+        });
+        Set<Integer> classes = new HashSet<>();
+        RunAccount a = each(recs, source.options(), (b, i, rec) -> {
+            SampleInfo info = b.samples().get(i);
+            if (!video) {
+                assertThat(info.sourceFrames()).containsExactly(rec.edIndex());
+            }
+            switch (t) {
+                case EF -> assertThat(b.labels().slotFloats(i)[0]).isEqualTo(rec.ef());
+                case CM -> {
+                    int cm = b.labels().slotInts(i)[0];
+                    assertThat(cm).isEqualTo(rec.ef() < 50 ? 1 : 0);
+                    classes.add(cm);
+                }
+                case VIEW -> {
+                    int v = b.labels().slotInts(i)[0];
+                    assertThat(v).isEqualTo(rec.view() == CamusView.AP2CH ? 0 : 1);
+                    classes.add(v);
+                }
+                case ES_ED -> {
+                    int[] y = b.labels().slotInts(i);
+                    if (video) {   // frames 0..7 at the native rate: position == frame number inside the clip
+                        assertThat(y[0]).isEqualTo(rec.esIndex() < 8 ? rec.esIndex() : -1);
+                        assertThat(y[1]).isEqualTo(rec.edIndex() < 8 ? rec.edIndex() : -1);
+                    } else {
+                        assertThat(y).containsExactly(rec.esFrame() - 1, rec.edFrame() - 1);
+                    }
+                }
+                default -> {
+                    byte[] mask = b.labels().slotBytes(i);
+                    int ones = 0;
+                    for (byte m : mask) {
+                        assertThat(m).isIn((byte) 0, (byte) 1);
+                        ones += m;
+                    }
+                    assertThat(ones).as("%s mask of %s", t, rec.id()).isGreaterThan(50);
+                    int label = t == Target.LV_SEG ? 1 : t == Target.MY_SEG ? 2 : 3;
+                    assertThat(mask).isEqualTo(expectedMask(rec, label));
+                }
+            }
+        });
+        assertThat(a.failed()).as("failures: %s", a.failures()).isZero();
+        assertThat(a.delivered()).isEqualTo(recs.size());
+        if (t == Target.CM || t == Target.VIEW) {
+            assertThat(classes).containsExactlyInAnyOrder(0, 1);
+        }
+    }
+
+    /** The gt label map of the ED frame, binarized for {@code label} and resized nearest to H x W. */
+    private static byte[] expectedMask(CamusRecord rec, int label) {
+        ImageVolume gt = CamusSource.readVolume(rec.edGt());
+        byte[] full = new byte[gt.sliceLength()];
+        gt.sliceAsLabels(0, full);
+        for (int k = 0; k < full.length; k++) {
+            full[k] = (byte) (full[k] == label ? 1 : 0);
+        }
+        ByteBuffer out = ByteBuffer.allocate(H * W);
+        NearestResize.write(full, gt.width(), gt.height(), out, 0, H, W);
+        return out.array();
+    }
+
+    @Test
+    void theLvMaskCoversTheDarkCavityOfTheEdFrame() {
+        for (CamusRelease release : CamusRelease.values()) {
+            List<CamusRecord> recs = records(release, "train");
+            RunAccount a = each(recs, options(Target.LV_SEG, ClipSpec.frame(), 1, false, DType.UINT8), (b, i, rec) -> {
+                byte[] img = b.features().slotBytes(i);
+                byte[] mask = b.labels().slotBytes(i);
+                assertThat(Cavities.iou(img, mask, H, W)).as("IoU of the dark cavity and the LV mask of %s", rec.id())
+                        .isGreaterThan(0.85);
+            });
+            assertThat(a.delivered()).isEqualTo(recs.size());
+        }
+    }
+
+
+    @Test
+    void clipsTakeTheSequenceFramesAtTheCfgRateAndPadPastTheEnd() {
+        for (CamusRelease release : CamusRelease.values()) {
+            List<CamusRecord> recs = records(release, "all");
+            // 24 positions at the file's own rate: longer than every phantom sequence (10-20 frames)
+            RunAccount a = each(recs, options(Target.EF, clip(24, 0), 1, false, DType.UINT8), (b, i, rec) -> {
+                SampleInfo info = b.samples().get(i);
+                assertThat(info.validFrames()).isEqualTo(rec.frames());
+                byte[] x = b.features().slotBytes(i);
+                ImageVolume seq = CamusSource.readVolume(rec.sequence());
+                FrameTransform tf = new FrameTransform(H, W, 1, false, DType.UINT8);
+                ByteBuffer expected = ByteBuffer.allocate(H * W);
+                byte[] slice = new byte[seq.sliceLength()];
+                for (int t : new int[] {0, rec.frames() - 1}) {
+                    seq.sliceAsUint8(t, slice);
+                    tf.writeBytes(slice, seq.width(), seq.height(), expected, 0, H * W, tf.newScratch());
+                    byte[] got = new byte[H * W];
+                    System.arraycopy(x, t * H * W, got, 0, H * W);
+                    assertThat(got).as("clip position %d of %s", t, rec.id()).isEqualTo(expected.array());
+                }
+                for (int k = rec.frames() * H * W; k < x.length; k++) {
+                    assertThat(x[k]).isZero();
+                }
+            });
+            assertThat(a.delivered()).isEqualTo(recs.size());
+        }
+        // resampling: half the file's rate takes every second frame
+        List<CamusRecord> nifti = records(CamusRelease.NIFTI, "all");
+        List<CamusRecord> original = records(CamusRelease.MHD, "all");
+        double half = CamusSource.DEFAULT_FRAME_RATE / 2;
+        each(original, options(Target.EF, clip(4, half), 1, false, DType.UINT8), (b, i, rec) ->
+                assertThat(b.samples().get(i).sourceFrames()).containsExactly(0, 2, 4, 6));
+        each(nifti, options(Target.EF, clip(3, 0), 1, false, DType.UINT8), (b, i, rec) -> {
+            double rate = rec.frameRate().getAsDouble();
+            assertThat(CamusSource.frameRate(rec)).isEqualTo(rate);
+        });
+    }
+
+    @Test
+    void withoutPaddingAShortSequenceIsAReportedFailure() {
+        List<CamusRecord> recs = records(CamusRelease.NIFTI, "all");
+        RunAccount a = each(recs, options(Target.EF, new ClipSpec(true, 24, 0, false, ClipStart.FIRST), 1, false,
+                DType.UINT8), (b, i, rec) -> { });
+        assertThat(a.delivered()).isZero();
+        assertThat(a.failed()).isEqualTo(recs.size());
+        assertThat(a.failures().get(0).reason()).contains("padding is off");
+    }
+
+    @Test
+    void segmentationOfPatientsWithoutGtFailsWithTheReasonNeverAnEmptyMask() {
+        List<CamusRecord> all = records(CamusRelease.MHD, "all");
+        RunAccount a = each(all, options(Target.LA_SEG, ClipSpec.frame(), 3, true, DType.FLOAT32), (b, i, rec) ->
+                assertThat(rec.hasGt()).isTrue());
+        assertThat(a.delivered()).isEqualTo(12);
+        assertThat(a.failed()).isEqualTo(4);
+        assertThat(a.failures()).allSatisfy(f -> {
+            assertThat(f.stage()).isEqualTo("plan");
+            assertThat(f.reason()).contains("no ground truth").contains("_ED_gt").contains("LA_seg");
+        });
+        // other targets work on the same records
+        assertThat(each(all, options(Target.EF, ClipSpec.frame(), 3, true, DType.FLOAT32), (b, i, rec) -> { })
+                .delivered()).isEqualTo(16);
+        // a selection without any ground truth is refused up front
+        List<CamusRecord> testing = records(CamusRelease.MHD, "test");
+        assertThatThrownBy(() -> new CamusSource(testing, options(Target.LV_SEG, ClipSpec.frame(), 3, true,
+                DType.FLOAT32))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("LV_seg").hasMessageContaining("ground truth").hasMessageContaining("train");
+    }
+
+    @Test
+    void unavailableTargetsAndNativeSizeFailFast() {
+        List<CamusRecord> recs = records(CamusRelease.NIFTI, "train");
+        assertThatThrownBy(() -> new CamusSource(recs, options(Target.AS, ClipSpec.frame(), 3, true, DType.FLOAT32)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("target 'AS' is not available for camus; available: EF, LV_seg, LA_seg, MY_seg, ES/ED, "
+                        + "view, CM");
+        assertThatThrownBy(() -> Target.parse("AS", "camus", CamusSource.TARGETS))
+                .hasMessageContaining("available: EF, LV_seg");
+        SampleOptions nativeSize = new SampleOptions(Target.EF, ClipSpec.frame(), 0, 0, 3, true, DType.FLOAT32, 1,
+                false);
+        assertThatThrownBy(() -> new CamusSource(recs, nativeSize)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("native frame size").hasMessageContaining("differ");
+    }
+
+    @Test
+    void aMissingOrDamagedFileIsADecodeFailureNamingIt(@TempDir Path tmp) throws IOException {
+        Path copy = copy(CamusPhantoms.camus(CamusRelease.MHD), tmp.resolve("camus"));
+        CamusIndex index = CamusReader.read(copy);
+        List<CamusRecord> recs = index.select("train", "AP2CH");
+        CamusRecord raw = recs.stream().filter(r -> Files.exists(siblingData(r.ed(), ".raw"))).findFirst().orElseThrow();
+        Files.delete(siblingData(raw.ed(), ".raw"));
+        CamusRecord other = recs.stream().filter(r -> r != raw).findFirst().orElseThrow();
+        Files.write(other.ed(), new byte[] {'x'});
+        RunAccount a = each(recs, options(Target.VIEW, ClipSpec.frame(), 3, true, DType.FLOAT32), (b, i, rec) -> { });
+        assertThat(a.failed()).isEqualTo(2);
+        assertThat(a.delivered()).isEqualTo(recs.size() - 2);
+        assertThat(a.failures()).allSatisfy(f -> assertThat(f.stage()).isEqualTo("decode"));
+        assertThat(a.failures()).anySatisfy(f -> assertThat(f.reason()).contains(raw.id() + "_ED"));
+        assertThat(a.failures()).anySatisfy(f -> assertThat(f.reason()).contains(other.id() + "_ED.mhd"));
+    }
+
+    private static Path siblingData(Path mhd, String ext) {
+        String name = mhd.getFileName().toString();
+        return mhd.resolveSibling(name.substring(0, name.length() - 4) + ext);
+    }
+
+    private static Path copy(Path src, Path into) throws IOException {
+        try (Stream<Path> files = Files.walk(src)) {
+            for (Path p : (Iterable<Path>) files::iterator) {
+                Path dst = into.resolve(src.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(dst);
+                } else {
+                    Files.copy(p, dst);
+                }
+            }
+        }
+        return into;
+    }
+}

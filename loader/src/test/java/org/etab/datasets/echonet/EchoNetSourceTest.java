@@ -1,0 +1,177 @@
+package org.etab.datasets.echonet;
+
+import org.etab.pipeline.Pipeline;
+import org.etab.pipeline.PipelineFixtures;
+import org.etab.pipeline.RunAccount;
+import org.etab.source.SampleOptions;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.etab.batch.Batch;
+import org.etab.batch.DType;
+import org.etab.batch.HostAllocator;
+import org.etab.batch.SampleInfo;
+import org.etab.datasets.echonet.EchoNetRecord;
+import org.etab.sampling.ClipSpec;
+import org.etab.sampling.ClipStart;
+import org.etab.datasets.echonet.LvMask;
+import org.etab.source.Target;
+import org.etab.testing.Cavities;
+import org.junit.jupiter.api.Test;
+
+class EchoNetSourceTest {
+    private final List<EchoNetRecord> records = PipelineFixtures.records();
+    private final Map<String, EchoNetRecord> byId = records.stream()
+            .collect(Collectors.toMap(EchoNetRecord::id, Function.identity()));
+
+    /** Streams one epoch and hands every delivered (batch, slot) to {@code check}. */
+    private RunAccount each(SampleOptions o, SlotCheck check) {
+        try (Pipeline p = new Pipeline(new EchoNetSource(records, o), PipelineFixtures.options(5, 2),
+                new SimpleMeterRegistry(), HostAllocator.NATIVE)) {
+            for (Batch b : p.batches(0).toIterable(1)) {
+                try (b) {
+                    for (int i = 0; i < b.size(); i++) {
+                        check.accept(b, i, byId.get(b.samples().get(i).id()));
+                    }
+                }
+            }
+            return p.account();
+        }
+    }
+
+    interface SlotCheck {
+        void accept(Batch b, int slot, EchoNetRecord rec);
+    }
+
+    private static SampleOptions options(Target t, ClipSpec clip, int size, int channels, boolean normalize, DType type) {
+        return new SampleOptions(t, clip, size, size, channels, normalize, type, 11, false);
+    }
+
+    @Test
+    void efClipsHaveTheDeclaredShapeAndTheFileListLabel() {
+        EchoNetSource s = new EchoNetSource(records, PipelineFixtures.w1(1, false));
+        assertThat(s.features().shape()).containsExactly(3, 32, 112, 112);
+        assertThat(s.labels().shape()).containsExactly(1);
+        RunAccount a = each(PipelineFixtures.w1(1, false), (b, i, rec) -> {
+            assertThat(b.labels().slotFloats(i)[0]).isEqualTo(rec.ef());
+            float[] x = b.features().slotFloats(i);
+            float min = Float.MAX_VALUE;
+            float max = -Float.MAX_VALUE;
+            for (float v : x) {
+                min = Math.min(min, v);
+                max = Math.max(max, v);
+            }
+            // ImageNet-normalized pixels span (0 - 0.485) / 0.229 .. (1 - 0.406) / 0.225
+            assertThat(min).isGreaterThanOrEqualTo(-2.12f);
+            assertThat(max).isLessThanOrEqualTo(2.64f).isGreaterThan(0.5f);
+        });
+        assertThat(a.delivered()).isEqualTo(12);
+        assertThat(a.frames()).isEqualTo(12 * 32); // phantoms are long enough: no padding
+    }
+
+    @Test
+    void cmIsOneExactlyWhenEfIsBelowFifty() {
+        List<Integer> seen = new ArrayList<>();
+        each(options(Target.CM, ClipSpec.frame(), 112, 3, true, DType.FLOAT32), (b, i, rec) -> {
+            int cm = b.labels().slotInts(i)[0];
+            assertThat(cm).isEqualTo(rec.ef() < 50 ? 1 : 0);
+            seen.add(cm);
+        });
+        assertThat(seen).contains(0, 1); // the phantom has EFs on both sides of 50
+    }
+
+    @Test
+    void lvSegStillIsTheEdFrameAndItsDarkCavityMatchesTheMask() {
+        SampleOptions o = options(Target.LV_SEG, ClipSpec.frame(), 0, 1, false, DType.UINT8);
+        RunAccount a = each(o, (b, i, rec) -> {
+            assertThat(b.samples().get(i).sourceFrames()).containsExactly(rec.ed().frame());
+            byte[] img = b.features().slotBytes(i);
+            byte[] mask = b.labels().slotBytes(i);
+            byte[] expected = new byte[112 * 112];
+            LvMask.rasterize(rec.ed(), 112, 112, expected);
+            assertThat(mask).isEqualTo(expected);
+            assertThat(Cavities.iou(img, mask, 112, 112)).as("IoU of dark pixels and the LV mask for %s", rec.id())
+                    .isGreaterThan(0.85);
+        });
+        assertThat(a.delivered()).isEqualTo(12);
+    }
+
+
+    @Test
+    void lvSegMasksAreResizedNearestToTheFrameSize() {
+        each(options(Target.LV_SEG, ClipSpec.frame(), 56, 3, true, DType.FLOAT32), (b, i, rec) -> {
+            byte[] mask = b.labels().slotBytes(i);
+            assertThat(mask).hasSize(56 * 56);
+            byte[] full = new byte[112 * 112];
+            LvMask.rasterize(rec.ed(), 112, 112, full);
+            for (int r = 0; r < 56; r++) {
+                for (int c = 0; c < 56; c++) {
+                    assertThat(mask[r * 56 + c]).isEqualTo(full[(2 * r) * 112 + 2 * c]);
+                }
+            }
+        });
+    }
+
+    @Test
+    void esEdAreFrameNumbersForStillsAndClipPositionsForVideos() {
+        each(options(Target.ES_ED, ClipSpec.frame(), 112, 3, true, DType.FLOAT32), (b, i, rec) ->
+                assertThat(b.labels().slotInts(i)).containsExactly(rec.es().frame(), rec.ed().frame()));
+        // native rate from frame 0: position == frame number while inside the clip
+        ClipSpec clip = new ClipSpec(true, 64, 0, true, ClipStart.FIRST);
+        each(options(Target.ES_ED, clip, 112, 3, true, DType.FLOAT32), (b, i, rec) -> {
+            int[] y = b.labels().slotInts(i);
+            assertThat(y[0]).isEqualTo(rec.es().frame() < 64 ? rec.es().frame() : -1);
+            assertThat(y[1]).isEqualTo(rec.ed().frame() < 64 ? rec.ed().frame() : -1);
+        });
+    }
+
+    @Test
+    void clipsLongerThanTheVideoArePaddedWithZeroFramesOrReported() {
+        // 200 frames at 25 fps span 399 source frames at 50 fps (and 239 at 30): longer than any phantom video
+        ClipSpec padded = new ClipSpec(true, 200, 25, true, ClipStart.FIRST);
+        RunAccount a = each(options(Target.EF, padded, 32, 1, false, DType.FLOAT32), (b, i, rec) -> {
+            SampleInfo info = b.samples().get(i);
+            assertThat(info.padded()).isTrue();
+            assertThat(info.validFrames()).isLessThan(200).isGreaterThan(0);
+            float[] x = b.features().slotFloats(i);
+            int plane = 32 * 32;
+            for (int t = info.validFrames(); t < 200; t++) {
+                for (int k = 0; k < plane; k++) {
+                    assertThat(x[t * plane + k]).isZero();
+                }
+            }
+            double lastValid = 0;
+            for (int k = 0; k < plane; k++) {
+                lastValid += x[(info.validFrames() - 1) * plane + k];
+            }
+            assertThat(lastValid).isGreaterThan(0);
+        });
+        assertThat(a.delivered()).isEqualTo(12);
+
+        ClipSpec strict = new ClipSpec(true, 200, 25, false, ClipStart.FIRST);
+        RunAccount refused = each(options(Target.EF, strict, 32, 1, false, DType.FLOAT32), (b, i, rec) -> {
+        });
+        assertThat(refused.delivered()).isZero();
+        assertThat(refused.failed()).isEqualTo(12);
+        assertThat(refused.failures().get(0).stage()).isEqualTo("plan");
+        assertThat(refused.failures().get(0).reason()).contains("padding is off");
+    }
+
+    @Test
+    void unavailableTargetsAndMixedNativeSizesFailWhenBuilt() {
+        assertThatThrownBy(() -> new EchoNetSource(records, options(Target.AS, ClipSpec.frame(), 112, 3, true, DType.FLOAT32)))
+                .hasMessageContaining("AS").hasMessageContaining("available: EF, LV_seg, ES/ED, CM");
+        EchoNetRecord r = records.get(0);
+        EchoNetRecord odd = new EchoNetRecord(r.id(), r.video(), r.ef(), r.esv(), r.edv(), 100, 120, r.fps(),
+                r.frames(), r.split(), r.es(), r.ed());
+        assertThatThrownBy(() -> new EchoNetSource(List.of(r, odd), options(Target.EF, ClipSpec.frame(), 0, 3, true, DType.FLOAT32)))
+                .hasMessageContaining("[100x120, 112x112]");
+    }
+}

@@ -1,0 +1,110 @@
+package org.etab.datasets.echonet;
+
+import org.etab.pipeline.Pipeline;
+import org.etab.pipeline.PipelineFixtures;
+import org.etab.source.SampleFailure;
+import org.etab.source.SampleOptions;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.zip.CRC32;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.etab.batch.Batch;
+import org.etab.batch.DType;
+import org.etab.batch.HostAllocator;
+import org.etab.datasets.echonet.EchoNetReader;
+import org.etab.datasets.echonet.EchoNetRecord;
+import org.etab.sampling.ClipSpec;
+import org.etab.source.Target;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Local EchoNet videos read by span once their layout is known: every epoch's samples equal, byte for byte, those
+ * of a source that has never seen the videos (which decodes every file through the container).
+ */
+class LocalVideosTest {
+
+    /** id and a checksum of each sample's features and labels, in delivery order, for {@code epoch}. */
+    private static List<String> epoch(Pipeline p, int epoch) {
+        List<String> out = new ArrayList<>();
+        for (Batch b : p.batches(epoch).toIterable(1)) {
+            try (b) {
+                for (int i = 0; i < b.size(); i++) {
+                    CRC32 crc = new CRC32();
+                    crc.update(b.features().slotBytes(i));
+                    crc.update(b.labels().slotBytes(i));
+                    out.add(b.samples().get(i).id() + ":" + crc.getValue());
+                }
+            }
+        }
+        return out;
+    }
+
+    private static Pipeline pipeline(EchoNetSource source) {
+        return new Pipeline(source, PipelineFixtures.options(4, 2), new SimpleMeterRegistry(), HostAllocator.NATIVE);
+    }
+
+    /** What a source that has never seen the videos delivers in {@code epoch}. */
+    private static List<String> fresh(List<EchoNetRecord> records, SampleOptions o, int epoch) {
+        try (Pipeline p = pipeline(new EchoNetSource(records, o))) {
+            return epoch(p, epoch);
+        }
+    }
+
+    @Test
+    void laterEpochsReadOnlyTheClipsBytesAndDeliverTheSameSamples() {
+        List<EchoNetRecord> records = PipelineFixtures.records();
+        for (SampleOptions o : List.of(PipelineFixtures.w1(3, true),
+                new SampleOptions(Target.LV_SEG, ClipSpec.frame(), 96, 96, 3, true, DType.FLOAT32, 3, true))) {
+            EchoNetSource source = new EchoNetSource(records, o);
+            try (Pipeline p = pipeline(source)) {
+                assertThat(epoch(p, 0)).isEqualTo(fresh(records, o, 0));
+                assertThat(source.layoutsKnown()).isEqualTo(records.size());
+                for (int e = 1; e <= 2; e++) {
+                    assertThat(epoch(p, e)).as("epoch " + e).isEqualTo(fresh(records, o, e));
+                }
+                assertThat(p.account().failed()).isZero();
+            }
+        }
+    }
+
+    @Test
+    void aVideoReplacedBetweenEpochsIsReadAnewAndADeletedOneIsReportedAsBefore(@TempDir Path dir) throws IOException {
+        PipelineFixtures.copyOfPhantom(dir);
+        List<EchoNetRecord> records = EchoNetReader.read(dir).select("all");
+        SampleOptions o = PipelineFixtures.w1(5, false);
+        EchoNetSource source = new EchoNetSource(records, o);
+        try (Pipeline p = pipeline(source)) {
+            epoch(p, 0);
+            assertThat(source.layoutsKnown()).isEqualTo(records.size());
+            // another video (another size) under the first one's name; the second one deleted
+            Path replaced = records.get(0).video();
+            Path other = records.stream().map(EchoNetRecord::video).filter(v -> size(v) != size(replaced))
+                    .findFirst().orElseThrow();
+            Files.copy(other, replaced, StandardCopyOption.REPLACE_EXISTING);
+            Files.delete(records.get(1).video());
+            List<String> got = epoch(p, 1);
+            assertThat(got).isEqualTo(fresh(records, o, 1));
+            assertThat(p.account().failures()).hasSize(1);
+            SampleFailure f = p.account().failures().get(0);
+            assertThat(f.id()).isEqualTo(records.get(1).id());
+            assertThat(f.stage()).isEqualTo("decode");
+            assertThat(f.reason()).contains(records.get(1).video().toString());
+        }
+    }
+
+    private static long size(Path p) {
+        try {
+            return Files.size(p);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+}

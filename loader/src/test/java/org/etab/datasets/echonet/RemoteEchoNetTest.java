@@ -1,0 +1,230 @@
+package org.etab.datasets.echonet;
+
+import org.etab.storage.FaultProxy;
+import org.etab.storage.HttpStore;
+import org.etab.storage.Nginx;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import java.util.zip.CRC32;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.etab.api.Datasets;
+import org.etab.batch.Batch;
+import org.etab.batch.DType;
+import org.etab.batch.HostAllocator;
+import org.etab.datasets.echonet.EchoNetReader;
+import org.etab.datasets.echonet.EchoNetRecord;
+import org.etab.pipeline.Pipeline;
+import org.etab.pipeline.PipelineOptions;
+import org.etab.source.SampleFailure;
+import org.etab.source.SampleOptions;
+import org.etab.sampling.ClipSpec;
+import org.etab.sampling.ClipStart;
+import org.etab.source.Target;
+import org.etab.testing.PhantomDatasets;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * EchoNet-Dynamic served by a real nginx on loopback (in ETAB's {@code data/} layout), through a fault-injecting
+ * relay: the same samples as from disk, byte for byte, despite broken connections; a missing video is a
+ * reported failure naming its URL.
+ */
+class RemoteEchoNetTest {
+    private static Path dir;
+    private static Nginx nginx;
+    private static FaultProxy proxy;
+
+    @BeforeAll
+    static void start() throws Exception {
+        assumeThat(Nginx.available()).as("nginx not installed at " + Nginx.BINARY + " (apt-get install nginx): skipped")
+                .isTrue();
+        dir = Files.createTempDirectory("etab-remote-echonet");
+        nginx = new Nginx(dir);
+        Path served = Files.createDirectories(nginx.root().resolve("echonet/data"));
+        Path src = PhantomDatasets.echonet();
+        try (Stream<Path> files = Files.walk(src)) {
+            for (Path p : (Iterable<Path>) files::iterator) {
+                Path to = served.resolve(src.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(to);
+                } else {
+                    Files.copy(p, to);
+                }
+            }
+        }
+        proxy = new FaultProxy(nginx.port());
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (proxy != null) {
+            proxy.close();
+        }
+        if (nginx != null) {
+            nginx.close();
+        }
+    }
+
+    private static SampleOptions options() {
+        return new SampleOptions(Target.EF, new ClipSpec(true, 16, 25, true, ClipStart.RANDOM), 64, 64, 3, true,
+                DType.FLOAT32, 9, true);
+    }
+
+    /** id, frames and a checksum of every sample's bytes, in delivery order. */
+    private static List<String> samples(Datasets.Opened opened, List<SampleFailure> failures) {
+        return samples(opened, failures, 1, e -> {
+        });
+    }
+
+    /** As above over {@code epochs} epochs, calling {@code before} with each epoch's number before it starts. */
+    private static List<String> samples(Datasets.Opened opened, List<SampleFailure> failures, int epochs,
+            java.util.function.IntConsumer before) {
+        List<String> out = new ArrayList<>();
+        try (opened; Pipeline p = new Pipeline(opened.source(), PipelineOptions.defaults().withBatchSize(4).withThreads(2),
+                new SimpleMeterRegistry(), HostAllocator.NATIVE)) {
+            for (int e = 0; e < epochs; e++) {
+                before.accept(e);
+                for (Batch b : p.batches(e).toIterable(1)) {
+                    try (b) {
+                        for (int i = 0; i < b.size(); i++) {
+                            CRC32 crc = new CRC32();
+                            crc.update(b.features().slotBytes(i));
+                            crc.update(b.labels().slotBytes(i));
+                            out.add(b.samples().get(i).id() + ":" + crc.getValue());
+                        }
+                    }
+                }
+            }
+            failures.addAll(p.account().failures());
+        }
+        return out;
+    }
+
+    @Test
+    void remoteSamplesEqualLocalOnesEvenWhenConnectionsBreak() throws IOException {
+        List<String> local = samples(Datasets.open("echonet", PhantomDatasets.echonet(), "all", null, 0, options()),
+                new ArrayList<>());
+        assertThat(local).hasSize(PhantomDatasets.ECHONET_VIDEOS);
+
+        // break a few downloads mid-body: the store resumes them with Range requests
+        List<EchoNetRecord> records = EchoNetReader.read(PhantomDatasets.echonet()).select("all");
+        for (int i = 0; i < 3; i++) {
+            proxy.script("/echonet/data/Videos/" + records.get(i).video().getFileName(), FaultProxy.Fault.cutAfter(20_000));
+        }
+        proxy.script("/echonet/data/Videos/" + records.get(3).video().getFileName(), FaultProxy.Fault.status(503));
+        URI root = URI.create("http://127.0.0.1:" + proxy.port() + "/echonet?token=abc");
+        List<SampleFailure> failures = new ArrayList<>();
+        List<String> remote = samples(Datasets.openRemote("echonet", root, HttpStore.Options.defaults(), "all", null,
+                options()), failures);
+        assertThat(failures).isEmpty();
+        assertThat(remote).isEqualTo(local);
+        assertThat(proxy.requests("/echonet/data/Videos/" + records.get(0).video().getFileName()))
+                .extracting(r -> r.header("range")).contains("bytes=20000-");
+        assertThat(Files.readString(nginx.access())).contains("/echonet/data/FileList.csv?token=abc");
+    }
+
+    @Test
+    void laterEpochsFetchOnlyEachClipsBytesAndStillEqualLocalSamples() throws IOException {
+        List<String> local = samples(Datasets.open("echonet", PhantomDatasets.echonet(), "all", null, 0, options()),
+                new ArrayList<>(), 3, e -> {
+                });
+        List<EchoNetRecord> records = EchoNetReader.read(PhantomDatasets.echonet()).select("all");
+        String first = "/echonet/data/Videos/" + records.get(0).video().getFileName();
+        String second = "/echonet/data/Videos/" + records.get(1).video().getFileName();
+        proxy.script(second, FaultProxy.Fault.PASS, FaultProxy.Fault.cutAfter(5_000)); // epoch 1's range is cut
+        URI root = URI.create("http://127.0.0.1:" + proxy.port() + "/echonet");
+        List<SampleFailure> failures = new ArrayList<>();
+        List<String> remote = samples(Datasets.openRemote("echonet", root, HttpStore.Options.defaults(), "all", null,
+                options()), failures, 3, e -> {
+                });
+        assertThat(failures).isEmpty();
+        assertThat(remote).isEqualTo(local);
+        long size = Files.size(records.get(0).video());
+        List<String> ranges = proxy.requests(first).stream().map(r -> r.header("range")).toList();
+        assertThat(ranges).hasSize(3);
+        assertThat(ranges.get(0)).isNull(); // the first use fetches the whole video and learns its layout
+        for (String r : ranges.subList(1, 3)) {
+            assertThat(r).matches("bytes=\\d+-\\d+");
+            String[] ends = r.substring(6).split("-");
+            long bytes = Long.parseLong(ends[1]) - Long.parseLong(ends[0]) + 1;
+            assertThat(bytes).as(r).isLessThan(size / 2); // 16 frames at 25 of the phantom's 50 fps
+        }
+        List<String> cut = proxy.requests(second).stream().map(r -> r.header("range")).toList();
+        assertThat(cut).hasSize(4);
+        assertThat(cut.get(2)).startsWith("bytes=").isNotEqualTo(cut.get(1)); // resumed inside the range
+    }
+
+    @Test
+    void aVideoReplacedBetweenEpochsIsFetchedWholeAgain() throws IOException {
+        Path served = nginx.root().resolve("echonet-replaced/data");
+        Path src = PhantomDatasets.echonet();
+        Files.createDirectories(served.resolve("Videos"));
+        Files.copy(src.resolve("FileList.csv"), served.resolve("FileList.csv"));
+        Files.copy(src.resolve("VolumeTracings.csv"), served.resolve("VolumeTracings.csv"));
+        List<EchoNetRecord> records = EchoNetReader.read(src).select("all");
+        for (EchoNetRecord r : records) {
+            Files.copy(r.video(), served.resolve("Videos").resolve(r.video().getFileName()));
+        }
+        Path a = served.resolve("Videos").resolve(records.get(0).video().getFileName());
+        EchoNetRecord other = records.stream().filter(r -> {
+            try {
+                return Files.size(r.video()) != Files.size(records.get(0).video());
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }).findFirst().orElseThrow();
+        URI root = URI.create("http://127.0.0.1:" + proxy.port() + "/echonet-replaced");
+        List<SampleFailure> failures = new ArrayList<>();
+        List<String> got = samples(Datasets.openRemote("echonet", root, HttpStore.Options.defaults(), "all", null,
+                options()), failures, 2, e -> {
+                    if (e == 1) {
+                        try {
+                            Files.copy(other.video(), a, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                        } catch (IOException x) {
+                            throw new java.io.UncheckedIOException(x);
+                        }
+                    }
+                });
+        assertThat(failures).isEmpty();
+        assertThat(got).hasSize(2 * records.size());
+        // epoch 1 asked for a range of the old layout, saw another size, and fetched the new object whole
+        List<String> asked = proxy.requests("/echonet-replaced/data/Videos/" + a.getFileName()).stream()
+                .map(r -> String.valueOf(r.header("range"))).toList();
+        assertThat(asked).hasSize(3);
+        assertThat(asked.get(0)).isEqualTo("null");
+        assertThat(asked.get(1)).startsWith("bytes=");
+        assertThat(asked.get(2)).isEqualTo("null");
+    }
+
+    @Test
+    void aMissingRemoteVideoIsAFailedSampleNamingItsUrl() throws IOException {
+        Path hidden = nginx.root().resolve("echonet-missing/data");
+        Files.createDirectories(hidden.resolve("Videos"));
+        Path src = PhantomDatasets.echonet();
+        Files.copy(src.resolve("FileList.csv"), hidden.resolve("FileList.csv"));
+        Files.copy(src.resolve("VolumeTracings.csv"), hidden.resolve("VolumeTracings.csv"));
+        List<EchoNetRecord> records = EchoNetReader.read(src).select("all");
+        for (EchoNetRecord r : records.subList(1, records.size())) {
+            Files.copy(r.video(), hidden.resolve("Videos").resolve(r.video().getFileName()));
+        }
+        URI root = URI.create("http://127.0.0.1:" + nginx.port() + "/echonet-missing");
+        List<SampleFailure> failures = new ArrayList<>();
+        List<String> got = samples(Datasets.openRemote("echonet", root, HttpStore.Options.defaults(), "all", null,
+                options()), failures);
+        assertThat(got).hasSize(records.size() - 1);
+        assertThat(failures).hasSize(1);
+        assertThat(failures.get(0).id()).isEqualTo(records.get(0).id());
+        assertThat(failures.get(0).stage()).isEqualTo("fetch");
+        assertThat(failures.get(0).reason()).contains(records.get(0).video().getFileName().toString()).contains("404");
+    }
+}

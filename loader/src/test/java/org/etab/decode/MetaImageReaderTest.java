@@ -1,0 +1,359 @@
+package org.etab.decode;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.zip.Deflater;
+import org.etab.decode.DatasetException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** MetaImage files laid out by hand (text headers, ByteBuffer data), independent of {@link MetaImageWriter}. */
+class MetaImageReaderTest {
+    @TempDir
+    Path dir;
+
+    /** A 3-wide, 2-high image: value = 10*row + col, so (row 1, col 2) = 12 marks the corner. */
+    private static final int W = 3, H = 2;
+
+    static String header(int nDims, String dimSize, String type, boolean msb, String extra, String dataFile) {
+        return "ObjectType = Image\n"
+                + "NDims = " + nDims + "\n"
+                + "BinaryData = True\n"
+                + "BinaryDataByteOrderMSB = " + (msb ? "True" : "False") + "\n"
+                + "TransformMatrix = 1 0 0 1\n"
+                + "Offset = 0 0\n"
+                + "CenterOfRotation = 0 0\n"
+                + "AnatomicalOrientation = RA\n"
+                + "ElementSpacing = 0.5 0.25" + (nDims == 3 ? " 1" : "") + "\n"
+                + "DimSize = " + dimSize + "\n"
+                + extra
+                + "ElementType = " + type + "\n"
+                + "ElementDataFile = " + dataFile + "\n";
+    }
+
+    /** Elements of {@code type} holding {@code values}, in the given order. */
+    static byte[] encode(ElementType type, ByteOrder order, double... values) {
+        ByteBuffer b = ByteBuffer.allocate(values.length * type.bytes()).order(order);
+        for (double v : values) {
+            switch (type) {
+                case UINT8: case INT8: b.put((byte) (long) v); break;
+                case UINT16: case INT16: b.putShort((short) (long) v); break;
+                case UINT32: case INT32: b.putInt((int) (long) v); break;
+                case FLOAT32: b.putFloat((float) v); break;
+                case FLOAT64: b.putDouble(v); break;
+                default: throw new AssertionError(type);
+            }
+        }
+        return b.array();
+    }
+
+    static double[] marked() {
+        double[] v = new double[W * H];
+        for (int r = 0; r < H; r++) {
+            for (int c = 0; c < W; c++) {
+                v[r * W + c] = 10 * r + c;
+            }
+        }
+        return v;
+    }
+
+    Path write(String name, byte[] bytes) throws IOException {
+        Path p = dir.resolve(name);
+        Files.write(p, bytes);
+        return p;
+    }
+
+    Path writeText(String name, String text) throws IOException {
+        return write(name, text.getBytes(StandardCharsets.US_ASCII));
+    }
+
+    static byte[] concat(byte[]... parts) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (byte[] p : parts) {
+            out.writeBytes(p);
+        }
+        return out.toByteArray();
+    }
+
+    static byte[] zlib(byte[] data) {
+        Deflater d = new Deflater(6);
+        d.setInput(data);
+        d.finish();
+        byte[] buf = new byte[data.length + 64];
+        int n = d.deflate(buf);
+        d.end();
+        return java.util.Arrays.copyOf(buf, n);
+    }
+
+    static byte[] slice(ImageVolume v, int z) {
+        byte[] out = new byte[v.width() * v.height()];
+        v.sliceAsUint8(z, out);
+        return out;
+    }
+
+    @ParameterizedTest
+    @EnumSource(ElementType.class)
+    void everyElementTypeBothByteOrdersSeparateFile(ElementType type) throws IOException {
+        for (ByteOrder order : new ByteOrder[] {ByteOrder.LITTLE_ENDIAN, ByteOrder.BIG_ENDIAN}) {
+            String base = type + "_" + (order == ByteOrder.BIG_ENDIAN ? "be" : "le");
+            write(base + ".raw", encode(type, order, marked()));
+            Path mhd = writeText(base + ".mhd", header(2, W + " " + H, type.metName(),
+                    order == ByteOrder.BIG_ENDIAN, "", base + ".raw"));
+            ImageVolume v = MetaImageReader.read(mhd);
+            assertThat(v.type()).isEqualTo(type);
+            assertThat(v.width()).isEqualTo(W);
+            assertThat(v.height()).isEqualTo(H);
+            assertThat(v.depth()).isEqualTo(1);
+            assertThat(v.spacing()).containsExactly(0.5, 0.25);
+            assertThat(v.value(2, 1, 0)).isEqualTo(12.0);
+            assertThat(slice(v, 0)).containsExactly(0, 1, 2, 10, 11, 12);
+            assertThat(v.source()).isEqualTo(mhd.toString());
+        }
+    }
+
+    @Test
+    void signedAndWideValuesKeepTheirRange() throws IOException {
+        double[] values = {-1, -32768, 32767, 0, 1, 2};
+        write("s.raw", encode(ElementType.INT16, ByteOrder.BIG_ENDIAN, values));
+        ImageVolume v = MetaImageReader.read(writeText("s.mhd", header(2, "3 2", "MET_SHORT", true, "", "s.raw")));
+        assertThat(v.value(0, 0, 0)).isEqualTo(-1);
+        assertThat(v.value(1, 0, 0)).isEqualTo(-32768);
+        assertThat(v.value(2, 0, 0)).isEqualTo(32767);
+        assertThat(slice(v, 0)).containsExactly(0, 0, (byte) 255, 0, 1, 2);   // clamped
+
+        write("u.raw", encode(ElementType.UINT32, ByteOrder.LITTLE_ENDIAN, 4_000_000_000.0, 0, 1, 2, 3, 4));
+        ImageVolume u = MetaImageReader.read(writeText("u.mhd", header(2, "3 2", "MET_UINT", false, "", "u.raw")));
+        assertThat(u.value(0, 0, 0)).isEqualTo(4_000_000_000.0);
+
+        write("f.raw", encode(ElementType.FLOAT64, ByteOrder.BIG_ENDIAN, 0.49, 0.5, 254.5, Double.NaN, -3, 1e300));
+        ImageVolume f = MetaImageReader.read(writeText("f.mhd", header(2, "3 2", "MET_DOUBLE", true, "", "f.raw")));
+        assertThat(slice(f, 0)).containsExactly(0, 1, (byte) 255, 0, 0, (byte) 255);
+    }
+
+    @Test
+    void threeDimensionalSequenceSlicesInOrder() throws IOException {
+        double[] v = new double[W * H * 4];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = i;
+        }
+        write("seq.raw", encode(ElementType.UINT8, ByteOrder.LITTLE_ENDIAN, v));
+        ImageVolume vol = MetaImageReader.read(writeText("seq.mhd", header(3, "3 2 4", "MET_UCHAR", false, "", "seq.raw")));
+        assertThat(vol.depth()).isEqualTo(4);
+        assertThat(vol.spacing()).containsExactly(0.5, 0.25, 1.0);
+        assertThat(slice(vol, 2)).containsExactly(12, 13, 14, 15, 16, 17);
+        assertThat(vol.value(1, 1, 3)).isEqualTo(22);
+    }
+
+    @Test
+    void localDataAfterTheHeader() throws IOException {
+        byte[] data = encode(ElementType.UINT16, ByteOrder.LITTLE_ENDIAN, marked());
+        Path mha = write("l.mha", concat(header(2, "3 2", "MET_USHORT", false, "", "LOCAL")
+                .getBytes(StandardCharsets.US_ASCII), data));
+        assertThat(slice(MetaImageReader.read(mha), 0)).containsExactly(0, 1, 2, 10, 11, 12);
+    }
+
+    @Test
+    void localWithCrLfLineEnds() throws IOException {
+        byte[] data = encode(ElementType.UINT8, ByteOrder.LITTLE_ENDIAN, marked());
+        String text = header(2, "3 2", "MET_UCHAR", false, "", "LOCAL").replace("\n", "\r\n");
+        Path mha = write("crlf.mha", concat(text.getBytes(StandardCharsets.US_ASCII), data));
+        assertThat(slice(MetaImageReader.read(mha), 0)).containsExactly(0, 1, 2, 10, 11, 12);
+    }
+
+    @Test
+    void compressedSeparateZraw() throws IOException {
+        byte[] z = zlib(encode(ElementType.INT32, ByteOrder.BIG_ENDIAN, marked()));
+        write("c.zraw", z);
+        Path mhd = writeText("c.mhd", header(2, "3 2", "MET_INT", true,
+                "CompressedData = True\nCompressedDataSize = " + z.length + "\n", "c.zraw"));
+        assertThat(slice(MetaImageReader.read(mhd), 0)).containsExactly(0, 1, 2, 10, 11, 12);
+    }
+
+    @Test
+    void compressedLocalWithAndWithoutSize() throws IOException {
+        byte[] z = zlib(encode(ElementType.FLOAT32, ByteOrder.LITTLE_ENDIAN, marked()));
+        Path a = write("cl.mha", concat(header(2, "3 2", "MET_FLOAT", false,
+                "CompressedData = True\nCompressedDataSize = " + z.length + "\n", "LOCAL")
+                .getBytes(StandardCharsets.US_ASCII), z));
+        assertThat(slice(MetaImageReader.read(a), 0)).containsExactly(0, 1, 2, 10, 11, 12);
+        Path b = write("cl2.mha", concat(header(2, "3 2", "MET_FLOAT", false,
+                "CompressedData = True\n", "LOCAL").getBytes(StandardCharsets.US_ASCII), z));
+        assertThat(slice(MetaImageReader.read(b), 0)).containsExactly(0, 1, 2, 10, 11, 12);
+    }
+
+    @Test
+    void rawFileNamedZrawIsReadAsTheHeaderSays() throws IOException {
+        // the extension means nothing: CompressedData decides
+        write("plain.zraw", encode(ElementType.UINT8, ByteOrder.LITTLE_ENDIAN, marked()));
+        Path mhd = writeText("plain.mhd", header(2, "3 2", "MET_UCHAR", false, "", "plain.zraw"));
+        assertThat(slice(MetaImageReader.read(mhd), 0)).containsExactly(0, 1, 2, 10, 11, 12);
+    }
+
+    @Test
+    void headerSizeSkipsBytesAndMinusOneMeansTheEnd() throws IOException {
+        byte[] data = encode(ElementType.UINT8, ByteOrder.LITTLE_ENDIAN, marked());
+        write("hs.raw", concat(new byte[] {9, 9, 9, 9, 9}, data));
+        Path a = writeText("hs.mhd", header(2, "3 2", "MET_UCHAR", false, "HeaderSize = 5\n", "hs.raw"));
+        assertThat(slice(MetaImageReader.read(a), 0)).containsExactly(0, 1, 2, 10, 11, 12);
+        Path b = writeText("hs2.mhd", header(2, "3 2", "MET_UCHAR", false, "HeaderSize = -1\n", "hs.raw"));
+        assertThat(slice(MetaImageReader.read(b), 0)).containsExactly(0, 1, 2, 10, 11, 12);
+        byte[] local = header(2, "3 2", "MET_UCHAR", false, "HeaderSize = -1\n", "LOCAL")
+                .getBytes(StandardCharsets.US_ASCII);
+        Path c = write("hs3.mha", concat(local, new byte[] {7, 7}, data));
+        assertThat(slice(MetaImageReader.read(c), 0)).containsExactly(0, 1, 2, 10, 11, 12);
+    }
+
+    @Test
+    void keysInAnyCaseElementSizeAndFourDimsWithTrailingOne() throws IOException {
+        write("k.raw", encode(ElementType.UINT8, ByteOrder.LITTLE_ENDIAN, marked()));
+        Path mhd = writeText("k.mhd", "objecttype = image\nndims = 4\nbinarydata = true\n"
+                + "elementbyteordermsb = false\nelementsize = 2 3 4 5\ndimsize = 3 2 1 1\n"
+                + "elementnumberofchannels = 1\nelementtype = met_uchar\nelementdatafile = k.raw\n");
+        ImageVolume v = MetaImageReader.read(mhd);
+        assertThat(v.depth()).isEqualTo(1);
+        assertThat(v.spacing()).containsExactly(2.0, 3.0, 4.0);
+        assertThat(slice(v, 0)).containsExactly(0, 1, 2, 10, 11, 12);
+    }
+
+    // ---- bad input -------------------------------------------------------------------------------------
+
+    private void assertRejected(Path file, String... fragments) {
+        assertThatThrownBy(() -> MetaImageReader.read(file))
+                .isInstanceOf(DatasetException.class)
+                .hasMessageContainingAll(fragments);
+    }
+
+    @Test
+    void truncatedDataIsRejected() throws IOException {
+        write("t.raw", new byte[5]);
+        Path mhd = writeText("t.mhd", header(2, "3 2", "MET_UCHAR", false, "", "t.raw"));
+        assertRejected(mhd, "t.raw", "holds 5 data bytes", "needs 6");
+    }
+
+    @Test
+    void extraDataIsRejected() throws IOException {
+        write("x.raw", new byte[7]);
+        assertRejected(writeText("x.mhd", header(2, "3 2", "MET_UCHAR", false, "", "x.raw")), "x.raw", "holds 7");
+    }
+
+    @Test
+    void dimSizeProductLargerThanTheFile() throws IOException {
+        write("big.raw", new byte[6]);
+        assertRejected(writeText("big.mhd", header(2, "3000 2000", "MET_UCHAR", false, "", "big.raw")),
+                "big.raw", "needs 6000000");
+    }
+
+    @Test
+    void absurdAndNegativeDimsAreRejectedBeforeAllocation() throws IOException {
+        write("a.raw", new byte[6]);
+        assertRejected(writeText("a1.mhd", header(2, "2147483648 2", "MET_UCHAR", false, "", "a.raw")),
+                "a1.mhd", "limit");
+        assertRejected(writeText("a2.mhd", header(3, "65536 65536 65536", "MET_DOUBLE", false, "", "a.raw")),
+                "a2.mhd", "limit");
+        assertRejected(writeText("a3.mhd", header(2, "-3 2", "MET_UCHAR", false, "", "a.raw")),
+                "a3.mhd", "DimSize[0] must be >= 1");
+        assertRejected(writeText("a4.mhd", header(2, "3 0", "MET_UCHAR", false, "", "a.raw")),
+                "DimSize[1] must be >= 1");
+        assertRejected(writeText("a5.mhd", header(2, "99999999999999999999 2", "MET_UCHAR", false, "", "a.raw")),
+                "DimSize is not a list of integers");
+        assertRejected(writeText("a6.mhd", header(2, "3 2 1", "MET_UCHAR", false, "", "a.raw")),
+                "DimSize must have 2 values");
+        assertRejected(writeText("a7.mhd", header(3, "3 2 1", "MET_UCHAR", false, "", "a.raw")
+                .replace("NDims = 3", "NDims = 1")), "NDims must be 2 or 3");
+        assertRejected(writeText("a8.mhd", header(2, "3 2", "MET_UCHAR", false, "", "a.raw")
+                .replace("NDims = 2\n", "NDims = 4\n").replace("DimSize = 3 2", "DimSize = 3 2 1 2")
+                .replace("ElementSpacing = 0.5 0.25", "ElementSpacing = 1 1 1 1")), "only 2-D images");
+    }
+
+    @Test
+    void unknownElementTypeAndChannelsAndAscii() throws IOException {
+        write("e.raw", new byte[6]);
+        assertRejected(writeText("e1.mhd", header(2, "3 2", "MET_LONG_LONG", false, "", "e.raw")),
+                "ElementType 'MET_LONG_LONG' is not supported");
+        assertRejected(writeText("e2.mhd", header(2, "3 2", "MET_UCHAR", false, "ElementNumberOfChannels = 3\n",
+                "e.raw")), "ElementNumberOfChannels = 3");
+        assertRejected(writeText("e3.mhd", header(2, "3 2", "MET_UCHAR", false, "", "e.raw")
+                .replace("BinaryData = True", "BinaryData = False")), "ASCII");
+        assertRejected(writeText("e4.mhd", header(2, "3 2", "MET_UCHAR", false, "", "e.raw")
+                .replace("ObjectType = Image", "ObjectType = Mesh")), "ObjectType must be Image");
+        assertRejected(writeText("e5.mhd", header(2, "3 2", "MET_UCHAR", false, "", "e.raw")
+                .replace("BinaryDataByteOrderMSB = False", "BinaryDataByteOrderMSB = maybe")), "True or False");
+        assertRejected(writeText("e6.mhd", header(2, "3 2", "MET_UCHAR", false, "", "e.raw")
+                .replace("ElementSpacing = 0.5 0.25", "ElementSpacing = 0.5 nan")), "ElementSpacing[1]");
+    }
+
+    @Test
+    void dataFileMustStayInTheSameDirectory() throws IOException {
+        Path sub = Files.createDirectory(dir.resolve("sub"));
+        Files.write(dir.resolve("x.raw"), new byte[6]);
+        Path mhd = sub.resolve("p.mhd");
+        for (String name : new String[] {"../x.raw", "..", dir.resolve("x.raw").toString(), "a/../../x.raw",
+                "..\\x.raw", "LIST", "img%03d.raw 1 4 1"}) {
+            Files.writeString(mhd, header(2, "3 2", "MET_UCHAR", false, "", name));
+            assertRejected(mhd, "p.mhd", "ElementDataFile");
+        }
+    }
+
+    @Test
+    void missingDataFileAndMissingHeaderAreNamed() throws IOException {
+        assertRejected(writeText("m.mhd", header(2, "3 2", "MET_UCHAR", false, "", "gone.raw")), "gone.raw", "not found");
+        assertRejected(dir.resolve("nothing.mhd"), "nothing.mhd", "not found");
+        assertRejected(writeText("noedf.mhd", "NDims = 2\nDimSize = 3 2\n"), "no ElementDataFile");
+        assertRejected(writeText("junk.mhd", "NDims = 2\nthis is not a header\n"), "line 2");
+        assertRejected(writeText("dup.mhd", "NDims = 2\nndims = 3\nElementDataFile = LOCAL\n"), "appears twice");
+    }
+
+    @Test
+    void compressedSizeMismatchAndBadStreams() throws IOException {
+        byte[] data = encode(ElementType.UINT8, ByteOrder.LITTLE_ENDIAN, marked());
+        byte[] z = zlib(data);
+        write("z.zraw", z);
+        assertRejected(writeText("z1.mhd", header(2, "3 2", "MET_UCHAR", false,
+                "CompressedData = True\nCompressedDataSize = " + (z.length + 1) + "\n", "z.zraw")),
+                "z.zraw", "CompressedDataSize is " + (z.length + 1));
+        assertRejected(writeText("z2.mhd", header(2, "3 2", "MET_UCHAR", false,
+                "CompressedData = True\nCompressedDataSize = 0\n", "z.zraw")), "CompressedDataSize must be >= 1");
+        // the stream inflates to 6 bytes, the header wants 8
+        assertRejected(writeText("z3.mhd", header(2, "4 2", "MET_UCHAR", false,
+                "CompressedData = True\n", "z.zraw")), "z.zraw", "ends after 6 of the 8");
+        // the stream inflates to 6 bytes, the header wants 4
+        assertRejected(writeText("z4.mhd", header(2, "2 2", "MET_UCHAR", false,
+                "CompressedData = True\n", "z.zraw")), "z.zraw", "more than the 4 bytes");
+        write("bad.zraw", new byte[] {1, 2, 3, 4, 5, 6, 7, 8});
+        assertRejected(writeText("z5.mhd", header(2, "3 2", "MET_UCHAR", false,
+                "CompressedData = True\n", "bad.zraw")), "bad.zraw", "not a valid zlib stream");
+        write("trail.zraw", concat(z, new byte[] {0, 0}));
+        assertRejected(writeText("z6.mhd", header(2, "3 2", "MET_UCHAR", false,
+                "CompressedData = True\n", "trail.zraw")), "trail.zraw", "2 bytes follow the end");
+    }
+
+    @Test
+    void compressionBombClaimsAreRejectedBeforeInflating() throws IOException {
+        byte[] z = zlib(new byte[100]);
+        write("bomb.zraw", z);
+        // 600 MB claimed from a few bytes: under the 1 GiB cap, but beyond what deflate can produce
+        assertRejected(writeText("bomb.mhd", header(3, "1000 1000 600", "MET_UCHAR", false,
+                "CompressedData = True\n", "bomb.zraw")), "bomb.zraw", "more than zlib can produce");
+    }
+
+    @Test
+    void headerSizeBeyondTheFile() throws IOException {
+        write("h.raw", new byte[6]);
+        assertRejected(writeText("h1.mhd", header(2, "3 2", "MET_UCHAR", false, "HeaderSize = 100\n", "h.raw")),
+                "h.raw", "should start at byte 100");
+        assertRejected(writeText("h2.mhd", header(2, "3 2", "MET_UCHAR", false, "HeaderSize = -7\n", "h.raw")),
+                "HeaderSize must be >= 0 or -1");
+        assertRejected(writeText("h3.mhd", header(2, "30 2", "MET_UCHAR", false, "HeaderSize = -1\n", "h.raw")),
+                "h.raw", "HeaderSize = -1");
+    }
+}

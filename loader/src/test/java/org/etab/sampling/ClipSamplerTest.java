@@ -1,0 +1,64 @@
+package org.etab.sampling;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.SplittableRandom;
+
+import org.junit.jupiter.api.Test;
+
+class ClipSamplerTest {
+
+    private static ClipSampler sampler(int length, double fps, boolean padding, ClipStart start) {
+        return new ClipSampler(new ClipSpec(true, length, fps, padding, start));
+    }
+
+    @Test
+    void fiftyToTwentyFiveTakesEverySecondFrame() {
+        assertThat(sampler(5, 25, true, ClipStart.FIRST).frames(3, 50)).containsExactly(3, 5, 7, 9, 11);
+        assertThat(sampler(32, 25, true, ClipStart.FIRST).span(50)).isEqualTo(63);
+    }
+
+    @Test
+    void thirtyToTwentyFiveFloorsTheScaledIndex() {
+        // i * 30/25 = 0, 1.2, 2.4, 3.6, 4.8, 6.0, 7.2 -> 0, 1, 2, 3, 4, 6, 7 (6.0 must not floor to 5)
+        assertThat(sampler(7, 25, true, ClipStart.FIRST).frames(0, 30)).containsExactly(0, 1, 2, 3, 4, 6, 7);
+    }
+
+    @Test
+    void nativeRateTakesConsecutiveFramesAndUpsamplingRepeats() {
+        assertThat(sampler(4, 0, true, ClipStart.FIRST).frames(10, 50)).containsExactly(10, 11, 12, 13);
+        assertThat(sampler(5, 50, true, ClipStart.FIRST).frames(0, 25)).containsExactly(0, 0, 1, 1, 2);
+    }
+
+    @Test
+    void randomStartStaysInsideTheVideoAndIsAPureFunctionOfTheSeed() {
+        ClipSampler s = sampler(32, 25, false, ClipStart.RANDOM);
+        for (int seed = 0; seed < 200; seed++) {
+            int[] clip = s.clips(100, 50, new SplittableRandom(seed)).clips().get(0);
+            assertThat(clip[0]).isBetween(0, 100 - 63);
+            assertThat(clip[31]).isLessThan(100);
+            assertThat(s.clips(100, 50, new SplittableRandom(seed)).clips().get(0)).containsExactly(clip);
+        }
+    }
+
+    @Test
+    void shortVideoIsPaddedOrRefusedWithTheReason() {
+        ClipSampler.Choice padded = sampler(32, 25, true, ClipStart.RANDOM).clips(40, 50, new SplittableRandom(1));
+        assertThat(padded.failure()).isNull();
+        assertThat(padded.clips().get(0)[0]).isZero();
+        assertThat(padded.clips().get(0)[31]).isEqualTo(62); // past the end: the decoder delivers a prefix
+
+        ClipSampler.Choice refused = sampler(32, 25, false, ClipStart.RANDOM).clips(40, 50, new SplittableRandom(1));
+        assertThat(refused.clips()).isEmpty();
+        assertThat(refused.failure()).isEqualTo("video has 40 frames but a clip of 32 frames at 25 fps needs 63 (padding is off)");
+    }
+
+    @Test
+    void allClipsTileTheVideoWithoutOverlap() {
+        ClipSampler.Choice all = sampler(4, 25, false, ClipStart.ALL).clips(20, 50, new SplittableRandom(1));
+        // span 7: starts 0 and 7 fit (14 + 7 > 20 does not)
+        assertThat(all.clips()).hasSize(2);
+        assertThat(all.clips().get(0)).containsExactly(0, 2, 4, 6);
+        assertThat(all.clips().get(1)).containsExactly(7, 9, 11, 13);
+    }
+}

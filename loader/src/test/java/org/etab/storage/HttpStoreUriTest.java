@@ -1,0 +1,48 @@
+package org.etab.storage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.URI;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/** URL building and argument checks; no server needed. */
+class HttpStoreUriTest {
+    @Test
+    void segmentsAreEncodedAndTheQueryIsKept() {
+        try (HttpStore store = HttpStore.open(URI.create("https://h.example/bucket/echo/?sig=a%2Bb&t=1"),
+                HttpStore.Options.defaults())) {
+            assertThat(store.uri("Videos/0X1 a+b#é.avi").toString())
+                    .isEqualTo("https://h.example/bucket/echo/Videos/0X1%20a%2Bb%23%C3%A9.avi?sig=a%2Bb&t=1");
+        }
+        try (HttpStore store = HttpStore.open(URI.create("http://h:8080"), HttpStore.Options.defaults())) {
+            assertThat(store.uri("a/b.csv").toString()).isEqualTo("http://h:8080/a/b.csv");
+        }
+    }
+
+    @Test
+    void badPathsAndRootsAreRefusedNamingTheValue() {
+        try (HttpStore store = HttpStore.open(URI.create("http://h/r"), HttpStore.Options.defaults())) {
+            for (String bad : new String[] {"", "/abs", "a//b", "a/../b", "./a", "a/"}) {
+                assertThatThrownBy(() -> store.get(bad)).isInstanceOf(IllegalArgumentException.class)
+                        .hasMessageContaining("'" + bad + "'");
+            }
+        }
+        assertThatThrownBy(() -> HttpStore.open(URI.create("ftp://h/r"), HttpStore.Options.defaults()))
+                .hasMessageContaining("ftp://h/r");
+        assertThatThrownBy(() -> HttpStore.Options.defaults().withMaxConcurrency(0))
+                .hasMessage("maxConcurrency >= 1 required but was 0");
+        assertThatThrownBy(() -> HttpStore.Options.defaults().withRetries(0, Duration.ZERO))
+                .hasMessage("maxAttempts >= 1 required but was 0");
+    }
+
+    @Test
+    void messagesRedactTheQueryAndOptionsHideHeaderValues() {
+        RemoteException e = new RemoteException(URI.create("https://u:p@h/x.bin?X-Amz-Signature=secret"), 403, 1,
+                "HTTP 403", null);
+        assertThat(e.getMessage()).isEqualTo("https://h/x.bin?...: HTTP 403").doesNotContain("secret");
+        assertThat(HttpStore.Options.defaults().withHeaders(java.util.Map.of("Authorization", "Bearer s3cret")).toString())
+                .contains("Authorization").doesNotContain("s3cret");
+    }
+}
