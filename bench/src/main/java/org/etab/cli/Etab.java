@@ -35,6 +35,7 @@ public final class Etab implements Runnable {
         // user errors (bad flags, bad files) print one clear line, not a stack trace
         cl.setExecutionExceptionHandler((e, command, parseResult) -> {
             if (e instanceof IllegalArgumentException || e instanceof org.etab.decode.DatasetException
+                    || e instanceof org.etab.storage.RemoteException
                     || e instanceof org.etab.source.SampleException || e instanceof java.io.UncheckedIOException) {
                 command.getErr().println("etab: " + e.getMessage());
                 return 2;

@@ -22,6 +22,12 @@ public class DecodeException extends RuntimeException {
         this.source = String.valueOf(file);
     }
 
+    public DecodeException(Path file, String reason, Throwable cause) {
+        super(file + ": " + reason, cause);
+        this.file = file;
+        this.source = String.valueOf(file);
+    }
+
     /** For a video that is not a file (decoded from memory): {@code source} names it, e.g. its URL. */
     public DecodeException(String source, String reason) {
         super(source + ": " + reason);

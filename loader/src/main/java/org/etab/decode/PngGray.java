@@ -14,7 +14,6 @@ import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.MemoryCacheImageInputStream;
 
-import org.etab.source.SampleException;
 
 /**
  * Decodes a PNG into 8-bit gray pixels with {@code javax.imageio}: 8-bit gray as is; 1/2/4/16-bit gray
@@ -49,7 +48,7 @@ public final class PngGray implements AutoCloseable {
     /**
      * Decodes {@code file} into {@code out} (its pixel array grows when needed).
      *
-     * @throws SampleException stage {@code decode}, naming the file, when it is missing, unreadable, not a PNG
+     * @throws DecodeException naming the file, when it is missing, unreadable, not a PNG
      *                         or corrupt
      */
     public void decode(Path file, Image out) {
@@ -57,12 +56,12 @@ public final class PngGray implements AutoCloseable {
         try {
             bytes = Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
-            throw new SampleException("decode", file + ": image not found");
+            throw new DecodeException(file, "image not found");
         } catch (IOException e) {
-            throw new SampleException("decode", file + ": cannot be read: " + e, e);
+            throw new DecodeException(file, "cannot be read: " + e, e);
         }
         if (!isPng(bytes)) {
-            throw new SampleException("decode", file + ": not a PNG file (" + bytes.length + " bytes, no PNG signature)");
+            throw new DecodeException(file, "not a PNG file (" + bytes.length + " bytes, no PNG signature)");
         }
         Raster raster;
         ColorModel colors;
@@ -72,7 +71,7 @@ public final class PngGray implements AutoCloseable {
             raster = image.getRaster();
             colors = image.getColorModel();
         } catch (IOException | RuntimeException e) {
-            throw new SampleException("decode", file + ": corrupt PNG: " + e.getMessage(), e);
+            throw new DecodeException(file, "corrupt PNG: " + e.getMessage(), e);
         } finally {
             reader.setInput(null);
         }

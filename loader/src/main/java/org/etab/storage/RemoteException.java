@@ -1,19 +1,18 @@
 package org.etab.storage;
 
 import java.net.URI;
-import org.etab.decode.DatasetException;
 
 /**
  * A remote object that could not be fetched. The message names the URL (its query string redacted: presigned
  * URLs carry credentials there), the HTTP status when there was one, and the attempts made.
  */
-public final class RemoteException extends DatasetException {
+public final class RemoteException extends RuntimeException {
     private final transient URI uri;
     private final int status;
     private final int attempts;
 
     RemoteException(URI uri, int status, int attempts, String reason, Throwable cause) {
-        super(redact(uri), reason, cause);
+        super(redact(uri) + ": " + reason, cause);
         this.uri = uri;
         this.status = status;
         this.attempts = attempts;

@@ -1,6 +1,5 @@
 package org.etab.datasets.camus;
 
-import org.etab.datasets.echonet.EchoNetPhantom;
 import org.etab.synth.Phantoms;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -57,7 +56,7 @@ import org.etab.decode.NiftiWriter;
 public final class CamusPhantom {
 
     /** Name of the file that marks a directory as written by a phantom generator. */
-    public static final String MARKER = EchoNetPhantom.MARKER;
+    public static final String MARKER = Phantoms.MARKER;
 
     static final int MIN_SIDE = 200;
     static final int MAX_SIDE = 360;

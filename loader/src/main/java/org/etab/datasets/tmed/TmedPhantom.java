@@ -1,6 +1,5 @@
 package org.etab.datasets.tmed;
 
-import org.etab.datasets.echonet.EchoNetPhantom;
 import org.etab.synth.Phantoms;
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferByte;
@@ -45,8 +44,8 @@ import javax.imageio.ImageIO;
  */
 public final class TmedPhantom {
 
-    /** Name of the file that marks a directory as a phantom (the same as {@link EchoNetPhantom#MARKER}). */
-    public static final String MARKER = EchoNetPhantom.MARKER;
+    /** Name of the file that marks a directory as a phantom (the same as {@link Phantoms#MARKER}). */
+    public static final String MARKER = Phantoms.MARKER;
 
     public static final String LABELS_FILE = "labels_per_image.csv";
     public static final String LABELS_HEADER = "query_key,view_label,diagnosis_label";

@@ -1,5 +1,6 @@
 package org.etab.datasets.tmed;
 
+import org.etab.decode.DecodeException;
 import org.etab.decode.PngGray;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -121,7 +122,11 @@ public final class TmedSource implements SampleSource {
         @Override
         public LoadStats load(SamplePlan plan, BatchPool.Buffers buffers, int slot) {
             TmedRecord rec = records.get(plan.record());
-            png.decode(rec.image(), image);
+            try {
+                png.decode(rec.image(), image);
+            } catch (DecodeException e) {
+                throw new SampleException("decode", e.getMessage(), e);
+            }
             int plane = transform.height() * transform.width();
             int base = (int) (slot * features.elements());
             if (options.dtype() == DType.FLOAT32) {

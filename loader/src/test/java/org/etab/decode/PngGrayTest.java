@@ -10,12 +10,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import javax.imageio.ImageIO;
 
-import org.etab.source.SampleException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** PngGray: each PNG flavour ImageIO can hand back becomes the right 8-bit gray. */
-class TmedPngGrayTest {
+class PngGrayTest {
     @TempDir
     Path tmp;
 
@@ -98,12 +97,12 @@ class TmedPngGrayTest {
         byte[] bytes = Files.readAllBytes(cut);
         Files.write(cut, java.util.Arrays.copyOf(bytes, bytes.length / 2));
         try (PngGray png = new PngGray()) {
-            assertThatThrownBy(() -> png.decode(missing, out)).isInstanceOf(SampleException.class)
+            assertThatThrownBy(() -> png.decode(missing, out)).isInstanceOf(DecodeException.class)
                     .hasMessage(missing + ": image not found")
-                    .satisfies(e -> assertThat(((SampleException) e).stage()).isEqualTo("decode"));
-            assertThatThrownBy(() -> png.decode(text, out)).isInstanceOf(SampleException.class)
+                    .satisfies(e -> assertThat(((DecodeException) e).file()).isEqualTo(missing));
+            assertThatThrownBy(() -> png.decode(text, out)).isInstanceOf(DecodeException.class)
                     .hasMessage(text + ": not a PNG file (5 bytes, no PNG signature)");
-            assertThatThrownBy(() -> png.decode(cut, out)).isInstanceOf(SampleException.class)
+            assertThatThrownBy(() -> png.decode(cut, out)).isInstanceOf(DecodeException.class)
                     .hasMessageStartingWith(cut + ": corrupt PNG");
             // the reader is still usable after failures
             Path good = tmp.resolve("good.png");
