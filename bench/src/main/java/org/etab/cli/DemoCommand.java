@@ -67,8 +67,9 @@ final class DemoCommand implements Callable<Integer> {
         Path data = root != null ? root : Launch.home().resolve("phantom/echonet");
         Path pictures = out != null ? out : Launch.home().resolve("out/demo");
         boolean show = Launch.interactive(quiet);
-        SampleOptions w1 = new SampleOptions(Target.EF, new ClipSpec(true, 32, 25, true, ClipStart.RANDOM), 112, 112,
-                3, true, DType.FLOAT32, 42, true);
+        SampleOptions w1 = SampleOptions.builder().target(Target.EF).clipLength(32).fps(25).padding(true)
+                .clipStart(ClipStart.RANDOM)
+                .frameSize(112, 112).channels(3).normalize(true).dtype(DType.FLOAT32).seed(42).shuffle(true).build();
         DeviceChoice choice = DeviceChoice.resolve(RunOptions.Device.parse(device), w1); // before any work
         if (!Files.isRegularFile(data.resolve("FileList.csv"))) {
             say("etab demo: writing the phantom EchoNet-Dynamic set (200 videos, seed 42) to " + data);
@@ -78,7 +79,7 @@ final class DemoCommand implements Callable<Integer> {
         List<EchoNetRecord> train = index.select("train");
         int cores = Runtime.getRuntime().availableProcessors();
         int t = threads != null ? threads : cores;
-        PipelineOptions po = choice.pipelineOptions(new PipelineOptions(20, false, t, 2, 2, true, ErrorPolicy.SKIP, 0));
+        PipelineOptions po = choice.pipelineOptions(PipelineOptions.builder().batchSize(20).threads(t).build());
         say(String.format(Locale.ROOT, "etab demo: W1 = %d TRAIN videos, EF target, 32-frame clips at 25 fps, RGB 112x112 "
                 + "normalized float32, batch 20, %d decode threads, %d epochs, %s", train.size(), t, epochs,
                 choice.line()));
@@ -100,10 +101,12 @@ final class DemoCommand implements Callable<Integer> {
 
     /** plot_segment of the ED frame with its LV mask, and create_echo_clip of a 32-frame clip. */
     private void drawPictures(EchoNetRecord rec, Path dir) {
-        SampleOptions ed = new SampleOptions(Target.LV_SEG, ClipSpec.frame(), 0, 0, 1, false, DType.UINT8, 42, false);
-        SampleOptions clip = new SampleOptions(Target.EF, new ClipSpec(true, 32, 25, true, ClipStart.FIRST), 0, 0, 1,
-                false, DType.UINT8, 42, false);
-        PipelineOptions one = PipelineOptions.defaults().withThreads(1).withBatchSize(1).withOnError(ErrorPolicy.FAIL);
+        SampleOptions ed = SampleOptions.builder().target(Target.LV_SEG).video(false)
+                .frameSize(0, 0).channels(1).normalize(false).dtype(DType.UINT8).seed(42).shuffle(false).build();
+        SampleOptions clip = SampleOptions.builder().target(Target.EF).clipLength(32).fps(25).padding(true)
+                .clipStart(ClipStart.FIRST)
+                .frameSize(0, 0).channels(1).normalize(false).dtype(DType.UINT8).seed(42).shuffle(false).build();
+        PipelineOptions one = PipelineOptions.builder().threads(1).batchSize(1).onError(ErrorPolicy.FAIL).build();
         int h = rec.frameHeight();
         int w = rec.frameWidth();
         Path png = dir.resolve(rec.id() + "_lv_overlay.png");

@@ -32,11 +32,11 @@ final class PictureCommands {
     static Picked one(SelectionOptions selection, String id, boolean video) {
         EtabConfig cfg = selection.loadConfig();
         SampleOptions o = selection.sampleOptions(cfg);
-        SampleOptions raw = new SampleOptions(o.target(), video ? o.clip() : ClipSpec.frame(), o.frameHeight(),
-                o.frameWidth(), 1, false, DType.UINT8, o.seed(), false);
+        SampleOptions raw = SampleOptions.builder().target(o.target()).clip(video ? o.clip() : ClipSpec.frame())
+                .frameSize(o.frameHeight(), o.frameWidth()).channels(1).normalize(false).dtype(DType.UINT8).seed(o.seed()).shuffle(false).build();
         Datasets.Opened opened = selection.open(cfg, raw);
         Pipeline p = new Pipeline(new FilteredSource(opened.source(), Set.of(id)),
-                PipelineOptions.defaults().withBatchSize(1).withThreads(1).withOnError(ErrorPolicy.FAIL));
+                PipelineOptions.builder().batchSize(1).threads(1).onError(ErrorPolicy.FAIL).build());
         Sample s;
         try {
             s = p.samples(0).blockFirst();

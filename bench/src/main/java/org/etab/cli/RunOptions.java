@@ -91,8 +91,9 @@ public final class RunOptions {
             throw new IllegalArgumentException("--sample-timeout must be >= 0 but was " + sampleTimeout);
         }
         // one flag for both tails, as PyTorch's DistributedSampler and DataLoader both call it drop_last
-        return new PipelineOptions(b, dropLast, t, p, 2, ordered, ErrorPolicy.parse(onError), limit,
-                new Sharding(rank, world, dropLast), Duration.ofNanos((long) (sampleTimeout * 1e9)));
+        return PipelineOptions.builder().batchSize(b).dropLast(dropLast).threads(t).prefetch(p).ordered(ordered)
+                .onError(ErrorPolicy.parse(onError)).limit(limit).sharding(new Sharding(rank, world, dropLast))
+                .sampleTimeout(Duration.ofNanos((long) (sampleTimeout * 1e9))).build();
     }
 
     /** A Prometheus registry when live metrics were asked for (the server reads it), else a simple one. */

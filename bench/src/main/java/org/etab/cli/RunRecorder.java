@@ -64,7 +64,7 @@ final class RunRecorder implements AutoCloseable {
     void failed(SampleFailure f) {
         if (report != null) {
             synchronized (this) {
-                report.writeRecord(f.id(), "failed", f.stage(), f.reason());
+                report.writeRecord(f.id(), "failed", f.stage().toString(), f.reason());
             }
         }
     }

@@ -187,7 +187,8 @@ public final class SelectionOptions {
         if (type == DType.UINT8 && Boolean.TRUE.equals(normalize)) {
             throw new IllegalArgumentException("--dtype uint8 keeps raw pixels; it cannot be combined with --normalize true");
         }
-        return new SampleOptions(t, clip, size[0], size[1], channels, norm, type, seed != null ? seed : d.seed(), shuffle);
+        return SampleOptions.builder().target(t).clip(clip)
+                .frameSize(size[0], size[1]).channels(channels).normalize(norm).dtype(type).seed(seed != null ? seed : d.seed()).shuffle(shuffle).build();
     }
 
     /** "112x112" -> {112, 112}; "native" -> {0, 0}. */

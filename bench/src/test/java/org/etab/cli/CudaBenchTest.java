@@ -32,7 +32,8 @@ class CudaBenchTest {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         Path report = tmp.resolve("report.csv");
         Path resume = tmp.resolve("resume.json");
-        PipelineOptions po = choice.pipelineOptions(new PipelineOptions(4, false, 2, 1, 2, true, ErrorPolicy.FAIL, 0));
+        PipelineOptions po = choice.pipelineOptions(PipelineOptions.builder().batchSize(4).threads(2).prefetch(1)
+                .onError(ErrorPolicy.FAIL).build());
         EchoNetSource source = new EchoNetSource(records, choice.samples());
         BenchRunner.Result r;
         try (Pipeline pipeline = new Pipeline(source, po, registry, DeviceChoice.allocator(device));

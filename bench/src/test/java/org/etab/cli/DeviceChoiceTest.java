@@ -17,9 +17,11 @@ import org.junit.jupiter.api.Test;
 
 /** --device resolved against a probe that says yes or no (no GPU needed). */
 class DeviceChoiceTest {
-    static final SampleOptions W1 = new SampleOptions(Target.EF, new ClipSpec(true, 32, 25, true, ClipStart.RANDOM), 112,
-            112, 3, true, DType.FLOAT32, 42, true);
-    static final SampleOptions RAW = new SampleOptions(Target.EF, W1.clip(), 112, 112, 3, false, DType.UINT8, 42, true);
+    static final SampleOptions W1 = SampleOptions.builder().target(Target.EF).clipLength(32).fps(25).padding(true)
+            .clipStart(ClipStart.RANDOM)
+            .frameSize(112, 112).channels(3).normalize(true).dtype(DType.FLOAT32).seed(42).shuffle(true).build();
+    static final SampleOptions RAW = SampleOptions.builder().target(Target.EF).clip(W1.clip())
+            .frameSize(112, 112).channels(3).normalize(false).dtype(DType.UINT8).seed(42).shuffle(true).build();
 
     final AtomicInteger probes = new AtomicInteger();
 
@@ -38,7 +40,7 @@ class DeviceChoiceTest {
         assertThat(c.samples().dtype()).isEqualTo(DType.UINT8);
         assertThat(c.samples().normalize()).isFalse();
         assertThat(c.feederOptions().normalization().mean()).containsExactly(0.485, 0.456, 0.406);
-        PipelineOptions po = PipelineOptions.defaults();
+        PipelineOptions po = PipelineOptions.builder().build();
         assertThat(c.pipelineOptions(po).consumerHeld()).isEqualTo(c.feederOptions().slots() + 2);
         assertThat(DeviceChoice.allocator(null)).isSameAs(org.etab.batch.HostAllocator.NATIVE);
     }
@@ -49,7 +51,7 @@ class DeviceChoiceTest {
         assertThat(c.device()).isEqualTo(RunOptions.Device.CPU);
         assertThat(c.line()).isEqualTo("device auto -> cpu (no CUDA: no libcuda.so.1)");
         assertThat(c.samples()).isSameAs(W1);
-        PipelineOptions po = PipelineOptions.defaults();
+        PipelineOptions po = PipelineOptions.builder().build();
         assertThat(c.pipelineOptions(po)).isSameAs(po);
         assertThat(c.open()).isNull();
     }

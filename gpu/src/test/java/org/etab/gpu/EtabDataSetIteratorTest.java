@@ -34,8 +34,10 @@ class EtabDataSetIteratorTest {
     }
 
     static Pipeline stills(Target target, long seed) {
-        SampleOptions o = new SampleOptions(target, ClipSpec.frame(), 32, 32, 1, false, DType.FLOAT32, seed, true);
-        return new Pipeline(new EchoNetSource(records(), o), PipelineOptions.defaults().withBatchSize(BATCH).withThreads(2));
+        SampleOptions o = SampleOptions.builder().target(target).video(false)
+                .frameSize(32, 32).channels(1).normalize(false).dtype(DType.FLOAT32).seed(seed).shuffle(true).build();
+        return new Pipeline(new EchoNetSource(records(), o), PipelineOptions.builder().batchSize(BATCH).threads(2)
+                .build());
     }
 
     /** The EF of each sample of an epoch, in the order the pipeline plans it. */

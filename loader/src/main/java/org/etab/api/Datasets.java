@@ -148,7 +148,7 @@ public final class Datasets {
     public static List<Opened> openNative(String name, Path root, String split, String view, int fold,
             SampleOptions options) {
         if (!"camus".equals(canonical(name))) {
-            return List.of(open(name, root, split, view, fold, options.withFrameSize(0, 0)));
+            return List.of(open(name, root, split, view, fold, options.toBuilder().frameSize(0, 0).build()));
         }
         CamusIndex index = CamusReader.read(root);
         Map<List<Integer>, List<CamusRecord>> bySize = new LinkedHashMap<>();
@@ -167,7 +167,7 @@ public final class Datasets {
         bySize.values().iterator().next().addAll(0, unreadable);
         List<Opened> out = new ArrayList<>();
         for (Map.Entry<List<Integer>, List<CamusRecord>> e : bySize.entrySet()) {
-            SampleOptions sized = options.withFrameSize(e.getKey().get(0), e.getKey().get(1));
+            SampleOptions sized = options.toBuilder().frameSize(e.getKey().get(0), e.getKey().get(1)).build();
             out.add(new Opened(new CamusSource(e.getValue(), sized), out.isEmpty() ? index.problems() : List.of(),
                     e.getValue().size()));
         }

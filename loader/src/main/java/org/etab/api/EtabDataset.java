@@ -81,8 +81,8 @@ public final class EtabDataset {
     public EtabDataset loadData(int nClips, boolean random) {
         Datasets.Opened opened = Datasets.open(b.name, root(), b.split, b.view, b.fold, options(random));
         problems = opened.problems();
-        PipelineOptions po = PipelineOptions.defaults().withBatchSize(16).withThreads(b.threads)
-                .withLimit(Math.max(0, nClips));
+        PipelineOptions po = PipelineOptions.builder().batchSize(16).threads(b.threads)
+                .limit(Math.max(0, nClips)).build();
         List<Item> items = new ArrayList<>();
         try (Pipeline p = new Pipeline(opened.source(), po)) {
             for (Batch batch : p.batches(0).toIterable(2)) {
@@ -107,14 +107,15 @@ public final class EtabDataset {
     /** One epoch as pooled samples; the pipeline lives as long as the subscription. */
     public Flux<Sample> stream(int epoch) {
         return Flux.using(() -> new Pipeline(Datasets.open(b.name, root(), b.split, b.view, b.fold, options(true))
-                        .source(), PipelineOptions.defaults().withThreads(b.threads)),
+                        .source(), PipelineOptions.builder().threads(b.threads).build()),
                 p -> p.samples(epoch), Pipeline::close);
     }
 
     private SampleOptions options(boolean random) {
         ClipSpec clip = b.video ? new ClipSpec(true, b.clipL, b.fps, b.padding, random ? ClipStart.RANDOM : ClipStart.FIRST)
                 : ClipSpec.frame();
-        return new SampleOptions(target, clip, b.frameL, b.frameW, b.channels, b.normalize, DType.FLOAT32, b.seed, random);
+        return SampleOptions.builder().target(target).clip(clip)
+                .frameSize(b.frameL, b.frameW).channels(b.channels).normalize(b.normalize).dtype(DType.FLOAT32).seed(b.seed).shuffle(random).build();
     }
 
     private Path root() {

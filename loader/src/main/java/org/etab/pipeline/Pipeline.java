@@ -1,5 +1,6 @@
 package org.etab.pipeline;
 
+import org.etab.source.Stage;
 import org.etab.source.SampleException;
 import org.etab.source.SampleFailure;
 import org.etab.source.SamplePlan;
@@ -420,7 +421,7 @@ public final class Pipeline implements AutoCloseable {
         SamplePlan plan = scheduled.plan();
         SampleFailure failure;
         if (plan.failure() != null) {
-            failure = new SampleFailure(plan.id(), plan.file(), "plan", plan.failure());
+            failure = new SampleFailure(plan.id(), plan.file(), Stage.PLAN, plan.failure());
         } else {
             long t0 = System.nanoTime();
             try {
@@ -436,11 +437,11 @@ public final class Pipeline implements AutoCloseable {
                 failure = new SampleFailure(plan.id(), plan.file(), e.stage(), e.getMessage());
             } catch (RuntimeException e) {
                 // a bug or an unexpected library error: still one sample's failure, with its cause named
-                failure = new SampleFailure(plan.id(), plan.file(), "internal", e.toString());
+                failure = new SampleFailure(plan.id(), plan.file(), Stage.INTERNAL, e.toString());
             }
         }
         account.failed(failure);
-        metrics.failed(failure.stage());
+        metrics.failed(failure.stage().toString());
         failureListener.accept(failure);
         return failure;
     }

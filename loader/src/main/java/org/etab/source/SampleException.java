@@ -1,20 +1,22 @@
 package org.etab.source;
 
+import java.util.Objects;
+
 /** A sample that could not be produced: the stage that failed and why (the message names the file). */
 public class SampleException extends RuntimeException {
-    private final String stage;
+    private final Stage stage;
 
-    public SampleException(String stage, String message, Throwable cause) {
+    public SampleException(Stage stage, String message, Throwable cause) {
         super(message, cause);
-        this.stage = stage;
+        this.stage = Objects.requireNonNull(stage, "stage");
     }
 
-    public SampleException(String stage, String message) {
+    public SampleException(Stage stage, String message) {
         this(stage, message, null);
     }
 
-    /** plan, open, decode, transform or target. */
-    public String stage() {
+    /** Where it failed. */
+    public Stage stage() {
         return stage;
     }
 }

@@ -5,10 +5,10 @@ package org.etab.source;
  *
  * @param id     the sample id
  * @param file   the file it came from
- * @param stage  plan, open, decode, transform or target
+ * @param stage  where it failed
  * @param reason what went wrong
  */
-public record SampleFailure(String id, String file, String stage, String reason) {
+public record SampleFailure(String id, String file, Stage stage, String reason) {
     @Override
     public String toString() {
         return id + " (" + stage + "): " + reason;

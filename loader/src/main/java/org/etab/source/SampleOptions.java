@@ -1,32 +1,101 @@
 package org.etab.source;
 
+import java.util.Objects;
+
 import org.etab.batch.DType;
 import org.etab.batch.TensorSpec;
 import org.etab.sampling.ClipSpec;
-import org.etab.source.Target;
+import org.etab.sampling.ClipStart;
 
 /**
  * What a sample is, in ETAB's terms, for any dataset (which records, i.e. split and view, is the reader's
  * {@code select}). Each dataset's source checks that it offers the target and says what it offers if not.
+ * Immutable; made with {@link #builder()}:
  *
- * @param target      the ETAB target
- * @param clip        video or frame, clip length, fps, padding, clip start
- * @param frameHeight output rows (ETAB {@code frame_l}); 0 keeps the native size
- * @param frameWidth  output columns (ETAB {@code frame_w}); 0 keeps the native size
- * @param channels    3 (RGB replicated from gray, as the reference models expect) or 1 (gray)
- * @param normalize   ImageNet normalization (float32 only)
- * @param dtype       FLOAT32, or UINT8 raw pixels for normalization on the device
- * @param seed        seeds the epoch order and the random clip starts
- * @param shuffle     a fresh seeded permutation every epoch
+ * <pre>{@code
+ * SampleOptions w1 = SampleOptions.builder().target(Target.EF).clipLength(32).fps(25).frameSize(112, 112).build();
+ * }</pre>
+ *
+ * Defaults (workload W1): a video clip of 32 frames at 25 fps with zero padding and a random start, 112x112,
+ * 3 channels, ImageNet-normalized float32, seed 42, no shuffle. {@link #target()} has no default.
  */
-public record SampleOptions(Target target, ClipSpec clip, int frameHeight, int frameWidth, int channels,
-        boolean normalize, DType dtype, long seed, boolean shuffle) {
+public final class SampleOptions {
+    private final Target target;
+    private final ClipSpec clip;
+    private final int frameHeight;
+    private final int frameWidth;
+    private final int channels;
+    private final boolean normalize;
+    private final DType dtype;
+    private final long seed;
+    private final boolean shuffle;
 
-    public SampleOptions {
-        if (frameHeight < 0 || frameWidth < 0 || (frameHeight == 0) != (frameWidth == 0)) {
-            throw new IllegalArgumentException("frame size must be two positive numbers, or 0x0 for native, but was "
-                    + frameHeight + "x" + frameWidth);
-        }
+    private SampleOptions(Builder b) {
+        this.target = b.target;
+        this.clip = b.video ? new ClipSpec(true, b.clipLength, b.fps, b.padding, b.clipStart) : ClipSpec.frame();
+        this.frameHeight = b.frameHeight;
+        this.frameWidth = b.frameWidth;
+        this.channels = b.channels;
+        this.normalize = b.normalize;
+        this.dtype = b.dtype;
+        this.seed = b.seed;
+        this.shuffle = b.shuffle;
+    }
+
+    /** A builder with the defaults above. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder holding these options, to make a changed copy. */
+    public Builder toBuilder() {
+        return new Builder().target(target).clip(clip).frameSize(frameHeight, frameWidth).channels(channels)
+                .normalize(normalize).dtype(dtype).seed(seed).shuffle(shuffle);
+    }
+
+    /** The ETAB target. */
+    public Target target() {
+        return target;
+    }
+
+    /** Video or frame, clip length, fps, padding, clip start. */
+    public ClipSpec clip() {
+        return clip;
+    }
+
+    /** Output rows (ETAB {@code frame_l}); 0 keeps the native size. */
+    public int frameHeight() {
+        return frameHeight;
+    }
+
+    /** Output columns (ETAB {@code frame_w}); 0 keeps the native size. */
+    public int frameWidth() {
+        return frameWidth;
+    }
+
+    /** 3 (RGB replicated from gray, as the reference models expect) or 1 (gray). */
+    public int channels() {
+        return channels;
+    }
+
+    /** ImageNet normalization (float32 only). */
+    public boolean normalize() {
+        return normalize;
+    }
+
+    /** FLOAT32, or UINT8 raw pixels for normalization on the device. */
+    public DType dtype() {
+        return dtype;
+    }
+
+    /** Seeds the epoch order and the random clip starts. */
+    public long seed() {
+        return seed;
+    }
+
+    /** A fresh seeded permutation every epoch. */
+    public boolean shuffle() {
+        return shuffle;
     }
 
     /** The input tensor of one sample for frames of {@code height x width}: {@code [C, T, H, W]} or {@code [C, H, W]}. */
@@ -35,13 +104,156 @@ public record SampleOptions(Target target, ClipSpec clip, int frameHeight, int f
                 : new TensorSpec(dtype, channels, height, width);
     }
 
-    /** The same options with another output size. */
-    public SampleOptions withFrameSize(int height, int width) {
-        return new SampleOptions(target, clip, height, width, channels, normalize, dtype, seed, shuffle);
-    }
-
     /** True when frames keep the dataset's native size. */
     public boolean nativeSize() {
         return frameHeight == 0;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof SampleOptions s && target == s.target && clip.equals(s.clip) && frameHeight == s.frameHeight
+                && frameWidth == s.frameWidth && channels == s.channels && normalize == s.normalize
+                && dtype == s.dtype && seed == s.seed && shuffle == s.shuffle;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(target, clip, frameHeight, frameWidth, channels, normalize, dtype, seed, shuffle);
+    }
+
+    @Override
+    public String toString() {
+        return "SampleOptions[target=" + target + ", clip=" + clip + ", frame=" + frameHeight + "x" + frameWidth
+                + ", channels=" + channels + ", normalize=" + normalize + ", dtype=" + dtype + ", seed=" + seed
+                + ", shuffle=" + shuffle + "]";
+    }
+
+    /** Builds {@link SampleOptions}; {@link #build()} checks every value and combination. Not thread-safe. */
+    public static final class Builder {
+        private Target target;
+        private boolean video = true;
+        private int clipLength = 32;
+        private double fps = 25;
+        private boolean padding = true;
+        private ClipStart clipStart = ClipStart.RANDOM;
+        private int frameHeight = 112;
+        private int frameWidth = 112;
+        private int channels = 3;
+        private boolean normalize = true;
+        private DType dtype = DType.FLOAT32;
+        private long seed = 42;
+        private boolean shuffle;
+
+        private Builder() {
+        }
+
+        /** The ETAB target (required). */
+        public Builder target(Target target) {
+            this.target = target;
+            return this;
+        }
+
+        /** True: a clip of {@link #clipLength} frames per sample; false: one frame (ETAB {@code video}). */
+        public Builder video(boolean video) {
+            this.video = video;
+            return this;
+        }
+
+        /** Frames per clip (ETAB {@code clip_l}), >= 1; used when {@code video} is true. */
+        public Builder clipLength(int clipLength) {
+            this.clipLength = clipLength;
+            return this;
+        }
+
+        /** Target frame rate (ETAB {@code fps}); {@code <= 0} keeps the file's own rate. */
+        public Builder fps(double fps) {
+            this.fps = fps;
+            return this;
+        }
+
+        /** All clip settings at once: video or frame, clip length, fps, padding, clip start. */
+        public Builder clip(ClipSpec clip) {
+            this.video = clip.video();
+            if (clip.video()) {
+                this.clipLength = clip.clipLength();
+                this.fps = clip.fps();
+                this.padding = clip.padding();
+                this.clipStart = clip.start();
+            }
+            return this;
+        }
+
+        /** Pad clips that run past the end of a video with zero frames (else such a sample fails). */
+        public Builder padding(boolean padding) {
+            this.padding = padding;
+            return this;
+        }
+
+        /** Where clips start: random, first, or every clip of the video. */
+        public Builder clipStart(ClipStart clipStart) {
+            this.clipStart = clipStart;
+            return this;
+        }
+
+        /** Output size (ETAB {@code frame_l x frame_w}); {@code 0, 0} keeps the native size. */
+        public Builder frameSize(int height, int width) {
+            this.frameHeight = height;
+            this.frameWidth = width;
+            return this;
+        }
+
+        /** 3 (RGB replicated from gray) or 1 (gray). */
+        public Builder channels(int channels) {
+            this.channels = channels;
+            return this;
+        }
+
+        /** ImageNet normalization; only with float32. */
+        public Builder normalize(boolean normalize) {
+            this.normalize = normalize;
+            return this;
+        }
+
+        /** FLOAT32, or UINT8 raw pixels (no normalization). */
+        public Builder dtype(DType dtype) {
+            this.dtype = dtype;
+            return this;
+        }
+
+        /** Seeds the epoch order and the random clip starts. */
+        public Builder seed(long seed) {
+            this.seed = seed;
+            return this;
+        }
+
+        /** A fresh seeded permutation every epoch. */
+        public Builder shuffle(boolean shuffle) {
+            this.shuffle = shuffle;
+            return this;
+        }
+
+        /**
+         * @throws IllegalArgumentException naming the value, when the target is missing, the frame size is not two
+         *                                  positive numbers (or 0x0), channels are not 1 or 3, uint8 is asked to be
+         *                                  normalized, or a clip setting is out of range
+         */
+        public SampleOptions build() {
+            if (target == null) {
+                throw new IllegalArgumentException("target required (e.g. Target.EF) but was not set");
+            }
+            if (frameHeight < 0 || frameWidth < 0 || (frameHeight == 0) != (frameWidth == 0)) {
+                throw new IllegalArgumentException("frame size must be two positive numbers, or 0x0 for native, but was "
+                        + frameHeight + "x" + frameWidth);
+            }
+            if (channels != 1 && channels != 3) {
+                throw new IllegalArgumentException("channels must be 1 (gray) or 3 (RGB) but was " + channels);
+            }
+            Objects.requireNonNull(dtype, "dtype");
+            Objects.requireNonNull(clipStart, "clipStart");
+            if (dtype == DType.UINT8 && normalize) {
+                throw new IllegalArgumentException("uint8 keeps raw pixels; it cannot be combined with normalize(true)");
+            }
+            return new SampleOptions(this);
+        }
     }
 }

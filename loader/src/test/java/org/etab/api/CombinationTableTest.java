@@ -74,7 +74,8 @@ class CombinationTableTest {
             return;
         }
         ClipSpec clip = video ? new ClipSpec(true, T, 0, true, ClipStart.FIRST) : ClipSpec.frame();
-        SampleOptions o = new SampleOptions(target, clip, H, W, 3, true, DType.FLOAT32, 1, false);
+        SampleOptions o = SampleOptions.builder().target(target).clip(clip)
+                .frameSize(H, W).channels(3).normalize(true).dtype(DType.FLOAT32).seed(1).shuffle(false).build();
         if (dataset.equals("tmed") && video) {
             assertThatThrownBy(() -> Datasets.open(dataset, root(dataset), "all", null, 0, o))
                     .isInstanceOf(IllegalArgumentException.class)
@@ -86,8 +87,8 @@ class CombinationTableTest {
         assertThat(opened.source().features().shape()).containsExactly(x);
         assertThat(opened.source().features().dtype()).isEqualTo(DType.FLOAT32);
         assertThat(opened.source().labels().toString()).isEqualTo(LABELS.get(target));
-        try (Pipeline p = new Pipeline(opened.source(), PipelineOptions.defaults().withBatchSize(2).withThreads(1)
-                .withLimit(2), new SimpleMeterRegistry(), HostAllocator.NATIVE)) {
+        try (Pipeline p = new Pipeline(opened.source(), PipelineOptions.builder().batchSize(2).threads(1)
+                .limit(2).build(), new SimpleMeterRegistry(), HostAllocator.NATIVE)) {
             for (Batch b : p.batches(0).toIterable(1)) {
                 try (b) {
                     assertThat(b.size()).isEqualTo(2);

@@ -60,9 +60,10 @@ final class MetricsTestSupport {
 
     /** A small, quick pipeline: 8-frame clips at 25 fps, RGB 32x32, batches of 4 on 2 threads. */
     static Pipeline pipeline(List<EchoNetRecord> records, MeterRegistry registry) {
-        SampleOptions o = new SampleOptions(Target.EF, new ClipSpec(true, 8, 25, true, ClipStart.FIRST), 32, 32, 3,
-                true, DType.FLOAT32, 1, false);
-        return new Pipeline(new EchoNetSource(records, o), PipelineOptions.defaults().withBatchSize(4).withThreads(2),
+        SampleOptions o = SampleOptions.builder().target(Target.EF).clipLength(8).fps(25).padding(true)
+                .clipStart(ClipStart.FIRST)
+                .frameSize(32, 32).channels(3).normalize(true).dtype(DType.FLOAT32).seed(1).shuffle(false).build();
+        return new Pipeline(new EchoNetSource(records, o), PipelineOptions.builder().batchSize(4).threads(2).build(),
                 registry, HostAllocator.NATIVE);
     }
 

@@ -43,10 +43,11 @@ class PipelineMetricsTest {
         Files.delete(records.get(0).video());
 
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        SampleOptions o = new SampleOptions(Target.EF, new ClipSpec(true, 8, 25, true, ClipStart.FIRST), 32, 32, 3,
-                true, DType.FLOAT32, 1, false);
-        try (Pipeline p = new Pipeline(new EchoNetSource(records, o), PipelineOptions.defaults().withBatchSize(5)
-                .withThreads(2), registry, HostAllocator.NATIVE)) {
+        SampleOptions o = SampleOptions.builder().target(Target.EF).clipLength(8).fps(25).padding(true)
+                .clipStart(ClipStart.FIRST)
+                .frameSize(32, 32).channels(3).normalize(true).dtype(DType.FLOAT32).seed(1).shuffle(false).build();
+        try (Pipeline p = new Pipeline(new EchoNetSource(records, o), PipelineOptions.builder().batchSize(5)
+                .threads(2).build(), registry, HostAllocator.NATIVE)) {
             p.batches(0).doOnNext(Batch::close).blockLast();
             assertThat(registry.get("etab.samples").tag("dataset", "echonet").counter().count()).isEqualTo(11);
             assertThat(registry.get("etab.frames.decoded").counter().count()).isEqualTo(11 * 8);

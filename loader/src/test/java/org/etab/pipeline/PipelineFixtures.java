@@ -28,12 +28,13 @@ public final class PipelineFixtures {
 
     /** W1-style options: EF, 32 frames at 25 fps, random start, RGB 112x112 normalized. */
     public static SampleOptions w1(long seed, boolean shuffle) {
-        return new SampleOptions(Target.EF, new ClipSpec(true, 32, 25, true, ClipStart.RANDOM), 112, 112, 3, true,
-                DType.FLOAT32, seed, shuffle);
+        return SampleOptions.builder().target(Target.EF).clipLength(32).fps(25).padding(true)
+                .clipStart(ClipStart.RANDOM)
+                .frameSize(112, 112).channels(3).normalize(true).dtype(DType.FLOAT32).seed(seed).shuffle(shuffle).build();
     }
 
     public static PipelineOptions options(int batch, int threads) {
-        return PipelineOptions.defaults().withBatchSize(batch).withThreads(threads);
+        return PipelineOptions.builder().batchSize(batch).threads(threads).build();
     }
 
     /** A private copy of the phantom that a test may damage. */

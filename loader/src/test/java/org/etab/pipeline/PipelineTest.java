@@ -1,5 +1,6 @@
 package org.etab.pipeline;
 
+import org.etab.source.Stage;
 import org.etab.datasets.echonet.EchoNetSource;
 import org.etab.source.SampleException;
 import org.etab.source.SampleFailure;
@@ -50,7 +51,8 @@ class PipelineTest {
     private static List<String> run(int threads, boolean ordered, int epoch) {
         List<String> out = new ArrayList<>();
         try (Pipeline p = new Pipeline(new EchoNetSource(PipelineFixtures.records(), PipelineFixtures.w1(5, true)),
-                PipelineFixtures.options(4, threads).withOrdered(ordered), new SimpleMeterRegistry(), HostAllocator.NATIVE)) {
+                PipelineFixtures.options(4, threads).toBuilder().ordered(ordered)
+                        .build(), new SimpleMeterRegistry(), HostAllocator.NATIVE)) {
             for (Batch b : p.batches(epoch).toIterable(1)) {
                 try (b) {
                     out.add(fingerprint(b));
@@ -135,10 +137,10 @@ class PipelineTest {
                         if (epoch != null && epoch == 0 && plan == lastOfEpoch0(epochOf)) {
                             try {
                                 if (!epoch1Started.await(20, java.util.concurrent.TimeUnit.SECONDS)) {
-                                    throw new SampleException("test", "epoch 1 did not start while epoch 0 ended");
+                                    throw new SampleException(Stage.INTERNAL, "epoch 1 did not start while epoch 0 ended");
                                 }
                             } catch (InterruptedException e) {
-                                throw new SampleException("test", "interrupted", e);
+                                throw new SampleException(Stage.INTERNAL, "interrupted", e);
                             }
                         }
                         return w.load(plan, buffers, slot);
@@ -196,7 +198,7 @@ class PipelineTest {
 
     @Test
     void aSlowSubscriberBoundsTheWorkInFlight() {
-        PipelineOptions o = PipelineFixtures.options(2, 2).withPrefetch(1);
+        PipelineOptions o = PipelineFixtures.options(2, 2).toBuilder().prefetch(1).build();
         try (Pipeline p = new Pipeline(new EchoNetSource(PipelineFixtures.records(), PipelineFixtures.w1(1, false)), o,
                 new SimpleMeterRegistry(), HostAllocator.NATIVE)) {
             Flux<Batch> flux = p.batches(0).doOnNext(Batch::close);
@@ -218,7 +220,7 @@ class PipelineTest {
 
     @Test
     void aSubscriberRequestingOneAtATimeNeverHoldsMoreThanThePool() throws Exception {
-        PipelineOptions o = PipelineFixtures.options(1, 2).withPrefetch(0);
+        PipelineOptions o = PipelineFixtures.options(1, 2).toBuilder().prefetch(0).build();
         try (Pipeline p = new Pipeline(new EchoNetSource(PipelineFixtures.records(), PipelineFixtures.w1(1, false)), o,
                 new SimpleMeterRegistry(), HostAllocator.NATIVE)) {
             int max = 0;
@@ -273,7 +275,8 @@ class PipelineTest {
         long baseline = Pointer.totalBytes();
         for (ErrorPolicy policy : ErrorPolicy.values()) {
             Pipeline p = new Pipeline(new EchoNetSource(records, PipelineFixtures.w1(3, true)),
-                    PipelineFixtures.options(2, 2).withOnError(policy), new SimpleMeterRegistry(), HostAllocator.NATIVE);
+                    PipelineFixtures.options(2, 2).toBuilder().onError(policy)
+                            .build(), new SimpleMeterRegistry(), HostAllocator.NATIVE);
             for (int epoch = 0; epoch < 8; epoch++) {
                 switch (epoch % 4) {
                     case 0 -> p.batches(epoch).doOnNext(Batch::close).onErrorResume(e -> Flux.empty()).blockLast();
@@ -338,7 +341,7 @@ class PipelineTest {
             assertThat(p.account().failed()).isEqualTo(1);
             SampleFailure f = p.account().failures().get(0);
             assertThat(f.id()).isEqualTo(gone.id());
-            assertThat(f.stage()).isEqualTo("decode");
+            assertThat(f.stage()).isEqualTo(Stage.DECODE);
             assertThat(f.reason()).contains(gone.video().getFileName().toString());
         }
     }
@@ -349,7 +352,7 @@ class PipelineTest {
         List<EchoNetRecord> records = EchoNetReader.read(root).select("all");
         Files.write(records.get(2).video(), new byte[] {1, 2, 3}); // not a video any more
         try (Pipeline p = new Pipeline(new EchoNetSource(records, PipelineFixtures.w1(1, false)),
-                PipelineFixtures.options(4, 2).withOnError(ErrorPolicy.FAIL), new SimpleMeterRegistry(),
+                PipelineFixtures.options(4, 2).toBuilder().onError(ErrorPolicy.FAIL).build(), new SimpleMeterRegistry(),
                 HostAllocator.NATIVE)) {
             StepVerifier.create(p.batches(0).doOnNext(Batch::close))
                     .expectErrorSatisfies(e -> assertThat(e)
@@ -380,7 +383,7 @@ class PipelineTest {
     @Test
     void limitAndDropLastShapeTheEpoch() {
         try (Pipeline p = new Pipeline(new EchoNetSource(PipelineFixtures.records(), PipelineFixtures.w1(3, false)),
-                PipelineFixtures.options(4, 2).withLimit(10).withDropLast(true), new SimpleMeterRegistry(),
+                PipelineFixtures.options(4, 2).toBuilder().limit(10).dropLast(true).build(), new SimpleMeterRegistry(),
                 HostAllocator.NATIVE)) {
             List<Integer> sizes = new ArrayList<>();
             for (Batch b : p.batches(0).toIterable(1)) {

@@ -1,5 +1,6 @@
 package org.etab.pipeline;
 
+import org.etab.source.Stage;
 import org.etab.datasets.echonet.EchoNetSource;
 import org.etab.source.SampleFailure;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -62,7 +63,7 @@ class ResumeAndShardTest {
             saved = seen.get(seen.size() - 1);
         }
         List<String> rest;
-        try (Pipeline p = pipeline(o.withThreads(1))) { // any thread count
+        try (Pipeline p = pipeline(o.toBuilder().threads(1).build())) { // any thread count
             rest = samples(p.batches(1, saved).toIterable(1), new ArrayList<>());
             assertThat(p.account().planned()).isEqualTo(12 - saved);
         }
@@ -77,7 +78,8 @@ class ResumeAndShardTest {
         Set<String> fresh = new HashSet<>();
         int repeats = 0;
         for (int rank = 0; rank < world; rank++) {
-            try (Pipeline p = pipeline(PipelineFixtures.options(2, 2).withSharding(new Sharding(rank, world, false)))) {
+            try (Pipeline p = pipeline(PipelineFixtures.options(2, 2).toBuilder()
+                    .sharding(new Sharding(rank, world, false)).build())) {
                 List<String> mine = samples(p.batches(0).toIterable(1), new ArrayList<>());
                 assertThat(mine).hasSize(3);
                 for (String s : mine) {
@@ -95,12 +97,13 @@ class ResumeAndShardTest {
 
     @Test
     void aSampleOverItsDeadlineIsAReportedTimeout() {
-        try (Pipeline p = pipeline(PipelineFixtures.options(4, 2).withSampleTimeout(Duration.ofNanos(1)))) {
+        try (Pipeline p = pipeline(PipelineFixtures.options(4, 2).toBuilder().sampleTimeout(Duration.ofNanos(1))
+                .build())) {
             p.batches(0).doOnNext(Batch::close).blockLast();
             assertThat(p.account().delivered()).isZero();
             assertThat(p.account().failed()).isEqualTo(12);
             SampleFailure f = p.account().failures().get(0);
-            assertThat(f.stage()).isEqualTo("timeout");
+            assertThat(f.stage()).isEqualTo(Stage.TIMEOUT);
             assertThat(f.reason()).contains(".avi").contains("timed out");
         }
     }

@@ -168,7 +168,6 @@ class HttpStoreTest {
         try (HttpStore store = HttpStore.open(root(), fast())) {
             assertThatThrownBy(() -> store.read("missing.bin"))
                     .isInstanceOf(RemoteException.class)
-                    .isInstanceOf(DatasetException.class)
                     .hasMessageContaining(root() + "/missing.bin")
                     .hasMessageContaining("404")
                     .satisfies(e -> {

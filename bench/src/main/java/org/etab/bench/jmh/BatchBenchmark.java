@@ -70,9 +70,11 @@ public class BatchBenchmark {
             phantom.close();
             throw new IllegalStateException("phantom TRAIN split has " + train.size() + " videos, fewer than " + SAMPLES);
         }
-        SampleOptions w1 = new SampleOptions(Target.EF, new ClipSpec(true, 32, 25, true, ClipStart.RANDOM), 112, 112,
-                3, true, DType.FLOAT32, SEED, true);
-        PipelineOptions options = new PipelineOptions(BATCH, false, threads, 2, 2, true, ErrorPolicy.FAIL, SAMPLES);
+        SampleOptions w1 = SampleOptions.builder().target(Target.EF).clipLength(32).fps(25).padding(true)
+                .clipStart(ClipStart.RANDOM)
+                .frameSize(112, 112).channels(3).normalize(true).dtype(DType.FLOAT32).seed(SEED).shuffle(true).build();
+        PipelineOptions options = PipelineOptions.builder().batchSize(BATCH).threads(threads)
+                .onError(ErrorPolicy.FAIL).limit(SAMPLES).build();
         pipeline = new Pipeline(new EchoNetSource(train, w1), options, new SimpleMeterRegistry(), HostAllocator.NATIVE);
     }
 

@@ -38,8 +38,8 @@ public final class FeederRecipe {
         if (why != null) {
             throw new IllegalArgumentException(why);
         }
-        return new SampleOptions(asked.target(), asked.clip(), asked.frameHeight(), asked.frameWidth(),
-                asked.channels(), false, DType.UINT8, asked.seed(), asked.shuffle());
+        return SampleOptions.builder().target(asked.target()).clip(asked.clip())
+                .frameSize(asked.frameHeight(), asked.frameWidth()).channels(asked.channels()).normalize(false).dtype(DType.UINT8).seed(asked.seed()).shuffle(asked.shuffle()).build();
     }
 
     /**
@@ -78,7 +78,6 @@ public final class FeederRecipe {
      */
     public static PipelineOptions pipelineOptions(PipelineOptions asked, DeviceFeeder.Options feeder) {
         int held = Math.max(asked.consumerHeld(), feeder.slots() + 2);
-        return new PipelineOptions(asked.batchSize(), asked.dropLast(), asked.threads(), asked.prefetch(), held,
-                asked.ordered(), asked.onError(), asked.limit(), asked.sharding(), asked.sampleTimeout());
+        return asked.toBuilder().consumerHeld(held).build();
     }
 }

@@ -234,12 +234,13 @@ public final class GpuCheck {
             new EchoNetPhantom(EchoNetPhantom.Options.of(videos, 42)).write(dir);
             List<EchoNetRecord> records = EchoNetReader.read(dir).records();
             // workload W1 as etab bench asks for it (float32, ImageNet-normalized), set up for the device
-            SampleOptions w1 = new SampleOptions(Target.EF, new ClipSpec(true, 32, 25, true, ClipStart.RANDOM), 112,
-                    112, 3, true, DType.FLOAT32, 42, true);
+            SampleOptions w1 = SampleOptions.builder().target(Target.EF).clipLength(32).fps(25).padding(true)
+                    .clipStart(ClipStart.RANDOM)
+                    .frameSize(112, 112).channels(3).normalize(true).dtype(DType.FLOAT32).seed(42).shuffle(true).build();
             int cores = Runtime.getRuntime().availableProcessors();
             DeviceFeeder.Options fo = FeederRecipe.feederOptions(w1);
-            PipelineOptions po = FeederRecipe.pipelineOptions(new PipelineOptions(batch, false, cores, 2, 2, true,
-                    ErrorPolicy.SKIP, 0), fo);
+            PipelineOptions po = FeederRecipe.pipelineOptions(PipelineOptions.builder().batchSize(batch)
+                    .threads(cores).build(), fo);
             PinnedAllocator pinned = new PinnedAllocator(device);
             EchoNetSource source = new EchoNetSource(records, FeederRecipe.hostSamples(w1));
             SimpleMeterRegistry registry = new SimpleMeterRegistry();

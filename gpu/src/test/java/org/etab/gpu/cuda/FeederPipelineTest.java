@@ -30,13 +30,14 @@ class FeederPipelineTest {
     void phantomClipsArriveNormalizedAndEveryBufferIsFreed(@TempDir Path dir) throws Exception {
         new EchoNetPhantom(EchoNetPhantom.Options.of(6, 42)).write(dir);
         List<EchoNetRecord> records = EchoNetReader.read(dir).records();
-        SampleOptions so = new SampleOptions(Target.EF, new ClipSpec(true, 8, 25, true, ClipStart.RANDOM), 32, 32, 3,
-                false, DType.UINT8, 42, true);
+        SampleOptions so = SampleOptions.builder().target(Target.EF).clipLength(8).fps(25).padding(true)
+                .clipStart(ClipStart.RANDOM)
+                .frameSize(32, 32).channels(3).normalize(false).dtype(DType.UINT8).seed(42).shuffle(true).build();
         FakeDevice device = new FakeDevice();
         PinnedAllocator pinned = new PinnedAllocator(device);
         DeviceFeeder.Options fo = DeviceFeeder.Options.defaults();
-        PipelineOptions po = new PipelineOptions(2, false, 2, 2, fo.prefetch() + fo.consumerHeld() + 2, true,
-                ErrorPolicy.FAIL, 0);
+        PipelineOptions po = PipelineOptions.builder().batchSize(2).threads(2)
+                .consumerHeld(fo.prefetch() + fo.consumerHeld() + 2).onError(ErrorPolicy.FAIL).build();
         EchoNetSource source = new EchoNetSource(records, so);
         int clips = 0;
         try (Pipeline p = new Pipeline(source, po, new SimpleMeterRegistry(), pinned);

@@ -42,8 +42,8 @@ class FeederRecipeTest {
 
     /** 8-frame clips at {@code fps} from the first frame: at 2 fps, the phantom's shorter videos end first (padding). */
     static SampleOptions asked(int channels, boolean normalize, int size, double fps) {
-        return new SampleOptions(Target.EF, new ClipSpec(true, 8, fps, true, ClipStart.FIRST), size, size, channels,
-                normalize, DType.FLOAT32, 42, false);
+        return SampleOptions.builder().target(Target.EF).clipLength(8).fps(fps).padding(true).clipStart(ClipStart.FIRST)
+                .frameSize(size, size).channels(channels).normalize(normalize).dtype(DType.FLOAT32).seed(42).shuffle(false).build();
     }
 
     @Test
@@ -78,7 +78,8 @@ class FeederRecipeTest {
                 .isEqualTo(List.of(a.target(), a.frameHeight(), a.frameWidth(), a.channels(), a.seed(), a.shuffle()));
         assertThat(FeederRecipe.unsupported(a)).isNull();
 
-        SampleOptions raw = new SampleOptions(Target.EF, a.clip(), 32, 32, 3, false, DType.UINT8, 42, false);
+        SampleOptions raw = SampleOptions.builder().target(Target.EF).clip(a.clip())
+                .frameSize(32, 32).channels(3).normalize(false).dtype(DType.UINT8).seed(42).shuffle(false).build();
         assertThat(FeederRecipe.unsupported(raw)).contains("uint8 samples were asked for");
         assertThatThrownBy(() -> FeederRecipe.hostSamples(raw)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("float32");
@@ -87,11 +88,12 @@ class FeederRecipeTest {
     @Test
     void thePipelineMayHoldEverySlotPlusTheTwoBatchesOfTheUploadThread() {
         DeviceFeeder.Options f = DeviceFeeder.Options.defaults(); // 2 + 1 + 1 slots
-        PipelineOptions p = FeederRecipe.pipelineOptions(PipelineOptions.defaults().withBatchSize(7), f);
+        PipelineOptions p = FeederRecipe.pipelineOptions(PipelineOptions.builder().batchSize(7).build(), f);
         assertThat(p.consumerHeld()).isEqualTo(f.slots() + 2).isEqualTo(6);
         assertThat(p.batchSize()).isEqualTo(7);
-        assertThat(p.withBatchSize(20)).isEqualTo(FeederRecipe.pipelineOptions(PipelineOptions.defaults(), f));
-        PipelineOptions roomy = new PipelineOptions(4, false, 2, 2, 9, true, ErrorPolicy.SKIP, 0);
+        assertThat(p.toBuilder().batchSize(20).build())
+                .isEqualTo(FeederRecipe.pipelineOptions(PipelineOptions.builder().build(), f));
+        PipelineOptions roomy = PipelineOptions.builder().batchSize(4).threads(2).consumerHeld(9).build();
         assertThat(FeederRecipe.pipelineOptions(roomy, f).consumerHeld()).isEqualTo(9);
     }
 
@@ -114,7 +116,8 @@ class FeederRecipeTest {
     /** Compares every element, padding frames included; returns how many samples were padded. */
     private long compare(List<EchoNetRecord> records, int size, double tolerance, double fps) {
         SampleOptions asked = asked(3, true, size, fps);
-        PipelineOptions po = new PipelineOptions(2, false, 2, 1, 2, true, ErrorPolicy.FAIL, 0);
+        PipelineOptions po = PipelineOptions.builder().batchSize(2).threads(2).prefetch(1).onError(ErrorPolicy.FAIL)
+                .build();
         List<float[]> expected = new ArrayList<>();
         List<Integer> valid = new ArrayList<>();
         try (Pipeline host = new Pipeline(new EchoNetSource(records, asked), po, new SimpleMeterRegistry(),

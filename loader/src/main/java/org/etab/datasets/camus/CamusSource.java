@@ -1,5 +1,6 @@
 package org.etab.datasets.camus;
 
+import org.etab.source.Stage;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
@@ -194,7 +195,7 @@ public final class CamusSource implements SampleSource {
             String name = file.getFileName().toString();
             return name.endsWith(".mhd") ? MetaImageReader.read(file) : NiftiReader.read(file);
         } catch (DatasetException | UncheckedIOException e) {
-            throw new SampleException("decode", e.getMessage(), e);
+            throw new SampleException(Stage.DECODE, e.getMessage(), e);
         }
     }
 
@@ -226,11 +227,11 @@ public final class CamusSource implements SampleSource {
                 valid++;
             }
             if (valid == 0) {
-                throw new SampleException("decode", image.source() + ": frame " + want[0] + " is past the end of the "
+                throw new SampleException(Stage.DECODE, image.source() + ": frame " + want[0] + " is past the end of the "
                         + image.depth() + "-frame image (cfg NbFrame " + rec.frames() + ")");
             }
             if (valid < want.length && !options.clip().padding()) {
-                throw new SampleException("decode", image.source() + ": the sequence has " + image.depth()
+                throw new SampleException(Stage.DECODE, image.source() + ": the sequence has " + image.depth()
                         + " frames but the clip needs frame " + want[valid] + " (cfg NbFrame " + rec.frames()
                         + "; padding is off)");
             }
@@ -238,7 +239,7 @@ public final class CamusSource implements SampleSource {
             if (segLabel != 0) {
                 gt = readVolume(rec.edGt());
                 if (gt.width() != image.width() || gt.height() != image.height()) {
-                    throw new SampleException("decode", gt.source() + ": label map is " + gt.width() + "x" + gt.height()
+                    throw new SampleException(Stage.DECODE, gt.source() + ": label map is " + gt.width() + "x" + gt.height()
                             + " (width x height) but its image " + image.source() + " is " + image.width() + "x"
                             + image.height());
                 }
@@ -299,7 +300,7 @@ public final class CamusSource implements SampleSource {
                     try {
                         gt.sliceAsLabels(0, mask);
                     } catch (DatasetException e) {
-                        throw new SampleException("decode", e.getMessage(), e);
+                        throw new SampleException(Stage.DECODE, e.getMessage(), e);
                     }
                     byte keep = (byte) segLabel;
                     for (int i = 0, n = sw * sh; i < n; i++) {

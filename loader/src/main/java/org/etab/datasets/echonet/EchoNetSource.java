@@ -1,5 +1,6 @@
 package org.etab.datasets.echonet;
 
+import org.etab.source.Stage;
 import org.etab.source.SampleException;
 import org.etab.source.SampleOptions;
 import org.etab.source.SamplePlan;
@@ -221,16 +222,16 @@ public final class EchoNetSource implements SampleSource {
                     }
                 }
             } catch (DecodeTimeoutException e) {
-                throw new SampleException("timeout", e.getMessage(), e);
+                throw new SampleException(Stage.TIMEOUT, e.getMessage(), e);
             } catch (DecodeException e) {
-                throw new SampleException("decode", e.getMessage(), e);
+                throw new SampleException(Stage.DECODE, e.getMessage(), e);
             }
             if (stats.delivered() == 0) {
-                throw new SampleException("decode", rec.video() + ": frame " + plan.frames()[0]
+                throw new SampleException(Stage.DECODE, rec.video() + ": frame " + plan.frames()[0]
                         + " is past the end of the video");
             }
             if (stats.delivered() < frames && !options.clip().padding()) {
-                throw new SampleException("decode", rec.video() + ": the video ends before frame "
+                throw new SampleException(Stage.DECODE, rec.video() + ": the video ends before frame "
                         + plan.frames()[stats.delivered()] + " that the clip needs (FileList says "
                         + rec.frames() + " frames; padding is off)");
             }
@@ -257,7 +258,7 @@ public final class EchoNetSource implements SampleSource {
                     try {
                         LvMask.rasterize(rec.ed(), sh, sw, mask);
                     } catch (RuntimeException e) {
-                        throw new SampleException("target", rec.id() + ": cannot rasterize the ED tracing: " + e.getMessage(), e);
+                        throw new SampleException(Stage.TARGET, rec.id() + ": cannot rasterize the ED tracing: " + e.getMessage(), e);
                     }
                     NearestResize.write(mask, sw, sh, out, at, transform.height(), transform.width());
                 }

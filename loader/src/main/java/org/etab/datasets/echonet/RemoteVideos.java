@@ -1,5 +1,6 @@
 package org.etab.datasets.echonet;
 
+import org.etab.source.Stage;
 import org.etab.source.SampleException;
 import org.etab.source.SamplePlan;
 import java.nio.ByteBuffer;
@@ -96,15 +97,15 @@ final class RemoteVideos {
             return wait == Long.MAX_VALUE ? f.get() : f.get(Math.max(0, wait), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
             f.cancel(true);
-            throw new SampleException("timeout", name(rec) + ": not fetched before the sample's deadline", e);
+            throw new SampleException(Stage.TIMEOUT, name(rec) + ": not fetched before the sample's deadline", e);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
             // the store's errors name the URL (signature hidden) already
             String reason = cause instanceof RemoteException ? cause.getMessage() : name(rec) + ": " + cause;
-            throw new SampleException("fetch", reason, cause);
+            throw new SampleException(Stage.FETCH, reason, cause);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new SampleException("fetch", name(rec) + ": interrupted while fetching", e);
+            throw new SampleException(Stage.FETCH, name(rec) + ": interrupted while fetching", e);
         }
     }
 

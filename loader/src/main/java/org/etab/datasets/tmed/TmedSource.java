@@ -1,5 +1,6 @@
 package org.etab.datasets.tmed;
 
+import org.etab.source.Stage;
 import org.etab.decode.DecodeException;
 import org.etab.decode.PngGray;
 import java.nio.ByteBuffer;
@@ -125,7 +126,7 @@ public final class TmedSource implements SampleSource {
             try {
                 png.decode(rec.image(), image);
             } catch (DecodeException e) {
-                throw new SampleException("decode", e.getMessage(), e);
+                throw new SampleException(Stage.DECODE, e.getMessage(), e);
             }
             int plane = transform.height() * transform.width();
             int base = (int) (slot * features.elements());

@@ -1,5 +1,6 @@
 package org.etab.datasets.camus;
 
+import org.etab.source.Stage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -47,7 +48,7 @@ class CamusSourceTest {
     /** Streams one epoch through the real pipeline and hands every delivered slot to {@code check}. */
     private static RunAccount each(List<CamusRecord> records, SampleOptions o, SlotCheck check) {
         try (Pipeline p = new Pipeline(new CamusSource(records, o),
-                PipelineOptions.defaults().withBatchSize(3).withThreads(2), new SimpleMeterRegistry(),
+                PipelineOptions.builder().batchSize(3).threads(2).build(), new SimpleMeterRegistry(),
                 HostAllocator.NATIVE)) {
             for (Batch b : p.batches(0).toIterable(1)) {
                 try (b) {
@@ -67,7 +68,8 @@ class CamusSourceTest {
     }
 
     private static SampleOptions options(Target t, ClipSpec clip, int channels, boolean normalize, DType type) {
-        return new SampleOptions(t, clip, H, W, channels, normalize, type, 7, false);
+        return SampleOptions.builder().target(t).clip(clip)
+                .frameSize(H, W).channels(channels).normalize(normalize).dtype(type).seed(7).shuffle(false).build();
     }
 
     private static ClipSpec clip(int length, double fps) {
@@ -235,7 +237,7 @@ class CamusSourceTest {
         assertThat(a.delivered()).isEqualTo(12);
         assertThat(a.failed()).isEqualTo(4);
         assertThat(a.failures()).allSatisfy(f -> {
-            assertThat(f.stage()).isEqualTo("plan");
+            assertThat(f.stage()).isEqualTo(Stage.PLAN);
             assertThat(f.reason()).contains("no ground truth").contains("_ED_gt").contains("LA_seg");
         });
         // other targets work on the same records
@@ -257,8 +259,8 @@ class CamusSourceTest {
                         + "view, CM");
         assertThatThrownBy(() -> Target.parse("AS", "camus", CamusSource.TARGETS))
                 .hasMessageContaining("available: EF, LV_seg");
-        SampleOptions nativeSize = new SampleOptions(Target.EF, ClipSpec.frame(), 0, 0, 3, true, DType.FLOAT32, 1,
-                false);
+        SampleOptions nativeSize = SampleOptions.builder().target(Target.EF).video(false)
+                .frameSize(0, 0).channels(3).normalize(true).dtype(DType.FLOAT32).seed(1).shuffle(false).build();
         assertThatThrownBy(() -> new CamusSource(recs, nativeSize)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("native frame size").hasMessageContaining("differ");
     }
@@ -275,7 +277,7 @@ class CamusSourceTest {
         RunAccount a = each(recs, options(Target.VIEW, ClipSpec.frame(), 3, true, DType.FLOAT32), (b, i, rec) -> { });
         assertThat(a.failed()).isEqualTo(2);
         assertThat(a.delivered()).isEqualTo(recs.size() - 2);
-        assertThat(a.failures()).allSatisfy(f -> assertThat(f.stage()).isEqualTo("decode"));
+        assertThat(a.failures()).allSatisfy(f -> assertThat(f.stage()).isEqualTo(Stage.DECODE));
         assertThat(a.failures()).anySatisfy(f -> assertThat(f.reason()).contains(raw.id() + "_ED"));
         assertThat(a.failures()).anySatisfy(f -> assertThat(f.reason()).contains(other.id() + "_ED.mhd"));
     }

@@ -1,5 +1,6 @@
 package org.etab.datasets.echonet;
 
+import org.etab.source.Stage;
 import org.etab.pipeline.Pipeline;
 import org.etab.pipeline.PipelineFixtures;
 import org.etab.pipeline.RunAccount;
@@ -51,7 +52,8 @@ class EchoNetSourceTest {
     }
 
     private static SampleOptions options(Target t, ClipSpec clip, int size, int channels, boolean normalize, DType type) {
-        return new SampleOptions(t, clip, size, size, channels, normalize, type, 11, false);
+        return SampleOptions.builder().target(t).clip(clip)
+                .frameSize(size, size).channels(channels).normalize(normalize).dtype(type).seed(11).shuffle(false).build();
     }
 
     @Test
@@ -160,7 +162,7 @@ class EchoNetSourceTest {
         });
         assertThat(refused.delivered()).isZero();
         assertThat(refused.failed()).isEqualTo(12);
-        assertThat(refused.failures().get(0).stage()).isEqualTo("plan");
+        assertThat(refused.failures().get(0).stage()).isEqualTo(Stage.PLAN);
         assertThat(refused.failures().get(0).reason()).contains("padding is off");
     }
 

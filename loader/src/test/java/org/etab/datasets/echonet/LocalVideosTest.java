@@ -1,5 +1,6 @@
 package org.etab.datasets.echonet;
 
+import org.etab.source.Stage;
 import org.etab.pipeline.Pipeline;
 import org.etab.pipeline.PipelineFixtures;
 import org.etab.source.SampleFailure;
@@ -62,7 +63,8 @@ class LocalVideosTest {
     void laterEpochsReadOnlyTheClipsBytesAndDeliverTheSameSamples() {
         List<EchoNetRecord> records = PipelineFixtures.records();
         for (SampleOptions o : List.of(PipelineFixtures.w1(3, true),
-                new SampleOptions(Target.LV_SEG, ClipSpec.frame(), 96, 96, 3, true, DType.FLOAT32, 3, true))) {
+                SampleOptions.builder().target(Target.LV_SEG).video(false)
+                        .frameSize(96, 96).channels(3).normalize(true).dtype(DType.FLOAT32).seed(3).shuffle(true).build())) {
             EchoNetSource source = new EchoNetSource(records, o);
             try (Pipeline p = pipeline(source)) {
                 assertThat(epoch(p, 0)).isEqualTo(fresh(records, o, 0));
@@ -95,7 +97,7 @@ class LocalVideosTest {
             assertThat(p.account().failures()).hasSize(1);
             SampleFailure f = p.account().failures().get(0);
             assertThat(f.id()).isEqualTo(records.get(1).id());
-            assertThat(f.stage()).isEqualTo("decode");
+            assertThat(f.stage()).isEqualTo(Stage.DECODE);
             assertThat(f.reason()).contains(records.get(1).video().toString());
         }
     }

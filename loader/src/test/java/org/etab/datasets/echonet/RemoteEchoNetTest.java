@@ -1,5 +1,6 @@
 package org.etab.datasets.echonet;
 
+import org.etab.source.Stage;
 import org.etab.storage.FaultProxy;
 import org.etab.storage.HttpStore;
 import org.etab.storage.Nginx;
@@ -76,8 +77,9 @@ class RemoteEchoNetTest {
     }
 
     private static SampleOptions options() {
-        return new SampleOptions(Target.EF, new ClipSpec(true, 16, 25, true, ClipStart.RANDOM), 64, 64, 3, true,
-                DType.FLOAT32, 9, true);
+        return SampleOptions.builder().target(Target.EF).clipLength(16).fps(25).padding(true)
+                .clipStart(ClipStart.RANDOM)
+                .frameSize(64, 64).channels(3).normalize(true).dtype(DType.FLOAT32).seed(9).shuffle(true).build();
     }
 
     /** id, frames and a checksum of every sample's bytes, in delivery order. */
@@ -90,7 +92,8 @@ class RemoteEchoNetTest {
     private static List<String> samples(Datasets.Opened opened, List<SampleFailure> failures, int epochs,
             java.util.function.IntConsumer before) {
         List<String> out = new ArrayList<>();
-        try (opened; Pipeline p = new Pipeline(opened.source(), PipelineOptions.defaults().withBatchSize(4).withThreads(2),
+        try (opened; Pipeline p = new Pipeline(opened.source(), PipelineOptions.builder().batchSize(4).threads(2)
+                .build(),
                 new SimpleMeterRegistry(), HostAllocator.NATIVE)) {
             for (int e = 0; e < epochs; e++) {
                 before.accept(e);
@@ -224,7 +227,7 @@ class RemoteEchoNetTest {
         assertThat(got).hasSize(records.size() - 1);
         assertThat(failures).hasSize(1);
         assertThat(failures.get(0).id()).isEqualTo(records.get(0).id());
-        assertThat(failures.get(0).stage()).isEqualTo("fetch");
+        assertThat(failures.get(0).stage()).isEqualTo(Stage.FETCH);
         assertThat(failures.get(0).reason()).contains(records.get(0).video().getFileName().toString()).contains("404");
     }
 }

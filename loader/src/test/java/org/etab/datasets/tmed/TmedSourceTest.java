@@ -1,5 +1,6 @@
 package org.etab.datasets.tmed;
 
+import org.etab.source.Stage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -71,7 +72,8 @@ class TmedSourceTest {
     }
 
     private static SampleOptions options(Target target, int size, int channels, boolean normalize, DType dtype) {
-        return new SampleOptions(target, ClipSpec.frame(), size, size, channels, normalize, dtype, 3, true);
+        return SampleOptions.builder().target(target).video(false)
+                .frameSize(size, size).channels(channels).normalize(normalize).dtype(dtype).seed(3).shuffle(true).build();
     }
 
     interface SlotCheck {
@@ -79,7 +81,7 @@ class TmedSourceTest {
     }
 
     private static RunAccount each(TmedSource source, SlotCheck check) {
-        try (Pipeline p = new Pipeline(source, PipelineOptions.defaults().withBatchSize(5).withThreads(2),
+        try (Pipeline p = new Pipeline(source, PipelineOptions.builder().batchSize(5).threads(2).build(),
                 new SimpleMeterRegistry(), HostAllocator.NATIVE)) {
             for (Batch b : p.batches(0).toIterable(1)) {
                 try (b) {
@@ -187,8 +189,9 @@ class TmedSourceTest {
     @Test
     void videoAndUnavailableTargetsFailWhenBuilt() {
         List<TmedRecord> records = TmedReader.read(TmedPhantoms.tmed()).select("all", "all", Target.VIEW);
-        SampleOptions video = new SampleOptions(Target.VIEW, new ClipSpec(true, 16, 0, true, ClipStart.FIRST), 112, 112,
-                3, true, DType.FLOAT32, 1, false);
+        SampleOptions video = SampleOptions.builder().target(Target.VIEW).clipLength(16).fps(0).padding(true)
+                .clipStart(ClipStart.FIRST)
+                .frameSize(112, 112).channels(3).normalize(true).dtype(DType.FLOAT32).seed(1).shuffle(false).build();
         assertThatThrownBy(() -> new TmedSource(records, video)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("TMED-2 has still images only: video=true is not available");
         for (Target t : List.of(Target.EF, Target.CM, Target.LV_SEG, Target.ES_ED)) {
@@ -218,7 +221,7 @@ class TmedSourceTest {
         Map<String, SampleFailure> byFile = new HashMap<>();
         a.failures().forEach(f -> byFile.put(f.file(), f));
         assertThat(byFile.keySet()).containsExactlyInAnyOrder(missing.toString(), corrupt.toString(), foreign.toString());
-        assertThat(byFile.values()).allSatisfy(f -> assertThat(f.stage()).isEqualTo("decode"));
+        assertThat(byFile.values()).allSatisfy(f -> assertThat(f.stage()).isEqualTo(Stage.DECODE));
         assertThat(byFile.get(missing.toString()).reason()).isEqualTo(missing + ": image not found");
         assertThat(byFile.get(corrupt.toString()).reason()).startsWith(corrupt + ": corrupt PNG");
         assertThat(byFile.get(foreign.toString()).reason()).startsWith(foreign + ": not a PNG file");
@@ -233,7 +236,7 @@ class TmedSourceTest {
         RunAccount a = each(source, (b, i, id) -> assertThat(b.labels().slotInts(i)).containsExactly(2));
         assertThat(a.delivered()).isEqualTo(1);
         assertThat(a.failures()).singleElement().satisfies(f -> {
-            assertThat(f.stage()).isEqualTo("plan");
+            assertThat(f.stage()).isEqualTo(Stage.PLAN);
             assertThat(f.id()).isEqualTo(np.id());
             assertThat(f.reason()).isEqualTo("diagnosis_label is Not_Provided: no AS class");
         });
