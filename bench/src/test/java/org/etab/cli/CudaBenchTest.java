@@ -15,6 +15,7 @@ import org.etab.datasets.echonet.EchoNetSource;
 import org.etab.pipeline.ErrorPolicy;
 import org.etab.pipeline.Pipeline;
 import org.etab.pipeline.PipelineOptions;
+import org.etab.pipeline.PipelineProbe;
 import org.etab.sampling.ResumeState;
 import org.etab.testing.PhantomDatasets;
 import org.junit.jupiter.api.Test;
@@ -39,7 +40,7 @@ class CudaBenchTest {
         try (Pipeline pipeline = new Pipeline(source, po, registry, DeviceChoice.allocator(device));
                 RunRecorder recorder = new RunRecorder(report, resume, new ResumeState(42, 0, 0, 0, 1))) {
             r = choice.run(pipeline, device, registry, 0, 1, 0, false, recorder, false);
-            assertThat(pipeline.batchPool().outstanding()).isZero();
+            assertThat(PipelineProbe.batchPool(pipeline).outstanding()).isZero();
         }
         int clips = 2 * PhantomDatasets.ECHONET_VIDEOS;
         int batches = 2 * 3; // 12 videos in batches of 4, two epochs

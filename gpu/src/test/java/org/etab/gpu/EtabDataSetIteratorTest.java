@@ -16,6 +16,7 @@ import org.etab.datasets.echonet.EchoNetRecord;
 import org.etab.datasets.echonet.EchoNetSource;
 import org.etab.pipeline.Pipeline;
 import org.etab.pipeline.PipelineOptions;
+import org.etab.pipeline.PipelineProbe;
 import org.etab.source.SampleOptions;
 import org.etab.sampling.ClipSpec;
 import org.etab.source.Target;
@@ -208,9 +209,10 @@ class EtabDataSetIteratorTest {
         try (Pipeline p = stills(Target.EF, 7)) {
             try (EtabDataSetIterator it = EtabDataSetIterator.of(p)) {
                 it.next();
-                assertThat(p.batchPool().outstanding()).isLessThanOrEqualTo(p.options().concurrency() + 1);
+                assertThat(PipelineProbe.batchPool(p).outstanding())
+                        .isLessThanOrEqualTo(p.options().batchesAhead() + 1);
                 epoch(it);
-                assertThat(p.batchPool().outstanding()).isZero(); // a copy: each batch closed in next()
+                assertThat(PipelineProbe.batchPool(p).outstanding()).isZero(); // a copy: each batch closed in next()
 
                 it.reset();
                 it.next(); // abandon epoch 1 mid-way
@@ -224,10 +226,10 @@ class EtabDataSetIteratorTest {
                 DataSet d = it.next();
                 assertThat(d.getFeatures().dataType()).isEqualTo(DataType.FLOAT);
                 float before = d.getFeatures().getFloat(0, 0, 16, 16);
-                assertThat(p.batchPool().outstanding()).isPositive(); // the view holds its batch
+                assertThat(PipelineProbe.batchPool(p).outstanding()).isPositive(); // the view holds its batch
                 it.next();                                             // ...until the next next()
                 epoch(it);
-                assertThat(p.batchPool().outstanding()).isEqualTo(1);  // the last view is still valid
+                assertThat(PipelineProbe.batchPool(p).outstanding()).isEqualTo(1);  // the last view is still valid
                 assertThat(before).isFinite();
             }
             awaitNoOutstanding(p);
@@ -268,9 +270,9 @@ class EtabDataSetIteratorTest {
 
     static void awaitNoOutstanding(Pipeline p) throws InterruptedException {
         long deadline = System.nanoTime() + 10_000_000_000L;
-        while (p.batchPool().outstanding() > 0 && System.nanoTime() < deadline) {
+        while (PipelineProbe.batchPool(p).outstanding() > 0 && System.nanoTime() < deadline) {
             Thread.sleep(10);
         }
-        assertThat(p.batchPool().outstanding()).isZero();
+        assertThat(PipelineProbe.batchPool(p).outstanding()).isZero();
     }
 }

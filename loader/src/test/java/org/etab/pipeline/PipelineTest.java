@@ -206,15 +206,15 @@ class PipelineTest {
                     .expectNextCount(1)
                     .thenAwait(Duration.ofMillis(800))
                     .then(() -> {
-                        // one batch requested; at most `concurrency` more may have been assembled ahead
-                        long bound = (1 + o.concurrency()) * (long) o.batchSize();
+                        // one batch requested; at most `batchesAhead` more may have been assembled ahead
+                        long bound = (1 + o.batchesAhead()) * (long) o.batchSize();
                         assertThat(p.account().delivered()).isLessThanOrEqualTo(bound).isLessThan(12);
                         assertThat(p.batchPool().allocated()).isLessThanOrEqualTo(p.batchPool().maxBuffers());
                     })
                     .thenRequest(Long.MAX_VALUE)
                     .expectNextCount(5)
                     .verifyComplete();
-            assertThat(p.batchPool().allocated()).isLessThanOrEqualTo(o.concurrency() + o.consumerHeld());
+            assertThat(p.batchPool().allocated()).isLessThanOrEqualTo(o.batchesAhead() + o.consumerHeld());
         }
     }
 
@@ -234,7 +234,7 @@ class PipelineTest {
             }
             assertThat(n).isEqualTo(12);
             assertThat(max).isLessThanOrEqualTo(p.batchPool().maxBuffers());
-            assertThat(p.batchPool().allocated()).isLessThanOrEqualTo(o.concurrency() + o.consumerHeld());
+            assertThat(p.batchPool().allocated()).isLessThanOrEqualTo(o.batchesAhead() + o.consumerHeld());
         }
     }
 

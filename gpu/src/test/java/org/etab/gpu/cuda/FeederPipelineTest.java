@@ -15,6 +15,7 @@ import org.etab.datasets.echonet.EchoNetSource;
 import org.etab.pipeline.ErrorPolicy;
 import org.etab.pipeline.Pipeline;
 import org.etab.pipeline.PipelineOptions;
+import org.etab.pipeline.PipelineProbe;
 import org.etab.source.SampleOptions;
 import org.etab.sampling.ClipSpec;
 import org.etab.sampling.ClipStart;
@@ -64,7 +65,7 @@ class FeederPipelineTest {
                     }
                 }
                 assertThat(feeder.freeSlots()).isEqualTo(feeder.slots());
-                assertThat(p.batchPool().outstanding()).isZero();
+                assertThat(PipelineProbe.batchPool(p).outstanding()).isZero();
             }
             device.destroy(consumer);
         }

@@ -1,0 +1,239 @@
+package org.etab.pipeline;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+import org.etab.batch.Batch;
+import org.etab.batch.BatchPool;
+import org.etab.batch.SampleInfo;
+import org.etab.metrics.PipelineMetrics;
+import org.etab.source.SampleException;
+import org.etab.source.SampleFailure;
+import org.etab.source.SamplePlan;
+import org.etab.source.SampleSource;
+import org.etab.source.SampleWorker;
+import org.etab.source.Stage;
+import reactor.core.publisher.Mono;
+
+/**
+ * Batch assembly: one task per batch on the pipeline's decode pool. A task takes a buffer from the pool, borrows a
+ * worker (decoder + scratch) and writes the group's samples slot by slot, each under the per-sample deadline; a
+ * failed sample goes into the account and to the failure listener, then is skipped or ends the stream
+ * ({@link ErrorPolicy}).
+ *
+ * <p>Threading: {@link #assemble} runs where the stream subscribes to the batch (that thread only hands the task
+ * over); the task runs on one of {@code threads} daemon threads taking tasks from one shared queue, so a slow file
+ * does not hold up the others. A worker is used by one thread at a time and reused across batches and epochs.
+ *
+ * <p>Backpressure: none of its own; the stream subscribes to at most {@code batchesAhead} batches at once, and
+ * {@link BatchPool#acquire()} blocks a task while every buffer is out.
+ *
+ * <p>Ownership: a task owns its buffer until the batch is handed to the stream's {@link Undelivered} set; a task
+ * that is cancelled (checked before it takes a buffer and between samples), fails, or makes an empty batch returns
+ * the buffer itself, and a batch finished after a cancel is closed by its task. Workers belong to this class and are
+ * closed by {@link #close()}.
+ */
+final class BatchAssembly implements AutoCloseable {
+    /** The assembly whose decode pool runs the current thread, if any. */
+    private static final ThreadLocal<BatchAssembly> OWNER = new ThreadLocal<>();
+
+    private final SampleSource source;
+    private final PipelineOptions options;
+    private final RunAccount account;
+    private final PipelineMetrics metrics;
+    private final ExecutorService executor;
+    private final ConcurrentLinkedQueue<SampleWorker> idleWorkers = new ConcurrentLinkedQueue<>();
+    private final List<SampleWorker> allWorkers = new ArrayList<>();
+    private volatile Consumer<SampleFailure> failureListener = f -> { };
+
+    BatchAssembly(SampleSource source, PipelineOptions options, RunAccount account, PipelineMetrics metrics) {
+        this.source = source;
+        this.options = options;
+        this.account = account;
+        this.metrics = metrics;
+        this.executor = Executors.newFixedThreadPool(options.threads(), daemonThreads("etab-decode-"));
+    }
+
+    void onFailure(Consumer<SampleFailure> listener) {
+        this.failureListener = listener;
+    }
+
+    /** Workers (decoders) created so far. */
+    int workersCreated() {
+        synchronized (allWorkers) {
+            return allWorkers.size();
+        }
+    }
+
+    /** True on one of this assembly's decode threads, which must never wait for the decode pool. */
+    boolean onDecodeThread() {
+        return OWNER.get() == this;
+    }
+
+    /**
+     * One batch task on the decode pool; empty when nothing in the group was delivered. The hand-off is explicit
+     * rather than {@code fromCallable().subscribeOn()}: a value produced after a cancel must be closed, and
+     * Reactor's callable operators drop such a value without discarding it.
+     */
+    Mono<Batch> assemble(EpochSchedule.Group group, BatchPool pool, Undelivered undelivered) {
+        return Mono.create(sink -> {
+            AtomicBoolean cancelled = new AtomicBoolean();
+            sink.onCancel(() -> cancelled.set(true));
+            // subscribed up to batchesAhead batches ahead of a free thread: reads with latency start now
+            source.prefetch(group.samplePlans());
+            undelivered.taskStarted();
+            try {
+                executor.execute(() -> {
+                    try {
+                        Batch batch;
+                        try {
+                            batch = fill(group, pool, cancelled);
+                        } catch (Throwable e) {
+                            sink.error(e);
+                            return;
+                        }
+                        if (batch == null) {
+                            sink.success();
+                        } else if (cancelled.get() || !undelivered.add(batch)) {
+                            batch.close();
+                        } else {
+                            sink.success(batch);
+                        }
+                    } finally {
+                        undelivered.taskEnded();
+                    }
+                });
+            } catch (RejectedExecutionException e) {
+                undelivered.taskEnded();
+                source.forget(group.samplePlans());
+                sink.error(new IllegalStateException("pipeline is closed", e));
+            }
+        });
+    }
+
+    /** Runs on a decode thread: one batch, slot by slot. Returns null when nothing in it was delivered. */
+    private Batch fill(EpochSchedule.Group group, BatchPool pool, AtomicBoolean cancelled) {
+        if (cancelled.get()) {
+            // cancelled while queued: take no buffer, which a live stream may be waiting for
+            source.forget(group.samplePlans());
+            return null;
+        }
+        long start = System.nanoTime();
+        metrics.batchStarted();
+        BatchPool.Buffers buffers = null;
+        SampleWorker worker = null;
+        boolean handedOff = false;
+        try {
+            buffers = pool.acquire();
+            worker = borrowWorker();
+            List<SampleInfo> infos = new ArrayList<>(group.plans().size());
+            for (Pipeline.Scheduled plan : group.plans()) {
+                if (cancelled.get()) {
+                    return null;
+                }
+                SampleFailure failure = loadInto(worker, plan, buffers, infos.size(), group.epoch(), infos);
+                if (failure != null && options.onError() == ErrorPolicy.FAIL) {
+                    throw new SampleException(failure.stage(), "sample " + failure.id() + " failed: "
+                            + failure.reason() + " (stopping: error policy is fail)");
+                }
+            }
+            if (infos.isEmpty() || cancelled.get()) {
+                return null;
+            }
+            Batch batch = new Batch(group.index(), infos, buffers, pool, group.nextPosition());
+            handedOff = true;
+            return batch;
+        } finally {
+            source.forget(group.samplePlans());
+            if (worker != null) {
+                idleWorkers.offer(worker);
+            }
+            if (buffers != null && !handedOff) {
+                pool.release(buffers);
+            }
+            metrics.batchFinished(System.nanoTime() - start);
+        }
+    }
+
+    /** Loads one sample into {@code slot}; on success appends its info, on failure records and returns it. */
+    private SampleFailure loadInto(SampleWorker worker, Pipeline.Scheduled scheduled, BatchPool.Buffers buffers,
+            int slot, int epoch, List<SampleInfo> infos) {
+        SamplePlan plan = scheduled.plan();
+        SampleFailure failure;
+        if (plan.failure() != null) {
+            failure = new SampleFailure(plan.id(), plan.file(), Stage.PLAN, plan.failure());
+        } else {
+            long t0 = System.nanoTime();
+            try {
+                long deadline = options.sampleTimeout().isZero() ? Long.MAX_VALUE
+                        : t0 + options.sampleTimeout().toNanos();
+                SampleWorker.LoadStats stats = worker.load(plan, buffers, slot, deadline);
+                metrics.delivered(stats.validFrames(), stats.framesDecoded(), stats.bytesRead(), System.nanoTime() - t0);
+                account.delivered(stats.validFrames());
+                infos.add(new SampleInfo(plan.id(), epoch, plan.position(), plan.frames(), stats.validFrames(),
+                        scheduled.repeat()));
+                return null;
+            } catch (SampleException e) {
+                failure = new SampleFailure(plan.id(), plan.file(), e.stage(), e.getMessage());
+            } catch (RuntimeException e) {
+                // a bug or an unexpected library error: still one sample's failure, with its cause named
+                failure = new SampleFailure(plan.id(), plan.file(), Stage.INTERNAL, e.toString());
+            }
+        }
+        account.failed(failure);
+        metrics.failed(failure.stage().toString());
+        failureListener.accept(failure);
+        return failure;
+    }
+
+    private SampleWorker borrowWorker() {
+        SampleWorker w = idleWorkers.poll();
+        if (w == null) {
+            w = source.newWorker();
+            synchronized (allWorkers) {
+                allWorkers.add(w);
+            }
+        }
+        return w;
+    }
+
+    /** Stops the decode threads, waiting for running tasks, then closes every worker. Call it off the pool. */
+    @Override
+    public void close() {
+        executor.shutdownNow();
+        try {
+            if (!executor.awaitTermination(60, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("decode threads did not stop within 60 s; native memory not freed");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while stopping decode threads", e);
+        }
+        synchronized (allWorkers) {
+            allWorkers.forEach(SampleWorker::close);
+            allWorkers.clear();
+        }
+        idleWorkers.clear();
+    }
+
+    private ThreadFactory daemonThreads(String prefix) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(() -> {
+                OWNER.set(this);
+                r.run();
+            }, prefix + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+}

@@ -1,0 +1,311 @@
+package org.etab.pipeline;
+
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.Spliterator;
+import java.util.Spliterators;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.function.LongConsumer;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
+
+import org.reactivestreams.Subscription;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.CoreSubscriber;
+import reactor.core.Exceptions;
+import reactor.core.publisher.Flux;
+import reactor.util.context.Context;
+
+/**
+ * One iteration over a pipeline's stream on the calling thread, the way a training loop consumes an epoch; closing
+ * it cancels the stream and returns every batch it holds to the pool, on every path:
+ *
+ * <pre>{@code
+ * try (BatchIterator<Batch> it = pipeline.iterate(epoch)) {
+ *     while (it.hasNext()) {
+ *         try (Batch b = it.next()) {
+ *             train(b);
+ *         }
+ *     }
+ * }
+ * }</pre>
+ *
+ * or as a {@link Stream} ({@code try (Stream<Batch> s = pipeline.iterate(epoch).stream()) {...}}). A pipeline has
+ * one open iteration at a time: starting a new one ({@link Pipeline#iterate}, or the {@code iterator()} of
+ * {@link Pipeline#consume}) closes the older one first, so a plain {@code for} loop that {@code break}s leaks
+ * nothing past the next epoch's start. The older iteration then throws {@link IllegalStateException} if used.
+ *
+ * <p>Threading: {@link #hasNext()} and {@link #next()} are called by one consumer thread; items arrive on the
+ * pipeline's decode threads. {@link #close()} may be called from any thread; it wakes a consumer blocked in
+ * {@link #hasNext()}.
+ *
+ * <p>Backpressure: at most {@code prefetch} items are requested ahead of the consumer (one more as each is taken);
+ * the pipeline assembles at most {@code batchesAhead} batches ahead on its own. Each {@link #hasNext()} that
+ * blocks records its wait as the consumer's stall ({@code etab.consumer.wait}).
+ *
+ * <p>Ownership: an item returned by {@link #next()} belongs to the caller. Items delivered and not taken are
+ * closed (when {@link AutoCloseable}) by {@link #close()}, and one arriving after it is closed on arrival. Unless
+ * called on a decode thread, {@link #close()} returns once the batch tasks of the cancelled stream have ended (they
+ * stop between samples), so their buffers are back in the pool. The iteration closes itself when the stream
+ * completes or fails; a stream error is thrown by {@link #hasNext()} once the items before it were taken.
+ *
+ * @param <T> the items: {@code Batch}, {@code Sample}, or what a stage after the pipeline makes of them
+ */
+public final class BatchIterator<T> implements Iterator<T>, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(BatchIterator.class);
+    /** Longer than a cancelled task's last sample can take with the default timeout, short of a hang. */
+    private static final Duration SETTLE_LIMIT = PipelineOptions.DEFAULT_TIMEOUT.plusSeconds(10);
+    private static final Object COMPLETE = new Object();
+    private static final Object CLOSED = new Object();
+
+    private final int prefetch;
+    private final LongConsumer waited;
+    private final Owner owner;
+    private final BlockingQueue<Object> signals = new LinkedBlockingQueue<>();
+    private final List<Undelivered> streams = new CopyOnWriteArrayList<>();
+    private volatile Subscription subscription;
+    private volatile String closedBecause;
+    private T next; // taken from the queue by hasNext(), not yet by next(); guarded by this
+    private boolean done;
+
+    /** What an iteration needs from its pipeline. */
+    interface Owner {
+        /** True on a decode thread, which must not wait for batch tasks. */
+        boolean onDecodeThread();
+
+        /** The iteration closed or ended: it is no longer the pipeline's open one. */
+        void ended(BatchIterator<?> it);
+    }
+
+    BatchIterator(int prefetch, LongConsumer waited, Owner owner) {
+        if (prefetch < 1) {
+            throw new IllegalArgumentException("prefetch >= 1 required but was " + prefetch);
+        }
+        this.prefetch = prefetch;
+        this.waited = waited;
+        this.owner = owner;
+    }
+
+    /** Starts the iteration: subscribes and requests {@code prefetch} items. */
+    void subscribe(Flux<T> stream) {
+        stream.subscribe(new Receiver());
+    }
+
+    /**
+     * Waits for the next item (true) or the stream's end (false).
+     *
+     * @throws IllegalStateException if this iteration was closed (by the caller, by a newer iteration on the same
+     *                               pipeline, or by closing the pipeline), or interrupted while waiting
+     * @throws RuntimeException      the stream's error, once the items before it were taken
+     */
+    @Override
+    public boolean hasNext() {
+        if (next != null) {
+            return true;
+        }
+        if (done) {
+            return false;
+        }
+        requireOpen();
+        long t0 = System.nanoTime();
+        Object signal;
+        try {
+            signal = signals.take();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            close();
+            throw new IllegalStateException("interrupted while waiting for the next item; the iteration is closed", e);
+        }
+        waited.accept(System.nanoTime() - t0);
+        if (signal == CLOSED) {
+            signals.offer(CLOSED); // for a later call
+            requireOpen();
+        }
+        if (signal == COMPLETE) {
+            done = true;
+            end();
+            return false;
+        }
+        if (signal instanceof Failure f) {
+            done = true;
+            close();
+            throw Exceptions.propagate(f.error());
+        }
+        @SuppressWarnings("unchecked")
+        T item = (T) signal;
+        synchronized (this) {
+            if (closedBecause == null) {
+                next = item;
+                return true;
+            }
+        }
+        discard(item); // closed from another thread while this one waited
+        requireOpen();
+        return false;
+    }
+
+    /** The next item, which the caller then owns (closes). */
+    @Override
+    public T next() {
+        if (!hasNext()) {
+            throw new NoSuchElementException("the stream has ended");
+        }
+        T item;
+        synchronized (this) {
+            item = next;
+            next = null;
+        }
+        if (item == null) {
+            requireOpen(); // closed from another thread since hasNext()
+            throw new NoSuchElementException("the stream has ended");
+        }
+        Subscription s = subscription;
+        if (s != null) {
+            s.request(1);
+        }
+        return item;
+    }
+
+    /** The rest of this iteration as a sequential stream whose {@code close()} closes this iteration. */
+    public Stream<T> stream() {
+        return StreamSupport.stream(Spliterators.spliteratorUnknownSize(this,
+                Spliterator.ORDERED | Spliterator.NONNULL), false).onClose(this::close);
+    }
+
+    /** True once closed or ended. */
+    public boolean isClosed() {
+        return closedBecause != null;
+    }
+
+    /**
+     * Cancels the stream, closes every item delivered and not taken, and waits (off the decode threads) until the
+     * stream's batch tasks have ended. Idempotent.
+     */
+    @Override
+    public void close() {
+        close("it was closed");
+    }
+
+    /** Closes this iteration, saying why in the exception a later use throws. */
+    void close(String because) {
+        T held;
+        synchronized (this) {
+            if (closedBecause != null) {
+                return;
+            }
+            closedBecause = because;
+            held = next;
+            next = null;
+        }
+        owner.ended(this);
+        Subscription s = subscription;
+        if (s != null) {
+            s.cancel();
+        }
+        discard(held);
+        Object signal;
+        while ((signal = signals.poll()) != null) {
+            discard(signal);
+        }
+        signals.offer(CLOSED);
+        if (!owner.onDecodeThread()) {
+            awaitTasks();
+        }
+    }
+
+    /** The stream completed: nothing to cancel or wait for. */
+    private void end() {
+        synchronized (this) {
+            if (closedBecause == null) {
+                closedBecause = "it has ended";
+            }
+        }
+        owner.ended(this);
+    }
+
+    private void awaitTasks() {
+        try {
+            for (Undelivered stream : streams) {
+                if (!stream.awaitTasks(SETTLE_LIMIT)) {
+                    LOG.warn("{} batch tasks of a cancelled stream still run after {}; their buffers return to the "
+                            + "pool when they end", stream.tasks(), SETTLE_LIMIT);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void requireOpen() {
+        String because = closedBecause;
+        if (because != null && !done) {
+            throw new IllegalStateException("this iteration is closed: " + because);
+        }
+    }
+
+    private static void discard(Object item) {
+        if (item instanceof AutoCloseable c) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                LOG.warn("closing an item nobody took failed", e);
+            }
+        }
+    }
+
+    private record Failure(Throwable error) {
+    }
+
+    /** Receives the stream; its context lets the pipeline's streams register for {@link #awaitTasks()}. */
+    private final class Receiver implements CoreSubscriber<T> {
+        private final Context context = Context.of(Undelivered.Watcher.class,
+                (Undelivered.Watcher) streams::add);
+
+        @Override
+        public Context currentContext() {
+            return context;
+        }
+
+        @Override
+        public void onSubscribe(Subscription s) {
+            subscription = s;
+            if (closedBecause != null) {
+                s.cancel();
+            } else {
+                s.request(prefetch);
+            }
+        }
+
+        @Override
+        public void onNext(T item) {
+            arrive(item);
+        }
+
+        @Override
+        public void onError(Throwable e) {
+            arrive(new Failure(e));
+        }
+
+        @Override
+        public void onComplete() {
+            arrive(COMPLETE);
+        }
+
+        private void arrive(Object signal) {
+            if (closedBecause != null) {
+                discard(signal);
+                return;
+            }
+            signals.offer(signal);
+            // close() may have drained the queue between the check and the offer
+            if (closedBecause != null && signals.remove(signal)) {
+                discard(signal);
+            }
+        }
+    }
+}

@@ -1,0 +1,246 @@
+package org.etab.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.etab.batch.Batch;
+import org.etab.batch.BatchPool;
+import org.etab.metrics.PipelineMetrics;
+import org.etab.source.SampleException;
+import org.etab.source.SampleFailure;
+import org.etab.source.Stage;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.test.StepVerifier;
+
+class BatchAssemblyTest {
+    private final FakeSource source = new FakeSource(10);
+    private final RunAccount account = new RunAccount();
+    private final List<AutoCloseable> toClose = new ArrayList<>();
+
+    private BatchAssembly assembly(PipelineOptions o) {
+        BatchAssembly a = new BatchAssembly(source, o, account,
+                new PipelineMetrics(new SimpleMeterRegistry(), "fake", "1", () -> 0, () -> 0));
+        toClose.add(a);
+        return a;
+    }
+
+    private BatchPool pool(int batchSize, int buffers) {
+        BatchPool p = new BatchPool(source.features(), source.labels(), batchSize, buffers);
+        toClose.add(p);
+        return p;
+    }
+
+    private List<EpochSchedule.Group> groups(PipelineOptions o, int batchSize) {
+        return new EpochSchedule(source, o, account).groups(0, 0, batchSize);
+    }
+
+    private static Undelivered undelivered() {
+        return new Undelivered(new PipelineMetrics(new SimpleMeterRegistry(), "fake", "2", () -> 0, () -> 0));
+    }
+
+    @AfterEach
+    void closeAll() throws Exception {
+        for (int i = toClose.size() - 1; i >= 0; i--) {
+            toClose.get(i).close();
+        }
+    }
+
+    @Test
+    void eachGroupBecomesABatchOfItsSamplesInOrderWithFewWorkersReused() {
+        PipelineOptions o = PipelineOptions.builder().threads(2).build();
+        BatchAssembly a = assembly(o);
+        BatchPool pool = pool(3, 6);
+        Undelivered u = undelivered();
+        List<String> seen = new ArrayList<>();
+        Flux.fromIterable(groups(o, 3)).concatMap(g -> a.assemble(g, pool, u))
+                .doOnNext(u::remove)
+                .doOnNext(b -> {
+                    try (b) {
+                        StringBuilder sb = new StringBuilder(b.index() + ":");
+                        for (int i = 0; i < b.size(); i++) {
+                            sb.append(b.features().slotBytes(i)[0]).append(b.samples().get(i).id()).append(' ');
+                        }
+                        seen.add(sb.toString().trim() + "->" + b.nextPosition());
+                    }
+                })
+                .blockLast(Duration.ofSeconds(10));
+        assertThat(seen).containsExactly("0:00/0 10/1 20/2->3", "1:30/3 40/4 50/5->6", "2:60/6 70/7 80/8->9",
+                "3:90/9->10");
+        assertThat(a.workersCreated()).isBetween(1, 2);
+        assertThat(account.delivered()).isEqualTo(10);
+        assertThat(pool.outstanding()).isZero();
+        assertThat(u.tasks()).isZero();
+        assertThat(source.prefetched).hasSize(4);
+        assertThat(source.forgotten).containsExactlyInAnyOrderElementsOf(source.prefetched);
+    }
+
+    @Test
+    void eachSampleGetsTheTimeoutAsADeadlineOrNone() {
+        List<Long> deadlines = new CopyOnWriteArrayList<>();
+        source.load = (plan, slot, deadline) -> {
+            deadlines.add(deadline - System.nanoTime());
+            return FakeSource.ONE_FRAME;
+        };
+        PipelineOptions timed = PipelineOptions.builder().threads(1).sampleTimeout(Duration.ofSeconds(5)).build();
+        BatchPool pool = pool(10, 2);
+        assembly(timed).assemble(groups(timed, 10).get(0), pool, undelivered()).block().close();
+        assertThat(deadlines).hasSize(10).allMatch(left -> left > 4_000_000_000L && left <= 5_000_000_000L);
+
+        deadlines.clear();
+        PipelineOptions untimed = timed.toBuilder().sampleTimeout(Duration.ZERO).build();
+        assembly(untimed).assemble(groups(untimed, 10).get(0), pool, undelivered()).block().close();
+        assertThat(deadlines).hasSize(10).allMatch(left -> left > Long.MAX_VALUE / 2);
+    }
+
+    @Test
+    void failedSamplesAreCountedReportedAndSkippedLeavingNoGaps() {
+        source.failAtPlan = List.of("0/1");
+        source.load = (plan, slot, deadline) -> {
+            if (plan.id().equals("0/2")) {
+                throw new SampleException(Stage.DECODE, "corrupt " + plan.file());
+            }
+            if (plan.id().equals("0/4")) {
+                throw new IllegalStateException("a bug");
+            }
+            return FakeSource.ONE_FRAME;
+        };
+        PipelineOptions o = PipelineOptions.builder().threads(1).build();
+        BatchAssembly a = assembly(o);
+        List<SampleFailure> heard = new CopyOnWriteArrayList<>();
+        a.onFailure(heard::add);
+        BatchPool pool = pool(5, 2);
+        try (Batch b = a.assemble(groups(o, 5).get(0), pool, undelivered()).block()) {
+            assertThat(b.samples()).extracting(s -> s.id()).containsExactly("0/0", "0/3");
+            assertThat(b.features().slotBytes(1)[0]).isEqualTo((byte) 3); // written to the next free slot
+            assertThat(b.nextPosition()).isEqualTo(5);
+        }
+        assertThat(account.failed()).isEqualTo(3);
+        assertThat(account.delivered()).isEqualTo(2);
+        assertThat(heard).isEqualTo(account.failures());
+        assertThat(heard).extracting(SampleFailure::stage).containsExactly(Stage.PLAN, Stage.DECODE, Stage.INTERNAL);
+        assertThat(heard.get(0).reason()).isEqualTo("listed as bad");
+        assertThat(heard.get(1).reason()).contains("0/2.avi");
+        assertThat(heard.get(2).reason()).contains("IllegalStateException").contains("a bug");
+        assertThat(pool.outstanding()).isZero();
+    }
+
+    @Test
+    void aBatchWithNoSampleLeftIsEmptyAndReturnsItsBuffer() {
+        source.load = (plan, slot, deadline) -> {
+            throw new SampleException(Stage.DECODE, "bad");
+        };
+        PipelineOptions o = PipelineOptions.builder().threads(1).build();
+        BatchPool pool = pool(4, 1);
+        StepVerifier.create(assembly(o).assemble(groups(o, 4).get(0), pool, undelivered())).verifyComplete();
+        assertThat(pool.outstanding()).isZero();
+        assertThat(account.failed()).isEqualTo(4);
+    }
+
+    @Test
+    void underTheFailPolicyTheFirstBadSampleEndsTheStreamNamingIt() {
+        source.load = (plan, slot, deadline) -> {
+            if (plan.id().equals("0/2")) {
+                throw new SampleException(Stage.DECODE, "corrupt " + plan.file());
+            }
+            return FakeSource.ONE_FRAME;
+        };
+        PipelineOptions o = PipelineOptions.builder().threads(1).onError(ErrorPolicy.FAIL).build();
+        BatchPool pool = pool(4, 1);
+        Undelivered u = undelivered();
+        StepVerifier.create(assembly(o).assemble(groups(o, 4).get(0), pool, u))
+                .expectErrorSatisfies(e -> assertThat(e).isInstanceOf(SampleException.class)
+                        .hasMessageContaining("sample 0/2 failed").hasMessageContaining("0/2.avi")
+                        .hasMessageContaining("error policy is fail"))
+                .verify(Duration.ofSeconds(10));
+        assertThat(pool.outstanding()).isZero();
+        assertThat(u.tasks()).isZero();
+        assertThat(account.delivered()).isEqualTo(2);
+    }
+
+    @Test
+    void cancelledTasksReturnTheirBufferAndQueuedOnesNeverTakeOne() throws Exception {
+        CountDownLatch started = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        source.load = (plan, slot, deadline) -> {
+            if (plan.id().equals("0/0")) {
+                started.countDown();
+                try {
+                    release.await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return FakeSource.ONE_FRAME;
+        };
+        PipelineOptions o = PipelineOptions.builder().threads(1).build();
+        BatchAssembly a = assembly(o);
+        BatchPool pool = pool(2, 5);
+        Undelivered u = undelivered();
+        List<EpochSchedule.Group> groups = groups(o, 2);
+        Disposable running = a.assemble(groups.get(0), pool, u).subscribe();
+        Disposable queued = a.assemble(groups.get(1), pool, u).subscribe();
+        assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(u.tasks()).isEqualTo(2);
+        running.dispose();
+        queued.dispose();
+        release.countDown();
+        assertThat(u.awaitTasks(Duration.ofSeconds(10))).isTrue();
+        assertThat(pool.outstanding()).isZero();
+        assertThat(pool.allocated()).isEqualTo(1); // the queued task took no buffer
+        assertThat(account.delivered()).isEqualTo(1); // the running one stopped after its sample
+        assertThat(source.forgotten).hasSize(2);
+    }
+
+    @Test
+    void aBatchFinishedAfterItsStreamEndedIsClosedByItsTask() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        source.load = (plan, slot, deadline) -> {
+            try {
+                release.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return FakeSource.ONE_FRAME;
+        };
+        PipelineOptions o = PipelineOptions.builder().threads(1).build();
+        BatchPool pool = pool(1, 1);
+        Undelivered u = undelivered();
+        List<Batch> got = new CopyOnWriteArrayList<>();
+        assembly(o).assemble(groups(o, 1).get(0), pool, u).subscribe(got::add);
+        u.closeAll(); // the stream ends (an error elsewhere) while the task still runs
+        release.countDown();
+        assertThat(u.awaitTasks(Duration.ofSeconds(10))).isTrue();
+        assertThat(got).isEmpty();
+        assertThat(pool.outstanding()).isZero();
+    }
+
+    @Test
+    void tasksRunOnDecodeThreadsAndAClosedAssemblyRefusesWork() {
+        PipelineOptions o = PipelineOptions.builder().threads(1).build();
+        BatchAssembly a = assembly(o);
+        List<Boolean> onDecode = new CopyOnWriteArrayList<>();
+        source.load = (plan, slot, deadline) -> {
+            onDecode.add(a.onDecodeThread());
+            return FakeSource.ONE_FRAME;
+        };
+        BatchPool pool = pool(2, 1);
+        a.assemble(groups(o, 2).get(0), pool, undelivered()).block().close();
+        assertThat(onDecode).containsExactly(true, true);
+        assertThat(a.onDecodeThread()).isFalse();
+
+        a.close();
+        assertThat(source.workersClosed.get()).isEqualTo(1);
+        StepVerifier.create(a.assemble(groups(o, 2).get(1), pool, undelivered()))
+                .expectErrorMessage("pipeline is closed").verify(Duration.ofSeconds(10));
+    }
+}

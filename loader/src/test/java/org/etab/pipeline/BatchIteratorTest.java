@@ -1,0 +1,213 @@
+package org.etab.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.etab.metrics.PipelineMetrics;
+import org.junit.jupiter.api.Test;
+import org.reactivestreams.Subscriber;
+import org.reactivestreams.Subscription;
+import reactor.core.publisher.Flux;
+
+class BatchIteratorTest {
+
+    /** Stands for a batch: a resource the iteration must close if nobody took it. */
+    static final class Item implements AutoCloseable {
+        final int n;
+        volatile boolean closed;
+
+        Item(int n) {
+            this.n = n;
+        }
+
+        @Override
+        public void close() {
+            closed = true;
+        }
+    }
+
+    /** The pipeline side, recorded. */
+    static final class Owner implements BatchIterator.Owner {
+        volatile boolean decodeThread;
+        final List<BatchIterator<?>> ended = new CopyOnWriteArrayList<>();
+
+        @Override
+        public boolean onDecodeThread() {
+            return decodeThread;
+        }
+
+        @Override
+        public void ended(BatchIterator<?> it) {
+            ended.add(it);
+        }
+    }
+
+    private final Owner owner = new Owner();
+    private final List<Long> waits = new CopyOnWriteArrayList<>();
+
+    private <T> BatchIterator<T> iterate(Flux<T> stream, int prefetch) {
+        BatchIterator<T> it = new BatchIterator<>(prefetch, waits::add, owner);
+        it.subscribe(stream);
+        return it;
+    }
+
+    private static List<Item> items(int n) {
+        List<Item> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            out.add(new Item(i));
+        }
+        return out;
+    }
+
+    @Test
+    void deliversEveryItemInOrderRequestingAtMostPrefetchAhead() {
+        List<Long> requests = new CopyOnWriteArrayList<>();
+        BatchIterator<Integer> it = iterate(Flux.range(0, 10).doOnRequest(requests::add), 3);
+        List<Integer> got = new ArrayList<>();
+        while (it.hasNext()) {
+            got.add(it.next());
+        }
+        assertThat(got).containsExactly(0, 1, 2, 3, 4, 5, 6, 7, 8, 9);
+        assertThat(requests).first().isEqualTo(3L);
+        assertThat(requests).allMatch(n -> n <= 3);
+        assertThat(it.hasNext()).isFalse();
+        assertThat(it.isClosed()).isTrue();
+        assertThat(owner.ended).containsExactly(it);
+        assertThat(waits).hasSizeGreaterThanOrEqualTo(11); // each hasNext that took from the queue
+        assertThatThrownBy(it::next).isInstanceOf(NoSuchElementException.class);
+        it.close(); // after the end: nothing to do
+    }
+
+    @Test
+    void closeCancelsTheStreamAndClosesWhatWasDeliveredButNotTaken() {
+        List<Item> items = items(10);
+        AtomicBoolean cancelled = new AtomicBoolean();
+        BatchIterator<Item> it = iterate(Flux.fromIterable(items).doOnCancel(() -> cancelled.set(true)), 3);
+        Item first = it.next();
+        assertThat(it.hasNext()).isTrue(); // item 1 taken from the queue, not yet by next()
+        it.close();
+        assertThat(cancelled).isTrue();
+        assertThat(first.closed).isFalse(); // the caller's
+        assertThat(items.subList(1, 4)).allMatch(i -> i.closed); // peeked + queued
+        assertThat(items.subList(4, 10)).noneMatch(i -> i.closed); // never requested
+        assertThat(owner.ended).containsExactly(it);
+        assertThatThrownBy(it::hasNext).isInstanceOf(IllegalStateException.class)
+                .hasMessage("this iteration is closed: it was closed");
+        it.close(); // idempotent
+    }
+
+    @Test
+    void anItemArrivingAfterCloseIsClosedOnArrival() {
+        AtomicReference<Subscriber<? super Item>> downstream = new AtomicReference<>();
+        Flux<Item> stubborn = Flux.from(s -> {
+            downstream.set(s);
+            s.onSubscribe(new Subscription() {
+                @Override
+                public void request(long n) {
+                }
+
+                @Override
+                public void cancel() {
+                    // a producer with an item already under way delivers it anyway
+                }
+            });
+        });
+        BatchIterator<Item> it = iterate(stubborn, 2);
+        it.close();
+        Item late = new Item(0);
+        downstream.get().onNext(late);
+        assertThat(late.closed).isTrue();
+    }
+
+    @Test
+    void aStreamErrorIsThrownAfterTheItemsBeforeItAndClosesTheIteration() {
+        BatchIterator<Integer> it = iterate(Flux.just(1, 2).concatWith(Flux.error(new IllegalStateException("boom"))),
+                2);
+        assertThat(it.next()).isEqualTo(1);
+        assertThat(it.next()).isEqualTo(2);
+        assertThatThrownBy(it::hasNext).isInstanceOf(IllegalStateException.class).hasMessage("boom");
+        assertThat(it.isClosed()).isTrue();
+        assertThat(owner.ended).containsExactly(it);
+        assertThat(it.hasNext()).isFalse();
+
+        BatchIterator<Integer> checked = iterate(Flux.error(new IOException("disk")), 1);
+        assertThatThrownBy(checked::hasNext).isInstanceOf(RuntimeException.class).hasRootCauseMessage("disk");
+    }
+
+    @Test
+    void closeFromAnotherThreadWakesAConsumerBlockedInHasNext() throws Exception {
+        BatchIterator<Integer> it = iterate(Flux.never(), 2);
+        AtomicReference<Throwable> thrown = new AtomicReference<>();
+        Thread consumer = new Thread(() -> {
+            try {
+                it.hasNext();
+            } catch (Throwable e) {
+                thrown.set(e);
+            }
+        });
+        consumer.start();
+        Thread.sleep(100);
+        it.close("the pipeline was closed");
+        consumer.join(10_000);
+        assertThat(consumer.isAlive()).isFalse();
+        assertThat(thrown.get()).isInstanceOf(IllegalStateException.class)
+                .hasMessage("this iteration is closed: the pipeline was closed");
+    }
+
+    @Test
+    void closingTheStreamViewClosesTheIteration() {
+        List<Item> items = items(6);
+        AtomicBoolean cancelled = new AtomicBoolean();
+        BatchIterator<Item> it = iterate(Flux.fromIterable(items).doOnCancel(() -> cancelled.set(true)), 2);
+        try (Stream<Item> s = it.stream()) {
+            s.limit(1).forEach(Item::close);
+        }
+        assertThat(cancelled).isTrue();
+        assertThat(it.isClosed()).isTrue();
+        assertThat(items.subList(0, 3)).allMatch(i -> i.closed);
+    }
+
+    @Test
+    void closeWaitsForTheBatchTasksOfItsStreamsButNotOnADecodeThread() throws Exception {
+        for (boolean decodeThread : new boolean[] {false, true}) {
+            owner.decodeThread = decodeThread;
+            Undelivered stream = new Undelivered(new PipelineMetrics(new SimpleMeterRegistry(), "fake", "1", () -> 0,
+                    () -> 0));
+            Flux<Integer> watched = Flux.deferContextual(ctx -> {
+                ctx.<Undelivered.Watcher>get(Undelivered.Watcher.class).watch(stream);
+                stream.taskStarted();
+                return Flux.never();
+            });
+            BatchIterator<Integer> it = iterate(watched, 1);
+            Thread task = new Thread(() -> {
+                try {
+                    Thread.sleep(300);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                stream.taskEnded();
+            });
+            task.start();
+            it.close();
+            assertThat(stream.tasks()).as("tasks left when close returned (decode thread: %s)", decodeThread)
+                    .isEqualTo(decodeThread ? 1 : 0);
+            task.join();
+        }
+    }
+
+    @Test
+    void prefetchMustBePositive() {
+        assertThatThrownBy(() -> new BatchIterator<Integer>(0, waits::add, owner))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("prefetch >= 1 required but was 0");
+    }
+}

@@ -1,0 +1,228 @@
+package org.etab.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.bytedeco.javacpp.Pointer;
+import org.etab.batch.Batch;
+import org.etab.batch.BatchPool;
+import org.etab.batch.DType;
+import org.etab.batch.HostAllocator;
+import org.etab.batch.Sample;
+import org.etab.datasets.echonet.EchoNetReader;
+import org.etab.datasets.echonet.EchoNetRecord;
+import org.etab.datasets.echonet.EchoNetSource;
+import org.etab.sampling.ClipStart;
+import org.etab.source.SampleException;
+import org.etab.source.SampleOptions;
+import org.etab.source.Target;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Iterating epochs on the calling thread: whatever way a loop leaves, the pool gets every buffer back. */
+@Timeout(value = 180, unit = TimeUnit.SECONDS) // a leak shows as a hang in BatchPool.acquire
+class PipelineIterationTest {
+    private static final int EPOCHS = 200;
+
+    /** Small clips (8 frames, 32x32), so that 200 epochs stay quick. */
+    private static SampleOptions small(long seed) {
+        return SampleOptions.builder().target(Target.EF).clipLength(8).fps(25).padding(true).clipStart(ClipStart.RANDOM)
+                .frameSize(32, 32).channels(3).normalize(true).dtype(DType.FLOAT32).seed(seed).shuffle(true).build();
+    }
+
+    private static Pipeline pipeline(List<EchoNetRecord> records, PipelineOptions o) {
+        return new Pipeline(new EchoNetSource(records, small(7)), o, new SimpleMeterRegistry(), HostAllocator.NATIVE);
+    }
+
+    private static PipelineOptions options() {
+        return PipelineOptions.builder().batchSize(2).threads(2).build(); // batchesAhead 4, 6 buffers
+    }
+
+    private static int free(BatchPool pool) {
+        return pool.allocated() - pool.outstanding();
+    }
+
+    /** Native bytes besides the pool's buffers (which it allocates lazily, up to its maximum). */
+    private static long bytesBesidesThePool(BatchPool pool) {
+        long perBuffer = (pool.featureSpec().bytes() + pool.labelSpec().bytes()) * pool.batchSize();
+        return Pointer.totalBytes() - pool.allocated() * perBuffer;
+    }
+
+    @Test
+    void breakingAfterOneBatchWithTryWithResourcesReturnsEveryBufferAtOnceForEpochAfterEpoch() {
+        List<EchoNetRecord> records = PipelineFixtures.records(); // the phantom exists before the baseline
+        long baseline = Pointer.totalBytes();
+        Pipeline p = pipeline(records, options());
+        long steadyBytes = -1;
+        for (int epoch = 0; epoch < EPOCHS; epoch++) {
+            try (BatchIterator<Batch> it = p.iterate(epoch)) {
+                try (Batch b = it.next()) {
+                    assertThat(b.samples().get(0).epoch()).isEqualTo(epoch);
+                }
+            }
+            BatchPool pool = p.batchPool();
+            assertThat(pool.outstanding()).as("buffers out after epoch %d", epoch).isZero();
+            assertThat(free(pool)).isEqualTo(pool.allocated());
+            assertThat(pool.allocated()).isLessThanOrEqualTo(pool.maxBuffers());
+            if (epoch == 10) {
+                steadyBytes = bytesBesidesThePool(pool);
+            } else if (epoch > 10) {
+                assertThat(bytesBesidesThePool(pool)).as("native bytes after epoch %d", epoch).isEqualTo(steadyBytes);
+            }
+        }
+        assertThat(p.workersCreated()).isLessThanOrEqualTo(2);
+        assertThat(p.account().planned()).isEqualTo((long) EPOCHS * records.size());
+        p.close();
+        assertThat(p.batchPool().allocated()).isZero();
+        assertThat(Pointer.totalBytes()).isEqualTo(baseline);
+    }
+
+    @Test
+    void aPlainForLoopThatBreaksLeaksNothingPastTheNextEpochsStart() {
+        List<EchoNetRecord> records = PipelineFixtures.records();
+        long baseline = Pointer.totalBytes();
+        Pipeline p = pipeline(records, options());
+        long steadyBytes = -1;
+        for (int epoch = 0; epoch < EPOCHS; epoch++) {
+            for (Batch b : p.consume(p.batches(epoch))) {
+                b.close();
+                break; // the iteration stays open until the next one starts
+            }
+            assertThat(p.batchPool().allocated()).isLessThanOrEqualTo(p.batchPool().maxBuffers());
+            if (epoch == 10) {
+                steadyBytes = bytesBesidesThePool(p.batchPool());
+            }
+        }
+        int n = 0;
+        for (Batch b : p.consume(p.batches(EPOCHS))) { // a whole epoch after all those breaks
+            try (b) {
+                n += b.size();
+            }
+        }
+        assertThat(n).isEqualTo(records.size());
+        BatchPool pool = p.batchPool();
+        assertThat(pool.outstanding()).isZero();
+        assertThat(free(pool)).isEqualTo(pool.allocated());
+        assertThat(bytesBesidesThePool(pool)).isEqualTo(steadyBytes);
+        p.close();
+        assertThat(pool.allocated()).isZero();
+        assertThat(Pointer.totalBytes()).isEqualTo(baseline);
+    }
+
+    @Test
+    void anExceptionInTheLoopBodyReturnsEveryBuffer() {
+        try (Pipeline p = pipeline(PipelineFixtures.records(), options())) {
+            for (int epoch = 0; epoch < 5; epoch++) {
+                int e = epoch;
+                assertThatThrownBy(() -> {
+                    try (BatchIterator<Batch> it = p.iterate(e)) {
+                        int seen = 0;
+                        while (it.hasNext()) {
+                            try (Batch b = it.next()) {
+                                if (seen++ == e) {
+                                    throw new IllegalStateException("the training step failed");
+                                }
+                            }
+                        }
+                    }
+                }).hasMessage("the training step failed");
+                assertThat(p.batchPool().outstanding()).isZero();
+            }
+            // the pipeline goes on as if nothing happened
+            try (BatchIterator<Batch> it = p.iterate(9)) {
+                assertThat(it.stream().mapToInt(b -> {
+                    try (b) {
+                        return b.size();
+                    }
+                }).sum()).isEqualTo(PipelineFixtures.records().size());
+            }
+            assertThat(p.batchPool().outstanding()).isZero();
+        }
+    }
+
+    @Test
+    void aStreamErrorEndsTheIterationWithItsCauseAndReturnsEveryBuffer(@TempDir Path tmp) throws Exception {
+        Path root = PipelineFixtures.copyOfPhantom(tmp);
+        List<EchoNetRecord> records = EchoNetReader.read(root).select("all");
+        Files.write(records.get(2).video(), new byte[] {1, 2, 3}); // not a video any more
+        try (Pipeline p = pipeline(records, options().toBuilder().onError(ErrorPolicy.FAIL).build())) {
+            BatchIterator<Batch> it = p.iterate(0);
+            assertThatThrownBy(() -> {
+                while (it.hasNext()) {
+                    it.next().close();
+                }
+            }).isInstanceOf(SampleException.class).hasMessageContaining(records.get(2).id());
+            assertThat(it.isClosed()).isTrue();
+            assertThat(p.batchPool().outstanding()).isZero();
+        }
+    }
+
+    @Test
+    void aStreamViewClosedAfterATakeReturnsEveryBuffer() {
+        try (Pipeline p = pipeline(PipelineFixtures.records(), options())) {
+            for (int epoch = 0; epoch < 10; epoch++) {
+                try (Stream<Batch> s = p.iterate(epoch).stream()) {
+                    assertThat(s.limit(2).peek(Batch::close).count()).isEqualTo(2);
+                }
+                assertThat(p.batchPool().outstanding()).isZero();
+            }
+        }
+    }
+
+    @Test
+    void aNewIterationClosesTheOlderOneWhichThenSaysWhy() {
+        try (Pipeline p = pipeline(PipelineFixtures.records(), options())) {
+            BatchIterator<Batch> older = p.iterate(0);
+            older.next().close();
+            try (BatchIterator<Batch> newer = p.iterate(1)) {
+                assertThat(older.isClosed()).isTrue();
+                assertThatThrownBy(older::hasNext).isInstanceOf(IllegalStateException.class)
+                        .hasMessageContaining("a newer iteration started on the same pipeline");
+                int n = 0;
+                while (newer.hasNext()) {
+                    try (Batch b = newer.next()) {
+                        n += b.size();
+                    }
+                }
+                assertThat(n).isEqualTo(PipelineFixtures.records().size());
+            }
+            assertThat(p.batchPool().outstanding()).isZero();
+        }
+    }
+
+    @Test
+    void sampleStreamsIterateTheSameWay() {
+        try (Pipeline p = pipeline(PipelineFixtures.records(), options())) {
+            for (int epoch = 0; epoch < 20; epoch++) {
+                try (BatchIterator<Sample> it = p.iterate(p.samples(epoch), 1)) {
+                    it.next().close();
+                }
+                assertThat(p.samplePool().outstanding()).isZero();
+            }
+        }
+    }
+
+    @Test
+    void closingThePipelineClosesItsOpenIterationAndFreesEverything() {
+        List<EchoNetRecord> records = PipelineFixtures.records();
+        long baseline = Pointer.totalBytes();
+        Pipeline p = pipeline(records, options());
+        BatchIterator<Batch> it = p.iterate(0);
+        it.next().close();
+        p.close();
+        assertThat(it.isClosed()).isTrue();
+        assertThatThrownBy(it::hasNext).hasMessageContaining("the pipeline was closed");
+        assertThatThrownBy(() -> p.iterate(1)).isInstanceOf(IllegalStateException.class)
+                .hasMessage("pipeline is closed");
+        assertThat(p.batchPool().allocated()).isZero();
+        assertThat(Pointer.totalBytes()).isEqualTo(baseline);
+    }
+}
