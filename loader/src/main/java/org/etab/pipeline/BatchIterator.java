@@ -125,6 +125,7 @@ public final class BatchIterator<T> implements Iterator<T>, AutoCloseable {
         if (signal == CLOSED) {
             signals.offer(CLOSED); // for a later call
             requireOpen();
+            return false;
         }
         if (signal == COMPLETE) {
             done = true;
