@@ -26,6 +26,7 @@ public final class Batch implements AutoCloseable {
         this.buffers = buffers;
         this.pool = pool;
         this.nextPosition = nextPosition;
+        pool.handedOut(this, buffers);
     }
 
     public Batch(long index, List<SampleInfo> samples, BatchPool.Buffers buffers, BatchPool pool) {
