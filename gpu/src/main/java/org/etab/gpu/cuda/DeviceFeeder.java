@@ -146,17 +146,17 @@ public final class DeviceFeeder implements AutoCloseable {
     }
 
     /** Ring slots ({@code prefetch + consumerHeld + 1}). */
-    public int slots() {
+    int slots() {
         return ring.size();
     }
 
     /** Device batches delivered or queued and not yet closed. */
-    public int open() {
+    int open() {
         return out.size();
     }
 
     /** Ring slots not held by a device batch. */
-    public int freeSlots() {
+    int freeSlots() {
         return ring.free();
     }
 

@@ -103,7 +103,7 @@ public record Normalization(Layout input, Layout output, double[] mean, double[]
     }
 
     /** Rejects a sample spec that is not uint8 with this many channels on the input's channel axis. */
-    public void check(TensorSpec spec) {
+    void check(TensorSpec spec) {
         int[] s = spec.shape();
         if (spec.dtype() != DType.UINT8) {
             throw new IllegalArgumentException("the device normalizes uint8 samples but the features are " + spec
@@ -117,12 +117,12 @@ public record Normalization(Layout input, Layout output, double[] mean, double[]
     }
 
     /** Elements per channel in one sample (T*H*W or H*W). */
-    public long spatial(TensorSpec spec) {
+    long spatial(TensorSpec spec) {
         return spec.elements() / channels();
     }
 
     /** The output shape of one sample (the input's, with the channel axis moved if the layout changes). */
-    public int[] outputShape(TensorSpec spec) {
+    int[] outputShape(TensorSpec spec) {
         int[] s = spec.shape();
         if (input == output) {
             return s;
@@ -139,12 +139,12 @@ public record Normalization(Layout input, Layout output, double[] mean, double[]
     }
 
     /** The kernel's per-channel multiplier {@code 1 / (255 std[c])}, computed in double, rounded once. */
-    public float scale(int c) {
+    float scale(int c) {
         return (float) (1.0 / (255.0 * std[c]));
     }
 
     /** The kernel's per-channel offset {@code -mean[c] / std[c]}, computed in double, rounded once. */
-    public float bias(int c) {
+    float bias(int c) {
         return (float) (-mean[c] / std[c]);
     }
 
