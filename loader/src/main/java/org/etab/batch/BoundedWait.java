@@ -13,6 +13,9 @@ import java.util.concurrent.TimeUnit;
  * <p>Threading: immutable; any number of threads may wait through one instance. Each wait runs on the caller's
  * thread and calls its subject there. An interrupt ends the wait with an {@link IllegalStateException}, the
  * thread's interrupt flag set again.
+ *
+ * <p>Backpressure: this is where a stage's backpressure ends up: the waiting thread blocks, nothing is queued, and
+ * the wait is bounded. Ownership: holds nothing; the item taken belongs to the caller.
  */
 public final class BoundedWait {
     /** Polls at least this often while a grace is running, so an early failure comes within a tenth of it. */
