@@ -44,12 +44,12 @@ final class CudaBench {
     static BenchRunner.Result run(Pipeline pipeline, Device device, DeviceFeeder.Options options,
             MeterRegistry registry, int firstEpoch, int lastEpoch, long startAt, boolean showProgress,
             RunRecorder recorder, boolean perEpoch) {
-        try (DeviceFeeder feeder = new DeviceFeeder(device, pipeline.source().features(),
-                pipeline.options().batchSize(), options).bindTo(registry, pipeline.source().dataset())) {
+        try (DeviceFeeder feeder = DeviceFeeder.builder().device(device).pipeline(pipeline).options(options).build()
+                .bindTo(registry, pipeline.source().dataset())) {
             BenchRunner.Result r = BenchRunner.run(pipeline, firstEpoch, lastEpoch, startAt, new Consumer(feeder),
                     "cuda (" + device.name() + ": pinned uint8 upload, normalized on the device)", showProgress,
                     recorder, perEpoch);
-            return r.withDeviceTimes(deviceTimes(registry, pipeline.source().dataset()));
+            return r.withDeviceTimes(deviceTimes(registry, pipeline.source().dataset())); // before close removes them
         }
     }
 

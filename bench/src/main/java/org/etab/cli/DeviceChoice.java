@@ -8,7 +8,7 @@ import org.etab.batch.HostAllocator;
 import org.etab.gpu.cuda.CudaDevice;
 import org.etab.gpu.cuda.Device;
 import org.etab.gpu.cuda.DeviceFeeder;
-import org.etab.gpu.cuda.FeederRecipe;
+import org.etab.gpu.cuda.Normalization;
 import org.etab.gpu.cuda.PinnedAllocator;
 import org.etab.pipeline.Pipeline;
 import org.etab.pipeline.PipelineOptions;
@@ -47,7 +47,7 @@ final class DeviceChoice {
                 return new DeviceChoice(asked, "device " + asked.name().toLowerCase(Locale.ROOT), samples);
             }
             case CUDA -> {
-                String why = FeederRecipe.unsupported(samples);
+                String why = DeviceFeeder.unsupported(samples);
                 if (why != null) {
                     throw new IllegalArgumentException("--device cuda: " + why + "; use --device cpu or nd4j");
                 }
@@ -59,7 +59,7 @@ final class DeviceChoice {
                 return new DeviceChoice(RunOptions.Device.CUDA, "device cuda (" + a.reason() + ")", samples);
             }
             default -> {
-                String why = FeederRecipe.unsupported(samples);
+                String why = DeviceFeeder.unsupported(samples);
                 if (why != null) {
                     return new DeviceChoice(RunOptions.Device.CPU, "device auto -> cpu (" + why + ")", samples);
                 }
@@ -88,17 +88,17 @@ final class DeviceChoice {
 
     /** The samples the pipeline decodes: as asked, or uint8 raw pixels for the device to normalize. */
     SampleOptions samples() {
-        return cuda() ? FeederRecipe.hostSamples(asked) : asked;
+        return cuda() ? DeviceFeeder.hostSamples(asked) : asked;
     }
 
     /** The feeder's options (cuda only): the normalization the host would have applied. */
     DeviceFeeder.Options feederOptions() {
-        return FeederRecipe.feederOptions(asked);
+        return DeviceFeeder.Options.builder().normalization(Normalization.matching(asked)).build();
     }
 
     /** The pipeline options: as given, or with room for the batches the feeder's ring holds. */
     PipelineOptions pipelineOptions(PipelineOptions options) {
-        return cuda() ? FeederRecipe.pipelineOptions(options, feederOptions()) : options;
+        return cuda() ? feederOptions().pipelineOptions(options) : options;
     }
 
     /** GPU 0 for cuda (the caller closes it after the pipeline), else null. */

@@ -5,7 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.etab.datasets.echonet.EchoNetReader;
 import org.etab.datasets.echonet.EchoNetRecord;
@@ -31,6 +36,13 @@ class CudaBenchTest {
                 () -> new CudaDevice.Availability(true, "1 GPU(s)"));
         FakeDevice device = new FakeDevice();
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        // the feeder removes its meters when it closes, i.e. inside the run: keep them as they are registered
+        Map<String, Meter> feederMeters = new ConcurrentHashMap<>();
+        registry.config().onMeterAdded(m -> {
+            if (m.getId().getName().matches("etab\\.(upload|normalize)\\..*")) {
+                feederMeters.put(m.getId().getName(), m);
+            }
+        });
         Path report = tmp.resolve("report.csv");
         Path resume = tmp.resolve("resume.json");
         PipelineOptions po = choice.pipelineOptions(PipelineOptions.builder().batchSize(4).threads(2).prefetch(1)
@@ -53,11 +65,13 @@ class CudaBenchTest {
 
         // the feeder's meters, on the run's registry: every byte of every clip, one device time per batch
         long bytes = source.features().bytes() * clips;
-        assertThat(registry.get("etab.upload.bytes").tag("dataset", "echonet").counter().count()).isEqualTo(bytes);
-        assertThat(registry.get("etab.upload.duration").timer().count()).isEqualTo(batches);
-        assertThat(registry.get("etab.normalize.duration").timer().count()).isEqualTo(batches);
-        assertThat(registry.get("etab.upload.duration").timer().totalTime(java.util.concurrent.TimeUnit.NANOSECONDS))
+        assertThat(feederMeters.get("etab.upload.bytes").getId().getTag("dataset")).isEqualTo("echonet");
+        assertThat(((Counter) feederMeters.get("etab.upload.bytes")).count()).isEqualTo(bytes);
+        assertThat(((Timer) feederMeters.get("etab.upload.duration")).count()).isEqualTo(batches);
+        assertThat(((Timer) feederMeters.get("etab.normalize.duration")).count()).isEqualTo(batches);
+        assertThat(((Timer) feederMeters.get("etab.upload.duration")).totalTime(java.util.concurrent.TimeUnit.NANOSECONDS))
                 .isEqualTo(Math.round(device.copyMillis(bytes) * 1e6));
+        assertThat(registry.find("etab.upload.bytes").meter()).as("removed when the feeder closed").isNull();
 
         // report and resume state were written from the device batches
         assertThat(report).exists();

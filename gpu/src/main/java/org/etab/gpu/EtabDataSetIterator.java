@@ -111,7 +111,7 @@ public final class EtabDataSetIterator implements DataSetIterator, AutoCloseable
         }
 
         /** COPY (default) or VIEW; see the class comment. */
-        public Builder optOwnership(Ownership o) {
+        public Builder ownership(Ownership o) {
             if (o == null) {
                 throw new IllegalArgumentException("ownership required but was null");
             }

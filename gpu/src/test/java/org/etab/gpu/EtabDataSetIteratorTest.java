@@ -221,7 +221,7 @@ class EtabDataSetIteratorTest {
             } // close mid-epoch 2: the stream is cancelled, the pipeline closes what it was assembling
             awaitNoOutstanding(p);
 
-            try (EtabDataSetIterator it = EtabDataSetIterator.builder(p).optOwnership(EtabDataSetIterator.Ownership.VIEW)
+            try (EtabDataSetIterator it = EtabDataSetIterator.builder(p).ownership(EtabDataSetIterator.Ownership.VIEW)
                     .build()) {
                 DataSet d = it.next();
                 assertThat(d.getFeatures().dataType()).isEqualTo(DataType.FLOAT);
@@ -246,7 +246,7 @@ class EtabDataSetIteratorTest {
             copies.addAll(column(sets, DataSet::getLabels, 0));
         }
         try (Pipeline p = stills(Target.EF, 7); EtabDataSetIterator it = EtabDataSetIterator.builder(p)
-                .optOwnership(EtabDataSetIterator.Ownership.VIEW).build()) {
+                .ownership(EtabDataSetIterator.Ownership.VIEW).build()) {
             List<Float> labels = new ArrayList<>();
             while (it.hasNext()) {
                 DataSet d = it.next(); // read before the next next(): then the view's batch is back in the pool

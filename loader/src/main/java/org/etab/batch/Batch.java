@@ -10,7 +10,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <p>Ownership: the consumer owns a batch until {@link #close()}, which returns its memory to the pool;
  * the tensors must not be used after that. Close every batch (try-with-resources); the pool is bounded,
- * so batches that are never closed eventually stall the pipeline with an error that says so.
+ * so once every buffer is in a batch not closed, the pipeline fails within {@link BatchPool#HELD_GRACE} with
+ * an error that says how many are open.
  */
 public final class Batch implements AutoCloseable {
     private final long index;
@@ -26,6 +27,7 @@ public final class Batch implements AutoCloseable {
         this.buffers = buffers;
         this.pool = pool;
         this.nextPosition = nextPosition;
+        pool.handedOut(this, buffers);
     }
 
     public Batch(long index, List<SampleInfo> samples, BatchPool.Buffers buffers, BatchPool pool) {

@@ -1,9 +1,12 @@
 package org.etab.batch;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.slf4j.Logger;
@@ -15,34 +18,60 @@ import org.slf4j.LoggerFactory;
  * nothing.
  *
  * <p>Threading: thread-safe. {@link #acquire()} blocks the calling (decode) thread while every buffer is
- * out; that is the pipeline's last line of backpressure when a consumer holds batches without closing
- * them. It logs a warning every {@code warnAfter} and fails after {@code timeout} with a message that
- * says why.
+ * out.
  *
- * <p>Ownership: a buffer acquired is owned by the caller until {@link #release}; after {@link #close()},
- * idle buffers are freed at once and outstanding ones when they are released.
+ * <p>Backpressure: waiting in {@link #acquire()} is the pipeline's last line of backpressure. The pool knows
+ * where each buffer is: idle, in assembly (acquired, not yet in a {@link Batch}), or in a batch handed out and
+ * not closed. While some buffer is in assembly, a wait may end on its own; it warns every {@code warnAfter} and
+ * fails after {@code timeout}. Once every buffer is in an open batch, only the consumer can end the wait: if none
+ * is closed within {@link #HELD_GRACE}, acquire fails, saying how many batches the consumer holds open and what
+ * to do. A correct consumer closes a batch at least once per step, so only a step longer than the grace while it
+ * holds more than its share ({@code consumerHeld}) can meet this by accident.
+ *
+ * <p>Ownership: a buffer acquired is owned by the caller until {@link #release}, or, once wrapped in a
+ * {@link Batch}, until that batch is closed; after {@link #close()}, idle buffers are freed at once and outstanding
+ * ones when they are released.
  */
 public final class BatchPool implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(BatchPool.class);
+
+    /**
+     * How long {@link #acquire()} waits once every buffer is in a batch the consumer holds open, before it fails:
+     * a few seconds: longer than a training step usually takes, far shorter than the timeout.
+     */
+    public static final Duration HELD_GRACE = Duration.ofSeconds(5);
+    /** Batch indices a failure names, at most. */
+    private static final int NAMED = 8;
 
     private final TensorSpec features;
     private final TensorSpec labels;
     private final int batchSize;
     private final int maxBuffers;
     private final HostAllocator allocator;
-    private final Duration warnAfter;
-    private final Duration timeout;
+    private final BoundedWait wait;
     private final BlockingQueue<Buffers> idle;
+    /** Buffers in batches handed out and not closed (the rest of the outstanding ones are in assembly). */
+    private final Map<Buffers, Batch> open = new ConcurrentHashMap<>();
     private final AtomicInteger allocated = new AtomicInteger();
     private final AtomicInteger outstanding = new AtomicInteger();
+    private final BoundedWait.Subject waiter = new Waiter();
     private volatile boolean closed;
 
     /** The two tensors of one batch. */
     public record Buffers(HostTensor features, HostTensor labels) {
     }
 
+    /**
+     * @param warnAfter how often a waiting {@link #acquire()} warns
+     * @param timeout   how long it waits at most (the grace for batches held open is {@link #HELD_GRACE})
+     */
     public BatchPool(TensorSpec features, TensorSpec labels, int batchSize, int maxBuffers,
             HostAllocator allocator, Duration warnAfter, Duration timeout) {
+        this(features, labels, batchSize, maxBuffers, allocator, warnAfter, timeout, HELD_GRACE);
+    }
+
+    BatchPool(TensorSpec features, TensorSpec labels, int batchSize, int maxBuffers, HostAllocator allocator,
+            Duration warnAfter, Duration timeout, Duration heldGrace) {
         if (batchSize < 1) {
             throw new IllegalArgumentException("batchSize >= 1 required but was " + batchSize);
         }
@@ -54,8 +83,7 @@ public final class BatchPool implements AutoCloseable {
         this.batchSize = batchSize;
         this.maxBuffers = maxBuffers;
         this.allocator = allocator;
-        this.warnAfter = warnAfter;
-        this.timeout = timeout;
+        this.wait = new BoundedWait("a batch buffer", warnAfter, timeout, heldGrace);
         this.idle = new ArrayBlockingQueue<>(maxBuffers);
     }
 
@@ -64,7 +92,11 @@ public final class BatchPool implements AutoCloseable {
                 Duration.ofMinutes(10));
     }
 
-    /** Takes a free buffer, allocating one if fewer than {@code maxBuffers} exist, else waits for a release. */
+    /**
+     * Takes a free buffer, allocating one if fewer than {@code maxBuffers} exist, else waits for a release.
+     *
+     * @throws IllegalStateException when the pool is closed, or no buffer comes back in time (see the class comment)
+     */
     public Buffers acquire() {
         if (closed) {
             throw new IllegalStateException("batch pool is closed");
@@ -101,32 +133,69 @@ public final class BatchPool implements AutoCloseable {
     }
 
     private Buffers await() {
-        long waited = 0;
-        long step = Math.max(1, warnAfter.toMillis());
-        try {
-            while (waited < timeout.toMillis()) {
-                Buffers b = idle.poll(Math.min(step, timeout.toMillis() - waited), TimeUnit.MILLISECONDS);
-                if (b != null) {
-                    return b;
-                }
-                if (closed) {
-                    throw new IllegalStateException("batch pool closed while waiting for a buffer");
-                }
-                waited += step;
-                LOG.warn("all {} batch buffers have been out for {} s: is every Batch closed after use?",
-                        maxBuffers, waited / 1000);
+        return wait.take(idle, waiter);
+    }
+
+    /** What a waiting acquire checks, logs and throws. */
+    private final class Waiter implements BoundedWait.Subject {
+        @Override
+        public void check() {
+            if (closed) {
+                throw new IllegalStateException("batch pool closed while waiting for a buffer");
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for a batch buffer", e);
         }
-        throw new IllegalStateException("no batch buffer came back within " + timeout + ": all " + maxBuffers
-                + " are held by the consumer. Close each Batch when done with it (try-with-resources), "
-                + "or raise the pool size if the consumer really holds that many.");
+
+        @Override
+        public String stuck() {
+            int n = open.size();
+            return n < maxBuffers ? null : "the consumer holds " + n + " batches open (" + openIndices() + ")";
+        }
+
+        @Override
+        public void warn(Duration waited) {
+            LOG.warn("all {} batch buffers have been out for {} s ({} in batches not closed, {} in assembly): is "
+                    + "every Batch closed after use?", maxBuffers, waited.toSeconds(), open.size(), inAssembly());
+        }
+
+        @Override
+        public RuntimeException failure(Duration waited, String stuck) {
+            if (stuck != null) {
+                return new IllegalStateException("no batch buffer came back within " + readable(wait.grace())
+                        + " and all " + maxBuffers + " are in batches handed out and not closed: " + stuck
+                        + ". Close each Batch when done with it (try-with-resources), or raise consumerHeld if the "
+                        + "consumer really holds that many at once.");
+            }
+            return new IllegalStateException("no batch buffer came back within " + wait.timeout() + ": all "
+                    + maxBuffers + " are held by the consumer or in assembly (" + open.size() + " in batches not "
+                    + "closed, " + inAssembly() + " in assembly). Close each Batch when done with it "
+                    + "(try-with-resources), or raise the pool size if the consumer really holds that many.");
+        }
+    }
+
+    private static String readable(Duration d) {
+        return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
+    }
+
+    /** The indices of open batches, oldest first as far as indices tell, at most {@link #NAMED}. */
+    private String openIndices() {
+        List<Long> indices = new ArrayList<>();
+        for (Batch b : open.values()) {
+            indices.add(b.index());
+        }
+        indices.sort(null);
+        String named = indices.subList(0, Math.min(NAMED, indices.size())).toString();
+        return (indices.size() == 1 ? "batch " : "batches ") + named.substring(1, named.length() - 1)
+                + (indices.size() > NAMED ? ", ..." : "");
+    }
+
+    /** Called by {@link Batch}'s constructor: the buffers leave assembly and are handed out in that batch. */
+    void handedOut(Batch batch, Buffers b) {
+        open.put(b, batch);
     }
 
     /** Returns a buffer; idempotence is the caller's job ({@link Batch} guards it). */
     public void release(Buffers b) {
+        open.remove(b);
         outstanding.decrementAndGet();
         if (closed) {
             free(b);
@@ -149,6 +218,16 @@ public final class BatchPool implements AutoCloseable {
     /** Buffers currently held by callers (0 when every batch has been closed). */
     public int outstanding() {
         return outstanding.get();
+    }
+
+    /** Buffers in batches handed out and not yet closed. */
+    int openBatches() {
+        return open.size();
+    }
+
+    /** Buffers acquired and not (yet) in a batch. */
+    int inAssembly() {
+        return Math.max(0, outstanding.get() - open.size());
     }
 
     /** Buffers currently allocated (idle + outstanding). */

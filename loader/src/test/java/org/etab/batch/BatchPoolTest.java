@@ -84,6 +84,78 @@ class BatchPoolTest {
         }
     }
 
+    @Test
+    void aConsumerHoldingEveryBatchOpenGetsAnErrorWithinSecondsSayingSo() {
+        // the pool as the pipeline makes it: warn every 30 s, time out after 10 min, the default grace
+        try (BatchPool pool = new BatchPool(X, Y, 2, 3, HostAllocator.NATIVE, Duration.ofSeconds(30),
+                Duration.ofMinutes(10))) {
+            List<Batch> held = List.of(batch(pool, 4), batch(pool, 5), batch(pool, 6)); // never closed
+            long t0 = System.nanoTime();
+            assertThatThrownBy(pool::acquire)
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("the consumer holds 3 batches open (batches 4, 5, 6)")
+                    .hasMessageContaining("Close each Batch")
+                    .hasMessageContaining("raise consumerHeld");
+            Duration took = Duration.ofNanos(System.nanoTime() - t0);
+            assertThat(took).isGreaterThanOrEqualTo(BatchPool.HELD_GRACE).isLessThan(Duration.ofSeconds(10));
+            held.forEach(Batch::close);
+            assertThat(pool.outstanding()).isZero();
+        }
+    }
+
+    @Test
+    void buffersStillInAssemblyAreNotTheConsumersFault() {
+        try (BatchPool pool = new BatchPool(X, Y, 2, 2, HostAllocator.NATIVE, Duration.ofMillis(50),
+                Duration.ofMillis(600), Duration.ofMillis(50))) {
+            Batch delivered = batch(pool, 0);
+            pool.acquire(); // in assembly: a decode task may still hand it over or release it
+            long t0 = System.nanoTime();
+            assertThatThrownBy(pool::acquire)
+                    .hasMessageContaining("within PT0.6S")
+                    .hasMessageContaining("1 in batches not closed, 1 in assembly")
+                    .hasMessageNotContaining("raise consumerHeld");
+            assertThat((System.nanoTime() - t0) / 1_000_000).isGreaterThanOrEqualTo(600);
+            delivered.close();
+        }
+    }
+
+    @Test
+    void aSlowConsumerThatClosesWithinTheGraceIsServed() {
+        try (BatchPool pool = new BatchPool(X, Y, 2, 2, HostAllocator.NATIVE, Duration.ofMillis(50),
+                Duration.ofSeconds(30), Duration.ofSeconds(2))) {
+            Batch first = batch(pool, 0);
+            Batch second = batch(pool, 1);
+            Thread closer = new Thread(() -> {
+                sleep(300);
+                first.close();
+            });
+            closer.start();
+            pool.release(pool.acquire());
+            second.close();
+            assertThat(pool.outstanding()).isZero();
+        }
+    }
+
+    @Test
+    void thePoolKnowsWhereItsBuffersAre() {
+        try (BatchPool pool = new BatchPool(X, Y, 2, 4)) {
+            BatchPool.Buffers assembling = pool.acquire();
+            Batch open = batch(pool, 0);
+            Batch closed = batch(pool, 1);
+            closed.close();
+            assertThat(List.of(pool.allocated(), pool.outstanding(), pool.inAssembly(), pool.openBatches()))
+                    .containsExactly(3, 2, 1, 1);
+            pool.release(assembling);
+            open.close();
+            assertThat(List.of(pool.outstanding(), pool.inAssembly(), pool.openBatches())).containsExactly(0, 0, 0);
+        }
+    }
+
+    /** A batch over a freshly acquired buffer, as the pipeline hands one out. */
+    private static Batch batch(BatchPool pool, long index) {
+        return new Batch(index, List.of(), pool.acquire(), pool);
+    }
+
     private static void sleep(long ms) {
         try {
             Thread.sleep(ms);

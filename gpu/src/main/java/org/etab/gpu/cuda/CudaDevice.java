@@ -36,7 +36,7 @@ import org.bytedeco.javacpp.SizeTPointer;
  */
 public final class CudaDevice implements Device {
     /** The kernel's entry point in {@code normalize.ptx}. */
-    public static final String KERNEL = "etab_normalize_u8";
+    static final String KERNEL = "etab_normalize_u8";
     static final String PTX = "/org/etab/gpu/cuda/normalize.ptx";
 
     /** Whether CUDA can be used here, and if not, why. */
@@ -158,7 +158,7 @@ public final class CudaDevice implements Device {
         return loadNanos / 1e6;
     }
 
-    public int ordinal() {
+    int ordinal() {
         return ordinal;
     }
 

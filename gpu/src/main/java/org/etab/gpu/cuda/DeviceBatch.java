@@ -23,12 +23,12 @@ import org.etab.batch.SampleInfo;
  */
 public final class DeviceBatch implements AutoCloseable {
     private final DeviceFeeder feeder;
-    private final DeviceFeeder.Slot slot;
+    private final SlotRing.Slot slot;
     private final Batch host;
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile Device.Stream consumer;
 
-    DeviceBatch(DeviceFeeder feeder, DeviceFeeder.Slot slot, Batch host) {
+    DeviceBatch(DeviceFeeder feeder, SlotRing.Slot slot, Batch host) {
         this.feeder = feeder;
         this.slot = slot;
         this.host = host;
@@ -81,7 +81,7 @@ public final class DeviceBatch implements AutoCloseable {
 
     /** {@code [capacity, ...]} of the output, in the normalization's output layout. */
     public long[] shape() {
-        return feeder.outputShape(capacity());
+        return feeder.geometry().outputShape(capacity());
     }
 
     /** Device address of the uint8 upload (input layout, {@link #inputShape()}). */
@@ -97,7 +97,7 @@ public final class DeviceBatch implements AutoCloseable {
     }
 
     public long[] inputShape() {
-        return feeder.inputShape(capacity());
+        return feeder.geometry().inputShape(capacity());
     }
 
     /** Recorded after the normalize kernel: the output is complete once it is reached. */

@@ -1,231 +1,119 @@
 package org.etab.gpu.cuda;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.TimeUnit;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Tags;
-import io.micrometer.core.instrument.Timer;
 import org.etab.batch.Batch;
-import org.etab.batch.SampleInfo;
+import org.etab.batch.BoundedWait;
+import org.etab.batch.DType;
 import org.etab.batch.TensorSpec;
+import org.etab.pipeline.Pipeline;
+import org.etab.pipeline.PipelineOptions;
+import org.etab.source.SampleOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
 
 /**
- * Turns host batches ({@code Flux<Batch>}, uint8, ideally in pinned memory from {@link PinnedAllocator}) into
- * device batches ({@code Flux<DeviceBatch>}, float32 normalized on the device).
+ * Turns a pipeline's host batches ({@code Flux<Batch>}, uint8 in pinned memory from {@link PinnedAllocator}) into
+ * device batches ({@code Flux<DeviceBatch>}, float32 normalized on the device):
  *
- * <p>Per batch, with no host wait: on the copy stream, wait for the slot's previous consumer ({@code released}
- * event), copy the uint8 pixels ({@code cudaMemcpyAsync}), record {@code copied}; on the kernel stream, wait
- * for {@code copied}, run the normalize kernel into the slot's float32 buffer, record {@code ready}. The
- * consumer waits on {@code ready}; its {@link DeviceBatch#close()} records {@code released} on its stream. Two
- * streams let the copy of batch k+1 overlap the kernel of batch k.
+ * <pre>{@code
+ * DeviceFeeder.Options fo = DeviceFeeder.Options.builder().normalization(Normalization.matching(asked)).build();
+ * try (Pipeline p = new Pipeline(new EchoNetSource(records, DeviceFeeder.hostSamples(asked)),
+ *         fo.pipelineOptions(options), registry, new PinnedAllocator(gpu));
+ *         DeviceFeeder feeder = DeviceFeeder.builder().device(gpu).pipeline(p).options(fo).build()) {
+ *     for (DeviceBatch db : feeder.feed(p.batches(epoch)).toIterable(1)) {
+ *         try (db) {
+ *             db.waitOn(trainingStream); // then read db.pointer() on that stream
+ *         }
+ *     }
+ * }
+ * }</pre>
  *
- * <p>Timing (once {@link #bindTo bound}): timed events just before the copy and the kernel, with
- * {@code copied}/{@code ready} as end points, give the device time of each; they are read when the batch comes
- * back ({@link DeviceBatch#close()}), when the copy is known to be done; a kernel not yet done then is read
- * when its slot is next taken (the new copy would wait for it on the device anyway) or at {@link #close()}.
+ * <p>Per batch, with no host wait: the uint8 copy on one stream, the normalize kernel on another, so the copy of
+ * batch k+1 overlaps the kernel of batch k. Device times ({@link #bindTo}) are read as batches come back.
  *
- * <p>Threading: uploads are issued on the feeder's own upload thread ({@code etab-upload}); they only enqueue
- * work, unless every ring slot is taken, and then only that thread waits: never a decode thread, never the
- * consumer's thread (which must stay free to close the batches that free the slots, whatever its iterator queues).
- * Items are delivered on the upload thread or on the consumer's requesting thread.
+ * <p>Threading: uploads are issued on the feeder's own thread ({@code etab-upload}); they only enqueue work unless
+ * every ring slot is taken, and then only that thread waits: never a decode thread, never the consumer's thread
+ * (which must stay free to close the batches that free the slots, whatever its iterator queues). Items are
+ * delivered on the upload thread or on the consumer's requesting thread.
  *
- * <p>Backpressure: {@code prefetch} device batches are uploaded ahead of the consumer's demand, and host
- * batches are requested only as those are taken. Memory in flight is one number: the ring holds
- * {@link #slots()} = {@code prefetch + consumerHeld + 1} slots (one uint8 + one float32 buffer each, allocated
- * once when the feeder is built). A consumer that keeps more than {@code consumerHeld} batches open stalls the
- * upload with a warning every {@code warnAfter}, then an error after {@code timeout}; it never grows a queue.
- * Each open device batch also holds its host batch, and the upload thread holds up to two more (one waiting for
- * a slot, one queued): give the pipeline {@code consumerHeld >= slots() + 2} ({@link
- * FeederRecipe#pipelineOptions}).
+ * <p>Backpressure: {@code prefetch} device batches are uploaded ahead of demand and host batches are requested only
+ * as those are taken. The ring ({@link SlotRing}) holds {@code prefetch + consumerHeld + 1} slots, allocated once;
+ * a consumer that keeps more than {@code consumerHeld} open stalls the upload (a warning every {@code warnAfter},
+ * an error after {@code timeout}); no queue grows. Each open device batch holds its host batch and the upload
+ * thread up to two more, so the pipeline must let its consumer hold {@link Options#hostBatchesHeld()}: {@link
+ * Builder#build()} refuses a pipeline that does not.
  *
- * <p>Ownership: a delivered {@link DeviceBatch} belongs to the consumer until closed. Device batches
- * discarded on cancel or error are closed here; a host batch whose upload fails is closed here. {@link
- * #close()} frees the ring once every slot is back (slots still out are freed as they come back).
+ * <p>Ownership: a delivered {@link DeviceBatch} belongs to the consumer until closed. Device batches discarded on
+ * cancel or error are closed here, as is a host batch whose upload fails. {@link #close()} closes device batches
+ * still open, frees the ring (slots still out as they come back) and removes the meters. The pipeline and the
+ * device belong to the caller.
  */
 public final class DeviceFeeder implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DeviceFeeder.class);
 
-    /**
-     * @param prefetch      device batches uploaded ahead of demand (default 2)
-     * @param consumerHeld  device batches the consumer may hold open at once (default 1)
-     * @param normalization what the kernel computes
-     * @param warnAfter     warn when no ring slot has come back for this long
-     * @param timeout       fail when no ring slot has come back for this long
-     */
-    public record Options(int prefetch, int consumerHeld, Normalization normalization, Duration warnAfter,
-            Duration timeout) {
-        public Options {
-            if (prefetch < 1) {
-                throw new IllegalArgumentException("prefetch >= 1 required but was " + prefetch);
-            }
-            if (consumerHeld < 1) {
-                throw new IllegalArgumentException("consumerHeld >= 1 required but was " + consumerHeld);
-            }
-            if (warnAfter.isNegative() || warnAfter.isZero() || timeout.compareTo(warnAfter) < 0) {
-                throw new IllegalArgumentException("0 < warnAfter <= timeout required but were " + warnAfter
-                        + " and " + timeout);
-            }
-        }
-
-        /** Prefetch 2, one batch held, ImageNet channels first, warn after 30 s, fail after 10 min. */
-        public static Options defaults() {
-            return new Options(2, 1, Normalization.imagenet(), Duration.ofSeconds(30), Duration.ofMinutes(10));
-        }
-
-        /** Ring slots a feeder with these options allocates: {@code prefetch + consumerHeld + 1}. */
-        public int slots() {
-            return prefetch + consumerHeld + 1;
-        }
-
-        public Options withPrefetch(int n) {
-            return new Options(n, consumerHeld, normalization, warnAfter, timeout);
-        }
-
-        public Options withConsumerHeld(int n) {
-            return new Options(prefetch, n, normalization, warnAfter, timeout);
-        }
-
-        public Options withNormalization(Normalization n) {
-            return new Options(prefetch, consumerHeld, n, warnAfter, timeout);
-        }
-
-        public Options withTimeouts(Duration warn, Duration fail) {
-            return new Options(prefetch, consumerHeld, normalization, warn, fail);
-        }
-    }
-
-    /**
-     * One ring entry: buffers and events allocated once. Owned by one thread at a time (the uploading thread,
-     * then the batch's consumer, handed over through the free queue), so the timing fields need no lock.
-     */
-    static final class Slot {
-        final int index;
-        final Device.Buffer input;
-        final Device.Buffer output;
-        /** Timed: before the copy (copy stream), before the kernel (kernel stream). */
-        final Device.Event copyStart;
-        final Device.Event kernelStart;
-        /** Timed: after the copy, after the kernel. */
-        final Device.Event copied;
-        final Device.Event ready;
-        /** Untimed: the consumer is done with the slot. */
-        final Device.Event released;
-        /** The meters of the upload in flight in this slot, when its events were recorded with timing. */
-        Meters timed;
-        /** The meters still owed this slot's last kernel time. */
-        Meters kernelOwed;
-
-        private Slot(int index, Device.Buffer input, Device.Buffer output, Device.Event[] events) {
-            this.index = index;
-            this.input = input;
-            this.output = output;
-            this.copyStart = events[0];
-            this.kernelStart = events[1];
-            this.copied = events[2];
-            this.ready = events[3];
-            this.released = events[4];
-        }
-
-        /** Allocates a slot's buffers and events; frees what it got if an allocation fails. */
-        static Slot allocate(int index, Device device, long inputBytes) {
-            Device.Buffer in = null;
-            Device.Buffer out = null;
-            Device.Event[] events = new Device.Event[5];
-            try {
-                in = device.malloc(inputBytes);
-                out = device.malloc(inputBytes * 4);
-                for (int i = 0; i < 4; i++) {
-                    events[i] = device.newTimedEvent();
-                }
-                events[4] = device.newEvent();
-                return new Slot(index, in, out, events);
-            } catch (RuntimeException | Error e) {
-                try {
-                    for (Device.Event ev : events) {
-                        if (ev != null) {
-                            device.destroy(ev);
-                        }
-                    }
-                    if (out != null) {
-                        device.free(out);
-                    }
-                    if (in != null) {
-                        device.free(in);
-                    }
-                } catch (RuntimeException again) {
-                    e.addSuppressed(again);
-                }
-                throw e;
-            }
-        }
-    }
-
-    /** The meters of {@link #bindTo}. */
-    private record Meters(Counter bytes, Timer slotWait, Timer upload, Timer normalize) {
-    }
-
     private final Device device;
-    /** Issues every upload; the only thread that waits for a ring slot. */
-    private final reactor.core.scheduler.Scheduler uploader = reactor.core.scheduler.Schedulers.newSingle("etab-upload", true);
-    private volatile Meters meters;
     private final TensorSpec features;
     private final int batchSize;
     private final Options options;
-    private final Device.Stream copyStream;
-    private final Device.Stream kernelStream;
-    private final List<Slot> ring = new ArrayList<>();
-    private final BlockingQueue<Slot> free;
+    private final UploadStreams streams;
+    private final SlotRing ring;
+    /** Issues every upload; the only thread that waits for a ring slot. */
+    private final Scheduler uploader;
     private final AtomicBoolean closed = new AtomicBoolean();
-    private final java.util.Set<DeviceBatch> out = java.util.concurrent.ConcurrentHashMap.newKeySet();
-    private int freed;
+    private final Set<DeviceBatch> out = ConcurrentHashMap.newKeySet();
+    private volatile FeederMetrics metrics;
 
-    /**
-     * Allocates the ring for batches of {@code batchSize} samples of {@code features} (uint8) on {@code device}.
-     */
-    public DeviceFeeder(Device device, TensorSpec features, int batchSize, Options options) {
-        if (batchSize < 1) {
-            throw new IllegalArgumentException("batchSize >= 1 required but was " + batchSize);
-        }
-        options.normalization().check(features);
+    private DeviceFeeder(Device device, TensorSpec features, int batchSize, Options options) {
         this.device = device;
         this.features = features;
         this.batchSize = batchSize;
         this.options = options;
-        int slots = options.slots();
-        this.free = new ArrayBlockingQueue<>(slots);
-        Device.Stream cs = null;
-        Device.Stream ks = null;
+        this.streams = new UploadStreams(device, features, options.normalization());
         try {
-            cs = device.newStream();
-            ks = device.newStream();
-            long in = features.bytes() * batchSize;
-            for (int i = 0; i < slots; i++) {
-                Slot s = Slot.allocate(i, device, in);
-                ring.add(s);
-                free.add(s);
-            }
+            this.ring = new SlotRing(device, options.slots(), streams.geometry().inputBytes(batchSize),
+                    new BoundedWait("a device ring slot", options.warnAfter(), options.timeout(), Duration.ZERO));
         } catch (RuntimeException | Error e) {
-            ring.forEach(this::freeSlot);
-            if (cs != null) {
-                device.destroy(cs);
-            }
-            if (ks != null) {
-                device.destroy(ks);
-            }
+            streams.close();
             throw e;
         }
-        this.copyStream = cs;
-        this.kernelStream = ks;
+        this.uploader = Schedulers.newSingle("etab-upload", true);
+    }
+
+    /** A builder: a device, and a pipeline (or a feature spec and batch size); options are optional. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Why samples {@code asked} cannot come from the device (null when they can). */
+    public static String unsupported(SampleOptions asked) {
+        if (asked.dtype() != DType.FLOAT32) {
+            return "the device delivers float32 normalized on the GPU, but "
+                    + asked.dtype().name().toLowerCase(Locale.ROOT) + " samples were asked for (raw pixels stay on the host)";
+        }
+        return null;
+    }
+
+    /**
+     * The samples a pipeline decodes for the device to deliver {@code asked}: the same, as uint8 raw pixels without
+     * host normalization (the kernel applies {@link Normalization#matching(SampleOptions)}).
+     */
+    public static SampleOptions hostSamples(SampleOptions asked) {
+        String why = unsupported(asked);
+        if (why != null) {
+            throw new IllegalArgumentException(why);
+        }
+        return asked.toBuilder().normalize(false).dtype(DType.UINT8).build();
     }
 
     /**
@@ -241,39 +129,35 @@ public final class DeviceFeeder implements AutoCloseable {
     }
 
     /**
-     * Registers this feeder's meters, tagged {@code dataset} and {@code device=cuda}: {@code etab.upload.bytes}
-     * (pixels enqueued for upload), {@code etab.upload.wait} (host time an upload waited for a free ring slot: the
-     * consumer holding device batches), {@code etab.upload.duration} (device time of each host-to-device copy)
-     * and {@code etab.normalize.duration} (device time of each normalize kernel). Uploads issued before this
+     * Registers this feeder's meters in {@code registry}, tagged {@code dataset} and {@code device=cuda}
+     * ({@code etab.upload.bytes}, {@code etab.upload.wait}, {@code etab.upload.duration},
+     * {@code etab.normalize.duration}: docs/metrics.md); {@link #close()} removes them. Uploads issued before this
      * call are not timed. Returns this feeder.
      */
     public DeviceFeeder bindTo(MeterRegistry registry, String dataset) {
-        Tags tags = Tags.of("dataset", dataset, "device", "cuda");
-        this.meters = new Meters(
-                Counter.builder("etab.upload.bytes").description("Bytes enqueued for upload to the device")
-                        .baseUnit("bytes").tags(tags).register(registry),
-                Timer.builder("etab.upload.wait").description("Time an upload waited for a free ring slot")
-                        .tags(tags).publishPercentiles(0.5, 0.99).register(registry),
-                Timer.builder("etab.upload.duration").description("Device time of one batch's host-to-device copy")
-                        .tags(tags).publishPercentiles(0.5, 0.99).register(registry),
-                Timer.builder("etab.normalize.duration").description("Device time of one batch's normalize kernel")
-                        .tags(tags).publishPercentiles(0.5, 0.99).register(registry));
+        FeederMetrics m = new FeederMetrics(dataset);
+        FeederMetrics old = metrics;
+        if (old != null) {
+            old.close(); // before binding: the same names and tags would hand back the old meters
+        }
+        m.bindTo(registry);
+        metrics = m;
         return this;
     }
 
-    /** Ring slots (prefetch + consumerHeld + 1). */
-    public int slots() {
+    /** Ring slots ({@code prefetch + consumerHeld + 1}). */
+    int slots() {
         return ring.size();
     }
 
     /** Device batches delivered or queued and not yet closed. */
-    public int open() {
+    int open() {
         return out.size();
     }
 
     /** Ring slots not held by a device batch. */
-    public int freeSlots() {
-        return free.size();
+    int freeSlots() {
+        return ring.free();
     }
 
     public Options options() {
@@ -285,24 +169,16 @@ public final class DeviceFeeder implements AutoCloseable {
     }
 
     Device.Stream kernelStream() {
-        return kernelStream;
+        return streams.kernel();
     }
 
-    /** The copy stream (for tests and the GPU check). */
-    Device.Stream copyStream() {
-        return copyStream;
-    }
-
-    long[] inputShape(int capacity) {
-        return features.batchShape(capacity);
-    }
-
-    long[] outputShape(int capacity) {
-        return new TensorSpec(features.dtype(), options.normalization().outputShape(features)).batchShape(capacity);
+    PaddingGeometry geometry() {
+        return streams.geometry();
     }
 
     DeviceBatch upload(Batch host) {
-        Slot slot;
+        SlotRing.Slot slot;
+        FeederMetrics m;
         try {
             if (closed.get()) {
                 throw new IllegalStateException("device feeder is closed");
@@ -312,214 +188,42 @@ public final class DeviceFeeder implements AutoCloseable {
                         + features + " but got " + host.capacity() + " x " + host.features().spec());
             }
             long t0 = System.nanoTime();
-            slot = acquire();
-            Meters m = meters;
+            slot = ring.take();
+            m = metrics;
             if (m != null) {
-                m.slotWait().record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
+                m.slotWaited(System.nanoTime() - t0);
             }
         } catch (RuntimeException | Error e) {
             host.close();
             throw e;
         }
         try {
-            readKernelTime(slot, true); // before the slot's events are recorded again
-            Meters m = meters;
-            long bytes = features.bytes() * host.size();
-            device.waitEvent(copyStream, slot.released);
-            if (m != null) {
-                device.record(slot.copyStart, copyStream);
-            }
-            device.copyToDevice(host.features().pointer(), slot.input, bytes, copyStream);
-            if (m != null) {
-                m.bytes().increment(bytes);
-            }
-            device.record(slot.copied, copyStream);
-            device.waitEvent(kernelStream, slot.copied);
-            if (m != null) {
-                device.record(slot.kernelStart, kernelStream);
-            }
-            device.normalize(slot.input, slot.output, host.size(), options.normalization().spatial(features),
-                    options.normalization(), kernelStream);
-            zeroPadding(host, slot.output);
-            device.record(slot.ready, kernelStream);
-            slot.timed = m;
+            streams.enqueue(slot, host, m);
             DeviceBatch db = new DeviceBatch(this, slot, host);
             out.add(db);
             return db;
         } catch (RuntimeException | Error e) {
-            try {
-                device.synchronize(copyStream); // the copy may still read the host batch
-            } catch (RuntimeException ignored) {
-                e.addSuppressed(ignored);
-            }
             host.close();
-            giveBack(slot);
+            ring.giveBack(slot);
             throw e;
         }
     }
 
-    /**
-     * Sets the padding frames of short clips to 0 in the float output, as the host pipeline writes them: the
-     * kernel has turned their zero bytes into {@code -mean/std}. One memset per channel of a padded sample
-     * (channels first), or one per padded sample (channels last), on the kernel stream after the kernel.
-     */
-    private void zeroPadding(Batch host, Device.Buffer output) {
-        int[] shape = options.normalization().outputShape(features);
-        if (shape.length != 4) {
-            return; // single frames: nothing is ever padding
-        }
-        boolean channelsFirst = options.normalization().output() == Normalization.Layout.CHANNELS_FIRST;
-        int channels = options.normalization().channels();
-        int frames = channelsFirst ? shape[1] : shape[0];
-        // one frame: [H, W] of one channel ([C, T, H, W]), or [H, W, C] ([T, H, W, C])
-        long frameFloats = channelsFirst ? (long) shape[2] * shape[3] : (long) shape[1] * shape[2] * shape[3];
-        for (int i = 0; i < host.size(); i++) {
-            SampleInfo info = host.samples().get(i);
-            int valid = info.validFrames();
-            if (!info.padded() || valid >= frames) {
-                continue;
-            }
-            long padFloats = (frames - valid) * frameFloats;
-            if (channelsFirst) {
-                for (int c = 0; c < channels; c++) {
-                    long first = (((long) i * channels + c) * frames + valid) * frameFloats;
-                    device.fill(output, 4 * first, 0, 4 * padFloats, kernelStream);
-                }
-            } else {
-                long first = ((long) i * frames + valid) * frameFloats;
-                device.fill(output, 4 * first, 0, 4 * padFloats, kernelStream);
-            }
-        }
-    }
-
-    private Slot acquire() {
-        Slot s = free.poll();
-        if (s != null) {
-            return s;
-        }
-        long waited = 0;
-        long step = Math.max(1, options.warnAfter().toMillis());
-        long limit = options.timeout().toMillis();
-        try {
-            while (waited < limit) {
-                s = free.poll(Math.min(step, limit - waited), TimeUnit.MILLISECONDS);
-                if (s != null) {
-                    return s;
-                }
-                if (closed.get()) {
-                    throw new IllegalStateException("device feeder closed while waiting for a ring slot");
-                }
-                waited += Math.min(step, limit - waited);
-                LOG.warn("all {} device ring slots have been out for {} ms: is every DeviceBatch closed after use?",
-                        ring.size(), waited);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for a device ring slot", e);
-        }
-        throw new IllegalStateException("no device ring slot came back within " + options.timeout() + ": all "
-                + ring.size() + " are held by the consumer. Close each DeviceBatch when done with it "
-                + "(try-with-resources), or raise consumerHeld if the consumer really holds that many.");
-    }
-
     /** Called once per device batch by {@link DeviceBatch#close()}. */
-    void recycle(DeviceBatch batch, Slot slot, Batch host, Device.Stream consumer) {
+    void recycle(DeviceBatch batch, SlotRing.Slot slot, Batch host, Device.Stream consumer) {
         out.remove(batch);
-        RuntimeException failure = null;
         try {
-            if (consumer != null) {
-                device.record(slot.released, consumer);
-            } else if (!closed.get()) {
-                device.record(slot.released, kernelStream);
-            }
-            device.synchronize(slot.copied); // normally long done: the consumer waited for ready
-            if (closed.get()) {
-                device.synchronize(slot.released); // about to be freed: the consumer's work must be done
-            }
-            readCopyTime(slot);
-        } catch (RuntimeException e) {
-            failure = e;
-            try {
-                device.synchronize(copyStream);
-            } catch (RuntimeException again) {
-                e.addSuppressed(again);
-            }
+            streams.release(slot, consumer);
         } finally {
             host.close();
-            giveBack(slot);
+            ring.giveBack(slot);
         }
-        if (failure != null) {
-            throw failure;
-        }
-    }
-
-    /** Records the slot's copy time (the copy is done) and its kernel time if the kernel is done too. */
-    private void readCopyTime(Slot slot) {
-        Meters m = slot.timed;
-        if (m == null) {
-            return;
-        }
-        slot.timed = null;
-        m.upload().record(nanos(device.elapsedMillis(slot.copyStart, slot.copied)), TimeUnit.NANOSECONDS);
-        slot.kernelOwed = m;
-        readKernelTime(slot, false);
-    }
-
-    /** Records the kernel time owed for the slot's last upload; waits for that kernel only if {@code mayWait}. */
-    private void readKernelTime(Slot slot, boolean mayWait) {
-        Meters m = slot.kernelOwed;
-        if (m == null) {
-            return;
-        }
-        if (!device.isComplete(slot.ready)) {
-            if (!mayWait) {
-                return;
-            }
-            device.synchronize(slot.ready);
-        }
-        slot.kernelOwed = null;
-        m.normalize().record(nanos(device.elapsedMillis(slot.kernelStart, slot.ready)), TimeUnit.NANOSECONDS);
-    }
-
-    /** Before a slot is freed: its owed kernel time, if it can be read (a failure here must not keep memory). */
-    private void lastKernelTime(Slot slot) {
-        try {
-            readKernelTime(slot, true);
-        } catch (RuntimeException e) {
-            LOG.warn("cannot read the kernel time of ring slot {}: {}", slot.index, e.toString());
-        }
-    }
-
-    private static long nanos(float millis) {
-        return Math.round(millis * 1e6);
-    }
-
-    private void giveBack(Slot slot) {
-        synchronized (this) {
-            if (closed.get()) {
-                lastKernelTime(slot);
-                freeSlot(slot);
-                freed++;
-                return;
-            }
-        }
-        free.add(slot);
-    }
-
-    private void freeSlot(Slot s) {
-        device.free(s.input);
-        device.free(s.output);
-        device.destroy(s.copyStart);
-        device.destroy(s.kernelStart);
-        device.destroy(s.copied);
-        device.destroy(s.ready);
-        device.destroy(s.released);
     }
 
     /**
-     * Waits for the streams, closes the device batches still out (a stream that ended in an error can leave one
-     * in a downstream queue, e.g. {@code toIterable}'s, where nobody can reach it), and frees the ring.
-     * Idempotent.
+     * Waits for the streams, closes the device batches still out (a stream that ended in an error can leave one in
+     * a downstream queue, e.g. {@code toIterable}'s, where nobody can reach it), frees the ring and removes the
+     * meters. Idempotent.
      */
     @Override
     public void close() {
@@ -527,27 +231,269 @@ public final class DeviceFeeder implements AutoCloseable {
             LOG.warn("closing the device feeder with {} device batches still open: closing them now", out.size());
             List.copyOf(out).forEach(DeviceBatch::close);
         }
-        synchronized (this) {
-            if (!closed.compareAndSet(false, true)) {
-                return;
-            }
-            device.synchronize(copyStream);
-            device.synchronize(kernelStream);
-            Slot s;
-            while ((s = free.poll()) != null) {
-                device.synchronize(s.released);
-                lastKernelTime(s);
-                freeSlot(s);
-                freed++;
-            }
-            device.destroy(copyStream);
-            device.destroy(kernelStream);
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            streams.synchronize();
+            ring.close();
+            streams.close();
+        } finally {
             uploader.dispose();
+            FeederMetrics m = metrics;
+            if (m != null) {
+                m.close();
+            }
         }
     }
 
     /** Slots whose device memory has been freed (all of them after close, once every batch is back). */
-    synchronized int freedSlots() {
-        return freed;
+    int freedSlots() {
+        return ring.freed();
+    }
+
+    /**
+     * How the feeder runs: device batches uploaded ahead, device batches the consumer may hold open, what the
+     * kernel computes, how long an upload waits for a ring slot. Immutable; made with {@link #builder()}. Defaults:
+     * prefetch 2, one batch held, ImageNet channels first, warn after 30 s, fail after 10 min.
+     */
+    public static final class Options {
+        private final int prefetch;
+        private final int consumerHeld;
+        private final Normalization normalization;
+        private final Duration warnAfter;
+        private final Duration timeout;
+
+        private Options(Builder b) {
+            this.prefetch = b.prefetch;
+            this.consumerHeld = b.consumerHeld;
+            this.normalization = b.normalization;
+            this.warnAfter = b.warnAfter;
+            this.timeout = b.timeout;
+        }
+
+        /** A builder with the defaults above. */
+        public static Builder builder() {
+            return new Builder();
+        }
+
+        /** A builder holding these options, to make a changed copy. */
+        public Builder toBuilder() {
+            return new Builder().prefetch(prefetch).consumerHeld(consumerHeld).normalization(normalization)
+                    .warnAfter(warnAfter).timeout(timeout);
+        }
+
+        /** Device batches uploaded ahead of demand. */
+        public int prefetch() {
+            return prefetch;
+        }
+
+        /** Device batches the consumer may hold open at once. */
+        public int consumerHeld() {
+            return consumerHeld;
+        }
+
+        /** What the kernel computes. */
+        public Normalization normalization() {
+            return normalization;
+        }
+
+        /** Warn when no ring slot has come back for this long. */
+        public Duration warnAfter() {
+            return warnAfter;
+        }
+
+        /** Fail when no ring slot has come back for this long. */
+        public Duration timeout() {
+            return timeout;
+        }
+
+        /** Ring slots a feeder with these options allocates: {@code prefetch + consumerHeld + 1}. */
+        public int slots() {
+            return prefetch + consumerHeld + 1;
+        }
+
+        /**
+         * Host batches such a feeder keeps open at most: one per ring slot (until its device batch is closed), one
+         * upload waiting for a slot and one queued for the upload thread, i.e. {@code slots() + 2}. The pipeline's
+         * {@code consumerHeld} must be at least this.
+         */
+        public int hostBatchesHeld() {
+            return slots() + 2;
+        }
+
+        /** {@code asked} with {@code consumerHeld} raised to {@link #hostBatchesHeld()} where it is lower. */
+        public PipelineOptions pipelineOptions(PipelineOptions asked) {
+            return asked.consumerHeld() >= hostBatchesHeld() ? asked
+                    : asked.toBuilder().consumerHeld(hostBatchesHeld()).build();
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Options p && prefetch == p.prefetch && consumerHeld == p.consumerHeld
+                    && normalization.equals(p.normalization) && warnAfter.equals(p.warnAfter)
+                    && timeout.equals(p.timeout);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(prefetch, consumerHeld, normalization, warnAfter, timeout);
+        }
+
+        @Override
+        public String toString() {
+            return "DeviceFeeder.Options[prefetch=" + prefetch + ", consumerHeld=" + consumerHeld + ", normalization="
+                    + normalization + ", warnAfter=" + warnAfter + ", timeout=" + timeout + "]";
+        }
+
+        /** Builds {@link Options}; {@link #build()} checks every value. Not thread-safe. */
+        public static final class Builder {
+            private int prefetch = 2;
+            private int consumerHeld = 1;
+            private Normalization normalization = Normalization.imagenet();
+            private Duration warnAfter = Duration.ofSeconds(30);
+            private Duration timeout = Duration.ofMinutes(10);
+
+            private Builder() {
+            }
+
+            /** Device batches uploaded ahead of demand, >= 1. */
+            public Builder prefetch(int prefetch) {
+                this.prefetch = prefetch;
+                return this;
+            }
+
+            /** Device batches the consumer may hold open at once, >= 1. */
+            public Builder consumerHeld(int consumerHeld) {
+                this.consumerHeld = consumerHeld;
+                return this;
+            }
+
+            /** What the kernel computes ({@link Normalization#matching} reproduces the host's samples). */
+            public Builder normalization(Normalization normalization) {
+                this.normalization = normalization;
+                return this;
+            }
+
+            /** Warn when no ring slot has come back for this long; > 0 and <= timeout. */
+            public Builder warnAfter(Duration warnAfter) {
+                this.warnAfter = warnAfter;
+                return this;
+            }
+
+            /** Fail when no ring slot has come back for this long. */
+            public Builder timeout(Duration timeout) {
+                this.timeout = timeout;
+                return this;
+            }
+
+            /** @throws IllegalArgumentException naming the value that is out of range */
+            public Options build() {
+                if (prefetch < 1) {
+                    throw new IllegalArgumentException("prefetch >= 1 required but was " + prefetch);
+                }
+                if (consumerHeld < 1) {
+                    throw new IllegalArgumentException("consumerHeld >= 1 required but was " + consumerHeld);
+                }
+                Objects.requireNonNull(normalization, "normalization");
+                Objects.requireNonNull(warnAfter, "warnAfter");
+                Objects.requireNonNull(timeout, "timeout");
+                if (warnAfter.isNegative() || warnAfter.isZero() || timeout.compareTo(warnAfter) < 0) {
+                    throw new IllegalArgumentException("0 < warnAfter <= timeout required but were " + warnAfter
+                            + " and " + timeout);
+                }
+                return new Options(this);
+            }
+        }
+    }
+
+    /**
+     * Builds a {@link DeviceFeeder}: the device, and either a pipeline (the usual way: its source's feature spec and
+     * its batch size, and a check that it lets the feeder hold what it holds) or a feature spec and batch size for
+     * host batches from elsewhere. Not thread-safe.
+     */
+    public static final class Builder {
+        private Device device;
+        private Pipeline pipeline;
+        private TensorSpec features;
+        private int batchSize;
+        private Options options = Options.builder().build();
+
+        private Builder() {
+        }
+
+        /** Where batches go (required). */
+        public Builder device(Device device) {
+            this.device = device;
+            return this;
+        }
+
+        /**
+         * The pipeline whose batches are fed: the ring is sized for its source's features and its batch size, and
+         * {@link #build()} checks that its {@code consumerHeld} covers {@link Options#hostBatchesHeld()}.
+         */
+        public Builder pipeline(Pipeline pipeline) {
+            this.pipeline = pipeline;
+            return this;
+        }
+
+        /**
+         * Without a pipeline: batches of up to {@code batchSize} samples of {@code features}; whatever makes them
+         * must let the feeder hold {@link Options#hostBatchesHeld()} of them open.
+         */
+        public Builder features(TensorSpec features) {
+            this.features = features;
+            return this;
+        }
+
+        /** Samples per host batch, with {@link #features}. */
+        public Builder batchSize(int batchSize) {
+            this.batchSize = batchSize;
+            return this;
+        }
+
+        /** How the feeder runs (default: {@code Options.builder().build()}). */
+        public Builder options(Options options) {
+            this.options = options;
+            return this;
+        }
+
+        /**
+         * Allocates the ring on the device.
+         *
+         * @throws IllegalArgumentException when a value is missing or out of range, the features are not what the
+         *                                  normalization takes, or the pipeline would stall the feeder
+         */
+        public DeviceFeeder build() {
+            if (device == null) {
+                throw new IllegalArgumentException("device required but was null");
+            }
+            if (options == null) {
+                throw new IllegalArgumentException("options required but was null");
+            }
+            if (pipeline != null && features != null) {
+                throw new IllegalArgumentException("pipeline or features/batchSize required, not both");
+            }
+            TensorSpec f = features;
+            int n = batchSize;
+            if (pipeline != null) {
+                f = pipeline.source().features();
+                n = pipeline.options().batchSize();
+                int held = pipeline.options().consumerHeld();
+                if (held < options.hostBatchesHeld()) {
+                    throw new IllegalArgumentException("pipeline consumerHeld >= " + options.hostBatchesHeld()
+                            + " required but was " + held + ": the feeder keeps up to " + options.hostBatchesHeld()
+                            + " host batches open (" + options.slots() + " ring slots + 2 on the upload thread), so "
+                            + "the pipeline would stall. Build the pipeline with feederOptions.pipelineOptions("
+                            + "pipelineOptions), or consumerHeld(" + options.hostBatchesHeld() + ")");
+                }
+            } else if (f == null) {
+                throw new IllegalArgumentException("pipeline (or features and batchSize) required but was null");
+            }
+            if (n < 1) {
+                throw new IllegalArgumentException("batchSize >= 1 required but was " + n);
+            }
+            return new DeviceFeeder(device, f, n, options);
+        }
     }
 }

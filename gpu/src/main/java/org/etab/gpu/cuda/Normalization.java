@@ -4,6 +4,7 @@ import java.util.Arrays;
 
 import org.etab.batch.DType;
 import org.etab.batch.TensorSpec;
+import org.etab.source.SampleOptions;
 
 /**
  * What the device does to a uint8 batch: {@code out = (x / 255 - mean[c]) / std[c]} per channel, as float32,
@@ -28,6 +29,9 @@ public record Normalization(Layout input, Layout output, double[] mean, double[]
     /** ImageNet statistics (RGB). */
     public static final double[] IMAGENET_MEAN = {0.485, 0.456, 0.406};
     public static final double[] IMAGENET_STD = {0.229, 0.224, 0.225};
+    /** The loader's gray statistics (the averages of ImageNet's, as {@code FrameTransform} uses). */
+    static final double[] GRAY_MEAN = {0.449};
+    static final double[] GRAY_STD = {0.226};
 
     public Normalization {
         if (mean.length < 1 || mean.length > 4 || mean.length != std.length) {
@@ -46,6 +50,32 @@ public record Normalization(Layout input, Layout output, double[] mean, double[]
     /** ImageNet mean/std on 3 channels, channels first in and out. */
     public static Normalization imagenet() {
         return new Normalization(Layout.CHANNELS_FIRST, Layout.CHANNELS_FIRST, IMAGENET_MEAN, IMAGENET_STD);
+    }
+
+    /**
+     * What the kernel computes to reproduce the host's float32 samples {@code asked}: ImageNet statistics for 3
+     * channels, their averages for 1 (gray), or only {@code x / 255} when normalization is off; channels first in
+     * and out. Resized frames still differ by up to half a gray level, since the device gets them rounded to uint8
+     * ({@code docs/gpu.md}).
+     */
+    public static Normalization matching(SampleOptions asked) {
+        int c = asked.channels();
+        double[] mean;
+        double[] std;
+        if (!asked.normalize()) {
+            mean = new double[c];
+            std = new double[c];
+            Arrays.fill(std, 1.0);
+        } else if (c == 3) {
+            mean = IMAGENET_MEAN;
+            std = IMAGENET_STD;
+        } else if (c == 1) {
+            mean = GRAY_MEAN;
+            std = GRAY_STD;
+        } else {
+            throw new IllegalArgumentException("channels must be 1 or 3 but was " + c);
+        }
+        return new Normalization(Layout.CHANNELS_FIRST, Layout.CHANNELS_FIRST, mean, std);
     }
 
     /** The same with another output layout. */
@@ -73,7 +103,7 @@ public record Normalization(Layout input, Layout output, double[] mean, double[]
     }
 
     /** Rejects a sample spec that is not uint8 with this many channels on the input's channel axis. */
-    public void check(TensorSpec spec) {
+    void check(TensorSpec spec) {
         int[] s = spec.shape();
         if (spec.dtype() != DType.UINT8) {
             throw new IllegalArgumentException("the device normalizes uint8 samples but the features are " + spec
@@ -87,12 +117,12 @@ public record Normalization(Layout input, Layout output, double[] mean, double[]
     }
 
     /** Elements per channel in one sample (T*H*W or H*W). */
-    public long spatial(TensorSpec spec) {
+    long spatial(TensorSpec spec) {
         return spec.elements() / channels();
     }
 
     /** The output shape of one sample (the input's, with the channel axis moved if the layout changes). */
-    public int[] outputShape(TensorSpec spec) {
+    int[] outputShape(TensorSpec spec) {
         int[] s = spec.shape();
         if (input == output) {
             return s;
@@ -109,12 +139,12 @@ public record Normalization(Layout input, Layout output, double[] mean, double[]
     }
 
     /** The kernel's per-channel multiplier {@code 1 / (255 std[c])}, computed in double, rounded once. */
-    public float scale(int c) {
+    float scale(int c) {
         return (float) (1.0 / (255.0 * std[c]));
     }
 
     /** The kernel's per-channel offset {@code -mean[c] / std[c]}, computed in double, rounded once. */
-    public float bias(int c) {
+    float bias(int c) {
         return (float) (-mean[c] / std[c]);
     }
 

@@ -24,7 +24,7 @@ public final class NormalizeReference {
     }
 
     /** The kernel's float32 arithmetic: {@code fma(x, scale[c], bias[c])}. */
-    public static float[] kernel(byte[] src, int batch, long spatial, Normalization n) {
+    static float[] kernel(byte[] src, int batch, long spatial, Normalization n) {
         int channels = n.channels();
         long total = (long) batch * channels * spatial;
         float[] out = new float[Math.toIntExact(total)];

@@ -77,9 +77,14 @@ class DeviceFeederTest {
     }
 
     DeviceFeeder feeder(int prefetch) {
-        return new DeviceFeeder(device, SPEC, BATCH, DeviceFeeder.Options.defaults().withPrefetch(prefetch)
-                .withTimeouts(Duration.ofSeconds(1), Duration.ofSeconds(5))
-                .withNormalization(Normalization.imagenet().withOutput(Normalization.Layout.CHANNELS_LAST)));
+        return feeder(DeviceFeeder.Options.builder().prefetch(prefetch).warnAfter(Duration.ofSeconds(1))
+                .timeout(Duration.ofSeconds(5))
+                .normalization(Normalization.imagenet().withOutput(Normalization.Layout.CHANNELS_LAST)).build());
+    }
+
+    /** A feeder for the test's hand-made host batches (no pipeline). */
+    DeviceFeeder feeder(DeviceFeeder.Options options) {
+        return DeviceFeeder.builder().device(device).features(SPEC).batchSize(BATCH).options(options).build();
     }
 
     /** Reads a device batch on the consumer's own stream and checks it against the float kernel formula. */
@@ -134,7 +139,7 @@ class DeviceFeederTest {
     void paddingFramesAreZeroInEveryLayoutAndTheRestIsNormalized() {
         for (Normalization.Layout layout : Normalization.Layout.values()) {
             Normalization n = Normalization.imagenet().withOutput(layout);
-            try (DeviceFeeder f = new DeviceFeeder(device, SPEC, BATCH, DeviceFeeder.Options.defaults().withNormalization(n));
+            try (DeviceFeeder f = feeder(DeviceFeeder.Options.builder().normalization(n).build());
                     BytePointer out = new BytePointer(SPEC.elements() * BATCH * 4)) {
                 BatchPool.Buffers b = pool.acquire();
                 byte[] in = new byte[(int) SPEC.bytes() * BATCH];
@@ -215,14 +220,18 @@ class DeviceFeederTest {
      * on them only).
      */
     void assertDeviceTimes(io.micrometer.core.instrument.MeterRegistry registry, int batches) {
+        assertDeviceTimes(registry.get("etab.upload.duration").tag("device", "cuda").tag("dataset", "echonet").timer(),
+                registry.get("etab.normalize.duration").tag("device", "cuda").tag("dataset", "echonet").timer(),
+                batches);
+    }
+
+    /** The same on meters taken from the registry before the feeder closed (closing removes them). */
+    void assertDeviceTimes(io.micrometer.core.instrument.Timer upload, io.micrometer.core.instrument.Timer normalize,
+            int batches) {
         long full = SPEC.bytes() * BATCH;
         long last = SPEC.bytes() * (BATCH - 1);
         double copyNs = (batches - 1) * nanos(device.copyMillis(full)) + nanos(device.copyMillis(last));
         double kernelNs = (batches - 1) * nanos(device.normalizeMillis(full)) + nanos(device.normalizeMillis(last));
-        io.micrometer.core.instrument.Timer upload = registry.get("etab.upload.duration").tag("device", "cuda")
-                .tag("dataset", "echonet").timer();
-        io.micrometer.core.instrument.Timer normalize = registry.get("etab.normalize.duration").tag("device", "cuda")
-                .tag("dataset", "echonet").timer();
         java.util.concurrent.TimeUnit ns = java.util.concurrent.TimeUnit.NANOSECONDS;
         assertThat(upload.count()).isEqualTo(batches);
         assertThat(upload.totalTime(ns)).isEqualTo(copyNs);
@@ -243,13 +252,18 @@ class DeviceFeederTest {
         io.micrometer.core.instrument.simple.SimpleMeterRegistry registry =
                 new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
         Device.Stream consumer = device.newStream();
+        io.micrometer.core.instrument.Timer upload;
+        io.micrometer.core.instrument.Timer normalize;
         try (DeviceFeeder f = feeder(2).bindTo(registry, "echonet")) {
+            upload = registry.get("etab.upload.duration").timer();
+            normalize = registry.get("etab.normalize.duration").timer();
             for (DeviceBatch db : f.feed(hosts(40)).toIterable(1)) {
                 db.waitOn(consumer).close(); // no host wait: the kernel may still run when the batch comes back
             }
             assertAllReleased(f);
         } // times still owed are read when their slot is taken again or at close
-        assertDeviceTimes(registry, 40);
+        assertDeviceTimes(upload, normalize, 40);
+        assertThat(registry.getMeters()).as("closing the feeder removes its meters").isEmpty();
         device.destroy(consumer);
     }
 
@@ -257,18 +271,22 @@ class DeviceFeederTest {
     void onlyUploadsIssuedAfterBindToAreTimed() {
         io.micrometer.core.instrument.simple.SimpleMeterRegistry registry =
                 new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+        io.micrometer.core.instrument.Timer upload;
+        io.micrometer.core.instrument.Timer normalize;
         try (DeviceFeeder f = feeder(2)) {
             for (DeviceBatch db : f.feed(hosts(5)).toIterable(1)) {
                 db.synchronize().close(); // untimed: reading times never recorded would throw on the fake
             }
             f.bindTo(registry, "echonet");
+            upload = registry.get("etab.upload.duration").timer();
+            normalize = registry.get("etab.normalize.duration").timer();
             for (DeviceBatch db : f.feed(hosts(3)).toIterable(1)) {
                 db.synchronize().close();
             }
             assertAllReleased(f);
         }
-        assertThat(registry.get("etab.upload.duration").timer().count()).isEqualTo(3);
-        assertThat(registry.get("etab.normalize.duration").timer().count()).isEqualTo(3);
+        assertThat(upload.count()).isEqualTo(3);
+        assertThat(normalize.count()).isEqualTo(3);
     }
 
     @Test
@@ -336,9 +354,9 @@ class DeviceFeederTest {
 
     @Test
     void aConsumerThatNeverClosesGetsAClearErrorNotAnUnboundedQueue() throws Exception {
-        DeviceFeeder.Options o = DeviceFeeder.Options.defaults().withPrefetch(1)
-                .withTimeouts(Duration.ofMillis(50), Duration.ofMillis(300));
-        try (DeviceFeeder f = new DeviceFeeder(device, SPEC, BATCH, o)) {
+        DeviceFeeder.Options o = DeviceFeeder.Options.builder().prefetch(1).warnAfter(Duration.ofMillis(50))
+                .timeout(Duration.ofMillis(300)).build();
+        try (DeviceFeeder f = feeder(o)) {
             List<DeviceBatch> held = new ArrayList<>();
             assertThatThrownBy(() -> {
                 for (DeviceBatch db : f.feed(hosts(30)).toIterable(1)) {
@@ -366,10 +384,38 @@ class DeviceFeederTest {
 
     @Test
     void rejectsFeaturesTheKernelCannotTake() {
-        assertThatThrownBy(() -> new DeviceFeeder(device, new TensorSpec(DType.FLOAT32, 3, 2, 4, 5), 2,
-                DeviceFeeder.Options.defaults())).hasMessageContaining("uint8");
-        assertThatThrownBy(() -> new DeviceFeeder(device, new TensorSpec(DType.UINT8, 1, 2, 4, 5), 2,
-                DeviceFeeder.Options.defaults())).hasMessageContaining("3 channels");
-        assertThatThrownBy(() -> DeviceFeeder.Options.defaults().withPrefetch(0)).hasMessageContaining("prefetch >= 1");
+        assertThatThrownBy(() -> DeviceFeeder.builder().device(device).features(new TensorSpec(DType.FLOAT32, 3, 2, 4, 5))
+                .batchSize(2).build()).hasMessageContaining("uint8");
+        assertThatThrownBy(() -> DeviceFeeder.builder().device(device).features(new TensorSpec(DType.UINT8, 1, 2, 4, 5))
+                .batchSize(2).build()).hasMessageContaining("3 channels");
+        assertThatThrownBy(() -> DeviceFeeder.Options.builder().prefetch(0).build()).hasMessageContaining("prefetch >= 1");
+        assertThat(device.liveBuffers()).as("nothing allocated for a refused feeder").isZero();
+    }
+
+    @Test
+    void optionsFollowTheBuilderConvention() {
+        DeviceFeeder.Options d = DeviceFeeder.Options.builder().build();
+        assertThat(List.of(d.prefetch(), d.consumerHeld(), d.slots(), d.hostBatchesHeld())).containsExactly(2, 1, 4, 6);
+        assertThat(d.normalization()).isEqualTo(Normalization.imagenet());
+        assertThat(List.of(d.warnAfter(), d.timeout())).containsExactly(Duration.ofSeconds(30), Duration.ofMinutes(10));
+        DeviceFeeder.Options o = d.toBuilder().prefetch(3).consumerHeld(2).build();
+        assertThat(o.slots()).isEqualTo(6);
+        assertThat(o.toBuilder().build()).isEqualTo(o).hasSameHashCodeAs(o).isNotEqualTo(d);
+        assertThat(o.toString()).contains("prefetch=3", "consumerHeld=2");
+        assertThatThrownBy(() -> d.toBuilder().consumerHeld(0).build())
+                .hasMessage("consumerHeld >= 1 required but was 0");
+        assertThatThrownBy(() -> d.toBuilder().warnAfter(Duration.ofMinutes(11)).build())
+                .hasMessage("0 < warnAfter <= timeout required but were PT11M and PT10M");
+    }
+
+    @Test
+    void theFeederBuilderNamesWhatIsMissing() {
+        assertThatThrownBy(() -> DeviceFeeder.builder().features(SPEC).batchSize(BATCH).build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("device required but was null");
+        assertThatThrownBy(() -> DeviceFeeder.builder().device(device).features(SPEC).build())
+                .hasMessage("batchSize >= 1 required but was 0");
+        assertThatThrownBy(() -> DeviceFeeder.builder().device(device).build())
+                .hasMessage("pipeline (or features and batchSize) required but was null");
+        assertThat(device.liveBuffers()).isZero();
     }
 }

@@ -70,6 +70,13 @@ public final class FakeDevice implements Device {
         return streams.get() + events.get();
     }
 
+    /** Sets the simulated device time per byte copied and per element normalized (powers of two keep sums exact). */
+    public FakeDevice timing(double copyMillisPerByte, double normalizeMillisPerElement) {
+        this.copyMillisPerByte = copyMillisPerByte;
+        this.normalizeMillisPerElement = normalizeMillisPerElement;
+        return this;
+    }
+
     /** Simulated device milliseconds of copying {@code bytes} to the device. */
     public double copyMillis(long bytes) {
         return bytes * copyMillisPerByte;

@@ -24,7 +24,7 @@ import org.etab.source.Target;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The real pipeline, collating into "pinned" memory, through the feeder on the fake device (GpuCheck's path). */
+/** The real pipeline, collating into "pinned" memory, through the feeder on the fake device (GpuCheck's and etab bench --device cuda's path). */
 class FeederPipelineTest {
 
     @Test
@@ -36,13 +36,13 @@ class FeederPipelineTest {
                 .frameSize(32, 32).channels(3).normalize(false).dtype(DType.UINT8).seed(42).shuffle(true).build();
         FakeDevice device = new FakeDevice();
         PinnedAllocator pinned = new PinnedAllocator(device);
-        DeviceFeeder.Options fo = DeviceFeeder.Options.defaults();
-        PipelineOptions po = PipelineOptions.builder().batchSize(2).threads(2)
-                .consumerHeld(fo.prefetch() + fo.consumerHeld() + 2).onError(ErrorPolicy.FAIL).build();
+        DeviceFeeder.Options fo = DeviceFeeder.Options.builder().build();
+        PipelineOptions po = fo.pipelineOptions(PipelineOptions.builder().batchSize(2).threads(2)
+                .onError(ErrorPolicy.FAIL).build());
         EchoNetSource source = new EchoNetSource(records, so);
         int clips = 0;
         try (Pipeline p = new Pipeline(source, po, new SimpleMeterRegistry(), pinned);
-                DeviceFeeder feeder = new DeviceFeeder(device, source.features(), 2, fo)) {
+                DeviceFeeder feeder = DeviceFeeder.builder().device(device).pipeline(p).options(fo).build()) {
             Device.Stream consumer = device.newStream();
             for (int epoch = 0; epoch < 2; epoch++) {
                 for (DeviceBatch db : feeder.feed(p.batches(epoch)).toIterable(1)) {

@@ -4,8 +4,11 @@ import org.junit.jupiter.api.extension.ConditionEvaluationResult;
 import org.junit.jupiter.api.extension.ExecutionCondition;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
-/** Runs a test only where {@link CudaDevice#probe()} finds a GPU; elsewhere the test is skipped with the reason. */
-final class RequiresCuda implements ExecutionCondition {
+/**
+ * Runs a test only where {@link CudaDevice#probe()} finds a GPU; elsewhere the test is skipped with the reason. Public
+ * for the bench module's GPU tests.
+ */
+public final class RequiresCuda implements ExecutionCondition {
     @Override
     public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
         CudaDevice.Availability a = CudaDevice.probe();

@@ -29,8 +29,12 @@ import org.etab.transform.FrameTransform;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The recipe makes the device deliver what the host pipeline delivers. */
-class FeederRecipeTest {
+/**
+ * A feeder attached to a pipeline: built from the pipeline's numbers, refused when the pipeline would stall it, and
+ * (with {@link DeviceFeeder#hostSamples}, {@link Normalization#matching} and {@link DeviceFeeder.Options#pipelineOptions})
+ * delivering what the host pipeline delivers.
+ */
+class AttachedFeederTest {
 
     static SampleOptions asked(int channels, boolean normalize) {
         return asked(channels, normalize, 32);
@@ -51,7 +55,7 @@ class FeederRecipeTest {
         for (int channels : new int[] {1, 3}) {
             for (boolean normalize : new boolean[] {true, false}) {
                 FrameTransform host = new FrameTransform(1, 256, channels, normalize, DType.FLOAT32);
-                Normalization n = FeederRecipe.normalization(asked(channels, normalize));
+                Normalization n = Normalization.matching(asked(channels, normalize));
                 byte[] in = new byte[channels * 256];
                 for (int i = 0; i < in.length; i++) {
                     in[i] = (byte) (i % 256);
@@ -70,31 +74,67 @@ class FeederRecipeTest {
     @Test
     void hostSamplesAreRawPixelsAndTheRestIsKept() {
         SampleOptions a = asked(3, true);
-        SampleOptions h = FeederRecipe.hostSamples(a);
+        SampleOptions h = DeviceFeeder.hostSamples(a);
         assertThat(h.dtype()).isEqualTo(DType.UINT8);
         assertThat(h.normalize()).isFalse();
         assertThat(h.clip()).isEqualTo(a.clip());
         assertThat(List.of(h.target(), h.frameHeight(), h.frameWidth(), h.channels(), h.seed(), h.shuffle()))
                 .isEqualTo(List.of(a.target(), a.frameHeight(), a.frameWidth(), a.channels(), a.seed(), a.shuffle()));
-        assertThat(FeederRecipe.unsupported(a)).isNull();
+        assertThat(DeviceFeeder.unsupported(a)).isNull();
 
         SampleOptions raw = SampleOptions.builder().target(Target.EF).clip(a.clip())
                 .frameSize(32, 32).channels(3).normalize(false).dtype(DType.UINT8).seed(42).shuffle(false).build();
-        assertThat(FeederRecipe.unsupported(raw)).contains("uint8 samples were asked for");
-        assertThatThrownBy(() -> FeederRecipe.hostSamples(raw)).isInstanceOf(IllegalArgumentException.class)
+        assertThat(DeviceFeeder.unsupported(raw)).contains("uint8 samples were asked for");
+        assertThatThrownBy(() -> DeviceFeeder.hostSamples(raw)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("float32");
     }
 
     @Test
     void thePipelineMayHoldEverySlotPlusTheTwoBatchesOfTheUploadThread() {
-        DeviceFeeder.Options f = DeviceFeeder.Options.defaults(); // 2 + 1 + 1 slots
-        PipelineOptions p = FeederRecipe.pipelineOptions(PipelineOptions.builder().batchSize(7).build(), f);
-        assertThat(p.consumerHeld()).isEqualTo(f.slots() + 2).isEqualTo(6);
+        DeviceFeeder.Options f = DeviceFeeder.Options.builder().build(); // 2 + 1 + 1 slots
+        PipelineOptions p = f.pipelineOptions(PipelineOptions.builder().batchSize(7).build());
+        assertThat(p.consumerHeld()).isEqualTo(f.slots() + 2).isEqualTo(f.hostBatchesHeld()).isEqualTo(6);
         assertThat(p.batchSize()).isEqualTo(7);
         assertThat(p.toBuilder().batchSize(20).build())
-                .isEqualTo(FeederRecipe.pipelineOptions(PipelineOptions.builder().build(), f));
+                .isEqualTo(f.pipelineOptions(PipelineOptions.builder().build()));
         PipelineOptions roomy = PipelineOptions.builder().batchSize(4).threads(2).consumerHeld(9).build();
-        assertThat(FeederRecipe.pipelineOptions(roomy, f).consumerHeld()).isEqualTo(9);
+        assertThat(f.pipelineOptions(roomy).consumerHeld()).isEqualTo(9);
+    }
+
+    @Test
+    void aFeederTakesItsShapesFromThePipelineAndRefusesOneThatWouldStall(@TempDir Path dir) throws Exception {
+        new EchoNetPhantom(EchoNetPhantom.Options.of(3, 7)).write(dir);
+        EchoNetSource source = new EchoNetSource(EchoNetReader.read(dir).records(),
+                DeviceFeeder.hostSamples(asked(3, true)));
+        FakeDevice device = new FakeDevice();
+        DeviceFeeder.Options fo = DeviceFeeder.Options.builder().prefetch(3).consumerHeld(2).build(); // 6 slots
+        PipelineOptions tight = PipelineOptions.builder().batchSize(3).threads(1).consumerHeld(7).build();
+        try (Pipeline p = new Pipeline(source, tight, new SimpleMeterRegistry(), new PinnedAllocator(device))) {
+            assertThatThrownBy(() -> DeviceFeeder.builder().device(device).pipeline(p).options(fo).build())
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageStartingWith("pipeline consumerHeld >= 8 required but was 7: ")
+                    .hasMessageContaining("6 ring slots + 2 on the upload thread")
+                    .hasMessageContaining("feederOptions.pipelineOptions(pipelineOptions), or consumerHeld(8)");
+            assertThat(device.liveBuffers()).as("a refused feeder allocates nothing").isZero();
+        }
+        try (Pipeline p = new Pipeline(source, fo.pipelineOptions(tight), new SimpleMeterRegistry(),
+                new PinnedAllocator(device));
+                DeviceFeeder feeder = DeviceFeeder.builder().device(device).pipeline(p).options(fo).build()) {
+            assertThat(feeder.slots()).isEqualTo(6);
+            assertThat(feeder.geometry().inputShape(3)).containsExactly(3, 3, 8, 32, 32);
+            assertThat(device.liveBuffers()).isEqualTo(2 * 6);
+            int n = 0;
+            for (DeviceBatch db : feeder.feed(p.batches(0)).toIterable(1)) {
+                try (db) {
+                    n += db.synchronize().size();
+                }
+            }
+            assertThat(n).isEqualTo(3);
+        }
+        assertThat(device.liveBuffers()).isZero();
+        assertThat(device.livePinned()).isZero();
+        assertThatThrownBy(() -> DeviceFeeder.builder().pipeline(null).features(null).device(device).build())
+                .hasMessage("pipeline (or features and batchSize) required but was null");
     }
 
     /**
@@ -134,13 +174,13 @@ class FeederRecipeTest {
             }
         }
         FakeDevice device = new FakeDevice();
-        DeviceFeeder.Options fo = FeederRecipe.feederOptions(asked);
-        EchoNetSource source = new EchoNetSource(records, FeederRecipe.hostSamples(asked));
+        DeviceFeeder.Options fo = DeviceFeeder.Options.builder().normalization(Normalization.matching(asked)).build();
+        EchoNetSource source = new EchoNetSource(records, DeviceFeeder.hostSamples(asked));
         int batch = 0;
         long compared = 0;
-        try (Pipeline p = new Pipeline(source, FeederRecipe.pipelineOptions(po, fo), new SimpleMeterRegistry(),
+        try (Pipeline p = new Pipeline(source, fo.pipelineOptions(po), new SimpleMeterRegistry(),
                 new PinnedAllocator(device));
-                DeviceFeeder feeder = new DeviceFeeder(device, source.features(), po.batchSize(), fo)) {
+                DeviceFeeder feeder = DeviceFeeder.builder().device(device).pipeline(p).options(fo).build()) {
             Device.Stream consumer = device.newStream();
             for (DeviceBatch db : feeder.feed(p.batches(0)).toIterable(1)) {
                 try (db; BytePointer out = new BytePointer(4L * expected.get(batch).length)) {

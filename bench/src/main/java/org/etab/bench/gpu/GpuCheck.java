@@ -1,4 +1,4 @@
-package org.etab.gpu.cuda;
+package org.etab.bench.gpu;
 
 import java.io.IOException;
 import java.nio.ByteOrder;
@@ -26,6 +26,13 @@ import org.etab.batch.TensorSpec;
 import org.etab.datasets.echonet.EchoNetReader;
 import org.etab.datasets.echonet.EchoNetRecord;
 import org.etab.datasets.echonet.EchoNetSource;
+import org.etab.gpu.cuda.CudaDevice;
+import org.etab.gpu.cuda.Device;
+import org.etab.gpu.cuda.DeviceBatch;
+import org.etab.gpu.cuda.DeviceFeeder;
+import org.etab.gpu.cuda.Normalization;
+import org.etab.gpu.cuda.NormalizeReference;
+import org.etab.gpu.cuda.PinnedAllocator;
 import org.etab.pipeline.ErrorPolicy;
 import org.etab.pipeline.Pipeline;
 import org.etab.pipeline.PipelineOptions;
@@ -41,10 +48,13 @@ import reactor.core.publisher.Flux;
  * (1) correctness vs the float64 reference, outputs poisoned with NaN first; (2) raw pinned copy ceiling and
  * upload+normalize rate through {@link DeviceFeeder}, with the feeder's device-time meters
  * ({@code etab.upload.duration}, {@code etab.normalize.duration}); (3) end to end on a phantom EchoNet set, all
- * cores, set up by {@link FeederRecipe} as {@code etab bench --device cuda} is: clips/s CPU-only vs with upload,
+ * cores, set up as {@code etab bench --device cuda} sets it up ({@link DeviceFeeder#hostSamples},
+ * {@link Normalization#matching}, {@link DeviceFeeder.Options#pipelineOptions}): clips/s CPU-only vs with upload,
  * the wait of a deliberately slow consumer, the device times; (4) device memory before and after the epochs.
  *
- * <p>usage: {@code GpuCheck [videos=120] [epochs=10] [batch=16]}. Exit 2 when there is no GPU.
+ * <p>usage: {@code GpuCheck [videos=120] [epochs=10] [batch=16]}. Exit 2 when there is no GPU. It lives in module
+ * {@code bench} because it writes a phantom dataset, which module {@code gpu} may not know about; {@code
+ * bench/check-on-gpu.sh} packs it for a GPU machine.
  */
 public final class GpuCheck {
     private static final List<String> ROWS = new ArrayList<>();
@@ -173,10 +183,13 @@ public final class GpuCheck {
         PinnedAllocator pinned = new PinnedAllocator(device);
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         double best = 0;
+        String times;
+        // 8 buffers: room for the 3 + 1 + 1 ring slots and the 2 host batches of the upload thread
         try (BatchPool pool = new BatchPool(spec, new TensorSpec(DType.FLOAT32, 1), batch, 8, pinned,
                 Duration.ofSeconds(10), Duration.ofSeconds(60));
-                DeviceFeeder feeder = new DeviceFeeder(device, spec, batch, DeviceFeeder.Options.defaults()
-                        .withPrefetch(3)).bindTo(registry, "synthetic")) {
+                DeviceFeeder feeder = DeviceFeeder.builder().device(device).features(spec).batchSize(batch)
+                        .options(DeviceFeeder.Options.builder().prefetch(3).build()).build()
+                        .bindTo(registry, "synthetic")) {
             for (int round = 0; round < 4; round++) {
                 int count = 64;
                 long t0 = System.nanoTime();
@@ -190,11 +203,11 @@ public final class GpuCheck {
                     best = Math.max(best, gbs);
                 }
             }
+            times = deviceTimes(registry, spec.bytes() * batch); // before close removes the meters
         }
         row("DeviceFeeder uint8 upload + normalize (consumer syncs each batch), GB/s of uint8 (goal >= 90 % of ceiling)",
                 fmt(best) + " = " + Math.round(100 * best / ceiling) + " % of " + fmt(ceiling));
-        row("DeviceFeeder device times per " + fmt(spec.bytes() * batch / 1e6) + " MB batch, 4 rounds of 64",
-                deviceTimes(registry, spec.bytes() * batch));
+        row("DeviceFeeder device times per " + fmt(spec.bytes() * batch / 1e6) + " MB batch, 4 rounds of 64", times);
     }
 
     /** The feeder's device-time meters: mean and p50 of the copy (and the GB/s its mean implies) and the kernel. */
@@ -216,7 +229,8 @@ public final class GpuCheck {
         return Double.NaN;
     }
 
-    private static Flux<Batch> synthetic(BatchPool pool, int count, int batch) {
+    /** {@code count} full batches of {@code batch} one-frame samples (whatever bytes the pool's buffers hold). */
+    static Flux<Batch> synthetic(BatchPool pool, int count, int batch) {
         return Flux.range(0, count).map(i -> {
             BatchPool.Buffers b = pool.acquire();
             List<SampleInfo> infos = new ArrayList<>();
@@ -238,14 +252,13 @@ public final class GpuCheck {
                     .clipStart(ClipStart.RANDOM)
                     .frameSize(112, 112).channels(3).normalize(true).dtype(DType.FLOAT32).seed(42).shuffle(true).build();
             int cores = Runtime.getRuntime().availableProcessors();
-            DeviceFeeder.Options fo = FeederRecipe.feederOptions(w1);
-            PipelineOptions po = FeederRecipe.pipelineOptions(PipelineOptions.builder().batchSize(batch)
-                    .threads(cores).build(), fo);
+            DeviceFeeder.Options fo = DeviceFeeder.Options.builder().normalization(Normalization.matching(w1)).build();
+            PipelineOptions po = fo.pipelineOptions(PipelineOptions.builder().batchSize(batch).threads(cores).build());
             PinnedAllocator pinned = new PinnedAllocator(device);
-            EchoNetSource source = new EchoNetSource(records, FeederRecipe.hostSamples(w1));
+            EchoNetSource source = new EchoNetSource(records, DeviceFeeder.hostSamples(w1));
             SimpleMeterRegistry registry = new SimpleMeterRegistry();
             try (Pipeline p = new Pipeline(source, po, registry, pinned);
-                    DeviceFeeder feeder = new DeviceFeeder(device, source.features(), batch, fo)
+                    DeviceFeeder feeder = DeviceFeeder.builder().device(device).pipeline(p).options(fo).build()
                             .bindTo(registry, "echonet")) {
                 cpuOnly(p, 0); // warm-up
                 double cpu = cpuOnly(p, 1);

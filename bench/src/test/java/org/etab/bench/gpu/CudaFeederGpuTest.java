@@ -1,7 +1,9 @@
-package org.etab.gpu.cuda;
+package org.etab.bench.gpu;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.etab.gpu.cuda.CudaDevice;
+import org.etab.gpu.cuda.RequiresCuda;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;

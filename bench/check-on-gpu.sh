@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Builds the bundle that runs org.etab.bench.gpu.GpuCheck on a lent GPU machine (which has CUDA but no JDK and no
+# network) and prints the `run` tool call to make. Run here, from anywhere: bash bench/check-on-gpu.sh
+#   - bundle: trimmed JRE + the bench module's runtime classpath, minus ND4J/OpenBLAS (not needed by the CUDA path;
+#     too large), the CLI's plotting/JMH/terminal libraries (GpuCheck loads none of them) and other platforms'
+#     natives; refused over 60 MB by gpu-bundle.sh
+#   - one reactor build: loader and gpu come from their target/ folders, nothing is installed into ~/.m2
+#   - OUT=gpu-bundle/ at the repository root, ignored through .git/info/exclude, so the run tool must carry it
+set -euo pipefail
+cd "$(dirname "$0")/.."
+out=gpu-bundle
+exclude="$(git rev-parse --git-common-dir)/info/exclude"
+grep -qxF "/$out/" "$exclude" 2>/dev/null || echo "/$out/" >> "$exclude"
+# test-compile, not compile: the dependency plugin also resolves the test-jars bench's tests use
+# to a file: on stdout Maven's colour codes end up inside the classpath
+mvn -B -q -o test-compile dependency:build-classpath -pl bench -am -DincludeScope=runtime \
+  -Dmdep.outputFile=target/gpu-classpath.txt
+cp=$(cat bench/target/gpu-classpath.txt)
+rm -rf "$out"
+# the CUDA path needs no ND4J/OpenBLAS (Java or native), no CLI library and no other platform's natives
+export EXCLUDE='^(nd4j-|openblas-|guava-1\.0\.0-M|jackson-1\.0\.0-M|protobuf-1\.0\.0-M|flatbuffers-|oshi-|jna-|neoitertools-|threetenbp-|commons-net-|jmh-|jopt-simple-|commons-math3-|xchart-|pdfbox-|fontbox-|VectorGraphics2D-|graphics2d-|progressbar-|jline-|picocli-).*|-(osx|windows)-|aarch_64|-tests\.jar$'
+../shared/tools/gpu-bundle.sh "$out" "$cp" bench/target/classes
+cat <<MSG
+
+On the GPU session, call the run tool with:
+  command:   bash $out/run-bundle.sh org.etab.bench.gpu.GpuCheck 120 10 16
+  carry:     ["$out"]
+  timeout_s: 540
+(arguments: phantom videos, epochs for the memory check, batch size; the Markdown table is the last lines of
+stdout; exit 2 means the probe found no GPU, with the reason)
+MSG

@@ -1,0 +1,135 @@
+package org.etab.batch;
+
+import java.time.Duration;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A wait for a pooled resource that never hangs silently: it warns every {@code warnAfter}, fails after
+ * {@code timeout}, and fails early, after {@code grace}, once its {@link Subject} says that only the consumer can end
+ * the wait and keeps saying so. For the library's stages (the batch pool, the CUDA feeder's ring), not for
+ * applications.
+ *
+ * <p>Threading: immutable; any number of threads may wait through one instance. Each wait runs on the caller's
+ * thread and calls its subject there. An interrupt ends the wait with an {@link IllegalStateException}, the
+ * thread's interrupt flag set again.
+ *
+ * <p>Backpressure: this is where a stage's backpressure ends up: the waiting thread blocks, nothing is queued, and
+ * the wait is bounded. Ownership: holds nothing; the item taken belongs to the caller.
+ */
+public final class BoundedWait {
+    /** Polls at least this often while a grace is running, so an early failure comes within a tenth of it. */
+    private static final int GRACE_STEPS = 10;
+
+    private final String what;
+    private final Duration warnAfter;
+    private final Duration timeout;
+    private final Duration grace;
+
+    /** The waiting stage's side of a wait: called on the waiting thread between polls. */
+    public interface Subject {
+        /** Throws to end the wait now, e.g. once the stage has been closed. */
+        void check();
+
+        /**
+         * Why only the consumer can end the wait now (every item is in its hands), or null while an item may still
+         * come back without it. Only asked when the wait has a grace.
+         */
+        default String stuck() {
+            return null;
+        }
+
+        /** Logs that nothing has come back for {@code waited}. */
+        void warn(Duration waited);
+
+        /**
+         * The error that ends the wait: {@code stuck} is {@link #stuck()}'s reason when it held for the whole grace,
+         * null when the timeout ran out.
+         */
+        RuntimeException failure(Duration waited, String stuck);
+    }
+
+    /**
+     * @param what      the item waited for, as error messages name it ("a batch buffer")
+     * @param warnAfter how often to warn; {@code 0 < warnAfter <= timeout}
+     * @param timeout   how long to wait at most
+     * @param grace     how long {@link Subject#stuck()} may hold before the wait fails; zero: never early
+     */
+    public BoundedWait(String what, Duration warnAfter, Duration timeout, Duration grace) {
+        if (warnAfter.isNegative() || warnAfter.isZero() || timeout.compareTo(warnAfter) < 0) {
+            throw new IllegalArgumentException("0 < warnAfter <= timeout required but were " + warnAfter + " and "
+                    + timeout);
+        }
+        if (grace.isNegative()) {
+            throw new IllegalArgumentException("grace >= 0 required but was " + grace);
+        }
+        this.what = what;
+        this.warnAfter = warnAfter;
+        this.timeout = timeout;
+        this.grace = grace;
+    }
+
+    public Duration warnAfter() {
+        return warnAfter;
+    }
+
+    public Duration timeout() {
+        return timeout;
+    }
+
+    public Duration grace() {
+        return grace;
+    }
+
+    /** The head of {@code queue}: at once if there is one, else the first item offered within the bounds. */
+    public <T> T take(BlockingQueue<T> queue, Subject subject) {
+        T item = queue.poll();
+        if (item != null) {
+            return item;
+        }
+        long start = System.nanoTime();
+        long deadline = start + timeout.toNanos();
+        long warnNanos = warnAfter.toNanos();
+        long graceNanos = grace.toNanos();
+        long step = graceNanos > 0 ? Math.min(warnNanos, Math.max(1, graceNanos / GRACE_STEPS)) : warnNanos;
+        long nextWarn = start + warnNanos;
+        long stuckSince = 0;
+        boolean stuck = false;
+        try {
+            while (true) {
+                long now = System.nanoTime();
+                String why = graceNanos > 0 ? subject.stuck() : null;
+                if (why == null) {
+                    stuck = false;
+                } else if (!stuck) {
+                    stuck = true;
+                    stuckSince = now;
+                } else if (now - stuckSince >= graceNanos) {
+                    throw subject.failure(Duration.ofNanos(now - start), why);
+                }
+                if (now - deadline >= 0) {
+                    throw subject.failure(Duration.ofNanos(now - start), null);
+                }
+                if (now - nextWarn >= 0) {
+                    subject.warn(Duration.ofNanos(now - start));
+                    nextWarn += warnNanos;
+                }
+                long wake = Math.min(deadline, Math.min(nextWarn, stuck ? stuckSince + graceNanos : now + step));
+                item = queue.poll(Math.max(1, Math.min(step, wake - now)), TimeUnit.NANOSECONDS);
+                if (item != null) {
+                    return item;
+                }
+                subject.check();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for " + what, e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "BoundedWait[" + what + ", warn every " + warnAfter + ", fail after " + timeout + ", grace " + grace
+                + "]";
+    }
+}
