@@ -54,7 +54,12 @@ public enum Target {
                 return target;
             }
         }
-        throw new IllegalArgumentException("target '" + text + "' is not available for " + dataset
+        throw unavailable(text, dataset, available);
+    }
+
+    /** The error for a target {@code dataset} does not offer, naming what it offers (in its order). */
+    static IllegalArgumentException unavailable(String text, String dataset, Collection<Target> available) {
+        return new IllegalArgumentException("target '" + text + "' is not available for " + dataset
                 + "; available: " + available.stream().map(Target::etabName).collect(Collectors.joining(", ")));
     }
 

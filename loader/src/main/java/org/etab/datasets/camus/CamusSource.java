@@ -1,32 +1,27 @@
 package org.etab.datasets.camus;
 
-import org.etab.source.Stage;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.FloatBuffer;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.stream.Collectors;
 
 import org.etab.batch.BatchPool;
-import org.etab.batch.DType;
-import org.etab.batch.TensorSpec;
 import org.etab.decode.DatasetException;
 import org.etab.decode.ImageVolume;
 import org.etab.decode.MetaImageReader;
 import org.etab.decode.NiftiReader;
+import org.etab.sampling.ClipSampler;
+import org.etab.source.FeatureWriter;
+import org.etab.source.LabelWriter;
+import org.etab.source.PlanLoop;
+import org.etab.source.RecordLabels;
+import org.etab.source.RecordSource;
 import org.etab.source.SampleException;
 import org.etab.source.SampleOptions;
 import org.etab.source.SamplePlan;
 import org.etab.source.SampleSource;
 import org.etab.source.SampleWorker;
-import org.etab.sampling.ClipSampler;
-import org.etab.sampling.EpochOrder;
+import org.etab.source.Stage;
 import org.etab.source.Target;
-import org.etab.transform.FrameTransform;
-import org.etab.transform.NearestResize;
 
 /**
  * CAMUS as a {@link SampleSource}: records from {@link CamusReader}, pixels from the MetaImage or NIfTI
@@ -40,9 +35,9 @@ import org.etab.transform.NearestResize;
  *       frame numbers in the sequence).</li>
  *   <li>{@code video=true}: {@code [C, T, H, W]}, a clip from the sequence ({@code _sequence} in the original
  *       release, the ED-to-ES {@code _half_sequence} in the 2023 one), chosen by {@link ClipSampler} at the
- *       cfg's {@code FrameRate}, or {@value #DEFAULT_FRAME_RATE} fps when the cfg has none (the original
- *       release never has one; the true rate of those files is not published). Positions past the end of
- *       the sequence are zero frames with {@code padding}, else the sample fails.</li>
+ *       cfg's {@code FrameRate}, or 25 fps when the cfg has none (the original release never has one; the
+ *       true rate of those files is not published). Positions past the end of the sequence are zero frames
+ *       with {@code padding}, else the sample fails.</li>
  * </ul>
  * Labels:
  * <ul>
@@ -65,21 +60,20 @@ import org.etab.transform.NearestResize;
  * Ownership: a worker holds only heap scratch (no native resources); each sample reads its files whole and
  * drops them. Errors: an unreadable or malformed file is a failed sample at stage {@code decode} naming it.
  */
-public final class CamusSource implements SampleSource {
+public final class CamusSource extends RecordSource<CamusRecord> {
     /** What CAMUS offers, in ETAB's order. */
     public static final List<Target> TARGETS = List.of(Target.EF, Target.LV_SEG, Target.LA_SEG, Target.MY_SEG,
             Target.ES_ED, Target.VIEW, Target.CM);
 
     /** Frame rate assumed for a sequence whose cfg has no {@code FrameRate} (every original-release file). */
-    public static final double DEFAULT_FRAME_RATE = 25.0;
+    static final double DEFAULT_FRAME_RATE = 25.0;
 
-    private final List<CamusRecord> records;
-    private final SampleOptions options;
-    private final ClipSampler sampler;
-    private final FrameTransform transform;
-    private final TensorSpec features;
-    private final TensorSpec labels;
-    private final int frames;
+    private static final RecordLabels<CamusRecord> LABELS = RecordLabels.<CamusRecord>builder().ef(CamusRecord::ef)
+            .esEd(CamusRecord::esIndex, CamusRecord::edIndex).classIndex(r -> r.view().label()).build();
+
+    /** The one frame of an {@code _ED} file. */
+    private static final int[] ED_FILE_FRAME = {0};
+
     /** The gt label a segmentation target keeps, or 0 for other targets. */
     private final int segLabel;
 
@@ -91,97 +85,43 @@ public final class CamusSource implements SampleSource {
      *                                  without any ground truth
      */
     public CamusSource(List<CamusRecord> records, SampleOptions options) {
-        if (!TARGETS.contains(options.target())) {
-            throw new IllegalArgumentException("target '" + options.target().etabName() + "' is not available for "
-                    + "camus; available: " + TARGETS.stream().map(Target::etabName).collect(Collectors.joining(", ")));
-        }
-        this.records = List.copyOf(records);
-        this.options = options;
+        super("camus", TARGETS, records, options, CamusSource::nativeSize, LABELS);
         this.segLabel = switch (options.target()) {
             case LV_SEG -> 1;
             case MY_SEG -> 2;
             case LA_SEG -> 3;
             default -> 0;
         };
-        if (options.nativeSize()) {
-            throw new IllegalArgumentException("native frame size is not available for camus: image sizes differ from "
-                    + "patient to patient (and are not square); choose a frame size (e.g. 256x256)");
-        }
-        if (segLabel != 0 && !this.records.isEmpty() && this.records.stream().noneMatch(CamusRecord::hasGt)) {
+        if (segLabel != 0 && !records().isEmpty() && records().stream().noneMatch(CamusRecord::hasGt)) {
             throw new IllegalArgumentException("target '" + options.target().etabName() + "' needs ground truth (_ED_gt)"
-                    + " but none of the " + this.records.size() + " selected records has it (the original release's "
+                    + " but none of the " + records().size() + " selected records has it (the original release's "
                     + "testing patients are not annotated); select split train");
         }
-        this.sampler = new ClipSampler(options.clip());
-        int h = options.frameHeight();
-        int w = options.frameWidth();
-        this.transform = new FrameTransform(h, w, options.channels(), options.normalize(), options.dtype());
-        this.frames = options.clip().video() ? options.clip().clipLength() : 1;
-        this.features = options.featureSpec(h, w);
-        this.labels = options.target().labelSpec(h, w);
     }
 
-    @Override
-    public String dataset() {
-        return "camus";
-    }
-
-    @Override
-    public TensorSpec features() {
-        return features;
-    }
-
-    @Override
-    public TensorSpec labels() {
-        return labels;
-    }
-
-    public List<CamusRecord> records() {
-        return records;
-    }
-
-    public SampleOptions options() {
-        return options;
+    private static FrameSize nativeSize(List<CamusRecord> records) {
+        throw new IllegalArgumentException("native frame size is not available for camus: image sizes differ from "
+                + "patient to patient (and are not square); choose a frame size (e.g. 256x256)");
     }
 
     /** The frame rate clips are sampled at for {@code r}: its cfg's, else {@value #DEFAULT_FRAME_RATE}. */
-    public static double frameRate(CamusRecord r) {
+    static double frameRate(CamusRecord r) {
         return r.frameRate().orElse(DEFAULT_FRAME_RATE);
     }
 
     @Override
-    public List<SamplePlan> plan(int epoch) {
-        int[] order = EpochOrder.of(records.size(), options.seed(), epoch, options.shuffle());
-        List<SamplePlan> plans = new ArrayList<>(records.size());
-        long position = 0;
-        boolean video = options.clip().video();
-        for (int r : order) {
-            CamusRecord rec = records.get(r);
-            String file = (video ? rec.sequence() : rec.ed()).toString();
-            if (segLabel != 0 && !rec.hasGt()) {
-                plans.add(new SamplePlan(position++, r, rec.id(), file, new int[0], "no ground truth: "
-                        + rec.id() + "_ED_gt is missing (" + rec.split().name().toLowerCase()
-                        + " split), so there is no " + options.target().etabName() + " mask"));
-                continue;
-            }
-            if (!video) {
-                plans.add(new SamplePlan(position++, r, rec.id(), file, new int[] {rec.edIndex()}, null));
-                continue;
-            }
-            ClipSampler.Choice choice;
-            try {
-                choice = sampler.clips(rec.frames(), frameRate(rec), EpochOrder.forRecord(options.seed(), epoch, r));
-            } catch (IllegalArgumentException e) {
-                choice = new ClipSampler.Choice(List.of(), e.getMessage());
-            }
-            if (choice.failure() != null) {
-                plans.add(new SamplePlan(position++, r, rec.id(), file, new int[0], choice.failure()));
-            }
-            for (int[] clip : choice.clips()) {
-                plans.add(new SamplePlan(position++, r, rec.id(), file, clip, null));
-            }
+    protected void planRecord(CamusRecord rec, PlanLoop.Plans plans) {
+        boolean video = options().clip().video();
+        String file = (video ? rec.sequence() : rec.ed()).toString();
+        if (segLabel != 0 && !rec.hasGt()) {
+            plans.failed(rec.id(), file, new int[0], "no ground truth: " + rec.id() + "_ED_gt is missing ("
+                    + rec.split().name().toLowerCase() + " split), so there is no " + options().target().etabName()
+                    + " mask");
+        } else if (video) {
+            plans.clips(rec.id(), file, rec.frames(), frameRate(rec));
+        } else {
+            plans.still(rec.id(), file, rec.edIndex());
         }
-        return plans;
     }
 
     @Override
@@ -199,29 +139,19 @@ public final class CamusSource implements SampleSource {
         }
     }
 
-    /** The first clip position showing source frame {@code frame}, or -1. */
-    static int positionOf(int[] clipFrames, int frame) {
-        for (int i = 0; i < clipFrames.length; i++) {
-            if (clipFrames[i] == frame) {
-                return i;
-            }
-        }
-        return -1;
-    }
-
     /** One decode thread's scratch memory: slices of the largest image seen so far. */
     private final class Worker implements SampleWorker {
-        private final FrameTransform.Scratch scratch = transform.newScratch();
+        private final FeatureWriter.Sink frames = featureWriter().newSink();
+        private final LabelWriter.Mask mask = new LabelWriter.Mask();
         private byte[] slice = new byte[0];
-        private byte[] mask = new byte[0];
 
         @Override
         public LoadStats load(SamplePlan plan, BatchPool.Buffers buffers, int slot) {
-            CamusRecord rec = records.get(plan.record());
-            boolean video = options.clip().video();
+            CamusRecord rec = records().get(plan.record());
+            boolean video = options().clip().video();
             ImageVolume image = readVolume(video ? rec.sequence() : rec.ed());
             long bytes = (long) image.sliceLength();
-            int[] want = video ? plan.frames() : new int[] {0};   // the _ED file holds one frame
+            int[] want = video ? plan.frames() : ED_FILE_FRAME;
             int valid = 0;
             while (valid < want.length && want[valid] < image.depth()) {
                 valid++;
@@ -230,7 +160,7 @@ public final class CamusSource implements SampleSource {
                 throw new SampleException(Stage.DECODE, image.source() + ": frame " + want[0] + " is past the end of the "
                         + image.depth() + "-frame image (cfg NbFrame " + rec.frames() + ")");
             }
-            if (valid < want.length && !options.clip().padding()) {
+            if (valid < want.length && !options().clip().padding()) {
                 throw new SampleException(Stage.DECODE, image.source() + ": the sequence has " + image.depth()
                         + " frames but the clip needs frame " + want[valid] + " (cfg NbFrame " + rec.frames()
                         + "; padding is off)");
@@ -245,71 +175,41 @@ public final class CamusSource implements SampleSource {
                 }
             }
             writeFeatures(image, want, valid, buffers, slot);
-            writeLabel(rec, plan, gt, buffers, slot);
+            if (gt == null) {
+                labelWriter().write(rec, plan, buffers, slot);
+            } else {
+                writeMask(gt, buffers, slot);
+            }
             return new LoadStats(valid, valid, bytes * valid);
         }
 
         private void writeFeatures(ImageVolume image, int[] want, int valid, BatchPool.Buffers buffers, int slot) {
-            int plane = transform.height() * transform.width();
-            int slotBase = (int) (slot * features.elements());
-            int channelStride = frames * plane;
             int sw = image.width();
             int sh = image.height();
             if (slice.length < sw * sh) {
                 slice = new byte[sw * sh];
             }
-            if (options.dtype() == DType.FLOAT32) {
-                FloatBuffer out = buffers.features().buffer().asFloatBuffer();
-                for (int t = 0; t < valid; t++) {
-                    image.sliceAsUint8(want[t], slice);
-                    transform.writeFloat(slice, sw, sh, out, slotBase + t * plane, channelStride, scratch);
-                }
-                for (int t = valid; t < frames; t++) {
-                    transform.writeZeros(out, slotBase + t * plane, channelStride);
-                }
-            } else {
-                ByteBuffer out = buffers.features().buffer();
-                for (int t = 0; t < valid; t++) {
-                    image.sliceAsUint8(want[t], slice);
-                    transform.writeBytes(slice, sw, sh, out, slotBase + t * plane, channelStride, scratch);
-                }
-                for (int t = valid; t < frames; t++) {
-                    transform.writeZeros(out, slotBase + t * plane, channelStride);
-                }
+            FeatureWriter.Sink out = frames.at(buffers, slot);
+            for (int t = 0; t < valid; t++) {
+                image.sliceAsUint8(want[t], slice);
+                out.accept(t, slice, sw, sh);
             }
+            out.padFrom(valid);
         }
 
-        private void writeLabel(CamusRecord rec, SamplePlan plan, ImageVolume gt, BatchPool.Buffers buffers, int slot) {
-            ByteBuffer out = buffers.labels().buffer();
-            int at = (int) buffers.labels().slotOffset(slot);
-            boolean video = options.clip().video();
-            switch (options.target()) {
-                case EF -> out.putFloat(at, rec.ef());
-                case CM -> out.putInt(at, rec.ef() < 50f ? 1 : 0);
-                case VIEW -> out.putInt(at, rec.view().label());
-                case ES_ED -> {
-                    out.putInt(at, video ? positionOf(plan.frames(), rec.esIndex()) : rec.esIndex());
-                    out.putInt(at + 4, video ? positionOf(plan.frames(), rec.edIndex()) : rec.edIndex());
-                }
-                case LV_SEG, MY_SEG, LA_SEG -> {
-                    int sw = gt.width();
-                    int sh = gt.height();
-                    if (mask.length < sw * sh) {
-                        mask = new byte[sw * sh];
-                    }
-                    try {
-                        gt.sliceAsLabels(0, mask);
-                    } catch (DatasetException e) {
-                        throw new SampleException(Stage.DECODE, e.getMessage(), e);
-                    }
-                    byte keep = (byte) segLabel;
-                    for (int i = 0, n = sw * sh; i < n; i++) {
-                        mask[i] = mask[i] == keep ? (byte) 1 : (byte) 0;
-                    }
-                    NearestResize.write(mask, sw, sh, out, at, transform.height(), transform.width());
-                }
-                default -> throw new AssertionError(options.target());
+        /** The ED frame's gt label map, 1 where it holds the target's label. */
+        private void writeMask(ImageVolume gt, BatchPool.Buffers buffers, int slot) {
+            byte[] pixels = mask.pixels(gt.width(), gt.height());
+            try {
+                gt.sliceAsLabels(0, pixels);
+            } catch (DatasetException e) {
+                throw new SampleException(Stage.DECODE, e.getMessage(), e);
             }
+            byte keep = (byte) segLabel;
+            for (int i = 0, n = gt.width() * gt.height(); i < n; i++) {
+                pixels[i] = pixels[i] == keep ? (byte) 1 : (byte) 0;
+            }
+            labelWriter().writeMask(mask, buffers, slot);
         }
 
         @Override

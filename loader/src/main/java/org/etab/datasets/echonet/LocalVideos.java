@@ -12,6 +12,7 @@ import org.etab.decode.DecodeStats;
 import org.etab.decode.GrayFrameSink;
 import org.etab.decode.VideoDecoder;
 import org.etab.decode.VideoLayout;
+import org.etab.source.SamplePlan;
 
 /**
  * EchoNet videos on local disk, read the way a clip needs them. The first use of a video decodes from its file
@@ -26,21 +27,37 @@ import org.etab.decode.VideoLayout;
  * <p>Memory: a layout is 12 bytes per frame (about 2 KB for an EchoNet video, 20 MB for all 10,030), kept on the
  * heap for the source's lifetime.
  *
- * <p>Threading: thread-safe; layouts are shared by all decode threads, each of which brings its own
- * {@link Scratch}.
+ * <p>Threading: thread-safe; layouts are shared by all decode threads, each of which reads through its own
+ * {@link Reader} (a decoder and a buffer for spans).
  */
-final class LocalVideos {
+final class LocalVideos implements VideoStore {
     private final Map<Path, VideoLayout> layouts = new ConcurrentHashMap<>();
     private final Map<Path, Boolean> wholeOnly = new ConcurrentHashMap<>();
 
-    /** One decode thread's buffer for spans (grown on need, reused). */
-    static final class Scratch {
+    @Override
+    public VideoStore.Reader newReader() {
+        return new Reader();
+    }
+
+    /** One decode thread's decoder and buffer for spans (grown on need, reused). */
+    private final class Reader implements VideoStore.Reader {
+        private final VideoDecoder decoder = new VideoDecoder();
         private ByteBuffer span = ByteBuffer.allocate(0);
+
+        @Override
+        public DecodeStats read(EchoNetRecord record, SamplePlan plan, GrayFrameSink sink, long deadlineNanos) {
+            return decode(decoder, record.video(), plan.frames(), sink, deadlineNanos, this);
+        }
+
+        @Override
+        public void close() {
+            decoder.close();
+        }
     }
 
     /** As {@link VideoDecoder#decode(Path, int[], GrayFrameSink, long)}, from the frames' bytes once the layout is known. */
-    DecodeStats decode(VideoDecoder decoder, Path file, int[] frames, GrayFrameSink sink, long deadline,
-            Scratch scratch) {
+    private DecodeStats decode(VideoDecoder decoder, Path file, int[] frames, GrayFrameSink sink, long deadline,
+            Reader scratch) {
         VideoLayout layout = layouts.get(file);
         long[] span = layout == null ? null : layout.span(frames);
         if (span != null) {
@@ -57,8 +74,8 @@ final class LocalVideos {
         return stats;
     }
 
-    /** Videos whose layout is known (their samples read only their frames' bytes). */
-    int layoutsKnown() {
+    @Override
+    public int layoutsKnown() {
         return layouts.size();
     }
 
@@ -77,7 +94,7 @@ final class LocalVideos {
     }
 
     /** The file's bytes {@code [span[0], span[1])}, or null when its size is not the layout's or it cannot be read. */
-    private static ByteBuffer read(Path file, VideoLayout layout, long[] span, Scratch scratch) {
+    private static ByteBuffer read(Path file, VideoLayout layout, long[] span, Reader scratch) {
         int length = (int) (span[1] - span[0]);
         if (scratch.span.capacity() < length) {
             scratch.span = ByteBuffer.allocate(Math.max(length, 2 * scratch.span.capacity()));

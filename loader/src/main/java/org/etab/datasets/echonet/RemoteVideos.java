@@ -1,8 +1,5 @@
 package org.etab.datasets.echonet;
 
-import org.etab.source.Stage;
-import org.etab.source.SampleException;
-import org.etab.source.SamplePlan;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.List;
@@ -13,30 +10,35 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-import org.etab.datasets.echonet.EchoNetRecord;
-import org.etab.storage.HttpStore;
-import org.etab.storage.RemoteException;
 import org.etab.decode.DecodeException;
+import org.etab.decode.DecodeStats;
+import org.etab.decode.GrayFrameSink;
 import org.etab.decode.VideoDecoder;
 import org.etab.decode.VideoLayout;
+import org.etab.source.SampleException;
+import org.etab.source.SamplePlan;
+import org.etab.source.Stage;
+import org.etab.storage.HttpStore;
+import org.etab.storage.RemoteException;
 import reactor.core.publisher.Mono;
 
 /**
  * EchoNet videos on remote storage: each record's video is the object at its path relative to the index root
  * (e.g. {@code Videos/0X1A.avi}), fetched through an {@link HttpStore} (bounded concurrency and memory, retries).
  *
- * <p>Clip ranges: the first time a video is used it is fetched whole, and a worker learns its {@link VideoLayout}
+ * <p>Clip ranges: the first time a video is used it is fetched whole, and a reader learns its {@link VideoLayout}
  * (where each frame lies) from those bytes. From then on, when {@code clipRanges} is on, a sample fetches only the
  * bytes from its clip's first frame to its last with one Range request (about a third of an EchoNet video for a
  * 32-frame clip at half the frame rate) and decodes those packets directly. A video whose codec is not intra-only,
  * or whose object has changed size since its layout was learned, is fetched whole again.
  *
- * <p>Threading: thread-safe; fetches start on the scheduling thread and are taken on decode threads.
- * Ownership: fetched bytes are heap buffers held here until a worker takes them or the batch is forgotten.
+ * <p>Threading: thread-safe; fetches start on the scheduling thread and are taken on decode threads, each through its
+ * own {@link Reader}. Ownership: fetched bytes are heap buffers held here until a reader takes them or the batch is
+ * forgotten.
  */
-final class RemoteVideos {
+final class RemoteVideos implements VideoStore {
     /** A fetched video: the whole file ({@code layout} null), or the bytes at {@code offset} of a clip's frames. */
-    record Fetched(ByteBuffer bytes, long offset, VideoLayout layout) {
+    private record Fetched(ByteBuffer bytes, long offset, VideoLayout layout) {
     }
 
     private final HttpStore store;
@@ -45,6 +47,8 @@ final class RemoteVideos {
     /** Layouts learned from whole fetches, by object path; absent until learned, or never for whole-only videos. */
     private final Map<String, VideoLayout> layouts = new ConcurrentHashMap<>();
     private final Map<String, Boolean> wholeOnly = new ConcurrentHashMap<>();
+    /** Fetches started when batches were scheduled, by plan; a reader takes its plan's or fetches now. */
+    private final Map<SamplePlan, CompletableFuture<Fetched>> ahead = new ConcurrentHashMap<>();
 
     RemoteVideos(HttpStore store, Path indexRoot, boolean clipRanges) {
         this.store = store;
@@ -53,22 +57,46 @@ final class RemoteVideos {
     }
 
     /** The object path of a record's video, relative to the store's root. */
-    String relative(EchoNetRecord rec) {
+    private String relative(EchoNetRecord rec) {
         return indexRoot.relativize(rec.video()).toString().replace('\\', '/');
     }
 
     /** The URL for messages, its query (a presigned signature, a token) hidden. */
-    String name(EchoNetRecord rec) {
+    private String name(EchoNetRecord rec) {
         String url = store.uri(relative(rec)).toString();
         int q = url.indexOf('?');
         return q < 0 ? url : url.substring(0, q) + "?...";
     }
 
-    /** Fetches started when batches were scheduled, by plan; a worker takes its plan's or fetches now. */
-    private final Map<SamplePlan, CompletableFuture<Fetched>> ahead = new ConcurrentHashMap<>();
+    @Override
+    public VideoStore.Reader newReader() {
+        return new Reader();
+    }
+
+    /** One decode thread's decoder, fed the fetched bytes: a whole video, or the span of a clip's frames. */
+    private final class Reader implements VideoStore.Reader {
+        private final VideoDecoder decoder = new VideoDecoder();
+
+        @Override
+        public DecodeStats read(EchoNetRecord rec, SamplePlan plan, GrayFrameSink sink, long deadlineNanos) {
+            Fetched f = take(plan, rec, deadlineNanos);
+            if (f.layout() != null) {
+                return decoder.decode(f.layout(), f.bytes(), f.offset(), name(rec), plan.frames(), sink, deadlineNanos);
+            }
+            DecodeStats stats = decoder.decode(f.bytes(), name(rec), plan.frames(), sink, deadlineNanos);
+            learn(rec, f, decoder);
+            return stats;
+        }
+
+        @Override
+        public void close() {
+            decoder.close();
+        }
+    }
 
     /** Starts fetching the videos of a scheduled batch (the store bounds requests and bytes in flight). */
-    void start(List<SamplePlan> plans, List<EchoNetRecord> records) {
+    @Override
+    public void prefetch(List<SamplePlan> plans, List<EchoNetRecord> records) {
         for (SamplePlan p : plans) {
             if (p.failure() == null) {
                 ahead.computeIfAbsent(p, k -> fetch(k, records.get(k.record())).toFuture());
@@ -77,7 +105,8 @@ final class RemoteVideos {
     }
 
     /** Cancels and drops what was started for these plans and not taken. */
-    void forget(List<SamplePlan> plans) {
+    @Override
+    public void forget(List<SamplePlan> plans) {
         for (SamplePlan p : plans) {
             CompletableFuture<Fetched> f = ahead.remove(p);
             if (f != null) {
@@ -87,7 +116,7 @@ final class RemoteVideos {
     }
 
     /** The video's bytes (whole, or the clip's span), fetched ahead or now; waits at most until the deadline. */
-    Fetched take(SamplePlan plan, EchoNetRecord rec, long deadlineNanos) {
+    private Fetched take(SamplePlan plan, EchoNetRecord rec, long deadlineNanos) {
         CompletableFuture<Fetched> f = ahead.remove(plan);
         if (f == null) {
             f = fetch(plan, rec).toFuture();
@@ -113,7 +142,7 @@ final class RemoteVideos {
      * After a whole video was decoded: learns its layout with {@code decoder} (one demuxing pass over the bytes in
      * memory, once per video), so that its next clips are fetched as ranges. Never fails the sample.
      */
-    void learn(EchoNetRecord rec, Fetched fetched, VideoDecoder decoder) {
+    private void learn(EchoNetRecord rec, Fetched fetched, VideoDecoder decoder) {
         String key = relative(rec);
         if (!clipRanges || fetched.layout() != null || layouts.containsKey(key) || wholeOnly.containsKey(key)) {
             return;
@@ -132,7 +161,8 @@ final class RemoteVideos {
     }
 
     /** Videos whose layout is known (their clips are fetched as ranges). */
-    int layoutsKnown() {
+    @Override
+    public int layoutsKnown() {
         return layouts.size();
     }
 

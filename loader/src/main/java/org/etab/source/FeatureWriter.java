@@ -1,0 +1,97 @@
+package org.etab.source;
+
+import java.nio.ByteBuffer;
+import java.nio.FloatBuffer;
+
+import org.etab.batch.BatchPool;
+import org.etab.batch.DType;
+import org.etab.batch.HostTensor;
+import org.etab.batch.TensorSpec;
+import org.etab.decode.GrayFrameSink;
+import org.etab.transform.FrameTransform;
+
+/**
+ * Writes a sample's frames into its batch slot: {@code [C, T, H, W]} for a clip of {@code T} positions,
+ * {@code [C, H, W]} for a still (one position), each frame in one {@link FrameTransform} pass (resize, gray to
+ * channels, normalize) as float32 or uint8, and clip positions without a frame as zero frames.
+ *
+ * <p>Threading: immutable and shared by a source's workers; each worker writes through its own {@link Sink}.
+ */
+public final class FeatureWriter {
+    private final FrameTransform transform;
+    private final TensorSpec spec;
+    /** Clip positions per sample (1 for a still). */
+    private final int positions;
+    private final int plane;
+
+    FeatureWriter(SampleOptions options, int height, int width) {
+        this.transform = new FrameTransform(height, width, options.channels(), options.normalize(), options.dtype());
+        this.spec = options.featureSpec(height, width);
+        this.positions = options.clip().video() ? options.clip().clipLength() : 1;
+        this.plane = height * width;
+    }
+
+    /** One sample's feature tensor. */
+    TensorSpec spec() {
+        return spec;
+    }
+
+    /** A sink for one worker, with its own scratch memory. */
+    public Sink newSink() {
+        return new Sink();
+    }
+
+    /**
+     * One worker's way into batch slots: {@link #at} points it at a slot, then each frame given to
+     * {@link #accept} (by a decoder, or by hand) lands at its clip position and {@link #padFrom} zeroes the
+     * positions that got none. Reused for every sample, so writing allocates nothing once the worker has seen its
+     * batch buffers.
+     *
+     * <p>Threading: confined to one thread at a time, like the worker that owns it.
+     */
+    public final class Sink implements GrayFrameSink {
+        private final FrameTransform.Scratch scratch = transform.newScratch();
+        /** The batch tensor last written and its views, kept while samples go to the same batch. */
+        private HostTensor tensor;
+        private ByteBuffer bytes;
+        private FloatBuffer floats;
+        private int base;
+
+        private Sink() {
+        }
+
+        /** Points this sink at slot {@code slot} of {@code buffers}' features; returns it. */
+        public Sink at(BatchPool.Buffers buffers, int slot) {
+            HostTensor t = buffers.features();
+            if (t != tensor) {
+                tensor = t;
+                bytes = t.buffer();
+                floats = transform.dtype() == DType.FLOAT32 ? bytes.asFloatBuffer() : null;
+            }
+            base = (int) (slot * spec.elements());
+            return this;
+        }
+
+        /** Writes {@code gray} ({@code width x height}) as clip position {@code position} of the current slot. */
+        @Override
+        public void accept(int position, byte[] gray, int width, int height) {
+            int at = base + position * plane;
+            if (floats != null) {
+                transform.writeFloat(gray, width, height, floats, at, positions * plane, scratch);
+            } else {
+                transform.writeBytes(gray, width, height, bytes, at, positions * plane, scratch);
+            }
+        }
+
+        /** Writes zero frames (zero in output space) at clip positions {@code valid} and after. */
+        public void padFrom(int valid) {
+            for (int t = valid; t < positions; t++) {
+                if (floats != null) {
+                    transform.writeZeros(floats, base + t * plane, positions * plane);
+                } else {
+                    transform.writeZeros(bytes, base + t * plane, positions * plane);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,93 @@
+package org.etab.source;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.etab.sampling.ClipSampler;
+import org.etab.sampling.EpochOrder;
+
+/**
+ * One epoch's plans over a list of records: the records in the epoch's seeded order ({@link EpochOrder}), each
+ * giving its samples through {@link Plans} (a still, the clips {@link ClipSampler} chooses, or a failure known
+ * before any I/O), numbered in delivery order. A dataset says only what a record is: its frames, their rate,
+ * which frame a still shows, why it has no sample.
+ *
+ * <p>Threading: immutable; {@link #plan} may run on several threads at once (each call fills its own
+ * {@link Plans}). No I/O.
+ */
+public final class PlanLoop {
+    private final ClipSampler sampler;
+    private final long seed;
+    private final boolean shuffle;
+
+    PlanLoop(SampleOptions options) {
+        this.sampler = new ClipSampler(options.clip());
+        this.seed = options.seed();
+        this.shuffle = options.shuffle();
+    }
+
+    /** What a dataset says about one record: the samples it gives, added to {@code plans}. */
+    @FunctionalInterface
+    interface RecordPlanner<R> {
+        void plan(R record, Plans plans);
+    }
+
+    /** The plans of {@code epoch}: a pure function of (seed, epoch, records). */
+    <R> List<SamplePlan> plan(int epoch, List<R> records, RecordPlanner<R> planner) {
+        Plans plans = new Plans(epoch, records.size());
+        for (int r : EpochOrder.of(records.size(), seed, epoch, shuffle)) {
+            plans.record = r;
+            planner.plan(records.get(r), plans);
+        }
+        return plans.out;
+    }
+
+    /**
+     * The samples of one epoch as they are planned, record by record; a record adds any number of them (an
+     * {@code all} clip start gives several). Confined to the thread planning the epoch.
+     */
+    public final class Plans {
+        private final int epoch;
+        private final List<SamplePlan> out;
+        private int record;
+
+        private Plans(int epoch, int records) {
+            this.epoch = epoch;
+            this.out = new ArrayList<>(records);
+        }
+
+        /** One sample showing source frame {@code frame} of the record's file. */
+        public void still(String id, String file, int frame) {
+            add(id, file, new int[] {frame}, null);
+        }
+
+        /**
+         * The clips of a video of {@code frameCount} frames at {@code fps}, as the options choose them (start
+         * seeded by (seed, epoch, record)); a video that gives none (too short without padding, no frame rate to
+         * resample from) is one failed sample naming why.
+         */
+        public void clips(String id, String file, int frameCount, double fps) {
+            ClipSampler.Choice choice;
+            try {
+                choice = sampler.clips(frameCount, fps, EpochOrder.forRecord(seed, epoch, record));
+            } catch (IllegalArgumentException e) {
+                choice = new ClipSampler.Choice(List.of(), e.getMessage());
+            }
+            if (choice.failure() != null) {
+                failed(id, file, new int[0], choice.failure());
+            }
+            for (int[] clip : choice.clips()) {
+                add(id, file, clip, null);
+            }
+        }
+
+        /** A sample that cannot be produced, known now: the pipeline reports it (stage plan) without loading it. */
+        public void failed(String id, String file, int[] frames, String reason) {
+            add(id, file, frames, reason);
+        }
+
+        private void add(String id, String file, int[] frames, String failure) {
+            out.add(new SamplePlan(out.size(), record, id, file, frames, failure));
+        }
+    }
+}

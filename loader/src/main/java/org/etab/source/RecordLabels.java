@@ -1,0 +1,98 @@
+package org.etab.source;
+
+import java.util.Objects;
+import java.util.function.ToDoubleFunction;
+import java.util.function.ToIntFunction;
+
+/**
+ * Where a dataset's records keep the values its targets are made from: EF (for EF and CM), the ES and ED frame
+ * numbers (for ES/ED), a class index (for view or AS). Masks are drawn by the dataset itself
+ * ({@link LabelWriter#writeMask}). Immutable; made with {@link #builder()}:
+ *
+ * <pre>{@code
+ * RecordLabels<CamusRecord> labels = RecordLabels.<CamusRecord>builder().ef(CamusRecord::ef)
+ *         .esEd(CamusRecord::esIndex, CamusRecord::edIndex).classIndex(r -> r.view().label()).build();
+ * }</pre>
+ *
+ * @param <R> the dataset's record
+ */
+public final class RecordLabels<R> {
+    private final ToDoubleFunction<R> ef;
+    private final ToIntFunction<R> es;
+    private final ToIntFunction<R> ed;
+    private final ToIntFunction<R> classIndex;
+
+    private RecordLabels(Builder<R> b) {
+        this.ef = b.ef;
+        this.es = b.es;
+        this.ed = b.ed;
+        this.classIndex = b.classIndex;
+    }
+
+    /** A builder with no values set. */
+    public static <R> Builder<R> builder() {
+        return new Builder<>();
+    }
+
+    /** True when these records give {@code target}'s values (always for masks, which the dataset draws). */
+    boolean offers(Target target) {
+        return switch (target) {
+            case EF, CM -> ef != null;
+            case ES_ED -> es != null;
+            case VIEW, AS -> classIndex != null;
+            case LV_SEG, MY_SEG, LA_SEG -> true;
+        };
+    }
+
+    /** EF in percent; the records' EF is a float, so the round trip through double is exact. */
+    float ef(R record) {
+        return (float) ef.applyAsDouble(record);
+    }
+
+    int es(R record) {
+        return es.applyAsInt(record);
+    }
+
+    int ed(R record) {
+        return ed.applyAsInt(record);
+    }
+
+    int classIndex(R record) {
+        return classIndex.applyAsInt(record);
+    }
+
+    /** Builds {@link RecordLabels}; set what the dataset offers, leave the rest. Not thread-safe. */
+    public static final class Builder<R> {
+        private ToDoubleFunction<R> ef;
+        private ToIntFunction<R> es;
+        private ToIntFunction<R> ed;
+        private ToIntFunction<R> classIndex;
+
+        private Builder() {
+        }
+
+        /** The record's EF in percent (EF's label, and CM's: 1 when below 50). */
+        public Builder<R> ef(ToDoubleFunction<R> ef) {
+            this.ef = Objects.requireNonNull(ef, "ef");
+            return this;
+        }
+
+        /** The record's end-systolic and end-diastolic frame numbers (0-based, in its video or sequence). */
+        public Builder<R> esEd(ToIntFunction<R> es, ToIntFunction<R> ed) {
+            this.es = Objects.requireNonNull(es, "es");
+            this.ed = Objects.requireNonNull(ed, "ed");
+            return this;
+        }
+
+        /** The record's class for the dataset's class target (view or AS), a 0-based index. */
+        public Builder<R> classIndex(ToIntFunction<R> classIndex) {
+            this.classIndex = Objects.requireNonNull(classIndex, "classIndex");
+            return this;
+        }
+
+        /** The functions set so far; a dataset whose targets are all masks sets none. */
+        public RecordLabels<R> build() {
+            return new RecordLabels<>(this);
+        }
+    }
+}

@@ -1,0 +1,105 @@
+package org.etab.source;
+
+import java.util.List;
+import java.util.Objects;
+
+import org.etab.batch.TensorSpec;
+
+/**
+ * What every dataset's source shares, so that a dataset writes only what is its own: {@link #planRecord} (the
+ * samples a record gives: its frames and their rate, the frame a still shows, or why it has none) and
+ * {@link #newWorker()} (reading those frames and the record's labels). This base checks the target, declares the
+ * tensors from the options and the frame size, and plans epochs ({@link PlanLoop}); workers write through the
+ * {@link FeatureWriter} and {@link LabelWriter} it holds.
+ *
+ * <p>Threading: immutable once built; {@link #plan} is pure and may run on any thread.
+ *
+ * @param <R> the dataset's record
+ */
+public abstract class RecordSource<R> implements SampleSource {
+    private final String dataset;
+    private final List<R> records;
+    private final SampleOptions options;
+    private final PlanLoop plans;
+    private final FeatureWriter features;
+    private final LabelWriter<R> labels;
+
+    /** A frame size, in rows and columns. */
+    protected record FrameSize(int height, int width) {
+        /** Public, so that a dataset in another package can make one (a record's is as visible as the record). */
+        public FrameSize {
+        }
+    }
+
+    /** The frame size of a selection asked for at its native size, or an exception saying why there is none. */
+    @FunctionalInterface
+    protected interface NativeSize<R> {
+        FrameSize of(List<R> records);
+    }
+
+    /**
+     * @param dataset    the name in reports and messages ("echonet")
+     * @param offered    the targets the dataset offers, in ETAB's order (named when another one is asked for)
+     * @param nativeSize the frame size when the options ask for the native one
+     * @param values     where the records keep their label values
+     * @throws IllegalArgumentException when the target is not offered (checked first), or by {@code nativeSize}
+     */
+    protected RecordSource(String dataset, List<Target> offered, List<R> records, SampleOptions options,
+            NativeSize<R> nativeSize, RecordLabels<R> values) {
+        Objects.requireNonNull(records, "records");
+        Objects.requireNonNull(options, "options");
+        if (!offered.contains(options.target())) {
+            throw Target.unavailable(options.target().etabName(), dataset, offered);
+        }
+        this.dataset = dataset;
+        this.records = List.copyOf(records);
+        this.options = options;
+        FrameSize size = options.nativeSize() ? nativeSize.of(this.records)
+                : new FrameSize(options.frameHeight(), options.frameWidth());
+        this.features = new FeatureWriter(options, size.height(), size.width());
+        this.labels = new LabelWriter<>(values, options, size.height(), size.width());
+        this.plans = new PlanLoop(options);
+    }
+
+    /** Adds the samples {@code record} gives to {@code plans} (for every epoch; clip starts vary with it). */
+    protected abstract void planRecord(R record, PlanLoop.Plans plans);
+
+    @Override
+    public final String dataset() {
+        return dataset;
+    }
+
+    @Override
+    public final TensorSpec features() {
+        return features.spec();
+    }
+
+    @Override
+    public final TensorSpec labels() {
+        return labels.spec();
+    }
+
+    /** The selected records; a plan's {@link SamplePlan#record()} indexes this list. */
+    public final List<R> records() {
+        return records;
+    }
+
+    public final SampleOptions options() {
+        return options;
+    }
+
+    @Override
+    public final List<SamplePlan> plan(int epoch) {
+        return plans.plan(epoch, records, this::planRecord);
+    }
+
+    /** Writes frames into slots; a worker takes a {@link FeatureWriter.Sink} of its own. */
+    protected final FeatureWriter featureWriter() {
+        return features;
+    }
+
+    /** Writes labels into slots. */
+    protected final LabelWriter<R> labelWriter() {
+        return labels;
+    }
+}

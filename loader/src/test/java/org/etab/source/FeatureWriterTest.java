@@ -1,0 +1,108 @@
+package org.etab.source;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.ByteBuffer;
+import java.nio.FloatBuffer;
+import java.util.Arrays;
+
+import org.etab.batch.BatchPool;
+import org.etab.batch.DType;
+import org.etab.batch.TensorSpec;
+import org.etab.sampling.ClipSpec;
+import org.etab.sampling.ClipStart;
+import org.etab.transform.FrameTransform;
+import org.junit.jupiter.api.Test;
+
+/** Frames land at their clip position of the right slot, channel planes apart; missing positions are zeros. */
+class FeatureWriterTest {
+    private static final int H = 6;
+    private static final int W = 5;
+    private static final TensorSpec LABEL = new TensorSpec(DType.FLOAT32, 1);
+
+    private static byte[] frame(int seed, int w, int h) {
+        byte[] g = new byte[w * h];
+        for (int i = 0; i < g.length; i++) {
+            g[i] = (byte) (seed * 37 + i * 11);
+        }
+        return g;
+    }
+
+    private static SampleOptions clip(int t, DType dtype, boolean normalize) {
+        return SampleOptions.builder().target(Target.EF).clip(new ClipSpec(true, t, 0, true, ClipStart.FIRST))
+                .frameSize(H, W).channels(3).normalize(normalize).dtype(dtype).build();
+    }
+
+    @Test
+    void floatClipFramesGoToTheirPositionInEveryChannelPlaneAndTheRestIsZero() {
+        SampleOptions o = clip(4, DType.FLOAT32, true);
+        FeatureWriter writer = new FeatureWriter(o, H, W);
+        assertThat(writer.spec()).isEqualTo(new TensorSpec(DType.FLOAT32, 3, 4, H, W));
+        FrameTransform reference = new FrameTransform(H, W, 3, true, DType.FLOAT32);
+        int slotElements = 3 * 4 * H * W;
+        try (BatchPool pool = new BatchPool(writer.spec(), LABEL, 3, 1)) {
+            BatchPool.Buffers b = pool.acquire();
+            FloatBuffer all = b.features().buffer().asFloatBuffer();
+            for (int i = 0; i < all.capacity(); i++) {
+                all.put(i, Float.NaN); // what a reused buffer may hold
+            }
+            FeatureWriter.Sink sink = writer.newSink().at(b, 1);
+            sink.accept(0, frame(1, 10, 12), 10, 12); // resized
+            sink.accept(1, frame(2, W, H), W, H); // native size
+            sink.padFrom(2);
+
+            float[] expected = new float[slotElements];
+            FloatBuffer exp = FloatBuffer.wrap(expected);
+            reference.writeFloat(frame(1, 10, 12), 10, 12, exp, 0, 4 * H * W, reference.newScratch());
+            reference.writeFloat(frame(2, W, H), W, H, exp, H * W, 4 * H * W, reference.newScratch());
+            float[] got = new float[slotElements];
+            all.get(slotElements, got);
+            assertThat(got).containsExactly(expected);
+            // the other slots are untouched
+            assertThat(all.get(0)).isNaN();
+            assertThat(all.get(2 * slotElements)).isNaN();
+            pool.release(b);
+        }
+    }
+
+    @Test
+    void uint8StillsAreRawPixelsAndOneSinkServesSeveralBatches() {
+        SampleOptions o = SampleOptions.builder().target(Target.EF).video(false).frameSize(H, W).channels(1)
+                .normalize(false).dtype(DType.UINT8).build();
+        FeatureWriter writer = new FeatureWriter(o, H, W);
+        assertThat(writer.spec()).isEqualTo(new TensorSpec(DType.UINT8, 1, H, W));
+        try (BatchPool pool = new BatchPool(writer.spec(), LABEL, 2, 2)) {
+            BatchPool.Buffers a = pool.acquire();
+            BatchPool.Buffers b = pool.acquire();
+            FeatureWriter.Sink sink = writer.newSink();
+            byte[] f1 = frame(1, W, H);
+            byte[] f2 = frame(2, W, H);
+            sink.at(a, 1).accept(0, f1, W, H);
+            sink.padFrom(1); // a full still: nothing to pad
+            sink.at(b, 0).accept(0, f2, W, H);
+            sink.at(a, 0).accept(0, f2, W, H);
+            assertThat(a.features().slotBytes(1)).containsExactly(f1);
+            assertThat(a.features().slotBytes(0)).containsExactly(f2);
+            assertThat(b.features().slotBytes(0)).containsExactly(f2);
+            pool.release(a);
+            pool.release(b);
+        }
+    }
+
+    @Test
+    void anUndeliveredClipIsAllZeroFrames() {
+        FeatureWriter writer = new FeatureWriter(clip(3, DType.UINT8, false), H, W);
+        try (BatchPool pool = new BatchPool(writer.spec(), LABEL, 1, 1)) {
+            BatchPool.Buffers b = pool.acquire();
+            ByteBuffer all = b.features().buffer();
+            for (int i = 0; i < all.capacity(); i++) {
+                all.put(i, (byte) 7);
+            }
+            writer.newSink().at(b, 0).padFrom(0);
+            byte[] zeros = new byte[3 * 3 * H * W];
+            Arrays.fill(zeros, (byte) 0);
+            assertThat(b.features().slotBytes(0)).containsExactly(zeros);
+            pool.release(b);
+        }
+    }
+}
