@@ -26,6 +26,7 @@ import org.etab.datasets.echonet.EchoNetRecord;
 import org.etab.pipeline.Pipeline;
 import org.etab.pipeline.PipelineOptions;
 import org.etab.source.SampleFailure;
+import org.etab.source.OpenedDataset;
 import org.etab.source.SampleOptions;
 import org.etab.sampling.ClipSpec;
 import org.etab.sampling.ClipStart;
@@ -83,13 +84,13 @@ class RemoteEchoNetTest {
     }
 
     /** id, frames and a checksum of every sample's bytes, in delivery order. */
-    private static List<String> samples(Datasets.Opened opened, List<SampleFailure> failures) {
+    private static List<String> samples(OpenedDataset opened, List<SampleFailure> failures) {
         return samples(opened, failures, 1, e -> {
         });
     }
 
     /** As above over {@code epochs} epochs, calling {@code before} with each epoch's number before it starts. */
-    private static List<String> samples(Datasets.Opened opened, List<SampleFailure> failures, int epochs,
+    private static List<String> samples(OpenedDataset opened, List<SampleFailure> failures, int epochs,
             java.util.function.IntConsumer before) {
         List<String> out = new ArrayList<>();
         try (opened; Pipeline p = new Pipeline(opened.source(), PipelineOptions.builder().batchSize(4).threads(2)
