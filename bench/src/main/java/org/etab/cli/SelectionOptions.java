@@ -160,9 +160,8 @@ public final class SelectionOptions {
             }
             h.put(line.substring(0, colon).trim(), line.substring(colon + 1).trim());
         }
-        HttpStore.Options d = HttpStore.Options.defaults();
-        return new HttpStore.Options(h, fetchConcurrency, d.requestTimeout(), d.maxAttempts(), d.backoff(),
-                d.maxObjectBytes(), d.maxBytesInFlight(), cacheDir, cacheMaxMb << 20, d.ioThreads());
+        return HttpStore.Options.builder().headers(h).maxConcurrency(fetchConcurrency).cacheDir(cacheDir)
+                .cacheMaxBytes(cacheMaxMb << 20).build();
     }
 
     /** The ETAB sample options, from flags over config over defaults. */
