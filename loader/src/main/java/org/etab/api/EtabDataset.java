@@ -127,7 +127,8 @@ public final class EtabDataset {
     public EtabDataset loadData(int nClips, boolean random) {
         OpenedDataset opened = open(random);
         problems = opened.problems();
-        PipelineOptions po = PipelineOptions.builder().batchSize(16).threads(threads).limit(Math.max(0, nClips)).build();
+        PipelineOptions po = PipelineOptions.builder().batchSize(16).threads(threads).limit(Math.max(0, nClips))
+                .build();
         List<Item> items = new ArrayList<>();
         try (opened; Pipeline p = new Pipeline(opened.source(), po)) {
             for (Batch batch : p.batches(0).toIterable(2)) {
@@ -151,9 +152,9 @@ public final class EtabDataset {
 
     /** One epoch as pooled samples; the pipeline (and the opened dataset) live as long as the subscription. */
     public Flux<Sample> stream(int epoch) {
+        PipelineOptions po = PipelineOptions.builder().threads(threads).build();
         return Flux.using(() -> open(true),
-                opened -> Flux.using(() -> new Pipeline(opened.source(), PipelineOptions.builder().threads(threads).build()),
-                        p -> p.samples(epoch), Pipeline::close),
+                opened -> Flux.using(() -> new Pipeline(opened.source(), po), p -> p.samples(epoch), Pipeline::close),
                 OpenedDataset::close);
     }
 
@@ -311,8 +312,9 @@ public final class EtabDataset {
                         + String.join(", ", DatasetRegistry.names()));
             }
             DatasetProvider dataset = DatasetRegistry.get(name);
-            Target t = target == null ? dataset.defaultTarget() : Target.parse(target, dataset.name(), dataset.targets());
-            String v = DatasetRegistry.view(dataset, view, t);
+            Target t = target == null ? dataset.defaultTarget()
+                    : Target.parse(target, dataset.name(), dataset.targets());
+            String v = DatasetRegistry.resolveView(dataset, view, t);
             if (threads < 1) {
                 throw new IllegalArgumentException("threads >= 1 required but was " + threads);
             }

@@ -82,7 +82,8 @@ public final class EtabConfig {
      * @throws IllegalArgumentException naming the file and the reason (unreadable, bad YAML, unknown key)
      */
     public static EtabConfig load(Path file, Map<String, String> env) {
-        ObjectMapper yaml = new ObjectMapper(new YAMLFactory()).enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+        ObjectMapper yaml = new ObjectMapper(new YAMLFactory())
+                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
         Path base = file.toAbsolutePath().getParent();
         Map<String, Path> dirs = new LinkedHashMap<>();
         PipelineDefaults pipeline = PipelineDefaults.BUILT_IN;

@@ -66,7 +66,7 @@ public final class DatasetRegistry {
      *
      * @throws IllegalArgumentException naming the view and the ones the dataset offers
      */
-    public static String view(DatasetProvider dataset, String view, Target target) {
+    public static String resolveView(DatasetProvider dataset, String view, Target target) {
         if (view == null) {
             return dataset.defaultView(target);
         }
@@ -84,7 +84,8 @@ public final class DatasetRegistry {
             List<DatasetProvider> out = new ArrayList<>();
             Map<String, String> owners = new HashMap<>();
             try {
-                for (DatasetProvider p : ServiceLoader.load(DatasetProvider.class, DatasetRegistry.class.getClassLoader())) {
+                ClassLoader loader = DatasetRegistry.class.getClassLoader();
+                for (DatasetProvider p : ServiceLoader.load(DatasetProvider.class, loader)) {
                     // two datasets answering to one name, config key or variable would silently shadow each other
                     for (String key : List.of("name " + p.name(), "config key " + p.configKey(),
                             "environment variable " + p.environmentVariable())) {

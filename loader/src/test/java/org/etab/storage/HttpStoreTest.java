@@ -82,8 +82,8 @@ class HttpStoreTest {
     }
 
     private static HttpStore.Options fast() {
-        return HttpStore.Options.builder().maxAttempts(5).backoff(Duration.ofMillis(20)).requestTimeout(Duration.ofSeconds(10))
-                .build();
+        return HttpStore.Options.builder().maxAttempts(5).backoff(Duration.ofMillis(20))
+                .requestTimeout(Duration.ofSeconds(10)).build();
     }
 
     @Test

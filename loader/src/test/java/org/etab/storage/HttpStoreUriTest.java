@@ -42,7 +42,8 @@ class HttpStoreUriTest {
         RemoteException e = new RemoteException(URI.create("https://u:p@h/x.bin?X-Amz-Signature=secret"), 403, 1,
                 "HTTP 403", null);
         assertThat(e.getMessage()).isEqualTo("https://h/x.bin?...: HTTP 403").doesNotContain("secret");
-        assertThat(HttpStore.Options.builder().headers(java.util.Map.of("Authorization", "Bearer s3cret")).build().toString())
+        assertThat(HttpStore.Options.builder().headers(java.util.Map.of("Authorization", "Bearer s3cret")).build()
+                .toString())
                 .contains("Authorization").doesNotContain("s3cret");
     }
 }

@@ -68,7 +68,7 @@ public final class EchoNetProvider implements DatasetProvider {
 
     @Override
     public OpenedDataset open(Path root, String split, String view, int fold, SampleOptions options) {
-        DatasetRegistry.view(this, view, options.target());
+        DatasetRegistry.resolveView(this, view, options.target());
         EchoNetIndex index = EchoNetReader.read(root);
         List<EchoNetRecord> records = index.select(split);
         return new OpenedDataset(new EchoNetSource(records, options), index.problems(), records.size());
@@ -89,7 +89,7 @@ public final class EchoNetProvider implements DatasetProvider {
         @Override
         public OpenedDataset open(URI root, HttpStore.Options settings, String split, String view,
                 SampleOptions options, boolean clipRanges) {
-            DatasetRegistry.view(EchoNetProvider.this, view, options.target());
+            DatasetRegistry.resolveView(EchoNetProvider.this, view, options.target());
             RemoteEchoNet remote = RemoteEchoNet.open(root, settings, clipRanges);
             try {
                 List<EchoNetRecord> records = remote.index().select(split);

@@ -42,6 +42,7 @@ import org.junit.jupiter.api.Test;
  * reported failure naming its URL.
  */
 class RemoteEchoNetTest {
+    private static final HttpStore.Options DEFAULT_STORE = HttpStore.Options.builder().build();
     private static Path dir;
     private static Nginx nginx;
     private static FaultProxy proxy;
@@ -128,7 +129,7 @@ class RemoteEchoNetTest {
         proxy.script("/echonet/data/Videos/" + records.get(3).video().getFileName(), FaultProxy.Fault.status(503));
         URI root = URI.create("http://127.0.0.1:" + proxy.port() + "/echonet?token=abc");
         List<SampleFailure> failures = new ArrayList<>();
-        List<String> remote = samples(Datasets.openRemote("echonet", root, HttpStore.Options.builder().build(), "all", null,
+        List<String> remote = samples(Datasets.openRemote("echonet", root, DEFAULT_STORE, "all", null,
                 options()), failures);
         assertThat(failures).isEmpty();
         assertThat(remote).isEqualTo(local);
@@ -148,7 +149,7 @@ class RemoteEchoNetTest {
         proxy.script(second, FaultProxy.Fault.PASS, FaultProxy.Fault.cutAfter(5_000)); // epoch 1's range is cut
         URI root = URI.create("http://127.0.0.1:" + proxy.port() + "/echonet");
         List<SampleFailure> failures = new ArrayList<>();
-        List<String> remote = samples(Datasets.openRemote("echonet", root, HttpStore.Options.builder().build(), "all", null,
+        List<String> remote = samples(Datasets.openRemote("echonet", root, DEFAULT_STORE, "all", null,
                 options()), failures, 3, e -> {
                 });
         assertThat(failures).isEmpty();
@@ -189,7 +190,7 @@ class RemoteEchoNetTest {
         }).findFirst().orElseThrow();
         URI root = URI.create("http://127.0.0.1:" + proxy.port() + "/echonet-replaced");
         List<SampleFailure> failures = new ArrayList<>();
-        List<String> got = samples(Datasets.openRemote("echonet", root, HttpStore.Options.builder().build(), "all", null,
+        List<String> got = samples(Datasets.openRemote("echonet", root, DEFAULT_STORE, "all", null,
                 options()), failures, 2, e -> {
                     if (e == 1) {
                         try {
@@ -223,7 +224,7 @@ class RemoteEchoNetTest {
         }
         URI root = URI.create("http://127.0.0.1:" + nginx.port() + "/echonet-missing");
         List<SampleFailure> failures = new ArrayList<>();
-        List<String> got = samples(Datasets.openRemote("echonet", root, HttpStore.Options.builder().build(), "all", null,
+        List<String> got = samples(Datasets.openRemote("echonet", root, DEFAULT_STORE, "all", null,
                 options()), failures);
         assertThat(got).hasSize(records.size() - 1);
         assertThat(failures).hasSize(1);

@@ -70,7 +70,8 @@ class FourthDatasetTest {
         assertThat(STEPS.get()).isEqualTo(IMAGES);
         assertThat(root.resolve("index.csv")).isRegularFile();
         assertThatThrownBy(() -> DatasetRegistry.get("raw8").phantom().write(dir.resolve("x"), 1, 1,
-                Map.of("release", "mhd"), n -> { })).hasMessage("the raw8 phantom has no setting 'release'; it takes none");
+                Map.of("release", "mhd"), n -> { }))
+                .hasMessage("the raw8 phantom has no setting 'release'; it takes none");
     }
 
     @Test
@@ -89,7 +90,8 @@ class FourthDatasetTest {
             assertThat(opened.source().plan(0)).hasSize(IMAGES);
             assertThat(opened.source().features().shape()).containsExactly(1, Raw8Phantom.ROWS, Raw8Phantom.COLS);
             List<String> seen = new ArrayList<>();
-            try (Pipeline p = new Pipeline(opened.source(), PipelineOptions.builder().batchSize(4).threads(2).build())) {
+            PipelineOptions po = PipelineOptions.builder().batchSize(4).threads(2).build();
+            try (Pipeline p = new Pipeline(opened.source(), po)) {
                 for (Batch b : p.batches(0).toIterable(1)) {
                     try (b) {
                         for (int i = 0; i < b.size(); i++) {

@@ -59,7 +59,7 @@ public final class Raw8Provider implements DatasetProvider {
 
     @Override
     public OpenedDataset open(Path root, String split, String view, int fold, SampleOptions options) {
-        String v = DatasetRegistry.view(this, view, options.target());
+        String v = DatasetRegistry.resolveView(this, view, options.target());
         Raw8Index index = Raw8Index.read(root);
         List<Raw8Record> records = index.select(split, v);
         return new OpenedDataset(new Raw8Source(records, options), index.problems(), records.size());
