@@ -11,7 +11,7 @@ public class FetchBench {
   public static void main(String[] a) throws Exception {
     List<String> names = new ArrayList<>();
     try (var s = Files.list(Path.of(a[1]))) { s.forEach(p -> names.add("Videos/" + p.getFileName())); }
-    try (HttpStore store = HttpStore.open(URI.create(a[0]), HttpStore.Options.defaults())) {
+    try (HttpStore store = HttpStore.open(URI.create(a[0]), HttpStore.Options.builder().build())) {
       for (int rep = 0; rep < 4; rep++) {
         long t0 = System.nanoTime();
         long bytes = Flux.fromIterable(names).flatMap(store::get, 16).map(b -> (long) b.remaining()).reduce(0L, Long::sum).block();

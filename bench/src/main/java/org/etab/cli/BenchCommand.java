@@ -5,7 +5,7 @@ import java.util.concurrent.Callable;
 
 import org.etab.config.EtabConfig;
 import org.etab.source.IndexProblem;
-import org.etab.api.Datasets;
+import org.etab.source.OpenedDataset;
 import org.etab.pipeline.ErrorPolicy;
 import org.etab.pipeline.PipelineOptions;
 import org.etab.source.SampleSource;
@@ -41,7 +41,7 @@ final class BenchCommand implements Callable<Integer> {
         if (!run.quiet) {
             System.err.println("etab bench: " + choice.line());
         }
-        Datasets.Opened opened = selection.open(cfg, choice.samples());
+        OpenedDataset opened = selection.open(cfg, choice.samples());
         boolean show = Launch.interactive(run.quiet);
         if (!run.quiet) {
             reportIndex(opened);
@@ -81,7 +81,7 @@ final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    static void reportIndex(Datasets.Opened opened) {
+    static void reportIndex(OpenedDataset opened) {
         var problems = opened.problems();
         if (!problems.isEmpty()) {
             System.err.printf("etab: the index left out %d entries:%n", problems.size());

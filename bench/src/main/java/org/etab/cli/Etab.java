@@ -9,11 +9,12 @@ import picocli.CommandLine.Command;
  * The {@code etab} command line: {@code synth}, {@code bench}, {@code export}, {@code demo}. A stable contract
  * that other tools script against: flag names do not change, and {@code bench}'s last line is machine-readable.
  */
-@Command(name = "etab", mixinStandardHelpOptions = true, version = "etab-stream 0.1.0",
-        description = "Stream echocardiography datasets (EchoNet-Dynamic, CAMUS, TMED-2) into training.",
+@Command(name = "etab", mixinStandardHelpOptions = true, version = "etab-stream 0.1.0", // description: DatasetHelp
         subcommands = {SynthCommand.class, BenchCommand.class, ExportCommand.class, DemoCommand.class,
                 PictureCommands.Plot.class, PictureCommands.Gif.class})
 public final class Etab implements Runnable {
+    /** The dataset of {@code --dataset} when none is named. */
+    static final String DEFAULT_DATASET = "echonet";
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -32,6 +33,7 @@ public final class Etab implements Runnable {
     /** The configured command line (for tests). */
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Etab()).setCaseInsensitiveEnumValuesAllowed(true);
+        cl.setResourceBundle(new DatasetHelp());
         // user errors (bad flags, bad files) print one clear line, not a stack trace
         cl.setExecutionExceptionHandler((e, command, parseResult) -> {
             if (e instanceof IllegalArgumentException || e instanceof org.etab.decode.DatasetException

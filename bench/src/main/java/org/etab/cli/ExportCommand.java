@@ -19,6 +19,7 @@ import org.etab.batch.SampleInfo;
 import org.etab.config.EtabConfig;
 import org.etab.gpu.Nd4jBatches;
 import org.etab.api.Datasets;
+import org.etab.source.OpenedDataset;
 import org.etab.pipeline.PipelineOptions;
 import org.etab.source.SampleOptions;
 import org.etab.sampling.ResumeState;
@@ -61,7 +62,7 @@ final class ExportCommand implements Callable<Integer> {
         EtabConfig cfg = selection.loadConfig();
         SampleOptions sampleOptions = selection.sampleOptions(cfg);
         // native sizes that differ (CAMUS) export one size group after the other
-        List<Datasets.Opened> groups = sampleOptions.nativeSize() && !selection.remoteRoot()
+        List<OpenedDataset> groups = sampleOptions.nativeSize() && !selection.remoteRoot()
                 ? Datasets.openNative(selection.dataset, selection.datasetRoot(cfg), selection.split, selection.view,
                         selection.fold, sampleOptions)
                 : List.of(selection.open(cfg));
@@ -95,7 +96,7 @@ final class ExportCommand implements Callable<Integer> {
                 manifest.writeRecord("id", "source_id", "x", "y", "epoch", "position", "source_frames", "valid_frames",
                         "label");
             }
-            for (Datasets.Opened group : groups) {
+            for (OpenedDataset group : groups) {
                 try (Pipeline pipeline = new Pipeline(group.source(), options)) {
                     pipeline.onFailure(recorder::failed);
                     if (resuming) {
@@ -108,7 +109,7 @@ final class ExportCommand implements Callable<Integer> {
                 }
             }
         } finally {
-            groups.forEach(Datasets.Opened::close);
+            groups.forEach(OpenedDataset::close);
         }
         BenchRunner.Result r = new BenchRunner.Result(totals, (System.nanoTime() - start) / 1e9, Launch.peakRssMb(),
                 "cpu (host batches)");

@@ -9,7 +9,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import org.etab.api.Datasets;
+import org.etab.source.OpenedDataset;
 import org.etab.batch.Batch;
 import org.etab.batch.HostAllocator;
 import org.etab.config.EtabConfig;
@@ -66,13 +66,13 @@ public final class InterleavedBench implements Callable<Integer> {
             byLabel.put(r.substring(0, eq), r.substring(eq + 1));
         }
         List<String> labels = new ArrayList<>(byLabel.keySet());
-        List<Datasets.Opened> opened = new ArrayList<>();
+        List<OpenedDataset> opened = new ArrayList<>();
         List<Pipeline> pipelines = new ArrayList<>();
         try {
             PipelineOptions options = run.pipelineOptions(cfg, selection.limit);
             for (String label : labels) {
                 selection.root = byLabel.get(label);
-                Datasets.Opened o = selection.open(cfg);
+                OpenedDataset o = selection.open(cfg);
                 opened.add(o);
                 pipelines.add(new Pipeline(o.source(), options, new SimpleMeterRegistry(), HostAllocator.NATIVE));
             }
@@ -112,7 +112,7 @@ public final class InterleavedBench implements Callable<Integer> {
             for (Pipeline p : pipelines) {
                 p.close();
             }
-            for (Datasets.Opened o : opened) {
+            for (OpenedDataset o : opened) {
                 o.close();
             }
         }

@@ -6,6 +6,7 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 
 import org.etab.api.Datasets;
+import org.etab.source.OpenedDataset;
 import org.etab.api.Tensor;
 import org.etab.batch.DType;
 import org.etab.batch.Sample;
@@ -34,7 +35,7 @@ final class PictureCommands {
         SampleOptions o = selection.sampleOptions(cfg);
         SampleOptions raw = SampleOptions.builder().target(o.target()).clip(video ? o.clip() : ClipSpec.frame())
                 .frameSize(o.frameHeight(), o.frameWidth()).channels(1).normalize(false).dtype(DType.UINT8).seed(o.seed()).shuffle(false).build();
-        Datasets.Opened opened = selection.open(cfg, raw);
+        OpenedDataset opened = selection.open(cfg, raw);
         Pipeline p = new Pipeline(new FilteredSource(opened.source(), Set.of(id)),
                 PipelineOptions.builder().batchSize(1).threads(1).onError(ErrorPolicy.FAIL).build());
         Sample s;
@@ -55,7 +56,7 @@ final class PictureCommands {
     }
 
     /** A sample, its pipeline and its dataset, closed together. */
-    record Picked(Sample sample, Pipeline pipeline, Datasets.Opened dataset) implements AutoCloseable {
+    record Picked(Sample sample, Pipeline pipeline, OpenedDataset dataset) implements AutoCloseable {
         @Override
         public void close() {
             sample.close();

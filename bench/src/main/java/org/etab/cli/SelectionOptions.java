@@ -8,6 +8,9 @@ import org.etab.batch.DType;
 import org.etab.api.Datasets;
 import org.etab.config.EtabConfig;
 import org.etab.storage.HttpStore;
+import org.etab.source.DatasetProvider;
+import org.etab.source.DatasetRegistry;
+import org.etab.source.OpenedDataset;
 import org.etab.source.SampleOptions;
 import org.etab.sampling.ClipSpec;
 import org.etab.sampling.ClipStart;
@@ -23,7 +26,8 @@ public final class SelectionOptions {
             description = "Config file (default: $ETAB_CONFIG, else config/etab.yaml of the installation).")
     Path config;
 
-    @Option(names = "--dataset", defaultValue = "echonet", description = "echonet (default), camus or tmed.")
+    // descriptions of --dataset, --target and --video: DatasetHelp (they name the registered datasets)
+    @Option(names = "--dataset", defaultValue = Etab.DEFAULT_DATASET)
     String dataset;
 
     @Option(names = "--root", paramLabel = "DIR|URL",
@@ -51,8 +55,7 @@ public final class SelectionOptions {
     @Option(names = "--split", defaultValue = "train", description = "train, val, test or all (default: ${DEFAULT-VALUE}).")
     String split;
 
-    @Option(names = "--target", description = "An ETAB target the dataset offers: EF, LV_seg, LA_seg, MY_seg, ES/ED, view, CM, AS "
-            + "(default: EF; view for tmed).")
+    @Option(names = "--target")
     String target;
 
     @Option(names = "--view", description = "AP4CH, AP2CH, PLAX, PSAX or all (default: the dataset's own).")
@@ -61,7 +64,7 @@ public final class SelectionOptions {
     @Option(names = "--fold", defaultValue = "0", description = "TMED-2 fold, 0..2 (default: ${DEFAULT-VALUE}).")
     int fold;
 
-    @Option(names = "--video", arity = "1", description = "Clips (true) or single frames (false) (default: true; false for tmed).")
+    @Option(names = "--video", arity = "1")
     Boolean video;
 
     @Option(names = "--clip-length", paramLabel = "N", description = "Frames per clip (ETAB clip_l; default 32).")
@@ -124,28 +127,22 @@ public final class SelectionOptions {
         if (root != null) {
             return Path.of(root);
         }
-        String name = dataset.trim().toLowerCase(Locale.ROOT);
-        Path r = switch (name) {
-            case "echonet" -> cfg.echonetDir();
-            case "camus" -> cfg.camusDir();
-            case "tmed" -> cfg.tmedDir();
-            default -> null;
-        };
+        DatasetProvider d = DatasetRegistry.get(dataset); // an unknown dataset says so first
+        Path r = cfg.directory(d.name());
         if (r == null) {
-            Datasets.targets(name); // an unknown dataset says so first
-            throw new IllegalArgumentException("no dataset directory: pass --root DIR or set " + name + "_dir in the config "
-                    + "(or ETAB_" + name.toUpperCase(Locale.ROOT) + "_DIR)");
+            throw new IllegalArgumentException("no dataset directory: pass --root DIR or set " + d.configKey()
+                    + " in the config (or " + d.environmentVariable() + ")");
         }
         return r;
     }
 
     /** Reads the index and applies split, view and fold. Close the result after the run. */
-    Datasets.Opened open(EtabConfig cfg) {
+    OpenedDataset open(EtabConfig cfg) {
         return open(cfg, sampleOptions(cfg));
     }
 
     /** As {@link #open(EtabConfig)} with other sample options; a URL root opens a remote store. */
-    Datasets.Opened open(EtabConfig cfg, SampleOptions options) {
+    OpenedDataset open(EtabConfig cfg, SampleOptions options) {
         if (remoteRoot()) {
             return Datasets.openRemote(dataset, java.net.URI.create(root), storeOptions(), split, view, options,
                     clipRanges != null ? clipRanges : cacheDir == null);
@@ -163,19 +160,19 @@ public final class SelectionOptions {
             }
             h.put(line.substring(0, colon).trim(), line.substring(colon + 1).trim());
         }
-        HttpStore.Options d = HttpStore.Options.defaults();
-        return new HttpStore.Options(h, fetchConcurrency, d.requestTimeout(), d.maxAttempts(), d.backoff(),
-                d.maxObjectBytes(), d.maxBytesInFlight(), cacheDir, cacheMaxMb << 20, d.ioThreads());
+        return HttpStore.Options.builder().headers(h).maxConcurrency(fetchConcurrency).cacheDir(cacheDir)
+                .cacheMaxBytes(cacheMaxMb << 20).build();
     }
 
     /** The ETAB sample options, from flags over config over defaults. */
     SampleOptions sampleOptions(EtabConfig cfg) {
         EtabConfig.PipelineDefaults d = cfg.pipeline();
-        Target t = Datasets.target(dataset, target != null ? target : Datasets.defaultTarget(dataset));
+        DatasetProvider ds = DatasetRegistry.get(dataset);
+        Target t = target != null ? DatasetRegistry.target(dataset, target) : ds.defaultTarget();
         int clipL = clipLength != null ? clipLength : d.clipLength();
         double f = fps != null ? fps : d.fps();
         boolean pad = padding != null ? padding : d.padding();
-        boolean asVideo = video != null ? video : !"tmed".equalsIgnoreCase(dataset.trim());
+        boolean asVideo = video != null ? video : ds.videoByDefault();
         ClipSpec clip = asVideo ? new ClipSpec(true, clipL, f, pad, ClipStart.parse(clipStart)) : ClipSpec.frame();
         int[] size = parseFrameSize(frameSize != null ? frameSize : d.frameSize());
         DType type = switch (dtype.toLowerCase(Locale.ROOT)) {

@@ -3,21 +3,31 @@ package org.etab.cli;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
-import org.etab.datasets.camus.CamusRelease;
-import org.etab.datasets.camus.CamusPhantom;
-import org.etab.datasets.echonet.EchoNetPhantom;
-import org.etab.datasets.tmed.TmedPhantom;
+import org.etab.source.DatasetPhantom;
+import org.etab.source.DatasetRegistry;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
-/** {@code etab synth}: writes a phantom dataset in the real dataset's exact layout. */
+/**
+ * {@code etab synth}: writes a phantom dataset in the real dataset's exact layout, with the generator the dataset
+ * registers. A phantom's settings ({@code release} for CAMUS) come from the flag of the same name.
+ */
 @Command(name = "synth", mixinStandardHelpOptions = true,
         description = "Write a phantom dataset in the real layout (MJPEG AVIs, FileList.csv, VolumeTracings.csv).")
 final class SynthCommand implements Callable<Integer> {
-    @Option(names = "--dataset", defaultValue = "echonet", description = "echonet (default), camus or tmed.")
+    @Spec
+    CommandSpec spec;
+
+    // description: DatasetHelp (lists the registered datasets)
+    @Option(names = "--dataset", defaultValue = Etab.DEFAULT_DATASET)
     String dataset;
 
     @Option(names = "--release", defaultValue = "nifti", description = "CAMUS release: mhd (original) or nifti (2023).")
@@ -29,7 +39,8 @@ final class SynthCommand implements Callable<Integer> {
     @Option(names = "--videos", defaultValue = "200", description = "EchoNet videos (default: ${DEFAULT-VALUE}).")
     int videos;
 
-    @Option(names = "--patients", defaultValue = "50", description = "CAMUS or TMED-2 patients (default: ${DEFAULT-VALUE}).")
+    // description: DatasetHelp (names the datasets whose phantoms count patients)
+    @Option(names = "--patients", defaultValue = "50")
     int patients;
 
     @Option(names = "--seed", defaultValue = "42", description = "Seed; the same seed writes the same bytes (default: ${DEFAULT-VALUE}).")
@@ -39,47 +50,51 @@ final class SynthCommand implements Callable<Integer> {
     boolean quiet;
 
     @Override
-    public Integer call() throws IOException {
-        String what;
-        switch (dataset.trim().toLowerCase(Locale.ROOT)) {
-            case "echonet" -> {
-                EchoNetPhantom.Summary s = write(out, videos, seed, Launch.interactive(quiet));
-                what = String.format(Locale.ROOT, "%d videos, %d frames, %.1f MB", s.videos(), s.frames(), s.bytes() / 1e6);
-            }
-            case "camus" -> {
-                CamusRelease r = switch (release.trim().toLowerCase(Locale.ROOT)) {
-                    case "mhd" -> CamusRelease.MHD;
-                    case "nifti" -> CamusRelease.NIFTI;
-                    default -> throw new IllegalArgumentException("--release must be mhd or nifti but was '" + release + "'");
-                };
-                CamusPhantom.Summary s;
-                try (Progress progress = new Progress("synth", patients, "patients", Launch.interactive(quiet))) {
-                    s = new CamusPhantom(new CamusPhantom.Options(patients, seed, r)).write(out, n -> progress.step(1));
-                }
-                what = String.format(Locale.ROOT, "%d patients (%s release), %.1f MB", s.patients(), r, s.bytes() / 1e6);
-            }
-            case "tmed" -> {
-                TmedPhantom.Summary s;
-                // about 6 images per patient; the bar's total is an estimate until the run ends
-                try (Progress progress = new Progress("synth", 6L * patients, "images", Launch.interactive(quiet))) {
-                    s = new TmedPhantom(new TmedPhantom.Options(patients, seed)).write(out, n -> progress.step(1));
-                }
-                what = String.format(Locale.ROOT, "%d patients, %d images, %.1f MB", s.patients(), s.images(), s.bytes() / 1e6);
-            }
-            default -> throw new IllegalArgumentException("dataset '" + dataset + "' has no phantom generator; available: "
-                    + "echonet, camus, tmed");
+    public Integer call() {
+        if (!DatasetRegistry.names().contains(dataset.trim().toLowerCase(Locale.ROOT))) {
+            throw new IllegalArgumentException("dataset '" + dataset + "' has no phantom generator; available: "
+                    + String.join(", ", DatasetRegistry.names()));
         }
+        DatasetPhantom phantom = DatasetRegistry.get(dataset).phantom();
+        int count = phantom.unit().equals("videos") ? videos : patients;
+        DatasetPhantom.Written w = write(phantom, out, count, seed, knobs(phantom), Launch.interactive(quiet));
         if (!quiet) {
-            System.err.println("etab synth: " + what + " in " + out);
+            System.err.println("etab synth: " + w.summary() + " in " + out);
         }
         return 0;
     }
 
-    static EchoNetPhantom.Summary write(Path out, int videos, long seed, boolean showProgress) {
-        try (Progress progress = new Progress("synth", videos, "videos", showProgress)) {
-            return new EchoNetPhantom(EchoNetPhantom.Options.of(videos, seed)).write(out, n -> progress.step(1));
+    /** The phantom's settings that this command has a flag for, with the flags' values. */
+    private Map<String, String> knobs(DatasetPhantom phantom) {
+        Map<String, String> knobs = new LinkedHashMap<>();
+        for (String knob : phantom.knobs()) {
+            OptionSpec flag = spec.findOption("--" + knob);
+            if (flag != null && flag.getValue() != null) {
+                knobs.put(knob, flag.getValue().toString());
+            }
+        }
+        return knobs;
+    }
+
+    /** Writes the EchoNet-Dynamic phantom (for {@code etab demo}). */
+    static DatasetPhantom.Written write(Path out, int videos, long seed, boolean showProgress) {
+        return write(DatasetRegistry.get("echonet").phantom(), out, videos, seed, Map.of(), showProgress);
+    }
+
+    private static DatasetPhantom.Written write(DatasetPhantom phantom, Path out, int count, long seed,
+            Map<String, String> knobs, boolean showProgress) {
+        try (Progress progress = new Progress("synth", phantom.steps(count), phantom.stepUnit(), showProgress)) {
+            return phantom.write(out, count, seed, knobs, n -> progress.step(1));
         } catch (IOException e) {
             throw new UncheckedIOException(out + ": cannot write the phantom: " + e.getMessage(), e);
+        } catch (IllegalArgumentException e) {
+            // a setting's error starts with its name, which is also the flag's
+            for (String knob : knobs.keySet()) {
+                if (e.getMessage() != null && e.getMessage().startsWith(knob + " ")) {
+                    throw new IllegalArgumentException("--" + e.getMessage(), e);
+                }
+            }
+            throw e;
         }
     }
 }

@@ -3,25 +3,28 @@ package org.etab.api;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 import org.etab.batch.Batch;
 import org.etab.batch.DType;
 import org.etab.batch.Sample;
 import org.etab.config.EtabConfig;
-import org.etab.source.IndexProblem;
 import org.etab.pipeline.Pipeline;
 import org.etab.pipeline.PipelineOptions;
-import org.etab.source.SampleFailure;
-import org.etab.source.SampleOptions;
 import org.etab.sampling.ClipSpec;
 import org.etab.sampling.ClipStart;
+import org.etab.source.DatasetProvider;
+import org.etab.source.DatasetRegistry;
+import org.etab.source.IndexProblem;
+import org.etab.source.OpenedDataset;
+import org.etab.source.SampleFailure;
+import org.etab.source.SampleOptions;
 import org.etab.source.Target;
 import reactor.core.publisher.Flux;
 
 /**
  * ETAB's {@code ETAB_dataset} in Java: the same options, {@link #loadData} to materialize samples on the heap
- * (through the parallel pipeline), {@link #stream} for the streaming form.
+ * (through the parallel pipeline), {@link #stream} for the streaming form. Any dataset in
+ * {@link DatasetRegistry} can be named.
  *
  * <pre>{@code
  * EtabDataset echonet = EtabDataset.builder().name("echonet").root(dir).target("EF").view("AP4CH").video(true)
@@ -30,33 +33,76 @@ import reactor.core.publisher.Flux;
  * Splits s = DataTools.trainingDataSplit(echonet, 0.5, 0.1, true);
  * }</pre>
  *
- * <p>Threading: {@code loadData} blocks the caller while the pipeline's threads decode; {@link #data()} is an
- * immutable snapshot. Ownership: loaded items live on the heap; {@link #stream} samples are pooled and must be
- * closed.
+ * <p>The options are fixed when built (a {@link Builder} changed afterwards does not change the dataset; use
+ * {@link #toBuilder()} for a changed copy). Threading: {@code loadData} blocks the caller while the pipeline's
+ * threads decode; {@link #data()} is an immutable snapshot of the last load. Ownership: loaded items live on the
+ * heap; {@link #stream} samples are pooled and must be closed.
  */
 public final class EtabDataset {
-    private final Builder b;
+    private final DatasetProvider dataset;
+    /** Null: the configured directory, looked up when loading. */
+    private final Path root;
     private final Target target;
+    private final String view;
+    private final boolean video;
+    private final boolean normalize;
+    private final int frameL;
+    private final int frameW;
+    private final int clipL;
+    private final double fps;
+    private final boolean padding;
+    private final String split;
+    private final int fold;
+    private final int channels;
+    private final long seed;
+    private final int threads;
     private volatile List<Item> data = List.of();
     private volatile List<SampleFailure> failures = List.of();
     private volatile List<IndexProblem> problems = List.of();
 
-    private EtabDataset(Builder b) {
-        this.b = b;
-        this.target = Datasets.target(b.name, b.target);
-        options(true); // fail fast on impossible combinations, before any file is read
+    private EtabDataset(Builder b, DatasetProvider dataset, Target target, String view) {
+        this.dataset = dataset;
+        this.root = b.root;
+        this.target = target;
+        this.view = view;
+        this.video = b.video;
+        this.normalize = b.normalize;
+        this.frameL = b.frameL;
+        this.frameW = b.frameW;
+        this.clipL = b.clipL;
+        this.fps = b.fps;
+        this.padding = b.padding;
+        this.split = b.split;
+        this.fold = b.fold;
+        this.channels = b.channels;
+        this.seed = b.seed;
+        this.threads = b.threads;
     }
 
+    /** A builder with ETAB's defaults; {@link Builder#name} is required. */
     public static Builder builder() {
         return new Builder();
     }
 
+    /** A builder holding this dataset's options, to make a changed copy. */
+    public Builder toBuilder() {
+        return new Builder().name(dataset.name()).root(root).target(target.etabName()).view(view).video(video)
+                .normalize(normalize).frameL(frameL).frameW(frameW).clipL(clipL).fps(fps).padding(padding)
+                .split(split).fold(fold).channels(channels).seed(seed).threads(threads);
+    }
+
+    /** The dataset's registry name ({@code echonet}). */
     public String name() {
-        return Datasets.canonical(b.name);
+        return dataset.name();
     }
 
     public Target target() {
         return target;
+    }
+
+    /** The view selected: the one named, or the dataset's default for the target. */
+    public String view() {
+        return view;
     }
 
     /** The items of the last {@link #loadData}, in load order. */
@@ -79,12 +125,12 @@ public final class EtabDataset {
      * records and random clip starts; otherwise the first records in index order and clips from frame 0.
      */
     public EtabDataset loadData(int nClips, boolean random) {
-        Datasets.Opened opened = Datasets.open(b.name, root(), b.split, b.view, b.fold, options(random));
+        OpenedDataset opened = open(random);
         problems = opened.problems();
-        PipelineOptions po = PipelineOptions.builder().batchSize(16).threads(b.threads)
-                .limit(Math.max(0, nClips)).build();
+        PipelineOptions po = PipelineOptions.builder().batchSize(16).threads(threads).limit(Math.max(0, nClips))
+                .build();
         List<Item> items = new ArrayList<>();
-        try (Pipeline p = new Pipeline(opened.source(), po)) {
+        try (opened; Pipeline p = new Pipeline(opened.source(), po)) {
             for (Batch batch : p.batches(0).toIterable(2)) {
                 try (batch) {
                     for (int i = 0; i < batch.size(); i++) {
@@ -104,43 +150,42 @@ public final class EtabDataset {
         return stream(0);
     }
 
-    /** One epoch as pooled samples; the pipeline lives as long as the subscription. */
+    /** One epoch as pooled samples; the pipeline (and the opened dataset) live as long as the subscription. */
     public Flux<Sample> stream(int epoch) {
-        return Flux.using(() -> new Pipeline(Datasets.open(b.name, root(), b.split, b.view, b.fold, options(true))
-                        .source(), PipelineOptions.builder().threads(b.threads).build()),
-                p -> p.samples(epoch), Pipeline::close);
+        PipelineOptions po = PipelineOptions.builder().threads(threads).build();
+        return Flux.using(() -> open(true),
+                opened -> Flux.using(() -> new Pipeline(opened.source(), po), p -> p.samples(epoch), Pipeline::close),
+                OpenedDataset::close);
+    }
+
+    private OpenedDataset open(boolean random) {
+        return dataset.open(root(), split, view, fold, options(random));
     }
 
     private SampleOptions options(boolean random) {
-        ClipSpec clip = b.video ? new ClipSpec(true, b.clipL, b.fps, b.padding, random ? ClipStart.RANDOM : ClipStart.FIRST)
+        ClipSpec clip = video ? new ClipSpec(true, clipL, fps, padding, random ? ClipStart.RANDOM : ClipStart.FIRST)
                 : ClipSpec.frame();
-        return SampleOptions.builder().target(target).clip(clip)
-                .frameSize(b.frameL, b.frameW).channels(b.channels).normalize(b.normalize).dtype(DType.FLOAT32).seed(b.seed).shuffle(random).build();
+        return SampleOptions.builder().target(target).clip(clip).frameSize(frameL, frameW).channels(channels)
+                .normalize(normalize).dtype(DType.FLOAT32).seed(seed).shuffle(random).build();
     }
 
     private Path root() {
-        if (b.root != null) {
-            return b.root;
+        if (root != null) {
+            return root;
         }
-        EtabConfig cfg = EtabConfig.builtIn().withEnvironment(System.getenv());
-        Path p = switch (name()) {
-            case "echonet" -> cfg.echonetDir();
-            case "camus" -> cfg.camusDir();
-            case "tmed" -> cfg.tmedDir();
-            default -> null;
-        };
+        Path p = EtabConfig.builtIn().withEnvironment(System.getenv()).directory(dataset.name());
         if (p == null) {
-            throw new IllegalArgumentException("no directory for " + name() + ": call root(...) or set ETAB_"
-                    + name().toUpperCase(Locale.ROOT) + "_DIR");
+            throw new IllegalArgumentException("no directory for " + dataset.name() + ": call root(...) or set "
+                    + dataset.environmentVariable());
         }
         return p;
     }
 
-    /** ETAB's options with ETAB's names; {@code set}-style, then {@link #build()}. */
+    /** ETAB's options with ETAB's names, then {@link #build()}. Not thread-safe. */
     public static final class Builder {
         private String name;
         private Path root;
-        private String target = "EF";
+        private String target;
         private String view;
         private boolean video;
         private boolean normalize = true;
@@ -155,99 +200,127 @@ public final class EtabDataset {
         private long seed = 42;
         private int threads = Runtime.getRuntime().availableProcessors();
 
-        /** echonet (camus and tmed as they land). Required. */
-        public Builder name(String v) {
-            name = v;
+        private Builder() {
+        }
+
+        /** A dataset of {@link DatasetRegistry} ({@code echonet}, {@code camus}, {@code tmed}). Required. */
+        public Builder name(String name) {
+            this.name = name;
             return this;
         }
 
-        /** The dataset directory (default: ETAB_ECHONET_DIR / ETAB_CAMUS_DIR / ETAB_TMED_DIR). */
-        public Builder root(Path v) {
-            root = v;
+        /** The dataset directory (default: the dataset's environment variable, e.g. ETAB_ECHONET_DIR). */
+        public Builder root(Path root) {
+            this.root = root;
             return this;
         }
 
-        public Builder target(String v) {
-            target = v;
+        /** An ETAB target the dataset offers (default: the dataset's own, EF or view for TMED-2). */
+        public Builder target(String target) {
+            this.target = target;
             return this;
         }
 
-        public Builder view(String v) {
-            view = v;
+        /** An ETAB view the dataset offers, or {@code all} (default: the dataset's own for the target). */
+        public Builder view(String view) {
+            this.view = view;
             return this;
         }
 
-        public Builder video(boolean v) {
-            video = v;
+        /** Clips (true) or single frames (false, default). */
+        public Builder video(boolean video) {
+            this.video = video;
             return this;
         }
 
-        public Builder normalize(boolean v) {
-            normalize = v;
+        /** ImageNet normalization (default true). */
+        public Builder normalize(boolean normalize) {
+            this.normalize = normalize;
             return this;
         }
 
         /** Output rows (default 224, ETAB's). */
-        public Builder frameL(int v) {
-            frameL = v;
+        public Builder frameL(int frameL) {
+            this.frameL = frameL;
             return this;
         }
 
         /** Output columns (default 224). */
-        public Builder frameW(int v) {
-            frameW = v;
+        public Builder frameW(int frameW) {
+            this.frameW = frameW;
             return this;
         }
 
-        public Builder clipL(int v) {
-            clipL = v;
+        /** Frames per clip (default 32). */
+        public Builder clipL(int clipL) {
+            this.clipL = clipL;
             return this;
         }
 
-        public Builder fps(double v) {
-            fps = v;
+        /** Clip frame rate; {@code <= 0} keeps the file's own (default 25). */
+        public Builder fps(double fps) {
+            this.fps = fps;
             return this;
         }
 
-        public Builder padding(boolean v) {
-            padding = v;
+        /** Pad short clips with zero frames (default true). */
+        public Builder padding(boolean padding) {
+            this.padding = padding;
             return this;
         }
 
         /** train, val, test or all (default all). */
-        public Builder split(String v) {
-            split = v;
+        public Builder split(String split) {
+            this.split = split;
             return this;
         }
 
-        /** TMED-2 fold (default 0). */
-        public Builder fold(int v) {
-            fold = v;
+        /** The fold of datasets that have folds (TMED-2; default 0). */
+        public Builder fold(int fold) {
+            this.fold = fold;
             return this;
         }
 
         /** 3 (RGB replicated from gray, default) or 1. */
-        public Builder channels(int v) {
-            channels = v;
+        public Builder channels(int channels) {
+            this.channels = channels;
             return this;
         }
 
-        public Builder seed(long v) {
-            seed = v;
+        /** Seeds the random choice of records and clip starts (default 42). */
+        public Builder seed(long seed) {
+            this.seed = seed;
             return this;
         }
 
-        public Builder threads(int v) {
-            threads = v;
+        /** Decode threads (default: all cores). */
+        public Builder threads(int threads) {
+            this.threads = threads;
             return this;
         }
 
-        /** Checks the combination (target for the dataset, sizes, channels) and builds. */
+        /**
+         * Checks the options and builds; no file is read.
+         *
+         * @throws IllegalArgumentException naming the value and what is accepted: an unknown dataset, a target or
+         *                                  view the dataset does not offer, channels other than 1 or 3, a bad frame
+         *                                  size or clip setting
+         */
         public EtabDataset build() {
             if (name == null) {
-                throw new IllegalArgumentException("name is required: one of " + String.join(", ", Datasets.NAMES));
+                throw new IllegalArgumentException("name is required: one of "
+                        + String.join(", ", DatasetRegistry.names()));
             }
-            return new EtabDataset(this);
+            DatasetProvider dataset = DatasetRegistry.get(name);
+            Target t = target == null ? dataset.defaultTarget()
+                    : Target.parse(target, dataset.name(), dataset.targets());
+            String v = DatasetRegistry.resolveView(dataset, view, t);
+            if (threads < 1) {
+                throw new IllegalArgumentException("threads >= 1 required but was " + threads);
+            }
+            EtabDataset built = new EtabDataset(this, dataset, t, v);
+            built.options(true); // channels, sizes, clip settings: fail here, before any file is read
+            return built;
         }
     }
 }

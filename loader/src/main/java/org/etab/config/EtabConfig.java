@@ -1,33 +1,44 @@
 package org.etab.config;
 
 import java.io.IOException;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import org.etab.source.DatasetProvider;
+import org.etab.source.DatasetRegistry;
 
 /**
  * The configuration file ({@code config/etab.yaml}): dataset directories and pipeline defaults.
- * Precedence, lowest first: built-in defaults, the file, environment variables ({@code ETAB_ECHONET_DIR},
- * {@code ETAB_CAMUS_DIR}, {@code ETAB_TMED_DIR}), command-line flags. Unknown keys are an error naming the
- * key and the file. Relative directories in the file are resolved against the file's own directory.
+ * Precedence, lowest first: built-in defaults, the file, environment variables (one per dataset,
+ * {@link DatasetProvider#environmentVariable()}: {@code ETAB_ECHONET_DIR}, ...), command-line flags. The file's
+ * dataset keys are the registered datasets' {@link DatasetProvider#configKey() config keys} ({@code echonet_dir},
+ * ...); unknown keys are an error naming the key and the file. Relative directories in the file are resolved
+ * against the file's own directory. Immutable.
  */
-public record EtabConfig(
-        @JsonProperty("echonet_dir") Path echonetDir,
-        @JsonProperty("camus_dir") Path camusDir,
-        @JsonProperty("tmed_dir") Path tmedDir,
-        @JsonProperty("pipeline") PipelineDefaults pipeline) {
+public final class EtabConfig {
+    private static final String PIPELINE = "pipeline";
 
-    public EtabConfig {
-        if (pipeline == null) {
-            pipeline = PipelineDefaults.BUILT_IN;
-        }
+    /** By dataset name; absent when not configured. */
+    private final Map<String, Path> directories;
+    private final PipelineDefaults pipeline;
+
+    private EtabConfig(Map<String, Path> directories, PipelineDefaults pipeline) {
+        this.directories = Map.copyOf(directories);
+        this.pipeline = Objects.requireNonNull(pipeline, "pipeline");
     }
 
     /** Pipeline defaults; any key left out keeps the built-in value. */
@@ -62,7 +73,7 @@ public record EtabConfig(
 
     /** Built-in defaults only, no directories. */
     public static EtabConfig builtIn() {
-        return new EtabConfig(null, null, null, PipelineDefaults.BUILT_IN);
+        return new EtabConfig(Map.of(), PipelineDefaults.BUILT_IN);
     }
 
     /**
@@ -71,12 +82,30 @@ public record EtabConfig(
      * @throws IllegalArgumentException naming the file and the reason (unreadable, bad YAML, unknown key)
      */
     public static EtabConfig load(Path file, Map<String, String> env) {
-        EtabConfig fromFile;
+        ObjectMapper yaml = new ObjectMapper(new YAMLFactory())
+                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+        Path base = file.toAbsolutePath().getParent();
+        Map<String, Path> dirs = new LinkedHashMap<>();
+        PipelineDefaults pipeline = PipelineDefaults.BUILT_IN;
         try {
-            ObjectMapper yaml = new ObjectMapper(new YAMLFactory())
-                    .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
-            String text = Files.readString(file);
-            fromFile = text.isBlank() ? builtIn() : yaml.readValue(text, EtabConfig.class);
+            JsonNode root = yaml.readTree(Files.readString(file));
+            if (root != null && !root.isMissingNode() && !root.isNull()) {
+                if (!root.isObject()) {
+                    throw new IllegalArgumentException(file + ": not a valid config: expected 'key: value' lines");
+                }
+                for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
+                    Map.Entry<String, JsonNode> e = it.next();
+                    if (e.getKey().equals(PIPELINE)) {
+                        pipeline = pipeline(yaml, file, e.getValue());
+                        continue;
+                    }
+                    DatasetProvider dataset = byConfigKey(e.getKey(), file);
+                    Path dir = directory(file, e.getKey(), e.getValue());
+                    if (dir != null) {
+                        dirs.put(dataset.name(), dir.isAbsolute() ? dir : base.resolve(dir).normalize());
+                    }
+                }
+            }
         } catch (UnrecognizedPropertyException e) {
             throw new IllegalArgumentException(file + ": unknown key '" + e.getPropertyName() + "' (known: "
                     + e.getKnownPropertyIds() + ")", e);
@@ -85,28 +114,84 @@ public record EtabConfig(
         } catch (IOException e) {
             throw new IllegalArgumentException(file + ": cannot read: " + e, e);
         }
-        Path base = file.toAbsolutePath().getParent();
-        EtabConfig resolved = new EtabConfig(
-                resolve(base, fromFile.echonetDir), resolve(base, fromFile.camusDir), resolve(base, fromFile.tmedDir),
-                fromFile.pipeline.over(PipelineDefaults.BUILT_IN));
-        return resolved.withEnvironment(env);
+        return new EtabConfig(dirs, pipeline).withEnvironment(env);
     }
 
-    /** This config with {@code ETAB_*_DIR} environment variables applied. */
+    /** This config with each dataset's directory variable ({@code ETAB_*_DIR}) applied where it is set. */
     public EtabConfig withEnvironment(Map<String, String> env) {
-        return new EtabConfig(
-                envPath(env, "ETAB_ECHONET_DIR", echonetDir),
-                envPath(env, "ETAB_CAMUS_DIR", camusDir),
-                envPath(env, "ETAB_TMED_DIR", tmedDir),
-                pipeline);
+        Map<String, Path> dirs = new LinkedHashMap<>(directories);
+        for (DatasetProvider p : DatasetRegistry.all()) {
+            String v = env.get(p.environmentVariable());
+            if (v != null && !v.isBlank()) {
+                dirs.put(p.name(), Path.of(v));
+            }
+        }
+        return new EtabConfig(dirs, pipeline);
     }
 
-    private static Path envPath(Map<String, String> env, String key, Path fallback) {
-        String v = env.get(key);
-        return v == null || v.isBlank() ? fallback : Path.of(v);
+    /**
+     * The configured directory of a dataset, or null when neither the file nor the environment names one.
+     *
+     * @throws IllegalArgumentException when no such dataset is registered
+     */
+    public Path directory(String dataset) {
+        return directories.get(DatasetRegistry.get(dataset).name());
     }
 
-    private static Path resolve(Path base, Path p) {
-        return p == null || p.isAbsolute() ? p : base.resolve(p).normalize();
+    public PipelineDefaults pipeline() {
+        return pipeline;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof EtabConfig c && directories.equals(c.directories) && pipeline.equals(c.pipeline);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(directories, pipeline);
+    }
+
+    @Override
+    public String toString() {
+        return "EtabConfig[directories=" + directories + ", pipeline=" + pipeline + "]";
+    }
+
+    private static PipelineDefaults pipeline(ObjectMapper yaml, Path file, JsonNode value)
+            throws JsonProcessingException {
+        if (value.isNull()) {
+            return PipelineDefaults.BUILT_IN;
+        }
+        try {
+            return yaml.treeToValue(value, PipelineDefaults.class).over(PipelineDefaults.BUILT_IN);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(file + ": pipeline is not valid: " + e.getMessage(), e);
+        }
+    }
+
+    private static DatasetProvider byConfigKey(String key, Path file) {
+        List<String> known = new ArrayList<>();
+        for (DatasetProvider p : DatasetRegistry.all()) {
+            if (p.configKey().equals(key)) {
+                return p;
+            }
+            known.add(p.configKey());
+        }
+        known.add(PIPELINE);
+        throw new IllegalArgumentException(file + ": unknown key '" + key + "' (known: " + known + ")");
+    }
+
+    private static Path directory(Path file, String key, JsonNode value) {
+        if (value.isNull() || (value.isTextual() && value.asText().isBlank())) {
+            return null;
+        }
+        if (!value.isValueNode()) {
+            throw new IllegalArgumentException(file + ": " + key + " must be a directory but was " + value);
+        }
+        try {
+            return Path.of(value.asText());
+        } catch (InvalidPathException e) {
+            throw new IllegalArgumentException(file + ": " + key + " is not a valid path: " + e.getMessage(), e);
+        }
     }
 }

@@ -15,6 +15,7 @@ import org.etab.batch.HostAllocator;
 import org.etab.datasets.camus.CamusRelease;
 import org.etab.pipeline.Pipeline;
 import org.etab.pipeline.PipelineOptions;
+import org.etab.source.OpenedDataset;
 import org.etab.source.SampleOptions;
 import org.etab.sampling.ClipSpec;
 import org.etab.sampling.ClipStart;
@@ -82,7 +83,7 @@ class CombinationTableTest {
                     .hasMessage("TMED-2 has still images only: video=true is not available");
             return;
         }
-        Datasets.Opened opened = Datasets.open(dataset, root(dataset), "all", null, 0, o);
+        OpenedDataset opened = Datasets.open(dataset, root(dataset), "all", null, 0, o);
         int[] x = video ? new int[] {3, T, H, W} : new int[] {3, H, W};
         assertThat(opened.source().features().shape()).containsExactly(x);
         assertThat(opened.source().features().dtype()).isEqualTo(DType.FLOAT32);

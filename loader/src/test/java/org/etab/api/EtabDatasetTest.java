@@ -14,6 +14,7 @@ import org.etab.batch.DType;
 import org.etab.batch.Sample;
 import org.etab.datasets.echonet.EchoNetReader;
 import org.etab.datasets.echonet.EchoNetRecord;
+import org.etab.source.Target;
 import org.etab.testing.PhantomDatasets;
 import org.junit.jupiter.api.Test;
 
@@ -74,5 +75,41 @@ class EtabDatasetTest {
         assertThatThrownBy(() -> echonet().frameL(0).frameW(10).build()).hasMessageContaining("frame size");
         assertThatThrownBy(() -> echonet().view("PLAX").build().loadData(1, false))
                 .hasMessageContaining("view 'PLAX' is not available for echonet; available: AP4CH");
+    }
+
+    @Test
+    void aBuiltDatasetIgnoresLaterChangesToItsBuilder() {
+        EtabDataset.Builder b = echonet().target("EF").frameL(32).frameW(32);
+        EtabDataset d = b.build();
+        b.name("camus").target("CM").view("AP2CH").frameL(0);
+        assertThat(d.name()).isEqualTo("echonet");
+        assertThat(d.target()).isEqualTo(Target.EF);
+        assertThat(d.view()).isEqualTo("AP4CH");
+        d.loadData(1, false);
+        assertThat(d.data().get(0).x().shape()).containsExactly(3, 32, 32);
+        EtabDataset copy = d.toBuilder().target("CM").build();
+        assertThat(copy.target()).isEqualTo(Target.CM);
+        assertThat(d.target()).isEqualTo(Target.EF);
+        assertThat(copy.toBuilder().build().view()).isEqualTo("AP4CH");
+    }
+
+    @Test
+    void buildChecksNameTargetViewAndChannelsAgainstTheRegistry() {
+        assertThatThrownBy(() -> EtabDataset.builder().name("mnist").build())
+                .hasMessageStartingWith("dataset 'mnist' is not supported; available: ")
+                .hasMessageContaining("echonet").hasMessageContaining("camus").hasMessageContaining("tmed");
+        assertThatThrownBy(() -> echonet().view("PLAX").build())
+                .hasMessage("view 'PLAX' is not available for echonet; available: AP4CH");
+        assertThatThrownBy(() -> echonet().channels(2).build())
+                .hasMessage("channels must be 1 (gray) or 3 (RGB) but was 2");
+        assertThatThrownBy(() -> EtabDataset.builder().name("tmed").target("EF").build())
+                .hasMessage("target 'EF' is not available for tmed; available: view, AS");
+        // the dataset's own defaults: TMED-2's view task over PLAX and PSAX; CAMUS both views, aliases accepted
+        EtabDataset tmed = EtabDataset.builder().name("TMED").build();
+        assertThat(tmed.target()).isEqualTo(Target.VIEW);
+        assertThat(tmed.view()).isEqualTo("PLAX+PSAX");
+        assertThat(EtabDataset.builder().name("tmed").target("AS").build().view()).isEqualTo("all");
+        assertThat(EtabDataset.builder().name("camus").build().view()).isEqualTo("both");
+        assertThat(EtabDataset.builder().name("camus").view("2CH").build().view()).isEqualTo("2CH");
     }
 }

@@ -18,7 +18,7 @@ class EtabConfigTest {
     void theShippedConfigLoadsWithTheBuiltInDefaults() {
         Path shipped = Path.of("..", "config", "etab.yaml");
         EtabConfig cfg = EtabConfig.load(shipped, Map.of());
-        assertThat(cfg.echonetDir()).isNull();
+        assertThat(cfg.directory("echonet")).isNull();
         assertThat(cfg.pipeline()).isEqualTo(EtabConfig.PipelineDefaults.BUILT_IN);
     }
 
@@ -27,13 +27,13 @@ class EtabConfigTest {
         Path file = Files.writeString(dir.resolve("etab.yaml"), "echonet_dir: data/echo\ncamus_dir: /abs/camus\n"
                 + "pipeline:\n  batch: 8\n");
         EtabConfig cfg = EtabConfig.load(file, Map.of());
-        assertThat(cfg.echonetDir()).isEqualTo(dir.resolve("data/echo"));
-        assertThat(cfg.camusDir()).isEqualTo(Path.of("/abs/camus"));
+        assertThat(cfg.directory("echonet")).isEqualTo(dir.resolve("data/echo"));
+        assertThat(cfg.directory("camus")).isEqualTo(Path.of("/abs/camus"));
         assertThat(cfg.pipeline().batch()).isEqualTo(8);
         assertThat(cfg.pipeline().clipLength()).isEqualTo(32); // not in the file: built-in
 
         EtabConfig env = EtabConfig.load(file, Map.of("ETAB_ECHONET_DIR", "/from/env"));
-        assertThat(env.echonetDir()).isEqualTo(Path.of("/from/env"));
+        assertThat(env.directory("echonet")).isEqualTo(Path.of("/from/env"));
     }
 
     @Test

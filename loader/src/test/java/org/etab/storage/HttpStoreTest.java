@@ -82,7 +82,8 @@ class HttpStoreTest {
     }
 
     private static HttpStore.Options fast() {
-        return HttpStore.Options.defaults().withRetries(5, Duration.ofMillis(20)).withRequestTimeout(Duration.ofSeconds(10));
+        return HttpStore.Options.builder().maxAttempts(5).backoff(Duration.ofMillis(20))
+                .requestTimeout(Duration.ofSeconds(10)).build();
     }
 
     @Test
@@ -193,7 +194,8 @@ class HttpStoreTest {
     void aServerThatAlwaysFailsExhaustsTheAttemptsAndSaysSo() throws Exception {
         write("down.bin", 1000, 6);
         proxy.always("/data/down.bin", Fault.status(503));
-        try (HttpStore store = HttpStore.open(root(), fast().withRetries(3, Duration.ofMillis(10)))) {
+        try (HttpStore store = HttpStore.open(root(),
+                fast().toBuilder().maxAttempts(3).backoff(Duration.ofMillis(10)).build())) {
             assertThatThrownBy(() -> store.read("down.bin"))
                     .isInstanceOf(RemoteException.class)
                     .hasMessageContaining(root() + "/down.bin")
@@ -216,7 +218,8 @@ class HttpStoreTest {
     @Test
     void aRefusedConnectionIsRetriedThenReported() throws Exception {
         URI nobody = URI.create("http://127.0.0.1:" + Nginx.freePort() + "/data");
-        try (HttpStore store = HttpStore.open(nobody, fast().withRetries(2, Duration.ofMillis(10)))) {
+        try (HttpStore store = HttpStore.open(nobody,
+                fast().toBuilder().maxAttempts(2).backoff(Duration.ofMillis(10)).build())) {
             assertThatThrownBy(() -> store.read("x.bin"))
                     .isInstanceOf(RemoteException.class)
                     .hasMessageContaining(nobody + "/x.bin")
@@ -229,7 +232,8 @@ class HttpStoreTest {
     void aTimeoutTriggersARetry() throws Exception {
         byte[] expected = write("slow.bin", 30_000, 8);
         proxy.script("/data/slow.bin", Fault.delay(3000));
-        try (HttpStore store = HttpStore.open(root(), fast().withRequestTimeout(Duration.ofMillis(500)))) {
+        try (HttpStore store = HttpStore.open(root(),
+                fast().toBuilder().requestTimeout(Duration.ofMillis(500)).build())) {
             assertThat(bytes(store.read("slow.bin"))).isEqualTo(expected);
         }
         assertThat(proxy.requests("/data/slow.bin")).hasSize(2);
@@ -240,7 +244,8 @@ class HttpStoreTest {
         byte[] expected = write("signed.bin", 1_500_000, 9);
         proxy.script("/data/signed.bin", Fault.cutAfter(400_000));
         URI signed = URI.create(root() + "?X-Sig=ab%2Fcd&x=1");
-        try (HttpStore store = HttpStore.open(signed, fast().withHeaders(Map.of("Authorization", "Bearer tok-123")))) {
+        try (HttpStore store = HttpStore.open(signed,
+                fast().toBuilder().headers(Map.of("Authorization", "Bearer tok-123")).build())) {
             assertThat(store.uri("signed.bin").toString()).isEqualTo(root() + "/signed.bin?X-Sig=ab%2Fcd&x=1");
             assertThat(bytes(store.read("signed.bin"))).isEqualTo(expected);
         }
@@ -261,7 +266,7 @@ class HttpStoreTest {
         }
         proxy.countOnly("/data/conc");
         int openBefore = proxy.maxOpenConnections();
-        try (HttpStore store = HttpStore.open(root(), fast().withMaxConcurrency(3))) {
+        try (HttpStore store = HttpStore.open(root(), fast().toBuilder().maxConcurrency(3).build())) {
             List<byte[]> got = Flux.range(0, n)
                     .flatMapSequential(i -> store.get("conc" + i + ".bin"), n) // all subscribed at once
                     .map(HttpStoreTest::bytes)
@@ -278,7 +283,7 @@ class HttpStoreTest {
     @Test
     void responsesAreReadOnTheStoresOwnEventLoopsAndNoMoreOfThemThanAsked() throws Exception {
         Set<String> threads = ConcurrentHashMap.newKeySet();
-        try (HttpStore store = HttpStore.open(root(), fast().withIoThreads(2).withMaxConcurrency(8))) {
+        try (HttpStore store = HttpStore.open(root(), fast().toBuilder().ioThreads(2).maxConcurrency(8).build())) {
             long total = Flux.range(0, 40)
                     .flatMap(i -> store.getRange("big.bin", i * 1000L, 50_000)
                             .doOnNext(r -> threads.add(Thread.currentThread().getName())), 8)
@@ -288,7 +293,7 @@ class HttpStoreTest {
             assertThat(total).isEqualTo(40 * 50_000L);
         }
         assertThat(threads).isNotEmpty().hasSizeLessThanOrEqualTo(2).allMatch(n -> n.startsWith("etab-http"));
-        assertThatThrownBy(() -> fast().withIoThreads(0)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> fast().toBuilder().ioThreads(0).build()).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("ioThreads");
     }
 
@@ -301,7 +306,8 @@ class HttpStoreTest {
         for (int i = 0; i < n; i++) {
             expected.add(write("m" + i + ".bin", size, 200 + i));
         }
-        try (HttpStore store = HttpStore.open(root(), fast().withMaxConcurrency(8).withMemory(1L << 30, bound))) {
+        try (HttpStore store = HttpStore.open(root(),
+                fast().toBuilder().maxConcurrency(8).maxObjectBytes(1L << 30).maxBytesInFlight(bound).build())) {
             List<byte[]> got = Flux.range(0, n)
                     .flatMapSequential(i -> store.get("m" + i + ".bin").map(HttpStoreTest::bytes), n)
                     .collectList().block(Duration.ofSeconds(60));
@@ -316,7 +322,8 @@ class HttpStoreTest {
     void cancelledGetsReturnTheirReservations() throws Exception {
         write("cancel.bin", BIG, 10);
         proxy.always("/data/cancel.bin", Fault.delay(1000));
-        try (HttpStore store = HttpStore.open(root(), fast().withMaxConcurrency(2).withMemory(1L << 30, BIG))) {
+        try (HttpStore store = HttpStore.open(root(),
+                fast().toBuilder().maxConcurrency(2).maxObjectBytes(1L << 30).maxBytesInFlight(BIG).build())) {
             List<Disposable> running = new ArrayList<>();
             for (int i = 0; i < 5; i++) {
                 running.add(store.get("cancel.bin").subscribe());
@@ -335,7 +342,8 @@ class HttpStoreTest {
 
     @Test
     void anObjectAboveTheCapIsRefusedNamingItsUrl() {
-        try (HttpStore store = HttpStore.open(root(), fast().withMemory(1_000_000, 2_000_000))) {
+        try (HttpStore store = HttpStore.open(root(),
+                fast().toBuilder().maxObjectBytes(1_000_000).maxBytesInFlight(2_000_000).build())) {
             assertThatThrownBy(() -> store.read("big.bin"))
                     .isInstanceOf(RemoteException.class)
                     .hasMessageContaining(root() + "/big.bin")
@@ -359,7 +367,7 @@ class HttpStoreTest {
         byte[] k3 = write("k3.bin", size, 303);
         long bound = (long) (2.5 * (size + DiskCache.HEADER));
         Path cacheDir = temp.resolve("cache");
-        HttpStore.Options options = fast().withCache(cacheDir, bound);
+        HttpStore.Options options = fast().toBuilder().cacheDir(cacheDir).cacheMaxBytes(bound).build();
         try (HttpStore store = HttpStore.open(root(), options)) {
             assertThat(bytes(store.read("k1.bin"))).isEqualTo(k1);
             assertThat(bytes(store.read("k1.bin"))).isEqualTo(k1);
@@ -383,7 +391,7 @@ class HttpStoreTest {
     void aCorruptCacheFileIsNeverServed() throws Exception {
         byte[] expected = write("corrupt.bin", 100_000, 400);
         Path cacheDir = temp.resolve("cache");
-        HttpStore.Options options = fast().withCache(cacheDir, 10_000_000);
+        HttpStore.Options options = fast().toBuilder().cacheDir(cacheDir).cacheMaxBytes(10_000_000).build();
         try (HttpStore store = HttpStore.open(root(), options)) {
             store.read("corrupt.bin");
         }

@@ -26,6 +26,7 @@ import org.etab.datasets.echonet.EchoNetRecord;
 import org.etab.pipeline.Pipeline;
 import org.etab.pipeline.PipelineOptions;
 import org.etab.source.SampleFailure;
+import org.etab.source.OpenedDataset;
 import org.etab.source.SampleOptions;
 import org.etab.sampling.ClipSpec;
 import org.etab.sampling.ClipStart;
@@ -41,6 +42,7 @@ import org.junit.jupiter.api.Test;
  * reported failure naming its URL.
  */
 class RemoteEchoNetTest {
+    private static final HttpStore.Options DEFAULT_STORE = HttpStore.Options.builder().build();
     private static Path dir;
     private static Nginx nginx;
     private static FaultProxy proxy;
@@ -83,13 +85,13 @@ class RemoteEchoNetTest {
     }
 
     /** id, frames and a checksum of every sample's bytes, in delivery order. */
-    private static List<String> samples(Datasets.Opened opened, List<SampleFailure> failures) {
+    private static List<String> samples(OpenedDataset opened, List<SampleFailure> failures) {
         return samples(opened, failures, 1, e -> {
         });
     }
 
     /** As above over {@code epochs} epochs, calling {@code before} with each epoch's number before it starts. */
-    private static List<String> samples(Datasets.Opened opened, List<SampleFailure> failures, int epochs,
+    private static List<String> samples(OpenedDataset opened, List<SampleFailure> failures, int epochs,
             java.util.function.IntConsumer before) {
         List<String> out = new ArrayList<>();
         try (opened; Pipeline p = new Pipeline(opened.source(), PipelineOptions.builder().batchSize(4).threads(2)
@@ -127,7 +129,7 @@ class RemoteEchoNetTest {
         proxy.script("/echonet/data/Videos/" + records.get(3).video().getFileName(), FaultProxy.Fault.status(503));
         URI root = URI.create("http://127.0.0.1:" + proxy.port() + "/echonet?token=abc");
         List<SampleFailure> failures = new ArrayList<>();
-        List<String> remote = samples(Datasets.openRemote("echonet", root, HttpStore.Options.defaults(), "all", null,
+        List<String> remote = samples(Datasets.openRemote("echonet", root, DEFAULT_STORE, "all", null,
                 options()), failures);
         assertThat(failures).isEmpty();
         assertThat(remote).isEqualTo(local);
@@ -147,7 +149,7 @@ class RemoteEchoNetTest {
         proxy.script(second, FaultProxy.Fault.PASS, FaultProxy.Fault.cutAfter(5_000)); // epoch 1's range is cut
         URI root = URI.create("http://127.0.0.1:" + proxy.port() + "/echonet");
         List<SampleFailure> failures = new ArrayList<>();
-        List<String> remote = samples(Datasets.openRemote("echonet", root, HttpStore.Options.defaults(), "all", null,
+        List<String> remote = samples(Datasets.openRemote("echonet", root, DEFAULT_STORE, "all", null,
                 options()), failures, 3, e -> {
                 });
         assertThat(failures).isEmpty();
@@ -188,7 +190,7 @@ class RemoteEchoNetTest {
         }).findFirst().orElseThrow();
         URI root = URI.create("http://127.0.0.1:" + proxy.port() + "/echonet-replaced");
         List<SampleFailure> failures = new ArrayList<>();
-        List<String> got = samples(Datasets.openRemote("echonet", root, HttpStore.Options.defaults(), "all", null,
+        List<String> got = samples(Datasets.openRemote("echonet", root, DEFAULT_STORE, "all", null,
                 options()), failures, 2, e -> {
                     if (e == 1) {
                         try {
@@ -222,7 +224,7 @@ class RemoteEchoNetTest {
         }
         URI root = URI.create("http://127.0.0.1:" + nginx.port() + "/echonet-missing");
         List<SampleFailure> failures = new ArrayList<>();
-        List<String> got = samples(Datasets.openRemote("echonet", root, HttpStore.Options.defaults(), "all", null,
+        List<String> got = samples(Datasets.openRemote("echonet", root, DEFAULT_STORE, "all", null,
                 options()), failures);
         assertThat(got).hasSize(records.size() - 1);
         assertThat(failures).hasSize(1);

@@ -1,0 +1,140 @@
+package org.etab.datasets.camus;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.IntConsumer;
+
+import org.etab.decode.ImageVolume;
+import org.etab.source.DatasetPhantom;
+import org.etab.source.DatasetProvider;
+import org.etab.source.OpenedDataset;
+import org.etab.source.SampleException;
+import org.etab.source.SampleOptions;
+import org.etab.source.Target;
+
+/**
+ * CAMUS in the dataset registry: {@code camus}, both public releases, apical two- and four-chamber records.
+ * Public for {@link java.util.ServiceLoader} only.
+ */
+public final class CamusProvider implements DatasetProvider {
+
+    @Override
+    public String name() {
+        return "camus";
+    }
+
+    @Override
+    public String title() {
+        return "CAMUS";
+    }
+
+    @Override
+    public List<Target> targets() {
+        return CamusSource.TARGETS;
+    }
+
+    @Override
+    public Target defaultTarget() {
+        return Target.EF;
+    }
+
+    @Override
+    public List<String> views() {
+        return List.of("AP2CH", "AP4CH", "both");
+    }
+
+    @Override
+    public String defaultView(Target target) {
+        return "both";
+    }
+
+    @Override
+    public boolean acceptsView(String view) {
+        try {
+            CamusView.select(view); // the reader's own rule, aliases (2CH, A4C, ...) included
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public boolean videoByDefault() {
+        return true;
+    }
+
+    @Override
+    public DatasetPhantom phantom() {
+        return new Phantom();
+    }
+
+    @Override
+    public OpenedDataset open(Path root, String split, String view, int fold, SampleOptions options) {
+        CamusIndex index = CamusReader.read(root);
+        List<CamusRecord> records = index.select(split, view == null ? defaultView(options.target()) : view);
+        return new OpenedDataset(new CamusSource(records, options), index.problems(), records.size());
+    }
+
+    /** Sizes differ per patient: one group per size, read from the ED images. */
+    @Override
+    public List<OpenedDataset> openNative(Path root, String split, String view, int fold, SampleOptions options) {
+        CamusIndex index = CamusReader.read(root);
+        Map<List<Integer>, List<CamusRecord>> bySize = new LinkedHashMap<>();
+        List<CamusRecord> unreadable = new ArrayList<>();
+        for (CamusRecord r : index.select(split, view == null ? defaultView(options.target()) : view)) {
+            try {
+                ImageVolume ed = CamusSource.readVolume(r.ed());
+                bySize.computeIfAbsent(List.of(ed.height(), ed.width()), k -> new ArrayList<>()).add(r);
+            } catch (SampleException e) {
+                unreadable.add(r); // planned in the first group, where loading fails again and is reported
+            }
+        }
+        if (bySize.isEmpty() && !unreadable.isEmpty()) {
+            bySize.put(List.of(1, 1), new ArrayList<>());
+        }
+        if (!bySize.isEmpty()) {
+            bySize.values().iterator().next().addAll(0, unreadable);
+        }
+        List<OpenedDataset> out = new ArrayList<>();
+        for (Map.Entry<List<Integer>, List<CamusRecord>> e : bySize.entrySet()) {
+            SampleOptions sized = options.toBuilder().frameSize(e.getKey().get(0), e.getKey().get(1)).build();
+            out.add(new OpenedDataset(new CamusSource(e.getValue(), sized),
+                    out.isEmpty() ? index.problems() : List.of(), e.getValue().size()));
+        }
+        return out;
+    }
+
+    /** {@link CamusPhantom}: count = patients; knob {@code release}, {@code mhd} or {@code nifti} (default). */
+    private static final class Phantom implements DatasetPhantom {
+        @Override
+        public String unit() {
+            return "patients";
+        }
+
+        @Override
+        public Set<String> knobs() {
+            return Set.of("release");
+        }
+
+        @Override
+        public Written write(Path out, int count, long seed, Map<String, String> knobs, IntConsumer progress)
+                throws IOException {
+            DatasetPhantom.checkKnobs("camus", knobs, knobs());
+            String release = knobs.getOrDefault("release", "nifti");
+            CamusRelease r = switch (release.trim().toLowerCase(Locale.ROOT)) {
+                case "mhd" -> CamusRelease.MHD;
+                case "nifti" -> CamusRelease.NIFTI;
+                default -> throw new IllegalArgumentException("release must be mhd or nifti but was '" + release + "'");
+            };
+            CamusPhantom.Summary s = new CamusPhantom(new CamusPhantom.Options(count, seed, r)).write(out, progress);
+            return new Written(s.root(), s.bytes(), String.format(Locale.ROOT, "%d patients (%s release), %.1f MB",
+                    s.patients(), r, s.bytes() / 1e6));
+        }
+    }
+}

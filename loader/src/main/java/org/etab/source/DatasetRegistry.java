@@ -1,0 +1,110 @@
+package org.etab.source;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.ServiceConfigurationError;
+import java.util.ServiceLoader;
+
+/**
+ * The datasets on the class path: every {@link DatasetProvider} registered in
+ * {@code META-INF/services/org.etab.source.DatasetProvider}, found once with {@link ServiceLoader}, in class path
+ * order (the loader's own: echonet, camus, tmed).
+ *
+ * <pre>{@code
+ * DatasetProvider p = DatasetRegistry.get("tmed");       // any case
+ * Target t = DatasetRegistry.target("tmed", "AS");       // checked against what tmed offers
+ * }</pre>
+ *
+ * <p>Threading: thread-safe; the providers are loaded on first use and never change.
+ */
+public final class DatasetRegistry {
+
+    private DatasetRegistry() {
+    }
+
+    /** Every registered dataset, in class path order. */
+    public static List<DatasetProvider> all() {
+        return Loaded.PROVIDERS;
+    }
+
+    /** Their names, in class path order. */
+    public static List<String> names() {
+        return all().stream().map(DatasetProvider::name).toList();
+    }
+
+    /**
+     * The dataset called {@code name} (any case, surrounding blanks ignored).
+     *
+     * @throws IllegalArgumentException naming the value and the available datasets
+     */
+    public static DatasetProvider get(String name) {
+        String key = name == null ? "" : name.trim().toLowerCase(Locale.ROOT);
+        for (DatasetProvider p : all()) {
+            if (p.name().equals(key)) {
+                return p;
+            }
+        }
+        throw new IllegalArgumentException("dataset '" + name + "' is not supported; available: "
+                + String.join(", ", names()));
+    }
+
+    /**
+     * Parses an ETAB target name for a dataset.
+     *
+     * @throws IllegalArgumentException naming the value and what the dataset offers
+     */
+    public static Target target(String dataset, String target) {
+        DatasetProvider p = get(dataset);
+        return Target.parse(target, p.name(), p.targets());
+    }
+
+    /**
+     * {@code view}, or the dataset's default for {@code target} when it is null.
+     *
+     * @throws IllegalArgumentException naming the view and the ones the dataset offers
+     */
+    public static String resolveView(DatasetProvider dataset, String view, Target target) {
+        if (view == null) {
+            return dataset.defaultView(target);
+        }
+        if (!dataset.acceptsView(view)) {
+            throw new IllegalArgumentException("view '" + view + "' is not available for " + dataset.name()
+                    + "; available: " + String.join(", ", dataset.views()));
+        }
+        return view;
+    }
+
+    private static final class Loaded {
+        static final List<DatasetProvider> PROVIDERS = load();
+
+        private static List<DatasetProvider> load() {
+            List<DatasetProvider> out = new ArrayList<>();
+            Map<String, String> owners = new HashMap<>();
+            try {
+                ClassLoader loader = DatasetRegistry.class.getClassLoader();
+                for (DatasetProvider p : ServiceLoader.load(DatasetProvider.class, loader)) {
+                    // two datasets answering to one name, config key or variable would silently shadow each other
+                    for (String key : List.of("name " + p.name(), "config key " + p.configKey(),
+                            "environment variable " + p.environmentVariable())) {
+                        String before = owners.putIfAbsent(key, p.getClass().getName());
+                        if (before != null) {
+                            throw new IllegalStateException("datasets " + before + " and " + p.getClass().getName()
+                                    + " both use the " + key);
+                        }
+                    }
+                    if (!p.name().equals(p.name().trim().toLowerCase(Locale.ROOT)) || p.name().isEmpty()) {
+                        throw new IllegalStateException(p.getClass().getName() + ": a dataset name is lower case "
+                                + "without blanks but was '" + p.name() + "'");
+                    }
+                    out.add(p);
+                }
+            } catch (ServiceConfigurationError e) {
+                throw new IllegalStateException("a registered dataset cannot be loaded: " + e.getMessage(), e);
+            }
+            return List.copyOf(out);
+        }
+    }
+}

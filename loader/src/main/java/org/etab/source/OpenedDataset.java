@@ -1,0 +1,38 @@
+package org.etab.source;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A dataset opened for a run: its source, what its index left out, and what it holds open.
+ *
+ * <p>Ownership: the caller closes it after the run; closing releases what the dataset holds open (a remote
+ * store, a local copy of its index) and is a no-op for local datasets.
+ *
+ * @param source    the samples, ready for a pipeline
+ * @param problems  what the index left out, with reasons
+ * @param records   records selected
+ * @param resources released by {@link #close()}
+ */
+public record OpenedDataset(SampleSource source, List<IndexProblem> problems, int records, AutoCloseable resources)
+        implements AutoCloseable {
+    public OpenedDataset {
+        Objects.requireNonNull(source, "source");
+        problems = List.copyOf(problems);
+        Objects.requireNonNull(resources, "resources");
+    }
+
+    /** A local dataset: nothing to release. */
+    public OpenedDataset(SampleSource source, List<IndexProblem> problems, int records) {
+        this(source, problems, records, () -> { });
+    }
+
+    @Override
+    public void close() {
+        try {
+            resources.close();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot close the dataset: " + e.getMessage(), e);
+        }
+    }
+}
