@@ -21,7 +21,6 @@ class LayeringTest {
     @ArchTest
     static final ArchRule gpuImportsOnlyPipelineBatchSourceMetrics = classes()
             .that().resideInAPackage("org.etab.gpu..")
-            .and().doNotHaveFullyQualifiedName("org.etab.gpu.cuda.GpuCheck") // moved to bench on branch wt-gpu
             .should().onlyDependOnClassesThat(resideOutsideOfPackage("org.etab..").or(resideInAnyPackage(
                     "org.etab.pipeline..", "org.etab.batch..", "org.etab.source..", "org.etab.metrics..",
                     "org.etab.gpu..")));
