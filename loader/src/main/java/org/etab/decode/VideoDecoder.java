@@ -34,9 +34,9 @@ import org.bytedeco.javacpp.LongPointer;
  *
  * <h2>Ownership</h2>
  * Each call opens and closes its own file, or its own custom I/O context over the in-memory bytes (no
- * temporary file): the format, I/O and codec contexts are freed before
- * {@code probe}/{@code decode} return, on success, on error, on early stop and when the sink throws.
- * The instance owns a reused packet, frame, gray {@code byte[]}, swscale context and packet buffer, freed by
+ * temporary file): the format, I/O and codec contexts are freed before {@code probe}/{@code decode}/
+ * {@code layout} return, on success, on error, on early stop and when the sink throws. The instance owns a
+ * reused packet, frame, gray {@code byte[]}, swscale context and packet buffer, freed by
  * {@link #close()} (idempotent). The gray array passed to the sink stays the decoder's: it is
  * overwritten by the next frame. An in-memory video's {@code ByteBuffer} is only read, during the call:
  * its position and limit are left as they were, it is not retained, and its bytes must not change while
