@@ -23,7 +23,10 @@ import org.bytedeco.javacv.Frame;
 /**
  * Hand-run benchmark (not a test): clips of 32 every-2nd frames from random starts of a 112x112 MJPEG
  * AVI, like EchoNet W1, through {@link VideoDecoder} and through JavaCV's grabber decoding every frame.
- * Prints medians of several timed rounds. Usage: {@code DecodeThroughput [secondsPerRound] [rounds]}.
+ * Prints medians of several timed rounds. Usage: {@code DecodeThroughput [secondsPerRound] [rounds]}, e.g. from
+ * {@code loader/} after {@code mvn -o test-compile} and
+ * {@code mvn -o dependency:build-classpath -Dmdep.outputFile=cp.txt -Dmdep.includeScope=test}:
+ * {@code java -cp target/test-classes:target/classes:$(cat cp.txt) org.etab.decode.DecodeThroughput 3 5}.
  */
 public final class DecodeThroughput {
     static final int FRAMES = 150, SIZE = 112, CLIP = 32, STRIDE = 2;
@@ -45,6 +48,8 @@ public final class DecodeThroughput {
         ByteBuffer direct = ByteBuffer.allocateDirect(bytes.length).put(bytes).flip();
         report("VideoDecoder from memory (heap), 1 thread", measure(seconds, rounds, 1, () -> fromMemory(heap)));
         report("VideoDecoder from memory (direct), 1 thread", measure(seconds, rounds, 1, () -> fromMemory(direct)));
+        report("VideoDecoder from layout span (heap), 1 thread", measure(seconds, rounds, 1, () -> fromSpan(heap)));
+        report("VideoDecoder from layout span (direct), 1 thread", measure(seconds, rounds, 1, () -> fromSpan(direct)));
         report("VideoDecoder from file again, 1 thread", measure(seconds, rounds, 1, () -> packetSkipping(video)));
         report("FFmpegFrameGrabber decode-all, 1 thread", measure(seconds, rounds, 1, () -> grabberDecodeAll(video, false)));
         report("FFmpegFrameGrabber up to last needed, 1 thread", measure(seconds, rounds, 1, () -> grabberDecodeAll(video, true)));
@@ -89,6 +94,24 @@ public final class DecodeThroughput {
             int start = random.nextInt(FRAMES - (CLIP - 1) * STRIDE);
             for (int k = 0; k < CLIP; k++) frames[k] = start + STRIDE * k;
             return decoder.decode(data, "echo.avi", frames, sink).delivered();
+        };
+    }
+
+    /**
+     * As {@link #fromMemory} from a learned {@link VideoLayout}: each clip's packets go straight to the decoder
+     * (the whole file serves as the span, so the clip's own bytes are not copied out first).
+     */
+    static Clip fromSpan(ByteBuffer data) {
+        VideoDecoder decoder = new VideoDecoder();
+        VideoLayout layout = decoder.layout(data, "echo.avi");
+        SplittableRandom random = new SplittableRandom(42);
+        int[] frames = new int[CLIP];
+        long[] checksum = new long[1];
+        GrayFrameSink sink = (p, g, w, h) -> checksum[0] += g[(p * 37) % (w * h)];
+        return () -> {
+            int start = random.nextInt(FRAMES - (CLIP - 1) * STRIDE);
+            for (int k = 0; k < CLIP; k++) frames[k] = start + STRIDE * k;
+            return decoder.decode(layout, data, 0, "echo.avi", frames, sink, Long.MAX_VALUE).delivered();
         };
     }
 

@@ -2,6 +2,7 @@ package org.etab.decode;
 
 import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_MJPEG;
 import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_MPEG4;
+import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_PCM_S16LE;
 import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_RAWVIDEO;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_BGR24;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_GRAY8;
@@ -59,6 +60,28 @@ final class TestVideos {
             for (int n = 0; n < frames; n++) {
                 paint(frame, n);
                 rec.record(frame, AV_PIX_FMT_GRAY8);
+            }
+            rec.stop();
+        }
+        return file;
+    }
+
+    /** MJPEG in AVI with a PCM audio track interleaved (20 ms of silence after each frame). */
+    static Path mjpegAviWithAudio(Path file, int width, int height, int frames) throws Exception {
+        try (FFmpegFrameRecorder rec = new FFmpegFrameRecorder(file.toFile(), width, height, 1)) {
+            rec.setFormat("avi");
+            rec.setVideoCodec(AV_CODEC_ID_MJPEG);
+            rec.setPixelFormat(AV_PIX_FMT_YUVJ420P);
+            rec.setFrameRate(50);
+            rec.setVideoQuality(2);
+            rec.setAudioCodec(AV_CODEC_ID_PCM_S16LE);
+            rec.setSampleRate(8000);
+            rec.start();
+            Frame frame = new Frame(width, height, Frame.DEPTH_UBYTE, 1);
+            for (int n = 0; n < frames; n++) {
+                paint(frame, n);
+                rec.record(frame, AV_PIX_FMT_GRAY8);
+                rec.recordSamples(ShortBuffer.wrap(new short[160]));
             }
             rec.stop();
         }

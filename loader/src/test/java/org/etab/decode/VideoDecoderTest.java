@@ -137,10 +137,10 @@ class VideoDecoderTest {
         }
         byte[] packed = new byte[width * height];
         try (BytePointer plane = new BytePointer(padded)) {
-            VideoDecoder.copyPlane(plane, linesize, width, height, packed);
+            GrayConversion.copyPlane(plane, linesize, width, height, packed);
             // the pointer's position is left wherever the copy ended: a second copy must not depend on it
             byte[] again = new byte[width * height];
-            VideoDecoder.copyPlane(plane, linesize, width, height, again);
+            GrayConversion.copyPlane(plane, linesize, width, height, again);
             assertThat(again).isEqualTo(packed);
         }
         for (int y = 0; y < height; y++) {

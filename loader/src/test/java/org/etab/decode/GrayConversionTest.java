@@ -1,0 +1,185 @@
+package org.etab.decode;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.bytedeco.ffmpeg.global.avutil.AVCOL_RANGE_JPEG;
+import static org.bytedeco.ffmpeg.global.avutil.AVCOL_RANGE_MPEG;
+import static org.bytedeco.ffmpeg.global.avutil.AVCOL_RANGE_UNSPECIFIED;
+import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_BGR24;
+import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_GRAY8;
+import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P;
+import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUVJ420P;
+import static org.bytedeco.ffmpeg.global.avutil.av_frame_get_buffer;
+import static org.bytedeco.ffmpeg.global.swscale.SWS_BILINEAR;
+import static org.bytedeco.ffmpeg.global.swscale.sws_freeContext;
+import static org.bytedeco.ffmpeg.global.swscale.sws_getContext;
+import static org.bytedeco.ffmpeg.global.swscale.sws_scale;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.IntBinaryOperator;
+import org.bytedeco.ffmpeg.avutil.AVFrame;
+import org.bytedeco.ffmpeg.swscale.SwsContext;
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.DoublePointer;
+import org.bytedeco.javacpp.IntPointer;
+import org.bytedeco.javacpp.PointerPointer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class GrayConversionTest {
+
+    static final int W = 40;
+    static final int H = 20;
+
+    final StageFixture parts = new StageFixture();
+    final GrayConversion gray = parts.gray;
+    final DecodeErrors errors = new DecodeErrors(null, "v", parts.deadline);
+
+    @AfterEach
+    void close() {
+        parts.close();
+    }
+
+    /** Gives the fixture's frame fresh buffers of {@code format}, plane 0 painted with {@code value(x, y)}. */
+    AVFrame paint(int format, int range, IntBinaryOperator value) {
+        AVFrame f = parts.frame;
+        f.format(format).width(W).height(H).color_range(range);
+        assertThat(av_frame_get_buffer(f, 0)).isZero();
+        int bytesPerPixel = format == AV_PIX_FMT_BGR24 ? 3 : 1;
+        BytePointer plane = f.data(0);
+        for (int y = 0; y < H; y++) {
+            for (int x = 0; x < W * bytesPerPixel; x++) {
+                plane.put((long) y * f.linesize(0) + x, (byte) value.applyAsInt(x, y));
+            }
+        }
+        for (int p = 1; p < 3 && f.data(p) != null; p++) {
+            for (int i = 0; i < f.linesize(p) * (H / 2); i++) {
+                f.data(p).put(i, (byte) 128); // neutral chroma
+            }
+        }
+        return f;
+    }
+
+    /** The gray plane {@link GrayConversion#deliver} hands to a one-position request, copied. */
+    byte[] convert(AVFrame f) {
+        byte[][] got = new byte[1][];
+        gray.deliver(f, 0, new int[] {0}, 0, (p, g, w, h) -> got[0] = g.clone(), errors);
+        return got[0];
+    }
+
+    /** What swscale itself makes of the frame as GRAY8 (the reference the luma path must match). */
+    static byte[] swscaleGray(AVFrame f) {
+        SwsContext sws = sws_getContext(W, H, f.format(), W, H, AV_PIX_FMT_GRAY8, SWS_BILINEAR, null, null,
+                (DoublePointer) null);
+        try (BytePointer out = new BytePointer((long) W * H);
+             PointerPointer<BytePointer> dst = new PointerPointer<>(1);
+             IntPointer stride = new IntPointer(1)) {
+            dst.put(0, out);
+            stride.put(0, W);
+            sws_scale(sws, f.data(), f.linesize(), 0, H, dst, stride);
+            byte[] gray = new byte[W * H];
+            out.get(gray);
+            return gray;
+        } finally {
+            sws_freeContext(sws);
+        }
+    }
+
+    @Test
+    void limitedRangeLumaIsStretchedToFullRangeLikeSwscale() {
+        IntBinaryOperator ramp = (x, y) -> 16 + (x * 20 + y) % 220; // 16..235
+        byte[] got = convert(paint(AV_PIX_FMT_YUV420P, AVCOL_RANGE_UNSPECIFIED, ramp));
+        assertThat(got[0] & 0xff).as("16 is black").isZero();
+        byte[] reference = swscaleGray(paint(AV_PIX_FMT_YUV420P, AVCOL_RANGE_UNSPECIFIED, ramp));
+        assertThat(VideoDecoderTest.maxDifference(got, reference)).isLessThanOrEqualTo(1);
+
+        byte[] tagged = convert(paint(AV_PIX_FMT_YUVJ420P, AVCOL_RANGE_MPEG, (x, y) -> 235));
+        assertThat(tagged).as("tagged limited range wins over yuvj").containsOnly((byte) 255);
+    }
+
+    @Test
+    void fullRangeLumaAndGrayAreCopiedAsTheyAre() {
+        IntBinaryOperator any = (x, y) -> (x * 7 + y * 13) & 0xff;
+        byte[] expected = new byte[W * H];
+        for (int y = 0; y < H; y++) {
+            for (int x = 0; x < W; x++) {
+                expected[y * W + x] = (byte) any.applyAsInt(x, y);
+            }
+        }
+        assertThat(convert(paint(AV_PIX_FMT_YUVJ420P, AVCOL_RANGE_UNSPECIFIED, any))).isEqualTo(expected);
+        assertThat(convert(paint(AV_PIX_FMT_YUV420P, AVCOL_RANGE_JPEG, any))).isEqualTo(expected);
+        assertThat(convert(paint(AV_PIX_FMT_GRAY8, AVCOL_RANGE_UNSPECIFIED, any))).isEqualTo(expected);
+    }
+
+    @Test
+    void otherPixelFormatsGoThroughSwscale() {
+        IntBinaryOperator bgr = (x, y) -> x % 3 == 0 ? 40 + y * 5 : x % 3 == 1 ? 90 : 200 - x; // rows differ
+        AVFrame f = paint(AV_PIX_FMT_BGR24, AVCOL_RANGE_UNSPECIFIED, bgr);
+        assertThat(f.linesize(0)).as("rows padded").isGreaterThan(3 * W);
+        byte[] reference = swscaleGray(f);
+        assertThat(convert(f)).isEqualTo(reference);
+        // a second frame reuses the cached context and output plane
+        assertThat(convert(paint(AV_PIX_FMT_BGR24, AVCOL_RANGE_UNSPECIFIED, bgr))).isEqualTo(reference);
+    }
+
+    @Test
+    void copyPlanePacksRowsWhateverThePointersPosition() {
+        byte[] src = new byte[W * H];
+        for (int i = 0; i < src.length; i++) {
+            src[i] = (byte) (i * 31);
+        }
+        byte[] packed = new byte[W * H];
+        try (BytePointer plane = new BytePointer(src)) {
+            plane.position(17);
+            GrayConversion.copyPlane(plane, W, W, H, packed); // linesize == width: one bulk copy
+        }
+        assertThat(packed).isEqualTo(src);
+    }
+
+    @Test
+    void oneConversionIsHandedToEveryPositionAskingForTheFrame() {
+        List<Integer> positions = new ArrayList<>();
+        List<byte[]> arrays = new ArrayList<>();
+        int[] frames = {2, 5, 5, 5, 9};
+        AVFrame f = paint(AV_PIX_FMT_GRAY8, AVCOL_RANGE_UNSPECIFIED, (x, y) -> 77);
+        int next = gray.deliver(f, 5, frames, 1, (p, g, w, h) -> {
+            assertThat(w * 1000 + h).isEqualTo(W * 1000 + H);
+            assertThat(g).hasSize(w * h).containsOnly((byte) 77);
+            positions.add(p);
+            arrays.add(g);
+        }, errors);
+
+        assertThat(next).isEqualTo(4);
+        assertThat(positions).containsExactly(1, 2, 3);
+        assertThat(arrays).allSatisfy(a -> assertThat(a).isSameAs(arrays.get(0)));
+        assertThat(parts.clean()).as("frame unreferenced").isTrue();
+    }
+
+    @Test
+    void theGrayArrayIsReusedWhileTheFrameSizeStays() {
+        List<byte[]> arrays = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            gray.deliver(paint(AV_PIX_FMT_YUVJ420P, AVCOL_RANGE_UNSPECIFIED, (x, y) -> 9), 0, new int[] {0}, 0,
+                    (p, g, w, h) -> arrays.add(g), errors);
+        }
+        assertThat(arrays).hasSize(3).allSatisfy(a -> assertThat(a).isSameAs(arrays.get(0)));
+    }
+
+    @Test
+    void theFrameIsUnreferencedEvenWhenTheSinkThrows() {
+        AVFrame f = paint(AV_PIX_FMT_GRAY8, AVCOL_RANGE_UNSPECIFIED, (x, y) -> 1);
+        RuntimeException boom = new IllegalStateException("slot gone");
+        assertThatThrownBy(() -> gray.deliver(f, 0, new int[] {0}, 0, (p, g, w, h) -> {
+            throw boom;
+        }, errors)).isSameAs(boom);
+        assertThat(parts.clean()).isTrue();
+    }
+
+    @Test
+    void closeIsIdempotent() {
+        convert(paint(AV_PIX_FMT_BGR24, AVCOL_RANGE_UNSPECIFIED, (x, y) -> 5)); // creates the swscale state
+        gray.close();
+        gray.close();
+    }
+}
