@@ -149,7 +149,7 @@ final class BenchRunner {
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         return new Result(Totals.of(pipeline.account()), seconds, Launch.peakRssMb(), deviceText,
-                pipeline.metrics().bytesRead(), pipeline.metrics().consumerWaitSeconds(), null);
+                pipeline.bytesRead(), pipeline.consumerWaitSeconds(), null);
     }
 
     /** Host batches as they are, or read through ND4J views (one element of each, so the views are built). */

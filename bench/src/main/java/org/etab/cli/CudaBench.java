@@ -12,6 +12,7 @@ import org.etab.gpu.cuda.CudaDevice;
 import org.etab.gpu.cuda.Device;
 import org.etab.gpu.cuda.DeviceBatch;
 import org.etab.gpu.cuda.DeviceFeeder;
+import org.etab.gpu.cuda.FeederOptions;
 import org.etab.pipeline.Pipeline;
 import reactor.core.publisher.Flux;
 
@@ -41,7 +42,7 @@ final class CudaBench {
      * Streams the epochs through a feeder on {@code device} (meters in {@code registry}, tagged with the
      * pipeline's dataset) and reports the run, with the feeder's device times for the summary.
      */
-    static BenchRunner.Result run(Pipeline pipeline, Device device, DeviceFeeder.Options options,
+    static BenchRunner.Result run(Pipeline pipeline, Device device, FeederOptions options,
             MeterRegistry registry, int firstEpoch, int lastEpoch, long startAt, boolean showProgress,
             RunRecorder recorder, boolean perEpoch) {
         try (DeviceFeeder feeder = DeviceFeeder.builder().device(device).pipeline(pipeline).options(options).build()

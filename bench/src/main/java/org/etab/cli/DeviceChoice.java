@@ -8,6 +8,7 @@ import org.etab.batch.HostAllocator;
 import org.etab.gpu.cuda.CudaDevice;
 import org.etab.gpu.cuda.Device;
 import org.etab.gpu.cuda.DeviceFeeder;
+import org.etab.gpu.cuda.FeederOptions;
 import org.etab.gpu.cuda.Normalization;
 import org.etab.gpu.cuda.PinnedAllocator;
 import org.etab.pipeline.Pipeline;
@@ -92,8 +93,8 @@ final class DeviceChoice {
     }
 
     /** The feeder's options (cuda only): the normalization the host would have applied. */
-    DeviceFeeder.Options feederOptions() {
-        return DeviceFeeder.Options.builder().normalization(Normalization.matching(asked)).build();
+    FeederOptions feederOptions() {
+        return FeederOptions.builder().normalization(Normalization.matching(asked)).build();
     }
 
     /** The pipeline options: as given, or with room for the batches the feeder's ring holds. */

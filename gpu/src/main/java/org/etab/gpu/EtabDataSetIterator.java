@@ -8,6 +8,7 @@ import java.util.NoSuchElementException;
 import org.etab.batch.Batch;
 import org.etab.batch.DType;
 import org.etab.batch.TensorSpec;
+import org.etab.pipeline.BatchIterator;
 import org.etab.pipeline.Pipeline;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
@@ -36,16 +37,18 @@ import org.nd4j.linalg.factory.Nd4j;
  * {@code DataSet} as long as it likes. With {@link Ownership#VIEW} the float32 features and labels are zero-copy
  * views of the pooled batch ({@link Nd4jBatches}), valid only until the next {@code next()}, {@code reset()},
  * {@code setEpoch()} or {@link #close()}, which close the batch and hand its memory back to the pool; other dtypes
- * (uint8 pixels, int32 classes) are still converted to float, i.e. copied. {@link #close()} cancels the current
- * epoch's stream (the pipeline closes what it was assembling); the pipeline itself stays open and belongs to the
- * caller.
+ * (uint8 pixels, int32 classes) are still converted to float, i.e. copied. Each epoch is one of the pipeline's
+ * iterations ({@link Pipeline#iterate}, prefetch 1): {@code reset()}, {@code setEpoch()} and {@link #close()}
+ * close it, which cancels the epoch's stream and returns its batches to the pool before they return. The pipeline
+ * stays open and belongs to the caller; it has one open iteration at a time, so iterating it elsewhere meanwhile
+ * closes this iterator's epoch (its {@code hasNext()} then throws {@link IllegalStateException} saying so).
  *
  * <p>Threading: one consumer thread (DL4J's training thread); batches are decoded ahead on the pipeline's own
  * threads, so {@link #asyncSupported()} is false: DL4J would otherwise wrap this in an
  * {@code AsyncDataSetIterator}, adding a thread, a queue of copied {@code DataSet}s and a workspace on top of a
  * pipeline that already prefetches ({@code threads + prefetch} batches) and bounds its memory; in VIEW mode that
- * queue would also hold views past their batch's life. Backpressure: one batch is requested at a time; how long
- * {@code hasNext()} waited is recorded as the pipeline's {@code etab.consumer.wait}.
+ * queue would also hold views past their batch's life. Backpressure: one batch is requested ahead of the one taken;
+ * how long {@code hasNext()} waited is recorded as the pipeline's {@code etab.consumer.wait}.
  *
  * <p>Errors: a failed sample is skipped (and counted in {@code pipeline.account()}), or, with error policy fail,
  * surfaces as the pipeline's {@code SampleException} from {@code hasNext()}/{@code next()}; {@code next()} after the
@@ -67,7 +70,7 @@ public final class EtabDataSetIterator implements DataSetIterator, AutoCloseable
     private final int classes;
     private final TensorSpec featureSpec;
     private final TensorSpec labelSpec;
-    private transient BatchCursor cursor;
+    private transient BatchIterator<Batch> batches;
     private transient Batch held;
     private transient DataSetPreProcessor preProcessor;
     private int epoch;
@@ -161,10 +164,11 @@ public final class EtabDataSetIterator implements DataSetIterator, AutoCloseable
     @Override
     public boolean hasNext() {
         requireOpen();
-        if (cursor == null) {
-            cursor = new BatchCursor(pipeline.batches(epoch), pipeline.metrics()::consumerWaited);
+        if (batches == null) {
+            // prefetch 1: a VIEW's batch plus one queued stay within the pipeline's consumerHeld (2 by default)
+            batches = pipeline.iterate(pipeline.batches(epoch), 1);
         }
-        return cursor.advance();
+        return batches.hasNext();
     }
 
     @Override
@@ -174,7 +178,7 @@ public final class EtabDataSetIterator implements DataSetIterator, AutoCloseable
                     + (epoch + 1));
         }
         releaseHeld();
-        Batch batch = cursor.take();
+        Batch batch = batches.next();
         taken = true;
         DataSet ds;
         boolean keep = false;
@@ -315,9 +319,9 @@ public final class EtabDataSetIterator implements DataSetIterator, AutoCloseable
 
     private void endStream() {
         releaseHeld();
-        if (cursor != null) {
-            cursor.close();
-            cursor = null;
+        if (batches != null) {
+            batches.close();
+            batches = null;
         }
     }
 

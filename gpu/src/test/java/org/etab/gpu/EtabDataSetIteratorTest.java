@@ -10,7 +10,9 @@ import java.util.NoSuchElementException;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.etab.batch.DType;
+import org.etab.batch.HostAllocator;
 import org.etab.datasets.echonet.EchoNetReader;
 import org.etab.datasets.echonet.EchoNetRecord;
 import org.etab.datasets.echonet.EchoNetSource;
@@ -233,6 +235,41 @@ class EtabDataSetIteratorTest {
                 assertThat(before).isFinite();
             }
             awaitNoOutstanding(p);
+        }
+    }
+
+    @Test
+    void theConsumerWaitIsRecordedAndAnAbandonedEpochIsBackInThePoolWhenResetReturns() {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        SampleOptions o = SampleOptions.builder().target(Target.EF).video(false)
+                .frameSize(32, 32).channels(1).normalize(false).dtype(DType.FLOAT32).seed(7).shuffle(true).build();
+        try (Pipeline p = new Pipeline(new EchoNetSource(records(), o), PipelineOptions.builder().batchSize(BATCH)
+                .threads(2).build(), registry, HostAllocator.NATIVE);
+                EtabDataSetIterator it = EtabDataSetIterator.of(p)) {
+            epoch(it);
+            // one wait per hasNext that found something new: 3 batches and the end
+            assertThat(registry.get("etab.consumer.wait").timer().count()).isEqualTo(4);
+            assertThat(p.consumerWaitSeconds()).isPositive();
+
+            it.reset();
+            it.next(); // abandon epoch 1 mid-way
+            it.reset();
+            assertThat(PipelineProbe.batchPool(p).outstanding()).isZero(); // no waiting: reset returned them
+            it.next();
+            it.setEpoch(0);
+            assertThat(PipelineProbe.batchPool(p).outstanding()).isZero();
+        }
+    }
+
+    @Test
+    void anotherIterationOfThePipelineClosesTheEpochSayingWhy() {
+        try (Pipeline p = stills(Target.EF, 7); EtabDataSetIterator it = EtabDataSetIterator.of(p)) {
+            it.next();
+            p.iterate(0).close();
+            assertThatThrownBy(it::hasNext).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("a newer iteration started on the same pipeline");
+            it.reset(); // the next epoch starts a new iteration
+            assertThat(epoch(it)).hasSize(3);
         }
     }
 

@@ -15,7 +15,6 @@ import java.util.function.Consumer;
 import org.etab.batch.Batch;
 import org.etab.batch.BatchPool;
 import org.etab.batch.SampleInfo;
-import org.etab.metrics.PipelineMetrics;
 import org.etab.source.SampleException;
 import org.etab.source.SampleFailure;
 import org.etab.source.SamplePlan;

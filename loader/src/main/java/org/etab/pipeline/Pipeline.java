@@ -13,7 +13,6 @@ import org.etab.batch.Batch;
 import org.etab.batch.BatchPool;
 import org.etab.batch.HostAllocator;
 import org.etab.batch.Sample;
-import org.etab.metrics.PipelineMetrics;
 import org.etab.source.SampleException;
 import org.etab.source.SampleFailure;
 import org.etab.source.SamplePlan;
@@ -111,9 +110,20 @@ public final class Pipeline implements AutoCloseable {
         return this;
     }
 
-    /** This pipeline's meters. */
-    public PipelineMetrics metrics() {
-        return metrics;
+    /**
+     * Compressed bytes read from media files so far, over every stream of this pipeline ({@code etab.bytes.read};
+     * every meter is in the registry the pipeline was given, docs/metrics.md).
+     */
+    public double bytesRead() {
+        return metrics.bytesRead();
+    }
+
+    /**
+     * Seconds this pipeline's iterations have waited for their next item so far, the stall
+     * ({@code etab.consumer.wait}, recorded by {@link #iterate} and {@link #consume}).
+     */
+    public double consumerWaitSeconds() {
+        return metrics.consumerWaitSeconds();
     }
 
     /**

@@ -5,7 +5,6 @@ import java.util.HashSet;
 import java.util.Set;
 
 import org.etab.batch.Batch;
-import org.etab.metrics.PipelineMetrics;
 
 /**
  * The batches of one stream subscription that were assembled but not yet passed downstream, and the batch tasks

@@ -49,7 +49,7 @@ class MetricsServerTest {
             assertThat(sum(text, "etab_frames_decoded_total"))
                     .isEqualTo(registry.get("etab.frames.decoded").counter().count())
                     .isEqualTo(account.delivered() * 8.0);
-            assertThat(sum(text, "etab_bytes_read_bytes_total")).isEqualTo(p.metrics().bytesRead()).isPositive();
+            assertThat(sum(text, "etab_bytes_read_bytes_total")).isEqualTo(p.bytesRead()).isPositive();
             int batches = (int) Math.ceil(records.size() / 4.0);
             assertThat(sum(text, "etab_batch_seconds_count")).isEqualTo(batches);
             // hasNext once per batch and once more at the end

@@ -12,7 +12,6 @@ import java.util.concurrent.TimeUnit;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.etab.batch.Batch;
 import org.etab.batch.BatchPool;
-import org.etab.metrics.PipelineMetrics;
 import org.etab.source.SampleException;
 import org.etab.source.SampleFailure;
 import org.etab.source.Stage;

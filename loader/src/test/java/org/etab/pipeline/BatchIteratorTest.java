@@ -13,11 +13,11 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import org.etab.metrics.PipelineMetrics;
 import org.junit.jupiter.api.Test;
 import org.reactivestreams.Subscriber;
 import org.reactivestreams.Subscription;
 import reactor.core.publisher.Flux;
+import reactor.core.scheduler.Schedulers;
 
 class BatchIteratorTest {
 
@@ -86,6 +86,30 @@ class BatchIteratorTest {
         assertThat(waits).hasSizeGreaterThanOrEqualTo(11); // each hasNext that took from the queue
         assertThatThrownBy(it::next).isInstanceOf(NoSuchElementException.class);
         it.close(); // after the end: nothing to do
+    }
+
+    @Test
+    void prefetchOneFromAnotherThreadRequestsOneAtATimeAndCloseReturnsTheOneQueued() {
+        List<Item> items = items(100);
+        List<Long> requests = new CopyOnWriteArrayList<>();
+        AtomicBoolean cancelled = new AtomicBoolean();
+        BatchIterator<Item> it = iterate(Flux.fromIterable(items).doOnRequest(requests::add)
+                .doOnCancel(() -> cancelled.set(true)).subscribeOn(Schedulers.single()), 1); // like decode threads
+        for (int i = 0; i < 3; i++) {
+            assertThat(it.hasNext()).isTrue();
+            assertThat(it.hasNext()).isTrue(); // asking again takes and requests nothing more
+            try (Item item = it.next()) {
+                assertThat(item.n).isEqualTo(i);
+            }
+        }
+        assertThat(it.hasNext()).isTrue(); // item 3 taken from the queue, not yet by next()
+        it.close();
+        assertThat(cancelled).isTrue();
+        assertThat(requests).containsExactly(1L, 1L, 1L, 1L); // the first, then one per item taken
+        assertThat(waits).hasSize(4); // each hasNext that took from the queue
+        assertThat(items.get(3).closed).isTrue();
+        assertThat(items.subList(4, 100)).noneMatch(i -> i.closed); // never requested
+        assertThatThrownBy(it::next).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
     }
 
     @Test

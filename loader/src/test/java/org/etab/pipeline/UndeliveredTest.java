@@ -12,7 +12,6 @@ import org.etab.batch.BatchPool;
 import org.etab.batch.DType;
 import org.etab.batch.SampleInfo;
 import org.etab.batch.TensorSpec;
-import org.etab.metrics.PipelineMetrics;
 import org.junit.jupiter.api.Test;
 
 class UndeliveredTest {

@@ -30,6 +30,7 @@ import org.etab.gpu.cuda.CudaDevice;
 import org.etab.gpu.cuda.Device;
 import org.etab.gpu.cuda.DeviceBatch;
 import org.etab.gpu.cuda.DeviceFeeder;
+import org.etab.gpu.cuda.FeederOptions;
 import org.etab.gpu.cuda.Normalization;
 import org.etab.gpu.cuda.NormalizeReference;
 import org.etab.gpu.cuda.PinnedAllocator;
@@ -49,7 +50,7 @@ import reactor.core.publisher.Flux;
  * upload+normalize rate through {@link DeviceFeeder}, with the feeder's device-time meters
  * ({@code etab.upload.duration}, {@code etab.normalize.duration}); (3) end to end on a phantom EchoNet set, all
  * cores, set up as {@code etab bench --device cuda} sets it up ({@link DeviceFeeder#hostSamples},
- * {@link Normalization#matching}, {@link DeviceFeeder.Options#pipelineOptions}): clips/s CPU-only vs with upload,
+ * {@link Normalization#matching}, {@link FeederOptions#pipelineOptions}): clips/s CPU-only vs with upload,
  * the wait of a deliberately slow consumer, the device times; (4) device memory before and after the epochs.
  *
  * <p>usage: {@code GpuCheck [videos=120] [epochs=10] [batch=16]}. Exit 2 when there is no GPU. It lives in module
@@ -188,7 +189,7 @@ public final class GpuCheck {
         try (BatchPool pool = new BatchPool(spec, new TensorSpec(DType.FLOAT32, 1), batch, 8, pinned,
                 Duration.ofSeconds(10), Duration.ofSeconds(60));
                 DeviceFeeder feeder = DeviceFeeder.builder().device(device).features(spec).batchSize(batch)
-                        .options(DeviceFeeder.Options.builder().prefetch(3).build()).build()
+                        .options(FeederOptions.builder().prefetch(3).build()).build()
                         .bindTo(registry, "synthetic")) {
             for (int round = 0; round < 4; round++) {
                 int count = 64;
@@ -252,7 +253,7 @@ public final class GpuCheck {
                     .clipStart(ClipStart.RANDOM)
                     .frameSize(112, 112).channels(3).normalize(true).dtype(DType.FLOAT32).seed(42).shuffle(true).build();
             int cores = Runtime.getRuntime().availableProcessors();
-            DeviceFeeder.Options fo = DeviceFeeder.Options.builder().normalization(Normalization.matching(w1)).build();
+            FeederOptions fo = FeederOptions.builder().normalization(Normalization.matching(w1)).build();
             PipelineOptions po = fo.pipelineOptions(PipelineOptions.builder().batchSize(batch).threads(cores).build());
             PinnedAllocator pinned = new PinnedAllocator(device);
             EchoNetSource source = new EchoNetSource(records, DeviceFeeder.hostSamples(w1));

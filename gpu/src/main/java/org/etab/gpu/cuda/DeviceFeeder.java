@@ -3,7 +3,6 @@ package org.etab.gpu.cuda;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
-import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -14,7 +13,6 @@ import org.etab.batch.BoundedWait;
 import org.etab.batch.DType;
 import org.etab.batch.TensorSpec;
 import org.etab.pipeline.Pipeline;
-import org.etab.pipeline.PipelineOptions;
 import org.etab.source.SampleOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,7 +25,7 @@ import reactor.core.scheduler.Schedulers;
  * device batches ({@code Flux<DeviceBatch>}, float32 normalized on the device):
  *
  * <pre>{@code
- * DeviceFeeder.Options fo = DeviceFeeder.Options.builder().normalization(Normalization.matching(asked)).build();
+ * FeederOptions fo = FeederOptions.builder().normalization(Normalization.matching(asked)).build();
  * try (Pipeline p = new Pipeline(new EchoNetSource(records, DeviceFeeder.hostSamples(asked)),
  *         fo.pipelineOptions(options), registry, new PinnedAllocator(gpu));
  *         DeviceFeeder feeder = DeviceFeeder.builder().device(gpu).pipeline(p).options(fo).build()) {
@@ -51,7 +49,7 @@ import reactor.core.scheduler.Schedulers;
  * as those are taken. The ring ({@link SlotRing}) holds {@code prefetch + consumerHeld + 1} slots, allocated once;
  * a consumer that keeps more than {@code consumerHeld} open stalls the upload (a warning every {@code warnAfter},
  * an error after {@code timeout}); no queue grows. Each open device batch holds its host batch and the upload
- * thread up to two more, so the pipeline must let its consumer hold {@link Options#hostBatchesHeld()}: {@link
+ * thread up to two more, so the pipeline must let its consumer hold {@link FeederOptions#hostBatchesHeld()}: {@link
  * Builder#build()} refuses a pipeline that does not.
  *
  * <p>Ownership: a delivered {@link DeviceBatch} belongs to the consumer until closed. Device batches discarded on
@@ -65,7 +63,7 @@ public final class DeviceFeeder implements AutoCloseable {
     private final Device device;
     private final TensorSpec features;
     private final int batchSize;
-    private final Options options;
+    private final FeederOptions options;
     private final UploadStreams streams;
     private final SlotRing ring;
     /** Issues every upload; the only thread that waits for a ring slot. */
@@ -74,7 +72,7 @@ public final class DeviceFeeder implements AutoCloseable {
     private final Set<DeviceBatch> out = ConcurrentHashMap.newKeySet();
     private volatile FeederMetrics metrics;
 
-    private DeviceFeeder(Device device, TensorSpec features, int batchSize, Options options) {
+    private DeviceFeeder(Device device, TensorSpec features, int batchSize, FeederOptions options) {
         this.device = device;
         this.features = features;
         this.batchSize = batchSize;
@@ -160,7 +158,7 @@ public final class DeviceFeeder implements AutoCloseable {
         return ring.free();
     }
 
-    public Options options() {
+    public FeederOptions options() {
         return options;
     }
 
@@ -253,161 +251,6 @@ public final class DeviceFeeder implements AutoCloseable {
     }
 
     /**
-     * How the feeder runs: device batches uploaded ahead, device batches the consumer may hold open, what the
-     * kernel computes, how long an upload waits for a ring slot. Immutable; made with {@link #builder()}. Defaults:
-     * prefetch 2, one batch held, ImageNet channels first, warn after 30 s, fail after 10 min.
-     */
-    public static final class Options {
-        private final int prefetch;
-        private final int consumerHeld;
-        private final Normalization normalization;
-        private final Duration warnAfter;
-        private final Duration timeout;
-
-        private Options(Builder b) {
-            this.prefetch = b.prefetch;
-            this.consumerHeld = b.consumerHeld;
-            this.normalization = b.normalization;
-            this.warnAfter = b.warnAfter;
-            this.timeout = b.timeout;
-        }
-
-        /** A builder with the defaults above. */
-        public static Builder builder() {
-            return new Builder();
-        }
-
-        /** A builder holding these options, to make a changed copy. */
-        public Builder toBuilder() {
-            return new Builder().prefetch(prefetch).consumerHeld(consumerHeld).normalization(normalization)
-                    .warnAfter(warnAfter).timeout(timeout);
-        }
-
-        /** Device batches uploaded ahead of demand. */
-        public int prefetch() {
-            return prefetch;
-        }
-
-        /** Device batches the consumer may hold open at once. */
-        public int consumerHeld() {
-            return consumerHeld;
-        }
-
-        /** What the kernel computes. */
-        public Normalization normalization() {
-            return normalization;
-        }
-
-        /** Warn when no ring slot has come back for this long. */
-        public Duration warnAfter() {
-            return warnAfter;
-        }
-
-        /** Fail when no ring slot has come back for this long. */
-        public Duration timeout() {
-            return timeout;
-        }
-
-        /** Ring slots a feeder with these options allocates: {@code prefetch + consumerHeld + 1}. */
-        public int slots() {
-            return prefetch + consumerHeld + 1;
-        }
-
-        /**
-         * Host batches such a feeder keeps open at most: one per ring slot (until its device batch is closed), one
-         * upload waiting for a slot and one queued for the upload thread, i.e. {@code slots() + 2}. The pipeline's
-         * {@code consumerHeld} must be at least this.
-         */
-        public int hostBatchesHeld() {
-            return slots() + 2;
-        }
-
-        /** {@code asked} with {@code consumerHeld} raised to {@link #hostBatchesHeld()} where it is lower. */
-        public PipelineOptions pipelineOptions(PipelineOptions asked) {
-            return asked.consumerHeld() >= hostBatchesHeld() ? asked
-                    : asked.toBuilder().consumerHeld(hostBatchesHeld()).build();
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Options p && prefetch == p.prefetch && consumerHeld == p.consumerHeld
-                    && normalization.equals(p.normalization) && warnAfter.equals(p.warnAfter)
-                    && timeout.equals(p.timeout);
-        }
-
-        @Override
-        public int hashCode() {
-            return Objects.hash(prefetch, consumerHeld, normalization, warnAfter, timeout);
-        }
-
-        @Override
-        public String toString() {
-            return "DeviceFeeder.Options[prefetch=" + prefetch + ", consumerHeld=" + consumerHeld + ", normalization="
-                    + normalization + ", warnAfter=" + warnAfter + ", timeout=" + timeout + "]";
-        }
-
-        /** Builds {@link Options}; {@link #build()} checks every value. Not thread-safe. */
-        public static final class Builder {
-            private int prefetch = 2;
-            private int consumerHeld = 1;
-            private Normalization normalization = Normalization.imagenet();
-            private Duration warnAfter = Duration.ofSeconds(30);
-            private Duration timeout = Duration.ofMinutes(10);
-
-            private Builder() {
-            }
-
-            /** Device batches uploaded ahead of demand, >= 1. */
-            public Builder prefetch(int prefetch) {
-                this.prefetch = prefetch;
-                return this;
-            }
-
-            /** Device batches the consumer may hold open at once, >= 1. */
-            public Builder consumerHeld(int consumerHeld) {
-                this.consumerHeld = consumerHeld;
-                return this;
-            }
-
-            /** What the kernel computes ({@link Normalization#matching} reproduces the host's samples). */
-            public Builder normalization(Normalization normalization) {
-                this.normalization = normalization;
-                return this;
-            }
-
-            /** Warn when no ring slot has come back for this long; > 0 and <= timeout. */
-            public Builder warnAfter(Duration warnAfter) {
-                this.warnAfter = warnAfter;
-                return this;
-            }
-
-            /** Fail when no ring slot has come back for this long. */
-            public Builder timeout(Duration timeout) {
-                this.timeout = timeout;
-                return this;
-            }
-
-            /** @throws IllegalArgumentException naming the value that is out of range */
-            public Options build() {
-                if (prefetch < 1) {
-                    throw new IllegalArgumentException("prefetch >= 1 required but was " + prefetch);
-                }
-                if (consumerHeld < 1) {
-                    throw new IllegalArgumentException("consumerHeld >= 1 required but was " + consumerHeld);
-                }
-                Objects.requireNonNull(normalization, "normalization");
-                Objects.requireNonNull(warnAfter, "warnAfter");
-                Objects.requireNonNull(timeout, "timeout");
-                if (warnAfter.isNegative() || warnAfter.isZero() || timeout.compareTo(warnAfter) < 0) {
-                    throw new IllegalArgumentException("0 < warnAfter <= timeout required but were " + warnAfter
-                            + " and " + timeout);
-                }
-                return new Options(this);
-            }
-        }
-    }
-
-    /**
      * Builds a {@link DeviceFeeder}: the device, and either a pipeline (the usual way: its source's feature spec and
      * its batch size, and a check that it lets the feeder hold what it holds) or a feature spec and batch size for
      * host batches from elsewhere. Not thread-safe.
@@ -417,7 +260,7 @@ public final class DeviceFeeder implements AutoCloseable {
         private Pipeline pipeline;
         private TensorSpec features;
         private int batchSize;
-        private Options options = Options.builder().build();
+        private FeederOptions options = FeederOptions.builder().build();
 
         private Builder() {
         }
@@ -430,7 +273,7 @@ public final class DeviceFeeder implements AutoCloseable {
 
         /**
          * The pipeline whose batches are fed: the ring is sized for its source's features and its batch size, and
-         * {@link #build()} checks that its {@code consumerHeld} covers {@link Options#hostBatchesHeld()}.
+         * {@link #build()} checks that its {@code consumerHeld} covers {@link FeederOptions#hostBatchesHeld()}.
          */
         public Builder pipeline(Pipeline pipeline) {
             this.pipeline = pipeline;
@@ -439,7 +282,7 @@ public final class DeviceFeeder implements AutoCloseable {
 
         /**
          * Without a pipeline: batches of up to {@code batchSize} samples of {@code features}; whatever makes them
-         * must let the feeder hold {@link Options#hostBatchesHeld()} of them open.
+         * must let the feeder hold {@link FeederOptions#hostBatchesHeld()} of them open.
          */
         public Builder features(TensorSpec features) {
             this.features = features;
@@ -452,8 +295,8 @@ public final class DeviceFeeder implements AutoCloseable {
             return this;
         }
 
-        /** How the feeder runs (default: {@code Options.builder().build()}). */
-        public Builder options(Options options) {
+        /** How the feeder runs (default: {@code FeederOptions.builder().build()}). */
+        public Builder options(FeederOptions options) {
             this.options = options;
             return this;
         }

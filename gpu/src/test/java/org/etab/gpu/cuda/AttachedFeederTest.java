@@ -31,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A feeder attached to a pipeline: built from the pipeline's numbers, refused when the pipeline would stall it, and
- * (with {@link DeviceFeeder#hostSamples}, {@link Normalization#matching} and {@link DeviceFeeder.Options#pipelineOptions})
+ * (with {@link DeviceFeeder#hostSamples}, {@link Normalization#matching} and {@link FeederOptions#pipelineOptions})
  * delivering what the host pipeline delivers.
  */
 class AttachedFeederTest {
@@ -91,7 +91,7 @@ class AttachedFeederTest {
 
     @Test
     void thePipelineMayHoldEverySlotPlusTheTwoBatchesOfTheUploadThread() {
-        DeviceFeeder.Options f = DeviceFeeder.Options.builder().build(); // 2 + 1 + 1 slots
+        FeederOptions f = FeederOptions.builder().build(); // 2 + 1 + 1 slots
         PipelineOptions p = f.pipelineOptions(PipelineOptions.builder().batchSize(7).build());
         assertThat(p.consumerHeld()).isEqualTo(f.slots() + 2).isEqualTo(f.hostBatchesHeld()).isEqualTo(6);
         assertThat(p.batchSize()).isEqualTo(7);
@@ -107,7 +107,7 @@ class AttachedFeederTest {
         EchoNetSource source = new EchoNetSource(EchoNetReader.read(dir).records(),
                 DeviceFeeder.hostSamples(asked(3, true)));
         FakeDevice device = new FakeDevice();
-        DeviceFeeder.Options fo = DeviceFeeder.Options.builder().prefetch(3).consumerHeld(2).build(); // 6 slots
+        FeederOptions fo = FeederOptions.builder().prefetch(3).consumerHeld(2).build(); // 6 slots
         PipelineOptions tight = PipelineOptions.builder().batchSize(3).threads(1).consumerHeld(7).build();
         try (Pipeline p = new Pipeline(source, tight, new SimpleMeterRegistry(), new PinnedAllocator(device))) {
             assertThatThrownBy(() -> DeviceFeeder.builder().device(device).pipeline(p).options(fo).build())
@@ -174,7 +174,7 @@ class AttachedFeederTest {
             }
         }
         FakeDevice device = new FakeDevice();
-        DeviceFeeder.Options fo = DeviceFeeder.Options.builder().normalization(Normalization.matching(asked)).build();
+        FeederOptions fo = FeederOptions.builder().normalization(Normalization.matching(asked)).build();
         EchoNetSource source = new EchoNetSource(records, DeviceFeeder.hostSamples(asked));
         int batch = 0;
         long compared = 0;

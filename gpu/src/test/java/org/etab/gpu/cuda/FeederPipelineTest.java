@@ -36,7 +36,7 @@ class FeederPipelineTest {
                 .frameSize(32, 32).channels(3).normalize(false).dtype(DType.UINT8).seed(42).shuffle(true).build();
         FakeDevice device = new FakeDevice();
         PinnedAllocator pinned = new PinnedAllocator(device);
-        DeviceFeeder.Options fo = DeviceFeeder.Options.builder().build();
+        FeederOptions fo = FeederOptions.builder().build();
         PipelineOptions po = fo.pipelineOptions(PipelineOptions.builder().batchSize(2).threads(2)
                 .onError(ErrorPolicy.FAIL).build());
         EchoNetSource source = new EchoNetSource(records, so);

@@ -1,10 +1,11 @@
-package org.etab.metrics;
+package org.etab.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.etab.batch.Batch;
@@ -13,8 +14,6 @@ import org.etab.batch.HostAllocator;
 import org.etab.datasets.echonet.EchoNetReader;
 import org.etab.datasets.echonet.EchoNetRecord;
 import org.etab.datasets.echonet.EchoNetSource;
-import org.etab.pipeline.Pipeline;
-import org.etab.pipeline.PipelineOptions;
 import org.etab.source.SampleOptions;
 import org.etab.sampling.ClipSpec;
 import org.etab.sampling.ClipStart;
@@ -61,11 +60,24 @@ class PipelineMetricsTest {
             // packets up to the last needed frame only: some bytes, far fewer than the whole files
             double read = registry.get("etab.bytes.read").counter().count();
             assertThat(read).isGreaterThan(0).isLessThan(fileBytes);
+            assertThat(p.bytesRead()).isEqualTo(read);
             assertThat(registry.get("etab.decode").timer().count()).isEqualTo(11);
             assertThat(registry.get("etab.batch").timer().count()).isEqualTo(3);
             assertThat(registry.get("etab.batches.inflight").gauge().value()).isZero();
+            assertThat(registry.get("etab.consumer.wait").timer().count()).isZero(); // nobody iterated yet
+
+            try (BatchIterator<Batch> it = p.iterate(1)) {
+                while (it.hasNext()) {
+                    it.next().close();
+                }
+            }
+            // one wait per hasNext that took from the queue: 3 batches and the end
+            assertThat(registry.get("etab.consumer.wait").timer().count()).isEqualTo(4);
+            assertThat(p.consumerWaitSeconds())
+                    .isEqualTo(registry.get("etab.consumer.wait").timer().totalTime(TimeUnit.SECONDS));
         }
         assertThat(registry.find("etab.samples").meters()).isEmpty();
         assertThat(registry.find("etab.errors").meters()).isEmpty();
+        assertThat(registry.getMeters()).isEmpty(); // every meter of the pipeline leaves with it
     }
 }

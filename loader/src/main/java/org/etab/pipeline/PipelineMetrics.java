@@ -1,4 +1,4 @@
-package org.etab.metrics;
+package org.etab.pipeline;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -19,9 +19,12 @@ import io.micrometer.core.instrument.Timer;
  * ready (queue depth), pool buffers, and the time the consumer waited (stall). Names are
  * {@code etab.*}; the catalogue is in {@code docs/metrics.md}.
  *
- * <p>Threading: thread-safe (Micrometer meters). Meters are removed by {@link #close()}.
+ * <p>Package-private: the pipeline's stages record here; users read the meters from the registry, or the totals
+ * {@link Pipeline#bytesRead()} and {@link Pipeline#consumerWaitSeconds()}.
+ *
+ * <p>Threading: thread-safe (Micrometer meters). Ownership: the pipeline's; {@link #close()} removes the meters.
  */
-public final class PipelineMetrics implements AutoCloseable {
+final class PipelineMetrics implements AutoCloseable {
     private final MeterRegistry registry;
     private final Tags tags;
     private final Counter samples;
@@ -38,7 +41,7 @@ public final class PipelineMetrics implements AutoCloseable {
     /**
      * @param pipeline distinguishes pipelines sharing a registry, so that closing one removes only its own meters
      */
-    public PipelineMetrics(MeterRegistry registry, String dataset, String pipeline, IntSupplier poolBuffers,
+    PipelineMetrics(MeterRegistry registry, String dataset, String pipeline, IntSupplier poolBuffers,
             IntSupplier poolOutstanding) {
         this.registry = registry;
         // device: where the stage runs; the loader's stages all run on the host (a GPU feeder tags its own)
@@ -72,7 +75,8 @@ public final class PipelineMetrics implements AutoCloseable {
                 outstanding));
     }
 
-    public void delivered(int validFrames, int framesDecoded, long bytesRead, long nanos) {
+    /** A sample was delivered: its valid frames, the frames decoded and bytes read for it, its load time. */
+    void delivered(int validFrames, int framesDecoded, long bytesRead, long nanos) {
         samples.increment();
         framesDelivered.increment(validFrames);
         frames.increment(framesDecoded);
@@ -80,7 +84,8 @@ public final class PipelineMetrics implements AutoCloseable {
         load.record(nanos, TimeUnit.NANOSECONDS);
     }
 
-    public void failed(String stage) {
+    /** A sample failed at {@code stage} ({@code etab.errors}, one counter per stage, made on first use). */
+    void failed(String stage) {
         Counter c = Counter.builder("etab.errors").description("Samples that failed, by stage").tags(tags)
                 .tag("stage", stage).register(registry);
         if (!registered.contains(c)) {
@@ -90,45 +95,47 @@ public final class PipelineMetrics implements AutoCloseable {
     }
 
     /** A batch was assembled and handed to the stream. */
-    public void batchReady() {
+    void batchReady() {
         ready.incrementAndGet();
     }
 
     /** A ready batch left the pipeline (delivered downstream or closed by a cancel). */
-    public void batchTaken() {
+    void batchTaken() {
         ready.decrementAndGet();
     }
 
     /** {@code n} ready batches were closed by a cancel or error. */
-    public void batchesTaken(int n) {
+    void batchesTaken(int n) {
         ready.addAndGet(-n);
     }
 
     /** The consumer waited {@code nanos} for a batch. */
-    public void consumerWaited(long nanos) {
+    void consumerWaited(long nanos) {
         consumerWait.record(nanos, TimeUnit.NANOSECONDS);
     }
 
     /** Compressed bytes read so far. */
-    public double bytesRead() {
+    double bytesRead() {
         return bytes.count();
     }
 
     /** Total time the consumer has waited, in seconds. */
-    public double consumerWaitSeconds() {
+    double consumerWaitSeconds() {
         return consumerWait.totalTime(TimeUnit.SECONDS);
     }
 
-    public void batchStarted() {
+    /** A batch task started assembling. */
+    void batchStarted() {
         inFlight.incrementAndGet();
     }
 
-    public void batchFinished(long nanos) {
+    /** A batch task ended after {@code nanos}. */
+    void batchFinished(long nanos) {
         inFlight.decrementAndGet();
         batch.record(nanos, TimeUnit.NANOSECONDS);
     }
 
-    /** Removes this pipeline's meters from the registry. */
+    /** Removes this pipeline's meters from the registry. Idempotent. */
     @Override
     public void close() {
         registered.forEach(registry::remove);

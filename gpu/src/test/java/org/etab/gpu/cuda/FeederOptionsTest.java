@@ -1,0 +1,28 @@
+package org.etab.gpu.cuda;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+/** The feeder's options: defaults, derived sizes, the builder convention, values checked naming them. */
+class FeederOptionsTest {
+    @Test
+    void optionsFollowTheBuilderConvention() {
+        FeederOptions d = FeederOptions.builder().build();
+        assertThat(List.of(d.prefetch(), d.consumerHeld(), d.slots(), d.hostBatchesHeld())).containsExactly(2, 1, 4, 6);
+        assertThat(d.normalization()).isEqualTo(Normalization.imagenet());
+        assertThat(List.of(d.warnAfter(), d.timeout())).containsExactly(Duration.ofSeconds(30), Duration.ofMinutes(10));
+        FeederOptions o = d.toBuilder().prefetch(3).consumerHeld(2).build();
+        assertThat(o.slots()).isEqualTo(6);
+        assertThat(o.toBuilder().build()).isEqualTo(o).hasSameHashCodeAs(o).isNotEqualTo(d);
+        assertThat(o.toString()).contains("prefetch=3", "consumerHeld=2");
+        assertThatThrownBy(() -> d.toBuilder().consumerHeld(0).build())
+                .hasMessage("consumerHeld >= 1 required but was 0");
+        assertThatThrownBy(() -> d.toBuilder().warnAfter(Duration.ofMinutes(11)).build())
+                .hasMessage("0 < warnAfter <= timeout required but were PT11M and PT10M");
+    }
+}
