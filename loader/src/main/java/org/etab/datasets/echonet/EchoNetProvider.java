@@ -17,7 +17,7 @@ import org.etab.source.OpenedDataset;
 import org.etab.source.RemoteRoot;
 import org.etab.source.SampleOptions;
 import org.etab.source.Target;
-import org.etab.storage.HttpStore;
+import org.etab.storage.HttpStoreOptions;
 
 /**
  * EchoNet-Dynamic in the dataset registry: {@code echonet}, apical four-chamber videos, targets EF, LV_seg, ES/ED,
@@ -80,14 +80,14 @@ public final class EchoNetProvider implements DatasetProvider {
     }
 
     /** Videos fetched per batch from an HTTP(S) store (see {@link RemoteEchoNet}). */
-    private final class Remote implements RemoteRoot<HttpStore.Options> {
+    private final class Remote implements RemoteRoot<HttpStoreOptions> {
         @Override
-        public Class<HttpStore.Options> settingsType() {
-            return HttpStore.Options.class;
+        public Class<HttpStoreOptions> settingsType() {
+            return HttpStoreOptions.class;
         }
 
         @Override
-        public OpenedDataset open(URI root, HttpStore.Options settings, String split, String view,
+        public OpenedDataset open(URI root, HttpStoreOptions settings, String split, String view,
                 SampleOptions options, boolean clipRanges) {
             DatasetRegistry.resolveView(EchoNetProvider.this, view, options.target());
             RemoteEchoNet remote = RemoteEchoNet.open(root, settings, clipRanges);
