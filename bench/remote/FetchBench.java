@@ -6,12 +6,13 @@ import java.net.URI;
 import java.nio.file.*;
 import java.util.*;
 import org.etab.storage.HttpStore;
+import org.etab.storage.HttpStoreOptions;
 import reactor.core.publisher.Flux;
 public class FetchBench {
   public static void main(String[] a) throws Exception {
     List<String> names = new ArrayList<>();
     try (var s = Files.list(Path.of(a[1]))) { s.forEach(p -> names.add("Videos/" + p.getFileName())); }
-    try (HttpStore store = HttpStore.open(URI.create(a[0]), HttpStore.Options.builder().build())) {
+    try (HttpStore store = HttpStore.open(URI.create(a[0]), HttpStoreOptions.builder().build())) {
       for (int rep = 0; rep < 4; rep++) {
         long t0 = System.nanoTime();
         long bytes = Flux.fromIterable(names).flatMap(store::get, 16).map(b -> (long) b.remaining()).reduce(0L, Long::sum).block();

@@ -7,7 +7,7 @@ import java.util.Locale;
 import org.etab.batch.DType;
 import org.etab.api.Datasets;
 import org.etab.config.EtabConfig;
-import org.etab.storage.HttpStore;
+import org.etab.storage.HttpStoreOptions;
 import org.etab.source.DatasetProvider;
 import org.etab.source.DatasetRegistry;
 import org.etab.source.OpenedDataset;
@@ -151,7 +151,7 @@ public final class SelectionOptions {
     }
 
     /** How a URL root is fetched: headers, concurrency, cache. */
-    HttpStore.Options storeOptions() {
+    HttpStoreOptions storeOptions() {
         java.util.Map<String, String> h = new java.util.LinkedHashMap<>();
         for (String line : headers) {
             int colon = line.indexOf(':');
@@ -160,7 +160,7 @@ public final class SelectionOptions {
             }
             h.put(line.substring(0, colon).trim(), line.substring(colon + 1).trim());
         }
-        return HttpStore.Options.builder().headers(h).maxConcurrency(fetchConcurrency).cacheDir(cacheDir)
+        return HttpStoreOptions.builder().headers(h).maxConcurrency(fetchConcurrency).cacheDir(cacheDir)
                 .cacheMaxBytes(cacheMaxMb << 20).build();
     }
 

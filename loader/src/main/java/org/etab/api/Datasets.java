@@ -11,7 +11,7 @@ import org.etab.source.OpenedDataset;
 import org.etab.source.RemoteRoot;
 import org.etab.source.SampleOptions;
 import org.etab.source.Target;
-import org.etab.storage.HttpStore;
+import org.etab.storage.HttpStoreOptions;
 
 /**
  * Opens a dataset by its ETAB name: a lookup in {@link DatasetRegistry}, which knows every dataset on the class
@@ -54,13 +54,13 @@ public final class Datasets {
      * Opens a dataset whose root is an HTTP(S) URL (EchoNet-Dynamic). The result holds the store open: close it
      * after the run. Without a disk cache, a video's later clips are fetched as byte ranges.
      */
-    public static OpenedDataset openRemote(String name, URI root, HttpStore.Options store, String split, String view,
+    public static OpenedDataset openRemote(String name, URI root, HttpStoreOptions store, String split, String view,
             SampleOptions options) {
         return openRemote(name, root, store, split, view, options, store.cacheDir() == null);
     }
 
     /** As above, choosing whether later clips are fetched as byte ranges ({@code clipRanges}) or videos whole. */
-    public static OpenedDataset openRemote(String name, URI root, HttpStore.Options store, String split, String view,
+    public static OpenedDataset openRemote(String name, URI root, HttpStoreOptions store, String split, String view,
             SampleOptions options, boolean clipRanges) {
         DatasetProvider dataset = DatasetRegistry.get(name);
         RemoteRoot<?> remote = dataset.remoteRoot().orElseThrow(() -> new IllegalArgumentException(

@@ -99,7 +99,8 @@ public final class LabelWriter<R> {
 
         /**
          * The pixels for a {@code width x height} mask, row-major, to be drawn (0 or 1 each) before
-         * {@link #writeMask}: an array of at least that many bytes, exactly that many when it had to grow.
+         * {@link #writeMask}: an array of at least that many bytes, longer after a larger mask, so draw only the
+         * first {@code width * height}.
          */
         public byte[] pixels(int width, int height) {
             if (pixels.length < width * height) {

@@ -6,7 +6,7 @@ import java.net.URI;
  * How a dataset reads a root at an HTTP(S) URL (EchoNet-Dynamic today). The store's settings are the storage
  * layer's type, named here only as {@code S} so that this package stays below storage.
  *
- * @param <S> the store settings {@link #open} takes ({@code HttpStore.Options})
+ * @param <S> the store settings {@link #open} takes ({@code HttpStoreOptions})
  */
 public interface RemoteRoot<S> {
 

@@ -34,7 +34,7 @@ final class Download {
     private static final int FIRST_CHUNK = 64 * 1024;
 
     private final URI url;
-    private final HttpStore.Options options;
+    private final HttpStoreOptions options;
     private final HttpClient client;
     private final AsyncPermits bytes;
     private final long first; // the range's first byte in the object (0 for the whole object)
@@ -51,12 +51,12 @@ final class Download {
     private int attempts;
     private int lastStatus = -1;
 
-    Download(URI url, HttpStore.Options options, HttpClient client, AsyncPermits bytes) {
+    Download(URI url, HttpStoreOptions options, HttpClient client, AsyncPermits bytes) {
         this(url, options, client, bytes, 0, -1);
     }
 
     /** The {@code length} bytes at {@code first} of the object ({@code length} -1: the whole object). */
-    Download(URI url, HttpStore.Options options, HttpClient client, AsyncPermits bytes, long first, long length) {
+    Download(URI url, HttpStoreOptions options, HttpClient client, AsyncPermits bytes, long first, long length) {
         if (first < 0 || length < -1 || length == 0 || (length == -1 && first != 0)) {
             throw new IllegalArgumentException("bad range: " + length + " bytes at " + first);
         }

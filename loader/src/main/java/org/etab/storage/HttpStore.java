@@ -6,10 +6,8 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -32,8 +30,8 @@ import reactor.util.retry.Retry;
  * when the disk cache is involved). {@link #read} blocks the calling thread and must not be called on a
  * non-blocking (event loop or {@code parallel}) thread.
  *
- * <p><b>Backpressure:</b> two named bounds. At most {@link Options#maxConcurrency} requests are in progress (and
- * the connection pool holds at most that many connections); at most {@link Options#maxBytesInFlight} bytes of
+ * <p><b>Backpressure:</b> two named bounds. At most {@link HttpStoreOptions#maxConcurrency} requests are in progress (and
+ * the connection pool holds at most that many connections); at most {@link HttpStoreOptions#maxBytesInFlight} bytes of
  * bodies are held, a reservation per object sized by its {@code Content-Length} (objects sent without one reserve
  * {@code min(maxObjectBytes, maxBytesInFlight)}). A {@code get} beyond either bound waits in a FIFO queue without
  * holding a connection or a body; nothing is buffered beyond the one destination buffer per object. An object
@@ -45,10 +43,10 @@ import reactor.util.retry.Retry;
  *
  * <p><b>Errors:</b> {@link RemoteException}, naming the URL (query redacted), the status and the attempts.
  * Transient failures (connection refused/reset, a body cut short, 5xx, 408, 429, timeouts) are retried up to
- * {@link Options#maxAttempts} times with exponential backoff and jitter; a retry after a body was cut short asks
+ * {@link HttpStoreOptions#maxAttempts} times with exponential backoff and jitter; a retry after a body was cut short asks
  * only for the missing bytes ({@code Range: bytes=N-}). Other 4xx fail at once.
  *
- * <p><b>Cache:</b> with {@link Options#cacheDir} set, objects are kept on disk (LRU, {@link Options#cacheMaxBytes}
+ * <p><b>Cache:</b> with {@link HttpStoreOptions#cacheDir} set, objects are kept on disk (LRU, {@link HttpStoreOptions#cacheMaxBytes}
  * in all) and later reads are served from there without a request. The cache assumes objects do not change
  * (datasets are immutable); it is keyed by the URL without its query string, so re-signed URLs still hit.
  */
@@ -58,7 +56,7 @@ public final class HttpStore implements AutoCloseable {
 
     private final URI root;
     private final String rootPath;
-    private final Options options;
+    private final HttpStoreOptions options;
     private final ConnectionProvider provider;
     private final LoopResources loops;
     private final HttpClient client;
@@ -67,7 +65,7 @@ public final class HttpStore implements AutoCloseable {
     private final DiskCache cache;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private HttpStore(URI root, Options options, DiskCache cache) {
+    private HttpStore(URI root, HttpStoreOptions options, DiskCache cache) {
         this.root = root;
         String path = root.getRawPath() == null ? "" : root.getRawPath();
         this.rootPath = path.replaceAll("/+$", "");
@@ -101,7 +99,7 @@ public final class HttpStore implements AutoCloseable {
      * Opens a store on {@code root}, an {@code http} or {@code https} URL (a query string, e.g. a token, is sent
      * with every request).
      */
-    public static HttpStore open(URI root, Options options) {
+    public static HttpStore open(URI root, HttpStoreOptions options) {
         Objects.requireNonNull(root, "root");
         Objects.requireNonNull(options, "options");
         String scheme = root.getScheme() == null ? "" : root.getScheme().toLowerCase(Locale.ROOT);
@@ -318,236 +316,6 @@ public final class HttpStore implements AutoCloseable {
             } else {
                 out.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
                         .append(Character.toUpperCase(Character.forDigit(c & 0xf, 16)));
-            }
-        }
-    }
-
-    /**
-     * Settings, made with {@link #builder()}. Immutable; header values are credentials and never printed.
-     * <ul>
-     * <li>{@code headers}: sent with every request (e.g. {@code Authorization}); none by default
-     * <li>{@code maxConcurrency}: requests in progress at once, and the connection pool's size (32)
-     * <li>{@code requestTimeout}: the longest wait to connect, for the headers, or for the next body chunk, so a
-     *     slow but moving download is not cut off (30 s)
-     * <li>{@code maxAttempts}: requests per object before giving up, 1 = no retries (5)
-     * <li>{@code backoff}: the wait before the first retry, doubled each time with jitter, capped at 30 s (100 ms)
-     * <li>{@code maxObjectBytes}: the largest object accepted; a larger one fails naming its URL (1 GiB)
-     * <li>{@code maxBytesInFlight}: bodies held at once, in bytes (256 MiB)
-     * <li>{@code cacheDir}, {@code cacheMaxBytes}: the disk cache and its size bound, whole objects evicted least
-     *     recently used first (none)
-     * <li>{@code ioThreads}: the event loop threads that run the requests ({@link #defaultIoThreads()})
-     * </ul>
-     *
-     * <pre>{@code
-     * HttpStore.Options o = HttpStore.Options.builder().headers(Map.of("Authorization", token))
-     *     .cacheDir(dir).cacheMaxBytes(10L << 30).build();
-     * }</pre>
-     */
-    public static final class Options {
-        private final Map<String, String> headers;
-        private final int maxConcurrency;
-        private final Duration requestTimeout;
-        private final int maxAttempts;
-        private final Duration backoff;
-        private final long maxObjectBytes;
-        private final long maxBytesInFlight;
-        private final Path cacheDir;
-        private final long cacheMaxBytes;
-        private final int ioThreads;
-
-        private Options(Builder b) {
-            headers = Map.copyOf(b.headers);
-            maxConcurrency = b.maxConcurrency;
-            requestTimeout = b.requestTimeout;
-            maxAttempts = b.maxAttempts;
-            backoff = b.backoff;
-            maxObjectBytes = b.maxObjectBytes;
-            maxBytesInFlight = b.maxBytesInFlight;
-            cacheDir = b.cacheDir;
-            cacheMaxBytes = b.cacheMaxBytes;
-            ioThreads = b.ioThreads;
-        }
-
-        /** A builder with the defaults above. */
-        public static Builder builder() {
-            return new Builder();
-        }
-
-        /** A builder holding these settings, to make a changed copy. */
-        public Builder toBuilder() {
-            return new Builder().headers(headers).maxConcurrency(maxConcurrency).requestTimeout(requestTimeout)
-                    .maxAttempts(maxAttempts).backoff(backoff).maxObjectBytes(maxObjectBytes)
-                    .maxBytesInFlight(maxBytesInFlight).cacheDir(cacheDir).cacheMaxBytes(cacheMaxBytes)
-                    .ioThreads(ioThreads);
-        }
-
-        /** One event loop thread per 4 cores, from 1 to 4. */
-        public static int defaultIoThreads() {
-            return Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors() / 4));
-        }
-
-        public Map<String, String> headers() {
-            return headers;
-        }
-
-        public int maxConcurrency() {
-            return maxConcurrency;
-        }
-
-        public Duration requestTimeout() {
-            return requestTimeout;
-        }
-
-        public int maxAttempts() {
-            return maxAttempts;
-        }
-
-        public Duration backoff() {
-            return backoff;
-        }
-
-        public long maxObjectBytes() {
-            return maxObjectBytes;
-        }
-
-        public long maxBytesInFlight() {
-            return maxBytesInFlight;
-        }
-
-        public Path cacheDir() {
-            return cacheDir;
-        }
-
-        public long cacheMaxBytes() {
-            return cacheMaxBytes;
-        }
-
-        public int ioThreads() {
-            return ioThreads;
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Options x && headers.equals(x.headers) && maxConcurrency == x.maxConcurrency
-                    && requestTimeout.equals(x.requestTimeout) && maxAttempts == x.maxAttempts
-                    && backoff.equals(x.backoff) && maxObjectBytes == x.maxObjectBytes
-                    && maxBytesInFlight == x.maxBytesInFlight && Objects.equals(cacheDir, x.cacheDir)
-                    && cacheMaxBytes == x.cacheMaxBytes && ioThreads == x.ioThreads;
-        }
-
-        @Override
-        public int hashCode() {
-            return Objects.hash(headers, maxConcurrency, requestTimeout, maxAttempts, backoff, maxObjectBytes,
-                    maxBytesInFlight, cacheDir, cacheMaxBytes, ioThreads);
-        }
-
-        @Override
-        public String toString() {
-            // header values are credentials: names only
-            return "Options[headers=" + headers.keySet() + ", maxConcurrency=" + maxConcurrency + ", requestTimeout="
-                    + requestTimeout + ", maxAttempts=" + maxAttempts + ", backoff=" + backoff + ", maxObjectBytes="
-                    + maxObjectBytes + ", maxBytesInFlight=" + maxBytesInFlight + ", cacheDir=" + cacheDir
-                    + ", cacheMaxBytes=" + cacheMaxBytes + ", ioThreads=" + ioThreads + "]";
-        }
-
-        /** Builds {@link Options}; each setter is named after the setting it sets. Not thread-safe. */
-        public static final class Builder {
-            private Map<String, String> headers = Map.of();
-            private int maxConcurrency = 32;
-            private Duration requestTimeout = Duration.ofSeconds(30);
-            private int maxAttempts = 5;
-            private Duration backoff = Duration.ofMillis(100);
-            private long maxObjectBytes = 1L << 30;
-            private long maxBytesInFlight = 256L << 20;
-            private Path cacheDir;
-            private long cacheMaxBytes;
-            private int ioThreads = defaultIoThreads();
-
-            private Builder() {
-            }
-
-            public Builder headers(Map<String, String> headers) {
-                this.headers = headers;
-                return this;
-            }
-
-            public Builder maxConcurrency(int maxConcurrency) {
-                this.maxConcurrency = maxConcurrency;
-                return this;
-            }
-
-            public Builder requestTimeout(Duration requestTimeout) {
-                this.requestTimeout = requestTimeout;
-                return this;
-            }
-
-            public Builder maxAttempts(int maxAttempts) {
-                this.maxAttempts = maxAttempts;
-                return this;
-            }
-
-            public Builder backoff(Duration backoff) {
-                this.backoff = backoff;
-                return this;
-            }
-
-            public Builder maxObjectBytes(long maxObjectBytes) {
-                this.maxObjectBytes = maxObjectBytes;
-                return this;
-            }
-
-            public Builder maxBytesInFlight(long maxBytesInFlight) {
-                this.maxBytesInFlight = maxBytesInFlight;
-                return this;
-            }
-
-            public Builder cacheDir(Path cacheDir) {
-                this.cacheDir = cacheDir;
-                return this;
-            }
-
-            public Builder cacheMaxBytes(long cacheMaxBytes) {
-                this.cacheMaxBytes = cacheMaxBytes;
-                return this;
-            }
-
-            public Builder ioThreads(int ioThreads) {
-                this.ioThreads = ioThreads;
-                return this;
-            }
-
-            /** @throws IllegalArgumentException naming the setting, its value and the range accepted */
-            public Options build() {
-                Objects.requireNonNull(headers, "headers");
-                Objects.requireNonNull(requestTimeout, "requestTimeout");
-                Objects.requireNonNull(backoff, "backoff");
-                if (maxConcurrency < 1) {
-                    throw new IllegalArgumentException("maxConcurrency >= 1 required but was " + maxConcurrency);
-                }
-                if (requestTimeout.isNegative() || requestTimeout.isZero()) {
-                    throw new IllegalArgumentException("requestTimeout > 0 required but was " + requestTimeout);
-                }
-                if (maxAttempts < 1) {
-                    throw new IllegalArgumentException("maxAttempts >= 1 required but was " + maxAttempts);
-                }
-                if (backoff.isNegative()) {
-                    throw new IllegalArgumentException("backoff >= 0 required but was " + backoff);
-                }
-                if (maxObjectBytes < 1 || maxObjectBytes > Integer.MAX_VALUE - 8) {
-                    throw new IllegalArgumentException(
-                            "maxObjectBytes in [1, " + (Integer.MAX_VALUE - 8) + "] required but was " + maxObjectBytes);
-                }
-                if (maxBytesInFlight < 1) {
-                    throw new IllegalArgumentException("maxBytesInFlight >= 1 required but was " + maxBytesInFlight);
-                }
-                if (cacheDir != null && cacheMaxBytes < 1) {
-                    throw new IllegalArgumentException("cacheMaxBytes >= 1 required with a cacheDir but was "
-                            + cacheMaxBytes);
-                }
-                if (ioThreads < 1) {
-                    throw new IllegalArgumentException("ioThreads >= 1 required but was " + ioThreads);
-                }
-                return new Options(this);
             }
         }
     }

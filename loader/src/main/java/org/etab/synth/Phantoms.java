@@ -1,6 +1,9 @@
 package org.etab.synth;
 
+import java.io.BufferedWriter;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.SplittableRandom;
@@ -41,6 +44,57 @@ public final class Phantoms {
                     + ": it has no " + MARKER + " marker, so it may hold a real dataset; use an empty directory");
         }
         return true;
+    }
+
+    /**
+     * Writes the {@link #MARKER} file saying what wrote {@code out}; call it before anything else, so that a run
+     * failing half-way leaves a directory a rerun may clear.
+     *
+     * @param what  the dataset, as people read it ("CAMUS dataset (MHD layout)")
+     * @param unit  what {@code count} counts ("videos", "patients")
+     * @return the marker's size in bytes
+     */
+    public static long writeMarker(Path out, String what, long seed, String unit, int count) throws IOException {
+        String text = "etab-stream phantom " + what + "; may be overwritten by `etab synth`\n"
+                + "seed=" + seed + "\n" + unit + "=" + count + "\n";
+        Path file = out.resolve(MARKER);
+        Files.writeString(file, text, StandardCharsets.US_ASCII);
+        return Files.size(file);
+    }
+
+    /**
+     * Deletes the files of {@code dir} that match {@code glob} (as {@link Files#newDirectoryStream(Path, String)});
+     * nothing when {@code dir} is not a directory. For clearing what an earlier phantom wrote, and only that.
+     */
+    public static void deleteFiles(Path dir, String glob) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, glob)) {
+            for (Path f : files) {
+                Files.delete(f);
+            }
+        }
+    }
+
+    /** The rows of a CSV file after its header. */
+    @FunctionalInterface
+    public interface CsvRows {
+        void write(BufferedWriter w) throws IOException;
+    }
+
+    /**
+     * Writes {@code file} (UTF-8): {@code header}, a newline, then the rows.
+     *
+     * @return the file's size in bytes
+     */
+    public static long writeCsv(Path file, String header, CsvRows rows) throws IOException {
+        try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+            w.write(header);
+            w.write('\n');
+            rows.write(w);
+        }
+        return Files.size(file);
     }
 
     /** A seeded Fisher-Yates permutation of 0..n-1. */

@@ -81,8 +81,8 @@ class HttpStoreTest {
         return URI.create("http://127.0.0.1:" + proxy.port() + "/data");
     }
 
-    private static HttpStore.Options fast() {
-        return HttpStore.Options.builder().maxAttempts(5).backoff(Duration.ofMillis(20))
+    private static HttpStoreOptions fast() {
+        return HttpStoreOptions.builder().maxAttempts(5).backoff(Duration.ofMillis(20))
                 .requestTimeout(Duration.ofSeconds(10)).build();
     }
 
@@ -367,7 +367,7 @@ class HttpStoreTest {
         byte[] k3 = write("k3.bin", size, 303);
         long bound = (long) (2.5 * (size + DiskCache.HEADER));
         Path cacheDir = temp.resolve("cache");
-        HttpStore.Options options = fast().toBuilder().cacheDir(cacheDir).cacheMaxBytes(bound).build();
+        HttpStoreOptions options = fast().toBuilder().cacheDir(cacheDir).cacheMaxBytes(bound).build();
         try (HttpStore store = HttpStore.open(root(), options)) {
             assertThat(bytes(store.read("k1.bin"))).isEqualTo(k1);
             assertThat(bytes(store.read("k1.bin"))).isEqualTo(k1);
@@ -391,7 +391,7 @@ class HttpStoreTest {
     void aCorruptCacheFileIsNeverServed() throws Exception {
         byte[] expected = write("corrupt.bin", 100_000, 400);
         Path cacheDir = temp.resolve("cache");
-        HttpStore.Options options = fast().toBuilder().cacheDir(cacheDir).cacheMaxBytes(10_000_000).build();
+        HttpStoreOptions options = fast().toBuilder().cacheDir(cacheDir).cacheMaxBytes(10_000_000).build();
         try (HttpStore store = HttpStore.open(root(), options)) {
             store.read("corrupt.bin");
         }

@@ -1,5 +1,6 @@
 package org.etab.datasets.camus;
 
+import org.etab.synth.PhantomWriter;
 import org.etab.synth.Phantoms;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -53,7 +54,7 @@ import org.etab.decode.NiftiWriter;
  * <p>Determinism: the same options give byte-identical files. Threading: {@link #write} blocks the caller
  * and writes sequentially; instances are immutable. Ownership: the files belong to the caller.
  */
-public final class CamusPhantom {
+public final class CamusPhantom extends PhantomWriter<CamusPhantom.Options, CamusPhantom.Summary> {
 
     /** Name of the file that marks a directory as written by a phantom generator. */
     public static final String MARKER = Phantoms.MARKER;
@@ -100,46 +101,27 @@ public final class CamusPhantom {
     record Patient(String name, int number, String split, long seed, double contraction) {
     }
 
-    private final Options options;
-
     public CamusPhantom(Options options) {
-        this.options = Objects.requireNonNull(options, "options");
-    }
-
-    public Options options() {
-        return options;
-    }
-
-    /**
-     * Writes the dataset into {@code out}, creating it if needed.
-     *
-     * @throws IOException when {@code out} is a non-empty directory without the phantom marker (it may be a
-     *                     real dataset), or when writing fails; files of a failed run stay, marked, so a rerun
-     *                     may overwrite them
-     */
-    public Summary write(Path out) throws IOException {
-        return write(out, done -> { });
+        super(options);
     }
 
     /**
      * As {@link #write(Path)}, calling {@code progress} with the number of patients written so far (1..patients),
      * on the calling thread, after each patient.
      */
+    @Override
     public Summary write(Path out, IntConsumer progress) throws IOException {
         Objects.requireNonNull(out, "out");
         prepare(out);
-        Path marker = out.resolve(MARKER);
-        Files.writeString(marker, "etab-stream phantom CAMUS dataset (" + options.release() + " layout); may be "
-                + "overwritten by `etab synth`\nseed=" + options.seed() + "\npatients=" + options.patients() + "\n",
-                StandardCharsets.US_ASCII);
-        long bytes = Files.size(marker);
+        long bytes = Phantoms.writeMarker(out, "CAMUS dataset (" + options().release() + " layout)", options().seed(),
+                "patients", options().patients());
         List<Patient> patients = plan();
         int done = 0;
         for (Patient p : patients) {
             bytes += writePatient(out, p);
             progress.accept(++done);
         }
-        if (options.release() == CamusRelease.NIFTI) {
+        if (options().release() == CamusRelease.NIFTI) {
             bytes += writeSplitLists(out, patients);
         }
         return new Summary(out, patients.size(), 2 * patients.size(), bytes);
@@ -169,10 +151,10 @@ public final class CamusPhantom {
     }
 
     List<Patient> plan() {
-        int n = options.patients();
-        SplittableRandom rnd = new SplittableRandom(options.seed());
+        int n = options().patients();
+        SplittableRandom rnd = new SplittableRandom(options().seed());
         String[] split = new String[n];
-        if (options.release() == CamusRelease.MHD) {
+        if (options().release() == CamusRelease.MHD) {
             // numbered like the real release: training patients first, then testing (about 20 %)
             int testing = n >= 2 ? Math.max(1, (int) Math.round(n * 0.2)) : 0;
             for (int i = 0; i < n; i++) {
@@ -188,7 +170,7 @@ public final class CamusPhantom {
         }
         List<Patient> out = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
-            long seed = Phantoms.mix64(options.seed() + 0x9E3779B97F4A7C15L * (i + 1));
+            long seed = Phantoms.mix64(options().seed() + 0x9E3779B97F4A7C15L * (i + 1));
             SplittableRandom pr = new SplittableRandom(seed);
             // alternate weak and strong hearts so that EF falls on both sides of 50 %
             double contraction = i % 2 == 0 ? 0.08 + 0.08 * pr.nextDouble() : 0.22 + 0.14 * pr.nextDouble();
@@ -204,7 +186,7 @@ public final class CamusPhantom {
     }
 
     private long writePatient(Path out, Patient p) throws IOException {
-        boolean nifti = options.release() == CamusRelease.NIFTI;
+        boolean nifti = options().release() == CamusRelease.NIFTI;
         Path dir = Files.createDirectories(out.resolve(nifti ? "database_nifti" : p.split()).resolve(p.name()));
         SplittableRandom rnd = new SplittableRandom(p.seed());
         List<Acquisition> views = new ArrayList<>(2);

@@ -11,8 +11,10 @@ import java.util.Set;
 import java.util.function.IntConsumer;
 
 import org.etab.decode.ImageVolume;
+import org.etab.source.CheckedPhantom;
+import org.etab.source.DatasetDescription;
 import org.etab.source.DatasetPhantom;
-import org.etab.source.DatasetProvider;
+import org.etab.source.DescribedProvider;
 import org.etab.source.OpenedDataset;
 import org.etab.source.SampleException;
 import org.etab.source.SampleOptions;
@@ -22,31 +24,12 @@ import org.etab.source.Target;
  * CAMUS in the dataset registry: {@code camus}, both public releases, apical two- and four-chamber records.
  * Public for {@link java.util.ServiceLoader} only.
  */
-public final class CamusProvider implements DatasetProvider {
+public final class CamusProvider extends DescribedProvider {
 
-    @Override
-    public String name() {
-        return "camus";
-    }
-
-    @Override
-    public String title() {
-        return "CAMUS";
-    }
-
-    @Override
-    public List<Target> targets() {
-        return CamusSource.TARGETS;
-    }
-
-    @Override
-    public Target defaultTarget() {
-        return Target.EF;
-    }
-
-    @Override
-    public List<String> views() {
-        return List.of("AP2CH", "AP4CH", "both");
+    public CamusProvider() {
+        super(DatasetDescription.builder().name("camus").title("CAMUS").targets(CamusSource.TARGETS)
+                .defaultTarget(Target.EF).views(List.of("AP2CH", "AP4CH", "both")).video(true).build(),
+                new CheckedPhantom("camus", "patients", Set.of("release"), CamusProvider::writePhantom));
     }
 
     @Override
@@ -62,16 +45,6 @@ public final class CamusProvider implements DatasetProvider {
         } catch (IllegalArgumentException e) {
             return false;
         }
-    }
-
-    @Override
-    public boolean videoByDefault() {
-        return true;
-    }
-
-    @Override
-    public DatasetPhantom phantom() {
-        return new Phantom();
     }
 
     @Override
@@ -111,30 +84,16 @@ public final class CamusProvider implements DatasetProvider {
     }
 
     /** {@link CamusPhantom}: count = patients; knob {@code release}, {@code mhd} or {@code nifti} (default). */
-    private static final class Phantom implements DatasetPhantom {
-        @Override
-        public String unit() {
-            return "patients";
-        }
-
-        @Override
-        public Set<String> knobs() {
-            return Set.of("release");
-        }
-
-        @Override
-        public Written write(Path out, int count, long seed, Map<String, String> knobs, IntConsumer progress)
-                throws IOException {
-            DatasetPhantom.checkKnobs("camus", knobs, knobs());
-            String release = knobs.getOrDefault("release", "nifti");
-            CamusRelease r = switch (release.trim().toLowerCase(Locale.ROOT)) {
-                case "mhd" -> CamusRelease.MHD;
-                case "nifti" -> CamusRelease.NIFTI;
-                default -> throw new IllegalArgumentException("release must be mhd or nifti but was '" + release + "'");
-            };
-            CamusPhantom.Summary s = new CamusPhantom(new CamusPhantom.Options(count, seed, r)).write(out, progress);
-            return new Written(s.root(), s.bytes(), String.format(Locale.ROOT, "%d patients (%s release), %.1f MB",
-                    s.patients(), r, s.bytes() / 1e6));
-        }
+    private static DatasetPhantom.Written writePhantom(Path out, int count, long seed, Map<String, String> knobs,
+            IntConsumer progress) throws IOException {
+        String release = knobs.getOrDefault("release", "nifti");
+        CamusRelease r = switch (release.trim().toLowerCase(Locale.ROOT)) {
+            case "mhd" -> CamusRelease.MHD;
+            case "nifti" -> CamusRelease.NIFTI;
+            default -> throw new IllegalArgumentException("release must be mhd or nifti but was '" + release + "'");
+        };
+        CamusPhantom.Summary s = new CamusPhantom(new CamusPhantom.Options(count, seed, r)).write(out, progress);
+        return new DatasetPhantom.Written(s.root(), s.bytes(), String.format(Locale.ROOT,
+                "%d patients (%s release), %.1f MB", s.patients(), r, s.bytes() / 1e6));
     }
 }

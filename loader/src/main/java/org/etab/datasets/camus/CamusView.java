@@ -3,29 +3,24 @@ package org.etab.datasets.camus;
 import java.util.List;
 import java.util.Locale;
 
-/** The two apical views of CAMUS, with ETAB's names and the class index of the {@code view} target. */
+/**
+ * The two apical views of CAMUS, with ETAB's names and the class index of the {@code view} target. The order of
+ * the constants is the class order.
+ */
 public enum CamusView {
     /** Apical two-chamber; files {@code _2CH_}; view class 0. */
-    AP2CH("2CH", 0),
+    AP2CH,
     /** Apical four-chamber; files {@code _4CH_}; view class 1. */
-    AP4CH("4CH", 1);
+    AP4CH;
 
-    private final String tag;
-    private final int label;
-
-    CamusView(String tag, int label) {
-        this.tag = tag;
-        this.label = label;
-    }
-
-    /** The view's tag in CAMUS file names: {@code 2CH} or {@code 4CH}. */
+    /** The view's tag in CAMUS file names: {@code 2CH} or {@code 4CH} (ETAB's name without its {@code AP}). */
     public String tag() {
-        return tag;
+        return name().substring(2);
     }
 
     /** The {@code view} target's class: AP2CH 0, AP4CH 1. */
     public int label() {
-        return label;
+        return ordinal();
     }
 
     /**

@@ -3,13 +3,12 @@ package org.etab.datasets.echonet;
 import org.etab.synth.MjpegAviWriter;
 import org.etab.synth.PhantomHeart;
 import org.etab.synth.PhantomRenderer;
+import org.etab.synth.PhantomWriter;
 import org.etab.synth.Phantoms;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -53,7 +52,7 @@ import java.util.function.IntConsumer;
  * and may be shared. Ownership: every FFmpeg context and native frame is created and released inside
  * the worker that encodes one video, also when the write fails; the files belong to the caller.
  */
-public final class EchoNetPhantom {
+public final class EchoNetPhantom extends PhantomWriter<EchoNetPhantom.Options, EchoNetPhantom.Summary> {
 
     /** Pixel spacing used for the volumes, cm: disk volumes in pixels^3 times this cubed give ml. */
     public static final double PIXEL_SPACING_CM = 0.18;
@@ -114,35 +113,23 @@ public final class EchoNetPhantom {
     public record Summary(Path root, int videos, long frames, long bytes) {
     }
 
-    private final Options options;
-
     public EchoNetPhantom(Options options) {
-        this.options = Objects.requireNonNull(options, "options");
-    }
-
-    public Options options() {
-        return options;
-    }
-
-    /** Same as {@link #write(Path, IntConsumer)} without progress. */
-    public Summary write(Path out) throws IOException {
-        return write(out, done -> { });
+        super(options);
     }
 
     /**
-     * Writes the dataset into {@code out}, creating it if needed.
+     * As {@link #write(Path)}.
      *
      * @param progress called once per finished video with the number finished so far (1..videos), from
      *                 a worker thread; calls never overlap and the numbers increase
-     * @throws IOException when {@code out} is a non-empty directory without the phantom marker (it may be
-     *                     a real dataset), or when writing fails; files of a failed run stay, marked, so a
-     *                     rerun may overwrite them
      */
+    @Override
     public Summary write(Path out, IntConsumer progress) throws IOException {
         Objects.requireNonNull(out, "out");
         Objects.requireNonNull(progress, "progress");
         prepare(out);
-        long bytes = writeMarker(out);   // first: a run that fails half-way leaves a directory a rerun may clear
+        long bytes = Phantoms.writeMarker(out, "EchoNet-Dynamic dataset", options().seed(), "videos",
+                options().videos());
         Path videosDir = Files.createDirectories(out.resolve("Videos"));
         List<Plan> plans = plan();
         List<Result> results = encodeAll(plans, videosDir, progress);
@@ -164,14 +151,7 @@ public final class EchoNetPhantom {
         // Only what a phantom writes: a smaller rerun must not leave stale videos behind.
         Files.deleteIfExists(out.resolve("FileList.csv"));
         Files.deleteIfExists(out.resolve("VolumeTracings.csv"));
-        Path videos = out.resolve("Videos");
-        if (Files.isDirectory(videos)) {
-            try (DirectoryStream<Path> avis = Files.newDirectoryStream(videos, "*.avi")) {
-                for (Path avi : avis) {
-                    Files.delete(avi);
-                }
-            }
-        }
+        Phantoms.deleteFiles(out.resolve("Videos"), "*.avi");
     }
 
     /** One video to make: decided up front, from the seed only, so that threads cannot change it. */
@@ -183,8 +163,8 @@ public final class EchoNetPhantom {
     }
 
     private List<Plan> plan() {
-        int n = options.videos();
-        SplittableRandom rnd = new SplittableRandom(options.seed());
+        int n = options().videos();
+        SplittableRandom rnd = new SplittableRandom(options().seed());
         // Exact proportions from seeded permutations, so even 12 videos have every split and a 30 fps one.
         int[] fpsOrder = Phantoms.permutation(n, rnd);
         int[] splitOrder = Phantoms.permutation(n, rnd);
@@ -200,7 +180,7 @@ public final class EchoNetPhantom {
         List<Plan> plans = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             // splitmix64 is a bijection, so distinct indices give distinct names for one seed.
-            long id = Phantoms.mix64(options.seed() + 0x9E3779B97F4A7C15L * (i + 1));
+            long id = Phantoms.mix64(options().seed() + 0x9E3779B97F4A7C15L * (i + 1));
             String name = "0X" + String.format(Locale.ROOT, "%016X", id);
             int frames = MIN_FRAMES + new SplittableRandom(id).nextInt(MAX_FRAMES - MIN_FRAMES + 1);
             plans.add(new Plan(name, Phantoms.mix64(id), fps[i], frames, split[i]));
@@ -208,10 +188,8 @@ public final class EchoNetPhantom {
         return plans;
     }
 
-
-
     private List<Result> encodeAll(List<Plan> plans, Path videosDir, IntConsumer progress) throws IOException {
-        int threads = Math.min(options.threads(), plans.size());
+        int threads = Math.min(options().threads(), plans.size());
         AtomicInteger workerId = new AtomicInteger();
         ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
             Thread t = new Thread(r, "etab-synth-" + workerId.incrementAndGet());
@@ -274,7 +252,7 @@ public final class EchoNetPhantom {
         Path file = videosDir.resolve(plan.name() + ".avi");
         int size = PhantomRenderer.SIZE;
         byte[] gray = new byte[size * size];
-        try (MjpegAviWriter writer = new MjpegAviWriter(file, size, size, plan.fps(), options.qscale())) {
+        try (MjpegAviWriter writer = new MjpegAviWriter(file, size, size, plan.fps(), options().qscale())) {
             for (int f = 0; f < plan.frames(); f++) {
                 if (Thread.currentThread().isInterrupted()) {
                     throw new InterruptedIOException("phantom cancelled while writing " + file);
@@ -305,19 +283,8 @@ public final class EchoNetPhantom {
         return Math.PI / 4 * sum * (length / chords) * cm3;
     }
 
-    private long writeMarker(Path out) throws IOException {
-        String text = "etab-stream phantom EchoNet-Dynamic dataset; may be overwritten by `etab synth`\n"
-                + "seed=" + options.seed() + "\nvideos=" + options.videos() + "\n";
-        Path file = out.resolve(MARKER);
-        Files.writeString(file, text, StandardCharsets.US_ASCII);
-        return Files.size(file);
-    }
-
     private static long writeFileList(Path out, List<Result> results) throws IOException {
-        Path file = out.resolve("FileList.csv");
-        try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-            w.write(FILE_LIST_HEADER);
-            w.write('\n');
+        return Phantoms.writeCsv(out.resolve("FileList.csv"), FILE_LIST_HEADER, w -> {
             for (Result r : results) {
                 double esv = diskVolumeMl(r.es());
                 double edv = diskVolumeMl(r.ed());
@@ -325,21 +292,16 @@ public final class EchoNetPhantom {
                 w.write(String.format(Locale.ROOT, "%s,%.8f,%.8f,%.8f,%d,%d,%d,%d,%s\n", r.name(), ef, esv, edv,
                         PhantomRenderer.SIZE, PhantomRenderer.SIZE, r.fps(), r.frames(), r.split()));
             }
-        }
-        return Files.size(file);
+        });
     }
 
     private static long writeTracings(Path out, List<Result> results) throws IOException {
-        Path file = out.resolve("VolumeTracings.csv");
-        try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-            w.write(TRACINGS_HEADER);
-            w.write('\n');
+        return Phantoms.writeCsv(out.resolve("VolumeTracings.csv"), TRACINGS_HEADER, w -> {
             for (Result r : results) {
                 writeGroup(w, r.name() + ".avi", r.es(), r.heart().esFrame);   // ES first: the reference
                 writeGroup(w, r.name() + ".avi", r.ed(), r.heart().edFrame);   // reads first = ES, last = ED
             }
-        }
-        return Files.size(file);
+        });
     }
 
     private static void writeGroup(BufferedWriter w, String fileName, double[][] t, int frame) throws IOException {

@@ -10,60 +10,33 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.IntConsumer;
 
+import org.etab.source.CheckedPhantom;
+import org.etab.source.DatasetDescription;
 import org.etab.source.DatasetPhantom;
-import org.etab.source.DatasetProvider;
 import org.etab.source.DatasetRegistry;
+import org.etab.source.DescribedProvider;
 import org.etab.source.OpenedDataset;
 import org.etab.source.RemoteRoot;
 import org.etab.source.SampleOptions;
 import org.etab.source.Target;
-import org.etab.storage.HttpStore;
+import org.etab.storage.HttpStoreOptions;
 
 /**
  * EchoNet-Dynamic in the dataset registry: {@code echonet}, apical four-chamber videos, targets EF, LV_seg, ES/ED,
  * CM; a local root or an HTTP(S) URL root. Public for {@link java.util.ServiceLoader} only.
  */
-public final class EchoNetProvider implements DatasetProvider {
+public final class EchoNetProvider extends DescribedProvider {
     private static final String VIEW = "AP4CH";
 
-    @Override
-    public String name() {
-        return "echonet";
-    }
-
-    @Override
-    public String title() {
-        return "EchoNet-Dynamic";
-    }
-
-    @Override
-    public List<Target> targets() {
-        return EchoNetSource.TARGETS;
-    }
-
-    @Override
-    public Target defaultTarget() {
-        return Target.EF;
-    }
-
-    @Override
-    public List<String> views() {
-        return List.of(VIEW);
+    public EchoNetProvider() {
+        super(DatasetDescription.builder().name("echonet").title("EchoNet-Dynamic").targets(EchoNetSource.TARGETS)
+                .defaultTarget(Target.EF).views(List.of(VIEW)).video(true).build(),
+                new CheckedPhantom("echonet", "videos", Set.of("threads"), EchoNetProvider::writePhantom));
     }
 
     @Override
     public String defaultView(Target target) {
         return VIEW;
-    }
-
-    @Override
-    public boolean videoByDefault() {
-        return true;
-    }
-
-    @Override
-    public DatasetPhantom phantom() {
-        return new Phantom();
     }
 
     @Override
@@ -80,14 +53,14 @@ public final class EchoNetProvider implements DatasetProvider {
     }
 
     /** Videos fetched per batch from an HTTP(S) store (see {@link RemoteEchoNet}). */
-    private final class Remote implements RemoteRoot<HttpStore.Options> {
+    private final class Remote implements RemoteRoot<HttpStoreOptions> {
         @Override
-        public Class<HttpStore.Options> settingsType() {
-            return HttpStore.Options.class;
+        public Class<HttpStoreOptions> settingsType() {
+            return HttpStoreOptions.class;
         }
 
         @Override
-        public OpenedDataset open(URI root, HttpStore.Options settings, String split, String view,
+        public OpenedDataset open(URI root, HttpStoreOptions settings, String split, String view,
                 SampleOptions options, boolean clipRanges) {
             DatasetRegistry.resolveView(EchoNetProvider.this, view, options.target());
             RemoteEchoNet remote = RemoteEchoNet.open(root, settings, clipRanges);
@@ -102,36 +75,22 @@ public final class EchoNetProvider implements DatasetProvider {
     }
 
     /** {@link EchoNetPhantom}: count = videos; knob {@code threads} (all cores by default; same bytes either way). */
-    private static final class Phantom implements DatasetPhantom {
-        @Override
-        public String unit() {
-            return "videos";
+    private static DatasetPhantom.Written writePhantom(Path out, int count, long seed, Map<String, String> knobs,
+            IntConsumer progress) throws IOException {
+        EchoNetPhantom.Options o = EchoNetPhantom.Options.of(count, seed);
+        if (knobs.containsKey("threads")) {
+            o = o.withThreads(parseThreads(knobs.get("threads")));
         }
+        EchoNetPhantom.Summary s = new EchoNetPhantom(o).write(out, progress);
+        return new DatasetPhantom.Written(s.root(), s.bytes(), String.format(Locale.ROOT,
+                "%d videos, %d frames, %.1f MB", s.videos(), s.frames(), s.bytes() / 1e6));
+    }
 
-        @Override
-        public Set<String> knobs() {
-            return Set.of("threads");
-        }
-
-        @Override
-        public Written write(Path out, int count, long seed, Map<String, String> knobs, IntConsumer progress)
-                throws IOException {
-            DatasetPhantom.checkKnobs("echonet", knobs, knobs());
-            EchoNetPhantom.Options o = EchoNetPhantom.Options.of(count, seed);
-            if (knobs.containsKey("threads")) {
-                o = o.withThreads(parseThreads(knobs.get("threads")));
-            }
-            EchoNetPhantom.Summary s = new EchoNetPhantom(o).write(out, progress);
-            return new Written(s.root(), s.bytes(), String.format(Locale.ROOT, "%d videos, %d frames, %.1f MB",
-                    s.videos(), s.frames(), s.bytes() / 1e6));
-        }
-
-        private static int parseThreads(String text) {
-            try {
-                return Integer.parseInt(text.trim());
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("threads must be a number >= 1 but was '" + text + "'", e);
-            }
+    private static int parseThreads(String text) {
+        try {
+            return Integer.parseInt(text.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("threads must be a number >= 1 but was '" + text + "'", e);
         }
     }
 }

@@ -38,11 +38,12 @@ public final class LvMask {
     }
 
     /**
-     * Writes 0/1 into {@code out[row * width + col]} (length {@code height * width}) for the LV cavity of one
-     * tracing. Every element of {@code out} is written. A tracing without chord rows gives an empty mask.
+     * Writes 0/1 into {@code out[row * width + col]} for the LV cavity of one tracing. Every element of the first
+     * {@code height * width} is written; the rest of {@code out} is left alone (a worker's mask buffer only grows,
+     * so it may be longer than this mask). A tracing without chord rows gives an empty mask.
      *
-     * @throws IllegalArgumentException when height or width is below 1, {@code out} has the wrong length, or a
-     *                                  chord coordinate is not finite or beyond +-2^28
+     * @throws IllegalArgumentException when height or width is below 1, {@code out} is shorter than
+     *                                  {@code height * width}, or a chord coordinate is not finite or beyond +-2^28
      */
     public static void rasterize(Tracing tracing, int height, int width, byte[] out) {
         Objects.requireNonNull(tracing, "tracing");
@@ -51,11 +52,11 @@ public final class LvMask {
             throw new IllegalArgumentException("height >= 1 and width >= 1 required but were " + height + " and "
                     + width);
         }
-        if ((long) height * width != out.length) {
-            throw new IllegalArgumentException("out.length == height * width (" + (long) height * width
+        if ((long) height * width > out.length) {
+            throw new IllegalArgumentException("out.length >= height * width (" + (long) height * width
                     + ") required but was " + out.length);
         }
-        Arrays.fill(out, (byte) 0);
+        Arrays.fill(out, 0, height * width, (byte) 0);
         int chords = tracing.rows() - 1;
         if (chords < 1) {
             return;

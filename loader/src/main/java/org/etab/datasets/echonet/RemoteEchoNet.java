@@ -18,6 +18,7 @@ import org.etab.datasets.echonet.EchoNetReader;
 import org.etab.datasets.echonet.EchoNetRecord;
 import org.etab.source.IndexProblem;
 import org.etab.storage.HttpStore;
+import org.etab.storage.HttpStoreOptions;
 
 /**
  * EchoNet-Dynamic at an HTTP(S) root (a web server, a CDN, an object store with public or presigned objects):
@@ -41,15 +42,15 @@ public final class RemoteEchoNet implements AutoCloseable {
      * Fetches the index at {@code root}; videos are fetched whole the first time, then (without a disk cache) only
      * the bytes of each clip. The caller closes the result when the run is over.
      */
-    public static RemoteEchoNet open(URI root, HttpStore.Options options) {
+    public static RemoteEchoNet open(URI root, HttpStoreOptions options) {
         return open(root, options, options.cacheDir() == null);
     }
 
     /**
-     * As {@link #open(URI, HttpStore.Options)}, choosing whether clips are fetched as byte ranges once a video's
+     * As {@link #open(URI, HttpStoreOptions)}, choosing whether clips are fetched as byte ranges once a video's
      * layout is known ({@code clipRanges}), or every video whole every time (what a disk cache needs to fill).
      */
-    public static RemoteEchoNet open(URI root, HttpStore.Options options, boolean clipRanges) {
+    public static RemoteEchoNet open(URI root, HttpStoreOptions options, boolean clipRanges) {
         HttpStore store = HttpStore.open(root, options);
         Path dir = null;
         try {

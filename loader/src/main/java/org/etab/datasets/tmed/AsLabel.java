@@ -1,12 +1,12 @@
 package org.etab.datasets.tmed;
 
-import java.util.Locale;
+import org.etab.source.CsvLabel;
 
 /**
  * TMED-2 {@code diagnosis_label} values and the official three-class aortic-stenosis map: no_AS 0,
  * mild_AS and mildtomod_AS 1, moderate_AS and severe_AS 2. {@code Not_Provided} has no class (-1).
  */
-public enum AsLabel {
+public enum AsLabel implements CsvLabel {
     NO_AS("no_AS", 0),
     MILD_AS("mild_AS", 1),
     MILDTOMOD_AS("mildtomod_AS", 1),
@@ -23,6 +23,7 @@ public enum AsLabel {
     }
 
     /** The value in the CSVs' {@code diagnosis_label} column. */
+    @Override
     public String label() {
         return label;
     }
@@ -30,16 +31,5 @@ public enum AsLabel {
     /** The class of target {@code AS} (0, 1, 2), or -1 for {@code Not_Provided}. */
     public int classIndex() {
         return classIndex;
-    }
-
-    /** The label of a {@code diagnosis_label} value (trimmed, any case), or null when it is unknown. */
-    static AsLabel ofLabel(String text) {
-        String t = text.trim().toLowerCase(Locale.ROOT);
-        for (AsLabel a : values()) {
-            if (a.label.toLowerCase(Locale.ROOT).equals(t)) {
-                return a;
-            }
-        }
-        return null;
     }
 }

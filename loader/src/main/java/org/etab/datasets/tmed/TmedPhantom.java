@@ -1,12 +1,10 @@
 package org.etab.datasets.tmed;
 
+import org.etab.synth.PhantomWriter;
 import org.etab.synth.Phantoms;
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferByte;
-import java.io.BufferedWriter;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -42,7 +40,7 @@ import javax.imageio.ImageIO;
  * <p>Determinism: the same options give byte-identical files. Threading: {@link #write} blocks the caller
  * and uses no other thread; instances are immutable. Ownership: the files belong to the caller.
  */
-public final class TmedPhantom {
+public final class TmedPhantom extends PhantomWriter<TmedPhantom.Options, TmedPhantom.Summary> {
 
     /** Name of the file that marks a directory as a phantom (the same as {@link Phantoms#MARKER}). */
     public static final String MARKER = Phantoms.MARKER;
@@ -94,14 +92,8 @@ public final class TmedPhantom {
     private record Still(String queryKey, String folder, int view, int diagnosis, int patient, long seed) {
     }
 
-    private final Options options;
-
     public TmedPhantom(Options options) {
-        this.options = Objects.requireNonNull(options, "options");
-    }
-
-    public Options options() {
-        return options;
+        super(options);
     }
 
     /** The name of fold {@code fold}'s file. */
@@ -110,26 +102,16 @@ public final class TmedPhantom {
     }
 
     /**
-     * Writes the dataset into {@code out}, creating it if needed.
-     *
-     * @throws IOException when {@code out} is a non-empty directory without the phantom marker (it may be a
-     *                     real dataset), or when writing fails; the files of a failed run stay, marked, so a
-     *                     rerun may overwrite them
-     */
-    public Summary write(Path out) throws IOException {
-        return write(out, done -> { });
-    }
-
-    /**
      * As {@link #write(Path)}, calling {@code progress} with the number of images written so far, on the calling
      * thread, after each image.
      */
+    @Override
     public Summary write(Path out, IntConsumer progress) throws IOException {
         Objects.requireNonNull(out, "out");
         prepare(out);
-        long bytes = writeMarker(out);   // first: a run that fails half-way leaves a directory a rerun may clear
-        SplittableRandom rnd = new SplittableRandom(options.seed());
-        int n = options.patients();
+        long bytes = Phantoms.writeMarker(out, "TMED-2 dataset", options().seed(), "patients", options().patients());
+        SplittableRandom rnd = new SplittableRandom(options().seed());
+        int n = options().patients();
         int[] patientIds = patientIds(n, rnd);
         int[] diagnosis = new int[n];
         int[] order = Phantoms.permutation(n, rnd);
@@ -183,14 +165,7 @@ public final class TmedPhantom {
             Files.deleteIfExists(out.resolve(foldFile(fold)));
         }
         for (String folder : List.of(DIAGNOSIS_FOLDER, VIEW_FOLDER)) {
-            Path dir = out.resolve(folder);
-            if (Files.isDirectory(dir)) {
-                try (DirectoryStream<Path> pngs = Files.newDirectoryStream(dir, "*.png")) {
-                    for (Path png : pngs) {
-                        Files.delete(png);
-                    }
-                }
-            }
+            Phantoms.deleteFiles(out.resolve(folder), "*.png");
         }
     }
 
@@ -220,39 +195,22 @@ public final class TmedPhantom {
         return split;
     }
 
-
-    private long writeMarker(Path out) throws IOException {
-        String text = "etab-stream phantom TMED-2 dataset; may be overwritten by `etab synth`\n"
-                + "seed=" + options.seed() + "\npatients=" + options.patients() + "\n";
-        Path file = out.resolve(MARKER);
-        Files.writeString(file, text, StandardCharsets.US_ASCII);
-        return Files.size(file);
-    }
-
     private static long writeLabels(Path out, List<Still> stills) throws IOException {
-        Path file = out.resolve(LABELS_FILE);
-        try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-            w.write(LABELS_HEADER);
-            w.write('\n');
+        return Phantoms.writeCsv(out.resolve(LABELS_FILE), LABELS_HEADER, w -> {
             for (Still s : stills) {
                 w.write(s.queryKey() + "," + VIEWS.get(s.view()) + "," + DIAGNOSES.get(s.diagnosis()) + "\n");
             }
-        }
-        return Files.size(file);
+        });
     }
 
     private static long writeFold(Path out, int fold, List<Still> stills, String[][] splits) throws IOException {
-        Path file = out.resolve(foldFile(fold));
-        try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-            w.write(FOLD_HEADER);
-            w.write('\n');
+        return Phantoms.writeCsv(out.resolve(foldFile(fold)), FOLD_HEADER, w -> {
             int row = 0;
             for (Still s : stills) {
                 w.write(row++ + "," + s.queryKey() + "," + s.folder() + "," + VIEWS.get(s.view()) + ","
                         + DIAGNOSES.get(s.diagnosis()) + "," + splits[0][s.patient()] + "," + splits[1][s.patient()]
                         + "\n");
             }
-        }
-        return Files.size(file);
+        });
     }
 }

@@ -1,14 +1,12 @@
 package org.etab.datasets.tmed;
 
-import java.io.IOException;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.function.IntConsumer;
+import java.util.Set;
 
-import org.etab.source.DatasetPhantom;
-import org.etab.source.DatasetProvider;
+import org.etab.source.CheckedPhantom;
+import org.etab.source.DatasetDescription;
+import org.etab.source.DescribedProvider;
 import org.etab.source.OpenedDataset;
 import org.etab.source.SampleOptions;
 import org.etab.source.Target;
@@ -17,32 +15,13 @@ import org.etab.source.Target;
  * TMED-2 in the dataset registry: {@code tmed}, still images of five views, targets view and AS, three folds.
  * Public for {@link java.util.ServiceLoader} only.
  */
-public final class TmedProvider implements DatasetProvider {
+public final class TmedProvider extends DescribedProvider {
 
-    @Override
-    public String name() {
-        return "tmed";
-    }
-
-    @Override
-    public String title() {
-        return "TMED-2";
-    }
-
-    @Override
-    public List<Target> targets() {
-        return TmedSource.TARGETS;
-    }
-
-    /** TMED-2 has no EF: its first task, the view classifier. */
-    @Override
-    public Target defaultTarget() {
-        return Target.VIEW;
-    }
-
-    @Override
-    public List<String> views() {
-        return TmedIndex.VIEW_FILTERS.stream().filter(v -> !v.equals("all")).toList();
+    public TmedProvider() {
+        // TMED-2 has no EF: the default target is its first task, the view classifier; stills, not clips
+        super(DatasetDescription.builder().name("tmed").title("TMED-2").targets(TmedSource.TARGETS)
+                .defaultTarget(Target.VIEW).views(TmedIndex.VIEW_FILTERS.stream().filter(v -> !v.equals("all")).toList())
+                .video(false).build(), new Phantom());
     }
 
     /** ETAB's TMED view task is PLAX vs PSAX; AS keeps every view. */
@@ -52,27 +31,20 @@ public final class TmedProvider implements DatasetProvider {
     }
 
     @Override
-    public boolean videoByDefault() {
-        return false;
-    }
-
-    @Override
-    public DatasetPhantom phantom() {
-        return new Phantom();
-    }
-
-    @Override
     public OpenedDataset open(Path root, String split, String view, int fold, SampleOptions options) {
         String v = view != null ? view : defaultView(options.target());
         TmedIndex.Selection sel = TmedReader.read(root, fold).selection(split, v, options.target());
         return new OpenedDataset(new TmedSource(sel.records(), options), sel.problems(), sel.records().size());
     }
 
-    /** {@link TmedPhantom}: count = patients, 5-7 images each. */
-    private static final class Phantom implements DatasetPhantom {
-        @Override
-        public String unit() {
-            return "patients";
+    /** {@link TmedPhantom}: count = patients, 5-7 images each; progress counts images. */
+    private static final class Phantom extends CheckedPhantom {
+        Phantom() {
+            super("tmed", "patients", Set.of(), (out, count, seed, knobs, progress) -> {
+                TmedPhantom.Summary s = new TmedPhantom(new TmedPhantom.Options(count, seed)).write(out, progress);
+                return new Written(s.root(), s.bytes(), String.format(Locale.ROOT, "%d patients, %d images, %.1f MB",
+                        s.patients(), s.images(), s.bytes() / 1e6));
+            });
         }
 
         /** About 6 images per patient. */
@@ -84,15 +56,6 @@ public final class TmedProvider implements DatasetProvider {
         @Override
         public String stepUnit() {
             return "images";
-        }
-
-        @Override
-        public Written write(Path out, int count, long seed, Map<String, String> knobs, IntConsumer progress)
-                throws IOException {
-            DatasetPhantom.checkKnobs("tmed", knobs, knobs());
-            TmedPhantom.Summary s = new TmedPhantom(new TmedPhantom.Options(count, seed)).write(out, progress);
-            return new Written(s.root(), s.bytes(), String.format(Locale.ROOT, "%d patients, %d images, %.1f MB",
-                    s.patients(), s.images(), s.bytes() / 1e6));
         }
     }
 }

@@ -18,6 +18,7 @@ import java.util.Objects;
 import java.util.stream.Collectors;
 
 import org.etab.decode.DatasetException;
+import org.etab.source.CsvLabel;
 import org.etab.source.IndexProblem;
 import org.etab.source.Split;
 
@@ -313,7 +314,7 @@ public final class TmedReader {
     }
 
     private static TmedView view(String text) throws BadRow {
-        TmedView v = TmedView.ofLabel(text);
+        TmedView v = CsvLabel.parse(TmedView.class, text);
         if (v == null) {
             throw new BadRow("view_label '" + text.trim() + "' is not one of "
                     + Arrays.stream(TmedView.values()).map(TmedView::label).collect(Collectors.joining(", ")));
@@ -322,7 +323,7 @@ public final class TmedReader {
     }
 
     private static AsLabel diagnosis(String text) throws BadRow {
-        AsLabel a = AsLabel.ofLabel(text);
+        AsLabel a = CsvLabel.parse(AsLabel.class, text);
         if (a == null) {
             throw new BadRow("diagnosis_label '" + text.trim() + "' is not one of "
                     + Arrays.stream(AsLabel.values()).map(AsLabel::label).collect(Collectors.joining(", ")));

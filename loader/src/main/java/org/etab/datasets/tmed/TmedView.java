@@ -1,6 +1,6 @@
 package org.etab.datasets.tmed;
 
-import java.util.Locale;
+import org.etab.source.CsvLabel;
 
 /**
  * The five TMED-2 view labels with the dataset's official class numbers and their ETAB names.
@@ -8,7 +8,7 @@ import java.util.Locale;
  * <p>Class numbers: PLAX 0, PSAX 1, A4C 2, A2C 3, A4CorA2CorOther 4 (the TMED-2 reference code's map). ETAB
  * names A4C and A2C {@code AP4CH} and {@code AP2CH}; the fifth label has no ETAB name.
  */
-public enum TmedView {
+public enum TmedView implements CsvLabel {
     PLAX("PLAX", "PLAX"),
     PSAX("PSAX", "PSAX"),
     A4C("A4C", "AP4CH"),
@@ -24,6 +24,7 @@ public enum TmedView {
     }
 
     /** The value in the CSVs' {@code view_label} column. */
+    @Override
     public String label() {
         return label;
     }
@@ -36,16 +37,5 @@ public enum TmedView {
     /** The official class number: the label of target {@code view}. */
     public int classIndex() {
         return ordinal();
-    }
-
-    /** The view of a {@code view_label} value (trimmed, any case), or null when it is none of the five. */
-    static TmedView ofLabel(String text) {
-        String t = text.trim().toLowerCase(Locale.ROOT);
-        for (TmedView v : values()) {
-            if (v.label.toLowerCase(Locale.ROOT).equals(t)) {
-                return v;
-            }
-        }
-        return null;
     }
 }

@@ -8,6 +8,8 @@ import org.etab.source.SampleOptions;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -25,7 +27,10 @@ import org.etab.sampling.ClipStart;
 import org.etab.datasets.echonet.LvMask;
 import org.etab.source.Target;
 import org.etab.testing.Cavities;
+import org.etab.synth.MjpegAviWriter;
+import org.etab.transform.NearestResize;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class EchoNetSourceTest {
     private final List<EchoNetRecord> records = PipelineFixtures.records();
@@ -119,6 +124,41 @@ class EchoNetSourceTest {
                 }
             }
         });
+    }
+
+    @Test
+    void lvSegOfASmallerVideoAfterALargerOneOnTheSameWorker(@TempDir Path dir) throws Exception {
+        EchoNetRecord large = records.get(0);
+        int height = 96;
+        int width = 80;   // fewer pixels than the 112x112 before it: the worker's mask buffer is then too long
+        Path video = dir.resolve("small.avi");
+        byte[] gray = new byte[width * height];
+        try (MjpegAviWriter w = new MjpegAviWriter(video, width, height, (int) large.fps(), 2)) {
+            for (int f = 0; f < large.frames(); f++) {
+                w.write(gray);
+            }
+        }
+        EchoNetRecord small = new EchoNetRecord("small", video, large.ef(), large.esv(), large.edv(), height, width,
+                large.fps(), large.frames(), large.split(), large.es(), large.ed());
+        SampleOptions o = options(Target.LV_SEG, ClipSpec.frame(), 112, 1, false, DType.UINT8);
+        List<byte[]> masks = new ArrayList<>();
+        RunAccount a;
+        try (Pipeline p = new Pipeline(new EchoNetSource(List.of(large, small), o), PipelineFixtures.options(1, 1),
+                new SimpleMeterRegistry(), HostAllocator.NATIVE)) {
+            for (Batch b : p.batches(0).toIterable(1)) {
+                try (b) {
+                    masks.add(b.labels().slotBytes(0));
+                }
+            }
+            a = p.account();
+        }
+        assertThat(a.failures()).isEmpty();
+        assertThat(masks).hasSize(2);
+        byte[] source = new byte[height * width];
+        LvMask.rasterize(small.ed(), height, width, source);
+        ByteBuffer expected = ByteBuffer.allocate(112 * 112);
+        NearestResize.write(source, width, height, expected, 0, 112, 112);
+        assertThat(masks.get(1)).isEqualTo(expected.array());
     }
 
     @Test

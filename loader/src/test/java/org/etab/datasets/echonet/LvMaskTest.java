@@ -181,6 +181,18 @@ class LvMaskTest {
     }
 
     @Test
+    void drawsIntoTheStartOfALongerArrayAndLeavesTheRest() {
+        Tracing t = tracing(chord(1, 1, 4, 1), chord(1, 3, 4, 3));
+        byte[] exact = new byte[16];
+        LvMask.rasterize(t, 4, 4, exact);
+        byte[] longer = new byte[25];
+        Arrays.fill(longer, (byte) 7);
+        LvMask.rasterize(t, 4, 4, longer);
+        assertThat(Arrays.copyOf(longer, 16)).isEqualTo(exact);
+        assertThat(Arrays.copyOfRange(longer, 16, 25)).containsOnly((byte) 7);
+    }
+
+    @Test
     void checksItsArguments() {
         Tracing t = tracing(chord(1, 1, 4, 1), chord(1, 3, 4, 3));
         assertThatThrownBy(() -> LvMask.rasterize(t, 4, 4, new byte[15]))

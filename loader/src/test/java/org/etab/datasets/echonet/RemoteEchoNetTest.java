@@ -2,7 +2,7 @@ package org.etab.datasets.echonet;
 
 import org.etab.source.Stage;
 import org.etab.storage.FaultProxy;
-import org.etab.storage.HttpStore;
+import org.etab.storage.HttpStoreOptions;
 import org.etab.storage.Nginx;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
@@ -42,7 +42,7 @@ import org.junit.jupiter.api.Test;
  * reported failure naming its URL.
  */
 class RemoteEchoNetTest {
-    private static final HttpStore.Options DEFAULT_STORE = HttpStore.Options.builder().build();
+    private static final HttpStoreOptions DEFAULT_STORE = HttpStoreOptions.builder().build();
     private static Path dir;
     private static Nginx nginx;
     private static FaultProxy proxy;

@@ -1,0 +1,24 @@
+package org.etab.source;
+
+import java.util.Locale;
+
+/** An enum constant that an index CSV names by a text label (TMED-2's {@code view_label}, {@code diagnosis_label}). */
+public interface CsvLabel {
+
+    /** The constant's value in its CSV column. */
+    String label();
+
+    /**
+     * The constant of {@code type} whose label is {@code text}, trimmed and in any case, or null when none is: the
+     * reader decides whether an unknown value is a problem.
+     */
+    static <E extends Enum<E> & CsvLabel> E parse(Class<E> type, String text) {
+        String t = text.trim().toLowerCase(Locale.ROOT);
+        for (E e : type.getEnumConstants()) {
+            if (e.label().toLowerCase(Locale.ROOT).equals(t)) {
+                return e;
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,135 @@
+package org.etab.source;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * What the registry shows of a dataset as plain values: its names, targets, views and defaults. Made with
+ * {@link #builder()}; immutable. A {@link DescribedProvider} answers the registry's questions from it.
+ */
+public final class DatasetDescription {
+    private final String name;
+    private final String title;
+    private final List<Target> targets;
+    private final Target defaultTarget;
+    private final List<String> views;
+    private final boolean video;
+
+    private DatasetDescription(Builder b) {
+        name = b.name;
+        title = b.title;
+        targets = List.copyOf(b.targets);
+        defaultTarget = b.defaultTarget;
+        views = List.copyOf(b.views);
+        video = b.video;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public Builder toBuilder() {
+        return new Builder().name(name).title(title).targets(targets).defaultTarget(defaultTarget).views(views)
+                .video(video);
+    }
+
+    /** As {@link DatasetProvider#name()}. */
+    public String name() {
+        return name;
+    }
+
+    /** As {@link DatasetProvider#title()}. */
+    public String title() {
+        return title;
+    }
+
+    /** As {@link DatasetProvider#targets()}. */
+    public List<Target> targets() {
+        return targets;
+    }
+
+    /** As {@link DatasetProvider#defaultTarget()}. */
+    public Target defaultTarget() {
+        return defaultTarget;
+    }
+
+    /** As {@link DatasetProvider#views()}. */
+    public List<String> views() {
+        return views;
+    }
+
+    /** As {@link DatasetProvider#videoByDefault()}. */
+    public boolean video() {
+        return video;
+    }
+
+    /** Builds a {@link DatasetDescription}; every setting is required. Not thread-safe. */
+    public static final class Builder {
+        private String name;
+        private String title;
+        private List<Target> targets;
+        private Target defaultTarget;
+        private List<String> views;
+        private Boolean video;
+
+        private Builder() {
+        }
+
+        public Builder name(String name) {
+            this.name = name;
+            return this;
+        }
+
+        public Builder title(String title) {
+            this.title = title;
+            return this;
+        }
+
+        public Builder targets(List<Target> targets) {
+            this.targets = targets;
+            return this;
+        }
+
+        public Builder defaultTarget(Target defaultTarget) {
+            this.defaultTarget = defaultTarget;
+            return this;
+        }
+
+        public Builder views(List<String> views) {
+            this.views = views;
+            return this;
+        }
+
+        /** Clips ({@code true}) or single frames by default. */
+        public Builder video(boolean video) {
+            this.video = video;
+            return this;
+        }
+
+        /**
+         * @throws NullPointerException     naming a setting that was not given
+         * @throws IllegalArgumentException for a name that is not lower case, no targets, or a default target
+         *                                  that is not among them
+         */
+        public DatasetDescription build() {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(title, "title");
+            Objects.requireNonNull(targets, "targets");
+            Objects.requireNonNull(defaultTarget, "defaultTarget");
+            Objects.requireNonNull(views, "views");
+            Objects.requireNonNull(video, "video");
+            if (name.isEmpty() || !name.equals(name.toLowerCase(Locale.ROOT))) {
+                throw new IllegalArgumentException("name must be non-empty lower case but was '" + name + "'");
+            }
+            if (targets.isEmpty()) {
+                throw new IllegalArgumentException("targets must not be empty for dataset " + name);
+            }
+            if (!targets.contains(defaultTarget)) {
+                throw new IllegalArgumentException("defaultTarget must be one of " + targets + " but was "
+                        + defaultTarget);
+            }
+            return new DatasetDescription(this);
+        }
+    }
+}

@@ -1,0 +1,38 @@
+package org.etab.storage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class HttpStoreOptionsTest {
+
+    @Test
+    void toBuilderGivesAnEqualCopyThatChangesIndependently() {
+        HttpStoreOptions o = HttpStoreOptions.builder().headers(Map.of("Authorization", "Bearer t"))
+                .maxConcurrency(8).requestTimeout(Duration.ofSeconds(5)).maxAttempts(2).backoff(Duration.ZERO)
+                .maxObjectBytes(1 << 20).maxBytesInFlight(4 << 20).cacheDir(Path.of("cache")).cacheMaxBytes(1 << 30)
+                .ioThreads(2).build();
+        assertThat(o.toBuilder().build()).isEqualTo(o).hasSameHashCodeAs(o);
+        HttpStoreOptions changed = o.toBuilder().maxConcurrency(9).build();
+        assertThat(changed.maxConcurrency()).isEqualTo(9);
+        assertThat(o.maxConcurrency()).isEqualTo(8);
+    }
+
+    @Test
+    void theHeadersAreCopiedAndBuildNamesABadValue() {
+        Map<String, String> headers = new HashMap<>(Map.of("X-Token", "a"));
+        HttpStoreOptions o = HttpStoreOptions.builder().headers(headers).build();
+        headers.put("X-Other", "b");
+        assertThat(o.headers()).containsOnlyKeys("X-Token");
+        assertThatThrownBy(() -> HttpStoreOptions.builder().cacheDir(Path.of("c")).build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("cacheMaxBytes >= 1")
+                .hasMessageContaining("0");
+        assertThatThrownBy(() -> HttpStoreOptions.builder().ioThreads(0).build())
+                .hasMessageContaining("ioThreads >= 1 required but was 0");
+    }
+}
