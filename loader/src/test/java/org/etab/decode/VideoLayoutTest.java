@@ -34,7 +34,7 @@ class VideoLayoutTest {
     @BeforeAll
     static void writeVideos() throws Exception {
         // phantom EchoNet files, written by the same encoder settings as the dataset generator
-        EchoNetPhantom.Summary s = new EchoNetPhantom(EchoNetPhantom.Options.of(3, 7)).write(dir.resolve("echonet"));
+        EchoNetPhantom.Summary s = new EchoNetPhantom(EchoNetPhantom.Options.builder().videos(3).seed(7).build()).write(dir.resolve("echonet"));
         try (Stream<Path> files = Files.list(s.root().resolve("Videos"))) {
             for (Path f : files.sorted().toList()) {
                 videos.add(Files.readAllBytes(f));

@@ -19,7 +19,7 @@ public final class PhantomTiming {
         long seed = args.length > 2 ? Long.parseLong(args[2]) : 42;
         int threads = args.length > 3 ? Integer.parseInt(args[3]) : Runtime.getRuntime().availableProcessors();
         long t0 = System.nanoTime();
-        EchoNetPhantom.Summary s = new EchoNetPhantom(EchoNetPhantom.Options.of(videos, seed).withThreads(threads))
+        EchoNetPhantom.Summary s = new EchoNetPhantom(EchoNetPhantom.Options.builder().videos(videos).seed(seed).threads(threads).build())
                 .write(out);
         double seconds = (System.nanoTime() - t0) / 1e9;
         System.out.printf("%d videos, %d frames, %d bytes in %.2f s on %d threads%n",

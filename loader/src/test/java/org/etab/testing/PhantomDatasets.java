@@ -42,7 +42,7 @@ public final class PhantomDatasets {
             try {
                 Path dir = Files.createTempDirectory("etab-echonet-phantom-");
                 Path root = dir.resolve("echonet");
-                new EchoNetPhantom(EchoNetPhantom.Options.of(ECHONET_VIDEOS, ECHONET_SEED).withThreads(2)).write(root);
+                new EchoNetPhantom(EchoNetPhantom.Options.builder().videos(ECHONET_VIDEOS).seed(ECHONET_SEED).threads(2).build()).write(root);
                 deleteOnExit(dir);
                 return root;
             } catch (IOException e) {

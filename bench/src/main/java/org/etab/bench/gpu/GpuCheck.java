@@ -246,7 +246,7 @@ public final class GpuCheck {
     static void endToEnd(CudaDevice device, int videos, int epochs, int batch) throws IOException {
         Path dir = Files.createTempDirectory("etab-gpucheck-");
         try {
-            new EchoNetPhantom(EchoNetPhantom.Options.of(videos, 42)).write(dir);
+            new EchoNetPhantom(EchoNetPhantom.Options.builder().videos(videos).seed(42).build()).write(dir);
             List<EchoNetRecord> records = EchoNetReader.read(dir).records();
             // workload W1 as etab bench asks for it (float32, ImageNet-normalized), set up for the device
             SampleOptions w1 = SampleOptions.builder().target(Target.EF).clipLength(32).fps(25).padding(true)

@@ -37,7 +37,7 @@ final class PhantomFixture implements AutoCloseable {
         try {
             // the encoder's per-file chatter would end up in the JMH output
             VideoDecoder.setLogLevel(avutil.AV_LOG_QUIET);
-            new EchoNetPhantom(EchoNetPhantom.Options.of(videos, seed)).write(dir);
+            new EchoNetPhantom(EchoNetPhantom.Options.builder().videos(videos).seed(seed).build()).write(dir);
             VideoDecoder.setLogLevel(avutil.AV_LOG_QUIET);
             return new PhantomFixture(dir, EchoNetReader.read(dir));
         } catch (IOException | RuntimeException e) {

@@ -103,7 +103,7 @@ class AttachedFeederTest {
 
     @Test
     void aFeederTakesItsShapesFromThePipelineAndRefusesOneThatWouldStall(@TempDir Path dir) throws Exception {
-        new EchoNetPhantom(EchoNetPhantom.Options.of(3, 7)).write(dir);
+        new EchoNetPhantom(EchoNetPhantom.Options.builder().videos(3).seed(7).build()).write(dir);
         EchoNetSource source = new EchoNetSource(EchoNetReader.read(dir).records(),
                 DeviceFeeder.hostSamples(asked(3, true)));
         FakeDevice device = new FakeDevice();
@@ -144,7 +144,7 @@ class AttachedFeederTest {
      */
     @Test
     void theDevicePathDeliversTheHostPathsValues(@TempDir Path dir) throws Exception {
-        new EchoNetPhantom(EchoNetPhantom.Options.of(5, 11)).write(dir);
+        new EchoNetPhantom(EchoNetPhantom.Options.builder().videos(5).seed(11).build()).write(dir);
         List<EchoNetRecord> records = EchoNetReader.read(dir).records();
         assertThat(records.get(0).frameWidth()).isEqualTo(112);
         compare(records, 112, 1e-5, 25);

@@ -29,7 +29,7 @@ class FeederPipelineTest {
 
     @Test
     void phantomClipsArriveNormalizedAndEveryBufferIsFreed(@TempDir Path dir) throws Exception {
-        new EchoNetPhantom(EchoNetPhantom.Options.of(6, 42)).write(dir);
+        new EchoNetPhantom(EchoNetPhantom.Options.builder().videos(6).seed(42).build()).write(dir);
         List<EchoNetRecord> records = EchoNetReader.read(dir).records();
         SampleOptions so = SampleOptions.builder().target(Target.EF).clipLength(8).fps(25).padding(true)
                 .clipStart(ClipStart.RANDOM)

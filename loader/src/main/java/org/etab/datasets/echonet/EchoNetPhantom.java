@@ -67,38 +67,99 @@ public final class EchoNetPhantom extends PhantomWriter<EchoNetPhantom.Options, 
     public static final int MAX_FRAMES = 220;
 
     /**
-     * What to generate.
-     *
-     * @param videos  number of videos, >= 1
-     * @param seed    all content, names and splits derive from it
-     * @param threads worker threads, >= 1 (does not change the output)
-     * @param qscale  MJPEG quantiser scale, 1 (best) to 31; EchoNet-like quality is 2-3
+     * What to generate; made with {@link #builder()}: {@code Options.builder().videos(200).seed(42).build()}.
+     * Defaults: seed 42, one thread per core, qscale 2; {@code videos} has no default.
      */
-    public record Options(int videos, long seed, int threads, double qscale) {
+    public static final class Options {
+        private final int videos;
+        private final long seed;
+        private final int threads;
+        private final double qscale;
 
-        public Options {
-            if (videos < 1) {
-                throw new IllegalArgumentException("videos >= 1 required but was " + videos);
-            }
-            if (threads < 1) {
-                throw new IllegalArgumentException("threads >= 1 required but was " + threads);
-            }
-            if (!(qscale >= 1 && qscale <= 31)) {
-                throw new IllegalArgumentException("qscale in [1, 31] required but was " + qscale);
-            }
+        private Options(Builder b) {
+            this.videos = b.videos;
+            this.seed = b.seed;
+            this.threads = b.threads;
+            this.qscale = b.qscale;
         }
 
-        /** {@code videos} videos from {@code seed}, one thread per core, qscale 2. */
-        public static Options of(int videos, long seed) {
-            return new Options(videos, seed, Runtime.getRuntime().availableProcessors(), 2);
+        /** A builder with the defaults above. */
+        public static Builder builder() {
+            return new Builder();
         }
 
-        public Options withThreads(int threads) {
-            return new Options(videos, seed, threads, qscale);
+        /** A builder holding these options, to make a changed copy. */
+        public Builder toBuilder() {
+            return new Builder().videos(videos).seed(seed).threads(threads).qscale(qscale);
         }
 
-        public Options withQscale(double qscale) {
-            return new Options(videos, seed, threads, qscale);
+        /** Number of videos. */
+        public int videos() {
+            return videos;
+        }
+
+        /** All content, names and splits derive from it. */
+        public long seed() {
+            return seed;
+        }
+
+        /** Worker threads (does not change the output). */
+        public int threads() {
+            return threads;
+        }
+
+        /** MJPEG quantiser scale, 1 (best) to 31; EchoNet-like quality is 2-3. */
+        public double qscale() {
+            return qscale;
+        }
+
+        /** Builds {@link Options}; {@link #build()} checks every value. Not thread-safe. */
+        public static final class Builder {
+            private int videos;
+            private long seed = 42;
+            private int threads = Runtime.getRuntime().availableProcessors();
+            private double qscale = 2;
+
+            private Builder() {
+            }
+
+            /** Number of videos, >= 1 (required). */
+            public Builder videos(int videos) {
+                this.videos = videos;
+                return this;
+            }
+
+            /** All content, names and splits derive from it. */
+            public Builder seed(long seed) {
+                this.seed = seed;
+                return this;
+            }
+
+            /** Worker threads, >= 1. */
+            public Builder threads(int threads) {
+                this.threads = threads;
+                return this;
+            }
+
+            /** MJPEG quantiser scale in [1, 31]. */
+            public Builder qscale(double qscale) {
+                this.qscale = qscale;
+                return this;
+            }
+
+            /** @throws IllegalArgumentException naming the value that is out of range */
+            public Options build() {
+                if (videos < 1) {
+                    throw new IllegalArgumentException("videos >= 1 required but was " + videos);
+                }
+                if (threads < 1) {
+                    throw new IllegalArgumentException("threads >= 1 required but was " + threads);
+                }
+                if (!(qscale >= 1 && qscale <= 31)) {
+                    throw new IllegalArgumentException("qscale in [1, 31] required but was " + qscale);
+                }
+                return new Options(this);
+            }
         }
     }
 

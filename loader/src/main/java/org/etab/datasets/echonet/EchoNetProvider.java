@@ -77,11 +77,11 @@ public final class EchoNetProvider extends DescribedProvider {
     /** {@link EchoNetPhantom}: count = videos; knob {@code threads} (all cores by default; same bytes either way). */
     private static DatasetPhantom.Written writePhantom(Path out, int count, long seed, Map<String, String> knobs,
             IntConsumer progress) throws IOException {
-        EchoNetPhantom.Options o = EchoNetPhantom.Options.of(count, seed);
+        EchoNetPhantom.Options.Builder o = EchoNetPhantom.Options.builder().videos(count).seed(seed);
         if (knobs.containsKey("threads")) {
-            o = o.withThreads(parseThreads(knobs.get("threads")));
+            o.threads(parseThreads(knobs.get("threads")));
         }
-        EchoNetPhantom.Summary s = new EchoNetPhantom(o).write(out, progress);
+        EchoNetPhantom.Summary s = new EchoNetPhantom(o.build()).write(out, progress);
         return new DatasetPhantom.Written(s.root(), s.bytes(), String.format(Locale.ROOT,
                 "%d videos, %d frames, %.1f MB", s.videos(), s.frames(), s.bytes() / 1e6));
     }

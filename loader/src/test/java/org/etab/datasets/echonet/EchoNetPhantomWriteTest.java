@@ -26,8 +26,8 @@ class EchoNetPhantomWriteTest {
     void sameSeedGivesByteIdenticalFilesWhateverTheThreadCount() throws IOException {
         Path a = tmp.resolve("a");
         Path b = tmp.resolve("b");
-        new EchoNetPhantom(EchoNetPhantom.Options.of(3, 99).withThreads(1)).write(a);
-        new EchoNetPhantom(EchoNetPhantom.Options.of(3, 99).withThreads(3)).write(b);
+        new EchoNetPhantom(EchoNetPhantom.Options.builder().videos(3).seed(99).threads(1).build()).write(a);
+        new EchoNetPhantom(EchoNetPhantom.Options.builder().videos(3).seed(99).threads(3).build()).write(b);
         Map<String, byte[]> filesA = contents(a);
         Map<String, byte[]> filesB = contents(b);
         assertThat(filesA.keySet()).hasSize(3 + 3).isEqualTo(filesB.keySet());
@@ -38,8 +38,8 @@ class EchoNetPhantomWriteTest {
     void anotherSeedGivesOtherNamesAndOtherPixels() throws IOException {
         Path a = tmp.resolve("a");
         Path b = tmp.resolve("b");
-        new EchoNetPhantom(EchoNetPhantom.Options.of(2, 1)).write(a);
-        new EchoNetPhantom(EchoNetPhantom.Options.of(2, 2)).write(b);
+        new EchoNetPhantom(EchoNetPhantom.Options.builder().videos(2).seed(1).build()).write(a);
+        new EchoNetPhantom(EchoNetPhantom.Options.builder().videos(2).seed(2).build()).write(b);
         List<String> namesA = PhantomFiles.fileList(a).stream().map(PhantomFiles.Row::name).toList();
         List<String> namesB = PhantomFiles.fileList(b).stream().map(PhantomFiles.Row::name).toList();
         assertThat(namesA).doesNotContainAnyElementsOf(namesB);
@@ -52,7 +52,7 @@ class EchoNetPhantomWriteTest {
     void refusesANonEmptyDirectoryThatIsNotAPhantom() throws IOException {
         Path real = Files.createDirectories(tmp.resolve("EchoNet-Dynamic"));
         Files.writeString(real.resolve("FileList.csv"), "FileName,EF\n");
-        EchoNetPhantom phantom = new EchoNetPhantom(EchoNetPhantom.Options.of(1, 1));
+        EchoNetPhantom phantom = new EchoNetPhantom(EchoNetPhantom.Options.builder().videos(1).seed(1).build());
         assertThatThrownBy(() -> phantom.write(real))
                 .isInstanceOf(IOException.class)
                 .hasMessageContaining("non-empty directory")
@@ -67,9 +67,9 @@ class EchoNetPhantomWriteTest {
     @Test
     void rewritesAnEarlierPhantomWithoutLeavingStaleVideos() throws IOException {
         Path out = tmp.resolve("phantom");
-        new EchoNetPhantom(EchoNetPhantom.Options.of(3, 5)).write(out);
+        new EchoNetPhantom(EchoNetPhantom.Options.builder().videos(3).seed(5).build()).write(out);
         Files.writeString(out.resolve("README.txt"), "mine");
-        new EchoNetPhantom(EchoNetPhantom.Options.of(2, 6)).write(out);
+        new EchoNetPhantom(EchoNetPhantom.Options.builder().videos(2).seed(6).build()).write(out);
         List<String> names = PhantomFiles.fileList(out).stream().map(r -> r.name() + ".avi").toList();
         try (Stream<Path> videos = Files.list(out.resolve("Videos"))) {
             assertThat(videos.map(p -> p.getFileName().toString())).containsExactlyInAnyOrderElementsOf(names);
@@ -82,7 +82,7 @@ class EchoNetPhantomWriteTest {
     void reportsProgressOncePerVideoAndSumsUpWhatItWrote() throws IOException {
         Path out = tmp.resolve("phantom");
         List<Integer> seen = new ArrayList<>();
-        EchoNetPhantom.Summary summary = new EchoNetPhantom(EchoNetPhantom.Options.of(3, 8).withThreads(2))
+        EchoNetPhantom.Summary summary = new EchoNetPhantom(EchoNetPhantom.Options.builder().videos(3).seed(8).threads(2).build())
                 .write(out, seen::add);   // not synchronised: write() promises calls never overlap
         assertThat(seen).containsExactly(1, 2, 3);
         assertThat(summary.root()).isEqualTo(out);
@@ -99,7 +99,7 @@ class EchoNetPhantomWriteTest {
     @Test
     void aFailedRunLeavesAMarkedDirectoryThatARerunReplaces() throws IOException {
         Path out = tmp.resolve("phantom");
-        EchoNetPhantom phantom = new EchoNetPhantom(EchoNetPhantom.Options.of(3, 9).withThreads(2));
+        EchoNetPhantom phantom = new EchoNetPhantom(EchoNetPhantom.Options.builder().videos(3).seed(9).threads(2).build());
         assertThatThrownBy(() -> phantom.write(out, done -> {
             throw new IllegalStateException("stop after video " + done);
         })).isInstanceOf(IllegalStateException.class).hasMessageStartingWith("stop after video");
@@ -114,8 +114,8 @@ class EchoNetPhantomWriteTest {
     void qscaleIsHonoured() throws IOException {
         Path fine = tmp.resolve("fine");
         Path coarse = tmp.resolve("coarse");
-        new EchoNetPhantom(EchoNetPhantom.Options.of(1, 4).withQscale(2)).write(fine);
-        new EchoNetPhantom(EchoNetPhantom.Options.of(1, 4).withQscale(12)).write(coarse);
+        new EchoNetPhantom(EchoNetPhantom.Options.builder().videos(1).seed(4).qscale(2).build()).write(fine);
+        new EchoNetPhantom(EchoNetPhantom.Options.builder().videos(1).seed(4).qscale(12).build()).write(coarse);
         String name = PhantomFiles.fileList(fine).get(0).name() + ".avi";
         assertThat(Files.size(coarse.resolve("Videos").resolve(name)))
                 .isLessThan(Files.size(fine.resolve("Videos").resolve(name)) / 2);
@@ -123,11 +123,11 @@ class EchoNetPhantomWriteTest {
 
     @Test
     void optionsNameTheBadValue() {
-        assertThatThrownBy(() -> EchoNetPhantom.Options.of(0, 1))
+        assertThatThrownBy(() -> EchoNetPhantom.Options.builder().videos(0).seed(1).build())
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("videos >= 1 required but was 0");
-        assertThatThrownBy(() -> EchoNetPhantom.Options.of(1, 1).withThreads(0))
+        assertThatThrownBy(() -> EchoNetPhantom.Options.builder().videos(1).seed(1).threads(0).build())
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("threads >= 1 required but was 0");
-        assertThatThrownBy(() -> EchoNetPhantom.Options.of(1, 1).withQscale(0.5))
+        assertThatThrownBy(() -> EchoNetPhantom.Options.builder().videos(1).seed(1).qscale(0.5).build())
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("qscale in [1, 31] required but was 0.5");
     }
 
