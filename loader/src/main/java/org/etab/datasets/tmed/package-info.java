@@ -1,0 +1,6 @@
+/**
+ * TMED-2: fold and label reader, index, records, source, phantom and registry entry.
+ *
+ * <p>API: the reader, index, records and source; otherwise open it by name through the registry. Layering: see {@code docs/architecture.md} (enforced by {@code LayeringTest}).
+ */
+package org.etab.datasets.tmed;
