@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "etab", mixinStandardHelpOptions = true, version = "etab-stream 0.1.0", // description: DatasetHelp
         subcommands = {SynthCommand.class, BenchCommand.class, ExportCommand.class, DemoCommand.class,
-                PictureCommands.Plot.class, PictureCommands.Gif.class})
+                PictureCommands.Plot.class, PictureCommands.Gif.class, SplitCommand.class})
 public final class Etab implements Runnable {
     /** The dataset of {@code --dataset} when none is named. */
     static final String DEFAULT_DATASET = "echonet";

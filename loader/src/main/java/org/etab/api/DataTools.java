@@ -1,46 +1,102 @@
 package org.etab.api;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
-import org.etab.sampling.EpochOrder;
+import org.etab.sampling.NumpyRandomState;
 
-/** ETAB's {@code training_data_split}. */
+/**
+ * ETAB's {@code training_data_split}, member for member: the same two scikit-learn {@code train_test_split}
+ * calls, with NumPy's permutation, so a published ETAB split (seed 42) is reproduced exactly.
+ */
 public final class DataTools {
-    /** ETAB's seed for the split shuffle. */
+    /** ETAB's {@code random_state} for both calls. */
     public static final long SEED = 42;
 
     private DataTools() {
     }
 
-    /** Splits a loaded dataset's items; see {@link #trainingDataSplit(List, double, double, boolean, long)}. */
+    /** Splits a loaded dataset's items as ETAB does (seed 42); see {@link #trainingDataSplit(List, double, double, boolean, long)}. */
     public static Splits trainingDataSplit(EtabDataset dataset, double trainFrac, double valFrac, boolean random) {
         return trainingDataSplit(dataset.data(), trainFrac, valFrac, random, SEED);
     }
 
     /**
-     * {@code floor(trainFrac * N)} items for training, {@code floor(valFrac * N)} for validation, the rest for
-     * testing; with {@code random}, after a permutation seeded by {@code seed} (deterministic), else in order.
+     * The items at the positions of {@link #splitPositions}: ETAB's train, val and test parts, each in
+     * scikit-learn's order.
      *
-     * @throws IllegalArgumentException when a fraction is outside [0, 1] or they add up to more than 1
+     * @throws IllegalArgumentException where scikit-learn raises: see {@link #splitPositions}
      */
     public static Splits trainingDataSplit(List<Item> items, double trainFrac, double valFrac, boolean random,
             long seed) {
-        if (!(trainFrac >= 0 && trainFrac <= 1) || !(valFrac >= 0 && valFrac <= 1) || trainFrac + valFrac > 1 + 1e-12) {
-            throw new IllegalArgumentException("fractions must be in [0, 1] and add up to at most 1 but were train="
-                    + trainFrac + " val=" + valFrac);
+        int[][] parts = splitPositions(items.size(), trainFrac, valFrac, random, seed);
+        return new Splits(pick(items, parts[0]), pick(items, parts[1]), pick(items, parts[2]));
+    }
+
+    /**
+     * Positions into a list of {@code n} items as {@code {train, val, test}}: ETAB's
+     * {@code train_test_split(arange(n), train_size=trainFrac, random_state=seed)}, then
+     * {@code train_test_split(rest, train_size=valFrac / (1 - trainFrac), random_state=seed)}, with
+     * {@code shuffle=random}. Training gets {@code floor(trainFrac * n)} items, validation
+     * {@code floor(valFrac / (1 - trainFrac) * rest)}; without {@code random} the parts keep the list's order.
+     *
+     * @throws IllegalArgumentException where scikit-learn raises: {@code trainFrac} or
+     *                                  {@code valFrac / (1 - trainFrac)} outside (0, 1), a training or
+     *                                  validation part that would be empty, or (with {@code random}) a seed
+     *                                  outside NumPy's [0, 2^32 - 1]
+     */
+    public static int[][] splitPositions(int n, double trainFrac, double valFrac, boolean random, long seed) {
+        double valOfRest = valFrac / (1 - trainFrac);
+        if (!(trainFrac > 0 && trainFrac < 1) || !(valOfRest > 0 && valOfRest < 1)) {
+            throw new IllegalArgumentException("fractions must be train in (0, 1) and val > 0 with train + val < 1 "
+                    + "(scikit-learn needs train_size and val / (1 - train) in (0, 1)) but were train=" + trainFrac
+                    + " val=" + valFrac);
         }
-        int n = items.size();
-        int[] order = EpochOrder.of(n, seed, 0, random);
-        int nTrain = (int) Math.floor(trainFrac * n);
-        int nVal = Math.min(n - nTrain, (int) Math.floor(valFrac * n));
-        List<Item> train = new ArrayList<>(nTrain);
-        List<Item> val = new ArrayList<>(nVal);
-        List<Item> test = new ArrayList<>(n - nTrain - nVal);
-        for (int i = 0; i < n; i++) {
-            Item item = items.get(order[i]);
-            (i < nTrain ? train : i < nTrain + nVal ? val : test).add(item);
+        int[] all = new int[n];
+        Arrays.setAll(all, i -> i);
+        int[][] first = trainTestSplit(all, trainFrac, random, seed, "training", trainFrac, valFrac);
+        int[][] second = trainTestSplit(first[1], valOfRest, random, seed, "validation", trainFrac, valFrac);
+        return new int[][] {first[0], second[0], second[1]};
+    }
+
+    /**
+     * scikit-learn's {@code train_test_split(indices, train_size=trainSize, random_state=seed, shuffle=shuffle)}
+     * as {@code {train, test}}: {@code floor(trainSize * n)} for training and the rest for testing; shuffled,
+     * test is the permutation's head and train what follows ({@code ShuffleSplit}).
+     */
+    private static int[][] trainTestSplit(int[] indices, double trainSize, boolean shuffle, long seed, String part,
+            double trainFrac, double valFrac) {
+        int n = indices.length;
+        int nTrain = (int) Math.floor(trainSize * n);
+        if (nTrain == 0) {
+            throw new IllegalArgumentException("the " + part + " part would be empty: floor(" + trainSize + " * " + n
+                    + ") = 0 (train=" + trainFrac + " val=" + valFrac + "; scikit-learn refuses this too): "
+                    + "use more items or larger fractions");
         }
-        return new Splits(train, val, test);
+        int nTest = n - nTrain;
+        int[] train = new int[nTrain];
+        int[] test = new int[nTest];
+        if (shuffle) {
+            int[] perm = NumpyRandomState.permutation(seed, n);
+            for (int i = 0; i < nTest; i++) {
+                test[i] = indices[perm[i]];
+            }
+            for (int i = 0; i < nTrain; i++) {
+                train[i] = indices[perm[nTest + i]];
+            }
+        } else {
+            System.arraycopy(indices, 0, train, 0, nTrain);
+            System.arraycopy(indices, nTrain, test, 0, nTest);
+        }
+        return new int[][] {train, test};
+    }
+
+    private static List<Item> pick(List<Item> items, int[] positions) {
+        List<Item> picked = new ArrayList<>(positions.length);
+        for (int p : positions) {
+            picked.add(items.get(p));
+        }
+        return picked;
     }
 }

@@ -24,11 +24,13 @@ class DataToolsTest {
     }
 
     @Test
-    void sizesFollowFloorOfTheFractionsAndThePartsPartitionTheItems() {
-        for (int n : new int[] {0, 1, 7, 10, 101}) {
+    void sizesFollowScikitLearnsFloorsAndThePartsPartitionTheItems() {
+        for (int n : new int[] {7, 10, 101, 999}) {
             Splits s = DataTools.trainingDataSplit(items(n), 0.55, 0.15, true, 42);
-            assertThat(s.train()).hasSize((int) Math.floor(0.55 * n));
-            assertThat(s.val()).hasSize((int) Math.floor(0.15 * n));
+            int nTrain = (int) Math.floor(0.55 * n);
+            assertThat(s.train()).hasSize(nTrain);
+            // ETAB's second call takes val / (1 - train) of the rest, not val of all
+            assertThat(s.val()).hasSize((int) Math.floor(0.15 / (1 - 0.55) * (n - nTrain)));
             assertThat(s.train().size() + s.val().size() + s.test().size()).isEqualTo(n);
             Set<String> all = new HashSet<>();
             all.addAll(ids(s.train()));
@@ -36,6 +38,18 @@ class DataToolsTest {
             all.addAll(ids(s.test()));
             assertThat(all).hasSize(n); // no item in two parts, none lost
         }
+        Splits issue = DataTools.trainingDataSplit(items(999), 0.6, 0.1, true, 42);
+        assertThat(List.of(issue.train().size(), issue.val().size(), issue.test().size())).containsExactly(599, 100, 300);
+    }
+
+    @Test
+    void anEmptyTrainingOrValidationPartIsRefusedAsScikitLearnRefusesIt() {
+        assertThatThrownBy(() -> DataTools.trainingDataSplit(items(0), 0.55, 0.15, true, 42))
+                .hasMessageContaining("training part would be empty");
+        assertThatThrownBy(() -> DataTools.trainingDataSplit(items(1), 0.55, 0.15, false, 42))
+                .hasMessageContaining("training part would be empty");
+        assertThatThrownBy(() -> DataTools.trainingDataSplit(items(3), 0.6, 0.1, true, 42))
+                .hasMessageContaining("validation part would be empty").hasMessageContaining("floor(0.25 * 2)");
     }
 
     @Test
@@ -54,6 +68,6 @@ class DataToolsTest {
     @Test
     void badFractionsAreRefused() {
         assertThatThrownBy(() -> DataTools.trainingDataSplit(items(3), 0.8, 0.3, true, 1)).hasMessageContaining("train=0.8 val=0.3");
-        assertThatThrownBy(() -> DataTools.trainingDataSplit(items(3), -0.1, 0.3, true, 1)).hasMessageContaining("[0, 1]");
+        assertThatThrownBy(() -> DataTools.trainingDataSplit(items(3), -0.1, 0.3, true, 1)).hasMessageContaining("(0, 1)");
     }
 }

@@ -1,0 +1,78 @@
+package org.etab.cli;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+import org.etab.api.DataTools;
+import org.etab.config.EtabConfig;
+import org.etab.source.OpenedDataset;
+import org.etab.source.SamplePlan;
+import org.etab.source.SampleOptions;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code etab split}: ETAB's {@code training_data_split} of the selection's samples, as {@code train.csv},
+ * {@code val.csv} and {@code test.csv} (one sample id a line, in the split's order). The samples are those
+ * {@code EtabDataset.loadData(limit, false)} would load, in the same order, taken from the index without decoding:
+ * a sample that would fail only when decoded is still listed.
+ */
+@Command(name = "split", mixinStandardHelpOptions = true,
+        description = "ETAB training_data_split (scikit-learn's, seed 42 unless --seed): train.csv, val.csv, test.csv.")
+final class SplitCommand implements Callable<Integer> {
+    @Mixin
+    SelectionOptions selection;
+
+    @Option(names = "--train-frac", paramLabel = "F", defaultValue = "0.5",
+            description = "Training fraction, in (0, 1) (ETAB train_frac; default: ${DEFAULT-VALUE}).")
+    double trainFrac;
+
+    @Option(names = "--val-frac", paramLabel = "F", defaultValue = "0.1",
+            description = "Validation fraction of all samples (ETAB val_frac; default: ${DEFAULT-VALUE}).")
+    double valFrac;
+
+    @Option(names = "--random", arity = "1", paramLabel = "true|false", defaultValue = "true",
+            description = "Shuffle as scikit-learn does (default: ${DEFAULT-VALUE}); false keeps the index order.")
+    boolean random;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory.")
+    Path out;
+
+    @Override
+    public Integer call() throws IOException {
+        EtabConfig cfg = selection.loadConfig();
+        // the list ETAB splits is the loaded data in index order; the split does its own shuffling
+        SampleOptions options = selection.sampleOptions(cfg).toBuilder().shuffle(false).build();
+        long seed = selection.seed != null ? selection.seed : DataTools.SEED;
+        List<String> ids = new ArrayList<>();
+        try (OpenedDataset opened = selection.open(cfg, options)) {
+            List<SamplePlan> plans = opened.source().plan(0);
+            int take = selection.limit > 0 ? (int) Math.min(plans.size(), selection.limit) : plans.size();
+            for (SamplePlan p : plans.subList(0, take)) {
+                // a sample known to fail at plan time is never loaded, so never split
+                if (p.failure() == null) {
+                    ids.add(p.id());
+                }
+            }
+        }
+        int[][] parts = DataTools.splitPositions(ids.size(), trainFrac, valFrac, random, seed);
+        Files.createDirectories(out);
+        String[] names = {"train.csv", "val.csv", "test.csv"};
+        for (int k = 0; k < names.length; k++) {
+            StringBuilder sb = new StringBuilder();
+            for (int p : parts[k]) {
+                sb.append(ids.get(p)).append('\n');
+            }
+            Files.writeString(out.resolve(names[k]), sb, StandardCharsets.UTF_8);
+        }
+        System.out.println("SPLIT samples=" + ids.size() + " train=" + parts[0].length + " val=" + parts[1].length
+                + " test=" + parts[2].length + " seed=" + seed + " random=" + random);
+        return 0;
+    }
+}
