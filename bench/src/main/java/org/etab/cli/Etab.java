@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 
 /**
  * The {@code etab} command line: {@code synth}, {@code bench}, {@code export}, {@code split}, {@code plot},
- * {@code gif}, {@code demo}. A stable contract that other tools script against: flag names do not change, and {@code bench}'s last line is machine-readable.
+ * {@code gif}, {@code demo}. A stable contract that other tools script against: flag names do not change, and
+ * {@code bench}'s last line is machine-readable.
  */
 @Command(name = "etab", mixinStandardHelpOptions = true, version = "etab-stream 0.1.0", // description: DatasetHelp
         subcommands = {SynthCommand.class, BenchCommand.class, ExportCommand.class, DemoCommand.class,
