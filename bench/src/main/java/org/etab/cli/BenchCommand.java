@@ -17,7 +17,6 @@ import org.etab.gpu.cuda.Device;
 import org.etab.source.SampleOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
 /** {@code etab bench}: streams the selection through the pipeline and measures it. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
@@ -30,11 +29,9 @@ final class BenchCommand implements Callable<Integer> {
     @Mixin
     RunOptions run;
 
-    @Option(names = "--epoch", defaultValue = "0", description = "First epoch to stream (default: ${DEFAULT-VALUE}).")
-    int epoch;
-
     @Override
     public Integer call() {
+        int epoch = run.startEpoch();
         EtabConfig cfg = selection.loadConfig();
         SampleOptions asked = selection.sampleOptions(cfg);
         DeviceChoice choice = DeviceChoice.resolve(run.device(), asked);

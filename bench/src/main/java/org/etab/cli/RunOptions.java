@@ -29,6 +29,14 @@ public final class RunOptions {
     @Option(names = "--epochs", paramLabel = "E", defaultValue = "1", description = "Epochs to stream (default: ${DEFAULT-VALUE}).")
     int epochs;
 
+    @Option(names = "--start-epoch", paramLabel = "E",
+            description = "Epoch to start at: its seeded order and clips (default 0); export writes this one epoch.")
+    Integer startEpoch;
+
+    // the old name of --start-epoch, hidden because users read "--epoch 2" as "--epochs 2"; still works, with a warning
+    @Option(names = "--epoch", paramLabel = "E", hidden = true)
+    Integer deprecatedEpoch;
+
     @Option(names = "--device", defaultValue = "auto", description = "auto (default: cuda when a GPU is usable, else cpu), "
             + "cpu (host batches), nd4j (INDArray views) or cuda (pinned uint8 upload, normalized on the GPU; bench and demo).")
     String device;
@@ -72,6 +80,24 @@ public final class RunOptions {
     @Option(names = "--metrics-host", paramLabel = "H", defaultValue = MetricsServer.DEFAULT_HOST,
             description = "Interface for --metrics-port (default: ${DEFAULT-VALUE}, this machine only).")
     String metricsHost;
+
+    /**
+     * The epoch to start at, from {@code --start-epoch} or the deprecated {@code --epoch}; the latter prints its
+     * warning line on stderr here, so call this once per run.
+     */
+    int startEpoch() {
+        if (deprecatedEpoch != null && startEpoch != null) {
+            throw new IllegalArgumentException("--epoch is the old name of --start-epoch; give only --start-epoch");
+        }
+        if (deprecatedEpoch != null) {
+            System.err.println("etab: --epoch is deprecated; use --start-epoch");
+        }
+        int e = startEpoch != null ? startEpoch : deprecatedEpoch != null ? deprecatedEpoch : 0;
+        if (e < 0) {
+            throw new IllegalArgumentException("--start-epoch must be >= 0 but was " + e);
+        }
+        return e;
+    }
 
     PipelineOptions pipelineOptions(EtabConfig cfg, long limit) {
         EtabConfig.PipelineDefaults d = cfg.pipeline();

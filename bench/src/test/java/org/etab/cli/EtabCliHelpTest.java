@@ -51,4 +51,12 @@ class EtabCliHelpTest {
         }
         assertThat(usage).contains("(50 % alpha").doesNotContain("%%"); // the escaped % prints as one
     }
+
+    @Test
+    void helpNamesStartEpochAndHidesTheOldName() {
+        for (String name : List.of("bench", "export")) {
+            String usage = Etab.commandLine().getSubcommands().get(name).getUsageMessage();
+            assertThat(usage).as(name).contains("--start-epoch=E").doesNotContain("--epoch=").contains("--epochs=E");
+        }
+    }
 }

@@ -309,4 +309,51 @@ class EtabCliTest {
         assertThat(missing.code()).isNotZero();
         assertThat(missing.err()).contains("/nonexistent/echonet");
     }
+
+    @Test
+    void startEpochPicksTheEpochAndTheOldNameStillWorksWithOneWarning(@TempDir Path tmp) throws Exception {
+        String root = PhantomDatasets.echonet().toString();
+        String[] flags = {"--root", root, "--split", "all", "--video", "false", "--frame-size", "16x16", "--shuffle",
+            "true", "--seed", "3", "--quiet"};
+        String warning = "etab: --epoch is deprecated; use --start-epoch";
+
+        Run zero = etab(concat(new String[] {"bench", "--report", tmp.resolve("e0.csv").toString()}, flags));
+        Run one = etab(concat(new String[] {"bench", "--start-epoch", "1", "--report", tmp.resolve("e1.csv").toString()},
+                flags));
+        Run old = etab(concat(new String[] {"bench", "--epoch", "1", "--report", tmp.resolve("old.csv").toString()},
+                flags));
+        for (Run r : List.of(zero, one, old)) {
+            assertThat(r.code()).as(r.err()).isZero();
+            assertThat(r.lastLine()).startsWith("RESULT planned=12 delivered=12 failed=0 ");
+        }
+        assertThat(Files.readAllLines(tmp.resolve("e1.csv"))).isNotEqualTo(Files.readAllLines(tmp.resolve("e0.csv")))
+                .isEqualTo(Files.readAllLines(tmp.resolve("old.csv")));
+        assertThat(one.err()).doesNotContain("deprecated");
+        assertThat(old.err().lines().filter(l -> l.contains("deprecated"))).containsExactly(warning);
+
+        Path e1 = tmp.resolve("export-e1");
+        Path byOldName = tmp.resolve("export-old");
+        Run export = etab(concat(new String[] {"export", "--out", e1.toString(), "--start-epoch", "1"}, flags));
+        Run exportOld = etab(concat(new String[] {"export", "--out", byOldName.toString(), "--epoch", "1"}, flags));
+        assertThat(export.code()).as(export.err()).isZero();
+        assertThat(exportOld.code()).as(exportOld.err()).isZero();
+        List<String> manifest = Files.readAllLines(e1.resolve("manifest.csv"));
+        assertThat(manifest.subList(1, manifest.size())).allSatisfy(row -> assertThat(row.split(",")[4]).isEqualTo("1"));
+        assertThat(Files.readAllLines(byOldName.resolve("manifest.csv"))).isEqualTo(manifest);
+        assertThat(exportOld.err().lines().filter(l -> l.contains("deprecated"))).containsExactly(warning);
+
+        Run both = etab(concat(new String[] {"bench", "--start-epoch", "1", "--epoch", "1"}, flags));
+        assertThat(both.code()).isEqualTo(2);
+        assertThat(both.err()).contains("etab: --epoch is the old name of --start-epoch; give only --start-epoch");
+        Run negative = etab(concat(new String[] {"bench", "--start-epoch", "-1"}, flags));
+        assertThat(negative.code()).isEqualTo(2);
+        assertThat(negative.err()).contains("etab: --start-epoch must be >= 0 but was -1");
+
+        Path state = tmp.resolve("epoch0.state");
+        Files.writeString(state, "{\"seed\":3,\"epoch\":0,\"position\":4,\"rank\":0,\"world\":1}");
+        Run otherEpoch = etab(concat(new String[] {"export", "--out", tmp.resolve("resumed").toString(), "--resume",
+            state.toString(), "--start-epoch", "1"}, flags));
+        assertThat(otherEpoch.code()).isEqualTo(2);
+        assertThat(otherEpoch.err()).contains(state + " is for epoch 0, not --start-epoch 1");
+    }
 }
