@@ -31,10 +31,22 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        int epoch = run.startEpoch();
+        // every flag is checked before the device probe, so that a bad one is the only line printed
         EtabConfig cfg = selection.loadConfig();
         SampleOptions asked = selection.sampleOptions(cfg);
-        DeviceChoice choice = DeviceChoice.resolve(run.device(), asked);
+        PipelineOptions hostOptions = run.pipelineOptions(cfg, selection.limit);
+        int epoch = run.startEpoch();
+        RunOptions.Device device = run.device();
+        selection.checkSource(cfg);
+        long seed = asked.seed();
+        ResumeState state = new ResumeState(seed, epoch, 0, run.rank, run.world);
+        ResumeState saved = null;
+        if (run.resume != null && Files.exists(run.resume)) {
+            saved = ResumeState.read(run.resume);
+            saved.requireCompatible(seed, run.rank, run.world);
+            state = saved;
+        }
+        DeviceChoice choice = DeviceChoice.resolve(device, asked);
         if (!run.quiet) {
             System.err.println("etab bench: " + choice.line());
         }
@@ -44,17 +56,10 @@ final class BenchCommand implements Callable<Integer> {
             reportIndex(opened);
         }
         SampleSource source = opened.source();
-        PipelineOptions options = choice.pipelineOptions(run.pipelineOptions(cfg, selection.limit));
-        long seed = asked.seed();
-        ResumeState state = new ResumeState(seed, epoch, 0, run.rank, run.world);
-        if (run.resume != null && Files.exists(run.resume)) {
-            ResumeState saved = ResumeState.read(run.resume);
-            saved.requireCompatible(seed, run.rank, run.world);
-            state = saved;
-            if (!run.quiet) {
-                System.err.printf("etab bench: resuming at epoch %d, position %d (%s)%n", saved.epoch(), saved.position(),
-                        run.resume);
-            }
+        PipelineOptions options = choice.pipelineOptions(hostOptions);
+        if (saved != null && !run.quiet) {
+            System.err.printf("etab bench: resuming at epoch %d, position %d (%s)%n", saved.epoch(), saved.position(),
+                    run.resume);
         }
         int lastEpoch = epoch + run.epochs - 1;
         MeterRegistry registry = RunOptions.registry(run.metricsPort);

@@ -99,6 +99,7 @@ public final class RunOptions {
         return e;
     }
 
+    /** The pipeline's options; it also checks the run's flags, so call it before any slower work (the device probe). */
     PipelineOptions pipelineOptions(EtabConfig cfg, long limit) {
         EtabConfig.PipelineDefaults d = cfg.pipeline();
         int b = batch != null ? batch : d.batch();
@@ -116,10 +117,18 @@ public final class RunOptions {
         if (!(sampleTimeout >= 0)) {
             throw new IllegalArgumentException("--sample-timeout must be >= 0 but was " + sampleTimeout);
         }
+        checkMetricsPort(metricsPort);
         // one flag for both tails, as PyTorch's DistributedSampler and DataLoader both call it drop_last
         return PipelineOptions.builder().batchSize(b).dropLast(dropLast).threads(t).prefetch(p).ordered(ordered)
                 .onError(ErrorPolicy.parse(onError)).limit(limit).sharding(new Sharding(rank, world, dropLast))
                 .sampleTimeout(Duration.ofNanos((long) (sampleTimeout * 1e9))).build();
+    }
+
+    /** Fails on a {@code --metrics-port} no server could bind, before the run starts rather than when it serves. */
+    static void checkMetricsPort(Integer port) {
+        if (port != null && (port < 0 || port > 65535)) {
+            throw new IllegalArgumentException("--metrics-port must be 0..65535 but was " + port);
+        }
     }
 
     /** A Prometheus registry when live metrics were asked for (the server reads it), else a simple one. */

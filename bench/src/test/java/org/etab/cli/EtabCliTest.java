@@ -356,4 +356,46 @@ class EtabCliTest {
         assertThat(otherEpoch.code()).isEqualTo(2);
         assertThat(otherEpoch.err()).contains(state + " is for epoch 0, not --start-epoch 1");
     }
+
+    @Test
+    void badFlagValuesAreOneLineBeforeTheDeviceProbe(@TempDir Path tmp) {
+        String root = PhantomDatasets.echonet().toString();
+        // a flag, and what its one error line says
+        List<List<String>> cases = List.of(
+                List.of("bench --epochs 0", "--epochs must be >= 1 but was 0"),
+                List.of("bench --start-epoch -2", "--start-epoch must be >= 0 but was -2"),
+                List.of("bench --sample-timeout -1", "--sample-timeout must be >= 0 but was -1.0"),
+                List.of("bench --on-error maybe", "error policy must be skip or fail but was 'maybe'"),
+                List.of("bench --rank 2 --world 2", "rank must be in 0..1 but was 2"),
+                List.of("bench --metrics-port 70000", "--metrics-port must be 0..65535 but was 70000"),
+                List.of("bench --resume " + tmp.resolve("x.state") + " --ordered false", "--resume needs --ordered true"),
+                List.of("bench --frame-size 112by112", "--frame-size must be LxW"),
+                List.of("bench --dtype float64", "--dtype must be float32 or uint8 but was 'float64'"),
+                List.of("bench --header nocolon", "--header must be 'Name: value' but was 'nocolon'"),
+                List.of("bench --root /nonexistent/echonet", "--root /nonexistent/echonet is not a directory"),
+                List.of("demo --epochs 0", "--epochs must be >= 1 but was 0"),
+                List.of("demo --metrics-port -1", "--metrics-port must be 0..65535 but was -1"));
+        for (List<String> c : cases) {
+            List<String> args = new java.util.ArrayList<>(List.of(c.get(0).split(" ")));
+            if (args.get(0).equals("demo")) {
+                // were the check missed, demo would write its phantom here rather than in the working directory
+                args.addAll(List.of("--root", tmp.resolve("phantom").toString(), "--out", tmp.resolve("out").toString()));
+            } else if (args.contains("--header")) {
+                args.addAll(List.of("--root", "http://127.0.0.1:9/echonet"));
+            } else if (!args.contains("--root")) {
+                args.addAll(List.of("--root", root, "--split", "all"));
+            }
+            // auto would print the probe's line first, cuda (without a GPU) fail on the probe instead
+            for (String device : List.of("auto", "cuda")) {
+                List<String> withDevice = new java.util.ArrayList<>(args);
+                withDevice.addAll(List.of("--device", device));
+                Run r = etab(withDevice.toArray(String[]::new));
+                assertThat(r.code()).as(String.join(" ", withDevice)).isEqualTo(2);
+                assertThat(r.err().lines()).as(String.join(" ", withDevice)).singleElement(
+                        org.assertj.core.api.InstanceOfAssertFactories.STRING).startsWith("etab: ").contains(c.get(1));
+                assertThat(r.out()).isEmpty();
+            }
+        }
+        assertThat(tmp.resolve("phantom")).doesNotExist();
+    }
 }
