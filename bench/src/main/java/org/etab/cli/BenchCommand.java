@@ -17,6 +17,7 @@ import org.etab.gpu.cuda.Device;
 import org.etab.source.SampleOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /** {@code etab bench}: streams the selection through the pipeline and measures it. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
@@ -28,6 +29,9 @@ final class BenchCommand implements Callable<Integer> {
 
     @Mixin
     RunOptions run;
+
+    @Option(names = "--verbose", description = "Say in full why --device auto fell back to cpu (the CUDA probe's reason).")
+    boolean verbose;
 
     @Override
     public Integer call() {
@@ -48,7 +52,7 @@ final class BenchCommand implements Callable<Integer> {
         }
         DeviceChoice choice = DeviceChoice.resolve(device, asked);
         if (!run.quiet) {
-            System.err.println("etab bench: " + choice.line());
+            System.err.println("etab bench: " + choice.line(verbose));
         }
         OpenedDataset opened = selection.open(cfg, choice.samples());
         boolean show = Launch.interactive(run.quiet);

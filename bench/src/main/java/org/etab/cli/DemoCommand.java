@@ -54,6 +54,9 @@ final class DemoCommand implements Callable<Integer> {
             + "cpu, nd4j or cuda: as for bench.")
     String device;
 
+    @Option(names = "--verbose", description = "Say in full why --device auto fell back to cpu (the CUDA probe's reason).")
+    boolean verbose;
+
     @Option(names = "--metrics-port", paramLabel = "P",
             description = "Serve live metrics during the run: a dashboard at /, Prometheus text at /metrics (0: any free port).")
     Integer metricsPort;
@@ -87,7 +90,7 @@ final class DemoCommand implements Callable<Integer> {
         PipelineOptions po = choice.pipelineOptions(hostOptions);
         say(String.format(Locale.ROOT, "etab demo: W1 = %d TRAIN videos, EF target, 32-frame clips at 25 fps, RGB 112x112 "
                 + "normalized float32, batch 20, %d decode threads, %d epochs, %s", train.size(), t, epochs,
-                choice.line()));
+                choice.line(verbose)));
         BenchRunner.Result r;
         MeterRegistry registry = RunOptions.registry(metricsPort);
         try (MetricsServer server = RunOptions.serveMetrics("demo", registry, metricsHost, metricsPort);

@@ -58,5 +58,8 @@ class EtabCliHelpTest {
             String usage = Etab.commandLine().getSubcommands().get(name).getUsageMessage();
             assertThat(usage).as(name).contains("--start-epoch=E").doesNotContain("--epoch=").contains("--epochs=E");
         }
+        for (String name : List.of("bench", "demo")) {
+            assertThat(Etab.commandLine().getSubcommands().get(name).getUsageMessage()).as(name).contains("--verbose");
+        }
     }
 }

@@ -76,11 +76,21 @@ class EtabCliTest {
         CudaDevice.Availability here = CudaDevice.probe();
         org.junit.jupiter.api.Assumptions.assumeFalse(here.available(), "this machine has a GPU: " + here.reason());
         String root = PhantomDatasets.echonet().toString();
-        Run auto = etab("bench", "--root", root, "--split", "all", "--clip-length", "4", "--frame-size", "32x32");
+        Run auto = etab("bench", "--root", root, "--split", "all", "--clip-length", "4", "--frame-size", "32x32",
+                "--verbose");
         assertThat(auto.code()).as(auto.err()).isZero();
         assertThat(auto.err()).contains("etab bench: device auto -> cpu (no CUDA: " + here.reason() + ")")
                 .contains("  device       cpu (host batches), by --device auto (why not cuda: above)\n");
         assertThat(RESULT.matcher(auto.lastLine()).matches()).as(auto.lastLine()).isTrue();
+
+        // without --verbose the fallback is one short line; the rest of the output stays as it was
+        Run brief = etab("bench", "--root", root, "--split", "all", "--clip-length", "4", "--frame-size", "32x32");
+        assertThat(brief.code()).as(brief.err()).isZero();
+        assertThat(brief.err()).contains("etab bench: device auto -> cpu (no usable GPU; details: --verbose)\n")
+                .doesNotContain(here.reason()).doesNotContain("no CUDA")
+                .contains("  device       cpu (host batches), by --device auto (why not cuda: above)\n");
+        assertThat(brief.err().lines().filter(l -> l.contains("device auto"))).hasSize(2);
+        assertThat(RESULT.matcher(brief.lastLine()).matches()).as(brief.lastLine()).isTrue();
 
         Run cuda = etab("bench", "--root", root, "--split", "all", "--device", "cuda", "--quiet");
         assertThat(cuda.code()).isEqualTo(2);
