@@ -30,16 +30,29 @@ final class BenchCommand implements Callable<Integer> {
     @Mixin
     RunOptions run;
 
-    @Option(names = "--epoch", defaultValue = "0", description = "First epoch to stream (default: ${DEFAULT-VALUE}).")
-    int epoch;
+    @Option(names = "--verbose", description = "Say in full why --device auto fell back to cpu (the CUDA probe's reason).")
+    boolean verbose;
 
     @Override
     public Integer call() {
+        // every flag is checked before the device probe, so that a bad one is the only line printed
         EtabConfig cfg = selection.loadConfig();
         SampleOptions asked = selection.sampleOptions(cfg);
-        DeviceChoice choice = DeviceChoice.resolve(run.device(), asked);
+        PipelineOptions hostOptions = run.pipelineOptions(cfg, selection.limit);
+        int epoch = run.startEpoch();
+        RunOptions.Device device = run.device();
+        selection.checkSource(cfg);
+        long seed = asked.seed();
+        ResumeState state = new ResumeState(seed, epoch, 0, run.rank, run.world);
+        ResumeState saved = null;
+        if (run.resume != null && Files.exists(run.resume)) {
+            saved = ResumeState.read(run.resume);
+            saved.requireCompatible(seed, run.rank, run.world);
+            state = saved;
+        }
+        DeviceChoice choice = DeviceChoice.resolve(device, asked);
         if (!run.quiet) {
-            System.err.println("etab bench: " + choice.line());
+            System.err.println("etab bench: " + choice.line(verbose));
         }
         OpenedDataset opened = selection.open(cfg, choice.samples());
         boolean show = Launch.interactive(run.quiet);
@@ -47,17 +60,10 @@ final class BenchCommand implements Callable<Integer> {
             reportIndex(opened);
         }
         SampleSource source = opened.source();
-        PipelineOptions options = choice.pipelineOptions(run.pipelineOptions(cfg, selection.limit));
-        long seed = asked.seed();
-        ResumeState state = new ResumeState(seed, epoch, 0, run.rank, run.world);
-        if (run.resume != null && Files.exists(run.resume)) {
-            ResumeState saved = ResumeState.read(run.resume);
-            saved.requireCompatible(seed, run.rank, run.world);
-            state = saved;
-            if (!run.quiet) {
-                System.err.printf("etab bench: resuming at epoch %d, position %d (%s)%n", saved.epoch(), saved.position(),
-                        run.resume);
-            }
+        PipelineOptions options = choice.pipelineOptions(hostOptions);
+        if (saved != null && !run.quiet) {
+            System.err.printf("etab bench: resuming at epoch %d, position %d (%s)%n", saved.epoch(), saved.position(),
+                    run.resume);
         }
         int lastEpoch = epoch + run.epochs - 1;
         MeterRegistry registry = RunOptions.registry(run.metricsPort);

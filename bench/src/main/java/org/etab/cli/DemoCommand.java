@@ -54,6 +54,9 @@ final class DemoCommand implements Callable<Integer> {
             + "cpu, nd4j or cuda: as for bench.")
     String device;
 
+    @Option(names = "--verbose", description = "Say in full why --device auto fell back to cpu (the CUDA probe's reason).")
+    boolean verbose;
+
     @Option(names = "--metrics-port", paramLabel = "P",
             description = "Serve live metrics during the run: a dashboard at /, Prometheus text at /metrics (0: any free port).")
     Integer metricsPort;
@@ -70,19 +73,24 @@ final class DemoCommand implements Callable<Integer> {
         SampleOptions w1 = SampleOptions.builder().target(Target.EF).clipLength(32).fps(25).padding(true)
                 .clipStart(ClipStart.RANDOM)
                 .frameSize(112, 112).channels(3).normalize(true).dtype(DType.FLOAT32).seed(42).shuffle(true).build();
-        DeviceChoice choice = DeviceChoice.resolve(RunOptions.Device.parse(device), w1); // before any work
+        // the flags first, then the device probe, then any work
+        if (epochs < 1) {
+            throw new IllegalArgumentException("--epochs must be >= 1 but was " + epochs);
+        }
+        int t = threads != null ? threads : Runtime.getRuntime().availableProcessors();
+        PipelineOptions hostOptions = PipelineOptions.builder().batchSize(20).threads(t).build();
+        RunOptions.checkMetricsPort(metricsPort);
+        DeviceChoice choice = DeviceChoice.resolve(RunOptions.Device.parse(device), w1);
         if (!Files.isRegularFile(data.resolve("FileList.csv"))) {
             say("etab demo: writing the phantom EchoNet-Dynamic set (200 videos, seed 42) to " + data);
             SynthCommand.write(data, 200, 42, show);
         }
         EchoNetIndex index = EchoNetReader.read(data);
         List<EchoNetRecord> train = index.select("train");
-        int cores = Runtime.getRuntime().availableProcessors();
-        int t = threads != null ? threads : cores;
-        PipelineOptions po = choice.pipelineOptions(PipelineOptions.builder().batchSize(20).threads(t).build());
+        PipelineOptions po = choice.pipelineOptions(hostOptions);
         say(String.format(Locale.ROOT, "etab demo: W1 = %d TRAIN videos, EF target, 32-frame clips at 25 fps, RGB 112x112 "
                 + "normalized float32, batch 20, %d decode threads, %d epochs, %s", train.size(), t, epochs,
-                choice.line()));
+                choice.line(verbose)));
         BenchRunner.Result r;
         MeterRegistry registry = RunOptions.registry(metricsPort);
         try (MetricsServer server = RunOptions.serveMetrics("demo", registry, metricsHost, metricsPort);

@@ -28,11 +28,17 @@ import org.etab.source.SampleOptions;
 final class DeviceChoice {
     private final RunOptions.Device device;
     private final String line;
+    private final String brief;
     private final SampleOptions asked;
 
     private DeviceChoice(RunOptions.Device device, String line, SampleOptions asked) {
+        this(device, line, line, asked);
+    }
+
+    private DeviceChoice(RunOptions.Device device, String line, String brief, SampleOptions asked) {
         this.device = device;
         this.line = line;
+        this.brief = brief;
         this.asked = asked;
     }
 
@@ -67,8 +73,9 @@ final class DeviceChoice {
                 CudaDevice.Availability a = probe.get();
                 return a.available()
                         ? new DeviceChoice(RunOptions.Device.CUDA, "device auto -> cuda (" + a.reason() + ")", samples)
+                        // the probe's reason runs to a few lines of linker text: only on request
                         : new DeviceChoice(RunOptions.Device.CPU, "device auto -> cpu (no CUDA: " + a.reason() + ")",
-                                samples);
+                                "device auto -> cpu (no usable GPU; details: --verbose)", samples);
             }
         }
     }
@@ -81,6 +88,14 @@ final class DeviceChoice {
     /** What was chosen and why, e.g. {@code device auto -> cpu (no CUDA: ...)}. */
     String line() {
         return line;
+    }
+
+    /**
+     * The line to print: {@link #line()} when {@code verbose}; otherwise the same, except that a fallback to cpu
+     * leaves out the probe's reason ({@code device auto -> cpu (no usable GPU; details: --verbose)}).
+     */
+    String line(boolean verbose) {
+        return verbose ? line : brief;
     }
 
     boolean cuda() {

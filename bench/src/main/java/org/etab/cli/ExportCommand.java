@@ -49,8 +49,8 @@ final class ExportCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory.")
     Path out;
 
-    @Option(names = "--epoch", defaultValue = "0", description = "Which epoch's order and clips to export (default: ${DEFAULT-VALUE}).")
-    int epoch;
+    /** The epoch exported: {@code --start-epoch}. */
+    private int epoch;
 
     @Override
     public Integer call() throws IOException {
@@ -59,6 +59,7 @@ final class ExportCommand implements Callable<Integer> {
             throw new IllegalArgumentException("export writes host arrays to .npy files; --device " + run.device
                     + " is not used by export (leave it out, or say cpu)");
         }
+        epoch = run.startEpoch();
         EtabConfig cfg = selection.loadConfig();
         SampleOptions sampleOptions = selection.sampleOptions(cfg);
         // native sizes that differ (CAMUS) export one size group after the other
@@ -80,7 +81,7 @@ final class ExportCommand implements Callable<Integer> {
             state = ResumeState.read(run.resume);
             state.requireCompatible(sampleOptions.seed(), run.rank, run.world);
             if (state.epoch() != epoch) {
-                throw new IllegalArgumentException(run.resume + " is for epoch " + state.epoch() + ", not --epoch " + epoch);
+                throw new IllegalArgumentException(run.resume + " is for epoch " + state.epoch() + ", not --start-epoch " + epoch);
             }
         }
         Files.createDirectories(out);

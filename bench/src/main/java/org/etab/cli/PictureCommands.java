@@ -66,7 +66,7 @@ final class PictureCommands {
     }
 
     @Command(name = "plot", mixinStandardHelpOptions = true,
-            description = "ETAB plot_segment: a sample's annotated frame with its mask (50 % alpha + contour) as a PNG.")
+            description = "ETAB plot_segment: a sample's annotated frame with its mask (50 %% alpha + contour) as a PNG.")
     static final class Plot implements Callable<Integer> {
         @Mixin
         SelectionOptions selection;

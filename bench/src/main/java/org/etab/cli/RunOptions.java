@@ -29,6 +29,14 @@ public final class RunOptions {
     @Option(names = "--epochs", paramLabel = "E", defaultValue = "1", description = "Epochs to stream (default: ${DEFAULT-VALUE}).")
     int epochs;
 
+    @Option(names = "--start-epoch", paramLabel = "E",
+            description = "Epoch to start at: its seeded order and clips (default 0); export writes this one epoch.")
+    Integer startEpoch;
+
+    // the old name of --start-epoch, hidden because users read "--epoch 2" as "--epochs 2"; still works, with a warning
+    @Option(names = "--epoch", paramLabel = "E", hidden = true)
+    Integer deprecatedEpoch;
+
     @Option(names = "--device", defaultValue = "auto", description = "auto (default: cuda when a GPU is usable, else cpu), "
             + "cpu (host batches), nd4j (INDArray views) or cuda (pinned uint8 upload, normalized on the GPU; bench and demo).")
     String device;
@@ -73,6 +81,25 @@ public final class RunOptions {
             description = "Interface for --metrics-port (default: ${DEFAULT-VALUE}, this machine only).")
     String metricsHost;
 
+    /**
+     * The epoch to start at, from {@code --start-epoch} or the deprecated {@code --epoch}; the latter prints its
+     * warning line on stderr here, so call this once per run.
+     */
+    int startEpoch() {
+        if (deprecatedEpoch != null && startEpoch != null) {
+            throw new IllegalArgumentException("--epoch is the old name of --start-epoch; give only --start-epoch");
+        }
+        if (deprecatedEpoch != null) {
+            System.err.println("etab: --epoch is deprecated; use --start-epoch");
+        }
+        int e = startEpoch != null ? startEpoch : deprecatedEpoch != null ? deprecatedEpoch : 0;
+        if (e < 0) {
+            throw new IllegalArgumentException("--start-epoch must be >= 0 but was " + e);
+        }
+        return e;
+    }
+
+    /** The pipeline's options; it also checks the run's flags, so call it before any slower work (the device probe). */
     PipelineOptions pipelineOptions(EtabConfig cfg, long limit) {
         EtabConfig.PipelineDefaults d = cfg.pipeline();
         int b = batch != null ? batch : d.batch();
@@ -90,10 +117,18 @@ public final class RunOptions {
         if (!(sampleTimeout >= 0)) {
             throw new IllegalArgumentException("--sample-timeout must be >= 0 but was " + sampleTimeout);
         }
+        checkMetricsPort(metricsPort);
         // one flag for both tails, as PyTorch's DistributedSampler and DataLoader both call it drop_last
         return PipelineOptions.builder().batchSize(b).dropLast(dropLast).threads(t).prefetch(p).ordered(ordered)
                 .onError(ErrorPolicy.parse(onError)).limit(limit).sharding(new Sharding(rank, world, dropLast))
                 .sampleTimeout(Duration.ofNanos((long) (sampleTimeout * 1e9))).build();
+    }
+
+    /** Fails on a {@code --metrics-port} no server could bind, before the run starts rather than when it serves. */
+    static void checkMetricsPort(Integer port) {
+        if (port != null && (port < 0 || port > 65535)) {
+            throw new IllegalArgumentException("--metrics-port must be 0..65535 but was " + port);
+        }
     }
 
     /** A Prometheus registry when live metrics were asked for (the server reads it), else a simple one. */

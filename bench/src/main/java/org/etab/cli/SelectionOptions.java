@@ -136,6 +136,22 @@ public final class SelectionOptions {
         return r;
     }
 
+    /**
+     * Checks where the samples come from without reading them: a URL root's fetch flags, or a local dataset
+     * directory that exists; for commands that do slower work (the device probe) before opening the dataset.
+     */
+    void checkSource(EtabConfig cfg) {
+        if (remoteRoot()) {
+            storeOptions();
+            return;
+        }
+        Path dir = datasetRoot(cfg);
+        if (!Files.isDirectory(dir)) {
+            throw new IllegalArgumentException((root != null ? "--root " : "the config's dataset directory ") + dir
+                    + " is not a directory");
+        }
+    }
+
     /** Reads the index and applies split, view and fold. Close the result after the run. */
     OpenedDataset open(EtabConfig cfg) {
         return open(cfg, sampleOptions(cfg));

@@ -37,6 +37,7 @@ class DeviceChoiceTest {
         DeviceChoice c = DeviceChoice.resolve(RunOptions.Device.AUTO, W1, probe(true, "1 GPU(s)"));
         assertThat(c.device()).isEqualTo(RunOptions.Device.CUDA);
         assertThat(c.line()).isEqualTo("device auto -> cuda (1 GPU(s))");
+        assertThat(c.line(false)).isEqualTo(c.line()).isEqualTo(c.line(true));
         assertThat(c.samples().dtype()).isEqualTo(DType.UINT8);
         assertThat(c.samples().normalize()).isFalse();
         assertThat(c.feederOptions().normalization().mean()).containsExactly(0.485, 0.456, 0.406);
@@ -50,6 +51,8 @@ class DeviceChoiceTest {
         DeviceChoice c = DeviceChoice.resolve(RunOptions.Device.AUTO, W1, probe(false, "no libcuda.so.1"));
         assertThat(c.device()).isEqualTo(RunOptions.Device.CPU);
         assertThat(c.line()).isEqualTo("device auto -> cpu (no CUDA: no libcuda.so.1)");
+        assertThat(c.line(true)).isEqualTo(c.line());
+        assertThat(c.line(false)).isEqualTo("device auto -> cpu (no usable GPU; details: --verbose)");
         assertThat(c.samples()).isSameAs(W1);
         PipelineOptions po = PipelineOptions.builder().build();
         assertThat(c.pipelineOptions(po)).isSameAs(po);
@@ -61,6 +64,7 @@ class DeviceChoiceTest {
         DeviceChoice c = DeviceChoice.resolve(RunOptions.Device.AUTO, RAW, probe(true, "1 GPU(s)"));
         assertThat(c.device()).isEqualTo(RunOptions.Device.CPU);
         assertThat(c.line()).startsWith("device auto -> cpu (").contains("uint8 samples were asked for");
+        assertThat(c.line(false)).isEqualTo(c.line()); // not the probe's reason: short, and said without --verbose
         assertThat(probes).hasValue(0);
     }
 
@@ -75,6 +79,7 @@ class DeviceChoiceTest {
         DeviceChoice c = DeviceChoice.resolve(RunOptions.Device.CUDA, W1, probe(true, "1 GPU(s)"));
         assertThat(c.cuda()).isTrue();
         assertThat(c.line()).isEqualTo("device cuda (1 GPU(s))");
+        assertThat(c.line(false)).isEqualTo(c.line());
     }
 
     @Test

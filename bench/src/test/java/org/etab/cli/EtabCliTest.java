@@ -76,11 +76,21 @@ class EtabCliTest {
         CudaDevice.Availability here = CudaDevice.probe();
         org.junit.jupiter.api.Assumptions.assumeFalse(here.available(), "this machine has a GPU: " + here.reason());
         String root = PhantomDatasets.echonet().toString();
-        Run auto = etab("bench", "--root", root, "--split", "all", "--clip-length", "4", "--frame-size", "32x32");
+        Run auto = etab("bench", "--root", root, "--split", "all", "--clip-length", "4", "--frame-size", "32x32",
+                "--verbose");
         assertThat(auto.code()).as(auto.err()).isZero();
         assertThat(auto.err()).contains("etab bench: device auto -> cpu (no CUDA: " + here.reason() + ")")
                 .contains("  device       cpu (host batches), by --device auto (why not cuda: above)\n");
         assertThat(RESULT.matcher(auto.lastLine()).matches()).as(auto.lastLine()).isTrue();
+
+        // without --verbose the fallback is one short line; the rest of the output stays as it was
+        Run brief = etab("bench", "--root", root, "--split", "all", "--clip-length", "4", "--frame-size", "32x32");
+        assertThat(brief.code()).as(brief.err()).isZero();
+        assertThat(brief.err()).contains("etab bench: device auto -> cpu (no usable GPU; details: --verbose)\n")
+                .doesNotContain(here.reason()).doesNotContain("no CUDA")
+                .contains("  device       cpu (host batches), by --device auto (why not cuda: above)\n");
+        assertThat(brief.err().lines().filter(l -> l.contains("device auto"))).hasSize(2);
+        assertThat(RESULT.matcher(brief.lastLine()).matches()).as(brief.lastLine()).isTrue();
 
         Run cuda = etab("bench", "--root", root, "--split", "all", "--device", "cuda", "--quiet");
         assertThat(cuda.code()).isEqualTo(2);
@@ -308,5 +318,94 @@ class EtabCliTest {
         Run missing = etab("bench", "--root", "/nonexistent/echonet", "--quiet");
         assertThat(missing.code()).isNotZero();
         assertThat(missing.err()).contains("/nonexistent/echonet");
+    }
+
+    @Test
+    void startEpochPicksTheEpochAndTheOldNameStillWorksWithOneWarning(@TempDir Path tmp) throws Exception {
+        String root = PhantomDatasets.echonet().toString();
+        String[] flags = {"--root", root, "--split", "all", "--video", "false", "--frame-size", "16x16", "--shuffle",
+            "true", "--seed", "3", "--quiet"};
+        String warning = "etab: --epoch is deprecated; use --start-epoch";
+
+        Run zero = etab(concat(new String[] {"bench", "--report", tmp.resolve("e0.csv").toString()}, flags));
+        Run one = etab(concat(new String[] {"bench", "--start-epoch", "1", "--report", tmp.resolve("e1.csv").toString()},
+                flags));
+        Run old = etab(concat(new String[] {"bench", "--epoch", "1", "--report", tmp.resolve("old.csv").toString()},
+                flags));
+        for (Run r : List.of(zero, one, old)) {
+            assertThat(r.code()).as(r.err()).isZero();
+            assertThat(r.lastLine()).startsWith("RESULT planned=12 delivered=12 failed=0 ");
+        }
+        assertThat(Files.readAllLines(tmp.resolve("e1.csv"))).isNotEqualTo(Files.readAllLines(tmp.resolve("e0.csv")))
+                .isEqualTo(Files.readAllLines(tmp.resolve("old.csv")));
+        assertThat(one.err()).doesNotContain("deprecated");
+        assertThat(old.err().lines().filter(l -> l.contains("deprecated"))).containsExactly(warning);
+
+        Path e1 = tmp.resolve("export-e1");
+        Path byOldName = tmp.resolve("export-old");
+        Run export = etab(concat(new String[] {"export", "--out", e1.toString(), "--start-epoch", "1"}, flags));
+        Run exportOld = etab(concat(new String[] {"export", "--out", byOldName.toString(), "--epoch", "1"}, flags));
+        assertThat(export.code()).as(export.err()).isZero();
+        assertThat(exportOld.code()).as(exportOld.err()).isZero();
+        List<String> manifest = Files.readAllLines(e1.resolve("manifest.csv"));
+        assertThat(manifest.subList(1, manifest.size())).allSatisfy(row -> assertThat(row.split(",")[4]).isEqualTo("1"));
+        assertThat(Files.readAllLines(byOldName.resolve("manifest.csv"))).isEqualTo(manifest);
+        assertThat(exportOld.err().lines().filter(l -> l.contains("deprecated"))).containsExactly(warning);
+
+        Run both = etab(concat(new String[] {"bench", "--start-epoch", "1", "--epoch", "1"}, flags));
+        assertThat(both.code()).isEqualTo(2);
+        assertThat(both.err()).contains("etab: --epoch is the old name of --start-epoch; give only --start-epoch");
+        Run negative = etab(concat(new String[] {"bench", "--start-epoch", "-1"}, flags));
+        assertThat(negative.code()).isEqualTo(2);
+        assertThat(negative.err()).contains("etab: --start-epoch must be >= 0 but was -1");
+
+        Path state = tmp.resolve("epoch0.state");
+        Files.writeString(state, "{\"seed\":3,\"epoch\":0,\"position\":4,\"rank\":0,\"world\":1}");
+        Run otherEpoch = etab(concat(new String[] {"export", "--out", tmp.resolve("resumed").toString(), "--resume",
+            state.toString(), "--start-epoch", "1"}, flags));
+        assertThat(otherEpoch.code()).isEqualTo(2);
+        assertThat(otherEpoch.err()).contains(state + " is for epoch 0, not --start-epoch 1");
+    }
+
+    @Test
+    void badFlagValuesAreOneLineBeforeTheDeviceProbe(@TempDir Path tmp) {
+        String root = PhantomDatasets.echonet().toString();
+        // a flag, and what its one error line says
+        List<List<String>> cases = List.of(
+                List.of("bench --epochs 0", "--epochs must be >= 1 but was 0"),
+                List.of("bench --start-epoch -2", "--start-epoch must be >= 0 but was -2"),
+                List.of("bench --sample-timeout -1", "--sample-timeout must be >= 0 but was -1.0"),
+                List.of("bench --on-error maybe", "error policy must be skip or fail but was 'maybe'"),
+                List.of("bench --rank 2 --world 2", "rank must be in 0..1 but was 2"),
+                List.of("bench --metrics-port 70000", "--metrics-port must be 0..65535 but was 70000"),
+                List.of("bench --resume " + tmp.resolve("x.state") + " --ordered false", "--resume needs --ordered true"),
+                List.of("bench --frame-size 112by112", "--frame-size must be LxW"),
+                List.of("bench --dtype float64", "--dtype must be float32 or uint8 but was 'float64'"),
+                List.of("bench --header nocolon", "--header must be 'Name: value' but was 'nocolon'"),
+                List.of("bench --root /nonexistent/echonet", "--root /nonexistent/echonet is not a directory"),
+                List.of("demo --epochs 0", "--epochs must be >= 1 but was 0"),
+                List.of("demo --metrics-port -1", "--metrics-port must be 0..65535 but was -1"));
+        for (List<String> c : cases) {
+            List<String> args = new java.util.ArrayList<>(List.of(c.get(0).split(" ")));
+            if (args.get(0).equals("demo")) {
+                // were the check missed, demo would write its phantom here rather than in the working directory
+                args.addAll(List.of("--root", tmp.resolve("phantom").toString(), "--out", tmp.resolve("out").toString()));
+            } else if (args.contains("--header")) {
+                args.addAll(List.of("--root", "http://127.0.0.1:9/echonet"));
+            } else if (!args.contains("--root")) {
+                args.addAll(List.of("--root", root, "--split", "all"));
+            }
+            // auto would print the probe's line first, cuda (without a GPU) fail on the probe instead
+            for (String device : List.of("auto", "cuda")) {
+                List<String> withDevice = new java.util.ArrayList<>(args);
+                withDevice.addAll(List.of("--device", device));
+                Run r = etab(withDevice.toArray(String[]::new));
+                assertThat(r.code()).as(String.join(" ", withDevice)).isEqualTo(2);
+                assertThat(r.err().lines()).as(String.join(" ", withDevice)).singleElement(
+                        org.assertj.core.api.InstanceOfAssertFactories.STRING).startsWith("etab: ").contains(c.get(1));
+                assertThat(r.out()).isEmpty();
+            }
+        }
+        assertThat(tmp.resolve("phantom")).doesNotExist();
     }
 }

@@ -1,0 +1,65 @@
+package org.etab.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Every command's {@code --help}: its usage on stdout and nothing on stderr. Run in a child JVM because picocli
+ * writes its warnings (a description that is not a valid format string) to the stderr it found when it loaded,
+ * which an in-process test cannot capture.
+ */
+class EtabCliHelpTest {
+
+    /** The child: {@code etab --help}, then {@code etab NAME --help} for each name; exits with the worst code. */
+    public static void main(String[] names) {
+        int worst = Etab.commandLine().execute("--help");
+        for (String name : names) {
+            worst = Math.max(worst, Etab.commandLine().execute(name, "--help"));
+        }
+        System.exit(worst);
+    }
+
+    @Test
+    void everyHelpPrintsItsUsageAndNothingOnStderr(@TempDir Path tmp) throws Exception {
+        List<String> names = new ArrayList<>(Etab.commandLine().getSubcommands().keySet());
+        assertThat(names).contains("synth", "bench", "export", "demo", "plot", "gif");
+        String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", cp, EtabCliHelpTest.class.getName()));
+        cmd.addAll(names);
+        Path out = tmp.resolve("out.txt");
+        Path err = tmp.resolve("err.txt");
+        Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        String usage = Files.readString(out, StandardCharsets.UTF_8);
+        String warnings = Files.readString(err, StandardCharsets.UTF_8);
+
+        assertThat(p.exitValue()).as(warnings).isZero();
+        assertThat(warnings).isEmpty();
+        assertThat(usage).contains("Usage: etab [");
+        for (String name : names) {
+            assertThat(usage).contains("Usage: etab " + name + " [");
+        }
+        assertThat(usage).contains("(50 % alpha").doesNotContain("%%"); // the escaped % prints as one
+    }
+
+    @Test
+    void helpNamesStartEpochAndHidesTheOldName() {
+        for (String name : List.of("bench", "export")) {
+            String usage = Etab.commandLine().getSubcommands().get(name).getUsageMessage();
+            assertThat(usage).as(name).contains("--start-epoch=E").doesNotContain("--epoch=").contains("--epochs=E");
+        }
+        for (String name : List.of("bench", "demo")) {
+            assertThat(Etab.commandLine().getSubcommands().get(name).getUsageMessage()).as(name).contains("--verbose");
+        }
+    }
+}
