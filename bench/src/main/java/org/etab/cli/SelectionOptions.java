@@ -58,7 +58,7 @@ public final class SelectionOptions {
     @Option(names = "--target")
     String target;
 
-    @Option(names = "--view", description = "AP4CH, AP2CH, PLAX, PSAX or all (default: the dataset's own).")
+    @Option(names = "--view", description = "AP4CH, AP2CH, PLAX, PSAX (or ETAB's A4CH, A4, 4CH, A2CH, A2, 2CH, PL, PS) or all (default: the dataset's own).")
     String view;
 
     @Option(names = "--fold", defaultValue = "0", description = "TMED-2 fold, 0..2 (default: ${DEFAULT-VALUE}).")

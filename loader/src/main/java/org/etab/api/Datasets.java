@@ -7,6 +7,7 @@ import java.util.stream.Collectors;
 
 import org.etab.source.DatasetProvider;
 import org.etab.source.DatasetRegistry;
+import org.etab.source.EtabViews;
 import org.etab.source.OpenedDataset;
 import org.etab.source.RemoteRoot;
 import org.etab.source.SampleOptions;
@@ -31,14 +32,14 @@ public final class Datasets {
      * Opens {@code name} at {@code root}.
      *
      * @param split train, val, test or all
-     * @param view  an ETAB view the dataset offers, or {@code all}; null for the dataset's default
+     * @param view  an ETAB view the dataset offers, in any of ETAB's spellings ({@link EtabViews}), or {@code all}; null for the dataset's default
      *              ({@link DatasetProvider#defaultView})
      * @param fold  the fold of datasets that have folds (TMED-2: 0..2); ignored elsewhere
      * @throws IllegalArgumentException naming an unknown dataset or a bad selection
      */
     public static OpenedDataset open(String name, Path root, String split, String view, int fold,
             SampleOptions options) {
-        return DatasetRegistry.get(name).open(root, split, view, fold, options);
+        return DatasetRegistry.get(name).open(root, split, EtabViews.canonical(view), fold, options);
     }
 
     /**
@@ -47,7 +48,7 @@ public final class Datasets {
      */
     public static List<OpenedDataset> openNative(String name, Path root, String split, String view, int fold,
             SampleOptions options) {
-        return DatasetRegistry.get(name).openNative(root, split, view, fold, options);
+        return DatasetRegistry.get(name).openNative(root, split, EtabViews.canonical(view), fold, options);
     }
 
     /**
@@ -65,7 +66,7 @@ public final class Datasets {
         DatasetProvider dataset = DatasetRegistry.get(name);
         RemoteRoot<?> remote = dataset.remoteRoot().orElseThrow(() -> new IllegalArgumentException(
                 "a URL root is supported for " + remoteNames() + "; " + name + " needs a local directory"));
-        return open(remote, root, store, split, view, options, clipRanges);
+        return open(remote, root, store, split, EtabViews.canonical(view), options, clipRanges);
     }
 
     /** The targets a dataset offers, in ETAB's order. */

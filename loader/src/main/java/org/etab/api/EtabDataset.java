@@ -100,7 +100,10 @@ public final class EtabDataset {
         return target;
     }
 
-    /** The view selected: the one named, or the dataset's default for the target. */
+    /**
+     * The view selected, as the datasets name it: the one named (ETAB's {@code A4CH}, {@code A4}, {@code 4CH} are
+     * {@code AP4CH}; see {@link org.etab.source.EtabViews}), or the dataset's default for the target.
+     */
     public String view() {
         return view;
     }

@@ -62,7 +62,7 @@ public final class DatasetRegistry {
     }
 
     /**
-     * {@code view}, or the dataset's default for {@code target} when it is null.
+     * {@code view} in the datasets' spelling ({@link EtabViews#canonical}), or the dataset's default for {@code target} when it is null.
      *
      * @throws IllegalArgumentException naming the view and the ones the dataset offers
      */
@@ -70,11 +70,13 @@ public final class DatasetRegistry {
         if (view == null) {
             return dataset.defaultView(target);
         }
-        if (!dataset.acceptsView(view)) {
+        String canonical = EtabViews.canonical(view);
+        if (!dataset.acceptsView(canonical)) {
             throw new IllegalArgumentException("view '" + view + "' is not available for " + dataset.name()
-                    + "; available: " + String.join(", ", dataset.views()));
+                    + "; available: " + String.join(", ", dataset.views()) + " (ETAB spellings: "
+                    + EtabViews.ACCEPTED + ")");
         }
-        return view;
+        return canonical;
     }
 
     private static final class Loaded {

@@ -99,17 +99,18 @@ class EtabDatasetTest {
                 .hasMessageStartingWith("dataset 'mnist' is not supported; available: ")
                 .hasMessageContaining("echonet").hasMessageContaining("camus").hasMessageContaining("tmed");
         assertThatThrownBy(() -> echonet().view("PLAX").build())
-                .hasMessage("view 'PLAX' is not available for echonet; available: AP4CH");
+                .hasMessage("view 'PLAX' is not available for echonet; available: AP4CH"
+                        + " (ETAB spellings: AP4CH/A4CH/A4/4CH, AP2CH/A2CH/A2/2CH, PLAX/PL, PSAX/PS)");
         assertThatThrownBy(() -> echonet().channels(2).build())
                 .hasMessage("channels must be 1 (gray) or 3 (RGB) but was 2");
         assertThatThrownBy(() -> EtabDataset.builder().name("tmed").target("EF").build())
                 .hasMessage("target 'EF' is not available for tmed; available: view, AS");
-        // the dataset's own defaults: TMED-2's view task over PLAX and PSAX; CAMUS both views, aliases accepted
+        // the dataset's own defaults: TMED-2's view task over PLAX and PSAX; CAMUS both views, aliases accepted and named as the dataset names them
         EtabDataset tmed = EtabDataset.builder().name("TMED").build();
         assertThat(tmed.target()).isEqualTo(Target.VIEW);
         assertThat(tmed.view()).isEqualTo("PLAX+PSAX");
         assertThat(EtabDataset.builder().name("tmed").target("AS").build().view()).isEqualTo("all");
         assertThat(EtabDataset.builder().name("camus").build().view()).isEqualTo("both");
-        assertThat(EtabDataset.builder().name("camus").view("2CH").build().view()).isEqualTo("2CH");
+        assertThat(EtabDataset.builder().name("camus").view("2CH").build().view()).isEqualTo("AP2CH");
     }
 }

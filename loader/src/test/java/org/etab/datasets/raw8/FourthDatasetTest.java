@@ -122,7 +122,8 @@ class FourthDatasetTest {
         assertThatThrownBy(() -> EtabDataset.builder().name("raw8").root(root).target("LV_seg").build())
                 .hasMessage("target 'LV_seg' is not available for raw8; available: EF, view");
         assertThatThrownBy(() -> EtabDataset.builder().name("raw8").root(root).view("PLAX").build())
-                .hasMessage("view 'PLAX' is not available for raw8; available: AP2CH, AP4CH");
+                .hasMessage("view 'PLAX' is not available for raw8; available: AP2CH, AP4CH"
+                        + " (ETAB spellings: AP4CH/A4CH/A4/4CH, AP2CH/A2CH/A2/2CH, PLAX/PL, PSAX/PS)");
     }
 
     @Test
