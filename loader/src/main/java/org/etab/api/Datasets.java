@@ -39,7 +39,8 @@ public final class Datasets {
      */
     public static OpenedDataset open(String name, Path root, String split, String view, int fold,
             SampleOptions options) {
-        return DatasetRegistry.get(name).open(root, split, EtabViews.canonical(view), fold, options);
+        DatasetProvider dataset = DatasetRegistry.get(name);
+        return dataset.open(root, split, checkedView(dataset, view, options), fold, options);
     }
 
     /**
@@ -48,7 +49,8 @@ public final class Datasets {
      */
     public static List<OpenedDataset> openNative(String name, Path root, String split, String view, int fold,
             SampleOptions options) {
-        return DatasetRegistry.get(name).openNative(root, split, EtabViews.canonical(view), fold, options);
+        DatasetProvider dataset = DatasetRegistry.get(name);
+        return dataset.openNative(root, split, checkedView(dataset, view, options), fold, options);
     }
 
     /**
@@ -66,7 +68,12 @@ public final class Datasets {
         DatasetProvider dataset = DatasetRegistry.get(name);
         RemoteRoot<?> remote = dataset.remoteRoot().orElseThrow(() -> new IllegalArgumentException(
                 "a URL root is supported for " + remoteNames() + "; " + name + " needs a local directory"));
-        return open(remote, root, store, split, EtabViews.canonical(view), options, clipRanges);
+        return open(remote, root, store, split, checkedView(dataset, view, options), options, clipRanges);
+    }
+
+    /** The view in the dataset's spelling, refused naming the view as given; null stays null (the default). */
+    private static String checkedView(DatasetProvider dataset, String view, SampleOptions options) {
+        return view == null ? null : DatasetRegistry.resolveView(dataset, view, options.target());
     }
 
     /** The targets a dataset offers, in ETAB's order. */
