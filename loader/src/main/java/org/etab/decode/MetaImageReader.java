@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.util.function.UnaryOperator;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -58,6 +59,17 @@ public final class MetaImageReader {
      * @throws DatasetException when the header or its data cannot be used; the message names the file
      */
     public static ImageVolume read(Path mhd) {
+        return read(mhd, UnaryOperator.identity());
+    }
+
+    /**
+     * As {@link #read(Path)}, reading a separate data file only through {@code access}.
+     *
+     * @param access maps the data file the header names ({@code ElementDataFile}) to the path to read, or throws
+     *               a {@link DatasetException} when it may not be read (e.g. a link that leads out of the dataset)
+     * @throws DatasetException when the header or its data cannot be used, or {@code access} refuses the data file
+     */
+    public static ImageVolume read(Path mhd, UnaryOperator<Path> access) {
         long fileLength = length(mhd);
         Header h = Header.parse(mhd, fileLength);
 
@@ -131,7 +143,7 @@ public final class MetaImageReader {
                         + h.end + " (for ElementDataFile = LOCAL it counts from the start of the file)");
             }
         } else {
-            dataFile = sibling(mhd, dataName);
+            dataFile = access.apply(sibling(mhd, dataName));
             dataFileLength = length(dataFile);
             start = 0;
         }

@@ -5,9 +5,15 @@ import java.awt.image.IndexColorModel;
 import java.awt.image.Raster;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Arrays;
 import java.util.Iterator;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
@@ -21,10 +27,25 @@ import javax.imageio.stream.MemoryCacheImageInputStream;
  * {@code round(0.299 R + 0.587 G + 0.114 B)} (alpha ignored). Samples are read from the raster, never through
  * {@code getRGB}, which would apply a colour-space conversion to gray images.
  *
+ * <p>Limits, checked before anything large is allocated: the file must be a regular file of at most
+ * {@value #MAX_FILE_BYTES} bytes (read up to its size, never further); every chunk's length must fit in the
+ * file; IHDR must declare a valid bit depth and colour type, each side at most {@value #MAX_SIDE} pixels, at most
+ * {@value #MAX_PIXELS} pixels, and no more pixel data than its IDAT chunks can inflate to. So one decode holds
+ * at most the file, ImageIO's raster (at most 16 Mpx x 4 samples x 2 bytes = 128 MiB) and the gray plane.
+ *
  * <p>Threading: confined; one instance per worker. Ownership: owns one PNG {@link ImageReader}, released by
  * {@link #close()}. The file is read into memory and decoded from there (no ImageIO disk cache).
  */
 public final class PngGray implements AutoCloseable {
+    /** The largest PNG file read (TMED-2's are a few KB). */
+    public static final long MAX_FILE_BYTES = 32L << 20;
+    /** The largest width or height accepted. */
+    public static final int MAX_SIDE = 8192;
+    /** The most pixels accepted (4096 x 4096). */
+    public static final long MAX_PIXELS = 4096L * 4096;
+    /** zlib's bound: deflate turns one compressed byte into at most 1032. */
+    static final long MAX_DEFLATE_RATIO = 1032;
+
     private static final byte[] SIGNATURE = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
 
     /** One decoded image: {@code width x height} row-major gray bytes at the start of {@code pixels}. */
@@ -48,21 +69,15 @@ public final class PngGray implements AutoCloseable {
     /**
      * Decodes {@code file} into {@code out} (its pixel array grows when needed).
      *
-     * @throws DecodeException naming the file, when it is missing, unreadable, not a PNG
-     *                         or corrupt
+     * @throws DecodeException naming the file, when it is missing, not a regular file, unreadable, not a PNG,
+     *                         over a limit above (naming the field and its value) or corrupt
      */
     public void decode(Path file, Image out) {
-        byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(file);
-        } catch (NoSuchFileException e) {
-            throw new DecodeException(file, "image not found");
-        } catch (IOException e) {
-            throw new DecodeException(file, "cannot be read: " + e, e);
-        }
+        byte[] bytes = read(file);
         if (!isPng(bytes)) {
             throw new DecodeException(file, "not a PNG file (" + bytes.length + " bytes, no PNG signature)");
         }
+        checkChunks(file, bytes);
         Raster raster;
         ColorModel colors;
         try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
@@ -77,6 +92,116 @@ public final class PngGray implements AutoCloseable {
         }
         toGray(raster, colors, out);
         out.bytesRead = bytes.length;
+    }
+
+    /** The file's bytes, read up to its size (at most {@link #MAX_FILE_BYTES}); refused unopened unless regular. */
+    private static byte[] read(Path file) {
+        try {
+            BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
+            if (!attributes.isRegularFile()) {
+                throw new DecodeException(file, "is not a regular file (a directory, FIFO or device): refused unopened");
+            }
+            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+                long size = ch.size();
+                if (size > MAX_FILE_BYTES) {
+                    throw new DecodeException(file, "is " + size + " bytes, more than the " + MAX_FILE_BYTES
+                            + " a PNG may have");
+                }
+                ByteBuffer buf = ByteBuffer.allocate((int) size);
+                while (buf.hasRemaining() && ch.read(buf) >= 0) {
+                    // until the size read above (a file that grows meanwhile is read no further)
+                }
+                return buf.hasRemaining() ? Arrays.copyOf(buf.array(), buf.position()) : buf.array();
+            }
+        } catch (NoSuchFileException e) {
+            throw new DecodeException(file, "image not found");
+        } catch (IOException e) {
+            throw new DecodeException(file, "cannot be read: " + e, e);
+        }
+    }
+
+    /**
+     * Checks every chunk length against the file and IHDR against the limits, so that ImageIO never allocates by
+     * a number the file cannot back.
+     */
+    static void checkChunks(Path file, byte[] png) {
+        int at = SIGNATURE.length;
+        long idat = 0;
+        boolean first = true;
+        while (at < png.length) {
+            if (png.length - at < 8) {
+                throw new DecodeException(file, "corrupt PNG: " + (png.length - at) + " stray bytes at byte " + at
+                        + " where a chunk header (8 bytes) should be");
+            }
+            long length = u32(png, at);
+            String type = new String(png, at + 4, 4, StandardCharsets.ISO_8859_1);
+            long left = png.length - at - 12L;
+            if (length > left) {
+                throw new DecodeException(file, "corrupt PNG: chunk '" + printable(type) + "' at byte " + at
+                        + " declares length " + length + " but only " + Math.max(left, 0) + " bytes follow it");
+            }
+            if (first) {
+                if (!type.equals("IHDR") || length != 13) {
+                    throw new DecodeException(file, "corrupt PNG: the first chunk must be a 13-byte IHDR but is '"
+                            + printable(type) + "' of " + length + " bytes");
+                }
+                first = false;
+            } else if (type.equals("IDAT")) {
+                idat += length;
+            } else if (type.equals("IEND")) {
+                break;
+            }
+            at += 12 + (int) length;
+        }
+        if (first) {
+            throw new DecodeException(file, "corrupt PNG: no IHDR chunk");
+        }
+        checkHeader(file, png, idat);
+    }
+
+    private static void checkHeader(Path file, byte[] png, long idatBytes) {
+        int h = SIGNATURE.length + 8;
+        long width = u32(png, h);
+        long height = u32(png, h + 4);
+        int depth = png[h + 8] & 0xff;
+        int colour = png[h + 9] & 0xff;
+        int samples = switch (colour) {
+            case 0, 3 -> 1;
+            case 2 -> 3;
+            case 4 -> 2;
+            case 6 -> 4;
+            default -> throw new DecodeException(file, "IHDR colour type " + colour
+                    + " is not a PNG colour type (0, 2, 3, 4 or 6)");
+        };
+        int[] depths = colour == 0 ? new int[] {1, 2, 4, 8, 16} : colour == 3 ? new int[] {1, 2, 4, 8} : new int[] {8, 16};
+        if (Arrays.stream(depths).noneMatch(d -> d == depth)) {
+            throw new DecodeException(file, "IHDR bit depth " + depth + " is not valid for colour type " + colour
+                    + " (allowed: " + Arrays.toString(depths) + ")");
+        }
+        if (width < 1 || width > MAX_SIDE) {
+            throw new DecodeException(file, "IHDR width " + width + " is not in 1.." + MAX_SIDE);
+        }
+        if (height < 1 || height > MAX_SIDE) {
+            throw new DecodeException(file, "IHDR height " + height + " is not in 1.." + MAX_SIDE);
+        }
+        if (width * height > MAX_PIXELS) {
+            throw new DecodeException(file, "IHDR size " + width + "x" + height + " is " + width * height
+                    + " pixels, more than the " + MAX_PIXELS + " a PNG may have");
+        }
+        long raw = height * (1 + (width * samples * depth + 7) / 8); // one filter byte per row
+        if (raw > idatBytes * MAX_DEFLATE_RATIO + 1024) {
+            throw new DecodeException(file, "IHDR size " + width + "x" + height + " (" + depth + "-bit, colour type "
+                    + colour + ") needs " + raw + " bytes of pixel data but its IDAT chunks hold " + idatBytes
+                    + " bytes, which inflate to at most " + idatBytes * MAX_DEFLATE_RATIO);
+        }
+    }
+
+    private static long u32(byte[] b, int at) {
+        return ((b[at] & 0xffL) << 24) | ((b[at + 1] & 0xffL) << 16) | ((b[at + 2] & 0xffL) << 8) | (b[at + 3] & 0xffL);
+    }
+
+    private static String printable(String type) {
+        return type.chars().allMatch(c -> c >= 0x20 && c < 0x7f) ? type : "?";
     }
 
     static boolean isPng(byte[] bytes) {

@@ -34,14 +34,15 @@ public final class ClipSampler {
         double step = step(fileFps);
         for (int i = 0; i < f.length; i++) {
             // the epsilon keeps exact ratios (30/25 * 5 = 6) from flooring to 5.999 -> 5
-            f[i] = start + (int) Math.floor(i * step + 1e-9);
+            f[i] = (int) Math.min((long) start + (long) Math.floor(i * step + 1e-9), Integer.MAX_VALUE);
         }
         return f;
     }
 
     /** Source frames one clip spans: the distance from its first frame to its last, plus one. */
     public int span(double fileFps) {
-        return (int) Math.floor((spec.clipLength() - 1) * step(fileFps) + 1e-9) + 1;
+        // saturated: an absurd rate (1e308 fps) spans more frames than any video has, without overflowing
+        return (int) Math.min(Math.floor((spec.clipLength() - 1) * step(fileFps) + 1e-9), Integer.MAX_VALUE - 1) + 1;
     }
 
     private double step(double fileFps) {

@@ -42,6 +42,28 @@ public final class Fields {
         return v;
     }
 
+    /** {@link #positiveDouble(String, String)} at most {@code max}, e.g. a frame rate. */
+    public static double positiveDouble(String raw, String column, double max) throws BadRow {
+        double v = positiveDouble(raw, column);
+        if (v > max) {
+            throw new BadRow(column + " must be at most " + fmt(max) + " but was '" + raw.trim() + "'");
+        }
+        return v;
+    }
+
+    /** {@link #integer(String, String, int)} at most {@code max}, e.g. a frame count or a frame side. */
+    public static int integer(String raw, String column, int min, int max) throws BadRow {
+        int v = integer(raw, column, min);
+        if (v > max) {
+            throw new BadRow(column + " must be at most " + max + " but was '" + raw.trim() + "'");
+        }
+        return v;
+    }
+
+    private static String fmt(double v) {
+        return v == Math.rint(v) ? Long.toString((long) v) : Double.toString(v);
+    }
+
     public static double positiveDouble(String raw, String column) throws BadRow {
         String text = raw.trim();
         double v;

@@ -16,6 +16,14 @@ import org.etab.sampling.EpochOrder;
  * {@link Plans}). No I/O.
  */
 public final class PlanLoop {
+    /**
+     * The most frames a video's record may claim (EchoNet-Dynamic's longest has 1,002): planning allocates per
+     * frame a clip start may take, so a larger count is a failed sample, not a plan.
+     */
+    public static final int MAX_VIDEO_FRAMES = 10_000;
+    /** The highest frame rate a video's record may claim, in frames per second. */
+    public static final double MAX_VIDEO_FPS = 1_000;
+
     private final ClipSampler sampler;
     private final long seed;
     private final boolean shuffle;
@@ -67,6 +75,16 @@ public final class PlanLoop {
          * resample from) is one failed sample naming why.
          */
         public void clips(String id, String file, int frameCount, double fps) {
+            if (frameCount > MAX_VIDEO_FRAMES) {
+                failed(id, file, new int[0], "frame count " + frameCount + " is more than the " + MAX_VIDEO_FRAMES
+                        + " a video may have");
+                return;
+            }
+            if (Double.isNaN(fps) || fps > MAX_VIDEO_FPS) {
+                failed(id, file, new int[0], "frame rate " + fps + " fps is more than the " + (int) MAX_VIDEO_FPS
+                        + " a video may have");
+                return;
+            }
             ClipSampler.Choice choice;
             try {
                 choice = sampler.clips(frameCount, fps, EpochOrder.forRecord(seed, epoch, record));

@@ -56,6 +56,7 @@ public abstract class RecordSource<R> implements SampleSource {
         this.options = options;
         FrameSize size = options.nativeSize() ? nativeSize.of(this.records)
                 : new FrameSize(options.frameHeight(), options.frameWidth());
+        options.checkSampleSize(size.height(), size.width()); // a native size is known only now
         this.features = new FeatureWriter(options, size.height(), size.width());
         this.labels = new LabelWriter<>(values, options, size.height(), size.width());
         this.plans = new PlanLoop(options);

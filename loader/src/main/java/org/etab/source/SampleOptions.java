@@ -1,5 +1,9 @@
 package org.etab.source;
 
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 
 import org.etab.batch.DType;
@@ -20,6 +24,13 @@ import org.etab.sampling.ClipStart;
  * 3 channels, ImageNet-normalized float32, seed 42, no shuffle. {@link #target()} has no default.
  */
 public final class SampleOptions {
+    /** The largest frame side (rows or columns) a sample may have, requested or native. */
+    public static final int MAX_FRAME_SIDE = 4096;
+    /** The most frames a clip may have. */
+    public static final int MAX_CLIP_LENGTH = 10_000;
+    /** The largest input tensor one sample may have: 1 GiB. */
+    public static final long MAX_SAMPLE_BYTES = 1L << 30;
+
     private final Target target;
     private final ClipSpec clip;
     private final int frameHeight;
@@ -29,6 +40,8 @@ public final class SampleOptions {
     private final DType dtype;
     private final long seed;
     private final boolean shuffle;
+    private final boolean allowLinksOutside;
+    private final List<Path> extraRoots;
 
     private SampleOptions(Builder b) {
         this.target = b.target;
@@ -40,6 +53,8 @@ public final class SampleOptions {
         this.dtype = b.dtype;
         this.seed = b.seed;
         this.shuffle = b.shuffle;
+        this.allowLinksOutside = b.allowLinksOutside;
+        this.extraRoots = b.extraRoots;
     }
 
     /** A builder with the defaults above. */
@@ -50,7 +65,8 @@ public final class SampleOptions {
     /** A builder holding these options, to make a changed copy. */
     public Builder toBuilder() {
         return new Builder().target(target).clip(clip).frameSize(frameHeight, frameWidth).channels(channels)
-                .normalize(normalize).dtype(dtype).seed(seed).shuffle(shuffle);
+                .normalize(normalize).dtype(dtype).seed(seed).shuffle(shuffle).allowLinksOutside(allowLinksOutside)
+                .extraRoots(extraRoots);
     }
 
     /** The ETAB target. */
@@ -98,10 +114,41 @@ public final class SampleOptions {
         return shuffle;
     }
 
+    /**
+     * True when a dataset may open files whose real path lies outside its root (links to anywhere); they must
+     * still be regular files ({@link DatasetFiles}).
+     */
+    public boolean allowLinksOutside() {
+        return allowLinksOutside;
+    }
+
+    /** Directories besides the dataset root that its files' real paths may lie under ({@link DatasetFiles}). */
+    public List<Path> extraRoots() {
+        return extraRoots;
+    }
+
     /** The input tensor of one sample for frames of {@code height x width}: {@code [C, T, H, W]} or {@code [C, H, W]}. */
     public TensorSpec featureSpec(int height, int width) {
         return clip.video() ? new TensorSpec(dtype, channels, clip.clipLength(), height, width)
                 : new TensorSpec(dtype, channels, height, width);
+    }
+
+    /**
+     * Checks that a sample with frames of {@code height x width} stays within {@link #MAX_SAMPLE_BYTES}.
+     *
+     * @throws IllegalArgumentException naming the shape, its size and the limit
+     */
+    public void checkSampleSize(int height, int width) {
+        if (height > MAX_FRAME_SIDE || width > MAX_FRAME_SIDE) {
+            throw new IllegalArgumentException("frame size must be at most " + MAX_FRAME_SIDE + "x" + MAX_FRAME_SIDE
+                    + " but was " + height + "x" + width);
+        }
+        TensorSpec spec = featureSpec(height, width);
+        if (spec.bytes() > MAX_SAMPLE_BYTES) {
+            throw new IllegalArgumentException("one sample of " + Arrays.toString(spec.shape()) + " "
+                    + dtype.name().toLowerCase(Locale.ROOT) + " is " + spec.bytes() + " bytes, more than the "
+                    + MAX_SAMPLE_BYTES + "-byte (1 GiB) limit; lower the clip length, the frame size or the channels");
+        }
     }
 
     /** True when frames keep the dataset's native size. */
@@ -113,19 +160,22 @@ public final class SampleOptions {
     public boolean equals(Object o) {
         return o instanceof SampleOptions s && target == s.target && clip.equals(s.clip) && frameHeight == s.frameHeight
                 && frameWidth == s.frameWidth && channels == s.channels && normalize == s.normalize
-                && dtype == s.dtype && seed == s.seed && shuffle == s.shuffle;
+                && dtype == s.dtype && seed == s.seed && shuffle == s.shuffle
+                && allowLinksOutside == s.allowLinksOutside && extraRoots.equals(s.extraRoots);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(target, clip, frameHeight, frameWidth, channels, normalize, dtype, seed, shuffle);
+        return Objects.hash(target, clip, frameHeight, frameWidth, channels, normalize, dtype, seed, shuffle,
+                allowLinksOutside, extraRoots);
     }
 
     @Override
     public String toString() {
         return "SampleOptions[target=" + target + ", clip=" + clip + ", frame=" + frameHeight + "x" + frameWidth
                 + ", channels=" + channels + ", normalize=" + normalize + ", dtype=" + dtype + ", seed=" + seed
-                + ", shuffle=" + shuffle + "]";
+                + ", shuffle=" + shuffle + (allowLinksOutside ? ", allowLinksOutside" : "")
+                + (extraRoots.isEmpty() ? "" : ", extraRoots=" + extraRoots) + "]";
     }
 
     /** Builds {@link SampleOptions}; {@link #build()} checks every value and combination. Not thread-safe. */
@@ -143,6 +193,8 @@ public final class SampleOptions {
         private DType dtype = DType.FLOAT32;
         private long seed = 42;
         private boolean shuffle;
+        private boolean allowLinksOutside;
+        private List<Path> extraRoots = List.of();
 
         private Builder() {
         }
@@ -233,6 +285,21 @@ public final class SampleOptions {
         }
 
         /**
+         * Lets the dataset open regular files whose real path lies outside its root (default false: such a file
+         * is a failed sample naming where it leads).
+         */
+        public Builder allowLinksOutside(boolean allowLinksOutside) {
+            this.allowLinksOutside = allowLinksOutside;
+            return this;
+        }
+
+        /** Directories besides the root that the dataset's files may lead to by links (default none). */
+        public Builder extraRoots(List<Path> extraRoots) {
+            this.extraRoots = List.copyOf(extraRoots);
+            return this;
+        }
+
+        /**
          * @throws IllegalArgumentException naming the value, when the target is missing, the frame size is not two
          *                                  positive numbers (or 0x0), channels are not 1 or 3, uint8 is asked to be
          *                                  normalized, or a clip setting is out of range
@@ -245,6 +312,13 @@ public final class SampleOptions {
                 throw new IllegalArgumentException("frame size must be two positive numbers, or 0x0 for native, but was "
                         + frameHeight + "x" + frameWidth);
             }
+            if (frameHeight > MAX_FRAME_SIDE || frameWidth > MAX_FRAME_SIDE) {
+                throw new IllegalArgumentException("frame size must be at most " + MAX_FRAME_SIDE + "x" + MAX_FRAME_SIDE
+                        + " but was " + frameHeight + "x" + frameWidth);
+            }
+            if (video && clipLength > MAX_CLIP_LENGTH) {
+                throw new IllegalArgumentException("clipLength <= " + MAX_CLIP_LENGTH + " required but was " + clipLength);
+            }
             if (channels != 1 && channels != 3) {
                 throw new IllegalArgumentException("channels must be 1 (gray) or 3 (RGB) but was " + channels);
             }
@@ -253,7 +327,11 @@ public final class SampleOptions {
             if (dtype == DType.UINT8 && normalize) {
                 throw new IllegalArgumentException("uint8 keeps raw pixels; it cannot be combined with normalize(true)");
             }
-            return new SampleOptions(this);
+            SampleOptions built = new SampleOptions(this);
+            if (!built.nativeSize()) {
+                built.checkSampleSize(frameHeight, frameWidth);
+            }
+            return built;
         }
     }
 }

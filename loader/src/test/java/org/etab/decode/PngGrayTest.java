@@ -5,9 +5,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.awt.image.BufferedImage;
 import java.awt.image.WritableRaster;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.lang.management.ManagementFactory;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.zip.CRC32;
+import java.util.zip.Deflater;
 import javax.imageio.ImageIO;
 
 import org.junit.jupiter.api.Test;
@@ -109,6 +117,130 @@ class PngGrayTest {
             ImageIO.write(img, "png", good.toFile());
             png.decode(good, out);
             assertThat(out.width).isEqualTo(50);
+        }
+    }
+
+    // ---- hostile files: refused from the header, before anything large is allocated ----
+
+    /** A chunk: length, type, data, CRC over type and data. */
+    static byte[] chunk(String type, byte[] data) {
+        ByteBuffer b = ByteBuffer.allocate(12 + data.length);
+        b.putInt(data.length).put(type.getBytes(StandardCharsets.ISO_8859_1)).put(data);
+        CRC32 crc = new CRC32();
+        crc.update(b.array(), 4, 4 + data.length);
+        return b.putInt((int) crc.getValue()).array();
+    }
+
+    static byte[] ihdr(long width, long height, int depth, int colour) {
+        return chunk("IHDR", ByteBuffer.allocate(13).putInt((int) width).putInt((int) height).put((byte) depth)
+                .put((byte) colour).put((byte) 0).put((byte) 0).put((byte) 0).array());
+    }
+
+    /** Signature, the chunks, IEND. */
+    static byte[] png(byte[]... chunks) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
+        for (byte[] c : chunks) {
+            out.write(c);
+        }
+        out.write(chunk("IEND", new byte[0]));
+        return out.toByteArray();
+    }
+
+    private static byte[] deflated(byte[] raw) {
+        Deflater d = new Deflater(9);
+        d.setInput(raw);
+        d.finish();
+        byte[] buf = new byte[raw.length + 64];
+        int n = d.deflate(buf);
+        d.end();
+        return Arrays.copyOf(buf, n);
+    }
+
+    /** Heap bytes the calling thread allocates while {@code r} runs (HotSpot's per-thread counter). */
+    static long allocatedBy(Runnable r) {
+        com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long id = Thread.currentThread().getId();
+        long before = mx.getThreadAllocatedBytes(id);
+        r.run();
+        return mx.getThreadAllocatedBytes(id) - before;
+    }
+
+    private void assertRefused(String name, byte[] bytes, String... message) throws IOException {
+        Path file = Files.write(tmp.resolve(name), bytes);
+        PngGray.Image out = new PngGray.Image();
+        try (PngGray png = new PngGray()) {
+            long allocated = allocatedBy(() -> assertThatThrownBy(() -> png.decode(file, out))
+                    .isInstanceOf(DecodeException.class).hasMessageStartingWith(file + ": ")
+                    .hasMessageContainingAll(message));
+            assertThat(allocated).as("heap allocated refusing %s", name).isLessThan(16L << 20);
+            assertThat(out.pixels.length).isZero();
+        }
+    }
+
+    @Test
+    void aTinyPngDeclaring20000By20000Rgba16FailsFromItsHeaderNamingFieldAndValue() throws IOException {
+        byte[] bomb = png(ihdr(20000, 20000, 16, 6), chunk("IDAT", deflated(new byte[8])));
+        assertThat(bomb.length).isLessThan(80);
+        assertRefused("bomb.png", bomb, "IHDR width 20000 is not in 1..8192");
+        assertRefused("tall.png", png(ihdr(16, 9000, 8, 0), chunk("IDAT", deflated(new byte[8]))),
+                "IHDR height 9000 is not in 1..8192");
+        assertRefused("many.png", png(ihdr(8000, 8000, 8, 0), chunk("IDAT", deflated(new byte[8]))),
+                "IHDR size 8000x8000 is 64000000 pixels, more than the 16777216");
+        // within the side and pixel limits, but more pixel data than its IDAT can inflate to
+        assertRefused("ratio.png", png(ihdr(4000, 4000, 16, 6), chunk("IDAT", deflated(new byte[8]))),
+                "IHDR size 4000x4000 (16-bit, colour type 6) needs 128004000 bytes of pixel data", "inflate to at most");
+        assertRefused("depth.png", png(ihdr(4, 4, 3, 2), chunk("IDAT", deflated(new byte[52]))),
+                "IHDR bit depth 3 is not valid for colour type 2 (allowed: [8, 16])");
+        assertRefused("colour.png", png(ihdr(4, 4, 8, 5), chunk("IDAT", deflated(new byte[20]))),
+                "IHDR colour type 5 is not a PNG colour type");
+        assertRefused("zero.png", png(ihdr(0, 4, 8, 0), chunk("IDAT", deflated(new byte[4]))),
+                "IHDR width 0 is not in 1..8192");
+        assertRefused("noihdr.png", png(chunk("IDAT", deflated(new byte[4]))),
+                "the first chunk must be a 13-byte IHDR but is 'IDAT'");
+    }
+
+    @Test
+    void aChunkLengthBeyondTheFileIsRefusedBeforeImageIoReadsIt() throws IOException {
+        byte[] good = png(ihdr(4, 4, 8, 0), chunk("IDAT", deflated(new byte[20])));
+        byte[] hostile = good.clone();
+        int idat = 8 + 25;   // signature + IHDR chunk
+        ByteBuffer.wrap(hostile).putInt(idat, 0x7fffffff);
+        assertRefused("long.png", hostile, "chunk 'IDAT' at byte 33 declares length 2147483647 but only");
+        byte[] iccp = png(ihdr(4, 4, 8, 0), chunk("iCCP", new byte[4]), chunk("IDAT", deflated(new byte[20])));
+        ByteBuffer.wrap(iccp).putInt(idat, 0x7ffffff0);
+        assertRefused("iccp.png", iccp, "chunk 'iCCP' at byte 33 declares length 2147483632");
+
+        Path file = Files.write(tmp.resolve("good.png"), good);
+        PngGray.Image out = new PngGray.Image();
+        try (PngGray png = new PngGray()) {
+            png.decode(file, out);   // the hand-made file is a valid PNG
+        }
+        assertThat(out.width).isEqualTo(4);
+    }
+
+    @Test
+    void anOversizedFileADirectoryAndAFifoAreRefusedUnread() throws Exception {
+        Path big = tmp.resolve("big.png");
+        try (RandomAccessFile f = new RandomAccessFile(big.toFile(), "rw")) {
+            f.write(png(ihdr(4, 4, 8, 0)));
+            f.setLength(PngGray.MAX_FILE_BYTES + 1);   // sparse: nothing is written
+        }
+        PngGray.Image out = new PngGray.Image();
+        Path dir = Files.createDirectory(tmp.resolve("dir.png"));
+        Path fifo = tmp.resolve("fifo.png");
+        assertThat(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor()).isZero();
+        try (PngGray png = new PngGray()) {
+            long allocated = allocatedBy(() -> assertThatThrownBy(() -> png.decode(big, out))
+                    .isInstanceOf(DecodeException.class)
+                    .hasMessage(big + ": is " + (PngGray.MAX_FILE_BYTES + 1) + " bytes, more than the "
+                            + PngGray.MAX_FILE_BYTES + " a PNG may have"));
+            assertThat(allocated).isLessThan(1L << 20);
+            assertThatThrownBy(() -> png.decode(dir, out)).isInstanceOf(DecodeException.class)
+                    .hasMessageContaining("is not a regular file");
+            // a FIFO would block the open until a writer came: refused by type instead
+            assertThatThrownBy(() -> png.decode(fifo, out)).isInstanceOf(DecodeException.class)
+                    .hasMessage(fifo + ": is not a regular file (a directory, FIFO or device): refused unopened");
         }
     }
 }

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import org.etab.decode.DatasetException;
+import org.etab.source.PlanLoop;
 
 /**
  * One CAMUS {@code Info_2CH.cfg} / {@code Info_4CH.cfg}: {@code Key: value} lines describing a patient's
@@ -46,13 +47,16 @@ public final class CamusInfo {
         this.file = file;
         this.values = Collections.unmodifiableMap(values);
         this.nbFrame = positiveInt("NbFrame");
+        if (nbFrame > PlanLoop.MAX_VIDEO_FRAMES) {
+            throw bad("NbFrame", "must be at most " + PlanLoop.MAX_VIDEO_FRAMES);
+        }
         this.ed = frame("ED");
         this.es = frame("ES");
         OptionalDouble lvef = optionalDouble("LVef");
         this.ef = lvef.isPresent() ? lvef : optionalDouble("EF");
         OptionalDouble rate = optionalDouble("FrameRate");
-        if (rate.isPresent() && !(rate.getAsDouble() > 0)) {
-            throw bad("FrameRate", "must be > 0");
+        if (rate.isPresent() && !(rate.getAsDouble() > 0 && rate.getAsDouble() <= PlanLoop.MAX_VIDEO_FPS)) {
+            throw bad("FrameRate", "must be > 0 and at most " + (int) PlanLoop.MAX_VIDEO_FPS);
         }
         this.frameRate = rate;
         optionalDouble("Age");

@@ -13,6 +13,7 @@ import java.util.function.IntConsumer;
 import org.etab.decode.ImageVolume;
 import org.etab.source.CheckedPhantom;
 import org.etab.source.DatasetDescription;
+import org.etab.source.DatasetFiles;
 import org.etab.source.DatasetPhantom;
 import org.etab.source.DescribedProvider;
 import org.etab.source.OpenedDataset;
@@ -49,20 +50,22 @@ public final class CamusProvider extends DescribedProvider {
 
     @Override
     public OpenedDataset open(Path root, String split, String view, int fold, SampleOptions options) {
+        DatasetFiles files = DatasetFiles.of(root, options);
         CamusIndex index = CamusReader.read(root);
         List<CamusRecord> records = index.select(split, view == null ? defaultView(options.target()) : view);
-        return new OpenedDataset(new CamusSource(records, options), index.problems(), records.size());
+        return new OpenedDataset(new CamusSource(records, options, files), index.problems(), records.size());
     }
 
     /** Sizes differ per patient: one group per size, read from the ED images. */
     @Override
     public List<OpenedDataset> openNative(Path root, String split, String view, int fold, SampleOptions options) {
+        DatasetFiles files = DatasetFiles.of(root, options);
         CamusIndex index = CamusReader.read(root);
         Map<List<Integer>, List<CamusRecord>> bySize = new LinkedHashMap<>();
         List<CamusRecord> unreadable = new ArrayList<>();
         for (CamusRecord r : index.select(split, view == null ? defaultView(options.target()) : view)) {
             try {
-                ImageVolume ed = CamusSource.readVolume(r.ed());
+                ImageVolume ed = CamusSource.readVolume(r.ed(), files);
                 bySize.computeIfAbsent(List.of(ed.height(), ed.width()), k -> new ArrayList<>()).add(r);
             } catch (SampleException e) {
                 unreadable.add(r); // planned in the first group, where loading fails again and is reported
@@ -77,7 +80,7 @@ public final class CamusProvider extends DescribedProvider {
         List<OpenedDataset> out = new ArrayList<>();
         for (Map.Entry<List<Integer>, List<CamusRecord>> e : bySize.entrySet()) {
             SampleOptions sized = options.toBuilder().frameSize(e.getKey().get(0), e.getKey().get(1)).build();
-            out.add(new OpenedDataset(new CamusSource(e.getValue(), sized),
+            out.add(new OpenedDataset(new CamusSource(e.getValue(), sized, files),
                     out.isEmpty() ? index.problems() : List.of(), e.getValue().size()));
         }
         return out;

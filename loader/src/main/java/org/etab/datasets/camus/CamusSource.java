@@ -10,6 +10,7 @@ import org.etab.decode.ImageVolume;
 import org.etab.decode.MetaImageReader;
 import org.etab.decode.NiftiReader;
 import org.etab.sampling.ClipSampler;
+import org.etab.source.DatasetFiles;
 import org.etab.source.FeatureWriter;
 import org.etab.source.LabelWriter;
 import org.etab.source.PlanLoop;
@@ -76,6 +77,7 @@ public final class CamusSource extends RecordSource<CamusRecord> {
 
     /** The gt label a segmentation target keeps, or 0 for other targets. */
     private final int segLabel;
+    private final DatasetFiles files;
 
     /**
      * @param records the selection ({@link CamusIndex#select})
@@ -85,7 +87,16 @@ public final class CamusSource extends RecordSource<CamusRecord> {
      *                                  without any ground truth
      */
     public CamusSource(List<CamusRecord> records, SampleOptions options) {
+        this(records, options, DatasetFiles.anywhere());
+    }
+
+    /**
+     * As {@link #CamusSource(List, SampleOptions)}, reading only the files {@code files} allows (a refused file is
+     * a failed sample naming why); {@link CamusProvider} confines a dataset's files to its root.
+     */
+    public CamusSource(List<CamusRecord> records, SampleOptions options, DatasetFiles files) {
         super("camus", TARGETS, records, options, CamusSource::nativeSize, LABELS);
+        this.files = files;
         this.segLabel = switch (options.target()) {
             case LV_SEG -> 1;
             case MY_SEG -> 2;
@@ -129,11 +140,22 @@ public final class CamusSource extends RecordSource<CamusRecord> {
         return new Worker();
     }
 
-    /** Reads a whole MetaImage or NIfTI file; a {@link DatasetException} becomes a failed sample. */
+    /**
+     * Reads a whole MetaImage or NIfTI file, any regular file; a {@link DatasetException} becomes a failed sample.
+     */
     public static ImageVolume readVolume(Path file) {
+        return readVolume(file, DatasetFiles.anywhere());
+    }
+
+    /**
+     * Reads a whole MetaImage or NIfTI file, and a MetaImage's data file, when {@code files} allows them; a
+     * {@link DatasetException} (a refused file included) becomes a failed sample.
+     */
+    public static ImageVolume readVolume(Path file, DatasetFiles files) {
         try {
             String name = file.getFileName().toString();
-            return name.endsWith(".mhd") ? MetaImageReader.read(file) : NiftiReader.read(file);
+            Path real = files.check(file);
+            return name.endsWith(".mhd") ? MetaImageReader.read(real, files::check) : NiftiReader.read(real);
         } catch (DatasetException | UncheckedIOException e) {
             throw new SampleException(Stage.DECODE, e.getMessage(), e);
         }
@@ -149,7 +171,7 @@ public final class CamusSource extends RecordSource<CamusRecord> {
         public LoadStats load(SamplePlan plan, BatchPool.Buffers buffers, int slot) {
             CamusRecord rec = records().get(plan.record());
             boolean video = options().clip().video();
-            ImageVolume image = readVolume(video ? rec.sequence() : rec.ed());
+            ImageVolume image = readVolume(video ? rec.sequence() : rec.ed(), files);
             long bytes = (long) image.sliceLength();
             int[] want = video ? plan.frames() : ED_FILE_FRAME;
             int valid = 0;
@@ -167,7 +189,7 @@ public final class CamusSource extends RecordSource<CamusRecord> {
             }
             ImageVolume gt = null;
             if (segLabel != 0) {
-                gt = readVolume(rec.edGt());
+                gt = readVolume(rec.edGt(), files);
                 if (gt.width() != image.width() || gt.height() != image.height()) {
                     throw new SampleException(Stage.DECODE, gt.source() + ": label map is " + gt.width() + "x" + gt.height()
                             + " (width x height) but its image " + image.source() + " is " + image.width() + "x"

@@ -12,6 +12,7 @@ import java.util.function.IntConsumer;
 
 import org.etab.source.CheckedPhantom;
 import org.etab.source.DatasetDescription;
+import org.etab.source.DatasetFiles;
 import org.etab.source.DatasetPhantom;
 import org.etab.source.DatasetRegistry;
 import org.etab.source.DescribedProvider;
@@ -42,9 +43,10 @@ public final class EchoNetProvider extends DescribedProvider {
     @Override
     public OpenedDataset open(Path root, String split, String view, int fold, SampleOptions options) {
         DatasetRegistry.resolveView(this, view, options.target());
-        EchoNetIndex index = EchoNetReader.read(root);
+        DatasetFiles files = DatasetFiles.of(root, options);
+        EchoNetIndex index = EchoNetReader.read(root, files);
         List<EchoNetRecord> records = index.select(split);
-        return new OpenedDataset(new EchoNetSource(records, options), index.problems(), records.size());
+        return new OpenedDataset(new EchoNetSource(records, options, files), index.problems(), records.size());
     }
 
     @Override

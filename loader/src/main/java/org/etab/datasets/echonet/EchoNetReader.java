@@ -2,8 +2,11 @@ package org.etab.datasets.echonet;
 
 import org.etab.decode.DatasetException;
 import org.etab.source.CsvColumns;
+import org.etab.source.DatasetFiles;
 import org.etab.source.Fields;
 import org.etab.source.IndexProblem;
+import org.etab.source.PlanLoop;
+import org.etab.source.SampleOptions;
 import org.etab.source.Split;
 import de.siegmar.fastcsv.reader.CsvParseException;
 import de.siegmar.fastcsv.reader.CsvReader;
@@ -74,12 +77,24 @@ public final class EchoNetReader {
      *                          lacks a required column; the message names the file
      */
     public static EchoNetIndex read(Path root) {
+        locate(root); // a missing root or FileList.csv is named as such
+        return read(root, DatasetFiles.under(root));
+    }
+
+    /**
+     * As {@link #read(Path)}, opening the two index files only when {@code files} allows them (regular files whose
+     * real paths lie under the root, unless it allows more).
+     *
+     * @throws DatasetException also when an index file is refused by {@code files}, naming why
+     */
+    public static EchoNetIndex read(Path root, DatasetFiles files) {
         Path dataRoot = locate(root);
-        Path fileList = dataRoot.resolve(FILE_LIST);
         Path tracings = dataRoot.resolve(TRACINGS);
         if (!Files.isRegularFile(tracings)) {
             throw new DatasetException(tracings, "not found (it must lie beside " + FILE_LIST + ")");
         }
+        Path fileList = files.check(dataRoot.resolve(FILE_LIST));
+        tracings = files.check(tracings);
         List<IndexProblem> problems = new ArrayList<>();
         List<Video> listed = new ArrayList<>();
         Map<String, Video> byId = new HashMap<>(16_384);
@@ -148,10 +163,11 @@ public final class EchoNetReader {
                     v.ef = finiteFloat(rec, cols.at(L_EF), "EF");
                     v.esv = finiteFloat(rec, cols.at(L_ESV), "ESV");
                     v.edv = finiteFloat(rec, cols.at(L_EDV), "EDV");
-                    v.height = integer(rec, cols.at(L_HEIGHT), "FrameHeight", 1);
-                    v.width = integer(rec, cols.at(L_WIDTH), "FrameWidth", 1);
-                    v.fps = positiveDouble(rec, cols.at(L_FPS), "FPS");
-                    v.frames = integer(rec, cols.at(L_FRAMES), "NumberOfFrames", 1);
+                    // bounded here: planning and the native frame size allocate by these numbers
+                    v.height = integer(rec, cols.at(L_HEIGHT), "FrameHeight", 1, SampleOptions.MAX_FRAME_SIDE);
+                    v.width = integer(rec, cols.at(L_WIDTH), "FrameWidth", 1, SampleOptions.MAX_FRAME_SIDE);
+                    v.fps = Fields.positiveDouble(rec.getField(cols.at(L_FPS)), "FPS", PlanLoop.MAX_VIDEO_FPS);
+                    v.frames = integer(rec, cols.at(L_FRAMES), "NumberOfFrames", 1, PlanLoop.MAX_VIDEO_FRAMES);
                     v.split = split(rec, cols.at(L_SPLIT));
                 } catch (BadRow bad) {
                     v.dropped = true;
@@ -295,12 +311,8 @@ public final class EchoNetReader {
         return Fields.finiteFloat(rec.getField(col), column);
     }
 
-    private static double positiveDouble(CsvRecord rec, int col, String column) throws BadRow {
-        return Fields.positiveDouble(rec.getField(col), column);
-    }
-
-    private static int integer(CsvRecord rec, int col, String column, int min) throws BadRow {
-        return Fields.integer(rec.getField(col), column, min);
+    private static int integer(CsvRecord rec, int col, String column, int min, int max) throws BadRow {
+        return Fields.integer(rec.getField(col), column, min, max);
     }
 
     /** One FileList row while both files are read. */

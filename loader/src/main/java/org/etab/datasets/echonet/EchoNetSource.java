@@ -5,9 +5,11 @@ import java.util.Set;
 import java.util.TreeSet;
 
 import org.etab.batch.BatchPool;
+import org.etab.decode.DatasetException;
 import org.etab.decode.DecodeException;
 import org.etab.decode.DecodeStats;
 import org.etab.decode.DecodeTimeoutException;
+import org.etab.source.DatasetFiles;
 import org.etab.source.FeatureWriter;
 import org.etab.source.LabelWriter;
 import org.etab.source.PlanLoop;
@@ -47,13 +49,24 @@ public final class EchoNetSource extends RecordSource<EchoNetRecord> {
     private final VideoStore videos;
 
     /**
+     * A source whose videos may be any regular files (their root is not known here; types are still checked):
+     * for records made in code. {@link EchoNetProvider} confines a dataset's videos to its root.
+     *
      * @param records the selection ({@link EchoNetIndex#select})
      * @param options the sample options; a native frame size needs one size for all videos
      * @throws IllegalArgumentException when the target is not one of {@link #TARGETS} (naming those), or the frame
      *                                  size is native and the videos' sizes differ
      */
     public EchoNetSource(List<EchoNetRecord> records, SampleOptions options) {
-        this(records, options, new LocalVideos());
+        this(records, options, DatasetFiles.anywhere());
+    }
+
+    /**
+     * As {@link #EchoNetSource(List, SampleOptions)}, opening only the videos {@code files} allows (a video it
+     * refuses is a failed sample naming why).
+     */
+    public EchoNetSource(List<EchoNetRecord> records, SampleOptions options, DatasetFiles files) {
+        this(records, options, new LocalVideos(files));
     }
 
     /** A source reading its videos from {@code videos} (local files, or remote storage for {@link RemoteEchoNet}). */
@@ -125,7 +138,7 @@ public final class EchoNetSource extends RecordSource<EchoNetRecord> {
                 stats = reader.read(rec, plan, frames.at(buffers, slot), deadline);
             } catch (DecodeTimeoutException e) {
                 throw new SampleException(Stage.TIMEOUT, e.getMessage(), e);
-            } catch (DecodeException e) {
+            } catch (DecodeException | DatasetException e) {
                 throw new SampleException(Stage.DECODE, e.getMessage(), e);
             }
             frames.padFrom(stats.delivered());

@@ -7,11 +7,13 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
+import org.etab.decode.DatasetException;
 import org.etab.decode.DecodeException;
 import org.etab.decode.DecodeStats;
 import org.etab.decode.GrayFrameSink;
 import org.etab.decode.VideoDecoder;
 import org.etab.decode.VideoLayout;
+import org.etab.source.DatasetFiles;
 import org.etab.source.SamplePlan;
 
 /**
@@ -24,6 +26,9 @@ import org.etab.source.SamplePlan;
  * does a file whose size changed since its layout was learned (it is learned again) or that cannot be read any
  * more (the file path then reports why, as before).
  *
+ * <p>Each video is checked by the source's {@link DatasetFiles} before anything opens it (a regular file under the
+ * root) and read through its real path.
+ *
  * <p>Memory: a layout is 12 bytes per frame (about 2 KB for an EchoNet video, 20 MB for all 10,030), kept on the
  * heap for the source's lifetime.
  *
@@ -33,6 +38,11 @@ import org.etab.source.SamplePlan;
 final class LocalVideos implements VideoStore {
     private final Map<Path, VideoLayout> layouts = new ConcurrentHashMap<>();
     private final Map<Path, Boolean> wholeOnly = new ConcurrentHashMap<>();
+    private final DatasetFiles files;
+
+    LocalVideos(DatasetFiles files) {
+        this.files = files;
+    }
 
     @Override
     public VideoStore.Reader newReader() {
@@ -46,7 +56,8 @@ final class LocalVideos implements VideoStore {
 
         @Override
         public DecodeStats read(EchoNetRecord record, SamplePlan plan, GrayFrameSink sink, long deadlineNanos) {
-            return decode(decoder, record.video(), plan.frames(), sink, deadlineNanos, this);
+            Path video = files.check(record.video());
+            return decode(decoder, video, plan.frames(), sink, deadlineNanos, this);
         }
 
         @Override

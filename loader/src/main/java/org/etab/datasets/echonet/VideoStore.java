@@ -42,6 +42,7 @@ interface VideoStore {
          * {@code System.nanoTime()} passes {@code deadlineNanos}.
          *
          * @throws DecodeException when the video cannot be read or decoded (a timeout is its subclass)
+         * @throws org.etab.decode.DatasetException when the video may not be opened (not a regular file under the root)
          * @throws SampleException when its bytes cannot be fetched (stage fetch or timeout)
          */
         DecodeStats read(EchoNetRecord record, SamplePlan plan, GrayFrameSink sink, long deadlineNanos);

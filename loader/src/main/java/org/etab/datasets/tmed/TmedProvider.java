@@ -6,6 +6,7 @@ import java.util.Set;
 
 import org.etab.source.CheckedPhantom;
 import org.etab.source.DatasetDescription;
+import org.etab.source.DatasetFiles;
 import org.etab.source.DescribedProvider;
 import org.etab.source.OpenedDataset;
 import org.etab.source.SampleOptions;
@@ -33,8 +34,9 @@ public final class TmedProvider extends DescribedProvider {
     @Override
     public OpenedDataset open(Path root, String split, String view, int fold, SampleOptions options) {
         String v = view != null ? view : defaultView(options.target());
-        TmedIndex.Selection sel = TmedReader.read(root, fold).selection(split, v, options.target());
-        return new OpenedDataset(new TmedSource(sel.records(), options), sel.problems(), sel.records().size());
+        DatasetFiles files = DatasetFiles.of(root, options);
+        TmedIndex.Selection sel = TmedReader.read(root, fold, files).selection(split, v, options.target());
+        return new OpenedDataset(new TmedSource(sel.records(), options, files), sel.problems(), sel.records().size());
     }
 
     /** {@link TmedPhantom}: count = patients, 5-7 images each; progress counts images. */

@@ -19,6 +19,7 @@ import java.util.stream.Collectors;
 
 import org.etab.decode.DatasetException;
 import org.etab.source.CsvLabel;
+import org.etab.source.DatasetFiles;
 import org.etab.source.IndexProblem;
 import org.etab.source.Split;
 
@@ -84,6 +85,16 @@ public final class TmedReader {
      *                          or lacks a required column; the message names the file
      */
     public static TmedIndex read(Path root, int fold) {
+        return read(root, fold, null);
+    }
+
+    /**
+     * As {@link #read(Path, int)}, opening the two index files only when {@code files} allows them (regular files
+     * whose real paths lie under the root, unless it allows more).
+     *
+     * @throws DatasetException also when an index file is refused by {@code files}, naming why
+     */
+    public static TmedIndex read(Path root, int fold, DatasetFiles files) {
         Objects.requireNonNull(root, "root");
         if (fold < 0 || fold > 2) {
             throw new IllegalArgumentException("fold must be 0, 1 or 2 but was " + fold);
@@ -98,6 +109,9 @@ public final class TmedReader {
                 throw new DatasetException(p, "not found");
             }
         }
+        DatasetFiles allowed = files != null ? files : DatasetFiles.under(root);
+        labelsFile = allowed.check(labelsFile);
+        foldPath = allowed.check(foldPath);
         List<IndexProblem> problems = new ArrayList<>();
         Map<String, Labels> labels = readLabels(labelsFile, problems);
         List<TmedRecord> records = readFold(foldPath, root.toAbsolutePath().normalize(), labels, problems);

@@ -3,8 +3,10 @@ package org.etab.datasets.tmed;
 import java.util.List;
 
 import org.etab.batch.BatchPool;
+import org.etab.decode.DatasetException;
 import org.etab.decode.DecodeException;
 import org.etab.decode.PngGray;
+import org.etab.source.DatasetFiles;
 import org.etab.source.FeatureWriter;
 import org.etab.source.PlanLoop;
 import org.etab.source.RecordLabels;
@@ -42,17 +44,28 @@ public final class TmedSource extends RecordSource<TmedRecord> {
     /** The images' size in the released dataset, used for {@code native} frames. */
     private static final int NATIVE_SIZE = 112;
 
+    private final DatasetFiles files;
+
     /**
      * @param records the selection ({@link TmedIndex#select})
      * @param options the sample options; {@code video} must be false
      * @throws IllegalArgumentException when the target is not view or AS, or when {@code video=true}
      */
     public TmedSource(List<TmedRecord> records, SampleOptions options) {
+        this(records, options, DatasetFiles.anywhere());
+    }
+
+    /**
+     * As {@link #TmedSource(List, SampleOptions)}, reading only the images {@code files} allows (a refused image
+     * is a failed sample naming why); {@link TmedProvider} confines a dataset's images to its root.
+     */
+    public TmedSource(List<TmedRecord> records, SampleOptions options, DatasetFiles files) {
         super("tmed", TARGETS, records, options, r -> new FrameSize(NATIVE_SIZE, NATIVE_SIZE),
                 RecordLabels.<TmedRecord>builder().classIndex(r -> r.label(options.target())).build());
         if (options.clip().video()) {
             throw new IllegalArgumentException("TMED-2 has still images only: video=true is not available");
         }
+        this.files = files;
     }
 
     @Override
@@ -81,8 +94,8 @@ public final class TmedSource extends RecordSource<TmedRecord> {
         public LoadStats load(SamplePlan plan, BatchPool.Buffers buffers, int slot) {
             TmedRecord rec = records().get(plan.record());
             try {
-                png.decode(rec.image(), image);
-            } catch (DecodeException e) {
+                png.decode(files.check(rec.image()), image);
+            } catch (DecodeException | DatasetException e) {
                 throw new SampleException(Stage.DECODE, e.getMessage(), e);
             }
             frames.at(buffers, slot).accept(0, image.pixels, image.width, image.height);
