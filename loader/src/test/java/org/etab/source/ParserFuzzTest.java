@@ -3,14 +3,19 @@ package org.etab.source;
 import org.etab.datasets.echonet.EchoNetIndex;
 import org.etab.datasets.echonet.EchoNetReader;
 import org.etab.decode.DatasetException;
+import org.etab.decode.DecodeException;
+import org.etab.decode.PngGray;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.function.Consumer;
 
 import org.etab.config.EtabConfig;
@@ -27,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Seeded fuzzing of the text parsers (EchoNet CSVs, TMED-2 CSVs, CAMUS cfg, the config file): whatever the damage,
  * nothing escapes but the parsers' documented exceptions ({@link DatasetException} for dataset files,
- * {@link IllegalArgumentException} for the config). The MetaImage and NIfTI readers have their own
+ * {@link IllegalArgumentException} for the config), and of PNG headers. The MetaImage and NIfTI readers have their own
  * {@code MutationTest}.
  */
 class ParserFuzzTest {
@@ -122,5 +127,64 @@ class ParserFuzzTest {
         Path valid = Path.of("..", "config", "etab.yaml");
         assertThat(fuzz(11, valid, dir.resolve("etab.yaml"), p -> EtabConfig.load(p, Map.of()),
                 IllegalArgumentException.class)).isEmpty();
+    }
+
+    /**
+     * PNG (TMED-2's images): the generic damage, plus hostile IHDR fields (width, height, bit depth, colour type)
+     * and chunk lengths written over a valid file. Each case decodes or fails with a {@link DecodeException} naming
+     * the file, and none allocates more than 256 MB on the heap (the raster of the largest image the limits let
+     * through from this file's IDAT is far below that).
+     */
+    @Test
+    void pngHeadersAndChunkLengths() throws IOException {
+        Path image;
+        try (var files = Files.walk(TmedPhantoms.tmed())) {
+            image = files.filter(p -> p.toString().endsWith(".png")).findFirst().orElseThrow();
+        }
+        byte[] valid = Files.readAllBytes(image);
+        Path target = dir.resolve("fuzz.png");
+        Mutator generic = new Mutator(13);
+        Random hostile = new Random(17);
+        long[] sides = {0, 1, 7, 112, 4096, 8192, 8193, 20000, 65535, 0x7fffffffL, 0x80000000L, 0xffffffffL};
+        com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long thread = Thread.currentThread().getId();
+        List<String> escaped = new ArrayList<>();
+        int rejected = 0;
+        int decoded = 0;
+        try (PngGray png = new PngGray()) {
+            PngGray.Image out = new PngGray.Image();
+            for (int i = 0; i < 2 * CASES; i++) {
+                byte[] bytes;
+                if (i % 2 == 0) {
+                    bytes = generic.mutate(valid);
+                } else {
+                    bytes = valid.clone();
+                    ByteBuffer b = ByteBuffer.wrap(bytes);
+                    switch (hostile.nextInt(4)) {
+                        case 0 -> b.putInt(16, (int) sides[hostile.nextInt(sides.length)])
+                                .putInt(20, (int) sides[hostile.nextInt(sides.length)]);
+                        case 1 -> b.put(24, (byte) hostile.nextInt(256)).put(25, (byte) hostile.nextInt(256));
+                        case 2 -> b.putInt(8, (int) sides[hostile.nextInt(sides.length)]); // IHDR's length
+                        default -> b.putInt(33, (int) sides[hostile.nextInt(sides.length)]); // the next chunk's
+                    }
+                }
+                Files.write(target, bytes);
+                long before = mx.getThreadAllocatedBytes(thread);
+                try {
+                    png.decode(target, out);
+                    decoded++;
+                } catch (DecodeException e) {
+                    rejected++;
+                    assertThat(e.getMessage()).as("case %d names the file", i).startsWith(target + ": ");
+                } catch (Throwable t) {
+                    escaped.add("case " + i + ": " + t);
+                }
+                assertThat(mx.getThreadAllocatedBytes(thread) - before).as("heap allocated by case %d", i)
+                        .isLessThan(256L << 20);
+            }
+        }
+        assertThat(escaped).isEmpty();
+        assertThat(rejected).isGreaterThan(CASES / 2);
+        assertThat(decoded).as("some damage is harmless (e.g. an ancillary byte)").isGreaterThan(0);
     }
 }
