@@ -34,7 +34,8 @@ final class PictureCommands {
         EtabConfig cfg = selection.loadConfig();
         SampleOptions o = selection.sampleOptions(cfg);
         SampleOptions raw = SampleOptions.builder().target(o.target()).clip(video ? o.clip() : ClipSpec.frame())
-                .frameSize(o.frameHeight(), o.frameWidth()).channels(1).normalize(false).dtype(DType.UINT8).seed(o.seed()).shuffle(false).build();
+                .frameSize(o.frameHeight(), o.frameWidth()).channels(1).normalize(false).dtype(DType.UINT8).seed(o.seed()).shuffle(false)
+                .allowLinksOutside(o.allowLinksOutside()).extraRoots(o.extraRoots()).build();
         OpenedDataset opened = selection.open(cfg, raw);
         Pipeline p = new Pipeline(new FilteredSource(opened.source(), Set.of(id)),
                 PipelineOptions.builder().batchSize(1).threads(1).onError(ErrorPolicy.FAIL).build());

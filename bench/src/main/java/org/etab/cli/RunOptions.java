@@ -108,6 +108,10 @@ public final class RunOptions {
             t = Runtime.getRuntime().availableProcessors();
         }
         int p = prefetch != null ? prefetch : d.prefetch();
+        // named as flags here; PipelineOptions.build() checks the same bounds for library callers
+        checkRange("--batch", b, 1, PipelineOptions.MAX_BATCH_SIZE);
+        checkRange("--threads", t, 1, PipelineOptions.MAX_IN_FLIGHT);
+        checkRange("--prefetch", p, 0, PipelineOptions.MAX_IN_FLIGHT);
         if (epochs < 1) {
             throw new IllegalArgumentException("--epochs must be >= 1 but was " + epochs);
         }
@@ -122,6 +126,12 @@ public final class RunOptions {
         return PipelineOptions.builder().batchSize(b).dropLast(dropLast).threads(t).prefetch(p).ordered(ordered)
                 .onError(ErrorPolicy.parse(onError)).limit(limit).sharding(new Sharding(rank, world, dropLast))
                 .sampleTimeout(Duration.ofNanos((long) (sampleTimeout * 1e9))).build();
+    }
+
+    private static void checkRange(String flag, int value, int min, int max) {
+        if (value < min || value > max) {
+            throw new IllegalArgumentException(flag + " must be " + min + ".." + max + " but was " + value);
+        }
     }
 
     /** Fails on a {@code --metrics-port} no server could bind, before the run starts rather than when it serves. */

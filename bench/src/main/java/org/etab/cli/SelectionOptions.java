@@ -52,6 +52,10 @@ public final class SelectionOptions {
                     + "known (default: true, false with --cache-dir, which keeps whole videos).")
     Boolean clipRanges;
 
+    @Option(names = "--allow-links-outside", description = "Open dataset files whose real path (links resolved) lies "
+            + "outside the root (default: refused, as are the config's extra_roots unless listed there).")
+    boolean allowLinksOutside;
+
     @Option(names = "--split", defaultValue = "train", description = "train, val, test or all (default: ${DEFAULT-VALUE}).")
     String split;
 
@@ -201,7 +205,8 @@ public final class SelectionOptions {
             throw new IllegalArgumentException("--dtype uint8 keeps raw pixels; it cannot be combined with --normalize true");
         }
         return SampleOptions.builder().target(t).clip(clip)
-                .frameSize(size[0], size[1]).channels(channels).normalize(norm).dtype(type).seed(seed != null ? seed : d.seed()).shuffle(shuffle).build();
+                .frameSize(size[0], size[1]).channels(channels).normalize(norm).dtype(type).seed(seed != null ? seed : d.seed()).shuffle(shuffle)
+                .allowLinksOutside(allowLinksOutside).extraRoots(cfg.extraRoots()).build();
     }
 
     /** "112x112" -> {112, 112}; "native" -> {0, 0}. */

@@ -37,7 +37,7 @@ class EtabCliTest {
     }
 
     /** Runs the command line in-process; err holds picocli's error stream, then what went to System.err. */
-    private static Run etab(String... args) {
+    static Run etab(String... args) {
         PrintStream stdout = System.out;
         PrintStream stderr = System.err;
         ByteArrayOutputStream out = new ByteArrayOutputStream();

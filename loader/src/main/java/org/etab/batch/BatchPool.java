@@ -9,6 +9,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.bytedeco.javacpp.Pointer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -78,6 +79,7 @@ public final class BatchPool implements AutoCloseable {
         if (maxBuffers < 1) {
             throw new IllegalArgumentException("maxBuffers >= 1 required but was " + maxBuffers);
         }
+        checkSize(features, labels, batchSize, maxBuffers);
         this.features = features;
         this.labels = labels;
         this.batchSize = batchSize;
@@ -85,6 +87,33 @@ public final class BatchPool implements AutoCloseable {
         this.allocator = allocator;
         this.wait = new BoundedWait("a batch buffer", warnAfter, timeout, heldGrace);
         this.idle = new ArrayBlockingQueue<>(maxBuffers);
+    }
+
+    /**
+     * Checks, before anything is allocated, that {@code maxBuffers} batches of {@code batchSize} samples fit in the
+     * native memory JavaCPP may allocate ({@code Pointer.maxBytes()}, {@code -Dorg.bytedeco.javacpp.maxBytes},
+     * by default the JVM's maximum heap).
+     *
+     * @throws IllegalArgumentException naming the batch, its bytes, the buffers and the limit
+     */
+    public static void checkSize(TensorSpec features, TensorSpec labels, int batchSize, int maxBuffers) {
+        long limit = Pointer.maxBytes();
+        long batch;
+        long total;
+        try {
+            batch = Math.multiplyExact(Math.addExact(features.bytes(), labels.bytes()), (long) batchSize);
+            total = Math.multiplyExact(batch, (long) maxBuffers);
+        } catch (ArithmeticException e) {
+            batch = Long.MAX_VALUE;
+            total = Long.MAX_VALUE;
+        }
+        if (limit > 0 && total > limit) {
+            throw new IllegalArgumentException("a batch of " + batchSize + " samples of " + features + " is "
+                    + (batch == Long.MAX_VALUE ? "more than 2^63" : Long.toString(batch)) + " bytes and the pool holds up to "
+                    + maxBuffers + " batches (threads + prefetch + batches the consumer holds): more than the " + limit
+                    + " bytes of native memory allowed (JavaCPP's maxBytes); lower the batch size, the threads, the"
+                    + " prefetch or the frame size");
+        }
     }
 
     public BatchPool(TensorSpec features, TensorSpec labels, int batchSize, int maxBuffers) {

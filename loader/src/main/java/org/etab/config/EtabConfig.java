@@ -1,9 +1,13 @@
 package org.etab.config;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -30,15 +34,21 @@ import org.etab.source.DatasetRegistry;
  * against the file's own directory. Immutable.
  */
 public final class EtabConfig {
+    /** The largest config file read; the shipped one is under 2 KB. */
+    public static final long MAX_BYTES = 1 << 20;
+
     private static final String PIPELINE = "pipeline";
+    private static final String EXTRA_ROOTS = "extra_roots";
 
     /** By dataset name; absent when not configured. */
     private final Map<String, Path> directories;
     private final PipelineDefaults pipeline;
+    private final List<Path> extraRoots;
 
-    private EtabConfig(Map<String, Path> directories, PipelineDefaults pipeline) {
+    private EtabConfig(Map<String, Path> directories, PipelineDefaults pipeline, List<Path> extraRoots) {
         this.directories = Map.copyOf(directories);
         this.pipeline = Objects.requireNonNull(pipeline, "pipeline");
+        this.extraRoots = List.copyOf(extraRoots);
     }
 
     /** Pipeline defaults; any key left out keeps the built-in value. */
@@ -73,13 +83,14 @@ public final class EtabConfig {
 
     /** Built-in defaults only, no directories. */
     public static EtabConfig builtIn() {
-        return new EtabConfig(Map.of(), PipelineDefaults.BUILT_IN);
+        return new EtabConfig(Map.of(), PipelineDefaults.BUILT_IN, List.of());
     }
 
     /**
      * Reads a config file and applies the environment on top.
      *
-     * @throws IllegalArgumentException naming the file and the reason (unreadable, bad YAML, unknown key)
+     * @throws IllegalArgumentException naming the file and the reason (not a regular file, over {@value #MAX_BYTES}
+     *                                  bytes, unreadable, bad YAML, unknown key)
      */
     public static EtabConfig load(Path file, Map<String, String> env) {
         ObjectMapper yaml = new ObjectMapper(new YAMLFactory())
@@ -87,8 +98,9 @@ public final class EtabConfig {
         Path base = file.toAbsolutePath().getParent();
         Map<String, Path> dirs = new LinkedHashMap<>();
         PipelineDefaults pipeline = PipelineDefaults.BUILT_IN;
+        List<Path> extraRoots = new ArrayList<>();
         try {
-            JsonNode root = yaml.readTree(Files.readString(file));
+            JsonNode root = yaml.readTree(read(file));
             if (root != null && !root.isMissingNode() && !root.isNull()) {
                 if (!root.isObject()) {
                     throw new IllegalArgumentException(file + ": not a valid config: expected 'key: value' lines");
@@ -97,6 +109,12 @@ public final class EtabConfig {
                     Map.Entry<String, JsonNode> e = it.next();
                     if (e.getKey().equals(PIPELINE)) {
                         pipeline = pipeline(yaml, file, e.getValue());
+                        continue;
+                    }
+                    if (e.getKey().equals(EXTRA_ROOTS)) {
+                        for (Path dir : extraRoots(file, e.getValue())) {
+                            extraRoots.add(dir.isAbsolute() ? dir : base.resolve(dir).normalize());
+                        }
                         continue;
                     }
                     DatasetProvider dataset = byConfigKey(e.getKey(), file);
@@ -114,7 +132,27 @@ public final class EtabConfig {
         } catch (IOException e) {
             throw new IllegalArgumentException(file + ": cannot read: " + e, e);
         }
-        return new EtabConfig(dirs, pipeline).withEnvironment(env);
+        return new EtabConfig(dirs, pipeline, extraRoots).withEnvironment(env);
+    }
+
+    /** The file's text, refused by type and size before it is opened (a FIFO or /dev/zero never ends). */
+    private static String read(Path file) throws IOException {
+        BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
+        if (!attributes.isRegularFile()) {
+            throw new IllegalArgumentException(file + ": not a regular file (a directory, FIFO or device): refused"
+                    + " unread");
+        }
+        if (attributes.size() > MAX_BYTES) {
+            throw new IllegalArgumentException(file + ": is " + attributes.size() + " bytes, more than the " + MAX_BYTES
+                    + " a config file may have");
+        }
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] bytes = in.readNBytes((int) MAX_BYTES + 1);
+            if (bytes.length > MAX_BYTES) {
+                throw new IllegalArgumentException(file + ": grew past " + MAX_BYTES + " bytes while being read");
+            }
+            return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString(); // malformed: throws
+        }
     }
 
     /** This config with each dataset's directory variable ({@code ETAB_*_DIR}) applied where it is set. */
@@ -126,7 +164,7 @@ public final class EtabConfig {
                 dirs.put(p.name(), Path.of(v));
             }
         }
-        return new EtabConfig(dirs, pipeline);
+        return new EtabConfig(dirs, pipeline, extraRoots);
     }
 
     /**
@@ -142,19 +180,28 @@ public final class EtabConfig {
         return pipeline;
     }
 
+    /**
+     * Directories besides each dataset's root that its files may lead to by links ({@code extra_roots}: a dataset
+     * spread over disks); empty by default.
+     */
+    public List<Path> extraRoots() {
+        return extraRoots;
+    }
+
     @Override
     public boolean equals(Object o) {
-        return o instanceof EtabConfig c && directories.equals(c.directories) && pipeline.equals(c.pipeline);
+        return o instanceof EtabConfig c && directories.equals(c.directories) && pipeline.equals(c.pipeline)
+                && extraRoots.equals(c.extraRoots);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(directories, pipeline);
+        return Objects.hash(directories, pipeline, extraRoots);
     }
 
     @Override
     public String toString() {
-        return "EtabConfig[directories=" + directories + ", pipeline=" + pipeline + "]";
+        return "EtabConfig[directories=" + directories + ", pipeline=" + pipeline + ", extraRoots=" + extraRoots + "]";
     }
 
     private static PipelineDefaults pipeline(ObjectMapper yaml, Path file, JsonNode value)
@@ -178,7 +225,26 @@ public final class EtabConfig {
             known.add(p.configKey());
         }
         known.add(PIPELINE);
+        known.add(EXTRA_ROOTS);
         throw new IllegalArgumentException(file + ": unknown key '" + key + "' (known: " + known + ")");
+    }
+
+    private static List<Path> extraRoots(Path file, JsonNode value) {
+        if (value.isNull()) {
+            return List.of();
+        }
+        if (!value.isArray()) {
+            throw new IllegalArgumentException(file + ": " + EXTRA_ROOTS + " must be a list of directories but was "
+                    + value);
+        }
+        List<Path> out = new ArrayList<>();
+        for (JsonNode item : value) {
+            Path dir = directory(file, EXTRA_ROOTS, item);
+            if (dir != null) {
+                out.add(dir);
+            }
+        }
+        return out;
     }
 
     private static Path directory(Path file, String key, JsonNode value) {

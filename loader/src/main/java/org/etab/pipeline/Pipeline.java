@@ -64,6 +64,8 @@ public final class Pipeline implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
 
     public Pipeline(SampleSource source, PipelineOptions options, MeterRegistry registry, HostAllocator allocator) {
+        // refused now, naming the sizes, rather than by the allocator at the first batch
+        BatchPool.checkSize(source.features(), source.labels(), options.batchSize(), options.batchBuffers());
         this.source = source;
         this.options = options;
         this.allocator = allocator;

@@ -26,6 +26,10 @@ public final class PipelineOptions {
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
 
     private static final int DEFAULT_PREFETCH = 2;
+    /** The most samples per batch. */
+    public static final int MAX_BATCH_SIZE = 65_536;
+    /** The most decode threads, batches assembled ahead, or batches held by the consumer: each a thread or a buffer. */
+    public static final int MAX_IN_FLIGHT = 1024;
 
     private final int batchSize;
     private final boolean dropLast;
@@ -275,6 +279,14 @@ public final class PipelineOptions {
             if (consumerHeld < 1) {
                 throw new IllegalArgumentException("consumerHeld >= 1 required but was " + consumerHeld);
             }
+            // upper bounds before any sum: threads + prefetch must not overflow, and each is a thread or a buffer
+            if (batchSize > MAX_BATCH_SIZE) {
+                throw new IllegalArgumentException("batchSize <= " + MAX_BATCH_SIZE + " required but was " + batchSize);
+            }
+            atMost("threads", threads);
+            atMost("prefetch", prefetch);
+            atMost("batchesAhead", batchesAhead);
+            atMost("consumerHeld", consumerHeld);
             Objects.requireNonNull(onError, "onError");
             Objects.requireNonNull(sharding, "sharding");
             Objects.requireNonNull(sampleTimeout, "sampleTimeout");
@@ -313,7 +325,14 @@ public final class PipelineOptions {
                 t = Math.min(cores, batchesAhead);
                 p = batchesAhead - t;
             }
+            atMost("threads + prefetch", t + p);
             return new PipelineOptions(this, t, p);
+        }
+
+        private static void atMost(String name, Integer value) {
+            if (value != null && value > MAX_IN_FLIGHT) {
+                throw new IllegalArgumentException(name + " <= " + MAX_IN_FLIGHT + " required but was " + value);
+            }
         }
     }
 }

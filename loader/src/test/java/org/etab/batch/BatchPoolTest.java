@@ -163,4 +163,16 @@ class BatchPoolTest {
             Thread.currentThread().interrupt();
         }
     }
+
+    @Test
+    void aPoolLargerThanTheNativeMemoryAllowedIsRefusedBeforeAnyAllocation() {
+        TensorSpec clip = new TensorSpec(DType.FLOAT32, 3, 32, 112, 112);
+        long before = Pointer.totalBytes();
+        assertThatThrownBy(() -> new BatchPool(clip, Y, 65_536, 1026)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("a batch of 65536 samples of float32[3, 32, 112, 112] is ")
+                .hasMessageContaining("the pool holds up to 1026 batches").hasMessageContaining("lower the batch size");
+        assertThatThrownBy(() -> BatchPool.checkSize(clip, Y, Integer.MAX_VALUE, Integer.MAX_VALUE))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("more than 2^63 bytes");
+        assertThat(Pointer.totalBytes()).isEqualTo(before);
+    }
 }

@@ -51,4 +51,33 @@ class EtabConfigTest {
         assertThatThrownBy(() -> EtabConfig.load(file, Map.of()))
                 .hasMessageContaining("broken.yaml").hasMessageContaining("not a valid config");
     }
+
+    @Test
+    void aDeviceAFifoAndAnOversizedFileAreRefusedUnreadNamingWhy() throws Exception {
+        assertThatThrownBy(() -> EtabConfig.load(Path.of("/dev/zero"), Map.of()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("/dev/zero: not a regular file (a directory, FIFO or device): refused unread");
+        Path fifo = dir.resolve("fifo.yaml");
+        assertThat(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor()).isZero();
+        assertThatThrownBy(() -> EtabConfig.load(fifo, Map.of())).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageEndingWith("not a regular file (a directory, FIFO or device): refused unread");
+        Path big = dir.resolve("big.yaml");
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(big.toFile(), "rw")) {
+            f.setLength(EtabConfig.MAX_BYTES + 1);
+        }
+        assertThatThrownBy(() -> EtabConfig.load(big, Map.of())).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage(big + ": is " + (EtabConfig.MAX_BYTES + 1) + " bytes, more than the " + EtabConfig.MAX_BYTES
+                        + " a config file may have");
+    }
+
+    @Test
+    void extraRootsAreAListOfDirectoriesResolvedAgainstTheFile() throws Exception {
+        Path file = Files.writeString(dir.resolve("etab.yaml"), "extra_roots: [/mnt/disk2, more]\n");
+        assertThat(EtabConfig.load(file, Map.of()).extraRoots()).containsExactly(Path.of("/mnt/disk2"),
+                dir.resolve("more"));
+        assertThat(EtabConfig.load(Path.of("..", "config", "etab.yaml"), Map.of()).extraRoots()).isEmpty();
+        Path bad = Files.writeString(dir.resolve("bad.yaml"), "extra_roots: /mnt/disk2\n");
+        assertThatThrownBy(() -> EtabConfig.load(bad, Map.of())).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("extra_roots must be a list of directories but was");
+    }
 }

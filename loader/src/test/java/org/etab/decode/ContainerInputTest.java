@@ -3,13 +3,20 @@ package org.etab.decode;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -127,6 +134,45 @@ class ContainerInputTest {
         assertThatThrownBy(() -> open(data, "late", true)).isExactlyInstanceOf(DecodeTimeoutException.class)
                 .hasMessageStartingWith("late: timed out");
         assertThat(MemoryIO.openCount()).isZero();
+    }
+
+    /**
+     * The deadline reaches inside {@code avformat_open_input}: a FIFO fed a few bytes at a time (as a stalled
+     * network file would be) keeps FFmpeg probing for as long as the writer lives, and FFmpeg's interrupt callback
+     * ends the open once the deadline passes. (A FIFO nobody writes to blocks in the operating system's open(2),
+     * where no callback runs: datasets refuse FIFOs by type before this; see DatasetFiles.)
+     */
+    @Test
+    void aDeadlineEndsAnOpenThatIsStillReadingATrickle() throws Exception {
+        Path fifo = dir.resolve("trickle.avi");
+        assertThat(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor()).isZero();
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicLong written = new AtomicLong();
+        Thread writer = new Thread(() -> {
+            try (OutputStream out = Files.newOutputStream(fifo)) {   // opens once FFmpeg opens the other end
+                byte[] chunk = "RIFF\0\0\0\0AVI LIST".getBytes(StandardCharsets.ISO_8859_1);
+                while (!stop.get()) {
+                    out.write(chunk, 0, 4);
+                    out.flush();
+                    written.addAndGet(4);
+                    Thread.sleep(20);
+                }
+            } catch (IOException | InterruptedException e) {
+                // the reader closed its end (broken pipe), or the test is over
+            }
+        }, "fifo-writer");
+        writer.setDaemon(true);
+        writer.start();
+        try {
+            parts.deadline.put(System.nanoTime() + 1_000_000_000L);
+            assertTimeoutPreemptively(Duration.ofSeconds(60), () -> assertThatThrownBy(() -> open(fifo, true))
+                    .isExactlyInstanceOf(DecodeTimeoutException.class)
+                    .hasMessage(fifo + ": timed out after reading 0 frames"));
+            assertThat(written.get()).as("the open read from the writer before it timed out").isPositive();
+        } finally {
+            stop.set(true);
+            writer.interrupt();
+        }
     }
 
     @Test

@@ -98,4 +98,22 @@ class PipelineOptionsTest {
         assertThat(o.toBuilder().build()).isEqualTo(o).hasSameHashCodeAs(o);
         assertThat(o.toString()).contains("batchesAhead=3");
     }
+
+    @Test
+    void hugeCountsAreRefusedBeforeAnySumOverflowsNamingThem() {
+        int huge = Integer.MAX_VALUE;
+        assertThatThrownBy(() -> PipelineOptions.builder().threads(huge).build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("threads <= 1024 required but was 2147483647");
+        assertThatThrownBy(() -> PipelineOptions.builder().prefetch(huge).build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("prefetch <= 1024 required but was 2147483647");
+        assertThatThrownBy(() -> PipelineOptions.builder().batchSize(huge).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("batchSize <= 65536 required but was 2147483647");
+        assertThatThrownBy(() -> PipelineOptions.builder().batchesAhead(huge).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("batchesAhead <= 1024 required but was 2147483647");
+        assertThatThrownBy(() -> PipelineOptions.builder().threads(1000).prefetch(1000).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("threads + prefetch <= 1024 required but was 2000");
+    }
 }

@@ -61,4 +61,16 @@ class ClipSamplerTest {
         assertThat(all.clips().get(0)).containsExactly(0, 2, 4, 6);
         assertThat(all.clips().get(1)).containsExactly(7, 9, 11, 13);
     }
+
+    /** A rate no real file has must not overflow the span into "bound must be positive" (Java's own words). */
+    @Test
+    void anAbsurdFileRateSaturatesTheSpanInsteadOfOverflowing() {
+        ClipSampler random = sampler(32, 25, true, ClipStart.RANDOM);
+        assertThat(random.span(1e308)).isEqualTo(Integer.MAX_VALUE);
+        int[] clip = random.clips(120, 1e308, new SplittableRandom(1)).clips().get(0);
+        assertThat(clip[0]).isZero();
+        assertThat(clip[1]).isEqualTo(Integer.MAX_VALUE); // past the end: padded
+        assertThat(sampler(32, 25, false, ClipStart.FIRST).clips(120, 1e308, new SplittableRandom(1))
+                .failure()).isEqualTo("video has 120 frames but a clip of 32 frames at 25 fps needs 2147483647 (padding is off)");
+    }
 }

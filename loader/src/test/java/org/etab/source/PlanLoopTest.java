@@ -1,6 +1,7 @@
 package org.etab.source;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import java.util.List;
 import java.util.stream.IntStream;
@@ -108,5 +109,19 @@ class PlanLoopTest {
     @Test
     void anEmptySelectionPlansNothing() {
         assertThat(clips(options(ClipSpec.frame(), true), 0, List.of())).isEmpty();
+    }
+
+    /** A record whose counts come from no index (a dataset's own code): planning still allocates by bounded numbers. */
+    @Test
+    void absurdFrameCountsAndRatesAreFailedPlansNamingTheValueNotAllocations() {
+        SampleOptions all = options(new ClipSpec(true, 1, 25, true, ClipStart.ALL), false);
+        List<SamplePlan> plans = clips(all, 0, List.of(new Video("many", Integer.MAX_VALUE, 50),
+                new Video("fast", 120, 1e308), new Video("nan", 120, Double.NaN), new Video("ok", 120, 50)));
+        assertThat(plans).filteredOn(p -> p.failure() != null).extracting(SamplePlan::id, SamplePlan::failure)
+                .containsExactlyInAnyOrder(
+                        tuple("many", "frame count 2147483647 is more than the 10000 a video may have"),
+                        tuple("fast", "frame rate 1.0E308 fps is more than the 1000 a video may have"),
+                        tuple("nan", "frame rate NaN fps is more than the 1000 a video may have"));
+        assertThat(plans).filteredOn(p -> p.id().equals("ok")).hasSize(120); // one-frame clips tile all 120 frames
     }
 }

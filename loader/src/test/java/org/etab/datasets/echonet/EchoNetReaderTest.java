@@ -434,6 +434,29 @@ class EchoNetReaderTest {
         assertThat(problemFor(index, "EMPTY").reason()).isEqualTo("line 11: EF is not a number: ''");
     }
 
+    /** Counts and rates that planning or the native frame size would allocate by are bounded by the index. */
+    @Test
+    void rejectsFrameCountsRatesAndSizesBeyondTheLimitsNamingFieldAndValue() throws IOException {
+        dataset(dir, List.of(
+                        "HUGEN,55,1,2,112,112,50,2147483647,TRAIN",  // line 2
+                        "HUGEFPS,55,1,2,112,112,1e308,120,TRAIN",    // line 3
+                        "ZEROFPS,55,1,2,112,112,0,120,TRAIN",        // line 4
+                        "NEGFPS,55,1,2,112,112,-25,120,TRAIN",       // line 5
+                        "WIDE,55,1,2,112,100000,50,120,TRAIN",       // line 6
+                        "EDGE,55,1,2,4096,4096,1000,10000,TRAIN"),   // line 7: at every limit, kept
+                "HUGEN.avi", "HUGEFPS.avi", "ZEROFPS.avi", "NEGFPS.avi", "WIDE.avi", "EDGE.avi");
+
+        EchoNetIndex index = EchoNetReader.read(dir);
+
+        assertThat(ids(index.records())).containsExactly("EDGE");
+        assertThat(problemFor(index, "HUGEN").reason())
+                .isEqualTo("line 2: NumberOfFrames must be at most 10000 but was '2147483647'");
+        assertThat(problemFor(index, "HUGEFPS").reason()).isEqualTo("line 3: FPS must be at most 1000 but was '1e308'");
+        assertThat(problemFor(index, "ZEROFPS").reason()).isEqualTo("line 4: FPS must be a finite number > 0 but was '0'");
+        assertThat(problemFor(index, "NEGFPS").reason()).isEqualTo("line 5: FPS must be a finite number > 0 but was '-25'");
+        assertThat(problemFor(index, "WIDE").reason()).isEqualTo("line 6: FrameWidth must be at most 4096 but was '100000'");
+    }
+
     @Test
     void rejectsNamesThatCouldReachOutsideTheVideosFolder() throws IOException {
         dataset(dir, List.of(listRow("../x", "TRAIN"), listRow("/etc/passwd", "TRAIN"), listRow("a/b", "TRAIN"),

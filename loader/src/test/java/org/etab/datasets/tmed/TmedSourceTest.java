@@ -222,7 +222,7 @@ class TmedSourceTest {
         a.failures().forEach(f -> byFile.put(f.file(), f));
         assertThat(byFile.keySet()).containsExactlyInAnyOrder(missing.toString(), corrupt.toString(), foreign.toString());
         assertThat(byFile.values()).allSatisfy(f -> assertThat(f.stage()).isEqualTo(Stage.DECODE));
-        assertThat(byFile.get(missing.toString()).reason()).isEqualTo(missing + ": image not found");
+        assertThat(byFile.get(missing.toString()).reason()).isEqualTo(missing + ": not found"); // DatasetFiles, before PngGray
         assertThat(byFile.get(corrupt.toString()).reason()).startsWith(corrupt + ": corrupt PNG");
         assertThat(byFile.get(foreign.toString()).reason()).startsWith(foreign + ": not a PNG file");
     }
