@@ -253,6 +253,15 @@ class MetaImageReaderTest {
                 "big.raw", "needs 6000000");
     }
 
+    /** Hardened before; checked here as hostile input: a claim the file cannot back allocates nothing large. */
+    @Test
+    void aGigabyteClaimedBySixBytesIsRefusedWithoutAllocatingIt() throws IOException {
+        write("claim.raw", new byte[6]);
+        Path mhd = writeText("claim.mhd", header(3, "1024 1024 1000", "MET_UCHAR", false, "", "claim.raw"));
+        long allocated = PngGrayTest.allocatedBy(() -> assertRejected(mhd, "claim.raw", "needs 1048576000"));
+        assertThat(allocated).isLessThan(16L << 20);
+    }
+
     @Test
     void absurdAndNegativeDimsAreRejectedBeforeAllocation() throws IOException {
         write("a.raw", new byte[6]);

@@ -265,8 +265,9 @@ class NiftiReaderTest {
     void bombLikeAndAbsurdDims() throws IOException {
         Hdr h = new Hdr();
         h.dim = new short[] {3, 1000, 1000, 600, 1, 1, 1, 1};   // 600 MB claimed by a ~100-byte gzip file
-        assertRejected(write("bomb.nii.gz", gzip(MetaImageReaderTest.concat(h.bytes(0), DATA))),
-                "more than gzip can produce");
+        Path bomb = write("bomb.nii.gz", gzip(MetaImageReaderTest.concat(h.bytes(0), DATA)));
+        assertThat(PngGrayTest.allocatedBy(() -> assertRejected(bomb, "more than gzip can produce")))
+                .as("heap allocated refusing the bomb").isLessThan(16L << 20);
         h.dim = new short[] {3, 32767, 32767, 32767, 1, 1, 1, 1};
         assertRejected(write("huge.nii", h.bytes(0), DATA), "limit");
         h.dim = new short[] {2, -3, 2, 1, 1, 1, 1, 1};
