@@ -161,6 +161,26 @@ class HostileFilesTest {
         assertThat(allowed.failed()).containsOnlyKeys(pipedId);
     }
 
+    @Test
+    void aCamusCfgLinkedOutsideLeavesItsViewOutReportedUnlessAllowed() throws Exception {
+        Path root = copy(CamusPhantoms.camus(CamusRelease.MHD), tmp.resolve("camus"));
+        Path cfg;
+        try (var s = Files.walk(root.resolve("training"))) {
+            cfg = s.filter(p -> p.getFileName().toString().equals("Info_4CH.cfg")).sorted().findFirst().orElseThrow();
+        }
+        linkOutside(cfg);
+        String id = cfg.getParent().getFileName() + "_4CH";
+        SampleOptions options = stills(Target.EF).build();
+        try (OpenedDataset d = Datasets.open("camus", root, "all", "AP4CH", 0, options)) {
+            assertThat(d.problems()).filteredOn(p -> p.id().equals(id)).singleElement()
+                    .satisfies(p -> assertThat(p.reason()).contains("outside the dataset root", "view left out"));
+        }
+        try (OpenedDataset d = Datasets.open("camus", root, "all", "AP4CH", 0,
+                options.toBuilder().allowLinksOutside(true).build())) {
+            assertThat(d.problems()).noneMatch(p -> p.id().equals(id));
+        }
+    }
+
     /** The data file a MetaImage header names. */
     private static Path dataFile(Path header) throws IOException {
         String name = Files.readAllLines(header).stream().filter(l -> l.startsWith("ElementDataFile"))

@@ -51,7 +51,7 @@ public final class CamusProvider extends DescribedProvider {
     @Override
     public OpenedDataset open(Path root, String split, String view, int fold, SampleOptions options) {
         DatasetFiles files = DatasetFiles.of(root, options);
-        CamusIndex index = CamusReader.read(root);
+        CamusIndex index = CamusReader.read(root, files);
         List<CamusRecord> records = index.select(split, view == null ? defaultView(options.target()) : view);
         return new OpenedDataset(new CamusSource(records, options, files), index.problems(), records.size());
     }
@@ -60,7 +60,7 @@ public final class CamusProvider extends DescribedProvider {
     @Override
     public List<OpenedDataset> openNative(Path root, String split, String view, int fold, SampleOptions options) {
         DatasetFiles files = DatasetFiles.of(root, options);
-        CamusIndex index = CamusReader.read(root);
+        CamusIndex index = CamusReader.read(root, files);
         Map<List<Integer>, List<CamusRecord>> bySize = new LinkedHashMap<>();
         List<CamusRecord> unreadable = new ArrayList<>();
         for (CamusRecord r : index.select(split, view == null ? defaultView(options.target()) : view)) {

@@ -19,6 +19,7 @@ import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 import org.etab.decode.DatasetException;
+import org.etab.source.DatasetFiles;
 import org.etab.source.IndexProblem;
 import org.etab.source.Split;
 
@@ -85,13 +86,24 @@ public final class CamusReader {
      */
     public static CamusIndex read(Path root) {
         Objects.requireNonNull(root, "root");
+        locate(root); // a missing root or layout is named as such
+        return read(root, DatasetFiles.under(root));
+    }
+
+    /**
+     * As {@link #read(Path)}, reading each {@code Info_*.cfg} and split list only when {@code files} allows it
+     * (a regular file whose real path lies under the root, unless it allows more); a refused cfg leaves its view
+     * out, reported, and a refused split list is an error.
+     */
+    public static CamusIndex read(Path root, DatasetFiles files) {
+        Objects.requireNonNull(root, "root");
         Located at = locate(root);
         List<IndexProblem> problems = new ArrayList<>();
         List<CamusRecord> records = new ArrayList<>();
         if (at.release == CamusRelease.MHD) {
-            readOriginal(at.dir, records, problems);
+            readOriginal(at.dir, files, records, problems);
         } else {
-            readNifti(at.dir, records, problems);
+            readNifti(at.dir, files, records, problems);
         }
         records.sort(Comparator.comparing(CamusRecord::patient).thenComparing(CamusRecord::view));
         return new CamusIndex(at.dir, at.release, records, problems);
@@ -150,7 +162,8 @@ public final class CamusReader {
     // ------------------------------------------------------------------------------------------------
     // original release
 
-    private static void readOriginal(Path root, List<CamusRecord> records, List<IndexProblem> problems) {
+    private static void readOriginal(Path root, DatasetFiles files, List<CamusRecord> records,
+                                     List<IndexProblem> problems) {
         for (String folder : List.of(TRAINING, TESTING)) {
             Path dir = root.resolve(folder);
             if (!Files.isDirectory(dir)) {
@@ -160,7 +173,7 @@ public final class CamusReader {
             }
             Split split = folder.equals(TRAINING) ? Split.TRAIN : Split.TEST;
             for (Path patient : patientDirs(root, dir, problems)) {
-                readPatient(root, patient, split, CamusRelease.MHD, folder.equals(TRAINING), records, problems);
+                readPatient(root, files, patient, split, CamusRelease.MHD, folder.equals(TRAINING), records, problems);
             }
         }
     }
@@ -168,8 +181,9 @@ public final class CamusReader {
     // ------------------------------------------------------------------------------------------------
     // 2023 release
 
-    private static void readNifti(Path root, List<CamusRecord> records, List<IndexProblem> problems) {
-        Map<String, Split> splits = readSplitLists(root, problems);
+    private static void readNifti(Path root, DatasetFiles files, List<CamusRecord> records,
+                                  List<IndexProblem> problems) {
+        Map<String, Split> splits = readSplitLists(root, files, problems);
         Set<String> seen = new HashSet<>();
         Path dir = root.resolve(NIFTI_DIR);
         for (Path patient : patientDirs(root, dir, problems)) {
@@ -181,7 +195,7 @@ public final class CamusReader {
                         + "/subgroup_*.txt list; left out"));
                 continue;
             }
-            readPatient(root, patient, split, CamusRelease.NIFTI, true, records, problems);
+            readPatient(root, files, patient, split, CamusRelease.NIFTI, true, records, problems);
         }
         for (Map.Entry<String, Split> e : splits.entrySet()) {
             if (!seen.contains(e.getKey())) {
@@ -192,7 +206,7 @@ public final class CamusReader {
     }
 
     /** Patient name to split, from the three lists; entries of a missing list are simply absent. */
-    private static Map<String, Split> readSplitLists(Path root, List<IndexProblem> problems) {
+    private static Map<String, Split> readSplitLists(Path root, DatasetFiles files, List<IndexProblem> problems) {
         Map<String, Split> splits = new TreeMap<>();
         Map<String, String> firstSeen = new HashMap<>();
         for (Map.Entry<String, Split> list : SPLIT_LISTS.entrySet()) {
@@ -205,7 +219,7 @@ public final class CamusReader {
             }
             List<String> lines;
             try {
-                lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+                lines = Files.readAllLines(files.check(file), StandardCharsets.UTF_8);
             } catch (IOException | UncheckedIOException e) {
                 throw new DatasetException(file, "cannot be read: " + e.getMessage(), e);
             }
@@ -239,8 +253,8 @@ public final class CamusReader {
     // one patient
 
     /** The files and cfg values of both views of one patient directory. */
-    private static void readPatient(Path root, Path dir, Split split, CamusRelease release, boolean gtExpected,
-                                    List<CamusRecord> records, List<IndexProblem> problems) {
+    private static void readPatient(Path root, DatasetFiles files, Path dir, Split split, CamusRelease release,
+                                    boolean gtExpected, List<CamusRecord> records, List<IndexProblem> problems) {
         String patient = dir.getFileName().toString();
         Set<String> names = new HashSet<>();
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
@@ -255,14 +269,15 @@ public final class CamusReader {
             return;
         }
         for (CamusView view : CamusView.values()) {
-            CamusRecord r = readView(root, dir, patient, view, split, release, gtExpected, names, problems);
+            CamusRecord r = readView(root, files, dir, patient, view, split, release, gtExpected, names, problems);
             if (r != null) {
                 records.add(r);
             }
         }
     }
 
-    private static CamusRecord readView(Path root, Path dir, String patient, CamusView view, Split split,
+    private static CamusRecord readView(Path root, DatasetFiles files, Path dir, String patient, CamusView view,
+                                        Split split,
                                         CamusRelease release, boolean gtExpected, Set<String> names,
                                         List<IndexProblem> problems) {
         String id = patient + "_" + view.tag();
@@ -297,7 +312,7 @@ public final class CamusReader {
         OptionalDouble frameRate;
         String quality;
         try {
-            CamusInfo info = CamusInfo.read(cfg);
+            CamusInfo info = CamusInfo.read(files.check(cfg));
             edFrame = info.ed();
             esFrame = info.es();
             nbFrame = info.nbFrame();
@@ -310,7 +325,8 @@ public final class CamusReader {
             frameRate = info.frameRate();
             quality = info.imageQuality().orElse("");
         } catch (DatasetException e) {
-            problems.add(new IndexProblem(id, rel(root, cfg), reason(e, cfg) + "; view left out"));
+            problems.add(new IndexProblem(id, rel(root, cfg), reason(e, e.file() != null ? e.file() : cfg)
+                    + "; view left out"));
             return null;
         }
         String bad = null;
