@@ -20,6 +20,15 @@ public final class Etab implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /** The library logs through SLF4J; the CLI bundles slf4j-simple, configured here before its first logger. */
+    enum LogLevel { error, warn, info, debug, trace, off }
+
+    @CommandLine.Option(names = "--log-level", scope = CommandLine.ScopeType.INHERIT, paramLabel = "LEVEL",
+            description = "Library log level on stderr: ${COMPLETION-CANDIDATES} (default: warn).")
+    void logLevel(LogLevel level) {
+        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", level.name());
+    }
+
     @Override
     public void run() {
         spec.commandLine().usage(System.out);
