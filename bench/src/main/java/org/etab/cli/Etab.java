@@ -35,6 +35,10 @@ public final class Etab implements Runnable {
     }
 
     public static void main(String[] args) {
+        // JavaCPP's own messages go through SLF4J too; its one known warning, on every ND4J start, says that
+        // OpenBLAS 0.3.19-1.5.7 (ND4J's) is not JavaCPP 1.5.14 (JavaCV's): expected and harmless (docs/gpu.md)
+        System.setProperty("org.bytedeco.javacpp.logger", "slf4j");
+        System.setProperty("org.slf4j.simpleLogger.log.org.bytedeco.javacpp.Loader", "error");
         // FFmpeg speaks through our errors; its own banner per encoded file (JavaCV's recorder) is noise
         VideoDecoder.setLogLevel(avutil.AV_LOG_QUIET);
         System.exit(commandLine().execute(args));
