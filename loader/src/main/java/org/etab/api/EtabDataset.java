@@ -93,7 +93,7 @@ public final class EtabDataset {
         this.strict = b.strict;
     }
 
-    /** A builder with ETAB's defaults; {@link Builder#name} is required. */
+    /** A builder with ETAB's defaults ({@code name="echonet"}, target and view the dataset's own, ...). */
     public static Builder builder() {
         return new Builder();
     }
@@ -266,7 +266,7 @@ public final class EtabDataset {
 
     /** ETAB's options with ETAB's names, then {@link #build()}. Not thread-safe. */
     public static final class Builder {
-        private String name;
+        private String name = "echonet";
         private Path root;
         private String target;
         private String view;
@@ -288,8 +288,11 @@ public final class EtabDataset {
         private Builder() {
         }
 
-        /** A dataset of {@link DatasetRegistry} ({@code echonet}, {@code camus}, {@code tmed}). Required. */
-        public Builder name(String name) {
+        /**
+         * A dataset of {@link DatasetRegistry} ({@code echonet}, {@code camus}, {@code tmed}; default
+         * {@code echonet}, ETAB's).
+         */
+                public Builder name(String name) {
             this.name = name;
             return this;
         }
@@ -415,7 +418,7 @@ public final class EtabDataset {
          */
         public EtabDataset build() {
             if (name == null) {
-                throw new IllegalArgumentException("name is required: one of "
+                throw new IllegalArgumentException("name must not be null: one of "
                         + String.join(", ", DatasetRegistry.names()));
             }
             DatasetProvider dataset = DatasetRegistry.get(name);

@@ -73,7 +73,7 @@ class EtabDatasetTest {
     @Test
     void impossibleCombinationsFailWhenBuilt() {
         assertThatThrownBy(() -> echonet().target("AS").build()).hasMessageContaining("available: EF, LV_seg, ES/ED, CM");
-        assertThatThrownBy(() -> EtabDataset.builder().target("EF").build()).hasMessageContaining("name is required");
+        assertThatThrownBy(() -> EtabDataset.builder().name(null).build()).hasMessageContaining("name must not be null");
         assertThatThrownBy(() -> EtabDataset.builder().name("mnist").build()).hasMessageContaining("dataset 'mnist'");
         assertThatThrownBy(() -> echonet().frameL(0).frameW(10).build()).hasMessageContaining("frame size");
         assertThatThrownBy(() -> echonet().view("PLAX").build().loadData(1, false))

@@ -89,8 +89,12 @@ class EtabDefaultsTest {
     }
 
     @Test
-    void nameIsRequiredAndTheSplitDefaultsToETABsFractions() {
-        assertThatThrownBy(() -> EtabDataset.builder().build()).hasMessageStartingWith("name is required");
+    void nameDefaultsToEchonetAndTheSplitToETABsFractions() {
+        EtabDataset plain = EtabDataset.builder().build();
+        assertThat(plain.name()).isEqualTo("echonet");
+        assertThat(plain.target()).isEqualTo(Target.EF);
+        assertThat(plain.view()).isEqualTo("AP4CH");
+        assertThatThrownBy(() -> EtabDataset.builder().name(null).build()).hasMessageStartingWith("name must not be null");
         EtabDataset tmed = EtabDataset.builder().name("tmed").root(TmedPhantoms.tmed()).frameL(8).frameW(8).threads(2)
                 .build().loadData(0);
         Splits byDefault = DataTools.trainingDataSplit(tmed);
