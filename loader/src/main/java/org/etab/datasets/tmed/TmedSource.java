@@ -67,9 +67,11 @@ public final class TmedSource extends RecordSource<TmedRecord> {
     protected void planRecord(TmedRecord rec, PlanLoop.Plans plans) {
         String file = rec.image().toString();
         if (scheme.classOf(rec) < 0) {
-            String label = options().target() == Target.AS ? "diagnosis_label is " + rec.diagnosis().label()
-                    : "view_label is " + rec.view().label();
-            plans.failed(rec.id(), file, new int[] {0}, label + ": no class in label scheme " + scheme.schemeName());
+            // Not_Provided has no class in any AS scheme; a view may lack one in a view scheme (view2)
+            String reason = options().target() == Target.AS ? "diagnosis_label is " + rec.diagnosis().label()
+                    + ": no AS class" : "view_label is " + rec.view().label() + ": no class in label scheme "
+                    + scheme.schemeName();
+            plans.failed(rec.id(), file, new int[] {0}, reason);
         } else {
             plans.still(rec.id(), file, 0);
         }
