@@ -353,7 +353,7 @@ public final class EtabDataset {
 
         /**
          * Pad short clips with zero frames (default false: ETAB's {@code padding=None}); without it a video too short
-         * for the clip is a failed sample and {@link #loadData} takes the next one.
+         * for the clip is a failed sample and {@link EtabDataset#loadData} takes the next one.
          */
         public Builder padding(boolean padding) {
             this.padding = padding;
@@ -403,7 +403,10 @@ public final class EtabDataset {
             return this;
         }
 
-        /** Throw on the first sample that fails in {@link #loadData} instead of taking the next one (default false). */
+        /**
+         * Throw on the first sample that fails in {@link EtabDataset#loadData} instead of taking the next one (default
+         * false).
+         */
         public Builder strict(boolean strict) {
             this.strict = strict;
             return this;
