@@ -353,7 +353,7 @@ class HttpStoreTest {
     }
 
     @Test
-    void redirectsAreFollowed() throws Exception {
+    void redirectsAreFollowed() throws Exception { // the rules: HttpStoreRedirectTest
         try (HttpStore store = HttpStore.open(root(), fast())) {
             assertThat(bytes(store.read("moved.bin"))).isEqualTo(content("small.bin"));
         }
