@@ -251,6 +251,11 @@ public final class HttpStore implements AutoCloseable {
         return cache;
     }
 
+    /** The cache key of the object at {@code relativePath} (tests). */
+    String cacheKey(String relativePath) {
+        return DiskCache.key(identity(uri(relativePath)));
+    }
+
     /**
      * The object through the cache: an entry this store has fetched or revalidated is served from disk; any other
      * entry is revalidated first (a conditional GET with its ETag and Last-Modified; 304: served from disk, 200: the
