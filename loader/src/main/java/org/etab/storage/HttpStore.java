@@ -131,7 +131,8 @@ public final class HttpStore implements AutoCloseable {
             try {
                 cache = new DiskCache(options.cacheDir(), options.cacheMaxBytes());
             } catch (IOException e) {
-                throw new UncheckedIOException("cannot open the cache directory " + options.cacheDir(), e);
+                throw new UncheckedIOException("cannot open the cache directory " + options.cacheDir() + ": "
+                        + e.getMessage(), e);
             }
         }
         return new HttpStore(root, options, cache);
