@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -19,6 +20,7 @@ import org.etab.batch.SampleInfo;
 import org.etab.config.EtabConfig;
 import org.etab.gpu.Nd4jBatches;
 import org.etab.api.Datasets;
+import org.etab.source.DatasetRegistry;
 import org.etab.source.OpenedDataset;
 import org.etab.pipeline.PipelineOptions;
 import org.etab.source.SampleOptions;
@@ -32,7 +34,8 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code etab export}: one {@code <id>.x.npy} (input) and {@code <id>.y.npy} (target) per sample, and
- * {@code manifest.csv} with one row per sample in delivery order. With {@code --clip-start all} a video gives
+ * {@code manifest.csv} with one row per sample in delivery order (plus a last column {@code label_scheme} when the
+ * target has label schemes, TMED-2's view and AS: the scheme in force, default or not). With {@code --clip-start all} a video gives
  * several samples: the second and later are named {@code <id>_1}, {@code <id>_2}, ... With
  * {@code --frame-size native}, samples keep their own size; CAMUS sizes differ per patient, so its samples are
  * exported size group by size group (each in plan order).
@@ -84,6 +87,8 @@ final class ExportCommand implements Callable<Integer> {
                 throw new IllegalArgumentException(run.resume + " is for epoch " + state.epoch() + ", not --start-epoch " + epoch);
             }
         }
+        String scheme = DatasetRegistry.resolveLabelScheme(DatasetRegistry.get(selection.dataset), sampleOptions.target(),
+                sampleOptions.labelScheme());
         Files.createDirectories(out);
         Map<String, Integer> seen = new HashMap<>();
         long start = System.nanoTime();
@@ -94,8 +99,12 @@ final class ExportCommand implements Callable<Integer> {
         try (RunRecorder recorder = new RunRecorder(run.report, run.resume, state);
                 CsvWriter manifest = CsvWriter.builder().build(Files.newBufferedWriter(out.resolve("manifest.csv"), mode))) {
             if (!resuming) {
-                manifest.writeRecord("id", "source_id", "x", "y", "epoch", "position", "source_frames", "valid_frames",
-                        "label");
+                List<String> header = new ArrayList<>(List.of("id", "source_id", "x", "y", "epoch", "position",
+                        "source_frames", "valid_frames", "label"));
+                if (scheme != null) {
+                    header.add("label_scheme");
+                }
+                manifest.writeRecord(header);
             }
             for (OpenedDataset group : groups) {
                 try (Pipeline pipeline = new Pipeline(group.source(), options)) {
@@ -105,7 +114,7 @@ final class ExportCommand implements Callable<Integer> {
                         pipeline.schedule(epoch, 0, options.batchSize()).subList(0, (int) state.position())
                                 .forEach(s -> uniqueId(s.plan().id(), seen));
                     }
-                    exportEpoch(pipeline, state.position(), manifest, recorder, seen);
+                    exportEpoch(pipeline, state.position(), manifest, recorder, seen, scheme);
                     totals = totals.plus(pipeline.account());
                 }
             }
@@ -123,7 +132,7 @@ final class ExportCommand implements Callable<Integer> {
 
     /** One epoch of one pipeline: an .npy pair and a manifest row per sample, in delivery order. */
     private void exportEpoch(Pipeline pipeline, long startAt, CsvWriter manifest, RunRecorder recorder,
-            Map<String, Integer> seen) throws IOException {
+            Map<String, Integer> seen, String scheme) throws IOException {
         long planned = pipeline.schedule(epoch, startAt, pipeline.options().batchSize()).size();
         try (Progress progress = new Progress("export", planned, "samples", Launch.interactive(run.quiet))) {
             for (Batch batch : pipeline.batches(epoch, startAt).toIterable(2)) {
@@ -137,10 +146,14 @@ final class ExportCommand implements Callable<Integer> {
                         INDArray yi = y.slice(i).dup('c');
                         write(x.slice(i).dup('c'), out.resolve(id + ".x.npy"));
                         write(yi, out.resolve(id + ".y.npy"));
-                        manifest.writeRecord(id, info.id(), id + ".x.npy", id + ".y.npy", Integer.toString(info.epoch()),
-                                Long.toString(info.position()),
+                        List<String> row = new ArrayList<>(List.of(id, info.id(), id + ".x.npy", id + ".y.npy",
+                                Integer.toString(info.epoch()), Long.toString(info.position()),
                                 Arrays.stream(info.sourceFrames()).mapToObj(Integer::toString).collect(Collectors.joining(" ")),
-                                Integer.toString(info.validFrames()), labelText(yi));
+                                Integer.toString(info.validFrames()), labelText(yi)));
+                        if (scheme != null) {
+                            row.add(scheme);
+                        }
+                        manifest.writeRecord(row);
                     }
                     manifest.flush();
                     recorder.delivered(batch);
