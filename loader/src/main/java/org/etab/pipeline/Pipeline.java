@@ -53,7 +53,7 @@ public final class Pipeline implements AutoCloseable {
     private final SampleSource source;
     private final PipelineOptions options;
     private final PipelineMetrics metrics;
-    private final RunAccount account = new RunAccount();
+    private final RunAccount account;
     private final HostAllocator allocator;
     private final EpochSchedule schedule;
     private final BatchAssembly assembly;
@@ -67,6 +67,8 @@ public final class Pipeline implements AutoCloseable {
         this.source = source;
         this.options = options;
         this.allocator = allocator;
+        // the index's rejections are the selection's, not a rank's share: rank 0 accounts for them
+        this.account = new RunAccount(options.sharding().rank() == 0 ? source.rejected() : List.of());
         this.metrics = new PipelineMetrics(registry, source.dataset(), Integer.toString(COUNT.incrementAndGet()),
                 () -> allocated(batchPool) + allocated(samplePool), () -> outstanding(batchPool) + outstanding(samplePool));
         this.schedule = new EpochSchedule(source, options, account);
@@ -96,7 +98,10 @@ public final class Pipeline implements AutoCloseable {
         return options;
     }
 
-    /** Planned, delivered and failed samples over every epoch streamed so far. */
+    /**
+     * Planned, delivered and failed samples over every epoch streamed so far, and the rows of the selection the
+     * index rejected ({@link SampleSource#rejected()}; rank 0 only).
+     */
     public RunAccount account() {
         return account;
     }

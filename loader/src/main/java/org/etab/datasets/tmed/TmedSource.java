@@ -8,6 +8,7 @@ import org.etab.decode.PngGray;
 import org.etab.source.FeatureWriter;
 import org.etab.source.PlanLoop;
 import org.etab.source.RecordLabels;
+import org.etab.source.IndexProblem;
 import org.etab.source.RecordSource;
 import org.etab.source.SampleException;
 import org.etab.source.SampleOptions;
@@ -48,7 +49,12 @@ public final class TmedSource extends RecordSource<TmedRecord> {
      * @throws IllegalArgumentException when the target is not view or AS, or when {@code video=true}
      */
     public TmedSource(List<TmedRecord> records, SampleOptions options) {
-        super("tmed", TARGETS, records, options, r -> new FrameSize(NATIVE_SIZE, NATIVE_SIZE),
+        this(records, List.of(), options);
+    }
+
+    /** As above, with the rows of the selection the index rejected ({@link TmedIndex.Selection#rejected()}). */
+    public TmedSource(List<TmedRecord> records, List<IndexProblem> rejected, SampleOptions options) {
+        super("tmed", TARGETS, records, rejected, options, r -> new FrameSize(NATIVE_SIZE, NATIVE_SIZE),
                 RecordLabels.<TmedRecord>builder().classIndex(r -> r.label(options.target())).build());
         if (options.clip().video()) {
             throw new IllegalArgumentException("TMED-2 has still images only: video=true is not available");
