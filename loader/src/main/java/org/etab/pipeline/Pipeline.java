@@ -17,6 +17,7 @@ import org.etab.source.SampleException;
 import org.etab.source.SampleFailure;
 import org.etab.source.SamplePlan;
 import org.etab.source.SampleSource;
+import reactor.core.Exceptions;
 import reactor.core.publisher.Flux;
 
 /**
@@ -293,7 +294,23 @@ public final class Pipeline implements AutoCloseable {
                     ? groups.flatMapSequential(g -> assembly.assemble(g, pool, undelivered), concurrency, 1)
                     : groups.flatMap(g -> assembly.assemble(g, pool, undelivered), concurrency, 1);
             return batches.doOnNext(undelivered::remove).doFinally(signal -> undelivered.closeAll());
-        }).doOnDiscard(Batch.class, Batch::close);
+        }).onErrorMap(Exceptions::isMultiple, Pipeline::firstFailure).doOnDiscard(Batch.class, Batch::close);
+    }
+
+    /**
+     * Batch tasks failing at once (several samples under {@link ErrorPolicy#FAIL}) reach the stream as Reactor's
+     * composite exception; the consumer gets the first sample failure instead (else the first error), with the
+     * others suppressed, so that the error it catches is the one the contract names.
+     */
+    private static Throwable firstFailure(Throwable multiple) {
+        List<Throwable> errors = Exceptions.unwrapMultiple(multiple);
+        Throwable first = errors.stream().filter(SampleException.class::isInstance).findFirst().orElse(errors.get(0));
+        for (Throwable other : errors) {
+            if (other != first) {
+                first.addSuppressed(other);
+            }
+        }
+        return first;
     }
 
     private static int allocated(BatchPool p) {
