@@ -59,6 +59,7 @@ public final class EtabDataset {
     private volatile List<Item> data = List.of();
     private volatile List<SampleFailure> failures = List.of();
     private volatile List<IndexProblem> problems = List.of();
+    private volatile List<IndexProblem> rejected = List.of();
 
     private EtabDataset(Builder b, DatasetProvider dataset, Target target, String view) {
         this.dataset = dataset;
@@ -124,12 +125,21 @@ public final class EtabDataset {
     }
 
     /**
+     * The rows of the last {@link #loadData}'s selection (split, view) that the index rejected, with reasons: never
+     * loaded, so loaded + {@link #failures()} + these are the selection's rows (when all were asked for).
+     */
+    public List<IndexProblem> rejected() {
+        return rejected;
+    }
+
+    /**
      * Loads {@code nClips} samples (all when {@code <= 0}): with {@code random}, a seeded random choice of
      * records and random clip starts; otherwise the first records in index order and clips from frame 0.
      */
     public EtabDataset loadData(int nClips, boolean random) {
         OpenedDataset opened = open(random);
         problems = opened.problems();
+        rejected = opened.rejected();
         PipelineOptions po = PipelineOptions.builder().batchSize(16).threads(threads).limit(Math.max(0, nClips))
                 .build();
         List<Item> items = new ArrayList<>();
