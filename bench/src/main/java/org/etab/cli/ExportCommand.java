@@ -7,6 +7,7 @@ import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -22,6 +23,7 @@ import org.etab.batch.SampleInfo;
 import org.etab.config.EtabConfig;
 import org.etab.gpu.Nd4jBatches;
 import org.etab.api.Datasets;
+import org.etab.source.DatasetRegistry;
 import org.etab.source.OpenedDataset;
 import org.etab.pipeline.PipelineOptions;
 import org.etab.source.SampleFailure;
@@ -36,7 +38,8 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code etab export}: one {@code <id>.x.npy} (input) and {@code <id>.y.npy} (target) per sample, and
- * {@code manifest.csv} with one row per sample in delivery order. With {@code --clip-start all} a video gives
+ * {@code manifest.csv} with one row per sample in delivery order (plus a last column {@code label_scheme} when the
+ * target has label schemes, TMED-2's view and AS: the scheme in force, default or not). With {@code --clip-start all} a video gives
  * several samples: the second and later are named {@code <id>_1}, {@code <id>_2}, ... ({@code <id>__1} when a real
  * sample is called {@code <id>_1}: {@link ExportIds}). With {@code --frame-size native}, samples keep their own
  * size; CAMUS sizes differ per patient, so its samples are exported size group by size group (each in plan order;
@@ -111,6 +114,8 @@ final class ExportCommand implements Callable<Integer> {
                 throw new IllegalArgumentException(run.resume + " is for epoch " + state.epoch() + ", not --start-epoch " + epoch);
             }
         }
+        String scheme = DatasetRegistry.resolveLabelScheme(DatasetRegistry.get(selection.dataset), sampleOptions.target(),
+                sampleOptions.labelScheme());
         Set<String> real = new HashSet<>();
         for (OpenedDataset g : groups) {
             g.source().plan(epoch).forEach(p -> real.add(p.id()));
@@ -133,8 +138,12 @@ final class ExportCommand implements Callable<Integer> {
         try (RunRecorder recorder = new RunRecorder(run.report, resuming, run.resume, state);
                 CsvWriter manifest = CsvWriter.builder().build(Files.newBufferedWriter(manifestFile, mode))) {
             if (!resuming || Files.size(manifestFile) == 0) {
-                manifest.writeRecord("id", "source_id", "x", "y", "epoch", "position", "source_frames", "valid_frames",
-                        "label");
+                List<String> header = new ArrayList<>(List.of("id", "source_id", "x", "y", "epoch", "position",
+                        "source_frames", "valid_frames", "label"));
+                if (scheme != null) {
+                    header.add("label_scheme");
+                }
+                manifest.writeRecord(header);
                 manifest.flush();
             }
             Thread hook = new Thread(() -> finishOnSignal(recorder, manifest), "etab-export-shutdown");
@@ -147,7 +156,7 @@ final class ExportCommand implements Callable<Integer> {
                         if (!resuming) {
                             ids.assign(pipeline.schedule(epoch, 0, options.batchSize()));
                         }
-                        exportEpoch(pipeline, state.position(), manifest, recorder, ids);
+                        exportEpoch(pipeline, state.position(), manifest, recorder, ids, scheme);
                         totals = totals.plus(pipeline.account());
                         left -= pipeline.account().planned();
                     }
@@ -177,8 +186,8 @@ final class ExportCommand implements Callable<Integer> {
      * then its manifest row and report row, flushed; a failure's report row comes before the batch it fell in; the
      * resume state after each batch.
      */
-    private void exportEpoch(Pipeline pipeline, long startAt, CsvWriter manifest, RunRecorder recorder, ExportIds ids)
-            throws IOException {
+    private void exportEpoch(Pipeline pipeline, long startAt, CsvWriter manifest, RunRecorder recorder, ExportIds ids,
+            String scheme) throws IOException {
         long planned = pipeline.schedule(epoch, startAt, pipeline.options().batchSize()).size();
         // failures arrive on decode threads as they happen; the report takes them in sequence order
         PriorityBlockingQueue<SampleFailure> failures = new PriorityBlockingQueue<>(16,
@@ -201,11 +210,15 @@ final class ExportCommand implements Callable<Integer> {
                             awaitShutdownIfStopping();
                             write(xi, out.resolve(id + ".x.npy"));
                             write(yi, out.resolve(id + ".y.npy"));
-                            manifest.writeRecord(id, info.id(), id + ".x.npy", id + ".y.npy",
+                            List<String> row = new ArrayList<>(List.of(id, info.id(), id + ".x.npy", id + ".y.npy",
                                     Integer.toString(info.epoch()), Long.toString(info.position()),
                                     Arrays.stream(info.sourceFrames()).mapToObj(Integer::toString)
                                             .collect(Collectors.joining(" ")),
-                                    Integer.toString(info.validFrames()), labelText(yi));
+                                    Integer.toString(info.validFrames()), labelText(yi)));
+                            if (scheme != null) {
+                                row.add(scheme);
+                            }
+                            manifest.writeRecord(row);
                             manifest.flush();
                             recorder.delivered(info);
                         }

@@ -2,12 +2,17 @@ package org.etab.api;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import org.etab.batch.Batch;
 import org.etab.batch.DType;
 import org.etab.batch.Sample;
 import org.etab.config.EtabConfig;
+import org.etab.pipeline.BatchIterator;
+import org.etab.pipeline.ErrorPolicy;
 import org.etab.pipeline.Pipeline;
 import org.etab.pipeline.PipelineOptions;
 import org.etab.sampling.ClipSpec;
@@ -16,6 +21,7 @@ import org.etab.source.DatasetProvider;
 import org.etab.source.DatasetRegistry;
 import org.etab.source.IndexProblem;
 import org.etab.source.OpenedDataset;
+import org.etab.source.SampleException;
 import org.etab.source.SampleFailure;
 import org.etab.source.SampleOptions;
 import org.etab.source.Target;
@@ -32,6 +38,9 @@ import reactor.core.publisher.Flux;
  * echonet.loadData(100, false);                 // data().get(i) -> (x, y)
  * Splits s = DataTools.trainingDataSplit(echonet, 0.5, 0.1, true);
  * }</pre>
+ *
+ * <p>Defaults are ETAB's where its docs and code agree or its docs are silent, its docs' where its code ignores an
+ * option; docs/datasets.md ("ETAB defaults, with their source") has each one and why.
  *
  * <p>The options are fixed when built (a {@link Builder} changed afterwards does not change the dataset; use
  * {@link #toBuilder()} for a changed copy). Threading: {@code loadData} blocks the caller while the pipeline's
@@ -56,12 +65,15 @@ public final class EtabDataset {
     private final int channels;
     private final long seed;
     private final int threads;
+    /** Null: the target has one coding. */
+    private final String labelScheme;
+    private final boolean strict;
     private volatile List<Item> data = List.of();
     private volatile List<SampleFailure> failures = List.of();
     private volatile List<IndexProblem> problems = List.of();
     private volatile List<IndexProblem> rejected = List.of();
 
-    private EtabDataset(Builder b, DatasetProvider dataset, Target target, String view) {
+    private EtabDataset(Builder b, DatasetProvider dataset, Target target, String view, String labelScheme) {
         this.dataset = dataset;
         this.root = b.root;
         this.target = target;
@@ -73,14 +85,16 @@ public final class EtabDataset {
         this.clipL = b.clipL;
         this.fps = b.fps;
         this.padding = b.padding;
-        this.split = b.split;
+        this.split = b.split != null ? b.split : dataset.etabSplit();
         this.fold = b.fold;
         this.channels = b.channels;
         this.seed = b.seed;
         this.threads = b.threads;
+        this.labelScheme = labelScheme;
+        this.strict = b.strict;
     }
 
-    /** A builder with ETAB's defaults; {@link Builder#name} is required. */
+    /** A builder with ETAB's defaults ({@code name="echonet"}, target and view the dataset's own, ...). */
     public static Builder builder() {
         return new Builder();
     }
@@ -89,7 +103,8 @@ public final class EtabDataset {
     public Builder toBuilder() {
         return new Builder().name(dataset.name()).root(root).target(target.etabName()).view(view).video(video)
                 .normalize(normalize).frameL(frameL).frameW(frameW).clipL(clipL).fps(fps).padding(padding)
-                .split(split).fold(fold).channels(channels).seed(seed).threads(threads);
+                .split(split).fold(fold).channels(channels).seed(seed).threads(threads).labelScheme(labelScheme)
+                .strict(strict);
     }
 
     /** The dataset's registry name ({@code echonet}). */
@@ -109,6 +124,16 @@ public final class EtabDataset {
         return view;
     }
 
+    /** The split read: the one named, or the dataset's ETAB default ({@code train} for EchoNet, else {@code all}). */
+    public String split() {
+        return split;
+    }
+
+    /** The label scheme of a class target with several codings (TMED-2 view, AS), by name; null otherwise. */
+    public String labelScheme() {
+        return labelScheme;
+    }
+
     /** The items of the last {@link #loadData}, in load order. */
     public List<Item> data() {
         return data;
@@ -124,6 +149,11 @@ public final class EtabDataset {
         return problems;
     }
 
+    /** {@code loadData(nClips, false)}: the first {@code nClips} good samples in index order (ETAB's default order). */
+    public EtabDataset loadData(int nClips) {
+        return loadData(nClips, false);
+    }
+
     /**
      * The rows of the last {@link #loadData}'s selection (split, view) that the index rejected, with reasons: never
      * loaded, so loaded + {@link #failures()} + these are the selection's rows (when all were asked for).
@@ -134,28 +164,75 @@ public final class EtabDataset {
 
     /**
      * Loads {@code nClips} samples (all when {@code <= 0}): with {@code random}, a seeded random choice of
-     * records and random clip starts; otherwise the first records in index order and clips from frame 0.
+     * records and random clip starts; otherwise the first records in index order and clips from frame 0. A sample
+     * that fails is listed in {@link #failures()} and the next one is taken, so {@link #data()} holds
+     * {@code nClips} items whenever the selection has that many good ones.
+     *
+     * @throws SampleException with {@link Builder#strict strict(true)}, once a sample fails, naming it, its file
+     *                         and the reason; {@link #data()} then keeps the items loaded before it and
+     *                         {@link #failures()} the failures seen
      */
     public EtabDataset loadData(int nClips, boolean random) {
         OpenedDataset opened = open(random);
         problems = opened.problems();
         rejected = opened.rejected();
-        PipelineOptions po = PipelineOptions.builder().batchSize(16).threads(threads).limit(Math.max(0, nClips))
-                .build();
+        long wanted = Math.max(0, nClips);
         List<Item> items = new ArrayList<>();
-        try (opened; Pipeline p = new Pipeline(opened.source(), po)) {
-            for (Batch batch : p.batches(0).toIterable(2)) {
-                try (batch) {
+        List<SampleFailure> failed = new ArrayList<>();
+        try (opened) {
+            long start = 0;
+            // each round plans the samples still missing after the ones already tried: the plan order is a pure
+            // function of the seed, so a failed sample is replaced by the next one in that order
+            do {
+                long need = wanted == 0 ? 0 : wanted - items.size();
+                PipelineOptions po = PipelineOptions.builder().batchSize(BATCH).threads(threads)
+                        .limit(wanted == 0 ? 0 : start + need).onError(strict ? ErrorPolicy.FAIL : ErrorPolicy.SKIP)
+                        .build();
+                try (Pipeline p = new Pipeline(opened.source(), po)) {
+                    long tried = load(p, start, items, failed);
+                    if (tried == 0) {
+                        break;
+                    }
+                    start += tried;
+                }
+            } while (wanted > 0 && items.size() < wanted);
+        } finally {
+            data = List.copyOf(items);
+            failures = List.copyOf(failed);
+        }
+        return this;
+    }
+
+    /** One round: the samples from {@code start} on; returns how many were tried. */
+    private long load(Pipeline p, long start, List<Item> items, List<SampleFailure> failed) {
+        List<Pipeline.Scheduled> schedule = p.schedule(0, start, BATCH);
+        Map<String, Long> order = new HashMap<>();
+        schedule.forEach(s -> order.putIfAbsent(s.plan().id(), s.sequence()));
+        Comparator<SampleFailure> inLoadOrder = Comparator.comparing(f -> order.getOrDefault(f.id(), Long.MAX_VALUE));
+        try (BatchIterator<Batch> batches = p.iterate(0, start)) {
+            while (batches.hasNext()) {
+                try (Batch batch = batches.next()) {
                     for (int i = 0; i < batch.size(); i++) {
                         items.add(new Item(batch.samples().get(i).id(), Tensor.copyOf(batch.features(), i),
                                 Tensor.copyOf(batch.labels(), i)));
                     }
                 }
             }
-            failures = p.account().failures();
+        } catch (SampleException e) {
+            List<SampleFailure> seen = new ArrayList<>(p.account().failures());
+            seen.sort(inLoadOrder);
+            failed.addAll(seen);
+            if (seen.isEmpty()) {
+                throw e;
+            }
+            SampleFailure first = seen.get(0);
+            throw new SampleException(first.stage(), "loadData (strict): sample " + first.id() + " failed at "
+                    + first.stage() + ": " + first.file() + ": " + first.reason(), e);
         }
-        data = List.copyOf(items);
-        return this;
+        List<SampleFailure> seen = new ArrayList<>(p.account().failures());
+        seen.sort(inLoadOrder);
+        failed.addAll(seen);
+        return schedule.size();
     }
 
     /** The dataset as pooled samples (epoch 0, random clips, seeded order); close each sample. */
@@ -179,8 +256,11 @@ public final class EtabDataset {
         ClipSpec clip = video ? new ClipSpec(true, clipL, fps, padding, random ? ClipStart.RANDOM : ClipStart.FIRST)
                 : ClipSpec.frame();
         return SampleOptions.builder().target(target).clip(clip).frameSize(frameL, frameW).channels(channels)
-                .normalize(normalize).dtype(DType.FLOAT32).seed(seed).shuffle(random).build();
+                .normalize(normalize).dtype(DType.FLOAT32).seed(seed).shuffle(random).labelScheme(labelScheme).build();
     }
+
+    /** Samples per batch while loading (the items are copied to the heap, so this only sizes the pool). */
+    private static final int BATCH = 16;
 
     private Path root() {
         if (root != null) {
@@ -196,7 +276,7 @@ public final class EtabDataset {
 
     /** ETAB's options with ETAB's names, then {@link #build()}. Not thread-safe. */
     public static final class Builder {
-        private String name;
+        private String name = "echonet";
         private Path root;
         private String target;
         private String view;
@@ -204,20 +284,25 @@ public final class EtabDataset {
         private boolean normalize = true;
         private int frameL = 224;
         private int frameW = 224;
-        private int clipL = 32;
-        private double fps = 25;
-        private boolean padding = true;
-        private String split = "all";
+        private int clipL = 16;
+        private double fps = 50;
+        private boolean padding;
+        private String split;
         private int fold;
         private int channels = 3;
         private long seed = 42;
         private int threads = Runtime.getRuntime().availableProcessors();
+        private String labelScheme;
+        private boolean strict;
 
         private Builder() {
         }
 
-        /** A dataset of {@link DatasetRegistry} ({@code echonet}, {@code camus}, {@code tmed}). Required. */
-        public Builder name(String name) {
+        /**
+         * A dataset of {@link DatasetRegistry} ({@code echonet}, {@code camus}, {@code tmed}; default
+         * {@code echonet}, ETAB's).
+         */
+                public Builder name(String name) {
             this.name = name;
             return this;
         }
@@ -264,25 +349,31 @@ public final class EtabDataset {
             return this;
         }
 
-        /** Frames per clip (default 32). */
+        /** Frames per clip (default 16, ETAB's). */
         public Builder clipL(int clipL) {
             this.clipL = clipL;
             return this;
         }
 
-        /** Clip frame rate; {@code <= 0} keeps the file's own (default 25). */
+        /** Clip frame rate; {@code <= 0} keeps the file's own (default 50, ETAB's; ETAB's code ignores it). */
         public Builder fps(double fps) {
             this.fps = fps;
             return this;
         }
 
-        /** Pad short clips with zero frames (default true). */
+        /**
+         * Pad short clips with zero frames (default false: ETAB's {@code padding=None}); without it a video too short
+         * for the clip is a failed sample and {@link EtabDataset#loadData} takes the next one.
+         */
         public Builder padding(boolean padding) {
             this.padding = padding;
             return this;
         }
 
-        /** train, val, test or all (default all). */
+        /**
+         * train, val, test or all (default: the split ETAB's loader reads, {@code train} for EchoNet-Dynamic, whose
+         * ETAB loader reads only FileList's TRAIN rows; {@code all} for the others).
+         */
         public Builder split(String split) {
             this.split = split;
             return this;
@@ -313,15 +404,34 @@ public final class EtabDataset {
         }
 
         /**
+         * The integer coding of a class target with several (TMED-2: {@code view5}, {@code view5-a2c-first},
+         * {@code view3}, {@code view2} for view; {@code as3}, {@code as2}, {@code as5} for AS); default: the
+         * dataset's first (docs/datasets.md, "TMED-2 label schemes").
+         */
+        public Builder labelScheme(String labelScheme) {
+            this.labelScheme = labelScheme;
+            return this;
+        }
+
+        /**
+         * Throw on the first sample that fails in {@link EtabDataset#loadData} instead of taking the next one (default
+         * false).
+         */
+        public Builder strict(boolean strict) {
+            this.strict = strict;
+            return this;
+        }
+
+        /**
          * Checks the options and builds; no file is read.
          *
-         * @throws IllegalArgumentException naming the value and what is accepted: an unknown dataset, a target or
-         *                                  view the dataset does not offer, channels other than 1 or 3, a bad frame
-         *                                  size or clip setting
+         * @throws IllegalArgumentException naming the value and what is accepted: an unknown dataset, a target,
+         *                                  view or label scheme the dataset does not offer, channels other than 1 or
+         *                                  3, a bad frame size or clip setting
          */
         public EtabDataset build() {
             if (name == null) {
-                throw new IllegalArgumentException("name is required: one of "
+                throw new IllegalArgumentException("name must not be null: one of "
                         + String.join(", ", DatasetRegistry.names()));
             }
             DatasetProvider dataset = DatasetRegistry.get(name);
@@ -331,7 +441,8 @@ public final class EtabDataset {
             if (threads < 1) {
                 throw new IllegalArgumentException("threads >= 1 required but was " + threads);
             }
-            EtabDataset built = new EtabDataset(this, dataset, t, v);
+            String scheme = DatasetRegistry.resolveLabelScheme(dataset, t, labelScheme);
+            EtabDataset built = new EtabDataset(this, dataset, t, v, scheme);
             built.options(true); // channels, sizes, clip settings: fail here, before any file is read
             return built;
         }

@@ -17,7 +17,8 @@ import org.etab.sampling.ClipStart;
  * }</pre>
  *
  * Defaults (workload W1): a video clip of 32 frames at 25 fps with zero padding and a random start, 112x112,
- * 3 channels, ImageNet-normalized float32, seed 42, no shuffle. {@link #target()} has no default.
+ * 3 channels, ImageNet-normalized float32, seed 42, no shuffle, the dataset's default label scheme. {@link #target()}
+ * has no default.
  */
 public final class SampleOptions {
     private final Target target;
@@ -29,6 +30,7 @@ public final class SampleOptions {
     private final DType dtype;
     private final long seed;
     private final boolean shuffle;
+    private final String labelScheme;
 
     private SampleOptions(Builder b) {
         this.target = b.target;
@@ -40,6 +42,7 @@ public final class SampleOptions {
         this.dtype = b.dtype;
         this.seed = b.seed;
         this.shuffle = b.shuffle;
+        this.labelScheme = b.labelScheme;
     }
 
     /** A builder with the defaults above. */
@@ -50,7 +53,7 @@ public final class SampleOptions {
     /** A builder holding these options, to make a changed copy. */
     public Builder toBuilder() {
         return new Builder().target(target).clip(clip).frameSize(frameHeight, frameWidth).channels(channels)
-                .normalize(normalize).dtype(dtype).seed(seed).shuffle(shuffle);
+                .normalize(normalize).dtype(dtype).seed(seed).shuffle(shuffle).labelScheme(labelScheme);
     }
 
     /** The ETAB target. */
@@ -98,6 +101,14 @@ public final class SampleOptions {
         return shuffle;
     }
 
+    /**
+     * The integer coding of a class target (TMED-2's view and AS: {@code DatasetProvider.labelSchemes}), or null for
+     * the dataset's default.
+     */
+    public String labelScheme() {
+        return labelScheme;
+    }
+
     /** The input tensor of one sample for frames of {@code height x width}: {@code [C, T, H, W]} or {@code [C, H, W]}. */
     public TensorSpec featureSpec(int height, int width) {
         return clip.video() ? new TensorSpec(dtype, channels, clip.clipLength(), height, width)
@@ -113,19 +124,20 @@ public final class SampleOptions {
     public boolean equals(Object o) {
         return o instanceof SampleOptions s && target == s.target && clip.equals(s.clip) && frameHeight == s.frameHeight
                 && frameWidth == s.frameWidth && channels == s.channels && normalize == s.normalize
-                && dtype == s.dtype && seed == s.seed && shuffle == s.shuffle;
+                && dtype == s.dtype && seed == s.seed && shuffle == s.shuffle
+                && Objects.equals(labelScheme, s.labelScheme);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(target, clip, frameHeight, frameWidth, channels, normalize, dtype, seed, shuffle);
+        return Objects.hash(target, clip, frameHeight, frameWidth, channels, normalize, dtype, seed, shuffle, labelScheme);
     }
 
     @Override
     public String toString() {
         return "SampleOptions[target=" + target + ", clip=" + clip + ", frame=" + frameHeight + "x" + frameWidth
                 + ", channels=" + channels + ", normalize=" + normalize + ", dtype=" + dtype + ", seed=" + seed
-                + ", shuffle=" + shuffle + "]";
+                + ", shuffle=" + shuffle + ", labelScheme=" + labelScheme + "]";
     }
 
     /** Builds {@link SampleOptions}; {@link #build()} checks every value and combination. Not thread-safe. */
@@ -143,6 +155,7 @@ public final class SampleOptions {
         private DType dtype = DType.FLOAT32;
         private long seed = 42;
         private boolean shuffle;
+        private String labelScheme;
 
         private Builder() {
         }
@@ -233,7 +246,18 @@ public final class SampleOptions {
         }
 
         /**
-         * @throws IllegalArgumentException naming the value, when the target is missing, the frame size is not two
+         * The integer coding of a class target, by name (TMED-2: {@code view5}, {@code view5-a2c-first},
+         * {@code view3}, {@code view2} for view; {@code as3}, {@code as2}, {@code as5} for AS); null (the default)
+         * for the dataset's default. The dataset checks the name when it is opened.
+         */
+        public Builder labelScheme(String labelScheme) {
+            this.labelScheme = labelScheme;
+            return this;
+        }
+
+        /**
+         * @throws IllegalArgumentException naming the value, when the target is missing, a label scheme is given for a
+         *                                  target that is not a class (view, AS), the frame size is not two
          *                                  positive numbers (or 0x0), channels are not 1 or 3, uint8 is asked to be
          *                                  normalized, or a clip setting is out of range
          */
@@ -247,6 +271,10 @@ public final class SampleOptions {
             }
             if (channels != 1 && channels != 3) {
                 throw new IllegalArgumentException("channels must be 1 (gray) or 3 (RGB) but was " + channels);
+            }
+            if (labelScheme != null && target != Target.VIEW && target != Target.AS) {
+                throw new IllegalArgumentException("label scheme '" + labelScheme + "' applies to the class targets "
+                        + "view and AS, not '" + target.etabName() + "'");
             }
             Objects.requireNonNull(dtype, "dtype");
             Objects.requireNonNull(clipStart, "clipStart");

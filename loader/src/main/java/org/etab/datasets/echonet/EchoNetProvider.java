@@ -39,6 +39,12 @@ public final class EchoNetProvider extends DescribedProvider {
         return VIEW;
     }
 
+    /** ETAB's loader (echonet-dynamic's {@code Echo}, default {@code split="train"}) reads the TRAIN rows only. */
+    @Override
+    public String etabSplit() {
+        return "train";
+    }
+
     @Override
     public OpenedDataset open(Path root, String split, String view, int fold, SampleOptions options) {
         DatasetRegistry.resolveView(this, view, options.target());

@@ -128,7 +128,7 @@ public final class FeederOptions {
             return this;
         }
 
-        /** Warn when no ring slot has come back for this long; > 0 and <= timeout. */
+        /** Warn when no ring slot has come back for this long; {@code > 0} and {@code <= timeout}. */
         public Builder warnAfter(Duration warnAfter) {
             this.warnAfter = warnAfter;
             return this;

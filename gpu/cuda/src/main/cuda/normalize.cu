@@ -2,7 +2,7 @@
 //
 // Compiled to PTX (committed as a resource, JIT-compiled by the driver for the GPU at hand) with, from the
 // repository root:
-//   nvcc -ptx -arch=compute_80 -o gpu/src/main/resources/org/etab/gpu/cuda/normalize.ptx gpu/src/main/cuda/normalize.cu
+//   nvcc -ptx -arch=compute_80 -o gpu/cuda/src/main/resources/org/etab/gpu/cuda/normalize.ptx gpu/cuda/src/main/cuda/normalize.cu
 // Loaded by org.etab.gpu.cuda.CudaDevice with cuModuleLoadData; launched with cuLaunchKernel.
 //
 // Formula (the Java reference org.etab.gpu.cuda.NormalizeReference computes it in float64):
