@@ -54,12 +54,16 @@ final class BenchRunner {
             return account.frames() / seconds;
         }
 
-        /** The machine-readable last line of {@code etab bench}. */
+        /**
+     * The machine-readable last line of {@code etab bench} and {@code export}; {@code rejected} (rows of the
+     * selection the index left out) comes last, so that parsers of the older line keep working.
+     */
         String resultLine() {
             return String.format(Locale.ROOT,
-                    "RESULT planned=%d delivered=%d failed=%d clips=%d seconds=%.3f clips_per_s=%.1f frames_per_s=%.1f peak_rss_mb=%d",
+                    "RESULT planned=%d delivered=%d failed=%d clips=%d seconds=%.3f clips_per_s=%.1f frames_per_s=%.1f "
+                            + "peak_rss_mb=%d rejected=%d",
                     account.planned(), account.delivered(), account.failed(), account.delivered(), seconds,
-                    clipsPerSecond(), framesPerSecond(), peakRssMb);
+                    clipsPerSecond(), framesPerSecond(), peakRssMb, account.rejected());
         }
     }
 
@@ -222,15 +226,16 @@ final class BenchRunner {
     }
 
     /** The account of one or several pipelines (export of native sizes runs one per size). */
-    record Totals(long planned, long delivered, long failed, long frames, List<SampleFailure> failures) {
+    record Totals(long planned, long delivered, long failed, long frames, List<SampleFailure> failures, long rejected) {
         static Totals of(RunAccount a) {
-            return new Totals(a.planned(), a.delivered(), a.failed(), a.frames(), a.failures());
+            return new Totals(a.planned(), a.delivered(), a.failed(), a.frames(), a.failures(), a.rejected());
         }
 
         Totals plus(RunAccount a) {
             List<SampleFailure> all = new java.util.ArrayList<>(failures);
             all.addAll(a.failures());
-            return new Totals(planned + a.planned(), delivered + a.delivered(), failed + a.failed(), frames + a.frames(), all);
+            return new Totals(planned + a.planned(), delivered + a.delivered(), failed + a.failed(), frames + a.frames(),
+                    all, rejected + a.rejected());
         }
     }
 
@@ -242,6 +247,9 @@ final class BenchRunner {
             out.printf(Locale.ROOT, "  on device    %s%n", r.deviceTimes());
         }
         out.printf(Locale.ROOT, "  planned      %d%n  delivered    %d%n  failed       %d%n", a.planned(), a.delivered(), a.failed());
+        if (a.rejected() > 0) {
+            out.printf(Locale.ROOT, "  rejected     %d (by the index; listed above and in --report)%n", a.rejected());
+        }
         out.printf(Locale.ROOT, "  seconds      %.2f%n  clips/s      %.1f%n  frames/s     %.0f%n", r.seconds(),
                 r.clipsPerSecond(), r.framesPerSecond());
         if (r.bytesRead() > 0) {

@@ -66,7 +66,7 @@ public final class RunOptions {
     @Option(names = "--resume", paramLabel = "FILE", description = "Resume state: read at start if present, saved after every batch.")
     Path resume;
 
-    @Option(names = "--report", paramLabel = "FILE", description = "CSV of every planned sample: id,status,stage,reason.")
+    @Option(names = "--report", paramLabel = "FILE", description = "CSV of every row of the selection: id,status,stage,reason (delivered, failed, or rejected by the index).")
     Path report;
 
     @Option(names = "--sample-timeout", paramLabel = "SECONDS", defaultValue = "60",

@@ -54,7 +54,8 @@ public final class TmedProvider extends DescribedProvider {
             }
         }
         TmedIndex.Selection sel = TmedReader.read(root, fold).selection(split, v, options.target());
-        return new OpenedDataset(new TmedSource(sel.records(), options), sel.problems(), sel.records().size());
+        return new OpenedDataset(new TmedSource(sel.records(), sel.rejected(), options), sel.problems(),
+                sel.records().size());
     }
 
     /** {@link TmedPhantom}: count = patients, 5-7 images each; progress counts images. */

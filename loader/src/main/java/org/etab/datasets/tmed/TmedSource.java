@@ -8,6 +8,7 @@ import org.etab.decode.PngGray;
 import org.etab.source.FeatureWriter;
 import org.etab.source.PlanLoop;
 import org.etab.source.RecordLabels;
+import org.etab.source.IndexProblem;
 import org.etab.source.RecordSource;
 import org.etab.source.SampleException;
 import org.etab.source.SampleOptions;
@@ -51,11 +52,17 @@ public final class TmedSource extends RecordSource<TmedRecord> {
      *                                  target's, or {@code video=true}
      */
     public TmedSource(List<TmedRecord> records, SampleOptions options) {
-        this(records, options, LabelScheme.of(checkedTarget(options.target()), options.labelScheme()));
+        this(records, List.of(), options);
     }
 
-    private TmedSource(List<TmedRecord> records, SampleOptions options, LabelScheme scheme) {
-        super("tmed", TARGETS, records, options, r -> new FrameSize(NATIVE_SIZE, NATIVE_SIZE),
+    /** As above, with the rows of the selection the index rejected ({@link TmedIndex.Selection#rejected()}). */
+    public TmedSource(List<TmedRecord> records, List<IndexProblem> rejected, SampleOptions options) {
+        this(records, rejected, options, LabelScheme.of(checkedTarget(options.target()), options.labelScheme()));
+    }
+
+    private TmedSource(List<TmedRecord> records, List<IndexProblem> rejected, SampleOptions options,
+            LabelScheme scheme) {
+        super("tmed", TARGETS, records, rejected, options, r -> new FrameSize(NATIVE_SIZE, NATIVE_SIZE),
                 RecordLabels.<TmedRecord>builder().classIndex(scheme::classOf).build());
         this.scheme = scheme;
         if (options.clip().video()) {
