@@ -39,7 +39,8 @@ import org.bytedeco.javacpp.LongPointer;
  * Each call opens and closes its own file, or its own custom I/O context over the in-memory bytes (no
  * temporary file): the format, I/O and codec contexts are freed before {@code probe}/{@code decode}/
  * {@code layout} return, on success, on error, on early stop and when the sink throws. The instance owns a
- * reused packet, frame, gray {@code byte[]}, swscale context and packet buffer, freed by
+ * reused packet, frame, gray {@code byte[]}, swscale context, packet buffer and a 64 KiB heap window for
+ * reading AVI chunk headers; the native ones are freed by
  * {@link #close()} (idempotent). The gray array passed to the sink stays the decoder's: it is
  * overwritten by the next frame. An in-memory video's {@code ByteBuffer} is only read, during the call:
  * its position and limit are left as they were, it is not retained, and its bytes must not change while
@@ -61,7 +62,9 @@ public final class VideoDecoder implements AutoCloseable {
 
     // The work is done by package-private stages, each with its own test: ContainerInput opens a call's video,
     // IntraOnlyDecode / InOrderDecode read it through the container, SpanDecode decodes packets of a byte span
-    // with a learned layout, LayoutScan learns that layout, GrayConversion turns pictures into gray planes. This
+    // with a learned layout, IndexLayout reads that layout from an AVI's index in the open that decodes the first
+    // clip, LayoutScan learns it from the packets where the index cannot be trusted, GrayConversion turns pictures
+    // into gray planes. This
     // class checks arguments, owns what the stages reuse across calls, and frees per-call state on every path.
     private final AVPacket packet;
     private final AVFrame frame;
