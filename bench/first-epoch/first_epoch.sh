@@ -86,8 +86,10 @@ from collections import defaultdict
 out = sys.argv[1]
 med = statistics.median
 epochs = defaultdict(lambda: defaultdict(list))
+cpu = defaultdict(lambda: defaultdict(list))  # CPU ms per clip: on a loaded machine the steadier signal
 for row in csv.DictReader(open(f"{out}/epochs.csv")):
     epochs[row["workload"]][int(row["epoch"])].append(float(row["clips_per_s"]))
+    cpu[row["workload"]][int(row["epoch"])].append(1000 * float(row["cpu_s"]) / max(1, int(row["clips"])))
 runs = defaultdict(list)
 for row in csv.DictReader(open(f"{out}/runs.csv")):
     if row["clips_per_s"]:
@@ -99,9 +101,12 @@ for w, per in epochs.items():
     print("| epoch | " + " | ".join(str(e) for e in sorted(per)) + " |")
     print("| --- " * (len(per) + 1) + "|")
     print("| median | " + " | ".join(f"{med(per[e]):.1f}" for e in sorted(per)) + " |")
+    print("| CPU ms/clip | " + " | ".join(f"{med(cpu[w][e]):.2f}" for e in sorted(per)) + " |")
     late = [x for e in per if e >= 5 for x in per[e]]
     if late:
-        print(f"\nepoch 0: {med(per[0]):.1f}; epochs >= 5: {med(late):.1f}; ratio **{med(per[0]) / med(late):.2f}**\n")
+        late_cpu = med([x for e in per if e >= 5 for x in cpu[w][e]])
+        print(f"\nepoch 0: {med(per[0]):.1f}; epochs >= 5: {med(late):.1f}; ratio **{med(per[0]) / med(late):.2f}** "
+              f"(by CPU per clip: {late_cpu / med(cpu[w][0]):.2f})\n")
 for w, v in runs.items():
     print(f"- {w}: whole runs {', '.join(f'{x:.1f}' for x in v)}; median **{med(v):.1f}** clips/s")
 if runs.get("w1") and runs.get("reference"):
