@@ -200,6 +200,10 @@ final class BenchRunner {
         private int epoch;
         private long clips;
         private long startNanos = System.nanoTime();
+        // CPU and JIT time per epoch: on a shared machine, CPU per clip tells a cold epoch from a warm one when
+        // the wall clock cannot
+        private long startCpu = processCpuNanos();
+        private long startJit = jitMillis();
 
         EpochMeter(int firstEpoch) {
             this.epoch = firstEpoch;
@@ -216,12 +220,29 @@ final class BenchRunner {
 
         void report() {
             double s = (System.nanoTime() - startNanos) / 1e9;
+            long cpu = processCpuNanos();
+            long jit = jitMillis();
             System.err.printf(Locale.ROOT, "EPOCH %d clips=%d clips_per_s=%.1f rss_mb=%d native_tracked_mb=%.1f "
-                    + "heap_used_mb=%d%n", epoch, clips, clips / s,
+                    + "heap_used_mb=%d cpu_s=%.3f jit_ms=%d%n", epoch, clips, clips / s,
                     Launch.rssMb(), org.bytedeco.javacpp.Pointer.totalBytes() / 1048576.0,
-                    (Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory()) >> 20);
+                    (Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory()) >> 20,
+                    (cpu - startCpu) / 1e9, jit - startJit);
             clips = 0;
             startNanos = System.nanoTime();
+            startCpu = cpu;
+            startJit = jit;
+        }
+
+        /** CPU time of the whole process (every thread, JIT compilers and GC included), or 0 where unknown. */
+        private static long processCpuNanos() {
+            return java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                    instanceof com.sun.management.OperatingSystemMXBean os ? Math.max(0, os.getProcessCpuTime()) : 0;
+        }
+
+        /** Milliseconds the JIT compilers have spent so far, or 0 where unknown. */
+        private static long jitMillis() {
+            java.lang.management.CompilationMXBean c = java.lang.management.ManagementFactory.getCompilationMXBean();
+            return c != null && c.isCompilationTimeMonitoringSupported() ? c.getTotalCompilationTime() : 0;
         }
     }
 
