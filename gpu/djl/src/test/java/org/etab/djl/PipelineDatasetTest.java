@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -34,6 +36,7 @@ import org.etab.batch.SampleInfo;
 import org.etab.datasets.echonet.EchoNetReader;
 import org.etab.datasets.echonet.EchoNetRecord;
 import org.etab.datasets.echonet.EchoNetSource;
+import org.etab.examples.DjlTrainingExample;
 import org.etab.pipeline.BatchIterator;
 import org.etab.pipeline.Pipeline;
 import org.etab.pipeline.PipelineOptions;
@@ -296,7 +299,9 @@ class PipelineDatasetTest {
     }
 
     @Test
-    void theReadmeExampleTrainsOnThePhantomSet() throws Exception {
+    void theReadmeExampleTrainsOnThePhantomSetAndTheReadmeShowsItVerbatim() throws Exception {
+        String example = Files.readString(Path.of("src/test/java/org/etab/examples/DjlTrainingExample.java"));
+        assertThat(Files.readString(Path.of("../../README.md"))).contains(example.strip());
         TrainingResult result = DjlTrainingExample.train(PhantomDatasets.echonet());
         assertThat(result.getEpoch()).isEqualTo(2);
         assertThat(result.getTrainLoss()).isNotNull().isFinite().isPositive();

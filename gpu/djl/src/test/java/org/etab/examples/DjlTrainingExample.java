@@ -1,4 +1,4 @@
-package org.etab.djl;
+package org.etab.examples;
 
 import java.nio.file.Path;
 
@@ -14,6 +14,7 @@ import ai.djl.training.TrainingResult;
 import ai.djl.training.listener.TrainingListener;
 import ai.djl.training.loss.Loss;
 import org.etab.api.Datasets;
+import org.etab.djl.PipelineDataset;
 import org.etab.pipeline.Pipeline;
 import org.etab.pipeline.PipelineOptions;
 import org.etab.source.OpenedDataset;
