@@ -1,6 +1,7 @@
 package org.etab.djl;
 
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.List;
 
 import ai.djl.ndarray.NDArray;
@@ -56,7 +57,7 @@ final class DjlBatches {
     /** The first {@code n} slots of {@code tensor}: a view on a CPU manager of the PyTorch engine. */
     static NDArray array(NDManager manager, HostTensor tensor, int n) {
         int bytes = Math.toIntExact(tensor.spec().bytes() * n);
-        ByteBuffer valid = tensor.buffer().slice(0, bytes).order(tensor.buffer().order());
+        ByteBuffer valid = tensor.buffer().slice(0, bytes).order(ByteOrder.nativeOrder());
         return manager.create(valid, new Shape(tensor.spec().batchShape(n)), dataType(tensor.spec().dtype()));
     }
 

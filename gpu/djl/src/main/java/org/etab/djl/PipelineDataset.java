@@ -74,7 +74,11 @@ public final class PipelineDataset implements Dataset {
         this.nextEpoch = new AtomicInteger(b.firstEpoch);
     }
 
-    /** A builder: the pipeline is required, the first epoch is 0 unless set. */
+    /**
+     * A builder: the pipeline is required, the first epoch is 0 unless set.
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -102,7 +106,11 @@ public final class PipelineDataset implements Dataset {
         // the index was read when the source was built; samples are decoded as they are streamed
     }
 
-    /** The epoch the next {@code getData} iterates. */
+    /**
+     * The epoch the next {@code getData} iterates.
+     *
+     * @return that epoch, {@code >= 0}
+     */
     public int epoch() {
         return nextEpoch.get();
     }
@@ -110,6 +118,7 @@ public final class PipelineDataset implements Dataset {
     /**
      * Makes the next {@code getData} iterate {@code epoch}, later ones the epochs after it.
      *
+     * @param epoch the epoch of the next {@code getData}, {@code >= 0}
      * @throws IllegalArgumentException if {@code epoch} is negative
      */
     public void setEpoch(int epoch) {
@@ -119,7 +128,11 @@ public final class PipelineDataset implements Dataset {
         nextEpoch.set(epoch);
     }
 
-    /** The pipeline the batches come from (owned by the caller). */
+    /**
+     * The pipeline the batches come from.
+     *
+     * @return the pipeline, owned by the caller
+     */
     public Pipeline pipeline() {
         return pipeline;
     }
@@ -138,19 +151,34 @@ public final class PipelineDataset implements Dataset {
         private Builder() {
         }
 
-        /** The pipeline whose batches DJL trains on (required; it stays the caller's to close). */
+        /**
+         * The pipeline whose batches DJL trains on (required; it stays the caller's to close).
+         *
+         * @param pipeline the pipeline
+         * @return this builder
+         */
         public Builder pipeline(Pipeline pipeline) {
             this.pipeline = pipeline;
             return this;
         }
 
-        /** The epoch the first {@code getData} iterates, >= 0 (default 0). */
+        /**
+         * The epoch the first {@code getData} iterates (default 0).
+         *
+         * @param firstEpoch the epoch, {@code >= 0}
+         * @return this builder
+         */
         public Builder firstEpoch(int firstEpoch) {
             this.firstEpoch = firstEpoch;
             return this;
         }
 
-        /** @throws IllegalArgumentException naming the missing pipeline or the negative first epoch */
+        /**
+         * The dataset.
+         *
+         * @return a new {@link PipelineDataset} over the pipeline
+         * @throws IllegalArgumentException naming the missing pipeline or the negative first epoch
+         */
         public PipelineDataset build() {
             if (pipeline == null) {
                 throw new IllegalArgumentException("pipeline required but was null");

@@ -203,6 +203,7 @@ class PipelineDatasetTest {
         assertThat(result.getEpoch()).isEqualTo(2);
         assertThat(result.getTrainLoss()).isNotNull().isFinite().isPositive();
         assertThat(after).as("the weights moved: gradients flowed from the batches").isNotEqualTo(before);
+        assertThat(p.account().planned()).isEqualTo(2L * SAMPLES); // the progress total planned nothing extra
         assertThat(p.account().delivered()).isEqualTo(2L * SAMPLES);
         assertThat(p.account().failed()).isZero();
         p.close();
