@@ -37,8 +37,8 @@ import org.etab.pipeline.Pipeline;
  * each step) closes its manager, a sub-manager of the one passed to {@code getData}, which closes the arrays and
  * returns the pipeline batch's memory to the pool; the arrays must not be used after that (copy what must outlive
  * the step, e.g. {@code array.duplicate()} into another manager). A batch never closed is closed with its parent
- * manager (the trainer's). An epoch's stream is closed when it ends, when the iterator is closed
- * ({@link AutoCloseable}), when the next epoch starts on the same pipeline, or when the pipeline closes; all of them
+ * manager (the trainer's). An epoch's stream is closed when it ends, when the iterator is closed (it
+ * implements {@link AutoCloseable}), when the next epoch starts on the same pipeline, or when the pipeline closes; all of them
  * return the batches assembled and not yet handed to DJL. {@code EasyTrain.fit} does not close its iterator when a
  * step throws, so after a failed {@code fit} close the pipeline (or start the next epoch) to get those buffers
  * back. The pipeline belongs to the caller and stays open.
