@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -36,7 +34,6 @@ import org.etab.batch.SampleInfo;
 import org.etab.datasets.echonet.EchoNetReader;
 import org.etab.datasets.echonet.EchoNetRecord;
 import org.etab.datasets.echonet.EchoNetSource;
-import org.etab.examples.DjlTrainingExample;
 import org.etab.pipeline.BatchIterator;
 import org.etab.pipeline.Pipeline;
 import org.etab.pipeline.PipelineOptions;
@@ -297,14 +294,5 @@ class PipelineDatasetTest {
             assertThat(dataset).hasToString("PipelineDataset[echonet, next epoch 3, features float32[1, 4, 16, 16], "
                     + "labels float32[1]]");
         }
-    }
-
-    @Test
-    void theReadmeExampleTrainsOnThePhantomSetAndTheReadmeShowsItVerbatim() throws Exception {
-        String example = Files.readString(Path.of("src/test/java/org/etab/examples/DjlTrainingExample.java"));
-        assertThat(Files.readString(Path.of("../../README.md"))).contains(example.strip());
-        TrainingResult result = DjlTrainingExample.train(PhantomDatasets.echonet());
-        assertThat(result.getEpoch()).isEqualTo(2);
-        assertThat(result.getTrainLoss()).isNotNull().isFinite().isPositive();
     }
 }
