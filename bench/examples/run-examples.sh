@@ -9,8 +9,9 @@ rm -rf "$work" && mkdir -p "$work/out"
 mvn -B -q -f "$here/pom.xml" package dependency:build-classpath -Dmdep.outputFile=target/classpath.txt
 cp="$here/target/classes:$(cat "$here/target/classpath.txt")"
 "$repo/etab" synth --dataset echonet --out "$work/echonet" --videos 24 --seed 3 --quiet
-for example in EtabApiExample TrainingLoopExample Dl4jFitExample MetricsExample; do
+for example in EtabApiExample TrainingLoopExample Dl4jFitExample MetricsExample DjlTrainingExample; do
   echo "== $example"
-  java -cp "$cp" "org.etab.examples.$example" "$work/echonet" "$work/out"
+  # DJL: PyTorch comes from the pom (pytorch-native-cpu); offline, DJL never downloads it
+  java -Dai.djl.offline=true -cp "$cp" "org.etab.examples.$example" "$work/echonet" "$work/out"
 done
 ls "$work/out"

@@ -49,7 +49,10 @@ public final class Etab implements Runnable {
         CommandLine cl = new CommandLine(new Etab()).setCaseInsensitiveEnumValuesAllowed(true);
         cl.setResourceBundle(new DatasetHelp());
         // user errors (bad flags, bad files) print one clear line, not a stack trace
-        cl.setExecutionExceptionHandler((e, command, parseResult) -> {
+        cl.setExecutionExceptionHandler((thrown, command, parseResult) -> {
+            // several decode threads failing at once under --on-error fail: the first failure is the message
+            Exception e = reactor.core.Exceptions.isMultiple(thrown)
+                    && reactor.core.Exceptions.unwrapMultiple(thrown).get(0) instanceof Exception first ? first : thrown;
             if (e instanceof IllegalArgumentException || e instanceof org.etab.decode.DatasetException
                     || e instanceof org.etab.storage.RemoteException
                     || e instanceof org.etab.source.SampleException || e instanceof java.io.UncheckedIOException) {

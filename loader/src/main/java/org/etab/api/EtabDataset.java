@@ -71,6 +71,7 @@ public final class EtabDataset {
     private volatile List<Item> data = List.of();
     private volatile List<SampleFailure> failures = List.of();
     private volatile List<IndexProblem> problems = List.of();
+    private volatile List<IndexProblem> rejected = List.of();
 
     private EtabDataset(Builder b, DatasetProvider dataset, Target target, String view, String labelScheme) {
         this.dataset = dataset;
@@ -154,6 +155,14 @@ public final class EtabDataset {
     }
 
     /**
+     * The rows of the last {@link #loadData}'s selection (split, view) that the index rejected, with reasons: never
+     * loaded, so loaded + {@link #failures()} + these are the selection's rows (when all were asked for).
+     */
+    public List<IndexProblem> rejected() {
+        return rejected;
+    }
+
+    /**
      * Loads {@code nClips} samples (all when {@code <= 0}): with {@code random}, a seeded random choice of
      * records and random clip starts; otherwise the first records in index order and clips from frame 0. A sample
      * that fails is listed in {@link #failures()} and the next one is taken, so {@link #data()} holds
@@ -166,6 +175,7 @@ public final class EtabDataset {
     public EtabDataset loadData(int nClips, boolean random) {
         OpenedDataset opened = open(random);
         problems = opened.problems();
+        rejected = opened.rejected();
         long wanted = Math.max(0, nClips);
         List<Item> items = new ArrayList<>();
         List<SampleFailure> failed = new ArrayList<>();

@@ -52,8 +52,10 @@ public final class CamusProvider extends DescribedProvider {
     public OpenedDataset open(Path root, String split, String view, int fold, SampleOptions options) {
         DatasetFiles files = DatasetFiles.of(root, options);
         CamusIndex index = CamusReader.read(root, files);
-        List<CamusRecord> records = index.select(split, view == null ? defaultView(options.target()) : view);
-        return new OpenedDataset(new CamusSource(records, options, files), index.problems(), records.size());
+        String v = view == null ? defaultView(options.target()) : view;
+        List<CamusRecord> records = index.select(split, v);
+        return new OpenedDataset(new CamusSource(records, index.rejected(split, v), options, files), index.problems(),
+                records.size());
     }
 
     /** Sizes differ per patient: one group per size, read from the ED images. */
@@ -61,9 +63,10 @@ public final class CamusProvider extends DescribedProvider {
     public List<OpenedDataset> openNative(Path root, String split, String view, int fold, SampleOptions options) {
         DatasetFiles files = DatasetFiles.of(root, options);
         CamusIndex index = CamusReader.read(root, files);
+        String v = view == null ? defaultView(options.target()) : view;
         Map<List<Integer>, List<CamusRecord>> bySize = new LinkedHashMap<>();
         List<CamusRecord> unreadable = new ArrayList<>();
-        for (CamusRecord r : index.select(split, view == null ? defaultView(options.target()) : view)) {
+        for (CamusRecord r : index.select(split, v)) {
             try {
                 ImageVolume ed = CamusSource.readVolume(r.ed(), files);
                 bySize.computeIfAbsent(List.of(ed.height(), ed.width()), k -> new ArrayList<>()).add(r);
@@ -71,7 +74,7 @@ public final class CamusProvider extends DescribedProvider {
                 unreadable.add(r); // planned in the first group, where loading fails again and is reported
             }
         }
-        if (bySize.isEmpty() && !unreadable.isEmpty()) {
+        if (bySize.isEmpty() && (!unreadable.isEmpty() || !index.rejected(split, v).isEmpty())) {
             bySize.put(List.of(1, 1), new ArrayList<>());
         }
         if (!bySize.isEmpty()) {
@@ -80,8 +83,10 @@ public final class CamusProvider extends DescribedProvider {
         List<OpenedDataset> out = new ArrayList<>();
         for (Map.Entry<List<Integer>, List<CamusRecord>> e : bySize.entrySet()) {
             SampleOptions sized = options.toBuilder().frameSize(e.getKey().get(0), e.getKey().get(1)).build();
-            out.add(new OpenedDataset(new CamusSource(e.getValue(), sized, files),
-                    out.isEmpty() ? index.problems() : List.of(), e.getValue().size()));
+            // the index's problems and rejections go with the first group, so that they are reported once
+            boolean first = out.isEmpty();
+            out.add(new OpenedDataset(new CamusSource(e.getValue(), first ? index.rejected(split, v) : List.of(), sized,
+                    files), first ? index.problems() : List.of(), e.getValue().size()));
         }
         return out;
     }

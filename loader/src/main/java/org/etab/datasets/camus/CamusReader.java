@@ -98,7 +98,7 @@ public final class CamusReader {
     public static CamusIndex read(Path root, DatasetFiles files) {
         Objects.requireNonNull(root, "root");
         Located at = locate(root);
-        List<IndexProblem> problems = new ArrayList<>();
+        Problems problems = new Problems();
         List<CamusRecord> records = new ArrayList<>();
         if (at.release == CamusRelease.MHD) {
             readOriginal(at.dir, files, records, problems);
@@ -106,7 +106,7 @@ public final class CamusReader {
             readNifti(at.dir, files, records, problems);
         }
         records.sort(Comparator.comparing(CamusRecord::patient).thenComparing(CamusRecord::view));
-        return new CamusIndex(at.dir, at.release, records, problems);
+        return new CamusIndex(at.dir, at.release, records, problems.all, problems.rejected);
     }
 
     // ------------------------------------------------------------------------------------------------
@@ -162,8 +162,7 @@ public final class CamusReader {
     // ------------------------------------------------------------------------------------------------
     // original release
 
-    private static void readOriginal(Path root, DatasetFiles files, List<CamusRecord> records,
-                                     List<IndexProblem> problems) {
+    private static void readOriginal(Path root, DatasetFiles files, List<CamusRecord> records, Problems problems) {
         for (String folder : List.of(TRAINING, TESTING)) {
             Path dir = root.resolve(folder);
             if (!Files.isDirectory(dir)) {
@@ -181,8 +180,7 @@ public final class CamusReader {
     // ------------------------------------------------------------------------------------------------
     // 2023 release
 
-    private static void readNifti(Path root, DatasetFiles files, List<CamusRecord> records,
-                                  List<IndexProblem> problems) {
+    private static void readNifti(Path root, DatasetFiles files, List<CamusRecord> records, Problems problems) {
         Map<String, Split> splits = readSplitLists(root, files, problems);
         Set<String> seen = new HashSet<>();
         Path dir = root.resolve(NIFTI_DIR);
@@ -191,22 +189,23 @@ public final class CamusReader {
             seen.add(name);
             Split split = splits.get(name);
             if (split == null) {
-                problems.add(new IndexProblem(name, rel(root, patient), "in no " + SPLIT_DIR
-                        + "/subgroup_*.txt list; left out"));
+                problems.reject(new IndexProblem(name, rel(root, patient), "in no " + SPLIT_DIR
+                        + "/subgroup_*.txt list; left out"), null, null);
                 continue;
             }
             readPatient(root, files, patient, split, CamusRelease.NIFTI, true, records, problems);
         }
         for (Map.Entry<String, Split> e : splits.entrySet()) {
             if (!seen.contains(e.getKey())) {
-                problems.add(new IndexProblem(e.getKey(), NIFTI_DIR + "/" + e.getKey(), "listed for split "
-                        + e.getValue().name().toLowerCase() + " but there is no such patient directory"));
+                problems.reject(new IndexProblem(e.getKey(), NIFTI_DIR + "/" + e.getKey(), "listed for split "
+                        + e.getValue().name().toLowerCase() + " but there is no such patient directory"), e.getValue(),
+                        null);
             }
         }
     }
 
     /** Patient name to split, from the three lists; entries of a missing list are simply absent. */
-    private static Map<String, Split> readSplitLists(Path root, DatasetFiles files, List<IndexProblem> problems) {
+    private static Map<String, Split> readSplitLists(Path root, DatasetFiles files, Problems problems) {
         Map<String, Split> splits = new TreeMap<>();
         Map<String, String> firstSeen = new HashMap<>();
         for (Map.Entry<String, Split> list : SPLIT_LISTS.entrySet()) {
@@ -254,7 +253,7 @@ public final class CamusReader {
 
     /** The files and cfg values of both views of one patient directory. */
     private static void readPatient(Path root, DatasetFiles files, Path dir, Split split, CamusRelease release,
-                                    boolean gtExpected, List<CamusRecord> records, List<IndexProblem> problems) {
+                                    boolean gtExpected, List<CamusRecord> records, Problems problems) {
         String patient = dir.getFileName().toString();
         Set<String> names = new HashSet<>();
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
@@ -264,8 +263,8 @@ public final class CamusReader {
                 }
             }
         } catch (IOException | UncheckedIOException e) {
-            problems.add(new IndexProblem(patient, rel(root, dir), "cannot be listed (" + e.getMessage()
-                    + "); patient left out"));
+            problems.reject(new IndexProblem(patient, rel(root, dir), "cannot be listed (" + e.getMessage()
+                    + "); patient left out"), split, null);
             return;
         }
         for (CamusView view : CamusView.values()) {
@@ -279,7 +278,7 @@ public final class CamusReader {
     private static CamusRecord readView(Path root, DatasetFiles files, Path dir, String patient, CamusView view,
                                         Split split,
                                         CamusRelease release, boolean gtExpected, Set<String> names,
-                                        List<IndexProblem> problems) {
+                                        Problems problems) {
         String id = patient + "_" + view.tag();
         String seqName = release == CamusRelease.MHD ? "_sequence" : "_half_sequence";
         String cfgName = "Info_" + view.tag() + ".cfg";
@@ -291,8 +290,8 @@ public final class CamusReader {
         String es = image(names, id + "_ES", release, missing);
         String seq = image(names, id + seqName, release, missing);
         if (!missing.isEmpty()) {
-            problems.add(new IndexProblem(id, rel(root, dir), "missing " + String.join(", ", missing)
-                    + "; view left out"));
+            problems.reject(new IndexProblem(id, rel(root, dir), "missing " + String.join(", ", missing)
+                    + "; view left out"), split, view);
             return null;
         }
         List<String> missingGt = new ArrayList<>();
@@ -317,16 +316,16 @@ public final class CamusReader {
             esFrame = info.es();
             nbFrame = info.nbFrame();
             if (info.ef().isEmpty()) {
-                problems.add(new IndexProblem(id, rel(root, cfg), "no LVef (original release) or EF (2023 release);"
-                        + " view left out"));
+                problems.reject(new IndexProblem(id, rel(root, cfg), "no LVef (original release) or EF (2023 release);"
+                        + " view left out"), split, view);
                 return null;
             }
             ef = (float) info.ef().getAsDouble();
             frameRate = info.frameRate();
             quality = info.imageQuality().orElse("");
         } catch (DatasetException e) {
-            problems.add(new IndexProblem(id, rel(root, cfg), reason(e, e.file() != null ? e.file() : cfg)
-                    + "; view left out"));
+            problems.reject(new IndexProblem(id, rel(root, cfg), reason(e, e.file() != null ? e.file() : cfg)
+                    + "; view left out"), split, view);
             return null;
         }
         String bad = null;
@@ -342,7 +341,7 @@ public final class CamusReader {
             bad = "FrameRate must be a positive number but was " + frameRate.getAsDouble();
         }
         if (bad != null) {
-            problems.add(new IndexProblem(id, rel(root, cfg), bad + "; view left out"));
+            problems.reject(new IndexProblem(id, rel(root, cfg), bad + "; view left out"), split, view);
             return null;
         }
         return new CamusRecord(id, patient, view, split, release, cfg, dir.resolve(ed), dir.resolve(es),
@@ -371,7 +370,7 @@ public final class CamusReader {
     }
 
     /** The patient directories of a release folder, by name; other entries are reported once each. */
-    private static List<Path> patientDirs(Path root, Path folder, List<IndexProblem> problems) {
+    private static List<Path> patientDirs(Path root, Path folder, Problems problems) {
         List<Path> out = new ArrayList<>();
         for (Path p : sortedEntries(folder)) {
             String name = p.getFileName().toString();
@@ -428,5 +427,21 @@ public final class CamusReader {
         m.put(k2, v2);
         m.put(k3, v3);
         return java.util.Collections.unmodifiableMap(m);
+    }
+
+    /** What the reader left out: every problem, and among them the patients or views it rejected. */
+    private static final class Problems {
+        final List<IndexProblem> all = new ArrayList<>();
+        final List<CamusIndex.Rejected> rejected = new ArrayList<>();
+
+        void add(IndexProblem p) {
+            all.add(p);
+        }
+
+        /** A patient ({@code view} null: both views) or one view left out; {@code split} null: in no list. */
+        void reject(IndexProblem p, Split split, CamusView view) {
+            all.add(p);
+            rejected.add(new CamusIndex.Rejected(p, split, view));
+        }
     }
 }

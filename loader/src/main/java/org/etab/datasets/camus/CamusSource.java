@@ -15,6 +15,7 @@ import org.etab.source.FeatureWriter;
 import org.etab.source.LabelWriter;
 import org.etab.source.PlanLoop;
 import org.etab.source.RecordLabels;
+import org.etab.source.IndexProblem;
 import org.etab.source.RecordSource;
 import org.etab.source.SampleException;
 import org.etab.source.SampleOptions;
@@ -87,15 +88,24 @@ public final class CamusSource extends RecordSource<CamusRecord> {
      *                                  without any ground truth
      */
     public CamusSource(List<CamusRecord> records, SampleOptions options) {
-        this(records, options, DatasetFiles.anywhere());
+        this(records, List.of(), options);
     }
 
     /**
-     * As {@link #CamusSource(List, SampleOptions)}, reading only the files {@code files} allows (a refused file is
-     * a failed sample naming why); {@link CamusProvider} confines a dataset's files to its root.
+     * As above, with the views of the selection the index rejected ({@link CamusIndex#rejected}); the files may
+     * be any regular files (their root is not known here).
      */
-    public CamusSource(List<CamusRecord> records, SampleOptions options, DatasetFiles files) {
-        super("camus", TARGETS, records, options, CamusSource::nativeSize, LABELS);
+    public CamusSource(List<CamusRecord> records, List<IndexProblem> rejected, SampleOptions options) {
+        this(records, rejected, options, DatasetFiles.anywhere());
+    }
+
+    /**
+     * As above, reading only the files {@code files} allows (a refused file is a failed sample naming why);
+     * {@link CamusProvider} confines a dataset's files to its root.
+     */
+    public CamusSource(List<CamusRecord> records, List<IndexProblem> rejected, SampleOptions options,
+            DatasetFiles files) {
+        super("camus", TARGETS, records, rejected, options, CamusSource::nativeSize, LABELS);
         this.files = files;
         this.segLabel = switch (options.target()) {
             case LV_SEG -> 1;

@@ -52,7 +52,8 @@ public final class EchoNetProvider extends DescribedProvider {
         DatasetFiles files = DatasetFiles.of(root, options);
         EchoNetIndex index = EchoNetReader.read(root, files);
         List<EchoNetRecord> records = index.select(split);
-        return new OpenedDataset(new EchoNetSource(records, options, files), index.problems(), records.size());
+        return new OpenedDataset(new EchoNetSource(records, index.rejected(split), options, files), index.problems(),
+                records.size());
     }
 
     @Override
@@ -74,7 +75,8 @@ public final class EchoNetProvider extends DescribedProvider {
             RemoteEchoNet remote = RemoteEchoNet.open(root, settings, clipRanges);
             try {
                 List<EchoNetRecord> records = remote.index().select(split);
-                return new OpenedDataset(remote.source(records, options), remote.problems(), records.size(), remote);
+                return new OpenedDataset(remote.source(records, remote.index().rejected(split), options),
+                        remote.problems(), records.size(), remote);
             } catch (RuntimeException e) {
                 remote.close();
                 throw e;

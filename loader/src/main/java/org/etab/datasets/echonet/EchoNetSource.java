@@ -14,6 +14,7 @@ import org.etab.source.FeatureWriter;
 import org.etab.source.LabelWriter;
 import org.etab.source.PlanLoop;
 import org.etab.source.RecordLabels;
+import org.etab.source.IndexProblem;
 import org.etab.source.RecordSource;
 import org.etab.source.SampleException;
 import org.etab.source.SampleOptions;
@@ -58,20 +59,29 @@ public final class EchoNetSource extends RecordSource<EchoNetRecord> {
      *                                  size is native and the videos' sizes differ
      */
     public EchoNetSource(List<EchoNetRecord> records, SampleOptions options) {
-        this(records, options, DatasetFiles.anywhere());
+        this(records, List.of(), options);
     }
 
     /**
-     * As {@link #EchoNetSource(List, SampleOptions)}, opening only the videos {@code files} allows (a video it
-     * refuses is a failed sample naming why).
+     * As above, with the rows of the selection the index rejected ({@link EchoNetIndex#rejected(String)}), which a
+     * run reports and counts; the videos may be any regular files (their root is not known here).
      */
-    public EchoNetSource(List<EchoNetRecord> records, SampleOptions options, DatasetFiles files) {
-        this(records, options, new LocalVideos(files));
+    public EchoNetSource(List<EchoNetRecord> records, List<IndexProblem> rejected, SampleOptions options) {
+        this(records, rejected, options, DatasetFiles.anywhere());
+    }
+
+    /**
+     * As above, opening only the videos {@code files} allows (a video it refuses is a failed sample naming why);
+     * {@link EchoNetProvider} confines a dataset's videos to its root.
+     */
+    public EchoNetSource(List<EchoNetRecord> records, List<IndexProblem> rejected, SampleOptions options,
+            DatasetFiles files) {
+        this(records, rejected, options, new LocalVideos(files));
     }
 
     /** A source reading its videos from {@code videos} (local files, or remote storage for {@link RemoteEchoNet}). */
-    EchoNetSource(List<EchoNetRecord> records, SampleOptions options, VideoStore videos) {
-        super("echonet", TARGETS, records, options, EchoNetSource::nativeSize, LABELS);
+    EchoNetSource(List<EchoNetRecord> records, List<IndexProblem> rejected, SampleOptions options, VideoStore videos) {
+        super("echonet", TARGETS, records, rejected, options, EchoNetSource::nativeSize, LABELS);
         this.videos = videos;
     }
 

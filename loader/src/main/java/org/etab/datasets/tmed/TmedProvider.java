@@ -56,7 +56,8 @@ public final class TmedProvider extends DescribedProvider {
         }
         DatasetFiles files = DatasetFiles.of(root, options);
         TmedIndex.Selection sel = TmedReader.read(root, fold, files).selection(split, v, options.target());
-        return new OpenedDataset(new TmedSource(sel.records(), options, files), sel.problems(), sel.records().size());
+        return new OpenedDataset(new TmedSource(sel.records(), sel.rejected(), options, files), sel.problems(),
+                sel.records().size());
     }
 
     /** {@link TmedPhantom}: count = patients, 5-7 images each; progress counts images. */

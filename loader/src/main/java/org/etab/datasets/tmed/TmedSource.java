@@ -10,6 +10,7 @@ import org.etab.source.DatasetFiles;
 import org.etab.source.FeatureWriter;
 import org.etab.source.PlanLoop;
 import org.etab.source.RecordLabels;
+import org.etab.source.IndexProblem;
 import org.etab.source.RecordSource;
 import org.etab.source.SampleException;
 import org.etab.source.SampleOptions;
@@ -56,19 +57,29 @@ public final class TmedSource extends RecordSource<TmedRecord> {
      *                                  target's, or {@code video=true}
      */
     public TmedSource(List<TmedRecord> records, SampleOptions options) {
-        this(records, options, DatasetFiles.anywhere());
+        this(records, List.of(), options);
     }
 
     /**
-     * As {@link #TmedSource(List, SampleOptions)}, reading only the images {@code files} allows (a refused image
-     * is a failed sample naming why); {@link TmedProvider} confines a dataset's images to its root.
+     * As above, with the rows of the selection the index rejected ({@link TmedIndex.Selection#rejected()}); the
+     * images may be any regular files (their root is not known here).
      */
-    public TmedSource(List<TmedRecord> records, SampleOptions options, DatasetFiles files) {
-        this(records, options, LabelScheme.of(checkedTarget(options.target()), options.labelScheme()), files);
+    public TmedSource(List<TmedRecord> records, List<IndexProblem> rejected, SampleOptions options) {
+        this(records, rejected, options, DatasetFiles.anywhere());
     }
 
-    private TmedSource(List<TmedRecord> records, SampleOptions options, LabelScheme scheme, DatasetFiles files) {
-        super("tmed", TARGETS, records, options, r -> new FrameSize(NATIVE_SIZE, NATIVE_SIZE),
+    /**
+     * As above, reading only the images {@code files} allows (a refused image is a failed sample naming why);
+     * {@link TmedProvider} confines a dataset's images to its root.
+     */
+    public TmedSource(List<TmedRecord> records, List<IndexProblem> rejected, SampleOptions options,
+            DatasetFiles files) {
+        this(records, rejected, options, LabelScheme.of(checkedTarget(options.target()), options.labelScheme()), files);
+    }
+
+    private TmedSource(List<TmedRecord> records, List<IndexProblem> rejected, SampleOptions options,
+            LabelScheme scheme, DatasetFiles files) {
+        super("tmed", TARGETS, records, rejected, options, r -> new FrameSize(NATIVE_SIZE, NATIVE_SIZE),
                 RecordLabels.<TmedRecord>builder().classIndex(scheme::classOf).build());
         this.scheme = scheme;
         if (options.clip().video()) {
