@@ -6,6 +6,8 @@ import org.etab.batch.DType;
 import org.etab.batch.TensorSpec;
 import org.etab.sampling.ClipSpec;
 import org.etab.sampling.ClipStart;
+import org.etab.transform.Resampling;
+import org.etab.transform.ResizeFilter;
 
 /**
  * What a sample is, in ETAB's terms, for any dataset (which records, i.e. split and view, is the reader's
@@ -17,7 +19,8 @@ import org.etab.sampling.ClipStart;
  * }</pre>
  *
  * Defaults (workload W1): a video clip of 32 frames at 25 fps with zero padding and a random start, 112x112,
- * 3 channels, ImageNet-normalized float32, seed 42, no shuffle. {@link #target()} has no default.
+ * 3 channels, ImageNet-normalized float32, seed 42, no shuffle, OpenCV-style bilinear resize without
+ * antialiasing, clips as {@code [C, T, H, W]}. {@link #target()} has no default.
  */
 public final class SampleOptions {
     private final Target target;
@@ -29,6 +32,8 @@ public final class SampleOptions {
     private final DType dtype;
     private final long seed;
     private final boolean shuffle;
+    private final Resampling resampling;
+    private final ClipLayout layout;
 
     private SampleOptions(Builder b) {
         this.target = b.target;
@@ -40,6 +45,8 @@ public final class SampleOptions {
         this.dtype = b.dtype;
         this.seed = b.seed;
         this.shuffle = b.shuffle;
+        this.resampling = new Resampling(b.resize, b.antialias);
+        this.layout = b.layout;
     }
 
     /** A builder with the defaults above. */
@@ -50,7 +57,8 @@ public final class SampleOptions {
     /** A builder holding these options, to make a changed copy. */
     public Builder toBuilder() {
         return new Builder().target(target).clip(clip).frameSize(frameHeight, frameWidth).channels(channels)
-                .normalize(normalize).dtype(dtype).seed(seed).shuffle(shuffle);
+                .normalize(normalize).dtype(dtype).seed(seed).shuffle(shuffle).resize(resampling.filter())
+                .antialias(resampling.antialias()).layout(layout);
     }
 
     /** The ETAB target. */
@@ -98,10 +106,26 @@ public final class SampleOptions {
         return shuffle;
     }
 
-    /** The input tensor of one sample for frames of {@code height x width}: {@code [C, T, H, W]} or {@code [C, H, W]}. */
+    /** How frames are resized to the frame size: a filter, Pillow's (antialias) or OpenCV's definition. */
+    public Resampling resampling() {
+        return resampling;
+    }
+
+    /** The axis order of clips ({@code [C, T, H, W]} or {@code [T, C, H, W]}). */
+    public ClipLayout layout() {
+        return layout;
+    }
+
+    /**
+     * The input tensor of one sample for frames of {@code height x width}, its axes named: {@code [C, T, H, W]}
+     * or {@code [T, C, H, W]} for a clip ({@link #layout()}), {@code [C, H, W]} for a still.
+     */
     public TensorSpec featureSpec(int height, int width) {
-        return clip.video() ? new TensorSpec(dtype, channels, clip.clipLength(), height, width)
-                : new TensorSpec(dtype, channels, height, width);
+        if (!clip.video()) {
+            return new TensorSpec(dtype, "CHW", channels, height, width);
+        }
+        return layout == ClipLayout.CTHW ? new TensorSpec(dtype, "CTHW", channels, clip.clipLength(), height, width)
+                : new TensorSpec(dtype, "TCHW", clip.clipLength(), channels, height, width);
     }
 
     /** True when frames keep the dataset's native size. */
@@ -113,19 +137,21 @@ public final class SampleOptions {
     public boolean equals(Object o) {
         return o instanceof SampleOptions s && target == s.target && clip.equals(s.clip) && frameHeight == s.frameHeight
                 && frameWidth == s.frameWidth && channels == s.channels && normalize == s.normalize
-                && dtype == s.dtype && seed == s.seed && shuffle == s.shuffle;
+                && dtype == s.dtype && seed == s.seed && shuffle == s.shuffle && resampling.equals(s.resampling)
+                && layout == s.layout;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(target, clip, frameHeight, frameWidth, channels, normalize, dtype, seed, shuffle);
+        return Objects.hash(target, clip, frameHeight, frameWidth, channels, normalize, dtype, seed, shuffle, resampling,
+                layout);
     }
 
     @Override
     public String toString() {
         return "SampleOptions[target=" + target + ", clip=" + clip + ", frame=" + frameHeight + "x" + frameWidth
                 + ", channels=" + channels + ", normalize=" + normalize + ", dtype=" + dtype + ", seed=" + seed
-                + ", shuffle=" + shuffle + "]";
+                + ", shuffle=" + shuffle + ", resize=" + resampling + ", layout=" + layout.cliName() + "]";
     }
 
     /** Builds {@link SampleOptions}; {@link #build()} checks every value and combination. Not thread-safe. */
@@ -143,6 +169,9 @@ public final class SampleOptions {
         private DType dtype = DType.FLOAT32;
         private long seed = 42;
         private boolean shuffle;
+        private ResizeFilter resize = ResizeFilter.BILINEAR;
+        private boolean antialias;
+        private ClipLayout layout = ClipLayout.CTHW;
 
         private Builder() {
         }
@@ -232,6 +261,27 @@ public final class SampleOptions {
             return this;
         }
 
+        /** The resize filter (default bilinear); see {@link Resampling}. */
+        public Builder resize(ResizeFilter resize) {
+            this.resize = resize;
+            return this;
+        }
+
+        /**
+         * True: Pillow's definition of the filter ({@code Image.resize}, support widened when shrinking); false
+         * (default): OpenCV's ({@code cv2.resize}); see {@link Resampling}.
+         */
+        public Builder antialias(boolean antialias) {
+            this.antialias = antialias;
+            return this;
+        }
+
+        /** The axis order of clips (default {@code CTHW}). */
+        public Builder layout(ClipLayout layout) {
+            this.layout = layout;
+            return this;
+        }
+
         /**
          * @throws IllegalArgumentException naming the value, when the target is missing, the frame size is not two
          *                                  positive numbers (or 0x0), channels are not 1 or 3, uint8 is asked to be
@@ -250,6 +300,8 @@ public final class SampleOptions {
             }
             Objects.requireNonNull(dtype, "dtype");
             Objects.requireNonNull(clipStart, "clipStart");
+            Objects.requireNonNull(resize, "resize");
+            Objects.requireNonNull(layout, "layout");
             if (dtype == DType.UINT8 && normalize) {
                 throw new IllegalArgumentException("uint8 keeps raw pixels; it cannot be combined with normalize(true)");
             }
