@@ -32,7 +32,8 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code etab export}: one {@code <id>.x.npy} (input) and {@code <id>.y.npy} (target) per sample, and
- * {@code manifest.csv} with one row per sample in delivery order. With {@code --clip-start all} a video gives
+ * {@code manifest.csv} with one row per sample in delivery order; its last column, {@code layout}, names the axes of
+ * the {@code .x.npy} arrays ({@code cthw}, {@code tchw} or {@code chw}). With {@code --clip-start all} a video gives
  * several samples: the second and later are named {@code <id>_1}, {@code <id>_2}, ... With
  * {@code --frame-size native}, samples keep their own size; CAMUS sizes differ per patient, so its samples are
  * exported size group by size group (each in plan order).
@@ -95,7 +96,7 @@ final class ExportCommand implements Callable<Integer> {
                 CsvWriter manifest = CsvWriter.builder().build(Files.newBufferedWriter(out.resolve("manifest.csv"), mode))) {
             if (!resuming) {
                 manifest.writeRecord("id", "source_id", "x", "y", "epoch", "position", "source_frames", "valid_frames",
-                        "label");
+                        "label", "layout");
             }
             for (OpenedDataset group : groups) {
                 try (Pipeline pipeline = new Pipeline(group.source(), options)) {
@@ -125,6 +126,7 @@ final class ExportCommand implements Callable<Integer> {
     private void exportEpoch(Pipeline pipeline, long startAt, CsvWriter manifest, RunRecorder recorder,
             Map<String, Integer> seen) throws IOException {
         long planned = pipeline.schedule(epoch, startAt, pipeline.options().batchSize()).size();
+        String layout = pipeline.source().features().axes().toLowerCase(java.util.Locale.ROOT);
         try (Progress progress = new Progress("export", planned, "samples", Launch.interactive(run.quiet))) {
             for (Batch batch : pipeline.batches(epoch, startAt).toIterable(2)) {
                 try (batch) {
@@ -140,7 +142,7 @@ final class ExportCommand implements Callable<Integer> {
                         manifest.writeRecord(id, info.id(), id + ".x.npy", id + ".y.npy", Integer.toString(info.epoch()),
                                 Long.toString(info.position()),
                                 Arrays.stream(info.sourceFrames()).mapToObj(Integer::toString).collect(Collectors.joining(" ")),
-                                Integer.toString(info.validFrames()), labelText(yi));
+                                Integer.toString(info.validFrames()), labelText(yi), layout);
                     }
                     manifest.flush();
                     recorder.delivered(batch);
