@@ -34,6 +34,10 @@ final class PillowResampler extends FrameResampler {
 
     @Override
     void toBytes(byte[] src, byte[] out, ResampleWork work) {
+        if (vertical == null && horizontal == null) {
+            System.arraycopy(src, 0, out, 0, dw * dh);
+            return;
+        }
         if (vertical == null) {
             horizontalPass(src, 0, sh, out);
             return;
