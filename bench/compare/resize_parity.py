@@ -148,7 +148,7 @@ def main():
     for name in FILTERS:
         for antialias in ("true", "false"):
             ref = (f"Pillow {'BOX' if name == 'area' else name.upper()}" if antialias == "true"
-                   else f"OpenCV INTER_{'LINEAR' if name == 'bilinear' else name.upper()}")
+                   else f"OpenCV INTER_{ {'bilinear': 'LINEAR', 'bicubic': 'CUBIC'}.get(name, name.upper())}")
             cells = []
             for case in CASES:
                 worst, share, frames = compare(a.etab, a.work, roots, case, name, antialias)
