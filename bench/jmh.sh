@@ -15,8 +15,8 @@ classpath="$here/bench/target/classpath.txt"
 stale=0
 if [[ ! -f "$jar" || ! -f "$classpath" ]]; then
   stale=1
-elif [[ -n "$(find "$here/pom.xml" "$here"/{loader,gpu,bench}/pom.xml "$here"/{loader,gpu,bench}/src/main \
-        -newer "$jar" -print -quit 2>/dev/null)" ]]; then
+elif [[ -n "$(find "$here/pom.xml" "$here"/{loader,gpu,bench} -not -path '*/target/*' \
+        \( -name pom.xml -o -path '*/src/main/*' \) -newer "$jar" -print -quit 2>/dev/null)" ]]; then
   stale=1
 elif ! grep -q "$here/loader/target/" "$classpath"; then
   # built with -pl bench: the classpath names the loader installed in ~/.m2, which any checkout may overwrite
@@ -26,7 +26,7 @@ if [[ $stale == 1 ]]; then
   echo "jmh: building (mvn package -DskipTests)..." >&2
   log="$(mktemp)"
   # shellcheck disable=SC2086
-  if ! (cd "$here" && mvn -B -q -Dstyle.color=never ${ETAB_MVN_FLAGS:-} -DskipTests package) >"$log" 2>&1; then
+  if ! (cd "$here" && mvn -B -q -Dstyle.color=never ${ETAB_MVN_FLAGS:-} -DskipTests -Dmaven.javadoc.skip=true -Dmaven.source.skip=true package) >"$log" 2>&1; then
     cat "$log" >&2; rm -f "$log"; echo "jmh: the build failed (above)" >&2; exit 1
   fi
   rm -f "$log"

@@ -22,7 +22,8 @@ import picocli.CommandLine.Option;
 /** {@code etab bench}: streams the selection through the pipeline and measures it. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Stream the selection through the pipeline; the last line is "
-                + "RESULT planned=.. delivered=.. failed=.. clips=.. seconds=.. clips_per_s=.. frames_per_s=.. peak_rss_mb=..")
+                + "RESULT planned=.. delivered=.. failed=.. clips=.. seconds=.. clips_per_s=.. frames_per_s=.. peak_rss_mb=.. "
+                + "rejected=..")
 final class BenchCommand implements Callable<Integer> {
     @Mixin
     SelectionOptions selection;
@@ -72,6 +73,7 @@ final class BenchCommand implements Callable<Integer> {
                 Pipeline pipeline = new Pipeline(source, options, registry, DeviceChoice.allocator(gpu));
                 RunRecorder recorder = new RunRecorder(run.report, run.resume, state)) {
             pipeline.onFailure(recorder::failed);
+            recorder.rejected(pipeline.account().rejections());
             if (!run.quiet) {
                 System.err.printf("etab bench: %s, %d records, features %s, labels %s, batch %d, %d threads, rank %d of %d%n",
                         source.dataset(), opened.records(), source.features(), source.labels(),

@@ -54,12 +54,16 @@ final class BenchRunner {
             return account.frames() / seconds;
         }
 
-        /** The machine-readable last line of {@code etab bench}. */
+        /**
+     * The machine-readable last line of {@code etab bench} and {@code export}; {@code rejected} (rows of the
+     * selection the index left out) comes last, so that parsers of the older line keep working.
+     */
         String resultLine() {
             return String.format(Locale.ROOT,
-                    "RESULT planned=%d delivered=%d failed=%d clips=%d seconds=%.3f clips_per_s=%.1f frames_per_s=%.1f peak_rss_mb=%d",
+                    "RESULT planned=%d delivered=%d failed=%d clips=%d seconds=%.3f clips_per_s=%.1f frames_per_s=%.1f "
+                            + "peak_rss_mb=%d rejected=%d",
                     account.planned(), account.delivered(), account.failed(), account.delivered(), seconds,
-                    clipsPerSecond(), framesPerSecond(), peakRssMb);
+                    clipsPerSecond(), framesPerSecond(), peakRssMb, account.rejected());
         }
     }
 
@@ -196,6 +200,10 @@ final class BenchRunner {
         private int epoch;
         private long clips;
         private long startNanos = System.nanoTime();
+        // CPU and JIT time per epoch: on a shared machine, CPU per clip tells a cold epoch from a warm one when
+        // the wall clock cannot
+        private long startCpu = processCpuNanos();
+        private long startJit = jitMillis();
 
         EpochMeter(int firstEpoch) {
             this.epoch = firstEpoch;
@@ -212,25 +220,43 @@ final class BenchRunner {
 
         void report() {
             double s = (System.nanoTime() - startNanos) / 1e9;
+            long cpu = processCpuNanos();
+            long jit = jitMillis();
             System.err.printf(Locale.ROOT, "EPOCH %d clips=%d clips_per_s=%.1f rss_mb=%d native_tracked_mb=%.1f "
-                    + "heap_used_mb=%d%n", epoch, clips, clips / s,
+                    + "heap_used_mb=%d cpu_s=%.3f jit_ms=%d%n", epoch, clips, clips / s,
                     Launch.rssMb(), org.bytedeco.javacpp.Pointer.totalBytes() / 1048576.0,
-                    (Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory()) >> 20);
+                    (Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory()) >> 20,
+                    (cpu - startCpu) / 1e9, jit - startJit);
             clips = 0;
             startNanos = System.nanoTime();
+            startCpu = cpu;
+            startJit = jit;
+        }
+
+        /** CPU time of the whole process (every thread, JIT compilers and GC included), or 0 where unknown. */
+        private static long processCpuNanos() {
+            return java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                    instanceof com.sun.management.OperatingSystemMXBean os ? Math.max(0, os.getProcessCpuTime()) : 0;
+        }
+
+        /** Milliseconds the JIT compilers have spent so far, or 0 where unknown. */
+        private static long jitMillis() {
+            java.lang.management.CompilationMXBean c = java.lang.management.ManagementFactory.getCompilationMXBean();
+            return c != null && c.isCompilationTimeMonitoringSupported() ? c.getTotalCompilationTime() : 0;
         }
     }
 
     /** The account of one or several pipelines (export of native sizes runs one per size). */
-    record Totals(long planned, long delivered, long failed, long frames, List<SampleFailure> failures) {
+    record Totals(long planned, long delivered, long failed, long frames, List<SampleFailure> failures, long rejected) {
         static Totals of(RunAccount a) {
-            return new Totals(a.planned(), a.delivered(), a.failed(), a.frames(), a.failures());
+            return new Totals(a.planned(), a.delivered(), a.failed(), a.frames(), a.failures(), a.rejected());
         }
 
         Totals plus(RunAccount a) {
             List<SampleFailure> all = new java.util.ArrayList<>(failures);
             all.addAll(a.failures());
-            return new Totals(planned + a.planned(), delivered + a.delivered(), failed + a.failed(), frames + a.frames(), all);
+            return new Totals(planned + a.planned(), delivered + a.delivered(), failed + a.failed(), frames + a.frames(),
+                    all, rejected + a.rejected());
         }
     }
 
@@ -242,6 +268,9 @@ final class BenchRunner {
             out.printf(Locale.ROOT, "  on device    %s%n", r.deviceTimes());
         }
         out.printf(Locale.ROOT, "  planned      %d%n  delivered    %d%n  failed       %d%n", a.planned(), a.delivered(), a.failed());
+        if (a.rejected() > 0) {
+            out.printf(Locale.ROOT, "  rejected     %d (by the index; listed above and in --report)%n", a.rejected());
+        }
         out.printf(Locale.ROOT, "  seconds      %.2f%n  clips/s      %.1f%n  frames/s     %.0f%n", r.seconds(),
                 r.clipsPerSecond(), r.framesPerSecond());
         if (r.bytesRead() > 0) {

@@ -20,12 +20,25 @@ public final class Etab implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /** The library logs through SLF4J; the CLI bundles slf4j-simple, configured here before its first logger. */
+    enum LogLevel { error, warn, info, debug, trace, off }
+
+    @CommandLine.Option(names = "--log-level", scope = CommandLine.ScopeType.INHERIT, paramLabel = "LEVEL",
+            description = "Library log level on stderr: ${COMPLETION-CANDIDATES} (default: warn).")
+    void logLevel(LogLevel level) {
+        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", level.name());
+    }
+
     @Override
     public void run() {
         spec.commandLine().usage(System.out);
     }
 
     public static void main(String[] args) {
+        // JavaCPP's own messages go through SLF4J too; its one known warning, on every ND4J start, says that
+        // OpenBLAS 0.3.19-1.5.7 (ND4J's) is not JavaCPP 1.5.14 (JavaCV's): expected and harmless (docs/gpu.md)
+        System.setProperty("org.bytedeco.javacpp.logger", "slf4j");
+        System.setProperty("org.slf4j.simpleLogger.log.org.bytedeco.javacpp.Loader", "error");
         // FFmpeg speaks through our errors; its own banner per encoded file (JavaCV's recorder) is noise
         VideoDecoder.setLogLevel(avutil.AV_LOG_QUIET);
         System.exit(commandLine().execute(args));
@@ -36,7 +49,10 @@ public final class Etab implements Runnable {
         CommandLine cl = new CommandLine(new Etab()).setCaseInsensitiveEnumValuesAllowed(true);
         cl.setResourceBundle(new DatasetHelp());
         // user errors (bad flags, bad files) print one clear line, not a stack trace
-        cl.setExecutionExceptionHandler((e, command, parseResult) -> {
+        cl.setExecutionExceptionHandler((thrown, command, parseResult) -> {
+            // several decode threads failing at once under --on-error fail: the first failure is the message
+            Exception e = reactor.core.Exceptions.isMultiple(thrown)
+                    && reactor.core.Exceptions.unwrapMultiple(thrown).get(0) instanceof Exception first ? first : thrown;
             if (e instanceof IllegalArgumentException || e instanceof org.etab.decode.DatasetException
                     || e instanceof org.etab.storage.RemoteException
                     || e instanceof org.etab.source.SampleException || e instanceof java.io.UncheckedIOException) {

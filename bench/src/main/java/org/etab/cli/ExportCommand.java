@@ -6,11 +6,15 @@ import java.nio.file.Files;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
+import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.PriorityBlockingQueue;
 import java.util.stream.Collectors;
 
 import de.siegmar.fastcsv.writer.CsvWriter;
@@ -19,8 +23,10 @@ import org.etab.batch.SampleInfo;
 import org.etab.config.EtabConfig;
 import org.etab.gpu.Nd4jBatches;
 import org.etab.api.Datasets;
+import org.etab.source.DatasetRegistry;
 import org.etab.source.OpenedDataset;
 import org.etab.pipeline.PipelineOptions;
+import org.etab.source.SampleFailure;
 import org.etab.source.SampleOptions;
 import org.etab.sampling.ResumeState;
 import org.etab.pipeline.Pipeline;
@@ -32,11 +38,18 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code etab export}: one {@code <id>.x.npy} (input) and {@code <id>.y.npy} (target) per sample, and
- * {@code manifest.csv} with one row per sample in delivery order; its last column, {@code layout}, names the axes of
- * the {@code .x.npy} arrays ({@code cthw}, {@code tchw} or {@code chw}). With {@code --clip-start all} a video gives
- * several samples: the second and later are named {@code <id>_1}, {@code <id>_2}, ... With
- * {@code --frame-size native}, samples keep their own size; CAMUS sizes differ per patient, so its samples are
- * exported size group by size group (each in plan order).
+ * {@code manifest.csv} with one row per sample in delivery order (plus a last column {@code label_scheme} when the
+ * target has label schemes, TMED-2's view and AS: the scheme in force, default or not; and a last column
+ * {@code layout} when samples are clips: {@code cthw} or {@code tchw}, the axes of the {@code .x.npy} arrays). With {@code --clip-start all} a video gives
+ * several samples: the second and later are named {@code <id>_1}, {@code <id>_2}, ... ({@code <id>__1} when a real
+ * sample is called {@code <id>_1}: {@link ExportIds}). With {@code --frame-size native}, samples keep their own
+ * size; CAMUS sizes differ per patient, so its samples are exported size group by size group (each in plan order;
+ * {@code --limit} counts over all of them).
+ *
+ * <p>Interruption: each file is written to a temporary name and moved into place; each sample's manifest and report
+ * rows are flushed right after its files; on SIGINT/SIGTERM a shutdown hook lets the sample in hand finish and closes
+ * both. {@code --resume} repairs the manifest and report back to the saved position ({@link ExportRepair}) and goes
+ * on from there.
  */
 @Command(name = "export", mixinStandardHelpOptions = true,
         description = "Write each sample as NumPy .npy files plus manifest.csv (delivery order).")
@@ -53,6 +66,14 @@ final class ExportCommand implements Callable<Integer> {
     /** The epoch exported: {@code --start-epoch}. */
     private int epoch;
 
+    /**
+     * Held while one sample's files and rows are written, and by the shutdown hook: a SIGINT or SIGTERM lets the
+     * sample in hand finish, then closes the manifest and the report, so every row has its files and every file its
+     * row.
+     */
+    private final Object writing = new Object();
+    private boolean stopping; // guarded by writing
+
     @Override
     public Integer call() throws IOException {
         if (!run.device.equals("auto") && !run.device.equals("cpu")) {
@@ -63,15 +84,24 @@ final class ExportCommand implements Callable<Integer> {
         epoch = run.startEpoch();
         EtabConfig cfg = selection.loadConfig();
         SampleOptions sampleOptions = selection.sampleOptions(cfg);
+        PipelineOptions options = run.pipelineOptions(cfg, selection.limit);
         // native sizes that differ (CAMUS) export one size group after the other
         List<OpenedDataset> groups = sampleOptions.nativeSize() && !selection.remoteRoot()
                 ? Datasets.openNative(selection.dataset, selection.datasetRoot(cfg), selection.split, selection.view,
                         selection.fold, sampleOptions)
                 : List.of(selection.open(cfg));
+        try {
+            return export(groups, sampleOptions, options);
+        } finally {
+            groups.forEach(OpenedDataset::close);
+        }
+    }
+
+    private int export(List<OpenedDataset> groups, SampleOptions sampleOptions, PipelineOptions options)
+            throws IOException {
         if (!run.quiet) {
             groups.forEach(BenchCommand::reportIndex);
         }
-        PipelineOptions options = run.pipelineOptions(cfg, selection.limit);
         ResumeState state = new ResumeState(sampleOptions.seed(), epoch, 0, run.rank, run.world);
         boolean resuming = run.resume != null && Files.exists(run.resume);
         if (run.resume != null && groups.size() > 1) {
@@ -85,33 +115,68 @@ final class ExportCommand implements Callable<Integer> {
                 throw new IllegalArgumentException(run.resume + " is for epoch " + state.epoch() + ", not --start-epoch " + epoch);
             }
         }
+        String scheme = DatasetRegistry.resolveLabelScheme(DatasetRegistry.get(selection.dataset), sampleOptions.target(),
+                sampleOptions.labelScheme());
+        // clips name their axes (stills are always [C, H, W])
+        String layout = sampleOptions.clip().video() ? sampleOptions.layout().cliName() : null;
+        Set<String> real = new HashSet<>();
+        for (OpenedDataset g : groups) {
+            g.source().plan(epoch).forEach(p -> real.add(p.id()));
+        }
+        ExportIds ids = new ExportIds(real);
         Files.createDirectories(out);
-        Map<String, Integer> seen = new HashMap<>();
+        Path manifestFile = out.resolve("manifest.csv");
+        if (resuming) {
+            try (Pipeline p = new Pipeline(groups.get(0).source(), options)) {
+                List<Pipeline.Scheduled> schedule = p.schedule(epoch, 0, options.batchSize());
+                ids.assign(schedule);
+                ExportRepair.repair(out, manifestFile, run.report, schedule, ids, state.position());
+            }
+        }
         long start = System.nanoTime();
-        BenchRunner.Totals totals = new BenchRunner.Totals(0, 0, 0, 0, List.of());
-        // resuming appends to the manifest the run already wrote
+        BenchRunner.Totals totals = new BenchRunner.Totals(0, 0, 0, 0, List.of(), 0);
+        // resuming appends to the manifest the run already wrote (repaired to the saved position)
         OpenOption[] mode = resuming ? new OpenOption[] {StandardOpenOption.CREATE, StandardOpenOption.APPEND}
                 : new OpenOption[] {StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE};
-        try (RunRecorder recorder = new RunRecorder(run.report, run.resume, state);
-                CsvWriter manifest = CsvWriter.builder().build(Files.newBufferedWriter(out.resolve("manifest.csv"), mode))) {
-            if (!resuming) {
-                manifest.writeRecord("id", "source_id", "x", "y", "epoch", "position", "source_frames", "valid_frames",
-                        "label", "layout");
+        try (RunRecorder recorder = new RunRecorder(run.report, resuming, run.resume, state);
+                CsvWriter manifest = CsvWriter.builder().build(Files.newBufferedWriter(manifestFile, mode))) {
+            if (!resuming || Files.size(manifestFile) == 0) {
+                List<String> header = new ArrayList<>(List.of("id", "source_id", "x", "y", "epoch", "position",
+                        "source_frames", "valid_frames", "label"));
+                if (scheme != null) {
+                    header.add("label_scheme");
+                }
+                if (layout != null) {
+                    header.add("layout");
+                }
+                manifest.writeRecord(header);
+                manifest.flush();
             }
-            for (OpenedDataset group : groups) {
-                try (Pipeline pipeline = new Pipeline(group.source(), options)) {
-                    pipeline.onFailure(recorder::failed);
-                    if (resuming) {
-                        // ids of the samples already exported, so that repeated ids keep their numbering
-                        pipeline.schedule(epoch, 0, options.batchSize()).subList(0, (int) state.position())
-                                .forEach(s -> uniqueId(s.plan().id(), seen));
+            Thread hook = new Thread(() -> finishOnSignal(recorder, manifest), "etab-export-shutdown");
+            Runtime.getRuntime().addShutdownHook(hook);
+            try {
+                long left = options.limit(); // 0: no limit; else shared by the size groups, in export order
+                for (OpenedDataset group : groups) {
+                    PipelineOptions groupOptions = options.limit() > 0 ? options.toBuilder().limit(left).build() : options;
+                    try (Pipeline pipeline = new Pipeline(group.source(), groupOptions)) {
+                        if (!resuming) {
+                            ids.assign(pipeline.schedule(epoch, 0, options.batchSize()));
+                        }
+                        exportEpoch(pipeline, state.position(), manifest, recorder, ids, scheme, layout);
+                        totals = totals.plus(pipeline.account());
+                        left -= pipeline.account().planned();
                     }
-                    exportEpoch(pipeline, state.position(), manifest, recorder, seen);
-                    totals = totals.plus(pipeline.account());
+                    if (options.limit() > 0 && left <= 0) {
+                        break;
+                    }
+                }
+            } finally {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(hook);
+                } catch (IllegalStateException shuttingDown) {
+                    // the hook is running or has run: it closes the files
                 }
             }
-        } finally {
-            groups.forEach(OpenedDataset::close);
         }
         BenchRunner.Result r = new BenchRunner.Result(totals, (System.nanoTime() - start) / 1e9, Launch.peakRssMb(),
                 "cpu (host batches)");
@@ -122,39 +187,95 @@ final class ExportCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** One epoch of one pipeline: an .npy pair and a manifest row per sample, in delivery order. */
-    private void exportEpoch(Pipeline pipeline, long startAt, CsvWriter manifest, RunRecorder recorder,
-            Map<String, Integer> seen) throws IOException {
+    /**
+     * One epoch of one pipeline: per sample, its .npy pair (each written to a temporary name and moved into place),
+     * then its manifest row and report row, flushed; a failure's report row comes before the batch it fell in; the
+     * resume state after each batch.
+     */
+    private void exportEpoch(Pipeline pipeline, long startAt, CsvWriter manifest, RunRecorder recorder, ExportIds ids,
+            String scheme, String layout) throws IOException {
         long planned = pipeline.schedule(epoch, startAt, pipeline.options().batchSize()).size();
-        String layout = pipeline.source().features().axes().toLowerCase(java.util.Locale.ROOT);
+        // failures arrive on decode threads as they happen; the report takes them in sequence order
+        PriorityBlockingQueue<SampleFailure> failures = new PriorityBlockingQueue<>(16,
+                Comparator.comparingLong(SampleFailure::sequence));
+        pipeline.onFailure(failures::add);
+        recorder.rejected(pipeline.account().rejections());
         try (Progress progress = new Progress("export", planned, "samples", Launch.interactive(run.quiet))) {
             for (Batch batch : pipeline.batches(epoch, startAt).toIterable(2)) {
                 try (batch) {
                     INDArray x = Nd4jBatches.features(batch);
                     INDArray y = Nd4jBatches.labels(batch);
+                    reportFailures(failures, batch.nextPosition(), recorder);
                     for (int i = 0; i < batch.size(); i++) {
                         SampleInfo info = batch.samples().get(i);
-                        String id = uniqueId(info.id(), seen);
+                        String id = ids.of(info);
                         // dup: ND4J's npy writer writes a view's whole backing buffer, not the view
+                        INDArray xi = x.slice(i).dup('c');
                         INDArray yi = y.slice(i).dup('c');
-                        write(x.slice(i).dup('c'), out.resolve(id + ".x.npy"));
-                        write(yi, out.resolve(id + ".y.npy"));
-                        manifest.writeRecord(id, info.id(), id + ".x.npy", id + ".y.npy", Integer.toString(info.epoch()),
-                                Long.toString(info.position()),
-                                Arrays.stream(info.sourceFrames()).mapToObj(Integer::toString).collect(Collectors.joining(" ")),
-                                Integer.toString(info.validFrames()), labelText(yi), layout);
+                        synchronized (writing) {
+                            awaitShutdownIfStopping();
+                            write(xi, out.resolve(id + ".x.npy"));
+                            write(yi, out.resolve(id + ".y.npy"));
+                            List<String> row = new ArrayList<>(List.of(id, info.id(), id + ".x.npy", id + ".y.npy",
+                                    Integer.toString(info.epoch()), Long.toString(info.position()),
+                                    Arrays.stream(info.sourceFrames()).mapToObj(Integer::toString)
+                                            .collect(Collectors.joining(" ")),
+                                    Integer.toString(info.validFrames()), labelText(yi)));
+                            if (scheme != null) {
+                                row.add(scheme);
+                            }
+                            if (layout != null) {
+                                row.add(layout);
+                            }
+                            manifest.writeRecord(row);
+                            manifest.flush();
+                            recorder.delivered(info);
+                        }
                     }
-                    manifest.flush();
-                    recorder.delivered(batch);
+                    synchronized (writing) {
+                        awaitShutdownIfStopping();
+                        recorder.saveState(epoch, batch.nextPosition());
+                    }
                     progress.step(batch.size());
                 }
             }
         }
+        reportFailures(failures, Long.MAX_VALUE, recorder);
     }
 
-    private static String uniqueId(String id, Map<String, Integer> seen) {
-        int k = seen.merge(id, 1, Integer::sum);
-        return k == 1 ? id : id + "_" + (k - 1);
+    /** Reports the failures before {@code position} in this rank's sequence, in order. */
+    private void reportFailures(PriorityBlockingQueue<SampleFailure> failures, long position, RunRecorder recorder) {
+        synchronized (writing) {
+            awaitShutdownIfStopping();
+            while (failures.peek() != null && failures.peek().sequence() < position) {
+                recorder.failed(failures.poll());
+            }
+        }
+    }
+
+    /** The shutdown hook: waits for the sample being written, then closes the manifest and the report. */
+    private void finishOnSignal(RunRecorder recorder, CsvWriter manifest) {
+        synchronized (writing) {
+            stopping = true;
+            try {
+                manifest.close();
+            } catch (IOException | RuntimeException e) {
+                System.err.println("etab export: cannot finish the manifest: " + e.getMessage());
+            }
+            recorder.close();
+        }
+    }
+
+    /** After the shutdown hook closed the files, the export thread writes nothing more; the JVM is ending. */
+    private void awaitShutdownIfStopping() {
+        while (stopping) {
+            try {
+                writing.wait();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("export stopped: the process is shutting down", e);
+            }
+        }
     }
 
     /** Scalars and pairs in the manifest; masks only in their .npy. */
@@ -172,9 +293,12 @@ final class ExportCommand implements Callable<Integer> {
         return sb.toString();
     }
 
+    /** Writes to {@code <name>.tmp} and moves it into place, so the final name only ever holds a whole file. */
     private static void write(INDArray a, Path file) {
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         try {
-            Nd4j.writeAsNumpy(a, file.toFile());
+            Nd4j.writeAsNumpy(a, tmp.toFile());
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
             throw new UncheckedIOException(file + ": cannot write: " + e.getMessage(), e);
         }

@@ -54,7 +54,7 @@ public final class RunOptions {
     @Option(names = "--quiet", description = "No progress bar or summary table (the RESULT line stays).")
     boolean quiet;
 
-    @Option(names = "--per-epoch", description = "Print a line per epoch on stderr: clips/s, RSS, native bytes (soak runs).")
+    @Option(names = "--per-epoch", description = "Print a line per epoch on stderr: clips/s, RSS, native bytes, CPU and JIT time (soak and first-epoch runs).")
     boolean perEpoch;
 
     @Option(names = "--rank", defaultValue = "0", description = "This rank, 0..world-1 (default: ${DEFAULT-VALUE}).")
@@ -66,7 +66,7 @@ public final class RunOptions {
     @Option(names = "--resume", paramLabel = "FILE", description = "Resume state: read at start if present, saved after every batch.")
     Path resume;
 
-    @Option(names = "--report", paramLabel = "FILE", description = "CSV of every planned sample: id,status,stage,reason.")
+    @Option(names = "--report", paramLabel = "FILE", description = "CSV of every row of the selection: id,status,stage,reason (delivered, failed, or rejected by the index).")
     Path report;
 
     @Option(names = "--sample-timeout", paramLabel = "SECONDS", defaultValue = "60",

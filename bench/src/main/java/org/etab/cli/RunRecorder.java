@@ -3,41 +3,79 @@ package org.etab.cli;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.OpenOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.List;
 
 import de.siegmar.fastcsv.writer.CsvWriter;
 import org.etab.batch.Batch;
 import org.etab.batch.SampleInfo;
+import org.etab.source.IndexProblem;
 import org.etab.source.SampleFailure;
+import org.etab.source.Stage;
 import org.etab.sampling.ResumeState;
 
 /**
- * What a run leaves behind besides its RESULT line: the per-sample report ({@code --report}) and the resume state
- * ({@code --resume}) saved after every batch the consumer finished.
+ * What a run leaves behind besides its RESULT line: the per-row report ({@code --report}: every row of the
+ * selection delivered, failed or rejected by the index) and the resume state ({@code --resume}) saved after every
+ * batch the consumer finished. Each write is flushed, so that a run stopped at any point leaves a report that says
+ * what it did up to there.
  *
- * <p>Threading: {@link #failed} is called on decode threads, {@link #delivered} on the consumer's thread;
- * report writes are serialized.
+ * <p>Threading: {@link #failed} may be called on decode threads, the rest on the consumer's thread; report writes
+ * are serialized.
  */
 final class RunRecorder implements AutoCloseable {
+    static final String[] HEADER = {"id", "status", "stage", "reason"};
+
     private final CsvWriter report;
     private final Path resumeFile;
     private ResumeState state;
+    private boolean closed;
 
     RunRecorder(Path reportFile, Path resumeFile, ResumeState initial) {
+        this(reportFile, false, resumeFile, initial);
+    }
+
+    /**
+     * @param append add to an existing report (a resumed export, whose report was repaired to the saved position)
+     *               instead of starting a new one
+     */
+    RunRecorder(Path reportFile, boolean append, Path resumeFile, ResumeState initial) {
         this.resumeFile = resumeFile;
         this.state = initial;
         try {
             if (reportFile != null) {
                 Path parent = reportFile.toAbsolutePath().getParent();
                 Files.createDirectories(parent);
-                report = CsvWriter.builder().build(reportFile);
-                report.writeRecord("id", "status", "stage", "reason");
+                boolean fresh = !append || !Files.exists(reportFile);
+                OpenOption[] mode = fresh
+                        ? new OpenOption[] {StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+                            StandardOpenOption.WRITE}
+                        : new OpenOption[] {StandardOpenOption.CREATE, StandardOpenOption.APPEND};
+                report = CsvWriter.builder().build(Files.newBufferedWriter(reportFile, mode));
+                if (fresh) {
+                    report.writeRecord(HEADER);
+                    report.flush();
+                }
             } else {
                 report = null;
             }
         } catch (IOException e) {
             throw new UncheckedIOException(reportFile + ": cannot write the report: " + e.getMessage(), e);
+        }
+    }
+
+    /** The rows of the selection the index rejected: status {@code rejected}, stage {@code index}. */
+    void rejected(List<IndexProblem> rows) {
+        if (report == null || rows.isEmpty()) {
+            return;
+        }
+        synchronized (this) {
+            for (IndexProblem p : rows) {
+                write(p.id(), "rejected", Stage.INDEX.toString(), p.file() + ": " + p.reason());
+            }
+            flush();
         }
     }
 
@@ -51,12 +89,30 @@ final class RunRecorder implements AutoCloseable {
         if (report != null) {
             synchronized (this) {
                 for (SampleInfo s : samples) {
-                    report.writeRecord(s.id(), "delivered", "", s.repeat() ? "repeat (sharding padding)" : "");
+                    deliveredRow(s);
                 }
+                flush();
             }
         }
-        if (resumeFile != null && !samples.isEmpty()) {
-            state = state.at(samples.get(0).epoch(), nextPosition);
+        if (!samples.isEmpty()) {
+            saveState(samples.get(0).epoch(), nextPosition);
+        }
+    }
+
+    /** One delivered sample's row, flushed (export writes them one by one, after each sample's files). */
+    void delivered(SampleInfo s) {
+        if (report != null) {
+            synchronized (this) {
+                deliveredRow(s);
+                flush();
+            }
+        }
+    }
+
+    /** Saves where a resumed run continues: after everything before {@code nextPosition} of {@code epoch}. */
+    void saveState(int epoch, long nextPosition) {
+        if (resumeFile != null) {
+            state = state.at(epoch, nextPosition);
             state.write(resumeFile);
         }
     }
@@ -64,14 +120,38 @@ final class RunRecorder implements AutoCloseable {
     void failed(SampleFailure f) {
         if (report != null) {
             synchronized (this) {
-                report.writeRecord(f.id(), "failed", f.stage().toString(), f.reason());
+                write(f.id(), "failed", f.stage().toString(), f.reason());
+                flush();
             }
+        }
+    }
+
+    private void deliveredRow(SampleInfo s) {
+        write(s.id(), "delivered", "", s.repeat() ? "repeat (sharding padding)" : "");
+    }
+
+    /** Rows after {@link #close()} (a shutdown hook closed the report while decode threads still ran) are dropped. */
+    private void write(String... row) {
+        if (!closed) {
+            report.writeRecord(row);
+        }
+    }
+
+    private void flush() {
+        if (closed) {
+            return;
+        }
+        try {
+            report.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the report: " + e.getMessage(), e);
         }
     }
 
     @Override
     public synchronized void close() {
-        if (report != null) {
+        if (report != null && !closed) {
+            closed = true;
             try {
                 report.close();
             } catch (IOException e) {

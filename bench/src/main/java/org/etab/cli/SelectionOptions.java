@@ -63,6 +63,10 @@ public final class SelectionOptions {
     @Option(names = "--view", description = "AP4CH, AP2CH, PLAX, PSAX (or ETAB's A4CH, A4, 4CH, A2CH, A2, 2CH, PL, PS) or all (default: the dataset's own).")
     String view;
 
+    @Option(names = "--label-scheme", paramLabel = "NAME", description = "Integer coding of a class target: tmed view "
+            + "view5 (default), view5-a2c-first, view3, view2; tmed AS as3 (default), as2, as5 (docs/datasets.md).")
+    String labelScheme;
+
     @Option(names = "--fold", defaultValue = "0", description = "TMED-2 fold, 0..2 (default: ${DEFAULT-VALUE}).")
     int fold;
 
@@ -215,9 +219,12 @@ public final class SelectionOptions {
         if (type == DType.UINT8 && Boolean.TRUE.equals(normalize)) {
             throw new IllegalArgumentException("--dtype uint8 keeps raw pixels; it cannot be combined with --normalize true");
         }
+        // checked here, before any work; the default (null) stays null in the options
+        String scheme = labelScheme == null ? null : DatasetRegistry.resolveLabelScheme(ds, t, labelScheme);
         return SampleOptions.builder().target(t).clip(clip)
                 .frameSize(size[0], size[1]).channels(channels).normalize(norm).dtype(type).seed(seed != null ? seed : d.seed()).shuffle(shuffle)
-                .resize(ResizeFilter.parse(resize)).antialias(antialias).layout(ClipLayout.parse(layout)).build();
+                .labelScheme(scheme).resize(ResizeFilter.parse(resize)).antialias(antialias)
+                .layout(ClipLayout.parse(layout)).build();
     }
 
     /** "112x112" -> {112, 112}; "native" -> {0, 0}. */

@@ -26,7 +26,8 @@ import picocli.CommandLine;
 /** The command line contract, run in-process on the phantom data. */
 class EtabCliTest {
     private static final Pattern RESULT = Pattern.compile("RESULT planned=(\\d+) delivered=(\\d+) failed=(\\d+) "
-            + "clips=(\\d+) seconds=([0-9.]+) clips_per_s=([0-9.]+) frames_per_s=([0-9.]+) peak_rss_mb=(-?\\d+)");
+            + "clips=(\\d+) seconds=([0-9.]+) clips_per_s=([0-9.]+) frames_per_s=([0-9.]+) peak_rss_mb=(-?\\d+) "
+            + "rejected=(\\d+)");
 
     /** Exit code, stdout and stderr of one invocation. */
     record Run(int code, String out, String err) {
@@ -254,6 +255,139 @@ class EtabCliTest {
         assertThat(strict.err()).contains(records.get(0).id()).contains("error policy is fail");
     }
 
+    /** A copy of the EchoNet phantom (FileList, tracings, videos) that a test may change. */
+    private static Path copyOfEchonet(Path into) throws Exception {
+        Path src = PhantomDatasets.echonet();
+        try (java.util.stream.Stream<Path> files = Files.walk(src)) {
+            for (Path p : (Iterable<Path>) files::iterator) {
+                Path dst = into.resolve(src.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(dst);
+                } else {
+                    Files.copy(p, dst);
+                }
+            }
+        }
+        return into;
+    }
+
+    @Test
+    void rowsTheIndexRejectsAreInTheReportAndCountedOnResultEvenWhenQuiet(@TempDir Path tmp) throws Exception {
+        Path root = copyOfEchonet(tmp.resolve("echonet"));
+        List<String> list = new java.util.ArrayList<>(Files.readAllLines(root.resolve("FileList.csv")));
+        int good = list.size() - 1;
+        for (int i = 0; i < 14; i++) { // 14 bad rows: a number that is not one, an unsafe name, no tracings
+            list.add(switch (i % 3) {
+                case 0 -> "BADEF" + i + ",abc,1,2,112,112,50,120,TRAIN";
+                case 1 -> "../OUT" + i + ",55,1,2,112,112,50,120,TRAIN";
+                default -> "UNTRACED" + i + ",55,1,2,112,112,50,120,TRAIN";
+            });
+        }
+        Files.write(root.resolve("FileList.csv"), list);
+        Path report = tmp.resolve("report.csv");
+        Run quiet = etab("bench", "--root", root.toString(), "--split", "all", "--clip-length", "4", "--frame-size",
+                "16x16", "--report", report.toString(), "--quiet");
+        assertThat(quiet.code()).as(quiet.err()).isZero();
+        assertThat(quiet.err()).isEmpty();
+        Matcher m = RESULT.matcher(quiet.lastLine());
+        assertThat(m.matches()).as(quiet.lastLine()).isTrue();
+        assertThat(Long.parseLong(m.group(1))).isEqualTo(good);
+        assertThat(Long.parseLong(m.group(9))).isEqualTo(14);
+        List<String> rows = Files.readAllLines(report);
+        assertThat(rows.get(0)).isEqualTo("id,status,stage,reason");
+        assertThat(rows).hasSize(1 + good + 14); // planned + rejected = the rows selected, each once
+        List<String> rejected = rows.stream().filter(r -> r.contains(",rejected,")).toList();
+        assertThat(rejected).hasSize(14);
+        assertThat(rejected).allSatisfy(r -> assertThat(r).contains(",rejected,index,"));
+        assertThat(rejected).anySatisfy(r -> assertThat(r).startsWith("BADEF0,rejected,index,FileList.csv: line ")
+                .contains("EF is not a number"));
+        assertThat(rejected).anySatisfy(r -> assertThat(r).startsWith("../OUT1,rejected,index,").contains("rejected"));
+        assertThat(rejected).anySatisfy(r -> assertThat(r).startsWith("UNTRACED2,rejected,index,VolumeTracings.csv"));
+
+        // without --quiet the summary says so too; the index's first lines are named as before
+        Run loud = etab("bench", "--root", root.toString(), "--split", "all", "--clip-length", "4", "--frame-size",
+                "16x16");
+        assertThat(loud.err()).contains("the index left out 14 entries").contains("  rejected     14 ");
+        assertThat(loud.lastLine()).endsWith(" rejected=14");
+
+        // export reports them too, and the train split only its own rows
+        Path exportReport = tmp.resolve("export-report.csv");
+        Run export = etab("export", "--root", root.toString(), "--split", "all", "--clip-length", "4", "--frame-size",
+                "16x16", "--out", tmp.resolve("out").toString(), "--report", exportReport.toString(), "--quiet");
+        assertThat(export.code()).as(export.err()).isZero();
+        assertThat(export.lastLine()).endsWith(" rejected=14");
+        assertThat(Files.readAllLines(exportReport).stream().filter(r -> r.contains(",rejected,index,"))).hasSize(14);
+    }
+
+    @Test
+    void onErrorFailIsOneLineAndExitTwoEvenWhenThreadsFailTogether(@TempDir Path tmp) throws Exception {
+        Path root = copyOfEchonet(tmp.resolve("echonet"));
+        try (java.util.stream.Stream<Path> videos = Files.list(root.resolve("Videos"))) {
+            for (Path v : (Iterable<Path>) videos::iterator) {
+                Files.write(v, new byte[] {1, 2, 3}); // every video broken
+            }
+        }
+        String[] flags = {"--root", root.toString(), "--split", "all", "--clip-length", "4", "--frame-size", "16x16",
+            "--batch", "1", "--threads", "4", "--prefetch", "4", "--on-error", "fail", "--quiet"};
+        for (int run = 0; run < 6; run++) {
+            Run r = run % 2 == 0 ? etab(concat(new String[] {"bench"}, flags))
+                    : etab(concat(new String[] {"export", "--out", tmp.resolve("out" + run).toString()}, flags));
+            assertThat(r.code()).as("run %d: %s", run, r.err()).isEqualTo(2);
+            assertThat(r.err().strip().lines()).as("run %d", run).singleElement().satisfies(line ->
+                    assertThat(line).startsWith("etab: sample ").contains("error policy is fail"));
+            assertThat(r.err()).doesNotContain("Exception").doesNotContain("\tat ");
+        }
+    }
+
+    @Test
+    void clipIdsNeverCollideWithARealSampleNamedLikeThem(@TempDir Path tmp) throws Exception {
+        Path root = copyOfEchonet(tmp.resolve("echonet"));
+        List<EchoNetRecord> records = EchoNetReader.read(root).select("all");
+        EchoNetRecord x = records.get(0);
+        // a real video named <x>_1, beside x, whose second clip would be named <x>_1 too
+        Files.copy(x.video(), root.resolve("Videos").resolve(x.id() + "_1.avi"));
+        List<String> list = new java.util.ArrayList<>(Files.readAllLines(root.resolve("FileList.csv")));
+        String row = list.stream().filter(l -> l.startsWith(x.id() + ",")).findFirst().orElseThrow();
+        list.add(x.id() + "_1" + row.substring(x.id().length()));
+        Files.write(root.resolve("FileList.csv"), list);
+        List<String> tracings = new java.util.ArrayList<>(Files.readAllLines(root.resolve("VolumeTracings.csv")));
+        tracings.addAll(tracings.stream().filter(l -> l.startsWith(x.id() + ".avi,"))
+                .map(l -> x.id() + "_1" + l.substring(x.id().length())).toList());
+        Files.write(root.resolve("VolumeTracings.csv"), tracings);
+
+        Path out = tmp.resolve("out");
+        Run r = etab("export", "--root", root.toString(), "--split", "all", "--clip-length", "4", "--fps", "25",
+                "--frame-size", "16x16", "--clip-start", "all", "--out", out.toString(), "--quiet");
+        assertThat(r.code()).as(r.err()).isZero();
+        List<String> rows = Files.readAllLines(out.resolve("manifest.csv"));
+        List<String> ids = rows.subList(1, rows.size()).stream().map(l -> l.split(",")[0]).toList();
+        assertThat(ids).doesNotHaveDuplicates();
+        assertThat(ids).contains(x.id(), x.id() + "__1", x.id() + "_1", x.id() + "_2");
+        assertThat(rows.stream().filter(l -> l.startsWith(x.id() + "_1,")).findFirst().orElseThrow().split(",")[1])
+                .as("the real sample keeps its own id").isEqualTo(x.id() + "_1");
+        assertThat(rows.stream().filter(l -> l.startsWith(x.id() + "__1,")).findFirst().orElseThrow().split(",")[1])
+                .as("the generated id moved aside").isEqualTo(x.id());
+        try (java.util.stream.Stream<Path> files = Files.list(out)) {
+            assertThat(files.filter(f -> f.toString().endsWith(".x.npy")).count()).isEqualTo(ids.size());
+        }
+        Matcher m = RESULT.matcher(r.lastLine());
+        assertThat(m.matches()).isTrue();
+        assertThat(Long.parseLong(m.group(2))).isEqualTo(ids.size());
+    }
+
+    @Test
+    void camusNativeExportKeepsTheLimitAcrossSizeGroups(@TempDir Path out) throws Exception {
+        Path camus = org.etab.testing.CamusPhantoms.camus(org.etab.datasets.camus.CamusRelease.MHD);
+        Run r = etab("export", "--dataset", "camus", "--root", camus.toString(), "--split", "train", "--target", "EF",
+                "--video", "false", "--frame-size", "native", "--limit", "2", "--out", out.toString(), "--quiet");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(Files.readAllLines(out.resolve("manifest.csv"))).hasSize(1 + 2);
+        assertThat(r.lastLine()).startsWith("RESULT planned=2 delivered=2 failed=0 ");
+        try (java.util.stream.Stream<Path> files = Files.list(out)) {
+            assertThat(files.filter(f -> f.toString().endsWith(".npy")).count()).isEqualTo(4);
+        }
+    }
+
     @Test
     void exportResumedFromASavedStateEqualsOneUninterruptedExport(@TempDir Path tmp) throws Exception {
         String root = PhantomDatasets.echonet().toString();
@@ -266,10 +400,16 @@ class EtabCliTest {
         assertThat(Files.readString(state)).contains("\"position\":12");
         List<String> manifest = Files.readAllLines(whole.resolve("manifest.csv"));
 
-        // a run that stopped after two batches: its manifest so far, and the state it saved then
+        // a run that stopped after two batches: its files and manifest so far, and the state it saved then
         Path part = tmp.resolve("part");
         Files.createDirectories(part);
         Files.write(part.resolve("manifest.csv"), manifest.subList(0, 5));
+        for (String row : manifest.subList(1, 5)) {
+            String id = row.split(",")[0];
+            for (String f : List.of(id + ".x.npy", id + ".y.npy")) {
+                Files.copy(whole.resolve(f), part.resolve(f));
+            }
+        }
         Path partState = tmp.resolve("part.state");
         Files.writeString(partState, "{\"seed\":5,\"epoch\":0,\"position\":4,\"rank\":0,\"world\":1}");
         Run resumed = etab(concat(new String[] {"export", "--out", part.toString(), "--resume", partState.toString()},

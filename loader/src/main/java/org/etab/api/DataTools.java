@@ -17,6 +17,14 @@ public final class DataTools {
     private DataTools() {
     }
 
+    /**
+     * ETAB's defaults: {@code training_data_split(dataset)} with {@code train_frac=0.5}, {@code val_frac=0.1}, shuffled
+     * with seed 42 (ETAB's code always shuffles; its docs pass {@code random=True}).
+     */
+    public static Splits trainingDataSplit(EtabDataset dataset) {
+        return trainingDataSplit(dataset, 0.5, 0.1, true);
+    }
+
     /** Splits a loaded dataset's items as ETAB does (seed 42); see {@link #trainingDataSplit(List, double, double, boolean, long)}. */
     public static Splits trainingDataSplit(EtabDataset dataset, double trainFrac, double valFrac, boolean random) {
         return trainingDataSplit(dataset.data(), trainFrac, valFrac, random, SEED);

@@ -35,7 +35,8 @@ public final class Datasets {
      * @param view  an ETAB view the dataset offers, in any of ETAB's spellings ({@link EtabViews}), or {@code all}; null for the dataset's default
      *              ({@link DatasetProvider#defaultView})
      * @param fold  the fold of datasets that have folds (TMED-2: 0..2); ignored elsewhere
-     * @throws IllegalArgumentException naming an unknown dataset or a bad selection
+     * @throws IllegalArgumentException naming an unknown dataset, a bad selection, or a label scheme the target does
+     *                                  not have
      */
     public static OpenedDataset open(String name, Path root, String split, String view, int fold,
             SampleOptions options) {
@@ -71,8 +72,12 @@ public final class Datasets {
         return open(remote, root, store, split, checkedView(dataset, view, options), options, clipRanges);
     }
 
-    /** The view in the dataset's spelling, refused naming the view as given; null stays null (the default). */
+    /**
+     * The view in the dataset's spelling, refused naming the view as given; null stays null (the default). Checks the
+     * options' label scheme against the dataset too, so that no dataset ignores one silently.
+     */
     private static String checkedView(DatasetProvider dataset, String view, SampleOptions options) {
+        DatasetRegistry.resolveLabelScheme(dataset, options.target(), options.labelScheme());
         return view == null ? null : DatasetRegistry.resolveView(dataset, view, options.target());
     }
 

@@ -2,12 +2,17 @@ package org.etab.api;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import org.etab.batch.Batch;
 import org.etab.batch.DType;
 import org.etab.batch.Sample;
 import org.etab.config.EtabConfig;
+import org.etab.pipeline.BatchIterator;
+import org.etab.pipeline.ErrorPolicy;
 import org.etab.pipeline.Pipeline;
 import org.etab.pipeline.PipelineOptions;
 import org.etab.sampling.ClipSpec;
@@ -16,6 +21,7 @@ import org.etab.source.DatasetProvider;
 import org.etab.source.DatasetRegistry;
 import org.etab.source.IndexProblem;
 import org.etab.source.OpenedDataset;
+import org.etab.source.SampleException;
 import org.etab.source.SampleFailure;
 import org.etab.source.ClipLayout;
 import org.etab.source.SampleOptions;
@@ -36,6 +42,8 @@ import reactor.core.publisher.Flux;
  * Splits s = DataTools.trainingDataSplit(echonet, 0.5, 0.1, true);
  * }</pre>
  *
+ * <p>Defaults are ETAB's where its docs and code agree or its docs are silent, its docs' where its code ignores an
+ * option; docs/datasets.md ("ETAB defaults, with their source") has each one and why.
  * <p>Pixels as ETAB gives them by default: clips {@code [T, C, H, W]} ({@link Builder#layout}); frames resized as
  * ETAB resizes them ({@link Builder#resize}): EchoNet with PIL's bicubic, CAMUS with PIL's bilinear (torchvision's
  * {@code Resize} on a PIL image), both antialiased; other datasets (ETAB has no loader for them) with the pipeline's
@@ -66,11 +74,15 @@ public final class EtabDataset {
     private final int threads;
     private final Resampling resampling;
     private final ClipLayout layout;
+    /** Null: the target has one coding. */
+    private final String labelScheme;
+    private final boolean strict;
     private volatile List<Item> data = List.of();
     private volatile List<SampleFailure> failures = List.of();
     private volatile List<IndexProblem> problems = List.of();
+    private volatile List<IndexProblem> rejected = List.of();
 
-    private EtabDataset(Builder b, DatasetProvider dataset, Target target, String view) {
+    private EtabDataset(Builder b, DatasetProvider dataset, Target target, String view, String labelScheme) {
         this.dataset = dataset;
         this.root = b.root;
         this.target = target;
@@ -82,11 +94,13 @@ public final class EtabDataset {
         this.clipL = b.clipL;
         this.fps = b.fps;
         this.padding = b.padding;
-        this.split = b.split;
+        this.split = b.split != null ? b.split : dataset.etabSplit();
         this.fold = b.fold;
         this.channels = b.channels;
         this.seed = b.seed;
         this.threads = b.threads;
+        this.labelScheme = labelScheme;
+        this.strict = b.strict;
         Resampling etab = etabResampling(dataset.name()); // each setting not given falls back to ETAB's
         this.resampling = new Resampling(b.resize != null ? b.resize : etab.filter(),
                 b.antialias != null ? b.antialias : etab.antialias());
@@ -102,7 +116,7 @@ public final class EtabDataset {
         };
     }
 
-    /** A builder with ETAB's defaults; {@link Builder#name} is required. */
+    /** A builder with ETAB's defaults ({@code name="echonet"}, target and view the dataset's own, ...). */
     public static Builder builder() {
         return new Builder();
     }
@@ -111,8 +125,8 @@ public final class EtabDataset {
     public Builder toBuilder() {
         return new Builder().name(dataset.name()).root(root).target(target.etabName()).view(view).video(video)
                 .normalize(normalize).frameL(frameL).frameW(frameW).clipL(clipL).fps(fps).padding(padding)
-                .split(split).fold(fold).channels(channels).seed(seed).threads(threads).resize(resampling.filter())
-                .antialias(resampling.antialias()).layout(layout);
+                .split(split).fold(fold).channels(channels).seed(seed).threads(threads).labelScheme(labelScheme)
+                .strict(strict).resize(resampling.filter()).antialias(resampling.antialias()).layout(layout);
     }
 
     /** The dataset's registry name ({@code echonet}). */
@@ -142,6 +156,16 @@ public final class EtabDataset {
         return layout;
     }
 
+    /** The split read: the one named, or the dataset's ETAB default ({@code train} for EchoNet, else {@code all}). */
+    public String split() {
+        return split;
+    }
+
+    /** The label scheme of a class target with several codings (TMED-2 view, AS), by name; null otherwise. */
+    public String labelScheme() {
+        return labelScheme;
+    }
+
     /** The items of the last {@link #loadData}, in load order. */
     public List<Item> data() {
         return data;
@@ -157,29 +181,90 @@ public final class EtabDataset {
         return problems;
     }
 
+    /** {@code loadData(nClips, false)}: the first {@code nClips} good samples in index order (ETAB's default order). */
+    public EtabDataset loadData(int nClips) {
+        return loadData(nClips, false);
+    }
+
+    /**
+     * The rows of the last {@link #loadData}'s selection (split, view) that the index rejected, with reasons: never
+     * loaded, so loaded + {@link #failures()} + these are the selection's rows (when all were asked for).
+     */
+    public List<IndexProblem> rejected() {
+        return rejected;
+    }
+
     /**
      * Loads {@code nClips} samples (all when {@code <= 0}): with {@code random}, a seeded random choice of
-     * records and random clip starts; otherwise the first records in index order and clips from frame 0.
+     * records and random clip starts; otherwise the first records in index order and clips from frame 0. A sample
+     * that fails is listed in {@link #failures()} and the next one is taken, so {@link #data()} holds
+     * {@code nClips} items whenever the selection has that many good ones.
+     *
+     * @throws SampleException with {@link Builder#strict strict(true)}, once a sample fails, naming it, its file
+     *                         and the reason; {@link #data()} then keeps the items loaded before it and
+     *                         {@link #failures()} the failures seen
      */
     public EtabDataset loadData(int nClips, boolean random) {
         OpenedDataset opened = open(random);
         problems = opened.problems();
-        PipelineOptions po = PipelineOptions.builder().batchSize(16).threads(threads).limit(Math.max(0, nClips))
-                .build();
+        rejected = opened.rejected();
+        long wanted = Math.max(0, nClips);
         List<Item> items = new ArrayList<>();
-        try (opened; Pipeline p = new Pipeline(opened.source(), po)) {
-            for (Batch batch : p.batches(0).toIterable(2)) {
-                try (batch) {
+        List<SampleFailure> failed = new ArrayList<>();
+        try (opened) {
+            long start = 0;
+            // each round plans the samples still missing after the ones already tried: the plan order is a pure
+            // function of the seed, so a failed sample is replaced by the next one in that order
+            do {
+                long need = wanted == 0 ? 0 : wanted - items.size();
+                PipelineOptions po = PipelineOptions.builder().batchSize(BATCH).threads(threads)
+                        .limit(wanted == 0 ? 0 : start + need).onError(strict ? ErrorPolicy.FAIL : ErrorPolicy.SKIP)
+                        .build();
+                try (Pipeline p = new Pipeline(opened.source(), po)) {
+                    long tried = load(p, start, items, failed);
+                    if (tried == 0) {
+                        break;
+                    }
+                    start += tried;
+                }
+            } while (wanted > 0 && items.size() < wanted);
+        } finally {
+            data = List.copyOf(items);
+            failures = List.copyOf(failed);
+        }
+        return this;
+    }
+
+    /** One round: the samples from {@code start} on; returns how many were tried. */
+    private long load(Pipeline p, long start, List<Item> items, List<SampleFailure> failed) {
+        List<Pipeline.Scheduled> schedule = p.schedule(0, start, BATCH);
+        Map<String, Long> order = new HashMap<>();
+        schedule.forEach(s -> order.putIfAbsent(s.plan().id(), s.sequence()));
+        Comparator<SampleFailure> inLoadOrder = Comparator.comparing(f -> order.getOrDefault(f.id(), Long.MAX_VALUE));
+        try (BatchIterator<Batch> batches = p.iterate(0, start)) {
+            while (batches.hasNext()) {
+                try (Batch batch = batches.next()) {
                     for (int i = 0; i < batch.size(); i++) {
                         items.add(new Item(batch.samples().get(i).id(), Tensor.copyOf(batch.features(), i),
                                 Tensor.copyOf(batch.labels(), i)));
                     }
                 }
             }
-            failures = p.account().failures();
+        } catch (SampleException e) {
+            List<SampleFailure> seen = new ArrayList<>(p.account().failures());
+            seen.sort(inLoadOrder);
+            failed.addAll(seen);
+            if (seen.isEmpty()) {
+                throw e;
+            }
+            SampleFailure first = seen.get(0);
+            throw new SampleException(first.stage(), "loadData (strict): sample " + first.id() + " failed at "
+                    + first.stage() + ": " + first.file() + ": " + first.reason(), e);
         }
-        data = List.copyOf(items);
-        return this;
+        List<SampleFailure> seen = new ArrayList<>(p.account().failures());
+        seen.sort(inLoadOrder);
+        failed.addAll(seen);
+        return schedule.size();
     }
 
     /** The dataset as pooled samples (epoch 0, random clips, seeded order); close each sample. */
@@ -203,9 +288,12 @@ public final class EtabDataset {
         ClipSpec clip = video ? new ClipSpec(true, clipL, fps, padding, random ? ClipStart.RANDOM : ClipStart.FIRST)
                 : ClipSpec.frame();
         return SampleOptions.builder().target(target).clip(clip).frameSize(frameL, frameW).channels(channels)
-                .normalize(normalize).dtype(DType.FLOAT32).seed(seed).shuffle(random).resize(resampling.filter())
-                .antialias(resampling.antialias()).layout(layout).build();
+                .normalize(normalize).dtype(DType.FLOAT32).seed(seed).shuffle(random).labelScheme(labelScheme)
+                .resize(resampling.filter()).antialias(resampling.antialias()).layout(layout).build();
     }
+
+    /** Samples per batch while loading (the items are copied to the heap, so this only sizes the pool). */
+    private static final int BATCH = 16;
 
     private Path root() {
         if (root != null) {
@@ -221,7 +309,7 @@ public final class EtabDataset {
 
     /** ETAB's options with ETAB's names, then {@link #build()}. Not thread-safe. */
     public static final class Builder {
-        private String name;
+        private String name = "echonet";
         private Path root;
         private String target;
         private String view;
@@ -229,10 +317,10 @@ public final class EtabDataset {
         private boolean normalize = true;
         private int frameL = 224;
         private int frameW = 224;
-        private int clipL = 32;
-        private double fps = 25;
-        private boolean padding = true;
-        private String split = "all";
+        private int clipL = 16;
+        private double fps = 50;
+        private boolean padding;
+        private String split;
         private int fold;
         private int channels = 3;
         private long seed = 42;
@@ -241,12 +329,17 @@ public final class EtabDataset {
         private ResizeFilter resize;
         private Boolean antialias;
         private ClipLayout layout = ClipLayout.TCHW;
+        private String labelScheme;
+        private boolean strict;
 
         private Builder() {
         }
 
-        /** A dataset of {@link DatasetRegistry} ({@code echonet}, {@code camus}, {@code tmed}). Required. */
-        public Builder name(String name) {
+        /**
+         * A dataset of {@link DatasetRegistry} ({@code echonet}, {@code camus}, {@code tmed}; default
+         * {@code echonet}, ETAB's).
+         */
+                public Builder name(String name) {
             this.name = name;
             return this;
         }
@@ -293,25 +386,31 @@ public final class EtabDataset {
             return this;
         }
 
-        /** Frames per clip (default 32). */
+        /** Frames per clip (default 16, ETAB's). */
         public Builder clipL(int clipL) {
             this.clipL = clipL;
             return this;
         }
 
-        /** Clip frame rate; {@code <= 0} keeps the file's own (default 25). */
+        /** Clip frame rate; {@code <= 0} keeps the file's own (default 50, ETAB's; ETAB's code ignores it). */
         public Builder fps(double fps) {
             this.fps = fps;
             return this;
         }
 
-        /** Pad short clips with zero frames (default true). */
+        /**
+         * Pad short clips with zero frames (default false: ETAB's {@code padding=None}); without it a video too short
+         * for the clip is a failed sample and {@link EtabDataset#loadData} takes the next one.
+         */
         public Builder padding(boolean padding) {
             this.padding = padding;
             return this;
         }
 
-        /** train, val, test or all (default all). */
+        /**
+         * train, val, test or all (default: the split ETAB's loader reads, {@code train} for EchoNet-Dynamic, whose
+         * ETAB loader reads only FileList's TRAIN rows; {@code all} for the others).
+         */
         public Builder split(String split) {
             this.split = split;
             return this;
@@ -351,6 +450,16 @@ public final class EtabDataset {
         }
 
         /**
+         * The integer coding of a class target with several (TMED-2: {@code view5}, {@code view5-a2c-first},
+         * {@code view3}, {@code view2} for view; {@code as3}, {@code as2}, {@code as5} for AS); default: the
+         * dataset's first (docs/datasets.md, "TMED-2 label schemes").
+         */
+        public Builder labelScheme(String labelScheme) {
+            this.labelScheme = labelScheme;
+            return this;
+        }
+
+        /**
          * True: Pillow's definition of the filter (as ETAB's PIL resizes); false: OpenCV's (default: ETAB's for the
          * dataset, as {@link #resize}).
          */
@@ -366,15 +475,24 @@ public final class EtabDataset {
         }
 
         /**
+         * Throw on the first sample that fails in {@link EtabDataset#loadData} instead of taking the next one (default
+         * false).
+         */
+        public Builder strict(boolean strict) {
+            this.strict = strict;
+            return this;
+        }
+
+        /**
          * Checks the options and builds; no file is read.
          *
-         * @throws IllegalArgumentException naming the value and what is accepted: an unknown dataset, a target or
-         *                                  view the dataset does not offer, channels other than 1 or 3, a bad frame
-         *                                  size or clip setting
+         * @throws IllegalArgumentException naming the value and what is accepted: an unknown dataset, a target,
+         *                                  view or label scheme the dataset does not offer, channels other than 1 or
+         *                                  3, a bad frame size or clip setting
          */
         public EtabDataset build() {
             if (name == null) {
-                throw new IllegalArgumentException("name is required: one of "
+                throw new IllegalArgumentException("name must not be null: one of "
                         + String.join(", ", DatasetRegistry.names()));
             }
             DatasetProvider dataset = DatasetRegistry.get(name);
@@ -387,7 +505,8 @@ public final class EtabDataset {
             if (threads < 1) {
                 throw new IllegalArgumentException("threads >= 1 required but was " + threads);
             }
-            EtabDataset built = new EtabDataset(this, dataset, t, v);
+            String scheme = DatasetRegistry.resolveLabelScheme(dataset, t, labelScheme);
+            EtabDataset built = new EtabDataset(this, dataset, t, v, scheme);
             built.options(true); // channels, sizes, clip settings: fail here, before any file is read
             return built;
         }

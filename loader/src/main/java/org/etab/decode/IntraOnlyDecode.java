@@ -28,6 +28,8 @@ final class IntraOnlyDecode {
     private final AVPacket packet;
     private final AVFrame frame;
     private final GrayConversion gray;
+    /** Where the last call found its first video packet's payload, or -1 (for {@link IndexLayout}'s check). */
+    private long firstPacketAt = -1;
 
     IntraOnlyDecode(AVPacket packet, AVFrame frame, GrayConversion gray) {
         this.packet = packet;
@@ -43,6 +45,7 @@ final class IntraOnlyDecode {
         int decoded = 0;
         int skipped = 0;
         long bytes = 0;
+        firstPacketAt = -1;
         while (pos < frames.length) {
             errors.checkDeadline(videoPackets);
             int ret = av_read_frame(in.format(), packet);
@@ -58,6 +61,9 @@ final class IntraOnlyDecode {
                 continue;
             }
             int index = videoPackets++;
+            if (index == 0) {
+                firstPacketAt = packet.pos();
+            }
             if (index < frames[pos]) {
                 skipped++;
                 av_packet_unref(packet);
@@ -90,5 +96,10 @@ final class IntraOnlyDecode {
             in.checkComplete(videoPackets);
         }
         return new DecodeStats(pos, decoded, skipped, bytes);
+    }
+
+    /** Where the last call's first video packet lay in the file (its payload), or -1 when it read none. */
+    long firstPacketAt() {
+        return firstPacketAt;
     }
 }

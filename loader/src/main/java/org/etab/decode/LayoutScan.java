@@ -86,7 +86,9 @@ final class LayoutScan {
             if (!info.intraOnly()) {
                 return null;
             }
-            long[] offsets = new long[Math.max(16, info.frameCount())];
+            // sized from the header only as far as the file can hold it (8-byte chunk header per frame); a
+            // header announcing 2^31 frames in a 300 KB file must not allocate gigabytes: real packets grow it
+            long[] offsets = new long[(int) Math.max(16, Math.min(info.frameCount(), fileSize / 8))];
             int[] sizes = new int[offsets.length];
             int n = 0;
             byte[] payload = new byte[0];

@@ -9,8 +9,11 @@ import static org.bytedeco.ffmpeg.global.avutil.av_frame_free;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_unref;
 import static org.bytedeco.ffmpeg.global.avutil.av_log_set_level;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Path;
+import java.util.function.Consumer;
 import org.bytedeco.ffmpeg.avcodec.AVPacket;
 import org.bytedeco.ffmpeg.avutil.AVFrame;
 import org.bytedeco.javacpp.LongPointer;
@@ -36,7 +39,8 @@ import org.bytedeco.javacpp.LongPointer;
  * Each call opens and closes its own file, or its own custom I/O context over the in-memory bytes (no
  * temporary file): the format, I/O and codec contexts are freed before {@code probe}/{@code decode}/
  * {@code layout} return, on success, on error, on early stop and when the sink throws. The instance owns a
- * reused packet, frame, gray {@code byte[]}, swscale context and packet buffer, freed by
+ * reused packet, frame, gray {@code byte[]}, swscale context, packet buffer and a 64 KiB heap window for
+ * reading AVI chunk headers; the native ones are freed by
  * {@link #close()} (idempotent). The gray array passed to the sink stays the decoder's: it is
  * overwritten by the next frame. An in-memory video's {@code ByteBuffer} is only read, during the call:
  * its position and limit are left as they were, it is not retained, and its bytes must not change while
@@ -58,7 +62,9 @@ public final class VideoDecoder implements AutoCloseable {
 
     // The work is done by package-private stages, each with its own test: ContainerInput opens a call's video,
     // IntraOnlyDecode / InOrderDecode read it through the container, SpanDecode decodes packets of a byte span
-    // with a learned layout, LayoutScan learns that layout, GrayConversion turns pictures into gray planes. This
+    // with a learned layout, IndexLayout reads that layout from an AVI's index in the open that decodes the first
+    // clip, LayoutScan learns it from the packets where the index cannot be trusted, GrayConversion turns pictures
+    // into gray planes. This
     // class checks arguments, owns what the stages reuse across calls, and frees per-call state on every path.
     private final AVPacket packet;
     private final AVFrame frame;
@@ -71,6 +77,7 @@ public final class VideoDecoder implements AutoCloseable {
     private final InOrderDecode inOrder;
     private final SpanDecode spans;
     private final LayoutScan layouts;
+    private final IndexLayout indexLayouts = new IndexLayout();
 
     private boolean closed;
 
@@ -148,7 +155,31 @@ public final class VideoDecoder implements AutoCloseable {
             throw new IllegalArgumentException("file must not be null");
         }
         checkArguments(frames, sink);
-        return decodeContainer(file, null, null, frames, sink, deadlineNanos);
+        return decodeContainer(file, null, null, frames, sink, deadlineNanos, null);
+    }
+
+    /**
+     * As {@link #decode(Path, int[], GrayFrameSink, long)}, and in the same open, the video's {@link VideoLayout}
+     * from the container's own index (an AVI's {@code idx1} or OpenDML index, read by the demuxer on open, each entry
+     * checked against the chunk it names in the file): no second pass over the file. {@code learned} is called
+     * once, after the frames were delivered, when the index gives the layout {@link #layout(Path)} would learn; not
+     * at all when it cannot (no index, another container, a codec with inter-frame prediction, an index that
+     * disagrees with the file or its header, an empty request): {@link #layout(Path)} then learns it from the
+     * packets.
+     *
+     * @throws DecodeException as for {@link #decode(Path, int[], GrayFrameSink, long)}; {@code learned} is then not called
+     */
+    public DecodeStats decode(Path file, int[] frames, GrayFrameSink sink, long deadlineNanos,
+                              Consumer<VideoLayout> learned) {
+        ensureOpen();
+        if (file == null) {
+            throw new IllegalArgumentException("file must not be null");
+        }
+        if (learned == null) {
+            throw new IllegalArgumentException("learned must not be null");
+        }
+        checkArguments(frames, sink);
+        return decodeContainer(file, null, null, frames, sink, deadlineNanos, learned);
     }
 
     /**
@@ -171,7 +202,22 @@ public final class VideoDecoder implements AutoCloseable {
         ensureOpen();
         checkSource(data, name);
         checkArguments(frames, sink);
-        return decodeContainer(null, data, name, frames, sink, deadlineNanos);
+        return decodeContainer(null, data, name, frames, sink, deadlineNanos, null);
+    }
+
+    /**
+     * As {@link #decode(Path, int[], GrayFrameSink, long, Consumer)} for an in-memory video: the layout
+     * {@link #layout(ByteBuffer, String)} would learn, from the container's index in the same open.
+     */
+    public DecodeStats decode(ByteBuffer data, String name, int[] frames, GrayFrameSink sink, long deadlineNanos,
+                              Consumer<VideoLayout> learned) {
+        ensureOpen();
+        checkSource(data, name);
+        if (learned == null) {
+            throw new IllegalArgumentException("learned must not be null");
+        }
+        checkArguments(frames, sink);
+        return decodeContainer(null, data, name, frames, sink, deadlineNanos, learned);
     }
 
     /**
@@ -249,19 +295,46 @@ public final class VideoDecoder implements AutoCloseable {
         }
     }
 
-    /** Opens the file or in-memory video with its decoder and reads it with the strategy its codec allows. */
+    /**
+     * Opens the file or in-memory video with its decoder and reads it with the strategy its codec allows; then, with
+     * {@code learned}, reads its layout from the container's index.
+     */
     private DecodeStats decodeContainer(Path file, ByteBuffer data, String name, int[] frames, GrayFrameSink sink,
-                                        long deadlineNanos) {
+                                        long deadlineNanos, Consumer<VideoLayout> learned) {
         if (frames.length == 0) {
             return new DecodeStats(0, 0, 0, 0);
         }
         deadline.put(0, deadlineNanos);
         try (ContainerInput in = ContainerInput.open(file, data, name, true, deadline, ioCell)) {
-            return in.info().intraOnly() ? intraOnly.decode(in, frames, sink) : inOrder.decode(in, frames, sink);
+            if (!in.info().intraOnly()) {
+                return inOrder.decode(in, frames, sink);
+            }
+            DecodeStats stats = intraOnly.decode(in, frames, sink);
+            if (learned != null) {
+                VideoLayout layout = indexLayout(in, file, data);
+                if (layout != null) {
+                    learned.accept(layout);
+                }
+            }
+            return stats;
         } finally {
             // a thrown sink or a decode error may leave references behind; the next call needs them clean
             av_packet_unref(packet);
             av_frame_unref(frame);
+        }
+    }
+
+    /** The layout from {@code in}'s index, or null (a file that cannot be read again is left to the scan's report). */
+    private VideoLayout indexLayout(ContainerInput in, Path file, ByteBuffer data) {
+        try {
+            if (file == null) {
+                return indexLayouts.of(in, data, intraOnly.firstPacketAt());
+            }
+            try (FileChannel ch = FileChannel.open(file)) {
+                return indexLayouts.of(in, ch, intraOnly.firstPacketAt());
+            }
+        } catch (IOException e) {
+            return null;
         }
     }
 

@@ -11,8 +11,10 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.netty.channel.Channel;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -60,6 +62,12 @@ import reactor.netty.resources.LoopResources;
  * concurrently with the pipeline updating them (Micrometer meters are thread-safe). {@link #start} and {@link #close} block the calling thread until the
  * socket is bound or released. All methods are thread-safe.
  *
+ * <p>Bounds ({@link MetricsServerOptions}): at most {@code maxConnections} connections are open at once (64 by
+ * default); one more is closed as soon as it is accepted, so clients, however many, never hold more of the process's
+ * file descriptors than that, and decoding keeps the rest. A connection with no request for {@code idleTimeout} (30 s
+ * by default) is closed. While idle clients fill the cap, newcomers (Prometheus, the dashboard) are turned away
+ * until the idle ones time out.
+ *
  * <p>Ownership: the caller owns the registry; the server only reads it and never closes it. The server owns its
  * socket and its event-loop thread; {@link #close()} (idempotent) releases both, after which the port is free.
  *
@@ -81,16 +89,18 @@ public final class MetricsServer implements AutoCloseable {
     private final DisposableServer server;
     private final LoopResources loops;
     private final ChannelGroup connections;
+    private final AtomicInteger open;
     private final ScheduledFuture<?> ticks;
     private final String host;
     private final Object lock = new Object();
     private boolean closed;
 
-    private MetricsServer(DisposableServer server, LoopResources loops, ChannelGroup connections,
+    private MetricsServer(DisposableServer server, LoopResources loops, ChannelGroup connections, AtomicInteger open,
             ScheduledFuture<?> ticks, String host) {
         this.server = server;
         this.loops = loops;
         this.connections = connections;
+        this.open = open;
         this.ticks = ticks;
         this.host = host;
     }
@@ -101,7 +111,8 @@ public final class MetricsServer implements AutoCloseable {
     }
 
     /**
-     * Binds {@code host:port} and serves the registry until {@link #close()}.
+     * Binds {@code host:port} and serves the registry until {@link #close()}, with the default bounds
+     * ({@link MetricsServerOptions}).
      *
      * @param host the interface to listen on: {@value #DEFAULT_HOST} (this machine only), or a name or address
      * @param port 0..65535; 0 picks a free port ({@link #port()} tells which)
@@ -109,22 +120,33 @@ public final class MetricsServer implements AutoCloseable {
      *     use, an unknown host, or not an address of this machine); the message names {@code host:port} and why
      */
     public static MetricsServer start(PrometheusMeterRegistry registry, String host, int port) {
-        Objects.requireNonNull(registry, "registry");
         Objects.requireNonNull(host, "host");
-        if (port < 0 || port > 65535) {
-            throw new IllegalArgumentException("port 0..65535 required but was " + port);
-        }
-        if (host.isBlank()) {
-            throw new IllegalArgumentException("host required but was blank");
-        }
+        return start(registry, MetricsServerOptions.builder().host(host).port(port).build());
+    }
+
+    /**
+     * Binds {@code options.host():options.port()} and serves the registry until {@link #close()}, holding at most
+     * {@code options.maxConnections()} connections and closing those idle for {@code options.idleTimeout()}.
+     *
+     * @throws IllegalArgumentException when {@code host:port} cannot be bound (in use, an unknown host, or not an
+     *     address of this machine); the message names {@code host:port} and why
+     */
+    public static MetricsServer start(PrometheusMeterRegistry registry, MetricsServerOptions options) {
+        Objects.requireNonNull(registry, "registry");
+        Objects.requireNonNull(options, "options");
+        String host = options.host();
+        int port = options.port();
         DashboardStats stats = new DashboardStats(registry);
         LoopResources loops = LoopResources.create("etab-metrics", 1, true);
         // every accepted connection, so that close() can close the idle keep-alive ones too
         ChannelGroup connections = new DefaultChannelGroup("etab-metrics", ImmediateEventExecutor.INSTANCE);
+        AtomicInteger open = new AtomicInteger();
         try {
             DisposableServer server = HttpServer.create()
                     .runOn(loops)
                     .channelGroup(connections)
+                    .doOnChannelInit((observer, channel, remote) -> admit(channel, open, options.maxConnections()))
+                    .idleTimeout(options.idleTimeout())
                     .host(host)
                     .port(port)
                     .route(routes -> routes
@@ -136,7 +158,7 @@ public final class MetricsServer implements AutoCloseable {
                     .bindNow(STOP_TIMEOUT);
             ScheduledFuture<?> ticks = server.channel().eventLoop()
                     .scheduleAtFixedRate(() -> tick(stats), 1, 1, TimeUnit.SECONDS);
-            return new MetricsServer(server, loops, connections, ticks, host);
+            return new MetricsServer(server, loops, connections, open, ticks, host);
         } catch (RuntimeException e) {
             loops.disposeLater(Duration.ZERO, STOP_TIMEOUT).block();
             if (isBindFailure(e)) {
@@ -149,6 +171,24 @@ public final class MetricsServer implements AutoCloseable {
             }
             throw e;
         }
+    }
+
+    /**
+     * Counts an accepted connection while it is open, and closes it at once when it would be one too many: the
+     * server then holds at most {@code max} sockets however many clients connect (runs on the event loop).
+     */
+    private static void admit(Channel channel, AtomicInteger open, int max) {
+        int now = open.incrementAndGet();
+        channel.closeFuture().addListener(f -> open.decrementAndGet());
+        if (now > max) {
+            LOG.debug("metrics: {} connections open, the most allowed is {}: closing {}", now, max, channel);
+            channel.close();
+        }
+    }
+
+    /** Connections open now (tests, diagnostics). */
+    int openConnections() {
+        return open.get();
     }
 
     private static void tick(DashboardStats stats) {

@@ -169,7 +169,8 @@ final class BatchAssembly implements AutoCloseable {
         SamplePlan plan = scheduled.plan();
         SampleFailure failure;
         if (plan.failure() != null) {
-            failure = new SampleFailure(plan.id(), plan.file(), Stage.PLAN, plan.failure());
+            failure = new SampleFailure(plan.id(), plan.file(), Stage.PLAN, plan.failure(), epoch,
+                    scheduled.sequence());
         } else {
             long t0 = System.nanoTime();
             try {
@@ -182,10 +183,12 @@ final class BatchAssembly implements AutoCloseable {
                         scheduled.repeat()));
                 return null;
             } catch (SampleException e) {
-                failure = new SampleFailure(plan.id(), plan.file(), e.stage(), e.getMessage());
+                failure = new SampleFailure(plan.id(), plan.file(), e.stage(), e.getMessage(), epoch,
+                        scheduled.sequence());
             } catch (RuntimeException e) {
                 // a bug or an unexpected library error: still one sample's failure, with its cause named
-                failure = new SampleFailure(plan.id(), plan.file(), Stage.INTERNAL, e.toString());
+                failure = new SampleFailure(plan.id(), plan.file(), Stage.INTERNAL, e.toString(), epoch,
+                        scheduled.sequence());
             }
         }
         account.failed(failure);

@@ -17,6 +17,7 @@ import org.etab.source.SampleException;
 import org.etab.source.SampleFailure;
 import org.etab.source.SamplePlan;
 import org.etab.source.SampleSource;
+import reactor.core.Exceptions;
 import reactor.core.publisher.Flux;
 
 /**
@@ -53,7 +54,7 @@ public final class Pipeline implements AutoCloseable {
     private final SampleSource source;
     private final PipelineOptions options;
     private final PipelineMetrics metrics;
-    private final RunAccount account = new RunAccount();
+    private final RunAccount account;
     private final HostAllocator allocator;
     private final EpochSchedule schedule;
     private final BatchAssembly assembly;
@@ -67,6 +68,8 @@ public final class Pipeline implements AutoCloseable {
         this.source = source;
         this.options = options;
         this.allocator = allocator;
+        // the index's rejections are the selection's, not a rank's share: rank 0 accounts for them
+        this.account = new RunAccount(options.sharding().rank() == 0 ? source.rejected() : List.of());
         this.metrics = new PipelineMetrics(registry, source.dataset(), Integer.toString(COUNT.incrementAndGet()),
                 () -> allocated(batchPool) + allocated(samplePool), () -> outstanding(batchPool) + outstanding(samplePool));
         this.schedule = new EpochSchedule(source, options, account);
@@ -96,7 +99,10 @@ public final class Pipeline implements AutoCloseable {
         return options;
     }
 
-    /** Planned, delivered and failed samples over every epoch streamed so far. */
+    /**
+     * Planned, delivered and failed samples over every epoch streamed so far, and the rows of the selection the
+     * index rejected ({@link SampleSource#rejected()}; rank 0 only).
+     */
     public RunAccount account() {
         return account;
     }
@@ -288,7 +294,23 @@ public final class Pipeline implements AutoCloseable {
                     ? groups.flatMapSequential(g -> assembly.assemble(g, pool, undelivered), concurrency, 1)
                     : groups.flatMap(g -> assembly.assemble(g, pool, undelivered), concurrency, 1);
             return batches.doOnNext(undelivered::remove).doFinally(signal -> undelivered.closeAll());
-        }).doOnDiscard(Batch.class, Batch::close);
+        }).onErrorMap(Exceptions::isMultiple, Pipeline::firstFailure).doOnDiscard(Batch.class, Batch::close);
+    }
+
+    /**
+     * Batch tasks failing at once (several samples under {@link ErrorPolicy#FAIL}) reach the stream as Reactor's
+     * composite exception; the consumer gets the first sample failure instead (else the first error), with the
+     * others suppressed, so that the error it catches is the one the contract names.
+     */
+    private static Throwable firstFailure(Throwable multiple) {
+        List<Throwable> errors = Exceptions.unwrapMultiple(multiple);
+        Throwable first = errors.stream().filter(SampleException.class::isInstance).findFirst().orElse(errors.get(0));
+        for (Throwable other : errors) {
+            if (other != first) {
+                first.addSuppressed(other);
+            }
+        }
+        return first;
     }
 
     private static int allocated(BatchPool p) {

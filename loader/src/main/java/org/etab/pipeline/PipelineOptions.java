@@ -118,7 +118,7 @@ public final class PipelineOptions {
         return onError;
     }
 
-    /** At most this many samples per epoch (taken from the front of its order); <= 0: all. */
+    /** At most this many samples per epoch (taken from the front of its order); {@code <= 0}: all. */
     public long limit() {
         return limit;
     }
@@ -240,7 +240,7 @@ public final class PipelineOptions {
             return this;
         }
 
-        /** At most this many samples per epoch; <= 0: all. */
+        /** At most this many samples per epoch; {@code <= 0}: all. */
         public Builder limit(long limit) {
             this.limit = limit;
             return this;

@@ -1,5 +1,6 @@
 package org.etab.pipeline;
 
+import org.etab.source.IndexProblem;
 import org.etab.source.SampleFailure;
 import java.util.ArrayList;
 import java.util.List;
@@ -7,7 +8,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The account of a run: every planned sample ends delivered or failed, so after a complete run
- * {@code planned == delivered + failed}. Failures keep their reasons (the first {@value #KEPT}).
+ * {@code planned == delivered + failed}. Failures keep their reasons (the first {@value #KEPT}). The rows of the
+ * selection the index rejected are counted once per pipeline, on rank 0 only (so that the ranks' accounts add up):
+ * for one epoch without a limit, {@code planned + rejected} is the selection's rows.
  *
  * <p>Threading: thread-safe.
  */
@@ -19,6 +22,15 @@ public final class RunAccount {
     private final AtomicLong failed = new AtomicLong();
     private final AtomicLong frames = new AtomicLong();
     private final List<SampleFailure> failures = new ArrayList<>();
+    private final List<IndexProblem> rejected;
+
+    RunAccount() {
+        this(List.of());
+    }
+
+    RunAccount(List<IndexProblem> rejected) {
+        this.rejected = List.copyOf(rejected);
+    }
 
     void planned(long n) {
         planned.addAndGet(n);
@@ -50,6 +62,16 @@ public final class RunAccount {
         return failed.get();
     }
 
+    /** Rows of the selection the index rejected (never planned). */
+    public long rejected() {
+        return rejected.size();
+    }
+
+    /** The rows of the selection the index rejected, with their reasons, in index order. */
+    public List<IndexProblem> rejections() {
+        return rejected;
+    }
+
     /** Decoded frames delivered in samples (padding excluded). */
     public long frames() {
         return frames.get();
@@ -64,6 +86,6 @@ public final class RunAccount {
 
     @Override
     public String toString() {
-        return "planned=" + planned() + " delivered=" + delivered() + " failed=" + failed();
+        return "planned=" + planned() + " delivered=" + delivered() + " failed=" + failed() + " rejected=" + rejected();
     }
 }

@@ -51,6 +51,22 @@ public interface DatasetProvider {
         return v.equals("all") || views().stream().anyMatch(n -> n.toLowerCase(Locale.ROOT).equals(v));
     }
 
+    /**
+     * The label schemes (integer codings) it offers for {@code target}, the default first; empty when the target has
+     * one fixed coding. {@link SampleOptions#labelScheme()} names one of them.
+     */
+    default List<String> labelSchemes(Target target) {
+        return List.of();
+    }
+
+    /**
+     * The split the ETAB-style API reads when none is named: {@code all}, unless ETAB's own loader reads one split
+     * (EchoNet-Dynamic: {@code train}). The command line's {@code --split} has its own default.
+     */
+    default String etabSplit() {
+        return "all";
+    }
+
     /** Clips ({@code true}) or single frames by default: false for still-image datasets. */
     boolean videoByDefault();
 

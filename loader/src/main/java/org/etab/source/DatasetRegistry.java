@@ -79,6 +79,41 @@ public final class DatasetRegistry {
         return canonical;
     }
 
+    /**
+     * The label scheme {@code scheme} names for {@code target} in {@code dataset}'s spelling, the dataset's default
+     * for the target when it is null, or null when the target has no schemes ({@link DatasetProvider#labelSchemes}).
+     *
+     * @throws IllegalArgumentException naming the scheme and the schemes the target has, or, when it has none,
+     *                                  where schemes exist
+     */
+    public static String resolveLabelScheme(DatasetProvider dataset, Target target, String scheme) {
+        List<String> schemes = dataset.labelSchemes(target);
+        if (scheme == null) {
+            return schemes.isEmpty() ? null : schemes.get(0);
+        }
+        for (String s : schemes) {
+            if (s.equalsIgnoreCase(scheme.trim())) {
+                return s;
+            }
+        }
+        if (!schemes.isEmpty()) {
+            throw new IllegalArgumentException("label scheme '" + scheme + "' is not available for " + dataset.name()
+                    + " target '" + target.etabName() + "'; available: " + String.join(", ", schemes)
+                    + " (the first is the default)");
+        }
+        List<String> where = new ArrayList<>();
+        for (DatasetProvider p : all()) {
+            for (Target t : p.targets()) {
+                if (!p.labelSchemes(t).isEmpty()) {
+                    where.add(p.name() + " " + t.etabName() + " (" + String.join(", ", p.labelSchemes(t)) + ")");
+                }
+            }
+        }
+        throw new IllegalArgumentException("label scheme '" + scheme + "' does not apply to " + dataset.name()
+                + " target '" + target.etabName() + "', which has one coding; label schemes exist for "
+                + (where.isEmpty() ? "no dataset" : String.join(", ", where)));
+    }
+
     private static final class Loaded {
         static final List<DatasetProvider> PROVIDERS = load();
 

@@ -36,6 +36,11 @@ public final class FilteredSource implements SampleSource {
     }
 
     @Override
+    public List<IndexProblem> rejected() {
+        return source.rejected().stream().filter(p -> ids.contains(p.id())).toList();
+    }
+
+    @Override
     public void prefetch(List<SamplePlan> plans) {
         source.prefetch(plans);
     }

@@ -10,7 +10,7 @@ import java.util.Objects;
  * store, a local copy of its index) and is a no-op for local datasets.
  *
  * @param source    the samples, ready for a pipeline
- * @param problems  what the index left out, with reasons
+ * @param problems  what the index left out, with reasons (whole files and other splits included; for display)
  * @param records   records selected
  * @param resources released by {@link #close()}
  */
@@ -25,6 +25,11 @@ public record OpenedDataset(SampleSource source, List<IndexProblem> problems, in
     /** A local dataset: nothing to release. */
     public OpenedDataset(SampleSource source, List<IndexProblem> problems, int records) {
         this(source, problems, records, () -> { });
+    }
+
+    /** The rows of the selection the index rejected: {@link SampleSource#rejected()} of {@link #source()}. */
+    public List<IndexProblem> rejected() {
+        return source.rejected();
     }
 
     @Override

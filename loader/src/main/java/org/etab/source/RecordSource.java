@@ -19,6 +19,7 @@ import org.etab.batch.TensorSpec;
 public abstract class RecordSource<R> implements SampleSource {
     private final String dataset;
     private final List<R> records;
+    private final List<IndexProblem> rejected;
     private final SampleOptions options;
     private final PlanLoop plans;
     private final FeatureWriter features;
@@ -46,7 +47,18 @@ public abstract class RecordSource<R> implements SampleSource {
      */
     protected RecordSource(String dataset, List<Target> offered, List<R> records, SampleOptions options,
             NativeSize<R> nativeSize, RecordLabels<R> values) {
+        this(dataset, offered, records, List.of(), options, nativeSize, values);
+    }
+
+    /**
+     * As above, with the rows of the selection the index rejected ({@link #rejected()}).
+     *
+     * @param rejected rows of this selection the index could not use; never planned, reported by the run
+     */
+    protected RecordSource(String dataset, List<Target> offered, List<R> records, List<IndexProblem> rejected,
+            SampleOptions options, NativeSize<R> nativeSize, RecordLabels<R> values) {
         Objects.requireNonNull(records, "records");
+        this.rejected = List.copyOf(rejected);
         Objects.requireNonNull(options, "options");
         if (!offered.contains(options.target())) {
             throw Target.unavailable(options.target().etabName(), dataset, offered);
@@ -82,6 +94,11 @@ public abstract class RecordSource<R> implements SampleSource {
     /** The selected records; a plan's {@link SamplePlan#record()} indexes this list. */
     public final List<R> records() {
         return records;
+    }
+
+    @Override
+    public final List<IndexProblem> rejected() {
+        return rejected;
     }
 
     public final SampleOptions options() {

@@ -3,12 +3,15 @@ package org.etab.source;
 /**
  * A sample that was planned and not delivered.
  *
- * @param id     the sample id
- * @param file   the file it came from
- * @param stage  where it failed
- * @param reason what went wrong
+ * @param id       the sample id
+ * @param file     the file it came from
+ * @param stage    where it failed
+ * @param reason   what went wrong
+ * @param epoch    the epoch it was planned in
+ * @param sequence its place in this rank's sequence of that epoch (what a resume position counts), so that a
+ *                 consumer can put failures in delivery order
  */
-public record SampleFailure(String id, String file, Stage stage, String reason) {
+public record SampleFailure(String id, String file, Stage stage, String reason, int epoch, long sequence) {
     @Override
     public String toString() {
         return id + " (" + stage + "): " + reason;

@@ -19,8 +19,8 @@ import org.etab.transform.ResizeFilter;
  * }</pre>
  *
  * Defaults (workload W1): a video clip of 32 frames at 25 fps with zero padding and a random start, 112x112,
- * 3 channels, ImageNet-normalized float32, seed 42, no shuffle, OpenCV-style bilinear resize without
- * antialiasing, clips as {@code [C, T, H, W]}. {@link #target()} has no default.
+ * 3 channels, ImageNet-normalized float32, seed 42, no shuffle, the dataset's default label scheme, OpenCV-style
+ * bilinear resize without antialiasing, clips as {@code [C, T, H, W]}. {@link #target()} has no default.
  */
 public final class SampleOptions {
     private final Target target;
@@ -34,6 +34,7 @@ public final class SampleOptions {
     private final boolean shuffle;
     private final Resampling resampling;
     private final ClipLayout layout;
+    private final String labelScheme;
 
     private SampleOptions(Builder b) {
         this.target = b.target;
@@ -47,6 +48,7 @@ public final class SampleOptions {
         this.shuffle = b.shuffle;
         this.resampling = new Resampling(b.resize, b.antialias);
         this.layout = b.layout;
+        this.labelScheme = b.labelScheme;
     }
 
     /** A builder with the defaults above. */
@@ -57,8 +59,8 @@ public final class SampleOptions {
     /** A builder holding these options, to make a changed copy. */
     public Builder toBuilder() {
         return new Builder().target(target).clip(clip).frameSize(frameHeight, frameWidth).channels(channels)
-                .normalize(normalize).dtype(dtype).seed(seed).shuffle(shuffle).resize(resampling.filter())
-                .antialias(resampling.antialias()).layout(layout);
+                .normalize(normalize).dtype(dtype).seed(seed).shuffle(shuffle).labelScheme(labelScheme)
+                .resize(resampling.filter()).antialias(resampling.antialias()).layout(layout);
     }
 
     /** The ETAB target. */
@@ -106,6 +108,14 @@ public final class SampleOptions {
         return shuffle;
     }
 
+    /**
+     * The integer coding of a class target (TMED-2's view and AS: {@code DatasetProvider.labelSchemes}), or null for
+     * the dataset's default.
+     */
+    public String labelScheme() {
+        return labelScheme;
+    }
+
     /** How frames are resized to the frame size: a filter, Pillow's (antialias) or OpenCV's definition. */
     public Resampling resampling() {
         return resampling;
@@ -137,21 +147,22 @@ public final class SampleOptions {
     public boolean equals(Object o) {
         return o instanceof SampleOptions s && target == s.target && clip.equals(s.clip) && frameHeight == s.frameHeight
                 && frameWidth == s.frameWidth && channels == s.channels && normalize == s.normalize
-                && dtype == s.dtype && seed == s.seed && shuffle == s.shuffle && resampling.equals(s.resampling)
-                && layout == s.layout;
+                && dtype == s.dtype && seed == s.seed && shuffle == s.shuffle
+                && Objects.equals(labelScheme, s.labelScheme) && resampling.equals(s.resampling) && layout == s.layout;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(target, clip, frameHeight, frameWidth, channels, normalize, dtype, seed, shuffle, resampling,
-                layout);
+        return Objects.hash(target, clip, frameHeight, frameWidth, channels, normalize, dtype, seed, shuffle, labelScheme,
+                resampling, layout);
     }
 
     @Override
     public String toString() {
         return "SampleOptions[target=" + target + ", clip=" + clip + ", frame=" + frameHeight + "x" + frameWidth
                 + ", channels=" + channels + ", normalize=" + normalize + ", dtype=" + dtype + ", seed=" + seed
-                + ", shuffle=" + shuffle + ", resize=" + resampling + ", layout=" + layout.cliName() + "]";
+                + ", shuffle=" + shuffle + ", labelScheme=" + labelScheme + ", resize=" + resampling + ", layout="
+                + layout.cliName() + "]";
     }
 
     /** Builds {@link SampleOptions}; {@link #build()} checks every value and combination. Not thread-safe. */
@@ -172,6 +183,7 @@ public final class SampleOptions {
         private ResizeFilter resize = ResizeFilter.BILINEAR;
         private boolean antialias;
         private ClipLayout layout = ClipLayout.CTHW;
+        private String labelScheme;
 
         private Builder() {
         }
@@ -283,7 +295,18 @@ public final class SampleOptions {
         }
 
         /**
-         * @throws IllegalArgumentException naming the value, when the target is missing, the frame size is not two
+         * The integer coding of a class target, by name (TMED-2: {@code view5}, {@code view5-a2c-first},
+         * {@code view3}, {@code view2} for view; {@code as3}, {@code as2}, {@code as5} for AS); null (the default)
+         * for the dataset's default. The dataset checks the name when it is opened.
+         */
+        public Builder labelScheme(String labelScheme) {
+            this.labelScheme = labelScheme;
+            return this;
+        }
+
+        /**
+         * @throws IllegalArgumentException naming the value, when the target is missing, a label scheme is given for a
+         *                                  target that is not a class (view, AS), the frame size is not two
          *                                  positive numbers (or 0x0), channels are not 1 or 3, uint8 is asked to be
          *                                  normalized, or a clip setting is out of range
          */
@@ -297,6 +320,10 @@ public final class SampleOptions {
             }
             if (channels != 1 && channels != 3) {
                 throw new IllegalArgumentException("channels must be 1 (gray) or 3 (RGB) but was " + channels);
+            }
+            if (labelScheme != null && target != Target.VIEW && target != Target.AS) {
+                throw new IllegalArgumentException("label scheme '" + labelScheme + "' applies to the class targets "
+                        + "view and AS, not '" + target.etabName() + "'");
             }
             Objects.requireNonNull(dtype, "dtype");
             Objects.requireNonNull(clipStart, "clipStart");

@@ -37,6 +37,15 @@ public interface SampleSource {
     default void forget(List<SamplePlan> plans) {
     }
 
+    /**
+     * The rows of this selection the index could not use, each with its id, file and reason: they are never
+     * planned, so a run's account is {@code planned + rejected = rows selected} (one epoch, one rank, no limit).
+     * The default is none.
+     */
+    default List<IndexProblem> rejected() {
+        return List.of();
+    }
+
     /** A worker with its own decoder and scratch memory. */
     SampleWorker newWorker();
 }

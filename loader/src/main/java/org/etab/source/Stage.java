@@ -3,10 +3,12 @@ package org.etab.source;
 import java.util.Locale;
 
 /**
- * Where a sample failed. Its {@link #toString()} is the lowercase name written to reports, metrics tags and
+ * Where a sample failed, or (for {@link #INDEX}) where a row of the selection was rejected. Its {@link #toString()} is the lowercase name written to reports, metrics tags and
  * messages ({@code decode}, {@code timeout}, ...).
  */
 public enum Stage {
+    /** Never planned: the index could not use the row (a bad field, an unsafe name, missing tracings). */
+    INDEX,
     /** Known before any I/O: the record cannot give this sample (too short without padding, no ground truth). */
     PLAN,
     /** The bytes could not be fetched from remote storage. */

@@ -12,7 +12,7 @@ import org.etab.batch.TensorSpec;
 public enum Target {
     /** Ejection fraction, percent (float32 [1]). */
     EF("EF"),
-    /** Cardiomyopathy: 1 when EF < 50 %, else 0 (int32 [1]). */
+    /** Cardiomyopathy: 1 when {@code EF < 50} %, else 0 (int32 [1]). */
     CM("CM"),
     /** Binary LV cavity mask of the annotated end-diastolic frame (uint8 [H, W]). */
     LV_SEG("LV_seg"),

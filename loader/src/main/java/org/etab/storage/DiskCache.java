@@ -5,21 +5,29 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import java.util.zip.CRC32C;
 import org.slf4j.Logger;
@@ -28,9 +36,19 @@ import org.slf4j.LoggerFactory;
 /**
  * Whole objects on local disk, bounded in size, evicted least recently used first.
  *
- * <p>File format: {@code "ETABHC1\n"}, the body length (8 bytes), the body's CRC32C (8 bytes), then the body. A
- * file whose length or checksum does not match is deleted and treated as a miss, so a partial or corrupt file is
- * never served. Files are written to a temp name and moved into place, so readers never see one half written.
+ * <p>Layout: the cache lives in its own subdirectory, {@code <dir>/}{@value #SUBDIR}, which it creates (owner-only
+ * permissions on POSIX systems) together with a marker file, {@value #MARKER}. It only ever lists, reads or deletes
+ * inside that subdirectory, and there only files named as it names them ({@code <sha256-hex>.obj}, and
+ * {@code <sha256-hex><digits>.tmp} while one is written): the user's own files in {@code <dir>}, whatever their
+ * names, are never touched. An existing {@value #SUBDIR} without the marker that holds anything is refused, as is
+ * one that other users may write to (they could plant entries).
+ *
+ * <p>File format: {@code "ETABHC2\n"}, the body length (8 bytes), a CRC32C (8 bytes) of what follows, the length of
+ * the validators (4 bytes), the validators (UTF-8 {@code ETag}, newline, {@code Last-Modified}; empty when absent),
+ * then the body. A file whose lengths or checksum do not match is deleted and treated as a miss, so a partial or
+ * corrupt file is never served. Files are written to a temp name and moved into place, so readers never see one
+ * half written. The checksum guards against accidents, not forgery: whether an entry is still the server's object
+ * is decided by revalidating it ({@link HttpStore}).
  *
  * <p><b>Threading:</b> thread-safe; every method does blocking file I/O (callers run it on a blocking-capable
  * scheduler). Last access is the file's modification time, so the LRU order survives a restart.
@@ -41,11 +59,22 @@ import org.slf4j.LoggerFactory;
  * bound before seeing the others' files (eviction by any of them then catches up on its next scan).
  */
 final class DiskCache {
+    /** The subdirectory of the user's cache directory that the cache owns. */
+    static final String SUBDIR = "etab-cache-v1";
+    /** The marker file that says {@link #SUBDIR} is a cache's. */
+    static final String MARKER = "ETAB-CACHE";
+    /** The fixed part of a file's header; the validators follow it. */
+    static final int HEADER = 8 + 8 + 8 + 4;
+
     private static final Logger LOG = LoggerFactory.getLogger(DiskCache.class);
-    private static final byte[] MAGIC = "ETABHC1\n".getBytes(StandardCharsets.US_ASCII);
-    static final int HEADER = MAGIC.length + 16;
+    private static final byte[] MAGIC = "ETABHC2\n".getBytes(StandardCharsets.US_ASCII);
+    private static final int MAX_VALIDATORS = 16 * 1024; // ETag and Last-Modified: a few dozen bytes in practice
     private static final String SUFFIX = ".obj";
+    private static final Pattern OBJECT = Pattern.compile("[0-9a-f]{64}\\.obj");
+    private static final Pattern TEMP = Pattern.compile("[0-9a-f]{64}[0-9]+\\.tmp");
     private static final Duration STALE_TEMP = Duration.ofMinutes(10);
+    private static final String MARKER_TEXT = "etab-stream's HTTP object cache: every file in this directory belongs "
+            + "to it and may be deleted by it.\n";
 
     private final Path dir;
     private final long maxBytes;
@@ -54,18 +83,28 @@ final class DiskCache {
 
     private record Entry(long fileBytes, long lastAccessMillis) {}
 
-    DiskCache(Path dir, long maxBytes) throws IOException {
-        this.dir = dir;
+    /** A verified cache entry: its body and the validators it was stored with. */
+    record Cached(ByteBuffer body, Validators validators) {}
+
+    /**
+     * Opens (creating it when absent) the cache in {@code parent}/{@value #SUBDIR}.
+     *
+     * @throws IOException when the subdirectory cannot be made, or exists and is not a cache's, or others can write it
+     */
+    DiskCache(Path parent, long maxBytes) throws IOException {
+        this.dir = claim(parent);
         this.maxBytes = maxBytes;
-        Files.createDirectories(dir);
         long now = System.currentTimeMillis();
         try (Stream<Path> files = Files.list(dir)) {
             for (Path f : (Iterable<Path>) files::iterator) {
                 String name = f.getFileName().toString();
-                if (name.endsWith(SUFFIX)) {
+                if (!Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)) {
+                    continue;
+                }
+                if (OBJECT.matcher(name).matches()) {
                     entries.put(name.substring(0, name.length() - SUFFIX.length()),
                             new Entry(Files.size(f), Files.getLastModifiedTime(f).toMillis()));
-                } else if (name.endsWith(".tmp")
+                } else if (TEMP.matcher(name).matches()
                         && now - Files.getLastModifiedTime(f).toMillis() > STALE_TEMP.toMillis()) {
                     Files.deleteIfExists(f); // left by a writer that died; a live one finishes well within minutes
                 }
@@ -73,6 +112,47 @@ final class DiskCache {
         }
         totalBytes = entries.values().stream().mapToLong(Entry::fileBytes).sum();
         evict();
+    }
+
+    /** Makes or adopts {@code parent/SUBDIR}: ours when it has the marker, or is new or empty. */
+    private static Path claim(Path parent) throws IOException {
+        Path sub = parent.resolve(SUBDIR);
+        Files.createDirectories(parent);
+        boolean posix = Files.getFileStore(parent).supportsFileAttributeView(PosixFileAttributeView.class);
+        try {
+            if (posix) {
+                Files.createDirectory(sub, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            } else {
+                Files.createDirectory(sub);
+            }
+        } catch (FileAlreadyExistsException exists) {
+            if (!Files.isDirectory(sub, LinkOption.NOFOLLOW_LINKS)) {
+                throw new IOException(sub + " exists and is not a directory: it is not an etab cache; choose another "
+                        + "cache directory");
+            }
+        }
+        Path marker = sub.resolve(MARKER);
+        if (!Files.isRegularFile(marker, LinkOption.NOFOLLOW_LINKS)) {
+            try (Stream<Path> files = Files.list(sub)) {
+                if (files.findAny().isPresent()) {
+                    throw new IOException(sub + " holds files but no marker file " + MARKER
+                            + ": it is not an etab cache and is left alone; choose another cache directory");
+                }
+            }
+            try {
+                Files.writeString(marker, MARKER_TEXT, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            } catch (FileAlreadyExistsException raced) {
+                // another process claimed it at the same moment
+            }
+        }
+        if (posix) {
+            Set<PosixFilePermission> perms = Files.getPosixFilePermissions(sub, LinkOption.NOFOLLOW_LINKS);
+            if (perms.contains(PosixFilePermission.GROUP_WRITE) || perms.contains(PosixFilePermission.OTHERS_WRITE)) {
+                throw new IOException(sub + " may be written by other users (" + PosixFilePermissions.toString(perms)
+                        + "), who could plant cache entries; run chmod 700 on it, or choose another cache directory");
+            }
+        }
+        return sub;
     }
 
     /** A stable file-name-safe key (SHA-256 hex) for an object's identity (its URL without the query string). */
@@ -85,37 +165,78 @@ final class DiskCache {
         }
     }
 
-    /** The body's size if the object is cached (per the index, not yet verified), else -1. */
+    /** The directory the cache owns ({@code parent}/{@value #SUBDIR}). */
+    Path dir() {
+        return dir;
+    }
+
+    /** An upper bound of the body's size if the object is cached (per the index, not yet verified), else -1. */
     synchronized long size(String key) {
         Entry e = entries.get(key);
         return e == null ? -1 : Math.max(0, e.fileBytes - HEADER);
     }
 
-    /** The verified body, or null on a miss (a bad file is deleted and counts as a miss). */
-    ByteBuffer read(String key) {
-        Path f = file(key);
-        ByteBuffer body;
-        try (FileChannel ch = FileChannel.open(f, StandardOpenOption.READ)) {
+    /** The validators stored with an entry (read from its header, the body unchecked), or null on a miss. */
+    Validators validators(String key) {
+        synchronized (this) {
+            if (!entries.containsKey(key)) {
+                return null;
+            }
+        }
+        try (FileChannel ch = FileChannel.open(file(key), StandardOpenOption.READ)) {
             long size = ch.size();
-            if (size < HEADER || size - HEADER > Integer.MAX_VALUE) {
-                return corrupt(key, "size " + size);
+            if (size < HEADER) {
+                discard(key, "size " + size);
+                return null;
             }
             ByteBuffer head = ByteBuffer.allocate(HEADER);
             readFully(ch, head);
             head.flip();
-            byte[] magic = new byte[MAGIC.length];
-            head.get(magic);
-            long length = head.getLong();
-            long crc = head.getLong();
-            if (!java.util.Arrays.equals(magic, MAGIC) || length != size - HEADER) {
-                return corrupt(key, "header says " + length + " bytes, file holds " + (size - HEADER));
+            int metaLength = checkHeader(head, size);
+            if (metaLength < 0) {
+                discard(key, "header does not match the file's " + size + " bytes");
+                return null;
             }
-            body = ByteBuffer.allocate((int) length);
-            readFully(ch, body);
-            body.flip();
-            if (crc32c(body) != crc) {
-                return corrupt(key, "checksum mismatch");
+            ByteBuffer meta = ByteBuffer.allocate(metaLength);
+            readFully(ch, meta);
+            return decode(meta.flip());
+        } catch (NoSuchFileException e) {
+            forget(key);
+            return null;
+        } catch (IOException e) {
+            LOG.warn("cache: cannot read {}: {}", file(key), e.toString());
+            return null;
+        }
+    }
+
+    /** The verified entry, or null on a miss (a bad file is deleted and counts as a miss). */
+    Cached read(String key) {
+        Path f = file(key);
+        Cached cached;
+        try (FileChannel ch = FileChannel.open(f, StandardOpenOption.READ)) {
+            long size = ch.size();
+            if (size < HEADER) {
+                discard(key, "size " + size);
+                return null;
             }
+            ByteBuffer head = ByteBuffer.allocate(HEADER);
+            readFully(ch, head);
+            head.flip();
+            int metaLength = checkHeader(head, size);
+            if (metaLength < 0) {
+                discard(key, "header does not match the file's " + size + " bytes");
+                return null;
+            }
+            long crc = head.getLong(16);
+            ByteBuffer rest = ByteBuffer.allocate((int) (size - HEADER));
+            readFully(ch, rest);
+            rest.flip();
+            if (crc32c(rest) != crc) {
+                discard(key, "checksum mismatch");
+                return null;
+            }
+            Validators v = decode(rest.slice(0, metaLength));
+            cached = new Cached(rest.slice(metaLength, rest.limit() - metaLength), v);
         } catch (NoSuchFileException e) {
             forget(key); // evicted by another process
             return null;
@@ -134,22 +255,31 @@ final class DiskCache {
                 entries.put(key, new Entry(e.fileBytes, System.currentTimeMillis()));
             }
         }
-        return body;
+        return cached;
     }
 
-    /** Stores a copy of {@code body}'s remaining bytes (its position is not moved); failures are logged, not thrown. */
-    void put(String key, ByteBuffer body) {
-        long fileBytes = HEADER + (long) body.remaining();
-        if (fileBytes > maxBytes) {
+    /**
+     * Stores a copy of {@code body}'s remaining bytes (its position is not moved) with the validators the server sent
+     * for it; failures are logged, not thrown.
+     */
+    void put(String key, ByteBuffer body, Validators validators) {
+        ByteBuffer meta = encode(validators);
+        long fileBytes = HEADER + (long) meta.remaining() + body.remaining();
+        if (fileBytes > maxBytes || fileBytes - HEADER > Integer.MAX_VALUE - 8) {
             return; // would evict everything and still not fit
         }
         Path tmp = null;
         try {
             tmp = Files.createTempFile(dir, key, ".tmp");
-            ByteBuffer head = ByteBuffer.allocate(HEADER).put(MAGIC).putLong(body.remaining()).putLong(crc32c(body));
+            CRC32C crc = new CRC32C();
+            crc.update(meta.duplicate());
+            crc.update(body.duplicate());
+            ByteBuffer head = ByteBuffer.allocate(HEADER).put(MAGIC).putLong(body.remaining()).putLong(crc.getValue())
+                    .putInt(meta.remaining());
             head.flip();
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
                 writeFully(ch, head);
+                writeFully(ch, meta);
                 writeFully(ch, body.duplicate());
             }
             try {
@@ -208,7 +338,35 @@ final class DiskCache {
         }
     }
 
-    private ByteBuffer corrupt(String key, String why) {
+    /** The validators' length if the header fits a file of {@code size} bytes, else -1. */
+    private static int checkHeader(ByteBuffer head, long size) {
+        byte[] magic = new byte[MAGIC.length];
+        head.get(0, magic);
+        long length = head.getLong(8);
+        int metaLength = head.getInt(24);
+        boolean ok = Arrays.equals(magic, MAGIC) && metaLength >= 0 && metaLength <= MAX_VALIDATORS
+                && length >= 0 && length == size - HEADER - metaLength && size - HEADER <= Integer.MAX_VALUE - 8;
+        return ok ? metaLength : -1;
+    }
+
+    private static ByteBuffer encode(Validators v) {
+        String text = (v.etag() == null ? "" : v.etag()) + "\n" + (v.lastModified() == null ? "" : v.lastModified());
+        byte[] b = text.getBytes(StandardCharsets.UTF_8);
+        return ByteBuffer.wrap(b.length <= MAX_VALIDATORS ? b : "\n".getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static Validators decode(ByteBuffer meta) {
+        String text = StandardCharsets.UTF_8.decode(meta.duplicate()).toString();
+        int nl = text.indexOf('\n');
+        if (nl < 0) {
+            return Validators.NONE;
+        }
+        String etag = text.substring(0, nl);
+        String modified = text.substring(nl + 1);
+        return new Validators(etag.isEmpty() ? null : etag, modified.isEmpty() ? null : modified);
+    }
+
+    private void discard(String key, String why) {
         LOG.warn("cache: discarding {} ({})", file(key), why);
         try {
             Files.deleteIfExists(file(key));
@@ -216,7 +374,6 @@ final class DiskCache {
             LOG.warn("cache: cannot delete {}: {}", file(key), e.toString());
         }
         forget(key);
-        return null;
     }
 
     private synchronized void forget(String key) {
@@ -226,9 +383,9 @@ final class DiskCache {
         }
     }
 
-    private static long crc32c(ByteBuffer body) {
+    private static long crc32c(ByteBuffer bytes) {
         CRC32C crc = new CRC32C();
-        crc.update(body.duplicate());
+        crc.update(bytes.duplicate());
         return crc.getValue();
     }
 

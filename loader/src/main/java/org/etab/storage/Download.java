@@ -47,6 +47,8 @@ final class Download {
     private long objectSize = -1; // the whole object's size, once a response states it
     private boolean wholeForRange; // a range was asked for and the whole object is coming
     private String etag;
+    private Validators ifChanged; // a cache entry's validators: ask for the object only if it changed (304 if not)
+    private Validators validators = Validators.NONE; // what the last 200 said identifies the object
     private boolean rangeUsable = true;
     private int attempts;
     private int lastStatus = -1;
@@ -66,6 +68,20 @@ final class Download {
         this.bytes = bytes;
         this.first = first;
         this.want = length;
+    }
+
+    /**
+     * Makes the first request conditional on {@code cached} (a cache entry's validators): if the server answers 304
+     * Not Modified, the download completes empty.
+     */
+    Download ifChanged(Validators cached) {
+        ifChanged = cached == null || cached.isNone() ? null : cached;
+        return this;
+    }
+
+    /** The ETag and Last-Modified of the object as received (NONE until a 200 came, or when the server sent none). */
+    Validators validators() {
+        return validators;
     }
 
     /** The whole object's size as the last response stated it, or -1. */
@@ -107,21 +123,39 @@ final class Download {
         boolean ranged = want > 0 && rangeUsable;
         boolean resume = (received > 0 || ranged) && rangeUsable;
         String range = "bytes=" + (first + received) + "-" + (ranged ? String.valueOf(first + want - 1) : "");
-        HttpClient c = !resume ? client : client.headers(h -> {
-            h.set(HttpHeaderNames.RANGE, range);
-            if (etag != null) {
-                h.set(HttpHeaderNames.IF_RANGE, etag); // the object changed since: the server sends it whole
-            }
-        });
-        return c.get().uri(url).responseConnection((res, conn) -> receive(res, conn, resume)).single();
+        Validators conditional = resume ? null : ifChanged;
+        HttpClient c = client;
+        if (resume) {
+            c = client.headers(h -> {
+                h.set(HttpHeaderNames.RANGE, range);
+                if (etag != null) {
+                    h.set(HttpHeaderNames.IF_RANGE, etag); // the object changed since: the server sends it whole
+                }
+            });
+        } else if (conditional != null) {
+            c = client.headers(h -> {
+                if (conditional.etag() != null) {
+                    h.set(HttpHeaderNames.IF_NONE_MATCH, conditional.etag());
+                }
+                if (conditional.lastModified() != null) {
+                    h.set(HttpHeaderNames.IF_MODIFIED_SINCE, conditional.lastModified());
+                }
+            });
+        }
+        return c.get().uri(url).responseConnection((res, conn) -> receive(res, conn, resume, conditional != null))
+                .singleOrEmpty();
     }
 
-    private Mono<ByteBuffer> receive(HttpClientResponse res, Connection conn, boolean resume) {
+    private Mono<ByteBuffer> receive(HttpClientResponse res, Connection conn, boolean resume, boolean conditional) {
         int code = res.status().code();
         lastStatus = code;
         HttpHeaders headers = res.responseHeaders();
         long length = parseLong(headers.get(HttpHeaderNames.CONTENT_LENGTH));
+        if (code == 304 && conditional) {
+            return conn.inbound().receive().then(Mono.empty()); // not modified: empty, the caller keeps its copy
+        }
         if (code == 200) {
+            ifChanged = null; // it changed (or the server ignores conditions): resumes must not ask again
             if (objectSize >= 0 && length >= 0 && length != objectSize) {
                 conn.dispose();
                 return Mono.error(fail("the object's size changed from " + objectSize + " to " + length
@@ -141,6 +175,7 @@ final class Download {
             objectSize = length;
             String tag = headers.get(HttpHeaderNames.ETAG);
             etag = tag != null && !tag.startsWith("W/") ? tag : null; // If-Range needs a strong validator
+            validators = new Validators(tag, headers.get(HttpHeaderNames.LAST_MODIFIED));
             return body(conn, length >= 0 ? length : wholeForRange ? -1 : total);
         }
         if (code == 206 && resume) {
@@ -173,6 +208,10 @@ final class Download {
             return body(conn, want > 0 ? want : size >= 0 ? size : total);
         }
         conn.dispose(); // an error body is not worth keeping the connection for
+        if (Redirects.isRedirect(code)) {
+            // not followed by the client (see Redirects): a loop, too many hops, or a target we refuse
+            return Mono.error(fail(Redirects.refusal(res), null));
+        }
         if (code == 416 && want > 0 && received == 0) {
             return Mono.error(fail("HTTP 416: bytes " + first + "-" + (first + want - 1)
                     + " are not in the object (" + headers.get(HttpHeaderNames.CONTENT_RANGE) + ")", null));

@@ -9,9 +9,11 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
@@ -46,9 +48,17 @@ import reactor.util.retry.Retry;
  * {@link HttpStoreOptions#maxAttempts} times with exponential backoff and jitter; a retry after a body was cut short asks
  * only for the missing bytes ({@code Range: bytes=N-}). Other 4xx fail at once.
  *
- * <p><b>Cache:</b> with {@link HttpStoreOptions#cacheDir} set, objects are kept on disk (LRU, {@link HttpStoreOptions#cacheMaxBytes}
- * in all) and later reads are served from there without a request. The cache assumes objects do not change
- * (datasets are immutable); it is keyed by the URL without its query string, so re-signed URLs still hit.
+ * <p><b>Redirects:</b> followed hop by hop to http(s) URLs only, at most {@value Redirects#MAX} hops, never in a loop;
+ * a hop to another origin (scheme, host or port) carries none of {@link HttpStoreOptions#headers}. A redirect that is
+ * not followed fails the request, naming the target or the chain of URLs.
+ *
+ * <p><b>Cache:</b> with {@link HttpStoreOptions#cacheDir} set, objects are kept on disk (LRU, {@link
+ * HttpStoreOptions#cacheMaxBytes} in all, in a subdirectory the cache owns) with the {@code ETag} and
+ * {@code Last-Modified} the server sent. The first time a store reads an entry it revalidates it with a conditional
+ * GET ({@code If-None-Match}, {@code If-Modified-Since}): 304 serves the entry from disk, 200 replaces it; from then
+ * on the store serves that entry from disk without a request (objects are assumed not to change during a run). An
+ * entry stored without validators is fetched again on its first read. The cache is keyed by the URL without its
+ * query string, so re-signed URLs still hit.
  */
 public final class HttpStore implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HttpStore.class);
@@ -63,6 +73,8 @@ public final class HttpStore implements AutoCloseable {
     private final AsyncPermits slots;
     private final AsyncPermits bytes;
     private final DiskCache cache;
+    /** Cache keys fetched or revalidated by this store: served from disk without asking the server again. */
+    private final Set<String> trusted = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private HttpStore(URI root, HttpStoreOptions options, DiskCache cache) {
@@ -87,7 +99,9 @@ public final class HttpStore implements AutoCloseable {
         this.loops = LoopResources.create("etab-http", options.ioThreads(), true);
         this.client = HttpClient.create(provider)
                 .runOn(loops)
-                .followRedirect(true)
+                // hop by hop: http(s) only, no loops, at most Redirects.MAX, no user headers off the root's origin
+                .followRedirect(Redirects::follow,
+                        (previous, next) -> Redirects.dropUserHeadersOffOrigin(root, options.headers().keySet(), next))
                 .disableRetry(true) // our retries count every attempt and resume with Range
                 // https:// URIs get Reactor Netty's default TLS configuration: the JDK trust store
                 .responseTimeout(options.requestTimeout()) // the longest wait for headers or for the next body chunk
@@ -117,7 +131,8 @@ public final class HttpStore implements AutoCloseable {
             try {
                 cache = new DiskCache(options.cacheDir(), options.cacheMaxBytes());
             } catch (IOException e) {
-                throw new UncheckedIOException("cannot open the cache directory " + options.cacheDir(), e);
+                throw new UncheckedIOException("cannot open the cache directory " + options.cacheDir() + ": "
+                        + e.getMessage(), e);
             }
         }
         return new HttpStore(root, options, cache);
@@ -162,13 +177,9 @@ public final class HttpStore implements AutoCloseable {
                 return Mono.error(new IllegalStateException("store closed: " + RemoteException.redact(root)));
             }
             if (cache == null) {
-                return fetch(url, Mono::just);
+                return fetch(url);
             }
-            String key = DiskCache.key(identity(url));
-            return fromCache(key).switchIfEmpty(fetch(url, buf -> Mono.fromCallable(() -> {
-                cache.put(key, buf);
-                return buf;
-            }).subscribeOn(Schedulers.boundedElastic())));
+            return cached(url, DiskCache.key(identity(url)));
         });
     }
 
@@ -241,7 +252,43 @@ public final class HttpStore implements AutoCloseable {
         return cache;
     }
 
-    private Mono<ByteBuffer> fromCache(String key) {
+    /** The cache key of the object at {@code relativePath} (tests). */
+    String cacheKey(String relativePath) {
+        return DiskCache.key(identity(uri(relativePath)));
+    }
+
+    /**
+     * The object through the cache: an entry this store has fetched or revalidated is served from disk; any other
+     * entry is revalidated first (a conditional GET with its ETag and Last-Modified; 304: served from disk, 200: the
+     * new body replaces it); a miss is fetched and stored.
+     */
+    private Mono<ByteBuffer> cached(URI url, String key) {
+        if (trusted.contains(key)) {
+            return fromCache(key, null).switchIfEmpty(fetchAndKeep(url, key, null));
+        }
+        return Mono.fromCallable(() -> Optional.ofNullable(cache.validators(key)))
+                .subscribeOn(Schedulers.boundedElastic())
+                .flatMap(v -> v.isEmpty() || v.get().isNone()
+                        ? fetchAndKeep(url, key, null)
+                        : fetchAndKeep(url, key, v.get()) // empty: 304, the entry is still the server's object
+                                .switchIfEmpty(fromCache(key, v.get()))
+                                .switchIfEmpty(fetchAndKeep(url, key, null)));
+    }
+
+    /** A fetch ({@code ifChanged} non-null: conditional, empty on 304) whose body is kept in the cache. */
+    private Mono<ByteBuffer> fetchAndKeep(URI url, String key, Validators ifChanged) {
+        return Mono.defer(() -> {
+            Download d = new Download(url, options, client, bytes).ifChanged(ifChanged);
+            return withRetries(d).flatMap(buf -> Mono.fromCallable(() -> {
+                cache.put(key, buf, d.validators());
+                trusted.add(key);
+                return buf;
+            }).subscribeOn(Schedulers.boundedElastic())).doFinally(s -> d.releaseBytes());
+        });
+    }
+
+    /** The cached body, empty on a miss or when its validators are not {@code expected} (null: any). */
+    private Mono<ByteBuffer> fromCache(String key, Validators expected) {
         return Mono.defer(() -> {
             long size = cache.size(key);
             if (size < 0) {
@@ -249,16 +296,23 @@ public final class HttpStore implements AutoCloseable {
             }
             // a cached body held in memory counts against the same bound as a downloaded one
             return Mono.usingWhen(bytes.acquire(Math.max(1, size)),
-                    p -> Mono.fromCallable(() -> cache.read(key)).subscribeOn(Schedulers.boundedElastic()),
+                    p -> Mono.fromCallable(() -> {
+                        DiskCache.Cached c = cache.read(key);
+                        if (c == null || (expected != null && !expected.equals(c.validators()))) {
+                            return null; // gone, corrupt, or replaced since it was revalidated
+                        }
+                        trusted.add(key);
+                        return c.body();
+                    }).subscribeOn(Schedulers.boundedElastic()),
                     p -> Mono.fromRunnable(p::release));
         });
     }
 
-    /** Downloads with retries, then {@code then} (the cache write) while the body's reservation is still held. */
-    private Mono<ByteBuffer> fetch(URI url, Function<ByteBuffer, Mono<ByteBuffer>> then) {
+    /** Downloads with retries. */
+    private Mono<ByteBuffer> fetch(URI url) {
         return Mono.defer(() -> {
             Download d = new Download(url, options, client, bytes);
-            return withRetries(d).flatMap(then).doFinally(s -> d.releaseBytes());
+            return withRetries(d).doFinally(s -> d.releaseBytes());
         });
     }
 

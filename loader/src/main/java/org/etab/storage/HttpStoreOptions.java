@@ -17,7 +17,8 @@ import java.util.Objects;
  * <li>{@code maxObjectBytes}: the largest object accepted; a larger one fails naming its URL (1 GiB)
  * <li>{@code maxBytesInFlight}: bodies held at once, in bytes (256 MiB)
  * <li>{@code cacheDir}, {@code cacheMaxBytes}: the disk cache and its size bound, whole objects evicted least
- *     recently used first (none)
+ *     recently used first (none). The cache keeps to its own subdirectory, {@code cacheDir/etab-cache-v1}, and never
+ *     touches other files in {@code cacheDir}; entries are revalidated with the server once per store
  * <li>{@code ioThreads}: the event loop threads that run the requests ({@link #defaultIoThreads()})
  * </ul>
  *

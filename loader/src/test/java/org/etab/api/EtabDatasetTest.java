@@ -20,7 +20,8 @@ import org.etab.testing.PhantomDatasets;
 import org.junit.jupiter.api.Test;
 
 class EtabDatasetTest {
-    private final Map<String, EchoNetRecord> records = EchoNetReader.read(PhantomDatasets.echonet()).select("all")
+    /** The TRAIN rows: what the ETAB-style API reads from EchoNet-Dynamic by default, as ETAB's loader does. */
+    private final Map<String, EchoNetRecord> records = EchoNetReader.read(PhantomDatasets.echonet()).select("train")
             .stream().collect(Collectors.toMap(EchoNetRecord::id, Function.identity()));
 
     private static EtabDataset.Builder echonet() {
@@ -33,7 +34,7 @@ class EtabDatasetTest {
                 .clipL(8).fps(25).padding(true).build();
         d.loadData(5, false);
         assertThat(d.data()).hasSize(5);
-        List<String> firstFive = EchoNetReader.read(PhantomDatasets.echonet()).select("all").subList(0, 5).stream()
+        List<String> firstFive = EchoNetReader.read(PhantomDatasets.echonet()).select("train").subList(0, 5).stream()
                 .map(EchoNetRecord::id).toList();
         assertThat(d.data().stream().map(Item::id).toList()).isEqualTo(firstFive); // not random: index order
         for (Item item : d.data()) {
@@ -50,7 +51,9 @@ class EtabDatasetTest {
         EtabDataset b = echonet().target("CM").frameL(32).frameW(32).seed(7).build().loadData(4, true);
         assertThat(a.data().stream().map(Item::id).toList()).isEqualTo(b.data().stream().map(Item::id).toList());
         EtabDataset all = echonet().target("LV_seg").frameL(32).frameW(32).build().loadData(0, false);
-        assertThat(all.data()).hasSize(PhantomDatasets.ECHONET_VIDEOS);
+        assertThat(all.data()).hasSize(records.size());
+        EtabDataset everySplit = echonet().target("LV_seg").frameL(32).frameW(32).split("all").build().loadData(0, false);
+        assertThat(everySplit.data()).hasSize(PhantomDatasets.ECHONET_VIDEOS);
         assertThat(all.data().get(0).y().shape()).containsExactly(32, 32);
         assertThat(all.failures()).isEmpty();
     }
@@ -72,7 +75,7 @@ class EtabDatasetTest {
     @Test
     void impossibleCombinationsFailWhenBuilt() {
         assertThatThrownBy(() -> echonet().target("AS").build()).hasMessageContaining("available: EF, LV_seg, ES/ED, CM");
-        assertThatThrownBy(() -> EtabDataset.builder().target("EF").build()).hasMessageContaining("name is required");
+        assertThatThrownBy(() -> EtabDataset.builder().name(null).build()).hasMessageContaining("name must not be null");
         assertThatThrownBy(() -> EtabDataset.builder().name("mnist").build()).hasMessageContaining("dataset 'mnist'");
         assertThatThrownBy(() -> echonet().frameL(0).frameW(10).build()).hasMessageContaining("frame size");
         assertThatThrownBy(() -> echonet().view("PLAX").build().loadData(1, false))

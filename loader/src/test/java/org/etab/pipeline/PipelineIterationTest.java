@@ -166,6 +166,104 @@ class PipelineIterationTest {
     }
 
     @Test
+    void loopsThatBreakEarlyUnderFaultsReturnEveryBufferAndTheNextLoopsRun(@TempDir Path tmp) throws Exception {
+        Path root = PipelineFixtures.copyOfPhantom(tmp);
+        List<EchoNetRecord> records = EchoNetReader.read(root).select("all");
+        for (int i = 0; i < records.size(); i += 3) {
+            Files.write(records.get(i).video(), new byte[] {1, 2, 3}); // a third of the videos are broken
+        }
+        int broken = (records.size() + 2) / 3;
+        PipelineOptions o = options().toBuilder().onError(ErrorPolicy.SKIP).build();
+        try (Pipeline p = pipeline(records, o)) {
+            for (int loop = 0; loop < 3; loop++) {
+                try (BatchIterator<Batch> it = p.iterate(loop)) { // closeable iteration
+                    while (it.hasNext()) {
+                        try (Batch b = it.next()) {
+                            break;
+                        }
+                    }
+                }
+                assertThat(p.batchPool().outstanding()).as("buffers out after loop %d", loop).isZero();
+                for (Batch b : p.consume(p.batches(10 + loop))) { // a plain for loop over consume
+                    b.close();
+                    break;
+                }
+            }
+            // a whole epoch after the early stops: every good sample, every broken one reported (counted by epoch:
+            // the tasks of the last abandoned loop may still be reporting theirs as this one starts)
+            java.util.concurrent.atomic.AtomicInteger failedNow = new java.util.concurrent.atomic.AtomicInteger();
+            p.onFailure(f -> {
+                if (f.epoch() == 20) {
+                    failedNow.incrementAndGet();
+                }
+            });
+            int delivered = 0;
+            try (BatchIterator<Batch> it = p.iterate(20)) {
+                while (it.hasNext()) {
+                    try (Batch b = it.next()) {
+                        delivered += b.size();
+                    }
+                }
+            }
+            assertThat(delivered).isEqualTo(records.size() - broken);
+            assertThat(failedNow.get()).isEqualTo(broken);
+            assertThat(p.batchPool().outstanding()).isZero();
+        }
+    }
+
+    @Test
+    void samplesFailingTogetherUnderFailEndTheStreamWithOneSampleExceptionNotAComposite(@TempDir Path tmp)
+            throws Exception {
+        Path root = PipelineFixtures.copyOfPhantom(tmp);
+        List<EchoNetRecord> records = EchoNetReader.read(root).select("all");
+        for (EchoNetRecord r : records) {
+            Files.write(r.video(), new byte[] {1, 2, 3}); // every video broken: the threads fail at once
+        }
+        PipelineOptions o = PipelineOptions.builder().batchSize(1).threads(4).prefetch(4).onError(ErrorPolicy.FAIL)
+                .build();
+        try (Pipeline p = pipeline(records, o)) {
+            for (int run = 0; run < 5; run++) {
+                BatchIterator<Batch> it = p.iterate(run);
+                assertThatThrownBy(() -> {
+                    while (it.hasNext()) {
+                        it.next().close();
+                    }
+                }).isExactlyInstanceOf(SampleException.class).hasMessageContaining("error policy is fail");
+                assertThat(p.batchPool().outstanding()).isZero();
+            }
+        }
+    }
+
+    @Test
+    void failuresOnEveryThreadAtTheSameInstantStillEndTheStreamWithOneSampleException() {
+        int threads = 4;
+        FakeSource source = new FakeSource(64);
+        PipelineOptions o = PipelineOptions.builder().batchSize(1).threads(threads).prefetch(4)
+                .onError(ErrorPolicy.FAIL).build();
+        try (Pipeline p = new Pipeline(source, o, new SimpleMeterRegistry(), HostAllocator.NATIVE)) {
+            for (int run = 0; run < 50; run++) {
+                java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(threads);
+                source.load = (plan, slot, deadline) -> {
+                    try {
+                        together.await(2, TimeUnit.SECONDS); // the threads fail together
+                    } catch (Exception e) {
+                        // a thread left alone (the stream already ended) fails on its own
+                    }
+                    throw new SampleException(org.etab.source.Stage.DECODE, plan.id() + ": broken");
+                };
+                BatchIterator<Batch> it = p.iterate(run);
+                assertThatThrownBy(() -> {
+                    while (it.hasNext()) {
+                        it.next().close();
+                    }
+                }).as("run %d", run).isExactlyInstanceOf(SampleException.class)
+                        .hasMessageContaining("error policy is fail");
+                assertThat(p.batchPool().outstanding()).isZero();
+            }
+        }
+    }
+
+    @Test
     void aStreamViewClosedAfterATakeReturnsEveryBuffer() {
         try (Pipeline p = pipeline(PipelineFixtures.records(), options())) {
             for (int epoch = 0; epoch < 10; epoch++) {

@@ -15,11 +15,15 @@ import java.util.function.Predicate;
 /**
  * A real nginx (Debian's /usr/sbin/nginx) in a child process: {@code daemon off}, loopback on a free port, every
  * path (config, pid, logs, temp dirs) under a test directory, so no privileges are needed. It serves {@link #root()}
- * with Range support (nginx's default for static files) and logs one line per request:
- * {@code $request_uri $status "$http_range" $body_bytes_sent "$http_authorization"}.
+ * with Range support, ETag/Last-Modified and conditional GETs (nginx's defaults for static files), and logs one
+ * line per request: {@code $request_uri $status "$http_range" $body_bytes_sent "$http_x_api_key" $host
+ * "$http_authorization"}. It also listens on {@value #OTHER_HOST}, another host as far as a client can tell, and
+ * answers some paths under {@code /data/} with redirects (see the config below).
  */
 public final class Nginx implements AutoCloseable {
     public static final Path BINARY = Path.of("/usr/sbin/nginx");
+    /** A second loopback address nginx listens on: another origin than 127.0.0.1 for the client. */
+    public static final String OTHER_HOST = "127.0.0.2";
 
     private final Path dir;
     private final int port;
@@ -45,7 +49,8 @@ public final class Nginx implements AutoCloseable {
                 "error_log " + dir.resolve("logs/error.log") + " info;",
                 "events { worker_connections 512; }",
                 "http {",
-                "  log_format etab '$request_uri $status \"$http_range\" $body_bytes_sent \"$http_authorization\"';",
+                "  log_format etab '$request_uri $status \"$http_range\" $body_bytes_sent \"$http_x_api_key\" $host"
+                        + " \"$http_authorization\"';",
                 "  access_log " + access() + " etab;",
                 "  client_body_temp_path " + dir.resolve("tmp/body") + ";",
                 "  proxy_temp_path " + dir.resolve("tmp/proxy") + ";",
@@ -56,9 +61,17 @@ public final class Nginx implements AutoCloseable {
                 "  keepalive_requests 10000;",
                 "  server {",
                 "    listen 127.0.0.1:" + port + ";",
+                "    listen " + OTHER_HOST + ":" + port + ";",
                 "    root " + root() + ";",
                 "    absolute_redirect off;",
                 "    location = /data/moved.bin { return 301 /data/small.bin; }",
+                // another origin: same server, another address
+                "    location = /data/elsewhere.bin { return 302 http://" + OTHER_HOST + ":" + port + "/data/small.bin; }",
+                "    location = /data/to-file.bin { return 302 file:///etc/passwd; }",
+                "    location = /data/loop-a.bin { return 302 /data/loop-b.bin; }",
+                "    location = /data/loop-b.bin { return 307 /data/loop-a.bin; }",
+                // an endless chain of distinct URLs: hop.bin -> hop-.bin -> hop--.bin -> ...
+                "    location ~ ^/data/(hop-*)\\.bin$ { return 302 /data/$1-.bin; }",
                 "  }",
                 "}", "");
         Path confFile = dir.resolve("nginx.conf");

@@ -17,14 +17,56 @@ import org.etab.source.Split;
  * @param release  which release the layout is
  * @param records  one per patient and view, sorted by patient then view (2CH before 4CH)
  * @param problems every patient, view or list entry left out (or kept without ground truth), with the reason
+ * @param rejected the patients and views among {@code problems} that were left out, with their split and view
  */
-public record CamusIndex(Path root, CamusRelease release, List<CamusRecord> records, List<IndexProblem> problems) {
+public record CamusIndex(Path root, CamusRelease release, List<CamusRecord> records, List<IndexProblem> problems,
+        List<Rejected> rejected) {
+
+    /**
+     * A patient or one view of it left out.
+     *
+     * @param split null when the patient is in no split list (then it is in every split's selection)
+     * @param view  null when the whole patient was left out (both views)
+     */
+    public record Rejected(IndexProblem problem, Split split, CamusView view) {
+        public Rejected {
+            Objects.requireNonNull(problem, "problem");
+        }
+    }
 
     public CamusIndex {
         Objects.requireNonNull(root, "root");
         Objects.requireNonNull(release, "release");
         records = List.copyOf(records);
         problems = List.copyOf(problems);
+        rejected = List.copyOf(rejected);
+    }
+
+    /**
+     * The views of one split and view selection that were left out, one per view, each with the id its samples
+     * would have had ({@code patient0001_4CH}), in index order.
+     *
+     * @param split as for {@link #select}
+     * @param view  as for {@link #select}
+     */
+    public List<IndexProblem> rejected(String split, String view) {
+        Split s = parseSplit(split);
+        List<CamusView> views = CamusView.select(view);
+        List<IndexProblem> out = new ArrayList<>();
+        for (Rejected r : rejected) {
+            if (s != null && r.split() != null && r.split() != s) {
+                continue;
+            }
+            for (CamusView v : views) {
+                if (r.view() == v) {
+                    out.add(r.problem());
+                } else if (r.view() == null) {
+                    IndexProblem p = r.problem();
+                    out.add(new IndexProblem(p.id() + "_" + v.tag(), p.file(), p.reason()));
+                }
+            }
+        }
+        return List.copyOf(out);
     }
 
     /**
@@ -41,9 +83,21 @@ public record CamusIndex(Path root, CamusRelease release, List<CamusRecord> reco
      * @throws IllegalArgumentException naming the bad value and the valid ones for this release
      */
     public List<CamusRecord> select(String split, String view) {
-        Objects.requireNonNull(split, "split");
         Objects.requireNonNull(view, "view");
         List<CamusView> views = CamusView.select(view);
+        Split s = parseSplit(split);
+        List<CamusRecord> out = new ArrayList<>();
+        for (CamusRecord r : records) {
+            if ((s == null || r.split() == s) && views.contains(r.view())) {
+                out.add(r);
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    /** Null for {@code all}; {@code val} is refused for the original release. */
+    private Split parseSplit(String split) {
+        Objects.requireNonNull(split, "split");
         String wanted = split.trim().toLowerCase(Locale.ROOT);
         Split s;
         switch (wanted) {
@@ -62,12 +116,6 @@ public record CamusIndex(Path root, CamusRelease release, List<CamusRecord> reco
                         + (release == CamusRelease.MHD ? "train, test, all" : "train, val, test, all")
                         + " (any case) but was '" + split + "'");
         }
-        List<CamusRecord> out = new ArrayList<>();
-        for (CamusRecord r : records) {
-            if ((s == null || r.split() == s) && views.contains(r.view())) {
-                out.add(r);
-            }
-        }
-        return List.copyOf(out);
+        return s;
     }
 }

@@ -50,17 +50,20 @@ public final class CamusProvider extends DescribedProvider {
     @Override
     public OpenedDataset open(Path root, String split, String view, int fold, SampleOptions options) {
         CamusIndex index = CamusReader.read(root);
-        List<CamusRecord> records = index.select(split, view == null ? defaultView(options.target()) : view);
-        return new OpenedDataset(new CamusSource(records, options), index.problems(), records.size());
+        String v = view == null ? defaultView(options.target()) : view;
+        List<CamusRecord> records = index.select(split, v);
+        return new OpenedDataset(new CamusSource(records, index.rejected(split, v), options), index.problems(),
+                records.size());
     }
 
     /** Sizes differ per patient: one group per size, read from the ED images. */
     @Override
     public List<OpenedDataset> openNative(Path root, String split, String view, int fold, SampleOptions options) {
         CamusIndex index = CamusReader.read(root);
+        String v = view == null ? defaultView(options.target()) : view;
         Map<List<Integer>, List<CamusRecord>> bySize = new LinkedHashMap<>();
         List<CamusRecord> unreadable = new ArrayList<>();
-        for (CamusRecord r : index.select(split, view == null ? defaultView(options.target()) : view)) {
+        for (CamusRecord r : index.select(split, v)) {
             try {
                 ImageVolume ed = CamusSource.readVolume(r.ed());
                 bySize.computeIfAbsent(List.of(ed.height(), ed.width()), k -> new ArrayList<>()).add(r);
@@ -68,7 +71,7 @@ public final class CamusProvider extends DescribedProvider {
                 unreadable.add(r); // planned in the first group, where loading fails again and is reported
             }
         }
-        if (bySize.isEmpty() && !unreadable.isEmpty()) {
+        if (bySize.isEmpty() && (!unreadable.isEmpty() || !index.rejected(split, v).isEmpty())) {
             bySize.put(List.of(1, 1), new ArrayList<>());
         }
         if (!bySize.isEmpty()) {
@@ -77,8 +80,10 @@ public final class CamusProvider extends DescribedProvider {
         List<OpenedDataset> out = new ArrayList<>();
         for (Map.Entry<List<Integer>, List<CamusRecord>> e : bySize.entrySet()) {
             SampleOptions sized = options.toBuilder().frameSize(e.getKey().get(0), e.getKey().get(1)).build();
-            out.add(new OpenedDataset(new CamusSource(e.getValue(), sized),
-                    out.isEmpty() ? index.problems() : List.of(), e.getValue().size()));
+            // the index's problems and rejections go with the first group, so that they are reported once
+            boolean first = out.isEmpty();
+            out.add(new OpenedDataset(new CamusSource(e.getValue(), first ? index.rejected(split, v) : List.of(), sized),
+                    first ? index.problems() : List.of(), e.getValue().size()));
         }
         return out;
     }

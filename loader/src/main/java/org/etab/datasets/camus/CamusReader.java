@@ -86,7 +86,7 @@ public final class CamusReader {
     public static CamusIndex read(Path root) {
         Objects.requireNonNull(root, "root");
         Located at = locate(root);
-        List<IndexProblem> problems = new ArrayList<>();
+        Problems problems = new Problems();
         List<CamusRecord> records = new ArrayList<>();
         if (at.release == CamusRelease.MHD) {
             readOriginal(at.dir, records, problems);
@@ -94,7 +94,7 @@ public final class CamusReader {
             readNifti(at.dir, records, problems);
         }
         records.sort(Comparator.comparing(CamusRecord::patient).thenComparing(CamusRecord::view));
-        return new CamusIndex(at.dir, at.release, records, problems);
+        return new CamusIndex(at.dir, at.release, records, problems.all, problems.rejected);
     }
 
     // ------------------------------------------------------------------------------------------------
@@ -150,7 +150,7 @@ public final class CamusReader {
     // ------------------------------------------------------------------------------------------------
     // original release
 
-    private static void readOriginal(Path root, List<CamusRecord> records, List<IndexProblem> problems) {
+    private static void readOriginal(Path root, List<CamusRecord> records, Problems problems) {
         for (String folder : List.of(TRAINING, TESTING)) {
             Path dir = root.resolve(folder);
             if (!Files.isDirectory(dir)) {
@@ -168,7 +168,7 @@ public final class CamusReader {
     // ------------------------------------------------------------------------------------------------
     // 2023 release
 
-    private static void readNifti(Path root, List<CamusRecord> records, List<IndexProblem> problems) {
+    private static void readNifti(Path root, List<CamusRecord> records, Problems problems) {
         Map<String, Split> splits = readSplitLists(root, problems);
         Set<String> seen = new HashSet<>();
         Path dir = root.resolve(NIFTI_DIR);
@@ -177,22 +177,23 @@ public final class CamusReader {
             seen.add(name);
             Split split = splits.get(name);
             if (split == null) {
-                problems.add(new IndexProblem(name, rel(root, patient), "in no " + SPLIT_DIR
-                        + "/subgroup_*.txt list; left out"));
+                problems.reject(new IndexProblem(name, rel(root, patient), "in no " + SPLIT_DIR
+                        + "/subgroup_*.txt list; left out"), null, null);
                 continue;
             }
             readPatient(root, patient, split, CamusRelease.NIFTI, true, records, problems);
         }
         for (Map.Entry<String, Split> e : splits.entrySet()) {
             if (!seen.contains(e.getKey())) {
-                problems.add(new IndexProblem(e.getKey(), NIFTI_DIR + "/" + e.getKey(), "listed for split "
-                        + e.getValue().name().toLowerCase() + " but there is no such patient directory"));
+                problems.reject(new IndexProblem(e.getKey(), NIFTI_DIR + "/" + e.getKey(), "listed for split "
+                        + e.getValue().name().toLowerCase() + " but there is no such patient directory"), e.getValue(),
+                        null);
             }
         }
     }
 
     /** Patient name to split, from the three lists; entries of a missing list are simply absent. */
-    private static Map<String, Split> readSplitLists(Path root, List<IndexProblem> problems) {
+    private static Map<String, Split> readSplitLists(Path root, Problems problems) {
         Map<String, Split> splits = new TreeMap<>();
         Map<String, String> firstSeen = new HashMap<>();
         for (Map.Entry<String, Split> list : SPLIT_LISTS.entrySet()) {
@@ -240,7 +241,7 @@ public final class CamusReader {
 
     /** The files and cfg values of both views of one patient directory. */
     private static void readPatient(Path root, Path dir, Split split, CamusRelease release, boolean gtExpected,
-                                    List<CamusRecord> records, List<IndexProblem> problems) {
+                                    List<CamusRecord> records, Problems problems) {
         String patient = dir.getFileName().toString();
         Set<String> names = new HashSet<>();
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
@@ -250,8 +251,8 @@ public final class CamusReader {
                 }
             }
         } catch (IOException | UncheckedIOException e) {
-            problems.add(new IndexProblem(patient, rel(root, dir), "cannot be listed (" + e.getMessage()
-                    + "); patient left out"));
+            problems.reject(new IndexProblem(patient, rel(root, dir), "cannot be listed (" + e.getMessage()
+                    + "); patient left out"), split, null);
             return;
         }
         for (CamusView view : CamusView.values()) {
@@ -264,7 +265,7 @@ public final class CamusReader {
 
     private static CamusRecord readView(Path root, Path dir, String patient, CamusView view, Split split,
                                         CamusRelease release, boolean gtExpected, Set<String> names,
-                                        List<IndexProblem> problems) {
+                                        Problems problems) {
         String id = patient + "_" + view.tag();
         String seqName = release == CamusRelease.MHD ? "_sequence" : "_half_sequence";
         String cfgName = "Info_" + view.tag() + ".cfg";
@@ -276,8 +277,8 @@ public final class CamusReader {
         String es = image(names, id + "_ES", release, missing);
         String seq = image(names, id + seqName, release, missing);
         if (!missing.isEmpty()) {
-            problems.add(new IndexProblem(id, rel(root, dir), "missing " + String.join(", ", missing)
-                    + "; view left out"));
+            problems.reject(new IndexProblem(id, rel(root, dir), "missing " + String.join(", ", missing)
+                    + "; view left out"), split, view);
             return null;
         }
         List<String> missingGt = new ArrayList<>();
@@ -302,15 +303,15 @@ public final class CamusReader {
             esFrame = info.es();
             nbFrame = info.nbFrame();
             if (info.ef().isEmpty()) {
-                problems.add(new IndexProblem(id, rel(root, cfg), "no LVef (original release) or EF (2023 release);"
-                        + " view left out"));
+                problems.reject(new IndexProblem(id, rel(root, cfg), "no LVef (original release) or EF (2023 release);"
+                        + " view left out"), split, view);
                 return null;
             }
             ef = (float) info.ef().getAsDouble();
             frameRate = info.frameRate();
             quality = info.imageQuality().orElse("");
         } catch (DatasetException e) {
-            problems.add(new IndexProblem(id, rel(root, cfg), reason(e, cfg) + "; view left out"));
+            problems.reject(new IndexProblem(id, rel(root, cfg), reason(e, cfg) + "; view left out"), split, view);
             return null;
         }
         String bad = null;
@@ -326,7 +327,7 @@ public final class CamusReader {
             bad = "FrameRate must be a positive number but was " + frameRate.getAsDouble();
         }
         if (bad != null) {
-            problems.add(new IndexProblem(id, rel(root, cfg), bad + "; view left out"));
+            problems.reject(new IndexProblem(id, rel(root, cfg), bad + "; view left out"), split, view);
             return null;
         }
         return new CamusRecord(id, patient, view, split, release, cfg, dir.resolve(ed), dir.resolve(es),
@@ -355,7 +356,7 @@ public final class CamusReader {
     }
 
     /** The patient directories of a release folder, by name; other entries are reported once each. */
-    private static List<Path> patientDirs(Path root, Path folder, List<IndexProblem> problems) {
+    private static List<Path> patientDirs(Path root, Path folder, Problems problems) {
         List<Path> out = new ArrayList<>();
         for (Path p : sortedEntries(folder)) {
             String name = p.getFileName().toString();
@@ -412,5 +413,21 @@ public final class CamusReader {
         m.put(k2, v2);
         m.put(k3, v3);
         return java.util.Collections.unmodifiableMap(m);
+    }
+
+    /** What the reader left out: every problem, and among them the patients or views it rejected. */
+    private static final class Problems {
+        final List<IndexProblem> all = new ArrayList<>();
+        final List<CamusIndex.Rejected> rejected = new ArrayList<>();
+
+        void add(IndexProblem p) {
+            all.add(p);
+        }
+
+        /** A patient ({@code view} null: both views) or one view left out; {@code split} null: in no list. */
+        void reject(IndexProblem p, Split split, CamusView view) {
+            all.add(p);
+            rejected.add(new CamusIndex.Rejected(p, split, view));
+        }
     }
 }

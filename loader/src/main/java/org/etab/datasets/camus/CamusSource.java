@@ -14,6 +14,7 @@ import org.etab.source.FeatureWriter;
 import org.etab.source.LabelWriter;
 import org.etab.source.PlanLoop;
 import org.etab.source.RecordLabels;
+import org.etab.source.IndexProblem;
 import org.etab.source.RecordSource;
 import org.etab.source.SampleException;
 import org.etab.source.SampleOptions;
@@ -85,7 +86,12 @@ public final class CamusSource extends RecordSource<CamusRecord> {
      *                                  without any ground truth
      */
     public CamusSource(List<CamusRecord> records, SampleOptions options) {
-        super("camus", TARGETS, records, options, CamusSource::nativeSize, LABELS);
+        this(records, List.of(), options);
+    }
+
+    /** As above, with the views of the selection the index rejected ({@link CamusIndex#rejected}). */
+    public CamusSource(List<CamusRecord> records, List<IndexProblem> rejected, SampleOptions options) {
+        super("camus", TARGETS, records, rejected, options, CamusSource::nativeSize, LABELS);
         this.segLabel = switch (options.target()) {
             case LV_SEG -> 1;
             case MY_SEG -> 2;

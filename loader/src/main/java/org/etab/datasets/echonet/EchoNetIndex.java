@@ -15,13 +15,44 @@ import java.util.Objects;
  * @param root     the directory that holds {@code FileList.csv} (the given root or its {@code data/})
  * @param records  the usable videos in FileList order, each with its ES (first) and ED (last) tracing
  * @param problems every FileList row, tracing row or video that was dropped, with the reason
+ * @param rejected the FileList rows among {@code problems} (the videos left out), each with its split
  */
-public record EchoNetIndex(Path root, List<EchoNetRecord> records, List<IndexProblem> problems) {
+public record EchoNetIndex(Path root, List<EchoNetRecord> records, List<IndexProblem> problems,
+        List<Rejected> rejected) {
+
+    /**
+     * A FileList row left out, with the split its {@code Split} field names.
+     *
+     * @param split null when the field cannot be read: the row is then counted in every split's selection
+     */
+    public record Rejected(IndexProblem problem, Split split) {
+        public Rejected {
+            Objects.requireNonNull(problem, "problem");
+        }
+    }
 
     public EchoNetIndex {
         Objects.requireNonNull(root, "root");
         records = List.copyOf(records);
         problems = List.copyOf(problems);
+        rejected = List.copyOf(rejected);
+    }
+
+    /**
+     * The rows of one split the index left out (a row whose split cannot be read is in every split), in
+     * FileList order.
+     *
+     * @param split as for {@link #select}
+     */
+    public List<IndexProblem> rejected(String split) {
+        Split s = parseSplit(split);
+        List<IndexProblem> out = new ArrayList<>();
+        for (Rejected r : rejected) {
+            if (s == null || r.split() == null || r.split() == s) {
+                out.add(r.problem());
+            }
+        }
+        return List.copyOf(out);
     }
 
     /**
@@ -31,16 +62,9 @@ public record EchoNetIndex(Path root, List<EchoNetRecord> records, List<IndexPro
      * @throws IllegalArgumentException naming the value and the valid ones when it is none of these
      */
     public List<EchoNetRecord> select(String split) {
-        Objects.requireNonNull(split, "split");
-        String wanted = split.trim().toLowerCase(Locale.ROOT);
-        Split s;
-        switch (wanted) {
-            case "all": return records;
-            case "train": s = Split.TRAIN; break;
-            case "val": s = Split.VAL; break;
-            case "test": s = Split.TEST; break;
-            default: throw new IllegalArgumentException(
-                    "split must be one of train, val, test, all (any case) but was '" + split + "'");
+        Split s = parseSplit(split);
+        if (s == null) {
+            return records;
         }
         List<EchoNetRecord> out = new ArrayList<>();
         for (EchoNetRecord r : records) {
@@ -49,5 +73,19 @@ public record EchoNetIndex(Path root, List<EchoNetRecord> records, List<IndexPro
             }
         }
         return List.copyOf(out);
+    }
+
+    /** Null for {@code all}. */
+    private static Split parseSplit(String split) {
+        Objects.requireNonNull(split, "split");
+        String wanted = split.trim().toLowerCase(Locale.ROOT);
+        switch (wanted) {
+            case "all": return null;
+            case "train": return Split.TRAIN;
+            case "val": return Split.VAL;
+            case "test": return Split.TEST;
+            default: throw new IllegalArgumentException(
+                    "split must be one of train, val, test, all (any case) but was '" + split + "'");
+        }
     }
 }

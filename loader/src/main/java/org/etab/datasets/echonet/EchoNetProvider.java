@@ -39,12 +39,19 @@ public final class EchoNetProvider extends DescribedProvider {
         return VIEW;
     }
 
+    /** ETAB's loader (echonet-dynamic's {@code Echo}, default {@code split="train"}) reads the TRAIN rows only. */
+    @Override
+    public String etabSplit() {
+        return "train";
+    }
+
     @Override
     public OpenedDataset open(Path root, String split, String view, int fold, SampleOptions options) {
         DatasetRegistry.resolveView(this, view, options.target());
         EchoNetIndex index = EchoNetReader.read(root);
         List<EchoNetRecord> records = index.select(split);
-        return new OpenedDataset(new EchoNetSource(records, options), index.problems(), records.size());
+        return new OpenedDataset(new EchoNetSource(records, index.rejected(split), options), index.problems(),
+                records.size());
     }
 
     @Override
@@ -66,7 +73,8 @@ public final class EchoNetProvider extends DescribedProvider {
             RemoteEchoNet remote = RemoteEchoNet.open(root, settings, clipRanges);
             try {
                 List<EchoNetRecord> records = remote.index().select(split);
-                return new OpenedDataset(remote.source(records, options), remote.problems(), records.size(), remote);
+                return new OpenedDataset(remote.source(records, remote.index().rejected(split), options),
+                        remote.problems(), records.size(), remote);
             } catch (RuntimeException e) {
                 remote.close();
                 throw e;

@@ -81,21 +81,22 @@ public final class EchoNetReader {
             throw new DatasetException(tracings, "not found (it must lie beside " + FILE_LIST + ")");
         }
         List<IndexProblem> problems = new ArrayList<>();
+        List<EchoNetIndex.Rejected> rejected = new ArrayList<>();
         List<Video> listed = new ArrayList<>();
         Map<String, Video> byId = new HashMap<>(16_384);
-        readFileList(fileList, dataRoot.resolve("Videos").normalize(), listed, byId, problems);
+        readFileList(fileList, dataRoot.resolve("Videos").normalize(), listed, byId, problems, rejected);
         readTracings(tracings, byId, problems);
 
         List<EchoNetRecord> records = new ArrayList<>(listed.size());
         for (Video v : listed) {
             if (!v.dropped) {
-                EchoNetRecord r = v.toRecord(problems);
+                EchoNetRecord r = v.toRecord(problems, rejected);
                 if (r != null) {
                     records.add(r);
                 }
             }
         }
-        return new EchoNetIndex(dataRoot, records, problems);
+        return new EchoNetIndex(dataRoot, records, problems, rejected);
     }
 
     /** The directory that holds FileList.csv: {@code root} itself or {@code root/data}. */
@@ -119,7 +120,7 @@ public final class EchoNetReader {
     // FileList.csv
 
     private static void readFileList(Path file, Path videos, List<Video> listed, Map<String, Video> byId,
-                                     List<IndexProblem> problems) {
+                                     List<IndexProblem> problems, List<EchoNetIndex.Rejected> rejected) {
         try (CsvReader<CsvRecord> csv = builder().ofCsvRecord(file)) {
             CsvColumns cols = null;
             for (CsvRecord rec : csv) {
@@ -140,8 +141,10 @@ public final class EchoNetReader {
                     Video first = byId.get(id);
                     if (first != null) {
                         // Keep the first listing; its tracings would be ambiguous otherwise.
-                        problems.add(new IndexProblem(id, FILE_LIST, "line " + line
-                                + ": duplicate FileName (first listed at line " + first.line + "); row ignored"));
+                        IndexProblem p = new IndexProblem(id, FILE_LIST, "line " + line
+                                + ": duplicate FileName (first listed at line " + first.line + "); row ignored");
+                        problems.add(p);
+                        rejected.add(new EchoNetIndex.Rejected(p, splitOrNull(rec, cols.at(L_SPLIT))));
                         continue;
                     }
                     v.video = safeVideoPath(name, id, videos);
@@ -155,7 +158,9 @@ public final class EchoNetReader {
                     v.split = split(rec, cols.at(L_SPLIT));
                 } catch (BadRow bad) {
                     v.dropped = true;
-                    problems.add(new IndexProblem(id, FILE_LIST, "line " + line + ": " + bad.getMessage()));
+                    IndexProblem p = new IndexProblem(id, FILE_LIST, "line " + line + ": " + bad.getMessage());
+                    problems.add(p);
+                    rejected.add(new EchoNetIndex.Rejected(p, splitOrNull(rec, cols.at(L_SPLIT))));
                 }
                 if (!id.isEmpty() && !byId.containsKey(id)) {
                     // Registered even when dropped, so its tracing rows are not also reported as orphans.
@@ -200,6 +205,15 @@ public final class EchoNetReader {
             return video;
         } catch (InvalidPathException e) {
             throw new BadRow("FileName '" + name + "' rejected: not a valid file name (" + e.getReason() + ")");
+        }
+    }
+
+    /** The split a rejected row names, or null when its field is missing or not a split. */
+    private static Split splitOrNull(CsvRecord rec, int col) {
+        try {
+            return rec.getFieldCount() > col ? Split.parse(rec.getField(col)) : null;
+        } catch (IllegalArgumentException e) {
+            return null;
         }
     }
 
@@ -348,7 +362,7 @@ public final class EchoNetReader {
         }
 
         /** The record, or null after adding the reason this video cannot be used to {@code problems}. */
-        EchoNetRecord toRecord(List<IndexProblem> problems) {
+        EchoNetRecord toRecord(List<IndexProblem> problems, List<EchoNetIndex.Rejected> rejected) {
             String reason = badTracing;
             if (reason == null) {
                 for (TraceGroup g : groups) {
@@ -366,7 +380,9 @@ public final class EchoNetReader {
                                 + groups.get(0).firstLine + "); ES and ED need two";
             }
             if (reason != null) {
-                problems.add(new IndexProblem(id, TRACINGS, reason));
+                IndexProblem p = new IndexProblem(id, TRACINGS, reason);
+                problems.add(p);
+                rejected.add(new EchoNetIndex.Rejected(p, split));
                 return null;
             }
             return new EchoNetRecord(id, video, ef, esv, edv, height, width, fps, frames, split,

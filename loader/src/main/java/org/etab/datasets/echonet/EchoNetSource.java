@@ -12,6 +12,7 @@ import org.etab.source.FeatureWriter;
 import org.etab.source.LabelWriter;
 import org.etab.source.PlanLoop;
 import org.etab.source.RecordLabels;
+import org.etab.source.IndexProblem;
 import org.etab.source.RecordSource;
 import org.etab.source.SampleException;
 import org.etab.source.SampleOptions;
@@ -53,12 +54,20 @@ public final class EchoNetSource extends RecordSource<EchoNetRecord> {
      *                                  size is native and the videos' sizes differ
      */
     public EchoNetSource(List<EchoNetRecord> records, SampleOptions options) {
-        this(records, options, new LocalVideos());
+        this(records, List.of(), options, new LocalVideos());
+    }
+
+    /**
+     * As above, with the rows of the selection the index rejected ({@link EchoNetIndex#rejected(String)}), which a
+     * run reports and counts.
+     */
+    public EchoNetSource(List<EchoNetRecord> records, List<IndexProblem> rejected, SampleOptions options) {
+        this(records, rejected, options, new LocalVideos());
     }
 
     /** A source reading its videos from {@code videos} (local files, or remote storage for {@link RemoteEchoNet}). */
-    EchoNetSource(List<EchoNetRecord> records, SampleOptions options, VideoStore videos) {
-        super("echonet", TARGETS, records, options, EchoNetSource::nativeSize, LABELS);
+    EchoNetSource(List<EchoNetRecord> records, List<IndexProblem> rejected, SampleOptions options, VideoStore videos) {
+        super("echonet", TARGETS, records, rejected, options, EchoNetSource::nativeSize, LABELS);
         this.videos = videos;
     }
 

@@ -16,8 +16,9 @@ import org.etab.source.SamplePlan;
 
 /**
  * EchoNet videos on local disk, read the way a clip needs them. The first use of a video decodes from its file
- * through FFmpeg, as always, and then learns its {@link VideoLayout} (one more demuxing pass over the file, once
- * per video, checking each packet against the file's bytes).
+ * through FFmpeg, as always, and in the same open learns its {@link VideoLayout} from the AVI's own index; only a
+ * video whose index is missing or does not match its file costs one more demuxing pass (once per video, checking
+ * each packet against the file's bytes).
  * Later samples of that video read only the bytes from their first frame to their last with one positional read
  * and hand those packets to the decoder: no container is opened or demuxed, which is most of the cost of a
  * single-frame sample. Videos that cannot be read frame by frame (not intra-only) always take the file path; so
@@ -67,8 +68,15 @@ final class LocalVideos implements VideoStore {
             }
             layouts.remove(file, layout); // changed or unreadable: the file path reports it, or learns it again
         }
-        DecodeStats stats = decoder.decode(file, frames, sink, deadline);
-        if (!layouts.containsKey(file) && !wholeOnly.containsKey(file)) {
+        if (layouts.containsKey(file) || wholeOnly.containsKey(file)) {
+            return decoder.decode(file, frames, sink, deadline);
+        }
+        boolean[] indexed = {false};
+        DecodeStats stats = decoder.decode(file, frames, sink, deadline, fromIndex -> {
+            layouts.put(file, fromIndex);
+            indexed[0] = true;
+        });
+        if (!indexed[0]) {
             learn(decoder, file);
         }
         return stats;

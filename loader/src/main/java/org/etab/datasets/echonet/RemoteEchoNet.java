@@ -96,8 +96,13 @@ public final class RemoteEchoNet implements AutoCloseable {
 
     /** A source over some of this index's records, fetching their videos from the store. */
     public EchoNetSource source(List<EchoNetRecord> records, SampleOptions options) {
+        return source(records, List.of(), options);
+    }
+
+    /** As above, with the rows of the selection the index rejected ({@link EchoNetIndex#rejected(String)}). */
+    public EchoNetSource source(List<EchoNetRecord> records, List<IndexProblem> rejected, SampleOptions options) {
         // video paths are relative to the local mirror of the root (data/ included when the root has it)
-        return new EchoNetSource(records, options, new RemoteVideos(store, indexDir, clipRanges));
+        return new EchoNetSource(records, rejected, options, new RemoteVideos(store, indexDir, clipRanges));
     }
 
     /** Closes the store and deletes the local copy of the index. */

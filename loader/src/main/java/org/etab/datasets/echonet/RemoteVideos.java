@@ -83,8 +83,10 @@ final class RemoteVideos implements VideoStore {
             if (f.layout() != null) {
                 return decoder.decode(f.layout(), f.bytes(), f.offset(), name(rec), plan.frames(), sink, deadlineNanos);
             }
-            DecodeStats stats = decoder.decode(f.bytes(), name(rec), plan.frames(), sink, deadlineNanos);
-            learn(rec, f, decoder);
+            VideoLayout[] fromIndex = {null};
+            DecodeStats stats = decoder.decode(f.bytes(), name(rec), plan.frames(), sink, deadlineNanos,
+                    l -> fromIndex[0] = l);
+            learn(rec, f, decoder, fromIndex[0]);
             return stats;
         }
 
@@ -139,17 +141,20 @@ final class RemoteVideos implements VideoStore {
     }
 
     /**
-     * After a whole video was decoded: learns its layout with {@code decoder} (one demuxing pass over the bytes in
-     * memory, once per video), so that its next clips are fetched as ranges. Never fails the sample.
+     * After a whole video was decoded: keeps its layout, from the AVI index read in that decode ({@code fromIndex})
+     * or else learned with {@code decoder} (one demuxing pass over the bytes in memory, once per video), so that its
+     * next clips are fetched as ranges. Never fails the sample.
      */
-    private void learn(EchoNetRecord rec, Fetched fetched, VideoDecoder decoder) {
+    private void learn(EchoNetRecord rec, Fetched fetched, VideoDecoder decoder, VideoLayout fromIndex) {
         String key = relative(rec);
         if (!clipRanges || fetched.layout() != null || layouts.containsKey(key) || wholeOnly.containsKey(key)) {
             return;
         }
-        VideoLayout layout;
+        VideoLayout layout = fromIndex;
         try {
-            layout = decoder.layout(fetched.bytes(), name(rec));
+            if (layout == null) {
+                layout = decoder.layout(fetched.bytes(), name(rec));
+            }
         } catch (DecodeException e) {
             layout = null; // broken further on than this clip read: whole fetches report it where it matters
         }

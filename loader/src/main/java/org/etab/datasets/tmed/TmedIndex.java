@@ -21,8 +21,20 @@ import org.etab.source.Target;
  * @param fold     the fold whose splits the records carry (0, 1 or 2)
  * @param records  every usable row of the fold file, in file order, Not_Provided diagnoses included
  * @param problems every row that was left out, with the file, line and reason
+ * @param rejected the fold file's rows among {@code problems}, with the view and splits they name
  */
-public record TmedIndex(Path root, int fold, List<TmedRecord> records, List<IndexProblem> problems) {
+public record TmedIndex(Path root, int fold, List<TmedRecord> records, List<IndexProblem> problems,
+        List<Rejected> rejected) {
+
+    /**
+     * A fold-file row left out, with what could be read of it; a null field is unknown, and the row is then in
+     * every selection that field filters on.
+     */
+    public record Rejected(IndexProblem problem, TmedView view, Split viewSplit, Split diagnosisSplit) {
+        public Rejected {
+            Objects.requireNonNull(problem, "problem");
+        }
+    }
 
     /** The view filters {@link #select} accepts, as they appear in messages. */
     public static final List<String> VIEW_FILTERS = List.of("PLAX", "PSAX", "AP4CH", "AP2CH", "PLAX+PSAX", "both", "all");
@@ -31,6 +43,7 @@ public record TmedIndex(Path root, int fold, List<TmedRecord> records, List<Inde
         Objects.requireNonNull(root, "root");
         records = List.copyOf(records);
         problems = List.copyOf(problems);
+        rejected = List.copyOf(rejected);
     }
 
     /**
@@ -39,11 +52,14 @@ public record TmedIndex(Path root, int fold, List<TmedRecord> records, List<Inde
      * @param records  the selected records, in fold-file order
      * @param problems the index's problems, plus for target AS one line counting the rows of the selection
      *                 that were skipped because their diagnosis is Not_Provided
+     * @param rejected the rows of this selection left out: rows the index rejected, and for target AS each row
+     *                 whose diagnosis is Not_Provided
      */
-    public record Selection(List<TmedRecord> records, List<IndexProblem> problems) {
+    public record Selection(List<TmedRecord> records, List<IndexProblem> problems, List<IndexProblem> rejected) {
         public Selection {
             records = List.copyOf(records);
             problems = List.copyOf(problems);
+            rejected = List.copyOf(rejected);
         }
     }
 
@@ -74,6 +90,13 @@ public record TmedIndex(Path root, int fold, List<TmedRecord> records, List<Inde
         Split wanted = parseSplit(split);
         Set<TmedView> views = parseView(view);
         List<TmedRecord> out = new ArrayList<>();
+        List<IndexProblem> left = new ArrayList<>();
+        for (Rejected r : rejected) {
+            Split rowSplit = target == Target.AS ? r.diagnosisSplit() : r.viewSplit();
+            if ((r.view() == null || views.contains(r.view())) && (wanted == null || rowSplit == null || rowSplit == wanted)) {
+                left.add(r.problem());
+            }
+        }
         int notProvided = 0;
         for (TmedRecord r : records) {
             if (!views.contains(r.view())) {
@@ -82,6 +105,8 @@ public record TmedIndex(Path root, int fold, List<TmedRecord> records, List<Inde
             if (target == Target.AS && r.diagnosis() == AsLabel.NOT_PROVIDED) {
                 if (wanted == null || r.diagnosisSplit() == wanted) {
                     notProvided++;
+                    left.add(new IndexProblem(r.id(), TmedReader.foldFile(fold), "diagnosis_label is "
+                            + AsLabel.NOT_PROVIDED.label() + ": no AS class"));
                 }
                 continue;
             }
@@ -95,7 +120,7 @@ public record TmedIndex(Path root, int fold, List<TmedRecord> records, List<Inde
                     + (notProvided == 1 ? "" : "s") + " of split '" + split.trim() + "', view '" + view.trim()
                     + "' whose diagnosis_label is " + AsLabel.NOT_PROVIDED.label() + " (no AS class)"));
         }
-        return new Selection(out, all);
+        return new Selection(out, all, left);
     }
 
     /** Null for {@code all}. */

@@ -1,6 +1,7 @@
 package org.etab.datasets.tmed;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
@@ -30,11 +31,31 @@ public final class TmedProvider extends DescribedProvider {
         return target == Target.VIEW ? "PLAX+PSAX" : "all";
     }
 
+    /** view: view5 (default), view5-a2c-first, view3, view2; AS: as3 (default), as2, as5. */
+    @Override
+    public List<String> labelSchemes(Target target) {
+        return LabelScheme.names(target);
+    }
+
+    /**
+     * @throws IllegalArgumentException also when the label scheme has no class for a view the selection holds
+     *                                  (view2 with a view other than PLAX or PSAX)
+     */
     @Override
     public OpenedDataset open(Path root, String split, String view, int fold, SampleOptions options) {
         String v = view != null ? view : defaultView(options.target());
+        if (options.target() == Target.VIEW) {
+            LabelScheme scheme = LabelScheme.of(Target.VIEW, options.labelScheme());
+            List<String> without = TmedIndex.parseView(v).stream().filter(t -> !scheme.hasClass(t))
+                    .map(TmedView::label).toList();
+            if (!without.isEmpty()) {
+                throw new IllegalArgumentException("label scheme " + scheme.schemeName() + " has no class for "
+                        + String.join(", ", without) + ": select view PLAX, PSAX or PLAX+PSAX, or another scheme");
+            }
+        }
         TmedIndex.Selection sel = TmedReader.read(root, fold).selection(split, v, options.target());
-        return new OpenedDataset(new TmedSource(sel.records(), options), sel.problems(), sel.records().size());
+        return new OpenedDataset(new TmedSource(sel.records(), sel.rejected(), options), sel.problems(),
+                sel.records().size());
     }
 
     /** {@link TmedPhantom}: count = patients, 5-7 images each; progress counts images. */

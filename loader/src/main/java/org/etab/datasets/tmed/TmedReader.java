@@ -99,9 +99,10 @@ public final class TmedReader {
             }
         }
         List<IndexProblem> problems = new ArrayList<>();
+        List<TmedIndex.Rejected> rejected = new ArrayList<>();
         Map<String, Labels> labels = readLabels(labelsFile, problems);
-        List<TmedRecord> records = readFold(foldPath, root.toAbsolutePath().normalize(), labels, problems);
-        return new TmedIndex(root, fold, records, problems);
+        List<TmedRecord> records = readFold(foldPath, root.toAbsolutePath().normalize(), labels, problems, rejected);
+        return new TmedIndex(root, fold, records, problems, rejected);
     }
 
     // ------------------------------------------------------------------------------------------------
@@ -147,7 +148,7 @@ public final class TmedReader {
     // TMED2_fold<k>_labeledpart.csv
 
     private static List<TmedRecord> readFold(Path file, Path root, Map<String, Labels> labels,
-                                             List<IndexProblem> problems) {
+                                             List<IndexProblem> problems, List<TmedIndex.Rejected> rejected) {
         String name = file.getFileName().toString();
         List<TmedRecord> records = new ArrayList<>();
         Map<String, Long> seen = new HashMap<>(32_768);
@@ -189,7 +190,10 @@ public final class TmedReader {
                     }
                     records.add(new TmedRecord(id, image, view, diagnosis, viewSplit, diagnosisSplit));
                 } catch (BadRow bad) {
-                    problems.add(new IndexProblem(id, name, "line " + line + ": " + bad.getMessage() + "; row ignored"));
+                    IndexProblem p = new IndexProblem(id, name, "line " + line + ": " + bad.getMessage() + "; row ignored");
+                    problems.add(p);
+                    rejected.add(new TmedIndex.Rejected(p, CsvLabel.parse(TmedView.class, field(rec, cols[VIEW])),
+                            splitOrNull(field(rec, cols[VIEW_SPLIT])), splitOrNull(field(rec, cols[DIAGNOSIS_SPLIT]))));
                 }
             }
             if (cols == null) {
@@ -329,6 +333,15 @@ public final class TmedReader {
                     + Arrays.stream(AsLabel.values()).map(AsLabel::label).collect(Collectors.joining(", ")));
         }
         return a;
+    }
+
+    /** The split a rejected row names, or null when it names none. */
+    private static Split splitOrNull(String text) {
+        try {
+            return Split.parse(text);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     private static Split split(String text, String column) throws BadRow {

@@ -8,6 +8,7 @@ import org.etab.decode.PngGray;
 import org.etab.source.FeatureWriter;
 import org.etab.source.PlanLoop;
 import org.etab.source.RecordLabels;
+import org.etab.source.IndexProblem;
 import org.etab.source.RecordSource;
 import org.etab.source.SampleException;
 import org.etab.source.SampleOptions;
@@ -25,10 +26,10 @@ import org.etab.transform.FrameTransform;
  * <p>Features: {@code [C, H, W]}, the gray image through {@link FrameTransform} (bilinear resize to
  * {@code frameHeight x frameWidth}, or the native 112x112 of the released dataset: an image of another size is
  * then resized to it; gray replicated to 3 channels or kept as 1; ImageNet-normalized float32, float32 in [0,1],
- * or raw uint8). Labels: int32 {@code [1]}: the view class (PLAX 0, PSAX 1, A4C 2, A2C 3,
- * A4CorA2CorOther 4) for target {@code view}, the AS class (no_AS 0, mild 1, moderate/severe 2) for target
- * {@code AS}. Records with a Not_Provided diagnosis cannot be AS samples: selecting them is a failed sample
- * at plan time ({@link TmedIndex#select} leaves them out).
+ * or raw uint8). Labels: int32 {@code [1]}: the class under the options' label scheme ({@link LabelScheme}), by
+ * default the view class (PLAX 0, PSAX 1, A4C 2, A2C 3, A4CorA2CorOther 4) for target {@code view} and the AS
+ * class (no_AS 0, mild 1, moderate/severe 2) for target {@code AS}. A record whose label has no class in the
+ * scheme (a Not_Provided diagnosis) is a failed sample at plan time ({@link TmedIndex#select} leaves those out).
  *
  * <p>Threading: {@link #plan} is pure and may run on any thread; each worker (a PNG reader and scratch) is
  * confined to one decode thread at a time. Ownership: a worker's reader is released by its {@code close()}.
@@ -42,14 +43,28 @@ public final class TmedSource extends RecordSource<TmedRecord> {
     /** The images' size in the released dataset, used for {@code native} frames. */
     private static final int NATIVE_SIZE = 112;
 
+    private final LabelScheme scheme;
+
     /**
      * @param records the selection ({@link TmedIndex#select})
      * @param options the sample options; {@code video} must be false
-     * @throws IllegalArgumentException when the target is not view or AS, or when {@code video=true}
+     * @throws IllegalArgumentException when the target is not view or AS, the label scheme is not one of the
+     *                                  target's, or {@code video=true}
      */
     public TmedSource(List<TmedRecord> records, SampleOptions options) {
-        super("tmed", TARGETS, records, options, r -> new FrameSize(NATIVE_SIZE, NATIVE_SIZE),
-                RecordLabels.<TmedRecord>builder().classIndex(r -> r.label(options.target())).build());
+        this(records, List.of(), options);
+    }
+
+    /** As above, with the rows of the selection the index rejected ({@link TmedIndex.Selection#rejected()}). */
+    public TmedSource(List<TmedRecord> records, List<IndexProblem> rejected, SampleOptions options) {
+        this(records, rejected, options, LabelScheme.of(checkedTarget(options.target()), options.labelScheme()));
+    }
+
+    private TmedSource(List<TmedRecord> records, List<IndexProblem> rejected, SampleOptions options,
+            LabelScheme scheme) {
+        super("tmed", TARGETS, records, rejected, options, r -> new FrameSize(NATIVE_SIZE, NATIVE_SIZE),
+                RecordLabels.<TmedRecord>builder().classIndex(scheme::classOf).build());
+        this.scheme = scheme;
         if (options.clip().video()) {
             throw new IllegalArgumentException("TMED-2 has still images only: video=true is not available");
         }
@@ -58,12 +73,24 @@ public final class TmedSource extends RecordSource<TmedRecord> {
     @Override
     protected void planRecord(TmedRecord rec, PlanLoop.Plans plans) {
         String file = rec.image().toString();
-        if (rec.label(options().target()) < 0) {
-            plans.failed(rec.id(), file, new int[] {0}, "diagnosis_label is " + rec.diagnosis().label()
-                    + ": no AS class");
+        if (scheme.classOf(rec) < 0) {
+            // Not_Provided has no class in any AS scheme; a view may lack one in a view scheme (view2)
+            String reason = options().target() == Target.AS ? "diagnosis_label is " + rec.diagnosis().label()
+                    + ": no AS class" : "view_label is " + rec.view().label() + ": no class in label scheme "
+                    + scheme.schemeName();
+            plans.failed(rec.id(), file, new int[] {0}, reason);
         } else {
             plans.still(rec.id(), file, 0);
         }
+    }
+
+    /** The target itself, or the error naming what TMED-2 offers (before a label scheme is looked up for it). */
+    private static Target checkedTarget(Target target) {
+        if (!TARGETS.contains(target)) {
+            throw new IllegalArgumentException("target '" + target.etabName() + "' is not available for tmed; "
+                    + "available: " + TmedIndex.targetNames());
+        }
+        return target;
     }
 
     @Override

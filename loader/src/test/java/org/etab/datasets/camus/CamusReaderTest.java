@@ -154,6 +154,12 @@ class CamusReaderTest {
         assertThat(problemOf(index, "patient0002_2CH").reason()).contains("LVef").contains("EF");
         assertThat(problemOf(index, "patient0002_4CH").reason()).contains("left out");
         assertThat(problemOf(index, "patient0003_2CH").reason()).contains("FrameRate");
+        // every view left out is a rejected row of its selection; testing/ is absent, so test has none
+        assertThat(index.rejected("train", "both")).extracting(IndexProblem::id).containsExactly("patient0001_2CH",
+                "patient0001_4CH", "patient0002_2CH", "patient0002_4CH", "patient0003_2CH");
+        assertThat(index.rejected("train", "AP2CH")).hasSize(3);
+        assertThat(index.rejected("test", "both")).isEmpty();
+        assertThat(index.select("train", "both").size() + index.rejected("train", "both").size()).isEqualTo(6);
     }
 
     @Test
@@ -177,6 +183,14 @@ class CamusReaderTest {
         assertThat(index.problems()).anyMatch(q -> q.file().equals("database_split/subgroup_testing.txt")
                 && q.reason().contains("not found"));
         assertThat(index.problems()).anyMatch(q -> q.file().equals("database_nifti/notes"));
+
+        // the selection's rejected views: patient0009 (listed for train, no directory) in train, patient0003 (in no
+        // list) in every split, one row per view with the id its samples would have had
+        assertThat(index.rejected("train", "both")).extracting(IndexProblem::id).containsExactly(
+                "patient0003_2CH", "patient0003_4CH", "patient0009_2CH", "patient0009_4CH");
+        assertThat(index.rejected("val", "AP4CH")).extracting(IndexProblem::id).containsExactly("patient0003_4CH");
+        assertThat(index.rejected("test", "both")).extracting(IndexProblem::id)
+                .containsExactly("patient0003_2CH", "patient0003_4CH");
     }
 
     @Test

@@ -435,6 +435,32 @@ class EchoNetReaderTest {
     }
 
     @Test
+    void rejectedRowsBelongToTheSplitTheyNameOrToEverySplitWhenItCannotBeRead() throws IOException {
+        dataset(dir, List.of(
+                        listRow("T1", "TRAIN"), listRow("T2", "TRAIN"), listRow("V1", "VAL"),
+                        "BADTRAIN,abc,1,2,112,112,50,120,TRAIN",  // bad EF, split train
+                        "BADVAL,abc,1,2,112,112,50,120,VAL",      // bad EF, split val
+                        "NOSPLIT,55,1,2,112,112,50,120,holdout",  // split unreadable: every split
+                        "SHORT,55,1,2",                           // too few fields: every split
+                        listRow("T1", "VAL"),                     // duplicate, listed as val
+                        listRow("UNTRACED", "TRAIN")),            // no tracings: dropped, split train
+                "T1.avi", "T2.avi", "V1.avi", "BADTRAIN.avi", "BADVAL.avi", "NOSPLIT.avi", "SHORT.avi");
+
+        EchoNetIndex index = EchoNetReader.read(dir);
+
+        assertThat(index.rejected("train")).extracting(IndexProblem::id)
+                .containsExactly("BADTRAIN", "NOSPLIT", "SHORT", "UNTRACED");
+        assertThat(index.rejected("val")).extracting(IndexProblem::id)
+                .containsExactly("BADVAL", "NOSPLIT", "SHORT", "T1");
+        assertThat(index.rejected("test")).extracting(IndexProblem::id).containsExactly("NOSPLIT", "SHORT");
+        assertThat(index.rejected("all")).hasSize(6);
+        assertThat(index.problems()).containsAll(index.rejected("all"));
+        // planned + rejected = the rows of the selection
+        assertThat(index.select("train").size() + index.rejected("train").size()).isEqualTo(2 + 4);
+        assertThat(index.select("all").size() + index.rejected("all").size()).isEqualTo(9);
+    }
+
+    @Test
     void rejectsNamesThatCouldReachOutsideTheVideosFolder() throws IOException {
         dataset(dir, List.of(listRow("../x", "TRAIN"), listRow("/etc/passwd", "TRAIN"), listRow("a/b", "TRAIN"),
                         listRow("a\\b", "TRAIN"), listRow("..", "TRAIN"), listRow("../../secret.avi", "TRAIN"),

@@ -33,6 +33,35 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class EchoNetSourceTest {
+
+    @Test
+    void rowsTheIndexRejectedAreInTheOpenedDatasetAndInRankZerosAccount(@TempDir Path tmp) throws Exception {
+        Path root = PipelineFixtures.copyOfPhantom(tmp);
+        List<String> list = new ArrayList<>(java.nio.file.Files.readAllLines(root.resolve("FileList.csv")));
+        int rows = list.size() - 1;
+        list.add("NOVIDEO1,abc,1,2,112,112,50,120,TRAIN");     // EF not a number
+        list.add("../escape,55,1,2,112,112,50,120,TRAIN");      // a name outside Videos/
+        list.add("UNTRACED,55,1,2,112,112,50,120,TRAIN");       // no tracings
+        java.nio.file.Files.write(root.resolve("FileList.csv"), list);
+        SampleOptions o = PipelineFixtures.w1(1, false).toBuilder().clipLength(4).frameSize(16, 16).build();
+        try (org.etab.source.OpenedDataset opened = org.etab.api.Datasets.open("echonet", root, "all", null, 0, o)) {
+            assertThat(opened.rejected()).extracting(org.etab.source.IndexProblem::id)
+                    .containsExactly("NOVIDEO1", "../escape", "UNTRACED");
+            assertThat(opened.records() + opened.rejected().size()).isEqualTo(rows + 3);
+            for (int rank = 0; rank < 2; rank++) {
+                org.etab.pipeline.PipelineOptions po = PipelineFixtures.options(4, 2).toBuilder()
+                        .sharding(new org.etab.sampling.Sharding(rank, 2, false)).build();
+                try (Pipeline p = new Pipeline(opened.source(), po, new SimpleMeterRegistry(), HostAllocator.NATIVE)) {
+                    p.batches(0).doOnNext(Batch::close).blockLast();
+                    RunAccount a = p.account();
+                    // the selection's rejections are counted once, on rank 0, so the ranks' accounts add up
+                    assertThat(a.rejected()).isEqualTo(rank == 0 ? 3 : 0);
+                    assertThat(a.rejections()).hasSize((int) a.rejected());
+                    assertThat(a.toString()).endsWith(" rejected=" + a.rejected());
+                }
+            }
+        }
+    }
     private final List<EchoNetRecord> records = PipelineFixtures.records();
     private final Map<String, EchoNetRecord> byId = records.stream()
             .collect(Collectors.toMap(EchoNetRecord::id, Function.identity()));

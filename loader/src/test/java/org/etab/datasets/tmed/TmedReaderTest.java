@@ -193,6 +193,12 @@ class TmedReaderTest {
         assertThat(train.problems().get(base.size()).reason())
                 .isEqualTo("skipped 1 row of split 'train', view 'both' whose diagnosis_label is Not_Provided (no AS class)");
         assertThat(train.problems().get(base.size()).file()).isEqualTo("TMED2_fold0_labeledpart.csv");
+        assertThat(train.rejected()).singleElement().satisfies(p -> {
+            assertThat(p.id()).isEqualTo("n1");
+            assertThat(p.reason()).isEqualTo("diagnosis_label is Not_Provided: no AS class");
+        });
+        assertThat(index.selection("all", "all", Target.AS).rejected()).extracting(IndexProblem::id)
+                .containsExactly("n1", "n2", "n3", "n4");
 
         TmedIndex.Selection all = index.selection("all", "both", Target.AS);
         assertThat(ids(all.records())).containsExactly("a");
@@ -232,6 +238,13 @@ class TmedReaderTest {
                 "TMED2_fold0_labeledpart.csv: line 10: query_key is empty; row ignored",
                 "TMED2_fold0_labeledpart.csv: 2 rows are not listed in labels_per_image.csv (first: ok1 at line 2);"
                         + " kept with the fold file's labels");
+        // each rejected row is in the selections its readable fields put it in (an unreadable one: in every one)
+        assertThat(index.selection("train", "all", Target.VIEW).rejected()).extracting(IndexProblem::id)
+                .containsExactly("short", "long", "v", "d", "s", "e", "");
+        assertThat(index.selection("test", "all", Target.VIEW).rejected()).extracting(IndexProblem::id)
+                .containsExactly("s", "ok1");
+        assertThat(index.selection("test", "PLAX", Target.VIEW).rejected()).extracting(IndexProblem::id)
+                .containsExactly("s");
     }
 
     @Test

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Builds bench/examples as a user's project would (against the artifacts `mvn -B install -DskipTests` put in
+# ~/.m2) and runs every example on a phantom EchoNet set. CI runs it; so can you, after installing.
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+repo="$(cd "$here/../.." && pwd)"
+work="$here/target/run"
+rm -rf "$work" && mkdir -p "$work/out"
+mvn -B -q -f "$here/pom.xml" package dependency:build-classpath -Dmdep.outputFile=target/classpath.txt
+cp="$here/target/classes:$(cat "$here/target/classpath.txt")"
+"$repo/etab" synth --dataset echonet --out "$work/echonet" --videos 24 --seed 3 --quiet
+for example in EtabApiExample TrainingLoopExample Dl4jFitExample MetricsExample DjlTrainingExample; do
+  echo "== $example"
+  # DJL: PyTorch comes from the pom (pytorch-native-cpu); offline, DJL never downloads it
+  java -Dai.djl.offline=true -cp "$cp" "org.etab.examples.$example" "$work/echonet" "$work/out"
+done
+ls "$work/out"

@@ -1,0 +1,116 @@
+package org.etab.cli;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import de.siegmar.fastcsv.reader.CsvReader;
+import de.siegmar.fastcsv.reader.CsvRecord;
+import de.siegmar.fastcsv.writer.CsvWriter;
+import org.etab.pipeline.Pipeline;
+
+/**
+ * Brings an interrupted export back to its saved resume position before it continues: the manifest keeps the rows
+ * of samples before that position whose two files are there, the report keeps as many delivered and failed rows
+ * per id as those samples account for (its index rows are written again by the resumed run). A run stopped between
+ * saving its position and its next one wrote rows past it; the resumed run writes them again, once. Both files are
+ * rewritten to a temporary name and moved into place, so a repair interrupted in turn leaves the old files whole.
+ */
+final class ExportRepair {
+    private ExportRepair() {
+    }
+
+    /**
+     * @param schedule the epoch's whole schedule, from position 0
+     * @param resumeAt the saved position: samples before it are done
+     * @param report   the report file, or null without {@code --report}
+     */
+    static void repair(Path out, Path manifest, Path report, List<Pipeline.Scheduled> schedule, ExportIds ids,
+            long resumeAt) {
+        Set<String> done = new HashSet<>();
+        Map<String, Integer> scheduled = new HashMap<>();
+        for (Pipeline.Scheduled s : schedule) {
+            if (s.sequence() < resumeAt) {
+                done.add(ids.of(s));
+                scheduled.merge(s.plan().id(), 1, Integer::sum);
+            }
+        }
+        Map<String, Integer> delivered = new HashMap<>();
+        List<List<String>> kept = new ArrayList<>();
+        List<List<String>> rows = read(manifest);
+        if (!rows.isEmpty()) {
+            kept.add(rows.get(0));
+            Set<String> seen = new HashSet<>();
+            for (List<String> row : rows.subList(1, rows.size())) {
+                if (row.size() >= 4 && done.contains(row.get(0)) && seen.add(row.get(0))
+                        && Files.isRegularFile(out.resolve(row.get(2))) && Files.isRegularFile(out.resolve(row.get(3)))) {
+                    kept.add(row);
+                    delivered.merge(row.get(1), 1, Integer::sum);
+                }
+            }
+            write(manifest, kept);
+        }
+        if (report == null || !Files.exists(report)) {
+            return;
+        }
+        List<List<String>> reportRows = read(report);
+        List<List<String>> keptReport = new ArrayList<>();
+        keptReport.add(List.of(RunRecorder.HEADER));
+        Map<String, Integer> deliveredLeft = new HashMap<>(delivered);
+        Map<String, Integer> failedLeft = new HashMap<>();
+        scheduled.forEach((id, n) -> failedLeft.put(id, n - delivered.getOrDefault(id, 0)));
+        for (List<String> row : reportRows.subList(Math.min(1, reportRows.size()), reportRows.size())) {
+            if (row.size() < 2) {
+                continue;
+            }
+            Map<String, Integer> left = switch (row.get(1)) {
+                case "delivered" -> deliveredLeft;
+                case "failed" -> failedLeft;
+                default -> null; // rejected rows: the resumed run writes them again
+            };
+            if (left != null && left.getOrDefault(row.get(0), 0) > 0) {
+                left.merge(row.get(0), -1, Integer::sum);
+                keptReport.add(row);
+            }
+        }
+        write(report, keptReport);
+    }
+
+    private static List<List<String>> read(Path file) {
+        List<List<String>> rows = new ArrayList<>();
+        if (!Files.exists(file)) {
+            return rows;
+        }
+        try (CsvReader<CsvRecord> csv = CsvReader.builder().ignoreDifferentFieldCount(true).ofCsvRecord(file)) {
+            for (CsvRecord r : csv) {
+                rows.add(r.getFields());
+            }
+        } catch (IOException | UncheckedIOException e) {
+            throw new UncheckedIOException(file + ": cannot read it to resume: " + e.getMessage(),
+                    e instanceof IOException io ? io : ((UncheckedIOException) e).getCause());
+        }
+        return rows;
+    }
+
+    private static void write(Path file, List<List<String>> rows) {
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        try {
+            try (CsvWriter w = CsvWriter.builder().build(tmp)) {
+                for (List<String> row : rows) {
+                    w.writeRecord(row);
+                }
+            }
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new UncheckedIOException(file + ": cannot rewrite it to resume: " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,113 @@
+package org.etab.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.etab.testing.PhantomDatasets;
+import org.etab.testing.TmedPhantoms;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code --label-scheme}: the codes in {@code etab export}'s manifest, the scheme recorded, refusals up front. */
+class LabelSchemeCliTest {
+    private static final String OLD_HEADER = "id,source_id,x,y,epoch,position,source_frames,valid_frames,label";
+
+    private record Run(int code, String out, String err) {
+    }
+
+    private static Run etab(String... args) {
+        PrintStream stdout = System.out;
+        PrintStream stderr = System.err;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream sysErr = new ByteArrayOutputStream();
+        StringWriter err = new StringWriter();
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(sysErr, true, StandardCharsets.UTF_8));
+            CommandLine cl = Etab.commandLine();
+            cl.setErr(new PrintWriter(err, true));
+            int code = cl.execute(args);
+            return new Run(code, out.toString(StandardCharsets.UTF_8), err + sysErr.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(stdout);
+            System.setErr(stderr);
+        }
+    }
+
+    /** id -> diagnosis_label of the TMED phantom's fold-0 file, by plain splitting. */
+    private static Map<String, String> diagnoses() throws IOException {
+        List<String> lines = Files.readAllLines(TmedPhantoms.tmed().resolve("TMED2_fold0_labeledpart.csv"));
+        List<String> h = List.of(lines.get(0).split(",", -1));
+        Map<String, String> out = new HashMap<>();
+        for (String line : lines.subList(1, lines.size())) {
+            String[] f = line.split(",", -1);
+            out.put(f[h.indexOf("query_key")].replace(".png", ""), f[h.indexOf("diagnosis_label")]);
+        }
+        return out;
+    }
+
+    private static Run exportTmed(Path out, String... more) {
+        List<String> args = new java.util.ArrayList<>(List.of("export", "--dataset", "tmed", "--root",
+                TmedPhantoms.tmed().toString(), "--split", "all", "--target", "AS", "--frame-size", "8x8",
+                "--out", out.toString(), "--quiet"));
+        args.addAll(List.of(more));
+        return etab(args.toArray(String[]::new));
+    }
+
+    @Test
+    void theManifestHoldsTheSchemesCodesAndNamesTheScheme(@TempDir Path dir) throws IOException {
+        Map<String, String> diagnosis = diagnoses();
+        Map<String, Integer> as5 = Map.of("no_AS", 0, "mild_AS", 1, "mildtomod_AS", 2, "moderate_AS", 3,
+                "severe_AS", 4);
+        Run r = exportTmed(dir.resolve("as5"), "--label-scheme", "as5");
+        assertThat(r.code()).as(r.err()).isZero();
+        List<String> manifest = Files.readAllLines(dir.resolve("as5/manifest.csv"));
+        assertThat(manifest.get(0)).isEqualTo(OLD_HEADER + ",label_scheme");
+        assertThat(manifest).hasSizeGreaterThan(10);
+        for (String row : manifest.subList(1, manifest.size())) {
+            String[] f = row.split(",", -1);
+            assertThat(f[8]).as(row).isEqualTo(Integer.toString(as5.get(diagnosis.get(f[0]))));
+            assertThat(f[9]).isEqualTo("as5");
+        }
+        // the default is named too: as3
+        Run d = exportTmed(dir.resolve("default"));
+        assertThat(d.code()).as(d.err()).isZero();
+        List<String> byDefault = Files.readAllLines(dir.resolve("default/manifest.csv"));
+        assertThat(byDefault.get(0)).isEqualTo(OLD_HEADER + ",label_scheme");
+        assertThat(byDefault.subList(1, byDefault.size())).allSatisfy(row -> assertThat(row).endsWith(",as3"));
+    }
+
+    @Test
+    void aTargetWithoutSchemesKeepsTheManifestAsItWas(@TempDir Path out) throws IOException {
+        Run r = etab("export", "--dataset", "echonet", "--root", PhantomDatasets.echonet().toString(), "--target", "EF",
+                "--video", "false", "--frame-size", "8x8", "--limit", "2", "--out", out.toString(), "--quiet");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(Files.readAllLines(out.resolve("manifest.csv")).get(0)).isEqualTo(OLD_HEADER);
+    }
+
+    @Test
+    void aSchemeTheTargetDoesNotHaveIsRefusedBeforeAnyWork(@TempDir Path out) {
+        Run wrongTarget = exportTmed(out.resolve("a"), "--label-scheme", "view3");
+        assertThat(wrongTarget.code()).isNotZero();
+        assertThat(wrongTarget.err()).contains("label scheme 'view3' is not available for tmed target 'AS'; "
+                + "available: as3, as2, as5 (the first is the default)");
+        assertThat(out.resolve("a")).doesNotExist();
+        Run echonet = etab("bench", "--dataset", "echonet", "--root", PhantomDatasets.echonet().toString(),
+                "--label-scheme", "as2", "--quiet");
+        assertThat(echonet.code()).isNotZero();
+        assertThat(echonet.err()).contains("label scheme 'as2' does not apply to echonet target 'EF'");
+        assertThat(echonet.out()).doesNotContain("RESULT");
+    }
+}

@@ -1,0 +1,71 @@
+package org.etab.djl;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.List;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.dataset.Batch;
+import ai.djl.translate.Batchifier;
+import org.etab.batch.DType;
+import org.etab.batch.HostTensor;
+import org.etab.batch.SampleInfo;
+
+/**
+ * A pipeline batch as a DJL {@link Batch}: features and labels over the pooled memory, in a new sub-manager that
+ * owns the pipeline batch, so closing the DJL batch returns the memory to the pool.
+ *
+ * <p>Ownership: {@link #wrap} takes the pipeline batch; on every path it ends up owned by the returned DJL batch or
+ * closed.
+ */
+final class DjlBatches {
+    private DjlBatches() {
+    }
+
+    /**
+     * The DJL batch of {@code ours}, its arrays on {@code parent}'s device.
+     *
+     * @param total this rank's samples in the epoch (DJL's progress total)
+     */
+    static Batch wrap(org.etab.batch.Batch ours, NDManager parent, long total) {
+        NDManager manager = null;
+        try {
+            manager = parent.newSubManager();
+            int n = ours.size();
+            NDArray features = array(manager, ours.features(), n);
+            features.setName("features");
+            NDArray labels = array(manager, ours.labels(), n);
+            labels.setName("labels");
+            manager.attachInternal("etab-batch", ours);
+            List<String> ids = ours.samples().stream().map(SampleInfo::id).toList();
+            long progress = ours.nextPosition() >= 0 ? ours.nextPosition() : total;
+            return new Batch(manager, new NDList(features), new NDList(labels), n, Batchifier.STACK,
+                    Batchifier.STACK, progress, total, ids);
+        } catch (RuntimeException | Error e) {
+            ours.close();
+            if (manager != null) {
+                manager.close();
+            }
+            throw e;
+        }
+    }
+
+    /** The first {@code n} slots of {@code tensor}: a view on a CPU manager of the PyTorch engine. */
+    static NDArray array(NDManager manager, HostTensor tensor, int n) {
+        int bytes = Math.toIntExact(tensor.spec().bytes() * n);
+        ByteBuffer valid = tensor.buffer().slice(0, bytes).order(ByteOrder.nativeOrder());
+        return manager.create(valid, new Shape(tensor.spec().batchShape(n)), dataType(tensor.spec().dtype()));
+    }
+
+    static DataType dataType(DType dtype) {
+        return switch (dtype) {
+            case FLOAT32 -> DataType.FLOAT32;
+            case UINT8 -> DataType.UINT8;
+            case INT32 -> DataType.INT32;
+        };
+    }
+}

@@ -1,0 +1,15 @@
+package org.etab.storage;
+
+/**
+ * What a server said identifies one version of an object ({@code ETag}, {@code Last-Modified}; either may be
+ * null), kept with a cache entry so that the entry can be revalidated with a conditional GET
+ * ({@code If-None-Match}, {@code If-Modified-Since}).
+ */
+record Validators(String etag, String lastModified) {
+    static final Validators NONE = new Validators(null, null);
+
+    /** True when there is nothing to revalidate with: a conditional request is impossible. */
+    boolean isNone() {
+        return etag == null && lastModified == null;
+    }
+}

@@ -1,0 +1,150 @@
+package org.etab.storage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The disk cache on real files: it owns only its subdirectory, and only the files it names there. */
+class DiskCacheTest {
+    private static final Validators V = new Validators("\"5f3a-2710\"", "Tue, 01 Dec 2026 10:00:00 GMT");
+
+    @TempDir
+    Path temp;
+
+    private static ByteBuffer body(int size, long seed) {
+        byte[] b = new byte[size];
+        new Random(seed).nextBytes(b);
+        return ByteBuffer.wrap(b);
+    }
+
+    /** Every file under {@code dir}, with its bytes and modification time, outside the cache's subdirectory. */
+    private static Map<Path, String> snapshot(Path dir) throws IOException {
+        Map<Path, String> files = new LinkedHashMap<>();
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path f : (Iterable<Path>) walk.sorted()::iterator) {
+                if (Files.isRegularFile(f) && !f.startsWith(dir.resolve(DiskCache.SUBDIR))) {
+                    files.put(f, java.util.Arrays.hashCode(Files.readAllBytes(f)) + "@" + Files.getLastModifiedTime(f));
+                }
+            }
+        }
+        return files;
+    }
+
+    @Test
+    void theUsersFilesAreNeverTouchedWhateverTheirNames() throws Exception {
+        Path dir = temp.resolve("mine");
+        Files.createDirectories(dir.resolve("nested"));
+        String likeAKey = DiskCache.key("http://example.org:-1/x.avi");
+        Files.write(dir.resolve(likeAKey + ".obj"), new byte[5000]);           // named exactly like an entry
+        Files.write(dir.resolve("model.obj"), new byte[3000]);                 // a 3D model, say
+        Files.write(dir.resolve("nested").resolve(likeAKey + ".obj"), new byte[100]);
+        for (String tmp : java.util.List.of("notes.tmp", likeAKey + "123.tmp")) { // temp names, old
+            Path f = dir.resolve(tmp);
+            Files.write(f, new byte[10]);
+            Files.setLastModifiedTime(f, FileTime.from(Instant.now().minus(2, ChronoUnit.HOURS)));
+        }
+        Map<Path, String> before = snapshot(dir);
+        assertThat(before).hasSize(5);
+
+        long bound = 3 * (DiskCache.HEADER + 200 + 10_000L);
+        DiskCache cache = new DiskCache(dir, bound);
+        for (int i = 0; i < 8; i++) { // evicts: 8 entries of ~10 kB in a 30 kB bound
+            cache.put(DiskCache.key("k" + i), body(10_000, i), V);
+        }
+        assertThat(cache.totalBytes()).isLessThanOrEqualTo(bound);
+        new DiskCache(dir, 1); // a restart with a bound that evicts every entry
+        assertThat(snapshot(dir)).isEqualTo(before);
+        try (Stream<Path> own = Files.list(dir.resolve(DiskCache.SUBDIR))) {
+            assertThat(own.map(p -> p.getFileName().toString())).containsExactly(DiskCache.MARKER);
+        }
+    }
+
+    @Test
+    void itsOwnSubdirectoryIsPrivateAndMarked() throws Exception {
+        DiskCache cache = new DiskCache(temp.resolve("c"), 1 << 20);
+        Path sub = temp.resolve("c").resolve(DiskCache.SUBDIR);
+        assertThat(cache.dir()).isEqualTo(sub);
+        assertThat(sub.resolve(DiskCache.MARKER)).isRegularFile();
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(sub))).isEqualTo("rwx------");
+        new DiskCache(temp.resolve("c"), 1 << 20); // and reopening it is fine
+    }
+
+    @Test
+    void itsOwnStaleTempFilesAreRemovedAtOpen() throws Exception {
+        new DiskCache(temp, 1 << 20);
+        Path stale = temp.resolve(DiskCache.SUBDIR).resolve(DiskCache.key("x") + "42.tmp");
+        Path fresh = temp.resolve(DiskCache.SUBDIR).resolve(DiskCache.key("y") + "43.tmp");
+        Files.write(stale, new byte[10]);
+        Files.write(fresh, new byte[10]);
+        Files.setLastModifiedTime(stale, FileTime.from(Instant.now().minus(1, ChronoUnit.HOURS)));
+        new DiskCache(temp, 1 << 20);
+        assertThat(stale).doesNotExist();
+        assertThat(fresh).exists(); // a writer may still be at it
+    }
+
+    @Test
+    void aSubdirectoryOfTheSameNameThatIsNotACachesIsRefusedAndLeftAlone() throws Exception {
+        Path sub = Files.createDirectories(temp.resolve(DiskCache.SUBDIR));
+        Files.writeString(sub.resolve("thesis.txt"), "mine");
+        assertThatThrownBy(() -> new DiskCache(temp, 1))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining(sub.toString())
+                .hasMessageContaining("no marker file " + DiskCache.MARKER)
+                .hasMessageContaining("choose another cache directory");
+        assertThat(Files.readString(sub.resolve("thesis.txt"))).isEqualTo("mine");
+        assertThat(sub.resolve(DiskCache.MARKER)).doesNotExist();
+
+        Path empty = Files.createDirectories(temp.resolve("other").resolve(DiskCache.SUBDIR),
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        new DiskCache(temp.resolve("other"), 1 << 20); // empty: adopted
+        assertThat(empty.resolve(DiskCache.MARKER)).isRegularFile();
+    }
+
+    @Test
+    void aCacheOthersMayWriteIsRefused() throws Exception {
+        new DiskCache(temp, 1 << 20);
+        Path sub = temp.resolve(DiskCache.SUBDIR);
+        Files.setPosixFilePermissions(sub, PosixFilePermissions.fromString("rwxrwxr-x"));
+        assertThatThrownBy(() -> new DiskCache(temp, 1 << 20))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining(sub.toString())
+                .hasMessageContaining("rwxrwxr-x")
+                .hasMessageContaining("chmod 700");
+    }
+
+    @Test
+    void anEntryKeepsItsValidatorsAndAnyDamageIsAMiss() throws Exception {
+        DiskCache cache = new DiskCache(temp, 1 << 20);
+        String key = DiskCache.key("a");
+        ByteBuffer b = body(1000, 7);
+        cache.put(key, b, V);
+        assertThat(cache.validators(key)).isEqualTo(V);
+        DiskCache.Cached c = cache.read(key);
+        assertThat(c.body()).isEqualTo(b);
+        assertThat(c.validators()).isEqualTo(V);
+        cache.put(key, b, Validators.NONE);
+        assertThat(cache.read(key).validators()).isEqualTo(Validators.NONE);
+
+        cache.put(key, b, V);
+        byte[] raw = Files.readAllBytes(cache.file(key));
+        raw[DiskCache.HEADER + 3] ^= 1; // a bit of the validators: covered by the checksum too
+        Files.write(cache.file(key), raw);
+        assertThat(cache.read(key)).isNull();
+        assertThat(cache.file(key)).doesNotExist();
+        assertThat(cache.validators(key)).isNull();
+    }
+}
