@@ -39,7 +39,8 @@ import picocli.CommandLine.Option;
 /**
  * {@code etab export}: one {@code <id>.x.npy} (input) and {@code <id>.y.npy} (target) per sample, and
  * {@code manifest.csv} with one row per sample in delivery order (plus a last column {@code label_scheme} when the
- * target has label schemes, TMED-2's view and AS: the scheme in force, default or not). With {@code --clip-start all} a video gives
+ * target has label schemes, TMED-2's view and AS: the scheme in force, default or not; and a last column
+ * {@code layout} when samples are clips: {@code cthw} or {@code tchw}, the axes of the {@code .x.npy} arrays). With {@code --clip-start all} a video gives
  * several samples: the second and later are named {@code <id>_1}, {@code <id>_2}, ... ({@code <id>__1} when a real
  * sample is called {@code <id>_1}: {@link ExportIds}). With {@code --frame-size native}, samples keep their own
  * size; CAMUS sizes differ per patient, so its samples are exported size group by size group (each in plan order;
@@ -116,6 +117,8 @@ final class ExportCommand implements Callable<Integer> {
         }
         String scheme = DatasetRegistry.resolveLabelScheme(DatasetRegistry.get(selection.dataset), sampleOptions.target(),
                 sampleOptions.labelScheme());
+        // clips name their axes (stills are always [C, H, W])
+        String layout = sampleOptions.clip().video() ? sampleOptions.layout().cliName() : null;
         Set<String> real = new HashSet<>();
         for (OpenedDataset g : groups) {
             g.source().plan(epoch).forEach(p -> real.add(p.id()));
@@ -143,6 +146,9 @@ final class ExportCommand implements Callable<Integer> {
                 if (scheme != null) {
                     header.add("label_scheme");
                 }
+                if (layout != null) {
+                    header.add("layout");
+                }
                 manifest.writeRecord(header);
                 manifest.flush();
             }
@@ -156,7 +162,7 @@ final class ExportCommand implements Callable<Integer> {
                         if (!resuming) {
                             ids.assign(pipeline.schedule(epoch, 0, options.batchSize()));
                         }
-                        exportEpoch(pipeline, state.position(), manifest, recorder, ids, scheme);
+                        exportEpoch(pipeline, state.position(), manifest, recorder, ids, scheme, layout);
                         totals = totals.plus(pipeline.account());
                         left -= pipeline.account().planned();
                     }
@@ -187,7 +193,7 @@ final class ExportCommand implements Callable<Integer> {
      * resume state after each batch.
      */
     private void exportEpoch(Pipeline pipeline, long startAt, CsvWriter manifest, RunRecorder recorder, ExportIds ids,
-            String scheme) throws IOException {
+            String scheme, String layout) throws IOException {
         long planned = pipeline.schedule(epoch, startAt, pipeline.options().batchSize()).size();
         // failures arrive on decode threads as they happen; the report takes them in sequence order
         PriorityBlockingQueue<SampleFailure> failures = new PriorityBlockingQueue<>(16,
@@ -217,6 +223,9 @@ final class ExportCommand implements Callable<Integer> {
                                     Integer.toString(info.validFrames()), labelText(yi)));
                             if (scheme != null) {
                                 row.add(scheme);
+                            }
+                            if (layout != null) {
+                                row.add(layout);
                             }
                             manifest.writeRecord(row);
                             manifest.flush();

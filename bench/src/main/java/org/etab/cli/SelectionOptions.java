@@ -11,7 +11,9 @@ import org.etab.storage.HttpStoreOptions;
 import org.etab.source.DatasetProvider;
 import org.etab.source.DatasetRegistry;
 import org.etab.source.OpenedDataset;
+import org.etab.source.ClipLayout;
 import org.etab.source.SampleOptions;
+import org.etab.transform.ResizeFilter;
 import org.etab.sampling.ClipSpec;
 import org.etab.sampling.ClipStart;
 import org.etab.source.Target;
@@ -98,6 +100,19 @@ public final class SelectionOptions {
 
     @Option(names = "--dtype", defaultValue = "float32", description = "float32, or uint8 (raw pixels, no normalization).")
     String dtype;
+
+    @Option(names = "--resize", defaultValue = "bilinear", paramLabel = "nearest|bilinear|bicubic|area",
+            description = "Resize filter (default: ${DEFAULT-VALUE}); see --antialias.")
+    String resize;
+
+    @Option(names = "--antialias", arity = "1", defaultValue = "false", paramLabel = "true|false",
+            description = "true: Pillow's Image.resize filter (support widened when shrinking; area = BOX); "
+                    + "false: OpenCV's cv2.resize (default: ${DEFAULT-VALUE}).")
+    boolean antialias;
+
+    @Option(names = "--layout", defaultValue = "cthw", paramLabel = "cthw|tchw",
+            description = "Clip axes: [C, T, H, W] or ETAB's [T, C, H, W] (default: ${DEFAULT-VALUE}).")
+    String layout;
 
     @Option(names = "--seed", description = "Seed for the order and the clip starts (default 42).")
     Long seed;
@@ -212,7 +227,8 @@ public final class SelectionOptions {
         String scheme = labelScheme == null ? null : DatasetRegistry.resolveLabelScheme(ds, t, labelScheme);
         return SampleOptions.builder().target(t).clip(clip)
                 .frameSize(size[0], size[1]).channels(channels).normalize(norm).dtype(type).seed(seed != null ? seed : d.seed()).shuffle(shuffle)
-                .labelScheme(scheme).allowLinksOutside(allowLinksOutside).extraRoots(cfg.extraRoots()).build();
+                .labelScheme(scheme).resize(ResizeFilter.parse(resize)).antialias(antialias)
+                .layout(ClipLayout.parse(layout)).allowLinksOutside(allowLinksOutside).extraRoots(cfg.extraRoots()).build();
     }
 
     /** "112x112" -> {112, 112}; "native" -> {0, 0}. */

@@ -130,6 +130,33 @@ class EtabCliTest {
     }
 
     @Test
+    void exportWritesTheLayoutAskedForAndNamesItInTheManifest(@TempDir Path out) throws Exception {
+        String root = PhantomDatasets.echonet().toString();
+        for (String layout : new String[] {"cthw", "tchw"}) {
+            Path dir = out.resolve(layout);
+            Run r = etab("export", "--root", root, "--split", "all", "--clip-length", "4", "--frame-size", "20x16",
+                    "--limit", "2", "--layout", layout, "--resize", "bicubic", "--antialias", "true", "--dtype", "uint8",
+                    "--out", dir.toString(), "--quiet");
+            assertThat(r.code()).as(r.err()).isZero();
+            List<String> manifest = Files.readAllLines(dir.resolve("manifest.csv"));
+            assertThat(manifest.get(0)).endsWith(",label,layout");
+            assertThat(manifest.subList(1, 3)).allSatisfy(row -> assertThat(row).endsWith("," + layout));
+            INDArray x = Nd4j.createFromNpyFile(dir.resolve(manifest.get(1).split(",")[0] + ".x.npy").toFile());
+            assertThat(x.shape()).containsExactly(layout.equals("cthw") ? new long[] {3, 4, 20, 16}
+                    : new long[] {4, 3, 20, 16});
+        }
+        INDArray c = Nd4j.createFromNpyFile(out.resolve("cthw").resolve(
+                Files.readAllLines(out.resolve("cthw/manifest.csv")).get(1).split(",")[0] + ".x.npy").toFile());
+        INDArray t = Nd4j.createFromNpyFile(out.resolve("tchw").resolve(
+                Files.readAllLines(out.resolve("tchw/manifest.csv")).get(1).split(",")[0] + ".x.npy").toFile());
+        assertThat(t).isEqualTo(c.permute(1, 0, 2, 3).dup('c'));
+        Run bad = etab("export", "--root", root, "--resize", "lanczos", "--out", out.toString(), "--quiet");
+        assertThat(bad.err()).contains("resize must be nearest, bilinear, bicubic or area but was 'lanczos'");
+        Run badLayout = etab("export", "--root", root, "--layout", "nchw", "--out", out.toString(), "--quiet");
+        assertThat(badLayout.err()).contains("layout must be cthw or tchw but was 'nchw'");
+    }
+
+    @Test
     void exportRefusesADeviceItWouldNotUse(@TempDir Path out) {
         Run r = etab("export", "--root", PhantomDatasets.echonet().toString(), "--split", "all", "--limit", "2",
                 "--device", "cuda", "--out", out.toString(), "--quiet");

@@ -23,8 +23,11 @@ import org.etab.source.IndexProblem;
 import org.etab.source.OpenedDataset;
 import org.etab.source.SampleException;
 import org.etab.source.SampleFailure;
+import org.etab.source.ClipLayout;
 import org.etab.source.SampleOptions;
 import org.etab.source.Target;
+import org.etab.transform.Resampling;
+import org.etab.transform.ResizeFilter;
 import reactor.core.publisher.Flux;
 
 /**
@@ -41,6 +44,10 @@ import reactor.core.publisher.Flux;
  *
  * <p>Defaults are ETAB's where its docs and code agree or its docs are silent, its docs' where its code ignores an
  * option; docs/datasets.md ("ETAB defaults, with their source") has each one and why.
+ * <p>Pixels as ETAB gives them by default: clips {@code [T, C, H, W]} ({@link Builder#layout}); frames resized as
+ * ETAB resizes them ({@link Builder#resize}): EchoNet with PIL's bicubic, CAMUS with PIL's bilinear (torchvision's
+ * {@code Resize} on a PIL image), both antialiased; other datasets (ETAB has no loader for them) with the pipeline's
+ * default.
  *
  * <p>The options are fixed when built (a {@link Builder} changed afterwards does not change the dataset; use
  * {@link #toBuilder()} for a changed copy). Threading: {@code loadData} blocks the caller while the pipeline's
@@ -65,6 +72,8 @@ public final class EtabDataset {
     private final int channels;
     private final long seed;
     private final int threads;
+    private final Resampling resampling;
+    private final ClipLayout layout;
     /** Null: the target has one coding. */
     private final String labelScheme;
     private final boolean strict;
@@ -92,6 +101,19 @@ public final class EtabDataset {
         this.threads = b.threads;
         this.labelScheme = labelScheme;
         this.strict = b.strict;
+        Resampling etab = etabResampling(dataset.name()); // each setting not given falls back to ETAB's
+        this.resampling = new Resampling(b.resize != null ? b.resize : etab.filter(),
+                b.antialias != null ? b.antialias : etab.antialias());
+        this.layout = b.layout;
+    }
+
+    /** How ETAB resizes the dataset's frames (PIL's filters), or the pipeline's default where ETAB has no loader. */
+    static Resampling etabResampling(String dataset) {
+        return switch (dataset) {
+            case "echonet" -> new Resampling(ResizeFilter.BICUBIC, true);
+            case "camus" -> new Resampling(ResizeFilter.BILINEAR, true);
+            default -> Resampling.DEFAULT;
+        };
     }
 
     /** A builder with ETAB's defaults ({@code name="echonet"}, target and view the dataset's own, ...). */
@@ -104,7 +126,7 @@ public final class EtabDataset {
         return new Builder().name(dataset.name()).root(root).target(target.etabName()).view(view).video(video)
                 .normalize(normalize).frameL(frameL).frameW(frameW).clipL(clipL).fps(fps).padding(padding)
                 .split(split).fold(fold).channels(channels).seed(seed).threads(threads).labelScheme(labelScheme)
-                .strict(strict);
+                .strict(strict).resize(resampling.filter()).antialias(resampling.antialias()).layout(layout);
     }
 
     /** The dataset's registry name ({@code echonet}). */
@@ -122,6 +144,16 @@ public final class EtabDataset {
      */
     public String view() {
         return view;
+    }
+
+    /** How frames are resized: the builder's, or ETAB's for the dataset. */
+    public Resampling resampling() {
+        return resampling;
+    }
+
+    /** The axis order of clips ({@code TCHW} unless the builder said otherwise). */
+    public ClipLayout layout() {
+        return layout;
     }
 
     /** The split read: the one named, or the dataset's ETAB default ({@code train} for EchoNet, else {@code all}). */
@@ -256,7 +288,8 @@ public final class EtabDataset {
         ClipSpec clip = video ? new ClipSpec(true, clipL, fps, padding, random ? ClipStart.RANDOM : ClipStart.FIRST)
                 : ClipSpec.frame();
         return SampleOptions.builder().target(target).clip(clip).frameSize(frameL, frameW).channels(channels)
-                .normalize(normalize).dtype(DType.FLOAT32).seed(seed).shuffle(random).labelScheme(labelScheme).build();
+                .normalize(normalize).dtype(DType.FLOAT32).seed(seed).shuffle(random).labelScheme(labelScheme)
+                .resize(resampling.filter()).antialias(resampling.antialias()).layout(layout).build();
     }
 
     /** Samples per batch while loading (the items are copied to the heap, so this only sizes the pool). */
@@ -292,6 +325,10 @@ public final class EtabDataset {
         private int channels = 3;
         private long seed = 42;
         private int threads = Runtime.getRuntime().availableProcessors();
+        /** Null: ETAB's for the dataset. */
+        private ResizeFilter resize;
+        private Boolean antialias;
+        private ClipLayout layout = ClipLayout.TCHW;
         private String labelScheme;
         private boolean strict;
 
@@ -404,12 +441,36 @@ public final class EtabDataset {
         }
 
         /**
+         * The resize filter (default: ETAB's for the dataset, bicubic for EchoNet, bilinear for CAMUS, both
+         * antialiased; bilinear without antialiasing for datasets ETAB has no loader for). See {@link Resampling}.
+         */
+        public Builder resize(ResizeFilter resize) {
+            this.resize = resize;
+            return this;
+        }
+
+        /**
          * The integer coding of a class target with several (TMED-2: {@code view5}, {@code view5-a2c-first},
          * {@code view3}, {@code view2} for view; {@code as3}, {@code as2}, {@code as5} for AS); default: the
          * dataset's first (docs/datasets.md, "TMED-2 label schemes").
          */
         public Builder labelScheme(String labelScheme) {
             this.labelScheme = labelScheme;
+            return this;
+        }
+
+        /**
+         * True: Pillow's definition of the filter (as ETAB's PIL resizes); false: OpenCV's (default: ETAB's for the
+         * dataset, as {@link #resize}).
+         */
+        public Builder antialias(boolean antialias) {
+            this.antialias = antialias;
+            return this;
+        }
+
+        /** Clip axes: {@code TCHW} (default, ETAB's {@code clip_l} images of {@code [3, H, W]}) or {@code CTHW}. */
+        public Builder layout(ClipLayout layout) {
+            this.layout = layout;
             return this;
         }
 
@@ -438,6 +499,9 @@ public final class EtabDataset {
             Target t = target == null ? dataset.defaultTarget()
                     : Target.parse(target, dataset.name(), dataset.targets());
             String v = DatasetRegistry.resolveView(dataset, view, t);
+            if (layout == null) {
+                throw new IllegalArgumentException("layout required (TCHW or CTHW) but was null");
+            }
             if (threads < 1) {
                 throw new IllegalArgumentException("threads >= 1 required but was " + threads);
             }

@@ -10,18 +10,30 @@ import org.etab.batch.HostTensor;
 /**
  * A sample's tensor copied to the Java heap: what {@link EtabDataset#loadData} keeps, independent of the
  * pipeline's pooled memory. Row-major (C order), native byte order.
+ *
+ * @param dtype the element type
+ * @param axes  one letter per dimension ({@code "TCHW"}, {@code "CTHW"}, {@code "CHW"}: see
+ *              {@link org.etab.batch.TensorSpec#axes()}), or null when unnamed (targets)
+ * @param shape the dimensions
+ * @param data  the values
  */
-public record Tensor(DType dtype, int[] shape, ByteBuffer data) {
+public record Tensor(DType dtype, String axes, int[] shape, ByteBuffer data) {
 
     public Tensor {
         shape = shape.clone();
         data = data.asReadOnlyBuffer().order(ByteOrder.nativeOrder());
     }
 
+    /** A tensor whose dimensions have no names (4-D clips are read as {@code [C, T, H, W]}). */
+    public Tensor(DType dtype, int[] shape, ByteBuffer data) {
+        this(dtype, null, shape, data);
+    }
+
     /** Copies slot {@code slot} of a host tensor. */
     public static Tensor copyOf(HostTensor t, int slot) {
         byte[] bytes = t.slotBytes(slot);
-        return new Tensor(t.spec().dtype(), t.spec().shape(), ByteBuffer.wrap(bytes).order(ByteOrder.nativeOrder()));
+        return new Tensor(t.spec().dtype(), t.spec().axes(), t.spec().shape(),
+                ByteBuffer.wrap(bytes).order(ByteOrder.nativeOrder()));
     }
 
     @Override
@@ -35,6 +47,11 @@ public record Tensor(DType dtype, int[] shape, ByteBuffer data) {
             n *= d;
         }
         return n;
+    }
+
+    /** True for a clip whose frames come first: {@code [T, C, H, W]}. */
+    public boolean framesFirst() {
+        return "TCHW".equals(axes);
     }
 
     /** The values as floats (float32 tensors). */
@@ -78,6 +95,7 @@ public record Tensor(DType dtype, int[] shape, ByteBuffer data) {
 
     @Override
     public String toString() {
-        return "Tensor[" + dtype.name().toLowerCase() + Arrays.toString(shape) + "]";
+        return "Tensor[" + dtype.name().toLowerCase() + Arrays.toString(shape)
+                + (axes == null ? "" : " " + axes.toLowerCase()) + "]";
     }
 }

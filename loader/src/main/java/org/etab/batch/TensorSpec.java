@@ -1,12 +1,19 @@
 package org.etab.batch;
 
 import java.util.Arrays;
+import java.util.Locale;
+import java.util.Objects;
 
 /**
  * The shape and element type of one sample's tensor (no batch dimension), declared before any data moves
  * so that buffers are allocated once and impossible combinations fail when the pipeline is built.
+ *
+ * @param dtype the element type
+ * @param axes  one letter per dimension naming it (e.g. {@code "CTHW"}: channels, time, height, width), or null when
+ *              the dimensions have no names (targets)
+ * @param shape the dimensions, each >= 1
  */
-public record TensorSpec(DType dtype, int... shape) {
+public record TensorSpec(DType dtype, String axes, int... shape) {
 
     public TensorSpec {
         shape = shape.clone();
@@ -15,11 +22,25 @@ public record TensorSpec(DType dtype, int... shape) {
                 throw new IllegalArgumentException("tensor dimensions must be >= 1 but were " + Arrays.toString(shape));
             }
         }
+        if (axes != null && (axes.length() != shape.length || axes.chars().distinct().count() != shape.length)) {
+            throw new IllegalArgumentException("axes must name each of the " + shape.length + " dimensions once but were '"
+                    + axes + "'");
+        }
+    }
+
+    /** A tensor whose dimensions have no names. */
+    public TensorSpec(DType dtype, int... shape) {
+        this(dtype, null, shape);
     }
 
     @Override
     public int[] shape() {
         return shape.clone();
+    }
+
+    /** The dimension named {@code axis} (e.g. {@code 'T'}), or -1 when there is none or the axes have no names. */
+    public int axis(char axis) {
+        return axes == null ? -1 : axes.indexOf(axis);
     }
 
     /** Elements in one sample. */
@@ -48,16 +69,19 @@ public record TensorSpec(DType dtype, int... shape) {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof TensorSpec t && t.dtype == dtype && Arrays.equals(t.shape, shape);
+        return o instanceof TensorSpec t && t.dtype == dtype && Objects.equals(t.axes, axes)
+                && Arrays.equals(t.shape, shape);
     }
 
     @Override
     public int hashCode() {
-        return 31 * dtype.hashCode() + Arrays.hashCode(shape);
+        return 31 * (31 * dtype.hashCode() + Objects.hashCode(axes)) + Arrays.hashCode(shape);
     }
 
+    /** {@code float32[3, 32, 112, 112] cthw}: type, shape, and the axes' names in lower case when named. */
     @Override
     public String toString() {
-        return dtype.name().toLowerCase() + Arrays.toString(shape);
+        return dtype.name().toLowerCase(Locale.ROOT) + Arrays.toString(shape)
+                + (axes == null ? "" : " " + axes.toLowerCase(Locale.ROOT));
     }
 }

@@ -11,24 +11,33 @@ import org.etab.decode.GrayFrameSink;
 import org.etab.transform.FrameTransform;
 
 /**
- * Writes a sample's frames into its batch slot: {@code [C, T, H, W]} for a clip of {@code T} positions,
- * {@code [C, H, W]} for a still (one position), each frame in one {@link FrameTransform} pass (resize, gray to
- * channels, normalize) as float32 or uint8, and clip positions without a frame as zero frames.
+ * Writes a sample's frames into its batch slot: {@code [C, T, H, W]} or {@code [T, C, H, W]} ({@link ClipLayout})
+ * for a clip of {@code T} positions, {@code [C, H, W]} for a still (one position), each frame in one
+ * {@link FrameTransform} pass (resize, gray to channels, normalize) as float32 or uint8, and clip positions without
+ * a frame as zero frames. The layouts differ only in two strides: where frame {@code t} starts and how far apart
+ * its channel planes are.
  *
  * <p>Threading: immutable and shared by a source's workers; each worker writes through its own {@link Sink}.
  */
 public final class FeatureWriter {
     private final FrameTransform transform;
     private final TensorSpec spec;
+    /** Elements from one clip position's first plane to the next's. */
+    private final int frameStride;
+    /** Elements from one channel plane of a frame to the next. */
+    private final int channelStride;
     /** Clip positions per sample (1 for a still). */
     private final int positions;
-    private final int plane;
 
     FeatureWriter(SampleOptions options, int height, int width) {
-        this.transform = new FrameTransform(height, width, options.channels(), options.normalize(), options.dtype());
+        this.transform = new FrameTransform(height, width, options.channels(), options.normalize(), options.dtype(),
+                options.resampling());
         this.spec = options.featureSpec(height, width);
         this.positions = options.clip().video() ? options.clip().clipLength() : 1;
-        this.plane = height * width;
+        int plane = height * width;
+        boolean framesFirst = options.clip().video() && options.layout() == ClipLayout.TCHW;
+        this.frameStride = framesFirst ? options.channels() * plane : plane;
+        this.channelStride = framesFirst ? plane : positions * plane;
     }
 
     /** One sample's feature tensor. */
@@ -75,11 +84,11 @@ public final class FeatureWriter {
         /** Writes {@code gray} ({@code width x height}) as clip position {@code position} of the current slot. */
         @Override
         public void accept(int position, byte[] gray, int width, int height) {
-            int at = base + position * plane;
+            int at = base + position * frameStride;
             if (floats != null) {
-                transform.writeFloat(gray, width, height, floats, at, positions * plane, scratch);
+                transform.writeFloat(gray, width, height, floats, at, channelStride, scratch);
             } else {
-                transform.writeBytes(gray, width, height, bytes, at, positions * plane, scratch);
+                transform.writeBytes(gray, width, height, bytes, at, channelStride, scratch);
             }
         }
 
@@ -87,9 +96,9 @@ public final class FeatureWriter {
         public void padFrom(int valid) {
             for (int t = valid; t < positions; t++) {
                 if (floats != null) {
-                    transform.writeZeros(floats, base + t * plane, positions * plane);
+                    transform.writeZeros(floats, base + t * frameStride, channelStride);
                 } else {
-                    transform.writeZeros(bytes, base + t * plane, positions * plane);
+                    transform.writeZeros(bytes, base + t * frameStride, channelStride);
                 }
             }
         }

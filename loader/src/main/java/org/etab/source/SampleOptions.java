@@ -10,6 +10,8 @@ import org.etab.batch.DType;
 import org.etab.batch.TensorSpec;
 import org.etab.sampling.ClipSpec;
 import org.etab.sampling.ClipStart;
+import org.etab.transform.Resampling;
+import org.etab.transform.ResizeFilter;
 
 /**
  * What a sample is, in ETAB's terms, for any dataset (which records, i.e. split and view, is the reader's
@@ -21,8 +23,8 @@ import org.etab.sampling.ClipStart;
  * }</pre>
  *
  * Defaults (workload W1): a video clip of 32 frames at 25 fps with zero padding and a random start, 112x112,
- * 3 channels, ImageNet-normalized float32, seed 42, no shuffle, the dataset's default label scheme. {@link #target()}
- * has no default.
+ * 3 channels, ImageNet-normalized float32, seed 42, no shuffle, the dataset's default label scheme, OpenCV-style
+ * bilinear resize without antialiasing, clips as {@code [C, T, H, W]}. {@link #target()} has no default.
  */
 public final class SampleOptions {
     /** The largest frame side (rows or columns) a sample may have, requested or native. */
@@ -41,6 +43,8 @@ public final class SampleOptions {
     private final DType dtype;
     private final long seed;
     private final boolean shuffle;
+    private final Resampling resampling;
+    private final ClipLayout layout;
     private final String labelScheme;
     private final boolean allowLinksOutside;
     private final List<Path> extraRoots;
@@ -55,6 +59,8 @@ public final class SampleOptions {
         this.dtype = b.dtype;
         this.seed = b.seed;
         this.shuffle = b.shuffle;
+        this.resampling = new Resampling(b.resize, b.antialias);
+        this.layout = b.layout;
         this.labelScheme = b.labelScheme;
         this.allowLinksOutside = b.allowLinksOutside;
         this.extraRoots = b.extraRoots;
@@ -69,7 +75,8 @@ public final class SampleOptions {
     public Builder toBuilder() {
         return new Builder().target(target).clip(clip).frameSize(frameHeight, frameWidth).channels(channels)
                 .normalize(normalize).dtype(dtype).seed(seed).shuffle(shuffle).labelScheme(labelScheme)
-                .allowLinksOutside(allowLinksOutside).extraRoots(extraRoots);
+                .allowLinksOutside(allowLinksOutside).extraRoots(extraRoots)
+                .resize(resampling.filter()).antialias(resampling.antialias()).layout(layout);
     }
 
     /** The ETAB target. */
@@ -138,10 +145,26 @@ public final class SampleOptions {
         return extraRoots;
     }
 
-    /** The input tensor of one sample for frames of {@code height x width}: {@code [C, T, H, W]} or {@code [C, H, W]}. */
+    /** How frames are resized to the frame size: a filter, Pillow's (antialias) or OpenCV's definition. */
+    public Resampling resampling() {
+        return resampling;
+    }
+
+    /** The axis order of clips ({@code [C, T, H, W]} or {@code [T, C, H, W]}). */
+    public ClipLayout layout() {
+        return layout;
+    }
+
+    /**
+     * The input tensor of one sample for frames of {@code height x width}, its axes named: {@code [C, T, H, W]}
+     * or {@code [T, C, H, W]} for a clip ({@link #layout()}), {@code [C, H, W]} for a still.
+     */
     public TensorSpec featureSpec(int height, int width) {
-        return clip.video() ? new TensorSpec(dtype, channels, clip.clipLength(), height, width)
-                : new TensorSpec(dtype, channels, height, width);
+        if (!clip.video()) {
+            return new TensorSpec(dtype, "CHW", channels, height, width);
+        }
+        return layout == ClipLayout.CTHW ? new TensorSpec(dtype, "CTHW", channels, clip.clipLength(), height, width)
+                : new TensorSpec(dtype, "TCHW", clip.clipLength(), channels, height, width);
     }
 
     /**
@@ -172,21 +195,22 @@ public final class SampleOptions {
         return o instanceof SampleOptions s && target == s.target && clip.equals(s.clip) && frameHeight == s.frameHeight
                 && frameWidth == s.frameWidth && channels == s.channels && normalize == s.normalize
                 && dtype == s.dtype && seed == s.seed && shuffle == s.shuffle
-                && Objects.equals(labelScheme, s.labelScheme) && allowLinksOutside == s.allowLinksOutside
-                && extraRoots.equals(s.extraRoots);
+                && Objects.equals(labelScheme, s.labelScheme) && resampling.equals(s.resampling) && layout == s.layout
+                && allowLinksOutside == s.allowLinksOutside && extraRoots.equals(s.extraRoots);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(target, clip, frameHeight, frameWidth, channels, normalize, dtype, seed, shuffle,
-                labelScheme, allowLinksOutside, extraRoots);
+        return Objects.hash(target, clip, frameHeight, frameWidth, channels, normalize, dtype, seed, shuffle, labelScheme,
+                resampling, layout, allowLinksOutside, extraRoots);
     }
 
     @Override
     public String toString() {
         return "SampleOptions[target=" + target + ", clip=" + clip + ", frame=" + frameHeight + "x" + frameWidth
                 + ", channels=" + channels + ", normalize=" + normalize + ", dtype=" + dtype + ", seed=" + seed
-                + ", shuffle=" + shuffle + ", labelScheme=" + labelScheme + (allowLinksOutside ? ", allowLinksOutside" : "")
+                + ", shuffle=" + shuffle + ", labelScheme=" + labelScheme + ", resize=" + resampling + ", layout="
+                + layout.cliName() + (allowLinksOutside ? ", allowLinksOutside" : "")
                 + (extraRoots.isEmpty() ? "" : ", extraRoots=" + extraRoots) + "]";
     }
 
@@ -205,6 +229,9 @@ public final class SampleOptions {
         private DType dtype = DType.FLOAT32;
         private long seed = 42;
         private boolean shuffle;
+        private ResizeFilter resize = ResizeFilter.BILINEAR;
+        private boolean antialias;
+        private ClipLayout layout = ClipLayout.CTHW;
         private String labelScheme;
         private boolean allowLinksOutside;
         private List<Path> extraRoots = List.of();
@@ -297,6 +324,27 @@ public final class SampleOptions {
             return this;
         }
 
+        /** The resize filter (default bilinear); see {@link Resampling}. */
+        public Builder resize(ResizeFilter resize) {
+            this.resize = resize;
+            return this;
+        }
+
+        /**
+         * True: Pillow's definition of the filter ({@code Image.resize}, support widened when shrinking); false
+         * (default): OpenCV's ({@code cv2.resize}); see {@link Resampling}.
+         */
+        public Builder antialias(boolean antialias) {
+            this.antialias = antialias;
+            return this;
+        }
+
+        /** The axis order of clips (default {@code CTHW}). */
+        public Builder layout(ClipLayout layout) {
+            this.layout = layout;
+            return this;
+        }
+
         /**
          * The integer coding of a class target, by name (TMED-2: {@code view5}, {@code view5-a2c-first},
          * {@code view3}, {@code view2} for view; {@code as3}, {@code as2}, {@code as5} for AS); null (the default)
@@ -352,6 +400,8 @@ public final class SampleOptions {
             }
             Objects.requireNonNull(dtype, "dtype");
             Objects.requireNonNull(clipStart, "clipStart");
+            Objects.requireNonNull(resize, "resize");
+            Objects.requireNonNull(layout, "layout");
             if (dtype == DType.UINT8 && normalize) {
                 throw new IllegalArgumentException("uint8 keeps raw pixels; it cannot be combined with normalize(true)");
             }

@@ -2,19 +2,23 @@ package org.etab.transform;
 
 import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.etab.batch.DType;
 
 /**
- * The fused per-frame transform: resize (bilinear, or identity) + gray to {@code channels} + normalize, in
- * one pass over the output pixels, written straight into a sample's slot of a batch buffer.
+ * The fused per-frame transform: resize (identity, or the {@link Resampling} asked for) + gray to
+ * {@code channels} + normalize, written straight into a sample's slot of a batch buffer.
  *
  * <p>Values: with {@code normalize}, ImageNet normalization on [0,1] RGB:
  * {@code (v/255 - mean[c]) / std[c]} with mean (0.485, 0.456, 0.406) and std (0.229, 0.224, 0.225) (one gray
  * channel uses their averages, 0.449 and 0.226); without it, float32 in [0,1]; {@code UINT8} output keeps the
- * raw 0..255 pixel (normalization then happens on the device). Resizing follows OpenCV's
- * {@code INTER_LINEAR} (half-pixel centres, edge clamping), the reference loaders' default.
+ * raw 0..255 pixel (normalization then happens on the device). The default resize follows OpenCV's
+ * {@code INTER_LINEAR} (half-pixel centres, edge clamping), the reference loaders' default, in float; uint8 output
+ * rounds it half up. Other filters ({@link Resampling}): Pillow's (antialiased) give Pillow's exact uint8 result,
+ * which float output then normalizes, as ETAB's {@code ToTensor} does with PIL's images; OpenCV's are computed in
+ * float, clipped to 0..255 and normalized (float output) or rounded half up (uint8 output).
  *
  * <p>Threading: immutable apart from a concurrent cache of resize tables; one instance serves all decode
  * threads. Each thread passes its own scratch ({@link #newScratch()}).
@@ -33,12 +37,25 @@ public final class FrameTransform {
     private final float[] bias;
     /** lut[c][v]: the output value of gray level v in channel c (the no-resize fast path). */
     private final float[][] lut;
+    private final Resampling resampling;
     private final ConcurrentHashMap<Long, ResizeTable> tables = new ConcurrentHashMap<>();
+    /** Per source size, for resamplings other than the default: taps computed once per (source size). */
+    private final ConcurrentHashMap<Long, FrameResampler> resamplers = new ConcurrentHashMap<>();
     /** Never written: the source of padding frames. */
     private final float[] zeroFloats;
     private final byte[] zeroBytes;
 
+    /** The default resampling (OpenCV-style bilinear). */
     public FrameTransform(int height, int width, int channels, boolean normalize, DType dtype) {
+        this(height, width, channels, normalize, dtype, Resampling.DEFAULT);
+    }
+
+    /**
+     * @param resampling how frames of another size are resized to {@code height x width}
+     * @throws IllegalArgumentException naming the value: a size below 1x1, channels other than 1 or 3, int32, or
+     *                                  uint8 with normalization
+     */
+    public FrameTransform(int height, int width, int channels, boolean normalize, DType dtype, Resampling resampling) {
         if (height < 1 || width < 1) {
             throw new IllegalArgumentException("output size must be >= 1x1 but was " + height + "x" + width);
         }
@@ -52,6 +69,7 @@ public final class FrameTransform {
             throw new IllegalArgumentException("uint8 output keeps raw pixels; normalize=true needs float32 "
                     + "(or normalization on the device)");
         }
+        this.resampling = Objects.requireNonNull(resampling, "resampling");
         this.height = height;
         this.width = width;
         this.channels = channels;
@@ -88,6 +106,10 @@ public final class FrameTransform {
         return dtype;
     }
 
+    public Resampling resampling() {
+        return resampling;
+    }
+
     /** The value one gray level becomes in channel {@code c} (for tests and for padding in input space). */
     public float value(int gray, int c) {
         return lut[c][gray];
@@ -100,7 +122,42 @@ public final class FrameTransform {
     }
 
     /** Per-thread working memory; not thread-safe. */
-    public record Scratch(float[][] planes, float[] resized, byte[] bytes, float[] rowA, float[] rowB) {
+    public static final class Scratch {
+        private final float[][] planes;
+        private final float[] resized;
+        private final byte[] bytes;
+        private final float[] rowA;
+        private final float[] rowB;
+        /** The other resamplers' memory (grows with the source size). */
+        private final ResampleWork work = new ResampleWork();
+
+        private Scratch(float[][] planes, float[] resized, byte[] bytes, float[] rowA, float[] rowB) {
+            this.planes = planes;
+            this.resized = resized;
+            this.bytes = bytes;
+            this.rowA = rowA;
+            this.rowB = rowB;
+        }
+
+        float[][] planes() {
+            return planes;
+        }
+
+        float[] resized() {
+            return resized;
+        }
+
+        byte[] bytes() {
+            return bytes;
+        }
+
+        float[] rowA() {
+            return rowA;
+        }
+
+        float[] rowB() {
+            return rowB;
+        }
     }
 
     /**
@@ -132,8 +189,10 @@ public final class FrameTransform {
                     p0[i] = l0[gray[i] & 0xff];
                 }
             }
-        } else {
+        } else if (resampling.isDefault()) {
             resampleInto(gray, srcWidth, srcHeight, planes, scratch);
+        } else {
+            resampleOther(gray, srcWidth, srcHeight, planes, scratch);
         }
         for (int c = 0; c < channels; c++) {
             dst.put(base + c * channelStride, planes[c], 0, n);
@@ -147,6 +206,9 @@ public final class FrameTransform {
         byte[] out;
         if (srcWidth == width && srcHeight == height) {
             out = gray;
+        } else if (!resampling.isDefault()) {
+            out = scratch.bytes();
+            resampler(srcWidth, srcHeight).toBytes(gray, out, scratch.work);
         } else {
             float[] plane = scratch.resized();
             resample(gray, srcWidth, srcHeight, plane);
@@ -206,6 +268,42 @@ public final class FrameTransform {
                 }
             }
         }
+    }
+
+    /**
+     * A resampling other than the default, then channels and normalization: from the exact uint8 result through
+     * the lookup table (Pillow, nearest), or from the float result clipped to 0..255 (OpenCV).
+     */
+    private void resampleOther(byte[] src, int sw, int sh, float[][] planes, Scratch scratch) {
+        FrameResampler r = resampler(sw, sh);
+        int n = height * width;
+        if (r.exactBytes()) {
+            byte[] bytes = scratch.bytes();
+            r.toBytes(src, bytes, scratch.work);
+            for (int c = 0; c < channels; c++) {
+                float[] l = lut[c];
+                float[] p = planes[c];
+                for (int i = 0; i < n; i++) {
+                    p[i] = l[bytes[i] & 0xff];
+                }
+            }
+            return;
+        }
+        float[] values = scratch.resized();
+        r.toFloats(src, values, scratch.work);
+        for (int c = 0; c < channels; c++) {
+            float[] p = planes[c];
+            float sc = scale[c];
+            float b = bias[c];
+            for (int i = 0; i < n; i++) {
+                p[i] = Math.min(255f, Math.max(0f, values[i])) * sc + b;
+            }
+        }
+    }
+
+    private FrameResampler resampler(int sw, int sh) {
+        return resamplers.computeIfAbsent(((long) sw << 32) | sh,
+                k -> FrameResampler.of(resampling, sw, sh, width, height));
     }
 
     /** One source row, interpolated to the output width. */

@@ -29,13 +29,16 @@ public final class VideoTools {
         return gif;
     }
 
-    /** Writes a clip tensor ({@code [C,T,H,W]}, channel 0 shown) as a GIF with {@code frameMillis} per frame. */
+    /**
+     * Writes a clip tensor ({@code [C,T,H,W]}, or {@code [T,C,H,W]} when its axes say so; channel 0 shown) as a GIF
+     * with {@code frameMillis} per frame.
+     */
     public static void createEchoClip(Tensor clip, Path gif, int frameMillis) {
         int[] s = clip.shape();
         if (s.length != 4) {
-            throw new IllegalArgumentException("a clip must be [C, T, H, W] but was " + clip);
+            throw new IllegalArgumentException("a clip must be [C, T, H, W] or [T, C, H, W] but was " + clip);
         }
-        byte[][] frames = new byte[s[1]][];
+        byte[][] frames = new byte[clip.framesFirst() ? s[0] : s[1]][];
         for (int t = 0; t < frames.length; t++) {
             frames[t] = Visualization.displayFrame(clip, t, s[2], s[3]);
         }

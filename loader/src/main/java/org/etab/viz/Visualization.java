@@ -130,18 +130,22 @@ public final class Visualization {
         return best;
     }
 
-    /** Frame {@code t} of an image ([C,H,W] / [H,W]) or clip ([C,T,H,W]) tensor as displayable gray bytes. */
+    /**
+     * Frame {@code t} of an image ([C,H,W] / [H,W]) or clip ([C,T,H,W], or [T,C,H,W] when its axes say so) tensor,
+     * channel 0, as displayable gray bytes.
+     */
     static byte[] displayFrame(Tensor t, int frame, int height, int width) {
         int[] s = t.shape();
         int plane = height * width;
         long offset;
-        long span; // elements used for the contrast stretch: the whole first channel
+        int frames = 1; // the contrast stretch spans channel 0 of every frame
+        long frameStride = plane;
         if (s.length == 4) {
-            offset = (long) frame * plane;
-            span = (long) s[1] * plane;
+            frames = t.framesFirst() ? s[0] : s[1];
+            frameStride = t.framesFirst() ? (long) s[1] * plane : plane;
+            offset = frame * frameStride;
         } else if (s.length == 3 || s.length == 2) {
             offset = 0;
-            span = plane;
         } else {
             throw new IllegalArgumentException("expected [C,T,H,W], [C,H,W] or [H,W] but was " + t);
         }
@@ -150,10 +154,12 @@ public final class Visualization {
         }
         double lo = Double.MAX_VALUE;
         double hi = -Double.MAX_VALUE;
-        for (long i = 0; i < span; i++) {
-            double v = t.get(i);
-            lo = Math.min(lo, v);
-            hi = Math.max(hi, v);
+        for (int f = 0; f < frames; f++) {
+            for (long i = f * frameStride, end = i + plane; i < end; i++) {
+                double v = t.get(i);
+                lo = Math.min(lo, v);
+                hi = Math.max(hi, v);
+            }
         }
         boolean raw = t.dtype() == org.etab.batch.DType.UINT8;
         byte[] out = new byte[plane];

@@ -3,6 +3,7 @@ package org.etab.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -37,7 +38,8 @@ class EtabDatasetTest {
                 .map(EchoNetRecord::id).toList();
         assertThat(d.data().stream().map(Item::id).toList()).isEqualTo(firstFive); // not random: index order
         for (Item item : d.data()) {
-            assertThat(item.x().shape()).containsExactly(3, 8, 64, 48);
+            assertThat(item.x().shape()).containsExactly(8, 3, 64, 48); // ETAB's clip_l images of [3, H, W]
+            assertThat(item.x().axes()).isEqualTo("TCHW");
             assertThat(item.x().dtype()).isEqualTo(DType.FLOAT32);
             assertThat(item.y().floats()).containsExactly(records.get(item.id()).ef());
         }
@@ -115,5 +117,36 @@ class EtabDatasetTest {
         assertThat(EtabDataset.builder().name("tmed").target("AS").build().view()).isEqualTo("all");
         assertThat(EtabDataset.builder().name("camus").build().view()).isEqualTo("both");
         assertThat(EtabDataset.builder().name("camus").view("2CH").build().view()).isEqualTo("AP2CH");
+    }
+
+    @Test
+    void pixelsDefaultToEtabsPerDatasetAndTheLayoutCanBeCthw() {
+        assertThat(echonet().build().resampling())
+                .isEqualTo(new org.etab.transform.Resampling(org.etab.transform.ResizeFilter.BICUBIC, true));
+        assertThat(EtabDataset.builder().name("camus").build().resampling())
+                .isEqualTo(new org.etab.transform.Resampling(org.etab.transform.ResizeFilter.BILINEAR, true));
+        assertThat(EtabDataset.builder().name("tmed").build().resampling())
+                .isEqualTo(org.etab.transform.Resampling.DEFAULT);
+        assertThat(echonet().antialias(false).build().resampling())
+                .isEqualTo(new org.etab.transform.Resampling(org.etab.transform.ResizeFilter.BICUBIC, false));
+        EtabDataset.Builder clips = echonet().target("EF").video(true).frameL(16).frameW(12).clipL(3);
+        EtabDataset tchw = clips.build().loadData(2, false);
+        EtabDataset cthw = clips.layout(org.etab.source.ClipLayout.CTHW).build().loadData(2, false);
+        assertThat(cthw.toBuilder().build().layout()).isEqualTo(org.etab.source.ClipLayout.CTHW);
+        for (int k = 0; k < 2; k++) {
+            Item a = tchw.data().get(k);
+            Item b = cthw.data().get(k);
+            assertThat(a.x().shape()).containsExactly(3, 3, 16, 12);
+            assertThat(b.x().axes()).isEqualTo("CTHW");
+            float[] t = a.x().floats();
+            float[] c = b.x().floats();
+            int plane = 16 * 12;
+            for (int ch = 0; ch < 3; ch++) {
+                for (int pos = 0; pos < 3; pos++) {
+                    assertThat(Arrays.copyOfRange(t, (pos * 3 + ch) * plane, (pos * 3 + ch + 1) * plane))
+                            .containsExactly(Arrays.copyOfRange(c, (ch * 3 + pos) * plane, (ch * 3 + pos + 1) * plane));
+                }
+            }
+        }
     }
 }

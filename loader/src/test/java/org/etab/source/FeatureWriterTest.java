@@ -37,7 +37,7 @@ class FeatureWriterTest {
     void floatClipFramesGoToTheirPositionInEveryChannelPlaneAndTheRestIsZero() {
         SampleOptions o = clip(4, DType.FLOAT32, true);
         FeatureWriter writer = new FeatureWriter(o, H, W);
-        assertThat(writer.spec()).isEqualTo(new TensorSpec(DType.FLOAT32, 3, 4, H, W));
+        assertThat(writer.spec()).isEqualTo(new TensorSpec(DType.FLOAT32, "CTHW", 3, 4, H, W));
         FrameTransform reference = new FrameTransform(H, W, 3, true, DType.FLOAT32);
         int slotElements = 3 * 4 * H * W;
         try (BatchPool pool = new BatchPool(writer.spec(), LABEL, 3, 1)) {
@@ -70,7 +70,7 @@ class FeatureWriterTest {
         SampleOptions o = SampleOptions.builder().target(Target.EF).video(false).frameSize(H, W).channels(1)
                 .normalize(false).dtype(DType.UINT8).build();
         FeatureWriter writer = new FeatureWriter(o, H, W);
-        assertThat(writer.spec()).isEqualTo(new TensorSpec(DType.UINT8, 1, H, W));
+        assertThat(writer.spec()).isEqualTo(new TensorSpec(DType.UINT8, "CHW", 1, H, W));
         try (BatchPool pool = new BatchPool(writer.spec(), LABEL, 2, 2)) {
             BatchPool.Buffers a = pool.acquire();
             BatchPool.Buffers b = pool.acquire();
@@ -102,6 +102,57 @@ class FeatureWriterTest {
             byte[] zeros = new byte[3 * 3 * H * W];
             Arrays.fill(zeros, (byte) 0);
             assertThat(b.features().slotBytes(0)).containsExactly(zeros);
+            pool.release(b);
+        }
+    }
+
+    @Test
+    void framesFirstClipsHoldTheSameValuesTransposedAndPadWholeFrames() {
+        SampleOptions cthw = clip(4, DType.UINT8, false).toBuilder().channels(3).build();
+        SampleOptions tchw = cthw.toBuilder().layout(ClipLayout.TCHW).build();
+        FeatureWriter first = new FeatureWriter(cthw, H, W);
+        FeatureWriter framesFirst = new FeatureWriter(tchw, H, W);
+        assertThat(framesFirst.spec()).isEqualTo(new TensorSpec(DType.UINT8, "TCHW", 4, 3, H, W));
+        assertThat(framesFirst.spec().toString()).isEqualTo("uint8[4, 3, " + H + ", " + W + "] tchw");
+        try (BatchPool a = new BatchPool(first.spec(), LABEL, 1, 1);
+                BatchPool b = new BatchPool(framesFirst.spec(), LABEL, 1, 1)) {
+            BatchPool.Buffers ba = a.acquire();
+            BatchPool.Buffers bb = b.acquire();
+            for (FeatureWriter.Sink sink : new FeatureWriter.Sink[] {first.newSink().at(ba, 0),
+                    framesFirst.newSink().at(bb, 0)}) {
+                sink.accept(0, frame(1, W, H), W, H);
+                sink.accept(1, frame(2, 10, 12), 10, 12); // resized
+                sink.accept(2, frame(3, W, H), W, H);
+                sink.padFrom(3);
+            }
+            byte[] c = ba.features().slotBytes(0);
+            byte[] t = bb.features().slotBytes(0);
+            int plane = H * W;
+            for (int ch = 0; ch < 3; ch++) {
+                for (int pos = 0; pos < 4; pos++) {
+                    for (int i = 0; i < plane; i++) {
+                        assertThat(t[(pos * 3 + ch) * plane + i]).as("c%d t%d i%d", ch, pos, i)
+                                .isEqualTo(c[(ch * 4 + pos) * plane + i]);
+                    }
+                }
+            }
+            byte[] lastFrame = Arrays.copyOfRange(t, 3 * 3 * plane, 4 * 3 * plane);
+            assertThat(lastFrame).containsOnly((byte) 0);
+            a.release(ba);
+            b.release(bb);
+        }
+    }
+
+    @Test
+    void theOptionsResamplingReachesTheTransform() {
+        SampleOptions o = clip(1, DType.UINT8, false).toBuilder().channels(1)
+                .resize(org.etab.transform.ResizeFilter.NEAREST).antialias(true).build();
+        FeatureWriter writer = new FeatureWriter(o, 1, 2);
+        try (BatchPool pool = new BatchPool(writer.spec(), LABEL, 1, 1)) {
+            BatchPool.Buffers b = pool.acquire();
+            // Pillow's nearest, 4 -> 2: sources floor(0.5 * 2) = 1 and floor(1.5 * 2) = 3
+            writer.newSink().at(b, 0).accept(0, new byte[] {10, 20, 30, 40}, 4, 1);
+            assertThat(b.features().slotBytes(0)).containsExactly(20, 40);
             pool.release(b);
         }
     }

@@ -64,10 +64,10 @@ class RecordSourceTest {
     void declaresTheTensorsOfTheOptionsAndTheFrameSize() {
         Toy clip = new Toy(RECORDS, options(Target.EF).build());
         assertThat(clip.dataset()).isEqualTo("toy");
-        assertThat(clip.features()).isEqualTo(new TensorSpec(DType.FLOAT32, 1, 8, 16, 12));
+        assertThat(clip.features()).isEqualTo(new TensorSpec(DType.FLOAT32, "CTHW", 1, 8, 16, 12));
         assertThat(clip.labels()).isEqualTo(new TensorSpec(DType.FLOAT32, 1));
         Toy mask = new Toy(RECORDS, options(Target.LV_SEG).video(false).build());
-        assertThat(mask.features()).isEqualTo(new TensorSpec(DType.FLOAT32, 1, 16, 12));
+        assertThat(mask.features()).isEqualTo(new TensorSpec(DType.FLOAT32, "CHW", 1, 16, 12));
         assertThat(mask.labels()).isEqualTo(new TensorSpec(DType.UINT8, 16, 12));
     }
 

@@ -88,4 +88,28 @@ class VisualizationTest {
             assertThat(loop[1] | loop[2] << 8).isZero(); // loop count 0: forever
         }
     }
+
+    @Test
+    void aFramesFirstClipShowsTheSameFramesAsItsChannelsFirstTwin() {
+        int c = 3, t = 4, h = 8, w = 6, plane = h * w;
+        ByteBuffer cthw = ByteBuffer.allocate(c * t * plane * 4).order(java.nio.ByteOrder.nativeOrder());
+        ByteBuffer tchw = ByteBuffer.allocate(c * t * plane * 4).order(java.nio.ByteOrder.nativeOrder());
+        for (int ch = 0; ch < c; ch++) {
+            for (int f = 0; f < t; f++) {
+                for (int i = 0; i < plane; i++) {
+                    float v = ch * 10 + f + i * 0.01f; // channel 0 is the darkest: the stretch must span it only
+                    cthw.putFloat(((ch * t + f) * plane + i) * 4, v);
+                    tchw.putFloat(((f * c + ch) * plane + i) * 4, v);
+                }
+            }
+        }
+        Tensor a = new Tensor(DType.FLOAT32, "CTHW", new int[] {c, t, h, w}, cthw);
+        Tensor b = new Tensor(DType.FLOAT32, "TCHW", new int[] {t, c, h, w}, tchw);
+        for (int f = 0; f < t; f++) {
+            assertThat(Visualization.displayFrame(b, f, h, w)).as("frame %d", f)
+                    .containsExactly(Visualization.displayFrame(a, f, h, w));
+        }
+        assertThat(Visualization.displayFrame(b, 0, h, w)[0]).isEqualTo((byte) 0);
+        assertThat(Visualization.displayFrame(b, t - 1, h, w)[plane - 1]).isEqualTo((byte) 255);
+    }
 }

@@ -68,4 +68,29 @@ class Nd4jBatchesTest {
             }
         }
     }
+
+    /** ETAB's layout through the real pipeline: the view is [n, T, C, H, W], the cthw batch's values transposed. */
+    @Test
+    void framesFirstBatchesAreViewedFramesFirst() {
+        org.etab.source.SampleOptions cthw = org.etab.source.SampleOptions.builder()
+                .target(org.etab.source.Target.EF).clipLength(4).fps(0)
+                .clipStart(org.etab.sampling.ClipStart.FIRST).frameSize(24, 20).build();
+        List<INDArray> views = new java.util.ArrayList<>();
+        for (org.etab.source.SampleOptions o : List.of(cthw,
+                cthw.toBuilder().layout(org.etab.source.ClipLayout.TCHW).build())) {
+            try (org.etab.source.OpenedDataset d = org.etab.api.Datasets.open("echonet",
+                    org.etab.testing.PhantomDatasets.echonet(), "all", null, 0, o);
+                    org.etab.pipeline.Pipeline p = new org.etab.pipeline.Pipeline(d.source(),
+                            org.etab.pipeline.PipelineOptions.builder().batchSize(3).threads(1).limit(3).build())) {
+                for (Batch b : p.batches(0).toIterable(1)) {
+                    try (b) {
+                        views.add(Nd4jBatches.features(b).dup());
+                    }
+                }
+            }
+        }
+        assertThat(views.get(0).shape()).containsExactly(3, 3, 4, 24, 20);
+        assertThat(views.get(1).shape()).containsExactly(3, 4, 3, 24, 20);
+        assertThat(views.get(1)).isEqualTo(views.get(0).permute(0, 2, 1, 3, 4).dup('c'));
+    }
 }

@@ -18,9 +18,14 @@ import org.etab.source.SampleOptions;
  */
 public record Normalization(Layout input, Layout output, double[] mean, double[] std) {
 
-    /** Where the channel axis is in one sample. */
+    /**
+     * Where the channel axis is in one sample. A clip whose feature spec names its axes {@code TCHW}
+     * ({@code SampleOptions.layout(TCHW)}) is channels first per frame: each frame is normalized as one
+     * {@code [C, H, W]} sample, and the output keeps the frames first ({@code [T, C, H, W]}, or {@code [T, H, W, C]}
+     * for a channels-last output).
+     */
     public enum Layout {
-        /** {@code [C, T, H, W]} or {@code [C, H, W]}: the loader's layout. */
+        /** {@code [C, T, H, W]}, {@code [T, C, H, W]} or {@code [C, H, W]}: the loader's layouts. */
         CHANNELS_FIRST,
         /** {@code [T, H, W, C]} or {@code [H, W, C]}. */
         CHANNELS_LAST
@@ -109,16 +114,33 @@ public record Normalization(Layout input, Layout output, double[] mean, double[]
             throw new IllegalArgumentException("the device normalizes uint8 samples but the features are " + spec
                     + ": build the pipeline with DType.UINT8 and normalize=false");
         }
-        int c = input == Layout.CHANNELS_FIRST ? s[0] : s[s.length - 1];
+        if (framesFirst(spec) && input != Layout.CHANNELS_FIRST) {
+            throw new IllegalArgumentException("features " + spec + " are [T, C, H, W] (channels first in each frame), "
+                    + "but the normalization's input is " + input + ": use Layout.CHANNELS_FIRST");
+        }
+        int c = framesFirst(spec) ? s[1] : input == Layout.CHANNELS_FIRST ? s[0] : s[s.length - 1];
         if (s.length < 2 || c != channels()) {
             throw new IllegalArgumentException("features " + spec + " must have " + channels() + " channels "
                     + (input == Layout.CHANNELS_FIRST ? "first" : "last") + " but have " + c);
         }
     }
 
-    /** Elements per channel in one sample (T*H*W or H*W). */
+    /** True for a clip whose axes are named {@code TCHW}. */
+    static boolean framesFirst(TensorSpec spec) {
+        return "TCHW".equals(spec.axes());
+    }
+
+    /**
+     * The kernel's samples in one sample: its frames for {@code [T, C, H, W]} (each frame is one {@code [C, H, W]}
+     * to the kernel), else 1.
+     */
+    int unitsPerSample(TensorSpec spec) {
+        return framesFirst(spec) ? spec.shape()[0] : 1;
+    }
+
+    /** Elements per channel in one kernel sample (T*H*W, or H*W for a still or a frames-first clip). */
     long spatial(TensorSpec spec) {
-        return spec.elements() / channels();
+        return spec.elements() / channels() / unitsPerSample(spec);
     }
 
     /** The output shape of one sample (the input's, with the channel axis moved if the layout changes). */
@@ -128,7 +150,11 @@ public record Normalization(Layout input, Layout output, double[] mean, double[]
             return s;
         }
         int[] o = new int[s.length];
-        if (input == Layout.CHANNELS_FIRST) {
+        if (framesFirst(spec)) { // [T, C, H, W] -> [T, H, W, C]
+            o[0] = s[0];
+            System.arraycopy(s, 2, o, 1, s.length - 2);
+            o[s.length - 1] = s[1];
+        } else if (input == Layout.CHANNELS_FIRST) {
             System.arraycopy(s, 1, o, 0, s.length - 1);
             o[s.length - 1] = s[0];
         } else {

@@ -22,9 +22,11 @@ final class PaddingGeometry {
     private final TensorSpec input;
     private final TensorSpec output;
     private final boolean clips;
+    /** Channels first with each channel's frames contiguous ([C, T, H, W]): padding is one range per channel. */
     private final boolean channelsFirst;
     private final int channels;
     private final int frames;
+    private final int units;
     /** Floats in one frame of one sample: {@code H*W} of one channel (channels first), {@code H*W*C} (last). */
     private final long frameFloats;
 
@@ -33,9 +35,11 @@ final class PaddingGeometry {
         this.input = features;
         int[] shape = n.outputShape(features);
         this.output = new TensorSpec(features.dtype(), shape);
-        this.clips = shape.length == 4; // [C, T, H, W] or [T, H, W, C]; single frames are never padding
-        this.channelsFirst = n.output() == Normalization.Layout.CHANNELS_FIRST;
+        this.clips = shape.length == 4; // [C, T, H, W], [T, C, H, W] or [T, H, W, C]; single frames are never padding
+        // frames first ([T, C, H, W] in, either output): each sample's padding frames are contiguous, as channels last
+        this.channelsFirst = n.output() == Normalization.Layout.CHANNELS_FIRST && !Normalization.framesFirst(features);
         this.channels = n.channels();
+        this.units = n.unitsPerSample(features);
         this.frames = !clips ? 1 : channelsFirst ? shape[1] : shape[0];
         this.frameFloats = !clips ? 0 : channelsFirst ? (long) shape[2] * shape[3] : (long) shape[1] * shape[2] * shape[3];
     }
@@ -55,9 +59,15 @@ final class PaddingGeometry {
         return input.bytes() * samples;
     }
 
+    /** The kernel's samples per batch sample: the frames of a {@code [T, C, H, W]} clip, else 1. */
+    int unitsPerSample() {
+        return units;
+    }
+
     /**
      * The output ranges that are padding, for samples in slot order: one per channel of each padded sample
-     * (channels first: each channel's frames are contiguous), or one per padded sample (channels last).
+     * ({@code [C, T, H, W]}: each channel's frames are contiguous), or one per padded sample (frames first, or
+     * channels last).
      */
     List<Range> padding(List<SampleInfo> samples) {
         List<Range> out = new ArrayList<>();

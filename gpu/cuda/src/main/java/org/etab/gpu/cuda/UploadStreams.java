@@ -71,8 +71,9 @@ final class UploadStreams implements AutoCloseable {
             if (meters != null) {
                 device.record(slot.kernelStart, kernel);
             }
-            device.normalize(slot.input, slot.output, host.size(), normalization.spatial(features), normalization,
-                    kernel);
+            // a [T, C, H, W] clip is T kernel samples of [C, H, W]
+            device.normalize(slot.input, slot.output, host.size() * geometry.unitsPerSample(),
+                    normalization.spatial(features), normalization, kernel);
             for (PaddingGeometry.Range r : geometry.padding(host.samples())) {
                 device.fill(slot.output, r.offset(), 0, r.bytes(), kernel);
             }

@@ -20,12 +20,14 @@ import org.etab.datasets.echonet.EchoNetSource;
 import org.etab.pipeline.ErrorPolicy;
 import org.etab.pipeline.Pipeline;
 import org.etab.pipeline.PipelineOptions;
+import org.etab.source.ClipLayout;
 import org.etab.source.SampleOptions;
 import org.etab.sampling.ClipSpec;
 import org.etab.sampling.ClipStart;
 import org.etab.datasets.echonet.EchoNetPhantom;
 import org.etab.source.Target;
 import org.etab.transform.FrameTransform;
+import org.etab.transform.ResizeFilter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -153,9 +155,36 @@ class AttachedFeederTest {
         assertThat(compare(records, 112, 1e-5, 2)).as("padded samples").isPositive();
     }
 
+    /**
+     * ETAB's layout, [T, C, H, W]: each frame is one [C, H, W] sample to the kernel, and padding frames are whole
+     * frames. With Pillow's resize the host's floats come from Pillow's exact uint8 result, so the device path agrees
+     * to float rounding even resized.
+     */
+    @Test
+    void framesFirstClipsGoThroughTheDeviceAsTheHostDeliversThem(@TempDir Path dir) throws Exception {
+        new EchoNetPhantom(EchoNetPhantom.Options.builder().videos(5).seed(11).build()).write(dir);
+        List<EchoNetRecord> records = EchoNetReader.read(dir).records();
+        SampleOptions tchw = asked(3, true, 112, 2).toBuilder().layout(ClipLayout.TCHW).build();
+        assertThat(compare(records, tchw, 1e-5)).as("padded samples").isPositive();
+        SampleOptions pillow = asked(3, true, 48, 25).toBuilder().layout(ClipLayout.TCHW).resize(ResizeFilter.BICUBIC)
+                .antialias(true).build();
+        compare(records, pillow, 1e-5);
+        PaddingGeometry g = new PaddingGeometry(DeviceFeeder.hostSamples(tchw).featureSpec(4, 5),
+                Normalization.matching(tchw).withOutput(Normalization.Layout.CHANNELS_LAST));
+        assertThat(g.outputShape(2)).containsExactly(2, 8, 4, 5, 3);
+        assertThat(g.unitsPerSample()).isEqualTo(8);
+        assertThatThrownBy(() -> new PaddingGeometry(DeviceFeeder.hostSamples(tchw).featureSpec(4, 5),
+                Normalization.matching(tchw).withInput(Normalization.Layout.CHANNELS_LAST)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("use Layout.CHANNELS_FIRST");
+    }
+
     /** Compares every element, padding frames included; returns how many samples were padded. */
     private long compare(List<EchoNetRecord> records, int size, double tolerance, double fps) {
-        SampleOptions asked = asked(3, true, size, fps);
+        return compare(records, asked(3, true, size, fps), tolerance);
+    }
+
+    private long compare(List<EchoNetRecord> records, SampleOptions asked, double tolerance) {
+        int size = asked.frameHeight();
         PipelineOptions po = PipelineOptions.builder().batchSize(2).threads(2).prefetch(1).onError(ErrorPolicy.FAIL)
                 .build();
         List<float[]> expected = new ArrayList<>();
@@ -166,7 +195,8 @@ class AttachedFeederTest {
                 try (b) {
                     FloatBuffer fb = b.features().buffer().order(ByteOrder.nativeOrder()).asFloatBuffer();
                     float[] x = new float[(int) (b.features().spec().elements() * b.size())];
-                    assertThat(b.features().spec().shape()).containsExactly(3, 8, size, size);
+                    assertThat(b.features().spec().shape()).containsExactly(asked.layout() == ClipLayout.CTHW
+                            ? new int[] {3, 8, size, size} : new int[] {8, 3, size, size});
                     fb.get(x);
                     expected.add(x);
                     b.samples().forEach(s -> valid.add(s.validFrames()));
