@@ -39,7 +39,7 @@ class HostileInputCliTest {
         oneLineExit2(etab("bench", "--root", root, "--clip-length", "1000", "--frame-size", "4096x4096", "--quiet"),
                 "one sample of [3, 1000, 4096, 4096] float32 is 201326592000 bytes, more than the 1073741824-byte");
         oneLineExit2(etab("bench", "--root", root, "--clip-length", "4", "--batch", "65536", "--threads", "8",
-                "--quiet"), "a batch of 65536 samples of float32[3, 4, 112, 112] is ");
+                "--quiet"), "a batch of 65536 samples of float32[3, 4, 112, 112] cthw is ");
     }
 
     @Test
