@@ -1,26 +1,27 @@
 package org.etab.cli;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Files;
 import java.util.concurrent.Callable;
-
 import org.etab.config.EtabConfig;
+import org.etab.gpu.cuda.Device;
+import org.etab.metrics.MetricsServer;
+import org.etab.pipeline.ErrorPolicy;
+import org.etab.pipeline.Pipeline;
+import org.etab.pipeline.PipelineOptions;
+import org.etab.sampling.ResumeState;
 import org.etab.source.IndexProblem;
 import org.etab.source.OpenedDataset;
-import org.etab.pipeline.ErrorPolicy;
-import org.etab.pipeline.PipelineOptions;
-import org.etab.source.SampleSource;
-import org.etab.sampling.ResumeState;
-import org.etab.pipeline.Pipeline;
-import io.micrometer.core.instrument.MeterRegistry;
-import org.etab.metrics.MetricsServer;
-import org.etab.gpu.cuda.Device;
 import org.etab.source.SampleOptions;
+import org.etab.source.SampleSource;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code etab bench}: streams the selection through the pipeline and measures it. */
-@Command(name = "bench", mixinStandardHelpOptions = true,
+@Command(
+        name = "bench",
+        mixinStandardHelpOptions = true,
         description = "Stream the selection through the pipeline; the last line is "
                 + "RESULT planned=.. delivered=.. failed=.. clips=.. seconds=.. clips_per_s=.. frames_per_s=.. peak_rss_mb=.. "
                 + "rejected=..")
@@ -31,7 +32,9 @@ final class BenchCommand implements Callable<Integer> {
     @Mixin
     RunOptions run;
 
-    @Option(names = "--verbose", description = "Say in full why --device auto fell back to cpu (the CUDA probe's reason).")
+    @Option(
+            names = "--verbose",
+            description = "Say in full why --device auto fell back to cpu (the CUDA probe's reason).")
     boolean verbose;
 
     @Override
@@ -63,24 +66,33 @@ final class BenchCommand implements Callable<Integer> {
         SampleSource source = opened.source();
         PipelineOptions options = choice.pipelineOptions(hostOptions);
         if (saved != null && !run.quiet) {
-            System.err.printf("etab bench: resuming at epoch %d, position %d (%s)%n", saved.epoch(), saved.position(),
-                    run.resume);
+            System.err.printf(
+                    "etab bench: resuming at epoch %d, position %d (%s)%n",
+                    saved.epoch(), saved.position(), run.resume);
         }
         int lastEpoch = epoch + run.epochs - 1;
         MeterRegistry registry = RunOptions.registry(run.metricsPort);
-        try (opened; MetricsServer server = RunOptions.serveMetrics("bench", registry, run.metricsHost, run.metricsPort);
+        try (opened;
+                MetricsServer server = RunOptions.serveMetrics("bench", registry, run.metricsHost, run.metricsPort);
                 Device gpu = choice.open(); // closed after the pipeline, which frees its pinned batches through it
                 Pipeline pipeline = new Pipeline(source, options, registry, DeviceChoice.allocator(gpu));
                 RunRecorder recorder = new RunRecorder(run.report, run.resume, state)) {
             pipeline.onFailure(recorder::failed);
             recorder.rejected(pipeline.account().rejections());
             if (!run.quiet) {
-                System.err.printf("etab bench: %s, %d records, features %s, labels %s, batch %d, %d threads, rank %d of %d%n",
-                        source.dataset(), opened.records(), source.features(), source.labels(),
-                        options.batchSize(), options.threads(), run.rank, run.world);
+                System.err.printf(
+                        "etab bench: %s, %d records, features %s, labels %s, batch %d, %d threads, rank %d of %d%n",
+                        source.dataset(),
+                        opened.records(),
+                        source.features(),
+                        source.labels(),
+                        options.batchSize(),
+                        options.threads(),
+                        run.rank,
+                        run.world);
             }
-            BenchRunner.Result r = choice.run(pipeline, gpu, registry, state.epoch(), lastEpoch, state.position(), show,
-                    recorder, run.perEpoch);
+            BenchRunner.Result r = choice.run(
+                    pipeline, gpu, registry, state.epoch(), lastEpoch, state.position(), show, recorder, run.perEpoch);
             if (!run.quiet) {
                 BenchRunner.printSummary(r, System.err);
             }

@@ -3,7 +3,6 @@ package org.etab.cli;
 import java.io.PrintStream;
 import java.util.List;
 import java.util.Locale;
-
 import org.etab.batch.Batch;
 import org.etab.batch.SampleInfo;
 import org.etab.gpu.Nd4jBatches;
@@ -20,15 +19,20 @@ import reactor.core.publisher.Flux;
  * (progress, report, resume state, per-epoch lines) are the same for all.
  */
 final class BenchRunner {
-    private BenchRunner() {
-    }
+    private BenchRunner() {}
 
     /**
      * What one run delivered and how fast.
      *
      * @param deviceTimes the GPU feeder's device times for the summary (null without one)
      */
-    record Result(Totals account, double seconds, long peakRssMb, String device, double bytesRead, double waitSeconds,
+    record Result(
+            Totals account,
+            double seconds,
+            long peakRssMb,
+            String device,
+            double bytesRead,
+            double waitSeconds,
             String deviceTimes) {
         Result(RunAccount account, double seconds, long peakRssMb, String device) {
             this(Totals.of(account), seconds, peakRssMb, device, 0, 0, null);
@@ -55,15 +59,23 @@ final class BenchRunner {
         }
 
         /**
-     * The machine-readable last line of {@code etab bench} and {@code export}; {@code rejected} (rows of the
-     * selection the index left out) comes last, so that parsers of the older line keep working.
-     */
+         * The machine-readable last line of {@code etab bench} and {@code export}; {@code rejected} (rows of the
+         * selection the index left out) comes last, so that parsers of the older line keep working.
+         */
         String resultLine() {
-            return String.format(Locale.ROOT,
+            return String.format(
+                    Locale.ROOT,
                     "RESULT planned=%d delivered=%d failed=%d clips=%d seconds=%.3f clips_per_s=%.1f frames_per_s=%.1f "
                             + "peak_rss_mb=%d rejected=%d",
-                    account.planned(), account.delivered(), account.failed(), account.delivered(), seconds,
-                    clipsPerSecond(), framesPerSecond(), peakRssMb, account.rejected());
+                    account.planned(),
+                    account.delivered(),
+                    account.failed(),
+                    account.delivered(),
+                    seconds,
+                    clipsPerSecond(),
+                    framesPerSecond(),
+                    peakRssMb,
+                    account.rejected());
         }
     }
 
@@ -103,16 +115,30 @@ final class BenchRunner {
      * sequence) as host batches ({@code cpu}) or ND4J views of them ({@code nd4j}), handing each finished batch to
      * {@code recorder} before closing it.
      */
-    static Result run(Pipeline pipeline, int firstEpoch, int lastEpoch, long startAt, RunOptions.Device device,
-            boolean showProgress, RunRecorder recorder, boolean perEpoch) {
+    static Result run(
+            Pipeline pipeline,
+            int firstEpoch,
+            int lastEpoch,
+            long startAt,
+            RunOptions.Device device,
+            boolean showProgress,
+            RunRecorder recorder,
+            boolean perEpoch) {
         if (device != RunOptions.Device.CPU && device != RunOptions.Device.ND4J) {
             throw new IllegalArgumentException("host batches are consumed on cpu or nd4j, not " + device
                     + " (resolve --device first: DeviceChoice)");
         }
         HostConsumer consumer = new HostConsumer(device == RunOptions.Device.ND4J);
-        Result r = run(pipeline, firstEpoch, lastEpoch, startAt, consumer,
+        Result r = run(
+                pipeline,
+                firstEpoch,
+                lastEpoch,
+                startAt,
+                consumer,
                 device == RunOptions.Device.ND4J ? "nd4j (CPU backend, zero-copy views)" : "cpu (host batches)",
-                showProgress, recorder, perEpoch);
+                showProgress,
+                recorder,
+                perEpoch);
         if (Double.isNaN(consumer.checksum)) {
             throw new IllegalStateException("NaN in a batch");
         }
@@ -120,12 +146,21 @@ final class BenchRunner {
     }
 
     /** The loop: each item is taken, recorded, counted, then closed, on the calling thread. */
-    static <T> Result run(Pipeline pipeline, int firstEpoch, int lastEpoch, long startAt, Consumer<T> consumer,
-            String deviceText, boolean showProgress, RunRecorder recorder, boolean perEpoch) {
+    static <T> Result run(
+            Pipeline pipeline,
+            int firstEpoch,
+            int lastEpoch,
+            long startAt,
+            Consumer<T> consumer,
+            String deviceText,
+            boolean showProgress,
+            RunRecorder recorder,
+            boolean perEpoch) {
         int batchSize = pipeline.options().batchSize();
         long total = 0;
         for (int e = firstEpoch; e <= lastEpoch; e++) {
-            total += pipeline.schedule(e, e == firstEpoch ? startAt : 0, batchSize).size();
+            total += pipeline.schedule(e, e == firstEpoch ? startAt : 0, batchSize)
+                    .size();
         }
         long start = System.nanoTime();
         try (Progress progress = new Progress("bench", total, "samples", showProgress)) {
@@ -152,8 +187,14 @@ final class BenchRunner {
             }
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        return new Result(Totals.of(pipeline.account()), seconds, Launch.peakRssMb(), deviceText,
-                pipeline.bytesRead(), pipeline.consumerWaitSeconds(), null);
+        return new Result(
+                Totals.of(pipeline.account()),
+                seconds,
+                Launch.peakRssMb(),
+                deviceText,
+                pipeline.bytesRead(),
+                pipeline.consumerWaitSeconds(),
+                null);
     }
 
     /** Host batches as they are, or read through ND4J views (one element of each, so the views are built). */
@@ -222,11 +263,18 @@ final class BenchRunner {
             double s = (System.nanoTime() - startNanos) / 1e9;
             long cpu = processCpuNanos();
             long jit = jitMillis();
-            System.err.printf(Locale.ROOT, "EPOCH %d clips=%d clips_per_s=%.1f rss_mb=%d native_tracked_mb=%.1f "
-                    + "heap_used_mb=%d cpu_s=%.3f jit_ms=%d%n", epoch, clips, clips / s,
-                    Launch.rssMb(), org.bytedeco.javacpp.Pointer.totalBytes() / 1048576.0,
+            System.err.printf(
+                    Locale.ROOT,
+                    "EPOCH %d clips=%d clips_per_s=%.1f rss_mb=%d native_tracked_mb=%.1f "
+                            + "heap_used_mb=%d cpu_s=%.3f jit_ms=%d%n",
+                    epoch,
+                    clips,
+                    clips / s,
+                    Launch.rssMb(),
+                    org.bytedeco.javacpp.Pointer.totalBytes() / 1048576.0,
                     (Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory()) >> 20,
-                    (cpu - startCpu) / 1e9, jit - startJit);
+                    (cpu - startCpu) / 1e9,
+                    jit - startJit);
             clips = 0;
             startNanos = System.nanoTime();
             startCpu = cpu;
@@ -236,7 +284,9 @@ final class BenchRunner {
         /** CPU time of the whole process (every thread, JIT compilers and GC included), or 0 where unknown. */
         private static long processCpuNanos() {
             return java.lang.management.ManagementFactory.getOperatingSystemMXBean()
-                    instanceof com.sun.management.OperatingSystemMXBean os ? Math.max(0, os.getProcessCpuTime()) : 0;
+                            instanceof com.sun.management.OperatingSystemMXBean os
+                    ? Math.max(0, os.getProcessCpuTime())
+                    : 0;
         }
 
         /** Milliseconds the JIT compilers have spent so far, or 0 where unknown. */
@@ -255,8 +305,13 @@ final class BenchRunner {
         Totals plus(RunAccount a) {
             List<SampleFailure> all = new java.util.ArrayList<>(failures);
             all.addAll(a.failures());
-            return new Totals(planned + a.planned(), delivered + a.delivered(), failed + a.failed(), frames + a.frames(),
-                    all, rejected + a.rejected());
+            return new Totals(
+                    planned + a.planned(),
+                    delivered + a.delivered(),
+                    failed + a.failed(),
+                    frames + a.frames(),
+                    all,
+                    rejected + a.rejected());
         }
     }
 
@@ -267,15 +322,27 @@ final class BenchRunner {
         if (r.deviceTimes() != null) {
             out.printf(Locale.ROOT, "  on device    %s%n", r.deviceTimes());
         }
-        out.printf(Locale.ROOT, "  planned      %d%n  delivered    %d%n  failed       %d%n", a.planned(), a.delivered(), a.failed());
+        out.printf(
+                Locale.ROOT,
+                "  planned      %d%n  delivered    %d%n  failed       %d%n",
+                a.planned(),
+                a.delivered(),
+                a.failed());
         if (a.rejected() > 0) {
             out.printf(Locale.ROOT, "  rejected     %d (by the index; listed above and in --report)%n", a.rejected());
         }
-        out.printf(Locale.ROOT, "  seconds      %.2f%n  clips/s      %.1f%n  frames/s     %.0f%n", r.seconds(),
-                r.clipsPerSecond(), r.framesPerSecond());
+        out.printf(
+                Locale.ROOT,
+                "  seconds      %.2f%n  clips/s      %.1f%n  frames/s     %.0f%n",
+                r.seconds(),
+                r.clipsPerSecond(),
+                r.framesPerSecond());
         if (r.bytesRead() > 0) {
-            out.printf(Locale.ROOT, "  MB/s read    %.1f%n  stall        %.1f %% (consumer waiting for data)%n",
-                    r.bytesRead() / 1e6 / r.seconds(), 100 * r.waitSeconds() / r.seconds());
+            out.printf(
+                    Locale.ROOT,
+                    "  MB/s read    %.1f%n  stall        %.1f %% (consumer waiting for data)%n",
+                    r.bytesRead() / 1e6 / r.seconds(),
+                    100 * r.waitSeconds() / r.seconds());
         }
         out.printf(Locale.ROOT, "  peak RSS     %d MiB%n%n", r.peakRssMb());
         printFailures(a.failures(), out);

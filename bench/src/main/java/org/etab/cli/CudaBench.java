@@ -1,11 +1,10 @@
 package org.etab.cli;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
-
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import org.etab.batch.Batch;
 import org.etab.batch.SampleInfo;
 import org.etab.gpu.cuda.CudaDevice;
@@ -26,8 +25,7 @@ import reactor.core.publisher.Flux;
  * called only once the probe has found a GPU.
  */
 final class CudaBench {
-    private CudaBench() {
-    }
+    private CudaBench() {}
 
     /** GPU 0, or an error that says why it cannot be used. */
     static Device open() {
@@ -42,27 +40,55 @@ final class CudaBench {
      * Streams the epochs through a feeder on {@code device} (meters in {@code registry}, tagged with the
      * pipeline's dataset) and reports the run, with the feeder's device times for the summary.
      */
-    static BenchRunner.Result run(Pipeline pipeline, Device device, FeederOptions options,
-            MeterRegistry registry, int firstEpoch, int lastEpoch, long startAt, boolean showProgress,
-            RunRecorder recorder, boolean perEpoch) {
-        try (DeviceFeeder feeder = DeviceFeeder.builder().device(device).pipeline(pipeline).options(options).build()
+    static BenchRunner.Result run(
+            Pipeline pipeline,
+            Device device,
+            FeederOptions options,
+            MeterRegistry registry,
+            int firstEpoch,
+            int lastEpoch,
+            long startAt,
+            boolean showProgress,
+            RunRecorder recorder,
+            boolean perEpoch) {
+        try (DeviceFeeder feeder = DeviceFeeder.builder()
+                .device(device)
+                .pipeline(pipeline)
+                .options(options)
+                .build()
                 .bindTo(registry, pipeline.source().dataset())) {
-            BenchRunner.Result r = BenchRunner.run(pipeline, firstEpoch, lastEpoch, startAt, new Consumer(feeder),
-                    "cuda (" + device.name() + ": pinned uint8 upload, normalized on the device)", showProgress,
-                    recorder, perEpoch);
+            BenchRunner.Result r = BenchRunner.run(
+                    pipeline,
+                    firstEpoch,
+                    lastEpoch,
+                    startAt,
+                    new Consumer(feeder),
+                    "cuda (" + device.name() + ": pinned uint8 upload, normalized on the device)",
+                    showProgress,
+                    recorder,
+                    perEpoch);
             return r.withDeviceTimes(deviceTimes(registry, pipeline.source().dataset())); // before close removes them
         }
     }
 
     /** Mean device time per batch of the copy and of the kernel, from the feeder's meters. */
     static String deviceTimes(MeterRegistry registry, String dataset) {
-        Timer upload = registry.get("etab.upload.duration").tag("dataset", dataset).timer();
-        Timer kernel = registry.get("etab.normalize.duration").tag("dataset", dataset).timer();
-        double bytes = registry.get("etab.upload.bytes").tag("dataset", dataset).counter().count();
+        Timer upload =
+                registry.get("etab.upload.duration").tag("dataset", dataset).timer();
+        Timer kernel =
+                registry.get("etab.normalize.duration").tag("dataset", dataset).timer();
+        double bytes = registry.get("etab.upload.bytes")
+                .tag("dataset", dataset)
+                .counter()
+                .count();
         double uploadSeconds = upload.totalTime(TimeUnit.SECONDS);
-        return String.format(Locale.ROOT, "upload %.3f ms/batch (%.1f GB/s while copying), normalize %.3f ms/batch, "
-                + "%d batches", upload.mean(TimeUnit.MILLISECONDS), uploadSeconds > 0 ? bytes / uploadSeconds / 1e9 : 0,
-                kernel.mean(TimeUnit.MILLISECONDS), upload.count());
+        return String.format(
+                Locale.ROOT,
+                "upload %.3f ms/batch (%.1f GB/s while copying), normalize %.3f ms/batch, " + "%d batches",
+                upload.mean(TimeUnit.MILLISECONDS),
+                uploadSeconds > 0 ? bytes / uploadSeconds / 1e9 : 0,
+                kernel.mean(TimeUnit.MILLISECONDS),
+                upload.count());
     }
 
     /** Device batches: wait for ready on the host, then close. */

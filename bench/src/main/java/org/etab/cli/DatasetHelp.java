@@ -8,7 +8,6 @@ import java.util.ListResourceBundle;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
-
 import org.etab.source.DatasetProvider;
 import org.etab.source.DatasetRegistry;
 import org.etab.source.Target;
@@ -25,17 +24,32 @@ final class DatasetHelp extends ListResourceBundle {
         List<DatasetProvider> all = DatasetRegistry.all();
         List<String> others = new ArrayList<>(DatasetRegistry.names());
         others.remove(Etab.DEFAULT_DATASET);
-        List<String> patients = all.stream().filter(p -> !p.phantom().unit().equals("videos"))
-                .map(DatasetProvider::title).toList();
+        List<String> patients = all.stream()
+                .filter(p -> !p.phantom().unit().equals("videos"))
+                .map(DatasetProvider::title)
+                .toList();
         return new Object[][] {
-            {"etab.usage.description", "Stream echocardiography datasets ("
-                    + String.join(", ", all.stream().map(DatasetProvider::title).toList()) + ") into training."},
+            {
+                "etab.usage.description",
+                "Stream echocardiography datasets ("
+                        + String.join(
+                                ", ", all.stream().map(DatasetProvider::title).toList()) + ") into training."
+            },
             {"dataset", "${DEFAULT-VALUE} (default)" + (others.isEmpty() ? "" : ", " + listing(others)) + "."},
-            {"target", "An ETAB target the dataset offers: " + String.join(", ", targets(all).stream()
-                    .map(Target::etabName).toList()) + " (default: " + defaults(all, p -> p.defaultTarget().etabName())
-                    + ")."},
-            {"video", "Clips (true) or single frames (false) (default: "
-                    + defaults(all, p -> Boolean.toString(p.videoByDefault())) + ")."},
+            {
+                "target",
+                "An ETAB target the dataset offers: "
+                        + String.join(
+                                ", ",
+                                targets(all).stream().map(Target::etabName).toList()) + " (default: "
+                        + defaults(all, p -> p.defaultTarget().etabName())
+                        + ")."
+            },
+            {
+                "video",
+                "Clips (true) or single frames (false) (default: "
+                        + defaults(all, p -> Boolean.toString(p.videoByDefault())) + ")."
+            },
             {"patients", listing(patients) + " patients (default: ${DEFAULT-VALUE})."},
         };
     }
@@ -54,8 +68,10 @@ final class DatasetHelp extends ListResourceBundle {
         for (DatasetProvider p : all) {
             byValue.computeIfAbsent(value.apply(p), v -> new ArrayList<>()).add(p.name());
         }
-        String common = byValue.entrySet().stream().max((a, b) -> a.getValue().size() - b.getValue().size())
-                .map(Map.Entry::getKey).orElse("");
+        String common = byValue.entrySet().stream()
+                .max((a, b) -> a.getValue().size() - b.getValue().size())
+                .map(Map.Entry::getKey)
+                .orElse("");
         StringBuilder sb = new StringBuilder(common);
         byValue.forEach((v, names) -> {
             if (!v.equals(common)) {
@@ -74,11 +90,15 @@ final class DatasetHelp extends ListResourceBundle {
         all.forEach(p -> seen.addAll(p.targets()));
         List<Target> out = new ArrayList<>();
         while (out.size() < seen.size()) {
-            Target next = seen.stream().filter(t -> !out.contains(t))
+            Target next = seen.stream()
+                    .filter(t -> !out.contains(t))
                     .filter(t -> all.stream().allMatch(p -> out.containsAll(before(p.targets(), t))))
                     .findFirst()
                     // datasets that disagree on the order: the first not yet placed
-                    .orElseGet(() -> seen.stream().filter(t -> !out.contains(t)).findFirst().orElseThrow());
+                    .orElseGet(() -> seen.stream()
+                            .filter(t -> !out.contains(t))
+                            .findFirst()
+                            .orElseThrow());
             out.add(next);
         }
         return out;

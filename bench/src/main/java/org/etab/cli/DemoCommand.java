@@ -1,30 +1,28 @@
 package org.etab.cli;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import java.awt.Color;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-
 import org.etab.batch.DType;
 import org.etab.batch.Sample;
 import org.etab.datasets.echonet.EchoNetIndex;
 import org.etab.datasets.echonet.EchoNetReader;
 import org.etab.datasets.echonet.EchoNetRecord;
-import org.etab.source.SampleOptions;
 import org.etab.datasets.echonet.EchoNetSource;
+import org.etab.gpu.cuda.Device;
+import org.etab.metrics.MetricsServer;
 import org.etab.pipeline.ErrorPolicy;
 import org.etab.pipeline.Pipeline;
 import org.etab.pipeline.PipelineOptions;
-import org.etab.sampling.ClipSpec;
 import org.etab.sampling.ClipStart;
+import org.etab.source.SampleOptions;
 import org.etab.source.Target;
-import org.etab.viz.Visualization;
 import org.etab.viz.VideoTools;
-import io.micrometer.core.instrument.MeterRegistry;
-import org.etab.metrics.MetricsServer;
-import org.etab.gpu.cuda.Device;
+import org.etab.viz.Visualization;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -32,16 +30,28 @@ import picocli.CommandLine.Option;
  * {@code etab demo}: makes the phantom EchoNet set if it is absent, streams workload W1 through the pipeline
  * with a progress bar, prints the summary, and writes an LV overlay PNG and a clip GIF.
  */
-@Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "Phantom EchoNet data through the real pipeline (workload W1), plus an LV overlay PNG and a clip GIF.")
+@Command(
+        name = "demo",
+        mixinStandardHelpOptions = true,
+        description =
+                "Phantom EchoNet data through the real pipeline (workload W1), plus an LV overlay PNG and a clip GIF.")
 final class DemoCommand implements Callable<Integer> {
-    @Option(names = "--root", paramLabel = "DIR", description = "Phantom dataset directory (default: phantom/echonet of the installation).")
+    @Option(
+            names = "--root",
+            paramLabel = "DIR",
+            description = "Phantom dataset directory (default: phantom/echonet of the installation).")
     Path root;
 
-    @Option(names = "--out", paramLabel = "DIR", description = "Where the PNG and GIF go (default: out/demo of the installation).")
+    @Option(
+            names = "--out",
+            paramLabel = "DIR",
+            description = "Where the PNG and GIF go (default: out/demo of the installation).")
     Path out;
 
-    @Option(names = "--epochs", defaultValue = "10", description = "Epochs of W1 to stream (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--epochs",
+            defaultValue = "10",
+            description = "Epochs of W1 to stream (default: ${DEFAULT-VALUE}).")
     int epochs;
 
     @Option(names = "--threads", paramLabel = "N", description = "Decode threads (default: all cores).")
@@ -50,18 +60,28 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--quiet", description = "No progress bar or summary table (the RESULT line stays).")
     boolean quiet;
 
-    @Option(names = "--device", defaultValue = "auto", description = "auto (default: cuda when a GPU is usable, else cpu), "
-            + "cpu, nd4j or cuda: as for bench.")
+    @Option(
+            names = "--device",
+            defaultValue = "auto",
+            description = "auto (default: cuda when a GPU is usable, else cpu), " + "cpu, nd4j or cuda: as for bench.")
     String device;
 
-    @Option(names = "--verbose", description = "Say in full why --device auto fell back to cpu (the CUDA probe's reason).")
+    @Option(
+            names = "--verbose",
+            description = "Say in full why --device auto fell back to cpu (the CUDA probe's reason).")
     boolean verbose;
 
-    @Option(names = "--metrics-port", paramLabel = "P",
-            description = "Serve live metrics during the run: a dashboard at /, Prometheus text at /metrics (0: any free port).")
+    @Option(
+            names = "--metrics-port",
+            paramLabel = "P",
+            description =
+                    "Serve live metrics during the run: a dashboard at /, Prometheus text at /metrics (0: any free port).")
     Integer metricsPort;
 
-    @Option(names = "--metrics-host", paramLabel = "H", defaultValue = MetricsServer.DEFAULT_HOST,
+    @Option(
+            names = "--metrics-host",
+            paramLabel = "H",
+            defaultValue = MetricsServer.DEFAULT_HOST,
             description = "Interface for --metrics-port (default: ${DEFAULT-VALUE}, this machine only).")
     String metricsHost;
 
@@ -70,15 +90,26 @@ final class DemoCommand implements Callable<Integer> {
         Path data = root != null ? root : Launch.home().resolve("phantom/echonet");
         Path pictures = out != null ? out : Launch.home().resolve("out/demo");
         boolean show = Launch.interactive(quiet);
-        SampleOptions w1 = SampleOptions.builder().target(Target.EF).clipLength(32).fps(25).padding(true)
+        SampleOptions w1 = SampleOptions.builder()
+                .target(Target.EF)
+                .clipLength(32)
+                .fps(25)
+                .padding(true)
                 .clipStart(ClipStart.RANDOM)
-                .frameSize(112, 112).channels(3).normalize(true).dtype(DType.FLOAT32).seed(42).shuffle(true).build();
+                .frameSize(112, 112)
+                .channels(3)
+                .normalize(true)
+                .dtype(DType.FLOAT32)
+                .seed(42)
+                .shuffle(true)
+                .build();
         // the flags first, then the device probe, then any work
         if (epochs < 1) {
             throw new IllegalArgumentException("--epochs must be >= 1 but was " + epochs);
         }
         int t = threads != null ? threads : Runtime.getRuntime().availableProcessors();
-        PipelineOptions hostOptions = PipelineOptions.builder().batchSize(20).threads(t).build();
+        PipelineOptions hostOptions =
+                PipelineOptions.builder().batchSize(20).threads(t).build();
         RunOptions.checkMetricsPort(metricsPort);
         DeviceChoice choice = DeviceChoice.resolve(RunOptions.Device.parse(device), w1);
         if (!Files.isRegularFile(data.resolve("FileList.csv"))) {
@@ -88,15 +119,20 @@ final class DemoCommand implements Callable<Integer> {
         EchoNetIndex index = EchoNetReader.read(data);
         List<EchoNetRecord> train = index.select("train");
         PipelineOptions po = choice.pipelineOptions(hostOptions);
-        say(String.format(Locale.ROOT, "etab demo: W1 = %d TRAIN videos, EF target, 32-frame clips at 25 fps, RGB 112x112 "
-                + "normalized float32, batch 20, %d decode threads, %d epochs, %s", train.size(), t, epochs,
+        say(String.format(
+                Locale.ROOT,
+                "etab demo: W1 = %d TRAIN videos, EF target, 32-frame clips at 25 fps, RGB 112x112 "
+                        + "normalized float32, batch 20, %d decode threads, %d epochs, %s",
+                train.size(),
+                t,
+                epochs,
                 choice.line(verbose)));
         BenchRunner.Result r;
         MeterRegistry registry = RunOptions.registry(metricsPort);
         try (MetricsServer server = RunOptions.serveMetrics("demo", registry, metricsHost, metricsPort);
                 Device gpu = choice.open();
-                Pipeline pipeline = new Pipeline(new EchoNetSource(train, choice.samples()), po, registry,
-                        DeviceChoice.allocator(gpu))) {
+                Pipeline pipeline = new Pipeline(
+                        new EchoNetSource(train, choice.samples()), po, registry, DeviceChoice.allocator(gpu))) {
             r = choice.run(pipeline, gpu, registry, 0, epochs - 1, 0, show, null, false);
         }
         if (!quiet) {
@@ -109,12 +145,34 @@ final class DemoCommand implements Callable<Integer> {
 
     /** plot_segment of the ED frame with its LV mask, and create_echo_clip of a 32-frame clip. */
     private void drawPictures(EchoNetRecord rec, Path dir) {
-        SampleOptions ed = SampleOptions.builder().target(Target.LV_SEG).video(false)
-                .frameSize(0, 0).channels(1).normalize(false).dtype(DType.UINT8).seed(42).shuffle(false).build();
-        SampleOptions clip = SampleOptions.builder().target(Target.EF).clipLength(32).fps(25).padding(true)
+        SampleOptions ed = SampleOptions.builder()
+                .target(Target.LV_SEG)
+                .video(false)
+                .frameSize(0, 0)
+                .channels(1)
+                .normalize(false)
+                .dtype(DType.UINT8)
+                .seed(42)
+                .shuffle(false)
+                .build();
+        SampleOptions clip = SampleOptions.builder()
+                .target(Target.EF)
+                .clipLength(32)
+                .fps(25)
+                .padding(true)
                 .clipStart(ClipStart.FIRST)
-                .frameSize(0, 0).channels(1).normalize(false).dtype(DType.UINT8).seed(42).shuffle(false).build();
-        PipelineOptions one = PipelineOptions.builder().threads(1).batchSize(1).onError(ErrorPolicy.FAIL).build();
+                .frameSize(0, 0)
+                .channels(1)
+                .normalize(false)
+                .dtype(DType.UINT8)
+                .seed(42)
+                .shuffle(false)
+                .build();
+        PipelineOptions one = PipelineOptions.builder()
+                .threads(1)
+                .batchSize(1)
+                .onError(ErrorPolicy.FAIL)
+                .build();
         int h = rec.frameHeight();
         int w = rec.frameWidth();
         Path png = dir.resolve(rec.id() + "_lv_overlay.png");

@@ -1,9 +1,8 @@
 package org.etab.cli;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Locale;
 import java.util.function.Supplier;
-
-import io.micrometer.core.instrument.MeterRegistry;
 import org.etab.batch.HostAllocator;
 import org.etab.gpu.cuda.CudaDevice;
 import org.etab.gpu.cuda.Device;
@@ -45,10 +44,11 @@ final class DeviceChoice {
     /** Resolves {@code asked} for samples {@code samples}, probing CUDA only for {@code auto} and {@code cuda}. */
     static DeviceChoice resolve(RunOptions.Device asked, SampleOptions samples) {
         return resolve(asked, samples, () -> CudaDevice.probe()); // a lambda, not CudaDevice::probe: nothing loads
-                                                                  // CudaDevice until the probe runs
+        // CudaDevice until the probe runs
     }
 
-    static DeviceChoice resolve(RunOptions.Device asked, SampleOptions samples, Supplier<CudaDevice.Availability> probe) {
+    static DeviceChoice resolve(
+            RunOptions.Device asked, SampleOptions samples, Supplier<CudaDevice.Availability> probe) {
         switch (asked) {
             case CPU, ND4J -> {
                 return new DeviceChoice(asked, "device " + asked.name().toLowerCase(Locale.ROOT), samples);
@@ -60,8 +60,8 @@ final class DeviceChoice {
                 }
                 CudaDevice.Availability a = probe.get();
                 if (!a.available()) {
-                    throw new IllegalArgumentException("--device cuda: no usable GPU here: " + a.reason()
-                            + " (--device auto falls back to cpu)");
+                    throw new IllegalArgumentException(
+                            "--device cuda: no usable GPU here: " + a.reason() + " (--device auto falls back to cpu)");
                 }
                 return new DeviceChoice(RunOptions.Device.CUDA, "device cuda (" + a.reason() + ")", samples);
             }
@@ -74,8 +74,11 @@ final class DeviceChoice {
                 return a.available()
                         ? new DeviceChoice(RunOptions.Device.CUDA, "device auto -> cuda (" + a.reason() + ")", samples)
                         // the probe's reason runs to a few lines of linker text: only on request
-                        : new DeviceChoice(RunOptions.Device.CPU, "device auto -> cpu (no CUDA: " + a.reason() + ")",
-                                "device auto -> cpu (no usable GPU; details: --verbose)", samples);
+                        : new DeviceChoice(
+                                RunOptions.Device.CPU,
+                                "device auto -> cpu (no CUDA: " + a.reason() + ")",
+                                "device auto -> cpu (no usable GPU; details: --verbose)",
+                                samples);
             }
         }
     }
@@ -109,7 +112,9 @@ final class DeviceChoice {
 
     /** The feeder's options (cuda only): the normalization the host would have applied. */
     FeederOptions feederOptions() {
-        return FeederOptions.builder().normalization(Normalization.matching(asked)).build();
+        return FeederOptions.builder()
+                .normalization(Normalization.matching(asked))
+                .build();
     }
 
     /** The pipeline options: as given, or with room for the batches the feeder's ring holds. */
@@ -132,11 +137,28 @@ final class DeviceChoice {
      * summary's device line says when {@code auto} chose it, pointing at {@link #line()} (printed before the run)
      * for a fallback's reason.
      */
-    BenchRunner.Result run(Pipeline pipeline, Device gpu, MeterRegistry registry, int firstEpoch, int lastEpoch,
-            long startAt, boolean showProgress, RunRecorder recorder, boolean perEpoch) {
+    BenchRunner.Result run(
+            Pipeline pipeline,
+            Device gpu,
+            MeterRegistry registry,
+            int firstEpoch,
+            int lastEpoch,
+            long startAt,
+            boolean showProgress,
+            RunRecorder recorder,
+            boolean perEpoch) {
         BenchRunner.Result r = cuda()
-                ? CudaBench.run(pipeline, gpu, feederOptions(), registry, firstEpoch, lastEpoch, startAt,
-                        showProgress, recorder, perEpoch)
+                ? CudaBench.run(
+                        pipeline,
+                        gpu,
+                        feederOptions(),
+                        registry,
+                        firstEpoch,
+                        lastEpoch,
+                        startAt,
+                        showProgress,
+                        recorder,
+                        perEpoch)
                 : BenchRunner.run(pipeline, firstEpoch, lastEpoch, startAt, device, showProgress, recorder, perEpoch);
         if (!line.startsWith("device auto")) {
             return r;

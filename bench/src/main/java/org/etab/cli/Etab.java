@@ -10,9 +10,19 @@ import picocli.CommandLine.Command;
  * {@code gif}, {@code demo}. A stable contract that other tools script against: flag names do not change, and
  * {@code bench}'s last line is machine-readable.
  */
-@Command(name = "etab", mixinStandardHelpOptions = true, version = "etab-stream 0.1.0", // description: DatasetHelp
-        subcommands = {SynthCommand.class, BenchCommand.class, ExportCommand.class, DemoCommand.class,
-                PictureCommands.Plot.class, PictureCommands.Gif.class, SplitCommand.class})
+@Command(
+        name = "etab",
+        mixinStandardHelpOptions = true,
+        version = "etab-stream 0.1.0", // description: DatasetHelp
+        subcommands = {
+            SynthCommand.class,
+            BenchCommand.class,
+            ExportCommand.class,
+            DemoCommand.class,
+            PictureCommands.Plot.class,
+            PictureCommands.Gif.class,
+            SplitCommand.class
+        })
 public final class Etab implements Runnable {
     /** The dataset of {@code --dataset} when none is named. */
     static final String DEFAULT_DATASET = "echonet";
@@ -21,9 +31,19 @@ public final class Etab implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     /** The library logs through SLF4J; the CLI bundles slf4j-simple, configured here before its first logger. */
-    enum LogLevel { error, warn, info, debug, trace, off }
+    enum LogLevel {
+        error,
+        warn,
+        info,
+        debug,
+        trace,
+        off
+    }
 
-    @CommandLine.Option(names = "--log-level", scope = CommandLine.ScopeType.INHERIT, paramLabel = "LEVEL",
+    @CommandLine.Option(
+            names = "--log-level",
+            scope = CommandLine.ScopeType.INHERIT,
+            paramLabel = "LEVEL",
             description = "Library log level on stderr: ${COMPLETION-CANDIDATES} (default: warn).")
     void logLevel(LogLevel level) {
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", level.name());
@@ -52,10 +72,14 @@ public final class Etab implements Runnable {
         cl.setExecutionExceptionHandler((thrown, command, parseResult) -> {
             // several decode threads failing at once under --on-error fail: the first failure is the message
             Exception e = reactor.core.Exceptions.isMultiple(thrown)
-                    && reactor.core.Exceptions.unwrapMultiple(thrown).get(0) instanceof Exception first ? first : thrown;
-            if (e instanceof IllegalArgumentException || e instanceof org.etab.decode.DatasetException
+                            && reactor.core.Exceptions.unwrapMultiple(thrown).get(0) instanceof Exception first
+                    ? first
+                    : thrown;
+            if (e instanceof IllegalArgumentException
+                    || e instanceof org.etab.decode.DatasetException
                     || e instanceof org.etab.storage.RemoteException
-                    || e instanceof org.etab.source.SampleException || e instanceof java.io.UncheckedIOException) {
+                    || e instanceof org.etab.source.SampleException
+                    || e instanceof java.io.UncheckedIOException) {
                 command.getErr().println("etab: " + e.getMessage());
                 return 2;
             }

@@ -1,12 +1,13 @@
 package org.etab.cli;
 
+import de.siegmar.fastcsv.writer.CsvWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -16,20 +17,18 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.PriorityBlockingQueue;
 import java.util.stream.Collectors;
-
-import de.siegmar.fastcsv.writer.CsvWriter;
+import org.etab.api.Datasets;
 import org.etab.batch.Batch;
 import org.etab.batch.SampleInfo;
 import org.etab.config.EtabConfig;
 import org.etab.gpu.Nd4jBatches;
-import org.etab.api.Datasets;
+import org.etab.pipeline.Pipeline;
+import org.etab.pipeline.PipelineOptions;
+import org.etab.sampling.ResumeState;
 import org.etab.source.DatasetRegistry;
 import org.etab.source.OpenedDataset;
-import org.etab.pipeline.PipelineOptions;
 import org.etab.source.SampleFailure;
 import org.etab.source.SampleOptions;
-import org.etab.sampling.ResumeState;
-import org.etab.pipeline.Pipeline;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import picocli.CommandLine.Command;
@@ -51,7 +50,9 @@ import picocli.CommandLine.Option;
  * both. {@code --resume} repairs the manifest and report back to the saved position ({@link ExportRepair}) and goes
  * on from there.
  */
-@Command(name = "export", mixinStandardHelpOptions = true,
+@Command(
+        name = "export",
+        mixinStandardHelpOptions = true,
         description = "Write each sample as NumPy .npy files plus manifest.csv (delivery order).")
 final class ExportCommand implements Callable<Integer> {
     @Mixin
@@ -72,6 +73,7 @@ final class ExportCommand implements Callable<Integer> {
      * row.
      */
     private final Object writing = new Object();
+
     private boolean stopping; // guarded by writing
 
     @Override
@@ -87,8 +89,13 @@ final class ExportCommand implements Callable<Integer> {
         PipelineOptions options = run.pipelineOptions(cfg, selection.limit);
         // native sizes that differ (CAMUS) export one size group after the other
         List<OpenedDataset> groups = sampleOptions.nativeSize() && !selection.remoteRoot()
-                ? Datasets.openNative(selection.dataset, selection.datasetRoot(cfg), selection.split, selection.view,
-                        selection.fold, sampleOptions)
+                ? Datasets.openNative(
+                        selection.dataset,
+                        selection.datasetRoot(cfg),
+                        selection.split,
+                        selection.view,
+                        selection.fold,
+                        sampleOptions)
                 : List.of(selection.open(cfg));
         try {
             return export(groups, sampleOptions, options);
@@ -112,11 +119,12 @@ final class ExportCommand implements Callable<Integer> {
             state = ResumeState.read(run.resume);
             state.requireCompatible(sampleOptions.seed(), run.rank, run.world);
             if (state.epoch() != epoch) {
-                throw new IllegalArgumentException(run.resume + " is for epoch " + state.epoch() + ", not --start-epoch " + epoch);
+                throw new IllegalArgumentException(
+                        run.resume + " is for epoch " + state.epoch() + ", not --start-epoch " + epoch);
             }
         }
-        String scheme = DatasetRegistry.resolveLabelScheme(DatasetRegistry.get(selection.dataset), sampleOptions.target(),
-                sampleOptions.labelScheme());
+        String scheme = DatasetRegistry.resolveLabelScheme(
+                DatasetRegistry.get(selection.dataset), sampleOptions.target(), sampleOptions.labelScheme());
         // clips name their axes (stills are always [C, H, W])
         String layout = sampleOptions.clip().video() ? sampleOptions.layout().cliName() : null;
         Set<String> real = new HashSet<>();
@@ -136,13 +144,16 @@ final class ExportCommand implements Callable<Integer> {
         long start = System.nanoTime();
         BenchRunner.Totals totals = new BenchRunner.Totals(0, 0, 0, 0, List.of(), 0);
         // resuming appends to the manifest the run already wrote (repaired to the saved position)
-        OpenOption[] mode = resuming ? new OpenOption[] {StandardOpenOption.CREATE, StandardOpenOption.APPEND}
-                : new OpenOption[] {StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE};
+        OpenOption[] mode = resuming
+                ? new OpenOption[] {StandardOpenOption.CREATE, StandardOpenOption.APPEND}
+                : new OpenOption[] {
+                    StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE
+                };
         try (RunRecorder recorder = new RunRecorder(run.report, resuming, run.resume, state);
                 CsvWriter manifest = CsvWriter.builder().build(Files.newBufferedWriter(manifestFile, mode))) {
             if (!resuming || Files.size(manifestFile) == 0) {
-                List<String> header = new ArrayList<>(List.of("id", "source_id", "x", "y", "epoch", "position",
-                        "source_frames", "valid_frames", "label"));
+                List<String> header = new ArrayList<>(List.of(
+                        "id", "source_id", "x", "y", "epoch", "position", "source_frames", "valid_frames", "label"));
                 if (scheme != null) {
                     header.add("label_scheme");
                 }
@@ -157,7 +168,9 @@ final class ExportCommand implements Callable<Integer> {
             try {
                 long left = options.limit(); // 0: no limit; else shared by the size groups, in export order
                 for (OpenedDataset group : groups) {
-                    PipelineOptions groupOptions = options.limit() > 0 ? options.toBuilder().limit(left).build() : options;
+                    PipelineOptions groupOptions = options.limit() > 0
+                            ? options.toBuilder().limit(left).build()
+                            : options;
                     try (Pipeline pipeline = new Pipeline(group.source(), groupOptions)) {
                         if (!resuming) {
                             ids.assign(pipeline.schedule(epoch, 0, options.batchSize()));
@@ -178,8 +191,8 @@ final class ExportCommand implements Callable<Integer> {
                 }
             }
         }
-        BenchRunner.Result r = new BenchRunner.Result(totals, (System.nanoTime() - start) / 1e9, Launch.peakRssMb(),
-                "cpu (host batches)");
+        BenchRunner.Result r = new BenchRunner.Result(
+                totals, (System.nanoTime() - start) / 1e9, Launch.peakRssMb(), "cpu (host batches)");
         if (!run.quiet) {
             BenchRunner.printSummary(r, System.err);
         }
@@ -192,12 +205,20 @@ final class ExportCommand implements Callable<Integer> {
      * then its manifest row and report row, flushed; a failure's report row comes before the batch it fell in; the
      * resume state after each batch.
      */
-    private void exportEpoch(Pipeline pipeline, long startAt, CsvWriter manifest, RunRecorder recorder, ExportIds ids,
-            String scheme, String layout) throws IOException {
-        long planned = pipeline.schedule(epoch, startAt, pipeline.options().batchSize()).size();
+    private void exportEpoch(
+            Pipeline pipeline,
+            long startAt,
+            CsvWriter manifest,
+            RunRecorder recorder,
+            ExportIds ids,
+            String scheme,
+            String layout)
+            throws IOException {
+        long planned = pipeline.schedule(epoch, startAt, pipeline.options().batchSize())
+                .size();
         // failures arrive on decode threads as they happen; the report takes them in sequence order
-        PriorityBlockingQueue<SampleFailure> failures = new PriorityBlockingQueue<>(16,
-                Comparator.comparingLong(SampleFailure::sequence));
+        PriorityBlockingQueue<SampleFailure> failures =
+                new PriorityBlockingQueue<>(16, Comparator.comparingLong(SampleFailure::sequence));
         pipeline.onFailure(failures::add);
         recorder.rejected(pipeline.account().rejections());
         try (Progress progress = new Progress("export", planned, "samples", Launch.interactive(run.quiet))) {
@@ -216,11 +237,18 @@ final class ExportCommand implements Callable<Integer> {
                             awaitShutdownIfStopping();
                             write(xi, out.resolve(id + ".x.npy"));
                             write(yi, out.resolve(id + ".y.npy"));
-                            List<String> row = new ArrayList<>(List.of(id, info.id(), id + ".x.npy", id + ".y.npy",
-                                    Integer.toString(info.epoch()), Long.toString(info.position()),
-                                    Arrays.stream(info.sourceFrames()).mapToObj(Integer::toString)
+                            List<String> row = new ArrayList<>(List.of(
+                                    id,
+                                    info.id(),
+                                    id + ".x.npy",
+                                    id + ".y.npy",
+                                    Integer.toString(info.epoch()),
+                                    Long.toString(info.position()),
+                                    Arrays.stream(info.sourceFrames())
+                                            .mapToObj(Integer::toString)
                                             .collect(Collectors.joining(" ")),
-                                    Integer.toString(info.validFrames()), labelText(yi)));
+                                    Integer.toString(info.validFrames()),
+                                    labelText(yi)));
                             if (scheme != null) {
                                 row.add(scheme);
                             }

@@ -5,7 +5,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-
 import org.etab.batch.SampleInfo;
 import org.etab.pipeline.Pipeline;
 
@@ -25,8 +24,7 @@ final class ExportIds {
     private final Map<Key, String> byPosition = new HashMap<>();
 
     /** A sample in one epoch's sequence: its place in the epoch's order, and whether it is a sharding repeat. */
-    private record Key(long position, boolean repeat) {
-    }
+    private record Key(long position, boolean repeat) {}
 
     /** @param real every sample id of the selection (all ranks, all size groups) */
     ExportIds(Set<String> real) {
@@ -59,8 +57,8 @@ final class ExportIds {
     String of(SampleInfo info) {
         String name = byPosition.get(new Key(info.position(), info.repeat()));
         if (name == null) {
-            throw new IllegalStateException("sample " + info.id() + " at position " + info.position()
-                    + " is not in the export's schedule");
+            throw new IllegalStateException(
+                    "sample " + info.id() + " at position " + info.position() + " is not in the export's schedule");
         }
         return name;
     }

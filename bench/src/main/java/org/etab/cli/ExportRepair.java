@@ -1,5 +1,8 @@
 package org.etab.cli;
 
+import de.siegmar.fastcsv.reader.CsvReader;
+import de.siegmar.fastcsv.reader.CsvRecord;
+import de.siegmar.fastcsv.writer.CsvWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -11,10 +14,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-
-import de.siegmar.fastcsv.reader.CsvReader;
-import de.siegmar.fastcsv.reader.CsvRecord;
-import de.siegmar.fastcsv.writer.CsvWriter;
 import org.etab.pipeline.Pipeline;
 
 /**
@@ -25,16 +24,15 @@ import org.etab.pipeline.Pipeline;
  * rewritten to a temporary name and moved into place, so a repair interrupted in turn leaves the old files whole.
  */
 final class ExportRepair {
-    private ExportRepair() {
-    }
+    private ExportRepair() {}
 
     /**
      * @param schedule the epoch's whole schedule, from position 0
      * @param resumeAt the saved position: samples before it are done
      * @param report   the report file, or null without {@code --report}
      */
-    static void repair(Path out, Path manifest, Path report, List<Pipeline.Scheduled> schedule, ExportIds ids,
-            long resumeAt) {
+    static void repair(
+            Path out, Path manifest, Path report, List<Pipeline.Scheduled> schedule, ExportIds ids, long resumeAt) {
         Set<String> done = new HashSet<>();
         Map<String, Integer> scheduled = new HashMap<>();
         for (Pipeline.Scheduled s : schedule) {
@@ -50,8 +48,11 @@ final class ExportRepair {
             kept.add(rows.get(0));
             Set<String> seen = new HashSet<>();
             for (List<String> row : rows.subList(1, rows.size())) {
-                if (row.size() >= 4 && done.contains(row.get(0)) && seen.add(row.get(0))
-                        && Files.isRegularFile(out.resolve(row.get(2))) && Files.isRegularFile(out.resolve(row.get(3)))) {
+                if (row.size() >= 4
+                        && done.contains(row.get(0))
+                        && seen.add(row.get(0))
+                        && Files.isRegularFile(out.resolve(row.get(2)))
+                        && Files.isRegularFile(out.resolve(row.get(3)))) {
                     kept.add(row);
                     delivered.merge(row.get(1), 1, Integer::sum);
                 }
@@ -89,12 +90,14 @@ final class ExportRepair {
         if (!Files.exists(file)) {
             return rows;
         }
-        try (CsvReader<CsvRecord> csv = CsvReader.builder().ignoreDifferentFieldCount(true).ofCsvRecord(file)) {
+        try (CsvReader<CsvRecord> csv =
+                CsvReader.builder().ignoreDifferentFieldCount(true).ofCsvRecord(file)) {
             for (CsvRecord r : csv) {
                 rows.add(r.getFields());
             }
         } catch (IOException | UncheckedIOException e) {
-            throw new UncheckedIOException(file + ": cannot read it to resume: " + e.getMessage(),
+            throw new UncheckedIOException(
+                    file + ": cannot read it to resume: " + e.getMessage(),
                     e instanceof IOException io ? io : ((UncheckedIOException) e).getCause());
         }
         return rows;

@@ -1,5 +1,6 @@
 package org.etab.cli;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -7,14 +8,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import org.etab.source.OpenedDataset;
 import org.etab.batch.Batch;
 import org.etab.batch.HostAllocator;
 import org.etab.config.EtabConfig;
 import org.etab.pipeline.Pipeline;
 import org.etab.pipeline.PipelineOptions;
+import org.etab.source.OpenedDataset;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -32,7 +31,9 @@ import picocli.CommandLine.Option;
  * Prints one TURN line per timed turn and, per root, the median of its turn rates and the median of its rate over
  * the first root's in the same round (a paired ratio, insensitive to drift between rounds).
  */
-@Command(name = "interleaved-bench", mixinStandardHelpOptions = true,
+@Command(
+        name = "interleaved-bench",
+        mixinStandardHelpOptions = true,
         description = "Time dataset roots in turns within one JVM.")
 public final class InterleavedBench implements Callable<Integer> {
     @Mixin
@@ -41,17 +42,27 @@ public final class InterleavedBench implements Callable<Integer> {
     @Mixin
     RunOptions run;
 
-    @Option(names = "--roots", required = true, split = ",", paramLabel = "LABEL=ROOT",
+    @Option(
+            names = "--roots",
+            required = true,
+            split = ",",
+            paramLabel = "LABEL=ROOT",
             description = "The roots to compare, the first one the reference.")
     List<String> roots;
 
     @Option(names = "--rounds", defaultValue = "10", description = "Timed rounds (default: ${DEFAULT-VALUE}).")
     int rounds;
 
-    @Option(names = "--turn", defaultValue = "5", description = "Epochs per root per round (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--turn",
+            defaultValue = "5",
+            description = "Epochs per root per round (default: ${DEFAULT-VALUE}).")
     int turn;
 
-    @Option(names = "--warmup", defaultValue = "20", description = "Untimed epochs per root first (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--warmup",
+            defaultValue = "20",
+            description = "Untimed epochs per root first (default: ${DEFAULT-VALUE}).")
     int warmup;
 
     @Override
@@ -92,8 +103,13 @@ public final class InterleavedBench implements Callable<Integer> {
                         clips += stream(pipelines.get(i), epoch[i]++);
                     }
                     rates[i][round] = clips / ((System.nanoTime() - t0) / 1e9);
-                    System.out.printf(Locale.ROOT, "TURN round=%d root=%s clips=%d clips_per_s=%.1f%n", round,
-                            labels.get(i), clips, rates[i][round]);
+                    System.out.printf(
+                            Locale.ROOT,
+                            "TURN round=%d root=%s clips=%d clips_per_s=%.1f%n",
+                            round,
+                            labels.get(i),
+                            clips,
+                            rates[i][round]);
                 }
             }
             for (int i = 0; i < labels.size(); i++) {
@@ -102,10 +118,18 @@ public final class InterleavedBench implements Callable<Integer> {
                     ratio[round] = rates[i][round] / rates[0][round];
                 }
                 var account = pipelines.get(i).account();
-                System.out.printf(Locale.ROOT, "ROOT %s median_clips_per_s=%.1f median_ratio_vs_%s=%.3f min_ratio=%.3f "
-                        + "max_ratio=%.3f delivered=%d failed=%d%n", labels.get(i), median(rates[i]), labels.get(0),
-                        median(ratio), Arrays.stream(ratio).min().orElse(0), Arrays.stream(ratio).max().orElse(0),
-                        account.delivered(), account.failed());
+                System.out.printf(
+                        Locale.ROOT,
+                        "ROOT %s median_clips_per_s=%.1f median_ratio_vs_%s=%.3f min_ratio=%.3f "
+                                + "max_ratio=%.3f delivered=%d failed=%d%n",
+                        labels.get(i),
+                        median(rates[i]),
+                        labels.get(0),
+                        median(ratio),
+                        Arrays.stream(ratio).min().orElse(0),
+                        Arrays.stream(ratio).max().orElse(0),
+                        account.delivered(),
+                        account.failed());
             }
             return 0;
         } finally {

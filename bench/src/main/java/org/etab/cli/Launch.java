@@ -6,8 +6,7 @@ import java.nio.file.Path;
 
 /** Facts about this process and installation. */
 final class Launch {
-    private Launch() {
-    }
+    private Launch() {}
 
     /** The installation directory (set by the {@code ./etab} launcher), else the working directory. */
     static Path home() {

@@ -4,19 +4,18 @@ import java.awt.Color;
 import java.nio.file.Path;
 import java.util.Set;
 import java.util.concurrent.Callable;
-
 import org.etab.api.Datasets;
-import org.etab.source.OpenedDataset;
 import org.etab.api.Tensor;
 import org.etab.batch.DType;
 import org.etab.batch.Sample;
 import org.etab.config.EtabConfig;
 import org.etab.pipeline.ErrorPolicy;
-import org.etab.source.FilteredSource;
 import org.etab.pipeline.Pipeline;
 import org.etab.pipeline.PipelineOptions;
-import org.etab.source.SampleOptions;
 import org.etab.sampling.ClipSpec;
+import org.etab.source.FilteredSource;
+import org.etab.source.OpenedDataset;
+import org.etab.source.SampleOptions;
 import org.etab.source.Target;
 import org.etab.viz.VideoTools;
 import org.etab.viz.Visualization;
@@ -26,19 +25,32 @@ import picocli.CommandLine.Option;
 
 /** {@code etab plot} and {@code etab gif}: ETAB's {@code plot_segment} and {@code create_echo_clip} for one sample. */
 final class PictureCommands {
-    private PictureCommands() {
-    }
+    private PictureCommands() {}
 
     /** The one sample with {@code id} as raw gray pixels (uint8, one channel), and the pipeline behind it. */
     static Picked one(SelectionOptions selection, String id, boolean video) {
         EtabConfig cfg = selection.loadConfig();
         SampleOptions o = selection.sampleOptions(cfg);
-        SampleOptions raw = SampleOptions.builder().target(o.target()).clip(video ? o.clip() : ClipSpec.frame())
-                .frameSize(o.frameHeight(), o.frameWidth()).channels(1).normalize(false).dtype(DType.UINT8).seed(o.seed()).shuffle(false)
-                .allowLinksOutside(o.allowLinksOutside()).extraRoots(o.extraRoots()).build();
+        SampleOptions raw = SampleOptions.builder()
+                .target(o.target())
+                .clip(video ? o.clip() : ClipSpec.frame())
+                .frameSize(o.frameHeight(), o.frameWidth())
+                .channels(1)
+                .normalize(false)
+                .dtype(DType.UINT8)
+                .seed(o.seed())
+                .shuffle(false)
+                .allowLinksOutside(o.allowLinksOutside())
+                .extraRoots(o.extraRoots())
+                .build();
         OpenedDataset opened = selection.open(cfg, raw);
-        Pipeline p = new Pipeline(new FilteredSource(opened.source(), Set.of(id)),
-                PipelineOptions.builder().batchSize(1).threads(1).onError(ErrorPolicy.FAIL).build());
+        Pipeline p = new Pipeline(
+                new FilteredSource(opened.source(), Set.of(id)),
+                PipelineOptions.builder()
+                        .batchSize(1)
+                        .threads(1)
+                        .onError(ErrorPolicy.FAIL)
+                        .build());
         Sample s;
         try {
             s = p.samples(0).blockFirst();
@@ -66,13 +78,19 @@ final class PictureCommands {
         }
     }
 
-    @Command(name = "plot", mixinStandardHelpOptions = true,
-            description = "ETAB plot_segment: a sample's annotated frame with its mask (50 %% alpha + contour) as a PNG.")
+    @Command(
+            name = "plot",
+            mixinStandardHelpOptions = true,
+            description =
+                    "ETAB plot_segment: a sample's annotated frame with its mask (50 %% alpha + contour) as a PNG.")
     static final class Plot implements Callable<Integer> {
         @Mixin
         SelectionOptions selection;
 
-        @Option(names = "--id", required = true, description = "Sample id (EchoNet FileName, CAMUS patient0001_4CH, ...).")
+        @Option(
+                names = "--id",
+                required = true,
+                description = "Sample id (EchoNet FileName, CAMUS patient0001_4CH, ...).")
         String id;
 
         @Option(names = "--out", required = true, paramLabel = "F.png", description = "The PNG to write.")
@@ -81,7 +99,11 @@ final class PictureCommands {
         @Option(names = "--color", defaultValue = "red", description = "red, green, blue, yellow, cyan or magenta.")
         String color;
 
-        @Option(names = "--overlay", arity = "1", defaultValue = "true", description = "Mask over the frame (true) or beside it.")
+        @Option(
+                names = "--overlay",
+                arity = "1",
+                defaultValue = "true",
+                description = "Mask over the frame (true) or beside it.")
         boolean overlay;
 
         @Override
@@ -91,19 +113,25 @@ final class PictureCommands {
             }
             Target t = Datasets.target(selection.dataset, selection.target);
             if (t != Target.LV_SEG && t != Target.LA_SEG && t != Target.MY_SEG) {
-                throw new IllegalArgumentException("plot needs a segmentation target (LV_seg, LA_seg, MY_seg) but was "
-                        + t.etabName());
+                throw new IllegalArgumentException(
+                        "plot needs a segmentation target (LV_seg, LA_seg, MY_seg) but was " + t.etabName());
             }
             try (Picked p = one(selection, id, false)) {
-                Visualization.plotSegment(Tensor.copyOf(p.sample().features(), 0), Tensor.copyOf(p.sample().labels(), 0), overlay,
-                        colour(color), out);
+                Visualization.plotSegment(
+                        Tensor.copyOf(p.sample().features(), 0),
+                        Tensor.copyOf(p.sample().labels(), 0),
+                        overlay,
+                        colour(color),
+                        out);
             }
             System.err.println("etab plot: wrote " + out);
             return 0;
         }
     }
 
-    @Command(name = "gif", mixinStandardHelpOptions = true,
+    @Command(
+            name = "gif",
+            mixinStandardHelpOptions = true,
             description = "ETAB create_echo_clip: a sample's clip as an animated GIF (loops forever).")
     static final class Gif implements Callable<Integer> {
         @Mixin
@@ -115,7 +143,10 @@ final class PictureCommands {
         @Option(names = "--out", required = true, paramLabel = "F.gif", description = "The GIF to write.")
         Path out;
 
-        @Option(names = "--frame-ms", defaultValue = "50", description = "Milliseconds per frame (default: ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--frame-ms",
+                defaultValue = "50",
+                description = "Milliseconds per frame (default: ${DEFAULT-VALUE}).")
         int frameMillis;
 
         @Override
@@ -137,8 +168,9 @@ final class PictureCommands {
             case "yellow" -> Color.YELLOW;
             case "cyan" -> Color.CYAN;
             case "magenta" -> Color.MAGENTA;
-            default -> throw new IllegalArgumentException("--color must be red, green, blue, yellow, cyan or magenta but was '"
-                    + name + "'");
+            default ->
+                throw new IllegalArgumentException(
+                        "--color must be red, green, blue, yellow, cyan or magenta but was '" + name + "'");
         };
     }
 }

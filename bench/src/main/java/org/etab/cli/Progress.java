@@ -9,9 +9,17 @@ final class Progress implements AutoCloseable {
     private final ProgressBar bar;
 
     Progress(String task, long total, String unit, boolean show) {
-        this.bar = show ? new ProgressBarBuilder().setTaskName(task).setInitialMax(total)
-                .setStyle(ProgressBarStyle.COLORFUL_UNICODE_BLOCK).setUnit(" " + unit, 1).showSpeed()
-                .setUpdateIntervalMillis(250).continuousUpdate().build() : null;
+        this.bar = show
+                ? new ProgressBarBuilder()
+                        .setTaskName(task)
+                        .setInitialMax(total)
+                        .setStyle(ProgressBarStyle.COLORFUL_UNICODE_BLOCK)
+                        .setUnit(" " + unit, 1)
+                        .showSpeed()
+                        .setUpdateIntervalMillis(250)
+                        .continuousUpdate()
+                        .build()
+                : null;
     }
 
     void step(long n) {

@@ -1,13 +1,12 @@
 package org.etab.cli;
 
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.Locale;
-
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
 import org.etab.config.EtabConfig;
 import org.etab.metrics.MetricsServer;
 import org.etab.pipeline.ErrorPolicy;
@@ -23,13 +22,22 @@ public final class RunOptions {
     @Option(names = "--threads", paramLabel = "N", description = "Decode threads (default: all cores).")
     Integer threads;
 
-    @Option(names = "--prefetch", paramLabel = "N", description = "Batches assembled ahead beyond one per thread (default 2).")
+    @Option(
+            names = "--prefetch",
+            paramLabel = "N",
+            description = "Batches assembled ahead beyond one per thread (default 2).")
     Integer prefetch;
 
-    @Option(names = "--epochs", paramLabel = "E", defaultValue = "1", description = "Epochs to stream (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--epochs",
+            paramLabel = "E",
+            defaultValue = "1",
+            description = "Epochs to stream (default: ${DEFAULT-VALUE}).")
     int epochs;
 
-    @Option(names = "--start-epoch", paramLabel = "E",
+    @Option(
+            names = "--start-epoch",
+            paramLabel = "E",
             description = "Epoch to start at: its seeded order and clips (default 0); export writes this one epoch.")
     Integer startEpoch;
 
@@ -37,47 +45,83 @@ public final class RunOptions {
     @Option(names = "--epoch", paramLabel = "E", hidden = true)
     Integer deprecatedEpoch;
 
-    @Option(names = "--device", defaultValue = "auto", description = "auto (default: cuda when a GPU is usable, else cpu), "
-            + "cpu (host batches), nd4j (INDArray views) or cuda (pinned uint8 upload, normalized on the GPU; bench and demo).")
+    @Option(
+            names = "--device",
+            defaultValue = "auto",
+            description =
+                    "auto (default: cuda when a GPU is usable, else cpu), "
+                            + "cpu (host batches), nd4j (INDArray views) or cuda (pinned uint8 upload, normalized on the GPU; bench and demo).")
     String device;
 
-    @Option(names = "--ordered", arity = "1", defaultValue = "true", description = "Deliver in plan order (deterministic).")
+    @Option(
+            names = "--ordered",
+            arity = "1",
+            defaultValue = "true",
+            description = "Deliver in plan order (deterministic).")
     boolean ordered;
 
-    @Option(names = "--drop-last", arity = "1", defaultValue = "false",
+    @Option(
+            names = "--drop-last",
+            arity = "1",
+            defaultValue = "false",
             description = "Drop each epoch's last partial batch, and with --world the tail that would need repeats.")
     boolean dropLast;
 
-    @Option(names = "--on-error", defaultValue = "skip", description = "skip (report and go on) or fail (stop at the first).")
+    @Option(
+            names = "--on-error",
+            defaultValue = "skip",
+            description = "skip (report and go on) or fail (stop at the first).")
     String onError;
 
     @Option(names = "--quiet", description = "No progress bar or summary table (the RESULT line stays).")
     boolean quiet;
 
-    @Option(names = "--per-epoch", description = "Print a line per epoch on stderr: clips/s, RSS, native bytes, CPU and JIT time (soak and first-epoch runs).")
+    @Option(
+            names = "--per-epoch",
+            description =
+                    "Print a line per epoch on stderr: clips/s, RSS, native bytes, CPU and JIT time (soak and first-epoch runs).")
     boolean perEpoch;
 
     @Option(names = "--rank", defaultValue = "0", description = "This rank, 0..world-1 (default: ${DEFAULT-VALUE}).")
     int rank;
 
-    @Option(names = "--world", defaultValue = "1", description = "Ranks sharing each epoch (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--world",
+            defaultValue = "1",
+            description = "Ranks sharing each epoch (default: ${DEFAULT-VALUE}).")
     int world;
 
-    @Option(names = "--resume", paramLabel = "FILE", description = "Resume state: read at start if present, saved after every batch.")
+    @Option(
+            names = "--resume",
+            paramLabel = "FILE",
+            description = "Resume state: read at start if present, saved after every batch.")
     Path resume;
 
-    @Option(names = "--report", paramLabel = "FILE", description = "CSV of every row of the selection: id,status,stage,reason (delivered, failed, or rejected by the index).")
+    @Option(
+            names = "--report",
+            paramLabel = "FILE",
+            description =
+                    "CSV of every row of the selection: id,status,stage,reason (delivered, failed, or rejected by the index).")
     Path report;
 
-    @Option(names = "--sample-timeout", paramLabel = "SECONDS", defaultValue = "60",
+    @Option(
+            names = "--sample-timeout",
+            paramLabel = "SECONDS",
+            defaultValue = "60",
             description = "A sample taking longer fails with stage timeout; 0: no limit (default: ${DEFAULT-VALUE}).")
     double sampleTimeout;
 
-    @Option(names = "--metrics-port", paramLabel = "P",
-            description = "Serve live metrics during the run: a dashboard at /, Prometheus text at /metrics (0: any free port).")
+    @Option(
+            names = "--metrics-port",
+            paramLabel = "P",
+            description =
+                    "Serve live metrics during the run: a dashboard at /, Prometheus text at /metrics (0: any free port).")
     Integer metricsPort;
 
-    @Option(names = "--metrics-host", paramLabel = "H", defaultValue = MetricsServer.DEFAULT_HOST,
+    @Option(
+            names = "--metrics-host",
+            paramLabel = "H",
+            defaultValue = MetricsServer.DEFAULT_HOST,
             description = "Interface for --metrics-port (default: ${DEFAULT-VALUE}, this machine only).")
     String metricsHost;
 
@@ -116,16 +160,25 @@ public final class RunOptions {
             throw new IllegalArgumentException("--epochs must be >= 1 but was " + epochs);
         }
         if (resume != null && !ordered) {
-            throw new IllegalArgumentException("--resume needs --ordered true: unordered delivery has no resume position");
+            throw new IllegalArgumentException(
+                    "--resume needs --ordered true: unordered delivery has no resume position");
         }
         if (!(sampleTimeout >= 0)) {
             throw new IllegalArgumentException("--sample-timeout must be >= 0 but was " + sampleTimeout);
         }
         checkMetricsPort(metricsPort);
         // one flag for both tails, as PyTorch's DistributedSampler and DataLoader both call it drop_last
-        return PipelineOptions.builder().batchSize(b).dropLast(dropLast).threads(t).prefetch(p).ordered(ordered)
-                .onError(ErrorPolicy.parse(onError)).limit(limit).sharding(new Sharding(rank, world, dropLast))
-                .sampleTimeout(Duration.ofNanos((long) (sampleTimeout * 1e9))).build();
+        return PipelineOptions.builder()
+                .batchSize(b)
+                .dropLast(dropLast)
+                .threads(t)
+                .prefetch(p)
+                .ordered(ordered)
+                .onError(ErrorPolicy.parse(onError))
+                .limit(limit)
+                .sharding(new Sharding(rank, world, dropLast))
+                .sampleTimeout(Duration.ofNanos((long) (sampleTimeout * 1e9)))
+                .build();
     }
 
     private static void checkRange(String flag, int value, int min, int max) {
@@ -155,8 +208,9 @@ public final class RunOptions {
             return null;
         }
         MetricsServer server = MetricsServer.start((PrometheusMeterRegistry) registry, host, port);
-        System.err.printf("etab %s: live metrics at %s (dashboard), %smetrics (Prometheus)%n", command, server.url(),
-                server.url());
+        System.err.printf(
+                "etab %s: live metrics at %s (dashboard), %smetrics (Prometheus)%n",
+                command, server.url(), server.url());
         return server;
     }
 
@@ -166,7 +220,10 @@ public final class RunOptions {
 
     /** Where batches go after the host pipeline; {@link #AUTO} is resolved by {@link DeviceChoice}. */
     enum Device {
-        CPU, ND4J, CUDA, AUTO;
+        CPU,
+        ND4J,
+        CUDA,
+        AUTO;
 
         static Device parse(String text) {
             return switch (text.trim().toLowerCase(Locale.ROOT)) {
@@ -174,8 +231,9 @@ public final class RunOptions {
                 case "nd4j" -> ND4J;
                 case "cuda" -> CUDA;
                 case "auto" -> AUTO;
-                default -> throw new IllegalArgumentException("--device must be auto, cpu, nd4j or cuda but was '"
-                        + text + "'");
+                default ->
+                    throw new IllegalArgumentException(
+                            "--device must be auto, cpu, nd4j or cuda but was '" + text + "'");
             };
         }
     }

@@ -1,5 +1,6 @@
 package org.etab.cli;
 
+import de.siegmar.fastcsv.writer.CsvWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -7,14 +8,12 @@ import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
-
-import de.siegmar.fastcsv.writer.CsvWriter;
 import org.etab.batch.Batch;
 import org.etab.batch.SampleInfo;
+import org.etab.sampling.ResumeState;
 import org.etab.source.IndexProblem;
 import org.etab.source.SampleFailure;
 import org.etab.source.Stage;
-import org.etab.sampling.ResumeState;
 
 /**
  * What a run leaves behind besides its RESULT line: the per-row report ({@code --report}: every row of the
@@ -50,8 +49,9 @@ final class RunRecorder implements AutoCloseable {
                 Files.createDirectories(parent);
                 boolean fresh = !append || !Files.exists(reportFile);
                 OpenOption[] mode = fresh
-                        ? new OpenOption[] {StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
-                            StandardOpenOption.WRITE}
+                        ? new OpenOption[] {
+                            StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE
+                        }
                         : new OpenOption[] {StandardOpenOption.CREATE, StandardOpenOption.APPEND};
                 report = CsvWriter.builder().build(Files.newBufferedWriter(reportFile, mode));
                 if (fresh) {

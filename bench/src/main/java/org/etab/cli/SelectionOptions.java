@@ -3,20 +3,19 @@ package org.etab.cli;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
-
-import org.etab.batch.DType;
 import org.etab.api.Datasets;
+import org.etab.batch.DType;
 import org.etab.config.EtabConfig;
-import org.etab.storage.HttpStoreOptions;
+import org.etab.sampling.ClipSpec;
+import org.etab.sampling.ClipStart;
+import org.etab.source.ClipLayout;
 import org.etab.source.DatasetProvider;
 import org.etab.source.DatasetRegistry;
 import org.etab.source.OpenedDataset;
-import org.etab.source.ClipLayout;
 import org.etab.source.SampleOptions;
-import org.etab.transform.ResizeFilter;
-import org.etab.sampling.ClipSpec;
-import org.etab.sampling.ClipStart;
 import org.etab.source.Target;
+import org.etab.storage.HttpStoreOptions;
+import org.etab.transform.ResizeFilter;
 import picocli.CommandLine.Option;
 
 /**
@@ -24,7 +23,9 @@ import picocli.CommandLine.Option;
  * left out falls back to the config file, then to the built-in default.
  */
 public final class SelectionOptions {
-    @Option(names = "--config", paramLabel = "FILE",
+    @Option(
+            names = "--config",
+            paramLabel = "FILE",
             description = "Config file (default: $ETAB_CONFIG, else config/etab.yaml of the installation).")
     Path config;
 
@@ -32,43 +33,68 @@ public final class SelectionOptions {
     @Option(names = "--dataset", defaultValue = Etab.DEFAULT_DATASET)
     String dataset;
 
-    @Option(names = "--root", paramLabel = "DIR|URL",
+    @Option(
+            names = "--root",
+            paramLabel = "DIR|URL",
             description = "Dataset directory, or an http(s) URL (echonet) (default: the config's <dataset>_dir).")
     String root;
 
-    @Option(names = "--header", paramLabel = "'Name: value'",
+    @Option(
+            names = "--header",
+            paramLabel = "'Name: value'",
             description = "HTTP request header for a URL root (e.g. a token); repeatable.")
     java.util.List<String> headers = new java.util.ArrayList<>();
 
     @Option(names = "--cache-dir", paramLabel = "DIR", description = "Keep fetched videos of a URL root here (LRU).")
     Path cacheDir;
 
-    @Option(names = "--cache-max-mb", defaultValue = "10240", description = "Size bound of --cache-dir (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--cache-max-mb",
+            defaultValue = "10240",
+            description = "Size bound of --cache-dir (default: ${DEFAULT-VALUE}).")
     long cacheMaxMb;
 
-    @Option(names = "--fetch-concurrency", defaultValue = "32", description = "Requests at once to a URL root (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--fetch-concurrency",
+            defaultValue = "32",
+            description = "Requests at once to a URL root (default: ${DEFAULT-VALUE}).")
     int fetchConcurrency;
 
-    @Option(names = "--clip-ranges", arity = "1", paramLabel = "true|false",
+    @Option(
+            names = "--clip-ranges",
+            arity = "1",
+            paramLabel = "true|false",
             description = "With a URL root, fetch only each clip's frames (a Range request) once a video's layout is "
                     + "known (default: true, false with --cache-dir, which keeps whole videos).")
     Boolean clipRanges;
 
-    @Option(names = "--allow-links-outside", description = "Open dataset files whose real path (links resolved) lies "
-            + "outside the root (default: refused, as are the config's extra_roots unless listed there).")
+    @Option(
+            names = "--allow-links-outside",
+            description = "Open dataset files whose real path (links resolved) lies "
+                    + "outside the root (default: refused, as are the config's extra_roots unless listed there).")
     boolean allowLinksOutside;
 
-    @Option(names = "--split", defaultValue = "train", description = "train, val, test or all (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--split",
+            defaultValue = "train",
+            description = "train, val, test or all (default: ${DEFAULT-VALUE}).")
     String split;
 
     @Option(names = "--target")
     String target;
 
-    @Option(names = "--view", description = "AP4CH, AP2CH, PLAX, PSAX (or ETAB's A4CH, A4, 4CH, A2CH, A2, 2CH, PL, PS) or all (default: the dataset's own).")
+    @Option(
+            names = "--view",
+            description =
+                    "AP4CH, AP2CH, PLAX, PSAX (or ETAB's A4CH, A4, 4CH, A2CH, A2, 2CH, PL, PS) or all (default: the dataset's own).")
     String view;
 
-    @Option(names = "--label-scheme", paramLabel = "NAME", description = "Integer coding of a class target: tmed view "
-            + "view5 (default), view5-a2c-first, view3, view2; tmed AS as3 (default), as2, as5 (docs/datasets.md).")
+    @Option(
+            names = "--label-scheme",
+            paramLabel = "NAME",
+            description =
+                    "Integer coding of a class target: tmed view "
+                            + "view5 (default), view5-a2c-first, view3, view2; tmed AS as3 (default), as2, as5 (docs/datasets.md).")
     String labelScheme;
 
     @Option(names = "--fold", defaultValue = "0", description = "TMED-2 fold, 0..2 (default: ${DEFAULT-VALUE}).")
@@ -92,25 +118,41 @@ public final class SelectionOptions {
     @Option(names = "--padding", arity = "1", description = "Pad short clips with zero frames (default true).")
     Boolean padding;
 
-    @Option(names = "--clip-start", defaultValue = "random", description = "random, first or all (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--clip-start",
+            defaultValue = "random",
+            description = "random, first or all (default: ${DEFAULT-VALUE}).")
     String clipStart;
 
     @Option(names = "--channels", defaultValue = "3", description = "3 (RGB replicated from gray) or 1 (gray).")
     int channels;
 
-    @Option(names = "--dtype", defaultValue = "float32", description = "float32, or uint8 (raw pixels, no normalization).")
+    @Option(
+            names = "--dtype",
+            defaultValue = "float32",
+            description = "float32, or uint8 (raw pixels, no normalization).")
     String dtype;
 
-    @Option(names = "--resize", defaultValue = "bilinear", paramLabel = "nearest|bilinear|bicubic|area",
+    @Option(
+            names = "--resize",
+            defaultValue = "bilinear",
+            paramLabel = "nearest|bilinear|bicubic|area",
             description = "Resize filter (default: ${DEFAULT-VALUE}); see --antialias.")
     String resize;
 
-    @Option(names = "--antialias", arity = "1", defaultValue = "false", paramLabel = "true|false",
+    @Option(
+            names = "--antialias",
+            arity = "1",
+            defaultValue = "false",
+            paramLabel = "true|false",
             description = "true: Pillow's Image.resize filter (support widened when shrinking; area = BOX); "
                     + "false: OpenCV's cv2.resize (default: ${DEFAULT-VALUE}).")
     boolean antialias;
 
-    @Option(names = "--layout", defaultValue = "cthw", paramLabel = "cthw|tchw",
+    @Option(
+            names = "--layout",
+            defaultValue = "cthw",
+            paramLabel = "cthw|tchw",
             description = "Clip axes: [C, T, H, W] or ETAB's [T, C, H, W] (default: ${DEFAULT-VALUE}).")
     String layout;
 
@@ -120,7 +162,11 @@ public final class SelectionOptions {
     @Option(names = "--shuffle", arity = "1", defaultValue = "false", description = "A fresh seeded order every epoch.")
     boolean shuffle;
 
-    @Option(names = "--limit", paramLabel = "N", defaultValue = "0", description = "At most N samples per epoch (0: all).")
+    @Option(
+            names = "--limit",
+            paramLabel = "N",
+            defaultValue = "0",
+            description = "At most N samples per epoch (0: all).")
     long limit;
 
     /** The configuration in force: file (if any) + environment. */
@@ -133,7 +179,8 @@ public final class SelectionOptions {
             Path installed = Launch.home().resolve("config/etab.yaml");
             file = Files.isRegularFile(installed) ? installed : null;
         }
-        return file == null ? EtabConfig.builtIn().withEnvironment(System.getenv())
+        return file == null
+                ? EtabConfig.builtIn().withEnvironment(System.getenv())
                 : EtabConfig.load(file, System.getenv());
     }
 
@@ -170,8 +217,8 @@ public final class SelectionOptions {
         }
         Path dir = datasetRoot(cfg);
         if (!Files.isDirectory(dir)) {
-            throw new IllegalArgumentException((root != null ? "--root " : "the config's dataset directory ") + dir
-                    + " is not a directory");
+            throw new IllegalArgumentException(
+                    (root != null ? "--root " : "the config's dataset directory ") + dir + " is not a directory");
         }
     }
 
@@ -183,7 +230,13 @@ public final class SelectionOptions {
     /** As {@link #open(EtabConfig)} with other sample options; a URL root opens a remote store. */
     OpenedDataset open(EtabConfig cfg, SampleOptions options) {
         if (remoteRoot()) {
-            return Datasets.openRemote(dataset, java.net.URI.create(root), storeOptions(), split, view, options,
+            return Datasets.openRemote(
+                    dataset,
+                    java.net.URI.create(root),
+                    storeOptions(),
+                    split,
+                    view,
+                    options,
                     clipRanges != null ? clipRanges : cacheDir == null);
         }
         return Datasets.open(dataset, datasetRoot(cfg), split, view, fold, options);
@@ -199,8 +252,12 @@ public final class SelectionOptions {
             }
             h.put(line.substring(0, colon).trim(), line.substring(colon + 1).trim());
         }
-        return HttpStoreOptions.builder().headers(h).maxConcurrency(fetchConcurrency).cacheDir(cacheDir)
-                .cacheMaxBytes(cacheMaxMb << 20).build();
+        return HttpStoreOptions.builder()
+                .headers(h)
+                .maxConcurrency(fetchConcurrency)
+                .cacheDir(cacheDir)
+                .cacheMaxBytes(cacheMaxMb << 20)
+                .build();
     }
 
     /** The ETAB sample options, from flags over config over defaults. */
@@ -221,14 +278,27 @@ public final class SelectionOptions {
         };
         boolean norm = type == DType.UINT8 ? false : normalize != null ? normalize : d.normalize();
         if (type == DType.UINT8 && Boolean.TRUE.equals(normalize)) {
-            throw new IllegalArgumentException("--dtype uint8 keeps raw pixels; it cannot be combined with --normalize true");
+            throw new IllegalArgumentException(
+                    "--dtype uint8 keeps raw pixels; it cannot be combined with --normalize true");
         }
         // checked here, before any work; the default (null) stays null in the options
         String scheme = labelScheme == null ? null : DatasetRegistry.resolveLabelScheme(ds, t, labelScheme);
-        return SampleOptions.builder().target(t).clip(clip)
-                .frameSize(size[0], size[1]).channels(channels).normalize(norm).dtype(type).seed(seed != null ? seed : d.seed()).shuffle(shuffle)
-                .labelScheme(scheme).resize(ResizeFilter.parse(resize)).antialias(antialias)
-                .layout(ClipLayout.parse(layout)).allowLinksOutside(allowLinksOutside).extraRoots(cfg.extraRoots()).build();
+        return SampleOptions.builder()
+                .target(t)
+                .clip(clip)
+                .frameSize(size[0], size[1])
+                .channels(channels)
+                .normalize(norm)
+                .dtype(type)
+                .seed(seed != null ? seed : d.seed())
+                .shuffle(shuffle)
+                .labelScheme(scheme)
+                .resize(ResizeFilter.parse(resize))
+                .antialias(antialias)
+                .layout(ClipLayout.parse(layout))
+                .allowLinksOutside(allowLinksOutside)
+                .extraRoots(cfg.extraRoots())
+                .build();
     }
 
     /** "112x112" -> {112, 112}; "native" -> {0, 0}. */
@@ -249,7 +319,7 @@ public final class SelectionOptions {
         } catch (NumberFormatException e) {
             // fall through to the message below
         }
-        throw new IllegalArgumentException("--frame-size must be LxW (e.g. 112x112, each 1..4096) or native but was '"
-                + text + "'");
+        throw new IllegalArgumentException(
+                "--frame-size must be LxW (e.g. 112x112, each 1..4096) or native but was '" + text + "'");
     }
 }

@@ -7,12 +7,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-
 import org.etab.api.DataTools;
 import org.etab.config.EtabConfig;
 import org.etab.source.OpenedDataset;
-import org.etab.source.SamplePlan;
 import org.etab.source.SampleOptions;
+import org.etab.source.SamplePlan;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -23,21 +22,33 @@ import picocli.CommandLine.Option;
  * {@code EtabDataset.loadData(limit, false)} would load, in the same order, taken from the index without decoding:
  * a sample that would fail only when decoded is still listed.
  */
-@Command(name = "split", mixinStandardHelpOptions = true,
+@Command(
+        name = "split",
+        mixinStandardHelpOptions = true,
         description = "ETAB training_data_split (scikit-learn's, seed 42 unless --seed): train.csv, val.csv, test.csv.")
 final class SplitCommand implements Callable<Integer> {
     @Mixin
     SelectionOptions selection;
 
-    @Option(names = "--train-frac", paramLabel = "F", defaultValue = "0.5",
+    @Option(
+            names = "--train-frac",
+            paramLabel = "F",
+            defaultValue = "0.5",
             description = "Training fraction, in (0, 1) (ETAB train_frac; default: ${DEFAULT-VALUE}).")
     double trainFrac;
 
-    @Option(names = "--val-frac", paramLabel = "F", defaultValue = "0.1",
+    @Option(
+            names = "--val-frac",
+            paramLabel = "F",
+            defaultValue = "0.1",
             description = "Validation fraction of all samples (ETAB val_frac; default: ${DEFAULT-VALUE}).")
     double valFrac;
 
-    @Option(names = "--random", arity = "1", paramLabel = "true|false", defaultValue = "true",
+    @Option(
+            names = "--random",
+            arity = "1",
+            paramLabel = "true|false",
+            defaultValue = "true",
             description = "Shuffle as scikit-learn does (default: ${DEFAULT-VALUE}); false keeps the index order.")
     boolean random;
 
@@ -48,7 +59,8 @@ final class SplitCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         EtabConfig cfg = selection.loadConfig();
         // the list ETAB splits is the loaded data in index order; the split does its own shuffling
-        SampleOptions options = selection.sampleOptions(cfg).toBuilder().shuffle(false).build();
+        SampleOptions options =
+                selection.sampleOptions(cfg).toBuilder().shuffle(false).build();
         long seed = selection.seed != null ? selection.seed : DataTools.SEED;
         List<String> ids = new ArrayList<>();
         try (OpenedDataset opened = selection.open(cfg, options)) {

@@ -7,7 +7,6 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-
 import org.etab.source.DatasetPhantom;
 import org.etab.source.DatasetRegistry;
 import picocli.CommandLine.Command;
@@ -20,7 +19,9 @@ import picocli.CommandLine.Spec;
  * {@code etab synth}: writes a phantom dataset in the real dataset's exact layout, with the generator the dataset
  * registers. A phantom's settings ({@code release} for CAMUS) come from the flag of the same name.
  */
-@Command(name = "synth", mixinStandardHelpOptions = true,
+@Command(
+        name = "synth",
+        mixinStandardHelpOptions = true,
         description = "Write a phantom dataset in the real layout (MJPEG AVIs, FileList.csv, VolumeTracings.csv).")
 final class SynthCommand implements Callable<Integer> {
     @Spec
@@ -33,7 +34,11 @@ final class SynthCommand implements Callable<Integer> {
     @Option(names = "--release", defaultValue = "nifti", description = "CAMUS release: mhd (original) or nifti (2023).")
     String release;
 
-    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Directory to write (new, or an earlier phantom).")
+    @Option(
+            names = "--out",
+            required = true,
+            paramLabel = "DIR",
+            description = "Directory to write (new, or an earlier phantom).")
     Path out;
 
     @Option(names = "--videos", defaultValue = "200", description = "EchoNet videos (default: ${DEFAULT-VALUE}).")
@@ -43,7 +48,10 @@ final class SynthCommand implements Callable<Integer> {
     @Option(names = "--patients", defaultValue = "50")
     int patients;
 
-    @Option(names = "--seed", defaultValue = "42", description = "Seed; the same seed writes the same bytes (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--seed",
+            defaultValue = "42",
+            description = "Seed; the same seed writes the same bytes (default: ${DEFAULT-VALUE}).")
     long seed;
 
     @Option(names = "--quiet", description = "No progress bar.")
@@ -81,8 +89,8 @@ final class SynthCommand implements Callable<Integer> {
         return write(DatasetRegistry.get("echonet").phantom(), out, videos, seed, Map.of(), showProgress);
     }
 
-    private static DatasetPhantom.Written write(DatasetPhantom phantom, Path out, int count, long seed,
-            Map<String, String> knobs, boolean showProgress) {
+    private static DatasetPhantom.Written write(
+            DatasetPhantom phantom, Path out, int count, long seed, Map<String, String> knobs, boolean showProgress) {
         try (Progress progress = new Progress("synth", phantom.steps(count), phantom.stepUnit(), showProgress)) {
             return phantom.write(out, count, seed, knobs, n -> progress.step(1));
         } catch (IOException e) {

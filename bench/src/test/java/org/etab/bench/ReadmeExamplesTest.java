@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-
 import org.junit.jupiter.api.Test;
 
 /**
@@ -21,12 +20,13 @@ import org.junit.jupiter.api.Test;
 class ReadmeExamplesTest {
     private static final Path REPO = Path.of("..").toAbsolutePath().normalize();
     private static final Path EXAMPLES = REPO.resolve("bench/examples");
-    private static final Pattern REGION = Pattern.compile("// README: (\\S+) starts\n(.*?)// README: \\1 ends\n",
-            Pattern.DOTALL);
+    private static final Pattern REGION =
+            Pattern.compile("// README: (\\S+) starts\n(.*?)// README: \\1 ends\n", Pattern.DOTALL);
 
     private static List<String> blocks(String markdown, String language) {
         List<String> out = new ArrayList<>();
-        Matcher m = Pattern.compile("```" + language + "\n(.*?)\n```", Pattern.DOTALL).matcher(markdown);
+        Matcher m = Pattern.compile("```" + language + "\n(.*?)\n```", Pattern.DOTALL)
+                .matcher(markdown);
         while (m.find()) {
             out.add(m.group(1));
         }
@@ -36,7 +36,8 @@ class ReadmeExamplesTest {
     private static List<String> regions() throws IOException {
         List<String> out = new ArrayList<>();
         try (Stream<Path> files = Files.walk(EXAMPLES.resolve("src/main/java"))) {
-            for (Path f : files.filter(p -> p.toString().endsWith(".java")).sorted().toList()) {
+            for (Path f :
+                    files.filter(p -> p.toString().endsWith(".java")).sorted().toList()) {
                 Matcher m = REGION.matcher(Files.readString(f));
                 boolean any = false;
                 while (m.find()) {
@@ -59,14 +60,18 @@ class ReadmeExamplesTest {
 
     @Test
     void readmeDependencyXmlIsInTheExamplesPom() throws IOException {
-        List<String> pom = Files.readAllLines(EXAMPLES.resolve("pom.xml")).stream().map(String::strip).toList();
+        List<String> pom = Files.readAllLines(EXAMPLES.resolve("pom.xml")).stream()
+                .map(String::strip)
+                .toList();
         List<String> xml = blocks(Files.readString(REPO.resolve("README.md")), "xml");
         assertThat(xml).isNotEmpty();
         for (String block : xml) {
             int at = 0;
-            for (String line : block.lines().map(String::strip).filter(l -> !l.isEmpty()).toList()) {
+            for (String line :
+                    block.lines().map(String::strip).filter(l -> !l.isEmpty()).toList()) {
                 int found = pom.subList(at, pom.size()).indexOf(line);
-                assertThat(found).as("README line in bench/examples/pom.xml after line %d: %s", at, line)
+                assertThat(found)
+                        .as("README line in bench/examples/pom.xml after line %d: %s", at, line)
                         .isNotNegative();
                 at += found + 1;
             }

@@ -2,21 +2,20 @@ package org.etab.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Meter;
-import io.micrometer.core.instrument.Timer;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.etab.datasets.echonet.EchoNetReader;
 import org.etab.datasets.echonet.EchoNetRecord;
+import org.etab.datasets.echonet.EchoNetSource;
 import org.etab.gpu.cuda.CudaDevice;
 import org.etab.gpu.cuda.FakeDevice;
-import org.etab.datasets.echonet.EchoNetSource;
 import org.etab.pipeline.ErrorPolicy;
 import org.etab.pipeline.Pipeline;
 import org.etab.pipeline.PipelineOptions;
@@ -31,9 +30,10 @@ class CudaBenchTest {
 
     @Test
     void everySampleGoesThroughTheFeederIsRecordedAndEveryBufferComesBack(@TempDir Path tmp) {
-        List<EchoNetRecord> records = EchoNetReader.read(PhantomDatasets.echonet()).select("all");
-        DeviceChoice choice = DeviceChoice.resolve(RunOptions.Device.AUTO, DeviceChoiceTest.W1,
-                () -> new CudaDevice.Availability(true, "1 GPU(s)"));
+        List<EchoNetRecord> records =
+                EchoNetReader.read(PhantomDatasets.echonet()).select("all");
+        DeviceChoice choice = DeviceChoice.resolve(
+                RunOptions.Device.AUTO, DeviceChoiceTest.W1, () -> new CudaDevice.Availability(true, "1 GPU(s)"));
         FakeDevice device = new FakeDevice();
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         // the feeder removes its meters when it closes, i.e. inside the run: keep them as they are registered
@@ -45,8 +45,12 @@ class CudaBenchTest {
         });
         Path report = tmp.resolve("report.csv");
         Path resume = tmp.resolve("resume.json");
-        PipelineOptions po = choice.pipelineOptions(PipelineOptions.builder().batchSize(4).threads(2).prefetch(1)
-                .onError(ErrorPolicy.FAIL).build());
+        PipelineOptions po = choice.pipelineOptions(PipelineOptions.builder()
+                .batchSize(4)
+                .threads(2)
+                .prefetch(1)
+                .onError(ErrorPolicy.FAIL)
+                .build());
         EchoNetSource source = new EchoNetSource(records, choice.samples());
         BenchRunner.Result r;
         try (Pipeline pipeline = new Pipeline(source, po, registry, DeviceChoice.allocator(device));
@@ -58,20 +62,27 @@ class CudaBenchTest {
         int batches = 2 * 3; // 12 videos in batches of 4, two epochs
         assertThat(r.account().delivered()).isEqualTo(clips);
         assertThat(r.account().failed()).isZero();
-        assertThat(r.resultLine()).startsWith("RESULT planned=" + clips + " delivered=" + clips + " failed=0 clips="
-                + clips + " seconds=");
-        assertThat(r.device()).isEqualTo("cuda (fake: pinned uint8 upload, normalized on the device), by --device auto");
+        assertThat(r.resultLine())
+                .startsWith(
+                        "RESULT planned=" + clips + " delivered=" + clips + " failed=0 clips=" + clips + " seconds=");
+        assertThat(r.device())
+                .isEqualTo("cuda (fake: pinned uint8 upload, normalized on the device), by --device auto");
         assertThat(r.deviceTimes()).startsWith("upload ").endsWith(", " + batches + " batches");
 
         // the feeder's meters, on the run's registry: every byte of every clip, one device time per batch
         long bytes = source.features().bytes() * clips;
-        assertThat(feederMeters.get("etab.upload.bytes").getId().getTag("dataset")).isEqualTo("echonet");
+        assertThat(feederMeters.get("etab.upload.bytes").getId().getTag("dataset"))
+                .isEqualTo("echonet");
         assertThat(((Counter) feederMeters.get("etab.upload.bytes")).count()).isEqualTo(bytes);
         assertThat(((Timer) feederMeters.get("etab.upload.duration")).count()).isEqualTo(batches);
-        assertThat(((Timer) feederMeters.get("etab.normalize.duration")).count()).isEqualTo(batches);
-        assertThat(((Timer) feederMeters.get("etab.upload.duration")).totalTime(java.util.concurrent.TimeUnit.NANOSECONDS))
+        assertThat(((Timer) feederMeters.get("etab.normalize.duration")).count())
+                .isEqualTo(batches);
+        assertThat(((Timer) feederMeters.get("etab.upload.duration"))
+                        .totalTime(java.util.concurrent.TimeUnit.NANOSECONDS))
                 .isEqualTo(Math.round(device.copyMillis(bytes) * 1e6));
-        assertThat(registry.find("etab.upload.bytes").meter()).as("removed when the feeder closed").isNull();
+        assertThat(registry.find("etab.upload.bytes").meter())
+                .as("removed when the feeder closed")
+                .isNull();
 
         // report and resume state were written from the device batches
         assertThat(report).exists();

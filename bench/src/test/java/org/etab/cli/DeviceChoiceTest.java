@@ -5,23 +5,39 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
-
 import org.etab.batch.DType;
 import org.etab.gpu.cuda.CudaDevice;
 import org.etab.pipeline.PipelineOptions;
-import org.etab.source.SampleOptions;
-import org.etab.sampling.ClipSpec;
 import org.etab.sampling.ClipStart;
+import org.etab.source.SampleOptions;
 import org.etab.source.Target;
 import org.junit.jupiter.api.Test;
 
 /** --device resolved against a probe that says yes or no (no GPU needed). */
 class DeviceChoiceTest {
-    static final SampleOptions W1 = SampleOptions.builder().target(Target.EF).clipLength(32).fps(25).padding(true)
+    static final SampleOptions W1 = SampleOptions.builder()
+            .target(Target.EF)
+            .clipLength(32)
+            .fps(25)
+            .padding(true)
             .clipStart(ClipStart.RANDOM)
-            .frameSize(112, 112).channels(3).normalize(true).dtype(DType.FLOAT32).seed(42).shuffle(true).build();
-    static final SampleOptions RAW = SampleOptions.builder().target(Target.EF).clip(W1.clip())
-            .frameSize(112, 112).channels(3).normalize(false).dtype(DType.UINT8).seed(42).shuffle(true).build();
+            .frameSize(112, 112)
+            .channels(3)
+            .normalize(true)
+            .dtype(DType.FLOAT32)
+            .seed(42)
+            .shuffle(true)
+            .build();
+    static final SampleOptions RAW = SampleOptions.builder()
+            .target(Target.EF)
+            .clip(W1.clip())
+            .frameSize(112, 112)
+            .channels(3)
+            .normalize(false)
+            .dtype(DType.UINT8)
+            .seed(42)
+            .shuffle(true)
+            .build();
 
     final AtomicInteger probes = new AtomicInteger();
 
@@ -42,7 +58,8 @@ class DeviceChoiceTest {
         assertThat(c.samples().normalize()).isFalse();
         assertThat(c.feederOptions().normalization().mean()).containsExactly(0.485, 0.456, 0.406);
         PipelineOptions po = PipelineOptions.builder().build();
-        assertThat(c.pipelineOptions(po).consumerHeld()).isEqualTo(c.feederOptions().slots() + 2);
+        assertThat(c.pipelineOptions(po).consumerHeld())
+                .isEqualTo(c.feederOptions().slots() + 2);
         assertThat(DeviceChoice.allocator(null)).isSameAs(org.etab.batch.HostAllocator.NATIVE);
     }
 
@@ -74,7 +91,8 @@ class DeviceChoiceTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("--device cuda: no usable GPU here: no libcuda.so.1 (--device auto falls back to cpu)");
         assertThatThrownBy(() -> DeviceChoice.resolve(RunOptions.Device.CUDA, RAW, probe(true, "1 GPU(s)")))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("--device cuda: ")
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("--device cuda: ")
                 .hasMessageContaining("uint8");
         DeviceChoice c = DeviceChoice.resolve(RunOptions.Device.CUDA, W1, probe(true, "1 GPU(s)"));
         assertThat(c.cuda()).isTrue();
@@ -84,8 +102,11 @@ class DeviceChoiceTest {
 
     @Test
     void cpuAndNd4jNeverProbe() {
-        assertThat(DeviceChoice.resolve(RunOptions.Device.CPU, W1, probe(true, "x")).line()).isEqualTo("device cpu");
-        assertThat(DeviceChoice.resolve(RunOptions.Device.ND4J, W1, probe(true, "x")).device())
+        assertThat(DeviceChoice.resolve(RunOptions.Device.CPU, W1, probe(true, "x"))
+                        .line())
+                .isEqualTo("device cpu");
+        assertThat(DeviceChoice.resolve(RunOptions.Device.ND4J, W1, probe(true, "x"))
+                        .device())
                 .isEqualTo(RunOptions.Device.ND4J);
         assertThat(probes).hasValue(0);
     }

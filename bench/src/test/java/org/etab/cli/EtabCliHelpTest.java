@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,12 +32,18 @@ class EtabCliHelpTest {
         List<String> names = new ArrayList<>(Etab.commandLine().getSubcommands().keySet());
         assertThat(names).contains("synth", "bench", "export", "demo", "plot", "gif");
         String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", cp, EtabCliHelpTest.class.getName()));
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                cp,
+                EtabCliHelpTest.class.getName()));
         cmd.addAll(names);
         Path out = tmp.resolve("out.txt");
         Path err = tmp.resolve("err.txt");
-        Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        Process p = new ProcessBuilder(cmd)
+                .redirectOutput(out.toFile())
+                .redirectError(err.toFile())
+                .start();
         assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
         String usage = Files.readString(out, StandardCharsets.UTF_8);
         String warnings = Files.readString(err, StandardCharsets.UTF_8);
@@ -56,10 +61,16 @@ class EtabCliHelpTest {
     void helpNamesStartEpochAndHidesTheOldName() {
         for (String name : List.of("bench", "export")) {
             String usage = Etab.commandLine().getSubcommands().get(name).getUsageMessage();
-            assertThat(usage).as(name).contains("--start-epoch=E").doesNotContain("--epoch=").contains("--epochs=E");
+            assertThat(usage)
+                    .as(name)
+                    .contains("--start-epoch=E")
+                    .doesNotContain("--epoch=")
+                    .contains("--epochs=E");
         }
         for (String name : List.of("bench", "demo")) {
-            assertThat(Etab.commandLine().getSubcommands().get(name).getUsageMessage()).as(name).contains("--verbose");
+            assertThat(Etab.commandLine().getSubcommands().get(name).getUsageMessage())
+                    .as(name)
+                    .contains("--verbose");
         }
     }
 }

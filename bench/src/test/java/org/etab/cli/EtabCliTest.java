@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
 import org.etab.datasets.echonet.EchoNetReader;
 import org.etab.datasets.echonet.EchoNetRecord;
 import org.etab.gpu.cuda.CudaDevice;
@@ -59,9 +58,27 @@ class EtabCliTest {
 
     @Test
     void benchEndsWithTheMachineReadableResultLine() {
-        Run r = etab("bench", "--dataset", "echonet", "--root", PhantomDatasets.echonet().toString(), "--split", "all",
-                "--target", "EF", "--clip-length", "16", "--fps", "25", "--batch", "4", "--threads", "2",
-                "--epochs", "2", "--quiet");
+        Run r = etab(
+                "bench",
+                "--dataset",
+                "echonet",
+                "--root",
+                PhantomDatasets.echonet().toString(),
+                "--split",
+                "all",
+                "--target",
+                "EF",
+                "--clip-length",
+                "16",
+                "--fps",
+                "25",
+                "--batch",
+                "4",
+                "--threads",
+                "2",
+                "--epochs",
+                "2",
+                "--quiet");
         assertThat(r.code()).as(r.err()).isZero();
         Matcher m = RESULT.matcher(r.lastLine());
         assertThat(m.matches()).as(r.lastLine()).isTrue();
@@ -77,26 +94,35 @@ class EtabCliTest {
         CudaDevice.Availability here = CudaDevice.probe();
         org.junit.jupiter.api.Assumptions.assumeFalse(here.available(), "this machine has a GPU: " + here.reason());
         String root = PhantomDatasets.echonet().toString();
-        Run auto = etab("bench", "--root", root, "--split", "all", "--clip-length", "4", "--frame-size", "32x32",
-                "--verbose");
+        Run auto = etab(
+                "bench", "--root", root, "--split", "all", "--clip-length", "4", "--frame-size", "32x32", "--verbose");
         assertThat(auto.code()).as(auto.err()).isZero();
-        assertThat(auto.err()).contains("etab bench: device auto -> cpu (no CUDA: " + here.reason() + ")")
+        assertThat(auto.err())
+                .contains("etab bench: device auto -> cpu (no CUDA: " + here.reason() + ")")
                 .contains("  device       cpu (host batches), by --device auto (why not cuda: above)\n");
-        assertThat(RESULT.matcher(auto.lastLine()).matches()).as(auto.lastLine()).isTrue();
+        assertThat(RESULT.matcher(auto.lastLine()).matches())
+                .as(auto.lastLine())
+                .isTrue();
 
         // without --verbose the fallback is one short line; the rest of the output stays as it was
         Run brief = etab("bench", "--root", root, "--split", "all", "--clip-length", "4", "--frame-size", "32x32");
         assertThat(brief.code()).as(brief.err()).isZero();
-        assertThat(brief.err()).contains("etab bench: device auto -> cpu (no usable GPU; details: --verbose)\n")
-                .doesNotContain(here.reason()).doesNotContain("no CUDA")
+        assertThat(brief.err())
+                .contains("etab bench: device auto -> cpu (no usable GPU; details: --verbose)\n")
+                .doesNotContain(here.reason())
+                .doesNotContain("no CUDA")
                 .contains("  device       cpu (host batches), by --device auto (why not cuda: above)\n");
         assertThat(brief.err().lines().filter(l -> l.contains("device auto"))).hasSize(2);
-        assertThat(RESULT.matcher(brief.lastLine()).matches()).as(brief.lastLine()).isTrue();
+        assertThat(RESULT.matcher(brief.lastLine()).matches())
+                .as(brief.lastLine())
+                .isTrue();
 
         Run cuda = etab("bench", "--root", root, "--split", "all", "--device", "cuda", "--quiet");
         assertThat(cuda.code()).isEqualTo(2);
-        assertThat(cuda.err()).startsWith("etab: --device cuda: no usable GPU here: " + here.reason())
-                .doesNotContain("Exception in").doesNotContain("\tat ");
+        assertThat(cuda.err())
+                .startsWith("etab: --device cuda: no usable GPU here: " + here.reason())
+                .doesNotContain("Exception in")
+                .doesNotContain("\tat ");
         assertThat(cuda.out()).doesNotContain("RESULT");
 
         Run bad = etab("bench", "--root", root, "--device", "gpu", "--quiet");
@@ -105,27 +131,74 @@ class EtabCliTest {
 
     @Test
     void exportWritesNpyPairsAndAManifestInDeliveryOrder(@TempDir Path out) throws Exception {
-        Run r = etab("export", "--dataset", "echonet", "--root", PhantomDatasets.echonet().toString(), "--split", "all",
-                "--target", "EF", "--video", "false", "--frame-size", "56x56", "--limit", "5", "--shuffle", "true",
-                "--seed", "9", "--batch", "2", "--out", out.toString(), "--quiet");
+        Run r = etab(
+                "export",
+                "--dataset",
+                "echonet",
+                "--root",
+                PhantomDatasets.echonet().toString(),
+                "--split",
+                "all",
+                "--target",
+                "EF",
+                "--video",
+                "false",
+                "--frame-size",
+                "56x56",
+                "--limit",
+                "5",
+                "--shuffle",
+                "true",
+                "--seed",
+                "9",
+                "--batch",
+                "2",
+                "--out",
+                out.toString(),
+                "--quiet");
         assertThat(r.code()).as(r.err()).isZero();
         List<String> manifest = Files.readAllLines(out.resolve("manifest.csv"));
         assertThat(manifest.get(0)).startsWith("id,");
         assertThat(manifest).hasSize(6);
-        List<EchoNetRecord> records = EchoNetReader.read(PhantomDatasets.echonet()).select("all");
+        List<EchoNetRecord> records =
+                EchoNetReader.read(PhantomDatasets.echonet()).select("all");
         for (String row : manifest.subList(1, 6)) {
             String id = row.split(",")[0];
             INDArray x = Nd4j.createFromNpyFile(out.resolve(id + ".x.npy").toFile());
             INDArray y = Nd4j.createFromNpyFile(out.resolve(id + ".y.npy").toFile());
             assertThat(x.shape()).containsExactly(3, 56, 56);
-            float ef = records.stream().filter(rec -> rec.id().equals(id)).findFirst().orElseThrow().ef();
+            float ef = records.stream()
+                    .filter(rec -> rec.id().equals(id))
+                    .findFirst()
+                    .orElseThrow()
+                    .ef();
             assertThat(y.getFloat(0)).isEqualTo(ef);
         }
         // the same flags give the same order (seeded shuffle)
         Path again = out.resolve("again");
-        assertThat(etab("export", "--root", PhantomDatasets.echonet().toString(), "--split", "all", "--video", "false",
-                "--frame-size", "56x56", "--limit", "5", "--shuffle", "true", "--seed", "9", "--batch", "2",
-                "--out", again.toString(), "--quiet").code()).isZero();
+        assertThat(etab(
+                                "export",
+                                "--root",
+                                PhantomDatasets.echonet().toString(),
+                                "--split",
+                                "all",
+                                "--video",
+                                "false",
+                                "--frame-size",
+                                "56x56",
+                                "--limit",
+                                "5",
+                                "--shuffle",
+                                "true",
+                                "--seed",
+                                "9",
+                                "--batch",
+                                "2",
+                                "--out",
+                                again.toString(),
+                                "--quiet")
+                        .code())
+                .isZero();
         assertThat(Files.readAllLines(again.resolve("manifest.csv"))).isEqualTo(manifest);
     }
 
@@ -134,21 +207,48 @@ class EtabCliTest {
         String root = PhantomDatasets.echonet().toString();
         for (String layout : new String[] {"cthw", "tchw"}) {
             Path dir = out.resolve(layout);
-            Run r = etab("export", "--root", root, "--split", "all", "--clip-length", "4", "--frame-size", "20x16",
-                    "--limit", "2", "--layout", layout, "--resize", "bicubic", "--antialias", "true", "--dtype", "uint8",
-                    "--out", dir.toString(), "--quiet");
+            Run r = etab(
+                    "export",
+                    "--root",
+                    root,
+                    "--split",
+                    "all",
+                    "--clip-length",
+                    "4",
+                    "--frame-size",
+                    "20x16",
+                    "--limit",
+                    "2",
+                    "--layout",
+                    layout,
+                    "--resize",
+                    "bicubic",
+                    "--antialias",
+                    "true",
+                    "--dtype",
+                    "uint8",
+                    "--out",
+                    dir.toString(),
+                    "--quiet");
             assertThat(r.code()).as(r.err()).isZero();
             List<String> manifest = Files.readAllLines(dir.resolve("manifest.csv"));
             assertThat(manifest.get(0)).endsWith(",label,layout");
             assertThat(manifest.subList(1, 3)).allSatisfy(row -> assertThat(row).endsWith("," + layout));
-            INDArray x = Nd4j.createFromNpyFile(dir.resolve(manifest.get(1).split(",")[0] + ".x.npy").toFile());
-            assertThat(x.shape()).containsExactly(layout.equals("cthw") ? new long[] {3, 4, 20, 16}
-                    : new long[] {4, 3, 20, 16});
+            INDArray x = Nd4j.createFromNpyFile(
+                    dir.resolve(manifest.get(1).split(",")[0] + ".x.npy").toFile());
+            assertThat(x.shape())
+                    .containsExactly(layout.equals("cthw") ? new long[] {3, 4, 20, 16} : new long[] {4, 3, 20, 16});
         }
-        INDArray c = Nd4j.createFromNpyFile(out.resolve("cthw").resolve(
-                Files.readAllLines(out.resolve("cthw/manifest.csv")).get(1).split(",")[0] + ".x.npy").toFile());
-        INDArray t = Nd4j.createFromNpyFile(out.resolve("tchw").resolve(
-                Files.readAllLines(out.resolve("tchw/manifest.csv")).get(1).split(",")[0] + ".x.npy").toFile());
+        INDArray c = Nd4j.createFromNpyFile(out.resolve("cthw")
+                .resolve(Files.readAllLines(out.resolve("cthw/manifest.csv"))
+                                .get(1)
+                                .split(",")[0] + ".x.npy")
+                .toFile());
+        INDArray t = Nd4j.createFromNpyFile(out.resolve("tchw")
+                .resolve(Files.readAllLines(out.resolve("tchw/manifest.csv"))
+                                .get(1)
+                                .split(",")[0] + ".x.npy")
+                .toFile());
         assertThat(t).isEqualTo(c.permute(1, 0, 2, 3).dup('c'));
         Run bad = etab("export", "--root", root, "--resize", "lanczos", "--out", out.toString(), "--quiet");
         assertThat(bad.err()).contains("resize must be nearest, bilinear, bicubic or area but was 'lanczos'");
@@ -158,8 +258,19 @@ class EtabCliTest {
 
     @Test
     void exportRefusesADeviceItWouldNotUse(@TempDir Path out) {
-        Run r = etab("export", "--root", PhantomDatasets.echonet().toString(), "--split", "all", "--limit", "2",
-                "--device", "cuda", "--out", out.toString(), "--quiet");
+        Run r = etab(
+                "export",
+                "--root",
+                PhantomDatasets.echonet().toString(),
+                "--split",
+                "all",
+                "--limit",
+                "2",
+                "--device",
+                "cuda",
+                "--out",
+                out.toString(),
+                "--quiet");
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).contains("export writes host arrays to .npy files; --device cuda is not used by export");
         assertThat(out).isEmptyDirectory();
@@ -168,9 +279,20 @@ class EtabCliTest {
     @Test
     void plotAndGifWriteTheSamplesPictures(@TempDir Path out) throws Exception {
         String root = PhantomDatasets.echonet().toString();
-        EchoNetRecord rec = EchoNetReader.read(PhantomDatasets.echonet()).select("all").get(3);
+        EchoNetRecord rec =
+                EchoNetReader.read(PhantomDatasets.echonet()).select("all").get(3);
         Path png = out.resolve("lv.png");
-        Run plot = etab("plot", "--root", root, "--split", "all", "--id", rec.id(), "--frame-size", "native", "--out",
+        Run plot = etab(
+                "plot",
+                "--root",
+                root,
+                "--split",
+                "all",
+                "--id",
+                rec.id(),
+                "--frame-size",
+                "native",
+                "--out",
                 png.toString());
         assertThat(plot.code()).as(plot.err()).isZero();
         java.awt.image.BufferedImage img = javax.imageio.ImageIO.read(png.toFile());
@@ -184,11 +306,26 @@ class EtabCliTest {
         assertThat(red).as("contour pixels in pure red").isGreaterThan(30);
 
         Path gif = out.resolve("clip.gif");
-        Run clip = etab("gif", "--root", root, "--split", "all", "--id", rec.id(), "--clip-length", "12",
-                "--frame-size", "56x56", "--clip-start", "first", "--out", gif.toString());
+        Run clip = etab(
+                "gif",
+                "--root",
+                root,
+                "--split",
+                "all",
+                "--id",
+                rec.id(),
+                "--clip-length",
+                "12",
+                "--frame-size",
+                "56x56",
+                "--clip-start",
+                "first",
+                "--out",
+                gif.toString());
         assertThat(clip.code()).as(clip.err()).isZero();
         try (var in = javax.imageio.ImageIO.createImageInputStream(gif.toFile())) {
-            var reader = javax.imageio.ImageIO.getImageReadersByFormatName("gif").next();
+            var reader =
+                    javax.imageio.ImageIO.getImageReadersByFormatName("gif").next();
             reader.setInput(in);
             assertThat(reader.getNumImages(true)).isEqualTo(12);
             assertThat(reader.read(0).getWidth()).isEqualTo(56);
@@ -207,8 +344,24 @@ class EtabCliTest {
         int repeats = 0;
         for (int rank = 0; rank < 5; rank++) {
             Path report = out.resolve("rank" + rank + ".csv");
-            Run r = etab("bench", "--root", root, "--split", "all", "--clip-length", "4", "--frame-size", "32x32",
-                    "--shuffle", "true", "--rank", Integer.toString(rank), "--world", "5", "--report", report.toString(),
+            Run r = etab(
+                    "bench",
+                    "--root",
+                    root,
+                    "--split",
+                    "all",
+                    "--clip-length",
+                    "4",
+                    "--frame-size",
+                    "32x32",
+                    "--shuffle",
+                    "true",
+                    "--rank",
+                    Integer.toString(rank),
+                    "--world",
+                    "5",
+                    "--report",
+                    report.toString(),
                     "--quiet");
             assertThat(r.code()).as(r.err()).isZero();
             assertThat(r.lastLine()).startsWith("RESULT planned=3 delivered=3 failed=0 "); // ceil(12 / 5)
@@ -221,7 +374,9 @@ class EtabCliTest {
                 if (f[3].startsWith("repeat")) {
                     repeats++;
                 } else {
-                    assertThat(delivered.add(f[0])).as("%s delivered twice", f[0]).isTrue();
+                    assertThat(delivered.add(f[0]))
+                            .as("%s delivered twice", f[0])
+                            .isTrue();
                 }
             }
         }
@@ -236,21 +391,48 @@ class EtabCliTest {
         for (String f : List.of("FileList.csv", "VolumeTracings.csv")) {
             Files.copy(PhantomDatasets.echonet().resolve(f), root.resolve(f));
         }
-        List<EchoNetRecord> records = EchoNetReader.read(PhantomDatasets.echonet()).select("all");
+        List<EchoNetRecord> records =
+                EchoNetReader.read(PhantomDatasets.echonet()).select("all");
         for (EchoNetRecord rec : records.subList(1, records.size())) {
             Files.copy(rec.video(), root.resolve("Videos").resolve(rec.video().getFileName()));
         }
         Path report = tmp.resolve("report.csv");
-        Run r = etab("bench", "--root", root.toString(), "--split", "all", "--clip-length", "4", "--frame-size", "32x32",
-                "--report", report.toString(), "--quiet");
+        Run r = etab(
+                "bench",
+                "--root",
+                root.toString(),
+                "--split",
+                "all",
+                "--clip-length",
+                "4",
+                "--frame-size",
+                "32x32",
+                "--report",
+                report.toString(),
+                "--quiet");
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.lastLine()).startsWith("RESULT planned=12 delivered=11 failed=1 ");
-        List<String> failed = Files.readAllLines(report).stream().filter(l -> l.contains(",failed,")).toList();
+        List<String> failed = Files.readAllLines(report).stream()
+                .filter(l -> l.contains(",failed,"))
+                .toList();
         assertThat(failed).hasSize(1);
-        assertThat(failed.get(0)).startsWith(records.get(0).id() + ",failed,decode,").contains(".avi");
+        assertThat(failed.get(0))
+                .startsWith(records.get(0).id() + ",failed,decode,")
+                .contains(".avi");
 
-        Run strict = etab("bench", "--root", root.toString(), "--split", "all", "--clip-length", "4", "--frame-size",
-                "32x32", "--on-error", "fail", "--quiet");
+        Run strict = etab(
+                "bench",
+                "--root",
+                root.toString(),
+                "--split",
+                "all",
+                "--clip-length",
+                "4",
+                "--frame-size",
+                "32x32",
+                "--on-error",
+                "fail",
+                "--quiet");
         assertThat(strict.code()).isNotZero();
         assertThat(strict.err()).contains(records.get(0).id()).contains("error policy is fail");
     }
@@ -277,16 +459,28 @@ class EtabCliTest {
         List<String> list = new java.util.ArrayList<>(Files.readAllLines(root.resolve("FileList.csv")));
         int good = list.size() - 1;
         for (int i = 0; i < 14; i++) { // 14 bad rows: a number that is not one, an unsafe name, no tracings
-            list.add(switch (i % 3) {
-                case 0 -> "BADEF" + i + ",abc,1,2,112,112,50,120,TRAIN";
-                case 1 -> "../OUT" + i + ",55,1,2,112,112,50,120,TRAIN";
-                default -> "UNTRACED" + i + ",55,1,2,112,112,50,120,TRAIN";
-            });
+            list.add(
+                    switch (i % 3) {
+                        case 0 -> "BADEF" + i + ",abc,1,2,112,112,50,120,TRAIN";
+                        case 1 -> "../OUT" + i + ",55,1,2,112,112,50,120,TRAIN";
+                        default -> "UNTRACED" + i + ",55,1,2,112,112,50,120,TRAIN";
+                    });
         }
         Files.write(root.resolve("FileList.csv"), list);
         Path report = tmp.resolve("report.csv");
-        Run quiet = etab("bench", "--root", root.toString(), "--split", "all", "--clip-length", "4", "--frame-size",
-                "16x16", "--report", report.toString(), "--quiet");
+        Run quiet = etab(
+                "bench",
+                "--root",
+                root.toString(),
+                "--split",
+                "all",
+                "--clip-length",
+                "4",
+                "--frame-size",
+                "16x16",
+                "--report",
+                report.toString(),
+                "--quiet");
         assertThat(quiet.code()).as(quiet.err()).isZero();
         assertThat(quiet.err()).isEmpty();
         Matcher m = RESULT.matcher(quiet.lastLine());
@@ -296,27 +490,46 @@ class EtabCliTest {
         List<String> rows = Files.readAllLines(report);
         assertThat(rows.get(0)).isEqualTo("id,status,stage,reason");
         assertThat(rows).hasSize(1 + good + 14); // planned + rejected = the rows selected, each once
-        List<String> rejected = rows.stream().filter(r -> r.contains(",rejected,")).toList();
+        List<String> rejected =
+                rows.stream().filter(r -> r.contains(",rejected,")).toList();
         assertThat(rejected).hasSize(14);
         assertThat(rejected).allSatisfy(r -> assertThat(r).contains(",rejected,index,"));
-        assertThat(rejected).anySatisfy(r -> assertThat(r).startsWith("BADEF0,rejected,index,FileList.csv: line ")
-                .contains("EF is not a number"));
-        assertThat(rejected).anySatisfy(r -> assertThat(r).startsWith("../OUT1,rejected,index,").contains("rejected"));
+        assertThat(rejected)
+                .anySatisfy(r -> assertThat(r)
+                        .startsWith("BADEF0,rejected,index,FileList.csv: line ")
+                        .contains("EF is not a number"));
+        assertThat(rejected)
+                .anySatisfy(
+                        r -> assertThat(r).startsWith("../OUT1,rejected,index,").contains("rejected"));
         assertThat(rejected).anySatisfy(r -> assertThat(r).startsWith("UNTRACED2,rejected,index,VolumeTracings.csv"));
 
         // without --quiet the summary says so too; the index's first lines are named as before
-        Run loud = etab("bench", "--root", root.toString(), "--split", "all", "--clip-length", "4", "--frame-size",
-                "16x16");
+        Run loud = etab(
+                "bench", "--root", root.toString(), "--split", "all", "--clip-length", "4", "--frame-size", "16x16");
         assertThat(loud.err()).contains("the index left out 14 entries").contains("  rejected     14 ");
         assertThat(loud.lastLine()).endsWith(" rejected=14");
 
         // export reports them too, and the train split only its own rows
         Path exportReport = tmp.resolve("export-report.csv");
-        Run export = etab("export", "--root", root.toString(), "--split", "all", "--clip-length", "4", "--frame-size",
-                "16x16", "--out", tmp.resolve("out").toString(), "--report", exportReport.toString(), "--quiet");
+        Run export = etab(
+                "export",
+                "--root",
+                root.toString(),
+                "--split",
+                "all",
+                "--clip-length",
+                "4",
+                "--frame-size",
+                "16x16",
+                "--out",
+                tmp.resolve("out").toString(),
+                "--report",
+                exportReport.toString(),
+                "--quiet");
         assertThat(export.code()).as(export.err()).isZero();
         assertThat(export.lastLine()).endsWith(" rejected=14");
-        assertThat(Files.readAllLines(exportReport).stream().filter(r -> r.contains(",rejected,index,"))).hasSize(14);
+        assertThat(Files.readAllLines(exportReport).stream().filter(r -> r.contains(",rejected,index,")))
+                .hasSize(14);
     }
 
     @Test
@@ -327,14 +540,39 @@ class EtabCliTest {
                 Files.write(v, new byte[] {1, 2, 3}); // every video broken
             }
         }
-        String[] flags = {"--root", root.toString(), "--split", "all", "--clip-length", "4", "--frame-size", "16x16",
-            "--batch", "1", "--threads", "4", "--prefetch", "4", "--on-error", "fail", "--quiet"};
+        String[] flags = {
+            "--root",
+            root.toString(),
+            "--split",
+            "all",
+            "--clip-length",
+            "4",
+            "--frame-size",
+            "16x16",
+            "--batch",
+            "1",
+            "--threads",
+            "4",
+            "--prefetch",
+            "4",
+            "--on-error",
+            "fail",
+            "--quiet"
+        };
         for (int run = 0; run < 6; run++) {
-            Run r = run % 2 == 0 ? etab(concat(new String[] {"bench"}, flags))
-                    : etab(concat(new String[] {"export", "--out", tmp.resolve("out" + run).toString()}, flags));
+            Run r = run % 2 == 0
+                    ? etab(concat(new String[] {"bench"}, flags))
+                    : etab(concat(
+                            new String[] {
+                                "export", "--out", tmp.resolve("out" + run).toString()
+                            },
+                            flags));
             assertThat(r.code()).as("run %d: %s", run, r.err()).isEqualTo(2);
-            assertThat(r.err().strip().lines()).as("run %d", run).singleElement().satisfies(line ->
-                    assertThat(line).startsWith("etab: sample ").contains("error policy is fail"));
+            assertThat(r.err().strip().lines())
+                    .as("run %d", run)
+                    .singleElement()
+                    .satisfies(
+                            line -> assertThat(line).startsWith("etab: sample ").contains("error policy is fail"));
             assertThat(r.err()).doesNotContain("Exception").doesNotContain("\tat ");
         }
     }
@@ -347,28 +585,60 @@ class EtabCliTest {
         // a real video named <x>_1, beside x, whose second clip would be named <x>_1 too
         Files.copy(x.video(), root.resolve("Videos").resolve(x.id() + "_1.avi"));
         List<String> list = new java.util.ArrayList<>(Files.readAllLines(root.resolve("FileList.csv")));
-        String row = list.stream().filter(l -> l.startsWith(x.id() + ",")).findFirst().orElseThrow();
+        String row = list.stream()
+                .filter(l -> l.startsWith(x.id() + ","))
+                .findFirst()
+                .orElseThrow();
         list.add(x.id() + "_1" + row.substring(x.id().length()));
         Files.write(root.resolve("FileList.csv"), list);
         List<String> tracings = new java.util.ArrayList<>(Files.readAllLines(root.resolve("VolumeTracings.csv")));
-        tracings.addAll(tracings.stream().filter(l -> l.startsWith(x.id() + ".avi,"))
-                .map(l -> x.id() + "_1" + l.substring(x.id().length())).toList());
+        tracings.addAll(tracings.stream()
+                .filter(l -> l.startsWith(x.id() + ".avi,"))
+                .map(l -> x.id() + "_1" + l.substring(x.id().length()))
+                .toList());
         Files.write(root.resolve("VolumeTracings.csv"), tracings);
 
         Path out = tmp.resolve("out");
-        Run r = etab("export", "--root", root.toString(), "--split", "all", "--clip-length", "4", "--fps", "25",
-                "--frame-size", "16x16", "--clip-start", "all", "--out", out.toString(), "--quiet");
+        Run r = etab(
+                "export",
+                "--root",
+                root.toString(),
+                "--split",
+                "all",
+                "--clip-length",
+                "4",
+                "--fps",
+                "25",
+                "--frame-size",
+                "16x16",
+                "--clip-start",
+                "all",
+                "--out",
+                out.toString(),
+                "--quiet");
         assertThat(r.code()).as(r.err()).isZero();
         List<String> rows = Files.readAllLines(out.resolve("manifest.csv"));
-        List<String> ids = rows.subList(1, rows.size()).stream().map(l -> l.split(",")[0]).toList();
+        List<String> ids =
+                rows.subList(1, rows.size()).stream().map(l -> l.split(",")[0]).toList();
         assertThat(ids).doesNotHaveDuplicates();
         assertThat(ids).contains(x.id(), x.id() + "__1", x.id() + "_1", x.id() + "_2");
-        assertThat(rows.stream().filter(l -> l.startsWith(x.id() + "_1,")).findFirst().orElseThrow().split(",")[1])
-                .as("the real sample keeps its own id").isEqualTo(x.id() + "_1");
-        assertThat(rows.stream().filter(l -> l.startsWith(x.id() + "__1,")).findFirst().orElseThrow().split(",")[1])
-                .as("the generated id moved aside").isEqualTo(x.id());
+        assertThat(rows.stream()
+                        .filter(l -> l.startsWith(x.id() + "_1,"))
+                        .findFirst()
+                        .orElseThrow()
+                        .split(",")[1])
+                .as("the real sample keeps its own id")
+                .isEqualTo(x.id() + "_1");
+        assertThat(rows.stream()
+                        .filter(l -> l.startsWith(x.id() + "__1,"))
+                        .findFirst()
+                        .orElseThrow()
+                        .split(",")[1])
+                .as("the generated id moved aside")
+                .isEqualTo(x.id());
         try (java.util.stream.Stream<Path> files = Files.list(out)) {
-            assertThat(files.filter(f -> f.toString().endsWith(".x.npy")).count()).isEqualTo(ids.size());
+            assertThat(files.filter(f -> f.toString().endsWith(".x.npy")).count())
+                    .isEqualTo(ids.size());
         }
         Matcher m = RESULT.matcher(r.lastLine());
         assertThat(m.matches()).isTrue();
@@ -378,8 +648,25 @@ class EtabCliTest {
     @Test
     void camusNativeExportKeepsTheLimitAcrossSizeGroups(@TempDir Path out) throws Exception {
         Path camus = org.etab.testing.CamusPhantoms.camus(org.etab.datasets.camus.CamusRelease.MHD);
-        Run r = etab("export", "--dataset", "camus", "--root", camus.toString(), "--split", "train", "--target", "EF",
-                "--video", "false", "--frame-size", "native", "--limit", "2", "--out", out.toString(), "--quiet");
+        Run r = etab(
+                "export",
+                "--dataset",
+                "camus",
+                "--root",
+                camus.toString(),
+                "--split",
+                "train",
+                "--target",
+                "EF",
+                "--video",
+                "false",
+                "--frame-size",
+                "native",
+                "--limit",
+                "2",
+                "--out",
+                out.toString(),
+                "--quiet");
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(Files.readAllLines(out.resolve("manifest.csv"))).hasSize(1 + 2);
         assertThat(r.lastLine()).startsWith("RESULT planned=2 delivered=2 failed=0 ");
@@ -391,12 +678,28 @@ class EtabCliTest {
     @Test
     void exportResumedFromASavedStateEqualsOneUninterruptedExport(@TempDir Path tmp) throws Exception {
         String root = PhantomDatasets.echonet().toString();
-        String[] flags = {"--root", root, "--split", "all", "--clip-length", "4", "--frame-size", "16x16", "--shuffle",
-            "true", "--seed", "5", "--batch", "2", "--quiet"};
+        String[] flags = {
+            "--root",
+            root,
+            "--split",
+            "all",
+            "--clip-length",
+            "4",
+            "--frame-size",
+            "16x16",
+            "--shuffle",
+            "true",
+            "--seed",
+            "5",
+            "--batch",
+            "2",
+            "--quiet"
+        };
         Path whole = tmp.resolve("whole");
         Path state = tmp.resolve("whole.state");
         assertThat(etab(concat(new String[] {"export", "--out", whole.toString(), "--resume", state.toString()}, flags))
-                .code()).isZero();
+                        .code())
+                .isZero();
         assertThat(Files.readString(state)).contains("\"position\":12");
         List<String> manifest = Files.readAllLines(whole.resolve("manifest.csv"));
 
@@ -412,20 +715,21 @@ class EtabCliTest {
         }
         Path partState = tmp.resolve("part.state");
         Files.writeString(partState, "{\"seed\":5,\"epoch\":0,\"position\":4,\"rank\":0,\"world\":1}");
-        Run resumed = etab(concat(new String[] {"export", "--out", part.toString(), "--resume", partState.toString()},
-                flags));
+        Run resumed = etab(
+                concat(new String[] {"export", "--out", part.toString(), "--resume", partState.toString()}, flags));
         assertThat(resumed.code()).as(resumed.err()).isZero();
         assertThat(resumed.lastLine()).startsWith("RESULT planned=8 delivered=8 ");
         assertThat(Files.readAllLines(part.resolve("manifest.csv"))).isEqualTo(manifest);
         for (String row : manifest.subList(5, manifest.size())) {
             String id = row.split(",")[0];
-            assertThat(Files.readAllBytes(part.resolve(id + ".x.npy"))).isEqualTo(Files.readAllBytes(whole.resolve(id + ".x.npy")));
+            assertThat(Files.readAllBytes(part.resolve(id + ".x.npy")))
+                    .isEqualTo(Files.readAllBytes(whole.resolve(id + ".x.npy")));
         }
 
         String[] otherSeed = flags.clone();
         otherSeed[java.util.Arrays.asList(flags).indexOf("--seed") + 1] = "6";
-        Run wrongSeed = etab(concat(new String[] {"export", "--out", part.toString(), "--resume", partState.toString()},
-                otherSeed));
+        Run wrongSeed = etab(
+                concat(new String[] {"export", "--out", part.toString(), "--resume", partState.toString()}, otherSeed));
         assertThat(wrongSeed.err()).contains("the order would differ");
     }
 
@@ -438,8 +742,23 @@ class EtabCliTest {
     @Test
     void camusExportsAtNativeSizesAndTmedBenchesItsStills(@TempDir Path out) throws Exception {
         Path camus = org.etab.testing.CamusPhantoms.camus(org.etab.datasets.camus.CamusRelease.MHD);
-        Run r = etab("export", "--dataset", "camus", "--root", camus.toString(), "--split", "train", "--target",
-                "LA_seg", "--video", "false", "--frame-size", "native", "--out", out.toString(), "--quiet");
+        Run r = etab(
+                "export",
+                "--dataset",
+                "camus",
+                "--root",
+                camus.toString(),
+                "--split",
+                "train",
+                "--target",
+                "LA_seg",
+                "--video",
+                "false",
+                "--frame-size",
+                "native",
+                "--out",
+                out.toString(),
+                "--quiet");
         assertThat(r.code()).as(r.err()).isZero();
         List<String> rows = Files.readAllLines(out.resolve("manifest.csv"));
         var records = org.etab.datasets.camus.CamusReader.read(camus).select("train", "both");
@@ -455,8 +774,19 @@ class EtabCliTest {
         }
         assertThat(sizes).hasSizeGreaterThan(1); // the sizes really differ
 
-        Run tmed = etab("bench", "--dataset", "tmed", "--root", org.etab.testing.TmedPhantoms.tmed().toString(),
-                "--split", "all", "--target", "AS", "--view", "all", "--quiet");
+        Run tmed = etab(
+                "bench",
+                "--dataset",
+                "tmed",
+                "--root",
+                org.etab.testing.TmedPhantoms.tmed().toString(),
+                "--split",
+                "all",
+                "--target",
+                "AS",
+                "--view",
+                "all",
+                "--quiet");
         assertThat(tmed.code()).as(tmed.err()).isZero();
         assertThat(tmed.lastLine()).matches("RESULT planned=(\\d+) delivered=\\1 failed=0 .*");
     }
@@ -474,8 +804,13 @@ class EtabCliTest {
         assertThat(dataset.err()).contains("dataset 'mnist' is not supported; available: echonet");
 
         try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            Run busy = etab("bench", "--root", PhantomDatasets.echonet().toString(), "--metrics-port",
-                    Integer.toString(taken.getLocalPort()), "--quiet");
+            Run busy = etab(
+                    "bench",
+                    "--root",
+                    PhantomDatasets.echonet().toString(),
+                    "--metrics-port",
+                    Integer.toString(taken.getLocalPort()),
+                    "--quiet");
             assertThat(busy.code()).isEqualTo(2);
             assertThat(busy.err()).contains("cannot serve metrics on 127.0.0.1:" + taken.getLocalPort());
         } catch (java.io.IOException e) {
@@ -490,20 +825,45 @@ class EtabCliTest {
     @Test
     void startEpochPicksTheEpochAndTheOldNameStillWorksWithOneWarning(@TempDir Path tmp) throws Exception {
         String root = PhantomDatasets.echonet().toString();
-        String[] flags = {"--root", root, "--split", "all", "--video", "false", "--frame-size", "16x16", "--shuffle",
-            "true", "--seed", "3", "--quiet"};
+        String[] flags = {
+            "--root",
+            root,
+            "--split",
+            "all",
+            "--video",
+            "false",
+            "--frame-size",
+            "16x16",
+            "--shuffle",
+            "true",
+            "--seed",
+            "3",
+            "--quiet"
+        };
         String warning = "etab: --epoch is deprecated; use --start-epoch";
 
-        Run zero = etab(concat(new String[] {"bench", "--report", tmp.resolve("e0.csv").toString()}, flags));
-        Run one = etab(concat(new String[] {"bench", "--start-epoch", "1", "--report", tmp.resolve("e1.csv").toString()},
+        Run zero = etab(
+                concat(new String[] {"bench", "--report", tmp.resolve("e0.csv").toString()}, flags));
+        Run one = etab(concat(
+                new String[] {
+                    "bench",
+                    "--start-epoch",
+                    "1",
+                    "--report",
+                    tmp.resolve("e1.csv").toString()
+                },
                 flags));
-        Run old = etab(concat(new String[] {"bench", "--epoch", "1", "--report", tmp.resolve("old.csv").toString()},
+        Run old = etab(concat(
+                new String[] {
+                    "bench", "--epoch", "1", "--report", tmp.resolve("old.csv").toString()
+                },
                 flags));
         for (Run r : List.of(zero, one, old)) {
             assertThat(r.code()).as(r.err()).isZero();
             assertThat(r.lastLine()).startsWith("RESULT planned=12 delivered=12 failed=0 ");
         }
-        assertThat(Files.readAllLines(tmp.resolve("e1.csv"))).isNotEqualTo(Files.readAllLines(tmp.resolve("e0.csv")))
+        assertThat(Files.readAllLines(tmp.resolve("e1.csv")))
+                .isNotEqualTo(Files.readAllLines(tmp.resolve("e0.csv")))
                 .isEqualTo(Files.readAllLines(tmp.resolve("old.csv")));
         assertThat(one.err()).doesNotContain("deprecated");
         assertThat(old.err().lines().filter(l -> l.contains("deprecated"))).containsExactly(warning);
@@ -515,9 +875,11 @@ class EtabCliTest {
         assertThat(export.code()).as(export.err()).isZero();
         assertThat(exportOld.code()).as(exportOld.err()).isZero();
         List<String> manifest = Files.readAllLines(e1.resolve("manifest.csv"));
-        assertThat(manifest.subList(1, manifest.size())).allSatisfy(row -> assertThat(row.split(",")[4]).isEqualTo("1"));
+        assertThat(manifest.subList(1, manifest.size()))
+                .allSatisfy(row -> assertThat(row.split(",")[4]).isEqualTo("1"));
         assertThat(Files.readAllLines(byOldName.resolve("manifest.csv"))).isEqualTo(manifest);
-        assertThat(exportOld.err().lines().filter(l -> l.contains("deprecated"))).containsExactly(warning);
+        assertThat(exportOld.err().lines().filter(l -> l.contains("deprecated")))
+                .containsExactly(warning);
 
         Run both = etab(concat(new String[] {"bench", "--start-epoch", "1", "--epoch", "1"}, flags));
         assertThat(both.code()).isEqualTo(2);
@@ -528,8 +890,17 @@ class EtabCliTest {
 
         Path state = tmp.resolve("epoch0.state");
         Files.writeString(state, "{\"seed\":3,\"epoch\":0,\"position\":4,\"rank\":0,\"world\":1}");
-        Run otherEpoch = etab(concat(new String[] {"export", "--out", tmp.resolve("resumed").toString(), "--resume",
-            state.toString(), "--start-epoch", "1"}, flags));
+        Run otherEpoch = etab(concat(
+                new String[] {
+                    "export",
+                    "--out",
+                    tmp.resolve("resumed").toString(),
+                    "--resume",
+                    state.toString(),
+                    "--start-epoch",
+                    "1"
+                },
+                flags));
         assertThat(otherEpoch.code()).isEqualTo(2);
         assertThat(otherEpoch.err()).contains(state + " is for epoch 0, not --start-epoch 1");
     }
@@ -545,7 +916,9 @@ class EtabCliTest {
                 List.of("bench --on-error maybe", "error policy must be skip or fail but was 'maybe'"),
                 List.of("bench --rank 2 --world 2", "rank must be in 0..1 but was 2"),
                 List.of("bench --metrics-port 70000", "--metrics-port must be 0..65535 but was 70000"),
-                List.of("bench --resume " + tmp.resolve("x.state") + " --ordered false", "--resume needs --ordered true"),
+                List.of(
+                        "bench --resume " + tmp.resolve("x.state") + " --ordered false",
+                        "--resume needs --ordered true"),
                 List.of("bench --frame-size 112by112", "--frame-size must be LxW"),
                 List.of("bench --dtype float64", "--dtype must be float32 or uint8 but was 'float64'"),
                 List.of("bench --header nocolon", "--header must be 'Name: value' but was 'nocolon'"),
@@ -556,7 +929,11 @@ class EtabCliTest {
             List<String> args = new java.util.ArrayList<>(List.of(c.get(0).split(" ")));
             if (args.get(0).equals("demo")) {
                 // were the check missed, demo would write its phantom here rather than in the working directory
-                args.addAll(List.of("--root", tmp.resolve("phantom").toString(), "--out", tmp.resolve("out").toString()));
+                args.addAll(List.of(
+                        "--root",
+                        tmp.resolve("phantom").toString(),
+                        "--out",
+                        tmp.resolve("out").toString()));
             } else if (args.contains("--header")) {
                 args.addAll(List.of("--root", "http://127.0.0.1:9/echonet"));
             } else if (!args.contains("--root")) {
@@ -568,8 +945,11 @@ class EtabCliTest {
                 withDevice.addAll(List.of("--device", device));
                 Run r = etab(withDevice.toArray(String[]::new));
                 assertThat(r.code()).as(String.join(" ", withDevice)).isEqualTo(2);
-                assertThat(r.err().lines()).as(String.join(" ", withDevice)).singleElement(
-                        org.assertj.core.api.InstanceOfAssertFactories.STRING).startsWith("etab: ").contains(c.get(1));
+                assertThat(r.err().lines())
+                        .as(String.join(" ", withDevice))
+                        .singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+                        .startsWith("etab: ")
+                        .contains(c.get(1));
                 assertThat(r.out()).isEmpty();
             }
         }

@@ -2,6 +2,8 @@ package org.etab.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import de.siegmar.fastcsv.reader.CsvReader;
+import de.siegmar.fastcsv.reader.CsvRecord;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -15,9 +17,6 @@ import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-
-import de.siegmar.fastcsv.reader.CsvReader;
-import de.siegmar.fastcsv.reader.CsvRecord;
 import org.etab.testing.PhantomDatasets;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -35,9 +34,32 @@ class ExportInterruptionTest {
 
     /** Many small samples (every 8-frame clip of every video, 16x16), one video broken so that some fail. */
     private static String[] flags(Path root, Path out, Path state, Path report) {
-        return new String[] {"export", "--root", root.toString(), "--split", "all", "--clip-length", "8", "--fps", "25",
-            "--frame-size", "16x16", "--clip-start", "all", "--batch", "4", "--threads", "2", "--out", out.toString(),
-            "--resume", state.toString(), "--report", report.toString(), "--quiet"};
+        return new String[] {
+            "export",
+            "--root",
+            root.toString(),
+            "--split",
+            "all",
+            "--clip-length",
+            "8",
+            "--fps",
+            "25",
+            "--frame-size",
+            "16x16",
+            "--clip-start",
+            "all",
+            "--batch",
+            "4",
+            "--threads",
+            "2",
+            "--out",
+            out.toString(),
+            "--resume",
+            state.toString(),
+            "--report",
+            report.toString(),
+            "--quiet"
+        };
     }
 
     @Test
@@ -48,10 +70,13 @@ class ExportInterruptionTest {
             Files.write(videos.findFirst().orElseThrow(), new byte[] {1, 2, 3});
         }
         Path ref = tmp.resolve("ref");
-        assertThat(inProcess(flags(root, ref, tmp.resolve("ref.state"), tmp.resolve("ref.csv")))).isZero();
+        assertThat(inProcess(flags(root, ref, tmp.resolve("ref.state"), tmp.resolve("ref.csv"))))
+                .isZero();
         List<String> refManifest = Files.readAllLines(ref.resolve("manifest.csv"));
         List<String> refReport = Files.readAllLines(tmp.resolve("ref.csv"));
-        assertThat(refManifest.size()).as("enough samples to stop in the middle").isGreaterThan(50);
+        assertThat(refManifest.size())
+                .as("enough samples to stop in the middle")
+                .isGreaterThan(50);
         assertThat(refReport).anyMatch(r -> r.contains(",failed,decode,"));
 
         Random random = new Random(SEED);
@@ -62,15 +87,22 @@ class ExportInterruptionTest {
             Path state = tmp.resolve("run" + i + ".state");
             Path report = tmp.resolve("run" + i + ".csv");
             int stopAfter = 1 + random.nextInt(refManifest.size() - 2); // manifest rows seen before the signal
-            boolean ended = runAndStop(flags(root, out, state, report), out.resolve("manifest.csv"), stopAfter,
-                    random.nextInt(30), signals[i], tmp.resolve("run" + i + ".log"));
+            boolean ended = runAndStop(
+                    flags(root, out, state, report),
+                    out.resolve("manifest.csv"),
+                    stopAfter,
+                    random.nextInt(30),
+                    signals[i],
+                    tmp.resolve("run" + i + ".log"));
             stoppedMidway += ended ? 0 : 1;
-            System.err.println("ExportInterruptionTest: run " + i + " SIG" + signals[i] + " after " + stopAfter
-                    + " of " + refManifest.size() + " rows" + (ended ? ": ended first" : ""));
-            String what = "run " + i + " (SIG" + signals[i] + " after " + stopAfter + " rows" + (ended ? ", ended first" : "") + ")";
+            System.err.println("ExportInterruptionTest: run " + i + " SIG" + signals[i] + " after " + stopAfter + " of "
+                    + refManifest.size() + " rows" + (ended ? ": ended first" : ""));
+            String what = "run " + i + " (SIG" + signals[i] + " after " + stopAfter + " rows"
+                    + (ended ? ", ended first" : "") + ")";
 
             List<String> manifest = Files.exists(out.resolve("manifest.csv"))
-                    ? Files.readAllLines(out.resolve("manifest.csv")) : List.of();
+                    ? Files.readAllLines(out.resolve("manifest.csv"))
+                    : List.of();
             // the rows are the uninterrupted export's first ones, each with its two whole files
             assertThat(refManifest.subList(0, manifest.size())).as(what).isEqualTo(manifest);
             Set<String> rowFiles = new HashSet<>();
@@ -82,13 +114,16 @@ class ExportInterruptionTest {
             // every file under a final name is whole (identical to the uninterrupted one's)
             Set<String> finalFiles = npyFiles(out);
             for (String f : finalFiles) {
-                assertThat(Files.readAllBytes(out.resolve(f))).as(what + ": " + f).isEqualTo(Files.readAllBytes(ref.resolve(f)));
+                assertThat(Files.readAllBytes(out.resolve(f)))
+                        .as(what + ": " + f)
+                        .isEqualTo(Files.readAllBytes(ref.resolve(f)));
             }
             assertThat(finalFiles).as(what).containsAll(rowFiles);
             Set<String> withoutRow = new HashSet<>(finalFiles);
             withoutRow.removeAll(rowFiles);
             // SIGINT: the shutdown hook lets the sample in hand finish; SIGKILL: at most that sample's pair is rowless
-            assertThat(withoutRow.size()).as(what + ": files without a row " + withoutRow)
+            assertThat(withoutRow.size())
+                    .as(what + ": files without a row " + withoutRow)
                     .isLessThanOrEqualTo(signals[i].equals("INT") ? 0 : 2);
             if (Files.exists(report)) {
                 List<String> rows = Files.readAllLines(report);
@@ -99,17 +134,26 @@ class ExportInterruptionTest {
                 assertThat(refReport).as(what).containsAll(rows);
             }
 
-            assertThat(inProcess(flags(root, out, state, report))).as(what + ": resume").isZero();
-            assertThat(Files.readAllLines(out.resolve("manifest.csv"))).as(what + ": resumed").isEqualTo(refManifest);
+            assertThat(inProcess(flags(root, out, state, report)))
+                    .as(what + ": resume")
+                    .isZero();
+            assertThat(Files.readAllLines(out.resolve("manifest.csv")))
+                    .as(what + ": resumed")
+                    .isEqualTo(refManifest);
             assertThat(npyFiles(out)).as(what + ": resumed").isEqualTo(npyFiles(ref));
             for (String f : npyFiles(ref)) {
-                assertThat(Files.readAllBytes(out.resolve(f))).as(what + ": resumed " + f)
+                assertThat(Files.readAllBytes(out.resolve(f)))
+                        .as(what + ": resumed " + f)
                         .isEqualTo(Files.readAllBytes(ref.resolve(f)));
             }
             try (Stream<Path> files = Files.list(out)) {
-                assertThat(files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".tmp"))).as(what).isEmpty();
+                assertThat(files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".tmp")))
+                        .as(what)
+                        .isEmpty();
             }
-            assertThat(sorted(Files.readAllLines(report))).as(what + ": resumed report").isEqualTo(sorted(refReport));
+            assertThat(sorted(Files.readAllLines(report)))
+                    .as(what + ": resumed report")
+                    .isEqualTo(sorted(refReport));
             assertThat(csvRows(report)).as(what + ": one row per sample").hasSize(refReport.size());
         }
         assertThat(stoppedMidway).as("runs stopped before they ended").isGreaterThanOrEqualTo(2);
@@ -124,10 +168,13 @@ class ExportInterruptionTest {
     private static boolean runAndStop(String[] args, Path manifest, int rows, int extraMillis, String signal, Path log)
             throws Exception {
         String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", cp, Etab.class.getName()));
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", cp, Etab.class.getName()));
         cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process p = new ProcessBuilder(cmd)
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
         while (p.isAlive() && lines(manifest) < rows && System.nanoTime() < deadline) {
             Thread.sleep(2);
@@ -138,10 +185,13 @@ class ExportInterruptionTest {
             if (signal.equals("KILL")) {
                 p.destroyForcibly();
             } else {
-                new ProcessBuilder("kill", "-" + signal, Long.toString(p.pid())).start().waitFor();
+                new ProcessBuilder("kill", "-" + signal, Long.toString(p.pid()))
+                        .start()
+                        .waitFor();
             }
         }
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("the child ends after SIG" + signal + ": " + Files.readString(log))
+        assertThat(p.waitFor(60, TimeUnit.SECONDS))
+                .as("the child ends after SIG" + signal + ": " + Files.readString(log))
                 .isTrue();
         if (!ended) {
             // 128 + the signal: SIGINT ends through the shutdown hooks, SIGKILL at once
@@ -173,7 +223,9 @@ class ExportInterruptionTest {
             return Set.of();
         }
         try (Stream<Path> files = Files.list(dir)) {
-            return new HashSet<>(files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".npy")).toList());
+            return new HashSet<>(files.map(p -> p.getFileName().toString())
+                    .filter(n -> n.endsWith(".npy"))
+                    .toList());
         }
     }
 

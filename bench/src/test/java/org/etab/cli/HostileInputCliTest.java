@@ -8,7 +8,6 @@ import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-
 import org.etab.cli.EtabCliTest.Run;
 import org.etab.datasets.camus.CamusRelease;
 import org.etab.testing.CamusPhantoms;
@@ -30,28 +29,35 @@ class HostileInputCliTest {
     @Test
     void hugeCountsAndSizesAreOneLineBeforeAnythingIsAllocated() {
         String root = PhantomDatasets.echonet().toString();
-        oneLineExit2(etab("bench", "--root", root, "--threads", "2147483647", "--quiet"),
+        oneLineExit2(
+                etab("bench", "--root", root, "--threads", "2147483647", "--quiet"),
                 "--threads must be 1..1024 but was 2147483647");
-        oneLineExit2(etab("bench", "--root", root, "--prefetch", "2147483647", "--quiet"),
+        oneLineExit2(
+                etab("bench", "--root", root, "--prefetch", "2147483647", "--quiet"),
                 "--prefetch must be 0..1024 but was 2147483647");
-        oneLineExit2(etab("bench", "--root", root, "--batch", "2147483647", "--quiet"),
+        oneLineExit2(
+                etab("bench", "--root", root, "--batch", "2147483647", "--quiet"),
                 "--batch must be 1..65536 but was 2147483647");
-        oneLineExit2(etab("bench", "--root", root, "--clip-length", "1000", "--frame-size", "4096x4096", "--quiet"),
+        oneLineExit2(
+                etab("bench", "--root", root, "--clip-length", "1000", "--frame-size", "4096x4096", "--quiet"),
                 "one sample of [3, 1000, 4096, 4096] float32 is 201326592000 bytes, more than the 1073741824-byte");
-        oneLineExit2(etab("bench", "--root", root, "--clip-length", "4", "--batch", "65536", "--threads", "8",
-                "--quiet"), "a batch of 65536 samples of float32[3, 4, 112, 112] cthw is ");
+        oneLineExit2(
+                etab("bench", "--root", root, "--clip-length", "4", "--batch", "65536", "--threads", "8", "--quiet"),
+                "a batch of 65536 samples of float32[3, 4, 112, 112] cthw is ");
     }
 
     @Test
     void aConfigThatIsADeviceOrTooLargeIsOneLine(@TempDir Path tmp) throws IOException {
         String root = PhantomDatasets.echonet().toString();
-        oneLineExit2(etab("bench", "--root", root, "--config", "/dev/zero", "--quiet"),
+        oneLineExit2(
+                etab("bench", "--root", root, "--config", "/dev/zero", "--quiet"),
                 "/dev/zero: not a regular file (a directory, FIFO or device): refused unread");
         Path big = tmp.resolve("big.yaml");
         try (RandomAccessFile f = new RandomAccessFile(big.toFile(), "rw")) {
             f.setLength(64L << 20);
         }
-        oneLineExit2(etab("bench", "--root", root, "--config", big.toString(), "--quiet"),
+        oneLineExit2(
+                etab("bench", "--root", root, "--config", big.toString(), "--quiet"),
                 big + ": is 67108864 bytes, more than the 1048576 a config file may have");
     }
 
@@ -65,11 +71,16 @@ class HostileInputCliTest {
         Path root = copy(CamusPhantoms.camus(CamusRelease.MHD), tmp.resolve("camus"));
         Path header;
         try (var s = Files.walk(root.resolve("training"))) {
-            header = s.filter(p -> p.getFileName().toString().endsWith("_4CH_ED.mhd")).sorted().findFirst()
+            header = s.filter(p -> p.getFileName().toString().endsWith("_4CH_ED.mhd"))
+                    .sorted()
+                    .findFirst()
                     .orElseThrow();
         }
-        String dataName = Files.readAllLines(header).stream().filter(l -> l.startsWith("ElementDataFile"))
-                .map(l -> l.substring(l.indexOf('=') + 1).trim()).findFirst().orElseThrow();
+        String dataName = Files.readAllLines(header).stream()
+                .filter(l -> l.startsWith("ElementDataFile"))
+                .map(l -> l.substring(l.indexOf('=') + 1).trim())
+                .findFirst()
+                .orElseThrow();
         Path data = header.resolveSibling(dataName);
         Path secret = Files.createDirectories(tmp.resolve("outside")).resolve("secret.raw");
         Files.move(data, secret);
@@ -78,15 +89,38 @@ class HostileInputCliTest {
 
         Path out = tmp.resolve("out");
         Path report = tmp.resolve("report.csv");
-        String[] flags = {"export", "--dataset", "camus", "--root", root.toString(), "--split", "train", "--view",
-            "AP4CH", "--target", "EF", "--video", "false", "--frame-size", "32x32", "--report", report.toString(),
-            "--quiet"};
+        String[] flags = {
+            "export",
+            "--dataset",
+            "camus",
+            "--root",
+            root.toString(),
+            "--split",
+            "train",
+            "--view",
+            "AP4CH",
+            "--target",
+            "EF",
+            "--video",
+            "false",
+            "--frame-size",
+            "32x32",
+            "--report",
+            report.toString(),
+            "--quiet"
+        };
         Run r = etab(concat(flags, "--out", out.toString()));
         assertThat(r.code()).as(r.err()).isZero();
-        List<String> failed = Files.readAllLines(report).stream().filter(l -> l.contains(",failed,")).toList();
-        assertThat(failed).singleElement().asString().startsWith(id + ",failed,decode,")
+        List<String> failed = Files.readAllLines(report).stream()
+                .filter(l -> l.contains(",failed,"))
+                .toList();
+        assertThat(failed)
+                .singleElement()
+                .asString()
+                .startsWith(id + ",failed,decode,")
                 .contains("outside the dataset root");
-        assertThat(Files.readAllLines(out.resolve("manifest.csv"))).noneMatch(l -> l.startsWith(id + ","))
+        assertThat(Files.readAllLines(out.resolve("manifest.csv")))
+                .noneMatch(l -> l.startsWith(id + ","))
                 .hasSizeGreaterThan(1);
         assertThat(out.resolve(id + ".x.npy")).doesNotExist();
 
@@ -106,15 +140,31 @@ class HostileInputCliTest {
             video = s.sorted().findFirst().orElseThrow();
         }
         Files.delete(video);
-        assertThat(new ProcessBuilder("mkfifo", video.toString()).start().waitFor()).isZero();
+        assertThat(new ProcessBuilder("mkfifo", video.toString()).start().waitFor())
+                .isZero();
         Path report = tmp.resolve("report.csv");
-        Run r = etab("bench", "--root", root.toString(), "--split", "all", "--clip-length", "4", "--frame-size",
-                "32x32", "--threads", "2", "--report", report.toString(), "--quiet");
+        Run r = etab(
+                "bench",
+                "--root",
+                root.toString(),
+                "--split",
+                "all",
+                "--clip-length",
+                "4",
+                "--frame-size",
+                "32x32",
+                "--threads",
+                "2",
+                "--report",
+                report.toString(),
+                "--quiet");
         assertThat(r.code()).as(r.err()).isZero();
-        assertThat(r.lastLine()).startsWith("RESULT planned=" + PhantomDatasets.ECHONET_VIDEOS + " delivered="
-                + (PhantomDatasets.ECHONET_VIDEOS - 1) + " failed=1 ");
-        assertThat(Files.readAllLines(report)).anyMatch(l -> l.contains(",failed,decode,")
-                && l.contains("is a FIFO (named pipe), not a regular file: refused unopened"));
+        assertThat(r.lastLine())
+                .startsWith("RESULT planned=" + PhantomDatasets.ECHONET_VIDEOS + " delivered="
+                        + (PhantomDatasets.ECHONET_VIDEOS - 1) + " failed=1 ");
+        assertThat(Files.readAllLines(report))
+                .anyMatch(l -> l.contains(",failed,decode,")
+                        && l.contains("is a FIFO (named pipe), not a regular file: refused unopened"));
     }
 
     private static String[] concat(String[] flags, String... more) {

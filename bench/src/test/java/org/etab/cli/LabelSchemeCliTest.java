@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-
 import org.etab.testing.PhantomDatasets;
 import org.etab.testing.TmedPhantoms;
 import org.junit.jupiter.api.Test;
@@ -24,8 +23,7 @@ import picocli.CommandLine;
 class LabelSchemeCliTest {
     private static final String OLD_HEADER = "id,source_id,x,y,epoch,position,source_frames,valid_frames,label";
 
-    private record Run(int code, String out, String err) {
-    }
+    private record Run(int code, String out, String err) {}
 
     private static Run etab(String... args) {
         PrintStream stdout = System.out;
@@ -59,9 +57,21 @@ class LabelSchemeCliTest {
     }
 
     private static Run exportTmed(Path out, String... more) {
-        List<String> args = new java.util.ArrayList<>(List.of("export", "--dataset", "tmed", "--root",
-                TmedPhantoms.tmed().toString(), "--split", "all", "--target", "AS", "--frame-size", "8x8",
-                "--out", out.toString(), "--quiet"));
+        List<String> args = new java.util.ArrayList<>(List.of(
+                "export",
+                "--dataset",
+                "tmed",
+                "--root",
+                TmedPhantoms.tmed().toString(),
+                "--split",
+                "all",
+                "--target",
+                "AS",
+                "--frame-size",
+                "8x8",
+                "--out",
+                out.toString(),
+                "--quiet"));
         args.addAll(List.of(more));
         return etab(args.toArray(String[]::new));
     }
@@ -69,8 +79,8 @@ class LabelSchemeCliTest {
     @Test
     void theManifestHoldsTheSchemesCodesAndNamesTheScheme(@TempDir Path dir) throws IOException {
         Map<String, String> diagnosis = diagnoses();
-        Map<String, Integer> as5 = Map.of("no_AS", 0, "mild_AS", 1, "mildtomod_AS", 2, "moderate_AS", 3,
-                "severe_AS", 4);
+        Map<String, Integer> as5 =
+                Map.of("no_AS", 0, "mild_AS", 1, "mildtomod_AS", 2, "moderate_AS", 3, "severe_AS", 4);
         Run r = exportTmed(dir.resolve("as5"), "--label-scheme", "as5");
         assertThat(r.code()).as(r.err()).isZero();
         List<String> manifest = Files.readAllLines(dir.resolve("as5/manifest.csv"));
@@ -86,13 +96,29 @@ class LabelSchemeCliTest {
         assertThat(d.code()).as(d.err()).isZero();
         List<String> byDefault = Files.readAllLines(dir.resolve("default/manifest.csv"));
         assertThat(byDefault.get(0)).isEqualTo(OLD_HEADER + ",label_scheme");
-        assertThat(byDefault.subList(1, byDefault.size())).allSatisfy(row -> assertThat(row).endsWith(",as3"));
+        assertThat(byDefault.subList(1, byDefault.size()))
+                .allSatisfy(row -> assertThat(row).endsWith(",as3"));
     }
 
     @Test
     void aTargetWithoutSchemesKeepsTheManifestAsItWas(@TempDir Path out) throws IOException {
-        Run r = etab("export", "--dataset", "echonet", "--root", PhantomDatasets.echonet().toString(), "--target", "EF",
-                "--video", "false", "--frame-size", "8x8", "--limit", "2", "--out", out.toString(), "--quiet");
+        Run r = etab(
+                "export",
+                "--dataset",
+                "echonet",
+                "--root",
+                PhantomDatasets.echonet().toString(),
+                "--target",
+                "EF",
+                "--video",
+                "false",
+                "--frame-size",
+                "8x8",
+                "--limit",
+                "2",
+                "--out",
+                out.toString(),
+                "--quiet");
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(Files.readAllLines(out.resolve("manifest.csv")).get(0)).isEqualTo(OLD_HEADER);
     }
@@ -101,11 +127,19 @@ class LabelSchemeCliTest {
     void aSchemeTheTargetDoesNotHaveIsRefusedBeforeAnyWork(@TempDir Path out) {
         Run wrongTarget = exportTmed(out.resolve("a"), "--label-scheme", "view3");
         assertThat(wrongTarget.code()).isNotZero();
-        assertThat(wrongTarget.err()).contains("label scheme 'view3' is not available for tmed target 'AS'; "
-                + "available: as3, as2, as5 (the first is the default)");
+        assertThat(wrongTarget.err())
+                .contains("label scheme 'view3' is not available for tmed target 'AS'; "
+                        + "available: as3, as2, as5 (the first is the default)");
         assertThat(out.resolve("a")).doesNotExist();
-        Run echonet = etab("bench", "--dataset", "echonet", "--root", PhantomDatasets.echonet().toString(),
-                "--label-scheme", "as2", "--quiet");
+        Run echonet = etab(
+                "bench",
+                "--dataset",
+                "echonet",
+                "--root",
+                PhantomDatasets.echonet().toString(),
+                "--label-scheme",
+                "as2",
+                "--quiet");
         assertThat(echonet.code()).isNotZero();
         assertThat(echonet.err()).contains("label scheme 'as2' does not apply to echonet target 'EF'");
         assertThat(echonet.out()).doesNotContain("RESULT");

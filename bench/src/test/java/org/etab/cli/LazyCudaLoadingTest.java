@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-
 import org.etab.gpu.cuda.CudaDevice;
 import org.etab.testing.PhantomDatasets;
 import org.junit.jupiter.api.Test;
@@ -29,20 +28,37 @@ class LazyCudaLoadingTest {
             " (org\\.bytedeco\\.cuda\\.\\S+|org\\.etab\\.gpu\\.cuda\\.CudaDevice(\\$(?!Availability )\\S+)?) source:");
 
     /** Exit code and output of a child etab, and its loaded classes that touch CUDA. */
-    record Child(int code, String out, List<String> loaded) {
-    }
+    record Child(int code, String out, List<String> loaded) {}
 
     static Child bench(Path tmp, String device) throws IOException, InterruptedException {
         Path log = tmp.resolve(device + "-classes.log");
         String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xlog:class+load=info:file=" + log, "-cp", cp, "org.etab.cli.Etab", "bench", "--root",
-                PhantomDatasets.echonet().toString(), "--split", "all", "--clip-length", "4", "--frame-size", "32x32",
-                "--threads", "2", "--device", device, "--quiet"));
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xlog:class+load=info:file=" + log,
+                "-cp",
+                cp,
+                "org.etab.cli.Etab",
+                "bench",
+                "--root",
+                PhantomDatasets.echonet().toString(),
+                "--split",
+                "all",
+                "--clip-length",
+                "4",
+                "--frame-size",
+                "32x32",
+                "--threads",
+                "2",
+                "--device",
+                device,
+                "--quiet"));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
-        List<String> cuda = Files.readAllLines(log).stream().filter(l -> CUDA.matcher(l).find()).toList();
+        List<String> cuda = Files.readAllLines(log).stream()
+                .filter(l -> CUDA.matcher(l).find())
+                .toList();
         return new Child(p.exitValue(), out, cuda);
     }
 
@@ -59,8 +75,10 @@ class LazyCudaLoadingTest {
         assertThat(auto.loaded()).anyMatch(l -> l.contains(" org.etab.gpu.cuda.CudaDevice source:")); // the probe
         if (!CudaDevice.available()) {
             // no GPU: nothing beyond what the probe touched, i.e. no stream, event or feeder class of the device
-            assertThat(auto.loaded()).noneMatch(l -> l.contains("CudaDevice$CudaStream")
-                    || l.contains("CudaDevice$CudaEvent") || l.contains("CUstream_st"));
+            assertThat(auto.loaded())
+                    .noneMatch(l -> l.contains("CudaDevice$CudaStream")
+                            || l.contains("CudaDevice$CudaEvent")
+                            || l.contains("CUstream_st"));
         }
     }
 }

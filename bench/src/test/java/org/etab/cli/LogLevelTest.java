@@ -8,11 +8,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
-
 import picocli.CommandLine;
 
 /**
@@ -33,12 +31,17 @@ class LogLevelTest {
 
     private static String stderrOf(Path tmp, String... args) throws Exception {
         String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", cp, LogLevelTest.class.getName()));
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                cp,
+                LogLevelTest.class.getName()));
         cmd.addAll(List.of(args));
         Path err = Files.createTempFile(tmp, "err", ".txt");
-        Process p = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                .redirectError(err.toFile()).start();
+        Process p = new ProcessBuilder(cmd)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectError(err.toFile())
+                .start();
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).isZero();
         return Files.readString(err, StandardCharsets.UTF_8);
@@ -47,7 +50,8 @@ class LogLevelTest {
     @Test
     void warnByDefault(@TempDir Path tmp) throws Exception {
         assertThat(stderrOf(tmp, "synth", "--dataset", "echonet", "--out", "x"))
-                .contains("probe-warn", "probe-error").doesNotContain("probe-info", "probe-debug");
+                .contains("probe-warn", "probe-error")
+                .doesNotContain("probe-info", "probe-debug");
     }
 
     @Test
@@ -55,12 +59,14 @@ class LogLevelTest {
         assertThat(stderrOf(tmp, "--log-level", "debug", "synth", "--dataset", "echonet", "--out", "x"))
                 .contains("probe-debug", "probe-info", "probe-warn");
         assertThat(stderrOf(tmp, "bench", "--dataset", "echonet", "--log-level", "error"))
-                .contains("probe-error").doesNotContain("probe-warn");
+                .contains("probe-error")
+                .doesNotContain("probe-warn");
     }
 
     @Test
     void unknownLevelIsAUsageError() {
-        int code = Etab.commandLine().setErr(new java.io.PrintWriter(java.io.Writer.nullWriter()))
+        int code = Etab.commandLine()
+                .setErr(new java.io.PrintWriter(java.io.Writer.nullWriter()))
                 .execute("bench", "--log-level", "loud");
         assertThat(code).isEqualTo(2);
     }

@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
-
 import org.etab.api.DataTools;
 import org.etab.api.EtabDataset;
 import org.etab.api.Item;
@@ -25,8 +24,7 @@ import picocli.CommandLine;
 
 /** {@code etab split} on the phantom equals the library's split of the loaded data. */
 class SplitCommandTest {
-    private record Run(int code, String out, String err) {
-    }
+    private record Run(int code, String out, String err) {}
 
     private static Run etab(String... args) {
         PrintStream stdout = System.out;
@@ -54,12 +52,34 @@ class SplitCommandTest {
     @Test
     void theFilesHoldTheLibrarysSplitOfTheLoadedData(@TempDir Path out) throws IOException {
         Path root = PhantomDatasets.echonet();
-        Run r = etab("split", "--root", root.toString(), "--split", "all", "--video", "false", "--train-frac", "0.6",
-                "--val-frac", "0.1", "--random", "true", "--out", out.toString());
+        Run r = etab(
+                "split",
+                "--root",
+                root.toString(),
+                "--split",
+                "all",
+                "--video",
+                "false",
+                "--train-frac",
+                "0.6",
+                "--val-frac",
+                "0.1",
+                "--random",
+                "true",
+                "--out",
+                out.toString());
         assertThat(r.code()).as(r.err()).isZero();
 
-        EtabDataset loaded = EtabDataset.builder().name("echonet").root(root).split("all").video(false).frameL(112)
-                .frameW(112).threads(2).build().loadData(0, false);
+        EtabDataset loaded = EtabDataset.builder()
+                .name("echonet")
+                .root(root)
+                .split("all")
+                .video(false)
+                .frameL(112)
+                .frameW(112)
+                .threads(2)
+                .build()
+                .loadData(0, false);
         assertThat(loaded.data()).hasSize(PhantomDatasets.ECHONET_VIDEOS);
         Splits library = DataTools.trainingDataSplit(loaded, 0.6, 0.1, true);
         assertThat(lines(out.resolve("train.csv"))).isEqualTo(ids(library.train()));
@@ -72,8 +92,20 @@ class SplitCommandTest {
     void seedAndOrderFollowTheFlags(@TempDir Path out) throws IOException {
         Path root = PhantomDatasets.echonet();
         Path ordered = out.resolve("ordered");
-        assertThat(etab("split", "--root", root.toString(), "--split", "all", "--video", "false", "--random", "false",
-                "--out", ordered.toString()).code()).isZero();
+        assertThat(etab(
+                                "split",
+                                "--root",
+                                root.toString(),
+                                "--split",
+                                "all",
+                                "--video",
+                                "false",
+                                "--random",
+                                "false",
+                                "--out",
+                                ordered.toString())
+                        .code())
+                .isZero();
         // without shuffling the three files are the index in order, cut at 6 (0.5 of 12) and 7
         List<String> index = new ArrayList<>(lines(ordered.resolve("train.csv")));
         assertThat(index).hasSize(6);
@@ -82,8 +114,20 @@ class SplitCommandTest {
         assertThat(index).hasSize(12).doesNotHaveDuplicates();
 
         Path seeded = out.resolve("seeded");
-        assertThat(etab("split", "--root", root.toString(), "--split", "all", "--video", "false", "--seed", "7",
-                "--out", seeded.toString()).code()).isZero();
+        assertThat(etab(
+                                "split",
+                                "--root",
+                                root.toString(),
+                                "--split",
+                                "all",
+                                "--video",
+                                "false",
+                                "--seed",
+                                "7",
+                                "--out",
+                                seeded.toString())
+                        .code())
+                .isZero();
         int[][] expected = DataTools.splitPositions(12, 0.5, 0.1, true, 7);
         assertThat(lines(seeded.resolve("train.csv")))
                 .isEqualTo(IntStream.of(expected[0]).mapToObj(index::get).toList());
@@ -91,8 +135,18 @@ class SplitCommandTest {
 
     @Test
     void fractionsScikitLearnRefusesAreOneClearLine(@TempDir Path out) {
-        Run r = etab("split", "--root", PhantomDatasets.echonet().toString(), "--split", "all", "--video", "false",
-                "--train-frac", "1.0", "--out", out.toString());
+        Run r = etab(
+                "split",
+                "--root",
+                PhantomDatasets.echonet().toString(),
+                "--split",
+                "all",
+                "--video",
+                "false",
+                "--train-frac",
+                "1.0",
+                "--out",
+                out.toString());
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).startsWith("etab: fractions must be").contains("train=1.0 val=0.1");
     }

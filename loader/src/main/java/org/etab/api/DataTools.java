@@ -3,7 +3,6 @@ package org.etab.api;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-
 import org.etab.sampling.NumpyRandomState;
 
 /**
@@ -14,8 +13,7 @@ public final class DataTools {
     /** ETAB's {@code random_state} for both calls. */
     public static final long SEED = 42;
 
-    private DataTools() {
-    }
+    private DataTools() {}
 
     /**
      * ETAB's defaults: {@code training_data_split(dataset)} with {@code train_frac=0.5}, {@code val_frac=0.1}, shuffled
@@ -36,8 +34,8 @@ public final class DataTools {
      *
      * @throws IllegalArgumentException where scikit-learn raises: see {@link #splitPositions}
      */
-    public static Splits trainingDataSplit(List<Item> items, double trainFrac, double valFrac, boolean random,
-            long seed) {
+    public static Splits trainingDataSplit(
+            List<Item> items, double trainFrac, double valFrac, boolean random, long seed) {
         int[][] parts = splitPositions(items.size(), trainFrac, valFrac, random, seed);
         return new Splits(pick(items, parts[0]), pick(items, parts[1]), pick(items, parts[2]));
     }
@@ -73,8 +71,14 @@ public final class DataTools {
      * as {@code {train, test}}: {@code floor(trainSize * n)} for training and the rest for testing; shuffled,
      * test is the permutation's head and train what follows ({@code ShuffleSplit}).
      */
-    private static int[][] trainTestSplit(int[] indices, double trainSize, boolean shuffle, long seed, String part,
-            double trainFrac, double valFrac) {
+    private static int[][] trainTestSplit(
+            int[] indices,
+            double trainSize,
+            boolean shuffle,
+            long seed,
+            String part,
+            double trainFrac,
+            double valFrac) {
         int n = indices.length;
         int nTrain = (int) Math.floor(trainSize * n);
         if (nTrain == 0) {

@@ -4,7 +4,6 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Collectors;
-
 import org.etab.source.DatasetProvider;
 import org.etab.source.DatasetRegistry;
 import org.etab.source.EtabViews;
@@ -20,8 +19,7 @@ import org.etab.storage.HttpStoreOptions;
  */
 public final class Datasets {
 
-    private Datasets() {
-    }
+    private Datasets() {}
 
     /** The ETAB dataset names this build loads, in registry order. */
     public static List<String> names() {
@@ -38,8 +36,8 @@ public final class Datasets {
      * @throws IllegalArgumentException naming an unknown dataset, a bad selection, or a label scheme the target does
      *                                  not have
      */
-    public static OpenedDataset open(String name, Path root, String split, String view, int fold,
-            SampleOptions options) {
+    public static OpenedDataset open(
+            String name, Path root, String split, String view, int fold, SampleOptions options) {
         DatasetProvider dataset = DatasetRegistry.get(name);
         return dataset.open(root, split, checkedView(dataset, view, options), fold, options);
     }
@@ -48,8 +46,8 @@ public final class Datasets {
      * Opens a dataset keeping every sample at its native size, for export: one opened group per distinct size
      * (CAMUS sizes differ per patient; EchoNet-Dynamic and TMED-2 give one).
      */
-    public static List<OpenedDataset> openNative(String name, Path root, String split, String view, int fold,
-            SampleOptions options) {
+    public static List<OpenedDataset> openNative(
+            String name, Path root, String split, String view, int fold, SampleOptions options) {
         DatasetProvider dataset = DatasetRegistry.get(name);
         return dataset.openNative(root, split, checkedView(dataset, view, options), fold, options);
     }
@@ -58,17 +56,24 @@ public final class Datasets {
      * Opens a dataset whose root is an HTTP(S) URL (EchoNet-Dynamic). The result holds the store open: close it
      * after the run. Without a disk cache, a video's later clips are fetched as byte ranges.
      */
-    public static OpenedDataset openRemote(String name, URI root, HttpStoreOptions store, String split, String view,
-            SampleOptions options) {
+    public static OpenedDataset openRemote(
+            String name, URI root, HttpStoreOptions store, String split, String view, SampleOptions options) {
         return openRemote(name, root, store, split, view, options, store.cacheDir() == null);
     }
 
     /** As above, choosing whether later clips are fetched as byte ranges ({@code clipRanges}) or videos whole. */
-    public static OpenedDataset openRemote(String name, URI root, HttpStoreOptions store, String split, String view,
-            SampleOptions options, boolean clipRanges) {
+    public static OpenedDataset openRemote(
+            String name,
+            URI root,
+            HttpStoreOptions store,
+            String split,
+            String view,
+            SampleOptions options,
+            boolean clipRanges) {
         DatasetProvider dataset = DatasetRegistry.get(name);
-        RemoteRoot<?> remote = dataset.remoteRoot().orElseThrow(() -> new IllegalArgumentException(
-                "a URL root is supported for " + remoteNames() + "; " + name + " needs a local directory"));
+        RemoteRoot<?> remote = dataset.remoteRoot()
+                .orElseThrow(() -> new IllegalArgumentException(
+                        "a URL root is supported for " + remoteNames() + "; " + name + " needs a local directory"));
         return open(remote, root, store, split, checkedView(dataset, view, options), options, clipRanges);
     }
 
@@ -96,17 +101,26 @@ public final class Datasets {
         return DatasetRegistry.target(name, target);
     }
 
-    private static <S> OpenedDataset open(RemoteRoot<S> remote, URI root, Object store, String split, String view,
-            SampleOptions options, boolean clipRanges) {
+    private static <S> OpenedDataset open(
+            RemoteRoot<S> remote,
+            URI root,
+            Object store,
+            String split,
+            String view,
+            SampleOptions options,
+            boolean clipRanges) {
         if (!remote.settingsType().isInstance(store)) {
-            throw new IllegalArgumentException("this dataset's URL root takes " + remote.settingsType().getName()
-                    + " settings, not " + store.getClass().getName());
+            throw new IllegalArgumentException(
+                    "this dataset's URL root takes " + remote.settingsType().getName() + " settings, not "
+                            + store.getClass().getName());
         }
         return remote.open(root, remote.settingsType().cast(store), split, view, options, clipRanges);
     }
 
     private static String remoteNames() {
-        return DatasetRegistry.all().stream().filter(p -> p.remoteRoot().isPresent()).map(DatasetProvider::name)
+        return DatasetRegistry.all().stream()
+                .filter(p -> p.remoteRoot().isPresent())
+                .map(DatasetProvider::name)
                 .collect(Collectors.joining(", "));
     }
 }

@@ -6,7 +6,6 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-
 import org.etab.batch.Batch;
 import org.etab.batch.DType;
 import org.etab.batch.Sample;
@@ -17,13 +16,13 @@ import org.etab.pipeline.Pipeline;
 import org.etab.pipeline.PipelineOptions;
 import org.etab.sampling.ClipSpec;
 import org.etab.sampling.ClipStart;
+import org.etab.source.ClipLayout;
 import org.etab.source.DatasetProvider;
 import org.etab.source.DatasetRegistry;
 import org.etab.source.IndexProblem;
 import org.etab.source.OpenedDataset;
 import org.etab.source.SampleException;
 import org.etab.source.SampleFailure;
-import org.etab.source.ClipLayout;
 import org.etab.source.SampleOptions;
 import org.etab.source.Target;
 import org.etab.transform.Resampling;
@@ -58,6 +57,7 @@ public final class EtabDataset {
     private final DatasetProvider dataset;
     /** Null: the configured directory, looked up when loading. */
     private final Path root;
+
     private final Target target;
     private final String view;
     private final boolean video;
@@ -76,6 +76,7 @@ public final class EtabDataset {
     private final ClipLayout layout;
     /** Null: the target has one coding. */
     private final String labelScheme;
+
     private final boolean strict;
     private volatile List<Item> data = List.of();
     private volatile List<SampleFailure> failures = List.of();
@@ -102,8 +103,8 @@ public final class EtabDataset {
         this.labelScheme = labelScheme;
         this.strict = b.strict;
         Resampling etab = etabResampling(dataset.name()); // each setting not given falls back to ETAB's
-        this.resampling = new Resampling(b.resize != null ? b.resize : etab.filter(),
-                b.antialias != null ? b.antialias : etab.antialias());
+        this.resampling = new Resampling(
+                b.resize != null ? b.resize : etab.filter(), b.antialias != null ? b.antialias : etab.antialias());
         this.layout = b.layout;
     }
 
@@ -123,10 +124,28 @@ public final class EtabDataset {
 
     /** A builder holding this dataset's options, to make a changed copy. */
     public Builder toBuilder() {
-        return new Builder().name(dataset.name()).root(root).target(target.etabName()).view(view).video(video)
-                .normalize(normalize).frameL(frameL).frameW(frameW).clipL(clipL).fps(fps).padding(padding)
-                .split(split).fold(fold).channels(channels).seed(seed).threads(threads).labelScheme(labelScheme)
-                .strict(strict).resize(resampling.filter()).antialias(resampling.antialias()).layout(layout);
+        return new Builder()
+                .name(dataset.name())
+                .root(root)
+                .target(target.etabName())
+                .view(view)
+                .video(video)
+                .normalize(normalize)
+                .frameL(frameL)
+                .frameW(frameW)
+                .clipL(clipL)
+                .fps(fps)
+                .padding(padding)
+                .split(split)
+                .fold(fold)
+                .channels(channels)
+                .seed(seed)
+                .threads(threads)
+                .labelScheme(labelScheme)
+                .strict(strict)
+                .resize(resampling.filter())
+                .antialias(resampling.antialias())
+                .layout(layout);
     }
 
     /** The dataset's registry name ({@code echonet}). */
@@ -217,8 +236,11 @@ public final class EtabDataset {
             // function of the seed, so a failed sample is replaced by the next one in that order
             do {
                 long need = wanted == 0 ? 0 : wanted - items.size();
-                PipelineOptions po = PipelineOptions.builder().batchSize(BATCH).threads(threads)
-                        .limit(wanted == 0 ? 0 : start + need).onError(strict ? ErrorPolicy.FAIL : ErrorPolicy.SKIP)
+                PipelineOptions po = PipelineOptions.builder()
+                        .batchSize(BATCH)
+                        .threads(threads)
+                        .limit(wanted == 0 ? 0 : start + need)
+                        .onError(strict ? ErrorPolicy.FAIL : ErrorPolicy.SKIP)
                         .build();
                 try (Pipeline p = new Pipeline(opened.source(), po)) {
                     long tried = load(p, start, items, failed);
@@ -245,7 +267,9 @@ public final class EtabDataset {
             while (batches.hasNext()) {
                 try (Batch batch = batches.next()) {
                     for (int i = 0; i < batch.size(); i++) {
-                        items.add(new Item(batch.samples().get(i).id(), Tensor.copyOf(batch.features(), i),
+                        items.add(new Item(
+                                batch.samples().get(i).id(),
+                                Tensor.copyOf(batch.features(), i),
                                 Tensor.copyOf(batch.labels(), i)));
                     }
                 }
@@ -258,8 +282,11 @@ public final class EtabDataset {
                 throw e;
             }
             SampleFailure first = seen.get(0);
-            throw new SampleException(first.stage(), "loadData (strict): sample " + first.id() + " failed at "
-                    + first.stage() + ": " + first.file() + ": " + first.reason(), e);
+            throw new SampleException(
+                    first.stage(),
+                    "loadData (strict): sample " + first.id() + " failed at " + first.stage() + ": " + first.file()
+                            + ": " + first.reason(),
+                    e);
         }
         List<SampleFailure> seen = new ArrayList<>(p.account().failures());
         seen.sort(inLoadOrder);
@@ -275,7 +302,8 @@ public final class EtabDataset {
     /** One epoch as pooled samples; the pipeline (and the opened dataset) live as long as the subscription. */
     public Flux<Sample> stream(int epoch) {
         PipelineOptions po = PipelineOptions.builder().threads(threads).build();
-        return Flux.using(() -> open(true),
+        return Flux.using(
+                () -> open(true),
                 opened -> Flux.using(() -> new Pipeline(opened.source(), po), p -> p.samples(epoch), Pipeline::close),
                 OpenedDataset::close);
     }
@@ -285,11 +313,23 @@ public final class EtabDataset {
     }
 
     private SampleOptions options(boolean random) {
-        ClipSpec clip = video ? new ClipSpec(true, clipL, fps, padding, random ? ClipStart.RANDOM : ClipStart.FIRST)
+        ClipSpec clip = video
+                ? new ClipSpec(true, clipL, fps, padding, random ? ClipStart.RANDOM : ClipStart.FIRST)
                 : ClipSpec.frame();
-        return SampleOptions.builder().target(target).clip(clip).frameSize(frameL, frameW).channels(channels)
-                .normalize(normalize).dtype(DType.FLOAT32).seed(seed).shuffle(random).labelScheme(labelScheme)
-                .resize(resampling.filter()).antialias(resampling.antialias()).layout(layout).build();
+        return SampleOptions.builder()
+                .target(target)
+                .clip(clip)
+                .frameSize(frameL, frameW)
+                .channels(channels)
+                .normalize(normalize)
+                .dtype(DType.FLOAT32)
+                .seed(seed)
+                .shuffle(random)
+                .labelScheme(labelScheme)
+                .resize(resampling.filter())
+                .antialias(resampling.antialias())
+                .layout(layout)
+                .build();
     }
 
     /** Samples per batch while loading (the items are copied to the heap, so this only sizes the pool). */
@@ -301,8 +341,8 @@ public final class EtabDataset {
         }
         Path p = EtabConfig.builtIn().withEnvironment(System.getenv()).directory(dataset.name());
         if (p == null) {
-            throw new IllegalArgumentException("no directory for " + dataset.name() + ": call root(...) or set "
-                    + dataset.environmentVariable());
+            throw new IllegalArgumentException(
+                    "no directory for " + dataset.name() + ": call root(...) or set " + dataset.environmentVariable());
         }
         return p;
     }
@@ -327,19 +367,19 @@ public final class EtabDataset {
         private int threads = Runtime.getRuntime().availableProcessors();
         /** Null: ETAB's for the dataset. */
         private ResizeFilter resize;
+
         private Boolean antialias;
         private ClipLayout layout = ClipLayout.TCHW;
         private String labelScheme;
         private boolean strict;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /**
          * A dataset of {@link DatasetRegistry} ({@code echonet}, {@code camus}, {@code tmed}; default
          * {@code echonet}, ETAB's).
          */
-                public Builder name(String name) {
+        public Builder name(String name) {
             this.name = name;
             return this;
         }
@@ -492,12 +532,12 @@ public final class EtabDataset {
          */
         public EtabDataset build() {
             if (name == null) {
-                throw new IllegalArgumentException("name must not be null: one of "
-                        + String.join(", ", DatasetRegistry.names()));
+                throw new IllegalArgumentException(
+                        "name must not be null: one of " + String.join(", ", DatasetRegistry.names()));
             }
             DatasetProvider dataset = DatasetRegistry.get(name);
-            Target t = target == null ? dataset.defaultTarget()
-                    : Target.parse(target, dataset.name(), dataset.targets());
+            Target t =
+                    target == null ? dataset.defaultTarget() : Target.parse(target, dataset.name(), dataset.targets());
             String v = DatasetRegistry.resolveView(dataset, view, t);
             if (layout == null) {
                 throw new IllegalArgumentException("layout required (TCHW or CTHW) but was null");

@@ -1,5 +1,4 @@
 package org.etab.api;
 
 /** One loaded sample: ETAB's {@code (x, y)} pair, with its id. */
-public record Item(String id, Tensor x, Tensor y) {
-}
+public record Item(String id, Tensor x, Tensor y) {}

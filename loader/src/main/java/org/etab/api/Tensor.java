@@ -3,7 +3,6 @@ package org.etab.api;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
-
 import org.etab.batch.DType;
 import org.etab.batch.HostTensor;
 
@@ -32,7 +31,10 @@ public record Tensor(DType dtype, String axes, int[] shape, ByteBuffer data) {
     /** Copies slot {@code slot} of a host tensor. */
     public static Tensor copyOf(HostTensor t, int slot) {
         byte[] bytes = t.slotBytes(slot);
-        return new Tensor(t.spec().dtype(), t.spec().axes(), t.spec().shape(),
+        return new Tensor(
+                t.spec().dtype(),
+                t.spec().axes(),
+                t.spec().shape(),
                 ByteBuffer.wrap(bytes).order(ByteOrder.nativeOrder()));
     }
 

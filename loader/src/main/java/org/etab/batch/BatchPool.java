@@ -8,7 +8,6 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-
 import org.bytedeco.javacpp.Pointer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,26 +52,39 @@ public final class BatchPool implements AutoCloseable {
     private final BlockingQueue<Buffers> idle;
     /** Buffers in batches handed out and not closed (the rest of the outstanding ones are in assembly). */
     private final Map<Buffers, Batch> open = new ConcurrentHashMap<>();
+
     private final AtomicInteger allocated = new AtomicInteger();
     private final AtomicInteger outstanding = new AtomicInteger();
     private final BoundedWait.Subject waiter = new Waiter();
     private volatile boolean closed;
 
     /** The two tensors of one batch. */
-    public record Buffers(HostTensor features, HostTensor labels) {
-    }
+    public record Buffers(HostTensor features, HostTensor labels) {}
 
     /**
      * @param warnAfter how often a waiting {@link #acquire()} warns
      * @param timeout   how long it waits at most (the grace for batches held open is {@link #HELD_GRACE})
      */
-    public BatchPool(TensorSpec features, TensorSpec labels, int batchSize, int maxBuffers,
-            HostAllocator allocator, Duration warnAfter, Duration timeout) {
+    public BatchPool(
+            TensorSpec features,
+            TensorSpec labels,
+            int batchSize,
+            int maxBuffers,
+            HostAllocator allocator,
+            Duration warnAfter,
+            Duration timeout) {
         this(features, labels, batchSize, maxBuffers, allocator, warnAfter, timeout, HELD_GRACE);
     }
 
-    BatchPool(TensorSpec features, TensorSpec labels, int batchSize, int maxBuffers, HostAllocator allocator,
-            Duration warnAfter, Duration timeout, Duration heldGrace) {
+    BatchPool(
+            TensorSpec features,
+            TensorSpec labels,
+            int batchSize,
+            int maxBuffers,
+            HostAllocator allocator,
+            Duration warnAfter,
+            Duration timeout,
+            Duration heldGrace) {
         if (batchSize < 1) {
             throw new IllegalArgumentException("batchSize >= 1 required but was " + batchSize);
         }
@@ -109,7 +121,8 @@ public final class BatchPool implements AutoCloseable {
         }
         if (limit > 0 && total > limit) {
             throw new IllegalArgumentException("a batch of " + batchSize + " samples of " + features + " is "
-                    + (batch == Long.MAX_VALUE ? "more than 2^63" : Long.toString(batch)) + " bytes and the pool holds up to "
+                    + (batch == Long.MAX_VALUE ? "more than 2^63" : Long.toString(batch))
+                    + " bytes and the pool holds up to "
                     + maxBuffers + " batches (threads + prefetch + batches the consumer holds): more than the " + limit
                     + " bytes of native memory allowed (JavaCPP's maxBytes); lower the batch size, the threads, the"
                     + " prefetch or the frame size");
@@ -117,7 +130,13 @@ public final class BatchPool implements AutoCloseable {
     }
 
     public BatchPool(TensorSpec features, TensorSpec labels, int batchSize, int maxBuffers) {
-        this(features, labels, batchSize, maxBuffers, HostAllocator.NATIVE, Duration.ofSeconds(30),
+        this(
+                features,
+                labels,
+                batchSize,
+                maxBuffers,
+                HostAllocator.NATIVE,
+                Duration.ofSeconds(30),
                 Duration.ofMinutes(10));
     }
 
@@ -182,8 +201,13 @@ public final class BatchPool implements AutoCloseable {
 
         @Override
         public void warn(Duration waited) {
-            LOG.warn("all {} batch buffers have been out for {} s ({} in batches not closed, {} in assembly): is "
-                    + "every Batch closed after use?", maxBuffers, waited.toSeconds(), open.size(), inAssembly());
+            LOG.warn(
+                    "all {} batch buffers have been out for {} s ({} in batches not closed, {} in assembly): is "
+                            + "every Batch closed after use?",
+                    maxBuffers,
+                    waited.toSeconds(),
+                    open.size(),
+                    inAssembly());
         }
 
         @Override
@@ -213,7 +237,8 @@ public final class BatchPool implements AutoCloseable {
         }
         indices.sort(null);
         String named = indices.subList(0, Math.min(NAMED, indices.size())).toString();
-        return (indices.size() == 1 ? "batch " : "batches ") + named.substring(1, named.length() - 1)
+        return (indices.size() == 1 ? "batch " : "batches ")
+                + named.substring(1, named.length() - 1)
                 + (indices.size() > NAMED ? ", ..." : "");
     }
 

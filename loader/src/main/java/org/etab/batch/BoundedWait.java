@@ -57,8 +57,8 @@ public final class BoundedWait {
      */
     public BoundedWait(String what, Duration warnAfter, Duration timeout, Duration grace) {
         if (warnAfter.isNegative() || warnAfter.isZero() || timeout.compareTo(warnAfter) < 0) {
-            throw new IllegalArgumentException("0 < warnAfter <= timeout required but were " + warnAfter + " and "
-                    + timeout);
+            throw new IllegalArgumentException(
+                    "0 < warnAfter <= timeout required but were " + warnAfter + " and " + timeout);
         }
         if (grace.isNegative()) {
             throw new IllegalArgumentException("grace >= 0 required but was " + grace);

@@ -2,7 +2,9 @@ package org.etab.batch;
 
 /** Element types of host tensors, with their size in bytes. */
 public enum DType {
-    UINT8(1), INT32(4), FLOAT32(4);
+    UINT8(1),
+    INT32(4),
+    FLOAT32(4);
 
     private final int bytes;
 

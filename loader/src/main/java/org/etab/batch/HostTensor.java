@@ -2,7 +2,6 @@ package org.etab.batch;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-
 import org.bytedeco.javacpp.BytePointer;
 
 /**
@@ -24,8 +23,8 @@ public final class HostTensor {
         this.memory = memory;
         long bytes = spec.bytes() * capacity;
         if (bytes > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("a batch tensor must stay under 2 GiB but " + spec + " x "
-                    + capacity + " is " + bytes + " bytes; lower the batch size");
+            throw new IllegalArgumentException("a batch tensor must stay under 2 GiB but " + spec + " x " + capacity
+                    + " is " + bytes + " bytes; lower the batch size");
         }
         this.buffer = memory.capacity(bytes).asByteBuffer().order(ByteOrder.nativeOrder());
     }

@@ -22,9 +22,10 @@ public record TensorSpec(DType dtype, String axes, int... shape) {
                 throw new IllegalArgumentException("tensor dimensions must be >= 1 but were " + Arrays.toString(shape));
             }
         }
-        if (axes != null && (axes.length() != shape.length || axes.chars().distinct().count() != shape.length)) {
-            throw new IllegalArgumentException("axes must name each of the " + shape.length + " dimensions once but were '"
-                    + axes + "'");
+        if (axes != null
+                && (axes.length() != shape.length || axes.chars().distinct().count() != shape.length)) {
+            throw new IllegalArgumentException(
+                    "axes must name each of the " + shape.length + " dimensions once but were '" + axes + "'");
         }
     }
 
@@ -69,7 +70,9 @@ public record TensorSpec(DType dtype, String axes, int... shape) {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof TensorSpec t && t.dtype == dtype && Objects.equals(t.axes, axes)
+        return o instanceof TensorSpec t
+                && t.dtype == dtype
+                && Objects.equals(t.axes, axes)
                 && Arrays.equals(t.shape, shape);
     }
 
@@ -81,7 +84,8 @@ public record TensorSpec(DType dtype, String axes, int... shape) {
     /** {@code float32[3, 32, 112, 112] cthw}: type, shape, and the axes' names in lower case when named. */
     @Override
     public String toString() {
-        return dtype.name().toLowerCase(Locale.ROOT) + Arrays.toString(shape)
+        return dtype.name().toLowerCase(Locale.ROOT)
+                + Arrays.toString(shape)
                 + (axes == null ? "" : " " + axes.toLowerCase(Locale.ROOT));
     }
 }

@@ -1,11 +1,18 @@
 package org.etab.config;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.InvalidPathException;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
@@ -14,14 +21,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-
-import com.fasterxml.jackson.annotation.JsonProperty;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import org.etab.source.DatasetProvider;
 import org.etab.source.DatasetRegistry;
 
@@ -42,6 +41,7 @@ public final class EtabConfig {
 
     /** By dataset name; absent when not configured. */
     private final Map<String, Path> directories;
+
     private final PipelineDefaults pipeline;
     private final List<Path> extraRoots;
 
@@ -64,8 +64,8 @@ public final class EtabConfig {
             @JsonProperty("seed") Long seed) {
 
         /** Workload W1's settings: batch 20, all cores, prefetch 2, 32 frames at 25 fps, 112x112, normalized. */
-        public static final PipelineDefaults BUILT_IN = new PipelineDefaults(20, 0, 2, 32, 25.0, "112x112", true,
-                true, 42L);
+        public static final PipelineDefaults BUILT_IN =
+                new PipelineDefaults(20, 0, 2, 32, 25.0, "112x112", true, true, 42L);
 
         PipelineDefaults over(PipelineDefaults base) {
             return new PipelineDefaults(
@@ -93,8 +93,8 @@ public final class EtabConfig {
      *                                  bytes, unreadable, bad YAML, unknown key)
      */
     public static EtabConfig load(Path file, Map<String, String> env) {
-        ObjectMapper yaml = new ObjectMapper(new YAMLFactory())
-                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+        ObjectMapper yaml =
+                new ObjectMapper(new YAMLFactory()).enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
         Path base = file.toAbsolutePath().getParent();
         Map<String, Path> dirs = new LinkedHashMap<>();
         PipelineDefaults pipeline = PipelineDefaults.BUILT_IN;
@@ -113,20 +113,23 @@ public final class EtabConfig {
                     }
                     if (e.getKey().equals(EXTRA_ROOTS)) {
                         for (Path dir : extraRoots(file, e.getValue())) {
-                            extraRoots.add(dir.isAbsolute() ? dir : base.resolve(dir).normalize());
+                            extraRoots.add(
+                                    dir.isAbsolute() ? dir : base.resolve(dir).normalize());
                         }
                         continue;
                     }
                     DatasetProvider dataset = byConfigKey(e.getKey(), file);
                     Path dir = directory(file, e.getKey(), e.getValue());
                     if (dir != null) {
-                        dirs.put(dataset.name(), dir.isAbsolute() ? dir : base.resolve(dir).normalize());
+                        dirs.put(
+                                dataset.name(),
+                                dir.isAbsolute() ? dir : base.resolve(dir).normalize());
                     }
                 }
             }
         } catch (UnrecognizedPropertyException e) {
-            throw new IllegalArgumentException(file + ": unknown key '" + e.getPropertyName() + "' (known: "
-                    + e.getKnownPropertyIds() + ")", e);
+            throw new IllegalArgumentException(
+                    file + ": unknown key '" + e.getPropertyName() + "' (known: " + e.getKnownPropertyIds() + ")", e);
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException(file + ": not a valid config: " + e.getOriginalMessage(), e);
         } catch (IOException e) {
@@ -139,8 +142,8 @@ public final class EtabConfig {
     private static String read(Path file) throws IOException {
         BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
         if (!attributes.isRegularFile()) {
-            throw new IllegalArgumentException(file + ": not a regular file (a directory, FIFO or device): refused"
-                    + " unread");
+            throw new IllegalArgumentException(
+                    file + ": not a regular file (a directory, FIFO or device): refused" + " unread");
         }
         if (attributes.size() > MAX_BYTES) {
             throw new IllegalArgumentException(file + ": is " + attributes.size() + " bytes, more than the " + MAX_BYTES
@@ -151,7 +154,10 @@ public final class EtabConfig {
             if (bytes.length > MAX_BYTES) {
                 throw new IllegalArgumentException(file + ": grew past " + MAX_BYTES + " bytes while being read");
             }
-            return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString(); // malformed: throws
+            return StandardCharsets.UTF_8
+                    .newDecoder()
+                    .decode(ByteBuffer.wrap(bytes))
+                    .toString(); // malformed: throws
         }
     }
 
@@ -190,7 +196,9 @@ public final class EtabConfig {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof EtabConfig c && directories.equals(c.directories) && pipeline.equals(c.pipeline)
+        return o instanceof EtabConfig c
+                && directories.equals(c.directories)
+                && pipeline.equals(c.pipeline)
                 && extraRoots.equals(c.extraRoots);
     }
 
@@ -234,8 +242,8 @@ public final class EtabConfig {
             return List.of();
         }
         if (!value.isArray()) {
-            throw new IllegalArgumentException(file + ": " + EXTRA_ROOTS + " must be a list of directories but was "
-                    + value);
+            throw new IllegalArgumentException(
+                    file + ": " + EXTRA_ROOTS + " must be a list of directories but was " + value);
         }
         List<Path> out = new ArrayList<>();
         for (JsonNode item : value) {

@@ -63,7 +63,8 @@ final class ContainerInput implements AutoCloseable {
 
     /** Reports this input's failures, naming its file or name. */
     final DecodeErrors errors;
-    private final Path file;   // null for an in-memory video
+
+    private final Path file; // null for an in-memory video
     private final ByteBuffer data;
     private final LongPointer deadline;
     private final LongPointer ioCell;
@@ -88,8 +89,8 @@ final class ContainerInput implements AutoCloseable {
      *
      * @param ioCell the decoder's cell for the id of its in-memory input (the I/O context's {@code opaque})
      */
-    static ContainerInput open(Path file, ByteBuffer data, String name, boolean withDecoder, LongPointer deadline,
-                               LongPointer ioCell) {
+    static ContainerInput open(
+            Path file, ByteBuffer data, String name, boolean withDecoder, LongPointer deadline, LongPointer ioCell) {
         ContainerInput in = new ContainerInput(file, data, name, deadline, ioCell);
         try {
             in.openFormat();
@@ -173,9 +174,13 @@ final class ContainerInput implements AutoCloseable {
         headerFrames = st.nb_frames() > 0 ? st.nb_frames() : -1;
         AVCodecDescriptor desc = avcodec_descriptor_get(par.codec_id());
         boolean intraOnly = desc != null && (desc.props() & AV_CODEC_PROP_INTRA_ONLY) != 0;
-        info = new VideoInfo(par.width(), par.height(), fps(st),
+        info = new VideoInfo(
+                par.width(),
+                par.height(),
+                fps(st),
                 headerFrames > Integer.MAX_VALUE ? -1 : (int) headerFrames,
-                avcodec_get_name(par.codec_id()).getString(), intraOnly);
+                avcodec_get_name(par.codec_id()).getString(),
+                intraOnly);
     }
 
     private int findVideoStream() {

@@ -44,9 +44,13 @@ import org.bytedeco.javacpp.PointerPointer;
  */
 final class GrayConversion implements AutoCloseable {
 
-    private static final long NOT_LUMA_FLAGS = AV_PIX_FMT_FLAG_RGB | AV_PIX_FMT_FLAG_PAL
-            | AV_PIX_FMT_FLAG_BITSTREAM | AV_PIX_FMT_FLAG_HWACCEL | AV_PIX_FMT_FLAG_BAYER
-            | AV_PIX_FMT_FLAG_FLOAT | AV_PIX_FMT_FLAG_XYZ;
+    private static final long NOT_LUMA_FLAGS = AV_PIX_FMT_FLAG_RGB
+            | AV_PIX_FMT_FLAG_PAL
+            | AV_PIX_FMT_FLAG_BITSTREAM
+            | AV_PIX_FMT_FLAG_HWACCEL
+            | AV_PIX_FMT_FLAG_BAYER
+            | AV_PIX_FMT_FLAG_FLOAT
+            | AV_PIX_FMT_FLAG_XYZ;
 
     /** Limited-range luma (16..235) to full range (0..255), as swscale maps YUV to GRAY8. */
     private static final byte[] LIMITED_TO_FULL = new byte[256];
@@ -118,9 +122,14 @@ final class GrayConversion implements AutoCloseable {
                 lastFormatIsLuma = false;
             } else {
                 AVComponentDescriptor c = d.comp(0);
-                lastFormatIsLuma = (d.flags() & NOT_LUMA_FLAGS) == 0 && c.plane() == 0 && c.step() == 1
-                        && c.offset() == 0 && c.shift() == 0 && c.depth() == 8;
-                lastFormatLimitedByDefault = lastFormatIsLuma && d.nb_components() >= 3
+                lastFormatIsLuma = (d.flags() & NOT_LUMA_FLAGS) == 0
+                        && c.plane() == 0
+                        && c.step() == 1
+                        && c.offset() == 0
+                        && c.shift() == 0
+                        && c.depth() == 8;
+                lastFormatLimitedByDefault = lastFormatIsLuma
+                        && d.nb_components() >= 3
                         && !d.name().getString().startsWith("yuvj");
             }
         }
@@ -145,8 +154,8 @@ final class GrayConversion implements AutoCloseable {
     }
 
     private void convertToGray(AVFrame picture, int format, int w, int h, DecodeErrors errors) {
-        sws = sws_getCachedContext(sws, w, h, format, w, h, AV_PIX_FMT_GRAY8, SWS_BILINEAR,
-                null, null, (DoublePointer) null);
+        sws = sws_getCachedContext(
+                sws, w, h, format, w, h, AV_PIX_FMT_GRAY8, SWS_BILINEAR, null, null, (DoublePointer) null);
         if (sws == null) {
             throw errors.error("cannot convert pixel format " + format + " to gray");
         }

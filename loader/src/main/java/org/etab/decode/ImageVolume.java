@@ -4,7 +4,6 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Objects;
-import org.etab.decode.DatasetException;
 
 /**
  * One image or image sequence as read from a MetaImage or NIfTI file: {@code depth} slices of
@@ -38,8 +37,16 @@ public final class ImageVolume {
     /** Elements in display order (slice, row, column), little-endian. */
     private final byte[] data;
 
-    ImageVolume(Path file, int width, int height, int depth, double[] spacing, ElementType type,
-                double slope, double inter, byte[] littleEndianData) {
+    ImageVolume(
+            Path file,
+            int width,
+            int height,
+            int depth,
+            double[] spacing,
+            ElementType type,
+            double slope,
+            double inter,
+            byte[] littleEndianData) {
         this.file = Objects.requireNonNull(file, "file");
         if (width < 1 || height < 1 || depth < 1) {
             throw new IllegalArgumentException(
@@ -71,16 +78,15 @@ public final class ImageVolume {
      * @throws IllegalArgumentException when a size is below 1, the array length is not
      *                                  {@code width*height*depth}, or {@code source} is not a path
      */
-    public static ImageVolume ofUint8(int width, int height, int depth, double[] spacing, byte[] rowMajorSlices,
-                                      String source) {
+    public static ImageVolume ofUint8(
+            int width, int height, int depth, double[] spacing, byte[] rowMajorSlices, String source) {
         Path file;
         try {
             file = Path.of(source);
         } catch (InvalidPathException e) {
             throw new IllegalArgumentException("source is not a path: '" + source + "'", e);
         }
-        return new ImageVolume(file, width, height, depth, spacing, ElementType.UINT8, 1, 0,
-                rowMajorSlices.clone());
+        return new ImageVolume(file, width, height, depth, spacing, ElementType.UINT8, 1, 0, rowMajorSlices.clone());
     }
 
     /** Columns of a displayed slice (MetaImage {@code DimSize[0]}). */
@@ -161,7 +167,7 @@ public final class ImageVolume {
         for (int i = 0; i < n; i++) {
             double v = raw(base + i) * slope + inter;
             int b;
-            if (!(v > 0)) {          // also NaN
+            if (!(v > 0)) { // also NaN
                 b = 0;
             } else if (v >= 255) {
                 b = 255;
@@ -189,8 +195,10 @@ public final class ImageVolume {
         for (int i = 0; i < n; i++) {
             double v = raw(base + i) * slope + inter;
             if (!(v >= 0 && v <= 255) || v != Math.rint(v)) {
-                throw new DatasetException(file, "label map value " + v + " at slice " + z + ", row " + (i / width)
-                        + ", column " + (i % width) + " is not an integer in 0..255");
+                throw new DatasetException(
+                        file,
+                        "label map value " + v + " at slice " + z + ", row " + (i / width) + ", column " + (i % width)
+                                + " is not an integer in 0..255");
             }
             dst[i] = (byte) (int) v;
         }

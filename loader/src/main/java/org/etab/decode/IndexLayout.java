@@ -40,6 +40,7 @@ final class IndexLayout {
 
     /** Chunk headers are read from a file through a window this large (sequential, few reads per video). */
     private static final int WINDOW = 64 << 10;
+
     private static final int HEADER = 8;
 
     private final ByteBuffer window = ByteBuffer.allocate(WINDOW);
@@ -93,7 +94,10 @@ final class IndexLayout {
         int[] sizes = new int[count];
         for (int i = 0; i < count; i++) {
             AVIndexEntry e = avformat_index_get_entry(st, i);
-            if (e == null || e.timestamp() != i || e.size() <= 0 || e.pos() < 0
+            if (e == null
+                    || e.timestamp() != i
+                    || e.size() <= 0
+                    || e.pos() < 0
                     || e.pos() > fileSize - HEADER - e.size()) {
                 return null;
             }
@@ -126,8 +130,16 @@ final class IndexLayout {
             par.extradata().position(0).get(extra);
         }
         try {
-            return new VideoLayout(par.codec_id(), par.codec_tag(), par.width(), par.height(), extra,
-                    info.frameCount(), fileSize, offsets, sizes);
+            return new VideoLayout(
+                    par.codec_id(),
+                    par.codec_tag(),
+                    par.width(),
+                    par.height(),
+                    extra,
+                    info.frameCount(),
+                    fileSize,
+                    offsets,
+                    sizes);
         } catch (IllegalArgumentException e) {
             return null; // entries out of order or overlapping
         }
@@ -150,7 +162,9 @@ final class IndexLayout {
     }
 
     private boolean isVideoChunk(String tag) {
-        return header[0] == tag.charAt(0) && header[1] == tag.charAt(1) && header[2] == 'd'
+        return header[0] == tag.charAt(0)
+                && header[1] == tag.charAt(1)
+                && header[2] == 'd'
                 && (header[3] == 'c' || header[3] == 'b');
     }
 
@@ -164,7 +178,9 @@ final class IndexLayout {
     }
 
     private int littleEndianInt(int at) {
-        return (header[at] & 0xff) | (header[at + 1] & 0xff) << 8 | (header[at + 2] & 0xff) << 16
+        return (header[at] & 0xff)
+                | (header[at + 1] & 0xff) << 8
+                | (header[at + 2] & 0xff) << 16
                 | (header[at + 3] & 0xff) << 24;
     }
 

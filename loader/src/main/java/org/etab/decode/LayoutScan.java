@@ -45,8 +45,13 @@ final class LayoutScan {
         int base = data.position();
         long fileSize = data.remaining();
         try {
-            return scan(null, data, name, fileSize, (at, payload, size) ->
-                    data.slice(base + (int) at, size).mismatch(ByteBuffer.wrap(payload, 0, size)) == -1);
+            return scan(
+                    null,
+                    data,
+                    name,
+                    fileSize,
+                    (at, payload, size) ->
+                            data.slice(base + (int) at, size).mismatch(ByteBuffer.wrap(payload, 0, size)) == -1);
         } catch (IOException e) {
             throw new UncheckedIOException(e); // memory is not read with I/O
         }
@@ -128,8 +133,16 @@ final class LayoutScan {
             if (extra.length > 0) {
                 par.extradata().position(0).get(extra);
             }
-            return new VideoLayout(par.codec_id(), par.codec_tag(), par.width(), par.height(), extra,
-                    info.frameCount(), fileSize, Arrays.copyOf(offsets, n), Arrays.copyOf(sizes, n));
+            return new VideoLayout(
+                    par.codec_id(),
+                    par.codec_tag(),
+                    par.width(),
+                    par.height(),
+                    extra,
+                    info.frameCount(),
+                    fileSize,
+                    Arrays.copyOf(offsets, n),
+                    Arrays.copyOf(sizes, n));
         } catch (IllegalArgumentException e) {
             return null; // packets out of order or overlapping: not a layout to trust
         } finally {

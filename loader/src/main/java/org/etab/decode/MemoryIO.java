@@ -80,11 +80,11 @@ final class MemoryIO implements AutoCloseable {
     };
 
     private final long id;
-    private final ByteBuffer data;   // the caller's position..limit, as a slice (independent position)
-    private final byte[] array;      // heap buffers with an accessible array: copied with one JNI call
+    private final ByteBuffer data; // the caller's position..limit, as a slice (independent position)
+    private final byte[] array; // heap buffers with an accessible array: copied with one JNI call
     private final int arrayOffset;
     private final BytePointer direct; // direct buffers: memcpy
-    private byte[] scratch;          // read-only heap buffers: copied through this
+    private byte[] scratch; // read-only heap buffers: copied through this
     private final long size;
     private final long deadlineNanos;
     private long pos;
@@ -120,8 +120,8 @@ final class MemoryIO implements AutoCloseable {
             Pointer raw = av_malloc(IO_BUFFER_SIZE);
             if (raw == null || raw.isNull()) throw new OutOfMemoryError("av_malloc(" + IO_BUFFER_SIZE + ") failed");
             BytePointer buffer = new BytePointer(raw);
-            in.avio = avio_alloc_context(buffer, IO_BUFFER_SIZE, 0, cell, READ,
-                    (Write_packet_Pointer_BytePointer_int) null, SEEK);
+            in.avio = avio_alloc_context(
+                    buffer, IO_BUFFER_SIZE, 0, cell, READ, (Write_packet_Pointer_BytePointer_int) null, SEEK);
             if (in.avio == null || in.avio.isNull()) {
                 in.avio = null;
                 av_free(buffer);
@@ -174,8 +174,8 @@ final class MemoryIO implements AutoCloseable {
         if ((whence & AVSEEK_SIZE) != 0) return size;
         long target;
         switch (whence & ~AVSEEK_FORCE) {
-            case 0 -> target = offset;        // SEEK_SET
-            case 1 -> target = pos + offset;  // SEEK_CUR
+            case 0 -> target = offset; // SEEK_SET
+            case 1 -> target = pos + offset; // SEEK_CUR
             case 2 -> target = size + offset; // SEEK_END
             default -> {
                 return EINVAL;

@@ -6,11 +6,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
-import java.util.function.UnaryOperator;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import org.etab.decode.DatasetException;
+import java.util.function.UnaryOperator;
 
 /**
  * Reads an ITK MetaImage: a {@code .mhd}/{@code .mha} text header with the data in a sibling file
@@ -50,8 +49,7 @@ public final class MetaImageReader {
     /** The largest text header accepted. */
     static final int MAX_HEADER = 64 * 1024;
 
-    private MetaImageReader() {
-    }
+    private MetaImageReader() {}
 
     /**
      * Reads the image whose header is {@code mhd}.
@@ -91,20 +89,26 @@ public final class MetaImageReader {
                 throw new DatasetException(mhd, "DimSize[" + i + "] must be >= 1 but was " + dims[i]);
             }
             if (i >= 3 && dims[i] != 1) {
-                throw new DatasetException(mhd, "NDims = " + nDims + " with DimSize " + Payload.describe(dims)
-                        + " is not supported: only 2-D images and 3-D sequences (extra sizes must be 1)");
+                throw new DatasetException(
+                        mhd,
+                        "NDims = " + nDims + " with DimSize " + Payload.describe(dims)
+                                + " is not supported: only 2-D images and 3-D sequences (extra sizes must be 1)");
             }
         }
         String typeName = h.require("ElementType");
         ElementType type = ElementType.ofMetName(typeName);
         if (type == null) {
-            throw new DatasetException(mhd, "ElementType '" + typeName + "' is not supported (supported: "
-                    + "MET_UCHAR, MET_CHAR, MET_USHORT, MET_SHORT, MET_UINT, MET_INT, MET_FLOAT, MET_DOUBLE)");
+            throw new DatasetException(
+                    mhd,
+                    "ElementType '" + typeName + "' is not supported (supported: "
+                            + "MET_UCHAR, MET_CHAR, MET_USHORT, MET_SHORT, MET_UINT, MET_INT, MET_FLOAT, MET_DOUBLE)");
         }
         String channels = h.get("ElementNumberOfChannels");
         if (channels != null && h.longs("ElementNumberOfChannels", 1, 1)[0] != 1) {
-            throw new DatasetException(mhd, "ElementNumberOfChannels = " + channels
-                    + " is not supported: only single-channel (gray or label) images");
+            throw new DatasetException(
+                    mhd,
+                    "ElementNumberOfChannels = " + channels
+                            + " is not supported: only single-channel (gray or label) images");
         }
         int spatial = Math.min(nDims, 3);
         double[] spacing = spacing(h, nDims, spatial);
@@ -133,14 +137,16 @@ public final class MetaImageReader {
         String dataName = h.require("ElementDataFile");
         Path dataFile;
         long dataFileLength;
-        long start;                 // first byte the data may occupy
+        long start; // first byte the data may occupy
         if (dataName.equalsIgnoreCase("LOCAL")) {
             dataFile = mhd;
             dataFileLength = fileLength;
             start = h.end;
             if (headerSize > 0 && headerSize < h.end) {
-                throw new DatasetException(mhd, "HeaderSize " + headerSize + " is inside the text header, which ends at byte "
-                        + h.end + " (for ElementDataFile = LOCAL it counts from the start of the file)");
+                throw new DatasetException(
+                        mhd,
+                        "HeaderSize " + headerSize + " is inside the text header, which ends at byte " + h.end
+                                + " (for ElementDataFile = LOCAL it counts from the start of the file)");
             }
         } else {
             dataFile = access.apply(sibling(mhd, dataName));
@@ -155,25 +161,30 @@ public final class MetaImageReader {
             }
             offset = dataFileLength - stored;
             if (offset < start) {
-                throw new DatasetException(dataFile, "holds " + (dataFileLength - start) + " data bytes but "
-                        + need(compressed, dims, type, stored) + " (HeaderSize = -1)");
+                throw new DatasetException(
+                        dataFile,
+                        "holds " + (dataFileLength - start) + " data bytes but " + need(compressed, dims, type, stored)
+                                + " (HeaderSize = -1)");
             }
         }
         if (offset > dataFileLength) {
-            throw new DatasetException(dataFile, "is " + dataFileLength + " bytes long but its data should start at byte "
-                    + offset);
+            throw new DatasetException(
+                    dataFile, "is " + dataFileLength + " bytes long but its data should start at byte " + offset);
         }
         long available = dataFileLength - offset;
         if (stored < 0) {
-            stored = available;     // compressed, size not given: the rest of the file
+            stored = available; // compressed, size not given: the rest of the file
         }
         if (available != stored) {
-            throw new DatasetException(dataFile, "holds " + available + " data bytes from offset " + offset + " but "
-                    + need(compressed, dims, type, stored));
+            throw new DatasetException(
+                    dataFile,
+                    "holds " + available + " data bytes from offset " + offset + " but "
+                            + need(compressed, dims, type, stored));
         }
         if (compressed && stored > Payload.MAX_BYTES) {
-            throw new DatasetException(dataFile, "compressed data of " + stored + " bytes is more than the "
-                    + Payload.MAX_BYTES + "-byte limit");
+            throw new DatasetException(
+                    dataFile,
+                    "compressed data of " + stored + " bytes is more than the " + Payload.MAX_BYTES + "-byte limit");
         }
 
         byte[] data;
@@ -190,12 +201,14 @@ public final class MetaImageReader {
     }
 
     private static String need(boolean compressed, long[] dims, ElementType type, long stored) {
-        return compressed ? "CompressedDataSize is " + stored
+        return compressed
+                ? "CompressedDataSize is " + stored
                 : "DimSize " + Payload.describe(dims) + " of " + type.metName() + " needs " + stored;
     }
 
     private static double[] spacing(Header h, int nDims, int spatial) {
-        String key = h.get("ElementSpacing") != null ? "ElementSpacing"
+        String key = h.get("ElementSpacing") != null
+                ? "ElementSpacing"
                 : h.get("ElementSize") != null ? "ElementSize" : null;
         double[] out = new double[spatial];
         if (key == null) {
@@ -204,8 +217,8 @@ public final class MetaImageReader {
         }
         String[] parts = h.require(key).trim().split("\\s+");
         if (parts.length != nDims) {
-            throw new DatasetException(h.file, key + " must have " + nDims + " values (NDims) but was '"
-                    + h.get(key) + "'");
+            throw new DatasetException(
+                    h.file, key + " must have " + nDims + " values (NDims) but was '" + h.get(key) + "'");
         }
         for (int i = 0; i < spatial; i++) {
             double d;
@@ -215,8 +228,8 @@ public final class MetaImageReader {
                 d = Double.NaN;
             }
             if (!Double.isFinite(d) || d <= 0) {
-                throw new DatasetException(h.file, key + "[" + i + "] must be a finite number > 0 but was '"
-                        + parts[i] + "'");
+                throw new DatasetException(
+                        h.file, key + "[" + i + "] must be a finite number > 0 but was '" + parts[i] + "'");
             }
             out[i] = d;
         }
@@ -225,15 +238,21 @@ public final class MetaImageReader {
 
     /** The data file named by ElementDataFile: a plain name in the header's directory, nothing else. */
     private static Path sibling(Path mhd, String name) {
-        if (name.isEmpty() || name.equals(".") || name.equals("..") || name.indexOf('/') >= 0
-                || name.indexOf('\\') >= 0 || name.indexOf(':') >= 0 || name.indexOf('\0') >= 0) {
-            throw new DatasetException(mhd, "ElementDataFile '" + name
-                    + "' must be LOCAL or the name of a file in the same directory");
+        if (name.isEmpty()
+                || name.equals(".")
+                || name.equals("..")
+                || name.indexOf('/') >= 0
+                || name.indexOf('\\') >= 0
+                || name.indexOf(':') >= 0
+                || name.indexOf('\0') >= 0) {
+            throw new DatasetException(
+                    mhd, "ElementDataFile '" + name + "' must be LOCAL or the name of a file in the same directory");
         }
         String upper = name.toUpperCase(Locale.ROOT);
         if (upper.startsWith("LIST") || name.indexOf('%') >= 0 || name.indexOf(' ') >= 0) {
-            throw new DatasetException(mhd, "ElementDataFile '" + name
-                    + "' (a file list or pattern) is not supported: one data file or LOCAL");
+            throw new DatasetException(
+                    mhd,
+                    "ElementDataFile '" + name + "' (a file list or pattern) is not supported: one data file or LOCAL");
         }
         Path dir = mhd.toAbsolutePath().getParent();
         Path resolved;
@@ -288,7 +307,7 @@ public final class MetaImageReader {
                     eol++;
                 }
                 if (eol == n && fileLength > n) {
-                    break;          // line cut by the cap: no ElementDataFile found in time
+                    break; // line cut by the cap: no ElementDataFile found in time
                 }
                 int next = eol;
                 if (next < n && bytes[next] == '\r') {
@@ -305,8 +324,8 @@ public final class MetaImageReader {
                 }
                 int eq = line.indexOf('=');
                 if (eq <= 0) {
-                    throw new DatasetException(file, "header line " + lineNo + " is not 'Key = Value': '"
-                            + abbreviate(line) + "'");
+                    throw new DatasetException(
+                            file, "header line " + lineNo + " is not 'Key = Value': '" + abbreviate(line) + "'");
                 }
                 String key = line.substring(0, eq).trim();
                 String value = line.substring(eq + 1).trim();
@@ -319,8 +338,10 @@ public final class MetaImageReader {
                     return h;
                 }
             }
-            throw new DatasetException(file, "no ElementDataFile line in the header"
-                    + (fileLength > n ? " (first " + MAX_HEADER + " bytes)" : "") + ": not a MetaImage header");
+            throw new DatasetException(
+                    file,
+                    "no ElementDataFile line in the header"
+                            + (fileLength > n ? " (first " + MAX_HEADER + " bytes)" : "") + ": not a MetaImage header");
         }
 
         String get(String key) {
@@ -340,16 +361,20 @@ public final class MetaImageReader {
             String raw = require(key);
             String[] parts = raw.split("\\s+");
             if (parts.length < min || parts.length > max) {
-                throw new DatasetException(file, key + " must have " + (min == max ? "" + min : min + ".." + max)
-                        + " value" + (max == 1 ? "" : "s") + " but was '" + abbreviate(raw) + "'");
+                throw new DatasetException(
+                        file,
+                        key + " must have " + (min == max ? "" + min : min + ".." + max) + " value"
+                                + (max == 1 ? "" : "s") + " but was '" + abbreviate(raw) + "'");
             }
             long[] out = new long[parts.length];
             for (int i = 0; i < parts.length; i++) {
                 try {
                     out[i] = Long.parseLong(parts[i]);
                 } catch (NumberFormatException e) {
-                    throw new DatasetException(file, key + " is not " + (max == 1 ? "an integer" : "a list of integers")
-                            + ": '" + abbreviate(raw) + "'");
+                    throw new DatasetException(
+                            file,
+                            key + " is not " + (max == 1 ? "an integer" : "a list of integers") + ": '"
+                                    + abbreviate(raw) + "'");
                 }
             }
             return out;

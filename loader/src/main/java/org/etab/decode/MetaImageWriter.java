@@ -24,8 +24,7 @@ import java.util.zip.Deflater;
  * <p>Threading: writes only the named files; concurrent calls for different files are safe.
  */
 public final class MetaImageWriter {
-    private MetaImageWriter() {
-    }
+    private MetaImageWriter() {}
 
     /**
      * Writes {@code v} to {@code mhd} (and its data file unless {@code local}).
@@ -62,7 +61,9 @@ public final class MetaImageWriter {
         if (compressed) {
             h.append("CompressedDataSize = ").append(data.length).append('\n');
         }
-        h.append("TransformMatrix = ").append(threeD ? "1 0 0 0 1 0 0 0 1" : "1 0 0 1").append('\n');
+        h.append("TransformMatrix = ")
+                .append(threeD ? "1 0 0 0 1 0 0 0 1" : "1 0 0 1")
+                .append('\n');
         h.append("Offset = ").append(threeD ? "0 0 0" : "0 0").append('\n');
         h.append("CenterOfRotation = ").append(threeD ? "0 0 0" : "0 0").append('\n');
         h.append("AnatomicalOrientation = ").append(threeD ? "RAI" : "RA").append('\n');

@@ -10,7 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.zip.GZIPInputStream;
-import org.etab.decode.DatasetException;
 
 /**
  * Reads a single-file NIfTI-1 image ({@code .nii}, or gzip-compressed {@code .nii.gz}; compression is
@@ -45,8 +44,7 @@ public final class NiftiReader {
     static final int HEADER = 348;
     static final int MIN_VOX_OFFSET = 352;
 
-    private NiftiReader() {
-    }
+    private NiftiReader() {}
 
     /**
      * Reads the NIfTI-1 image in {@code file}.
@@ -73,31 +71,39 @@ public final class NiftiReader {
             try {
                 Payload.readFully(in, hdr, 0, HEADER);
             } catch (EOFException e) {
-                throw new DatasetException(file, (gzip ? "decompresses to" : "is") + " less than the " + HEADER
-                        + "-byte NIfTI-1 header");
+                throw new DatasetException(
+                        file, (gzip ? "decompresses to" : "is") + " less than the " + HEADER + "-byte NIfTI-1 header");
             }
             Header h = Header.parse(file, hdr);
             long need = h.voxOffset + h.payload;
             if (gzip) {
                 if (need > fileLength * Payload.MAX_DEFLATE_RATIO + 1024) {
-                    throw new DatasetException(file, "claims " + need + " bytes (vox_offset " + h.voxOffset
-                            + " + " + h.describe() + ") from " + fileLength + " gzip bytes, more than gzip can produce");
+                    throw new DatasetException(
+                            file,
+                            "claims " + need + " bytes (vox_offset " + h.voxOffset + " + " + h.describe() + ") from "
+                                    + fileLength + " gzip bytes, more than gzip can produce");
                 }
             } else if (fileLength != need) {
-                throw new DatasetException(file, "is " + fileLength + " bytes long but vox_offset " + h.voxOffset
-                        + " + " + h.describe() + " needs " + need);
+                throw new DatasetException(
+                        file,
+                        "is " + fileLength + " bytes long but vox_offset " + h.voxOffset + " + " + h.describe()
+                                + " needs " + need);
             }
             skip(file, in, h.voxOffset - HEADER);
             byte[] data = new byte[h.payload];
             try {
                 Payload.readFully(in, data, 0, h.payload);
             } catch (EOFException e) {
-                throw new DatasetException(file, (gzip ? "decompresses to" : "holds") + " less than vox_offset "
-                        + h.voxOffset + " + " + h.describe() + " = " + need + " bytes");
+                throw new DatasetException(
+                        file,
+                        (gzip ? "decompresses to" : "holds") + " less than vox_offset " + h.voxOffset + " + "
+                                + h.describe() + " = " + need + " bytes");
             }
             if (in.read() >= 0) {
-                throw new DatasetException(file, "decompresses to more than vox_offset " + h.voxOffset + " + "
-                        + h.describe() + " = " + need + " bytes");
+                throw new DatasetException(
+                        file,
+                        "decompresses to more than vox_offset " + h.voxOffset + " + " + h.describe() + " = " + need
+                                + " bytes");
             }
             if (h.order == ByteOrder.BIG_ENDIAN) {
                 ImageVolume.swapInPlace(data, h.type.bytes());
@@ -114,8 +120,8 @@ public final class NiftiReader {
         while (left > 0) {
             int r = in.read(scratch, 0, (int) Math.min(left, scratch.length));
             if (r < 0) {
-                throw new DatasetException(file, "ends inside the header extensions, before vox_offset "
-                        + (HEADER + n));
+                throw new DatasetException(
+                        file, "ends inside the header extensions, before vox_offset " + (HEADER + n));
             }
             left -= r;
         }
@@ -150,21 +156,25 @@ public final class NiftiReader {
             } else if (size == 540 || Integer.reverseBytes(size) == 540) {
                 throw new DatasetException(file, "is a NIfTI-2 file (sizeof_hdr 540): only NIfTI-1 is supported");
             } else {
-                throw new DatasetException(file, "is not a NIfTI-1 file: sizeof_hdr is " + size + " (0x"
-                        + Integer.toHexString(size) + "), not 348 in either byte order");
+                throw new DatasetException(
+                        file,
+                        "is not a NIfTI-1 file: sizeof_hdr is " + size + " (0x" + Integer.toHexString(size)
+                                + "), not 348 in either byte order");
             }
             b.order(h.order);
             String magic = new String(hdr, 344, 4, StandardCharsets.ISO_8859_1);
             if (magic.equals("ni1\0")) {
-                throw new DatasetException(file, "is the header of a NIfTI-1 .hdr/.img pair (magic ni1): only "
-                        + "single-file .nii/.nii.gz is supported");
+                throw new DatasetException(
+                        file,
+                        "is the header of a NIfTI-1 .hdr/.img pair (magic ni1): only "
+                                + "single-file .nii/.nii.gz is supported");
             }
             if (magic.startsWith("n+2")) {
                 throw new DatasetException(file, "is a NIfTI-2 file (magic n+2): only NIfTI-1 is supported");
             }
             if (!magic.equals("n+1\0")) {
-                throw new DatasetException(file, "has the wrong magic '" + printable(magic)
-                        + "' (NIfTI-1 single files have 'n+1')");
+                throw new DatasetException(
+                        file, "has the wrong magic '" + printable(magic) + "' (NIfTI-1 single files have 'n+1')");
             }
             int nDims = b.getShort(40);
             if (nDims < 2 || nDims > 7) {
@@ -180,8 +190,10 @@ public final class NiftiReader {
                 dims[i - 1] = d;
                 if (i >= 3 && d > 1) {
                     if (sliceAxis >= 0) {
-                        throw new DatasetException(file, "dim " + describeDims(b, nDims)
-                                + " is not supported: only 2-D images and one axis of slices or frames");
+                        throw new DatasetException(
+                                file,
+                                "dim " + describeDims(b, nDims)
+                                        + " is not supported: only 2-D images and one axis of slices or frames");
                     }
                     sliceAxis = i;
                 }
@@ -190,27 +202,33 @@ public final class NiftiReader {
             int code = b.getShort(70);
             h.type = ElementType.ofNiftiCode(code);
             if (h.type == null) {
-                throw new DatasetException(file, "datatype " + code + " is not supported (supported: 2 uint8, "
-                        + "4 int16, 8 int32, 16 float32, 64 float64, 256 int8, 512 uint16, 768 uint32)");
+                throw new DatasetException(
+                        file,
+                        "datatype " + code + " is not supported (supported: 2 uint8, "
+                                + "4 int16, 8 int32, 16 float32, 64 float64, 256 int8, 512 uint16, 768 uint32)");
             }
             int bitpix = b.getShort(72);
             if (bitpix != 8 * h.type.bytes()) {
-                throw new DatasetException(file, "bitpix " + bitpix + " does not match datatype " + code + " ("
-                        + h.type + ", " + 8 * h.type.bytes() + " bits)");
+                throw new DatasetException(
+                        file,
+                        "bitpix " + bitpix + " does not match datatype " + code + " (" + h.type + ", "
+                                + 8 * h.type.bytes() + " bits)");
             }
             h.payload = Payload.size(file, dims, h.type.bytes(), "dim");
             float vox = b.getFloat(108);
             if (!(vox >= MIN_VOX_OFFSET) || vox != Math.rint(vox) || vox > Payload.MAX_BYTES) {
-                throw new DatasetException(file, "vox_offset must be an integer from " + MIN_VOX_OFFSET + " to "
-                        + Payload.MAX_BYTES + " but was " + vox);
+                throw new DatasetException(
+                        file,
+                        "vox_offset must be an integer from " + MIN_VOX_OFFSET + " to " + Payload.MAX_BYTES
+                                + " but was " + vox);
             }
             h.voxOffset = (long) vox;
             float slope = b.getFloat(112);
             float inter = b.getFloat(116);
             if (slope != 0 && !Float.isNaN(slope)) {
                 if (Float.isInfinite(slope) || Float.isInfinite(inter)) {
-                    throw new DatasetException(file, "scl_slope " + slope + " / scl_inter " + inter
-                            + " must be finite");
+                    throw new DatasetException(
+                            file, "scl_slope " + slope + " / scl_inter " + inter + " must be finite");
                 }
                 h.slope = slope;
                 h.inter = Float.isNaN(inter) ? 0 : inter;
@@ -224,8 +242,10 @@ public final class NiftiReader {
                 int index = a < 2 ? a + 1 : (sliceAxis < 0 ? 3 : sliceAxis);
                 double p = Math.abs(b.getFloat(76 + 4 * index));
                 if (!Double.isFinite(p) || (a < 2 && p == 0)) {
-                    throw new DatasetException(file, "pixdim[" + index + "] must be a finite number"
-                            + (a < 2 ? " other than 0" : "") + " but was " + b.getFloat(76 + 4 * index));
+                    throw new DatasetException(
+                            file,
+                            "pixdim[" + index + "] must be a finite number" + (a < 2 ? " other than 0" : "")
+                                    + " but was " + b.getFloat(76 + 4 * index));
                 }
                 h.spacing[a] = p;
             }

@@ -24,8 +24,7 @@ import java.util.zip.GZIPOutputStream;
  * <p>Threading: writes only the named file; concurrent calls for different files are safe.
  */
 public final class NiftiWriter {
-    private NiftiWriter() {
-    }
+    private NiftiWriter() {}
 
     /**
      * Writes {@code v} to {@code file}.
@@ -35,13 +34,13 @@ public final class NiftiWriter {
      */
     public static void write(Path file, ImageVolume v) throws IOException {
         if (v.width() > Short.MAX_VALUE || v.height() > Short.MAX_VALUE || v.depth() > Short.MAX_VALUE) {
-            throw new IllegalArgumentException("NIfTI-1 dims are at most 32767 but the volume is " + v.width()
-                    + "x" + v.height() + "x" + v.depth());
+            throw new IllegalArgumentException("NIfTI-1 dims are at most 32767 but the volume is " + v.width() + "x"
+                    + v.height() + "x" + v.depth());
         }
         byte[] header = header(v);
         boolean gzip = file.getFileName().toString().endsWith(".gz");
         try (OutputStream raw = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16);
-             OutputStream out = gzip ? new GZIPOutputStream(raw, 1 << 16) : raw) {
+                OutputStream out = gzip ? new GZIPOutputStream(raw, 1 << 16) : raw) {
             out.write(header);
             out.write(v.littleEndianData());
         }
@@ -52,9 +51,17 @@ public final class NiftiWriter {
         boolean threeD = v.depth() > 1 || spacing.length > 2;
         ByteBuffer b = ByteBuffer.allocate(NiftiReader.MIN_VOX_OFFSET).order(ByteOrder.LITTLE_ENDIAN);
         b.putInt(0, NiftiReader.HEADER);
-        b.put(38, (byte) 'r');                  // "regular", as nibabel writes it
-        short[] dim = {(short) (threeD ? 3 : 2), (short) v.width(), (short) v.height(),
-                (short) (threeD ? v.depth() : 1), 1, 1, 1, 1};
+        b.put(38, (byte) 'r'); // "regular", as nibabel writes it
+        short[] dim = {
+            (short) (threeD ? 3 : 2),
+            (short) v.width(),
+            (short) v.height(),
+            (short) (threeD ? v.depth() : 1),
+            1,
+            1,
+            1,
+            1
+        };
         for (int i = 0; i < 8; i++) {
             b.putShort(40 + 2 * i, dim[i]);
         }
@@ -71,17 +78,17 @@ public final class NiftiWriter {
         boolean scaled = v.slope() != 1 || v.inter() != 0;
         b.putFloat(112, scaled ? (float) v.slope() : Float.NaN);
         b.putFloat(116, scaled ? (float) v.inter() : Float.NaN);
-        b.put(123, (byte) 2);                   // xyzt_units: NIFTI_UNITS_MM
+        b.put(123, (byte) 2); // xyzt_units: NIFTI_UNITS_MM
         byte[] descrip = "etab-stream phantom".getBytes(StandardCharsets.US_ASCII);
         for (int i = 0; i < descrip.length; i++) {
             b.put(148 + i, descrip[i]);
         }
-        b.putShort(252, (short) 0);             // qform_code
-        b.putShort(254, (short) 2);             // sform_code: aligned
-        b.putFloat(280, pixdim[1]);             // srow_x = (sx, 0, 0, 0)
-        b.putFloat(296 + 4, pixdim[2]);         // srow_y = (0, sy, 0, 0)
-        b.putFloat(312 + 8, pixdim[3]);         // srow_z = (0, 0, sz, 0)
+        b.putShort(252, (short) 0); // qform_code
+        b.putShort(254, (short) 2); // sform_code: aligned
+        b.putFloat(280, pixdim[1]); // srow_x = (sx, 0, 0, 0)
+        b.putFloat(296 + 4, pixdim[2]); // srow_y = (0, sy, 0, 0)
+        b.putFloat(312 + 8, pixdim[3]); // srow_z = (0, 0, sz, 0)
         b.put(344, (byte) 'n').put(345, (byte) '+').put(346, (byte) '1').put(347, (byte) 0);
-        return b.array();                       // bytes 348..351: no extensions
+        return b.array(); // bytes 348..351: no extensions
     }
 }

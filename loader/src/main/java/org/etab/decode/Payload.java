@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;
-import org.etab.decode.DatasetException;
 
 /**
  * Size checks and bounded reads shared by the readers. Every method either returns exactly the bytes the
@@ -25,8 +24,7 @@ final class Payload {
      */
     static final long MAX_DEFLATE_RATIO = 1032;
 
-    private Payload() {
-    }
+    private Payload() {}
 
     /**
      * The payload size of {@code dims} elements of {@code elementBytes} bytes each.
@@ -39,9 +37,11 @@ final class Payload {
             if (dims[i] < 1) {
                 throw new DatasetException(file, what + "[" + i + "] must be >= 1 but was " + dims[i]);
             }
-            if (dims[i] > MAX_BYTES || n * dims[i] > MAX_BYTES) {   // no overflow: both factors <= 2^30
-                throw new DatasetException(file, what + " " + describe(dims) + " x " + elementBytes
-                        + " bytes per element is more than the " + MAX_BYTES + "-byte limit");
+            if (dims[i] > MAX_BYTES || n * dims[i] > MAX_BYTES) { // no overflow: both factors <= 2^30
+                throw new DatasetException(
+                        file,
+                        what + " " + describe(dims) + " x " + elementBytes + " bytes per element is more than the "
+                                + MAX_BYTES + "-byte limit");
             }
             n *= dims[i];
         }
@@ -65,8 +65,10 @@ final class Payload {
             while (buf.hasRemaining()) {
                 int r = ch.read(buf, pos);
                 if (r < 0) {
-                    throw new DatasetException(file, "ends after " + (pos - offset) + " of the " + n
-                            + " data bytes expected at offset " + offset + " (the file changed while reading?)");
+                    throw new DatasetException(
+                            file,
+                            "ends after " + (pos - offset) + " of the " + n + " data bytes expected at offset " + offset
+                                    + " (the file changed while reading?)");
                 }
                 pos += r;
             }
@@ -82,8 +84,10 @@ final class Payload {
      */
     static byte[] inflate(Path file, byte[] compressed, int n) {
         if (n > compressed.length * MAX_DEFLATE_RATIO + 64) {
-            throw new DatasetException(file, "claims " + n + " bytes from " + compressed.length
-                    + " compressed bytes, more than zlib can produce");
+            throw new DatasetException(
+                    file,
+                    "claims " + n + " bytes from " + compressed.length
+                            + " compressed bytes, more than zlib can produce");
         }
         byte[] out = new byte[n];
         Inflater inflater = new Inflater();
@@ -93,24 +97,29 @@ final class Payload {
             while (got < n) {
                 int r = inflater.inflate(out, got, n - got);
                 got += r;
-                if (r == 0) {   // all input was given: no progress means the stream ended or is stuck
-                    throw new DatasetException(file, "compressed data ends after " + got + " of the " + n
-                            + " bytes that DimSize and ElementType require");
+                if (r == 0) { // all input was given: no progress means the stream ended or is stuck
+                    throw new DatasetException(
+                            file,
+                            "compressed data ends after " + got + " of the " + n
+                                    + " bytes that DimSize and ElementType require");
                 }
             }
             if (!inflater.finished()) {
                 byte[] one = new byte[1];
                 if (inflater.inflate(one) > 0) {
-                    throw new DatasetException(file, "compressed data holds more than the " + n
-                            + " bytes that DimSize and ElementType require");
+                    throw new DatasetException(
+                            file,
+                            "compressed data holds more than the " + n + " bytes that DimSize and ElementType require");
                 }
                 if (!inflater.finished()) {
                     throw new DatasetException(file, "compressed data is truncated (no end of zlib stream)");
                 }
             }
             if (inflater.getRemaining() > 0) {
-                throw new DatasetException(file, inflater.getRemaining()
-                        + " bytes follow the end of the zlib stream (CompressedDataSize too large?)");
+                throw new DatasetException(
+                        file,
+                        inflater.getRemaining()
+                                + " bytes follow the end of the zlib stream (CompressedDataSize too large?)");
             }
         } catch (DataFormatException e) {
             throw new DatasetException(file, "compressed data is not a valid zlib stream: " + e.getMessage(), e);

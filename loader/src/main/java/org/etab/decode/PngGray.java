@@ -20,7 +20,6 @@ import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.MemoryCacheImageInputStream;
 
-
 /**
  * Decodes a PNG into 8-bit gray pixels with {@code javax.imageio}: 8-bit gray as is; 1/2/4/16-bit gray
  * scaled to 0..255 (rounded); RGB(A), gray+alpha and palette images by their luma
@@ -99,13 +98,14 @@ public final class PngGray implements AutoCloseable {
         try {
             BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
             if (!attributes.isRegularFile()) {
-                throw new DecodeException(file, "is not a regular file (a directory, FIFO or device): refused unopened");
+                throw new DecodeException(
+                        file, "is not a regular file (a directory, FIFO or device): refused unopened");
             }
             try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
                 long size = ch.size();
                 if (size > MAX_FILE_BYTES) {
-                    throw new DecodeException(file, "is " + size + " bytes, more than the " + MAX_FILE_BYTES
-                            + " a PNG may have");
+                    throw new DecodeException(
+                            file, "is " + size + " bytes, more than the " + MAX_FILE_BYTES + " a PNG may have");
                 }
                 ByteBuffer buf = ByteBuffer.allocate((int) size);
                 while (buf.hasRemaining() && ch.read(buf) >= 0) {
@@ -130,20 +130,26 @@ public final class PngGray implements AutoCloseable {
         boolean first = true;
         while (at < png.length) {
             if (png.length - at < 8) {
-                throw new DecodeException(file, "corrupt PNG: " + (png.length - at) + " stray bytes at byte " + at
-                        + " where a chunk header (8 bytes) should be");
+                throw new DecodeException(
+                        file,
+                        "corrupt PNG: " + (png.length - at) + " stray bytes at byte " + at
+                                + " where a chunk header (8 bytes) should be");
             }
             long length = u32(png, at);
             String type = new String(png, at + 4, 4, StandardCharsets.ISO_8859_1);
             long left = png.length - at - 12L;
             if (length > left) {
-                throw new DecodeException(file, "corrupt PNG: chunk '" + printable(type) + "' at byte " + at
-                        + " declares length " + length + " but only " + Math.max(left, 0) + " bytes follow it");
+                throw new DecodeException(
+                        file,
+                        "corrupt PNG: chunk '" + printable(type) + "' at byte " + at + " declares length " + length
+                                + " but only " + Math.max(left, 0) + " bytes follow it");
             }
             if (first) {
                 if (!type.equals("IHDR") || length != 13) {
-                    throw new DecodeException(file, "corrupt PNG: the first chunk must be a 13-byte IHDR but is '"
-                            + printable(type) + "' of " + length + " bytes");
+                    throw new DecodeException(
+                            file,
+                            "corrupt PNG: the first chunk must be a 13-byte IHDR but is '" + printable(type) + "' of "
+                                    + length + " bytes");
                 }
                 first = false;
             } else if (type.equals("IDAT")) {
@@ -170,13 +176,17 @@ public final class PngGray implements AutoCloseable {
             case 2 -> 3;
             case 4 -> 2;
             case 6 -> 4;
-            default -> throw new DecodeException(file, "IHDR colour type " + colour
-                    + " is not a PNG colour type (0, 2, 3, 4 or 6)");
+            default ->
+                throw new DecodeException(
+                        file, "IHDR colour type " + colour + " is not a PNG colour type (0, 2, 3, 4 or 6)");
         };
-        int[] depths = colour == 0 ? new int[] {1, 2, 4, 8, 16} : colour == 3 ? new int[] {1, 2, 4, 8} : new int[] {8, 16};
+        int[] depths =
+                colour == 0 ? new int[] {1, 2, 4, 8, 16} : colour == 3 ? new int[] {1, 2, 4, 8} : new int[] {8, 16};
         if (Arrays.stream(depths).noneMatch(d -> d == depth)) {
-            throw new DecodeException(file, "IHDR bit depth " + depth + " is not valid for colour type " + colour
-                    + " (allowed: " + Arrays.toString(depths) + ")");
+            throw new DecodeException(
+                    file,
+                    "IHDR bit depth " + depth + " is not valid for colour type " + colour + " (allowed: "
+                            + Arrays.toString(depths) + ")");
         }
         if (width < 1 || width > MAX_SIDE) {
             throw new DecodeException(file, "IHDR width " + width + " is not in 1.." + MAX_SIDE);
@@ -185,14 +195,18 @@ public final class PngGray implements AutoCloseable {
             throw new DecodeException(file, "IHDR height " + height + " is not in 1.." + MAX_SIDE);
         }
         if (width * height > MAX_PIXELS) {
-            throw new DecodeException(file, "IHDR size " + width + "x" + height + " is " + width * height
-                    + " pixels, more than the " + MAX_PIXELS + " a PNG may have");
+            throw new DecodeException(
+                    file,
+                    "IHDR size " + width + "x" + height + " is " + width * height + " pixels, more than the "
+                            + MAX_PIXELS + " a PNG may have");
         }
         long raw = height * (1 + (width * samples * depth + 7) / 8); // one filter byte per row
         if (raw > idatBytes * MAX_DEFLATE_RATIO + 1024) {
-            throw new DecodeException(file, "IHDR size " + width + "x" + height + " (" + depth + "-bit, colour type "
-                    + colour + ") needs " + raw + " bytes of pixel data but its IDAT chunks hold " + idatBytes
-                    + " bytes, which inflate to at most " + idatBytes * MAX_DEFLATE_RATIO);
+            throw new DecodeException(
+                    file,
+                    "IHDR size " + width + "x" + height + " (" + depth + "-bit, colour type "
+                            + colour + ") needs " + raw + " bytes of pixel data but its IDAT chunks hold " + idatBytes
+                            + " bytes, which inflate to at most " + idatBytes * MAX_DEFLATE_RATIO);
         }
     }
 

@@ -59,8 +59,14 @@ final class SpanDecode implements AutoCloseable {
      *
      * @param deadline the decoder's deadline cell, already set for this call
      */
-    DecodeStats decode(VideoLayout layout, ByteBuffer span, long spanOffset, String name, int[] frames,
-                       GrayFrameSink sink, LongPointer deadline) {
+    DecodeStats decode(
+            VideoLayout layout,
+            ByteBuffer span,
+            long spanOffset,
+            String name,
+            int[] frames,
+            GrayFrameSink sink,
+            LongPointer deadline) {
         DecodeErrors errors = new DecodeErrors(null, name, deadline);
         try {
             AVCodecContext codec = openCodec(layout, errors);
@@ -75,8 +81,15 @@ final class SpanDecode implements AutoCloseable {
         }
     }
 
-    private DecodeStats decode(AVCodecContext codec, VideoLayout layout, ByteBuffer span, long spanOffset, String name,
-                               int[] frames, GrayFrameSink sink, DecodeErrors errors) {
+    private DecodeStats decode(
+            AVCodecContext codec,
+            VideoLayout layout,
+            ByteBuffer span,
+            long spanOffset,
+            String name,
+            int[] frames,
+            GrayFrameSink sink,
+            DecodeErrors errors) {
         int pos = 0;
         int decoded = 0;
         long bytes = 0;

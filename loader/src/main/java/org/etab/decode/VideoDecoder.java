@@ -72,6 +72,7 @@ public final class VideoDecoder implements AutoCloseable {
     private final LongPointer deadline = new LongPointer(1);
     /** The id of this decoder's current in-memory input, the {@code opaque} of its custom I/O context. */
     private final LongPointer ioCell = new LongPointer(1);
+
     private final GrayConversion gray = new GrayConversion();
     private final IntraOnlyDecode intraOnly;
     private final InOrderDecode inOrder;
@@ -169,8 +170,8 @@ public final class VideoDecoder implements AutoCloseable {
      *
      * @throws DecodeException as for {@link #decode(Path, int[], GrayFrameSink, long)}; {@code learned} is then not called
      */
-    public DecodeStats decode(Path file, int[] frames, GrayFrameSink sink, long deadlineNanos,
-                              Consumer<VideoLayout> learned) {
+    public DecodeStats decode(
+            Path file, int[] frames, GrayFrameSink sink, long deadlineNanos, Consumer<VideoLayout> learned) {
         ensureOpen();
         if (file == null) {
             throw new IllegalArgumentException("file must not be null");
@@ -209,8 +210,13 @@ public final class VideoDecoder implements AutoCloseable {
      * As {@link #decode(Path, int[], GrayFrameSink, long, Consumer)} for an in-memory video: the layout
      * {@link #layout(ByteBuffer, String)} would learn, from the container's index in the same open.
      */
-    public DecodeStats decode(ByteBuffer data, String name, int[] frames, GrayFrameSink sink, long deadlineNanos,
-                              Consumer<VideoLayout> learned) {
+    public DecodeStats decode(
+            ByteBuffer data,
+            String name,
+            int[] frames,
+            GrayFrameSink sink,
+            long deadlineNanos,
+            Consumer<VideoLayout> learned) {
         ensureOpen();
         checkSource(data, name);
         if (learned == null) {
@@ -258,8 +264,14 @@ public final class VideoDecoder implements AutoCloseable {
      *
      * @throws IllegalArgumentException a requested frame's bytes are not in {@code span}, or bad arguments
      */
-    public DecodeStats decode(VideoLayout layout, ByteBuffer span, long spanOffset, String name, int[] frames,
-                              GrayFrameSink sink, long deadlineNanos) {
+    public DecodeStats decode(
+            VideoLayout layout,
+            ByteBuffer span,
+            long spanOffset,
+            String name,
+            int[] frames,
+            GrayFrameSink sink,
+            long deadlineNanos) {
         ensureOpen();
         if (layout == null) {
             throw new IllegalArgumentException("layout must not be null");
@@ -299,8 +311,14 @@ public final class VideoDecoder implements AutoCloseable {
      * Opens the file or in-memory video with its decoder and reads it with the strategy its codec allows; then, with
      * {@code learned}, reads its layout from the container's index.
      */
-    private DecodeStats decodeContainer(Path file, ByteBuffer data, String name, int[] frames, GrayFrameSink sink,
-                                        long deadlineNanos, Consumer<VideoLayout> learned) {
+    private DecodeStats decodeContainer(
+            Path file,
+            ByteBuffer data,
+            String name,
+            int[] frames,
+            GrayFrameSink sink,
+            long deadlineNanos,
+            Consumer<VideoLayout> learned) {
         if (frames.length == 0) {
             return new DecodeStats(0, 0, 0, 0);
         }
@@ -365,8 +383,8 @@ public final class VideoDecoder implements AutoCloseable {
                 throw new IllegalArgumentException("frames[" + i + "] >= 0 required but was " + frames[i]);
             }
             if (i > 0 && frames[i] < frames[i - 1]) {
-                throw new IllegalArgumentException("frames must be non-decreasing but frames[" + i + "] = "
-                        + frames[i] + " < frames[" + (i - 1) + "] = " + frames[i - 1]);
+                throw new IllegalArgumentException("frames must be non-decreasing but frames[" + i + "] = " + frames[i]
+                        + " < frames[" + (i - 1) + "] = " + frames[i - 1]);
             }
         }
     }

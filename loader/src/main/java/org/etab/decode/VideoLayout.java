@@ -19,15 +19,25 @@ import java.util.Arrays;
  * @param offsets      each frame's payload offset in the file, increasing
  * @param sizes        each frame's payload size (0: an empty "dropped frame" chunk)
  */
-public record VideoLayout(int codecId, int codecTag, int width, int height, byte[] extradata, int headerFrames,
-        long fileSize, long[] offsets, int[] sizes) {
+public record VideoLayout(
+        int codecId,
+        int codecTag,
+        int width,
+        int height,
+        byte[] extradata,
+        int headerFrames,
+        long fileSize,
+        long[] offsets,
+        int[] sizes) {
 
     public VideoLayout {
         if (offsets.length != sizes.length) {
             throw new IllegalArgumentException(offsets.length + " offsets but " + sizes.length + " sizes");
         }
         for (int i = 0; i < offsets.length; i++) {
-            if (offsets[i] < 0 || sizes[i] < 0 || offsets[i] + sizes[i] > fileSize
+            if (offsets[i] < 0
+                    || sizes[i] < 0
+                    || offsets[i] + sizes[i] > fileSize
                     || (i > 0 && offsets[i] < offsets[i - 1] + sizes[i - 1])) {
                 throw new IllegalArgumentException("frame " + i + " at " + offsets[i] + " (+" + sizes[i]
                         + " bytes) is not after the previous frame and inside the " + fileSize + "-byte file");
@@ -85,9 +95,15 @@ public record VideoLayout(int codecId, int codecTag, int width, int height, byte
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof VideoLayout v && codecId == v.codecId && codecTag == v.codecTag && width == v.width
-                && height == v.height && headerFrames == v.headerFrames && fileSize == v.fileSize
-                && Arrays.equals(extradata, v.extradata) && Arrays.equals(offsets, v.offsets)
+        return o instanceof VideoLayout v
+                && codecId == v.codecId
+                && codecTag == v.codecTag
+                && width == v.width
+                && height == v.height
+                && headerFrames == v.headerFrames
+                && fileSize == v.fileSize
+                && Arrays.equals(extradata, v.extradata)
+                && Arrays.equals(offsets, v.offsets)
                 && Arrays.equals(sizes, v.sizes);
     }
 

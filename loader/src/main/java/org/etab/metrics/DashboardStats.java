@@ -1,14 +1,5 @@
 package org.etab.metrics;
 
-import java.util.ArrayDeque;
-import java.util.Collection;
-import java.util.Deque;
-import java.util.Map;
-import java.util.TreeMap;
-import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
-import java.util.function.LongSupplier;
-
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -18,6 +9,14 @@ import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.distribution.ValueAtPercentile;
+import java.util.ArrayDeque;
+import java.util.Collection;
+import java.util.Deque;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
 /**
  * The numbers behind {@code GET /api/stats} and {@code GET /api/history}: the {@code etab.*} meters of a registry
@@ -55,13 +54,16 @@ final class DashboardStats {
     }
 
     /** Cumulative counts at one instant. */
-    private record Totals(long nanos, double samples, double frames, double bytes, double waitSeconds,
-            double errors) {
-    }
+    private record Totals(long nanos, double samples, double frames, double bytes, double waitSeconds, double errors) {}
 
     private Totals totals(long nanos) {
-        return new Totals(nanos, count("etab.samples"), count("etab.frames.decoded"), count("etab.bytes.read"),
-                totalSeconds("etab.consumer.wait"), count("etab.errors"));
+        return new Totals(
+                nanos,
+                count("etab.samples"),
+                count("etab.frames.decoded"),
+                count("etab.bytes.read"),
+                totalSeconds("etab.consumer.wait"),
+                count("etab.errors"));
     }
 
     /** The current numbers as one JSON object (field names are in {@code docs/metrics.md}). */

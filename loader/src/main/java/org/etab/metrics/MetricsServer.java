@@ -1,5 +1,11 @@
 package org.etab.metrics;
 
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.netty.channel.Channel;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.util.concurrent.ImmediateEventExecutor;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -12,13 +18,6 @@ import java.util.Objects;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.netty.channel.Channel;
-import io.netty.channel.group.ChannelGroup;
-import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.util.concurrent.ImmediateEventExecutor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
@@ -95,8 +94,13 @@ public final class MetricsServer implements AutoCloseable {
     private final Object lock = new Object();
     private boolean closed;
 
-    private MetricsServer(DisposableServer server, LoopResources loops, ChannelGroup connections, AtomicInteger open,
-            ScheduledFuture<?> ticks, String host) {
+    private MetricsServer(
+            DisposableServer server,
+            LoopResources loops,
+            ChannelGroup connections,
+            AtomicInteger open,
+            ScheduledFuture<?> ticks,
+            String host) {
         this.server = server;
         this.loops = loops;
         this.connections = connections;
@@ -121,7 +125,8 @@ public final class MetricsServer implements AutoCloseable {
      */
     public static MetricsServer start(PrometheusMeterRegistry registry, String host, int port) {
         Objects.requireNonNull(host, "host");
-        return start(registry, MetricsServerOptions.builder().host(host).port(port).build());
+        return start(
+                registry, MetricsServerOptions.builder().host(host).port(port).build());
     }
 
     /**
@@ -149,15 +154,14 @@ public final class MetricsServer implements AutoCloseable {
                     .idleTimeout(options.idleTimeout())
                     .host(host)
                     .port(port)
-                    .route(routes -> routes
-                            .get("/metrics", (req, res) -> send(res, PROMETHEUS_TEXT, registry::scrape))
+                    .route(routes -> routes.get("/metrics", (req, res) -> send(res, PROMETHEUS_TEXT, registry::scrape))
                             .get("/api/stats", (req, res) -> send(res, JSON, stats::json))
                             .get("/api/history", (req, res) -> send(res, JSON, stats::historyJson))
                             .get("/health", (req, res) -> send(res, JSON, () -> "{\"status\":\"UP\"}"))
                             .get("/", (req, res) -> send(res, HTML, () -> PAGE)))
                     .bindNow(STOP_TIMEOUT);
-            ScheduledFuture<?> ticks = server.channel().eventLoop()
-                    .scheduleAtFixedRate(() -> tick(stats), 1, 1, TimeUnit.SECONDS);
+            ScheduledFuture<?> ticks =
+                    server.channel().eventLoop().scheduleAtFixedRate(() -> tick(stats), 1, 1, TimeUnit.SECONDS);
             return new MetricsServer(server, loops, connections, open, ticks, host);
         } catch (RuntimeException e) {
             loops.disposeLater(Duration.ZERO, STOP_TIMEOUT).block();
@@ -166,8 +170,8 @@ public final class MetricsServer implements AutoCloseable {
                 String hint = reason.toLowerCase(java.util.Locale.ROOT).contains("in use")
                         ? "choose another port, or 0 for any free one"
                         : "the host must be a name or address of this machine, e.g. " + DEFAULT_HOST;
-                throw new IllegalArgumentException("cannot serve metrics on " + host + ":" + port + ": " + reason
-                        + " (" + hint + ")", e);
+                throw new IllegalArgumentException(
+                        "cannot serve metrics on " + host + ":" + port + ": " + reason + " (" + hint + ")", e);
             }
             throw e;
         }
@@ -200,8 +204,8 @@ public final class MetricsServer implements AutoCloseable {
         }
     }
 
-    private static NettyOutbound send(HttpServerResponse res, String contentType,
-            java.util.function.Supplier<String> body) {
+    private static NettyOutbound send(
+            HttpServerResponse res, String contentType, java.util.function.Supplier<String> body) {
         return res.header(HttpHeaderNames.CONTENT_TYPE, contentType)
                 .header(HttpHeaderNames.CACHE_CONTROL, "no-store")
                 .sendString(Mono.fromSupplier(body), StandardCharsets.UTF_8);
@@ -209,8 +213,10 @@ public final class MetricsServer implements AutoCloseable {
 
     private static boolean isBindFailure(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof ChannelBindException || t instanceof BindException
-                    || t instanceof UnknownHostException || t instanceof UnresolvedAddressException) {
+            if (t instanceof ChannelBindException
+                    || t instanceof BindException
+                    || t instanceof UnknownHostException
+                    || t instanceof UnresolvedAddressException) {
                 return true;
             }
         }

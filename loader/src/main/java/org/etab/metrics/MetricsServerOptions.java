@@ -26,6 +26,7 @@ public final class MetricsServerOptions {
      * limit of open files per process (1,024 and up).
      */
     public static final int DEFAULT_MAX_CONNECTIONS = 64;
+
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(30);
 
     private final String host;
@@ -47,7 +48,11 @@ public final class MetricsServerOptions {
 
     /** A builder holding these settings, to make a changed copy. */
     public Builder toBuilder() {
-        return new Builder().host(host).port(port).maxConnections(maxConnections).idleTimeout(idleTimeout);
+        return new Builder()
+                .host(host)
+                .port(port)
+                .maxConnections(maxConnections)
+                .idleTimeout(idleTimeout);
     }
 
     public String host() {
@@ -68,8 +73,11 @@ public final class MetricsServerOptions {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof MetricsServerOptions x && host.equals(x.host) && port == x.port
-                && maxConnections == x.maxConnections && idleTimeout.equals(x.idleTimeout);
+        return o instanceof MetricsServerOptions x
+                && host.equals(x.host)
+                && port == x.port
+                && maxConnections == x.maxConnections
+                && idleTimeout.equals(x.idleTimeout);
     }
 
     @Override
@@ -90,8 +98,7 @@ public final class MetricsServerOptions {
         private int maxConnections = DEFAULT_MAX_CONNECTIONS;
         private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         public Builder host(String host) {
             this.host = host;

@@ -11,7 +11,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
-
 import org.etab.batch.Batch;
 import org.etab.batch.BatchPool;
 import org.etab.batch.SampleInfo;
@@ -52,7 +51,7 @@ final class BatchAssembly implements AutoCloseable {
     private final ExecutorService executor;
     private final ConcurrentLinkedQueue<SampleWorker> idleWorkers = new ConcurrentLinkedQueue<>();
     private final List<SampleWorker> allWorkers = new ArrayList<>();
-    private volatile Consumer<SampleFailure> failureListener = f -> { };
+    private volatile Consumer<SampleFailure> failureListener = f -> {};
 
     BatchAssembly(SampleSource source, PipelineOptions options, RunAccount account, PipelineMetrics metrics) {
         this.source = source;
@@ -141,8 +140,10 @@ final class BatchAssembly implements AutoCloseable {
                 }
                 SampleFailure failure = loadInto(worker, plan, buffers, infos.size(), group.epoch(), infos);
                 if (failure != null && options.onError() == ErrorPolicy.FAIL) {
-                    throw new SampleException(failure.stage(), "sample " + failure.id() + " failed: "
-                            + failure.reason() + " (stopping: error policy is fail)");
+                    throw new SampleException(
+                            failure.stage(),
+                            "sample " + failure.id() + " failed: " + failure.reason()
+                                    + " (stopping: error policy is fail)");
                 }
             }
             if (infos.isEmpty() || cancelled.get()) {
@@ -164,31 +165,38 @@ final class BatchAssembly implements AutoCloseable {
     }
 
     /** Loads one sample into {@code slot}; on success appends its info, on failure records and returns it. */
-    private SampleFailure loadInto(SampleWorker worker, Pipeline.Scheduled scheduled, BatchPool.Buffers buffers,
-            int slot, int epoch, List<SampleInfo> infos) {
+    private SampleFailure loadInto(
+            SampleWorker worker,
+            Pipeline.Scheduled scheduled,
+            BatchPool.Buffers buffers,
+            int slot,
+            int epoch,
+            List<SampleInfo> infos) {
         SamplePlan plan = scheduled.plan();
         SampleFailure failure;
         if (plan.failure() != null) {
-            failure = new SampleFailure(plan.id(), plan.file(), Stage.PLAN, plan.failure(), epoch,
-                    scheduled.sequence());
+            failure =
+                    new SampleFailure(plan.id(), plan.file(), Stage.PLAN, plan.failure(), epoch, scheduled.sequence());
         } else {
             long t0 = System.nanoTime();
             try {
-                long deadline = options.sampleTimeout().isZero() ? Long.MAX_VALUE
+                long deadline = options.sampleTimeout().isZero()
+                        ? Long.MAX_VALUE
                         : t0 + options.sampleTimeout().toNanos();
                 SampleWorker.LoadStats stats = worker.load(plan, buffers, slot, deadline);
-                metrics.delivered(stats.validFrames(), stats.framesDecoded(), stats.bytesRead(), System.nanoTime() - t0);
+                metrics.delivered(
+                        stats.validFrames(), stats.framesDecoded(), stats.bytesRead(), System.nanoTime() - t0);
                 account.delivered(stats.validFrames());
-                infos.add(new SampleInfo(plan.id(), epoch, plan.position(), plan.frames(), stats.validFrames(),
-                        scheduled.repeat()));
+                infos.add(new SampleInfo(
+                        plan.id(), epoch, plan.position(), plan.frames(), stats.validFrames(), scheduled.repeat()));
                 return null;
             } catch (SampleException e) {
-                failure = new SampleFailure(plan.id(), plan.file(), e.stage(), e.getMessage(), epoch,
-                        scheduled.sequence());
+                failure = new SampleFailure(
+                        plan.id(), plan.file(), e.stage(), e.getMessage(), epoch, scheduled.sequence());
             } catch (RuntimeException e) {
                 // a bug or an unexpected library error: still one sample's failure, with its cause named
-                failure = new SampleFailure(plan.id(), plan.file(), Stage.INTERNAL, e.toString(), epoch,
-                        scheduled.sequence());
+                failure = new SampleFailure(
+                        plan.id(), plan.file(), Stage.INTERNAL, e.toString(), epoch, scheduled.sequence());
             }
         }
         account.failed(failure);
@@ -230,10 +238,12 @@ final class BatchAssembly implements AutoCloseable {
     private ThreadFactory daemonThreads(String prefix) {
         AtomicInteger n = new AtomicInteger();
         return r -> {
-            Thread t = new Thread(() -> {
-                OWNER.set(this);
-                r.run();
-            }, prefix + n.incrementAndGet());
+            Thread t = new Thread(
+                    () -> {
+                        OWNER.set(this);
+                        r.run();
+                    },
+                    prefix + n.incrementAndGet());
             t.setDaemon(true);
             return t;
         };

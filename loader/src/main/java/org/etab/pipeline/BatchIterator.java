@@ -12,7 +12,6 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.function.LongConsumer;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
-
 import org.reactivestreams.Subscription;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,6 +59,7 @@ public final class BatchIterator<T> implements Iterator<T>, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(BatchIterator.class);
     /** Longer than a cancelled task's last sample can take with the default timeout, short of a hang. */
     private static final Duration SETTLE_LIMIT = PipelineOptions.DEFAULT_TIMEOUT.plusSeconds(10);
+
     private static final Object COMPLETE = new Object();
     private static final Object CLOSED = new Object();
 
@@ -174,8 +174,9 @@ public final class BatchIterator<T> implements Iterator<T>, AutoCloseable {
 
     /** The rest of this iteration as a sequential stream whose {@code close()} closes this iteration. */
     public Stream<T> stream() {
-        return StreamSupport.stream(Spliterators.spliteratorUnknownSize(this,
-                Spliterator.ORDERED | Spliterator.NONNULL), false).onClose(this::close);
+        return StreamSupport.stream(
+                        Spliterators.spliteratorUnknownSize(this, Spliterator.ORDERED | Spliterator.NONNULL), false)
+                .onClose(this::close);
     }
 
     /** True once closed or ended. */
@@ -233,8 +234,11 @@ public final class BatchIterator<T> implements Iterator<T>, AutoCloseable {
         try {
             for (Undelivered stream : streams) {
                 if (!stream.awaitTasks(SETTLE_LIMIT)) {
-                    LOG.warn("{} batch tasks of a cancelled stream still run after {}; their buffers return to the "
-                            + "pool when they end", stream.tasks(), SETTLE_LIMIT);
+                    LOG.warn(
+                            "{} batch tasks of a cancelled stream still run after {}; their buffers return to the "
+                                    + "pool when they end",
+                            stream.tasks(),
+                            SETTLE_LIMIT);
                 }
             }
         } catch (InterruptedException e) {
@@ -259,13 +263,11 @@ public final class BatchIterator<T> implements Iterator<T>, AutoCloseable {
         }
     }
 
-    private record Failure(Throwable error) {
-    }
+    private record Failure(Throwable error) {}
 
     /** Receives the stream; its context lets the pipeline's streams register for {@link #awaitTasks()}. */
     private final class Receiver implements CoreSubscriber<T> {
-        private final Context context = Context.of(Undelivered.Watcher.class,
-                (Undelivered.Watcher) streams::add);
+        private final Context context = Context.of(Undelivered.Watcher.class, (Undelivered.Watcher) streams::add);
 
         @Override
         public Context currentContext() {

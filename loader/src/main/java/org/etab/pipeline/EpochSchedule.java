@@ -2,7 +2,6 @@ package org.etab.pipeline;
 
 import java.util.ArrayList;
 import java.util.List;
-
 import org.etab.sampling.Sharding;
 import org.etab.source.SamplePlan;
 import org.etab.source.SampleSource;
@@ -71,8 +70,8 @@ final class EpochSchedule {
         long firstIndex = startAt / batchSize;
         List<Group> groups = new ArrayList<>((plans.size() + batchSize - 1) / batchSize);
         for (int i = 0; i < plans.size(); i += batchSize) {
-            groups.add(new Group(epoch, firstIndex + i / batchSize,
-                    plans.subList(i, Math.min(plans.size(), i + batchSize))));
+            groups.add(new Group(
+                    epoch, firstIndex + i / batchSize, plans.subList(i, Math.min(plans.size(), i + batchSize))));
         }
         return groups;
     }

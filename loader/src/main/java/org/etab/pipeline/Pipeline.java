@@ -1,14 +1,13 @@
 package org.etab.pipeline;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Metrics;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
-
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Metrics;
 import org.etab.batch.Batch;
 import org.etab.batch.BatchPool;
 import org.etab.batch.HostAllocator;
@@ -72,8 +71,12 @@ public final class Pipeline implements AutoCloseable {
         this.allocator = allocator;
         // the index's rejections are the selection's, not a rank's share: rank 0 accounts for them
         this.account = new RunAccount(options.sharding().rank() == 0 ? source.rejected() : List.of());
-        this.metrics = new PipelineMetrics(registry, source.dataset(), Integer.toString(COUNT.incrementAndGet()),
-                () -> allocated(batchPool) + allocated(samplePool), () -> outstanding(batchPool) + outstanding(samplePool));
+        this.metrics = new PipelineMetrics(
+                registry,
+                source.dataset(),
+                Integer.toString(COUNT.incrementAndGet()),
+                () -> allocated(batchPool) + allocated(samplePool),
+                () -> outstanding(batchPool) + outstanding(samplePool));
         this.schedule = new EpochSchedule(source, options, account);
         this.assembly = new BatchAssembly(source, options, account, metrics);
         this.iterationOwner = new BatchIterator.Owner() {
@@ -213,7 +216,8 @@ public final class Pipeline implements AutoCloseable {
      */
     public Flux<Batch> batches(int firstEpoch, int lastEpoch, long startAt) {
         if (lastEpoch < firstEpoch) {
-            throw new IllegalArgumentException("lastEpoch >= firstEpoch required but was " + lastEpoch + " < " + firstEpoch);
+            throw new IllegalArgumentException(
+                    "lastEpoch >= firstEpoch required but was " + lastEpoch + " < " + firstEpoch);
         }
         return flux(firstEpoch, lastEpoch, startAt, options.batchSize(), options.batchesAhead(), false);
     }
@@ -238,8 +242,7 @@ public final class Pipeline implements AutoCloseable {
      * @param plan     what to produce
      * @param repeat   a repeat added by sharding to even out the ranks
      */
-    public record Scheduled(long sequence, SamplePlan plan, boolean repeat) {
-    }
+    public record Scheduled(long sequence, SamplePlan plan, boolean repeat) {}
 
     /** The pool behind {@link #batches}, or null before the first batch stream. */
     BatchPool batchPool() {
@@ -268,8 +271,14 @@ public final class Pipeline implements AutoCloseable {
                 p = single ? samplePool : batchPool;
                 if (p == null) {
                     int buffers = single ? sampleConcurrency() + options.consumerHeld() : options.batchBuffers();
-                    p = new BatchPool(source.features(), source.labels(), single ? 1 : options.batchSize(), buffers,
-                            allocator, Duration.ofSeconds(30), Duration.ofMinutes(10));
+                    p = new BatchPool(
+                            source.features(),
+                            source.labels(),
+                            single ? 1 : options.batchSize(),
+                            buffers,
+                            allocator,
+                            Duration.ofSeconds(30),
+                            Duration.ofMinutes(10));
                     if (single) {
                         samplePool = p;
                     } else {
@@ -281,22 +290,24 @@ public final class Pipeline implements AutoCloseable {
         return p;
     }
 
-    private Flux<Batch> flux(int firstEpoch, int lastEpoch, long startAt, int batchSize, int concurrency,
-            boolean single) {
+    private Flux<Batch> flux(
+            int firstEpoch, int lastEpoch, long startAt, int batchSize, int concurrency, boolean single) {
         return Flux.deferContextual(context -> {
-            if (closed.get()) {
-                return Flux.error(new IllegalStateException("pipeline is closed"));
-            }
-            BatchPool pool = pool(single);
-            Undelivered undelivered = new Undelivered(metrics);
-            context.getOrEmpty(Undelivered.Watcher.class)
-                    .ifPresent(w -> ((Undelivered.Watcher) w).watch(undelivered));
-            Flux<EpochSchedule.Group> groups = schedule.groups(firstEpoch, lastEpoch, startAt, batchSize);
-            Flux<Batch> batches = options.ordered()
-                    ? groups.flatMapSequential(g -> assembly.assemble(g, pool, undelivered), concurrency, 1)
-                    : groups.flatMap(g -> assembly.assemble(g, pool, undelivered), concurrency, 1);
-            return batches.doOnNext(undelivered::remove).doFinally(signal -> undelivered.closeAll());
-        }).onErrorMap(Exceptions::isMultiple, Pipeline::firstFailure).doOnDiscard(Batch.class, Batch::close);
+                    if (closed.get()) {
+                        return Flux.error(new IllegalStateException("pipeline is closed"));
+                    }
+                    BatchPool pool = pool(single);
+                    Undelivered undelivered = new Undelivered(metrics);
+                    context.getOrEmpty(Undelivered.Watcher.class)
+                            .ifPresent(w -> ((Undelivered.Watcher) w).watch(undelivered));
+                    Flux<EpochSchedule.Group> groups = schedule.groups(firstEpoch, lastEpoch, startAt, batchSize);
+                    Flux<Batch> batches = options.ordered()
+                            ? groups.flatMapSequential(g -> assembly.assemble(g, pool, undelivered), concurrency, 1)
+                            : groups.flatMap(g -> assembly.assemble(g, pool, undelivered), concurrency, 1);
+                    return batches.doOnNext(undelivered::remove).doFinally(signal -> undelivered.closeAll());
+                })
+                .onErrorMap(Exceptions::isMultiple, Pipeline::firstFailure)
+                .doOnDiscard(Batch.class, Batch::close);
     }
 
     /**
@@ -306,7 +317,10 @@ public final class Pipeline implements AutoCloseable {
      */
     private static Throwable firstFailure(Throwable multiple) {
         List<Throwable> errors = Exceptions.unwrapMultiple(multiple);
-        Throwable first = errors.stream().filter(SampleException.class::isInstance).findFirst().orElse(errors.get(0));
+        Throwable first = errors.stream()
+                .filter(SampleException.class::isInstance)
+                .findFirst()
+                .orElse(errors.get(0));
         for (Throwable other : errors) {
             if (other != first) {
                 first.addSuppressed(other);

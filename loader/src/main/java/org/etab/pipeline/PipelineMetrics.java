@@ -1,17 +1,16 @@
 package org.etab.pipeline;
 
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.IntSupplier;
-
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntSupplier;
 
 /**
  * The meters of one pipeline, tagged with the dataset and the pipeline's number: samples delivered and failed (by
@@ -41,37 +40,77 @@ final class PipelineMetrics implements AutoCloseable {
     /**
      * @param pipeline distinguishes pipelines sharing a registry, so that closing one removes only its own meters
      */
-    PipelineMetrics(MeterRegistry registry, String dataset, String pipeline, IntSupplier poolBuffers,
+    PipelineMetrics(
+            MeterRegistry registry,
+            String dataset,
+            String pipeline,
+            IntSupplier poolBuffers,
             IntSupplier poolOutstanding) {
         this.registry = registry;
         // device: where the stage runs; the loader's stages all run on the host (a GPU feeder tags its own)
         this.tags = Tags.of("dataset", dataset, "pipeline", pipeline, "device", "host");
-        this.samples = Counter.builder("etab.samples").description("Samples delivered")
-                .tags(tags).register(registry);
-        this.frames = Counter.builder("etab.frames.decoded").description("Video frames decoded")
-                .tags(tags).register(registry);
+        this.samples = Counter.builder("etab.samples")
+                .description("Samples delivered")
+                .tags(tags)
+                .register(registry);
+        this.frames = Counter.builder("etab.frames.decoded")
+                .description("Video frames decoded")
+                .tags(tags)
+                .register(registry);
         this.framesDelivered = Counter.builder("etab.frames.delivered")
-                .description("Frames in delivered samples (padding excluded)").tags(tags).register(registry);
-        this.bytes = Counter.builder("etab.bytes.read").description("Compressed bytes read from media files")
-                .baseUnit("bytes").tags(tags).register(registry);
-        this.load = Timer.builder("etab.decode").description("Time to produce one sample: open, decode, transform, target")
-                .tags(tags).publishPercentiles(0.5, 0.99).register(registry);
-        this.batch = Timer.builder("etab.batch").description("Time to assemble one batch")
-                .tags(tags).publishPercentiles(0.5, 0.99).register(registry);
+                .description("Frames in delivered samples (padding excluded)")
+                .tags(tags)
+                .register(registry);
+        this.bytes = Counter.builder("etab.bytes.read")
+                .description("Compressed bytes read from media files")
+                .baseUnit("bytes")
+                .tags(tags)
+                .register(registry);
+        this.load = Timer.builder("etab.decode")
+                .description("Time to produce one sample: open, decode, transform, target")
+                .tags(tags)
+                .publishPercentiles(0.5, 0.99)
+                .register(registry);
+        this.batch = Timer.builder("etab.batch")
+                .description("Time to assemble one batch")
+                .tags(tags)
+                .publishPercentiles(0.5, 0.99)
+                .register(registry);
         Gauge inFlightGauge = Gauge.builder("etab.batches.inflight", inFlight, AtomicInteger::get)
-                .description("Batches being assembled").tags(tags).register(registry);
+                .description("Batches being assembled")
+                .tags(tags)
+                .register(registry);
         Gauge readyGauge = Gauge.builder("etab.batches.ready", ready, AtomicInteger::get)
-                .description("Batches assembled and waiting for the consumer (queue depth)").tags(tags).register(registry);
+                .description("Batches assembled and waiting for the consumer (queue depth)")
+                .tags(tags)
+                .register(registry);
         this.consumerWait = Timer.builder("etab.consumer.wait")
-                .description("Time the consumer waited for the next batch (stall)").tags(tags)
-                .publishPercentiles(0.5, 0.99).register(registry);
+                .description("Time the consumer waited for the next batch (stall)")
+                .tags(tags)
+                .publishPercentiles(0.5, 0.99)
+                .register(registry);
         // strong references: the suppliers are lambdas nobody else holds, and Micrometer keeps gauges' objects weakly
         Gauge buffers = Gauge.builder("etab.pool.buffers", poolBuffers, s -> s.getAsInt())
-                .description("Batch buffers allocated").tags(tags).strongReference(true).register(registry);
+                .description("Batch buffers allocated")
+                .tags(tags)
+                .strongReference(true)
+                .register(registry);
         Gauge outstanding = Gauge.builder("etab.pool.outstanding", poolOutstanding, s -> s.getAsInt())
-                .description("Batch buffers in use: in assembly, ready, or held by the consumer").tags(tags)
-                .strongReference(true).register(registry);
-        registered.addAll(List.of(samples, frames, framesDelivered, bytes, load, batch, inFlightGauge, readyGauge, consumerWait, buffers,
+                .description("Batch buffers in use: in assembly, ready, or held by the consumer")
+                .tags(tags)
+                .strongReference(true)
+                .register(registry);
+        registered.addAll(List.of(
+                samples,
+                frames,
+                framesDelivered,
+                bytes,
+                load,
+                batch,
+                inFlightGauge,
+                readyGauge,
+                consumerWait,
+                buffers,
                 outstanding));
     }
 
@@ -86,8 +125,11 @@ final class PipelineMetrics implements AutoCloseable {
 
     /** A sample failed at {@code stage} ({@code etab.errors}, one counter per stage, made on first use). */
     void failed(String stage) {
-        Counter c = Counter.builder("etab.errors").description("Samples that failed, by stage").tags(tags)
-                .tag("stage", stage).register(registry);
+        Counter c = Counter.builder("etab.errors")
+                .description("Samples that failed, by stage")
+                .tags(tags)
+                .tag("stage", stage)
+                .register(registry);
         if (!registered.contains(c)) {
             registered.add(c);
         }

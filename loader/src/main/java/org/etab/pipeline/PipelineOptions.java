@@ -2,7 +2,6 @@ package org.etab.pipeline;
 
 import java.time.Duration;
 import java.util.Objects;
-
 import org.etab.sampling.Sharding;
 
 /**
@@ -71,8 +70,15 @@ public final class PipelineOptions {
 
     /** A builder holding these options, to make a changed copy; derived values are derived again. */
     public Builder toBuilder() {
-        Builder b = new Builder().batchSize(batchSize).dropLast(dropLast).consumerHeld(consumerHeld).ordered(ordered)
-                .onError(onError).limit(limit).sharding(sharding).sampleTimeout(sampleTimeout);
+        Builder b = new Builder()
+                .batchSize(batchSize)
+                .dropLast(dropLast)
+                .consumerHeld(consumerHeld)
+                .ordered(ordered)
+                .onError(onError)
+                .limit(limit)
+                .sharding(sharding)
+                .sampleTimeout(sampleTimeout);
         b.threads = askedThreads;
         b.prefetch = askedPrefetch;
         b.batchesAhead = askedAhead;
@@ -154,17 +160,38 @@ public final class PipelineOptions {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof PipelineOptions p && batchSize == p.batchSize && dropLast == p.dropLast
-                && threads == p.threads && prefetch == p.prefetch && consumerHeld == p.consumerHeld
-                && ordered == p.ordered && onError == p.onError && limit == p.limit && sharding.equals(p.sharding)
-                && sampleTimeout.equals(p.sampleTimeout) && Objects.equals(askedThreads, p.askedThreads)
-                && Objects.equals(askedPrefetch, p.askedPrefetch) && Objects.equals(askedAhead, p.askedAhead);
+        return o instanceof PipelineOptions p
+                && batchSize == p.batchSize
+                && dropLast == p.dropLast
+                && threads == p.threads
+                && prefetch == p.prefetch
+                && consumerHeld == p.consumerHeld
+                && ordered == p.ordered
+                && onError == p.onError
+                && limit == p.limit
+                && sharding.equals(p.sharding)
+                && sampleTimeout.equals(p.sampleTimeout)
+                && Objects.equals(askedThreads, p.askedThreads)
+                && Objects.equals(askedPrefetch, p.askedPrefetch)
+                && Objects.equals(askedAhead, p.askedAhead);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(batchSize, dropLast, threads, prefetch, consumerHeld, ordered, onError, limit, sharding,
-                sampleTimeout, askedThreads, askedPrefetch, askedAhead);
+        return Objects.hash(
+                batchSize,
+                dropLast,
+                threads,
+                prefetch,
+                consumerHeld,
+                ordered,
+                onError,
+                limit,
+                sharding,
+                sampleTimeout,
+                askedThreads,
+                askedPrefetch,
+                askedAhead);
     }
 
     @Override
@@ -189,8 +216,7 @@ public final class PipelineOptions {
         private Sharding sharding = Sharding.NONE;
         private Duration sampleTimeout = DEFAULT_TIMEOUT;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** Samples per batch, >= 1. */
         public Builder batchSize(int batchSize) {
@@ -301,9 +327,10 @@ public final class PipelineOptions {
                 p = prefetch != null ? prefetch : DEFAULT_PREFETCH;
             } else if (threads != null && prefetch != null) {
                 if (threads + prefetch != batchesAhead) {
-                    throw new IllegalArgumentException("batchesAhead = threads + prefetch required but was batchesAhead "
-                            + batchesAhead + ", threads " + threads + ", prefetch " + prefetch
-                            + " (set two of the three; the third follows)");
+                    throw new IllegalArgumentException(
+                            "batchesAhead = threads + prefetch required but was batchesAhead "
+                                    + batchesAhead + ", threads " + threads + ", prefetch " + prefetch
+                                    + " (set two of the three; the third follows)");
                 }
                 t = threads;
                 p = prefetch;

@@ -1,10 +1,10 @@
 package org.etab.pipeline;
 
-import org.etab.source.IndexProblem;
-import org.etab.source.SampleFailure;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import org.etab.source.IndexProblem;
+import org.etab.source.SampleFailure;
 
 /**
  * The account of a run: every planned sample ends delivered or failed, so after a complete run

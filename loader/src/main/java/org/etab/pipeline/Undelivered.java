@@ -3,7 +3,6 @@ package org.etab.pipeline;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
-
 import org.etab.batch.Batch;
 
 /**

@@ -65,8 +65,8 @@ public final class ClipSampler {
     public Choice clips(int frameCount, double fileFps, SplittableRandom random) {
         int span = span(fileFps);
         if (frameCount < span && !spec.padding()) {
-            return Choice.none("video has " + frameCount + " frames but a clip of " + spec.clipLength()
-                    + " frames at " + fmt(spec.fps()) + " fps needs " + span + " (padding is off)");
+            return Choice.none("video has " + frameCount + " frames but a clip of " + spec.clipLength() + " frames at "
+                    + fmt(spec.fps()) + " fps needs " + span + " (padding is off)");
         }
         List<int[]> clips = new ArrayList<>(1);
         switch (spec.start()) {

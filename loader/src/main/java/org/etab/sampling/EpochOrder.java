@@ -7,8 +7,7 @@ import java.util.SplittableRandom;
  * is reproducible whatever the number of decode threads.
  */
 public final class EpochOrder {
-    private EpochOrder() {
-    }
+    private EpochOrder() {}
 
     /** Identity order, or a Fisher-Yates permutation seeded by (seed, epoch): a fresh one every epoch. */
     public static int[] of(int size, long seed, int epoch, boolean shuffle) {

@@ -22,7 +22,8 @@ public final class NumpyRandomState {
     NumpyRandomState(long seed) {
         if (seed < 0 || seed > 0xffffffffL) {
             // NumPy refuses these too ("Seed must be between 0 and 2**32 - 1")
-            throw new IllegalArgumentException("seed must be in [0, 2^32 - 1] (NumPy's legacy seeding) but was " + seed);
+            throw new IllegalArgumentException(
+                    "seed must be in [0, 2^32 - 1] (NumPy's legacy seeding) but was " + seed);
         }
         mt[0] = (int) seed;
         for (int i = 1; i < N; i++) {

@@ -1,15 +1,14 @@
 package org.etab.sampling;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-
-import com.fasterxml.jackson.annotation.JsonProperty;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * Where a run stands, small enough to save with every checkpoint: the next sample to deliver is position
@@ -43,7 +42,8 @@ public record ResumeState(
     /** Checks that a run with these settings may resume from this state. */
     public void requireCompatible(long seed, int rank, int world) {
         if (seed != this.seed || rank != this.rank || world != this.world) {
-            throw new IllegalArgumentException("the resume state was saved with seed=" + this.seed + " rank=" + this.rank
+            throw new IllegalArgumentException("the resume state was saved with seed=" + this.seed + " rank="
+                    + this.rank
                     + " world=" + this.world + " but this run has seed=" + seed + " rank=" + rank + " world=" + world
                     + ": the order would differ");
         }

@@ -32,8 +32,7 @@ public record Sharding(int rank, int world, boolean dropLast) {
     }
 
     /** An item of this rank's part: its index in the epoch's order, and whether it repeats an earlier one. */
-    public record Slice(int index, boolean repeat) {
-    }
+    public record Slice(int index, boolean repeat) {}
 
     /** This rank's part of an epoch of {@code size} items. */
     public List<Slice> slices(int size) {

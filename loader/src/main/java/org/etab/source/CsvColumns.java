@@ -1,10 +1,10 @@
 package org.etab.source;
 
-import org.etab.decode.DatasetException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.etab.decode.DatasetException;
 
 /**
  * Positions of the required columns of a CSV file, found by name in its header. Names are compared
@@ -40,8 +40,10 @@ public final class CsvColumns {
         }
         if (!missing.isEmpty()) {
             String hint = missing.size() == required.length ? " (is the header line missing?)" : "";
-            throw new DatasetException(file, "missing required column" + (missing.size() > 1 ? "s " : " ")
-                    + String.join(", ", missing) + "; header is " + header + hint);
+            throw new DatasetException(
+                    file,
+                    "missing required column" + (missing.size() > 1 ? "s " : " ") + String.join(", ", missing)
+                            + "; header is " + header + hint);
         }
         return new CsvColumns(index, header.size());
     }

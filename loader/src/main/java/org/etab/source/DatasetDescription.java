@@ -30,7 +30,12 @@ public final class DatasetDescription {
     }
 
     public Builder toBuilder() {
-        return new Builder().name(name).title(title).targets(targets).defaultTarget(defaultTarget).views(views)
+        return new Builder()
+                .name(name)
+                .title(title)
+                .targets(targets)
+                .defaultTarget(defaultTarget)
+                .views(views)
                 .video(video);
     }
 
@@ -73,8 +78,7 @@ public final class DatasetDescription {
         private List<String> views;
         private Boolean video;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         public Builder name(String name) {
             this.name = name;
@@ -126,8 +130,8 @@ public final class DatasetDescription {
                 throw new IllegalArgumentException("targets must not be empty for dataset " + name);
             }
             if (!targets.contains(defaultTarget)) {
-                throw new IllegalArgumentException("defaultTarget must be one of " + targets + " but was "
-                        + defaultTarget);
+                throw new IllegalArgumentException(
+                        "defaultTarget must be one of " + targets + " but was " + defaultTarget);
             }
             return new DatasetDescription(this);
         }

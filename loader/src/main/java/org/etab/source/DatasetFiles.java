@@ -9,7 +9,6 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-
 import org.etab.decode.DatasetException;
 
 /**
@@ -32,8 +31,8 @@ public final class DatasetFiles {
     private static final int S_IFBLK = 0060000;
     private static final int S_IFSOCK = 0140000;
 
-    private final List<Path> roots;   // real paths; empty when any location is allowed
-    private final Path root;          // the dataset root as given, for messages
+    private final List<Path> roots; // real paths; empty when any location is allowed
+    private final Path root; // the dataset root as given, for messages
 
     private DatasetFiles(Path root, List<Path> roots) {
         this.root = root;
@@ -84,8 +83,8 @@ public final class DatasetFiles {
         try {
             real = file.toRealPath();
         } catch (NoSuchFileException e) {
-            throw new DatasetException(file, Files.isSymbolicLink(file) ? "is a link to a file that does not exist"
-                    : "not found");
+            throw new DatasetException(
+                    file, Files.isSymbolicLink(file) ? "is a link to a file that does not exist" : "not found");
         } catch (IOException | SecurityException e) {
             throw new DatasetException(file, "cannot be resolved: " + e, e);
         }
@@ -99,9 +98,11 @@ public final class DatasetFiles {
             throw new DatasetException(file, "is " + kind(real, attributes) + ", not a regular file: refused unopened");
         }
         if (!roots.isEmpty() && roots.stream().noneMatch(real::startsWith)) {
-            throw new DatasetException(file, "resolves to " + real + ", outside the dataset root " + root
-                    + (roots.size() > 1 ? " and the extra roots " + roots.subList(1, roots.size()) : "")
-                    + ": refused (--allow-links-outside, or the config's extra_roots, allows it)");
+            throw new DatasetException(
+                    file,
+                    "resolves to " + real + ", outside the dataset root " + root
+                            + (roots.size() > 1 ? " and the extra roots " + roots.subList(1, roots.size()) : "")
+                            + ": refused (--allow-links-outside, or the config's extra_roots, allows it)");
         }
         return real;
     }
@@ -127,11 +128,16 @@ public final class DatasetFiles {
         try {
             int type = (Integer) Files.getAttribute(real, "unix:mode", LinkOption.NOFOLLOW_LINKS) & S_IFMT;
             switch (type) {
-                case S_IFIFO: return "a FIFO (named pipe)";
-                case S_IFCHR: return "a character device";
-                case S_IFBLK: return "a block device";
-                case S_IFSOCK: return "a socket";
-                default: break;
+                case S_IFIFO:
+                    return "a FIFO (named pipe)";
+                case S_IFCHR:
+                    return "a character device";
+                case S_IFBLK:
+                    return "a block device";
+                case S_IFSOCK:
+                    return "a socket";
+                default:
+                    break;
             }
         } catch (IOException | UnsupportedOperationException | IllegalArgumentException | SecurityException e) {
             // no unix view (Windows): the generic name below

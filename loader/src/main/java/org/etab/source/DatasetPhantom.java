@@ -61,6 +61,5 @@ public interface DatasetPhantom {
      * @param bytes   bytes of all files written
      * @param summary one line for people: what was written ("12 videos, 1650 frames, 4.1 MB")
      */
-    record Written(Path root, long bytes, String summary) {
-    }
+    record Written(Path root, long bytes, String summary) {}
 }

@@ -48,7 +48,8 @@ public interface DatasetProvider {
     /** True when {@code view} (any case) selects records of this dataset; aliases may be accepted. */
     default boolean acceptsView(String view) {
         String v = view.trim().toLowerCase(Locale.ROOT);
-        return v.equals("all") || views().stream().anyMatch(n -> n.toLowerCase(Locale.ROOT).equals(v));
+        return v.equals("all")
+                || views().stream().anyMatch(n -> n.toLowerCase(Locale.ROOT).equals(v));
     }
 
     /**
@@ -100,7 +101,8 @@ public interface DatasetProvider {
      * default is one group, for datasets whose selection has one size.
      */
     default List<OpenedDataset> openNative(Path root, String split, String view, int fold, SampleOptions options) {
-        return List.of(open(root, split, view, fold, options.toBuilder().frameSize(0, 0).build()));
+        return List.of(open(
+                root, split, view, fold, options.toBuilder().frameSize(0, 0).build()));
     }
 
     /** How it reads a root at an HTTP(S) URL, for datasets that can. */

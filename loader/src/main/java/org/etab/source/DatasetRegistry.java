@@ -22,8 +22,7 @@ import java.util.ServiceLoader;
  */
 public final class DatasetRegistry {
 
-    private DatasetRegistry() {
-    }
+    private DatasetRegistry() {}
 
     /** Every registered dataset, in class path order. */
     public static List<DatasetProvider> all() {
@@ -47,8 +46,8 @@ public final class DatasetRegistry {
                 return p;
             }
         }
-        throw new IllegalArgumentException("dataset '" + name + "' is not supported; available: "
-                + String.join(", ", names()));
+        throw new IllegalArgumentException(
+                "dataset '" + name + "' is not supported; available: " + String.join(", ", names()));
     }
 
     /**
@@ -124,15 +123,18 @@ public final class DatasetRegistry {
                 ClassLoader loader = DatasetRegistry.class.getClassLoader();
                 for (DatasetProvider p : ServiceLoader.load(DatasetProvider.class, loader)) {
                     // two datasets answering to one name, config key or variable would silently shadow each other
-                    for (String key : List.of("name " + p.name(), "config key " + p.configKey(),
+                    for (String key : List.of(
+                            "name " + p.name(),
+                            "config key " + p.configKey(),
                             "environment variable " + p.environmentVariable())) {
                         String before = owners.putIfAbsent(key, p.getClass().getName());
                         if (before != null) {
-                            throw new IllegalStateException("datasets " + before + " and " + p.getClass().getName()
-                                    + " both use the " + key);
+                            throw new IllegalStateException("datasets " + before + " and "
+                                    + p.getClass().getName() + " both use the " + key);
                         }
                     }
-                    if (!p.name().equals(p.name().trim().toLowerCase(Locale.ROOT)) || p.name().isEmpty()) {
+                    if (!p.name().equals(p.name().trim().toLowerCase(Locale.ROOT))
+                            || p.name().isEmpty()) {
                         throw new IllegalStateException(p.getClass().getName() + ": a dataset name is lower case "
                                 + "without blanks but was '" + p.name() + "'");
                     }

@@ -14,18 +14,25 @@ import java.util.stream.Collectors;
 public final class EtabViews {
     /** Each accepted spelling (upper case) to the name the datasets use. */
     private static final Map<String, String> SPELLINGS = Map.ofEntries(
-            Map.entry("AP4CH", "AP4CH"), Map.entry("A4CH", "AP4CH"), Map.entry("A4", "AP4CH"),
-            Map.entry("4CH", "AP4CH"), Map.entry("A4C", "AP4CH"),
-            Map.entry("AP2CH", "AP2CH"), Map.entry("A2CH", "AP2CH"), Map.entry("A2", "AP2CH"),
-            Map.entry("2CH", "AP2CH"), Map.entry("A2C", "AP2CH"),
-            Map.entry("PLAX", "PLAX"), Map.entry("PL", "PLAX"),
-            Map.entry("PSAX", "PSAX"), Map.entry("PS", "PSAX"));
+            Map.entry("AP4CH", "AP4CH"),
+            Map.entry("A4CH", "AP4CH"),
+            Map.entry("A4", "AP4CH"),
+            Map.entry("4CH", "AP4CH"),
+            Map.entry("A4C", "AP4CH"),
+            Map.entry("AP2CH", "AP2CH"),
+            Map.entry("A2CH", "AP2CH"),
+            Map.entry("A2", "AP2CH"),
+            Map.entry("2CH", "AP2CH"),
+            Map.entry("A2C", "AP2CH"),
+            Map.entry("PLAX", "PLAX"),
+            Map.entry("PL", "PLAX"),
+            Map.entry("PSAX", "PSAX"),
+            Map.entry("PS", "PSAX"));
 
     /** The spellings, for help texts and messages. */
     public static final String ACCEPTED = "AP4CH/A4CH/A4/4CH, AP2CH/A2CH/A2/2CH, PLAX/PL, PSAX/PS";
 
-    private EtabViews() {
-    }
+    private EtabViews() {}
 
     /**
      * {@code view} with each {@code +}-separated part spelled as the datasets spell it ({@code "A4CH"} ->

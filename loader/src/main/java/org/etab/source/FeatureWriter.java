@@ -2,7 +2,6 @@ package org.etab.source;
 
 import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
-
 import org.etab.batch.BatchPool;
 import org.etab.batch.DType;
 import org.etab.batch.HostTensor;
@@ -30,8 +29,8 @@ public final class FeatureWriter {
     private final int positions;
 
     FeatureWriter(SampleOptions options, int height, int width) {
-        this.transform = new FrameTransform(height, width, options.channels(), options.normalize(), options.dtype(),
-                options.resampling());
+        this.transform = new FrameTransform(
+                height, width, options.channels(), options.normalize(), options.dtype(), options.resampling());
         this.spec = options.featureSpec(height, width);
         this.positions = options.clip().video() ? options.clip().clipLength() : 1;
         int plane = height * width;
@@ -62,12 +61,12 @@ public final class FeatureWriter {
         private final FrameTransform.Scratch scratch = transform.newScratch();
         /** The batch tensor last written and its views, kept while samples go to the same batch. */
         private HostTensor tensor;
+
         private ByteBuffer bytes;
         private FloatBuffer floats;
         private int base;
 
-        private Sink() {
-        }
+        private Sink() {}
 
         /** Points this sink at slot {@code slot} of {@code buffers}' features; returns it. */
         public Sink at(BatchPool.Buffers buffers, int slot) {

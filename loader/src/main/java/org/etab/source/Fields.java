@@ -16,8 +16,7 @@ public final class Fields {
         }
     }
 
-    private Fields() {
-    }
+    private Fields() {}
 
     /** A row that cannot be used; the message is the reason. Stackless: thrown per bad row, never escapes. */
     public static final class BadRow extends Exception {
@@ -91,7 +90,7 @@ public final class Fields {
             } catch (NumberFormatException e2) {
                 throw new BadRow(column + " is not an integer: '" + text + "'");
             }
-            if (d != Math.rint(d) || Math.abs(d) > Integer.MAX_VALUE) {   // NaN fails the first test
+            if (d != Math.rint(d) || Math.abs(d) > Integer.MAX_VALUE) { // NaN fails the first test
                 throw new BadRow(column + " is not an integer: '" + text + "'");
             }
             v = (long) d;
@@ -132,7 +131,7 @@ public final class Fields {
                     scale++;
                 }
                 if (mantissa == 0 && c == '0') {
-                    continue;   // leading zero: not significant
+                    continue; // leading zero: not significant
                 }
                 if (++significant > 15) {
                     return Float.NaN;

@@ -2,7 +2,6 @@ package org.etab.source;
 
 import java.util.List;
 import java.util.Set;
-
 import org.etab.batch.TensorSpec;
 
 /** A source restricted to some sample ids (e.g. one sample for a plot), same shapes and order otherwise. */

@@ -1,7 +1,6 @@
 package org.etab.source;
 
 import java.nio.ByteBuffer;
-
 import org.etab.batch.BatchPool;
 import org.etab.batch.TensorSpec;
 import org.etab.transform.NearestResize;
@@ -28,8 +27,8 @@ public final class LabelWriter<R> {
     /** @throws IllegalArgumentException when {@code values} cannot give the options' target */
     LabelWriter(RecordLabels<R> values, SampleOptions options, int height, int width) {
         if (!values.offers(options.target())) {
-            throw new IllegalArgumentException("the records give no values for target '"
-                    + options.target().etabName() + "'");
+            throw new IllegalArgumentException(
+                    "the records give no values for target '" + options.target().etabName() + "'");
         }
         this.values = values;
         this.target = options.target();
@@ -67,15 +66,22 @@ public final class LabelWriter<R> {
                 out.putInt(at + 4, video ? positionOf(plan.frames(), ed) : ed);
             }
             case VIEW, AS -> out.putInt(at, values.classIndex(record));
-            case LV_SEG, MY_SEG, LA_SEG -> throw new IllegalStateException("target '" + target.etabName()
-                    + "' is a mask: draw it into a Mask and write it with writeMask");
+            case LV_SEG, MY_SEG, LA_SEG ->
+                throw new IllegalStateException("target '" + target.etabName()
+                        + "' is a mask: draw it into a Mask and write it with writeMask");
         }
     }
 
     /** Writes {@code mask} (0/1 at the source size) into slot {@code slot}, resized nearest to the frame size. */
     public void writeMask(Mask mask, BatchPool.Buffers buffers, int slot) {
-        NearestResize.write(mask.pixels, mask.width, mask.height, buffers.labels().buffer(),
-                (int) buffers.labels().slotOffset(slot), height, width);
+        NearestResize.write(
+                mask.pixels,
+                mask.width,
+                mask.height,
+                buffers.labels().buffer(),
+                (int) buffers.labels().slotOffset(slot),
+                height,
+                width);
     }
 
     /** The first clip position showing source frame {@code frame}, or -1. */

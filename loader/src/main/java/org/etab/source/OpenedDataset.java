@@ -24,7 +24,7 @@ public record OpenedDataset(SampleSource source, List<IndexProblem> problems, in
 
     /** A local dataset: nothing to release. */
     public OpenedDataset(SampleSource source, List<IndexProblem> problems, int records) {
-        this(source, problems, records, () -> { });
+        this(source, problems, records, () -> {});
     }
 
     /** The rows of the selection the index rejected: {@link SampleSource#rejected()} of {@link #source()}. */

@@ -2,7 +2,6 @@ package org.etab.source;
 
 import java.util.ArrayList;
 import java.util.List;
-
 import org.etab.sampling.ClipSampler;
 import org.etab.sampling.EpochOrder;
 
@@ -76,13 +75,19 @@ public final class PlanLoop {
          */
         public void clips(String id, String file, int frameCount, double fps) {
             if (frameCount > MAX_VIDEO_FRAMES) {
-                failed(id, file, new int[0], "frame count " + frameCount + " is more than the " + MAX_VIDEO_FRAMES
-                        + " a video may have");
+                failed(
+                        id,
+                        file,
+                        new int[0],
+                        "frame count " + frameCount + " is more than the " + MAX_VIDEO_FRAMES + " a video may have");
                 return;
             }
             if (Double.isNaN(fps) || fps > MAX_VIDEO_FPS) {
-                failed(id, file, new int[0], "frame rate " + fps + " fps is more than the " + (int) MAX_VIDEO_FPS
-                        + " a video may have");
+                failed(
+                        id,
+                        file,
+                        new int[0],
+                        "frame rate " + fps + " fps is more than the " + (int) MAX_VIDEO_FPS + " a video may have");
                 return;
             }
             ClipSampler.Choice choice;

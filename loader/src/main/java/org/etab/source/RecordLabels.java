@@ -68,8 +68,7 @@ public final class RecordLabels<R> {
         private ToIntFunction<R> ed;
         private ToIntFunction<R> classIndex;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** The record's EF in percent (EF's label, and CM's: 1 when below 50). */
         public Builder<R> ef(ToDoubleFunction<R> ef) {

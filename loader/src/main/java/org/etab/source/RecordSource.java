@@ -2,7 +2,6 @@ package org.etab.source;
 
 import java.util.List;
 import java.util.Objects;
-
 import org.etab.batch.TensorSpec;
 
 /**
@@ -28,8 +27,7 @@ public abstract class RecordSource<R> implements SampleSource {
     /** A frame size, in rows and columns. */
     protected record FrameSize(int height, int width) {
         /** Public, so that a dataset in another package can make one (a record's is as visible as the record). */
-        public FrameSize {
-        }
+        public FrameSize {}
     }
 
     /** The frame size of a selection asked for at its native size, or an exception saying why there is none. */
@@ -45,8 +43,13 @@ public abstract class RecordSource<R> implements SampleSource {
      * @param values     where the records keep their label values
      * @throws IllegalArgumentException when the target is not offered (checked first), or by {@code nativeSize}
      */
-    protected RecordSource(String dataset, List<Target> offered, List<R> records, SampleOptions options,
-            NativeSize<R> nativeSize, RecordLabels<R> values) {
+    protected RecordSource(
+            String dataset,
+            List<Target> offered,
+            List<R> records,
+            SampleOptions options,
+            NativeSize<R> nativeSize,
+            RecordLabels<R> values) {
         this(dataset, offered, records, List.of(), options, nativeSize, values);
     }
 
@@ -55,8 +58,14 @@ public abstract class RecordSource<R> implements SampleSource {
      *
      * @param rejected rows of this selection the index could not use; never planned, reported by the run
      */
-    protected RecordSource(String dataset, List<Target> offered, List<R> records, List<IndexProblem> rejected,
-            SampleOptions options, NativeSize<R> nativeSize, RecordLabels<R> values) {
+    protected RecordSource(
+            String dataset,
+            List<Target> offered,
+            List<R> records,
+            List<IndexProblem> rejected,
+            SampleOptions options,
+            NativeSize<R> nativeSize,
+            RecordLabels<R> values) {
         Objects.requireNonNull(records, "records");
         this.rejected = List.copyOf(rejected);
         Objects.requireNonNull(options, "options");
@@ -66,7 +75,8 @@ public abstract class RecordSource<R> implements SampleSource {
         this.dataset = dataset;
         this.records = List.copyOf(records);
         this.options = options;
-        FrameSize size = options.nativeSize() ? nativeSize.of(this.records)
+        FrameSize size = options.nativeSize()
+                ? nativeSize.of(this.records)
                 : new FrameSize(options.frameHeight(), options.frameWidth());
         options.checkSampleSize(size.height(), size.width()); // a native size is known only now
         this.features = new FeatureWriter(options, size.height(), size.width());

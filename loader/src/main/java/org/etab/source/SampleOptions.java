@@ -5,7 +5,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
-
 import org.etab.batch.DType;
 import org.etab.batch.TensorSpec;
 import org.etab.sampling.ClipSpec;
@@ -73,10 +72,21 @@ public final class SampleOptions {
 
     /** A builder holding these options, to make a changed copy. */
     public Builder toBuilder() {
-        return new Builder().target(target).clip(clip).frameSize(frameHeight, frameWidth).channels(channels)
-                .normalize(normalize).dtype(dtype).seed(seed).shuffle(shuffle).labelScheme(labelScheme)
-                .allowLinksOutside(allowLinksOutside).extraRoots(extraRoots)
-                .resize(resampling.filter()).antialias(resampling.antialias()).layout(layout);
+        return new Builder()
+                .target(target)
+                .clip(clip)
+                .frameSize(frameHeight, frameWidth)
+                .channels(channels)
+                .normalize(normalize)
+                .dtype(dtype)
+                .seed(seed)
+                .shuffle(shuffle)
+                .labelScheme(labelScheme)
+                .allowLinksOutside(allowLinksOutside)
+                .extraRoots(extraRoots)
+                .resize(resampling.filter())
+                .antialias(resampling.antialias())
+                .layout(layout);
     }
 
     /** The ETAB target. */
@@ -163,7 +173,8 @@ public final class SampleOptions {
         if (!clip.video()) {
             return new TensorSpec(dtype, "CHW", channels, height, width);
         }
-        return layout == ClipLayout.CTHW ? new TensorSpec(dtype, "CTHW", channels, clip.clipLength(), height, width)
+        return layout == ClipLayout.CTHW
+                ? new TensorSpec(dtype, "CTHW", channels, clip.clipLength(), height, width)
                 : new TensorSpec(dtype, "TCHW", clip.clipLength(), channels, height, width);
     }
 
@@ -192,17 +203,40 @@ public final class SampleOptions {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof SampleOptions s && target == s.target && clip.equals(s.clip) && frameHeight == s.frameHeight
-                && frameWidth == s.frameWidth && channels == s.channels && normalize == s.normalize
-                && dtype == s.dtype && seed == s.seed && shuffle == s.shuffle
-                && Objects.equals(labelScheme, s.labelScheme) && resampling.equals(s.resampling) && layout == s.layout
-                && allowLinksOutside == s.allowLinksOutside && extraRoots.equals(s.extraRoots);
+        return o instanceof SampleOptions s
+                && target == s.target
+                && clip.equals(s.clip)
+                && frameHeight == s.frameHeight
+                && frameWidth == s.frameWidth
+                && channels == s.channels
+                && normalize == s.normalize
+                && dtype == s.dtype
+                && seed == s.seed
+                && shuffle == s.shuffle
+                && Objects.equals(labelScheme, s.labelScheme)
+                && resampling.equals(s.resampling)
+                && layout == s.layout
+                && allowLinksOutside == s.allowLinksOutside
+                && extraRoots.equals(s.extraRoots);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(target, clip, frameHeight, frameWidth, channels, normalize, dtype, seed, shuffle, labelScheme,
-                resampling, layout, allowLinksOutside, extraRoots);
+        return Objects.hash(
+                target,
+                clip,
+                frameHeight,
+                frameWidth,
+                channels,
+                normalize,
+                dtype,
+                seed,
+                shuffle,
+                labelScheme,
+                resampling,
+                layout,
+                allowLinksOutside,
+                extraRoots);
     }
 
     @Override
@@ -236,8 +270,7 @@ public final class SampleOptions {
         private boolean allowLinksOutside;
         private List<Path> extraRoots = List.of();
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** The ETAB target (required). */
         public Builder target(Target target) {
@@ -381,15 +414,17 @@ public final class SampleOptions {
                 throw new IllegalArgumentException("target required (e.g. Target.EF) but was not set");
             }
             if (frameHeight < 0 || frameWidth < 0 || (frameHeight == 0) != (frameWidth == 0)) {
-                throw new IllegalArgumentException("frame size must be two positive numbers, or 0x0 for native, but was "
-                        + frameHeight + "x" + frameWidth);
+                throw new IllegalArgumentException(
+                        "frame size must be two positive numbers, or 0x0 for native, but was " + frameHeight + "x"
+                                + frameWidth);
             }
             if (frameHeight > MAX_FRAME_SIDE || frameWidth > MAX_FRAME_SIDE) {
                 throw new IllegalArgumentException("frame size must be at most " + MAX_FRAME_SIDE + "x" + MAX_FRAME_SIDE
                         + " but was " + frameHeight + "x" + frameWidth);
             }
             if (video && clipLength > MAX_CLIP_LENGTH) {
-                throw new IllegalArgumentException("clipLength <= " + MAX_CLIP_LENGTH + " required but was " + clipLength);
+                throw new IllegalArgumentException(
+                        "clipLength <= " + MAX_CLIP_LENGTH + " required but was " + clipLength);
             }
             if (channels != 1 && channels != 3) {
                 throw new IllegalArgumentException("channels must be 1 (gray) or 3 (RGB) but was " + channels);
@@ -403,7 +438,8 @@ public final class SampleOptions {
             Objects.requireNonNull(resize, "resize");
             Objects.requireNonNull(layout, "layout");
             if (dtype == DType.UINT8 && normalize) {
-                throw new IllegalArgumentException("uint8 keeps raw pixels; it cannot be combined with normalize(true)");
+                throw new IllegalArgumentException(
+                        "uint8 keeps raw pixels; it cannot be combined with normalize(true)");
             }
             SampleOptions built = new SampleOptions(this);
             if (!built.nativeSize()) {

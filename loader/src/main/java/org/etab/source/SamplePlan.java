@@ -11,5 +11,4 @@ package org.etab.source;
  * @param frames    source frames, one per clip position (one entry for a still)
  * @param failure   why this sample cannot be produced (known before decoding), or null
  */
-public record SamplePlan(long position, int record, String id, String file, int[] frames, String failure) {
-}
+public record SamplePlan(long position, int record, String id, String file, int[] frames, String failure) {}

@@ -1,7 +1,6 @@
 package org.etab.source;
 
 import java.util.List;
-
 import org.etab.batch.TensorSpec;
 
 /**
@@ -30,12 +29,10 @@ public interface SampleSource {
      * (remote storage) can start them early; {@link #forget} follows with the same plans once the batch is done
      * or abandoned. Thread-safe. The default does nothing.
      */
-    default void prefetch(List<SamplePlan> plans) {
-    }
+    default void prefetch(List<SamplePlan> plans) {}
 
     /** Drops whatever {@link #prefetch} started for these plans and no worker took. */
-    default void forget(List<SamplePlan> plans) {
-    }
+    default void forget(List<SamplePlan> plans) {}
 
     /**
      * The rows of this selection the index could not use, each with its id, file and reason: they are never

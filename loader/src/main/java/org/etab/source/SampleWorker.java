@@ -30,6 +30,5 @@ public interface SampleWorker extends AutoCloseable {
     void close();
 
     /** What producing one sample cost, for metrics. */
-    record LoadStats(int validFrames, int framesDecoded, long bytesRead) {
-    }
+    record LoadStats(int validFrames, int framesDecoded, long bytesRead) {}
 }

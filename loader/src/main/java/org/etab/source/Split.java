@@ -4,7 +4,9 @@ import java.util.Locale;
 
 /** A dataset split. EchoNet's FileList spells them TRAIN/VAL/TEST; any case is accepted. */
 public enum Split {
-    TRAIN, VAL, TEST;
+    TRAIN,
+    VAL,
+    TEST;
 
     /**
      * Parses a split name case-insensitively.
@@ -13,10 +15,14 @@ public enum Split {
      */
     public static Split parse(String text) {
         switch (text.trim().toUpperCase(Locale.ROOT)) {
-            case "TRAIN": return TRAIN;
-            case "VAL": return VAL;
-            case "TEST": return TEST;
-            default: throw new IllegalArgumentException("split must be train, val or test but was '" + text + "'");
+            case "TRAIN":
+                return TRAIN;
+            case "VAL":
+                return VAL;
+            case "TEST":
+                return TEST;
+            default:
+                throw new IllegalArgumentException("split must be train, val or test but was '" + text + "'");
         }
     }
 }

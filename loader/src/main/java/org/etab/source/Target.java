@@ -4,7 +4,6 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.Locale;
 import java.util.stream.Collectors;
-
 import org.etab.batch.DType;
 import org.etab.batch.TensorSpec;
 
@@ -47,7 +46,8 @@ public enum Target {
     public static Target parse(String text, String dataset, Collection<Target> available) {
         String t = text.trim().toUpperCase(Locale.ROOT).replace('/', '_');
         for (Target target : values()) {
-            if (target.name().equals(t) || target.etabName.toUpperCase(Locale.ROOT).equals(t)) {
+            if (target.name().equals(t)
+                    || target.etabName.toUpperCase(Locale.ROOT).equals(t)) {
                 if (!available.contains(target)) {
                     break;
                 }
@@ -59,8 +59,8 @@ public enum Target {
 
     /** The error for a target {@code dataset} does not offer, naming what it offers (in its order). */
     static IllegalArgumentException unavailable(String text, String dataset, Collection<Target> available) {
-        return new IllegalArgumentException("target '" + text + "' is not available for " + dataset
-                + "; available: " + available.stream().map(Target::etabName).collect(Collectors.joining(", ")));
+        return new IllegalArgumentException("target '" + text + "' is not available for " + dataset + "; available: "
+                + available.stream().map(Target::etabName).collect(Collectors.joining(", ")));
     }
 
     /**

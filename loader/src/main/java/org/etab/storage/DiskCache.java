@@ -102,8 +102,10 @@ final class DiskCache {
                     continue;
                 }
                 if (OBJECT.matcher(name).matches()) {
-                    entries.put(name.substring(0, name.length() - SUFFIX.length()),
-                            new Entry(Files.size(f), Files.getLastModifiedTime(f).toMillis()));
+                    entries.put(
+                            name.substring(0, name.length() - SUFFIX.length()),
+                            new Entry(
+                                    Files.size(f), Files.getLastModifiedTime(f).toMillis()));
                 } else if (TEMP.matcher(name).matches()
                         && now - Files.getLastModifiedTime(f).toMillis() > STALE_TEMP.toMillis()) {
                     Files.deleteIfExists(f); // left by a writer that died; a live one finishes well within minutes
@@ -121,7 +123,8 @@ final class DiskCache {
         boolean posix = Files.getFileStore(parent).supportsFileAttributeView(PosixFileAttributeView.class);
         try {
             if (posix) {
-                Files.createDirectory(sub, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+                Files.createDirectory(
+                        sub, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
             } else {
                 Files.createDirectory(sub);
             }
@@ -274,7 +277,10 @@ final class DiskCache {
             CRC32C crc = new CRC32C();
             crc.update(meta.duplicate());
             crc.update(body.duplicate());
-            ByteBuffer head = ByteBuffer.allocate(HEADER).put(MAGIC).putLong(body.remaining()).putLong(crc.getValue())
+            ByteBuffer head = ByteBuffer.allocate(HEADER)
+                    .put(MAGIC)
+                    .putLong(body.remaining())
+                    .putLong(crc.getValue())
                     .putInt(meta.remaining());
             head.flip();
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
@@ -344,8 +350,12 @@ final class DiskCache {
         head.get(0, magic);
         long length = head.getLong(8);
         int metaLength = head.getInt(24);
-        boolean ok = Arrays.equals(magic, MAGIC) && metaLength >= 0 && metaLength <= MAX_VALIDATORS
-                && length >= 0 && length == size - HEADER - metaLength && size - HEADER <= Integer.MAX_VALUE - 8;
+        boolean ok = Arrays.equals(magic, MAGIC)
+                && metaLength >= 0
+                && metaLength <= MAX_VALIDATORS
+                && length >= 0
+                && length == size - HEADER - metaLength
+                && size - HEADER <= Integer.MAX_VALUE - 8;
         return ok ? metaLength : -1;
     }
 

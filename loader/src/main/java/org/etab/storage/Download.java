@@ -38,7 +38,7 @@ final class Download {
     private final HttpClient client;
     private final AsyncPermits bytes;
     private final long first; // the range's first byte in the object (0 for the whole object)
-    private final long want;  // the range's length, or -1 for the whole object
+    private final long want; // the range's length, or -1 for the whole object
 
     private volatile AsyncPermits.Permit permit;
     private ByteBuffer buf;
@@ -115,7 +115,8 @@ final class Download {
 
     /** One request, holding a connection slot from before it is sent until its body has been read or abandoned. */
     Mono<ByteBuffer> exchange(AsyncPermits slots) {
-        return Mono.usingWhen(slots.acquire(1), slot -> Mono.defer(this::request), slot -> Mono.fromRunnable(slot::release));
+        return Mono.usingWhen(
+                slots.acquire(1), slot -> Mono.defer(this::request), slot -> Mono.fromRunnable(slot::release));
     }
 
     private Mono<ByteBuffer> request() {
@@ -142,7 +143,9 @@ final class Download {
                 }
             });
         }
-        return c.get().uri(url).responseConnection((res, conn) -> receive(res, conn, resume, conditional != null))
+        return c.get()
+                .uri(url)
+                .responseConnection((res, conn) -> receive(res, conn, resume, conditional != null))
                 .singleOrEmpty();
     }
 
@@ -158,8 +161,9 @@ final class Download {
             ifChanged = null; // it changed (or the server ignores conditions): resumes must not ask again
             if (objectSize >= 0 && length >= 0 && length != objectSize) {
                 conn.dispose();
-                return Mono.error(fail("the object's size changed from " + objectSize + " to " + length
-                        + " bytes between attempts", null));
+                return Mono.error(fail(
+                        "the object's size changed from " + objectSize + " to " + length + " bytes between attempts",
+                        null));
             }
             // a first response, or a server that ignored Range: (re)start from byte 0
             received = 0;
@@ -190,8 +194,11 @@ final class Download {
                 size = m.group(3).equals("*") ? -1 : Long.parseLong(m.group(3));
             }
             long lastWanted = want > 0 ? first + want - 1 : size - 1;
-            boolean ok = start == first + received && end >= start && (size < 0 || end == lastWanted)
-                    && (want < 0 || end == lastWanted) && (objectSize < 0 || size < 0 || size == objectSize)
+            boolean ok = start == first + received
+                    && end >= start
+                    && (size < 0 || end == lastWanted)
+                    && (want < 0 || end == lastWanted)
+                    && (objectSize < 0 || size < 0 || size == objectSize)
                     && (length < 0 || length == end - start + 1);
             if (!ok) {
                 // not the bytes we asked for: drop Range and fetch the whole object on the next attempt
@@ -213,15 +220,18 @@ final class Download {
             return Mono.error(fail(Redirects.refusal(res), null));
         }
         if (code == 416 && want > 0 && received == 0) {
-            return Mono.error(fail("HTTP 416: bytes " + first + "-" + (first + want - 1)
-                    + " are not in the object (" + headers.get(HttpHeaderNames.CONTENT_RANGE) + ")", null));
+            return Mono.error(fail(
+                    "HTTP 416: bytes " + first + "-" + (first + want - 1) + " are not in the object ("
+                            + headers.get(HttpHeaderNames.CONTENT_RANGE) + ")",
+                    null));
         }
         if (code == 416 && resume) {
             rangeUsable = false;
             return Mono.error(new Transient("HTTP 416 for bytes=" + received + "-"));
         }
         if (code == 408 || code == 429 || code >= 500) {
-            return Mono.error(new Transient("HTTP " + code + " " + res.status().reasonPhrase(),
+            return Mono.error(new Transient(
+                    "HTTP " + code + " " + res.status().reasonPhrase(),
                     retryAfter(headers.get(HttpHeaderNames.RETRY_AFTER))));
         }
         return Mono.error(fail("HTTP " + code + " " + res.status().reasonPhrase(), null));
@@ -231,8 +241,8 @@ final class Download {
     private Mono<ByteBuffer> body(Connection conn, long size) {
         if (size > options.maxObjectBytes()) {
             conn.dispose();
-            return Mono.error(fail("the object is " + size + " bytes, above maxObjectBytes " + options.maxObjectBytes(),
-                    null));
+            return Mono.error(
+                    fail("the object is " + size + " bytes, above maxObjectBytes " + options.maxObjectBytes(), null));
         }
         // without a size, reserve conservatively and accept no more than that
         long limit = size >= 0 ? size : Math.min(options.maxObjectBytes(), options.maxBytesInFlight());
@@ -247,8 +257,9 @@ final class Download {
             permit = p;
         } else if (p.amount < Math.min(Math.max(1, limit), bytes.capacity())) {
             conn.dispose();
-            return Mono.error(fail("the object's size changed between attempts (" + limit + " bytes now, "
-                    + p.amount + " reserved)", null));
+            return Mono.error(fail(
+                    "the object's size changed between attempts (" + limit + " bytes now, " + p.amount + " reserved)",
+                    null));
         }
         total = size;
         if (buf == null) {
@@ -256,18 +267,19 @@ final class Download {
         }
         buf.limit(buf.capacity()).position((int) received);
         long max = limit;
-        return conn.inbound().receive()
-                .doOnNext(chunk -> append(chunk, max))
-                .then(Mono.fromCallable(this::finish));
+        return conn.inbound().receive().doOnNext(chunk -> append(chunk, max)).then(Mono.fromCallable(this::finish));
     }
 
     // runs on the event loop for each chunk; Reactor Netty releases the chunk after onNext returns
     private void append(ByteBuf chunk, long max) {
         int n = chunk.readableBytes();
         if (received + n > max) {
-            throw fail(total >= 0 ? "the server sent more than the " + total + " bytes announced"
-                    : "the object exceeds " + max + " bytes (no Content-Length: limited to min(maxObjectBytes, "
-                            + "maxBytesInFlight))", null);
+            throw fail(
+                    total >= 0
+                            ? "the server sent more than the " + total + " bytes announced"
+                            : "the object exceeds " + max + " bytes (no Content-Length: limited to min(maxObjectBytes, "
+                                    + "maxBytesInFlight))",
+                    null);
         }
         if (buf.remaining() < n) {
             ByteBuffer bigger = ByteBuffer.allocate((int) Math.min(max, Math.max(buf.capacity() * 2L, received + n)));
@@ -290,8 +302,9 @@ final class Download {
         if (wholeForRange) {
             objectSize = received;
             if (first + want > received) {
-                throw fail("bytes " + first + "-" + (first + want - 1) + " are not in the " + received
-                        + "-byte object", null);
+                throw fail(
+                        "bytes " + first + "-" + (first + want - 1) + " are not in the " + received + "-byte object",
+                        null);
             }
             return out.slice((int) first, (int) want);
         }
@@ -306,7 +319,9 @@ final class Download {
             }
         }
         for (Throwable c = t; c != null; c = c.getCause()) {
-            if (c instanceof Transient || c instanceof IOException || c instanceof AbortedException
+            if (c instanceof Transient
+                    || c instanceof IOException
+                    || c instanceof AbortedException
                     || c instanceof io.netty.handler.timeout.TimeoutException
                     || c instanceof java.util.concurrent.TimeoutException) {
                 return true; // refused, reset, premature close, read/connect/pool timeouts, 5xx/429, cut bodies

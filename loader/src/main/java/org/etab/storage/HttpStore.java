@@ -75,6 +75,7 @@ public final class HttpStore implements AutoCloseable {
     private final DiskCache cache;
     /** Cache keys fetched or revalidated by this store: served from disk without asking the server again. */
     private final Set<String> trusted = ConcurrentHashMap.newKeySet();
+
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private HttpStore(URI root, HttpStoreOptions options, DiskCache cache) {
@@ -100,8 +101,10 @@ public final class HttpStore implements AutoCloseable {
         this.client = HttpClient.create(provider)
                 .runOn(loops)
                 // hop by hop: http(s) only, no loops, at most Redirects.MAX, no user headers off the root's origin
-                .followRedirect(Redirects::follow,
-                        (previous, next) -> Redirects.dropUserHeadersOffOrigin(root, options.headers().keySet(), next))
+                .followRedirect(
+                        Redirects::follow,
+                        (previous, next) -> Redirects.dropUserHeadersOffOrigin(
+                                root, options.headers().keySet(), next))
                 .disableRetry(true) // our retries count every attempt and resume with Range
                 // https:// URIs get Reactor Netty's default TLS configuration: the JDK trust store
                 .responseTimeout(options.requestTimeout()) // the longest wait for headers or for the next body chunk
@@ -131,8 +134,8 @@ public final class HttpStore implements AutoCloseable {
             try {
                 cache = new DiskCache(options.cacheDir(), options.cacheMaxBytes());
             } catch (IOException e) {
-                throw new UncheckedIOException("cannot open the cache directory " + options.cacheDir() + ": "
-                        + e.getMessage(), e);
+                throw new UncheckedIOException(
+                        "cannot open the cache directory " + options.cacheDir() + ": " + e.getMessage(), e);
             }
         }
         return new HttpStore(root, options, cache);
@@ -147,9 +150,13 @@ public final class HttpStore implements AutoCloseable {
     public URI uri(String relativePath) {
         Objects.requireNonNull(relativePath, "relativePath");
         if (relativePath.isEmpty() || relativePath.startsWith("/")) {
-            throw new IllegalArgumentException("relativePath must be non-empty and relative but was '" + relativePath + "'");
+            throw new IllegalArgumentException(
+                    "relativePath must be non-empty and relative but was '" + relativePath + "'");
         }
-        StringBuilder s = new StringBuilder(root.getScheme()).append("://").append(root.getRawAuthority()).append(rootPath);
+        StringBuilder s = new StringBuilder(root.getScheme())
+                .append("://")
+                .append(root.getRawAuthority())
+                .append(rootPath);
         for (String segment : relativePath.split("/", -1)) {
             if (segment.isEmpty() || segment.equals(".") || segment.equals("..")) {
                 throw new IllegalArgumentException(
@@ -200,7 +207,8 @@ public final class HttpStore implements AutoCloseable {
                 return Mono.error(new IllegalStateException("store closed: " + RemoteException.redact(root)));
             }
             Download d = new Download(url, options, client, bytes, offset, length);
-            return withRetries(d).map(buf -> new ByteRange(offset, buf, d.objectSize()))
+            return withRetries(d)
+                    .map(buf -> new ByteRange(offset, buf, d.objectSize()))
                     .doFinally(s -> d.releaseBytes());
         });
     }
@@ -209,8 +217,7 @@ public final class HttpStore implements AutoCloseable {
      * Bytes {@code [offset, offset + bytes.remaining())} of an object whose size was {@code objectSize} (-1: not
      * stated) when they were fetched.
      */
-    public record ByteRange(long offset, ByteBuffer bytes, long objectSize) {
-    }
+    public record ByteRange(long offset, ByteBuffer bytes, long objectSize) {}
 
     /** {@link #get} and wait (for index files and other small reads on a blocking thread). */
     public ByteBuffer read(String relativePath) {
@@ -279,11 +286,14 @@ public final class HttpStore implements AutoCloseable {
     private Mono<ByteBuffer> fetchAndKeep(URI url, String key, Validators ifChanged) {
         return Mono.defer(() -> {
             Download d = new Download(url, options, client, bytes).ifChanged(ifChanged);
-            return withRetries(d).flatMap(buf -> Mono.fromCallable(() -> {
-                cache.put(key, buf, d.validators());
-                trusted.add(key);
-                return buf;
-            }).subscribeOn(Schedulers.boundedElastic())).doFinally(s -> d.releaseBytes());
+            return withRetries(d)
+                    .flatMap(buf -> Mono.fromCallable(() -> {
+                                cache.put(key, buf, d.validators());
+                                trusted.add(key);
+                                return buf;
+                            })
+                            .subscribeOn(Schedulers.boundedElastic()))
+                    .doFinally(s -> d.releaseBytes());
         });
     }
 
@@ -295,15 +305,17 @@ public final class HttpStore implements AutoCloseable {
                 return Mono.empty();
             }
             // a cached body held in memory counts against the same bound as a downloaded one
-            return Mono.usingWhen(bytes.acquire(Math.max(1, size)),
+            return Mono.usingWhen(
+                    bytes.acquire(Math.max(1, size)),
                     p -> Mono.fromCallable(() -> {
-                        DiskCache.Cached c = cache.read(key);
-                        if (c == null || (expected != null && !expected.equals(c.validators()))) {
-                            return null; // gone, corrupt, or replaced since it was revalidated
-                        }
-                        trusted.add(key);
-                        return c.body();
-                    }).subscribeOn(Schedulers.boundedElastic()),
+                                DiskCache.Cached c = cache.read(key);
+                                if (c == null || (expected != null && !expected.equals(c.validators()))) {
+                                    return null; // gone, corrupt, or replaced since it was revalidated
+                                }
+                                trusted.add(key);
+                                return c.body();
+                            })
+                            .subscribeOn(Schedulers.boundedElastic()),
                     p -> Mono.fromRunnable(p::release));
         });
     }
@@ -321,10 +333,12 @@ public final class HttpStore implements AutoCloseable {
         Mono<ByteBuffer> once = Mono.defer(() -> d.exchange(slots))
                 // no body reservation free when the headers came: the request was aborted without counting as an
                 // attempt; wait for the reservation holding no connection, then ask again
-                .onErrorResume(Download.NeedBytes.class, nb -> bytes.acquire(nb.amount).flatMap(p -> {
-                    d.hold(p);
-                    return d.exchange(slots);
-                }));
+                .onErrorResume(
+                        Download.NeedBytes.class,
+                        nb -> bytes.acquire(nb.amount).flatMap(p -> {
+                            d.hold(p);
+                            return d.exchange(slots);
+                        }));
         return once.retryWhen(Retry.from(signals -> signals.concatMap(signal -> {
             Throwable failure = signal.failure();
             if (closed.get()) {
@@ -337,8 +351,12 @@ public final class HttpStore implements AutoCloseable {
                 return Mono.error(d.fail("failed after " + d.attempts() + " attempts; last: " + failure, failure));
             }
             Duration wait = backoff(d.attempts(), Download.retryAfter(failure));
-            LOG.debug("{}: attempt {} failed ({}); retrying in {} ms", RemoteException.redact(url), d.attempts(),
-                    failure.toString(), wait.toMillis());
+            LOG.debug(
+                    "{}: attempt {} failed ({}); retrying in {} ms",
+                    RemoteException.redact(url),
+                    d.attempts(),
+                    failure.toString(),
+                    wait.toMillis());
             return Mono.delay(wait);
         })));
     }
@@ -364,11 +382,17 @@ public final class HttpStore implements AutoCloseable {
     private static void encodeSegment(String segment, StringBuilder out) {
         for (byte b : segment.getBytes(StandardCharsets.UTF_8)) {
             int c = b & 0xff;
-            if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-                    || c == '-' || c == '.' || c == '_' || c == '~') {
+            if ((c >= 'a' && c <= 'z')
+                    || (c >= 'A' && c <= 'Z')
+                    || (c >= '0' && c <= '9')
+                    || c == '-'
+                    || c == '.'
+                    || c == '_'
+                    || c == '~') {
                 out.append((char) c);
             } else {
-                out.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
+                out.append('%')
+                        .append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
                         .append(Character.toUpperCase(Character.forDigit(c & 0xf, 16)));
             }
         }

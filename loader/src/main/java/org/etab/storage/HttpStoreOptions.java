@@ -59,9 +59,16 @@ public final class HttpStoreOptions {
 
     /** A builder holding these settings, to make a changed copy. */
     public Builder toBuilder() {
-        return new Builder().headers(headers).maxConcurrency(maxConcurrency).requestTimeout(requestTimeout)
-                .maxAttempts(maxAttempts).backoff(backoff).maxObjectBytes(maxObjectBytes)
-                .maxBytesInFlight(maxBytesInFlight).cacheDir(cacheDir).cacheMaxBytes(cacheMaxBytes)
+        return new Builder()
+                .headers(headers)
+                .maxConcurrency(maxConcurrency)
+                .requestTimeout(requestTimeout)
+                .maxAttempts(maxAttempts)
+                .backoff(backoff)
+                .maxObjectBytes(maxObjectBytes)
+                .maxBytesInFlight(maxBytesInFlight)
+                .cacheDir(cacheDir)
+                .cacheMaxBytes(cacheMaxBytes)
                 .ioThreads(ioThreads);
     }
 
@@ -112,23 +119,39 @@ public final class HttpStoreOptions {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof HttpStoreOptions x && headers.equals(x.headers) && maxConcurrency == x.maxConcurrency
-                && requestTimeout.equals(x.requestTimeout) && maxAttempts == x.maxAttempts
-                && backoff.equals(x.backoff) && maxObjectBytes == x.maxObjectBytes
-                && maxBytesInFlight == x.maxBytesInFlight && Objects.equals(cacheDir, x.cacheDir)
-                && cacheMaxBytes == x.cacheMaxBytes && ioThreads == x.ioThreads;
+        return o instanceof HttpStoreOptions x
+                && headers.equals(x.headers)
+                && maxConcurrency == x.maxConcurrency
+                && requestTimeout.equals(x.requestTimeout)
+                && maxAttempts == x.maxAttempts
+                && backoff.equals(x.backoff)
+                && maxObjectBytes == x.maxObjectBytes
+                && maxBytesInFlight == x.maxBytesInFlight
+                && Objects.equals(cacheDir, x.cacheDir)
+                && cacheMaxBytes == x.cacheMaxBytes
+                && ioThreads == x.ioThreads;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(headers, maxConcurrency, requestTimeout, maxAttempts, backoff, maxObjectBytes,
-                maxBytesInFlight, cacheDir, cacheMaxBytes, ioThreads);
+        return Objects.hash(
+                headers,
+                maxConcurrency,
+                requestTimeout,
+                maxAttempts,
+                backoff,
+                maxObjectBytes,
+                maxBytesInFlight,
+                cacheDir,
+                cacheMaxBytes,
+                ioThreads);
     }
 
     @Override
     public String toString() {
         // header values are credentials: names only
-        return "HttpStoreOptions[headers=" + headers.keySet() + ", maxConcurrency=" + maxConcurrency + ", requestTimeout="
+        return "HttpStoreOptions[headers=" + headers.keySet() + ", maxConcurrency=" + maxConcurrency
+                + ", requestTimeout="
                 + requestTimeout + ", maxAttempts=" + maxAttempts + ", backoff=" + backoff + ", maxObjectBytes="
                 + maxObjectBytes + ", maxBytesInFlight=" + maxBytesInFlight + ", cacheDir=" + cacheDir
                 + ", cacheMaxBytes=" + cacheMaxBytes + ", ioThreads=" + ioThreads + "]";
@@ -147,8 +170,7 @@ public final class HttpStoreOptions {
         private long cacheMaxBytes;
         private int ioThreads = defaultIoThreads();
 
-        private Builder() {
-        }
+        private Builder() {}
 
         public Builder headers(Map<String, String> headers) {
             this.headers = headers;
@@ -225,8 +247,8 @@ public final class HttpStoreOptions {
                 throw new IllegalArgumentException("maxBytesInFlight >= 1 required but was " + maxBytesInFlight);
             }
             if (cacheDir != null && cacheMaxBytes < 1) {
-                throw new IllegalArgumentException("cacheMaxBytes >= 1 required with a cacheDir but was "
-                        + cacheMaxBytes);
+                throw new IllegalArgumentException(
+                        "cacheMaxBytes >= 1 required with a cacheDir but was " + cacheMaxBytes);
             }
             if (ioThreads < 1) {
                 throw new IllegalArgumentException("ioThreads >= 1 required but was " + ioThreads);

@@ -24,8 +24,7 @@ final class Redirects {
     /** The most redirects followed for one request (browsers allow about 20, curl 50; a dataset needs 1 or 2). */
     static final int MAX = 10;
 
-    private Redirects() {
-    }
+    private Redirects() {}
 
     static boolean isRedirect(int status) {
         return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
@@ -37,7 +36,10 @@ final class Redirects {
             return false;
         }
         URI target = target(res);
-        return target != null && isHttp(target) && req.redirectedFrom().length < MAX && !chain(res).contains(target);
+        return target != null
+                && isHttp(target)
+                && req.redirectedFrom().length < MAX
+                && !chain(res).contains(target);
     }
 
     /** Removes the user's headers from a redirected request that leaves the root's origin. */
@@ -58,11 +60,12 @@ final class Redirects {
         URI target = target(res);
         List<URI> chain = chain(res);
         if (target == null) {
-            return "HTTP " + code + " redirect to a malformed Location '" + location + "' from " + name(chain.get(chain.size() - 1));
+            return "HTTP " + code + " redirect to a malformed Location '" + location + "' from "
+                    + name(chain.get(chain.size() - 1));
         }
         if (!isHttp(target)) {
-            return "refused HTTP " + code + " redirect to " + name(target) + " from " + name(chain.get(chain.size() - 1))
-                    + ": only http and https URLs are followed";
+            return "refused HTTP " + code + " redirect to " + name(target) + " from "
+                    + name(chain.get(chain.size() - 1)) + ": only http and https URLs are followed";
         }
         List<String> names = new ArrayList<>();
         chain.forEach(u -> names.add(name(u)));
@@ -75,8 +78,10 @@ final class Redirects {
     }
 
     private static boolean sameOrigin(URI a, URI b) {
-        return a.getScheme().equalsIgnoreCase(b.getScheme()) && a.getHost() != null
-                && a.getHost().equalsIgnoreCase(b.getHost()) && port(a) == port(b);
+        return a.getScheme().equalsIgnoreCase(b.getScheme())
+                && a.getHost() != null
+                && a.getHost().equalsIgnoreCase(b.getHost())
+                && port(a) == port(b);
     }
 
     private static int port(URI u) {

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.Arrays;
-
 import org.bytedeco.ffmpeg.global.avcodec;
 import org.bytedeco.ffmpeg.global.avutil;
 import org.bytedeco.javacv.FFmpegFrameRecorder;
@@ -69,7 +68,7 @@ public final class MjpegAviWriter implements AutoCloseable {
     /** Encodes one frame of {@code width * height} gray bytes (row-major). */
     public void write(byte[] gray) throws IOException {
         yuv.clear();
-        yuv.put(gray, 0, width * height);   // the luma plane; chroma stays neutral
+        yuv.put(gray, 0, width * height); // the luma plane; chroma stays neutral
         yuv.clear();
         // Planes contiguous (Y, then U, then V), line sizes width and width / 2: stride = width.
         recorder.recordImage(width, height, Frame.DEPTH_UBYTE, 1, width, avutil.AV_PIX_FMT_YUVJ420P, yuv);
@@ -81,6 +80,6 @@ public final class MjpegAviWriter implements AutoCloseable {
             return;
         }
         closed = true;
-        recorder.close();   // stop() + release(): writes the AVI index and trailer, frees the contexts
+        recorder.close(); // stop() + release(): writes the AVI index and trailer, frees the contexts
     }
 }

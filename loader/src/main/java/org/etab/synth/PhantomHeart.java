@@ -38,6 +38,7 @@ public final class PhantomHeart {
     final double radialShortening, longShortening;
     /** Myocardium thickness at end-diastole, pixels. */
     final double wallEd;
+
     final double periodSeconds, phaseOffset;
     /** Right-ventricle half-width scale, pixels. */
     final double rvWidth;

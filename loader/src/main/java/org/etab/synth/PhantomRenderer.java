@@ -31,10 +31,12 @@ public final class PhantomRenderer {
 
     /** Mitral/tricuspid leaflet band thickness and thin-wall thickness, pixels. */
     private static final double VALVE_BAND = 4;
+
     private static final double THIN_WALL = 3;
 
     /** Sector: apex at the top centre, straight sides at +-40 degrees, arc at the bottom. */
     private static final double SECTOR_X = 55.5;
+
     private static final double SECTOR_Y = 0;
     private static final double SECTOR_TAN = Math.tan(Math.toRadians(40));
     private static final double SECTOR_RADIUS = 109;
@@ -45,6 +47,7 @@ public final class PhantomRenderer {
     private final int[] sector;
     /** Speckle (mean ~1) times depth gain, per pixel. */
     private final float[] gain;
+
     private final int[] level = new int[SIZE * SIZE];
     private final int[] rowBlur = new int[SIZE * SIZE];
 
@@ -67,7 +70,7 @@ public final class PhantomRenderer {
         for (int y = 0; y < SIZE; y++) {
             for (int x = 0; x < SIZE; x++) {
                 double r = Math.hypot(x - SECTOR_X, y - SECTOR_Y) / SECTOR_RADIUS;
-                gain[y * SIZE + x] *= (float) (1.05 - 0.3 * r);   // attenuation with depth
+                gain[y * SIZE + x] *= (float) (1.05 - 0.3 * r); // attenuation with depth
             }
         }
     }
@@ -150,7 +153,7 @@ public final class PhantomRenderer {
                 return VALVE;
             }
             if (s < 0 && -s - baseOuter <= heart.rvWidth * PhantomHeart.profile(1) / 0.9 + THIN_WALL) {
-                return VALVE;   // tricuspid
+                return VALVE; // tricuspid
             }
             return BACKGROUND;
         }

@@ -31,7 +31,7 @@ public abstract class PhantomWriter<O, S> {
      *                     overwrite them
      */
     public final S write(Path out) throws IOException {
-        return write(out, done -> { });
+        return write(out, done -> {});
     }
 
     /**

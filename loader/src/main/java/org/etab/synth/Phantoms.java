@@ -14,8 +14,7 @@ public final class Phantoms {
     /** Marks a directory as written by a phantom generator, so that a later run may replace it. */
     public static final String MARKER = ".etab-phantom";
 
-    private Phantoms() {
-    }
+    private Phantoms() {}
 
     /**
      * Makes {@code out} ready: creates it, accepts it empty, and refuses a non-empty directory without the marker
@@ -40,8 +39,8 @@ public final class Phantoms {
             return false;
         }
         if (!Files.isRegularFile(out.resolve(MARKER))) {
-            throw new IOException("refusing to write a phantom into non-empty directory " + out
-                    + ": it has no " + MARKER + " marker, so it may hold a real dataset; use an empty directory");
+            throw new IOException("refusing to write a phantom into non-empty directory " + out + ": it has no "
+                    + MARKER + " marker, so it may hold a real dataset; use an empty directory");
         }
         return true;
     }
@@ -55,8 +54,8 @@ public final class Phantoms {
      * @return the marker's size in bytes
      */
     public static long writeMarker(Path out, String what, long seed, String unit, int count) throws IOException {
-        String text = "etab-stream phantom " + what + "; may be overwritten by `etab synth`\n"
-                + "seed=" + seed + "\n" + unit + "=" + count + "\n";
+        String text = "etab-stream phantom " + what + "; may be overwritten by `etab synth`\n" + "seed=" + seed + "\n"
+                + unit + "=" + count + "\n";
         Path file = out.resolve(MARKER);
         Files.writeString(file, text, StandardCharsets.US_ASCII);
         return Files.size(file);

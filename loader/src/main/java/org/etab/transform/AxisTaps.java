@@ -117,8 +117,8 @@ final class AxisTaps {
             for (int x = 0; x < taps; x++) {
                 double v = x < xmax && sum != 0 ? w[x] / sum : 0;
                 index[o * taps + x] = x < xmax ? xmin + x : xmin;
-                fixed[o * taps + x] = v < 0 ? (int) (-0.5 + v * (1 << PRECISION_BITS))
-                        : (int) (0.5 + v * (1 << PRECISION_BITS));
+                fixed[o * taps + x] =
+                        v < 0 ? (int) (-0.5 + v * (1 << PRECISION_BITS)) : (int) (0.5 + v * (1 << PRECISION_BITS));
             }
         }
         return new AxisTaps(taps, index, null, fixed);

@@ -24,19 +24,29 @@ abstract class FrameResampler {
         ResizeFilter f = resampling.filter();
         if (resampling.antialias()) {
             return f == ResizeFilter.NEAREST
-                    ? new NearestResampler(sw, sh, dw, dh, AxisTaps.pillowNearest(sw, dw), AxisTaps.pillowNearest(sh, dh))
+                    ? new NearestResampler(
+                            sw, sh, dw, dh, AxisTaps.pillowNearest(sw, dw), AxisTaps.pillowNearest(sh, dh))
                     : new PillowResampler(sw, sh, dw, dh, f);
         }
         return switch (f) {
-            case NEAREST -> new NearestResampler(sw, sh, dw, dh, AxisTaps.openCvNearest(sw, dw),
-                    AxisTaps.openCvNearest(sh, dh));
-            case BILINEAR -> new FloatResampler(sw, sh, dw, dh, AxisTaps.openCvLinear(sw, dw, false),
-                    AxisTaps.openCvLinear(sh, dh, false));
-            case BICUBIC -> new FloatResampler(sw, sh, dw, dh, AxisTaps.openCvCubic(sw, dw), AxisTaps.openCvCubic(sh, dh));
-            case AREA -> sw >= dw && sh >= dh
-                    ? new FloatResampler(sw, sh, dw, dh, AxisTaps.openCvAreaShrink(sw, dw), AxisTaps.openCvAreaShrink(sh, dh))
-                    : new FloatResampler(sw, sh, dw, dh, AxisTaps.openCvLinear(sw, dw, true),
-                            AxisTaps.openCvLinear(sh, dh, true));
+            case NEAREST ->
+                new NearestResampler(sw, sh, dw, dh, AxisTaps.openCvNearest(sw, dw), AxisTaps.openCvNearest(sh, dh));
+            case BILINEAR ->
+                new FloatResampler(
+                        sw, sh, dw, dh, AxisTaps.openCvLinear(sw, dw, false), AxisTaps.openCvLinear(sh, dh, false));
+            case BICUBIC ->
+                new FloatResampler(sw, sh, dw, dh, AxisTaps.openCvCubic(sw, dw), AxisTaps.openCvCubic(sh, dh));
+            case AREA ->
+                sw >= dw && sh >= dh
+                        ? new FloatResampler(
+                                sw, sh, dw, dh, AxisTaps.openCvAreaShrink(sw, dw), AxisTaps.openCvAreaShrink(sh, dh))
+                        : new FloatResampler(
+                                sw,
+                                sh,
+                                dw,
+                                dh,
+                                AxisTaps.openCvLinear(sw, dw, true),
+                                AxisTaps.openCvLinear(sh, dh, true));
         };
     }
 

@@ -4,7 +4,6 @@ import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
-
 import org.etab.batch.DType;
 
 /**
@@ -37,12 +36,14 @@ public final class FrameTransform {
     private final float[] bias;
     /** lut[c][v]: the output value of gray level v in channel c (the no-resize fast path). */
     private final float[][] lut;
+
     private final Resampling resampling;
     private final ConcurrentHashMap<Long, ResizeTable> tables = new ConcurrentHashMap<>();
     /** Per source size, for resamplings other than the default: taps computed once per (source size). */
     private final ConcurrentHashMap<Long, FrameResampler> resamplers = new ConcurrentHashMap<>();
     /** Never written: the source of padding frames. */
     private final float[] zeroFloats;
+
     private final byte[] zeroBytes;
 
     /** The default resampling (OpenCV-style bilinear). */
@@ -117,8 +118,12 @@ public final class FrameTransform {
 
     /** Per-thread working memory for {@link #writeFloat}/{@link #writeBytes}. */
     public Scratch newScratch() {
-        return new Scratch(new float[channels][height * width], new float[height * width], new byte[height * width],
-                new float[width], new float[width]);
+        return new Scratch(
+                new float[channels][height * width],
+                new float[height * width],
+                new byte[height * width],
+                new float[width],
+                new float[width]);
     }
 
     /** Per-thread working memory; not thread-safe. */
@@ -168,8 +173,8 @@ public final class FrameTransform {
      *
      * @param gray row-major gray pixels of a {@code srcWidth x srcHeight} frame
      */
-    public void writeFloat(byte[] gray, int srcWidth, int srcHeight, FloatBuffer dst, int base, int channelStride,
-            Scratch scratch) {
+    public void writeFloat(
+            byte[] gray, int srcWidth, int srcHeight, FloatBuffer dst, int base, int channelStride, Scratch scratch) {
         float[][] planes = scratch.planes();
         int n = height * width;
         if (srcWidth == width && srcHeight == height) {
@@ -200,8 +205,8 @@ public final class FrameTransform {
     }
 
     /** Writes one frame as {@code channels} identical uint8 planes (raw pixels, resized). */
-    public void writeBytes(byte[] gray, int srcWidth, int srcHeight, ByteBuffer dst, int base, int channelStride,
-            Scratch scratch) {
+    public void writeBytes(
+            byte[] gray, int srcWidth, int srcHeight, ByteBuffer dst, int base, int channelStride, Scratch scratch) {
         int n = height * width;
         byte[] out;
         if (srcWidth == width && srcHeight == height) {
@@ -302,8 +307,8 @@ public final class FrameTransform {
     }
 
     private FrameResampler resampler(int sw, int sh) {
-        return resamplers.computeIfAbsent(((long) sw << 32) | sh,
-                k -> FrameResampler.of(resampling, sw, sh, width, height));
+        return resamplers.computeIfAbsent(
+                ((long) sw << 32) | sh, k -> FrameResampler.of(resampling, sw, sh, width, height));
     }
 
     /** One source row, interpolated to the output width. */

@@ -13,8 +13,7 @@ import java.nio.ByteBuffer;
  * <p>Threading: stateless.
  */
 public final class NearestResize {
-    private NearestResize() {
-    }
+    private NearestResize() {}
 
     /** Writes {@code dh x dw} bytes at {@code dst[base..]} from a row-major {@code sh x sw} mask. */
     public static void write(byte[] src, int sw, int sh, ByteBuffer dst, int base, int dh, int dw) {

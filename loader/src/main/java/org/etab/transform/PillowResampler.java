@@ -17,6 +17,7 @@ final class PillowResampler extends FrameResampler {
     private final AxisTaps vertical;
     /** Source rows {@code [firstRow, endRow)} the vertical pass reads. */
     private final int firstRow;
+
     private final int endRow;
 
     PillowResampler(int sw, int sh, int dw, int dh, ResizeFilter filter) {

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
-
 import org.bytedeco.ffmpeg.global.avcodec;
 import org.bytedeco.ffmpeg.global.avutil;
 import org.bytedeco.javacv.FFmpegFrameRecorder;
@@ -16,8 +15,7 @@ public final class VideoTools {
     /** ETAB's frame duration. */
     public static final int FRAME_MILLIS = 50;
 
-    private VideoTools() {
-    }
+    private VideoTools() {}
 
     /** Writes {@code echo_clips/<name>.gif} (relative to the working directory) and returns its path. */
     public static Path createEchoClip(Tensor clip, String name) {
@@ -51,7 +49,8 @@ public final class VideoTools {
             throw new IllegalArgumentException("a clip needs at least one frame");
         }
         if (frameMillis < 10 || frameMillis % 10 != 0) {
-            throw new IllegalArgumentException("GIF frame durations are whole centiseconds >= 10 ms but was " + frameMillis);
+            throw new IllegalArgumentException(
+                    "GIF frame durations are whole centiseconds >= 10 ms but was " + frameMillis);
         }
         try {
             Visualization.createParent(gif);

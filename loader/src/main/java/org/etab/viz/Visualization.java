@@ -6,22 +6,17 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-
 import java.util.ArrayList;
 import java.util.List;
-
 import javax.imageio.ImageIO;
-
 import org.etab.api.Tensor;
-
 
 /**
  * ETAB's {@code plot_segment}: a mask drawn over a frame, as a PNG. Frames are 8-bit gray, or loaded tensors
  * (normalized frames are contrast-stretched back to 0..255 for display).
  */
 public final class Visualization {
-    private Visualization() {
-    }
+    private Visualization() {}
 
     /**
      * ETAB's {@code plot_segment}: writes a PNG of {@code image} in gray with {@code mask} blended at 50 % alpha
@@ -31,8 +26,8 @@ public final class Visualization {
      * @param image row-major gray pixels, {@code height * width}
      * @param mask  row-major 0/1 (or 0/non-zero) pixels of the same size
      */
-    public static void plotSegment(byte[] image, byte[] mask, int height, int width, boolean overlay, Color color,
-            Path png) {
+    public static void plotSegment(
+            byte[] image, byte[] mask, int height, int width, boolean overlay, Color color, Path png) {
         requireSize(image, height, width, "image");
         requireSize(mask, height, width, "mask");
         BufferedImage out = new BufferedImage(overlay ? width : 2 * width, height, BufferedImage.TYPE_INT_RGB);
@@ -45,7 +40,9 @@ public final class Visualization {
                 if (overlay && contour[i]) {
                     rgb = color.getRGB() & 0xffffff;
                 } else if (overlay && mask[i] != 0) {
-                    rgb = (blend(g, color.getRed()) << 16) | (blend(g, color.getGreen()) << 8) | blend(g, color.getBlue());
+                    rgb = (blend(g, color.getRed()) << 16)
+                            | (blend(g, color.getGreen()) << 8)
+                            | blend(g, color.getBlue());
                 }
                 out.setRGB(x, y, rgb);
                 if (!overlay) {
@@ -101,8 +98,14 @@ public final class Visualization {
                 int p = stack[--top];
                 int y = p / width;
                 int x = p % width;
-                boolean boundary = y == 0 || x == 0 || y == height - 1 || x == width - 1
-                        || mask[p - width] == 0 || mask[p + width] == 0 || mask[p - 1] == 0 || mask[p + 1] == 0;
+                boolean boundary = y == 0
+                        || x == 0
+                        || y == height - 1
+                        || x == width - 1
+                        || mask[p - width] == 0
+                        || mask[p + width] == 0
+                        || mask[p - 1] == 0
+                        || mask[p + 1] == 0;
                 if (boundary) {
                     length++;
                     edge.add(p);
@@ -173,8 +176,8 @@ public final class Visualization {
 
     static void requireSize(byte[] a, int height, int width, String what) {
         if (a.length < height * width) {
-            throw new IllegalArgumentException(what + " has " + a.length + " pixels but " + height + "x" + width
-                    + " needs " + height * width);
+            throw new IllegalArgumentException(
+                    what + " has " + a.length + " pixels but " + height + "x" + width + " needs " + height * width);
         }
     }
 

@@ -3,22 +3,21 @@ package org.etab.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.etab.batch.Batch;
 import org.etab.batch.DType;
 import org.etab.batch.HostAllocator;
 import org.etab.datasets.camus.CamusRelease;
 import org.etab.pipeline.Pipeline;
 import org.etab.pipeline.PipelineOptions;
-import org.etab.source.OpenedDataset;
-import org.etab.source.SampleOptions;
 import org.etab.sampling.ClipSpec;
 import org.etab.sampling.ClipStart;
+import org.etab.source.OpenedDataset;
+import org.etab.source.SampleOptions;
 import org.etab.source.Target;
 import org.etab.testing.CamusPhantoms;
 import org.etab.testing.PhantomDatasets;
@@ -38,9 +37,22 @@ class CombinationTableTest {
 
     /** The label each available target declares (same for stills and clips). */
     private static final Map<Target, String> LABELS = Map.of(
-            Target.EF, "float32[1]", Target.CM, "int32[1]", Target.ES_ED, "int32[2]",
-            Target.LV_SEG, "uint8[" + H + ", " + W + "]", Target.LA_SEG, "uint8[" + H + ", " + W + "]",
-            Target.MY_SEG, "uint8[" + H + ", " + W + "]", Target.VIEW, "int32[1]", Target.AS, "int32[1]");
+            Target.EF,
+            "float32[1]",
+            Target.CM,
+            "int32[1]",
+            Target.ES_ED,
+            "int32[2]",
+            Target.LV_SEG,
+            "uint8[" + H + ", " + W + "]",
+            Target.LA_SEG,
+            "uint8[" + H + ", " + W + "]",
+            Target.MY_SEG,
+            "uint8[" + H + ", " + W + "]",
+            Target.VIEW,
+            "int32[1]",
+            Target.AS,
+            "int32[1]");
 
     static List<Arguments> table() {
         List<Arguments> rows = new java.util.ArrayList<>();
@@ -67,16 +79,25 @@ class CombinationTableTest {
     void eachCombinationGivesItsShapesOrTheExactError(String dataset, Target target, boolean video) {
         List<Target> offered = Datasets.targets(dataset);
         if (!offered.contains(target)) {
-            String available = String.join(", ", offered.stream().map(Target::etabName).toList());
+            String available =
+                    String.join(", ", offered.stream().map(Target::etabName).toList());
             assertThatThrownBy(() -> Datasets.target(dataset, target.etabName()))
                     .isInstanceOf(IllegalArgumentException.class)
-                    .hasMessage("target '" + target.etabName() + "' is not available for " + dataset
-                            + "; available: " + available);
+                    .hasMessage("target '" + target.etabName() + "' is not available for " + dataset + "; available: "
+                            + available);
             return;
         }
         ClipSpec clip = video ? new ClipSpec(true, T, 0, true, ClipStart.FIRST) : ClipSpec.frame();
-        SampleOptions o = SampleOptions.builder().target(target).clip(clip)
-                .frameSize(H, W).channels(3).normalize(true).dtype(DType.FLOAT32).seed(1).shuffle(false).build();
+        SampleOptions o = SampleOptions.builder()
+                .target(target)
+                .clip(clip)
+                .frameSize(H, W)
+                .channels(3)
+                .normalize(true)
+                .dtype(DType.FLOAT32)
+                .seed(1)
+                .shuffle(false)
+                .build();
         if (dataset.equals("tmed") && video) {
             assertThatThrownBy(() -> Datasets.open(dataset, root(dataset), "all", null, 0, o))
                     .isInstanceOf(IllegalArgumentException.class)
@@ -88,18 +109,24 @@ class CombinationTableTest {
         assertThat(opened.source().features().shape()).containsExactly(x);
         assertThat(opened.source().features().dtype()).isEqualTo(DType.FLOAT32);
         assertThat(opened.source().labels().toString()).isEqualTo(LABELS.get(target));
-        try (Pipeline p = new Pipeline(opened.source(), PipelineOptions.builder().batchSize(2).threads(1)
-                .limit(2).build(), new SimpleMeterRegistry(), HostAllocator.NATIVE)) {
+        try (Pipeline p = new Pipeline(
+                opened.source(),
+                PipelineOptions.builder().batchSize(2).threads(1).limit(2).build(),
+                new SimpleMeterRegistry(),
+                HostAllocator.NATIVE)) {
             for (Batch b : p.batches(0).toIterable(1)) {
                 try (b) {
                     assertThat(b.size()).isEqualTo(2);
                     assertThat(b.features().spec().shape()).containsExactly(x);
                     float[] f = b.features().slotFloats(1);
-                    assertThat(Arrays.stream(new int[] {0, f.length / 2, f.length - 1}).mapToDouble(i -> f[i]))
+                    assertThat(Arrays.stream(new int[] {0, f.length / 2, f.length - 1})
+                                    .mapToDouble(i -> f[i]))
                             .allMatch(Double::isFinite);
                 }
             }
-            assertThat(p.account().delivered()).as(p.account().failures().toString()).isEqualTo(2);
+            assertThat(p.account().delivered())
+                    .as(p.account().failures().toString())
+                    .isEqualTo(2);
         }
     }
 }

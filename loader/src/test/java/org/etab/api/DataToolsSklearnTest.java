@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.stream.IntStream;
-
 import org.etab.batch.DType;
 import org.etab.testing.SklearnVectors;
 import org.junit.jupiter.api.Test;
@@ -20,8 +19,10 @@ class DataToolsSklearnTest {
         assertThat(vectors).hasSizeGreaterThan(70);
         for (SklearnVectors.Split v : vectors) {
             if (v.parts() == null) {
-                assertThatThrownBy(() -> DataTools.splitPositions(v.n(), v.trainFrac(), v.valFrac(), v.shuffle(),
-                        v.seed())).as("%s", v).isInstanceOf(IllegalArgumentException.class);
+                assertThatThrownBy(() ->
+                                DataTools.splitPositions(v.n(), v.trainFrac(), v.valFrac(), v.shuffle(), v.seed()))
+                        .as("%s", v)
+                        .isInstanceOf(IllegalArgumentException.class);
                 continue;
             }
             int[][] parts = DataTools.splitPositions(v.n(), v.trainFrac(), v.valFrac(), v.shuffle(), v.seed());
@@ -34,10 +35,13 @@ class DataToolsSklearnTest {
     @Test
     void itemsFollowThePositions() {
         SklearnVectors.Split v = SklearnVectors.splits().stream()
-                .filter(s -> s.seed() == 42 && s.n() == 999 && s.trainFrac() == 0.6 && s.shuffle()).findFirst()
+                .filter(s -> s.seed() == 42 && s.n() == 999 && s.trainFrac() == 0.6 && s.shuffle())
+                .findFirst()
                 .orElseThrow();
         Tensor t = new Tensor(DType.UINT8, new int[] {1}, ByteBuffer.allocate(1));
-        List<Item> items = IntStream.range(0, v.n()).mapToObj(i -> new Item("id" + i, t, t)).toList();
+        List<Item> items = IntStream.range(0, v.n())
+                .mapToObj(i -> new Item("id" + i, t, t))
+                .toList();
         Splits s = DataTools.trainingDataSplit(items, v.trainFrac(), v.valFrac(), true, DataTools.SEED);
         assertThat(s.val().stream().map(Item::id).toList())
                 .isEqualTo(IntStream.of(v.parts()[1]).mapToObj(i -> "id" + i).toList());

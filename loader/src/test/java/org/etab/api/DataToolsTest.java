@@ -9,7 +9,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.IntStream;
-
 import org.etab.batch.DType;
 import org.junit.jupiter.api.Test;
 
@@ -39,7 +38,9 @@ class DataToolsTest {
             assertThat(all).hasSize(n); // no item in two parts, none lost
         }
         Splits issue = DataTools.trainingDataSplit(items(999), 0.6, 0.1, true, 42);
-        assertThat(List.of(issue.train().size(), issue.val().size(), issue.test().size())).containsExactly(599, 100, 300);
+        assertThat(List.of(
+                        issue.train().size(), issue.val().size(), issue.test().size()))
+                .containsExactly(599, 100, 300);
     }
 
     @Test
@@ -49,15 +50,18 @@ class DataToolsTest {
         assertThatThrownBy(() -> DataTools.trainingDataSplit(items(1), 0.55, 0.15, false, 42))
                 .hasMessageContaining("training part would be empty");
         assertThatThrownBy(() -> DataTools.trainingDataSplit(items(3), 0.6, 0.1, true, 42))
-                .hasMessageContaining("validation part would be empty").hasMessageContaining("floor(0.25 * 2)");
+                .hasMessageContaining("validation part would be empty")
+                .hasMessageContaining("floor(0.25 * 2)");
     }
 
     @Test
     void randomSplitIsSeededAndOrderedSplitKeepsTheOrder() {
         List<Item> items = items(50);
         Splits a = DataTools.trainingDataSplit(items, 0.5, 0.1, true, 42);
-        assertThat(ids(DataTools.trainingDataSplit(items, 0.5, 0.1, true, 42).train())).isEqualTo(ids(a.train()));
-        assertThat(ids(DataTools.trainingDataSplit(items, 0.5, 0.1, true, 43).train())).isNotEqualTo(ids(a.train()));
+        assertThat(ids(DataTools.trainingDataSplit(items, 0.5, 0.1, true, 42).train()))
+                .isEqualTo(ids(a.train()));
+        assertThat(ids(DataTools.trainingDataSplit(items, 0.5, 0.1, true, 43).train()))
+                .isNotEqualTo(ids(a.train()));
         assertThat(ids(a.train())).isNotEqualTo(ids(items.subList(0, 25)));
         Splits ordered = DataTools.trainingDataSplit(items, 0.5, 0.1, false, 42);
         assertThat(ids(ordered.train())).isEqualTo(ids(items.subList(0, 25)));
@@ -67,7 +71,9 @@ class DataToolsTest {
 
     @Test
     void badFractionsAreRefused() {
-        assertThatThrownBy(() -> DataTools.trainingDataSplit(items(3), 0.8, 0.3, true, 1)).hasMessageContaining("train=0.8 val=0.3");
-        assertThatThrownBy(() -> DataTools.trainingDataSplit(items(3), -0.1, 0.3, true, 1)).hasMessageContaining("(0, 1)");
+        assertThatThrownBy(() -> DataTools.trainingDataSplit(items(3), 0.8, 0.3, true, 1))
+                .hasMessageContaining("train=0.8 val=0.3");
+        assertThatThrownBy(() -> DataTools.trainingDataSplit(items(3), -0.1, 0.3, true, 1))
+                .hasMessageContaining("(0, 1)");
     }
 }

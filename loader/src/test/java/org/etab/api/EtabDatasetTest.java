@@ -10,7 +10,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
-
 import org.etab.batch.DType;
 import org.etab.batch.Sample;
 import org.etab.datasets.echonet.EchoNetReader;
@@ -21,21 +20,35 @@ import org.junit.jupiter.api.Test;
 
 class EtabDatasetTest {
     /** The TRAIN rows: what the ETAB-style API reads from EchoNet-Dynamic by default, as ETAB's loader does. */
-    private final Map<String, EchoNetRecord> records = EchoNetReader.read(PhantomDatasets.echonet()).select("train")
-            .stream().collect(Collectors.toMap(EchoNetRecord::id, Function.identity()));
+    private final Map<String, EchoNetRecord> records =
+            EchoNetReader.read(PhantomDatasets.echonet()).select("train").stream()
+                    .collect(Collectors.toMap(EchoNetRecord::id, Function.identity()));
 
     private static EtabDataset.Builder echonet() {
-        return EtabDataset.builder().name("echonet").root(PhantomDatasets.echonet()).threads(2);
+        return EtabDataset.builder()
+                .name("echonet")
+                .root(PhantomDatasets.echonet())
+                .threads(2);
     }
 
     @Test
     void loadDataMaterializesClipsWithTheirLabels() {
-        EtabDataset d = echonet().target("EF").view("AP4CH").video(true).normalize(true).frameL(64).frameW(48)
-                .clipL(8).fps(25).padding(true).build();
+        EtabDataset d = echonet()
+                .target("EF")
+                .view("AP4CH")
+                .video(true)
+                .normalize(true)
+                .frameL(64)
+                .frameW(48)
+                .clipL(8)
+                .fps(25)
+                .padding(true)
+                .build();
         d.loadData(5, false);
         assertThat(d.data()).hasSize(5);
         List<String> firstFive = EchoNetReader.read(PhantomDatasets.echonet()).select("train").subList(0, 5).stream()
-                .map(EchoNetRecord::id).toList();
+                .map(EchoNetRecord::id)
+                .toList();
         assertThat(d.data().stream().map(Item::id).toList()).isEqualTo(firstFive); // not random: index order
         for (Item item : d.data()) {
             assertThat(item.x().shape()).containsExactly(8, 3, 64, 48); // ETAB's clip_l images of [3, H, W]
@@ -47,12 +60,22 @@ class EtabDatasetTest {
 
     @Test
     void randomLoadIsSeededAndAllLoadsEverything() {
-        EtabDataset a = echonet().target("CM").frameL(32).frameW(32).seed(7).build().loadData(4, true);
-        EtabDataset b = echonet().target("CM").frameL(32).frameW(32).seed(7).build().loadData(4, true);
-        assertThat(a.data().stream().map(Item::id).toList()).isEqualTo(b.data().stream().map(Item::id).toList());
-        EtabDataset all = echonet().target("LV_seg").frameL(32).frameW(32).build().loadData(0, false);
+        EtabDataset a =
+                echonet().target("CM").frameL(32).frameW(32).seed(7).build().loadData(4, true);
+        EtabDataset b =
+                echonet().target("CM").frameL(32).frameW(32).seed(7).build().loadData(4, true);
+        assertThat(a.data().stream().map(Item::id).toList())
+                .isEqualTo(b.data().stream().map(Item::id).toList());
+        EtabDataset all =
+                echonet().target("LV_seg").frameL(32).frameW(32).build().loadData(0, false);
         assertThat(all.data()).hasSize(records.size());
-        EtabDataset everySplit = echonet().target("LV_seg").frameL(32).frameW(32).split("all").build().loadData(0, false);
+        EtabDataset everySplit = echonet()
+                .target("LV_seg")
+                .frameL(32)
+                .frameW(32)
+                .split("all")
+                .build()
+                .loadData(0, false);
         assertThat(everySplit.data()).hasSize(PhantomDatasets.ECHONET_VIDEOS);
         assertThat(all.data().get(0).y().shape()).containsExactly(32, 32);
         assertThat(all.failures()).isEmpty();
@@ -65,8 +88,10 @@ class EtabDatasetTest {
         for (Sample s : d.stream().toIterable(1)) {
             try (s) {
                 ids.add(s.id());
-                assertThat(s.labels().slotInts(0)).containsExactly(records.get(s.id()).es().frame(),
-                        records.get(s.id()).ed().frame());
+                assertThat(s.labels().slotInts(0))
+                        .containsExactly(
+                                records.get(s.id()).es().frame(),
+                                records.get(s.id()).ed().frame());
             }
         }
         assertThat(ids).isEqualTo(records.keySet());
@@ -74,8 +99,10 @@ class EtabDatasetTest {
 
     @Test
     void impossibleCombinationsFailWhenBuilt() {
-        assertThatThrownBy(() -> echonet().target("AS").build()).hasMessageContaining("available: EF, LV_seg, ES/ED, CM");
-        assertThatThrownBy(() -> EtabDataset.builder().name(null).build()).hasMessageContaining("name must not be null");
+        assertThatThrownBy(() -> echonet().target("AS").build())
+                .hasMessageContaining("available: EF, LV_seg, ES/ED, CM");
+        assertThatThrownBy(() -> EtabDataset.builder().name(null).build())
+                .hasMessageContaining("name must not be null");
         assertThatThrownBy(() -> EtabDataset.builder().name("mnist").build()).hasMessageContaining("dataset 'mnist'");
         assertThatThrownBy(() -> echonet().frameL(0).frameW(10).build()).hasMessageContaining("frame size");
         assertThatThrownBy(() -> echonet().view("PLAX").build().loadData(1, false))
@@ -102,7 +129,9 @@ class EtabDatasetTest {
     void buildChecksNameTargetViewAndChannelsAgainstTheRegistry() {
         assertThatThrownBy(() -> EtabDataset.builder().name("mnist").build())
                 .hasMessageStartingWith("dataset 'mnist' is not supported; available: ")
-                .hasMessageContaining("echonet").hasMessageContaining("camus").hasMessageContaining("tmed");
+                .hasMessageContaining("echonet")
+                .hasMessageContaining("camus")
+                .hasMessageContaining("tmed");
         assertThatThrownBy(() -> echonet().view("PLAX").build())
                 .hasMessage("view 'PLAX' is not available for echonet; available: AP4CH"
                         + " (ETAB spellings: AP4CH/A4CH/A4/4CH, AP2CH/A2CH/A2/2CH, PLAX/PL, PSAX/PS)");
@@ -110,13 +139,16 @@ class EtabDatasetTest {
                 .hasMessage("channels must be 1 (gray) or 3 (RGB) but was 2");
         assertThatThrownBy(() -> EtabDataset.builder().name("tmed").target("EF").build())
                 .hasMessage("target 'EF' is not available for tmed; available: view, AS");
-        // the dataset's own defaults: TMED-2's view task over PLAX and PSAX; CAMUS both views, aliases accepted and named as the dataset names them
+        // the dataset's own defaults: TMED-2's view task over PLAX and PSAX; CAMUS both views, aliases accepted and
+        // named as the dataset names them
         EtabDataset tmed = EtabDataset.builder().name("TMED").build();
         assertThat(tmed.target()).isEqualTo(Target.VIEW);
         assertThat(tmed.view()).isEqualTo("PLAX+PSAX");
-        assertThat(EtabDataset.builder().name("tmed").target("AS").build().view()).isEqualTo("all");
+        assertThat(EtabDataset.builder().name("tmed").target("AS").build().view())
+                .isEqualTo("all");
         assertThat(EtabDataset.builder().name("camus").build().view()).isEqualTo("both");
-        assertThat(EtabDataset.builder().name("camus").view("2CH").build().view()).isEqualTo("AP2CH");
+        assertThat(EtabDataset.builder().name("camus").view("2CH").build().view())
+                .isEqualTo("AP2CH");
     }
 
     @Test
@@ -129,7 +161,8 @@ class EtabDatasetTest {
                 .isEqualTo(org.etab.transform.Resampling.DEFAULT);
         assertThat(echonet().antialias(false).build().resampling())
                 .isEqualTo(new org.etab.transform.Resampling(org.etab.transform.ResizeFilter.BICUBIC, false));
-        EtabDataset.Builder clips = echonet().target("EF").video(true).frameL(16).frameW(12).clipL(3);
+        EtabDataset.Builder clips =
+                echonet().target("EF").video(true).frameL(16).frameW(12).clipL(3);
         EtabDataset tchw = clips.build().loadData(2, false);
         EtabDataset cthw = clips.layout(org.etab.source.ClipLayout.CTHW).build().loadData(2, false);
         assertThat(cthw.toBuilder().build().layout()).isEqualTo(org.etab.source.ClipLayout.CTHW);

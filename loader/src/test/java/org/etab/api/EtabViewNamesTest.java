@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
 import java.util.List;
-
 import org.etab.datasets.camus.CamusRelease;
 import org.etab.source.OpenedDataset;
 import org.etab.source.SampleOptions;
@@ -28,9 +27,15 @@ class EtabViewNamesTest {
     @Test
     void etabsDefaultViewA4chWorksOnEchoNetAndCamus() {
         Path echonet = PhantomDatasets.echonet();
-        assertThat(ids("echonet", echonet, "A4CH", Target.EF)).isNotEmpty()
+        assertThat(ids("echonet", echonet, "A4CH", Target.EF))
+                .isNotEmpty()
                 .isEqualTo(ids("echonet", echonet, "AP4CH", Target.EF));
-        EtabDataset d = EtabDataset.builder().name("echonet").root(echonet).view("A4CH").threads(2).build();
+        EtabDataset d = EtabDataset.builder()
+                .name("echonet")
+                .root(echonet)
+                .view("A4CH")
+                .threads(2)
+                .build();
         assertThat(d.view()).isEqualTo("AP4CH");
         assertThat(d.loadData(2, false).data()).hasSize(2);
 
@@ -57,8 +62,11 @@ class EtabViewNamesTest {
 
     @Test
     void aViewTheDatasetLacksIsRefusedInBuildNamingTheSpellings() {
-        assertThatThrownBy(() -> EtabDataset.builder().name("echonet").root(PhantomDatasets.echonet()).view("A2CH")
-                .build())
+        assertThatThrownBy(() -> EtabDataset.builder()
+                        .name("echonet")
+                        .root(PhantomDatasets.echonet())
+                        .view("A2CH")
+                        .build())
                 .hasMessageStartingWith("view 'A2CH' is not available for echonet; available: AP4CH")
                 .hasMessageContaining("A4CH/A4/4CH");
     }

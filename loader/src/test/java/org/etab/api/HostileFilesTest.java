@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.UnaryOperator;
-
 import org.etab.batch.Batch;
 import org.etab.batch.DType;
 import org.etab.batch.SampleInfo;
@@ -67,34 +66,45 @@ class HostileFilesTest {
 
     private static void fifo(Path file) throws Exception {
         Files.delete(file);
-        assertThat(new ProcessBuilder("mkfifo", file.toString()).start().waitFor()).isZero();
+        assertThat(new ProcessBuilder("mkfifo", file.toString()).start().waitFor())
+                .isZero();
     }
 
     /** Delivered ids, and failures by id, of one epoch through the pipeline (skip policy). */
-    private record Run(List<String> delivered, Map<String, SampleFailure> failed, RunAccount account) {
-    }
+    private record Run(List<String> delivered, Map<String, SampleFailure> failed, RunAccount account) {}
 
     private static Run run(String dataset, Path root, String view, SampleOptions options) {
         List<String> delivered = new ArrayList<>();
         Map<String, SampleFailure> failed = new TreeMap<>();
         try (OpenedDataset d = Datasets.open(dataset, root, "all", view, 0, options);
-             Pipeline p = new Pipeline(d.source(), PipelineOptions.builder().batchSize(4).threads(2).prefetch(1)
-                     .build());
-             BatchIterator<Batch> batches = p.iterate(0)) {
+                Pipeline p = new Pipeline(
+                        d.source(),
+                        PipelineOptions.builder()
+                                .batchSize(4)
+                                .threads(2)
+                                .prefetch(1)
+                                .build());
+                BatchIterator<Batch> batches = p.iterate(0)) {
             while (batches.hasNext()) {
                 try (Batch b = batches.next()) {
                     b.samples().stream().map(SampleInfo::id).forEach(delivered::add);
                 }
             }
             p.account().failures().forEach(f -> failed.put(f.id(), f));
-            assertThat(p.account().planned()).isEqualTo(p.account().delivered() + p.account().failed());
+            assertThat(p.account().planned())
+                    .isEqualTo(p.account().delivered() + p.account().failed());
             return new Run(delivered, failed, p.account());
         }
     }
 
     private static SampleOptions.Builder stills(Target target) {
-        return SampleOptions.builder().target(target).video(false).frameSize(32, 32).channels(1)
-                .dtype(DType.UINT8).normalize(false);
+        return SampleOptions.builder()
+                .target(target)
+                .video(false)
+                .frameSize(32, 32)
+                .channels(1)
+                .dtype(DType.UINT8)
+                .normalize(false);
     }
 
     @Test
@@ -108,26 +118,41 @@ class HostileFilesTest {
         Path piped = videos.get(1);
         linkOutside(linked);
         fifo(piped);
-        SampleOptions options = SampleOptions.builder().target(Target.EF).clipLength(4).clipStart(ClipStart.FIRST)
-                .frameSize(32, 32).channels(1).dtype(DType.UINT8).normalize(false).build();
+        SampleOptions options = SampleOptions.builder()
+                .target(Target.EF)
+                .clipLength(4)
+                .clipStart(ClipStart.FIRST)
+                .frameSize(32, 32)
+                .channels(1)
+                .dtype(DType.UINT8)
+                .normalize(false)
+                .build();
 
         Run strict = run("echonet", root, null, options);
         String linkedId = name(linked);
         String pipedId = name(piped);
         assertThat(strict.failed()).containsOnlyKeys(linkedId, pipedId);
         assertThat(strict.failed().get(linkedId).stage()).isEqualTo(Stage.DECODE);
-        assertThat(strict.failed().get(linkedId).reason()).startsWith(linked + ": resolves to ")
+        assertThat(strict.failed().get(linkedId).reason())
+                .startsWith(linked + ": resolves to ")
                 .contains("secret-", "outside the dataset root " + root, "--allow-links-outside");
         assertThat(strict.failed().get(pipedId).reason())
                 .isEqualTo(piped + ": is a FIFO (named pipe), not a regular file: refused unopened");
         assertThat(strict.delivered()).hasSize(videos.size() - 2).doesNotContain(linkedId, pipedId);
 
-        Run allowed = run("echonet", root, null, options.toBuilder().allowLinksOutside(true).build());
+        Run allowed = run(
+                "echonet",
+                root,
+                null,
+                options.toBuilder().allowLinksOutside(true).build());
         assertThat(allowed.delivered()).contains(linkedId).doesNotContain(pipedId);
         assertThat(allowed.failed()).containsOnlyKeys(pipedId); // a FIFO is refused whatever is allowed
 
-        Run extraRoot = run("echonet", root, null, options.toBuilder().extraRoots(List.of(tmp.resolve("outside")))
-                .build());
+        Run extraRoot = run(
+                "echonet",
+                root,
+                null,
+                options.toBuilder().extraRoots(List.of(tmp.resolve("outside"))).build());
         assertThat(extraRoot.delivered()).contains(linkedId);
         assertThat(extraRoot.failed()).containsOnlyKeys(pipedId);
     }
@@ -137,11 +162,13 @@ class HostileFilesTest {
         Path root = copy(CamusPhantoms.camus(CamusRelease.MHD), tmp.resolve("camus"));
         List<Path> edHeaders;
         try (var s = Files.walk(root)) {
-            edHeaders = s.filter(p -> p.getFileName().toString().endsWith("_4CH_ED.mhd")).sorted().toList();
+            edHeaders = s.filter(p -> p.getFileName().toString().endsWith("_4CH_ED.mhd"))
+                    .sorted()
+                    .toList();
         }
         Path header = edHeaders.get(0);
         Path data = dataFile(header);
-        Path secret = linkOutside(data);   // the header stays inside the root; its data file leads out
+        Path secret = linkOutside(data); // the header stays inside the root; its data file leads out
         String id = header.getFileName().toString().replace("_ED.mhd", "");
         Path piped = dataFile(edHeaders.get(1));
         fifo(piped);
@@ -150,13 +177,18 @@ class HostileFilesTest {
 
         Run strict = run("camus", root, "AP4CH", options);
         assertThat(strict.failed()).containsOnlyKeys(id, pipedId);
-        assertThat(strict.failed().get(id).reason()).startsWith(data + ": resolves to " + secret.toRealPath())
+        assertThat(strict.failed().get(id).reason())
+                .startsWith(data + ": resolves to " + secret.toRealPath())
                 .contains("outside the dataset root");
         assertThat(strict.failed().get(pipedId).reason())
                 .isEqualTo(piped + ": is a FIFO (named pipe), not a regular file: refused unopened");
         assertThat(strict.delivered()).hasSize(edHeaders.size() - 2).doesNotContain(id, pipedId);
 
-        Run allowed = run("camus", root, "AP4CH", options.toBuilder().allowLinksOutside(true).build());
+        Run allowed = run(
+                "camus",
+                root,
+                "AP4CH",
+                options.toBuilder().allowLinksOutside(true).build());
         assertThat(allowed.delivered()).contains(id);
         assertThat(allowed.failed()).containsOnlyKeys(pipedId);
     }
@@ -166,16 +198,26 @@ class HostileFilesTest {
         Path root = copy(CamusPhantoms.camus(CamusRelease.MHD), tmp.resolve("camus"));
         Path cfg;
         try (var s = Files.walk(root.resolve("training"))) {
-            cfg = s.filter(p -> p.getFileName().toString().equals("Info_4CH.cfg")).sorted().findFirst().orElseThrow();
+            cfg = s.filter(p -> p.getFileName().toString().equals("Info_4CH.cfg"))
+                    .sorted()
+                    .findFirst()
+                    .orElseThrow();
         }
         linkOutside(cfg);
         String id = cfg.getParent().getFileName() + "_4CH";
         SampleOptions options = stills(Target.EF).build();
         try (OpenedDataset d = Datasets.open("camus", root, "all", "AP4CH", 0, options)) {
-            assertThat(d.problems()).filteredOn(p -> p.id().equals(id)).singleElement()
+            assertThat(d.problems())
+                    .filteredOn(p -> p.id().equals(id))
+                    .singleElement()
                     .satisfies(p -> assertThat(p.reason()).contains("outside the dataset root", "view left out"));
         }
-        try (OpenedDataset d = Datasets.open("camus", root, "all", "AP4CH", 0,
+        try (OpenedDataset d = Datasets.open(
+                "camus",
+                root,
+                "all",
+                "AP4CH",
+                0,
                 options.toBuilder().allowLinksOutside(true).build())) {
             assertThat(d.problems()).noneMatch(p -> p.id().equals(id));
         }
@@ -183,8 +225,11 @@ class HostileFilesTest {
 
     /** The data file a MetaImage header names. */
     private static Path dataFile(Path header) throws IOException {
-        String name = Files.readAllLines(header).stream().filter(l -> l.startsWith("ElementDataFile"))
-                .map(l -> l.substring(l.indexOf('=') + 1).trim()).findFirst().orElseThrow();
+        String name = Files.readAllLines(header).stream()
+                .filter(l -> l.startsWith("ElementDataFile"))
+                .map(l -> l.substring(l.indexOf('=') + 1).trim())
+                .findFirst()
+                .orElseThrow();
         return header.resolveSibling(name);
     }
 
@@ -206,13 +251,15 @@ class HostileFilesTest {
 
         Run strict = run("tmed", root, "all", options);
         assertThat(strict.failed()).containsOnlyKeys(ids.get(0), ids.get(1));
-        assertThat(strict.failed().get(ids.get(0)).reason()).startsWith(linked + ": resolves to ")
+        assertThat(strict.failed().get(ids.get(0)).reason())
+                .startsWith(linked + ": resolves to ")
                 .contains("outside the dataset root");
         assertThat(strict.failed().get(ids.get(1)).reason())
                 .isEqualTo(piped + ": is a FIFO (named pipe), not a regular file: refused unopened");
         assertThat(strict.delivered()).hasSize(ids.size() - 2);
 
-        Run allowed = run("tmed", root, "all", options.toBuilder().allowLinksOutside(true).build());
+        Run allowed = run(
+                "tmed", root, "all", options.toBuilder().allowLinksOutside(true).build());
         assertThat(allowed.failed()).containsOnlyKeys(ids.get(1));
         assertThat(allowed.delivered()).contains(ids.get(0));
     }
@@ -225,7 +272,12 @@ class HostileFilesTest {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> Datasets.open("tmed", root, "all", "all", 0, options))
                 .hasMessageStartingWith(root.resolve("labels_per_image.csv") + ": resolves to ")
                 .hasMessageContaining("outside the dataset root");
-        try (OpenedDataset d = Datasets.open("tmed", root, "all", "all", 0,
+        try (OpenedDataset d = Datasets.open(
+                "tmed",
+                root,
+                "all",
+                "all",
+                0,
                 options.toBuilder().allowLinksOutside(true).build())) {
             assertThat(d.records()).isPositive();
         }
@@ -238,7 +290,10 @@ class HostileFilesTest {
 
     private static Path image(List<Path> images, String id) {
         UnaryOperator<String> base = n -> n.substring(0, n.length() - ".png".length());
-        return images.stream().filter(p -> base.apply(p.getFileName().toString()).equals(id)
-                || p.getFileName().toString().equals(id)).findFirst().orElseThrow(() -> new AssertionError(id));
+        return images.stream()
+                .filter(p -> base.apply(p.getFileName().toString()).equals(id)
+                        || p.getFileName().toString().equals(id))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError(id));
     }
 }

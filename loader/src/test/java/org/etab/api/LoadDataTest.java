@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-
 import org.etab.datasets.tmed.TmedPhantom;
 import org.etab.datasets.tmed.TmedReader;
 import org.etab.datasets.tmed.TmedRecord;
@@ -39,14 +38,19 @@ class LoadDataTest {
         Path root = dir.resolve("tmed");
         new TmedPhantom(new TmedPhantom.Options(8, 77)).write(root);
         records = TmedReader.read(root).select("all", "PLAX+PSAX", Target.VIEW);
-        Files.write(records.get(1).image(), "not a png".getBytes());                   // not a PNG
+        Files.write(records.get(1).image(), "not a png".getBytes()); // not a PNG
         byte[] png = Files.readAllBytes(records.get(2).image());
-        Files.write(records.get(2).image(), Arrays.copyOf(png, png.length / 3));      // truncated
-        Files.delete(records.get(5).image());                                        // missing
+        Files.write(records.get(2).image(), Arrays.copyOf(png, png.length / 3)); // truncated
+        Files.delete(records.get(5).image()); // missing
     }
 
     private static EtabDataset.Builder tmed() {
-        return EtabDataset.builder().name("tmed").root(dir.resolve("tmed")).frameL(16).frameW(16).threads(2);
+        return EtabDataset.builder()
+                .name("tmed")
+                .root(dir.resolve("tmed"))
+                .frameL(16)
+                .frameW(16)
+                .threads(2);
     }
 
     /** The ids of the records that are not broken, in index order. */
@@ -67,10 +71,16 @@ class LoadDataTest {
         EtabDataset d = tmed().build().loadData(5);
         assertThat(d.data().stream().map(Item::id).toList()).isEqualTo(goodIds().subList(0, 5));
         // tried: positions 0..6, of which 1, 2 and 5 are broken; each reported with its file and reason, in load order
-        assertThat(d.failures()).extracting(SampleFailure::id)
-                .containsExactly(records.get(1).id(), records.get(2).id(), records.get(5).id());
-        assertThat(d.failures()).extracting(SampleFailure::file).containsExactly(records.get(1).image().toString(),
-                records.get(2).image().toString(), records.get(5).image().toString());
+        assertThat(d.failures())
+                .extracting(SampleFailure::id)
+                .containsExactly(
+                        records.get(1).id(), records.get(2).id(), records.get(5).id());
+        assertThat(d.failures())
+                .extracting(SampleFailure::file)
+                .containsExactly(
+                        records.get(1).image().toString(),
+                        records.get(2).image().toString(),
+                        records.get(5).image().toString());
         assertThat(d.failures()).allSatisfy(f -> assertThat(f.stage()).isEqualTo(Stage.DECODE));
         assertThat(d.failures().get(0).reason()).contains("not a PNG file");
         assertThat(d.failures().get(2).reason()).contains("image not found");
@@ -96,11 +106,14 @@ class LoadDataTest {
     @Test
     void strictThrowsOnTheFirstFailureNamingFileAndReason() {
         EtabDataset d = tmed().threads(1).strict(true).build();
-        assertThatThrownBy(() -> d.loadData(5)).isInstanceOf(SampleException.class)
+        assertThatThrownBy(() -> d.loadData(5))
+                .isInstanceOf(SampleException.class)
                 .hasMessageContaining("sample " + records.get(1).id() + " failed")
                 .hasMessageContaining(records.get(1).image().toString())
                 .hasMessageContaining("not a PNG file");
-        assertThat(d.failures()).extracting(SampleFailure::id).containsExactly(records.get(1).id());
+        assertThat(d.failures())
+                .extracting(SampleFailure::id)
+                .containsExactly(records.get(1).id());
         assertThat(tmed().strict(true).build().loadData(1).data()).hasSize(1);
         assertThatThrownBy(() -> d.toBuilder().build().loadData(5)).isInstanceOf(SampleException.class);
     }

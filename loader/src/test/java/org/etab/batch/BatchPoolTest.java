@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.util.List;
-
 import org.bytedeco.javacpp.Pointer;
 import org.junit.jupiter.api.Test;
 
@@ -32,8 +31,8 @@ class BatchPoolTest {
 
     @Test
     void anExhaustedPoolWaitsThenFailsSayingWhy() {
-        try (BatchPool pool = new BatchPool(X, Y, 2, 2, HostAllocator.NATIVE, Duration.ofMillis(20),
-                Duration.ofMillis(60))) {
+        try (BatchPool pool =
+                new BatchPool(X, Y, 2, 2, HostAllocator.NATIVE, Duration.ofMillis(20), Duration.ofMillis(60))) {
             pool.acquire();
             pool.acquire();
             assertThatThrownBy(pool::acquire)
@@ -87,8 +86,8 @@ class BatchPoolTest {
     @Test
     void aConsumerHoldingEveryBatchOpenGetsAnErrorWithinSecondsSayingSo() {
         // the pool as the pipeline makes it: warn every 30 s, time out after 10 min, the default grace
-        try (BatchPool pool = new BatchPool(X, Y, 2, 3, HostAllocator.NATIVE, Duration.ofSeconds(30),
-                Duration.ofMinutes(10))) {
+        try (BatchPool pool =
+                new BatchPool(X, Y, 2, 3, HostAllocator.NATIVE, Duration.ofSeconds(30), Duration.ofMinutes(10))) {
             List<Batch> held = List.of(batch(pool, 4), batch(pool, 5), batch(pool, 6)); // never closed
             long t0 = System.nanoTime();
             assertThatThrownBy(pool::acquire)
@@ -105,8 +104,15 @@ class BatchPoolTest {
 
     @Test
     void buffersStillInAssemblyAreNotTheConsumersFault() {
-        try (BatchPool pool = new BatchPool(X, Y, 2, 2, HostAllocator.NATIVE, Duration.ofMillis(50),
-                Duration.ofMillis(600), Duration.ofMillis(50))) {
+        try (BatchPool pool = new BatchPool(
+                X,
+                Y,
+                2,
+                2,
+                HostAllocator.NATIVE,
+                Duration.ofMillis(50),
+                Duration.ofMillis(600),
+                Duration.ofMillis(50))) {
             Batch delivered = batch(pool, 0);
             pool.acquire(); // in assembly: a decode task may still hand it over or release it
             long t0 = System.nanoTime();
@@ -121,8 +127,15 @@ class BatchPoolTest {
 
     @Test
     void aSlowConsumerThatClosesWithinTheGraceIsServed() {
-        try (BatchPool pool = new BatchPool(X, Y, 2, 2, HostAllocator.NATIVE, Duration.ofMillis(50),
-                Duration.ofSeconds(30), Duration.ofSeconds(2))) {
+        try (BatchPool pool = new BatchPool(
+                X,
+                Y,
+                2,
+                2,
+                HostAllocator.NATIVE,
+                Duration.ofMillis(50),
+                Duration.ofSeconds(30),
+                Duration.ofSeconds(2))) {
             Batch first = batch(pool, 0);
             Batch second = batch(pool, 1);
             Thread closer = new Thread(() -> {
@@ -147,7 +160,8 @@ class BatchPoolTest {
                     .containsExactly(3, 2, 1, 1);
             pool.release(assembling);
             open.close();
-            assertThat(List.of(pool.outstanding(), pool.inAssembly(), pool.openBatches())).containsExactly(0, 0, 0);
+            assertThat(List.of(pool.outstanding(), pool.inAssembly(), pool.openBatches()))
+                    .containsExactly(0, 0, 0);
         }
     }
 
@@ -168,11 +182,14 @@ class BatchPoolTest {
     void aPoolLargerThanTheNativeMemoryAllowedIsRefusedBeforeAnyAllocation() {
         TensorSpec clip = new TensorSpec(DType.FLOAT32, 3, 32, 112, 112);
         long before = Pointer.totalBytes();
-        assertThatThrownBy(() -> new BatchPool(clip, Y, 65_536, 1026)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> new BatchPool(clip, Y, 65_536, 1026))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("a batch of 65536 samples of float32[3, 32, 112, 112] is ")
-                .hasMessageContaining("the pool holds up to 1026 batches").hasMessageContaining("lower the batch size");
+                .hasMessageContaining("the pool holds up to 1026 batches")
+                .hasMessageContaining("lower the batch size");
         assertThatThrownBy(() -> BatchPool.checkSize(clip, Y, Integer.MAX_VALUE, Integer.MAX_VALUE))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("more than 2^63 bytes");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("more than 2^63 bytes");
         assertThat(Pointer.totalBytes()).isEqualTo(before);
     }
 }

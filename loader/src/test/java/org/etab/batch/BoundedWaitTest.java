@@ -10,7 +10,6 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-
 import org.junit.jupiter.api.Test;
 
 class BoundedWaitTest {
@@ -50,8 +49,8 @@ class BoundedWaitTest {
     final Recorder subject = new Recorder();
 
     static BoundedWait wait(long warnMs, long timeoutMs, long graceMs) {
-        return new BoundedWait("a thing", Duration.ofMillis(warnMs), Duration.ofMillis(timeoutMs),
-                Duration.ofMillis(graceMs));
+        return new BoundedWait(
+                "a thing", Duration.ofMillis(warnMs), Duration.ofMillis(timeoutMs), Duration.ofMillis(graceMs));
     }
 
     static void later(long ms, Runnable r) {
@@ -128,7 +127,8 @@ class BoundedWaitTest {
         Thread.currentThread().interrupt();
         try {
             assertThatThrownBy(() -> wait(20, 60_000, 0).take(queue, subject))
-                    .isInstanceOf(IllegalStateException.class).hasMessage("interrupted while waiting for a thing");
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessage("interrupted while waiting for a thing");
             assertThat(Thread.currentThread().isInterrupted()).isTrue();
         } finally {
             Thread.interrupted();
@@ -137,7 +137,8 @@ class BoundedWaitTest {
 
     @Test
     void rejectsBoundsThatMakeNoSense() {
-        assertThatThrownBy(() -> wait(0, 100, 0)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> wait(0, 100, 0))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("0 < warnAfter <= timeout required but were PT0S and PT0.1S");
         assertThatThrownBy(() -> wait(200, 100, 0)).hasMessageContaining("0 < warnAfter <= timeout");
         assertThatThrownBy(() -> wait(10, 100, -1)).hasMessage("grace >= 0 required but was PT-0.001S");

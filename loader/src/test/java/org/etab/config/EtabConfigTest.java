@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,8 +23,9 @@ class EtabConfigTest {
 
     @Test
     void relativeDirectoriesResolveAgainstTheFileAndTheEnvironmentWins() throws Exception {
-        Path file = Files.writeString(dir.resolve("etab.yaml"), "echonet_dir: data/echo\ncamus_dir: /abs/camus\n"
-                + "pipeline:\n  batch: 8\n");
+        Path file = Files.writeString(
+                dir.resolve("etab.yaml"),
+                "echonet_dir: data/echo\ncamus_dir: /abs/camus\n" + "pipeline:\n  batch: 8\n");
         EtabConfig cfg = EtabConfig.load(file, Map.of());
         assertThat(cfg.directory("echonet")).isEqualTo(dir.resolve("data/echo"));
         assertThat(cfg.directory("camus")).isEqualTo(Path.of("/abs/camus"));
@@ -49,7 +49,8 @@ class EtabConfigTest {
     void brokenYamlNamesTheFile() throws Exception {
         Path file = Files.writeString(dir.resolve("broken.yaml"), "echonet_dir: [unclosed\n");
         assertThatThrownBy(() -> EtabConfig.load(file, Map.of()))
-                .hasMessageContaining("broken.yaml").hasMessageContaining("not a valid config");
+                .hasMessageContaining("broken.yaml")
+                .hasMessageContaining("not a valid config");
     }
 
     @Test
@@ -58,14 +59,17 @@ class EtabConfigTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("/dev/zero: not a regular file (a directory, FIFO or device): refused unread");
         Path fifo = dir.resolve("fifo.yaml");
-        assertThat(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor()).isZero();
-        assertThatThrownBy(() -> EtabConfig.load(fifo, Map.of())).isInstanceOf(IllegalArgumentException.class)
+        assertThat(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor())
+                .isZero();
+        assertThatThrownBy(() -> EtabConfig.load(fifo, Map.of()))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageEndingWith("not a regular file (a directory, FIFO or device): refused unread");
         Path big = dir.resolve("big.yaml");
         try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(big.toFile(), "rw")) {
             f.setLength(EtabConfig.MAX_BYTES + 1);
         }
-        assertThatThrownBy(() -> EtabConfig.load(big, Map.of())).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> EtabConfig.load(big, Map.of()))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage(big + ": is " + (EtabConfig.MAX_BYTES + 1) + " bytes, more than the " + EtabConfig.MAX_BYTES
                         + " a config file may have");
     }
@@ -73,11 +77,14 @@ class EtabConfigTest {
     @Test
     void extraRootsAreAListOfDirectoriesResolvedAgainstTheFile() throws Exception {
         Path file = Files.writeString(dir.resolve("etab.yaml"), "extra_roots: [/mnt/disk2, more]\n");
-        assertThat(EtabConfig.load(file, Map.of()).extraRoots()).containsExactly(Path.of("/mnt/disk2"),
-                dir.resolve("more"));
-        assertThat(EtabConfig.load(Path.of("..", "config", "etab.yaml"), Map.of()).extraRoots()).isEmpty();
+        assertThat(EtabConfig.load(file, Map.of()).extraRoots())
+                .containsExactly(Path.of("/mnt/disk2"), dir.resolve("more"));
+        assertThat(EtabConfig.load(Path.of("..", "config", "etab.yaml"), Map.of())
+                        .extraRoots())
+                .isEmpty();
         Path bad = Files.writeString(dir.resolve("bad.yaml"), "extra_roots: /mnt/disk2\n");
-        assertThatThrownBy(() -> EtabConfig.load(bad, Map.of())).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> EtabConfig.load(bad, Map.of()))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("extra_roots must be a list of directories but was");
     }
 }

@@ -80,7 +80,8 @@ class ContainerInputTest {
             assertThat(in.info().frameCount()).isEqualTo(20);
             for (int i = 0; i < in.format().nb_streams(); i++) {
                 assertThat(in.format().streams(i).discard())
-                        .as("stream %d", i).isEqualTo(i == in.stream() ? 0 : org.bytedeco.ffmpeg.global.avcodec.AVDISCARD_ALL);
+                        .as("stream %d", i)
+                        .isEqualTo(i == in.stream() ? 0 : org.bytedeco.ffmpeg.global.avcodec.AVDISCARD_ALL);
             }
         }
     }
@@ -108,16 +109,18 @@ class ContainerInputTest {
     @Test
     void everyFailureToOpenFreesWhatWasOpenedAndNamesTheVideo() throws Exception {
         Path missing = dir.resolve("missing.avi");
-        assertThatThrownBy(() -> open(missing, true)).isExactlyInstanceOf(DecodeException.class)
+        assertThatThrownBy(() -> open(missing, true))
+                .isExactlyInstanceOf(DecodeException.class)
                 .hasMessageStartingWith(missing + ": cannot open: No such file or directory");
-        assertThatThrownBy(() -> open(audioOnly, true)).isExactlyInstanceOf(DecodeException.class)
+        assertThatThrownBy(() -> open(audioOnly, true))
+                .isExactlyInstanceOf(DecodeException.class)
                 .hasMessage(audioOnly + ": no video stream (1 streams)");
 
         byte[] noise = new byte[20_000];
         new Random(1).nextBytes(noise);
         byte[] mp4 = Files.readAllBytes(mpeg4);
-        for (byte[] bad : List.of(noise, new byte[0], Arrays.copyOf(mp4, mp4.length * 2 / 3),
-                Files.readAllBytes(audioOnly))) {
+        for (byte[] bad :
+                List.of(noise, new byte[0], Arrays.copyOf(mp4, mp4.length * 2 / 3), Files.readAllBytes(audioOnly))) {
             assertThatThrownBy(() -> open(ByteBuffer.wrap(bad), "s3://b/bad.avi", true))
                     .isExactlyInstanceOf(DecodeException.class)
                     .hasMessageStartingWith("s3://b/bad.avi: ");
@@ -129,9 +132,11 @@ class ContainerInputTest {
     void aPassedDeadlineStopsTheOpening() throws Exception {
         ByteBuffer data = ByteBuffer.wrap(Files.readAllBytes(mjpeg));
         parts.deadline.put(System.nanoTime() - 1);
-        assertThatThrownBy(() -> open(mjpeg, true)).isExactlyInstanceOf(DecodeTimeoutException.class)
+        assertThatThrownBy(() -> open(mjpeg, true))
+                .isExactlyInstanceOf(DecodeTimeoutException.class)
                 .hasMessage(mjpeg + ": timed out after reading 0 frames");
-        assertThatThrownBy(() -> open(data, "late", true)).isExactlyInstanceOf(DecodeTimeoutException.class)
+        assertThatThrownBy(() -> open(data, "late", true))
+                .isExactlyInstanceOf(DecodeTimeoutException.class)
                 .hasMessageStartingWith("late: timed out");
         assertThat(MemoryIO.openCount()).isZero();
     }
@@ -145,30 +150,37 @@ class ContainerInputTest {
     @Test
     void aDeadlineEndsAnOpenThatIsStillReadingATrickle() throws Exception {
         Path fifo = dir.resolve("trickle.avi");
-        assertThat(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor()).isZero();
+        assertThat(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor())
+                .isZero();
         AtomicBoolean stop = new AtomicBoolean();
         AtomicLong written = new AtomicLong();
-        Thread writer = new Thread(() -> {
-            try (OutputStream out = Files.newOutputStream(fifo)) {   // opens once FFmpeg opens the other end
-                byte[] chunk = "RIFF\0\0\0\0AVI LIST".getBytes(StandardCharsets.ISO_8859_1);
-                while (!stop.get()) {
-                    out.write(chunk, 0, 4);
-                    out.flush();
-                    written.addAndGet(4);
-                    Thread.sleep(20);
-                }
-            } catch (IOException | InterruptedException e) {
-                // the reader closed its end (broken pipe), or the test is over
-            }
-        }, "fifo-writer");
+        Thread writer = new Thread(
+                () -> {
+                    try (OutputStream out = Files.newOutputStream(fifo)) { // opens once FFmpeg opens the other end
+                        byte[] chunk = "RIFF\0\0\0\0AVI LIST".getBytes(StandardCharsets.ISO_8859_1);
+                        while (!stop.get()) {
+                            out.write(chunk, 0, 4);
+                            out.flush();
+                            written.addAndGet(4);
+                            Thread.sleep(20);
+                        }
+                    } catch (IOException | InterruptedException e) {
+                        // the reader closed its end (broken pipe), or the test is over
+                    }
+                },
+                "fifo-writer");
         writer.setDaemon(true);
         writer.start();
         try {
             parts.deadline.put(System.nanoTime() + 1_000_000_000L);
-            assertTimeoutPreemptively(Duration.ofSeconds(60), () -> assertThatThrownBy(() -> open(fifo, true))
-                    .isExactlyInstanceOf(DecodeTimeoutException.class)
-                    .hasMessage(fifo + ": timed out after reading 0 frames"));
-            assertThat(written.get()).as("the open read from the writer before it timed out").isPositive();
+            assertTimeoutPreemptively(
+                    Duration.ofSeconds(60),
+                    () -> assertThatThrownBy(() -> open(fifo, true))
+                            .isExactlyInstanceOf(DecodeTimeoutException.class)
+                            .hasMessage(fifo + ": timed out after reading 0 frames"));
+            assertThat(written.get())
+                    .as("the open read from the writer before it timed out")
+                    .isPositive();
         } finally {
             stop.set(true);
             writer.interrupt();
@@ -179,7 +191,8 @@ class ContainerInputTest {
     void theHeadersFrameCountJudgesAnEarlyEnd() {
         try (ContainerInput in = open(mjpeg, false)) {
             assertThatCode(() -> in.checkComplete(30)).doesNotThrowAnyException();
-            assertThatThrownBy(() -> in.checkComplete(12)).isExactlyInstanceOf(DecodeException.class)
+            assertThatThrownBy(() -> in.checkComplete(12))
+                    .isExactlyInstanceOf(DecodeException.class)
                     .hasMessage(mjpeg + ": truncated: header says 30 frames but the file ends after 12");
         }
     }

@@ -37,8 +37,14 @@ public final class DecodeThroughput {
         VideoDecoder.setLogLevel(AV_LOG_QUIET);
         Path dir = Files.createTempDirectory("decode-throughput");
         Path video = speckleVideo(dir.resolve("echo.avi"));
-        System.out.printf("video: %s, %d frames %dx%d MJPEG, %d bytes (%.0f B/frame); %d cores visible%n",
-                video.getFileName(), FRAMES, SIZE, SIZE, Files.size(video), Files.size(video) / (double) FRAMES,
+        System.out.printf(
+                "video: %s, %d frames %dx%d MJPEG, %d bytes (%.0f B/frame); %d cores visible%n",
+                video.getFileName(),
+                FRAMES,
+                SIZE,
+                SIZE,
+                Files.size(video),
+                Files.size(video) / (double) FRAMES,
                 Runtime.getRuntime().availableProcessors());
 
         report("VideoDecoder, 1 thread", measure(seconds, rounds, 1, () -> packetSkipping(video)));
@@ -51,8 +57,12 @@ public final class DecodeThroughput {
         report("VideoDecoder from layout span (heap), 1 thread", measure(seconds, rounds, 1, () -> fromSpan(heap)));
         report("VideoDecoder from layout span (direct), 1 thread", measure(seconds, rounds, 1, () -> fromSpan(direct)));
         report("VideoDecoder from file again, 1 thread", measure(seconds, rounds, 1, () -> packetSkipping(video)));
-        report("FFmpegFrameGrabber decode-all, 1 thread", measure(seconds, rounds, 1, () -> grabberDecodeAll(video, false)));
-        report("FFmpegFrameGrabber up to last needed, 1 thread", measure(seconds, rounds, 1, () -> grabberDecodeAll(video, true)));
+        report(
+                "FFmpegFrameGrabber decode-all, 1 thread",
+                measure(seconds, rounds, 1, () -> grabberDecodeAll(video, false)));
+        report(
+                "FFmpegFrameGrabber up to last needed, 1 thread",
+                measure(seconds, rounds, 1, () -> grabberDecodeAll(video, true)));
         report("open+close only, 1 thread", measure(seconds, rounds, 1, () -> openOnly(video, false)));
         report("open+find_stream_info+close, 1 thread", measure(seconds, rounds, 1, () -> openOnly(video, true)));
         try (var files = Files.list(dir)) {
@@ -111,7 +121,8 @@ public final class DecodeThroughput {
         return () -> {
             int start = random.nextInt(FRAMES - (CLIP - 1) * STRIDE);
             for (int k = 0; k < CLIP; k++) frames[k] = start + STRIDE * k;
-            return decoder.decode(layout, data, 0, "echo.avi", frames, sink, Long.MAX_VALUE).delivered();
+            return decoder.decode(layout, data, 0, "echo.avi", frames, sink, Long.MAX_VALUE)
+                    .delivered();
         };
     }
 
@@ -181,13 +192,14 @@ public final class DecodeThroughput {
         }
         java.util.Arrays.sort(clipsPerSecond);
         java.util.Arrays.sort(framesPerSecond);
-        return new double[] {clipsPerSecond[rounds / 2], framesPerSecond[rounds / 2],
-                clipsPerSecond[0], clipsPerSecond[rounds - 1]};
+        return new double[] {
+            clipsPerSecond[rounds / 2], framesPerSecond[rounds / 2], clipsPerSecond[0], clipsPerSecond[rounds - 1]
+        };
     }
 
     static void report(String what, double[] m) {
-        System.out.printf("%-48s %9.0f clips/s (min %.0f, max %.0f)  %9.0f frames delivered/s%n",
-                what, m[0], m[2], m[3], m[1]);
+        System.out.printf(
+                "%-48s %9.0f clips/s (min %.0f, max %.0f)  %9.0f frames delivered/s%n", what, m[0], m[2], m[3], m[1]);
     }
 
     /** Speckle-like content so JPEG packets are closer to real echo frames than flat test patterns. */

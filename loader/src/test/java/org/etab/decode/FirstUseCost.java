@@ -45,8 +45,8 @@ public final class FirstUseCost {
                     same++;
                 }
             }
-            System.out.printf("%d videos, %d with the same layout from the index and from the packets%n",
-                    videos.size(), same);
+            System.out.printf(
+                    "%d videos, %d with the same layout from the index and from the packets%n", videos.size(), same);
             ByteBuffer buf = ByteBuffer.allocate(8 << 20);
             for (int r = 0; r < rounds; r++) {
                 long scan = 0;
@@ -57,7 +57,7 @@ public final class FirstUseCost {
                     decoder.decode(v, clip, ignore);
                     VideoLayout layout = decoder.layout(v);
                     long t1 = cpu.getCurrentThreadCpuTime();
-                    decoder.decode(v, clip, ignore, Long.MAX_VALUE, l -> { });
+                    decoder.decode(v, clip, ignore, Long.MAX_VALUE, l -> {});
                     long t2 = cpu.getCurrentThreadCpuTime();
                     long[] range = layout.span(clip);
                     buf.clear().limit((int) (range[1] - range[0]));
@@ -73,8 +73,10 @@ public final class FirstUseCost {
                     span += t3 - t2;
                 }
                 int n = videos.size();
-                System.out.printf("round %d: per video, CPU us: first use decode+scan %.0f, decode+index %.0f,"
-                        + " later use (span) %.0f%n", r, scan / 1e3 / n, index / 1e3 / n, span / 1e3 / n);
+                System.out.printf(
+                        "round %d: per video, CPU us: first use decode+scan %.0f, decode+index %.0f,"
+                                + " later use (span) %.0f%n",
+                        r, scan / 1e3 / n, index / 1e3 / n, span / 1e3 / n);
             }
         }
     }

@@ -70,11 +70,11 @@ class GrayConversionTest {
 
     /** What swscale itself makes of the frame as GRAY8 (the reference the luma path must match). */
     static byte[] swscaleGray(AVFrame f) {
-        SwsContext sws = sws_getContext(W, H, f.format(), W, H, AV_PIX_FMT_GRAY8, SWS_BILINEAR, null, null,
-                (DoublePointer) null);
+        SwsContext sws = sws_getContext(
+                W, H, f.format(), W, H, AV_PIX_FMT_GRAY8, SWS_BILINEAR, null, null, (DoublePointer) null);
         try (BytePointer out = new BytePointer((long) W * H);
-             PointerPointer<BytePointer> dst = new PointerPointer<>(1);
-             IntPointer stride = new IntPointer(1)) {
+                PointerPointer<BytePointer> dst = new PointerPointer<>(1);
+                IntPointer stride = new IntPointer(1)) {
             dst.put(0, out);
             stride.put(0, W);
             sws_scale(sws, f.data(), f.linesize(), 0, H, dst, stride);
@@ -107,9 +107,11 @@ class GrayConversionTest {
                 expected[y * W + x] = (byte) any.applyAsInt(x, y);
             }
         }
-        assertThat(convert(paint(AV_PIX_FMT_YUVJ420P, AVCOL_RANGE_UNSPECIFIED, any))).isEqualTo(expected);
+        assertThat(convert(paint(AV_PIX_FMT_YUVJ420P, AVCOL_RANGE_UNSPECIFIED, any)))
+                .isEqualTo(expected);
         assertThat(convert(paint(AV_PIX_FMT_YUV420P, AVCOL_RANGE_JPEG, any))).isEqualTo(expected);
-        assertThat(convert(paint(AV_PIX_FMT_GRAY8, AVCOL_RANGE_UNSPECIFIED, any))).isEqualTo(expected);
+        assertThat(convert(paint(AV_PIX_FMT_GRAY8, AVCOL_RANGE_UNSPECIFIED, any)))
+                .isEqualTo(expected);
     }
 
     @Test
@@ -120,7 +122,8 @@ class GrayConversionTest {
         byte[] reference = swscaleGray(f);
         assertThat(convert(f)).isEqualTo(reference);
         // a second frame reuses the cached context and output plane
-        assertThat(convert(paint(AV_PIX_FMT_BGR24, AVCOL_RANGE_UNSPECIFIED, bgr))).isEqualTo(reference);
+        assertThat(convert(paint(AV_PIX_FMT_BGR24, AVCOL_RANGE_UNSPECIFIED, bgr)))
+                .isEqualTo(reference);
     }
 
     @Test
@@ -143,12 +146,18 @@ class GrayConversionTest {
         List<byte[]> arrays = new ArrayList<>();
         int[] frames = {2, 5, 5, 5, 9};
         AVFrame f = paint(AV_PIX_FMT_GRAY8, AVCOL_RANGE_UNSPECIFIED, (x, y) -> 77);
-        int next = gray.deliver(f, 5, frames, 1, (p, g, w, h) -> {
-            assertThat(w * 1000 + h).isEqualTo(W * 1000 + H);
-            assertThat(g).hasSize(w * h).containsOnly((byte) 77);
-            positions.add(p);
-            arrays.add(g);
-        }, errors);
+        int next = gray.deliver(
+                f,
+                5,
+                frames,
+                1,
+                (p, g, w, h) -> {
+                    assertThat(w * 1000 + h).isEqualTo(W * 1000 + H);
+                    assertThat(g).hasSize(w * h).containsOnly((byte) 77);
+                    positions.add(p);
+                    arrays.add(g);
+                },
+                errors);
 
         assertThat(next).isEqualTo(4);
         assertThat(positions).containsExactly(1, 2, 3);
@@ -160,8 +169,13 @@ class GrayConversionTest {
     void theGrayArrayIsReusedWhileTheFrameSizeStays() {
         List<byte[]> arrays = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            gray.deliver(paint(AV_PIX_FMT_YUVJ420P, AVCOL_RANGE_UNSPECIFIED, (x, y) -> 9), 0, new int[] {0}, 0,
-                    (p, g, w, h) -> arrays.add(g), errors);
+            gray.deliver(
+                    paint(AV_PIX_FMT_YUVJ420P, AVCOL_RANGE_UNSPECIFIED, (x, y) -> 9),
+                    0,
+                    new int[] {0},
+                    0,
+                    (p, g, w, h) -> arrays.add(g),
+                    errors);
         }
         assertThat(arrays).hasSize(3).allSatisfy(a -> assertThat(a).isSameAs(arrays.get(0)));
     }
@@ -170,9 +184,16 @@ class GrayConversionTest {
     void theFrameIsUnreferencedEvenWhenTheSinkThrows() {
         AVFrame f = paint(AV_PIX_FMT_GRAY8, AVCOL_RANGE_UNSPECIFIED, (x, y) -> 1);
         RuntimeException boom = new IllegalStateException("slot gone");
-        assertThatThrownBy(() -> gray.deliver(f, 0, new int[] {0}, 0, (p, g, w, h) -> {
-            throw boom;
-        }, errors)).isSameAs(boom);
+        assertThatThrownBy(() -> gray.deliver(
+                        f,
+                        0,
+                        new int[] {0},
+                        0,
+                        (p, g, w, h) -> {
+                            throw boom;
+                        },
+                        errors))
+                .isSameAs(boom);
         assertThat(parts.clean()).isTrue();
     }
 

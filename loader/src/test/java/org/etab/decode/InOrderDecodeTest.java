@@ -17,8 +17,8 @@ class InOrderDecodeTest {
     @TempDir
     static Path dir;
 
-    static Path mpeg4;  // 64x64, 40 frames, GOP of 12 with B-frames
-    static Path mjpeg;  // 64x64, 40 frames
+    static Path mpeg4; // 64x64, 40 frames, GOP of 12 with B-frames
+    static Path mjpeg; // 64x64, 40 frames
 
     final StageFixture parts = new StageFixture();
     final InOrderDecode stage = new InOrderDecode(parts.packet, parts.frame, parts.gray);
@@ -62,7 +62,8 @@ class InOrderDecodeTest {
     void picturesAreCountedInDisplayOrderAndReadingStopsAfterTheLastNeeded() {
         Run r = decode(mpeg4, 0, 11, 12, 13, 13);
         assertThat(frameNumbers(r)).containsExactly("0:0", "1:11", "2:12", "3:13", "4:13");
-        assertThat(r.stats).extracting(DecodeStats::delivered, DecodeStats::framesDecoded, DecodeStats::packetsSkipped)
+        assertThat(r.stats)
+                .extracting(DecodeStats::delivered, DecodeStats::framesDecoded, DecodeStats::packetsSkipped)
                 .containsExactly(5, 14, 0);
         assertThat(parts.clean()).as("packet and frame unreferenced").isTrue();
     }
@@ -88,19 +89,22 @@ class InOrderDecodeTest {
             });
         }
         assertThat(inOrder.got).containsExactlyElementsOf(skipping);
-        assertThat(inOrder.stats.framesDecoded()).as("every picture up to the last needed").isEqualTo(40);
+        assertThat(inOrder.stats.framesDecoded())
+                .as("every picture up to the last needed")
+                .isEqualTo(40);
     }
 
     @Test
     void aThrowingSinkStopsTheCallAndTheNextCallStartsAfresh() {
         RuntimeException boom = new IllegalStateException("slot gone");
         assertThatThrownBy(() -> {
-            try (ContainerInput in = parts.open(mpeg4)) {
-                stage.decode(in, new int[] {3, 5}, (p, g, w, h) -> {
-                    throw boom;
-                });
-            }
-        }).isSameAs(boom);
+                    try (ContainerInput in = parts.open(mpeg4)) {
+                        stage.decode(in, new int[] {3, 5}, (p, g, w, h) -> {
+                            throw boom;
+                        });
+                    }
+                })
+                .isSameAs(boom);
         assertThat(frameNumbers(decode(mpeg4, 3, 5))).containsExactly("0:3", "1:5");
     }
 
@@ -108,8 +112,8 @@ class InOrderDecodeTest {
     void aPassedDeadlineStopsBeforeTheNextPacket() {
         try (ContainerInput in = parts.open(mpeg4)) {
             parts.deadline.put(System.nanoTime() - 1);
-            assertThatThrownBy(() -> stage.decode(in, new int[] {0}, (p, g, w, h) -> {
-            })).isExactlyInstanceOf(DecodeTimeoutException.class)
+            assertThatThrownBy(() -> stage.decode(in, new int[] {0}, (p, g, w, h) -> {}))
+                    .isExactlyInstanceOf(DecodeTimeoutException.class)
                     .hasMessage(mpeg4 + ": timed out after reading 0 frames");
         }
     }

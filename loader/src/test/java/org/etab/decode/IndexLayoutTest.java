@@ -28,9 +28,9 @@ class IndexLayoutTest {
     @TempDir
     static Path dir;
 
-    static Path mjpeg;      // 64x48, 50 frames
-    static Path withAudio;  // 64x48, 30 frames, audio chunks between them
-    static Path rawBgr;     // uncompressed, intra-only, "00db" chunks
+    static Path mjpeg; // 64x48, 50 frames
+    static Path withAudio; // 64x48, 30 frames, audio chunks between them
+    static Path rawBgr; // uncompressed, intra-only, "00db" chunks
     static Path mpeg4;
     static byte[] bytes;
 
@@ -68,8 +68,8 @@ class IndexLayoutTest {
             assertThat(layout).as(avi.getFileName().toString()).isNotNull().isEqualTo(decoder.layout(avi));
             ByteBuffer whole = ByteBuffer.wrap(Files.readAllBytes(avi));
             VideoLayout[] inMemory = {null};
-            decoder.decode(whole, "v", new int[] {3}, VideoDecoderErrorsTest.IGNORE, Long.MAX_VALUE,
-                    l -> inMemory[0] = l);
+            decoder.decode(
+                    whole, "v", new int[] {3}, VideoDecoderErrorsTest.IGNORE, Long.MAX_VALUE, l -> inMemory[0] = l);
             assertThat(inMemory[0]).isEqualTo(layout);
             assertThat(whole.position()).isZero();
         }
@@ -89,7 +89,8 @@ class IndexLayoutTest {
             assertThat(layout).as(avi.getFileName().toString()).isNotNull().isEqualTo(decoder.layout(avi));
             int[] frames = {0, 2, layout.frameCount() / 2, layout.frameCount() - 1};
             long[] span = layout.span(frames);
-            ByteBuffer part = ByteBuffer.wrap(Files.readAllBytes(avi), (int) span[0], (int) (span[1] - span[0])).slice();
+            ByteBuffer part = ByteBuffer.wrap(Files.readAllBytes(avi), (int) span[0], (int) (span[1] - span[0]))
+                    .slice();
             assertThat(pixels(sink -> decoder.decode(layout, part, span[0], "v", frames, sink, Long.MAX_VALUE)))
                     .isEqualTo(pixels(sink -> decoder.decode(avi, frames, sink)));
         }
@@ -160,20 +161,22 @@ class IndexLayoutTest {
         for (int count : new int[] {0x7fffffff, 0x10000000}) {
             byte[] lying = bytes.clone();
             int strh = indexOf(lying, ascii("strh"), 0);
-            putInt(lying, strh + 8 + 32, count);              // strh dwLength
+            putInt(lying, strh + 8 + 32, count); // strh dwLength
             int avih = indexOf(lying, ascii("avih"), 0);
-            putInt(lying, avih + 8 + 16, count);              // avih dwTotalFrames
+            putInt(lying, avih + 8 + 16, count); // avih dwTotalFrames
             Path file = Files.write(dir.resolve("lying-" + count + ".avi"), lying);
             long before = allocatedBytes();
-            assertThat(fromIndex(file, 0, 49)).isNull();      // index and header disagree
+            assertThat(fromIndex(file, 0, 49)).isNull(); // index and header disagree
             VideoLayout scanned = decoder.layout(file);
             long allocated = allocatedBytes() - before;
-            assertThat(scanned.frameCount()).isEqualTo(50);   // from the real packets
-            assertThat(allocated).as("bytes allocated for a %d-byte file", lying.length).isLessThan(8L << 20);
+            assertThat(scanned.frameCount()).isEqualTo(50); // from the real packets
+            assertThat(allocated)
+                    .as("bytes allocated for a %d-byte file", lying.length)
+                    .isLessThan(8L << 20);
             // a frame past the real end is a truncation named with the file, as for a cut file
             assertThatThrownBy(() -> decoder.decode(file, new int[] {60}, VideoDecoderErrorsTest.IGNORE))
-                    .isInstanceOf(DecodeException.class).hasMessage(file + ": truncated: header says " + count
-                            + " frames but the file ends after 50");
+                    .isInstanceOf(DecodeException.class)
+                    .hasMessage(file + ": truncated: header says " + count + " frames but the file ends after 50");
         }
     }
 
@@ -215,9 +218,11 @@ class IndexLayoutTest {
                     fromIndex++;
                     assertThat(layout).as("case %d", c).isEqualTo(scanned);
                     long[] span = layout.span(frames);
-                    ByteBuffer part = ByteBuffer.wrap(b, (int) span[0], (int) (span[1] - span[0])).slice();
+                    ByteBuffer part = ByteBuffer.wrap(b, (int) span[0], (int) (span[1] - span[0]))
+                            .slice();
                     assertThat(pixels(s -> decoder.decode(layout, part, span[0], "v", frames, s, Long.MAX_VALUE)))
-                            .as("case %d", c).isEqualTo(pixels(s -> decoder.decode(file, frames, s)));
+                            .as("case %d", c)
+                            .isEqualTo(pixels(s -> decoder.decode(file, frames, s)));
                 }
             } catch (DecodeException e) {
                 assertThat(e.getMessage()).startsWith(file.toString());

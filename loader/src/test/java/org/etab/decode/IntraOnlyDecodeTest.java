@@ -19,8 +19,8 @@ class IntraOnlyDecodeTest {
     @TempDir
     static Path dir;
 
-    static Path mjpeg;      // 64x48, 60 frames
-    static Path withAudio;  // 64x48, 40 frames, audio chunks between them
+    static Path mjpeg; // 64x48, 60 frames
+    static Path withAudio; // 64x48, 40 frames, audio chunks between them
 
     final StageFixture parts = new StageFixture();
     final IntraOnlyDecode stage = new IntraOnlyDecode(parts.packet, parts.frame, parts.gray);
@@ -43,8 +43,8 @@ class IntraOnlyDecodeTest {
     Run decode(Path file, int... frames) {
         List<String> got = new ArrayList<>();
         try (ContainerInput in = parts.open(file)) {
-            DecodeStats stats = stage.decode(in, frames,
-                    (p, g, w, h) -> got.add(p + ":" + TestVideos.frameNumber(g, w, h)));
+            DecodeStats stats =
+                    stage.decode(in, frames, (p, g, w, h) -> got.add(p + ":" + TestVideos.frameNumber(g, w, h)));
             return new Run(got, stats);
         }
     }
@@ -54,7 +54,8 @@ class IntraOnlyDecodeTest {
         Run r = decode(mjpeg, 10, 12, 12, 40);
         assertThat(r.got).containsExactly("0:10", "1:12", "2:12", "3:40");
         // 0..9, 11 and 13..39 read and dropped; reading stopped at 40
-        assertThat(r.stats).extracting(DecodeStats::delivered, DecodeStats::framesDecoded, DecodeStats::packetsSkipped)
+        assertThat(r.stats)
+                .extracting(DecodeStats::delivered, DecodeStats::framesDecoded, DecodeStats::packetsSkipped)
                 .containsExactly(4, 3, 10 + 1 + 27);
         assertThat(r.stats.bytesRead()).isPositive().isLessThan(Files.size(mjpeg) * 45 / 60);
         assertThat(parts.clean()).as("packet and frame unreferenced").isTrue();
@@ -79,9 +80,11 @@ class IntraOnlyDecodeTest {
     @Test
     void aCutFileIsTruncatedOnlyWhenAMissingFrameIsAskedFor() throws Exception {
         byte[] bytes = Files.readAllBytes(mjpeg);
-        Path cut = Files.write(dir.resolve("cut.avi"), Arrays.copyOf(bytes, VideoDecoderErrorsTest.chunkOffset(bytes, 30)));
+        Path cut = Files.write(
+                dir.resolve("cut.avi"), Arrays.copyOf(bytes, VideoDecoderErrorsTest.chunkOffset(bytes, 30)));
         assertThat(decode(cut, 5, 29).got).containsExactly("0:5", "1:29");
-        assertThatThrownBy(() -> decode(cut, 29, 30)).isExactlyInstanceOf(DecodeException.class)
+        assertThatThrownBy(() -> decode(cut, 29, 30))
+                .isExactlyInstanceOf(DecodeException.class)
                 .hasMessage(cut + ": truncated: header says 60 frames but the file ends after 30");
     }
 
@@ -96,20 +99,23 @@ class IntraOnlyDecodeTest {
             raf.write(new byte[size]);
         }
         assertThat(decode(bad, 19, 21).got).containsExactly("0:19", "1:21");
-        assertThatThrownBy(() -> decode(bad, 19, 20)).isExactlyInstanceOf(DecodeException.class)
-                .hasMessageStartingWith(bad + ": ").hasMessageContaining("frame 20");
+        assertThatThrownBy(() -> decode(bad, 19, 20))
+                .isExactlyInstanceOf(DecodeException.class)
+                .hasMessageStartingWith(bad + ": ")
+                .hasMessageContaining("frame 20");
     }
 
     @Test
     void aThrowingSinkStopsTheCallAndTheNextCallStartsAfresh() {
         RuntimeException boom = new IllegalStateException("slot gone");
         assertThatThrownBy(() -> {
-            try (ContainerInput in = parts.open(mjpeg)) {
-                stage.decode(in, new int[] {3, 4}, (p, g, w, h) -> {
-                    throw boom;
-                });
-            }
-        }).isSameAs(boom);
+                    try (ContainerInput in = parts.open(mjpeg)) {
+                        stage.decode(in, new int[] {3, 4}, (p, g, w, h) -> {
+                            throw boom;
+                        });
+                    }
+                })
+                .isSameAs(boom);
         assertThat(decode(mjpeg, 3, 4).got).containsExactly("0:3", "1:4");
     }
 
@@ -117,8 +123,8 @@ class IntraOnlyDecodeTest {
     void aPassedDeadlineStopsBeforeTheNextPacket() {
         try (ContainerInput in = parts.open(mjpeg)) {
             parts.deadline.put(System.nanoTime() - 1);
-            assertThatThrownBy(() -> stage.decode(in, new int[] {0}, (p, g, w, h) -> {
-            })).isExactlyInstanceOf(DecodeTimeoutException.class)
+            assertThatThrownBy(() -> stage.decode(in, new int[] {0}, (p, g, w, h) -> {}))
+                    .isExactlyInstanceOf(DecodeTimeoutException.class)
                     .hasMessage(mjpeg + ": timed out after reading 0 frames");
         }
     }

@@ -18,8 +18,8 @@ class LayoutScanTest {
     @TempDir
     static Path dir;
 
-    static Path mjpeg;      // 64x48, 50 frames
-    static Path withAudio;  // 64x48, 30 frames with audio chunks between them
+    static Path mjpeg; // 64x48, 50 frames
+    static Path withAudio; // 64x48, 30 frames with audio chunks between them
     static Path mpeg4;
     static byte[] bytes;
 
@@ -79,7 +79,8 @@ class LayoutScanTest {
         int[] sizes = layout.sizes();
         // the muxer groups audio chunks between some frames: those frames' payloads are far apart
         long gaps = java.util.stream.IntStream.range(1, offsets.length)
-                .filter(i -> offsets[i] - (offsets[i - 1] + sizes[i - 1]) > 100).count();
+                .filter(i -> offsets[i] - (offsets[i - 1] + sizes[i - 1]) > 100)
+                .count();
         assertThat(gaps).isPositive();
         assertThat(parts.clean()).isTrue();
     }
@@ -87,7 +88,8 @@ class LayoutScanTest {
     @Test
     void aCodecWithInterFramePredictionHasNoLayout() throws Exception {
         assertThat(scan.of(mpeg4)).isNull();
-        assertThat(scan.of(ByteBuffer.wrap(Files.readAllBytes(mpeg4)), "inter.mp4")).isNull();
+        assertThat(scan.of(ByteBuffer.wrap(Files.readAllBytes(mpeg4)), "inter.mp4"))
+                .isNull();
     }
 
     @Test
@@ -102,14 +104,17 @@ class LayoutScanTest {
     @Test
     void whatCannotBeOpenedIsAnErrorNamingTheVideo() throws Exception {
         Path missing = dir.resolve("missing.avi");
-        assertThatThrownBy(() -> scan.of(missing)).isExactlyInstanceOf(DecodeException.class)
+        assertThatThrownBy(() -> scan.of(missing))
+                .isExactlyInstanceOf(DecodeException.class)
                 .hasMessage(missing + ": cannot read: java.nio.file.NoSuchFileException: " + missing);
         byte[] noise = new byte[10_000];
         new Random(2).nextBytes(noise);
         assertThatThrownBy(() -> scan.of(ByteBuffer.wrap(noise), "https://h/noise.avi"))
-                .isExactlyInstanceOf(DecodeException.class).hasMessageStartingWith("https://h/noise.avi: cannot open: ");
+                .isExactlyInstanceOf(DecodeException.class)
+                .hasMessageStartingWith("https://h/noise.avi: cannot open: ");
         Path text = Files.writeString(dir.resolve("notes.avi"), "EF 55%\n".repeat(100));
-        assertThatThrownBy(() -> scan.of(text)).isExactlyInstanceOf(DecodeException.class)
+        assertThatThrownBy(() -> scan.of(text))
+                .isExactlyInstanceOf(DecodeException.class)
                 .hasMessageStartingWith(text + ": cannot open: ");
         assertThat(parts.clean()).isTrue();
     }

@@ -11,7 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.zip.Deflater;
-import org.etab.decode.DatasetException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -46,12 +45,26 @@ class MetaImageReaderTest {
         ByteBuffer b = ByteBuffer.allocate(values.length * type.bytes()).order(order);
         for (double v : values) {
             switch (type) {
-                case UINT8: case INT8: b.put((byte) (long) v); break;
-                case UINT16: case INT16: b.putShort((short) (long) v); break;
-                case UINT32: case INT32: b.putInt((int) (long) v); break;
-                case FLOAT32: b.putFloat((float) v); break;
-                case FLOAT64: b.putDouble(v); break;
-                default: throw new AssertionError(type);
+                case UINT8:
+                case INT8:
+                    b.put((byte) (long) v);
+                    break;
+                case UINT16:
+                case INT16:
+                    b.putShort((short) (long) v);
+                    break;
+                case UINT32:
+                case INT32:
+                    b.putInt((int) (long) v);
+                    break;
+                case FLOAT32:
+                    b.putFloat((float) v);
+                    break;
+                case FLOAT64:
+                    b.putDouble(v);
+                    break;
+                default:
+                    throw new AssertionError(type);
             }
         }
         return b.array();
@@ -107,8 +120,9 @@ class MetaImageReaderTest {
         for (ByteOrder order : new ByteOrder[] {ByteOrder.LITTLE_ENDIAN, ByteOrder.BIG_ENDIAN}) {
             String base = type + "_" + (order == ByteOrder.BIG_ENDIAN ? "be" : "le");
             write(base + ".raw", encode(type, order, marked()));
-            Path mhd = writeText(base + ".mhd", header(2, W + " " + H, type.metName(),
-                    order == ByteOrder.BIG_ENDIAN, "", base + ".raw"));
+            Path mhd = writeText(
+                    base + ".mhd",
+                    header(2, W + " " + H, type.metName(), order == ByteOrder.BIG_ENDIAN, "", base + ".raw"));
             ImageVolume v = MetaImageReader.read(mhd);
             assertThat(v.type()).isEqualTo(type);
             assertThat(v.width()).isEqualTo(W);
@@ -129,7 +143,7 @@ class MetaImageReaderTest {
         assertThat(v.value(0, 0, 0)).isEqualTo(-1);
         assertThat(v.value(1, 0, 0)).isEqualTo(-32768);
         assertThat(v.value(2, 0, 0)).isEqualTo(32767);
-        assertThat(slice(v, 0)).containsExactly(0, 0, (byte) 255, 0, 1, 2);   // clamped
+        assertThat(slice(v, 0)).containsExactly(0, 0, (byte) 255, 0, 1, 2); // clamped
 
         write("u.raw", encode(ElementType.UINT32, ByteOrder.LITTLE_ENDIAN, 4_000_000_000.0, 0, 1, 2, 3, 4));
         ImageVolume u = MetaImageReader.read(writeText("u.mhd", header(2, "3 2", "MET_UINT", false, "", "u.raw")));
@@ -147,7 +161,8 @@ class MetaImageReaderTest {
             v[i] = i;
         }
         write("seq.raw", encode(ElementType.UINT8, ByteOrder.LITTLE_ENDIAN, v));
-        ImageVolume vol = MetaImageReader.read(writeText("seq.mhd", header(3, "3 2 4", "MET_UCHAR", false, "", "seq.raw")));
+        ImageVolume vol =
+                MetaImageReader.read(writeText("seq.mhd", header(3, "3 2 4", "MET_UCHAR", false, "", "seq.raw")));
         assertThat(vol.depth()).isEqualTo(4);
         assertThat(vol.spacing()).containsExactly(0.5, 0.25, 1.0);
         assertThat(slice(vol, 2)).containsExactly(12, 13, 14, 15, 16, 17);
@@ -157,8 +172,9 @@ class MetaImageReaderTest {
     @Test
     void localDataAfterTheHeader() throws IOException {
         byte[] data = encode(ElementType.UINT16, ByteOrder.LITTLE_ENDIAN, marked());
-        Path mha = write("l.mha", concat(header(2, "3 2", "MET_USHORT", false, "", "LOCAL")
-                .getBytes(StandardCharsets.US_ASCII), data));
+        Path mha = write(
+                "l.mha",
+                concat(header(2, "3 2", "MET_USHORT", false, "", "LOCAL").getBytes(StandardCharsets.US_ASCII), data));
         assertThat(slice(MetaImageReader.read(mha), 0)).containsExactly(0, 1, 2, 10, 11, 12);
     }
 
@@ -174,20 +190,40 @@ class MetaImageReaderTest {
     void compressedSeparateZraw() throws IOException {
         byte[] z = zlib(encode(ElementType.INT32, ByteOrder.BIG_ENDIAN, marked()));
         write("c.zraw", z);
-        Path mhd = writeText("c.mhd", header(2, "3 2", "MET_INT", true,
-                "CompressedData = True\nCompressedDataSize = " + z.length + "\n", "c.zraw"));
+        Path mhd = writeText(
+                "c.mhd",
+                header(
+                        2,
+                        "3 2",
+                        "MET_INT",
+                        true,
+                        "CompressedData = True\nCompressedDataSize = " + z.length + "\n",
+                        "c.zraw"));
         assertThat(slice(MetaImageReader.read(mhd), 0)).containsExactly(0, 1, 2, 10, 11, 12);
     }
 
     @Test
     void compressedLocalWithAndWithoutSize() throws IOException {
         byte[] z = zlib(encode(ElementType.FLOAT32, ByteOrder.LITTLE_ENDIAN, marked()));
-        Path a = write("cl.mha", concat(header(2, "3 2", "MET_FLOAT", false,
-                "CompressedData = True\nCompressedDataSize = " + z.length + "\n", "LOCAL")
-                .getBytes(StandardCharsets.US_ASCII), z));
+        Path a = write(
+                "cl.mha",
+                concat(
+                        header(
+                                        2,
+                                        "3 2",
+                                        "MET_FLOAT",
+                                        false,
+                                        "CompressedData = True\nCompressedDataSize = " + z.length + "\n",
+                                        "LOCAL")
+                                .getBytes(StandardCharsets.US_ASCII),
+                        z));
         assertThat(slice(MetaImageReader.read(a), 0)).containsExactly(0, 1, 2, 10, 11, 12);
-        Path b = write("cl2.mha", concat(header(2, "3 2", "MET_FLOAT", false,
-                "CompressedData = True\n", "LOCAL").getBytes(StandardCharsets.US_ASCII), z));
+        Path b = write(
+                "cl2.mha",
+                concat(
+                        header(2, "3 2", "MET_FLOAT", false, "CompressedData = True\n", "LOCAL")
+                                .getBytes(StandardCharsets.US_ASCII),
+                        z));
         assertThat(slice(MetaImageReader.read(b), 0)).containsExactly(0, 1, 2, 10, 11, 12);
     }
 
@@ -216,9 +252,11 @@ class MetaImageReaderTest {
     @Test
     void keysInAnyCaseElementSizeAndFourDimsWithTrailingOne() throws IOException {
         write("k.raw", encode(ElementType.UINT8, ByteOrder.LITTLE_ENDIAN, marked()));
-        Path mhd = writeText("k.mhd", "objecttype = image\nndims = 4\nbinarydata = true\n"
-                + "elementbyteordermsb = false\nelementsize = 2 3 4 5\ndimsize = 3 2 1 1\n"
-                + "elementnumberofchannels = 1\nelementtype = met_uchar\nelementdatafile = k.raw\n");
+        Path mhd = writeText(
+                "k.mhd",
+                "objecttype = image\nndims = 4\nbinarydata = true\n"
+                        + "elementbyteordermsb = false\nelementsize = 2 3 4 5\ndimsize = 3 2 1 1\n"
+                        + "elementnumberofchannels = 1\nelementtype = met_uchar\nelementdatafile = k.raw\n");
         ImageVolume v = MetaImageReader.read(mhd);
         assertThat(v.depth()).isEqualTo(1);
         assertThat(v.spacing()).containsExactly(2.0, 3.0, 4.0);
@@ -249,8 +287,10 @@ class MetaImageReaderTest {
     @Test
     void dimSizeProductLargerThanTheFile() throws IOException {
         write("big.raw", new byte[6]);
-        assertRejected(writeText("big.mhd", header(2, "3000 2000", "MET_UCHAR", false, "", "big.raw")),
-                "big.raw", "needs 6000000");
+        assertRejected(
+                writeText("big.mhd", header(2, "3000 2000", "MET_UCHAR", false, "", "big.raw")),
+                "big.raw",
+                "needs 6000000");
     }
 
     /** Hardened before; checked here as hostile input: a claim the file cannot back allocates nothing large. */
@@ -265,40 +305,71 @@ class MetaImageReaderTest {
     @Test
     void absurdAndNegativeDimsAreRejectedBeforeAllocation() throws IOException {
         write("a.raw", new byte[6]);
-        assertRejected(writeText("a1.mhd", header(2, "2147483648 2", "MET_UCHAR", false, "", "a.raw")),
-                "a1.mhd", "limit");
-        assertRejected(writeText("a2.mhd", header(3, "65536 65536 65536", "MET_DOUBLE", false, "", "a.raw")),
-                "a2.mhd", "limit");
-        assertRejected(writeText("a3.mhd", header(2, "-3 2", "MET_UCHAR", false, "", "a.raw")),
-                "a3.mhd", "DimSize[0] must be >= 1");
-        assertRejected(writeText("a4.mhd", header(2, "3 0", "MET_UCHAR", false, "", "a.raw")),
-                "DimSize[1] must be >= 1");
-        assertRejected(writeText("a5.mhd", header(2, "99999999999999999999 2", "MET_UCHAR", false, "", "a.raw")),
+        assertRejected(
+                writeText("a1.mhd", header(2, "2147483648 2", "MET_UCHAR", false, "", "a.raw")), "a1.mhd", "limit");
+        assertRejected(
+                writeText("a2.mhd", header(3, "65536 65536 65536", "MET_DOUBLE", false, "", "a.raw")),
+                "a2.mhd",
+                "limit");
+        assertRejected(
+                writeText("a3.mhd", header(2, "-3 2", "MET_UCHAR", false, "", "a.raw")),
+                "a3.mhd",
+                "DimSize[0] must be >= 1");
+        assertRejected(
+                writeText("a4.mhd", header(2, "3 0", "MET_UCHAR", false, "", "a.raw")), "DimSize[1] must be >= 1");
+        assertRejected(
+                writeText("a5.mhd", header(2, "99999999999999999999 2", "MET_UCHAR", false, "", "a.raw")),
                 "DimSize is not a list of integers");
-        assertRejected(writeText("a6.mhd", header(2, "3 2 1", "MET_UCHAR", false, "", "a.raw")),
-                "DimSize must have 2 values");
-        assertRejected(writeText("a7.mhd", header(3, "3 2 1", "MET_UCHAR", false, "", "a.raw")
-                .replace("NDims = 3", "NDims = 1")), "NDims must be 2 or 3");
-        assertRejected(writeText("a8.mhd", header(2, "3 2", "MET_UCHAR", false, "", "a.raw")
-                .replace("NDims = 2\n", "NDims = 4\n").replace("DimSize = 3 2", "DimSize = 3 2 1 2")
-                .replace("ElementSpacing = 0.5 0.25", "ElementSpacing = 1 1 1 1")), "only 2-D images");
+        assertRejected(
+                writeText("a6.mhd", header(2, "3 2 1", "MET_UCHAR", false, "", "a.raw")), "DimSize must have 2 values");
+        assertRejected(
+                writeText(
+                        "a7.mhd",
+                        header(3, "3 2 1", "MET_UCHAR", false, "", "a.raw").replace("NDims = 3", "NDims = 1")),
+                "NDims must be 2 or 3");
+        assertRejected(
+                writeText(
+                        "a8.mhd",
+                        header(2, "3 2", "MET_UCHAR", false, "", "a.raw")
+                                .replace("NDims = 2\n", "NDims = 4\n")
+                                .replace("DimSize = 3 2", "DimSize = 3 2 1 2")
+                                .replace("ElementSpacing = 0.5 0.25", "ElementSpacing = 1 1 1 1")),
+                "only 2-D images");
     }
 
     @Test
     void unknownElementTypeAndChannelsAndAscii() throws IOException {
         write("e.raw", new byte[6]);
-        assertRejected(writeText("e1.mhd", header(2, "3 2", "MET_LONG_LONG", false, "", "e.raw")),
+        assertRejected(
+                writeText("e1.mhd", header(2, "3 2", "MET_LONG_LONG", false, "", "e.raw")),
                 "ElementType 'MET_LONG_LONG' is not supported");
-        assertRejected(writeText("e2.mhd", header(2, "3 2", "MET_UCHAR", false, "ElementNumberOfChannels = 3\n",
-                "e.raw")), "ElementNumberOfChannels = 3");
-        assertRejected(writeText("e3.mhd", header(2, "3 2", "MET_UCHAR", false, "", "e.raw")
-                .replace("BinaryData = True", "BinaryData = False")), "ASCII");
-        assertRejected(writeText("e4.mhd", header(2, "3 2", "MET_UCHAR", false, "", "e.raw")
-                .replace("ObjectType = Image", "ObjectType = Mesh")), "ObjectType must be Image");
-        assertRejected(writeText("e5.mhd", header(2, "3 2", "MET_UCHAR", false, "", "e.raw")
-                .replace("BinaryDataByteOrderMSB = False", "BinaryDataByteOrderMSB = maybe")), "True or False");
-        assertRejected(writeText("e6.mhd", header(2, "3 2", "MET_UCHAR", false, "", "e.raw")
-                .replace("ElementSpacing = 0.5 0.25", "ElementSpacing = 0.5 nan")), "ElementSpacing[1]");
+        assertRejected(
+                writeText("e2.mhd", header(2, "3 2", "MET_UCHAR", false, "ElementNumberOfChannels = 3\n", "e.raw")),
+                "ElementNumberOfChannels = 3");
+        assertRejected(
+                writeText(
+                        "e3.mhd",
+                        header(2, "3 2", "MET_UCHAR", false, "", "e.raw")
+                                .replace("BinaryData = True", "BinaryData = False")),
+                "ASCII");
+        assertRejected(
+                writeText(
+                        "e4.mhd",
+                        header(2, "3 2", "MET_UCHAR", false, "", "e.raw")
+                                .replace("ObjectType = Image", "ObjectType = Mesh")),
+                "ObjectType must be Image");
+        assertRejected(
+                writeText(
+                        "e5.mhd",
+                        header(2, "3 2", "MET_UCHAR", false, "", "e.raw")
+                                .replace("BinaryDataByteOrderMSB = False", "BinaryDataByteOrderMSB = maybe")),
+                "True or False");
+        assertRejected(
+                writeText(
+                        "e6.mhd",
+                        header(2, "3 2", "MET_UCHAR", false, "", "e.raw")
+                                .replace("ElementSpacing = 0.5 0.25", "ElementSpacing = 0.5 nan")),
+                "ElementSpacing[1]");
     }
 
     @Test
@@ -306,8 +377,9 @@ class MetaImageReaderTest {
         Path sub = Files.createDirectory(dir.resolve("sub"));
         Files.write(dir.resolve("x.raw"), new byte[6]);
         Path mhd = sub.resolve("p.mhd");
-        for (String name : new String[] {"../x.raw", "..", dir.resolve("x.raw").toString(), "a/../../x.raw",
-                "..\\x.raw", "LIST", "img%03d.raw 1 4 1"}) {
+        for (String name : new String[] {
+            "../x.raw", "..", dir.resolve("x.raw").toString(), "a/../../x.raw", "..\\x.raw", "LIST", "img%03d.raw 1 4 1"
+        }) {
             Files.writeString(mhd, header(2, "3 2", "MET_UCHAR", false, "", name));
             assertRejected(mhd, "p.mhd", "ElementDataFile");
         }
@@ -315,7 +387,8 @@ class MetaImageReaderTest {
 
     @Test
     void missingDataFileAndMissingHeaderAreNamed() throws IOException {
-        assertRejected(writeText("m.mhd", header(2, "3 2", "MET_UCHAR", false, "", "gone.raw")), "gone.raw", "not found");
+        assertRejected(
+                writeText("m.mhd", header(2, "3 2", "MET_UCHAR", false, "", "gone.raw")), "gone.raw", "not found");
         assertRejected(dir.resolve("nothing.mhd"), "nothing.mhd", "not found");
         assertRejected(writeText("noedf.mhd", "NDims = 2\nDimSize = 3 2\n"), "no ElementDataFile");
         assertRejected(writeText("junk.mhd", "NDims = 2\nthis is not a header\n"), "line 2");
@@ -327,23 +400,49 @@ class MetaImageReaderTest {
         byte[] data = encode(ElementType.UINT8, ByteOrder.LITTLE_ENDIAN, marked());
         byte[] z = zlib(data);
         write("z.zraw", z);
-        assertRejected(writeText("z1.mhd", header(2, "3 2", "MET_UCHAR", false,
-                "CompressedData = True\nCompressedDataSize = " + (z.length + 1) + "\n", "z.zraw")),
-                "z.zraw", "CompressedDataSize is " + (z.length + 1));
-        assertRejected(writeText("z2.mhd", header(2, "3 2", "MET_UCHAR", false,
-                "CompressedData = True\nCompressedDataSize = 0\n", "z.zraw")), "CompressedDataSize must be >= 1");
+        assertRejected(
+                writeText(
+                        "z1.mhd",
+                        header(
+                                2,
+                                "3 2",
+                                "MET_UCHAR",
+                                false,
+                                "CompressedData = True\nCompressedDataSize = " + (z.length + 1) + "\n",
+                                "z.zraw")),
+                "z.zraw",
+                "CompressedDataSize is " + (z.length + 1));
+        assertRejected(
+                writeText(
+                        "z2.mhd",
+                        header(
+                                2,
+                                "3 2",
+                                "MET_UCHAR",
+                                false,
+                                "CompressedData = True\nCompressedDataSize = 0\n",
+                                "z.zraw")),
+                "CompressedDataSize must be >= 1");
         // the stream inflates to 6 bytes, the header wants 8
-        assertRejected(writeText("z3.mhd", header(2, "4 2", "MET_UCHAR", false,
-                "CompressedData = True\n", "z.zraw")), "z.zraw", "ends after 6 of the 8");
+        assertRejected(
+                writeText("z3.mhd", header(2, "4 2", "MET_UCHAR", false, "CompressedData = True\n", "z.zraw")),
+                "z.zraw",
+                "ends after 6 of the 8");
         // the stream inflates to 6 bytes, the header wants 4
-        assertRejected(writeText("z4.mhd", header(2, "2 2", "MET_UCHAR", false,
-                "CompressedData = True\n", "z.zraw")), "z.zraw", "more than the 4 bytes");
+        assertRejected(
+                writeText("z4.mhd", header(2, "2 2", "MET_UCHAR", false, "CompressedData = True\n", "z.zraw")),
+                "z.zraw",
+                "more than the 4 bytes");
         write("bad.zraw", new byte[] {1, 2, 3, 4, 5, 6, 7, 8});
-        assertRejected(writeText("z5.mhd", header(2, "3 2", "MET_UCHAR", false,
-                "CompressedData = True\n", "bad.zraw")), "bad.zraw", "not a valid zlib stream");
+        assertRejected(
+                writeText("z5.mhd", header(2, "3 2", "MET_UCHAR", false, "CompressedData = True\n", "bad.zraw")),
+                "bad.zraw",
+                "not a valid zlib stream");
         write("trail.zraw", concat(z, new byte[] {0, 0}));
-        assertRejected(writeText("z6.mhd", header(2, "3 2", "MET_UCHAR", false,
-                "CompressedData = True\n", "trail.zraw")), "trail.zraw", "2 bytes follow the end");
+        assertRejected(
+                writeText("z6.mhd", header(2, "3 2", "MET_UCHAR", false, "CompressedData = True\n", "trail.zraw")),
+                "trail.zraw",
+                "2 bytes follow the end");
     }
 
     @Test
@@ -351,18 +450,27 @@ class MetaImageReaderTest {
         byte[] z = zlib(new byte[100]);
         write("bomb.zraw", z);
         // 600 MB claimed from a few bytes: under the 1 GiB cap, but beyond what deflate can produce
-        assertRejected(writeText("bomb.mhd", header(3, "1000 1000 600", "MET_UCHAR", false,
-                "CompressedData = True\n", "bomb.zraw")), "bomb.zraw", "more than zlib can produce");
+        assertRejected(
+                writeText(
+                        "bomb.mhd",
+                        header(3, "1000 1000 600", "MET_UCHAR", false, "CompressedData = True\n", "bomb.zraw")),
+                "bomb.zraw",
+                "more than zlib can produce");
     }
 
     @Test
     void headerSizeBeyondTheFile() throws IOException {
         write("h.raw", new byte[6]);
-        assertRejected(writeText("h1.mhd", header(2, "3 2", "MET_UCHAR", false, "HeaderSize = 100\n", "h.raw")),
-                "h.raw", "should start at byte 100");
-        assertRejected(writeText("h2.mhd", header(2, "3 2", "MET_UCHAR", false, "HeaderSize = -7\n", "h.raw")),
+        assertRejected(
+                writeText("h1.mhd", header(2, "3 2", "MET_UCHAR", false, "HeaderSize = 100\n", "h.raw")),
+                "h.raw",
+                "should start at byte 100");
+        assertRejected(
+                writeText("h2.mhd", header(2, "3 2", "MET_UCHAR", false, "HeaderSize = -7\n", "h.raw")),
                 "HeaderSize must be >= 0 or -1");
-        assertRejected(writeText("h3.mhd", header(2, "30 2", "MET_UCHAR", false, "HeaderSize = -1\n", "h.raw")),
-                "h.raw", "HeaderSize = -1");
+        assertRejected(
+                writeText("h3.mhd", header(2, "30 2", "MET_UCHAR", false, "HeaderSize = -1\n", "h.raw")),
+                "h.raw",
+                "HeaderSize = -1");
     }
 }

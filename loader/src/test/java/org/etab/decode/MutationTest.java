@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.function.Function;
-import org.etab.decode.DatasetException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -66,7 +65,7 @@ class MutationTest {
                     break;
                 }
                 default:
-                    b = java.util.Arrays.copyOf(b, random.nextInt(b.length + 1));   // truncate
+                    b = java.util.Arrays.copyOf(b, random.nextInt(b.length + 1)); // truncate
                     break;
             }
         }
@@ -93,7 +92,9 @@ class MutationTest {
                 escaped.add("case " + i + ": " + t);
             }
         }
-        assertThat(escaped).as("non-DatasetException failures for " + target.getFileName()).isEmpty();
+        assertThat(escaped)
+                .as("non-DatasetException failures for " + target.getFileName())
+                .isEmpty();
         return new int[] {ok, rejected};
     }
 

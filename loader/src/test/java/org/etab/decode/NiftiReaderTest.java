@@ -11,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.zip.GZIPOutputStream;
-import org.etab.decode.DatasetException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -59,7 +58,7 @@ class NiftiReaderTest {
                 b.put(344 + i, (byte) magic.charAt(i));
             }
             if (extensionBytes > 0) {
-                b.put(348, (byte) 1);           // extension flag; the extension content is opaque here
+                b.put(348, (byte) 1); // extension flag; the extension content is opaque here
             }
             return b.array();
         }
@@ -89,8 +88,8 @@ class NiftiReaderTest {
         for (ByteOrder order : new ByteOrder[] {ByteOrder.LITTLE_ENDIAN, ByteOrder.BIG_ENDIAN}) {
             Hdr h = new Hdr().type(type);
             h.order = order;
-            byte[] file = MetaImageReaderTest.concat(h.bytes(0),
-                    MetaImageReaderTest.encode(type, order, MetaImageReaderTest.marked()));
+            byte[] file = MetaImageReaderTest.concat(
+                    h.bytes(0), MetaImageReaderTest.encode(type, order, MetaImageReaderTest.marked()));
             String base = type + "_" + (order == ByteOrder.BIG_ENDIAN ? "be" : "le");
             for (Path p : new Path[] {write(base + ".nii", file), write(base + ".nii.gz", gzip(file))}) {
                 ImageVolume v = NiftiReader.read(p);
@@ -113,7 +112,8 @@ class NiftiReaderTest {
      */
     @Test
     void niftiAndMetaImageDisplayTheSameNonSquareImage() throws IOException {
-        byte[] data = MetaImageReaderTest.encode(ElementType.UINT8, ByteOrder.LITTLE_ENDIAN, MetaImageReaderTest.marked());
+        byte[] data =
+                MetaImageReaderTest.encode(ElementType.UINT8, ByteOrder.LITTLE_ENDIAN, MetaImageReaderTest.marked());
         ImageVolume nii = NiftiReader.read(write("o.nii", new Hdr().bytes(0), data));
         Files.write(dir.resolve("o.raw"), data);
         Path mhd = dir.resolve("o.mhd");
@@ -164,21 +164,23 @@ class NiftiReaderTest {
         assertThat(v.value(1, 0, 0)).isEqualTo(12.0);
         assertThat(slice(v, 0)).containsExactly(10, 12, 14, (byte) 210, (byte) 255, (byte) 255);
 
-        h.slope = 0;                       // 0 means no scaling, whatever inter says
+        h.slope = 0; // 0 means no scaling, whatever inter says
         h.inter = 50;
-        assertThat(slice(NiftiReader.read(write("s0.nii", h.bytes(0), data)), 0)).containsExactly(data);
+        assertThat(slice(NiftiReader.read(write("s0.nii", h.bytes(0), data)), 0))
+                .containsExactly(data);
 
-        h.slope = 0.5f;                    // non-integer label values are refused, naming the file
+        h.slope = 0.5f; // non-integer label values are refused, naming the file
         h.inter = 0;
         ImageVolume half = NiftiReader.read(write("half.nii", h.bytes(0), data));
-        assertThat(slice(half, 0)).containsExactly(0, 1, 1, 50, 100, (byte) 128);   // 0.5 rounds up, 127.5 too
+        assertThat(slice(half, 0)).containsExactly(0, 1, 1, 50, 100, (byte) 128); // 0.5 rounds up, 127.5 too
         assertThatThrownBy(() -> half.sliceAsLabels(0, new byte[6]))
                 .isInstanceOf(DatasetException.class)
                 .hasMessageContainingAll("half.nii", "0.5", "row 0, column 1");
 
         h.slope = Float.POSITIVE_INFINITY;
         assertThatThrownBy(() -> NiftiReader.read(write("inf.nii", h.bytes(0), data)))
-                .isInstanceOf(DatasetException.class).hasMessageContaining("must be finite");
+                .isInstanceOf(DatasetException.class)
+                .hasMessageContaining("must be finite");
     }
 
     @Test
@@ -230,10 +232,12 @@ class NiftiReaderTest {
         Hdr h = new Hdr();
         h.voxOffset = 100_000;
         assertRejected(write("far.nii", h.bytes(0), DATA), "is 358 bytes long", "vox_offset 100000");
-        assertRejected(write("far.nii.gz", gzip(MetaImageReaderTest.concat(h.bytes(0), DATA))),
-                "more than gzip can produce");   // 100006 bytes cannot come from 67
+        assertRejected(
+                write("far.nii.gz", gzip(MetaImageReaderTest.concat(h.bytes(0), DATA))),
+                "more than gzip can produce"); // 100006 bytes cannot come from 67
         h.voxOffset = 10_000;
-        assertRejected(write("far2.nii.gz", gzip(MetaImageReaderTest.concat(h.bytes(0), DATA))),
+        assertRejected(
+                write("far2.nii.gz", gzip(MetaImageReaderTest.concat(h.bytes(0), DATA))),
                 "ends inside the header extensions");
         h.voxOffset = 348;
         assertRejected(write("near.nii", h.bytes(0), DATA), "vox_offset must be an integer from 352");
@@ -248,26 +252,32 @@ class NiftiReaderTest {
         Hdr h = new Hdr();
         assertRejected(write("t.nii", h.bytes(0), Arrays.copyOf(DATA, 5)), "357 bytes long", "needs 358");
         assertRejected(write("x.nii", h.bytes(0), Arrays.copyOf(DATA, 7)), "359 bytes long");
-        assertRejected(write("t.nii.gz", gzip(MetaImageReaderTest.concat(h.bytes(0), Arrays.copyOf(DATA, 5)))),
-                "decompresses to less than", "358");
-        assertRejected(write("x.nii.gz", gzip(MetaImageReaderTest.concat(h.bytes(0), Arrays.copyOf(DATA, 7)))),
-                "decompresses to more than", "358");
+        assertRejected(
+                write("t.nii.gz", gzip(MetaImageReaderTest.concat(h.bytes(0), Arrays.copyOf(DATA, 5)))),
+                "decompresses to less than",
+                "358");
+        assertRejected(
+                write("x.nii.gz", gzip(MetaImageReaderTest.concat(h.bytes(0), Arrays.copyOf(DATA, 7)))),
+                "decompresses to more than",
+                "358");
         byte[] gz = gzip(MetaImageReaderTest.concat(h.bytes(0), DATA));
         assertRejected(write("cut.nii.gz", Arrays.copyOf(gz, gz.length - 12)), "decompresses to less than");
         byte[] corrupt = gz.clone();
         corrupt[20] ^= 0x55;
         corrupt[21] ^= 0x55;
         assertThatThrownBy(() -> NiftiReader.read(write("corrupt.nii.gz", corrupt)))
-                .isInstanceOf(DatasetException.class).hasMessageContaining("corrupt.nii.gz");
+                .isInstanceOf(DatasetException.class)
+                .hasMessageContaining("corrupt.nii.gz");
     }
 
     @Test
     void bombLikeAndAbsurdDims() throws IOException {
         Hdr h = new Hdr();
-        h.dim = new short[] {3, 1000, 1000, 600, 1, 1, 1, 1};   // 600 MB claimed by a ~100-byte gzip file
+        h.dim = new short[] {3, 1000, 1000, 600, 1, 1, 1, 1}; // 600 MB claimed by a ~100-byte gzip file
         Path bomb = write("bomb.nii.gz", gzip(MetaImageReaderTest.concat(h.bytes(0), DATA)));
         assertThat(PngGrayTest.allocatedBy(() -> assertRejected(bomb, "more than gzip can produce")))
-                .as("heap allocated refusing the bomb").isLessThan(16L << 20);
+                .as("heap allocated refusing the bomb")
+                .isLessThan(16L << 20);
         h.dim = new short[] {3, 32767, 32767, 32767, 1, 1, 1, 1};
         assertRejected(write("huge.nii", h.bytes(0), DATA), "limit");
         h.dim = new short[] {2, -3, 2, 1, 1, 1, 1, 1};
@@ -285,7 +295,7 @@ class NiftiReaderTest {
     @Test
     void unknownDatatypeAndBitpixMismatch() throws IOException {
         Hdr h = new Hdr();
-        h.datatype = 128;                  // RGB24
+        h.datatype = 128; // RGB24
         h.bitpix = 24;
         assertRejected(write("rgb.nii", h.bytes(0), DATA), "datatype 128 is not supported");
         Hdr b = new Hdr();

@@ -17,7 +17,6 @@ import java.util.Arrays;
 import java.util.zip.CRC32;
 import java.util.zip.Deflater;
 import javax.imageio.ImageIO;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -71,19 +70,19 @@ class PngGrayTest {
     @Test
     void colourImagesBecomeTheirLuma() throws IOException {
         BufferedImage rgb = new BufferedImage(2, 1, BufferedImage.TYPE_3BYTE_BGR);
-        rgb.setRGB(0, 0, 0xC86432);   // R 200, G 100, B 50: 0.299*200 + 0.587*100 + 0.114*50 = 124.2
+        rgb.setRGB(0, 0, 0xC86432); // R 200, G 100, B 50: 0.299*200 + 0.587*100 + 0.114*50 = 124.2
         rgb.setRGB(1, 0, 0x808080);
         PngGray.Image out = decode(rgb);
         assertThat(out.pixels[0] & 0xff).isEqualTo(124);
         assertThat(out.pixels[1] & 0xff).isEqualTo(128);
 
         BufferedImage argb = new BufferedImage(1, 1, BufferedImage.TYPE_INT_ARGB);
-        argb.setRGB(0, 0, 0x40C86432);   // alpha ignored
+        argb.setRGB(0, 0, 0x40C86432); // alpha ignored
         assertThat(decode(argb).pixels[0] & 0xff).isEqualTo(124);
 
         BufferedImage palette = new BufferedImage(1, 1, BufferedImage.TYPE_BYTE_INDEXED);
         palette.setRGB(0, 0, 0xFF3399CC);
-        int c = palette.getRGB(0, 0);   // the palette's nearest colour
+        int c = palette.getRGB(0, 0); // the palette's nearest colour
         int want = (int) Math.round(0.299 * (c >> 16 & 0xff) + 0.587 * (c >> 8 & 0xff) + 0.114 * (c & 0xff));
         assertThat(decode(palette).pixels[0] & 0xff).isEqualTo(want);
 
@@ -105,12 +104,15 @@ class PngGrayTest {
         byte[] bytes = Files.readAllBytes(cut);
         Files.write(cut, java.util.Arrays.copyOf(bytes, bytes.length / 2));
         try (PngGray png = new PngGray()) {
-            assertThatThrownBy(() -> png.decode(missing, out)).isInstanceOf(DecodeException.class)
+            assertThatThrownBy(() -> png.decode(missing, out))
+                    .isInstanceOf(DecodeException.class)
                     .hasMessage(missing + ": image not found")
                     .satisfies(e -> assertThat(((DecodeException) e).file()).isEqualTo(missing));
-            assertThatThrownBy(() -> png.decode(text, out)).isInstanceOf(DecodeException.class)
+            assertThatThrownBy(() -> png.decode(text, out))
+                    .isInstanceOf(DecodeException.class)
                     .hasMessage(text + ": not a PNG file (5 bytes, no PNG signature)");
-            assertThatThrownBy(() -> png.decode(cut, out)).isInstanceOf(DecodeException.class)
+            assertThatThrownBy(() -> png.decode(cut, out))
+                    .isInstanceOf(DecodeException.class)
                     .hasMessageStartingWith(cut + ": corrupt PNG");
             // the reader is still usable after failures
             Path good = tmp.resolve("good.png");
@@ -132,8 +134,17 @@ class PngGrayTest {
     }
 
     static byte[] ihdr(long width, long height, int depth, int colour) {
-        return chunk("IHDR", ByteBuffer.allocate(13).putInt((int) width).putInt((int) height).put((byte) depth)
-                .put((byte) colour).put((byte) 0).put((byte) 0).put((byte) 0).array());
+        return chunk(
+                "IHDR",
+                ByteBuffer.allocate(13)
+                        .putInt((int) width)
+                        .putInt((int) height)
+                        .put((byte) depth)
+                        .put((byte) colour)
+                        .put((byte) 0)
+                        .put((byte) 0)
+                        .put((byte) 0)
+                        .array());
     }
 
     /** Signature, the chunks, IEND. */
@@ -171,7 +182,8 @@ class PngGrayTest {
         PngGray.Image out = new PngGray.Image();
         try (PngGray png = new PngGray()) {
             long allocated = allocatedBy(() -> assertThatThrownBy(() -> png.decode(file, out))
-                    .isInstanceOf(DecodeException.class).hasMessageStartingWith(file + ": ")
+                    .isInstanceOf(DecodeException.class)
+                    .hasMessageStartingWith(file + ": ")
                     .hasMessageContainingAll(message));
             assertThat(allocated).as("heap allocated refusing %s", name).isLessThan(16L << 20);
             assertThat(out.pixels.length).isZero();
@@ -183,20 +195,35 @@ class PngGrayTest {
         byte[] bomb = png(ihdr(20000, 20000, 16, 6), chunk("IDAT", deflated(new byte[8])));
         assertThat(bomb.length).isLessThan(80);
         assertRefused("bomb.png", bomb, "IHDR width 20000 is not in 1..8192");
-        assertRefused("tall.png", png(ihdr(16, 9000, 8, 0), chunk("IDAT", deflated(new byte[8]))),
+        assertRefused(
+                "tall.png",
+                png(ihdr(16, 9000, 8, 0), chunk("IDAT", deflated(new byte[8]))),
                 "IHDR height 9000 is not in 1..8192");
-        assertRefused("many.png", png(ihdr(8000, 8000, 8, 0), chunk("IDAT", deflated(new byte[8]))),
+        assertRefused(
+                "many.png",
+                png(ihdr(8000, 8000, 8, 0), chunk("IDAT", deflated(new byte[8]))),
                 "IHDR size 8000x8000 is 64000000 pixels, more than the 16777216");
         // within the side and pixel limits, but more pixel data than its IDAT can inflate to
-        assertRefused("ratio.png", png(ihdr(4000, 4000, 16, 6), chunk("IDAT", deflated(new byte[8]))),
-                "IHDR size 4000x4000 (16-bit, colour type 6) needs 128004000 bytes of pixel data", "inflate to at most");
-        assertRefused("depth.png", png(ihdr(4, 4, 3, 2), chunk("IDAT", deflated(new byte[52]))),
+        assertRefused(
+                "ratio.png",
+                png(ihdr(4000, 4000, 16, 6), chunk("IDAT", deflated(new byte[8]))),
+                "IHDR size 4000x4000 (16-bit, colour type 6) needs 128004000 bytes of pixel data",
+                "inflate to at most");
+        assertRefused(
+                "depth.png",
+                png(ihdr(4, 4, 3, 2), chunk("IDAT", deflated(new byte[52]))),
                 "IHDR bit depth 3 is not valid for colour type 2 (allowed: [8, 16])");
-        assertRefused("colour.png", png(ihdr(4, 4, 8, 5), chunk("IDAT", deflated(new byte[20]))),
+        assertRefused(
+                "colour.png",
+                png(ihdr(4, 4, 8, 5), chunk("IDAT", deflated(new byte[20]))),
                 "IHDR colour type 5 is not a PNG colour type");
-        assertRefused("zero.png", png(ihdr(0, 4, 8, 0), chunk("IDAT", deflated(new byte[4]))),
+        assertRefused(
+                "zero.png",
+                png(ihdr(0, 4, 8, 0), chunk("IDAT", deflated(new byte[4]))),
                 "IHDR width 0 is not in 1..8192");
-        assertRefused("noihdr.png", png(chunk("IDAT", deflated(new byte[4]))),
+        assertRefused(
+                "noihdr.png",
+                png(chunk("IDAT", deflated(new byte[4]))),
                 "the first chunk must be a 13-byte IHDR but is 'IDAT'");
     }
 
@@ -204,7 +231,7 @@ class PngGrayTest {
     void aChunkLengthBeyondTheFileIsRefusedBeforeImageIoReadsIt() throws IOException {
         byte[] good = png(ihdr(4, 4, 8, 0), chunk("IDAT", deflated(new byte[20])));
         byte[] hostile = good.clone();
-        int idat = 8 + 25;   // signature + IHDR chunk
+        int idat = 8 + 25; // signature + IHDR chunk
         ByteBuffer.wrap(hostile).putInt(idat, 0x7fffffff);
         assertRefused("long.png", hostile, "chunk 'IDAT' at byte 33 declares length 2147483647 but only");
         byte[] iccp = png(ihdr(4, 4, 8, 0), chunk("iCCP", new byte[4]), chunk("IDAT", deflated(new byte[20])));
@@ -214,7 +241,7 @@ class PngGrayTest {
         Path file = Files.write(tmp.resolve("good.png"), good);
         PngGray.Image out = new PngGray.Image();
         try (PngGray png = new PngGray()) {
-            png.decode(file, out);   // the hand-made file is a valid PNG
+            png.decode(file, out); // the hand-made file is a valid PNG
         }
         assertThat(out.width).isEqualTo(4);
     }
@@ -224,22 +251,25 @@ class PngGrayTest {
         Path big = tmp.resolve("big.png");
         try (RandomAccessFile f = new RandomAccessFile(big.toFile(), "rw")) {
             f.write(png(ihdr(4, 4, 8, 0)));
-            f.setLength(PngGray.MAX_FILE_BYTES + 1);   // sparse: nothing is written
+            f.setLength(PngGray.MAX_FILE_BYTES + 1); // sparse: nothing is written
         }
         PngGray.Image out = new PngGray.Image();
         Path dir = Files.createDirectory(tmp.resolve("dir.png"));
         Path fifo = tmp.resolve("fifo.png");
-        assertThat(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor()).isZero();
+        assertThat(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor())
+                .isZero();
         try (PngGray png = new PngGray()) {
             long allocated = allocatedBy(() -> assertThatThrownBy(() -> png.decode(big, out))
                     .isInstanceOf(DecodeException.class)
                     .hasMessage(big + ": is " + (PngGray.MAX_FILE_BYTES + 1) + " bytes, more than the "
                             + PngGray.MAX_FILE_BYTES + " a PNG may have"));
             assertThat(allocated).isLessThan(1L << 20);
-            assertThatThrownBy(() -> png.decode(dir, out)).isInstanceOf(DecodeException.class)
+            assertThatThrownBy(() -> png.decode(dir, out))
+                    .isInstanceOf(DecodeException.class)
                     .hasMessageContaining("is not a regular file");
             // a FIFO would block the open until a writer came: refused by type instead
-            assertThatThrownBy(() -> png.decode(fifo, out)).isInstanceOf(DecodeException.class)
+            assertThatThrownBy(() -> png.decode(fifo, out))
+                    .isInstanceOf(DecodeException.class)
                     .hasMessage(fifo + ": is not a regular file (a directory, FIFO or device): refused unopened");
         }
     }

@@ -23,7 +23,7 @@ class SpanDecodeTest {
     @TempDir
     static Path dir;
 
-    static Path mjpeg;  // 80x48, 60 frames
+    static Path mjpeg; // 80x48, 60 frames
     static byte[] bytes;
     static VideoLayout layout;
     static final GrayFrameSink IGNORE = (p, g, w, h) -> {};
@@ -51,7 +51,8 @@ class SpanDecodeTest {
         return (p, g, w, h) -> {
             CRC32 crc = new CRC32();
             crc.update(g, 0, w * h);
-            into.add(p + ":" + TestVideos.frameNumber(g, w, h) + ":" + w + "x" + h + ":" + Long.toHexString(crc.getValue()));
+            into.add(p + ":" + TestVideos.frameNumber(g, w, h) + ":" + w + "x" + h + ":"
+                    + Long.toHexString(crc.getValue()));
         };
     }
 
@@ -81,14 +82,22 @@ class SpanDecodeTest {
         List<String> reference = throughTheContainer(frames);
         assertThat(reference).hasSize(6);
         long[] span = layout.span(frames);
-        List<ByteBuffer> holders = List.of(embedded(span, ByteBuffer::allocate),
-                embedded(span, ByteBuffer::allocateDirect), embedded(span, ByteBuffer::allocate).asReadOnlyBuffer());
+        List<ByteBuffer> holders = List.of(
+                embedded(span, ByteBuffer::allocate),
+                embedded(span, ByteBuffer::allocateDirect),
+                embedded(span, ByteBuffer::allocate).asReadOnlyBuffer());
         for (ByteBuffer data : holders) {
             List<String> got = new ArrayList<>();
             DecodeStats stats = stage.decode(layout, data, span[0], "v", frames, recorder(got), parts.deadline);
             assertThat(got).as(data.toString()).containsExactlyElementsOf(reference);
-            assertThat(stats).isEqualTo(new DecodeStats(6, 5, 0, Arrays.stream(new int[] {7, 9, 11, 25, 59})
-                    .mapToLong(layout::size).sum()));
+            assertThat(stats)
+                    .isEqualTo(new DecodeStats(
+                            6,
+                            5,
+                            0,
+                            Arrays.stream(new int[] {7, 9, 11, 25, 59})
+                                    .mapToLong(layout::size)
+                                    .sum()));
             assertThat(data.position()).isEqualTo(100);
             assertThat(data.limit()).isEqualTo(100 + (int) (span[1] - span[0]));
             assertThat(parts.clean()).as("packet reset, frame unreferenced").isTrue();
@@ -100,8 +109,9 @@ class SpanDecodeTest {
         long[] span = layout.span(5, 9);
         ByteBuffer data = ByteBuffer.wrap(Arrays.copyOfRange(bytes, (int) span[0], (int) span[1]));
         long at = layout.offset(10);
-        assertThatThrownBy(() -> stage.decode(layout, data, span[0], "https://h/v.avi", new int[] {5, 10}, IGNORE,
-                parts.deadline)).isExactlyInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> stage.decode(
+                        layout, data, span[0], "https://h/v.avi", new int[] {5, 10}, IGNORE, parts.deadline))
+                .isExactlyInstanceOf(IllegalArgumentException.class)
                 .hasMessage("frame 10 (bytes " + at + ".." + (at + layout.size(10)) + ") is not inside the span "
                         + span[0] + ".." + span[1] + " of https://h/v.avi");
         assertThat(parts.clean()).isTrue();
@@ -111,36 +121,57 @@ class SpanDecodeTest {
     void anEmptyOrUndecodablePacketIsNamed() {
         int[] sizes = layout.sizes();
         sizes[3] = 0;
-        VideoLayout dropped = new VideoLayout(layout.codecId(), layout.codecTag(), 80, 48, layout.extradata(),
-                layout.headerFrames(), layout.fileSize(), layout.offsets(), sizes);
+        VideoLayout dropped = new VideoLayout(
+                layout.codecId(),
+                layout.codecTag(),
+                80,
+                48,
+                layout.extradata(),
+                layout.headerFrames(),
+                layout.fileSize(),
+                layout.offsets(),
+                sizes);
         ByteBuffer whole = ByteBuffer.wrap(bytes);
         assertThatThrownBy(() -> stage.decode(dropped, whole, 0, "v", new int[] {3}, IGNORE, parts.deadline))
-                .isExactlyInstanceOf(DecodeException.class).hasMessage("v: frame 3 is an empty packet");
+                .isExactlyInstanceOf(DecodeException.class)
+                .hasMessage("v: frame 3 is an empty packet");
 
         byte[] zeros = bytes.clone();
         Arrays.fill(zeros, (int) layout.offset(4), (int) layout.offset(4) + layout.size(4), (byte) 0);
-        assertThatThrownBy(() -> stage.decode(layout, ByteBuffer.wrap(zeros), 0, "v", new int[] {4}, IGNORE,
-                parts.deadline)).isExactlyInstanceOf(DecodeException.class).hasMessageStartingWith("v: ")
+        assertThatThrownBy(() ->
+                        stage.decode(layout, ByteBuffer.wrap(zeros), 0, "v", new int[] {4}, IGNORE, parts.deadline))
+                .isExactlyInstanceOf(DecodeException.class)
+                .hasMessageStartingWith("v: ")
                 .hasMessageContaining("frame 4");
         assertThat(parts.clean()).isTrue();
     }
 
     @Test
     void aCodecWithoutADecoderIsNamed() {
-        VideoLayout unknown = new VideoLayout(0, 0, 80, 48, new byte[0], 60, layout.fileSize(), layout.offsets(),
-                layout.sizes());
-        assertThatThrownBy(() -> stage.decode(unknown, ByteBuffer.wrap(bytes), 0, "v", new int[] {0}, IGNORE,
-                parts.deadline)).isExactlyInstanceOf(DecodeException.class).hasMessage("v: no decoder for codec none");
+        VideoLayout unknown =
+                new VideoLayout(0, 0, 80, 48, new byte[0], 60, layout.fileSize(), layout.offsets(), layout.sizes());
+        assertThatThrownBy(() ->
+                        stage.decode(unknown, ByteBuffer.wrap(bytes), 0, "v", new int[] {0}, IGNORE, parts.deadline))
+                .isExactlyInstanceOf(DecodeException.class)
+                .hasMessage("v: no decoder for codec none");
     }
 
     @Test
     void framesMissingFromALayoutShorterThanItsHeaderAreTruncation() {
-        VideoLayout shorter = new VideoLayout(layout.codecId(), layout.codecTag(), 80, 48, layout.extradata(),
-                layout.headerFrames(), layout.fileSize(), Arrays.copyOf(layout.offsets(), 30),
+        VideoLayout shorter = new VideoLayout(
+                layout.codecId(),
+                layout.codecTag(),
+                80,
+                48,
+                layout.extradata(),
+                layout.headerFrames(),
+                layout.fileSize(),
+                Arrays.copyOf(layout.offsets(), 30),
                 Arrays.copyOf(layout.sizes(), 30));
         List<String> got = new ArrayList<>();
-        assertThatThrownBy(() -> stage.decode(shorter, ByteBuffer.wrap(bytes), 0, "v", new int[] {29, 30},
-                recorder(got), parts.deadline)).isExactlyInstanceOf(DecodeException.class)
+        assertThatThrownBy(() -> stage.decode(
+                        shorter, ByteBuffer.wrap(bytes), 0, "v", new int[] {29, 30}, recorder(got), parts.deadline))
+                .isExactlyInstanceOf(DecodeException.class)
                 .hasMessage("v: truncated: header says 60 frames but the file ends after 30");
         assertThat(got).hasSize(1);
     }
@@ -148,17 +179,26 @@ class SpanDecodeTest {
     @Test
     void aPassedDeadlineStopsBeforeTheFirstPacket() {
         parts.deadline.put(System.nanoTime() - 1);
-        assertThatThrownBy(() -> stage.decode(layout, ByteBuffer.wrap(bytes), 0, "v", new int[] {0}, IGNORE,
-                parts.deadline)).isExactlyInstanceOf(DecodeTimeoutException.class)
+        assertThatThrownBy(() ->
+                        stage.decode(layout, ByteBuffer.wrap(bytes), 0, "v", new int[] {0}, IGNORE, parts.deadline))
+                .isExactlyInstanceOf(DecodeTimeoutException.class)
                 .hasMessage("v: timed out after reading 0 frames");
     }
 
     @Test
     void aThrowingSinkLeavesThePacketResetAndTheStageUsable() {
         RuntimeException boom = new IllegalStateException("slot gone");
-        assertThatThrownBy(() -> stage.decode(layout, ByteBuffer.wrap(bytes), 0, "v", new int[] {1, 2}, (p, g, w, h) -> {
-            throw boom;
-        }, parts.deadline)).isSameAs(boom);
+        assertThatThrownBy(() -> stage.decode(
+                        layout,
+                        ByteBuffer.wrap(bytes),
+                        0,
+                        "v",
+                        new int[] {1, 2},
+                        (p, g, w, h) -> {
+                            throw boom;
+                        },
+                        parts.deadline))
+                .isSameAs(boom);
         assertThat(parts.clean()).isTrue();
         List<String> got = new ArrayList<>();
         stage.decode(layout, ByteBuffer.wrap(bytes), 0, "v", new int[] {1, 2}, recorder(got), parts.deadline);
@@ -181,9 +221,17 @@ class SpanDecodeTest {
             stage.decode(layout, whole, 0, "v", clip, IGNORE, parts.deadline);
             assertThatThrownBy(() -> stage.decode(layout, bad, 0, "v", new int[] {4}, IGNORE, parts.deadline))
                     .isInstanceOf(DecodeException.class);
-            assertThatThrownBy(() -> stage.decode(layout, whole, 0, "v", new int[] {1}, (p, g, w, h) -> {
-                throw new IllegalStateException();
-            }, parts.deadline)).isInstanceOf(IllegalStateException.class);
+            assertThatThrownBy(() -> stage.decode(
+                            layout,
+                            whole,
+                            0,
+                            "v",
+                            new int[] {1},
+                            (p, g, w, h) -> {
+                                throw new IllegalStateException();
+                            },
+                            parts.deadline))
+                    .isInstanceOf(IllegalStateException.class);
         };
         for (int i = 0; i < 100; i++) {
             round.run();
@@ -196,9 +244,12 @@ class SpanDecodeTest {
         }
         System.gc();
         long physicalGrowth = Pointer.physicalBytes() - physicalBefore;
-        System.out.printf("span decode native growth over 3,000 calls: JavaCPP %d B, physical %d KiB%n",
+        System.out.printf(
+                "span decode native growth over 3,000 calls: JavaCPP %d B, physical %d KiB%n",
                 Pointer.totalBytes() - totalBefore, physicalGrowth / 1024);
-        assertThat(Pointer.totalBytes() - totalBefore).as("JavaCPP-tracked bytes").isLessThanOrEqualTo(0);
+        assertThat(Pointer.totalBytes() - totalBefore)
+                .as("JavaCPP-tracked bytes")
+                .isLessThanOrEqualTo(0);
         assertThat(physicalGrowth).as("physical bytes").isLessThan(16L << 20);
     }
 

@@ -19,7 +19,8 @@ final class StageFixture implements AutoCloseable {
     final GrayConversion gray = new GrayConversion();
 
     static {
-        VideoDecoder.setLogLevel(org.bytedeco.ffmpeg.global.avutil.AV_LOG_QUIET); // FFmpeg quiet, as the decoder keeps it
+        VideoDecoder.setLogLevel(
+                org.bytedeco.ffmpeg.global.avutil.AV_LOG_QUIET); // FFmpeg quiet, as the decoder keeps it
     }
 
     ContainerInput open(Path file) {
@@ -28,7 +29,10 @@ final class StageFixture implements AutoCloseable {
 
     /** Nothing is left referenced: what a stage owes the decoder's packet and frame after a call. */
     boolean clean() {
-        return packet.buf() == null && packet.data() == null && packet.size() == 0 && frame.buf(0) == null
+        return packet.buf() == null
+                && packet.data() == null
+                && packet.size() == 0
+                && frame.buf(0) == null
                 && frame.data(0) == null;
     }
 

@@ -45,8 +45,17 @@ final class TestVideos {
         return write(file, "avi", AV_CODEC_ID_RAWVIDEO, AV_PIX_FMT_BGR24, width, height, frames, 0, 1);
     }
 
-    private static Path write(Path file, String format, int codec, int pixelFormat, int width, int height,
-                              int frames, int bFrames, int gop) throws Exception {
+    private static Path write(
+            Path file,
+            String format,
+            int codec,
+            int pixelFormat,
+            int width,
+            int height,
+            int frames,
+            int bFrames,
+            int gop)
+            throws Exception {
         try (FFmpegFrameRecorder rec = new FFmpegFrameRecorder(file.toFile(), width, height, 0)) {
             rec.setFormat(format);
             rec.setVideoCodec(codec);

@@ -20,7 +20,7 @@ class VideoDecoderErrorsTest {
     @TempDir
     static Path dir;
 
-    static Path good;   // 112x112 MJPEG AVI, 150 frames
+    static Path good; // 112x112 MJPEG AVI, 150 frames
     static Path goodMp4;
 
     final VideoDecoder decoder = new VideoDecoder();
@@ -54,7 +54,8 @@ class VideoDecoderErrorsTest {
                 .hasMessageContaining(missing.toString())
                 .hasMessageContaining("No such file or directory")
                 .satisfies(e -> assertThat(((DecodeException) e).file()).isEqualTo(missing));
-        assertThatThrownBy(() -> decoder.probe(missing)).isInstanceOf(DecodeException.class)
+        assertThatThrownBy(() -> decoder.probe(missing))
+                .isInstanceOf(DecodeException.class)
                 .hasMessageContaining(missing.toString());
     }
 
@@ -178,13 +179,17 @@ class VideoDecoderErrorsTest {
     @Test
     void badArgumentsNameTheValue() {
         assertThatThrownBy(() -> decoder.decode(null, new int[] {0}, IGNORE))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("file");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("file");
         assertThatThrownBy(() -> decoder.decode(good, null, IGNORE))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("frames");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("frames");
         assertThatThrownBy(() -> decoder.decode(good, new int[] {0}, null))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("sink");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("sink");
         assertThatThrownBy(() -> decoder.decode(good, new int[] {0, 4, -3}, IGNORE))
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("frames[2] >= 0 required but was -3");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("frames[2] >= 0 required but was -3");
         assertThatThrownBy(() -> decoder.decode(good, new int[] {0, 9, 7}, IGNORE))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("frames must be non-decreasing but frames[2] = 7 < frames[1] = 9");
@@ -195,8 +200,9 @@ class VideoDecoderErrorsTest {
     void aThrowingSinkLeavesTheDecoderUsable() {
         RuntimeException boom = new IllegalStateException("batch slot gone");
         assertThatThrownBy(() -> decoder.decode(good, new int[] {3, 5, 7}, (p, g, w, h) -> {
-            if (p == 1) throw boom;
-        })).isSameAs(boom);
+                    if (p == 1) throw boom;
+                }))
+                .isSameAs(boom);
         assertThat(frameNumbers(good, 3, 5, 7)).containsExactly(3, 5, 7);
         assertThat(frameNumbers(goodMp4, 3, 5, 7)).containsExactly(3, 5, 7);
     }

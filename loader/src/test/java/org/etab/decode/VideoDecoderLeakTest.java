@@ -43,18 +43,19 @@ class VideoDecoderLeakTest {
                 for (int i = 0; i < 5; i++) {
                     int start = (int) (sink[0] & 63) + i;
                     for (int k = 0; k < clip.length; k++) clip[k] = start + 2 * k;
-                    decoder.decode(mjpeg, clip, count);  // intra-only path, early stop
+                    decoder.decode(mjpeg, clip, count); // intra-only path, early stop
                 }
-                decoder.decode(mpeg4, new int[] {1, 5, 20}, count);   // decode-in-order path, early stop
-                decoder.decode(raw, new int[] {0, 9}, count);         // swscale path
+                decoder.decode(mpeg4, new int[] {1, 5, 20}, count); // decode-in-order path, early stop
+                decoder.decode(raw, new int[] {0, 9}, count); // swscale path
                 decoder.probe(mjpeg);
                 assertThatThrownBy(() -> decoder.decode(missing, new int[] {0}, count))
                         .isInstanceOf(DecodeException.class);
                 assertThatThrownBy(() -> decoder.decode(cut, new int[] {0, 120}, count))
                         .isInstanceOf(DecodeException.class);
                 assertThatThrownBy(() -> decoder.decode(mjpeg, new int[] {0, 1}, (p, g, w, h) -> {
-                    throw new IllegalStateException("sink failed");
-                })).isInstanceOf(IllegalStateException.class);
+                            throw new IllegalStateException("sink failed");
+                        }))
+                        .isInstanceOf(IllegalStateException.class);
             };
             for (int i = 0; i < 30; i++) round.run(); // warm up: JIT, heap, swscale cache
             System.gc();
@@ -66,7 +67,8 @@ class VideoDecoderLeakTest {
             System.gc();
             long totalGrowth = Pointer.totalBytes() - totalBefore;
             long physicalGrowth = Pointer.physicalBytes() - physicalBefore;
-            System.out.printf("native growth over %d rounds: JavaCPP %d B, physical %d KiB%n",
+            System.out.printf(
+                    "native growth over %d rounds: JavaCPP %d B, physical %d KiB%n",
                     rounds, totalGrowth, physicalGrowth / 1024);
 
             assertThat(totalGrowth).as("JavaCPP-tracked bytes").isLessThanOrEqualTo(0);
@@ -99,12 +101,12 @@ class VideoDecoderLeakTest {
             Runnable round = () -> { // 10 calls: 2 from files, 8 from memory (4 of them failing)
                 int start = (int) (sink[0] & 63);
                 for (int k = 0; k < clip.length; k++) clip[k] = start + 2 * k;
-                decoder.decode(mjpeg, clip, count);                               // file
-                decoder.decode(heap, "heap", clip, count);                        // memory, intra-only
-                decoder.decode(direct, "direct", clip, count);                    // memory, direct buffer
-                decoder.decode(mpeg4, new int[] {1, 5, 20}, count);               // file, in order
-                decoder.decode(inter, "inter", new int[] {1, 5, 20}, count);      // memory, in order
-                decoder.probe(direct, "direct");                                  // memory probe
+                decoder.decode(mjpeg, clip, count); // file
+                decoder.decode(heap, "heap", clip, count); // memory, intra-only
+                decoder.decode(direct, "direct", clip, count); // memory, direct buffer
+                decoder.decode(mpeg4, new int[] {1, 5, 20}, count); // file, in order
+                decoder.decode(inter, "inter", new int[] {1, 5, 20}, count); // memory, in order
+                decoder.probe(direct, "direct"); // memory probe
                 assertThatThrownBy(() -> decoder.decode(cut, "cut", new int[] {0, 120}, count))
                         .isInstanceOf(DecodeException.class);
                 assertThatThrownBy(() -> decoder.decode(garbage, "garbage", new int[] {0}, count))
@@ -112,8 +114,9 @@ class VideoDecoderLeakTest {
                 assertThatThrownBy(() -> decoder.decode(heap, "late", clip, count, System.nanoTime() - 1))
                         .isInstanceOf(DecodeTimeoutException.class);
                 assertThatThrownBy(() -> decoder.decode(direct, "sink", new int[] {0, 1}, (p, g, w, h) -> {
-                    throw new IllegalStateException("sink failed");
-                })).isInstanceOf(IllegalStateException.class);
+                            throw new IllegalStateException("sink failed");
+                        }))
+                        .isInstanceOf(IllegalStateException.class);
             };
             for (int i = 0; i < 30; i++) round.run(); // warm up: JIT, heap
             System.gc();
@@ -125,7 +128,8 @@ class VideoDecoderLeakTest {
             System.gc();
             long totalGrowth = Pointer.totalBytes() - totalBefore;
             long physicalGrowth = Pointer.physicalBytes() - physicalBefore;
-            System.out.printf("file+memory native growth over %d rounds: JavaCPP %d B, physical %d KiB%n",
+            System.out.printf(
+                    "file+memory native growth over %d rounds: JavaCPP %d B, physical %d KiB%n",
                     rounds, totalGrowth, physicalGrowth / 1024);
 
             assertThat(MemoryIO.openCount()).as("registered in-memory inputs").isZero();

@@ -35,8 +35,8 @@ class VideoDecoderMemoryTest {
     @TempDir
     static Path dir;
 
-    static Path mjpeg;   // 112x112, 150 frames: intra-only path
-    static Path mpeg4;   // 112x112, 150 frames with B-frames: decode-in-order path
+    static Path mjpeg; // 112x112, 150 frames: intra-only path
+    static Path mpeg4; // 112x112, 150 frames with B-frames: decode-in-order path
     static byte[] mjpegBytes;
     static byte[] mpeg4Bytes;
 
@@ -106,8 +106,8 @@ class VideoDecoderMemoryTest {
             assertThat(g).hasSize(w * h);
             CRC32 crc = new CRC32();
             crc.update(g, 0, w * h);
-            into.add("pos " + p + " frame " + TestVideos.frameNumber(g, w, h) + " " + w + "x" + h
-                    + " crc " + Long.toHexString(crc.getValue()));
+            into.add("pos " + p + " frame " + TestVideos.frameNumber(g, w, h) + " " + w + "x" + h + " crc "
+                    + Long.toHexString(crc.getValue()));
         };
     }
 
@@ -138,8 +138,12 @@ class VideoDecoderMemoryTest {
     @Test
     void probeFromMemoryEqualsProbeOfTheFile() {
         for (Holder h : Holder.values()) {
-            assertThat(decoder.probe(h.wrap.apply(mjpegBytes), "a")).as(h.name()).isEqualTo(decoder.probe(mjpeg));
-            assertThat(decoder.probe(h.wrap.apply(mpeg4Bytes), "b")).as(h.name()).isEqualTo(decoder.probe(mpeg4));
+            assertThat(decoder.probe(h.wrap.apply(mjpegBytes), "a"))
+                    .as(h.name())
+                    .isEqualTo(decoder.probe(mjpeg));
+            assertThat(decoder.probe(h.wrap.apply(mpeg4Bytes), "b"))
+                    .as(h.name())
+                    .isEqualTo(decoder.probe(mpeg4));
         }
         assertThat(decoder.probe(mjpeg).frameCount()).isEqualTo(150);
     }
@@ -175,8 +179,11 @@ class VideoDecoderMemoryTest {
         Throwable fromFile = catchDecode(() -> decoder.decode(file, frames, IGNORE));
         for (Holder h : Holder.values()) {
             Throwable fromMemory = catchDecode(() -> decoder.decode(h.wrap.apply(bytes), name, frames, IGNORE));
-            assertThat(fromMemory).as(h.name()).isExactlyInstanceOf(DecodeException.class)
-                    .hasMessageStartingWith(name + ": ").hasMessageContaining(reason);
+            assertThat(fromMemory)
+                    .as(h.name())
+                    .isExactlyInstanceOf(DecodeException.class)
+                    .hasMessageStartingWith(name + ": ")
+                    .hasMessageContaining(reason);
             DecodeException e = (DecodeException) fromMemory;
             assertThat(e.source()).isEqualTo(name);
             assertThat(e.file()).isNull();
@@ -201,8 +208,12 @@ class VideoDecoderMemoryTest {
         new Random(1).nextBytes(garbage);
         byte[] text = "frame,label\n1,2\n".repeat(100).getBytes(StandardCharsets.UTF_8);
         ByteBuffer emptySlice = ByteBuffer.wrap(mjpegBytes, 500, 0); // position == limit inside a video
-        for (ByteBuffer data : List.of(ByteBuffer.wrap(garbage), ByteBuffer.wrap(text), ByteBuffer.allocate(0),
-                ByteBuffer.allocateDirect(0), emptySlice)) {
+        for (ByteBuffer data : List.of(
+                ByteBuffer.wrap(garbage),
+                ByteBuffer.wrap(text),
+                ByteBuffer.allocate(0),
+                ByteBuffer.allocateDirect(0),
+                emptySlice)) {
             String name = "https://store/bad-" + data.capacity() + ".avi";
             assertThatThrownBy(() -> decoder.decode(data, name, new int[] {0}, IGNORE))
                     .isExactlyInstanceOf(DecodeException.class)
@@ -222,11 +233,14 @@ class VideoDecoderMemoryTest {
     void badArgumentsNameTheValue() {
         ByteBuffer data = ByteBuffer.wrap(mjpegBytes);
         assertThatThrownBy(() -> decoder.decode((ByteBuffer) null, "n", new int[] {0}, IGNORE))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("data");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("data");
         assertThatThrownBy(() -> decoder.decode(data, null, new int[] {0}, IGNORE))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("name");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("name");
         assertThatThrownBy(() -> decoder.decode(data, "n", new int[] {3, 2}, IGNORE))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("non-decreasing");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("non-decreasing");
         assertThatThrownBy(() -> decoder.probe(null, "n")).isInstanceOf(IllegalArgumentException.class);
         assertThat(decoder.decode(ByteBuffer.allocate(0), "empty request", new int[0], IGNORE))
                 .isEqualTo(new DecodeStats(0, 0, 0, 0));
@@ -234,10 +248,10 @@ class VideoDecoderMemoryTest {
 
     @Test
     void aThrowingSinkReleasesTheInput() {
-        assertThatThrownBy(() -> decoder.decode(ByteBuffer.wrap(mjpegBytes), "n", new int[] {0, 1},
-                (p, g, w, h) -> {
+        assertThatThrownBy(() -> decoder.decode(ByteBuffer.wrap(mjpegBytes), "n", new int[] {0, 1}, (p, g, w, h) -> {
                     throw new IllegalStateException("sink failed");
-                })).isInstanceOf(IllegalStateException.class);
+                }))
+                .isInstanceOf(IllegalStateException.class);
         assertThat(MemoryIO.openCount()).isZero();
     }
 
@@ -246,8 +260,12 @@ class VideoDecoderMemoryTest {
     @Test
     void aPassedDeadlineTimesOutNamingTheName() {
         List<String> got = new ArrayList<>();
-        assertThatThrownBy(() -> decoder.decode(ByteBuffer.wrap(mjpegBytes), "late.avi", new int[] {0, 1},
-                recorder(got), System.nanoTime() - 1))
+        assertThatThrownBy(() -> decoder.decode(
+                        ByteBuffer.wrap(mjpegBytes),
+                        "late.avi",
+                        new int[] {0, 1},
+                        recorder(got),
+                        System.nanoTime() - 1))
                 .isInstanceOf(DecodeTimeoutException.class)
                 .hasMessageStartingWith("late.avi: ")
                 .hasMessageContaining("timed out");
@@ -259,18 +277,23 @@ class VideoDecoderMemoryTest {
         for (byte[] bytes : List.of(mjpegBytes, mpeg4Bytes)) {
             long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(500);
             List<Integer> positions = new ArrayList<>();
-            assertThatThrownBy(() -> decoder.decode(ByteBuffer.wrap(bytes), "slow", everySecond(0, 32),
-                    (p, g, w, h) -> {
-                        positions.add(p);
-                        while (System.nanoTime() - deadline <= 0) sleepQuietly();
-                    }, deadline))
+            assertThatThrownBy(() -> decoder.decode(
+                            ByteBuffer.wrap(bytes),
+                            "slow",
+                            everySecond(0, 32),
+                            (p, g, w, h) -> {
+                                positions.add(p);
+                                while (System.nanoTime() - deadline <= 0) sleepQuietly();
+                            },
+                            deadline))
                     .isInstanceOf(DecodeTimeoutException.class)
                     .hasMessageStartingWith("slow: ");
             assertThat(positions).containsExactly(0);
         }
         // a generous deadline changes nothing
         List<String> got = new ArrayList<>();
-        decoder.decode(ByteBuffer.wrap(mjpegBytes), "n", new int[] {4}, recorder(got), System.nanoTime() + 60_000_000_000L);
+        decoder.decode(
+                ByteBuffer.wrap(mjpegBytes), "n", new int[] {4}, recorder(got), System.nanoTime() + 60_000_000_000L);
         assertThat(got).hasSize(1);
     }
 
@@ -296,7 +319,8 @@ class VideoDecoderMemoryTest {
             byte[] bytes = Files.readAllBytes(file);
             data[t] = (t % 2 == 0 ? Holder.DIRECT_SLICE : Holder.HEAP_SLICE).wrap.apply(bytes);
         }
-        ByteBuffer shared = ByteBuffer.allocateDirect(mpeg4Bytes.length).put(mpeg4Bytes).flip();
+        ByteBuffer shared =
+                ByteBuffer.allocateDirect(mpeg4Bytes.length).put(mpeg4Bytes).flip();
         CyclicBarrier start = new CyclicBarrier(threads);
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         try {
@@ -311,7 +335,8 @@ class VideoDecoderMemoryTest {
                         for (int i = 0; i < 150; i++) {
                             int length = shapes[id][2];
                             boolean inter = i % 10 == 9; // now and then the mpeg4 buffer all threads share
-                            int[] frames = inter ? new int[] {random.nextInt(20), 30}
+                            int[] frames = inter
+                                    ? new int[] {random.nextInt(20), 30}
                                     : everySecond(random.nextInt(length - 62), 32);
                             int w = inter ? 112 : shapes[id][0];
                             int h = inter ? 112 : shapes[id][1];
@@ -320,15 +345,18 @@ class VideoDecoderMemoryTest {
                                 assertThat(gw * 1000 + gh).isEqualTo(w * 1000 + h);
                                 got.add(TestVideos.frameNumber(g, gw, gh));
                             });
-                            assertThat(got).as("thread %d call %d", id, i)
-                                    .containsExactlyElementsOf(IntStream.of(frames).boxed().toList());
+                            assertThat(got)
+                                    .as("thread %d call %d", id, i)
+                                    .containsExactlyElementsOf(
+                                            IntStream.of(frames).boxed().toList());
                             checked += got.size();
                         }
                     }
                     return checked;
                 }));
             }
-            for (Future<Integer> r : results) assertThat(r.get(120, TimeUnit.SECONDS)).isGreaterThan(150 * 20);
+            for (Future<Integer> r : results)
+                assertThat(r.get(120, TimeUnit.SECONDS)).isGreaterThan(150 * 20);
         } finally {
             pool.shutdownNow();
         }

@@ -1,7 +1,6 @@
 package org.etab.decode;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import java.nio.file.Files;
@@ -19,10 +18,10 @@ class VideoDecoderTest {
     @TempDir
     static Path dir;
 
-    static Path mjpeg;      // 112x112, 150 frames, like EchoNet
-    static Path mjpegOdd;   // 100x60: not a multiple of 16, decoder linesize > width
-    static Path mpeg4;      // inter-coded with B-frames: the decode-in-order path
-    static Path rawBgr;     // not YUV: the swscale path
+    static Path mjpeg; // 112x112, 150 frames, like EchoNet
+    static Path mjpegOdd; // 100x60: not a multiple of 16, decoder linesize > width
+    static Path mpeg4; // inter-coded with B-frames: the decode-in-order path
+    static Path rawBgr; // not YUV: the swscale path
 
     VideoDecoder decoder = new VideoDecoder();
 
@@ -65,8 +64,12 @@ class VideoDecoderTest {
         int[] frames = everySecond(10, 32); // 10, 12, ..., 72
         Result r = decode(decoder, mjpeg, frames);
 
-        assertThat(r.got).extracting(Got::position).containsExactlyElementsOf(IntStream.range(0, 32).boxed().toList());
-        assertThat(r.got).extracting(Got::frame).containsExactlyElementsOf(IntStream.of(frames).boxed().toList());
+        assertThat(r.got)
+                .extracting(Got::position)
+                .containsExactlyElementsOf(IntStream.range(0, 32).boxed().toList());
+        assertThat(r.got)
+                .extracting(Got::frame)
+                .containsExactlyElementsOf(IntStream.of(frames).boxed().toList());
         assertThat(r.got).allSatisfy(g -> assertThat(g.width * 1000 + g.height).isEqualTo(112_112));
         assertThat(r.stats.framesDecoded()).isEqualTo(32);
         // 0..9 before the clip and the 31 odd frames inside it; nothing after 72 was even read
@@ -172,8 +175,12 @@ class VideoDecoderTest {
         Result intra = decode(decoder, mjpeg, frames);
         Result inter = decode(decoder, mpeg4, frames);
 
-        assertThat(inter.got).extracting(Got::frame).containsExactlyElementsOf(IntStream.of(frames).boxed().toList());
-        assertThat(inter.got).extracting(Got::frame).isEqualTo(intra.got.stream().map(Got::frame).toList());
+        assertThat(inter.got)
+                .extracting(Got::frame)
+                .containsExactlyElementsOf(IntStream.of(frames).boxed().toList());
+        assertThat(inter.got)
+                .extracting(Got::frame)
+                .isEqualTo(intra.got.stream().map(Got::frame).toList());
         assertThat(inter.stats.packetsSkipped()).isZero();
         // every picture up to the last needed one, nothing after it
         assertThat(inter.stats.framesDecoded()).isEqualTo(99 + 1);
@@ -187,7 +194,9 @@ class VideoDecoderTest {
         assertThat(r.got).extracting(Got::frame).containsExactly(0, 0, 11, 12, 13, 149);
         for (Got g : r.got) {
             // limited-range luma stretched to full range like swscale does, up to rounding
-            assertThat(maxDifference(g.gray, reference.get(g.frame))).as("frame %d", g.frame).isLessThanOrEqualTo(1);
+            assertThat(maxDifference(g.gray, reference.get(g.frame)))
+                    .as("frame %d", g.frame)
+                    .isLessThanOrEqualTo(1);
         }
         // dark cells are 30 in full range (42 in MPEG-4's limited range)
         assertThat(r.got.get(0).gray[0] & 0xff).isBetween(28, 32);
@@ -220,7 +229,8 @@ class VideoDecoderTest {
             assertThat(i.codec()).isEqualTo("mpeg4");
             assertThat(i.intraOnly()).isFalse();
         });
-        assertThat(decoder.probe(mjpegOdd)).extracting(VideoInfo::width, VideoInfo::height, VideoInfo::frameCount)
+        assertThat(decoder.probe(mjpegOdd))
+                .extracting(VideoInfo::width, VideoInfo::height, VideoInfo::frameCount)
                 .containsExactly(100, 60, 40);
     }
 }

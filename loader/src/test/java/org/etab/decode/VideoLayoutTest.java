@@ -34,7 +34,9 @@ class VideoLayoutTest {
     @BeforeAll
     static void writeVideos() throws Exception {
         // phantom EchoNet files, written by the same encoder settings as the dataset generator
-        EchoNetPhantom.Summary s = new EchoNetPhantom(EchoNetPhantom.Options.builder().videos(3).seed(7).build()).write(dir.resolve("echonet"));
+        EchoNetPhantom.Summary s = new EchoNetPhantom(
+                        EchoNetPhantom.Options.builder().videos(3).seed(7).build())
+                .write(dir.resolve("echonet"));
         try (Stream<Path> files = Files.list(s.root().resolve("Videos"))) {
             for (Path f : files.sorted().toList()) {
                 videos.add(Files.readAllBytes(f));
@@ -69,7 +71,8 @@ class VideoLayoutTest {
     @Test
     void aCodecWithInterFramePredictionHasNoLayout() throws Exception {
         assertThat(decoder.layout(ByteBuffer.wrap(mpeg4), "inter.mp4")).isNull();
-        assertThat(decoder.layout(Files.write(dir.resolve("inter-copy.mp4"), mpeg4))).isNull();
+        assertThat(decoder.layout(Files.write(dir.resolve("inter-copy.mp4"), mpeg4)))
+                .isNull();
     }
 
     @Test
@@ -78,7 +81,8 @@ class VideoLayoutTest {
             Path file = Files.write(dir.resolve("copy" + i + ".avi"), videos.get(i));
             assertThat(decoder.layout(file)).isEqualTo(decoder.layout(ByteBuffer.wrap(videos.get(i)), "v.avi"));
         }
-        assertThatThrownBy(() -> decoder.layout(dir.resolve("missing.avi"))).isInstanceOf(DecodeException.class)
+        assertThatThrownBy(() -> decoder.layout(dir.resolve("missing.avi")))
+                .isInstanceOf(DecodeException.class)
                 .hasMessageContaining("missing.avi");
     }
 
@@ -88,8 +92,9 @@ class VideoLayoutTest {
         for (byte[] v : videos) {
             VideoLayout layout = decoder.layout(ByteBuffer.wrap(v), "v.avi");
             int n = layout.frameCount();
-            List<int[]> requests = new ArrayList<>(List.of(new int[] {0}, new int[] {n - 1}, new int[] {2, 2, 3, 9},
-                    new int[] {n - 3, n - 1, n + 4, n + 9})); // the last two are past the end: padding
+            List<int[]> requests = new ArrayList<>(List.of(
+                    new int[] {0}, new int[] {n - 1}, new int[] {2, 2, 3, 9}, new int[] {n - 3, n - 1, n + 4, n + 9
+                    })); // the last two are past the end: padding
             for (int r = 0; r < 5; r++) {
                 int start = random.nextInt(n);
                 int stride = 1 + random.nextInt(3);
@@ -101,17 +106,20 @@ class VideoLayoutTest {
             }
             for (int[] frames : requests) {
                 List<byte[]> whole = new ArrayList<>();
-                DecodeStats w = decoder.decode(ByteBuffer.wrap(v), "v.avi", frames, (p, g, wd, h) -> whole.add(g.clone()));
+                DecodeStats w =
+                        decoder.decode(ByteBuffer.wrap(v), "v.avi", frames, (p, g, wd, h) -> whole.add(g.clone()));
                 long[] span = layout.span(frames);
                 // the span's bytes only, in a buffer of their own, as a Range response arrives
                 ByteBuffer bytes = ByteBuffer.wrap(Arrays.copyOfRange(v, (int) span[0], (int) span[1]));
                 List<byte[]> part = new ArrayList<>();
-                DecodeStats s = decoder.decode(layout, bytes, span[0], "v.avi", frames,
-                        (p, g, wd, h) -> part.add(g.clone()), Long.MAX_VALUE);
+                DecodeStats s = decoder.decode(
+                        layout, bytes, span[0], "v.avi", frames, (p, g, wd, h) -> part.add(g.clone()), Long.MAX_VALUE);
                 assertThat(s.delivered()).as(Arrays.toString(frames)).isEqualTo(w.delivered());
                 assertThat(part).hasSameSizeAs(whole);
                 for (int i = 0; i < whole.size(); i++) {
-                    assertThat(part.get(i)).as("position " + i + " of " + Arrays.toString(frames)).isEqualTo(whole.get(i));
+                    assertThat(part.get(i))
+                            .as("position " + i + " of " + Arrays.toString(frames))
+                            .isEqualTo(whole.get(i));
                 }
                 assertThat(s.bytesRead()).isLessThanOrEqualTo(span[1] - span[0]);
             }
@@ -124,8 +132,10 @@ class VideoLayoutTest {
         VideoLayout layout = decoder.layout(ByteBuffer.wrap(v), "v.avi");
         long[] span = layout.span(5, 9);
         ByteBuffer bytes = ByteBuffer.wrap(Arrays.copyOfRange(v, (int) span[0], (int) span[1]));
-        assertThatThrownBy(() -> decoder.decode(layout, bytes, span[0], "v.avi", new int[] {5, 10}, (p, g, w, h) -> {
-        }, Long.MAX_VALUE)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("frame 10");
+        assertThatThrownBy(() -> decoder.decode(
+                        layout, bytes, span[0], "v.avi", new int[] {5, 10}, (p, g, w, h) -> {}, Long.MAX_VALUE))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("frame 10");
     }
 
     @Test
@@ -136,9 +146,10 @@ class VideoLayoutTest {
         Arrays.fill(v, (int) at, (int) at + layout.sizes()[4], (byte) 0);
         long[] span = layout.span(4, 4);
         ByteBuffer bytes = ByteBuffer.wrap(Arrays.copyOfRange(v, (int) span[0], (int) span[1]));
-        assertThatThrownBy(() -> decoder.decode(layout, bytes, span[0], "https://h/v.avi", new int[] {4},
-                (p, g, w, h) -> {
-                }, Long.MAX_VALUE)).isInstanceOf(DecodeException.class).hasMessageContaining("https://h/v.avi")
+        assertThatThrownBy(() -> decoder.decode(
+                        layout, bytes, span[0], "https://h/v.avi", new int[] {4}, (p, g, w, h) -> {}, Long.MAX_VALUE))
+                .isInstanceOf(DecodeException.class)
+                .hasMessageContaining("https://h/v.avi")
                 .hasMessageContaining("frame 4");
     }
 
@@ -154,9 +165,12 @@ class VideoLayoutTest {
         int[] frames = {layout.frameCount() - 1, layout.frameCount() + 1};
         long[] span = layout.span(frames);
         ByteBuffer bytes = ByteBuffer.wrap(Arrays.copyOfRange(truncated, (int) span[0], (int) span[1]));
-        assertThatThrownBy(() -> decoder.decode(ByteBuffer.wrap(truncated), "cut.avi", frames, (p, g, w, h) -> {
-        })).isInstanceOf(DecodeException.class).hasMessageContaining("truncated");
-        assertThatThrownBy(() -> decoder.decode(layout, bytes, span[0], "cut.avi", frames, (p, g, w, h) -> {
-        }, Long.MAX_VALUE)).isInstanceOf(DecodeException.class).hasMessageContaining("truncated");
+        assertThatThrownBy(() -> decoder.decode(ByteBuffer.wrap(truncated), "cut.avi", frames, (p, g, w, h) -> {}))
+                .isInstanceOf(DecodeException.class)
+                .hasMessageContaining("truncated");
+        assertThatThrownBy(() ->
+                        decoder.decode(layout, bytes, span[0], "cut.avi", frames, (p, g, w, h) -> {}, Long.MAX_VALUE))
+                .isInstanceOf(DecodeException.class)
+                .hasMessageContaining("truncated");
     }
 }

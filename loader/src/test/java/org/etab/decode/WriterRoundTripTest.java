@@ -25,9 +25,9 @@ class WriterRoundTripTest {
         byte[] px = new byte[w * h * d];
         new Random(seed).nextBytes(px);
         px[0] = 0;
-        px[w - 1] = (byte) 255;                        // marked corners (top right = 255)
-        return ImageVolume.ofUint8(w, h, d, d == 1 ? new double[] {0.308, 0.154} : new double[] {0.308, 0.154, 1},
-                px, "mem");
+        px[w - 1] = (byte) 255; // marked corners (top right = 255)
+        return ImageVolume.ofUint8(
+                w, h, d, d == 1 ? new double[] {0.308, 0.154} : new double[] {0.308, 0.154, 1}, px, "mem");
     }
 
     static void assertSameImage(ImageVolume a, ImageVolume b) {
@@ -66,24 +66,30 @@ class WriterRoundTripTest {
     void metaImageHeaderIsWhatItkWrites() throws IOException {
         Path mhd = dir.resolve("patient0001_2CH_ED.mhd");
         MetaImageWriter.write(mhd, noise(7, 5, 1, 3), false, false);
-        assertThat(Files.readString(mhd)).isEqualTo("ObjectType = Image\nNDims = 2\nBinaryData = True\n"
-                + "BinaryDataByteOrderMSB = False\nCompressedData = False\nTransformMatrix = 1 0 0 1\nOffset = 0 0\n"
-                + "CenterOfRotation = 0 0\nAnatomicalOrientation = RA\nElementSpacing = 0.308 0.154\nDimSize = 7 5\n"
-                + "ElementType = MET_UCHAR\nElementDataFile = patient0001_2CH_ED.raw\n");
+        assertThat(Files.readString(mhd))
+                .isEqualTo("ObjectType = Image\nNDims = 2\nBinaryData = True\n"
+                        + "BinaryDataByteOrderMSB = False\nCompressedData = False\nTransformMatrix = 1 0 0 1\nOffset = 0 0\n"
+                        + "CenterOfRotation = 0 0\nAnatomicalOrientation = RA\nElementSpacing = 0.308 0.154\nDimSize = 7 5\n"
+                        + "ElementType = MET_UCHAR\nElementDataFile = patient0001_2CH_ED.raw\n");
         assertThat(Files.size(dir.resolve("patient0001_2CH_ED.raw"))).isEqualTo(35);
 
         Path seq = dir.resolve("seq.mhd");
         MetaImageWriter.write(seq, noise(6, 9, 4, 4), true, false);
         String text = Files.readString(seq);
         long zsize = Files.size(dir.resolve("seq.zraw"));
-        assertThat(text).contains("NDims = 3\n", "CompressedData = True\nCompressedDataSize = " + zsize + "\n",
-                "DimSize = 6 9 4\n", "ElementSpacing = 0.308 0.154 1\n").endsWith("ElementDataFile = seq.zraw\n");
+        assertThat(text)
+                .contains(
+                        "NDims = 3\n",
+                        "CompressedData = True\nCompressedDataSize = " + zsize + "\n",
+                        "DimSize = 6 9 4\n",
+                        "ElementSpacing = 0.308 0.154 1\n")
+                .endsWith("ElementDataFile = seq.zraw\n");
     }
 
     @Test
     void metaImageRefusesScaledVolumes() {
-        ImageVolume scaled = new ImageVolume(Path.of("s.nii"), 1, 1, 1, new double[] {1, 1}, ElementType.UINT8, 2, 0,
-                new byte[1]);
+        ImageVolume scaled =
+                new ImageVolume(Path.of("s.nii"), 1, 1, 1, new double[] {1, 1}, ElementType.UINT8, 2, 0, new byte[1]);
         assertThatThrownBy(() -> MetaImageWriter.write(dir.resolve("s.mhd"), scaled, false, false))
                 .isInstanceOf(IllegalArgumentException.class);
     }

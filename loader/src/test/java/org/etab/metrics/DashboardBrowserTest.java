@@ -2,6 +2,8 @@ package org.etab.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -14,11 +16,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
 import javax.imageio.ImageIO;
-
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.etab.batch.Batch;
 import org.etab.datasets.echonet.EchoNetRecord;
 import org.etab.pipeline.Pipeline;
@@ -40,7 +38,8 @@ class DashboardBrowserTest {
     @Test
     @Timeout(value = 180, unit = TimeUnit.SECONDS)
     void dashboardShowsALiveRunInChromium(@TempDir Path tmp) throws Exception {
-        Assumptions.assumeTrue(Files.isExecutable(Path.of(CHROMIUM)),
+        Assumptions.assumeTrue(
+                Files.isExecutable(Path.of(CHROMIUM)),
                 "no browser at " + CHROMIUM + ": the real-browser dashboard test is skipped "
                         + "(apt-get install chromium to run it)");
         List<EchoNetRecord> records = MetricsTestSupport.damagedPhantom(tmp.resolve("echonet"));
@@ -50,24 +49,26 @@ class DashboardBrowserTest {
         try (MetricsServer server = MetricsServer.start(registry, "127.0.0.1", 0);
                 Pipeline p = MetricsTestSupport.pipeline(records, registry)) {
             // a training loop: epoch after epoch, a short step per batch, until the browser is done
-            Thread loop = new Thread(() -> {
-                try {
-                    for (int epoch = 0; !stop.get(); epoch++) {
-                        for (Batch b : p.consume(p.batches(epoch))) {
-                            try (b) {
-                                Thread.sleep(15);
+            Thread loop = new Thread(
+                    () -> {
+                        try {
+                            for (int epoch = 0; !stop.get(); epoch++) {
+                                for (Batch b : p.consume(p.batches(epoch))) {
+                                    try (b) {
+                                        Thread.sleep(15);
+                                    }
+                                    if (stop.get()) {
+                                        break;
+                                    }
+                                }
                             }
-                            if (stop.get()) {
-                                break;
-                            }
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        } catch (Throwable e) {
+                            failure.set(e);
                         }
-                    }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                } catch (Throwable e) {
-                    failure.set(e);
-                }
-            }, "training-loop");
+                    },
+                    "training-loop");
             loop.start();
             try {
                 // a few seconds of history for the charts (the server takes a point a second)
@@ -77,18 +78,28 @@ class DashboardBrowserTest {
                 String dom = chromium(tmp, "dom", "--virtual-time-budget=4000", "--dump-dom", server.url());
                 assertThat(dom).contains("<svg", "id=\"chart-throughput\"");
                 assertThat(dom).contains("class=\"live\"");
-                assertThat(value(dom, "throughput")).as("samples/s shown on the page").isPositive();
+                assertThat(value(dom, "throughput"))
+                        .as("samples/s shown on the page")
+                        .isPositive();
                 assertThat(value(dom, "frames-per-second")).isPositive();
                 assertThat(value(dom, "samples-total")).isPositive();
-                assertThat(value(dom, "errors")).as("the missing video fails every epoch").isPositive();
+                assertThat(value(dom, "errors"))
+                        .as("the missing video fails every epoch")
+                        .isPositive();
                 // the charts drew lines
                 assertThat(dom).containsPattern("<path d=\"M[0-9.]+ [0-9.]+ L");
 
                 Path png = Path.of("target/dashboard.png").toAbsolutePath();
                 Files.createDirectories(png.getParent());
                 Files.deleteIfExists(png);
-                chromium(tmp, "screenshot", "--virtual-time-budget=4000", "--hide-scrollbars",
-                        "--window-size=1280,900", "--screenshot=" + png, server.url());
+                chromium(
+                        tmp,
+                        "screenshot",
+                        "--virtual-time-budget=4000",
+                        "--hide-scrollbars",
+                        "--window-size=1280,900",
+                        "--screenshot=" + png,
+                        server.url());
                 BufferedImage image = ImageIO.read(png.toFile());
                 assertThat(image).as("a PNG at " + png).isNotNull();
                 assertThat(image.getWidth()).isEqualTo(1280);
@@ -117,18 +128,31 @@ class DashboardBrowserTest {
 
     /** Runs headless Chromium once with a throw-away profile; returns its standard output. */
     private static String chromium(Path tmp, String name, String... args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of(CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu",
-                "--disable-dev-shm-usage", "--no-first-run", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--user-data-dir=" + tmp.resolve("profile-" + name)));
+        List<String> cmd = new ArrayList<>(List.of(
+                CHROMIUM,
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--user-data-dir=" + tmp.resolve("profile-" + name)));
         cmd.addAll(List.of(args));
         Path out = tmp.resolve(name + ".out");
         Path err = tmp.resolve(name + ".err");
-        Process proc = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        Process proc = new ProcessBuilder(cmd)
+                .redirectOutput(out.toFile())
+                .redirectError(err.toFile())
+                .start();
         if (!proc.waitFor(90, TimeUnit.SECONDS)) {
             proc.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
             throw new AssertionError("chromium (" + name + ") did not finish in 90 s: " + Files.readString(err));
         }
-        assertThat(proc.exitValue()).as("chromium exit status; stderr: %s", Files.readString(err)).isZero();
+        assertThat(proc.exitValue())
+                .as("chromium exit status; stderr: %s", Files.readString(err))
+                .isZero();
         return Files.readString(out);
     }
 }

@@ -2,15 +2,14 @@ package org.etab.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 /** Rates over the window, sums over pipelines, and the history ring, on a clock the test moves. */
@@ -64,7 +63,9 @@ class DashboardStatsTest {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         Gauge.builder("etab.batches.ready", () -> 2).tags("pipeline", "1").register(registry);
         Gauge.builder("etab.batches.ready", () -> 3).tags("pipeline", "2").register(registry);
-        Gauge.builder("etab.pool.buffers", () -> Double.NaN).tags("pipeline", "1").register(registry);
+        Gauge.builder("etab.pool.buffers", () -> Double.NaN)
+                .tags("pipeline", "1")
+                .register(registry);
         JsonNode s = JSON.readTree(new DashboardStats(registry).json());
         assertThat(s.get("batchesReady").asDouble()).isEqualTo(5);
         assertThat(s.get("poolBuffers").isNull()).isTrue();

@@ -2,6 +2,11 @@ package org.etab.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -12,12 +17,6 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.etab.datasets.echonet.EchoNetRecord;
 import org.etab.pipeline.Pipeline;
 import org.junit.jupiter.api.BeforeAll;
@@ -50,7 +49,8 @@ class GrafanaDashboardTest {
                 return p.resolve("config");
             }
         }
-        throw new AssertionError("config/grafana/etab-dashboard.json not found above " + Path.of("").toAbsolutePath());
+        throw new AssertionError("config/grafana/etab-dashboard.json not found above "
+                + Path.of("").toAbsolutePath());
     }
 
     /** Every PromQL text in the dashboard: panel targets and the template variables' queries. */
@@ -79,17 +79,28 @@ class GrafanaDashboardTest {
         Set<Integer> ids = new HashSet<>();
         List<String> titles = new ArrayList<>();
         for (JsonNode panel : dashboard.get("panels")) {
-            assertThat(ids.add(panel.get("id").asInt())).as("unique panel id %s", panel.get("id")).isTrue();
+            assertThat(ids.add(panel.get("id").asInt()))
+                    .as("unique panel id %s", panel.get("id"))
+                    .isTrue();
             JsonNode pos = panel.get("gridPos");
-            assertThat(pos.get("x").asInt() + pos.get("w").asInt()).as(panel.get("title").asText()).isLessThanOrEqualTo(24);
+            assertThat(pos.get("x").asInt() + pos.get("w").asInt())
+                    .as(panel.get("title").asText())
+                    .isLessThanOrEqualTo(24);
             if (!panel.get("type").asText().equals("row")) {
                 titles.add(panel.get("title").asText());
                 assertThat(panel.get("targets")).as(panel.get("title").asText()).isNotEmpty();
                 assertThat(panel.get("datasource").get("uid").asText()).isEqualTo("${datasource}");
             }
         }
-        assertThat(String.join("|", titles).toLowerCase()).contains("throughput", "frames", "stall", "queue",
-                "failed samples by stage", "time per sample", "time per batch");
+        assertThat(String.join("|", titles).toLowerCase())
+                .contains(
+                        "throughput",
+                        "frames",
+                        "stall",
+                        "queue",
+                        "failed samples by stage",
+                        "time per sample",
+                        "time per batch");
     }
 
     @Test
@@ -102,14 +113,26 @@ class GrafanaDashboardTest {
             }
         }
         // the catalogue in docs/metrics.md, as Prometheus names it
-        assertThat(used).contains("etab_samples_total", "etab_frames_decoded_total", "etab_bytes_read_bytes_total",
-                "etab_consumer_wait_seconds_sum", "etab_batches_ready", "etab_batches_inflight", "etab_pool_buffers",
-                "etab_pool_outstanding", "etab_errors_total", "etab_decode_seconds", "etab_decode_seconds_count",
-                "etab_batch_seconds", "etab_batch_seconds_sum");
+        assertThat(used)
+                .contains(
+                        "etab_samples_total",
+                        "etab_frames_decoded_total",
+                        "etab_bytes_read_bytes_total",
+                        "etab_consumer_wait_seconds_sum",
+                        "etab_batches_ready",
+                        "etab_batches_inflight",
+                        "etab_pool_buffers",
+                        "etab_pool_outstanding",
+                        "etab_errors_total",
+                        "etab_decode_seconds",
+                        "etab_decode_seconds_count",
+                        "etab_batch_seconds",
+                        "etab_batch_seconds_sum");
 
         List<EchoNetRecord> records = MetricsTestSupport.damagedPhantom(tmp.resolve("echonet"));
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        JsonNode prometheus = new ObjectMapper(new YAMLFactory()).readTree(config.resolve("prometheus.yml").toFile());
+        JsonNode prometheus = new ObjectMapper(new YAMLFactory())
+                .readTree(config.resolve("prometheus.yml").toFile());
         JsonNode job = prometheus.get("scrape_configs").get(0);
         String target = job.get("static_configs").get(0).get("targets").get(0).asText();
         String host = target.substring(0, target.lastIndexOf(':'));
@@ -119,7 +142,8 @@ class GrafanaDashboardTest {
             MetricsTestSupport.runEpoch(p, 0);
             // the path Prometheus is told to scrape, on the host it is told to scrape
             String scrape = MetricsTestSupport.get("http://" + host + ":" + server.port()
-                    + job.get("metrics_path").asText()).body();
+                            + job.get("metrics_path").asText())
+                    .body();
             Map<String, Integer> exposed = MetricsTestSupport.seriesNames(scrape);
             assertThat(exposed.keySet()).containsAll(used);
             for (String e : expressions()) {
@@ -127,8 +151,10 @@ class GrafanaDashboardTest {
                 while (m.find()) {
                     Matcher q = QUANTILE.matcher(m.group(2));
                     if (q.find()) {
-                        assertThat(scrape).as(e).containsPattern(Pattern.quote(m.group(1)) + "\\{[^}]*quantile=\""
-                                + Pattern.quote(q.group(1)) + "\"");
+                        assertThat(scrape)
+                                .as(e)
+                                .containsPattern(Pattern.quote(m.group(1)) + "\\{[^}]*quantile=\""
+                                        + Pattern.quote(q.group(1)) + "\"");
                     }
                 }
             }

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
+import com.sun.management.UnixOperatingSystemMXBean;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
@@ -18,10 +21,6 @@ import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-
-import com.sun.management.UnixOperatingSystemMXBean;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.etab.datasets.echonet.EchoNetReader;
 import org.etab.datasets.echonet.EchoNetRecord;
 import org.etab.pipeline.Pipeline;
@@ -94,9 +93,14 @@ class MetricsServerBoundsTest {
     }
 
     private static int status(String url) throws IOException, InterruptedException {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-        return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(),
-                HttpResponse.BodyHandlers.discarding()).statusCode();
+        HttpClient http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        return http.send(
+                        HttpRequest.newBuilder(URI.create(url))
+                                .timeout(Duration.ofSeconds(5))
+                                .build(),
+                        HttpResponse.BodyHandlers.discarding())
+                .statusCode();
     }
 
     @Test
@@ -104,11 +108,16 @@ class MetricsServerBoundsTest {
         // as many connections as this process can honestly hold: each costs this test one descriptor of its own
         long room = maxFiles() - openFiles();
         int crowd = (int) Math.min(2_000, room / 4);
-        assumeThat(crowd).as("open-file limit " + maxFiles() + " leaves room for " + crowd + " connections").isGreaterThan(4 * CAP);
-        List<EchoNetRecord> records = EchoNetReader.read(PhantomDatasets.echonet()).select("all");
+        assumeThat(crowd)
+                .as("open-file limit " + maxFiles() + " leaves room for " + crowd + " connections")
+                .isGreaterThan(4 * CAP);
+        List<EchoNetRecord> records =
+                EchoNetReader.read(PhantomDatasets.echonet()).select("all");
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        MetricsServerOptions options = MetricsServerOptions.builder().maxConnections(CAP)
-                .idleTimeout(Duration.ofMinutes(5)).build();
+        MetricsServerOptions options = MetricsServerOptions.builder()
+                .maxConnections(CAP)
+                .idleTimeout(Duration.ofMinutes(5))
+                .build();
         try (MetricsServer server = MetricsServer.start(registry, options);
                 Selector selector = Selector.open();
                 Pipeline p = MetricsTestSupport.pipeline(records, registry)) {
@@ -116,10 +125,12 @@ class MetricsServerBoundsTest {
             List<SocketChannel> held = connect(server, selector, crowd);
             try {
                 // every connection beyond the cap is closed by the server as soon as it is accepted
-                assertThat(awaitClosedByServer(selector, crowd - CAP, Duration.ofSeconds(60))).isEqualTo(crowd - CAP);
+                assertThat(awaitClosedByServer(selector, crowd - CAP, Duration.ofSeconds(60)))
+                        .isEqualTo(crowd - CAP);
                 assertThat(awaitOpen(server, CAP)).isEqualTo(CAP);
                 long serverSide = openFiles() - before - crowd; // our own sockets aside
-                assertThat(serverSide).as("descriptors the server holds for %d connections", crowd)
+                assertThat(serverSide)
+                        .as("descriptors the server holds for %d connections", crowd)
                         .isLessThanOrEqualTo(CAP + 16); // slack for a jar the JVM opens meanwhile
 
                 for (int epoch = 0; epoch < 3; epoch++) {
@@ -131,7 +142,8 @@ class MetricsServerBoundsTest {
 
                 // at the cap a newcomer is closed too: the dashboard waits for the idle ones to time out
                 assertThatThrownBy(() -> status(server.url() + "health")).isInstanceOf(IOException.class);
-                assertThat(awaitClosedByServer(selector, 1, Duration.ofMillis(500))).isZero(); // the held ones stay
+                assertThat(awaitClosedByServer(selector, 1, Duration.ofMillis(500)))
+                        .isZero(); // the held ones stay
             } finally {
                 for (SocketChannel ch : held) {
                     ch.close();
@@ -145,9 +157,12 @@ class MetricsServerBoundsTest {
     @Test
     void idleConnectionsAreClosedAfterTheTimeout() throws Exception {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        MetricsServerOptions options = MetricsServerOptions.builder().maxConnections(CAP)
-                .idleTimeout(Duration.ofMillis(500)).build();
-        try (MetricsServer server = MetricsServer.start(registry, options); Selector selector = Selector.open()) {
+        MetricsServerOptions options = MetricsServerOptions.builder()
+                .maxConnections(CAP)
+                .idleTimeout(Duration.ofMillis(500))
+                .build();
+        try (MetricsServer server = MetricsServer.start(registry, options);
+                Selector selector = Selector.open()) {
             List<SocketChannel> silent = connect(server, selector, 20);
             // and one that asked once and kept its connection alive
             SocketChannel asked = silent.get(0);
@@ -167,13 +182,17 @@ class MetricsServerBoundsTest {
 
     @Test
     void optionsNameABadValue() {
-        assertThatThrownBy(() -> MetricsServerOptions.builder().maxConnections(0).build())
+        assertThatThrownBy(
+                        () -> MetricsServerOptions.builder().maxConnections(0).build())
                 .hasMessage("maxConnections >= 1 required but was 0");
-        assertThatThrownBy(() -> MetricsServerOptions.builder().idleTimeout(Duration.ZERO).build())
+        assertThatThrownBy(() -> MetricsServerOptions.builder()
+                        .idleTimeout(Duration.ZERO)
+                        .build())
                 .hasMessage("idleTimeout > 0 required but was PT0S");
         assertThatThrownBy(() -> MetricsServerOptions.builder().port(70000).build())
                 .hasMessage("port 0..65535 required but was 70000");
-        MetricsServerOptions o = MetricsServerOptions.builder().port(9464).maxConnections(8).build();
+        MetricsServerOptions o =
+                MetricsServerOptions.builder().port(9464).maxConnections(8).build();
         assertThat(o.toBuilder().build()).isEqualTo(o).hasSameHashCodeAs(o);
         assertThat(o.maxConnections()).isEqualTo(8);
         assertThat(MetricsServerOptions.builder().build().maxConnections())

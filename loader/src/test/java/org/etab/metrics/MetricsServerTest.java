@@ -5,6 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.etab.metrics.MetricsTestSupport.get;
 import static org.etab.metrics.MetricsTestSupport.sum;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.UncheckedIOException;
 import java.net.ConnectException;
 import java.net.InetAddress;
@@ -12,11 +16,6 @@ import java.net.ServerSocket;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.List;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.etab.datasets.echonet.EchoNetRecord;
 import org.etab.pipeline.Pipeline;
 import org.etab.pipeline.RunAccount;
@@ -49,7 +48,9 @@ class MetricsServerTest {
             assertThat(sum(text, "etab_frames_decoded_total"))
                     .isEqualTo(registry.get("etab.frames.decoded").counter().count())
                     .isEqualTo(account.delivered() * 8.0);
-            assertThat(sum(text, "etab_bytes_read_bytes_total")).isEqualTo(p.bytesRead()).isPositive();
+            assertThat(sum(text, "etab_bytes_read_bytes_total"))
+                    .isEqualTo(p.bytesRead())
+                    .isPositive();
             int batches = (int) Math.ceil(records.size() / 4.0);
             assertThat(sum(text, "etab_batch_seconds_count")).isEqualTo(batches);
             // hasNext once per batch and once more at the end
@@ -95,8 +96,15 @@ class MetricsServerTest {
             assertThat(res.statusCode()).isEqualTo(200);
             assertThat(res.headers().firstValue("content-type")).hasValue("text/html; charset=utf-8");
             String page = res.body();
-            assertThat(page).startsWith("<!DOCTYPE html>").contains("id=\"throughput\"", "id=\"stall\"",
-                    "id=\"batches-ready\"", "id=\"errors\"", "api/stats", "<svg");
+            assertThat(page)
+                    .startsWith("<!DOCTYPE html>")
+                    .contains(
+                            "id=\"throughput\"",
+                            "id=\"stall\"",
+                            "id=\"batches-ready\"",
+                            "id=\"errors\"",
+                            "api/stats",
+                            "<svg");
             // nothing loaded from elsewhere: no script or style files, no CDN, no absolute URL but SVG's namespace
             assertThat(page).doesNotContain("<script src", "<link", "@import", "https://");
             assertThat(page.replace("http://www.w3.org/2000/svg", "")).doesNotContain("http://");
@@ -122,8 +130,8 @@ class MetricsServerTest {
     void portInUseIsAClearErrorNamingHostAndPort() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
             int port = taken.getLocalPort();
-            assertThatThrownBy(() -> MetricsServer.start(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
-                    "127.0.0.1", port))
+            assertThatThrownBy(() -> MetricsServer.start(
+                            new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), "127.0.0.1", port))
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("127.0.0.1:" + port)
                     .hasMessageContaining("in use")
@@ -136,22 +144,27 @@ class MetricsServerTest {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         assertThatThrownBy(() -> MetricsServer.start(registry, "no-such-host.invalid", 0))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("no-such-host.invalid:0").hasMessageContaining("unknown host");
+                .hasMessageContaining("no-such-host.invalid:0")
+                .hasMessageContaining("unknown host");
         // TEST-NET-1 (RFC 5737): never an address of this machine
         assertThatThrownBy(() -> MetricsServer.start(registry, "192.0.2.1", 0))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("192.0.2.1:0").hasMessageContaining("address of this machine");
+                .hasMessageContaining("192.0.2.1:0")
+                .hasMessageContaining("address of this machine");
     }
 
     @Test
     void badArgumentsAreNamed() {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         assertThatThrownBy(() -> MetricsServer.start(registry, "127.0.0.1", 65536))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("65536");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("65536");
         assertThatThrownBy(() -> MetricsServer.start(registry, "127.0.0.1", -1))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("-1");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("-1");
         assertThatThrownBy(() -> MetricsServer.start(registry, " ", 0))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("host");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("host");
     }
 
     @Test
@@ -164,7 +177,8 @@ class MetricsServerTest {
         first.close();
         first.close();
         assertThatThrownBy(() -> get("http://127.0.0.1:" + port + "/health"))
-                .isInstanceOf(UncheckedIOException.class).hasCauseInstanceOf(ConnectException.class);
+                .isInstanceOf(UncheckedIOException.class)
+                .hasCauseInstanceOf(ConnectException.class);
         // the same port again, at once
         try (MetricsServer second = MetricsServer.start(registry, "127.0.0.1", port)) {
             assertThat(second.port()).isEqualTo(port);
@@ -175,7 +189,9 @@ class MetricsServerTest {
         while (metricsThreadAlive() && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
-        assertThat(metricsThreadAlive()).as("an etab-metrics thread is still alive").isFalse();
+        assertThat(metricsThreadAlive())
+                .as("an etab-metrics thread is still alive")
+                .isFalse();
     }
 
     private static boolean metricsThreadAlive() {

@@ -1,5 +1,6 @@
 package org.etab.metrics;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -14,8 +15,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import io.micrometer.core.instrument.MeterRegistry;
 import org.etab.batch.Batch;
 import org.etab.batch.DType;
 import org.etab.batch.HostAllocator;
@@ -24,18 +23,17 @@ import org.etab.datasets.echonet.EchoNetRecord;
 import org.etab.datasets.echonet.EchoNetSource;
 import org.etab.pipeline.Pipeline;
 import org.etab.pipeline.PipelineOptions;
-import org.etab.source.SampleOptions;
-import org.etab.sampling.ClipSpec;
 import org.etab.sampling.ClipStart;
+import org.etab.source.SampleOptions;
 import org.etab.source.Target;
 import org.etab.testing.PhantomDatasets;
 
 /** Shared pieces of the metrics server tests: a pipeline on a damaged phantom, HTTP on loopback, scrape parsing. */
 final class MetricsTestSupport {
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    private MetricsTestSupport() {
-    }
+    private MetricsTestSupport() {}
 
     /** A copy of the EchoNet phantom with its first video deleted: that sample fails at stage {@code decode}. */
     static List<EchoNetRecord> damagedPhantom(Path into) {
@@ -60,11 +58,24 @@ final class MetricsTestSupport {
 
     /** A small, quick pipeline: 8-frame clips at 25 fps, RGB 32x32, batches of 4 on 2 threads. */
     static Pipeline pipeline(List<EchoNetRecord> records, MeterRegistry registry) {
-        SampleOptions o = SampleOptions.builder().target(Target.EF).clipLength(8).fps(25).padding(true)
+        SampleOptions o = SampleOptions.builder()
+                .target(Target.EF)
+                .clipLength(8)
+                .fps(25)
+                .padding(true)
                 .clipStart(ClipStart.FIRST)
-                .frameSize(32, 32).channels(3).normalize(true).dtype(DType.FLOAT32).seed(1).shuffle(false).build();
-        return new Pipeline(new EchoNetSource(records, o), PipelineOptions.builder().batchSize(4).threads(2).build(),
-                registry, HostAllocator.NATIVE);
+                .frameSize(32, 32)
+                .channels(3)
+                .normalize(true)
+                .dtype(DType.FLOAT32)
+                .seed(1)
+                .shuffle(false)
+                .build();
+        return new Pipeline(
+                new EchoNetSource(records, o),
+                PipelineOptions.builder().batchSize(4).threads(2).build(),
+                registry,
+                HostAllocator.NATIVE);
     }
 
     /** Streams one epoch the way a training loop does ({@code consume}, so the stall is recorded). */
@@ -76,7 +87,11 @@ final class MetricsTestSupport {
 
     static HttpResponse<String> get(String url) {
         try {
-            return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).GET().build(),
+            return HTTP.send(
+                    HttpRequest.newBuilder(URI.create(url))
+                            .timeout(Duration.ofSeconds(10))
+                            .GET()
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -2,14 +2,13 @@ package org.etab.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.etab.batch.Batch;
 import org.etab.batch.BatchPool;
 import org.etab.source.SampleException;
@@ -27,8 +26,8 @@ class BatchAssemblyTest {
     private final List<AutoCloseable> toClose = new ArrayList<>();
 
     private BatchAssembly assembly(PipelineOptions o) {
-        BatchAssembly a = new BatchAssembly(source, o, account,
-                new PipelineMetrics(new SimpleMeterRegistry(), "fake", "1", () -> 0, () -> 0));
+        BatchAssembly a = new BatchAssembly(
+                source, o, account, new PipelineMetrics(new SimpleMeterRegistry(), "fake", "1", () -> 0, () -> 0));
         toClose.add(a);
         return a;
     }
@@ -61,20 +60,23 @@ class BatchAssemblyTest {
         BatchPool pool = pool(3, 6);
         Undelivered u = undelivered();
         List<String> seen = new ArrayList<>();
-        Flux.fromIterable(groups(o, 3)).concatMap(g -> a.assemble(g, pool, u))
+        Flux.fromIterable(groups(o, 3))
+                .concatMap(g -> a.assemble(g, pool, u))
                 .doOnNext(u::remove)
                 .doOnNext(b -> {
                     try (b) {
                         StringBuilder sb = new StringBuilder(b.index() + ":");
                         for (int i = 0; i < b.size(); i++) {
-                            sb.append(b.features().slotBytes(i)[0]).append(b.samples().get(i).id()).append(' ');
+                            sb.append(b.features().slotBytes(i)[0])
+                                    .append(b.samples().get(i).id())
+                                    .append(' ');
                         }
                         seen.add(sb.toString().trim() + "->" + b.nextPosition());
                     }
                 })
                 .blockLast(Duration.ofSeconds(10));
-        assertThat(seen).containsExactly("0:00/0 10/1 20/2->3", "1:30/3 40/4 50/5->6", "2:60/6 70/7 80/8->9",
-                "3:90/9->10");
+        assertThat(seen)
+                .containsExactly("0:00/0 10/1 20/2->3", "1:30/3 40/4 50/5->6", "2:60/6 70/7 80/8->9", "3:90/9->10");
         assertThat(a.workersCreated()).isBetween(1, 2);
         assertThat(account.delivered()).isEqualTo(10);
         assertThat(pool.outstanding()).isZero();
@@ -90,14 +92,23 @@ class BatchAssemblyTest {
             deadlines.add(deadline - System.nanoTime());
             return FakeSource.ONE_FRAME;
         };
-        PipelineOptions timed = PipelineOptions.builder().threads(1).sampleTimeout(Duration.ofSeconds(5)).build();
+        PipelineOptions timed = PipelineOptions.builder()
+                .threads(1)
+                .sampleTimeout(Duration.ofSeconds(5))
+                .build();
         BatchPool pool = pool(10, 2);
-        assembly(timed).assemble(groups(timed, 10).get(0), pool, undelivered()).block().close();
+        assembly(timed)
+                .assemble(groups(timed, 10).get(0), pool, undelivered())
+                .block()
+                .close();
         assertThat(deadlines).hasSize(10).allMatch(left -> left > 4_000_000_000L && left <= 5_000_000_000L);
 
         deadlines.clear();
         PipelineOptions untimed = timed.toBuilder().sampleTimeout(Duration.ZERO).build();
-        assembly(untimed).assemble(groups(untimed, 10).get(0), pool, undelivered()).block().close();
+        assembly(untimed)
+                .assemble(groups(untimed, 10).get(0), pool, undelivered())
+                .block()
+                .close();
         assertThat(deadlines).hasSize(10).allMatch(left -> left > Long.MAX_VALUE / 2);
     }
 
@@ -140,7 +151,8 @@ class BatchAssemblyTest {
         };
         PipelineOptions o = PipelineOptions.builder().threads(1).build();
         BatchPool pool = pool(4, 1);
-        StepVerifier.create(assembly(o).assemble(groups(o, 4).get(0), pool, undelivered())).verifyComplete();
+        StepVerifier.create(assembly(o).assemble(groups(o, 4).get(0), pool, undelivered()))
+                .verifyComplete();
         assertThat(pool.outstanding()).isZero();
         assertThat(account.failed()).isEqualTo(4);
     }
@@ -153,12 +165,15 @@ class BatchAssemblyTest {
             }
             return FakeSource.ONE_FRAME;
         };
-        PipelineOptions o = PipelineOptions.builder().threads(1).onError(ErrorPolicy.FAIL).build();
+        PipelineOptions o =
+                PipelineOptions.builder().threads(1).onError(ErrorPolicy.FAIL).build();
         BatchPool pool = pool(4, 1);
         Undelivered u = undelivered();
         StepVerifier.create(assembly(o).assemble(groups(o, 4).get(0), pool, u))
-                .expectErrorSatisfies(e -> assertThat(e).isInstanceOf(SampleException.class)
-                        .hasMessageContaining("sample 0/2 failed").hasMessageContaining("0/2.avi")
+                .expectErrorSatisfies(e -> assertThat(e)
+                        .isInstanceOf(SampleException.class)
+                        .hasMessageContaining("sample 0/2 failed")
+                        .hasMessageContaining("0/2.avi")
                         .hasMessageContaining("error policy is fail"))
                 .verify(Duration.ofSeconds(10));
         assertThat(pool.outstanding()).isZero();
@@ -240,6 +255,7 @@ class BatchAssemblyTest {
         a.close();
         assertThat(source.workersClosed.get()).isEqualTo(1);
         StepVerifier.create(a.assemble(groups(o, 2).get(1), pool, undelivered()))
-                .expectErrorMessage("pipeline is closed").verify(Duration.ofSeconds(10));
+                .expectErrorMessage("pipeline is closed")
+                .verify(Duration.ofSeconds(10));
     }
 }

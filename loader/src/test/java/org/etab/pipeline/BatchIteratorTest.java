@@ -3,6 +3,7 @@ package org.etab.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,8 +12,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
-
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.reactivestreams.Subscriber;
 import org.reactivestreams.Subscription;
@@ -93,8 +92,12 @@ class BatchIteratorTest {
         List<Item> items = items(100);
         List<Long> requests = new CopyOnWriteArrayList<>();
         AtomicBoolean cancelled = new AtomicBoolean();
-        BatchIterator<Item> it = iterate(Flux.fromIterable(items).doOnRequest(requests::add)
-                .doOnCancel(() -> cancelled.set(true)).subscribeOn(Schedulers.single()), 1); // like decode threads
+        BatchIterator<Item> it = iterate(
+                Flux.fromIterable(items)
+                        .doOnRequest(requests::add)
+                        .doOnCancel(() -> cancelled.set(true))
+                        .subscribeOn(Schedulers.single()),
+                1); // like decode threads
         for (int i = 0; i < 3; i++) {
             assertThat(it.hasNext()).isTrue();
             assertThat(it.hasNext()).isTrue(); // asking again takes and requests nothing more
@@ -125,7 +128,8 @@ class BatchIteratorTest {
         assertThat(items.subList(1, 4)).allMatch(i -> i.closed); // peeked + queued
         assertThat(items.subList(4, 10)).noneMatch(i -> i.closed); // never requested
         assertThat(owner.ended).containsExactly(it);
-        assertThatThrownBy(it::hasNext).isInstanceOf(IllegalStateException.class)
+        assertThatThrownBy(it::hasNext)
+                .isInstanceOf(IllegalStateException.class)
                 .hasMessage("this iteration is closed: it was closed");
         it.close(); // idempotent
     }
@@ -137,8 +141,7 @@ class BatchIteratorTest {
             downstream.set(s);
             s.onSubscribe(new Subscription() {
                 @Override
-                public void request(long n) {
-                }
+                public void request(long n) {}
 
                 @Override
                 public void cancel() {
@@ -155,17 +158,21 @@ class BatchIteratorTest {
 
     @Test
     void aStreamErrorIsThrownAfterTheItemsBeforeItAndClosesTheIteration() {
-        BatchIterator<Integer> it = iterate(Flux.just(1, 2).concatWith(Flux.error(new IllegalStateException("boom"))),
-                2);
+        BatchIterator<Integer> it =
+                iterate(Flux.just(1, 2).concatWith(Flux.error(new IllegalStateException("boom"))), 2);
         assertThat(it.next()).isEqualTo(1);
         assertThat(it.next()).isEqualTo(2);
-        assertThatThrownBy(it::hasNext).isInstanceOf(IllegalStateException.class).hasMessage("boom");
+        assertThatThrownBy(it::hasNext)
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("boom");
         assertThat(it.isClosed()).isTrue();
         assertThat(owner.ended).containsExactly(it);
         assertThat(it.hasNext()).isFalse();
 
         BatchIterator<Integer> checked = iterate(Flux.error(new IOException("disk")), 1);
-        assertThatThrownBy(checked::hasNext).isInstanceOf(RuntimeException.class).hasRootCauseMessage("disk");
+        assertThatThrownBy(checked::hasNext)
+                .isInstanceOf(RuntimeException.class)
+                .hasRootCauseMessage("disk");
     }
 
     @Test
@@ -184,7 +191,8 @@ class BatchIteratorTest {
         it.close("the pipeline was closed");
         consumer.join(10_000);
         assertThat(consumer.isAlive()).isFalse();
-        assertThat(thrown.get()).isInstanceOf(IllegalStateException.class)
+        assertThat(thrown.get())
+                .isInstanceOf(IllegalStateException.class)
                 .hasMessage("this iteration is closed: the pipeline was closed");
     }
 
@@ -205,8 +213,8 @@ class BatchIteratorTest {
     void closeWaitsForTheBatchTasksOfItsStreamsButNotOnADecodeThread() throws Exception {
         for (boolean decodeThread : new boolean[] {false, true}) {
             owner.decodeThread = decodeThread;
-            Undelivered stream = new Undelivered(new PipelineMetrics(new SimpleMeterRegistry(), "fake", "1", () -> 0,
-                    () -> 0));
+            Undelivered stream =
+                    new Undelivered(new PipelineMetrics(new SimpleMeterRegistry(), "fake", "1", () -> 0, () -> 0));
             Flux<Integer> watched = Flux.deferContextual(ctx -> {
                 ctx.<Undelivered.Watcher>get(Undelivered.Watcher.class).watch(stream);
                 stream.taskStarted();
@@ -223,7 +231,8 @@ class BatchIteratorTest {
             });
             task.start();
             it.close();
-            assertThat(stream.tasks()).as("tasks left when close returned (decode thread: %s)", decodeThread)
+            assertThat(stream.tasks())
+                    .as("tasks left when close returned (decode thread: %s)", decodeThread)
                     .isEqualTo(decodeThread ? 1 : 0);
             task.join();
         }
@@ -232,6 +241,7 @@ class BatchIteratorTest {
     @Test
     void prefetchMustBePositive() {
         assertThatThrownBy(() -> new BatchIterator<Integer>(0, waits::add, owner))
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("prefetch >= 1 required but was 0");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("prefetch >= 1 required but was 0");
     }
 }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
-
 import org.etab.sampling.Sharding;
 import org.junit.jupiter.api.Test;
 import reactor.test.StepVerifier;
@@ -16,7 +15,9 @@ class EpochScheduleTest {
     }
 
     private static List<String> ids(List<Pipeline.Scheduled> s) {
-        return s.stream().map(x -> x.sequence() + ":" + x.plan().id() + (x.repeat() ? "(repeat)" : "")).toList();
+        return s.stream()
+                .map(x -> x.sequence() + ":" + x.plan().id() + (x.repeat() ? "(repeat)" : ""))
+                .toList();
     }
 
     @Test
@@ -28,11 +29,11 @@ class EpochScheduleTest {
     @Test
     void aRankGetsEveryWorldthSampleAndFlaggedRepeatsToEvenOut() {
         FakeSource source = new FakeSource(7);
-        EpochSchedule r2 = schedule(source, PipelineOptions.builder().sharding(new Sharding(2, 3, false)),
-                new RunAccount());
+        EpochSchedule r2 =
+                schedule(source, PipelineOptions.builder().sharding(new Sharding(2, 3, false)), new RunAccount());
         assertThat(ids(r2.schedule(0, 0, 1))).containsExactly("0:0/2", "1:0/5", "2:0/1(repeat)");
-        EpochSchedule cut = schedule(source, PipelineOptions.builder().sharding(new Sharding(2, 3, true)),
-                new RunAccount());
+        EpochSchedule cut =
+                schedule(source, PipelineOptions.builder().sharding(new Sharding(2, 3, true)), new RunAccount());
         assertThat(ids(cut.schedule(0, 0, 1))).containsExactly("0:0/2", "1:0/5");
     }
 
@@ -42,22 +43,28 @@ class EpochScheduleTest {
         assertThat(ids(s.schedule(1, 4, 2))).isEqualTo(ids(s.schedule(1, 0, 2)).subList(4, 6));
         assertThat(s.schedule(1, 6, 2)).isEmpty();
         assertThat(s.schedule(1, 9, 2)).isEmpty();
-        assertThatThrownBy(() -> s.schedule(1, -1, 2)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> s.schedule(1, -1, 2))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("startAt >= 0 required but was -1");
     }
 
     @Test
     void theLimitCutsTheFrontAndDropLastCutsToWholeBatches() {
         FakeSource source = new FakeSource(10);
-        assertThat(schedule(source, PipelineOptions.builder().limit(7), new RunAccount()).schedule(0, 0, 3))
+        assertThat(schedule(source, PipelineOptions.builder().limit(7), new RunAccount())
+                        .schedule(0, 0, 3))
                 .hasSize(7);
-        assertThat(schedule(source, PipelineOptions.builder().dropLast(true), new RunAccount()).schedule(0, 0, 3))
+        assertThat(schedule(source, PipelineOptions.builder().dropLast(true), new RunAccount())
+                        .schedule(0, 0, 3))
                 .hasSize(9);
         assertThat(schedule(source, PipelineOptions.builder().limit(7).dropLast(true), new RunAccount())
-                .schedule(0, 0, 3)).hasSize(6);
-        assertThat(schedule(source, PipelineOptions.builder().dropLast(true), new RunAccount()).schedule(0, 0, 1))
+                        .schedule(0, 0, 3))
+                .hasSize(6);
+        assertThat(schedule(source, PipelineOptions.builder().dropLast(true), new RunAccount())
+                        .schedule(0, 0, 1))
                 .hasSize(10);
-        assertThat(ids(schedule(source, PipelineOptions.builder().limit(2), new RunAccount()).schedule(0, 0, 4)))
+        assertThat(ids(schedule(source, PipelineOptions.builder().limit(2), new RunAccount())
+                        .schedule(0, 0, 4)))
                 .containsExactly("0:0/0", "1:0/1");
     }
 

@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
-
 import org.etab.batch.BatchPool;
 import org.etab.batch.DType;
 import org.etab.batch.TensorSpec;
@@ -58,8 +57,8 @@ final class FakeSource implements SampleSource {
         List<SamplePlan> plans = new ArrayList<>(size);
         for (int i = 0; i < size; i++) {
             String id = epoch + "/" + i;
-            plans.add(new SamplePlan(i, i, id, id + ".avi", new int[] {i},
-                    failAtPlan.contains(id) ? "listed as bad" : null));
+            plans.add(new SamplePlan(
+                    i, i, id, id + ".avi", new int[] {i}, failAtPlan.contains(id) ? "listed as bad" : null));
         }
         return plans;
     }

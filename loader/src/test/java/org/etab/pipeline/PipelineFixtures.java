@@ -1,6 +1,5 @@
 package org.etab.pipeline;
 
-import org.etab.source.SampleOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -8,19 +7,17 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.stream.Stream;
-
 import org.etab.batch.DType;
 import org.etab.datasets.echonet.EchoNetReader;
 import org.etab.datasets.echonet.EchoNetRecord;
-import org.etab.sampling.ClipSpec;
 import org.etab.sampling.ClipStart;
+import org.etab.source.SampleOptions;
 import org.etab.source.Target;
 import org.etab.testing.PhantomDatasets;
 
 /** Shared set-up for the pipeline tests: the phantom's records and typical options. */
 public final class PipelineFixtures {
-    private PipelineFixtures() {
-    }
+    private PipelineFixtures() {}
 
     public static List<EchoNetRecord> records() {
         return EchoNetReader.read(PhantomDatasets.echonet()).select("all");
@@ -28,9 +25,19 @@ public final class PipelineFixtures {
 
     /** W1-style options: EF, 32 frames at 25 fps, random start, RGB 112x112 normalized. */
     public static SampleOptions w1(long seed, boolean shuffle) {
-        return SampleOptions.builder().target(Target.EF).clipLength(32).fps(25).padding(true)
+        return SampleOptions.builder()
+                .target(Target.EF)
+                .clipLength(32)
+                .fps(25)
+                .padding(true)
                 .clipStart(ClipStart.RANDOM)
-                .frameSize(112, 112).channels(3).normalize(true).dtype(DType.FLOAT32).seed(seed).shuffle(shuffle).build();
+                .frameSize(112, 112)
+                .channels(3)
+                .normalize(true)
+                .dtype(DType.FLOAT32)
+                .seed(seed)
+                .shuffle(shuffle)
+                .build();
     }
 
     public static PipelineOptions options(int batch, int threads) {

@@ -3,13 +3,12 @@ package org.etab.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.bytedeco.javacpp.Pointer;
 import org.etab.batch.Batch;
 import org.etab.batch.BatchPool;
@@ -34,8 +33,19 @@ class PipelineIterationTest {
 
     /** Small clips (8 frames, 32x32), so that 200 epochs stay quick. */
     private static SampleOptions small(long seed) {
-        return SampleOptions.builder().target(Target.EF).clipLength(8).fps(25).padding(true).clipStart(ClipStart.RANDOM)
-                .frameSize(32, 32).channels(3).normalize(true).dtype(DType.FLOAT32).seed(seed).shuffle(true).build();
+        return SampleOptions.builder()
+                .target(Target.EF)
+                .clipLength(8)
+                .fps(25)
+                .padding(true)
+                .clipStart(ClipStart.RANDOM)
+                .frameSize(32, 32)
+                .channels(3)
+                .normalize(true)
+                .dtype(DType.FLOAT32)
+                .seed(seed)
+                .shuffle(true)
+                .build();
     }
 
     private static Pipeline pipeline(List<EchoNetRecord> records, PipelineOptions o) {
@@ -69,13 +79,17 @@ class PipelineIterationTest {
                 }
             }
             BatchPool pool = p.batchPool();
-            assertThat(pool.outstanding()).as("buffers out after epoch %d", epoch).isZero();
+            assertThat(pool.outstanding())
+                    .as("buffers out after epoch %d", epoch)
+                    .isZero();
             assertThat(free(pool)).isEqualTo(pool.allocated());
             assertThat(pool.allocated()).isLessThanOrEqualTo(pool.maxBuffers());
             if (epoch == 10) {
                 steadyBytes = bytesBesidesThePool(pool);
             } else if (epoch > 10) {
-                assertThat(bytesBesidesThePool(pool)).as("native bytes after epoch %d", epoch).isEqualTo(steadyBytes);
+                assertThat(bytesBesidesThePool(pool))
+                        .as("native bytes after epoch %d", epoch)
+                        .isEqualTo(steadyBytes);
             }
         }
         assertThat(p.workersCreated()).isLessThanOrEqualTo(2);
@@ -96,7 +110,8 @@ class PipelineIterationTest {
                 b.close();
                 break; // the iteration stays open until the next one starts
             }
-            assertThat(p.batchPool().allocated()).isLessThanOrEqualTo(p.batchPool().maxBuffers());
+            assertThat(p.batchPool().allocated())
+                    .isLessThanOrEqualTo(p.batchPool().maxBuffers());
             if (epoch == 10) {
                 steadyBytes = bytesBesidesThePool(p.batchPool());
             }
@@ -123,26 +138,30 @@ class PipelineIterationTest {
             for (int epoch = 0; epoch < 5; epoch++) {
                 int e = epoch;
                 assertThatThrownBy(() -> {
-                    try (BatchIterator<Batch> it = p.iterate(e)) {
-                        int seen = 0;
-                        while (it.hasNext()) {
-                            try (Batch b = it.next()) {
-                                if (seen++ == e) {
-                                    throw new IllegalStateException("the training step failed");
+                            try (BatchIterator<Batch> it = p.iterate(e)) {
+                                int seen = 0;
+                                while (it.hasNext()) {
+                                    try (Batch b = it.next()) {
+                                        if (seen++ == e) {
+                                            throw new IllegalStateException("the training step failed");
+                                        }
+                                    }
                                 }
                             }
-                        }
-                    }
-                }).hasMessage("the training step failed");
+                        })
+                        .hasMessage("the training step failed");
                 assertThat(p.batchPool().outstanding()).isZero();
             }
             // the pipeline goes on as if nothing happened
             try (BatchIterator<Batch> it = p.iterate(9)) {
-                assertThat(it.stream().mapToInt(b -> {
-                    try (b) {
-                        return b.size();
-                    }
-                }).sum()).isEqualTo(PipelineFixtures.records().size());
+                assertThat(it.stream()
+                                .mapToInt(b -> {
+                                    try (b) {
+                                        return b.size();
+                                    }
+                                })
+                                .sum())
+                        .isEqualTo(PipelineFixtures.records().size());
             }
             assertThat(p.batchPool().outstanding()).isZero();
         }
@@ -153,13 +172,16 @@ class PipelineIterationTest {
         Path root = PipelineFixtures.copyOfPhantom(tmp);
         List<EchoNetRecord> records = EchoNetReader.read(root).select("all");
         Files.write(records.get(2).video(), new byte[] {1, 2, 3}); // not a video any more
-        try (Pipeline p = pipeline(records, options().toBuilder().onError(ErrorPolicy.FAIL).build())) {
+        try (Pipeline p = pipeline(
+                records, options().toBuilder().onError(ErrorPolicy.FAIL).build())) {
             BatchIterator<Batch> it = p.iterate(0);
             assertThatThrownBy(() -> {
-                while (it.hasNext()) {
-                    it.next().close();
-                }
-            }).isInstanceOf(SampleException.class).hasMessageContaining(records.get(2).id());
+                        while (it.hasNext()) {
+                            it.next().close();
+                        }
+                    })
+                    .isInstanceOf(SampleException.class)
+                    .hasMessageContaining(records.get(2).id());
             assertThat(it.isClosed()).isTrue();
             assertThat(p.batchPool().outstanding()).isZero();
         }
@@ -183,7 +205,9 @@ class PipelineIterationTest {
                         }
                     }
                 }
-                assertThat(p.batchPool().outstanding()).as("buffers out after loop %d", loop).isZero();
+                assertThat(p.batchPool().outstanding())
+                        .as("buffers out after loop %d", loop)
+                        .isZero();
                 for (Batch b : p.consume(p.batches(10 + loop))) { // a plain for loop over consume
                     b.close();
                     break;
@@ -219,16 +243,22 @@ class PipelineIterationTest {
         for (EchoNetRecord r : records) {
             Files.write(r.video(), new byte[] {1, 2, 3}); // every video broken: the threads fail at once
         }
-        PipelineOptions o = PipelineOptions.builder().batchSize(1).threads(4).prefetch(4).onError(ErrorPolicy.FAIL)
+        PipelineOptions o = PipelineOptions.builder()
+                .batchSize(1)
+                .threads(4)
+                .prefetch(4)
+                .onError(ErrorPolicy.FAIL)
                 .build();
         try (Pipeline p = pipeline(records, o)) {
             for (int run = 0; run < 5; run++) {
                 BatchIterator<Batch> it = p.iterate(run);
                 assertThatThrownBy(() -> {
-                    while (it.hasNext()) {
-                        it.next().close();
-                    }
-                }).isExactlyInstanceOf(SampleException.class).hasMessageContaining("error policy is fail");
+                            while (it.hasNext()) {
+                                it.next().close();
+                            }
+                        })
+                        .isExactlyInstanceOf(SampleException.class)
+                        .hasMessageContaining("error policy is fail");
                 assertThat(p.batchPool().outstanding()).isZero();
             }
         }
@@ -238,8 +268,12 @@ class PipelineIterationTest {
     void failuresOnEveryThreadAtTheSameInstantStillEndTheStreamWithOneSampleException() {
         int threads = 4;
         FakeSource source = new FakeSource(64);
-        PipelineOptions o = PipelineOptions.builder().batchSize(1).threads(threads).prefetch(4)
-                .onError(ErrorPolicy.FAIL).build();
+        PipelineOptions o = PipelineOptions.builder()
+                .batchSize(1)
+                .threads(threads)
+                .prefetch(4)
+                .onError(ErrorPolicy.FAIL)
+                .build();
         try (Pipeline p = new Pipeline(source, o, new SimpleMeterRegistry(), HostAllocator.NATIVE)) {
             for (int run = 0; run < 50; run++) {
                 java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(threads);
@@ -253,10 +287,12 @@ class PipelineIterationTest {
                 };
                 BatchIterator<Batch> it = p.iterate(run);
                 assertThatThrownBy(() -> {
-                    while (it.hasNext()) {
-                        it.next().close();
-                    }
-                }).as("run %d", run).isExactlyInstanceOf(SampleException.class)
+                            while (it.hasNext()) {
+                                it.next().close();
+                            }
+                        })
+                        .as("run %d", run)
+                        .isExactlyInstanceOf(SampleException.class)
                         .hasMessageContaining("error policy is fail");
                 assertThat(p.batchPool().outstanding()).isZero();
             }
@@ -282,7 +318,8 @@ class PipelineIterationTest {
             older.next().close();
             try (BatchIterator<Batch> newer = p.iterate(1)) {
                 assertThat(older.isClosed()).isTrue();
-                assertThatThrownBy(older::hasNext).isInstanceOf(IllegalStateException.class)
+                assertThatThrownBy(older::hasNext)
+                        .isInstanceOf(IllegalStateException.class)
                         .hasMessageContaining("a newer iteration started on the same pipeline");
                 int n = 0;
                 while (newer.hasNext()) {
@@ -318,7 +355,8 @@ class PipelineIterationTest {
         p.close();
         assertThat(it.isClosed()).isTrue();
         assertThatThrownBy(it::hasNext).hasMessageContaining("the pipeline was closed");
-        assertThatThrownBy(() -> p.iterate(1)).isInstanceOf(IllegalStateException.class)
+        assertThatThrownBy(() -> p.iterate(1))
+                .isInstanceOf(IllegalStateException.class)
                 .hasMessage("pipeline is closed");
         assertThat(p.batchPool().allocated()).isZero();
         assertThat(Pointer.totalBytes()).isEqualTo(baseline);

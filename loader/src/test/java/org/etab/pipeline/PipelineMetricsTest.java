@@ -2,21 +2,19 @@ package org.etab.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.etab.batch.Batch;
 import org.etab.batch.DType;
 import org.etab.batch.HostAllocator;
 import org.etab.datasets.echonet.EchoNetReader;
 import org.etab.datasets.echonet.EchoNetRecord;
 import org.etab.datasets.echonet.EchoNetSource;
-import org.etab.source.SampleOptions;
-import org.etab.sampling.ClipSpec;
 import org.etab.sampling.ClipStart;
+import org.etab.source.SampleOptions;
 import org.etab.source.Target;
 import org.etab.testing.PhantomDatasets;
 import org.junit.jupiter.api.Test;
@@ -42,17 +40,39 @@ class PipelineMetricsTest {
         Files.delete(records.get(0).video());
 
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        SampleOptions o = SampleOptions.builder().target(Target.EF).clipLength(8).fps(25).padding(true)
+        SampleOptions o = SampleOptions.builder()
+                .target(Target.EF)
+                .clipLength(8)
+                .fps(25)
+                .padding(true)
                 .clipStart(ClipStart.FIRST)
-                .frameSize(32, 32).channels(3).normalize(true).dtype(DType.FLOAT32).seed(1).shuffle(false).build();
-        try (Pipeline p = new Pipeline(new EchoNetSource(records, o), PipelineOptions.builder().batchSize(5)
-                .threads(2).build(), registry, HostAllocator.NATIVE)) {
+                .frameSize(32, 32)
+                .channels(3)
+                .normalize(true)
+                .dtype(DType.FLOAT32)
+                .seed(1)
+                .shuffle(false)
+                .build();
+        try (Pipeline p = new Pipeline(
+                new EchoNetSource(records, o),
+                PipelineOptions.builder().batchSize(5).threads(2).build(),
+                registry,
+                HostAllocator.NATIVE)) {
             p.batches(0).doOnNext(Batch::close).blockLast();
-            assertThat(registry.get("etab.samples").tag("dataset", "echonet").counter().count()).isEqualTo(11);
+            assertThat(registry.get("etab.samples")
+                            .tag("dataset", "echonet")
+                            .counter()
+                            .count())
+                    .isEqualTo(11);
             assertThat(registry.get("etab.frames.decoded").counter().count()).isEqualTo(11 * 8);
-            assertThat(registry.get("etab.frames.delivered").counter().count()).isEqualTo(p.account().frames())
+            assertThat(registry.get("etab.frames.delivered").counter().count())
+                    .isEqualTo(p.account().frames())
                     .isEqualTo(11 * 8);
-            assertThat(registry.get("etab.errors").tag("stage", "decode").counter().count()).isEqualTo(1);
+            assertThat(registry.get("etab.errors")
+                            .tag("stage", "decode")
+                            .counter()
+                            .count())
+                    .isEqualTo(1);
             long fileBytes = 0;
             for (EchoNetRecord r : records.subList(1, records.size())) {
                 fileBytes += Files.size(r.video());

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
-
 import org.junit.jupiter.api.Test;
 
 class PipelineOptionsTest {
@@ -24,7 +23,8 @@ class PipelineOptionsTest {
 
     @Test
     void explicitThreadsAndPrefetchGiveTheSameNumbersAsBefore() {
-        PipelineOptions o = PipelineOptions.builder().threads(3).prefetch(1).consumerHeld(4).build();
+        PipelineOptions o =
+                PipelineOptions.builder().threads(3).prefetch(1).consumerHeld(4).build();
         assertThat(o.batchesAhead()).isEqualTo(4);
         assertThat(o.batchBuffers()).isEqualTo(8);
         assertThat(PipelineOptions.builder().threads(5).build().batchesAhead()).isEqualTo(7);
@@ -45,24 +45,33 @@ class PipelineOptionsTest {
     void batchesAheadWithThreadsOrPrefetchDerivesTheOther() {
         PipelineOptions t = PipelineOptions.builder().batchesAhead(6).threads(2).build();
         assertThat(t.prefetch()).isEqualTo(4);
-        PipelineOptions p = PipelineOptions.builder().batchesAhead(6).prefetch(1).build();
+        PipelineOptions p =
+                PipelineOptions.builder().batchesAhead(6).prefetch(1).build();
         assertThat(p.threads()).isEqualTo(5);
-        PipelineOptions all = PipelineOptions.builder().batchesAhead(6).threads(4).prefetch(2).build();
+        PipelineOptions all =
+                PipelineOptions.builder().batchesAhead(6).threads(4).prefetch(2).build();
         assertThat(all.threads()).isEqualTo(4);
         assertThat(all.prefetch()).isEqualTo(2);
     }
 
     @Test
     void contradictoryExplicitValuesAreRefusedNamingThem() {
-        assertThatThrownBy(() -> PipelineOptions.builder().batchesAhead(5).threads(4).prefetch(2).build())
+        assertThatThrownBy(() -> PipelineOptions.builder()
+                        .batchesAhead(5)
+                        .threads(4)
+                        .prefetch(2)
+                        .build())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("batchesAhead = threads + prefetch required")
-                .hasMessageContaining("batchesAhead 5").hasMessageContaining("threads 4")
+                .hasMessageContaining("batchesAhead 5")
+                .hasMessageContaining("threads 4")
                 .hasMessageContaining("prefetch 2");
-        assertThatThrownBy(() -> PipelineOptions.builder().batchesAhead(3).threads(4).build())
+        assertThatThrownBy(() ->
+                        PipelineOptions.builder().batchesAhead(3).threads(4).build())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("threads <= batchesAhead required but was threads 4, batchesAhead 3");
-        assertThatThrownBy(() -> PipelineOptions.builder().batchesAhead(3).prefetch(3).build())
+        assertThatThrownBy(() ->
+                        PipelineOptions.builder().batchesAhead(3).prefetch(3).build())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("prefetch < batchesAhead required but was prefetch 3, batchesAhead 3");
     }
@@ -79,7 +88,9 @@ class PipelineOptionsTest {
                 .hasMessage("batchesAhead >= 1 required but was 0");
         assertThatThrownBy(() -> PipelineOptions.builder().consumerHeld(0).build())
                 .hasMessage("consumerHeld >= 1 required but was 0");
-        assertThatThrownBy(() -> PipelineOptions.builder().sampleTimeout(Duration.ofSeconds(-1)).build())
+        assertThatThrownBy(() -> PipelineOptions.builder()
+                        .sampleTimeout(Duration.ofSeconds(-1))
+                        .build())
                 .hasMessageContaining("sampleTimeout must not be negative");
     }
 
@@ -94,7 +105,12 @@ class PipelineOptionsTest {
         assertThat(threads.toBuilder().threads(1).build().prefetch()).isEqualTo(2);
         assertThat(threads.toBuilder().batchesAhead(5).build().prefetch()).isEqualTo(3);
 
-        PipelineOptions o = PipelineOptions.builder().batchSize(3).threads(2).prefetch(1).limit(9).build();
+        PipelineOptions o = PipelineOptions.builder()
+                .batchSize(3)
+                .threads(2)
+                .prefetch(1)
+                .limit(9)
+                .build();
         assertThat(o.toBuilder().build()).isEqualTo(o).hasSameHashCodeAs(o);
         assertThat(o.toString()).contains("batchesAhead=3");
     }
@@ -103,16 +119,19 @@ class PipelineOptionsTest {
     void hugeCountsAreRefusedBeforeAnySumOverflowsNamingThem() {
         int huge = Integer.MAX_VALUE;
         assertThatThrownBy(() -> PipelineOptions.builder().threads(huge).build())
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("threads <= 1024 required but was 2147483647");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("threads <= 1024 required but was 2147483647");
         assertThatThrownBy(() -> PipelineOptions.builder().prefetch(huge).build())
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("prefetch <= 1024 required but was 2147483647");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("prefetch <= 1024 required but was 2147483647");
         assertThatThrownBy(() -> PipelineOptions.builder().batchSize(huge).build())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("batchSize <= 65536 required but was 2147483647");
         assertThatThrownBy(() -> PipelineOptions.builder().batchesAhead(huge).build())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("batchesAhead <= 1024 required but was 2147483647");
-        assertThatThrownBy(() -> PipelineOptions.builder().threads(1000).prefetch(1000).build())
+        assertThatThrownBy(() ->
+                        PipelineOptions.builder().threads(1000).prefetch(1000).build())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("threads + prefetch <= 1024 required but was 2000");
     }

@@ -7,8 +7,7 @@ import org.etab.batch.BatchPool;
  * streams and its worker count, which are no part of the public API.
  */
 public final class PipelineProbe {
-    private PipelineProbe() {
-    }
+    private PipelineProbe() {}
 
     /** The pool behind {@link Pipeline#batches}, or null before the first batch stream is subscribed. */
     public static BatchPool batchPool(Pipeline p) {

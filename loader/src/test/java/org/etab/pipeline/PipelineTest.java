@@ -1,14 +1,8 @@
 package org.etab.pipeline;
 
-import org.etab.source.Stage;
-import org.etab.datasets.echonet.EchoNetSource;
-import org.etab.source.SampleException;
-import org.etab.source.SampleFailure;
-import org.etab.source.SamplePlan;
-import org.etab.source.SampleSource;
-import org.etab.source.SampleWorker;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,8 +10,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.zip.CRC32;
-
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.bytedeco.javacpp.Pointer;
 import org.etab.batch.Batch;
 import org.etab.batch.HostAllocator;
@@ -25,6 +17,13 @@ import org.etab.batch.Sample;
 import org.etab.batch.SampleInfo;
 import org.etab.datasets.echonet.EchoNetReader;
 import org.etab.datasets.echonet.EchoNetRecord;
+import org.etab.datasets.echonet.EchoNetSource;
+import org.etab.source.SampleException;
+import org.etab.source.SampleFailure;
+import org.etab.source.SamplePlan;
+import org.etab.source.SampleSource;
+import org.etab.source.SampleWorker;
+import org.etab.source.Stage;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import reactor.core.Disposable;
@@ -50,9 +49,13 @@ class PipelineTest {
 
     private static List<String> run(int threads, boolean ordered, int epoch) {
         List<String> out = new ArrayList<>();
-        try (Pipeline p = new Pipeline(new EchoNetSource(PipelineFixtures.records(), PipelineFixtures.w1(5, true)),
-                PipelineFixtures.options(4, threads).toBuilder().ordered(ordered)
-                        .build(), new SimpleMeterRegistry(), HostAllocator.NATIVE)) {
+        try (Pipeline p = new Pipeline(
+                new EchoNetSource(PipelineFixtures.records(), PipelineFixtures.w1(5, true)),
+                PipelineFixtures.options(4, threads).toBuilder()
+                        .ordered(ordered)
+                        .build(),
+                new SimpleMeterRegistry(),
+                HostAllocator.NATIVE)) {
             for (Batch b : p.batches(epoch).toIterable(1)) {
                 try (b) {
                     out.add(fingerprint(b));
@@ -66,8 +69,11 @@ class PipelineTest {
     @Test
     void manyEpochsInOneStreamAreTheEpochsOneAfterTheOther() {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        try (Pipeline p = new Pipeline(new EchoNetSource(PipelineFixtures.records(), PipelineFixtures.w1(5, true)),
-                PipelineFixtures.options(4, 2), registry, HostAllocator.NATIVE)) {
+        try (Pipeline p = new Pipeline(
+                new EchoNetSource(PipelineFixtures.records(), PipelineFixtures.w1(5, true)),
+                PipelineFixtures.options(4, 2),
+                registry,
+                HostAllocator.NATIVE)) {
             List<String> oneByOne = new ArrayList<>();
             for (int e = 0; e < 3; e++) {
                 for (Batch b : p.batches(e, e == 0 ? 5 : 0).toIterable(1)) {
@@ -99,7 +105,8 @@ class PipelineTest {
     @Test
     void theNextEpochIsAssembledWhileThePreviousOneEnds() {
         EchoNetSource inner = new EchoNetSource(PipelineFixtures.records(), PipelineFixtures.w1(5, true));
-        java.util.Map<SamplePlan, Integer> epochOf = java.util.Collections.synchronizedMap(new java.util.IdentityHashMap<>());
+        java.util.Map<SamplePlan, Integer> epochOf =
+                java.util.Collections.synchronizedMap(new java.util.IdentityHashMap<>());
         java.util.concurrent.CountDownLatch epoch1Started = new java.util.concurrent.CountDownLatch(1);
         SampleSource source = new SampleSource() {
             @Override
@@ -137,7 +144,8 @@ class PipelineTest {
                         if (epoch != null && epoch == 0 && plan == lastOfEpoch0(epochOf)) {
                             try {
                                 if (!epoch1Started.await(20, java.util.concurrent.TimeUnit.SECONDS)) {
-                                    throw new SampleException(Stage.INTERNAL, "epoch 1 did not start while epoch 0 ended");
+                                    throw new SampleException(
+                                            Stage.INTERNAL, "epoch 1 did not start while epoch 0 ended");
                                 }
                             } catch (InterruptedException e) {
                                 throw new SampleException(Stage.INTERNAL, "interrupted", e);
@@ -153,8 +161,8 @@ class PipelineTest {
                 };
             }
         };
-        try (Pipeline p = new Pipeline(source, PipelineFixtures.options(4, 2), new SimpleMeterRegistry(),
-                HostAllocator.NATIVE)) {
+        try (Pipeline p =
+                new Pipeline(source, PipelineFixtures.options(4, 2), new SimpleMeterRegistry(), HostAllocator.NATIVE)) {
             long batches = 0;
             for (Batch b : p.batches(0, 1, 0).toIterable(1)) {
                 try (b) {
@@ -198,9 +206,13 @@ class PipelineTest {
 
     @Test
     void aSlowSubscriberBoundsTheWorkInFlight() {
-        PipelineOptions o = PipelineFixtures.options(2, 2).toBuilder().prefetch(1).build();
-        try (Pipeline p = new Pipeline(new EchoNetSource(PipelineFixtures.records(), PipelineFixtures.w1(1, false)), o,
-                new SimpleMeterRegistry(), HostAllocator.NATIVE)) {
+        PipelineOptions o =
+                PipelineFixtures.options(2, 2).toBuilder().prefetch(1).build();
+        try (Pipeline p = new Pipeline(
+                new EchoNetSource(PipelineFixtures.records(), PipelineFixtures.w1(1, false)),
+                o,
+                new SimpleMeterRegistry(),
+                HostAllocator.NATIVE)) {
             Flux<Batch> flux = p.batches(0).doOnNext(Batch::close);
             StepVerifier.create(flux, 1)
                     .expectNextCount(1)
@@ -208,8 +220,11 @@ class PipelineTest {
                     .then(() -> {
                         // one batch requested; at most `batchesAhead` more may have been assembled ahead
                         long bound = (1 + o.batchesAhead()) * (long) o.batchSize();
-                        assertThat(p.account().delivered()).isLessThanOrEqualTo(bound).isLessThan(12);
-                        assertThat(p.batchPool().allocated()).isLessThanOrEqualTo(p.batchPool().maxBuffers());
+                        assertThat(p.account().delivered())
+                                .isLessThanOrEqualTo(bound)
+                                .isLessThan(12);
+                        assertThat(p.batchPool().allocated())
+                                .isLessThanOrEqualTo(p.batchPool().maxBuffers());
                     })
                     .thenRequest(Long.MAX_VALUE)
                     .expectNextCount(5)
@@ -220,9 +235,13 @@ class PipelineTest {
 
     @Test
     void aSubscriberRequestingOneAtATimeNeverHoldsMoreThanThePool() throws Exception {
-        PipelineOptions o = PipelineFixtures.options(1, 2).toBuilder().prefetch(0).build();
-        try (Pipeline p = new Pipeline(new EchoNetSource(PipelineFixtures.records(), PipelineFixtures.w1(1, false)), o,
-                new SimpleMeterRegistry(), HostAllocator.NATIVE)) {
+        PipelineOptions o =
+                PipelineFixtures.options(1, 2).toBuilder().prefetch(0).build();
+        try (Pipeline p = new Pipeline(
+                new EchoNetSource(PipelineFixtures.records(), PipelineFixtures.w1(1, false)),
+                o,
+                new SimpleMeterRegistry(),
+                HostAllocator.NATIVE)) {
             int max = 0;
             int n = 0;
             for (Batch b : p.batches(0).toIterable(1)) {
@@ -242,8 +261,11 @@ class PipelineTest {
     void cancellingMidStreamReturnsEveryBufferAndCloseFreesAllNativeMemory() throws Exception {
         List<EchoNetRecord> records = PipelineFixtures.records(); // the phantom exists before the baseline
         long baseline = Pointer.totalBytes();
-        Pipeline p = new Pipeline(new EchoNetSource(records, PipelineFixtures.w1(1, false)),
-                PipelineFixtures.options(2, 2), new SimpleMeterRegistry(), HostAllocator.NATIVE);
+        Pipeline p = new Pipeline(
+                new EchoNetSource(records, PipelineFixtures.w1(1, false)),
+                PipelineFixtures.options(2, 2),
+                new SimpleMeterRegistry(),
+                HostAllocator.NATIVE);
         for (int epoch = 0; epoch < 5; epoch++) {
             List<Batch> taken = p.batches(epoch).take(2).collectList().block();
             assertThat(taken).hasSize(2);
@@ -268,37 +290,57 @@ class PipelineTest {
     void manyEpochsWithCancellationsAndInjectedFailuresLeakNothing(@TempDir Path tmp) throws Exception {
         Path root = PipelineFixtures.copyOfPhantom(tmp);
         List<EchoNetRecord> records = EchoNetReader.read(root).select("all");
-        Files.delete(records.get(1).video());                       // missing
+        Files.delete(records.get(1).video()); // missing
         Files.write(records.get(4).video(), new byte[] {0, 1, 2, 3}); // not a video
         byte[] whole = Files.readAllBytes(records.get(7).video());
         Files.write(records.get(7).video(), java.util.Arrays.copyOf(whole, whole.length / 3)); // truncated
         long baseline = Pointer.totalBytes();
         for (ErrorPolicy policy : ErrorPolicy.values()) {
-            Pipeline p = new Pipeline(new EchoNetSource(records, PipelineFixtures.w1(3, true)),
-                    PipelineFixtures.options(2, 2).toBuilder().onError(policy)
-                            .build(), new SimpleMeterRegistry(), HostAllocator.NATIVE);
+            Pipeline p = new Pipeline(
+                    new EchoNetSource(records, PipelineFixtures.w1(3, true)),
+                    PipelineFixtures.options(2, 2).toBuilder().onError(policy).build(),
+                    new SimpleMeterRegistry(),
+                    HostAllocator.NATIVE);
             for (int epoch = 0; epoch < 8; epoch++) {
                 switch (epoch % 4) {
-                    case 0 -> p.batches(epoch).doOnNext(Batch::close).onErrorResume(e -> Flux.empty()).blockLast();
-                    case 1 -> p.batches(epoch).take(1 + epoch % 3).doOnNext(Batch::close)
-                            .onErrorResume(e -> Flux.empty()).blockLast();
+                    case 0 ->
+                        p.batches(epoch)
+                                .doOnNext(Batch::close)
+                                .onErrorResume(e -> Flux.empty())
+                                .blockLast();
+                    case 1 ->
+                        p.batches(epoch)
+                                .take(1 + epoch % 3)
+                                .doOnNext(Batch::close)
+                                .onErrorResume(e -> Flux.empty())
+                                .blockLast();
                     case 2 -> {
-                        Disposable d = p.batches(epoch).doOnNext(Batch::close).onErrorResume(e -> Flux.empty()).subscribe();
+                        Disposable d = p.batches(epoch)
+                                .doOnNext(Batch::close)
+                                .onErrorResume(e -> Flux.empty())
+                                .subscribe();
                         Thread.sleep(5 * epoch);
                         d.dispose();
                     }
-                    default -> p.samples(epoch).doOnNext(Sample::close).onErrorResume(e -> Flux.empty()).blockLast();
+                    default ->
+                        p.samples(epoch)
+                                .doOnNext(Sample::close)
+                                .onErrorResume(e -> Flux.empty())
+                                .blockLast();
                 }
             }
             long deadline = System.nanoTime() + 10_000_000_000L;
-            while ((p.batchPool().outstanding() != 0 || p.samplePool().outstanding() != 0) && System.nanoTime() < deadline) {
+            while ((p.batchPool().outstanding() != 0 || p.samplePool().outstanding() != 0)
+                    && System.nanoTime() < deadline) {
                 Thread.sleep(10);
             }
             assertThat(p.batchPool().outstanding()).isZero();
             assertThat(p.samplePool().outstanding()).isZero();
             assertThat(p.account().failed()).isPositive();
             p.close();
-            assertThat(Pointer.totalBytes()).as("native bytes after closing (policy %s)", policy).isEqualTo(baseline);
+            assertThat(Pointer.totalBytes())
+                    .as("native bytes after closing (policy %s)", policy)
+                    .isEqualTo(baseline);
         }
     }
 
@@ -309,9 +351,16 @@ class PipelineTest {
         for (int run = 0; run < 20; run++) {
             int seed = run;
             // Flux.using closes the pipeline on completion, i.e. on a decode thread delivering onComplete
-            long n = Flux.using(() -> new Pipeline(new EchoNetSource(records, PipelineFixtures.w1(seed, true)),
-                            PipelineFixtures.options(4, 2), new SimpleMeterRegistry(), HostAllocator.NATIVE),
-                    p -> p.batches(0).doOnNext(Batch::close), Pipeline::close).count().block();
+            long n = Flux.using(
+                            () -> new Pipeline(
+                                    new EchoNetSource(records, PipelineFixtures.w1(seed, true)),
+                                    PipelineFixtures.options(4, 2),
+                                    new SimpleMeterRegistry(),
+                                    HostAllocator.NATIVE),
+                            p -> p.batches(0).doOnNext(Batch::close),
+                            Pipeline::close)
+                    .count()
+                    .block();
             assertThat(n).isEqualTo(3);
         }
         long deadline = System.nanoTime() + 10_000_000_000L;
@@ -327,8 +376,11 @@ class PipelineTest {
         List<EchoNetRecord> records = EchoNetReader.read(root).select("all");
         EchoNetRecord gone = records.get(5);
         Files.delete(gone.video());
-        try (Pipeline p = new Pipeline(new EchoNetSource(records, PipelineFixtures.w1(1, false)),
-                PipelineFixtures.options(4, 2), new SimpleMeterRegistry(), HostAllocator.NATIVE)) {
+        try (Pipeline p = new Pipeline(
+                new EchoNetSource(records, PipelineFixtures.w1(1, false)),
+                PipelineFixtures.options(4, 2),
+                new SimpleMeterRegistry(),
+                HostAllocator.NATIVE)) {
             List<String> ids = new ArrayList<>();
             for (Batch b : p.batches(0).toIterable(1)) {
                 try (b) {
@@ -351,22 +403,30 @@ class PipelineTest {
         Path root = PipelineFixtures.copyOfPhantom(tmp);
         List<EchoNetRecord> records = EchoNetReader.read(root).select("all");
         Files.write(records.get(2).video(), new byte[] {1, 2, 3}); // not a video any more
-        try (Pipeline p = new Pipeline(new EchoNetSource(records, PipelineFixtures.w1(1, false)),
-                PipelineFixtures.options(4, 2).toBuilder().onError(ErrorPolicy.FAIL).build(), new SimpleMeterRegistry(),
+        try (Pipeline p = new Pipeline(
+                new EchoNetSource(records, PipelineFixtures.w1(1, false)),
+                PipelineFixtures.options(4, 2).toBuilder()
+                        .onError(ErrorPolicy.FAIL)
+                        .build(),
+                new SimpleMeterRegistry(),
                 HostAllocator.NATIVE)) {
             StepVerifier.create(p.batches(0).doOnNext(Batch::close))
                     .expectErrorSatisfies(e -> assertThat(e)
                             .isInstanceOf(SampleException.class)
                             .hasMessageContaining(records.get(2).id())
-                            .hasMessageContaining(records.get(2).video().getFileName().toString()))
+                            .hasMessageContaining(
+                                    records.get(2).video().getFileName().toString()))
                     .verify(Duration.ofSeconds(30));
         }
     }
 
     @Test
     void theSampleStreamGivesEachPlanInItsOwnSlot() {
-        try (Pipeline p = new Pipeline(new EchoNetSource(PipelineFixtures.records(), PipelineFixtures.w1(3, true)),
-                PipelineFixtures.options(8, 2), new SimpleMeterRegistry(), HostAllocator.NATIVE)) {
+        try (Pipeline p = new Pipeline(
+                new EchoNetSource(PipelineFixtures.records(), PipelineFixtures.w1(3, true)),
+                PipelineFixtures.options(8, 2),
+                new SimpleMeterRegistry(),
+                HostAllocator.NATIVE)) {
             List<String> ids = new ArrayList<>();
             for (Sample s : p.samples(0).toIterable(1)) {
                 try (s) {
@@ -374,7 +434,8 @@ class PipelineTest {
                     ids.add(s.id());
                 }
             }
-            List<String> planned = p.source().plan(0).stream().map(SamplePlan::id).toList();
+            List<String> planned =
+                    p.source().plan(0).stream().map(SamplePlan::id).toList();
             assertThat(ids).isEqualTo(planned);
             assertThat(p.samplePool().outstanding()).isZero();
         }
@@ -382,8 +443,13 @@ class PipelineTest {
 
     @Test
     void limitAndDropLastShapeTheEpoch() {
-        try (Pipeline p = new Pipeline(new EchoNetSource(PipelineFixtures.records(), PipelineFixtures.w1(3, false)),
-                PipelineFixtures.options(4, 2).toBuilder().limit(10).dropLast(true).build(), new SimpleMeterRegistry(),
+        try (Pipeline p = new Pipeline(
+                new EchoNetSource(PipelineFixtures.records(), PipelineFixtures.w1(3, false)),
+                PipelineFixtures.options(4, 2).toBuilder()
+                        .limit(10)
+                        .dropLast(true)
+                        .build(),
+                new SimpleMeterRegistry(),
                 HostAllocator.NATIVE)) {
             List<Integer> sizes = new ArrayList<>();
             for (Batch b : p.batches(0).toIterable(1)) {
@@ -398,8 +464,11 @@ class PipelineTest {
 
     @Test
     void consumeBuffersAtMostItsPrefetchAheadOfTheConsumer() {
-        try (Pipeline p = new Pipeline(new EchoNetSource(PipelineFixtures.records(), PipelineFixtures.w1(5, true)),
-                PipelineFixtures.options(4, 1), new SimpleMeterRegistry(), HostAllocator.NATIVE)) {
+        try (Pipeline p = new Pipeline(
+                new EchoNetSource(PipelineFixtures.records(), PipelineFixtures.w1(5, true)),
+                PipelineFixtures.options(4, 1),
+                new SimpleMeterRegistry(),
+                HostAllocator.NATIVE)) {
             for (int prefetch : new int[] {1, 3}) {
                 List<Long> requests = new java.util.concurrent.CopyOnWriteArrayList<>();
                 List<Integer> got = new ArrayList<>();

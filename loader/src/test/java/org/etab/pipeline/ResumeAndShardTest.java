@@ -1,29 +1,31 @@
 package org.etab.pipeline;
 
-import org.etab.source.Stage;
-import org.etab.datasets.echonet.EchoNetSource;
-import org.etab.source.SampleFailure;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.zip.CRC32;
-
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.etab.batch.Batch;
 import org.etab.batch.HostAllocator;
 import org.etab.batch.SampleInfo;
+import org.etab.datasets.echonet.EchoNetSource;
 import org.etab.sampling.Sharding;
+import org.etab.source.SampleFailure;
+import org.etab.source.Stage;
 import org.junit.jupiter.api.Test;
 
 class ResumeAndShardTest {
 
     private static Pipeline pipeline(PipelineOptions o) {
-        return new Pipeline(new EchoNetSource(PipelineFixtures.records(), PipelineFixtures.w1(21, true)), o,
-                new SimpleMeterRegistry(), HostAllocator.NATIVE);
+        return new Pipeline(
+                new EchoNetSource(PipelineFixtures.records(), PipelineFixtures.w1(21, true)),
+                o,
+                new SimpleMeterRegistry(),
+                HostAllocator.NATIVE);
     }
 
     /** id, frames and a checksum of the bytes of every sample, in delivery order. */
@@ -79,14 +81,17 @@ class ResumeAndShardTest {
         int repeats = 0;
         for (int rank = 0; rank < world; rank++) {
             try (Pipeline p = pipeline(PipelineFixtures.options(2, 2).toBuilder()
-                    .sharding(new Sharding(rank, world, false)).build())) {
+                    .sharding(new Sharding(rank, world, false))
+                    .build())) {
                 List<String> mine = samples(p.batches(0).toIterable(1), new ArrayList<>());
                 assertThat(mine).hasSize(3);
                 for (String s : mine) {
                     if (s.contains("(repeat)")) {
                         repeats++;
                     } else {
-                        assertThat(fresh.add(s.substring(0, s.indexOf('@')))).as(s).isTrue();
+                        assertThat(fresh.add(s.substring(0, s.indexOf('@'))))
+                                .as(s)
+                                .isTrue();
                     }
                 }
             }
@@ -97,7 +102,8 @@ class ResumeAndShardTest {
 
     @Test
     void aSampleOverItsDeadlineIsAReportedTimeout() {
-        try (Pipeline p = pipeline(PipelineFixtures.options(4, 2).toBuilder().sampleTimeout(Duration.ofNanos(1))
+        try (Pipeline p = pipeline(PipelineFixtures.options(4, 2).toBuilder()
+                .sampleTimeout(Duration.ofNanos(1))
                 .build())) {
             p.batches(0).doOnNext(Batch::close).blockLast();
             assertThat(p.account().delivered()).isZero();

@@ -2,11 +2,10 @@ package org.etab.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Duration;
-import java.util.List;
-
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.util.List;
 import org.etab.batch.Batch;
 import org.etab.batch.BatchPool;
 import org.etab.batch.DType;
@@ -19,8 +18,8 @@ class UndeliveredTest {
     private final PipelineMetrics metrics = new PipelineMetrics(registry, "fake", "1", () -> 0, () -> 0);
 
     private static Batch batch(BatchPool pool, long index) {
-        return new Batch(index, List.of(new SampleInfo("s" + index, 0, index, new int[] {0}, 1, false)),
-                pool.acquire(), pool);
+        return new Batch(
+                index, List.of(new SampleInfo("s" + index, 0, index, new int[] {0}, 1, false)), pool.acquire(), pool);
     }
 
     private double ready() {

@@ -3,7 +3,6 @@ package org.etab.sampling;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.SplittableRandom;
-
 import org.junit.jupiter.api.Test;
 
 class ClipSamplerTest {
@@ -37,7 +36,8 @@ class ClipSamplerTest {
             int[] clip = s.clips(100, 50, new SplittableRandom(seed)).clips().get(0);
             assertThat(clip[0]).isBetween(0, 100 - 63);
             assertThat(clip[31]).isLessThan(100);
-            assertThat(s.clips(100, 50, new SplittableRandom(seed)).clips().get(0)).containsExactly(clip);
+            assertThat(s.clips(100, 50, new SplittableRandom(seed)).clips().get(0))
+                    .containsExactly(clip);
         }
     }
 
@@ -50,7 +50,8 @@ class ClipSamplerTest {
 
         ClipSampler.Choice refused = sampler(32, 25, false, ClipStart.RANDOM).clips(40, 50, new SplittableRandom(1));
         assertThat(refused.clips()).isEmpty();
-        assertThat(refused.failure()).isEqualTo("video has 40 frames but a clip of 32 frames at 25 fps needs 63 (padding is off)");
+        assertThat(refused.failure())
+                .isEqualTo("video has 40 frames but a clip of 32 frames at 25 fps needs 63 (padding is off)");
     }
 
     @Test
@@ -70,7 +71,9 @@ class ClipSamplerTest {
         int[] clip = random.clips(120, 1e308, new SplittableRandom(1)).clips().get(0);
         assertThat(clip[0]).isZero();
         assertThat(clip[1]).isEqualTo(Integer.MAX_VALUE); // past the end: padded
-        assertThat(sampler(32, 25, false, ClipStart.FIRST).clips(120, 1e308, new SplittableRandom(1))
-                .failure()).isEqualTo("video has 120 frames but a clip of 32 frames at 25 fps needs 2147483647 (padding is off)");
+        assertThat(sampler(32, 25, false, ClipStart.FIRST)
+                        .clips(120, 1e308, new SplittableRandom(1))
+                        .failure())
+                .isEqualTo("video has 120 frames but a clip of 32 frames at 25 fps needs 2147483647 (padding is off)");
     }
 }

@@ -3,7 +3,6 @@ package org.etab.sampling;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Arrays;
-
 import org.junit.jupiter.api.Test;
 
 class EpochOrderTest {

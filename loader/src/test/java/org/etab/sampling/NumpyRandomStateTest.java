@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
-
 import org.etab.testing.SklearnVectors;
 import org.junit.jupiter.api.Test;
 
@@ -15,7 +14,8 @@ class NumpyRandomStateTest {
         List<SklearnVectors.Permutation> vectors = SklearnVectors.permutations();
         assertThat(vectors).hasSizeGreaterThan(30);
         for (SklearnVectors.Permutation v : vectors) {
-            assertThat(NumpyRandomState.permutation(v.seed(), v.n())).as("seed %d n %d", v.seed(), v.n())
+            assertThat(NumpyRandomState.permutation(v.seed(), v.n()))
+                    .as("seed %d n %d", v.seed(), v.n())
                     .containsExactly(v.order());
         }
     }

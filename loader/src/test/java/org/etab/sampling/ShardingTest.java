@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-
 import org.junit.jupiter.api.Test;
 
 class ShardingTest {
@@ -30,7 +29,9 @@ class ShardingTest {
                         if (s.repeat()) {
                             repeats++;
                         } else {
-                            assertThat(fresh.add(s.index())).as("index %d twice", s.index()).isTrue();
+                            assertThat(fresh.add(s.index()))
+                                    .as("index %d twice", s.index())
+                                    .isTrue();
                         }
                     }
                 }
@@ -52,7 +53,8 @@ class ShardingTest {
         // padded order: 0..9, 0, 1 -> rank 1 takes 1, 5, 9
         assertThat(idx).containsExactly(1, 5, 9);
         assertThat(rep).containsExactly(false, false, false);
-        List<Integer> rank3 = new Sharding(3, 4, false).slices(10).stream().map(Sharding.Slice::index).toList();
+        List<Integer> rank3 = new Sharding(3, 4, false)
+                .slices(10).stream().map(Sharding.Slice::index).toList();
         assertThat(rank3).containsExactly(3, 7, 1); // 11th padded item repeats index 1
         assertThat(new Sharding(3, 4, false).slices(10).get(2).repeat()).isTrue();
     }

@@ -7,7 +7,8 @@ import org.junit.jupiter.api.Test;
 class CsvLabelTest {
 
     private enum Grade implements CsvLabel {
-        LOW("low_grade"), HIGH("High_Grade");
+        LOW("low_grade"),
+        HIGH("High_Grade");
 
         private final String label;
 

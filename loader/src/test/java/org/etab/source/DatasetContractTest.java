@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
-
 import org.etab.batch.Batch;
 import org.etab.batch.BatchPool;
 import org.etab.batch.DType;
@@ -34,6 +33,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class DatasetContractTest {
     /** Units (videos, patients, images) per phantom: a few records, enough for a shuffle to show. */
     private static final int UNITS = 5;
+
     private static final long SEED = 11;
     private static final Map<String, Path> PHANTOMS = new ConcurrentHashMap<>();
 
@@ -51,7 +51,7 @@ class DatasetContractTest {
                 Path dir = Files.createTempDirectory("etab-contract-" + n + "-");
                 Runtime.getRuntime().addShutdownHook(new Thread(() -> delete(dir), "etab-contract-cleanup"));
                 Path root = dir.resolve(n);
-                DatasetRegistry.get(n).phantom().write(root, UNITS, SEED, Map.of(), done -> { });
+                DatasetRegistry.get(n).phantom().write(root, UNITS, SEED, Map.of(), done -> {});
                 return root;
             } catch (IOException e) {
                 throw new UncheckedIOException("could not write the " + n + " phantom", e);
@@ -61,8 +61,17 @@ class DatasetContractTest {
 
     /** The dataset's default target and kind (clip or still), 4-frame clips, 24x20, shuffled. */
     private static SampleOptions options(DatasetProvider d, Target target, DType dtype) {
-        return SampleOptions.builder().target(target).video(d.videoByDefault()).clipLength(4).fps(0)
-                .frameSize(24, 20).normalize(dtype == DType.FLOAT32).dtype(dtype).seed(SEED).shuffle(true).build();
+        return SampleOptions.builder()
+                .target(target)
+                .video(d.videoByDefault())
+                .clipLength(4)
+                .fps(0)
+                .frameSize(24, 20)
+                .normalize(dtype == DType.FLOAT32)
+                .dtype(dtype)
+                .seed(SEED)
+                .shuffle(true)
+                .build();
     }
 
     private static OpenedDataset open(String name, Path root, Target target, DType dtype) {
@@ -71,7 +80,9 @@ class DatasetContractTest {
     }
 
     private static SamplePlan firstPlan(SampleSource source) {
-        return source.plan(0).stream().filter(p -> p.failure() == null).findFirst()
+        return source.plan(0).stream()
+                .filter(p -> p.failure() == null)
+                .findFirst()
                 .orElseThrow(() -> new AssertionError(source.dataset() + ": no loadable sample in epoch 0"));
     }
 
@@ -87,7 +98,8 @@ class DatasetContractTest {
                     assertThat(x).isEqualTo(options(d, target, dtype).featureSpec(24, 20));
                     assertThat(s.labels()).isEqualTo(target.labelSpec(24, 20));
                     SamplePlan plan = firstPlan(s);
-                    try (BatchPool pool = new BatchPool(x, s.labels(), 3, 1); SampleWorker w = s.newWorker()) {
+                    try (BatchPool pool = new BatchPool(x, s.labels(), 3, 1);
+                            SampleWorker w = s.newWorker()) {
                         BatchPool.Buffers b = pool.acquire();
                         // slot 1 of 3, twice over different fillings: every byte of the slot is written (the same
                         // both times), and no byte of another slot
@@ -100,7 +112,8 @@ class DatasetContractTest {
                             assertUntouched(b, 0, fill, name + " " + target);
                             assertUntouched(b, 2, fill, name + " " + target);
                         }
-                        assertThat(runs[0]).as("%s %s %s: the slot is written whole", name, target, dtype)
+                        assertThat(runs[0])
+                                .as("%s %s %s: the slot is written whole", name, target, dtype)
                                 .isEqualTo(runs[1]);
                         pool.release(b);
                     }
@@ -119,7 +132,9 @@ class DatasetContractTest {
             List<String> a0 = text(a.source().plan(0));
             assertThat(text(b.source().plan(0))).isEqualTo(a0);
             assertThat(text(a.source().plan(0))).isEqualTo(a0);
-            assertThat(text(a.source().plan(1))).isEqualTo(text(b.source().plan(1))).isNotEqualTo(a0);
+            assertThat(text(a.source().plan(1)))
+                    .isEqualTo(text(b.source().plan(1)))
+                    .isNotEqualTo(a0);
         }
     }
 
@@ -127,8 +142,12 @@ class DatasetContractTest {
     @MethodSource("datasets")
     void anUnavailableTargetIsRefusedAtConstructionListingTheAvailableOnes(String name) {
         DatasetProvider d = DatasetRegistry.get(name);
-        String available = String.join(", ", d.targets().stream().map(Target::etabName).toList());
-        Target missing = Arrays.stream(Target.values()).filter(t -> !d.targets().contains(t)).findFirst().orElseThrow();
+        String available =
+                String.join(", ", d.targets().stream().map(Target::etabName).toList());
+        Target missing = Arrays.stream(Target.values())
+                .filter(t -> !d.targets().contains(t))
+                .findFirst()
+                .orElseThrow();
         assertThatThrownBy(() -> open(name, phantom(name), missing, DType.FLOAT32))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("'" + missing.etabName() + "'")
@@ -147,16 +166,24 @@ class DatasetContractTest {
         try (OpenedDataset opened = open(name, copy, d.defaultTarget(), DType.FLOAT32)) {
             SamplePlan victim = firstPlan(opened.source());
             Files.delete(Path.of(victim.file()));
-            PipelineOptions po = PipelineOptions.builder().batchSize(2).threads(1).onError(ErrorPolicy.SKIP).build();
+            PipelineOptions po = PipelineOptions.builder()
+                    .batchSize(2)
+                    .threads(1)
+                    .onError(ErrorPolicy.SKIP)
+                    .build();
             try (Pipeline p = new Pipeline(opened.source(), po)) {
                 p.batches(0).doOnNext(Batch::close).blockLast();
                 List<SampleFailure> failures = p.account().failures();
-                assertThat(failures).as(name).isNotEmpty()
+                assertThat(failures)
+                        .as(name)
+                        .isNotEmpty()
                         .allSatisfy(f -> assertThat(f.file()).isEqualTo(victim.file()))
                         .anySatisfy(f -> {
                             assertThat(f.id()).isEqualTo(victim.id());
                             assertThat(f.stage()).isEqualTo(Stage.DECODE);
-                            assertThat(f.reason()).contains(Path.of(victim.file()).getFileName().toString());
+                            assertThat(f.reason())
+                                    .contains(
+                                            Path.of(victim.file()).getFileName().toString());
                         });
             }
         }
@@ -167,7 +194,8 @@ class DatasetContractTest {
     void workerCloseIsIdempotent(String name) {
         DatasetProvider d = DatasetRegistry.get(name);
         try (OpenedDataset opened = open(name, phantom(name), d.defaultTarget(), DType.FLOAT32);
-                BatchPool pool = new BatchPool(opened.source().features(), opened.source().labels(), 1, 1)) {
+                BatchPool pool = new BatchPool(
+                        opened.source().features(), opened.source().labels(), 1, 1)) {
             SampleWorker unused = opened.source().newWorker();
             unused.close();
             unused.close();
@@ -181,8 +209,10 @@ class DatasetContractTest {
     }
 
     private static List<String> text(List<SamplePlan> plans) {
-        return plans.stream().map(p -> p.position() + " " + p.record() + " " + p.id() + " " + p.file() + " "
-                + Arrays.toString(p.frames()) + " " + p.failure()).toList();
+        return plans.stream()
+                .map(p -> p.position() + " " + p.record() + " " + p.id() + " " + p.file() + " "
+                        + Arrays.toString(p.frames()) + " " + p.failure())
+                .toList();
     }
 
     private static void fill(BatchPool.Buffers b, byte value) {

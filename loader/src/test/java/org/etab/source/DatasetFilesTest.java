@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-
 import org.etab.decode.DatasetException;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -36,7 +35,8 @@ class DatasetFilesTest {
     void aRegularFileInsideIsItsRealPathAndALinkInsideTheRootToo() throws Exception {
         DatasetFiles files = DatasetFiles.of(root.getParent(), options().build());
         Path link = Files.createSymbolicLink(root.resolve("b.avi"), root.resolve("a.avi"));
-        assertThat(files.check(root.resolve("a.avi"))).isEqualTo(root.resolve("a.avi").toRealPath());
+        assertThat(files.check(root.resolve("a.avi")))
+                .isEqualTo(root.resolve("a.avi").toRealPath());
         assertThat(files.check(link)).isEqualTo(root.resolve("a.avi").toRealPath());
         // a root reached through a link is its target: files under it are inside
         Path linkedRoot = Files.createSymbolicLink(tmp.resolve("linked-root"), root.getParent());
@@ -47,25 +47,36 @@ class DatasetFilesTest {
     @Test
     void aLinkLeadingOutsideIsRefusedUnlessAllowedOrUnderAnExtraRoot() throws Exception {
         Path link = Files.createSymbolicLink(root.resolve("x.avi"), outside.resolve("secret"));
-        assertThatThrownBy(() -> DatasetFiles.of(root.getParent(), options().build()).check(link))
+        assertThatThrownBy(() ->
+                        DatasetFiles.of(root.getParent(), options().build()).check(link))
                 .isInstanceOf(DatasetException.class)
-                .hasMessage(link + ": resolves to " + outside.resolve("secret").toRealPath() + ", outside the dataset root "
-                        + root.getParent() + ": refused (--allow-links-outside, or the config's extra_roots, allows it)");
+                .hasMessage(link + ": resolves to " + outside.resolve("secret").toRealPath()
+                        + ", outside the dataset root " + root.getParent()
+                        + ": refused (--allow-links-outside, or the config's extra_roots, allows it)");
         Path dotDot = root.resolve("../../elsewhere/secret"); // no link at all: the real path decides
         assertThatThrownBy(() -> DatasetFiles.under(root.getParent()).check(dotDot))
                 .hasMessageContaining("outside the dataset root");
-        assertThat(DatasetFiles.of(root.getParent(), options().allowLinksOutside(true).build()).check(link))
+        assertThat(DatasetFiles.of(
+                                root.getParent(),
+                                options().allowLinksOutside(true).build())
+                        .check(link))
                 .isEqualTo(outside.resolve("secret").toRealPath());
-        assertThat(DatasetFiles.of(root.getParent(), options().extraRoots(List.of(outside)).build()).check(link))
+        assertThat(DatasetFiles.of(
+                                root.getParent(),
+                                options().extraRoots(List.of(outside)).build())
+                        .check(link))
                 .isEqualTo(outside.resolve("secret").toRealPath());
     }
 
     @Test
     void specialFilesAreRefusedByTypeWhateverIsAllowed() throws Exception {
-        DatasetFiles anywhere = DatasetFiles.of(root.getParent(), options().allowLinksOutside(true).build());
+        DatasetFiles anywhere = DatasetFiles.of(
+                root.getParent(), options().allowLinksOutside(true).build());
         Path fifo = root.resolve("pipe.avi");
-        assertThat(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor()).isZero();
-        assertThatThrownBy(() -> anywhere.check(fifo)).isInstanceOf(DatasetException.class)
+        assertThat(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor())
+                .isZero();
+        assertThatThrownBy(() -> anywhere.check(fifo))
+                .isInstanceOf(DatasetException.class)
                 .hasMessage(fifo + ": is a FIFO (named pipe), not a regular file: refused unopened");
         Path zero = Files.createSymbolicLink(root.resolve("zero.png"), Path.of("/dev/zero"));
         assertThatThrownBy(() -> anywhere.check(zero))
@@ -73,15 +84,20 @@ class DatasetFilesTest {
         assertThatThrownBy(() -> anywhere.check(root))
                 .hasMessage(root + ": is a directory, not a regular file: refused unopened");
         Path dangling = Files.createSymbolicLink(root.resolve("gone.avi"), outside.resolve("nothing"));
-        assertThatThrownBy(() -> anywhere.check(dangling)).hasMessage(dangling + ": is a link to a file that does not exist");
-        assertThatThrownBy(() -> anywhere.check(root.resolve("none.avi"))).hasMessage(root.resolve("none.avi") + ": not found");
+        assertThatThrownBy(() -> anywhere.check(dangling))
+                .hasMessage(dangling + ": is a link to a file that does not exist");
+        assertThatThrownBy(() -> anywhere.check(root.resolve("none.avi")))
+                .hasMessage(root.resolve("none.avi") + ": not found");
     }
 
     @Test
     void aMissingRootOrExtraRootIsNamed() {
-        assertThatThrownBy(() -> DatasetFiles.of(tmp.resolve("nowhere"), options().build()))
-                .isInstanceOf(DatasetException.class).hasMessage(tmp.resolve("nowhere") + ": dataset root not found");
-        assertThatThrownBy(() -> DatasetFiles.of(root, options().extraRoots(List.of(tmp.resolve("gone"))).build()))
+        assertThatThrownBy(
+                        () -> DatasetFiles.of(tmp.resolve("nowhere"), options().build()))
+                .isInstanceOf(DatasetException.class)
+                .hasMessage(tmp.resolve("nowhere") + ": dataset root not found");
+        assertThatThrownBy(() -> DatasetFiles.of(
+                        root, options().extraRoots(List.of(tmp.resolve("gone"))).build()))
                 .hasMessage(tmp.resolve("gone") + ": extra root not found");
     }
 }

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
 import java.util.Arrays;
-
 import org.etab.batch.BatchPool;
 import org.etab.batch.DType;
 import org.etab.batch.TensorSpec;
@@ -29,8 +28,14 @@ class FeatureWriterTest {
     }
 
     private static SampleOptions clip(int t, DType dtype, boolean normalize) {
-        return SampleOptions.builder().target(Target.EF).clip(new ClipSpec(true, t, 0, true, ClipStart.FIRST))
-                .frameSize(H, W).channels(3).normalize(normalize).dtype(dtype).build();
+        return SampleOptions.builder()
+                .target(Target.EF)
+                .clip(new ClipSpec(true, t, 0, true, ClipStart.FIRST))
+                .frameSize(H, W)
+                .channels(3)
+                .normalize(normalize)
+                .dtype(dtype)
+                .build();
     }
 
     @Test
@@ -67,8 +72,14 @@ class FeatureWriterTest {
 
     @Test
     void uint8StillsAreRawPixelsAndOneSinkServesSeveralBatches() {
-        SampleOptions o = SampleOptions.builder().target(Target.EF).video(false).frameSize(H, W).channels(1)
-                .normalize(false).dtype(DType.UINT8).build();
+        SampleOptions o = SampleOptions.builder()
+                .target(Target.EF)
+                .video(false)
+                .frameSize(H, W)
+                .channels(1)
+                .normalize(false)
+                .dtype(DType.UINT8)
+                .build();
         FeatureWriter writer = new FeatureWriter(o, H, W);
         assertThat(writer.spec()).isEqualTo(new TensorSpec(DType.UINT8, "CHW", 1, H, W));
         try (BatchPool pool = new BatchPool(writer.spec(), LABEL, 2, 2)) {
@@ -118,8 +129,9 @@ class FeatureWriterTest {
                 BatchPool b = new BatchPool(framesFirst.spec(), LABEL, 1, 1)) {
             BatchPool.Buffers ba = a.acquire();
             BatchPool.Buffers bb = b.acquire();
-            for (FeatureWriter.Sink sink : new FeatureWriter.Sink[] {first.newSink().at(ba, 0),
-                    framesFirst.newSink().at(bb, 0)}) {
+            for (FeatureWriter.Sink sink : new FeatureWriter.Sink[] {
+                first.newSink().at(ba, 0), framesFirst.newSink().at(bb, 0)
+            }) {
                 sink.accept(0, frame(1, W, H), W, H);
                 sink.accept(1, frame(2, 10, 12), 10, 12); // resized
                 sink.accept(2, frame(3, W, H), W, H);
@@ -131,7 +143,8 @@ class FeatureWriterTest {
             for (int ch = 0; ch < 3; ch++) {
                 for (int pos = 0; pos < 4; pos++) {
                     for (int i = 0; i < plane; i++) {
-                        assertThat(t[(pos * 3 + ch) * plane + i]).as("c%d t%d i%d", ch, pos, i)
+                        assertThat(t[(pos * 3 + ch) * plane + i])
+                                .as("c%d t%d i%d", ch, pos, i)
                                 .isEqualTo(c[(ch * 4 + pos) * plane + i]);
                     }
                 }
@@ -145,8 +158,11 @@ class FeatureWriterTest {
 
     @Test
     void theOptionsResamplingReachesTheTransform() {
-        SampleOptions o = clip(1, DType.UINT8, false).toBuilder().channels(1)
-                .resize(org.etab.transform.ResizeFilter.NEAREST).antialias(true).build();
+        SampleOptions o = clip(1, DType.UINT8, false).toBuilder()
+                .channels(1)
+                .resize(org.etab.transform.ResizeFilter.NEAREST)
+                .antialias(true)
+                .build();
         FeatureWriter writer = new FeatureWriter(o, 1, 2);
         try (BatchPool pool = new BatchPool(writer.spec(), LABEL, 1, 1)) {
             BatchPool.Buffers b = pool.acquire();

@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 class FieldsTest {
 
     static float plain(String s) {
-        char[] padded = ("xx" + s + "yy").toCharArray();   // the value sits inside a larger buffer, as in FastCSV
+        char[] padded = ("xx" + s + "yy").toCharArray(); // the value sits inside a larger buffer, as in FastCSV
         return Fields.plainFloat(padded, 2, s.length());
     }
 
@@ -20,8 +20,23 @@ class FieldsTest {
             float fast = plain(s);
             assertThat(Float.floatToRawIntBits(fast)).as(s).isEqualTo(Float.floatToRawIntBits(Float.parseFloat(s)));
         }
-        for (String s : new String[] {"0", "-0", "0.0", "51.26041667", "112", "0.5", "-3.25", "007.50", ".5", "5.",
-                "123456789012345", "0.000000000000000000001", "16777218", "0.1", "34"}) {
+        for (String s : new String[] {
+            "0",
+            "-0",
+            "0.0",
+            "51.26041667",
+            "112",
+            "0.5",
+            "-3.25",
+            "007.50",
+            ".5",
+            "5.",
+            "123456789012345",
+            "0.000000000000000000001",
+            "16777218",
+            "0.1",
+            "34"
+        }) {
             assertThat(Float.floatToRawIntBits(plain(s))).as(s).isEqualTo(Float.floatToRawIntBits(Float.parseFloat(s)));
         }
     }
@@ -37,8 +52,23 @@ class FieldsTest {
 
     @Test
     void anythingButAPlainDecimalTakesTheSlowPath() {
-        for (String s : new String[] {"", "-", ".", "1e5", "NaN", "Infinity", " 1", "1 ", "+1", "1.2.3", "0x10", "1f",
-                "1234567890123456", "abc", "1,5"}) {
+        for (String s : new String[] {
+            "",
+            "-",
+            ".",
+            "1e5",
+            "NaN",
+            "Infinity",
+            " 1",
+            "1 ",
+            "+1",
+            "1.2.3",
+            "0x10",
+            "1f",
+            "1234567890123456",
+            "abc",
+            "1,5"
+        }) {
             assertThat(plain(s)).as("'%s'", s).isNaN();
         }
     }
@@ -48,7 +78,7 @@ class FieldsTest {
         char[] b = "a46b-1c1234567890".toCharArray();
         assertThat(Fields.plainNonNegativeInt(b, 1, 2)).isEqualTo(46);
         assertThat(Fields.plainNonNegativeInt(b, 4, 2)).isEqualTo(-1);
-        assertThat(Fields.plainNonNegativeInt(b, 7, 10)).isEqualTo(-1);   // 10 digits: slow path
+        assertThat(Fields.plainNonNegativeInt(b, 7, 10)).isEqualTo(-1); // 10 digits: slow path
         assertThat(Fields.plainNonNegativeInt(b, 7, 9)).isEqualTo(123456789);
         assertThat(Fields.plainNonNegativeInt(b, 0, 0)).isEqualTo(-1);
     }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.function.Function;
-
 import org.etab.batch.BatchPool;
 import org.etab.batch.DType;
 import org.etab.batch.HostTensor;
@@ -15,11 +14,13 @@ import org.junit.jupiter.api.Test;
 
 /** Every target's label as the table in docs/datasets.md gives it, written into the right slot. */
 class LabelWriterTest {
-    private record Rec(float ef, int es, int ed, int view) {
-    }
+    private record Rec(float ef, int es, int ed, int view) {}
 
-    private static final RecordLabels<Rec> VALUES = RecordLabels.<Rec>builder().ef(Rec::ef).esEd(Rec::es, Rec::ed)
-            .classIndex(Rec::view).build();
+    private static final RecordLabels<Rec> VALUES = RecordLabels.<Rec>builder()
+            .ef(Rec::ef)
+            .esEd(Rec::es, Rec::ed)
+            .classIndex(Rec::view)
+            .build();
     private static final TensorSpec X = new TensorSpec(DType.UINT8, 1);
 
     private static SampleOptions options(Target t, boolean video) {
@@ -93,8 +94,10 @@ class LabelWriterTest {
             w.writeMask(mask, b, 1);
             // source index floor(dst * src / dstSize): rows 0, 2 and columns 0, 2, 4
             assertThat(b.labels().slotBytes(1)).containsExactly(0, 1, 0, 1, 0, 1);
-            assertThatThrownBy(() -> w.write(new Rec(0, 0, 0, 0), new SamplePlan(0, 0, "id", "f", new int[] {0}, null),
-                    b, 0)).isInstanceOf(IllegalStateException.class).hasMessageContaining("LV_seg");
+            assertThatThrownBy(() ->
+                            w.write(new Rec(0, 0, 0, 0), new SamplePlan(0, 0, "id", "f", new int[] {0}, null), b, 0))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("LV_seg");
             pool.release(b);
         }
     }
@@ -112,9 +115,12 @@ class LabelWriterTest {
     void recordsWithoutTheTargetsValuesAreRefusedWhenBuilt() {
         RecordLabels<Rec> efOnly = RecordLabels.<Rec>builder().ef(Rec::ef).build();
         assertThatThrownBy(() -> new LabelWriter<>(efOnly, options(Target.VIEW, false), 8, 8))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'view'");
-        assertThat(new LabelWriter<>(efOnly, options(Target.MY_SEG, false), 8, 8).isMask()).isTrue();
-        assertThat(new LabelWriter<>(efOnly, options(Target.CM, false), 8, 8).isMask()).isFalse();
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'view'");
+        assertThat(new LabelWriter<>(efOnly, options(Target.MY_SEG, false), 8, 8).isMask())
+                .isTrue();
+        assertThat(new LabelWriter<>(efOnly, options(Target.CM, false), 8, 8).isMask())
+                .isFalse();
     }
 
     @Test

@@ -1,10 +1,5 @@
 package org.etab.source;
 
-import org.etab.datasets.echonet.EchoNetIndex;
-import org.etab.datasets.echonet.EchoNetReader;
-import org.etab.decode.DatasetException;
-import org.etab.decode.DecodeException;
-import org.etab.decode.PngGray;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
@@ -17,11 +12,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.function.Consumer;
-
 import org.etab.config.EtabConfig;
 import org.etab.datasets.camus.CamusInfo;
 import org.etab.datasets.camus.CamusRelease;
+import org.etab.datasets.echonet.EchoNetIndex;
+import org.etab.datasets.echonet.EchoNetReader;
 import org.etab.datasets.tmed.TmedReader;
+import org.etab.decode.DatasetException;
+import org.etab.decode.DecodeException;
+import org.etab.decode.PngGray;
 import org.etab.testing.CamusPhantoms;
 import org.etab.testing.Mutator;
 import org.etab.testing.PhantomDatasets;
@@ -59,7 +58,8 @@ class ParserFuzzTest {
                 }
                 if (documented) {
                     rejected++;
-                    assertThat(t.getMessage()).as("case %d of seed %d names the file", i, seed)
+                    assertThat(t.getMessage())
+                            .as("case %d of seed %d names the file", i, seed)
                             .contains(target.getFileName().toString());
                 } else {
                     escaped.add("seed " + seed + " case " + i + ": " + t);
@@ -77,8 +77,10 @@ class ParserFuzzTest {
                 Path dst = to.resolve(src.relativize(p).toString());
                 if (Files.isDirectory(p)) {
                     Files.createDirectories(dst);
-                } else if (!p.toString().endsWith(".avi") && !p.toString().endsWith(".png")
-                        && !p.toString().contains(".nii") && !p.toString().contains("raw")) {
+                } else if (!p.toString().endsWith(".avi")
+                        && !p.toString().endsWith(".png")
+                        && !p.toString().contains(".nii")
+                        && !p.toString().contains("raw")) {
                     Files.copy(p, dst); // the parsers under test never open media files
                 }
             }
@@ -92,10 +94,15 @@ class ParserFuzzTest {
         List<String> escaped = new ArrayList<>();
         for (String file : List.of("FileList.csv", "VolumeTracings.csv")) {
             Path valid = Files.copy(root.resolve(file), dir.resolve(file + ".valid"));
-            escaped.addAll(fuzz(file.length(), valid, root.resolve(file), p -> {
-                EchoNetIndex index = EchoNetReader.read(root);
-                index.select("all");
-            }, DatasetException.class));
+            escaped.addAll(fuzz(
+                    file.length(),
+                    valid,
+                    root.resolve(file),
+                    p -> {
+                        EchoNetIndex index = EchoNetReader.read(root);
+                        index.select("all");
+                    },
+                    DatasetException.class));
         }
         assertThat(escaped).isEmpty();
     }
@@ -106,8 +113,8 @@ class ParserFuzzTest {
         List<String> escaped = new ArrayList<>();
         for (String file : List.of("labels_per_image.csv", TmedReader.foldFile(0))) {
             Path valid = Files.copy(root.resolve(file), dir.resolve(file + ".valid"));
-            escaped.addAll(fuzz(file.length(), valid, root.resolve(file), p -> TmedReader.read(root, 0),
-                    DatasetException.class));
+            escaped.addAll(fuzz(
+                    file.length(), valid, root.resolve(file), p -> TmedReader.read(root, 0), DatasetException.class));
         }
         assertThat(escaped).isEmpty();
     }
@@ -116,17 +123,25 @@ class ParserFuzzTest {
     void camusCfg() throws IOException {
         Path cfg;
         try (var files = Files.walk(CamusPhantoms.camus(CamusRelease.NIFTI))) {
-            cfg = files.filter(p -> p.getFileName().toString().startsWith("Info_")).findFirst().orElseThrow();
+            cfg = files.filter(p -> p.getFileName().toString().startsWith("Info_"))
+                    .findFirst()
+                    .orElseThrow();
         }
         Path valid = Files.copy(cfg, dir.resolve("valid.cfg"));
-        assertThat(fuzz(7, valid, dir.resolve("Info_4CH.cfg"), CamusInfo::read, DatasetException.class)).isEmpty();
+        assertThat(fuzz(7, valid, dir.resolve("Info_4CH.cfg"), CamusInfo::read, DatasetException.class))
+                .isEmpty();
     }
 
     @Test
     void configFile() throws IOException {
         Path valid = Path.of("..", "config", "etab.yaml");
-        assertThat(fuzz(11, valid, dir.resolve("etab.yaml"), p -> EtabConfig.load(p, Map.of()),
-                IllegalArgumentException.class)).isEmpty();
+        assertThat(fuzz(
+                        11,
+                        valid,
+                        dir.resolve("etab.yaml"),
+                        p -> EtabConfig.load(p, Map.of()),
+                        IllegalArgumentException.class))
+                .isEmpty();
     }
 
     /**
@@ -161,8 +176,9 @@ class ParserFuzzTest {
                     bytes = valid.clone();
                     ByteBuffer b = ByteBuffer.wrap(bytes);
                     switch (hostile.nextInt(4)) {
-                        case 0 -> b.putInt(16, (int) sides[hostile.nextInt(sides.length)])
-                                .putInt(20, (int) sides[hostile.nextInt(sides.length)]);
+                        case 0 ->
+                            b.putInt(16, (int) sides[hostile.nextInt(sides.length)])
+                                    .putInt(20, (int) sides[hostile.nextInt(sides.length)]);
                         case 1 -> b.put(24, (byte) hostile.nextInt(256)).put(25, (byte) hostile.nextInt(256));
                         case 2 -> b.putInt(8, (int) sides[hostile.nextInt(sides.length)]); // IHDR's length
                         default -> b.putInt(33, (int) sides[hostile.nextInt(sides.length)]); // the next chunk's
@@ -179,12 +195,15 @@ class ParserFuzzTest {
                 } catch (Throwable t) {
                     escaped.add("case " + i + ": " + t);
                 }
-                assertThat(mx.getThreadAllocatedBytes(thread) - before).as("heap allocated by case %d", i)
+                assertThat(mx.getThreadAllocatedBytes(thread) - before)
+                        .as("heap allocated by case %d", i)
                         .isLessThan(256L << 20);
             }
         }
         assertThat(escaped).isEmpty();
         assertThat(rejected).isGreaterThan(CASES / 2);
-        assertThat(decoded).as("some damage is harmless (e.g. an ancillary byte)").isGreaterThan(0);
+        assertThat(decoded)
+                .as("some damage is harmless (e.g. an ancillary byte)")
+                .isGreaterThan(0);
     }
 }

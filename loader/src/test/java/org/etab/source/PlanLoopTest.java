@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.tuple;
 
 import java.util.List;
 import java.util.stream.IntStream;
-
 import org.etab.sampling.ClipSampler;
 import org.etab.sampling.ClipSpec;
 import org.etab.sampling.ClipStart;
@@ -15,19 +14,24 @@ import org.junit.jupiter.api.Test;
 /** The epoch loop every source plans with: order, numbering, clip choice and plan-time failures. */
 class PlanLoopTest {
     /** A test record: a video of {@code frames} frames at {@code fps}. */
-    private record Video(String id, int frames, double fps) {
-    }
+    private record Video(String id, int frames, double fps) {}
 
     private static final List<Video> VIDEOS = IntStream.range(0, 9)
-            .mapToObj(i -> new Video("v" + i, 40 + 10 * i, i % 3 == 0 ? 30 : 50)).toList();
+            .mapToObj(i -> new Video("v" + i, 40 + 10 * i, i % 3 == 0 ? 30 : 50))
+            .toList();
 
     private static SampleOptions options(ClipSpec clip, boolean shuffle) {
-        return SampleOptions.builder().target(Target.EF).clip(clip).seed(7).shuffle(shuffle).build();
+        return SampleOptions.builder()
+                .target(Target.EF)
+                .clip(clip)
+                .seed(7)
+                .shuffle(shuffle)
+                .build();
     }
 
     private static List<SamplePlan> clips(SampleOptions o, int epoch, List<Video> videos) {
-        return new PlanLoop(o).plan(epoch, videos,
-                (v, plans) -> plans.clips(v.id(), v.id() + ".avi", v.frames(), v.fps()));
+        return new PlanLoop(o)
+                .plan(epoch, videos, (v, plans) -> plans.clips(v.id(), v.id() + ".avi", v.frames(), v.fps()));
     }
 
     @Test
@@ -58,7 +62,8 @@ class PlanLoopTest {
             for (SamplePlan p : plans) {
                 Video v = VIDEOS.get(p.record());
                 int[] expected = sampler.clips(v.frames(), v.fps(), EpochOrder.forRecord(7, epoch, p.record()))
-                        .clips().get(0);
+                        .clips()
+                        .get(0);
                 assertThat(p.frames()).containsExactly(expected);
                 assertThat(p.file()).isEqualTo(v.id() + ".avi");
             }
@@ -77,7 +82,8 @@ class PlanLoopTest {
         assertThat(plans).extracting(SamplePlan::id).containsExactly("a", "a", "a", "b", "b");
         assertThat(plans).extracting(SamplePlan::position).containsExactly(0L, 1L, 2L, 3L, 4L);
         assertThat(plans).extracting(SamplePlan::record).containsExactly(0, 0, 0, 1, 1);
-        assertThat(plans.get(2).frames()).containsExactly(IntStream.range(20, 30).toArray());
+        assertThat(plans.get(2).frames())
+                .containsExactly(IntStream.range(20, 30).toArray());
     }
 
     @Test
@@ -92,15 +98,15 @@ class PlanLoopTest {
         assertThat(plans.get(1).position()).isEqualTo(1);
 
         // a rate the sampler cannot resample from is a failure too, not an exception out of plan()
-        List<SamplePlan> noRate = clips(options(new ClipSpec(true, 4, 25, true, ClipStart.FIRST), false), 0,
-                List.of(new Video("x", 20, 0)));
+        List<SamplePlan> noRate = clips(
+                options(new ClipSpec(true, 4, 25, true, ClipStart.FIRST), false), 0, List.of(new Video("x", 20, 0)));
         assertThat(noRate.get(0).failure()).isEqualTo("the file's frame rate must be > 0 to resample but was 0.0");
     }
 
     @Test
     void aFailureKnownToTheDatasetKeepsItsFrames() {
-        List<SamplePlan> plans = new PlanLoop(options(ClipSpec.frame(), false)).plan(0, VIDEOS.subList(0, 2),
-                (v, p) -> p.failed(v.id(), "f", new int[] {0}, "no label"));
+        List<SamplePlan> plans = new PlanLoop(options(ClipSpec.frame(), false))
+                .plan(0, VIDEOS.subList(0, 2), (v, p) -> p.failed(v.id(), "f", new int[] {0}, "no label"));
         assertThat(plans).extracting(SamplePlan::failure).containsExactly("no label", "no label");
         assertThat(plans.get(1).frames()).containsExactly(0);
         assertThat(plans.get(1).position()).isEqualTo(1);
@@ -115,9 +121,17 @@ class PlanLoopTest {
     @Test
     void absurdFrameCountsAndRatesAreFailedPlansNamingTheValueNotAllocations() {
         SampleOptions all = options(new ClipSpec(true, 1, 25, true, ClipStart.ALL), false);
-        List<SamplePlan> plans = clips(all, 0, List.of(new Video("many", Integer.MAX_VALUE, 50),
-                new Video("fast", 120, 1e308), new Video("nan", 120, Double.NaN), new Video("ok", 120, 50)));
-        assertThat(plans).filteredOn(p -> p.failure() != null).extracting(SamplePlan::id, SamplePlan::failure)
+        List<SamplePlan> plans = clips(
+                all,
+                0,
+                List.of(
+                        new Video("many", Integer.MAX_VALUE, 50),
+                        new Video("fast", 120, 1e308),
+                        new Video("nan", 120, Double.NaN),
+                        new Video("ok", 120, 50)));
+        assertThat(plans)
+                .filteredOn(p -> p.failure() != null)
+                .extracting(SamplePlan::id, SamplePlan::failure)
                 .containsExactlyInAnyOrder(
                         tuple("many", "frame count 2147483647 is more than the 10000 a video may have"),
                         tuple("fast", "frame rate 1.0E308 fps is more than the 1000 a video may have"),

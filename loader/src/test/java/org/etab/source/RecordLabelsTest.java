@@ -6,8 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import org.junit.jupiter.api.Test;
 
 class RecordLabelsTest {
-    private record Rec(float ef, int es, int ed, int view) {
-    }
+    private record Rec(float ef, int es, int ed, int view) {}
 
     @Test
     void offersTheTargetsWhoseValuesWereSetAndEveryMask() {
@@ -21,7 +20,10 @@ class RecordLabelsTest {
             assertThat(efOnly.offers(mask)).isTrue();
             assertThat(RecordLabels.<Rec>builder().build().offers(mask)).isTrue();
         }
-        RecordLabels<Rec> all = RecordLabels.<Rec>builder().ef(Rec::ef).esEd(Rec::es, Rec::ed).classIndex(Rec::view)
+        RecordLabels<Rec> all = RecordLabels.<Rec>builder()
+                .ef(Rec::ef)
+                .esEd(Rec::es, Rec::ed)
+                .classIndex(Rec::view)
                 .build();
         for (Target t : Target.values()) {
             assertThat(all.offers(t)).as(t.etabName()).isTrue();
@@ -30,7 +32,10 @@ class RecordLabelsTest {
 
     @Test
     void readsTheRecordsValuesExactly() {
-        RecordLabels<Rec> labels = RecordLabels.<Rec>builder().ef(Rec::ef).esEd(Rec::es, Rec::ed).classIndex(Rec::view)
+        RecordLabels<Rec> labels = RecordLabels.<Rec>builder()
+                .ef(Rec::ef)
+                .esEd(Rec::es, Rec::ed)
+                .classIndex(Rec::view)
                 .build();
         Rec r = new Rec(49.999996f, 3, 41, 1);
         assertThat(labels.ef(r)).isEqualTo(49.999996f); // float -> double -> float is exact
@@ -41,8 +46,10 @@ class RecordLabelsTest {
 
     @Test
     void nullFunctionsAreRefusedWhereTheyAreSet() {
-        assertThatThrownBy(() -> RecordLabels.<Rec>builder().ef(null)).isInstanceOf(NullPointerException.class)
+        assertThatThrownBy(() -> RecordLabels.<Rec>builder().ef(null))
+                .isInstanceOf(NullPointerException.class)
                 .hasMessage("ef");
-        assertThatThrownBy(() -> RecordLabels.<Rec>builder().esEd(Rec::es, null)).hasMessage("ed");
+        assertThatThrownBy(() -> RecordLabels.<Rec>builder().esEd(Rec::es, null))
+                .hasMessage("ed");
     }
 }

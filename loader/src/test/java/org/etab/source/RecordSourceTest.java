@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-
 import org.etab.batch.DType;
 import org.etab.batch.TensorSpec;
 import org.etab.sampling.ClipSpec;
@@ -17,11 +16,10 @@ import org.junit.jupiter.api.Test;
 /** The base every dataset's source stands on, through a minimal dataset of its own. */
 class RecordSourceTest {
     /** A test record: an id and a frame count. */
-    private record Rec(String id, int frames, float ef) {
-    }
+    private record Rec(String id, int frames, float ef) {}
 
-    private static final List<Rec> RECORDS = List.of(new Rec("a", 40, 60f), new Rec("b", 70, 35f),
-            new Rec("c", 90, 55f));
+    private static final List<Rec> RECORDS =
+            List.of(new Rec("a", 40, 60f), new Rec("b", 70, 35f), new Rec("c", 90, 55f));
 
     /** A dataset offering EF and LV_seg whose native size is 30x20, counting how often it is asked for it. */
     private static final class Toy extends RecordSource<Rec> {
@@ -31,13 +29,19 @@ class RecordSourceTest {
 
         /** {@code nativeAsked[0]} counts the calls for the native size. */
         Toy(List<Rec> records, SampleOptions options, int[] nativeAsked) {
-            super("toy", List.of(Target.EF, Target.LV_SEG), records, options, r -> {
-                nativeAsked[0]++;
-                if (r.isEmpty()) {
-                    throw new IllegalArgumentException("no records, no native size");
-                }
-                return new FrameSize(30, 20);
-            }, RecordLabels.<Rec>builder().ef(Rec::ef).build());
+            super(
+                    "toy",
+                    List.of(Target.EF, Target.LV_SEG),
+                    records,
+                    options,
+                    r -> {
+                        nativeAsked[0]++;
+                        if (r.isEmpty()) {
+                            throw new IllegalArgumentException("no records, no native size");
+                        }
+                        return new FrameSize(30, 20);
+                    },
+                    RecordLabels.<Rec>builder().ef(Rec::ef).build());
         }
 
         @Override
@@ -56,8 +60,14 @@ class RecordSourceTest {
     }
 
     private static SampleOptions.Builder options(Target t) {
-        return SampleOptions.builder().target(t).clip(new ClipSpec(true, 8, 25, true, ClipStart.FIRST))
-                .frameSize(16, 12).channels(1).normalize(false).seed(3).shuffle(true);
+        return SampleOptions.builder()
+                .target(t)
+                .clip(new ClipSpec(true, 8, 25, true, ClipStart.FIRST))
+                .frameSize(16, 12)
+                .channels(1)
+                .normalize(false)
+                .seed(3)
+                .shuffle(true);
     }
 
     @Test
@@ -79,7 +89,8 @@ class RecordSourceTest {
         Toy nat = new Toy(RECORDS, options(Target.LV_SEG).frameSize(0, 0).build(), asked);
         assertThat(asked[0]).isEqualTo(1);
         assertThat(nat.labels()).isEqualTo(new TensorSpec(DType.UINT8, 30, 20));
-        assertThatThrownBy(() -> new Toy(List.of(), options(Target.EF).frameSize(0, 0).build()))
+        assertThatThrownBy(() ->
+                        new Toy(List.of(), options(Target.EF).frameSize(0, 0).build()))
                 .hasMessage("no records, no native size");
     }
 
@@ -87,7 +98,8 @@ class RecordSourceTest {
     void anUnofferedTargetFailsFirstNamingWhatIsOffered() {
         int[] asked = new int[1];
         // native size would fail too (no records): the target is checked before
-        assertThatThrownBy(() -> new Toy(List.of(), options(Target.VIEW).frameSize(0, 0).build(), asked))
+        assertThatThrownBy(() ->
+                        new Toy(List.of(), options(Target.VIEW).frameSize(0, 0).build(), asked))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("target 'view' is not available for toy; available: EF, LV_seg");
         assertThat(asked[0]).isZero();
@@ -104,13 +116,16 @@ class RecordSourceTest {
         assertThat(toy.records()).isEqualTo(RECORDS);
         assertThat(toy.options()).isSameAs(o);
         List<SamplePlan> plans = toy.plan(2);
-        assertThat(plans).extracting(SamplePlan::record)
+        assertThat(plans)
+                .extracting(SamplePlan::record)
                 .isEqualTo(Arrays.stream(EpochOrder.of(3, 3, 2, true)).boxed().toList());
         for (SamplePlan p : plans) {
             Rec r = RECORDS.get(p.record());
             assertThat(p.id()).isEqualTo(r.id());
             assertThat(p.frames()).containsExactly(r.frames() - 1);
         }
-        assertThat(toy.plan(2)).extracting(SamplePlan::id).isEqualTo(plans.stream().map(SamplePlan::id).toList());
+        assertThat(toy.plan(2))
+                .extracting(SamplePlan::id)
+                .isEqualTo(plans.stream().map(SamplePlan::id).toList());
     }
 }

@@ -15,7 +15,8 @@ class SampleOptionsTest {
     @Test
     void defaultsAreTheOriginalBilinearAndChannelsFirstClips() {
         SampleOptions o = SampleOptions.builder().target(Target.EF).build();
-        assertThat(o.resampling()).isEqualTo(Resampling.DEFAULT)
+        assertThat(o.resampling())
+                .isEqualTo(Resampling.DEFAULT)
                 .isEqualTo(new Resampling(ResizeFilter.BILINEAR, false));
         assertThat(o.layout()).isEqualTo(ClipLayout.CTHW);
         assertThat(o.featureSpec(112, 112)).isEqualTo(new TensorSpec(DType.FLOAT32, "CTHW", 3, 32, 112, 112));
@@ -23,8 +24,12 @@ class SampleOptionsTest {
 
     @Test
     void aCopyKeepsResizeAntialiasAndLayoutAndTheyTakePartInEquality() {
-        SampleOptions o = SampleOptions.builder().target(Target.EF).resize(ResizeFilter.AREA).antialias(true)
-                .layout(ClipLayout.TCHW).build();
+        SampleOptions o = SampleOptions.builder()
+                .target(Target.EF)
+                .resize(ResizeFilter.AREA)
+                .antialias(true)
+                .layout(ClipLayout.TCHW)
+                .build();
         assertThat(o.toBuilder().build()).isEqualTo(o).hasSameHashCodeAs(o);
         assertThat(o.toBuilder().antialias(false).build()).isNotEqualTo(o);
         assertThat(o.toBuilder().layout(ClipLayout.CTHW).build()).isNotEqualTo(o);
@@ -37,7 +42,8 @@ class SampleOptionsTest {
     @Test
     void layoutNamesAreParsedAndBadOnesNamed() {
         assertThat(ClipLayout.parse("TCHW")).isEqualTo(ClipLayout.TCHW);
-        assertThatThrownBy(() -> ClipLayout.parse("nchw")).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> ClipLayout.parse("nchw"))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("layout must be cthw or tchw but was 'nchw'");
         assertThatThrownBy(() -> new TensorSpec(DType.UINT8, "CTH", 1, 2, 3, 4))
                 .isInstanceOf(IllegalArgumentException.class)

@@ -13,9 +13,18 @@ class AsyncPermitsTest {
         AsyncPermits permits = new AsyncPermits(10);
         List<String> order = new ArrayList<>();
         List<AsyncPermits.Permit> held = new ArrayList<>();
-        permits.acquire(6).subscribe(p -> { order.add("a"); held.add(p); });
-        permits.acquire(8).subscribe(p -> { order.add("b"); held.add(p); });
-        permits.acquire(1).subscribe(p -> { order.add("c"); held.add(p); });
+        permits.acquire(6).subscribe(p -> {
+            order.add("a");
+            held.add(p);
+        });
+        permits.acquire(8).subscribe(p -> {
+            order.add("b");
+            held.add(p);
+        });
+        permits.acquire(1).subscribe(p -> {
+            order.add("c");
+            held.add(p);
+        });
         assertThat(order).containsExactly("a"); // c would fit but waits behind b
         assertThat(permits.tryAcquire(1)).isNull();
         held.get(0).release();

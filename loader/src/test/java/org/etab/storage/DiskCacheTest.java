@@ -49,8 +49,8 @@ class DiskCacheTest {
         Path dir = temp.resolve("mine");
         Files.createDirectories(dir.resolve("nested"));
         String likeAKey = DiskCache.key("http://example.org:-1/x.avi");
-        Files.write(dir.resolve(likeAKey + ".obj"), new byte[5000]);           // named exactly like an entry
-        Files.write(dir.resolve("model.obj"), new byte[3000]);                 // a 3D model, say
+        Files.write(dir.resolve(likeAKey + ".obj"), new byte[5000]); // named exactly like an entry
+        Files.write(dir.resolve("model.obj"), new byte[3000]); // a 3D model, say
         Files.write(dir.resolve("nested").resolve(likeAKey + ".obj"), new byte[100]);
         for (String tmp : java.util.List.of("notes.tmp", likeAKey + "123.tmp")) { // temp names, old
             Path f = dir.resolve(tmp);
@@ -79,7 +79,8 @@ class DiskCacheTest {
         Path sub = temp.resolve("c").resolve(DiskCache.SUBDIR);
         assertThat(cache.dir()).isEqualTo(sub);
         assertThat(sub.resolve(DiskCache.MARKER)).isRegularFile();
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(sub))).isEqualTo("rwx------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(sub)))
+                .isEqualTo("rwx------");
         new DiskCache(temp.resolve("c"), 1 << 20); // and reopening it is fine
     }
 
@@ -108,7 +109,8 @@ class DiskCacheTest {
         assertThat(Files.readString(sub.resolve("thesis.txt"))).isEqualTo("mine");
         assertThat(sub.resolve(DiskCache.MARKER)).doesNotExist();
 
-        Path empty = Files.createDirectories(temp.resolve("other").resolve(DiskCache.SUBDIR),
+        Path empty = Files.createDirectories(
+                temp.resolve("other").resolve(DiskCache.SUBDIR),
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         new DiskCache(temp.resolve("other"), 1 << 20); // empty: adopted
         assertThat(empty.resolve(DiskCache.MARKER)).isRegularFile();

@@ -166,7 +166,9 @@ public final class FaultProxy implements AutoCloseable {
                 Map<String, String> headers = new LinkedHashMap<>();
                 for (String h : head.subList(1, head.size())) {
                     int c = h.indexOf(':');
-                    headers.put(h.substring(0, c).trim().toLowerCase(Locale.ROOT), h.substring(c + 1).trim());
+                    headers.put(
+                            h.substring(0, c).trim().toLowerCase(Locale.ROOT),
+                            h.substring(c + 1).trim());
                 }
                 Request request = new Request(line[1], headers);
                 requests.add(request);
@@ -183,7 +185,8 @@ public final class FaultProxy implements AutoCloseable {
                         case "status": {
                             end(counted, counter);
                             out.write(("HTTP/1.1 " + fault.value() + " Injected\r\nContent-Length: 0\r\n"
-                                    + "Connection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                                            + "Connection: close\r\n\r\n")
+                                    .getBytes(StandardCharsets.US_ASCII));
                             out.flush();
                             return;
                         }
@@ -282,7 +285,8 @@ public final class FaultProxy implements AutoCloseable {
             }
             b.write(c);
             state = (c == '\r' && (state == 0 || state == 2)) || (c == '\n' && (state == 1 || state == 3))
-                    ? state + 1 : (c == '\r' ? 1 : 0);
+                    ? state + 1
+                    : (c == '\r' ? 1 : 0);
         }
         String text = b.toString(StandardCharsets.ISO_8859_1);
         return List.of(text.substring(0, text.length() - 4).split("\r\n"));

@@ -13,10 +13,18 @@ class HttpStoreOptionsTest {
 
     @Test
     void toBuilderGivesAnEqualCopyThatChangesIndependently() {
-        HttpStoreOptions o = HttpStoreOptions.builder().headers(Map.of("Authorization", "Bearer t"))
-                .maxConcurrency(8).requestTimeout(Duration.ofSeconds(5)).maxAttempts(2).backoff(Duration.ZERO)
-                .maxObjectBytes(1 << 20).maxBytesInFlight(4 << 20).cacheDir(Path.of("cache")).cacheMaxBytes(1 << 30)
-                .ioThreads(2).build();
+        HttpStoreOptions o = HttpStoreOptions.builder()
+                .headers(Map.of("Authorization", "Bearer t"))
+                .maxConcurrency(8)
+                .requestTimeout(Duration.ofSeconds(5))
+                .maxAttempts(2)
+                .backoff(Duration.ZERO)
+                .maxObjectBytes(1 << 20)
+                .maxBytesInFlight(4 << 20)
+                .cacheDir(Path.of("cache"))
+                .cacheMaxBytes(1 << 30)
+                .ioThreads(2)
+                .build();
         assertThat(o.toBuilder().build()).isEqualTo(o).hasSameHashCodeAs(o);
         HttpStoreOptions changed = o.toBuilder().maxConcurrency(9).build();
         assertThat(changed.maxConcurrency()).isEqualTo(9);
@@ -29,8 +37,10 @@ class HttpStoreOptionsTest {
         HttpStoreOptions o = HttpStoreOptions.builder().headers(headers).build();
         headers.put("X-Other", "b");
         assertThat(o.headers()).containsOnlyKeys("X-Token");
-        assertThatThrownBy(() -> HttpStoreOptions.builder().cacheDir(Path.of("c")).build())
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("cacheMaxBytes >= 1")
+        assertThatThrownBy(
+                        () -> HttpStoreOptions.builder().cacheDir(Path.of("c")).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("cacheMaxBytes >= 1")
                 .hasMessageContaining("0");
         assertThatThrownBy(() -> HttpStoreOptions.builder().ioThreads(0).build())
                 .hasMessageContaining("ioThreads >= 1 required but was 0");

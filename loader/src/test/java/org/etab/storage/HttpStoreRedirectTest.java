@@ -30,7 +30,8 @@ class HttpStoreRedirectTest {
 
     @BeforeAll
     static void start() throws Exception {
-        assumeThat(Nginx.available()).as("nginx not installed at " + Nginx.BINARY + " (apt-get install nginx): skipped")
+        assumeThat(Nginx.available())
+                .as("nginx not installed at " + Nginx.BINARY + " (apt-get install nginx): skipped")
                 .isTrue();
         dir = Files.createTempDirectory("etab-nginx-redirect");
         nginx = new Nginx(dir);
@@ -48,9 +49,13 @@ class HttpStoreRedirectTest {
     }
 
     private static HttpStore store() {
-        return HttpStore.open(URI.create("http://127.0.0.1:" + nginx.port() + "/data"),
-                HttpStoreOptions.builder().maxAttempts(3).backoff(Duration.ofMillis(10))
-                        .headers(Map.of("X-Api-Key", "key-123", "Authorization", "Bearer tok-456")).build());
+        return HttpStore.open(
+                URI.create("http://127.0.0.1:" + nginx.port() + "/data"),
+                HttpStoreOptions.builder()
+                        .maxAttempts(3)
+                        .backoff(Duration.ofMillis(10))
+                        .headers(Map.of("X-Api-Key", "key-123", "Authorization", "Bearer tok-456"))
+                        .build());
     }
 
     private static byte[] bytes(ByteBuffer b) {
@@ -61,8 +66,16 @@ class HttpStoreRedirectTest {
 
     /** The access log's lines for /data/small.bin requested through {@code host}. */
     private static List<String> smallLines(String host, int atLeast) throws Exception {
-        return nginx.awaitLines("/data/small.bin", l -> l.stream().filter(x -> x.contains(" " + host + " ")).count()
-                >= atLeast).stream().filter(x -> x.contains(" " + host + " ")).toList();
+        return nginx
+                .awaitLines(
+                        "/data/small.bin",
+                        l -> l.stream()
+                                        .filter(x -> x.contains(" " + host + " "))
+                                        .count()
+                                >= atLeast)
+                .stream()
+                .filter(x -> x.contains(" " + host + " "))
+                .toList();
     }
 
     @Test
@@ -82,7 +95,10 @@ class HttpStoreRedirectTest {
         try (HttpStore store = store()) {
             assertThat(bytes(store.read("elsewhere.bin"))).isEqualTo(small);
         }
-        assertThat(nginx.lines("/data/elsewhere.bin")).last().asString().endsWith("\"key-123\" 127.0.0.1 \"Bearer tok-456\"");
+        assertThat(nginx.lines("/data/elsewhere.bin"))
+                .last()
+                .asString()
+                .endsWith("\"key-123\" 127.0.0.1 \"Bearer tok-456\"");
         List<String> lines = smallLines(Nginx.OTHER_HOST, before + 1);
         assertThat(lines).hasSize(before + 1);
         // the API key reached the root's origin only; the other host got neither it nor the token
@@ -119,8 +135,8 @@ class HttpStoreRedirectTest {
         try (HttpStore store = store()) {
             assertThatThrownBy(() -> store.read("hop.bin"))
                     .isInstanceOf(RemoteException.class)
-                    .hasMessageContaining("too many redirects (more than " + Redirects.MAX + "): " + base + "hop.bin -> "
-                            + base + "hop-.bin -> ")
+                    .hasMessageContaining("too many redirects (more than " + Redirects.MAX + "): " + base
+                            + "hop.bin -> " + base + "hop-.bin -> ")
                     .hasMessageEndingWith(base + "hop" + "-".repeat(Redirects.MAX + 1) + ".bin")
                     .satisfies(e -> assertThat(((RemoteException) e).status()).isEqualTo(302));
         }

@@ -34,7 +34,8 @@ class HttpStoreRevalidationTest {
 
     @BeforeAll
     static void start() throws Exception {
-        assumeThat(Nginx.available()).as("nginx not installed at " + Nginx.BINARY + " (apt-get install nginx): skipped")
+        assumeThat(Nginx.available())
+                .as("nginx not installed at " + Nginx.BINARY + " (apt-get install nginx): skipped")
                 .isTrue();
         nginx = new Nginx(Files.createTempDirectory("etab-nginx-revalidate"));
     }
@@ -62,9 +63,14 @@ class HttpStoreRevalidationTest {
     }
 
     private HttpStore store() {
-        return HttpStore.open(URI.create("http://127.0.0.1:" + nginx.port() + "/"),
-                HttpStoreOptions.builder().maxAttempts(2).backoff(Duration.ofMillis(10)).cacheDir(temp.resolve("cache"))
-                        .cacheMaxBytes(100L << 20).build());
+        return HttpStore.open(
+                URI.create("http://127.0.0.1:" + nginx.port() + "/"),
+                HttpStoreOptions.builder()
+                        .maxAttempts(2)
+                        .backoff(Duration.ofMillis(10))
+                        .cacheDir(temp.resolve("cache"))
+                        .cacheMaxBytes(100L << 20)
+                        .build());
     }
 
     private static byte[] bytes(ByteBuffer b) {
@@ -75,7 +81,9 @@ class HttpStoreRevalidationTest {
 
     /** The status of each request for {@code path} so far, once there are {@code n}. */
     private static List<String> statuses(String path, int n) throws Exception {
-        return nginx.awaitLines("/" + path, l -> l.size() >= n).stream().map(l -> l.split(" ")[1]).toList();
+        return nginx.awaitLines("/" + path, l -> l.size() >= n).stream()
+                .map(l -> l.split(" ")[1])
+                .toList();
     }
 
     @ParameterizedTest
@@ -124,8 +132,8 @@ class HttpStoreRevalidationTest {
         }
         assertThat(statuses(path, 1)).containsExactly("200");
         // again with validators that are not the server's: the server answers 200 with the real object
-        new DiskCache(temp.resolve("cache"), 100L << 20).put(key, ByteBuffer.wrap(forged),
-                new Validators("\"forged\"", "Mon, 02 Nov 2026 09:00:00 GMT"));
+        new DiskCache(temp.resolve("cache"), 100L << 20)
+                .put(key, ByteBuffer.wrap(forged), new Validators("\"forged\"", "Mon, 02 Nov 2026 09:00:00 GMT"));
         try (HttpStore store = store()) {
             assertThat(bytes(store.read(path))).isEqualTo(real);
         }

@@ -17,7 +17,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import org.etab.decode.DatasetException;
 import org.etab.storage.FaultProxy.Fault;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -40,7 +39,8 @@ class HttpStoreTest {
 
     @BeforeAll
     static void start() throws Exception {
-        assumeThat(Nginx.available()).as("nginx not installed at " + Nginx.BINARY + " (apt-get install nginx): skipped")
+        assumeThat(Nginx.available())
+                .as("nginx not installed at " + Nginx.BINARY + " (apt-get install nginx): skipped")
                 .isTrue();
         dir = Files.createTempDirectory("etab-nginx");
         nginx = new Nginx(dir);
@@ -82,8 +82,11 @@ class HttpStoreTest {
     }
 
     private static HttpStoreOptions fast() {
-        return HttpStoreOptions.builder().maxAttempts(5).backoff(Duration.ofMillis(20))
-                .requestTimeout(Duration.ofSeconds(10)).build();
+        return HttpStoreOptions.builder()
+                .maxAttempts(5)
+                .backoff(Duration.ofMillis(20))
+                .requestTimeout(Duration.ofSeconds(10))
+                .build();
     }
 
     @Test
@@ -98,7 +101,8 @@ class HttpStoreTest {
         assertThat(lines.get(0)).contains(" 200 \"-\"");
         assertThat(lines.get(1)).contains(" 206 \"bytes=1000000-\"");
         assertThat(lines.get(2)).contains(" 206 \"bytes=1500000-\" " + (BIG - 1_500_000));
-        assertThat(proxy.requests("/data/cut.bin")).extracting(r -> r.header("range"))
+        assertThat(proxy.requests("/data/cut.bin"))
+                .extracting(r -> r.header("range"))
                 .containsExactly(null, "bytes=1000000-", "bytes=1500000-");
     }
 
@@ -109,7 +113,8 @@ class HttpStoreTest {
         try (HttpStore store = HttpStore.open(root(), fast())) {
             assertThat(bytes(store.read("norange.bin"))).isEqualTo(expected);
         }
-        assertThat(proxy.requests("/data/norange.bin")).extracting(r -> r.header("range"))
+        assertThat(proxy.requests("/data/norange.bin"))
+                .extracting(r -> r.header("range"))
                 .containsExactly(null, "bytes=700000-");
         assertThat(nginx.awaitLines("/data/norange.bin", l -> l.size() >= 2))
                 .allSatisfy(l -> assertThat(l).contains(" 200 \"-\""));
@@ -119,14 +124,17 @@ class HttpStoreTest {
     void aRangeIsFetchedWithOneRangeRequest() throws Exception {
         byte[] expected = write("range.bin", BIG, 5);
         try (HttpStore store = HttpStore.open(root(), fast())) {
-            HttpStore.ByteRange r = store.getRange("range.bin", 123_456, 200_000).block();
+            HttpStore.ByteRange r =
+                    store.getRange("range.bin", 123_456, 200_000).block();
             assertThat(r.offset()).isEqualTo(123_456);
             assertThat(r.objectSize()).isEqualTo(BIG);
             assertThat(bytes(r.bytes())).isEqualTo(java.util.Arrays.copyOfRange(expected, 123_456, 323_456));
         }
-        assertThat(proxy.requests("/data/range.bin")).extracting(r -> r.header("range"))
+        assertThat(proxy.requests("/data/range.bin"))
+                .extracting(r -> r.header("range"))
                 .containsExactly("bytes=123456-323455");
-        assertThat(nginx.awaitLines("/data/range.bin", l -> l.size() >= 1).get(0)).contains(" 206 ");
+        assertThat(nginx.awaitLines("/data/range.bin", l -> l.size() >= 1).get(0))
+                .contains(" 206 ");
     }
 
     @Test
@@ -134,10 +142,12 @@ class HttpStoreTest {
         byte[] expected = write("rangecut.bin", BIG, 6);
         proxy.script("/data/rangecut.bin", Fault.cutAfter(300_000));
         try (HttpStore store = HttpStore.open(root(), fast())) {
-            HttpStore.ByteRange r = store.getRange("rangecut.bin", 1_000_000, 1_000_000).block();
+            HttpStore.ByteRange r =
+                    store.getRange("rangecut.bin", 1_000_000, 1_000_000).block();
             assertThat(bytes(r.bytes())).isEqualTo(java.util.Arrays.copyOfRange(expected, 1_000_000, 2_000_000));
         }
-        assertThat(proxy.requests("/data/rangecut.bin")).extracting(r -> r.header("range"))
+        assertThat(proxy.requests("/data/rangecut.bin"))
+                .extracting(r -> r.header("range"))
                 .containsExactly("bytes=1000000-1999999", "bytes=1300000-1999999");
     }
 
@@ -146,11 +156,13 @@ class HttpStoreTest {
         byte[] expected = write("rangeless.bin", 1_000_000, 7);
         proxy.script("/data/rangeless.bin", Fault.stripRange());
         try (HttpStore store = HttpStore.open(root(), fast())) {
-            HttpStore.ByteRange r = store.getRange("rangeless.bin", 999_000, 1_000).block();
+            HttpStore.ByteRange r =
+                    store.getRange("rangeless.bin", 999_000, 1_000).block();
             assertThat(r.objectSize()).isEqualTo(1_000_000);
             assertThat(bytes(r.bytes())).isEqualTo(java.util.Arrays.copyOfRange(expected, 999_000, 1_000_000));
         }
-        assertThat(nginx.awaitLines("/data/rangeless.bin", l -> l.size() >= 1).get(0)).contains(" 200 \"-\"");
+        assertThat(nginx.awaitLines("/data/rangeless.bin", l -> l.size() >= 1).get(0))
+                .contains(" 200 \"-\"");
     }
 
     @Test
@@ -194,7 +206,8 @@ class HttpStoreTest {
     void aServerThatAlwaysFailsExhaustsTheAttemptsAndSaysSo() throws Exception {
         write("down.bin", 1000, 6);
         proxy.always("/data/down.bin", Fault.status(503));
-        try (HttpStore store = HttpStore.open(root(),
+        try (HttpStore store = HttpStore.open(
+                root(),
                 fast().toBuilder().maxAttempts(3).backoff(Duration.ofMillis(10)).build())) {
             assertThatThrownBy(() -> store.read("down.bin"))
                     .isInstanceOf(RemoteException.class)
@@ -218,7 +231,8 @@ class HttpStoreTest {
     @Test
     void aRefusedConnectionIsRetriedThenReported() throws Exception {
         URI nobody = URI.create("http://127.0.0.1:" + Nginx.freePort() + "/data");
-        try (HttpStore store = HttpStore.open(nobody,
+        try (HttpStore store = HttpStore.open(
+                nobody,
                 fast().toBuilder().maxAttempts(2).backoff(Duration.ofMillis(10)).build())) {
             assertThatThrownBy(() -> store.read("x.bin"))
                     .isInstanceOf(RemoteException.class)
@@ -232,7 +246,8 @@ class HttpStoreTest {
     void aTimeoutTriggersARetry() throws Exception {
         byte[] expected = write("slow.bin", 30_000, 8);
         proxy.script("/data/slow.bin", Fault.delay(3000));
-        try (HttpStore store = HttpStore.open(root(),
+        try (HttpStore store = HttpStore.open(
+                root(),
                 fast().toBuilder().requestTimeout(Duration.ofMillis(500)).build())) {
             assertThat(bytes(store.read("slow.bin"))).isEqualTo(expected);
         }
@@ -244,15 +259,20 @@ class HttpStoreTest {
         byte[] expected = write("signed.bin", 1_500_000, 9);
         proxy.script("/data/signed.bin", Fault.cutAfter(400_000));
         URI signed = URI.create(root() + "?X-Sig=ab%2Fcd&x=1");
-        try (HttpStore store = HttpStore.open(signed,
-                fast().toBuilder().headers(Map.of("Authorization", "Bearer tok-123")).build())) {
+        try (HttpStore store = HttpStore.open(
+                signed,
+                fast().toBuilder()
+                        .headers(Map.of("Authorization", "Bearer tok-123"))
+                        .build())) {
             assertThat(store.uri("signed.bin").toString()).isEqualTo(root() + "/signed.bin?X-Sig=ab%2Fcd&x=1");
             assertThat(bytes(store.read("signed.bin"))).isEqualTo(expected);
         }
         List<String> lines = nginx.awaitLines("/data/signed.bin", l -> l.size() >= 2);
-        assertThat(lines).hasSize(2).allSatisfy(l -> assertThat(l)
-                .startsWith("/data/signed.bin?X-Sig=ab%2Fcd&x=1 ")
-                .endsWith("\"Bearer tok-123\""));
+        assertThat(lines)
+                .hasSize(2)
+                .allSatisfy(l -> assertThat(l)
+                        .startsWith("/data/signed.bin?X-Sig=ab%2Fcd&x=1 ")
+                        .endsWith("\"Bearer tok-123\""));
         assertThat(lines.get(1)).contains(" 206 \"bytes=400000-\"");
     }
 
@@ -266,11 +286,13 @@ class HttpStoreTest {
         }
         proxy.countOnly("/data/conc");
         int openBefore = proxy.maxOpenConnections();
-        try (HttpStore store = HttpStore.open(root(), fast().toBuilder().maxConcurrency(3).build())) {
+        try (HttpStore store =
+                HttpStore.open(root(), fast().toBuilder().maxConcurrency(3).build())) {
             List<byte[]> got = Flux.range(0, n)
                     .flatMapSequential(i -> store.get("conc" + i + ".bin"), n) // all subscribed at once
                     .map(HttpStoreTest::bytes)
-                    .collectList().block(Duration.ofSeconds(60));
+                    .collectList()
+                    .block(Duration.ofSeconds(60));
             assertThat(got).containsExactlyElementsOf(expected);
             assertThat(store.requestsInFlight()).isZero();
             assertThat(store.peakRequestsInFlight()).isEqualTo(3);
@@ -283,17 +305,22 @@ class HttpStoreTest {
     @Test
     void responsesAreReadOnTheStoresOwnEventLoopsAndNoMoreOfThemThanAsked() throws Exception {
         Set<String> threads = ConcurrentHashMap.newKeySet();
-        try (HttpStore store = HttpStore.open(root(), fast().toBuilder().ioThreads(2).maxConcurrency(8).build())) {
+        try (HttpStore store = HttpStore.open(
+                root(), fast().toBuilder().ioThreads(2).maxConcurrency(8).build())) {
             long total = Flux.range(0, 40)
-                    .flatMap(i -> store.getRange("big.bin", i * 1000L, 50_000)
-                            .doOnNext(r -> threads.add(Thread.currentThread().getName())), 8)
+                    .flatMap(
+                            i -> store.getRange("big.bin", i * 1000L, 50_000)
+                                    .doOnNext(r ->
+                                            threads.add(Thread.currentThread().getName())),
+                            8)
                     .map(r -> (long) r.bytes().remaining())
                     .reduce(0L, Long::sum)
                     .block(Duration.ofSeconds(60));
             assertThat(total).isEqualTo(40 * 50_000L);
         }
         assertThat(threads).isNotEmpty().hasSizeLessThanOrEqualTo(2).allMatch(n -> n.startsWith("etab-http"));
-        assertThatThrownBy(() -> fast().toBuilder().ioThreads(0).build()).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> fast().toBuilder().ioThreads(0).build())
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("ioThreads");
     }
 
@@ -306,11 +333,17 @@ class HttpStoreTest {
         for (int i = 0; i < n; i++) {
             expected.add(write("m" + i + ".bin", size, 200 + i));
         }
-        try (HttpStore store = HttpStore.open(root(),
-                fast().toBuilder().maxConcurrency(8).maxObjectBytes(1L << 30).maxBytesInFlight(bound).build())) {
+        try (HttpStore store = HttpStore.open(
+                root(),
+                fast().toBuilder()
+                        .maxConcurrency(8)
+                        .maxObjectBytes(1L << 30)
+                        .maxBytesInFlight(bound)
+                        .build())) {
             List<byte[]> got = Flux.range(0, n)
                     .flatMapSequential(i -> store.get("m" + i + ".bin").map(HttpStoreTest::bytes), n)
-                    .collectList().block(Duration.ofSeconds(60));
+                    .collectList()
+                    .block(Duration.ofSeconds(60));
             assertThat(got).containsExactlyElementsOf(expected);
             assertThat(store.peakBytesInFlight()).isBetween((long) size, bound);
             assertThat(store.bytesInFlight()).isZero();
@@ -322,8 +355,13 @@ class HttpStoreTest {
     void cancelledGetsReturnTheirReservations() throws Exception {
         write("cancel.bin", BIG, 10);
         proxy.always("/data/cancel.bin", Fault.delay(1000));
-        try (HttpStore store = HttpStore.open(root(),
-                fast().toBuilder().maxConcurrency(2).maxObjectBytes(1L << 30).maxBytesInFlight(BIG).build())) {
+        try (HttpStore store = HttpStore.open(
+                root(),
+                fast().toBuilder()
+                        .maxConcurrency(2)
+                        .maxObjectBytes(1L << 30)
+                        .maxBytesInFlight(BIG)
+                        .build())) {
             List<Disposable> running = new ArrayList<>();
             for (int i = 0; i < 5; i++) {
                 running.add(store.get("cancel.bin").subscribe());
@@ -342,8 +380,12 @@ class HttpStoreTest {
 
     @Test
     void anObjectAboveTheCapIsRefusedNamingItsUrl() {
-        try (HttpStore store = HttpStore.open(root(),
-                fast().toBuilder().maxObjectBytes(1_000_000).maxBytesInFlight(2_000_000).build())) {
+        try (HttpStore store = HttpStore.open(
+                root(),
+                fast().toBuilder()
+                        .maxObjectBytes(1_000_000)
+                        .maxBytesInFlight(2_000_000)
+                        .build())) {
             assertThatThrownBy(() -> store.read("big.bin"))
                     .isInstanceOf(RemoteException.class)
                     .hasMessageContaining(root() + "/big.bin")
@@ -367,7 +409,8 @@ class HttpStoreTest {
         byte[] k3 = write("k3.bin", size, 303);
         long bound = (long) (2.5 * (size + DiskCache.HEADER));
         Path cacheDir = temp.resolve("cache");
-        HttpStoreOptions options = fast().toBuilder().cacheDir(cacheDir).cacheMaxBytes(bound).build();
+        HttpStoreOptions options =
+                fast().toBuilder().cacheDir(cacheDir).cacheMaxBytes(bound).build();
         try (HttpStore store = HttpStore.open(root(), options)) {
             assertThat(bytes(store.read("k1.bin"))).isEqualTo(k1);
             assertThat(bytes(store.read("k1.bin"))).isEqualTo(k1);
@@ -383,11 +426,18 @@ class HttpStoreTest {
             assertThat(bytes(store.read("k2.bin"))).isEqualTo(k2); // revalidated already: no request
         }
         // k1 fetched twice (first read, after eviction); k2 and k3 once, then revalidated once by the new store
-        assertThat(nginx.awaitLines("/data/k1.bin", l -> l.size() >= 2)).hasSize(2)
+        assertThat(nginx.awaitLines("/data/k1.bin", l -> l.size() >= 2))
+                .hasSize(2)
                 .allSatisfy(l -> assertThat(l).contains(" 200 \"-\" " + size + " "));
-        assertThat(nginx.awaitLines("/data/k2.bin", l -> l.size() >= 2)).hasSize(2).last().asString()
+        assertThat(nginx.awaitLines("/data/k2.bin", l -> l.size() >= 2))
+                .hasSize(2)
+                .last()
+                .asString()
                 .contains(" 304 \"-\" 0 ");
-        assertThat(nginx.awaitLines("/data/k3.bin", l -> l.size() >= 2)).hasSize(2).last().asString()
+        assertThat(nginx.awaitLines("/data/k3.bin", l -> l.size() >= 2))
+                .hasSize(2)
+                .last()
+                .asString()
                 .contains(" 304 \"-\" 0 ");
     }
 
@@ -395,13 +445,15 @@ class HttpStoreTest {
     void aCorruptCacheFileIsNeverServed() throws Exception {
         byte[] expected = write("corrupt.bin", 100_000, 400);
         Path cacheDir = temp.resolve("cache");
-        HttpStoreOptions options = fast().toBuilder().cacheDir(cacheDir).cacheMaxBytes(10_000_000).build();
+        HttpStoreOptions options =
+                fast().toBuilder().cacheDir(cacheDir).cacheMaxBytes(10_000_000).build();
         try (HttpStore store = HttpStore.open(root(), options)) {
             store.read("corrupt.bin");
         }
         Path cached;
         try (var files = Files.list(cacheDir.resolve(DiskCache.SUBDIR))) {
-            cached = files.filter(f -> f.toString().endsWith(".obj")).findFirst().orElseThrow();
+            cached =
+                    files.filter(f -> f.toString().endsWith(".obj")).findFirst().orElseThrow();
         }
         byte[] raw = Files.readAllBytes(cached);
         raw[raw.length / 2] ^= 1;
@@ -412,7 +464,8 @@ class HttpStoreTest {
             Files.write(cached, java.util.Arrays.copyOf(Files.readAllBytes(cached), 5000)); // truncated
             assertThat(bytes(store.read("corrupt.bin"))).isEqualTo(expected);
         }
-        assertThat(nginx.awaitLines("/data/corrupt.bin", l -> l.size() >= 4)).extracting(l -> l.split(" ")[1])
+        assertThat(nginx.awaitLines("/data/corrupt.bin", l -> l.size() >= 4))
+                .extracting(l -> l.split(" ")[1])
                 .containsExactly("200", "304", "200", "200");
     }
 

@@ -11,39 +11,50 @@ import org.junit.jupiter.api.Test;
 class HttpStoreUriTest {
     @Test
     void segmentsAreEncodedAndTheQueryIsKept() {
-        try (HttpStore store = HttpStore.open(URI.create("https://h.example/bucket/echo/?sig=a%2Bb&t=1"),
+        try (HttpStore store = HttpStore.open(
+                URI.create("https://h.example/bucket/echo/?sig=a%2Bb&t=1"),
                 HttpStoreOptions.builder().build())) {
             assertThat(store.uri("Videos/0X1 a+b#é.avi").toString())
                     .isEqualTo("https://h.example/bucket/echo/Videos/0X1%20a%2Bb%23%C3%A9.avi?sig=a%2Bb&t=1");
         }
-        try (HttpStore store = HttpStore.open(URI.create("http://h:8080"), HttpStoreOptions.builder().build())) {
+        try (HttpStore store = HttpStore.open(
+                URI.create("http://h:8080"), HttpStoreOptions.builder().build())) {
             assertThat(store.uri("a/b.csv").toString()).isEqualTo("http://h:8080/a/b.csv");
         }
     }
 
     @Test
     void badPathsAndRootsAreRefusedNamingTheValue() {
-        try (HttpStore store = HttpStore.open(URI.create("http://h/r"), HttpStoreOptions.builder().build())) {
+        try (HttpStore store = HttpStore.open(
+                URI.create("http://h/r"), HttpStoreOptions.builder().build())) {
             for (String bad : new String[] {"", "/abs", "a//b", "a/../b", "./a", "a/"}) {
-                assertThatThrownBy(() -> store.get(bad)).isInstanceOf(IllegalArgumentException.class)
+                assertThatThrownBy(() -> store.get(bad))
+                        .isInstanceOf(IllegalArgumentException.class)
                         .hasMessageContaining("'" + bad + "'");
             }
         }
-        assertThatThrownBy(() -> HttpStore.open(URI.create("ftp://h/r"), HttpStoreOptions.builder().build()))
+        assertThatThrownBy(() -> HttpStore.open(
+                        URI.create("ftp://h/r"), HttpStoreOptions.builder().build()))
                 .hasMessageContaining("ftp://h/r");
         assertThatThrownBy(() -> HttpStoreOptions.builder().maxConcurrency(0).build())
                 .hasMessage("maxConcurrency >= 1 required but was 0");
-        assertThatThrownBy(() -> HttpStoreOptions.builder().maxAttempts(0).backoff(Duration.ZERO).build())
+        assertThatThrownBy(() -> HttpStoreOptions.builder()
+                        .maxAttempts(0)
+                        .backoff(Duration.ZERO)
+                        .build())
                 .hasMessage("maxAttempts >= 1 required but was 0");
     }
 
     @Test
     void messagesRedactTheQueryAndOptionsHideHeaderValues() {
-        RemoteException e = new RemoteException(URI.create("https://u:p@h/x.bin?X-Amz-Signature=secret"), 403, 1,
-                "HTTP 403", null);
+        RemoteException e =
+                new RemoteException(URI.create("https://u:p@h/x.bin?X-Amz-Signature=secret"), 403, 1, "HTTP 403", null);
         assertThat(e.getMessage()).isEqualTo("https://h/x.bin?...: HTTP 403").doesNotContain("secret");
-        assertThat(HttpStoreOptions.builder().headers(java.util.Map.of("Authorization", "Bearer s3cret")).build()
-                .toString())
-                .contains("Authorization").doesNotContain("s3cret");
+        assertThat(HttpStoreOptions.builder()
+                        .headers(java.util.Map.of("Authorization", "Bearer s3cret"))
+                        .build()
+                        .toString())
+                .contains("Authorization")
+                .doesNotContain("s3cret");
     }
 }

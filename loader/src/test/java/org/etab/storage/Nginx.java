@@ -40,7 +40,8 @@ public final class Nginx implements AutoCloseable {
         Files.createDirectories(dir.resolve("tmp"));
         this.port = freePort();
         boolean rootUser = "root".equals(System.getProperty("user.name"));
-        String conf = String.join("\n",
+        String conf = String.join(
+                "\n",
                 "daemon off;",
                 // as root the workers would drop to 'nobody', who cannot read the test's private temp dirs
                 rootUser ? "user root root;" : "",
@@ -66,18 +67,26 @@ public final class Nginx implements AutoCloseable {
                 "    absolute_redirect off;",
                 "    location = /data/moved.bin { return 301 /data/small.bin; }",
                 // another origin: same server, another address
-                "    location = /data/elsewhere.bin { return 302 http://" + OTHER_HOST + ":" + port + "/data/small.bin; }",
+                "    location = /data/elsewhere.bin { return 302 http://" + OTHER_HOST + ":" + port
+                        + "/data/small.bin; }",
                 "    location = /data/to-file.bin { return 302 file:///etc/passwd; }",
                 "    location = /data/loop-a.bin { return 302 /data/loop-b.bin; }",
                 "    location = /data/loop-b.bin { return 307 /data/loop-a.bin; }",
                 // an endless chain of distinct URLs: hop.bin -> hop-.bin -> hop--.bin -> ...
                 "    location ~ ^/data/(hop-*)\\.bin$ { return 302 /data/$1-.bin; }",
                 "  }",
-                "}", "");
+                "}",
+                "");
         Path confFile = dir.resolve("nginx.conf");
         Files.writeString(confFile, conf);
-        this.process = new ProcessBuilder(BINARY.toString(), "-p", dir.toString(), "-c", confFile.toString(),
-                "-e", dir.resolve("logs/startup.log").toString())
+        this.process = new ProcessBuilder(
+                        BINARY.toString(),
+                        "-p",
+                        dir.toString(),
+                        "-c",
+                        confFile.toString(),
+                        "-e",
+                        dir.resolve("logs/startup.log").toString())
                 .redirectErrorStream(true)
                 .redirectOutput(dir.resolve("logs/stdout.log").toFile())
                 .start();
@@ -133,7 +142,10 @@ public final class Nginx implements AutoCloseable {
         StringBuilder s = new StringBuilder();
         for (String f : List.of("logs/startup.log", "logs/stdout.log", "logs/error.log")) {
             try {
-                s.append(f).append(": ").append(Files.readString(dir.resolve(f))).append('\n');
+                s.append(f)
+                        .append(": ")
+                        .append(Files.readString(dir.resolve(f)))
+                        .append('\n');
             } catch (IOException e) {
                 s.append(f).append(": (none)\n");
             }

@@ -8,19 +8,16 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
 import org.bytedeco.javacv.FFmpegFrameGrabber;
 import org.bytedeco.javacv.Frame;
 
 /** Minimal, independent readers for the phantom's files, so the tests do not trust the code under test. */
 public final class PhantomFiles {
 
-    private PhantomFiles() {
-    }
+    private PhantomFiles() {}
 
-    public record Row(String name, double ef, double esv, double edv, int height, int width, int fps, int frames,
-               String split) {
-    }
+    public record Row(
+            String name, double ef, double esv, double edv, int height, int width, int fps, int frames, String split) {}
 
     /** One traced frame: rows in file order (row 0 the long axis). */
     public record Group(int frame, List<double[]> rows) {
@@ -38,8 +35,15 @@ public final class PhantomFiles {
         List<Row> rows = new ArrayList<>();
         for (String line : lines.subList(1, lines.size())) {
             String[] p = line.split(",", -1);
-            rows.add(new Row(p[0], Double.parseDouble(p[1]), Double.parseDouble(p[2]), Double.parseDouble(p[3]),
-                    Integer.parseInt(p[4]), Integer.parseInt(p[5]), Integer.parseInt(p[6]), Integer.parseInt(p[7]),
+            rows.add(new Row(
+                    p[0],
+                    Double.parseDouble(p[1]),
+                    Double.parseDouble(p[2]),
+                    Double.parseDouble(p[3]),
+                    Integer.parseInt(p[4]),
+                    Integer.parseInt(p[5]),
+                    Integer.parseInt(p[6]),
+                    Integer.parseInt(p[7]),
                     p[8]));
         }
         return rows;
@@ -59,7 +63,8 @@ public final class PhantomFiles {
                 groups.add(new Group(frame, new ArrayList<>()));
             }
             groups.get(groups.size() - 1).rows().add(new double[] {
-                Double.parseDouble(p[1]), Double.parseDouble(p[2]), Double.parseDouble(p[3]), Double.parseDouble(p[4])});
+                Double.parseDouble(p[1]), Double.parseDouble(p[2]), Double.parseDouble(p[3]), Double.parseDouble(p[4])
+            });
             lastName = p[0];
             lastFrame = frame;
         }
@@ -103,7 +108,8 @@ public final class PhantomFiles {
                     int green = b.get(o + 1) & 255;
                     int red = b.get(o + 2) & 255;
                     if (Math.abs(blue - green) > 2 || Math.abs(red - green) > 2) {
-                        throw new AssertionError("not gray at (" + x + "," + y + "): " + blue + "/" + green + "/" + red);
+                        throw new AssertionError(
+                                "not gray at (" + x + "," + y + "): " + blue + "/" + green + "/" + red);
                     }
                     gray[y * w + x] = green;
                 }

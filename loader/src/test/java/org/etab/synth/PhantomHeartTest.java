@@ -1,10 +1,9 @@
 package org.etab.synth;
 
-import org.etab.datasets.echonet.EchoNetPhantom;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.SplittableRandom;
-
+import org.etab.datasets.echonet.EchoNetPhantom;
 import org.junit.jupiter.api.Test;
 
 /** The beating model over many random hearts: traced frames are true extrema, EF and volumes spread realistically. */
@@ -15,14 +14,19 @@ class PhantomHeartTest {
         SplittableRandom seeds = new SplittableRandom(1);
         for (int i = 0; i < 500; i++) {
             int fps = i % 8 == 0 ? 30 : 50;
-            int frames = EchoNetPhantom.MIN_FRAMES + seeds.nextInt(EchoNetPhantom.MAX_FRAMES - EchoNetPhantom.MIN_FRAMES + 1);
+            int frames = EchoNetPhantom.MIN_FRAMES
+                    + seeds.nextInt(EchoNetPhantom.MAX_FRAMES - EchoNetPhantom.MIN_FRAMES + 1);
             PhantomHeart h = new PhantomHeart(new SplittableRandom(seeds.nextLong()), fps, frames);
             int ed = h.edFrame;
             int es = h.esFrame;
             assertThat(ed).isBetween(1, frames - 2);
             assertThat(es).isBetween(ed + 1, frames - 2);
-            assertThat(h.volumeProxy(ed)).isGreaterThanOrEqualTo(h.volumeProxy(ed - 1)).isGreaterThan(h.volumeProxy(ed + 1));
-            assertThat(h.volumeProxy(es)).isLessThanOrEqualTo(h.volumeProxy(es - 1)).isLessThan(h.volumeProxy(es + 1));
+            assertThat(h.volumeProxy(ed))
+                    .isGreaterThanOrEqualTo(h.volumeProxy(ed - 1))
+                    .isGreaterThan(h.volumeProxy(ed + 1));
+            assertThat(h.volumeProxy(es))
+                    .isLessThanOrEqualTo(h.volumeProxy(es - 1))
+                    .isLessThan(h.volumeProxy(es + 1));
             // ES follows ED by the systole: a bit over a third of the cycle.
             double systoleFrames = (es - ed) / (h.periodSeconds * fps);
             assertThat(systoleFrames).isBetween(0.3, 0.46);
@@ -70,7 +74,7 @@ class PhantomHeartTest {
         double length = Math.hypot(base[0] - apex[0], base[1] - apex[1]);
         assertThat(first / length).isCloseTo(0.025, org.assertj.core.api.Assertions.within(1e-3));
         assertThat(last / length).isCloseTo(0.025, org.assertj.core.api.Assertions.within(1e-3));
-        assertThat(apex[1]).isLessThan(base[1]);   // apex at the top of the image, near the probe
+        assertThat(apex[1]).isLessThan(base[1]); // apex at the top of the image, near the probe
         assertThat(t[0][10]).isLessThan(t[2][10]); // (X1, Y1) on the image-left (septal) wall
     }
 }

@@ -27,7 +27,8 @@ class PhantomWriterTest {
     @Test
     void keepsItsOptionsAndRefusesNone() {
         assertThat(new Steps("seed 7").options()).isEqualTo("seed 7");
-        assertThatThrownBy(() -> new Steps(null)).isInstanceOf(NullPointerException.class)
+        assertThatThrownBy(() -> new Steps(null))
+                .isInstanceOf(NullPointerException.class)
                 .hasMessageContaining("options");
     }
 

@@ -15,8 +15,8 @@ class PhantomsTest {
     void theMarkerSaysWhatWroteTheDirectoryAndItsSizeIsReturned(@TempDir Path out) throws IOException {
         long bytes = Phantoms.writeMarker(out, "CAMUS dataset (MHD layout)", 7, "patients", 4);
         Path marker = out.resolve(Phantoms.MARKER);
-        assertThat(Files.readString(marker, StandardCharsets.US_ASCII)).isEqualTo(
-                "etab-stream phantom CAMUS dataset (MHD layout); may be overwritten by `etab synth`\n"
+        assertThat(Files.readString(marker, StandardCharsets.US_ASCII))
+                .isEqualTo("etab-stream phantom CAMUS dataset (MHD layout); may be overwritten by `etab synth`\n"
                         + "seed=7\npatients=4\n");
         assertThat(bytes).isEqualTo(Files.size(marker));
         assertThat(Phantoms.claim(out)).isTrue();

@@ -6,9 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.stream.Stream;
-
-import org.etab.datasets.camus.CamusRelease;
 import org.etab.datasets.camus.CamusPhantom;
+import org.etab.datasets.camus.CamusRelease;
 
 /**
  * Phantom CAMUS datasets for tests in every module (shipped in the loader's test-jar), one per release.
@@ -29,8 +28,7 @@ public final class CamusPhantoms {
     /** Seed of both phantoms. */
     public static final long SEED = 20240618L;
 
-    private CamusPhantoms() {
-    }
+    private CamusPhantoms() {}
 
     /**
      * The phantom of one release; its release folders ({@code training/}+{@code testing/}, or

@@ -7,8 +7,7 @@ public final class Cavities {
     /** Gray level below which a phantom pixel is blood pool (the cavity is near-black inside a bright wall). */
     public static final int DARK = 60;
 
-    private Cavities() {
-    }
+    private Cavities() {}
 
     /**
      * IoU of the mask and the dark region (< {@value #DARK}) connected to the mask's centroid, in a row-major
@@ -40,8 +39,9 @@ public final class Cavities {
             int p = queue.poll();
             int r = p / width;
             int c = p % width;
-            int[] next = {r > 0 ? p - width : -1, r < height - 1 ? p + width : -1, c > 0 ? p - 1 : -1,
-                c < width - 1 ? p + 1 : -1};
+            int[] next = {
+                r > 0 ? p - width : -1, r < height - 1 ? p + width : -1, c > 0 ? p - 1 : -1, c < width - 1 ? p + 1 : -1
+            };
             for (int q : next) {
                 if (q >= 0 && !dark[q] && (img[q] & 0xff) < DARK) {
                     dark[q] = true;

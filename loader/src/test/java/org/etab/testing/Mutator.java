@@ -10,9 +10,34 @@ import java.util.Random;
  * numbers, path tricks). Deterministic for a seed, so a failing case can be replayed.
  */
 public final class Mutator {
-    private static final String[] TOKENS = {",", "\"", "\n", "\r\n", ":", "=", " ", "NaN", "Infinity", "-1", "0",
-        "1e39", "99999999999999999999", "..", "../", "/", "\\", "0X", ".avi", ".png", "patient", "TRAIN", "null",
-        "\u0000", "\uFEFF", "é"};
+    private static final String[] TOKENS = {
+        ",",
+        "\"",
+        "\n",
+        "\r\n",
+        ":",
+        "=",
+        " ",
+        "NaN",
+        "Infinity",
+        "-1",
+        "0",
+        "1e39",
+        "99999999999999999999",
+        "..",
+        "../",
+        "/",
+        "\\",
+        "0X",
+        ".avi",
+        ".png",
+        "patient",
+        "TRAIN",
+        "null",
+        "\u0000",
+        "\uFEFF",
+        "é"
+    };
 
     private final Random random;
 

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-
 import org.etab.datasets.echonet.EchoNetPhantom;
 
 /**
@@ -23,8 +22,7 @@ public final class PhantomDatasets {
     /** Seed of {@link #echonet()}. */
     public static final long ECHONET_SEED = 20240617L;
 
-    private PhantomDatasets() {
-    }
+    private PhantomDatasets() {}
 
     /**
      * A small EchoNet-Dynamic phantom: {@value #ECHONET_VIDEOS} videos, seed {@value #ECHONET_SEED}, files
@@ -42,7 +40,12 @@ public final class PhantomDatasets {
             try {
                 Path dir = Files.createTempDirectory("etab-echonet-phantom-");
                 Path root = dir.resolve("echonet");
-                new EchoNetPhantom(EchoNetPhantom.Options.builder().videos(ECHONET_VIDEOS).seed(ECHONET_SEED).threads(2).build()).write(root);
+                new EchoNetPhantom(EchoNetPhantom.Options.builder()
+                                .videos(ECHONET_VIDEOS)
+                                .seed(ECHONET_SEED)
+                                .threads(2)
+                                .build())
+                        .write(root);
                 deleteOnExit(dir);
                 return root;
             } catch (IOException e) {
@@ -52,12 +55,16 @@ public final class PhantomDatasets {
     }
 
     private static void deleteOnExit(Path dir) {
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            try (var paths = Files.walk(dir)) {
-                paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            } catch (IOException | UncheckedIOException ignored) {
-                // best effort: a temp directory left behind is harmless
-            }
-        }, "etab-phantom-cleanup"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            try (var paths = Files.walk(dir)) {
+                                paths.sorted(java.util.Comparator.reverseOrder())
+                                        .forEach(p -> p.toFile().delete());
+                            } catch (IOException | UncheckedIOException ignored) {
+                                // best effort: a temp directory left behind is harmless
+                            }
+                        },
+                        "etab-phantom-cleanup"));
     }
 }

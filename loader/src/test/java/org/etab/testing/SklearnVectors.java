@@ -18,8 +18,7 @@ public final class SklearnVectors {
     private static final String RESOURCE = "/org/etab/api/sklearn_splits.txt";
 
     /** {@code RandomState(seed).permutation(n)}. */
-    public record Permutation(long seed, int n, int[] order) {
-    }
+    public record Permutation(long seed, int n, int[] order) {}
 
     /** One split; {@code parts} is {train, val, test}, or null where scikit-learn raised. */
     public record Split(long seed, int n, double trainFrac, double valFrac, boolean shuffle, int[][] parts) {
@@ -29,8 +28,7 @@ public final class SklearnVectors {
         }
     }
 
-    private SklearnVectors() {
-    }
+    private SklearnVectors() {}
 
     public static List<Permutation> permutations() {
         List<Permutation> out = new ArrayList<>();
@@ -46,17 +44,27 @@ public final class SklearnVectors {
         for (String[] line : lines("split")) {
             String[] head = line[0].trim().split(" ");
             String body = line[1].trim();
-            int[][] parts = body.equals("error") ? null
-                    : Arrays.stream(body.split("\\|", -1)).map(SklearnVectors::ints).toArray(int[][]::new);
-            out.add(new Split(Long.parseLong(head[1]), Integer.parseInt(head[2]), Double.parseDouble(head[3]),
-                    Double.parseDouble(head[4]), Boolean.parseBoolean(head[5]), parts));
+            int[][] parts = body.equals("error")
+                    ? null
+                    : Arrays.stream(body.split("\\|", -1))
+                            .map(SklearnVectors::ints)
+                            .toArray(int[][]::new);
+            out.add(new Split(
+                    Long.parseLong(head[1]),
+                    Integer.parseInt(head[2]),
+                    Double.parseDouble(head[3]),
+                    Double.parseDouble(head[4]),
+                    Boolean.parseBoolean(head[5]),
+                    parts));
         }
         return out;
     }
 
     private static int[] ints(String text) {
         String t = text.trim();
-        return t.isEmpty() ? new int[0] : Arrays.stream(t.split(" ")).mapToInt(Integer::parseInt).toArray();
+        return t.isEmpty()
+                ? new int[0]
+                : Arrays.stream(t.split(" ")).mapToInt(Integer::parseInt).toArray();
     }
 
     /** Lines of one kind, split at the " : " between the key and the values. */

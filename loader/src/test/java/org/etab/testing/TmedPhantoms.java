@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.stream.Stream;
-
 import org.etab.datasets.tmed.TmedPhantom;
 
 /**
@@ -26,8 +25,7 @@ public final class TmedPhantoms {
     /** Seed of {@link #tmed()}. */
     public static final long TMED_SEED = 20240618L;
 
-    private TmedPhantoms() {
-    }
+    private TmedPhantoms() {}
 
     /**
      * A small TMED-2 phantom: {@value #TMED_PATIENTS} patients (5-7 images each), seed {@value #TMED_SEED},

@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.within;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
-
 import org.etab.batch.DType;
 import org.junit.jupiter.api.Test;
 
@@ -104,8 +103,13 @@ class FrameTransformTest {
         ByteBuffer out = ByteBuffer.allocateDirect(12);
         t.writeBytes(new byte[] {0, 100}, 2, 1, out, 0, 4, t.newScratch());
         for (int c = 0; c < 3; c++) {
-            assertThat(new int[] {out.get(c * 4) & 0xff, out.get(c * 4 + 1) & 0xff, out.get(c * 4 + 2) & 0xff,
-                    out.get(c * 4 + 3) & 0xff}).containsExactly(0, 25, 75, 100);
+            assertThat(new int[] {
+                        out.get(c * 4) & 0xff,
+                        out.get(c * 4 + 1) & 0xff,
+                        out.get(c * 4 + 2) & 0xff,
+                        out.get(c * 4 + 3) & 0xff
+                    })
+                    .containsExactly(0, 25, 75, 100);
         }
     }
 

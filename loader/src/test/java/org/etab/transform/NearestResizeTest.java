@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.ByteBuffer;
 import java.util.Random;
-
 import org.junit.jupiter.api.Test;
 
 class NearestResizeTest {
@@ -16,11 +15,7 @@ class NearestResizeTest {
         NearestResize.write(src, 2, 2, out, 0, 4, 4);
         byte[] got = new byte[16];
         out.get(0, got);
-        assertThat(got).containsExactly(
-                0, 0, 1, 1,
-                0, 0, 1, 1,
-                1, 1, 0, 0,
-                1, 1, 0, 0);
+        assertThat(got).containsExactly(0, 0, 1, 1, 0, 0, 1, 1, 1, 1, 0, 0, 1, 1, 0, 0);
     }
 
     @Test
@@ -49,10 +44,14 @@ class NearestResizeTest {
             for (int y = 0; y < dh; y++) {
                 for (int x = 0; x < dw; x++) {
                     // floor(y * sh / dh), floor(x * sw / dw), in exact arithmetic
-                    int sy = java.math.BigInteger.valueOf(y).multiply(java.math.BigInteger.valueOf(sh))
-                            .divide(java.math.BigInteger.valueOf(dh)).intValueExact();
-                    int sx = java.math.BigInteger.valueOf(x).multiply(java.math.BigInteger.valueOf(sw))
-                            .divide(java.math.BigInteger.valueOf(dw)).intValueExact();
+                    int sy = java.math.BigInteger.valueOf(y)
+                            .multiply(java.math.BigInteger.valueOf(sh))
+                            .divide(java.math.BigInteger.valueOf(dh))
+                            .intValueExact();
+                    int sx = java.math.BigInteger.valueOf(x)
+                            .multiply(java.math.BigInteger.valueOf(sw))
+                            .divide(java.math.BigInteger.valueOf(dw))
+                            .intValueExact();
                     if (out.get(base + y * dw + x) != src[sy * sw + sx]) {
                         throw new AssertionError(sw + "x" + sh + " -> " + dw + "x" + dh + ": (" + x + ", " + y + ")");
                     }

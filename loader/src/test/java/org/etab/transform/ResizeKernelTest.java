@@ -12,7 +12,6 @@ import java.nio.FloatBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-
 import org.etab.batch.DType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -49,8 +48,15 @@ class ResizeKernelTest {
                 for (int i = 0; i < src.length; i++) {
                     bytes[i] = (byte) src[i];
                 }
-                all.add(new Vector(ResizeFilter.parse(c[1]), Boolean.parseBoolean(c[2]), Integer.parseInt(c[3]),
-                        Integer.parseInt(c[4]), Integer.parseInt(c[5]), Integer.parseInt(c[6]), bytes, out));
+                all.add(new Vector(
+                        ResizeFilter.parse(c[1]),
+                        Boolean.parseBoolean(c[2]),
+                        Integer.parseInt(c[3]),
+                        Integer.parseInt(c[4]),
+                        Integer.parseInt(c[5]),
+                        Integer.parseInt(c[6]),
+                        bytes,
+                        out));
             }
         }
         assertThat(all).hasSize(8 * 2 * 4 * 2);
@@ -59,7 +65,9 @@ class ResizeKernelTest {
 
     private static int[] numbers(String line, String prefix) {
         assertThat(line).startsWith(prefix);
-        return java.util.Arrays.stream(line.substring(prefix.length()).split(" ")).mapToInt(Integer::parseInt).toArray();
+        return java.util.Arrays.stream(line.substring(prefix.length()).split(" "))
+                .mapToInt(Integer::parseInt)
+                .toArray();
     }
 
     private static int[] bytes(Resampling r, byte[] src, int sw, int sh, int dw, int dh) {
@@ -76,7 +84,9 @@ class ResizeKernelTest {
     /** float32 without normalization, back on the 0..255 scale. */
     private static float[] floats(Resampling r, byte[] src, int sw, int sh, int dw, int dh) {
         FrameTransform t = new FrameTransform(dh, dw, 1, false, DType.FLOAT32, r);
-        FloatBuffer out = ByteBuffer.allocateDirect(dw * dh * 4).order(ByteOrder.nativeOrder()).asFloatBuffer();
+        FloatBuffer out = ByteBuffer.allocateDirect(dw * dh * 4)
+                .order(ByteOrder.nativeOrder())
+                .asFloatBuffer();
         t.writeFloat(src, sw, sh, out, 0, dw * dh, t.newScratch());
         float[] v = new float[dw * dh];
         for (int i = 0; i < v.length; i++) {
@@ -117,7 +127,8 @@ class ResizeKernelTest {
     @Test
     void openCvBicubicUsesFourClampedTapsWithAMinusThreeQuarters() {
         // 4 -> 2: position (o + 0.5) * 2 - 0.5 = 0.5 and 2.5; weights at 0.5 with a = -0.75:
-        // -0.09375, 0.59375, 0.59375, -0.09375; output 0 reads sources -1 (= 0), 0, 1, 2, output 1 reads 1, 2, 3, 4 (= 3).
+        // -0.09375, 0.59375, 0.59375, -0.09375; output 0 reads sources -1 (= 0), 0, 1, 2, output 1 reads 1, 2, 3, 4 (=
+        // 3).
         // columns: 70 * 0.59375 - 140 * 0.09375 = 28.4375; -6.5625 + 83.125 + 124.6875 - 19.6875 = 181.5625;
         // rows: 2.84375, 18.15625 -> 31.28, 184.41 (row 0), 46.59, 199.72 (row 1)
         assertThat(bytes(new Resampling(ResizeFilter.BICUBIC, false), RAMP4, 4, 4, 2, 2))
@@ -130,15 +141,18 @@ class ResizeKernelTest {
         assertThat(bytes(new Resampling(ResizeFilter.AREA, false), RAMP4, 4, 4, 2, 2))
                 .containsExactly(39, 179, 53, 193);
         assertThat(floats(new Resampling(ResizeFilter.AREA, false), RAMP4, 4, 4, 2, 2))
-                .containsExactly(new float[] {38.5f, 178.5f, 52.5f, 192.5f}, org.assertj.core.api.Assertions.within(1e-3f));
+                .containsExactly(
+                        new float[] {38.5f, 178.5f, 52.5f, 192.5f}, org.assertj.core.api.Assertions.within(1e-3f));
     }
 
     @Test
     void nearestPicksPixelCentresWithPillowAndCornersWithOpenCv() {
         byte[] row = gray(0, 10, 20, 30, 40, 50);
         // 6 -> 4: Pillow floor((o + 0.5) * 1.5) = 0, 2, 3, 5; OpenCV floor(o * 1.5) = 0, 1, 3, 4
-        assertThat(bytes(new Resampling(ResizeFilter.NEAREST, true), row, 6, 1, 4, 1)).containsExactly(0, 20, 30, 50);
-        assertThat(bytes(new Resampling(ResizeFilter.NEAREST, false), row, 6, 1, 4, 1)).containsExactly(0, 10, 30, 40);
+        assertThat(bytes(new Resampling(ResizeFilter.NEAREST, true), row, 6, 1, 4, 1))
+                .containsExactly(0, 20, 30, 50);
+        assertThat(bytes(new Resampling(ResizeFilter.NEAREST, false), row, 6, 1, 4, 1))
+                .containsExactly(0, 10, 30, 40);
     }
 
     @ParameterizedTest(name = "{0}")
@@ -165,7 +179,8 @@ class ResizeKernelTest {
 
     @Test
     void unknownFilterIsRefusedNamingTheAcceptedOnes() {
-        assertThatThrownBy(() -> ResizeFilter.parse("lanczos")).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> ResizeFilter.parse("lanczos"))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("resize must be nearest, bilinear, bicubic or area but was 'lanczos'");
         assertThat(ResizeFilter.parse("BiCubic")).isEqualTo(ResizeFilter.BICUBIC);
     }

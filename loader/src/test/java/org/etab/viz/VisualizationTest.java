@@ -6,12 +6,10 @@ import java.awt.Color;
 import java.awt.image.BufferedImage;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
-
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.metadata.IIOMetadataNode;
 import javax.imageio.stream.ImageInputStream;
-
 import org.etab.api.Tensor;
 import org.etab.batch.DType;
 import org.junit.jupiter.api.Test;
@@ -38,10 +36,10 @@ class VisualizationTest {
         BufferedImage img = ImageIO.read(png.toFile());
         assertThat(img.getWidth()).isEqualTo(w);
         assertThat(img.getHeight()).isEqualTo(h);
-        assertThat(img.getRGB(10, 5) & 0xffffff).isEqualTo(0xff0000);   // contour corner
-        assertThat(img.getRGB(19, 10) & 0xffffff).isEqualTo(0xff0000);  // contour right edge
+        assertThat(img.getRGB(10, 5) & 0xffffff).isEqualTo(0xff0000); // contour corner
+        assertThat(img.getRGB(19, 10) & 0xffffff).isEqualTo(0xff0000); // contour right edge
         assertThat(img.getRGB(15, 10) & 0xffffff).isEqualTo((178 << 16) | (50 << 8) | 50); // inside: 50 % blend
-        assertThat(img.getRGB(0, 0) & 0xffffff).isEqualTo(0x646464);    // outside: the gray frame
+        assertThat(img.getRGB(0, 0) & 0xffffff).isEqualTo(0x646464); // outside: the gray frame
         assertThat(img.getRGB(2, 2) & 0xffffff).isEqualTo((178 << 16) | (50 << 8) | 50); // blended, not contour
     }
 
@@ -78,11 +76,15 @@ class VisualizationTest {
             int first = reader.read(0).getRGB(5, 5) & 0xff;
             int last = reader.read(t - 1).getRGB(5, 5) & 0xff;
             assertThat(first).isLessThan(last);
-            IIOMetadataNode meta = (IIOMetadataNode) reader.getImageMetadata(1).getAsTree("javax_imageio_gif_image_1.0");
-            IIOMetadataNode gce = (IIOMetadataNode) meta.getElementsByTagName("GraphicControlExtension").item(0);
+            IIOMetadataNode meta =
+                    (IIOMetadataNode) reader.getImageMetadata(1).getAsTree("javax_imageio_gif_image_1.0");
+            IIOMetadataNode gce = (IIOMetadataNode)
+                    meta.getElementsByTagName("GraphicControlExtension").item(0);
             assertThat(gce.getAttribute("delayTime")).isEqualTo("5"); // centiseconds: 50 ms
-            IIOMetadataNode app = (IIOMetadataNode) ((IIOMetadataNode) reader.getImageMetadata(0)
-                    .getAsTree("javax_imageio_gif_image_1.0")).getElementsByTagName("ApplicationExtension").item(0);
+            IIOMetadataNode app = (IIOMetadataNode)
+                    ((IIOMetadataNode) reader.getImageMetadata(0).getAsTree("javax_imageio_gif_image_1.0"))
+                            .getElementsByTagName("ApplicationExtension")
+                            .item(0);
             assertThat(app.getAttribute("applicationID")).isEqualTo("NETSCAPE");
             byte[] loop = (byte[]) app.getUserObject();
             assertThat(loop[1] | loop[2] << 8).isZero(); // loop count 0: forever
@@ -106,7 +108,8 @@ class VisualizationTest {
         Tensor a = new Tensor(DType.FLOAT32, "CTHW", new int[] {c, t, h, w}, cthw);
         Tensor b = new Tensor(DType.FLOAT32, "TCHW", new int[] {t, c, h, w}, tchw);
         for (int f = 0; f < t; f++) {
-            assertThat(Visualization.displayFrame(b, f, h, w)).as("frame %d", f)
+            assertThat(Visualization.displayFrame(b, f, h, w))
+                    .as("frame %d", f)
                     .containsExactly(Visualization.displayFrame(a, f, h, w));
         }
         assertThat(Visualization.displayFrame(b, 0, h, w)[0]).isEqualTo((byte) 0);

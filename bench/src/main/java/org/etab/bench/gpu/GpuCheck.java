@@ -1,5 +1,9 @@
 package org.etab.bench.gpu;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.distribution.ValueAtPercentile;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
@@ -12,17 +16,13 @@ import java.util.Locale;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
-import io.micrometer.core.instrument.distribution.ValueAtPercentile;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.bytedeco.javacpp.BytePointer;
 import org.etab.batch.Batch;
 import org.etab.batch.BatchPool;
 import org.etab.batch.DType;
 import org.etab.batch.SampleInfo;
 import org.etab.batch.TensorSpec;
+import org.etab.datasets.echonet.EchoNetPhantom;
 import org.etab.datasets.echonet.EchoNetReader;
 import org.etab.datasets.echonet.EchoNetRecord;
 import org.etab.datasets.echonet.EchoNetSource;
@@ -34,13 +34,10 @@ import org.etab.gpu.cuda.FeederOptions;
 import org.etab.gpu.cuda.Normalization;
 import org.etab.gpu.cuda.NormalizeReference;
 import org.etab.gpu.cuda.PinnedAllocator;
-import org.etab.pipeline.ErrorPolicy;
 import org.etab.pipeline.Pipeline;
 import org.etab.pipeline.PipelineOptions;
-import org.etab.source.SampleOptions;
-import org.etab.sampling.ClipSpec;
 import org.etab.sampling.ClipStart;
-import org.etab.datasets.echonet.EchoNetPhantom;
+import org.etab.source.SampleOptions;
 import org.etab.source.Target;
 import reactor.core.publisher.Flux;
 
@@ -60,12 +57,10 @@ import reactor.core.publisher.Flux;
 public final class GpuCheck {
     private static final List<String> ROWS = new ArrayList<>();
 
-    private GpuCheck() {
-    }
+    private GpuCheck() {}
 
     /** Result of the correctness check. */
-    public record Correctness(double maxAbsError, long elements) {
-    }
+    public record Correctness(double maxAbsError, long elements) {}
 
     public static void main(String[] args) throws Exception {
         int videos = args.length > 0 ? Integer.parseInt(args[0]) : 120;
@@ -80,14 +75,21 @@ public final class GpuCheck {
             row("device", device.name() + ", PTX JIT-load " + fmt(device.moduleLoadMillis()) + " ms");
             long[] mem0 = device.memInfo();
             Correctness c = correctness(device, 4, 7);
-            row("normalize vs float64 reference, 4 layout pairs, NaN-poisoned output (goal < 1e-5)",
-                    String.format(Locale.ROOT, "max abs error %.3g over %d values: %s", c.maxAbsError(), c.elements(),
+            row(
+                    "normalize vs float64 reference, 4 layout pairs, NaN-poisoned output (goal < 1e-5)",
+                    String.format(
+                            Locale.ROOT,
+                            "max abs error %.3g over %d values: %s",
+                            c.maxAbsError(),
+                            c.elements(),
                             c.maxAbsError() < 1e-5 ? "PASS" : "FAIL"));
             bandwidth(device);
             endToEnd(device, videos, epochs, batch);
             long[] mem1 = device.memInfo();
-            row("device memory free before / after (cudaMemGetInfo)", mib(mem0[0]) + " / " + mib(mem1[0])
-                    + " MiB of " + mib(mem0[1]) + " (difference " + mib(mem0[0] - mem1[0]) + " MiB)");
+            row(
+                    "device memory free before / after (cudaMemGetInfo)",
+                    mib(mem0[0]) + " / " + mib(mem1[0]) + " MiB of " + mib(mem0[1]) + " (difference "
+                            + mib(mem0[0] - mem1[0]) + " MiB)");
         }
         System.out.println();
         System.out.println("| check | result |");
@@ -134,8 +136,14 @@ public final class GpuCheck {
                     device.copyToHost(dout, hout, 4L * n, s);
                     device.synchronize(s);
                     float[] got = new float[n];
-                    hout.position(0).capacity(4L * n).asByteBuffer().order(ByteOrder.nativeOrder()).asFloatBuffer().get(got);
-                    double e = NormalizeReference.maxAbsError(got, NormalizeReference.reference(in, batch, spatial, norm));
+                    hout.position(0)
+                            .capacity(4L * n)
+                            .asByteBuffer()
+                            .order(ByteOrder.nativeOrder())
+                            .asFloatBuffer()
+                            .get(got);
+                    double e =
+                            NormalizeReference.maxAbsError(got, NormalizeReference.reference(in, batch, spatial, norm));
                     worst = Double.isNaN(e) || Double.isNaN(worst) ? Double.NaN : Math.max(worst, e);
                     elements += n;
                 }
@@ -170,7 +178,10 @@ public final class GpuCheck {
                 device.synchronize(s);
                 double gbs = size * reps / ((System.nanoTime() - t0) / 1e9) / 1e9;
                 ceiling = Math.max(ceiling, gbs);
-                sizes.append(sizes.length() == 0 ? "" : ", ").append(size >> 20).append(" MiB ").append(fmt(gbs));
+                sizes.append(sizes.length() == 0 ? "" : ", ")
+                        .append(size >> 20)
+                        .append(" MiB ")
+                        .append(fmt(gbs));
             }
         } finally {
             device.hostFree(h);
@@ -186,10 +197,20 @@ public final class GpuCheck {
         double best = 0;
         String times;
         // 8 buffers: room for the 3 + 1 + 1 ring slots and the 2 host batches of the upload thread
-        try (BatchPool pool = new BatchPool(spec, new TensorSpec(DType.FLOAT32, 1), batch, 8, pinned,
-                Duration.ofSeconds(10), Duration.ofSeconds(60));
-                DeviceFeeder feeder = DeviceFeeder.builder().device(device).features(spec).batchSize(batch)
-                        .options(FeederOptions.builder().prefetch(3).build()).build()
+        try (BatchPool pool = new BatchPool(
+                        spec,
+                        new TensorSpec(DType.FLOAT32, 1),
+                        batch,
+                        8,
+                        pinned,
+                        Duration.ofSeconds(10),
+                        Duration.ofSeconds(60));
+                DeviceFeeder feeder = DeviceFeeder.builder()
+                        .device(device)
+                        .features(spec)
+                        .batchSize(batch)
+                        .options(FeederOptions.builder().prefetch(3).build())
+                        .build()
                         .bindTo(registry, "synthetic")) {
             for (int round = 0; round < 4; round++) {
                 int count = 64;
@@ -206,7 +227,8 @@ public final class GpuCheck {
             }
             times = deviceTimes(registry, spec.bytes() * batch); // before close removes the meters
         }
-        row("DeviceFeeder uint8 upload + normalize (consumer syncs each batch), GB/s of uint8 (goal >= 90 % of ceiling)",
+        row(
+                "DeviceFeeder uint8 upload + normalize (consumer syncs each batch), GB/s of uint8 (goal >= 90 % of ceiling)",
                 fmt(best) + " = " + Math.round(100 * best / ceiling) + " % of " + fmt(ceiling));
         row("DeviceFeeder device times per " + fmt(spec.bytes() * batch / 1e6) + " MB batch, 4 rounds of 64", times);
     }
@@ -216,9 +238,16 @@ public final class GpuCheck {
         Timer upload = registry.get("etab.upload.duration").timer();
         Timer kernel = registry.get("etab.normalize.duration").timer();
         double mean = upload.mean(TimeUnit.MILLISECONDS);
-        return String.format(Locale.ROOT, "etab.upload.duration mean %.3f ms, p50 %.3f ms (%.1f GB/s at the mean); "
-                + "etab.normalize.duration mean %.3f ms, p50 %.3f ms; %d batches", mean, p50(upload),
-                bytesPerBatch / (mean / 1e3) / 1e9, kernel.mean(TimeUnit.MILLISECONDS), p50(kernel), upload.count());
+        return String.format(
+                Locale.ROOT,
+                "etab.upload.duration mean %.3f ms, p50 %.3f ms (%.1f GB/s at the mean); "
+                        + "etab.normalize.duration mean %.3f ms, p50 %.3f ms; %d batches",
+                mean,
+                p50(upload),
+                bytesPerBatch / (mean / 1e3) / 1e9,
+                kernel.mean(TimeUnit.MILLISECONDS),
+                p50(kernel),
+                upload.count());
     }
 
     private static double p50(Timer t) {
@@ -246,41 +275,71 @@ public final class GpuCheck {
     static void endToEnd(CudaDevice device, int videos, int epochs, int batch) throws IOException {
         Path dir = Files.createTempDirectory("etab-gpucheck-");
         try {
-            new EchoNetPhantom(EchoNetPhantom.Options.builder().videos(videos).seed(42).build()).write(dir);
+            new EchoNetPhantom(EchoNetPhantom.Options.builder()
+                            .videos(videos)
+                            .seed(42)
+                            .build())
+                    .write(dir);
             List<EchoNetRecord> records = EchoNetReader.read(dir).records();
             // workload W1 as etab bench asks for it (float32, ImageNet-normalized), set up for the device
-            SampleOptions w1 = SampleOptions.builder().target(Target.EF).clipLength(32).fps(25).padding(true)
+            SampleOptions w1 = SampleOptions.builder()
+                    .target(Target.EF)
+                    .clipLength(32)
+                    .fps(25)
+                    .padding(true)
                     .clipStart(ClipStart.RANDOM)
-                    .frameSize(112, 112).channels(3).normalize(true).dtype(DType.FLOAT32).seed(42).shuffle(true).build();
+                    .frameSize(112, 112)
+                    .channels(3)
+                    .normalize(true)
+                    .dtype(DType.FLOAT32)
+                    .seed(42)
+                    .shuffle(true)
+                    .build();
             int cores = Runtime.getRuntime().availableProcessors();
-            FeederOptions fo = FeederOptions.builder().normalization(Normalization.matching(w1)).build();
-            PipelineOptions po = fo.pipelineOptions(PipelineOptions.builder().batchSize(batch).threads(cores).build());
+            FeederOptions fo = FeederOptions.builder()
+                    .normalization(Normalization.matching(w1))
+                    .build();
+            PipelineOptions po = fo.pipelineOptions(
+                    PipelineOptions.builder().batchSize(batch).threads(cores).build());
             PinnedAllocator pinned = new PinnedAllocator(device);
             EchoNetSource source = new EchoNetSource(records, DeviceFeeder.hostSamples(w1));
             SimpleMeterRegistry registry = new SimpleMeterRegistry();
             try (Pipeline p = new Pipeline(source, po, registry, pinned);
-                    DeviceFeeder feeder = DeviceFeeder.builder().device(device).pipeline(p).options(fo).build()
+                    DeviceFeeder feeder = DeviceFeeder.builder()
+                            .device(device)
+                            .pipeline(p)
+                            .options(fo)
+                            .build()
                             .bindTo(registry, "echonet")) {
                 cpuOnly(p, 0); // warm-up
                 double cpu = cpuOnly(p, 1);
                 double gpu = withUpload(p, feeder, 2, 0);
-                row("end to end, " + records.size() + " phantom videos, " + cores + " threads, clips/s CPU-only vs with upload (goal within 5 %)",
+                row(
+                        "end to end, " + records.size() + " phantom videos, " + cores
+                                + " threads, clips/s CPU-only vs with upload (goal within 5 %)",
                         fmt(cpu) + " vs " + fmt(gpu) + " (" + fmt(100 * (gpu - cpu) / cpu) + " %)");
                 long perBatchMs = Math.max(1, Math.round(1000.0 * batch / cpu * 1.25));
                 long[] wait = new long[2];
                 double slow = withUpload(p, feeder, 3, perBatchMs, wait);
-                row("slow consumer (" + perBatchMs + " ms per batch, 25 % slower than the loader): time waiting for batches after the first 3 (goal < 1 %)",
+                row(
+                        "slow consumer (" + perBatchMs
+                                + " ms per batch, 25 % slower than the loader): time waiting for batches after the first 3 (goal < 1 %)",
                         fmt(100.0 * wait[0] / Math.max(1, wait[1])) + " % (" + fmt(slow) + " clips/s)");
                 long[] before = device.memInfo();
                 for (int e = 0; e < epochs; e++) {
                     withUpload(p, feeder, 10 + e, 0);
                 }
                 long[] after = device.memInfo();
-                row(epochs + " epochs with upload: device memory free before / after", mib(before[0]) + " / "
-                        + mib(after[0]) + " MiB; pinned host " + mib(pinned.bytes()) + " MiB in " + pinned.blocks()
-                        + " blocks");
-                row("end to end, device times per batch of " + batch + " clips (" + fmt(source.features().bytes() * batch
-                        / 1e6) + " MB)", deviceTimes(registry, source.features().bytes() * batch));
+                row(
+                        epochs + " epochs with upload: device memory free before / after",
+                        mib(before[0]) + " / "
+                                + mib(after[0]) + " MiB; pinned host " + mib(pinned.bytes()) + " MiB in "
+                                + pinned.blocks()
+                                + " blocks");
+                row(
+                        "end to end, device times per batch of " + batch + " clips ("
+                                + fmt(source.features().bytes() * batch / 1e6) + " MB)",
+                        deviceTimes(registry, source.features().bytes() * batch));
             }
         } finally {
             try (Stream<Path> s = Files.walk(dir)) {

@@ -1,9 +1,8 @@
 package org.etab.bench.jmh;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.etab.batch.Batch;
 import org.etab.batch.DType;
 import org.etab.batch.HostAllocator;
@@ -12,9 +11,8 @@ import org.etab.datasets.echonet.EchoNetSource;
 import org.etab.pipeline.ErrorPolicy;
 import org.etab.pipeline.Pipeline;
 import org.etab.pipeline.PipelineOptions;
-import org.etab.source.SampleOptions;
-import org.etab.sampling.ClipSpec;
 import org.etab.sampling.ClipStart;
+import org.etab.source.SampleOptions;
 import org.etab.source.Target;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -54,6 +52,7 @@ public class BatchBenchmark {
     static final int SAMPLES = BATCH * BATCHES;
     /** 107 phantom videos: 80 of them in TRAIN (the phantom's split is 75 % / 12.5 % / 12.5 %). */
     static final int VIDEOS = 107;
+
     static final long SEED = 42;
 
     @Param({"1", "2"})
@@ -68,13 +67,28 @@ public class BatchBenchmark {
         List<EchoNetRecord> train = phantom.index().select("train");
         if (train.size() < SAMPLES) {
             phantom.close();
-            throw new IllegalStateException("phantom TRAIN split has " + train.size() + " videos, fewer than " + SAMPLES);
+            throw new IllegalStateException(
+                    "phantom TRAIN split has " + train.size() + " videos, fewer than " + SAMPLES);
         }
-        SampleOptions w1 = SampleOptions.builder().target(Target.EF).clipLength(32).fps(25).padding(true)
+        SampleOptions w1 = SampleOptions.builder()
+                .target(Target.EF)
+                .clipLength(32)
+                .fps(25)
+                .padding(true)
                 .clipStart(ClipStart.RANDOM)
-                .frameSize(112, 112).channels(3).normalize(true).dtype(DType.FLOAT32).seed(SEED).shuffle(true).build();
-        PipelineOptions options = PipelineOptions.builder().batchSize(BATCH).threads(threads)
-                .onError(ErrorPolicy.FAIL).limit(SAMPLES).build();
+                .frameSize(112, 112)
+                .channels(3)
+                .normalize(true)
+                .dtype(DType.FLOAT32)
+                .seed(SEED)
+                .shuffle(true)
+                .build();
+        PipelineOptions options = PipelineOptions.builder()
+                .batchSize(BATCH)
+                .threads(threads)
+                .onError(ErrorPolicy.FAIL)
+                .limit(SAMPLES)
+                .build();
         pipeline = new Pipeline(new EchoNetSource(train, w1), options, new SimpleMeterRegistry(), HostAllocator.NATIVE);
     }
 
@@ -97,7 +111,8 @@ public class BatchBenchmark {
         for (Batch batch : pipeline.consume(pipeline.batches(0))) {
             try (batch) {
                 delivered += batch.size();
-                checksum += batch.features().buffer().getFloat(0) + batch.labels().buffer().getFloat(0);
+                checksum += batch.features().buffer().getFloat(0)
+                        + batch.labels().buffer().getFloat(0);
             }
         }
         if (delivered != SAMPLES) {

@@ -4,7 +4,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
-
 import org.etab.datasets.echonet.EchoNetRecord;
 import org.etab.decode.DecodeStats;
 import org.etab.decode.GrayFrameSink;
@@ -50,11 +49,13 @@ import org.openjdk.jmh.annotations.Warmup;
 public class DecodeBenchmark {
     /** Phantom videos to spread the requests over (all 112x112, 80-220 frames). */
     static final int VIDEOS = 8;
+
     static final long SEED = 42;
     /** Precomputed (video, start) requests, cycled through. */
     static final int REQUESTS = 64;
     /** Every 2nd frame: a 50 fps video sampled at 25 fps (W1). */
     static final int STEP = 2;
+
     static final int CLIP = 32;
 
     /** The phantom and the decoder, for one trial. */

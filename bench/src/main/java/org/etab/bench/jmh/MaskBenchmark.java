@@ -1,10 +1,9 @@
 package org.etab.bench.jmh;
 
 import java.util.concurrent.TimeUnit;
-
 import org.etab.datasets.echonet.EchoNetRecord;
-import org.etab.datasets.echonet.Tracing;
 import org.etab.datasets.echonet.LvMask;
+import org.etab.datasets.echonet.Tracing;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;

@@ -6,12 +6,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.stream.Stream;
-
 import org.bytedeco.ffmpeg.global.avutil;
 import org.etab.datasets.echonet.EchoNetIndex;
+import org.etab.datasets.echonet.EchoNetPhantom;
 import org.etab.datasets.echonet.EchoNetReader;
 import org.etab.decode.VideoDecoder;
-import org.etab.datasets.echonet.EchoNetPhantom;
 
 /**
  * A small phantom EchoNet-Dynamic set (112x112 MJPEG AVIs, mostly 50 fps, 80-220 frames, 21-row tracings) written
@@ -37,7 +36,11 @@ final class PhantomFixture implements AutoCloseable {
         try {
             // the encoder's per-file chatter would end up in the JMH output
             VideoDecoder.setLogLevel(avutil.AV_LOG_QUIET);
-            new EchoNetPhantom(EchoNetPhantom.Options.builder().videos(videos).seed(seed).build()).write(dir);
+            new EchoNetPhantom(EchoNetPhantom.Options.builder()
+                            .videos(videos)
+                            .seed(seed)
+                            .build())
+                    .write(dir);
             VideoDecoder.setLogLevel(avutil.AV_LOG_QUIET);
             return new PhantomFixture(dir, EchoNetReader.read(dir));
         } catch (IOException | RuntimeException e) {

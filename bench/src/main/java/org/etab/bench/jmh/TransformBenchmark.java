@@ -5,7 +5,6 @@ import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
-
 import org.etab.batch.DType;
 import org.etab.transform.FrameTransform;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -93,7 +92,8 @@ public class TransformBenchmark {
                 case "batch" -> BATCH;
                 default -> throw new IllegalArgumentException("unknown destination " + dst);
             };
-            buffer = ByteBuffer.allocateDirect(slots * CHANNELS * CLIP * plane * Float.BYTES).order(ByteOrder.nativeOrder());
+            buffer = ByteBuffer.allocateDirect(slots * CHANNELS * CLIP * plane * Float.BYTES)
+                    .order(ByteOrder.nativeOrder());
             floatBuffer = buffer.asFloatBuffer();
         }
 

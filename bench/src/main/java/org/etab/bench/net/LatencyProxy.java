@@ -43,7 +43,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class LatencyProxy implements AutoCloseable {
     /** Reads of 64 KiB from the start (up to 256 KiB): bulk transfers in few chunks. */
-    private static final AdaptiveRecvByteBufAllocator READS = new AdaptiveRecvByteBufAllocator(4096, 64 * 1024, 256 * 1024);
+    private static final AdaptiveRecvByteBufAllocator READS =
+            new AdaptiveRecvByteBufAllocator(4096, 64 * 1024, 256 * 1024);
 
     private final EventLoopGroup loop;
     private final Channel server;
@@ -56,7 +57,8 @@ public final class LatencyProxy implements AutoCloseable {
         long delayNanos = (long) (oneWayMillis * 1e6);
         this.epoll = Epoll.isAvailable();
         this.loop = new MultiThreadIoEventLoopGroup(1, epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
-        Class<? extends ServerChannel> serverType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+        Class<? extends ServerChannel> serverType =
+                epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
         Class<? extends Channel> clientType = epoll ? EpollSocketChannel.class : NioSocketChannel.class;
         InetAddress loopback = InetAddress.getLoopbackAddress();
         this.server = new ServerBootstrap()
@@ -137,17 +139,21 @@ public final class LatencyProxy implements AutoCloseable {
             List<Object> chunks = burst;
             burst = new ArrayList<>();
             Channel self = ctx.channel();
-            ctx.executor().schedule(() -> {
-                if (!peer.isActive()) {
-                    chunks.forEach(ReferenceCountUtil::release);
-                    return;
-                }
-                chunks.forEach(peer::write);
-                peer.flush();
-                if (!peer.isWritable()) {
-                    self.config().setAutoRead(false); // resumed by the peer's handler when it drains
-                }
-            }, delayNanos, TimeUnit.NANOSECONDS);
+            ctx.executor()
+                    .schedule(
+                            () -> {
+                                if (!peer.isActive()) {
+                                    chunks.forEach(ReferenceCountUtil::release);
+                                    return;
+                                }
+                                chunks.forEach(peer::write);
+                                peer.flush();
+                                if (!peer.isWritable()) {
+                                    self.config().setAutoRead(false); // resumed by the peer's handler when it drains
+                                }
+                            },
+                            delayNanos,
+                            TimeUnit.NANOSECONDS);
         }
 
         @Override
@@ -160,8 +166,11 @@ public final class LatencyProxy implements AutoCloseable {
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
             channelReadComplete(ctx); // a last burst without its read-complete
-            ctx.executor().schedule(() -> peer.writeAndFlush(Unpooled.EMPTY_BUFFER)
-                    .addListener(ChannelFutureListener.CLOSE), delayNanos, TimeUnit.NANOSECONDS);
+            ctx.executor()
+                    .schedule(
+                            () -> peer.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE),
+                            delayNanos,
+                            TimeUnit.NANOSECONDS);
         }
 
         @Override
@@ -175,10 +184,11 @@ public final class LatencyProxy implements AutoCloseable {
             System.err.println("usage: LatencyProxy LISTEN_PORT TARGET_PORT ONE_WAY_MILLIS");
             System.exit(2);
         }
-        try (LatencyProxy p = new LatencyProxy(Integer.parseInt(args[0]), Integer.parseInt(args[1]),
-                Double.parseDouble(args[2]))) {
-            System.err.printf("latency proxy: 127.0.0.1:%d -> 127.0.0.1:%s, %s ms each way (%s)%n", p.port(), args[1],
-                    args[2], p.epoll() ? "epoll" : "nio");
+        try (LatencyProxy p =
+                new LatencyProxy(Integer.parseInt(args[0]), Integer.parseInt(args[1]), Double.parseDouble(args[2]))) {
+            System.err.printf(
+                    "latency proxy: 127.0.0.1:%d -> 127.0.0.1:%s, %s ms each way (%s)%n",
+                    p.port(), args[1], args[2], p.epoll() ? "epoll" : "nio");
             Thread.currentThread().join();
         }
     }

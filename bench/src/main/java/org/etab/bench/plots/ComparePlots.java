@@ -15,7 +15,6 @@ import java.util.Map;
 import java.util.TreeSet;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
-
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.BitmapEncoder.BitmapFormat;
 import org.knowm.xchart.CategoryChart;
@@ -45,8 +44,14 @@ public final class ComparePlots {
 
     private static final Map<String, String> LABELS = new LinkedHashMap<>();
     private static final Map<String, Color> COLORS = new HashMap<>();
-    private static final Map<String, String> SHORT = Map.of("etab", "etab bench", "reference",
-            "reference (PyTorch + OpenCV)", "ceiling_ffmpeg", "decode ceiling (ffmpeg)", "ceiling_opencv",
+    private static final Map<String, String> SHORT = Map.of(
+            "etab",
+            "etab bench",
+            "reference",
+            "reference (PyTorch + OpenCV)",
+            "ceiling_ffmpeg",
+            "decode ceiling (ffmpeg)",
+            "ceiling_opencv",
             "decode ceiling (OpenCV)");
 
     static {
@@ -63,8 +68,7 @@ public final class ComparePlots {
     private static final int WIDTH = 1200;
     private static final int HEIGHT = 600;
 
-    private ComparePlots() {
-    }
+    private ComparePlots() {}
 
     /** One row of runs.csv. */
     record Run(Map<String, String> fields) {
@@ -151,7 +155,11 @@ public final class ComparePlots {
     }
 
     static double median(List<Double> values) {
-        double[] v = values.stream().filter(x -> !Double.isNaN(x)).mapToDouble(Double::doubleValue).sorted().toArray();
+        double[] v = values.stream()
+                .filter(x -> !Double.isNaN(x))
+                .mapToDouble(Double::doubleValue)
+                .sorted()
+                .toArray();
         if (v.length == 0) {
             return Double.NaN;
         }
@@ -159,7 +167,11 @@ public final class ComparePlots {
     }
 
     private static List<Double> values(List<Run> runs, Predicate<Run> which, String key) {
-        return runs.stream().filter(which).map(r -> r.d(key)).filter(x -> !Double.isNaN(x)).collect(Collectors.toList());
+        return runs.stream()
+                .filter(which)
+                .map(r -> r.d(key))
+                .filter(x -> !Double.isNaN(x))
+                .collect(Collectors.toList());
     }
 
     /** W1 side by side: median bars, min-max error bars, the value on each bar, ratios in the title. */
@@ -171,7 +183,8 @@ public final class ComparePlots {
         Map<String, Double> med = new HashMap<>();
         int reps = 0;
         for (String tool : LABELS.keySet()) {
-            List<Double> v = values(runs, r -> r.s("series").equals("main") && r.s("tool").equals(tool), "clips_per_s");
+            List<Double> v = values(
+                    runs, r -> r.s("series").equals("main") && r.s("tool").equals(tool), "clips_per_s");
             if (v.isEmpty()) {
                 continue;
             }
@@ -187,17 +200,26 @@ public final class ComparePlots {
             return null;
         }
         StringBuilder title = new StringBuilder("W1");
-        title.append(machine.isEmpty() ? "" : " (" + machine + ")").append(", median of ").append(reps).append(" runs");
+        title.append(machine.isEmpty() ? "" : " (" + machine + ")")
+                .append(", median of ")
+                .append(reps)
+                .append(" runs");
         if (med.containsKey("etab") && med.containsKey("reference")) {
-            title.append(String.format(Locale.ROOT, ": etab = %.1fx the reference", med.get("etab") / med.get("reference")));
+            title.append(
+                    String.format(Locale.ROOT, ": etab = %.1fx the reference", med.get("etab") / med.get("reference")));
         }
         if (med.containsKey("etab") && med.containsKey("ceiling_ffmpeg")) {
-            title.append(String.format(Locale.ROOT, ", %.0f %% of the ffmpeg ceiling", 100 * med.get("etab") / med.get("ceiling_ffmpeg")));
+            title.append(String.format(
+                    Locale.ROOT, ", %.0f %% of the ffmpeg ceiling", 100 * med.get("etab") / med.get("ceiling_ffmpeg")));
         }
-        CategoryChart c = new CategoryChartBuilder().width(WIDTH).height(HEIGHT).title(title.toString())
+        CategoryChart c = new CategoryChartBuilder()
+                .width(WIDTH)
+                .height(HEIGHT)
+                .title(title.toString())
                 .xAxisTitle("32-frame clips, 3 x 112 x 112 float32, batch 20; 2 threads / workers / processes "
                         + "(bar: median; dots: the single runs)")
-                .yAxisTitle("clips per second").build();
+                .yAxisTitle("clips per second")
+                .build();
         style(c.getStyler());
         c.getStyler().setLegendVisible(false);
         c.getStyler().setYAxisDecimalPattern("#,##0");
@@ -227,17 +249,22 @@ public final class ComparePlots {
 
     /** Median clips/s vs threads (etab), workers (reference), processes (ceiling): grouped bars with values. */
     static CategoryChart threads(List<Run> runs, String machine) {
-        List<Run> rs = runs.stream().filter(r -> r.s("series").equals("threads")).collect(Collectors.toList());
+        List<Run> rs =
+                runs.stream().filter(r -> r.s("series").equals("threads")).collect(Collectors.toList());
         if (rs.isEmpty()) {
             return null;
         }
         TreeSet<Integer> threads = rs.stream().map(r -> r.i("threads")).collect(Collectors.toCollection(TreeSet::new));
-        List<String> categories = threads.stream().map(t -> t + (t == 1 ? " thread / worker / process" : " threads / workers / processes"))
+        List<String> categories = threads.stream()
+                .map(t -> t + (t == 1 ? " thread / worker / process" : " threads / workers / processes"))
                 .collect(Collectors.toList());
-        CategoryChart c = new CategoryChartBuilder().width(WIDTH).height(HEIGHT)
+        CategoryChart c = new CategoryChartBuilder()
+                .width(WIDTH)
+                .height(HEIGHT)
                 .title("W1 clips/s vs parallelism (medians" + (machine.isEmpty() ? "" : ", " + machine) + ")")
                 .xAxisTitle("etab --threads  |  reference DataLoader num_workers  |  ceiling: decoding processes")
-                .yAxisTitle("clips per second").build();
+                .yAxisTitle("clips per second")
+                .build();
         style(c.getStyler());
         c.getStyler().setLabelsVisible(true);
         c.getStyler().setLabelsPosition(1.0);
@@ -259,7 +286,10 @@ public final class ComparePlots {
             if (!Double.isNaN(y.get(0)) && !Double.isNaN(y.get(y.size() - 1)) && threads.size() > 1) {
                 name += String.format(Locale.ROOT, " (%d vs 1: %.2fx)", threads.last(), y.get(y.size() - 1) / y.get(0));
             }
-            c.addSeries(name, categories, y.stream().map(v -> Double.isNaN(v) ? 0.0 : v).collect(Collectors.toList()))
+            c.addSeries(
+                            name,
+                            categories,
+                            y.stream().map(v -> Double.isNaN(v) ? 0.0 : v).collect(Collectors.toList()))
                     .setFillColor(COLORS.get(tool));
         }
         return c;
@@ -267,15 +297,22 @@ public final class ComparePlots {
 
     /** Peak memory vs dataset size: etab (its one process), reference (main + workers, RSS and PSS). */
     static CategoryChart memoryBySize(List<Run> runs) {
-        List<Run> rs = runs.stream().filter(r -> r.s("series").equals("dataset")).collect(Collectors.toList());
+        List<Run> rs =
+                runs.stream().filter(r -> r.s("series").equals("dataset")).collect(Collectors.toList());
         if (rs.isEmpty()) {
             return null;
         }
         TreeSet<Integer> sizes = rs.stream().map(r -> r.i("videos")).collect(Collectors.toCollection(TreeSet::new));
-        List<String> categories = sizes.stream().map(n -> n + " videos (" + (3 * n / 4) + " TRAIN)").collect(Collectors.toList());
-        CategoryChart c = new CategoryChartBuilder().width(WIDTH).height(HEIGHT)
+        List<String> categories = sizes.stream()
+                .map(n -> n + " videos (" + (3 * n / 4) + " TRAIN)")
+                .collect(Collectors.toList());
+        CategoryChart c = new CategoryChartBuilder()
+                .width(WIDTH)
+                .height(HEIGHT)
                 .title("Peak memory vs dataset size (W1, 2 threads / 2 workers; medians)")
-                .xAxisTitle("phantom EchoNet dataset").yAxisTitle("peak resident memory (MiB)").build();
+                .xAxisTitle("phantom EchoNet dataset")
+                .yAxisTitle("peak resident memory (MiB)")
+                .build();
         style(c.getStyler());
         c.getStyler().setLabelsVisible(true);
         c.getStyler().setLabelsPosition(1.0);
@@ -284,16 +321,45 @@ public final class ComparePlots {
         c.getStyler().setLabelsFont(new Font(Font.SANS_SERIF, Font.BOLD, 12));
         c.getStyler().setYAxisDecimalPattern("#,##0");
         c.getStyler().setYAxisMin(0.0);
-        addBySize(c, rs, sizes, categories, "etab", "peak_rss_mb", "etab: JVM peak RSS (one process)", COLORS.get("etab"));
-        addBySize(c, rs, sizes, categories, "reference", "tree_rss_mb", "reference: sum of RSS, main + workers",
+        addBySize(
+                c,
+                rs,
+                sizes,
+                categories,
+                "etab",
+                "peak_rss_mb",
+                "etab: JVM peak RSS (one process)",
+                COLORS.get("etab"));
+        addBySize(
+                c,
+                rs,
+                sizes,
+                categories,
+                "reference",
+                "tree_rss_mb",
+                "reference: sum of RSS, main + workers",
                 COLORS.get("reference"));
-        addBySize(c, rs, sizes, categories, "reference", "tree_pss_mb", "reference: sum of PSS, main + workers",
+        addBySize(
+                c,
+                rs,
+                sizes,
+                categories,
+                "reference",
+                "tree_pss_mb",
+                "reference: sum of PSS, main + workers",
                 new Color(0xff9896));
         return c;
     }
 
-    private static void addBySize(CategoryChart c, List<Run> rs, TreeSet<Integer> sizes, List<String> categories,
-            String tool, String key, String name, Color color) {
+    private static void addBySize(
+            CategoryChart c,
+            List<Run> rs,
+            TreeSet<Integer> sizes,
+            List<String> categories,
+            String tool,
+            String key,
+            String name,
+            Color color) {
         List<Double> y = new ArrayList<>();
         for (int n : sizes) {
             double m = median(values(rs, r -> r.s("tool").equals(tool) && r.i("videos") == n, key));
@@ -306,23 +372,29 @@ public final class ComparePlots {
 
     /** etab's peak RSS vs --prefetch: every run as a point, the median as a line. */
     static XYChart memoryByPrefetch(List<Run> runs) {
-        List<Run> rs = runs.stream().filter(r -> r.s("series").equals("prefetch") && r.s("tool").equals("etab"))
+        List<Run> rs = runs.stream()
+                .filter(r -> r.s("series").equals("prefetch") && r.s("tool").equals("etab"))
                 .collect(Collectors.toList());
         if (rs.isEmpty()) {
             return null;
         }
         TreeSet<Integer> depths = rs.stream().map(r -> r.i("prefetch")).collect(Collectors.toCollection(TreeSet::new));
-        XYChart c = new XYChartBuilder().width(WIDTH).height(HEIGHT)
+        XYChart c = new XYChartBuilder()
+                .width(WIDTH)
+                .height(HEIGHT)
                 .title("etab peak memory vs prefetch depth (W1, 200 videos, 2 threads)")
                 .xAxisTitle("--prefetch (pool bound: 2 threads + prefetch + 2 batches of 92 MiB float32)")
-                .yAxisTitle("peak resident memory (MiB)").build();
+                .yAxisTitle("peak resident memory (MiB)")
+                .build();
         style(c.getStyler());
         c.getStyler().setYAxisDecimalPattern("#,##0");
         c.getStyler().setXAxisDecimalPattern("0");
         c.getStyler().setYAxisMin(0.0);
         c.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
         double[] x = depths.stream().mapToDouble(Integer::doubleValue).toArray();
-        double[] y = depths.stream().mapToDouble(p -> median(values(rs, r -> r.i("prefetch") == p, "peak_rss_mb"))).toArray();
+        double[] y = depths.stream()
+                .mapToDouble(p -> median(values(rs, r -> r.i("prefetch") == p, "peak_rss_mb")))
+                .toArray();
         XYSeries m = c.addSeries("median peak RSS", x, y);
         m.setMarker(SeriesMarkers.CIRCLE);
         m.setLineColor(COLORS.get("etab"));

@@ -21,7 +21,11 @@ class GpuCheckTest {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         String row;
         try (BatchPool pool = new BatchPool(SPEC, new TensorSpec(DType.FLOAT32, 1), 4, 8);
-                DeviceFeeder f = DeviceFeeder.builder().device(device).features(SPEC).batchSize(4).build()
+                DeviceFeeder f = DeviceFeeder.builder()
+                        .device(device)
+                        .features(SPEC)
+                        .batchSize(4)
+                        .build()
                         .bindTo(registry, "echonet")) {
             for (DeviceBatch db : f.feed(GpuCheck.synthetic(pool, 8, 4)).toIterable(1)) { // 8 full batches
                 db.synchronize().close();
@@ -30,8 +34,10 @@ class GpuCheckTest {
         }
         assertThat(device.violations()).isEmpty();
         // p50 comes from Micrometer's histogram (a close upper bound), so only its presence is checked
-        assertThat(row).startsWith("etab.upload.duration mean 7.500 ms, p50 ")
-                .contains("(64.0 GB/s at the mean); etab.normalize.duration mean 1.875 ms, p50 ").endsWith("; 8 batches")
+        assertThat(row)
+                .startsWith("etab.upload.duration mean 7.500 ms, p50 ")
+                .contains("(64.0 GB/s at the mean); etab.normalize.duration mean 1.875 ms, p50 ")
+                .endsWith("; 8 batches")
                 .doesNotContain("NaN");
     }
 }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
-
 import org.etab.batch.DType;
 import org.etab.decode.DecodeStats;
 import org.junit.jupiter.api.Test;
@@ -27,7 +26,9 @@ class BenchmarksTest {
                 DecodeBenchmark.Needed needed = needed(fixture, n);
                 DecodeStats stats = bench.decodeNeeded(fixture, needed, counters);
                 assertThat(stats.delivered()).isEqualTo(n);
-                assertThat(stats.framesDecoded()).as("only the needed frames are decoded").isEqualTo(n);
+                assertThat(stats.framesDecoded())
+                        .as("only the needed frames are decoded")
+                        .isEqualTo(n);
                 assertThat(stats.packetsSkipped()).isEqualTo(needed.frames[0][0] + n - 1);
             }
             assertThat(counters.kept).isEqualTo(1 + 8 + 32);
@@ -88,7 +89,8 @@ class BenchmarksTest {
             ByteBuffer bytes = bench.writeBytes(f); // frame t = 1
             if (shape.equals("identity112")) {
                 for (int c = 0; c < 3; c++) {
-                    assertThat(bytes.get(c * TransformBenchmark.CLIP * plane + plane)).isEqualTo(f.gray[0]);
+                    assertThat(bytes.get(c * TransformBenchmark.CLIP * plane + plane))
+                            .isEqualTo(f.gray[0]);
                 }
             }
             assertThat(f.t).isEqualTo(2);

@@ -24,18 +24,20 @@ class LatencyProxyTest {
     @BeforeEach
     void startEchoServer() throws IOException {
         upstream = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-        server = new Thread(() -> {
-            while (!upstream.isClosed()) {
-                try {
-                    Socket s = upstream.accept();
-                    Thread t = new Thread(() -> echoUntilEnd(s), "echo");
-                    t.setDaemon(true);
-                    t.start();
-                } catch (IOException e) {
-                    return; // closed
-                }
-            }
-        }, "echo-accept");
+        server = new Thread(
+                () -> {
+                    while (!upstream.isClosed()) {
+                        try {
+                            Socket s = upstream.accept();
+                            Thread t = new Thread(() -> echoUntilEnd(s), "echo");
+                            t.setDaemon(true);
+                            t.start();
+                        } catch (IOException e) {
+                            return; // closed
+                        }
+                    }
+                },
+                "echo-accept");
         server.setDaemon(true);
         server.start();
     }
@@ -47,7 +49,9 @@ class LatencyProxyTest {
 
     /** Echoes everything; on "BYE" (a 3-byte message) closes the connection from the server's side. */
     private static void echoUntilEnd(Socket s) {
-        try (s; InputStream in = s.getInputStream(); OutputStream out = s.getOutputStream()) {
+        try (s;
+                InputStream in = s.getInputStream();
+                OutputStream out = s.getOutputStream()) {
             byte[] buf = new byte[64 * 1024];
             int n;
             while ((n = in.read(buf)) > 0) {

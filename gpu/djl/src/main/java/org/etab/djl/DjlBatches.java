@@ -1,9 +1,5 @@
 package org.etab.djl;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.util.List;
-
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -11,6 +7,9 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.dataset.Batch;
 import ai.djl.translate.Batchifier;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.List;
 import org.etab.batch.DType;
 import org.etab.batch.HostTensor;
 import org.etab.batch.SampleInfo;
@@ -23,8 +22,7 @@ import org.etab.batch.SampleInfo;
  * closed.
  */
 final class DjlBatches {
-    private DjlBatches() {
-    }
+    private DjlBatches() {}
 
     /**
      * The DJL batch of {@code ours}, its arrays on {@code parent}'s device.
@@ -43,8 +41,16 @@ final class DjlBatches {
             manager.attachInternal("etab-batch", ours);
             List<String> ids = ours.samples().stream().map(SampleInfo::id).toList();
             long progress = ours.nextPosition() >= 0 ? ours.nextPosition() : total;
-            return new Batch(manager, new NDList(features), new NDList(labels), n, Batchifier.STACK,
-                    Batchifier.STACK, progress, total, ids);
+            return new Batch(
+                    manager,
+                    new NDList(features),
+                    new NDList(labels),
+                    n,
+                    Batchifier.STACK,
+                    Batchifier.STACK,
+                    progress,
+                    total,
+                    ids);
         } catch (RuntimeException | Error e) {
             ours.close();
             if (manager != null) {
@@ -58,7 +64,10 @@ final class DjlBatches {
     static NDArray array(NDManager manager, HostTensor tensor, int n) {
         int bytes = Math.toIntExact(tensor.spec().bytes() * n);
         ByteBuffer valid = tensor.buffer().slice(0, bytes).order(ByteOrder.nativeOrder());
-        return manager.create(valid, new Shape(tensor.spec().batchShape(n)), dataType(tensor.spec().dtype()));
+        return manager.create(
+                valid,
+                new Shape(tensor.spec().batchShape(n)),
+                dataType(tensor.spec().dtype()));
     }
 
     static DataType dataType(DType dtype) {

@@ -1,10 +1,9 @@
 package org.etab.djl;
 
-import java.util.Iterator;
-import java.util.NoSuchElementException;
-
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.dataset.Batch;
+import java.util.Iterator;
+import java.util.NoSuchElementException;
 import org.etab.pipeline.BatchIterator;
 import org.etab.pipeline.Pipeline;
 

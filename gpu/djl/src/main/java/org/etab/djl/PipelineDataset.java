@@ -1,11 +1,10 @@
 package org.etab.djl;
 
-import java.util.concurrent.atomic.AtomicInteger;
-
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.dataset.Batch;
 import ai.djl.training.dataset.Dataset;
 import ai.djl.util.Progress;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.etab.pipeline.Pipeline;
 
 /**
@@ -148,8 +147,7 @@ public final class PipelineDataset implements Dataset {
         private Pipeline pipeline;
         private int firstEpoch;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /**
          * The pipeline whose batches DJL trains on (required; it stays the caller's to close).

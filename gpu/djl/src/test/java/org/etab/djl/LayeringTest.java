@@ -20,10 +20,14 @@ class LayeringTest {
 
     @ArchTest
     static final ArchRule djlImportsOnlyPipelineBatchSource = classes()
-            .that().resideInAPackage("org.etab.djl..")
-            .should().onlyDependOnClassesThat(resideOutsideOfPackage("org.etab..").or(resideInAnyPackage(
-                    "org.etab.pipeline..", "org.etab.batch..", "org.etab.source..", "org.etab.djl..")));
+            .that()
+            .resideInAPackage("org.etab.djl..")
+            .should()
+            .onlyDependOnClassesThat(resideOutsideOfPackage("org.etab..")
+                    .or(resideInAnyPackage(
+                            "org.etab.pipeline..", "org.etab.batch..", "org.etab.source..", "org.etab.djl..")));
 
     @ArchTest
-    static final ArchRule noCyclesBetweenPackages = slices().matching("org.etab.(**)").should().beFreeOfCycles();
+    static final ArchRule noCyclesBetweenPackages =
+            slices().matching("org.etab.(**)").should().beFreeOfCycles();
 }

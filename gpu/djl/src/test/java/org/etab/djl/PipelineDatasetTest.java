@@ -3,11 +3,6 @@ package org.etab.djl;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.nio.ByteBuffer;
-import java.util.ArrayList;
-import java.util.Iterator;
-import java.util.List;
-
 import ai.djl.Device;
 import ai.djl.Model;
 import ai.djl.ndarray.NDArray;
@@ -26,6 +21,10 @@ import ai.djl.training.listener.TrainingListener;
 import ai.djl.training.listener.TrainingListenerAdapter;
 import ai.djl.training.loss.Loss;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
 import org.bytedeco.javacpp.Pointer;
 import org.etab.batch.DType;
 import org.etab.batch.HostAllocator;
@@ -58,10 +57,22 @@ class PipelineDatasetTest {
 
     /** EF from gray 4-frame 16x16 clips, float32 in [0, 1]. */
     private static Pipeline clips(List<EchoNetRecord> records) {
-        SampleOptions o = SampleOptions.builder().target(Target.EF).clipLength(4).fps(25).frameSize(16, 16)
-                .channels(1).normalize(false).dtype(DType.FLOAT32).seed(7).shuffle(true).build();
-        return new Pipeline(new EchoNetSource(records, o), PipelineOptions.builder().batchSize(BATCH).threads(2).build(),
-                new SimpleMeterRegistry(), HostAllocator.NATIVE);
+        SampleOptions o = SampleOptions.builder()
+                .target(Target.EF)
+                .clipLength(4)
+                .fps(25)
+                .frameSize(16, 16)
+                .channels(1)
+                .normalize(false)
+                .dtype(DType.FLOAT32)
+                .seed(7)
+                .shuffle(true)
+                .build();
+        return new Pipeline(
+                new EchoNetSource(records, o),
+                PipelineOptions.builder().batchSize(BATCH).threads(2).build(),
+                new SimpleMeterRegistry(),
+                HostAllocator.NATIVE);
     }
 
     private static NDManager cpu() {
@@ -69,8 +80,7 @@ class PipelineDatasetTest {
     }
 
     /** What the pipeline itself delivers for an epoch: each batch's valid bytes and sample ids. */
-    private record Reference(List<byte[]> features, List<byte[]> labels, List<List<String>> ids) {
-    }
+    private record Reference(List<byte[]> features, List<byte[]> labels, List<List<String>> ids) {}
 
     private static Reference reference(Pipeline p, int epoch) {
         Reference r = new Reference(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
@@ -97,12 +107,15 @@ class PipelineDatasetTest {
         while (PipelineProbe.batchPool(p).outstanding() > 0 && System.nanoTime() < deadline) {
             Thread.sleep(10);
         }
-        assertThat(PipelineProbe.batchPool(p).outstanding()).as("pooled buffers still out").isZero();
+        assertThat(PipelineProbe.batchPool(p).outstanding())
+                .as("pooled buffers still out")
+                .isZero();
     }
 
     @Test
     void eachGetDataIsTheNextEpochWithThePipelinesOwnBytesShapesAndOrder() throws Exception {
-        try (Pipeline p = clips(records()); NDManager manager = cpu()) {
+        try (Pipeline p = clips(records());
+                NDManager manager = cpu()) {
             Reference[] expected = {reference(p, 0), reference(p, 1)};
             assertThat(expected[0].ids()).isNotEqualTo(expected[1].ids()); // a fresh seeded order each epoch
             PipelineDataset dataset = PipelineDataset.builder().pipeline(p).build();
@@ -122,9 +135,12 @@ class PipelineDatasetTest {
                         assertThat(x.getDataType()).isEqualTo(DataType.FLOAT32);
                         assertThat(y.getShape()).isEqualTo(new Shape(n, 1));
                         assertThat(y.getDataType()).isEqualTo(DataType.FLOAT32);
-                        assertThat(x.toByteArray()).isEqualTo(expected[epoch].features().get(k));
-                        assertThat(y.toByteArray()).isEqualTo(expected[epoch].labels().get(k));
-                        assertThat(batch.getIndices()).isEqualTo(expected[epoch].ids().get(k));
+                        assertThat(x.toByteArray())
+                                .isEqualTo(expected[epoch].features().get(k));
+                        assertThat(y.toByteArray())
+                                .isEqualTo(expected[epoch].labels().get(k));
+                        assertThat(batch.getIndices())
+                                .isEqualTo(expected[epoch].ids().get(k));
                         assertThat(x.max().getFloat()).isBetween(0f, 1f);
                         assertThat(x.sum().getFloat()).isPositive();
                         progress += n;
@@ -136,21 +152,23 @@ class PipelineDatasetTest {
                 assertThat(k).isEqualTo(3);
             }
             dataset.setEpoch(1); // replaying epoch 1 gives the same batches again
-            assertThat(dataset.getData(manager).iterator().next().getIndices()).isEqualTo(expected[1].ids().get(0));
+            assertThat(dataset.getData(manager).iterator().next().getIndices())
+                    .isEqualTo(expected[1].ids().get(0));
             assertThat(p.account().failed()).isZero();
         }
     }
 
     @Test
     void onTheCpuTheArraysAreViewsOfThePooledBatchWhichClosingTheDjlBatchReturns() throws Exception {
-        try (Pipeline p = clips(records()); NDManager manager = cpu();
+        try (Pipeline p = clips(records());
+                NDManager manager = cpu();
                 BatchIterator<org.etab.batch.Batch> it = p.iterate(0)) {
             org.etab.batch.Batch ours = it.next();
             Batch djl = DjlBatches.wrap(ours, manager, SAMPLES);
             NDArray x = djl.getData().head();
             NDArray y = djl.getLabels().head();
             ByteBuffer pooled = ours.features().buffer();
-            pooled.putFloat(0, 123.5f);                          // written into the pool...
+            pooled.putFloat(0, 123.5f); // written into the pool...
             assertThat(x.getFloat(0, 0, 0, 0, 0)).isEqualTo(123.5f); // ...is seen by the array: no copy
             ours.labels().buffer().putFloat(4, 42.25f);
             assertThat(y.getFloat(1, 0)).isEqualTo(42.25f);
@@ -167,7 +185,7 @@ class PipelineDatasetTest {
     void easyTrainFitTrainsTwoEpochsAndEveryPooledBufferIsBackAfterwards() throws Exception {
         List<EchoNetRecord> records = records(); // the phantom exists before the baseline...
         try (Pipeline warmUp = clips(records)) {
-            reference(warmUp, 0);                // ...and FFmpeg's one-time native allocations are made
+            reference(warmUp, 0); // ...and FFmpeg's one-time native allocations are made
         }
         long baseline = Pointer.totalBytes();
         Pipeline p = clips(records);
@@ -176,8 +194,11 @@ class PipelineDatasetTest {
         float[] after;
         TrainingResult result;
         try (Model model = Model.newInstance("ef", Device.cpu(), "PyTorch")) {
-            model.setBlock(new SequentialBlock().add(Blocks.batchFlattenBlock()).add(Linear.builder().setUnits(1).build()));
-            DefaultTrainingConfig config = new DefaultTrainingConfig(Loss.l2Loss()).optDevices(new Device[] {Device.cpu()})
+            model.setBlock(new SequentialBlock()
+                    .add(Blocks.batchFlattenBlock())
+                    .add(Linear.builder().setUnits(1).build()));
+            DefaultTrainingConfig config = new DefaultTrainingConfig(Loss.l2Loss())
+                    .optDevices(new Device[] {Device.cpu()})
                     .addTrainingListeners(TrainingListener.Defaults.basic())
                     .addTrainingListeners(new TrainingListenerAdapter() {
                         @Override
@@ -199,7 +220,9 @@ class PipelineDatasetTest {
         assertThat(batchSizes).containsExactly(5L, 5L, 2L, 5L, 5L, 2L);
         assertThat(result.getEpoch()).isEqualTo(2);
         assertThat(result.getTrainLoss()).isNotNull().isFinite().isPositive();
-        assertThat(after).as("the weights moved: gradients flowed from the batches").isNotEqualTo(before);
+        assertThat(after)
+                .as("the weights moved: gradients flowed from the batches")
+                .isNotEqualTo(before);
         assertThat(p.account().planned()).isEqualTo(2L * SAMPLES); // the progress total planned nothing extra
         assertThat(p.account().delivered()).isEqualTo(2L * SAMPLES);
         assertThat(p.account().failed()).isZero();
@@ -249,10 +272,22 @@ class PipelineDatasetTest {
 
     @Test
     void uint8StillsAndMasksKeepTheirTypesAndBytes() throws Exception {
-        SampleOptions o = SampleOptions.builder().target(Target.LV_SEG).video(false).frameSize(16, 16).channels(1)
-                .normalize(false).dtype(DType.UINT8).seed(3).shuffle(true).build();
-        try (Pipeline p = new Pipeline(new EchoNetSource(records(), o), PipelineOptions.builder().batchSize(BATCH)
-                .threads(2).build(), new SimpleMeterRegistry(), HostAllocator.NATIVE); NDManager manager = cpu()) {
+        SampleOptions o = SampleOptions.builder()
+                .target(Target.LV_SEG)
+                .video(false)
+                .frameSize(16, 16)
+                .channels(1)
+                .normalize(false)
+                .dtype(DType.UINT8)
+                .seed(3)
+                .shuffle(true)
+                .build();
+        try (Pipeline p = new Pipeline(
+                        new EchoNetSource(records(), o),
+                        PipelineOptions.builder().batchSize(BATCH).threads(2).build(),
+                        new SimpleMeterRegistry(),
+                        HostAllocator.NATIVE);
+                NDManager manager = cpu()) {
             Reference expected = reference(p, 0);
             PipelineDataset dataset = PipelineDataset.builder().pipeline(p).build();
             int k = 0;
@@ -282,17 +317,21 @@ class PipelineDatasetTest {
 
     @Test
     void theBuilderRefusesAMissingPipelineAndNegativeEpochs() {
-        assertThatThrownBy(() -> PipelineDataset.builder().build()).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> PipelineDataset.builder().build())
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("pipeline required but was null");
         try (Pipeline p = clips(records())) {
-            assertThatThrownBy(() -> PipelineDataset.builder().pipeline(p).firstEpoch(-1).build())
+            assertThatThrownBy(() ->
+                            PipelineDataset.builder().pipeline(p).firstEpoch(-1).build())
                     .hasMessage("firstEpoch >= 0 required but was -1");
-            PipelineDataset dataset = PipelineDataset.builder().pipeline(p).firstEpoch(3).build();
+            PipelineDataset dataset =
+                    PipelineDataset.builder().pipeline(p).firstEpoch(3).build();
             assertThat(dataset.epoch()).isEqualTo(3);
             assertThatThrownBy(() -> dataset.setEpoch(-2)).hasMessage("epoch >= 0 required but was -2");
             assertThatThrownBy(() -> dataset.getData(null)).hasMessage("manager required but was null");
-            assertThat(dataset).hasToString("PipelineDataset[echonet, next epoch 3, features float32[1, 4, 16, 16], "
-                    + "labels float32[1]]");
+            assertThat(dataset)
+                    .hasToString("PipelineDataset[echonet, next epoch 3, features float32[1, 4, 16, 16], "
+                            + "labels float32[1]]");
         }
     }
 }

@@ -1,14 +1,13 @@
 package org.etab.djl;
 
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
-
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.dataset.Batch;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import org.etab.batch.BatchPool;
 import org.etab.batch.DType;
 import org.etab.batch.SampleInfo;
@@ -23,8 +22,7 @@ import org.etab.batch.TensorSpec;
  * {@code java -Dai.djl.offline=true -cp target/test-classes:target/classes:$(cat cp.txt) org.etab.djl.WrapCost 30}.
  */
 public final class WrapCost {
-    private WrapCost() {
-    }
+    private WrapCost() {}
 
     public static void main(String[] args) {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 30;
@@ -39,8 +37,8 @@ public final class WrapCost {
         long[] wrap = new long[rounds];
         long[] torchCopy = new long[rounds];
         long[] heapCopy = new long[rounds];
-        try (BatchPool pool = new BatchPool(features, labels, n, 1); NDManager manager = NDManager.newBaseManager(
-                Device.cpu(), "PyTorch")) {
+        try (BatchPool pool = new BatchPool(features, labels, n, 1);
+                NDManager manager = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
             for (int r = -3; r < rounds; r++) { // 3 warm-up rounds
                 long t0 = System.nanoTime();
                 try (Batch b = DjlBatches.wrap(new org.etab.batch.Batch(r, infos, pool.acquire(), pool), manager, n)) {
@@ -59,8 +57,8 @@ public final class WrapCost {
                 }
             }
         }
-        System.out.printf("W1 batch (%d x %s, %.1f MB), median of %d rounds:%n", n, features,
-                features.bytes() * n / 1e6, rounds);
+        System.out.printf(
+                "W1 batch (%d x %s, %.1f MB), median of %d rounds:%n", n, features, features.bytes() * n / 1e6, rounds);
         System.out.printf("  wrap (views of the pool) + close: %.3f ms%n", median(wrap));
         System.out.printf("  torch copy of the features:       %.3f ms%n", median(torchCopy));
         System.out.printf("  create(float[]) from the heap:    %.3f ms%n", median(heapCopy));

@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.NoSuchElementException;
-
 import org.etab.batch.Batch;
 import org.etab.batch.DType;
 import org.etab.batch.TensorSpec;
@@ -174,8 +173,8 @@ public final class EtabDataSetIterator implements DataSetIterator, AutoCloseable
     @Override
     public DataSet next() {
         if (!hasNext()) {
-            throw new NoSuchElementException("epoch " + epoch + " has no more batches; reset() starts epoch "
-                    + (epoch + 1));
+            throw new NoSuchElementException(
+                    "epoch " + epoch + " has no more batches; reset() starts epoch " + (epoch + 1));
         }
         releaseHeld();
         Batch batch = batches.next();
@@ -227,8 +226,9 @@ public final class EtabDataSetIterator implements DataSetIterator, AutoCloseable
             for (int i = 0; i < n; i++) {
                 int k = raw.getInt(i, 0);
                 if (k < 0 || k >= classes) {
-                    throw new IllegalStateException("sample " + batch.samples().get(i).id() + " has class " + k
-                            + ", outside 0.." + (classes - 1) + " of oneHot(" + classes + ")");
+                    throw new IllegalStateException(
+                            "sample " + batch.samples().get(i).id() + " has class " + k + ", outside 0.."
+                                    + (classes - 1) + " of oneHot(" + classes + ")");
                 }
                 oneHot.putScalar(i, k, 1f);
             }

@@ -18,8 +18,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * pool, which reuses it for a later batch. Use {@link INDArray#dup()} to keep data beyond that.
  */
 public final class Nd4jBatches {
-    private Nd4jBatches() {
-    }
+    private Nd4jBatches() {}
 
     /** The valid samples' inputs, shape {@code [size, ...features spec]}. */
     public static INDArray features(Batch batch) {

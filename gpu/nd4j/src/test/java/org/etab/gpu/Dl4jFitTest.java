@@ -19,9 +19,17 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
 class Dl4jFitTest {
 
     private static MultiLayerNetwork tinyNetwork() {
-        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().seed(1).updater(new Adam(1e-3)).list()
-                .layer(new DenseLayer.Builder().nOut(8).activation(Activation.RELU).build())
-                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MSE).nOut(1).activation(Activation.IDENTITY)
+        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder()
+                .seed(1)
+                .updater(new Adam(1e-3))
+                .list()
+                .layer(new DenseLayer.Builder()
+                        .nOut(8)
+                        .activation(Activation.RELU)
+                        .build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MSE)
+                        .nOut(1)
+                        .activation(Activation.IDENTITY)
                         .build())
                 .setInputType(InputType.convolutional(32, 32, 1)) // [n, 1, 32, 32] flattened by DL4J
                 .build();

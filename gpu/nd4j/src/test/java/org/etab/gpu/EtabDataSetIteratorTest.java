@@ -3,14 +3,13 @@ package org.etab.gpu;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.function.Function;
 import java.util.stream.Collectors;
-
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.etab.batch.DType;
 import org.etab.batch.HostAllocator;
 import org.etab.datasets.echonet.EchoNetReader;
@@ -20,7 +19,6 @@ import org.etab.pipeline.Pipeline;
 import org.etab.pipeline.PipelineOptions;
 import org.etab.pipeline.PipelineProbe;
 import org.etab.source.SampleOptions;
-import org.etab.sampling.ClipSpec;
 import org.etab.source.Target;
 import org.etab.testing.PhantomDatasets;
 import org.junit.jupiter.api.Test;
@@ -37,16 +35,27 @@ class EtabDataSetIteratorTest {
     }
 
     static Pipeline stills(Target target, long seed) {
-        SampleOptions o = SampleOptions.builder().target(target).video(false)
-                .frameSize(32, 32).channels(1).normalize(false).dtype(DType.FLOAT32).seed(seed).shuffle(true).build();
-        return new Pipeline(new EchoNetSource(records(), o), PipelineOptions.builder().batchSize(BATCH).threads(2)
-                .build());
+        SampleOptions o = SampleOptions.builder()
+                .target(target)
+                .video(false)
+                .frameSize(32, 32)
+                .channels(1)
+                .normalize(false)
+                .dtype(DType.FLOAT32)
+                .seed(seed)
+                .shuffle(true)
+                .build();
+        return new Pipeline(
+                new EchoNetSource(records(), o),
+                PipelineOptions.builder().batchSize(BATCH).threads(2).build());
     }
 
     /** The EF of each sample of an epoch, in the order the pipeline plans it. */
     static List<Float> plannedEf(Pipeline p, int epoch) {
         Map<String, Float> ef = records().stream().collect(Collectors.toMap(EchoNetRecord::id, EchoNetRecord::ef));
-        return p.schedule(epoch, 0, BATCH).stream().map(s -> ef.get(s.plan().id())).toList();
+        return p.schedule(epoch, 0, BATCH).stream()
+                .map(s -> ef.get(s.plan().id()))
+                .toList();
     }
 
     static List<DataSet> epoch(EtabDataSetIterator it) {
@@ -70,7 +79,8 @@ class EtabDataSetIteratorTest {
 
     @Test
     void shapesAndEfLabelsFollowThePlan() {
-        try (Pipeline p = stills(Target.EF, 7); EtabDataSetIterator it = EtabDataSetIterator.of(p)) {
+        try (Pipeline p = stills(Target.EF, 7);
+                EtabDataSetIterator it = EtabDataSetIterator.of(p)) {
             assertThat(it.batch()).isEqualTo(BATCH);
             assertThat(it.inputColumns()).isEqualTo(32 * 32);
             assertThat(it.totalOutcomes()).isEqualTo(1);
@@ -95,7 +105,8 @@ class EtabDataSetIteratorTest {
     void cmIsOneHotWhenAskedElseTheIndexAsFloat() {
         try (Pipeline p = stills(Target.CM, 7)) {
             List<Float> ef = plannedEf(p, 0);
-            try (EtabDataSetIterator it = EtabDataSetIterator.builder(p).oneHot(2).build()) {
+            try (EtabDataSetIterator it =
+                    EtabDataSetIterator.builder(p).oneHot(2).build()) {
                 assertThat(it.totalOutcomes()).isEqualTo(2);
                 assertThat(it.getLabels()).containsExactly("0", "1");
                 List<DataSet> sets = epoch(it);
@@ -110,7 +121,8 @@ class EtabDataSetIteratorTest {
             try (EtabDataSetIterator it = EtabDataSetIterator.of(p)) {
                 List<DataSet> sets = epoch(it);
                 assertThat(sets.get(0).getLabels().shape()).containsExactly(BATCH, 1);
-                assertThat(column(sets, DataSet::getLabels, 0)).isEqualTo(ef.stream().map(e -> e < 50 ? 1f : 0f).toList());
+                assertThat(column(sets, DataSet::getLabels, 0))
+                        .isEqualTo(ef.stream().map(e -> e < 50 ? 1f : 0f).toList());
             }
         }
     }
@@ -119,7 +131,8 @@ class EtabDataSetIteratorTest {
     void oneHotOfARegressionTargetFailsWhenBuilt() {
         try (Pipeline p = stills(Target.EF, 7)) {
             assertThatThrownBy(() -> EtabDataSetIterator.builder(p).oneHot(2).build())
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("float32[1]");
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("float32[1]");
             assertThatThrownBy(() -> EtabDataSetIterator.builder(p).oneHot(1))
                     .hasMessageContaining("classes >= 2 required but was 1");
         }
@@ -127,13 +140,16 @@ class EtabDataSetIteratorTest {
 
     @Test
     void nextAfterTheEndThrowsAndNextOfAnotherSizeIsRefused() {
-        try (Pipeline p = stills(Target.EF, 7); EtabDataSetIterator it = EtabDataSetIterator.of(p)) {
+        try (Pipeline p = stills(Target.EF, 7);
+                EtabDataSetIterator it = EtabDataSetIterator.of(p)) {
             assertThatThrownBy(() -> it.next(3)).isInstanceOf(UnsupportedOperationException.class);
             assertThat(it.next(BATCH).numExamples()).isEqualTo(BATCH);
             it.next();
             it.next();
             assertThat(it.hasNext()).isFalse();
-            assertThatThrownBy(it::next).isInstanceOf(NoSuchElementException.class).hasMessageContaining("epoch 0");
+            assertThatThrownBy(it::next)
+                    .isInstanceOf(NoSuchElementException.class)
+                    .hasMessageContaining("epoch 0");
         }
     }
 
@@ -143,14 +159,16 @@ class EtabDataSetIteratorTest {
         List<Float> second;
         List<Float> pixels1;
         List<Float> pixels2;
-        try (Pipeline p = stills(Target.EF, 11); EtabDataSetIterator it = EtabDataSetIterator.of(p)) {
+        try (Pipeline p = stills(Target.EF, 11);
+                EtabDataSetIterator it = EtabDataSetIterator.of(p)) {
             List<DataSet> e0 = epoch(it);
             it.reset();
             List<DataSet> e1 = epoch(it);
             first = concat(column(e0, DataSet::getLabels, 0), column(e1, DataSet::getLabels, 0));
             pixels1 = rowSums(e0, e1);
         }
-        try (Pipeline p = stills(Target.EF, 11); EtabDataSetIterator it = EtabDataSetIterator.of(p)) {
+        try (Pipeline p = stills(Target.EF, 11);
+                EtabDataSetIterator it = EtabDataSetIterator.of(p)) {
             List<DataSet> e0 = epoch(it);
             it.reset();
             List<DataSet> e1 = epoch(it);
@@ -171,7 +189,8 @@ class EtabDataSetIteratorTest {
         List<Float> out = new ArrayList<>();
         for (List<DataSet> sets : List.of(a, b)) {
             for (DataSet d : sets) {
-                for (float f : d.getFeatures().reshape(d.numExamples(), -1).sum(1).toFloatVector()) {
+                for (float f :
+                        d.getFeatures().reshape(d.numExamples(), -1).sum(1).toFloatVector()) {
                     out.add(f);
                 }
             }
@@ -181,7 +200,8 @@ class EtabDataSetIteratorTest {
 
     @Test
     void resetStartsAFreshEpochButNeverSkipsOne() {
-        try (Pipeline p = stills(Target.EF, 7); EtabDataSetIterator it = EtabDataSetIterator.of(p)) {
+        try (Pipeline p = stills(Target.EF, 7);
+                EtabDataSetIterator it = EtabDataSetIterator.of(p)) {
             it.reset(); // nothing taken: still epoch 0
             assertThat(it.hasNext()).isTrue();
             it.reset(); // looked, took nothing: still epoch 0
@@ -223,15 +243,16 @@ class EtabDataSetIteratorTest {
             } // close mid-epoch 2: the stream is cancelled, the pipeline closes what it was assembling
             awaitNoOutstanding(p);
 
-            try (EtabDataSetIterator it = EtabDataSetIterator.builder(p).ownership(EtabDataSetIterator.Ownership.VIEW)
+            try (EtabDataSetIterator it = EtabDataSetIterator.builder(p)
+                    .ownership(EtabDataSetIterator.Ownership.VIEW)
                     .build()) {
                 DataSet d = it.next();
                 assertThat(d.getFeatures().dataType()).isEqualTo(DataType.FLOAT);
                 float before = d.getFeatures().getFloat(0, 0, 16, 16);
                 assertThat(PipelineProbe.batchPool(p).outstanding()).isPositive(); // the view holds its batch
-                it.next();                                             // ...until the next next()
+                it.next(); // ...until the next next()
                 epoch(it);
-                assertThat(PipelineProbe.batchPool(p).outstanding()).isEqualTo(1);  // the last view is still valid
+                assertThat(PipelineProbe.batchPool(p).outstanding()).isEqualTo(1); // the last view is still valid
                 assertThat(before).isFinite();
             }
             awaitNoOutstanding(p);
@@ -241,10 +262,21 @@ class EtabDataSetIteratorTest {
     @Test
     void theConsumerWaitIsRecordedAndAnAbandonedEpochIsBackInThePoolWhenResetReturns() {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        SampleOptions o = SampleOptions.builder().target(Target.EF).video(false)
-                .frameSize(32, 32).channels(1).normalize(false).dtype(DType.FLOAT32).seed(7).shuffle(true).build();
-        try (Pipeline p = new Pipeline(new EchoNetSource(records(), o), PipelineOptions.builder().batchSize(BATCH)
-                .threads(2).build(), registry, HostAllocator.NATIVE);
+        SampleOptions o = SampleOptions.builder()
+                .target(Target.EF)
+                .video(false)
+                .frameSize(32, 32)
+                .channels(1)
+                .normalize(false)
+                .dtype(DType.FLOAT32)
+                .seed(7)
+                .shuffle(true)
+                .build();
+        try (Pipeline p = new Pipeline(
+                        new EchoNetSource(records(), o),
+                        PipelineOptions.builder().batchSize(BATCH).threads(2).build(),
+                        registry,
+                        HostAllocator.NATIVE);
                 EtabDataSetIterator it = EtabDataSetIterator.of(p)) {
             epoch(it);
             // one wait per hasNext that found something new: 3 batches and the end
@@ -263,10 +295,12 @@ class EtabDataSetIteratorTest {
 
     @Test
     void anotherIterationOfThePipelineClosesTheEpochSayingWhy() {
-        try (Pipeline p = stills(Target.EF, 7); EtabDataSetIterator it = EtabDataSetIterator.of(p)) {
+        try (Pipeline p = stills(Target.EF, 7);
+                EtabDataSetIterator it = EtabDataSetIterator.of(p)) {
             it.next();
             p.iterate(0).close();
-            assertThatThrownBy(it::hasNext).isInstanceOf(IllegalStateException.class)
+            assertThatThrownBy(it::hasNext)
+                    .isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("a newer iteration started on the same pipeline");
             it.reset(); // the next epoch starts a new iteration
             assertThat(epoch(it)).hasSize(3);
@@ -277,13 +311,16 @@ class EtabDataSetIteratorTest {
     void viewsHoldTheSameDataAsCopies() {
         List<Float> copies;
         List<Float> views = new ArrayList<>();
-        try (Pipeline p = stills(Target.EF, 7); EtabDataSetIterator it = EtabDataSetIterator.of(p)) {
+        try (Pipeline p = stills(Target.EF, 7);
+                EtabDataSetIterator it = EtabDataSetIterator.of(p)) {
             List<DataSet> sets = epoch(it);
             copies = rowSums(sets, List.of());
             copies.addAll(column(sets, DataSet::getLabels, 0));
         }
-        try (Pipeline p = stills(Target.EF, 7); EtabDataSetIterator it = EtabDataSetIterator.builder(p)
-                .ownership(EtabDataSetIterator.Ownership.VIEW).build()) {
+        try (Pipeline p = stills(Target.EF, 7);
+                EtabDataSetIterator it = EtabDataSetIterator.builder(p)
+                        .ownership(EtabDataSetIterator.Ownership.VIEW)
+                        .build()) {
             List<Float> labels = new ArrayList<>();
             while (it.hasNext()) {
                 DataSet d = it.next(); // read before the next next(): then the view's batch is back in the pool
@@ -301,7 +338,9 @@ class EtabDataSetIteratorTest {
             EtabDataSetIterator it = EtabDataSetIterator.of(p);
             it.close();
             it.close();
-            assertThatThrownBy(it::hasNext).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+            assertThatThrownBy(it::hasNext)
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("closed");
         }
     }
 

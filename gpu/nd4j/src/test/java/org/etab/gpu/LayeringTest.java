@@ -20,11 +20,18 @@ class LayeringTest {
 
     @ArchTest
     static final ArchRule gpuImportsOnlyPipelineBatchSourceMetrics = classes()
-            .that().resideInAPackage("org.etab.gpu..")
-            .should().onlyDependOnClassesThat(resideOutsideOfPackage("org.etab..").or(resideInAnyPackage(
-                    "org.etab.pipeline..", "org.etab.batch..", "org.etab.source..", "org.etab.metrics..",
-                    "org.etab.gpu..")));
+            .that()
+            .resideInAPackage("org.etab.gpu..")
+            .should()
+            .onlyDependOnClassesThat(resideOutsideOfPackage("org.etab..")
+                    .or(resideInAnyPackage(
+                            "org.etab.pipeline..",
+                            "org.etab.batch..",
+                            "org.etab.source..",
+                            "org.etab.metrics..",
+                            "org.etab.gpu..")));
 
     @ArchTest
-    static final ArchRule noCyclesBetweenPackages = slices().matching("org.etab.(**)").should().beFreeOfCycles();
+    static final ArchRule noCyclesBetweenPackages =
+            slices().matching("org.etab.(**)").should().beFreeOfCycles();
 }

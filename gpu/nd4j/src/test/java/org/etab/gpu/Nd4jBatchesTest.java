@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.FloatBuffer;
 import java.util.List;
-
 import org.etab.batch.Batch;
 import org.etab.batch.BatchPool;
 import org.etab.batch.DType;
@@ -30,7 +29,15 @@ class Nd4jBatchesTest {
             for (int i = 0; i < 3 * x.elements(); i++) {
                 f.put(i, i * 0.5f);
             }
-            buffers.labels().buffer().asIntBuffer().put(0, 7).put(1, -1).put(2, 3).put(3, 9).put(4, 5).put(5, 6);
+            buffers.labels()
+                    .buffer()
+                    .asIntBuffer()
+                    .put(0, 7)
+                    .put(1, -1)
+                    .put(2, 3)
+                    .put(3, 9)
+                    .put(4, 5)
+                    .put(5, 6);
             try (Batch batch = new Batch(0, List.of(info("a"), info("b"), info("c")), buffers, pool)) {
                 INDArray features = Nd4jBatches.features(batch);
                 INDArray labels = Nd4jBatches.labels(batch);
@@ -73,15 +80,24 @@ class Nd4jBatchesTest {
     @Test
     void framesFirstBatchesAreViewedFramesFirst() {
         org.etab.source.SampleOptions cthw = org.etab.source.SampleOptions.builder()
-                .target(org.etab.source.Target.EF).clipLength(4).fps(0)
-                .clipStart(org.etab.sampling.ClipStart.FIRST).frameSize(24, 20).build();
+                .target(org.etab.source.Target.EF)
+                .clipLength(4)
+                .fps(0)
+                .clipStart(org.etab.sampling.ClipStart.FIRST)
+                .frameSize(24, 20)
+                .build();
         List<INDArray> views = new java.util.ArrayList<>();
-        for (org.etab.source.SampleOptions o : List.of(cthw,
-                cthw.toBuilder().layout(org.etab.source.ClipLayout.TCHW).build())) {
-            try (org.etab.source.OpenedDataset d = org.etab.api.Datasets.open("echonet",
-                    org.etab.testing.PhantomDatasets.echonet(), "all", null, 0, o);
-                    org.etab.pipeline.Pipeline p = new org.etab.pipeline.Pipeline(d.source(),
-                            org.etab.pipeline.PipelineOptions.builder().batchSize(3).threads(1).limit(3).build())) {
+        for (org.etab.source.SampleOptions o : List.of(
+                cthw, cthw.toBuilder().layout(org.etab.source.ClipLayout.TCHW).build())) {
+            try (org.etab.source.OpenedDataset d = org.etab.api.Datasets.open(
+                            "echonet", org.etab.testing.PhantomDatasets.echonet(), "all", null, 0, o);
+                    org.etab.pipeline.Pipeline p = new org.etab.pipeline.Pipeline(
+                            d.source(),
+                            org.etab.pipeline.PipelineOptions.builder()
+                                    .batchSize(3)
+                                    .threads(1)
+                                    .limit(3)
+                                    .build())) {
                 for (Batch b : p.batches(0).toIterable(1)) {
                     try (b) {
                         views.add(Nd4jBatches.features(b).dup());

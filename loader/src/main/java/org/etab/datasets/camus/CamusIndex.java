@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
-
 import org.etab.source.IndexProblem;
 import org.etab.source.Split;
 
@@ -19,7 +18,11 @@ import org.etab.source.Split;
  * @param problems every patient, view or list entry left out (or kept without ground truth), with the reason
  * @param rejected the patients and views among {@code problems} that were left out, with their split and view
  */
-public record CamusIndex(Path root, CamusRelease release, List<CamusRecord> records, List<IndexProblem> problems,
+public record CamusIndex(
+        Path root,
+        CamusRelease release,
+        List<CamusRecord> records,
+        List<IndexProblem> problems,
         List<Rejected> rejected) {
 
     /**
@@ -101,9 +104,15 @@ public record CamusIndex(Path root, CamusRelease release, List<CamusRecord> reco
         String wanted = split.trim().toLowerCase(Locale.ROOT);
         Split s;
         switch (wanted) {
-            case "all": s = null; break;
-            case "train": s = Split.TRAIN; break;
-            case "test": s = Split.TEST; break;
+            case "all":
+                s = null;
+                break;
+            case "train":
+                s = Split.TRAIN;
+                break;
+            case "test":
+                s = Split.TEST;
+                break;
             case "val":
                 if (release == CamusRelease.MHD) {
                     throw new IllegalArgumentException("split 'val' does not exist in the original CAMUS release "

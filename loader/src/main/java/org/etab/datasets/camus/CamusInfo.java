@@ -78,11 +78,11 @@ public final class CamusInfo {
             }
             long size = Files.size(cfg);
             if (size > MAX_BYTES) {
-                throw new DatasetException(cfg, "is " + size + " bytes, more than the " + MAX_BYTES
-                        + " an Info_*.cfg can be");
+                throw new DatasetException(
+                        cfg, "is " + size + " bytes, more than the " + MAX_BYTES + " an Info_*.cfg can be");
             }
             byte[] bytes = Files.readAllBytes(cfg);
-            text = new String(bytes, StandardCharsets.ISO_8859_1);   // keys and numbers are ASCII
+            text = new String(bytes, StandardCharsets.ISO_8859_1); // keys and numbers are ASCII
         } catch (IOException | SecurityException e) {
             throw new DatasetException(cfg, "cannot be read: " + e, e);
         }

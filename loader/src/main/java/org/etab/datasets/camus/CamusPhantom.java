@@ -1,7 +1,5 @@
 package org.etab.datasets.camus;
 
-import org.etab.synth.PhantomWriter;
-import org.etab.synth.Phantoms;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -12,14 +10,14 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
-import java.util.function.IntConsumer;
 import java.util.SplittableRandom;
+import java.util.function.IntConsumer;
 import java.util.stream.Stream;
-
-import org.etab.datasets.camus.CamusRelease;
 import org.etab.decode.ImageVolume;
 import org.etab.decode.MetaImageWriter;
 import org.etab.decode.NiftiWriter;
+import org.etab.synth.PhantomWriter;
+import org.etab.synth.Phantoms;
 
 /**
  * Writes a phantom CAMUS dataset in exactly the layout of either public release, plus a small
@@ -67,6 +65,7 @@ public final class CamusPhantom extends PhantomWriter<CamusPhantom.Options, Camu
     static final double DEPTH_CM = 15;
     /** Frame rates written to 2023-release cfgs. */
     static final int[] FRAME_RATES = {25, 30, 33, 40, 50};
+
     private static final String[] QUALITY = {"Good", "Medium", "Poor"};
     private static final String[] RELEASE_DIRS = {"training", "testing", "database_nifti", "database_split"};
 
@@ -94,12 +93,10 @@ public final class CamusPhantom extends PhantomWriter<CamusPhantom.Options, Camu
      * @param acquisitions patient-views written (2 per patient)
      * @param bytes        bytes of all files written
      */
-    public record Summary(Path root, int patients, int acquisitions, long bytes) {
-    }
+    public record Summary(Path root, int patients, int acquisitions, long bytes) {}
 
     /** One patient's plan, decided up front from the seed. */
-    record Patient(String name, int number, String split, long seed, double contraction) {
-    }
+    record Patient(String name, int number, String split, long seed, double contraction) {}
 
     public CamusPhantom(Options options) {
         super(options);
@@ -113,8 +110,12 @@ public final class CamusPhantom extends PhantomWriter<CamusPhantom.Options, Camu
     public Summary write(Path out, IntConsumer progress) throws IOException {
         Objects.requireNonNull(out, "out");
         prepare(out);
-        long bytes = Phantoms.writeMarker(out, "CAMUS dataset (" + options().release() + " layout)", options().seed(),
-                "patients", options().patients());
+        long bytes = Phantoms.writeMarker(
+                out,
+                "CAMUS dataset (" + options().release() + " layout)",
+                options().seed(),
+                "patients",
+                options().patients());
         List<Patient> patients = plan();
         int done = 0;
         for (Patient p : patients) {
@@ -174,20 +175,31 @@ public final class CamusPhantom extends PhantomWriter<CamusPhantom.Options, Camu
             SplittableRandom pr = new SplittableRandom(seed);
             // alternate weak and strong hearts so that EF falls on both sides of 50 %
             double contraction = i % 2 == 0 ? 0.08 + 0.08 * pr.nextDouble() : 0.22 + 0.14 * pr.nextDouble();
-            out.add(new Patient(String.format(Locale.ROOT, "patient%04d", i + 1), i, split[i], Phantoms.mix64(seed),
-                    contraction));
+            out.add(new Patient(
+                    String.format(Locale.ROOT, "patient%04d", i + 1), i, split[i], Phantoms.mix64(seed), contraction));
         }
         return out;
     }
 
     /** One view of one patient, drawn. */
-    private record Acquisition(String tag, CamusPhantomHeart heart, int ed, int es, int frames, double spacingMm,
-                               byte[] pixels, byte[] labels, int edArea, int esArea, int fps, String quality) {
-    }
+    private record Acquisition(
+            String tag,
+            CamusPhantomHeart heart,
+            int ed,
+            int es,
+            int frames,
+            double spacingMm,
+            byte[] pixels,
+            byte[] labels,
+            int edArea,
+            int esArea,
+            int fps,
+            String quality) {}
 
     private long writePatient(Path out, Patient p) throws IOException {
         boolean nifti = options().release() == CamusRelease.NIFTI;
-        Path dir = Files.createDirectories(out.resolve(nifti ? "database_nifti" : p.split()).resolve(p.name()));
+        Path dir = Files.createDirectories(
+                out.resolve(nifti ? "database_nifti" : p.split()).resolve(p.name()));
         SplittableRandom rnd = new SplittableRandom(p.seed());
         List<Acquisition> views = new ArrayList<>(2);
         for (int v = 0; v < 2; v++) {
@@ -215,15 +227,15 @@ public final class CamusPhantom extends PhantomWriter<CamusPhantom.Options, Camu
         int w = MIN_SIDE + rnd.nextInt(MAX_SIDE - MIN_SIDE + 1);
         int h = MIN_SIDE + rnd.nextInt(MAX_SIDE - MIN_SIDE + 1);
         if (w == h) {
-            h = h > MIN_SIDE + 20 ? h - 17 : h + 17;   // CAMUS images are never square
+            h = h > MIN_SIDE + 20 ? h - 17 : h + 17; // CAMUS images are never square
         }
         int frames = MIN_FRAMES + rnd.nextInt(MAX_FRAMES - MIN_FRAMES + 1);
         int ed;
         int es;
-        if (nifti) {   // the half sequence runs from ED to ES
+        if (nifti) { // the half sequence runs from ED to ES
             ed = edAfterEs ? frames - 1 : 0;
             es = edAfterEs ? 0 : frames - 1;
-        } else {       // a cycle with ED and ES somewhere inside, at least 4 frames apart
+        } else { // a cycle with ED and ES somewhere inside, at least 4 frames apart
             int lo = rnd.nextInt(frames - 5);
             int hi = lo + 4 + rnd.nextInt(frames - lo - 4);
             ed = edAfterEs ? hi : lo;
@@ -250,8 +262,8 @@ public final class CamusPhantom extends PhantomWriter<CamusPhantom.Options, Camu
         }
         int fps = FRAME_RATES[rnd.nextInt(FRAME_RATES.length)];
         String quality = QUALITY[rnd.nextInt(QUALITY.length)];
-        return new Acquisition(tag, heart, ed, es, frames, DEPTH_CM * 10 / h, pixels, labels, edArea, esArea, fps,
-                quality);
+        return new Acquisition(
+                tag, heart, ed, es, frames, DEPTH_CM * 10 / h, pixels, labels, edArea, esArea, fps, quality);
     }
 
     /**
@@ -328,8 +340,9 @@ public final class CamusPhantom extends PhantomWriter<CamusPhantom.Options, Camu
         return bytes;
     }
 
-    private static long writeCfg(Path file, Acquisition a, double edv, double esv, double ef, int age, String sex,
-                                 boolean nifti) throws IOException {
+    private static long writeCfg(
+            Path file, Acquisition a, double edv, double esv, double ef, int age, String sex, boolean nifti)
+            throws IOException {
         StringBuilder s = new StringBuilder();
         s.append("ED: ").append(a.ed() + 1).append('\n');
         s.append("ES: ").append(a.es() + 1).append('\n');
@@ -365,6 +378,4 @@ public final class CamusPhantom extends PhantomWriter<CamusPhantom.Options, Camu
         }
         return bytes;
     }
-
-
 }

@@ -17,6 +17,7 @@ import java.util.SplittableRandom;
 final class CamusPhantomHeart {
     /** Grey levels: blood, tissue and myocardium centres and the speckle amplitude around each. */
     static final int BLOOD = 22;
+
     static final int TISSUE = 95;
     static final int MUSCLE = 190;
     static final int BLOOD_NOISE = 12;
@@ -27,6 +28,7 @@ final class CamusPhantomHeart {
     final int height;
     /** Fraction by which the cavity's semi-axes shrink from ED to ES. */
     final double contraction;
+
     private final double cx;
     private final double base;
     private final double lvA;
@@ -43,7 +45,7 @@ final class CamusPhantomHeart {
         this.cx = width * (0.5 + 0.04 * (rnd.nextDouble() - 0.5));
         this.lvA = width * (0.14 + 0.03 * rnd.nextDouble());
         this.lvB = height * (0.24 + 0.03 * rnd.nextDouble());
-        this.base = height * 0.08 + Math.min(width, height) * 0.06 + 2 * lvB;   // apex below the top edge
+        this.base = height * 0.08 + Math.min(width, height) * 0.06 + 2 * lvB; // apex below the top edge
         this.wall = Math.min(width, height) * (0.04 + 0.01 * rnd.nextDouble());
         this.gap = Math.max(5, height * 0.03);
         this.laA = width * (0.12 + 0.02 * rnd.nextDouble());

@@ -9,7 +9,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.IntConsumer;
-
 import org.etab.decode.ImageVolume;
 import org.etab.source.CheckedPhantom;
 import org.etab.source.DatasetDescription;
@@ -28,8 +27,15 @@ import org.etab.source.Target;
 public final class CamusProvider extends DescribedProvider {
 
     public CamusProvider() {
-        super(DatasetDescription.builder().name("camus").title("CAMUS").targets(CamusSource.TARGETS)
-                .defaultTarget(Target.EF).views(List.of("AP2CH", "AP4CH", "both")).video(true).build(),
+        super(
+                DatasetDescription.builder()
+                        .name("camus")
+                        .title("CAMUS")
+                        .targets(CamusSource.TARGETS)
+                        .defaultTarget(Target.EF)
+                        .views(List.of("AP2CH", "AP4CH", "both"))
+                        .video(true)
+                        .build(),
                 new CheckedPhantom("camus", "patients", Set.of("release"), CamusProvider::writePhantom));
     }
 
@@ -54,8 +60,8 @@ public final class CamusProvider extends DescribedProvider {
         CamusIndex index = CamusReader.read(root, files);
         String v = view == null ? defaultView(options.target()) : view;
         List<CamusRecord> records = index.select(split, v);
-        return new OpenedDataset(new CamusSource(records, index.rejected(split, v), options, files), index.problems(),
-                records.size());
+        return new OpenedDataset(
+                new CamusSource(records, index.rejected(split, v), options, files), index.problems(), records.size());
     }
 
     /** Sizes differ per patient: one group per size, read from the ED images. */
@@ -69,12 +75,14 @@ public final class CamusProvider extends DescribedProvider {
         for (CamusRecord r : index.select(split, v)) {
             try {
                 ImageVolume ed = CamusSource.readVolume(r.ed(), files);
-                bySize.computeIfAbsent(List.of(ed.height(), ed.width()), k -> new ArrayList<>()).add(r);
+                bySize.computeIfAbsent(List.of(ed.height(), ed.width()), k -> new ArrayList<>())
+                        .add(r);
             } catch (SampleException e) {
                 unreadable.add(r); // planned in the first group, where loading fails again and is reported
             }
         }
-        if (bySize.isEmpty() && (!unreadable.isEmpty() || !index.rejected(split, v).isEmpty())) {
+        if (bySize.isEmpty()
+                && (!unreadable.isEmpty() || !index.rejected(split, v).isEmpty())) {
             bySize.put(List.of(1, 1), new ArrayList<>());
         }
         if (!bySize.isEmpty()) {
@@ -82,18 +90,22 @@ public final class CamusProvider extends DescribedProvider {
         }
         List<OpenedDataset> out = new ArrayList<>();
         for (Map.Entry<List<Integer>, List<CamusRecord>> e : bySize.entrySet()) {
-            SampleOptions sized = options.toBuilder().frameSize(e.getKey().get(0), e.getKey().get(1)).build();
+            SampleOptions sized = options.toBuilder()
+                    .frameSize(e.getKey().get(0), e.getKey().get(1))
+                    .build();
             // the index's problems and rejections go with the first group, so that they are reported once
             boolean first = out.isEmpty();
-            out.add(new OpenedDataset(new CamusSource(e.getValue(), first ? index.rejected(split, v) : List.of(), sized,
-                    files), first ? index.problems() : List.of(), e.getValue().size()));
+            out.add(new OpenedDataset(
+                    new CamusSource(e.getValue(), first ? index.rejected(split, v) : List.of(), sized, files),
+                    first ? index.problems() : List.of(),
+                    e.getValue().size()));
         }
         return out;
     }
 
     /** {@link CamusPhantom}: count = patients; knob {@code release}, {@code mhd} or {@code nifti} (default). */
-    private static DatasetPhantom.Written writePhantom(Path out, int count, long seed, Map<String, String> knobs,
-            IntConsumer progress) throws IOException {
+    private static DatasetPhantom.Written writePhantom(
+            Path out, int count, long seed, Map<String, String> knobs, IntConsumer progress) throws IOException {
         String release = knobs.getOrDefault("release", "nifti");
         CamusRelease r = switch (release.trim().toLowerCase(Locale.ROOT)) {
             case "mhd" -> CamusRelease.MHD;
@@ -101,7 +113,9 @@ public final class CamusProvider extends DescribedProvider {
             default -> throw new IllegalArgumentException("release must be mhd or nifti but was '" + release + "'");
         };
         CamusPhantom.Summary s = new CamusPhantom(new CamusPhantom.Options(count, seed, r)).write(out, progress);
-        return new DatasetPhantom.Written(s.root(), s.bytes(), String.format(Locale.ROOT,
-                "%d patients (%s release), %.1f MB", s.patients(), r, s.bytes() / 1e6));
+        return new DatasetPhantom.Written(
+                s.root(),
+                s.bytes(),
+                String.format(Locale.ROOT, "%d patients (%s release), %.1f MB", s.patients(), r, s.bytes() / 1e6));
     }
 }

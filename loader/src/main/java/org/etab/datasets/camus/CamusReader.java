@@ -17,7 +17,6 @@ import java.util.OptionalDouble;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
-
 import org.etab.decode.DatasetException;
 import org.etab.source.DatasetFiles;
 import org.etab.source.IndexProblem;
@@ -73,8 +72,7 @@ public final class CamusReader {
 
     private static final Pattern PATIENT = Pattern.compile("patient\\d+");
 
-    private CamusReader() {
-    }
+    private CamusReader() {}
 
     /**
      * Indexes the CAMUS copy at {@code root} (or at the one release folder inside it).
@@ -112,8 +110,7 @@ public final class CamusReader {
     // ------------------------------------------------------------------------------------------------
     // layout
 
-    private record Located(Path dir, CamusRelease release) {
-    }
+    private record Located(Path dir, CamusRelease release) {}
 
     static Located locate(Path root) {
         if (!Files.isDirectory(root)) {
@@ -136,12 +133,18 @@ public final class CamusReader {
             return below.get(0);
         }
         if (below.size() > 1) {
-            throw new DatasetException(root, "holds several CAMUS copies " + below.stream()
-                    .map(l -> l.dir.getFileName() + " (" + l.release + ")").toList() + "; pass one of them");
+            throw new DatasetException(
+                    root,
+                    "holds several CAMUS copies "
+                            + below.stream()
+                                    .map(l -> l.dir.getFileName() + " (" + l.release + ")")
+                                    .toList() + "; pass one of them");
         }
-        throw new DatasetException(root, "no CAMUS layout found: expected " + TRAINING + "/ and " + TESTING
-                + "/ (original MetaImage release) or " + NIFTI_DIR + "/ and " + SPLIT_DIR
-                + "/ (2023 NIfTI release), in this directory or one level below");
+        throw new DatasetException(
+                root,
+                "no CAMUS layout found: expected " + TRAINING + "/ and " + TESTING
+                        + "/ (original MetaImage release) or " + NIFTI_DIR + "/ and " + SPLIT_DIR
+                        + "/ (2023 NIfTI release), in this directory or one level below");
     }
 
     /** The release laid out directly in {@code dir}, or null. */
@@ -149,12 +152,15 @@ public final class CamusReader {
         boolean original = Files.isDirectory(dir.resolve(TRAINING)) || Files.isDirectory(dir.resolve(TESTING));
         boolean nifti = Files.isDirectory(dir.resolve(NIFTI_DIR));
         if (original && nifti) {
-            throw new DatasetException(dir, "holds both CAMUS releases (" + TRAINING + "/ or " + TESTING + "/, and "
-                    + NIFTI_DIR + "/); keep them in separate directories and pass one");
+            throw new DatasetException(
+                    dir,
+                    "holds both CAMUS releases (" + TRAINING + "/ or " + TESTING + "/, and " + NIFTI_DIR
+                            + "/); keep them in separate directories and pass one");
         }
         if (nifti && !Files.isDirectory(dir.resolve(SPLIT_DIR))) {
-            throw new DatasetException(dir.resolve(SPLIT_DIR), "not found: the 2023 CAMUS release needs its split "
-                    + "lists beside " + NIFTI_DIR + "/");
+            throw new DatasetException(
+                    dir.resolve(SPLIT_DIR),
+                    "not found: the 2023 CAMUS release needs its split " + "lists beside " + NIFTI_DIR + "/");
         }
         return original ? CamusRelease.MHD : nifti ? CamusRelease.NIFTI : null;
     }
@@ -166,8 +172,10 @@ public final class CamusReader {
         for (String folder : List.of(TRAINING, TESTING)) {
             Path dir = root.resolve(folder);
             if (!Files.isDirectory(dir)) {
-                problems.add(new IndexProblem("", folder + "/", "not found; split "
-                        + (folder.equals(TRAINING) ? "train" : "test") + " is empty"));
+                problems.add(new IndexProblem(
+                        "",
+                        folder + "/",
+                        "not found; split " + (folder.equals(TRAINING) ? "train" : "test") + " is empty"));
                 continue;
             }
             Split split = folder.equals(TRAINING) ? Split.TRAIN : Split.TEST;
@@ -189,16 +197,24 @@ public final class CamusReader {
             seen.add(name);
             Split split = splits.get(name);
             if (split == null) {
-                problems.reject(new IndexProblem(name, rel(root, patient), "in no " + SPLIT_DIR
-                        + "/subgroup_*.txt list; left out"), null, null);
+                problems.reject(
+                        new IndexProblem(
+                                name, rel(root, patient), "in no " + SPLIT_DIR + "/subgroup_*.txt list; left out"),
+                        null,
+                        null);
                 continue;
             }
             readPatient(root, files, patient, split, CamusRelease.NIFTI, true, records, problems);
         }
         for (Map.Entry<String, Split> e : splits.entrySet()) {
             if (!seen.contains(e.getKey())) {
-                problems.reject(new IndexProblem(e.getKey(), NIFTI_DIR + "/" + e.getKey(), "listed for split "
-                        + e.getValue().name().toLowerCase() + " but there is no such patient directory"), e.getValue(),
+                problems.reject(
+                        new IndexProblem(
+                                e.getKey(),
+                                NIFTI_DIR + "/" + e.getKey(),
+                                "listed for split " + e.getValue().name().toLowerCase()
+                                        + " but there is no such patient directory"),
+                        e.getValue(),
                         null);
             }
         }
@@ -212,8 +228,10 @@ public final class CamusReader {
             Path file = root.resolve(SPLIT_DIR).resolve(list.getKey());
             String relFile = SPLIT_DIR + "/" + list.getKey();
             if (!Files.isRegularFile(file)) {
-                problems.add(new IndexProblem("", relFile, "not found; split "
-                        + list.getValue().name().toLowerCase() + " is empty"));
+                problems.add(new IndexProblem(
+                        "",
+                        relFile,
+                        "not found; split " + list.getValue().name().toLowerCase() + " is empty"));
                 continue;
             }
             List<String> lines;
@@ -232,14 +250,18 @@ public final class CamusReader {
                 }
                 String where = relFile + ":" + (i + 1);
                 if (!PATIENT.matcher(name).matches()) {
-                    problems.add(new IndexProblem("", relFile, "line " + (i + 1) + ": '" + name
-                            + "' is not a patient name (patientNNNN); ignored"));
+                    problems.add(new IndexProblem(
+                            "",
+                            relFile,
+                            "line " + (i + 1) + ": '" + name + "' is not a patient name (patientNNNN); ignored"));
                     continue;
                 }
                 String first = firstSeen.putIfAbsent(name, where);
                 if (first != null) {
-                    problems.add(new IndexProblem(name, relFile, "line " + (i + 1) + ": already listed at " + first
-                            + "; the first listing is kept"));
+                    problems.add(new IndexProblem(
+                            name,
+                            relFile,
+                            "line " + (i + 1) + ": already listed at " + first + "; the first listing is kept"));
                     continue;
                 }
                 splits.put(name, list.getValue());
@@ -252,8 +274,15 @@ public final class CamusReader {
     // one patient
 
     /** The files and cfg values of both views of one patient directory. */
-    private static void readPatient(Path root, DatasetFiles files, Path dir, Split split, CamusRelease release,
-                                    boolean gtExpected, List<CamusRecord> records, Problems problems) {
+    private static void readPatient(
+            Path root,
+            DatasetFiles files,
+            Path dir,
+            Split split,
+            CamusRelease release,
+            boolean gtExpected,
+            List<CamusRecord> records,
+            Problems problems) {
         String patient = dir.getFileName().toString();
         Set<String> names = new HashSet<>();
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
@@ -263,8 +292,11 @@ public final class CamusReader {
                 }
             }
         } catch (IOException | UncheckedIOException e) {
-            problems.reject(new IndexProblem(patient, rel(root, dir), "cannot be listed (" + e.getMessage()
-                    + "); patient left out"), split, null);
+            problems.reject(
+                    new IndexProblem(
+                            patient, rel(root, dir), "cannot be listed (" + e.getMessage() + "); patient left out"),
+                    split,
+                    null);
             return;
         }
         for (CamusView view : CamusView.values()) {
@@ -275,10 +307,17 @@ public final class CamusReader {
         }
     }
 
-    private static CamusRecord readView(Path root, DatasetFiles files, Path dir, String patient, CamusView view,
-                                        Split split,
-                                        CamusRelease release, boolean gtExpected, Set<String> names,
-                                        Problems problems) {
+    private static CamusRecord readView(
+            Path root,
+            DatasetFiles files,
+            Path dir,
+            String patient,
+            CamusView view,
+            Split split,
+            CamusRelease release,
+            boolean gtExpected,
+            Set<String> names,
+            Problems problems) {
         String id = patient + "_" + view.tag();
         String seqName = release == CamusRelease.MHD ? "_sequence" : "_half_sequence";
         String cfgName = "Info_" + view.tag() + ".cfg";
@@ -290,8 +329,10 @@ public final class CamusReader {
         String es = image(names, id + "_ES", release, missing);
         String seq = image(names, id + seqName, release, missing);
         if (!missing.isEmpty()) {
-            problems.reject(new IndexProblem(id, rel(root, dir), "missing " + String.join(", ", missing)
-                    + "; view left out"), split, view);
+            problems.reject(
+                    new IndexProblem(id, rel(root, dir), "missing " + String.join(", ", missing) + "; view left out"),
+                    split,
+                    view);
             return null;
         }
         List<String> missingGt = new ArrayList<>();
@@ -299,8 +340,11 @@ public final class CamusReader {
         String esGt = image(names, id + "_ES_gt", release, missingGt);
         String seqGt = release == CamusRelease.NIFTI ? image(names, id + seqName + "_gt", release, missingGt) : null;
         if (gtExpected && !missingGt.isEmpty()) {
-            problems.add(new IndexProblem(id, rel(root, dir), "missing ground truth " + String.join(", ", missingGt)
-                    + (edGt == null ? "; kept, but its segmentation targets cannot be made" : "; kept")));
+            problems.add(new IndexProblem(
+                    id,
+                    rel(root, dir),
+                    "missing ground truth " + String.join(", ", missingGt)
+                            + (edGt == null ? "; kept, but its segmentation targets cannot be made" : "; kept")));
         }
 
         Path cfg = dir.resolve(cfgName);
@@ -316,16 +360,24 @@ public final class CamusReader {
             esFrame = info.es();
             nbFrame = info.nbFrame();
             if (info.ef().isEmpty()) {
-                problems.reject(new IndexProblem(id, rel(root, cfg), "no LVef (original release) or EF (2023 release);"
-                        + " view left out"), split, view);
+                problems.reject(
+                        new IndexProblem(
+                                id,
+                                rel(root, cfg),
+                                "no LVef (original release) or EF (2023 release);" + " view left out"),
+                        split,
+                        view);
                 return null;
             }
             ef = (float) info.ef().getAsDouble();
             frameRate = info.frameRate();
             quality = info.imageQuality().orElse("");
         } catch (DatasetException e) {
-            problems.reject(new IndexProblem(id, rel(root, cfg), reason(e, e.file() != null ? e.file() : cfg)
-                    + "; view left out"), split, view);
+            problems.reject(
+                    new IndexProblem(
+                            id, rel(root, cfg), reason(e, e.file() != null ? e.file() : cfg) + "; view left out"),
+                    split,
+                    view);
             return null;
         }
         String bad = null;
@@ -337,16 +389,33 @@ public final class CamusReader {
             bad = "ES must be a frame number in 1.." + nbFrame + " (NbFrame) but was " + esFrame;
         } else if (!Float.isFinite(ef)) {
             bad = "EF must be a finite number but was " + ef;
-        } else if (frameRate.isPresent() && !(frameRate.getAsDouble() > 0 && Double.isFinite(frameRate.getAsDouble()))) {
+        } else if (frameRate.isPresent()
+                && !(frameRate.getAsDouble() > 0 && Double.isFinite(frameRate.getAsDouble()))) {
             bad = "FrameRate must be a positive number but was " + frameRate.getAsDouble();
         }
         if (bad != null) {
             problems.reject(new IndexProblem(id, rel(root, cfg), bad + "; view left out"), split, view);
             return null;
         }
-        return new CamusRecord(id, patient, view, split, release, cfg, dir.resolve(ed), dir.resolve(es),
-                path(dir, edGt), path(dir, esGt), dir.resolve(seq), path(dir, seqGt), edFrame, esFrame, nbFrame, ef,
-                frameRate, quality);
+        return new CamusRecord(
+                id,
+                patient,
+                view,
+                split,
+                release,
+                cfg,
+                dir.resolve(ed),
+                dir.resolve(es),
+                path(dir, edGt),
+                path(dir, esGt),
+                dir.resolve(seq),
+                path(dir, seqGt),
+                edFrame,
+                esFrame,
+                nbFrame,
+                ef,
+                frameRate,
+                quality);
     }
 
     /** The file name of image {@code stem} in this release's format, or null after adding it to {@code missing}. */
@@ -378,7 +447,7 @@ public final class CamusReader {
                 continue;
             }
             if (!Files.isDirectory(p)) {
-                continue;   // a stray README or archive next to the patients
+                continue; // a stray README or archive next to the patients
             }
             if (!PATIENT.matcher(name).matches()) {
                 problems.add(new IndexProblem("", rel(root, p), "not a patientNNNN directory; ignored"));

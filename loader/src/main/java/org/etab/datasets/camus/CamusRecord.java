@@ -3,7 +3,6 @@ package org.etab.datasets.camus;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.OptionalDouble;
-
 import org.etab.source.Split;
 
 /**

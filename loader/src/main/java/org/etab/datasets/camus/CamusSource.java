@@ -3,7 +3,6 @@ package org.etab.datasets.camus;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
-
 import org.etab.batch.BatchPool;
 import org.etab.decode.DatasetException;
 import org.etab.decode.ImageVolume;
@@ -12,10 +11,10 @@ import org.etab.decode.NiftiReader;
 import org.etab.sampling.ClipSampler;
 import org.etab.source.DatasetFiles;
 import org.etab.source.FeatureWriter;
+import org.etab.source.IndexProblem;
 import org.etab.source.LabelWriter;
 import org.etab.source.PlanLoop;
 import org.etab.source.RecordLabels;
-import org.etab.source.IndexProblem;
 import org.etab.source.RecordSource;
 import org.etab.source.SampleException;
 import org.etab.source.SampleOptions;
@@ -64,20 +63,24 @@ import org.etab.source.Target;
  */
 public final class CamusSource extends RecordSource<CamusRecord> {
     /** What CAMUS offers, in ETAB's order. */
-    public static final List<Target> TARGETS = List.of(Target.EF, Target.LV_SEG, Target.LA_SEG, Target.MY_SEG,
-            Target.ES_ED, Target.VIEW, Target.CM);
+    public static final List<Target> TARGETS =
+            List.of(Target.EF, Target.LV_SEG, Target.LA_SEG, Target.MY_SEG, Target.ES_ED, Target.VIEW, Target.CM);
 
     /** Frame rate assumed for a sequence whose cfg has no {@code FrameRate} (every original-release file). */
     static final double DEFAULT_FRAME_RATE = 25.0;
 
-    private static final RecordLabels<CamusRecord> LABELS = RecordLabels.<CamusRecord>builder().ef(CamusRecord::ef)
-            .esEd(CamusRecord::esIndex, CamusRecord::edIndex).classIndex(r -> r.view().label()).build();
+    private static final RecordLabels<CamusRecord> LABELS = RecordLabels.<CamusRecord>builder()
+            .ef(CamusRecord::ef)
+            .esEd(CamusRecord::esIndex, CamusRecord::edIndex)
+            .classIndex(r -> r.view().label())
+            .build();
 
     /** The one frame of an {@code _ED} file. */
     private static final int[] ED_FILE_FRAME = {0};
 
     /** The gt label a segmentation target keeps, or 0 for other targets. */
     private final int segLabel;
+
     private final DatasetFiles files;
 
     /**
@@ -103,8 +106,8 @@ public final class CamusSource extends RecordSource<CamusRecord> {
      * As above, reading only the files {@code files} allows (a refused file is a failed sample naming why);
      * {@link CamusProvider} confines a dataset's files to its root.
      */
-    public CamusSource(List<CamusRecord> records, List<IndexProblem> rejected, SampleOptions options,
-            DatasetFiles files) {
+    public CamusSource(
+            List<CamusRecord> records, List<IndexProblem> rejected, SampleOptions options, DatasetFiles files) {
         super("camus", TARGETS, records, rejected, options, CamusSource::nativeSize, LABELS);
         this.files = files;
         this.segLabel = switch (options.target()) {
@@ -114,7 +117,8 @@ public final class CamusSource extends RecordSource<CamusRecord> {
             default -> 0;
         };
         if (segLabel != 0 && !records().isEmpty() && records().stream().noneMatch(CamusRecord::hasGt)) {
-            throw new IllegalArgumentException("target '" + options.target().etabName() + "' needs ground truth (_ED_gt)"
+            throw new IllegalArgumentException("target '" + options.target().etabName()
+                    + "' needs ground truth (_ED_gt)"
                     + " but none of the " + records().size() + " selected records has it (the original release's "
                     + "testing patients are not annotated); select split train");
         }
@@ -135,9 +139,14 @@ public final class CamusSource extends RecordSource<CamusRecord> {
         boolean video = options().clip().video();
         String file = (video ? rec.sequence() : rec.ed()).toString();
         if (segLabel != 0 && !rec.hasGt()) {
-            plans.failed(rec.id(), file, new int[0], "no ground truth: " + rec.id() + "_ED_gt is missing ("
-                    + rec.split().name().toLowerCase() + " split), so there is no " + options().target().etabName()
-                    + " mask");
+            plans.failed(
+                    rec.id(),
+                    file,
+                    new int[0],
+                    "no ground truth: " + rec.id() + "_ED_gt is missing ("
+                            + rec.split().name().toLowerCase() + " split), so there is no "
+                            + options().target().etabName()
+                            + " mask");
         } else if (video) {
             plans.clips(rec.id(), file, rec.frames(), frameRate(rec));
         } else {
@@ -189,21 +198,27 @@ public final class CamusSource extends RecordSource<CamusRecord> {
                 valid++;
             }
             if (valid == 0) {
-                throw new SampleException(Stage.DECODE, image.source() + ": frame " + want[0] + " is past the end of the "
-                        + image.depth() + "-frame image (cfg NbFrame " + rec.frames() + ")");
+                throw new SampleException(
+                        Stage.DECODE,
+                        image.source() + ": frame " + want[0] + " is past the end of the " + image.depth()
+                                + "-frame image (cfg NbFrame " + rec.frames() + ")");
             }
             if (valid < want.length && !options().clip().padding()) {
-                throw new SampleException(Stage.DECODE, image.source() + ": the sequence has " + image.depth()
-                        + " frames but the clip needs frame " + want[valid] + " (cfg NbFrame " + rec.frames()
-                        + "; padding is off)");
+                throw new SampleException(
+                        Stage.DECODE,
+                        image.source() + ": the sequence has " + image.depth()
+                                + " frames but the clip needs frame " + want[valid] + " (cfg NbFrame " + rec.frames()
+                                + "; padding is off)");
             }
             ImageVolume gt = null;
             if (segLabel != 0) {
                 gt = readVolume(rec.edGt(), files);
                 if (gt.width() != image.width() || gt.height() != image.height()) {
-                    throw new SampleException(Stage.DECODE, gt.source() + ": label map is " + gt.width() + "x" + gt.height()
-                            + " (width x height) but its image " + image.source() + " is " + image.width() + "x"
-                            + image.height());
+                    throw new SampleException(
+                            Stage.DECODE,
+                            gt.source() + ": label map is " + gt.width() + "x" + gt.height()
+                                    + " (width x height) but its image " + image.source() + " is " + image.width() + "x"
+                                    + image.height());
                 }
             }
             writeFeatures(image, want, valid, buffers, slot);

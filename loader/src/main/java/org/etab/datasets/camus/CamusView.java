@@ -32,11 +32,20 @@ public enum CamusView {
     public static List<CamusView> select(String view) {
         String v = view.trim().toUpperCase(Locale.ROOT);
         switch (v) {
-            case "AP2CH": case "2CH": case "A2C": return List.of(AP2CH);
-            case "AP4CH": case "4CH": case "A4C": return List.of(AP4CH);
-            case "BOTH": case "ALL": return List.of(AP2CH, AP4CH);
-            default: throw new IllegalArgumentException("view '" + view + "' is not available for camus; "
-                    + "available: AP2CH, AP4CH, both (or all)");
+            case "AP2CH":
+            case "2CH":
+            case "A2C":
+                return List.of(AP2CH);
+            case "AP4CH":
+            case "4CH":
+            case "A4C":
+                return List.of(AP4CH);
+            case "BOTH":
+            case "ALL":
+                return List.of(AP2CH, AP4CH);
+            default:
+                throw new IllegalArgumentException(
+                        "view '" + view + "' is not available for camus; " + "available: AP2CH, AP4CH, both (or all)");
         }
     }
 }

@@ -1,12 +1,12 @@
 package org.etab.datasets.echonet;
 
-import org.etab.source.IndexProblem;
-import org.etab.source.Split;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import org.etab.source.IndexProblem;
+import org.etab.source.Split;
 
 /**
  * The usable videos of an EchoNet-Dynamic copy and what could not be used, as built by
@@ -17,8 +17,8 @@ import java.util.Objects;
  * @param problems every FileList row, tracing row or video that was dropped, with the reason
  * @param rejected the FileList rows among {@code problems} (the videos left out), each with its split
  */
-public record EchoNetIndex(Path root, List<EchoNetRecord> records, List<IndexProblem> problems,
-        List<Rejected> rejected) {
+public record EchoNetIndex(
+        Path root, List<EchoNetRecord> records, List<IndexProblem> problems, List<Rejected> rejected) {
 
     /**
      * A FileList row left out, with the split its {@code Split} field names.
@@ -80,12 +80,17 @@ public record EchoNetIndex(Path root, List<EchoNetRecord> records, List<IndexPro
         Objects.requireNonNull(split, "split");
         String wanted = split.trim().toLowerCase(Locale.ROOT);
         switch (wanted) {
-            case "all": return null;
-            case "train": return Split.TRAIN;
-            case "val": return Split.VAL;
-            case "test": return Split.TEST;
-            default: throw new IllegalArgumentException(
-                    "split must be one of train, val, test, all (any case) but was '" + split + "'");
+            case "all":
+                return null;
+            case "train":
+                return Split.TRAIN;
+            case "val":
+                return Split.VAL;
+            case "test":
+                return Split.TEST;
+            default:
+                throw new IllegalArgumentException(
+                        "split must be one of train, val, test, all (any case) but was '" + split + "'");
         }
     }
 }

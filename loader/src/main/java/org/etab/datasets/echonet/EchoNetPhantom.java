@@ -1,10 +1,5 @@
 package org.etab.datasets.echonet;
 
-import org.etab.synth.MjpegAviWriter;
-import org.etab.synth.PhantomHeart;
-import org.etab.synth.PhantomRenderer;
-import org.etab.synth.PhantomWriter;
-import org.etab.synth.Phantoms;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -24,6 +19,11 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntConsumer;
+import org.etab.synth.MjpegAviWriter;
+import org.etab.synth.PhantomHeart;
+import org.etab.synth.PhantomRenderer;
+import org.etab.synth.PhantomWriter;
+import org.etab.synth.Phantoms;
 
 /**
  * Writes a phantom EchoNet-Dynamic dataset in exactly the real layout:
@@ -120,8 +120,7 @@ public final class EchoNetPhantom extends PhantomWriter<EchoNetPhantom.Options, 
             private int threads = Runtime.getRuntime().availableProcessors();
             private double qscale = 2;
 
-            private Builder() {
-            }
+            private Builder() {}
 
             /** Number of videos, >= 1 (required). */
             public Builder videos(int videos) {
@@ -171,8 +170,7 @@ public final class EchoNetPhantom extends PhantomWriter<EchoNetPhantom.Options, 
      * @param frames frames in all videos
      * @param bytes  bytes of all files written (videos and CSVs)
      */
-    public record Summary(Path root, int videos, long frames, long bytes) {
-    }
+    public record Summary(Path root, int videos, long frames, long bytes) {}
 
     public EchoNetPhantom(Options options) {
         super(options);
@@ -189,7 +187,11 @@ public final class EchoNetPhantom extends PhantomWriter<EchoNetPhantom.Options, 
         Objects.requireNonNull(out, "out");
         Objects.requireNonNull(progress, "progress");
         prepare(out);
-        long bytes = Phantoms.writeMarker(out, "EchoNet-Dynamic dataset", options().seed(), "videos",
+        long bytes = Phantoms.writeMarker(
+                out,
+                "EchoNet-Dynamic dataset",
+                options().seed(),
+                "videos",
                 options().videos());
         Path videosDir = Files.createDirectories(out.resolve("Videos"));
         List<Plan> plans = plan();
@@ -216,12 +218,17 @@ public final class EchoNetPhantom extends PhantomWriter<EchoNetPhantom.Options, 
     }
 
     /** One video to make: decided up front, from the seed only, so that threads cannot change it. */
-    private record Plan(String name, long videoSeed, int fps, int frames, String split) {
-    }
+    private record Plan(String name, long videoSeed, int fps, int frames, String split) {}
 
-    private record Result(String name, int fps, int frames, String split, long bytes,
-                          PhantomHeart heart, double[][] es, double[][] ed) {
-    }
+    private record Result(
+            String name,
+            int fps,
+            int frames,
+            String split,
+            long bytes,
+            PhantomHeart heart,
+            double[][] es,
+            double[][] ed) {}
 
     private List<Plan> plan() {
         int n = options().videos();
@@ -300,7 +307,7 @@ public final class EchoNetPhantom extends PhantomWriter<EchoNetPhantom.Options, 
 
     private static void awaitQuietly(ExecutorService pool) {
         try {
-            pool.awaitTermination(1, TimeUnit.MINUTES);   // one video takes well under a second
+            pool.awaitTermination(1, TimeUnit.MINUTES); // one video takes well under a second
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -313,7 +320,8 @@ public final class EchoNetPhantom extends PhantomWriter<EchoNetPhantom.Options, 
         Path file = videosDir.resolve(plan.name() + ".avi");
         int size = PhantomRenderer.SIZE;
         byte[] gray = new byte[size * size];
-        try (MjpegAviWriter writer = new MjpegAviWriter(file, size, size, plan.fps(), options().qscale())) {
+        try (MjpegAviWriter writer =
+                new MjpegAviWriter(file, size, size, plan.fps(), options().qscale())) {
             for (int f = 0; f < plan.frames(); f++) {
                 if (Thread.currentThread().isInterrupted()) {
                     throw new InterruptedIOException("phantom cancelled while writing " + file);
@@ -322,8 +330,15 @@ public final class EchoNetPhantom extends PhantomWriter<EchoNetPhantom.Options, 
                 writer.write(gray);
             }
         }
-        return new Result(plan.name(), plan.fps(), plan.frames(), plan.split(), Files.size(file), heart,
-                heart.tracing(heart.esFrame), heart.tracing(heart.edFrame));
+        return new Result(
+                plan.name(),
+                plan.fps(),
+                plan.frames(),
+                plan.split(),
+                Files.size(file),
+                heart,
+                heart.tracing(heart.esFrame),
+                heart.tracing(heart.edFrame));
     }
 
     /**
@@ -350,8 +365,18 @@ public final class EchoNetPhantom extends PhantomWriter<EchoNetPhantom.Options, 
                 double esv = diskVolumeMl(r.es());
                 double edv = diskVolumeMl(r.ed());
                 double ef = 100 * (edv - esv) / edv;
-                w.write(String.format(Locale.ROOT, "%s,%.8f,%.8f,%.8f,%d,%d,%d,%d,%s\n", r.name(), ef, esv, edv,
-                        PhantomRenderer.SIZE, PhantomRenderer.SIZE, r.fps(), r.frames(), r.split()));
+                w.write(String.format(
+                        Locale.ROOT,
+                        "%s,%.8f,%.8f,%.8f,%d,%d,%d,%d,%s\n",
+                        r.name(),
+                        ef,
+                        esv,
+                        edv,
+                        PhantomRenderer.SIZE,
+                        PhantomRenderer.SIZE,
+                        r.fps(),
+                        r.frames(),
+                        r.split()));
             }
         });
     }
@@ -359,16 +384,16 @@ public final class EchoNetPhantom extends PhantomWriter<EchoNetPhantom.Options, 
     private static long writeTracings(Path out, List<Result> results) throws IOException {
         return Phantoms.writeCsv(out.resolve("VolumeTracings.csv"), TRACINGS_HEADER, w -> {
             for (Result r : results) {
-                writeGroup(w, r.name() + ".avi", r.es(), r.heart().esFrame);   // ES first: the reference
-                writeGroup(w, r.name() + ".avi", r.ed(), r.heart().edFrame);   // reads first = ES, last = ED
+                writeGroup(w, r.name() + ".avi", r.es(), r.heart().esFrame); // ES first: the reference
+                writeGroup(w, r.name() + ".avi", r.ed(), r.heart().edFrame); // reads first = ES, last = ED
             }
         });
     }
 
     private static void writeGroup(BufferedWriter w, String fileName, double[][] t, int frame) throws IOException {
         for (int k = 0; k < t[0].length; k++) {
-            w.write(String.format(Locale.ROOT, "%s,%.4f,%.4f,%.4f,%.4f,%d\n",
-                    fileName, t[0][k], t[1][k], t[2][k], t[3][k], frame));
+            w.write(String.format(
+                    Locale.ROOT, "%s,%.4f,%.4f,%.4f,%.4f,%d\n", fileName, t[0][k], t[1][k], t[2][k], t[3][k], frame));
         }
     }
 }

@@ -9,7 +9,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.IntConsumer;
-
 import org.etab.source.CheckedPhantom;
 import org.etab.source.DatasetDescription;
 import org.etab.source.DatasetFiles;
@@ -30,8 +29,15 @@ public final class EchoNetProvider extends DescribedProvider {
     private static final String VIEW = "AP4CH";
 
     public EchoNetProvider() {
-        super(DatasetDescription.builder().name("echonet").title("EchoNet-Dynamic").targets(EchoNetSource.TARGETS)
-                .defaultTarget(Target.EF).views(List.of(VIEW)).video(true).build(),
+        super(
+                DatasetDescription.builder()
+                        .name("echonet")
+                        .title("EchoNet-Dynamic")
+                        .targets(EchoNetSource.TARGETS)
+                        .defaultTarget(Target.EF)
+                        .views(List.of(VIEW))
+                        .video(true)
+                        .build(),
                 new CheckedPhantom("echonet", "videos", Set.of("threads"), EchoNetProvider::writePhantom));
     }
 
@@ -52,8 +58,8 @@ public final class EchoNetProvider extends DescribedProvider {
         DatasetFiles files = DatasetFiles.of(root, options);
         EchoNetIndex index = EchoNetReader.read(root, files);
         List<EchoNetRecord> records = index.select(split);
-        return new OpenedDataset(new EchoNetSource(records, index.rejected(split), options, files), index.problems(),
-                records.size());
+        return new OpenedDataset(
+                new EchoNetSource(records, index.rejected(split), options, files), index.problems(), records.size());
     }
 
     @Override
@@ -69,14 +75,22 @@ public final class EchoNetProvider extends DescribedProvider {
         }
 
         @Override
-        public OpenedDataset open(URI root, HttpStoreOptions settings, String split, String view,
-                SampleOptions options, boolean clipRanges) {
+        public OpenedDataset open(
+                URI root,
+                HttpStoreOptions settings,
+                String split,
+                String view,
+                SampleOptions options,
+                boolean clipRanges) {
             DatasetRegistry.resolveView(EchoNetProvider.this, view, options.target());
             RemoteEchoNet remote = RemoteEchoNet.open(root, settings, clipRanges);
             try {
                 List<EchoNetRecord> records = remote.index().select(split);
-                return new OpenedDataset(remote.source(records, remote.index().rejected(split), options),
-                        remote.problems(), records.size(), remote);
+                return new OpenedDataset(
+                        remote.source(records, remote.index().rejected(split), options),
+                        remote.problems(),
+                        records.size(),
+                        remote);
             } catch (RuntimeException e) {
                 remote.close();
                 throw e;
@@ -85,15 +99,18 @@ public final class EchoNetProvider extends DescribedProvider {
     }
 
     /** {@link EchoNetPhantom}: count = videos; knob {@code threads} (all cores by default; same bytes either way). */
-    private static DatasetPhantom.Written writePhantom(Path out, int count, long seed, Map<String, String> knobs,
-            IntConsumer progress) throws IOException {
-        EchoNetPhantom.Options.Builder o = EchoNetPhantom.Options.builder().videos(count).seed(seed);
+    private static DatasetPhantom.Written writePhantom(
+            Path out, int count, long seed, Map<String, String> knobs, IntConsumer progress) throws IOException {
+        EchoNetPhantom.Options.Builder o =
+                EchoNetPhantom.Options.builder().videos(count).seed(seed);
         if (knobs.containsKey("threads")) {
             o.threads(parseThreads(knobs.get("threads")));
         }
         EchoNetPhantom.Summary s = new EchoNetPhantom(o.build()).write(out, progress);
-        return new DatasetPhantom.Written(s.root(), s.bytes(), String.format(Locale.ROOT,
-                "%d videos, %d frames, %.1f MB", s.videos(), s.frames(), s.bytes() / 1e6));
+        return new DatasetPhantom.Written(
+                s.root(),
+                s.bytes(),
+                String.format(Locale.ROOT, "%d videos, %d frames, %.1f MB", s.videos(), s.frames(), s.bytes() / 1e6));
     }
 
     private static int parseThreads(String text) {

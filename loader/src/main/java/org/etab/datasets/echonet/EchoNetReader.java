@@ -1,13 +1,5 @@
 package org.etab.datasets.echonet;
 
-import org.etab.decode.DatasetException;
-import org.etab.source.CsvColumns;
-import org.etab.source.DatasetFiles;
-import org.etab.source.Fields;
-import org.etab.source.IndexProblem;
-import org.etab.source.PlanLoop;
-import org.etab.source.SampleOptions;
-import org.etab.source.Split;
 import de.siegmar.fastcsv.reader.CsvParseException;
 import de.siegmar.fastcsv.reader.CsvReader;
 import de.siegmar.fastcsv.reader.CsvRecord;
@@ -23,7 +15,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import org.etab.decode.DatasetException;
+import org.etab.source.CsvColumns;
+import org.etab.source.DatasetFiles;
+import org.etab.source.Fields;
 import org.etab.source.Fields.BadRow;
+import org.etab.source.IndexProblem;
+import org.etab.source.PlanLoop;
+import org.etab.source.SampleOptions;
+import org.etab.source.Split;
 
 /**
  * Builds the {@link EchoNetIndex} of an EchoNet-Dynamic copy from {@code FileList.csv} and
@@ -57,16 +57,23 @@ public final class EchoNetReader {
     public static final String FILE_LIST = "FileList.csv";
     public static final String TRACINGS = "VolumeTracings.csv";
 
-    private static final String[] LIST_COLUMNS =
-            {"FileName", "EF", "ESV", "EDV", "FrameHeight", "FrameWidth", "FPS", "NumberOfFrames", "Split"};
-    private static final int L_NAME = 0, L_EF = 1, L_ESV = 2, L_EDV = 3, L_HEIGHT = 4, L_WIDTH = 5, L_FPS = 6,
-            L_FRAMES = 7, L_SPLIT = 8;
+    private static final String[] LIST_COLUMNS = {
+        "FileName", "EF", "ESV", "EDV", "FrameHeight", "FrameWidth", "FPS", "NumberOfFrames", "Split"
+    };
+    private static final int L_NAME = 0,
+            L_EF = 1,
+            L_ESV = 2,
+            L_EDV = 3,
+            L_HEIGHT = 4,
+            L_WIDTH = 5,
+            L_FPS = 6,
+            L_FRAMES = 7,
+            L_SPLIT = 8;
 
     private static final String[] TRACING_COLUMNS = {"FileName", "X1", "Y1", "X2", "Y2", "Frame"};
     private static final int T_NAME = 0, T_X1 = 1, T_Y1 = 2, T_X2 = 3, T_Y2 = 4, T_FRAME = 5;
 
-    private EchoNetReader() {
-    }
+    private EchoNetReader() {}
 
     /**
      * Indexes the EchoNet-Dynamic copy at {@code root} (or at {@code root/data}).
@@ -127,15 +134,20 @@ public final class EchoNetReader {
         if (!Files.isDirectory(root)) {
             throw new DatasetException(root, "EchoNet-Dynamic directory not found");
         }
-        throw new DatasetException(root.resolve(FILE_LIST),
-                "not found (looked there and in " + data.resolve(FILE_LIST) + ")");
+        throw new DatasetException(
+                root.resolve(FILE_LIST), "not found (looked there and in " + data.resolve(FILE_LIST) + ")");
     }
 
     // ------------------------------------------------------------------------------------------------
     // FileList.csv
 
-    private static void readFileList(Path file, Path videos, List<Video> listed, Map<String, Video> byId,
-                                     List<IndexProblem> problems, List<EchoNetIndex.Rejected> rejected) {
+    private static void readFileList(
+            Path file,
+            Path videos,
+            List<Video> listed,
+            Map<String, Video> byId,
+            List<IndexProblem> problems,
+            List<EchoNetIndex.Rejected> rejected) {
         try (CsvReader<CsvRecord> csv = builder().ofCsvRecord(file)) {
             CsvColumns cols = null;
             for (CsvRecord rec : csv) {
@@ -145,19 +157,22 @@ public final class EchoNetReader {
                 }
                 long line = rec.getStartingLineNumber();
                 int nameCol = cols.at(L_NAME);
-                String name = rec.getFieldCount() > nameCol ? rec.getField(nameCol).trim() : "";
+                String name =
+                        rec.getFieldCount() > nameCol ? rec.getField(nameCol).trim() : "";
                 String id = stripAvi(name);
                 Video v = new Video(id, line);
                 try {
                     if (rec.getFieldCount() != cols.headerSize()) {
-                        throw new BadRow("expected " + cols.headerSize() + " fields but found "
-                                + rec.getFieldCount());
+                        throw new BadRow("expected " + cols.headerSize() + " fields but found " + rec.getFieldCount());
                     }
                     Video first = byId.get(id);
                     if (first != null) {
                         // Keep the first listing; its tracings would be ambiguous otherwise.
-                        IndexProblem p = new IndexProblem(id, FILE_LIST, "line " + line
-                                + ": duplicate FileName (first listed at line " + first.line + "); row ignored");
+                        IndexProblem p = new IndexProblem(
+                                id,
+                                FILE_LIST,
+                                "line " + line + ": duplicate FileName (first listed at line " + first.line
+                                        + "); row ignored");
                         problems.add(p);
                         rejected.add(new EchoNetIndex.Rejected(p, splitOrNull(rec, cols.at(L_SPLIT))));
                         continue;
@@ -258,15 +273,24 @@ public final class EchoNetReader {
                 if (cols == null) {
                     cols = CsvColumns.of(file, row.header(), TRACING_COLUMNS);
                     nameCol = cols.at(T_NAME);
-                    row.startData(cols.headerSize(), cols.at(T_NAME), cols.at(T_X1), cols.at(T_Y1), cols.at(T_X2),
-                            cols.at(T_Y2), cols.at(T_FRAME));
+                    row.startData(
+                            cols.headerSize(),
+                            cols.at(T_NAME),
+                            cols.at(T_X1),
+                            cols.at(T_Y1),
+                            cols.at(T_X2),
+                            cols.at(T_Y2),
+                            cols.at(T_FRAME));
                     continue;
                 }
                 long line = row.line();
                 int fields = row.fields();
                 if (fields <= nameCol) {
-                    problems.add(new IndexProblem("", TRACINGS, "line " + line + ": expected "
-                            + cols.headerSize() + " fields but found " + fields + "; the row names no file"));
+                    problems.add(new IndexProblem(
+                            "",
+                            TRACINGS,
+                            "line " + line + ": expected " + cols.headerSize() + " fields but found " + fields
+                                    + "; the row names no file"));
                     continue;
                 }
                 // Rows of one video are (nearly always) adjacent: look the name up only when it changes.
@@ -281,7 +305,7 @@ public final class EchoNetReader {
                     continue;
                 }
                 if (v.dropped || v.badTracing != null) {
-                    continue;   // already reported once; one reason per video is enough
+                    continue; // already reported once; one reason per video is enough
                 }
                 if (fields != cols.headerSize()) {
                     v.badTracing = "line " + line + ": expected " + cols.headerSize() + " fields but found " + fields;
@@ -299,9 +323,12 @@ public final class EchoNetReader {
             throw new DatasetException(file, "cannot be read: " + e.getMessage(), e);
         }
         if (orphanRows > 0) {
-            problems.add(new IndexProblem("", TRACINGS, "ignored " + orphanRows + " rows of "
-                    + orphanNames.size() + " file(s) not listed in " + FILE_LIST + " (first at line "
-                    + firstOrphanLine + ")"));
+            problems.add(new IndexProblem(
+                    "",
+                    TRACINGS,
+                    "ignored " + orphanRows + " rows of "
+                            + orphanNames.size() + " file(s) not listed in " + FILE_LIST + " (first at line "
+                            + firstOrphanLine + ")"));
         }
     }
 
@@ -347,6 +374,7 @@ public final class EchoNetReader {
         String badTracing;
         /** Traced frames in order of first appearance; nearly always two. */
         final List<TraceGroup> groups = new ArrayList<>(2);
+
         TraceGroup lastGroup;
 
         Video(String id, long line) {
@@ -388,8 +416,8 @@ public final class EchoNetReader {
             if (reason == null && groups.size() < 2) {
                 reason = groups.isEmpty()
                         ? "no traced frames; ES and ED need two"
-                        : "only one traced frame (frame " + groups.get(0).frame + " at line "
-                                + groups.get(0).firstLine + "); ES and ED need two";
+                        : "only one traced frame (frame " + groups.get(0).frame + " at line " + groups.get(0).firstLine
+                                + "); ES and ED need two";
             }
             if (reason != null) {
                 IndexProblem p = new IndexProblem(id, TRACINGS, reason);
@@ -397,8 +425,19 @@ public final class EchoNetReader {
                 rejected.add(new EchoNetIndex.Rejected(p, split));
                 return null;
             }
-            return new EchoNetRecord(id, video, ef, esv, edv, height, width, fps, frames, split,
-                    groups.get(0).toTracing(), groups.get(groups.size() - 1).toTracing());
+            return new EchoNetRecord(
+                    id,
+                    video,
+                    ef,
+                    esv,
+                    edv,
+                    height,
+                    width,
+                    fps,
+                    frames,
+                    split,
+                    groups.get(0).toTracing(),
+                    groups.get(groups.size() - 1).toTracing());
         }
     }
 }

@@ -1,7 +1,7 @@
 package org.etab.datasets.echonet;
 
-import org.etab.source.Split;
 import java.nio.file.Path;
+import org.etab.source.Split;
 
 /**
  * One EchoNet-Dynamic video as listed in {@code FileList.csv}, with its two traced frames.
@@ -29,5 +29,4 @@ public record EchoNetRecord(
         int frames,
         Split split,
         Tracing es,
-        Tracing ed) {
-}
+        Tracing ed) {}

@@ -3,7 +3,6 @@ package org.etab.datasets.echonet;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-
 import org.etab.batch.BatchPool;
 import org.etab.decode.DatasetException;
 import org.etab.decode.DecodeException;
@@ -11,10 +10,10 @@ import org.etab.decode.DecodeStats;
 import org.etab.decode.DecodeTimeoutException;
 import org.etab.source.DatasetFiles;
 import org.etab.source.FeatureWriter;
+import org.etab.source.IndexProblem;
 import org.etab.source.LabelWriter;
 import org.etab.source.PlanLoop;
 import org.etab.source.RecordLabels;
-import org.etab.source.IndexProblem;
 import org.etab.source.RecordSource;
 import org.etab.source.SampleException;
 import org.etab.source.SampleOptions;
@@ -45,7 +44,9 @@ public final class EchoNetSource extends RecordSource<EchoNetRecord> {
     public static final List<Target> TARGETS = List.of(Target.EF, Target.LV_SEG, Target.ES_ED, Target.CM);
 
     private static final RecordLabels<EchoNetRecord> LABELS = RecordLabels.<EchoNetRecord>builder()
-            .ef(EchoNetRecord::ef).esEd(r -> r.es().frame(), r -> r.ed().frame()).build();
+            .ef(EchoNetRecord::ef)
+            .esEd(r -> r.es().frame(), r -> r.ed().frame())
+            .build();
 
     private final VideoStore videos;
 
@@ -74,8 +75,8 @@ public final class EchoNetSource extends RecordSource<EchoNetRecord> {
      * As above, opening only the videos {@code files} allows (a video it refuses is a failed sample naming why);
      * {@link EchoNetProvider} confines a dataset's videos to its root.
      */
-    public EchoNetSource(List<EchoNetRecord> records, List<IndexProblem> rejected, SampleOptions options,
-            DatasetFiles files) {
+    public EchoNetSource(
+            List<EchoNetRecord> records, List<IndexProblem> rejected, SampleOptions options, DatasetFiles files) {
         this(records, rejected, options, new LocalVideos(files));
     }
 
@@ -94,7 +95,8 @@ public final class EchoNetSource extends RecordSource<EchoNetRecord> {
             throw new IllegalArgumentException("native frame size needs one size for all videos but the selection"
                     + " has " + sizes + "; choose a frame size (e.g. 112x112)");
         }
-        return records.isEmpty() ? new FrameSize(112, 112)
+        return records.isEmpty()
+                ? new FrameSize(112, 112)
                 : new FrameSize(records.get(0).frameHeight(), records.get(0).frameWidth());
     }
 
@@ -104,7 +106,10 @@ public final class EchoNetSource extends RecordSource<EchoNetRecord> {
         if (options().clip().video()) {
             plans.clips(rec.id(), file, rec.frames(), rec.fps());
         } else {
-            plans.still(rec.id(), file, options().target() == Target.LV_SEG ? rec.ed().frame() : 0);
+            plans.still(
+                    rec.id(),
+                    file,
+                    options().target() == Target.LV_SEG ? rec.ed().frame() : 0);
         }
     }
 
@@ -153,13 +158,15 @@ public final class EchoNetSource extends RecordSource<EchoNetRecord> {
             }
             frames.padFrom(stats.delivered());
             if (stats.delivered() == 0) {
-                throw new SampleException(Stage.DECODE, rec.video() + ": frame " + plan.frames()[0]
-                        + " is past the end of the video");
+                throw new SampleException(
+                        Stage.DECODE, rec.video() + ": frame " + plan.frames()[0] + " is past the end of the video");
             }
             if (stats.delivered() < plan.frames().length && !options().clip().padding()) {
-                throw new SampleException(Stage.DECODE, rec.video() + ": the video ends before frame "
-                        + plan.frames()[stats.delivered()] + " that the clip needs (FileList says "
-                        + rec.frames() + " frames; padding is off)");
+                throw new SampleException(
+                        Stage.DECODE,
+                        rec.video() + ": the video ends before frame "
+                                + plan.frames()[stats.delivered()] + " that the clip needs (FileList says "
+                                + rec.frames() + " frames; padding is off)");
             }
             writeLabel(rec, plan, buffers, slot);
             return new LoadStats(stats.delivered(), stats.framesDecoded(), stats.bytesRead());
@@ -175,8 +182,8 @@ public final class EchoNetSource extends RecordSource<EchoNetRecord> {
             try {
                 LvMask.rasterize(rec.ed(), rec.frameHeight(), rec.frameWidth(), pixels);
             } catch (RuntimeException e) {
-                throw new SampleException(Stage.TARGET, rec.id() + ": cannot rasterize the ED tracing: "
-                        + e.getMessage(), e);
+                throw new SampleException(
+                        Stage.TARGET, rec.id() + ": cannot rasterize the ED tracing: " + e.getMessage(), e);
             }
             labels.writeMask(mask, buffers, slot);
         }

@@ -6,8 +6,6 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-
-import org.etab.decode.DatasetException;
 import org.etab.decode.DecodeException;
 import org.etab.decode.DecodeStats;
 import org.etab.decode.GrayFrameSink;
@@ -68,8 +66,8 @@ final class LocalVideos implements VideoStore {
     }
 
     /** As {@link VideoDecoder#decode(Path, int[], GrayFrameSink, long)}, from the frames' bytes once the layout is known. */
-    private DecodeStats decode(VideoDecoder decoder, Path file, int[] frames, GrayFrameSink sink, long deadline,
-            Reader scratch) {
+    private DecodeStats decode(
+            VideoDecoder decoder, Path file, int[] frames, GrayFrameSink sink, long deadline, Reader scratch) {
         VideoLayout layout = layouts.get(file);
         long[] span = layout == null ? null : layout.span(frames);
         if (span != null) {

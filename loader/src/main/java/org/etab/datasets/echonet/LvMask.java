@@ -2,7 +2,6 @@ package org.etab.datasets.echonet;
 
 import java.util.Arrays;
 import java.util.Objects;
-import org.etab.datasets.echonet.Tracing;
 
 /**
  * The LV cavity mask of one EchoNet-Dynamic tracing, pixel for pixel as the reference computes it
@@ -34,8 +33,7 @@ public final class LvMask {
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
-    private LvMask() {
-    }
+    private LvMask() {}
 
     /**
      * Writes 0/1 into {@code out[row * width + col]} for the LV cavity of one tracing. Every element of the first
@@ -49,12 +47,12 @@ public final class LvMask {
         Objects.requireNonNull(tracing, "tracing");
         Objects.requireNonNull(out, "out");
         if (height < 1 || width < 1) {
-            throw new IllegalArgumentException("height >= 1 and width >= 1 required but were " + height + " and "
-                    + width);
+            throw new IllegalArgumentException(
+                    "height >= 1 and width >= 1 required but were " + height + " and " + width);
         }
         if ((long) height * width > out.length) {
-            throw new IllegalArgumentException("out.length >= height * width (" + (long) height * width
-                    + ") required but was " + out.length);
+            throw new IllegalArgumentException(
+                    "out.length >= height * width (" + (long) height * width + ") required but was " + out.length);
         }
         Arrays.fill(out, 0, height * width, (byte) 0);
         int chords = tracing.rows() - 1;
@@ -102,11 +100,11 @@ public final class LvMask {
                 if (yi == r) {
                     rowVertexX[vertices++] = vx[i];
                 }
-                boolean right = (yi > r) != (yj > r);   // straddles, counted for a crossing to the right
-                boolean left = (yi < r) != (yj < r);    // straddles, counted for a crossing to the left
+                boolean right = (yi > r) != (yj > r); // straddles, counted for a crossing to the right
+                boolean left = (yi < r) != (yj < r); // straddles, counted for a crossing to the left
                 if (right || left) {
                     edgeA[edges] = (long) vx[i] * (yj - r) - (long) vx[j] * (yi - r);
-                    edgeD[edges] = yj - yi;              // never 0 here
+                    edgeD[edges] = yj - yi; // never 0 here
                     edgeKind[edges] = (byte) ((right ? 1 : 0) | (left ? 2 : 0));
                     edges++;
                 }
@@ -119,7 +117,7 @@ public final class LvMask {
                 boolean set = false;
                 for (int v = 0; v < vertices; v++) {
                     if (rowVertexX[v] == c) {
-                        set = true;   // on a vertex
+                        set = true; // on a vertex
                         break;
                     }
                 }
@@ -129,7 +127,7 @@ public final class LvMask {
                     for (int e = 0; e < edges; e++) {
                         long t = edgeA[e] - c * edgeD[e];
                         if (t == 0) {
-                            continue;   // crossing exactly at the pixel centre: counts on neither side
+                            continue; // crossing exactly at the pixel centre: counts on neither side
                         }
                         boolean positive = (t > 0) == (edgeD[e] > 0);
                         int kind = edgeKind[e];
@@ -150,10 +148,10 @@ public final class LvMask {
     }
 
     private static int round(float value, int row, String column) {
-        double rounded = Math.rint(value);   // ties to even, like numpy's rint
-        if (!(Math.abs(rounded) <= MAX_COORDINATE)) {   // also catches NaN
-            throw new IllegalArgumentException(column + " of tracing row " + row
-                    + " must be finite and within +-2^28 but was " + value);
+        double rounded = Math.rint(value); // ties to even, like numpy's rint
+        if (!(Math.abs(rounded) <= MAX_COORDINATE)) { // also catches NaN
+            throw new IllegalArgumentException(
+                    column + " of tracing row " + row + " must be finite and within +-2^28 but was " + value);
         }
         return (int) rounded;
     }

@@ -1,6 +1,5 @@
 package org.etab.datasets.echonet;
 
-import org.etab.source.SampleOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -12,11 +11,8 @@ import java.nio.file.StandardOpenOption;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
-
-import org.etab.datasets.echonet.EchoNetIndex;
-import org.etab.datasets.echonet.EchoNetReader;
-import org.etab.datasets.echonet.EchoNetRecord;
 import org.etab.source.IndexProblem;
+import org.etab.source.SampleOptions;
 import org.etab.storage.HttpStore;
 import org.etab.storage.HttpStoreOptions;
 
@@ -70,7 +66,8 @@ public final class RemoteEchoNet implements AutoCloseable {
                 }
             }
             ByteBuffer tracings = store.read(prefix + EchoNetReader.TRACINGS);
-            Path local = Files.createDirectories(dir.resolve(prefix.isEmpty() ? "." : "data")).normalize();
+            Path local = Files.createDirectories(dir.resolve(prefix.isEmpty() ? "." : "data"))
+                    .normalize();
             write(local.resolve(EchoNetReader.FILE_LIST), fileList);
             write(local.resolve(EchoNetReader.TRACINGS), tracings);
             return new RemoteEchoNet(store, dir, EchoNetReader.read(dir), clipRanges);
@@ -113,8 +110,8 @@ public final class RemoteEchoNet implements AutoCloseable {
     }
 
     private static void write(Path file, ByteBuffer bytes) throws IOException {
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
+        try (FileChannel ch = FileChannel.open(
+                file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
             ByteBuffer b = bytes.duplicate();
             while (b.hasRemaining()) {
                 ch.write(b);

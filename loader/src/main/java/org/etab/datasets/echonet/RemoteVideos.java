@@ -9,7 +9,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-
 import org.etab.decode.DecodeException;
 import org.etab.decode.DecodeStats;
 import org.etab.decode.GrayFrameSink;
@@ -38,14 +37,14 @@ import reactor.core.publisher.Mono;
  */
 final class RemoteVideos implements VideoStore {
     /** A fetched video: the whole file ({@code layout} null), or the bytes at {@code offset} of a clip's frames. */
-    private record Fetched(ByteBuffer bytes, long offset, VideoLayout layout) {
-    }
+    private record Fetched(ByteBuffer bytes, long offset, VideoLayout layout) {}
 
     private final HttpStore store;
     private final Path indexRoot;
     private final boolean clipRanges;
     /** Layouts learned from whole fetches, by object path; absent until learned, or never for whole-only videos. */
     private final Map<String, VideoLayout> layouts = new ConcurrentHashMap<>();
+
     private final Map<String, Boolean> wholeOnly = new ConcurrentHashMap<>();
     /** Fetches started when batches were scheduled, by plan; a reader takes its plan's or fetches now. */
     private final Map<SamplePlan, CompletableFuture<Fetched>> ahead = new ConcurrentHashMap<>();
@@ -84,8 +83,8 @@ final class RemoteVideos implements VideoStore {
                 return decoder.decode(f.layout(), f.bytes(), f.offset(), name(rec), plan.frames(), sink, deadlineNanos);
             }
             VideoLayout[] fromIndex = {null};
-            DecodeStats stats = decoder.decode(f.bytes(), name(rec), plan.frames(), sink, deadlineNanos,
-                    l -> fromIndex[0] = l);
+            DecodeStats stats =
+                    decoder.decode(f.bytes(), name(rec), plan.frames(), sink, deadlineNanos, l -> fromIndex[0] = l);
             learn(rec, f, decoder, fromIndex[0]);
             return stats;
         }

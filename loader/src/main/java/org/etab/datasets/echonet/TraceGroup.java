@@ -10,7 +10,8 @@ final class TraceGroup {
     final int frame;
     /** Line of the group's first row, for problem reports. */
     final long firstLine;
-    private float[] x1 = new float[24];   // a real group has 21 rows
+
+    private float[] x1 = new float[24]; // a real group has 21 rows
     private float[] y1 = new float[24];
     private float[] x2 = new float[24];
     private float[] y2 = new float[24];
@@ -41,7 +42,11 @@ final class TraceGroup {
     }
 
     Tracing toTracing() {
-        return new Tracing(frame, Arrays.copyOf(x1, rows), Arrays.copyOf(y1, rows),
-                Arrays.copyOf(x2, rows), Arrays.copyOf(y2, rows));
+        return new Tracing(
+                frame,
+                Arrays.copyOf(x1, rows),
+                Arrays.copyOf(y1, rows),
+                Arrays.copyOf(x2, rows),
+                Arrays.copyOf(y2, rows));
     }
 }

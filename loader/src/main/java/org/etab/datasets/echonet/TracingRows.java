@@ -1,11 +1,11 @@
 package org.etab.datasets.echonet;
 
-import org.etab.source.Fields;
 import de.siegmar.fastcsv.reader.AbstractBaseCsvCallbackHandler;
 import de.siegmar.fastcsv.reader.RecordWrapper;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.etab.source.Fields;
 
 /**
  * A FastCSV callback handler for VolumeTracings.csv that parses each data row in place, straight from
@@ -24,7 +24,7 @@ final class TracingRows extends AbstractBaseCsvCallbackHandler<TracingRows> {
     private static final String[] COLUMN = {"FileName", "X1", "Y1", "X2", "Y2", "Frame"};
 
     private final List<String> header = new ArrayList<>();
-    private int[] roleOf;   // field index -> role, null while reading the header
+    private int[] roleOf; // field index -> role, null while reading the header
 
     private char[] name = new char[64];
     private int nameLength = -1;
@@ -32,7 +32,7 @@ final class TracingRows extends AbstractBaseCsvCallbackHandler<TracingRows> {
     private boolean nameLengthSeen;
     private String nameText;
 
-    final float[] xy = new float[4];   // X1, Y1, X2, Y2
+    final float[] xy = new float[4]; // X1, Y1, X2, Y2
     int frame;
     /** Why the row cannot be used (first bad field), or null. */
     String error;
@@ -78,7 +78,7 @@ final class TracingRows extends AbstractBaseCsvCallbackHandler<TracingRows> {
             header.clear();
         }
         error = null;
-        nameChanged = true;   // until this row's name field says otherwise
+        nameChanged = true; // until this row's name field says otherwise
         nameLengthSeen = false;
     }
 

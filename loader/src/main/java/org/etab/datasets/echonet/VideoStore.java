@@ -1,7 +1,6 @@
 package org.etab.datasets.echonet;
 
 import java.util.List;
-
 import org.etab.decode.DecodeException;
 import org.etab.decode.DecodeStats;
 import org.etab.decode.GrayFrameSink;
@@ -21,12 +20,10 @@ interface VideoStore {
     Reader newReader();
 
     /** Starts reading a scheduled batch's videos ahead (for stores with latency); the default does nothing. */
-    default void prefetch(List<SamplePlan> plans, List<EchoNetRecord> records) {
-    }
+    default void prefetch(List<SamplePlan> plans, List<EchoNetRecord> records) {}
 
     /** Drops what {@link #prefetch} started for these plans and no reader took. */
-    default void forget(List<SamplePlan> plans) {
-    }
+    default void forget(List<SamplePlan> plans) {}
 
     /** Videos whose layout is known, so that their samples read only their frames' bytes (tests). */
     int layoutsKnown();

@@ -4,7 +4,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
-
 import org.etab.source.Target;
 
 /**
@@ -54,7 +53,9 @@ enum LabelScheme {
         if (target == Target.VIEW) {
             return views[record.view().ordinal()];
         }
-        return record.diagnosis() == AsLabel.NOT_PROVIDED ? -1 : diagnoses[record.diagnosis().ordinal()];
+        return record.diagnosis() == AsLabel.NOT_PROVIDED
+                ? -1
+                : diagnoses[record.diagnosis().ordinal()];
     }
 
     /** True when {@code view} has a class (view schemes only). */
@@ -64,7 +65,10 @@ enum LabelScheme {
 
     /** The names of {@code target}'s schemes, the default first; empty for a target TMED-2 does not offer. */
     static List<String> names(Target target) {
-        return Arrays.stream(values()).filter(s -> s.target == target).map(LabelScheme::schemeName).toList();
+        return Arrays.stream(values())
+                .filter(s -> s.target == target)
+                .map(LabelScheme::schemeName)
+                .toList();
     }
 
     /**
@@ -73,7 +77,8 @@ enum LabelScheme {
      * @throws IllegalArgumentException naming the value and the schemes of the target
      */
     static LabelScheme of(Target target, String name) {
-        List<LabelScheme> mine = Arrays.stream(values()).filter(s -> s.target == target).toList();
+        List<LabelScheme> mine =
+                Arrays.stream(values()).filter(s -> s.target == target).toList();
         if (mine.isEmpty()) {
             throw new IllegalArgumentException("target '" + target.etabName() + "' has no label schemes in tmed");
         }
@@ -87,7 +92,8 @@ enum LabelScheme {
             }
         }
         throw new IllegalArgumentException("label scheme '" + name + "' is not available for tmed target '"
-                + target.etabName() + "'; available: " + mine.stream().map(LabelScheme::schemeName)
-                .collect(Collectors.joining(", ")) + " (the first is the default)");
+                + target.etabName() + "'; available: "
+                + mine.stream().map(LabelScheme::schemeName).collect(Collectors.joining(", "))
+                + " (the first is the default)");
     }
 }

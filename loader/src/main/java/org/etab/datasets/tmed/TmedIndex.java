@@ -8,7 +8,6 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Collectors;
-
 import org.etab.source.IndexProblem;
 import org.etab.source.Split;
 import org.etab.source.Target;
@@ -23,8 +22,8 @@ import org.etab.source.Target;
  * @param problems every row that was left out, with the file, line and reason
  * @param rejected the fold file's rows among {@code problems}, with the view and splits they name
  */
-public record TmedIndex(Path root, int fold, List<TmedRecord> records, List<IndexProblem> problems,
-        List<Rejected> rejected) {
+public record TmedIndex(
+        Path root, int fold, List<TmedRecord> records, List<IndexProblem> problems, List<Rejected> rejected) {
 
     /**
      * A fold-file row left out, with what could be read of it; a null field is unknown, and the row is then in
@@ -37,7 +36,8 @@ public record TmedIndex(Path root, int fold, List<TmedRecord> records, List<Inde
     }
 
     /** The view filters {@link #select} accepts, as they appear in messages. */
-    public static final List<String> VIEW_FILTERS = List.of("PLAX", "PSAX", "AP4CH", "AP2CH", "PLAX+PSAX", "both", "all");
+    public static final List<String> VIEW_FILTERS =
+            List.of("PLAX", "PSAX", "AP4CH", "AP2CH", "PLAX+PSAX", "both", "all");
 
     public TmedIndex {
         Objects.requireNonNull(root, "root");
@@ -84,8 +84,8 @@ public record TmedIndex(Path root, int fold, List<TmedRecord> records, List<Inde
     public Selection selection(String split, String view, Target target) {
         Objects.requireNonNull(target, "target");
         if (!TmedSource.TARGETS.contains(target)) {
-            throw new IllegalArgumentException("target '" + target.etabName() + "' is not available for tmed; "
-                    + "available: " + targetNames());
+            throw new IllegalArgumentException(
+                    "target '" + target.etabName() + "' is not available for tmed; " + "available: " + targetNames());
         }
         Split wanted = parseSplit(split);
         Set<TmedView> views = parseView(view);
@@ -93,7 +93,8 @@ public record TmedIndex(Path root, int fold, List<TmedRecord> records, List<Inde
         List<IndexProblem> left = new ArrayList<>();
         for (Rejected r : rejected) {
             Split rowSplit = target == Target.AS ? r.diagnosisSplit() : r.viewSplit();
-            if ((r.view() == null || views.contains(r.view())) && (wanted == null || rowSplit == null || rowSplit == wanted)) {
+            if ((r.view() == null || views.contains(r.view()))
+                    && (wanted == null || rowSplit == null || rowSplit == wanted)) {
                 left.add(r.problem());
             }
         }
@@ -105,8 +106,10 @@ public record TmedIndex(Path root, int fold, List<TmedRecord> records, List<Inde
             if (target == Target.AS && r.diagnosis() == AsLabel.NOT_PROVIDED) {
                 if (wanted == null || r.diagnosisSplit() == wanted) {
                     notProvided++;
-                    left.add(new IndexProblem(r.id(), TmedReader.foldFile(fold), "diagnosis_label is "
-                            + AsLabel.NOT_PROVIDED.label() + ": no AS class"));
+                    left.add(new IndexProblem(
+                            r.id(),
+                            TmedReader.foldFile(fold),
+                            "diagnosis_label is " + AsLabel.NOT_PROVIDED.label() + ": no AS class"));
                 }
                 continue;
             }
@@ -116,9 +119,12 @@ public record TmedIndex(Path root, int fold, List<TmedRecord> records, List<Inde
         }
         List<IndexProblem> all = new ArrayList<>(problems);
         if (notProvided > 0) {
-            all.add(new IndexProblem("", TmedReader.foldFile(fold), "skipped " + notProvided + " row"
-                    + (notProvided == 1 ? "" : "s") + " of split '" + split.trim() + "', view '" + view.trim()
-                    + "' whose diagnosis_label is " + AsLabel.NOT_PROVIDED.label() + " (no AS class)"));
+            all.add(new IndexProblem(
+                    "",
+                    TmedReader.foldFile(fold),
+                    "skipped " + notProvided + " row"
+                            + (notProvided == 1 ? "" : "s") + " of split '" + split.trim() + "', view '" + view.trim()
+                            + "' whose diagnosis_label is " + AsLabel.NOT_PROVIDED.label() + " (no AS class)"));
         }
         return new Selection(out, all, left);
     }
@@ -128,12 +134,17 @@ public record TmedIndex(Path root, int fold, List<TmedRecord> records, List<Inde
         Objects.requireNonNull(split, "split");
         String s = split.trim().toLowerCase(Locale.ROOT);
         switch (s) {
-            case "all": return null;
-            case "train": return Split.TRAIN;
-            case "val": return Split.VAL;
-            case "test": return Split.TEST;
-            default: throw new IllegalArgumentException(
-                    "split must be one of train, val, test, all (any case) but was '" + split + "'");
+            case "all":
+                return null;
+            case "train":
+                return Split.TRAIN;
+            case "val":
+                return Split.VAL;
+            case "test":
+                return Split.TEST;
+            default:
+                throw new IllegalArgumentException(
+                        "split must be one of train, val, test, all (any case) but was '" + split + "'");
         }
     }
 
@@ -142,15 +153,22 @@ public record TmedIndex(Path root, int fold, List<TmedRecord> records, List<Inde
         Objects.requireNonNull(view, "view");
         String v = view.trim().toUpperCase(Locale.ROOT);
         switch (v) {
-            case "PLAX": return EnumSet.of(TmedView.PLAX);
-            case "PSAX": return EnumSet.of(TmedView.PSAX);
-            case "AP4CH": return EnumSet.of(TmedView.A4C);
-            case "AP2CH": return EnumSet.of(TmedView.A2C);
+            case "PLAX":
+                return EnumSet.of(TmedView.PLAX);
+            case "PSAX":
+                return EnumSet.of(TmedView.PSAX);
+            case "AP4CH":
+                return EnumSet.of(TmedView.A4C);
+            case "AP2CH":
+                return EnumSet.of(TmedView.A2C);
             case "PLAX+PSAX":
-            case "BOTH": return EnumSet.of(TmedView.PLAX, TmedView.PSAX);
-            case "ALL": return EnumSet.allOf(TmedView.class);
-            default: throw new IllegalArgumentException("view for tmed must be one of "
-                    + String.join(", ", VIEW_FILTERS) + " (any case) but was '" + view + "'");
+            case "BOTH":
+                return EnumSet.of(TmedView.PLAX, TmedView.PSAX);
+            case "ALL":
+                return EnumSet.allOf(TmedView.class);
+            default:
+                throw new IllegalArgumentException("view for tmed must be one of " + String.join(", ", VIEW_FILTERS)
+                        + " (any case) but was '" + view + "'");
         }
     }
 

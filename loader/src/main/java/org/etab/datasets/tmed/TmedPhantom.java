@@ -1,7 +1,5 @@
 package org.etab.datasets.tmed;
 
-import org.etab.synth.PhantomWriter;
-import org.etab.synth.Phantoms;
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferByte;
 import java.io.IOException;
@@ -11,10 +9,12 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
-import java.util.function.IntConsumer;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.function.IntConsumer;
 import javax.imageio.ImageIO;
+import org.etab.synth.PhantomWriter;
+import org.etab.synth.Phantoms;
 
 /**
  * Writes a phantom TMED-2 labeled set in the real layout:
@@ -85,12 +85,10 @@ public final class TmedPhantom extends PhantomWriter<TmedPhantom.Options, TmedPh
      * @param images   PNG files written
      * @param bytes    bytes of all files written (images, CSVs, marker)
      */
-    public record Summary(Path root, int patients, int images, long bytes) {
-    }
+    public record Summary(Path root, int patients, int images, long bytes) {}
 
     /** One image to write. */
-    private record Still(String queryKey, String folder, int view, int diagnosis, int patient, long seed) {
-    }
+    private record Still(String queryKey, String folder, int view, int diagnosis, int patient, long seed) {}
 
     public TmedPhantom(Options options) {
         super(options);
@@ -109,7 +107,8 @@ public final class TmedPhantom extends PhantomWriter<TmedPhantom.Options, TmedPh
     public Summary write(Path out, IntConsumer progress) throws IOException {
         Objects.requireNonNull(out, "out");
         prepare(out);
-        long bytes = Phantoms.writeMarker(out, "TMED-2 dataset", options().seed(), "patients", options().patients());
+        long bytes = Phantoms.writeMarker(
+                out, "TMED-2 dataset", options().seed(), "patients", options().patients());
         SplittableRandom rnd = new SplittableRandom(options().seed());
         int n = options().patients();
         int[] patientIds = patientIds(n, rnd);
@@ -118,7 +117,7 @@ public final class TmedPhantom extends PhantomWriter<TmedPhantom.Options, TmedPh
         for (int k = 0; k < n; k++) {
             diagnosis[order[k]] = k % DIAGNOSES.size();
         }
-        String[][][] splits = new String[3][2][];   // [fold][0 view, 1 diagnosis][patient]
+        String[][][] splits = new String[3][2][]; // [fold][0 view, 1 diagnosis][patient]
         for (int fold = 0; fold < 3; fold++) {
             for (int column = 0; column < 2; column++) {
                 splits[fold][column] = splits(n, rnd);
@@ -131,10 +130,12 @@ public final class TmedPhantom extends PhantomWriter<TmedPhantom.Options, TmedPh
             String folder = diagnosis[p] == DIAGNOSES.size() - 1 ? VIEW_FOLDER : DIAGNOSIS_FOLDER;
             for (int i = 0; i < images; i++) {
                 int view = i < 5 ? views[i] : rnd.nextInt(5);
-                stills.add(new Still(patientIds[p] + "s1_" + i + ".png", folder, view, diagnosis[p], p, rnd.nextLong()));
+                stills.add(
+                        new Still(patientIds[p] + "s1_" + i + ".png", folder, view, diagnosis[p], p, rnd.nextLong()));
             }
         }
-        BufferedImage image = new BufferedImage(TmedPhantomImage.SIZE, TmedPhantomImage.SIZE, BufferedImage.TYPE_BYTE_GRAY);
+        BufferedImage image =
+                new BufferedImage(TmedPhantomImage.SIZE, TmedPhantomImage.SIZE, BufferedImage.TYPE_BYTE_GRAY);
         byte[] pixels = ((DataBufferByte) image.getRaster().getDataBuffer()).getData();
         int written = 0;
         for (Still s : stills) {

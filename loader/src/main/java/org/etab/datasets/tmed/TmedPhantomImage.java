@@ -13,12 +13,10 @@ import java.util.SplittableRandom;
 final class TmedPhantomImage {
     static final int SIZE = 112;
 
-    private TmedPhantomImage() {
-    }
+    private TmedPhantomImage() {}
 
     /** One chamber: centre, semi-axes, rotation (radians), wall thickness, all in pixels. */
-    private record Chamber(double cx, double cy, double a, double b, double angle, double wall) {
-    }
+    private record Chamber(double cx, double cy, double a, double b, double angle, double wall) {}
 
     /**
      * Renders view {@code view} (0 PLAX, 1 PSAX, 2 A4C, 3 A2C, 4 A4CorA2CorOther) into {@code out}
@@ -32,24 +30,30 @@ final class TmedPhantomImage {
         Chamber[] chambers = switch (view) {
             case 0 -> new Chamber[] {new Chamber(56 + dx, 60 + dy, 36 * s, 11 * s, -0.2 + tilt, 7)};
             case 1 -> new Chamber[] {new Chamber(56 + dx, 60 + dy, 16 * s, 16 * s, 0, 9)};
-            case 2 -> new Chamber[] {
+            case 2 ->
+                new Chamber[] {
                     new Chamber(41 + dx, 44 + dy, 12 * s, 18 * s, tilt, 5),
                     new Chamber(71 + dx, 44 + dy, 12 * s, 18 * s, tilt, 5),
                     new Chamber(41 + dx, 84 + dy, 12 * s, 12 * s, tilt, 5),
-                    new Chamber(71 + dx, 84 + dy, 12 * s, 12 * s, tilt, 5)};
-            case 3 -> new Chamber[] {
+                    new Chamber(71 + dx, 84 + dy, 12 * s, 12 * s, tilt, 5)
+                };
+            case 3 ->
+                new Chamber[] {
                     new Chamber(56 + dx, 46 + dy, 14 * s, 24 * s, tilt, 6),
-                    new Chamber(56 + dx, 88 + dy, 13 * s, 11 * s, tilt, 6)};
-            case 4 -> new Chamber[] {
+                    new Chamber(56 + dx, 88 + dy, 13 * s, 11 * s, tilt, 6)
+                };
+            case 4 ->
+                new Chamber[] {
                     new Chamber(34 + dx, 64 + dy, 16 * s, 22 * s, tilt, 5),
                     new Chamber(66 + dx, 58 + dy, 8 * s, 8 * s, 0, 5),
-                    new Chamber(88 + dx, 70 + dy, 8 * s, 8 * s, 0, 5)};
+                    new Chamber(88 + dx, 70 + dy, 8 * s, 8 * s, 0, 5)
+                };
             default -> throw new IllegalArgumentException("view must be 0..4 but was " + view);
         };
         double tissue = rnd.nextDouble(55, 75);
         for (int y = 0; y < SIZE; y++) {
             for (int x = 0; x < SIZE; x++) {
-                double speckle = 0.6 + 0.8 * rnd.nextDouble();   // drawn for every pixel: a fixed-length stream
+                double speckle = 0.6 + 0.8 * rnd.nextDouble(); // drawn for every pixel: a fixed-length stream
                 if (!inSector(x, y)) {
                     out[y * SIZE + x] = 0;
                     continue;

@@ -4,7 +4,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-
 import org.etab.source.CheckedPhantom;
 import org.etab.source.DatasetDescription;
 import org.etab.source.DatasetFiles;
@@ -21,9 +20,18 @@ public final class TmedProvider extends DescribedProvider {
 
     public TmedProvider() {
         // TMED-2 has no EF: the default target is its first task, the view classifier; stills, not clips
-        super(DatasetDescription.builder().name("tmed").title("TMED-2").targets(TmedSource.TARGETS)
-                .defaultTarget(Target.VIEW).views(TmedIndex.VIEW_FILTERS.stream().filter(v -> !v.equals("all")).toList())
-                .video(false).build(), new Phantom());
+        super(
+                DatasetDescription.builder()
+                        .name("tmed")
+                        .title("TMED-2")
+                        .targets(TmedSource.TARGETS)
+                        .defaultTarget(Target.VIEW)
+                        .views(TmedIndex.VIEW_FILTERS.stream()
+                                .filter(v -> !v.equals("all"))
+                                .toList())
+                        .video(false)
+                        .build(),
+                new Phantom());
     }
 
     /** ETAB's TMED view task is PLAX vs PSAX; AS keeps every view. */
@@ -47,8 +55,10 @@ public final class TmedProvider extends DescribedProvider {
         String v = view != null ? view : defaultView(options.target());
         if (options.target() == Target.VIEW) {
             LabelScheme scheme = LabelScheme.of(Target.VIEW, options.labelScheme());
-            List<String> without = TmedIndex.parseView(v).stream().filter(t -> !scheme.hasClass(t))
-                    .map(TmedView::label).toList();
+            List<String> without = TmedIndex.parseView(v).stream()
+                    .filter(t -> !scheme.hasClass(t))
+                    .map(TmedView::label)
+                    .toList();
             if (!without.isEmpty()) {
                 throw new IllegalArgumentException("label scheme " + scheme.schemeName() + " has no class for "
                         + String.join(", ", without) + ": select view PLAX, PSAX or PLAX+PSAX, or another scheme");
@@ -56,7 +66,9 @@ public final class TmedProvider extends DescribedProvider {
         }
         DatasetFiles files = DatasetFiles.of(root, options);
         TmedIndex.Selection sel = TmedReader.read(root, fold, files).selection(split, v, options.target());
-        return new OpenedDataset(new TmedSource(sel.records(), sel.rejected(), options, files), sel.problems(),
+        return new OpenedDataset(
+                new TmedSource(sel.records(), sel.rejected(), options, files),
+                sel.problems(),
                 sel.records().size());
     }
 
@@ -65,8 +77,15 @@ public final class TmedProvider extends DescribedProvider {
         Phantom() {
             super("tmed", "patients", Set.of(), (out, count, seed, knobs, progress) -> {
                 TmedPhantom.Summary s = new TmedPhantom(new TmedPhantom.Options(count, seed)).write(out, progress);
-                return new Written(s.root(), s.bytes(), String.format(Locale.ROOT, "%d patients, %d images, %.1f MB",
-                        s.patients(), s.images(), s.bytes() / 1e6));
+                return new Written(
+                        s.root(),
+                        s.bytes(),
+                        String.format(
+                                Locale.ROOT,
+                                "%d patients, %d images, %.1f MB",
+                                s.patients(),
+                                s.images(),
+                                s.bytes() / 1e6));
             });
         }
 

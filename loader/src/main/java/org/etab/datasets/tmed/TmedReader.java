@@ -16,7 +16,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.stream.Collectors;
-
 import org.etab.decode.DatasetException;
 import org.etab.source.CsvLabel;
 import org.etab.source.DatasetFiles;
@@ -58,12 +57,17 @@ public final class TmedReader {
     public static final String LABELS = "labels_per_image.csv";
 
     private static final String[] LABEL_COLUMNS = {"query_key", "view_label", "diagnosis_label"};
-    private static final String[] FOLD_COLUMNS = {"query_key", "view_label", "diagnosis_label", "SourceFolder",
-            "view_classifier_split", "diagnosis_classifier_split"};
+    private static final String[] FOLD_COLUMNS = {
+        "query_key",
+        "view_label",
+        "diagnosis_label",
+        "SourceFolder",
+        "view_classifier_split",
+        "diagnosis_classifier_split"
+    };
     private static final int KEY = 0, VIEW = 1, DIAGNOSIS = 2, FOLDER = 3, VIEW_SPLIT = 4, DIAGNOSIS_SPLIT = 5;
 
-    private TmedReader() {
-    }
+    private TmedReader() {}
 
     /** The fold file's name: {@code TMED2_fold<fold>_labeledpart.csv}. */
     public static String foldFile(int fold) {
@@ -122,8 +126,7 @@ public final class TmedReader {
     // ------------------------------------------------------------------------------------------------
     // labels_per_image.csv
 
-    private record Labels(TmedView view, AsLabel diagnosis, long line) {
-    }
+    private record Labels(TmedView view, AsLabel diagnosis, long line) {}
 
     private static Map<String, Labels> readLabels(Path file, List<IndexProblem> problems) {
         Map<String, Labels> byId = new HashMap<>(32_768);
@@ -140,13 +143,15 @@ public final class TmedReader {
                 String id = id(field(rec, cols[KEY]));
                 try {
                     fieldCount(rec, headerSize);
-                    Labels l = new Labels(view(rec.getField(cols[VIEW])), diagnosis(rec.getField(cols[DIAGNOSIS])), line);
+                    Labels l =
+                            new Labels(view(rec.getField(cols[VIEW])), diagnosis(rec.getField(cols[DIAGNOSIS])), line);
                     Labels first = byId.putIfAbsent(id, l);
                     if (first != null) {
                         throw new BadRow("duplicate query_key (first listed at line " + first.line + ")");
                     }
                 } catch (BadRow bad) {
-                    problems.add(new IndexProblem(id, LABELS, "line " + line + ": " + bad.getMessage() + "; row ignored"));
+                    problems.add(
+                            new IndexProblem(id, LABELS, "line " + line + ": " + bad.getMessage() + "; row ignored"));
                 }
             }
             if (cols == null) {
@@ -161,8 +166,12 @@ public final class TmedReader {
     // ------------------------------------------------------------------------------------------------
     // TMED2_fold<k>_labeledpart.csv
 
-    private static List<TmedRecord> readFold(Path file, Path root, Map<String, Labels> labels,
-                                             List<IndexProblem> problems, List<TmedIndex.Rejected> rejected) {
+    private static List<TmedRecord> readFold(
+            Path file,
+            Path root,
+            Map<String, Labels> labels,
+            List<IndexProblem> problems,
+            List<TmedIndex.Rejected> rejected) {
         String name = file.getFileName().toString();
         List<TmedRecord> records = new ArrayList<>();
         Map<String, Long> seen = new HashMap<>(32_768);
@@ -191,7 +200,8 @@ public final class TmedReader {
                     Split viewSplit = split(rec.getField(cols[VIEW_SPLIT]), "view_classifier_split");
                     String dsText = rec.getField(cols[DIAGNOSIS_SPLIT]);
                     Split diagnosisSplit = diagnosis == AsLabel.NOT_PROVIDED && isBlank(dsText)
-                            ? null : split(dsText, "diagnosis_classifier_split");
+                            ? null
+                            : split(dsText, "diagnosis_classifier_split");
                     Path image = imagePath(root, rec.getField(cols[FOLDER]), key);
                     Labels l = labels.get(id);
                     if (l == null) {
@@ -199,15 +209,19 @@ public final class TmedReader {
                             firstUnlisted = id + " at line " + line;
                         }
                     } else if (l.view != view || l.diagnosis != diagnosis) {
-                        throw new BadRow("labels " + view.label() + "/" + diagnosis.label() + " disagree with "
-                                + LABELS + " line " + l.line + " (" + l.view.label() + "/" + l.diagnosis.label() + ")");
+                        throw new BadRow("labels " + view.label() + "/" + diagnosis.label() + " disagree with " + LABELS
+                                + " line " + l.line + " (" + l.view.label() + "/" + l.diagnosis.label() + ")");
                     }
                     records.add(new TmedRecord(id, image, view, diagnosis, viewSplit, diagnosisSplit));
                 } catch (BadRow bad) {
-                    IndexProblem p = new IndexProblem(id, name, "line " + line + ": " + bad.getMessage() + "; row ignored");
+                    IndexProblem p =
+                            new IndexProblem(id, name, "line " + line + ": " + bad.getMessage() + "; row ignored");
                     problems.add(p);
-                    rejected.add(new TmedIndex.Rejected(p, CsvLabel.parse(TmedView.class, field(rec, cols[VIEW])),
-                            splitOrNull(field(rec, cols[VIEW_SPLIT])), splitOrNull(field(rec, cols[DIAGNOSIS_SPLIT]))));
+                    rejected.add(new TmedIndex.Rejected(
+                            p,
+                            CsvLabel.parse(TmedView.class, field(rec, cols[VIEW])),
+                            splitOrNull(field(rec, cols[VIEW_SPLIT])),
+                            splitOrNull(field(rec, cols[DIAGNOSIS_SPLIT]))));
                 }
             }
             if (cols == null) {
@@ -217,8 +231,11 @@ public final class TmedReader {
             throw new DatasetException(file, "cannot be read: " + e.getMessage(), e);
         }
         if (unlisted > 0) {
-            problems.add(new IndexProblem("", name, unlisted + " row" + (unlisted == 1 ? " is" : "s are")
-                    + " not listed in " + LABELS + " (first: " + firstUnlisted + "); kept with the fold file's labels"));
+            problems.add(new IndexProblem(
+                    "",
+                    name,
+                    unlisted + " row" + (unlisted == 1 ? " is" : "s are") + " not listed in " + LABELS + " (first: "
+                            + firstUnlisted + "); kept with the fold file's labels"));
         }
         return records;
     }
@@ -256,10 +273,12 @@ public final class TmedReader {
         }
         String file = key.toLowerCase(Locale.ROOT).endsWith(".png") ? key : key + ".png";
         try {
-            Path image = (folder.isEmpty() ? root : root.resolve(folder)).resolve(file).normalize();
+            Path image = (folder.isEmpty() ? root : root.resolve(folder))
+                    .resolve(file)
+                    .normalize();
             if (!image.startsWith(root) || image.equals(root)) {
-                throw new BadRow("SourceFolder '" + folder + "' and query_key '" + key + "' rejected: resolve outside "
-                        + root);
+                throw new BadRow(
+                        "SourceFolder '" + folder + "' and query_key '" + key + "' rejected: resolve outside " + root);
             }
             return image;
         } catch (InvalidPathException e) {
@@ -309,8 +328,10 @@ public final class TmedReader {
             }
         }
         if (!missing.isEmpty()) {
-            throw new DatasetException(file, "missing required column" + (missing.size() > 1 ? "s " : " ")
-                    + String.join(", ", missing) + "; header is " + header);
+            throw new DatasetException(
+                    file,
+                    "missing required column" + (missing.size() > 1 ? "s " : " ") + String.join(", ", missing)
+                            + "; header is " + header);
         }
         return at;
     }

@@ -1,7 +1,6 @@
 package org.etab.datasets.tmed;
 
 import java.nio.file.Path;
-
 import org.etab.source.Split;
 import org.etab.source.Target;
 
@@ -16,8 +15,8 @@ import org.etab.source.Target;
  * @param diagnosisSplit {@code diagnosis_classifier_split}: the split when the target is {@code AS}; null only
  *                       when the diagnosis is Not_Provided and the fold file leaves the field empty
  */
-public record TmedRecord(String id, Path image, TmedView view, AsLabel diagnosis, Split viewSplit,
-        Split diagnosisSplit) {
+public record TmedRecord(
+        String id, Path image, TmedView view, AsLabel diagnosis, Split viewSplit, Split diagnosisSplit) {
 
     /** The class of target {@code view}: PLAX 0, PSAX 1, A4C 2, A2C 3, A4CorA2CorOther 4. */
     public int viewClass() {
@@ -38,8 +37,9 @@ public record TmedRecord(String id, Path image, TmedView view, AsLabel diagnosis
         return switch (target) {
             case VIEW -> viewClass();
             case AS -> asClass();
-            default -> throw new IllegalArgumentException("target '" + target.etabName()
-                    + "' is not available for tmed; available: " + TmedIndex.targetNames());
+            default ->
+                throw new IllegalArgumentException("target '" + target.etabName()
+                        + "' is not available for tmed; available: " + TmedIndex.targetNames());
         };
     }
 

@@ -1,16 +1,15 @@
 package org.etab.datasets.tmed;
 
 import java.util.List;
-
 import org.etab.batch.BatchPool;
 import org.etab.decode.DatasetException;
 import org.etab.decode.DecodeException;
 import org.etab.decode.PngGray;
 import org.etab.source.DatasetFiles;
 import org.etab.source.FeatureWriter;
+import org.etab.source.IndexProblem;
 import org.etab.source.PlanLoop;
 import org.etab.source.RecordLabels;
-import org.etab.source.IndexProblem;
 import org.etab.source.RecordSource;
 import org.etab.source.SampleException;
 import org.etab.source.SampleOptions;
@@ -72,14 +71,24 @@ public final class TmedSource extends RecordSource<TmedRecord> {
      * As above, reading only the images {@code files} allows (a refused image is a failed sample naming why);
      * {@link TmedProvider} confines a dataset's images to its root.
      */
-    public TmedSource(List<TmedRecord> records, List<IndexProblem> rejected, SampleOptions options,
-            DatasetFiles files) {
+    public TmedSource(
+            List<TmedRecord> records, List<IndexProblem> rejected, SampleOptions options, DatasetFiles files) {
         this(records, rejected, options, LabelScheme.of(checkedTarget(options.target()), options.labelScheme()), files);
     }
 
-    private TmedSource(List<TmedRecord> records, List<IndexProblem> rejected, SampleOptions options,
-            LabelScheme scheme, DatasetFiles files) {
-        super("tmed", TARGETS, records, rejected, options, r -> new FrameSize(NATIVE_SIZE, NATIVE_SIZE),
+    private TmedSource(
+            List<TmedRecord> records,
+            List<IndexProblem> rejected,
+            SampleOptions options,
+            LabelScheme scheme,
+            DatasetFiles files) {
+        super(
+                "tmed",
+                TARGETS,
+                records,
+                rejected,
+                options,
+                r -> new FrameSize(NATIVE_SIZE, NATIVE_SIZE),
                 RecordLabels.<TmedRecord>builder().classIndex(scheme::classOf).build());
         this.scheme = scheme;
         if (options.clip().video()) {
@@ -93,9 +102,9 @@ public final class TmedSource extends RecordSource<TmedRecord> {
         String file = rec.image().toString();
         if (scheme.classOf(rec) < 0) {
             // Not_Provided has no class in any AS scheme; a view may lack one in a view scheme (view2)
-            String reason = options().target() == Target.AS ? "diagnosis_label is " + rec.diagnosis().label()
-                    + ": no AS class" : "view_label is " + rec.view().label() + ": no class in label scheme "
-                    + scheme.schemeName();
+            String reason = options().target() == Target.AS
+                    ? "diagnosis_label is " + rec.diagnosis().label() + ": no AS class"
+                    : "view_label is " + rec.view().label() + ": no class in label scheme " + scheme.schemeName();
             plans.failed(rec.id(), file, new int[] {0}, reason);
         } else {
             plans.still(rec.id(), file, 0);

@@ -20,8 +20,10 @@ class CamusInfoTest {
 
     @Test
     void originalRelease() throws IOException {
-        CamusInfo info = CamusInfo.read(cfg("Info_2CH.cfg",
-                "ED: 1\nES: 15\nNbFrame: 15\nSex: F\nAge: 71\nImageQuality: Good\nLVedv: 90.93\nLVesv: 36.82\nLVef: 60\n"));
+        CamusInfo info = CamusInfo.read(
+                cfg(
+                        "Info_2CH.cfg",
+                        "ED: 1\nES: 15\nNbFrame: 15\nSex: F\nAge: 71\nImageQuality: Good\nLVedv: 90.93\nLVesv: 36.82\nLVef: 60\n"));
         assertThat(info.ed()).isEqualTo(1);
         assertThat(info.es()).isEqualTo(15);
         assertThat(info.nbFrame()).isEqualTo(15);
@@ -31,13 +33,14 @@ class CamusInfoTest {
         assertThat(info.get("Sex")).isEqualTo("F");
         assertThat(info.get("LVedv")).isEqualTo("90.93");
         assertThat(info.get("Nope")).isNull();
-        assertThat(info.values().keySet()).containsExactly("ED", "ES", "NbFrame", "Sex", "Age", "ImageQuality",
-                "LVedv", "LVesv", "LVef");
+        assertThat(info.values().keySet())
+                .containsExactly("ED", "ES", "NbFrame", "Sex", "Age", "ImageQuality", "LVedv", "LVesv", "LVef");
     }
 
     @Test
     void release2023WithCrLfAndEdAfterEs() throws IOException {
-        CamusInfo info = CamusInfo.read(cfg("Info_4CH.cfg",
+        CamusInfo info = CamusInfo.read(cfg(
+                "Info_4CH.cfg",
                 "ED: 18\r\nES: 1\r\nNbFrame: 18\r\nSex: M\r\nAge: 55\r\nImageQuality: Poor\r\nEF: 43.5\r\n"
                         + "FrameRate: 33.0\r\nExtra: kept as is\r\n"));
         assertThat(info.ed()).isEqualTo(18);
@@ -57,33 +60,45 @@ class CamusInfoTest {
     @Test
     void badNumbersNameFileKeyAndValue() throws IOException {
         assertThatThrownBy(() -> CamusInfo.read(cfg("b1.cfg", "ED: one\nES: 2\nNbFrame: 3\n")))
-                .isInstanceOf(DatasetException.class).hasMessageContainingAll("b1.cfg", "ED", "'one'", "not a number");
+                .isInstanceOf(DatasetException.class)
+                .hasMessageContainingAll("b1.cfg", "ED", "'one'", "not a number");
         assertThatThrownBy(() -> CamusInfo.read(cfg("b2.cfg", "ED: 1\nES: 2.5\nNbFrame: 3\n")))
-                .isInstanceOf(DatasetException.class).hasMessageContainingAll("b2.cfg", "ES '2.5'", "not an integer");
+                .isInstanceOf(DatasetException.class)
+                .hasMessageContainingAll("b2.cfg", "ES '2.5'", "not an integer");
         assertThatThrownBy(() -> CamusInfo.read(cfg("b3.cfg", "ED: 1\nES: 2\nNbFrame: 3\nLVef: NaN\n")))
-                .isInstanceOf(DatasetException.class).hasMessageContainingAll("b3.cfg", "LVef 'NaN'", "finite");
+                .isInstanceOf(DatasetException.class)
+                .hasMessageContainingAll("b3.cfg", "LVef 'NaN'", "finite");
         assertThatThrownBy(() -> CamusInfo.read(cfg("b4.cfg", "ED: 1\nES: 2\nNbFrame: 3\nFrameRate: -5\n")))
-                .isInstanceOf(DatasetException.class).hasMessageContainingAll("FrameRate '-5'", "> 0");
+                .isInstanceOf(DatasetException.class)
+                .hasMessageContainingAll("FrameRate '-5'", "> 0");
         assertThatThrownBy(() -> CamusInfo.read(cfg("b5.cfg", "ED: 0\nES: 2\nNbFrame: 3\n")))
-                .isInstanceOf(DatasetException.class).hasMessageContainingAll("ED '0'", ">= 1");
+                .isInstanceOf(DatasetException.class)
+                .hasMessageContainingAll("ED '0'", ">= 1");
         assertThatThrownBy(() -> CamusInfo.read(cfg("b6.cfg", "ED: 1\nES: 4\nNbFrame: 3\n")))
-                .isInstanceOf(DatasetException.class).hasMessageContainingAll("ES '4'", "NbFrame 3");
+                .isInstanceOf(DatasetException.class)
+                .hasMessageContainingAll("ES '4'", "NbFrame 3");
         assertThatThrownBy(() -> CamusInfo.read(cfg("b7.cfg", "ED: 1\nES: 2\nNbFrame: 3\nAge: old\n")))
-                .isInstanceOf(DatasetException.class).hasMessageContainingAll("Age 'old'");
+                .isInstanceOf(DatasetException.class)
+                .hasMessageContainingAll("Age 'old'");
     }
 
     @Test
     void malformedFiles() throws IOException {
         assertThatThrownBy(() -> CamusInfo.read(cfg("m1.cfg", "ES: 2\nNbFrame: 3\n")))
-                .isInstanceOf(DatasetException.class).hasMessageContainingAll("m1.cfg", "has no ED");
+                .isInstanceOf(DatasetException.class)
+                .hasMessageContainingAll("m1.cfg", "has no ED");
         assertThatThrownBy(() -> CamusInfo.read(cfg("m2.cfg", "ED: 1\nES 2\nNbFrame: 3\n")))
-                .isInstanceOf(DatasetException.class).hasMessageContainingAll("line 2", "Key: value");
+                .isInstanceOf(DatasetException.class)
+                .hasMessageContainingAll("line 2", "Key: value");
         assertThatThrownBy(() -> CamusInfo.read(cfg("m3.cfg", "ED: 1\nED: 2\nES: 2\nNbFrame: 3\n")))
-                .isInstanceOf(DatasetException.class).hasMessageContaining("ED appears twice");
+                .isInstanceOf(DatasetException.class)
+                .hasMessageContaining("ED appears twice");
         assertThatThrownBy(() -> CamusInfo.read(dir.resolve("missing.cfg")))
-                .isInstanceOf(DatasetException.class).hasMessageContainingAll("missing.cfg", "not found");
+                .isInstanceOf(DatasetException.class)
+                .hasMessageContainingAll("missing.cfg", "not found");
         Path big = Files.write(dir.resolve("big.cfg"), new byte[CamusInfo.MAX_BYTES + 1]);
         assertThatThrownBy(() -> CamusInfo.read(big))
-                .isInstanceOf(DatasetException.class).hasMessageContaining("more than");
+                .isInstanceOf(DatasetException.class)
+                .hasMessageContaining("more than");
     }
 }

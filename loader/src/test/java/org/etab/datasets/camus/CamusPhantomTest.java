@@ -11,11 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
-
-import org.etab.datasets.camus.CamusIndex;
-import org.etab.datasets.camus.CamusReader;
-import org.etab.datasets.camus.CamusRecord;
-import org.etab.datasets.camus.CamusRelease;
 import org.etab.decode.ImageVolume;
 import org.etab.decode.MetaImageReader;
 import org.etab.decode.NiftiReader;
@@ -34,25 +29,35 @@ class CamusPhantomTest {
         Path p1 = root.resolve("training/patient0001");
         for (String view : new String[] {"2CH", "4CH"}) {
             for (String part : new String[] {"ED", "ES", "ED_gt", "ES_gt", "sequence"}) {
-                assertThat(p1.resolve("patient0001_" + view + "_" + part + ".mhd")).isRegularFile();
+                assertThat(p1.resolve("patient0001_" + view + "_" + part + ".mhd"))
+                        .isRegularFile();
             }
             assertThat(p1.resolve("Info_" + view + ".cfg")).isRegularFile();
         }
         assertThat(root.resolve("testing/patient0007/patient0007_4CH_ED.mhd")).isRegularFile();
-        assertThat(root.resolve("testing/patient0008/patient0008_2CH_sequence.mhd")).isRegularFile();
+        assertThat(root.resolve("testing/patient0008/patient0008_2CH_sequence.mhd"))
+                .isRegularFile();
         try (Stream<Path> files = Files.walk(root.resolve("testing"))) {
             assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.contains("_gt"));
         }
         // patient0001 .raw, patient0002 .zraw, patient0003 LOCAL
         assertThat(root.resolve("training/patient0001/patient0001_2CH_ED.raw")).isRegularFile();
         assertThat(root.resolve("training/patient0002/patient0002_2CH_ED.zraw")).isRegularFile();
-        assertThat(Files.readString(root.resolve("training/patient0002/patient0002_2CH_ED.mhd"),
-                java.nio.charset.StandardCharsets.ISO_8859_1)).containsIgnoringCase("CompressedData = True");
-        assertThat(Files.list(root.resolve("training/patient0003")).map(p -> p.getFileName().toString()))
+        assertThat(Files.readString(
+                        root.resolve("training/patient0002/patient0002_2CH_ED.mhd"),
+                        java.nio.charset.StandardCharsets.ISO_8859_1))
+                .containsIgnoringCase("CompressedData = True");
+        assertThat(Files.list(root.resolve("training/patient0003"))
+                        .map(p -> p.getFileName().toString()))
                 .noneMatch(n -> n.endsWith("raw"));
         String cfg = Files.readString(p1.resolve("Info_4CH.cfg"));
-        assertThat(cfg).contains("ED: ").contains("ES: ").contains("NbFrame: ").contains("LVef: ")
-                .contains("ImageQuality: ").doesNotContain("FrameRate");
+        assertThat(cfg)
+                .contains("ED: ")
+                .contains("ES: ")
+                .contains("NbFrame: ")
+                .contains("LVef: ")
+                .contains("ImageQuality: ")
+                .doesNotContain("FrameRate");
     }
 
     @Test
@@ -61,7 +66,8 @@ class CamusPhantomTest {
         Path p1 = root.resolve("database_nifti/patient0001");
         for (String view : new String[] {"2CH", "4CH"}) {
             for (String part : new String[] {"ED", "ES", "ED_gt", "ES_gt", "half_sequence", "half_sequence_gt"}) {
-                assertThat(p1.resolve("patient0001_" + view + "_" + part + ".nii.gz")).isRegularFile();
+                assertThat(p1.resolve("patient0001_" + view + "_" + part + ".nii.gz"))
+                        .isRegularFile();
             }
         }
         List<String> listed = new ArrayList<>();
@@ -71,7 +77,9 @@ class CamusPhantomTest {
             listed.addAll(names);
         }
         assertThat(listed).hasSize(CamusPhantoms.PATIENTS).doesNotHaveDuplicates();
-        assertThat(Files.readString(p1.resolve("Info_2CH.cfg"))).contains("EF: ").contains("FrameRate: ");
+        assertThat(Files.readString(p1.resolve("Info_2CH.cfg")))
+                .contains("EF: ")
+                .contains("FrameRate: ");
     }
 
     @Test
@@ -135,7 +143,8 @@ class CamusPhantomTest {
     @Test
     void efIsOnePerPatientOnBothSidesOfFifty() {
         Map<String, Float> ef = new TreeMap<>();
-        for (CamusRecord r : CamusReader.read(CamusPhantoms.camus(CamusRelease.MHD)).records()) {
+        for (CamusRecord r :
+                CamusReader.read(CamusPhantoms.camus(CamusRelease.MHD)).records()) {
             Float other = ef.putIfAbsent(r.patient(), r.ef());
             if (other != null) {
                 assertThat(r.ef()).isEqualTo(other);
@@ -163,7 +172,8 @@ class CamusPhantomTest {
         Path foreign = Files.createDirectories(tmp.resolve("real"));
         Files.writeString(foreign.resolve("keep.txt"), "x");
         assertThatThrownBy(() -> new CamusPhantom(new CamusPhantom.Options(1, 1, CamusRelease.MHD)).write(foreign))
-                .isInstanceOf(IOException.class).hasMessageContaining(CamusPhantom.MARKER);
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining(CamusPhantom.MARKER);
         assertThat(foreign.resolve("keep.txt")).hasContent("x");
         assertThatThrownBy(() -> new CamusPhantom.Options(0, 1, CamusRelease.MHD))
                 .hasMessageContaining("patients >= 1 required but was 0");
@@ -191,8 +201,11 @@ class CamusPhantomTest {
         Map<String, String> out = new TreeMap<>();
         try (Stream<Path> files = Files.walk(root)) {
             for (Path p : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
-                out.put(root.relativize(p).toString(), java.util.HexFormat.of().formatHex(
-                        java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(p))));
+                out.put(
+                        root.relativize(p).toString(),
+                        java.util.HexFormat.of()
+                                .formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                                        .digest(Files.readAllBytes(p))));
             }
         }
         return out;
@@ -200,7 +213,9 @@ class CamusPhantomTest {
 
     private static long totalBytes(Path root) throws IOException {
         try (Stream<Path> files = Files.walk(root)) {
-            return files.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
+            return files.filter(Files::isRegularFile)
+                    .mapToLong(p -> p.toFile().length())
+                    .sum();
         }
     }
 }

@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-
 import org.etab.decode.DatasetException;
 import org.etab.source.IndexProblem;
 import org.etab.source.Split;
@@ -57,7 +56,8 @@ class CamusReaderTest {
         assertThat(index.records()).anyMatch(r -> r.edFrame() < r.esFrame());
         assertThatThrownBy(() -> index.select("val", "both"))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("original CAMUS release").hasMessageContaining("train, test, all");
+                .hasMessageContaining("original CAMUS release")
+                .hasMessageContaining("train, test, all");
     }
 
     @Test
@@ -98,10 +98,14 @@ class CamusReaderTest {
     @Test
     void unknownSplitsAndViewsAreRejectedNamingTheValidOnes() {
         CamusIndex index = CamusReader.read(CamusPhantoms.camus(CamusRelease.NIFTI));
-        assertThatThrownBy(() -> index.select("holdout", "both")).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("'holdout'").hasMessageContaining("train, val, test, all");
-        assertThatThrownBy(() -> index.select("train", "PLAX")).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("'PLAX'").hasMessageContaining("AP2CH, AP4CH");
+        assertThatThrownBy(() -> index.select("holdout", "both"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'holdout'")
+                .hasMessageContaining("train, val, test, all");
+        assertThatThrownBy(() -> index.select("train", "PLAX"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'PLAX'")
+                .hasMessageContaining("AP2CH, AP4CH");
     }
 
     // ------------------------------------------------------------------------------------------------
@@ -115,9 +119,12 @@ class CamusReaderTest {
         CamusIndex index = CamusReader.read(tmp);
         assertThat(index.records()).extracting(CamusRecord::id).containsExactly("patient0001_2CH");
         assertThat(problemOf(index, "patient0001_4CH").reason())
-                .contains("Info_4CH.cfg").contains("patient0001_4CH_ES.mhd").contains("left out");
+                .contains("Info_4CH.cfg")
+                .contains("patient0001_4CH_ES.mhd")
+                .contains("left out");
         // testing/ is absent: reported, split test empty
-        assertThat(index.problems()).anyMatch(q -> q.file().equals("testing/") && q.reason().contains("test is empty"));
+        assertThat(index.problems())
+                .anyMatch(q -> q.file().equals("testing/") && q.reason().contains("test is empty"));
     }
 
     @Test
@@ -131,7 +138,9 @@ class CamusReaderTest {
         assertThat(r.id()).isEqualTo("patient0001_2CH");
         assertThat(r.hasGt()).isFalse();
         assertThat(r.esGt()).isNotNull();
-        assertThat(problemOf(index, "patient0001_2CH").reason()).contains("_ED_gt").contains("segmentation");
+        assertThat(problemOf(index, "patient0001_2CH").reason())
+                .contains("_ED_gt")
+                .contains("segmentation");
         // testing patients are not expected to have gt: no problem for them
         assertThat(index.problems()).noneMatch(q -> q.id().startsWith("patient0002"));
     }
@@ -142,7 +151,7 @@ class CamusReaderTest {
         Files.writeString(p1.resolve("Info_2CH.cfg"), "ED: 0\nES: 3\nNbFrame: 10\nLVef: 50\n");
         Files.writeString(p1.resolve("Info_4CH.cfg"), "ED: 1\nES: 11\nNbFrame: 10\nLVef: 50\n");
         Path p2 = writeOriginalPatient(tmp, "training", "patient0002", true);
-        Files.writeString(p2.resolve("Info_2CH.cfg"), "ED: 1\nES: 3\nNbFrame: 10\n");          // no EF
+        Files.writeString(p2.resolve("Info_2CH.cfg"), "ED: 1\nES: 3\nNbFrame: 10\n"); // no EF
         Files.writeString(p2.resolve("Info_4CH.cfg"), "ED: one\nES: 3\nNbFrame: 10\nLVef: 50\n");
         Path p3 = writeOriginalPatient(tmp, "training", "patient0003", true);
         Files.writeString(p3.resolve("Info_2CH.cfg"), "ED: 1\nES: 3\nNbFrame: 10\nEF: 50\nFrameRate: 0\n");
@@ -151,45 +160,62 @@ class CamusReaderTest {
         assertThat(problemOf(index, "patient0001_2CH").reason()).contains("ED").contains("left out");
         assertThat(problemOf(index, "patient0001_4CH").reason()).contains("ES").contains("11");
         assertThat(problemOf(index, "patient0002_2CH").file()).isEqualTo("training/patient0002/Info_2CH.cfg");
-        assertThat(problemOf(index, "patient0002_2CH").reason()).contains("LVef").contains("EF");
+        assertThat(problemOf(index, "patient0002_2CH").reason())
+                .contains("LVef")
+                .contains("EF");
         assertThat(problemOf(index, "patient0002_4CH").reason()).contains("left out");
         assertThat(problemOf(index, "patient0003_2CH").reason()).contains("FrameRate");
         // every view left out is a rejected row of its selection; testing/ is absent, so test has none
-        assertThat(index.rejected("train", "both")).extracting(IndexProblem::id).containsExactly("patient0001_2CH",
-                "patient0001_4CH", "patient0002_2CH", "patient0002_4CH", "patient0003_2CH");
+        assertThat(index.rejected("train", "both"))
+                .extracting(IndexProblem::id)
+                .containsExactly(
+                        "patient0001_2CH", "patient0001_4CH", "patient0002_2CH", "patient0002_4CH", "patient0003_2CH");
         assertThat(index.rejected("train", "AP2CH")).hasSize(3);
         assertThat(index.rejected("test", "both")).isEmpty();
-        assertThat(index.select("train", "both").size() + index.rejected("train", "both").size()).isEqualTo(6);
+        assertThat(index.select("train", "both").size()
+                        + index.rejected("train", "both").size())
+                .isEqualTo(6);
     }
 
     @Test
     void splitListQuirksAreReportedAndNeverResolvedAsPaths() throws IOException {
         writeNiftiPatient(tmp, "patient0001");
         writeNiftiPatient(tmp, "patient0002");
-        writeNiftiPatient(tmp, "patient0003");   // in no list
+        writeNiftiPatient(tmp, "patient0003"); // in no list
         Files.createDirectories(tmp.resolve("database_nifti/notes"));
         writeLists(tmp, "patient0001\n../patient0002\n\npatient0009\n", "patient0002\npatient0001\n", null);
         CamusIndex index = CamusReader.read(tmp);
-        assertThat(index.records()).extracting(CamusRecord::id)
+        assertThat(index.records())
+                .extracting(CamusRecord::id)
                 .containsExactly("patient0001_2CH", "patient0001_4CH", "patient0002_2CH", "patient0002_4CH");
-        assertThat(index.select("train", "both")).extracting(CamusRecord::patient).containsOnly("patient0001");
+        assertThat(index.select("train", "both"))
+                .extracting(CamusRecord::patient)
+                .containsOnly("patient0001");
         assertThat(index.select("val", "both")).extracting(CamusRecord::patient).containsOnly("patient0002");
         assertThat(index.select("test", "both")).isEmpty();
-        assertThat(index.problems()).extracting(IndexProblem::toString).anySatisfy(s ->
-                assertThat(s).contains("subgroup_training.txt").contains("'../patient0002'").contains("ignored"));
+        assertThat(index.problems())
+                .extracting(IndexProblem::toString)
+                .anySatisfy(s -> assertThat(s)
+                        .contains("subgroup_training.txt")
+                        .contains("'../patient0002'")
+                        .contains("ignored"));
         assertThat(problemOf(index, "patient0009").reason()).contains("no such patient directory");
         assertThat(problemOf(index, "patient0003").reason()).contains("in no");
-        assertThat(index.problems()).anyMatch(q -> q.id().equals("patient0001") && q.reason().contains("already listed"));
-        assertThat(index.problems()).anyMatch(q -> q.file().equals("database_split/subgroup_testing.txt")
-                && q.reason().contains("not found"));
+        assertThat(index.problems())
+                .anyMatch(q -> q.id().equals("patient0001") && q.reason().contains("already listed"));
+        assertThat(index.problems())
+                .anyMatch(q -> q.file().equals("database_split/subgroup_testing.txt")
+                        && q.reason().contains("not found"));
         assertThat(index.problems()).anyMatch(q -> q.file().equals("database_nifti/notes"));
 
         // the selection's rejected views: patient0009 (listed for train, no directory) in train, patient0003 (in no
         // list) in every split, one row per view with the id its samples would have had
-        assertThat(index.rejected("train", "both")).extracting(IndexProblem::id).containsExactly(
-                "patient0003_2CH", "patient0003_4CH", "patient0009_2CH", "patient0009_4CH");
+        assertThat(index.rejected("train", "both"))
+                .extracting(IndexProblem::id)
+                .containsExactly("patient0003_2CH", "patient0003_4CH", "patient0009_2CH", "patient0009_4CH");
         assertThat(index.rejected("val", "AP4CH")).extracting(IndexProblem::id).containsExactly("patient0003_4CH");
-        assertThat(index.rejected("test", "both")).extracting(IndexProblem::id)
+        assertThat(index.rejected("test", "both"))
+                .extracting(IndexProblem::id)
                 .containsExactly("patient0003_2CH", "patient0003_4CH");
     }
 
@@ -204,29 +230,37 @@ class CamusReaderTest {
 
     @Test
     void layoutsThatAreNotCamusAreErrorsSayingWhatWasExpected() throws IOException {
-        assertThatThrownBy(() -> CamusReader.read(tmp.resolve("absent"))).isInstanceOf(DatasetException.class)
+        assertThatThrownBy(() -> CamusReader.read(tmp.resolve("absent")))
+                .isInstanceOf(DatasetException.class)
                 .hasMessageContaining("not found");
         Files.createDirectories(tmp.resolve("empty"));
-        assertThatThrownBy(() -> CamusReader.read(tmp.resolve("empty"))).isInstanceOf(DatasetException.class)
-                .hasMessageContaining("training/").hasMessageContaining("database_nifti/");
+        assertThatThrownBy(() -> CamusReader.read(tmp.resolve("empty")))
+                .isInstanceOf(DatasetException.class)
+                .hasMessageContaining("training/")
+                .hasMessageContaining("database_nifti/");
         Files.createDirectories(tmp.resolve("nosplit/database_nifti"));
-        assertThatThrownBy(() -> CamusReader.read(tmp.resolve("nosplit"))).isInstanceOf(DatasetException.class)
+        assertThatThrownBy(() -> CamusReader.read(tmp.resolve("nosplit")))
+                .isInstanceOf(DatasetException.class)
                 .hasMessageContaining("database_split");
         Files.createDirectories(tmp.resolve("both/training"));
         Files.createDirectories(tmp.resolve("both/database_nifti"));
         Files.createDirectories(tmp.resolve("both/database_split"));
-        assertThatThrownBy(() -> CamusReader.read(tmp.resolve("both"))).isInstanceOf(DatasetException.class)
+        assertThatThrownBy(() -> CamusReader.read(tmp.resolve("both")))
+                .isInstanceOf(DatasetException.class)
                 .hasMessageContaining("both CAMUS releases");
         Files.createDirectories(tmp.resolve("two/a/training"));
         Files.createDirectories(tmp.resolve("two/b/testing"));
-        assertThatThrownBy(() -> CamusReader.read(tmp.resolve("two"))).isInstanceOf(DatasetException.class)
+        assertThatThrownBy(() -> CamusReader.read(tmp.resolve("two")))
+                .isInstanceOf(DatasetException.class)
                 .hasMessageContaining("several");
     }
 
     // ------------------------------------------------------------------------------------------------
 
     private static IndexProblem problemOf(CamusIndex index, String id) {
-        return index.problems().stream().filter(q -> q.id().equals(id)).findFirst()
+        return index.problems().stream()
+                .filter(q -> q.id().equals(id))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("no problem for " + id + " in " + index.problems()));
     }
 
@@ -234,12 +268,14 @@ class CamusReaderTest {
         Path dir = Files.createDirectories(root.resolve(folder).resolve(name));
         for (String view : new String[] {"2CH", "4CH"}) {
             String stem = name + "_" + view;
-            for (String part : gt ? new String[] {"_ED", "_ES", "_ED_gt", "_ES_gt", "_sequence"}
+            for (String part : gt
+                    ? new String[] {"_ED", "_ES", "_ED_gt", "_ES_gt", "_sequence"}
                     : new String[] {"_ED", "_ES", "_sequence"}) {
                 Files.createFile(dir.resolve(stem + part + ".mhd"));
                 Files.createFile(dir.resolve(stem + part + ".raw"));
             }
-            Files.writeString(dir.resolve("Info_" + view + ".cfg"),
+            Files.writeString(
+                    dir.resolve("Info_" + view + ".cfg"),
                     "ED: 1\nES: 12\nNbFrame: 15\nSex: F\nAge: 60\nImageQuality: Good\nLVedv: 90\nLVesv: 40\nLVef: 55.5\n");
         }
         return dir;
@@ -252,7 +288,8 @@ class CamusReaderTest {
             for (String part : new String[] {"_ED", "_ES", "_ED_gt", "_ES_gt", "_half_sequence", "_half_sequence_gt"}) {
                 Files.createFile(dir.resolve(stem + part + ".nii.gz"));
             }
-            Files.writeString(dir.resolve("Info_" + view + ".cfg"),
+            Files.writeString(
+                    dir.resolve("Info_" + view + ".cfg"),
                     "ED: 1\nES: 14\nNbFrame: 14\nSex: M\nAge: 70\nImageQuality: Poor\nEF: 42\nFrameRate: 30\n");
         }
         return dir;

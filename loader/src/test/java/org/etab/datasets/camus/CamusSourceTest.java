@@ -1,9 +1,9 @@
 package org.etab.datasets.camus;
 
-import org.etab.source.Stage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -13,8 +13,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
-
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.etab.batch.Batch;
 import org.etab.batch.DType;
 import org.etab.batch.HostAllocator;
@@ -23,14 +21,15 @@ import org.etab.decode.ImageVolume;
 import org.etab.pipeline.Pipeline;
 import org.etab.pipeline.PipelineOptions;
 import org.etab.pipeline.RunAccount;
-import org.etab.source.SampleOptions;
 import org.etab.sampling.ClipSpec;
 import org.etab.sampling.ClipStart;
+import org.etab.source.SampleOptions;
+import org.etab.source.Stage;
 import org.etab.source.Target;
 import org.etab.testing.CamusPhantoms;
+import org.etab.testing.Cavities;
 import org.etab.transform.FrameTransform;
 import org.etab.transform.NearestResize;
-import org.etab.testing.Cavities;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -47,14 +46,19 @@ class CamusSourceTest {
 
     /** Streams one epoch through the real pipeline and hands every delivered slot to {@code check}. */
     private static RunAccount each(List<CamusRecord> records, SampleOptions o, SlotCheck check) {
-        try (Pipeline p = new Pipeline(new CamusSource(records, o),
-                PipelineOptions.builder().batchSize(3).threads(2).build(), new SimpleMeterRegistry(),
+        try (Pipeline p = new Pipeline(
+                new CamusSource(records, o),
+                PipelineOptions.builder().batchSize(3).threads(2).build(),
+                new SimpleMeterRegistry(),
                 HostAllocator.NATIVE)) {
             for (Batch b : p.batches(0).toIterable(1)) {
                 try (b) {
                     for (int i = 0; i < b.size(); i++) {
                         String id = b.samples().get(i).id();
-                        CamusRecord rec = records.stream().filter(r -> r.id().equals(id)).findFirst().orElseThrow();
+                        CamusRecord rec = records.stream()
+                                .filter(r -> r.id().equals(id))
+                                .findFirst()
+                                .orElseThrow();
                         check.accept(b, i, rec);
                     }
                 }
@@ -68,8 +72,16 @@ class CamusSourceTest {
     }
 
     private static SampleOptions options(Target t, ClipSpec clip, int channels, boolean normalize, DType type) {
-        return SampleOptions.builder().target(t).clip(clip)
-                .frameSize(H, W).channels(channels).normalize(normalize).dtype(type).seed(7).shuffle(false).build();
+        return SampleOptions.builder()
+                .target(t)
+                .clip(clip)
+                .frameSize(H, W)
+                .channels(channels)
+                .normalize(normalize)
+                .dtype(type)
+                .seed(7)
+                .shuffle(false)
+                .build();
     }
 
     private static ClipSpec clip(int length, double fps) {
@@ -101,11 +113,13 @@ class CamusSourceTest {
             default -> new int[] {1};
         };
         assertThat(source.labels().shape()).containsExactly(labelShape);
-        assertThat(source.labels().dtype()).isEqualTo(switch (t) {
-            case EF -> DType.FLOAT32;
-            case LV_SEG, MY_SEG, LA_SEG -> DType.UINT8;
-            default -> DType.INT32;
-        });
+        assertThat(source.labels().dtype())
+                .isEqualTo(
+                        switch (t) {
+                            case EF -> DType.FLOAT32;
+                            case LV_SEG, MY_SEG, LA_SEG -> DType.UINT8;
+                            default -> DType.INT32;
+                        });
         Set<Integer> classes = new HashSet<>();
         RunAccount a = each(recs, source.options(), (b, i, rec) -> {
             SampleInfo info = b.samples().get(i);
@@ -126,7 +140,7 @@ class CamusSourceTest {
                 }
                 case ES_ED -> {
                     int[] y = b.labels().slotInts(i);
-                    if (video) {   // frames 0..7 at the native rate: position == frame number inside the clip
+                    if (video) { // frames 0..7 at the native rate: position == frame number inside the clip
                         assertThat(y[0]).isEqualTo(rec.esIndex() < 8 ? rec.esIndex() : -1);
                         assertThat(y[1]).isEqualTo(rec.edIndex() < 8 ? rec.edIndex() : -1);
                     } else {
@@ -173,13 +187,13 @@ class CamusSourceTest {
             RunAccount a = each(recs, options(Target.LV_SEG, ClipSpec.frame(), 1, false, DType.UINT8), (b, i, rec) -> {
                 byte[] img = b.features().slotBytes(i);
                 byte[] mask = b.labels().slotBytes(i);
-                assertThat(Cavities.iou(img, mask, H, W)).as("IoU of the dark cavity and the LV mask of %s", rec.id())
+                assertThat(Cavities.iou(img, mask, H, W))
+                        .as("IoU of the dark cavity and the LV mask of %s", rec.id())
                         .isGreaterThan(0.85);
             });
             assertThat(a.delivered()).isEqualTo(recs.size());
         }
     }
-
 
     @Test
     void clipsTakeTheSequenceFramesAtTheCfgRateAndPadPastTheEnd() {
@@ -211,8 +225,10 @@ class CamusSourceTest {
         List<CamusRecord> nifti = records(CamusRelease.NIFTI, "all");
         List<CamusRecord> original = records(CamusRelease.MHD, "all");
         double half = CamusSource.DEFAULT_FRAME_RATE / 2;
-        each(original, options(Target.EF, clip(4, half), 1, false, DType.UINT8), (b, i, rec) ->
-                assertThat(b.samples().get(i).sourceFrames()).containsExactly(0, 2, 4, 6));
+        each(
+                original,
+                options(Target.EF, clip(4, half), 1, false, DType.UINT8),
+                (b, i, rec) -> assertThat(b.samples().get(i).sourceFrames()).containsExactly(0, 2, 4, 6));
         each(nifti, options(Target.EF, clip(3, 0), 1, false, DType.UINT8), (b, i, rec) -> {
             double rate = rec.frameRate().getAsDouble();
             assertThat(CamusSource.frameRate(rec)).isEqualTo(rate);
@@ -222,8 +238,10 @@ class CamusSourceTest {
     @Test
     void withoutPaddingAShortSequenceIsAReportedFailure() {
         List<CamusRecord> recs = records(CamusRelease.NIFTI, "all");
-        RunAccount a = each(recs, options(Target.EF, new ClipSpec(true, 24, 0, false, ClipStart.FIRST), 1, false,
-                DType.UINT8), (b, i, rec) -> { });
+        RunAccount a = each(
+                recs,
+                options(Target.EF, new ClipSpec(true, 24, 0, false, ClipStart.FIRST), 1, false, DType.UINT8),
+                (b, i, rec) -> {});
         assertThat(a.delivered()).isZero();
         assertThat(a.failed()).isEqualTo(recs.size());
         assertThat(a.failures().get(0).reason()).contains("padding is off");
@@ -232,22 +250,31 @@ class CamusSourceTest {
     @Test
     void segmentationOfPatientsWithoutGtFailsWithTheReasonNeverAnEmptyMask() {
         List<CamusRecord> all = records(CamusRelease.MHD, "all");
-        RunAccount a = each(all, options(Target.LA_SEG, ClipSpec.frame(), 3, true, DType.FLOAT32), (b, i, rec) ->
-                assertThat(rec.hasGt()).isTrue());
+        RunAccount a = each(
+                all,
+                options(Target.LA_SEG, ClipSpec.frame(), 3, true, DType.FLOAT32),
+                (b, i, rec) -> assertThat(rec.hasGt()).isTrue());
         assertThat(a.delivered()).isEqualTo(12);
         assertThat(a.failed()).isEqualTo(4);
         assertThat(a.failures()).allSatisfy(f -> {
             assertThat(f.stage()).isEqualTo(Stage.PLAN);
-            assertThat(f.reason()).contains("no ground truth").contains("_ED_gt").contains("LA_seg");
+            assertThat(f.reason())
+                    .contains("no ground truth")
+                    .contains("_ED_gt")
+                    .contains("LA_seg");
         });
         // other targets work on the same records
-        assertThat(each(all, options(Target.EF, ClipSpec.frame(), 3, true, DType.FLOAT32), (b, i, rec) -> { })
-                .delivered()).isEqualTo(16);
+        assertThat(each(all, options(Target.EF, ClipSpec.frame(), 3, true, DType.FLOAT32), (b, i, rec) -> {})
+                        .delivered())
+                .isEqualTo(16);
         // a selection without any ground truth is refused up front
         List<CamusRecord> testing = records(CamusRelease.MHD, "test");
-        assertThatThrownBy(() -> new CamusSource(testing, options(Target.LV_SEG, ClipSpec.frame(), 3, true,
-                DType.FLOAT32))).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("LV_seg").hasMessageContaining("ground truth").hasMessageContaining("train");
+        assertThatThrownBy(() ->
+                        new CamusSource(testing, options(Target.LV_SEG, ClipSpec.frame(), 3, true, DType.FLOAT32)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("LV_seg")
+                .hasMessageContaining("ground truth")
+                .hasMessageContaining("train");
     }
 
     @Test
@@ -259,10 +286,20 @@ class CamusSourceTest {
                         + "view, CM");
         assertThatThrownBy(() -> Target.parse("AS", "camus", CamusSource.TARGETS))
                 .hasMessageContaining("available: EF, LV_seg");
-        SampleOptions nativeSize = SampleOptions.builder().target(Target.EF).video(false)
-                .frameSize(0, 0).channels(3).normalize(true).dtype(DType.FLOAT32).seed(1).shuffle(false).build();
-        assertThatThrownBy(() -> new CamusSource(recs, nativeSize)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("native frame size").hasMessageContaining("differ");
+        SampleOptions nativeSize = SampleOptions.builder()
+                .target(Target.EF)
+                .video(false)
+                .frameSize(0, 0)
+                .channels(3)
+                .normalize(true)
+                .dtype(DType.FLOAT32)
+                .seed(1)
+                .shuffle(false)
+                .build();
+        assertThatThrownBy(() -> new CamusSource(recs, nativeSize))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("native frame size")
+                .hasMessageContaining("differ");
     }
 
     @Test
@@ -270,11 +307,14 @@ class CamusSourceTest {
         Path copy = copy(CamusPhantoms.camus(CamusRelease.MHD), tmp.resolve("camus"));
         CamusIndex index = CamusReader.read(copy);
         List<CamusRecord> recs = index.select("train", "AP2CH");
-        CamusRecord raw = recs.stream().filter(r -> Files.exists(siblingData(r.ed(), ".raw"))).findFirst().orElseThrow();
+        CamusRecord raw = recs.stream()
+                .filter(r -> Files.exists(siblingData(r.ed(), ".raw")))
+                .findFirst()
+                .orElseThrow();
         Files.delete(siblingData(raw.ed(), ".raw"));
         CamusRecord other = recs.stream().filter(r -> r != raw).findFirst().orElseThrow();
         Files.write(other.ed(), new byte[] {'x'});
-        RunAccount a = each(recs, options(Target.VIEW, ClipSpec.frame(), 3, true, DType.FLOAT32), (b, i, rec) -> { });
+        RunAccount a = each(recs, options(Target.VIEW, ClipSpec.frame(), 3, true, DType.FLOAT32), (b, i, rec) -> {});
         assertThat(a.failed()).isEqualTo(2);
         assertThat(a.delivered()).isEqualTo(recs.size() - 2);
         assertThat(a.failures()).allSatisfy(f -> assertThat(f.stage()).isEqualTo(Stage.DECODE));

@@ -1,6 +1,5 @@
 package org.etab.datasets.echonet;
 
-import org.etab.synth.PhantomFiles;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -12,7 +11,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-
+import org.etab.synth.PhantomFiles;
 import org.etab.testing.PhantomDatasets;
 import org.junit.jupiter.api.Test;
 
@@ -52,12 +51,15 @@ class EchoNetPhantomLayoutTest {
             assertThat(r.esv()).isPositive().isLessThan(r.edv());
             assertThat(r.ef()).isBetween(10.0, 85.0);
         });
-        assertThat(rows).extracting(PhantomFiles.Row::name).doesNotHaveDuplicates().isSorted();
+        assertThat(rows)
+                .extracting(PhantomFiles.Row::name)
+                .doesNotHaveDuplicates()
+                .isSorted();
         assertThat(rows).extracting(PhantomFiles.Row::fps).contains(30, 50);
-        Map<String, Long> splits = rows.stream()
-                .collect(Collectors.groupingBy(PhantomFiles.Row::split, Collectors.counting()));
+        Map<String, Long> splits =
+                rows.stream().collect(Collectors.groupingBy(PhantomFiles.Row::split, Collectors.counting()));
         assertThat(splits).containsOnlyKeys("TRAIN", "VAL", "TEST");
-        assertThat(splits.get("TRAIN")).isEqualTo(9);   // 75 % of 12
+        assertThat(splits.get("TRAIN")).isEqualTo(9); // 75 % of 12
         // EF on both sides of the 50 % cardiomyopathy cut, so CM targets have both classes.
         assertThat(rows).anySatisfy(r -> assertThat(r.ef()).isLessThan(50));
         assertThat(rows).anySatisfy(r -> assertThat(r.ef()).isGreaterThan(50));
@@ -68,7 +70,8 @@ class EchoNetPhantomLayoutTest {
         List<PhantomFiles.Row> rows = PhantomFiles.fileList(root);
         Map<String, List<PhantomFiles.Group>> tracings = PhantomFiles.tracings(root);
         assertThat(tracings.keySet())
-                .containsExactlyElementsOf(rows.stream().map(r -> r.name() + ".avi").toList());
+                .containsExactlyElementsOf(
+                        rows.stream().map(r -> r.name() + ".avi").toList());
         for (PhantomFiles.Row r : rows) {
             List<PhantomFiles.Group> groups = tracings.get(r.name() + ".avi");
             assertThat(groups).as(r.name()).hasSize(2);
@@ -77,7 +80,8 @@ class EchoNetPhantomLayoutTest {
             assertThat(es.rows()).hasSize(21);
             assertThat(ed.rows()).hasSize(21);
             assertThat(es.frame()).isNotEqualTo(ed.frame());
-            assertThat(List.of(es.frame(), ed.frame())).allSatisfy(f -> assertThat(f).isBetween(0, r.frames() - 1));
+            assertThat(List.of(es.frame(), ed.frame()))
+                    .allSatisfy(f -> assertThat(f).isBetween(0, r.frames() - 1));
             // The first group is the small one: the reference trusts this order.
             assertThat(PhantomFiles.volumeMl(es, 1)).isLessThan(PhantomFiles.volumeMl(ed, 1));
             for (PhantomFiles.Group g : groups) {
@@ -103,7 +107,8 @@ class EchoNetPhantomLayoutTest {
                     double[] c = chords.get(k);
                     double cx = c[2] - c[0];
                     double cy = c[3] - c[1];
-                    assertThat((cx * ax + cy * ay) / (Math.hypot(cx, cy) * length)).isCloseTo(0, within(1e-3));
+                    assertThat((cx * ax + cy * ay) / (Math.hypot(cx, cy) * length))
+                            .isCloseTo(0, within(1e-3));
                     // the chord midpoint's position along the axis, as a fraction from the apex
                     double mx = (c[0] + c[2]) / 2 - axis[0];
                     double my = (c[1] + c[3]) / 2 - axis[1];

@@ -1,6 +1,5 @@
 package org.etab.datasets.echonet;
 
-import org.etab.synth.PhantomFiles;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
@@ -8,7 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Map;
-
+import org.etab.synth.PhantomFiles;
 import org.etab.testing.PhantomDatasets;
 import org.junit.jupiter.api.Test;
 
@@ -23,6 +22,7 @@ class EchoNetPhantomTracingGeometryTest {
     private static final int SIZE = 112;
     /** Blood decodes far below 60 and the myocardium far above it. */
     private static final int DARK = 60;
+
     private static final double GOOD_IOU = 0.88;
 
     private final Path root = PhantomDatasets.echonet();
@@ -118,8 +118,7 @@ class EchoNetPhantomTracingGeometryTest {
             for (int x = 0; x < SIZE; x++) {
                 boolean inside = false;
                 for (int i = 0, j = px.length - 1; i < px.length; j = i++) {
-                    if ((py[i] > y) != (py[j] > y)
-                            && x < (px[j] - px[i]) * (y - py[i]) / (py[j] - py[i]) + px[i]) {
+                    if ((py[i] > y) != (py[j] > y) && x < (px[j] - px[i]) * (y - py[i]) / (py[j] - py[i]) + px[i]) {
                         inside = !inside;
                     }
                 }

@@ -1,13 +1,12 @@
 package org.etab.datasets.echonet;
 
-import org.etab.synth.PhantomFiles;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.nio.file.Path;
-
 import org.bytedeco.javacv.FFmpegFrameGrabber;
 import org.bytedeco.javacv.Frame;
+import org.etab.synth.PhantomFiles;
 import org.etab.testing.PhantomDatasets;
 import org.junit.jupiter.api.Test;
 
@@ -19,7 +18,8 @@ class EchoNetPhantomVideoTest {
     @Test
     void everyVideoDecodesWithTheListedFormatRateAndFrameCount() throws IOException {
         for (PhantomFiles.Row r : PhantomFiles.fileList(root)) {
-            try (FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(root.resolve("Videos").resolve(r.name() + ".avi").toFile())) {
+            try (FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(
+                    root.resolve("Videos").resolve(r.name() + ".avi").toFile())) {
                 grabber.start();
                 assertThat(grabber.getFormat()).as(r.name()).isEqualTo("avi");
                 assertThat(grabber.getVideoCodecName()).as(r.name()).isEqualTo("mjpeg");
@@ -41,8 +41,10 @@ class EchoNetPhantomVideoTest {
     @Test
     void framesAreGraySectorsBlackOutsideWithADarkCavityInABrightWall() throws IOException {
         PhantomFiles.Row r = PhantomFiles.fileList(root).get(0);
-        PhantomFiles.Group ed = PhantomFiles.tracings(root).get(r.name() + ".avi").get(1);
-        int[] gray = PhantomFiles.decodeGray(root.resolve("Videos").resolve(r.name() + ".avi"), ed.frame()); // asserts B=G=R
+        PhantomFiles.Group ed =
+                PhantomFiles.tracings(root).get(r.name() + ".avi").get(1);
+        int[] gray =
+                PhantomFiles.decodeGray(root.resolve("Videos").resolve(r.name() + ".avi"), ed.frame()); // asserts B=G=R
         // Outside the fan (top corners) is black; the middle of the fan is not.
         assertThat(gray[2 * 112 + 2]).isLessThanOrEqualTo(3);
         assertThat(gray[2 * 112 + 109]).isLessThanOrEqualTo(3);

@@ -1,8 +1,5 @@
 package org.etab.datasets.echonet;
 
-import org.etab.decode.DatasetException;
-import org.etab.source.IndexProblem;
-import org.etab.source.Split;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -12,6 +9,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.etab.decode.DatasetException;
+import org.etab.source.IndexProblem;
+import org.etab.source.Split;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -73,7 +73,9 @@ class EchoNetReaderTest {
     }
 
     static IndexProblem problemFor(EchoNetIndex index, String id) {
-        return index.problems().stream().filter(p -> p.id().equals(id)).findFirst()
+        return index.problems().stream()
+                .filter(p -> p.id().equals(id))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("no problem reported for " + id + ": " + index.problems()));
     }
 
@@ -117,7 +119,8 @@ class EchoNetReaderTest {
 
         assertThat(index.root()).isEqualTo(data);
         assertThat(ids(index.records())).containsExactly("0X1A");
-        assertThat(index.records().get(0).video()).isEqualTo(data.resolve("Videos").resolve("0X1A.avi"));
+        assertThat(index.records().get(0).video())
+                .isEqualTo(data.resolve("Videos").resolve("0X1A.avi"));
     }
 
     @Test
@@ -130,14 +133,15 @@ class EchoNetReaderTest {
 
     @Test
     void acceptsNamesWithAndWithoutAviInBothFiles() throws IOException {
-        write(dir.resolve("FileList.csv"), lines(LIST_HEADER, listRow("PLAIN", "TRAIN"), listRow("WITH.avi", "TRAIN"),
-                listRow("BARE", "TRAIN")));
+        write(
+                dir.resolve("FileList.csv"),
+                lines(LIST_HEADER, listRow("PLAIN", "TRAIN"), listRow("WITH.avi", "TRAIN"), listRow("BARE", "TRAIN")));
         List<String> tr = new ArrayList<>(List.of(TRACING_HEADER));
         tr.addAll(traced("PLAIN.avi", 1, 2));
         tr.addAll(traced("PLAIN.avi", 2, 2));
         tr.addAll(traced("WITH.avi", 1, 2));
         tr.addAll(traced("WITH.avi", 2, 2));
-        tr.addAll(traced("BARE", 1, 2));   // a tracing name without the extension matches too
+        tr.addAll(traced("BARE", 1, 2)); // a tracing name without the extension matches too
         tr.addAll(traced("BARE", 2, 2));
         write(dir.resolve("VolumeTracings.csv"), tr);
 
@@ -145,19 +149,26 @@ class EchoNetReaderTest {
 
         assertThat(index.problems()).isEmpty();
         assertThat(ids(index.records())).containsExactly("PLAIN", "WITH", "BARE");
-        assertThat(index.records()).extracting(r -> r.video().getFileName().toString())
+        assertThat(index.records())
+                .extracting(r -> r.video().getFileName().toString())
                 .containsExactly("PLAIN.avi", "WITH.avi", "BARE.avi");
     }
 
     @Test
     void findsColumnsByNameInAnyOrderAndIgnoresExtraOnes() throws IOException {
-        write(dir.resolve("FileList.csv"), List.of(
-                "Split,Notes,NumberOfFrames,FPS,FrameWidth,FrameHeight,EDV,ESV,EF,FileName",
-                "test,anything,201,29.97,100,90,70.5,30.25,55.5,0XAB"));
-        write(dir.resolve("VolumeTracings.csv"), List.of(
-                "Frame,Extra,Y2,X2,Y1,X1,FileName",
-                "5,z,4,3,2,1,0XAB.avi", "5,z,8,7,6,5,0XAB.avi",
-                "9,z,4,3,2,1,0XAB.avi", "9,z,8,7,6,5,0XAB.avi"));
+        write(
+                dir.resolve("FileList.csv"),
+                List.of(
+                        "Split,Notes,NumberOfFrames,FPS,FrameWidth,FrameHeight,EDV,ESV,EF,FileName",
+                        "test,anything,201,29.97,100,90,70.5,30.25,55.5,0XAB"));
+        write(
+                dir.resolve("VolumeTracings.csv"),
+                List.of(
+                        "Frame,Extra,Y2,X2,Y1,X1,FileName",
+                        "5,z,4,3,2,1,0XAB.avi",
+                        "5,z,8,7,6,5,0XAB.avi",
+                        "9,z,4,3,2,1,0XAB.avi",
+                        "9,z,8,7,6,5,0XAB.avi"));
 
         EchoNetIndex index = EchoNetReader.read(dir);
 
@@ -178,8 +189,15 @@ class EchoNetReaderTest {
 
     @Test
     void readsFpsWrittenAsIntegerOrFloatAndFrameCountsWrittenAsFloats() throws IOException {
-        dataset(dir, List.of("A,50,1,2,112,112,50,120,TRAIN", "B,50,1,2,112,112,30.0,120.0,TRAIN",
-                "C,50,1,2,112,112,29.97,99,TRAIN"), "A.avi", "B.avi", "C.avi");
+        dataset(
+                dir,
+                List.of(
+                        "A,50,1,2,112,112,50,120,TRAIN",
+                        "B,50,1,2,112,112,30.0,120.0,TRAIN",
+                        "C,50,1,2,112,112,29.97,99,TRAIN"),
+                "A.avi",
+                "B.avi",
+                "C.avi");
 
         EchoNetIndex index = EchoNetReader.read(dir);
 
@@ -190,8 +208,10 @@ class EchoNetReaderTest {
 
     @Test
     void toleratesAByteOrderMarkAndBlankLines() throws IOException {
-        Files.writeString(dir.resolve("FileList.csv"), "\uFEFF" + LIST_HEADER + "\n\n" + listRow("A", "TRAIN")
-                + "\n\n" + "A,x,1,2,112,112,50,120,TRAIN\n", StandardCharsets.UTF_8);
+        Files.writeString(
+                dir.resolve("FileList.csv"),
+                "\uFEFF" + LIST_HEADER + "\n\n" + listRow("A", "TRAIN") + "\n\n" + "A,x,1,2,112,112,50,120,TRAIN\n",
+                StandardCharsets.UTF_8);
         List<String> tr = new ArrayList<>(List.of(TRACING_HEADER));
         tr.addAll(traced("A.avi", 1, 2));
         tr.add("");
@@ -203,7 +223,10 @@ class EchoNetReaderTest {
         assertThat(ids(index.records())).containsExactly("A");
         // line numbers are physical lines, blank ones included: the duplicate is on line 5
         assertThat(index.problems()).singleElement().satisfies(p -> {
-            assertThat(p.reason()).startsWith("line 5: ").contains("duplicate FileName").contains("line 3");
+            assertThat(p.reason())
+                    .startsWith("line 5: ")
+                    .contains("duplicate FileName")
+                    .contains("line 3");
         });
     }
 
@@ -211,8 +234,19 @@ class EchoNetReaderTest {
 
     @Test
     void comparesSplitsCaseInsensitivelyAndSelectsThem() throws IOException {
-        dataset(dir, List.of(listRow("A", "TRAIN"), listRow("B", "val"), listRow("C", "Test"), listRow("D", "tRaIn"),
-                listRow("E", " VAL ")), "A.avi", "B.avi", "C.avi", "D.avi", "E.avi");
+        dataset(
+                dir,
+                List.of(
+                        listRow("A", "TRAIN"),
+                        listRow("B", "val"),
+                        listRow("C", "Test"),
+                        listRow("D", "tRaIn"),
+                        listRow("E", " VAL ")),
+                "A.avi",
+                "B.avi",
+                "C.avi",
+                "D.avi",
+                "E.avi");
 
         EchoNetIndex index = EchoNetReader.read(dir);
 
@@ -233,26 +267,32 @@ class EchoNetReaderTest {
     @Test
     void groupsNonContiguousRowsInOrderOfFirstAppearanceAndTakesFirstAsEsLastAsEd() throws IOException {
         fileList(List.of(listRow("A", "TRAIN"), listRow("B", "TRAIN"), listRow("C", "TRAIN")));
-        write(dir.resolve("VolumeTracings.csv"), lines(TRACING_HEADER,
-                tracingRow("A.avi", 80, 0),   // A's first traced frame is 80, though larger than the next
-                tracingRow("A.avi", 12, 0),
-                tracingRow("B.avi", 3, 0),
-                tracingRow("A.avi", 80, 1),   // back to A/80 after other groups
-                tracingRow("B.avi", 3, 1),
-                tracingRow("A.avi", 12, 1),
-                tracingRow("B.avi", 7, 0),
-                tracingRow("A.avi", 80, 2),
-                tracingRow("B.avi", 7, 1),
-                tracingRow("C.avi", 1, 0), tracingRow("C.avi", 1, 1),
-                tracingRow("C.avi", 2, 0), tracingRow("C.avi", 2, 1),
-                tracingRow("C.avi", 3, 0), tracingRow("C.avi", 3, 1)));   // three frames: ES=first, ED=last
+        write(
+                dir.resolve("VolumeTracings.csv"),
+                lines(
+                        TRACING_HEADER,
+                        tracingRow("A.avi", 80, 0), // A's first traced frame is 80, though larger than the next
+                        tracingRow("A.avi", 12, 0),
+                        tracingRow("B.avi", 3, 0),
+                        tracingRow("A.avi", 80, 1), // back to A/80 after other groups
+                        tracingRow("B.avi", 3, 1),
+                        tracingRow("A.avi", 12, 1),
+                        tracingRow("B.avi", 7, 0),
+                        tracingRow("A.avi", 80, 2),
+                        tracingRow("B.avi", 7, 1),
+                        tracingRow("C.avi", 1, 0),
+                        tracingRow("C.avi", 1, 1),
+                        tracingRow("C.avi", 2, 0),
+                        tracingRow("C.avi", 2, 1),
+                        tracingRow("C.avi", 3, 0),
+                        tracingRow("C.avi", 3, 1))); // three frames: ES=first, ED=last
 
         EchoNetIndex index = EchoNetReader.read(dir);
 
         assertThat(index.problems()).isEmpty();
         EchoNetRecord a = index.records().get(0);
         assertThat(a.es().frame()).isEqualTo(80);
-        assertThat(a.es().x1()).containsExactly(0f, 1f, 2f);   // rows kept in file order across the gaps
+        assertThat(a.es().x1()).containsExactly(0f, 1f, 2f); // rows kept in file order across the gaps
         assertThat(a.ed().frame()).isEqualTo(12);
         assertThat(a.ed().x1()).containsExactly(0f, 1f);
         EchoNetRecord b = index.records().get(1);
@@ -283,7 +323,9 @@ class EchoNetReaderTest {
 
         assertThat(ids(index.records())).containsExactly("GOOD");
         assertThat(index.problems()).hasSize(2);
-        assertThat(problemFor(index, "ONE").reason()).contains("only one traced frame").contains("frame 33")
+        assertThat(problemFor(index, "ONE").reason())
+                .contains("only one traced frame")
+                .contains("frame 33")
                 .contains("line 6");
         assertThat(problemFor(index, "ONE").file()).isEqualTo("VolumeTracings.csv");
         assertThat(problemFor(index, "NONE").reason()).contains("no traced frames");
@@ -299,20 +341,20 @@ class EchoNetReaderTest {
         list.add(listRow("OK", "TRAIN"));
         fileList(list);
         List<String> tr = new ArrayList<>(List.of(TRACING_HEADER));
-        tr.addAll(traced("OK.avi", 1, 2));                  // lines 2-3
-        tr.addAll(traced("OK.avi", 2, 2));                  // lines 4-5
+        tr.addAll(traced("OK.avi", 1, 2)); // lines 2-3
+        tr.addAll(traced("OK.avi", 2, 2)); // lines 4-5
         for (String v : videos) {
             tr.addAll(traced(v + ".avi", 1, 2));
             tr.addAll(traced(v + ".avi", 2, 2));
         }
         // rows 0-based in tr: header 0, OK 1-4, then each video 4 rows; corrupt the third row of each video
-        tr.set(5 + 0 * 4 + 2, "COLS.avi,1,2,3,2");                   // 5 fields instead of 6
-        tr.set(5 + 1 * 4 + 2, "X1.avi,abc,2,3,4,2");                 // non-numeric
-        tr.set(5 + 2 * 4 + 2, "Y2NAN.avi,1,2,3,NaN,2");              // NaN
-        tr.set(5 + 3 * 4 + 2, "NEG.avi,1,2,3,4,-1");                 // negative frame
-        tr.set(5 + 4 * 4 + 2, "FRAME.avi,1,2,3,4,2.5");              // non-integer frame
-        tr.set(5 + 5 * 4 + 2, "INF.avi,1,Infinity,3,4,2");           // infinite
-        tr.set(5 + 6 * 4 + 2, "SHORT.avi,1,2,3,4,1");                // moves a row to frame 1: frame 2 has 1 row
+        tr.set(5 + 0 * 4 + 2, "COLS.avi,1,2,3,2"); // 5 fields instead of 6
+        tr.set(5 + 1 * 4 + 2, "X1.avi,abc,2,3,4,2"); // non-numeric
+        tr.set(5 + 2 * 4 + 2, "Y2NAN.avi,1,2,3,NaN,2"); // NaN
+        tr.set(5 + 3 * 4 + 2, "NEG.avi,1,2,3,4,-1"); // negative frame
+        tr.set(5 + 4 * 4 + 2, "FRAME.avi,1,2,3,4,2.5"); // non-integer frame
+        tr.set(5 + 5 * 4 + 2, "INF.avi,1,Infinity,3,4,2"); // infinite
+        tr.set(5 + 6 * 4 + 2, "SHORT.avi,1,2,3,4,1"); // moves a row to frame 1: frame 2 has 1 row
         write(dir.resolve("VolumeTracings.csv"), tr);
 
         EchoNetIndex index = EchoNetReader.read(dir);
@@ -323,22 +365,35 @@ class EchoNetReaderTest {
         // a file line is the 0-based list index + 1
         assertThat(problemFor(index, "COLS").reason()).startsWith("line 8: ").contains("expected 6 fields but found 5");
         assertThat(problemFor(index, "X1").reason()).startsWith("line 12: ").contains("X1 is not a number: 'abc'");
-        assertThat(problemFor(index, "Y2NAN").reason()).startsWith("line 16: ").contains("Y2").contains("NaN");
+        assertThat(problemFor(index, "Y2NAN").reason())
+                .startsWith("line 16: ")
+                .contains("Y2")
+                .contains("NaN");
         assertThat(problemFor(index, "NEG").reason()).startsWith("line 20: ").contains("Frame must be >= 0");
         assertThat(problemFor(index, "FRAME").reason()).startsWith("line 24: ").contains("Frame is not an integer");
         assertThat(problemFor(index, "INF").reason()).startsWith("line 28: ").contains("Y1 is not a finite number");
-        assertThat(problemFor(index, "SHORT").reason()).startsWith("line 33: ")
-                .contains("frame 2 has 1 row").contains("at least one chord");
+        assertThat(problemFor(index, "SHORT").reason())
+                .startsWith("line 33: ")
+                .contains("frame 2 has 1 row")
+                .contains("at least one chord");
     }
 
     @Test
     void reportsATracingRowTooShortToNameItsFile() throws IOException {
         fileList(List.of(listRow("A", "TRAIN"), listRow("B", "TRAIN")));
-        write(dir.resolve("VolumeTracings.csv"), List.of("X1,Y1,X2,Y2,Frame,FileName",
-                "1,2,3,4,5,A.avi", "1,2,3,4,5,A.avi",
-                "1,2",                                            // line 4: no FileName field
-                "1,2,3,4,6,A.avi", "1,2,3,4,6,A.avi",
-                "1,2,3,4,5,B.avi", "1,2,3,4,5,B.avi", "1,2,3,4,6,B.avi", "1,2,3,4,6,B.avi"));
+        write(
+                dir.resolve("VolumeTracings.csv"),
+                List.of(
+                        "X1,Y1,X2,Y2,Frame,FileName",
+                        "1,2,3,4,5,A.avi",
+                        "1,2,3,4,5,A.avi",
+                        "1,2", // line 4: no FileName field
+                        "1,2,3,4,6,A.avi",
+                        "1,2,3,4,6,A.avi",
+                        "1,2,3,4,5,B.avi",
+                        "1,2,3,4,5,B.avi",
+                        "1,2,3,4,6,B.avi",
+                        "1,2,3,4,6,B.avi"));
 
         EchoNetIndex index = EchoNetReader.read(dir);
 
@@ -353,8 +408,14 @@ class EchoNetReaderTest {
     @Test
     void readsQuotedFields() throws IOException {
         write(dir.resolve("FileList.csv"), lines(LIST_HEADER, "\"A\",\"55.5\",1,2,112,112,\"50\",120,\"TRAIN\""));
-        write(dir.resolve("VolumeTracings.csv"), lines(TRACING_HEADER,
-                "\"A.avi\",\"1.5\",2,3,4,\"5\"", "\"A.avi\",1,2,3,4,5", "A.avi,1,2,3,4,9", "A.avi,1,2,3,4,9"));
+        write(
+                dir.resolve("VolumeTracings.csv"),
+                lines(
+                        TRACING_HEADER,
+                        "\"A.avi\",\"1.5\",2,3,4,\"5\"",
+                        "\"A.avi\",1,2,3,4,5",
+                        "A.avi,1,2,3,4,9",
+                        "A.avi,1,2,3,4,9"));
 
         EchoNetIndex index = EchoNetReader.read(dir);
 
@@ -368,10 +429,10 @@ class EchoNetReaderTest {
         fileList(List.of(listRow("A", "TRAIN")));
         List<String> tr = new ArrayList<>(List.of(TRACING_HEADER));
         tr.addAll(traced("A.avi", 1, 2));
-        tr.addAll(traced("GHOST.avi", 1, 3));   // lines 4-6
+        tr.addAll(traced("GHOST.avi", 1, 3)); // lines 4-6
         tr.addAll(traced("A.avi", 2, 2));
         tr.addAll(traced("OTHER.avi", 5, 2));
-        tr.add("X.avi,1,2");                      // malformed and unlisted: counted, not reported alone
+        tr.add("X.avi,1,2"); // malformed and unlisted: counted, not reported alone
         write(dir.resolve("VolumeTracings.csv"), tr);
 
         EchoNetIndex index = EchoNetReader.read(dir);
@@ -380,7 +441,8 @@ class EchoNetReaderTest {
         assertThat(index.problems()).singleElement().satisfies(p -> {
             assertThat(p.id()).isEmpty();
             assertThat(p.file()).isEqualTo("VolumeTracings.csv");
-            assertThat(p.reason()).isEqualTo("ignored 6 rows of 3 file(s) not listed in FileList.csv (first at line 4)");
+            assertThat(p.reason())
+                    .isEqualTo("ignored 6 rows of 3 file(s) not listed in FileList.csv (first at line 4)");
         });
     }
 
@@ -401,20 +463,31 @@ class EchoNetReaderTest {
 
     @Test
     void reportsEveryMalformedFileListRowKindWithItsLine() throws IOException {
-        dataset(dir, List.of(
-                        "COLS,55,1,2,112,112,50,120",            // line 2: 8 fields
-                        "EF,abc,1,2,112,112,50,120,TRAIN",       // line 3
-                        "ESV,55,NaN,2,112,112,50,120,TRAIN",     // line 4
+        dataset(
+                dir,
+                List.of(
+                        "COLS,55,1,2,112,112,50,120", // line 2: 8 fields
+                        "EF,abc,1,2,112,112,50,120,TRAIN", // line 3
+                        "ESV,55,NaN,2,112,112,50,120,TRAIN", // line 4
                         "EDV,55,1,-Infinity,112,112,50,120,TRAIN", // line 5
-                        "FPS,55,1,2,112,112,fast,120,TRAIN",     // line 6
-                        "FPSNAN,55,1,2,112,112,NaN,120,TRAIN",   // line 7
-                        "FRAMES,55,1,2,112,112,50,12.5,TRAIN",   // line 8
-                        "SPLIT,55,1,2,112,112,50,120,holdout",   // line 9
-                        "BIG,1e39,1,2,112,112,50,120,TRAIN",     // line 10: overflows a float
-                        "EMPTY,,1,2,112,112,50,120,TRAIN",       // line 11
+                        "FPS,55,1,2,112,112,fast,120,TRAIN", // line 6
+                        "FPSNAN,55,1,2,112,112,NaN,120,TRAIN", // line 7
+                        "FRAMES,55,1,2,112,112,50,12.5,TRAIN", // line 8
+                        "SPLIT,55,1,2,112,112,50,120,holdout", // line 9
+                        "BIG,1e39,1,2,112,112,50,120,TRAIN", // line 10: overflows a float
+                        "EMPTY,,1,2,112,112,50,120,TRAIN", // line 11
                         "OK,55,1,2,112,112,50,120,TRAIN"),
-                "COLS.avi", "EF.avi", "ESV.avi", "EDV.avi", "FPS.avi", "FPSNAN.avi", "FRAMES.avi", "SPLIT.avi",
-                "BIG.avi", "EMPTY.avi", "OK.avi");
+                "COLS.avi",
+                "EF.avi",
+                "ESV.avi",
+                "EDV.avi",
+                "FPS.avi",
+                "FPSNAN.avi",
+                "FRAMES.avi",
+                "SPLIT.avi",
+                "BIG.avi",
+                "EMPTY.avi",
+                "OK.avi");
 
         EchoNetIndex index = EchoNetReader.read(dir);
 
@@ -428,7 +501,8 @@ class EchoNetReaderTest {
         assertThat(problemFor(index, "FPS").reason()).isEqualTo("line 6: FPS is not a number: 'fast'");
         assertThat(problemFor(index, "FPSNAN").reason()).startsWith("line 7: FPS must be a finite number > 0");
         assertThat(problemFor(index, "FRAMES").reason()).isEqualTo("line 8: NumberOfFrames is not an integer: '12.5'");
-        assertThat(problemFor(index, "SPLIT").reason()).startsWith("line 9: Split must be TRAIN, VAL or TEST")
+        assertThat(problemFor(index, "SPLIT").reason())
+                .startsWith("line 9: Split must be TRAIN, VAL or TEST")
                 .contains("'holdout'");
         assertThat(problemFor(index, "BIG").reason()).isEqualTo("line 10: EF is not a finite number: '1e39'");
         assertThat(problemFor(index, "EMPTY").reason()).isEqualTo("line 11: EF is not a number: ''");
@@ -437,14 +511,21 @@ class EchoNetReaderTest {
     /** Counts and rates that planning or the native frame size would allocate by are bounded by the index. */
     @Test
     void rejectsFrameCountsRatesAndSizesBeyondTheLimitsNamingFieldAndValue() throws IOException {
-        dataset(dir, List.of(
-                        "HUGEN,55,1,2,112,112,50,2147483647,TRAIN",  // line 2
-                        "HUGEFPS,55,1,2,112,112,1e308,120,TRAIN",    // line 3
-                        "ZEROFPS,55,1,2,112,112,0,120,TRAIN",        // line 4
-                        "NEGFPS,55,1,2,112,112,-25,120,TRAIN",       // line 5
-                        "WIDE,55,1,2,112,100000,50,120,TRAIN",       // line 6
-                        "EDGE,55,1,2,4096,4096,1000,10000,TRAIN"),   // line 7: at every limit, kept
-                "HUGEN.avi", "HUGEFPS.avi", "ZEROFPS.avi", "NEGFPS.avi", "WIDE.avi", "EDGE.avi");
+        dataset(
+                dir,
+                List.of(
+                        "HUGEN,55,1,2,112,112,50,2147483647,TRAIN", // line 2
+                        "HUGEFPS,55,1,2,112,112,1e308,120,TRAIN", // line 3
+                        "ZEROFPS,55,1,2,112,112,0,120,TRAIN", // line 4
+                        "NEGFPS,55,1,2,112,112,-25,120,TRAIN", // line 5
+                        "WIDE,55,1,2,112,100000,50,120,TRAIN", // line 6
+                        "EDGE,55,1,2,4096,4096,1000,10000,TRAIN"), // line 7: at every limit, kept
+                "HUGEN.avi",
+                "HUGEFPS.avi",
+                "ZEROFPS.avi",
+                "NEGFPS.avi",
+                "WIDE.avi",
+                "EDGE.avi");
 
         EchoNetIndex index = EchoNetReader.read(dir);
 
@@ -452,55 +533,89 @@ class EchoNetReaderTest {
         assertThat(problemFor(index, "HUGEN").reason())
                 .isEqualTo("line 2: NumberOfFrames must be at most 10000 but was '2147483647'");
         assertThat(problemFor(index, "HUGEFPS").reason()).isEqualTo("line 3: FPS must be at most 1000 but was '1e308'");
-        assertThat(problemFor(index, "ZEROFPS").reason()).isEqualTo("line 4: FPS must be a finite number > 0 but was '0'");
-        assertThat(problemFor(index, "NEGFPS").reason()).isEqualTo("line 5: FPS must be a finite number > 0 but was '-25'");
-        assertThat(problemFor(index, "WIDE").reason()).isEqualTo("line 6: FrameWidth must be at most 4096 but was '100000'");
+        assertThat(problemFor(index, "ZEROFPS").reason())
+                .isEqualTo("line 4: FPS must be a finite number > 0 but was '0'");
+        assertThat(problemFor(index, "NEGFPS").reason())
+                .isEqualTo("line 5: FPS must be a finite number > 0 but was '-25'");
+        assertThat(problemFor(index, "WIDE").reason())
+                .isEqualTo("line 6: FrameWidth must be at most 4096 but was '100000'");
     }
 
     @Test
     void rejectedRowsBelongToTheSplitTheyNameOrToEverySplitWhenItCannotBeRead() throws IOException {
-        dataset(dir, List.of(
-                        listRow("T1", "TRAIN"), listRow("T2", "TRAIN"), listRow("V1", "VAL"),
-                        "BADTRAIN,abc,1,2,112,112,50,120,TRAIN",  // bad EF, split train
-                        "BADVAL,abc,1,2,112,112,50,120,VAL",      // bad EF, split val
-                        "NOSPLIT,55,1,2,112,112,50,120,holdout",  // split unreadable: every split
-                        "SHORT,55,1,2",                           // too few fields: every split
-                        listRow("T1", "VAL"),                     // duplicate, listed as val
-                        listRow("UNTRACED", "TRAIN")),            // no tracings: dropped, split train
-                "T1.avi", "T2.avi", "V1.avi", "BADTRAIN.avi", "BADVAL.avi", "NOSPLIT.avi", "SHORT.avi");
+        dataset(
+                dir,
+                List.of(
+                        listRow("T1", "TRAIN"),
+                        listRow("T2", "TRAIN"),
+                        listRow("V1", "VAL"),
+                        "BADTRAIN,abc,1,2,112,112,50,120,TRAIN", // bad EF, split train
+                        "BADVAL,abc,1,2,112,112,50,120,VAL", // bad EF, split val
+                        "NOSPLIT,55,1,2,112,112,50,120,holdout", // split unreadable: every split
+                        "SHORT,55,1,2", // too few fields: every split
+                        listRow("T1", "VAL"), // duplicate, listed as val
+                        listRow("UNTRACED", "TRAIN")), // no tracings: dropped, split train
+                "T1.avi",
+                "T2.avi",
+                "V1.avi",
+                "BADTRAIN.avi",
+                "BADVAL.avi",
+                "NOSPLIT.avi",
+                "SHORT.avi");
 
         EchoNetIndex index = EchoNetReader.read(dir);
 
-        assertThat(index.rejected("train")).extracting(IndexProblem::id)
+        assertThat(index.rejected("train"))
+                .extracting(IndexProblem::id)
                 .containsExactly("BADTRAIN", "NOSPLIT", "SHORT", "UNTRACED");
-        assertThat(index.rejected("val")).extracting(IndexProblem::id)
+        assertThat(index.rejected("val"))
+                .extracting(IndexProblem::id)
                 .containsExactly("BADVAL", "NOSPLIT", "SHORT", "T1");
         assertThat(index.rejected("test")).extracting(IndexProblem::id).containsExactly("NOSPLIT", "SHORT");
         assertThat(index.rejected("all")).hasSize(6);
         assertThat(index.problems()).containsAll(index.rejected("all"));
         // planned + rejected = the rows of the selection
-        assertThat(index.select("train").size() + index.rejected("train").size()).isEqualTo(2 + 4);
+        assertThat(index.select("train").size() + index.rejected("train").size())
+                .isEqualTo(2 + 4);
         assertThat(index.select("all").size() + index.rejected("all").size()).isEqualTo(9);
     }
 
     @Test
     void rejectsNamesThatCouldReachOutsideTheVideosFolder() throws IOException {
-        dataset(dir, List.of(listRow("../x", "TRAIN"), listRow("/etc/passwd", "TRAIN"), listRow("a/b", "TRAIN"),
-                        listRow("a\\b", "TRAIN"), listRow("..", "TRAIN"), listRow("../../secret.avi", "TRAIN"),
-                        listRow("", "TRAIN"), listRow("fine", "TRAIN")),
-                "../x.avi", "/etc/passwd.avi", "a/b.avi", "a\\b.avi", "...avi", "../../secret.avi", "fine.avi");
+        dataset(
+                dir,
+                List.of(
+                        listRow("../x", "TRAIN"),
+                        listRow("/etc/passwd", "TRAIN"),
+                        listRow("a/b", "TRAIN"),
+                        listRow("a\\b", "TRAIN"),
+                        listRow("..", "TRAIN"),
+                        listRow("../../secret.avi", "TRAIN"),
+                        listRow("", "TRAIN"),
+                        listRow("fine", "TRAIN")),
+                "../x.avi",
+                "/etc/passwd.avi",
+                "a/b.avi",
+                "a\\b.avi",
+                "...avi",
+                "../../secret.avi",
+                "fine.avi");
 
         EchoNetIndex index = EchoNetReader.read(dir);
 
         assertThat(ids(index.records())).containsExactly("fine");
-        assertThat(index.records().get(0).video().normalize().startsWith(dir.resolve("Videos"))).isTrue();
+        assertThat(index.records().get(0).video().normalize().startsWith(dir.resolve("Videos")))
+                .isTrue();
         assertThat(problemFor(index, "../x").reason()).startsWith("line 2: ").contains("rejected");
-        assertThat(problemFor(index, "/etc/passwd").reason()).startsWith("line 3: ")
+        assertThat(problemFor(index, "/etc/passwd").reason())
+                .startsWith("line 3: ")
                 .contains("rejected: contains a path separator");
         assertThat(problemFor(index, "a/b").reason()).startsWith("line 4: ").contains("path separator");
         assertThat(problemFor(index, "a\\b").reason()).startsWith("line 5: ").contains("path separator");
         assertThat(problemFor(index, "..").reason()).startsWith("line 6: ").contains("'..'");
-        assertThat(problemFor(index, "../../secret").reason()).startsWith("line 7: ").contains("rejected");
+        assertThat(problemFor(index, "../../secret").reason())
+                .startsWith("line 7: ")
+                .contains("rejected");
         assertThat(problemFor(index, "").reason()).isEqualTo("line 8: FileName is empty");
         assertThat(index.problems()).hasSize(7);
     }
@@ -530,8 +645,7 @@ class EchoNetReaderTest {
         assertThatThrownBy(() -> EchoNetReader.read(dir))
                 .isInstanceOf(DatasetException.class)
                 .hasMessageContaining("VolumeTracings.csv")
-                .satisfies(e -> assertThat(((DatasetException) e).file())
-                        .isEqualTo(dir.resolve("VolumeTracings.csv")));
+                .satisfies(e -> assertThat(((DatasetException) e).file()).isEqualTo(dir.resolve("VolumeTracings.csv")));
     }
 
     @Test
@@ -540,13 +654,15 @@ class EchoNetReaderTest {
         write(dir.resolve("VolumeTracings.csv"), lines(TRACING_HEADER));
         assertThatThrownBy(() -> EchoNetReader.read(dir))
                 .isInstanceOf(DatasetException.class)
-                .hasMessageContaining("FileList.csv").hasMessageContaining("empty");
+                .hasMessageContaining("FileList.csv")
+                .hasMessageContaining("empty");
 
         fileList(List.of(listRow("A", "TRAIN")));
         Files.writeString(dir.resolve("VolumeTracings.csv"), "\n\n");
         assertThatThrownBy(() -> EchoNetReader.read(dir))
                 .isInstanceOf(DatasetException.class)
-                .hasMessageContaining("VolumeTracings.csv").hasMessageContaining("empty");
+                .hasMessageContaining("VolumeTracings.csv")
+                .hasMessageContaining("empty");
     }
 
     @Test
@@ -555,14 +671,16 @@ class EchoNetReaderTest {
         write(dir.resolve("VolumeTracings.csv"), lines(TRACING_HEADER));
         assertThatThrownBy(() -> EchoNetReader.read(dir))
                 .isInstanceOf(DatasetException.class)
-                .hasMessageContaining("FileList.csv").hasMessageContaining("missing required column FPS")
+                .hasMessageContaining("FileList.csv")
+                .hasMessageContaining("missing required column FPS")
                 .satisfies(e -> assertThat(((DatasetException) e).file()).isEqualTo(dir.resolve("FileList.csv")));
 
         fileList(List.of(listRow("A", "TRAIN")));
         write(dir.resolve("VolumeTracings.csv"), List.of("FileName,X1,Y1,X2,Y2", "A.avi,1,2,3,4"));
         assertThatThrownBy(() -> EchoNetReader.read(dir))
                 .isInstanceOf(DatasetException.class)
-                .hasMessageContaining("VolumeTracings.csv").hasMessageContaining("missing required column Frame");
+                .hasMessageContaining("VolumeTracings.csv")
+                .hasMessageContaining("missing required column Frame");
     }
 
     @Test
@@ -571,7 +689,8 @@ class EchoNetReaderTest {
         write(dir.resolve("VolumeTracings.csv"), lines(TRACING_HEADER));
         assertThatThrownBy(() -> EchoNetReader.read(dir))
                 .isInstanceOf(DatasetException.class)
-                .hasMessageContaining("FileList.csv").hasMessageContaining("header line missing");
+                .hasMessageContaining("FileList.csv")
+                .hasMessageContaining("header line missing");
     }
 
     @Test

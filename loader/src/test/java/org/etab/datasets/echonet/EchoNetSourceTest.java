@@ -1,13 +1,9 @@
 package org.etab.datasets.echonet;
 
-import org.etab.source.Stage;
-import org.etab.pipeline.Pipeline;
-import org.etab.pipeline.PipelineFixtures;
-import org.etab.pipeline.RunAccount;
-import org.etab.source.SampleOptions;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,19 +11,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
-
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.etab.batch.Batch;
 import org.etab.batch.DType;
 import org.etab.batch.HostAllocator;
 import org.etab.batch.SampleInfo;
-import org.etab.datasets.echonet.EchoNetRecord;
+import org.etab.pipeline.Pipeline;
+import org.etab.pipeline.PipelineFixtures;
+import org.etab.pipeline.RunAccount;
 import org.etab.sampling.ClipSpec;
 import org.etab.sampling.ClipStart;
-import org.etab.datasets.echonet.LvMask;
+import org.etab.source.SampleOptions;
+import org.etab.source.Stage;
 import org.etab.source.Target;
-import org.etab.testing.Cavities;
 import org.etab.synth.MjpegAviWriter;
+import org.etab.testing.Cavities;
 import org.etab.transform.NearestResize;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,18 +36,23 @@ class EchoNetSourceTest {
         Path root = PipelineFixtures.copyOfPhantom(tmp);
         List<String> list = new ArrayList<>(java.nio.file.Files.readAllLines(root.resolve("FileList.csv")));
         int rows = list.size() - 1;
-        list.add("NOVIDEO1,abc,1,2,112,112,50,120,TRAIN");     // EF not a number
-        list.add("../escape,55,1,2,112,112,50,120,TRAIN");      // a name outside Videos/
-        list.add("UNTRACED,55,1,2,112,112,50,120,TRAIN");       // no tracings
+        list.add("NOVIDEO1,abc,1,2,112,112,50,120,TRAIN"); // EF not a number
+        list.add("../escape,55,1,2,112,112,50,120,TRAIN"); // a name outside Videos/
+        list.add("UNTRACED,55,1,2,112,112,50,120,TRAIN"); // no tracings
         java.nio.file.Files.write(root.resolve("FileList.csv"), list);
-        SampleOptions o = PipelineFixtures.w1(1, false).toBuilder().clipLength(4).frameSize(16, 16).build();
+        SampleOptions o = PipelineFixtures.w1(1, false).toBuilder()
+                .clipLength(4)
+                .frameSize(16, 16)
+                .build();
         try (org.etab.source.OpenedDataset opened = org.etab.api.Datasets.open("echonet", root, "all", null, 0, o)) {
-            assertThat(opened.rejected()).extracting(org.etab.source.IndexProblem::id)
+            assertThat(opened.rejected())
+                    .extracting(org.etab.source.IndexProblem::id)
                     .containsExactly("NOVIDEO1", "../escape", "UNTRACED");
             assertThat(opened.records() + opened.rejected().size()).isEqualTo(rows + 3);
             for (int rank = 0; rank < 2; rank++) {
                 org.etab.pipeline.PipelineOptions po = PipelineFixtures.options(4, 2).toBuilder()
-                        .sharding(new org.etab.sampling.Sharding(rank, 2, false)).build();
+                        .sharding(new org.etab.sampling.Sharding(rank, 2, false))
+                        .build();
                 try (Pipeline p = new Pipeline(opened.source(), po, new SimpleMeterRegistry(), HostAllocator.NATIVE)) {
                     p.batches(0).doOnNext(Batch::close).blockLast();
                     RunAccount a = p.account();
@@ -62,14 +64,18 @@ class EchoNetSourceTest {
             }
         }
     }
+
     private final List<EchoNetRecord> records = PipelineFixtures.records();
-    private final Map<String, EchoNetRecord> byId = records.stream()
-            .collect(Collectors.toMap(EchoNetRecord::id, Function.identity()));
+    private final Map<String, EchoNetRecord> byId =
+            records.stream().collect(Collectors.toMap(EchoNetRecord::id, Function.identity()));
 
     /** Streams one epoch and hands every delivered (batch, slot) to {@code check}. */
     private RunAccount each(SampleOptions o, SlotCheck check) {
-        try (Pipeline p = new Pipeline(new EchoNetSource(records, o), PipelineFixtures.options(5, 2),
-                new SimpleMeterRegistry(), HostAllocator.NATIVE)) {
+        try (Pipeline p = new Pipeline(
+                new EchoNetSource(records, o),
+                PipelineFixtures.options(5, 2),
+                new SimpleMeterRegistry(),
+                HostAllocator.NATIVE)) {
             for (Batch b : p.batches(0).toIterable(1)) {
                 try (b) {
                     for (int i = 0; i < b.size(); i++) {
@@ -85,9 +91,18 @@ class EchoNetSourceTest {
         void accept(Batch b, int slot, EchoNetRecord rec);
     }
 
-    private static SampleOptions options(Target t, ClipSpec clip, int size, int channels, boolean normalize, DType type) {
-        return SampleOptions.builder().target(t).clip(clip)
-                .frameSize(size, size).channels(channels).normalize(normalize).dtype(type).seed(11).shuffle(false).build();
+    private static SampleOptions options(
+            Target t, ClipSpec clip, int size, int channels, boolean normalize, DType type) {
+        return SampleOptions.builder()
+                .target(t)
+                .clip(clip)
+                .frameSize(size, size)
+                .channels(channels)
+                .normalize(normalize)
+                .dtype(type)
+                .seed(11)
+                .shuffle(false)
+                .build();
     }
 
     @Test
@@ -127,18 +142,19 @@ class EchoNetSourceTest {
     void lvSegStillIsTheEdFrameAndItsDarkCavityMatchesTheMask() {
         SampleOptions o = options(Target.LV_SEG, ClipSpec.frame(), 0, 1, false, DType.UINT8);
         RunAccount a = each(o, (b, i, rec) -> {
-            assertThat(b.samples().get(i).sourceFrames()).containsExactly(rec.ed().frame());
+            assertThat(b.samples().get(i).sourceFrames())
+                    .containsExactly(rec.ed().frame());
             byte[] img = b.features().slotBytes(i);
             byte[] mask = b.labels().slotBytes(i);
             byte[] expected = new byte[112 * 112];
             LvMask.rasterize(rec.ed(), 112, 112, expected);
             assertThat(mask).isEqualTo(expected);
-            assertThat(Cavities.iou(img, mask, 112, 112)).as("IoU of dark pixels and the LV mask for %s", rec.id())
+            assertThat(Cavities.iou(img, mask, 112, 112))
+                    .as("IoU of dark pixels and the LV mask for %s", rec.id())
                     .isGreaterThan(0.85);
         });
         assertThat(a.delivered()).isEqualTo(12);
     }
-
 
     @Test
     void lvSegMasksAreResizedNearestToTheFrameSize() {
@@ -159,7 +175,7 @@ class EchoNetSourceTest {
     void lvSegOfASmallerVideoAfterALargerOneOnTheSameWorker(@TempDir Path dir) throws Exception {
         EchoNetRecord large = records.get(0);
         int height = 96;
-        int width = 80;   // fewer pixels than the 112x112 before it: the worker's mask buffer is then too long
+        int width = 80; // fewer pixels than the 112x112 before it: the worker's mask buffer is then too long
         Path video = dir.resolve("small.avi");
         byte[] gray = new byte[width * height];
         try (MjpegAviWriter w = new MjpegAviWriter(video, width, height, (int) large.fps(), 2)) {
@@ -167,13 +183,27 @@ class EchoNetSourceTest {
                 w.write(gray);
             }
         }
-        EchoNetRecord small = new EchoNetRecord("small", video, large.ef(), large.esv(), large.edv(), height, width,
-                large.fps(), large.frames(), large.split(), large.es(), large.ed());
+        EchoNetRecord small = new EchoNetRecord(
+                "small",
+                video,
+                large.ef(),
+                large.esv(),
+                large.edv(),
+                height,
+                width,
+                large.fps(),
+                large.frames(),
+                large.split(),
+                large.es(),
+                large.ed());
         SampleOptions o = options(Target.LV_SEG, ClipSpec.frame(), 112, 1, false, DType.UINT8);
         List<byte[]> masks = new ArrayList<>();
         RunAccount a;
-        try (Pipeline p = new Pipeline(new EchoNetSource(List.of(large, small), o), PipelineFixtures.options(1, 1),
-                new SimpleMeterRegistry(), HostAllocator.NATIVE)) {
+        try (Pipeline p = new Pipeline(
+                new EchoNetSource(List.of(large, small), o),
+                PipelineFixtures.options(1, 1),
+                new SimpleMeterRegistry(),
+                HostAllocator.NATIVE)) {
             for (Batch b : p.batches(0).toIterable(1)) {
                 try (b) {
                     masks.add(b.labels().slotBytes(0));
@@ -192,8 +222,10 @@ class EchoNetSourceTest {
 
     @Test
     void esEdAreFrameNumbersForStillsAndClipPositionsForVideos() {
-        each(options(Target.ES_ED, ClipSpec.frame(), 112, 3, true, DType.FLOAT32), (b, i, rec) ->
-                assertThat(b.labels().slotInts(i)).containsExactly(rec.es().frame(), rec.ed().frame()));
+        each(
+                options(Target.ES_ED, ClipSpec.frame(), 112, 3, true, DType.FLOAT32),
+                (b, i, rec) -> assertThat(b.labels().slotInts(i))
+                        .containsExactly(rec.es().frame(), rec.ed().frame()));
         // native rate from frame 0: position == frame number while inside the clip
         ClipSpec clip = new ClipSpec(true, 64, 0, true, ClipStart.FIRST);
         each(options(Target.ES_ED, clip, 112, 3, true, DType.FLOAT32), (b, i, rec) -> {
@@ -227,8 +259,7 @@ class EchoNetSourceTest {
         assertThat(a.delivered()).isEqualTo(12);
 
         ClipSpec strict = new ClipSpec(true, 200, 25, false, ClipStart.FIRST);
-        RunAccount refused = each(options(Target.EF, strict, 32, 1, false, DType.FLOAT32), (b, i, rec) -> {
-        });
+        RunAccount refused = each(options(Target.EF, strict, 32, 1, false, DType.FLOAT32), (b, i, rec) -> {});
         assertThat(refused.delivered()).isZero();
         assertThat(refused.failed()).isEqualTo(12);
         assertThat(refused.failures().get(0).stage()).isEqualTo(Stage.PLAN);
@@ -237,12 +268,15 @@ class EchoNetSourceTest {
 
     @Test
     void unavailableTargetsAndMixedNativeSizesFailWhenBuilt() {
-        assertThatThrownBy(() -> new EchoNetSource(records, options(Target.AS, ClipSpec.frame(), 112, 3, true, DType.FLOAT32)))
-                .hasMessageContaining("AS").hasMessageContaining("available: EF, LV_seg, ES/ED, CM");
+        assertThatThrownBy(() ->
+                        new EchoNetSource(records, options(Target.AS, ClipSpec.frame(), 112, 3, true, DType.FLOAT32)))
+                .hasMessageContaining("AS")
+                .hasMessageContaining("available: EF, LV_seg, ES/ED, CM");
         EchoNetRecord r = records.get(0);
-        EchoNetRecord odd = new EchoNetRecord(r.id(), r.video(), r.ef(), r.esv(), r.edv(), 100, 120, r.fps(),
-                r.frames(), r.split(), r.es(), r.ed());
-        assertThatThrownBy(() -> new EchoNetSource(List.of(r, odd), options(Target.EF, ClipSpec.frame(), 0, 3, true, DType.FLOAT32)))
+        EchoNetRecord odd = new EchoNetRecord(
+                r.id(), r.video(), r.ef(), r.esv(), r.edv(), 100, 120, r.fps(), r.frames(), r.split(), r.es(), r.ed());
+        assertThatThrownBy(() -> new EchoNetSource(
+                        List.of(r, odd), options(Target.EF, ClipSpec.frame(), 0, 3, true, DType.FLOAT32)))
                 .hasMessageContaining("[100x120, 112x112]");
     }
 }

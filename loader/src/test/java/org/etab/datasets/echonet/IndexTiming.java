@@ -1,6 +1,5 @@
 package org.etab.datasets.echonet;
 
-import org.etab.source.Split;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -27,19 +26,22 @@ public final class IndexTiming {
         Path dir = Files.createTempDirectory("echonet-timing");
         try {
             long tracingRows = write(dir);
-            System.out.printf("FileList.csv %d rows (%,d bytes), VolumeTracings.csv %d rows (%,d bytes)%n", VIDEOS,
-                    Files.size(dir.resolve("FileList.csv")), tracingRows,
+            System.out.printf(
+                    "FileList.csv %d rows (%,d bytes), VolumeTracings.csv %d rows (%,d bytes)%n",
+                    VIDEOS,
+                    Files.size(dir.resolve("FileList.csv")),
+                    tracingRows,
                     Files.size(dir.resolve("VolumeTracings.csv")));
 
             long t0 = System.nanoTime();
             EchoNetIndex first = EchoNetReader.read(dir);
             double cold = (System.nanoTime() - t0) / 1e6;
             if (first.records().size() != VIDEOS || !first.problems().isEmpty()) {
-                throw new IllegalStateException("unexpected index: " + first.records().size() + " records, "
-                        + first.problems());
+                throw new IllegalStateException(
+                        "unexpected index: " + first.records().size() + " records, " + first.problems());
             }
             for (int i = 0; i < 5; i++) {
-                EchoNetReader.read(dir);   // warm-up
+                EchoNetReader.read(dir); // warm-up
             }
             double[] ms = new double[runs];
             for (int i = 0; i < runs; i++) {
@@ -48,9 +50,15 @@ public final class IndexTiming {
                 ms[i] = (System.nanoTime() - t) / 1e6;
             }
             Arrays.sort(ms);
-            System.out.printf("EchoNetReader.read: cold (first run in the JVM) %.0f ms; warm median %.0f ms "
-                    + "(min %.0f, max %.0f, %d runs after 5 warm-up runs); %d records%n",
-                    cold, ms[runs / 2], ms[0], ms[runs - 1], runs, first.records().size());
+            System.out.printf(
+                    "EchoNetReader.read: cold (first run in the JVM) %.0f ms; warm median %.0f ms "
+                            + "(min %.0f, max %.0f, %d runs after 5 warm-up runs); %d records%n",
+                    cold,
+                    ms[runs / 2],
+                    ms[0],
+                    ms[runs - 1],
+                    runs,
+                    first.records().size());
         } finally {
             try (Stream<Path> files = Files.walk(dir)) {
                 files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());

@@ -1,12 +1,8 @@
 package org.etab.datasets.echonet;
 
-import org.etab.source.Stage;
-import org.etab.pipeline.Pipeline;
-import org.etab.pipeline.PipelineFixtures;
-import org.etab.source.SampleFailure;
-import org.etab.source.SampleOptions;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,14 +10,14 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.zip.CRC32;
-
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.etab.batch.Batch;
 import org.etab.batch.DType;
 import org.etab.batch.HostAllocator;
-import org.etab.datasets.echonet.EchoNetReader;
-import org.etab.datasets.echonet.EchoNetRecord;
-import org.etab.sampling.ClipSpec;
+import org.etab.pipeline.Pipeline;
+import org.etab.pipeline.PipelineFixtures;
+import org.etab.source.SampleFailure;
+import org.etab.source.SampleOptions;
+import org.etab.source.Stage;
 import org.etab.source.Target;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -62,9 +58,18 @@ class LocalVideosTest {
     @Test
     void laterEpochsReadOnlyTheClipsBytesAndDeliverTheSameSamples() {
         List<EchoNetRecord> records = PipelineFixtures.records();
-        for (SampleOptions o : List.of(PipelineFixtures.w1(3, true),
-                SampleOptions.builder().target(Target.LV_SEG).video(false)
-                        .frameSize(96, 96).channels(3).normalize(true).dtype(DType.FLOAT32).seed(3).shuffle(true).build())) {
+        for (SampleOptions o : List.of(
+                PipelineFixtures.w1(3, true),
+                SampleOptions.builder()
+                        .target(Target.LV_SEG)
+                        .video(false)
+                        .frameSize(96, 96)
+                        .channels(3)
+                        .normalize(true)
+                        .dtype(DType.FLOAT32)
+                        .seed(3)
+                        .shuffle(true)
+                        .build())) {
             EchoNetSource source = new EchoNetSource(records, o);
             try (Pipeline p = pipeline(source)) {
                 assertThat(epoch(p, 0)).isEqualTo(fresh(records, o, 0));
@@ -88,8 +93,11 @@ class LocalVideosTest {
             assertThat(source.layoutsKnown()).isEqualTo(records.size());
             // another video (another size) under the first one's name; the second one deleted
             Path replaced = records.get(0).video();
-            Path other = records.stream().map(EchoNetRecord::video).filter(v -> size(v) != size(replaced))
-                    .findFirst().orElseThrow();
+            Path other = records.stream()
+                    .map(EchoNetRecord::video)
+                    .filter(v -> size(v) != size(replaced))
+                    .findFirst()
+                    .orElseThrow();
             Files.copy(other, replaced, StandardCopyOption.REPLACE_EXISTING);
             Files.delete(records.get(1).video());
             List<String> got = epoch(p, 1);

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.Arrays;
 import java.util.Random;
-import org.etab.datasets.echonet.Tracing;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -40,7 +39,7 @@ class LvMaskTest {
 
     static String mask(Tracing t, int height, int width) {
         byte[] out = new byte[height * width];
-        Arrays.fill(out, (byte) 7);   // every element must be overwritten
+        Arrays.fill(out, (byte) 7); // every element must be overwritten
         LvMask.rasterize(t, height, width, out);
         StringBuilder sb = new StringBuilder();
         for (int r = 0; r < height; r++) {
@@ -112,7 +111,8 @@ class LvMaskTest {
     @Test
     void clipsPolygonsPartlyOutsideTheFrame() {
         // x -2..2, y -3..2: only rows 0..2, columns 0..2 are in the frame
-        assertThat(mask(tracing(chord(-2, -3, 2, -3), chord(-2, 2, 2, 2)), 4, 4)).isEqualTo("""
+        assertThat(mask(tracing(chord(-2, -3, 2, -3), chord(-2, 2, 2, 2)), 4, 4))
+                .isEqualTo("""
                 ###.
                 ###.
                 ###.
@@ -196,15 +196,20 @@ class LvMaskTest {
     void checksItsArguments() {
         Tracing t = tracing(chord(1, 1, 4, 1), chord(1, 3, 4, 3));
         assertThatThrownBy(() -> LvMask.rasterize(t, 4, 4, new byte[15]))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("16").hasMessageContaining("15");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("16")
+                .hasMessageContaining("15");
         assertThatThrownBy(() -> LvMask.rasterize(t, 0, 4, new byte[0]))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("height");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("height");
         Tracing nan = tracing(chord(1, 1, 4, 1), chord(1, Float.NaN, 4, 3));
         assertThatThrownBy(() -> LvMask.rasterize(nan, 4, 4, new byte[16]))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("Y1 of tracing row 2");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("Y1 of tracing row 2");
         Tracing huge = tracing(chord(1, 1, 4e9, 1), chord(1, 3, 4, 3));
         assertThatThrownBy(() -> LvMask.rasterize(huge, 4, 4, new byte[16]))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("X2 of tracing row 1");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("X2 of tracing row 1");
     }
 
     /**
@@ -221,8 +226,12 @@ class LvMaskTest {
             int chords = 1 + random.nextInt(25);
             float[][] cs = new float[chords][];
             for (int i = 0; i < chords; i++) {
-                cs[i] = new float[] {coordinate(random, width), coordinate(random, height),
-                        coordinate(random, width), coordinate(random, height)};
+                cs[i] = new float[] {
+                    coordinate(random, width),
+                    coordinate(random, height),
+                    coordinate(random, width),
+                    coordinate(random, height)
+                };
             }
             Tracing t = tracing(cs);
             LvMask.rasterize(t, height, width, out);
@@ -235,9 +244,12 @@ class LvMaskTest {
         // halves, integers and arbitrary values, some outside the frame
         float v = random.nextFloat() * (size + 10) - 5;
         switch (random.nextInt(3)) {
-            case 0: return (float) (Math.floor(v) + 0.5);
-            case 1: return (float) Math.floor(v);
-            default: return v;
+            case 0:
+                return (float) (Math.floor(v) + 0.5);
+            case 1:
+                return (float) Math.floor(v);
+            default:
+                return v;
         }
     }
 

@@ -1,12 +1,9 @@
 package org.etab.datasets.echonet;
 
-import org.etab.source.Stage;
-import org.etab.storage.FaultProxy;
-import org.etab.storage.HttpStoreOptions;
-import org.etab.storage.Nginx;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -15,22 +12,21 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import java.util.zip.CRC32;
-
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.etab.api.Datasets;
 import org.etab.batch.Batch;
 import org.etab.batch.DType;
 import org.etab.batch.HostAllocator;
-import org.etab.datasets.echonet.EchoNetReader;
-import org.etab.datasets.echonet.EchoNetRecord;
 import org.etab.pipeline.Pipeline;
 import org.etab.pipeline.PipelineOptions;
-import org.etab.source.SampleFailure;
-import org.etab.source.OpenedDataset;
-import org.etab.source.SampleOptions;
-import org.etab.sampling.ClipSpec;
 import org.etab.sampling.ClipStart;
+import org.etab.source.OpenedDataset;
+import org.etab.source.SampleFailure;
+import org.etab.source.SampleOptions;
+import org.etab.source.Stage;
 import org.etab.source.Target;
+import org.etab.storage.FaultProxy;
+import org.etab.storage.HttpStoreOptions;
+import org.etab.storage.Nginx;
 import org.etab.testing.PhantomDatasets;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -42,14 +38,16 @@ import org.junit.jupiter.api.Test;
  * reported failure naming its URL.
  */
 class RemoteEchoNetTest {
-    private static final HttpStoreOptions DEFAULT_STORE = HttpStoreOptions.builder().build();
+    private static final HttpStoreOptions DEFAULT_STORE =
+            HttpStoreOptions.builder().build();
     private static Path dir;
     private static Nginx nginx;
     private static FaultProxy proxy;
 
     @BeforeAll
     static void start() throws Exception {
-        assumeThat(Nginx.available()).as("nginx not installed at " + Nginx.BINARY + " (apt-get install nginx): skipped")
+        assumeThat(Nginx.available())
+                .as("nginx not installed at " + Nginx.BINARY + " (apt-get install nginx): skipped")
                 .isTrue();
         dir = Files.createTempDirectory("etab-remote-echonet");
         nginx = new Nginx(dir);
@@ -79,24 +77,36 @@ class RemoteEchoNetTest {
     }
 
     private static SampleOptions options() {
-        return SampleOptions.builder().target(Target.EF).clipLength(16).fps(25).padding(true)
+        return SampleOptions.builder()
+                .target(Target.EF)
+                .clipLength(16)
+                .fps(25)
+                .padding(true)
                 .clipStart(ClipStart.RANDOM)
-                .frameSize(64, 64).channels(3).normalize(true).dtype(DType.FLOAT32).seed(9).shuffle(true).build();
+                .frameSize(64, 64)
+                .channels(3)
+                .normalize(true)
+                .dtype(DType.FLOAT32)
+                .seed(9)
+                .shuffle(true)
+                .build();
     }
 
     /** id, frames and a checksum of every sample's bytes, in delivery order. */
     private static List<String> samples(OpenedDataset opened, List<SampleFailure> failures) {
-        return samples(opened, failures, 1, e -> {
-        });
+        return samples(opened, failures, 1, e -> {});
     }
 
     /** As above over {@code epochs} epochs, calling {@code before} with each epoch's number before it starts. */
-    private static List<String> samples(OpenedDataset opened, List<SampleFailure> failures, int epochs,
-            java.util.function.IntConsumer before) {
+    private static List<String> samples(
+            OpenedDataset opened, List<SampleFailure> failures, int epochs, java.util.function.IntConsumer before) {
         List<String> out = new ArrayList<>();
-        try (opened; Pipeline p = new Pipeline(opened.source(), PipelineOptions.builder().batchSize(4).threads(2)
-                .build(),
-                new SimpleMeterRegistry(), HostAllocator.NATIVE)) {
+        try (opened;
+                Pipeline p = new Pipeline(
+                        opened.source(),
+                        PipelineOptions.builder().batchSize(4).threads(2).build(),
+                        new SimpleMeterRegistry(),
+                        HostAllocator.NATIVE)) {
             for (int e = 0; e < epochs; e++) {
                 before.accept(e);
                 for (Batch b : p.batches(e).toIterable(1)) {
@@ -117,45 +127,52 @@ class RemoteEchoNetTest {
 
     @Test
     void remoteSamplesEqualLocalOnesEvenWhenConnectionsBreak() throws IOException {
-        List<String> local = samples(Datasets.open("echonet", PhantomDatasets.echonet(), "all", null, 0, options()),
-                new ArrayList<>());
+        List<String> local = samples(
+                Datasets.open("echonet", PhantomDatasets.echonet(), "all", null, 0, options()), new ArrayList<>());
         assertThat(local).hasSize(PhantomDatasets.ECHONET_VIDEOS);
 
         // break a few downloads mid-body: the store resumes them with Range requests
-        List<EchoNetRecord> records = EchoNetReader.read(PhantomDatasets.echonet()).select("all");
+        List<EchoNetRecord> records =
+                EchoNetReader.read(PhantomDatasets.echonet()).select("all");
         for (int i = 0; i < 3; i++) {
-            proxy.script("/echonet/data/Videos/" + records.get(i).video().getFileName(), FaultProxy.Fault.cutAfter(20_000));
+            proxy.script(
+                    "/echonet/data/Videos/" + records.get(i).video().getFileName(), FaultProxy.Fault.cutAfter(20_000));
         }
         proxy.script("/echonet/data/Videos/" + records.get(3).video().getFileName(), FaultProxy.Fault.status(503));
         URI root = URI.create("http://127.0.0.1:" + proxy.port() + "/echonet?token=abc");
         List<SampleFailure> failures = new ArrayList<>();
-        List<String> remote = samples(Datasets.openRemote("echonet", root, DEFAULT_STORE, "all", null,
-                options()), failures);
+        List<String> remote =
+                samples(Datasets.openRemote("echonet", root, DEFAULT_STORE, "all", null, options()), failures);
         assertThat(failures).isEmpty();
         assertThat(remote).isEqualTo(local);
-        assertThat(proxy.requests("/echonet/data/Videos/" + records.get(0).video().getFileName()))
-                .extracting(r -> r.header("range")).contains("bytes=20000-");
+        assertThat(proxy.requests(
+                        "/echonet/data/Videos/" + records.get(0).video().getFileName()))
+                .extracting(r -> r.header("range"))
+                .contains("bytes=20000-");
         assertThat(Files.readString(nginx.access())).contains("/echonet/data/FileList.csv?token=abc");
     }
 
     @Test
     void laterEpochsFetchOnlyEachClipsBytesAndStillEqualLocalSamples() throws IOException {
-        List<String> local = samples(Datasets.open("echonet", PhantomDatasets.echonet(), "all", null, 0, options()),
-                new ArrayList<>(), 3, e -> {
-                });
-        List<EchoNetRecord> records = EchoNetReader.read(PhantomDatasets.echonet()).select("all");
+        List<String> local = samples(
+                Datasets.open("echonet", PhantomDatasets.echonet(), "all", null, 0, options()),
+                new ArrayList<>(),
+                3,
+                e -> {});
+        List<EchoNetRecord> records =
+                EchoNetReader.read(PhantomDatasets.echonet()).select("all");
         String first = "/echonet/data/Videos/" + records.get(0).video().getFileName();
         String second = "/echonet/data/Videos/" + records.get(1).video().getFileName();
         proxy.script(second, FaultProxy.Fault.PASS, FaultProxy.Fault.cutAfter(5_000)); // epoch 1's range is cut
         URI root = URI.create("http://127.0.0.1:" + proxy.port() + "/echonet");
         List<SampleFailure> failures = new ArrayList<>();
-        List<String> remote = samples(Datasets.openRemote("echonet", root, DEFAULT_STORE, "all", null,
-                options()), failures, 3, e -> {
-                });
+        List<String> remote = samples(
+                Datasets.openRemote("echonet", root, DEFAULT_STORE, "all", null, options()), failures, 3, e -> {});
         assertThat(failures).isEmpty();
         assertThat(remote).isEqualTo(local);
         long size = Files.size(records.get(0).video());
-        List<String> ranges = proxy.requests(first).stream().map(r -> r.header("range")).toList();
+        List<String> ranges =
+                proxy.requests(first).stream().map(r -> r.header("range")).toList();
         assertThat(ranges).hasSize(3);
         assertThat(ranges.get(0)).isNull(); // the first use fetches the whole video and learns its layout
         for (String r : ranges.subList(1, 3)) {
@@ -164,7 +181,8 @@ class RemoteEchoNetTest {
             long bytes = Long.parseLong(ends[1]) - Long.parseLong(ends[0]) + 1;
             assertThat(bytes).as(r).isLessThan(size / 2); // 16 frames at 25 of the phantom's 50 fps
         }
-        List<String> cut = proxy.requests(second).stream().map(r -> r.header("range")).toList();
+        List<String> cut =
+                proxy.requests(second).stream().map(r -> r.header("range")).toList();
         assertThat(cut).hasSize(4);
         assertThat(cut.get(2)).startsWith("bytes=").isNotEqualTo(cut.get(1)); // resumed inside the range
     }
@@ -181,17 +199,21 @@ class RemoteEchoNetTest {
             Files.copy(r.video(), served.resolve("Videos").resolve(r.video().getFileName()));
         }
         Path a = served.resolve("Videos").resolve(records.get(0).video().getFileName());
-        EchoNetRecord other = records.stream().filter(r -> {
-            try {
-                return Files.size(r.video()) != Files.size(records.get(0).video());
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        }).findFirst().orElseThrow();
+        EchoNetRecord other = records.stream()
+                .filter(r -> {
+                    try {
+                        return Files.size(r.video())
+                                != Files.size(records.get(0).video());
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                })
+                .findFirst()
+                .orElseThrow();
         URI root = URI.create("http://127.0.0.1:" + proxy.port() + "/echonet-replaced");
         List<SampleFailure> failures = new ArrayList<>();
-        List<String> got = samples(Datasets.openRemote("echonet", root, DEFAULT_STORE, "all", null,
-                options()), failures, 2, e -> {
+        List<String> got =
+                samples(Datasets.openRemote("echonet", root, DEFAULT_STORE, "all", null, options()), failures, 2, e -> {
                     if (e == 1) {
                         try {
                             Files.copy(other.video(), a, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
@@ -204,7 +226,8 @@ class RemoteEchoNetTest {
         assertThat(got).hasSize(2 * records.size());
         // epoch 1 asked for a range of the old layout, saw another size, and fetched the new object whole
         List<String> asked = proxy.requests("/echonet-replaced/data/Videos/" + a.getFileName()).stream()
-                .map(r -> String.valueOf(r.header("range"))).toList();
+                .map(r -> String.valueOf(r.header("range")))
+                .toList();
         assertThat(asked).hasSize(3);
         assertThat(asked.get(0)).isEqualTo("null");
         assertThat(asked.get(1)).startsWith("bytes=");
@@ -224,12 +247,14 @@ class RemoteEchoNetTest {
         }
         URI root = URI.create("http://127.0.0.1:" + nginx.port() + "/echonet-missing");
         List<SampleFailure> failures = new ArrayList<>();
-        List<String> got = samples(Datasets.openRemote("echonet", root, DEFAULT_STORE, "all", null,
-                options()), failures);
+        List<String> got =
+                samples(Datasets.openRemote("echonet", root, DEFAULT_STORE, "all", null, options()), failures);
         assertThat(got).hasSize(records.size() - 1);
         assertThat(failures).hasSize(1);
         assertThat(failures.get(0).id()).isEqualTo(records.get(0).id());
         assertThat(failures.get(0).stage()).isEqualTo(Stage.FETCH);
-        assertThat(failures.get(0).reason()).contains(records.get(0).video().getFileName().toString()).contains("404");
+        assertThat(failures.get(0).reason())
+                .contains(records.get(0).video().getFileName().toString())
+                .contains("404");
     }
 }

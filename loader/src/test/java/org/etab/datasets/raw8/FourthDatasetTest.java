@@ -11,7 +11,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-
 import org.etab.api.Datasets;
 import org.etab.api.EtabDataset;
 import org.etab.api.Item;
@@ -59,7 +58,8 @@ class FourthDatasetTest {
         assertThat(raw8.configKey()).isEqualTo("raw8_dir");
         assertThat(raw8.environmentVariable()).isEqualTo("ETAB_RAW8_DIR");
         assertThat(Datasets.names()).contains("raw8");
-        assertThatThrownBy(() -> DatasetRegistry.get("raw9")).hasMessageContaining("available: ")
+        assertThatThrownBy(() -> DatasetRegistry.get("raw9"))
+                .hasMessageContaining("available: ")
                 .hasMessageContaining("raw8");
     }
 
@@ -69,15 +69,22 @@ class FourthDatasetTest {
         assertThat(written.summary()).startsWith(IMAGES + " images");
         assertThat(STEPS.get()).isEqualTo(IMAGES);
         assertThat(root.resolve("index.csv")).isRegularFile();
-        assertThatThrownBy(() -> DatasetRegistry.get("raw8").phantom().write(dir.resolve("x"), 1, 1,
-                Map.of("release", "mhd"), n -> { }))
+        assertThatThrownBy(() -> DatasetRegistry.get("raw8")
+                        .phantom()
+                        .write(dir.resolve("x"), 1, 1, Map.of("release", "mhd"), n -> {}))
                 .hasMessage("the raw8 phantom has no setting 'release'; it takes none");
     }
 
     @Test
     void openedByNamePlannedAndDeliveredByAPipeline() throws IOException {
-        SampleOptions raw = SampleOptions.builder().target(Target.EF).video(false).frameSize(0, 0).channels(1)
-                .normalize(false).dtype(DType.UINT8).build();
+        SampleOptions raw = SampleOptions.builder()
+                .target(Target.EF)
+                .video(false)
+                .frameSize(0, 0)
+                .channels(1)
+                .normalize(false)
+                .dtype(DType.UINT8)
+                .build();
         Map<String, byte[]> pixels = new HashMap<>();
         Map<String, Float> ef = new HashMap<>();
         for (Raw8Record r : Raw8Index.read(root).records()) {
@@ -90,7 +97,8 @@ class FourthDatasetTest {
             assertThat(opened.source().plan(0)).hasSize(IMAGES);
             assertThat(opened.source().features().shape()).containsExactly(1, Raw8Phantom.ROWS, Raw8Phantom.COLS);
             List<String> seen = new ArrayList<>();
-            PipelineOptions po = PipelineOptions.builder().batchSize(4).threads(2).build();
+            PipelineOptions po =
+                    PipelineOptions.builder().batchSize(4).threads(2).build();
             try (Pipeline p = new Pipeline(opened.source(), po)) {
                 for (Batch b : p.batches(0).toIterable(1)) {
                     try (b) {
@@ -110,18 +118,35 @@ class FourthDatasetTest {
 
     @Test
     void loadedThroughEtabDataset() {
-        EtabDataset d = EtabDataset.builder().name("raw8").root(root).target("view").view("AP4CH").frameL(12)
-                .frameW(10).threads(1).build().loadData(0, false);
+        EtabDataset d = EtabDataset.builder()
+                .name("raw8")
+                .root(root)
+                .target("view")
+                .view("AP4CH")
+                .frameL(12)
+                .frameW(10)
+                .threads(1)
+                .build()
+                .loadData(0, false);
         assertThat(d.target()).isEqualTo(Target.VIEW);
         assertThat(d.data()).hasSize(IMAGES / 2);
         for (Item item : d.data()) {
             assertThat(item.x().shape()).containsExactly(3, 12, 10);
             assertThat(item.y().ints()).containsExactly(1);
         }
-        assertThat(EtabDataset.builder().name("raw8").root(root).build().target()).isEqualTo(Target.EF);
-        assertThatThrownBy(() -> EtabDataset.builder().name("raw8").root(root).target("LV_seg").build())
+        assertThat(EtabDataset.builder().name("raw8").root(root).build().target())
+                .isEqualTo(Target.EF);
+        assertThatThrownBy(() -> EtabDataset.builder()
+                        .name("raw8")
+                        .root(root)
+                        .target("LV_seg")
+                        .build())
                 .hasMessage("target 'LV_seg' is not available for raw8; available: EF, view");
-        assertThatThrownBy(() -> EtabDataset.builder().name("raw8").root(root).view("PLAX").build())
+        assertThatThrownBy(() -> EtabDataset.builder()
+                        .name("raw8")
+                        .root(root)
+                        .view("PLAX")
+                        .build())
                 .hasMessage("view 'PLAX' is not available for raw8; available: AP2CH, AP4CH"
                         + " (ETAB spellings: AP4CH/A4CH/A4/4CH, AP2CH/A2CH/A2/2CH, PLAX/PL, PSAX/PS)");
     }

@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-
 import org.etab.decode.DatasetException;
 import org.etab.source.IndexProblem;
 import org.etab.source.Split;
@@ -44,8 +43,14 @@ record Raw8Index(List<Raw8Record> records, List<IndexProblem> problems) {
                 if (!file.startsWith(root.normalize())) {
                     throw new IllegalArgumentException("file '" + f[1] + "' is outside the dataset");
                 }
-                records.add(new Raw8Record(id, file, Integer.parseInt(f[2]), Integer.parseInt(f[3]),
-                        Float.parseFloat(f[4]), Integer.parseInt(f[5]), Split.parse(f[6])));
+                records.add(new Raw8Record(
+                        id,
+                        file,
+                        Integer.parseInt(f[2]),
+                        Integer.parseInt(f[3]),
+                        Float.parseFloat(f[4]),
+                        Integer.parseInt(f[5]),
+                        Split.parse(f[6])));
             } catch (IllegalArgumentException e) {
                 problems.add(new IndexProblem(id, FILE, "line " + (i + 1) + ": " + e.getMessage()));
             }

@@ -8,7 +8,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.function.IntConsumer;
-
 import org.etab.source.DatasetPhantom;
 import org.etab.synth.Phantoms;
 
@@ -52,8 +51,16 @@ final class Raw8Phantom implements DatasetPhantom {
             Files.write(file, pixels);
             bytes += pixels.length;
             String split = splits[i] < Math.max(1, count * 7 / 10) ? "TRAIN" : splits[i] % 2 == 0 ? "VAL" : "TEST";
-            index.append(String.format(Locale.ROOT, "%s,frames/%s.gray,%d,%d,%.1f,%d,%s%n", id, id, ROWS, COLS,
-                    20 + 60 * rnd.nextDouble(), i % 2, split));
+            index.append(String.format(
+                    Locale.ROOT,
+                    "%s,frames/%s.gray,%d,%d,%.1f,%d,%s%n",
+                    id,
+                    id,
+                    ROWS,
+                    COLS,
+                    20 + 60 * rnd.nextDouble(),
+                    i % 2,
+                    split));
             progress.accept(i + 1);
         }
         Files.writeString(out.resolve(Raw8Index.FILE), index, StandardCharsets.US_ASCII);

@@ -2,7 +2,6 @@ package org.etab.datasets.raw8;
 
 import java.nio.file.Path;
 import java.util.List;
-
 import org.etab.source.DatasetPhantom;
 import org.etab.source.DatasetProvider;
 import org.etab.source.DatasetRegistry;

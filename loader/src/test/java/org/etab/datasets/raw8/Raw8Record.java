@@ -1,7 +1,6 @@
 package org.etab.datasets.raw8;
 
 import java.nio.file.Path;
-
 import org.etab.source.Split;
 
 /**

@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-
 import org.etab.batch.BatchPool;
 import org.etab.batch.DType;
 import org.etab.batch.TensorSpec;
@@ -37,7 +36,8 @@ final class Raw8Source implements SampleSource {
     Raw8Source(List<Raw8Record> records, SampleOptions options) {
         if (!TARGETS.contains(options.target())) {
             throw new IllegalArgumentException("target '" + options.target().etabName() + "' is not available for "
-                    + "raw8; available: " + String.join(", ", TARGETS.stream().map(Target::etabName).toList()));
+                    + "raw8; available: "
+                    + String.join(", ", TARGETS.stream().map(Target::etabName).toList()));
         }
         if (options.clip().video()) {
             throw new IllegalArgumentException("raw8 has still images only: video=true is not available");
@@ -109,16 +109,25 @@ final class Raw8Source implements SampleSource {
                 throw new SampleException(Stage.DECODE, rec.file() + ": cannot read: " + e, e);
             }
             if (pixels.length != rec.rows() * rec.cols()) {
-                throw new SampleException(Stage.DECODE, rec.file() + ": " + pixels.length + " bytes but "
-                        + rec.rows() + "x" + rec.cols() + " needs " + rec.rows() * rec.cols());
+                throw new SampleException(
+                        Stage.DECODE,
+                        rec.file() + ": " + pixels.length + " bytes but " + rec.rows() + "x" + rec.cols() + " needs "
+                                + rec.rows() * rec.cols());
             }
             int plane = transform.height() * transform.width();
             int base = (int) (slot * features.elements());
             if (options.dtype() == DType.FLOAT32) {
-                transform.writeFloat(pixels, rec.cols(), rec.rows(), buffers.features().buffer().asFloatBuffer(), base,
-                        plane, scratch);
+                transform.writeFloat(
+                        pixels,
+                        rec.cols(),
+                        rec.rows(),
+                        buffers.features().buffer().asFloatBuffer(),
+                        base,
+                        plane,
+                        scratch);
             } else {
-                transform.writeBytes(pixels, rec.cols(), rec.rows(), buffers.features().buffer(), base, plane, scratch);
+                transform.writeBytes(
+                        pixels, rec.cols(), rec.rows(), buffers.features().buffer(), base, plane, scratch);
             }
             ByteBuffer out = buffers.labels().buffer();
             int at = (int) buffers.labels().slotOffset(slot);

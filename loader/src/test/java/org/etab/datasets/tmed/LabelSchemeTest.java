@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-
 import org.etab.api.Datasets;
 import org.etab.api.EtabDataset;
 import org.etab.api.Item;
@@ -46,7 +45,8 @@ class LabelSchemeTest {
             Map<String, String[]> rows = new HashMap<>();
             for (String line : lines.subList(1, lines.size())) {
                 String[] f = line.split(",", -1);
-                rows.put(f[h.indexOf("query_key")].replace(".png", ""),
+                rows.put(
+                        f[h.indexOf("query_key")].replace(".png", ""),
                         new String[] {f[h.indexOf("view_label")], f[h.indexOf("diagnosis_label")]});
             }
             return rows;
@@ -56,8 +56,14 @@ class LabelSchemeTest {
     }
 
     private static EtabDataset load(String target, String view, String scheme) {
-        EtabDataset.Builder b = EtabDataset.builder().name("tmed").root(ROOT).target(target).view(view).frameL(16)
-                .frameW(16).threads(2);
+        EtabDataset.Builder b = EtabDataset.builder()
+                .name("tmed")
+                .root(ROOT)
+                .target(target)
+                .view(view)
+                .frameL(16)
+                .frameW(16)
+                .threads(2);
         if (scheme != null) {
             b.labelScheme(scheme);
         }
@@ -75,7 +81,9 @@ class LabelSchemeTest {
         Set<Integer> seen = new TreeSet<>();
         for (Item item : d.data()) {
             String label = labels.get(item.id())[target.equals("view") ? 0 : 1];
-            assertThat(item.y().ints()).as("%s of %s (%s)", scheme, item.id(), label).containsExactly(table.get(label));
+            assertThat(item.y().ints())
+                    .as("%s of %s (%s)", scheme, item.id(), label)
+                    .containsExactly(table.get(label));
             seen.add(item.y().ints()[0]);
         }
         return seen;
@@ -102,26 +110,45 @@ class LabelSchemeTest {
         EtabDataset view5 = load("view", "all", "VIEW5");
         assertThat(view.labelScheme()).isEqualTo("view5");
         assertThat(view.data().stream().map(i -> i.id() + i.y().ints()[0]).toList())
-                .isEqualTo(view5.data().stream().map(i -> i.id() + i.y().ints()[0]).toList());
+                .isEqualTo(
+                        view5.data().stream().map(i -> i.id() + i.y().ints()[0]).toList());
         assertThat(load("AS", "all", null).labelScheme()).isEqualTo("as3");
-        assertThat(new TmedProvider().labelSchemes(Target.VIEW)).containsExactly("view5", "view5-a2c-first", "view3", "view2");
+        assertThat(new TmedProvider().labelSchemes(Target.VIEW))
+                .containsExactly("view5", "view5-a2c-first", "view3", "view2");
         assertThat(new TmedProvider().labelSchemes(Target.AS)).containsExactly("as3", "as2", "as5");
         assertThat(EtabDataset.builder().name("camus").build().labelScheme()).isNull();
     }
 
     @Test
     void aSchemeForAnotherTargetOrDatasetIsRefusedWhenBuilt() {
-        assertThatThrownBy(() -> EtabDataset.builder().name("tmed").target("view").labelScheme("as3").build())
+        assertThatThrownBy(() -> EtabDataset.builder()
+                        .name("tmed")
+                        .target("view")
+                        .labelScheme("as3")
+                        .build())
                 .hasMessage("label scheme 'as3' is not available for tmed target 'view'; available: view5, "
                         + "view5-a2c-first, view3, view2 (the first is the default)");
-        assertThatThrownBy(() -> EtabDataset.builder().name("echonet").labelScheme("as3").build())
-                .hasMessage("label scheme 'as3' does not apply to echonet target 'EF', which has one coding; label "
-                        + "schemes exist for tmed view (view5, view5-a2c-first, view3, view2), tmed AS (as3, as2, as5)");
-        assertThatThrownBy(() -> EtabDataset.builder().name("camus").target("view").labelScheme("view3").build())
+        assertThatThrownBy(() ->
+                        EtabDataset.builder().name("echonet").labelScheme("as3").build())
+                .hasMessage(
+                        "label scheme 'as3' does not apply to echonet target 'EF', which has one coding; label "
+                                + "schemes exist for tmed view (view5, view5-a2c-first, view3, view2), tmed AS (as3, as2, as5)");
+        assertThatThrownBy(() -> EtabDataset.builder()
+                        .name("camus")
+                        .target("view")
+                        .labelScheme("view3")
+                        .build())
                 .hasMessageStartingWith("label scheme 'view3' does not apply to camus target 'view'");
-        assertThatThrownBy(() -> SampleOptions.builder().target(Target.EF).labelScheme("as3").build())
+        assertThatThrownBy(() -> SampleOptions.builder()
+                        .target(Target.EF)
+                        .labelScheme("as3")
+                        .build())
                 .hasMessage("label scheme 'as3' applies to the class targets view and AS, not 'EF'");
-        SampleOptions camusView = SampleOptions.builder().target(Target.VIEW).video(false).labelScheme("view2").build();
+        SampleOptions camusView = SampleOptions.builder()
+                .target(Target.VIEW)
+                .video(false)
+                .labelScheme("view2")
+                .build();
         assertThatThrownBy(() -> Datasets.open("camus", ROOT, "all", null, 0, camusView))
                 .hasMessageStartingWith("label scheme 'view2' does not apply to camus target 'view'");
     }
@@ -131,6 +158,7 @@ class LabelSchemeTest {
         assertThatThrownBy(() -> load("view", "all", "view2"))
                 .hasMessage("label scheme view2 has no class for A4C, A2C, A4CorA2CorOther: select view PLAX, PSAX or "
                         + "PLAX+PSAX, or another scheme");
-        assertThat(load("view", "PSAX", "view2").data()).allSatisfy(i -> assertThat(i.y().ints()).containsExactly(1));
+        assertThat(load("view", "PSAX", "view2").data())
+                .allSatisfy(i -> assertThat(i.y().ints()).containsExactly(1));
     }
 }

@@ -17,9 +17,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
-
-import org.etab.datasets.tmed.TmedIndex;
-import org.etab.datasets.tmed.TmedReader;
 import org.etab.testing.TmedPhantoms;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -47,9 +44,13 @@ class TmedPhantomTest {
         for (String line : lines.subList(1, lines.size())) {
             String[] f = line.split(",", -1);
             assertThat(f).hasSize(header.size());
-            rows.add(new Row(f[header.indexOf("query_key")], f[header.indexOf("SourceFolder")],
-                    f[header.indexOf("view_label")], f[header.indexOf("diagnosis_label")],
-                    f[header.indexOf("view_classifier_split")], f[header.indexOf("diagnosis_classifier_split")]));
+            rows.add(new Row(
+                    f[header.indexOf("query_key")],
+                    f[header.indexOf("SourceFolder")],
+                    f[header.indexOf("view_label")],
+                    f[header.indexOf("diagnosis_label")],
+                    f[header.indexOf("view_classifier_split")],
+                    f[header.indexOf("diagnosis_classifier_split")]));
         }
         return rows;
     }
@@ -66,22 +67,37 @@ class TmedPhantomTest {
             labels.put(f[0], f[1] + "/" + f[2]);
         }
         List<Row> fold0 = fold(root, 0);
-        assertThat(Files.readAllLines(root.resolve("TMED2_fold0_labeledpart.csv")).get(0))
+        assertThat(Files.readAllLines(root.resolve("TMED2_fold0_labeledpart.csv"))
+                        .get(0))
                 .as("an unnamed pandas index column, and the columns by name")
-                .startsWith(",").contains("query_key", "SourceFolder", "view_label", "diagnosis_label",
-                        "view_classifier_split", "diagnosis_classifier_split");
+                .startsWith(",")
+                .contains(
+                        "query_key",
+                        "SourceFolder",
+                        "view_label",
+                        "diagnosis_label",
+                        "view_classifier_split",
+                        "diagnosis_classifier_split");
         assertThat(fold0).hasSize(labels.size());
-        assertThat(fold0).extracting(Row::view).containsOnly(TmedPhantom.VIEWS.toArray(String[]::new))
+        assertThat(fold0)
+                .extracting(Row::view)
+                .containsOnly(TmedPhantom.VIEWS.toArray(String[]::new))
                 .contains(TmedPhantom.VIEWS.toArray(String[]::new));
-        assertThat(fold0).extracting(Row::diagnosis).contains(TmedPhantom.DIAGNOSES.toArray(String[]::new))
+        assertThat(fold0)
+                .extracting(Row::diagnosis)
+                .contains(TmedPhantom.DIAGNOSES.toArray(String[]::new))
                 .containsOnly(TmedPhantom.DIAGNOSES.toArray(String[]::new));
         assertThat(fold0).extracting(Row::folder).containsOnly(TmedPhantom.DIAGNOSIS_FOLDER, TmedPhantom.VIEW_FOLDER);
         for (Row r : fold0) {
             assertThat(r.key()).matches("\\d+s1_\\d\\.png");
             assertThat(labels.get(r.key())).isEqualTo(r.view() + "/" + r.diagnosis());
-            assertThat(r.folder()).isEqualTo(r.diagnosis().equals("Not_Provided")
-                    ? TmedPhantom.VIEW_FOLDER : TmedPhantom.DIAGNOSIS_FOLDER);
-            BufferedImage img = ImageIO.read(root.resolve(r.folder()).resolve(r.key()).toFile());
+            assertThat(r.folder())
+                    .isEqualTo(
+                            r.diagnosis().equals("Not_Provided")
+                                    ? TmedPhantom.VIEW_FOLDER
+                                    : TmedPhantom.DIAGNOSIS_FOLDER);
+            BufferedImage img =
+                    ImageIO.read(root.resolve(r.folder()).resolve(r.key()).toFile());
             assertThat(img.getType()).as("8-bit gray PNG").isEqualTo(BufferedImage.TYPE_BYTE_GRAY);
             assertThat(img.getWidth()).isEqualTo(112);
             assertThat(img.getHeight()).isEqualTo(112);
@@ -89,13 +105,16 @@ class TmedPhantomTest {
         Set<String> foldSplits = new HashSet<>();
         for (int f = 0; f < 3; f++) {
             List<Row> rows = fold(root, f);
-            assertThat(rows).extracting(Row::key).isEqualTo(fold0.stream().map(Row::key).toList());
+            assertThat(rows)
+                    .extracting(Row::key)
+                    .isEqualTo(fold0.stream().map(Row::key).toList());
             assertThat(rows).extracting(Row::viewSplit).contains("train", "val", "test");
             assertThat(rows).extracting(Row::diagnosisSplit).contains("train", "val", "test");
             Map<String, String> byPatient = new HashMap<>();
             for (Row r : rows) {
                 String split = r.viewSplit() + "/" + r.diagnosisSplit();
-                assertThat(byPatient.computeIfAbsent(r.patient(), p -> split)).as("a patient is in one split")
+                assertThat(byPatient.computeIfAbsent(r.patient(), p -> split))
+                        .as("a patient is in one split")
                         .isEqualTo(split);
             }
             foldSplits.add(rows.stream().map(Row::viewSplit).toList().toString());
@@ -120,7 +139,8 @@ class TmedPhantomTest {
         filesA.forEach((name, bytes) -> assertThat(filesB.get(name)).as(name).isEqualTo(bytes));
         assertThat(filesA.keySet().stream().filter(n -> n.endsWith(".png"))).hasSize(sa.images());
         assertThat(sa.images()).isBetween(6 * 5, 6 * 7);
-        assertThat(sa.bytes()).isEqualTo(filesA.values().stream().mapToLong(x -> x.length).sum());
+        assertThat(sa.bytes())
+                .isEqualTo(filesA.values().stream().mapToLong(x -> x.length).sum());
         assertThat(contents(c).get("labels_per_image.csv")).isNotEqualTo(filesA.get("labels_per_image.csv"));
     }
 
@@ -129,11 +149,14 @@ class TmedPhantomTest {
         Path real = Files.createDirectories(tmp.resolve("TMED2"));
         Files.writeString(real.resolve("labels_per_image.csv"), "query_key\n");
         TmedPhantom phantom = new TmedPhantom(new TmedPhantom.Options(1, 1));
-        assertThatThrownBy(() -> phantom.write(real)).isInstanceOf(IOException.class)
-                .hasMessageContaining("non-empty directory").hasMessageContaining(TmedPhantom.MARKER);
+        assertThatThrownBy(() -> phantom.write(real))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("non-empty directory")
+                .hasMessageContaining(TmedPhantom.MARKER);
         assertThat(real.resolve("labels_per_image.csv")).hasContent("query_key");
         assertThat(real.resolve(TmedPhantom.foldFile(0))).doesNotExist();
-        assertThatThrownBy(() -> phantom.write(real.resolve("labels_per_image.csv"))).isInstanceOf(IOException.class)
+        assertThatThrownBy(() -> phantom.write(real.resolve("labels_per_image.csv")))
+                .isInstanceOf(IOException.class)
                 .hasMessageContaining("not a directory");
         assertThatThrownBy(() -> new TmedPhantom.Options(0, 1)).hasMessage("patients >= 1 required but was 0");
     }
@@ -149,7 +172,8 @@ class TmedPhantomTest {
             listed.add(r.folder() + "/" + r.key());
         }
         assertThat(contents(out).keySet().stream().filter(n -> n.endsWith(".png")))
-                .containsExactlyInAnyOrderElementsOf(listed).hasSize(s.images());
+                .containsExactlyInAnyOrderElementsOf(listed)
+                .hasSize(s.images());
         assertThat(out.resolve("README.txt")).hasContent("mine");
     }
 
@@ -199,7 +223,8 @@ class TmedPhantomTest {
     }
 
     private static int[] pixels(Path root, Row r) throws IOException {
-        Raster raster = ImageIO.read(root.resolve(r.folder()).resolve(r.key()).toFile()).getRaster();
+        Raster raster =
+                ImageIO.read(root.resolve(r.folder()).resolve(r.key()).toFile()).getRaster();
         return raster.getSamples(0, 0, 112, 112, 0, new int[112 * 112]);
     }
 

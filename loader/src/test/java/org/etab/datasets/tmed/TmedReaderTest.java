@@ -8,7 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-
 import org.etab.decode.DatasetException;
 import org.etab.source.IndexProblem;
 import org.etab.source.Split;
@@ -46,9 +45,12 @@ class TmedReaderTest {
 
     @Test
     void readsColumnsByNameInAnyOrderIgnoringOthers() throws IOException {
-        Files.writeString(root.resolve(TmedReader.LABELS),
+        Files.writeString(
+                root.resolve(TmedReader.LABELS),
                 "\uFEFFdiagnosis_label,Query_Key,comment,view_label\nmild_AS,4860s1_0.png,x,PLAX\nNot_Provided,77s2_3.png,,A4C\n");
-        fold(0, ",diagnosis_classifier_split,SourceFolder, QUERY_KEY ,view_classifier_split,patient,diagnosis_label,view_label",
+        fold(
+                0,
+                ",diagnosis_classifier_split,SourceFolder, QUERY_KEY ,view_classifier_split,patient,diagnosis_label,view_label",
                 "0,test,view_and_diagnosis_labeled_set/labeled,4860s1_0.png,train,4860,mild_AS,PLAX",
                 "1,,view_labeled_set/labeled/,77s2_3.png,VAL,77,Not_Provided,A4C");
         TmedIndex index = TmedReader.read(root);
@@ -56,9 +58,14 @@ class TmedReaderTest {
         assertThat(index.fold()).isZero();
         TmedRecord a = index.records().get(0);
         Path abs = root.toAbsolutePath().normalize();
-        assertThat(a).isEqualTo(new TmedRecord("4860s1_0",
-                abs.resolve("view_and_diagnosis_labeled_set/labeled/4860s1_0.png"), TmedView.PLAX, AsLabel.MILD_AS,
-                Split.TRAIN, Split.TEST));
+        assertThat(a)
+                .isEqualTo(new TmedRecord(
+                        "4860s1_0",
+                        abs.resolve("view_and_diagnosis_labeled_set/labeled/4860s1_0.png"),
+                        TmedView.PLAX,
+                        AsLabel.MILD_AS,
+                        Split.TRAIN,
+                        Split.TEST));
         assertThat(a.viewClass()).isZero();
         assertThat(a.asClass()).isEqualTo(1);
         TmedRecord b = index.records().get(1);
@@ -71,7 +78,9 @@ class TmedReaderTest {
     @Test
     void officialClassMapsAndQueryKeysWithoutExtension() throws IOException {
         labels();
-        fold(0, FOLD_HEADER,
+        fold(
+                0,
+                FOLD_HEADER,
                 "a.png,PLAX,no_AS,f,train,train",
                 "b.png,PSAX,mild_AS,f,train,train",
                 "c.png,A4C,mildtomod_AS,f,train,train",
@@ -87,8 +96,12 @@ class TmedReaderTest {
         assertThat(index.records().get(4).image().getFileName()).hasToString("e.png");
         assertThat(index.records().get(5).image().getFileName()).hasToString("f.PNG");
         // the fold file's rows are not in labels_per_image.csv: kept, and counted once
-        assertThat(index.problems()).singleElement().extracting(IndexProblem::reason).asString()
-                .contains("6 rows are not listed in labels_per_image.csv").contains("first: a at line 2");
+        assertThat(index.problems())
+                .singleElement()
+                .extracting(IndexProblem::reason)
+                .asString()
+                .contains("6 rows are not listed in labels_per_image.csv")
+                .contains("first: a at line 2");
     }
 
     @Test
@@ -102,39 +115,53 @@ class TmedReaderTest {
         assertThat(one.records().get(0).viewSplit()).isEqualTo(Split.VAL);
         assertThat(one.records().get(0).diagnosisSplit()).isEqualTo(Split.TEST);
         for (int bad : new int[] {-1, 3}) {
-            assertThatThrownBy(() -> TmedReader.read(root, bad)).isInstanceOf(IllegalArgumentException.class)
+            assertThatThrownBy(() -> TmedReader.read(root, bad))
+                    .isInstanceOf(IllegalArgumentException.class)
                     .hasMessage("fold must be 0, 1 or 2 but was " + bad);
         }
-        assertThatThrownBy(() -> TmedReader.read(root, 2)).isInstanceOf(DatasetException.class)
-                .hasMessageContaining("TMED2_fold2_labeledpart.csv").hasMessageContaining("not found")
-                .satisfies(e -> assertThat(((DatasetException) e).file()).isEqualTo(root.resolve("TMED2_fold2_labeledpart.csv")));
+        assertThatThrownBy(() -> TmedReader.read(root, 2))
+                .isInstanceOf(DatasetException.class)
+                .hasMessageContaining("TMED2_fold2_labeledpart.csv")
+                .hasMessageContaining("not found")
+                .satisfies(e -> assertThat(((DatasetException) e).file())
+                        .isEqualTo(root.resolve("TMED2_fold2_labeledpart.csv")));
     }
 
     @Test
     void missingFilesAndColumnsAreDatasetExceptionsNamingTheFile() throws IOException {
         fold(0, FOLD_HEADER, "k.png,PLAX,no_AS,f,train,train");
-        assertThatThrownBy(() -> TmedReader.read(root)).isInstanceOf(DatasetException.class)
-                .hasMessageContaining(root.resolve("labels_per_image.csv").toString()).hasMessageContaining("not found");
+        assertThatThrownBy(() -> TmedReader.read(root))
+                .isInstanceOf(DatasetException.class)
+                .hasMessageContaining(root.resolve("labels_per_image.csv").toString())
+                .hasMessageContaining("not found");
         labels("k.png,PLAX,no_AS");
         fold(0, "query_key,view_label,diagnosis_label,view_classifier_split", "k.png,PLAX,no_AS,train");
-        assertThatThrownBy(() -> TmedReader.read(root)).isInstanceOf(DatasetException.class)
+        assertThatThrownBy(() -> TmedReader.read(root))
+                .isInstanceOf(DatasetException.class)
                 .hasMessageContaining("TMED2_fold0_labeledpart.csv")
                 .hasMessageContaining("missing required columns SourceFolder, diagnosis_classifier_split");
         write(TmedReader.LABELS, "query_key,view_label");
         fold(0, FOLD_HEADER);
-        assertThatThrownBy(() -> TmedReader.read(root)).isInstanceOf(DatasetException.class)
-                .hasMessageContaining("labels_per_image.csv").hasMessageContaining("diagnosis_label");
+        assertThatThrownBy(() -> TmedReader.read(root))
+                .isInstanceOf(DatasetException.class)
+                .hasMessageContaining("labels_per_image.csv")
+                .hasMessageContaining("diagnosis_label");
         Files.writeString(root.resolve(TmedReader.LABELS), "");
-        assertThatThrownBy(() -> TmedReader.read(root)).isInstanceOf(DatasetException.class)
-                .hasMessageContaining("labels_per_image.csv").hasMessageContaining("empty file");
-        assertThatThrownBy(() -> TmedReader.read(root.resolve("nowhere"))).isInstanceOf(DatasetException.class)
+        assertThatThrownBy(() -> TmedReader.read(root))
+                .isInstanceOf(DatasetException.class)
+                .hasMessageContaining("labels_per_image.csv")
+                .hasMessageContaining("empty file");
+        assertThatThrownBy(() -> TmedReader.read(root.resolve("nowhere")))
+                .isInstanceOf(DatasetException.class)
                 .hasMessageContaining("TMED-2 directory not found");
     }
 
     @Test
     void theSplitComesFromTheTargetsOwnColumn() throws IOException {
         labels();
-        fold(0, FOLD_HEADER,
+        fold(
+                0,
+                FOLD_HEADER,
                 "a.png,PLAX,no_AS,f,train,test",
                 "b.png,PSAX,severe_AS,f,test,train",
                 "c.png,PLAX,mild_AS,f,val,val");
@@ -145,14 +172,17 @@ class TmedReaderTest {
         assertThat(ids(index.select("test", "both", Target.AS))).containsExactly("a");
         assertThat(ids(index.select("val", "both", Target.AS))).containsExactly("c");
         assertThat(ids(index.select("all", "both", Target.AS))).containsExactly("a", "b", "c");
-        assertThatThrownBy(() -> index.select("dev", "all", Target.VIEW)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> index.select("dev", "all", Target.VIEW))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("split must be one of train, val, test, all (any case) but was 'dev'");
     }
 
     @Test
     void viewFiltersUseEtabNames() throws IOException {
         labels();
-        fold(0, FOLD_HEADER,
+        fold(
+                0,
+                FOLD_HEADER,
                 "p.png,PLAX,no_AS,f,train,train",
                 "s.png,PSAX,no_AS,f,train,train",
                 "4.png,A4C,no_AS,f,train,train",
@@ -167,7 +197,8 @@ class TmedReaderTest {
         assertThat(ids(index.select("all", "both", Target.VIEW))).containsExactly("p", "s");
         assertThat(ids(index.select("all", "all", Target.VIEW))).containsExactly("p", "s", "4", "2", "o");
         for (String bad : List.of("A4C", "A4CorA2CorOther", "", "PLAX,PSAX")) {
-            assertThatThrownBy(() -> index.select("all", bad, Target.VIEW)).isInstanceOf(IllegalArgumentException.class)
+            assertThatThrownBy(() -> index.select("all", bad, Target.VIEW))
+                    .isInstanceOf(IllegalArgumentException.class)
                     .hasMessage("view for tmed must be one of PLAX, PSAX, AP4CH, AP2CH, PLAX+PSAX, both, all (any case)"
                             + " but was '" + bad + "'");
         }
@@ -176,7 +207,9 @@ class TmedReaderTest {
     @Test
     void notProvidedRowsAreSkippedAndCountedForAsOnly() throws IOException {
         labels();
-        fold(0, FOLD_HEADER,
+        fold(
+                0,
+                FOLD_HEADER,
                 "a.png,PLAX,no_AS,f,train,train",
                 "n1.png,PLAX,Not_Provided,f,train,train",
                 "n2.png,PSAX,not_provided,f,train,",
@@ -191,59 +224,72 @@ class TmedReaderTest {
         assertThat(ids(train.records())).containsExactly("a");
         assertThat(train.problems()).hasSize(base.size() + 1);
         assertThat(train.problems().get(base.size()).reason())
-                .isEqualTo("skipped 1 row of split 'train', view 'both' whose diagnosis_label is Not_Provided (no AS class)");
+                .isEqualTo(
+                        "skipped 1 row of split 'train', view 'both' whose diagnosis_label is Not_Provided (no AS class)");
         assertThat(train.problems().get(base.size()).file()).isEqualTo("TMED2_fold0_labeledpart.csv");
         assertThat(train.rejected()).singleElement().satisfies(p -> {
             assertThat(p.id()).isEqualTo("n1");
             assertThat(p.reason()).isEqualTo("diagnosis_label is Not_Provided: no AS class");
         });
-        assertThat(index.selection("all", "all", Target.AS).rejected()).extracting(IndexProblem::id)
+        assertThat(index.selection("all", "all", Target.AS).rejected())
+                .extracting(IndexProblem::id)
                 .containsExactly("n1", "n2", "n3", "n4");
 
         TmedIndex.Selection all = index.selection("all", "both", Target.AS);
         assertThat(ids(all.records())).containsExactly("a");
         assertThat(all.problems().get(base.size()).reason()).startsWith("skipped 3 rows of split 'all', view 'both'");
-        assertThat(index.selection("all", "all", Target.AS).problems().get(base.size()).reason()).startsWith("skipped 4 rows");
+        assertThat(index.selection("all", "all", Target.AS)
+                        .problems()
+                        .get(base.size())
+                        .reason())
+                .startsWith("skipped 4 rows");
     }
 
     @Test
     void badRowsAreReportedWithTheirLineAndNeverSilentlyDropped() throws IOException {
         labels();
-        fold(0, FOLD_HEADER,
-                "ok1.png,PLAX,no_AS,f,train,train",                 // line 2
-                "short.png,PLAX,no_AS,f,train",                     // 3
-                "long.png,PLAX,no_AS,f,train,train,extra",          // 4
-                "v.png,Apical5,no_AS,f,train,train",                // 5
-                "d.png,PLAX,very_AS,f,train,train",                 // 6
-                "s.png,PLAX,no_AS,f,training,train",                // 7
-                "e.png,PLAX,no_AS,f,train,",                        // 8: empty split of a diagnosed row
-                "ok1.png,PSAX,no_AS,f,test,test",                   // 9: duplicate
-                ",PLAX,no_AS,f,train,train",                        // 10: no key
-                "ok2,PSAX,severe_AS,f,val,val");                    // 11
+        fold(
+                0,
+                FOLD_HEADER,
+                "ok1.png,PLAX,no_AS,f,train,train", // line 2
+                "short.png,PLAX,no_AS,f,train", // 3
+                "long.png,PLAX,no_AS,f,train,train,extra", // 4
+                "v.png,Apical5,no_AS,f,train,train", // 5
+                "d.png,PLAX,very_AS,f,train,train", // 6
+                "s.png,PLAX,no_AS,f,training,train", // 7
+                "e.png,PLAX,no_AS,f,train,", // 8: empty split of a diagnosed row
+                "ok1.png,PSAX,no_AS,f,test,test", // 9: duplicate
+                ",PLAX,no_AS,f,train,train", // 10: no key
+                "ok2,PSAX,severe_AS,f,val,val"); // 11
         TmedIndex index = TmedReader.read(root);
         assertThat(ids(index.records())).containsExactly("ok1", "ok2");
-        List<String> problems = index.problems().stream().map(IndexProblem::toString).toList();
-        assertThat(problems).containsExactly(
-                "short: TMED2_fold0_labeledpart.csv: line 3: expected 6 fields but found 5; row ignored",
-                "long: TMED2_fold0_labeledpart.csv: line 4: expected 6 fields but found 7; row ignored",
-                "v: TMED2_fold0_labeledpart.csv: line 5: view_label 'Apical5' is not one of PLAX, PSAX, A4C, A2C,"
-                        + " A4CorA2CorOther; row ignored",
-                "d: TMED2_fold0_labeledpart.csv: line 6: diagnosis_label 'very_AS' is not one of no_AS, mild_AS,"
-                        + " mildtomod_AS, moderate_AS, severe_AS, Not_Provided; row ignored",
-                "s: TMED2_fold0_labeledpart.csv: line 7: view_classifier_split must be train, val or test (any case)"
-                        + " but was 'training'; row ignored",
-                "e: TMED2_fold0_labeledpart.csv: line 8: diagnosis_classifier_split must be train, val or test"
-                        + " (any case) but was ''; row ignored",
-                "ok1: TMED2_fold0_labeledpart.csv: line 9: duplicate query_key (first listed at line 2); row ignored",
-                "TMED2_fold0_labeledpart.csv: line 10: query_key is empty; row ignored",
-                "TMED2_fold0_labeledpart.csv: 2 rows are not listed in labels_per_image.csv (first: ok1 at line 2);"
-                        + " kept with the fold file's labels");
+        List<String> problems =
+                index.problems().stream().map(IndexProblem::toString).toList();
+        assertThat(problems)
+                .containsExactly(
+                        "short: TMED2_fold0_labeledpart.csv: line 3: expected 6 fields but found 5; row ignored",
+                        "long: TMED2_fold0_labeledpart.csv: line 4: expected 6 fields but found 7; row ignored",
+                        "v: TMED2_fold0_labeledpart.csv: line 5: view_label 'Apical5' is not one of PLAX, PSAX, A4C, A2C,"
+                                + " A4CorA2CorOther; row ignored",
+                        "d: TMED2_fold0_labeledpart.csv: line 6: diagnosis_label 'very_AS' is not one of no_AS, mild_AS,"
+                                + " mildtomod_AS, moderate_AS, severe_AS, Not_Provided; row ignored",
+                        "s: TMED2_fold0_labeledpart.csv: line 7: view_classifier_split must be train, val or test (any case)"
+                                + " but was 'training'; row ignored",
+                        "e: TMED2_fold0_labeledpart.csv: line 8: diagnosis_classifier_split must be train, val or test"
+                                + " (any case) but was ''; row ignored",
+                        "ok1: TMED2_fold0_labeledpart.csv: line 9: duplicate query_key (first listed at line 2); row ignored",
+                        "TMED2_fold0_labeledpart.csv: line 10: query_key is empty; row ignored",
+                        "TMED2_fold0_labeledpart.csv: 2 rows are not listed in labels_per_image.csv (first: ok1 at line 2);"
+                                + " kept with the fold file's labels");
         // each rejected row is in the selections its readable fields put it in (an unreadable one: in every one)
-        assertThat(index.selection("train", "all", Target.VIEW).rejected()).extracting(IndexProblem::id)
+        assertThat(index.selection("train", "all", Target.VIEW).rejected())
+                .extracting(IndexProblem::id)
                 .containsExactly("short", "long", "v", "d", "s", "e", "");
-        assertThat(index.selection("test", "all", Target.VIEW).rejected()).extracting(IndexProblem::id)
+        assertThat(index.selection("test", "all", Target.VIEW).rejected())
+                .extracting(IndexProblem::id)
                 .containsExactly("s", "ok1");
-        assertThat(index.selection("test", "PLAX", Target.VIEW).rejected()).extracting(IndexProblem::id)
+        assertThat(index.selection("test", "PLAX", Target.VIEW).rejected())
+                .extracting(IndexProblem::id)
                 .containsExactly("s");
     }
 
@@ -251,7 +297,9 @@ class TmedReaderTest {
     void namesThatLeaveTheRootAreRejectedBeforeAnyFileIsOpened() throws IOException {
         Path outside = Files.writeString(root.getParent().resolve("secret.png"), "not for you");
         labels();
-        fold(0, FOLD_HEADER,
+        fold(
+                0,
+                FOLD_HEADER,
                 "../secret.png,PLAX,no_AS,f,train,train",
                 "/etc/passwd,PLAX,no_AS,f,train,train",
                 "sub/x.png,PLAX,no_AS,f,train,train",
@@ -265,11 +313,15 @@ class TmedReaderTest {
                 "flat.png,PLAX,no_AS,,train,train");
         TmedIndex index = TmedReader.read(root);
         assertThat(ids(index.records())).containsExactly("fine", "flat");
-        assertThat(index.records().get(0).image()).isEqualTo(root.toAbsolutePath().normalize().resolve("dir/sub/fine.png"));
-        assertThat(index.records().get(1).image()).isEqualTo(root.toAbsolutePath().normalize().resolve("flat.png"));
-        List<String> reasons = index.problems().stream().map(IndexProblem::reason).toList();
+        assertThat(index.records().get(0).image())
+                .isEqualTo(root.toAbsolutePath().normalize().resolve("dir/sub/fine.png"));
+        assertThat(index.records().get(1).image())
+                .isEqualTo(root.toAbsolutePath().normalize().resolve("flat.png"));
+        List<String> reasons =
+                index.problems().stream().map(IndexProblem::reason).toList();
         assertThat(reasons).hasSize(10);
-        assertThat(reasons.get(0)).isEqualTo("line 2: query_key '../secret.png' rejected: contains a path separator; row ignored");
+        assertThat(reasons.get(0))
+                .isEqualTo("line 2: query_key '../secret.png' rejected: contains a path separator; row ignored");
         assertThat(reasons.get(1)).contains("'/etc/passwd' rejected: contains a path separator");
         assertThat(reasons.get(2)).contains("'sub/x.png' rejected: contains a path separator");
         assertThat(reasons.get(3)).contains("rejected: contains a path separator");
@@ -284,33 +336,34 @@ class TmedReaderTest {
     @Test
     void dotSegmentsStayInsideAndAnyDoubleDotIsRefused() throws Exception {
         Path abs = root.toAbsolutePath().normalize();
-        assertThatThrownBy(() -> TmedReader.imagePath(abs, ".", "..png")).isInstanceOf(TmedReader.BadRow.class)
+        assertThatThrownBy(() -> TmedReader.imagePath(abs, ".", "..png"))
+                .isInstanceOf(TmedReader.BadRow.class)
                 .hasMessageContaining("contains '..'");
         assertThat(TmedReader.imagePath(abs, "./a/.", "k.png")).isEqualTo(abs.resolve("a/k.png"));
     }
 
     @Test
     void labelsFileIsACrossCheck() throws IOException {
-        labels("a.png,PLAX,no_AS",
-                "b.png,PSAX,mild_AS",
-                "b.png,PSAX,mild_AS",
-                "c.png,Doppler,no_AS",
-                "d.png,PLAX");
-        fold(0, FOLD_HEADER,
+        labels("a.png,PLAX,no_AS", "b.png,PSAX,mild_AS", "b.png,PSAX,mild_AS", "c.png,Doppler,no_AS", "d.png,PLAX");
+        fold(
+                0,
+                FOLD_HEADER,
                 "a.png,PLAX,no_AS,f,train,train",
                 "b.png,PLAX,mild_AS,f,train,train",
                 "c.png,PSAX,no_AS,f,train,train");
         TmedIndex index = TmedReader.read(root);
         assertThat(ids(index.records())).containsExactly("a", "c");
-        assertThat(index.problems()).extracting(IndexProblem::toString).containsExactly(
-                "b: labels_per_image.csv: line 4: duplicate query_key (first listed at line 3); row ignored",
-                "c: labels_per_image.csv: line 5: view_label 'Doppler' is not one of PLAX, PSAX, A4C, A2C,"
-                        + " A4CorA2CorOther; row ignored",
-                "d: labels_per_image.csv: line 6: expected 3 fields but found 2; row ignored",
-                "b: TMED2_fold0_labeledpart.csv: line 3: labels PLAX/mild_AS disagree with labels_per_image.csv"
-                        + " line 3 (PSAX/mild_AS); row ignored",
-                "TMED2_fold0_labeledpart.csv: 1 row is not listed in labels_per_image.csv (first: c at line 4);"
-                        + " kept with the fold file's labels");
+        assertThat(index.problems())
+                .extracting(IndexProblem::toString)
+                .containsExactly(
+                        "b: labels_per_image.csv: line 4: duplicate query_key (first listed at line 3); row ignored",
+                        "c: labels_per_image.csv: line 5: view_label 'Doppler' is not one of PLAX, PSAX, A4C, A2C,"
+                                + " A4CorA2CorOther; row ignored",
+                        "d: labels_per_image.csv: line 6: expected 3 fields but found 2; row ignored",
+                        "b: TMED2_fold0_labeledpart.csv: line 3: labels PLAX/mild_AS disagree with labels_per_image.csv"
+                                + " line 3 (PSAX/mild_AS); row ignored",
+                        "TMED2_fold0_labeledpart.csv: 1 row is not listed in labels_per_image.csv (first: c at line 4);"
+                                + " kept with the fold file's labels");
     }
 
     @Test
@@ -318,7 +371,8 @@ class TmedReaderTest {
         labels();
         fold(0, FOLD_HEADER, "a.png,PLAX,no_AS,f,train,train");
         TmedIndex index = TmedReader.read(root);
-        assertThatThrownBy(() -> index.select("all", "all", Target.EF)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> index.select("all", "all", Target.EF))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("target 'EF' is not available for tmed; available: view, AS");
         assertThatThrownBy(() -> index.records().get(0).label(Target.LV_SEG))
                 .hasMessage("target 'LV_seg' is not available for tmed; available: view, AS");

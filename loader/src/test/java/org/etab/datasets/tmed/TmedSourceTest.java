@@ -1,9 +1,9 @@
 package org.etab.datasets.tmed;
 
-import org.etab.source.Stage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.awt.image.Raster;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -16,20 +16,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
-
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.etab.batch.Batch;
 import org.etab.batch.DType;
 import org.etab.batch.HostAllocator;
-import org.etab.source.Split;
 import org.etab.pipeline.Pipeline;
 import org.etab.pipeline.PipelineOptions;
 import org.etab.pipeline.RunAccount;
+import org.etab.sampling.ClipStart;
 import org.etab.source.SampleFailure;
 import org.etab.source.SampleOptions;
 import org.etab.source.SamplePlan;
-import org.etab.sampling.ClipSpec;
-import org.etab.sampling.ClipStart;
+import org.etab.source.Split;
+import org.etab.source.Stage;
 import org.etab.source.Target;
 import org.etab.testing.TmedPhantoms;
 import org.junit.jupiter.api.Test;
@@ -38,8 +36,8 @@ import org.junit.jupiter.api.io.TempDir;
 /** TmedSource through the real Pipeline on the phantom; expectations from the CSV and PNGs read independently. */
 class TmedSourceTest {
     private static final List<String> VIEWS = List.of("PLAX", "PSAX", "A4C", "A2C", "A4CorA2CorOther");
-    private static final Map<String, Integer> AS = Map.of("no_AS", 0, "mild_AS", 1, "mildtomod_AS", 1,
-            "moderate_AS", 2, "severe_AS", 2);
+    private static final Map<String, Integer> AS =
+            Map.of("no_AS", 0, "mild_AS", 1, "mildtomod_AS", 1, "moderate_AS", 2, "severe_AS", 2);
 
     @TempDir
     Path tmp;
@@ -53,8 +51,9 @@ class TmedSourceTest {
             for (String line : lines.subList(1, lines.size())) {
                 String[] f = line.split(",", -1);
                 String key = f[h.indexOf("query_key")];
-                rows.put(key.replace(".png", ""), new String[] {f[h.indexOf("view_label")],
-                        f[h.indexOf("diagnosis_label")], f[h.indexOf("SourceFolder")], key});
+                rows.put(key.replace(".png", ""), new String[] {
+                    f[h.indexOf("view_label")], f[h.indexOf("diagnosis_label")], f[h.indexOf("SourceFolder")], key
+                });
             }
             return rows;
         } catch (IOException e) {
@@ -64,7 +63,8 @@ class TmedSourceTest {
 
     private static int[] png(Path root, String[] row) {
         try {
-            Raster r = ImageIO.read(root.resolve(row[2]).resolve(row[3]).toFile()).getRaster();
+            Raster r =
+                    ImageIO.read(root.resolve(row[2]).resolve(row[3]).toFile()).getRaster();
             return r.getSamples(0, 0, 112, 112, 0, new int[112 * 112]);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -72,8 +72,16 @@ class TmedSourceTest {
     }
 
     private static SampleOptions options(Target target, int size, int channels, boolean normalize, DType dtype) {
-        return SampleOptions.builder().target(target).video(false)
-                .frameSize(size, size).channels(channels).normalize(normalize).dtype(dtype).seed(3).shuffle(true).build();
+        return SampleOptions.builder()
+                .target(target)
+                .video(false)
+                .frameSize(size, size)
+                .channels(channels)
+                .normalize(normalize)
+                .dtype(dtype)
+                .seed(3)
+                .shuffle(true)
+                .build();
     }
 
     interface SlotCheck {
@@ -81,8 +89,11 @@ class TmedSourceTest {
     }
 
     private static RunAccount each(TmedSource source, SlotCheck check) {
-        try (Pipeline p = new Pipeline(source, PipelineOptions.builder().batchSize(5).threads(2).build(),
-                new SimpleMeterRegistry(), HostAllocator.NATIVE)) {
+        try (Pipeline p = new Pipeline(
+                source,
+                PipelineOptions.builder().batchSize(5).threads(2).build(),
+                new SimpleMeterRegistry(),
+                HostAllocator.NATIVE)) {
             for (Batch b : p.batches(0).toIterable(1)) {
                 try (b) {
                     for (int i = 0; i < b.size(); i++) {
@@ -117,8 +128,8 @@ class TmedSourceTest {
             float[] std = {0.229f, 0.224f, 0.225f};
             for (int c = 0; c < 3; c++) {
                 for (int k = 0; k < gray.length; k += 37) {
-                    assertThat(x[c * 112 * 112 + k]).isCloseTo((gray[k] / 255f - mean[c]) / std[c],
-                            org.assertj.core.data.Offset.offset(1e-5f));
+                    assertThat(x[c * 112 * 112 + k])
+                            .isCloseTo((gray[k] / 255f - mean[c]) / std[c], org.assertj.core.data.Offset.offset(1e-5f));
                 }
             }
         });
@@ -132,7 +143,11 @@ class TmedSourceTest {
         Path root = TmedPhantoms.tmed();
         Map<String, String[]> rows = csv(root);
         TmedIndex.Selection sel = TmedReader.read(root).selection("all", "all", Target.AS);
-        assertThat(sel.problems()).singleElement().extracting(p -> p.reason()).asString().startsWith("skipped ");
+        assertThat(sel.problems())
+                .singleElement()
+                .extracting(p -> p.reason())
+                .asString()
+                .startsWith("skipped ");
         TmedSource source = new TmedSource(sel.records(), options(Target.AS, 0, 1, false, DType.UINT8));
         assertThat(source.features().shape()).containsExactly(1, 112, 112);
         assertThat(source.features().dtype()).isEqualTo(DType.UINT8);
@@ -151,9 +166,12 @@ class TmedSourceTest {
                 }
             }
         });
-        long notProvided = rows.values().stream().filter(r -> r[1].equals("Not_Provided")).count();
+        long notProvided =
+                rows.values().stream().filter(r -> r[1].equals("Not_Provided")).count();
         assertThat(notProvided).isPositive();
-        assertThat(a.delivered()).isEqualTo(rows.size() - notProvided).isEqualTo(sel.records().size());
+        assertThat(a.delivered())
+                .isEqualTo(rows.size() - notProvided)
+                .isEqualTo(sel.records().size());
         assertThat(seen).contains(0, 1, 2);
     }
 
@@ -189,10 +207,21 @@ class TmedSourceTest {
     @Test
     void videoAndUnavailableTargetsFailWhenBuilt() {
         List<TmedRecord> records = TmedReader.read(TmedPhantoms.tmed()).select("all", "all", Target.VIEW);
-        SampleOptions video = SampleOptions.builder().target(Target.VIEW).clipLength(16).fps(0).padding(true)
+        SampleOptions video = SampleOptions.builder()
+                .target(Target.VIEW)
+                .clipLength(16)
+                .fps(0)
+                .padding(true)
                 .clipStart(ClipStart.FIRST)
-                .frameSize(112, 112).channels(3).normalize(true).dtype(DType.FLOAT32).seed(1).shuffle(false).build();
-        assertThatThrownBy(() -> new TmedSource(records, video)).isInstanceOf(IllegalArgumentException.class)
+                .frameSize(112, 112)
+                .channels(3)
+                .normalize(true)
+                .dtype(DType.FLOAT32)
+                .seed(1)
+                .shuffle(false)
+                .build();
+        assertThatThrownBy(() -> new TmedSource(records, video))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("TMED-2 has still images only: video=true is not available");
         for (Target t : List.of(Target.EF, Target.CM, Target.LV_SEG, Target.ES_ED)) {
             assertThatThrownBy(() -> new TmedSource(records, options(t, 112, 3, true, DType.FLOAT32)))
@@ -214,15 +243,17 @@ class TmedSourceTest {
         Files.write(corrupt, java.util.Arrays.copyOf(bytes, 60));
         Files.writeString(foreign, "GIF89a not really");
         TmedSource source = new TmedSource(records, options(Target.VIEW, 64, 1, true, DType.FLOAT32));
-        RunAccount a = each(source, (b, i, id) -> { });
+        RunAccount a = each(source, (b, i, id) -> {});
         assertThat(a.planned()).isEqualTo(records.size());
         assertThat(a.failed()).isEqualTo(3);
         assertThat(a.planned()).isEqualTo(a.delivered() + a.failed());
         Map<String, SampleFailure> byFile = new HashMap<>();
         a.failures().forEach(f -> byFile.put(f.file(), f));
-        assertThat(byFile.keySet()).containsExactlyInAnyOrder(missing.toString(), corrupt.toString(), foreign.toString());
+        assertThat(byFile.keySet())
+                .containsExactlyInAnyOrder(missing.toString(), corrupt.toString(), foreign.toString());
         assertThat(byFile.values()).allSatisfy(f -> assertThat(f.stage()).isEqualTo(Stage.DECODE));
-        assertThat(byFile.get(missing.toString()).reason()).isEqualTo(missing + ": not found"); // DatasetFiles, before PngGray
+        assertThat(byFile.get(missing.toString()).reason())
+                .isEqualTo(missing + ": not found"); // DatasetFiles, before PngGray
         assertThat(byFile.get(corrupt.toString()).reason()).startsWith(corrupt + ": corrupt PNG");
         assertThat(byFile.get(foreign.toString()).reason()).startsWith(foreign + ": not a PNG file");
     }
@@ -230,10 +261,17 @@ class TmedSourceTest {
     @Test
     void aNotProvidedRecordIsAPlanFailureForAs() {
         List<TmedRecord> all = TmedReader.read(TmedPhantoms.tmed()).select("all", "all", Target.VIEW);
-        TmedRecord np = all.stream().filter(r -> r.diagnosis() == AsLabel.NOT_PROVIDED).findFirst().orElseThrow();
-        TmedRecord ok = all.stream().filter(r -> r.diagnosis() == AsLabel.SEVERE_AS).findFirst().orElseThrow();
+        TmedRecord np = all.stream()
+                .filter(r -> r.diagnosis() == AsLabel.NOT_PROVIDED)
+                .findFirst()
+                .orElseThrow();
+        TmedRecord ok = all.stream()
+                .filter(r -> r.diagnosis() == AsLabel.SEVERE_AS)
+                .findFirst()
+                .orElseThrow();
         TmedSource source = new TmedSource(List.of(ok, np), options(Target.AS, 0, 3, true, DType.FLOAT32));
-        RunAccount a = each(source, (b, i, id) -> assertThat(b.labels().slotInts(i)).containsExactly(2));
+        RunAccount a =
+                each(source, (b, i, id) -> assertThat(b.labels().slotInts(i)).containsExactly(2));
         assertThat(a.delivered()).isEqualTo(1);
         assertThat(a.failures()).singleElement().satisfies(f -> {
             assertThat(f.stage()).isEqualTo(Stage.PLAN);
@@ -249,7 +287,8 @@ class TmedSourceTest {
         TmedSource b = new TmedSource(records, options(Target.VIEW, 0, 3, true, DType.FLOAT32));
         List<String> e0 = a.plan(0).stream().map(SamplePlan::id).toList();
         assertThat(b.plan(0).stream().map(SamplePlan::id).toList()).isEqualTo(e0);
-        assertThat(a.plan(1).stream().map(SamplePlan::id).toList()).isNotEqualTo(e0)
+        assertThat(a.plan(1).stream().map(SamplePlan::id).toList())
+                .isNotEqualTo(e0)
                 .containsExactlyInAnyOrderElementsOf(e0);
         assertThat(a.plan(0)).allSatisfy(p -> assertThat(p.frames()).containsExactly(0));
     }

@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-
 import org.bytedeco.cuda.cudart.CUctx_st;
 import org.bytedeco.cuda.cudart.CUevent_st;
 import org.bytedeco.cuda.cudart.CUfunc_st;
@@ -37,11 +36,11 @@ import org.bytedeco.javacpp.SizeTPointer;
 public final class CudaDevice implements Device {
     /** The kernel's entry point in {@code normalize.ptx}. */
     static final String KERNEL = "etab_normalize_u8";
+
     static final String PTX = "/org/etab/gpu/cuda/normalize.ptx";
 
     /** Whether CUDA can be used here, and if not, why. */
-    public record Availability(boolean available, String reason) {
-    }
+    public record Availability(boolean available, String reason) {}
 
     private final int ordinal;
     private final CUctx_st context = new CUctx_st();
@@ -71,11 +70,9 @@ public final class CudaDevice implements Device {
         }
     }
 
-    private record CudaStream(CUstream_st handle) implements Stream {
-    }
+    private record CudaStream(CUstream_st handle) implements Stream {}
 
-    private record CudaEvent(CUevent_st handle) implements Event {
-    }
+    private record CudaEvent(CUevent_st handle) implements Event {}
 
     /**
      * Loads the CUDA libraries and creates a device, or says why not. Catches what a machine without a GPU
@@ -94,8 +91,10 @@ public final class CudaDevice implements Device {
             }
             return new Availability(true, count[0] + " GPU(s)");
         } catch (UnsatisfiedLinkError | NoClassDefFoundError | ExceptionInInitializerError e) {
-            return new Availability(false, "cannot load the CUDA libraries (" + e + "): no NVIDIA driver "
-                    + "(libcuda.so.1) or CUDA 13 runtime (libcudart.so.13) here");
+            return new Availability(
+                    false,
+                    "cannot load the CUDA libraries (" + e + "): no NVIDIA driver "
+                            + "(libcuda.so.1) or CUDA 13 runtime (libcudart.so.13) here");
         } catch (RuntimeException | LinkageError e) {
             return new Availability(false, "CUDA probe failed: " + e);
         }
@@ -243,7 +242,8 @@ public final class CudaDevice implements Device {
     public float elapsedMillis(Event start, Event end) {
         current();
         float[] ms = new float[1];
-        check(cudaEventElapsedTime(ms, ((CudaEvent) start).handle(), ((CudaEvent) end).handle()),
+        check(
+                cudaEventElapsedTime(ms, ((CudaEvent) start).handle(), ((CudaEvent) end).handle()),
                 "cudaEventElapsedTime");
         return ms[0];
     }
@@ -257,22 +257,26 @@ public final class CudaDevice implements Device {
     @Override
     public void copyToDevice(BytePointer src, Buffer dst, long bytes, Stream stream) {
         current();
-        check(cudaMemcpyAsync(((CudaBuffer) dst).pointer, src, bytes, cudaMemcpyHostToDevice,
-                ((CudaStream) stream).handle()), "cudaMemcpyAsync(host to device, " + bytes + ")");
+        check(
+                cudaMemcpyAsync(
+                        ((CudaBuffer) dst).pointer, src, bytes, cudaMemcpyHostToDevice, ((CudaStream) stream).handle()),
+                "cudaMemcpyAsync(host to device, " + bytes + ")");
     }
 
     @Override
     public void copyToHost(Buffer src, BytePointer dst, long bytes, Stream stream) {
         current();
-        check(cudaMemcpyAsync(dst, ((CudaBuffer) src).pointer, bytes, cudaMemcpyDeviceToHost,
-                ((CudaStream) stream).handle()), "cudaMemcpyAsync(device to host, " + bytes + ")");
+        check(
+                cudaMemcpyAsync(
+                        dst, ((CudaBuffer) src).pointer, bytes, cudaMemcpyDeviceToHost, ((CudaStream) stream).handle()),
+                "cudaMemcpyAsync(device to host, " + bytes + ")");
     }
 
     @Override
     public void fill(Buffer buffer, long offset, int value, long bytes, Stream stream) {
         if (offset < 0 || bytes < 0 || offset + bytes > buffer.bytes()) {
-            throw new IllegalArgumentException("fill of " + bytes + " bytes at " + offset + " is outside the "
-                    + buffer.bytes() + "-byte buffer");
+            throw new IllegalArgumentException(
+                    "fill of " + bytes + " bytes at " + offset + " is outside the " + buffer.bytes() + "-byte buffer");
         }
         current();
         // a byte view, so that JavaCPP adds the offset in bytes
@@ -302,19 +306,38 @@ public final class CudaDevice implements Device {
         }
         // kernelParams: one pointer per argument, to memory holding the argument's value
         Pointer[] args = {
-            new LongPointer(1).put(src.address()), new LongPointer(1).put(dst.address()),
-            new LongPointer(1).put(total), new IntPointer(1).put(channels), new LongPointer(1).put(spatial),
+            new LongPointer(1).put(src.address()),
+            new LongPointer(1).put(dst.address()),
+            new LongPointer(1).put(total),
+            new IntPointer(1).put(channels),
+            new LongPointer(1).put(spatial),
             new IntPointer(1).put(n.input() == Normalization.Layout.CHANNELS_LAST ? 1 : 0),
             new IntPointer(1).put(n.output() == Normalization.Layout.CHANNELS_LAST ? 1 : 0),
-            new FloatPointer(1).put(scale[0]), new FloatPointer(1).put(scale[1]),
-            new FloatPointer(1).put(scale[2]), new FloatPointer(1).put(scale[3]),
-            new FloatPointer(1).put(bias[0]), new FloatPointer(1).put(bias[1]),
-            new FloatPointer(1).put(bias[2]), new FloatPointer(1).put(bias[3]),
+            new FloatPointer(1).put(scale[0]),
+            new FloatPointer(1).put(scale[1]),
+            new FloatPointer(1).put(scale[2]),
+            new FloatPointer(1).put(scale[3]),
+            new FloatPointer(1).put(bias[0]),
+            new FloatPointer(1).put(bias[1]),
+            new FloatPointer(1).put(bias[2]),
+            new FloatPointer(1).put(bias[3]),
         };
         PointerPointer<Pointer> params = new PointerPointer<>(args);
         try {
-            check(cuLaunchKernel(function, grid, 1, 1, block, 1, 1, 0, ((CudaStream) stream).handle(), params,
-                    (PointerPointer<?>) null), "cuLaunchKernel(" + KERNEL + ")");
+            check(
+                    cuLaunchKernel(
+                            function,
+                            grid,
+                            1,
+                            1,
+                            block,
+                            1,
+                            1,
+                            0,
+                            ((CudaStream) stream).handle(),
+                            params,
+                            (PointerPointer<?>) null),
+                    "cuLaunchKernel(" + KERNEL + ")");
         } finally {
             params.deallocate(); // the driver copies the arguments at launch
             for (Pointer p : args) {
@@ -332,7 +355,8 @@ public final class CudaDevice implements Device {
     @Override
     public void waitEvent(Stream stream, Event event) {
         current();
-        check(cudaStreamWaitEvent(((CudaStream) stream).handle(), ((CudaEvent) event).handle(), 0),
+        check(
+                cudaStreamWaitEvent(((CudaStream) stream).handle(), ((CudaEvent) event).handle(), 0),
                 "cudaStreamWaitEvent");
     }
 
@@ -351,7 +375,8 @@ public final class CudaDevice implements Device {
     @Override
     public long[] memInfo() {
         current();
-        try (SizeTPointer free = new SizeTPointer(1); SizeTPointer total = new SizeTPointer(1)) {
+        try (SizeTPointer free = new SizeTPointer(1);
+                SizeTPointer total = new SizeTPointer(1)) {
             check(cudaMemGetInfo(free, total), "cudaMemGetInfo");
             return new long[] {free.get(), total.get()};
         }

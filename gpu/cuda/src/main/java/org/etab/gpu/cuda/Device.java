@@ -21,12 +21,10 @@ public interface Device extends AutoCloseable {
     }
 
     /** An ordered queue of device work (CUDA stream). */
-    interface Stream {
-    }
+    interface Stream {}
 
     /** A marker in a stream (CUDA event). */
-    interface Event {
-    }
+    interface Event {}
 
     String name();
 

@@ -2,7 +2,6 @@ package org.etab.gpu.cuda;
 
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
-
 import org.etab.batch.Batch;
 import org.etab.batch.DType;
 import org.etab.batch.HostTensor;

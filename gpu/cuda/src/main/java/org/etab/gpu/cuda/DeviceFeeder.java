@@ -1,13 +1,12 @@
 package org.etab.gpu.cuda;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
-
-import io.micrometer.core.instrument.MeterRegistry;
 import org.etab.batch.Batch;
 import org.etab.batch.BoundedWait;
 import org.etab.batch.DType;
@@ -68,6 +67,7 @@ public final class DeviceFeeder implements AutoCloseable {
     private final SlotRing ring;
     /** Issues every upload; the only thread that waits for a ring slot. */
     private final Scheduler uploader;
+
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Set<DeviceBatch> out = ConcurrentHashMap.newKeySet();
     private volatile FeederMetrics metrics;
@@ -79,7 +79,10 @@ public final class DeviceFeeder implements AutoCloseable {
         this.options = options;
         this.streams = new UploadStreams(device, features, options.normalization());
         try {
-            this.ring = new SlotRing(device, options.slots(), streams.geometry().inputBytes(batchSize),
+            this.ring = new SlotRing(
+                    device,
+                    options.slots(),
+                    streams.geometry().inputBytes(batchSize),
                     new BoundedWait("a device ring slot", options.warnAfter(), options.timeout(), Duration.ZERO));
         } catch (RuntimeException | Error e) {
             streams.close();
@@ -97,7 +100,8 @@ public final class DeviceFeeder implements AutoCloseable {
     public static String unsupported(SampleOptions asked) {
         if (asked.dtype() != DType.FLOAT32) {
             return "the device delivers float32 normalized on the GPU, but "
-                    + asked.dtype().name().toLowerCase(Locale.ROOT) + " samples were asked for (raw pixels stay on the host)";
+                    + asked.dtype().name().toLowerCase(Locale.ROOT)
+                    + " samples were asked for (raw pixels stay on the host)";
         }
         return null;
     }
@@ -182,8 +186,9 @@ public final class DeviceFeeder implements AutoCloseable {
                 throw new IllegalStateException("device feeder is closed");
             }
             if (!host.features().spec().equals(features) || host.capacity() > batchSize) {
-                throw new IllegalArgumentException("this feeder takes batches of up to " + batchSize + " x "
-                        + features + " but got " + host.capacity() + " x " + host.features().spec());
+                throw new IllegalArgumentException(
+                        "this feeder takes batches of up to " + batchSize + " x " + features + " but got "
+                                + host.capacity() + " x " + host.features().spec());
             }
             long t0 = System.nanoTime();
             slot = ring.take();
@@ -262,8 +267,7 @@ public final class DeviceFeeder implements AutoCloseable {
         private int batchSize;
         private FeederOptions options = FeederOptions.builder().build();
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** Where batches go (required). */
         public Builder device(Device device) {

@@ -1,14 +1,13 @@
 package org.etab.gpu.cuda;
 
-import java.util.List;
-import java.util.concurrent.TimeUnit;
-
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.MeterBinder;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The CUDA feeder's meters, tagged {@code dataset} and {@code device=cuda}: {@code etab.upload.bytes} (pixels
@@ -35,14 +34,26 @@ final class FeederMetrics implements MeterBinder, AutoCloseable {
     @Override
     public void bindTo(MeterRegistry registry) {
         this.registry = registry;
-        bytes = Counter.builder("etab.upload.bytes").description("Bytes enqueued for upload to the device")
-                .baseUnit("bytes").tags(tags).register(registry);
-        slotWait = Timer.builder("etab.upload.wait").description("Time an upload waited for a free ring slot")
-                .tags(tags).publishPercentiles(0.5, 0.99).register(registry);
-        upload = Timer.builder("etab.upload.duration").description("Device time of one batch's host-to-device copy")
-                .tags(tags).publishPercentiles(0.5, 0.99).register(registry);
-        normalize = Timer.builder("etab.normalize.duration").description("Device time of one batch's normalize kernel")
-                .tags(tags).publishPercentiles(0.5, 0.99).register(registry);
+        bytes = Counter.builder("etab.upload.bytes")
+                .description("Bytes enqueued for upload to the device")
+                .baseUnit("bytes")
+                .tags(tags)
+                .register(registry);
+        slotWait = Timer.builder("etab.upload.wait")
+                .description("Time an upload waited for a free ring slot")
+                .tags(tags)
+                .publishPercentiles(0.5, 0.99)
+                .register(registry);
+        upload = Timer.builder("etab.upload.duration")
+                .description("Device time of one batch's host-to-device copy")
+                .tags(tags)
+                .publishPercentiles(0.5, 0.99)
+                .register(registry);
+        normalize = Timer.builder("etab.normalize.duration")
+                .description("Device time of one batch's normalize kernel")
+                .tags(tags)
+                .publishPercentiles(0.5, 0.99)
+                .register(registry);
     }
 
     void enqueued(long n) {

@@ -2,7 +2,6 @@ package org.etab.gpu.cuda;
 
 import java.time.Duration;
 import java.util.Objects;
-
 import org.etab.pipeline.PipelineOptions;
 
 /**
@@ -32,8 +31,12 @@ public final class FeederOptions {
 
     /** A builder holding these options, to make a changed copy. */
     public Builder toBuilder() {
-        return new Builder().prefetch(prefetch).consumerHeld(consumerHeld).normalization(normalization)
-                .warnAfter(warnAfter).timeout(timeout);
+        return new Builder()
+                .prefetch(prefetch)
+                .consumerHeld(consumerHeld)
+                .normalization(normalization)
+                .warnAfter(warnAfter)
+                .timeout(timeout);
     }
 
     /** Device batches uploaded ahead of demand. */
@@ -77,14 +80,18 @@ public final class FeederOptions {
 
     /** {@code asked} with {@code consumerHeld} raised to {@link #hostBatchesHeld()} where it is lower. */
     public PipelineOptions pipelineOptions(PipelineOptions asked) {
-        return asked.consumerHeld() >= hostBatchesHeld() ? asked
+        return asked.consumerHeld() >= hostBatchesHeld()
+                ? asked
                 : asked.toBuilder().consumerHeld(hostBatchesHeld()).build();
     }
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof FeederOptions p && prefetch == p.prefetch && consumerHeld == p.consumerHeld
-                && normalization.equals(p.normalization) && warnAfter.equals(p.warnAfter)
+        return o instanceof FeederOptions p
+                && prefetch == p.prefetch
+                && consumerHeld == p.consumerHeld
+                && normalization.equals(p.normalization)
+                && warnAfter.equals(p.warnAfter)
                 && timeout.equals(p.timeout);
     }
 
@@ -107,8 +114,7 @@ public final class FeederOptions {
         private Duration warnAfter = Duration.ofSeconds(30);
         private Duration timeout = Duration.ofMinutes(10);
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** Device batches uploaded ahead of demand, >= 1. */
         public Builder prefetch(int prefetch) {
@@ -152,8 +158,8 @@ public final class FeederOptions {
             Objects.requireNonNull(warnAfter, "warnAfter");
             Objects.requireNonNull(timeout, "timeout");
             if (warnAfter.isNegative() || warnAfter.isZero() || timeout.compareTo(warnAfter) < 0) {
-                throw new IllegalArgumentException("0 < warnAfter <= timeout required but were " + warnAfter
-                        + " and " + timeout);
+                throw new IllegalArgumentException(
+                        "0 < warnAfter <= timeout required but were " + warnAfter + " and " + timeout);
             }
             return new FeederOptions(this);
         }

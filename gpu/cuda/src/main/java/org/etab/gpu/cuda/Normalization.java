@@ -1,7 +1,6 @@
 package org.etab.gpu.cuda;
 
 import java.util.Arrays;
-
 import org.etab.batch.DType;
 import org.etab.batch.TensorSpec;
 import org.etab.source.SampleOptions;
@@ -33,9 +32,11 @@ public record Normalization(Layout input, Layout output, double[] mean, double[]
 
     /** ImageNet statistics (RGB). */
     public static final double[] IMAGENET_MEAN = {0.485, 0.456, 0.406};
+
     public static final double[] IMAGENET_STD = {0.229, 0.224, 0.225};
     /** The loader's gray statistics (the averages of ImageNet's, as {@code FrameTransform} uses). */
     static final double[] GRAY_MEAN = {0.449};
+
     static final double[] GRAY_STD = {0.226};
 
     public Normalization {
@@ -176,7 +177,10 @@ public record Normalization(Layout input, Layout output, double[] mean, double[]
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Normalization n && n.input == input && n.output == output && Arrays.equals(n.mean, mean)
+        return o instanceof Normalization n
+                && n.input == input
+                && n.output == output
+                && Arrays.equals(n.mean, mean)
                 && Arrays.equals(n.std, std);
     }
 

@@ -6,8 +6,7 @@ package org.etab.gpu.cuda;
  * Index mapping and layouts are those of {@code normalize.cu}.
  */
 public final class NormalizeReference {
-    private NormalizeReference() {
-    }
+    private NormalizeReference() {}
 
     /** {@code (x / 255 - mean[c]) / std[c]} in float64, written in the output layout. */
     public static double[] reference(byte[] src, int batch, long spatial, Normalization n) {
@@ -30,7 +29,8 @@ public final class NormalizeReference {
         float[] out = new float[Math.toIntExact(total)];
         for (long i = 0; i < total; i++) {
             int c = channel(i, channels, spatial, n.input());
-            out[(int) outputIndex(i, channels, spatial, n)] = Math.fma((float) (src[(int) i] & 0xFF), n.scale(c), n.bias(c));
+            out[(int) outputIndex(i, channels, spatial, n)] =
+                    Math.fma((float) (src[(int) i] & 0xFF), n.scale(c), n.bias(c));
         }
         return out;
     }

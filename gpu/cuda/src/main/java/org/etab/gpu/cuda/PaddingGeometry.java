@@ -2,7 +2,6 @@ package org.etab.gpu.cuda;
 
 import java.util.ArrayList;
 import java.util.List;
-
 import org.etab.batch.SampleInfo;
 import org.etab.batch.TensorSpec;
 
@@ -16,14 +15,14 @@ import org.etab.batch.TensorSpec;
  */
 final class PaddingGeometry {
     /** Bytes {@code [offset, offset + bytes)} of the float32 output. */
-    record Range(long offset, long bytes) {
-    }
+    record Range(long offset, long bytes) {}
 
     private final TensorSpec input;
     private final TensorSpec output;
     private final boolean clips;
     /** Channels first with each channel's frames contiguous ([C, T, H, W]): padding is one range per channel. */
     private final boolean channelsFirst;
+
     private final int channels;
     private final int frames;
     private final int units;
@@ -41,7 +40,8 @@ final class PaddingGeometry {
         this.channels = n.channels();
         this.units = n.unitsPerSample(features);
         this.frames = !clips ? 1 : channelsFirst ? shape[1] : shape[0];
-        this.frameFloats = !clips ? 0 : channelsFirst ? (long) shape[2] * shape[3] : (long) shape[1] * shape[2] * shape[3];
+        this.frameFloats =
+                !clips ? 0 : channelsFirst ? (long) shape[2] * shape[3] : (long) shape[1] * shape[2] * shape[3];
     }
 
     /** The uint8 upload of a batch of {@code capacity}, in the input layout. */

@@ -3,7 +3,6 @@ package org.etab.gpu.cuda;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
-
 import org.bytedeco.javacpp.BytePointer;
 import org.etab.batch.HostAllocator;
 

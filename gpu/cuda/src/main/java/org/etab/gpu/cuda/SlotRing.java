@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
-
 import org.etab.batch.BoundedWait;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,9 +38,11 @@ final class SlotRing implements AutoCloseable {
         final Device.Buffer output;
         /** Timed: before the copy (copy stream), before the kernel (kernel stream). */
         final Device.Event copyStart;
+
         final Device.Event kernelStart;
         /** Timed: after the copy, after the kernel. */
         final Device.Event copied;
+
         final Device.Event ready;
         /** Untimed: the consumer is done with the slot. */
         final Device.Event released;
@@ -234,8 +235,10 @@ final class SlotRing implements AutoCloseable {
 
         @Override
         public void warn(Duration waited) {
-            LOG.warn("all {} device ring slots have been out for {} ms: is every DeviceBatch closed after use?",
-                    slots.size(), waited.toMillis());
+            LOG.warn(
+                    "all {} device ring slots have been out for {} ms: is every DeviceBatch closed after use?",
+                    slots.size(),
+                    waited.toMillis());
         }
 
         @Override

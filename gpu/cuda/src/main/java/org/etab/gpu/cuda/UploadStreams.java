@@ -24,6 +24,7 @@ final class UploadStreams implements AutoCloseable {
     private final Device.Stream kernel;
     /** Set once the feeder closes: the kernel stream takes no more work. */
     private volatile boolean closing;
+
     private boolean destroyed;
 
     UploadStreams(Device device, TensorSpec features, Normalization normalization) {
@@ -72,8 +73,13 @@ final class UploadStreams implements AutoCloseable {
                 device.record(slot.kernelStart, kernel);
             }
             // a [T, C, H, W] clip is T kernel samples of [C, H, W]
-            device.normalize(slot.input, slot.output, host.size() * geometry.unitsPerSample(),
-                    normalization.spatial(features), normalization, kernel);
+            device.normalize(
+                    slot.input,
+                    slot.output,
+                    host.size() * geometry.unitsPerSample(),
+                    normalization.spatial(features),
+                    normalization,
+                    kernel);
             for (PaddingGeometry.Range r : geometry.padding(host.samples())) {
                 device.fill(slot.output, r.offset(), 0, r.bytes(), kernel);
             }

@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-
 import org.bytedeco.javacpp.BytePointer;
 import org.etab.batch.Batch;
 import org.etab.batch.BatchPool;
@@ -28,8 +27,8 @@ class DeviceFeederTest {
     static final int BATCH = 4;
 
     final FakeDevice device = new FakeDevice();
-    final BatchPool pool = new BatchPool(SPEC, LABELS, BATCH, 16, HostAllocator.NATIVE, Duration.ofSeconds(5),
-            Duration.ofSeconds(20));
+    final BatchPool pool =
+            new BatchPool(SPEC, LABELS, BATCH, 16, HostAllocator.NATIVE, Duration.ofSeconds(5), Duration.ofSeconds(20));
     final java.util.Map<Long, Batch> openHost = new ConcurrentHashMap<>();
     final AtomicInteger made = new AtomicInteger();
     final List<Batch> all = new ArrayList<>();
@@ -49,7 +48,8 @@ class DeviceFeederTest {
 
     /** Host batches with deterministic bytes; the last one is short. */
     Flux<Batch> hosts(int n) {
-        return hostsOnRequest(n).publishOn(Schedulers.boundedElastic(), 2); // delivered on another thread, as the pipeline does
+        return hostsOnRequest(n)
+                .publishOn(Schedulers.boundedElastic(), 2); // delivered on another thread, as the pipeline does
     }
 
     /** The same, made on the requesting thread (as a pipeline drains ready batches in the consumer's request). */
@@ -77,14 +77,22 @@ class DeviceFeederTest {
     }
 
     DeviceFeeder feeder(int prefetch) {
-        return feeder(FeederOptions.builder().prefetch(prefetch).warnAfter(Duration.ofSeconds(1))
+        return feeder(FeederOptions.builder()
+                .prefetch(prefetch)
+                .warnAfter(Duration.ofSeconds(1))
                 .timeout(Duration.ofSeconds(5))
-                .normalization(Normalization.imagenet().withOutput(Normalization.Layout.CHANNELS_LAST)).build());
+                .normalization(Normalization.imagenet().withOutput(Normalization.Layout.CHANNELS_LAST))
+                .build());
     }
 
     /** A feeder for the test's hand-made host batches (no pipeline). */
     DeviceFeeder feeder(FeederOptions options) {
-        return DeviceFeeder.builder().device(device).features(SPEC).batchSize(BATCH).options(options).build();
+        return DeviceFeeder.builder()
+                .device(device)
+                .features(SPEC)
+                .batchSize(BATCH)
+                .options(options)
+                .build();
     }
 
     /** Reads a device batch on the consumer's own stream and checks it against the float kernel formula. */
@@ -99,9 +107,13 @@ class DeviceFeederTest {
             for (int k = 0; k < elements; k++) {
                 in[k] = value(db.index(), k);
             }
-            float[] expected = NormalizeReference.kernel(in, n, SPEC.elements() / 3, f.options().normalization());
+            float[] expected = NormalizeReference.kernel(
+                    in, n, SPEC.elements() / 3, f.options().normalization());
             float[] got = new float[elements];
-            out.asByteBuffer().order(java.nio.ByteOrder.nativeOrder()).asFloatBuffer().get(got);
+            out.asByteBuffer()
+                    .order(java.nio.ByteOrder.nativeOrder())
+                    .asFloatBuffer()
+                    .get(got);
             assertThat(got).as("batch %d", db.index()).containsExactly(expected);
         }
         assertThat(db.shape()).containsExactly(BATCH, 2, 4, 5, 3);
@@ -139,7 +151,8 @@ class DeviceFeederTest {
     void paddingFramesAreZeroInEveryLayoutAndTheRestIsNormalized() {
         for (Normalization.Layout layout : Normalization.Layout.values()) {
             Normalization n = Normalization.imagenet().withOutput(layout);
-            try (DeviceFeeder f = feeder(FeederOptions.builder().normalization(n).build());
+            try (DeviceFeeder f =
+                            feeder(FeederOptions.builder().normalization(n).build());
                     BytePointer out = new BytePointer(SPEC.elements() * BATCH * 4)) {
                 BatchPool.Buffers b = pool.acquire();
                 byte[] in = new byte[(int) SPEC.bytes() * BATCH];
@@ -173,7 +186,10 @@ class DeviceFeederTest {
                     }
                 }
                 float[] got = new float[expected.length];
-                out.asByteBuffer().order(java.nio.ByteOrder.nativeOrder()).asFloatBuffer().get(got);
+                out.asByteBuffer()
+                        .order(java.nio.ByteOrder.nativeOrder())
+                        .asFloatBuffer()
+                        .get(got);
                 assertThat(got).as(layout.name()).containsExactly(expected);
                 assertThat(got).as("some padding was zeroed").contains(0f);
             }
@@ -204,7 +220,11 @@ class DeviceFeederTest {
                     bytes += SPEC.bytes() * b.size();
                 }
             }
-            assertThat(registry.get("etab.upload.bytes").tag("device", "cuda").counter().count()).isEqualTo(bytes);
+            assertThat(registry.get("etab.upload.bytes")
+                            .tag("device", "cuda")
+                            .counter()
+                            .count())
+                    .isEqualTo(bytes);
             assertThat(registry.get("etab.upload.wait").timer().count()).isEqualTo(40);
             assertDeviceTimes(registry, 40);
             device.destroy(consumer);
@@ -220,14 +240,21 @@ class DeviceFeederTest {
      * on them only).
      */
     void assertDeviceTimes(io.micrometer.core.instrument.MeterRegistry registry, int batches) {
-        assertDeviceTimes(registry.get("etab.upload.duration").tag("device", "cuda").tag("dataset", "echonet").timer(),
-                registry.get("etab.normalize.duration").tag("device", "cuda").tag("dataset", "echonet").timer(),
+        assertDeviceTimes(
+                registry.get("etab.upload.duration")
+                        .tag("device", "cuda")
+                        .tag("dataset", "echonet")
+                        .timer(),
+                registry.get("etab.normalize.duration")
+                        .tag("device", "cuda")
+                        .tag("dataset", "echonet")
+                        .timer(),
                 batches);
     }
 
     /** The same on meters taken from the registry before the feeder closed (closing removes them). */
-    void assertDeviceTimes(io.micrometer.core.instrument.Timer upload, io.micrometer.core.instrument.Timer normalize,
-            int batches) {
+    void assertDeviceTimes(
+            io.micrometer.core.instrument.Timer upload, io.micrometer.core.instrument.Timer normalize, int batches) {
         long full = SPEC.bytes() * BATCH;
         long last = SPEC.bytes() * (BATCH - 1);
         double copyNs = (batches - 1) * nanos(device.copyMillis(full)) + nanos(device.copyMillis(last));
@@ -263,7 +290,9 @@ class DeviceFeederTest {
             assertAllReleased(f);
         } // times still owed are read when their slot is taken again or at close
         assertDeviceTimes(upload, normalize, 40);
-        assertThat(registry.getMeters()).as("closing the feeder removes its meters").isEmpty();
+        assertThat(registry.getMeters())
+                .as("closing the feeder removes its meters")
+                .isEmpty();
         device.destroy(consumer);
     }
 
@@ -305,7 +334,11 @@ class DeviceFeederTest {
     void cancelMidStreamReleasesEverySlotAndHostBatchOnce() throws Exception {
         try (DeviceFeeder f = feeder(2)) {
             // the consumer closes each batch as it goes (holding 7 would exceed the ring: see the never-closes test)
-            List<DeviceBatch> got = f.feed(hosts(50)).doOnNext(DeviceBatch::close).take(7).collectList().block();
+            List<DeviceBatch> got = f.feed(hosts(50))
+                    .doOnNext(DeviceBatch::close)
+                    .take(7)
+                    .collectList()
+                    .block();
             assertThat(got).hasSize(7);
             got.forEach(DeviceBatch::close); // idempotent
             Thread.sleep(200); // anything in flight when the cancel came
@@ -320,11 +353,12 @@ class DeviceFeederTest {
             Flux<Batch> failing = hosts(5).concatWith(Flux.error(new IllegalStateException("decode failed")));
             List<DeviceBatch> seen = new ArrayList<>();
             assertThatThrownBy(() -> {
-                for (DeviceBatch db : f.feed(failing).toIterable(1)) {
-                    seen.add(db);
-                    db.close();
-                }
-            }).hasMessageContaining("decode failed");
+                        for (DeviceBatch db : f.feed(failing).toIterable(1)) {
+                            seen.add(db);
+                            db.close();
+                        }
+                    })
+                    .hasMessageContaining("decode failed");
             Thread.sleep(200);
             // toIterable drops (without discarding) what it had queued when the error came: the feeder's close
             // reclaims it
@@ -343,10 +377,11 @@ class DeviceFeederTest {
         device.failCopyAt = 3;
         try (DeviceFeeder f = feeder(2)) {
             assertThatThrownBy(() -> {
-                for (DeviceBatch db : f.feed(hosts(20)).toIterable(1)) {
-                    db.close();
-                }
-            }).hasMessageContaining("fake copy failure");
+                        for (DeviceBatch db : f.feed(hosts(20)).toIterable(1)) {
+                            db.close();
+                        }
+                    })
+                    .hasMessageContaining("fake copy failure");
             Thread.sleep(200);
             assertAllReleased(f);
         }
@@ -354,15 +389,19 @@ class DeviceFeederTest {
 
     @Test
     void aConsumerThatNeverClosesGetsAClearErrorNotAnUnboundedQueue() throws Exception {
-        FeederOptions o = FeederOptions.builder().prefetch(1).warnAfter(Duration.ofMillis(50))
-                .timeout(Duration.ofMillis(300)).build();
+        FeederOptions o = FeederOptions.builder()
+                .prefetch(1)
+                .warnAfter(Duration.ofMillis(50))
+                .timeout(Duration.ofMillis(300))
+                .build();
         try (DeviceFeeder f = feeder(o)) {
             List<DeviceBatch> held = new ArrayList<>();
             assertThatThrownBy(() -> {
-                for (DeviceBatch db : f.feed(hosts(30)).toIterable(1)) {
-                    held.add(db); // never closed
-                }
-            }).hasMessageContaining("Close each DeviceBatch");
+                        for (DeviceBatch db : f.feed(hosts(30)).toIterable(1)) {
+                            held.add(db); // never closed
+                        }
+                    })
+                    .hasMessageContaining("Close each DeviceBatch");
             assertThat(held.size()).isLessThanOrEqualTo(f.slots());
             held.forEach(DeviceBatch::close);
             Thread.sleep(200);
@@ -384,19 +423,32 @@ class DeviceFeederTest {
 
     @Test
     void rejectsFeaturesTheKernelCannotTake() {
-        assertThatThrownBy(() -> DeviceFeeder.builder().device(device).features(new TensorSpec(DType.FLOAT32, 3, 2, 4, 5))
-                .batchSize(2).build()).hasMessageContaining("uint8");
-        assertThatThrownBy(() -> DeviceFeeder.builder().device(device).features(new TensorSpec(DType.UINT8, 1, 2, 4, 5))
-                .batchSize(2).build()).hasMessageContaining("3 channels");
+        assertThatThrownBy(() -> DeviceFeeder.builder()
+                        .device(device)
+                        .features(new TensorSpec(DType.FLOAT32, 3, 2, 4, 5))
+                        .batchSize(2)
+                        .build())
+                .hasMessageContaining("uint8");
+        assertThatThrownBy(() -> DeviceFeeder.builder()
+                        .device(device)
+                        .features(new TensorSpec(DType.UINT8, 1, 2, 4, 5))
+                        .batchSize(2)
+                        .build())
+                .hasMessageContaining("3 channels");
         assertThatThrownBy(() -> FeederOptions.builder().prefetch(0).build()).hasMessageContaining("prefetch >= 1");
-        assertThat(device.liveBuffers()).as("nothing allocated for a refused feeder").isZero();
+        assertThat(device.liveBuffers())
+                .as("nothing allocated for a refused feeder")
+                .isZero();
     }
 
     @Test
     void theFeederBuilderNamesWhatIsMissing() {
-        assertThatThrownBy(() -> DeviceFeeder.builder().features(SPEC).batchSize(BATCH).build())
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("device required but was null");
-        assertThatThrownBy(() -> DeviceFeeder.builder().device(device).features(SPEC).build())
+        assertThatThrownBy(() ->
+                        DeviceFeeder.builder().features(SPEC).batchSize(BATCH).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("device required but was null");
+        assertThatThrownBy(() ->
+                        DeviceFeeder.builder().device(device).features(SPEC).build())
                 .hasMessage("batchSize >= 1 required but was 0");
         assertThatThrownBy(() -> DeviceFeeder.builder().device(device).build())
                 .hasMessage("pipeline (or features and batchSize) required but was null");

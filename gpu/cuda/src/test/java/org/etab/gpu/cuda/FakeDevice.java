@@ -15,7 +15,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongPredicate;
-
 import org.bytedeco.javacpp.BytePointer;
 
 /**
@@ -47,8 +46,7 @@ public final class FakeDevice implements Device {
     /** Simulated device time per element normalized. */
     volatile double normalizeMillisPerElement = 1.0 / 4096;
 
-    public FakeDevice() {
-    }
+    public FakeDevice() {}
 
     /** What went wrong on the stream threads (empty when the device was used correctly). */
     public List<String> violations() {
@@ -118,13 +116,15 @@ public final class FakeDevice implements Device {
         volatile boolean destroyed;
         /** Simulated device time, in ms; read and written only by the work on this stream's thread. */
         private double clock;
+
         private CompletableFuture<?> tail = CompletableFuture.completedFuture(null);
 
         synchronized CompletableFuture<Void> submit(Runnable work) {
             return submitTimed(() -> {
-                work.run();
-                return 0.0;
-            }).thenApply(t -> null);
+                        work.run();
+                        return 0.0;
+                    })
+                    .thenApply(t -> null);
         }
 
         /** Runs {@code work} in stream order; the future holds the stream's clock after it. */
@@ -132,15 +132,17 @@ public final class FakeDevice implements Device {
             if (destroyed) {
                 violations.add("work issued to a destroyed stream");
             }
-            CompletableFuture<Double> f = CompletableFuture.supplyAsync(() -> {
-                delay();
-                try {
-                    clock += work.get();
-                } catch (RuntimeException | Error e) {
-                    violations.add("stream work failed: " + e);
-                }
-                return clock;
-            }, exec);
+            CompletableFuture<Double> f = CompletableFuture.supplyAsync(
+                    () -> {
+                        delay();
+                        try {
+                            clock += work.get();
+                        } catch (RuntimeException | Error e) {
+                            violations.add("stream work failed: " + e);
+                        }
+                        return clock;
+                    },
+                    exec);
             tail = f;
             return f;
         }
@@ -157,7 +159,9 @@ public final class FakeDevice implements Device {
 
     static final class FakeEvent implements Event {
         /** The last record: complete when reached, holding the recording stream's clock then. */
-        final AtomicReference<CompletableFuture<Double>> last = new AtomicReference<>(CompletableFuture.completedFuture(0.0));
+        final AtomicReference<CompletableFuture<Double>> last =
+                new AtomicReference<>(CompletableFuture.completedFuture(0.0));
+
         final boolean timed;
         volatile boolean recorded;
         volatile boolean destroyed;
@@ -294,8 +298,8 @@ public final class FakeDevice implements Device {
     @Override
     public void fill(Buffer buffer, long offset, int value, long bytes, Stream stream) {
         if (offset < 0 || bytes < 0 || offset + bytes > buffer.bytes()) {
-            throw new IllegalArgumentException("fill of " + bytes + " bytes at " + offset + " is outside the "
-                    + buffer.bytes() + "-byte buffer");
+            throw new IllegalArgumentException(
+                    "fill of " + bytes + " bytes at " + offset + " is outside the " + buffer.bytes() + "-byte buffer");
         }
         ((FakeStream) stream).submit(() -> {
             ByteBuffer b = ((FakeBuffer) buffer).data;
@@ -354,6 +358,5 @@ public final class FakeDevice implements Device {
     }
 
     @Override
-    public void close() {
-    }
+    public void close() {}
 }

@@ -2,10 +2,9 @@ package org.etab.gpu.cuda;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.concurrent.TimeUnit;
-
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** The feeder's binder: four meters, tagged, recorded in whole nanoseconds, removed on close. */
@@ -21,16 +20,23 @@ class FeederMetricsTest {
         m.slotWaited(2_000);
         m.copyTook(1.5f);
         m.kernelTook(0.25f);
-        assertThat(registry.get("etab.upload.bytes").tags("dataset", "camus", "device", "cuda").counter().count())
+        assertThat(registry.get("etab.upload.bytes")
+                        .tags("dataset", "camus", "device", "cuda")
+                        .counter()
+                        .count())
                 .isEqualTo(480);
-        assertThat(registry.get("etab.upload.wait").timer().totalTime(TimeUnit.NANOSECONDS)).isEqualTo(2_000);
+        assertThat(registry.get("etab.upload.wait").timer().totalTime(TimeUnit.NANOSECONDS))
+                .isEqualTo(2_000);
         Timer upload = registry.get("etab.upload.duration").timer();
         assertThat(upload.totalTime(TimeUnit.NANOSECONDS)).isEqualTo(1_500_000);
-        assertThat(registry.get("etab.normalize.duration").timer().totalTime(TimeUnit.NANOSECONDS)).isEqualTo(250_000);
+        assertThat(registry.get("etab.normalize.duration").timer().totalTime(TimeUnit.NANOSECONDS))
+                .isEqualTo(250_000);
 
         m.close();
         m.close(); // idempotent
-        assertThat(registry.getMeters()).extracting(meter -> meter.getId().getName()).containsExactly("etab.other");
+        assertThat(registry.getMeters())
+                .extracting(meter -> meter.getId().getName())
+                .containsExactly("etab.other");
         m.copyTook(1f); // a time owed to a closed binder is recorded nowhere that matters, and does not throw
         assertThat(upload.count()).isEqualTo(2);
     }

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.util.List;
-
 import org.junit.jupiter.api.Test;
 
 /** The feeder's options: defaults, derived sizes, the builder convention, values checked naming them. */
@@ -13,7 +12,8 @@ class FeederOptionsTest {
     @Test
     void optionsFollowTheBuilderConvention() {
         FeederOptions d = FeederOptions.builder().build();
-        assertThat(List.of(d.prefetch(), d.consumerHeld(), d.slots(), d.hostBatchesHeld())).containsExactly(2, 1, 4, 6);
+        assertThat(List.of(d.prefetch(), d.consumerHeld(), d.slots(), d.hostBatchesHeld()))
+                .containsExactly(2, 1, 4, 6);
         assertThat(d.normalization()).isEqualTo(Normalization.imagenet());
         assertThat(List.of(d.warnAfter(), d.timeout())).containsExactly(Duration.ofSeconds(30), Duration.ofMinutes(10));
         FeederOptions o = d.toBuilder().prefetch(3).consumerHeld(2).build();

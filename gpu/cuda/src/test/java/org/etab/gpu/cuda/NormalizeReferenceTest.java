@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import java.util.Random;
-
 import org.junit.jupiter.api.Test;
 
 /** The documented formula, layouts, and the float32 kernel arithmetic against float64. */
@@ -24,11 +23,17 @@ class NormalizeReferenceTest {
     void channelsFirstToLastMovesTheChannelAxis() {
         // [N=1, C=3, S=2] -> [N=1, S=2, C=3]
         byte[] in = {0, 1, 10, 11, 20, 21};
-        Normalization n = new Normalization(Normalization.Layout.CHANNELS_FIRST, Normalization.Layout.CHANNELS_LAST,
-                new double[] {0, 0, 0}, new double[] {1 / 255.0, 1 / 255.0, 1 / 255.0});
+        Normalization n = new Normalization(
+                Normalization.Layout.CHANNELS_FIRST,
+                Normalization.Layout.CHANNELS_LAST,
+                new double[] {0, 0, 0},
+                new double[] {1 / 255.0, 1 / 255.0, 1 / 255.0});
         double[] out = NormalizeReference.reference(in, 1, 2, n);
         assertThat(out).containsExactly(new double[] {0, 10, 20, 1, 11, 21}, within(1e-9));
-        double[] back = NormalizeReference.reference(new byte[] {0, 10, 20, 1, 11, 21}, 1, 2,
+        double[] back = NormalizeReference.reference(
+                new byte[] {0, 10, 20, 1, 11, 21},
+                1,
+                2,
                 n.withInput(Normalization.Layout.CHANNELS_LAST).withOutput(Normalization.Layout.CHANNELS_FIRST));
         assertThat(back).containsExactly(new double[] {0, 1, 10, 11, 20, 21}, within(1e-9));
         assertThat(n.outputShape(new org.etab.batch.TensorSpec(org.etab.batch.DType.UINT8, 3, 4, 5, 6)))
@@ -43,7 +48,8 @@ class NormalizeReferenceTest {
         for (Normalization.Layout a : Normalization.Layout.values()) {
             for (Normalization.Layout b : Normalization.Layout.values()) {
                 Normalization n = imagenet.withInput(a).withOutput(b);
-                double err = NormalizeReference.maxAbsError(NormalizeReference.kernel(in, 4, 2 * 16 * 16, n),
+                double err = NormalizeReference.maxAbsError(
+                        NormalizeReference.kernel(in, 4, 2 * 16 * 16, n),
                         NormalizeReference.reference(in, 4, 2 * 16 * 16, n));
                 assertThat(err).as("%s -> %s", a, b).isLessThan(1e-6);
             }
@@ -52,6 +58,7 @@ class NormalizeReferenceTest {
 
     @Test
     void poisonedOutputIsNeverWithinTolerance() {
-        assertThat(NormalizeReference.maxAbsError(new float[] {0, Float.NaN}, new double[] {0, 0})).isNaN();
+        assertThat(NormalizeReference.maxAbsError(new float[] {0, Float.NaN}, new double[] {0, 0}))
+                .isNaN();
     }
 }

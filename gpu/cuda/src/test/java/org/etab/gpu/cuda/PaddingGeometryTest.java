@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
-
 import org.etab.batch.DType;
 import org.etab.batch.SampleInfo;
 import org.etab.batch.TensorSpec;
@@ -38,19 +37,21 @@ class PaddingGeometryTest {
         // sample 1 of 3 holds one decoded frame of its two
         List<PaddingGeometry.Range> r = geometry(Normalization.Layout.CHANNELS_FIRST)
                 .padding(List.of(sample(2, 2), sample(1, 2), sample(2, 2)));
-        assertThat(r).containsExactly(
-                new PaddingGeometry.Range(4L * ((1 * 3 + 0) * 2 + 1) * 20, 4 * 20),
-                new PaddingGeometry.Range(4L * ((1 * 3 + 1) * 2 + 1) * 20, 4 * 20),
-                new PaddingGeometry.Range(4L * ((1 * 3 + 2) * 2 + 1) * 20, 4 * 20));
+        assertThat(r)
+                .containsExactly(
+                        new PaddingGeometry.Range(4L * ((1 * 3 + 0) * 2 + 1) * 20, 4 * 20),
+                        new PaddingGeometry.Range(4L * ((1 * 3 + 1) * 2 + 1) * 20, 4 * 20),
+                        new PaddingGeometry.Range(4L * ((1 * 3 + 2) * 2 + 1) * 20, 4 * 20));
     }
 
     @Test
     void channelsLastPadsOneRunPerShortClip() {
-        List<PaddingGeometry.Range> r = geometry(Normalization.Layout.CHANNELS_LAST)
-                .padding(List.of(sample(2, 2), sample(1, 2), sample(0, 2)));
-        assertThat(r).containsExactly(
-                new PaddingGeometry.Range(4L * (1 * 2 + 1) * 60, 4 * 60),
-                new PaddingGeometry.Range(4L * (2 * 2) * 60, 4 * 2 * 60)); // nothing decoded: both frames
+        List<PaddingGeometry.Range> r =
+                geometry(Normalization.Layout.CHANNELS_LAST).padding(List.of(sample(2, 2), sample(1, 2), sample(0, 2)));
+        assertThat(r)
+                .containsExactly(
+                        new PaddingGeometry.Range(4L * (1 * 2 + 1) * 60, 4 * 60),
+                        new PaddingGeometry.Range(4L * (2 * 2) * 60, 4 * 2 * 60)); // nothing decoded: both frames
     }
 
     @Test
@@ -64,7 +65,9 @@ class PaddingGeometryTest {
 
     @Test
     void refusesFeaturesTheKernelCannotTake() {
-        assertThatThrownBy(() -> new PaddingGeometry(new TensorSpec(DType.FLOAT32, 3, 2, 4, 5), Normalization.imagenet()))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("uint8");
+        assertThatThrownBy(
+                        () -> new PaddingGeometry(new TensorSpec(DType.FLOAT32, 3, 2, 4, 5), Normalization.imagenet()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("uint8");
     }
 }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
-
 import org.bytedeco.javacpp.BytePointer;
 import org.etab.batch.BatchPool;
 import org.etab.batch.DType;
@@ -36,7 +35,10 @@ class PinnedAllocatorTest {
         try (BatchPool pool = new BatchPool(f, l, 2, 3, pinned, Duration.ofSeconds(1), Duration.ofSeconds(2))) {
             BatchPool.Buffers a = pool.acquire();
             BatchPool.Buffers b = pool.acquire();
-            assertThat(device.pinnedLive).contains(a.features().pointer().address(), b.labels().pointer().address());
+            assertThat(device.pinnedLive)
+                    .contains(
+                            a.features().pointer().address(),
+                            b.labels().pointer().address());
             pool.release(a);
             pool.release(b);
         }

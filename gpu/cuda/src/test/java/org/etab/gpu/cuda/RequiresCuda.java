@@ -12,7 +12,8 @@ public final class RequiresCuda implements ExecutionCondition {
     @Override
     public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
         CudaDevice.Availability a = CudaDevice.probe();
-        return a.available() ? ConditionEvaluationResult.enabled("CUDA: " + a.reason())
+        return a.available()
+                ? ConditionEvaluationResult.enabled("CUDA: " + a.reason())
                 : ConditionEvaluationResult.disabled("no CUDA here: " + a.reason());
     }
 }

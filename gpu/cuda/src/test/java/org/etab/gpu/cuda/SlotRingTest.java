@@ -7,7 +7,6 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
-
 import org.etab.batch.BoundedWait;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -17,8 +16,8 @@ class SlotRingTest {
     final FakeDevice device = new FakeDevice();
 
     static BoundedWait bounded(long warnMs, long timeoutMs) {
-        return new BoundedWait("a device ring slot", Duration.ofMillis(warnMs), Duration.ofMillis(timeoutMs),
-                Duration.ZERO);
+        return new BoundedWait(
+                "a device ring slot", Duration.ofMillis(warnMs), Duration.ofMillis(timeoutMs), Duration.ZERO);
     }
 
     @AfterEach
@@ -57,8 +56,10 @@ class SlotRingTest {
         try (SlotRing ring = new SlotRing(device, 1, 10, bounded(20, 150))) {
             ring.take();
             long t0 = System.nanoTime();
-            assertThatThrownBy(ring::take).isInstanceOf(IllegalStateException.class)
-                    .hasMessageContaining("all 1 are held by the consumer").hasMessageContaining("Close each DeviceBatch");
+            assertThatThrownBy(ring::take)
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("all 1 are held by the consumer")
+                    .hasMessageContaining("Close each DeviceBatch");
             assertThat((System.nanoTime() - t0) / 1_000_000).isGreaterThanOrEqualTo(150);
         }
     }
@@ -104,8 +105,8 @@ class SlotRingTest {
     @Test
     void aFailedAllocationFreesWhatItGot() {
         AtomicInteger mallocs = new AtomicInteger();
-        Device failing = (Device) Proxy.newProxyInstance(Device.class.getClassLoader(), new Class<?>[] {Device.class},
-                (proxy, method, args) -> {
+        Device failing = (Device) Proxy.newProxyInstance(
+                Device.class.getClassLoader(), new Class<?>[] {Device.class}, (proxy, method, args) -> {
                     if (method.getName().equals("malloc") && mallocs.incrementAndGet() == 4) {
                         throw new IllegalStateException("out of device memory");
                     }

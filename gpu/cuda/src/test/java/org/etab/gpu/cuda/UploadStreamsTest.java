@@ -3,13 +3,12 @@ package org.etab.gpu.cuda;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.ByteOrder;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.bytedeco.javacpp.BytePointer;
 import org.etab.batch.Batch;
 import org.etab.batch.BatchPool;
@@ -29,7 +28,10 @@ class UploadStreamsTest {
     final BatchPool pool = new BatchPool(SPEC, new TensorSpec(DType.FLOAT32, 1), BATCH, 4);
     final Normalization n = Normalization.imagenet();
     final UploadStreams streams = new UploadStreams(device, SPEC, n);
-    final SlotRing ring = new SlotRing(device, 2, SPEC.bytes() * BATCH,
+    final SlotRing ring = new SlotRing(
+            device,
+            2,
+            SPEC.bytes() * BATCH,
             new BoundedWait("a device ring slot", Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ZERO));
 
     @AfterEach
