@@ -330,7 +330,7 @@ class PipelineDatasetTest {
             assertThatThrownBy(() -> dataset.setEpoch(-2)).hasMessage("epoch >= 0 required but was -2");
             assertThatThrownBy(() -> dataset.getData(null)).hasMessage("manager required but was null");
             assertThat(dataset)
-                    .hasToString("PipelineDataset[echonet, next epoch 3, features float32[1, 4, 16, 16], "
+                    .hasToString("PipelineDataset[echonet, next epoch 3, features float32[1, 4, 16, 16] cthw, "
                             + "labels float32[1]]");
         }
     }
