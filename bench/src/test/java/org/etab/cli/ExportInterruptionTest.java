@@ -193,6 +193,11 @@ class ExportInterruptionTest {
         assertThat(p.waitFor(60, TimeUnit.SECONDS))
                 .as("the child ends after SIG" + signal + ": " + Files.readString(log))
                 .isTrue();
+        if (!ended && p.exitValue() == 0 && Files.readString(log).matches("(?s)(.*\n)?RESULT .*")) {
+            // the signal came as the export was already exiting after its last row (the JVM ignores SIGINT
+            // during its own shutdown): it ended first
+            return true;
+        }
         if (!ended) {
             // 128 + the signal: SIGINT ends through the shutdown hooks, SIGKILL at once
             assertThat(p.exitValue()).as(Files.readString(log)).isEqualTo(signal.equals("INT") ? 130 : 137);
