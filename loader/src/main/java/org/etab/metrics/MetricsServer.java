@@ -127,8 +127,8 @@ public final class MetricsServer implements AutoCloseable {
      * ({@link MetricsServerOptions}).
      *
      * @param registry the registry to serve, not null; the caller keeps owning it
-     * @param host the interface to listen on: {@value #DEFAULT_HOST} (this machine only), or a name or address
-     * @param port 0..65535; 0 picks a free port ({@link #port()} tells which)
+     * @param host     the interface to listen on: {@value #DEFAULT_HOST} (this machine only), or a name or address
+     * @param port     0..65535; 0 picks a free port ({@link #port()} tells which)
      * @return the running server; the caller closes it
      * @throws IllegalArgumentException when the port is out of range, or {@code host:port} cannot be bound (in
      *     use, an unknown host, or not an address of this machine); the message names {@code host:port} and why

@@ -28,8 +28,9 @@ public final class MetricsServerOptions {
     public static final int DEFAULT_MAX_CONNECTIONS = 64;
 
     /**
-     * 30 s: far longer than Prometheus's usual scrape interval and the dashboard's one-second poll, so only
-     * clients that went away are closed.
+     * 30 s: longer than the shipped Prometheus scrape interval (5 s, {@code config/prometheus.yml}) and the
+     * dashboard's one-second poll, so their kept-alive connections stay open; a slower client reconnects on its
+     * next request.
      */
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(30);
 

@@ -210,7 +210,7 @@ public final class Pipeline implements AutoCloseable {
      * ({@code etab.consumer.wait}, the stall).
      *
      * @param <T>      the items: {@link Batch}, {@link Sample}, or what a later stage makes of them
-     * @param stream   a stream made from this pipeline's {@link #batches} or {@link #samples}, not yet subscribed
+     * @param stream   a stream made from this pipeline's {@link #batches} or {@link #samples}
      * @param prefetch items requested ahead of the consumer, >= 1
      * @return the open iteration, owned by the caller
      * @throws IllegalArgumentException when {@code prefetch < 1}
