@@ -18,12 +18,28 @@ public final class DataTools {
     /**
      * ETAB's defaults: {@code training_data_split(dataset)} with {@code train_frac=0.5}, {@code val_frac=0.1}, shuffled
      * with seed 42 (ETAB's code always shuffles; its docs pass {@code random=True}).
+     *
+     * @param dataset a dataset after {@link EtabDataset#loadData}: its {@link EtabDataset#data()} is split (an
+     *                unloaded dataset has no items, which scikit-learn's rules refuse)
+     * @return the train, val and test items: {@code floor(n / 2)} for training, {@code floor(rest / 5)} (about
+     *         10 % of all) for validation, the rest for testing
+     * @throws IllegalArgumentException when a part would be empty: see {@link #splitPositions}
      */
     public static Splits trainingDataSplit(EtabDataset dataset) {
         return trainingDataSplit(dataset, 0.5, 0.1, true);
     }
 
-    /** Splits a loaded dataset's items as ETAB does (seed 42); see {@link #trainingDataSplit(List, double, double, boolean, long)}. */
+    /**
+     * Splits a loaded dataset's items as ETAB does (seed {@value #SEED}); see
+     * {@link #trainingDataSplit(List, double, double, boolean, long)}.
+     *
+     * @param dataset   a dataset after {@link EtabDataset#loadData}: its {@link EtabDataset#data()} is split
+     * @param trainFrac the training share of all items, in (0, 1)
+     * @param valFrac   the validation share of all items, > 0 with {@code trainFrac + valFrac < 1}
+     * @param random    shuffle (seeded) before splitting; false keeps the load order
+     * @return the train, val and test items
+     * @throws IllegalArgumentException where scikit-learn raises: see {@link #splitPositions}
+     */
     public static Splits trainingDataSplit(EtabDataset dataset, double trainFrac, double valFrac, boolean random) {
         return trainingDataSplit(dataset.data(), trainFrac, valFrac, random, SEED);
     }
@@ -32,6 +48,13 @@ public final class DataTools {
      * The items at the positions of {@link #splitPositions}: ETAB's train, val and test parts, each in
      * scikit-learn's order.
      *
+     * @param items     the items to split, not modified
+     * @param trainFrac the training share of all items, in (0, 1)
+     * @param valFrac   the validation share of all items, > 0 with {@code trainFrac + valFrac < 1}
+     * @param random    shuffle before splitting; false keeps the list's order
+     * @param seed      NumPy's {@code random_state}, in [0, 2^32 - 1] (ETAB's is {@value #SEED}); ignored
+     *                  without {@code random}
+     * @return the train, val and test items; each item is in exactly one part
      * @throws IllegalArgumentException where scikit-learn raises: see {@link #splitPositions}
      */
     public static Splits trainingDataSplit(
@@ -47,6 +70,12 @@ public final class DataTools {
      * {@code shuffle=random}. Training gets {@code floor(trainFrac * n)} items, validation
      * {@code floor(valFrac / (1 - trainFrac) * rest)}; without {@code random} the parts keep the list's order.
      *
+     * @param n         the number of items, >= 0
+     * @param trainFrac the training share of all items, in (0, 1)
+     * @param valFrac   the validation share of all items, > 0 with {@code trainFrac + valFrac < 1}
+     * @param random    shuffle with NumPy's permutation for {@code seed}; false keeps positions in order
+     * @param seed      NumPy's {@code random_state}, in [0, 2^32 - 1]; ignored without {@code random}
+     * @return three new arrays {@code {train, val, test}} of positions in [0, n), together each position once
      * @throws IllegalArgumentException where scikit-learn raises: {@code trainFrac} or
      *                                  {@code valFrac / (1 - trainFrac)} outside (0, 1), a training or
      *                                  validation part that would be empty, or (with {@code random}) a seed

@@ -117,12 +117,20 @@ public final class EtabDataset {
         };
     }
 
-    /** A builder with ETAB's defaults ({@code name="echonet"}, target and view the dataset's own, ...). */
+    /**
+     * A builder with ETAB's defaults ({@code name="echonet"}, target and view the dataset's own, ...).
+     *
+     * @return a new builder; each call gives an independent one
+     */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** A builder holding this dataset's options, to make a changed copy. */
+    /**
+     * A builder holding this dataset's options, to make a changed copy; this dataset is not changed by it.
+     *
+     * @return a new builder with every option set to this dataset's (the resolved target, view, split and resize)
+     */
     public Builder toBuilder() {
         return new Builder()
                 .name(dataset.name())
@@ -148,11 +156,20 @@ public final class EtabDataset {
                 .layout(layout);
     }
 
-    /** The dataset's registry name ({@code echonet}). */
+    /**
+     * The dataset's registry name.
+     *
+     * @return the lower-case name ({@code echonet}, {@code camus}, {@code tmed})
+     */
     public String name() {
         return dataset.name();
     }
 
+    /**
+     * The target each sample's {@code y} holds.
+     *
+     * @return the target named to the builder, or the dataset's default (EF, or view for TMED-2)
+     */
     public Target target() {
         return target;
     }
@@ -160,47 +177,87 @@ public final class EtabDataset {
     /**
      * The view selected, as the datasets name it: the one named (ETAB's {@code A4CH}, {@code A4}, {@code 4CH} are
      * {@code AP4CH}; see {@link org.etab.source.EtabViews}), or the dataset's default for the target.
+     *
+     * @return the view's name, or {@code all}
      */
     public String view() {
         return view;
     }
 
-    /** How frames are resized: the builder's, or ETAB's for the dataset. */
+    /**
+     * How frames are resized: the builder's, or ETAB's for the dataset.
+     *
+     * @return the filter and whether it antialiases (Pillow's definition) or not (OpenCV's)
+     */
     public Resampling resampling() {
         return resampling;
     }
 
-    /** The axis order of clips ({@code TCHW} unless the builder said otherwise). */
+    /**
+     * The axis order of clips.
+     *
+     * @return {@code TCHW} unless the builder said otherwise
+     */
     public ClipLayout layout() {
         return layout;
     }
 
-    /** The split read: the one named, or the dataset's ETAB default ({@code train} for EchoNet, else {@code all}). */
+    /**
+     * The split read.
+     *
+     * @return the one named, or the dataset's ETAB default ({@code train} for EchoNet, else {@code all})
+     */
     public String split() {
         return split;
     }
 
-    /** The label scheme of a class target with several codings (TMED-2 view, AS), by name; null otherwise. */
+    /**
+     * The label scheme of a class target with several codings (TMED-2 view, AS).
+     *
+     * @return the scheme's name (the one named, or the dataset's first); null when the target has one coding
+     */
     public String labelScheme() {
         return labelScheme;
     }
 
-    /** The items of the last {@link #loadData}, in load order. */
+    /**
+     * The items of the last {@link #loadData}, in load order.
+     *
+     * @return an immutable list, empty before the first load; a later load replaces it, never changes it
+     */
     public List<Item> data() {
         return data;
     }
 
-    /** Samples the last load planned but could not produce, with reasons. */
+    /**
+     * Samples the last load planned but could not produce.
+     *
+     * @return an immutable list, each failure with its sample, file, stage and reason; empty before the first load
+     */
     public List<SampleFailure> failures() {
         return failures;
     }
 
-    /** Records the index left out, with reasons. */
+    /**
+     * What the index left out at the last load, for display: whole files and rows of other splits included (see
+     * {@link #rejected()} for the selection's own rows).
+     *
+     * @return an immutable list of problems with their reasons; empty before the first load
+     */
     public List<IndexProblem> problems() {
         return problems;
     }
 
-    /** {@code loadData(nClips, false)}: the first {@code nClips} good samples in index order (ETAB's default order). */
+    /**
+     * {@code loadData(nClips, false)}: the first {@code nClips} good samples in index order (ETAB's default order).
+     *
+     * @param nClips samples wanted; {@code <= 0}: all
+     * @return this dataset, its {@link #data()} replaced
+     * @throws SampleException with {@link Builder#strict strict(true)}, as {@link #loadData(int, boolean)}
+     * @throws IllegalArgumentException when no root was given and the dataset's environment variable is not set,
+     *                                  or the selection (split, view, fold) is not one the dataset has
+     * @throws org.etab.decode.DatasetException when the index cannot be read, naming the file and why
+     */
     public EtabDataset loadData(int nClips) {
         return loadData(nClips, false);
     }
@@ -208,6 +265,8 @@ public final class EtabDataset {
     /**
      * The rows of the last {@link #loadData}'s selection (split, view) that the index rejected, with reasons: never
      * loaded, so loaded + {@link #failures()} + these are the selection's rows (when all were asked for).
+     *
+     * @return an immutable list, in index order; empty before the first load
      */
     public List<IndexProblem> rejected() {
         return rejected;
@@ -219,9 +278,17 @@ public final class EtabDataset {
      * that fails is listed in {@link #failures()} and the next one is taken, so {@link #data()} holds
      * {@code nClips} items whenever the selection has that many good ones.
      *
+     * @param nClips samples wanted; {@code <= 0}: all
+     * @param random a seeded random choice of records and clip starts (the builder's seed); false: index order,
+     *               clips from frame 0
+     * @return this dataset, its {@link #data()}, {@link #failures()}, {@link #problems()} and {@link #rejected()}
+     *         replaced
      * @throws SampleException with {@link Builder#strict strict(true)}, once a sample fails, naming it, its file
      *                         and the reason; {@link #data()} then keeps the items loaded before it and
      *                         {@link #failures()} the failures seen
+     * @throws IllegalArgumentException when no root was given and the dataset's environment variable is not set,
+     *                                  or the selection (split, view, fold) is not one the dataset has
+     * @throws org.etab.decode.DatasetException when the index cannot be read, naming the file and why
      */
     public EtabDataset loadData(int nClips, boolean random) {
         OpenedDataset opened = open(random);
@@ -294,12 +361,25 @@ public final class EtabDataset {
         return schedule.size();
     }
 
-    /** The dataset as pooled samples (epoch 0, random clips, seeded order); close each sample. */
+    /**
+     * The dataset as pooled samples (epoch 0, random clips, seeded order); see {@link #stream(int)}.
+     *
+     * @return a cold stream: each subscription opens the dataset and a pipeline, closed when it ends
+     */
     public Flux<Sample> stream() {
         return stream(0);
     }
 
-    /** One epoch as pooled samples; the pipeline (and the opened dataset) live as long as the subscription. */
+    /**
+     * One epoch as pooled samples, decoded on the builder's {@code threads}. The pipeline (and the opened dataset)
+     * live as long as the subscription: they are closed when it completes, fails or is cancelled. A failed sample is
+     * skipped (the pipeline's default policy).
+     *
+     * <p>Ownership: each {@link Sample} holds a pooled native buffer; the subscriber closes it.
+     *
+     * @param epoch the epoch, >= 0; with the seed it fixes the order and the clip starts
+     * @return a cold stream of samples; each subscription streams the epoch again
+     */
     public Flux<Sample> stream(int epoch) {
         PipelineOptions po = PipelineOptions.builder().threads(threads).build();
         return Flux.using(
@@ -376,71 +456,125 @@ public final class EtabDataset {
         private Builder() {}
 
         /**
-         * A dataset of {@link DatasetRegistry} ({@code echonet}, {@code camus}, {@code tmed}; default
-         * {@code echonet}, ETAB's).
+         * Selects the dataset.
+         *
+         * @param name a dataset of {@link DatasetRegistry}, any case ({@code echonet}, {@code camus},
+         *             {@code tmed}); default {@code echonet}, ETAB's
+         * @return this builder
          */
         public Builder name(String name) {
             this.name = name;
             return this;
         }
 
-        /** The dataset directory (default: the dataset's environment variable, e.g. ETAB_ECHONET_DIR). */
+        /**
+         * Sets the dataset directory.
+         *
+         * @param root the dataset's directory; null (default): the dataset's environment variable, e.g.
+         *             {@code ETAB_ECHONET_DIR}, read when loading
+         * @return this builder
+         */
         public Builder root(Path root) {
             this.root = root;
             return this;
         }
 
-        /** An ETAB target the dataset offers (default: the dataset's own, EF or view for TMED-2). */
+        /**
+         * Selects the target each sample's {@code y} holds.
+         *
+         * @param target an ETAB target name the dataset offers; null (default): the dataset's own, EF, or view
+         *               for TMED-2
+         * @return this builder
+         */
         public Builder target(String target) {
             this.target = target;
             return this;
         }
 
-        /** An ETAB view the dataset offers, or {@code all} (default: the dataset's own for the target). */
+        /**
+         * Selects the view.
+         *
+         * @param view an ETAB view the dataset offers, in any of ETAB's spellings, or {@code all}; null (default): the
+         *             dataset's own for the target
+         * @return this builder
+         */
         public Builder view(String view) {
             this.view = view;
             return this;
         }
 
-        /** Clips (true) or single frames (false, default). */
+        /**
+         * Clips or single frames.
+         *
+         * @param video true: clips of {@code clipL} frames; false (default): single frames
+         * @return this builder
+         */
         public Builder video(boolean video) {
             this.video = video;
             return this;
         }
 
-        /** ImageNet normalization (default true). */
+        /**
+         * ImageNet normalization of the pixels.
+         *
+         * @param normalize true (default): ImageNet mean and standard deviation; false: pixels scaled to [0, 1]
+         * @return this builder
+         */
         public Builder normalize(boolean normalize) {
             this.normalize = normalize;
             return this;
         }
 
-        /** Output rows (default 224, ETAB's). */
+        /**
+         * Sets the output rows.
+         *
+         * @param frameL output rows, 1..{@value SampleOptions#MAX_FRAME_SIDE} (default 224, ETAB's)
+         * @return this builder
+         */
         public Builder frameL(int frameL) {
             this.frameL = frameL;
             return this;
         }
 
-        /** Output columns (default 224). */
+        /**
+         * Sets the output columns.
+         *
+         * @param frameW output columns, 1..{@value SampleOptions#MAX_FRAME_SIDE} (default 224, ETAB's)
+         * @return this builder
+         */
         public Builder frameW(int frameW) {
             this.frameW = frameW;
             return this;
         }
 
-        /** Frames per clip (default 16, ETAB's). */
+        /**
+         * Sets the frames per clip (with {@code video(true)}).
+         *
+         * @param clipL frames per clip, 1..{@value SampleOptions#MAX_CLIP_LENGTH} (default 16, ETAB's)
+         * @return this builder
+         */
         public Builder clipL(int clipL) {
             this.clipL = clipL;
             return this;
         }
 
-        /** Clip frame rate; {@code <= 0} keeps the file's own (default 50, ETAB's; ETAB's code ignores it). */
+        /**
+         * Sets the clip frame rate (ETAB's {@code fps}).
+         *
+         * @param fps frames per second; {@code <= 0} keeps the file's own (default 50, ETAB's; ETAB's code ignores it)
+         * @return this builder
+         */
         public Builder fps(double fps) {
             this.fps = fps;
             return this;
         }
 
         /**
-         * Pad short clips with zero frames (default false: ETAB's {@code padding=None}); without it a video too short
-         * for the clip is a failed sample and {@link EtabDataset#loadData} takes the next one.
+         * Pad short clips with zero frames (default false: ETAB's {@code padding=None}); without it a video too
+         * short for the clip is a failed sample and {@link EtabDataset#loadData} takes the next one.
+         *
+         * @param padding true: pad short clips with zero frames; false (default): ETAB's {@code padding=None}
+         * @return this builder
          */
         public Builder padding(boolean padding) {
             this.padding = padding;
@@ -448,33 +582,56 @@ public final class EtabDataset {
         }
 
         /**
-         * train, val, test or all (default: the split ETAB's loader reads, {@code train} for EchoNet-Dynamic, whose
-         * ETAB loader reads only FileList's TRAIN rows; {@code all} for the others).
+         * Selects the split.
+         *
+         * @param split train, val, test or all; null (default): the split ETAB's loader reads, {@code train} for
+         *              EchoNet-Dynamic, whose ETAB loader reads only FileList's TRAIN rows; {@code all} for the others
+         * @return this builder
          */
         public Builder split(String split) {
             this.split = split;
             return this;
         }
 
-        /** The fold of datasets that have folds (TMED-2; default 0). */
+        /**
+         * Selects the fold of datasets that have folds.
+         *
+         * @param fold the fold (TMED-2: 0..2; default 0); ignored by datasets without folds
+         * @return this builder
+         */
         public Builder fold(int fold) {
             this.fold = fold;
             return this;
         }
 
-        /** 3 (RGB replicated from gray, default) or 1. */
+        /**
+         * Sets the channels per frame.
+         *
+         * @param channels 3 (default: RGB replicated from gray) or 1
+         * @return this builder
+         */
         public Builder channels(int channels) {
             this.channels = channels;
             return this;
         }
 
-        /** Seeds the random choice of records and clip starts (default 42). */
+        /**
+         * Seeds the random choice of records and clip starts.
+         *
+         * @param seed the seed (default 42); the same seed and options give the same samples
+         * @return this builder
+         */
         public Builder seed(long seed) {
             this.seed = seed;
             return this;
         }
 
-        /** Decode threads (default: all cores). */
+        /**
+         * Sets the decode threads of the pipeline that loads.
+         *
+         * @param threads decode threads, >= 1 (default: all cores)
+         * @return this builder
+         */
         public Builder threads(int threads) {
             this.threads = threads;
             return this;
@@ -483,6 +640,9 @@ public final class EtabDataset {
         /**
          * The resize filter (default: ETAB's for the dataset, bicubic for EchoNet, bilinear for CAMUS, both
          * antialiased; bilinear without antialiasing for datasets ETAB has no loader for). See {@link Resampling}.
+         *
+         * @param resize a filter; null (default): ETAB's for the dataset
+         * @return this builder
          */
         public Builder resize(ResizeFilter resize) {
             this.resize = resize;
@@ -490,9 +650,12 @@ public final class EtabDataset {
         }
 
         /**
-         * The integer coding of a class target with several (TMED-2: {@code view5}, {@code view5-a2c-first},
-         * {@code view3}, {@code view2} for view; {@code as3}, {@code as2}, {@code as5} for AS); default: the
-         * dataset's first (docs/datasets.md, "TMED-2 label schemes").
+         * The integer coding of a class target with several (TMED-2: {@code view5}, {@code view5-a2c-first}, {@code
+         * view3}, {@code view2} for view; {@code as3}, {@code as2}, {@code as5} for AS); default: the dataset's first
+         * (docs/datasets.md, "TMED-2 label schemes").
+         *
+         * @param labelScheme a scheme the target offers; null (default): the dataset's first
+         * @return this builder
          */
         public Builder labelScheme(String labelScheme) {
             this.labelScheme = labelScheme;
@@ -502,21 +665,34 @@ public final class EtabDataset {
         /**
          * True: Pillow's definition of the filter (as ETAB's PIL resizes); false: OpenCV's (default: ETAB's for the
          * dataset, as {@link #resize}).
+         *
+         * @param antialias true: Pillow's definition; false: OpenCV's
+         * @return this builder
          */
         public Builder antialias(boolean antialias) {
             this.antialias = antialias;
             return this;
         }
 
-        /** Clip axes: {@code TCHW} (default, ETAB's {@code clip_l} images of {@code [3, H, W]}) or {@code CTHW}. */
+        /**
+         * Sets the axis order of clips.
+         *
+         * @param layout {@code TCHW} (default, ETAB's {@code clip_l} images of {@code [3, H, W]}) or {@code CTHW}; not
+         *               null
+         * @return this builder
+         */
         public Builder layout(ClipLayout layout) {
             this.layout = layout;
             return this;
         }
 
         /**
-         * Throw on the first sample that fails in {@link EtabDataset#loadData} instead of taking the next one (default
-         * false).
+         * Throw on the first sample that fails in {@link EtabDataset#loadData} instead of taking the next one
+         * (default false).
+         *
+         * @param strict true: throw {@link SampleException} on the first failed sample; false (default): take the
+         *               next one
+         * @return this builder
          */
         public Builder strict(boolean strict) {
             this.strict = strict;
@@ -529,6 +705,7 @@ public final class EtabDataset {
          * @throws IllegalArgumentException naming the value and what is accepted: an unknown dataset, a target,
          *                                  view or label scheme the dataset does not offer, channels other than 1 or
          *                                  3, a bad frame size or clip setting
+         * @return a new dataset with nothing loaded yet; this builder can go on to build others
          */
         public EtabDataset build() {
             if (name == null) {

@@ -51,7 +51,22 @@ public final class EtabConfig {
         this.extraRoots = List.copyOf(extraRoots);
     }
 
-    /** Pipeline defaults; any key left out keeps the built-in value. */
+    /**
+     * The file's {@code pipeline} section: defaults the command line uses where no flag is given. Any key left out
+     * keeps the built-in value ({@link #BUILT_IN}); in a config returned by {@link EtabConfig#load} every component is
+     * set. Values are checked where they are used, not here.
+     *
+     * @param batch      samples per batch ({@code batch})
+     * @param threads    decode threads; 0: all cores ({@code threads})
+     * @param prefetch   batches assembled ahead beyond one per thread ({@code prefetch})
+     * @param clipLength frames per clip, ETAB's {@code clip_l} ({@code clip_length})
+     * @param fps        clip frame rate, ETAB's {@code fps}; 0: the file's own ({@code fps})
+     * @param frameSize  {@code LxW} (ETAB's {@code frame_l x frame_w}, e.g. {@code 112x112}) or {@code native}
+     *                   ({@code frame_size})
+     * @param normalize  ImageNet normalization ({@code normalize})
+     * @param padding    pad short clips with zero frames ({@code padding})
+     * @param seed       the seed of record order and clip starts ({@code seed})
+     */
     public record PipelineDefaults(
             @JsonProperty("batch") Integer batch,
             @JsonProperty("threads") Integer threads,
@@ -81,7 +96,11 @@ public final class EtabConfig {
         }
     }
 
-    /** Built-in defaults only, no directories. */
+    /**
+     * Built-in defaults only, no directories; the environment is not read.
+     *
+     * @return a config with {@link PipelineDefaults#BUILT_IN}, no dataset directory and no extra root
+     */
     public static EtabConfig builtIn() {
         return new EtabConfig(Map.of(), PipelineDefaults.BUILT_IN, List.of());
     }
@@ -89,6 +108,10 @@ public final class EtabConfig {
     /**
      * Reads a config file and applies the environment on top.
      *
+     * @param file the YAML file; an empty file is the built-in defaults
+     * @param env  the environment, e.g. {@code System.getenv()}: each dataset's directory variable that is set and
+     *             not blank overrides the file
+     * @return the config
      * @throws IllegalArgumentException naming the file and the reason (not a regular file, over {@value #MAX_BYTES}
      *                                  bytes, unreadable, bad YAML, unknown key)
      */
@@ -161,7 +184,12 @@ public final class EtabConfig {
         }
     }
 
-    /** This config with each dataset's directory variable ({@code ETAB_*_DIR}) applied where it is set. */
+    /**
+     * This config with each dataset's directory variable ({@code ETAB_*_DIR}) applied where it is set.
+     *
+     * @param env the environment, e.g. {@code System.getenv()}; a variable that is blank is ignored
+     * @return a new config; this one is not changed
+     */
     public EtabConfig withEnvironment(Map<String, String> env) {
         Map<String, Path> dirs = new LinkedHashMap<>(directories);
         for (DatasetProvider p : DatasetRegistry.all()) {
@@ -174,14 +202,22 @@ public final class EtabConfig {
     }
 
     /**
-     * The configured directory of a dataset, or null when neither the file nor the environment names one.
+     * The configured directory of a dataset.
      *
+     * @param dataset a registered dataset name, any case
+     * @return the directory (absolute when it came from the file), or null when neither the file nor the
+     *         environment names one
      * @throws IllegalArgumentException when no such dataset is registered
      */
     public Path directory(String dataset) {
         return directories.get(DatasetRegistry.get(dataset).name());
     }
 
+    /**
+     * The pipeline defaults.
+     *
+     * @return the file's values over the built-in ones; every component set
+     */
     public PipelineDefaults pipeline() {
         return pipeline;
     }
@@ -189,6 +225,8 @@ public final class EtabConfig {
     /**
      * Directories besides each dataset's root that its files may lead to by links ({@code extra_roots}: a dataset
      * spread over disks); empty by default.
+     *
+     * @return an immutable list, relative entries of the file resolved against its directory
      */
     public List<Path> extraRoots() {
         return extraRoots;

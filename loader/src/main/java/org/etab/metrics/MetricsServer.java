@@ -109,7 +109,15 @@ public final class MetricsServer implements AutoCloseable {
         this.host = host;
     }
 
-    /** {@link #start(PrometheusMeterRegistry, String, int)} on {@value #DEFAULT_HOST}. */
+    /**
+     * {@link #start(PrometheusMeterRegistry, String, int)} on {@value #DEFAULT_HOST} (this machine only).
+     *
+     * @param registry the registry to serve, not null; the caller keeps owning it
+     * @param port     0..65535; 0 picks a free port ({@link #port()} tells which)
+     * @return the running server; the caller closes it
+     * @throws IllegalArgumentException when the port is out of range or in use; the message names
+     *                                  {@code host:port} and why
+     */
     public static MetricsServer start(PrometheusMeterRegistry registry, int port) {
         return start(registry, DEFAULT_HOST, port);
     }
@@ -118,8 +126,10 @@ public final class MetricsServer implements AutoCloseable {
      * Binds {@code host:port} and serves the registry until {@link #close()}, with the default bounds
      * ({@link MetricsServerOptions}).
      *
-     * @param host the interface to listen on: {@value #DEFAULT_HOST} (this machine only), or a name or address
-     * @param port 0..65535; 0 picks a free port ({@link #port()} tells which)
+     * @param registry the registry to serve, not null; the caller keeps owning it
+     * @param host     the interface to listen on: {@value #DEFAULT_HOST} (this machine only), or a name or address
+     * @param port     0..65535; 0 picks a free port ({@link #port()} tells which)
+     * @return the running server; the caller closes it
      * @throws IllegalArgumentException when the port is out of range, or {@code host:port} cannot be bound (in
      *     use, an unknown host, or not an address of this machine); the message names {@code host:port} and why
      */
@@ -133,6 +143,9 @@ public final class MetricsServer implements AutoCloseable {
      * Binds {@code options.host():options.port()} and serves the registry until {@link #close()}, holding at most
      * {@code options.maxConnections()} connections and closing those idle for {@code options.idleTimeout()}.
      *
+     * @param registry the registry to serve, not null; the caller keeps owning it
+     * @param options  where to listen and the bounds to keep, not null
+     * @return the running server; the caller closes it
      * @throws IllegalArgumentException when {@code host:port} cannot be bound (in use, an unknown host, or not an
      *     address of this machine); the message names {@code host:port} and why
      */
@@ -241,17 +254,29 @@ public final class MetricsServer implements AutoCloseable {
         return reason.replaceFirst("^bind\\(.*\\) failed[^:]*:\\s*", "");
     }
 
-    /** The port the server listens on (the chosen one when started with port 0). */
+    /**
+     * The port the server listens on.
+     *
+     * @return the port; the one chosen when started with port 0
+     */
     public int port() {
         return server.port();
     }
 
-    /** The host it was started with. */
+    /**
+     * The host it was started with.
+     *
+     * @return the host as given (a name or an address)
+     */
     public String host() {
         return host;
     }
 
-    /** {@code http://host:port/}, the dashboard's address. */
+    /**
+     * The dashboard's address.
+     *
+     * @return {@code http://host:port/}, an IPv6 address in brackets
+     */
     public String url() {
         String h = host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
         return "http://" + h + ":" + port() + "/";

@@ -27,6 +27,11 @@ public final class MetricsServerOptions {
      */
     public static final int DEFAULT_MAX_CONNECTIONS = 64;
 
+    /**
+     * 30 s: longer than the shipped Prometheus scrape interval (5 s, {@code config/prometheus.yml}) and the
+     * dashboard's one-second poll, so their kept-alive connections stay open; a slower client reconnects on its
+     * next request.
+     */
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(30);
 
     private final String host;
@@ -41,12 +46,20 @@ public final class MetricsServerOptions {
         idleTimeout = b.idleTimeout;
     }
 
-    /** A builder with the defaults above. */
+    /**
+     * A builder with the defaults above.
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** A builder holding these settings, to make a changed copy. */
+    /**
+     * A builder holding these settings, to make a changed copy.
+     *
+     * @return a new builder; these options are not changed by it
+     */
     public Builder toBuilder() {
         return new Builder()
                 .host(host)
@@ -55,18 +68,38 @@ public final class MetricsServerOptions {
                 .idleTimeout(idleTimeout);
     }
 
+    /**
+     * The interface to listen on.
+     *
+     * @return a host name or address, not blank
+     */
     public String host() {
         return host;
     }
 
+    /**
+     * The port to listen on.
+     *
+     * @return 0..65535; 0: any free port
+     */
     public int port() {
         return port;
     }
 
+    /**
+     * The most connections open at once; one more is closed as soon as it is accepted.
+     *
+     * @return >= 1
+     */
     public int maxConnections() {
         return maxConnections;
     }
 
+    /**
+     * How long a connection may go without a request before it is closed.
+     *
+     * @return a positive duration
+     */
     public Duration idleTimeout() {
         return idleTimeout;
     }
@@ -100,27 +133,58 @@ public final class MetricsServerOptions {
 
         private Builder() {}
 
+        /**
+         * Sets the interface to listen on.
+         *
+         * @param host a name or address, not null or blank (default {@value MetricsServer#DEFAULT_HOST}, this
+         *             machine only); another interface exposes unauthenticated metrics to that network
+         * @return this builder
+         */
         public Builder host(String host) {
             this.host = host;
             return this;
         }
 
+        /**
+         * Sets the port to listen on.
+         *
+         * @param port 0..65535; 0 (default) picks a free port, which {@link MetricsServer#port()} tells
+         * @return this builder
+         */
         public Builder port(int port) {
             this.port = port;
             return this;
         }
 
+        /**
+         * Sets the most connections open at once.
+         *
+         * @param maxConnections >= 1 (default {@value MetricsServerOptions#DEFAULT_MAX_CONNECTIONS})
+         * @return this builder
+         */
         public Builder maxConnections(int maxConnections) {
             this.maxConnections = maxConnections;
             return this;
         }
 
+        /**
+         * Sets how long a connection may go without a request before it is closed.
+         *
+         * @param idleTimeout positive, not null (default 30 s)
+         * @return this builder
+         */
         public Builder idleTimeout(Duration idleTimeout) {
             this.idleTimeout = idleTimeout;
             return this;
         }
 
-        /** @throws IllegalArgumentException naming the setting, its value and the range accepted */
+        /**
+         * Checks every setting and builds.
+         *
+         * @return new options
+         * @throws IllegalArgumentException naming the setting, its value and the range accepted
+         * @throws NullPointerException     when {@code host} or {@code idleTimeout} is null
+         */
         public MetricsServerOptions build() {
             Objects.requireNonNull(host, "host");
             Objects.requireNonNull(idleTimeout, "idleTimeout");

@@ -97,8 +97,9 @@ public final class BatchIterator<T> implements Iterator<T>, AutoCloseable {
     }
 
     /**
-     * Waits for the next item (true) or the stream's end (false).
+     * Waits for the next item (true) or the stream's end (false). Call it on the consumer thread.
      *
+     * @return true when {@link #next()} has an item; false once the stream has completed
      * @throws IllegalStateException if this iteration was closed (by the caller, by a newer iteration on the same
      *                               pipeline, or by closing the pipeline), or interrupted while waiting
      * @throws RuntimeException      the stream's error, once the items before it were taken
@@ -150,7 +151,15 @@ public final class BatchIterator<T> implements Iterator<T>, AutoCloseable {
         return false;
     }
 
-    /** The next item, which the caller then owns (closes). */
+    /**
+     * The next item, which the caller then owns (closes); waits for it as {@link #hasNext()} does, and requests one
+     * more from the stream.
+     *
+     * @return the item, not null
+     * @throws NoSuchElementException when the stream has ended
+     * @throws IllegalStateException  as {@link #hasNext()}: this iteration was closed, or the wait interrupted
+     * @throws RuntimeException       the stream's error, once the items before it were taken
+     */
     @Override
     public T next() {
         if (!hasNext()) {
@@ -172,14 +181,23 @@ public final class BatchIterator<T> implements Iterator<T>, AutoCloseable {
         return item;
     }
 
-    /** The rest of this iteration as a sequential stream whose {@code close()} closes this iteration. */
+    /**
+     * The rest of this iteration as a sequential stream whose {@code close()} closes this iteration.
+     *
+     * @return an ordered stream of non-null items, each owned by the caller once the stream passes it on; use it
+     *         in try-with-resources
+     */
     public Stream<T> stream() {
         return StreamSupport.stream(
                         Spliterators.spliteratorUnknownSize(this, Spliterator.ORDERED | Spliterator.NONNULL), false)
                 .onClose(this::close);
     }
 
-    /** True once closed or ended. */
+    /**
+     * Whether this iteration is over.
+     *
+     * @return true once closed (by the caller, a newer iteration or the pipeline) or once the stream has ended
+     */
     public boolean isClosed() {
         return closedBecause != null;
     }

@@ -9,6 +9,13 @@ public enum ErrorPolicy {
     /** Stop the run with an error naming the sample, the file and the reason. */
     FAIL;
 
+    /**
+     * Parses a policy as the command line and config spell it.
+     *
+     * @param text {@code skip} or {@code fail}, any case, surrounding blanks ignored; not null
+     * @return the policy
+     * @throws IllegalArgumentException naming the text and the accepted values
+     */
     public static ErrorPolicy parse(String text) {
         try {
             return valueOf(text.trim().toUpperCase(Locale.ROOT));

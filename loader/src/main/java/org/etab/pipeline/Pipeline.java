@@ -63,6 +63,20 @@ public final class Pipeline implements AutoCloseable {
     private volatile BatchPool samplePool;
     private final AtomicBoolean closed = new AtomicBoolean();
 
+    /**
+     * Makes a pipeline and its decode pool. Nothing is read before a stream is subscribed; buffers are allocated as
+     * the first stream needs them, workers (decoders) as tasks do.
+     *
+     * @param source    the samples, e.g. {@code OpenedDataset.source()}; the caller keeps owning it (closes the
+     *                  opened dataset after this pipeline)
+     * @param options   batch size, threads, bounds, order, error policy, limit, sharding
+     * @param registry  where the {@code etab.*} meters go, tagged with the dataset and this pipeline's number;
+     *                  removed from it by {@link #close()}
+     * @param allocator where batch buffers come from ({@link HostAllocator#NATIVE}, or the GPU module's pinned
+     *                  memory); called from decode threads
+     * @throws IllegalArgumentException when the pool's batches would not fit in the native memory JavaCPP may
+     *                                  allocate, naming the batch, its bytes, the buffers and the limit
+     */
     public Pipeline(SampleSource source, PipelineOptions options, MeterRegistry registry, HostAllocator allocator) {
         // refused now, naming the sizes, rather than by the allocator at the first batch
         BatchPool.checkSize(source.features(), source.labels(), options.batchSize(), options.batchBuffers());
@@ -92,14 +106,32 @@ public final class Pipeline implements AutoCloseable {
         };
     }
 
+    /**
+     * A pipeline with its meters in Micrometer's global registry and buffers in plain native memory.
+     *
+     * @param source  the samples; the caller keeps owning it
+     * @param options batch size, threads, bounds, order, error policy, limit, sharding
+     * @throws IllegalArgumentException when the pool's batches would not fit in the native memory JavaCPP may
+     *                                  allocate
+     */
     public Pipeline(SampleSource source, PipelineOptions options) {
         this(source, options, Metrics.globalRegistry, HostAllocator.NATIVE);
     }
 
+    /**
+     * The source this pipeline streams.
+     *
+     * @return the source given to the constructor
+     */
     public SampleSource source() {
         return source;
     }
 
+    /**
+     * The options this pipeline runs with.
+     *
+     * @return the options given to the constructor
+     */
     public PipelineOptions options() {
         return options;
     }
@@ -107,6 +139,8 @@ public final class Pipeline implements AutoCloseable {
     /**
      * Planned, delivered and failed samples over every epoch streamed so far, and the rows of the selection the
      * index rejected ({@link SampleSource#rejected()}; rank 0 only).
+     *
+     * @return the live account, updated as the pipeline runs (thread-safe)
      */
     public RunAccount account() {
         return account;
@@ -114,7 +148,11 @@ public final class Pipeline implements AutoCloseable {
 
     /**
      * Calls {@code listener} with every failed sample as it happens (on decode threads: it must be thread-safe
-     * and quick), e.g. to stream a report. Failures are also kept in {@link #account()}.
+     * and quick), e.g. to stream a report. Failures are also kept in {@link #account()}. Set it before streaming:
+     * a later call replaces the listener.
+     *
+     * @param listener called once per failed sample; not null
+     * @return this pipeline
      */
     public Pipeline onFailure(Consumer<SampleFailure> listener) {
         assembly.onFailure(listener);
@@ -124,6 +162,8 @@ public final class Pipeline implements AutoCloseable {
     /**
      * Compressed bytes read from media files so far, over every stream of this pipeline ({@code etab.bytes.read};
      * every meter is in the registry the pipeline was given, docs/metrics.md).
+     *
+     * @return bytes, as a double (a Micrometer counter)
      */
     public double bytesRead() {
         return metrics.bytesRead();
@@ -132,6 +172,8 @@ public final class Pipeline implements AutoCloseable {
     /**
      * Seconds this pipeline's iterations have waited for their next item so far, the stall
      * ({@code etab.consumer.wait}, recorded by {@link #iterate} and {@link #consume}).
+     *
+     * @return seconds; 0 for a pipeline consumed only by subscribing to its streams
      */
     public double consumerWaitSeconds() {
         return metrics.consumerWaitSeconds();
@@ -140,12 +182,23 @@ public final class Pipeline implements AutoCloseable {
     /**
      * One epoch's batches, iterated on the calling thread; close the iteration (try-with-resources) to stop early
      * without leaving batches behind. See {@link BatchIterator}.
+     *
+     * @param epoch the epoch, >= 0; with the source's seed it fixes the order
+     * @return the open iteration, owned by the caller; it closes this pipeline's previous iteration first
+     * @throws IllegalStateException when this pipeline is closed
      */
     public BatchIterator<Batch> iterate(int epoch) {
         return iterate(batches(epoch), ITERATION_PREFETCH);
     }
 
-    /** As {@link #iterate(int)}, from position {@code startAt} of this rank's sequence (resuming). */
+    /**
+     * As {@link #iterate(int)}, from position {@code startAt} of this rank's sequence (resuming).
+     *
+     * @param epoch   the epoch, >= 0
+     * @param startAt the position to start from, >= 0: {@link Batch#nextPosition()} of the last batch consumed
+     * @return the open iteration, owned by the caller
+     * @throws IllegalStateException when this pipeline is closed
+     */
     public BatchIterator<Batch> iterate(int epoch, long startAt) {
         return iterate(batches(epoch, startAt), ITERATION_PREFETCH);
     }
@@ -155,6 +208,13 @@ public final class Pipeline implements AutoCloseable {
      * batches), buffering at most {@code prefetch} items ahead of the consumer: 1 for items that each hold a scarce
      * resource. Closes this pipeline's open iteration first, if any; records how long each step waited for data
      * ({@code etab.consumer.wait}, the stall).
+     *
+     * @param <T>      the items: {@link Batch}, {@link Sample}, or what a later stage makes of them
+     * @param stream   a stream made from this pipeline's {@link #batches} or {@link #samples}
+     * @param prefetch items requested ahead of the consumer, >= 1
+     * @return the open iteration, owned by the caller
+     * @throws IllegalArgumentException when {@code prefetch < 1}
+     * @throws IllegalStateException    when this pipeline is closed
      */
     public <T> BatchIterator<T> iterate(Flux<T> stream, int prefetch) {
         BatchIterator<T> it = new BatchIterator<>(prefetch, metrics::consumerWaited, iterationOwner);
@@ -174,6 +234,11 @@ public final class Pipeline implements AutoCloseable {
      * training loop does. Each {@code iterator()} is a {@link BatchIterator} (prefetch 2), which a loop that
      * {@code break}s leaves open until the next iteration on this pipeline starts and closes it, or until
      * {@link #close()}; prefer {@link #iterate(int)} with try-with-resources to release at once.
+     *
+     * @param <T>    the items: {@link Batch}, {@link Sample}, or what a later stage makes of them
+     * @param stream a stream made from this pipeline's {@link #batches} or {@link #samples}
+     * @return an iterable whose every {@code iterator()} subscribes to {@code stream} anew; each item belongs to the
+     *         loop, which closes it
      */
     public <T> Iterable<T> consume(Flux<T> stream) {
         return consume(stream, ITERATION_PREFETCH);
@@ -182,6 +247,12 @@ public final class Pipeline implements AutoCloseable {
     /**
      * As {@link #consume(Flux)}, buffering at most {@code prefetch} items ahead of the consumer: 1 for items that
      * each hold a scarce resource, e.g. the CUDA feeder's device batches (each holds a ring slot).
+     *
+     * @param <T>      the items
+     * @param stream   a stream made from this pipeline's {@link #batches} or {@link #samples}
+     * @param prefetch items requested ahead of the consumer, >= 1
+     * @return an iterable whose every {@code iterator()} subscribes to {@code stream} anew
+     * @throws IllegalArgumentException when {@code prefetch < 1}
      */
     public <T> Iterable<T> consume(Flux<T> stream, int prefetch) {
         if (prefetch < 1) {
@@ -193,6 +264,10 @@ public final class Pipeline implements AutoCloseable {
     /**
      * One epoch as batches of {@code batchSize} (the last one smaller unless {@code dropLast}). Cold: planning
      * happens on subscription, and each subscription streams the epoch again.
+     *
+     * @param epoch the epoch, >= 0; with the source's seed it fixes the order
+     * @return a cold stream of pooled batches; the subscriber closes each. It fails with
+     *         {@link IllegalStateException} when the pipeline is closed
      */
     public Flux<Batch> batches(int epoch) {
         return batches(epoch, 0);
@@ -201,6 +276,11 @@ public final class Pipeline implements AutoCloseable {
     /**
      * The rest of an epoch from position {@code startAt} of this rank's sequence: resuming with
      * {@link Batch#nextPosition()} of the last batch consumed continues exactly where a run stopped (ordered mode).
+     *
+     * @param epoch   the epoch, >= 0
+     * @param startAt the position to start from, >= 0 (the stream fails with {@link IllegalArgumentException}
+     *                otherwise)
+     * @return a cold stream of pooled batches; the subscriber closes each
      */
     public Flux<Batch> batches(int epoch, long startAt) {
         return flux(epoch, epoch, startAt, options.batchSize(), options.batchesAhead(), false);
@@ -213,6 +293,12 @@ public final class Pipeline implements AutoCloseable {
      * an epoch boundary (which matters for epochs of a few dozen batches). Same bounds and backpressure: one
      * stream, {@code batchesAhead} batches in assembly across the boundary. An epoch is planned (and counted in
      * {@link #account()}) once the previous epoch's last batch has been handed to assembly.
+     *
+     * @param firstEpoch the first epoch, >= 0
+     * @param lastEpoch  the last epoch, inclusive, >= {@code firstEpoch}
+     * @param startAt    the position in {@code firstEpoch} to start from, >= 0; later epochs start at 0
+     * @return a cold stream of pooled batches; the subscriber closes each
+     * @throws IllegalArgumentException when {@code lastEpoch < firstEpoch}
      */
     public Flux<Batch> batches(int firstEpoch, int lastEpoch, long startAt) {
         if (lastEpoch < firstEpoch) {
@@ -222,14 +308,27 @@ public final class Pipeline implements AutoCloseable {
         return flux(firstEpoch, lastEpoch, startAt, options.batchSize(), options.batchesAhead(), false);
     }
 
-    /** One epoch sample by sample, each in its own pooled slot. */
+    /**
+     * One epoch sample by sample, each in its own pooled slot (a pool separate from the batches'), with
+     * {@code 2 * threads + prefetch} samples in flight.
+     *
+     * @param epoch the epoch, >= 0; with the source's seed it fixes the order
+     * @return a cold stream of pooled samples; the subscriber closes each
+     */
     public Flux<Sample> samples(int epoch) {
         return flux(epoch, epoch, 0, 1, sampleConcurrency(), true).map(Sample::new);
     }
 
     /**
      * This rank's samples of an epoch, in delivery order, from {@code startAt}: the source's order, sharded,
-     * cut by the limit and drop-last. A pure function of (source seed, epoch, sharding, options).
+     * cut by the limit and drop-last. A pure function of (source seed, epoch, sharding, options). Plans only: reads
+     * no file and counts nothing in the account.
+     *
+     * @param epoch     the epoch, >= 0
+     * @param startAt   the first position, >= 0
+     * @param batchSize the batch size drop-last cuts to (the options' own for what {@link #batches} delivers)
+     * @return a new list of the samples in delivery order
+     * @throws IllegalArgumentException when {@code startAt < 0}
      */
     public List<Scheduled> schedule(int epoch, long startAt, int batchSize) {
         return schedule.schedule(epoch, startAt, batchSize);

@@ -21,7 +21,7 @@ import org.etab.sampling.Sharding;
  * ordered, skip bad samples, no limit, one rank, 60 s per sample.
  */
 public final class PipelineOptions {
-    /** A sample (one file) taking longer than this is surely stuck. */
+    /** The default {@link #sampleTimeout()}, 60 s: a sample (one file) taking longer than this is surely stuck. */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
 
     private static final int DEFAULT_PREFETCH = 2;
@@ -63,12 +63,21 @@ public final class PipelineOptions {
         this.askedAhead = b.batchesAhead;
     }
 
-    /** A builder with the defaults above. */
+    /**
+     * A builder with the defaults above.
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** A builder holding these options, to make a changed copy; derived values are derived again. */
+    /**
+     * A builder holding these options, to make a changed copy; derived values are derived again (a
+     * {@code threads} left to default still follows the cores and {@code batchesAhead} of the copy).
+     *
+     * @return a new builder; these options are not changed by it
+     */
     public Builder toBuilder() {
         Builder b = new Builder()
                 .batchSize(batchSize)
@@ -85,22 +94,38 @@ public final class PipelineOptions {
         return b;
     }
 
-    /** Samples per batch. */
+    /**
+     * Samples per batch.
+     *
+     * @return 1..{@value #MAX_BATCH_SIZE}; the last batch of an epoch may be smaller unless {@link #dropLast()}
+     */
     public int batchSize() {
         return batchSize;
     }
 
-    /** Drop the last, partial batch of an epoch (its samples are then not planned). */
+    /**
+     * Whether the last, partial batch of an epoch is dropped (its samples are then not planned).
+     *
+     * @return true to drop it
+     */
     public boolean dropLast() {
         return dropLast;
     }
 
-    /** Decode threads. */
+    /**
+     * Decode threads.
+     *
+     * @return 1..{@value #MAX_IN_FLIGHT}
+     */
     public int threads() {
         return threads;
     }
 
-    /** Batches assembled ahead of the consumer beyond one per thread: {@code batchesAhead - threads}. */
+    /**
+     * Batches assembled ahead of the consumer beyond one per thread.
+     *
+     * @return {@code batchesAhead - threads}, >= 0
+     */
     public int prefetch() {
         return prefetch;
     }
@@ -108,37 +133,63 @@ public final class PipelineOptions {
     /**
      * Batches that may exist at once beyond those the consumer holds (in assembly, or assembled and not yet
      * delivered): {@code threads + prefetch}. The bound on work and memory in flight.
+     *
+     * @return {@code threads + prefetch}, >= 1
      */
     public int batchesAhead() {
         return batchesAhead;
     }
 
-    /** Batches a consumer may hold open at once before the pipeline waits for a close. */
+    /**
+     * Batches a consumer may hold open at once before the pipeline waits for a close.
+     *
+     * @return 1..{@value #MAX_IN_FLIGHT}
+     */
     public int consumerHeld() {
         return consumerHeld;
     }
 
-    /** Deliver in plan order (deterministic); false: each batch as soon as it is complete. */
+    /**
+     * The delivery order.
+     *
+     * @return true: plan order (deterministic); false: each batch as soon as it is complete
+     */
     public boolean ordered() {
         return ordered;
     }
 
-    /** Skip or fail on a bad sample. */
+    /**
+     * What a failed sample does to the run.
+     *
+     * @return skip or fail; not null
+     */
     public ErrorPolicy onError() {
         return onError;
     }
 
-    /** At most this many samples per epoch (taken from the front of its order); {@code <= 0}: all. */
+    /**
+     * At most this many samples per epoch and rank, taken from the front of its order.
+     *
+     * @return the limit; {@code <= 0}: all
+     */
     public long limit() {
         return limit;
     }
 
-    /** This rank's part of every epoch ({@link Sharding#NONE}: everything). */
+    /**
+     * This rank's part of every epoch.
+     *
+     * @return the sharding; {@link Sharding#NONE}: everything
+     */
     public Sharding sharding() {
         return sharding;
     }
 
-    /** A sample that takes longer fails with stage {@code timeout}; zero: no limit. */
+    /**
+     * The time one sample may take; a sample that takes longer fails with stage {@code timeout}.
+     *
+     * @return the limit, not negative; zero: no limit
+     */
     public Duration sampleTimeout() {
         return sampleTimeout;
     }
@@ -146,6 +197,7 @@ public final class PipelineOptions {
     /**
      * Batches assembled concurrently: the same number as {@link #batchesAhead()}.
      *
+     * @return {@link #batchesAhead()}
      * @deprecated use {@link #batchesAhead()}, the name of this bound in the builder and the docs
      */
     @Deprecated
@@ -218,77 +270,138 @@ public final class PipelineOptions {
 
         private Builder() {}
 
-        /** Samples per batch, >= 1. */
+        /**
+         * Samples per batch, >= 1.
+         *
+         * @param batchSize samples per batch, 1..{@value PipelineOptions#MAX_BATCH_SIZE} (default 20)
+         * @return this builder
+         */
         public Builder batchSize(int batchSize) {
             this.batchSize = batchSize;
             return this;
         }
 
-        /** Drop the last, partial batch of an epoch. */
+        /**
+         * Drop the last, partial batch of an epoch.
+         *
+         * @param dropLast true to drop it; false (default) delivers it smaller
+         * @return this builder
+         */
         public Builder dropLast(boolean dropLast) {
             this.dropLast = dropLast;
             return this;
         }
 
-        /** Decode threads, >= 1; default: all cores, or {@code batchesAhead - prefetch} when those are set. */
+        /**
+         * Decode threads, >= 1; default: all cores, or {@code batchesAhead - prefetch} when those are set.
+         *
+         * @param threads decode threads, 1..{@value PipelineOptions#MAX_IN_FLIGHT}
+         * @return this builder
+         */
         public Builder threads(int threads) {
             this.threads = threads;
             return this;
         }
 
-        /** Batches assembled ahead beyond one per thread, >= 0; default 2, or {@code batchesAhead - threads}. */
+        /**
+         * Batches assembled ahead beyond one per thread, >= 0; default 2, or {@code batchesAhead - threads}.
+         *
+         * @param prefetch batches ahead beyond one per thread, 0..{@value PipelineOptions#MAX_IN_FLIGHT}
+         * @return this builder
+         */
         public Builder prefetch(int prefetch) {
             this.prefetch = prefetch;
             return this;
         }
 
         /**
-         * Batches that may exist at once beyond those the consumer holds, >= 1. Alone, it sets
-         * {@code threads = min(cores, batchesAhead)} and {@code prefetch} to the rest; with {@code threads} or
-         * {@code prefetch} set too, the other one follows; with both set, it must equal their sum.
+         * Batches that may exist at once beyond those the consumer holds, >= 1. Alone, it sets {@code threads =
+         * min(cores, batchesAhead)} and {@code prefetch} to the rest; with {@code threads} or {@code prefetch} set
+         * too, the other one follows; with both set, it must equal their sum.
+         *
+         * @param batchesAhead the bound on batches in flight, 1..{@value PipelineOptions#MAX_IN_FLIGHT}
+         * @return this builder
          */
         public Builder batchesAhead(int batchesAhead) {
             this.batchesAhead = batchesAhead;
             return this;
         }
 
-        /** Batches a consumer may hold open at once, >= 1. */
+        /**
+         * Batches a consumer may hold open at once, >= 1.
+         *
+         * @param consumerHeld batches held by the consumer, 1..{@value PipelineOptions#MAX_IN_FLIGHT} (default 2)
+         * @return this builder
+         */
         public Builder consumerHeld(int consumerHeld) {
             this.consumerHeld = consumerHeld;
             return this;
         }
 
-        /** Deliver in plan order (true) or as batches complete (false). */
+        /**
+         * Deliver in plan order (true) or as batches complete (false).
+         *
+         * @param ordered true (default): plan order; false: as batches complete
+         * @return this builder
+         */
         public Builder ordered(boolean ordered) {
             this.ordered = ordered;
             return this;
         }
 
-        /** Skip or fail on a bad sample. */
+        /**
+         * Skip or fail on a bad sample.
+         *
+         * @param onError {@link ErrorPolicy#SKIP} (default) or {@link ErrorPolicy#FAIL}; not null
+         * @return this builder
+         */
         public Builder onError(ErrorPolicy onError) {
             this.onError = onError;
             return this;
         }
 
-        /** At most this many samples per epoch; {@code <= 0}: all. */
+        /**
+         * At most this many samples per epoch; {@code <= 0}: all.
+         *
+         * @param limit samples per epoch and rank; {@code <= 0} (default): all
+         * @return this builder
+         */
         public Builder limit(long limit) {
             this.limit = limit;
             return this;
         }
 
-        /** This rank's part of every epoch. */
+        /**
+         * This rank's part of every epoch.
+         *
+         * @param sharding this rank's part ({@link Sharding#NONE}, the default: everything); not null
+         * @return this builder
+         */
         public Builder sharding(Sharding sharding) {
             this.sharding = sharding;
             return this;
         }
 
-        /** Per-sample time limit; zero: none. */
+        /**
+         * Per-sample time limit; zero: none.
+         *
+         * @param sampleTimeout per-sample limit, not negative, not null; zero: none (default
+         *                      {@link PipelineOptions#DEFAULT_TIMEOUT}, 60 s)
+         * @return this builder
+         */
         public Builder sampleTimeout(Duration sampleTimeout) {
             this.sampleTimeout = sampleTimeout;
             return this;
         }
 
-        /** @throws IllegalArgumentException naming the value, or the explicit values that contradict each other */
+        /**
+         * Checks every value and combination and derives the one of {@code threads}, {@code prefetch} and
+         * {@code batchesAhead} not set.
+         *
+         * @return new options
+         * @throws IllegalArgumentException naming the value, or the explicit values that contradict each other
+         * @throws NullPointerException     when {@code onError}, {@code sharding} or {@code sampleTimeout} is null
+         */
         public PipelineOptions build() {
             if (batchSize < 1) {
                 throw new IllegalArgumentException("batchSize >= 1 required but was " + batchSize);

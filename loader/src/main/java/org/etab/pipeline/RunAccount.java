@@ -50,34 +50,66 @@ public final class RunAccount {
         }
     }
 
+    /**
+     * Samples planned so far: every epoch's share of this rank, counted when the epoch is planned.
+     *
+     * @return the count over every epoch streamed so far
+     */
     public long planned() {
         return planned.get();
     }
 
+    /**
+     * Samples delivered so far, written into a batch or sample slot (whether or not the consumer took it yet).
+     *
+     * @return the count over every epoch streamed so far
+     */
     public long delivered() {
         return delivered.get();
     }
 
+    /**
+     * Samples that failed so far, whatever the {@link ErrorPolicy}; all are counted, even beyond the
+     * 10,000 whose reasons {@link #failures()} keeps.
+     *
+     * @return the count over every epoch streamed so far
+     */
     public long failed() {
         return failed.get();
     }
 
-    /** Rows of the selection the index rejected (never planned). */
+    /**
+     * Rows of the selection the index rejected (never planned); counted on rank 0 only.
+     *
+     * @return the number of {@link #rejections()}
+     */
     public long rejected() {
         return rejected.size();
     }
 
-    /** The rows of the selection the index rejected, with their reasons, in index order. */
+    /**
+     * The rows of the selection the index rejected, with their reasons, in index order.
+     *
+     * @return an immutable list; empty on ranks other than 0
+     */
     public List<IndexProblem> rejections() {
         return rejected;
     }
 
-    /** Decoded frames delivered in samples (padding excluded). */
+    /**
+     * Decoded frames delivered in samples (padding excluded).
+     *
+     * @return the count over every epoch streamed so far
+     */
     public long frames() {
         return frames.get();
     }
 
-    /** The failures so far, in the order they happened. */
+    /**
+     * The failures so far, in the order they happened, with their reasons.
+     *
+     * @return an immutable snapshot of the first 10,000 failures
+     */
     public List<SampleFailure> failures() {
         synchronized (failures) {
             return List.copyOf(failures);

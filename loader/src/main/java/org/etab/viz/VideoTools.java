@@ -12,12 +12,22 @@ import org.etab.api.Tensor;
 
 /** ETAB's {@code create_echo_clip}: a clip as an animated GIF that loops forever (JavaCV's GIF encoder). */
 public final class VideoTools {
-    /** ETAB's frame duration. */
+    /** ETAB's frame duration, in milliseconds (20 frames per second). */
     public static final int FRAME_MILLIS = 50;
 
     private VideoTools() {}
 
-    /** Writes {@code echo_clips/<name>.gif} (relative to the working directory) and returns its path. */
+    /**
+     * Writes {@code echo_clips/<name>.gif} (relative to the working directory, created if missing) with ETAB's
+     * {@value #FRAME_MILLIS} ms per frame, replacing a file of that name.
+     *
+     * @param clip a 4-D clip tensor, as {@link #createEchoClip(Tensor, Path, int)} takes
+     * @param name the file name without {@code .gif}: a plain name, no path separator or {@code ..}
+     * @return the GIF's path, relative to the working directory
+     * @throws IllegalArgumentException     when {@code name} is blank or not a plain file name, or the clip is not
+     *                                      4-D
+     * @throws java.io.UncheckedIOException naming the file when it cannot be written
+     */
     public static Path createEchoClip(Tensor clip, String name) {
         if (name.isBlank() || name.contains("/") || name.contains("\\") || name.contains("..")) {
             throw new IllegalArgumentException("clip name must be a plain file name but was '" + name + "'");
@@ -29,7 +39,16 @@ public final class VideoTools {
 
     /**
      * Writes a clip tensor ({@code [C,T,H,W]}, or {@code [T,C,H,W]} when its axes say so; channel 0 shown) as a GIF
-     * with {@code frameMillis} per frame.
+     * with {@code frameMillis} per frame. Values other than uint8 (normalized frames) are contrast-stretched to
+     * 0..255 over channel 0 of all frames; uint8 values are shown as they are.
+     *
+     * @param clip        a clip tensor, 4-D
+     * @param gif         the file to write (replaced if present); missing parent directories are created
+     * @param frameMillis the duration of each frame in milliseconds: a multiple of 10, >= 10 (GIF counts
+     *                    centiseconds)
+     * @throws IllegalArgumentException     when the clip is not 4-D or {@code frameMillis} is not a whole number of
+     *                                      centiseconds
+     * @throws java.io.UncheckedIOException naming the file when it cannot be written
      */
     public static void createEchoClip(Tensor clip, Path gif, int frameMillis) {
         int[] s = clip.shape();
@@ -43,7 +62,19 @@ public final class VideoTools {
         createEchoClip(frames, s[2], s[3], frameMillis, gif);
     }
 
-    /** Writes row-major gray frames ({@code height * width} each) as a GIF with {@code frameMillis} per frame. */
+    /**
+     * Writes gray frames as a GIF that loops forever.
+     *
+     * @param frames      the frames in order, at least one, each row-major 8-bit gray of {@code height * width}
+     *                    pixels or more (extra bytes are ignored)
+     * @param height      rows per frame, >= 1
+     * @param width       columns per frame, >= 1
+     * @param frameMillis the duration of each frame in milliseconds: a multiple of 10, >= 10
+     * @param gif         the file to write (replaced if present); missing parent directories are created
+     * @throws IllegalArgumentException     when there is no frame, a frame is too small, or {@code frameMillis} is
+     *                                      not a whole number of centiseconds
+     * @throws java.io.UncheckedIOException naming the file when it cannot be written
+     */
     public static void createEchoClip(byte[][] frames, int height, int width, int frameMillis, Path gif) {
         if (frames.length == 0) {
             throw new IllegalArgumentException("a clip needs at least one frame");

@@ -23,8 +23,16 @@ public final class Visualization {
      * in {@code color} and the mask's longest contour drawn in {@code color}; with {@code overlay} false, the frame
      * and the mask side by side instead.
      *
-     * @param image row-major gray pixels, {@code height * width}
-     * @param mask  row-major 0/1 (or 0/non-zero) pixels of the same size
+     * @param image   row-major 8-bit gray pixels, at least {@code height * width}
+     * @param mask    row-major 0/1 (or 0/non-zero) pixels of the same size
+     * @param height  rows, >= 1
+     * @param width   columns, >= 1
+     * @param overlay true: the mask over the frame; false: frame and mask side by side (a PNG twice as wide)
+     * @param color   the mask's color, not null
+     * @param png     the file to write (replaced if present); missing parent directories are created
+     * @throws IllegalArgumentException     when {@code image} or {@code mask} has fewer than {@code height * width}
+     *                                      pixels
+     * @throws UncheckedIOException         naming the file when it cannot be written
      */
     public static void plotSegment(
             byte[] image, byte[] mask, int height, int width, boolean overlay, Color color, Path png) {
@@ -60,7 +68,19 @@ public final class Visualization {
         }
     }
 
-    /** {@link #plotSegment(byte[], byte[], int, int, boolean, Color, Path)} for loaded tensors. */
+    /**
+     * {@link #plotSegment(byte[], byte[], int, int, boolean, Color, Path)} for loaded tensors, e.g. an
+     * {@link org.etab.api.Item}'s {@code x} and {@code y}. An image other than uint8 (normalized) is
+     * contrast-stretched to 0..255; of a clip, frame 0 is drawn, channel 0 always.
+     *
+     * @param image   a frame ({@code [C, H, W]} or {@code [H, W]}) or clip tensor whose frames are the mask's size
+     * @param mask    a uint8 {@code [H, W]} mask, 0 outside
+     * @param overlay true: the mask over the frame; false: frame and mask side by side
+     * @param color   the mask's color, not null
+     * @param png     the file to write (replaced if present); missing parent directories are created
+     * @throws IllegalArgumentException when the mask is not 2-D or the image's frames are not its size
+     * @throws UncheckedIOException     naming the file when it cannot be written
+     */
     public static void plotSegment(Tensor image, Tensor mask, boolean overlay, Color color, Path png) {
         int[] s = mask.shape();
         if (s.length != 2) {
