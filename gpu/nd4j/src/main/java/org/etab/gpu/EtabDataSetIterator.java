@@ -65,15 +65,23 @@ public final class EtabDataSetIterator implements DataSetIterator, AutoCloseable
     }
 
     private final transient Pipeline pipeline;
+    /** Whether each {@code DataSet} copies or views its batch. */
     private final Ownership ownership;
+    /** One-hot classes, or 0 for labels as they come (converted to float). */
     private final int classes;
+    /** One sample's input, from the pipeline's source. */
     private final TensorSpec featureSpec;
+    /** One sample's target, from the pipeline's source. */
     private final TensorSpec labelSpec;
+
     private transient BatchIterator<Batch> batches;
     private transient Batch held;
     private transient DataSetPreProcessor preProcessor;
+    /** The epoch the next {@code DataSet} comes from. */
     private int epoch;
+    /** Whether a {@code DataSet} of the current epoch was handed out (else {@code reset()} is a no-op). */
     private boolean taken;
+    /** Set by {@code close()}: then {@code hasNext()}, {@code next()}, {@code reset()} and {@code setEpoch()} throw. */
     private boolean closed;
 
     private EtabDataSetIterator(Builder b) {
