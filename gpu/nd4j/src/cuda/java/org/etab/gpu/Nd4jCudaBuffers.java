@@ -23,7 +23,11 @@ public final class Nd4jCudaBuffers {
     private Nd4jCudaBuffers() {
     }
 
-    /** True when ND4J's active backend is the CUDA one (nd4j-cuda-11.6 with its natives loaded). */
+    /**
+     * Whether {@link #wrap} can work here. Calling it initializes ND4J's backend if it is not yet.
+     *
+     * @return true when ND4J's active backend is the CUDA one (nd4j-cuda-11.6 with its natives loaded)
+     */
     public static boolean cudaBackend() {
         return Nd4j.getBackend() instanceof JCublasBackend;
     }
@@ -35,6 +39,11 @@ public final class Nd4jCudaBuffers {
      * @param host   host memory of at least {@code product(shape)} elements of {@code type}; its Pointer class
      *               must match the type (FloatPointer for FLOAT, ...), as ND4J picks its indexer from it
      * @param device device memory of the same size
+     * @param type   ND4J data type of the elements
+     * @param shape  dimensions, each {@code >= 1}; their product is the element count
+     * @return an array over both pointers, owning neither
+     * @throws IllegalArgumentException when a pointer is null or a dimension is below 1
+     * @throws ArithmeticException when the element count overflows {@code long}
      * @throws IllegalStateException when ND4J runs on another backend (then the pointers cannot be wrapped)
      */
     public static INDArray wrap(Pointer host, Pointer device, DataType type, long... shape) {

@@ -65,15 +65,23 @@ public final class EtabDataSetIterator implements DataSetIterator, AutoCloseable
     }
 
     private final transient Pipeline pipeline;
+    /** Whether each {@code DataSet} copies or views its batch. */
     private final Ownership ownership;
+    /** One-hot classes, or 0 for labels as they come (converted to float). */
     private final int classes;
+    /** One sample's input, from the pipeline's source. */
     private final TensorSpec featureSpec;
+    /** One sample's target, from the pipeline's source. */
     private final TensorSpec labelSpec;
+
     private transient BatchIterator<Batch> batches;
     private transient Batch held;
     private transient DataSetPreProcessor preProcessor;
+    /** The epoch the next {@code DataSet} comes from. */
     private int epoch;
+    /** Whether a {@code DataSet} of the current epoch was handed out (else {@code reset()} is a no-op). */
     private boolean taken;
+    /** Set by {@code close()}: then {@code hasNext()}, {@code next()}, {@code reset()} and {@code setEpoch()} throw. */
     private boolean closed;
 
     private EtabDataSetIterator(Builder b) {
@@ -89,16 +97,31 @@ public final class EtabDataSetIterator implements DataSetIterator, AutoCloseable
         }
     }
 
-    /** An iterator over {@code pipeline}'s batches, copying, labels as float, from epoch 0. */
+    /**
+     * An iterator over {@code pipeline}'s batches with the defaults: {@link Ownership#COPY}, labels as float (class
+     * targets as the index), from epoch 0.
+     *
+     * @param pipeline the open pipeline to read, not null; it stays the caller's to close
+     * @return a new iterator; close it before the pipeline
+     * @throws IllegalArgumentException when {@code pipeline} is null
+     */
     public static EtabDataSetIterator of(Pipeline pipeline) {
         return builder(pipeline).build();
     }
 
+    /**
+     * A builder for an iterator over {@code pipeline}'s batches, to set {@link Builder#ownership},
+     * {@link Builder#oneHot} or {@link Builder#firstEpoch}.
+     *
+     * @param pipeline the open pipeline to read, not null; it stays the caller's to close
+     * @return a builder with the defaults of {@link #of(Pipeline)}
+     * @throws IllegalArgumentException when {@code pipeline} is null
+     */
     public static Builder builder(Pipeline pipeline) {
         return new Builder(pipeline);
     }
 
-    /** Options; only the pipeline is required. */
+    /** Options of an {@link EtabDataSetIterator}; only the pipeline is required. Not thread-safe. */
     public static final class Builder {
         private final Pipeline pipeline;
         private Ownership ownership = Ownership.COPY;
@@ -112,7 +135,13 @@ public final class EtabDataSetIterator implements DataSetIterator, AutoCloseable
             this.pipeline = pipeline;
         }
 
-        /** COPY (default) or VIEW; see the class comment. */
+        /**
+         * Whether each {@code DataSet} owns its arrays or views the pooled batch; see the class comment.
+         *
+         * @param o {@link Ownership#COPY} (the default) or {@link Ownership#VIEW}, not null
+         * @return this builder
+         * @throws IllegalArgumentException when {@code o} is null
+         */
         public Builder ownership(Ownership o) {
             if (o == null) {
                 throw new IllegalArgumentException("ownership required but was null");
@@ -121,7 +150,15 @@ public final class EtabDataSetIterator implements DataSetIterator, AutoCloseable
             return this;
         }
 
-        /** Class targets as one-hot rows {@code [n, classes]} (float) instead of the index; CM has 2 classes. */
+        /**
+         * Class targets as one-hot rows {@code [n, classes]} (float) instead of the index. Only for a source whose
+         * labels are a class index ({@code int32[1]}: CM, view, AS), checked by {@link #build()}; a sample whose
+         * class lies outside {@code 0..classes-1} makes {@code next()} throw {@link IllegalStateException} naming it.
+         *
+         * @param classes number of classes, {@code >= 2} (CM has 2)
+         * @return this builder
+         * @throws IllegalArgumentException when {@code classes < 2}
+         */
         public Builder oneHot(int classes) {
             if (classes < 2) {
                 throw new IllegalArgumentException("oneHot classes >= 2 required but was " + classes);
@@ -130,7 +167,13 @@ public final class EtabDataSetIterator implements DataSetIterator, AutoCloseable
             return this;
         }
 
-        /** The epoch the first {@code next()} comes from (default 0). */
+        /**
+         * The epoch the first {@code next()} comes from, e.g. to resume training.
+         *
+         * @param epoch {@code >= 0}; default 0
+         * @return this builder
+         * @throws IllegalArgumentException when {@code epoch < 0}
+         */
         public Builder firstEpoch(int epoch) {
             if (epoch < 0) {
                 throw new IllegalArgumentException("firstEpoch >= 0 required but was " + epoch);
@@ -139,17 +182,36 @@ public final class EtabDataSetIterator implements DataSetIterator, AutoCloseable
             return this;
         }
 
+        /**
+         * The iterator. It starts no pipeline iteration until the first {@code hasNext()}.
+         *
+         * @return a new iterator; the caller closes it
+         * @throws IllegalArgumentException when {@link #oneHot} was set but the source's labels are not a class
+         *     index
+         */
         public EtabDataSetIterator build() {
             return new EtabDataSetIterator(this);
         }
     }
 
-    /** The epoch the next {@code DataSet} comes from. */
+    /**
+     * The epoch the next {@code DataSet} comes from.
+     *
+     * @return the current epoch, {@code >= 0}
+     */
     public int epoch() {
         return epoch;
     }
 
-    /** Continues from the beginning of {@code epoch} (drops the rest of the current one). */
+    /**
+     * Continues from the beginning of {@code epoch}: closes the current epoch's iteration (dropping its rest and, in
+     * VIEW mode, the batch the last {@code DataSet} views). Nothing of {@code epoch} counts as taken yet, so a
+     * {@code reset()} before the next {@code next()} is a no-op.
+     *
+     * @param epoch the epoch to go to, {@code >= 0}; may be earlier, the same or later
+     * @throws IllegalArgumentException when {@code epoch < 0}
+     * @throws IllegalStateException when this iterator is closed
+     */
     public void setEpoch(int epoch) {
         if (epoch < 0) {
             throw new IllegalArgumentException("epoch >= 0 required but was " + epoch);
@@ -160,6 +222,14 @@ public final class EtabDataSetIterator implements DataSetIterator, AutoCloseable
         this.taken = false;
     }
 
+    /**
+     * Whether the current epoch has another batch; the first call of an epoch starts its pipeline iteration, and
+     * it may wait for the pipeline to decode the batch (recorded as {@code etab.consumer.wait}).
+     *
+     * @return false at the end of the epoch (then {@link #reset()} starts the next)
+     * @throws IllegalStateException when this iterator is closed, or the pipeline's iteration was closed by another
+     *     iteration of the same pipeline
+     */
     @Override
     public boolean hasNext() {
         requireOpen();
@@ -170,6 +240,14 @@ public final class EtabDataSetIterator implements DataSetIterator, AutoCloseable
         return batches.hasNext();
     }
 
+    /**
+     * The next batch as a {@code DataSet} (shapes in the class comment), after the pre-processor if one is set. In
+     * VIEW mode this first closes the batch the previous {@code DataSet} viewed.
+     *
+     * @return features and float labels of the batch's valid samples
+     * @throws NoSuchElementException at the end of the epoch
+     * @throws IllegalStateException when this iterator is closed, or a class lies outside {@code oneHot}'s range
+     */
     @Override
     public DataSet next() {
         if (!hasNext()) {
@@ -200,6 +278,11 @@ public final class EtabDataSetIterator implements DataSetIterator, AutoCloseable
     /**
      * The next batch as a {@code DataSet}: batches are sized by the pipeline, so {@code num} must be its batch
      * size (the last batch of an epoch may hold fewer).
+     *
+     * @param num the pipeline's batch size ({@link #batch()})
+     * @return as {@link #next()}
+     * @throws UnsupportedOperationException when {@code num} is not the pipeline's batch size
+     * @throws NoSuchElementException at the end of the epoch
      */
     @Override
     public DataSet next(int num) {
@@ -242,7 +325,9 @@ public final class EtabDataSetIterator implements DataSetIterator, AutoCloseable
 
     /**
      * Moves to the next epoch (a fresh permutation), dropping the rest of the current one; a no-op while nothing
-     * of the current epoch was taken.
+     * of the current epoch was taken, so that DL4J's reset before {@code fit} never skips an epoch.
+     *
+     * @throws IllegalStateException when this iterator is closed
      */
     @Override
     public void reset() {
@@ -255,36 +340,64 @@ public final class EtabDataSetIterator implements DataSetIterator, AutoCloseable
         taken = false;
     }
 
+    /**
+     * True: {@link #reset()} moves to the next epoch.
+     *
+     * @return true
+     */
     @Override
     public boolean resetSupported() {
         return true;
     }
 
-    /** False: the pipeline prefetches on its own threads; see the class comment. */
+    /**
+     * False, so that DL4J does not wrap this in an {@code AsyncDataSetIterator}: the pipeline prefetches on its own
+     * threads; see the class comment.
+     *
+     * @return false
+     */
     @Override
     public boolean asyncSupported() {
         return false;
     }
 
-    /** The pipeline's batch size (an epoch's last batch may hold fewer samples). */
+    /**
+     * The pipeline's batch size (an epoch's last batch may hold fewer samples).
+     *
+     * @return samples per full batch
+     */
     @Override
     public int batch() {
         return pipeline.options().batchSize();
     }
 
-    /** Elements of one sample's input (C x T x H x W, or C x H x W). */
+    /**
+     * Elements of one sample's input (C x T x H x W, or C x H x W).
+     *
+     * @return the features spec's element count
+     * @throws ArithmeticException when it exceeds {@code int}
+     */
     @Override
     public int inputColumns() {
         return Math.toIntExact(featureSpec.elements());
     }
 
-    /** Classes when one-hot, else the elements of one sample's label (1 for EF, CM, view, AS). */
+    /**
+     * Columns of one sample's label.
+     *
+     * @return the classes when one-hot, else the elements of one sample's label (1 for EF, CM, view, AS; 2 for
+     *     ES/ED)
+     */
     @Override
     public int totalOutcomes() {
         return classes > 0 ? classes : Math.toIntExact(labelSpec.elements());
     }
 
-    /** "0".."classes-1" when one-hot, else null (regression or index labels). */
+    /**
+     * Names of the one-hot columns.
+     *
+     * @return {@code "0".."classes-1"} (unmodifiable) when one-hot, else null (regression or index labels)
+     */
     @Override
     public List<String> getLabels() {
         if (classes == 0) {
@@ -297,12 +410,22 @@ public final class EtabDataSetIterator implements DataSetIterator, AutoCloseable
         return Collections.unmodifiableList(names);
     }
 
-    /** Applied to every {@code DataSet} before it is returned (in VIEW mode it writes into the pooled batch). */
+    /**
+     * Sets what is applied to every {@code DataSet} before {@code next()} returns it, on the consumer's thread; in
+     * VIEW mode an in-place pre-processor writes into the pooled batch.
+     *
+     * @param preProcessor the pre-processor, or null for none (the default)
+     */
     @Override
     public void setPreProcessor(DataSetPreProcessor preProcessor) {
         this.preProcessor = preProcessor;
     }
 
+    /**
+     * The pre-processor set by {@link #setPreProcessor}.
+     *
+     * @return it, or null when none is set
+     */
     @Override
     public DataSetPreProcessor getPreProcessor() {
         return preProcessor;

@@ -20,17 +20,38 @@ import org.nd4j.linalg.factory.Nd4j;
 public final class Nd4jBatches {
     private Nd4jBatches() {}
 
-    /** The valid samples' inputs, shape {@code [size, ...features spec]}. */
+    /**
+     * The valid samples' inputs as a view, shape {@code [size, ...features spec]}, in the features' dtype (float32,
+     * uint8 or int32).
+     *
+     * @param batch an open host batch; the view is valid only while it stays open
+     * @return a view of the first {@code batch.size()} samples
+     * @throws IllegalArgumentException when the batch holds no valid sample
+     */
     public static INDArray features(Batch batch) {
         return view(batch.features(), batch.size());
     }
 
-    /** The valid samples' targets, shape {@code [size, ...label spec]}. */
+    /**
+     * The valid samples' targets as a view, shape {@code [size, ...label spec]}, in the labels' dtype.
+     *
+     * @param batch an open host batch; the view is valid only while it stays open
+     * @return a view of the first {@code batch.size()} labels
+     * @throws IllegalArgumentException when the batch holds no valid sample
+     */
     public static INDArray labels(Batch batch) {
         return view(batch.labels(), batch.size());
     }
 
-    /** The first {@code rows} slots of a host tensor as an INDArray over the same memory. */
+    /**
+     * The first {@code rows} slots of a host tensor as an INDArray over the same memory, shape {@code [rows,
+     * ...spec]}, C order.
+     *
+     * @param tensor a host tensor whose memory stays allocated while the view is used (its batch open)
+     * @param rows slots to view, {@code 1..tensor.capacity()}
+     * @return a view; ND4J dtype FLOAT, INT or UBYTE for float32, int32 or uint8
+     * @throws IllegalArgumentException when {@code rows} is out of range
+     */
     public static INDArray view(HostTensor tensor, int rows) {
         if (rows < 1 || rows > tensor.capacity()) {
             throw new IllegalArgumentException("rows must be in 1.." + tensor.capacity() + " but was " + rows);

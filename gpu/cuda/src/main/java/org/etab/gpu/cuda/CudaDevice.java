@@ -39,7 +39,12 @@ public final class CudaDevice implements Device {
 
     static final String PTX = "/org/etab/gpu/cuda/normalize.ptx";
 
-    /** Whether CUDA can be used here, and if not, why. */
+    /**
+     * Whether CUDA can be used here, and if not, why.
+     *
+     * @param available true when the libraries load and the driver reports at least one GPU
+     * @param reason when available, the GPU count (e.g. {@code "1 GPU(s)"}); otherwise why not, for the user
+     */
     public record Availability(boolean available, String reason) {}
 
     private final int ordinal;
@@ -76,7 +81,10 @@ public final class CudaDevice implements Device {
 
     /**
      * Loads the CUDA libraries and creates a device, or says why not. Catches what a machine without a GPU
-     * throws ({@link UnsatisfiedLinkError}, {@link NoClassDefFoundError}, ...): it never throws.
+     * throws ({@link UnsatisfiedLinkError}, {@link NoClassDefFoundError}, ...): it never throws. Thread-safe; each
+     * call asks the driver again.
+     *
+     * @return whether CUDA is usable, and why not
      */
     public static Availability probe() {
         try {
@@ -100,12 +108,23 @@ public final class CudaDevice implements Device {
         }
     }
 
-    /** True when {@link #probe()} found a usable GPU. */
+    /**
+     * Whether {@link #probe()} finds a usable GPU; never throws.
+     *
+     * @return true when a GPU is usable
+     */
     public static boolean available() {
         return probe().available();
     }
 
-    /** Uses GPU {@code ordinal}: makes its primary context current and JIT-loads the kernel. */
+    /**
+     * Uses GPU {@code ordinal}: makes its primary context current and JIT-loads the kernel. The caller closes it,
+     * after everything allocated from it is freed.
+     *
+     * @param ordinal the GPU's index as CUDA counts them, {@code 0..count-1}
+     * @throws IllegalStateException when CUDA is not available (saying why), the ordinal is not a GPU, or the
+     *     kernel does not load
+     */
     public CudaDevice(int ordinal) {
         Availability a = probe();
         if (!a.available()) {
@@ -152,7 +171,11 @@ public final class CudaDevice implements Device {
         check(cuCtxSetCurrent(context), "cuCtxSetCurrent");
     }
 
-    /** Time to JIT-load the PTX, in milliseconds. */
+    /**
+     * How long the constructor took to JIT-load the PTX (a one-time cost, reported by the benchmarks).
+     *
+     * @return milliseconds
+     */
     public double moduleLoadMillis() {
         return loadNanos / 1e6;
     }
@@ -382,6 +405,7 @@ public final class CudaDevice implements Device {
         }
     }
 
+    /** Unloads the kernel module. Idempotent. The primary context stays (CUDA owns it). */
     @Override
     public synchronized void close() {
         if (!closed) {

@@ -33,83 +33,162 @@ public final class DeviceBatch implements AutoCloseable {
         this.host = host;
     }
 
-    /** Position of this batch in its epoch. */
+    /**
+     * Position of this batch in its epoch.
+     *
+     * @return the host batch's index, from 0
+     */
     public long index() {
         return host.index();
     }
 
-    /** Where a run resumed after this batch continues: the host batch's {@link Batch#nextPosition()}. */
+    /**
+     * Where a run resumed after this batch continues.
+     *
+     * @return the host batch's {@link Batch#nextPosition()}
+     */
     public long nextPosition() {
         return host.nextPosition();
     }
 
-    /** Valid samples (the first {@code size()} of {@link #capacity()}). */
+    /**
+     * Valid samples: the first {@code size()} of the {@link #capacity()} slots.
+     *
+     * @return at most {@code capacity()}
+     */
     public int size() {
         return host.size();
     }
 
+    /**
+     * Slots in the buffers (the batch size; the leading dimension of {@link #shape()}).
+     *
+     * @return slots, {@code >= size()}
+     */
     public int capacity() {
         return host.capacity();
     }
 
+    /**
+     * What each valid sample is (id, position in the epoch, valid frames), in slot order.
+     *
+     * @return the host batch's sample infos, {@code size()} of them
+     */
     public List<SampleInfo> samples() {
         return host.samples();
     }
 
-    /** The labels, in host memory (valid until close). */
+    /**
+     * The labels, in host memory.
+     *
+     * @return the host batch's labels, valid until {@link #close()}
+     * @throws IllegalStateException when this batch is closed
+     */
     public HostTensor labels() {
         requireOpen();
         return host.labels();
     }
 
-    /** Device address of the float32 output, {@link #shape()}; slots {@code >= size()} are stale. */
+    /**
+     * Device address of the float32 output, {@link #shape()}; slots {@code >= size()} are stale. Read it only on a
+     * stream ordered after {@link #ready()} ({@link #waitOn}), and not after {@link #close()}.
+     *
+     * @return the output's device address
+     * @throws IllegalStateException when this batch is closed
+     */
     public long pointer() {
         requireOpen();
         return slot.output.address();
     }
 
-    /** The output buffer. */
+    /**
+     * The output buffer, as {@link #pointer()}.
+     *
+     * @return the slot's float32 output buffer, valid until {@link #close()}
+     * @throws IllegalStateException when this batch is closed
+     */
     public Device.Buffer output() {
         requireOpen();
         return slot.output;
     }
 
+    /**
+     * The output's element type.
+     *
+     * @return always {@link DType#FLOAT32}
+     */
     public DType dtype() {
         return DType.FLOAT32;
     }
 
-    /** {@code [capacity, ...]} of the output, in the normalization's output layout. */
+    /**
+     * The output's shape, in the normalization's output layout.
+     *
+     * @return {@code [capacity, ...]}, a new array
+     */
     public long[] shape() {
         return feeder.geometry().outputShape(capacity());
     }
 
-    /** Device address of the uint8 upload (input layout, {@link #inputShape()}). */
+    /**
+     * Device address of the uint8 upload (input layout, {@link #inputShape()}), complete once {@link #ready()} is.
+     *
+     * @return the upload's device address
+     * @throws IllegalStateException when this batch is closed
+     */
     public long inputPointer() {
         requireOpen();
         return slot.input.address();
     }
 
-    /** The uint8 upload buffer. */
+    /**
+     * The uint8 upload buffer, as {@link #inputPointer()}.
+     *
+     * @return the slot's upload buffer, valid until {@link #close()}
+     * @throws IllegalStateException when this batch is closed
+     */
     public Device.Buffer input() {
         requireOpen();
         return slot.input;
     }
 
+    /**
+     * The upload's shape, in the normalization's input layout.
+     *
+     * @return {@code [capacity, ...features spec]}, a new array
+     */
     public long[] inputShape() {
         return feeder.geometry().inputShape(capacity());
     }
 
-    /** Recorded after the normalize kernel: the output is complete once it is reached. */
+    /**
+     * Recorded after the normalize kernel (and the zeroing of padding frames): the output is complete once it is
+     * reached. Wait on it with {@link #waitOn} or {@link #synchronize()} rather than recording it.
+     *
+     * @return the slot's ready event
+     */
     public Device.Event ready() {
         return slot.ready;
     }
 
-    /** The stream the kernel ran on. */
+    /**
+     * The stream the kernel ran on, the feeder's; work issued to it runs after the output is complete.
+     *
+     * @return the feeder's kernel stream
+     */
     public Device.Stream stream() {
         return feeder.kernelStream();
     }
 
-    /** Makes later work on {@code stream} wait for the output, without blocking the host. */
+    /**
+     * Makes later work on {@code stream} wait for the output, without blocking the host, and makes {@link #close()}
+     * free the slot only after the work issued to {@code stream} before the close. Call it from the consumer's
+     * thread; the last stream given wins.
+     *
+     * @param stream the consumer's stream on this batch's device
+     * @return this batch
+     * @throws IllegalStateException when this batch is closed or the device reports an error
+     */
     public DeviceBatch waitOn(Device.Stream stream) {
         requireOpen();
         feeder.device().waitEvent(stream, slot.ready);
@@ -117,13 +196,23 @@ public final class DeviceBatch implements AutoCloseable {
         return this;
     }
 
-    /** Blocks the calling thread until the output is complete. */
+    /**
+     * Blocks the calling thread until the output is complete.
+     *
+     * @return this batch
+     * @throws IllegalStateException when this batch is closed or the device reports an error
+     */
     public DeviceBatch synchronize() {
         requireOpen();
         feeder.device().synchronize(slot.ready);
         return this;
     }
 
+    /**
+     * Whether {@link #close()} was called.
+     *
+     * @return true once closed
+     */
     public boolean isClosed() {
         return closed.get();
     }
@@ -134,6 +223,12 @@ public final class DeviceBatch implements AutoCloseable {
         }
     }
 
+    /**
+     * Hands the slot back as the class comment says; idempotent, callable from any thread.
+     *
+     * @throws IllegalStateException when the device reports an error (the host batch is closed and the slot
+     *     returned all the same)
+     */
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {

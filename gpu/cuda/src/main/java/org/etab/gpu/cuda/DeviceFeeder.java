@@ -91,12 +91,22 @@ public final class DeviceFeeder implements AutoCloseable {
         this.uploader = Schedulers.newSingle("etab-upload", true);
     }
 
-    /** A builder: a device, and a pipeline (or a feature spec and batch size); options are optional. */
+    /**
+     * A builder: a device, and a pipeline (or a feature spec and batch size); options are optional.
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** Why samples {@code asked} cannot come from the device (null when they can). */
+    /**
+     * Why samples {@code asked} cannot come from the device: it delivers float32 only. For choosing a device
+     * before anything is built (e.g. {@code --device auto}).
+     *
+     * @param asked the samples the consumer wants, not null
+     * @return a sentence for the user, or null when the device can deliver them
+     */
     public static String unsupported(SampleOptions asked) {
         if (asked.dtype() != DType.FLOAT32) {
             return "the device delivers float32 normalized on the GPU, but "
@@ -109,6 +119,10 @@ public final class DeviceFeeder implements AutoCloseable {
     /**
      * The samples a pipeline decodes for the device to deliver {@code asked}: the same, as uint8 raw pixels without
      * host normalization (the kernel applies {@link Normalization#matching(SampleOptions)}).
+     *
+     * @param asked the float32 samples the consumer wants, not null
+     * @return the options to build the pipeline's source with
+     * @throws IllegalArgumentException when the device cannot deliver {@code asked} ({@link #unsupported} says why)
      */
     public static SampleOptions hostSamples(SampleOptions asked) {
         String why = unsupported(asked);
@@ -120,7 +134,12 @@ public final class DeviceFeeder implements AutoCloseable {
 
     /**
      * The device batches of {@code batches}, in order. Cold: each subscription streams its source again through
-     * the same ring.
+     * the same ring. An error of the source or of an upload (the device, a batch that does not fit, the slot wait's
+     * timeout) ends the flux with that error; the failed upload's host batch is closed.
+     *
+     * @param batches host batches of this feeder's features, at most its batch size each, uint8 in host memory the
+     *     device copies from (pinned: {@link PinnedAllocator}); usually the pipeline's {@code batches(epoch)}
+     * @return the device batches, each to be closed by the consumer
      */
     public Flux<DeviceBatch> feed(Flux<Batch> batches) {
         return batches.publishOn(uploader, 1)
@@ -134,7 +153,11 @@ public final class DeviceFeeder implements AutoCloseable {
      * Registers this feeder's meters in {@code registry}, tagged {@code dataset} and {@code device=cuda}
      * ({@code etab.upload.bytes}, {@code etab.upload.wait}, {@code etab.upload.duration},
      * {@code etab.normalize.duration}: docs/metrics.md); {@link #close()} removes them. Uploads issued before this
-     * call are not timed. Returns this feeder.
+     * call are not timed. Binding again replaces (and removes) the previous meters.
+     *
+     * @param registry where the meters go, not null
+     * @param dataset the {@code dataset} tag's value, e.g. {@code "echonet"}
+     * @return this feeder
      */
     public DeviceFeeder bindTo(MeterRegistry registry, String dataset) {
         FeederMetrics m = new FeederMetrics(dataset);
@@ -162,6 +185,11 @@ public final class DeviceFeeder implements AutoCloseable {
         return ring.free();
     }
 
+    /**
+     * How this feeder runs.
+     *
+     * @return the options it was built with
+     */
     public FeederOptions options() {
         return options;
     }
@@ -226,7 +254,10 @@ public final class DeviceFeeder implements AutoCloseable {
     /**
      * Waits for the streams, closes the device batches still out (a stream that ended in an error can leave one in
      * a downstream queue, e.g. {@code toIterable}'s, where nobody can reach it), frees the ring and removes the
-     * meters. Idempotent.
+     * meters. Idempotent. Call it from the owner's thread once the stream from {@link #feed} is done or
+     * cancelled; the pipeline and the device stay open (close the device after this).
+     *
+     * @throws IllegalStateException when the device reports an error while the streams are drained or the ring freed
      */
     @Override
     public void close() {
@@ -269,7 +300,12 @@ public final class DeviceFeeder implements AutoCloseable {
 
         private Builder() {}
 
-        /** Where batches go (required). */
+        /**
+         * Where batches go (required).
+         *
+         * @param device the device to allocate the ring on; the caller keeps it open until the feeder is closed
+         * @return this builder
+         */
         public Builder device(Device device) {
             this.device = device;
             return this;
@@ -277,7 +313,12 @@ public final class DeviceFeeder implements AutoCloseable {
 
         /**
          * The pipeline whose batches are fed: the ring is sized for its source's features and its batch size, and
-         * {@link #build()} checks that its {@code consumerHeld} covers {@link FeederOptions#hostBatchesHeld()}.
+         * {@link #build()} checks that its {@code consumerHeld} covers {@link FeederOptions#hostBatchesHeld()}. Its
+         * source must deliver uint8 samples ({@link DeviceFeeder#hostSamples}).
+         *
+         * @param pipeline the pipeline, or null to use {@link #features} and {@link #batchSize} instead; it stays the
+         *     caller's to close
+         * @return this builder
          */
         public Builder pipeline(Pipeline pipeline) {
             this.pipeline = pipeline;
@@ -287,19 +328,32 @@ public final class DeviceFeeder implements AutoCloseable {
         /**
          * Without a pipeline: batches of up to {@code batchSize} samples of {@code features}; whatever makes them
          * must let the feeder hold {@link FeederOptions#hostBatchesHeld()} of them open.
+         *
+         * @param features the uint8 feature spec of one sample, as the normalization takes it
+         * @return this builder
          */
         public Builder features(TensorSpec features) {
             this.features = features;
             return this;
         }
 
-        /** Samples per host batch, with {@link #features}. */
+        /**
+         * Samples per host batch, with {@link #features}; sizes the ring's buffers.
+         *
+         * @param batchSize {@code >= 1} (checked by {@link #build()})
+         * @return this builder
+         */
         public Builder batchSize(int batchSize) {
             this.batchSize = batchSize;
             return this;
         }
 
-        /** How the feeder runs (default: {@code FeederOptions.builder().build()}). */
+        /**
+         * How the feeder runs.
+         *
+         * @param options not null; default {@code FeederOptions.builder().build()}
+         * @return this builder
+         */
         public Builder options(FeederOptions options) {
             this.options = options;
             return this;
@@ -308,8 +362,10 @@ public final class DeviceFeeder implements AutoCloseable {
         /**
          * Allocates the ring on the device.
          *
+         * @return the feeder; the caller closes it (before the device)
          * @throws IllegalArgumentException when a value is missing or out of range, the features are not what the
          *                                  normalization takes, or the pipeline would stall the feeder
+         * @throws IllegalStateException when the device cannot allocate the ring (what was allocated is freed)
          */
         public DeviceFeeder build() {
             if (device == null) {

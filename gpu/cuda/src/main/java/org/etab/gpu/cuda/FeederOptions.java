@@ -24,12 +24,20 @@ public final class FeederOptions {
         this.timeout = b.timeout;
     }
 
-    /** A builder with the defaults above. */
+    /**
+     * A builder with the defaults above.
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** A builder holding these options, to make a changed copy. */
+    /**
+     * A builder holding these options, to make a changed copy.
+     *
+     * @return a new builder; these options stay unchanged
+     */
     public Builder toBuilder() {
         return new Builder()
                 .prefetch(prefetch)
@@ -39,32 +47,57 @@ public final class FeederOptions {
                 .timeout(timeout);
     }
 
-    /** Device batches uploaded ahead of demand. */
+    /**
+     * Device batches uploaded ahead of demand.
+     *
+     * @return {@code >= 1}; default 2
+     */
     public int prefetch() {
         return prefetch;
     }
 
-    /** Device batches the consumer may hold open at once. */
+    /**
+     * Device batches the consumer may hold open at once without stalling the uploads.
+     *
+     * @return {@code >= 1}; default 1
+     */
     public int consumerHeld() {
         return consumerHeld;
     }
 
-    /** What the kernel computes. */
+    /**
+     * What the kernel computes.
+     *
+     * @return the normalization; default {@link Normalization#imagenet()}
+     */
     public Normalization normalization() {
         return normalization;
     }
 
-    /** Warn when no ring slot has come back for this long. */
+    /**
+     * How long an upload waits for a ring slot before it logs a warning (and again every such period).
+     *
+     * @return a positive duration, at most {@link #timeout()}; default 30 s
+     */
     public Duration warnAfter() {
         return warnAfter;
     }
 
-    /** Fail when no ring slot has come back for this long. */
+    /**
+     * How long an upload waits for a ring slot before it fails the stream with {@link IllegalStateException}.
+     *
+     * @return at least {@link #warnAfter()}; default 10 min
+     */
     public Duration timeout() {
         return timeout;
     }
 
-    /** Ring slots a feeder with these options allocates: {@code prefetch + consumerHeld + 1}. */
+    /**
+     * Ring slots a feeder with these options allocates on the device, each a uint8 upload buffer and a float32
+     * output buffer of one batch.
+     *
+     * @return {@code prefetch + consumerHeld + 1}
+     */
     public int slots() {
         return prefetch + consumerHeld + 1;
     }
@@ -73,12 +106,20 @@ public final class FeederOptions {
      * Host batches such a feeder keeps open at most: one per ring slot (until its device batch is closed), one
      * upload waiting for a slot and one queued for the upload thread, i.e. {@code slots() + 2}. The pipeline's
      * {@code consumerHeld} must be at least this.
+     *
+     * @return {@code slots() + 2}
      */
     public int hostBatchesHeld() {
         return slots() + 2;
     }
 
-    /** {@code asked} with {@code consumerHeld} raised to {@link #hostBatchesHeld()} where it is lower. */
+    /**
+     * Pipeline options that let a feeder with these options hold what it holds.
+     *
+     * @param asked the pipeline options wanted, not null
+     * @return {@code asked} itself when its {@code consumerHeld} is at least {@link #hostBatchesHeld()}, else a copy
+     *     with {@code consumerHeld} raised to it
+     */
     public PipelineOptions pipelineOptions(PipelineOptions asked) {
         return asked.consumerHeld() >= hostBatchesHeld()
                 ? asked
@@ -116,37 +157,69 @@ public final class FeederOptions {
 
         private Builder() {}
 
-        /** Device batches uploaded ahead of demand, >= 1. */
+        /**
+         * Device batches uploaded ahead of demand; each costs a ring slot (device memory of one batch, 5 bytes per
+         * input byte).
+         *
+         * @param prefetch {@code >= 1} (checked by {@link #build()}); default 2
+         * @return this builder
+         */
         public Builder prefetch(int prefetch) {
             this.prefetch = prefetch;
             return this;
         }
 
-        /** Device batches the consumer may hold open at once, >= 1. */
+        /**
+         * Device batches the consumer may hold open at once; holding more stalls the uploads until one is closed.
+         *
+         * @param consumerHeld {@code >= 1} (checked by {@link #build()}); default 1
+         * @return this builder
+         */
         public Builder consumerHeld(int consumerHeld) {
             this.consumerHeld = consumerHeld;
             return this;
         }
 
-        /** What the kernel computes ({@link Normalization#matching} reproduces the host's samples). */
+        /**
+         * What the kernel computes ({@link Normalization#matching} reproduces the host's samples).
+         *
+         * @param normalization not null (checked by {@link #build()}); default {@link Normalization#imagenet()}
+         * @return this builder
+         */
         public Builder normalization(Normalization normalization) {
             this.normalization = normalization;
             return this;
         }
 
-        /** Warn when no ring slot has come back for this long; {@code > 0} and {@code <= timeout}. */
+        /**
+         * Warn when an upload has waited this long for a ring slot (then again every such period).
+         *
+         * @param warnAfter {@code > 0} and {@code <= timeout}, not null (checked by {@link #build()}); default 30 s
+         * @return this builder
+         */
         public Builder warnAfter(Duration warnAfter) {
             this.warnAfter = warnAfter;
             return this;
         }
 
-        /** Fail when no ring slot has come back for this long. */
+        /**
+         * Fail when an upload has waited this long for a ring slot.
+         *
+         * @param timeout {@code >= warnAfter}, not null (checked by {@link #build()}); default 10 min
+         * @return this builder
+         */
         public Builder timeout(Duration timeout) {
             this.timeout = timeout;
             return this;
         }
 
-        /** @throws IllegalArgumentException naming the value that is out of range */
+        /**
+         * The options, after checking every value.
+         *
+         * @return new immutable options
+         * @throws IllegalArgumentException naming the value that is out of range
+         * @throws NullPointerException when the normalization, {@code warnAfter} or {@code timeout} is null
+         */
         public FeederOptions build() {
             if (prefetch < 1) {
                 throw new IllegalArgumentException("prefetch >= 1 required but was " + prefetch);

@@ -30,15 +30,25 @@ public record Normalization(Layout input, Layout output, double[] mean, double[]
         CHANNELS_LAST
     }
 
-    /** ImageNet statistics (RGB). */
+    /** ImageNet per-channel means (R, G, B) on the [0, 1] scale. A shared array: do not modify it. */
     public static final double[] IMAGENET_MEAN = {0.485, 0.456, 0.406};
 
+    /** ImageNet per-channel standard deviations (R, G, B) on the [0, 1] scale. A shared array: do not modify it. */
     public static final double[] IMAGENET_STD = {0.229, 0.224, 0.225};
     /** The loader's gray statistics (the averages of ImageNet's, as {@code FrameTransform} uses). */
     static final double[] GRAY_MEAN = {0.449};
 
     static final double[] GRAY_STD = {0.226};
 
+    /**
+     * Checks the statistics and keeps copies of the arrays (later changes to them do not reach this record).
+     *
+     * @param input  layout of the host batch's samples, not null
+     * @param output layout of the device output, not null
+     * @param mean   per-channel mean on the [0, 1] scale (1 to 4 channels)
+     * @param std    per-channel standard deviation on the [0, 1] scale, as many as {@code mean}, each > 0
+     * @throws IllegalArgumentException when the channel counts differ or are outside 1..4, or a std is not > 0
+     */
     public Normalization {
         if (mean.length < 1 || mean.length > 4 || mean.length != std.length) {
             throw new IllegalArgumentException("1 to 4 channels with one mean and one std each required but got "
@@ -53,7 +63,11 @@ public record Normalization(Layout input, Layout output, double[] mean, double[]
         std = std.clone();
     }
 
-    /** ImageNet mean/std on 3 channels, channels first in and out. */
+    /**
+     * ImageNet mean/std on 3 channels, channels first in and out: the feeder's default.
+     *
+     * @return the normalization
+     */
     public static Normalization imagenet() {
         return new Normalization(Layout.CHANNELS_FIRST, Layout.CHANNELS_FIRST, IMAGENET_MEAN, IMAGENET_STD);
     }
@@ -63,6 +77,10 @@ public record Normalization(Layout input, Layout output, double[] mean, double[]
      * channels, their averages for 1 (gray), or only {@code x / 255} when normalization is off; channels first in
      * and out. Resized frames still differ by up to half a gray level, since the device gets them rounded to uint8
      * ({@code docs/gpu.md}).
+     *
+     * @param asked the float32 samples the host would have produced; their channels and normalize flag count
+     * @return the normalization that reproduces them
+     * @throws IllegalArgumentException when {@code asked} normalizes and has neither 1 nor 3 channels
      */
     public static Normalization matching(SampleOptions asked) {
         int c = asked.channels();
@@ -84,26 +102,51 @@ public record Normalization(Layout input, Layout output, double[] mean, double[]
         return new Normalization(Layout.CHANNELS_FIRST, Layout.CHANNELS_FIRST, mean, std);
     }
 
-    /** The same with another output layout. */
+    /**
+     * The same with another output layout, e.g. channels last for a framework that wants {@code [N, H, W, C]}.
+     *
+     * @param layout the output layout, not null
+     * @return a new normalization
+     */
     public Normalization withOutput(Layout layout) {
         return new Normalization(input, layout, mean, std);
     }
 
-    /** The same with another input layout. */
+    /**
+     * The same with another input layout, for host batches from elsewhere that are channels last.
+     *
+     * @param layout the input layout, not null
+     * @return a new normalization
+     */
     public Normalization withInput(Layout layout) {
         return new Normalization(layout, output, mean, std);
     }
 
+    /**
+     * The per-channel means.
+     *
+     * @return a copy, on the [0, 1] scale
+     */
     @Override
     public double[] mean() {
         return mean.clone();
     }
 
+    /**
+     * The per-channel standard deviations.
+     *
+     * @return a copy, on the [0, 1] scale, each > 0
+     */
     @Override
     public double[] std() {
         return std.clone();
     }
 
+    /**
+     * The channels it normalizes; the features' channel axis must have as many.
+     *
+     * @return 1 to 4
+     */
     public int channels() {
         return mean.length;
     }

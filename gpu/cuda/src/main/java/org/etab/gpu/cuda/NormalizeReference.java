@@ -8,7 +8,16 @@ package org.etab.gpu.cuda;
 public final class NormalizeReference {
     private NormalizeReference() {}
 
-    /** {@code (x / 255 - mean[c]) / std[c]} in float64, written in the output layout. */
+    /**
+     * {@code (x / 255 - mean[c]) / std[c]} in float64, written in the output layout.
+     *
+     * @param src uint8 input in the input layout, at least {@code batch * channels * spatial} bytes
+     * @param batch kernel samples
+     * @param spatial elements per channel in one kernel sample
+     * @param n the formula and layouts
+     * @return {@code batch * channels * spatial} values
+     * @throws ArithmeticException when that count exceeds {@code int}
+     */
     public static double[] reference(byte[] src, int batch, long spatial, Normalization n) {
         int channels = n.channels();
         double[] mean = n.mean();
@@ -60,7 +69,14 @@ public final class NormalizeReference {
         return (b * spatial + s) * channels + c;
     }
 
-    /** Largest {@code |a[i] - b[i]|}; NaN anywhere gives NaN (poisoned output that was never written). */
+    /**
+     * Largest {@code |a[i] - b[i]|}; NaN anywhere gives NaN (poisoned output that was never written).
+     *
+     * @param a the device's float32 output
+     * @param b the reference, as long as {@code a}
+     * @return the largest absolute difference, 0 for empty arrays, or NaN
+     * @throws IllegalArgumentException when the lengths differ
+     */
     public static double maxAbsError(float[] a, double[] b) {
         if (a.length != b.length) {
             throw new IllegalArgumentException("lengths differ: " + a.length + " vs " + b.length);

@@ -23,10 +23,24 @@ public final class PinnedAllocator implements HostAllocator {
     private final Set<Long> live = ConcurrentHashMap.newKeySet();
     private final AtomicLong bytes = new AtomicLong();
 
+    /**
+     * An allocator that takes its blocks from {@code device}.
+     *
+     * @param device the device whose {@link Device#hostAlloc} provides the memory; it must stay open until every
+     *     block is freed (the pipeline that uses this allocator is closed)
+     */
     public PinnedAllocator(Device device) {
         this.device = device;
     }
 
+    /**
+     * A pinned block of {@code size} bytes.
+     *
+     * @param size bytes, {@code >= 1}
+     * @return the block, capacity {@code size}; free it with {@link #free}
+     * @throws IllegalArgumentException when {@code size < 1}
+     * @throws OutOfMemoryError when the device cannot allocate it
+     */
     @Override
     public BytePointer allocate(long size) {
         if (size < 1) {
@@ -42,6 +56,12 @@ public final class PinnedAllocator implements HostAllocator {
         return p;
     }
 
+    /**
+     * Frees a block from {@link #allocate}. No copy may still read it.
+     *
+     * @param memory a block from this allocator, not yet freed
+     * @throws IllegalStateException when the block was not allocated here or is already freed
+     */
     @Override
     public void free(BytePointer memory) {
         if (!live.remove(memory.address())) {
@@ -52,12 +72,20 @@ public final class PinnedAllocator implements HostAllocator {
         device.hostFree(memory);
     }
 
-    /** Blocks currently allocated. */
+    /**
+     * Blocks currently allocated (for leak checks).
+     *
+     * @return blocks allocated and not yet freed
+     */
     public int blocks() {
         return live.size();
     }
 
-    /** Pinned bytes currently allocated. */
+    /**
+     * Pinned bytes currently allocated.
+     *
+     * @return bytes of the blocks allocated and not yet freed
+     */
     public long bytes() {
         return bytes.get();
     }
