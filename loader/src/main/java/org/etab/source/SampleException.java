@@ -4,6 +4,7 @@ import java.util.Objects;
 
 /** A sample that could not be produced: the stage that failed and why (the message names the file). */
 public class SampleException extends RuntimeException {
+    /** Where the sample failed (part of the serialized form, so documented). */
     private final Stage stage;
 
     /**
