@@ -21,6 +21,16 @@ public final class Batch implements AutoCloseable {
     private final long nextPosition;
     private final AtomicBoolean closed = new AtomicBoolean();
 
+    /**
+     * Wraps buffers acquired from {@code pool} as a batch handed to the consumer; from now on the pool counts them
+     * as held by the consumer until {@link #close()}. Called by the pipeline, not by applications.
+     *
+     * @param index        position of the batch in its epoch, 0-based
+     * @param samples      the valid samples in slot order (copied); at most the buffers' capacity
+     * @param buffers      the tensors, acquired from {@code pool} by the caller, whose ownership passes to the batch
+     * @param pool         where {@link #close()} returns the buffers
+     * @param nextPosition the resume position after this batch ({@link #nextPosition()}), or -1 when unknown
+     */
     public Batch(long index, List<SampleInfo> samples, BatchPool.Buffers buffers, BatchPool pool, long nextPosition) {
         this.index = index;
         this.samples = List.copyOf(samples);
@@ -30,6 +40,14 @@ public final class Batch implements AutoCloseable {
         pool.handedOut(this, buffers);
     }
 
+    /**
+     * A batch without a resume position ({@link #nextPosition()} is -1).
+     *
+     * @param index   position of the batch in its epoch, 0-based
+     * @param samples the valid samples in slot order (copied)
+     * @param buffers the tensors, acquired from {@code pool}, whose ownership passes to the batch
+     * @param pool    where {@link #close()} returns the buffers
+     */
     public Batch(long index, List<SampleInfo> samples, BatchPool.Buffers buffers, BatchPool pool) {
         this(index, samples, buffers, pool, -1);
     }
@@ -37,43 +55,76 @@ public final class Batch implements AutoCloseable {
     /**
      * Where this rank's sequence of the epoch continues after this batch (failed samples included): the
      * position to save with a checkpoint and pass to {@code Pipeline.batches(epoch, position)} to resume.
+     *
+     * @return the 0-based position in this rank's sequence, or -1 when the batch was made without one
      */
     public long nextPosition() {
         return nextPosition;
     }
 
-    /** Position of this batch in its epoch (0-based). */
+    /**
+     * Position of this batch in its epoch.
+     *
+     * @return the 0-based batch index
+     */
     public long index() {
         return index;
     }
 
-    /** Valid samples in this batch. */
+    /**
+     * Valid samples in this batch: slots {@code 0 .. size() - 1} hold data.
+     *
+     * @return between 0 and {@link #capacity()}
+     */
     public int size() {
         return samples.size();
     }
 
-    /** Slots allocated (the configured batch size). */
+    /**
+     * Slots allocated.
+     *
+     * @return the configured batch size
+     */
     public int capacity() {
         return buffers.features().capacity();
     }
 
-    /** The samples in slot order. */
+    /**
+     * What each valid slot holds. Still readable after {@link #close()} (it is plain data, not pooled memory).
+     *
+     * @return an immutable list of {@link #size()} entries, in slot order
+     */
     public List<SampleInfo> samples() {
         return samples;
     }
 
-    /** Inputs: {@code [capacity, ...features spec]}; slots {@code >= size()} hold stale data. */
+    /**
+     * Inputs: {@code [capacity, ...features spec]}; slots {@code >= size()} hold stale data.
+     *
+     * @return the features tensor, valid until {@link #close()}
+     * @throws IllegalStateException when the batch is closed
+     */
     public HostTensor features() {
         requireOpen();
         return buffers.features();
     }
 
-    /** Targets: {@code [capacity, ...label spec]}; slots {@code >= size()} hold stale data. */
+    /**
+     * Targets: {@code [capacity, ...label spec]}; slots {@code >= size()} hold stale data.
+     *
+     * @return the labels tensor, valid until {@link #close()}
+     * @throws IllegalStateException when the batch is closed
+     */
     public HostTensor labels() {
         requireOpen();
         return buffers.labels();
     }
 
+    /**
+     * Whether {@link #close()} has run (on any thread).
+     *
+     * @return true once the memory is back in the pool
+     */
     public boolean isClosed() {
         return closed.get();
     }

@@ -58,12 +58,26 @@ public final class BatchPool implements AutoCloseable {
     private final BoundedWait.Subject waiter = new Waiter();
     private volatile boolean closed;
 
-    /** The two tensors of one batch. */
+    /**
+     * The two tensors of one batch, allocated together and always returned together.
+     *
+     * @param features the inputs, {@code batchSize} slots of the feature spec
+     * @param labels   the targets, {@code batchSize} slots of the label spec
+     */
     public record Buffers(HostTensor features, HostTensor labels) {}
 
     /**
-     * @param warnAfter how often a waiting {@link #acquire()} warns
-     * @param timeout   how long it waits at most (the grace for batches held open is {@link #HELD_GRACE})
+     * A pool that allocates nothing yet; checks first that its largest size fits ({@link #checkSize}).
+     *
+     * @param features   one sample's input tensor
+     * @param labels     one sample's target tensor
+     * @param batchSize  slots per buffer, {@code >= 1}
+     * @param maxBuffers the most buffers ever allocated at once, {@code >= 1}
+     * @param allocator  where the native memory comes from (plain or pinned); used from decode threads
+     * @param warnAfter  how often a waiting {@link #acquire()} warns; {@code 0 < warnAfter <= timeout}
+     * @param timeout    how long it waits at most (the grace for batches held open is {@link #HELD_GRACE})
+     * @throws IllegalArgumentException for a batch size or buffer count below 1, durations out of range, or a pool
+     *                                  larger than the native memory allowed
      */
     public BatchPool(
             TensorSpec features,
@@ -104,8 +118,13 @@ public final class BatchPool implements AutoCloseable {
     /**
      * Checks, before anything is allocated, that {@code maxBuffers} batches of {@code batchSize} samples fit in the
      * native memory JavaCPP may allocate ({@code Pointer.maxBytes()}, {@code -Dorg.bytedeco.javacpp.maxBytes},
-     * by default the JVM's maximum heap).
+     * by default the JVM's maximum heap). The pipeline calls it when it is built, so a pool that cannot fit fails
+     * with advice instead of running out of memory mid-epoch.
      *
+     * @param features   one sample's input tensor
+     * @param labels     one sample's target tensor
+     * @param batchSize  slots per buffer
+     * @param maxBuffers the most buffers the pool may hold
      * @throws IllegalArgumentException naming the batch, its bytes, the buffers and the limit
      */
     public static void checkSize(TensorSpec features, TensorSpec labels, int batchSize, int maxBuffers) {
@@ -129,6 +148,17 @@ public final class BatchPool implements AutoCloseable {
         }
     }
 
+    /**
+     * A pool of plain native memory ({@link HostAllocator#NATIVE}) whose waits warn every 30 s and fail after 10
+     * minutes.
+     *
+     * @param features   one sample's input tensor
+     * @param labels     one sample's target tensor
+     * @param batchSize  slots per buffer, {@code >= 1}
+     * @param maxBuffers the most buffers ever allocated at once, {@code >= 1}
+     * @throws IllegalArgumentException for a batch size or buffer count below 1, or a pool larger than the native
+     *                                  memory allowed
+     */
     public BatchPool(TensorSpec features, TensorSpec labels, int batchSize, int maxBuffers) {
         this(
                 features,
@@ -141,8 +171,12 @@ public final class BatchPool implements AutoCloseable {
     }
 
     /**
-     * Takes a free buffer, allocating one if fewer than {@code maxBuffers} exist, else waits for a release.
+     * Takes a free buffer, allocating one if fewer than {@code maxBuffers} exist, else waits for a release. Blocks
+     * the calling thread; the caller owns the result until {@link #release} or the close of the {@link Batch}
+     * wrapping it.
      *
+     * @return buffers whose content is stale from earlier batches; every slot used must be written
+     * @throws OutOfMemoryError      when the allocator cannot allocate a new buffer
      * @throws IllegalStateException when the pool is closed, or no buffer comes back in time (see the class comment)
      */
     public Buffers acquire() {
@@ -247,7 +281,12 @@ public final class BatchPool implements AutoCloseable {
         open.put(b, batch);
     }
 
-    /** Returns a buffer; idempotence is the caller's job ({@link Batch} guards it). */
+    /**
+     * Returns a buffer for reuse, or frees it when the pool is closed. Thread-safe; idempotence is the caller's job
+     * ({@link Batch} guards it): releasing the same buffers twice corrupts the counts.
+     *
+     * @param b buffers from {@link #acquire()} of this pool, not used by the caller after this
+     */
     public void release(Buffers b) {
         open.remove(b);
         outstanding.decrementAndGet();
@@ -269,7 +308,11 @@ public final class BatchPool implements AutoCloseable {
         allocator.free(b.labels().memory());
     }
 
-    /** Buffers currently held by callers (0 when every batch has been closed). */
+    /**
+     * Buffers currently held by callers, in assembly or in open batches.
+     *
+     * @return 0 when every batch has been closed
+     */
     public int outstanding() {
         return outstanding.get();
     }
@@ -284,28 +327,55 @@ public final class BatchPool implements AutoCloseable {
         return Math.max(0, outstanding.get() - open.size());
     }
 
-    /** Buffers currently allocated (idle + outstanding). */
+    /**
+     * Buffers currently allocated.
+     *
+     * @return idle + outstanding, at most {@link #maxBuffers()}
+     */
     public int allocated() {
         return allocated.get();
     }
 
+    /**
+     * The bound on allocated buffers.
+     *
+     * @return the {@code maxBuffers} the pool was made with
+     */
     public int maxBuffers() {
         return maxBuffers;
     }
 
+    /**
+     * Slots per buffer.
+     *
+     * @return the batch size every tensor of the pool was allocated for
+     */
     public int batchSize() {
         return batchSize;
     }
 
+    /**
+     * One sample's input tensor.
+     *
+     * @return the spec of each features slot
+     */
     public TensorSpec featureSpec() {
         return features;
     }
 
+    /**
+     * One sample's target tensor.
+     *
+     * @return the spec of each labels slot
+     */
     public TensorSpec labelSpec() {
         return labels;
     }
 
-    /** Frees the idle buffers now and the outstanding ones as they come back. Idempotent. */
+    /**
+     * Frees the idle buffers now and the outstanding ones as they come back; a thread waiting in
+     * {@link #acquire()} fails at its next check. Idempotent; later acquires throw.
+     */
     @Override
     public void close() {
         closed = true;

@@ -26,34 +26,48 @@ public final class BoundedWait {
     private final Duration timeout;
     private final Duration grace;
 
-    /** The waiting stage's side of a wait: called on the waiting thread between polls. */
+    /** The waiting stage's side of a wait: called on the waiting thread between polls, never concurrently. */
     public interface Subject {
         /** Throws to end the wait now, e.g. once the stage has been closed. */
         void check();
 
         /**
-         * Why only the consumer can end the wait now (every item is in its hands), or null while an item may still
-         * come back without it. Only asked when the wait has a grace.
+         * Why only the consumer can end the wait now (every item is in its hands). Only asked when the wait has a
+         * grace. The default: never stuck.
+         *
+         * @return the reason, for the failure message, or null while an item may still come back without the
+         *     consumer
          */
         default String stuck() {
             return null;
         }
 
-        /** Logs that nothing has come back for {@code waited}. */
+        /**
+         * Logs that nothing has come back yet; called every {@code warnAfter}.
+         *
+         * @param waited time since the wait began
+         */
         void warn(Duration waited);
 
         /**
-         * The error that ends the wait: {@code stuck} is {@link #stuck()}'s reason when it held for the whole grace,
-         * null when the timeout ran out.
+         * The error that ends the wait; {@link BoundedWait#take} throws it.
+         *
+         * @param waited time since the wait began
+         * @param stuck  {@link #stuck()}'s reason when it held for the whole grace, null when the timeout ran out
+         * @return the exception to throw, naming what is held and what to do
          */
         RuntimeException failure(Duration waited, String stuck);
     }
 
     /**
+     * A wait with these bounds.
+     *
      * @param what      the item waited for, as error messages name it ("a batch buffer")
      * @param warnAfter how often to warn; {@code 0 < warnAfter <= timeout}
      * @param timeout   how long to wait at most
      * @param grace     how long {@link Subject#stuck()} may hold before the wait fails; zero: never early
+     * @throws IllegalArgumentException when {@code warnAfter} is not positive or exceeds {@code timeout}, or
+     *                                  {@code grace} is negative
      */
     public BoundedWait(String what, Duration warnAfter, Duration timeout, Duration grace) {
         if (warnAfter.isNegative() || warnAfter.isZero() || timeout.compareTo(warnAfter) < 0) {
@@ -69,19 +83,45 @@ public final class BoundedWait {
         this.grace = grace;
     }
 
+    /**
+     * How often a wait warns.
+     *
+     * @return the positive warning period
+     */
     public Duration warnAfter() {
         return warnAfter;
     }
 
+    /**
+     * How long a wait lasts at most.
+     *
+     * @return the timeout, at least {@link #warnAfter()}
+     */
     public Duration timeout() {
         return timeout;
     }
 
+    /**
+     * How long the subject may say it is stuck before the wait fails early.
+     *
+     * @return the grace; zero when the wait never fails early
+     */
     public Duration grace() {
         return grace;
     }
 
-    /** The head of {@code queue}: at once if there is one, else the first item offered within the bounds. */
+    /**
+     * The head of {@code queue}: at once if there is one, else the first item offered within the bounds. Blocks
+     * the calling thread and calls {@code subject} on it.
+     *
+     * @param <T>     the item type
+     * @param queue   where the items come back
+     * @param subject the waiting stage, asked between polls
+     * @return the item, now owned by the caller
+     * @throws RuntimeException      whatever {@link Subject#check()} throws, or {@link Subject#failure} after the
+     *                               timeout or the grace
+     * @throws IllegalStateException when the thread is interrupted (its interrupt flag set again)
+     */
     public <T> T take(BlockingQueue<T> queue, Subject subject) {
         T item = queue.poll();
         if (item != null) {

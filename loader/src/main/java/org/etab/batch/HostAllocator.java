@@ -10,10 +10,20 @@ import org.bytedeco.javacpp.BytePointer;
  */
 public interface HostAllocator {
 
-    /** Allocates {@code bytes} of native memory, or throws {@link OutOfMemoryError}. */
+    /**
+     * Allocates native memory; its content is undefined.
+     *
+     * @param bytes the size, {@code > 0}
+     * @return memory of at least {@code bytes}, owned by the pool until it passes it to {@link #free}
+     * @throws OutOfMemoryError when the memory cannot be allocated
+     */
     BytePointer allocate(long bytes);
 
-    /** Frees memory returned by {@link #allocate}; called exactly once per allocation. */
+    /**
+     * Frees memory returned by {@link #allocate}; called exactly once per allocation.
+     *
+     * @param memory a pointer from {@link #allocate} of this allocator, not used after this
+     */
     void free(BytePointer memory);
 
     /** Plain {@code malloc} memory through JavaCPP (counted in {@code Pointer.totalBytes()}). */

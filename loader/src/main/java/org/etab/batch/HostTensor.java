@@ -29,39 +29,74 @@ public final class HostTensor {
         this.buffer = memory.capacity(bytes).asByteBuffer().order(ByteOrder.nativeOrder());
     }
 
-    /** One sample's shape and type. */
+    /**
+     * One sample's shape and type.
+     *
+     * @return the spec of each slot
+     */
     public TensorSpec spec() {
         return spec;
     }
 
-    /** Slots in this tensor (the batch size it was allocated for). */
+    /**
+     * Slots in this tensor.
+     *
+     * @return the batch size it was allocated for
+     */
     public int capacity() {
         return capacity;
     }
 
-    /** The native memory, for zero-copy wrapping. Valid while the owning batch is open. */
+    /**
+     * The native memory, for zero-copy wrapping. Valid while the owning batch is open; never free it.
+     *
+     * @return the pool's pointer, {@code capacity * spec.bytes()} bytes
+     */
     public BytePointer pointer() {
         return memory;
     }
 
-    /** A view of the whole tensor in native byte order. Each call returns an independent view. */
+    /**
+     * A view of the whole tensor in native byte order. Each call returns an independent view, so threads writing
+     * different slots do not share a position.
+     *
+     * @return a buffer over all slots, position 0
+     */
     public ByteBuffer buffer() {
         return buffer.duplicate().order(ByteOrder.nativeOrder());
     }
 
-    /** Byte offset of a slot. */
+    /**
+     * Byte offset of a slot.
+     *
+     * @param slot the slot, {@code 0 <= slot < capacity()} (not checked)
+     * @return {@code slot * spec().bytes()}
+     */
     public long slotOffset(int slot) {
         return spec.bytes() * slot;
     }
 
-    /** Copies one slot's bytes out (tests, exports). */
+    /**
+     * Copies one slot's bytes out (tests, exports).
+     *
+     * @param slot the slot, {@code 0 <= slot < capacity()}
+     * @return a new array of {@code spec().bytes()} bytes in native order
+     * @throws IndexOutOfBoundsException when {@code slot} is out of range
+     */
     public byte[] slotBytes(int slot) {
         byte[] out = new byte[(int) spec.bytes()];
         buffer().get((int) slotOffset(slot), out);
         return out;
     }
 
-    /** Reads one float32 slot into a new array (tests, exports). */
+    /**
+     * Reads one float32 slot into a new array (tests, exports).
+     *
+     * @param slot the slot, {@code 0 <= slot < capacity()}
+     * @return a new array of {@code spec().elements()} values in C order
+     * @throws IllegalStateException     when the tensor is not float32
+     * @throws IndexOutOfBoundsException when {@code slot} is out of range
+     */
     public float[] slotFloats(int slot) {
         requireType(DType.FLOAT32);
         float[] out = new float[(int) spec.elements()];
@@ -69,7 +104,14 @@ public final class HostTensor {
         return out;
     }
 
-    /** Reads one int32 slot into a new array. */
+    /**
+     * Reads one int32 slot into a new array.
+     *
+     * @param slot the slot, {@code 0 <= slot < capacity()}
+     * @return a new array of {@code spec().elements()} values in C order
+     * @throws IllegalStateException     when the tensor is not int32
+     * @throws IndexOutOfBoundsException when {@code slot} is out of range
+     */
     public int[] slotInts(int slot) {
         requireType(DType.INT32);
         int[] out = new int[(int) spec.elements()];

@@ -12,11 +12,24 @@ package org.etab.batch;
  */
 public record SampleInfo(String id, int epoch, long position, int[] sourceFrames, int validFrames, boolean repeat) {
 
+    /**
+     * A sample that sharding did not repeat.
+     *
+     * @param id           the sample id
+     * @param epoch        the epoch it belongs to
+     * @param position     its position in that epoch's order (0-based)
+     * @param sourceFrames the 0-based source frame behind each clip position, or the one frame of a still
+     * @param validFrames  how many clip positions hold decoded frames
+     */
     public SampleInfo(String id, int epoch, long position, int[] sourceFrames, int validFrames) {
         this(id, epoch, position, sourceFrames, validFrames, false);
     }
 
-    /** True when the clip was padded with zero frames at the end. */
+    /**
+     * Whether the clip was padded with zero frames at the end.
+     *
+     * @return true when {@code validFrames < sourceFrames.length}
+     */
     public boolean padded() {
         return validFrames < sourceFrames.length;
     }

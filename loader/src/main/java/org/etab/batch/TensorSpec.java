@@ -15,6 +15,15 @@ import java.util.Objects;
  */
 public record TensorSpec(DType dtype, String axes, int... shape) {
 
+    /**
+     * Checks and copies the shape.
+     *
+     * @param dtype the element type
+     * @param axes  one distinct letter per dimension, or null
+     * @param shape the dimensions, each >= 1 (copied)
+     * @throws IllegalArgumentException when a dimension is below 1, or {@code axes} does not name each dimension
+     *                                  exactly once
+     */
     public TensorSpec {
         shape = shape.clone();
         for (int d : shape) {
@@ -29,22 +38,42 @@ public record TensorSpec(DType dtype, String axes, int... shape) {
         }
     }
 
-    /** A tensor whose dimensions have no names. */
+    /**
+     * A tensor whose dimensions have no names.
+     *
+     * @param dtype the element type
+     * @param shape the dimensions, each >= 1 (copied)
+     * @throws IllegalArgumentException when a dimension is below 1
+     */
     public TensorSpec(DType dtype, int... shape) {
         this(dtype, null, shape);
     }
 
+    /**
+     * The dimensions.
+     *
+     * @return a copy, so callers cannot change the spec
+     */
     @Override
     public int[] shape() {
         return shape.clone();
     }
 
-    /** The dimension named {@code axis} (e.g. {@code 'T'}), or -1 when there is none or the axes have no names. */
+    /**
+     * The dimension named {@code axis}.
+     *
+     * @param axis the upper-case letter (e.g. {@code 'T'})
+     * @return its 0-based index in {@link #shape()}, or -1 when there is none or the axes have no names
+     */
     public int axis(char axis) {
         return axes == null ? -1 : axes.indexOf(axis);
     }
 
-    /** Elements in one sample. */
+    /**
+     * Elements in one sample.
+     *
+     * @return the product of the dimensions
+     */
     public long elements() {
         long n = 1;
         for (int d : shape) {
@@ -53,12 +82,21 @@ public record TensorSpec(DType dtype, String axes, int... shape) {
         return n;
     }
 
-    /** Bytes in one sample. */
+    /**
+     * Bytes in one sample.
+     *
+     * @return {@link #elements()} times the element size
+     */
     public long bytes() {
         return elements() * dtype.bytes();
     }
 
-    /** The shape with a leading batch dimension. */
+    /**
+     * The shape with a leading batch dimension, as frameworks take it.
+     *
+     * @param batch the batch dimension
+     * @return {@code [batch, ...shape]}
+     */
     public long[] batchShape(int batch) {
         long[] s = new long[shape.length + 1];
         s[0] = batch;

@@ -12,14 +12,20 @@ public enum ClipLayout {
     /** {@code [T, C, H, W]}: ETAB's, a list of {@code clip_l} images of {@code [3, H, W]}; the ETAB-style API's default. */
     TCHW;
 
-    /** The command-line spelling, {@code cthw} or {@code tchw}. */
+    /**
+     * The command-line spelling.
+     *
+     * @return {@code cthw} or {@code tchw}
+     */
     public String cliName() {
         return name().toLowerCase(Locale.ROOT);
     }
 
     /**
-     * The layout spelled {@code text} (any case).
+     * The layout spelled {@code text} (any case, surrounding blanks ignored).
      *
+     * @param text the spelling, not null
+     * @return the layout
      * @throws IllegalArgumentException naming the value and the accepted ones
      */
     public static ClipLayout parse(String text) {

@@ -20,6 +20,12 @@ public final class CsvColumns {
     }
 
     /**
+     * Finds each required column in {@code header}.
+     *
+     * @param file     the CSV file, for the message
+     * @param header   the header line's fields
+     * @param required the column names the reader needs, in the order {@link #at} indexes them
+     * @return the positions of the required columns
      * @throws DatasetException naming the file and every required column the header lacks
      */
     public static CsvColumns of(Path file, List<String> header, String... required) {
@@ -48,12 +54,21 @@ public final class CsvColumns {
         return new CsvColumns(index, header.size());
     }
 
-    /** Position of the {@code i}-th required column (in the order given to {@link #of}). */
+    /**
+     * Position of a required column.
+     *
+     * @param i the index of the name in the order given to {@link #of}
+     * @return the 0-based field index of that column in each row
+     */
     public int at(int i) {
         return index[i];
     }
 
-    /** Number of fields in the header; every data row must have exactly this many. */
+    /**
+     * Number of fields in the header.
+     *
+     * @return the field count every data row must have exactly
+     */
     public int headerSize() {
         return headerSize;
     }

@@ -25,10 +25,20 @@ public final class DatasetDescription {
         video = b.video;
     }
 
+    /**
+     * A builder with nothing set.
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder();
     }
 
+    /**
+     * A builder holding these values, to make a changed copy.
+     *
+     * @return a new builder
+     */
     public Builder toBuilder() {
         return new Builder()
                 .name(name)
@@ -39,32 +49,56 @@ public final class DatasetDescription {
                 .video(video);
     }
 
-    /** As {@link DatasetProvider#name()}. */
+    /**
+     * As {@link DatasetProvider#name()}.
+     *
+     * @return the lower-case registry name
+     */
     public String name() {
         return name;
     }
 
-    /** As {@link DatasetProvider#title()}. */
+    /**
+     * As {@link DatasetProvider#title()}.
+     *
+     * @return the name for people
+     */
     public String title() {
         return title;
     }
 
-    /** As {@link DatasetProvider#targets()}. */
+    /**
+     * As {@link DatasetProvider#targets()}.
+     *
+     * @return the targets in ETAB's order, immutable, not empty
+     */
     public List<Target> targets() {
         return targets;
     }
 
-    /** As {@link DatasetProvider#defaultTarget()}. */
+    /**
+     * As {@link DatasetProvider#defaultTarget()}.
+     *
+     * @return one of {@link #targets()}
+     */
     public Target defaultTarget() {
         return defaultTarget;
     }
 
-    /** As {@link DatasetProvider#views()}. */
+    /**
+     * As {@link DatasetProvider#views()}.
+     *
+     * @return the view names, immutable
+     */
     public List<String> views() {
         return views;
     }
 
-    /** As {@link DatasetProvider#videoByDefault()}. */
+    /**
+     * As {@link DatasetProvider#videoByDefault()}.
+     *
+     * @return true for clips by default, false for single frames
+     */
     public boolean video() {
         return video;
     }
@@ -80,38 +114,76 @@ public final class DatasetDescription {
 
         private Builder() {}
 
+        /**
+         * The registry name.
+         *
+         * @param name non-empty and lower case ({@code echonet})
+         * @return this builder
+         */
         public Builder name(String name) {
             this.name = name;
             return this;
         }
 
+        /**
+         * The dataset's own name for people.
+         *
+         * @param title e.g. {@code EchoNet-Dynamic}
+         * @return this builder
+         */
         public Builder title(String title) {
             this.title = title;
             return this;
         }
 
+        /**
+         * The targets offered.
+         *
+         * @param targets not empty, in ETAB's order (copied at {@link #build()})
+         * @return this builder
+         */
         public Builder targets(List<Target> targets) {
             this.targets = targets;
             return this;
         }
 
+        /**
+         * The target used when none is named.
+         *
+         * @param defaultTarget one of the targets
+         * @return this builder
+         */
         public Builder defaultTarget(Target defaultTarget) {
             this.defaultTarget = defaultTarget;
             return this;
         }
 
+        /**
+         * The views offered by name.
+         *
+         * @param views the names messages list ({@code AP4CH}, ...), copied at {@link #build()}
+         * @return this builder
+         */
         public Builder views(List<String> views) {
             this.views = views;
             return this;
         }
 
-        /** Clips ({@code true}) or single frames by default. */
+        /**
+         * Clips or single frames by default.
+         *
+         * @param video true for clips, false for still-image datasets
+         * @return this builder
+         */
         public Builder video(boolean video) {
             this.video = video;
             return this;
         }
 
         /**
+         * Checks the settings and makes the description.
+         *
+         * @return the immutable description
          * @throws NullPointerException     naming a setting that was not given
          * @throws IllegalArgumentException for a name that is not lower case, no targets, or a default target
          *                                  that is not among them

@@ -41,9 +41,13 @@ public final class DatasetFiles {
 
     /**
      * The files under {@code root} (and the extra roots {@code options} allows, or anywhere when it allows links
-     * outside).
+     * outside). Resolves the roots now, on the calling thread.
      *
-     * @throws DatasetException when {@code root} or an extra root does not exist or cannot be resolved
+     * @param root    the dataset root, not null
+     * @param options where {@link SampleOptions#extraRoots()} and {@link SampleOptions#allowLinksOutside()} come from
+     * @return the check for this dataset's files
+     * @throws DatasetException when {@code root} or an extra root does not exist, is not a directory, or cannot be
+     *                          resolved
      */
     public static DatasetFiles of(Path root, SampleOptions options) {
         Objects.requireNonNull(root, "root");
@@ -58,7 +62,13 @@ public final class DatasetFiles {
         return new DatasetFiles(root, List.copyOf(real));
     }
 
-    /** The regular files under {@code root} only: what a dataset opened without options may read. */
+    /**
+     * The regular files under {@code root} only: what a dataset opened without options may read.
+     *
+     * @param root the dataset root, not null
+     * @return the check for files under the root
+     * @throws DatasetException when {@code root} does not exist, is not a directory, or cannot be resolved
+     */
     public static DatasetFiles under(Path root) {
         Objects.requireNonNull(root, "root");
         return new DatasetFiles(root, List.of(realDirectory(root, "dataset root")));
@@ -67,14 +77,19 @@ public final class DatasetFiles {
     /**
      * Regular files anywhere: for sources built straight from records (tests, benchmarks), whose root is not
      * known. Types are still checked.
+     *
+     * @return a check that accepts regular files at any location
      */
     public static DatasetFiles anywhere() {
         return new DatasetFiles(null, List.of());
     }
 
     /**
-     * The real path of {@code file}, when it may be opened.
+     * The real path of {@code file}, when it may be opened. Open the path returned, not {@code file}, so that a
+     * link changed after the check cannot lead elsewhere unchecked.
      *
+     * @param file the file the dataset means to open
+     * @return its real path, every link resolved
      * @throws DatasetException naming {@code file} when it does not exist, is not a regular file (a FIFO, socket,
      *                          device or directory, named), or its real path lies outside the allowed roots
      */

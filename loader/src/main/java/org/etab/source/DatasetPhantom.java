@@ -12,29 +12,52 @@ import java.util.function.IntConsumer;
  */
 public interface DatasetPhantom {
 
-    /** What the count counts: {@code videos} (EchoNet-Dynamic) or {@code patients}. */
+    /**
+     * What the count counts.
+     *
+     * @return {@code videos} (EchoNet-Dynamic) or {@code patients}
+     */
     String unit();
 
-    /** About how many progress steps writing {@code count} units reports (an estimate when it varies). */
+    /**
+     * About how many progress steps writing {@code count} units reports, for a progress bar. The default: one per
+     * unit.
+     *
+     * @param count units to write
+     * @return the steps, an estimate when it varies
+     */
     default long steps(int count) {
         return count;
     }
 
-    /** What a progress step is ({@code videos}, {@code patients}, {@code images}). */
+    /**
+     * What a progress step is. The default: the {@link #unit()}.
+     *
+     * @return {@code videos}, {@code patients} or {@code images}
+     */
     default String stepUnit() {
         return unit();
     }
 
-    /** The dataset-specific settings {@link #write} accepts beyond count and seed (CAMUS: {@code release}). */
+    /**
+     * The dataset-specific settings {@link #write} accepts beyond count and seed (CAMUS: {@code release}). The
+     * default: none.
+     *
+     * @return the knob names, immutable
+     */
     default Set<String> knobs() {
         return Set.of();
     }
 
     /**
-     * Writes {@code count} units into {@code out} (new, empty, or an earlier phantom).
+     * Writes {@code count} units into {@code out} (new, empty, or an earlier phantom). Runs on the calling thread.
      *
+     * @param out      the dataset directory
+     * @param count    how many units ({@link #unit()}) to write
+     * @param seed     the same seed gives the same bytes
      * @param knobs    values for some of {@link #knobs()}; the rest keep their defaults
      * @param progress called after each step with the steps done so far, one call at a time
+     * @return where and how much was written
      * @throws IllegalArgumentException naming a bad count or knob and what is accepted
      * @throws IOException              when {@code out} cannot be written or holds something else
      */
@@ -43,6 +66,9 @@ public interface DatasetPhantom {
     /**
      * For implementations: refuses knobs outside {@code known}.
      *
+     * @param dataset the dataset's registry name, for the message
+     * @param knobs   the knobs given
+     * @param known   the knobs the phantom accepts
      * @throws IllegalArgumentException naming the knob and the known ones
      */
     static void checkKnobs(String dataset, Map<String, String> knobs, Set<String> known) {

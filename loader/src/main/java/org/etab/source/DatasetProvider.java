@@ -24,28 +24,57 @@ import java.util.Optional;
  */
 public interface DatasetProvider {
 
-    /** The ETAB name, lower case ({@code echonet}); what {@code --dataset} and {@code EtabDataset.name} take. */
+    /**
+     * The ETAB name; what {@code --dataset} and {@code EtabDataset.name} take.
+     *
+     * @return lower case, unique in the registry ({@code echonet})
+     */
     String name();
 
-    /** The dataset's own name for people ({@code EchoNet-Dynamic}). */
+    /**
+     * The dataset's own name for people.
+     *
+     * @return e.g. {@code EchoNet-Dynamic}
+     */
     String title();
 
-    /** The targets it offers, in ETAB's order. */
+    /**
+     * The targets it offers.
+     *
+     * @return not empty, in ETAB's order
+     */
     List<Target> targets();
 
-    /** The target used when none is named. */
+    /**
+     * The target used when none is named.
+     *
+     * @return one of {@link #targets()}
+     */
     Target defaultTarget();
 
     /**
      * The views it offers by name ({@code AP4CH}, {@code PLAX+PSAX}, ...), as messages list them. Every dataset
      * also accepts {@code all}: every view it has.
+     *
+     * @return the view names
      */
     List<String> views();
 
-    /** The view used for {@code target} when none is named. */
+    /**
+     * The view used for {@code target} when none is named.
+     *
+     * @param target one of {@link #targets()}
+     * @return a view this dataset accepts ({@link #acceptsView})
+     */
     String defaultView(Target target);
 
-    /** True when {@code view} (any case) selects records of this dataset; aliases may be accepted. */
+    /**
+     * Whether {@code view} selects records of this dataset. The default accepts {@code all} and the names of
+     * {@link #views()}, in any case; a dataset may accept aliases too.
+     *
+     * @param view the view, in the datasets' spelling ({@link EtabViews#canonical}), not null
+     * @return true when {@link #open} takes it
+     */
     default boolean acceptsView(String view) {
         String v = view.trim().toLowerCase(Locale.ROOT);
         return v.equals("all")
@@ -54,7 +83,10 @@ public interface DatasetProvider {
 
     /**
      * The label schemes (integer codings) it offers for {@code target}, the default first; empty when the target has
-     * one fixed coding. {@link SampleOptions#labelScheme()} names one of them.
+     * one fixed coding. {@link SampleOptions#labelScheme()} names one of them. The default: none.
+     *
+     * @param target one of {@link #targets()}
+     * @return the scheme names, default first; empty when the target has one coding
      */
     default List<String> labelSchemes(Target target) {
         return List.of();
@@ -63,33 +95,55 @@ public interface DatasetProvider {
     /**
      * The split the ETAB-style API reads when none is named: {@code all}, unless ETAB's own loader reads one split
      * (EchoNet-Dynamic: {@code train}). The command line's {@code --split} has its own default.
+     *
+     * @return {@code all}, {@code train}, {@code val} or {@code test}
      */
     default String etabSplit() {
         return "all";
     }
 
-    /** Clips ({@code true}) or single frames by default: false for still-image datasets. */
+    /**
+     * Clips or single frames by default.
+     *
+     * @return true for clips, false for still-image datasets
+     */
     boolean videoByDefault();
 
-    /** The key of its root in the configuration file ({@code echonet_dir}). */
+    /**
+     * The key of its root in the configuration file. The default: the name and {@code _dir}.
+     *
+     * @return e.g. {@code echonet_dir}, unique in the registry
+     */
     default String configKey() {
         return name() + "_dir";
     }
 
-    /** The environment variable that overrides the configured root ({@code ETAB_ECHONET_DIR}). */
+    /**
+     * The environment variable that overrides the configured root. The default: {@code ETAB_}, the name in upper
+     * case, {@code _DIR}.
+     *
+     * @return e.g. {@code ETAB_ECHONET_DIR}, unique in the registry
+     */
     default String environmentVariable() {
         return "ETAB_" + name().toUpperCase(Locale.ROOT) + "_DIR";
     }
 
-    /** Its phantom generator. */
+    /**
+     * Its phantom generator.
+     *
+     * @return the generator writing this dataset's layout
+     */
     DatasetPhantom phantom();
 
     /**
      * Reads the index under {@code root} and selects records.
      *
-     * @param split train, val, test or all
-     * @param view  one of {@link #views()} or {@code all}; null for {@link #defaultView}
-     * @param fold  the fold of datasets that have folds (TMED-2: 0..2); ignored by the others
+     * @param root    the dataset directory
+     * @param split   train, val, test or all
+     * @param view    one of {@link #views()} or {@code all}; null for {@link #defaultView}
+     * @param fold    the fold of datasets that have folds (TMED-2: 0..2); ignored by the others
+     * @param options what each sample is; its target must be one of {@link #targets()}
+     * @return the opened dataset, which the caller closes after the run
      * @throws IllegalArgumentException naming a bad split, view, fold or an option the dataset cannot honour
      * @throws org.etab.decode.DatasetException when the index cannot be read
      */
@@ -99,13 +153,26 @@ public interface DatasetProvider {
      * As {@link #open}, keeping every sample at its native size (for export): one opened group per distinct size,
      * each in selection order, groups in order of their first record; the first carries the index problems. The
      * default is one group, for datasets whose selection has one size.
+     *
+     * @param root    the dataset directory
+     * @param split   train, val, test or all
+     * @param view    one of {@link #views()} or {@code all}; null for {@link #defaultView}
+     * @param fold    the fold of datasets that have folds; ignored by the others
+     * @param options what each sample is; its frame size is replaced by the native one
+     * @return at least one opened dataset; the caller closes each
+     * @throws IllegalArgumentException naming a bad split, view, fold or option
+     * @throws org.etab.decode.DatasetException when the index cannot be read
      */
     default List<OpenedDataset> openNative(Path root, String split, String view, int fold, SampleOptions options) {
         return List.of(open(
                 root, split, view, fold, options.toBuilder().frameSize(0, 0).build()));
     }
 
-    /** How it reads a root at an HTTP(S) URL, for datasets that can. */
+    /**
+     * How it reads a root at an HTTP(S) URL, for datasets that can. The default: empty.
+     *
+     * @return the remote reader, or empty when the dataset is read from local files only
+     */
     default Optional<RemoteRoot<?>> remoteRoot() {
         return Optional.empty();
     }

@@ -24,12 +24,22 @@ public final class DatasetRegistry {
 
     private DatasetRegistry() {}
 
-    /** Every registered dataset, in class path order. */
+    /**
+     * Every registered dataset, in class path order.
+     *
+     * @return the providers, immutable
+     * @throws IllegalStateException on first use, when a provider cannot be loaded or two share a name, config key
+     *                               or environment variable
+     */
     public static List<DatasetProvider> all() {
         return Loaded.PROVIDERS;
     }
 
-    /** Their names, in class path order. */
+    /**
+     * Their names, in class path order.
+     *
+     * @return the lower-case names
+     */
     public static List<String> names() {
         return all().stream().map(DatasetProvider::name).toList();
     }
@@ -37,6 +47,8 @@ public final class DatasetRegistry {
     /**
      * The dataset called {@code name} (any case, surrounding blanks ignored).
      *
+     * @param name the dataset's name; null is refused like an unknown name
+     * @return its provider
      * @throws IllegalArgumentException naming the value and the available datasets
      */
     public static DatasetProvider get(String name) {
@@ -53,7 +65,10 @@ public final class DatasetRegistry {
     /**
      * Parses an ETAB target name for a dataset.
      *
-     * @throws IllegalArgumentException naming the value and what the dataset offers
+     * @param dataset the dataset's name (any case)
+     * @param target  the ETAB target name (any case; {@code ES/ED} also as {@code ES_ED})
+     * @return the target, one the dataset offers
+     * @throws IllegalArgumentException naming the value and what the dataset offers, or an unknown dataset
      */
     public static Target target(String dataset, String target) {
         DatasetProvider p = get(dataset);
@@ -63,6 +78,10 @@ public final class DatasetRegistry {
     /**
      * {@code view} in the datasets' spelling ({@link EtabViews#canonical}), or the dataset's default for {@code target} when it is null.
      *
+     * @param dataset the dataset to select from
+     * @param view    the view in any ETAB spelling, or null
+     * @param target  the target whose default view applies when {@code view} is null
+     * @return a view the dataset accepts
      * @throws IllegalArgumentException naming the view and the ones the dataset offers
      */
     public static String resolveView(DatasetProvider dataset, String view, Target target) {
@@ -82,6 +101,10 @@ public final class DatasetRegistry {
      * The label scheme {@code scheme} names for {@code target} in {@code dataset}'s spelling, the dataset's default
      * for the target when it is null, or null when the target has no schemes ({@link DatasetProvider#labelSchemes}).
      *
+     * @param dataset the dataset
+     * @param target  the target
+     * @param scheme  the scheme's name (any case), or null for the default
+     * @return the scheme as the dataset spells it, or null
      * @throws IllegalArgumentException naming the scheme and the schemes the target has, or, when it has none,
      *                                  where schemes exist
      */

@@ -12,6 +12,13 @@ public abstract class DescribedProvider implements DatasetProvider {
     private final DatasetDescription description;
     private final DatasetPhantom phantom;
 
+    /**
+     * A provider answering from {@code description}.
+     *
+     * @param description the names, targets, views and defaults
+     * @param phantom     the phantom generator, made once and shared (it must be thread-safe)
+     * @throws NullPointerException when either is null
+     */
     protected DescribedProvider(DatasetDescription description, DatasetPhantom phantom) {
         this.description = Objects.requireNonNull(description, "description");
         this.phantom = Objects.requireNonNull(phantom, "phantom");

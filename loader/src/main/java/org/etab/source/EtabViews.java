@@ -38,6 +38,9 @@ public final class EtabViews {
      * {@code view} with each {@code +}-separated part spelled as the datasets spell it ({@code "A4CH"} ->
      * {@code "AP4CH"}, {@code "pl+ps"} -> {@code "PLAX+PSAX"}); parts that are not view names ({@code all},
      * {@code both}, a dataset's own names) are kept as given. Null stays null (the dataset's default).
+     *
+     * @param view the view as a user wrote it, or null
+     * @return the view in the datasets' spelling, or null
      */
     public static String canonical(String view) {
         if (view == null) {

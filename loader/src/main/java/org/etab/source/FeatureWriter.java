@@ -44,7 +44,11 @@ public final class FeatureWriter {
         return spec;
     }
 
-    /** A sink for one worker, with its own scratch memory. */
+    /**
+     * A sink for one worker, with its own scratch memory; make one per worker, not per sample.
+     *
+     * @return a new sink, confined to one thread at a time
+     */
     public Sink newSink() {
         return new Sink();
     }
@@ -68,7 +72,13 @@ public final class FeatureWriter {
 
         private Sink() {}
 
-        /** Points this sink at slot {@code slot} of {@code buffers}' features; returns it. */
+        /**
+         * Points this sink at a slot; call before the sample's first frame.
+         *
+         * @param buffers the batch buffers being filled
+         * @param slot    the slot, {@code 0 <= slot < batch size}
+         * @return this sink
+         */
         public Sink at(BatchPool.Buffers buffers, int slot) {
             HostTensor t = buffers.features();
             if (t != tensor) {
@@ -80,7 +90,14 @@ public final class FeatureWriter {
             return this;
         }
 
-        /** Writes {@code gray} ({@code width x height}) as clip position {@code position} of the current slot. */
+        /**
+         * Writes a gray frame, transformed, as one clip position of the current slot.
+         *
+         * @param position the clip position, {@code 0 <= position < clip length} (0 for a still)
+         * @param gray     the frame, row-major, {@code width * height} bytes; not kept
+         * @param width    the frame's columns at the source size
+         * @param height   the frame's rows at the source size
+         */
         @Override
         public void accept(int position, byte[] gray, int width, int height) {
             int at = base + position * frameStride;
@@ -91,7 +108,12 @@ public final class FeatureWriter {
             }
         }
 
-        /** Writes zero frames (zero in output space) at clip positions {@code valid} and after. */
+        /**
+         * Writes zero frames (zero in output space, i.e. after normalization) at the clip positions no frame
+         * reached, so that no stale data from an earlier batch stays in the slot.
+         *
+         * @param valid the first position to zero: the count of frames written
+         */
         public void padFrom(int valid) {
             for (int t = valid; t < positions; t++) {
                 if (floats != null) {

@@ -22,11 +22,24 @@ public final class Fields {
     public static final class BadRow extends Exception {
         private static final long serialVersionUID = 1L;
 
+        /**
+         * A bad row, without a stack trace (cheap enough to throw for every row of a bad file).
+         *
+         * @param reason what is wrong, naming the column and the value
+         */
         public BadRow(String reason) {
             super(reason, null, false, false);
         }
     }
 
+    /**
+     * A finite float field.
+     *
+     * @param raw    the field's text; surrounding blanks ignored
+     * @param column the column's name, for the reason
+     * @return the value, never NaN or infinite
+     * @throws BadRow when the text is not a number or not finite
+     */
     public static float finiteFloat(String raw, String column) throws BadRow {
         String text = raw.trim();
         float v;
@@ -41,7 +54,15 @@ public final class Fields {
         return v;
     }
 
-    /** {@link #positiveDouble(String, String)} at most {@code max}, e.g. a frame rate. */
+    /**
+     * {@link #positiveDouble(String, String)} at most {@code max}, e.g. a frame rate.
+     *
+     * @param raw    the field's text; surrounding blanks ignored
+     * @param column the column's name, for the reason
+     * @param max    the largest value accepted
+     * @return the value, {@code 0 < value <= max}
+     * @throws BadRow when the text is not a finite number in that range
+     */
     public static double positiveDouble(String raw, String column, double max) throws BadRow {
         double v = positiveDouble(raw, column);
         if (v > max) {
@@ -50,7 +71,16 @@ public final class Fields {
         return v;
     }
 
-    /** {@link #integer(String, String, int)} at most {@code max}, e.g. a frame count or a frame side. */
+    /**
+     * {@link #integer(String, String, int)} at most {@code max}, e.g. a frame count or a frame side.
+     *
+     * @param raw    the field's text; surrounding blanks ignored
+     * @param column the column's name, for the reason
+     * @param min    the smallest value accepted
+     * @param max    the largest value accepted
+     * @return the value, {@code min <= value <= max}
+     * @throws BadRow when the text is not an integer in that range
+     */
     public static int integer(String raw, String column, int min, int max) throws BadRow {
         int v = integer(raw, column, min);
         if (v > max) {
@@ -63,6 +93,14 @@ public final class Fields {
         return v == Math.rint(v) ? Long.toString((long) v) : Double.toString(v);
     }
 
+    /**
+     * A finite positive number field.
+     *
+     * @param raw    the field's text; surrounding blanks ignored
+     * @param column the column's name, for the reason
+     * @return the value, finite and {@code > 0}
+     * @throws BadRow when the text is not a number, not finite, or not positive
+     */
     public static double positiveDouble(String raw, String column) throws BadRow {
         String text = raw.trim();
         double v;
@@ -77,7 +115,15 @@ public final class Fields {
         return v;
     }
 
-    /** An integer field; "50.0" is accepted too (pandas writes integer columns holding NaNs as floats). */
+    /**
+     * An integer field; "50.0" is accepted too (pandas writes integer columns holding NaNs as floats).
+     *
+     * @param raw    the field's text; surrounding blanks ignored
+     * @param column the column's name, for the reason
+     * @param min    the smallest value accepted
+     * @return the value, {@code >= min}
+     * @throws BadRow when the text is not an integer (a fraction, NaN, out of int range) or is below {@code min}
+     */
     public static int integer(String raw, String column, int min) throws BadRow {
         String text = raw.trim();
         long v;
@@ -110,6 +156,11 @@ public final class Fields {
      * correctly rounded double (Clinger's fast path). Narrowing that to float rounds a second time, which can
      * differ from rounding the decimal directly only when the double is exactly halfway between two floats;
      * that case goes to the slow path.
+     *
+     * @param buf the characters holding the field
+     * @param off where the field starts
+     * @param len its length, blanks included (a blank makes it not plain)
+     * @return the value, or NaN when the caller must take the String path
      */
     public static float plainFloat(char[] buf, int off, int len) {
         int i = off;
@@ -157,7 +208,14 @@ public final class Fields {
         return negative ? -f : f;
     }
 
-    /** A non-negative plain integer of at most 9 digits without making a String, or -1 for anything else. */
+    /**
+     * A non-negative plain integer of at most 9 digits (so it cannot overflow), without making a String.
+     *
+     * @param buf the characters holding the field
+     * @param off where the field starts
+     * @param len its length
+     * @return the value, or -1 for anything else (the caller then takes the String path)
+     */
     public static int plainNonNegativeInt(char[] buf, int off, int len) {
         if (len < 1 || len > 9) {
             return -1;

@@ -9,6 +9,13 @@ public final class FilteredSource implements SampleSource {
     private final SampleSource source;
     private final Set<String> ids;
 
+    /**
+     * Restricts {@code source}'s plans and rejected rows to {@code ids}; the positions in the plans stay those of
+     * the full epoch.
+     *
+     * @param source the source to filter; its workers are used as they are
+     * @param ids    the sample ids to keep (copied); ids the source does not have select nothing
+     */
     public FilteredSource(SampleSource source, Set<String> ids) {
         this.source = source;
         this.ids = Set.copyOf(ids);

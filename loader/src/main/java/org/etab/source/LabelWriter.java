@@ -43,7 +43,11 @@ public final class LabelWriter<R> {
         return spec;
     }
 
-    /** True when the target is a mask: the dataset draws it and hands it to {@link #writeMask}. */
+    /**
+     * Whether the target is a mask, which the dataset draws and hands to {@link #writeMask}.
+     *
+     * @return true for LV_seg, MY_seg and LA_seg
+     */
     public boolean isMask() {
         return target == Target.LV_SEG || target == Target.MY_SEG || target == Target.LA_SEG;
     }
@@ -51,6 +55,10 @@ public final class LabelWriter<R> {
     /**
      * Writes {@code record}'s label for {@code plan} into slot {@code slot}.
      *
+     * @param record  the record the sample comes from
+     * @param plan    the sample; its frames place ES/ED in a clip
+     * @param buffers the batch buffers being filled
+     * @param slot    the slot, {@code 0 <= slot < batch size}
      * @throws IllegalStateException for a mask target (use {@link #writeMask})
      */
     public void write(R record, SamplePlan plan, BatchPool.Buffers buffers, int slot) {
@@ -72,7 +80,14 @@ public final class LabelWriter<R> {
         }
     }
 
-    /** Writes {@code mask} (0/1 at the source size) into slot {@code slot}, resized nearest to the frame size. */
+    /**
+     * Writes {@code mask} (0/1 at the source size) into slot {@code slot}, resized nearest to the frame size so that
+     * it stays 0/1.
+     *
+     * @param mask    the worker's mask, drawn since its last {@link Mask#pixels} call
+     * @param buffers the batch buffers being filled
+     * @param slot    the slot, {@code 0 <= slot < batch size}
+     */
     public void writeMask(Mask mask, BatchPool.Buffers buffers, int slot) {
         NearestResize.write(
                 mask.pixels,
@@ -107,6 +122,10 @@ public final class LabelWriter<R> {
          * The pixels for a {@code width x height} mask, row-major, to be drawn (0 or 1 each) before
          * {@link #writeMask}: an array of at least that many bytes, longer after a larger mask, so draw only the
          * first {@code width * height}.
+         *
+         * @param width  the mask's columns at the source size
+         * @param height the mask's rows at the source size
+         * @return the mask's own array, not cleared: draw every pixel
          */
         public byte[] pixels(int width, int height) {
             if (pixels.length < width * height) {

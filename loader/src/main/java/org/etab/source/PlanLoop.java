@@ -63,7 +63,13 @@ public final class PlanLoop {
             this.out = new ArrayList<>(records);
         }
 
-        /** One sample showing source frame {@code frame} of the record's file. */
+        /**
+         * One sample showing one frame of the record's file.
+         *
+         * @param id    the sample id
+         * @param file  the file it reads, for error reports
+         * @param frame the 0-based source frame
+         */
         public void still(String id, String file, int frame) {
             add(id, file, new int[] {frame}, null);
         }
@@ -71,7 +77,13 @@ public final class PlanLoop {
         /**
          * The clips of a video of {@code frameCount} frames at {@code fps}, as the options choose them (start
          * seeded by (seed, epoch, record)); a video that gives none (too short without padding, no frame rate to
-         * resample from) is one failed sample naming why.
+         * resample from) is one failed sample naming why. So is a video claiming more than
+         * {@link #MAX_VIDEO_FRAMES} frames or {@link #MAX_VIDEO_FPS} fps.
+         *
+         * @param id         the sample id
+         * @param file       the file it reads, for error reports
+         * @param frameCount the video's frames, as its record claims
+         * @param fps        its frame rate in frames per second, as its record claims (NaN fails the sample)
          */
         public void clips(String id, String file, int frameCount, double fps) {
             if (frameCount > MAX_VIDEO_FRAMES) {
@@ -104,7 +116,14 @@ public final class PlanLoop {
             }
         }
 
-        /** A sample that cannot be produced, known now: the pipeline reports it (stage plan) without loading it. */
+        /**
+         * A sample that cannot be produced, known now: the pipeline reports it (stage plan) without loading it.
+         *
+         * @param id     the sample id
+         * @param file   the file it would read, for the report
+         * @param frames the frames it would show, or an empty array
+         * @param reason why it cannot be produced, in words a user can act on
+         */
         public void failed(String id, String file, int[] frames, String reason) {
             add(id, file, frames, reason);
         }

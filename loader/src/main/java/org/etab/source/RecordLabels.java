@@ -29,7 +29,12 @@ public final class RecordLabels<R> {
         this.classIndex = b.classIndex;
     }
 
-    /** A builder with no values set. */
+    /**
+     * A builder with no values set.
+     *
+     * @param <R> the dataset's record
+     * @return a new builder
+     */
     public static <R> Builder<R> builder() {
         return new Builder<>();
     }
@@ -61,7 +66,11 @@ public final class RecordLabels<R> {
         return classIndex.applyAsInt(record);
     }
 
-    /** Builds {@link RecordLabels}; set what the dataset offers, leave the rest. Not thread-safe. */
+    /**
+     * Builds {@link RecordLabels}; set what the dataset offers, leave the rest. Not thread-safe.
+     *
+     * @param <R> the dataset's record
+     */
     public static final class Builder<R> {
         private ToDoubleFunction<R> ef;
         private ToIntFunction<R> es;
@@ -70,26 +79,46 @@ public final class RecordLabels<R> {
 
         private Builder() {}
 
-        /** The record's EF in percent (EF's label, and CM's: 1 when below 50). */
+        /**
+         * The record's EF (EF's label, and CM's: 1 when below 50).
+         *
+         * @param ef the EF in percent, not null
+         * @return this builder
+         */
         public Builder<R> ef(ToDoubleFunction<R> ef) {
             this.ef = Objects.requireNonNull(ef, "ef");
             return this;
         }
 
-        /** The record's end-systolic and end-diastolic frame numbers (0-based, in its video or sequence). */
+        /**
+         * The record's end-systolic and end-diastolic frames (ES/ED's label).
+         *
+         * @param es the ES frame number, 0-based in its video or sequence, not null
+         * @param ed the ED frame number, 0-based in its video or sequence, not null
+         * @return this builder
+         */
         public Builder<R> esEd(ToIntFunction<R> es, ToIntFunction<R> ed) {
             this.es = Objects.requireNonNull(es, "es");
             this.ed = Objects.requireNonNull(ed, "ed");
             return this;
         }
 
-        /** The record's class for the dataset's class target (view or AS), a 0-based index. */
+        /**
+         * The record's class for the dataset's class target (view or AS).
+         *
+         * @param classIndex the 0-based class index, not null
+         * @return this builder
+         */
         public Builder<R> classIndex(ToIntFunction<R> classIndex) {
             this.classIndex = Objects.requireNonNull(classIndex, "classIndex");
             return this;
         }
 
-        /** The functions set so far; a dataset whose targets are all masks sets none. */
+        /**
+         * The functions set so far; a dataset whose targets are all masks sets none.
+         *
+         * @return the immutable labels; a target whose function was not set is refused when a source is made
+         */
         public RecordLabels<R> build() {
             return new RecordLabels<>(this);
         }

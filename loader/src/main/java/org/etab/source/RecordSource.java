@@ -24,24 +24,51 @@ public abstract class RecordSource<R> implements SampleSource {
     private final FeatureWriter features;
     private final LabelWriter<R> labels;
 
-    /** A frame size, in rows and columns. */
+    /**
+     * A frame size, in rows and columns.
+     *
+     * @param height rows
+     * @param width  columns
+     */
     protected record FrameSize(int height, int width) {
-        /** Public, so that a dataset in another package can make one (a record's is as visible as the record). */
+        /**
+         * Public, so that a dataset in another package can make one (a record's is as visible as the record).
+         *
+         * @param height rows
+         * @param width  columns
+         */
         public FrameSize {}
     }
 
-    /** The frame size of a selection asked for at its native size, or an exception saying why there is none. */
+    /**
+     * The frame size of a selection asked for at its native size, or an exception saying why there is none.
+     *
+     * @param <R> the dataset's record
+     */
     @FunctionalInterface
     protected interface NativeSize<R> {
+        /**
+         * The native frame size of the records.
+         *
+         * @param records the selection (may be empty)
+         * @return the size every sample will have
+         * @throws IllegalArgumentException when the selection has no single native size, saying why and what to do
+         */
         FrameSize of(List<R> records);
     }
 
     /**
+     * A source over {@code records} with no rejected rows.
+     *
      * @param dataset    the name in reports and messages ("echonet")
      * @param offered    the targets the dataset offers, in ETAB's order (named when another one is asked for)
+     * @param records    the selected records, in selection order (copied)
+     * @param options    what each sample is
      * @param nativeSize the frame size when the options ask for the native one
      * @param values     where the records keep their label values
-     * @throws IllegalArgumentException when the target is not offered (checked first), or by {@code nativeSize}
+     * @throws IllegalArgumentException when the target is not offered (checked first), by {@code nativeSize}, when
+     *                                  a sample would be too large, or when {@code values} cannot give the target
+     * @throws NullPointerException     when {@code records} or {@code options} is null
      */
     protected RecordSource(
             String dataset,
@@ -56,7 +83,16 @@ public abstract class RecordSource<R> implements SampleSource {
     /**
      * As above, with the rows of the selection the index rejected ({@link #rejected()}).
      *
-     * @param rejected rows of this selection the index could not use; never planned, reported by the run
+     * @param dataset    the name in reports and messages ("echonet")
+     * @param offered    the targets the dataset offers, in ETAB's order
+     * @param records    the selected records, in selection order (copied)
+     * @param rejected   rows of this selection the index could not use; never planned, reported by the run (copied)
+     * @param options    what each sample is
+     * @param nativeSize the frame size when the options ask for the native one
+     * @param values     where the records keep their label values
+     * @throws IllegalArgumentException when the target is not offered (checked first), by {@code nativeSize}, when
+     *                                  a sample would be too large, or when {@code values} cannot give the target
+     * @throws NullPointerException     when {@code records}, {@code rejected} or {@code options} is null
      */
     protected RecordSource(
             String dataset,
@@ -84,7 +120,14 @@ public abstract class RecordSource<R> implements SampleSource {
         this.plans = new PlanLoop(options);
     }
 
-    /** Adds the samples {@code record} gives to {@code plans} (for every epoch; clip starts vary with it). */
+    /**
+     * Adds the samples {@code record} gives to {@code plans} (for every epoch; clip starts vary with it). Pure: no
+     * I/O, and the same record and epoch give the same plans; may run on several threads at once.
+     *
+     * @param record the record
+     * @param plans  where its samples go, through {@link PlanLoop.Plans#still}, {@link PlanLoop.Plans#clips} or
+     *               {@link PlanLoop.Plans#failed}
+     */
     protected abstract void planRecord(R record, PlanLoop.Plans plans);
 
     @Override
@@ -102,7 +145,11 @@ public abstract class RecordSource<R> implements SampleSource {
         return labels.spec();
     }
 
-    /** The selected records; a plan's {@link SamplePlan#record()} indexes this list. */
+    /**
+     * The selected records; a plan's {@link SamplePlan#record()} indexes this list.
+     *
+     * @return the records in selection order, immutable
+     */
     public final List<R> records() {
         return records;
     }
@@ -112,6 +159,11 @@ public abstract class RecordSource<R> implements SampleSource {
         return rejected;
     }
 
+    /**
+     * What each sample is.
+     *
+     * @return the options the source was made with
+     */
     public final SampleOptions options() {
         return options;
     }
@@ -121,12 +173,20 @@ public abstract class RecordSource<R> implements SampleSource {
         return plans.plan(epoch, records, this::planRecord);
     }
 
-    /** Writes frames into slots; a worker takes a {@link FeatureWriter.Sink} of its own. */
+    /**
+     * Writes frames into slots; a worker takes a {@link FeatureWriter.Sink} of its own.
+     *
+     * @return the writer shared by this source's workers
+     */
     protected final FeatureWriter featureWriter() {
         return features;
     }
 
-    /** Writes labels into slots. */
+    /**
+     * Writes labels into slots.
+     *
+     * @return the writer shared by this source's workers
+     */
     protected final LabelWriter<R> labelWriter() {
         return labels;
     }

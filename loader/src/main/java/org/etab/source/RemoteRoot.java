@@ -10,15 +10,25 @@ import java.net.URI;
  */
 public interface RemoteRoot<S> {
 
-    /** The class of the store settings, for a caller that holds them as a plain object. */
+    /**
+     * The class of the store settings, for a caller that holds them as a plain object.
+     *
+     * @return the class of {@code S}
+     */
     Class<S> settingsType();
 
     /**
      * Fetches the index at {@code root} and selects records. The result holds the store open: close it after the
      * run.
      *
+     * @param root       the dataset's HTTP(S) URL
+     * @param settings   the store's settings ({@code HttpStoreOptions})
+     * @param split      train, val, test or all
      * @param view       null for the dataset's default
+     * @param options    what each sample is
      * @param clipRanges once a file's layout is known, fetch only each sample's byte ranges (else files whole)
+     * @return the opened dataset, holding the store open until it is closed
+     * @throws IllegalArgumentException naming a bad split, view or option
      */
     OpenedDataset open(URI root, S settings, String split, String view, SampleOptions options, boolean clipRanges);
 }

@@ -65,12 +65,20 @@ public final class SampleOptions {
         this.extraRoots = b.extraRoots;
     }
 
-    /** A builder with the defaults above. */
+    /**
+     * A builder with the defaults above.
+     *
+     * @return a new builder; only the target must be set
+     */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** A builder holding these options, to make a changed copy. */
+    /**
+     * A builder holding these options, to make a changed copy.
+     *
+     * @return a new builder
+     */
     public Builder toBuilder() {
         return new Builder()
                 .target(target)
@@ -89,47 +97,83 @@ public final class SampleOptions {
                 .layout(layout);
     }
 
-    /** The ETAB target. */
+    /**
+     * The ETAB target.
+     *
+     * @return the target, never null
+     */
     public Target target() {
         return target;
     }
 
-    /** Video or frame, clip length, fps, padding, clip start. */
+    /**
+     * Video or frame, clip length, fps, padding, clip start.
+     *
+     * @return the clip settings; {@code video()} false for single frames
+     */
     public ClipSpec clip() {
         return clip;
     }
 
-    /** Output rows (ETAB {@code frame_l}); 0 keeps the native size. */
+    /**
+     * Output rows (ETAB {@code frame_l}); 0 keeps the native size.
+     *
+     * @return rows, 1 to {@link #MAX_FRAME_SIDE}, or 0
+     */
     public int frameHeight() {
         return frameHeight;
     }
 
-    /** Output columns (ETAB {@code frame_w}); 0 keeps the native size. */
+    /**
+     * Output columns (ETAB {@code frame_w}); 0 keeps the native size.
+     *
+     * @return columns, 1 to {@link #MAX_FRAME_SIDE}, or 0
+     */
     public int frameWidth() {
         return frameWidth;
     }
 
-    /** 3 (RGB replicated from gray, as the reference models expect) or 1 (gray). */
+    /**
+     * 3 (RGB replicated from gray, as the reference models expect) or 1 (gray).
+     *
+     * @return 1 or 3
+     */
     public int channels() {
         return channels;
     }
 
-    /** ImageNet normalization (float32 only). */
+    /**
+     * ImageNet normalization (float32 only).
+     *
+     * @return true when pixels are normalized with ImageNet's mean and deviation
+     */
     public boolean normalize() {
         return normalize;
     }
 
-    /** FLOAT32, or UINT8 raw pixels for normalization on the device. */
+    /**
+     * FLOAT32, or UINT8 raw pixels for normalization on the device.
+     *
+     * @return {@link DType#FLOAT32} or {@link DType#UINT8}
+     */
     public DType dtype() {
         return dtype;
     }
 
-    /** Seeds the epoch order and the random clip starts. */
+    /**
+     * Seeds the epoch order and the random clip starts.
+     *
+     * @return the seed (default 42): the same seed gives the same order and clip starts
+     */
     public long seed() {
         return seed;
     }
 
-    /** A fresh seeded permutation every epoch. */
+    /**
+     * A fresh seeded permutation every epoch.
+     *
+     * @return true when the order is shuffled every epoch; false keeps the index order
+     */
     public boolean shuffle() {
         return shuffle;
     }
@@ -137,6 +181,8 @@ public final class SampleOptions {
     /**
      * The integer coding of a class target (TMED-2's view and AS: {@code DatasetProvider.labelSchemes}), or null for
      * the dataset's default.
+     *
+     * @return the scheme's name, or null
      */
     public String labelScheme() {
         return labelScheme;
@@ -145,22 +191,36 @@ public final class SampleOptions {
     /**
      * True when a dataset may open files whose real path lies outside its root (links to anywhere); they must
      * still be regular files ({@link DatasetFiles}).
+     *
+     * @return false by default
      */
     public boolean allowLinksOutside() {
         return allowLinksOutside;
     }
 
-    /** Directories besides the dataset root that its files' real paths may lie under ({@link DatasetFiles}). */
+    /**
+     * Directories besides the dataset root that its files' real paths may lie under ({@link DatasetFiles}).
+     *
+     * @return the directories, immutable; empty by default
+     */
     public List<Path> extraRoots() {
         return extraRoots;
     }
 
-    /** How frames are resized to the frame size: a filter, Pillow's (antialias) or OpenCV's definition. */
+    /**
+     * How frames are resized to the frame size: a filter, Pillow's (antialias) or OpenCV's definition.
+     *
+     * @return the filter and whether it antialiases
+     */
     public Resampling resampling() {
         return resampling;
     }
 
-    /** The axis order of clips ({@code [C, T, H, W]} or {@code [T, C, H, W]}). */
+    /**
+     * The axis order of clips ({@code [C, T, H, W]} or {@code [T, C, H, W]}).
+     *
+     * @return the layout, never null
+     */
     public ClipLayout layout() {
         return layout;
     }
@@ -168,6 +228,11 @@ public final class SampleOptions {
     /**
      * The input tensor of one sample for frames of {@code height x width}, its axes named: {@code [C, T, H, W]}
      * or {@code [T, C, H, W]} for a clip ({@link #layout()}), {@code [C, H, W]} for a still.
+     *
+     * @param height rows of each frame, {@code >= 1}
+     * @param width  columns of each frame, {@code >= 1}
+     * @return the spec, of {@link #dtype()}
+     * @throws IllegalArgumentException when a dimension is below 1
      */
     public TensorSpec featureSpec(int height, int width) {
         if (!clip.video()) {
@@ -179,8 +244,11 @@ public final class SampleOptions {
     }
 
     /**
-     * Checks that a sample with frames of {@code height x width} stays within {@link #MAX_SAMPLE_BYTES}.
+     * Checks that a sample with frames of {@code height x width} stays within {@link #MAX_FRAME_SIDE} and
+     * {@link #MAX_SAMPLE_BYTES}: a native size is known only once the index is read, so sources check it then.
      *
+     * @param height rows of each frame, {@code >= 1}
+     * @param width  columns of each frame, {@code >= 1}
      * @throws IllegalArgumentException naming the shape, its size and the limit
      */
     public void checkSampleSize(int height, int width) {
@@ -196,7 +264,11 @@ public final class SampleOptions {
         }
     }
 
-    /** True when frames keep the dataset's native size. */
+    /**
+     * True when frames keep the dataset's native size.
+     *
+     * @return true when the frame size is 0x0
+     */
     public boolean nativeSize() {
         return frameHeight == 0;
     }
@@ -272,31 +344,56 @@ public final class SampleOptions {
 
         private Builder() {}
 
-        /** The ETAB target (required). */
+        /**
+         * The ETAB target (required).
+         *
+         * @param target one the dataset offers (checked when the dataset is opened)
+         * @return this builder
+         */
         public Builder target(Target target) {
             this.target = target;
             return this;
         }
 
-        /** True: a clip of {@link #clipLength} frames per sample; false: one frame (ETAB {@code video}). */
+        /**
+         * True: a clip of {@link #clipLength} frames per sample; false: one frame (ETAB {@code video}).
+         *
+         * @param video default true
+         * @return this builder
+         */
         public Builder video(boolean video) {
             this.video = video;
             return this;
         }
 
-        /** Frames per clip (ETAB {@code clip_l}), >= 1; used when {@code video} is true. */
+        /**
+         * Frames per clip (ETAB {@code clip_l}), >= 1; used when {@code video} is true.
+         *
+         * @param clipLength 1 to {@link SampleOptions#MAX_CLIP_LENGTH}, default 32
+         * @return this builder
+         */
         public Builder clipLength(int clipLength) {
             this.clipLength = clipLength;
             return this;
         }
 
-        /** Target frame rate (ETAB {@code fps}); {@code <= 0} keeps the file's own rate. */
+        /**
+         * Target frame rate (ETAB {@code fps}); {@code <= 0} keeps the file's own rate.
+         *
+         * @param fps frames per second, default 25
+         * @return this builder
+         */
         public Builder fps(double fps) {
             this.fps = fps;
             return this;
         }
 
-        /** All clip settings at once: video or frame, clip length, fps, padding, clip start. */
+        /**
+         * All clip settings at once: video or frame, clip length, fps, padding, clip start.
+         *
+         * @param clip the settings; for a single frame ({@code video()} false) the other clip settings are kept
+         * @return this builder
+         */
         public Builder clip(ClipSpec clip) {
             this.video = clip.video();
             if (clip.video()) {
@@ -308,56 +405,102 @@ public final class SampleOptions {
             return this;
         }
 
-        /** Pad clips that run past the end of a video with zero frames (else such a sample fails). */
+        /**
+         * Pad clips that run past the end of a video with zero frames (else such a sample fails).
+         *
+         * @param padding default true
+         * @return this builder
+         */
         public Builder padding(boolean padding) {
             this.padding = padding;
             return this;
         }
 
-        /** Where clips start: random, first, or every clip of the video. */
+        /**
+         * Where clips start: random, first, or every clip of the video.
+         *
+         * @param clipStart default {@code RANDOM}; not null
+         * @return this builder
+         */
         public Builder clipStart(ClipStart clipStart) {
             this.clipStart = clipStart;
             return this;
         }
 
-        /** Output size (ETAB {@code frame_l x frame_w}); {@code 0, 0} keeps the native size. */
+        /**
+         * Output size (ETAB {@code frame_l x frame_w}); {@code 0, 0} keeps the native size.
+         *
+         * @param height rows, 1 to {@link SampleOptions#MAX_FRAME_SIDE}, or 0; default 112
+         * @param width  columns, 1 to {@link SampleOptions#MAX_FRAME_SIDE}, or 0; default 112
+         * @return this builder
+         */
         public Builder frameSize(int height, int width) {
             this.frameHeight = height;
             this.frameWidth = width;
             return this;
         }
 
-        /** 3 (RGB replicated from gray) or 1 (gray). */
+        /**
+         * 3 (RGB replicated from gray) or 1 (gray).
+         *
+         * @param channels 1 or 3, default 3
+         * @return this builder
+         */
         public Builder channels(int channels) {
             this.channels = channels;
             return this;
         }
 
-        /** ImageNet normalization; only with float32. */
+        /**
+         * ImageNet normalization; only with float32.
+         *
+         * @param normalize default true
+         * @return this builder
+         */
         public Builder normalize(boolean normalize) {
             this.normalize = normalize;
             return this;
         }
 
-        /** FLOAT32, or UINT8 raw pixels (no normalization). */
+        /**
+         * FLOAT32, or UINT8 raw pixels (no normalization).
+         *
+         * @param dtype default {@link DType#FLOAT32}; not null
+         * @return this builder
+         */
         public Builder dtype(DType dtype) {
             this.dtype = dtype;
             return this;
         }
 
-        /** Seeds the epoch order and the random clip starts. */
+        /**
+         * Seeds the epoch order and the random clip starts.
+         *
+         * @param seed default 42
+         * @return this builder
+         */
         public Builder seed(long seed) {
             this.seed = seed;
             return this;
         }
 
-        /** A fresh seeded permutation every epoch. */
+        /**
+         * A fresh seeded permutation every epoch.
+         *
+         * @param shuffle default false
+         * @return this builder
+         */
         public Builder shuffle(boolean shuffle) {
             this.shuffle = shuffle;
             return this;
         }
 
-        /** The resize filter (default bilinear); see {@link Resampling}. */
+        /**
+         * The resize filter (default bilinear); see {@link Resampling}.
+         *
+         * @param resize not null
+         * @return this builder
+         */
         public Builder resize(ResizeFilter resize) {
             this.resize = resize;
             return this;
@@ -366,13 +509,21 @@ public final class SampleOptions {
         /**
          * True: Pillow's definition of the filter ({@code Image.resize}, support widened when shrinking); false
          * (default): OpenCV's ({@code cv2.resize}); see {@link Resampling}.
+         *
+         * @param antialias whether to follow Pillow
+         * @return this builder
          */
         public Builder antialias(boolean antialias) {
             this.antialias = antialias;
             return this;
         }
 
-        /** The axis order of clips (default {@code CTHW}). */
+        /**
+         * The axis order of clips (default {@code CTHW}).
+         *
+         * @param layout not null
+         * @return this builder
+         */
         public Builder layout(ClipLayout layout) {
             this.layout = layout;
             return this;
@@ -382,6 +533,9 @@ public final class SampleOptions {
          * The integer coding of a class target, by name (TMED-2: {@code view5}, {@code view5-a2c-first},
          * {@code view3}, {@code view2} for view; {@code as3}, {@code as2}, {@code as5} for AS); null (the default)
          * for the dataset's default. The dataset checks the name when it is opened.
+         *
+         * @param labelScheme the scheme's name, or null
+         * @return this builder
          */
         public Builder labelScheme(String labelScheme) {
             this.labelScheme = labelScheme;
@@ -391,19 +545,31 @@ public final class SampleOptions {
         /**
          * Lets the dataset open regular files whose real path lies outside its root (default false: such a file
          * is a failed sample naming where it leads).
+         *
+         * @param allowLinksOutside whether links may lead anywhere (files must still be regular)
+         * @return this builder
          */
         public Builder allowLinksOutside(boolean allowLinksOutside) {
             this.allowLinksOutside = allowLinksOutside;
             return this;
         }
 
-        /** Directories besides the root that the dataset's files may lead to by links (default none). */
+        /**
+         * Directories besides the root that the dataset's files may lead to by links (default none).
+         *
+         * @param extraRoots the directories (copied); each must exist when the dataset is opened
+         * @return this builder
+         */
         public Builder extraRoots(List<Path> extraRoots) {
             this.extraRoots = List.copyOf(extraRoots);
             return this;
         }
 
         /**
+         * Checks every value and combination and makes the options.
+         *
+         * @return the immutable options
+         * @throws NullPointerException     when dtype, clip start, resize filter or layout was set to null
          * @throws IllegalArgumentException naming the value, when the target is missing, a label scheme is given for a
          *                                  target that is not a class (view, AS), the frame size is not two
          *                                  positive numbers (or 0x0), channels are not 1 or 3, uint8 is asked to be

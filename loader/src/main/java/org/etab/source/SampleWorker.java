@@ -13,6 +13,10 @@ public interface SampleWorker extends AutoCloseable {
     /**
      * Writes every element of slot {@code slot} of {@code buffers} (features and labels) for {@code plan}.
      *
+     * @param plan    the sample, with no {@link SamplePlan#failure()}
+     * @param buffers the batch buffers being filled
+     * @param slot    the slot, {@code 0 <= slot < batch size}
+     * @return what producing it cost
      * @throws SampleException when the sample cannot be produced; the slot's content is then undefined
      */
     LoadStats load(SamplePlan plan, BatchPool.Buffers buffers, int slot);
@@ -21,14 +25,32 @@ public interface SampleWorker extends AutoCloseable {
      * As {@link #load(SamplePlan, BatchPool.Buffers, int)}, giving up with a {@link SampleException} (stage
      * {@code timeout}) once {@code System.nanoTime()} passes {@code deadlineNanos}. Sources whose reads can stall
      * override this; the default ignores the deadline.
+     *
+     * @param plan          the sample, with no {@link SamplePlan#failure()}
+     * @param buffers       the batch buffers being filled
+     * @param slot          the slot, {@code 0 <= slot < batch size}
+     * @param deadlineNanos the {@code System.nanoTime()} value after which to give up
+     * @return what producing it cost
+     * @throws SampleException when the sample cannot be produced or the deadline passed; the slot's content is then
+     *                         undefined
      */
     default LoadStats load(SamplePlan plan, BatchPool.Buffers buffers, int slot, long deadlineNanos) {
         return load(plan, buffers, slot);
     }
 
+    /**
+     * Frees the decoder and scratch memory; the pipeline calls it once, when it closes, after its decode threads
+     * have stopped. Declares no checked exception, unlike {@link AutoCloseable#close()}.
+     */
     @Override
     void close();
 
-    /** What producing one sample cost, for metrics. */
+    /**
+     * What producing one sample cost, for metrics.
+     *
+     * @param validFrames   clip positions holding decoded frames (the rest zero padding)
+     * @param framesDecoded frames the decoder decoded for it
+     * @param bytesRead     bytes read for it
+     */
     record LoadStats(int validFrames, int framesDecoded, long bytesRead) {}
 }

@@ -4,13 +4,18 @@ import java.util.Locale;
 
 /** A dataset split. EchoNet's FileList spells them TRAIN/VAL/TEST; any case is accepted. */
 public enum Split {
+    /** The training split. */
     TRAIN,
+    /** The validation split. */
     VAL,
+    /** The test split. */
     TEST;
 
     /**
-     * Parses a split name case-insensitively.
+     * Parses a split name case-insensitively, surrounding blanks ignored.
      *
+     * @param text the name, not null
+     * @return the split
      * @throws IllegalArgumentException naming the value when it is not train, val or test
      */
     public static Split parse(String text) {

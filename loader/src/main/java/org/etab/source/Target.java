@@ -32,7 +32,11 @@ public enum Target {
         this.etabName = etabName;
     }
 
-    /** The name ETAB uses ("LV_seg", "ES/ED", ...). */
+    /**
+     * The name ETAB uses.
+     *
+     * @return e.g. "LV_seg", "ES/ED"
+     */
     public String etabName() {
         return etabName;
     }
@@ -41,6 +45,10 @@ public enum Target {
      * Parses an ETAB target name case-insensitively ({@code ES/ED} may also be written {@code ES_ED}) and
      * checks that the dataset offers it.
      *
+     * @param text      the name, as a user wrote it
+     * @param dataset   the dataset's name, for the message
+     * @param available the targets the dataset offers
+     * @return the target
      * @throws IllegalArgumentException naming the value and what {@code dataset} offers
      */
     public static Target parse(String text, String dataset, Collection<Target> available) {
@@ -66,6 +74,10 @@ public enum Target {
     /**
      * The label tensor of one sample for frames of {@code height x width}: EF float32 {@code [1]}; CM, view and AS
      * int32 {@code [1]} (a class index); ES/ED int32 {@code [2]}; masks uint8 {@code [height, width]}.
+     *
+     * @param height rows of the output frames, {@code >= 1}
+     * @param width  columns of the output frames, {@code >= 1}
+     * @return the spec; {@code height} and {@code width} matter only for masks
      */
     public TensorSpec labelSpec(int height, int width) {
         return switch (this) {
@@ -76,7 +88,11 @@ public enum Target {
         };
     }
 
-    /** All ETAB names, for help texts. */
+    /**
+     * All ETAB names, for help texts.
+     *
+     * @return the names, comma-separated, in declaration order
+     */
     public static String names() {
         return Arrays.stream(values()).map(Target::etabName).collect(Collectors.joining(", "));
     }
