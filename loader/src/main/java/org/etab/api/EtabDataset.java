@@ -1,21 +1,10 @@
 package org.etab.api;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import org.etab.batch.Batch;
-import org.etab.batch.DType;
 import org.etab.batch.Sample;
-import org.etab.config.EtabConfig;
-import org.etab.pipeline.BatchIterator;
-import org.etab.pipeline.ErrorPolicy;
 import org.etab.pipeline.Pipeline;
 import org.etab.pipeline.PipelineOptions;
-import org.etab.sampling.ClipSpec;
-import org.etab.sampling.ClipStart;
 import org.etab.source.ClipLayout;
 import org.etab.source.DatasetProvider;
 import org.etab.source.DatasetRegistry;
@@ -54,67 +43,14 @@ import reactor.core.publisher.Flux;
  * heap; {@link #stream} samples are pooled and must be closed.
  */
 public final class EtabDataset {
-    private final DatasetProvider dataset;
-    /** Null: the configured directory, looked up when loading. */
-    private final Path root;
-
-    private final Target target;
-    private final String view;
-    private final boolean video;
-    private final boolean normalize;
-    private final int frameL;
-    private final int frameW;
-    private final int clipL;
-    private final double fps;
-    private final boolean padding;
-    private final String split;
-    private final int fold;
-    private final int channels;
-    private final long seed;
-    private final int threads;
-    private final Resampling resampling;
-    private final ClipLayout layout;
-    /** Null: the target has one coding. */
-    private final String labelScheme;
-
-    private final boolean strict;
+    private final EtabOptions options;
     private volatile List<Item> data = List.of();
     private volatile List<SampleFailure> failures = List.of();
     private volatile List<IndexProblem> problems = List.of();
     private volatile List<IndexProblem> rejected = List.of();
 
-    private EtabDataset(Builder b, DatasetProvider dataset, Target target, String view, String labelScheme) {
-        this.dataset = dataset;
-        this.root = b.root;
-        this.target = target;
-        this.view = view;
-        this.video = b.video;
-        this.normalize = b.normalize;
-        this.frameL = b.frameL;
-        this.frameW = b.frameW;
-        this.clipL = b.clipL;
-        this.fps = b.fps;
-        this.padding = b.padding;
-        this.split = b.split != null ? b.split : dataset.etabSplit();
-        this.fold = b.fold;
-        this.channels = b.channels;
-        this.seed = b.seed;
-        this.threads = b.threads;
-        this.labelScheme = labelScheme;
-        this.strict = b.strict;
-        Resampling etab = etabResampling(dataset.name()); // each setting not given falls back to ETAB's
-        this.resampling = new Resampling(
-                b.resize != null ? b.resize : etab.filter(), b.antialias != null ? b.antialias : etab.antialias());
-        this.layout = b.layout;
-    }
-
-    /** How ETAB resizes the dataset's frames (PIL's filters), or the pipeline's default where ETAB has no loader. */
-    static Resampling etabResampling(String dataset) {
-        return switch (dataset) {
-            case "echonet" -> new Resampling(ResizeFilter.BICUBIC, true);
-            case "camus" -> new Resampling(ResizeFilter.BILINEAR, true);
-            default -> Resampling.DEFAULT;
-        };
+    private EtabDataset(EtabOptions options) {
+        this.options = options;
     }
 
     /**
@@ -132,28 +68,7 @@ public final class EtabDataset {
      * @return a new builder with every option set to this dataset's (the resolved target, view, split and resize)
      */
     public Builder toBuilder() {
-        return new Builder()
-                .name(dataset.name())
-                .root(root)
-                .target(target.etabName())
-                .view(view)
-                .video(video)
-                .normalize(normalize)
-                .frameL(frameL)
-                .frameW(frameW)
-                .clipL(clipL)
-                .fps(fps)
-                .padding(padding)
-                .split(split)
-                .fold(fold)
-                .channels(channels)
-                .seed(seed)
-                .threads(threads)
-                .labelScheme(labelScheme)
-                .strict(strict)
-                .resize(resampling.filter())
-                .antialias(resampling.antialias())
-                .layout(layout);
+        return options.toBuilder();
     }
 
     /**
@@ -162,7 +77,7 @@ public final class EtabDataset {
      * @return the lower-case name ({@code echonet}, {@code camus}, {@code tmed})
      */
     public String name() {
-        return dataset.name();
+        return options.name();
     }
 
     /**
@@ -171,7 +86,7 @@ public final class EtabDataset {
      * @return the target named to the builder, or the dataset's default (EF, or view for TMED-2)
      */
     public Target target() {
-        return target;
+        return options.target();
     }
 
     /**
@@ -181,7 +96,7 @@ public final class EtabDataset {
      * @return the view's name, or {@code all}
      */
     public String view() {
-        return view;
+        return options.view();
     }
 
     /**
@@ -190,7 +105,7 @@ public final class EtabDataset {
      * @return the filter and whether it antialiases (Pillow's definition) or not (OpenCV's)
      */
     public Resampling resampling() {
-        return resampling;
+        return options.resampling();
     }
 
     /**
@@ -199,7 +114,7 @@ public final class EtabDataset {
      * @return {@code TCHW} unless the builder said otherwise
      */
     public ClipLayout layout() {
-        return layout;
+        return options.layout();
     }
 
     /**
@@ -208,7 +123,7 @@ public final class EtabDataset {
      * @return the one named, or the dataset's ETAB default ({@code train} for EchoNet, else {@code all})
      */
     public String split() {
-        return split;
+        return options.split();
     }
 
     /**
@@ -217,7 +132,7 @@ public final class EtabDataset {
      * @return the scheme's name (the one named, or the dataset's first); null when the target has one coding
      */
     public String labelScheme() {
-        return labelScheme;
+        return options.labelScheme();
     }
 
     /**
@@ -291,74 +206,17 @@ public final class EtabDataset {
      * @throws org.etab.decode.DatasetException when the index cannot be read, naming the file and why
      */
     public EtabDataset loadData(int nClips, boolean random) {
-        OpenedDataset opened = open(random);
+        OpenedDataset opened = options.open(random);
         problems = opened.problems();
         rejected = opened.rejected();
-        long wanted = Math.max(0, nClips);
-        List<Item> items = new ArrayList<>();
-        List<SampleFailure> failed = new ArrayList<>();
+        ItemLoader loader = new ItemLoader(opened, options.threads(), options.strict());
         try (opened) {
-            long start = 0;
-            // each round plans the samples still missing after the ones already tried: the plan order is a pure
-            // function of the seed, so a failed sample is replaced by the next one in that order
-            do {
-                long need = wanted == 0 ? 0 : wanted - items.size();
-                PipelineOptions po = PipelineOptions.builder()
-                        .batchSize(BATCH)
-                        .threads(threads)
-                        .limit(wanted == 0 ? 0 : start + need)
-                        .onError(strict ? ErrorPolicy.FAIL : ErrorPolicy.SKIP)
-                        .build();
-                try (Pipeline p = new Pipeline(opened.source(), po)) {
-                    long tried = load(p, start, items, failed);
-                    if (tried == 0) {
-                        break;
-                    }
-                    start += tried;
-                }
-            } while (wanted > 0 && items.size() < wanted);
+            loader.load(nClips);
         } finally {
-            data = List.copyOf(items);
-            failures = List.copyOf(failed);
+            data = loader.items();
+            failures = loader.failures();
         }
         return this;
-    }
-
-    /** One round: the samples from {@code start} on; returns how many were tried. */
-    private long load(Pipeline p, long start, List<Item> items, List<SampleFailure> failed) {
-        List<Pipeline.Scheduled> schedule = p.schedule(0, start, BATCH);
-        Map<String, Long> order = new HashMap<>();
-        schedule.forEach(s -> order.putIfAbsent(s.plan().id(), s.sequence()));
-        Comparator<SampleFailure> inLoadOrder = Comparator.comparing(f -> order.getOrDefault(f.id(), Long.MAX_VALUE));
-        try (BatchIterator<Batch> batches = p.iterate(0, start)) {
-            while (batches.hasNext()) {
-                try (Batch batch = batches.next()) {
-                    for (int i = 0; i < batch.size(); i++) {
-                        items.add(new Item(
-                                batch.samples().get(i).id(),
-                                Tensor.copyOf(batch.features(), i),
-                                Tensor.copyOf(batch.labels(), i)));
-                    }
-                }
-            }
-        } catch (SampleException e) {
-            List<SampleFailure> seen = new ArrayList<>(p.account().failures());
-            seen.sort(inLoadOrder);
-            failed.addAll(seen);
-            if (seen.isEmpty()) {
-                throw e;
-            }
-            SampleFailure first = seen.get(0);
-            throw new SampleException(
-                    first.stage(),
-                    "loadData (strict): sample " + first.id() + " failed at " + first.stage() + ": " + first.file()
-                            + ": " + first.reason(),
-                    e);
-        }
-        List<SampleFailure> seen = new ArrayList<>(p.account().failures());
-        seen.sort(inLoadOrder);
-        failed.addAll(seen);
-        return schedule.size();
     }
 
     /**
@@ -381,77 +239,40 @@ public final class EtabDataset {
      * @return a cold stream of samples; each subscription streams the epoch again
      */
     public Flux<Sample> stream(int epoch) {
-        PipelineOptions po = PipelineOptions.builder().threads(threads).build();
+        PipelineOptions po =
+                PipelineOptions.builder().threads(options.threads()).build();
         return Flux.using(
-                () -> open(true),
+                () -> options.open(true),
                 opened -> Flux.using(() -> new Pipeline(opened.source(), po), p -> p.samples(epoch), Pipeline::close),
                 OpenedDataset::close);
     }
 
-    private OpenedDataset open(boolean random) {
-        return dataset.open(root(), split, view, fold, options(random));
-    }
-
-    private SampleOptions options(boolean random) {
-        ClipSpec clip = video
-                ? new ClipSpec(true, clipL, fps, padding, random ? ClipStart.RANDOM : ClipStart.FIRST)
-                : ClipSpec.frame();
-        return SampleOptions.builder()
-                .target(target)
-                .clip(clip)
-                .frameSize(frameL, frameW)
-                .channels(channels)
-                .normalize(normalize)
-                .dtype(DType.FLOAT32)
-                .seed(seed)
-                .shuffle(random)
-                .labelScheme(labelScheme)
-                .resize(resampling.filter())
-                .antialias(resampling.antialias())
-                .layout(layout)
-                .build();
-    }
-
-    /** Samples per batch while loading (the items are copied to the heap, so this only sizes the pool). */
-    private static final int BATCH = 16;
-
-    private Path root() {
-        if (root != null) {
-            return root;
-        }
-        Path p = EtabConfig.builtIn().withEnvironment(System.getenv()).directory(dataset.name());
-        if (p == null) {
-            throw new IllegalArgumentException(
-                    "no directory for " + dataset.name() + ": call root(...) or set " + dataset.environmentVariable());
-        }
-        return p;
-    }
-
     /** ETAB's options with ETAB's names, then {@link #build()}. Not thread-safe. */
     public static final class Builder {
-        private String name = "echonet";
-        private Path root;
-        private String target;
-        private String view;
-        private boolean video;
-        private boolean normalize = true;
-        private int frameL = 224;
-        private int frameW = 224;
-        private int clipL = 16;
-        private double fps = 50;
-        private boolean padding;
-        private String split;
-        private int fold;
-        private int channels = 3;
-        private long seed = 42;
-        private int threads = Runtime.getRuntime().availableProcessors();
+        // package-private: EtabOptions reads them when built
+        String name = "echonet";
+        Path root;
+        String target;
+        String view;
+        boolean video;
+        boolean normalize = true;
+        int frameL = 224;
+        int frameW = 224;
+        int clipL = 16;
+        double fps = 50;
+        boolean padding;
+        String split;
+        int fold;
+        int channels = 3;
+        long seed = 42;
+        int threads = Runtime.getRuntime().availableProcessors();
         /** Null: ETAB's for the dataset. */
-        private ResizeFilter resize;
+        ResizeFilter resize;
 
-        private Boolean antialias;
-        private ClipLayout layout = ClipLayout.TCHW;
-        private String labelScheme;
-        private boolean strict;
+        Boolean antialias;
+        ClipLayout layout = ClipLayout.TCHW;
+        String labelScheme;
+        boolean strict;
 
         private Builder() {}
 
@@ -723,9 +544,9 @@ public final class EtabDataset {
                 throw new IllegalArgumentException("threads >= 1 required but was " + threads);
             }
             String scheme = DatasetRegistry.resolveLabelScheme(dataset, t, labelScheme);
-            EtabDataset built = new EtabDataset(this, dataset, t, v, scheme);
-            built.options(true); // channels, sizes, clip settings: fail here, before any file is read
-            return built;
+            EtabOptions options = new EtabOptions(this, dataset, t, v, scheme);
+            options.sampleOptions(true); // channels, sizes, clip settings: fail here, before any file is read
+            return new EtabDataset(options);
         }
     }
 }

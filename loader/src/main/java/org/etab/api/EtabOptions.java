@@ -1,0 +1,189 @@
+package org.etab.api;
+
+import java.nio.file.Path;
+import java.util.Map;
+import org.etab.batch.DType;
+import org.etab.config.EtabConfig;
+import org.etab.sampling.ClipSpec;
+import org.etab.sampling.ClipStart;
+import org.etab.source.ClipLayout;
+import org.etab.source.DatasetProvider;
+import org.etab.source.OpenedDataset;
+import org.etab.source.SampleOptions;
+import org.etab.source.Target;
+import org.etab.transform.Resampling;
+import org.etab.transform.ResizeFilter;
+
+/**
+ * An {@link EtabDataset}'s options as built: resolved against the dataset (target, view, split, label scheme and
+ * resize, where the builder left them to the dataset) and fixed. Turns ETAB's options into the source layer's: the
+ * dataset's directory, the {@link SampleOptions} of a load or a stream, the opened selection.
+ *
+ * <p>Threading: immutable, safe to share. Ownership: {@link #open} hands the opened dataset to the caller.
+ */
+final class EtabOptions {
+    private final DatasetProvider dataset;
+    /** Null: the configured directory, looked up when opening. */
+    private final Path root;
+
+    private final Target target;
+    private final String view;
+    private final boolean video;
+    private final boolean normalize;
+    private final int frameL;
+    private final int frameW;
+    private final int clipL;
+    private final double fps;
+    private final boolean padding;
+    private final String split;
+    private final int fold;
+    private final int channels;
+    private final long seed;
+    private final int threads;
+    private final Resampling resampling;
+    private final ClipLayout layout;
+    /** Null: the target has one coding. */
+    private final String labelScheme;
+
+    private final boolean strict;
+
+    /** The builder's values, with the dataset's resolution of those it leaves open; checks nothing. */
+    EtabOptions(EtabDataset.Builder b, DatasetProvider dataset, Target target, String view, String labelScheme) {
+        this.dataset = dataset;
+        this.root = b.root;
+        this.target = target;
+        this.view = view;
+        this.video = b.video;
+        this.normalize = b.normalize;
+        this.frameL = b.frameL;
+        this.frameW = b.frameW;
+        this.clipL = b.clipL;
+        this.fps = b.fps;
+        this.padding = b.padding;
+        this.split = b.split != null ? b.split : dataset.etabSplit();
+        this.fold = b.fold;
+        this.channels = b.channels;
+        this.seed = b.seed;
+        this.threads = b.threads;
+        this.labelScheme = labelScheme;
+        this.strict = b.strict;
+        Resampling etab = etabResampling(dataset.name()); // each setting not given falls back to ETAB's
+        this.resampling = new Resampling(
+                b.resize != null ? b.resize : etab.filter(), b.antialias != null ? b.antialias : etab.antialias());
+        this.layout = b.layout;
+    }
+
+    /** How ETAB resizes the dataset's frames (PIL's filters), or the pipeline's default where ETAB has no loader. */
+    static Resampling etabResampling(String dataset) {
+        return switch (dataset) {
+            case "echonet" -> new Resampling(ResizeFilter.BICUBIC, true);
+            case "camus" -> new Resampling(ResizeFilter.BILINEAR, true);
+            default -> Resampling.DEFAULT;
+        };
+    }
+
+    /** A builder holding these options, the resolved ones as given values. */
+    EtabDataset.Builder toBuilder() {
+        return EtabDataset.builder()
+                .name(dataset.name())
+                .root(root)
+                .target(target.etabName())
+                .view(view)
+                .video(video)
+                .normalize(normalize)
+                .frameL(frameL)
+                .frameW(frameW)
+                .clipL(clipL)
+                .fps(fps)
+                .padding(padding)
+                .split(split)
+                .fold(fold)
+                .channels(channels)
+                .seed(seed)
+                .threads(threads)
+                .labelScheme(labelScheme)
+                .strict(strict)
+                .resize(resampling.filter())
+                .antialias(resampling.antialias())
+                .layout(layout);
+    }
+
+    /**
+     * Reads the index and selects the records (split, view, fold); no media file is decoded yet.
+     *
+     * @param random a seeded random order and random clip starts; false: index order, clips from frame 0
+     */
+    OpenedDataset open(boolean random) {
+        return dataset.open(directory(System.getenv()), split, view, fold, sampleOptions(random));
+    }
+
+    /** How each sample is made; fails naming the value when the sizes, channels or clip settings are not possible. */
+    SampleOptions sampleOptions(boolean random) {
+        ClipSpec clip = video
+                ? new ClipSpec(true, clipL, fps, padding, random ? ClipStart.RANDOM : ClipStart.FIRST)
+                : ClipSpec.frame();
+        return SampleOptions.builder()
+                .target(target)
+                .clip(clip)
+                .frameSize(frameL, frameW)
+                .channels(channels)
+                .normalize(normalize)
+                .dtype(DType.FLOAT32)
+                .seed(seed)
+                .shuffle(random)
+                .labelScheme(labelScheme)
+                .resize(resampling.filter())
+                .antialias(resampling.antialias())
+                .layout(layout)
+                .build();
+    }
+
+    /** The root given to the builder, else the dataset's directory from {@code environment} (its variable). */
+    Path directory(Map<String, String> environment) {
+        if (root != null) {
+            return root;
+        }
+        Path p = EtabConfig.builtIn().withEnvironment(environment).directory(dataset.name());
+        if (p == null) {
+            throw new IllegalArgumentException(
+                    "no directory for " + dataset.name() + ": call root(...) or set " + dataset.environmentVariable());
+        }
+        return p;
+    }
+
+    String name() {
+        return dataset.name();
+    }
+
+    Target target() {
+        return target;
+    }
+
+    String view() {
+        return view;
+    }
+
+    String split() {
+        return split;
+    }
+
+    String labelScheme() {
+        return labelScheme;
+    }
+
+    Resampling resampling() {
+        return resampling;
+    }
+
+    ClipLayout layout() {
+        return layout;
+    }
+
+    int threads() {
+        return threads;
+    }
+
+    boolean strict() {
+        return strict;
+    }
+}

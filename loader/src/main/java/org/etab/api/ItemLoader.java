@@ -1,0 +1,126 @@
+package org.etab.api;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.etab.batch.Batch;
+import org.etab.pipeline.BatchIterator;
+import org.etab.pipeline.ErrorPolicy;
+import org.etab.pipeline.Pipeline;
+import org.etab.pipeline.PipelineOptions;
+import org.etab.source.OpenedDataset;
+import org.etab.source.SampleException;
+import org.etab.source.SampleFailure;
+
+/**
+ * {@link EtabDataset#loadData}'s loop: copies the first {@code n} good samples of an opened selection to the heap, in
+ * plan order. A sample that fails is listed and replaced by the next one in that order (the plan is a pure function
+ * of the seed), round after round, until {@code n} are loaded or a round has nothing left to try; with
+ * {@code strict}, the first failure ends the load instead.
+ *
+ * <p>Threading: one caller; each round runs a pipeline of {@code threads} decode threads and blocks until it ends.
+ *
+ * <p>Ownership: the caller owns the opened dataset and closes it after {@link #load}; each batch is copied to the
+ * heap and closed at once, each round's pipeline closed when the round ends.
+ */
+final class ItemLoader {
+    /** Samples per batch while loading (the items are copied to the heap, so this only sizes the pool). */
+    static final int BATCH = 16;
+
+    private final OpenedDataset opened;
+    private final int threads;
+    private final boolean strict;
+    private final List<Item> items = new ArrayList<>();
+    private final List<SampleFailure> failed = new ArrayList<>();
+
+    ItemLoader(OpenedDataset opened, int threads, boolean strict) {
+        this.opened = opened;
+        this.threads = threads;
+        this.strict = strict;
+    }
+
+    /**
+     * Loads until {@code nClips} items are held or the selection has no sample left to try.
+     *
+     * @param nClips samples wanted; {@code <= 0}: all
+     * @throws SampleException with {@code strict}, naming the first failed sample in load order, its file and reason;
+     *                         {@link #items()} and {@link #failures()} then hold what was loaded and seen before it
+     */
+    void load(int nClips) {
+        long wanted = Math.max(0, nClips);
+        long start = 0;
+        do {
+            long need = wanted == 0 ? 0 : wanted - items.size();
+            PipelineOptions po = PipelineOptions.builder()
+                    .batchSize(BATCH)
+                    .threads(threads)
+                    .limit(wanted == 0 ? 0 : start + need)
+                    .onError(strict ? ErrorPolicy.FAIL : ErrorPolicy.SKIP)
+                    .build();
+            try (Pipeline p = new Pipeline(opened.source(), po)) {
+                long tried = round(p, start);
+                if (tried == 0) {
+                    break;
+                }
+                start += tried;
+            }
+        } while (wanted > 0 && items.size() < wanted);
+    }
+
+    /** The items loaded so far, in load order. */
+    List<Item> items() {
+        return List.copyOf(items);
+    }
+
+    /** The samples tried and failed so far, in load order. */
+    List<SampleFailure> failures() {
+        return List.copyOf(failed);
+    }
+
+    /** One round: the samples from {@code start} on; returns how many were tried. */
+    private long round(Pipeline p, long start) {
+        List<Pipeline.Scheduled> schedule = p.schedule(0, start, BATCH);
+        Map<String, Long> order = new HashMap<>();
+        schedule.forEach(s -> order.putIfAbsent(s.plan().id(), s.sequence()));
+        try (BatchIterator<Batch> batches = p.iterate(0, start)) {
+            while (batches.hasNext()) {
+                try (Batch batch = batches.next()) {
+                    for (int i = 0; i < batch.size(); i++) {
+                        items.add(new Item(
+                                batch.samples().get(i).id(),
+                                Tensor.copyOf(batch.features(), i),
+                                Tensor.copyOf(batch.labels(), i)));
+                    }
+                }
+            }
+        } catch (SampleException e) {
+            List<SampleFailure> seen = addFailures(p, order);
+            if (seen.isEmpty()) {
+                throw e;
+            }
+            SampleFailure first = seen.get(0);
+            throw new SampleException(
+                    first.stage(),
+                    "loadData (strict): sample " + first.id() + " failed at " + first.stage() + ": " + first.file()
+                            + ": " + first.reason(),
+                    e);
+        }
+        addFailures(p, order);
+        return schedule.size();
+    }
+
+    /**
+     * Adds the round's failures to {@link #failures()} in load order (threads fail in any order).
+     *
+     * @param order each scheduled sample's position in the round, by id
+     * @return the round's failures, in load order
+     */
+    private List<SampleFailure> addFailures(Pipeline p, Map<String, Long> order) {
+        List<SampleFailure> seen = new ArrayList<>(p.account().failures());
+        seen.sort(Comparator.comparing(f -> order.getOrDefault(f.id(), Long.MAX_VALUE)));
+        failed.addAll(seen);
+        return seen;
+    }
+}
