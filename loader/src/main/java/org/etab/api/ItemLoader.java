@@ -51,6 +51,8 @@ final class ItemLoader {
     void load(int nClips) {
         long wanted = Math.max(0, nClips);
         long start = 0;
+        // each round plans the samples still missing after the ones already tried: the plan order is a pure
+        // function of the seed, so a failed sample is replaced by the next one in that order
         do {
             long need = wanted == 0 ? 0 : wanted - items.size();
             PipelineOptions po = PipelineOptions.builder()
