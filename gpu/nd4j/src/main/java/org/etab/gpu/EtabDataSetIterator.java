@@ -1,21 +1,14 @@
 package org.etab.gpu;
 
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.NoSuchElementException;
 import org.etab.batch.Batch;
-import org.etab.batch.DType;
 import org.etab.batch.TensorSpec;
 import org.etab.pipeline.BatchIterator;
 import org.etab.pipeline.Pipeline;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.memory.MemoryWorkspace;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.api.DataSetPreProcessor;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * A {@link Pipeline} as a DL4J {@link DataSetIterator}, so that {@code model.fit(iterator)} and
@@ -73,6 +66,8 @@ public final class EtabDataSetIterator implements DataSetIterator, AutoCloseable
     private final TensorSpec featureSpec;
     /** One sample's target, from the pipeline's source. */
     private final TensorSpec labelSpec;
+    /** Batch to {@code DataSet}: float, one-hot, copy or view. */
+    private final transient DataSetConverter converter;
 
     private transient BatchIterator<Batch> batches;
     private transient Batch held;
@@ -91,10 +86,8 @@ public final class EtabDataSetIterator implements DataSetIterator, AutoCloseable
         this.epoch = b.firstEpoch;
         this.featureSpec = pipeline.source().features();
         this.labelSpec = pipeline.source().labels();
-        if (classes > 0 && !(labelSpec.dtype() == DType.INT32 && labelSpec.elements() == 1)) {
-            throw new IllegalArgumentException("oneHot needs a class index label (int32[1]: CM, view, AS) but the "
-                    + pipeline.source().dataset() + " source's labels are " + labelSpec);
-        }
+        this.converter = new DataSetConverter(
+                ownership, classes, labelSpec, pipeline.source().dataset());
     }
 
     /**
@@ -259,8 +252,8 @@ public final class EtabDataSetIterator implements DataSetIterator, AutoCloseable
         taken = true;
         DataSet ds;
         boolean keep = false;
-        try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
-            ds = new DataSet(features(batch), labels(batch));
+        try {
+            ds = converter.convert(batch);
             keep = ownership == Ownership.VIEW;
         } finally {
             if (keep) {
@@ -291,36 +284,6 @@ public final class EtabDataSetIterator implements DataSetIterator, AutoCloseable
                     + batch() + "; build the pipeline with withBatchSize(" + num + ")");
         }
         return next();
-    }
-
-    private INDArray features(Batch batch) {
-        INDArray view = Nd4jBatches.features(batch);
-        if (view.dataType() == DataType.FLOAT) {
-            return ownership == Ownership.VIEW ? view : view.dup();
-        }
-        return view.castTo(DataType.FLOAT);
-    }
-
-    private INDArray labels(Batch batch) {
-        INDArray raw = Nd4jBatches.labels(batch);
-        if (classes > 0) {
-            int n = batch.size();
-            INDArray oneHot = Nd4j.zeros(DataType.FLOAT, n, classes);
-            for (int i = 0; i < n; i++) {
-                int k = raw.getInt(i, 0);
-                if (k < 0 || k >= classes) {
-                    throw new IllegalStateException(
-                            "sample " + batch.samples().get(i).id() + " has class " + k + ", outside 0.."
-                                    + (classes - 1) + " of oneHot(" + classes + ")");
-                }
-                oneHot.putScalar(i, k, 1f);
-            }
-            return oneHot;
-        }
-        if (raw.dataType() == DataType.FLOAT) {
-            return ownership == Ownership.VIEW ? raw : raw.dup();
-        }
-        return raw.castTo(DataType.FLOAT);
     }
 
     /**
@@ -400,14 +363,7 @@ public final class EtabDataSetIterator implements DataSetIterator, AutoCloseable
      */
     @Override
     public List<String> getLabels() {
-        if (classes == 0) {
-            return null;
-        }
-        List<String> names = new ArrayList<>(classes);
-        for (int k = 0; k < classes; k++) {
-            names.add(Integer.toString(k));
-        }
-        return Collections.unmodifiableList(names);
+        return converter.labelNames();
     }
 
     /**

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.etab.decode.DatasetException;
+import org.etab.source.DatasetFiles;
 import org.etab.source.IndexProblem;
 import org.etab.source.Split;
 import org.etab.testing.CamusPhantoms;
@@ -220,39 +221,13 @@ class CamusReaderTest {
     }
 
     @Test
-    void uncompressedNiftiIsAccepted() throws IOException {
-        Path p = writeNiftiPatient(tmp, "patient0001");
-        Files.move(p.resolve("patient0001_2CH_ED.nii.gz"), p.resolve("patient0001_2CH_ED.nii"));
-        writeLists(tmp, "patient0001", "", "");
-        CamusRecord r = CamusReader.read(tmp).records().get(0);
-        assertThat(r.ed().getFileName().toString()).isEqualTo("patient0001_2CH_ED.nii");
-    }
-
-    @Test
-    void layoutsThatAreNotCamusAreErrorsSayingWhatWasExpected() throws IOException {
+    void bothEntryPointsReportLayoutErrors() { // the layouts themselves: CamusLayoutTest
         assertThatThrownBy(() -> CamusReader.read(tmp.resolve("absent")))
                 .isInstanceOf(DatasetException.class)
-                .hasMessageContaining("not found");
-        Files.createDirectories(tmp.resolve("empty"));
-        assertThatThrownBy(() -> CamusReader.read(tmp.resolve("empty")))
+                .hasMessageContaining("CAMUS directory not found");
+        assertThatThrownBy(() -> CamusReader.read(tmp, DatasetFiles.under(tmp)))
                 .isInstanceOf(DatasetException.class)
-                .hasMessageContaining("training/")
-                .hasMessageContaining("database_nifti/");
-        Files.createDirectories(tmp.resolve("nosplit/database_nifti"));
-        assertThatThrownBy(() -> CamusReader.read(tmp.resolve("nosplit")))
-                .isInstanceOf(DatasetException.class)
-                .hasMessageContaining("database_split");
-        Files.createDirectories(tmp.resolve("both/training"));
-        Files.createDirectories(tmp.resolve("both/database_nifti"));
-        Files.createDirectories(tmp.resolve("both/database_split"));
-        assertThatThrownBy(() -> CamusReader.read(tmp.resolve("both")))
-                .isInstanceOf(DatasetException.class)
-                .hasMessageContaining("both CAMUS releases");
-        Files.createDirectories(tmp.resolve("two/a/training"));
-        Files.createDirectories(tmp.resolve("two/b/testing"));
-        assertThatThrownBy(() -> CamusReader.read(tmp.resolve("two")))
-                .isInstanceOf(DatasetException.class)
-                .hasMessageContaining("several");
+                .hasMessageContaining("no CAMUS layout found");
     }
 
     // ------------------------------------------------------------------------------------------------
