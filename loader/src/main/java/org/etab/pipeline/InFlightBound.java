@@ -1,7 +1,5 @@
 package org.etab.pipeline;
 
-import java.util.Objects;
-
 /**
  * The one bound on work in flight, {@code batchesAhead = threads + prefetch} (FFCV's {@code batches_ahead}): one
  * batch in assembly per decode thread plus {@code prefetch} assembled ahead. Of the three numbers, those set
@@ -9,25 +7,16 @@ import java.util.Objects;
  * {@code threads = min(cores, batchesAhead)} and the rest as prefetch; without it, threads default to the cores and
  * prefetch to 2. Explicit values that contradict each other are refused, naming them.
  *
- * <p>Immutable. It keeps what was set explicitly so that a changed copy of the options derives the same way again.
+ * <p>It keeps what was set explicitly so that a changed copy of the options derives the same way again.
+ *
+ * @param threads       decode threads
+ * @param prefetch      batches assembled ahead beyond one per thread
+ * @param askedThreads  threads as set explicitly, or null when derived
+ * @param askedPrefetch prefetch as set explicitly, or null when derived
+ * @param askedAhead    {@code batchesAhead} as set explicitly, or null when derived
  */
-final class InFlightBound {
+record InFlightBound(int threads, int prefetch, Integer askedThreads, Integer askedPrefetch, Integer askedAhead) {
     private static final int DEFAULT_PREFETCH = 2;
-
-    // as set explicitly; null: derived
-    private final Integer askedThreads;
-    private final Integer askedPrefetch;
-    private final Integer askedAhead;
-    private final int threads;
-    private final int prefetch;
-
-    private InFlightBound(Integer askedThreads, Integer askedPrefetch, Integer askedAhead, int threads, int prefetch) {
-        this.askedThreads = askedThreads;
-        this.askedPrefetch = askedPrefetch;
-        this.askedAhead = askedAhead;
-        this.threads = threads;
-        this.prefetch = prefetch;
-    }
 
     /**
      * Derives the numbers not set from those set. The caller has checked each set value against its own range
@@ -38,6 +27,7 @@ final class InFlightBound {
      * @param prefetch     batches ahead beyond one per thread as set, or null
      * @param batchesAhead the bound as set, or null
      * @param cores        the processors available, the default number of threads
+     * @return the numbers set and those derived
      * @throws IllegalArgumentException when the values set contradict each other, or their sum is above
      *                                  {@link PipelineOptions#MAX_IN_FLIGHT}
      */
@@ -77,15 +67,7 @@ final class InFlightBound {
             throw new IllegalArgumentException(
                     "threads + prefetch <= " + PipelineOptions.MAX_IN_FLIGHT + " required but was " + (t + p));
         }
-        return new InFlightBound(threads, prefetch, batchesAhead, t, p);
-    }
-
-    int threads() {
-        return threads;
-    }
-
-    int prefetch() {
-        return prefetch;
+        return new InFlightBound(t, p, threads, prefetch, batchesAhead);
     }
 
     int batchesAhead() {
@@ -95,35 +77,5 @@ final class InFlightBound {
     /** Tasks of a sample stream (one sample each) in flight: enough to keep every thread busy. */
     int sampleTasks() {
         return threads * 2 + prefetch;
-    }
-
-    /** Threads as set explicitly, or null when derived. */
-    Integer askedThreads() {
-        return askedThreads;
-    }
-
-    /** Prefetch as set explicitly, or null when derived. */
-    Integer askedPrefetch() {
-        return askedPrefetch;
-    }
-
-    /** The bound as set explicitly, or null when derived. */
-    Integer askedAhead() {
-        return askedAhead;
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof InFlightBound b
-                && threads == b.threads
-                && prefetch == b.prefetch
-                && Objects.equals(askedThreads, b.askedThreads)
-                && Objects.equals(askedPrefetch, b.askedPrefetch)
-                && Objects.equals(askedAhead, b.askedAhead);
-    }
-
-    @Override
-    public int hashCode() {
-        return Objects.hash(threads, prefetch, askedThreads, askedPrefetch, askedAhead);
     }
 }
