@@ -112,7 +112,10 @@ public final class SampleOptions {
         return format.dtype();
     }
 
-    /** {@return the seed of the epoch order and the random clip starts (default 42): the same seed, the same ones} */
+    /**
+     * {@return the seed of the epoch order and the random clip starts (default 42)} The same seed gives the same order
+     * and clip starts.
+     */
     public long seed() {
         return seed;
     }
