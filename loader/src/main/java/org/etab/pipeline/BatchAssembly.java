@@ -20,6 +20,7 @@ import org.etab.source.SamplePlan;
 import org.etab.source.SampleSource;
 import org.etab.source.SampleWorker;
 import org.etab.source.Stage;
+import reactor.core.Exceptions;
 import reactor.core.publisher.Mono;
 
 /**
@@ -203,6 +204,25 @@ final class BatchAssembly implements AutoCloseable {
         metrics.failed(failure.stage().toString());
         failureListener.accept(failure);
         return failure;
+    }
+
+    /**
+     * Batch tasks failing at once (several samples under {@link ErrorPolicy#FAIL}) reach the stream as Reactor's
+     * composite exception; the consumer gets the first sample failure instead (else the first error), with the
+     * others suppressed, so that the error it catches is the one the contract names.
+     */
+    static Throwable firstFailure(Throwable multiple) {
+        List<Throwable> errors = Exceptions.unwrapMultiple(multiple);
+        Throwable first = errors.stream()
+                .filter(SampleException.class::isInstance)
+                .findFirst()
+                .orElse(errors.get(0));
+        for (Throwable other : errors) {
+            if (other != first) {
+                first.addSuppressed(other);
+            }
+        }
+        return first;
     }
 
     private SampleWorker borrowWorker() {

@@ -2,12 +2,12 @@ package org.etab.pipeline;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.etab.batch.Batch;
 import org.etab.batch.BatchPool;
 import org.etab.batch.HostAllocator;
@@ -54,13 +54,11 @@ public final class Pipeline implements AutoCloseable {
     private final PipelineOptions options;
     private final PipelineMetrics metrics;
     private final RunAccount account;
-    private final HostAllocator allocator;
+    private final PipelinePools pools;
     private final EpochSchedule schedule;
     private final BatchAssembly assembly;
     private final AtomicReference<BatchIterator<?>> openIteration = new AtomicReference<>();
     private final BatchIterator.Owner iterationOwner;
-    private volatile BatchPool batchPool;
-    private volatile BatchPool samplePool;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     /**
@@ -82,15 +80,15 @@ public final class Pipeline implements AutoCloseable {
         BatchPool.checkSize(source.features(), source.labels(), options.batchSize(), options.batchBuffers());
         this.source = source;
         this.options = options;
-        this.allocator = allocator;
+        this.pools = new PipelinePools(source, options, allocator);
         // the index's rejections are the selection's, not a rank's share: rank 0 accounts for them
         this.account = new RunAccount(options.sharding().rank() == 0 ? source.rejected() : List.of());
         this.metrics = new PipelineMetrics(
                 registry,
                 source.dataset(),
                 Integer.toString(COUNT.incrementAndGet()),
-                () -> allocated(batchPool) + allocated(samplePool),
-                () -> outstanding(batchPool) + outstanding(samplePool));
+                pools::allocated,
+                pools::outstanding);
         this.schedule = new EpochSchedule(source, options, account);
         this.assembly = new BatchAssembly(source, options, account, metrics);
         this.iterationOwner = new BatchIterator.Owner() {
@@ -283,7 +281,7 @@ public final class Pipeline implements AutoCloseable {
      * @return a cold stream of pooled batches; the subscriber closes each
      */
     public Flux<Batch> batches(int epoch, long startAt) {
-        return flux(epoch, epoch, startAt, options.batchSize(), options.batchesAhead(), false);
+        return flux(epoch, epoch, startAt, options.batchSize(), options.batchesAhead(), pools::forBatches);
     }
 
     /**
@@ -305,7 +303,7 @@ public final class Pipeline implements AutoCloseable {
             throw new IllegalArgumentException(
                     "lastEpoch >= firstEpoch required but was " + lastEpoch + " < " + firstEpoch);
         }
-        return flux(firstEpoch, lastEpoch, startAt, options.batchSize(), options.batchesAhead(), false);
+        return flux(firstEpoch, lastEpoch, startAt, options.batchSize(), options.batchesAhead(), pools::forBatches);
     }
 
     /**
@@ -316,7 +314,8 @@ public final class Pipeline implements AutoCloseable {
      * @return a cold stream of pooled samples; the subscriber closes each
      */
     public Flux<Sample> samples(int epoch) {
-        return flux(epoch, epoch, 0, 1, sampleConcurrency(), true).map(Sample::new);
+        return flux(epoch, epoch, 0, 1, options.sampleTasks(), pools::forSamples)
+                .map(Sample::new);
     }
 
     /**
@@ -345,12 +344,12 @@ public final class Pipeline implements AutoCloseable {
 
     /** The pool behind {@link #batches}, or null before the first batch stream. */
     BatchPool batchPool() {
-        return batchPool;
+        return pools.batchPool();
     }
 
     /** The pool behind {@link #samples}, or null before the first sample stream. */
     BatchPool samplePool() {
-        return samplePool;
+        return pools.samplePool();
     }
 
     /** Workers (decoders) created so far; they are reused across batches and epochs. */
@@ -358,44 +357,13 @@ public final class Pipeline implements AutoCloseable {
         return assembly.workersCreated();
     }
 
-    /** One sample per task: enough tasks in flight to keep every thread busy. */
-    private int sampleConcurrency() {
-        return options.threads() * 2 + options.prefetch();
-    }
-
-    private BatchPool pool(boolean single) {
-        BatchPool p = single ? samplePool : batchPool;
-        if (p == null) {
-            synchronized (this) {
-                p = single ? samplePool : batchPool;
-                if (p == null) {
-                    int buffers = single ? sampleConcurrency() + options.consumerHeld() : options.batchBuffers();
-                    p = new BatchPool(
-                            source.features(),
-                            source.labels(),
-                            single ? 1 : options.batchSize(),
-                            buffers,
-                            allocator,
-                            Duration.ofSeconds(30),
-                            Duration.ofMinutes(10));
-                    if (single) {
-                        samplePool = p;
-                    } else {
-                        batchPool = p;
-                    }
-                }
-            }
-        }
-        return p;
-    }
-
     private Flux<Batch> flux(
-            int firstEpoch, int lastEpoch, long startAt, int batchSize, int concurrency, boolean single) {
+            int firstEpoch, int lastEpoch, long startAt, int batchSize, int concurrency, Supplier<BatchPool> lazyPool) {
         return Flux.deferContextual(context -> {
                     if (closed.get()) {
                         return Flux.error(new IllegalStateException("pipeline is closed"));
                     }
-                    BatchPool pool = pool(single);
+                    BatchPool pool = lazyPool.get();
                     Undelivered undelivered = new Undelivered(metrics);
                     context.getOrEmpty(Undelivered.Watcher.class)
                             .ifPresent(w -> ((Undelivered.Watcher) w).watch(undelivered));
@@ -405,35 +373,8 @@ public final class Pipeline implements AutoCloseable {
                             : groups.flatMap(g -> assembly.assemble(g, pool, undelivered), concurrency, 1);
                     return batches.doOnNext(undelivered::remove).doFinally(signal -> undelivered.closeAll());
                 })
-                .onErrorMap(Exceptions::isMultiple, Pipeline::firstFailure)
+                .onErrorMap(Exceptions::isMultiple, BatchAssembly::firstFailure)
                 .doOnDiscard(Batch.class, Batch::close);
-    }
-
-    /**
-     * Batch tasks failing at once (several samples under {@link ErrorPolicy#FAIL}) reach the stream as Reactor's
-     * composite exception; the consumer gets the first sample failure instead (else the first error), with the
-     * others suppressed, so that the error it catches is the one the contract names.
-     */
-    private static Throwable firstFailure(Throwable multiple) {
-        List<Throwable> errors = Exceptions.unwrapMultiple(multiple);
-        Throwable first = errors.stream()
-                .filter(SampleException.class::isInstance)
-                .findFirst()
-                .orElse(errors.get(0));
-        for (Throwable other : errors) {
-            if (other != first) {
-                first.addSuppressed(other);
-            }
-        }
-        return first;
-    }
-
-    private static int allocated(BatchPool p) {
-        return p == null ? 0 : p.allocated();
-    }
-
-    private static int outstanding(BatchPool p) {
-        return p == null ? 0 : p.outstanding();
     }
 
     /**
@@ -462,12 +403,7 @@ public final class Pipeline implements AutoCloseable {
 
     private void stopAndFree() {
         assembly.close();
-        if (batchPool != null) {
-            batchPool.close();
-        }
-        if (samplePool != null) {
-            samplePool.close();
-        }
+        pools.close();
         metrics.close();
     }
 }

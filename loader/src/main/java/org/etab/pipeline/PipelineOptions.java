@@ -24,7 +24,6 @@ public final class PipelineOptions {
     /** The default {@link #sampleTimeout()}, 60 s: a sample (one file) taking longer than this is surely stuck. */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
 
-    private static final int DEFAULT_PREFETCH = 2;
     /** The most samples per batch. */
     public static final int MAX_BATCH_SIZE = 65_536;
     /** The most decode threads, batches assembled ahead, or batches held by the consumer: each a thread or a buffer. */
@@ -32,42 +31,27 @@ public final class PipelineOptions {
 
     private final int batchSize;
     private final boolean dropLast;
-    private final int threads;
-    private final int prefetch;
-    private final int batchesAhead;
+    private final InFlightBound inFlight;
     private final int consumerHeld;
     private final boolean ordered;
     private final ErrorPolicy onError;
     private final long limit;
     private final Sharding sharding;
     private final Duration sampleTimeout;
-    // what was set explicitly (null: derived), so that toBuilder() derives the same way again
-    private final Integer askedThreads;
-    private final Integer askedPrefetch;
-    private final Integer askedAhead;
 
-    private PipelineOptions(Builder b, int threads, int prefetch) {
+    private PipelineOptions(Builder b, InFlightBound inFlight) {
         this.batchSize = b.batchSize;
         this.dropLast = b.dropLast;
-        this.threads = threads;
-        this.prefetch = prefetch;
-        this.batchesAhead = threads + prefetch;
+        this.inFlight = inFlight;
         this.consumerHeld = b.consumerHeld;
         this.ordered = b.ordered;
         this.onError = b.onError;
         this.limit = b.limit;
         this.sharding = b.sharding;
         this.sampleTimeout = b.sampleTimeout;
-        this.askedThreads = b.threads;
-        this.askedPrefetch = b.prefetch;
-        this.askedAhead = b.batchesAhead;
     }
 
-    /**
-     * A builder with the defaults above.
-     *
-     * @return a new builder
-     */
+    /** {@return a new builder with the defaults above} */
     public static Builder builder() {
         return new Builder();
     }
@@ -88,46 +72,35 @@ public final class PipelineOptions {
                 .limit(limit)
                 .sharding(sharding)
                 .sampleTimeout(sampleTimeout);
-        b.threads = askedThreads;
-        b.prefetch = askedPrefetch;
-        b.batchesAhead = askedAhead;
+        b.threads = inFlight.askedThreads();
+        b.prefetch = inFlight.askedPrefetch();
+        b.batchesAhead = inFlight.askedAhead();
         return b;
     }
 
     /**
-     * Samples per batch.
-     *
-     * @return 1..{@value #MAX_BATCH_SIZE}; the last batch of an epoch may be smaller unless {@link #dropLast()}
+     * {@return samples per batch, 1..{@value #MAX_BATCH_SIZE}; the last batch of an epoch may be smaller unless
+     * {@link #dropLast()}}
      */
     public int batchSize() {
         return batchSize;
     }
 
-    /**
-     * Whether the last, partial batch of an epoch is dropped (its samples are then not planned).
-     *
-     * @return true to drop it
-     */
+    /** {@return whether the last, partial batch of an epoch is dropped (its samples are then not planned)} */
     public boolean dropLast() {
         return dropLast;
     }
 
-    /**
-     * Decode threads.
-     *
-     * @return 1..{@value #MAX_IN_FLIGHT}
-     */
+    /** {@return the decode threads, 1..{@value #MAX_IN_FLIGHT}} */
     public int threads() {
-        return threads;
+        return inFlight.threads();
     }
 
     /**
-     * Batches assembled ahead of the consumer beyond one per thread.
-     *
-     * @return {@code batchesAhead - threads}, >= 0
+     * {@return the batches assembled ahead of the consumer beyond one per thread: {@code batchesAhead - threads}, >= 0}
      */
     public int prefetch() {
-        return prefetch;
+        return inFlight.prefetch();
     }
 
     /**
@@ -137,58 +110,40 @@ public final class PipelineOptions {
      * @return {@code threads + prefetch}, >= 1
      */
     public int batchesAhead() {
-        return batchesAhead;
+        return inFlight.batchesAhead();
     }
 
     /**
-     * Batches a consumer may hold open at once before the pipeline waits for a close.
-     *
-     * @return 1..{@value #MAX_IN_FLIGHT}
+     * {@return the batches a consumer may hold open at once before the pipeline waits for a close,
+     * 1..{@value #MAX_IN_FLIGHT}}
      */
     public int consumerHeld() {
         return consumerHeld;
     }
 
-    /**
-     * The delivery order.
-     *
-     * @return true: plan order (deterministic); false: each batch as soon as it is complete
-     */
+    /** {@return the delivery order: true, plan order (deterministic); false, each batch as soon as it is complete} */
     public boolean ordered() {
         return ordered;
     }
 
-    /**
-     * What a failed sample does to the run.
-     *
-     * @return skip or fail; not null
-     */
+    /** {@return what a failed sample does to the run: skip or fail; not null} */
     public ErrorPolicy onError() {
         return onError;
     }
 
-    /**
-     * At most this many samples per epoch and rank, taken from the front of its order.
-     *
-     * @return the limit; {@code <= 0}: all
-     */
+    /** {@return at most this many samples per epoch and rank, from the front of its order; {@code <= 0}: all} */
     public long limit() {
         return limit;
     }
 
-    /**
-     * This rank's part of every epoch.
-     *
-     * @return the sharding; {@link Sharding#NONE}: everything
-     */
+    /** {@return this rank's part of every epoch; {@link Sharding#NONE}: everything} */
     public Sharding sharding() {
         return sharding;
     }
 
     /**
-     * The time one sample may take; a sample that takes longer fails with stage {@code timeout}.
-     *
-     * @return the limit, not negative; zero: no limit
+     * {@return the time one sample may take, not negative; zero: no limit} A sample that takes longer fails with
+     * stage {@code timeout}.
      */
     public Duration sampleTimeout() {
         return sampleTimeout;
@@ -202,12 +157,17 @@ public final class PipelineOptions {
      */
     @Deprecated
     public int concurrency() {
-        return batchesAhead;
+        return batchesAhead();
     }
 
     /** Buffers of the batch pool: what may be ahead plus what the consumer holds. */
     int batchBuffers() {
-        return batchesAhead + consumerHeld;
+        return batchesAhead() + consumerHeld;
+    }
+
+    /** Tasks of a sample stream (one sample each) in flight; its pool has these plus what the consumer holds. */
+    int sampleTasks() {
+        return inFlight.sampleTasks();
     }
 
     @Override
@@ -215,41 +175,25 @@ public final class PipelineOptions {
         return o instanceof PipelineOptions p
                 && batchSize == p.batchSize
                 && dropLast == p.dropLast
-                && threads == p.threads
-                && prefetch == p.prefetch
+                && inFlight.equals(p.inFlight)
                 && consumerHeld == p.consumerHeld
                 && ordered == p.ordered
                 && onError == p.onError
                 && limit == p.limit
                 && sharding.equals(p.sharding)
-                && sampleTimeout.equals(p.sampleTimeout)
-                && Objects.equals(askedThreads, p.askedThreads)
-                && Objects.equals(askedPrefetch, p.askedPrefetch)
-                && Objects.equals(askedAhead, p.askedAhead);
+                && sampleTimeout.equals(p.sampleTimeout);
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(
-                batchSize,
-                dropLast,
-                threads,
-                prefetch,
-                consumerHeld,
-                ordered,
-                onError,
-                limit,
-                sharding,
-                sampleTimeout,
-                askedThreads,
-                askedPrefetch,
-                askedAhead);
+                batchSize, dropLast, inFlight, consumerHeld, ordered, onError, limit, sharding, sampleTimeout);
     }
 
     @Override
     public String toString() {
-        return "PipelineOptions[batchSize=" + batchSize + ", dropLast=" + dropLast + ", threads=" + threads
-                + ", prefetch=" + prefetch + ", batchesAhead=" + batchesAhead + ", consumerHeld=" + consumerHeld
+        return "PipelineOptions[batchSize=" + batchSize + ", dropLast=" + dropLast + ", threads=" + threads()
+                + ", prefetch=" + prefetch() + ", batchesAhead=" + batchesAhead() + ", consumerHeld=" + consumerHeld
                 + ", ordered=" + ordered + ", onError=" + onError + ", limit=" + limit + ", sharding=" + sharding
                 + ", sampleTimeout=" + sampleTimeout + "]";
     }
@@ -403,29 +347,17 @@ public final class PipelineOptions {
          * @throws NullPointerException     when {@code onError}, {@code sharding} or {@code sampleTimeout} is null
          */
         public PipelineOptions build() {
-            if (batchSize < 1) {
-                throw new IllegalArgumentException("batchSize >= 1 required but was " + batchSize);
-            }
-            if (threads != null && threads < 1) {
-                throw new IllegalArgumentException("threads >= 1 required but was " + threads);
-            }
-            if (prefetch != null && prefetch < 0) {
-                throw new IllegalArgumentException("prefetch >= 0 required but was " + prefetch);
-            }
-            if (batchesAhead != null && batchesAhead < 1) {
-                throw new IllegalArgumentException("batchesAhead >= 1 required but was " + batchesAhead);
-            }
-            if (consumerHeld < 1) {
-                throw new IllegalArgumentException("consumerHeld >= 1 required but was " + consumerHeld);
-            }
+            atLeast("batchSize", batchSize, 1);
+            atLeast("threads", threads, 1);
+            atLeast("prefetch", prefetch, 0);
+            atLeast("batchesAhead", batchesAhead, 1);
+            atLeast("consumerHeld", consumerHeld, 1);
             // upper bounds before any sum: threads + prefetch must not overflow, and each is a thread or a buffer
-            if (batchSize > MAX_BATCH_SIZE) {
-                throw new IllegalArgumentException("batchSize <= " + MAX_BATCH_SIZE + " required but was " + batchSize);
-            }
-            atMost("threads", threads);
-            atMost("prefetch", prefetch);
-            atMost("batchesAhead", batchesAhead);
-            atMost("consumerHeld", consumerHeld);
+            atMost("batchSize", batchSize, MAX_BATCH_SIZE);
+            atMost("threads", threads, MAX_IN_FLIGHT);
+            atMost("prefetch", prefetch, MAX_IN_FLIGHT);
+            atMost("batchesAhead", batchesAhead, MAX_IN_FLIGHT);
+            atMost("consumerHeld", consumerHeld, MAX_IN_FLIGHT);
             Objects.requireNonNull(onError, "onError");
             Objects.requireNonNull(sharding, "sharding");
             Objects.requireNonNull(sampleTimeout, "sampleTimeout");
@@ -433,45 +365,18 @@ public final class PipelineOptions {
                 throw new IllegalArgumentException("sampleTimeout must not be negative but was " + sampleTimeout);
             }
             int cores = Runtime.getRuntime().availableProcessors();
-            int t;
-            int p;
-            if (batchesAhead == null) {
-                t = threads != null ? threads : cores;
-                p = prefetch != null ? prefetch : DEFAULT_PREFETCH;
-            } else if (threads != null && prefetch != null) {
-                if (threads + prefetch != batchesAhead) {
-                    throw new IllegalArgumentException(
-                            "batchesAhead = threads + prefetch required but was batchesAhead "
-                                    + batchesAhead + ", threads " + threads + ", prefetch " + prefetch
-                                    + " (set two of the three; the third follows)");
-                }
-                t = threads;
-                p = prefetch;
-            } else if (threads != null) {
-                if (threads > batchesAhead) {
-                    throw new IllegalArgumentException("threads <= batchesAhead required but was threads " + threads
-                            + ", batchesAhead " + batchesAhead + " (a thread without a batch to assemble idles)");
-                }
-                t = threads;
-                p = batchesAhead - threads;
-            } else if (prefetch != null) {
-                if (prefetch >= batchesAhead) {
-                    throw new IllegalArgumentException("prefetch < batchesAhead required but was prefetch " + prefetch
-                            + ", batchesAhead " + batchesAhead + " (at least one decode thread)");
-                }
-                t = batchesAhead - prefetch;
-                p = prefetch;
-            } else {
-                t = Math.min(cores, batchesAhead);
-                p = batchesAhead - t;
-            }
-            atMost("threads + prefetch", t + p);
-            return new PipelineOptions(this, t, p);
+            return new PipelineOptions(this, InFlightBound.derive(threads, prefetch, batchesAhead, cores));
         }
 
-        private static void atMost(String name, Integer value) {
-            if (value != null && value > MAX_IN_FLIGHT) {
-                throw new IllegalArgumentException(name + " <= " + MAX_IN_FLIGHT + " required but was " + value);
+        private static void atLeast(String name, Integer value, int min) {
+            if (value != null && value < min) {
+                throw new IllegalArgumentException(name + " >= " + min + " required but was " + value);
+            }
+        }
+
+        private static void atMost(String name, Integer value, int max) {
+            if (value != null && value > max) {
+                throw new IllegalArgumentException(name + " <= " + max + " required but was " + value);
             }
         }
     }

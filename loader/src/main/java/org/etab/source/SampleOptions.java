@@ -1,9 +1,7 @@
 package org.etab.source;
 
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import org.etab.batch.DType;
 import org.etab.batch.TensorSpec;
@@ -35,58 +33,40 @@ public final class SampleOptions {
 
     private final Target target;
     private final ClipSpec clip;
-    private final int frameHeight;
-    private final int frameWidth;
-    private final int channels;
-    private final boolean normalize;
-    private final DType dtype;
+    private final FeatureFormat format;
     private final long seed;
     private final boolean shuffle;
     private final Resampling resampling;
-    private final ClipLayout layout;
     private final String labelScheme;
     private final boolean allowLinksOutside;
     private final List<Path> extraRoots;
 
-    private SampleOptions(Builder b) {
+    private SampleOptions(Builder b, FeatureFormat format) {
         this.target = b.target;
         this.clip = b.video ? new ClipSpec(true, b.clipLength, b.fps, b.padding, b.clipStart) : ClipSpec.frame();
-        this.frameHeight = b.frameHeight;
-        this.frameWidth = b.frameWidth;
-        this.channels = b.channels;
-        this.normalize = b.normalize;
-        this.dtype = b.dtype;
+        this.format = format;
         this.seed = b.seed;
         this.shuffle = b.shuffle;
         this.resampling = new Resampling(b.resize, b.antialias);
-        this.layout = b.layout;
         this.labelScheme = b.labelScheme;
         this.allowLinksOutside = b.allowLinksOutside;
         this.extraRoots = b.extraRoots;
     }
 
-    /**
-     * A builder with the defaults above.
-     *
-     * @return a new builder; only the target must be set
-     */
+    /** {@return a new builder with the defaults above; only the target must be set} */
     public static Builder builder() {
         return new Builder();
     }
 
-    /**
-     * A builder holding these options, to make a changed copy.
-     *
-     * @return a new builder
-     */
+    /** {@return a new builder holding these options, to make a changed copy} */
     public Builder toBuilder() {
         return new Builder()
                 .target(target)
                 .clip(clip)
-                .frameSize(frameHeight, frameWidth)
-                .channels(channels)
-                .normalize(normalize)
-                .dtype(dtype)
+                .frameSize(format.height(), format.width())
+                .channels(format.channels())
+                .normalize(format.normalize())
+                .dtype(format.dtype())
                 .seed(seed)
                 .shuffle(shuffle)
                 .labelScheme(labelScheme)
@@ -94,135 +74,92 @@ public final class SampleOptions {
                 .extraRoots(extraRoots)
                 .resize(resampling.filter())
                 .antialias(resampling.antialias())
-                .layout(layout);
+                .layout(format.layout());
     }
 
-    /**
-     * The ETAB target.
-     *
-     * @return the target, never null
-     */
+    /** {@return the ETAB target, never null} */
     public Target target() {
         return target;
     }
 
-    /**
-     * Video or frame, clip length, fps, padding, clip start.
-     *
-     * @return the clip settings; {@code video()} false for single frames
-     */
+    /** {@return video or frame, clip length, fps, padding, clip start; {@code video()} false for single frames} */
     public ClipSpec clip() {
         return clip;
     }
 
-    /**
-     * Output rows (ETAB {@code frame_l}); 0 keeps the native size.
-     *
-     * @return rows, 1 to {@link #MAX_FRAME_SIDE}, or 0
-     */
+    /** {@return the output rows (ETAB {@code frame_l}), 1 to {@link #MAX_FRAME_SIDE}; 0 keeps the native size} */
     public int frameHeight() {
-        return frameHeight;
+        return format.height();
     }
 
-    /**
-     * Output columns (ETAB {@code frame_w}); 0 keeps the native size.
-     *
-     * @return columns, 1 to {@link #MAX_FRAME_SIDE}, or 0
-     */
+    /** {@return the output columns (ETAB {@code frame_w}), 1 to {@link #MAX_FRAME_SIDE}; 0 keeps the native size} */
     public int frameWidth() {
-        return frameWidth;
+        return format.width();
     }
 
-    /**
-     * 3 (RGB replicated from gray, as the reference models expect) or 1 (gray).
-     *
-     * @return 1 or 3
-     */
+    /** {@return the channels: 3 (RGB replicated from gray, as the reference models expect) or 1 (gray)} */
     public int channels() {
-        return channels;
+        return format.channels();
     }
 
-    /**
-     * ImageNet normalization (float32 only).
-     *
-     * @return true when pixels are normalized with ImageNet's mean and deviation
-     */
+    /** {@return true when pixels are normalized with ImageNet's mean and deviation (float32 only)} */
     public boolean normalize() {
-        return normalize;
+        return format.normalize();
     }
 
-    /**
-     * FLOAT32, or UINT8 raw pixels for normalization on the device.
-     *
-     * @return {@link DType#FLOAT32} or {@link DType#UINT8}
-     */
+    /** {@return {@link DType#FLOAT32}, or {@link DType#UINT8}: raw pixels for normalization on the device} */
     public DType dtype() {
-        return dtype;
+        return format.dtype();
     }
 
     /**
-     * Seeds the epoch order and the random clip starts.
-     *
-     * @return the seed (default 42): the same seed gives the same order and clip starts
+     * {@return the seed of the epoch order and the random clip starts (default 42)} The same seed gives the same order
+     * and clip starts.
      */
     public long seed() {
         return seed;
     }
 
-    /**
-     * A fresh seeded permutation every epoch.
-     *
-     * @return true when the order is shuffled every epoch; false keeps the index order
-     */
+    /** {@return true when the order is a fresh seeded permutation every epoch; false keeps the index order} */
     public boolean shuffle() {
         return shuffle;
     }
 
     /**
-     * The integer coding of a class target (TMED-2's view and AS: {@code DatasetProvider.labelSchemes}), or null for
-     * the dataset's default.
-     *
-     * @return the scheme's name, or null
+     * {@return the name of the integer coding of a class target, or null for the dataset's default} TMED-2's view and
+     * AS have several ({@code DatasetProvider.labelSchemes}).
      */
     public String labelScheme() {
         return labelScheme;
     }
 
     /**
-     * True when a dataset may open files whose real path lies outside its root (links to anywhere); they must
-     * still be regular files ({@link DatasetFiles}).
-     *
-     * @return false by default
+     * {@return true when a dataset may open files whose real path lies outside its root (links to anywhere); false
+     * by default} They must still be regular files ({@link DatasetFiles}).
      */
     public boolean allowLinksOutside() {
         return allowLinksOutside;
     }
 
     /**
-     * Directories besides the dataset root that its files' real paths may lie under ({@link DatasetFiles}).
-     *
-     * @return the directories, immutable; empty by default
+     * {@return the directories besides the dataset root that its files' real paths may lie under (immutable; empty by
+     * default)} See {@link DatasetFiles}.
      */
     public List<Path> extraRoots() {
         return extraRoots;
     }
 
     /**
-     * How frames are resized to the frame size: a filter, Pillow's (antialias) or OpenCV's definition.
-     *
-     * @return the filter and whether it antialiases
+     * {@return how frames are resized to the frame size: the filter, and whether it antialiases (Pillow's definition)
+     * or not (OpenCV's)}
      */
     public Resampling resampling() {
         return resampling;
     }
 
-    /**
-     * The axis order of clips ({@code [C, T, H, W]} or {@code [T, C, H, W]}).
-     *
-     * @return the layout, never null
-     */
+    /** {@return the axis order of clips, {@code [C, T, H, W]} or {@code [T, C, H, W]}; never null} */
     public ClipLayout layout() {
-        return layout;
+        return format.layout();
     }
 
     /**
@@ -235,12 +172,7 @@ public final class SampleOptions {
      * @throws IllegalArgumentException when a dimension is below 1
      */
     public TensorSpec featureSpec(int height, int width) {
-        if (!clip.video()) {
-            return new TensorSpec(dtype, "CHW", channels, height, width);
-        }
-        return layout == ClipLayout.CTHW
-                ? new TensorSpec(dtype, "CTHW", channels, clip.clipLength(), height, width)
-                : new TensorSpec(dtype, "TCHW", clip.clipLength(), channels, height, width);
+        return format.spec(clip, height, width);
     }
 
     /**
@@ -252,25 +184,12 @@ public final class SampleOptions {
      * @throws IllegalArgumentException naming the shape, its size and the limit
      */
     public void checkSampleSize(int height, int width) {
-        if (height > MAX_FRAME_SIDE || width > MAX_FRAME_SIDE) {
-            throw new IllegalArgumentException("frame size must be at most " + MAX_FRAME_SIDE + "x" + MAX_FRAME_SIDE
-                    + " but was " + height + "x" + width);
-        }
-        TensorSpec spec = featureSpec(height, width);
-        if (spec.bytes() > MAX_SAMPLE_BYTES) {
-            throw new IllegalArgumentException("one sample of " + Arrays.toString(spec.shape()) + " "
-                    + dtype.name().toLowerCase(Locale.ROOT) + " is " + spec.bytes() + " bytes, more than the "
-                    + MAX_SAMPLE_BYTES + "-byte (1 GiB) limit; lower the clip length, the frame size or the channels");
-        }
+        format.checkSize(clip, height, width);
     }
 
-    /**
-     * True when frames keep the dataset's native size.
-     *
-     * @return true when the frame size is 0x0
-     */
+    /** {@return true when frames keep the dataset's native size (the frame size is 0x0)} */
     public boolean nativeSize() {
-        return frameHeight == 0;
+        return format.nativeSize();
     }
 
     @Override
@@ -278,16 +197,11 @@ public final class SampleOptions {
         return o instanceof SampleOptions s
                 && target == s.target
                 && clip.equals(s.clip)
-                && frameHeight == s.frameHeight
-                && frameWidth == s.frameWidth
-                && channels == s.channels
-                && normalize == s.normalize
-                && dtype == s.dtype
+                && format.equals(s.format)
                 && seed == s.seed
                 && shuffle == s.shuffle
                 && Objects.equals(labelScheme, s.labelScheme)
                 && resampling.equals(s.resampling)
-                && layout == s.layout
                 && allowLinksOutside == s.allowLinksOutside
                 && extraRoots.equals(s.extraRoots);
     }
@@ -295,28 +209,15 @@ public final class SampleOptions {
     @Override
     public int hashCode() {
         return Objects.hash(
-                target,
-                clip,
-                frameHeight,
-                frameWidth,
-                channels,
-                normalize,
-                dtype,
-                seed,
-                shuffle,
-                labelScheme,
-                resampling,
-                layout,
-                allowLinksOutside,
-                extraRoots);
+                target, clip, format, seed, shuffle, labelScheme, resampling, allowLinksOutside, extraRoots);
     }
 
     @Override
     public String toString() {
-        return "SampleOptions[target=" + target + ", clip=" + clip + ", frame=" + frameHeight + "x" + frameWidth
-                + ", channels=" + channels + ", normalize=" + normalize + ", dtype=" + dtype + ", seed=" + seed
+        return "SampleOptions[target=" + target + ", clip=" + clip + ", frame=" + frameHeight() + "x" + frameWidth()
+                + ", channels=" + channels() + ", normalize=" + normalize() + ", dtype=" + dtype() + ", seed=" + seed
                 + ", shuffle=" + shuffle + ", labelScheme=" + labelScheme + ", resize=" + resampling + ", layout="
-                + layout.cliName() + (allowLinksOutside ? ", allowLinksOutside" : "")
+                + layout().cliName() + (allowLinksOutside ? ", allowLinksOutside" : "")
                 + (extraRoots.isEmpty() ? "" : ", extraRoots=" + extraRoots) + "]";
     }
 
@@ -579,36 +480,19 @@ public final class SampleOptions {
             if (target == null) {
                 throw new IllegalArgumentException("target required (e.g. Target.EF) but was not set");
             }
-            if (frameHeight < 0 || frameWidth < 0 || (frameHeight == 0) != (frameWidth == 0)) {
-                throw new IllegalArgumentException(
-                        "frame size must be two positive numbers, or 0x0 for native, but was " + frameHeight + "x"
-                                + frameWidth);
-            }
-            if (frameHeight > MAX_FRAME_SIDE || frameWidth > MAX_FRAME_SIDE) {
-                throw new IllegalArgumentException("frame size must be at most " + MAX_FRAME_SIDE + "x" + MAX_FRAME_SIDE
-                        + " but was " + frameHeight + "x" + frameWidth);
-            }
+            FeatureFormat format = new FeatureFormat(frameHeight, frameWidth, channels, normalize, dtype, layout);
             if (video && clipLength > MAX_CLIP_LENGTH) {
                 throw new IllegalArgumentException(
                         "clipLength <= " + MAX_CLIP_LENGTH + " required but was " + clipLength);
-            }
-            if (channels != 1 && channels != 3) {
-                throw new IllegalArgumentException("channels must be 1 (gray) or 3 (RGB) but was " + channels);
             }
             if (labelScheme != null && target != Target.VIEW && target != Target.AS) {
                 throw new IllegalArgumentException("label scheme '" + labelScheme + "' applies to the class targets "
                         + "view and AS, not '" + target.etabName() + "'");
             }
-            Objects.requireNonNull(dtype, "dtype");
             Objects.requireNonNull(clipStart, "clipStart");
             Objects.requireNonNull(resize, "resize");
-            Objects.requireNonNull(layout, "layout");
-            if (dtype == DType.UINT8 && normalize) {
-                throw new IllegalArgumentException(
-                        "uint8 keeps raw pixels; it cannot be combined with normalize(true)");
-            }
-            SampleOptions built = new SampleOptions(this);
-            if (!built.nativeSize()) {
+            SampleOptions built = new SampleOptions(this, format);
+            if (!format.nativeSize()) {
                 built.checkSampleSize(frameHeight, frameWidth);
             }
             return built;

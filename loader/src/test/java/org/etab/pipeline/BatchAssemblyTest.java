@@ -17,6 +17,7 @@ import org.etab.source.Stage;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.Disposable;
+import reactor.core.Exceptions;
 import reactor.core.publisher.Flux;
 import reactor.test.StepVerifier;
 
@@ -179,6 +180,25 @@ class BatchAssemblyTest {
         assertThat(pool.outstanding()).isZero();
         assertThat(u.tasks()).isZero();
         assertThat(account.delivered()).isEqualTo(2);
+    }
+
+    @Test
+    void tasksFailingAtOnceReachTheConsumerAsTheFirstSampleFailureWithTheOthersSuppressed() {
+        RuntimeException bug = new IllegalStateException("a bug");
+        SampleException first = new SampleException(Stage.DECODE, "sample 0/1 failed");
+        SampleException second = new SampleException(Stage.FETCH, "sample 0/5 failed");
+        Throwable composite = Exceptions.multiple(bug, first, second);
+        assertThat(Exceptions.isMultiple(composite)).isTrue();
+
+        Throwable got = BatchAssembly.firstFailure(composite);
+        assertThat(got).isSameAs(first);
+        assertThat(got.getSuppressed()).containsExactly(bug, second);
+
+        // no sample failure among them: the first error, still with the others
+        RuntimeException other = new IllegalArgumentException("another");
+        Throwable plain = BatchAssembly.firstFailure(Exceptions.multiple(bug, other));
+        assertThat(plain).isSameAs(bug);
+        assertThat(plain.getSuppressed()).containsExactly(other);
     }
 
     @Test
