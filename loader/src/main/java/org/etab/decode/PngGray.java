@@ -6,7 +6,7 @@ import java.awt.image.Raster;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -72,7 +72,20 @@ public final class PngGray implements AutoCloseable {
      *                         over a limit above (naming the field and its value) or corrupt
      */
     public void decode(Path file, Image out) {
-        byte[] bytes = read(file);
+        decode(file, PngGray::openRegular, out);
+    }
+
+    /**
+     * As {@link #decode(Path, Image)}, opening the file through {@code opener}.
+     *
+     * @param file   the PNG
+     * @param opener opens it, or refuses it with a {@link DatasetException} (which passes through); its channel's
+     *               reads may give up with a {@link DecodeTimeoutException}, which passes through
+     * @param out    where the gray pixels go
+     * @throws DecodeException naming the file, when it is unreadable, not a PNG, over a limit or corrupt
+     */
+    public void decode(Path file, FileOpener opener, Image out) {
+        byte[] bytes = read(file, opener);
         if (!isPng(bytes)) {
             throw new DecodeException(file, "not a PNG file (" + bytes.length + " bytes, no PNG signature)");
         }
@@ -93,28 +106,32 @@ public final class PngGray implements AutoCloseable {
         out.bytesRead = bytes.length;
     }
 
-    /** The file's bytes, read up to its size (at most {@link #MAX_FILE_BYTES}); refused unopened unless regular. */
-    private static byte[] read(Path file) {
+    /** Opens {@code file} when it is a regular file; refuses anything else unopened. */
+    private static SeekableByteChannel openRegular(Path file) throws IOException {
         try {
-            BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
-            if (!attributes.isRegularFile()) {
+            if (!Files.readAttributes(file, BasicFileAttributes.class).isRegularFile()) {
                 throw new DecodeException(
                         file, "is not a regular file (a directory, FIFO or device): refused unopened");
             }
-            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-                long size = ch.size();
-                if (size > MAX_FILE_BYTES) {
-                    throw new DecodeException(
-                            file, "is " + size + " bytes, more than the " + MAX_FILE_BYTES + " a PNG may have");
-                }
-                ByteBuffer buf = ByteBuffer.allocate((int) size);
-                while (buf.hasRemaining() && ch.read(buf) >= 0) {
-                    // until the size read above (a file that grows meanwhile is read no further)
-                }
-                return buf.hasRemaining() ? Arrays.copyOf(buf.array(), buf.position()) : buf.array();
-            }
         } catch (NoSuchFileException e) {
             throw new DecodeException(file, "image not found");
+        }
+        return Files.newByteChannel(file, StandardOpenOption.READ);
+    }
+
+    /** The file's bytes, read up to its size when opened (at most {@link #MAX_FILE_BYTES}). */
+    private static byte[] read(Path file, FileOpener opener) {
+        try (SeekableByteChannel ch = opener.open(file)) {
+            long size = ch.size();
+            if (size > MAX_FILE_BYTES) {
+                throw new DecodeException(
+                        file, "is " + size + " bytes, more than the " + MAX_FILE_BYTES + " a PNG may have");
+            }
+            ByteBuffer buf = ByteBuffer.allocate((int) size);
+            while (buf.hasRemaining() && ch.read(buf) >= 0) {
+                // until the size read above (a file that grows meanwhile is read no further)
+            }
+            return buf.hasRemaining() ? Arrays.copyOf(buf.array(), buf.position()) : buf.array();
         } catch (IOException e) {
             throw new DecodeException(file, "cannot be read: " + e, e);
         }
