@@ -2,6 +2,7 @@ package org.etab.source;
 
 import java.io.IOException;
 import java.nio.channels.SeekableByteChannel;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -14,6 +15,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import org.etab.decode.DatasetException;
 import org.etab.decode.DecodeTimeoutException;
@@ -181,16 +183,20 @@ public final class DatasetFiles {
 
     /**
      * Opens the checked real path from the root that holds it, one directory at a time relative to the one before
-     * (openat), links refused; where the platform has no such directory streams, by path without following a link
-     * in the last name.
+     * (openat), links refused. Where that cannot be done (no such directory streams on the platform, any location
+     * allowed, or a directory on the way that may be searched but not read), the real path is opened without
+     * following a link in its last name; either way the file key is compared with the checked one.
      */
     SeekableByteChannel openChecked(Path file, Checked checked) throws IOException {
         Path real = checked.real();
-        Path base = roots.stream().filter(real::startsWith).findFirst().orElse(real.getRoot());
-        Path relative = base.relativize(real);
-        try (DirectoryStream<Path> top = Files.newDirectoryStream(base)) {
-            if (top instanceof SecureDirectoryStream<Path> secure) {
-                return openBelow(file, secure, relative, checked.fileKey());
+        Optional<Path> base = roots.stream().filter(real::startsWith).findFirst();
+        if (base.isPresent()) {
+            try (DirectoryStream<Path> top = Files.newDirectoryStream(base.get())) {
+                if (top instanceof SecureDirectoryStream<Path> secure) {
+                    return openBelow(file, secure, base.get().relativize(real), checked.fileKey());
+                }
+            } catch (AccessDeniedException e) {
+                // a directory without read permission cannot be opened, only searched: by path below
             }
         }
         SeekableByteChannel channel = Files.newByteChannel(real, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
@@ -209,6 +215,8 @@ public final class DatasetFiles {
                 SecureDirectoryStream<Path> next;
                 try {
                     next = dir.newDirectoryStream(relative.getName(i), LinkOption.NOFOLLOW_LINKS);
+                } catch (AccessDeniedException e) {
+                    throw e;
                 } catch (IOException e) {
                     throw changed(file, e);
                 }
