@@ -1,7 +1,12 @@
 package org.etab.source;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.Reader;
+import java.nio.channels.Channels;
 import java.nio.channels.SeekableByteChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -147,6 +152,33 @@ public final class DatasetFiles {
      */
     public FileOpener opener(long deadlineNanos) {
         return file -> open(file, deadlineNanos);
+    }
+
+    /**
+     * A text reader of {@code file} (an index file: CSV), opened as {@link #open} opens it, without a deadline; UTF-8,
+     * malformed bytes replaced, a leading byte order mark dropped.
+     *
+     * @param file the file the dataset means to read
+     * @return a reader owned by the caller
+     * @throws DatasetException as {@link #open}, or when its first bytes cannot be read
+     */
+    public Reader newReader(Path file) {
+        BufferedReader reader = new BufferedReader(
+                new InputStreamReader(Channels.newInputStream(open(file, Long.MAX_VALUE)), StandardCharsets.UTF_8));
+        try {
+            reader.mark(1);
+            if (reader.read() != '\uFEFF') {
+                reader.reset();
+            }
+        } catch (IOException e) {
+            try {
+                reader.close();
+            } catch (IOException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw new DatasetException(file, "cannot be read: " + e, e);
+        }
+        return reader;
     }
 
     /** A file that passed the check: its real path and its file key then (null where the platform has none). */
