@@ -100,6 +100,8 @@ root = copy("tmed", "png-4096x4096-rgba16-valid")
 row = b"\0" + b"\x80" * (4096 * 8)  # filter byte + 4096 RGBA16 pixels
 open(tmed_images(root)[0], "wb").write(png(4096, 4096, 16, 6, zlib.compress(row * 4096, 9)))
 cases.append(("png-4096x4096-rgba16-valid", "tmed", root, TMED_FLAGS))
+# the same largest valid PNG under a short sample timeout: its decode (ImageIO, not watching the clock) outlasts it
+cases.append(("png-4096x4096-timeout-0.5s", "tmed", root, TMED_FLAGS + " --sample-timeout 0.5"))
 
 root = copy("tmed", "png-dev-zero")
 replace(tmed_images(root)[0], lambda p: os.symlink("/dev/zero", p))

@@ -17,6 +17,7 @@ import java.util.Arrays;
 import java.util.Iterator;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
+import javax.imageio.event.IIOReadProgressListener;
 import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.MemoryCacheImageInputStream;
 
@@ -56,6 +57,8 @@ public final class PngGray implements AutoCloseable {
     }
 
     private final ImageReader reader;
+    /** The deadline of the decode in progress; read by the progress listener on the same thread. */
+    private long deadlineNanos = Long.MAX_VALUE;
 
     public PngGray() {
         Iterator<ImageReader> readers = ImageIO.getImageReadersByFormatName("png");
@@ -63,6 +66,7 @@ public final class PngGray implements AutoCloseable {
             throw new IllegalStateException("no PNG reader in javax.imageio");
         }
         reader = readers.next();
+        reader.addIIOReadProgressListener(new DeadlineWatch());
     }
 
     /**
@@ -85,6 +89,21 @@ public final class PngGray implements AutoCloseable {
      * @throws DecodeException naming the file, when it is unreadable, not a PNG, over a limit or corrupt
      */
     public void decode(Path file, FileOpener opener, Image out) {
+        decode(file, opener, out, Long.MAX_VALUE);
+    }
+
+    /**
+     * As {@link #decode(Path, FileOpener, Image)}, giving up once {@code System.nanoTime()} passes
+     * {@code deadlineNanos}: ImageIO's decode is stopped at its next row (its progress listener aborts it).
+     *
+     * @param file          the PNG
+     * @param opener        opens it (its reads may give up at their own deadline)
+     * @param out           where the gray pixels go
+     * @param deadlineNanos the {@code System.nanoTime()} value after which to give up
+     * @throws DecodeTimeoutException naming the file, when the deadline passed while decoding
+     * @throws DecodeException        as {@link #decode(Path, FileOpener, Image)}
+     */
+    public void decode(Path file, FileOpener opener, Image out, long deadlineNanos) {
         byte[] bytes = read(file, opener);
         if (!isPng(bytes)) {
             throw new DecodeException(file, "not a PNG file (" + bytes.length + " bytes, no PNG signature)");
@@ -94,13 +113,18 @@ public final class PngGray implements AutoCloseable {
         ColorModel colors;
         try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
             reader.setInput(in, true, true);
+            this.deadlineNanos = deadlineNanos;
             var image = reader.read(0);
             raster = image.getRaster();
             colors = image.getColorModel();
         } catch (IOException | RuntimeException e) {
             throw new DecodeException(file, "corrupt PNG: " + e.getMessage(), e);
         } finally {
+            this.deadlineNanos = Long.MAX_VALUE;
             reader.setInput(null);
+        }
+        if (System.nanoTime() - deadlineNanos > 0) {
+            throw new DecodeTimeoutException(file, "timed out decoding the image (the sample's deadline passed)");
         }
         toGray(raster, colors, out);
         out.bytesRead = bytes.length;
@@ -297,5 +321,39 @@ public final class PngGray implements AutoCloseable {
     @Override
     public void close() {
         reader.dispose();
+    }
+
+    /** Aborts ImageIO's decode (at its next row) once the decode's deadline has passed. */
+    private final class DeadlineWatch implements IIOReadProgressListener {
+        @Override
+        public void imageProgress(ImageReader source, float percentageDone) {
+            if (System.nanoTime() - deadlineNanos > 0) {
+                source.abort();
+            }
+        }
+
+        @Override
+        public void sequenceStarted(ImageReader source, int minIndex) {}
+
+        @Override
+        public void sequenceComplete(ImageReader source) {}
+
+        @Override
+        public void imageStarted(ImageReader source, int imageIndex) {}
+
+        @Override
+        public void imageComplete(ImageReader source) {}
+
+        @Override
+        public void thumbnailStarted(ImageReader source, int imageIndex, int thumbnailIndex) {}
+
+        @Override
+        public void thumbnailProgress(ImageReader source, float percentageDone) {}
+
+        @Override
+        public void thumbnailComplete(ImageReader source) {}
+
+        @Override
+        public void readAborted(ImageReader source) {}
     }
 }

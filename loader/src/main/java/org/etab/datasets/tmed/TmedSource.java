@@ -142,7 +142,7 @@ public final class TmedSource extends RecordSource<TmedRecord> {
         public LoadStats load(SamplePlan plan, BatchPool.Buffers buffers, int slot, long deadlineNanos) {
             TmedRecord rec = records().get(plan.record());
             try {
-                png.decode(rec.image(), files.opener(deadlineNanos), image);
+                png.decode(rec.image(), files.opener(deadlineNanos), image, deadlineNanos);
             } catch (DecodeTimeoutException e) {
                 throw new SampleException(Stage.TIMEOUT, e.getMessage(), e);
             } catch (DecodeException | DatasetException e) {
