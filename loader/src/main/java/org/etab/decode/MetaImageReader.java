@@ -1,15 +1,13 @@
 package org.etab.decode;
 
 import java.io.IOException;
-import java.io.InputStream;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.function.UnaryOperator;
 
 /**
  * Reads an ITK MetaImage: a {@code .mhd}/{@code .mha} text header with the data in a sibling file
@@ -57,19 +55,29 @@ public final class MetaImageReader {
      * @throws DatasetException when the header or its data cannot be used; the message names the file
      */
     public static ImageVolume read(Path mhd) {
-        return read(mhd, UnaryOperator.identity());
+        return read(mhd, FileOpener.REGULAR);
     }
 
     /**
-     * As {@link #read(Path)}, reading a separate data file only through {@code access}.
+     * As {@link #read(Path)}, opening the header and its data file only through {@code opener} (each once).
      *
-     * @param access maps the data file the header names ({@code ElementDataFile}) to the path to read, or throws
-     *               a {@link DatasetException} when it may not be read (e.g. a link that leads out of the dataset)
-     * @throws DatasetException when the header or its data cannot be used, or {@code access} refuses the data file
+     * @param mhd    the header
+     * @param opener opens the header and the data file the header names ({@code ElementDataFile}), or refuses one
+     *               with a {@link DatasetException}; its channels' reads may give up with a
+     *               {@link DecodeTimeoutException}, which passes through
+     * @throws DatasetException when the header or its data cannot be used, or {@code opener} refuses a file
      */
-    public static ImageVolume read(Path mhd, UnaryOperator<Path> access) {
-        long fileLength = length(mhd);
-        Header h = Header.parse(mhd, fileLength);
+    public static ImageVolume read(Path mhd, FileOpener opener) {
+        try (SeekableByteChannel header = open(opener, mhd)) {
+            return read(mhd, header, opener);
+        } catch (IOException e) {
+            throw new DatasetException(mhd, "cannot be read: " + e, e);
+        }
+    }
+
+    private static ImageVolume read(Path mhd, SeekableByteChannel headerChannel, FileOpener opener) throws IOException {
+        long fileLength = headerChannel.size();
+        Header h = Header.parse(mhd, headerChannel, fileLength);
 
         String obj = h.get("ObjectType");
         if (obj != null && !obj.equalsIgnoreCase("Image")) {
@@ -135,13 +143,10 @@ public final class MetaImageReader {
 
         // where the data is
         String dataName = h.require("ElementDataFile");
-        Path dataFile;
-        long dataFileLength;
-        long start; // first byte the data may occupy
+        Path dataFile = mhd;
+        SeekableByteChannel data = headerChannel;
+        long start = h.end; // first byte the data may occupy
         if (dataName.equalsIgnoreCase("LOCAL")) {
-            dataFile = mhd;
-            dataFileLength = fileLength;
-            start = h.end;
             if (headerSize > 0 && headerSize < h.end) {
                 throw new DatasetException(
                         mhd,
@@ -149,55 +154,63 @@ public final class MetaImageReader {
                                 + " (for ElementDataFile = LOCAL it counts from the start of the file)");
             }
         } else {
-            dataFile = access.apply(sibling(mhd, dataName));
-            dataFileLength = length(dataFile);
+            dataFile = sibling(mhd, dataName);
+            data = open(opener, dataFile);
             start = 0;
         }
-        long offset = headerSize > 0 ? headerSize : start;
-        long stored = compressed ? compressedSize : payload;
-        if (atEnd) {
-            if (stored < 0) {
-                throw new DatasetException(mhd, "HeaderSize = -1 with compressed data needs CompressedDataSize");
+        try {
+            long dataFileLength = data == headerChannel ? fileLength : size(dataFile, data);
+            long offset = headerSize > 0 ? headerSize : start;
+            long stored = compressed ? compressedSize : payload;
+            if (atEnd) {
+                if (stored < 0) {
+                    throw new DatasetException(mhd, "HeaderSize = -1 with compressed data needs CompressedDataSize");
+                }
+                offset = dataFileLength - stored;
+                if (offset < start) {
+                    throw new DatasetException(
+                            dataFile,
+                            "holds " + (dataFileLength - start) + " data bytes but "
+                                    + need(compressed, dims, type, stored) + " (HeaderSize = -1)");
+                }
             }
-            offset = dataFileLength - stored;
-            if (offset < start) {
+            if (offset > dataFileLength) {
+                throw new DatasetException(
+                        dataFile, "is " + dataFileLength + " bytes long but its data should start at byte " + offset);
+            }
+            long available = dataFileLength - offset;
+            if (stored < 0) {
+                stored = available; // compressed, size not given: the rest of the file
+            }
+            if (available != stored) {
                 throw new DatasetException(
                         dataFile,
-                        "holds " + (dataFileLength - start) + " data bytes but " + need(compressed, dims, type, stored)
-                                + " (HeaderSize = -1)");
+                        "holds " + available + " data bytes from offset " + offset + " but "
+                                + need(compressed, dims, type, stored));
+            }
+            if (compressed && stored > Payload.MAX_BYTES) {
+                throw new DatasetException(
+                        dataFile,
+                        "compressed data of " + stored + " bytes is more than the " + Payload.MAX_BYTES
+                                + "-byte limit");
+            }
+
+            byte[] bytes;
+            if (compressed) {
+                bytes = Payload.inflate(dataFile, Payload.read(dataFile, data, offset, (int) stored), payload);
+            } else {
+                bytes = Payload.read(dataFile, data, offset, payload);
+            }
+            if (msb) {
+                ImageVolume.swapInPlace(bytes, type.bytes());
+            }
+            int depth = nDims >= 3 ? (int) dims[2] : 1;
+            return new ImageVolume(mhd, (int) dims[0], (int) dims[1], depth, spacing, type, 1, 0, bytes);
+        } finally {
+            if (data != headerChannel) {
+                data.close();
             }
         }
-        if (offset > dataFileLength) {
-            throw new DatasetException(
-                    dataFile, "is " + dataFileLength + " bytes long but its data should start at byte " + offset);
-        }
-        long available = dataFileLength - offset;
-        if (stored < 0) {
-            stored = available; // compressed, size not given: the rest of the file
-        }
-        if (available != stored) {
-            throw new DatasetException(
-                    dataFile,
-                    "holds " + available + " data bytes from offset " + offset + " but "
-                            + need(compressed, dims, type, stored));
-        }
-        if (compressed && stored > Payload.MAX_BYTES) {
-            throw new DatasetException(
-                    dataFile,
-                    "compressed data of " + stored + " bytes is more than the " + Payload.MAX_BYTES + "-byte limit");
-        }
-
-        byte[] data;
-        if (compressed) {
-            data = Payload.inflate(dataFile, Payload.read(dataFile, offset, (int) stored), payload);
-        } else {
-            data = Payload.read(dataFile, offset, payload);
-        }
-        if (msb) {
-            ImageVolume.swapInPlace(data, type.bytes());
-        }
-        int depth = nDims >= 3 ? (int) dims[2] : 1;
-        return new ImageVolume(mhd, (int) dims[0], (int) dims[1], depth, spacing, type, 1, 0, data);
     }
 
     private static String need(boolean compressed, long[] dims, ElementType type, long stored) {
@@ -267,13 +280,19 @@ public final class MetaImageReader {
         return resolved;
     }
 
-    private static long length(Path file) {
+    /** {@code file} opened by {@code opener}; an I/O error names it. */
+    static SeekableByteChannel open(FileOpener opener, Path file) {
         try {
-            if (!Files.isRegularFile(file)) {
-                throw new DatasetException(file, Files.exists(file) ? "is not a regular file" : "not found");
-            }
-            return Files.size(file);
+            return opener.open(file);
         } catch (IOException | SecurityException e) {
+            throw new DatasetException(file, "cannot be opened: " + e, e);
+        }
+    }
+
+    private static long size(Path file, SeekableByteChannel ch) {
+        try {
+            return ch.size();
+        } catch (IOException e) {
             throw new DatasetException(file, "cannot be read: " + e, e);
         }
     }
@@ -290,14 +309,9 @@ public final class MetaImageReader {
             this.file = file;
         }
 
-        static Header parse(Path file, long fileLength) {
+        static Header parse(Path file, SeekableByteChannel in, long fileLength) {
             int n = (int) Math.min(fileLength, MAX_HEADER);
-            byte[] bytes = new byte[n];
-            try (InputStream in = Files.newInputStream(file)) {
-                Payload.readFully(in, bytes, 0, n);
-            } catch (IOException e) {
-                throw new DatasetException(file, "cannot be read: " + e, e);
-            }
+            byte[] bytes = Payload.read(file, in, 0, n);
             Header h = new Header(file);
             int pos = 0;
             int lineNo = 0;

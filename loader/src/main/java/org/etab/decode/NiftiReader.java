@@ -6,8 +6,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.Channels;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.zip.GZIPInputStream;
 
@@ -52,17 +53,34 @@ public final class NiftiReader {
      * @throws DatasetException when the file cannot be used; the message names it and says why
      */
     public static ImageVolume read(Path file) {
+        return read(file, FileOpener.REGULAR);
+    }
+
+    /**
+     * As {@link #read(Path)}, opening the file through {@code opener}.
+     *
+     * @param file   the image
+     * @param opener opens it, or refuses it with a {@link DatasetException}; its channel's reads may give up with a
+     *               {@link DecodeTimeoutException}, which passes through
+     * @throws DatasetException when the file cannot be used or {@code opener} refuses it
+     */
+    public static ImageVolume read(Path file, FileOpener opener) {
+        try (SeekableByteChannel ch = MetaImageReader.open(opener, file)) {
+            return read(file, ch);
+        } catch (IOException e) {
+            throw new DatasetException(file, "cannot be read: " + e, e);
+        }
+    }
+
+    private static ImageVolume read(Path file, SeekableByteChannel ch) {
         long fileLength;
         try {
-            if (!Files.isRegularFile(file)) {
-                throw new DatasetException(file, Files.exists(file) ? "is not a regular file" : "not found");
-            }
-            fileLength = Files.size(file);
-        } catch (IOException | SecurityException e) {
+            fileLength = ch.size();
+        } catch (IOException e) {
             throw new DatasetException(file, "cannot be read: " + e, e);
         }
         boolean gzip = false;
-        try (InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+        try (InputStream raw = new BufferedInputStream(Channels.newInputStream(ch), 1 << 16)) {
             raw.mark(2);
             gzip = raw.read() == 0x1f && raw.read() == 0x8b;
             raw.reset();

@@ -4,9 +4,8 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;
 
@@ -56,14 +55,18 @@ final class Payload {
         return sb.toString();
     }
 
-    /** Exactly {@code n} bytes at {@code offset}; the caller has checked that the file holds them. */
-    static byte[] read(Path file, long offset, int n) {
+    /**
+     * Exactly {@code n} bytes at {@code offset} of {@code ch}, the open {@code file}; the caller has checked that the
+     * file holds them.
+     */
+    static byte[] read(Path file, SeekableByteChannel ch, long offset, int n) {
         byte[] out = new byte[n];
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+        try {
             ByteBuffer buf = ByteBuffer.wrap(out);
             long pos = offset;
+            ch.position(offset);
             while (buf.hasRemaining()) {
-                int r = ch.read(buf, pos);
+                int r = ch.read(buf);
                 if (r < 0) {
                     throw new DatasetException(
                             file,

@@ -6,7 +6,7 @@ import java.awt.image.Raster;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -17,6 +17,7 @@ import java.util.Arrays;
 import java.util.Iterator;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
+import javax.imageio.event.IIOReadProgressListener;
 import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.MemoryCacheImageInputStream;
 
@@ -56,6 +57,8 @@ public final class PngGray implements AutoCloseable {
     }
 
     private final ImageReader reader;
+    /** The deadline of the decode in progress; read by the progress listener on the same thread. */
+    private long deadlineNanos = Long.MAX_VALUE;
 
     public PngGray() {
         Iterator<ImageReader> readers = ImageIO.getImageReadersByFormatName("png");
@@ -63,6 +66,7 @@ public final class PngGray implements AutoCloseable {
             throw new IllegalStateException("no PNG reader in javax.imageio");
         }
         reader = readers.next();
+        reader.addIIOReadProgressListener(new DeadlineWatch());
     }
 
     /**
@@ -72,7 +76,35 @@ public final class PngGray implements AutoCloseable {
      *                         over a limit above (naming the field and its value) or corrupt
      */
     public void decode(Path file, Image out) {
-        byte[] bytes = read(file);
+        decode(file, PngGray::openRegular, out);
+    }
+
+    /**
+     * As {@link #decode(Path, Image)}, opening the file through {@code opener}.
+     *
+     * @param file   the PNG
+     * @param opener opens it, or refuses it with a {@link DatasetException} (which passes through); its channel's
+     *               reads may give up with a {@link DecodeTimeoutException}, which passes through
+     * @param out    where the gray pixels go
+     * @throws DecodeException naming the file, when it is unreadable, not a PNG, over a limit or corrupt
+     */
+    public void decode(Path file, FileOpener opener, Image out) {
+        decode(file, opener, out, Long.MAX_VALUE);
+    }
+
+    /**
+     * As {@link #decode(Path, FileOpener, Image)}, giving up once {@code System.nanoTime()} passes
+     * {@code deadlineNanos}: ImageIO's decode is stopped at its next row (its progress listener aborts it).
+     *
+     * @param file          the PNG
+     * @param opener        opens it (its reads may give up at their own deadline)
+     * @param out           where the gray pixels go
+     * @param deadlineNanos the {@code System.nanoTime()} value after which to give up
+     * @throws DecodeTimeoutException naming the file, when the deadline passed while decoding
+     * @throws DecodeException        as {@link #decode(Path, FileOpener, Image)}
+     */
+    public void decode(Path file, FileOpener opener, Image out, long deadlineNanos) {
+        byte[] bytes = read(file, opener);
         if (!isPng(bytes)) {
             throw new DecodeException(file, "not a PNG file (" + bytes.length + " bytes, no PNG signature)");
         }
@@ -81,40 +113,49 @@ public final class PngGray implements AutoCloseable {
         ColorModel colors;
         try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
             reader.setInput(in, true, true);
+            this.deadlineNanos = deadlineNanos;
             var image = reader.read(0);
             raster = image.getRaster();
             colors = image.getColorModel();
         } catch (IOException | RuntimeException e) {
             throw new DecodeException(file, "corrupt PNG: " + e.getMessage(), e);
         } finally {
+            this.deadlineNanos = Long.MAX_VALUE;
             reader.setInput(null);
+        }
+        if (System.nanoTime() - deadlineNanos > 0) {
+            throw new DecodeTimeoutException(file, "timed out decoding the image (the sample's deadline passed)");
         }
         toGray(raster, colors, out);
         out.bytesRead = bytes.length;
     }
 
-    /** The file's bytes, read up to its size (at most {@link #MAX_FILE_BYTES}); refused unopened unless regular. */
-    private static byte[] read(Path file) {
+    /** Opens {@code file} when it is a regular file; refuses anything else unopened. */
+    private static SeekableByteChannel openRegular(Path file) throws IOException {
         try {
-            BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
-            if (!attributes.isRegularFile()) {
+            if (!Files.readAttributes(file, BasicFileAttributes.class).isRegularFile()) {
                 throw new DecodeException(
                         file, "is not a regular file (a directory, FIFO or device): refused unopened");
             }
-            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-                long size = ch.size();
-                if (size > MAX_FILE_BYTES) {
-                    throw new DecodeException(
-                            file, "is " + size + " bytes, more than the " + MAX_FILE_BYTES + " a PNG may have");
-                }
-                ByteBuffer buf = ByteBuffer.allocate((int) size);
-                while (buf.hasRemaining() && ch.read(buf) >= 0) {
-                    // until the size read above (a file that grows meanwhile is read no further)
-                }
-                return buf.hasRemaining() ? Arrays.copyOf(buf.array(), buf.position()) : buf.array();
-            }
         } catch (NoSuchFileException e) {
             throw new DecodeException(file, "image not found");
+        }
+        return Files.newByteChannel(file, StandardOpenOption.READ);
+    }
+
+    /** The file's bytes, read up to its size when opened (at most {@link #MAX_FILE_BYTES}). */
+    private static byte[] read(Path file, FileOpener opener) {
+        try (SeekableByteChannel ch = opener.open(file)) {
+            long size = ch.size();
+            if (size > MAX_FILE_BYTES) {
+                throw new DecodeException(
+                        file, "is " + size + " bytes, more than the " + MAX_FILE_BYTES + " a PNG may have");
+            }
+            ByteBuffer buf = ByteBuffer.allocate((int) size);
+            while (buf.hasRemaining() && ch.read(buf) >= 0) {
+                // until the size read above (a file that grows meanwhile is read no further)
+            }
+            return buf.hasRemaining() ? Arrays.copyOf(buf.array(), buf.position()) : buf.array();
         } catch (IOException e) {
             throw new DecodeException(file, "cannot be read: " + e, e);
         }
@@ -280,5 +321,39 @@ public final class PngGray implements AutoCloseable {
     @Override
     public void close() {
         reader.dispose();
+    }
+
+    /** Aborts ImageIO's decode (at its next row) once the decode's deadline has passed. */
+    private final class DeadlineWatch implements IIOReadProgressListener {
+        @Override
+        public void imageProgress(ImageReader source, float percentageDone) {
+            if (System.nanoTime() - deadlineNanos > 0) {
+                source.abort();
+            }
+        }
+
+        @Override
+        public void sequenceStarted(ImageReader source, int minIndex) {}
+
+        @Override
+        public void sequenceComplete(ImageReader source) {}
+
+        @Override
+        public void imageStarted(ImageReader source, int imageIndex) {}
+
+        @Override
+        public void imageComplete(ImageReader source) {}
+
+        @Override
+        public void thumbnailStarted(ImageReader source, int imageIndex, int thumbnailIndex) {}
+
+        @Override
+        public void thumbnailProgress(ImageReader source, float percentageDone) {}
+
+        @Override
+        public void thumbnailComplete(ImageReader source) {}
+
+        @Override
+        public void readAborted(ImageReader source) {}
     }
 }

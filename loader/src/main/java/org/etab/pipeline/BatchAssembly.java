@@ -1,5 +1,6 @@
 package org.etab.pipeline;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -25,9 +26,10 @@ import reactor.core.publisher.Mono;
 
 /**
  * Batch assembly: one task per batch on the pipeline's decode pool. A task takes a buffer from the pool, borrows a
- * worker (decoder + scratch) and writes the group's samples slot by slot, each under the per-sample deadline; a
- * failed sample goes into the account and to the failure listener, then is skipped or ends the stream
- * ({@link ErrorPolicy}).
+ * worker (decoder + scratch) and writes the group's samples slot by slot, each under the per-sample deadline (passed
+ * to the worker, whose reads give up at it, and checked again here: a sample that ends after it failed, stage
+ * {@code timeout}, whatever the dataset); a failed sample goes into the account and to the failure listener, then is
+ * skipped or ends the stream ({@link ErrorPolicy}).
  *
  * <p>Threading: {@link #assemble} runs where the stream subscribes to the batch (that thread only hands the task
  * over); the task runs on one of {@code threads} daemon threads taking tasks from one shared queue, so a slow file
@@ -185,6 +187,14 @@ final class BatchAssembly implements AutoCloseable {
                         ? Long.MAX_VALUE
                         : t0 + options.sampleTimeout().toNanos();
                 SampleWorker.LoadStats stats = worker.load(plan, buffers, slot, deadline);
+                long took = System.nanoTime() - t0;
+                if (System.nanoTime() - deadline > 0) {
+                    // a stage that does not watch the deadline itself (a still's decode, a transform) still counts
+                    throw new SampleException(
+                            Stage.TIMEOUT,
+                            plan.file() + ": took " + Duration.ofNanos(took).toMillis()
+                                    + " ms, more than the sample timeout (" + options.sampleTimeout() + ")");
+                }
                 metrics.delivered(
                         stats.validFrames(), stats.framesDecoded(), stats.bytesRead(), System.nanoTime() - t0);
                 account.delivered(stats.validFrames());

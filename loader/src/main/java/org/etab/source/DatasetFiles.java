@@ -1,15 +1,30 @@
 package org.etab.source;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.Reader;
+import java.nio.channels.Channels;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.SecureDirectoryStream;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
 import org.etab.decode.DatasetException;
+import org.etab.decode.DecodeTimeoutException;
+import org.etab.decode.FileOpener;
 
 /**
  * The files a dataset may open: regular files whose real path (every symbolic link resolved) lies under the real
@@ -94,6 +109,82 @@ public final class DatasetFiles {
      *                          device or directory, named), or its real path lies outside the allowed roots
      */
     public Path check(Path file) {
+        return checked(file).real();
+    }
+
+    /**
+     * Opens {@code file} for reading when it may be opened ({@link #check}), so that it cannot be exchanged between
+     * the check and the open: the real path is opened one directory at a time from the allowed root that holds
+     * it, never following a link (a directory changed into a link on the way is refused), and the file opened must
+     * still be the one checked (same file key) and a regular file. Reads give up once {@code deadlineNanos} passes.
+     *
+     * <p>What remains: the open itself is a blocking call; a FIFO put in the file's place between the check and the
+     * open blocks it (Java has no non-blocking open), and an open on a hung network file system cannot be
+     * interrupted. Both need someone who can write into the dataset's directories.
+     *
+     * @param file          the file the dataset means to read
+     * @param deadlineNanos the {@code System.nanoTime()} value after which reads give up ({@code Long.MAX_VALUE}:
+     *                      never)
+     * @return a channel on the file, owned by the caller, whose reads throw a {@link DecodeTimeoutException} naming
+     *         the file once the deadline has passed
+     * @throws DatasetException        as {@link #check}, or when the file changed between its check and its open
+     * @throws DecodeTimeoutException  when the deadline passed before the open
+     */
+    public SeekableByteChannel open(Path file, long deadlineNanos) {
+        if (System.nanoTime() - deadlineNanos > 0) {
+            throw new DecodeTimeoutException(file, "timed out before it was opened (the sample's deadline passed)");
+        }
+        Checked checked = checked(file);
+        SeekableByteChannel channel;
+        try {
+            channel = openChecked(file, checked);
+        } catch (IOException | SecurityException e) {
+            throw new DatasetException(file, "cannot be opened: " + e, e);
+        }
+        return deadlineNanos == Long.MAX_VALUE ? channel : new DeadlineChannel(file, channel, deadlineNanos);
+    }
+
+    /**
+     * {@link #open} as an image reader's opener.
+     *
+     * @param deadlineNanos the {@code System.nanoTime()} value after which reads give up
+     * @return an opener for this dataset's files
+     */
+    public FileOpener opener(long deadlineNanos) {
+        return file -> open(file, deadlineNanos);
+    }
+
+    /**
+     * A text reader of {@code file} (an index file: CSV), opened as {@link #open} opens it, without a deadline; UTF-8,
+     * malformed bytes replaced, a leading byte order mark dropped.
+     *
+     * @param file the file the dataset means to read
+     * @return a reader owned by the caller
+     * @throws DatasetException as {@link #open}, or when its first bytes cannot be read
+     */
+    public Reader newReader(Path file) {
+        BufferedReader reader = new BufferedReader(
+                new InputStreamReader(Channels.newInputStream(open(file, Long.MAX_VALUE)), StandardCharsets.UTF_8));
+        try {
+            reader.mark(1);
+            if (reader.read() != '\uFEFF') {
+                reader.reset();
+            }
+        } catch (IOException e) {
+            try {
+                reader.close();
+            } catch (IOException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw new DatasetException(file, "cannot be read: " + e, e);
+        }
+        return reader;
+    }
+
+    /** A file that passed the check: its real path and its file key then (null where the platform has none). */
+    record Checked(Path real, Object fileKey) {}
+
+    Checked checked(Path file) {
         Path real;
         try {
             real = file.toRealPath();
@@ -119,7 +210,88 @@ public final class DatasetFiles {
                             + (roots.size() > 1 ? " and the extra roots " + roots.subList(1, roots.size()) : "")
                             + ": refused (--allow-links-outside, or the config's extra_roots, allows it)");
         }
-        return real;
+        return new Checked(real, attributes.fileKey());
+    }
+
+    /**
+     * Opens the checked real path from the root that holds it, one directory at a time relative to the one before
+     * (openat), links refused. Where that cannot be done (no such directory streams on the platform, any location
+     * allowed, or a directory on the way that may be searched but not read), the real path is opened without
+     * following a link in its last name; either way the file key is compared with the checked one.
+     */
+    SeekableByteChannel openChecked(Path file, Checked checked) throws IOException {
+        Path real = checked.real();
+        Optional<Path> base = roots.stream().filter(real::startsWith).findFirst();
+        if (base.isPresent()) {
+            try (DirectoryStream<Path> top = Files.newDirectoryStream(base.get())) {
+                if (top instanceof SecureDirectoryStream<Path> secure) {
+                    return openBelow(file, secure, base.get().relativize(real), checked.fileKey());
+                }
+            } catch (AccessDeniedException e) {
+                // a directory without read permission cannot be opened, only searched: by path below
+            }
+        }
+        SeekableByteChannel channel = Files.newByteChannel(real, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
+        return verified(
+                file,
+                channel,
+                Files.readAttributes(real, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS),
+                checked.fileKey());
+    }
+
+    private static SeekableByteChannel openBelow(
+            Path file, SecureDirectoryStream<Path> top, Path relative, Object fileKey) throws IOException {
+        SecureDirectoryStream<Path> dir = top;
+        try {
+            for (int i = 0; i < relative.getNameCount() - 1; i++) {
+                SecureDirectoryStream<Path> next;
+                try {
+                    next = dir.newDirectoryStream(relative.getName(i), LinkOption.NOFOLLOW_LINKS);
+                } catch (AccessDeniedException e) {
+                    throw e;
+                } catch (IOException e) {
+                    throw changed(file, e);
+                }
+                if (dir != top) {
+                    dir.close();
+                }
+                dir = next;
+            }
+            Path name = relative.getFileName();
+            SeekableByteChannel channel;
+            try {
+                channel = dir.newByteChannel(name, Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS));
+            } catch (IOException e) {
+                throw changed(file, e);
+            }
+            BasicFileAttributes now;
+            try {
+                now = dir.getFileAttributeView(name, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+                        .readAttributes();
+            } catch (IOException e) {
+                channel.close();
+                throw changed(file, e);
+            }
+            return verified(file, channel, now, fileKey);
+        } finally {
+            if (dir != top) {
+                dir.close();
+            }
+        }
+    }
+
+    /** {@code channel}, when the name opened still names the regular file checked; otherwise closed and refused. */
+    private static SeekableByteChannel verified(
+            Path file, SeekableByteChannel channel, BasicFileAttributes now, Object fileKey) throws IOException {
+        if (!now.isRegularFile() || (fileKey != null && !fileKey.equals(now.fileKey()))) {
+            channel.close();
+            throw new DatasetException(file, "changed between its check and its open: refused");
+        }
+        return channel;
+    }
+
+    private static DatasetException changed(Path file, IOException e) {
+        return new DatasetException(file, "changed between its check and its open (" + e + "): refused", e);
     }
 
     private static Path realDirectory(Path dir, String what) {

@@ -24,7 +24,8 @@ public interface SampleWorker extends AutoCloseable {
     /**
      * As {@link #load(SamplePlan, BatchPool.Buffers, int)}, giving up with a {@link SampleException} (stage
      * {@code timeout}) once {@code System.nanoTime()} passes {@code deadlineNanos}. Sources whose reads can stall
-     * override this; the default ignores the deadline.
+     * override this (every dataset's does); the default ignores the deadline, and the pipeline fails a sample that
+     * ends after it all the same.
      *
      * @param plan          the sample, with no {@link SamplePlan#failure()}
      * @param buffers       the batch buffers being filled

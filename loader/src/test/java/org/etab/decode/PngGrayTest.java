@@ -247,6 +247,22 @@ class PngGrayTest {
     }
 
     @Test
+    void aDecodePastItsDeadlineIsStoppedAndTheReaderStillDecodesTheNextImage() throws IOException {
+        byte[] rows = new byte[(1 + 2048) * 2048]; // 2048x2048 8-bit gray, every row filter 0, all black
+        Path file = Files.write(tmp.resolve("large.png"), png(ihdr(2048, 2048, 8, 0), chunk("IDAT", deflated(rows))));
+        PngGray.Image out = new PngGray.Image();
+        try (PngGray png = new PngGray()) {
+            // the file is read (no deadline on the opener); ImageIO's decode meets the passed deadline at its first row
+            assertThatThrownBy(() -> png.decode(file, FileOpener.REGULAR, out, System.nanoTime() - 1))
+                    .isInstanceOf(DecodeTimeoutException.class)
+                    .hasMessage(file + ": timed out decoding the image (the sample's deadline passed)");
+            png.decode(file, FileOpener.REGULAR, out, Long.MAX_VALUE);
+            assertThat(out.width).isEqualTo(2048);
+            assertThat(out.height).isEqualTo(2048);
+        }
+    }
+
+    @Test
     void anOversizedFileADirectoryAndAFifoAreRefusedUnread() throws Exception {
         Path big = tmp.resolve("big.png");
         try (RandomAccessFile f = new RandomAccessFile(big.toFile(), "rw")) {

@@ -115,6 +115,31 @@ class BatchAssemblyTest {
     }
 
     @Test
+    void aSampleThatEndsAfterItsDeadlineIsATimeoutWhateverTheWorkerWatched() {
+        source.load = (plan, slot, deadline) -> {
+            if (plan.id().equals("0/1")) {
+                while (System.nanoTime() - deadline <= 0) {
+                    Thread.onSpinWait(); // a stage that never looks at the deadline (a still's decode)
+                }
+            }
+            return FakeSource.ONE_FRAME;
+        };
+        PipelineOptions o = PipelineOptions.builder()
+                .threads(1)
+                .sampleTimeout(Duration.ofMillis(200))
+                .build();
+        try (Batch b = assembly(o)
+                .assemble(groups(o, 3).get(0), pool(3, 2), undelivered())
+                .block()) {
+            assertThat(b.samples()).extracting(s -> s.id()).containsExactly("0/0", "0/2");
+        }
+        assertThat(account.failures()).singleElement().satisfies(f -> {
+            assertThat(f.stage()).isEqualTo(Stage.TIMEOUT);
+            assertThat(f.reason()).matches("0/1\\.avi: took \\d+ ms, more than the sample timeout \\(PT0\\.2S\\)");
+        });
+    }
+
+    @Test
     void failedSamplesAreCountedReportedAndSkippedLeavingNoGaps() {
         source.failAtPlan = List.of("0/1");
         source.load = (plan, slot, deadline) -> {

@@ -3,10 +3,13 @@ package org.etab.source;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.ByteBuffer;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.etab.decode.DatasetException;
+import org.etab.decode.DecodeTimeoutException;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -99,5 +102,80 @@ class DatasetFilesTest {
         assertThatThrownBy(() -> DatasetFiles.of(
                         root, options().extraRoots(List.of(tmp.resolve("gone"))).build()))
                 .hasMessage(tmp.resolve("gone") + ": extra root not found");
+    }
+
+    @Test
+    void openReadsTheCheckedFileAndRefusesWhatTheCheckRefuses() throws Exception {
+        DatasetFiles files = DatasetFiles.of(root.getParent(), options().build());
+        Path link = Files.createSymbolicLink(root.resolve("b.avi"), root.resolve("a.avi"));
+        assertThat(readAll(files.open(link, Long.MAX_VALUE))).isEqualTo("inside");
+        Path out = Files.createSymbolicLink(root.resolve("x.avi"), outside.resolve("secret"));
+        assertThatThrownBy(() -> files.open(out, Long.MAX_VALUE))
+                .isInstanceOf(DatasetException.class)
+                .hasMessageContaining(
+                        out + ": resolves to " + outside.resolve("secret").toRealPath());
+        assertThat(readAll(DatasetFiles.anywhere().open(out, Long.MAX_VALUE))).isEqualTo("outside");
+    }
+
+    @Test
+    void aDirectoryMadeALinkBetweenTheCheckAndTheOpenIsRefused() throws Exception {
+        DatasetFiles files = DatasetFiles.of(root.getParent(), options().build());
+        Path file = root.resolve("a.avi");
+        DatasetFiles.Checked checked = files.checked(file);
+        // the race, made on purpose between the two steps: Videos/ becomes a link to a directory outside
+        Files.move(root, root.resolveSibling("Videos.old"));
+        Files.writeString(outside.resolve("a.avi"), "outside");
+        Files.createSymbolicLink(root, outside);
+        assertThat(Files.readString(file)).isEqualTo("outside"); // what a plain open by path would now read
+        assertThatThrownBy(() -> files.openChecked(file, checked))
+                .isInstanceOf(DatasetException.class)
+                .hasMessageStartingWith(file + ": changed between its check and its open");
+    }
+
+    @Test
+    void aFileReplacedBetweenTheCheckAndTheOpenIsRefused() throws Exception {
+        DatasetFiles files = DatasetFiles.of(root.getParent(), options().build());
+        Path file = root.resolve("a.avi");
+        DatasetFiles.Checked checked = files.checked(file);
+        Files.writeString(root.resolve("other.avi"), "another file");
+        Files.move(root.resolve("other.avi"), file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        assertThatThrownBy(() -> files.openChecked(file, checked))
+                .isInstanceOf(DatasetException.class)
+                .hasMessage(file + ": changed between its check and its open: refused");
+        Files.delete(file);
+        Files.createSymbolicLink(file, outside.resolve("secret")); // the last name made a link
+        assertThatThrownBy(() -> files.openChecked(file, checked))
+                .hasMessageStartingWith(file + ": changed between its check and its open");
+    }
+
+    @Test
+    void readsGiveUpOnceTheDeadlinePassesNamingTheFileAndHowFarTheyGot() throws Exception {
+        Path big = root.resolve("big.png");
+        Files.write(big, new byte[3 * DeadlineChannel.MAX_READ]);
+        DatasetFiles files = DatasetFiles.under(root.getParent());
+        long deadline = System.nanoTime() + 1_000_000_000L;
+        try (SeekableByteChannel ch = files.open(big, deadline)) {
+            ByteBuffer all = ByteBuffer.allocate(3 * DeadlineChannel.MAX_READ);
+            assertThat(ch.read(all)).isEqualTo(DeadlineChannel.MAX_READ); // one bounded read at a time
+            while (System.nanoTime() - deadline <= 0) {
+                Thread.sleep(50); // a slow reader: the deadline passes between two reads
+            }
+            assertThatThrownBy(() -> ch.read(all))
+                    .isInstanceOf(DecodeTimeoutException.class)
+                    .hasMessage(big + ": timed out after reading 1048576 bytes (the sample's deadline passed)");
+        }
+        assertThatThrownBy(() -> files.open(big, System.nanoTime() - 1))
+                .isInstanceOf(DecodeTimeoutException.class)
+                .hasMessage(big + ": timed out before it was opened (the sample's deadline passed)");
+    }
+
+    private static String readAll(SeekableByteChannel ch) throws Exception {
+        try (ch) {
+            ByteBuffer buf = ByteBuffer.allocate((int) ch.size());
+            while (buf.hasRemaining() && ch.read(buf) >= 0) {
+                // to the end
+            }
+            return new String(buf.array(), java.nio.charset.StandardCharsets.UTF_8);
+        }
     }
 }

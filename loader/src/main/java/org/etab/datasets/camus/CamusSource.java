@@ -5,6 +5,9 @@ import java.nio.file.Path;
 import java.util.List;
 import org.etab.batch.BatchPool;
 import org.etab.decode.DatasetException;
+import org.etab.decode.DecodeException;
+import org.etab.decode.DecodeTimeoutException;
+import org.etab.decode.FileOpener;
 import org.etab.decode.ImageVolume;
 import org.etab.decode.MetaImageReader;
 import org.etab.decode.NiftiReader;
@@ -59,7 +62,8 @@ import org.etab.source.Target;
  *
  * <p>Threading: {@link #plan} is pure and runs on any thread; a worker is confined to one thread at a time.
  * Ownership: a worker holds only heap scratch (no native resources); each sample reads its files whole and
- * drops them. Errors: an unreadable or malformed file is a failed sample at stage {@code decode} naming it.
+ * drops them. Errors: an unreadable or malformed file is a failed sample at stage {@code decode} naming it; a
+ * sample whose files are not read before its deadline, one at stage {@code timeout} naming the file.
  */
 public final class CamusSource extends RecordSource<CamusRecord> {
     /** What CAMUS offers, in ETAB's order. */
@@ -171,11 +175,21 @@ public final class CamusSource extends RecordSource<CamusRecord> {
      * {@link DatasetException} (a refused file included) becomes a failed sample.
      */
     public static ImageVolume readVolume(Path file, DatasetFiles files) {
+        return readVolume(file, files, Long.MAX_VALUE);
+    }
+
+    /**
+     * As {@link #readVolume(Path, DatasetFiles)}, giving up once {@code System.nanoTime()} passes
+     * {@code deadlineNanos} (a failed sample of stage {@code timeout} naming the file).
+     */
+    static ImageVolume readVolume(Path file, DatasetFiles files, long deadlineNanos) {
         try {
             String name = file.getFileName().toString();
-            Path real = files.check(file);
-            return name.endsWith(".mhd") ? MetaImageReader.read(real, files::check) : NiftiReader.read(real);
-        } catch (DatasetException | UncheckedIOException e) {
+            FileOpener opener = files.opener(deadlineNanos);
+            return name.endsWith(".mhd") ? MetaImageReader.read(file, opener) : NiftiReader.read(file, opener);
+        } catch (DecodeTimeoutException e) {
+            throw new SampleException(Stage.TIMEOUT, e.getMessage(), e);
+        } catch (DatasetException | DecodeException | UncheckedIOException e) {
             throw new SampleException(Stage.DECODE, e.getMessage(), e);
         }
     }
@@ -188,9 +202,14 @@ public final class CamusSource extends RecordSource<CamusRecord> {
 
         @Override
         public LoadStats load(SamplePlan plan, BatchPool.Buffers buffers, int slot) {
+            return load(plan, buffers, slot, Long.MAX_VALUE);
+        }
+
+        @Override
+        public LoadStats load(SamplePlan plan, BatchPool.Buffers buffers, int slot, long deadlineNanos) {
             CamusRecord rec = records().get(plan.record());
             boolean video = options().clip().video();
-            ImageVolume image = readVolume(video ? rec.sequence() : rec.ed(), files);
+            ImageVolume image = readVolume(video ? rec.sequence() : rec.ed(), files, deadlineNanos);
             long bytes = (long) image.sliceLength();
             int[] want = video ? plan.frames() : ED_FILE_FRAME;
             int valid = 0;
@@ -212,7 +231,7 @@ public final class CamusSource extends RecordSource<CamusRecord> {
             }
             ImageVolume gt = null;
             if (segLabel != 0) {
-                gt = readVolume(rec.edGt(), files);
+                gt = readVolume(rec.edGt(), files, deadlineNanos);
                 if (gt.width() != image.width() || gt.height() != image.height()) {
                     throw new SampleException(
                             Stage.DECODE,

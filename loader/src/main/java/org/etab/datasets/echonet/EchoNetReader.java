@@ -106,8 +106,8 @@ public final class EchoNetReader {
         List<EchoNetIndex.Rejected> rejected = new ArrayList<>();
         List<Video> listed = new ArrayList<>();
         Map<String, Video> byId = new HashMap<>(16_384);
-        readFileList(fileList, dataRoot.resolve("Videos").normalize(), listed, byId, problems, rejected);
-        readTracings(tracings, byId, problems);
+        readFileList(files, fileList, dataRoot.resolve("Videos").normalize(), listed, byId, problems, rejected);
+        readTracings(files, tracings, byId, problems);
 
         List<EchoNetRecord> records = new ArrayList<>(listed.size());
         for (Video v : listed) {
@@ -142,13 +142,14 @@ public final class EchoNetReader {
     // FileList.csv
 
     private static void readFileList(
+            DatasetFiles files,
             Path file,
             Path videos,
             List<Video> listed,
             Map<String, Video> byId,
             List<IndexProblem> problems,
             List<EchoNetIndex.Rejected> rejected) {
-        try (CsvReader<CsvRecord> csv = builder().ofCsvRecord(file)) {
+        try (CsvReader<CsvRecord> csv = builder().ofCsvRecord(files.newReader(file))) {
             CsvColumns cols = null;
             for (CsvRecord rec : csv) {
                 if (cols == null) {
@@ -260,12 +261,13 @@ public final class EchoNetReader {
     // ------------------------------------------------------------------------------------------------
     // VolumeTracings.csv
 
-    private static void readTracings(Path file, Map<String, Video> byId, List<IndexProblem> problems) {
+    private static void readTracings(
+            DatasetFiles files, Path file, Map<String, Video> byId, List<IndexProblem> problems) {
         long orphanRows = 0;
         long firstOrphanLine = 0;
         Set<String> orphanNames = new HashSet<>();
         TracingRows rows = new TracingRows();
-        try (CsvReader<TracingRows> csv = builder().build(rows, file)) {
+        try (CsvReader<TracingRows> csv = builder().build(rows, files.newReader(file))) {
             CsvColumns cols = null;
             int nameCol = 0;
             Video v = null;

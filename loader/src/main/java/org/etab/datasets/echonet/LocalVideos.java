@@ -2,7 +2,7 @@ package org.etab.datasets.echonet;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -26,7 +26,8 @@ import org.etab.source.SamplePlan;
  * more (the file path then reports why, as before).
  *
  * <p>Each video is checked by the source's {@link DatasetFiles} before anything opens it (a regular file under the
- * root) and read through its real path.
+ * root): FFmpeg opens its real path by name; a span is read through {@link DatasetFiles#open}, which opens the file
+ * checked and stops reading at the sample's deadline.
  *
  * <p>Memory: a layout is 12 bytes per frame (about 2 KB for an EchoNet video, 20 MB for all 10,030), kept on the
  * heap for the source's lifetime.
@@ -56,7 +57,7 @@ final class LocalVideos implements VideoStore {
         @Override
         public DecodeStats read(EchoNetRecord record, SamplePlan plan, GrayFrameSink sink, long deadlineNanos) {
             Path video = files.check(record.video());
-            return decode(decoder, video, plan.frames(), sink, deadlineNanos, this);
+            return decode(decoder, record.video(), video, plan.frames(), sink, deadlineNanos, this);
         }
 
         @Override
@@ -67,11 +68,17 @@ final class LocalVideos implements VideoStore {
 
     /** As {@link VideoDecoder#decode(Path, int[], GrayFrameSink, long)}, from the frames' bytes once the layout is known. */
     private DecodeStats decode(
-            VideoDecoder decoder, Path file, int[] frames, GrayFrameSink sink, long deadline, Reader scratch) {
+            VideoDecoder decoder,
+            Path listed,
+            Path file,
+            int[] frames,
+            GrayFrameSink sink,
+            long deadline,
+            Reader scratch) {
         VideoLayout layout = layouts.get(file);
         long[] span = layout == null ? null : layout.span(frames);
         if (span != null) {
-            ByteBuffer bytes = read(file, layout, span, scratch);
+            ByteBuffer bytes = read(listed, layout, span, scratch, deadline);
             if (bytes != null) {
                 return decoder.decode(layout, bytes, span[0], file.toString(), frames, sink, deadline);
             }
@@ -110,19 +117,24 @@ final class LocalVideos implements VideoStore {
         }
     }
 
-    /** The file's bytes {@code [span[0], span[1])}, or null when its size is not the layout's or it cannot be read. */
-    private static ByteBuffer read(Path file, VideoLayout layout, long[] span, Reader scratch) {
+    /**
+     * The bytes {@code [span[0], span[1])} of the video {@code listed} (opened by {@link DatasetFiles#open}, so the
+     * file read is the one checked, and read no longer than the deadline), or null when its size is not the
+     * layout's or it cannot be read.
+     */
+    private ByteBuffer read(Path listed, VideoLayout layout, long[] span, Reader scratch, long deadline) {
         int length = (int) (span[1] - span[0]);
         if (scratch.span.capacity() < length) {
             scratch.span = ByteBuffer.allocate(Math.max(length, 2 * scratch.span.capacity()));
         }
         ByteBuffer buf = scratch.span.clear().limit(length);
-        try (FileChannel ch = FileChannel.open(file)) {
+        try (SeekableByteChannel ch = files.open(listed, deadline)) {
             if (ch.size() != layout.fileSize()) {
                 return null;
             }
+            ch.position(span[0]);
             while (buf.hasRemaining()) {
-                if (ch.read(buf, span[0] + buf.position()) < 0) {
+                if (ch.read(buf) < 0) {
                     return null;
                 }
             }

@@ -118,8 +118,9 @@ public final class TmedReader {
         foldPath = allowed.check(foldPath);
         List<IndexProblem> problems = new ArrayList<>();
         List<TmedIndex.Rejected> rejected = new ArrayList<>();
-        Map<String, Labels> labels = readLabels(labelsFile, problems);
-        List<TmedRecord> records = readFold(foldPath, root.toAbsolutePath().normalize(), labels, problems, rejected);
+        Map<String, Labels> labels = readLabels(allowed, labelsFile, problems);
+        List<TmedRecord> records =
+                readFold(allowed, foldPath, root.toAbsolutePath().normalize(), labels, problems, rejected);
         return new TmedIndex(root, fold, records, problems, rejected);
     }
 
@@ -128,9 +129,9 @@ public final class TmedReader {
 
     private record Labels(TmedView view, AsLabel diagnosis, long line) {}
 
-    private static Map<String, Labels> readLabels(Path file, List<IndexProblem> problems) {
+    private static Map<String, Labels> readLabels(DatasetFiles files, Path file, List<IndexProblem> problems) {
         Map<String, Labels> byId = new HashMap<>(32_768);
-        try (CsvReader<CsvRecord> csv = builder().ofCsvRecord(file)) {
+        try (CsvReader<CsvRecord> csv = builder().ofCsvRecord(files.newReader(file))) {
             int[] cols = null;
             int headerSize = 0;
             for (CsvRecord rec : csv) {
@@ -167,6 +168,7 @@ public final class TmedReader {
     // TMED2_fold<k>_labeledpart.csv
 
     private static List<TmedRecord> readFold(
+            DatasetFiles files,
             Path file,
             Path root,
             Map<String, Labels> labels,
@@ -177,7 +179,7 @@ public final class TmedReader {
         Map<String, Long> seen = new HashMap<>(32_768);
         long unlisted = 0;
         String firstUnlisted = null;
-        try (CsvReader<CsvRecord> csv = builder().ofCsvRecord(file)) {
+        try (CsvReader<CsvRecord> csv = builder().ofCsvRecord(files.newReader(file))) {
             int[] cols = null;
             int headerSize = 0;
             for (CsvRecord rec : csv) {

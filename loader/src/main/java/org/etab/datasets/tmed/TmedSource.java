@@ -4,6 +4,7 @@ import java.util.List;
 import org.etab.batch.BatchPool;
 import org.etab.decode.DatasetException;
 import org.etab.decode.DecodeException;
+import org.etab.decode.DecodeTimeoutException;
 import org.etab.decode.PngGray;
 import org.etab.source.DatasetFiles;
 import org.etab.source.FeatureWriter;
@@ -35,7 +36,8 @@ import org.etab.transform.FrameTransform;
  * <p>Threading: {@link #plan} is pure and may run on any thread; each worker (a PNG reader and scratch) is
  * confined to one decode thread at a time. Ownership: a worker's reader is released by its {@code close()}.
  * Errors: a missing, unreadable or corrupt PNG is a {@link SampleException} of stage {@code decode} naming the
- * file; the pipeline counts it as a failed sample.
+ * file, one not read before the sample's deadline a {@link SampleException} of stage {@code timeout}; the pipeline
+ * counts either as a failed sample.
  */
 public final class TmedSource extends RecordSource<TmedRecord> {
     /** What TMED-2 offers, in ETAB's order. */
@@ -133,9 +135,16 @@ public final class TmedSource extends RecordSource<TmedRecord> {
 
         @Override
         public LoadStats load(SamplePlan plan, BatchPool.Buffers buffers, int slot) {
+            return load(plan, buffers, slot, Long.MAX_VALUE);
+        }
+
+        @Override
+        public LoadStats load(SamplePlan plan, BatchPool.Buffers buffers, int slot, long deadlineNanos) {
             TmedRecord rec = records().get(plan.record());
             try {
-                png.decode(files.check(rec.image()), image);
+                png.decode(rec.image(), files.opener(deadlineNanos), image, deadlineNanos);
+            } catch (DecodeTimeoutException e) {
+                throw new SampleException(Stage.TIMEOUT, e.getMessage(), e);
             } catch (DecodeException | DatasetException e) {
                 throw new SampleException(Stage.DECODE, e.getMessage(), e);
             }

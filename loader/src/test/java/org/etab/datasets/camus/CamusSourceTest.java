@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -23,6 +24,7 @@ import org.etab.pipeline.PipelineOptions;
 import org.etab.pipeline.RunAccount;
 import org.etab.sampling.ClipSpec;
 import org.etab.sampling.ClipStart;
+import org.etab.source.DatasetFiles;
 import org.etab.source.SampleOptions;
 import org.etab.source.Stage;
 import org.etab.source.Target;
@@ -34,6 +36,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 class CamusSourceTest {
@@ -320,6 +323,43 @@ class CamusSourceTest {
         assertThat(a.failures()).allSatisfy(f -> assertThat(f.stage()).isEqualTo(Stage.DECODE));
         assertThat(a.failures()).anySatisfy(f -> assertThat(f.reason()).contains(raw.id() + "_ED"));
         assertThat(a.failures()).anySatisfy(f -> assertThat(f.reason()).contains(other.id() + "_ED.mhd"));
+    }
+
+    @ParameterizedTest
+    @EnumSource(CamusRelease.class)
+    void theSampleTimeoutBoundsEveryFileOfASampleFromItsOpenOnAndTheRunGoesOn(CamusRelease release, @TempDir Path tmp)
+            throws IOException {
+        Path root = copy(CamusPhantoms.camus(release), tmp.resolve("camus"));
+        List<CamusRecord> recs = CamusReader.read(root).select("train", "both");
+        for (boolean video : new boolean[] {false, true}) {
+            ClipSpec clip = video ? clip(4, 0) : ClipSpec.frame();
+            CamusSource source = new CamusSource(
+                    recs, List.of(), options(Target.LV_SEG, clip, 1, true, DType.FLOAT32), DatasetFiles.under(root));
+            RunAccount late = run(source, Duration.ofNanos(1));
+            assertThat(late.planned()).isEqualTo(late.failed()).isGreaterThan(0);
+            assertThat(late.failures()).allSatisfy(f -> {
+                assertThat(f.stage()).isEqualTo(Stage.TIMEOUT);
+                assertThat(f.reason())
+                        .isEqualTo(f.file() + ": timed out before it was opened (the sample's deadline passed)");
+            });
+            RunAccount inTime = run(source, PipelineOptions.DEFAULT_TIMEOUT);
+            assertThat(inTime.delivered()).isEqualTo(inTime.planned()).isEqualTo(late.planned());
+        }
+    }
+
+    private static RunAccount run(CamusSource source, Duration timeout) {
+        try (Pipeline p = new Pipeline(
+                source,
+                PipelineOptions.builder()
+                        .batchSize(3)
+                        .threads(2)
+                        .sampleTimeout(timeout)
+                        .build(),
+                new SimpleMeterRegistry(),
+                HostAllocator.NATIVE)) {
+            p.batches(0).doOnNext(Batch::close).blockLast();
+            return p.account();
+        }
     }
 
     private static Path siblingData(Path mhd, String ext) {

@@ -10,6 +10,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -23,6 +24,7 @@ import org.etab.pipeline.Pipeline;
 import org.etab.pipeline.PipelineOptions;
 import org.etab.pipeline.RunAccount;
 import org.etab.sampling.ClipStart;
+import org.etab.source.DatasetFiles;
 import org.etab.source.SampleFailure;
 import org.etab.source.SampleOptions;
 import org.etab.source.SamplePlan;
@@ -256,6 +258,43 @@ class TmedSourceTest {
                 .isEqualTo(missing + ": not found"); // DatasetFiles, before PngGray
         assertThat(byFile.get(corrupt.toString()).reason()).startsWith(corrupt + ": corrupt PNG");
         assertThat(byFile.get(foreign.toString()).reason()).startsWith(foreign + ": not a PNG file");
+    }
+
+    @Test
+    void theSampleTimeoutBoundsEveryStillFromItsOpenOnAndTheRunGoesOn() throws IOException {
+        Path root = copy(TmedPhantoms.tmed(), tmp.resolve("tmed"));
+        List<TmedRecord> records = TmedReader.read(root).select("all", "all", Target.VIEW);
+        TmedSource source = new TmedSource(
+                records, List.of(), options(Target.VIEW, 64, 1, true, DType.FLOAT32), DatasetFiles.under(root));
+        // a deadline that has passed when each sample starts: no image may even be opened
+        RunAccount late = run(source, Duration.ofNanos(1));
+        assertThat(late.planned()).isEqualTo(records.size()).isEqualTo(late.failed());
+        assertThat(late.failures()).allSatisfy(f -> {
+            assertThat(f.stage()).isEqualTo(Stage.TIMEOUT);
+            assertThat(f.reason())
+                    .isEqualTo(f.file() + ": timed out before it was opened (the sample's deadline passed)");
+        });
+        assertThat(late.failures())
+                .extracting(SampleFailure::file)
+                .containsExactlyInAnyOrderElementsOf(
+                        records.stream().map(r -> r.image().toString()).toList());
+        RunAccount inTime = run(source, PipelineOptions.DEFAULT_TIMEOUT);
+        assertThat(inTime.delivered()).isEqualTo(records.size());
+    }
+
+    private static RunAccount run(TmedSource source, Duration timeout) {
+        try (Pipeline p = new Pipeline(
+                source,
+                PipelineOptions.builder()
+                        .batchSize(5)
+                        .threads(2)
+                        .sampleTimeout(timeout)
+                        .build(),
+                new SimpleMeterRegistry(),
+                HostAllocator.NATIVE)) {
+            p.batches(0).doOnNext(Batch::close).blockLast();
+            return p.account();
+        }
     }
 
     @Test
