@@ -1,6 +1,8 @@
 package org.etab.datasets.camus;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,6 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import org.etab.decode.DatasetException;
+import org.etab.source.DatasetFiles;
 import org.etab.source.PlanLoop;
 
 /**
@@ -86,6 +89,35 @@ public final class CamusInfo {
         } catch (IOException | SecurityException e) {
             throw new DatasetException(cfg, "cannot be read: " + e, e);
         }
+        return parse(cfg, text);
+    }
+
+    /**
+     * Reads {@code cfg} as {@code files} opens a dataset's files (a regular file under the root, the same file it
+     * checked), naming it {@code name} (its checked real path) in messages.
+     *
+     * @throws DatasetException as {@link #read(Path)}, or when {@code files} refuses the file
+     */
+    static CamusInfo read(Path cfg, Path name, DatasetFiles files) {
+        String text;
+        try (SeekableByteChannel channel = files.open(cfg, Long.MAX_VALUE)) {
+            long size = channel.size();
+            if (size > MAX_BYTES) {
+                throw new DatasetException(
+                        name, "is " + size + " bytes, more than the " + MAX_BYTES + " an Info_*.cfg can be");
+            }
+            ByteBuffer bytes = ByteBuffer.allocate((int) size);
+            while (bytes.hasRemaining() && channel.read(bytes) >= 0) {
+                // a file that shrank since its size was read simply ends early
+            }
+            text = new String(bytes.array(), 0, bytes.position(), StandardCharsets.ISO_8859_1);
+        } catch (IOException e) {
+            throw new DatasetException(name, "cannot be read: " + e, e);
+        }
+        return parse(name, text);
+    }
+
+    private static CamusInfo parse(Path cfg, String text) {
         if (!text.isEmpty() && text.charAt(0) == '\uFEFF') {
             text = text.substring(1);
         }

@@ -108,7 +108,7 @@ final class CamusPatientReader {
         Path cfg = p.dir.resolve(cfgName);
         CamusInfo info;
         try {
-            info = CamusInfo.read(files.check(cfg));
+            info = CamusInfo.read(cfg, files.check(cfg), files);
         } catch (DatasetException e) {
             problems.reject(
                     new IndexProblem(id, rel(cfg), reason(e, e.file() != null ? e.file() : cfg) + "; view left out"),

@@ -1,8 +1,8 @@
 package org.etab.datasets.camus;
 
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collections;
@@ -50,8 +50,8 @@ final class CamusSplitLists {
                 continue;
             }
             List<String> lines;
-            try {
-                lines = Files.readAllLines(files.check(file), StandardCharsets.UTF_8);
+            try (BufferedReader reader = new BufferedReader(files.newReader(file))) {
+                lines = reader.lines().toList();
             } catch (IOException | UncheckedIOException e) {
                 throw new DatasetException(file, "cannot be read: " + e.getMessage(), e);
             }
