@@ -5,13 +5,21 @@ package org.etab.decode;
  * reading; {@link #UINT32} keeps its full unsigned range.
  */
 public enum ElementType {
+    /** Unsigned 8-bit integer, 0..255 ({@code MET_UCHAR}, NIfTI {@code DT_UNSIGNED_CHAR}). */
     UINT8(1, "MET_UCHAR", 2),
+    /** Signed 8-bit integer, -128..127 ({@code MET_CHAR}, NIfTI {@code DT_INT8}). */
     INT8(1, "MET_CHAR", 256),
+    /** Unsigned 16-bit integer ({@code MET_USHORT}, NIfTI {@code DT_UINT16}). */
     UINT16(2, "MET_USHORT", 512),
+    /** Signed 16-bit integer ({@code MET_SHORT}, NIfTI {@code DT_SIGNED_SHORT}). */
     INT16(2, "MET_SHORT", 4),
+    /** Unsigned 32-bit integer ({@code MET_UINT}, NIfTI {@code DT_UINT32}). */
     UINT32(4, "MET_UINT", 768),
+    /** Signed 32-bit integer ({@code MET_INT}, NIfTI {@code DT_SIGNED_INT}). */
     INT32(4, "MET_INT", 8),
+    /** IEEE 754 single precision ({@code MET_FLOAT}, NIfTI {@code DT_FLOAT}). */
     FLOAT32(4, "MET_FLOAT", 16),
+    /** IEEE 754 double precision ({@code MET_DOUBLE}, NIfTI {@code DT_DOUBLE}). */
     FLOAT64(8, "MET_DOUBLE", 64);
 
     private final int bytes;
@@ -24,17 +32,17 @@ public enum ElementType {
         this.niftiCode = niftiCode;
     }
 
-    /** Bytes per element in the file. */
+    /** {@return bytes per element in the file: 1, 2, 4 or 8} */
     public int bytes() {
         return bytes;
     }
 
-    /** The MetaImage {@code ElementType} value, e.g. {@code MET_UCHAR}. */
+    /** {@return the MetaImage {@code ElementType} value, e.g. {@code MET_UCHAR}} */
     public String metName() {
         return metName;
     }
 
-    /** The NIfTI-1 {@code datatype} code, e.g. 2 for uint8. */
+    /** {@return the NIfTI-1 {@code datatype} code, e.g. 2 for uint8} */
     public int niftiCode() {
         return niftiCode;
     }

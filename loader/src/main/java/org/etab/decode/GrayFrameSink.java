@@ -12,6 +12,8 @@ public interface GrayFrameSink {
     /**
      * @param position index into the requested frame list (the clip position)
      * @param gray     row-major pixels, {@code width * height} bytes, stride == width
+     * @param width    the frame's width in pixels
+     * @param height   the frame's height in pixels
      */
     void accept(int position, byte[] gray, int width, int height);
 }

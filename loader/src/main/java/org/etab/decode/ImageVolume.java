@@ -73,8 +73,13 @@ public final class ImageVolume {
     /**
      * An 8-bit volume from displayed slices, for the writers and tests.
      *
+     * @param width          columns of a slice, {@code >= 1}
+     * @param height         rows of a slice, {@code >= 1}
+     * @param depth          slices, {@code >= 1}
+     * @param spacing        spacing per axis, (x, y) or (x, y, z), as {@link #spacing()} returns it; copied
      * @param rowMajorSlices {@code depth} slices of {@code height} rows of {@code width} bytes; copied
      * @param source         a file name for messages (need not exist)
+     * @return an unscaled {@link ElementType#UINT8} volume (slope 1, inter 0) over a copy of the bytes
      * @throws IllegalArgumentException when a size is below 1, the array length is not
      *                                  {@code width*height*depth}, or {@code source} is not a path
      */
@@ -89,52 +94,52 @@ public final class ImageVolume {
         return new ImageVolume(file, width, height, depth, spacing, ElementType.UINT8, 1, 0, rowMajorSlices.clone());
     }
 
-    /** Columns of a displayed slice (MetaImage {@code DimSize[0]}). */
+    /** {@return columns of a displayed slice (MetaImage {@code DimSize[0]}), at least 1} */
     public int width() {
         return width;
     }
 
-    /** Rows of a displayed slice. */
+    /** {@return rows of a displayed slice, at least 1} */
     public int height() {
         return height;
     }
 
-    /** Slices (frames of a sequence); 1 for a 2-D image. */
+    /** {@return slices (frames of a sequence), at least 1; 1 for a 2-D image} */
     public int depth() {
         return depth;
     }
 
-    /** Spacing per axis as the header gives it: (x, y) or (x, y, z); a copy. x is along a row. */
+    /** {@return spacing per axis as the header gives it: (x, y) or (x, y, z); a copy; x is along a row} */
     public double[] spacing() {
         return spacing.clone();
     }
 
-    /** The element type in the file. */
+    /** {@return the element type in the file} */
     public ElementType type() {
         return type;
     }
 
-    /** Scale applied to every stored value (NIfTI {@code scl_slope}); 1 when the file has none. */
+    /** {@return the scale applied to every stored value (NIfTI {@code scl_slope}); 1 when the file has none} */
     public double slope() {
         return slope;
     }
 
-    /** Offset added after scaling (NIfTI {@code scl_inter}); 0 when the file has none. */
+    /** {@return the offset added after scaling (NIfTI {@code scl_inter}); 0 when the file has none} */
     public double inter() {
         return inter;
     }
 
-    /** The file this volume came from, for messages. */
+    /** {@return the file this volume came from, as text for messages} */
     public String source() {
         return file.toString();
     }
 
-    /** The file this volume came from. */
+    /** {@return the file this volume came from} */
     public Path file() {
         return file;
     }
 
-    /** Elements in one slice: {@code width * height}. */
+    /** {@return elements in one slice: {@code width * height}} */
     public int sliceLength() {
         return width * height;
     }
@@ -142,6 +147,10 @@ public final class ImageVolume {
     /**
      * The scaled value at column {@code x}, row {@code y} of slice {@code z}.
      *
+     * @param x column, {@code 0..width-1} (0 at the left)
+     * @param y row, {@code 0..height-1} (0 at the top)
+     * @param z slice, {@code 0..depth-1}
+     * @return the stored element times {@link #slope()} plus {@link #inter()}
      * @throws IndexOutOfBoundsException when a coordinate is outside the volume
      */
     public double value(int x, int y, int z) {
@@ -155,7 +164,10 @@ public final class ImageVolume {
      * Slice {@code z} as displayed, row-major {@code height x width}, each value scaled, clamped to 0..255
      * and rounded half up ({@code Math.round}); NaN becomes 0.
      *
-     * @param dst receives {@link #sliceLength()} bytes from index 0
+     * @param z   the slice, {@code 0..depth-1}
+     * @param dst receives {@link #sliceLength()} bytes from index 0 (the caller's; bytes after them are untouched)
+     * @throws IndexOutOfBoundsException when {@code z} is outside the volume
+     * @throws IllegalArgumentException  when {@code dst} is shorter than {@link #sliceLength()}
      */
     public void sliceAsUint8(int z, byte[] dst) {
         int n = checkSlice(z, dst);
@@ -181,9 +193,13 @@ public final class ImageVolume {
     /**
      * Slice {@code z} of a label map, as displayed: each scaled value must be an integer in 0..255.
      *
-     * @param dst receives {@link #sliceLength()} bytes from index 0
-     * @throws DatasetException naming the file, the slice, row, column and value when a value is not an
-     *                          integer in 0..255
+     * @param z   the slice, {@code 0..depth-1}
+     * @param dst receives {@link #sliceLength()} bytes from index 0 (the caller's; bytes after them are untouched);
+     *            on a bad value, the bytes before it are already written
+     * @throws DatasetException          naming the file, the slice, row, column and value when a value is not an
+     *                                   integer in 0..255
+     * @throws IndexOutOfBoundsException when {@code z} is outside the volume
+     * @throws IllegalArgumentException  when {@code dst} is shorter than {@link #sliceLength()}
      */
     public void sliceAsLabels(int z, byte[] dst) {
         int n = checkSlice(z, dst);

@@ -50,8 +50,10 @@ public final class MetaImageReader {
     private MetaImageReader() {}
 
     /**
-     * Reads the image whose header is {@code mhd}.
+     * Reads the image whose header is {@code mhd}, opening it and its data file with {@link FileOpener#REGULAR}.
      *
+     * @param mhd the header ({@code .mhd} or {@code .mha})
+     * @return the image, its slices in display order; it holds the only reference to its pixels
      * @throws DatasetException when the header or its data cannot be used; the message names the file
      */
     public static ImageVolume read(Path mhd) {
@@ -65,6 +67,7 @@ public final class MetaImageReader {
      * @param opener opens the header and the data file the header names ({@code ElementDataFile}), or refuses one
      *               with a {@link DatasetException}; its channels' reads may give up with a
      *               {@link DecodeTimeoutException}, which passes through
+     * @return the image, as {@link #read(Path)} returns it
      * @throws DatasetException when the header or its data cannot be used, or {@code opener} refuses a file
      */
     public static ImageVolume read(Path mhd, FileOpener opener) {

@@ -29,6 +29,10 @@ public final class MetaImageWriter {
     /**
      * Writes {@code v} to {@code mhd} (and its data file unless {@code local}).
      *
+     * @param mhd        the header to write; the data file is its sibling, named after it
+     * @param v          the volume; unscaled (slope 1, inter 0)
+     * @param compressed zlib-compress the data ({@code CompressedData = True}, a {@code .zraw} data file)
+     * @param local      put the data after the header in {@code mhd} itself ({@code ElementDataFile = LOCAL})
      * @throws IOException              when a file cannot be written
      * @throws IllegalArgumentException when the volume has scaling
      */

@@ -48,8 +48,11 @@ public final class NiftiReader {
     private NiftiReader() {}
 
     /**
-     * Reads the NIfTI-1 image in {@code file}.
+     * Reads the NIfTI-1 image in {@code file}, opening it with {@link FileOpener#REGULAR}.
      *
+     * @param file the image ({@code .nii} or {@code .nii.gz})
+     * @return the image, its slices in display order, with the file's scaling; it holds the only reference to its
+     *         pixels
      * @throws DatasetException when the file cannot be used; the message names it and says why
      */
     public static ImageVolume read(Path file) {
@@ -62,6 +65,7 @@ public final class NiftiReader {
      * @param file   the image
      * @param opener opens it, or refuses it with a {@link DatasetException}; its channel's reads may give up with a
      *               {@link DecodeTimeoutException}, which passes through
+     * @return the image, as {@link #read(Path)} returns it
      * @throws DatasetException when the file cannot be used or {@code opener} refuses it
      */
     public static ImageVolume read(Path file, FileOpener opener) {

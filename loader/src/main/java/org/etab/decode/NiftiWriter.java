@@ -29,6 +29,8 @@ public final class NiftiWriter {
     /**
      * Writes {@code v} to {@code file}.
      *
+     * @param file the file to write; gzip-compressed when its name ends in {@code .gz}
+     * @param v    the volume; each side at most 32767
      * @throws IOException              when the file cannot be written
      * @throws IllegalArgumentException when a size does not fit NIfTI-1's 16-bit {@code dim} fields
      */

@@ -48,11 +48,22 @@ public final class PngGray implements AutoCloseable {
 
     private static final byte[] SIGNATURE = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
 
-    /** One decoded image: {@code width x height} row-major gray bytes at the start of {@code pixels}. */
+    /**
+     * One decoded image: {@code width x height} row-major gray bytes at the start of {@code pixels}. Reusable: the
+     * caller owns it and may pass it to every decode; a decode that throws a {@link DecodeException} leaves it
+     * unchanged.
+     */
     public static final class Image {
+        /**
+         * The gray pixels, row 0 at the top; only the first {@code width * height} bytes belong to the last image
+         * (the array is replaced by a larger one only when it is too small, so it may be longer).
+         */
         public byte[] pixels = new byte[0];
+        /** Width of the last decoded image in pixels. */
         public int width;
+        /** Height of the last decoded image in pixels. */
         public int height;
+        /** Bytes read from the file for the last decoded image (the whole file). */
         public long bytesRead;
     }
 
@@ -60,6 +71,11 @@ public final class PngGray implements AutoCloseable {
     /** The deadline of the decode in progress; read by the progress listener on the same thread. */
     private long deadlineNanos = Long.MAX_VALUE;
 
+    /**
+     * A decoder with its own PNG {@link ImageReader}.
+     *
+     * @throws IllegalStateException when {@code javax.imageio} has no PNG reader
+     */
     public PngGray() {
         Iterator<ImageReader> readers = ImageIO.getImageReadersByFormatName("png");
         if (!readers.hasNext()) {
@@ -70,8 +86,10 @@ public final class PngGray implements AutoCloseable {
     }
 
     /**
-     * Decodes {@code file} into {@code out} (its pixel array grows when needed).
+     * Decodes {@code file} into {@code out} (its pixel array grows when needed), opening only a regular file.
      *
+     * @param file the PNG
+     * @param out  where the gray pixels, size and bytes read go
      * @throws DecodeException naming the file, when it is missing, not a regular file, unreadable, not a PNG,
      *                         over a limit above (naming the field and its value) or corrupt
      */

@@ -50,7 +50,8 @@ import org.bytedeco.javacpp.LongPointer;
  * A file (or in-memory video) that cannot be opened, holds no video stream, fails to decode, or ends before its header's
  * frame count while requested frames are still pending raises {@link DecodeException} with the file (or
  * the name given with the bytes) and FFmpeg's reason. Truncation after the last requested frame goes unnoticed (reading stops early).
- * Bad arguments raise {@link IllegalArgumentException}.
+ * Bad arguments raise {@link IllegalArgumentException}; any call on a closed decoder raises
+ * {@link IllegalStateException}. An exception thrown by the sink passes through unchanged.
  */
 public final class VideoDecoder implements AutoCloseable {
 
@@ -82,6 +83,12 @@ public final class VideoDecoder implements AutoCloseable {
 
     private boolean closed;
 
+    /**
+     * A decoder with its reused packet and frame allocated (FFmpeg's libraries are loaded when the class is);
+     * {@link #close()} frees them.
+     *
+     * @throws OutOfMemoryError when FFmpeg cannot allocate the packet or frame
+     */
     public VideoDecoder() {
         packet = av_packet_alloc();
         frame = av_frame_alloc();
@@ -103,12 +110,22 @@ public final class VideoDecoder implements AutoCloseable {
     /**
      * Sets FFmpeg's global log level (an {@code avutil.AV_LOG_*} constant). The default is
      * {@code AV_LOG_QUIET}; raise it (e.g. {@code AV_LOG_ERROR}) to see FFmpeg's own diagnostics.
+     *
+     * @param avLogLevel the level, e.g. {@code avutil.AV_LOG_ERROR}; applies to every decoder in the process
      */
     public static void setLogLevel(int avLogLevel) {
         av_log_set_level(avLogLevel);
     }
 
-    /** Reads the container header of {@code file} (no decoding). */
+    /**
+     * Reads the container header of {@code file} (no decoding).
+     *
+     * @param file the video file
+     * @return what the header says about the first video stream
+     * @throws DecodeException          the file cannot be opened or holds no video stream (message names file and
+     *                                  reason)
+     * @throws IllegalArgumentException {@code file} is null
+     */
     public VideoInfo probe(Path file) {
         ensureOpen();
         if (file == null) {
@@ -122,6 +139,10 @@ public final class VideoDecoder implements AutoCloseable {
      *
      * @param data the whole file, from its position to its limit (heap or direct; not modified)
      * @param name names the video in error messages, e.g. its URL
+     * @return what the header says about the first video stream
+     * @throws DecodeException          the video cannot be opened or holds no video stream (message names
+     *                                  {@code name})
+     * @throws IllegalArgumentException {@code data} or {@code name} is null
      */
     public VideoInfo probe(ByteBuffer data, String name) {
         ensureOpen();
@@ -137,7 +158,11 @@ public final class VideoDecoder implements AutoCloseable {
      * video are not delivered; they form a suffix, so {@code delivered} tells the caller where padding
      * starts. An empty request touches no file.
      *
-     * @param frames frame numbers, non-decreasing, each {@code >= 0}
+     * @param file   the video file
+     * @param frames frame numbers, non-decreasing, each {@code >= 0}; position {@code p} asks for frame
+     *               {@code frames[p]}
+     * @param sink   receives each delivered frame, on this thread, before this call returns
+     * @return what the call did; {@code delivered} is the number of positions handed to the sink
      * @throws DecodeException          the file cannot be opened or decoded (message names file and reason)
      * @throws IllegalArgumentException null arguments, a negative or decreasing frame number
      */
@@ -149,6 +174,16 @@ public final class VideoDecoder implements AutoCloseable {
      * As {@link #decode(Path, int[], GrayFrameSink)}, giving up with a {@link DecodeTimeoutException} once
      * {@code System.nanoTime()} passes {@code deadlineNanos}: checked between packets, and inside FFmpeg's I/O
      * through its interrupt callback (a read blocked in the operating system itself cannot be interrupted).
+     *
+     * @param file          the video file
+     * @param frames        frame numbers, non-decreasing, each {@code >= 0}
+     * @param sink          receives each delivered frame, on this thread
+     * @param deadlineNanos the {@code System.nanoTime()} value after which to give up; {@code Long.MAX_VALUE}: none
+     * @return what the call did
+     * @throws DecodeTimeoutException   the deadline passed (the message says how far it got); the sink may already
+     *                                  have received some frames
+     * @throws DecodeException          the file cannot be opened or decoded
+     * @throws IllegalArgumentException null arguments, a negative or decreasing frame number
      */
     public DecodeStats decode(Path file, int[] frames, GrayFrameSink sink, long deadlineNanos) {
         ensureOpen();
@@ -168,7 +203,14 @@ public final class VideoDecoder implements AutoCloseable {
      * disagrees with the file or its header, an empty request): {@link #layout(Path)} then learns it from the
      * packets.
      *
+     * @param file          the video file
+     * @param frames        frame numbers, non-decreasing, each {@code >= 0}
+     * @param sink          receives each delivered frame, on this thread
+     * @param deadlineNanos the {@code System.nanoTime()} value after which to give up; {@code Long.MAX_VALUE}: none
+     * @param learned       receives the layout, on this thread, at most once
+     * @return what the call did
      * @throws DecodeException as for {@link #decode(Path, int[], GrayFrameSink, long)}; {@code learned} is then not called
+     * @throws IllegalArgumentException null arguments, a negative or decreasing frame number
      */
     public DecodeStats decode(
             Path file, int[] frames, GrayFrameSink sink, long deadlineNanos, Consumer<VideoLayout> learned) {
@@ -187,8 +229,13 @@ public final class VideoDecoder implements AutoCloseable {
      * As {@link #decode(Path, int[], GrayFrameSink)} for an in-memory video: FFmpeg reads {@code data} through
      * a custom I/O context (no temporary file). Errors name {@code name}.
      *
-     * @param data the whole file, from its position to its limit (heap or direct; not modified)
-     * @param name names the video in error messages, e.g. its URL
+     * @param data   the whole file, from its position to its limit (heap or direct; not modified)
+     * @param name   names the video in error messages, e.g. its URL
+     * @param frames frame numbers, non-decreasing, each {@code >= 0}
+     * @param sink   receives each delivered frame, on this thread
+     * @return what the call did
+     * @throws DecodeException          the video cannot be opened or decoded (message names {@code name})
+     * @throws IllegalArgumentException null arguments, a negative or decreasing frame number
      */
     public DecodeStats decode(ByteBuffer data, String name, int[] frames, GrayFrameSink sink) {
         return decode(data, name, frames, sink, Long.MAX_VALUE);
@@ -198,6 +245,16 @@ public final class VideoDecoder implements AutoCloseable {
      * As {@link #decode(ByteBuffer, String, int[], GrayFrameSink)}, giving up with a
      * {@link DecodeTimeoutException} once {@code System.nanoTime()} passes {@code deadlineNanos}: checked
      * between packets, in every read from {@code data} and through FFmpeg's interrupt callback.
+     *
+     * @param data          the whole file, from its position to its limit (heap or direct; not modified)
+     * @param name          names the video in error messages, e.g. its URL
+     * @param frames        frame numbers, non-decreasing, each {@code >= 0}
+     * @param sink          receives each delivered frame, on this thread
+     * @param deadlineNanos the {@code System.nanoTime()} value after which to give up; {@code Long.MAX_VALUE}: none
+     * @return what the call did
+     * @throws DecodeTimeoutException   the deadline passed
+     * @throws DecodeException          the video cannot be opened or decoded
+     * @throws IllegalArgumentException null arguments, a negative or decreasing frame number
      */
     public DecodeStats decode(ByteBuffer data, String name, int[] frames, GrayFrameSink sink, long deadlineNanos) {
         ensureOpen();
@@ -209,6 +266,17 @@ public final class VideoDecoder implements AutoCloseable {
     /**
      * As {@link #decode(Path, int[], GrayFrameSink, long, Consumer)} for an in-memory video: the layout
      * {@link #layout(ByteBuffer, String)} would learn, from the container's index in the same open.
+     *
+     * @param data          the whole file, from its position to its limit (heap or direct; not modified)
+     * @param name          names the video in error messages, e.g. its URL
+     * @param frames        frame numbers, non-decreasing, each {@code >= 0}
+     * @param sink          receives each delivered frame, on this thread
+     * @param deadlineNanos the {@code System.nanoTime()} value after which to give up; {@code Long.MAX_VALUE}: none
+     * @param learned       receives the layout, on this thread, at most once
+     * @return what the call did
+     * @throws DecodeException          as for {@link #decode(ByteBuffer, String, int[], GrayFrameSink, long)};
+     *                                  {@code learned} is then not called
+     * @throws IllegalArgumentException null arguments, a negative or decreasing frame number
      */
     public DecodeStats decode(
             ByteBuffer data,
@@ -234,7 +302,10 @@ public final class VideoDecoder implements AutoCloseable {
      * verbatim at the position the demuxer reports (every packet is checked byte for byte).
      *
      * @param data the whole file, from its position to its limit (not modified)
-     * @throws DecodeException the video cannot be opened or read to its end
+     * @param name names the video in error messages, e.g. its URL
+     * @return the layout (immutable, shareable across threads), or null as above
+     * @throws DecodeException          the video cannot be opened or read to its end
+     * @throws IllegalArgumentException {@code data} or {@code name} is null
      */
     public VideoLayout layout(ByteBuffer data, String name) {
         ensureOpen();
@@ -246,7 +317,10 @@ public final class VideoDecoder implements AutoCloseable {
      * As {@link #layout(ByteBuffer, String)} for a file, demuxed through FFmpeg's own file I/O; each packet is
      * checked against the file's bytes with a positional read of its size (the file is never held whole).
      *
-     * @throws DecodeException the file cannot be opened or read to its end
+     * @param file the video file
+     * @return the layout (immutable, shareable across threads), or null as for {@link #layout(ByteBuffer, String)}
+     * @throws DecodeException          the file cannot be opened or read to its end
+     * @throws IllegalArgumentException {@code file} is null
      */
     public VideoLayout layout(Path file) {
         ensureOpen();
@@ -262,6 +336,20 @@ public final class VideoDecoder implements AutoCloseable {
      * {@link VideoLayout#span(int[]) layout.span(frames)}; each requested frame's packet goes straight to the
      * decoder (no container is read). Delivers what the whole-file call delivers, byte for byte.
      *
+     * @param layout        the video's layout, from {@link #layout(Path)}, {@link #layout(ByteBuffer, String)} or a
+     *                      {@code learned} callback
+     * @param span          the file's bytes from {@code spanOffset} on, from its position to its limit (heap or direct;
+     *                      only read, not retained)
+     * @param spanOffset    the offset in the file of the byte at {@code span}'s position
+     * @param name          names the video in error messages, e.g. its URL
+     * @param frames        frame numbers, non-decreasing, each {@code >= 0}
+     * @param sink          receives each delivered frame, on this thread
+     * @param deadlineNanos the {@code System.nanoTime()} value after which to give up, checked before each frame;
+     *                      {@code Long.MAX_VALUE}: none
+     * @return what the call did ({@code packetsSkipped} is 0: only requested frames are read)
+     * @throws DecodeTimeoutException   the deadline passed
+     * @throws DecodeException          a requested frame does not decode, the codec has no decoder, or the video ends
+     *                                  before its header's frame count while requested frames are pending
      * @throws IllegalArgumentException a requested frame's bytes are not in {@code span}, or bad arguments
      */
     public DecodeStats decode(

@@ -30,6 +30,22 @@ public record VideoLayout(
         long[] offsets,
         int[] sizes) {
 
+    /**
+     * Checks the frames against each other and the file, and copies the arrays (the record keeps its own).
+     *
+     * @param codecId      FFmpeg's codec id ({@code AVCodecID})
+     * @param codecTag     the container's fourcc for the codec
+     * @param width        frame width in pixels
+     * @param height       frame height in pixels
+     * @param extradata    the codec's extra data (may be empty); copied
+     * @param headerFrames frames the container header announces, or -1
+     * @param fileSize     the whole file's size in bytes
+     * @param offsets      each frame's payload offset in the file; copied
+     * @param sizes        each frame's payload size in bytes, as many as {@code offsets}; copied
+     * @throws IllegalArgumentException when {@code offsets} and {@code sizes} differ in length, or a frame has a
+     *                                  negative offset or size, ends past {@code fileSize}, or starts before the
+     *                                  previous frame ends
+     */
     public VideoLayout {
         if (offsets.length != sizes.length) {
             throw new IllegalArgumentException(offsets.length + " offsets but " + sizes.length + " sizes");
@@ -48,14 +64,18 @@ public record VideoLayout(
         sizes = sizes.clone();
     }
 
-    /** Frames (video packets) in the file. */
+    /** {@return frames (video packets) in the file, {@code offsets.length}} */
     public int frameCount() {
         return offsets.length;
     }
 
     /**
-     * The byte range {@code [start, end)} of the file holding frames {@code first..last} (clamped to the video's
-     * frames), or null when none of them exists.
+     * The byte range of the file holding frames {@code first..last}, {@code last} clamped to the video's last frame.
+     *
+     * @param first the first frame wanted, {@code >= 0}
+     * @param last  the last frame wanted, inclusive
+     * @return {@code {start, end}}: file offsets, {@code end} exclusive; a new array; null when {@code first} is
+     *         negative or past the last frame, or {@code last < first}
      */
     public long[] span(int first, int last) {
         int to = Math.min(last, frameCount() - 1);
@@ -65,21 +85,30 @@ public record VideoLayout(
         return new long[] {offsets[first], offsets[to] + sizes[to]};
     }
 
-    /** The span of every existing frame of a non-decreasing request, or null when none exists. */
+    /**
+     * The byte range holding every existing frame of a request, as {@link #span(int, int)} gives it.
+     *
+     * @param frames frame numbers, non-decreasing (only the first and last are looked at)
+     * @return {@code {start, end}}, {@code end} exclusive; null when the request is empty or none of its frames
+     *         exists
+     */
     public long[] span(int[] frames) {
         return frames.length == 0 ? null : span(frames[0], frames[frames.length - 1]);
     }
 
+    /** {@return a copy of the codec's extra data from the container (often empty)} */
     @Override
     public byte[] extradata() {
         return extradata.clone();
     }
 
+    /** {@return a copy of each frame's payload offset in the file, increasing} */
     @Override
     public long[] offsets() {
         return offsets.clone();
     }
 
+    /** {@return a copy of each frame's payload size in bytes (0: an empty "dropped frame" chunk)} */
     @Override
     public int[] sizes() {
         return sizes.clone();
