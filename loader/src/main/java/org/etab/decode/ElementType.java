@@ -32,7 +32,7 @@ public enum ElementType {
         this.niftiCode = niftiCode;
     }
 
-    /** {@return bytes per element in the file: 1, 2, 4 or 8} */
+    /** {@return the number of bytes per element in the file: 1, 2, 4 or 8} */
     public int bytes() {
         return bytes;
     }

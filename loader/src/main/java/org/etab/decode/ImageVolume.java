@@ -94,17 +94,17 @@ public final class ImageVolume {
         return new ImageVolume(file, width, height, depth, spacing, ElementType.UINT8, 1, 0, rowMajorSlices.clone());
     }
 
-    /** {@return columns of a displayed slice (MetaImage {@code DimSize[0]}), at least 1} */
+    /** {@return the number of columns of a displayed slice (MetaImage {@code DimSize[0]}), at least 1} */
     public int width() {
         return width;
     }
 
-    /** {@return rows of a displayed slice, at least 1} */
+    /** {@return the number of rows of a displayed slice, at least 1} */
     public int height() {
         return height;
     }
 
-    /** {@return slices (frames of a sequence), at least 1; 1 for a 2-D image} */
+    /** {@return the number of slices (frames of a sequence), at least 1; 1 for a 2-D image} */
     public int depth() {
         return depth;
     }
@@ -139,7 +139,7 @@ public final class ImageVolume {
         return file;
     }
 
-    /** {@return elements in one slice: {@code width * height}} */
+    /** {@return the number of elements in one slice: {@code width * height}} */
     public int sliceLength() {
         return width * height;
     }

@@ -64,7 +64,7 @@ public record VideoLayout(
         sizes = sizes.clone();
     }
 
-    /** {@return frames (video packets) in the file, {@code offsets.length}} */
+    /** {@return the number of frames (video packets) in the file, {@code offsets.length}} */
     public int frameCount() {
         return offsets.length;
     }
