@@ -32,11 +32,29 @@ public record CamusIndex(
      * @param view  null when the whole patient was left out (both views)
      */
     public record Rejected(IndexProblem problem, Split split, CamusView view) {
+        /**
+         * Checks that the problem is given.
+         *
+         * @param problem the patient's or view's id, file and reason; required
+         * @param split   the patient's split, or null when it is in no split list
+         * @param view    the view left out, or null when the whole patient was
+         * @throws NullPointerException when {@code problem} is null
+         */
         public Rejected {
             Objects.requireNonNull(problem, "problem");
         }
     }
 
+    /**
+     * Copies the three lists, so the index is immutable.
+     *
+     * @param root     the directory holding the release's folders
+     * @param release  which release the layout is
+     * @param records  one per patient and view
+     * @param problems everything left out or kept without ground truth
+     * @param rejected the patients and views among {@code problems} that were left out
+     * @throws NullPointerException when {@code root}, {@code release} or a list is null, or a list holds null
+     */
     public CamusIndex {
         Objects.requireNonNull(root, "root");
         Objects.requireNonNull(release, "release");
@@ -51,6 +69,8 @@ public record CamusIndex(
      *
      * @param split as for {@link #select}
      * @param view  as for {@link #select}
+     * @return one problem per rejected view of the selection; immutable
+     * @throws IllegalArgumentException naming the bad value and the valid ones
      */
     public List<IndexProblem> rejected(String split, String view) {
         Split s = parseSplit(split);
@@ -83,6 +103,7 @@ public record CamusIndex(
      * @param split {@code train}, {@code val}, {@code test} or {@code all}, any case
      * @param view  {@code AP2CH}, {@code AP4CH}, {@code both} or {@code all}, any case (see
      *              {@link CamusView#select})
+     * @return the selected records; immutable
      * @throws IllegalArgumentException naming the bad value and the valid ones for this release
      */
     public List<CamusRecord> select(String split, String view) {

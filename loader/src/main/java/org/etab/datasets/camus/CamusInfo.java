@@ -70,6 +70,8 @@ public final class CamusInfo {
     /**
      * Reads {@code cfg}.
      *
+     * @param cfg an {@code Info_2CH.cfg} or {@code Info_4CH.cfg} file, at most {@value #MAX_BYTES} bytes
+     * @return its values, checked
      * @throws DatasetException when the file is missing, unreadable, malformed, lacks ED/ES/NbFrame, or holds a
      *                          bad number; the message names the file (and the key and value)
      */
@@ -141,47 +143,52 @@ public final class CamusInfo {
         return new CamusInfo(cfg, values);
     }
 
-    /** The end-diastolic frame number, 1-based as written. */
+    /** {@return the end-diastolic frame number, 1-based as written (1..NbFrame)} */
     public int ed() {
         return ed;
     }
 
-    /** The end-systolic frame number, 1-based as written. */
+    /** {@return the end-systolic frame number, 1-based as written (1..NbFrame)} */
     public int es() {
         return es;
     }
 
-    /** Frames in the sequence ({@code NbFrame}). */
+    /** {@return the frames in the sequence ({@code NbFrame}, >= 1)} */
     public int nbFrame() {
         return nbFrame;
     }
 
-    /** Ejection fraction in percent: {@code LVef} (original release) or {@code EF} (2023), if present. */
+    /** {@return the ejection fraction in percent: {@code LVef} (original release) or {@code EF} (2023), if present} */
     public OptionalDouble ef() {
         return ef;
     }
 
-    /** Frames per second ({@code FrameRate}, 2023 release only). */
+    /** {@return the frames per second ({@code FrameRate}, 2023 release only; > 0), if present} */
     public OptionalDouble frameRate() {
         return frameRate;
     }
 
-    /** {@code ImageQuality} as written (Good, Medium, Poor), if present. */
+    /** {@return {@code ImageQuality} as written (Good, Medium, Poor), if present} */
     public Optional<String> imageQuality() {
         return Optional.ofNullable(values.get("ImageQuality"));
     }
 
-    /** The trimmed value of {@code key} as written, or null when the file does not have it. */
+    /**
+     * The value of one key.
+     *
+     * @param key the key as written (case-sensitive)
+     * @return the trimmed value as written, or null when the file does not have the key
+     */
     public String get(String key) {
         return values.get(key);
     }
 
-    /** Every key and value in file order; unmodifiable. */
+    /** {@return every key and value in file order; unmodifiable} */
     public Map<String, String> values() {
         return values;
     }
 
-    /** The file read. */
+    /** {@return the file read} */
     public Path file() {
         return file;
     }

@@ -77,6 +77,15 @@ public final class CamusPhantom extends PhantomWriter<CamusPhantom.Options, Camu
      * @param release  which release's layout to write
      */
     public record Options(int patients, long seed, CamusRelease release) {
+        /**
+         * Checks the values.
+         *
+         * @param patients number of patients, >= 1
+         * @param seed     any value
+         * @param release  which release's layout to write; required
+         * @throws IllegalArgumentException when {@code patients < 1}
+         * @throws NullPointerException     when {@code release} is null
+         */
         public Options {
             if (patients < 1) {
                 throw new IllegalArgumentException("patients >= 1 required but was " + patients);
@@ -98,6 +107,11 @@ public final class CamusPhantom extends PhantomWriter<CamusPhantom.Options, Camu
     /** One patient's plan, decided up front from the seed. */
     record Patient(String name, int number, String split, long seed, double contraction) {}
 
+    /**
+     * A writer of the phantom {@code options} describe; nothing is written until {@link #write}.
+     *
+     * @param options what to generate
+     */
     public CamusPhantom(Options options) {
         super(options);
     }

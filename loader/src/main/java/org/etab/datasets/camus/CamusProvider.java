@@ -26,6 +26,7 @@ import org.etab.source.Target;
  */
 public final class CamusProvider extends DescribedProvider {
 
+    /** The provider {@link java.util.ServiceLoader} instantiates: CAMUS's description and phantom writer. */
     public CamusProvider() {
         super(
                 DatasetDescription.builder()

@@ -75,6 +75,11 @@ public final class CamusReader {
      * As {@link #read(Path)}, reading each {@code Info_*.cfg} and split list only when {@code files} allows it
      * (a regular file whose real path lies under the root, unless it allows more); a refused cfg leaves its view
      * out, reported, and a refused split list is an error.
+     *
+     * @param root  the dataset directory, {@code camus_dir} in ETAB's options
+     * @param files which files may be read
+     * @return the usable acquisitions and every problem found
+     * @throws DatasetException as {@link #read(Path)}, and also when {@code files} refuses a split list
      */
     public static CamusIndex read(Path root, DatasetFiles files) {
         Objects.requireNonNull(root, "root");

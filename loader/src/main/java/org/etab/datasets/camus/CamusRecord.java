@@ -54,6 +54,30 @@ public record CamusRecord(
         OptionalDouble frameRate,
         String imageQuality) {
 
+    /**
+     * Checks the fields that are never null.
+     *
+     * @param id           the sample id
+     * @param patient      {@code patientNNNN}
+     * @param view         the apical view
+     * @param split        the patient's split
+     * @param release      which release layout it comes from
+     * @param cfg          the view's {@code Info_*.cfg}
+     * @param ed           the end-diastolic frame file
+     * @param es           the end-systolic frame file
+     * @param edGt         the ED label map, or null
+     * @param esGt         the ES label map, or null
+     * @param sequence     the sequence file
+     * @param sequenceGt   the sequence label maps (2023 only), or null
+     * @param edFrame      1-based frame number of end-diastole
+     * @param esFrame      1-based frame number of end-systole
+     * @param frames       frames in the sequence
+     * @param ef           ejection fraction, percent
+     * @param frameRate    frames per second, or empty
+     * @param imageQuality the cfg's {@code ImageQuality}, or ""
+     * @throws NullPointerException when {@code id}, {@code view}, {@code split}, {@code release}, {@code ed},
+     *                              {@code sequence}, {@code frameRate} or {@code imageQuality} is null
+     */
     public CamusRecord {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(view, "view");
@@ -65,17 +89,17 @@ public record CamusRecord(
         Objects.requireNonNull(imageQuality, "imageQuality");
     }
 
-    /** True when the annotated ED frame has its label map, i.e. the segmentation targets can be made. */
+    /** {@return true when the annotated ED frame has its label map, i.e. the segmentation targets can be made} */
     public boolean hasGt() {
         return edGt != null;
     }
 
-    /** 0-based ED frame in the sequence ({@code ED - 1}). */
+    /** {@return the 0-based ED frame in the sequence ({@code ED - 1})} */
     public int edIndex() {
         return edFrame - 1;
     }
 
-    /** 0-based ES frame in the sequence ({@code ES - 1}). */
+    /** {@return the 0-based ES frame in the sequence ({@code ES - 1})} */
     public int esIndex() {
         return esFrame - 1;
     }

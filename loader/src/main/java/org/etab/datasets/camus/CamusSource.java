@@ -101,6 +101,11 @@ public final class CamusSource extends RecordSource<CamusRecord> {
     /**
      * As above, with the views of the selection the index rejected ({@link CamusIndex#rejected}); the files may
      * be any regular files (their root is not known here).
+     *
+     * @param records  the selection ({@link CamusIndex#select})
+     * @param rejected the selection's views the index left out, reported as failed samples
+     * @param options  the sample options; the frame size must be set (not native)
+     * @throws IllegalArgumentException as {@link #CamusSource(List, SampleOptions)}
      */
     public CamusSource(List<CamusRecord> records, List<IndexProblem> rejected, SampleOptions options) {
         this(records, rejected, options, DatasetFiles.anywhere());
@@ -109,6 +114,12 @@ public final class CamusSource extends RecordSource<CamusRecord> {
     /**
      * As above, reading only the files {@code files} allows (a refused file is a failed sample naming why);
      * {@link CamusProvider} confines a dataset's files to its root.
+     *
+     * @param records  the selection ({@link CamusIndex#select})
+     * @param rejected the selection's views the index left out, reported as failed samples
+     * @param options  the sample options; the frame size must be set (not native)
+     * @param files    which files may be read
+     * @throws IllegalArgumentException as {@link #CamusSource(List, SampleOptions)}
      */
     public CamusSource(
             List<CamusRecord> records, List<IndexProblem> rejected, SampleOptions options, DatasetFiles files) {
@@ -165,6 +176,10 @@ public final class CamusSource extends RecordSource<CamusRecord> {
 
     /**
      * Reads a whole MetaImage or NIfTI file, any regular file; a {@link DatasetException} becomes a failed sample.
+     *
+     * @param file a {@code .mhd} file (MetaImage, with its data file beside it) or else a NIfTI file
+     * @return the image or sequence; the caller owns it (immutable)
+     * @throws SampleException of stage {@code decode} when the file is missing, unreadable or malformed, naming it
      */
     public static ImageVolume readVolume(Path file) {
         return readVolume(file, DatasetFiles.anywhere());
@@ -173,6 +188,12 @@ public final class CamusSource extends RecordSource<CamusRecord> {
     /**
      * Reads a whole MetaImage or NIfTI file, and a MetaImage's data file, when {@code files} allows them; a
      * {@link DatasetException} (a refused file included) becomes a failed sample.
+     *
+     * @param file  a {@code .mhd} file (MetaImage, with its data file beside it) or else a NIfTI file
+     * @param files which files may be read
+     * @return the image or sequence; the caller owns it (immutable)
+     * @throws SampleException of stage {@code decode} when the file is refused, missing, unreadable or malformed,
+     *                         naming it
      */
     public static ImageVolume readVolume(Path file, DatasetFiles files) {
         return readVolume(file, files, Long.MAX_VALUE);

@@ -13,12 +13,12 @@ public enum CamusView {
     /** Apical four-chamber; files {@code _4CH_}; view class 1. */
     AP4CH;
 
-    /** The view's tag in CAMUS file names: {@code 2CH} or {@code 4CH} (ETAB's name without its {@code AP}). */
+    /** {@return the view's tag in CAMUS file names: {@code 2CH} or {@code 4CH} (ETAB's name without its {@code AP})} */
     public String tag() {
         return name().substring(2);
     }
 
-    /** The {@code view} target's class: AP2CH 0, AP4CH 1. */
+    /** {@return the {@code view} target's class: AP2CH 0, AP4CH 1} */
     public int label() {
         return ordinal();
     }
@@ -27,6 +27,8 @@ public enum CamusView {
      * The views an ETAB {@code view} option selects: {@code AP2CH} (or {@code 2CH}), {@code AP4CH} (or
      * {@code 4CH}), {@code both} or {@code all}; any case.
      *
+     * @param view the option's value ({@code A2C} and {@code A4C}, TMED's names, are accepted too)
+     * @return the selected views in class order; immutable
      * @throws IllegalArgumentException naming the value and the valid ones (PLAX and PSAX are TMED views)
      */
     public static List<CamusView> select(String view) {

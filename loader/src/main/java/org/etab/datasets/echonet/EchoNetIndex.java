@@ -26,11 +26,27 @@ public record EchoNetIndex(
      * @param split null when the field cannot be read: the row is then counted in every split's selection
      */
     public record Rejected(IndexProblem problem, Split split) {
+        /**
+         * Checks that the problem is given.
+         *
+         * @param problem the row's file, line and reason; required
+         * @param split   the row's split, or null when the field cannot be read
+         * @throws NullPointerException when {@code problem} is null
+         */
         public Rejected {
             Objects.requireNonNull(problem, "problem");
         }
     }
 
+    /**
+     * Copies the three lists, so the index is immutable.
+     *
+     * @param root     the directory that holds {@code FileList.csv}
+     * @param records  the usable videos, in FileList order
+     * @param problems every row or video that was dropped
+     * @param rejected the FileList rows among {@code problems}
+     * @throws NullPointerException when {@code root} or a list is null, or a list holds null
+     */
     public EchoNetIndex {
         Objects.requireNonNull(root, "root");
         records = List.copyOf(records);
@@ -43,6 +59,8 @@ public record EchoNetIndex(
      * FileList order.
      *
      * @param split as for {@link #select}
+     * @return the rejected rows' problems; immutable
+     * @throws IllegalArgumentException naming the value and the valid ones when the split is not valid
      */
     public List<IndexProblem> rejected(String split) {
         Split s = parseSplit(split);
@@ -59,6 +77,7 @@ public record EchoNetIndex(
      * The records of one split, in FileList order.
      *
      * @param split {@code train}, {@code val}, {@code test} or {@code all}, in any case
+     * @return the split's records; immutable
      * @throws IllegalArgumentException naming the value and the valid ones when it is none of these
      */
     public List<EchoNetRecord> select(String split) {

@@ -60,10 +60,14 @@ public final class EchoNetPhantom extends PhantomWriter<EchoNetPhantom.Options, 
     /** Name of the file that marks a directory as written by this generator. */
     public static final String MARKER = Phantoms.MARKER;
 
+    /** The header line written to {@code FileList.csv}. */
     public static final String FILE_LIST_HEADER = "FileName,EF,ESV,EDV,FrameHeight,FrameWidth,FPS,NumberOfFrames,Split";
+    /** The header line written to {@code VolumeTracings.csv}. */
     public static final String TRACINGS_HEADER = "FileName,X1,Y1,X2,Y2,Frame";
 
+    /** Fewest frames in a phantom video. */
     public static final int MIN_FRAMES = 80;
+    /** Most frames in a phantom video. */
     public static final int MAX_FRAMES = 220;
 
     /**
@@ -83,32 +87,32 @@ public final class EchoNetPhantom extends PhantomWriter<EchoNetPhantom.Options, 
             this.qscale = b.qscale;
         }
 
-        /** A builder with the defaults above. */
+        /** {@return a builder with the defaults above} */
         public static Builder builder() {
             return new Builder();
         }
 
-        /** A builder holding these options, to make a changed copy. */
+        /** {@return a builder holding these options, to make a changed copy} */
         public Builder toBuilder() {
             return new Builder().videos(videos).seed(seed).threads(threads).qscale(qscale);
         }
 
-        /** Number of videos. */
+        /** {@return the number of videos, >= 1} */
         public int videos() {
             return videos;
         }
 
-        /** All content, names and splits derive from it. */
+        /** {@return the seed all content, names and splits derive from} */
         public long seed() {
             return seed;
         }
 
-        /** Worker threads (does not change the output). */
+        /** {@return the number of worker threads, >= 1 (does not change the output)} */
         public int threads() {
             return threads;
         }
 
-        /** MJPEG quantiser scale, 1 (best) to 31; EchoNet-like quality is 2-3. */
+        /** {@return the MJPEG quantiser scale, 1 (best) to 31; EchoNet-like quality is 2-3} */
         public double qscale() {
             return qscale;
         }
@@ -122,31 +126,56 @@ public final class EchoNetPhantom extends PhantomWriter<EchoNetPhantom.Options, 
 
             private Builder() {}
 
-            /** Number of videos, >= 1 (required). */
+            /**
+             * Sets the number of videos.
+             *
+             * @param videos number of videos, >= 1 (required; checked by {@link #build()})
+             * @return this builder
+             */
             public Builder videos(int videos) {
                 this.videos = videos;
                 return this;
             }
 
-            /** All content, names and splits derive from it. */
+            /**
+             * Sets the seed.
+             *
+             * @param seed all content, names and splits derive from it
+             * @return this builder
+             */
             public Builder seed(long seed) {
                 this.seed = seed;
                 return this;
             }
 
-            /** Worker threads, >= 1. */
+            /**
+             * Sets the number of worker threads.
+             *
+             * @param threads worker threads, >= 1 (checked by {@link #build()})
+             * @return this builder
+             */
             public Builder threads(int threads) {
                 this.threads = threads;
                 return this;
             }
 
-            /** MJPEG quantiser scale in [1, 31]. */
+            /**
+             * Sets the MJPEG quantiser scale.
+             *
+             * @param qscale in [1, 31], lower is better quality (checked by {@link #build()})
+             * @return this builder
+             */
             public Builder qscale(double qscale) {
                 this.qscale = qscale;
                 return this;
             }
 
-            /** @throws IllegalArgumentException naming the value that is out of range */
+            /**
+             * Checks every value and builds the options.
+             *
+             * @return the options
+             * @throws IllegalArgumentException naming the value that is out of range
+             */
             public Options build() {
                 if (videos < 1) {
                     throw new IllegalArgumentException("videos >= 1 required but was " + videos);
@@ -172,6 +201,11 @@ public final class EchoNetPhantom extends PhantomWriter<EchoNetPhantom.Options, 
      */
     public record Summary(Path root, int videos, long frames, long bytes) {}
 
+    /**
+     * A writer of the phantom {@code options} describe; nothing is written until {@link #write}.
+     *
+     * @param options what to generate
+     */
     public EchoNetPhantom(Options options) {
         super(options);
     }
@@ -345,6 +379,7 @@ public final class EchoNetPhantom extends PhantomWriter<EchoNetPhantom.Options, 
      * Single-plane method of disks on one tracing (rows as {@link PhantomHeart#tracing}): the long axis
      * length L from row 0, 20 disks of diameter d_i = chord length and height L / 20.
      *
+     * @param t {x1[], y1[], x2[], y2[]} in px, row 0 the long axis, then the chords
      * @return the volume in ml
      */
     public static double diskVolumeMl(double[][] t) {

@@ -28,6 +28,7 @@ import org.etab.storage.HttpStoreOptions;
 public final class EchoNetProvider extends DescribedProvider {
     private static final String VIEW = "AP4CH";
 
+    /** The provider {@link java.util.ServiceLoader} instantiates: EchoNet-Dynamic's description and phantom writer. */
     public EchoNetProvider() {
         super(
                 DatasetDescription.builder()

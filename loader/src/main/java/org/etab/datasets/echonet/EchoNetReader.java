@@ -54,7 +54,9 @@ import org.etab.source.Split;
  * files once, sequentially (about 430,000 tracing rows for the real dataset).
  */
 public final class EchoNetReader {
+    /** The per-video list (labels, size, split), in the data root. */
     public static final String FILE_LIST = "FileList.csv";
+    /** The LV tracings file, beside {@link #FILE_LIST}. */
     public static final String TRACINGS = "VolumeTracings.csv";
 
     private static final String[] LIST_COLUMNS = {
@@ -92,7 +94,10 @@ public final class EchoNetReader {
      * As {@link #read(Path)}, opening the two index files only when {@code files} allows them (regular files whose
      * real paths lie under the root, unless it allows more).
      *
-     * @throws DatasetException also when an index file is refused by {@code files}, naming why
+     * @param root  the dataset directory, {@code echonet_dir} in ETAB's options
+     * @param files which files may be opened
+     * @return the usable videos in FileList order and every problem found
+     * @throws DatasetException as {@link #read(Path)}, and also when an index file is refused by {@code files}, naming why
      */
     public static EchoNetIndex read(Path root, DatasetFiles files) {
         Path dataRoot = locate(root);

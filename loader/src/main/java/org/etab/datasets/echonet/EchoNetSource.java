@@ -66,6 +66,11 @@ public final class EchoNetSource extends RecordSource<EchoNetRecord> {
     /**
      * As above, with the rows of the selection the index rejected ({@link EchoNetIndex#rejected(String)}), which a
      * run reports and counts; the videos may be any regular files (their root is not known here).
+     *
+     * @param records  the selection ({@link EchoNetIndex#select})
+     * @param rejected the selection's rows the index left out, reported as failed samples
+     * @param options  the sample options; a native frame size needs one size for all videos
+     * @throws IllegalArgumentException as {@link #EchoNetSource(List, SampleOptions)}
      */
     public EchoNetSource(List<EchoNetRecord> records, List<IndexProblem> rejected, SampleOptions options) {
         this(records, rejected, options, DatasetFiles.anywhere());
@@ -74,6 +79,12 @@ public final class EchoNetSource extends RecordSource<EchoNetRecord> {
     /**
      * As above, opening only the videos {@code files} allows (a video it refuses is a failed sample naming why);
      * {@link EchoNetProvider} confines a dataset's videos to its root.
+     *
+     * @param records  the selection ({@link EchoNetIndex#select})
+     * @param rejected the selection's rows the index left out, reported as failed samples
+     * @param options  the sample options; a native frame size needs one size for all videos
+     * @param files    which video files may be opened
+     * @throws IllegalArgumentException as {@link #EchoNetSource(List, SampleOptions)}
      */
     public EchoNetSource(
             List<EchoNetRecord> records, List<IndexProblem> rejected, SampleOptions options, DatasetFiles files) {

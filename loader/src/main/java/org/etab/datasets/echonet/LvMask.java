@@ -40,6 +40,10 @@ public final class LvMask {
      * {@code height * width} is written; the rest of {@code out} is left alone (a worker's mask buffer only grows,
      * so it may be longer than this mask). A tracing without chord rows gives an empty mask.
      *
+     * @param tracing the tracing, in pixel coordinates of the frame
+     * @param height  the frame height, rows, >= 1
+     * @param width   the frame width, columns, >= 1
+     * @param out     the caller's buffer, row-major, at least {@code height * width} long
      * @throws IllegalArgumentException when height or width is below 1, {@code out} is shorter than
      *                                  {@code height * width}, or a chord coordinate is not finite or beyond +-2^28
      */

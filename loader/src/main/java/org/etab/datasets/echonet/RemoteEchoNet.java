@@ -37,6 +37,15 @@ public final class RemoteEchoNet implements AutoCloseable {
     /**
      * Fetches the index at {@code root}; videos are fetched whole the first time, then (without a disk cache) only
      * the bytes of each clip. The caller closes the result when the run is over.
+     *
+     * @param root    the {@code http} or {@code https} URL of the dataset (FileList.csv at it or under {@code data/})
+     * @param options the store's options; with a disk cache, videos are always fetched whole
+     * @return the opened dataset, owned by the caller
+     * @throws IllegalArgumentException when {@code root} is not an http(s) URL with a host
+     * @throws org.etab.storage.RemoteException when an index file cannot be fetched (at the root nor under
+     *                                          {@code data/}), naming the URL
+     * @throws org.etab.decode.DatasetException when an index file lacks a required column or is empty
+     * @throws java.io.UncheckedIOException when the local copy of the index cannot be written
      */
     public static RemoteEchoNet open(URI root, HttpStoreOptions options) {
         return open(root, options, options.cacheDir() == null);
@@ -45,6 +54,15 @@ public final class RemoteEchoNet implements AutoCloseable {
     /**
      * As {@link #open(URI, HttpStoreOptions)}, choosing whether clips are fetched as byte ranges once a video's
      * layout is known ({@code clipRanges}), or every video whole every time (what a disk cache needs to fill).
+     *
+     * @param root       the {@code http} or {@code https} URL of the dataset
+     * @param options    the store's options
+     * @param clipRanges true to fetch clips as byte ranges once a video's layout is known
+     * @return the opened dataset, owned by the caller
+     * @throws IllegalArgumentException when {@code root} is not an http(s) URL with a host
+     * @throws org.etab.storage.RemoteException when an index file cannot be fetched, naming the URL
+     * @throws org.etab.decode.DatasetException when an index file lacks a required column or is empty
+     * @throws java.io.UncheckedIOException when the local copy of the index cannot be written
      */
     public static RemoteEchoNet open(URI root, HttpStoreOptions options, boolean clipRanges) {
         HttpStore store = HttpStore.open(root, options);
@@ -82,21 +100,37 @@ public final class RemoteEchoNet implements AutoCloseable {
         }
     }
 
-    /** The index, with the videos' paths standing for their objects' paths under the root. */
+    /** {@return the index, with the videos' paths standing for their objects' paths under the root} */
     public EchoNetIndex index() {
         return index;
     }
 
+    /** {@return the index's problems: {@code index().problems()}} */
     public List<IndexProblem> problems() {
         return index.problems();
     }
 
-    /** A source over some of this index's records, fetching their videos from the store. */
+    /**
+     * A source over some of this index's records, fetching their videos from the store.
+     *
+     * @param records records of {@link #index()}, e.g. {@code index().select("train")}
+     * @param options the sample options
+     * @return a source that reads through this dataset's store; valid until {@link #close()}
+     * @throws IllegalArgumentException as {@link EchoNetSource#EchoNetSource(List, SampleOptions)}
+     */
     public EchoNetSource source(List<EchoNetRecord> records, SampleOptions options) {
         return source(records, List.of(), options);
     }
 
-    /** As above, with the rows of the selection the index rejected ({@link EchoNetIndex#rejected(String)}). */
+    /**
+     * As above, with the rows of the selection the index rejected ({@link EchoNetIndex#rejected(String)}).
+     *
+     * @param records  records of {@link #index()}
+     * @param rejected the selection's rows the index left out, reported as failed samples
+     * @param options  the sample options
+     * @return a source that reads through this dataset's store; valid until {@link #close()}
+     * @throws IllegalArgumentException as {@link EchoNetSource#EchoNetSource(List, SampleOptions)}
+     */
     public EchoNetSource source(List<EchoNetRecord> records, List<IndexProblem> rejected, SampleOptions options) {
         // video paths are relative to the local mirror of the root (data/ included when the root has it)
         return new EchoNetSource(records, rejected, options, new RemoteVideos(store, indexDir, clipRanges));

@@ -7,11 +7,17 @@ import org.etab.source.CsvLabel;
  * mild_AS and mildtomod_AS 1, moderate_AS and severe_AS 2. {@code Not_Provided} has no class (-1).
  */
 public enum AsLabel implements CsvLabel {
+    /** {@code no_AS}: no aortic stenosis, class 0. */
     NO_AS("no_AS", 0),
+    /** {@code mild_AS}: class 1. */
     MILD_AS("mild_AS", 1),
+    /** {@code mildtomod_AS}: mild to moderate, class 1 (grouped with mild). */
     MILDTOMOD_AS("mildtomod_AS", 1),
+    /** {@code moderate_AS}: class 2. */
     MODERATE_AS("moderate_AS", 2),
+    /** {@code severe_AS}: class 2 (grouped with moderate). */
     SEVERE_AS("severe_AS", 2),
+    /** {@code Not_Provided}: the study has no diagnosis; no AS class (-1). */
     NOT_PROVIDED("Not_Provided", -1);
 
     private final String label;
@@ -28,7 +34,7 @@ public enum AsLabel implements CsvLabel {
         return label;
     }
 
-    /** The class of target {@code AS} (0, 1, 2), or -1 for {@code Not_Provided}. */
+    /** {@return the class of target {@code AS} (0, 1, 2), or -1 for {@code Not_Provided}} */
     public int classIndex() {
         return classIndex;
     }

@@ -30,6 +30,15 @@ public record TmedIndex(
      * every selection that field filters on.
      */
     public record Rejected(IndexProblem problem, TmedView view, Split viewSplit, Split diagnosisSplit) {
+        /**
+         * Checks that the problem is given.
+         *
+         * @param problem        the row's file, line and reason; required
+         * @param view           the row's view, or null when unreadable
+         * @param viewSplit      the row's {@code view_classifier_split}, or null when unreadable
+         * @param diagnosisSplit the row's {@code diagnosis_classifier_split}, or null when unreadable or empty
+         * @throws NullPointerException when {@code problem} is null
+         */
         public Rejected {
             Objects.requireNonNull(problem, "problem");
         }
@@ -39,6 +48,16 @@ public record TmedIndex(
     public static final List<String> VIEW_FILTERS =
             List.of("PLAX", "PSAX", "AP4CH", "AP2CH", "PLAX+PSAX", "both", "all");
 
+    /**
+     * Copies the three lists, so the index is immutable.
+     *
+     * @param root     the dataset directory
+     * @param fold     the fold whose splits the records carry
+     * @param records  the usable rows, in file order
+     * @param problems every row left out
+     * @param rejected the fold file's rows among {@code problems}
+     * @throws NullPointerException when {@code root} or a list is null, or a list holds null
+     */
     public TmedIndex {
         Objects.requireNonNull(root, "root");
         records = List.copyOf(records);
@@ -56,6 +75,14 @@ public record TmedIndex(
      *                 whose diagnosis is Not_Provided
      */
     public record Selection(List<TmedRecord> records, List<IndexProblem> problems, List<IndexProblem> rejected) {
+        /**
+         * Copies the three lists, so the selection is immutable.
+         *
+         * @param records  the selected records
+         * @param problems the problems a user of the selection should see
+         * @param rejected the selection's rows that were left out
+         * @throws NullPointerException when a list is null or holds null
+         */
         public Selection {
             records = List.copyOf(records);
             problems = List.copyOf(problems);
@@ -63,7 +90,15 @@ public record TmedIndex(
         }
     }
 
-    /** The records of one split, view and target: {@code selection(split, view, target).records()}. */
+    /**
+     * The records of one split, view and target: {@code selection(split, view, target).records()}.
+     *
+     * @param split  as in {@link #selection}
+     * @param view   as in {@link #selection}
+     * @param target as in {@link #selection}
+     * @return the selected records, in fold-file order; immutable
+     * @throws IllegalArgumentException naming the bad value and the valid ones
+     */
     public List<TmedRecord> select(String split, String view, Target target) {
         return selection(split, view, target).records();
     }
@@ -79,6 +114,7 @@ public record TmedIndex(
      *               five views, A4CorA2CorOther included. Any case.
      * @param target {@link Target#VIEW} or {@link Target#AS}; for AS, rows whose diagnosis is Not_Provided
      *               are skipped and counted in the selection's problems
+     * @return the selected records with the problems and rejected rows that concern them
      * @throws IllegalArgumentException naming the bad value and the valid ones
      */
     public Selection selection(String split, String view, Target target) {

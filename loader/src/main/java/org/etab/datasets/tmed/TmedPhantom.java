@@ -45,8 +45,11 @@ public final class TmedPhantom extends PhantomWriter<TmedPhantom.Options, TmedPh
     /** Name of the file that marks a directory as a phantom (the same as {@link Phantoms#MARKER}). */
     public static final String MARKER = Phantoms.MARKER;
 
+    /** Name of the per-image labels file, directly under the root. */
     public static final String LABELS_FILE = "labels_per_image.csv";
+    /** The header line written to {@link #LABELS_FILE}. */
     public static final String LABELS_HEADER = "query_key,view_label,diagnosis_label";
+    /** The header line written to each fold file: an unnamed index column first, columns not in documented order. */
     public static final String FOLD_HEADER =
             ",query_key,SourceFolder,view_label,diagnosis_label,view_classifier_split,diagnosis_classifier_split";
 
@@ -70,6 +73,13 @@ public final class TmedPhantom extends PhantomWriter<TmedPhantom.Options, TmedPh
      * @param seed     all content, names, labels and splits derive from it
      */
     public record Options(int patients, long seed) {
+        /**
+         * Checks the patient count.
+         *
+         * @param patients patients, >= 1
+         * @param seed     any value
+         * @throws IllegalArgumentException when {@code patients < 1}
+         */
         public Options {
             if (patients < 1) {
                 throw new IllegalArgumentException("patients >= 1 required but was " + patients);
@@ -90,11 +100,21 @@ public final class TmedPhantom extends PhantomWriter<TmedPhantom.Options, TmedPh
     /** One image to write. */
     private record Still(String queryKey, String folder, int view, int diagnosis, int patient, long seed) {}
 
+    /**
+     * A writer of the phantom {@code options} describe; nothing is written until {@link #write}.
+     *
+     * @param options what to generate
+     */
     public TmedPhantom(Options options) {
         super(options);
     }
 
-    /** The name of fold {@code fold}'s file. */
+    /**
+     * The name of a fold's file.
+     *
+     * @param fold the fold number (the phantom writes 0, 1 and 2)
+     * @return {@code TMED2_fold<fold>_labeledpart.csv}
+     */
     public static String foldFile(int fold) {
         return "TMED2_fold" + fold + "_labeledpart.csv";
     }

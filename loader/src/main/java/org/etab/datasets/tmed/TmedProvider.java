@@ -18,6 +18,7 @@ import org.etab.source.Target;
  */
 public final class TmedProvider extends DescribedProvider {
 
+    /** The provider {@link java.util.ServiceLoader} instantiates: TMED-2's description and phantom writer. */
     public TmedProvider() {
         // TMED-2 has no EF: the default target is its first task, the view classifier; stills, not clips
         super(

@@ -69,12 +69,23 @@ public final class TmedReader {
 
     private TmedReader() {}
 
-    /** The fold file's name: {@code TMED2_fold<fold>_labeledpart.csv}. */
+    /**
+     * The fold file's name.
+     *
+     * @param fold the fold number (not checked here)
+     * @return {@code TMED2_fold<fold>_labeledpart.csv}
+     */
     public static String foldFile(int fold) {
         return "TMED2_fold" + fold + "_labeledpart.csv";
     }
 
-    /** {@link #read(Path, int)} of fold 0, the default. */
+    /**
+     * {@link #read(Path, int)} of fold 0, the default.
+     *
+     * @param root the dataset directory, {@code tmed_dir} in ETAB's options
+     * @return the index of fold 0
+     * @throws DatasetException as {@link #read(Path, int)}
+     */
     public static TmedIndex read(Path root) {
         return read(root, 0);
     }
@@ -84,6 +95,7 @@ public final class TmedReader {
      *
      * @param root the dataset directory, {@code tmed_dir} in ETAB's options
      * @param fold 0, 1 or 2
+     * @return the fold's usable records and every row left out
      * @throws IllegalArgumentException when the fold is not 0, 1 or 2
      * @throws DatasetException when the root, the labels file or the fold file is missing, unreadable, empty,
      *                          or lacks a required column; the message names the file
@@ -96,7 +108,12 @@ public final class TmedReader {
      * As {@link #read(Path, int)}, opening the two index files only when {@code files} allows them (regular files
      * whose real paths lie under the root, unless it allows more).
      *
-     * @throws DatasetException also when an index file is refused by {@code files}, naming why
+     * @param root  the dataset directory, {@code tmed_dir} in ETAB's options
+     * @param fold  0, 1 or 2
+     * @param files which files may be opened; null for {@link DatasetFiles#under(Path) DatasetFiles.under(root)}
+     * @return the fold's usable records and every row left out
+     * @throws IllegalArgumentException when the fold is not 0, 1 or 2
+     * @throws DatasetException as {@link #read(Path, int)}, and also when an index file is refused by {@code files}, naming why
      */
     public static TmedIndex read(Path root, int fold, DatasetFiles files) {
         Objects.requireNonNull(root, "root");

@@ -18,12 +18,12 @@ import org.etab.source.Target;
 public record TmedRecord(
         String id, Path image, TmedView view, AsLabel diagnosis, Split viewSplit, Split diagnosisSplit) {
 
-    /** The class of target {@code view}: PLAX 0, PSAX 1, A4C 2, A2C 3, A4CorA2CorOther 4. */
+    /** {@return the class of target {@code view}: PLAX 0, PSAX 1, A4C 2, A2C 3, A4CorA2CorOther 4} */
     public int viewClass() {
         return view.classIndex();
     }
 
-    /** The class of target {@code AS}: 0, 1 or 2, or -1 when the diagnosis is Not_Provided. */
+    /** {@return the class of target {@code AS}: 0, 1 or 2, or -1 when the diagnosis is Not_Provided} */
     public int asClass() {
         return diagnosis.classIndex();
     }
@@ -31,6 +31,8 @@ public record TmedRecord(
     /**
      * The integer label for {@code target}.
      *
+     * @param target {@link Target#VIEW} or {@link Target#AS}
+     * @return {@link #viewClass()} or {@link #asClass()} (-1 for a Not_Provided diagnosis)
      * @throws IllegalArgumentException for a target TMED-2 does not offer
      */
     public int label(Target target) {
@@ -43,7 +45,13 @@ public record TmedRecord(
         };
     }
 
-    /** The split this record belongs to for {@code target} (view or AS), or null. */
+    /**
+     * The split this record belongs to for {@code target}.
+     *
+     * @param target {@link Target#AS} for {@code diagnosis_classifier_split}; any other target gives
+     *               {@code view_classifier_split}
+     * @return the split, or null when the diagnosis is Not_Provided and the fold file leaves its AS split empty
+     */
     public Split split(Target target) {
         return target == Target.AS ? diagnosisSplit : viewSplit;
     }

@@ -64,6 +64,11 @@ public final class TmedSource extends RecordSource<TmedRecord> {
     /**
      * As above, with the rows of the selection the index rejected ({@link TmedIndex.Selection#rejected()}); the
      * images may be any regular files (their root is not known here).
+     *
+     * @param records  the selection ({@link TmedIndex#select})
+     * @param rejected the selection's rows the index left out, reported as failed samples
+     * @param options  the sample options; {@code video} must be false
+     * @throws IllegalArgumentException as {@link #TmedSource(List, SampleOptions)}
      */
     public TmedSource(List<TmedRecord> records, List<IndexProblem> rejected, SampleOptions options) {
         this(records, rejected, options, DatasetFiles.anywhere());
@@ -72,6 +77,12 @@ public final class TmedSource extends RecordSource<TmedRecord> {
     /**
      * As above, reading only the images {@code files} allows (a refused image is a failed sample naming why);
      * {@link TmedProvider} confines a dataset's images to its root.
+     *
+     * @param records  the selection ({@link TmedIndex#select})
+     * @param rejected the selection's rows the index left out, reported as failed samples
+     * @param options  the sample options; {@code video} must be false
+     * @param files    which image files may be read
+     * @throws IllegalArgumentException as {@link #TmedSource(List, SampleOptions)}
      */
     public TmedSource(
             List<TmedRecord> records, List<IndexProblem> rejected, SampleOptions options, DatasetFiles files) {

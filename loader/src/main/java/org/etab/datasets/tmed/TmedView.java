@@ -9,10 +9,15 @@ import org.etab.source.CsvLabel;
  * names A4C and A2C {@code AP4CH} and {@code AP2CH}; the fifth label has no ETAB name.
  */
 public enum TmedView implements CsvLabel {
+    /** Parasternal long axis, class 0. */
     PLAX("PLAX", "PLAX"),
+    /** Parasternal short axis, class 1. */
     PSAX("PSAX", "PSAX"),
+    /** Apical four-chamber, class 2; ETAB's {@code AP4CH}. */
     A4C("A4C", "AP4CH"),
+    /** Apical two-chamber, class 3; ETAB's {@code AP2CH}. */
     A2C("A2C", "AP2CH"),
+    /** {@code A4CorA2CorOther}: apical four- or two-chamber or another view, class 4; no ETAB name. */
     A4C_OR_A2C_OR_OTHER("A4CorA2CorOther", null);
 
     private final String label;
@@ -29,12 +34,12 @@ public enum TmedView implements CsvLabel {
         return label;
     }
 
-    /** The ETAB view name, or null for {@code A4CorA2CorOther}. */
+    /** {@return the ETAB view name, or null for {@code A4CorA2CorOther}} */
     public String etabName() {
         return etabName;
     }
 
-    /** The official class number: the label of target {@code view}. */
+    /** {@return the official class number (0-4): the label of target {@code view}} */
     public int classIndex() {
         return ordinal();
     }
