@@ -18,16 +18,31 @@ import java.util.SplittableRandom;
 public final class ClipSampler {
     private final ClipSpec spec;
 
+    /**
+     * A sampler for one clip specification.
+     *
+     * @param spec which frames each sample takes; its fps is the target rate that files are resampled to
+     */
     public ClipSampler(ClipSpec spec) {
         this.spec = spec;
     }
 
+    /** {@return the clip specification this sampler was made with} */
     public ClipSpec spec() {
         return spec;
     }
 
     /**
-     * The source frames of a clip starting at {@code start}.
+     * The source frames of a clip starting at {@code start}. Frames are not checked against the video's length:
+     * the caller decides what a frame past the end means (padding or failure).
+     *
+     * @param start   the clip's first source frame, 0-based
+     * @param fileFps the file's frame rate in frames per second; ignored when the spec keeps the native rate
+     *                ({@code fps <= 0})
+     * @return a new array of {@code clipLength} 0-based source frame indices, non-decreasing (repeats when
+     *     upsampling); the caller owns it
+     * @throws IllegalArgumentException if the spec resamples ({@code fps > 0}) and {@code fileFps} is not
+     *     {@code > 0}
      */
     public int[] frames(int start, double fileFps) {
         int[] f = new int[spec.clipLength()];
@@ -39,7 +54,14 @@ public final class ClipSampler {
         return f;
     }
 
-    /** Source frames one clip spans: the distance from its first frame to its last, plus one. */
+    /**
+     * Source frames one clip spans: the distance from its first frame to its last, plus one.
+     *
+     * @param fileFps the file's frame rate in frames per second; ignored when the spec keeps the native rate
+     * @return the span in source frames, {@code >= 1}; saturates at {@link Integer#MAX_VALUE} for absurd rates
+     * @throws IllegalArgumentException if the spec resamples ({@code fps > 0}) and {@code fileFps} is not
+     *     {@code > 0}
+     */
     public int span(double fileFps) {
         // saturated: an absurd rate (1e308 fps) spans more frames than any video has, without overflowing
         return (int) Math.min(Math.floor((spec.clipLength() - 1) * step(fileFps) + 1e-9), Integer.MAX_VALUE - 1) + 1;
@@ -61,6 +83,10 @@ public final class ClipSampler {
      * @param frameCount frames in the video
      * @param fileFps    its frame rate
      * @param random     seeded per (seed, epoch, record); used only for {@link ClipStart#RANDOM}
+     * @return the clips (one for {@code RANDOM} and {@code FIRST}, one or more for {@code ALL}), or none with a
+     *     reason when the video is shorter than one clip and padding is off
+     * @throws IllegalArgumentException if the spec resamples ({@code fps > 0}) and {@code fileFps} is not
+     *     {@code > 0}
      */
     public Choice clips(int frameCount, double fileFps, SplittableRandom random) {
         int span = span(fileFps);

@@ -11,6 +11,16 @@ package org.etab.sampling;
  * @param start      where clips start
  */
 public record ClipSpec(boolean video, int clipLength, double fps, boolean padding, ClipStart start) {
+    /**
+     * Checks the values.
+     *
+     * @param video      true: a clip of {@code clipLength} frames; false: one frame per sample
+     * @param clipLength frames per clip, {@code >= 1}
+     * @param fps        target frame rate, finite; {@code <= 0} keeps the file's own rate
+     * @param padding    pad clips running past the end with zero frames instead of failing the sample
+     * @param start      where clips start
+     * @throws IllegalArgumentException if {@code clipLength < 1} or {@code fps} is NaN or infinite
+     */
     public ClipSpec {
         if (clipLength < 1) {
             throw new IllegalArgumentException("clipLength >= 1 required but was " + clipLength);
@@ -20,7 +30,7 @@ public record ClipSpec(boolean video, int clipLength, double fps, boolean paddin
         }
     }
 
-    /** One frame per sample (ETAB video=false). */
+    /** {@return one frame per sample (ETAB video=false): the first, at the file's own rate, no padding} */
     public static ClipSpec frame() {
         return new ClipSpec(false, 1, 0, false, ClipStart.FIRST);
     }

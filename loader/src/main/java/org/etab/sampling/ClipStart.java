@@ -15,6 +15,13 @@ public enum ClipStart {
      */
     ALL;
 
+    /**
+     * Parses a clip start as users write it, case-insensitively and ignoring surrounding blanks.
+     *
+     * @param text {@code random}, {@code first} or {@code all}
+     * @return the clip start it names
+     * @throws IllegalArgumentException naming the text if it is none of the three
+     */
     public static ClipStart parse(String text) {
         try {
             return valueOf(text.trim().toUpperCase(Locale.ROOT));

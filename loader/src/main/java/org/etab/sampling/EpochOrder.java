@@ -9,7 +9,15 @@ import java.util.SplittableRandom;
 public final class EpochOrder {
     private EpochOrder() {}
 
-    /** Identity order, or a Fisher-Yates permutation seeded by (seed, epoch): a fresh one every epoch. */
+    /**
+     * Identity order, or a Fisher-Yates permutation seeded by (seed, epoch): a fresh one every epoch.
+     *
+     * @param size    the number of records, {@code >= 0}
+     * @param seed    the run's seed
+     * @param epoch   the epoch, 0-based
+     * @param shuffle false: the identity order; true: a permutation
+     * @return a new array holding each record index {@code 0..size-1} once, in this epoch's order
+     */
     public static int[] of(int size, long seed, int epoch, boolean shuffle) {
         int[] order = new int[size];
         for (int i = 0; i < size; i++) {
@@ -27,7 +35,14 @@ public final class EpochOrder {
         return order;
     }
 
-    /** A random source for one record in one epoch (clip starts), independent of the epoch order's. */
+    /**
+     * A random source for one record in one epoch (clip starts), independent of the epoch order's.
+     *
+     * @param seed   the run's seed
+     * @param epoch  the epoch, 0-based
+     * @param record the record's index in the source's record list (not its position in the epoch's order)
+     * @return a new random source, seeded by (seed, epoch, record) only; confine it to one thread
+     */
     public static SplittableRandom forRecord(long seed, int epoch, int record) {
         return new SplittableRandom(mix(seed, epoch, record));
     }

@@ -32,7 +32,14 @@ public final class NumpyRandomState {
         pos = N;
     }
 
-    /** {@code RandomState(seed).permutation(n)}: the positions 0..n-1 in NumPy's shuffled order. */
+    /**
+     * {@code RandomState(seed).permutation(n)}: the positions 0..n-1 in NumPy's shuffled order.
+     *
+     * @param seed NumPy's int seed, in {@code [0, 2^32 - 1]}
+     * @param n    the number of positions, {@code >= 0}
+     * @return a new array holding {@code 0..n-1} in the order NumPy gives for this seed
+     * @throws IllegalArgumentException if {@code n < 0} or the seed is out of range (NumPy refuses it too)
+     */
     public static int[] permutation(long seed, int n) {
         if (n < 0) {
             throw new IllegalArgumentException("n >= 0 required but was " + n);

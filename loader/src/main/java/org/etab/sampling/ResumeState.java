@@ -27,6 +27,18 @@ public record ResumeState(
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
             .enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES);
 
+    /**
+     * Checks the values.
+     *
+     * @param seed     the run's seed
+     * @param epoch    the epoch of the next sample to deliver, 0-based
+     * @param position the next sample's position in this rank's sequence of that epoch, {@code >= 0} (samples
+     *                 already consumed, failed ones included)
+     * @param rank     this rank, {@code 0 <= rank < world}
+     * @param world    the number of ranks, {@code >= 1}
+     * @throws IllegalArgumentException if {@code epoch} or {@code position} is negative, {@code world < 1}, or
+     *     {@code rank} is not in {@code 0..world-1}
+     */
     public ResumeState {
         if (epoch < 0 || position < 0) {
             throw new IllegalArgumentException("epoch and position must be >= 0 but were " + epoch + ", " + position);
@@ -34,12 +46,27 @@ public record ResumeState(
         new Sharding(rank, world, false); // validates rank and world
     }
 
-    /** The state after the batch that ends at {@code nextPosition}. */
+    /**
+     * The state after the batch that ends at {@code nextPosition}; seed, rank and world stay.
+     *
+     * @param epoch        the epoch of that batch, 0-based
+     * @param nextPosition the position in this rank's sequence of the epoch of the next sample to deliver
+     *                     ({@code Batch.nextPosition()})
+     * @return a new state
+     * @throws IllegalArgumentException if {@code epoch} or {@code nextPosition} is negative
+     */
     public ResumeState at(int epoch, long nextPosition) {
         return new ResumeState(seed, epoch, nextPosition, rank, world);
     }
 
-    /** Checks that a run with these settings may resume from this state. */
+    /**
+     * Checks that a run with these settings may resume from this state.
+     *
+     * @param seed  the run's seed
+     * @param rank  the run's rank
+     * @param world the run's number of ranks
+     * @throws IllegalArgumentException naming both settings if any of the three differs (the order would differ)
+     */
     public void requireCompatible(long seed, int rank, int world) {
         if (seed != this.seed || rank != this.rank || world != this.world) {
             throw new IllegalArgumentException("the resume state was saved with seed=" + this.seed + " rank="
@@ -49,7 +76,15 @@ public record ResumeState(
         }
     }
 
-    /** Reads a state file. @throws IllegalArgumentException naming the file and the reason */
+    /**
+     * Reads a state file (JSON with exactly the fields {@code seed, epoch, position, rank, world}).
+     *
+     * @param file the state file
+     * @return the state it holds
+     * @throws IllegalArgumentException naming the file and the reason if it is not a valid state (not JSON, a
+     *     field missing, null or unknown, a value out of range)
+     * @throws java.io.UncheckedIOException naming the file if it cannot be read
+     */
     public static ResumeState read(Path file) {
         try {
             return JSON.readValue(Files.readString(file), ResumeState.class);
@@ -60,7 +95,13 @@ public record ResumeState(
         }
     }
 
-    /** Writes the state atomically (a reader never sees half a file, even if the process dies mid-write). */
+    /**
+     * Writes the state atomically (a reader never sees half a file, even if the process dies mid-write): to a
+     * temporary file in the same directory, then moved over {@code file}.
+     *
+     * @param file the state file; replaced if it exists
+     * @throws java.io.UncheckedIOException naming the file if it cannot be written or moved into place
+     */
     public void write(Path file) {
         try {
             Path abs = file.toAbsolutePath();

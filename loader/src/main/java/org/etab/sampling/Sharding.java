@@ -22,6 +22,14 @@ public record Sharding(int rank, int world, boolean dropLast) {
     /** One rank that sees everything. */
     public static final Sharding NONE = new Sharding(0, 1, false);
 
+    /**
+     * Checks the values.
+     *
+     * @param rank     this rank, {@code 0 <= rank < world}
+     * @param world    the number of ranks, {@code >= 1}
+     * @param dropLast cut instead of pad
+     * @throws IllegalArgumentException if {@code world < 1} or {@code rank} is not in {@code 0..world-1}
+     */
     public Sharding {
         if (world < 1) {
             throw new IllegalArgumentException("world >= 1 required but was " + world);
@@ -34,7 +42,12 @@ public record Sharding(int rank, int world, boolean dropLast) {
     /** An item of this rank's part: its index in the epoch's order, and whether it repeats an earlier one. */
     public record Slice(int index, boolean repeat) {}
 
-    /** This rank's part of an epoch of {@code size} items. */
+    /**
+     * This rank's part of an epoch of {@code size} items.
+     *
+     * @param size the items in the epoch's order, {@code >= 0}
+     * @return a new list of {@link #perRank(int) perRank(size)} slices, in the order this rank takes them
+     */
     public List<Slice> slices(int size) {
         int perRank = dropLast ? size / world : (size + world - 1) / world;
         List<Slice> out = new ArrayList<>(perRank);
@@ -46,7 +59,12 @@ public record Sharding(int rank, int world, boolean dropLast) {
         return out;
     }
 
-    /** Samples per rank for an epoch of {@code size}. */
+    /**
+     * Samples per rank for an epoch of {@code size}.
+     *
+     * @param size the items in the epoch's order, {@code >= 0}
+     * @return {@code ceil(size / world)} with padding, {@code floor(size / world)} with drop-last
+     */
     public int perRank(int size) {
         return dropLast ? size / world : (size + world - 1) / world;
     }

@@ -114,7 +114,15 @@ public final class HttpStore implements AutoCloseable {
 
     /**
      * Opens a store on {@code root}, an {@code http} or {@code https} URL (a query string, e.g. a token, is sent
-     * with every request).
+     * with every request). The caller owns the store and closes it.
+     *
+     * @param root    the dataset root, an {@code http} or {@code https} URL with a host and no fragment
+     * @param options the store's settings
+     * @return a new store, with its own connection pool and event loop threads
+     * @throws NullPointerException     if {@code root} or {@code options} is null
+     * @throws IllegalArgumentException naming the (redacted) URL if it is not http(s), names no host or has a
+     *                                  fragment
+     * @throws UncheckedIOException     naming the directory if the options' cache directory cannot be opened
      */
     public static HttpStore open(URI root, HttpStoreOptions options) {
         Objects.requireNonNull(root, "root");
@@ -145,6 +153,9 @@ public final class HttpStore implements AutoCloseable {
      * The URL of {@code relativePath}: the root, "/", then each '/'-separated segment percent-encoded (UTF-8,
      * everything but RFC 3986 unreserved characters), then the root's query string unchanged.
      *
+     * @param relativePath a '/'-separated path under the root, not encoded (e.g. {@code Videos/a b.avi})
+     * @return the object's absolute URL
+     * @throws NullPointerException     if {@code relativePath} is null
      * @throws IllegalArgumentException for an empty path, a leading '/', an empty, "." or ".." segment
      */
     public URI uri(String relativePath) {
@@ -175,6 +186,10 @@ public final class HttpStore implements AutoCloseable {
      * The whole object at {@code relativePath}: from the cache when it holds it, else fetched with retries (see the
      * class contract). Nothing happens until subscription; each subscription fetches anew (or reads the cache).
      *
+     * @param relativePath a '/'-separated path under the root (see {@link #uri})
+     * @return a cold {@code Mono} of the whole object in a fresh heap buffer the subscriber owns; it fails with
+     *     {@link RemoteException} when the object cannot be fetched, and with {@link IllegalStateException} once the
+     *     store is closed
      * @throws IllegalArgumentException at once for a malformed path (see {@link #uri})
      */
     public Mono<ByteBuffer> get(String relativePath) {
@@ -195,6 +210,12 @@ public final class HttpStore implements AutoCloseable {
      * (bounded, retried and resumed like {@link #get}). Never read from or written to the cache, which holds whole
      * objects. A server that ignores Range sends the whole object; the range is then cut out of it.
      *
+     * @param relativePath a '/'-separated path under the root (see {@link #uri})
+     * @param offset       the range's first byte in the object, {@code >= 0}
+     * @param length       the range's bytes, {@code >= 1}; {@code offset + length <= maxObjectBytes}
+     * @return a cold {@code Mono} of the range in a heap buffer the subscriber owns (from position 0; a slice of the
+     *     whole object when the server ignored Range), with the object's size when the server stated it; it fails with {@link RemoteException} when the range cannot be fetched, and
+     *     with {@link IllegalStateException} once the store is closed
      * @throws IllegalArgumentException at once for a malformed path or range
      */
     public Mono<ByteRange> getRange(String relativePath, long offset, long length) {
@@ -216,10 +237,23 @@ public final class HttpStore implements AutoCloseable {
     /**
      * Bytes {@code [offset, offset + bytes.remaining())} of an object whose size was {@code objectSize} (-1: not
      * stated) when they were fetched.
+     *
+     * @param offset     the first byte's offset in the object
+     * @param bytes      the bytes, from position 0; owned by the receiver
+     * @param objectSize the whole object's size in bytes, or -1 when the server did not state it
      */
     public record ByteRange(long offset, ByteBuffer bytes, long objectSize) {}
 
-    /** {@link #get} and wait (for index files and other small reads on a blocking thread). */
+    /**
+     * {@link #get} and wait (for index files and other small reads on a blocking thread). Blocks the calling
+     * thread until the object arrives or the fetch fails; never call it on an event loop or {@code parallel} thread.
+     *
+     * @param relativePath a '/'-separated path under the root (see {@link #uri})
+     * @return the whole object in a fresh heap buffer the caller owns
+     * @throws IllegalArgumentException for a malformed path (see {@link #uri})
+     * @throws RemoteException          when the object cannot be fetched
+     * @throws IllegalStateException    when the store is closed, or when called on a non-blocking thread
+     */
     public ByteBuffer read(String relativePath) {
         return get(relativePath).block();
     }

@@ -52,12 +52,12 @@ public final class HttpStoreOptions {
         ioThreads = b.ioThreads;
     }
 
-    /** A builder with the defaults above. */
+    /** {@return a builder with the defaults above} */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** A builder holding these settings, to make a changed copy. */
+    /** {@return a builder holding these settings, to make a changed copy} */
     public Builder toBuilder() {
         return new Builder()
                 .headers(headers)
@@ -72,47 +72,57 @@ public final class HttpStoreOptions {
                 .ioThreads(ioThreads);
     }
 
-    /** One event loop thread per 4 cores, from 1 to 4. */
+    /** {@return one event loop thread per 4 cores (of {@code availableProcessors()}), from 1 to 4} */
     public static int defaultIoThreads() {
         return Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors() / 4));
     }
 
+    /** {@return the headers sent with every request, immutable (values are credentials: never log them)} */
     public Map<String, String> headers() {
         return headers;
     }
 
+    /** {@return the most requests in progress at once, also the connection pool's size} */
     public int maxConcurrency() {
         return maxConcurrency;
     }
 
+    /** {@return the longest wait to connect, for the headers, or for the next body chunk} */
     public Duration requestTimeout() {
         return requestTimeout;
     }
 
+    /** {@return the requests per object before giving up; 1 means no retries} */
     public int maxAttempts() {
         return maxAttempts;
     }
 
+    /** {@return the wait before the first retry (doubled each retry, with jitter, capped at 30 s)} */
     public Duration backoff() {
         return backoff;
     }
 
+    /** {@return the largest object accepted, in bytes} */
     public long maxObjectBytes() {
         return maxObjectBytes;
     }
 
+    /** {@return the most bytes of bodies held at once} */
     public long maxBytesInFlight() {
         return maxBytesInFlight;
     }
 
+    /** {@return the disk cache's directory, or null for no cache} */
     public Path cacheDir() {
         return cacheDir;
     }
 
+    /** {@return the disk cache's size bound in bytes (meaningful only with a cache directory)} */
     public long cacheMaxBytes() {
         return cacheMaxBytes;
     }
 
+    /** {@return the event loop threads that run the requests} */
     public int ioThreads() {
         return ioThreads;
     }
@@ -172,57 +182,124 @@ public final class HttpStoreOptions {
 
         private Builder() {}
 
+        /**
+         * Headers sent with every request (e.g. {@code Authorization}); none by default.
+         *
+         * @param headers header names to values, not null; copied by {@link #build()}
+         * @return this builder
+         */
         public Builder headers(Map<String, String> headers) {
             this.headers = headers;
             return this;
         }
 
+        /**
+         * Requests in progress at once, and the connection pool's size (32).
+         *
+         * @param maxConcurrency the bound, {@code >= 1}
+         * @return this builder
+         */
         public Builder maxConcurrency(int maxConcurrency) {
             this.maxConcurrency = maxConcurrency;
             return this;
         }
 
+        /**
+         * The longest wait to connect, for the headers, or for the next body chunk (30 s).
+         *
+         * @param requestTimeout the timeout, {@code > 0}
+         * @return this builder
+         */
         public Builder requestTimeout(Duration requestTimeout) {
             this.requestTimeout = requestTimeout;
             return this;
         }
 
+        /**
+         * Requests per object before giving up (5).
+         *
+         * @param maxAttempts the attempts, {@code >= 1}; 1 means no retries
+         * @return this builder
+         */
         public Builder maxAttempts(int maxAttempts) {
             this.maxAttempts = maxAttempts;
             return this;
         }
 
+        /**
+         * The wait before the first retry, doubled each retry with jitter, capped at 30 s (100 ms).
+         *
+         * @param backoff the wait, {@code >= 0}
+         * @return this builder
+         */
         public Builder backoff(Duration backoff) {
             this.backoff = backoff;
             return this;
         }
 
+        /**
+         * The largest object accepted; a larger one fails naming its URL (1 GiB).
+         *
+         * @param maxObjectBytes the size in bytes, in {@code [1, Integer.MAX_VALUE - 8]}
+         * @return this builder
+         */
         public Builder maxObjectBytes(long maxObjectBytes) {
             this.maxObjectBytes = maxObjectBytes;
             return this;
         }
 
+        /**
+         * Bytes of bodies held at once (256 MiB).
+         *
+         * @param maxBytesInFlight the bound in bytes, {@code >= 1}
+         * @return this builder
+         */
         public Builder maxBytesInFlight(long maxBytesInFlight) {
             this.maxBytesInFlight = maxBytesInFlight;
             return this;
         }
 
+        /**
+         * The disk cache's directory; the cache keeps to its subdirectory {@code etab-cache-v1} (none by default).
+         *
+         * @param cacheDir the directory, or null for no cache
+         * @return this builder
+         */
         public Builder cacheDir(Path cacheDir) {
             this.cacheDir = cacheDir;
             return this;
         }
 
+        /**
+         * The disk cache's size bound: whole objects are evicted least recently used first.
+         *
+         * @param cacheMaxBytes the bound in bytes, {@code >= 1} when a cache directory is set
+         * @return this builder
+         */
         public Builder cacheMaxBytes(long cacheMaxBytes) {
             this.cacheMaxBytes = cacheMaxBytes;
             return this;
         }
 
+        /**
+         * The event loop threads that run the requests ({@link #defaultIoThreads()}).
+         *
+         * @param ioThreads the thread count, {@code >= 1}
+         * @return this builder
+         */
         public Builder ioThreads(int ioThreads) {
             this.ioThreads = ioThreads;
             return this;
         }
 
-        /** @throws IllegalArgumentException naming the setting, its value and the range accepted */
+        /**
+         * Checks the settings and makes the options.
+         *
+         * @return new options holding this builder's settings
+         * @throws NullPointerException     naming the setting if {@code headers}, {@code requestTimeout} or
+         *                                  {@code backoff} is null
+         * @throws IllegalArgumentException naming the setting, its value and the range accepted
+         */
         public HttpStoreOptions build() {
             Objects.requireNonNull(headers, "headers");
             Objects.requireNonNull(requestTimeout, "requestTimeout");

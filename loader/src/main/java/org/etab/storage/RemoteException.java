@@ -8,7 +8,9 @@ import java.net.URI;
  */
 public final class RemoteException extends RuntimeException {
     private final transient URI uri;
+    /** The last HTTP status received, or -1. */
     private final int status;
+    /** The requests made before giving up. */
     private final int attempts;
 
     RemoteException(URI uri, int status, int attempts, String reason, Throwable cause) {
@@ -18,17 +20,20 @@ public final class RemoteException extends RuntimeException {
         this.attempts = attempts;
     }
 
-    /** The URL requested, query string included. */
+    /**
+     * {@return the URL requested, query string included (it may carry credentials: log the message instead); null
+     * after deserialization}
+     */
     public URI uri() {
         return uri;
     }
 
-    /** The last HTTP status received, or -1 when the failure was not an HTTP status (I/O, timeout, ...). */
+    /** {@return the last HTTP status received, or -1 when the failure was not an HTTP status (I/O, timeout, ...)} */
     public int status() {
         return status;
     }
 
-    /** The requests made for this object before giving up. */
+    /** {@return the requests made for this object before giving up} */
     public int attempts() {
         return attempts;
     }

@@ -35,6 +35,18 @@ public final class MjpegAviWriter implements AutoCloseable {
     private final int height;
     private boolean closed;
 
+    /**
+     * Opens {@code file} and starts the encoder; the caller owns the writer and closes it.
+     *
+     * @param file   the AVI file to write
+     * @param width  frame columns, even (yuvj420p halves the chroma planes)
+     * @param height frame rows, even
+     * @param fps    the constant frame rate, frames per second
+     * @param qscale the MJPEG quantiser (FFmpeg's {@code -q:v}: lower is better quality and larger files)
+     * @throws IllegalArgumentException if {@code width} or {@code height} is odd
+     * @throws IOException              if FFmpeg cannot open the file or start the encoder (the recorder is
+     *                                  released before this is thrown)
+     */
     public MjpegAviWriter(Path file, int width, int height, int fps, double qscale) throws IOException {
         if (width % 2 != 0 || height % 2 != 0) {
             throw new IllegalArgumentException("even frame size required but was " + width + "x" + height);
@@ -65,7 +77,12 @@ public final class MjpegAviWriter implements AutoCloseable {
         }
     }
 
-    /** Encodes one frame of {@code width * height} gray bytes (row-major). */
+    /**
+     * Encodes one frame of {@code width * height} gray bytes (row-major).
+     *
+     * @param gray the frame, row-major, at least {@code width * height} bytes; read, not kept
+     * @throws IOException if FFmpeg fails to encode or write the frame
+     */
     public void write(byte[] gray) throws IOException {
         yuv.clear();
         yuv.put(gray, 0, width * height); // the luma plane; chroma stays neutral

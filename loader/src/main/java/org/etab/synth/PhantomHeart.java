@@ -45,6 +45,16 @@ public final class PhantomHeart {
     /** The traced frames: end-diastole at a volume maximum, end-systole at the following minimum. */
     public final int edFrame, esFrame;
 
+    /**
+     * Draws one heart (axis tilt, apex, size, target ejection fraction, cardiac period and phase) and finds its
+     * traced frames.
+     *
+     * @param rnd    the random source; advanced by the draws, so one seeded source gives one heart
+     * @param fps    the video's frame rate, frames per second, {@code > 0}
+     * @param frames the video's frame count
+     * @throws IllegalStateException if the video holds no end-diastole followed by an end-systole (cannot happen
+     *                               for {@code >= 80} frames at {@code >= 30} fps)
+     */
     public PhantomHeart(SplittableRandom rnd, int fps, int frames) {
         this.fps = fps;
         this.frames = frames;
@@ -151,7 +161,8 @@ public final class PhantomHeart {
      * the septal (image-left) wall and (x2, y2) on the lateral wall. Coordinates are rounded to 4 decimals
      * so that volumes computed from them equal volumes recomputed from the written file.
      *
-     * @return {x1[], y1[], x2[], y2[]}, 21 rows each
+     * @param f the frame, 0-based
+     * @return {x1[], y1[], x2[], y2[]}, 21 rows each, in pixels (x = column, y = row); a new array
      */
     public double[][] tracing(int f) {
         double len = length(f);

@@ -18,6 +18,7 @@ import java.util.SplittableRandom;
  */
 public final class PhantomRenderer {
 
+    /** Frame width and height in pixels (EchoNet-Dynamic's 112x112). */
     public static final int SIZE = 112;
 
     // Echogenicity levels (gray level before speckle and gain). Blood is far below any tissue so that
@@ -51,6 +52,12 @@ public final class PhantomRenderer {
     private final int[] level = new int[SIZE * SIZE];
     private final int[] rowBlur = new int[SIZE * SIZE];
 
+    /**
+     * A renderer for one video: the sector mask and the speckle pattern are made here, once.
+     *
+     * @param heart the heart to draw
+     * @param rnd   the random source for the speckle and, through a split, the per-frame noise; advanced here
+     */
     public PhantomRenderer(PhantomHeart heart, SplittableRandom rnd) {
         this.heart = heart;
         this.noise = rnd.split();
@@ -108,7 +115,13 @@ public final class PhantomRenderer {
         return out;
     }
 
-    /** Renders frame f as gray levels into {@code gray} (SIZE * SIZE bytes, row-major). */
+    /**
+     * Renders frame f as gray levels into {@code gray} (SIZE * SIZE bytes, row-major). Each call draws fresh
+     * noise, so the bytes depend on the order in which frames are rendered.
+     *
+     * @param f    the frame, 0-based
+     * @param gray the output, at least {@code SIZE * SIZE} bytes; every byte of it is overwritten
+     */
     public void render(int f, byte[] gray) {
         double len = heart.length(f);
         double w = heart.width(f);

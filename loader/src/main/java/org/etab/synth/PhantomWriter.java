@@ -15,10 +15,17 @@ import java.util.function.IntConsumer;
 public abstract class PhantomWriter<O, S> {
     private final O options;
 
+    /**
+     * A writer for the given options.
+     *
+     * @param options what to generate; immutable, not null
+     * @throws NullPointerException if {@code options} is null
+     */
     protected PhantomWriter(O options) {
         this.options = Objects.requireNonNull(options, "options");
     }
 
+    /** {@return what this writer generates} */
     public final O options() {
         return options;
     }
@@ -26,6 +33,8 @@ public abstract class PhantomWriter<O, S> {
     /**
      * Writes the dataset into {@code out}, creating it if needed.
      *
+     * @param out the dataset root to write
+     * @return the subclass's summary of what was written
      * @throws IOException when {@code out} is a non-empty directory without the phantom marker (it may be a real
      *                     dataset), or when writing fails; the files of a failed run stay, marked, so a rerun may
      *                     overwrite them
@@ -37,6 +46,11 @@ public abstract class PhantomWriter<O, S> {
     /**
      * As {@link #write(Path)}, calling {@code progress} after each step with the steps done so far; the subclass
      * says what a step is and on which thread it is called.
+     *
+     * @param out      the dataset root to write
+     * @param progress called with the number of steps done so far
+     * @return the subclass's summary of what was written
+     * @throws IOException as {@link #write(Path)}
      */
     public abstract S write(Path out, IntConsumer progress) throws IOException;
 }

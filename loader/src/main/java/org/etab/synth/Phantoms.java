@@ -20,8 +20,11 @@ public final class Phantoms {
      * Makes {@code out} ready: creates it, accepts it empty, and refuses a non-empty directory without the marker
      * (it may hold a real dataset).
      *
+     * @param out the phantom's output directory
      * @return true when {@code out} holds an earlier phantom: the caller clears the files it writes, so that a
      *         smaller rerun leaves nothing stale behind
+     * @throws IOException if {@code out} exists and is not a directory, is a non-empty directory without the
+     *                     {@link #MARKER} file, or cannot be created or listed
      */
     public static boolean claim(Path out) throws IOException {
         if (Files.exists(out) && !Files.isDirectory(out)) {
@@ -49,9 +52,13 @@ public final class Phantoms {
      * Writes the {@link #MARKER} file saying what wrote {@code out}; call it before anything else, so that a run
      * failing half-way leaves a directory a rerun may clear.
      *
+     * @param out   the phantom's output directory, existing
      * @param what  the dataset, as people read it ("CAMUS dataset (MHD layout)")
+     * @param seed  the seed the phantom is generated from
      * @param unit  what {@code count} counts ("videos", "patients")
+     * @param count how many {@code unit}s the phantom holds
      * @return the marker's size in bytes
+     * @throws IOException if the marker cannot be written
      */
     public static long writeMarker(Path out, String what, long seed, String unit, int count) throws IOException {
         String text = "etab-stream phantom " + what + "; may be overwritten by `etab synth`\n" + "seed=" + seed + "\n"
@@ -64,6 +71,11 @@ public final class Phantoms {
     /**
      * Deletes the files of {@code dir} that match {@code glob} (as {@link Files#newDirectoryStream(Path, String)});
      * nothing when {@code dir} is not a directory. For clearing what an earlier phantom wrote, and only that.
+     *
+     * @param dir  the directory (not its subdirectories)
+     * @param glob the file-name pattern, e.g. {@code "*.avi"}
+     * @throws IOException if the directory cannot be listed or a file cannot be deleted (a non-empty
+     *                     subdirectory that matches, for one)
      */
     public static void deleteFiles(Path dir, String glob) throws IOException {
         if (!Files.isDirectory(dir)) {
@@ -79,13 +91,23 @@ public final class Phantoms {
     /** The rows of a CSV file after its header. */
     @FunctionalInterface
     public interface CsvRows {
+        /**
+         * Writes the rows, each ending with a newline.
+         *
+         * @param w the file's writer, positioned after the header line; not to be closed
+         * @throws IOException if writing fails
+         */
         void write(BufferedWriter w) throws IOException;
     }
 
     /**
      * Writes {@code file} (UTF-8): {@code header}, a newline, then the rows.
      *
+     * @param file   the CSV file; replaced if it exists
+     * @param header the header line, without its newline
+     * @param rows   writes the rows after the header
      * @return the file's size in bytes
+     * @throws IOException if the file cannot be written, or {@code rows} throws it
      */
     public static long writeCsv(Path file, String header, CsvRows rows) throws IOException {
         try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
@@ -96,7 +118,13 @@ public final class Phantoms {
         return Files.size(file);
     }
 
-    /** A seeded Fisher-Yates permutation of 0..n-1. */
+    /**
+     * A seeded Fisher-Yates permutation of 0..n-1.
+     *
+     * @param n   the number of positions, {@code >= 0}
+     * @param rnd the random source; advanced by {@code n - 1} draws
+     * @return a new array holding {@code 0..n-1} once each, in random order
+     */
     public static int[] permutation(int n, SplittableRandom rnd) {
         int[] p = new int[n];
         for (int i = 0; i < n; i++) {
@@ -111,7 +139,12 @@ public final class Phantoms {
         return p;
     }
 
-    /** SplitMix64's finalizer: nearby seeds give unrelated values. */
+    /**
+     * SplitMix64's finalizer: nearby seeds give unrelated values.
+     *
+     * @param z the value to mix, e.g. a seed plus an index
+     * @return the mixed value
+     */
     public static long mix64(long z) {
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
         z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;

@@ -23,8 +23,11 @@ import org.etab.batch.DType;
  * threads. Each thread passes its own scratch ({@link #newScratch()}).
  */
 public final class FrameTransform {
+    /** ImageNet's per-channel mean (R, G, B) on [0,1] pixels; read it, never write it (arrays are mutable). */
     public static final float[] IMAGENET_MEAN = {0.485f, 0.456f, 0.406f};
+    /** ImageNet's per-channel standard deviation (R, G, B) on [0,1] pixels; read it, never write it. */
     public static final float[] IMAGENET_STD = {0.229f, 0.224f, 0.225f};
+
     static final float GRAY_MEAN = 0.449f;
     static final float GRAY_STD = 0.226f;
 
@@ -46,13 +49,31 @@ public final class FrameTransform {
 
     private final byte[] zeroBytes;
 
-    /** The default resampling (OpenCV-style bilinear). */
+    /**
+     * A transform with the default resampling (OpenCV-style bilinear, {@link Resampling#DEFAULT}).
+     *
+     * @param height    output rows, {@code >= 1}
+     * @param width     output columns, {@code >= 1}
+     * @param channels  output channels: 1 (gray) or 3 (the gray value repeated as RGB)
+     * @param normalize ImageNet normalization (float32 output only); false: float32 in [0,1] or raw uint8
+     * @param dtype     {@link DType#FLOAT32} or {@link DType#UINT8}
+     * @throws IllegalArgumentException naming the value: a size below 1x1, channels other than 1 or 3, int32, or
+     *                                  uint8 with normalization
+     */
     public FrameTransform(int height, int width, int channels, boolean normalize, DType dtype) {
         this(height, width, channels, normalize, dtype, Resampling.DEFAULT);
     }
 
     /**
-     * @param resampling how frames of another size are resized to {@code height x width}
+     * A transform with the given resampling.
+     *
+     * @param height     output rows, {@code >= 1}
+     * @param width      output columns, {@code >= 1}
+     * @param channels   output channels: 1 (gray) or 3 (the gray value repeated as RGB)
+     * @param normalize  ImageNet normalization (float32 output only); false: float32 in [0,1] or raw uint8
+     * @param dtype      {@link DType#FLOAT32} or {@link DType#UINT8}
+     * @param resampling how frames of another size are resized to {@code height x width}; not null
+     * @throws NullPointerException if {@code resampling} is null
      * @throws IllegalArgumentException naming the value: a size below 1x1, channels other than 1 or 3, int32, or
      *                                  uint8 with normalization
      */
@@ -91,32 +112,49 @@ public final class FrameTransform {
         }
     }
 
+    /** {@return output rows} */
     public int height() {
         return height;
     }
 
+    /** {@return output columns} */
     public int width() {
         return width;
     }
 
+    /** {@return output channels, 1 or 3} */
     public int channels() {
         return channels;
     }
 
+    /** {@return the output element type, float32 or uint8} */
     public DType dtype() {
         return dtype;
     }
 
+    /** {@return how frames of another size are resized} */
     public Resampling resampling() {
         return resampling;
     }
 
-    /** The value one gray level becomes in channel {@code c} (for tests and for padding in input space). */
+    /**
+     * The value one gray level becomes in channel {@code c} of float32 output (for tests and for padding in input
+     * space).
+     *
+     * @param gray the gray level, 0..255
+     * @param c    the channel, {@code 0 <= c < channels}
+     * @return {@code gray / 255}, normalized when this transform normalizes
+     */
     public float value(int gray, int c) {
         return lut[c][gray];
     }
 
-    /** Per-thread working memory for {@link #writeFloat}/{@link #writeBytes}. */
+    /**
+     * Per-thread working memory for {@link #writeFloat}/{@link #writeBytes}.
+     *
+     * @return new scratch sized for this transform's output (a few planes of {@code height x width}); use it with
+     *     this transform only, on one thread at a time
+     */
     public Scratch newScratch() {
         return new Scratch(
                 new float[channels][height * width],
@@ -171,7 +209,17 @@ public final class FrameTransform {
      * value (a table lookup without resize, bilinear + scale/bias with it); the planes then go to the slot as
      * one bulk copy each.
      *
-     * @param gray row-major gray pixels of a {@code srcWidth x srcHeight} frame
+     * <p>Writes with absolute puts: {@code dst}'s position and limit do not change.
+     *
+     * @param gray          row-major gray pixels of a {@code srcWidth x srcHeight} frame, at least
+     *                      {@code srcWidth * srcHeight} bytes; read, not kept
+     * @param srcWidth      the frame's columns, {@code >= 1}
+     * @param srcHeight     the frame's rows, {@code >= 1}
+     * @param dst           the float view of a batch buffer
+     * @param base          the float index in {@code dst} of channel 0's first element
+     * @param channelStride floats from one channel plane to the next, {@code >= height * width}
+     * @param scratch       this thread's scratch, from this transform's {@link #newScratch()}
+     * @throws IndexOutOfBoundsException if a plane does not fit in {@code dst}
      */
     public void writeFloat(
             byte[] gray, int srcWidth, int srcHeight, FloatBuffer dst, int base, int channelStride, Scratch scratch) {
@@ -204,7 +252,21 @@ public final class FrameTransform {
         }
     }
 
-    /** Writes one frame as {@code channels} identical uint8 planes (raw pixels, resized). */
+    /**
+     * Writes one frame as {@code channels} identical uint8 planes (raw pixels, resized; OpenCV-style bilinear
+     * rounded half up, or the other resampling's uint8 result) at byte {@code base + c * channelStride} of
+     * {@code dst}, with absolute puts ({@code dst}'s position and limit do not change).
+     *
+     * @param gray          row-major gray pixels of a {@code srcWidth x srcHeight} frame, at least
+     *                      {@code srcWidth * srcHeight} bytes; read, not kept
+     * @param srcWidth      the frame's columns, {@code >= 1}
+     * @param srcHeight     the frame's rows, {@code >= 1}
+     * @param dst           a batch buffer
+     * @param base          the byte index in {@code dst} of channel 0's first element
+     * @param channelStride bytes from one channel plane to the next, {@code >= height * width}
+     * @param scratch       this thread's scratch, from this transform's {@link #newScratch()}
+     * @throws IndexOutOfBoundsException if a plane does not fit in {@code dst}
+     */
     public void writeBytes(
             byte[] gray, int srcWidth, int srcHeight, ByteBuffer dst, int base, int channelStride, Scratch scratch) {
         int n = height * width;
@@ -327,14 +389,29 @@ public final class FrameTransform {
         return tables.computeIfAbsent(((long) sw << 32) | sh, k -> new ResizeTable(sw, sh, width, height));
     }
 
-    /** Writes a padding frame (zero in output space) in every channel plane at {@code base}. */
+    /**
+     * Writes a padding frame (zero in output space, i.e. after normalization) in every channel plane at
+     * {@code base}, with absolute puts.
+     *
+     * @param dst           the float view of a batch buffer
+     * @param base          the float index in {@code dst} of channel 0's first element
+     * @param channelStride floats from one channel plane to the next
+     * @throws IndexOutOfBoundsException if a plane does not fit in {@code dst}
+     */
     public void writeZeros(FloatBuffer dst, int base, int channelStride) {
         for (int c = 0; c < channels; c++) {
             dst.put(base + c * channelStride, zeroFloats, 0, zeroFloats.length);
         }
     }
 
-    /** Writes a padding frame of zero bytes in every channel plane at {@code base}. */
+    /**
+     * Writes a padding frame of zero bytes in every channel plane at {@code base}, with absolute puts.
+     *
+     * @param dst           a batch buffer
+     * @param base          the byte index in {@code dst} of channel 0's first element
+     * @param channelStride bytes from one channel plane to the next
+     * @throws IndexOutOfBoundsException if a plane does not fit in {@code dst}
+     */
     public void writeZeros(ByteBuffer dst, int base, int channelStride) {
         for (int c = 0; c < channels; c++) {
             dst.put(base + c * channelStride, zeroBytes, 0, zeroBytes.length);

@@ -15,7 +15,19 @@ import java.nio.ByteBuffer;
 public final class NearestResize {
     private NearestResize() {}
 
-    /** Writes {@code dh x dw} bytes at {@code dst[base..]} from a row-major {@code sh x sw} mask. */
+    /**
+     * Writes {@code dh x dw} bytes at {@code dst[base..]} from a row-major {@code sh x sw} mask, with absolute puts
+     * ({@code dst}'s position and limit do not change).
+     *
+     * @param src  the mask, row-major, at least {@code sw * sh} bytes; read, not kept
+     * @param sw   the mask's columns, {@code >= 1}
+     * @param sh   the mask's rows, {@code >= 1}
+     * @param dst  the buffer to write to
+     * @param base the byte index in {@code dst} of the first output byte
+     * @param dh   output rows, {@code >= 1}
+     * @param dw   output columns, {@code >= 1}
+     * @throws IndexOutOfBoundsException if the output does not fit in {@code dst} or {@code src} is too short
+     */
     public static void write(byte[] src, int sw, int sh, ByteBuffer dst, int base, int dh, int dw) {
         if (sw == dw && sh == dh) {
             dst.put(base, src, 0, dw * dh);

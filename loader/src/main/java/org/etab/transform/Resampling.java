@@ -20,6 +20,13 @@ public record Resampling(ResizeFilter filter, boolean antialias) {
     /** OpenCV-style bilinear: the loader's default. */
     public static final Resampling DEFAULT = new Resampling(ResizeFilter.BILINEAR, false);
 
+    /**
+     * Checks the filter.
+     *
+     * @param filter    the filter, not null
+     * @param antialias true: Pillow's definition (antialiased); false: OpenCV's
+     * @throws NullPointerException if {@code filter} is null
+     */
     public Resampling {
         Objects.requireNonNull(filter, "filter");
     }
