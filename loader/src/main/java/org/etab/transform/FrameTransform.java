@@ -23,10 +23,9 @@ import org.etab.batch.DType;
  * threads. Each thread passes its own scratch ({@link #newScratch()}).
  */
 public final class FrameTransform {
-    /** ImageNet's per-channel mean (R, G, B) on [0,1] pixels; read it, never write it (arrays are mutable). */
-    public static final float[] IMAGENET_MEAN = {0.485f, 0.456f, 0.406f};
-    /** ImageNet's per-channel standard deviation (R, G, B) on [0,1] pixels; read it, never write it. */
-    public static final float[] IMAGENET_STD = {0.229f, 0.224f, 0.225f};
+    // ImageNet's per-channel mean and standard deviation (R, G, B) on [0,1] pixels; private because arrays are mutable
+    private static final float[] IMAGENET_MEAN = {0.485f, 0.456f, 0.406f};
+    private static final float[] IMAGENET_STD = {0.229f, 0.224f, 0.225f};
 
     static final float GRAY_MEAN = 0.449f;
     static final float GRAY_STD = 0.226f;

@@ -30,11 +30,10 @@ public record Normalization(Layout input, Layout output, double[] mean, double[]
         CHANNELS_LAST
     }
 
-    /** ImageNet per-channel means (R, G, B) on the [0, 1] scale. A shared array: do not modify it. */
-    public static final double[] IMAGENET_MEAN = {0.485, 0.456, 0.406};
+    // ImageNet's per-channel means and standard deviations (R, G, B) on the [0, 1] scale; private: arrays are mutable
+    private static final double[] IMAGENET_MEAN = {0.485, 0.456, 0.406};
 
-    /** ImageNet per-channel standard deviations (R, G, B) on the [0, 1] scale. A shared array: do not modify it. */
-    public static final double[] IMAGENET_STD = {0.229, 0.224, 0.225};
+    private static final double[] IMAGENET_STD = {0.229, 0.224, 0.225};
     /** The loader's gray statistics (the averages of ImageNet's, as {@code FrameTransform} uses). */
     static final double[] GRAY_MEAN = {0.449};
 
