@@ -27,11 +27,6 @@ public final class ClipSampler {
         this.spec = spec;
     }
 
-    /** {@return the clip specification this sampler was made with} */
-    public ClipSpec spec() {
-        return spec;
-    }
-
     /**
      * The source frames of a clip starting at {@code start}. Frames are not checked against the video's length:
      * the caller decides what a frame past the end means (padding or failure).

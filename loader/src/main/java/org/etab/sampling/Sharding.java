@@ -49,7 +49,7 @@ public record Sharding(int rank, int world, boolean dropLast) {
      * @return a new list of {@link #perRank(int) perRank(size)} slices, in the order this rank takes them
      */
     public List<Slice> slices(int size) {
-        int perRank = dropLast ? size / world : (size + world - 1) / world;
+        int perRank = perRank(size);
         List<Slice> out = new ArrayList<>(perRank);
         for (int k = 0; k < perRank; k++) {
             int i = rank + k * world;

@@ -21,7 +21,7 @@ import org.etab.storage.HttpStoreOptions;
  * the two index files are fetched once (from the root, or from {@code data/} below it) and read by the same
  * {@link EchoNetReader} as local ones; videos are fetched per batch, ahead of decoding, and decoded from memory.
  */
-public final class RemoteEchoNet implements AutoCloseable {
+final class RemoteEchoNet implements AutoCloseable {
     private final HttpStore store;
     private final Path indexDir;
     private final EchoNetIndex index;
