@@ -74,7 +74,7 @@ final class LayoutScan {
                 return b.flip().mismatch(ByteBuffer.wrap(payload, 0, size)) == -1;
             });
         } catch (IOException e) {
-            throw new DecodeException(file, "cannot read: " + e);
+            throw new DecodeException(file, "cannot read: " + e, e);
         }
     }
 
