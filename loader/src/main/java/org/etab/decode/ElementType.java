@@ -38,12 +38,12 @@ public enum ElementType {
     }
 
     /** {@return the MetaImage {@code ElementType} value, e.g. {@code MET_UCHAR}} */
-    public String metName() {
+    String metName() {
         return metName;
     }
 
     /** {@return the NIfTI-1 {@code datatype} code, e.g. 2 for uint8} */
-    public int niftiCode() {
+    int niftiCode() {
         return niftiCode;
     }
 

@@ -61,9 +61,9 @@ public final class EchoNetPhantom extends PhantomWriter<EchoNetPhantom.Options, 
     public static final String MARKER = Phantoms.MARKER;
 
     /** The header line written to {@code FileList.csv}. */
-    public static final String FILE_LIST_HEADER = "FileName,EF,ESV,EDV,FrameHeight,FrameWidth,FPS,NumberOfFrames,Split";
+    static final String FILE_LIST_HEADER = "FileName,EF,ESV,EDV,FrameHeight,FrameWidth,FPS,NumberOfFrames,Split";
     /** The header line written to {@code VolumeTracings.csv}. */
-    public static final String TRACINGS_HEADER = "FileName,X1,Y1,X2,Y2,Frame";
+    static final String TRACINGS_HEADER = "FileName,X1,Y1,X2,Y2,Frame";
 
     /** Fewest frames in a phantom video. */
     public static final int MIN_FRAMES = 80;

@@ -45,8 +45,7 @@ public record TmedIndex(
     }
 
     /** The view filters {@link #select} accepts, as they appear in messages. */
-    public static final List<String> VIEW_FILTERS =
-            List.of("PLAX", "PSAX", "AP4CH", "AP2CH", "PLAX+PSAX", "both", "all");
+    static final List<String> VIEW_FILTERS = List.of("PLAX", "PSAX", "AP4CH", "AP2CH", "PLAX+PSAX", "both", "all");
 
     /**
      * Copies the three lists, so the index is immutable.

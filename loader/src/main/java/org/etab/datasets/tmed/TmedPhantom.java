@@ -46,11 +46,11 @@ public final class TmedPhantom extends PhantomWriter<TmedPhantom.Options, TmedPh
     public static final String MARKER = Phantoms.MARKER;
 
     /** Name of the per-image labels file, directly under the root. */
-    public static final String LABELS_FILE = "labels_per_image.csv";
+    static final String LABELS_FILE = "labels_per_image.csv";
     /** The header line written to {@link #LABELS_FILE}. */
-    public static final String LABELS_HEADER = "query_key,view_label,diagnosis_label";
+    static final String LABELS_HEADER = "query_key,view_label,diagnosis_label";
     /** The header line written to each fold file: an unnamed index column first, columns not in documented order. */
-    public static final String FOLD_HEADER =
+    static final String FOLD_HEADER =
             ",query_key,SourceFolder,view_label,diagnosis_label,view_classifier_split,diagnosis_classifier_split";
 
     /** SourceFolder of the studies with a diagnosis. */
