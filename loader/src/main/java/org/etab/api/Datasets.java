@@ -15,7 +15,7 @@ import org.etab.storage.HttpStoreOptions;
 
 /**
  * Opens a dataset by its ETAB name: a lookup in {@link DatasetRegistry}, which knows every dataset on the class
- * path. The CLI and {@link EtabDataset} go through it.
+ * path. The CLI goes through it; {@link EtabDataset} opens its dataset's provider from the same registry directly.
  */
 public final class Datasets {
 
