@@ -208,7 +208,10 @@ class SpanDecodeTest {
     /**
      * Each call's codec context is freed, on success and on error: FFmpeg's allocations are invisible to JavaCPP's
      * count, so the process' physical memory is bounded too (one leaked MJPEG decoder context per call is ~25 KiB:
-     * ~73 MiB across these 3,000 calls, measured with the free removed).
+     * ~73 MiB across 3,000 calls, measured with the free removed). The process' physical memory also moves with what
+     * other tests left running in this JVM (up to ~17 MiB seen over 3,000 calls in the full suite, none in this class
+     * alone), so the measured window is 9,000 calls against a 32 MiB bound: about 3.6 KiB a call, stricter per call
+     * than a leaked context and than the 5.5 KiB a call of the former 3,000-call, 16 MiB window.
      */
     @Test
     void repeatedCallsDoNotGrowNativeMemory() {
@@ -240,18 +243,18 @@ class SpanDecodeTest {
         System.gc();
         long totalBefore = Pointer.totalBytes();
         long physicalBefore = Pointer.physicalBytes();
-        for (int i = 0; i < 1000; i++) {
+        for (int i = 0; i < 3000; i++) {
             round.run();
         }
         System.gc();
         long physicalGrowth = Pointer.physicalBytes() - physicalBefore;
         System.out.printf(
-                "span decode native growth over 3,000 calls: JavaCPP %d B, physical %d KiB%n",
+                "span decode native growth over 9,000 calls: JavaCPP %d B, physical %d KiB%n",
                 Pointer.totalBytes() - totalBefore, physicalGrowth / 1024);
         assertThat(Pointer.totalBytes() - totalBefore)
                 .as("JavaCPP-tracked bytes")
                 .isLessThanOrEqualTo(0);
-        assertThat(physicalGrowth).as("physical bytes").isLessThan(16L << 20);
+        assertThat(physicalGrowth).as("physical bytes").isLessThan(32L << 20);
     }
 
     @Test
