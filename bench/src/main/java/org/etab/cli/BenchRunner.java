@@ -158,15 +158,17 @@ final class BenchRunner {
             boolean perEpoch) {
         int batchSize = pipeline.options().batchSize();
         long total = 0;
+        long[] perEpochPlanned = new long[Math.max(0, lastEpoch - firstEpoch + 1)];
         for (int e = firstEpoch; e <= lastEpoch; e++) {
-            total += pipeline.schedule(e, e == firstEpoch ? startAt : 0, batchSize)
+            perEpochPlanned[e - firstEpoch] = pipeline.schedule(e, e == firstEpoch ? startAt : 0, batchSize)
                     .size();
+            total += perEpochPlanned[e - firstEpoch];
         }
         long start = System.nanoTime();
         try (Progress progress = new Progress("bench", total, "samples", showProgress)) {
             // one stream over the epochs: the next epoch's first batches are assembled while this one ends
             Flux<Batch> all = lastEpoch < firstEpoch ? Flux.empty() : pipeline.batches(firstEpoch, lastEpoch, startAt);
-            EpochMeter meter = perEpoch ? new EpochMeter(firstEpoch) : null;
+            EpochMeter meter = perEpoch ? new EpochMeter(firstEpoch, perEpochPlanned) : null;
             for (T item : pipeline.consume(consumer.items(all), consumer.prefetch())) {
                 List<SampleInfo> samples = consumer.samples(item);
                 if (meter != null) {
@@ -183,7 +185,7 @@ final class BenchRunner {
                 }
             }
             if (meter != null) {
-                meter.report();
+                meter.finish();
             }
         }
         double seconds = (System.nanoTime() - start) / 1e9;
@@ -236,9 +238,18 @@ final class BenchRunner {
         }
     }
 
-    /** Per-epoch lines for soak runs: rate, resident memory and JavaCPP's native byte counts. */
-    private static final class EpochMeter {
+    /**
+     * Per-epoch lines for soak and first-epoch runs: rate, resident memory and JavaCPP's native byte counts. An epoch's
+     * line covers the time from the previous epoch's last batch (or the start) to its own last batch, so each epoch is
+     * charged with making its own batches: closing it at the next epoch's first batch instead would charge epoch 0
+     * with one batch of epoch 1 and give the last epoch one batch for free. An epoch whose planned samples do not
+     * all arrive (failures under skip) closes at the next epoch's first batch, or at the end.
+     */
+    static final class EpochMeter {
+        private final int firstEpoch;
+        private final long[] planned;
         private int epoch;
+        private boolean open = true;
         private long clips;
         private long startNanos = System.nanoTime();
         // CPU and JIT time per epoch: on a shared machine, CPU per clip tells a cold epoch from a warm one when
@@ -246,20 +257,40 @@ final class BenchRunner {
         private long startCpu = processCpuNanos();
         private long startJit = jitMillis();
 
-        EpochMeter(int firstEpoch) {
+        /**
+         * @param firstEpoch the first epoch streamed
+         * @param planned    the samples planned for each epoch from {@code firstEpoch} on
+         */
+        EpochMeter(int firstEpoch, long[] planned) {
+            this.firstEpoch = firstEpoch;
             this.epoch = firstEpoch;
+            this.planned = planned.clone();
         }
 
-        /** Counts a batch the consumer took; the first batch of a new epoch closes the previous one's line. */
+        /** Counts a batch the consumer took; an epoch's line is printed once its planned samples have all arrived. */
         void seen(int batchEpoch, int samples) {
             if (batchEpoch != epoch) {
-                report();
+                if (open) {
+                    report();
+                }
                 epoch = batchEpoch;
+                open = true;
             }
             clips += samples;
+            int i = epoch - firstEpoch;
+            if (i >= 0 && i < planned.length && clips >= planned[i]) {
+                report();
+            }
         }
 
-        void report() {
+        /** Prints the line of the epoch still open, if any (at the end of the stream). */
+        void finish() {
+            if (open) {
+                report();
+            }
+        }
+
+        private void report() {
             double s = (System.nanoTime() - startNanos) / 1e9;
             long cpu = processCpuNanos();
             long jit = jitMillis();
@@ -275,6 +306,7 @@ final class BenchRunner {
                     (Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory()) >> 20,
                     (cpu - startCpu) / 1e9,
                     jit - startJit);
+            open = false;
             clips = 0;
             startNanos = System.nanoTime();
             startCpu = cpu;

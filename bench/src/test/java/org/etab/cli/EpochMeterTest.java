@@ -1,0 +1,73 @@
+package org.etab.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** When {@code --per-epoch} closes an epoch's line: at its own last batch, so no epoch is charged for another's. */
+class EpochMeterTest {
+
+    @Test
+    void anEpochsLineIsPrintedAtItsLastBatchNotAtTheNextEpochsFirst() {
+        List<String> lines = printed(() -> {
+            BenchRunner.EpochMeter meter = new BenchRunner.EpochMeter(3, new long[] {10, 10});
+            meter.seen(3, 4);
+            meter.seen(3, 4);
+            meter.seen(3, 2); // epoch 3 complete: its line now
+            meter.seen(4, 4);
+            meter.seen(4, 4);
+            meter.seen(4, 2);
+            meter.finish(); // nothing open any more
+        });
+        assertThat(lines).hasSize(2);
+        assertThat(lines.get(0)).startsWith("EPOCH 3 clips=10 ");
+        assertThat(lines.get(1)).startsWith("EPOCH 4 clips=10 ");
+    }
+
+    @Test
+    void anEpochMissingSamplesClosesAtTheNextEpochOrAtTheEnd() {
+        List<String> lines = printed(() -> {
+            BenchRunner.EpochMeter meter = new BenchRunner.EpochMeter(0, new long[] {10, 10});
+            meter.seen(0, 4);
+            meter.seen(0, 4); // two samples of epoch 0 failed: 8 of 10
+            meter.seen(1, 4);
+            meter.seen(1, 3);
+            meter.finish();
+        });
+        assertThat(lines).hasSize(2);
+        assertThat(lines.get(0)).startsWith("EPOCH 0 clips=8 ");
+        assertThat(lines.get(1)).startsWith("EPOCH 1 clips=7 ");
+    }
+
+    @Test
+    void theLineComesBeforeTheNextEpochStarts() {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream saved = System.err;
+        try {
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            BenchRunner.EpochMeter meter = new BenchRunner.EpochMeter(0, new long[] {6, 6});
+            meter.seen(0, 4);
+            assertThat(err.toString(StandardCharsets.UTF_8)).isEmpty();
+            meter.seen(0, 2);
+            assertThat(err.toString(StandardCharsets.UTF_8)).startsWith("EPOCH 0 clips=6 ");
+        } finally {
+            System.setErr(saved);
+        }
+    }
+
+    private static List<String> printed(Runnable body) {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream saved = System.err;
+        try {
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            body.run();
+        } finally {
+            System.setErr(saved);
+        }
+        return err.toString(StandardCharsets.UTF_8).lines().toList();
+    }
+}
