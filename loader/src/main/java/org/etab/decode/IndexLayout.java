@@ -33,23 +33,15 @@ import org.bytedeco.ffmpeg.avformat.AVStream;
  * Not thread-safe: one instance per {@link VideoDecoder}, used by one thread at a time.
  *
  * <h2>Ownership</h2>
- * Owns a reused 64 KiB window for reading chunk headers from a file. Reads the caller's input and channel or
- * buffer within the call; closes and retains neither (a buffer's position and limit are left as they were).
+ * Owns a {@link RiffChunks} (a reused 64 KiB window for reading chunk headers from a file). Reads the caller's input
+ * and channel or buffer within the call; closes and retains neither (a buffer's position and limit are left as they
+ * were).
  */
 final class IndexLayout {
 
-    /** Chunk headers are read from a file through a window this large (sequential, few reads per video). */
-    private static final int WINDOW = 64 << 10;
+    private static final int HEADER = RiffChunks.HEADER;
 
-    private static final int HEADER = 8;
-
-    private final ByteBuffer window = ByteBuffer.allocate(WINDOW);
-    private final byte[] header = new byte[HEADER];
-    private FileChannel channel;
-    private ByteBuffer memory;
-    private int memoryBase;
-    private long windowAt;
-    private int windowLength;
+    private final RiffChunks chunks = new RiffChunks();
 
     /**
      * The layout of the video open in {@code in}, read from the file through {@code ch}, or null.
@@ -57,28 +49,26 @@ final class IndexLayout {
      * @param firstPacketAt where demuxing found the first video packet's payload (-1: not read)
      */
     VideoLayout of(ContainerInput in, FileChannel ch, long firstPacketAt) throws IOException {
-        channel = ch;
-        windowAt = 0;
-        windowLength = 0;
+        chunks.over(ch, ch.size());
         try {
-            return read(in, ch.size(), firstPacketAt);
+            return read(in, firstPacketAt);
         } finally {
-            channel = null;
+            chunks.release();
         }
     }
 
     /** The layout of the in-memory video open in {@code in}, its whole file in {@code data} (position to limit), or null. */
     VideoLayout of(ContainerInput in, ByteBuffer data, long firstPacketAt) throws IOException {
-        memory = data;
-        memoryBase = data.position();
+        chunks.over(data);
         try {
-            return read(in, data.remaining(), firstPacketAt);
+            return read(in, firstPacketAt);
         } finally {
-            memory = null;
+            chunks.release();
         }
     }
 
-    private VideoLayout read(ContainerInput in, long fileSize, long firstPacketAt) throws IOException {
+    private VideoLayout read(ContainerInput in, long firstPacketAt) throws IOException {
+        long fileSize = chunks.length();
         VideoInfo info = in.info();
         String format = in.format().iformat().name().getString();
         if (!info.intraOnly() || !format.equals("avi")) {
@@ -108,20 +98,12 @@ final class IndexLayout {
             return null;
         }
         String tag = String.format("%02d", in.stream());
-        for (int i = 0; i < count; i++) {
-            long chunk = offsets[i] - HEADER;
-            if (!header(chunk) || !isVideoChunk(tag) || littleEndianInt(4) != sizes[i]) {
-                return null;
-            }
-            long end = offsets[i] + sizes[i];
-            long next = i + 1 < count ? offsets[i + 1] - HEADER : -1;
-            if (next >= 0 && next != end && !onlyOtherChunks(end + (sizes[i] & 1), next, tag)) {
-                return null;
-            }
+        if (!chunks.entriesMatch(offsets, sizes, tag)) {
+            return null;
         }
         long after = offsets[count - 1] + sizes[count - 1];
         after += sizes[count - 1] & 1;
-        if (after + HEADER <= fileSize && header(after) && header[0] == tag.charAt(0) && header[1] == tag.charAt(1)) {
+        if (chunks.header(after) && chunks.isStream(tag)) {
             return null; // a video chunk the index does not list: demuxing would deliver it
         }
         AVCodecParameters par = st.codecpar();
@@ -143,70 +125,5 @@ final class IndexLayout {
         } catch (IllegalArgumentException e) {
             return null; // entries out of order or overlapping
         }
-    }
-
-    /** True when {@code [from, to)} holds only whole chunks of other streams or kinds, walked header by header. */
-    private boolean onlyOtherChunks(long from, long to, String tag) throws IOException {
-        long at = from;
-        while (at < to) {
-            if (at > to - HEADER || !header(at)) {
-                return false;
-            }
-            if ((header[0] == tag.charAt(0) && header[1] == tag.charAt(1)) || isTag("LIST") || isTag("RIFF")) {
-                return false; // this stream's chunk, or a list the demuxer would descend into
-            }
-            long size = littleEndianInt(4) & 0xffffffffL;
-            at += HEADER + size + (size & 1);
-        }
-        return at == to;
-    }
-
-    private boolean isVideoChunk(String tag) {
-        return header[0] == tag.charAt(0)
-                && header[1] == tag.charAt(1)
-                && header[2] == 'd'
-                && (header[3] == 'c' || header[3] == 'b');
-    }
-
-    private boolean isTag(String fourcc) {
-        for (int i = 0; i < 4; i++) {
-            if (header[i] != fourcc.charAt(i)) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private int littleEndianInt(int at) {
-        return (header[at] & 0xff)
-                | (header[at + 1] & 0xff) << 8
-                | (header[at + 2] & 0xff) << 16
-                | (header[at + 3] & 0xff) << 24;
-    }
-
-    /** Reads the 8 bytes at {@code at} into {@link #header}; false when the file ends before. */
-    private boolean header(long at) throws IOException {
-        if (memory != null) {
-            if (at < 0 || at > memory.remaining() - HEADER) {
-                return false;
-            }
-            memory.get(memoryBase + (int) at, header);
-            return true;
-        }
-        if (at < windowAt || at + HEADER > windowAt + windowLength) {
-            window.clear();
-            while (window.hasRemaining()) {
-                if (channel.read(window, at + window.position()) < 0) {
-                    break;
-                }
-            }
-            windowAt = at;
-            windowLength = window.position();
-            if (windowLength < HEADER) {
-                return false;
-            }
-        }
-        window.get((int) (at - windowAt), header);
-        return true;
     }
 }

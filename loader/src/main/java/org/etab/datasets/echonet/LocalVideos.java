@@ -6,6 +6,7 @@ import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.etab.decode.AviIndex;
 import org.etab.decode.DecodeException;
 import org.etab.decode.DecodeStats;
 import org.etab.decode.GrayFrameSink;
@@ -15,15 +16,16 @@ import org.etab.source.DatasetFiles;
 import org.etab.source.SamplePlan;
 
 /**
- * EchoNet videos on local disk, read the way a clip needs them. The first use of a video decodes from its file
- * through FFmpeg, as always, and in the same open learns its {@link VideoLayout} from the AVI's own index; only a
- * video whose index is missing or does not match its file costs one more demuxing pass (once per video, checking
- * each packet against the file's bytes).
- * Later samples of that video read only the bytes from their first frame to their last with one positional read
- * and hand those packets to the decoder: no container is opened or demuxed, which is most of the cost of a
- * single-frame sample. Videos that cannot be read frame by frame (not intra-only) always take the file path; so
- * does a file whose size changed since its layout was learned (it is learned again) or that cannot be read any
- * more (the file path then reports why, as before).
+ * EchoNet videos on local disk, read the way a clip needs them. Every sample of a video whose {@link VideoLayout} is
+ * known reads only the bytes from its first frame to its last with one positional read and hands those packets to
+ * the decoder: no container is opened or demuxed, which is most of the cost of a single-frame sample. The layout is
+ * learned at the video's first use: from the AVI's own headers and index ({@link AviIndex}), read in the same open as
+ * the clip's bytes, for the plain MJPEG AVIs EchoNet-Dynamic has; otherwise that first use decodes through FFmpeg,
+ * learning the layout from FFmpeg's index in the same open, and only a video whose index is missing or does not
+ * match its file costs one more demuxing pass (once per video, checking each packet against the file's bytes).
+ * Videos that cannot be read frame by frame (not intra-only) always take the file path; so does a file whose size
+ * changed since its layout was learned (it is learned again) or that cannot be read any more (the file path then
+ * reports why, as before).
  *
  * <p>Each video is checked by the source's {@link DatasetFiles} before anything opens it (a regular file under the
  * root): FFmpeg opens its real path by name; a span is read through {@link DatasetFiles#open}, which opens the file
@@ -33,7 +35,7 @@ import org.etab.source.SamplePlan;
  * heap for the source's lifetime.
  *
  * <p>Threading: thread-safe; layouts are shared by all decode threads, each of which reads through its own
- * {@link Reader} (a decoder and a buffer for spans).
+ * {@link Reader} (a decoder, an index reader and a buffer for spans).
  */
 final class LocalVideos implements VideoStore {
     private final Map<Path, VideoLayout> layouts = new ConcurrentHashMap<>();
@@ -49,9 +51,10 @@ final class LocalVideos implements VideoStore {
         return new Reader();
     }
 
-    /** One decode thread's decoder and buffer for spans (grown on need, reused). */
+    /** One decode thread's decoder, AVI index reader and buffer for spans (grown on need, reused). */
     private final class Reader implements VideoStore.Reader {
         private final VideoDecoder decoder = new VideoDecoder();
+        private final AviIndex index = new AviIndex();
         private ByteBuffer span = ByteBuffer.allocate(0);
 
         @Override
@@ -76,6 +79,9 @@ final class LocalVideos implements VideoStore {
             long deadline,
             Reader scratch) {
         VideoLayout layout = layouts.get(file);
+        if (layout == null && !wholeOnly.containsKey(file)) {
+            return firstUse(decoder, listed, file, frames, sink, deadline, scratch);
+        }
         long[] span = layout == null ? null : layout.span(frames);
         if (span != null) {
             ByteBuffer bytes = read(listed, layout, span, scratch, deadline);
@@ -87,6 +93,46 @@ final class LocalVideos implements VideoStore {
         if (layouts.containsKey(file) || wholeOnly.containsKey(file)) {
             return decoder.decode(file, frames, sink, deadline);
         }
+        return throughContainer(decoder, file, frames, sink, deadline);
+    }
+
+    /**
+     * A video's first use: its layout from the AVI's own headers and index and the clip's bytes, in one open, then
+     * decoded as later uses are; a file of another shape takes the container path.
+     */
+    private DecodeStats firstUse(
+            VideoDecoder decoder,
+            Path listed,
+            Path file,
+            int[] frames,
+            GrayFrameSink sink,
+            long deadline,
+            Reader scratch) {
+        VideoLayout layout;
+        long[] span = null;
+        ByteBuffer bytes = null;
+        try (SeekableByteChannel ch = files.open(listed, deadline)) {
+            layout = scratch.index.read(ch);
+            span = layout == null ? null : layout.span(frames);
+            if (span != null) {
+                bytes = read(ch, layout, span, scratch);
+            }
+        } catch (IOException e) {
+            layout = null; // the container path reports why
+        }
+        if (layout == null) {
+            return throughContainer(decoder, file, frames, sink, deadline);
+        }
+        layouts.put(file, layout);
+        if (bytes == null) {
+            return decoder.decode(file, frames, sink, deadline); // frames past the end: the container path names it
+        }
+        return decoder.decode(layout, bytes, span[0], file.toString(), frames, sink, deadline);
+    }
+
+    /** Decodes through the container, learning the layout from FFmpeg's index in the same open, or by a scan. */
+    private DecodeStats throughContainer(
+            VideoDecoder decoder, Path file, int[] frames, GrayFrameSink sink, long deadline) {
         boolean[] indexed = {false};
         DecodeStats stats = decoder.decode(file, frames, sink, deadline, fromIndex -> {
             layouts.put(file, fromIndex);
@@ -123,23 +169,29 @@ final class LocalVideos implements VideoStore {
      * layout's or it cannot be read.
      */
     private ByteBuffer read(Path listed, VideoLayout layout, long[] span, Reader scratch, long deadline) {
+        try (SeekableByteChannel ch = files.open(listed, deadline)) {
+            return read(ch, layout, span, scratch);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** As {@link #read(Path, VideoLayout, long[], Reader, long)}, from an open channel. */
+    private static ByteBuffer read(SeekableByteChannel ch, VideoLayout layout, long[] span, Reader scratch)
+            throws IOException {
         int length = (int) (span[1] - span[0]);
         if (scratch.span.capacity() < length) {
             scratch.span = ByteBuffer.allocate(Math.max(length, 2 * scratch.span.capacity()));
         }
         ByteBuffer buf = scratch.span.clear().limit(length);
-        try (SeekableByteChannel ch = files.open(listed, deadline)) {
-            if (ch.size() != layout.fileSize()) {
+        if (ch.size() != layout.fileSize()) {
+            return null;
+        }
+        ch.position(span[0]);
+        while (buf.hasRemaining()) {
+            if (ch.read(buf) < 0) {
                 return null;
             }
-            ch.position(span[0]);
-            while (buf.hasRemaining()) {
-                if (ch.read(buf) < 0) {
-                    return null;
-                }
-            }
-        } catch (IOException e) {
-            return null;
         }
         return buf.flip();
     }
