@@ -83,6 +83,11 @@ final class ExportCommand implements Callable<Integer> {
             throw new IllegalArgumentException("export writes host arrays to .npy files; --device " + run.device
                     + " is not used by export (leave it out, or say cpu)");
         }
+        if (run.epochs != 1) {
+            // one epoch's samples are one set of files; a second epoch would overwrite or duplicate them
+            throw new IllegalArgumentException("export writes one epoch (--start-epoch E picks which); --epochs "
+                    + run.epochs + " does not apply to it (leave it out)");
+        }
         epoch = run.startEpoch();
         EtabConfig cfg = selection.loadConfig();
         SampleOptions sampleOptions = selection.sampleOptions(cfg);

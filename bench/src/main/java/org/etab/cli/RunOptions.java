@@ -32,7 +32,7 @@ public final class RunOptions {
             names = "--epochs",
             paramLabel = "E",
             defaultValue = "1",
-            description = "Epochs to stream (default: ${DEFAULT-VALUE}).")
+            description = "Epochs to stream (default: ${DEFAULT-VALUE}); export writes one (see --start-epoch).")
     int epochs;
 
     @Option(

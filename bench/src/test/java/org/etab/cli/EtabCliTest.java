@@ -277,6 +277,37 @@ class EtabCliTest {
     }
 
     @Test
+    void exportRefusesEpochsItWouldNotWrite(@TempDir Path out) {
+        Run r = etab(
+                "export",
+                "--root",
+                PhantomDatasets.echonet().toString(),
+                "--limit",
+                "2",
+                "--epochs",
+                "3",
+                "--out",
+                out.toString(),
+                "--quiet");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err())
+                .contains("export writes one epoch (--start-epoch E picks which); --epochs 3 does not apply");
+        assertThat(out).isEmptyDirectory();
+        Run one = etab(
+                "export",
+                "--root",
+                PhantomDatasets.echonet().toString(),
+                "--limit",
+                "2",
+                "--epochs",
+                "1",
+                "--out",
+                out.toString(),
+                "--quiet");
+        assertThat(one.code()).isZero();
+    }
+
+    @Test
     void plotAndGifWriteTheSamplesPictures(@TempDir Path out) throws Exception {
         String root = PhantomDatasets.echonet().toString();
         EchoNetRecord rec =
