@@ -57,7 +57,7 @@ final class ContainerInput implements AutoCloseable {
     private static final AVIOInterruptCB.Callback_Pointer PAST_DEADLINE = new AVIOInterruptCB.Callback_Pointer() {
         @Override
         public int call(Pointer opaque) {
-            return opaque != null && System.nanoTime() - new LongPointer(opaque).get(0) > 0 ? 1 : 0;
+            return opaque != null && Deadline.passed(new LongPointer(opaque).get(0)) ? 1 : 0;
         }
     };
 

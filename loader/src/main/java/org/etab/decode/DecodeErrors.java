@@ -108,7 +108,7 @@ final class DecodeErrors {
     }
 
     private boolean pastDeadline() {
-        return System.nanoTime() - deadline.get(0) > 0;
+        return Deadline.passed(deadline.get(0));
     }
 
     private DecodeTimeoutException timeout(String reason) {

@@ -85,7 +85,7 @@ final class LayoutScan {
 
     private VideoLayout scan(Path file, ByteBuffer data, String name, long fileSize, StoredBytes stored)
             throws IOException {
-        deadline.put(0, Long.MAX_VALUE);
+        deadline.put(0, Deadline.NONE);
         try (ContainerInput in = ContainerInput.open(file, data, name, false, deadline, ioCell)) {
             VideoInfo info = in.info();
             if (!info.intraOnly()) {

@@ -149,7 +149,7 @@ final class MemoryIO implements AutoCloseable {
     }
 
     private int read(BytePointer buf, int want) {
-        if (System.nanoTime() - deadlineNanos > 0) return EXIT;
+        if (Deadline.passed(deadlineNanos)) return EXIT;
         long left = size - pos;
         if (left <= 0 || want <= 0) return left <= 0 ? EOF : 0;
         int n = (int) Math.min(want, left);

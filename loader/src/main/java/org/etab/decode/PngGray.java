@@ -69,7 +69,7 @@ public final class PngGray implements AutoCloseable {
 
     private final ImageReader reader;
     /** The deadline of the decode in progress; read by the progress listener on the same thread. */
-    private long deadlineNanos = Long.MAX_VALUE;
+    private long deadlineNanos = Deadline.NONE;
 
     /**
      * A decoder with its own PNG {@link ImageReader}.
@@ -107,7 +107,7 @@ public final class PngGray implements AutoCloseable {
      * @throws DecodeException naming the file, when it is unreadable, not a PNG, over a limit or corrupt
      */
     public void decode(Path file, FileOpener opener, Image out) {
-        decode(file, opener, out, Long.MAX_VALUE);
+        decode(file, opener, out, Deadline.NONE);
     }
 
     /**
@@ -138,10 +138,10 @@ public final class PngGray implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             throw new DecodeException(file, "corrupt PNG: " + e.getMessage(), e);
         } finally {
-            this.deadlineNanos = Long.MAX_VALUE;
+            this.deadlineNanos = Deadline.NONE;
             reader.setInput(null);
         }
-        if (System.nanoTime() - deadlineNanos > 0) {
+        if (Deadline.passed(deadlineNanos)) {
             throw new DecodeTimeoutException(file, "timed out decoding the image (the sample's deadline passed)");
         }
         toGray(raster, colors, out);
@@ -345,7 +345,7 @@ public final class PngGray implements AutoCloseable {
     private final class DeadlineWatch implements IIOReadProgressListener {
         @Override
         public void imageProgress(ImageReader source, float percentageDone) {
-            if (System.nanoTime() - deadlineNanos > 0) {
+            if (Deadline.passed(deadlineNanos)) {
                 source.abort();
             }
         }

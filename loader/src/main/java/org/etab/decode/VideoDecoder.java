@@ -167,7 +167,7 @@ public final class VideoDecoder implements AutoCloseable {
      * @throws IllegalArgumentException null arguments, a negative or decreasing frame number
      */
     public DecodeStats decode(Path file, int[] frames, GrayFrameSink sink) {
-        return decode(file, frames, sink, Long.MAX_VALUE);
+        return decode(file, frames, sink, Deadline.NONE);
     }
 
     /**
@@ -238,7 +238,7 @@ public final class VideoDecoder implements AutoCloseable {
      * @throws IllegalArgumentException null arguments, a negative or decreasing frame number
      */
     public DecodeStats decode(ByteBuffer data, String name, int[] frames, GrayFrameSink sink) {
-        return decode(data, name, frames, sink, Long.MAX_VALUE);
+        return decode(data, name, frames, sink, Deadline.NONE);
     }
 
     /**
@@ -389,7 +389,7 @@ public final class VideoDecoder implements AutoCloseable {
     }
 
     private VideoInfo probe(Path file, ByteBuffer data, String name) {
-        deadline.put(0, Long.MAX_VALUE);
+        deadline.put(0, Deadline.NONE);
         try (ContainerInput in = ContainerInput.open(file, data, name, false, deadline, ioCell)) {
             return in.info();
         }

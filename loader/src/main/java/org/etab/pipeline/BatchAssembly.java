@@ -15,6 +15,7 @@ import java.util.function.Consumer;
 import org.etab.batch.Batch;
 import org.etab.batch.BatchPool;
 import org.etab.batch.SampleInfo;
+import org.etab.decode.Deadline;
 import org.etab.source.SampleException;
 import org.etab.source.SampleFailure;
 import org.etab.source.SamplePlan;
@@ -184,11 +185,11 @@ final class BatchAssembly implements AutoCloseable {
             long t0 = System.nanoTime();
             try {
                 long deadline = options.sampleTimeout().isZero()
-                        ? Long.MAX_VALUE
-                        : t0 + options.sampleTimeout().toNanos();
+                        ? Deadline.NONE
+                        : Deadline.after(t0, options.sampleTimeout().toNanos());
                 SampleWorker.LoadStats stats = worker.load(plan, buffers, slot, deadline);
                 long took = System.nanoTime() - t0;
-                if (System.nanoTime() - deadline > 0) {
+                if (Deadline.passed(deadline)) {
                     // a stage that does not watch the deadline itself (a still's decode, a transform) still counts
                     throw new SampleException(
                             Stage.TIMEOUT,

@@ -23,6 +23,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import org.etab.decode.DatasetException;
+import org.etab.decode.Deadline;
 import org.etab.decode.DecodeTimeoutException;
 import org.etab.decode.FileOpener;
 
@@ -131,7 +132,7 @@ public final class DatasetFiles {
      * @throws DecodeTimeoutException  when the deadline passed before the open
      */
     public SeekableByteChannel open(Path file, long deadlineNanos) {
-        if (System.nanoTime() - deadlineNanos > 0) {
+        if (Deadline.passed(deadlineNanos)) {
             throw new DecodeTimeoutException(file, "timed out before it was opened (the sample's deadline passed)");
         }
         Checked checked = checked(file);
@@ -141,7 +142,7 @@ public final class DatasetFiles {
         } catch (IOException | SecurityException e) {
             throw new DatasetException(file, "cannot be opened: " + e, e);
         }
-        return deadlineNanos == Long.MAX_VALUE ? channel : new DeadlineChannel(file, channel, deadlineNanos);
+        return deadlineNanos == Deadline.NONE ? channel : new DeadlineChannel(file, channel, deadlineNanos);
     }
 
     /**
@@ -164,7 +165,7 @@ public final class DatasetFiles {
      */
     public Reader newReader(Path file) {
         BufferedReader reader = new BufferedReader(
-                new InputStreamReader(Channels.newInputStream(open(file, Long.MAX_VALUE)), StandardCharsets.UTF_8));
+                new InputStreamReader(Channels.newInputStream(open(file, Deadline.NONE)), StandardCharsets.UTF_8));
         try {
             reader.mark(1);
             if (reader.read() != '\uFEFF') {

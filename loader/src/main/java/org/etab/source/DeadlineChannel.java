@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.NonWritableChannelException;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Path;
+import org.etab.decode.Deadline;
 import org.etab.decode.DecodeTimeoutException;
 
 /**
@@ -32,7 +33,7 @@ final class DeadlineChannel implements SeekableByteChannel {
 
     @Override
     public int read(ByteBuffer dst) throws IOException {
-        if (System.nanoTime() - deadlineNanos > 0) {
+        if (Deadline.passed(deadlineNanos)) {
             throw new DecodeTimeoutException(
                     file, "timed out after reading " + bytesRead + " bytes (the sample's deadline passed)");
         }

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import org.etab.decode.DatasetException;
+import org.etab.decode.Deadline;
 import org.etab.source.DatasetFiles;
 import org.etab.source.PlanLoop;
 
@@ -102,7 +103,7 @@ public final class CamusInfo {
      */
     static CamusInfo read(Path cfg, Path name, DatasetFiles files) {
         String text;
-        try (SeekableByteChannel channel = files.open(cfg, Long.MAX_VALUE)) {
+        try (SeekableByteChannel channel = files.open(cfg, Deadline.NONE)) {
             long size = channel.size();
             if (size > MAX_BYTES) {
                 throw new DatasetException(

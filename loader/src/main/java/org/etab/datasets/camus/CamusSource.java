@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.etab.batch.BatchPool;
 import org.etab.decode.DatasetException;
+import org.etab.decode.Deadline;
 import org.etab.decode.DecodeException;
 import org.etab.decode.DecodeTimeoutException;
 import org.etab.decode.FileOpener;
@@ -196,7 +197,7 @@ public final class CamusSource extends RecordSource<CamusRecord> {
      *                         naming it
      */
     public static ImageVolume readVolume(Path file, DatasetFiles files) {
-        return readVolume(file, files, Long.MAX_VALUE);
+        return readVolume(file, files, Deadline.NONE);
     }
 
     /**
@@ -223,7 +224,7 @@ public final class CamusSource extends RecordSource<CamusRecord> {
 
         @Override
         public LoadStats load(SamplePlan plan, BatchPool.Buffers buffers, int slot) {
-            return load(plan, buffers, slot, Long.MAX_VALUE);
+            return load(plan, buffers, slot, Deadline.NONE);
         }
 
         @Override

@@ -5,6 +5,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.etab.batch.BatchPool;
 import org.etab.decode.DatasetException;
+import org.etab.decode.Deadline;
 import org.etab.decode.DecodeException;
 import org.etab.decode.DecodeStats;
 import org.etab.decode.DecodeTimeoutException;
@@ -152,7 +153,7 @@ public final class EchoNetSource extends RecordSource<EchoNetRecord> {
 
         @Override
         public LoadStats load(SamplePlan plan, BatchPool.Buffers buffers, int slot) {
-            return load(plan, buffers, slot, Long.MAX_VALUE);
+            return load(plan, buffers, slot, Deadline.NONE);
         }
 
         @Override

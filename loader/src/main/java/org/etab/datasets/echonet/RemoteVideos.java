@@ -9,6 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.etab.decode.Deadline;
 import org.etab.decode.DecodeException;
 import org.etab.decode.DecodeStats;
 import org.etab.decode.GrayFrameSink;
@@ -123,7 +124,7 @@ final class RemoteVideos implements VideoStore {
             f = fetch(plan, rec).toFuture();
         }
         try {
-            long wait = deadlineNanos == Long.MAX_VALUE ? Long.MAX_VALUE : deadlineNanos - System.nanoTime();
+            long wait = deadlineNanos == Deadline.NONE ? Long.MAX_VALUE : deadlineNanos - System.nanoTime();
             return wait == Long.MAX_VALUE ? f.get() : f.get(Math.max(0, wait), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
             f.cancel(true);

@@ -3,6 +3,7 @@ package org.etab.datasets.tmed;
 import java.util.List;
 import org.etab.batch.BatchPool;
 import org.etab.decode.DatasetException;
+import org.etab.decode.Deadline;
 import org.etab.decode.DecodeException;
 import org.etab.decode.DecodeTimeoutException;
 import org.etab.decode.PngGray;
@@ -146,7 +147,7 @@ public final class TmedSource extends RecordSource<TmedRecord> {
 
         @Override
         public LoadStats load(SamplePlan plan, BatchPool.Buffers buffers, int slot) {
-            return load(plan, buffers, slot, Long.MAX_VALUE);
+            return load(plan, buffers, slot, Deadline.NONE);
         }
 
         @Override
