@@ -3,6 +3,7 @@ package org.etab.decode;
 import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_MJPEG;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.SeekableByteChannel;
 
 /**
@@ -28,8 +29,9 @@ import java.nio.channels.SeekableByteChannel;
  * Not thread-safe: one instance per decode thread.
  *
  * <h2>Ownership</h2>
- * Owns a reused 64 KiB window and a 64 KiB buffer for headers and index entries. The channel is the caller's: read
- * within the call (its position moves), not closed, not retained.
+ * Owns a reused 64 KiB window and a 64 KiB buffer for headers and index entries. The channel or buffer is the
+ * caller's: read within the call (a channel's position moves; a buffer's position and limit stay), not closed, not
+ * retained.
  */
 public final class AviIndex {
 
@@ -61,6 +63,23 @@ public final class AviIndex {
         chunks.over(ch, ch.size());
         try {
             return read();
+        } finally {
+            chunks.release();
+        }
+    }
+
+    /**
+     * As {@link #read(SeekableByteChannel)}, for a whole file in memory.
+     *
+     * @param data the file's bytes, position to limit; its position and limit are left as they were
+     * @return the layout (offsets relative to the data's position), or null: decode through the container instead
+     */
+    public VideoLayout read(ByteBuffer data) {
+        chunks.over(data);
+        try {
+            return read();
+        } catch (IOException e) {
+            throw new IllegalStateException("reading memory cannot fail", e);
         } finally {
             chunks.release();
         }

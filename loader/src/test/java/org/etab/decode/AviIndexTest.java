@@ -73,6 +73,14 @@ class AviIndexTest {
         for (Path avi : videos) {
             VideoLayout layout = read(avi);
             assertThat(layout).as(avi.getFileName().toString()).isNotNull().isEqualTo(ffmpeg(avi));
+            // the same from memory, also from a buffer whose position is not 0 (offsets count from it)
+            byte[] contents = Files.readAllBytes(avi);
+            byte[] shifted = new byte[contents.length + 100];
+            System.arraycopy(contents, 0, shifted, 7, contents.length);
+            ByteBuffer inMemory = ByteBuffer.wrap(shifted, 7, contents.length);
+            assertThat(index.read(inMemory)).isEqualTo(layout);
+            assertThat(inMemory.position()).isEqualTo(7);
+            assertThat(inMemory.limit()).isEqualTo(7 + contents.length);
             int[] frames = {0, 1, layout.frameCount() / 2, layout.frameCount() - 1};
             assertSamePixels(avi, Files.readAllBytes(avi), layout, frames);
         }
@@ -128,6 +136,7 @@ class AviIndexTest {
 
     @Test
     void aHeaderFrameCountTheFileCannotHoldAllocatesNothingFromIt() throws Exception {
+        assertThat(read(mjpeg)).isNotNull(); // what a first read loads (classes, channels) is not counted below
         for (int count : new int[] {0x7fffffff, 0x10000000, -1}) {
             byte[] lying = bytes.clone();
             putInt(lying, indexOf(lying, ascii("strh"), 0) + 8 + 32, count); // strh dwLength
@@ -145,6 +154,7 @@ class AviIndexTest {
      */
     @Test
     void damagedHeadersAndIndexNeverMislead() throws Exception {
+        assertThat(read(mjpeg)).isNotNull(); // what a first read loads (classes, channels) is not counted below
         int movi = indexOf(bytes, ascii("movi"), 0);
         int idx1 = indexOf(bytes, ascii("idx1"), chunkOffset(bytes, 49));
         int[] interesting = {0, 1, -1, 0x7fffffff, 0x10000000, 0x80000000, bytes.length, bytes.length + 1, 16, 8};

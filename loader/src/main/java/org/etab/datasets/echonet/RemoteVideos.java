@@ -9,6 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.etab.decode.AviIndex;
 import org.etab.decode.Deadline;
 import org.etab.decode.DecodeException;
 import org.etab.decode.DecodeStats;
@@ -73,15 +74,25 @@ final class RemoteVideos implements VideoStore {
         return new Reader();
     }
 
-    /** One decode thread's decoder, fed the fetched bytes: a whole video, or the span of a clip's frames. */
+    /**
+     * One decode thread's decoder, fed the fetched bytes: a whole video, or the span of a clip's frames. A whole plain
+     * MJPEG AVI is decoded from its frames' bytes too, its layout read from its own headers and index
+     * ({@link AviIndex}); any other whole video goes through the container.
+     */
     private final class Reader implements VideoStore.Reader {
         private final VideoDecoder decoder = new VideoDecoder();
+        private final AviIndex index = new AviIndex();
 
         @Override
         public DecodeStats read(EchoNetRecord rec, SamplePlan plan, GrayFrameSink sink, long deadlineNanos) {
             Fetched f = take(plan, rec, deadlineNanos);
             if (f.layout() != null) {
                 return decoder.decode(f.layout(), f.bytes(), f.offset(), name(rec), plan.frames(), sink, deadlineNanos);
+            }
+            VideoLayout fromHeaders = index.read(f.bytes());
+            if (fromHeaders != null) {
+                learn(rec, f, decoder, fromHeaders);
+                return decoder.decode(fromHeaders, f.bytes(), 0, name(rec), plan.frames(), sink, deadlineNanos);
             }
             VideoLayout[] fromIndex = {null};
             DecodeStats stats =
@@ -141,9 +152,9 @@ final class RemoteVideos implements VideoStore {
     }
 
     /**
-     * After a whole video was decoded: keeps its layout, from the AVI index read in that decode ({@code fromIndex})
-     * or else learned with {@code decoder} (one demuxing pass over the bytes in memory, once per video), so that its
-     * next clips are fetched as ranges. Never fails the sample.
+     * After a whole video was fetched: keeps its layout, read from its headers and index ({@code fromIndex}) or else
+     * learned with {@code decoder} (one demuxing pass over the bytes in memory, once per video), so that its next
+     * clips are fetched as ranges. Never fails the sample.
      */
     private void learn(EchoNetRecord rec, Fetched fetched, VideoDecoder decoder, VideoLayout fromIndex) {
         String key = relative(rec);
