@@ -15,7 +15,6 @@ import java.util.function.Consumer;
 import org.etab.batch.Batch;
 import org.etab.batch.BatchPool;
 import org.etab.batch.SampleInfo;
-import org.etab.decode.Deadline;
 import org.etab.source.SampleException;
 import org.etab.source.SampleFailure;
 import org.etab.source.SamplePlan;
@@ -184,12 +183,10 @@ final class BatchAssembly implements AutoCloseable {
         } else {
             long t0 = System.nanoTime();
             try {
-                long deadline = options.sampleTimeout().isZero()
-                        ? Deadline.NONE
-                        : Deadline.after(t0, options.sampleTimeout().toNanos());
+                long deadline = SampleWorker.deadline(t0, options.sampleTimeout());
                 SampleWorker.LoadStats stats = worker.load(plan, buffers, slot, deadline);
                 long took = System.nanoTime() - t0;
-                if (Deadline.passed(deadline)) {
+                if (SampleWorker.pastDeadline(deadline)) {
                     // a stage that does not watch the deadline itself (a still's decode, a transform) still counts
                     throw new SampleException(
                             Stage.TIMEOUT,
