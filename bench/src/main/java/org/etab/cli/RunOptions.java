@@ -79,7 +79,7 @@ public final class RunOptions {
     @Option(
             names = "--per-epoch",
             description =
-                    "Print a line per epoch on stderr: clips/s, RSS, native bytes, CPU and JIT time (soak and first-epoch runs).")
+                    "Print a line per epoch on stderr, at its last batch: clips/s, RSS, native bytes, CPU and JIT time (soak and first-epoch runs).")
     boolean perEpoch;
 
     @Option(names = "--rank", defaultValue = "0", description = "This rank, 0..world-1 (default: ${DEFAULT-VALUE}).")
