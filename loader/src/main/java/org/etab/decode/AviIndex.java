@@ -15,7 +15,8 @@ import java.nio.channels.SeekableByteChannel;
  * <p>Only the plain shape is taken; anything else gives null and the caller decodes through the container (which
  * learns the layout from FFmpeg's index, or from the packets): one {@code RIFF AVI } chunk that is the whole file;
  * a {@code hdrl} list (at most 64 KiB) with one stream, {@code vids}, starting at 0, of codec {@code MJPG} with a plain
- * 40-byte {@code BITMAPINFOHEADER} (no extra data) and positive dimensions, and no OpenDML index; one {@code movi}
+ * 40-byte {@code BITMAPINFOHEADER} (no extra data) and positive dimensions, and no OpenDML index ({@code indx}; an
+ * OpenDML {@code odml}/{@code dmlh} header alone, as OpenCV's own MJPEG writer puts there, is fine); one {@code movi}
  * list whose first chunk is the first frame; an {@code idx1} after it that lists exactly the frames the header
  * announces ({@code strh} length), every one non-empty, in file order. Each entry's chunk header in the file must
  * name the video stream and the entry's size, and between and after the frames lie only whole chunks of other kinds
@@ -147,8 +148,6 @@ public final class AviIndex {
             if (isFourcc(h, at, "LIST") && size >= 4 && isFourcc(h, at + HEADER, "strl")) {
                 streams++;
                 found = strl(h, at + HEADER + 4, at + HEADER + size);
-            } else if (isFourcc(h, at, "LIST") && size >= 4 && isFourcc(h, at + HEADER, "odml")) {
-                return null; // OpenDML: FFmpeg reads its own index
             }
             at += HEADER + size + (size & 1);
         }

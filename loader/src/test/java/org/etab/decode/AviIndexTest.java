@@ -91,6 +91,27 @@ class AviIndexTest {
         assertThat(small.height()).isEqualTo(48);
     }
 
+    /**
+     * EchoNet-Dynamic's videos were written with OpenCV's {@code VideoWriter} and fourcc MJPG: files from both of its
+     * AVI writers (through FFmpeg, and its own, which adds an OpenDML {@code odml}/{@code dmlh} header), written once
+     * by {@code opencv/make_avis.py} with OpenCV 4.6.0.
+     */
+    @Test
+    void openCvWrittenAvisGiveFfmpegsLayoutAndItsPixels() throws Exception {
+        for (String name : List.of("opencv-ffmpeg.avi", "opencv-mjpeg.avi")) {
+            Path avi = dir.resolve(name);
+            try (var in = AviIndexTest.class.getResourceAsStream("opencv/" + name)) {
+                Files.copy(in, avi);
+            }
+            VideoLayout layout = read(avi);
+            assertThat(layout).as(name).isNotNull().isEqualTo(ffmpeg(avi));
+            assertThat(layout.frameCount()).isEqualTo(12);
+            assertThat(layout.width()).isEqualTo(48);
+            assertThat(layout.height()).isEqualTo(32);
+            assertSamePixels(avi, Files.readAllBytes(avi), layout, new int[] {0, 3, 4, 11});
+        }
+    }
+
     @Test
     void filesOfAnotherShapeAreLeftToTheContainer() throws Exception {
         List<Path> others = List.of(
