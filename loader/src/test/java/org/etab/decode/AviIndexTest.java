@@ -169,9 +169,9 @@ class AviIndexTest {
     }
 
     /**
-     * Seeded random damage to the RIFF headers and the idx1 of a valid AVI: each read gives null or exactly the
-     * layout FFmpeg's demuxer gives for the damaged file, whose clips then decode to the container's pixels; no read
-     * throws or allocates beyond a bound.
+     * Seeded random damage to the RIFF headers, the idx1 and the frames' chunk headers of a valid AVI: each read
+     * gives null or exactly the layout FFmpeg's demuxer gives for the damaged file, whose clips then decode to the
+     * container's pixels; no read throws or allocates beyond a bound.
      */
     @Test
     void damagedHeadersAndIndexNeverMislead() throws Exception {
@@ -183,13 +183,18 @@ class AviIndexTest {
         Path file = dir.resolve("fuzz.avi");
         int layouts = 0;
         int refused = 0;
-        for (int c = 0; c < 400; c++) {
+        for (int c = 0; c < 600; c++) {
             byte[] b = bytes.clone();
-            boolean header = random.nextBoolean();
-            int from = header ? 0 : idx1;
-            int to = header ? movi + 4 : b.length;
+            int region = random.nextInt(3); // the RIFF headers, the idx1, or the frames' chunk headers in movi
+            int from = region == 0 ? 0 : idx1;
+            int to = region == 0 ? movi + 4 : b.length;
             for (int e = 1 + random.nextInt(4); e > 0; e--) {
                 int at = from + random.nextInt(to - from);
+                if (region == 2) {
+                    from = chunkOffset(bytes, random.nextInt(50));
+                    to = from + 8;
+                    at = from + random.nextInt(8);
+                }
                 switch (random.nextInt(3)) {
                     case 0 -> b[at] ^= (byte) (1 << random.nextInt(8));
                     case 1 -> b[at] = (byte) random.nextInt(256);
