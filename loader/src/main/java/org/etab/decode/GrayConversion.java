@@ -11,6 +11,7 @@ import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_FLAG_RGB;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_FLAG_XYZ;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_GRAY8;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_unref;
+import static org.bytedeco.ffmpeg.global.avutil.av_image_copy_plane;
 import static org.bytedeco.ffmpeg.global.avutil.av_pix_fmt_desc_get;
 import static org.bytedeco.ffmpeg.global.swscale.SWS_BILINEAR;
 import static org.bytedeco.ffmpeg.global.swscale.sws_freeContext;
@@ -30,7 +31,8 @@ import org.bytedeco.javacpp.PointerPointer;
  * Turns a decoded picture into a packed 8-bit gray plane and hands it to every clip position that asked for it.
  * Planar YUV and GRAY8 pictures give their luma plane, copied in bulk; limited-range ("MPEG", 16..235) luma is then
  * stretched to 0..255 so that every codec yields the same full-range gray swscale would give. Any other pixel
- * format is converted to GRAY8 with swscale.
+ * format is converted to GRAY8 with swscale. A full-range luma plane (MJPEG's) is first offered to the sink in
+ * native memory, uncopied when its rows are packed ({@link GrayFrameSink#acceptPlane}).
  *
  * <h2>Threading</h2>
  * Not thread-safe: one instance per {@link VideoDecoder}, used by one thread at a time. The sink runs synchronously
@@ -38,8 +40,9 @@ import org.bytedeco.javacpp.PointerPointer;
  *
  * <h2>Ownership</h2>
  * Owns the gray {@code byte[]} (lent to the sink during {@code accept}, overwritten by the next frame; reallocated
- * only when the frame size changes) and the swscale context with its native output plane (created on first need),
- * freed by {@link #close()} (idempotent). The frame given to {@link #deliver} is unreferenced before it returns or
+ * only when the frame size changes), a native packed luma plane (lent during {@code acceptPlane}) and the swscale
+ * context with its native output plane (the native memory created on first need), freed by {@link #close()}
+ * (idempotent). The frame given to {@link #deliver} is unreferenced before it returns or
  * throws; the frame itself stays its owner's.
  */
 final class GrayConversion implements AutoCloseable {
@@ -68,6 +71,9 @@ final class GrayConversion implements AutoCloseable {
     private boolean lastFormatIsLuma;
     private boolean lastFormatLimitedByDefault; // YUV that is not yuvj*: limited range unless tagged
 
+    // the luma plane packed (stride == width) for sinks that read native memory, when the frame's rows are padded
+    private BytePointer packed;
+
     // swscale fallback for pixel formats without a plain 8-bit luma plane (created on first need)
     private SwsContext sws;
     private BytePointer swsOut;
@@ -75,8 +81,10 @@ final class GrayConversion implements AutoCloseable {
     private IntPointer swsDstStride;
 
     /**
-     * Converts {@code frame} (frame number {@code index}), unreferences it, and hands the gray plane to every
-     * position from {@code pos} on asking for {@code index}; returns the next position.
+     * Converts {@code frame} (frame number {@code index}), hands it to every position from {@code pos} on asking
+     * for {@code index}, and unreferences it; returns the next position. A full-range luma plane is offered to the
+     * sink in native memory first ({@link GrayFrameSink#acceptPlane}); a position that declines gets the gray
+     * array.
      *
      * @param errors names the video if the picture cannot be converted
      */
@@ -84,14 +92,49 @@ final class GrayConversion implements AutoCloseable {
         int w = frame.width();
         int h = frame.height();
         try {
-            toGray(frame, w, h, errors);
+            BytePointer plane = fullRangeLuma(frame, w) ? packedPlane(frame, w, h) : null;
+            boolean converted = false;
+            for (; pos < frames.length && frames[pos] == index; pos++) {
+                if (plane != null && sink.acceptPlane(pos, plane, w, h)) {
+                    continue;
+                }
+                if (!converted) {
+                    toGray(frame, w, h, errors);
+                    converted = true;
+                }
+                sink.accept(pos, gray, w, h);
+            }
         } finally {
             av_frame_unref(frame);
         }
-        while (pos < frames.length && frames[pos] == index) {
-            sink.accept(pos++, gray, w, h);
-        }
         return pos;
+    }
+
+    /** Plane 0 is 8-bit luma in full range (0..255) with rows at least {@code w} apart. */
+    private boolean fullRangeLuma(AVFrame picture, int w) {
+        return isLuma(picture.format()) && picture.linesize(0) >= w && !limitedRange(picture);
+    }
+
+    private boolean limitedRange(AVFrame picture) {
+        int range = picture.color_range();
+        return range == AVCOL_RANGE_MPEG || (range == AVCOL_RANGE_UNSPECIFIED && lastFormatLimitedByDefault);
+    }
+
+    /** The luma plane with stride == width: the frame's own when its rows are packed, else a packed native copy. */
+    private BytePointer packedPlane(AVFrame picture, int w, int h) {
+        int linesize = picture.linesize(0);
+        if (linesize == w) {
+            return picture.data(0);
+        }
+        long size = (long) w * h;
+        if (packed == null || packed.capacity() < size) {
+            if (packed != null) {
+                packed.close();
+            }
+            packed = new BytePointer(size);
+        }
+        av_image_copy_plane(packed, w, picture.data(0), linesize, w, h);
+        return packed;
     }
 
     private void toGray(AVFrame picture, int w, int h, DecodeErrors errors) {
@@ -103,8 +146,7 @@ final class GrayConversion implements AutoCloseable {
         int linesize = picture.linesize(0);
         if (isLuma(format) && linesize >= w) {
             copyPlane(picture.data(0), linesize, w, h, gray);
-            int range = picture.color_range();
-            if (range == AVCOL_RANGE_MPEG || (range == AVCOL_RANGE_UNSPECIFIED && lastFormatLimitedByDefault)) {
+            if (limitedRange(picture)) {
                 expandRange(gray, size);
             }
         } else {
@@ -185,6 +227,10 @@ final class GrayConversion implements AutoCloseable {
         if (swsOut != null) {
             swsOut.close();
             swsOut = null;
+        }
+        if (packed != null) {
+            packed.close();
+            packed = null;
         }
         if (swsDst != null) {
             swsDst.close();

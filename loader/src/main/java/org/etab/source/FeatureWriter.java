@@ -2,6 +2,7 @@ package org.etab.source;
 
 import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
+import org.bytedeco.javacpp.BytePointer;
 import org.etab.batch.BatchPool;
 import org.etab.batch.DType;
 import org.etab.batch.HostTensor;
@@ -68,6 +69,9 @@ public final class FeatureWriter {
 
         private ByteBuffer bytes;
         private FloatBuffer floats;
+        /** A view of the tensor's memory whose position this sink's native writes move. */
+        private BytePointer memory;
+
         private int base;
 
         private Sink() {}
@@ -85,6 +89,7 @@ public final class FeatureWriter {
                 tensor = t;
                 bytes = t.buffer();
                 floats = transform.dtype() == DType.FLOAT32 ? bytes.asFloatBuffer() : null;
+                memory = new BytePointer(t.pointer());
             }
             base = (int) (slot * spec.elements());
             return this;
@@ -106,6 +111,24 @@ public final class FeatureWriter {
             } else {
                 transform.writeBytes(gray, width, height, bytes, at, channelStride, scratch);
             }
+        }
+
+        /**
+         * Writes a native gray frame, transformed, as one clip position of the current slot, when it needs no
+         * resize (one native pass per channel plane, bit for bit what {@link #accept} writes).
+         *
+         * @param position the clip position, {@code 0 <= position < clip length} (0 for a still)
+         * @param gray     the frame, row-major, {@code width * height} bytes; not kept, position not moved
+         * @param width    the frame's columns at the source size
+         * @param height   the frame's rows at the source size
+         * @return false when the frame needs a resize: give it to {@link #accept} instead
+         */
+        @Override
+        public boolean acceptPlane(int position, BytePointer gray, int width, int height) {
+            long at = base + (long) position * frameStride;
+            return floats != null
+                    ? transform.writeFloat(gray, width, height, memory, at, channelStride)
+                    : transform.writeBytes(gray, width, height, memory, at, channelStride);
         }
 
         /**

@@ -1,9 +1,14 @@
 package org.etab.transform;
 
+import static org.bytedeco.ffmpeg.global.swscale.sws_convertPalette8ToPacked32;
+
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.Pointer;
 import org.etab.batch.DType;
 
 /**
@@ -38,6 +43,13 @@ public final class FrameTransform {
     private final float[] bias;
     /** lut[c][v]: the output value of gray level v in channel c (the no-resize fast path). */
     private final float[][] lut;
+    /**
+     * lut as native 32-bit palettes for {@link #writeFloat(BytePointer, int, int, BytePointer, long, long)} (float32
+     * only, else null): read concurrently, positions never moved, memory kept alive by {@link #paletteMemory}.
+     */
+    private final BytePointer[] palettes;
+
+    private final ByteBuffer paletteMemory;
 
     private final Resampling resampling;
     private final ConcurrentHashMap<Long, ResizeTable> tables = new ConcurrentHashMap<>();
@@ -108,6 +120,20 @@ public final class FrameTransform {
             for (int v = 0; v < 256; v++) {
                 lut[c][v] = normalize ? (v / 255f - mean) / std : v / 255f;
             }
+        }
+        if (dtype == DType.FLOAT32) {
+            paletteMemory =
+                    ByteBuffer.allocateDirect(channels * 256 * Float.BYTES).order(ByteOrder.nativeOrder());
+            palettes = new BytePointer[channels];
+            for (int c = 0; c < channels; c++) {
+                for (int v = 0; v < 256; v++) {
+                    paletteMemory.putFloat((c * 256 + v) * Float.BYTES, lut[c][v]);
+                }
+                palettes[c] = new BytePointer(paletteMemory).position((long) c * 256 * Float.BYTES);
+            }
+        } else {
+            paletteMemory = null;
+            palettes = null;
         }
     }
 
@@ -248,6 +274,74 @@ public final class FrameTransform {
         }
         for (int c = 0; c < channels; c++) {
             dst.put(base + c * channelStride, planes[c], 0, n);
+        }
+    }
+
+    /**
+     * Writes one frame from native memory, as {@link #writeFloat(byte[], int, int, FloatBuffer, int, int, Scratch)}
+     * does from an array, when no resize is needed: each channel plane is one native table lookup
+     * ({@code sws_convertPalette8ToPacked32} with this transform's lookup table as its 32-bit palette), so the values
+     * are bit for bit those of the array path and no compiled Java touches a pixel. A frame of another size is left
+     * to the array path.
+     *
+     * @param gray          row-major gray pixels, {@code srcWidth * srcHeight} bytes from its position; read, not
+     *                      moved
+     * @param srcWidth      the frame's columns
+     * @param srcHeight     the frame's rows
+     * @param dst           a view of a float32 batch buffer whose position this call sets (one per thread)
+     * @param base          the float index in {@code dst} of channel 0's first element
+     * @param channelStride floats from one channel plane to the next, {@code >= height * width}
+     * @return false, writing nothing, when the frame is not {@code width x height} or this transform is not float32
+     * @throws IndexOutOfBoundsException if a plane does not fit in {@code dst}'s capacity
+     */
+    public boolean writeFloat(
+            BytePointer gray, int srcWidth, int srcHeight, BytePointer dst, long base, long channelStride) {
+        if (palettes == null || srcWidth != width || srcHeight != height) {
+            return false;
+        }
+        int n = height * width;
+        checkFits(dst, Float.BYTES, base, channelStride, n);
+        for (int c = 0; c < channels; c++) {
+            dst.position((base + c * channelStride) * Float.BYTES);
+            sws_convertPalette8ToPacked32(gray, dst, n, palettes[c]);
+        }
+        return true;
+    }
+
+    /**
+     * Writes one frame from native memory as {@code channels} identical uint8 planes (raw pixels), as
+     * {@link #writeBytes(byte[], int, int, ByteBuffer, int, int, Scratch)} does from an array, when no resize is
+     * needed: one native copy per plane.
+     *
+     * @param gray          row-major gray pixels, {@code srcWidth * srcHeight} bytes from its position; read, not
+     *                      moved
+     * @param srcWidth      the frame's columns
+     * @param srcHeight     the frame's rows
+     * @param dst           a view of a uint8 batch buffer whose position this call sets (one per thread)
+     * @param base          the byte index in {@code dst} of channel 0's first element
+     * @param channelStride bytes from one channel plane to the next, {@code >= height * width}
+     * @return false, writing nothing, when the frame is not {@code width x height} or this transform is not uint8
+     * @throws IndexOutOfBoundsException if a plane does not fit in {@code dst}'s capacity
+     */
+    public boolean writeBytes(
+            BytePointer gray, int srcWidth, int srcHeight, BytePointer dst, long base, long channelStride) {
+        if (dtype != DType.UINT8 || srcWidth != width || srcHeight != height) {
+            return false;
+        }
+        int n = height * width;
+        checkFits(dst, 1, base, channelStride, n);
+        for (int c = 0; c < channels; c++) {
+            Pointer.memcpy(dst.position(base + c * channelStride), gray, n);
+        }
+        return true;
+    }
+
+    /** Native writes have no bounds check of their own: every plane must lie within {@code dst}'s capacity. */
+    private void checkFits(BytePointer dst, int elementBytes, long base, long channelStride, int n) {
+        long end = base + (channels - 1) * channelStride + n;
+        if (base < 0 || channelStride < n || end * elementBytes > dst.capacity()) {
+            throw new IndexOutOfBoundsException("planes of " + n + " elements from " + base + ", " + channelStride
+                    + " apart, do not fit in " + dst.capacity() / elementBytes + " elements");
         }
     }
 

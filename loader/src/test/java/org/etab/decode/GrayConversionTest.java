@@ -197,9 +197,110 @@ class GrayConversionTest {
         assertThat(parts.clean()).isTrue();
     }
 
+    /** Takes native planes (copying them) for the positions it is told to; declines the rest. */
+    static final class PlaneSink implements GrayFrameSink {
+        final List<String> calls = new ArrayList<>();
+        final List<byte[]> planes = new ArrayList<>();
+        boolean takePlanes = true;
+
+        @Override
+        public void accept(int position, byte[] gray, int width, int height) {
+            calls.add("array " + position);
+            planes.add(gray.clone());
+        }
+
+        @Override
+        public boolean acceptPlane(int position, BytePointer gray, int width, int height) {
+            if (!takePlanes) {
+                calls.add("declined " + position);
+                return false;
+            }
+            long before = gray.position();
+            byte[] copy = new byte[width * height];
+            gray.get(copy);
+            gray.position(before);
+            calls.add("plane " + position);
+            planes.add(copy);
+            return true;
+        }
+    }
+
+    static byte[] expected(IntBinaryOperator value) {
+        byte[] e = new byte[W * H];
+        for (int y = 0; y < H; y++) {
+            for (int x = 0; x < W; x++) {
+                e[y * W + x] = (byte) value.applyAsInt(x, y);
+            }
+        }
+        return e;
+    }
+
+    @Test
+    void fullRangeLumaIsOfferedAsAPackedNativePlaneEvenWhenItsRowsArePadded() {
+        IntBinaryOperator any = (x, y) -> (x * 7 + y * 13) & 0xff;
+        for (int format : new int[] {AV_PIX_FMT_YUVJ420P, AV_PIX_FMT_GRAY8}) {
+            PlaneSink sink = new PlaneSink();
+            AVFrame f = paint(format, AVCOL_RANGE_UNSPECIFIED, any);
+            assertThat(f.linesize(0)).as("rows padded").isGreaterThan(W);
+            int next = gray.deliver(f, 3, new int[] {3, 3, 4}, 0, sink, errors);
+            assertThat(next).isEqualTo(2);
+            assertThat(sink.calls).containsExactly("plane 0", "plane 1");
+            assertThat(sink.planes).allSatisfy(p -> assertThat(p).isEqualTo(expected(any)));
+            assertThat(parts.clean()).as("frame unreferenced").isTrue();
+        }
+    }
+
+    @Test
+    void limitedRangeAndOtherFormatsAreNeverOfferedAsPlanes() {
+        IntBinaryOperator ramp = (x, y) -> 16 + (x * 20 + y) % 220;
+        PlaneSink limited = new PlaneSink();
+        gray.deliver(paint(AV_PIX_FMT_YUV420P, AVCOL_RANGE_UNSPECIFIED, ramp), 0, new int[] {0}, 0, limited, errors);
+        gray.deliver(paint(AV_PIX_FMT_YUVJ420P, AVCOL_RANGE_MPEG, ramp), 0, new int[] {0}, 0, limited, errors);
+        PlaneSink bgr = new PlaneSink();
+        gray.deliver(paint(AV_PIX_FMT_BGR24, AVCOL_RANGE_UNSPECIFIED, ramp), 0, new int[] {0}, 0, bgr, errors);
+        assertThat(limited.calls).containsExactly("array 0", "array 0");
+        assertThat(limited.planes.get(0)[0] & 0xff).as("stretched: 16 is black").isZero();
+        assertThat(bgr.calls).containsExactly("array 0");
+    }
+
+    @Test
+    void aSinkThatDeclinesThePlaneGetsTheArrayConvertedOnce() {
+        IntBinaryOperator any = (x, y) -> (x * 3 + y) & 0xff;
+        PlaneSink sink = new PlaneSink();
+        sink.takePlanes = false;
+        gray.deliver(paint(AV_PIX_FMT_YUVJ420P, AVCOL_RANGE_JPEG, any), 0, new int[] {0, 0}, 0, sink, errors);
+        assertThat(sink.calls).containsExactly("declined 0", "array 0", "declined 1", "array 1");
+        assertThat(sink.planes).allSatisfy(p -> assertThat(p).isEqualTo(expected(any)));
+    }
+
+    @Test
+    void theFrameIsUnreferencedWhenThePlaneSinkThrows() {
+        AVFrame f = paint(AV_PIX_FMT_YUVJ420P, AVCOL_RANGE_UNSPECIFIED, (x, y) -> 1);
+        RuntimeException boom = new IllegalStateException("slot gone");
+        GrayFrameSink throwing = new GrayFrameSink() {
+            @Override
+            public void accept(int position, byte[] g, int width, int height) {}
+
+            @Override
+            public boolean acceptPlane(int position, BytePointer g, int width, int height) {
+                throw boom;
+            }
+        };
+        assertThatThrownBy(() -> gray.deliver(f, 0, new int[] {0}, 0, throwing, errors))
+                .isSameAs(boom);
+        assertThat(parts.clean()).isTrue();
+    }
+
     @Test
     void closeIsIdempotent() {
         convert(paint(AV_PIX_FMT_BGR24, AVCOL_RANGE_UNSPECIFIED, (x, y) -> 5)); // creates the swscale state
+        gray.deliver(
+                paint(AV_PIX_FMT_GRAY8, AVCOL_RANGE_UNSPECIFIED, (x, y) -> 5),
+                0,
+                new int[] {0},
+                0,
+                new PlaneSink(),
+                errors); // and the packed plane
         gray.close();
         gray.close();
     }

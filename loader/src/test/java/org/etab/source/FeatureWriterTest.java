@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
 import java.util.Arrays;
+import org.bytedeco.javacpp.BytePointer;
 import org.etab.batch.BatchPool;
 import org.etab.batch.DType;
 import org.etab.batch.TensorSpec;
@@ -12,6 +13,8 @@ import org.etab.sampling.ClipSpec;
 import org.etab.sampling.ClipStart;
 import org.etab.transform.FrameTransform;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** Frames land at their clip position of the right slot, channel planes apart; missing positions are zeros. */
 class FeatureWriterTest {
@@ -170,6 +173,35 @@ class FeatureWriterTest {
             writer.newSink().at(b, 0).accept(0, new byte[] {10, 20, 30, 40}, 4, 1);
             assertThat(b.features().slotBytes(0)).containsExactly(20, 40);
             pool.release(b);
+        }
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource({"FLOAT32,CTHW", "FLOAT32,TCHW", "UINT8,CTHW", "UINT8,TCHW"})
+    void nativePlanesLandWhereArraysDoAndAResizeIsDeclined(DType dtype, ClipLayout layout) {
+        SampleOptions o = clip(3, dtype, dtype == DType.FLOAT32).toBuilder()
+                .layout(layout)
+                .build();
+        FeatureWriter writer = new FeatureWriter(o, H, W);
+        try (BatchPool pool = new BatchPool(writer.spec(), LABEL, 2, 2);
+                BytePointer plane = new BytePointer((long) W * H)) {
+            BatchPool.Buffers byArray = pool.acquire();
+            BatchPool.Buffers byPlane = pool.acquire();
+            FeatureWriter.Sink arrays = writer.newSink().at(byArray, 1);
+            FeatureWriter.Sink planes = writer.newSink().at(byPlane, 1);
+            for (int pos = 0; pos < 3; pos++) {
+                byte[] gray = frame(pos + 4, W, H);
+                arrays.accept(pos, gray, W, H);
+                plane.position(0).put(gray);
+                assertThat(planes.acceptPlane(pos, plane, W, H)).isTrue();
+            }
+            assertThat(byPlane.features().slotBytes(1))
+                    .isEqualTo(byArray.features().slotBytes(1));
+            assertThat(planes.acceptPlane(0, plane, W - 1, H))
+                    .as("needs a resize")
+                    .isFalse();
+            pool.release(byArray);
+            pool.release(byPlane);
         }
     }
 }
