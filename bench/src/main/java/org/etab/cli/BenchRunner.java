@@ -3,6 +3,7 @@ package org.etab.cli;
 import java.io.PrintStream;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.LongSupplier;
 import org.etab.batch.Batch;
 import org.etab.batch.SampleInfo;
 import org.etab.gpu.Nd4jBatches;
@@ -164,11 +165,14 @@ final class BenchRunner {
                     .size();
             total += perEpochPlanned[e - firstEpoch];
         }
+        EpochMeter meter = perEpoch ? new EpochMeter(firstEpoch, perEpochPlanned) : null;
         long start = System.nanoTime();
+        if (meter != null) {
+            meter.start();
+        }
         try (Progress progress = new Progress("bench", total, "samples", showProgress)) {
             // one stream over the epochs: the next epoch's first batches are assembled while this one ends
             Flux<Batch> all = lastEpoch < firstEpoch ? Flux.empty() : pipeline.batches(firstEpoch, lastEpoch, startAt);
-            EpochMeter meter = perEpoch ? new EpochMeter(firstEpoch, perEpochPlanned) : null;
             for (T item : pipeline.consume(consumer.items(all), consumer.prefetch())) {
                 List<SampleInfo> samples = consumer.samples(item);
                 if (meter != null) {
@@ -251,20 +255,37 @@ final class BenchRunner {
         private int epoch;
         private boolean open = true;
         private long clips;
-        private long startNanos = System.nanoTime();
+        private final LongSupplier clock;
+        private long startNanos;
         // CPU and JIT time per epoch: on a shared machine, CPU per clip tells a cold epoch from a warm one when
         // the wall clock cannot
-        private long startCpu = processCpuNanos();
-        private long startJit = jitMillis();
+        private long startCpu;
+        private long startJit;
 
         /**
          * @param firstEpoch the first epoch streamed
          * @param planned    the samples planned for each epoch from {@code firstEpoch} on
          */
         EpochMeter(int firstEpoch, long[] planned) {
+            this(firstEpoch, planned, System::nanoTime);
+        }
+
+        EpochMeter(int firstEpoch, long[] planned, LongSupplier clock) {
             this.firstEpoch = firstEpoch;
             this.epoch = firstEpoch;
             this.planned = planned.clone();
+            this.clock = clock;
+            // the management beans load on first use (tens of milliseconds): here, not in epoch 0's time
+            startCpu = processCpuNanos();
+            startJit = jitMillis();
+            startNanos = clock.getAsLong();
+        }
+
+        /** Starts the first epoch's clock: call right before the stream starts. */
+        void start() {
+            startCpu = processCpuNanos();
+            startJit = jitMillis();
+            startNanos = clock.getAsLong();
         }
 
         /** Counts a batch the consumer took; an epoch's line is printed once its planned samples have all arrived. */
@@ -291,7 +312,7 @@ final class BenchRunner {
         }
 
         private void report() {
-            double s = (System.nanoTime() - startNanos) / 1e9;
+            double s = (clock.getAsLong() - startNanos) / 1e9;
             long cpu = processCpuNanos();
             long jit = jitMillis();
             System.err.printf(
@@ -308,7 +329,7 @@ final class BenchRunner {
                     jit - startJit);
             open = false;
             clips = 0;
-            startNanos = System.nanoTime();
+            startNanos = clock.getAsLong();
             startCpu = cpu;
             startJit = jit;
         }

@@ -59,6 +59,23 @@ class EpochMeterTest {
         }
     }
 
+    @Test
+    void theFirstEpochsClockStartsAtStartNotWhenTheMeterIsMade() {
+        long[] now = {0};
+        List<String> lines = printed(() -> {
+            BenchRunner.EpochMeter meter = new BenchRunner.EpochMeter(0, new long[] {10, 10}, () -> now[0]);
+            now[0] += 5_000_000_000L; // whatever happens between making the meter and the run (loading its beans)
+            meter.start();
+            now[0] += 1_000_000_000L;
+            meter.seen(0, 10);
+            now[0] += 2_000_000_000L;
+            meter.seen(1, 10);
+        });
+        assertThat(lines).hasSize(2);
+        assertThat(lines.get(0)).startsWith("EPOCH 0 clips=10 clips_per_s=10.0 ");
+        assertThat(lines.get(1)).startsWith("EPOCH 1 clips=10 clips_per_s=5.0 ");
+    }
+
     private static List<String> printed(Runnable body) {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         PrintStream saved = System.err;
