@@ -5,6 +5,7 @@ import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
+import org.bytedeco.javacpp.BytePointer;
 import org.etab.batch.DType;
 import org.etab.transform.FrameTransform;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -18,6 +19,7 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
@@ -130,6 +132,49 @@ public class TransformBenchmark {
         int base = f.nextBase();
         f.bytes.writeBytes(f.gray, f.srcWidth, f.srcHeight, f.buffer, base, CLIP * f.plane, f.byteScratch);
         return f.buffer;
+    }
+
+    /**
+     * W1's path since the decoder offers native planes: the same 112x112 frame as {@code writeFloat identity112}, but
+     * from a native luma plane (as FFmpeg's frame holds it) into native batch memory, one palette lookup per channel
+     * plane ({@link FrameTransform#writeFloat(BytePointer, int, int, BytePointer, long, long)}).
+     */
+    @State(Scope.Thread)
+    public static class Plane {
+        @Param({"slot", "batch"})
+        public String dst = "slot";
+
+        final Frame frame = new Frame();
+        BytePointer gray;
+        BytePointer memory;
+        BytePointer view;
+
+        @Setup(Level.Trial)
+        public void setUp() {
+            frame.shape = "identity112";
+            frame.dst = dst;
+            frame.setUp();
+            gray = new BytePointer(frame.gray.length);
+            gray.put(frame.gray);
+            memory = new BytePointer(frame.buffer);
+            view = new BytePointer(memory);
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() {
+            gray.close();
+        }
+    }
+
+    /** RGB ImageNet-normalized float32 from a native plane (W1's output, as the pipeline now writes it). */
+    @Benchmark
+    public BytePointer writeFloatFromPlane(Plane p) {
+        Frame f = p.frame;
+        int base = f.nextBase();
+        if (!f.floats.writeFloat(p.gray, f.srcWidth, f.srcHeight, p.view, base, CLIP * f.plane)) {
+            throw new IllegalStateException("a 112x112 frame needs no resize");
+        }
+        return p.view;
     }
 
     /** Output bytes of one frame: 3 planes of height x width elements. */

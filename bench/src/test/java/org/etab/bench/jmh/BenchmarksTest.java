@@ -99,6 +99,31 @@ class BenchmarksTest {
     }
 
     @Test
+    void thePlaneBenchmarkWritesWhatTheArrayBenchmarkWrites() {
+        TransformBenchmark bench = new TransformBenchmark();
+        TransformBenchmark.Plane p = new TransformBenchmark.Plane();
+        p.setUp();
+        TransformBenchmark.Frame byArray = new TransformBenchmark.Frame();
+        byArray.shape = "identity112";
+        byArray.setUp();
+        try {
+            for (int frame = 0; frame < 3; frame++) {
+                bench.writeFloatFromPlane(p);
+                bench.writeFloat(byArray);
+            }
+            int written = 3 * TransformBenchmark.CLIP * byArray.plane;
+            for (int i = 0; i < written; i++) {
+                assertThat(p.frame.floatBuffer.get(i)).as("element %d", i).isEqualTo(byArray.floatBuffer.get(i));
+            }
+            assertThat(p.frame.floatBuffer.get(3 * byArray.plane))
+                    .as("frame 3 not written")
+                    .isZero();
+        } finally {
+            p.tearDown();
+        }
+    }
+
+    @Test
     void maskBenchmarkRasterizesAnLvCavity() {
         MaskBenchmark bench = new MaskBenchmark();
         bench.setUp();
