@@ -1,14 +1,10 @@
 package org.etab.transform;
 
-import static org.bytedeco.ffmpeg.global.swscale.sws_convertPalette8ToPacked32;
-
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import org.bytedeco.javacpp.BytePointer;
-import org.bytedeco.javacpp.Pointer;
 import org.etab.batch.DType;
 
 /**
@@ -43,16 +39,11 @@ public final class FrameTransform {
     private final float[] bias;
     /** lut[c][v]: the output value of gray level v in channel c (the no-resize fast path). */
     private final float[][] lut;
-    /**
-     * lut as native 32-bit palettes for {@link #writeFloat(BytePointer, int, int, BytePointer, long, long)} (float32
-     * only, else null): read concurrently, positions never moved, memory kept alive by {@link #paletteMemory}.
-     */
-    private final BytePointer[] palettes;
-
-    private final ByteBuffer paletteMemory;
+    /** Frames from native memory without resize: lut as FFmpeg palettes (float32), or copies (uint8). */
+    private final NativePlanes nativePlanes;
 
     private final Resampling resampling;
-    private final ConcurrentHashMap<Long, ResizeTable> tables = new ConcurrentHashMap<>();
+    private final BilinearResize bilinear;
     /** Per source size, for resamplings other than the default: taps computed once per (source size). */
     private final ConcurrentHashMap<Long, FrameResampler> resamplers = new ConcurrentHashMap<>();
     /** Never written: the source of padding frames. */
@@ -121,20 +112,8 @@ public final class FrameTransform {
                 lut[c][v] = normalize ? (v / 255f - mean) / std : v / 255f;
             }
         }
-        if (dtype == DType.FLOAT32) {
-            paletteMemory =
-                    ByteBuffer.allocateDirect(channels * 256 * Float.BYTES).order(ByteOrder.nativeOrder());
-            palettes = new BytePointer[channels];
-            for (int c = 0; c < channels; c++) {
-                for (int v = 0; v < 256; v++) {
-                    paletteMemory.putFloat((c * 256 + v) * Float.BYTES, lut[c][v]);
-                }
-                palettes[c] = new BytePointer(paletteMemory).position((long) c * 256 * Float.BYTES);
-            }
-        } else {
-            paletteMemory = null;
-            palettes = null;
-        }
+        this.bilinear = new BilinearResize(height, width, channels, scale, bias);
+        this.nativePlanes = new NativePlanes(channels, dtype == DType.FLOAT32 ? lut : null);
     }
 
     /** {@return output rows} */
@@ -268,7 +247,7 @@ public final class FrameTransform {
                 }
             }
         } else if (resampling.isDefault()) {
-            resampleInto(gray, srcWidth, srcHeight, planes, scratch);
+            bilinear.intoPlanes(gray, srcWidth, srcHeight, planes, scratch.rowA(), scratch.rowB());
         } else {
             resampleOther(gray, srcWidth, srcHeight, planes, scratch);
         }
@@ -296,15 +275,10 @@ public final class FrameTransform {
      */
     public boolean writeFloat(
             BytePointer gray, int srcWidth, int srcHeight, BytePointer dst, long base, long channelStride) {
-        if (palettes == null || srcWidth != width || srcHeight != height) {
+        if (dtype != DType.FLOAT32 || srcWidth != width || srcHeight != height) {
             return false;
         }
-        int n = height * width;
-        checkFits(dst, Float.BYTES, base, channelStride, n);
-        for (int c = 0; c < channels; c++) {
-            dst.position((base + c * channelStride) * Float.BYTES);
-            sws_convertPalette8ToPacked32(gray, dst, n, palettes[c]);
-        }
+        nativePlanes.write(gray, height * width, dst, base, channelStride);
         return true;
     }
 
@@ -328,21 +302,8 @@ public final class FrameTransform {
         if (dtype != DType.UINT8 || srcWidth != width || srcHeight != height) {
             return false;
         }
-        int n = height * width;
-        checkFits(dst, 1, base, channelStride, n);
-        for (int c = 0; c < channels; c++) {
-            Pointer.memcpy(dst.position(base + c * channelStride), gray, n);
-        }
+        nativePlanes.write(gray, height * width, dst, base, channelStride);
         return true;
-    }
-
-    /** Native writes have no bounds check of their own: every plane must lie within {@code dst}'s capacity. */
-    private void checkFits(BytePointer dst, int elementBytes, long base, long channelStride, int n) {
-        long end = base + (channels - 1) * channelStride + n;
-        if (base < 0 || channelStride < n || end * elementBytes > dst.capacity()) {
-            throw new IndexOutOfBoundsException("planes of " + n + " elements from " + base + ", " + channelStride
-                    + " apart, do not fit in " + dst.capacity() / elementBytes + " elements");
-        }
     }
 
     /**
@@ -371,7 +332,7 @@ public final class FrameTransform {
             resampler(srcWidth, srcHeight).toBytes(gray, out, scratch.work);
         } else {
             float[] plane = scratch.resized();
-            resample(gray, srcWidth, srcHeight, plane);
+            bilinear.toFloats(gray, srcWidth, srcHeight, plane);
             out = scratch.bytes();
             for (int i = 0; i < n; i++) {
                 out[i] = (byte) Math.min(255, (int) (plane[i] + 0.5f));
@@ -379,54 +340,6 @@ public final class FrameTransform {
         }
         for (int c = 0; c < channels; c++) {
             dst.put(base + c * channelStride, out, 0, n);
-        }
-    }
-
-    /**
-     * Bilinear resample fused with channel expansion and normalization, separably: each source row an output
-     * row needs is interpolated horizontally once (cached for the next output row, which usually shares it),
-     * then each output row is the vertical blend of two such rows, scaled into every channel plane in the same
-     * pass. The per-row loops run over contiguous arrays, which the JIT vectorizes.
-     */
-    private void resampleInto(byte[] src, int sw, int sh, float[][] planes, Scratch scratch) {
-        ResizeTable t = table(sw, sh);
-        float[] top = scratch.rowA();
-        float[] bottom = scratch.rowB();
-        int topRow = -1;
-        int bottomRow = -1;
-        for (int y = 0; y < height; y++) {
-            int r0 = t.y0[y];
-            int r1 = t.y1[y];
-            if (r0 != topRow) {
-                if (r0 == bottomRow) {
-                    float[] swap = top;
-                    top = bottom;
-                    bottom = swap;
-                    bottomRow = -1;
-                } else {
-                    horizontal(src, r0 * sw, t, top);
-                }
-                topRow = r0;
-            }
-            if (r1 != bottomRow) {
-                if (r1 == topRow) {
-                    System.arraycopy(top, 0, bottom, 0, width);
-                } else {
-                    horizontal(src, r1 * sw, t, bottom);
-                }
-                bottomRow = r1;
-            }
-            float fy = t.fy[y];
-            int o = y * width;
-            for (int c = 0; c < channels; c++) {
-                float[] p = planes[c];
-                float sc = scale[c];
-                float b = bias[c];
-                for (int x = 0; x < width; x++) {
-                    float v = top[x] + (bottom[x] - top[x]) * fy;
-                    p[o + x] = v * sc + b;
-                }
-            }
         }
     }
 
@@ -466,22 +379,6 @@ public final class FrameTransform {
                 ((long) sw << 32) | sh, k -> FrameResampler.of(resampling, sw, sh, width, height));
     }
 
-    /** One source row, interpolated to the output width. */
-    private void horizontal(byte[] src, int rowStart, ResizeTable t, float[] out) {
-        int[] x0 = t.x0;
-        int[] x1 = t.x1;
-        float[] fx = t.fx;
-        for (int x = 0; x < width; x++) {
-            float a = src[rowStart + x0[x]] & 0xff;
-            float b = src[rowStart + x1[x]] & 0xff;
-            out[x] = a + (b - a) * fx[x];
-        }
-    }
-
-    private ResizeTable table(int sw, int sh) {
-        return tables.computeIfAbsent(((long) sw << 32) | sh, k -> new ResizeTable(sw, sh, width, height));
-    }
-
     /**
      * Writes a padding frame (zero in output space, i.e. after normalization) in every channel plane at
      * {@code base}, with absolute puts.
@@ -508,29 +405,6 @@ public final class FrameTransform {
     public void writeZeros(ByteBuffer dst, int base, int channelStride) {
         for (int c = 0; c < channels; c++) {
             dst.put(base + c * channelStride, zeroBytes, 0, zeroBytes.length);
-        }
-    }
-
-    /** Bilinear resample into 0..255 floats. */
-    private void resample(byte[] src, int sw, int sh, float[] out) {
-        ResizeTable t = table(sw, sh);
-        int[] x0 = t.x0;
-        int[] x1 = t.x1;
-        float[] fx = t.fx;
-        for (int y = 0; y < height; y++) {
-            int r0 = t.y0[y] * sw;
-            int r1 = t.y1[y] * sw;
-            float fy = t.fy[y];
-            int o = y * width;
-            for (int x = 0; x < width; x++) {
-                float a = src[r0 + x0[x]] & 0xff;
-                float b = src[r0 + x1[x]] & 0xff;
-                float c = src[r1 + x0[x]] & 0xff;
-                float d = src[r1 + x1[x]] & 0xff;
-                float top = a + (b - a) * fx[x];
-                float bottom = c + (d - c) * fx[x];
-                out[o + x] = top + (bottom - top) * fy;
-            }
         }
     }
 }
