@@ -312,7 +312,8 @@ final class BenchRunner {
         }
 
         private void report() {
-            double s = (clock.getAsLong() - startNanos) / 1e9;
+            long now = clock.getAsLong(); // also the next epoch's start: the time spent printing is the next epoch's
+            double s = (now - startNanos) / 1e9;
             long cpu = processCpuNanos();
             long jit = jitMillis();
             System.err.printf(
@@ -329,7 +330,7 @@ final class BenchRunner {
                     jit - startJit);
             open = false;
             clips = 0;
-            startNanos = clock.getAsLong();
+            startNanos = now;
             startCpu = cpu;
             startJit = jit;
         }
