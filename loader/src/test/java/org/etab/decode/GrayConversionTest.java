@@ -43,18 +43,22 @@ class GrayConversionTest {
 
     /** Gives the fixture's frame fresh buffers of {@code format}, plane 0 painted with {@code value(x, y)}. */
     AVFrame paint(int format, int range, IntBinaryOperator value) {
+        return paint(format, range, W, H, value);
+    }
+
+    AVFrame paint(int format, int range, int width, int height, IntBinaryOperator value) {
         AVFrame f = parts.frame;
-        f.format(format).width(W).height(H).color_range(range);
+        f.format(format).width(width).height(height).color_range(range);
         assertThat(av_frame_get_buffer(f, 0)).isZero();
         int bytesPerPixel = format == AV_PIX_FMT_BGR24 ? 3 : 1;
         BytePointer plane = f.data(0);
-        for (int y = 0; y < H; y++) {
-            for (int x = 0; x < W * bytesPerPixel; x++) {
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width * bytesPerPixel; x++) {
                 plane.put((long) y * f.linesize(0) + x, (byte) value.applyAsInt(x, y));
             }
         }
         for (int p = 1; p < 3 && f.data(p) != null; p++) {
-            for (int i = 0; i < f.linesize(p) * (H / 2); i++) {
+            for (int i = 0; i < f.linesize(p) * (height / 2); i++) {
                 f.data(p).put(i, (byte) 128); // neutral chroma
             }
         }
@@ -247,6 +251,28 @@ class GrayConversionTest {
             assertThat(sink.calls).containsExactly("plane 0", "plane 1");
             assertThat(sink.planes).allSatisfy(p -> assertThat(p).isEqualTo(expected(any)));
             assertThat(parts.clean()).as("frame unreferenced").isTrue();
+        }
+    }
+
+    @Test
+    void framesThatChangeSizeGetPlanesOfTheirOwnSize() {
+        int[][] sizes = {{W, H}, {24, 10}, {48, 30}, {W, H}}; // smaller reuses the packed plane, larger replaces it
+        for (int[] size : sizes) {
+            int w = size[0];
+            int h = size[1];
+            IntBinaryOperator any = (x, y) -> (x * 5 + y * 17 + w) & 0xff;
+            PlaneSink sink = new PlaneSink();
+            AVFrame f = paint(AV_PIX_FMT_YUVJ420P, AVCOL_RANGE_UNSPECIFIED, w, h, any);
+            assertThat(f.linesize(0)).as("rows padded").isGreaterThan(w);
+            gray.deliver(f, 0, new int[] {0}, 0, sink, errors);
+            byte[] expected = new byte[w * h];
+            for (int y = 0; y < h; y++) {
+                for (int x = 0; x < w; x++) {
+                    expected[y * w + x] = (byte) any.applyAsInt(x, y);
+                }
+            }
+            assertThat(sink.calls).containsExactly("plane 0");
+            assertThat(sink.planes.get(0)).as("%dx%d", w, h).isEqualTo(expected);
         }
     }
 
