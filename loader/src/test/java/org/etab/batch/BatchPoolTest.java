@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.time.Duration;
 import java.util.List;
 import org.bytedeco.javacpp.Pointer;
+import org.etab.testing.NativeBytes;
 import org.junit.jupiter.api.Test;
 
 class BatchPoolTest {
@@ -59,7 +60,7 @@ class BatchPoolTest {
 
     @Test
     void closeFreesIdleBuffersNowAndOutstandingOnesOnRelease() {
-        long before = Pointer.totalBytes();
+        long before = NativeBytes.settled();
         BatchPool pool = new BatchPool(X, Y, 8, 4);
         List<BatchPool.Buffers> held = List.of(pool.acquire(), pool.acquire(), pool.acquire());
         pool.release(held.get(0));
@@ -181,7 +182,7 @@ class BatchPoolTest {
     @Test
     void aPoolLargerThanTheNativeMemoryAllowedIsRefusedBeforeAnyAllocation() {
         TensorSpec clip = new TensorSpec(DType.FLOAT32, 3, 32, 112, 112);
-        long before = Pointer.totalBytes();
+        long before = NativeBytes.settled();
         assertThatThrownBy(() -> new BatchPool(clip, Y, 65_536, 1026))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("a batch of 65536 samples of float32[3, 32, 112, 112] is ")

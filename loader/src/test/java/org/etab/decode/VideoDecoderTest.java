@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
 import org.bytedeco.javacpp.BytePointer;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,6 +25,11 @@ class VideoDecoderTest {
     static Path rawBgr; // not YUV: the swscale path
 
     VideoDecoder decoder = new VideoDecoder();
+
+    @AfterEach
+    void close() {
+        decoder.close();
+    }
 
     @BeforeAll
     static void writeVideos() throws Exception {

@@ -24,6 +24,7 @@ import org.etab.source.SamplePlan;
 import org.etab.source.SampleSource;
 import org.etab.source.SampleWorker;
 import org.etab.source.Stage;
+import org.etab.testing.NativeBytes;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import reactor.core.Disposable;
@@ -260,7 +261,7 @@ class PipelineTest {
     @Test
     void cancellingMidStreamReturnsEveryBufferAndCloseFreesAllNativeMemory() throws Exception {
         List<EchoNetRecord> records = PipelineFixtures.records(); // the phantom exists before the baseline
-        long baseline = Pointer.totalBytes();
+        long baseline = NativeBytes.settled();
         Pipeline p = new Pipeline(
                 new EchoNetSource(records, PipelineFixtures.w1(1, false)),
                 PipelineFixtures.options(2, 2),
@@ -294,7 +295,7 @@ class PipelineTest {
         Files.write(records.get(4).video(), new byte[] {0, 1, 2, 3}); // not a video
         byte[] whole = Files.readAllBytes(records.get(7).video());
         Files.write(records.get(7).video(), java.util.Arrays.copyOf(whole, whole.length / 3)); // truncated
-        long baseline = Pointer.totalBytes();
+        long baseline = NativeBytes.settled();
         for (ErrorPolicy policy : ErrorPolicy.values()) {
             Pipeline p = new Pipeline(
                     new EchoNetSource(records, PipelineFixtures.w1(3, true)),
@@ -347,7 +348,7 @@ class PipelineTest {
     @Test
     void closingFromInsideTheStreamFreesEverythingOnceTheTasksEnd() throws Exception {
         List<EchoNetRecord> records = PipelineFixtures.records();
-        long baseline = Pointer.totalBytes();
+        long baseline = NativeBytes.settled();
         for (int run = 0; run < 20; run++) {
             int seed = run;
             // Flux.using closes the pipeline on completion, i.e. on a decode thread delivering onComplete

@@ -39,6 +39,7 @@ import org.etab.pipeline.PipelineOptions;
 import org.etab.pipeline.PipelineProbe;
 import org.etab.source.SampleOptions;
 import org.etab.source.Target;
+import org.etab.testing.NativeBytes;
 import org.etab.testing.PhantomDatasets;
 import org.junit.jupiter.api.Test;
 
@@ -187,7 +188,7 @@ class PipelineDatasetTest {
         try (Pipeline warmUp = clips(records)) {
             reference(warmUp, 0); // ...and FFmpeg's one-time native allocations are made
         }
-        long baseline = Pointer.totalBytes();
+        long baseline = NativeBytes.settled();
         Pipeline p = clips(records);
         List<Long> batchSizes = new ArrayList<>();
         float[] before;
