@@ -132,17 +132,51 @@ public final class DatasetFiles {
      * @throws DecodeTimeoutException  when the deadline passed before the open
      */
     public SeekableByteChannel open(Path file, long deadlineNanos) {
-        if (Deadline.passed(deadlineNanos)) {
-            throw new DecodeTimeoutException(file, "timed out before it was opened (the sample's deadline passed)");
-        }
+        return open(file, deadlineNanos, null);
+    }
+
+    /** As {@link #open(Path, long)}; {@code keep}, when not null, is given the directory the file was opened in. */
+    SeekableByteChannel open(Path file, long deadlineNanos, DirectoryKeeper keep) {
+        checkDeadline(file, deadlineNanos);
         Checked checked = checked(file);
         SeekableByteChannel channel;
         try {
-            channel = openChecked(file, checked);
+            channel = openChecked(file, checked, keep);
         } catch (IOException | SecurityException e) {
             throw new DatasetException(file, "cannot be opened: " + e, e);
         }
+        return withDeadline(file, channel, deadlineNanos);
+    }
+
+    /**
+     * An opener for one thread that keeps the directory of the file it opened last, so that the next file listed in
+     * the same directory opens relative to it (see {@link DirectoryOpener}).
+     *
+     * @return an opener owned by the caller, who closes it
+     */
+    public DirectoryOpener newDirectoryOpener() {
+        return new DirectoryOpener(this);
+    }
+
+    static void checkDeadline(Path file, long deadlineNanos) {
+        if (Deadline.passed(deadlineNanos)) {
+            throw new DecodeTimeoutException(file, "timed out before it was opened (the sample's deadline passed)");
+        }
+    }
+
+    static SeekableByteChannel withDeadline(Path file, SeekableByteChannel channel, long deadlineNanos) {
         return deadlineNanos == Deadline.NONE ? channel : new DeadlineChannel(file, channel, deadlineNanos);
+    }
+
+    /** Takes the directory a file was opened in, walked from its root without following a link; null: none. */
+    @FunctionalInterface
+    interface DirectoryKeeper {
+        /**
+         * Offers the directory in which {@code listedFile}, the file with {@code fileKey}, was just opened.
+         *
+         * @return true when the keeper took {@code directory} (and will close it); false leaves it to the walk
+         */
+        boolean keep(Path listedFile, Object fileKey, SecureDirectoryStream<Path> directory);
     }
 
     /**
@@ -220,13 +254,13 @@ public final class DatasetFiles {
      * allowed, or a directory on the way that may be searched but not read), the real path is opened without
      * following a link in its last name; either way the file key is compared with the checked one.
      */
-    SeekableByteChannel openChecked(Path file, Checked checked) throws IOException {
+    SeekableByteChannel openChecked(Path file, Checked checked, DirectoryKeeper keep) throws IOException {
         Path real = checked.real();
         Optional<Path> base = roots.stream().filter(real::startsWith).findFirst();
         if (base.isPresent()) {
             try (DirectoryStream<Path> top = Files.newDirectoryStream(base.get())) {
                 if (top instanceof SecureDirectoryStream<Path> secure) {
-                    return openBelow(file, secure, base.get().relativize(real), checked.fileKey());
+                    return openBelow(file, secure, base.get().relativize(real), checked.fileKey(), keep);
                 }
             } catch (AccessDeniedException e) {
                 // a directory without read permission cannot be opened, only searched: by path below
@@ -241,7 +275,8 @@ public final class DatasetFiles {
     }
 
     private static SeekableByteChannel openBelow(
-            Path file, SecureDirectoryStream<Path> top, Path relative, Object fileKey) throws IOException {
+            Path file, SecureDirectoryStream<Path> top, Path relative, Object fileKey, DirectoryKeeper keep)
+            throws IOException {
         SecureDirectoryStream<Path> dir = top;
         try {
             for (int i = 0; i < relative.getNameCount() - 1; i++) {
@@ -273,7 +308,11 @@ public final class DatasetFiles {
                 channel.close();
                 throw changed(file, e);
             }
-            return verified(file, channel, now, fileKey);
+            SeekableByteChannel opened = verified(file, channel, now, fileKey);
+            if (keep != null && dir != top && keep.keep(file, fileKey, dir)) {
+                dir = top; // the keeper's now
+            }
+            return opened;
         } finally {
             if (dir != top) {
                 dir.close();

@@ -127,7 +127,7 @@ class DatasetFilesTest {
         Files.writeString(outside.resolve("a.avi"), "outside");
         Files.createSymbolicLink(root, outside);
         assertThat(Files.readString(file)).isEqualTo("outside"); // what a plain open by path would now read
-        assertThatThrownBy(() -> files.openChecked(file, checked))
+        assertThatThrownBy(() -> files.openChecked(file, checked, null))
                 .isInstanceOf(DatasetException.class)
                 .hasMessageStartingWith(file + ": changed between its check and its open");
     }
@@ -139,12 +139,12 @@ class DatasetFilesTest {
         DatasetFiles.Checked checked = files.checked(file);
         Files.writeString(root.resolve("other.avi"), "another file");
         Files.move(root.resolve("other.avi"), file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        assertThatThrownBy(() -> files.openChecked(file, checked))
+        assertThatThrownBy(() -> files.openChecked(file, checked, null))
                 .isInstanceOf(DatasetException.class)
                 .hasMessage(file + ": changed between its check and its open: refused");
         Files.delete(file);
         Files.createSymbolicLink(file, outside.resolve("secret")); // the last name made a link
-        assertThatThrownBy(() -> files.openChecked(file, checked))
+        assertThatThrownBy(() -> files.openChecked(file, checked, null))
                 .hasMessageStartingWith(file + ": changed between its check and its open");
     }
 

@@ -13,6 +13,7 @@ import org.etab.decode.GrayFrameSink;
 import org.etab.decode.VideoDecoder;
 import org.etab.decode.VideoLayout;
 import org.etab.source.DatasetFiles;
+import org.etab.source.DirectoryOpener;
 import org.etab.source.SamplePlan;
 
 /**
@@ -27,18 +28,22 @@ import org.etab.source.SamplePlan;
  * changed since its layout was learned (it is learned again) or that cannot be read any more (the file path then
  * reports why, as before).
  *
- * <p>Each video is checked by the source's {@link DatasetFiles} before anything opens it (a regular file under the
- * root): FFmpeg opens its real path by name; a span is read through {@link DatasetFiles#open}, which opens the file
- * checked and stops reading at the sample's deadline.
+ * <p>Every file is opened through the source's {@link DatasetFiles} (a regular file under the root): a span through
+ * the decode thread's {@link DirectoryOpener}, which opens the next video in {@code Videos/} relative to the directory
+ * it keeps open and stops reading at the sample's deadline; FFmpeg opens the real path {@link DatasetFiles#check}
+ * returned, by name.
  *
  * <p>Memory: a layout is 12 bytes per frame (about 2 KB for an EchoNet video, 20 MB for all 10,030), kept on the
  * heap for the source's lifetime.
  *
  * <p>Threading: thread-safe; layouts are shared by all decode threads, each of which reads through its own
- * {@link Reader} (a decoder, an index reader and a buffer for spans).
+ * {@link Reader} (a decoder, a file opener, an index reader and a buffer for spans).
  */
 final class LocalVideos implements VideoStore {
-    private final Map<Path, VideoLayout> layouts = new ConcurrentHashMap<>();
+    /** A video's layout and the real path it was learned from (FFmpeg opens it, messages name it). */
+    private record Learned(VideoLayout layout, Path real) {}
+
+    private final Map<Path, Learned> layouts = new ConcurrentHashMap<>();
     private final Map<Path, Boolean> wholeOnly = new ConcurrentHashMap<>();
     private final DatasetFiles files;
 
@@ -51,49 +56,49 @@ final class LocalVideos implements VideoStore {
         return new Reader();
     }
 
-    /** One decode thread's decoder, AVI index reader and buffer for spans (grown on need, reused). */
+    /** One decode thread's decoder, file opener, AVI index reader and buffer for spans (grown on need, reused). */
     private final class Reader implements VideoStore.Reader {
         private final VideoDecoder decoder = new VideoDecoder();
+        private final DirectoryOpener opener = files.newDirectoryOpener();
         private final AviIndex index = new AviIndex();
         private ByteBuffer span = ByteBuffer.allocate(0);
 
         @Override
         public DecodeStats read(EchoNetRecord record, SamplePlan plan, GrayFrameSink sink, long deadlineNanos) {
-            Path video = files.check(record.video());
-            return decode(decoder, record.video(), video, plan.frames(), sink, deadlineNanos, this);
+            return decode(decoder, record.video(), plan.frames(), sink, deadlineNanos, this);
         }
 
         @Override
         public void close() {
             decoder.close();
+            opener.close();
         }
     }
 
-    /** As {@link VideoDecoder#decode(Path, int[], GrayFrameSink, long)}, from the frames' bytes once the layout is known. */
+    /**
+     * As {@link VideoDecoder#decode(Path, int[], GrayFrameSink, long)}, from the frames' bytes once the layout is
+     * known. What is learned is kept by the path listed; FFmpeg opens, and messages name, the checked real path.
+     */
     private DecodeStats decode(
-            VideoDecoder decoder,
-            Path listed,
-            Path file,
-            int[] frames,
-            GrayFrameSink sink,
-            long deadline,
-            Reader scratch) {
-        VideoLayout layout = layouts.get(file);
-        if (layout == null && !wholeOnly.containsKey(file)) {
-            return firstUse(decoder, listed, file, frames, sink, deadline, scratch);
+            VideoDecoder decoder, Path listed, int[] frames, GrayFrameSink sink, long deadline, Reader scratch) {
+        Learned learned = layouts.get(listed);
+        if (learned == null && !wholeOnly.containsKey(listed)) {
+            return firstUse(decoder, listed, frames, sink, deadline, scratch);
         }
-        long[] span = layout == null ? null : layout.span(frames);
+        long[] span = learned == null ? null : learned.layout().span(frames);
         if (span != null) {
-            ByteBuffer bytes = read(listed, layout, span, scratch, deadline);
+            ByteBuffer bytes = read(listed, learned.layout(), span, scratch, deadline);
             if (bytes != null) {
-                return decoder.decode(layout, bytes, span[0], file.toString(), frames, sink, deadline);
+                return decoder.decode(
+                        learned.layout(), bytes, span[0], learned.real().toString(), frames, sink, deadline);
             }
-            layouts.remove(file, layout); // changed or unreadable: the file path reports it, or learns it again
+            layouts.remove(listed, learned); // changed or unreadable: the file path reports it, or learns it again
         }
-        if (layouts.containsKey(file) || wholeOnly.containsKey(file)) {
+        Path file = files.check(listed);
+        if (layouts.containsKey(listed) || wholeOnly.containsKey(listed)) {
             return decoder.decode(file, frames, sink, deadline);
         }
-        return throughContainer(decoder, file, frames, sink, deadline);
+        return throughContainer(decoder, listed, file, frames, sink, deadline);
     }
 
     /**
@@ -101,17 +106,12 @@ final class LocalVideos implements VideoStore {
      * decoded as later uses are; a file of another shape takes the container path.
      */
     private DecodeStats firstUse(
-            VideoDecoder decoder,
-            Path listed,
-            Path file,
-            int[] frames,
-            GrayFrameSink sink,
-            long deadline,
-            Reader scratch) {
+            VideoDecoder decoder, Path listed, int[] frames, GrayFrameSink sink, long deadline, Reader scratch) {
+        Path file = files.check(listed);
         VideoLayout layout;
         long[] span = null;
         ByteBuffer bytes = null;
-        try (SeekableByteChannel ch = files.open(listed, deadline)) {
+        try (SeekableByteChannel ch = scratch.opener.open(listed, deadline)) {
             layout = scratch.index.read(ch);
             span = layout == null ? null : layout.span(frames);
             if (span != null) {
@@ -121,9 +121,9 @@ final class LocalVideos implements VideoStore {
             layout = null; // the container path reports why
         }
         if (layout == null) {
-            return throughContainer(decoder, file, frames, sink, deadline);
+            return throughContainer(decoder, listed, file, frames, sink, deadline);
         }
-        layouts.put(file, layout);
+        layouts.put(listed, new Learned(layout, file));
         if (bytes == null) {
             return decoder.decode(file, frames, sink, deadline); // frames past the end: the container path names it
         }
@@ -132,14 +132,14 @@ final class LocalVideos implements VideoStore {
 
     /** Decodes through the container, learning the layout from FFmpeg's index in the same open, or by a scan. */
     private DecodeStats throughContainer(
-            VideoDecoder decoder, Path file, int[] frames, GrayFrameSink sink, long deadline) {
+            VideoDecoder decoder, Path listed, Path file, int[] frames, GrayFrameSink sink, long deadline) {
         boolean[] indexed = {false};
         DecodeStats stats = decoder.decode(file, frames, sink, deadline, fromIndex -> {
-            layouts.put(file, fromIndex);
+            layouts.put(listed, new Learned(fromIndex, file));
             indexed[0] = true;
         });
         if (!indexed[0]) {
-            learn(decoder, file);
+            learn(decoder, listed, file);
         }
         return stats;
     }
@@ -149,7 +149,7 @@ final class LocalVideos implements VideoStore {
         return layouts.size();
     }
 
-    private void learn(VideoDecoder decoder, Path file) {
+    private void learn(VideoDecoder decoder, Path listed, Path file) {
         VideoLayout layout;
         try {
             layout = decoder.layout(file);
@@ -157,9 +157,9 @@ final class LocalVideos implements VideoStore {
             layout = null; // the file path keeps working (and reporting) for this video
         }
         if (layout == null) {
-            wholeOnly.put(file, Boolean.TRUE);
+            wholeOnly.put(listed, Boolean.TRUE);
         } else {
-            layouts.put(file, layout);
+            layouts.put(listed, new Learned(layout, file));
         }
     }
 
@@ -169,7 +169,7 @@ final class LocalVideos implements VideoStore {
      * layout's or it cannot be read.
      */
     private ByteBuffer read(Path listed, VideoLayout layout, long[] span, Reader scratch, long deadline) {
-        try (SeekableByteChannel ch = files.open(listed, deadline)) {
+        try (SeekableByteChannel ch = scratch.opener.open(listed, deadline)) {
             return read(ch, layout, span, scratch);
         } catch (IOException e) {
             return null;
