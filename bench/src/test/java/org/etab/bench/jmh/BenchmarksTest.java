@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
+import java.util.List;
 import org.etab.batch.DType;
 import org.etab.decode.DecodeStats;
 import org.junit.jupiter.api.Test;
@@ -152,5 +153,30 @@ class BenchmarksTest {
             bench.tearDown();
         }
         assertThat(bench.phantom.root()).doesNotExist();
+    }
+
+    @Test
+    void theThreeOpensOpenTheSameVideosInTurn() throws Exception {
+        FileOpenBenchmark bench = new FileOpenBenchmark();
+        FileOpenBenchmark.Videos v = new FileOpenBenchmark.Videos();
+        v.setUp();
+        try {
+            int n = v.videos.size();
+            assertThat(n).isEqualTo(50);
+            for (int i = 0; i < n + 2; i++) {
+                long size = java.nio.file.Files.size(v.videos.get(i % n));
+                v.next = i % n;
+                long checked = bench.checkedOpen(v);
+                v.next = i % n;
+                long kept = bench.directoryOpener(v);
+                v.next = i % n;
+                long plain = bench.plainOpen(v);
+                assertThat(List.of(checked, kept, plain)).containsOnly(size);
+                assertThat(v.next).isEqualTo((i + 1) % n); // each call takes the next video
+            }
+        } finally {
+            v.tearDown();
+        }
+        assertThat(v.phantom.root()).doesNotExist();
     }
 }

@@ -14,6 +14,7 @@ import org.etab.decode.MetaImageReader;
 import org.etab.decode.NiftiReader;
 import org.etab.sampling.ClipSampler;
 import org.etab.source.DatasetFiles;
+import org.etab.source.DirectoryOpener;
 import org.etab.source.FeatureWriter;
 import org.etab.source.IndexProblem;
 import org.etab.source.LabelWriter;
@@ -205,9 +206,13 @@ public final class CamusSource extends RecordSource<CamusRecord> {
      * {@code deadlineNanos} (a failed sample of stage {@code timeout} naming the file).
      */
     static ImageVolume readVolume(Path file, DatasetFiles files, long deadlineNanos) {
+        return readVolume(file, files.opener(deadlineNanos));
+    }
+
+    /** As {@link #readVolume(Path, DatasetFiles)}, opening the image's files with {@code opener}. */
+    private static ImageVolume readVolume(Path file, FileOpener opener) {
         try {
             String name = file.getFileName().toString();
-            FileOpener opener = files.opener(deadlineNanos);
             return name.endsWith(".mhd") ? MetaImageReader.read(file, opener) : NiftiReader.read(file, opener);
         } catch (DecodeTimeoutException e) {
             throw new SampleException(Stage.TIMEOUT, e.getMessage(), e);
@@ -216,8 +221,12 @@ public final class CamusSource extends RecordSource<CamusRecord> {
         }
     }
 
-    /** One decode thread's scratch memory: slices of the largest image seen so far. */
+    /**
+     * One decode thread's file opener (an image and its data file share a patient's directory) and scratch memory:
+     * slices of the largest image seen so far.
+     */
     private final class Worker implements SampleWorker {
+        private final DirectoryOpener opener = files.newDirectoryOpener();
         private final FeatureWriter.Sink frames = featureWriter().newSink();
         private final LabelWriter.Mask mask = new LabelWriter.Mask();
         private byte[] slice = new byte[0];
@@ -231,7 +240,8 @@ public final class CamusSource extends RecordSource<CamusRecord> {
         public LoadStats load(SamplePlan plan, BatchPool.Buffers buffers, int slot, long deadlineNanos) {
             CamusRecord rec = records().get(plan.record());
             boolean video = options().clip().video();
-            ImageVolume image = readVolume(video ? rec.sequence() : rec.ed(), files, deadlineNanos);
+            FileOpener openFile = file -> opener.open(file, deadlineNanos);
+            ImageVolume image = readVolume(video ? rec.sequence() : rec.ed(), openFile);
             long bytes = (long) image.sliceLength();
             int[] want = video ? plan.frames() : ED_FILE_FRAME;
             int valid = 0;
@@ -253,7 +263,7 @@ public final class CamusSource extends RecordSource<CamusRecord> {
             }
             ImageVolume gt = null;
             if (segLabel != 0) {
-                gt = readVolume(rec.edGt(), files, deadlineNanos);
+                gt = readVolume(rec.edGt(), openFile);
                 if (gt.width() != image.width() || gt.height() != image.height()) {
                     throw new SampleException(
                             Stage.DECODE,
@@ -302,7 +312,7 @@ public final class CamusSource extends RecordSource<CamusRecord> {
 
         @Override
         public void close() {
-            // heap scratch only
+            opener.close();
         }
     }
 }

@@ -8,6 +8,7 @@ import org.etab.decode.DecodeException;
 import org.etab.decode.DecodeTimeoutException;
 import org.etab.decode.PngGray;
 import org.etab.source.DatasetFiles;
+import org.etab.source.DirectoryOpener;
 import org.etab.source.FeatureWriter;
 import org.etab.source.IndexProblem;
 import org.etab.source.PlanLoop;
@@ -139,8 +140,9 @@ public final class TmedSource extends RecordSource<TmedRecord> {
         return new Worker();
     }
 
-    /** One decode thread's PNG reader and scratch memory. */
+    /** One decode thread's file opener (TMED-2's images share a directory), PNG reader and scratch memory. */
     private final class Worker implements SampleWorker {
+        private final DirectoryOpener opener = files.newDirectoryOpener();
         private final PngGray png = new PngGray();
         private final PngGray.Image image = new PngGray.Image();
         private final FeatureWriter.Sink frames = featureWriter().newSink();
@@ -154,7 +156,7 @@ public final class TmedSource extends RecordSource<TmedRecord> {
         public LoadStats load(SamplePlan plan, BatchPool.Buffers buffers, int slot, long deadlineNanos) {
             TmedRecord rec = records().get(plan.record());
             try {
-                png.decode(rec.image(), files.opener(deadlineNanos), image, deadlineNanos);
+                png.decode(rec.image(), file -> opener.open(file, deadlineNanos), image, deadlineNanos);
             } catch (DecodeTimeoutException e) {
                 throw new SampleException(Stage.TIMEOUT, e.getMessage(), e);
             } catch (DecodeException | DatasetException e) {
@@ -168,6 +170,7 @@ public final class TmedSource extends RecordSource<TmedRecord> {
         @Override
         public void close() {
             png.close();
+            opener.close();
         }
     }
 }

@@ -1,0 +1,93 @@
+package org.etab.bench.jmh;
+
+import java.io.IOException;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.etab.datasets.echonet.EchoNetRecord;
+import org.etab.source.DatasetFiles;
+import org.etab.source.DirectoryOpener;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Opening the next video of a phantom EchoNet set for a clip read, the three ways a worker can: {@code checkedOpen}
+ * as a span read did before {@link DirectoryOpener} (the path checked, then {@link DatasetFiles#open}: resolved and
+ * walked from the root), {@code directoryOpener} as it does now (relative to the directory kept open), and
+ * {@code plainOpen}, the JDK's open by path with no check (the floor). Videos are taken in turn, so no two opens in a
+ * row are of the same file.
+ *
+ * <p>Score: time per open and close.
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Fork(1)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+public class FileOpenBenchmark {
+    @State(Scope.Thread)
+    public static class Videos {
+        PhantomFixture phantom;
+        List<Path> videos;
+        DatasetFiles files;
+        DirectoryOpener opener;
+        int next;
+
+        @Setup(Level.Trial)
+        public void setUp() {
+            phantom = PhantomFixture.write(50, 42);
+            videos = phantom.index().select("all").stream()
+                    .map(EchoNetRecord::video)
+                    .toList();
+            files = DatasetFiles.under(phantom.root());
+            opener = files.newDirectoryOpener();
+        }
+
+        Path nextVideo() {
+            Path video = videos.get(next);
+            next = (next + 1) % videos.size();
+            return video;
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() {
+            opener.close();
+            phantom.close();
+        }
+    }
+
+    @Benchmark
+    public long checkedOpen(Videos v) throws IOException {
+        Path video = v.nextVideo();
+        v.files.check(video);
+        try (SeekableByteChannel ch = v.files.open(video, Long.MAX_VALUE)) {
+            return ch.size();
+        }
+    }
+
+    @Benchmark
+    public long directoryOpener(Videos v) throws IOException {
+        try (SeekableByteChannel ch = v.opener.open(v.nextVideo(), Long.MAX_VALUE)) {
+            return ch.size();
+        }
+    }
+
+    @Benchmark
+    public long plainOpen(Videos v) throws IOException {
+        try (SeekableByteChannel ch = Files.newByteChannel(v.nextVideo())) {
+            return ch.size();
+        }
+    }
+}
