@@ -172,11 +172,11 @@ public final class DatasetFiles {
     @FunctionalInterface
     interface DirectoryKeeper {
         /**
-         * Offers the directory in which {@code listedFile}, the file with {@code fileKey}, was just opened.
+         * Offers the directory in which {@code listedFile}, checked as {@code checked}, was just opened.
          *
          * @return true when the keeper took {@code directory} (and will close it); false leaves it to the walk
          */
-        boolean keep(Path listedFile, Object fileKey, SecureDirectoryStream<Path> directory);
+        boolean keep(Path listedFile, Checked checked, SecureDirectoryStream<Path> directory);
     }
 
     /**
@@ -260,7 +260,7 @@ public final class DatasetFiles {
         if (base.isPresent()) {
             try (DirectoryStream<Path> top = Files.newDirectoryStream(base.get())) {
                 if (top instanceof SecureDirectoryStream<Path> secure) {
-                    return openBelow(file, secure, base.get().relativize(real), checked.fileKey(), keep);
+                    return openBelow(file, secure, base.get().relativize(real), checked, keep);
                 }
             } catch (AccessDeniedException e) {
                 // a directory without read permission cannot be opened, only searched: by path below
@@ -275,8 +275,9 @@ public final class DatasetFiles {
     }
 
     private static SeekableByteChannel openBelow(
-            Path file, SecureDirectoryStream<Path> top, Path relative, Object fileKey, DirectoryKeeper keep)
+            Path file, SecureDirectoryStream<Path> top, Path relative, Checked checked, DirectoryKeeper keep)
             throws IOException {
+        Object fileKey = checked.fileKey();
         SecureDirectoryStream<Path> dir = top;
         try {
             for (int i = 0; i < relative.getNameCount() - 1; i++) {
@@ -309,7 +310,7 @@ public final class DatasetFiles {
                 throw changed(file, e);
             }
             SeekableByteChannel opened = verified(file, channel, now, fileKey);
-            if (keep != null && dir != top && keep.keep(file, fileKey, dir)) {
+            if (keep != null && dir != top && keep.keep(file, checked, dir)) {
                 dir = top; // the keeper's now
             }
             return opened;

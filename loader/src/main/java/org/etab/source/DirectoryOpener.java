@@ -95,20 +95,24 @@ public final class DirectoryOpener implements AutoCloseable {
 
     /**
      * Takes the directory a full open walked to, when the file listed is not itself a link: then its directory as
-     * listed resolves to this one, and every name listed beside it is found here.
+     * listed resolves to this one, and every name listed beside it is found here. A file listed by its real path
+     * has no link in it; any other is asked without following its last name.
      */
-    private boolean keep(Path listedFile, Object fileKey, SecureDirectoryStream<Path> directory) {
+    private boolean keep(Path listedFile, DatasetFiles.Checked checked, SecureDirectoryStream<Path> directory) {
+        Object fileKey = checked.fileKey();
         if (fileKey == null) {
             return false;
         }
-        try {
-            BasicFileAttributes listed =
-                    Files.readAttributes(listedFile, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-            if (!listed.isRegularFile() || !fileKey.equals(listed.fileKey())) {
+        if (!listedFile.equals(checked.real())) {
+            try {
+                BasicFileAttributes listed =
+                        Files.readAttributes(listedFile, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                if (!listed.isRegularFile() || !fileKey.equals(listed.fileKey())) {
+                    return false;
+                }
+            } catch (IOException | SecurityException e) {
                 return false;
             }
-        } catch (IOException | SecurityException e) {
-            return false;
         }
         closeKept();
         kept = directory;

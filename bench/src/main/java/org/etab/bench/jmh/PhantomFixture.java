@@ -63,7 +63,7 @@ final class PhantomFixture implements AutoCloseable {
         delete(root);
     }
 
-    private static void delete(Path dir) {
+    static void delete(Path dir) {
         if (!Files.exists(dir)) {
             return;
         }

@@ -4,10 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
+import java.nio.file.Path;
 import java.util.List;
 import org.etab.batch.DType;
 import org.etab.decode.DecodeStats;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Every benchmark method once, outside JMH (setup, one invocation, teardown), so that a broken benchmark fails the
@@ -155,28 +158,34 @@ class BenchmarksTest {
         assertThat(bench.phantom.root()).doesNotExist();
     }
 
-    @Test
-    void theThreeOpensOpenTheSameVideosInTurn() throws Exception {
+    @ParameterizedTest
+    @CsvSource({"echonet, 50", "camus, 25"})
+    void everyWayOpensTheSameFilesInTurn(String dataset, int files) throws Exception {
         FileOpenBenchmark bench = new FileOpenBenchmark();
         FileOpenBenchmark.Videos v = new FileOpenBenchmark.Videos();
+        v.dataset = dataset;
         v.setUp();
         try {
             int n = v.videos.size();
-            assertThat(n).isEqualTo(50);
+            assertThat(n).isEqualTo(files);
+            assertThat(v.videos.stream().map(Path::getParent).distinct().count())
+                    .isEqualTo(dataset.equals("camus") ? files : 1);
             for (int i = 0; i < n + 2; i++) {
                 long size = java.nio.file.Files.size(v.videos.get(i % n));
                 v.next = i % n;
                 long checked = bench.checkedOpen(v);
                 v.next = i % n;
+                long opened = bench.datasetFilesOpen(v);
+                v.next = i % n;
                 long kept = bench.directoryOpener(v);
                 v.next = i % n;
                 long plain = bench.plainOpen(v);
-                assertThat(List.of(checked, kept, plain)).containsOnly(size);
+                assertThat(List.of(checked, opened, kept, plain)).containsOnly(size);
                 assertThat(v.next).isEqualTo((i + 1) % n); // each call takes the next video
             }
         } finally {
             v.tearDown();
         }
-        assertThat(v.phantom.root()).doesNotExist();
+        assertThat(v.root).doesNotExist();
     }
 }
