@@ -17,7 +17,8 @@ import org.etab.decode.DatasetException;
  * Opens a dataset's files as {@link DatasetFiles#open} does, for one thread that opens many files of one directory
  * (EchoNet's {@code Videos/}): it keeps open the directory the last file was opened in, reached from the root
  * without following a link, and opens the next file listed in the same directory relative to it: its type read
- * without following a link (a FIFO, device or link is never opened here), opened without following one, and its
+ * without following a link (a FIFO, device or link found there is not opened; one swapped in during the instant
+ * before the open is, as {@link DatasetFiles#open} says of its own), opened without following one, and its
  * identity compared before and after. That is three system calls where {@link DatasetFiles#open} resolves the path
  * and walks from the root on every call. Whatever does not take that way (another directory, a name that is a link,
  * a file missing, special or replaced while opened) goes through {@link DatasetFiles#open}, which opens or refuses
