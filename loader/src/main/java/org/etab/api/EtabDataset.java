@@ -6,7 +6,6 @@ import org.etab.batch.Sample;
 import org.etab.pipeline.Pipeline;
 import org.etab.pipeline.PipelineOptions;
 import org.etab.source.ClipLayout;
-import org.etab.source.DatasetProvider;
 import org.etab.source.DatasetRegistry;
 import org.etab.source.IndexProblem;
 import org.etab.source.OpenedDataset;
@@ -71,20 +70,12 @@ public final class EtabDataset {
         return options.toBuilder();
     }
 
-    /**
-     * The dataset's registry name.
-     *
-     * @return the lower-case name ({@code echonet}, {@code camus}, {@code tmed})
-     */
+    /** {@return the dataset's registry name, lower case ({@code echonet}, {@code camus}, {@code tmed})} */
     public String name() {
         return options.name();
     }
 
-    /**
-     * The target each sample's {@code y} holds.
-     *
-     * @return the target named to the builder, or the dataset's default (EF, or view for TMED-2)
-     */
+    /** {@return the target each sample's {@code y} holds: the one named, or the dataset's (EF; view for TMED-2)} */
     public Target target() {
         return options.target();
     }
@@ -99,65 +90,45 @@ public final class EtabDataset {
         return options.view();
     }
 
-    /**
-     * How frames are resized: the builder's, or ETAB's for the dataset.
-     *
-     * @return the filter and whether it antialiases (Pillow's definition) or not (OpenCV's)
-     */
+    /** {@return how frames are resized (the builder's, or ETAB's for the dataset): filter and antialiasing} */
     public Resampling resampling() {
         return options.resampling();
     }
 
-    /**
-     * The axis order of clips.
-     *
-     * @return {@code TCHW} unless the builder said otherwise
-     */
+    /** {@return the axis order of clips: {@code TCHW} unless the builder said otherwise} */
     public ClipLayout layout() {
         return options.layout();
     }
 
-    /**
-     * The split read.
-     *
-     * @return the one named, or the dataset's ETAB default ({@code train} for EchoNet, else {@code all})
-     */
+    /** {@return the split read: the one named, or ETAB's ({@code train} for EchoNet, else {@code all})} */
     public String split() {
         return options.split();
     }
 
     /**
-     * The label scheme of a class target with several codings (TMED-2 view, AS).
-     *
-     * @return the scheme's name (the one named, or the dataset's first); null when the target has one coding
+     * {@return the label scheme of a class target with several codings (TMED-2 view, AS): the one named, or the
+     * dataset's first; null when the target has one coding}
      */
     public String labelScheme() {
         return options.labelScheme();
     }
 
-    /**
-     * The items of the last {@link #loadData}, in load order.
-     *
-     * @return an immutable list, empty before the first load; a later load replaces it, never changes it
-     */
+    /** {@return the items of the last {@link #loadData} in load order, immutable; empty before the first load} */
     public List<Item> data() {
         return data;
     }
 
     /**
-     * Samples the last load planned but could not produce.
-     *
-     * @return an immutable list, each failure with its sample, file, stage and reason; empty before the first load
+     * {@return the samples the last load planned but could not produce, each with its file, stage and reason;
+     * immutable, empty before the first load}
      */
     public List<SampleFailure> failures() {
         return failures;
     }
 
     /**
-     * What the index left out at the last load, for display: whole files and rows of other splits included (see
-     * {@link #rejected()} for the selection's own rows).
-     *
-     * @return an immutable list of problems with their reasons; empty before the first load
+     * {@return what the index left out at the last load, with reasons, for display: whole files and rows of other
+     * splits included ({@link #rejected()} has the selection's own rows); immutable, empty before the first load}
      */
     public List<IndexProblem> problems() {
         return problems;
@@ -178,10 +149,9 @@ public final class EtabDataset {
     }
 
     /**
-     * The rows of the last {@link #loadData}'s selection (split, view) that the index rejected, with reasons: never
-     * loaded, so loaded + {@link #failures()} + these are the selection's rows (when all were asked for).
-     *
-     * @return an immutable list, in index order; empty before the first load
+     * {@return the rows of the last {@link #loadData}'s selection (split, view) that the index rejected, with reasons,
+     * in index order: loaded + {@link #failures()} + these are the selection's rows (when all were asked for);
+     * immutable, empty before the first load}
      */
     public List<IndexProblem> rejected() {
         return rejected;
@@ -219,11 +189,7 @@ public final class EtabDataset {
         return this;
     }
 
-    /**
-     * The dataset as pooled samples (epoch 0, random clips, seeded order); see {@link #stream(int)}.
-     *
-     * @return a cold stream: each subscription opens the dataset and a pipeline, closed when it ends
-     */
+    /** {@return {@link #stream(int) stream(0)}: epoch 0 as pooled samples, random clips, seeded order} */
     public Flux<Sample> stream() {
         return stream(0);
     }
@@ -529,24 +495,7 @@ public final class EtabDataset {
          * @return a new dataset with nothing loaded yet; this builder can go on to build others
          */
         public EtabDataset build() {
-            if (name == null) {
-                throw new IllegalArgumentException(
-                        "name must not be null: one of " + String.join(", ", DatasetRegistry.names()));
-            }
-            DatasetProvider dataset = DatasetRegistry.get(name);
-            Target t =
-                    target == null ? dataset.defaultTarget() : Target.parse(target, dataset.name(), dataset.targets());
-            String v = DatasetRegistry.resolveView(dataset, view, t);
-            if (layout == null) {
-                throw new IllegalArgumentException("layout required (TCHW or CTHW) but was null");
-            }
-            if (threads < 1) {
-                throw new IllegalArgumentException("threads >= 1 required but was " + threads);
-            }
-            String scheme = DatasetRegistry.resolveLabelScheme(dataset, t, labelScheme);
-            EtabOptions options = new EtabOptions(this, dataset, t, v, scheme);
-            options.sampleOptions(true); // channels, sizes, clip settings: fail here, before any file is read
-            return new EtabDataset(options);
+            return new EtabDataset(EtabOptions.of(this));
         }
     }
 }

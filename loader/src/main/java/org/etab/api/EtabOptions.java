@@ -8,6 +8,7 @@ import org.etab.sampling.ClipSpec;
 import org.etab.sampling.ClipStart;
 import org.etab.source.ClipLayout;
 import org.etab.source.DatasetProvider;
+import org.etab.source.DatasetRegistry;
 import org.etab.source.OpenedDataset;
 import org.etab.source.SampleOptions;
 import org.etab.source.Target;
@@ -71,6 +72,32 @@ final class EtabOptions {
         this.resampling = new Resampling(
                 b.resize != null ? b.resize : etab.filter(), b.antialias != null ? b.antialias : etab.antialias());
         this.layout = b.layout;
+    }
+
+    /**
+     * Resolves and checks a builder's options against its dataset; no file is read.
+     *
+     * @throws IllegalArgumentException as {@link EtabDataset.Builder#build()}
+     */
+    static EtabOptions of(EtabDataset.Builder b) {
+        if (b.name == null) {
+            throw new IllegalArgumentException(
+                    "name must not be null: one of " + String.join(", ", DatasetRegistry.names()));
+        }
+        DatasetProvider dataset = DatasetRegistry.get(b.name);
+        Target target =
+                b.target == null ? dataset.defaultTarget() : Target.parse(b.target, dataset.name(), dataset.targets());
+        String view = DatasetRegistry.resolveView(dataset, b.view, target);
+        if (b.layout == null) {
+            throw new IllegalArgumentException("layout required (TCHW or CTHW) but was null");
+        }
+        if (b.threads < 1) {
+            throw new IllegalArgumentException("threads >= 1 required but was " + b.threads);
+        }
+        String scheme = DatasetRegistry.resolveLabelScheme(dataset, target, b.labelScheme);
+        EtabOptions options = new EtabOptions(b, dataset, target, view, scheme);
+        options.sampleOptions(true); // channels, sizes, clip settings: fail here, before any file is read
+        return options;
     }
 
     /** How ETAB resizes the dataset's frames (PIL's filters), or the pipeline's default where ETAB has no loader. */
