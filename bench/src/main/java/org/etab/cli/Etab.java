@@ -1,6 +1,5 @@
 package org.etab.cli;
 
-import org.bytedeco.ffmpeg.global.avutil;
 import org.etab.decode.VideoDecoder;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -59,8 +58,6 @@ public final class Etab implements Runnable {
         // OpenBLAS 0.3.19-1.5.7 (ND4J's) is not JavaCPP 1.5.14 (JavaCV's): expected and harmless (docs/gpu.md)
         System.setProperty("org.bytedeco.javacpp.logger", "slf4j");
         System.setProperty("org.slf4j.simpleLogger.log.org.bytedeco.javacpp.Loader", "error");
-        // FFmpeg speaks through our errors; its own banner per encoded file (JavaCV's recorder) is noise
-        VideoDecoder.setLogLevel(avutil.AV_LOG_QUIET);
         System.exit(commandLine().execute(args));
     }
 
@@ -85,6 +82,24 @@ public final class Etab implements Runnable {
             }
             throw e;
         });
+        cl.setExecutionStrategy(parsed -> {
+            if (readsMedia(parsed)) {
+                VideoDecoder.loadLibraries(); // before the command's work starts, not in its first decode
+            }
+            return new CommandLine.RunLast().execute(parsed);
+        });
         return cl;
+    }
+
+    /** True unless the command line asks for help or the version, names no command, or only splits an index. */
+    static boolean readsMedia(CommandLine.ParseResult parsed) {
+        CommandLine.ParseResult last = parsed;
+        for (CommandLine.ParseResult r = parsed; r != null; r = r.subcommand()) {
+            if (r.isUsageHelpRequested() || r.isVersionHelpRequested()) {
+                return false;
+            }
+            last = r;
+        }
+        return last != parsed && !"split".equals(last.commandSpec().name());
     }
 }

@@ -18,13 +18,35 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class EtabCliHelpTest {
 
-    /** The child: {@code etab --help}, then {@code etab NAME --help} for each name; exits with the worst code. */
+    /**
+     * The child: {@code etab --help}, then {@code etab NAME --help} for each name, then {@code --version}; exits with
+     * the worst code, or 3 when FFmpeg's libraries were loaded (help needs no media).
+     */
     public static void main(String[] names) {
         int worst = Etab.commandLine().execute("--help");
         for (String name : names) {
             worst = Math.max(worst, Etab.commandLine().execute(name, "--help"));
         }
+        worst = Math.max(worst, Etab.commandLine().execute("--version"));
+        if (org.bytedeco.javacpp.Loader.getLoadedLibraries().keySet().stream().anyMatch(l -> l.contains("avutil"))) {
+            System.err.println("FFmpeg loaded: "
+                    + org.bytedeco.javacpp.Loader.getLoadedLibraries().keySet());
+            worst = 3;
+        }
         System.exit(worst);
+    }
+
+    @Test
+    void onlyCommandsThatReadOrWriteMediaLoadFfmpegBeforeTheirWork() {
+        java.util.function.Function<String[], Boolean> reads =
+                args -> Etab.readsMedia(Etab.commandLine().parseArgs(args));
+        assertThat(reads.apply(new String[] {"bench", "--root", "x"})).isTrue();
+        assertThat(reads.apply(new String[] {"synth", "--out", "x"})).isTrue();
+        assertThat(reads.apply(new String[] {"demo"})).isTrue();
+        assertThat(reads.apply(new String[] {"split", "--root", "x", "--out", "y"})).isFalse();
+        assertThat(reads.apply(new String[] {"bench", "--help"})).isFalse();
+        assertThat(reads.apply(new String[] {"--version"})).isFalse();
+        assertThat(reads.apply(new String[] {})).isFalse();
     }
 
     @Test

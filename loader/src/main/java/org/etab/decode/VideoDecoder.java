@@ -108,6 +108,14 @@ public final class VideoDecoder implements AutoCloseable {
     }
 
     /**
+     * Loads FFmpeg's libraries now rather than at the first decode or phantom write (about 0.2 s, once per process),
+     * at the library's log level: quiet, unless {@link #setLogLevel} changed it. Idempotent.
+     */
+    public static void loadLibraries() {
+        // the static initializer above did it, once
+    }
+
+    /**
      * Sets FFmpeg's global log level (an {@code avutil.AV_LOG_*} constant). The default is
      * {@code AV_LOG_QUIET}; raise it (e.g. {@code AV_LOG_ERROR}) to see FFmpeg's own diagnostics.
      *

@@ -8,6 +8,7 @@ import org.bytedeco.ffmpeg.global.avcodec;
 import org.bytedeco.ffmpeg.global.avutil;
 import org.bytedeco.javacv.FFmpegFrameRecorder;
 import org.bytedeco.javacv.Frame;
+import org.etab.decode.VideoDecoder;
 
 /**
  * Writes gray frames as an EchoNet-style video: MJPEG ('MJPG') in AVI, full-range yuvj420p, constant
@@ -28,6 +29,9 @@ import org.bytedeco.javacv.Frame;
  * exactly once, also after a failure); the frame buffer is an ordinary direct buffer.
  */
 public final class MjpegAviWriter implements AutoCloseable {
+    static {
+        VideoDecoder.loadLibraries(); // the library's FFmpeg log level: no banner per file written
+    }
 
     private final FFmpegFrameRecorder recorder;
     private final ByteBuffer yuv;

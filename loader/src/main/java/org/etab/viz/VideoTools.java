@@ -9,9 +9,14 @@ import org.bytedeco.ffmpeg.global.avutil;
 import org.bytedeco.javacv.FFmpegFrameRecorder;
 import org.bytedeco.javacv.Frame;
 import org.etab.api.Tensor;
+import org.etab.decode.VideoDecoder;
 
 /** ETAB's {@code create_echo_clip}: a clip as an animated GIF that loops forever (JavaCV's GIF encoder). */
 public final class VideoTools {
+    static {
+        VideoDecoder.loadLibraries(); // the library's FFmpeg log level: no banner per file written
+    }
+
     /** ETAB's frame duration, in milliseconds (20 frames per second). */
     public static final int FRAME_MILLIS = 50;
 
