@@ -43,7 +43,8 @@ class EtabCliHelpTest {
         assertThat(reads.apply(new String[] {"bench", "--root", "x"})).isTrue();
         assertThat(reads.apply(new String[] {"synth", "--out", "x"})).isTrue();
         assertThat(reads.apply(new String[] {"demo"})).isTrue();
-        assertThat(reads.apply(new String[] {"split", "--root", "x", "--out", "y"})).isFalse();
+        assertThat(reads.apply(new String[] {"split", "--root", "x", "--out", "y"}))
+                .isFalse();
         assertThat(reads.apply(new String[] {"bench", "--help"})).isFalse();
         assertThat(reads.apply(new String[] {"--version"})).isFalse();
         assertThat(reads.apply(new String[] {})).isFalse();
