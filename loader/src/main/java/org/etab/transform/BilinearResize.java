@@ -61,17 +61,22 @@ final class BilinearResize {
                 }
                 bottomRow = r1;
             }
-            float fy = t.fy[y];
-            int o = y * width;
             for (int c = 0; c < channels; c++) {
-                float[] p = planes[c];
-                float sc = scale[c];
-                float b = bias[c];
-                for (int x = 0; x < width; x++) {
-                    float v = top[x] + (bottom[x] - top[x]) * fy;
-                    p[o + x] = v * sc + b;
-                }
+                blendRow(top, bottom, t.fy[y], planes[c], y * width, width, scale[c], bias[c]);
             }
+        }
+    }
+
+    /**
+     * One output row of one plane: the vertical blend of two interpolated rows, scaled. A method of its own, called
+     * per row and plane, so that the JIT compiles this loop (and {@link #horizontal}) from their calls within the
+     * first few frames, each small and quick to compile, instead of replacing a whole-frame loop on the stack.
+     */
+    private static void blendRow(
+            float[] top, float[] bottom, float fy, float[] plane, int at, int width, float scale, float bias) {
+        for (int x = 0; x < width; x++) {
+            float v = top[x] + (bottom[x] - top[x]) * fy;
+            plane[at + x] = v * scale + bias;
         }
     }
 

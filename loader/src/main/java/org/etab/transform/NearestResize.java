@@ -42,13 +42,17 @@ public final class NearestResize {
         for (int y = 0; y < dh; y++) {
             int sy = (int) ((long) y * sh / dh);
             if (sy != built) {
-                int from = sy * sw;
-                for (int x = 0; x < dw; x++) {
-                    row[x] = src[from + columns[x]];
-                }
+                gather(src, sy * sw, columns, row);
                 built = sy;
             }
             dst.put(base + y * dw, row, 0, dw);
+        }
+    }
+
+    /** One output row from the source row at {@code from}; per row, so the JIT compiles it from its calls. */
+    private static void gather(byte[] src, int from, int[] columns, byte[] row) {
+        for (int x = 0; x < row.length; x++) {
+            row[x] = src[from + columns[x]];
         }
     }
 }

@@ -303,11 +303,21 @@ public final class CamusSource extends RecordSource<CamusRecord> {
             } catch (DatasetException e) {
                 throw new SampleException(Stage.DECODE, e.getMessage(), e);
             }
-            byte keep = (byte) segLabel;
-            for (int i = 0, n = gt.width() * gt.height(); i < n; i++) {
-                pixels[i] = pixels[i] == keep ? (byte) 1 : (byte) 0;
+            int width = gt.width();
+            for (int y = 0; y < gt.height(); y++) {
+                keepLabel(pixels, y * width, width, (byte) segLabel);
             }
             labelWriter().writeMask(mask, buffers, slot);
+        }
+
+        /**
+         * {@code pixels[from, from + n)}: 1 where the label is {@code keep}, else 0. Called per row, so that the JIT
+         * compiles it from its calls within the first samples rather than replacing a whole-image loop on the stack.
+         */
+        private static void keepLabel(byte[] pixels, int from, int n, byte keep) {
+            for (int i = from; i < from + n; i++) {
+                pixels[i] = pixels[i] == keep ? (byte) 1 : (byte) 0;
+            }
         }
 
         @Override
