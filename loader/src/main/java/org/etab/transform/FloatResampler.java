@@ -26,9 +26,15 @@ final class FloatResampler extends FrameResampler {
     void toBytes(byte[] src, byte[] out, ResampleWork work) {
         float[] values = work.floats(sh * dw + dh * dw);
         resample(src, values, sh * dw, work, values);
-        int base = sh * dw;
-        for (int i = 0; i < dh * dw; i++) {
-            out[i] = toByte(values[base + i]);
+        for (int y = 0; y < dh; y++) {
+            toBytesRow(values, sh * dw + y * dw, out, y * dw);
+        }
+    }
+
+    /** Output row values[from..] rounded and clipped into out[o..]. */
+    private void toBytesRow(float[] values, int from, byte[] out, int o) {
+        for (int x = 0; x < dw; x++) {
+            out[o + x] = toByte(values[from + x]);
         }
     }
 
@@ -37,36 +43,47 @@ final class FloatResampler extends FrameResampler {
         resample(src, out, 0, work, work.floats(sh * dw));
     }
 
-    /** Writes the result at {@code out[at..]}; {@code rows} (which may be {@code out}) holds the horizontal pass. */
+    /**
+     * Writes the result at {@code out[at..]}; {@code rows} (which may be {@code out}) holds the horizontal pass. Row by
+     * row through methods of their own, so that the JIT compiles each small loop from its calls within the first
+     * frames instead of replacing a whole-image loop on the stack.
+     */
     private void resample(byte[] src, float[] out, int at, ResampleWork work, float[] rows) {
+        for (int r = 0; r < sh; r++) {
+            horizontalRow(src, r * sw, rows, r * dw);
+        }
+        for (int y = 0; y < dh; y++) {
+            verticalRow(rows, y, out, at + y * dw);
+        }
+    }
+
+    /** The source row at {@code src[row..]}, resampled to the output width at {@code rows[o..]}. */
+    private void horizontalRow(byte[] src, int row, float[] rows, int o) {
         int taps = horizontal.taps;
         int[] index = horizontal.index;
         float[] weight = horizontal.weight;
-        for (int r = 0; r < sh; r++) {
-            int row = r * sw;
-            int o = r * dw;
-            for (int x = 0; x < dw; x++) {
-                float s = 0;
-                int t = x * taps;
-                for (int k = 0; k < taps; k++) {
-                    s += (src[row + index[t + k]] & 0xff) * weight[t + k];
-                }
-                rows[o + x] = s;
+        for (int x = 0; x < dw; x++) {
+            float s = 0;
+            int t = x * taps;
+            for (int k = 0; k < taps; k++) {
+                s += (src[row + index[t + k]] & 0xff) * weight[t + k];
             }
+            rows[o + x] = s;
         }
+    }
+
+    /** Output row {@code y} at {@code out[o..]}, from the horizontal pass in {@code rows}. */
+    private void verticalRow(float[] rows, int y, float[] out, int o) {
         int vt = vertical.taps;
-        for (int y = 0; y < dh; y++) {
-            int o = at + y * dw;
-            Arrays.fill(out, o, o + dw, 0f);
-            for (int k = 0; k < vt; k++) {
-                float w = vertical.weight[y * vt + k];
-                if (w == 0) {
-                    continue;
-                }
-                int from = vertical.index[y * vt + k] * dw;
-                for (int x = 0; x < dw; x++) {
-                    out[o + x] += rows[from + x] * w;
-                }
+        Arrays.fill(out, o, o + dw, 0f);
+        for (int k = 0; k < vt; k++) {
+            float w = vertical.weight[y * vt + k];
+            if (w == 0) {
+                continue;
+            }
+            int from = vertical.index[y * vt + k] * dw;
+            for (int x = 0; x < dw; x++) {
+                out[o + x] += rows[from + x] * w;
             }
         }
     }

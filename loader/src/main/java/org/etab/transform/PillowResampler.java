@@ -52,43 +52,54 @@ final class PillowResampler extends FrameResampler {
             rowOffset = firstRow;
             width = dw;
         }
-        int taps = vertical.taps;
         int[] acc = work.ints(dw);
         for (int y = 0; y < dh; y++) {
-            Arrays.fill(acc, 0, dw, HALF);
-            for (int k = 0; k < taps; k++) {
-                int w = vertical.fixed[y * taps + k];
-                if (w == 0) {
-                    continue;
-                }
-                int from = (vertical.index[y * taps + k] - rowOffset) * width;
-                for (int x = 0; x < dw; x++) {
-                    acc[x] += (rows[from + x] & 0xff) * w;
-                }
+            verticalRow(rows, rowOffset, width, y, acc, out);
+        }
+    }
+
+    // The passes work row by row through methods of their own, so that the JIT compiles each small loop from its
+    // calls within the first frames instead of replacing a whole-image loop on the stack.
+
+    /** Output row {@code y} from the rows {@code rows} holds, from source row {@code rowOffset}, {@code width} wide. */
+    private void verticalRow(byte[] rows, int rowOffset, int width, int y, int[] acc, byte[] out) {
+        int taps = vertical.taps;
+        Arrays.fill(acc, 0, dw, HALF);
+        for (int k = 0; k < taps; k++) {
+            int w = vertical.fixed[y * taps + k];
+            if (w == 0) {
+                continue;
             }
-            int o = y * dw;
+            int from = (vertical.index[y * taps + k] - rowOffset) * width;
             for (int x = 0; x < dw; x++) {
-                out[o + x] = clip8(acc[x]);
+                acc[x] += (rows[from + x] & 0xff) * w;
             }
+        }
+        int o = y * dw;
+        for (int x = 0; x < dw; x++) {
+            out[o + x] = clip8(acc[x]);
         }
     }
 
     /** Source rows {@code [first, end)} resampled to the output width into {@code dst} from its row 0. */
     private void horizontalPass(byte[] src, int first, int end, byte[] dst) {
+        for (int r = first; r < end; r++) {
+            horizontalRow(src, r * sw, dst, (r - first) * dw);
+        }
+    }
+
+    /** The source row at {@code src[row..]} resampled to the output width at {@code dst[o..]}. */
+    private void horizontalRow(byte[] src, int row, byte[] dst, int o) {
         int taps = horizontal.taps;
         int[] index = horizontal.index;
         int[] fixed = horizontal.fixed;
-        for (int r = first; r < end; r++) {
-            int row = r * sw;
-            int o = (r - first) * dw;
-            for (int x = 0; x < dw; x++) {
-                int acc = HALF;
-                int t = x * taps;
-                for (int k = 0; k < taps; k++) {
-                    acc += (src[row + index[t + k]] & 0xff) * fixed[t + k];
-                }
-                dst[o + x] = clip8(acc);
+        for (int x = 0; x < dw; x++) {
+            int acc = HALF;
+            int t = x * taps;
+            for (int k = 0; k < taps; k++) {
+                acc += (src[row + index[t + k]] & 0xff) * fixed[t + k];
             }
+            dst[o + x] = clip8(acc);
         }
     }
 
