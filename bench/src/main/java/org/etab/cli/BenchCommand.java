@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.util.concurrent.Callable;
 import org.etab.config.EtabConfig;
 import org.etab.gpu.cuda.Device;
+import org.etab.metrics.JvmMeters;
 import org.etab.metrics.MetricsServer;
 import org.etab.pipeline.ErrorPolicy;
 import org.etab.pipeline.Pipeline;
@@ -74,6 +75,7 @@ final class BenchCommand implements Callable<Integer> {
         MeterRegistry registry = RunOptions.registry(run.metricsPort);
         try (opened;
                 MetricsServer server = RunOptions.serveMetrics("bench", registry, run.metricsHost, run.metricsPort);
+                JvmMeters jvm = RunOptions.jvmMeters(registry, run.metricsPort);
                 Device gpu = choice.open(); // closed after the pipeline, which frees its pinned batches through it
                 Pipeline pipeline = new Pipeline(source, options, registry, DeviceChoice.allocator(gpu));
                 RunRecorder recorder = new RunRecorder(run.report, run.resume, state)) {

@@ -14,6 +14,7 @@ import org.etab.datasets.echonet.EchoNetReader;
 import org.etab.datasets.echonet.EchoNetRecord;
 import org.etab.datasets.echonet.EchoNetSource;
 import org.etab.gpu.cuda.Device;
+import org.etab.metrics.JvmMeters;
 import org.etab.metrics.MetricsServer;
 import org.etab.pipeline.ErrorPolicy;
 import org.etab.pipeline.Pipeline;
@@ -130,6 +131,7 @@ final class DemoCommand implements Callable<Integer> {
         BenchRunner.Result r;
         MeterRegistry registry = RunOptions.registry(metricsPort);
         try (MetricsServer server = RunOptions.serveMetrics("demo", registry, metricsHost, metricsPort);
+                JvmMeters jvm = RunOptions.jvmMeters(registry, metricsPort);
                 Device gpu = choice.open();
                 Pipeline pipeline = new Pipeline(
                         new EchoNetSource(train, choice.samples()), po, registry, DeviceChoice.allocator(gpu))) {

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 import org.etab.config.EtabConfig;
+import org.etab.metrics.JvmMeters;
 import org.etab.metrics.MetricsServer;
 import org.etab.pipeline.ErrorPolicy;
 import org.etab.pipeline.PipelineOptions;
@@ -212,6 +213,11 @@ public final class RunOptions {
                 "etab %s: live metrics at %s (dashboard), %smetrics (Prometheus)%n",
                 command, server.url(), server.url());
         return server;
+    }
+
+    /** The JVM's own meters on the served registry (the dashboard's "Process" row); null when nothing is served. */
+    static JvmMeters jvmMeters(MeterRegistry registry, Integer port) {
+        return port == null ? null : JvmMeters.bindTo(registry);
     }
 
     Device device() {

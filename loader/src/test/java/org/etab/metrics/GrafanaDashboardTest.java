@@ -25,12 +25,15 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code config/grafana/etab-dashboard.json} and {@code config/prometheus.yml} against what a real run exposes:
- * every series the dashboard's PromQL names is in a scrape of {@code /metrics} over HTTP.
+ * every series the dashboard's PromQL names is in a scrape of {@code /metrics} over HTTP (the JVM's with
+ * {@link JvmMeters} bound, as the command line binds them).
  */
 class GrafanaDashboardTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Pattern METRIC = Pattern.compile("\\betab_[a-zA-Z0-9_]+");
-    private static final Pattern SELECTOR = Pattern.compile("(etab_[a-zA-Z0-9_]+)\\{([^}]*)}");
+    /** Series names: the pipeline's ({@code etab_}) and the JVM's ({@link JvmMeters}: jvm_, process_, system_). */
+    private static final Pattern METRIC = Pattern.compile("\\b(?:etab|jvm|process|system)_[a-zA-Z0-9_]+");
+
+    private static final Pattern SELECTOR = Pattern.compile("((?:etab|jvm|process|system)_[a-zA-Z0-9_]+)\\{([^}]*)}");
     private static final Pattern QUANTILE = Pattern.compile("quantile=\"([0-9.]+)\"");
 
     private static JsonNode dashboard;
@@ -127,7 +130,12 @@ class GrafanaDashboardTest {
                         "etab_decode_seconds",
                         "etab_decode_seconds_count",
                         "etab_batch_seconds",
-                        "etab_batch_seconds_sum");
+                        "etab_batch_seconds_sum",
+                        "process_cpu_usage",
+                        "system_cpu_usage",
+                        "jvm_compilation_time_ms_total",
+                        "jvm_gc_pause_seconds_sum",
+                        "jvm_memory_used_bytes");
 
         List<EchoNetRecord> records = MetricsTestSupport.damagedPhantom(tmp.resolve("echonet"));
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -138,12 +146,20 @@ class GrafanaDashboardTest {
         String host = target.substring(0, target.lastIndexOf(':'));
         assertThat(host).isEqualTo(MetricsServer.DEFAULT_HOST);
         try (MetricsServer server = MetricsServer.start(registry, host, 0);
+                JvmMeters jvm = JvmMeters.bindTo(registry);
                 Pipeline p = MetricsTestSupport.pipeline(records, registry)) {
             MetricsTestSupport.runEpoch(p, 0);
             // the path Prometheus is told to scrape, on the host it is told to scrape
-            String scrape = MetricsTestSupport.get("http://" + host + ":" + server.port()
-                            + job.get("metrics_path").asText())
-                    .body();
+            String url = "http://" + host + ":" + server.port()
+                    + job.get("metrics_path").asText();
+            // jvm_gc_pause_seconds appears with the first collection the JVM reports (asynchronously) after binding
+            System.gc();
+            String scrape = MetricsTestSupport.get(url).body();
+            for (long end = System.nanoTime() + 30_000_000_000L;
+                    !scrape.contains("jvm_gc_pause_seconds_sum") && System.nanoTime() < end; ) {
+                Thread.sleep(50);
+                scrape = MetricsTestSupport.get(url).body();
+            }
             Map<String, Integer> exposed = MetricsTestSupport.seriesNames(scrape);
             assertThat(exposed.keySet()).containsAll(used);
             for (String e : expressions()) {
