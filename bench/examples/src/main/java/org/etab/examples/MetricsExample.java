@@ -12,6 +12,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.etab.api.Datasets;
 import org.etab.batch.Batch;
 import org.etab.batch.HostAllocator;
+import org.etab.metrics.JvmMeters;
 import org.etab.metrics.MetricsServer;
 import org.etab.pipeline.BatchIterator;
 import org.etab.pipeline.Pipeline;
@@ -27,6 +28,7 @@ public final class MetricsExample {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         try (OpenedDataset echonet = Datasets.open("echonet", root, "all", null, 0, options);
                 MetricsServer server = MetricsServer.start(registry, "127.0.0.1", 0);   // 0: any free port
+                JvmMeters jvm = JvmMeters.bindTo(registry);        // CPU, memory, GC, JIT: the dashboard's Process row
                 Pipeline pipeline = new Pipeline(echonet.source(), PipelineOptions.builder().batchSize(4).build(),
                         registry, HostAllocator.NATIVE);
                 BatchIterator<Batch> batches = pipeline.iterate(0)) {
@@ -35,7 +37,8 @@ public final class MetricsExample {
             }
             String text = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(server.url() + "metrics"))
                     .build(), HttpResponse.BodyHandlers.ofString()).body();   // what Prometheus scrapes
-            text.lines().filter(l -> l.startsWith("etab_samples")).forEach(System.out::println);
+            text.lines().filter(l -> l.startsWith("etab_samples") || l.startsWith("jvm_compilation"))
+                    .forEach(System.out::println);
         }
     }
 }
