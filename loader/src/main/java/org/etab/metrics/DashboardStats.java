@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -20,6 +21,7 @@ import java.util.function.LongSupplier;
 
 /**
  * The numbers behind {@code GET /api/stats} and {@code GET /api/history}: the {@code etab.*} meters of a registry
+ * (and, when {@link JvmMeters} or the caller bound them, the process's CPU and the JIT's compile time)
  * summed over every pipeline in it, with rates computed here over the last second or more (counter deltas between
  * two reads), so that a page that polls needs no history of its own to show a rate. {@link #tick()}, called once a
  * second by the server, keeps the last {@value #HISTORY} points, so that a dashboard opened mid-run shows the
@@ -32,6 +34,10 @@ final class DashboardStats {
     static final long WINDOW_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Micrometer's name for the process's cumulative CPU time in nanoseconds ({@code ProcessorMetrics}). */
+    private static final String CPU_TIME = "process.cpu.time";
+    /** Micrometer's name for the JIT's cumulative compile time in milliseconds ({@code JvmCompilationMetrics}). */
+    private static final String JIT_TIME = "jvm.compilation.time";
 
     private final MeterRegistry registry;
     private final LongSupplier clock;
@@ -53,8 +59,20 @@ final class DashboardStats {
         window.add(totals(startNanos));
     }
 
-    /** Cumulative counts at one instant. */
-    private record Totals(long nanos, double samples, double frames, double bytes, double waitSeconds, double errors) {}
+    /**
+     * Cumulative counts at one instant; {@code cpuNanos} (the process's CPU time) and {@code jitMillis} (the JIT's
+     * compile time) are NaN while {@link JvmMeters} (or the caller's binders) have not put their meters in the
+     * registry.
+     */
+    private record Totals(
+            long nanos,
+            double samples,
+            double frames,
+            double bytes,
+            double waitSeconds,
+            double errors,
+            double cpuNanos,
+            double jitMillis) {}
 
     private Totals totals(long nanos) {
         return new Totals(
@@ -63,7 +81,9 @@ final class DashboardStats {
                 count("etab.frames.decoded"),
                 count("etab.bytes.read"),
                 totalSeconds("etab.consumer.wait"),
-                count("etab.errors"));
+                count("etab.errors"),
+                functionCount(CPU_TIME),
+                functionCount(JIT_TIME));
     }
 
     /** The current numbers as one JSON object (field names are in {@code docs/metrics.md}). */
@@ -132,6 +152,12 @@ final class DashboardStats {
         putGauge(o, "poolOutstanding", "etab.pool.outstanding");
         ObjectNode byStage = o.putObject("errorsByStage");
         errorsByStage().forEach(byStage::put);
+        // the process around the pipelines, when JvmMeters (or the caller's own binders) put its meters there
+        // CPU time over the window (the JDK's own CPU-load reading goes to 0 when read twice in quick succession)
+        double cores = Math.max(1, Runtime.getRuntime().availableProcessors());
+        putRate(o, "processCpuPercent", now.cpuNanos(), base.cpuNanos(), dt, 100 / 1e9 / cores);
+        // compile time per wall time, summed over the compiler threads: may pass 100
+        putRate(o, "jitPercent", now.jitMillis(), base.jitMillis(), dt, 100 / 1000.0);
         ObjectNode ms = o.putObject("millis");
         percentiles(ms, "decode", "etab.decode");
         percentiles(ms, "batch", "etab.batch");
@@ -166,6 +192,24 @@ final class DashboardStats {
             sum += c.count();
         }
         return sum;
+    }
+
+    /** The sum of the function counters called {@code name}; NaN when there is none. */
+    private double functionCount(String name) {
+        double sum = Double.NaN;
+        for (FunctionCounter c : registry.find(name).functionCounters()) {
+            sum = (Double.isNaN(sum) ? 0 : sum) + c.count();
+        }
+        return sum;
+    }
+
+    /** The rate times {@code scale}; null unless both reads had the meter (not a total since the JVM started). */
+    private static void putRate(ObjectNode o, String field, double now, double base, double seconds, double scale) {
+        if (Double.isNaN(now) || Double.isNaN(base)) {
+            o.putNull(field);
+        } else {
+            o.put(field, round(rate(now, base, seconds) * scale, 2));
+        }
     }
 
     private double totalSeconds(String name) {

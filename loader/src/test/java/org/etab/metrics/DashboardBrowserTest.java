@@ -47,6 +47,7 @@ class DashboardBrowserTest {
         AtomicBoolean stop = new AtomicBoolean();
         AtomicReference<Throwable> failure = new AtomicReference<>();
         try (MetricsServer server = MetricsServer.start(registry, "127.0.0.1", 0);
+                JvmMeters jvm = JvmMeters.bindTo(registry);
                 Pipeline p = MetricsTestSupport.pipeline(records, registry)) {
             // a training loop: epoch after epoch, a short step per batch, until the browser is done
             Thread loop = new Thread(
@@ -88,6 +89,9 @@ class DashboardBrowserTest {
                         .isPositive();
                 // the charts drew lines
                 assertThat(dom).containsPattern("<path d=\"M[0-9.]+ [0-9.]+ L");
+                // with the process's meters bound, their chart is shown and drawn too
+                assertThat(dom).contains("<div class=\"chart\" id=\"process\">");
+                assertThat(dom).containsPattern("(?s)id=\"chart-process\"[^>]*>.*?<path d=\"M[0-9.]+ [0-9.]+ L");
 
                 Path png = Path.of("target/dashboard.png").toAbsolutePath();
                 Files.createDirectories(png.getParent());
@@ -97,13 +101,13 @@ class DashboardBrowserTest {
                         "screenshot",
                         "--virtual-time-budget=4000",
                         "--hide-scrollbars",
-                        "--window-size=1280,900",
+                        "--window-size=1280,1060",
                         "--screenshot=" + png,
                         server.url());
                 BufferedImage image = ImageIO.read(png.toFile());
                 assertThat(image).as("a PNG at " + png).isNotNull();
                 assertThat(image.getWidth()).isEqualTo(1280);
-                assertThat(image.getHeight()).isEqualTo(900);
+                assertThat(image.getHeight()).isEqualTo(1060);
                 String copy = System.getProperty("etab.dashboard.screenshot");
                 if (copy != null && !copy.isBlank()) {
                     Files.copy(png, Path.of(copy), StandardCopyOption.REPLACE_EXISTING);

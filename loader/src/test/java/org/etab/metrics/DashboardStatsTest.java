@@ -18,6 +18,36 @@ class DashboardStatsTest {
     private static final long SECOND = TimeUnit.SECONDS.toNanos(1);
 
     @Test
+    void theProcessCpuAndTheJitsShareAppearOnlyWithTheirMeters() throws Exception {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        AtomicLong now = new AtomicLong(0);
+        DashboardStats stats = new DashboardStats(registry, now::get);
+        JsonNode s = JSON.readTree(stats.json());
+        assertThat(s.get("processCpuPercent").isNull()).isTrue();
+        assertThat(s.get("jitPercent").isNull()).isTrue();
+
+        // the names JvmMeters binds (Micrometer's ProcessorMetrics and JvmCompilationMetrics)
+        AtomicLong jitMillis = new AtomicLong(1000);
+        io.micrometer.core.instrument.FunctionCounter.builder("jvm.compilation.time", jitMillis, AtomicLong::get)
+                .register(registry);
+        AtomicLong cpuNanos = new AtomicLong(0);
+        io.micrometer.core.instrument.FunctionCounter.builder("process.cpu.time", cpuNanos, AtomicLong::get)
+                .register(registry);
+        // the first read after the meters appear has no base for them: no rate from the JVM's start
+        s = JSON.readTree(stats.json());
+        assertThat(s.get("processCpuPercent").isNull()).isTrue();
+        assertThat(s.get("jitPercent").isNull()).isTrue();
+        stats = new DashboardStats(registry, now::get);
+        jitMillis.addAndGet(500); // half a second of compiling in two seconds
+        int cores = Runtime.getRuntime().availableProcessors();
+        cpuNanos.addAndGet(cores * SECOND / 2); // a quarter of every core for two seconds
+        now.set(2 * SECOND);
+        s = JSON.readTree(stats.json());
+        assertThat(s.get("processCpuPercent").asDouble()).isEqualTo(25.0);
+        assertThat(s.get("jitPercent").asDouble()).isEqualTo(25.0);
+    }
+
+    @Test
     void ratesAreCounterDeltasOverTheLastSecondOrMore() throws Exception {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         Counter a = registry.counter("etab.samples", "dataset", "echonet", "pipeline", "1");
