@@ -40,8 +40,7 @@ final class PictureCommands {
                 .dtype(DType.UINT8)
                 .seed(o.seed())
                 .shuffle(false)
-                .allowLinksOutside(o.allowLinksOutside())
-                .extraRoots(o.extraRoots())
+                .fileAccess(o.fileAccess())
                 .build();
         OpenedDataset opened = selection.open(cfg, raw);
         Pipeline p = new Pipeline(

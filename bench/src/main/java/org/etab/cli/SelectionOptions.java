@@ -11,6 +11,7 @@ import org.etab.sampling.ClipStart;
 import org.etab.source.ClipLayout;
 import org.etab.source.DatasetProvider;
 import org.etab.source.DatasetRegistry;
+import org.etab.source.FileAccess;
 import org.etab.source.OpenedDataset;
 import org.etab.source.SampleOptions;
 import org.etab.source.Target;
@@ -296,8 +297,7 @@ public final class SelectionOptions {
                 .resize(ResizeFilter.parse(resize))
                 .antialias(antialias)
                 .layout(ClipLayout.parse(layout))
-                .allowLinksOutside(allowLinksOutside)
-                .extraRoots(cfg.extraRoots())
+                .fileAccess(allowLinksOutside ? FileAccess.anywhere() : FileAccess.underRootOr(cfg.extraRoots()))
                 .build();
     }
 

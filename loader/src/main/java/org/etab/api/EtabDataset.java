@@ -337,7 +337,7 @@ public final class EtabDataset {
         /**
          * Sets the frames per clip (with {@code video(true)}).
          *
-         * @param clipL frames per clip, 1..{@value SampleOptions#MAX_CLIP_LENGTH} (default 16, ETAB's)
+         * @param clipL frames per clip, 1..{@value org.etab.sampling.ClipSpec#MAX_LENGTH} (default 16, ETAB's)
          * @return this builder
          */
         public Builder clipL(int clipL) {

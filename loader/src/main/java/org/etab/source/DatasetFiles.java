@@ -29,8 +29,8 @@ import org.etab.decode.FileOpener;
 
 /**
  * The files a dataset may open: regular files whose real path (every symbolic link resolved) lies under the real
- * path of the dataset root, or of one of the extra roots the user allows ({@link SampleOptions#extraRoots()}, for
- * a dataset spread over disks by links), or anywhere when {@link SampleOptions#allowLinksOutside()} is set. FIFOs,
+ * path of the dataset root, or of one of the extra roots the user allows ({@link FileAccess#extraRoots()}, for
+ * a dataset spread over disks by links), or anywhere when {@link FileAccess#anyLocation()} is set. FIFOs,
  * sockets, devices and directories are refused by type in every case, before anything opens them: opening a FIFO
  * blocks until a writer appears, and reading a device such as {@code /dev/zero} never ends.
  *
@@ -60,19 +60,20 @@ public final class DatasetFiles {
      * outside). Resolves the roots now, on the calling thread.
      *
      * @param root    the dataset root, not null
-     * @param options where {@link SampleOptions#extraRoots()} and {@link SampleOptions#allowLinksOutside()} come from
+     * @param options where {@link SampleOptions#fileAccess()} comes from
      * @return the check for this dataset's files
      * @throws DatasetException when {@code root} or an extra root does not exist, is not a directory, or cannot be
      *                          resolved
      */
     public static DatasetFiles of(Path root, SampleOptions options) {
         Objects.requireNonNull(root, "root");
-        if (options.allowLinksOutside()) {
+        FileAccess access = options.fileAccess();
+        if (access.anyLocation()) {
             return new DatasetFiles(root, List.of());
         }
         List<Path> real = new ArrayList<>();
         real.add(realDirectory(root, "dataset root"));
-        for (Path extra : options.extraRoots()) {
+        for (Path extra : access.extraRoots()) {
             real.add(realDirectory(extra, "extra root"));
         }
         return new DatasetFiles(root, List.copyOf(real));

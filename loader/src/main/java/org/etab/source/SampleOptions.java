@@ -1,7 +1,5 @@
 package org.etab.source;
 
-import java.nio.file.Path;
-import java.util.List;
 import java.util.Objects;
 import org.etab.batch.DType;
 import org.etab.batch.TensorSpec;
@@ -26,8 +24,6 @@ import org.etab.transform.ResizeFilter;
 public final class SampleOptions {
     /** The largest frame side (rows or columns) a sample may have, requested or native. */
     public static final int MAX_FRAME_SIDE = 4096;
-    /** The most frames a clip may have. */
-    public static final int MAX_CLIP_LENGTH = 10_000;
     /** The largest input tensor one sample may have: 1 GiB. */
     public static final long MAX_SAMPLE_BYTES = 1L << 30;
 
@@ -38,8 +34,7 @@ public final class SampleOptions {
     private final boolean shuffle;
     private final Resampling resampling;
     private final String labelScheme;
-    private final boolean allowLinksOutside;
-    private final List<Path> extraRoots;
+    private final FileAccess fileAccess;
 
     private SampleOptions(Builder b, FeatureFormat format) {
         this.target = b.target;
@@ -49,8 +44,7 @@ public final class SampleOptions {
         this.shuffle = b.shuffle;
         this.resampling = new Resampling(b.resize, b.antialias);
         this.labelScheme = b.labelScheme;
-        this.allowLinksOutside = b.allowLinksOutside;
-        this.extraRoots = b.extraRoots;
+        this.fileAccess = b.fileAccess;
     }
 
     /** {@return a new builder with the defaults above; only the target must be set} */
@@ -70,8 +64,7 @@ public final class SampleOptions {
                 .seed(seed)
                 .shuffle(shuffle)
                 .labelScheme(labelScheme)
-                .allowLinksOutside(allowLinksOutside)
-                .extraRoots(extraRoots)
+                .fileAccess(fileAccess)
                 .resize(resampling.filter())
                 .antialias(resampling.antialias())
                 .layout(format.layout());
@@ -133,20 +126,9 @@ public final class SampleOptions {
         return labelScheme;
     }
 
-    /**
-     * {@return true when a dataset may open files whose real path lies outside its root (links to anywhere); false
-     * by default} They must still be regular files ({@link DatasetFiles}).
-     */
-    public boolean allowLinksOutside() {
-        return allowLinksOutside;
-    }
-
-    /**
-     * {@return the directories besides the dataset root that its files' real paths may lie under (immutable; empty by
-     * default)} See {@link DatasetFiles}.
-     */
-    public List<Path> extraRoots() {
-        return extraRoots;
+    /** {@return where the dataset's files may lie: under its root unless the builder said otherwise} */
+    public FileAccess fileAccess() {
+        return fileAccess;
     }
 
     /**
@@ -202,14 +184,12 @@ public final class SampleOptions {
                 && shuffle == s.shuffle
                 && Objects.equals(labelScheme, s.labelScheme)
                 && resampling.equals(s.resampling)
-                && allowLinksOutside == s.allowLinksOutside
-                && extraRoots.equals(s.extraRoots);
+                && fileAccess.equals(s.fileAccess);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(
-                target, clip, format, seed, shuffle, labelScheme, resampling, allowLinksOutside, extraRoots);
+        return Objects.hash(target, clip, format, seed, shuffle, labelScheme, resampling, fileAccess);
     }
 
     @Override
@@ -217,8 +197,7 @@ public final class SampleOptions {
         return "SampleOptions[target=" + target + ", clip=" + clip + ", frame=" + frameHeight() + "x" + frameWidth()
                 + ", channels=" + channels() + ", normalize=" + normalize() + ", dtype=" + dtype() + ", seed=" + seed
                 + ", shuffle=" + shuffle + ", labelScheme=" + labelScheme + ", resize=" + resampling + ", layout="
-                + layout().cliName() + (allowLinksOutside ? ", allowLinksOutside" : "")
-                + (extraRoots.isEmpty() ? "" : ", extraRoots=" + extraRoots) + "]";
+                + layout().cliName() + ", " + fileAccess + "]";
     }
 
     /** Builds {@link SampleOptions}; {@link #build()} checks every value and combination. Not thread-safe. */
@@ -240,8 +219,7 @@ public final class SampleOptions {
         private boolean antialias;
         private ClipLayout layout = ClipLayout.CTHW;
         private String labelScheme;
-        private boolean allowLinksOutside;
-        private List<Path> extraRoots = List.of();
+        private FileAccess fileAccess = FileAccess.underRoot();
 
         private Builder() {}
 
@@ -270,7 +248,7 @@ public final class SampleOptions {
         /**
          * Frames per clip (ETAB {@code clip_l}), >= 1; used when {@code video} is true.
          *
-         * @param clipLength 1 to {@link SampleOptions#MAX_CLIP_LENGTH}, default 32
+         * @param clipLength 1 to {@link ClipSpec#MAX_LENGTH}, default 32
          * @return this builder
          */
         public Builder clipLength(int clipLength) {
@@ -444,25 +422,14 @@ public final class SampleOptions {
         }
 
         /**
-         * Lets the dataset open regular files whose real path lies outside its root (default false: such a file
-         * is a failed sample naming where it leads).
+         * Where the dataset's files may lie (default {@link FileAccess#underRoot()}: a file whose real path leads
+         * elsewhere is a failed sample naming where it leads).
          *
-         * @param allowLinksOutside whether links may lead anywhere (files must still be regular)
+         * @param fileAccess not null
          * @return this builder
          */
-        public Builder allowLinksOutside(boolean allowLinksOutside) {
-            this.allowLinksOutside = allowLinksOutside;
-            return this;
-        }
-
-        /**
-         * Directories besides the root that the dataset's files may lead to by links (default none).
-         *
-         * @param extraRoots the directories (copied); each must exist when the dataset is opened
-         * @return this builder
-         */
-        public Builder extraRoots(List<Path> extraRoots) {
-            this.extraRoots = List.copyOf(extraRoots);
+        public Builder fileAccess(FileAccess fileAccess) {
+            this.fileAccess = Objects.requireNonNull(fileAccess, "fileAccess");
             return this;
         }
 
@@ -481,10 +448,6 @@ public final class SampleOptions {
                 throw new IllegalArgumentException("target required (e.g. Target.EF) but was not set");
             }
             FeatureFormat format = new FeatureFormat(frameHeight, frameWidth, channels, normalize, dtype, layout);
-            if (video && clipLength > MAX_CLIP_LENGTH) {
-                throw new IllegalArgumentException(
-                        "clipLength <= " + MAX_CLIP_LENGTH + " required but was " + clipLength);
-            }
             if (labelScheme != null && target != Target.VIEW && target != Target.AS) {
                 throw new IllegalArgumentException("label scheme '" + labelScheme + "' applies to the class targets "
                         + "view and AS, not '" + target.etabName() + "'");

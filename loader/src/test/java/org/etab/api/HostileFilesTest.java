@@ -19,6 +19,7 @@ import org.etab.pipeline.Pipeline;
 import org.etab.pipeline.PipelineOptions;
 import org.etab.pipeline.RunAccount;
 import org.etab.sampling.ClipStart;
+import org.etab.source.FileAccess;
 import org.etab.source.OpenedDataset;
 import org.etab.source.SampleFailure;
 import org.etab.source.SampleOptions;
@@ -144,7 +145,7 @@ class HostileFilesTest {
                 "echonet",
                 root,
                 null,
-                options.toBuilder().allowLinksOutside(true).build());
+                options.toBuilder().fileAccess(FileAccess.anywhere()).build());
         assertThat(allowed.delivered()).contains(linkedId).doesNotContain(pipedId);
         assertThat(allowed.failed()).containsOnlyKeys(pipedId); // a FIFO is refused whatever is allowed
 
@@ -152,7 +153,9 @@ class HostileFilesTest {
                 "echonet",
                 root,
                 null,
-                options.toBuilder().extraRoots(List.of(tmp.resolve("outside"))).build());
+                options.toBuilder()
+                        .fileAccess(FileAccess.underRootOr(List.of(tmp.resolve("outside"))))
+                        .build());
         assertThat(extraRoot.delivered()).contains(linkedId);
         assertThat(extraRoot.failed()).containsOnlyKeys(pipedId);
     }
@@ -188,7 +191,7 @@ class HostileFilesTest {
                 "camus",
                 root,
                 "AP4CH",
-                options.toBuilder().allowLinksOutside(true).build());
+                options.toBuilder().fileAccess(FileAccess.anywhere()).build());
         assertThat(allowed.delivered()).contains(id);
         assertThat(allowed.failed()).containsOnlyKeys(pipedId);
     }
@@ -218,7 +221,7 @@ class HostileFilesTest {
                 "all",
                 "AP4CH",
                 0,
-                options.toBuilder().allowLinksOutside(true).build())) {
+                options.toBuilder().fileAccess(FileAccess.anywhere()).build())) {
             assertThat(d.problems()).noneMatch(p -> p.id().equals(id));
         }
     }
@@ -259,7 +262,10 @@ class HostileFilesTest {
         assertThat(strict.delivered()).hasSize(ids.size() - 2);
 
         Run allowed = run(
-                "tmed", root, "all", options.toBuilder().allowLinksOutside(true).build());
+                "tmed",
+                root,
+                "all",
+                options.toBuilder().fileAccess(FileAccess.anywhere()).build());
         assertThat(allowed.failed()).containsOnlyKeys(ids.get(1));
         assertThat(allowed.delivered()).contains(ids.get(0));
     }
@@ -278,7 +284,7 @@ class HostileFilesTest {
                 "all",
                 "all",
                 0,
-                options.toBuilder().allowLinksOutside(true).build())) {
+                options.toBuilder().fileAccess(FileAccess.anywhere()).build())) {
             assertThat(d.records()).isPositive();
         }
     }

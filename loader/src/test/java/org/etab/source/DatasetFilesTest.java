@@ -61,12 +61,14 @@ class DatasetFilesTest {
                 .hasMessageContaining("outside the dataset root");
         assertThat(DatasetFiles.of(
                                 root.getParent(),
-                                options().allowLinksOutside(true).build())
+                                options().fileAccess(FileAccess.anywhere()).build())
                         .check(link))
                 .isEqualTo(outside.resolve("secret").toRealPath());
         assertThat(DatasetFiles.of(
                                 root.getParent(),
-                                options().extraRoots(List.of(outside)).build())
+                                options()
+                                        .fileAccess(FileAccess.underRootOr(List.of(outside)))
+                                        .build())
                         .check(link))
                 .isEqualTo(outside.resolve("secret").toRealPath());
     }
@@ -74,7 +76,7 @@ class DatasetFilesTest {
     @Test
     void specialFilesAreRefusedByTypeWhateverIsAllowed() throws Exception {
         DatasetFiles anywhere = DatasetFiles.of(
-                root.getParent(), options().allowLinksOutside(true).build());
+                root.getParent(), options().fileAccess(FileAccess.anywhere()).build());
         Path fifo = root.resolve("pipe.avi");
         assertThat(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor())
                 .isZero();
@@ -94,13 +96,29 @@ class DatasetFilesTest {
     }
 
     @Test
+    void fileAccessRefusesExtraRootsWithAnyLocationAndCopiesItsList() {
+        assertThatThrownBy(() -> new FileAccess(true, List.of(outside)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("extra roots [" + outside + "] mean nothing when any location is allowed; give one or"
+                        + " the other");
+        List<Path> dirs = new java.util.ArrayList<>(List.of(outside));
+        FileAccess access = FileAccess.underRootOr(dirs);
+        dirs.clear();
+        assertThat(access.extraRoots()).containsExactly(outside);
+        assertThat(options().build().fileAccess()).isEqualTo(FileAccess.underRoot());
+    }
+
+    @Test
     void aMissingRootOrExtraRootIsNamed() {
         assertThatThrownBy(
                         () -> DatasetFiles.of(tmp.resolve("nowhere"), options().build()))
                 .isInstanceOf(DatasetException.class)
                 .hasMessage(tmp.resolve("nowhere") + ": dataset root not found");
         assertThatThrownBy(() -> DatasetFiles.of(
-                        root, options().extraRoots(List.of(tmp.resolve("gone"))).build()))
+                        root,
+                        options()
+                                .fileAccess(FileAccess.underRootOr(List.of(tmp.resolve("gone"))))
+                                .build()))
                 .hasMessage(tmp.resolve("gone") + ": extra root not found");
     }
 
