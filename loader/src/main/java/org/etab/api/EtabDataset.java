@@ -38,15 +38,17 @@ import reactor.core.publisher.Flux;
  *
  * <p>The options are fixed when built (a {@link Builder} changed afterwards does not change the dataset; use
  * {@link #toBuilder()} for a changed copy). Threading: {@code loadData} blocks the caller while the pipeline's
- * threads decode; {@link #data()} is an immutable snapshot of the last load. Ownership: loaded items live on the
+ * threads decode; {@link #data()}, {@link #failures()}, {@link #problems()} and {@link #rejected()}
+ * are immutable and always from the same load, the last to finish. Ownership: loaded items live on the
  * heap; {@link #stream} samples are pooled and must be closed.
  */
 public final class EtabDataset {
     private final EtabOptions options;
-    private volatile List<Item> data = List.of();
-    private volatile List<SampleFailure> failures = List.of();
-    private volatile List<IndexProblem> problems = List.of();
-    private volatile List<IndexProblem> rejected = List.of();
+    // one write per load, so that the four lists a reader sees always come from the same load
+    private volatile Loaded last = new Loaded(List.of(), List.of(), List.of(), List.of());
+
+    private record Loaded(
+            List<Item> data, List<SampleFailure> failures, List<IndexProblem> problems, List<IndexProblem> rejected) {}
 
     private EtabDataset(EtabOptions options) {
         this.options = options;
@@ -115,7 +117,7 @@ public final class EtabDataset {
 
     /** {@return the items of the last {@link #loadData} in load order, immutable; empty before the first load} */
     public List<Item> data() {
-        return data;
+        return last.data();
     }
 
     /**
@@ -123,7 +125,7 @@ public final class EtabDataset {
      * immutable, empty before the first load}
      */
     public List<SampleFailure> failures() {
-        return failures;
+        return last.failures();
     }
 
     /**
@@ -131,7 +133,7 @@ public final class EtabDataset {
      * splits included ({@link #rejected()} has the selection's own rows); immutable, empty before the first load}
      */
     public List<IndexProblem> problems() {
-        return problems;
+        return last.problems();
     }
 
     /**
@@ -154,7 +156,7 @@ public final class EtabDataset {
      * immutable, empty before the first load}
      */
     public List<IndexProblem> rejected() {
-        return rejected;
+        return last.rejected();
     }
 
     /**
@@ -177,14 +179,11 @@ public final class EtabDataset {
      */
     public EtabDataset loadData(int nClips, boolean random) {
         OpenedDataset opened = options.open(random);
-        problems = opened.problems();
-        rejected = opened.rejected();
         ItemLoader loader = new ItemLoader(opened, options.threads(), options.strict());
         try (opened) {
             loader.load(nClips);
         } finally {
-            data = loader.items();
-            failures = loader.failures();
+            last = new Loaded(loader.items(), loader.failures(), opened.problems(), opened.rejected());
         }
         return this;
     }
