@@ -1,0 +1,101 @@
+package org.etab.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.awt.image.BufferedImage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
+import org.etab.datasets.echonet.EchoNetReader;
+import org.etab.datasets.echonet.EchoNetRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code etab demo}, the README's first command, end to end in-process: on an empty directory it writes the phantom
+ * set, streams W1 over its TRAIN videos and draws the first one's LV overlay and clip.
+ */
+class DemoCommandTest {
+    private static final Pattern COUNTS =
+            Pattern.compile("^RESULT planned=(\\d+) delivered=(\\d+) failed=(\\d+) clips=(\\d+) .* rejected=(\\d+)$");
+
+    @Test
+    void demoWritesThePhantomStreamsW1AndDrawsBothPictures(@TempDir Path tmp) throws Exception {
+        Path data = tmp.resolve("phantom");
+        Path out = tmp.resolve("pictures");
+
+        EtabCliTest.Run r = EtabCliTest.etab(
+                "demo",
+                "--root",
+                data.toString(),
+                "--out",
+                out.toString(),
+                "--epochs",
+                "2",
+                "--threads",
+                "2",
+                "--device",
+                "cpu");
+
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.err()).contains("etab demo: writing the phantom EchoNet-Dynamic set (200 videos, seed 42)");
+        List<EchoNetRecord> all = EchoNetReader.read(data).select("all");
+        List<EchoNetRecord> train = EchoNetReader.read(data).select("train");
+        assertThat(all).hasSize(200);
+        assertThat(r.err()).contains("W1 = " + train.size() + " TRAIN videos", "2 decode threads, 2 epochs");
+
+        Matcher m = COUNTS.matcher(r.lastLine());
+        assertThat(m.matches()).as(r.lastLine()).isTrue();
+        int planned = 2 * train.size();
+        assertThat(List.of(m.group(1), m.group(2), m.group(3), m.group(4), m.group(5)))
+                .containsExactly("" + planned, "" + planned, "0", "" + planned, "0");
+
+        EchoNetRecord first = train.get(0);
+        BufferedImage overlay =
+                ImageIO.read(out.resolve(first.id() + "_lv_overlay.png").toFile());
+        assertThat(overlay.getWidth()).isEqualTo(first.frameWidth());
+        assertThat(overlay.getHeight()).isEqualTo(first.frameHeight());
+        long red = 0;
+        for (int y = 0; y < overlay.getHeight(); y++) {
+            for (int x = 0; x < overlay.getWidth(); x++) {
+                red += (overlay.getRGB(x, y) & 0xffffff) == 0xff0000 ? 1 : 0;
+            }
+        }
+        assertThat(red).as("the LV contour in pure red").isGreaterThan(30);
+
+        // 32 frames at 25 fps from frame 0 need at most 64 of the file's frames at 50 fps
+        assertThat(first.frames()).isGreaterThanOrEqualTo(64);
+        Path gif = out.resolve(first.id() + "_clip.gif");
+        try (ImageInputStream in = ImageIO.createImageInputStream(gif.toFile())) {
+            ImageReader reader = ImageIO.getImageReadersByFormatName("gif").next();
+            reader.setInput(in);
+            assertThat(reader.getNumImages(true)).isEqualTo(32);
+            assertThat(reader.read(0).getWidth()).isEqualTo(first.frameWidth());
+        }
+        assertThat(r.err()).contains("etab demo: wrote " + out.resolve(first.id() + "_lv_overlay.png"));
+
+        // a second demo reuses the phantom: nothing rewritten
+        long before = Files.getLastModifiedTime(data.resolve("FileList.csv")).toMillis();
+        EtabCliTest.Run again = EtabCliTest.etab(
+                "demo",
+                "--root",
+                data.toString(),
+                "--out",
+                out.toString(),
+                "--epochs",
+                "1",
+                "--device",
+                "cpu",
+                "--quiet");
+        assertThat(again.code()).as(again.err()).isZero();
+        assertThat(again.err()).doesNotContain("writing the phantom");
+        assertThat(Files.getLastModifiedTime(data.resolve("FileList.csv")).toMillis())
+                .isEqualTo(before);
+        assertThat(again.lastLine()).startsWith("RESULT planned=" + train.size() + " delivered=" + train.size() + " ");
+    }
+}
