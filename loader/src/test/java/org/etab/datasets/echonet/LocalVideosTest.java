@@ -4,15 +4,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.zip.CRC32;
+import org.bytedeco.ffmpeg.global.avcodec;
+import org.bytedeco.ffmpeg.global.avutil;
+import org.bytedeco.javacv.FFmpegFrameRecorder;
+import org.bytedeco.javacv.Frame;
 import org.etab.batch.Batch;
 import org.etab.batch.DType;
 import org.etab.batch.HostAllocator;
+import org.etab.decode.VideoDecoder;
 import org.etab.pipeline.Pipeline;
 import org.etab.pipeline.PipelineFixtures;
 import org.etab.source.SampleFailure;
@@ -108,6 +116,122 @@ class LocalVideosTest {
             assertThat(f.stage()).isEqualTo(Stage.DECODE);
             assertThat(f.reason()).contains(records.get(1).video().toString());
         }
+    }
+
+    @Test
+    void videosWithoutAnIndexOrWithInterFramesDeliverTheSameSamplesEveryEpoch(@TempDir Path dir) throws Exception {
+        PipelineFixtures.copyOfPhantom(dir);
+        List<EchoNetRecord> records = EchoNetReader.read(dir).select("all");
+        // the first video's pictures as MPEG-4 part 2 with B-frames: no layout can be learned, every epoch decodes
+        // the file through the container
+        reencodeAsMpeg4(records.get(0));
+        // the second's idx1 renamed JUNK: neither our AVI reader nor FFmpeg's demuxer has an index to give, so the
+        // layout is learned by scanning the packets, and later epochs read spans
+        hideIndex(records.get(1).video());
+        SampleOptions o = PipelineFixtures.w1(7, true);
+        EchoNetSource source = new EchoNetSource(records, o);
+        try (Pipeline p = pipeline(source)) {
+            assertThat(epoch(p, 0)).isEqualTo(fresh(records, o, 0));
+            assertThat(source.layoutsKnown()).isEqualTo(records.size() - 1);
+            for (int e = 1; e <= 2; e++) {
+                assertThat(epoch(p, e)).as("epoch " + e).isEqualTo(fresh(records, o, e));
+            }
+            assertThat(source.layoutsKnown()).isEqualTo(records.size() - 1);
+            assertThat(p.account().failed()).isZero();
+        }
+    }
+
+    @Test
+    void clipsRunningPastTheEndOfAVideoArePaddedAlikeEveryEpoch() {
+        List<EchoNetRecord> records = PipelineFixtures.records();
+        // 64 frames at 25 fps take 127 of a 50 fps file's frames: the shorter videos end inside the clip
+        assertThat(records).anyMatch(r -> r.fps() == 50 && r.frames() < 127);
+        SampleOptions o =
+                PipelineFixtures.w1(11, true).toBuilder().clipLength(64).build();
+        EchoNetSource source = new EchoNetSource(records, o);
+        try (Pipeline p = pipeline(source)) {
+            for (int e = 0; e <= 2; e++) {
+                assertThat(epoch(p, e)).as("epoch " + e).isEqualTo(fresh(records, o, e));
+            }
+            assertThat(p.account().failed()).isZero();
+        }
+    }
+
+    @Test
+    void aFileListCountingMoreFramesThanTheVideoHasGivesTheSameSamplesEveryEpoch(@TempDir Path dir) throws IOException {
+        PipelineFixtures.copyOfPhantom(dir);
+        // the first video listed with 200 frames more than it has: clips planned past its real end, every epoch
+        // alike whether the file is read through the container (first use) or by its learned layout (later)
+        Path fileList = dir.resolve("FileList.csv");
+        List<String> lines = new ArrayList<>(Files.readAllLines(fileList));
+        int column = Arrays.asList(lines.get(0).split(",")).indexOf("NumberOfFrames");
+        String[] row = lines.get(1).split(",", -1);
+        row[column] = Integer.toString(Integer.parseInt(row[column]) + 200);
+        lines.set(1, String.join(",", row));
+        Files.write(fileList, lines);
+        List<EchoNetRecord> records = EchoNetReader.read(dir).select("all");
+        SampleOptions o = PipelineFixtures.w1(13, true);
+        EchoNetSource source = new EchoNetSource(records, o);
+        try (Pipeline p = pipeline(source)) {
+            for (int e = 0; e <= 2; e++) {
+                assertThat(epoch(p, e)).as("epoch " + e).isEqualTo(fresh(records, o, e));
+            }
+            // a clip that starts inside the video is padded; one planned wholly past its end names the frame
+            assertThat(p.account().failures()).isNotEmpty().allSatisfy(f -> {
+                assertThat(f.id()).isEqualTo(records.get(0).id());
+                assertThat(f.stage()).isEqualTo(Stage.DECODE);
+                assertThat(f.reason())
+                        .contains(records.get(0).video().getFileName().toString(), "is past the end");
+            });
+        }
+    }
+
+    /** Rewrites {@code rec}'s video with the same gray pictures, size and rate as MPEG-4 part 2 in AVI. */
+    private static void reencodeAsMpeg4(EchoNetRecord rec) throws Exception {
+        int w = rec.frameWidth();
+        int h = rec.frameHeight();
+        int[] all = java.util.stream.IntStream.range(0, rec.frames()).toArray();
+        List<byte[]> pictures = new ArrayList<>();
+        try (VideoDecoder d = new VideoDecoder()) {
+            d.decode(rec.video(), all, (position, gray, width, height) -> pictures.add(gray.clone()));
+        }
+        assertThat(pictures).hasSize(rec.frames());
+        Path tmp = rec.video().resolveSibling("mpeg4.avi");
+        try (FFmpegFrameRecorder out = new FFmpegFrameRecorder(tmp.toFile(), w, h, 0)) {
+            out.setFormat("avi");
+            out.setVideoCodec(avcodec.AV_CODEC_ID_MPEG4);
+            out.setPixelFormat(avutil.AV_PIX_FMT_YUV420P);
+            out.setFrameRate(rec.fps());
+            out.setVideoQuality(2);
+            out.setGopSize(12);
+            out.setMaxBFrames(2);
+            out.start();
+            Frame frame = new Frame(w, h, Frame.DEPTH_UBYTE, 1);
+            for (byte[] picture : pictures) {
+                ByteBuffer plane = (ByteBuffer) frame.image[0];
+                for (int y = 0; y < h; y++) {
+                    plane.put(y * frame.imageStride, picture, y * w, w);
+                }
+                out.record(frame, avutil.AV_PIX_FMT_GRAY8);
+            }
+            out.stop();
+        }
+        Files.move(tmp, rec.video(), StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /** Renames the AVI's idx1 chunk to JUNK (same size), so that the file has no index. */
+    private static void hideIndex(Path avi) throws IOException {
+        byte[] bytes = Files.readAllBytes(avi);
+        byte[] idx1 = "idx1".getBytes(StandardCharsets.US_ASCII);
+        int at = -1;
+        for (int i = bytes.length - idx1.length; i >= 0 && at < 0; i--) {
+            if (Arrays.equals(bytes, i, i + 4, idx1, 0, 4)) {
+                at = i;
+            }
+        }
+        assertThat(at).as("an idx1 chunk in " + avi).isPositive();
+        System.arraycopy("JUNK".getBytes(StandardCharsets.US_ASCII), 0, bytes, at, 4);
+        Files.write(avi, bytes);
     }
 
     private static long size(Path p) {
