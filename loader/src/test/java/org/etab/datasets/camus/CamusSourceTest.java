@@ -325,6 +325,79 @@ class CamusSourceTest {
         assertThat(a.failures()).anySatisfy(f -> assertThat(f.reason()).contains(other.id() + "_ED.mhd"));
     }
 
+    @Test
+    void aCfgOrALabelMapThatDisagreesWithItsImageIsADecodeFailureNamingBoth(@TempDir Path tmp) throws IOException {
+        Path root = copy(CamusPhantoms.camus(CamusRelease.NIFTI), tmp.resolve("camus"));
+        List<CamusRecord> before = CamusReader.read(root).select("all", "both");
+        CamusRecord longer = before.get(0);
+        int depth = longer.frames();
+        // its cfg claims 30 frames more than its sequence holds
+        String cfg = Files.readString(longer.cfg());
+        Files.writeString(longer.cfg(), cfg.replace("NbFrame: " + depth, "NbFrame: " + (depth + 30)));
+        // another acquisition's ED label map replaced by one of another size
+        CamusRecord relabelled = before.stream()
+                .filter(r -> !r.patient().equals(longer.patient()) && r.hasGt())
+                .findFirst()
+                .orElseThrow();
+        ImageVolume own = CamusSource.readVolume(relabelled.edGt());
+        CamusRecord donor = before.stream()
+                .filter(r -> r.hasGt() && CamusSource.readVolume(r.edGt()).width() != own.width())
+                .findFirst()
+                .orElseThrow();
+        Files.copy(donor.edGt(), relabelled.edGt(), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        List<CamusRecord> recs = CamusReader.read(root).select("all", "both");
+        CamusRecord claimed = recs.stream()
+                .filter(r -> r.id().equals(longer.id()))
+                .findFirst()
+                .orElseThrow();
+        assertThat(claimed.frames()).isEqualTo(depth + 30);
+
+        // clips from every 10th frame, padded: those that start inside the sequence are delivered, padded; those that
+        // start past its end fail, naming the image, its frame count and the cfg's
+        RunAccount all = each(
+                List.of(claimed),
+                options(Target.EF, new ClipSpec(true, 10, 0, true, ClipStart.ALL), 1, false, DType.UINT8),
+                (b, i, rec) -> assertThat(b.samples().get(i).validFrames()).isPositive());
+        assertThat(all.delivered()).isEqualTo((depth + 9) / 10);
+        assertThat(all.failed()).isEqualTo((depth + 30) / 10 - (depth + 9) / 10); // whole clips of the claimed count
+        assertThat(all.failures()).allSatisfy(f -> {
+            assertThat(f.stage()).isEqualTo(Stage.DECODE);
+            assertThat(f.reason())
+                    .startsWith(claimed.sequence().toString())
+                    .contains("is past the end of the " + depth + "-frame image (cfg NbFrame " + (depth + 30) + ")");
+        });
+        // without padding, a clip that runs past the sequence's real end fails too
+        RunAccount unpadded = each(
+                List.of(claimed),
+                options(Target.EF, new ClipSpec(true, depth + 5, 0, false, ClipStart.FIRST), 1, false, DType.UINT8),
+                (b, i, rec) -> {});
+        assertThat(unpadded.failures())
+                .singleElement()
+                .satisfies(f -> assertThat(f.reason())
+                        .isEqualTo(
+                                claimed.sequence() + ": the sequence has " + depth + " frames but the clip needs frame "
+                                        + depth + " (cfg NbFrame " + (depth + 30) + "; padding is off)"));
+
+        CamusRecord mislabelled = recs.stream()
+                .filter(r -> r.id().equals(relabelled.id()))
+                .findFirst()
+                .orElseThrow();
+        ImageVolume image = CamusSource.readVolume(mislabelled.ed());
+        ImageVolume label = CamusSource.readVolume(mislabelled.edGt());
+        RunAccount seg = each(
+                List.of(mislabelled),
+                options(Target.LV_SEG, ClipSpec.frame(), 1, false, DType.UINT8),
+                (b, i, rec) -> {});
+        assertThat(seg.delivered()).isZero();
+        assertThat(seg.failures()).singleElement().satisfies(f -> {
+            assertThat(f.stage()).isEqualTo(Stage.DECODE);
+            assertThat(f.reason())
+                    .isEqualTo(mislabelled.edGt() + ": label map is " + label.width() + "x" + label.height()
+                            + " (width x height) but its image " + mislabelled.ed() + " is " + image.width() + "x"
+                            + image.height());
+        });
+    }
+
     @ParameterizedTest
     @EnumSource(CamusRelease.class)
     void theSampleTimeoutBoundsEveryFileOfASampleFromItsOpenOnAndTheRunGoesOn(CamusRelease release, @TempDir Path tmp)
