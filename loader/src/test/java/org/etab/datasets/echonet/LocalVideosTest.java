@@ -23,6 +23,8 @@ import org.etab.batch.HostAllocator;
 import org.etab.decode.VideoDecoder;
 import org.etab.pipeline.Pipeline;
 import org.etab.pipeline.PipelineFixtures;
+import org.etab.sampling.ClipSpec;
+import org.etab.sampling.ClipStart;
 import org.etab.source.SampleFailure;
 import org.etab.source.SampleOptions;
 import org.etab.source.Stage;
@@ -183,6 +185,21 @@ class LocalVideosTest {
                 assertThat(f.reason())
                         .contains(records.get(0).video().getFileName().toString(), "is past the end");
             });
+        }
+        // without padding, a clip from frame 0 that runs past the real end fails, naming FileList's count
+        EchoNetRecord listed = records.get(0);
+        SampleOptions unpadded = o.toBuilder()
+                .clip(new ClipSpec(true, listed.frames() - 100, 0, false, ClipStart.FIRST))
+                .build();
+        try (Pipeline p = pipeline(new EchoNetSource(List.of(listed), unpadded))) {
+            assertThat(epoch(p, 0)).isEmpty();
+            assertThat(p.account().failures())
+                    .singleElement()
+                    .satisfies(f -> assertThat(f.reason())
+                            .startsWith(listed.video().toString())
+                            .contains(
+                                    "the video ends before frame",
+                                    "(FileList says " + listed.frames() + " frames; padding is off)"));
         }
     }
 
