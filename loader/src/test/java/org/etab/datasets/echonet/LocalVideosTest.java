@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -13,14 +11,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.zip.CRC32;
-import org.bytedeco.ffmpeg.global.avcodec;
-import org.bytedeco.ffmpeg.global.avutil;
-import org.bytedeco.javacv.FFmpegFrameRecorder;
-import org.bytedeco.javacv.Frame;
 import org.etab.batch.Batch;
 import org.etab.batch.DType;
 import org.etab.batch.HostAllocator;
-import org.etab.decode.VideoDecoder;
 import org.etab.pipeline.Pipeline;
 import org.etab.pipeline.PipelineFixtures;
 import org.etab.sampling.ClipSpec;
@@ -126,10 +119,10 @@ class LocalVideosTest {
         List<EchoNetRecord> records = EchoNetReader.read(dir).select("all");
         // the first video's pictures as MPEG-4 part 2 with B-frames: no layout can be learned, every epoch decodes
         // the file through the container
-        reencodeAsMpeg4(records.get(0));
+        OddVideos.reencodeAsMpeg4(records.get(0), records.get(0).video());
         // the second's idx1 renamed JUNK: neither our AVI reader nor FFmpeg's demuxer has an index to give, so the
         // layout is learned by scanning the packets, and later epochs read spans
-        hideIndex(records.get(1).video());
+        OddVideos.hideIndex(records.get(1).video());
         SampleOptions o = PipelineFixtures.w1(7, true);
         EchoNetSource source = new EchoNetSource(records, o);
         try (Pipeline p = pipeline(source)) {
@@ -201,54 +194,6 @@ class LocalVideosTest {
                                     "the video ends before frame",
                                     "(FileList says " + listed.frames() + " frames; padding is off)"));
         }
-    }
-
-    /** Rewrites {@code rec}'s video with the same gray pictures, size and rate as MPEG-4 part 2 in AVI. */
-    private static void reencodeAsMpeg4(EchoNetRecord rec) throws Exception {
-        int w = rec.frameWidth();
-        int h = rec.frameHeight();
-        int[] all = java.util.stream.IntStream.range(0, rec.frames()).toArray();
-        List<byte[]> pictures = new ArrayList<>();
-        try (VideoDecoder d = new VideoDecoder()) {
-            d.decode(rec.video(), all, (position, gray, width, height) -> pictures.add(gray.clone()));
-        }
-        assertThat(pictures).hasSize(rec.frames());
-        Path tmp = rec.video().resolveSibling("mpeg4.avi");
-        try (FFmpegFrameRecorder out = new FFmpegFrameRecorder(tmp.toFile(), w, h, 0)) {
-            out.setFormat("avi");
-            out.setVideoCodec(avcodec.AV_CODEC_ID_MPEG4);
-            out.setPixelFormat(avutil.AV_PIX_FMT_YUV420P);
-            out.setFrameRate(rec.fps());
-            out.setVideoQuality(2);
-            out.setGopSize(12);
-            out.setMaxBFrames(2);
-            out.start();
-            Frame frame = new Frame(w, h, Frame.DEPTH_UBYTE, 1);
-            for (byte[] picture : pictures) {
-                ByteBuffer plane = (ByteBuffer) frame.image[0];
-                for (int y = 0; y < h; y++) {
-                    plane.put(y * frame.imageStride, picture, y * w, w);
-                }
-                out.record(frame, avutil.AV_PIX_FMT_GRAY8);
-            }
-            out.stop();
-        }
-        Files.move(tmp, rec.video(), StandardCopyOption.REPLACE_EXISTING);
-    }
-
-    /** Renames the AVI's idx1 chunk to JUNK (same size), so that the file has no index. */
-    private static void hideIndex(Path avi) throws IOException {
-        byte[] bytes = Files.readAllBytes(avi);
-        byte[] idx1 = "idx1".getBytes(StandardCharsets.US_ASCII);
-        int at = -1;
-        for (int i = bytes.length - idx1.length; i >= 0 && at < 0; i--) {
-            if (Arrays.equals(bytes, i, i + 4, idx1, 0, 4)) {
-                at = i;
-            }
-        }
-        assertThat(at).as("an idx1 chunk in " + avi).isPositive();
-        System.arraycopy("JUNK".getBytes(StandardCharsets.US_ASCII), 0, bytes, at, 4);
-        Files.write(avi, bytes);
     }
 
     private static long size(Path p) {

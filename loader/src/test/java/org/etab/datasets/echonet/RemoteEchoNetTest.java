@@ -31,6 +31,7 @@ import org.etab.testing.PhantomDatasets;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * EchoNet-Dynamic served by a real nginx on loopback (in ETAB's {@code data/} layout), through a fault-injecting
@@ -232,6 +233,53 @@ class RemoteEchoNetTest {
         assertThat(asked.get(0)).isEqualTo("null");
         assertThat(asked.get(1)).startsWith("bytes=");
         assertThat(asked.get(2)).isEqualTo("null");
+    }
+
+    @Test
+    void videosWithoutAnIndexOrWithInterFramesEqualLocalSamplesFetchedAsTheirShapeAllows(@TempDir Path local)
+            throws Exception {
+        // the same odd videos locally and on the server: the first re-encoded with inter frames, the second's idx1
+        // hidden
+        Path src = PhantomDatasets.echonet();
+        List<EchoNetRecord> records = EchoNetReader.read(src).select("all");
+        Path served = nginx.root().resolve("echonet-odd/data");
+        for (Path into : List.of(local, served)) {
+            Files.createDirectories(into.resolve("Videos"));
+            Files.copy(src.resolve("FileList.csv"), into.resolve("FileList.csv"));
+            Files.copy(src.resolve("VolumeTracings.csv"), into.resolve("VolumeTracings.csv"));
+            for (EchoNetRecord r : records) {
+                Files.copy(r.video(), into.resolve("Videos").resolve(r.video().getFileName()));
+            }
+        }
+        String inter = records.get(0).video().getFileName().toString();
+        String unindexed = records.get(1).video().getFileName().toString();
+        OddVideos.reencodeAsMpeg4(records.get(0), local.resolve("Videos").resolve(inter));
+        Files.copy(
+                local.resolve("Videos").resolve(inter),
+                served.resolve("Videos").resolve(inter),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        OddVideos.hideIndex(local.resolve("Videos").resolve(unindexed));
+        OddVideos.hideIndex(served.resolve("Videos").resolve(unindexed));
+
+        List<SampleFailure> failures = new ArrayList<>();
+        List<String> expected =
+                samples(Datasets.open("echonet", local, "all", null, 0, options()), failures, 3, e -> {});
+        URI root = URI.create("http://127.0.0.1:" + proxy.port() + "/echonet-odd");
+        List<String> remote = samples(
+                Datasets.openRemote("echonet", root, DEFAULT_STORE, "all", null, options()), failures, 3, e -> {});
+        assertThat(failures).isEmpty();
+        assertThat(remote).isEqualTo(expected).hasSize(3 * records.size());
+        // inter frames: no layout, so every epoch fetches the whole video
+        assertThat(proxy.requests("/echonet-odd/data/Videos/" + inter))
+                .hasSize(3)
+                .allSatisfy(r -> assertThat(r.header("range")).isNull());
+        // no index: whole once, the layout learned from its packets in memory, then one range per clip
+        List<String> ranges = proxy.requests("/echonet-odd/data/Videos/" + unindexed).stream()
+                .map(r -> String.valueOf(r.header("range")))
+                .toList();
+        assertThat(ranges).hasSize(3);
+        assertThat(ranges.get(0)).isEqualTo("null");
+        assertThat(ranges.subList(1, 3)).allSatisfy(r -> assertThat(r).matches("bytes=\\d+-\\d+"));
     }
 
     @Test
