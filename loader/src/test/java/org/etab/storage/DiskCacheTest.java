@@ -11,9 +11,11 @@ import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -148,5 +150,44 @@ class DiskCacheTest {
         assertThat(cache.read(key)).isNull();
         assertThat(cache.file(key)).doesNotExist();
         assertThat(cache.validators(key)).isNull();
+    }
+
+    @Test
+    void aTruncatedLengthenedOrForeignEntryIsAMissAndIsDeleted() throws Exception {
+        DiskCache cache = new DiskCache(temp, 1 << 20);
+        ByteBuffer b = body(1000, 9);
+        // each damage as a whole-file edit of a good entry; both ways in are checked: validators, then read
+        Map<String, UnaryOperator<byte[]>> damages = new LinkedHashMap<>();
+        damages.put("cut inside the header", raw -> Arrays.copyOf(raw, DiskCache.HEADER - 1));
+        damages.put("cut inside the body", raw -> Arrays.copyOf(raw, raw.length - 1));
+        damages.put("one byte appended", raw -> Arrays.copyOf(raw, raw.length + 1));
+        damages.put("another magic", raw -> {
+            raw[0] ^= 0x20;
+            return raw;
+        });
+        damages.put("a validators length past the body", raw -> {
+            ByteBuffer.wrap(raw).putInt(24, raw.length);
+            return raw;
+        });
+        for (Map.Entry<String, UnaryOperator<byte[]>> d : damages.entrySet()) {
+            for (boolean validatorsFirst : new boolean[] {true, false}) {
+                String key = DiskCache.key(d.getKey() + validatorsFirst);
+                cache.put(key, b, V);
+                Path file = cache.file(key);
+                Files.write(file, d.getValue().apply(Files.readAllBytes(file)));
+                if (validatorsFirst) {
+                    assertThat(cache.validators(key)).as(d.getKey()).isNull();
+                } else {
+                    assertThat(cache.read(key)).as(d.getKey()).isNull();
+                }
+                assertThat(file).as(d.getKey()).doesNotExist();
+                assertThat(cache.read(key)).as(d.getKey()).isNull();
+                assertThat(cache.size(key)).as(d.getKey()).isEqualTo(-1);
+            }
+        }
+        // a good entry beside them is untouched
+        String good = DiskCache.key("good");
+        cache.put(good, b, V);
+        assertThat(cache.read(good).body()).isEqualTo(b);
     }
 }
