@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
@@ -150,9 +151,6 @@ public final class EtabConfig {
                     }
                 }
             }
-        } catch (UnrecognizedPropertyException e) {
-            throw new IllegalArgumentException(
-                    file + ": unknown key '" + e.getPropertyName() + "' (known: " + e.getKnownPropertyIds() + ")", e);
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException(file + ": not a valid config: " + e.getOriginalMessage(), e);
         } catch (IOException e) {
@@ -255,11 +253,45 @@ public final class EtabConfig {
         if (value.isNull()) {
             return PipelineDefaults.BUILT_IN;
         }
+        if (!value.isObject()) {
+            throw new IllegalArgumentException(
+                    file + ": " + PIPELINE + " must be settings ('key: value' lines under it) but was " + value);
+        }
         try {
             return yaml.treeToValue(value, PipelineDefaults.class).over(PipelineDefaults.BUILT_IN);
+        } catch (UnrecognizedPropertyException e) {
+            throw new IllegalArgumentException(
+                    file + ": unknown key '" + PIPELINE + "." + e.getPropertyName() + "' (known: "
+                            + e.getKnownPropertyIds().stream()
+                                    .map(String::valueOf)
+                                    .sorted()
+                                    .toList() + ")",
+                    e);
+        } catch (MismatchedInputException e) {
+            // Jackson's own message names Java types, not the key the user wrote
+            String key = e.getPath().isEmpty()
+                    ? "?"
+                    : e.getPath().get(e.getPath().size() - 1).getFieldName();
+            throw new IllegalArgumentException(
+                    file + ": " + PIPELINE + "." + key + " must be " + kind(e.getTargetType()) + " but was "
+                            + value.get(key),
+                    e);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(file + ": pipeline is not valid: " + e.getMessage(), e);
         }
+    }
+
+    private static String kind(Class<?> type) {
+        if (type == Integer.class || type == Long.class) {
+            return "a whole number";
+        }
+        if (type == Double.class) {
+            return "a number";
+        }
+        if (type == Boolean.class) {
+            return "true or false";
+        }
+        return type == String.class ? "text" : "a " + type.getSimpleName();
     }
 
     private static DatasetProvider byConfigKey(String key, Path file) {

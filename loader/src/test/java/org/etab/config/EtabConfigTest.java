@@ -42,7 +42,9 @@ class EtabConfigTest {
         assertThatThrownBy(() -> EtabConfig.load(file, Map.of()))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("bad.yaml")
-                .hasMessageContaining("unknown key 'batchsize'");
+                .hasMessageContaining(
+                        "unknown key 'pipeline.batchsize' (known: [batch, clip_length, fps, frame_size, normalize, "
+                                + "padding, prefetch, seed, threads])");
     }
 
     @Test
@@ -86,5 +88,26 @@ class EtabConfigTest {
         assertThatThrownBy(() -> EtabConfig.load(bad, Map.of()))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("extra_roots must be a list of directories but was");
+    }
+
+    @Test
+    void badPipelineValuesAndExtraRootsNameTheFileTheKeyAndTheValue() throws Exception {
+        Map<String, String> cases = new java.util.LinkedHashMap<>();
+        cases.put("pipeline: {batch: many}\n", "pipeline.batch must be a whole number but was \"many\"");
+        cases.put("pipeline: {fps: fast}\n", "pipeline.fps must be a number but was \"fast\"");
+        cases.put("pipeline: {normalize: [1]}\n", "pipeline.normalize must be true or false but was [1]");
+        cases.put("pipeline: {colour: red}\n", "unknown key 'pipeline.colour' (known: [");
+        cases.put("pipeline: 7\n", "pipeline must be settings ('key: value' lines under it) but was 7");
+        cases.put("extra_roots: [{disk: 2}]\n", "extra_roots must be a directory but was {\"disk\":2}");
+        cases.put("extra_roots: [\"/mnt/\\0disk\"]\n", "extra_roots is not a valid path");
+        int n = 0;
+        for (Map.Entry<String, String> c : cases.entrySet()) {
+            Path file = Files.writeString(dir.resolve("case" + n++ + ".yaml"), c.getKey());
+            assertThatThrownBy(() -> EtabConfig.load(file, Map.of()))
+                    .as(c.getKey())
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageStartingWith(file + ": ")
+                    .hasMessageContaining(c.getValue());
+        }
     }
 }
