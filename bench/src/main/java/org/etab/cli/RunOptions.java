@@ -149,14 +149,19 @@ public final class RunOptions {
         EtabConfig.PipelineDefaults d = cfg.pipeline();
         int b = batch != null ? batch : d.batch();
         int t = threads != null ? threads : d.threads();
-        if (t <= 0) {
+        int p = prefetch != null ? prefetch : d.prefetch();
+        // named as the user gave them, a flag or a config key; PipelineOptions.build() checks the same bounds for
+        // library callers
+        checkRange(batch != null ? "--batch" : cfg.describe("batch"), b, 1, PipelineOptions.MAX_BATCH_SIZE);
+        String threadsName = threads != null ? "--threads" : cfg.describe("threads");
+        if (t < 0) {
+            throw new IllegalArgumentException(threadsName + " must be 1..1024, or 0 for all cores, but was " + t);
+        }
+        if (t == 0) {
             t = Runtime.getRuntime().availableProcessors();
         }
-        int p = prefetch != null ? prefetch : d.prefetch();
-        // named as flags here; PipelineOptions.build() checks the same bounds for library callers
-        checkRange("--batch", b, 1, PipelineOptions.MAX_BATCH_SIZE);
-        checkRange("--threads", t, 1, PipelineOptions.MAX_IN_FLIGHT);
-        checkRange("--prefetch", p, 0, PipelineOptions.MAX_IN_FLIGHT);
+        checkRange(threadsName, t, 1, PipelineOptions.MAX_IN_FLIGHT);
+        checkRange(prefetch != null ? "--prefetch" : cfg.describe("prefetch"), p, 0, PipelineOptions.MAX_IN_FLIGHT);
         if (epochs < 1) {
             throw new IllegalArgumentException("--epochs must be >= 1 but was " + epochs);
         }

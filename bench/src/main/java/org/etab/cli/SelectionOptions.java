@@ -270,8 +270,19 @@ public final class SelectionOptions {
         double f = fps != null ? fps : d.fps();
         boolean pad = padding != null ? padding : d.padding();
         boolean asVideo = video != null ? video : ds.videoByDefault();
+        // a bad value is named as the user gave it: a flag, or a key of the config file
+        if (asVideo && (clipL < 1 || clipL > ClipSpec.MAX_LENGTH)) {
+            throw new IllegalArgumentException((clipLength != null ? "--clip-length" : cfg.describe("clip_length"))
+                    + " must be 1.." + ClipSpec.MAX_LENGTH + " but was " + clipL);
+        }
+        if (!Double.isFinite(f)) {
+            throw new IllegalArgumentException((fps != null ? "--fps" : cfg.describe("fps"))
+                    + " must be a frame rate, or 0 for the file's own, but was " + f);
+        }
         ClipSpec clip = asVideo ? new ClipSpec(true, clipL, f, pad, ClipStart.parse(clipStart)) : ClipSpec.frame();
-        int[] size = parseFrameSize(frameSize != null ? frameSize : d.frameSize());
+        int[] size = frameSize != null
+                ? parseFrameSize(frameSize, "--frame-size")
+                : parseFrameSize(d.frameSize(), cfg.describe("frame_size"));
         DType type = switch (dtype.toLowerCase(Locale.ROOT)) {
             case "float32" -> DType.FLOAT32;
             case "uint8" -> DType.UINT8;
@@ -301,8 +312,8 @@ public final class SelectionOptions {
                 .build();
     }
 
-    /** "112x112" -> {112, 112}; "native" -> {0, 0}. */
-    static int[] parseFrameSize(String text) {
+    /** "112x112" -> {112, 112}; "native" -> {0, 0}; anything else fails, naming {@code name} (a flag or a config key). */
+    static int[] parseFrameSize(String text, String name) {
         String s = text.trim().toLowerCase(Locale.ROOT);
         if (s.equals("native")) {
             return new int[] {0, 0};
@@ -320,6 +331,6 @@ public final class SelectionOptions {
             // fall through to the message below
         }
         throw new IllegalArgumentException(
-                "--frame-size must be LxW (e.g. 112x112, each 1..4096) or native but was '" + text + "'");
+                name + " must be LxW (e.g. 112x112, each 1..4096) or native but was '" + text + "'");
     }
 }

@@ -951,6 +951,9 @@ class EtabCliTest {
                         "bench --resume " + tmp.resolve("x.state") + " --ordered false",
                         "--resume needs --ordered true"),
                 List.of("bench --frame-size 112by112", "--frame-size must be LxW"),
+                List.of("bench --clip-length 0", "--clip-length must be 1..10000 but was 0"),
+                List.of("bench --fps NaN", "--fps must be a frame rate, or 0 for the file's own, but was NaN"),
+                List.of("bench --threads -2", "--threads must be 1..1024, or 0 for all cores, but was -2"),
                 List.of("bench --dtype float64", "--dtype must be float32 or uint8 but was 'float64'"),
                 List.of("bench --header nocolon", "--header must be 'Name: value' but was 'nocolon'"),
                 List.of("bench --root /nonexistent/echonet", "--root /nonexistent/echonet is not a directory"),
@@ -985,5 +988,53 @@ class EtabCliTest {
             }
         }
         assertThat(tmp.resolve("phantom")).doesNotExist();
+    }
+
+    @Test
+    void badConfigValuesAreNamedByTheirKeyAndFileAndFlagsStillWin(@TempDir Path tmp) throws Exception {
+        String root = PhantomDatasets.echonet().toString();
+        // a config pipeline section, and what its one error line says
+        List<List<String>> cases = List.of(
+                List.of("batch: -5", "pipeline.batch in %s must be 1..65536 but was -5"),
+                List.of("threads: -1", "pipeline.threads in %s must be 1..1024, or 0 for all cores, but was -1"),
+                List.of("prefetch: 5000", "pipeline.prefetch in %s must be 0..1024 but was 5000"),
+                List.of("clip_length: 0", "pipeline.clip_length in %s must be 1..10000 but was 0"),
+                List.of(
+                        "frame_size: abc",
+                        "pipeline.frame_size in %s must be LxW (e.g. 112x112, each 1..4096) or "
+                                + "native but was 'abc'"),
+                List.of(
+                        "fps: 1e400",
+                        "pipeline.fps in %s must be a frame rate, or 0 for the file's own, but was Infinity"));
+        int n = 0;
+        for (List<String> c : cases) {
+            Path cfg = Files.writeString(tmp.resolve("etab" + n++ + ".yaml"), "pipeline:\n  " + c.get(0) + "\n");
+            Run r = etab("bench", "--config", cfg.toString(), "--root", root, "--split", "all", "--device", "cpu");
+            assertThat(r.code()).as(c.get(0)).isEqualTo(2);
+            assertThat(r.err().lines())
+                    .as(c.get(0))
+                    .singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+                    .isEqualTo("etab: " + String.format(c.get(1), cfg));
+        }
+        // a flag given over a bad config value is what counts
+        Path badBatch = Files.writeString(tmp.resolve("batch.yaml"), "pipeline:\n  batch: -5\n");
+        Run overridden = etab(
+                "bench",
+                "--config",
+                badBatch.toString(),
+                "--batch",
+                "4",
+                "--root",
+                root,
+                "--split",
+                "all",
+                "--epochs",
+                "1",
+                "--device",
+                "cpu",
+                "--quiet");
+        assertThat(overridden.code()).as(overridden.err()).isZero();
+        Run flag = etab("bench", "--config", badBatch.toString(), "--batch", "0", "--root", root, "--device", "cpu");
+        assertThat(flag.err()).contains("--batch must be 1..65536 but was 0");
     }
 }

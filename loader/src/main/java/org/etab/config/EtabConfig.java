@@ -45,11 +45,13 @@ public final class EtabConfig {
 
     private final PipelineDefaults pipeline;
     private final List<Path> extraRoots;
+    private final Path file; // null: built-in defaults
 
-    private EtabConfig(Map<String, Path> directories, PipelineDefaults pipeline, List<Path> extraRoots) {
+    private EtabConfig(Map<String, Path> directories, PipelineDefaults pipeline, List<Path> extraRoots, Path file) {
         this.directories = Map.copyOf(directories);
         this.pipeline = Objects.requireNonNull(pipeline, "pipeline");
         this.extraRoots = List.copyOf(extraRoots);
+        this.file = file;
     }
 
     /**
@@ -103,7 +105,7 @@ public final class EtabConfig {
      * @return a config with {@link PipelineDefaults#BUILT_IN}, no dataset directory and no extra root
      */
     public static EtabConfig builtIn() {
-        return new EtabConfig(Map.of(), PipelineDefaults.BUILT_IN, List.of());
+        return new EtabConfig(Map.of(), PipelineDefaults.BUILT_IN, List.of(), null);
     }
 
     /**
@@ -156,7 +158,7 @@ public final class EtabConfig {
         } catch (IOException e) {
             throw new IllegalArgumentException(file + ": cannot read: " + e, e);
         }
-        return new EtabConfig(dirs, pipeline, extraRoots).withEnvironment(env);
+        return new EtabConfig(dirs, pipeline, extraRoots, file).withEnvironment(env);
     }
 
     /** The file's text, refused by type and size before it is opened (a FIFO or /dev/zero never ends). */
@@ -196,7 +198,7 @@ public final class EtabConfig {
                 dirs.put(p.name(), Path.of(v));
             }
         }
-        return new EtabConfig(dirs, pipeline, extraRoots);
+        return new EtabConfig(dirs, pipeline, extraRoots, file);
     }
 
     /**
@@ -218,6 +220,21 @@ public final class EtabConfig {
      */
     public PipelineDefaults pipeline() {
         return pipeline;
+    }
+
+    /** {@return the file this config was read from, or null for the built-in defaults} */
+    public Path file() {
+        return file;
+    }
+
+    /**
+     * Names a {@code pipeline} setting as the user wrote it, for messages about its value.
+     *
+     * @param key a key of the {@code pipeline} section, e.g. {@code batch}
+     * @return e.g. {@code pipeline.batch in /etc/etab.yaml}, or {@code the built-in pipeline.batch}
+     */
+    public String describe(String key) {
+        return file == null ? "the built-in " + PIPELINE + "." + key : PIPELINE + "." + key + " in " + file;
     }
 
     /**
