@@ -151,6 +151,11 @@ class TmedReaderTest {
                 .isInstanceOf(DatasetException.class)
                 .hasMessageContaining("labels_per_image.csv")
                 .hasMessageContaining("empty file");
+        labels("k.png,PLAX,no_AS");
+        Files.writeString(root.resolve(TmedReader.foldFile(0)), "");
+        assertThatThrownBy(() -> TmedReader.read(root))
+                .isInstanceOf(DatasetException.class)
+                .hasMessage(root.resolve(TmedReader.foldFile(0)) + ": empty file: no header line");
         assertThatThrownBy(() -> TmedReader.read(root.resolve("nowhere")))
                 .isInstanceOf(DatasetException.class)
                 .hasMessageContaining("TMED-2 directory not found");
