@@ -473,4 +473,25 @@ class MetaImageReaderTest {
                 "h.raw",
                 "HeaderSize = -1");
     }
+
+    @Test
+    void headerSizesThatCannotBeMetAreNamed() throws IOException {
+        // LOCAL data must start after the text header: a HeaderSize inside it would read the header as pixels
+        byte[] text = header(2, "3 2", "MET_UCHAR", false, "HeaderSize = 10\n", "LOCAL")
+                .getBytes(StandardCharsets.US_ASCII);
+        Path inside = write("inside.mha", concat(text, new byte[6]));
+        assertRejected(
+                inside,
+                "inside.mha",
+                "HeaderSize 10 is inside the text header, which ends at byte " + text.length,
+                "counts from the start of the file");
+        // data at the end of a compressed file: where it starts is known only from its size
+        write("end.zraw", zlib(new byte[6]));
+        assertRejected(
+                writeText(
+                        "end.mhd",
+                        header(2, "3 2", "MET_UCHAR", false, "CompressedData = True\nHeaderSize = -1\n", "end.zraw")),
+                "end.mhd",
+                "HeaderSize = -1 with compressed data needs CompressedDataSize");
+    }
 }
