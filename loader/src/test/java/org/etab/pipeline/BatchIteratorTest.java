@@ -9,6 +9,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
@@ -194,6 +196,40 @@ class BatchIteratorTest {
         assertThat(thrown.get())
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessage("this iteration is closed: the pipeline was closed");
+    }
+
+    @Test
+    void anInterruptedConsumerGetsAnErrorKeepsItsInterruptAndTheIterationIsClosed() throws Exception {
+        Item queued = new Item(0);
+        AtomicBoolean cancelled = new AtomicBoolean();
+        // one item, then nothing: the consumer takes it and blocks waiting for the next
+        BatchIterator<Item> it =
+                iterate(Flux.concat(Flux.just(queued), Flux.<Item>never()).doOnCancel(() -> cancelled.set(true)), 2);
+        AtomicReference<Throwable> thrown = new AtomicReference<>();
+        AtomicBoolean stillInterrupted = new AtomicBoolean();
+        CountDownLatch took = new CountDownLatch(1);
+        Thread consumer = new Thread(() -> {
+            try (Item first = it.next()) {
+                took.countDown();
+                it.hasNext();
+            } catch (Throwable e) {
+                thrown.set(e);
+                stillInterrupted.set(Thread.currentThread().isInterrupted());
+            }
+        });
+        consumer.start();
+        assertThat(took.await(10, TimeUnit.SECONDS)).isTrue();
+        Thread.sleep(100); // in hasNext's wait
+        consumer.interrupt();
+        consumer.join(10_000);
+        assertThat(consumer.isAlive()).isFalse();
+        assertThat(thrown.get())
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("interrupted while waiting for the next item; the iteration is closed");
+        assertThat(stillInterrupted).isTrue();
+        assertThat(cancelled).isTrue();
+        assertThat(queued.closed).as("the item the consumer took, closed by it").isTrue();
+        assertThatThrownBy(it::hasNext).isInstanceOf(IllegalStateException.class);
     }
 
     @Test
