@@ -55,7 +55,7 @@ final class DemoCommand implements Callable<Integer> {
             description = "Epochs of W1 to stream (default: ${DEFAULT-VALUE}).")
     int epochs;
 
-    @Option(names = "--threads", paramLabel = "N", description = "Decode threads (default: all cores).")
+    @Option(names = "--threads", paramLabel = "N", description = "Decode threads, 1..1024; 0 or left out: all cores.")
     Integer threads;
 
     @Option(names = "--quiet", description = "No progress bar or summary table (the RESULT line stays).")
@@ -108,7 +108,11 @@ final class DemoCommand implements Callable<Integer> {
         if (epochs < 1) {
             throw new IllegalArgumentException("--epochs must be >= 1 but was " + epochs);
         }
-        int t = threads != null ? threads : Runtime.getRuntime().availableProcessors();
+        if (threads != null && (threads < 0 || threads > PipelineOptions.MAX_IN_FLIGHT)) {
+            throw new IllegalArgumentException("--threads must be 1.." + PipelineOptions.MAX_IN_FLIGHT
+                    + ", or 0 for all cores, but was " + threads);
+        }
+        int t = threads == null || threads == 0 ? Runtime.getRuntime().availableProcessors() : threads;
         PipelineOptions hostOptions =
                 PipelineOptions.builder().batchSize(20).threads(t).build();
         RunOptions.checkMetricsPort(metricsPort);

@@ -20,7 +20,10 @@ public final class RunOptions {
     @Option(names = "--batch", paramLabel = "B", description = "Samples per batch (default 20).")
     Integer batch;
 
-    @Option(names = "--threads", paramLabel = "N", description = "Decode threads (default: all cores).")
+    @Option(
+            names = "--threads",
+            paramLabel = "N",
+            description = "Decode threads, 1..1024; 0: all cores (default: the config's, all cores if unset).")
     Integer threads;
 
     @Option(

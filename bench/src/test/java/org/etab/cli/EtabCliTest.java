@@ -958,6 +958,7 @@ class EtabCliTest {
                 List.of("bench --header nocolon", "--header must be 'Name: value' but was 'nocolon'"),
                 List.of("bench --root /nonexistent/echonet", "--root /nonexistent/echonet is not a directory"),
                 List.of("demo --epochs 0", "--epochs must be >= 1 but was 0"),
+                List.of("demo --threads -1", "--threads must be 1..1024, or 0 for all cores, but was -1"),
                 List.of("demo --metrics-port -1", "--metrics-port must be 0..65535 but was -1"));
         for (List<String> c : cases) {
             List<String> args = new java.util.ArrayList<>(List.of(c.get(0).split(" ")));
