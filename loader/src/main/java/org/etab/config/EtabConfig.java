@@ -14,6 +14,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
@@ -155,6 +156,8 @@ public final class EtabConfig {
             }
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException(file + ": not a valid config: " + e.getOriginalMessage(), e);
+        } catch (NoSuchFileException e) {
+            throw new IllegalArgumentException(file + ": not found", e);
         } catch (IOException e) {
             throw new IllegalArgumentException(file + ": cannot read: " + e, e);
         }

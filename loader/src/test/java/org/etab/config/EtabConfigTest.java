@@ -57,6 +57,9 @@ class EtabConfigTest {
 
     @Test
     void aDeviceAFifoAndAnOversizedFileAreRefusedUnreadNamingWhy() throws Exception {
+        assertThatThrownBy(() -> EtabConfig.load(dir.resolve("none.yaml"), Map.of()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage(dir.resolve("none.yaml") + ": not found");
         assertThatThrownBy(() -> EtabConfig.load(Path.of("/dev/zero"), Map.of()))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("/dev/zero: not a regular file (a directory, FIFO or device): refused unread");
