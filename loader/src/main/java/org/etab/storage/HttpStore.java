@@ -379,10 +379,12 @@ public final class HttpStore implements AutoCloseable {
                 return Mono.error(d.fail("store closed", failure));
             }
             if (!Download.isTransient(failure)) {
-                return Mono.error(failure instanceof RemoteException ? failure : d.fail("failed: " + failure, failure));
+                return Mono.error(
+                        failure instanceof RemoteException ? failure : d.fail("failed: " + reason(failure), failure));
             }
             if (d.attempts() >= options.maxAttempts()) {
-                return Mono.error(d.fail("failed after " + d.attempts() + " attempts; last: " + failure, failure));
+                return Mono.error(
+                        d.fail("failed after " + d.attempts() + " attempts; last: " + reason(failure), failure));
             }
             Duration wait = backoff(d.attempts(), Download.retryAfter(failure));
             LOG.debug(
@@ -393,6 +395,23 @@ public final class HttpStore implements AutoCloseable {
                     wait.toMillis());
             return Mono.delay(wait);
         })));
+    }
+
+    /**
+     * A failure in words for a user's message: its own message without Netty's native-call prefix, "timed out" for
+     * a timeout; the exception itself stays the cause.
+     */
+    static String reason(Throwable t) {
+        String message = t.getMessage();
+        if (t instanceof io.netty.handler.timeout.TimeoutException
+                || t instanceof java.util.concurrent.TimeoutException) {
+            return message == null || message.isBlank() ? "timed out" : "timed out: " + message;
+        }
+        if (message == null || message.isBlank()) {
+            return t.getClass().getSimpleName();
+        }
+        // Netty's native transport: "finishConnect(..) failed with error(-111): Connection refused: /127.0.0.1:9"
+        return message.replaceFirst("^\\w+\\(\\.\\.\\) failed with error\\(-?\\d+\\): ", "");
     }
 
     /** backoff * 2^(attempt-1), times a random factor in [0.5, 1.5) so that many nodes do not retry in step. */
