@@ -68,10 +68,20 @@ class PipelineIterationTest {
     }
 
     /**
-     * One whole epoch, so that every worker exists and has decoded: what a worker allocates on its first decode
-     * (packet and plane buffers) is then in the count, and what comes later is growth. Which worker runs first is up
-     * to the scheduler, so a few early epochs cut short by a break do not ensure it.
+     * Whole epochs until every decode thread's worker exists and has decoded: what a worker allocates on its first
+     * decode (a 64 KiB packet buffer and a plane) is then in the count, and what comes later is growth. A second worker
+     * appears only when two batch tasks overlap, which is up to the scheduler (on a loaded machine one thread may run
+     * a whole epoch alone), so neither one whole epoch nor a few cut short by a break ensure it.
      */
+    private static void warmUp(Pipeline p) {
+        int threads = options().threads();
+        for (int i = 0; i < 100 && (i == 0 || p.workersCreated() < threads); i++) {
+            wholeEpoch(p, 0);
+        }
+        assertThat(p.workersCreated()).as("workers after warming up").isEqualTo(threads);
+    }
+
+    /** One whole epoch, every sample delivered. */
     private static void wholeEpoch(Pipeline p, int epoch) {
         int n = 0;
         for (Batch b : p.consume(p.batches(epoch))) {
@@ -87,7 +97,7 @@ class PipelineIterationTest {
         List<EchoNetRecord> records = PipelineFixtures.records(); // the phantom exists before the baseline
         long baseline = NativeBytes.settled();
         Pipeline p = pipeline(records, options());
-        wholeEpoch(p, 0);
+        warmUp(p);
         long steadyBytes = bytesBesidesThePool(p.batchPool());
         for (int epoch = 1; epoch < EPOCHS; epoch++) {
             try (BatchIterator<Batch> it = p.iterate(epoch)) {
@@ -117,7 +127,7 @@ class PipelineIterationTest {
         List<EchoNetRecord> records = PipelineFixtures.records();
         long baseline = NativeBytes.settled();
         Pipeline p = pipeline(records, options());
-        wholeEpoch(p, 0);
+        warmUp(p);
         long steadyBytes = bytesBesidesThePool(p.batchPool());
         for (int epoch = 1; epoch < EPOCHS; epoch++) {
             for (Batch b : p.consume(p.batches(epoch))) {
