@@ -15,6 +15,7 @@ import org.etab.source.IndexProblem;
 import org.etab.source.SampleOptions;
 import org.etab.storage.HttpStore;
 import org.etab.storage.HttpStoreOptions;
+import org.etab.storage.RemoteException;
 
 /**
  * EchoNet-Dynamic at an HTTP(S) root (a web server, a CDN, an object store with public or presigned objects):
@@ -73,12 +74,15 @@ final class RemoteEchoNet implements AutoCloseable {
             ByteBuffer fileList;
             try {
                 fileList = store.read(EchoNetReader.FILE_LIST);
-            } catch (RuntimeException atRoot) {
+            } catch (RemoteException atRoot) {
+                if (atRoot.status() != 404) {
+                    throw atRoot; // the server failed, not the layout: data/ would only repeat the attempts
+                }
                 // ETAB's layout keeps the files under data/
                 prefix = "data/";
                 try {
                     fileList = store.read(prefix + EchoNetReader.FILE_LIST);
-                } catch (RuntimeException underData) {
+                } catch (RemoteException underData) {
                     underData.addSuppressed(atRoot);
                     throw underData;
                 }

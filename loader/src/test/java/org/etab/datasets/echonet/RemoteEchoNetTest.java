@@ -27,6 +27,7 @@ import org.etab.source.Target;
 import org.etab.storage.FaultProxy;
 import org.etab.storage.HttpStoreOptions;
 import org.etab.storage.Nginx;
+import org.etab.storage.RemoteException;
 import org.etab.testing.PhantomDatasets;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -280,6 +281,20 @@ class RemoteEchoNetTest {
         assertThat(ranges).hasSize(3);
         assertThat(ranges.get(0)).isEqualTo("null");
         assertThat(ranges.subList(1, 3)).allSatisfy(r -> assertThat(r).matches("bytes=\\d+-\\d+"));
+    }
+
+    @Test
+    void anUnreachableServerIsReportedForTheRootsFileListWithoutTryingDataToo() throws IOException {
+        URI nobody = URI.create("http://127.0.0.1:" + Nginx.freePort() + "/echonet");
+        HttpStoreOptions twice = HttpStoreOptions.builder()
+                .maxAttempts(2)
+                .backoff(java.time.Duration.ofMillis(10))
+                .build();
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> Datasets.openRemote("echonet", nobody, twice, "all", null, options()))
+                .isInstanceOf(RemoteException.class)
+                .hasMessageStartingWith(nobody + "/FileList.csv: failed after 2 attempts; last: Connection refused")
+                .satisfies(e -> assertThat(((RemoteException) e).attempts()).isEqualTo(2));
     }
 
     @Test
