@@ -2,8 +2,9 @@
 # Builds the bundle that runs org.etab.bench.gpu.GpuCheck on a lent GPU machine (which has CUDA but no JDK and no
 # network) and prints the `run` tool call to make. Run here, from anywhere: bash bench/check-on-gpu.sh
 #   - bundle: trimmed JRE + the bench module's runtime classpath, minus ND4J/OpenBLAS (not needed by the CUDA path;
-#     too large), the CLI's plotting/JMH/terminal libraries (GpuCheck loads none of them) and other platforms'
-#     natives; refused over 60 MB by gpu-bundle.sh
+#     too large), the plotting and JMH libraries (neither GpuCheck nor `etab bench/demo --device cuda` loads them)
+#     and other platforms' natives; refused over 60 MB by gpu-bundle.sh. The CLI (picocli) stays, so that
+#     bench/gpu-session.sh can run `etab synth/bench/demo` there as a user would
 #   - one reactor build: loader and gpu come from their target/ folders, nothing is installed into ~/.m2
 #   - OUT=gpu-bundle/ at the repository root, ignored through .git/info/exclude, so the run tool must carry it
 set -euo pipefail
@@ -18,8 +19,10 @@ mvn -B -q -o test-compile dependency:build-classpath -pl bench -am -DincludeScop
 cp=$(cat bench/target/gpu-classpath.txt)
 rm -rf "$out"
 # the CUDA path needs no ND4J/OpenBLAS (Java or native), no CLI library and no other platform's natives
-export EXCLUDE='^(nd4j-|openblas-|guava-1\.0\.0-M|jackson-1\.0\.0-M|protobuf-1\.0\.0-M|flatbuffers-|oshi-|jna-|neoitertools-|threetenbp-|commons-net-|jmh-|jopt-simple-|commons-math3-|xchart-|pdfbox-|fontbox-|VectorGraphics2D-|graphics2d-|progressbar-|jline-|picocli-).*|-(osx|windows)-|aarch_64|-tests\.jar$'
-../shared/tools/gpu-bundle.sh "$out" "$cp" bench/target/classes
+export EXCLUDE='^(nd4j-native|nd4j-presets|openblas-|guava-1\.0\.0-M|jackson-1\.0\.0-M|protobuf-1\.0\.0-M|flatbuffers-|oshi-|jna-|neoitertools-|threetenbp-|commons-net-|jmh-|jopt-simple-|commons-math3-|xchart-|pdfbox-|fontbox-|VectorGraphics2D-|graphics2d-).*|-(osx|windows)-|aarch_64|-tests\.jar$'
+# jdk.management: the CLI reads process CPU time (com.sun.management)
+JRE_MODULES=java.base,java.logging,java.management,jdk.management,jdk.unsupported,java.xml,java.desktop,java.naming \
+  ../shared/tools/gpu-bundle.sh "$out" "$cp" bench/target/classes
 cat <<MSG
 
 On the GPU session, call the run tool with:

@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Everything a lent GPU machine is asked, in one call (it has CUDA but no JDK and no network). Build the bundle here
+# first (bash bench/check-on-gpu.sh), then call the run tool with
+#   command: bash bench/gpu-session.sh   carry: ["gpu-bundle"]   timeout_s: 480
+# Steps, each under its own timeout, all output kept in $OUT (the run tool brings it back):
+#   machine.txt   the GPU, driver, cores, where libcudart.so.13 was found
+#   gpucheck.txt  GpuCheck: kernel vs float64 reference, copy ceiling, upload+normalize rates, end to end, memory
+#   cli.txt       the CLI as a user runs it: etab synth, then W1 `etab bench` with --device cpu and --device cuda
+#   demo/         `etab demo --device cuda`: its RESULT line is in cli.txt, its PNG and GIF here
+set -uo pipefail
+cd "$(dirname "$0")/.."
+out=${OUT:-/tmp/etab-gpu-out}
+mkdir -p "$out/demo"
+data=/tmp/etab-gpu-data
+step() { echo; echo "== $* ($(date -u +%H:%M:%S) UTC)"; }
+
+{
+  step machine
+  nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.max.sm --format=csv
+  echo "cores: $(nproc)"
+  bash gpu-bundle/run-bundle.sh -version 2>&1 # unpacks the bundle to /tmp/etab-bundle once
+  libs=$(find / -xdev \( -name 'libcudart.so.13*' -o -name 'libnvrtc.so.13*' \) 2>/dev/null | xargs -r -n1 dirname | sort -u)
+  echo "libcudart/libnvrtc found in: $libs"
+} 2>&1 | tee "$out/machine.txt"
+
+export LD_LIBRARY_PATH="${LD_LIBRARY_PATH:-}:$(find / -xdev -name 'libcudart.so.13*' 2>/dev/null | xargs -r -n1 dirname | sort -u | paste -sd:)"
+# the bundle's java with its classpath, and the CLI as ./etab runs it (`timeout` needs programs, not functions)
+java=(/tmp/etab-bundle/jre/bin/java -cp '/tmp/etab-bundle/lib/*')
+etab=("${java[@]}" -Detab.home=/tmp/etab-gpu-home org.etab.cli.Etab)
+
+{
+  step "GpuCheck 120 videos, 10 epochs, batch 16"
+  timeout 200 "${java[@]}" org.etab.bench.gpu.GpuCheck 120 10 16
+  echo "exit: $?"
+} 2>&1 | tee "$out/gpucheck.txt"
+
+{
+  step "etab synth --videos 400"
+  timeout 90 "${etab[@]}" synth --out "$data" --videos 400 --quiet
+  echo "exit: $?"
+  for device in cpu cuda; do
+    for threads in 16 8; do
+      step "etab bench W1 --device $device --threads $threads --epochs 6 --per-epoch"
+      timeout 90 "${etab[@]}" bench --root "$data" --split all --device $device --threads $threads --epochs 6 \
+        --per-epoch --quiet
+      echo "exit: $?"
+    done
+  done
+  step "etab demo --device cuda --epochs 3"
+  timeout 90 "${etab[@]}" demo --root "$data" --device cuda --epochs 3 --out "$out/demo" --quiet
+  echo "exit: $?"
+  step "done"
+} 2>&1 | tee "$out/cli.txt"
