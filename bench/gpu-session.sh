@@ -5,7 +5,8 @@
 # Steps, each under its own timeout, all output kept in $OUT (the run tool brings it back):
 #   machine.txt   the GPU, driver, cores, where libcudart.so.13 was found
 #   gpucheck.txt  GpuCheck: kernel vs float64 reference, copy ceiling, upload+normalize rates, end to end, memory
-#   cli.txt       the CLI as a user runs it: etab synth, then W1 `etab bench` with --device cpu and --device cuda
+#   cli.txt       the CLI as a user runs it: etab synth ($VIDEOS videos, default 2000), then W1 `etab bench`,
+#                 --device cpu and --device cuda alternated ($ROUNDS rounds, default 3)
 #   demo/         `etab demo --device cuda`: its RESULT line is in cli.txt, its PNG and GIF here
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -28,20 +29,22 @@ export LD_LIBRARY_PATH="${LD_LIBRARY_PATH:-}:$(find / -xdev -name 'libcudart.so.
 java=(/tmp/etab-bundle/jre/bin/java -cp '/tmp/etab-bundle/lib/*')
 etab=("${java[@]}" -Detab.home=/tmp/etab-gpu-home org.etab.cli.Etab)
 
+videos=${VIDEOS:-2000} rounds=${ROUNDS:-3}
 {
-  step "GpuCheck 120 videos, 10 epochs, batch 16"
-  timeout 200 "${java[@]}" org.etab.bench.gpu.GpuCheck 120 10 16
+  step "GpuCheck 600 videos, 10 epochs, batch 16"
+  timeout 240 "${java[@]}" org.etab.bench.gpu.GpuCheck 600 10 16
   echo "exit: $?"
 } 2>&1 | tee "$out/gpucheck.txt"
 
 {
-  step "etab synth --videos 400"
-  timeout 90 "${etab[@]}" synth --out "$data" --videos 400 --quiet
+  step "etab synth --videos $videos"
+  timeout 120 "${etab[@]}" synth --out "$data" --videos "$videos" --quiet
   echo "exit: $?"
-  for device in cpu cuda; do
-    for threads in 16 8; do
-      step "etab bench W1 --device $device --threads $threads --epochs 6 --per-epoch"
-      timeout 90 "${etab[@]}" bench --root "$data" --split all --device $device --threads $threads --epochs 6 \
+  # alternated, so that a drift of the machine shows in both
+  for round in $(seq "$rounds"); do
+    for device in cpu cuda; do
+      step "round $round: etab bench W1 --device $device --threads 16 --epochs 5 --per-epoch"
+      timeout 90 "${etab[@]}" bench --root "$data" --split all --device $device --threads 16 --epochs 5 \
         --per-epoch --quiet
       echo "exit: $?"
     done
