@@ -84,6 +84,7 @@ public final class GpuCheck {
                             c.maxAbsError(),
                             c.elements(),
                             c.maxAbsError() < 1e-5 ? "PASS" : "FAIL"));
+            hostParity(device);
             bandwidth(device);
             endToEnd(device, videos, epochs, batch);
             long[] mem1 = device.memInfo();
@@ -272,6 +273,30 @@ public final class GpuCheck {
         });
     }
 
+    /** {@link HostParity}'s cases on a small phantom, one row each. */
+    static void hostParity(Device device) throws IOException {
+        Path dir = Files.createTempDirectory("etab-gpucheck-parity-");
+        try {
+            new EchoNetPhantom(
+                            EchoNetPhantom.Options.builder().videos(8).seed(11).build())
+                    .write(dir);
+            List<EchoNetRecord> records = EchoNetReader.read(dir).records();
+            for (HostParity.Case c : HostParity.cases()) {
+                row(
+                        "device path vs host path, " + c.name(),
+                        HostParity.compare(device, records, c).row());
+            }
+        } finally {
+            deleteTree(dir);
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (Stream<Path> s = Files.walk(dir)) {
+            s.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        }
+    }
+
     /** Phantom EchoNet, all cores: CPU-only vs with upload, a slow consumer's wait, memory over the epochs. */
     static void endToEnd(CudaDevice device, int videos, int epochs, int batch) throws IOException {
         Path dir = Files.createTempDirectory("etab-gpucheck-");
@@ -353,9 +378,7 @@ public final class GpuCheck {
                         deviceTimes(registry, source.features().bytes() * batch));
             }
         } finally {
-            try (Stream<Path> s = Files.walk(dir)) {
-                s.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-            }
+            deleteTree(dir);
         }
     }
 

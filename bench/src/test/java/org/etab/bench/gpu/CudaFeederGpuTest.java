@@ -2,13 +2,19 @@ package org.etab.bench.gpu;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Path;
+import java.util.List;
+import org.etab.datasets.echonet.EchoNetPhantom;
+import org.etab.datasets.echonet.EchoNetReader;
+import org.etab.datasets.echonet.EchoNetRecord;
 import org.etab.gpu.cuda.CudaDevice;
 import org.etab.gpu.cuda.RequiresCuda;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
-/** On a GPU only (skipped elsewhere): the kernel against the float64 reference, through the real feeder. */
+/** On a GPU only (skipped elsewhere): the kernel against the float64 reference, and the device path against the host. */
 @Tag("gpu")
 @ExtendWith(RequiresCuda.class)
 class CudaFeederGpuTest {
@@ -18,6 +24,18 @@ class CudaFeederGpuTest {
         try (CudaDevice device = new CudaDevice(0)) {
             GpuCheck.Correctness c = GpuCheck.correctness(device, 4, 3);
             assertThat(c.maxAbsError()).isLessThan(1e-5);
+        }
+    }
+
+    @Test
+    void theDevicePathDeliversTheHostPathsValues(@TempDir Path dir) throws Exception {
+        new EchoNetPhantom(EchoNetPhantom.Options.builder().videos(8).seed(11).build()).write(dir);
+        List<EchoNetRecord> records = EchoNetReader.read(dir).records();
+        try (CudaDevice device = new CudaDevice(0)) {
+            for (HostParity.Case c : HostParity.cases()) {
+                HostParity.Result r = HostParity.compare(device, records, c);
+                assertThat(r.passed()).as(c.name() + ": " + r.row()).isTrue();
+            }
         }
     }
 }

@@ -1,0 +1,192 @@
+package org.etab.bench.gpu;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.bytedeco.javacpp.BytePointer;
+import org.etab.batch.Batch;
+import org.etab.batch.DType;
+import org.etab.batch.HostAllocator;
+import org.etab.batch.SampleInfo;
+import org.etab.datasets.echonet.EchoNetRecord;
+import org.etab.datasets.echonet.EchoNetSource;
+import org.etab.gpu.cuda.Device;
+import org.etab.gpu.cuda.DeviceBatch;
+import org.etab.gpu.cuda.DeviceFeeder;
+import org.etab.gpu.cuda.FeederOptions;
+import org.etab.gpu.cuda.Normalization;
+import org.etab.gpu.cuda.PinnedAllocator;
+import org.etab.pipeline.ErrorPolicy;
+import org.etab.pipeline.Pipeline;
+import org.etab.pipeline.PipelineOptions;
+import org.etab.sampling.ClipStart;
+import org.etab.source.ClipLayout;
+import org.etab.source.SampleOptions;
+import org.etab.source.Target;
+import org.etab.transform.ResizeFilter;
+
+/**
+ * The device path against the host path: one epoch of phantom EchoNet clips through the host pipeline (float32,
+ * normalized on the CPU) and through {@link DeviceFeeder} (uint8 in pinned memory, normalized by the kernel, set up
+ * as {@code etab bench --device cuda} sets it up), every element compared, padding frames included. Where the host
+ * resizes in floats (OpenCV-style filters), the device path's pixels were rounded to whole gray levels first, so the
+ * two may differ by half a level, {@code 0.5 / (255 std)}; everywhere else they agree to float rounding.
+ */
+final class HostParity {
+    private static final double FLOAT_ROUNDING = 1e-5;
+    private static final double HALF_LEVEL = 0.5 / (255 * 0.224) + FLOAT_ROUNDING; // the smallest ImageNet std
+
+    private HostParity() {}
+
+    /** One option set; {@code padded} says the epoch must include clips padded past the video's end. */
+    record Case(String name, SampleOptions asked, double tolerance, boolean padded) {}
+
+    /** Largest difference over {@code elements} compared values; {@code paddedSamples} clips had padding frames. */
+    record Result(Case c, double maxAbsError, long elements, long paddedSamples) {
+        boolean passed() {
+            return maxAbsError <= c.tolerance() && elements > 0 && (!c.padded() || paddedSamples > 0);
+        }
+
+        String row() {
+            return String.format(
+                    Locale.ROOT,
+                    "max abs error %.3g (allowed %.3g) over %d values, %d padded clips: %s",
+                    maxAbsError,
+                    c.tolerance(),
+                    elements,
+                    paddedSamples,
+                    passed() ? "PASS" : "FAIL");
+        }
+    }
+
+    /** The layouts, channel counts, filters and padding that the device path handles differently from the host. */
+    static List<Case> cases() {
+        return List.of(
+                new Case(
+                        "[C,T,H,W], 3 channels, native 112x112, normalized",
+                        clips(3, true, 112, 25),
+                        FLOAT_ROUNDING,
+                        false),
+                new Case(
+                        "[C,T,H,W], resized to 32x32 (OpenCV bilinear, host in floats)",
+                        clips(3, true, 32, 25),
+                        HALF_LEVEL,
+                        false),
+                new Case("[C,T,H,W], 2 fps: padding frames", clips(3, true, 112, 2), FLOAT_ROUNDING, true),
+                new Case(
+                        "[T,C,H,W] (ETAB's layout), 2 fps: padding frames",
+                        clips(3, true, 112, 2).toBuilder()
+                                .layout(ClipLayout.TCHW)
+                                .build(),
+                        FLOAT_ROUNDING,
+                        true),
+                new Case(
+                        "[T,C,H,W], 48x48 Pillow bicubic antialiased",
+                        clips(3, true, 48, 25).toBuilder()
+                                .layout(ClipLayout.TCHW)
+                                .resize(ResizeFilter.BICUBIC)
+                                .antialias(true)
+                                .build(),
+                        FLOAT_ROUNDING,
+                        false),
+                new Case(
+                        "[C,T,H,W], 1 channel, not normalized (x / 255)",
+                        clips(1, false, 112, 25),
+                        FLOAT_ROUNDING,
+                        false));
+    }
+
+    /** 8-frame clips from each video's first frame; at 2 fps the phantom's shorter videos end first. */
+    private static SampleOptions clips(int channels, boolean normalize, int size, double fps) {
+        return SampleOptions.builder()
+                .target(Target.EF)
+                .clipLength(8)
+                .fps(fps)
+                .padding(true)
+                .clipStart(ClipStart.FIRST)
+                .frameSize(size, size)
+                .channels(channels)
+                .normalize(normalize)
+                .dtype(DType.FLOAT32)
+                .seed(42)
+                .shuffle(false)
+                .build();
+    }
+
+    /** Streams epoch 0 both ways and compares them batch by batch (delivery is ordered on both paths). */
+    static Result compare(Device device, List<EchoNetRecord> records, Case c) {
+        PipelineOptions po = PipelineOptions.builder()
+                .batchSize(4)
+                .threads(2)
+                .onError(ErrorPolicy.FAIL)
+                .build();
+        List<float[]> expected = new ArrayList<>();
+        long padded = 0;
+        try (Pipeline host = new Pipeline(
+                new EchoNetSource(records, c.asked()), po, new SimpleMeterRegistry(), HostAllocator.NATIVE)) {
+            for (Batch b : host.batches(0).toIterable(1)) {
+                try (b) {
+                    float[] x = new float[Math.toIntExact(b.features().spec().elements() * b.size())];
+                    b.features()
+                            .buffer()
+                            .order(ByteOrder.nativeOrder())
+                            .asFloatBuffer()
+                            .get(x);
+                    expected.add(x);
+                    for (SampleInfo s : b.samples()) {
+                        padded += s.validFrames() < c.asked().clip().clipLength() ? 1 : 0;
+                    }
+                }
+            }
+        }
+        FeederOptions fo = FeederOptions.builder()
+                .normalization(Normalization.matching(c.asked()))
+                .build();
+        EchoNetSource source = new EchoNetSource(records, DeviceFeeder.hostSamples(c.asked()));
+        double worst = 0;
+        long elements = 0;
+        int batch = 0;
+        try (Pipeline p = new Pipeline(
+                        source, fo.pipelineOptions(po), new SimpleMeterRegistry(), new PinnedAllocator(device));
+                DeviceFeeder feeder = DeviceFeeder.builder()
+                        .device(device)
+                        .pipeline(p)
+                        .options(fo)
+                        .build()) {
+            Device.Stream stream = device.newStream();
+            try {
+                for (DeviceBatch db : feeder.feed(p.batches(0)).toIterable(1)) {
+                    float[] want = batch < expected.size() ? expected.get(batch) : new float[0];
+                    float[] got = new float[want.length];
+                    try (db;
+                            BytePointer out = new BytePointer(4L * want.length)) {
+                        db.waitOn(stream);
+                        device.copyToHost(db.output(), out, out.capacity(), stream);
+                        device.synchronize(stream);
+                        out.asByteBuffer()
+                                .order(ByteOrder.nativeOrder())
+                                .asFloatBuffer()
+                                .get(got);
+                    }
+                    for (int i = 0; i < want.length; i++) {
+                        double d = Math.abs((double) got[i] - want[i]);
+                        if (!(d <= worst)) { // NaN too: an element nobody wrote must fail, and stay failed
+                            worst = Double.isNaN(d) ? Double.POSITIVE_INFINITY : d;
+                        }
+                    }
+                    elements += want.length;
+                    batch++;
+                }
+            } finally {
+                device.destroy(stream);
+            }
+        }
+        if (batch != expected.size()) {
+            throw new IllegalStateException("device path delivered " + batch + " batches, the host path "
+                    + expected.size() + " (" + c.name() + ")");
+        }
+        return new Result(c, worst, elements, padded);
+    }
+}
