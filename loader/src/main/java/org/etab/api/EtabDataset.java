@@ -231,9 +231,7 @@ public final class EtabDataset {
         int channels = 3;
         long seed = 42;
         int threads = Runtime.getRuntime().availableProcessors();
-        /** Null: ETAB's for the dataset. */
-        ResizeFilter resize;
-
+        ResizeFilter resize; // null: ETAB's for the dataset, as antialias
         Boolean antialias;
         ClipLayout layout = ClipLayout.TCHW;
         String labelScheme;
@@ -356,10 +354,10 @@ public final class EtabDataset {
         }
 
         /**
-         * Pad short clips with zero frames (default false: ETAB's {@code padding=None}); without it a video too
-         * short for the clip is a failed sample and {@link EtabDataset#loadData} takes the next one.
+         * Padding of clips that run past the video's end; without it such a clip is a failed sample and
+         * {@link EtabDataset#loadData} takes the next one.
          *
-         * @param padding true: pad short clips with zero frames; false (default): ETAB's {@code padding=None}
+         * @param padding true: pad with zero frames; false (default): ETAB's {@code padding=None}
          * @return this builder
          */
         public Builder padding(boolean padding) {
@@ -424,10 +422,10 @@ public final class EtabDataset {
         }
 
         /**
-         * The resize filter (default: ETAB's for the dataset, bicubic for EchoNet, bilinear for CAMUS, both
-         * antialiased; bilinear without antialiasing for datasets ETAB has no loader for). See {@link Resampling}.
+         * The resize filter ({@link Resampling}).
          *
-         * @param resize a filter; null (default): ETAB's for the dataset
+         * @param resize a filter; null (default): ETAB's for the dataset, bicubic for EchoNet, bilinear for CAMUS,
+         *               both antialiased; bilinear without antialiasing for datasets ETAB has no loader for
          * @return this builder
          */
         public Builder resize(ResizeFilter resize) {
@@ -437,8 +435,7 @@ public final class EtabDataset {
 
         /**
          * The integer coding of a class target with several (TMED-2: {@code view5}, {@code view5-a2c-first}, {@code
-         * view3}, {@code view2} for view; {@code as3}, {@code as2}, {@code as5} for AS); default: the dataset's first
-         * (docs/datasets.md, "TMED-2 label schemes").
+         * view3}, {@code view2} for view; {@code as3}, {@code as2}, {@code as5} for AS; docs/datasets.md).
          *
          * @param labelScheme a scheme the target offers; null (default): the dataset's first
          * @return this builder
@@ -449,10 +446,10 @@ public final class EtabDataset {
         }
 
         /**
-         * True: Pillow's definition of the filter (as ETAB's PIL resizes); false: OpenCV's (default: ETAB's for the
-         * dataset, as {@link #resize}).
+         * Whose definition of the filter: Pillow's (as ETAB's PIL resizes) or OpenCV's.
          *
-         * @param antialias true: Pillow's definition; false: OpenCV's
+         * @param antialias true: Pillow's; false: OpenCV's; not called (default): ETAB's for the dataset, as
+         *                  {@link #resize}
          * @return this builder
          */
         public Builder antialias(boolean antialias) {
@@ -463,8 +460,7 @@ public final class EtabDataset {
         /**
          * Sets the axis order of clips.
          *
-         * @param layout {@code TCHW} (default, ETAB's {@code clip_l} images of {@code [3, H, W]}) or {@code CTHW}; not
-         *               null
+         * @param layout {@code TCHW} (default, ETAB's {@code clip_l} images of {@code [3, H, W]}) or {@code CTHW}
          * @return this builder
          */
         public Builder layout(ClipLayout layout) {
@@ -473,11 +469,9 @@ public final class EtabDataset {
         }
 
         /**
-         * Throw on the first sample that fails in {@link EtabDataset#loadData} instead of taking the next one
-         * (default false).
+         * What {@link EtabDataset#loadData} does with a sample that fails.
          *
-         * @param strict true: throw {@link SampleException} on the first failed sample; false (default): take the
-         *               next one
+         * @param strict true: throw {@link SampleException}; false (default): take the next one
          * @return this builder
          */
         public Builder strict(boolean strict) {
