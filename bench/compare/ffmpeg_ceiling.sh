@@ -11,7 +11,7 @@
 #               (thousands of lines); every frame is still decoded and counted.
 # MODE perfile: `ffmpeg -v error -threads 1 -i X.avi -f null -` per file through `xargs -P PROCS`; includes one
 #               ffmpeg start-up (~tens of ms) per file, which on these short videos costs as much as the decoding.
-# MODE opencv : cv2.VideoCapture read-all per file in a multiprocessing.Pool(PROCS) (Debian's python3-opencv),
+# MODE opencv : cv2.VideoCapture read-all per file in a multiprocessing.Pool(PROCS) (Debian's python3-opencv, or $PY),
 #               the way performance.md measured its ceiling.
 #
 # Prints one machine-readable line:
@@ -66,7 +66,7 @@ case "$mode" in
     frames=$(for f in "$work"/p.*; do grep '^frame=' "$f" | tail -1 | cut -d= -f2; done | awk '{ s += $1 } END { print s }')
     ;;
   opencv)
-    out=$(/usr/bin/python3 - "$work/files" "$procs" <<'EOF'
+    out=$("${PY:-/usr/bin/python3}" - "$work/files" "$procs" <<'EOF'
 import sys, time, multiprocessing as mp
 import cv2
 cv2.setNumThreads(1)
