@@ -17,12 +17,15 @@ grep -qxF "/$out/" "$exclude" 2>/dev/null || echo "/$out/" >> "$exclude"
 mvn -B -q -o test-compile dependency:build-classpath -pl bench -am -DincludeScope=runtime \
   -Dmdep.outputFile=target/gpu-classpath.txt
 cp=$(cat bench/target/gpu-classpath.txt)
+# README's GPU example, compiled as a user's code against the same classpath, so that the session runs it there
+rm -rf bench/target/gpu-examples
+javac -d bench/target/gpu-examples -cp "$cp" bench/examples/src/main/java/org/etab/examples/CudaFeederExample.java
 rm -rf "$out"
 # the CUDA path needs no ND4J/OpenBLAS (Java or native), no CLI library and no other platform's natives
 export EXCLUDE='^(nd4j-native|nd4j-presets|openblas-|guava-1\.0\.0-M|jackson-1\.0\.0-M|protobuf-1\.0\.0-M|flatbuffers-|oshi-|jna-|neoitertools-|threetenbp-|commons-net-|jmh-|jopt-simple-|commons-math3-|xchart-|pdfbox-|fontbox-|VectorGraphics2D-|graphics2d-).*|-(osx|windows)-|aarch_64|-tests\.jar$'
 # jdk.management: the CLI reads process CPU time (com.sun.management)
 JRE_MODULES=java.base,java.logging,java.management,jdk.management,jdk.unsupported,java.xml,java.desktop,java.naming \
-  ../shared/tools/gpu-bundle.sh "$out" "$cp" bench/target/classes
+  ../shared/tools/gpu-bundle.sh "$out" "$cp" bench/target/classes bench/target/gpu-examples
 cat <<MSG
 
 On the GPU session, call the run tool with:

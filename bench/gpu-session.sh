@@ -8,6 +8,7 @@
 #   cli.txt       the CLI as a user runs it: etab synth ($VIDEOS videos, default 2000), then W1 `etab bench`,
 #                 --device cpu and --device cuda alternated ($ROUNDS rounds, default 3)
 #   demo/         `etab demo --device cuda`: its RESULT line is in cli.txt, its PNG and GIF here
+#   (cli.txt also has README's CudaFeederExample, run on the same set)
 set -uo pipefail
 cd "$(dirname "$0")/.."
 out=${OUT:-/tmp/etab-gpu-out}
@@ -49,6 +50,9 @@ videos=${VIDEOS:-2000} rounds=${ROUNDS:-3}
       echo "exit: $?"
     done
   done
+  step "README's CudaFeederExample on the same set"
+  timeout 90 "${java[@]}" org.etab.examples.CudaFeederExample "$data"
+  echo "exit: $?"
   step "etab demo --device cuda --epochs 3"
   timeout 90 "${etab[@]}" demo --root "$data" --device cuda --epochs 3 --out "$out/demo" --quiet
   echo "exit: $?"

@@ -9,7 +9,8 @@ rm -rf "$work" && mkdir -p "$work/out"
 mvn -B -q -f "$here/pom.xml" package dependency:build-classpath -Dmdep.outputFile=target/classpath.txt
 cp="$here/target/classes:$(cat "$here/target/classpath.txt")"
 "$repo/etab" synth --dataset echonet --out "$work/echonet" --videos 24 --seed 3 --quiet
-for example in EtabApiExample TrainingLoopExample Dl4jFitExample MetricsExample DjlTrainingExample; do
+# CudaFeederExample runs on a GPU; without one it says so and exits 0 (bench/gpu-session.sh runs it on one)
+for example in EtabApiExample TrainingLoopExample Dl4jFitExample MetricsExample DjlTrainingExample CudaFeederExample; do
   echo "== $example"
   # DJL: PyTorch comes from the pom (pytorch-native-cpu); offline, DJL never downloads it
   java -Dai.djl.offline=true -cp "$cp" "org.etab.examples.$example" "$work/echonet" "$work/out"
