@@ -9,6 +9,8 @@
 #                 --device cpu and --device cuda alternated ($ROUNDS rounds, default 3)
 #   demo/         `etab demo --device cuda`: its RESULT line is in cli.txt, its PNG and GIF here
 #   (cli.txt also has README's CudaFeederExample, run on the same set)
+#   metrics.txt   /api/stats and the feeder's Prometheus series, read twice during a --device cuda run
+# STEPS=check,cli,metrics (the default) picks steps; the phantom set is written once, for whichever runs first
 set -uo pipefail
 cd "$(dirname "$0")/.."
 out=${OUT:-/tmp/etab-gpu-out}
@@ -30,17 +32,16 @@ export LD_LIBRARY_PATH="${LD_LIBRARY_PATH:-}:$(find / -xdev -name 'libcudart.so.
 java=(/tmp/etab-bundle/jre/bin/java -cp '/tmp/etab-bundle/lib/*')
 etab=("${java[@]}" -Detab.home=/tmp/etab-gpu-home org.etab.cli.Etab)
 
-videos=${VIDEOS:-2000} rounds=${ROUNDS:-3}
-{
+videos=${VIDEOS:-2000} rounds=${ROUNDS:-3} steps=${STEPS:-check,cli,metrics}
+has() { [[ ",$steps," == *",$1,"* ]]; }
+has check && {
   step "GpuCheck 600 videos, 10 epochs, batch 16"
   timeout 240 "${java[@]}" org.etab.bench.gpu.GpuCheck 600 10 16
   echo "exit: $?"
 } 2>&1 | tee "$out/gpucheck.txt"
 
-{
-  step "etab synth --videos $videos"
-  timeout 120 "${etab[@]}" synth --out "$data" --videos "$videos" --quiet
-  echo "exit: $?"
+[[ -f $data/FileList.csv ]] || timeout 120 "${etab[@]}" synth --out "$data" --videos "$videos" --quiet
+has cli && {
   # alternated, so that a drift of the machine shows in both
   for round in $(seq "$rounds"); do
     for device in cpu cuda; do
@@ -56,5 +57,24 @@ videos=${VIDEOS:-2000} rounds=${ROUNDS:-3}
   step "etab demo --device cuda --epochs 3"
   timeout 90 "${etab[@]}" demo --root "$data" --device cuda --epochs 3 --out "$out/demo" --quiet
   echo "exit: $?"
-  step "done"
 } 2>&1 | tee "$out/cli.txt"
+
+# the metrics server during a --device cuda run, as a dashboard reads it: /api/stats (the built-in page's numbers)
+# and /metrics (what Prometheus scrapes; the Grafana dashboard's GPU feed row)
+has metrics && {
+  step "etab bench --device cuda --metrics-port 9464 --epochs 40, read twice while it runs"
+  timeout 120 "${etab[@]}" bench --root "$data" --split all --device "${METRICS_DEVICE:-cuda}" --threads 16 --epochs 40 --quiet \
+    --metrics-port 9464 > "$out/metrics-run.txt" 2>&1 &
+  run=$!
+  for i in 1 2; do
+    sleep 6
+    python3 -c 'import sys, urllib.request as u
+for path in ("api/stats", "metrics"):
+    body = u.urlopen("http://127.0.0.1:9464/" + path, timeout=5).read().decode()
+    print(body if path == "api/stats" else "\n".join(l for l in body.splitlines()
+          if l.startswith(("etab_upload", "etab_normalize", "etab_samples_total"))))' || echo "read $i failed"
+  done
+  wait "$run"; echo "exit: $?"
+  tail -1 "$out/metrics-run.txt"
+} 2>&1 | tee "$out/metrics.txt"
+step done

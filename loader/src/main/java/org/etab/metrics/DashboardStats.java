@@ -38,6 +38,10 @@ final class DashboardStats {
     private static final String CPU_TIME = "process.cpu.time";
     /** Micrometer's name for the JIT's cumulative compile time in milliseconds ({@code JvmCompilationMetrics}). */
     private static final String JIT_TIME = "jvm.compilation.time";
+    /** The CUDA feeder's meters (etab-cuda's {@code DeviceFeeder.bindTo}), found by name: no dependency on it. */
+    private static final String UPLOAD_BYTES = "etab.upload.bytes";
+
+    private static final String UPLOAD_WAIT = "etab.upload.wait";
 
     private final MeterRegistry registry;
     private final LongSupplier clock;
@@ -62,7 +66,7 @@ final class DashboardStats {
     /**
      * Cumulative counts at one instant; {@code cpuNanos} (the process's CPU time) and {@code jitMillis} (the JIT's
      * compile time) are NaN while {@link JvmMeters} (or the caller's binders) have not put their meters in the
-     * registry.
+     * registry, {@code uploadBytes} and {@code uploadWaitSeconds} while no CUDA feeder has.
      */
     private record Totals(
             long nanos,
@@ -72,7 +76,9 @@ final class DashboardStats {
             double waitSeconds,
             double errors,
             double cpuNanos,
-            double jitMillis) {}
+            double jitMillis,
+            double uploadBytes,
+            double uploadWaitSeconds) {}
 
     private Totals totals(long nanos) {
         return new Totals(
@@ -83,7 +89,9 @@ final class DashboardStats {
                 totalSeconds("etab.consumer.wait"),
                 count("etab.errors"),
                 functionCount(CPU_TIME),
-                functionCount(JIT_TIME));
+                functionCount(JIT_TIME),
+                registry.find(UPLOAD_BYTES).counters().isEmpty() ? Double.NaN : count(UPLOAD_BYTES),
+                registry.find(UPLOAD_WAIT).timers().isEmpty() ? Double.NaN : totalSeconds(UPLOAD_WAIT));
     }
 
     /** The current numbers as one JSON object (field names are in {@code docs/metrics.md}). */
@@ -158,10 +166,16 @@ final class DashboardStats {
         putRate(o, "processCpuPercent", now.cpuNanos(), base.cpuNanos(), dt, 100 / 1e9 / cores);
         // compile time per wall time, summed over the compiler threads: may pass 100
         putRate(o, "jitPercent", now.jitMillis(), base.jitMillis(), dt, 100 / 1000.0);
+        // the GPU feed, when a CUDA feeder is bound: bytes uploaded, and the share of time its upload thread waited
+        // for the training step to hand a device slot back
+        putRate(o, "uploadGigabytesPerSecond", now.uploadBytes(), base.uploadBytes(), dt, 1e-9);
+        putRate(o, "uploadWaitPercent", now.uploadWaitSeconds(), base.uploadWaitSeconds(), dt, 100);
         ObjectNode ms = o.putObject("millis");
         percentiles(ms, "decode", "etab.decode");
         percentiles(ms, "batch", "etab.batch");
         percentiles(ms, "wait", "etab.consumer.wait");
+        percentiles(ms, "upload", "etab.upload.duration"); // device time of a batch's copy (CUDA events)
+        percentiles(ms, "normalize", "etab.normalize.duration");
         return o;
     }
 

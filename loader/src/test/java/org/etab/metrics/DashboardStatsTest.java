@@ -48,6 +48,37 @@ class DashboardStatsTest {
     }
 
     @Test
+    void theGpuFeedAppearsOnlyWithTheFeedersMeters() throws Exception {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        AtomicLong now = new AtomicLong(0);
+        DashboardStats stats = new DashboardStats(registry, now::get);
+        JsonNode s = JSON.readTree(stats.json());
+        assertThat(s.get("uploadGigabytesPerSecond").isNull()).isTrue();
+        assertThat(s.get("uploadWaitPercent").isNull()).isTrue();
+        assertThat(s.get("millis").get("upload").get("count").asLong()).isZero();
+
+        // the names and tags etab-cuda's FeederMetrics binds
+        Counter bytes = registry.counter("etab.upload.bytes", "dataset", "echonet", "device", "cuda");
+        Timer wait = registry.timer("etab.upload.wait", "dataset", "echonet", "device", "cuda");
+        Timer copy = Timer.builder("etab.upload.duration")
+                .tags("dataset", "echonet", "device", "cuda")
+                .publishPercentiles(0.5, 0.99)
+                .register(registry);
+        stats = new DashboardStats(registry, now::get);
+        bytes.increment(3e9); // 3 GB in two seconds
+        wait.record(100, TimeUnit.MILLISECONDS); // 0.1 s of two seconds
+        copy.record(2, TimeUnit.MILLISECONDS);
+        copy.record(2, TimeUnit.MILLISECONDS);
+        now.set(2 * SECOND);
+        s = JSON.readTree(stats.json());
+        assertThat(s.get("uploadGigabytesPerSecond").asDouble()).isEqualTo(1.5);
+        assertThat(s.get("uploadWaitPercent").asDouble()).isEqualTo(5.0);
+        assertThat(s.get("millis").get("upload").get("mean").asDouble()).isEqualTo(2.0);
+        assertThat(s.get("millis").get("upload").get("count").asLong()).isEqualTo(2);
+        assertThat(s.get("millis").get("normalize").get("count").asLong()).isZero();
+    }
+
+    @Test
     void ratesAreCounterDeltasOverTheLastSecondOrMore() throws Exception {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         Counter a = registry.counter("etab.samples", "dataset", "echonet", "pipeline", "1");
