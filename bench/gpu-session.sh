@@ -10,6 +10,8 @@
 #   demo/         `etab demo --device cuda`: its RESULT line is in cli.txt, its PNG and GIF here
 #   (cli.txt also has README's CudaFeederExample, run on the same set)
 #   metrics.txt   /api/stats and the feeder's Prometheus series, read twice during a --device cuda run
+#   datasets.txt  CAMUS (EF clips, LV_seg stills) and TMED-2 phantoms through etab bench, --device cpu then cuda
+#                 (STEPS=datasets; not in the default)
 # STEPS=check,cli,metrics (the default) picks steps; the phantom set is written once, for whichever runs first
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -77,4 +79,20 @@ for path in ("api/stats", "metrics"):
   wait "$run"; echo "exit: $?"
   tail -1 "$out/metrics-run.txt"
 } 2>&1 | tee "$out/metrics.txt"
+# the other datasets through the device: CAMUS clips and stills with LV masks, TMED-2 stills with view labels
+# ([n, C, H, W]: no time axis), each --device cpu then --device cuda
+has datasets && {
+  for ds in camus tmed; do
+    [[ -d /tmp/etab-gpu-$ds ]] || timeout 120 "${etab[@]}" synth --dataset $ds --out /tmp/etab-gpu-$ds --quiet
+  done
+  for selection in "camus" "camus --target LV_seg --video false" "tmed"; do
+    for device in cpu cuda; do
+      step "etab bench --dataset $selection --device $device --epochs 5"
+      # shellcheck disable=SC2086 # the selection's words are flags
+      timeout 90 "${etab[@]}" bench --dataset $selection --root "/tmp/etab-gpu-${selection%% *}" --split all \
+        --device $device --threads 16 --epochs 5 --quiet
+      echo "exit: $?"
+    done
+  done
+} 2>&1 | tee "$out/datasets.txt"
 step done
