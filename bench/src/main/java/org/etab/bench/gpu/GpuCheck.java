@@ -44,12 +44,13 @@ import reactor.core.publisher.Flux;
 
 /**
  * The CUDA feeder's verification on a GPU machine; prints a Markdown table for docs/gpu.md.
- * (1) correctness vs the float64 reference, outputs poisoned with NaN first; (2) raw pinned copy ceiling and
+ * (1) correctness vs the float64 reference, outputs poisoned with NaN first, and the device path vs the host path
+ * on every element of an epoch ({@link HostParity}); (2) raw pinned copy ceiling and
  * upload+normalize rate through {@link DeviceFeeder}, with the feeder's device-time meters
  * ({@code etab.upload.duration}, {@code etab.normalize.duration}); (3) end to end on a phantom EchoNet set, all
  * cores, set up as {@code etab bench --device cuda} sets it up ({@link DeviceFeeder#hostSamples},
- * {@link Normalization#matching}, {@link FeederOptions#pipelineOptions}): clips/s CPU-only vs with upload,
- * the wait of a deliberately slow consumer, the device times; (4) device memory before and after the epochs.
+ * {@link Normalization#matching}, {@link FeederOptions#pipelineOptions}): clips/s CPU-only vs with upload
+ * (medians of alternated epochs), the wait of a deliberately slow consumer, the device times; (4) device memory before and after the epochs.
  *
  * <p>usage: {@code GpuCheck [videos=120] [epochs=10] [batch=16]}. Exit 2 when there is no GPU. It lives in module
  * {@code bench} because it writes a phantom dataset, which module {@code gpu} may not know about; {@code
@@ -57,6 +58,8 @@ import reactor.core.publisher.Flux;
  */
 public final class GpuCheck {
     private static final List<String> ROWS = new ArrayList<>();
+    /** Alternated epochs of each path in the end-to-end comparison. */
+    private static final int PAIRS = 7;
 
     private GpuCheck() {}
 
@@ -381,8 +384,6 @@ public final class GpuCheck {
             deleteTree(dir);
         }
     }
-
-    private static final int PAIRS = 7;
 
     private static double median(double[] values) {
         double[] v = values.clone();
