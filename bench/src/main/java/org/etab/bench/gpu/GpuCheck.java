@@ -50,7 +50,8 @@ import reactor.core.publisher.Flux;
  * ({@code etab.upload.duration}, {@code etab.normalize.duration}); (3) end to end on a phantom EchoNet set, all
  * cores, set up as {@code etab bench --device cuda} sets it up ({@link DeviceFeeder#hostSamples},
  * {@link Normalization#matching}, {@link FeederOptions#pipelineOptions}): clips/s CPU-only vs with upload
- * (medians of alternated epochs), the wait of a deliberately slow consumer, the device times; (4) device memory before and after the epochs.
+ * (medians of alternated epochs), the wait of a deliberately slow consumer, the device times; (4) device memory
+ * before and after the epochs.
  *
  * <p>usage: {@code GpuCheck [videos=120] [epochs=10] [batch=16]}. Exit 2 when there is no GPU. It lives in module
  * {@code bench} because it writes a phantom dataset, which module {@code gpu} may not know about; {@code
