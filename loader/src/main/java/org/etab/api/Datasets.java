@@ -31,6 +31,22 @@ public final class Datasets {
     }
 
     /**
+     * Opens a split of {@code name} at {@code root} with the dataset's default view and fold 0: {@link
+     * #open(String, Path, String, String, int, SampleOptions) open(name, root, split, null, 0, options)}.
+     *
+     * @param name    a registered dataset name, any case ({@link #names()})
+     * @param root    the dataset's directory
+     * @param split   train, val, test or all
+     * @param options how each sample is made (target, clip, size, normalization, seed), not null
+     * @return the opened dataset, which the caller owns and closes after the run
+     * @throws IllegalArgumentException naming an unknown dataset, a bad split, or a label scheme the target does not
+     *                                  have
+     */
+    public static OpenedDataset open(String name, Path root, String split, SampleOptions options) {
+        return open(name, root, split, null, 0, options);
+    }
+
+    /**
      * Opens {@code name} at {@code root}: reads its index and selects records; no media file is decoded yet.
      *
      * @param name    a registered dataset name, any case ({@link #names()})

@@ -99,12 +99,12 @@ class CombinationTableTest {
                 .shuffle(false)
                 .build();
         if (dataset.equals("tmed") && video) {
-            assertThatThrownBy(() -> Datasets.open(dataset, root(dataset), "all", null, 0, o))
+            assertThatThrownBy(() -> Datasets.open(dataset, root(dataset), "all", o))
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessage("TMED-2 has still images only: video=true is not available");
             return;
         }
-        OpenedDataset opened = Datasets.open(dataset, root(dataset), "all", null, 0, o);
+        OpenedDataset opened = Datasets.open(dataset, root(dataset), "all", o);
         int[] x = video ? new int[] {3, T, H, W} : new int[] {3, H, W};
         assertThat(opened.source().features().shape()).containsExactly(x);
         assertThat(opened.source().features().dtype()).isEqualTo(DType.FLOAT32);

@@ -34,7 +34,7 @@ public final class CudaFeederExample {
         FeederOptions feed = FeederOptions.builder().normalization(Normalization.matching(asked)).build();
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         try (CudaDevice device = new CudaDevice(0);
-                OpenedDataset echonet = Datasets.open("echonet", root, "train", null, 0, DeviceFeeder.hostSamples(asked));
+                OpenedDataset echonet = Datasets.open("echonet", root, "train", DeviceFeeder.hostSamples(asked));
                 Pipeline pipeline = new Pipeline(echonet.source(),
                         feed.pipelineOptions(PipelineOptions.builder().batchSize(16).build()),  // room for the ring
                         registry, new PinnedAllocator(device));

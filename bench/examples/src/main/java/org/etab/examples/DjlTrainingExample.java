@@ -26,7 +26,7 @@ public final class DjlTrainingExample {
         Path root = Path.of(args[0]);
         SampleOptions clips = SampleOptions.builder().target(Target.EF).clipLength(4).fps(25).frameSize(16, 16)
                 .channels(1).normalize(false).shuffle(true).build();            // float32 [1, 4, 16, 16] in [0, 1]
-        try (OpenedDataset echonet = Datasets.open("echonet", root, "train", null, 0, clips);
+        try (OpenedDataset echonet = Datasets.open("echonet", root, "train", clips);
                 Pipeline pipeline = new Pipeline(echonet.source(), PipelineOptions.builder().batchSize(4).build());
                 Model model = Model.newInstance("ef")) {
             model.setBlock(new SequentialBlock().add(Blocks.batchFlattenBlock())

@@ -32,7 +32,7 @@ public final class Dl4jFitExample {
                 .setInputType(InputType.convolutional(32, 32, 1)).build();
         MultiLayerNetwork net = new MultiLayerNetwork(conf);
         net.init();
-        try (OpenedDataset echonet = Datasets.open("echonet", root, "train", null, 0, stills);
+        try (OpenedDataset echonet = Datasets.open("echonet", root, "train", stills);
                 Pipeline pipeline = new Pipeline(echonet.source(), PipelineOptions.builder().batchSize(8).build());
                 EtabDataSetIterator batches = EtabDataSetIterator.of(pipeline)) {
             net.fit(batches, 3);                                   // DL4J resets it: epochs 0, 1, 2

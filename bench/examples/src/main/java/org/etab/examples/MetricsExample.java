@@ -26,7 +26,7 @@ public final class MetricsExample {
         Path root = Path.of(args[0]);
         SampleOptions options = SampleOptions.builder().target(Target.EF).clipLength(16).frameSize(64, 64).build();
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        try (OpenedDataset echonet = Datasets.open("echonet", root, "all", null, 0, options);
+        try (OpenedDataset echonet = Datasets.open("echonet", root, "all", options);
                 MetricsServer server = MetricsServer.start(registry, "127.0.0.1", 0);   // 0: any free port
                 JvmMeters jvm = JvmMeters.bindTo(registry);        // CPU, memory, GC, JIT: the dashboard's Process row
                 Pipeline pipeline = new Pipeline(echonet.source(), PipelineOptions.builder().batchSize(4).build(),

@@ -19,7 +19,7 @@ public final class TrainingLoopExample {
         Path root = Path.of(args[0]);
         int epochs = 2;
         SampleOptions w1 = SampleOptions.builder().target(Target.EF).clipLength(32).fps(25).shuffle(true).build();
-        try (OpenedDataset echonet = Datasets.open("echonet", root, "train", null, 0, w1);
+        try (OpenedDataset echonet = Datasets.open("echonet", root, "train", w1);
                 Pipeline pipeline = new Pipeline(echonet.source(), PipelineOptions.builder().batchSize(20).build())) {
             for (int epoch = 0; epoch < epochs; epoch++) {
                 try (BatchIterator<Batch> batches = pipeline.iterate(epoch)) { // break or throw: buffers go back

@@ -44,7 +44,7 @@ class EchoNetSourceTest {
                 .clipLength(4)
                 .frameSize(16, 16)
                 .build();
-        try (org.etab.source.OpenedDataset opened = org.etab.api.Datasets.open("echonet", root, "all", null, 0, o)) {
+        try (org.etab.source.OpenedDataset opened = org.etab.api.Datasets.open("echonet", root, "all", o)) {
             assertThat(opened.rejected())
                     .extracting(org.etab.source.IndexProblem::id)
                     .containsExactly("NOVIDEO1", "../escape", "UNTRACED");

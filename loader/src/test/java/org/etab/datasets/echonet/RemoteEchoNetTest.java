@@ -129,8 +129,8 @@ class RemoteEchoNetTest {
 
     @Test
     void remoteSamplesEqualLocalOnesEvenWhenConnectionsBreak() throws IOException {
-        List<String> local = samples(
-                Datasets.open("echonet", PhantomDatasets.echonet(), "all", null, 0, options()), new ArrayList<>());
+        List<String> local =
+                samples(Datasets.open("echonet", PhantomDatasets.echonet(), "all", options()), new ArrayList<>());
         assertThat(local).hasSize(PhantomDatasets.ECHONET_VIDEOS);
 
         // break a few downloads mid-body: the store resumes them with Range requests
@@ -157,10 +157,7 @@ class RemoteEchoNetTest {
     @Test
     void laterEpochsFetchOnlyEachClipsBytesAndStillEqualLocalSamples() throws IOException {
         List<String> local = samples(
-                Datasets.open("echonet", PhantomDatasets.echonet(), "all", null, 0, options()),
-                new ArrayList<>(),
-                3,
-                e -> {});
+                Datasets.open("echonet", PhantomDatasets.echonet(), "all", options()), new ArrayList<>(), 3, e -> {});
         List<EchoNetRecord> records =
                 EchoNetReader.read(PhantomDatasets.echonet()).select("all");
         String first = "/echonet/data/Videos/" + records.get(0).video().getFileName();
@@ -263,8 +260,7 @@ class RemoteEchoNetTest {
         OddVideos.hideIndex(served.resolve("Videos").resolve(unindexed));
 
         List<SampleFailure> failures = new ArrayList<>();
-        List<String> expected =
-                samples(Datasets.open("echonet", local, "all", null, 0, options()), failures, 3, e -> {});
+        List<String> expected = samples(Datasets.open("echonet", local, "all", options()), failures, 3, e -> {});
         URI root = URI.create("http://127.0.0.1:" + proxy.port() + "/echonet-odd");
         List<String> remote = samples(
                 Datasets.openRemote("echonet", root, DEFAULT_STORE, "all", null, options()), failures, 3, e -> {});

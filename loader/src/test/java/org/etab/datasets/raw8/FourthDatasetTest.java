@@ -91,7 +91,7 @@ class FourthDatasetTest {
             pixels.put(r.id(), Files.readAllBytes(r.file()));
             ef.put(r.id(), r.ef());
         }
-        try (OpenedDataset opened = Datasets.open("raw8", root, "all", null, 0, raw)) {
+        try (OpenedDataset opened = Datasets.open("raw8", root, "all", raw)) {
             assertThat(opened.records()).isEqualTo(IMAGES);
             assertThat(opened.problems()).isEmpty();
             assertThat(opened.source().plan(0)).hasSize(IMAGES);

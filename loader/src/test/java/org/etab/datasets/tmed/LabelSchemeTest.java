@@ -149,7 +149,7 @@ class LabelSchemeTest {
                 .video(false)
                 .labelScheme("view2")
                 .build();
-        assertThatThrownBy(() -> Datasets.open("camus", ROOT, "all", null, 0, camusView))
+        assertThatThrownBy(() -> Datasets.open("camus", ROOT, "all", camusView))
                 .hasMessageStartingWith("label scheme 'view2' does not apply to camus target 'view'");
     }
 
