@@ -12,7 +12,8 @@
 #   metrics.txt   /api/stats and the feeder's Prometheus series, read twice during a --device cuda run
 #   datasets.txt  CAMUS (EF clips, LV_seg stills) and TMED-2 phantoms through etab bench, --device cpu then cuda
 #                 (STEPS=datasets; not in the default)
-# STEPS=check,cli,metrics (the default) picks steps; the phantom set is written once, for whichever runs first
+#   auto.txt      `etab demo` without --device: what auto chose, and the summary
+# STEPS=check,cli,auto,metrics (the default) picks steps; the phantom set is written once, for whichever runs first
 set -uo pipefail
 cd "$(dirname "$0")/.."
 out=${OUT:-/tmp/etab-gpu-out}
@@ -34,7 +35,7 @@ export LD_LIBRARY_PATH="${LD_LIBRARY_PATH:-}:$(find / -xdev -name 'libcudart.so.
 java=(/tmp/etab-bundle/jre/bin/java -cp '/tmp/etab-bundle/lib/*')
 etab=("${java[@]}" -Detab.home=/tmp/etab-gpu-home org.etab.cli.Etab)
 
-videos=${VIDEOS:-2000} rounds=${ROUNDS:-3} steps=${STEPS:-check,cli,metrics}
+videos=${VIDEOS:-2000} rounds=${ROUNDS:-3} steps=${STEPS:-check,cli,auto,metrics}
 has() { [[ ",$steps," == *",$1,"* ]]; }
 has check && {
   step "GpuCheck 600 videos, 10 epochs, batch 16"
@@ -60,6 +61,13 @@ has cli && {
   timeout 90 "${etab[@]}" demo --root "$data" --device cuda --epochs 3 --out "$out/demo" --quiet
   echo "exit: $?"
 } 2>&1 | tee "$out/cli.txt"
+
+# the main job as a user starts it, without --device: auto must pick the GPU and say so
+has auto && {
+  step "etab demo (device auto) --epochs 3"
+  timeout 90 "${etab[@]}" demo --root "$data" --epochs 3 --out "$out/demo" 2>&1 | grep -v '^\s*$' | tail -16
+  echo "exit: ${PIPESTATUS[0]}"
+} 2>&1 | tee "$out/auto.txt"
 
 # the metrics server during a --device cuda run, as a dashboard reads it: /api/stats (the built-in page's numbers)
 # and /metrics (what Prometheus scrapes; the Grafana dashboard's GPU feed row)
