@@ -2,6 +2,8 @@ package org.etab.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.awt.image.BufferedImage;
@@ -29,7 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The dashboard page in a real browser (headless Chromium) while a pipeline runs: its script polls the server and
  * shows a non-zero throughput, and a screenshot of it is taken ({@code target/dashboard.png}; with
  * {@code -Detab.dashboard.screenshot=FILE} it is also copied there, which is how {@code docs/dashboard.png} is
- * made). Skipped, with the reason, where {@value #CHROMIUM} is not installed.
+ * made); then a CUDA feeder's meters appear in the registry and the GPU feed charts with them. Skipped, with the
+ * reason, where {@value #CHROMIUM} is not installed.
  */
 class DashboardBrowserTest {
     static final String CHROMIUM = "/usr/bin/chromium";
@@ -46,6 +49,10 @@ class DashboardBrowserTest {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         AtomicBoolean stop = new AtomicBoolean();
         AtomicReference<Throwable> failure = new AtomicReference<>();
+        // later, a CUDA feeder's meters, named and tagged as etab-cuda's binder registers them (its
+        // FeederDashboardTest checks the names against the real binder), recorded per batch as the feeder would;
+        // only after the screenshot, which shows the pipeline alone
+        AtomicReference<Counter> uploaded = new AtomicReference<>();
         try (MetricsServer server = MetricsServer.start(registry, "127.0.0.1", 0);
                 JvmMeters jvm = JvmMeters.bindTo(registry);
                 Pipeline p = MetricsTestSupport.pipeline(records, registry)) {
@@ -56,6 +63,10 @@ class DashboardBrowserTest {
                             for (int epoch = 0; !stop.get(); epoch++) {
                                 for (Batch b : p.consume(p.batches(epoch))) {
                                     try (b) {
+                                        Counter bytes = uploaded.get();
+                                        if (bytes != null) {
+                                            bytes.increment(b.features().spec().bytes() * b.size());
+                                        }
                                         Thread.sleep(15);
                                     }
                                     if (stop.get()) {
@@ -92,6 +103,8 @@ class DashboardBrowserTest {
                 // with the process's meters bound, their chart is shown and drawn too
                 assertThat(dom).contains("<div class=\"chart\" id=\"process\">");
                 assertThat(dom).containsPattern("(?s)id=\"chart-process\"[^>]*>.*?<path d=\"M[0-9.]+ [0-9.]+ L");
+                // no CUDA feeder yet: no GPU feed charts
+                assertThat(dom).contains("<div class=\"chart\" id=\"gpu\" hidden=\"\">");
 
                 Path png = Path.of("target/dashboard.png").toAbsolutePath();
                 Files.createDirectories(png.getParent());
@@ -112,6 +125,19 @@ class DashboardBrowserTest {
                 if (copy != null && !copy.isBlank()) {
                     Files.copy(png, Path.of(copy), StandardCopyOption.REPLACE_EXISTING);
                 }
+
+                // a feeder's meters appear: the GPU feed charts are shown and drawn
+                Timer.builder("etab.upload.duration")
+                        .tags("dataset", "echonet", "device", "cuda")
+                        .publishPercentiles(0.5, 0.99)
+                        .register(registry)
+                        .record(1, TimeUnit.MILLISECONDS);
+                uploaded.set(registry.counter("etab.upload.bytes", "dataset", "echonet", "device", "cuda"));
+                Thread.sleep(3_000); // two server points with the counter: a rate
+                dom = chromium(tmp, "dom-gpu", "--virtual-time-budget=4000", "--dump-dom", server.url());
+                assertThat(dom).contains("<div class=\"chart\" id=\"gpu\">", "<div class=\"chart\" id=\"gpu-times\">");
+                assertThat(dom).containsPattern("(?s)id=\"chart-gpu\"[^>]*>.*?<path d=\"M[0-9.]+ [0-9.]+ L");
+                assertThat(dom).containsPattern("(?s)id=\"chart-gpu-times\"[^>]*>.*?<path d=\"M[0-9.]+ [0-9.]+ L");
             } finally {
                 stop.set(true);
                 loop.join(60_000);
