@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Builds the bundle that runs org.etab.bench.gpu.GpuCheck on a lent GPU machine (which has CUDA but no JDK and no
-# network) and prints the `run` tool call to make. Run here, from anywhere: bash bench/check-on-gpu.sh
+# Builds the bundle that runs GpuCheck, the CLI and README's GPU example on a lent GPU machine (which has CUDA but no
+# JDK and no network) and prints the `run` tool call to make (bench/gpu-session.sh). Run here, from anywhere: bash bench/check-on-gpu.sh
 #   - bundle: trimmed JRE + the bench module's runtime classpath, minus ND4J/OpenBLAS (not needed by the CUDA path;
 #     too large), the plotting and JMH libraries (neither GpuCheck nor `etab bench/demo --device cuda` loads them)
 #     and other platforms' natives; refused over 60 MB by gpu-bundle.sh. The CLI (picocli) stays, so that
@@ -29,9 +29,9 @@ JRE_MODULES=java.base,java.logging,java.management,jdk.management,jdk.unsupporte
 cat <<MSG
 
 On the GPU session, call the run tool with:
-  command:   bash $out/run-bundle.sh org.etab.bench.gpu.GpuCheck 120 10 16
+  command:   bash bench/gpu-session.sh        (STEPS=check,cli,auto,metrics by default; also datasets)
   carry:     ["$out"]
-  timeout_s: 540
-(arguments: phantom videos, epochs for the memory check, batch size; the Markdown table is the last lines of
-stdout; exit 2 means the probe found no GPU, with the reason)
+  timeout_s: 400
+or, for W1's thread scaling against the reference loader: command bash bench/gpu-scaling.sh, timeout_s 300.
+Results come back under \$OUT (docs/gpu.md, "Running GpuCheck"); give the machine back afterwards.
 MSG
