@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds the bundle that runs GpuCheck, the CLI and README's GPU example on a lent GPU machine (which has CUDA but no
-# JDK and no network) and prints the `run` tool call to make (bench/gpu-session.sh). Run here, from anywhere: bash bench/check-on-gpu.sh
+# JDK and no network) and prints the `run` tool call to make (bench/gpu-session.sh). Run here, from anywhere:
+#   bash bench/check-on-gpu.sh
 #   - bundle: trimmed JRE + the bench module's runtime classpath, minus ND4J/OpenBLAS (not needed by the CUDA path;
 #     too large), the plotting and JMH libraries (neither GpuCheck nor `etab bench/demo --device cuda` loads them)
 #     and other platforms' natives; refused over 60 MB by gpu-bundle.sh. The CLI (picocli) stays, so that
