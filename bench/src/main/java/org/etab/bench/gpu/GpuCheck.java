@@ -14,6 +14,7 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -277,18 +278,15 @@ public final class GpuCheck {
         });
     }
 
-    /** {@link HostParity}'s cases on a small phantom, one row each. */
+    /** {@link HostParity}'s cases on small phantoms, one row each. */
     static void hostParity(Device device) throws IOException {
         Path dir = Files.createTempDirectory("etab-gpucheck-parity-");
         try {
-            new EchoNetPhantom(
-                            EchoNetPhantom.Options.builder().videos(8).seed(11).build())
-                    .write(dir);
-            List<EchoNetRecord> records = EchoNetReader.read(dir).records();
+            Map<String, Path> roots = HostParity.phantoms(dir);
             for (HostParity.Case c : HostParity.cases()) {
                 row(
                         "device path vs host path, " + c.name(),
-                        HostParity.compare(device, records, c).row());
+                        HostParity.compare(device, roots.get(c.dataset()), c).row());
             }
         } finally {
             deleteTree(dir);

@@ -1,17 +1,20 @@
 package org.etab.bench.gpu;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
 import java.nio.ByteOrder;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import org.bytedeco.javacpp.BytePointer;
+import org.etab.api.Datasets;
 import org.etab.batch.Batch;
 import org.etab.batch.DType;
 import org.etab.batch.HostAllocator;
 import org.etab.batch.SampleInfo;
-import org.etab.datasets.echonet.EchoNetRecord;
-import org.etab.datasets.echonet.EchoNetSource;
 import org.etab.gpu.cuda.Device;
 import org.etab.gpu.cuda.DeviceBatch;
 import org.etab.gpu.cuda.DeviceFeeder;
@@ -23,12 +26,14 @@ import org.etab.pipeline.Pipeline;
 import org.etab.pipeline.PipelineOptions;
 import org.etab.sampling.ClipStart;
 import org.etab.source.ClipLayout;
+import org.etab.source.DatasetRegistry;
+import org.etab.source.OpenedDataset;
 import org.etab.source.SampleOptions;
 import org.etab.source.Target;
 import org.etab.transform.ResizeFilter;
 
 /**
- * The device path against the host path: one epoch of phantom EchoNet clips through the host pipeline (float32,
+ * The device path against the host path: one epoch of a phantom dataset through the host pipeline (float32,
  * normalized on the CPU) and through {@link DeviceFeeder} (uint8 in pinned memory, normalized by the kernel, set up
  * as {@code etab bench --device cuda} sets it up), every element compared, padding frames included. Where the host
  * resizes in floats (OpenCV-style filters), the device path's pixels were rounded to whole gray levels first, so the
@@ -37,11 +42,15 @@ import org.etab.transform.ResizeFilter;
 final class HostParity {
     private static final double FLOAT_ROUNDING = 1e-5;
     private static final double HALF_LEVEL = 0.5 / (255 * 0.224) + FLOAT_ROUNDING; // the smallest ImageNet std
+    /** Videos or patients per phantom: enough for a few batches of each case. */
+    private static final int PHANTOM_UNITS = 8;
 
     private HostParity() {}
 
-    /** One option set; {@code padded} says the epoch must include clips padded past the video's end. */
-    record Case(String name, SampleOptions asked, double tolerance, boolean padded) {}
+    /**
+     * One dataset and option set; {@code padded} says the epoch must include clips padded past the video's end.
+     */
+    record Case(String name, String dataset, SampleOptions asked, double tolerance, boolean padded) {}
 
     /** Largest difference over {@code elements} compared values; {@code paddedSamples} clips had padding frames. */
     record Result(Case c, double maxAbsError, long elements, long paddedSamples) {
@@ -66,17 +75,20 @@ final class HostParity {
         return List.of(
                 new Case(
                         "[C,T,H,W], 3 channels, native 112x112, normalized",
+                        "echonet",
                         clips(3, true, 112, 25),
                         FLOAT_ROUNDING,
                         false),
                 new Case(
                         "[C,T,H,W], resized to 32x32 (OpenCV bilinear, host in floats)",
+                        "echonet",
                         clips(3, true, 32, 25),
                         HALF_LEVEL,
                         false),
-                new Case("[C,T,H,W], 2 fps: padding frames", clips(3, true, 112, 2), FLOAT_ROUNDING, true),
+                new Case("[C,T,H,W], 2 fps: padding frames", "echonet", clips(3, true, 112, 2), FLOAT_ROUNDING, true),
                 new Case(
                         "[T,C,H,W] (ETAB's layout), 2 fps: padding frames",
+                        "echonet",
                         clips(3, true, 112, 2).toBuilder()
                                 .layout(ClipLayout.TCHW)
                                 .build(),
@@ -84,6 +96,7 @@ final class HostParity {
                         true),
                 new Case(
                         "[T,C,H,W], 48x48 Pillow bicubic antialiased",
+                        "echonet",
                         clips(3, true, 48, 25).toBuilder()
                                 .layout(ClipLayout.TCHW)
                                 .resize(ResizeFilter.BICUBIC)
@@ -93,7 +106,21 @@ final class HostParity {
                         false),
                 new Case(
                         "[C,T,H,W], 1 channel, not normalized (x / 255)",
+                        "echonet",
                         clips(1, false, 112, 25),
+                        FLOAT_ROUNDING,
+                        false),
+                new Case(
+                        "CAMUS LV_seg stills [C,H,W] (each patient's size resized to 112x112)",
+                        "camus",
+                        stills(Target.LV_SEG),
+                        HALF_LEVEL,
+                        false),
+                new Case("CAMUS EF clips, 2 fps: padding frames", "camus", clips(3, true, 112, 2), HALF_LEVEL, true),
+                new Case(
+                        "TMED-2 view stills [C,H,W] at their native 112x112",
+                        "tmed",
+                        stills(Target.VIEW),
                         FLOAT_ROUNDING,
                         false));
     }
@@ -115,8 +142,33 @@ final class HostParity {
                 .build();
     }
 
+    /** Single frames (ETAB's {@code video=False}), 112x112, normalized, in index order. */
+    private static SampleOptions stills(Target target) {
+        return SampleOptions.builder()
+                .target(target)
+                .video(false)
+                .frameSize(112, 112)
+                .dtype(DType.FLOAT32)
+                .seed(42)
+                .shuffle(false)
+                .build();
+    }
+
+    /** The datasets the cases read, each written as a small phantom under {@code dir}, by name. */
+    static Map<String, Path> phantoms(Path dir) throws IOException {
+        Map<String, Path> roots = new TreeMap<>();
+        for (Case c : cases()) {
+            if (!roots.containsKey(c.dataset())) {
+                Path root = dir.resolve(c.dataset());
+                DatasetRegistry.get(c.dataset()).phantom().write(root, PHANTOM_UNITS, 11, Map.of(), done -> {});
+                roots.put(c.dataset(), root);
+            }
+        }
+        return roots;
+    }
+
     /** Streams epoch 0 both ways and compares them batch by batch (delivery is ordered on both paths). */
-    static Result compare(Device device, List<EchoNetRecord> records, Case c) {
+    static Result compare(Device device, Path root, Case c) {
         PipelineOptions po = PipelineOptions.builder()
                 .batchSize(4)
                 .threads(2)
@@ -124,8 +176,8 @@ final class HostParity {
                 .build();
         List<float[]> expected = new ArrayList<>();
         long padded = 0;
-        try (Pipeline host = new Pipeline(
-                new EchoNetSource(records, c.asked()), po, new SimpleMeterRegistry(), HostAllocator.NATIVE)) {
+        try (OpenedDataset opened = Datasets.open(c.dataset(), root, "all", c.asked());
+                Pipeline host = new Pipeline(opened.source(), po, new SimpleMeterRegistry(), HostAllocator.NATIVE)) {
             for (Batch b : host.batches(0).toIterable(1)) {
                 try (b) {
                     float[] x = new float[Math.toIntExact(b.features().spec().elements() * b.size())];
@@ -136,7 +188,10 @@ final class HostParity {
                             .get(x);
                     expected.add(x);
                     for (SampleInfo s : b.samples()) {
-                        padded += s.validFrames() < c.asked().clip().clipLength() ? 1 : 0;
+                        padded += c.asked().clip().video()
+                                        && s.validFrames() < c.asked().clip().clipLength()
+                                ? 1
+                                : 0;
                     }
                 }
             }
@@ -144,12 +199,16 @@ final class HostParity {
         FeederOptions fo = FeederOptions.builder()
                 .normalization(Normalization.matching(c.asked()))
                 .build();
-        EchoNetSource source = new EchoNetSource(records, DeviceFeeder.hostSamples(c.asked()));
+
         double worst = 0;
         long elements = 0;
         int batch = 0;
-        try (Pipeline p = new Pipeline(
-                        source, fo.pipelineOptions(po), new SimpleMeterRegistry(), new PinnedAllocator(device));
+        try (OpenedDataset opened = Datasets.open(c.dataset(), root, "all", DeviceFeeder.hostSamples(c.asked()));
+                Pipeline p = new Pipeline(
+                        opened.source(),
+                        fo.pipelineOptions(po),
+                        new SimpleMeterRegistry(),
+                        new PinnedAllocator(device));
                 DeviceFeeder feeder = DeviceFeeder.builder()
                         .device(device)
                         .pipeline(p)

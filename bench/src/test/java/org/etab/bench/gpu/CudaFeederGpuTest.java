@@ -3,10 +3,7 @@ package org.etab.bench.gpu;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
-import java.util.List;
-import org.etab.datasets.echonet.EchoNetPhantom;
-import org.etab.datasets.echonet.EchoNetReader;
-import org.etab.datasets.echonet.EchoNetRecord;
+import java.util.Map;
 import org.etab.gpu.cuda.CudaDevice;
 import org.etab.gpu.cuda.RequiresCuda;
 import org.junit.jupiter.api.Tag;
@@ -29,11 +26,10 @@ class CudaFeederGpuTest {
 
     @Test
     void theDevicePathDeliversTheHostPathsValues(@TempDir Path dir) throws Exception {
-        new EchoNetPhantom(EchoNetPhantom.Options.builder().videos(8).seed(11).build()).write(dir);
-        List<EchoNetRecord> records = EchoNetReader.read(dir).records();
+        Map<String, Path> roots = HostParity.phantoms(dir);
         try (CudaDevice device = new CudaDevice(0)) {
             for (HostParity.Case c : HostParity.cases()) {
-                HostParity.Result r = HostParity.compare(device, records, c);
+                HostParity.Result r = HostParity.compare(device, roots.get(c.dataset()), c);
                 assertThat(r.passed()).as(c.name() + ": " + r.row()).isTrue();
             }
         }
