@@ -30,6 +30,7 @@ step() { echo; echo "== $* ($(date -u +%H:%M:%S) UTC)"; }
   echo "libcudart/libnvrtc found in: $libs"
 } 2>&1 | tee "$out/machine.txt"
 
+user_ld_path=${LD_LIBRARY_PATH:-} # as a user's shell has it: the auto step runs with it
 export LD_LIBRARY_PATH="${LD_LIBRARY_PATH:-}:$(find / -xdev -name 'libcudart.so.13*' 2>/dev/null | xargs -r -n1 dirname | sort -u | paste -sd:)"
 # the bundle's java with its classpath, and the CLI as ./etab runs it (`timeout` needs programs, not functions)
 java=(/tmp/etab-bundle/jre/bin/java -cp '/tmp/etab-bundle/lib/*')
@@ -62,10 +63,12 @@ has cli && {
   echo "exit: $?"
 } 2>&1 | tee "$out/cli.txt"
 
-# the main job as a user starts it, without --device: auto must pick the GPU and say so
+# the main job as a user starts it, without --device and with the machine's own LD_LIBRARY_PATH (not the one this
+# script extends with where it found libcudart): auto must pick the GPU and say so, or say why not
 has auto && {
-  step "etab demo (device auto) --epochs 3"
-  timeout 90 "${etab[@]}" demo --root "$data" --epochs 3 --out "$out/demo" 2>&1 | grep -v '^\s*$' | tail -16
+  step "etab demo (device auto) --epochs 3 --verbose, LD_LIBRARY_PATH='$user_ld_path'"
+  LD_LIBRARY_PATH=$user_ld_path timeout 90 "${etab[@]}" demo --root "$data" --epochs 3 --out "$out/demo" --verbose \
+    2>&1 | grep -v '^\s*$' | tail -16
   echo "exit: ${PIPESTATUS[0]}"
 } 2>&1 | tee "$out/auto.txt"
 
