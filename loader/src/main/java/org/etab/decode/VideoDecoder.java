@@ -12,14 +12,13 @@ import static org.bytedeco.ffmpeg.global.avutil.av_log_set_level;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.Path;
 import java.util.function.Consumer;
 import org.bytedeco.ffmpeg.avcodec.AVPacket;
 import org.bytedeco.ffmpeg.avutil.AVFrame;
 import org.bytedeco.javacpp.LongPointer;
 
 /**
- * Decodes only the frames a clip needs from a video file, or from a whole video file's bytes in memory
+ * Decodes only the frames a clip needs from a {@link VideoInput}: a video file, or a whole video file's bytes in memory
  * (datasets on remote storage), and hands them out as 8-bit gray planes,
  * through FFmpeg's own API (not JavaCV's grabber, which decodes every frame up to the last one needed).
  *
@@ -126,226 +125,122 @@ public final class VideoDecoder implements AutoCloseable {
     }
 
     /**
-     * Reads the container header of {@code file} (no decoding).
+     * Reads the container header (no decoding).
      *
-     * @param file the video file
-     * @return what the header says about the first video stream
-     * @throws DecodeException          the file cannot be opened or holds no video stream (message names file and
-     *                                  reason)
-     * @throws IllegalArgumentException {@code file} is null
-     */
-    public VideoInfo probe(Path file) {
-        ensureOpen();
-        if (file == null) {
-            throw new IllegalArgumentException("file must not be null");
-        }
-        return probe(file, null, null);
-    }
-
-    /**
-     * Reads the container header of an in-memory video (no decoding).
-     *
-     * @param data the whole file, from its position to its limit (heap or direct; not modified)
-     * @param name names the video in error messages, e.g. its URL
+     * @param input the video
      * @return what the header says about the first video stream
      * @throws DecodeException          the video cannot be opened or holds no video stream (message names
-     *                                  {@code name})
-     * @throws IllegalArgumentException {@code data} or {@code name} is null
+     *                                  {@link VideoInput#name()} and the reason)
+     * @throws IllegalArgumentException {@code input} is null
      */
-    public VideoInfo probe(ByteBuffer data, String name) {
+    public VideoInfo probe(VideoInput input) {
         ensureOpen();
-        checkSource(data, name);
-        return probe(null, data, name);
+        checkInput(input);
+        deadline.put(0, Deadline.NONE);
+        try (ContainerInput in = open(input, false)) {
+            return in.info();
+        }
     }
 
     /**
-     * Decodes the requested frames of {@code file} and calls
-     * {@code sink.accept(position, gray, width, height)} for each position {@code p} of {@code frames}
-     * whose frame {@code frames[p]} exists, in position order. A frame requested at several positions is
-     * decoded once and delivered once per position. Positions asking for frames past the end of the
-     * video are not delivered; they form a suffix, so {@code delivered} tells the caller where padding
+     * Decodes the requested frames and calls {@code sink.accept(position, gray, width, height)} for each position
+     * {@code p} of {@code frames} whose frame {@code frames[p]} exists, in position order. A frame requested at
+     * several positions is decoded once and delivered once per position. Positions asking for frames past the end
+     * of the video are not delivered; they form a suffix, so {@code delivered} tells the caller where padding
      * starts. An empty request touches no file.
      *
-     * @param file   the video file
+     * @param input  the video
      * @param frames frame numbers, non-decreasing, each {@code >= 0}; position {@code p} asks for frame
      *               {@code frames[p]}
      * @param sink   receives each delivered frame, on this thread, before this call returns
      * @return what the call did; {@code delivered} is the number of positions handed to the sink
-     * @throws DecodeException          the file cannot be opened or decoded (message names file and reason)
+     * @throws DecodeException          the video cannot be opened or decoded (message names it and the reason)
      * @throws IllegalArgumentException null arguments, a negative or decreasing frame number
      */
-    public DecodeStats decode(Path file, int[] frames, GrayFrameSink sink) {
-        return decode(file, frames, sink, Deadline.NONE);
+    public DecodeStats decode(VideoInput input, int[] frames, GrayFrameSink sink) {
+        return decode(input, frames, sink, Deadline.NONE);
     }
 
     /**
-     * As {@link #decode(Path, int[], GrayFrameSink)}, giving up with a {@link DecodeTimeoutException} once
-     * {@code System.nanoTime()} passes {@code deadlineNanos}: checked between packets, and inside FFmpeg's I/O
-     * through its interrupt callback (a read blocked in the operating system itself cannot be interrupted).
+     * As {@link #decode(VideoInput, int[], GrayFrameSink)}, giving up with a {@link DecodeTimeoutException} once
+     * {@code System.nanoTime()} passes {@code deadlineNanos}: checked between packets, in every read from an in-memory
+     * video, and inside FFmpeg's file I/O through its interrupt callback (a read blocked in the operating system
+     * itself cannot be interrupted).
      *
-     * @param file          the video file
+     * @param input         the video
      * @param frames        frame numbers, non-decreasing, each {@code >= 0}
      * @param sink          receives each delivered frame, on this thread
      * @param deadlineNanos the {@code System.nanoTime()} value after which to give up; {@code Long.MAX_VALUE}: none
      * @return what the call did
      * @throws DecodeTimeoutException   the deadline passed (the message says how far it got); the sink may already
      *                                  have received some frames
-     * @throws DecodeException          the file cannot be opened or decoded
-     * @throws IllegalArgumentException null arguments, a negative or decreasing frame number
-     */
-    public DecodeStats decode(Path file, int[] frames, GrayFrameSink sink, long deadlineNanos) {
-        ensureOpen();
-        if (file == null) {
-            throw new IllegalArgumentException("file must not be null");
-        }
-        checkArguments(frames, sink);
-        return decodeContainer(file, null, null, frames, sink, deadlineNanos, null);
-    }
-
-    /**
-     * As {@link #decode(Path, int[], GrayFrameSink, long)}, and in the same open, the video's {@link VideoLayout}
-     * from the container's own index (an AVI's {@code idx1} or OpenDML index, read by the demuxer on open, each entry
-     * checked against the chunk it names in the file): no second pass over the file. {@code learned} is called
-     * once, after the frames were delivered, when the index gives the layout {@link #layout(Path)} would learn; not
-     * at all when it cannot (no index, another container, a codec with inter-frame prediction, an index that
-     * disagrees with the file or its header, an empty request): {@link #layout(Path)} then learns it from the
-     * packets.
-     *
-     * @param file          the video file
-     * @param frames        frame numbers, non-decreasing, each {@code >= 0}
-     * @param sink          receives each delivered frame, on this thread
-     * @param deadlineNanos the {@code System.nanoTime()} value after which to give up; {@code Long.MAX_VALUE}: none
-     * @param learned       receives the layout, on this thread, at most once
-     * @return what the call did
-     * @throws DecodeException as for {@link #decode(Path, int[], GrayFrameSink, long)}; {@code learned} is then not called
-     * @throws IllegalArgumentException null arguments, a negative or decreasing frame number
-     */
-    public DecodeStats decode(
-            Path file, int[] frames, GrayFrameSink sink, long deadlineNanos, Consumer<VideoLayout> learned) {
-        ensureOpen();
-        if (file == null) {
-            throw new IllegalArgumentException("file must not be null");
-        }
-        if (learned == null) {
-            throw new IllegalArgumentException("learned must not be null");
-        }
-        checkArguments(frames, sink);
-        return decodeContainer(file, null, null, frames, sink, deadlineNanos, learned);
-    }
-
-    /**
-     * As {@link #decode(Path, int[], GrayFrameSink)} for an in-memory video: FFmpeg reads {@code data} through
-     * a custom I/O context (no temporary file). Errors name {@code name}.
-     *
-     * @param data   the whole file, from its position to its limit (heap or direct; not modified)
-     * @param name   names the video in error messages, e.g. its URL
-     * @param frames frame numbers, non-decreasing, each {@code >= 0}
-     * @param sink   receives each delivered frame, on this thread
-     * @return what the call did
-     * @throws DecodeException          the video cannot be opened or decoded (message names {@code name})
-     * @throws IllegalArgumentException null arguments, a negative or decreasing frame number
-     */
-    public DecodeStats decode(ByteBuffer data, String name, int[] frames, GrayFrameSink sink) {
-        return decode(data, name, frames, sink, Deadline.NONE);
-    }
-
-    /**
-     * As {@link #decode(ByteBuffer, String, int[], GrayFrameSink)}, giving up with a
-     * {@link DecodeTimeoutException} once {@code System.nanoTime()} passes {@code deadlineNanos}: checked
-     * between packets, in every read from {@code data} and through FFmpeg's interrupt callback.
-     *
-     * @param data          the whole file, from its position to its limit (heap or direct; not modified)
-     * @param name          names the video in error messages, e.g. its URL
-     * @param frames        frame numbers, non-decreasing, each {@code >= 0}
-     * @param sink          receives each delivered frame, on this thread
-     * @param deadlineNanos the {@code System.nanoTime()} value after which to give up; {@code Long.MAX_VALUE}: none
-     * @return what the call did
-     * @throws DecodeTimeoutException   the deadline passed
      * @throws DecodeException          the video cannot be opened or decoded
      * @throws IllegalArgumentException null arguments, a negative or decreasing frame number
      */
-    public DecodeStats decode(ByteBuffer data, String name, int[] frames, GrayFrameSink sink, long deadlineNanos) {
+    public DecodeStats decode(VideoInput input, int[] frames, GrayFrameSink sink, long deadlineNanos) {
         ensureOpen();
-        checkSource(data, name);
+        checkInput(input);
         checkArguments(frames, sink);
-        return decodeContainer(null, data, name, frames, sink, deadlineNanos, null);
+        return decodeContainer(input, frames, sink, deadlineNanos, null);
     }
 
     /**
-     * As {@link #decode(Path, int[], GrayFrameSink, long, Consumer)} for an in-memory video: the layout
-     * {@link #layout(ByteBuffer, String)} would learn, from the container's index in the same open.
+     * As {@link #decode(VideoInput, int[], GrayFrameSink, long)}, and in the same open, the video's
+     * {@link VideoLayout} from the container's own index (an AVI's {@code idx1} or OpenDML index, read by the demuxer
+     * on open, each entry checked against the chunk it names): no second pass over the video. {@code learned} is
+     * called once, after the frames were delivered, when the index gives the layout {@link #layout(VideoInput)}
+     * would learn; not at all when it cannot (no index, another container, a codec with inter-frame prediction, an
+     * index that disagrees with the file or its header, an empty request): {@link #layout(VideoInput)} then learns
+     * it from the packets.
      *
-     * @param data          the whole file, from its position to its limit (heap or direct; not modified)
-     * @param name          names the video in error messages, e.g. its URL
+     * @param input         the video
      * @param frames        frame numbers, non-decreasing, each {@code >= 0}
      * @param sink          receives each delivered frame, on this thread
      * @param deadlineNanos the {@code System.nanoTime()} value after which to give up; {@code Long.MAX_VALUE}: none
      * @param learned       receives the layout, on this thread, at most once
      * @return what the call did
-     * @throws DecodeException          as for {@link #decode(ByteBuffer, String, int[], GrayFrameSink, long)};
-     *                                  {@code learned} is then not called
+     * @throws DecodeException          as for {@link #decode(VideoInput, int[], GrayFrameSink, long)}; {@code learned}
+     *                                  is then not called
      * @throws IllegalArgumentException null arguments, a negative or decreasing frame number
      */
     public DecodeStats decode(
-            ByteBuffer data,
-            String name,
-            int[] frames,
-            GrayFrameSink sink,
-            long deadlineNanos,
-            Consumer<VideoLayout> learned) {
+            VideoInput input, int[] frames, GrayFrameSink sink, long deadlineNanos, Consumer<VideoLayout> learned) {
         ensureOpen();
-        checkSource(data, name);
+        checkInput(input);
         if (learned == null) {
             throw new IllegalArgumentException("learned must not be null");
         }
         checkArguments(frames, sink);
-        return decodeContainer(null, data, name, frames, sink, deadlineNanos, learned);
+        return decodeContainer(input, frames, sink, deadlineNanos, learned);
     }
 
     /**
-     * Reads every packet of an in-memory video (demuxing only; nothing is decoded) and says where each frame's
-     * payload lies in the file, so that later clips of the same video can be fetched as one byte range and decoded
-     * with {@link #decode(VideoLayout, ByteBuffer, long, String, int[], GrayFrameSink, long)}. Returns null when
-     * that is not possible: a codec with inter-frame prediction, or a container whose packets are not stored
-     * verbatim at the position the demuxer reports (every packet is checked byte for byte).
+     * Reads every packet (demuxing only; nothing is decoded) and says where each frame's payload lies in the file, so
+     * that later clips of the same video can be read as one byte range and decoded with
+     * {@link #decode(VideoLayout, ByteBuffer, long, String, int[], GrayFrameSink, long)}. Each packet is checked
+     * against the stored bytes (a file by a positional read of the packet's size; it is never held whole). Returns
+     * null when that is not possible: a codec with inter-frame prediction, or a container whose packets are not
+     * stored verbatim at the position the demuxer reports.
      *
-     * @param data the whole file, from its position to its limit (not modified)
-     * @param name names the video in error messages, e.g. its URL
+     * @param input the video
      * @return the layout (immutable, shareable across threads), or null as above
      * @throws DecodeException          the video cannot be opened or read to its end
-     * @throws IllegalArgumentException {@code data} or {@code name} is null
+     * @throws IllegalArgumentException {@code input} is null
      */
-    public VideoLayout layout(ByteBuffer data, String name) {
+    public VideoLayout layout(VideoInput input) {
         ensureOpen();
-        checkSource(data, name);
-        return layouts.of(data, name);
+        checkInput(input);
+        return input.file() != null ? layouts.of(input.file()) : layouts.of(input.data(), input.name());
     }
 
     /**
-     * As {@link #layout(ByteBuffer, String)} for a file, demuxed through FFmpeg's own file I/O; each packet is
-     * checked against the file's bytes with a positional read of its size (the file is never held whole).
-     *
-     * @param file the video file
-     * @return the layout (immutable, shareable across threads), or null as for {@link #layout(ByteBuffer, String)}
-     * @throws DecodeException          the file cannot be opened or read to its end
-     * @throws IllegalArgumentException {@code file} is null
-     */
-    public VideoLayout layout(Path file) {
-        ensureOpen();
-        if (file == null) {
-            throw new IllegalArgumentException("file must not be null");
-        }
-        return layouts.of(file);
-    }
-
-    /**
-     * As {@link #decode(ByteBuffer, String, int[], GrayFrameSink, long)}, from only the bytes of the requested
+     * As {@link #decode(VideoInput, int[], GrayFrameSink, long)}, from only the bytes of the requested
      * frames: {@code span} holds the file's bytes from offset {@code spanOffset} on, covering at least
      * {@link VideoLayout#span(int[]) layout.span(frames)}; each requested frame's packet goes straight to the
      * decoder (no container is read). Delivers what the whole-file call delivers, byte for byte.
      *
-     * @param layout        the video's layout, from {@link #layout(Path)}, {@link #layout(ByteBuffer, String)} or a
-     *                      {@code learned} callback
+     * @param layout        the video's layout, from {@link #layout(VideoInput)}, a {@code learned} callback or a
+     *                      parsed AVI index
      * @param span          the file's bytes from {@code spanOffset} on, from its position to its limit (heap or direct;
      *                      only read, not retained)
      * @param spanOffset    the offset in the file of the byte at {@code span}'s position
@@ -369,10 +264,9 @@ public final class VideoDecoder implements AutoCloseable {
             GrayFrameSink sink,
             long deadlineNanos) {
         ensureOpen();
-        if (layout == null) {
-            throw new IllegalArgumentException("layout must not be null");
+        if (layout == null || span == null || name == null) {
+            throw new IllegalArgumentException("layout, span and name must not be null");
         }
-        checkSource(span, name);
         checkArguments(frames, sink);
         if (frames.length == 0) {
             return new DecodeStats(0, 0, 0, 0);
@@ -396,36 +290,27 @@ public final class VideoDecoder implements AutoCloseable {
         spans.close();
     }
 
-    private VideoInfo probe(Path file, ByteBuffer data, String name) {
-        deadline.put(0, Deadline.NONE);
-        try (ContainerInput in = ContainerInput.open(file, data, name, false, deadline, ioCell)) {
-            return in.info();
-        }
+    private ContainerInput open(VideoInput input, boolean withDecoder) {
+        return ContainerInput.open(input.file(), input.data(), input.name(), withDecoder, deadline, ioCell);
     }
 
     /**
-     * Opens the file or in-memory video with its decoder and reads it with the strategy its codec allows; then, with
-     * {@code learned}, reads its layout from the container's index.
+     * Opens the video with its decoder and reads it with the strategy its codec allows; then, with {@code learned},
+     * reads its layout from the container's index.
      */
     private DecodeStats decodeContainer(
-            Path file,
-            ByteBuffer data,
-            String name,
-            int[] frames,
-            GrayFrameSink sink,
-            long deadlineNanos,
-            Consumer<VideoLayout> learned) {
+            VideoInput input, int[] frames, GrayFrameSink sink, long deadlineNanos, Consumer<VideoLayout> learned) {
         if (frames.length == 0) {
             return new DecodeStats(0, 0, 0, 0);
         }
         deadline.put(0, deadlineNanos);
-        try (ContainerInput in = ContainerInput.open(file, data, name, true, deadline, ioCell)) {
+        try (ContainerInput in = open(input, true)) {
             if (!in.info().intraOnly()) {
                 return inOrder.decode(in, frames, sink);
             }
             DecodeStats stats = intraOnly.decode(in, frames, sink);
             if (learned != null) {
-                VideoLayout layout = indexLayout(in, file, data);
+                VideoLayout layout = indexLayout(in, input);
                 if (layout != null) {
                     learned.accept(layout);
                 }
@@ -439,12 +324,12 @@ public final class VideoDecoder implements AutoCloseable {
     }
 
     /** The layout from {@code in}'s index, or null (a file that cannot be read again is left to the scan's report). */
-    private VideoLayout indexLayout(ContainerInput in, Path file, ByteBuffer data) {
+    private VideoLayout indexLayout(ContainerInput in, VideoInput input) {
         try {
-            if (file == null) {
-                return indexLayouts.of(in, data, intraOnly.firstPacketAt());
+            if (input.file() == null) {
+                return indexLayouts.of(in, input.data(), intraOnly.firstPacketAt());
             }
-            try (FileChannel ch = FileChannel.open(file)) {
+            try (FileChannel ch = FileChannel.open(input.file())) {
                 return indexLayouts.of(in, ch, intraOnly.firstPacketAt());
             }
         } catch (IOException e) {
@@ -458,12 +343,9 @@ public final class VideoDecoder implements AutoCloseable {
         }
     }
 
-    private static void checkSource(ByteBuffer data, String name) {
-        if (data == null) {
-            throw new IllegalArgumentException("data must not be null");
-        }
-        if (name == null) {
-            throw new IllegalArgumentException("name must not be null");
+    private static void checkInput(VideoInput input) {
+        if (input == null) {
+            throw new IllegalArgumentException("input must not be null");
         }
     }
 

@@ -6,7 +6,7 @@ import java.util.Arrays;
  * Where each frame of an intra-only video (MJPEG, the EchoNet format) lies in its file, and what its decoder
  * needs: enough to fetch only the bytes of a clip's frames (one HTTP Range request instead of the whole file)
  * and decode them without the container. Learned once per video: from its AVI index while its first clip is decoded
- * ({@link VideoDecoder#decode(java.nio.file.Path, int[], GrayFrameSink, long, java.util.function.Consumer)}), or from
+ * ({@link VideoDecoder#decode(VideoInput, int[], GrayFrameSink, long, java.util.function.Consumer)}), or from
  * its packets by {@link VideoDecoder#layout}; immutable, so one instance may be shared by every thread.
  *
  * @param codecId      FFmpeg's codec id

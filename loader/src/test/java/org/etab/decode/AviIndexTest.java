@@ -59,8 +59,9 @@ class AviIndexTest {
     /** The layout FFmpeg's demuxer gives: from its index in the open that decodes a clip, or from the packets. */
     private VideoLayout ffmpeg(Path file) {
         VideoLayout[] learned = {null};
-        decoder.decode(file, new int[] {0}, VideoDecoderErrorsTest.IGNORE, Long.MAX_VALUE, l -> learned[0] = l);
-        return learned[0] != null ? learned[0] : decoder.layout(file);
+        decoder.decode(
+                VideoInput.of(file), new int[] {0}, VideoDecoderErrorsTest.IGNORE, Long.MAX_VALUE, l -> learned[0] = l);
+        return learned[0] != null ? learned[0] : decoder.layout(VideoInput.of(file));
     }
 
     @Test
@@ -223,7 +224,7 @@ class AviIndexTest {
                 .slice();
         assertThat(pixels(sink -> decoder.decode(layout, part, span[0], "v", frames, sink, Long.MAX_VALUE)))
                 .as(file.getFileName().toString())
-                .isEqualTo(pixels(sink -> decoder.decode(file, frames, sink)));
+                .isEqualTo(pixels(sink -> decoder.decode(VideoInput.of(file), frames, sink)));
     }
 
     private static List<String> pixels(java.util.function.Consumer<GrayFrameSink> decode) {

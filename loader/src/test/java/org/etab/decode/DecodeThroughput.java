@@ -89,7 +89,7 @@ public final class DecodeThroughput {
         return () -> {
             int start = random.nextInt(FRAMES - (CLIP - 1) * STRIDE);
             for (int k = 0; k < CLIP; k++) frames[k] = start + STRIDE * k;
-            return decoder.decode(video, frames, sink).delivered();
+            return decoder.decode(VideoInput.of(video), frames, sink).delivered();
         };
     }
 
@@ -103,7 +103,7 @@ public final class DecodeThroughput {
         return () -> {
             int start = random.nextInt(FRAMES - (CLIP - 1) * STRIDE);
             for (int k = 0; k < CLIP; k++) frames[k] = start + STRIDE * k;
-            return decoder.decode(data, "echo.avi", frames, sink).delivered();
+            return decoder.decode(VideoInput.of(data, "echo.avi"), frames, sink).delivered();
         };
     }
 
@@ -113,7 +113,7 @@ public final class DecodeThroughput {
      */
     static Clip fromSpan(ByteBuffer data) {
         VideoDecoder decoder = new VideoDecoder();
-        VideoLayout layout = decoder.layout(data, "echo.avi");
+        VideoLayout layout = decoder.layout(VideoInput.of(data, "echo.avi"));
         SplittableRandom random = new SplittableRandom(42);
         int[] frames = new int[CLIP];
         long[] checksum = new long[1];

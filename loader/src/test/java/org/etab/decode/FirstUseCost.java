@@ -16,7 +16,7 @@ import java.util.stream.Stream;
  * Hand-run benchmark (not a test): what a video's first use costs against a later one, in CPU time of the calling
  * thread (robust on a shared machine), over every {@code .avi} of a directory, e.g. the W1 phantom's
  * {@code Videos/}. Per video and round, a 32-frame every-2nd-frame clip from frame 0: (scan) the container decode
- * plus {@link VideoDecoder#layout(Path)}, what a first use cost before; (index) the container decode learning the
+ * plus {@link VideoDecoder#layout(VideoInput)}, what a first use cost before; (index) the container decode learning the
  * layout from the AVI index in the same open; (span) the later uses: one positional read and {@link SpanDecode}.
  * Also checks that both ways give the same layout for every video. Prints medians of per-video microseconds per
  * round. Usage (from {@code loader/}, classpath as in {@link DecodeThroughput}):
@@ -40,8 +40,8 @@ public final class FirstUseCost {
             int same = 0;
             for (Path v : videos) {
                 VideoLayout[] learned = {null};
-                decoder.decode(v, clip, ignore, Long.MAX_VALUE, l -> learned[0] = l);
-                if (learned[0] != null && learned[0].equals(decoder.layout(v))) {
+                decoder.decode(VideoInput.of(v), clip, ignore, Long.MAX_VALUE, l -> learned[0] = l);
+                if (learned[0] != null && learned[0].equals(decoder.layout(VideoInput.of(v)))) {
                     same++;
                 }
             }
@@ -54,10 +54,10 @@ public final class FirstUseCost {
                 long span = 0;
                 for (Path v : videos) {
                     long t0 = cpu.getCurrentThreadCpuTime();
-                    decoder.decode(v, clip, ignore);
-                    VideoLayout layout = decoder.layout(v);
+                    decoder.decode(VideoInput.of(v), clip, ignore);
+                    VideoLayout layout = decoder.layout(VideoInput.of(v));
                     long t1 = cpu.getCurrentThreadCpuTime();
-                    decoder.decode(v, clip, ignore, Long.MAX_VALUE, l -> {});
+                    decoder.decode(VideoInput.of(v), clip, ignore, Long.MAX_VALUE, l -> {});
                     long t2 = cpu.getCurrentThreadCpuTime();
                     long[] range = layout.span(clip);
                     buf.clear().limit((int) (range[1] - range[0]));

@@ -54,7 +54,7 @@ class IndexLayoutTest {
     /** The layout the first decode learns from the index, or null when it gives none. */
     private VideoLayout fromIndex(Path file, int... frames) {
         VideoLayout[] learned = {null};
-        decoder.decode(file, frames, VideoDecoderErrorsTest.IGNORE, Long.MAX_VALUE, l -> {
+        decoder.decode(VideoInput.of(file), frames, VideoDecoderErrorsTest.IGNORE, Long.MAX_VALUE, l -> {
             assertThat(learned[0]).as("called once").isNull();
             learned[0] = l;
         });
@@ -65,11 +65,18 @@ class IndexLayoutTest {
     void ffmpegWrittenAvisGiveTheLayoutTheirPacketsGive() throws Exception {
         for (Path avi : List.of(mjpeg, withAudio, rawBgr)) {
             VideoLayout layout = fromIndex(avi, 3);
-            assertThat(layout).as(avi.getFileName().toString()).isNotNull().isEqualTo(decoder.layout(avi));
+            assertThat(layout)
+                    .as(avi.getFileName().toString())
+                    .isNotNull()
+                    .isEqualTo(decoder.layout(VideoInput.of(avi)));
             ByteBuffer whole = ByteBuffer.wrap(Files.readAllBytes(avi));
             VideoLayout[] inMemory = {null};
             decoder.decode(
-                    whole, "v", new int[] {3}, VideoDecoderErrorsTest.IGNORE, Long.MAX_VALUE, l -> inMemory[0] = l);
+                    VideoInput.of(whole, "v"),
+                    new int[] {3},
+                    VideoDecoderErrorsTest.IGNORE,
+                    Long.MAX_VALUE,
+                    l -> inMemory[0] = l);
             assertThat(inMemory[0]).isEqualTo(layout);
             assertThat(whole.position()).isZero();
         }
@@ -86,13 +93,16 @@ class IndexLayoutTest {
         assertThat(videos).hasSize(PhantomDatasets.ECHONET_VIDEOS);
         for (Path avi : videos) {
             VideoLayout layout = fromIndex(avi, 1, 7);
-            assertThat(layout).as(avi.getFileName().toString()).isNotNull().isEqualTo(decoder.layout(avi));
+            assertThat(layout)
+                    .as(avi.getFileName().toString())
+                    .isNotNull()
+                    .isEqualTo(decoder.layout(VideoInput.of(avi)));
             int[] frames = {0, 2, layout.frameCount() / 2, layout.frameCount() - 1};
             long[] span = layout.span(frames);
             ByteBuffer part = ByteBuffer.wrap(Files.readAllBytes(avi), (int) span[0], (int) (span[1] - span[0]))
                     .slice();
             assertThat(pixels(sink -> decoder.decode(layout, part, span[0], "v", frames, sink, Long.MAX_VALUE)))
-                    .isEqualTo(pixels(sink -> decoder.decode(avi, frames, sink)));
+                    .isEqualTo(pixels(sink -> decoder.decode(VideoInput.of(avi), frames, sink)));
         }
     }
 
@@ -112,7 +122,7 @@ class IndexLayoutTest {
         // an AVI cut before its idx1: the demuxer has no index, the packets still give a layout
         Path cut = Files.write(dir.resolve("cut.avi"), java.util.Arrays.copyOf(bytes, chunkOffset(bytes, 40)));
         assertThat(fromIndex(cut, 0)).isNull();
-        assertThat(decoder.layout(cut).frameCount()).isEqualTo(40);
+        assertThat(decoder.layout(VideoInput.of(cut)).frameCount()).isEqualTo(40);
         // an empty request opens nothing
         assertThat(fromIndex(mjpeg)).isNull();
     }
@@ -153,7 +163,7 @@ class IndexLayoutTest {
         putInt(dropped, idx1 + 8 + 16 * 10 + 12, 0);
         Path file = Files.write(dir.resolve("dropped.avi"), dropped);
         assertThat(fromIndex(file, 0)).isNull(); // FFmpeg lists no empty chunk: 49 entries for 50 frames
-        assertThat(decoder.layout(file)).isNotNull();
+        assertThat(decoder.layout(VideoInput.of(file))).isNotNull();
     }
 
     @Test
@@ -167,14 +177,14 @@ class IndexLayoutTest {
             Path file = Files.write(dir.resolve("lying-" + count + ".avi"), lying);
             long before = allocatedBytes();
             assertThat(fromIndex(file, 0, 49)).isNull(); // index and header disagree
-            VideoLayout scanned = decoder.layout(file);
+            VideoLayout scanned = decoder.layout(VideoInput.of(file));
             long allocated = allocatedBytes() - before;
             assertThat(scanned.frameCount()).isEqualTo(50); // from the real packets
             assertThat(allocated)
                     .as("bytes allocated for a %d-byte file", lying.length)
                     .isLessThan(8L << 20);
             // a frame past the real end is a truncation named with the file, as for a cut file
-            assertThatThrownBy(() -> decoder.decode(file, new int[] {60}, VideoDecoderErrorsTest.IGNORE))
+            assertThatThrownBy(() -> decoder.decode(VideoInput.of(file), new int[] {60}, VideoDecoderErrorsTest.IGNORE))
                     .isInstanceOf(DecodeException.class)
                     .hasMessage(file + ": truncated: header says " + count + " frames but the file ends after 50");
         }
@@ -213,7 +223,7 @@ class IndexLayoutTest {
             long before = allocatedBytes();
             try {
                 VideoLayout layout = fromIndex(file, frames);
-                VideoLayout scanned = decoder.layout(file);
+                VideoLayout scanned = decoder.layout(VideoInput.of(file));
                 if (layout != null) {
                     fromIndex++;
                     assertThat(layout).as("case %d", c).isEqualTo(scanned);
@@ -222,7 +232,7 @@ class IndexLayoutTest {
                             .slice();
                     assertThat(pixels(s -> decoder.decode(layout, part, span[0], "v", frames, s, Long.MAX_VALUE)))
                             .as("case %d", c)
-                            .isEqualTo(pixels(s -> decoder.decode(file, frames, s)));
+                            .isEqualTo(pixels(s -> decoder.decode(VideoInput.of(file), frames, s)));
                 }
             } catch (DecodeException e) {
                 assertThat(e.getMessage()).startsWith(file.toString());
@@ -240,7 +250,7 @@ class IndexLayoutTest {
     private void assertFallsBackToTheScan(byte[] avi, String name, int packets) throws Exception {
         Path file = Files.write(dir.resolve(name), avi);
         assertThat(fromIndex(file, 0, 20)).as(name).isNull();
-        assertThat(decoder.layout(file).frameCount()).as(name).isEqualTo(packets);
+        assertThat(decoder.layout(VideoInput.of(file)).frameCount()).as(name).isEqualTo(packets);
     }
 
     private static long allocatedBytes() {

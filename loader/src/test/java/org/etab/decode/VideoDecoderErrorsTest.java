@@ -40,7 +40,7 @@ class VideoDecoderErrorsTest {
 
     List<Integer> frameNumbers(Path file, int... frames) {
         List<Integer> got = new ArrayList<>();
-        decoder.decode(file, frames, (p, g, w, h) -> got.add(TestVideos.frameNumber(g, w, h)));
+        decoder.decode(VideoInput.of(file), frames, (p, g, w, h) -> got.add(TestVideos.frameNumber(g, w, h)));
         return got;
     }
 
@@ -49,12 +49,12 @@ class VideoDecoderErrorsTest {
     @Test
     void missingFile() {
         Path missing = dir.resolve("missing.avi");
-        assertThatThrownBy(() -> decoder.decode(missing, new int[] {0}, IGNORE))
+        assertThatThrownBy(() -> decoder.decode(VideoInput.of(missing), new int[] {0}, IGNORE))
                 .isInstanceOf(DecodeException.class)
                 .hasMessageContaining(missing.toString())
                 .hasMessageContaining("No such file or directory")
                 .satisfies(e -> assertThat(((DecodeException) e).file()).isEqualTo(missing));
-        assertThatThrownBy(() -> decoder.probe(missing))
+        assertThatThrownBy(() -> decoder.probe(VideoInput.of(missing)))
                 .isInstanceOf(DecodeException.class)
                 .hasMessageContaining(missing.toString());
     }
@@ -62,7 +62,7 @@ class VideoDecoderErrorsTest {
     @Test
     void emptyFile() throws Exception {
         Path empty = Files.createFile(dir.resolve("empty.avi"));
-        assertThatThrownBy(() -> decoder.decode(empty, new int[] {0}, IGNORE))
+        assertThatThrownBy(() -> decoder.decode(VideoInput.of(empty), new int[] {0}, IGNORE))
                 .isInstanceOf(DecodeException.class)
                 .hasMessageContaining(empty.toString())
                 .hasMessageContaining("cannot open");
@@ -71,7 +71,7 @@ class VideoDecoderErrorsTest {
     @Test
     void textFileIsNotAVideo() throws Exception {
         Path text = Files.writeString(dir.resolve("notes.avi"), "EF 55%, ESV 40 ml\n".repeat(50));
-        assertThatThrownBy(() -> decoder.decode(text, new int[] {0}, IGNORE))
+        assertThatThrownBy(() -> decoder.decode(VideoInput.of(text), new int[] {0}, IGNORE))
                 .isInstanceOf(DecodeException.class)
                 .hasMessageContaining(text.toString())
                 .hasMessageContaining("Invalid data");
@@ -80,11 +80,11 @@ class VideoDecoderErrorsTest {
     @Test
     void audioOnlyFileHasNoVideoStream() throws Exception {
         Path wav = TestVideos.audioOnlyWav(dir.resolve("heart-sounds.wav"));
-        assertThatThrownBy(() -> decoder.decode(wav, new int[] {0}, IGNORE))
+        assertThatThrownBy(() -> decoder.decode(VideoInput.of(wav), new int[] {0}, IGNORE))
                 .isInstanceOf(DecodeException.class)
                 .hasMessageContaining(wav.toString())
                 .hasMessageContaining("no video stream");
-        assertThatThrownBy(() -> decoder.probe(wav)).hasMessageContaining("no video stream");
+        assertThatThrownBy(() -> decoder.probe(VideoInput.of(wav))).hasMessageContaining("no video stream");
     }
 
     @Test
@@ -93,8 +93,8 @@ class VideoDecoderErrorsTest {
         byte[] bytes = Files.readAllBytes(good);
         Files.write(cut, java.util.Arrays.copyOf(bytes, bytes.length / 2)); // cuts through a frame
 
-        assertThat(decoder.probe(cut).frameCount()).isEqualTo(150); // the header still promises 150
-        assertThatThrownBy(() -> decoder.decode(cut, new int[] {0, 100}, IGNORE))
+        assertThat(decoder.probe(VideoInput.of(cut)).frameCount()).isEqualTo(150); // the header still promises 150
+        assertThatThrownBy(() -> decoder.decode(VideoInput.of(cut), new int[] {0, 100}, IGNORE))
                 .isInstanceOf(DecodeException.class)
                 .hasMessageContaining(cut.toString())
                 .hasMessageContaining("truncated");
@@ -111,7 +111,7 @@ class VideoDecoderErrorsTest {
         Files.write(cut, java.util.Arrays.copyOf(bytes, end));
 
         assertThat(frameNumbers(cut, 58, 59)).containsExactly(58, 59);
-        assertThatThrownBy(() -> decoder.decode(cut, new int[] {59, 60}, IGNORE))
+        assertThatThrownBy(() -> decoder.decode(VideoInput.of(cut), new int[] {59, 60}, IGNORE))
                 .isInstanceOf(DecodeException.class)
                 .hasMessageContaining(cut.toString())
                 .hasMessageContaining("header says 150 frames but the file ends after 60");
@@ -122,7 +122,7 @@ class VideoDecoderErrorsTest {
         Path cut = dir.resolve("cut.mp4");
         byte[] bytes = Files.readAllBytes(goodMp4);
         Files.write(cut, java.util.Arrays.copyOf(bytes, bytes.length * 2 / 3)); // loses the trailing moov
-        assertThatThrownBy(() -> decoder.decode(cut, new int[] {0}, IGNORE))
+        assertThatThrownBy(() -> decoder.decode(VideoInput.of(cut), new int[] {0}, IGNORE))
                 .isInstanceOf(DecodeException.class)
                 .hasMessageContaining(cut.toString());
     }
@@ -140,7 +140,7 @@ class VideoDecoderErrorsTest {
         }
 
         assertThat(frameNumbers(bad, 19, 21)).containsExactly(19, 21);
-        assertThatThrownBy(() -> decoder.decode(bad, new int[] {19, 20, 21}, IGNORE))
+        assertThatThrownBy(() -> decoder.decode(VideoInput.of(bad), new int[] {19, 20, 21}, IGNORE))
                 .isInstanceOf(DecodeException.class)
                 .hasMessageContaining(bad.toString())
                 .hasMessageContaining("frame 20");
@@ -180,26 +180,30 @@ class VideoDecoderErrorsTest {
     void badArgumentsNameTheValue() {
         assertThatThrownBy(() -> decoder.decode(null, new int[] {0}, IGNORE))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("file");
-        assertThatThrownBy(() -> decoder.decode(good, null, IGNORE))
+                .hasMessage("input must not be null");
+        assertThatThrownBy(() -> VideoInput.of((Path) null))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("file must not be null");
+        assertThatThrownBy(() -> decoder.decode(VideoInput.of(good), null, IGNORE))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("frames");
-        assertThatThrownBy(() -> decoder.decode(good, new int[] {0}, null))
+        assertThatThrownBy(() -> decoder.decode(VideoInput.of(good), new int[] {0}, null))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("sink");
-        assertThatThrownBy(() -> decoder.decode(good, new int[] {0, 4, -3}, IGNORE))
+        assertThatThrownBy(() -> decoder.decode(VideoInput.of(good), new int[] {0, 4, -3}, IGNORE))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("frames[2] >= 0 required but was -3");
-        assertThatThrownBy(() -> decoder.decode(good, new int[] {0, 9, 7}, IGNORE))
+        assertThatThrownBy(() -> decoder.decode(VideoInput.of(good), new int[] {0, 9, 7}, IGNORE))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("frames must be non-decreasing but frames[2] = 7 < frames[1] = 9");
         assertThatThrownBy(() -> decoder.probe(null)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> decoder.layout(null)).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
     void aThrowingSinkLeavesTheDecoderUsable() {
         RuntimeException boom = new IllegalStateException("batch slot gone");
-        assertThatThrownBy(() -> decoder.decode(good, new int[] {3, 5, 7}, (p, g, w, h) -> {
+        assertThatThrownBy(() -> decoder.decode(VideoInput.of(good), new int[] {3, 5, 7}, (p, g, w, h) -> {
                     if (p == 1) throw boom;
                 }))
                 .isSameAs(boom);
@@ -209,7 +213,7 @@ class VideoDecoderErrorsTest {
 
     @Test
     void anErrorLeavesTheDecoderUsable() {
-        assertThatThrownBy(() -> decoder.decode(dir.resolve("nope.avi"), new int[] {0}, IGNORE))
+        assertThatThrownBy(() -> decoder.decode(VideoInput.of(dir.resolve("nope.avi")), new int[] {0}, IGNORE))
                 .isInstanceOf(DecodeException.class);
         assertThat(frameNumbers(good, 1, 2)).containsExactly(1, 2);
     }
@@ -218,7 +222,8 @@ class VideoDecoderErrorsTest {
     void closeIsIdempotentAndFinal() {
         decoder.close();
         decoder.close();
-        assertThatThrownBy(() -> decoder.decode(good, new int[] {0}, IGNORE)).isInstanceOf(IllegalStateException.class);
-        assertThatThrownBy(() -> decoder.probe(good)).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> decoder.decode(VideoInput.of(good), new int[] {0}, IGNORE))
+                .isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> decoder.probe(VideoInput.of(good))).isInstanceOf(IllegalStateException.class);
     }
 }

@@ -43,16 +43,16 @@ class VideoDecoderLeakTest {
                 for (int i = 0; i < 5; i++) {
                     int start = (int) (sink[0] & 63) + i;
                     for (int k = 0; k < clip.length; k++) clip[k] = start + 2 * k;
-                    decoder.decode(mjpeg, clip, count); // intra-only path, early stop
+                    decoder.decode(VideoInput.of(mjpeg), clip, count); // intra-only path, early stop
                 }
-                decoder.decode(mpeg4, new int[] {1, 5, 20}, count); // decode-in-order path, early stop
-                decoder.decode(raw, new int[] {0, 9}, count); // swscale path
-                decoder.probe(mjpeg);
-                assertThatThrownBy(() -> decoder.decode(missing, new int[] {0}, count))
+                decoder.decode(VideoInput.of(mpeg4), new int[] {1, 5, 20}, count); // decode-in-order path, early stop
+                decoder.decode(VideoInput.of(raw), new int[] {0, 9}, count); // swscale path
+                decoder.probe(VideoInput.of(mjpeg));
+                assertThatThrownBy(() -> decoder.decode(VideoInput.of(missing), new int[] {0}, count))
                         .isInstanceOf(DecodeException.class);
-                assertThatThrownBy(() -> decoder.decode(cut, new int[] {0, 120}, count))
+                assertThatThrownBy(() -> decoder.decode(VideoInput.of(cut), new int[] {0, 120}, count))
                         .isInstanceOf(DecodeException.class);
-                assertThatThrownBy(() -> decoder.decode(mjpeg, new int[] {0, 1}, (p, g, w, h) -> {
+                assertThatThrownBy(() -> decoder.decode(VideoInput.of(mjpeg), new int[] {0, 1}, (p, g, w, h) -> {
                             throw new IllegalStateException("sink failed");
                         }))
                         .isInstanceOf(IllegalStateException.class);
@@ -101,21 +101,23 @@ class VideoDecoderLeakTest {
             Runnable round = () -> { // 10 calls: 2 from files, 8 from memory (4 of them failing)
                 int start = (int) (sink[0] & 63);
                 for (int k = 0; k < clip.length; k++) clip[k] = start + 2 * k;
-                decoder.decode(mjpeg, clip, count); // file
-                decoder.decode(heap, "heap", clip, count); // memory, intra-only
-                decoder.decode(direct, "direct", clip, count); // memory, direct buffer
-                decoder.decode(mpeg4, new int[] {1, 5, 20}, count); // file, in order
-                decoder.decode(inter, "inter", new int[] {1, 5, 20}, count); // memory, in order
-                decoder.probe(direct, "direct"); // memory probe
-                assertThatThrownBy(() -> decoder.decode(cut, "cut", new int[] {0, 120}, count))
+                decoder.decode(VideoInput.of(mjpeg), clip, count); // file
+                decoder.decode(VideoInput.of(heap, "heap"), clip, count); // memory, intra-only
+                decoder.decode(VideoInput.of(direct, "direct"), clip, count); // memory, direct buffer
+                decoder.decode(VideoInput.of(mpeg4), new int[] {1, 5, 20}, count); // file, in order
+                decoder.decode(VideoInput.of(inter, "inter"), new int[] {1, 5, 20}, count); // memory, in order
+                decoder.probe(VideoInput.of(direct, "direct")); // memory probe
+                assertThatThrownBy(() -> decoder.decode(VideoInput.of(cut, "cut"), new int[] {0, 120}, count))
                         .isInstanceOf(DecodeException.class);
-                assertThatThrownBy(() -> decoder.decode(garbage, "garbage", new int[] {0}, count))
+                assertThatThrownBy(() -> decoder.decode(VideoInput.of(garbage, "garbage"), new int[] {0}, count))
                         .isInstanceOf(DecodeException.class);
-                assertThatThrownBy(() -> decoder.decode(heap, "late", clip, count, System.nanoTime() - 1))
+                assertThatThrownBy(
+                                () -> decoder.decode(VideoInput.of(heap, "late"), clip, count, System.nanoTime() - 1))
                         .isInstanceOf(DecodeTimeoutException.class);
-                assertThatThrownBy(() -> decoder.decode(direct, "sink", new int[] {0, 1}, (p, g, w, h) -> {
-                            throw new IllegalStateException("sink failed");
-                        }))
+                assertThatThrownBy(
+                                () -> decoder.decode(VideoInput.of(direct, "sink"), new int[] {0, 1}, (p, g, w, h) -> {
+                                    throw new IllegalStateException("sink failed");
+                                }))
                         .isInstanceOf(IllegalStateException.class);
             };
             for (int i = 0; i < 30; i++) round.run(); // warm up: JIT, heap

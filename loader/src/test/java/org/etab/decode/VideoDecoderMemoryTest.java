@@ -119,9 +119,10 @@ class VideoDecoderMemoryTest {
         int position = data.position(), limit = data.limit();
 
         List<String> fromFile = new ArrayList<>();
-        DecodeStats fileStats = decoder.decode(file, frames, recorder(fromFile));
+        DecodeStats fileStats = decoder.decode(VideoInput.of(file), frames, recorder(fromFile));
         List<String> fromMemory = new ArrayList<>();
-        DecodeStats memoryStats = decoder.decode(data, "https://store/" + video, frames, recorder(fromMemory));
+        DecodeStats memoryStats =
+                decoder.decode(VideoInput.of(data, "https://store/" + video), frames, recorder(fromMemory));
 
         assertThat(fromMemory).isNotEmpty().containsExactlyElementsOf(fromFile);
         assertThat(memoryStats).isEqualTo(fileStats);
@@ -138,22 +139,24 @@ class VideoDecoderMemoryTest {
     @Test
     void probeFromMemoryEqualsProbeOfTheFile() {
         for (Holder h : Holder.values()) {
-            assertThat(decoder.probe(h.wrap.apply(mjpegBytes), "a"))
+            assertThat(decoder.probe(VideoInput.of(h.wrap.apply(mjpegBytes), "a")))
                     .as(h.name())
-                    .isEqualTo(decoder.probe(mjpeg));
-            assertThat(decoder.probe(h.wrap.apply(mpeg4Bytes), "b"))
+                    .isEqualTo(decoder.probe(VideoInput.of(mjpeg)));
+            assertThat(decoder.probe(VideoInput.of(h.wrap.apply(mpeg4Bytes), "b")))
                     .as(h.name())
-                    .isEqualTo(decoder.probe(mpeg4));
+                    .isEqualTo(decoder.probe(VideoInput.of(mpeg4)));
         }
-        assertThat(decoder.probe(mjpeg).frameCount()).isEqualTo(150);
+        assertThat(decoder.probe(VideoInput.of(mjpeg)).frameCount()).isEqualTo(150);
     }
 
     @Test
     void aBufferSharedByTwoCallsIsReadFromItsPositionEachTime() {
         ByteBuffer data = Holder.DIRECT_SLICE.wrap.apply(mjpegBytes);
         List<Integer> got = new ArrayList<>();
-        decoder.decode(data, "x", new int[] {7}, (p, g, w, h) -> got.add(TestVideos.frameNumber(g, w, h)));
-        decoder.decode(data, "x", new int[] {8}, (p, g, w, h) -> got.add(TestVideos.frameNumber(g, w, h)));
+        decoder.decode(
+                VideoInput.of(data, "x"), new int[] {7}, (p, g, w, h) -> got.add(TestVideos.frameNumber(g, w, h)));
+        decoder.decode(
+                VideoInput.of(data, "x"), new int[] {8}, (p, g, w, h) -> got.add(TestVideos.frameNumber(g, w, h)));
         assertThat(got).containsExactly(7, 8);
     }
 
@@ -170,15 +173,16 @@ class VideoDecoderMemoryTest {
         assertSameFailure(cutMp4File, cutMp4, new int[] {0}, "cannot open");
         // frames before the cut are still fine, as with the file: reading stops before it
         List<String> got = new ArrayList<>();
-        decoder.decode(ByteBuffer.wrap(cutAvi), "cut", new int[] {0, 10}, recorder(got));
+        decoder.decode(VideoInput.of(ByteBuffer.wrap(cutAvi), "cut"), new int[] {0, 10}, recorder(got));
         assertThat(got).hasSize(2).satisfies(g -> assertThat(g.get(1)).startsWith("pos 1 frame 10 "));
     }
 
     private void assertSameFailure(Path file, byte[] bytes, int[] frames, String reason) {
         String name = "s3://bucket/" + file.getFileName();
-        Throwable fromFile = catchDecode(() -> decoder.decode(file, frames, IGNORE));
+        Throwable fromFile = catchDecode(() -> decoder.decode(VideoInput.of(file), frames, IGNORE));
         for (Holder h : Holder.values()) {
-            Throwable fromMemory = catchDecode(() -> decoder.decode(h.wrap.apply(bytes), name, frames, IGNORE));
+            Throwable fromMemory =
+                    catchDecode(() -> decoder.decode(VideoInput.of(h.wrap.apply(bytes), name), frames, IGNORE));
             assertThat(fromMemory)
                     .as(h.name())
                     .isExactlyInstanceOf(DecodeException.class)
@@ -215,42 +219,43 @@ class VideoDecoderMemoryTest {
                 ByteBuffer.allocateDirect(0),
                 emptySlice)) {
             String name = "https://store/bad-" + data.capacity() + ".avi";
-            assertThatThrownBy(() -> decoder.decode(data, name, new int[] {0}, IGNORE))
+            assertThatThrownBy(() -> decoder.decode(VideoInput.of(data, name), new int[] {0}, IGNORE))
                     .isExactlyInstanceOf(DecodeException.class)
                     .hasMessageStartingWith(name + ": ")
                     .satisfies(e -> assertThat(((DecodeException) e).source()).isEqualTo(name));
-            assertThatThrownBy(() -> decoder.probe(data, name))
+            assertThatThrownBy(() -> decoder.probe(VideoInput.of(data, name)))
                     .isExactlyInstanceOf(DecodeException.class)
                     .hasMessageStartingWith(name + ": ");
         }
         // and the decoder is still usable
         List<String> got = new ArrayList<>();
-        decoder.decode(ByteBuffer.wrap(mjpegBytes), "ok", new int[] {3}, recorder(got));
+        decoder.decode(VideoInput.of(ByteBuffer.wrap(mjpegBytes), "ok"), new int[] {3}, recorder(got));
         assertThat(got).singleElement().asString().startsWith("pos 0 frame 3 ");
     }
 
     @Test
     void badArgumentsNameTheValue() {
         ByteBuffer data = ByteBuffer.wrap(mjpegBytes);
-        assertThatThrownBy(() -> decoder.decode((ByteBuffer) null, "n", new int[] {0}, IGNORE))
+        assertThatThrownBy(() -> VideoInput.of((ByteBuffer) null, "n"))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("data");
-        assertThatThrownBy(() -> decoder.decode(data, null, new int[] {0}, IGNORE))
+                .hasMessage("data must not be null");
+        assertThatThrownBy(() -> VideoInput.of(data, null))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("name");
-        assertThatThrownBy(() -> decoder.decode(data, "n", new int[] {3, 2}, IGNORE))
+                .hasMessage("name must not be null");
+        assertThatThrownBy(() -> decoder.decode(VideoInput.of(data, "n"), new int[] {3, 2}, IGNORE))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("non-decreasing");
-        assertThatThrownBy(() -> decoder.probe(null, "n")).isInstanceOf(IllegalArgumentException.class);
-        assertThat(decoder.decode(ByteBuffer.allocate(0), "empty request", new int[0], IGNORE))
+        assertThat(VideoInput.of(data, "https://store/a.avi")).hasToString("https://store/a.avi");
+        assertThat(decoder.decode(VideoInput.of(ByteBuffer.allocate(0), "empty request"), new int[0], IGNORE))
                 .isEqualTo(new DecodeStats(0, 0, 0, 0));
     }
 
     @Test
     void aThrowingSinkReleasesTheInput() {
-        assertThatThrownBy(() -> decoder.decode(ByteBuffer.wrap(mjpegBytes), "n", new int[] {0, 1}, (p, g, w, h) -> {
-                    throw new IllegalStateException("sink failed");
-                }))
+        assertThatThrownBy(() -> decoder.decode(
+                        VideoInput.of(ByteBuffer.wrap(mjpegBytes), "n"), new int[] {0, 1}, (p, g, w, h) -> {
+                            throw new IllegalStateException("sink failed");
+                        }))
                 .isInstanceOf(IllegalStateException.class);
         assertThat(MemoryIO.openCount()).isZero();
     }
@@ -261,8 +266,7 @@ class VideoDecoderMemoryTest {
     void aPassedDeadlineTimesOutNamingTheName() {
         List<String> got = new ArrayList<>();
         assertThatThrownBy(() -> decoder.decode(
-                        ByteBuffer.wrap(mjpegBytes),
-                        "late.avi",
+                        VideoInput.of(ByteBuffer.wrap(mjpegBytes), "late.avi"),
                         new int[] {0, 1},
                         recorder(got),
                         System.nanoTime() - 1))
@@ -278,8 +282,7 @@ class VideoDecoderMemoryTest {
             long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(500);
             List<Integer> positions = new ArrayList<>();
             assertThatThrownBy(() -> decoder.decode(
-                            ByteBuffer.wrap(bytes),
-                            "slow",
+                            VideoInput.of(ByteBuffer.wrap(bytes), "slow"),
                             everySecond(0, 32),
                             (p, g, w, h) -> {
                                 positions.add(p);
@@ -293,7 +296,10 @@ class VideoDecoderMemoryTest {
         // a generous deadline changes nothing
         List<String> got = new ArrayList<>();
         decoder.decode(
-                ByteBuffer.wrap(mjpegBytes), "n", new int[] {4}, recorder(got), System.nanoTime() + 60_000_000_000L);
+                VideoInput.of(ByteBuffer.wrap(mjpegBytes), "n"),
+                new int[] {4},
+                recorder(got),
+                System.nanoTime() + 60_000_000_000L);
         assertThat(got).hasSize(1);
     }
 
@@ -341,10 +347,13 @@ class VideoDecoderMemoryTest {
                             int w = inter ? 112 : shapes[id][0];
                             int h = inter ? 112 : shapes[id][1];
                             List<Integer> got = new ArrayList<>();
-                            d.decode(inter ? shared : data[id], "thread-" + id, frames, (p, g, gw, gh) -> {
-                                assertThat(gw * 1000 + gh).isEqualTo(w * 1000 + h);
-                                got.add(TestVideos.frameNumber(g, gw, gh));
-                            });
+                            d.decode(
+                                    VideoInput.of(inter ? shared : data[id], "thread-" + id),
+                                    frames,
+                                    (p, g, gw, gh) -> {
+                                        assertThat(gw * 1000 + gh).isEqualTo(w * 1000 + h);
+                                        got.add(TestVideos.frameNumber(g, gw, gh));
+                                    });
                             assertThat(got)
                                     .as("thread %d call %d", id, i)
                                     .containsExactlyElementsOf(

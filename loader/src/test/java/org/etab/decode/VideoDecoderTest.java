@@ -51,7 +51,7 @@ class VideoDecoderTest {
 
     static Result decode(VideoDecoder d, Path file, int... frames) {
         List<Got> got = new ArrayList<>();
-        DecodeStats stats = d.decode(file, frames, (pos, gray, w, h) -> {
+        DecodeStats stats = d.decode(VideoInput.of(file), frames, (pos, gray, w, h) -> {
             assertThat(gray).hasSize(w * h);
             got.add(new Got(pos, TestVideos.frameNumber(gray, w, h), w, h, gray.clone()));
         });
@@ -114,9 +114,10 @@ class VideoDecoderTest {
 
     @Test
     void emptyRequestDeliversNothingAndTouchesNoFile() {
-        DecodeStats stats = decoder.decode(dir.resolve("does-not-exist.avi"), new int[0], (p, g, w, h) -> {
-            throw new AssertionError("no frame expected");
-        });
+        DecodeStats stats =
+                decoder.decode(VideoInput.of(dir.resolve("does-not-exist.avi")), new int[0], (p, g, w, h) -> {
+                    throw new AssertionError("no frame expected");
+                });
         assertThat(stats).isEqualTo(new DecodeStats(0, 0, 0, 0));
     }
 
@@ -161,7 +162,7 @@ class VideoDecoderTest {
 
     @Test
     void nonYuvPixelFormatsAreConvertedToGray() throws Exception {
-        assertThat(decoder.probe(rawBgr).intraOnly()).isTrue();
+        assertThat(decoder.probe(VideoInput.of(rawBgr)).intraOnly()).isTrue();
         List<byte[]> reference = TestVideos.grabAllGray(rawBgr);
         Result r = decode(decoder, rawBgr, 0, 3, 3, 19);
 
@@ -220,7 +221,7 @@ class VideoDecoderTest {
 
     @Test
     void probeReadsTheHeader() {
-        assertThat(decoder.probe(mjpeg)).satisfies(i -> {
+        assertThat(decoder.probe(VideoInput.of(mjpeg))).satisfies(i -> {
             assertThat(i.width()).isEqualTo(112);
             assertThat(i.height()).isEqualTo(112);
             assertThat(i.fps()).isCloseTo(50.0, within(1e-9));
@@ -228,14 +229,14 @@ class VideoDecoderTest {
             assertThat(i.codec()).isEqualTo("mjpeg");
             assertThat(i.intraOnly()).isTrue();
         });
-        assertThat(decoder.probe(mpeg4)).satisfies(i -> {
+        assertThat(decoder.probe(VideoInput.of(mpeg4))).satisfies(i -> {
             assertThat(i.width()).isEqualTo(112);
             assertThat(i.fps()).isCloseTo(50.0, within(1e-6));
             assertThat(i.frameCount()).isEqualTo(150);
             assertThat(i.codec()).isEqualTo("mpeg4");
             assertThat(i.intraOnly()).isFalse();
         });
-        assertThat(decoder.probe(mjpegOdd))
+        assertThat(decoder.probe(VideoInput.of(mjpegOdd)))
                 .extracting(VideoInfo::width, VideoInfo::height, VideoInfo::frameCount)
                 .containsExactly(100, 60, 40);
     }

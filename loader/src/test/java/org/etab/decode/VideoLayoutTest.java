@@ -54,8 +54,8 @@ class VideoLayoutTest {
     @Test
     void theLayoutListsEveryFrameInsideTheFile() {
         for (byte[] v : videos) {
-            VideoLayout layout = decoder.layout(ByteBuffer.wrap(v), "v.avi");
-            VideoInfo info = decoder.probe(ByteBuffer.wrap(v), "v.avi");
+            VideoLayout layout = decoder.layout(VideoInput.of(ByteBuffer.wrap(v), "v.avi"));
+            VideoInfo info = decoder.probe(VideoInput.of(ByteBuffer.wrap(v), "v.avi"));
             assertThat(layout).isNotNull();
             assertThat(layout.frameCount()).isEqualTo(info.frameCount());
             assertThat(layout.fileSize()).isEqualTo(v.length);
@@ -70,8 +70,9 @@ class VideoLayoutTest {
 
     @Test
     void aCodecWithInterFramePredictionHasNoLayout() throws Exception {
-        assertThat(decoder.layout(ByteBuffer.wrap(mpeg4), "inter.mp4")).isNull();
-        assertThat(decoder.layout(Files.write(dir.resolve("inter-copy.mp4"), mpeg4)))
+        assertThat(decoder.layout(VideoInput.of(ByteBuffer.wrap(mpeg4), "inter.mp4")))
+                .isNull();
+        assertThat(decoder.layout(VideoInput.of(Files.write(dir.resolve("inter-copy.mp4"), mpeg4))))
                 .isNull();
     }
 
@@ -79,9 +80,10 @@ class VideoLayoutTest {
     void aFilesLayoutIsTheLayoutOfItsBytes() throws Exception {
         for (int i = 0; i < videos.size(); i++) {
             Path file = Files.write(dir.resolve("copy" + i + ".avi"), videos.get(i));
-            assertThat(decoder.layout(file)).isEqualTo(decoder.layout(ByteBuffer.wrap(videos.get(i)), "v.avi"));
+            assertThat(decoder.layout(VideoInput.of(file)))
+                    .isEqualTo(decoder.layout(VideoInput.of(ByteBuffer.wrap(videos.get(i)), "v.avi")));
         }
-        assertThatThrownBy(() -> decoder.layout(dir.resolve("missing.avi")))
+        assertThatThrownBy(() -> decoder.layout(VideoInput.of(dir.resolve("missing.avi"))))
                 .isInstanceOf(DecodeException.class)
                 .hasMessageContaining("missing.avi");
     }
@@ -90,7 +92,7 @@ class VideoLayoutTest {
     void spanDecodingEqualsWholeFileDecoding() {
         Random random = new Random(3);
         for (byte[] v : videos) {
-            VideoLayout layout = decoder.layout(ByteBuffer.wrap(v), "v.avi");
+            VideoLayout layout = decoder.layout(VideoInput.of(ByteBuffer.wrap(v), "v.avi"));
             int n = layout.frameCount();
             List<int[]> requests = new ArrayList<>(List.of(
                     new int[] {0}, new int[] {n - 1}, new int[] {2, 2, 3, 9}, new int[] {n - 3, n - 1, n + 4, n + 9
@@ -106,8 +108,8 @@ class VideoLayoutTest {
             }
             for (int[] frames : requests) {
                 List<byte[]> whole = new ArrayList<>();
-                DecodeStats w =
-                        decoder.decode(ByteBuffer.wrap(v), "v.avi", frames, (p, g, wd, h) -> whole.add(g.clone()));
+                DecodeStats w = decoder.decode(
+                        VideoInput.of(ByteBuffer.wrap(v), "v.avi"), frames, (p, g, wd, h) -> whole.add(g.clone()));
                 long[] span = layout.span(frames);
                 // the span's bytes only, in a buffer of their own, as a Range response arrives
                 ByteBuffer bytes = ByteBuffer.wrap(Arrays.copyOfRange(v, (int) span[0], (int) span[1]));
@@ -129,7 +131,7 @@ class VideoLayoutTest {
     @Test
     void aSpanThatMissesARequestedFrameIsRefused() {
         byte[] v = videos.get(0);
-        VideoLayout layout = decoder.layout(ByteBuffer.wrap(v), "v.avi");
+        VideoLayout layout = decoder.layout(VideoInput.of(ByteBuffer.wrap(v), "v.avi"));
         long[] span = layout.span(5, 9);
         ByteBuffer bytes = ByteBuffer.wrap(Arrays.copyOfRange(v, (int) span[0], (int) span[1]));
         assertThatThrownBy(() -> decoder.decode(
@@ -141,7 +143,7 @@ class VideoLayoutTest {
     @Test
     void aCorruptFrameInTheSpanNamesTheVideo() {
         byte[] v = videos.get(0).clone();
-        VideoLayout layout = decoder.layout(ByteBuffer.wrap(v), "v.avi");
+        VideoLayout layout = decoder.layout(VideoInput.of(ByteBuffer.wrap(v), "v.avi"));
         long at = layout.offsets()[4];
         Arrays.fill(v, (int) at, (int) at + layout.sizes()[4], (byte) 0);
         long[] span = layout.span(4, 4);
@@ -156,16 +158,17 @@ class VideoLayoutTest {
     @Test
     void aTruncatedVideoIsReportedAsTheWholeFileWouldBe() {
         byte[] v = videos.get(0);
-        VideoLayout full = decoder.layout(ByteBuffer.wrap(v), "v.avi");
+        VideoLayout full = decoder.layout(VideoInput.of(ByteBuffer.wrap(v), "v.avi"));
         // cut the file in the middle of its frames: the header still announces them all
         int cut = (int) full.offsets()[full.frameCount() / 2];
         byte[] truncated = Arrays.copyOf(v, cut);
-        VideoLayout layout = decoder.layout(ByteBuffer.wrap(truncated), "cut.avi");
+        VideoLayout layout = decoder.layout(VideoInput.of(ByteBuffer.wrap(truncated), "cut.avi"));
         assertThat(layout.frameCount()).isLessThan(full.frameCount());
         int[] frames = {layout.frameCount() - 1, layout.frameCount() + 1};
         long[] span = layout.span(frames);
         ByteBuffer bytes = ByteBuffer.wrap(Arrays.copyOfRange(truncated, (int) span[0], (int) span[1]));
-        assertThatThrownBy(() -> decoder.decode(ByteBuffer.wrap(truncated), "cut.avi", frames, (p, g, w, h) -> {}))
+        assertThatThrownBy(() -> decoder.decode(
+                        VideoInput.of(ByteBuffer.wrap(truncated), "cut.avi"), frames, (p, g, w, h) -> {}))
                 .isInstanceOf(DecodeException.class)
                 .hasMessageContaining("truncated");
         assertThatThrownBy(() ->

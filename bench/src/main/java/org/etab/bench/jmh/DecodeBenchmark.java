@@ -8,6 +8,7 @@ import org.etab.datasets.echonet.EchoNetRecord;
 import org.etab.decode.DecodeStats;
 import org.etab.decode.GrayFrameSink;
 import org.etab.decode.VideoDecoder;
+import org.etab.decode.VideoInput;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -169,7 +170,7 @@ public class DecodeBenchmark {
         sink.keepFrom = 0;
         sink.keepStep = 1;
         sink.keepUntil = Integer.MAX_VALUE;
-        DecodeStats stats = f.decoder.decode(s.files[i], s.frames[i], sink);
+        DecodeStats stats = f.decoder.decode(VideoInput.of(s.files[i]), s.frames[i], sink);
         counters.kept += stats.delivered();
         counters.decoded += stats.framesDecoded();
         return stats;
@@ -195,7 +196,7 @@ public class DecodeBenchmark {
         sink.keepFrom = s.starts[i];
         sink.keepStep = STEP;
         sink.keepUntil = s.starts[i] + (CLIP - 1) * STEP;
-        DecodeStats stats = f.decoder.decode(s.files[i], requests[i], sink);
+        DecodeStats stats = f.decoder.decode(VideoInput.of(s.files[i]), requests[i], sink);
         counters.kept += sink.kept - before;
         counters.decoded += stats.framesDecoded();
         return stats;

@@ -11,6 +11,7 @@ import org.etab.decode.DecodeException;
 import org.etab.decode.DecodeStats;
 import org.etab.decode.GrayFrameSink;
 import org.etab.decode.VideoDecoder;
+import org.etab.decode.VideoInput;
 import org.etab.decode.VideoLayout;
 import org.etab.source.DatasetFiles;
 import org.etab.source.DirectoryOpener;
@@ -76,7 +77,7 @@ final class LocalVideos implements VideoStore {
     }
 
     /**
-     * As {@link VideoDecoder#decode(Path, int[], GrayFrameSink, long)}, from the frames' bytes once the layout is
+     * As {@link VideoDecoder#decode(VideoInput, int[], GrayFrameSink, long)}, from the frames' bytes once the layout is
      * known. What is learned is kept by the path listed; FFmpeg opens, and messages name, the checked real path.
      */
     private DecodeStats decode(
@@ -96,7 +97,7 @@ final class LocalVideos implements VideoStore {
         }
         Path file = files.check(listed);
         if (layouts.containsKey(listed) || wholeOnly.containsKey(listed)) {
-            return decoder.decode(file, frames, sink, deadline);
+            return decoder.decode(VideoInput.of(file), frames, sink, deadline);
         }
         return throughContainer(decoder, listed, file, frames, sink, deadline);
     }
@@ -125,7 +126,8 @@ final class LocalVideos implements VideoStore {
         }
         layouts.put(listed, new Learned(layout, file));
         if (bytes == null) {
-            return decoder.decode(file, frames, sink, deadline); // frames past the end: the container path names it
+            return decoder.decode(
+                    VideoInput.of(file), frames, sink, deadline); // frames past the end: the container path names it
         }
         return decoder.decode(layout, bytes, span[0], file.toString(), frames, sink, deadline);
     }
@@ -134,7 +136,7 @@ final class LocalVideos implements VideoStore {
     private DecodeStats throughContainer(
             VideoDecoder decoder, Path listed, Path file, int[] frames, GrayFrameSink sink, long deadline) {
         boolean[] indexed = {false};
-        DecodeStats stats = decoder.decode(file, frames, sink, deadline, fromIndex -> {
+        DecodeStats stats = decoder.decode(VideoInput.of(file), frames, sink, deadline, fromIndex -> {
             layouts.put(listed, new Learned(fromIndex, file));
             indexed[0] = true;
         });
@@ -152,7 +154,7 @@ final class LocalVideos implements VideoStore {
     private void learn(VideoDecoder decoder, Path listed, Path file) {
         VideoLayout layout;
         try {
-            layout = decoder.layout(file);
+            layout = decoder.layout(VideoInput.of(file));
         } catch (DecodeException e) {
             layout = null; // the file path keeps working (and reporting) for this video
         }

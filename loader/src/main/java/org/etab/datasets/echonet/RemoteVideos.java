@@ -15,6 +15,7 @@ import org.etab.decode.DecodeException;
 import org.etab.decode.DecodeStats;
 import org.etab.decode.GrayFrameSink;
 import org.etab.decode.VideoDecoder;
+import org.etab.decode.VideoInput;
 import org.etab.decode.VideoLayout;
 import org.etab.source.SampleException;
 import org.etab.source.SamplePlan;
@@ -95,8 +96,8 @@ final class RemoteVideos implements VideoStore {
                 return decoder.decode(fromHeaders, f.bytes(), 0, name(rec), plan.frames(), sink, deadlineNanos);
             }
             VideoLayout[] fromIndex = {null};
-            DecodeStats stats =
-                    decoder.decode(f.bytes(), name(rec), plan.frames(), sink, deadlineNanos, l -> fromIndex[0] = l);
+            DecodeStats stats = decoder.decode(
+                    VideoInput.of(f.bytes(), name(rec)), plan.frames(), sink, deadlineNanos, l -> fromIndex[0] = l);
             learn(rec, f, decoder, fromIndex[0]);
             return stats;
         }
@@ -164,7 +165,7 @@ final class RemoteVideos implements VideoStore {
         VideoLayout layout = fromIndex;
         try {
             if (layout == null) {
-                layout = decoder.layout(fetched.bytes(), name(rec));
+                layout = decoder.layout(VideoInput.of(fetched.bytes(), name(rec)));
             }
         } catch (DecodeException e) {
             layout = null; // broken further on than this clip read: whole fetches report it where it matters

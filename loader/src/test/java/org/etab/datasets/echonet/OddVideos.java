@@ -16,6 +16,7 @@ import org.bytedeco.ffmpeg.global.avutil;
 import org.bytedeco.javacv.FFmpegFrameRecorder;
 import org.bytedeco.javacv.Frame;
 import org.etab.decode.VideoDecoder;
+import org.etab.decode.VideoInput;
 
 /** EchoNet videos of other shapes than the phantom's indexed MJPEG AVIs, made from a phantom video's pictures. */
 final class OddVideos {
@@ -31,7 +32,7 @@ final class OddVideos {
         int[] all = java.util.stream.IntStream.range(0, rec.frames()).toArray();
         List<byte[]> pictures = new ArrayList<>();
         try (VideoDecoder d = new VideoDecoder()) {
-            d.decode(rec.video(), all, (position, gray, width, height) -> pictures.add(gray.clone()));
+            d.decode(VideoInput.of(rec.video()), all, (position, gray, width, height) -> pictures.add(gray.clone()));
         }
         assertThat(pictures).hasSize(rec.frames());
         Path tmp = target.resolveSibling("mpeg4.avi");
