@@ -78,7 +78,7 @@ public final class GpuCheck {
             System.exit(2);
         }
         try (CudaDevice device = new CudaDevice(0)) {
-            row("device", device.name() + ", PTX JIT-load " + fmt(device.moduleLoadMillis()) + " ms");
+            row("device", device.name() + ", kernel module load " + fmt(device.moduleLoadMillis()) + " ms");
             long[] mem0 = device.memInfo();
             Correctness c = correctness(device, 4, 7);
             row(

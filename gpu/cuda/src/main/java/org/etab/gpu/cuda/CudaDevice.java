@@ -5,7 +5,6 @@ import static org.bytedeco.cuda.global.cudart.*;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import org.bytedeco.cuda.cudart.CUctx_st;
 import org.bytedeco.cuda.cudart.CUevent_st;
 import org.bytedeco.cuda.cudart.CUfunc_st;
@@ -23,7 +22,9 @@ import org.bytedeco.javacpp.SizeTPointer;
 /**
  * {@link Device} on a CUDA GPU through JavaCPP's CUDA presets: the runtime API (cudart) for memory, streams,
  * events and copies; the driver API ({@code cuModuleLoadData}, {@code cuModuleGetFunction},
- * {@code cuLaunchKernel}) for the normalize kernel, loaded from the PTX resource {@code normalize.ptx}.
+ * {@code cuLaunchKernel}) for the normalize kernel, loaded from the resource {@code normalize.fatbin}: machine code
+ * for sm_80 and sm_90 (A100, H100/H200 and, binary-compatible, sm_86/sm_89), and {@code compute_80} PTX that the driver
+ * compiles for any other GPU.
  *
  * <p>Loading: this class is the only one that touches {@code org.bytedeco.cuda}; nothing else loads it unless
  * asked ({@code --device cuda}, {@link #probe()}). On a machine without a driver, {@link #probe()} reports why
@@ -34,10 +35,10 @@ import org.bytedeco.javacpp.SizeTPointer;
  * runtime never falls back to device 0's context on a thread that has none.
  */
 public final class CudaDevice implements Device {
-    /** The kernel's entry point in {@code normalize.ptx}. */
+    /** The kernel's entry point in {@code normalize.fatbin}. */
     static final String KERNEL = "etab_normalize_u8";
 
-    static final String PTX = "/org/etab/gpu/cuda/normalize.ptx";
+    static final String KERNELS = "/org/etab/gpu/cuda/normalize.fatbin";
 
     /**
      * Whether CUDA can be used here, and if not, why.
@@ -138,19 +139,19 @@ public final class CudaDevice implements Device {
         check(cudaGetDeviceProperties(prop, ordinal), "cudaGetDeviceProperties");
         this.name = prop.name().getString() + " (sm_" + prop.major() + prop.minor() + ")";
         long t0 = System.nanoTime();
-        BytePointer ptx = new BytePointer(readPtx());
-        check(cuModuleLoadData(module, ptx), "cuModuleLoadData(normalize.ptx)");
+        BytePointer image = new BytePointer(readKernels());
+        check(cuModuleLoadData(module, image), "cuModuleLoadData(normalize.fatbin)");
         check(cuModuleGetFunction(function, module, KERNEL), "cuModuleGetFunction(" + KERNEL + ")");
         this.loadNanos = System.nanoTime() - t0;
-        ptx.deallocate();
+        image.deallocate();
     }
 
-    static String readPtx() {
-        try (InputStream in = CudaDevice.class.getResourceAsStream(PTX)) {
+    static byte[] readKernels() {
+        try (InputStream in = CudaDevice.class.getResourceAsStream(KERNELS)) {
             if (in == null) {
-                throw new IllegalStateException("resource " + PTX + " is missing from the classpath");
+                throw new IllegalStateException("resource " + KERNELS + " is missing from the classpath");
             }
-            return new String(in.readAllBytes(), StandardCharsets.US_ASCII);
+            return in.readAllBytes();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -172,7 +173,8 @@ public final class CudaDevice implements Device {
     }
 
     /**
-     * How long the constructor took to JIT-load the PTX (a one-time cost, reported by the benchmarks).
+     * How long the constructor took to load the kernel module (a one-time cost, reported by the benchmarks): short
+     * where the fatbin has this GPU's machine code, longer where the driver compiles the PTX.
      *
      * @return milliseconds
      */
