@@ -126,8 +126,8 @@ final class LocalVideos implements VideoStore {
         }
         layouts.put(listed, new Learned(layout, file));
         if (bytes == null) {
-            return decoder.decode(
-                    VideoInput.of(file), frames, sink, deadline); // frames past the end: the container path names it
+            // frames past the end: the container path names it
+            return decoder.decode(VideoInput.of(file), frames, sink, deadline);
         }
         return decoder.decode(layout, bytes, span[0], file.toString(), frames, sink, deadline);
     }
