@@ -11,7 +11,8 @@
 #   (cli.txt also has README's CudaFeederExample, run on the same set)
 #   metrics.txt   /api/stats and the feeder's Prometheus series, read twice during a --device cuda run
 #   datasets.txt  CAMUS (EF clips, LV_seg stills) and TMED-2 phantoms through etab bench, --device cpu then cuda
-#                 (STEPS=datasets; not in the default)
+#                 (STEPS=datasets; not in the default; DATASET_EPOCHS, default 5, and DATASET_ROUNDS of cpu/cuda
+#                 pairs, default 1)
 #   auto.txt      `etab demo` without --device: what auto chose, and the summary
 # STEPS=check,cli,auto,metrics (the default) picks steps; the phantom set is written once, for whichever runs first
 set -uo pipefail
@@ -96,13 +97,16 @@ has datasets && {
   for ds in camus tmed; do
     [[ -d /tmp/etab-gpu-$ds ]] || timeout 120 "${etab[@]}" synth --dataset $ds --out /tmp/etab-gpu-$ds --quiet
   done
+  epochs=${DATASET_EPOCHS:-5}
   for selection in "camus" "camus --target LV_seg --video false" "tmed"; do
-    for device in cpu cuda; do
-      step "etab bench --dataset $selection --device $device --epochs 5"
-      # shellcheck disable=SC2086 # the selection's words are flags
-      timeout 90 "${etab[@]}" bench --dataset $selection --root "/tmp/etab-gpu-${selection%% *}" --split all \
-        --device $device --threads 16 --epochs 5 --quiet
-      echo "exit: $?"
+    for round in $(seq "${DATASET_ROUNDS:-1}"); do
+      for device in cpu cuda; do
+        step "round $round: etab bench --dataset $selection --device $device --epochs $epochs"
+        # shellcheck disable=SC2086 # the selection's words are flags
+        timeout 90 "${etab[@]}" bench --dataset $selection --root "/tmp/etab-gpu-${selection%% *}" --split all \
+          --device $device --threads 16 --epochs "$epochs" --quiet
+        echo "exit: $?"
+      done
     done
   done
 } 2>&1 | tee "$out/datasets.txt"
