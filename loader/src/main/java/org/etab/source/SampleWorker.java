@@ -45,21 +45,10 @@ public interface SampleWorker extends AutoCloseable {
     }
 
     /**
-     * Writes every element of slot {@code slot} of {@code buffers} (features and labels) for {@code plan}.
-     *
-     * @param plan    the sample, with no {@link SamplePlan#failure()}
-     * @param buffers the batch buffers being filled
-     * @param slot    the slot, {@code 0 <= slot < batch size}
-     * @return what producing it cost
-     * @throws SampleException when the sample cannot be produced; the slot's content is then undefined
-     */
-    LoadStats load(SamplePlan plan, BatchPool.Buffers buffers, int slot);
-
-    /**
-     * As {@link #load(SamplePlan, BatchPool.Buffers, int)}, giving up with a {@link SampleException} (stage
-     * {@code timeout}) once {@code System.nanoTime()} passes {@code deadlineNanos}. Sources whose reads can stall
-     * override this (every dataset's does); the default ignores the deadline, and the pipeline fails a sample that
-     * ends after it all the same.
+     * Writes every element of slot {@code slot} of {@code buffers} (features and labels) for {@code plan}, giving up
+     * with a {@link SampleException} (stage {@code timeout}) once {@code System.nanoTime()} passes
+     * {@code deadlineNanos}: a worker checks it between its reads and hands it to the reads that can stall (the
+     * pipeline also fails a sample that ends after it).
      *
      * @param plan          the sample, with no {@link SamplePlan#failure()}
      * @param buffers       the batch buffers being filled
@@ -69,8 +58,19 @@ public interface SampleWorker extends AutoCloseable {
      * @throws SampleException when the sample cannot be produced or the deadline passed; the slot's content is then
      *                         undefined
      */
-    default LoadStats load(SamplePlan plan, BatchPool.Buffers buffers, int slot, long deadlineNanos) {
-        return load(plan, buffers, slot);
+    LoadStats load(SamplePlan plan, BatchPool.Buffers buffers, int slot, long deadlineNanos);
+
+    /**
+     * As {@link #load(SamplePlan, BatchPool.Buffers, int, long)} with no deadline.
+     *
+     * @param plan    the sample, with no {@link SamplePlan#failure()}
+     * @param buffers the batch buffers being filled
+     * @param slot    the slot, {@code 0 <= slot < batch size}
+     * @return what producing it cost
+     * @throws SampleException when the sample cannot be produced; the slot's content is then undefined
+     */
+    default LoadStats load(SamplePlan plan, BatchPool.Buffers buffers, int slot) {
+        return load(plan, buffers, slot, NO_DEADLINE);
     }
 
     /**

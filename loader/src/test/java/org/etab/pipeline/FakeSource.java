@@ -76,10 +76,6 @@ final class FakeSource implements SampleSource {
     @Override
     public SampleWorker newWorker() {
         return new SampleWorker() {
-            @Override
-            public LoadStats load(SamplePlan plan, BatchPool.Buffers buffers, int slot) {
-                return load(plan, buffers, slot, Long.MAX_VALUE);
-            }
 
             @Override
             public LoadStats load(SamplePlan plan, BatchPool.Buffers buffers, int slot, long deadlineNanos) {

@@ -137,7 +137,8 @@ class PipelineTest {
                 SampleWorker w = inner.newWorker();
                 return new SampleWorker() {
                     @Override
-                    public LoadStats load(SamplePlan plan, org.etab.batch.BatchPool.Buffers buffers, int slot) {
+                    public LoadStats load(
+                            SamplePlan plan, org.etab.batch.BatchPool.Buffers buffers, int slot, long deadlineNanos) {
                         Integer epoch = epochOf.get(plan);
                         if (epoch != null && epoch == 1) {
                             epoch1Started.countDown();
@@ -152,7 +153,7 @@ class PipelineTest {
                                 throw new SampleException(Stage.INTERNAL, "interrupted", e);
                             }
                         }
-                        return w.load(plan, buffers, slot);
+                        return w.load(plan, buffers, slot, deadlineNanos);
                     }
 
                     @Override

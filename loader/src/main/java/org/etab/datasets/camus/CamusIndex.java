@@ -3,7 +3,6 @@ package org.etab.datasets.camus;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import org.etab.source.IndexProblem;
 import org.etab.source.Split;
@@ -119,32 +118,21 @@ public record CamusIndex(
         return List.copyOf(out);
     }
 
-    /** Null for {@code all}; {@code val} is refused for the original release. */
+    /** Null for {@code all}; {@code val} is refused for the original release, which has none. */
     private Split parseSplit(String split) {
-        Objects.requireNonNull(split, "split");
-        String wanted = split.trim().toLowerCase(Locale.ROOT);
+        if (release != CamusRelease.MHD) {
+            return Split.selection(split);
+        }
         Split s;
-        switch (wanted) {
-            case "all":
-                s = null;
-                break;
-            case "train":
-                s = Split.TRAIN;
-                break;
-            case "test":
-                s = Split.TEST;
-                break;
-            case "val":
-                if (release == CamusRelease.MHD) {
-                    throw new IllegalArgumentException("split 'val' does not exist in the original CAMUS release "
-                            + "(it has training/ and testing/ only); available: train, test, all");
-                }
-                s = Split.VAL;
-                break;
-            default:
-                throw new IllegalArgumentException("split must be one of "
-                        + (release == CamusRelease.MHD ? "train, test, all" : "train, val, test, all")
-                        + " (any case) but was '" + split + "'");
+        try {
+            s = Split.selection(split);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(
+                    "split must be one of train, test, all (any case) but was '" + split + "'");
+        }
+        if (s == Split.VAL) {
+            throw new IllegalArgumentException("split 'val' does not exist in the original CAMUS release "
+                    + "(it has training/ and testing/ only); available: train, test, all");
         }
         return s;
     }

@@ -97,20 +97,7 @@ public final class CamusSource extends RecordSource<CamusRecord> {
      *                                  without any ground truth
      */
     public CamusSource(List<CamusRecord> records, SampleOptions options) {
-        this(records, List.of(), options);
-    }
-
-    /**
-     * As above, with the views of the selection the index rejected ({@link CamusIndex#rejected}); the files may
-     * be any regular files (their root is not known here).
-     *
-     * @param records  the selection ({@link CamusIndex#select})
-     * @param rejected the selection's views the index left out, reported as failed samples
-     * @param options  the sample options; the frame size must be set (not native)
-     * @throws IllegalArgumentException as {@link #CamusSource(List, SampleOptions)}
-     */
-    public CamusSource(List<CamusRecord> records, List<IndexProblem> rejected, SampleOptions options) {
-        this(records, rejected, options, DatasetFiles.anywhere());
+        this(records, List.of(), options, DatasetFiles.anywhere());
     }
 
     /**
@@ -230,11 +217,6 @@ public final class CamusSource extends RecordSource<CamusRecord> {
         private final FeatureWriter.Sink frames = featureWriter().newSink();
         private final LabelWriter.Mask mask = new LabelWriter.Mask();
         private byte[] slice = new byte[0];
-
-        @Override
-        public LoadStats load(SamplePlan plan, BatchPool.Buffers buffers, int slot) {
-            return load(plan, buffers, slot, Deadline.NONE);
-        }
 
         @Override
         public LoadStats load(SamplePlan plan, BatchPool.Buffers buffers, int slot, long deadlineNanos) {

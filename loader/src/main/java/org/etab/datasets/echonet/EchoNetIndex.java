@@ -3,7 +3,6 @@ package org.etab.datasets.echonet;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import org.etab.source.IndexProblem;
 import org.etab.source.Split;
@@ -63,7 +62,7 @@ public record EchoNetIndex(
      * @throws IllegalArgumentException naming the value and the valid ones when the split is not valid
      */
     public List<IndexProblem> rejected(String split) {
-        Split s = parseSplit(split);
+        Split s = Split.selection(split);
         List<IndexProblem> out = new ArrayList<>();
         for (Rejected r : rejected) {
             if (s == null || r.split() == null || r.split() == s) {
@@ -81,7 +80,7 @@ public record EchoNetIndex(
      * @throws IllegalArgumentException naming the value and the valid ones when it is none of these
      */
     public List<EchoNetRecord> select(String split) {
-        Split s = parseSplit(split);
+        Split s = Split.selection(split);
         if (s == null) {
             return records;
         }
@@ -92,24 +91,5 @@ public record EchoNetIndex(
             }
         }
         return List.copyOf(out);
-    }
-
-    /** Null for {@code all}. */
-    private static Split parseSplit(String split) {
-        Objects.requireNonNull(split, "split");
-        String wanted = split.trim().toLowerCase(Locale.ROOT);
-        switch (wanted) {
-            case "all":
-                return null;
-            case "train":
-                return Split.TRAIN;
-            case "val":
-                return Split.VAL;
-            case "test":
-                return Split.TEST;
-            default:
-                throw new IllegalArgumentException(
-                        "split must be one of train, val, test, all (any case) but was '" + split + "'");
-        }
     }
 }

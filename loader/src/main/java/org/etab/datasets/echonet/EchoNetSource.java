@@ -5,7 +5,6 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.etab.batch.BatchPool;
 import org.etab.decode.DatasetException;
-import org.etab.decode.Deadline;
 import org.etab.decode.DecodeException;
 import org.etab.decode.DecodeStats;
 import org.etab.decode.DecodeTimeoutException;
@@ -61,20 +60,7 @@ public final class EchoNetSource extends RecordSource<EchoNetRecord> {
      *                                  size is native and the videos' sizes differ
      */
     public EchoNetSource(List<EchoNetRecord> records, SampleOptions options) {
-        this(records, List.of(), options);
-    }
-
-    /**
-     * As above, with the rows of the selection the index rejected ({@link EchoNetIndex#rejected(String)}), which a
-     * run reports and counts; the videos may be any regular files (their root is not known here).
-     *
-     * @param records  the selection ({@link EchoNetIndex#select})
-     * @param rejected the selection's rows the index left out, reported as failed samples
-     * @param options  the sample options; a native frame size needs one size for all videos
-     * @throws IllegalArgumentException as {@link #EchoNetSource(List, SampleOptions)}
-     */
-    public EchoNetSource(List<EchoNetRecord> records, List<IndexProblem> rejected, SampleOptions options) {
-        this(records, rejected, options, DatasetFiles.anywhere());
+        this(records, List.of(), options, DatasetFiles.anywhere());
     }
 
     /**
@@ -150,11 +136,6 @@ public final class EchoNetSource extends RecordSource<EchoNetRecord> {
         private final VideoStore.Reader reader = videos.newReader();
         private final FeatureWriter.Sink frames = featureWriter().newSink();
         private final LabelWriter.Mask mask = new LabelWriter.Mask();
-
-        @Override
-        public LoadStats load(SamplePlan plan, BatchPool.Buffers buffers, int slot) {
-            return load(plan, buffers, slot, Deadline.NONE);
-        }
 
         @Override
         public LoadStats load(SamplePlan plan, BatchPool.Buffers buffers, int slot, long deadline) {

@@ -122,7 +122,7 @@ public record TmedIndex(
             throw new IllegalArgumentException(
                     "target '" + target.etabName() + "' is not available for tmed; " + "available: " + targetNames());
         }
-        Split wanted = parseSplit(split);
+        Split wanted = Split.selection(split);
         Set<TmedView> views = parseView(view);
         List<TmedRecord> out = new ArrayList<>();
         List<IndexProblem> left = new ArrayList<>();
@@ -162,25 +162,6 @@ public record TmedIndex(
                             + "' whose diagnosis_label is " + AsLabel.NOT_PROVIDED.label() + " (no AS class)"));
         }
         return new Selection(out, all, left);
-    }
-
-    /** Null for {@code all}. */
-    private static Split parseSplit(String split) {
-        Objects.requireNonNull(split, "split");
-        String s = split.trim().toLowerCase(Locale.ROOT);
-        switch (s) {
-            case "all":
-                return null;
-            case "train":
-                return Split.TRAIN;
-            case "val":
-                return Split.VAL;
-            case "test":
-                return Split.TEST;
-            default:
-                throw new IllegalArgumentException(
-                        "split must be one of train, val, test, all (any case) but was '" + split + "'");
-        }
     }
 
     /** The views an ETAB view filter keeps. */

@@ -3,7 +3,6 @@ package org.etab.datasets.tmed;
 import java.util.List;
 import org.etab.batch.BatchPool;
 import org.etab.decode.DatasetException;
-import org.etab.decode.Deadline;
 import org.etab.decode.DecodeException;
 import org.etab.decode.DecodeTimeoutException;
 import org.etab.decode.PngGray;
@@ -60,20 +59,7 @@ public final class TmedSource extends RecordSource<TmedRecord> {
      *                                  target's, or {@code video=true}
      */
     public TmedSource(List<TmedRecord> records, SampleOptions options) {
-        this(records, List.of(), options);
-    }
-
-    /**
-     * As above, with the rows of the selection the index rejected ({@link TmedIndex.Selection#rejected()}); the
-     * images may be any regular files (their root is not known here).
-     *
-     * @param records  the selection ({@link TmedIndex#select})
-     * @param rejected the selection's rows the index left out, reported as failed samples
-     * @param options  the sample options; {@code video} must be false
-     * @throws IllegalArgumentException as {@link #TmedSource(List, SampleOptions)}
-     */
-    public TmedSource(List<TmedRecord> records, List<IndexProblem> rejected, SampleOptions options) {
-        this(records, rejected, options, DatasetFiles.anywhere());
+        this(records, List.of(), options, DatasetFiles.anywhere());
     }
 
     /**
@@ -146,11 +132,6 @@ public final class TmedSource extends RecordSource<TmedRecord> {
         private final PngGray png = new PngGray();
         private final PngGray.Image image = new PngGray.Image();
         private final FeatureWriter.Sink frames = featureWriter().newSink();
-
-        @Override
-        public LoadStats load(SamplePlan plan, BatchPool.Buffers buffers, int slot) {
-            return load(plan, buffers, slot, Deadline.NONE);
-        }
 
         @Override
         public LoadStats load(SamplePlan plan, BatchPool.Buffers buffers, int slot, long deadlineNanos) {

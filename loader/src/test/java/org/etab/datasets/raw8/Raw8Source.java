@@ -97,7 +97,7 @@ final class Raw8Source implements SampleSource {
         private boolean closed;
 
         @Override
-        public LoadStats load(SamplePlan plan, BatchPool.Buffers buffers, int slot) {
+        public LoadStats load(SamplePlan plan, BatchPool.Buffers buffers, int slot, long deadlineNanos) {
             if (closed) {
                 throw new IllegalStateException("worker is closed");
             }
