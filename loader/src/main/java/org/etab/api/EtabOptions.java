@@ -13,7 +13,6 @@ import org.etab.source.OpenedDataset;
 import org.etab.source.SampleOptions;
 import org.etab.source.Target;
 import org.etab.transform.Resampling;
-import org.etab.transform.ResizeFilter;
 
 /**
  * An {@link EtabDataset}'s options as built: resolved against the dataset (target, view, split, label scheme and
@@ -68,7 +67,7 @@ final class EtabOptions {
         this.threads = b.threads;
         this.labelScheme = labelScheme;
         this.strict = b.strict;
-        Resampling etab = etabResampling(dataset.name()); // each setting not given falls back to ETAB's
+        Resampling etab = dataset.etabResampling(); // each setting not given falls back to ETAB's
         this.resampling = new Resampling(
                 b.resize != null ? b.resize : etab.filter(), b.antialias != null ? b.antialias : etab.antialias());
         this.layout = b.layout;
@@ -98,15 +97,6 @@ final class EtabOptions {
         EtabOptions options = new EtabOptions(b, dataset, target, view, scheme);
         options.sampleOptions(true); // channels, sizes, clip settings: fail here, before any file is read
         return options;
-    }
-
-    /** How ETAB resizes the dataset's frames (PIL's filters), or the pipeline's default where ETAB has no loader. */
-    static Resampling etabResampling(String dataset) {
-        return switch (dataset) {
-            case "echonet" -> new Resampling(ResizeFilter.BICUBIC, true);
-            case "camus" -> new Resampling(ResizeFilter.BILINEAR, true);
-            default -> Resampling.DEFAULT;
-        };
     }
 
     /** A builder holding these options, the resolved ones as given values. */

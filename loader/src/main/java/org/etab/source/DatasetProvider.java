@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import org.etab.transform.Resampling;
 
 /**
  * One dataset, as the registry knows it: its name and ETAB options (targets, views, defaults), where its root is
@@ -100,6 +101,17 @@ public interface DatasetProvider {
      */
     default String etabSplit() {
         return "all";
+    }
+
+    /**
+     * How the ETAB-style API resizes frames when none is named: as ETAB's own loader resizes this dataset's frames
+     * (EchoNet-Dynamic: PIL's bicubic; CAMUS: torchvision's bilinear on a PIL image; both antialiased), or the
+     * pipeline's default where ETAB has no loader for it.
+     *
+     * @return the filter and whether it is antialiased
+     */
+    default Resampling etabResampling() {
+        return Resampling.DEFAULT;
     }
 
     /**

@@ -104,8 +104,10 @@ class EtabOptionsTest {
 
     @Test
     void etabResizesEchonetBicubicCamusBilinearAndOthersWithThePipelinesDefault() {
-        assertThat(EtabOptions.etabResampling("echonet")).isEqualTo(new Resampling(ResizeFilter.BICUBIC, true));
-        assertThat(EtabOptions.etabResampling("camus")).isEqualTo(new Resampling(ResizeFilter.BILINEAR, true));
-        assertThat(EtabOptions.etabResampling("tmed")).isEqualTo(Resampling.DEFAULT);
+        assertThat(DatasetRegistry.get("echonet").etabResampling())
+                .isEqualTo(new Resampling(ResizeFilter.BICUBIC, true));
+        assertThat(DatasetRegistry.get("camus").etabResampling())
+                .isEqualTo(new Resampling(ResizeFilter.BILINEAR, true));
+        assertThat(DatasetRegistry.get("tmed").etabResampling()).isEqualTo(Resampling.DEFAULT);
     }
 }

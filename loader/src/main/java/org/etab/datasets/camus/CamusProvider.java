@@ -19,6 +19,8 @@ import org.etab.source.OpenedDataset;
 import org.etab.source.SampleException;
 import org.etab.source.SampleOptions;
 import org.etab.source.Target;
+import org.etab.transform.Resampling;
+import org.etab.transform.ResizeFilter;
 
 /**
  * CAMUS in the dataset registry: {@code camus}, both public releases, apical two- and four-chamber records.
@@ -38,6 +40,12 @@ public final class CamusProvider extends DescribedProvider {
                         .video(true)
                         .build(),
                 new CheckedPhantom("camus", "patients", Set.of("release"), CamusProvider::writePhantom));
+    }
+
+    /** ETAB's loader resizes CAMUS frames with torchvision's {@code Resize} on a PIL image: bilinear, antialiased. */
+    @Override
+    public Resampling etabResampling() {
+        return new Resampling(ResizeFilter.BILINEAR, true);
     }
 
     @Override

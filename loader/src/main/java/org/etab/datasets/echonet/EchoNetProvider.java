@@ -20,6 +20,8 @@ import org.etab.source.RemoteRoot;
 import org.etab.source.SampleOptions;
 import org.etab.source.Target;
 import org.etab.storage.HttpStoreOptions;
+import org.etab.transform.Resampling;
+import org.etab.transform.ResizeFilter;
 
 /**
  * EchoNet-Dynamic in the dataset registry: {@code echonet}, apical four-chamber videos, targets EF, LV_seg, ES/ED,
@@ -51,6 +53,12 @@ public final class EchoNetProvider extends DescribedProvider {
     @Override
     public String etabSplit() {
         return "train";
+    }
+
+    /** ETAB's loader resizes EchoNet frames with PIL's bicubic (antialiased when shrinking). */
+    @Override
+    public Resampling etabResampling() {
+        return new Resampling(ResizeFilter.BICUBIC, true);
     }
 
     @Override
