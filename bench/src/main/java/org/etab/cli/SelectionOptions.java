@@ -14,6 +14,7 @@ import org.etab.source.DatasetRegistry;
 import org.etab.source.FileAccess;
 import org.etab.source.OpenedDataset;
 import org.etab.source.SampleOptions;
+import org.etab.source.Split;
 import org.etab.source.Target;
 import org.etab.storage.HttpStoreOptions;
 import org.etab.transform.ResizeFilter;
@@ -208,10 +209,16 @@ public final class SelectionOptions {
     }
 
     /**
-     * Checks where the samples come from without reading them: a URL root's fetch flags, or a local dataset
-     * directory that exists; for commands that do slower work (the device probe) before opening the dataset.
+     * Checks what is selected and where the samples come from without reading them: the split's and the view's names
+     * (what the dataset itself refuses, such as {@code val} of CAMUS's original release, waits for its index), a URL
+     * root's fetch flags, or a local dataset directory that exists; for commands that do slower work (the device
+     * probe) before opening the dataset.
      */
     void checkSource(EtabConfig cfg) {
+        Split.selection(split);
+        DatasetProvider ds = DatasetRegistry.get(dataset);
+        DatasetRegistry.resolveView(
+                ds, view, target != null ? DatasetRegistry.target(dataset, target) : ds.defaultTarget());
         if (remoteRoot()) {
             storeOptions();
             return;

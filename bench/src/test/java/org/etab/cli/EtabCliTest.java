@@ -957,6 +957,10 @@ class EtabCliTest {
                 List.of("bench --dtype float64", "--dtype must be float32 or uint8 but was 'float64'"),
                 List.of("bench --header nocolon", "--header must be 'Name: value' but was 'nocolon'"),
                 List.of("bench --root /nonexistent/echonet", "--root /nonexistent/echonet is not a directory"),
+                List.of(
+                        "bench --root " + root + " --split training",
+                        "split must be one of train, val, test, all (any case) but was 'training'"),
+                List.of("bench --view PLAX", "view 'PLAX' is not available for echonet; available: AP4CH"),
                 List.of("demo --epochs 0", "--epochs must be >= 1 but was 0"),
                 List.of("demo --threads -1", "--threads must be 1..1024, or 0 for all cores, but was -1"),
                 List.of("demo --metrics-port -1", "--metrics-port must be 0..65535 but was -1"));
