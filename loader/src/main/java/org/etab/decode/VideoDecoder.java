@@ -18,9 +18,9 @@ import org.bytedeco.ffmpeg.avutil.AVFrame;
 import org.bytedeco.javacpp.LongPointer;
 
 /**
- * Decodes only the frames a clip needs from a {@link VideoInput}: a video file, or a whole video file's bytes in memory
- * (datasets on remote storage), and hands them out as 8-bit gray planes,
- * through FFmpeg's own API (not JavaCV's grabber, which decodes every frame up to the last one needed).
+ * Decodes only the frames a clip needs from a {@link VideoInput} (a video file, or a whole video file's bytes in
+ * memory: datasets on remote storage) and hands them out as 8-bit gray planes, through FFmpeg's own API (not JavaCV's
+ * grabber, which decodes every frame up to the last one needed).
  *
  * <p>For intra-only codecs (MJPEG, the EchoNet format) video packets are counted as frame numbers and
  * only the packets of requested frames reach the decoder; the others are read and dropped, and reading
@@ -46,9 +46,9 @@ import org.bytedeco.javacpp.LongPointer;
  * the call runs (several decoders may read the same buffer at once).
  *
  * <h2>Errors</h2>
- * A file (or in-memory video) that cannot be opened, holds no video stream, fails to decode, or ends before its header's
- * frame count while requested frames are still pending raises {@link DecodeException} with the file (or
- * the name given with the bytes) and FFmpeg's reason. Truncation after the last requested frame goes unnoticed (reading stops early).
+ * A video that cannot be opened, holds no video stream, fails to decode, or ends before its header's frame count
+ * while requested frames are still pending raises {@link DecodeException} with {@link VideoInput#name()} and FFmpeg's
+ * reason. Truncation after the last requested frame goes unnoticed (reading stops early).
  * Bad arguments raise {@link IllegalArgumentException}; any call on a closed decoder raises
  * {@link IllegalStateException}. An exception thrown by the sink passes through unchanged.
  */
@@ -64,8 +64,8 @@ public final class VideoDecoder implements AutoCloseable {
     // IntraOnlyDecode / InOrderDecode read it through the container, SpanDecode decodes packets of a byte span
     // with a learned layout, IndexLayout reads that layout from an AVI's index in the open that decodes the first
     // clip, LayoutScan learns it from the packets where the index cannot be trusted, GrayConversion turns pictures
-    // into gray planes. This
-    // class checks arguments, owns what the stages reuse across calls, and frees per-call state on every path.
+    // into gray planes. This class checks arguments, owns what the stages reuse across calls, and frees per-call
+    // state on every path.
     private final AVPacket packet;
     private final AVFrame frame;
     /** This decoder's deadline in System.nanoTime() units, in native memory for the interrupt callback. */
