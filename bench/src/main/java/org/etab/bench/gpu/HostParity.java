@@ -15,6 +15,7 @@ import org.etab.batch.Batch;
 import org.etab.batch.DType;
 import org.etab.batch.HostAllocator;
 import org.etab.batch.SampleInfo;
+import org.etab.batch.TensorSpec;
 import org.etab.gpu.cuda.Device;
 import org.etab.gpu.cuda.DeviceBatch;
 import org.etab.gpu.cuda.DeviceFeeder;
@@ -50,7 +51,18 @@ final class HostParity {
     /**
      * One dataset and option set; {@code padded} says the epoch must include clips padded past the video's end.
      */
-    record Case(String name, String dataset, SampleOptions asked, double tolerance, boolean padded) {}
+    record Case(
+            String name,
+            String dataset,
+            SampleOptions asked,
+            double tolerance,
+            boolean padded,
+            Normalization.Layout output) {
+        /** A case whose device output keeps the host's channels-first layout. */
+        Case(String name, String dataset, SampleOptions asked, double tolerance, boolean padded) {
+            this(name, dataset, asked, tolerance, padded, Normalization.Layout.CHANNELS_FIRST);
+        }
+    }
 
     /** Largest difference over {@code elements} compared values; {@code paddedSamples} clips had padding frames. */
     record Result(Case c, double maxAbsError, long elements, long paddedSamples) {
@@ -122,7 +134,30 @@ final class HostParity {
                         "tmed",
                         stills(Target.VIEW),
                         FLOAT_ROUNDING,
-                        false));
+                        false),
+                new Case(
+                        "[C,T,H,W] in, channels-last [T,H,W,C] out, 2 fps: padding frames",
+                        "echonet",
+                        clips(3, true, 112, 2),
+                        FLOAT_ROUNDING,
+                        true,
+                        Normalization.Layout.CHANNELS_LAST),
+                new Case(
+                        "[T,C,H,W] in, channels-last [T,H,W,C] out, 2 fps: padding frames",
+                        "echonet",
+                        clips(3, true, 112, 2).toBuilder()
+                                .layout(ClipLayout.TCHW)
+                                .build(),
+                        FLOAT_ROUNDING,
+                        true,
+                        Normalization.Layout.CHANNELS_LAST),
+                new Case(
+                        "TMED-2 view stills, channels-last [H,W,C] out",
+                        "tmed",
+                        stills(Target.VIEW),
+                        FLOAT_ROUNDING,
+                        false,
+                        Normalization.Layout.CHANNELS_LAST));
     }
 
     /** 8-frame clips from each video's first frame; at 2 fps the phantom's shorter videos end first. */
@@ -186,7 +221,13 @@ final class HostParity {
                             .order(ByteOrder.nativeOrder())
                             .asFloatBuffer()
                             .get(x);
-                    expected.add(x);
+                    expected.add(
+                            c.output() == Normalization.Layout.CHANNELS_LAST
+                                    ? channelsLast(
+                                            x,
+                                            c.asked().channels(),
+                                            kernelUnit(b.features().spec(), c.asked()))
+                                    : x);
                     for (SampleInfo s : b.samples()) {
                         padded += c.asked().clip().video()
                                         && s.validFrames() < c.asked().clip().clipLength()
@@ -197,7 +238,7 @@ final class HostParity {
             }
         }
         FeederOptions fo = FeederOptions.builder()
-                .normalization(Normalization.matching(c.asked()))
+                .normalization(Normalization.matching(c.asked()).withOutput(c.output()))
                 .build();
 
         double worst = 0;
@@ -247,5 +288,29 @@ final class HostParity {
                     + expected.size() + " (" + c.name() + ")");
         }
         return new Result(c, worst, elements, padded);
+    }
+
+    /**
+     * Elements of one sample that the kernel normalizes as one {@code [C, S]} unit: a frame of a {@code [T, C, H, W]}
+     * clip, else the whole sample ({@code Normalization}'s rule).
+     */
+    static int kernelUnit(TensorSpec sample, SampleOptions asked) {
+        int[] shape = sample.shape();
+        boolean framesFirst = asked.clip().video() && asked.layout() == ClipLayout.TCHW;
+        return Math.toIntExact(framesFirst ? sample.elements() / shape[0] : sample.elements());
+    }
+
+    /** The host's channels-first values in a channels-last output's order: each unit {@code [C, S]} as {@code [S, C]}. */
+    static float[] channelsLast(float[] x, int channels, int unitElements) {
+        float[] out = new float[x.length];
+        int spatial = unitElements / channels;
+        for (int u = 0; u < x.length; u += unitElements) {
+            for (int ch = 0; ch < channels; ch++) {
+                for (int i = 0; i < spatial; i++) {
+                    out[u + i * channels + ch] = x[u + ch * spatial + i];
+                }
+            }
+        }
+        return out;
     }
 }

@@ -46,4 +46,10 @@ class HostParityTest {
         assertThat(r.paddedSamples()).isZero();
         assertThat(r.passed()).isFalse();
     }
+
+    @Test
+    void channelsLastPutsEachUnitsChannelsTogether() {
+        float[] twoUnits = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}; // two [C=2, S=3] units
+        assertThat(HostParity.channelsLast(twoUnits, 2, 6)).containsExactly(1, 4, 2, 5, 3, 6, 7, 10, 8, 11, 9, 12);
+    }
 }
