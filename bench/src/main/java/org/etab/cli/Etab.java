@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
 @Command(
         name = "etab",
         mixinStandardHelpOptions = true,
-        version = "etab-stream 0.1.0", // description: DatasetHelp
+        versionProvider = Etab.Version.class, // description: DatasetHelp
         subcommands = {
             SynthCommand.class,
             BenchCommand.class,
@@ -101,5 +101,14 @@ public final class Etab implements Runnable {
             last = r;
         }
         return last != parsed && !"split".equals(last.commandSpec().name());
+    }
+
+    /** {@code --version}: the version in the jar's manifest, which Maven writes from the pom. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Etab.class.getPackage().getImplementationVersion();
+            return new String[] {"etab-stream " + (v != null ? v : "(version unknown: not run from its jar)")};
+        }
     }
 }

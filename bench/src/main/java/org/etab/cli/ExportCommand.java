@@ -1,6 +1,7 @@
 package org.etab.cli;
 
 import de.siegmar.fastcsv.writer.CsvWriter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -19,9 +20,12 @@ import java.util.concurrent.PriorityBlockingQueue;
 import java.util.stream.Collectors;
 import org.etab.api.Datasets;
 import org.etab.batch.Batch;
+import org.etab.batch.HostAllocator;
 import org.etab.batch.SampleInfo;
 import org.etab.config.EtabConfig;
 import org.etab.gpu.Nd4jBatches;
+import org.etab.metrics.JvmMeters;
+import org.etab.metrics.MetricsServer;
 import org.etab.pipeline.Pipeline;
 import org.etab.pipeline.PipelineOptions;
 import org.etab.sampling.ResumeState;
@@ -88,6 +92,11 @@ final class ExportCommand implements Callable<Integer> {
             throw new IllegalArgumentException("export writes one epoch (--start-epoch E picks which); --epochs "
                     + run.epochs + " does not apply to it (leave it out)");
         }
+        if (run.perEpoch) {
+            throw new IllegalArgumentException(
+                    "export writes one epoch; --per-epoch does not apply to it (its summary has the rates)");
+        }
+        RunOptions.checkMetricsPort(run.metricsPort);
         epoch = run.startEpoch();
         EtabConfig cfg = selection.loadConfig();
         SampleOptions sampleOptions = selection.sampleOptions(cfg);
@@ -102,14 +111,17 @@ final class ExportCommand implements Callable<Integer> {
                         selection.fold,
                         sampleOptions)
                 : List.of(selection.open(cfg));
-        try {
-            return export(groups, sampleOptions, options);
+        MeterRegistry registry = RunOptions.registry(run.metricsPort);
+        try (MetricsServer server = RunOptions.serveMetrics("export", registry, run.metricsHost, run.metricsPort);
+                JvmMeters jvm = RunOptions.jvmMeters(registry, run.metricsPort)) {
+            return export(groups, sampleOptions, options, registry);
         } finally {
             groups.forEach(OpenedDataset::close);
         }
     }
 
-    private int export(List<OpenedDataset> groups, SampleOptions sampleOptions, PipelineOptions options)
+    private int export(
+            List<OpenedDataset> groups, SampleOptions sampleOptions, PipelineOptions options, MeterRegistry registry)
             throws IOException {
         if (!run.quiet) {
             groups.forEach(BenchCommand::reportIndex);
@@ -176,7 +188,8 @@ final class ExportCommand implements Callable<Integer> {
                     PipelineOptions groupOptions = options.limit() > 0
                             ? options.toBuilder().limit(left).build()
                             : options;
-                    try (Pipeline pipeline = new Pipeline(group.source(), groupOptions)) {
+                    try (Pipeline pipeline =
+                            new Pipeline(group.source(), groupOptions, registry, HostAllocator.NATIVE)) {
                         if (!resuming) {
                             ids.assign(pipeline.schedule(epoch, 0, options.batchSize()));
                         }

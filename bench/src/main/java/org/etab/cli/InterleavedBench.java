@@ -26,6 +26,9 @@ import picocli.CommandLine.Option;
  * minute to minute, turns a few seconds apart see the same machine, which separate runs minutes apart do not; and
  * every root runs with the JIT warm for all of them.
  *
+ * <p>Not an {@code etab} subcommand: a measuring tool run by its own {@code main}, as
+ * {@code bench/remote/remote-bench.sh} does:
+ *
  * <pre>java -cp ... org.etab.cli.InterleavedBench --roots local=DIR,http=URL,... [etab bench flags]</pre>
  *
  * Prints one TURN line per timed turn and, per root, the median of its turn rates and the median of its rate over

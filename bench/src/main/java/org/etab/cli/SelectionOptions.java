@@ -21,7 +21,8 @@ import org.etab.transform.ResizeFilter;
 import picocli.CommandLine.Option;
 
 /**
- * The flags that select samples and say what they are, shared by {@code bench} and {@code export}. A flag
+ * The flags that select samples and say what they are, shared by {@code bench}, {@code export}, {@code plot},
+ * {@code gif}, {@code split} and {@link InterleavedBench}. A flag
  * left out falls back to the config file, then to the built-in default.
  */
 public final class SelectionOptions {

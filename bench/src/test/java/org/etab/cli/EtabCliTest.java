@@ -308,6 +308,26 @@ class EtabCliTest {
     }
 
     @Test
+    void exportRefusesPerEpochAndServesLiveMetricsWhenAsked(@TempDir Path out) throws Exception {
+        String root = PhantomDatasets.echonet().toString();
+        Run perEpoch =
+                etab("export", "--root", root, "--limit", "2", "--per-epoch", "--out", out.toString(), "--quiet");
+        assertThat(perEpoch.code()).isEqualTo(2);
+        assertThat(perEpoch.err()).contains("export writes one epoch; --per-epoch does not apply to it");
+        assertThat(out).isEmptyDirectory();
+
+        Run served = etab(
+                "export", "--root", root, "--limit", "2", "--metrics-port", "0", "--out", out.toString(), "--quiet");
+        assertThat(served.code()).isZero();
+        assertThat(served.err())
+                .containsPattern("etab export: live metrics at http://127\\.0\\.0\\.1:\\d+/ \\(dashboard\\)");
+        assertThat(served.lastLine()).startsWith("RESULT planned=2 delivered=2 failed=0");
+        try (var files = Files.list(out)) {
+            assertThat(files.filter(f -> f.toString().endsWith(".x.npy"))).hasSize(2);
+        }
+    }
+
+    @Test
     void plotAndGifWriteTheSamplesPictures(@TempDir Path out) throws Exception {
         String root = PhantomDatasets.echonet().toString();
         EchoNetRecord rec =

@@ -149,17 +149,6 @@ public final class PipelineOptions {
         return sampleTimeout;
     }
 
-    /**
-     * Batches assembled concurrently: the same number as {@link #batchesAhead()}.
-     *
-     * @return {@link #batchesAhead()}
-     * @deprecated use {@link #batchesAhead()}, the name of this bound in the builder and the docs
-     */
-    @Deprecated
-    public int concurrency() {
-        return batchesAhead();
-    }
-
     /** Buffers of the batch pool: what may be ahead plus what the consumer holds. */
     int batchBuffers() {
         return batchesAhead() + consumerHeld;

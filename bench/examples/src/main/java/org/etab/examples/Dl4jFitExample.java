@@ -24,7 +24,7 @@ public final class Dl4jFitExample {
     public static void main(String[] args) throws Exception {
         Path root = Path.of(args[0]);
         SampleOptions stills = SampleOptions.builder().target(Target.EF).video(false).frameSize(32, 32).channels(1)
-                .build();                                          // one traced frame per video, [1, 32, 32]
+                .build();                                          // the first frame of each video, [1, 32, 32]
         MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().seed(1).updater(new Adam(1e-3)).list()
                 .layer(new DenseLayer.Builder().nOut(16).activation(Activation.RELU).build())
                 .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MSE).nOut(1)

@@ -49,12 +49,12 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 1)
 public class FileOpenBenchmark {
     @State(Scope.Thread)
-    public static class Videos {
+    public static class FileCycle {
         @Param({"echonet", "camus"})
         public String dataset = "echonet";
 
         Path root; // a temporary directory, deleted in the teardown
-        List<Path> videos;
+        List<Path> paths;
         DatasetFiles files;
         DirectoryOpener opener;
         int next;
@@ -64,13 +64,13 @@ public class FileOpenBenchmark {
             if (dataset.equals("camus")) {
                 root = Files.createTempDirectory("etab-jmh-camus-");
                 new CamusPhantom(new CamusPhantom.Options(25, 42, CamusRelease.NIFTI)).write(root);
-                videos = CamusReader.read(root).select("all", "AP2CH").stream()
+                paths = CamusReader.read(root).select("all", "AP2CH").stream()
                         .map(CamusRecord::ed)
                         .toList();
             } else {
                 PhantomFixture phantom = PhantomFixture.write(50, 42);
                 root = phantom.root();
-                videos = phantom.index().select("all").stream()
+                paths = phantom.index().select("all").stream()
                         .map(EchoNetRecord::video)
                         .toList();
             }
@@ -78,10 +78,10 @@ public class FileOpenBenchmark {
             opener = files.newDirectoryOpener();
         }
 
-        Path nextVideo() {
-            Path video = videos.get(next);
-            next = (next + 1) % videos.size();
-            return video;
+        Path nextFile() {
+            Path path = paths.get(next);
+            next = (next + 1) % paths.size();
+            return path;
         }
 
         @TearDown(Level.Trial)
@@ -92,31 +92,31 @@ public class FileOpenBenchmark {
     }
 
     @Benchmark
-    public long checkedOpen(Videos v) throws IOException {
-        Path video = v.nextVideo();
-        v.files.check(video);
-        try (SeekableByteChannel ch = v.files.open(video, Long.MAX_VALUE)) {
+    public long checkedOpen(FileCycle v) throws IOException {
+        Path path = v.nextFile();
+        v.files.check(path);
+        try (SeekableByteChannel ch = v.files.open(path, Long.MAX_VALUE)) {
             return ch.size();
         }
     }
 
     @Benchmark
-    public long datasetFilesOpen(Videos v) throws IOException {
-        try (SeekableByteChannel ch = v.files.open(v.nextVideo(), Long.MAX_VALUE)) {
+    public long datasetFilesOpen(FileCycle v) throws IOException {
+        try (SeekableByteChannel ch = v.files.open(v.nextFile(), Long.MAX_VALUE)) {
             return ch.size();
         }
     }
 
     @Benchmark
-    public long directoryOpener(Videos v) throws IOException {
-        try (SeekableByteChannel ch = v.opener.open(v.nextVideo(), Long.MAX_VALUE)) {
+    public long directoryOpener(FileCycle v) throws IOException {
+        try (SeekableByteChannel ch = v.opener.open(v.nextFile(), Long.MAX_VALUE)) {
             return ch.size();
         }
     }
 
     @Benchmark
-    public long plainOpen(Videos v) throws IOException {
-        try (SeekableByteChannel ch = Files.newByteChannel(v.nextVideo())) {
+    public long plainOpen(FileCycle v) throws IOException {
+        try (SeekableByteChannel ch = Files.newByteChannel(v.nextFile())) {
             return ch.size();
         }
     }

@@ -162,16 +162,16 @@ class BenchmarksTest {
     @CsvSource({"echonet, 50", "camus, 25"})
     void everyWayOpensTheSameFilesInTurn(String dataset, int files) throws Exception {
         FileOpenBenchmark bench = new FileOpenBenchmark();
-        FileOpenBenchmark.Videos v = new FileOpenBenchmark.Videos();
+        FileOpenBenchmark.FileCycle v = new FileOpenBenchmark.FileCycle();
         v.dataset = dataset;
         v.setUp();
         try {
-            int n = v.videos.size();
+            int n = v.paths.size();
             assertThat(n).isEqualTo(files);
-            assertThat(v.videos.stream().map(Path::getParent).distinct().count())
+            assertThat(v.paths.stream().map(Path::getParent).distinct().count())
                     .isEqualTo(dataset.equals("camus") ? files : 1);
             for (int i = 0; i < n + 2; i++) {
-                long size = java.nio.file.Files.size(v.videos.get(i % n));
+                long size = java.nio.file.Files.size(v.paths.get(i % n));
                 v.next = i % n;
                 long checked = bench.checkedOpen(v);
                 v.next = i % n;

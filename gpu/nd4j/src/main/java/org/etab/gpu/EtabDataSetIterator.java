@@ -281,7 +281,7 @@ public final class EtabDataSetIterator implements DataSetIterator, AutoCloseable
     public DataSet next(int num) {
         if (num != batch()) {
             throw new UnsupportedOperationException("next(" + num + "): batches come from the pipeline with batch size "
-                    + batch() + "; build the pipeline with withBatchSize(" + num + ")");
+                    + batch() + "; build the pipeline with PipelineOptions.builder().batchSize(" + num + ")");
         }
         return next();
     }
