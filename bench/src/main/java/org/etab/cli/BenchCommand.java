@@ -35,7 +35,8 @@ final class BenchCommand implements Callable<Integer> {
 
     @Option(
             names = "--verbose",
-            description = "Say in full why --device auto fell back to cpu (the CUDA probe's reason).")
+            description =
+                    "Say in full why --device auto fell back to cpu (the CUDA probe's reason); printed even with --quiet.")
     boolean verbose;
 
     @Override
@@ -56,7 +57,7 @@ final class BenchCommand implements Callable<Integer> {
             state = saved;
         }
         DeviceChoice choice = DeviceChoice.resolve(device, asked);
-        if (!run.quiet) {
+        if (!run.quiet || verbose) { // --verbose asks for this line, even when --quiet
             System.err.println("etab bench: " + choice.line(verbose));
         }
         OpenedDataset opened = selection.open(cfg, choice.samples());

@@ -65,6 +65,15 @@ public final class Etab implements Runnable {
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Etab()).setCaseInsensitiveEnumValuesAllowed(true);
         cl.setResourceBundle(new DatasetHelp());
+        // a flag picocli cannot parse (unknown, or a value of the wrong type) is one line and a pointer to --help,
+        // not the whole usage text
+        cl.setParameterExceptionHandler((ex, args) -> {
+            CommandLine command = ex.getCommandLine();
+            command.getErr().println("etab: " + ex.getMessage());
+            CommandLine.UnmatchedArgumentException.printSuggestions(ex, command.getErr());
+            command.getErr().println("(see '" + command.getCommandSpec().qualifiedName() + " --help' for the flags)");
+            return command.getCommandSpec().exitCodeOnInvalidInput();
+        });
         // user errors (bad flags, bad files) print one clear line, not a stack trace
         cl.setExecutionExceptionHandler((thrown, command, parseResult) -> {
             // several decode threads failing at once under --on-error fail: the first failure is the message

@@ -2,8 +2,10 @@ package org.etab.cli;
 
 import java.awt.Color;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import org.etab.api.Datasets;
 import org.etab.api.Tensor;
 import org.etab.batch.DType;
@@ -13,6 +15,7 @@ import org.etab.pipeline.ErrorPolicy;
 import org.etab.pipeline.Pipeline;
 import org.etab.pipeline.PipelineOptions;
 import org.etab.sampling.ClipSpec;
+import org.etab.source.DatasetRegistry;
 import org.etab.source.FilteredSource;
 import org.etab.source.OpenedDataset;
 import org.etab.source.SampleOptions;
@@ -108,6 +111,12 @@ final class PictureCommands {
         @Override
         public Integer call() {
             if (selection.target == null) {
+                List<Target> offered = Datasets.targets(selection.dataset);
+                if (!offered.contains(Target.LV_SEG)) {
+                    throw new IllegalArgumentException("plot draws a segmentation mask (LV_seg, LA_seg, MY_seg), and "
+                            + selection.dataset + " has none; its targets: "
+                            + offered.stream().map(Target::etabName).collect(Collectors.joining(", ")));
+                }
                 selection.target = "LV_seg";
             }
             Target t = Datasets.target(selection.dataset, selection.target);
@@ -150,6 +159,13 @@ final class PictureCommands {
 
         @Override
         public Integer call() {
+            if (Boolean.FALSE.equals(selection.video)) {
+                throw new IllegalArgumentException("gif makes a clip: --video false does not apply to it");
+            }
+            if (!DatasetRegistry.get(selection.dataset).videoByDefault()) {
+                throw new IllegalArgumentException(
+                        "gif makes a clip, and " + selection.dataset + " has still images only");
+            }
             selection.video = true;
             try (Picked p = one(selection, id, true)) {
                 VideoTools.createEchoClip(Tensor.copyOf(p.sample().features(), 0), out, frameMillis);

@@ -100,7 +100,10 @@ public final class SelectionOptions {
                             + "view5 (default), view5-a2c-first, view3, view2; tmed AS as3 (default), as2, as5 (docs/datasets.md).")
     String labelScheme;
 
-    @Option(names = "--fold", defaultValue = "0", description = "TMED-2 fold, 0..2 (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--fold",
+            defaultValue = "0",
+            description = "Fold of a dataset with folds (TMED-2: 0..2); 0 for the others (default: ${DEFAULT-VALUE}).")
     int fold;
 
     @Option(names = "--video", arity = "1")
@@ -220,6 +223,7 @@ public final class SelectionOptions {
         DatasetProvider ds = DatasetRegistry.get(dataset);
         DatasetRegistry.resolveView(
                 ds, view, target != null ? DatasetRegistry.target(dataset, target) : ds.defaultTarget());
+        DatasetRegistry.checkFold(ds, fold);
         if (remoteRoot()) {
             storeOptions();
             return;

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import org.etab.source.DatasetPhantom;
 import org.etab.source.DatasetRegistry;
@@ -22,7 +23,7 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "synth",
         mixinStandardHelpOptions = true,
-        description = "Write a phantom dataset in the real layout (MJPEG AVIs, FileList.csv, VolumeTracings.csv).")
+        description = "Write a phantom dataset: the real dataset's files and index, in its layout.")
 final class SynthCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -31,7 +32,10 @@ final class SynthCommand implements Callable<Integer> {
     @Option(names = "--dataset", defaultValue = Etab.DEFAULT_DATASET)
     String dataset;
 
-    @Option(names = "--release", defaultValue = "nifti", description = "CAMUS release: mhd (original) or nifti (2023).")
+    @Option(
+            names = "--release",
+            defaultValue = "nifti",
+            description = "CAMUS release: mhd (original) or nifti (2023; default: ${DEFAULT-VALUE}).")
     String release;
 
     @Option(
@@ -64,12 +68,33 @@ final class SynthCommand implements Callable<Integer> {
                     + String.join(", ", DatasetRegistry.names()));
         }
         DatasetPhantom phantom = DatasetRegistry.get(dataset).phantom();
-        int count = phantom.unit().equals("videos") ? videos : patients;
+        boolean inVideos = phantom.unit().equals("videos");
+        String name = DatasetRegistry.get(dataset).name();
+        // a flag meant for another dataset's phantom would otherwise be dropped without a word
+        refuseUnused(
+                inVideos ? "--patients" : "--videos",
+                name + " counts " + phantom.unit() + ": use " + (inVideos ? "--videos" : "--patients"));
+        for (OptionSpec flag : spec.options()) {
+            String knob = flag.longestName().substring(2);
+            if (KNOBS.contains(knob) && !phantom.knobs().contains(knob)) {
+                refuseUnused(flag.longestName(), name + "'s phantom has no setting '" + knob + "'");
+            }
+        }
+        int count = inVideos ? videos : patients;
         DatasetPhantom.Written w = write(phantom, out, count, seed, knobs(phantom), Launch.interactive(quiet));
         if (!quiet) {
             System.err.println("etab synth: " + w.summary() + " in " + out);
         }
         return 0;
+    }
+
+    /** Flags that set a phantom's setting of the same name ({@link DatasetPhantom#knobs()}). */
+    private static final Set<String> KNOBS = Set.of("release");
+
+    private void refuseUnused(String flag, String why) {
+        if (spec.commandLine().getParseResult().hasMatchedOption(flag)) {
+            throw new IllegalArgumentException(flag + " does not apply to --dataset " + dataset + ": " + why);
+        }
     }
 
     /** The phantom's settings that this command has a flag for, with the flags' values. */

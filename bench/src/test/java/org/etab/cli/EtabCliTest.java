@@ -117,6 +117,25 @@ class EtabCliTest {
                 .as(brief.lastLine())
                 .isTrue();
 
+        // --quiet drops it, --verbose asks for it even then
+        Run quiet = etab(
+                "bench", "--root", root, "--split", "all", "--clip-length", "4", "--frame-size", "32x32", "--quiet");
+        assertThat(quiet.err()).doesNotContain("device auto");
+        Run both = etab(
+                "bench",
+                "--root",
+                root,
+                "--split",
+                "all",
+                "--clip-length",
+                "4",
+                "--frame-size",
+                "32x32",
+                "--quiet",
+                "--verbose");
+        assertThat(both.err().lines())
+                .containsExactly("etab bench: device auto -> cpu (no CUDA: " + here.reason() + ")");
+
         Run cuda = etab("bench", "--root", root, "--split", "all", "--device", "cuda", "--quiet");
         assertThat(cuda.code()).isEqualTo(2);
         assertThat(cuda.err())
@@ -386,6 +405,19 @@ class EtabCliTest {
         assertThat(notSeg.err()).contains("plot needs a segmentation target");
         Run unknown = etab("gif", "--root", root, "--id", "nope", "--out", gif.toString());
         assertThat(unknown.err()).contains("no sample 'nope'");
+
+        // what plot and gif set for the user is named when it cannot apply
+        String tmed = org.etab.testing.TmedPhantoms.tmed().toString();
+        Run tmedPlot = etab("plot", "--dataset", "tmed", "--root", tmed, "--id", "x", "--out", png.toString());
+        assertThat(tmedPlot.code()).isEqualTo(2);
+        assertThat(tmedPlot.err())
+                .contains("plot draws a segmentation mask (LV_seg, LA_seg, MY_seg), and tmed has none; its targets: "
+                        + "view, AS");
+        Run tmedGif = etab("gif", "--dataset", "tmed", "--root", tmed, "--id", "x", "--out", gif.toString());
+        assertThat(tmedGif.err()).contains("gif makes a clip, and tmed has still images only");
+        Run stillGif = etab("gif", "--root", root, "--id", rec.id(), "--video", "false", "--out", gif.toString());
+        assertThat(stillGif.code()).isEqualTo(2);
+        assertThat(stillGif.err()).contains("gif makes a clip: --video false does not apply to it");
     }
 
     @Test
@@ -854,6 +886,20 @@ class EtabCliTest {
         Run dataset = etab("bench", "--dataset", "mnist", "--root", "/tmp", "--quiet");
         assertThat(dataset.err()).contains("dataset 'mnist' is not supported; available: echonet");
 
+        // values picocli cannot convert and unknown flags: a line, a suggestion, a pointer to --help; no usage text
+        Run bool = etab("bench", "--root", PhantomDatasets.echonet().toString(), "--video", "yes", "--quiet");
+        assertThat(bool.code()).isEqualTo(2);
+        assertThat(bool.err().lines())
+                .containsExactly(
+                        "etab: Invalid value for option '--video': 'yes' is not a boolean",
+                        "(see 'etab bench --help' for the flags)");
+        Run typo = etab("bench", "--root", PhantomDatasets.echonet().toString(), "--epohcs", "2", "--quiet");
+        assertThat(typo.code()).isEqualTo(2);
+        assertThat(typo.err())
+                .startsWith("etab: Unknown options: '--epohcs', '2'")
+                .contains("--epochs");
+        assertThat(typo.err()).doesNotContain("Usage:");
+
         try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             Run busy = etab(
                     "bench",
@@ -981,6 +1027,7 @@ class EtabCliTest {
                         "bench --root " + root + " --split training",
                         "split must be one of train, val, test, all (any case) but was 'training'"),
                 List.of("bench --view PLAX", "view 'PLAX' is not available for echonet; available: AP4CH"),
+                List.of("bench --fold 7", "fold 7: echonet has no folds (fold 0 only)"),
                 List.of("demo --epochs 0", "--epochs must be >= 1 but was 0"),
                 List.of("demo --threads -1", "--threads must be 1..1024, or 0 for all cores, but was -1"),
                 List.of("demo --metrics-port -1", "--metrics-port must be 0..65535 but was -1"));

@@ -54,7 +54,7 @@ public final class Datasets {
      * @param split train, val, test or all
      * @param view  an ETAB view the dataset offers, in any of ETAB's spellings ({@link EtabViews}), or {@code all}; null for the dataset's default
      *              ({@link DatasetProvider#defaultView})
-     * @param fold  the fold of datasets that have folds (TMED-2: 0..2); ignored elsewhere
+     * @param fold  the fold of datasets that have folds (TMED-2: 0..2); 0 for the others
      * @param options how each sample is made (target, clip, size, normalization, seed), not null
      * @return the opened dataset, which the caller owns and closes after the run
      * @throws IllegalArgumentException naming an unknown dataset, a bad selection, or a label scheme the target does
@@ -63,6 +63,7 @@ public final class Datasets {
     public static OpenedDataset open(
             String name, Path root, String split, String view, int fold, SampleOptions options) {
         DatasetProvider dataset = DatasetRegistry.get(name);
+        DatasetRegistry.checkFold(dataset, fold);
         return dataset.open(root, split, checkedView(dataset, view, options), fold, options);
     }
 
@@ -75,7 +76,7 @@ public final class Datasets {
      * @param root    the dataset's directory
      * @param split   train, val, test or all
      * @param view    an ETAB view the dataset offers, or {@code all}; null for the dataset's default
-     * @param fold    the fold of datasets that have folds (TMED-2: 0..2); ignored elsewhere
+     * @param fold    the fold of datasets that have folds (TMED-2: 0..2); 0 for the others
      * @param options how each sample is made, not null
      * @return one opened dataset per distinct size, groups in order of their first record; the first carries the
      *         index problems. The caller closes each
@@ -84,6 +85,7 @@ public final class Datasets {
     public static List<OpenedDataset> openNative(
             String name, Path root, String split, String view, int fold, SampleOptions options) {
         DatasetProvider dataset = DatasetRegistry.get(name);
+        DatasetRegistry.checkFold(dataset, fold);
         return dataset.openNative(root, split, checkedView(dataset, view, options), fold, options);
     }
 

@@ -380,7 +380,7 @@ public final class EtabDataset {
         /**
          * Selects the fold of datasets that have folds.
          *
-         * @param fold the fold (TMED-2: 0..2; default 0); ignored by datasets without folds
+         * @param fold the fold (TMED-2: 0..2; default 0); datasets without folds take only 0
          * @return this builder
          */
         public Builder fold(int fold) {

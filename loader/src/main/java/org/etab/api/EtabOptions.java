@@ -87,6 +87,7 @@ final class EtabOptions {
         Target target =
                 b.target == null ? dataset.defaultTarget() : Target.parse(b.target, dataset.name(), dataset.targets());
         String view = DatasetRegistry.resolveView(dataset, b.view, target);
+        DatasetRegistry.checkFold(dataset, b.fold);
         if (b.layout == null) {
             throw new IllegalArgumentException("layout required (TCHW or CTHW) but was null");
         }

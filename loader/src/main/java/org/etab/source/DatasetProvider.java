@@ -104,6 +104,16 @@ public interface DatasetProvider {
     }
 
     /**
+     * The folds of the dataset's own cross-validation splits; a dataset without folds has fold 0 only, and any
+     * other fold asked of it is refused ({@link DatasetRegistry#checkFold}) rather than ignored.
+     *
+     * @return 1 (no folds; the default) or more (TMED-2: 3)
+     */
+    default int folds() {
+        return 1;
+    }
+
+    /**
      * How the ETAB-style API resizes frames when none is named: as ETAB's own loader resizes this dataset's frames
      * (EchoNet-Dynamic: PIL's bicubic; CAMUS: torchvision's bilinear on a PIL image; both antialiased), or the
      * pipeline's default where ETAB has no loader for it.
@@ -153,7 +163,7 @@ public interface DatasetProvider {
      * @param root    the dataset directory
      * @param split   train, val, test or all
      * @param view    one of {@link #views()} or {@code all}; null for {@link #defaultView}
-     * @param fold    the fold of datasets that have folds (TMED-2: 0..2); ignored by the others
+     * @param fold    the fold, 0..{@link #folds()} - 1 (TMED-2: 0..2; 0 for datasets without folds)
      * @param options what each sample is; its target must be one of {@link #targets()}
      * @return the opened dataset, which the caller closes after the run
      * @throws IllegalArgumentException naming a bad split, view, fold or an option the dataset cannot honour
@@ -169,7 +179,7 @@ public interface DatasetProvider {
      * @param root    the dataset directory
      * @param split   train, val, test or all
      * @param view    one of {@link #views()} or {@code all}; null for {@link #defaultView}
-     * @param fold    the fold of datasets that have folds; ignored by the others
+     * @param fold    the fold, 0..{@link #folds()} - 1
      * @param options what each sample is; its frame size is replaced by the native one
      * @return at least one opened dataset; the caller closes each
      * @throws IllegalArgumentException naming a bad split, view, fold or option

@@ -76,6 +76,23 @@ public final class DatasetRegistry {
     }
 
     /**
+     * Checks a fold against the dataset's folds ({@link DatasetProvider#folds()}).
+     *
+     * @param dataset the dataset to select from
+     * @param fold    the fold asked for
+     * @throws IllegalArgumentException naming the fold and the folds the dataset has
+     */
+    public static void checkFold(DatasetProvider dataset, int fold) {
+        int folds = dataset.folds();
+        if (fold < 0 || fold >= folds) {
+            throw new IllegalArgumentException(
+                    folds == 1
+                            ? "fold " + fold + ": " + dataset.name() + " has no folds (fold 0 only)"
+                            : "fold must be 0.." + (folds - 1) + " for " + dataset.name() + " but was " + fold);
+        }
+    }
+
+    /**
      * {@code view} in the datasets' spelling ({@link EtabViews#canonical}), or the dataset's default for {@code target} when it is null.
      *
      * @param dataset the dataset to select from

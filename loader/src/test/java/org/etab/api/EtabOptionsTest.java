@@ -65,6 +65,20 @@ class EtabOptionsTest {
     }
 
     @Test
+    void aFoldIsCheckedAgainstTheDatasetsFoldsWhenBuilt() {
+        assertThatThrownBy(() -> EtabDataset.builder().name("echonet").fold(1).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("fold 1: echonet has no folds (fold 0 only)");
+        assertThatThrownBy(() -> EtabDataset.builder().name("tmed").fold(3).build())
+                .hasMessage("fold must be 0..2 for tmed but was 3");
+        assertThatThrownBy(() -> EtabDataset.builder().name("camus").fold(-1).build())
+                .hasMessage("fold -1: camus has no folds (fold 0 only)");
+        assertThat(EtabDataset.builder().name("tmed").fold(2).build().toBuilder()
+                        .build())
+                .isNotNull();
+    }
+
+    @Test
     void impossibleSizesFailWhenSampleOptionsAreMade() {
         EtabOptions tooSmall = tmed(EtabDataset.builder().frameL(0));
         assertThatThrownBy(() -> tooSmall.sampleOptions(true)).hasMessageContaining("frame size");

@@ -41,6 +41,12 @@ public final class TmedProvider extends DescribedProvider {
         return target == Target.VIEW ? "PLAX+PSAX" : "all";
     }
 
+    /** TMED-2's three official folds, 0..2. */
+    @Override
+    public int folds() {
+        return 3;
+    }
+
     /** view: view5 (default), view5-a2c-first, view3, view2; AS: as3 (default), as2, as5. */
     @Override
     public List<String> labelSchemes(Target target) {
