@@ -14,19 +14,35 @@ public final class Phantoms {
     /** Marks a directory as written by a phantom generator, so that a later run may replace it. */
     public static final String MARKER = ".etab-phantom";
 
+    private static final String PREFIX = "etab-stream phantom ";
+
+    /** The marker is a few short lines; more is not a marker this code wrote. */
+    private static final int MARKER_MAX_BYTES = 4096;
+
     private Phantoms() {}
+
+    private static String firstLine(Path marker) throws IOException {
+        if (Files.size(marker) > MARKER_MAX_BYTES) {
+            throw new IOException(marker + ": not a phantom marker (over " + MARKER_MAX_BYTES + " bytes)");
+        }
+        String text = Files.readString(marker, StandardCharsets.US_ASCII);
+        int end = text.indexOf('\n');
+        return end < 0 ? text : text.substring(0, end);
+    }
 
     /**
      * Makes {@code out} ready: creates it, accepts it empty, and refuses a non-empty directory without the marker
-     * (it may hold a real dataset).
+     * (it may hold a real dataset) or with the marker of another dataset's phantom (the two would mix).
      *
-     * @param out the phantom's output directory
-     * @return true when {@code out} holds an earlier phantom: the caller clears the files it writes, so that a
-     *         smaller rerun leaves nothing stale behind
+     * @param out     the phantom's output directory
+     * @param dataset the dataset as the marker names it, {@link #writeMarker}'s {@code what} up to any detail in
+     *                brackets ("CAMUS dataset": either CAMUS release may replace the other)
+     * @return true when {@code out} holds an earlier phantom of this dataset: the caller clears the files it
+     *         writes, so that a smaller rerun leaves nothing stale behind
      * @throws IOException if {@code out} exists and is not a directory, is a non-empty directory without the
-     *                     {@link #MARKER} file, or cannot be created or listed
+     *                     {@link #MARKER} file or with another dataset's, or cannot be created or listed
      */
-    public static boolean claim(Path out) throws IOException {
+    public static boolean claim(Path out, String dataset) throws IOException {
         if (Files.exists(out) && !Files.isDirectory(out)) {
             throw new IOException("phantom output " + out + " exists and is not a directory");
         }
@@ -45,6 +61,11 @@ public final class Phantoms {
             throw new IOException("refusing to write a phantom into non-empty directory " + out + ": it has no "
                     + MARKER + " marker, so it may hold a real dataset; use an empty directory");
         }
+        String written = firstLine(out.resolve(MARKER));
+        if (!written.startsWith(PREFIX + dataset)) {
+            throw new IOException("refusing to write a phantom " + dataset + " into " + out + ": it holds another "
+                    + "phantom (" + MARKER + ": '" + written + "'), and the two would mix; use an empty directory");
+        }
         return true;
     }
 
@@ -61,8 +82,8 @@ public final class Phantoms {
      * @throws IOException if the marker cannot be written
      */
     public static long writeMarker(Path out, String what, long seed, String unit, int count) throws IOException {
-        String text = "etab-stream phantom " + what + "; may be overwritten by `etab synth`\n" + "seed=" + seed + "\n"
-                + unit + "=" + count + "\n";
+        String text = PREFIX + what + "; may be overwritten by `etab synth`\n" + "seed=" + seed + "\n" + unit + "="
+                + count + "\n";
         Path file = out.resolve(MARKER);
         Files.writeString(file, text, StandardCharsets.US_ASCII);
         return Files.size(file);

@@ -1,6 +1,7 @@
 package org.etab.synth;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -19,7 +20,28 @@ class PhantomsTest {
                 .isEqualTo("etab-stream phantom CAMUS dataset (MHD layout); may be overwritten by `etab synth`\n"
                         + "seed=7\npatients=4\n");
         assertThat(bytes).isEqualTo(Files.size(marker));
-        assertThat(Phantoms.claim(out)).isTrue();
+        assertThat(Phantoms.claim(out, "CAMUS dataset")).isTrue();
+    }
+
+    @Test
+    void anotherDatasetsPhantomOrAForeignDirectoryIsRefusedAndLeftAsItWas(@TempDir Path tmp) throws IOException {
+        Path echonet = Files.createDirectories(tmp.resolve("echonet"));
+        Phantoms.writeMarker(echonet, "EchoNet-Dynamic dataset", 1, "videos", 2);
+        assertThatThrownBy(() -> Phantoms.claim(echonet, "CAMUS dataset"))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("refusing to write a phantom CAMUS dataset into " + echonet)
+                .hasMessageContaining("'etab-stream phantom EchoNet-Dynamic dataset; may be overwritten");
+        assertThat(Phantoms.claim(echonet, "EchoNet-Dynamic dataset")).isTrue();
+
+        Path real = Files.createDirectories(tmp.resolve("real"));
+        Files.writeString(real.resolve("FileList.csv"), "FileName\n");
+        assertThatThrownBy(() -> Phantoms.claim(real, "EchoNet-Dynamic dataset"))
+                .hasMessageContaining("has no " + Phantoms.MARKER + " marker");
+        assertThat(Files.readString(real.resolve("FileList.csv"))).isEqualTo("FileName\n");
+
+        Path empty = tmp.resolve("new");
+        assertThat(Phantoms.claim(empty, "TMED-2 dataset")).isFalse();
+        assertThat(empty).isEmptyDirectory();
     }
 
     @Test

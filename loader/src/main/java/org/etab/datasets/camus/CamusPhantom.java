@@ -144,7 +144,7 @@ public final class CamusPhantom extends PhantomWriter<CamusPhantom.Options, Camu
 
     /** Refuses foreign non-empty directories; clears what an earlier phantom wrote. */
     private static void prepare(Path out) throws IOException {
-        if (!Phantoms.claim(out)) {
+        if (!Phantoms.claim(out, "CAMUS dataset")) {
             return;
         }
         for (String dir : RELEASE_DIRS) {

@@ -242,7 +242,7 @@ public final class EchoNetPhantom extends PhantomWriter<EchoNetPhantom.Options, 
 
     /** Refuses foreign non-empty directories; clears what an earlier phantom wrote. */
     private static void prepare(Path out) throws IOException {
-        if (!Phantoms.claim(out)) {
+        if (!Phantoms.claim(out, "EchoNet-Dynamic dataset")) {
             return;
         }
         // Only what a phantom writes: a smaller rerun must not leave stale videos behind.

@@ -177,7 +177,7 @@ public final class TmedPhantom extends PhantomWriter<TmedPhantom.Options, TmedPh
 
     /** Refuses foreign non-empty directories; clears what an earlier phantom wrote here. */
     private static void prepare(Path out) throws IOException {
-        if (!Phantoms.claim(out)) {
+        if (!Phantoms.claim(out, "TMED-2 dataset")) {
             return;
         }
         // Only what a phantom writes: a smaller rerun must not leave stale images behind.

@@ -28,7 +28,7 @@ final class Raw8Phantom implements DatasetPhantom {
         if (count < 1) {
             throw new IllegalArgumentException("images >= 1 required but was " + count);
         }
-        Phantoms.claim(out);
+        Phantoms.claim(out, "raw8 dataset");
         Files.writeString(out.resolve(Phantoms.MARKER), "etab-stream phantom raw8 dataset\n");
         Files.createDirectories(out.resolve("frames"));
         SplittableRandom rnd = new SplittableRandom(seed);
