@@ -73,10 +73,10 @@ final class BenchCommand implements Callable<Integer> {
                     saved.epoch(), saved.position(), run.resume);
         }
         int lastEpoch = epoch + run.epochs - 1;
-        MeterRegistry registry = RunOptions.registry(run.metricsPort);
+        MeterRegistry registry = run.metrics.registry();
         try (opened;
-                MetricsServer server = RunOptions.serveMetrics("bench", registry, run.metricsHost, run.metricsPort);
-                JvmMeters jvm = RunOptions.jvmMeters(registry, run.metricsPort);
+                MetricsServer server = run.metrics.serve("bench", registry);
+                JvmMeters jvm = run.metrics.jvmMeters(registry);
                 Device gpu = choice.open(); // closed after the pipeline, which frees its pinned batches through it
                 Pipeline pipeline = new Pipeline(source, options, registry, DeviceChoice.allocator(gpu));
                 RunRecorder recorder = new RunRecorder(run.report, run.resume, state)) {

@@ -25,6 +25,7 @@ import org.etab.source.Target;
 import org.etab.viz.VideoTools;
 import org.etab.viz.Visualization;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -72,19 +73,8 @@ final class DemoCommand implements Callable<Integer> {
             description = "Say in full why --device auto fell back to cpu (the CUDA probe's reason).")
     boolean verbose;
 
-    @Option(
-            names = "--metrics-port",
-            paramLabel = "P",
-            description =
-                    "Serve live metrics during the run: a dashboard at /, Prometheus text at /metrics (0: any free port).")
-    Integer metricsPort;
-
-    @Option(
-            names = "--metrics-host",
-            paramLabel = "H",
-            defaultValue = MetricsServer.DEFAULT_HOST,
-            description = "Interface for --metrics-port (default: ${DEFAULT-VALUE}, this machine only).")
-    String metricsHost;
+    @Mixin
+    MetricsOptions metrics;
 
     @Override
     public Integer call() {
@@ -115,7 +105,7 @@ final class DemoCommand implements Callable<Integer> {
         int t = threads == null || threads == 0 ? Runtime.getRuntime().availableProcessors() : threads;
         PipelineOptions hostOptions =
                 PipelineOptions.builder().batchSize(20).threads(t).build();
-        RunOptions.checkMetricsPort(metricsPort);
+        metrics.check();
         DeviceChoice choice = DeviceChoice.resolve(RunOptions.Device.parse(device), w1);
         if (!Files.isRegularFile(data.resolve("FileList.csv"))) {
             say("etab demo: writing the phantom EchoNet-Dynamic set (200 videos, seed 42) to " + data);
@@ -133,9 +123,9 @@ final class DemoCommand implements Callable<Integer> {
                 epochs,
                 choice.line(verbose)));
         BenchRunner.Result r;
-        MeterRegistry registry = RunOptions.registry(metricsPort);
-        try (MetricsServer server = RunOptions.serveMetrics("demo", registry, metricsHost, metricsPort);
-                JvmMeters jvm = RunOptions.jvmMeters(registry, metricsPort);
+        MeterRegistry registry = metrics.registry();
+        try (MetricsServer server = metrics.serve("demo", registry);
+                JvmMeters jvm = metrics.jvmMeters(registry);
                 Device gpu = choice.open();
                 Pipeline pipeline = new Pipeline(
                         new EchoNetSource(train, choice.samples()), po, registry, DeviceChoice.allocator(gpu))) {

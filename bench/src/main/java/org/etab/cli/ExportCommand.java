@@ -96,7 +96,7 @@ final class ExportCommand implements Callable<Integer> {
             throw new IllegalArgumentException(
                     "export writes one epoch; --per-epoch does not apply to it (its summary has the rates)");
         }
-        RunOptions.checkMetricsPort(run.metricsPort);
+        run.metrics.check();
         epoch = run.startEpoch();
         EtabConfig cfg = selection.loadConfig();
         SampleOptions sampleOptions = selection.sampleOptions(cfg);
@@ -111,9 +111,9 @@ final class ExportCommand implements Callable<Integer> {
                         selection.fold,
                         sampleOptions)
                 : List.of(selection.open(cfg));
-        MeterRegistry registry = RunOptions.registry(run.metricsPort);
-        try (MetricsServer server = RunOptions.serveMetrics("export", registry, run.metricsHost, run.metricsPort);
-                JvmMeters jvm = RunOptions.jvmMeters(registry, run.metricsPort)) {
+        MeterRegistry registry = run.metrics.registry();
+        try (MetricsServer server = run.metrics.serve("export", registry);
+                JvmMeters jvm = run.metrics.jvmMeters(registry)) {
             return export(groups, sampleOptions, options, registry);
         } finally {
             groups.forEach(OpenedDataset::close);

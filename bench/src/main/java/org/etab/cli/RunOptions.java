@@ -1,18 +1,13 @@
 package org.etab.cli;
 
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 import org.etab.config.EtabConfig;
-import org.etab.metrics.JvmMeters;
-import org.etab.metrics.MetricsServer;
 import org.etab.pipeline.ErrorPolicy;
 import org.etab.pipeline.PipelineOptions;
 import org.etab.sampling.Sharding;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** How a run streams: batch, threads, epochs, device, order, errors, output. */
@@ -115,19 +110,8 @@ public final class RunOptions {
             description = "A sample taking longer fails with stage timeout; 0: no limit (default: ${DEFAULT-VALUE}).")
     double sampleTimeout;
 
-    @Option(
-            names = "--metrics-port",
-            paramLabel = "P",
-            description =
-                    "Serve live metrics during the run: a dashboard at /, Prometheus text at /metrics (0: any free port).")
-    Integer metricsPort;
-
-    @Option(
-            names = "--metrics-host",
-            paramLabel = "H",
-            defaultValue = MetricsServer.DEFAULT_HOST,
-            description = "Interface for --metrics-port (default: ${DEFAULT-VALUE}, this machine only).")
-    String metricsHost;
+    @Mixin
+    MetricsOptions metrics;
 
     /**
      * The epoch to start at, from {@code --start-epoch} or the deprecated {@code --epoch}; the latter prints its
@@ -175,7 +159,7 @@ public final class RunOptions {
         if (!(sampleTimeout >= 0)) {
             throw new IllegalArgumentException("--sample-timeout must be >= 0 but was " + sampleTimeout);
         }
-        checkMetricsPort(metricsPort);
+        metrics.check();
         // one flag for both tails, as PyTorch's DistributedSampler and DataLoader both call it drop_last
         return PipelineOptions.builder()
                 .batchSize(b)
@@ -194,38 +178,6 @@ public final class RunOptions {
         if (value < min || value > max) {
             throw new IllegalArgumentException(flag + " must be " + min + ".." + max + " but was " + value);
         }
-    }
-
-    /** Fails on a {@code --metrics-port} no server could bind, before the run starts rather than when it serves. */
-    static void checkMetricsPort(Integer port) {
-        if (port != null && (port < 0 || port > 65535)) {
-            throw new IllegalArgumentException("--metrics-port must be 0..65535 but was " + port);
-        }
-    }
-
-    /** A Prometheus registry when live metrics were asked for (the server reads it), else a simple one. */
-    static MeterRegistry registry(Integer metricsPort) {
-        return metricsPort != null ? new PrometheusMeterRegistry(PrometheusConfig.DEFAULT) : new SimpleMeterRegistry();
-    }
-
-    /**
-     * Starts the metrics server of {@code --metrics-port} (null when not asked for) and says where it is on stderr;
-     * the caller closes it when the run ends.
-     */
-    static MetricsServer serveMetrics(String command, MeterRegistry registry, String host, Integer port) {
-        if (port == null) {
-            return null;
-        }
-        MetricsServer server = MetricsServer.start((PrometheusMeterRegistry) registry, host, port);
-        System.err.printf(
-                "etab %s: live metrics at %s (dashboard), %smetrics (Prometheus)%n",
-                command, server.url(), server.url());
-        return server;
-    }
-
-    /** The JVM's own meters on the served registry (the dashboard's "Process" row); null when nothing is served. */
-    static JvmMeters jvmMeters(MeterRegistry registry, Integer port) {
-        return port == null ? null : JvmMeters.bindTo(registry);
     }
 
     Device device() {

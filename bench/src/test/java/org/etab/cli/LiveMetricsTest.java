@@ -12,9 +12,11 @@ class LiveMetricsTest {
 
     @Test
     void theServedRegistryAlsoHoldsTheJvmsMeters() {
-        MeterRegistry served = RunOptions.registry(0);
+        MetricsOptions asked = new MetricsOptions();
+        asked.port = 0;
+        MeterRegistry served = asked.registry();
         assertThat(served).isInstanceOf(PrometheusMeterRegistry.class);
-        try (JvmMeters jvm = RunOptions.jvmMeters(served, 0)) {
+        try (JvmMeters jvm = asked.jvmMeters(served)) {
             assertThat(jvm).isNotNull();
             assertThat(served.find("process.cpu.usage").gauge()).isNotNull();
             assertThat(served.find("jvm.compilation.time").functionCounter()).isNotNull();
@@ -23,8 +25,10 @@ class LiveMetricsTest {
             assertThat(((PrometheusMeterRegistry) served).scrape()).contains("jvm_compilation_time_ms_total");
         }
 
-        MeterRegistry plain = RunOptions.registry(null);
-        assertThat(RunOptions.jvmMeters(plain, null)).isNull();
+        MetricsOptions none = new MetricsOptions();
+        MeterRegistry plain = none.registry();
+        assertThat(none.jvmMeters(plain)).isNull();
+        assertThat(none.serve("bench", plain)).isNull();
         assertThat(plain.getMeters()).isEmpty();
     }
 }

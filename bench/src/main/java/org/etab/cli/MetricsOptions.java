@@ -1,0 +1,58 @@
+package org.etab.cli;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.etab.metrics.JvmMeters;
+import org.etab.metrics.MetricsServer;
+import picocli.CommandLine.Option;
+
+/** Live metrics of a run ({@code bench}, {@code export}, {@code demo}): the server's port and interface. */
+final class MetricsOptions {
+    @Option(
+            names = "--metrics-port",
+            paramLabel = "P",
+            description =
+                    "Serve live metrics during the run: a dashboard at /, Prometheus text at /metrics (0: any free port).")
+    Integer port;
+
+    @Option(
+            names = "--metrics-host",
+            paramLabel = "H",
+            defaultValue = MetricsServer.DEFAULT_HOST,
+            description = "Interface for --metrics-port (default: ${DEFAULT-VALUE}, this machine only).")
+    String host = MetricsServer.DEFAULT_HOST;
+
+    /** Fails on a {@code --metrics-port} no server could bind, before the run starts rather than when it serves. */
+    void check() {
+        if (port != null && (port < 0 || port > 65535)) {
+            throw new IllegalArgumentException("--metrics-port must be 0..65535 but was " + port);
+        }
+    }
+
+    /** A Prometheus registry when live metrics were asked for (the server reads it), else a simple one. */
+    MeterRegistry registry() {
+        return port != null ? new PrometheusMeterRegistry(PrometheusConfig.DEFAULT) : new SimpleMeterRegistry();
+    }
+
+    /**
+     * Starts the server on {@code registry} (one from {@link #registry()}) and says where it is on stderr; null when
+     * no port was asked for. The caller closes it when the run ends.
+     */
+    MetricsServer serve(String command, MeterRegistry registry) {
+        if (port == null) {
+            return null;
+        }
+        MetricsServer server = MetricsServer.start((PrometheusMeterRegistry) registry, host, port);
+        System.err.printf(
+                "etab %s: live metrics at %s (dashboard), %smetrics (Prometheus)%n",
+                command, server.url(), server.url());
+        return server;
+    }
+
+    /** The JVM's own meters on the served registry (the dashboard's "Process" row); null when nothing is served. */
+    JvmMeters jvmMeters(MeterRegistry registry) {
+        return port == null ? null : JvmMeters.bindTo(registry);
+    }
+}
