@@ -130,7 +130,11 @@ public final class AviIndex {
             return null;
         }
         Stream video = stream(block, (int) hdrlSize);
-        if (video == null || video.frames <= 0 || video.frames > fileSize / HEADER || video.frames > idx1Size / 16) {
+        if (video == null
+                || video.frames <= 0
+                || video.frames > fileSize / HEADER
+                || video.frames > idx1Size / 16
+                || video.frames > VideoLayout.MAX_FRAMES) {
             return null;
         }
         return layout(video, fileSize, movi, moviEnd, idx1, idx1Size);

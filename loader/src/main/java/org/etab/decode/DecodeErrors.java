@@ -111,7 +111,7 @@ final class DecodeErrors {
         return Deadline.passed(deadline.get(0));
     }
 
-    private DecodeTimeoutException timeout(String reason) {
+    DecodeTimeoutException timeout(String reason) {
         return file != null ? new DecodeTimeoutException(file, reason) : new DecodeTimeoutException(name, reason);
     }
 }

@@ -77,7 +77,7 @@ final class IndexLayout {
         AVStream st = in.format().streams(in.stream());
         int count = avformat_index_get_entries_count(st);
         // every frame is a chunk with an 8-byte header: a count the file cannot hold is refused before allocating
-        if (count <= 0 || count != info.frameCount() || count > fileSize / HEADER) {
+        if (count <= 0 || count != info.frameCount() || count > fileSize / HEADER || count > VideoLayout.MAX_FRAMES) {
             return null;
         }
         long[] offsets = new long[count];

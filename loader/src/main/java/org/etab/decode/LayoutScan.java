@@ -29,6 +29,11 @@ import org.bytedeco.javacpp.LongPointer;
  * they were, and it is not retained.
  */
 final class LayoutScan {
+    /** The most video packets a scan records: {@link VideoLayout#MAX_FRAMES}. */
+    static final int MAX_PACKETS = VideoLayout.MAX_FRAMES;
+
+    /** Packets between two looks at the clock: a scan of the longest video looks a few dozen times. */
+    private static final int CLOCK_EVERY = 256;
 
     private final AVPacket packet;
     private final LongPointer deadline;
@@ -40,8 +45,11 @@ final class LayoutScan {
         this.ioCell = ioCell;
     }
 
-    /** The layout of the whole file in {@code data} (position to limit) named {@code name}, or null. */
-    VideoLayout of(ByteBuffer data, String name) {
+    /**
+     * The layout of the whole file in {@code data} (position to limit) named {@code name}, or null; gives up with a
+     * {@link DecodeTimeoutException} once {@code deadlineNanos} ({@link Deadline}) has passed.
+     */
+    VideoLayout of(ByteBuffer data, String name, long deadlineNanos) {
         int base = data.position();
         long fileSize = data.remaining();
         try {
@@ -50,6 +58,7 @@ final class LayoutScan {
                     data,
                     name,
                     fileSize,
+                    deadlineNanos,
                     (at, payload, size) ->
                             data.slice(base + (int) at, size).mismatch(ByteBuffer.wrap(payload, 0, size)) == -1);
         } catch (IOException e) {
@@ -57,11 +66,14 @@ final class LayoutScan {
         }
     }
 
-    /** The layout of {@code file}, each packet checked with a positional read (the file is never held whole), or null. */
-    VideoLayout of(Path file) {
+    /**
+     * The layout of {@code file}, each packet checked with a positional read (the file is never held whole), or null;
+     * gives up as {@link #of(ByteBuffer, String, long)} does.
+     */
+    VideoLayout of(Path file, long deadlineNanos) {
         try (FileChannel ch = FileChannel.open(file)) {
             ByteBuffer[] stored = {ByteBuffer.allocate(0)};
-            return scan(file, null, null, ch.size(), (at, payload, size) -> {
+            return scan(file, null, null, ch.size(), deadlineNanos, (at, payload, size) -> {
                 if (stored[0].capacity() < size) {
                     stored[0] = ByteBuffer.allocate(size);
                 }
@@ -83,9 +95,10 @@ final class LayoutScan {
         boolean hold(long at, byte[] payload, int size) throws IOException;
     }
 
-    private VideoLayout scan(Path file, ByteBuffer data, String name, long fileSize, StoredBytes stored)
+    private VideoLayout scan(
+            Path file, ByteBuffer data, String name, long fileSize, long deadlineNanos, StoredBytes stored)
             throws IOException {
-        deadline.put(0, Deadline.NONE);
+        deadline.put(0, deadlineNanos);
         try (ContainerInput in = ContainerInput.open(file, data, name, false, deadline, ioCell)) {
             VideoInfo info = in.info();
             if (!info.intraOnly()) {
@@ -93,7 +106,8 @@ final class LayoutScan {
             }
             // sized from the header only as far as the file can hold it (8-byte chunk header per frame); a
             // header announcing 2^31 frames in a 300 KB file must not allocate gigabytes: real packets grow it
-            long[] offsets = new long[(int) Math.max(16, Math.min(info.frameCount(), fileSize / 8))];
+            long[] offsets =
+                    new long[(int) Math.max(16, Math.min(Math.min(info.frameCount(), MAX_PACKETS), fileSize / 8))];
             int[] sizes = new int[offsets.length];
             int n = 0;
             byte[] payload = new byte[0];
@@ -108,6 +122,13 @@ final class LayoutScan {
                 if (packet.stream_index() != in.stream()) {
                     av_packet_unref(packet);
                     continue;
+                }
+                if (n == MAX_PACKETS) {
+                    return null; // more frames than a video may have: not worth a layout
+                }
+                if (n % CLOCK_EVERY == 0 && Deadline.passed(deadlineNanos)) {
+                    // the demuxer's interrupt callback only runs when it waits on I/O; a scan of cached pages may not
+                    throw in.errors.timeout("timed out learning the layout after " + n + " packets");
                 }
                 int size = packet.size();
                 long at = packet.pos();

@@ -228,9 +228,26 @@ public final class VideoDecoder implements AutoCloseable {
      * @throws IllegalArgumentException {@code input} is null
      */
     public VideoLayout layout(VideoInput input) {
+        return layout(input, Deadline.NONE);
+    }
+
+    /**
+     * As {@link #layout(VideoInput)}, giving up at a deadline. Also null for a video of more packets than a video may
+     * have frames (10,000): such a container is read through the container, never scanned to its end.
+     *
+     * @param input         the video
+     * @param deadlineNanos the {@code System.nanoTime()} value after which to give up; {@link Deadline#NONE}: none
+     * @return the layout, or null
+     * @throws DecodeTimeoutException   the deadline passed first
+     * @throws DecodeException          the video cannot be opened or read to its end
+     * @throws IllegalArgumentException {@code input} is null
+     */
+    public VideoLayout layout(VideoInput input, long deadlineNanos) {
         ensureOpen();
         checkInput(input);
-        return input.file() != null ? layouts.of(input.file()) : layouts.of(input.data(), input.name());
+        return input.file() != null
+                ? layouts.of(input.file(), deadlineNanos)
+                : layouts.of(input.data(), input.name(), deadlineNanos);
     }
 
     /**

@@ -31,6 +31,13 @@ public record VideoLayout(
         int[] sizes) {
 
     /**
+     * The most frames a layout holds, as many as a video may have (the planner's {@code PlanLoop.MAX_VIDEO_FRAMES};
+     * EchoNet-Dynamic's longest has 1,002). A video said or found to have more (a crafted header, a file of tiny
+     * chunks) gets no layout: it is read through its container, and no array is sized from its count.
+     */
+    public static final int MAX_FRAMES = 10_000;
+
+    /**
      * Checks the frames against each other and the file, and copies the arrays (the record keeps its own).
      *
      * @param codecId      FFmpeg's codec id ({@code AVCodecID})

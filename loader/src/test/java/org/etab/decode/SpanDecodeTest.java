@@ -37,7 +37,7 @@ class SpanDecodeTest {
         mjpeg = TestVideos.mjpegAvi(dir.resolve("echo.avi"), 80, 48, 60);
         bytes = Files.readAllBytes(mjpeg);
         try (StageFixture p = new StageFixture()) {
-            layout = new LayoutScan(p.packet, p.deadline, p.ioCell).of(mjpeg);
+            layout = new LayoutScan(p.packet, p.deadline, p.ioCell).of(mjpeg, Deadline.NONE);
         }
     }
 

@@ -9,6 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.etab.decode.AviIndex;
 import org.etab.decode.DecodeException;
 import org.etab.decode.DecodeStats;
+import org.etab.decode.DecodeTimeoutException;
 import org.etab.decode.GrayFrameSink;
 import org.etab.decode.VideoDecoder;
 import org.etab.decode.VideoInput;
@@ -141,7 +142,7 @@ final class LocalVideos implements VideoStore {
             indexed[0] = true;
         });
         if (!indexed[0]) {
-            learn(decoder, listed, file);
+            learn(decoder, listed, file, deadline);
         }
         return stats;
     }
@@ -151,10 +152,14 @@ final class LocalVideos implements VideoStore {
         return layouts.size();
     }
 
-    private void learn(VideoDecoder decoder, Path listed, Path file) {
+    /** The layout by a scan, within the sample's deadline; a video that cannot give one is read whole from now on. */
+    private void learn(VideoDecoder decoder, Path listed, Path file, long deadline) {
         VideoLayout layout;
         try {
-            layout = decoder.layout(VideoInput.of(file));
+            layout = decoder.layout(VideoInput.of(file), deadline);
+        } catch (DecodeTimeoutException e) {
+            throw e; // the sample ran out of time (its frames were read): it fails as a timeout; the next use scans
+            // again
         } catch (DecodeException e) {
             layout = null; // the file path keeps working (and reporting) for this video
         }

@@ -13,6 +13,7 @@ import org.etab.decode.AviIndex;
 import org.etab.decode.Deadline;
 import org.etab.decode.DecodeException;
 import org.etab.decode.DecodeStats;
+import org.etab.decode.DecodeTimeoutException;
 import org.etab.decode.GrayFrameSink;
 import org.etab.decode.VideoDecoder;
 import org.etab.decode.VideoInput;
@@ -92,13 +93,13 @@ final class RemoteVideos implements VideoStore {
             }
             VideoLayout fromHeaders = index.read(f.bytes());
             if (fromHeaders != null) {
-                learn(rec, f, decoder, fromHeaders);
+                learn(rec, f, decoder, fromHeaders, deadlineNanos);
                 return decoder.decode(fromHeaders, f.bytes(), 0, name(rec), plan.frames(), sink, deadlineNanos);
             }
             VideoLayout[] fromIndex = {null};
             DecodeStats stats = decoder.decode(
                     VideoInput.of(f.bytes(), name(rec)), plan.frames(), sink, deadlineNanos, l -> fromIndex[0] = l);
-            learn(rec, f, decoder, fromIndex[0]);
+            learn(rec, f, decoder, fromIndex[0], deadlineNanos);
             return stats;
         }
 
@@ -155,9 +156,11 @@ final class RemoteVideos implements VideoStore {
     /**
      * After a whole video was fetched: keeps its layout, read from its headers and index ({@code fromIndex}) or else
      * learned with {@code decoder} (one demuxing pass over the bytes in memory, once per video), so that its next
-     * clips are fetched as ranges. Never fails the sample.
+     * clips are fetched as ranges, within the sample's deadline (past it, the next whole fetch learns again). Never
+     * fails the sample.
      */
-    private void learn(EchoNetRecord rec, Fetched fetched, VideoDecoder decoder, VideoLayout fromIndex) {
+    private void learn(
+            EchoNetRecord rec, Fetched fetched, VideoDecoder decoder, VideoLayout fromIndex, long deadlineNanos) {
         String key = relative(rec);
         if (!clipRanges || fetched.layout() != null || layouts.containsKey(key) || wholeOnly.containsKey(key)) {
             return;
@@ -165,8 +168,10 @@ final class RemoteVideos implements VideoStore {
         VideoLayout layout = fromIndex;
         try {
             if (layout == null) {
-                layout = decoder.layout(VideoInput.of(fetched.bytes(), name(rec)));
+                layout = decoder.layout(VideoInput.of(fetched.bytes(), name(rec)), deadlineNanos);
             }
+        } catch (DecodeTimeoutException e) {
+            return;
         } catch (DecodeException e) {
             layout = null; // broken further on than this clip read: whole fetches report it where it matters
         }
