@@ -381,6 +381,8 @@ public final class EchoNetReader {
         String badTracing;
         /** Traced frames in order of first appearance; nearly always two. */
         final List<TraceGroup> groups = new ArrayList<>(2);
+        /** The groups by frame: a crafted file naming a new frame on every row must not cost a scan per row. */
+        final Map<Integer, TraceGroup> byFrame = new HashMap<>(4);
 
         TraceGroup lastGroup;
 
@@ -393,16 +395,11 @@ public final class EchoNetReader {
             if (lastGroup != null && lastGroup.frame == frame) {
                 return lastGroup;
             }
-            TraceGroup g = null;
-            for (TraceGroup candidate : groups) {
-                if (candidate.frame == frame) {
-                    g = candidate;
-                    break;
-                }
-            }
+            TraceGroup g = byFrame.get(frame);
             if (g == null) {
                 g = new TraceGroup(frame, line);
                 groups.add(g);
+                byFrame.put(frame, g);
             }
             lastGroup = g;
             return g;

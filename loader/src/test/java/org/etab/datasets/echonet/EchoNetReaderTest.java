@@ -303,6 +303,31 @@ class EchoNetReaderTest {
         assertThat(c.ed().frame()).isEqualTo(3);
     }
 
+    @Test
+    void aVideoTracedOnManyFramesKeepsTheFirstAsEsAndTheLastAsEd() throws IOException {
+        // a crafted file may name a new frame on every row; each frame's rows are still found (in linear time)
+        fileList(List.of(listRow("A", "TRAIN")));
+        List<String> rows = new ArrayList<>();
+        rows.add(TRACING_HEADER);
+        int frames = 50_000;
+        for (int f = 0; f < frames; f++) {
+            rows.add(tracingRow("A.avi", f, 0));
+        }
+        for (int f = frames - 1; f >= 0; f--) {
+            rows.add(tracingRow("A.avi", f, 1)); // each frame's second row, far from its first
+        }
+        write(dir.resolve("VolumeTracings.csv"), rows);
+
+        EchoNetIndex index = EchoNetReader.read(dir);
+
+        assertThat(index.problems()).isEmpty();
+        EchoNetRecord a = index.records().get(0);
+        assertThat(a.es().frame()).isZero();
+        assertThat(a.es().x1()).containsExactly(0f, 1f);
+        assertThat(a.ed().frame()).isEqualTo(frames - 1);
+        assertThat(a.ed().x1()).containsExactly(0f, 1f);
+    }
+
     private void fileList(List<String> listRows) throws IOException {
         List<String> list = new ArrayList<>();
         list.add(LIST_HEADER);
