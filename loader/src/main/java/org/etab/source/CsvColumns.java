@@ -72,4 +72,29 @@ public final class CsvColumns {
     public int headerSize() {
         return headerSize;
     }
+
+    /**
+     * What is wrong with a row of {@code fields} where the header has {@code headerSize}: null when the count matches,
+     * else {@code expected N fields but found M}, and, when a quoted field runs over several lines, that it does: an
+     * unterminated quote swallows the rows after it into one field, which the count alone would not say.
+     *
+     * @param fields     the row's fields as the CSV reader split them
+     * @param headerSize the header's field count
+     * @return the problem, or null
+     */
+    public static String fieldCountProblem(List<String> fields, int headerSize) {
+        if (fields.size() == headerSize) {
+            return null;
+        }
+        String problem = "expected " + headerSize + " fields but found " + fields.size();
+        for (int f = 0; f < fields.size(); f++) {
+            // a quote left open at the end of the file also holds the file's last line break
+            long lines = fields.get(f).stripTrailing().chars().filter(c -> c == '\n').count();
+            if (lines > 0) {
+                return problem + " (field " + (f + 1) + " is quoted over " + (lines + 1)
+                        + " lines: an unterminated quote takes the rows after it)";
+            }
+        }
+        return problem;
+    }
 }

@@ -168,8 +168,9 @@ public final class EchoNetReader {
                 String id = stripAvi(name);
                 Video v = new Video(id, line);
                 try {
-                    if (rec.getFieldCount() != cols.headerSize()) {
-                        throw new BadRow("expected " + cols.headerSize() + " fields but found " + rec.getFieldCount());
+                    String problem = CsvColumns.fieldCountProblem(rec.getFields(), cols.headerSize());
+                    if (problem != null) {
+                        throw new BadRow(problem);
                     }
                     Video first = byId.get(id);
                     if (first != null) {

@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.stream.Collectors;
 import org.etab.decode.DatasetException;
+import org.etab.source.CsvColumns;
 import org.etab.source.CsvLabel;
 import org.etab.source.DatasetFiles;
 import org.etab.source.IndexProblem;
@@ -356,8 +357,9 @@ public final class TmedReader {
     }
 
     private static void fieldCount(CsvRecord rec, int headerSize) throws BadRow {
-        if (rec.getFieldCount() != headerSize) {
-            throw new BadRow("expected " + headerSize + " fields but found " + rec.getFieldCount());
+        String problem = CsvColumns.fieldCountProblem(rec.getFields(), headerSize);
+        if (problem != null) {
+            throw new BadRow(problem);
         }
     }
 

@@ -328,6 +328,29 @@ class EchoNetReaderTest {
         assertThat(a.ed().x1()).containsExactly(0f, 1f);
     }
 
+    @Test
+    void aRowWhoseQuoteIsNeverClosedSaysItTookTheRowsAfterIt() throws IOException {
+        dataset(
+                dir,
+                List.of(
+                        listRow("A", "TRAIN"),
+                        "\"" + listRow("B", "TRAIN"),
+                        listRow("C", "TRAIN"),
+                        listRow("D", "TRAIN")),
+                "A.avi");
+
+        EchoNetIndex index = EchoNetReader.read(dir);
+
+        assertThat(ids(index.records())).containsExactly("A");
+        // B's opening quote runs to the end of the file: one row of one field, three lines long
+        assertThat(index.problems())
+                .singleElement()
+                .satisfies(p -> assertThat(p.reason())
+                        .isEqualTo(
+                                "line 3: expected 9 fields but found 1 (field 1 is quoted over 3 lines: an unterminated "
+                                        + "quote takes the rows after it)"));
+    }
+
     private void fileList(List<String> listRows) throws IOException {
         List<String> list = new ArrayList<>();
         list.add(LIST_HEADER);
