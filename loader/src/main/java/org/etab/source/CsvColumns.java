@@ -89,12 +89,30 @@ public final class CsvColumns {
         String problem = "expected " + headerSize + " fields but found " + fields.size();
         for (int f = 0; f < fields.size(); f++) {
             // a quote left open at the end of the file also holds the file's last line break
-            long lines = fields.get(f).stripTrailing().chars().filter(c -> c == '\n').count();
+            long lines =
+                    fields.get(f).stripTrailing().chars().filter(c -> c == '\n').count();
             if (lines > 0) {
                 return problem + " (field " + (f + 1) + " is quoted over " + (lines + 1)
                         + " lines: an unterminated quote takes the rows after it)";
             }
         }
         return problem;
+    }
+
+    /**
+     * Why a CSV file could not be read, for a message: the exception's message and its causes' (the CSV reader's own
+     * message names only the line, its cause says what was wrong there, e.g. a field over its size bound).
+     *
+     * @param e what reading threw
+     * @return the messages from outermost to innermost, joined by {@code ": "}
+     */
+    public static String describe(Exception e) {
+        StringBuilder sb = new StringBuilder(String.valueOf(e.getMessage()));
+        for (Throwable c = e.getCause(); c != null && c != c.getCause(); c = c.getCause()) {
+            if (c.getMessage() != null && !sb.toString().contains(c.getMessage())) {
+                sb.append(": ").append(c.getMessage());
+            }
+        }
+        return sb.toString();
     }
 }

@@ -210,7 +210,7 @@ public final class EchoNetReader {
                 throw new DatasetException(file, "empty file: no header line");
             }
         } catch (IOException | UncheckedIOException | CsvParseException e) {
-            throw new DatasetException(file, "cannot be read: " + e.getMessage(), e);
+            throw new DatasetException(file, "cannot be read: " + CsvColumns.describe(e), e);
         }
     }
 
@@ -328,7 +328,7 @@ public final class EchoNetReader {
                 throw new DatasetException(file, "empty file: no header line");
             }
         } catch (IOException | UncheckedIOException | CsvParseException e) {
-            throw new DatasetException(file, "cannot be read: " + e.getMessage(), e);
+            throw new DatasetException(file, "cannot be read: " + CsvColumns.describe(e), e);
         }
         if (orphanRows > 0) {
             problems.add(new IndexProblem(

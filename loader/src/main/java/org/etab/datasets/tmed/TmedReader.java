@@ -177,7 +177,7 @@ public final class TmedReader {
                 throw new DatasetException(file, "empty file: no header line");
             }
         } catch (IOException | UncheckedIOException | CsvParseException e) {
-            throw new DatasetException(file, "cannot be read: " + e.getMessage(), e);
+            throw new DatasetException(file, "cannot be read: " + CsvColumns.describe(e), e);
         }
         return byId;
     }
@@ -248,7 +248,7 @@ public final class TmedReader {
                 throw new DatasetException(file, "empty file: no header line");
             }
         } catch (IOException | UncheckedIOException | CsvParseException e) {
-            throw new DatasetException(file, "cannot be read: " + e.getMessage(), e);
+            throw new DatasetException(file, "cannot be read: " + CsvColumns.describe(e), e);
         }
         if (unlisted > 0) {
             problems.add(new IndexProblem(

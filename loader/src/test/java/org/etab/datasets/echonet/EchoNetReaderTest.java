@@ -329,6 +329,18 @@ class EchoNetReaderTest {
     }
 
     @Test
+    void aFieldOverTheReadersBoundFailsTheFileSayingWhy() throws IOException {
+        fileList(List.of(listRow("A", "TRAIN"), listRow("B".repeat(17 << 20), "TRAIN")));
+        write(dir.resolve("VolumeTracings.csv"), traced("A.avi", 10, 3));
+
+        assertThatThrownBy(() -> EchoNetReader.read(dir))
+                .isInstanceOf(DatasetException.class)
+                .hasMessageStartingWith(dir.resolve("FileList.csv") + ": cannot be read: ")
+                .hasMessageContaining("line 3")
+                .hasMessageContaining("maximum buffer size of 16777216");
+    }
+
+    @Test
     void aRowWhoseQuoteIsNeverClosedSaysItTookTheRowsAfterIt() throws IOException {
         dataset(
                 dir,
