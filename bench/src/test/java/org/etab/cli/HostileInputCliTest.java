@@ -61,6 +61,38 @@ class HostileInputCliTest {
                 big + ": is 67108864 bytes, more than the 1048576 a config file may have");
     }
 
+    /** A resume state that is a device, a FIFO or huge: one line before the run, not an OOM or a hang. */
+    @Test
+    void aResumeFileThatIsADeviceAFifoOrTooLargeIsOneLine(@TempDir Path tmp) throws Exception {
+        String root = PhantomDatasets.echonet().toString();
+        oneLineExit2(
+                etab("bench", "--root", root, "--resume", "/dev/zero", "--quiet"),
+                "/dev/zero: not a regular file (a directory, FIFO or device): refused unread as a resume state");
+        Path fifo = tmp.resolve("fifo.state");
+        assertThat(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor())
+                .isZero();
+        // a regression would block for good on the FIFO's open: run it where the test can give up on it
+        var export = java.util.concurrent.CompletableFuture.supplyAsync(() -> etab(
+                "export",
+                "--root",
+                root,
+                "--out",
+                tmp.resolve("out").toString(),
+                "--resume",
+                fifo.toString(),
+                "--quiet"));
+        oneLineExit2(
+                export.get(120, java.util.concurrent.TimeUnit.SECONDS),
+                fifo + ": not a regular file (a directory, FIFO or device): refused unread as a resume state");
+        Path big = tmp.resolve("big.state");
+        try (RandomAccessFile f = new RandomAccessFile(big.toFile(), "rw")) {
+            f.setLength(1L << 30);
+        }
+        oneLineExit2(
+                etab("bench", "--root", root, "--resume", big.toString(), "--quiet"),
+                big + ": is 1073741824 bytes, more than the 65536 a resume state may have");
+    }
+
     /**
      * A CAMUS header inside the root whose data file is a link to a file outside: with the real bytes of an image
      * there, so that reading it would export it. It is a failed sample in the report, absent from the manifest, with

@@ -5,10 +5,12 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
 
 /**
  * Where a run stands, small enough to save with every checkpoint: the next sample to deliver is position
@@ -21,6 +23,9 @@ public record ResumeState(
         @JsonProperty("position") long position,
         @JsonProperty("rank") int rank,
         @JsonProperty("world") int world) {
+
+    /** The most bytes a state file may have: a state is one short JSON object, so more is not a state. */
+    public static final int MAX_BYTES = 64 * 1024;
 
     private static final ObjectMapper JSON = new ObjectMapper()
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -79,19 +84,39 @@ public record ResumeState(
     /**
      * Reads a state file (JSON with exactly the fields {@code seed, epoch, position, rank, world}).
      *
-     * @param file the state file
+     * @param file the state file: a regular file (a link to one is fine) of at most {@value #MAX_BYTES} bytes
      * @return the state it holds
-     * @throws IllegalArgumentException naming the file and the reason if it is not a valid state (not JSON, a
-     *     field missing, null or unknown, a value out of range)
+     * @throws IllegalArgumentException naming the file and the reason if it is not a valid state (not a regular
+     *     file, over {@value #MAX_BYTES} bytes, not JSON, a field missing, null or unknown, a value out of range)
      * @throws java.io.UncheckedIOException naming the file if it cannot be read
      */
     public static ResumeState read(Path file) {
         try {
-            return JSON.readValue(Files.readString(file), ResumeState.class);
+            return JSON.readValue(bytes(file), ResumeState.class);
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException(file + ": not a resume state: " + e.getOriginalMessage(), e);
         } catch (IOException e) {
             throw new UncheckedIOException(file + ": cannot read the resume state: " + e, e);
+        }
+    }
+
+    /** The file's bytes, refused by type and size before it is opened (a FIFO or /dev/zero never ends). */
+    private static byte[] bytes(Path file) throws IOException {
+        BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
+        if (!attributes.isRegularFile()) {
+            throw new IllegalArgumentException(
+                    file + ": not a regular file (a directory, FIFO or device): refused unread as a resume state");
+        }
+        if (attributes.size() > MAX_BYTES) {
+            throw new IllegalArgumentException(file + ": is " + attributes.size() + " bytes, more than the " + MAX_BYTES
+                    + " a resume state may have");
+        }
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] bytes = in.readNBytes(MAX_BYTES + 1);
+            if (bytes.length > MAX_BYTES) {
+                throw new IllegalArgumentException(file + ": grew past " + MAX_BYTES + " bytes while being read");
+            }
+            return bytes;
         }
     }
 

@@ -1,0 +1,76 @@
+package org.etab.sampling;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A state file is a small regular file; anything else is one line naming the file, never a hang or an OOM. */
+class ResumeStateTest {
+
+    @Test
+    void aWrittenStateReadsBackAlsoThroughALink(@TempDir Path dir) throws Exception {
+        ResumeState state = new ResumeState(5, 1, 7, 0, 2);
+        Path file = dir.resolve("run.state");
+        state.write(file);
+        assertThat(ResumeState.read(file)).isEqualTo(state);
+        Path link = Files.createSymbolicLink(dir.resolve("link.state"), file);
+        assertThat(ResumeState.read(link)).isEqualTo(state);
+    }
+
+    @Test
+    void aDeviceAFifoOrADirectoryIsRefusedUnread(@TempDir Path dir) throws Exception {
+        assertThatThrownBy(() -> ResumeState.read(Path.of("/dev/zero")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("/dev/zero: not a regular file (a directory, FIFO or device): refused unread as a resume"
+                        + " state");
+        Path fifo = dir.resolve("fifo.state");
+        assertThat(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor())
+                .isZero();
+        // opening a FIFO with no writer blocks for good: read it on another thread, so a regression fails here
+        CompletableFuture<ResumeState> read = CompletableFuture.supplyAsync(() -> ResumeState.read(fifo));
+        assertThatThrownBy(() -> read.get(30, TimeUnit.SECONDS))
+                .hasCauseInstanceOf(IllegalArgumentException.class)
+                .cause()
+                .hasMessage(fifo + ": not a regular file (a directory, FIFO or device): refused unread as a resume"
+                        + " state");
+        assertThatThrownBy(() -> ResumeState.read(dir))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith(dir + ": not a regular file");
+    }
+
+    @Test
+    void aFileOverTheCapIsRefusedBeforeItIsRead(@TempDir Path dir) throws Exception {
+        Path big = dir.resolve("big.state");
+        try (RandomAccessFile f = new RandomAccessFile(big.toFile(), "rw")) {
+            f.setLength(1L << 30); // sparse: 1 GiB that Files.readString would have tried to hold
+        }
+        assertThatThrownBy(() -> ResumeState.read(big))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage(big + ": is " + (1L << 30) + " bytes, more than the " + ResumeState.MAX_BYTES
+                        + " a resume state may have");
+        Path justOver = Files.write(dir.resolve("over.state"), new byte[ResumeState.MAX_BYTES + 1]);
+        assertThatThrownBy(() -> ResumeState.read(justOver))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("is " + (ResumeState.MAX_BYTES + 1) + " bytes, more than the");
+        // at the cap it is read, and judged by its content
+        String padded = "{\"seed\":5,\"epoch\":0,\"position\":4,\"rank\":0,\"world\":1}";
+        Path atCap = Files.writeString(
+                dir.resolve("cap.state"), padded + " ".repeat(ResumeState.MAX_BYTES - padded.length()));
+        assertThat(ResumeState.read(atCap)).isEqualTo(new ResumeState(5, 0, 4, 0, 1));
+    }
+
+    @Test
+    void contentThatIsNotAStateNamesTheFile(@TempDir Path dir) throws Exception {
+        Path bad = Files.writeString(dir.resolve("bad.state"), "{\"seed\":5}");
+        assertThatThrownBy(() -> ResumeState.read(bad))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith(bad + ": not a resume state: ");
+    }
+}
