@@ -367,6 +367,17 @@ final class BenchRunner {
                     all,
                     rejected + a.rejected());
         }
+
+        /**
+         * These totals with samples the pipeline delivered but the consumer could not use (export: an id too long
+         * for a file name) counted failed instead, so that {@code planned = delivered + failed} still holds.
+         */
+        Totals undelivered(List<SampleFailure> unused, long unusedFrames) {
+            List<SampleFailure> all = new java.util.ArrayList<>(failures);
+            all.addAll(unused);
+            return new Totals(
+                    planned, delivered - unused.size(), failed + unused.size(), frames - unusedFrames, all, rejected);
+        }
     }
 
     /** The end-of-run table: delivered, failed, rates, memory; then the first failures. */

@@ -26,11 +26,13 @@ import org.etab.config.EtabConfig;
 import org.etab.gpu.Nd4jBatches;
 import org.etab.metrics.JvmMeters;
 import org.etab.metrics.MetricsServer;
+import org.etab.pipeline.ErrorPolicy;
 import org.etab.pipeline.Pipeline;
 import org.etab.pipeline.PipelineOptions;
 import org.etab.sampling.ResumeState;
 import org.etab.source.DatasetRegistry;
 import org.etab.source.OpenedDataset;
+import org.etab.source.SampleException;
 import org.etab.source.SampleFailure;
 import org.etab.source.SampleOptions;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -47,7 +49,8 @@ import picocli.CommandLine.Option;
  * several samples: the second and later are named {@code <id>_1}, {@code <id>_2}, ... ({@code <id>__1} when a real
  * sample is called {@code <id>_1}: {@link ExportIds}). With {@code --frame-size native}, samples keep their own
  * size; CAMUS sizes differ per patient, so its samples are exported size group by size group (each in plan order;
- * {@code --limit} counts over all of them).
+ * {@code --limit} counts over all of them). A sample whose id is too long for a file name fails alone
+ * ({@link ExportIds#unwritable}): in the report and RESULT's {@code failed}, with no files and no manifest row.
  *
  * <p>Interruption: each file is written to a temporary name and moved into place; each sample's manifest and report
  * rows are flushed right after its files; on SIGINT/SIGTERM a shutdown hook lets the sample in hand finish and closes
@@ -79,6 +82,11 @@ final class ExportCommand implements Callable<Integer> {
     private final Object writing = new Object();
 
     private boolean stopping; // guarded by writing
+
+    /** Samples delivered whose files could not be named ({@link ExportIds#unwritable}): failed, not delivered. */
+    private final List<SampleFailure> unwritten = new ArrayList<>();
+
+    private long unwrittenFrames;
 
     @Override
     public Integer call() throws IOException {
@@ -209,6 +217,7 @@ final class ExportCommand implements Callable<Integer> {
                 }
             }
         }
+        totals = totals.undelivered(unwritten, unwrittenFrames);
         BenchRunner.Result r = new BenchRunner.Result(
                 totals, (System.nanoTime() - start) / 1e9, Launch.peakRssMb(), "cpu (host batches)");
         if (!run.quiet) {
@@ -247,6 +256,11 @@ final class ExportCommand implements Callable<Integer> {
                     reportFailures(failures, batch.nextPosition(), recorder);
                     for (int i = 0; i < batch.size(); i++) {
                         SampleInfo info = batch.samples().get(i);
+                        SampleFailure unwritable = ids.unwritable(info);
+                        if (unwritable != null) {
+                            failUnwritable(unwritable, info, recorder, pipeline.options());
+                            continue;
+                        }
                         String id = ids.of(info);
                         // dup: ND4J's npy writer writes a view's whole backing buffer, not the view
                         INDArray xi = x.slice(i).dup('c');
@@ -287,6 +301,24 @@ final class ExportCommand implements Callable<Integer> {
             }
         }
         reportFailures(failures, Long.MAX_VALUE, recorder);
+    }
+
+    /**
+     * A sample whose files cannot be named fails alone: reported in its place in the sequence and counted failed
+     * instead of delivered; under {@code --on-error fail} it stops the export as any failed sample does.
+     */
+    private void failUnwritable(SampleFailure failure, SampleInfo info, RunRecorder recorder, PipelineOptions options) {
+        synchronized (writing) {
+            awaitShutdownIfStopping();
+            recorder.failed(failure);
+        }
+        unwritten.add(failure);
+        unwrittenFrames += info.validFrames();
+        if (options.onError() == ErrorPolicy.FAIL) {
+            throw new SampleException(
+                    failure.stage(),
+                    "sample " + failure.id() + " failed: " + failure.reason() + " (stopping: error policy is fail)");
+        }
     }
 
     /** Reports the failures before {@code position} in this rank's sequence, in order. */

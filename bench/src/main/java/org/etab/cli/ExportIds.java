@@ -1,5 +1,6 @@
 package org.etab.cli;
 
+import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -7,13 +8,16 @@ import java.util.Map;
 import java.util.Set;
 import org.etab.batch.SampleInfo;
 import org.etab.pipeline.Pipeline;
+import org.etab.source.SampleFailure;
+import org.etab.source.Stage;
 
 /**
  * The file ids of an export: a sample's own id for its first occurrence in the sequence, then {@code <id>_1},
  * {@code <id>_2}, ... for the later ones (the clips of {@code --clip-start all}, sharding repeats). A generated id
  * that names a real sample of the selection (a FileName {@code X_1} beside a video {@code X}) gets one more
  * underscore until it names none ({@code X__1}), so no two samples share a file. Assigned in sequence order from
- * the epoch's whole schedule, so a resumed export names every sample as the uninterrupted one would.
+ * the epoch's whole schedule, so a resumed export names every sample as the uninterrupted one would. An id too long
+ * to name its files fails that sample alone ({@link #unwritable}), not the export.
  *
  * <p>Threading: filled before the export starts, then read on the consumer's thread.
  */
@@ -21,10 +25,22 @@ final class ExportIds {
     private final Set<String> real;
     private final Set<String> used = new HashSet<>();
     private final Map<String, Integer> occurrences = new HashMap<>();
-    private final Map<Key, String> byPosition = new HashMap<>();
+    private final Map<Key, Named> byPosition = new HashMap<>();
+
+    /**
+     * The longest file name, in bytes, that common file systems take (NAME_MAX of ext4, XFS, btrfs, tmpfs, ZFS). An id
+     * whose video can be named ({@code <id>.avi}) may still be too long for export's {@code <id>.x.npy.tmp}.
+     */
+    static final int MAX_NAME_BYTES = 255;
+
+    /** The longest name export gives a sample's files: its input array's temporary file, {@code <id>.x.npy.tmp}. */
+    static final String LONGEST_SUFFIX = ".x.npy.tmp";
 
     /** A sample in one epoch's sequence: its place in the epoch's order, and whether it is a sharding repeat. */
     private record Key(long position, boolean repeat) {}
+
+    /** A sample's file id and where it stands in the schedule. */
+    private record Named(String name, Pipeline.Scheduled scheduled) {}
 
     /** @param real every sample id of the selection (all ranks, all size groups) */
     ExportIds(Set<String> real) {
@@ -49,22 +65,52 @@ final class ExportIds {
                 name = id + sep + k;
             }
             used.add(name);
-            byPosition.putIfAbsent(new Key(s.plan().position(), s.repeat()), name);
+            byPosition.putIfAbsent(new Key(s.plan().position(), s.repeat()), new Named(name, s));
         }
     }
 
     /** The file id of a delivered sample. */
     String of(SampleInfo info) {
-        String name = byPosition.get(new Key(info.position(), info.repeat()));
-        if (name == null) {
-            throw new IllegalStateException(
-                    "sample " + info.id() + " at position " + info.position() + " is not in the export's schedule");
-        }
-        return name;
+        return named(info).name();
     }
 
     /** The file id of a scheduled sample. */
     String of(Pipeline.Scheduled s) {
-        return byPosition.get(new Key(s.plan().position(), s.repeat()));
+        Named n = byPosition.get(new Key(s.plan().position(), s.repeat()));
+        return n == null ? null : n.name();
+    }
+
+    /**
+     * Why a delivered sample's files cannot be written, as its failure (stage {@code plan}: its id alone decides,
+     * before any I/O), or null when they can: its file id is too long for a file name once the longest suffix is on.
+     * Checked before writing, because the file system's refusal would stop the whole export.
+     */
+    SampleFailure unwritable(SampleInfo info) {
+        Named n = named(info);
+        int bytes = n.name().getBytes(StandardCharsets.UTF_8).length;
+        int most = MAX_NAME_BYTES - LONGEST_SUFFIX.length();
+        if (bytes <= most) {
+            return null;
+        }
+        String suffix =
+                n.name().startsWith(info.id()) ? n.name().substring(info.id().length()) : "";
+        return new SampleFailure(
+                info.id(),
+                n.scheduled().plan().file(),
+                Stage.PLAN,
+                "id too long for a file name: " + bytes + " bytes"
+                        + (suffix.isEmpty() ? "" : " with its suffix " + suffix) + ", at most " + most + " ("
+                        + MAX_NAME_BYTES + " with " + LONGEST_SUFFIX + ")",
+                info.epoch(),
+                n.scheduled().sequence());
+    }
+
+    private Named named(SampleInfo info) {
+        Named n = byPosition.get(new Key(info.position(), info.repeat()));
+        if (n == null) {
+            throw new IllegalStateException(
+                    "sample " + info.id() + " at position " + info.position() + " is not in the export's schedule");
+        }
+        return n;
     }
 }

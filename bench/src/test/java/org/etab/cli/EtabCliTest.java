@@ -728,6 +728,102 @@ class EtabCliTest {
         assertThat(Long.parseLong(m.group(2))).isEqualTo(ids.size());
     }
 
+    /** Renames a video of an EchoNet copy, with its FileList and VolumeTracings rows. */
+    private static void renameVideo(Path root, String id, String to) throws Exception {
+        Files.move(
+                root.resolve("Videos").resolve(id + ".avi"),
+                root.resolve("Videos").resolve(to + ".avi"));
+        for (String f : List.of("FileList.csv", "VolumeTracings.csv")) {
+            List<String> rows = Files.readAllLines(root.resolve(f)).stream()
+                    .map(l -> l.startsWith(id + ",") || l.startsWith(id + ".avi,") ? to + l.substring(id.length()) : l)
+                    .toList();
+            Files.write(root.resolve(f), rows);
+        }
+    }
+
+    /**
+     * A valid id too long for export's file names ({@code <id>.x.npy.tmp} over 255 bytes) fails its sample alone:
+     * reported and counted failed, and the other samples are exported; the longest id that fits is exported.
+     */
+    @Test
+    void anIdTooLongForAFileNameFailsItsSampleAndTheExportGoesOn(@TempDir Path tmp) throws Exception {
+        Path root = copyOfEchonet(tmp.resolve("echonet"));
+        List<EchoNetRecord> records = EchoNetReader.read(root).select("all");
+        String tooLong =
+                records.get(0).id() + "v".repeat(248 - records.get(0).id().length());
+        String longest =
+                records.get(1).id() + "w".repeat(245 - records.get(1).id().length());
+        renameVideo(root, records.get(0).id(), tooLong);
+        renameVideo(root, records.get(1).id(), longest);
+        Path out = tmp.resolve("out");
+        Path report = tmp.resolve("report.csv");
+        Path state = tmp.resolve("export.state");
+        String[] flags = {
+            "export",
+            "--root",
+            root.toString(),
+            "--split",
+            "all",
+            "--clip-length",
+            "4",
+            "--frame-size",
+            "16x16",
+            "--batch",
+            "2",
+            "--out",
+            out.toString(),
+            "--report",
+            report.toString(),
+            "--resume",
+            state.toString()
+        };
+        Run r = etab(flags);
+        assertThat(r.code()).as(r.err()).isZero();
+        int n = PhantomDatasets.ECHONET_VIDEOS;
+        assertThat(r.lastLine()).startsWith("RESULT planned=" + n + " delivered=" + (n - 1) + " failed=1 ");
+        String reason = "id too long for a file name: 248 bytes, at most 245 (255 with .x.npy.tmp)";
+        assertThat(r.err()).contains("failed: " + tooLong + " (plan): " + reason);
+        List<String> failed = Files.readAllLines(report).stream()
+                .filter(l -> l.contains(",failed,"))
+                .toList();
+        assertThat(failed).containsExactly(tooLong + ",failed,plan,\"" + reason + "\"");
+        List<String> manifest = Files.readAllLines(out.resolve("manifest.csv"));
+        assertThat(manifest).hasSize(1 + n - 1).noneMatch(l -> l.startsWith(tooLong));
+        assertThat(out.resolve(longest + ".x.npy")).isRegularFile();
+        try (java.util.stream.Stream<Path> files = Files.list(out)) {
+            assertThat(files.map(f -> f.getFileName().toString()))
+                    .filteredOn(f -> f.endsWith(".x.npy") || f.endsWith(".tmp"))
+                    .hasSize(n - 1)
+                    .allMatch(f -> f.endsWith(".x.npy"));
+        }
+
+        // resumed at its end, the repair keeps the failed row: every planned sample still has one row
+        Run again = etab(flags);
+        assertThat(again.code()).as(again.err()).isZero();
+        assertThat(Files.readAllLines(report).stream().filter(l -> l.contains(",failed,")))
+                .containsExactly(tooLong + ",failed,plan,\"" + reason + "\"");
+        assertThat(Files.readAllLines(report)).hasSize(1 + n);
+
+        Run strict = etab(
+                "export",
+                "--root",
+                root.toString(),
+                "--split",
+                "all",
+                "--clip-length",
+                "4",
+                "--frame-size",
+                "16x16",
+                "--out",
+                tmp.resolve("strict").toString(),
+                "--on-error",
+                "fail",
+                "--quiet");
+        assertThat(strict.code()).isEqualTo(2);
+        assertThat(strict.err().strip())
+                .isEqualTo("etab: sample " + tooLong + " failed: " + reason + " (stopping: error policy is fail)");
+    }
+
     @Test
     void camusNativeExportKeepsTheLimitAcrossSizeGroups(@TempDir Path out) throws Exception {
         Path camus = org.etab.testing.CamusPhantoms.camus(org.etab.datasets.camus.CamusRelease.MHD);

@@ -9,7 +9,10 @@ import java.util.Locale;
 public enum Stage {
     /** Never planned: the index could not use the row (a bad field, an unsafe name, missing tracings). */
     INDEX,
-    /** Known before any I/O: the record cannot give this sample (too short without padding, no ground truth). */
+    /**
+     * Known before any I/O: the record cannot give this sample (too short without padding, no ground truth; for
+     * {@code etab export}, an id too long for a file name).
+     */
     PLAN,
     /** The bytes could not be fetched from remote storage. */
     FETCH,
