@@ -11,7 +11,6 @@ import org.etab.pipeline.ErrorPolicy;
 import org.etab.pipeline.Pipeline;
 import org.etab.pipeline.PipelineOptions;
 import org.etab.sampling.ResumeState;
-import org.etab.source.IndexProblem;
 import org.etab.source.OpenedDataset;
 import org.etab.source.SampleOptions;
 import org.etab.source.SampleSource;
@@ -70,7 +69,7 @@ final class BenchCommand implements Callable<Integer> {
         if (saved != null && !run.quiet) {
             System.err.printf(
                     "etab bench: resuming at epoch %d, position %d (%s)%n",
-                    saved.epoch(), saved.position(), run.resume);
+                    saved.epoch(), saved.position(), Terminal.safe(run.resume));
         }
         int lastEpoch = epoch + run.epochs - 1;
         MeterRegistry registry = run.metrics.registry();
@@ -108,7 +107,7 @@ final class BenchCommand implements Callable<Integer> {
         var problems = opened.problems();
         if (!problems.isEmpty()) {
             System.err.printf("etab: the index left out %d entries:%n", problems.size());
-            problems.stream().limit(10).map(IndexProblem::toString).forEach(p -> System.err.println("  " + p));
+            problems.stream().limit(10).map(Terminal::safe).forEach(p -> System.err.println("  " + p));
             if (problems.size() > 10) {
                 System.err.println("  ... and " + (problems.size() - 10) + " more");
             }

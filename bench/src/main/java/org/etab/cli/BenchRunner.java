@@ -416,7 +416,7 @@ final class BenchRunner {
     static void printFailures(List<SampleFailure> failures, PrintStream out) {
         int shown = Math.min(10, failures.size());
         for (int i = 0; i < shown; i++) {
-            out.println("  failed: " + failures.get(i));
+            out.println("  failed: " + Terminal.safe(failures.get(i)));
         }
         if (failures.size() > shown) {
             out.println("  ... and " + (failures.size() - shown) + " more");

@@ -86,7 +86,8 @@ public final class Etab implements Runnable {
                     || e instanceof org.etab.storage.RemoteException
                     || e instanceof org.etab.source.SampleException
                     || e instanceof java.io.UncheckedIOException) {
-                command.getErr().println("etab: " + e.getMessage());
+                // the message may quote data (a sample id, a file name): no control character reaches the terminal
+                command.getErr().println("etab: " + Terminal.safe(e.getMessage()));
                 return 2;
             }
             throw e;

@@ -338,7 +338,7 @@ final class ExportCommand implements Callable<Integer> {
             try {
                 manifest.close();
             } catch (IOException | RuntimeException e) {
-                System.err.println("etab export: cannot finish the manifest: " + e.getMessage());
+                System.err.println("etab export: cannot finish the manifest: " + Terminal.safe(e.getMessage()));
             }
             recorder.close();
         }

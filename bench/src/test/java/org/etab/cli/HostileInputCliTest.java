@@ -199,6 +199,66 @@ class HostileInputCliTest {
                         && l.contains("is a FIFO (named pipe), not a regular file: refused unopened"));
     }
 
+    /**
+     * FileNames holding escape sequences and a newline (valid to the index: a quoted CSV field, no path separator)
+     * reach stderr escaped, in the index's list, the failures and the one line of {@code --on-error fail}: they
+     * neither clear the screen nor fake a RESULT line. The report keeps them as they are (data, quoted by the CSV).
+     */
+    @Test
+    void idsFromTheDataReachTheTerminalWithTheirControlCharactersEscaped(@TempDir Path tmp) throws Exception {
+        Path root = copy(PhantomDatasets.echonet(), tmp.resolve("echonet"));
+        String fake = "RESULT planned=999 delivered=999 failed=0";
+        String untraced = "X\u001b[2J\u001b]0;owned\u0007\n" + fake; // no tracings: left out by the index
+        String missing = "Y\u001b[2J\r\n" + fake; // traced, no video: a failed sample
+        List<String> list = new java.util.ArrayList<>(Files.readAllLines(root.resolve("FileList.csv")));
+        String row = list.get(1);
+        String rest = row.substring(row.indexOf(','));
+        list.add('"' + untraced + '"' + rest);
+        list.add('"' + missing + '"' + rest);
+        Files.write(root.resolve("FileList.csv"), list);
+        List<String> tracings = new java.util.ArrayList<>(Files.readAllLines(root.resolve("VolumeTracings.csv")));
+        String traced = row.substring(0, row.indexOf(','));
+        tracings.addAll(tracings.stream()
+                .filter(l -> l.startsWith(traced + ".avi,"))
+                .map(l -> '"' + missing + ".avi\"" + l.substring((traced + ".avi").length()))
+                .toList());
+        Files.write(root.resolve("VolumeTracings.csv"), tracings);
+        Path report = tmp.resolve("report.csv");
+        String[] flags = {
+            "bench",
+            "--root",
+            root.toString(),
+            "--split",
+            "all",
+            "--clip-length",
+            "4",
+            "--frame-size",
+            "16x16",
+            "--device",
+            "cpu",
+            "--report",
+            report.toString()
+        };
+        Run r = etab(flags);
+        assertThat(r.code()).as(r.err()).isZero();
+        int n = PhantomDatasets.ECHONET_VIDEOS;
+        assertThat(r.lastLine()).startsWith("RESULT planned=" + (n + 1) + " delivered=" + n + " failed=1 ");
+        assertThat(r.err())
+                .contains("X\\u001b[2J\\u001b]0;owned\\u0007\\u000a" + fake)
+                .contains("  failed: Y\\u001b[2J\\u000d\\u000a" + fake)
+                .doesNotContain("\u001b", "\u0007", "\r");
+        assertThat(r.err().lines()).noneMatch(l -> l.startsWith("RESULT"));
+        assertThat(Files.readString(report))
+                .contains('"' + untraced + "\",rejected,index,", '"' + missing + "\",failed,decode,");
+
+        Run strict = etab(concat(flags, "--on-error", "fail", "--quiet"));
+        assertThat(strict.code()).isEqualTo(2);
+        assertThat(strict.err().strip().lines())
+                .singleElement()
+                .asString()
+                .startsWith("etab: sample Y\\u001b[2J\\u000d\\u000a" + fake + " failed: ");
+    }
+
     private static String[] concat(String[] flags, String... more) {
         String[] all = java.util.Arrays.copyOf(flags, flags.length + more.length);
         System.arraycopy(more, 0, all, flags.length, more.length);
