@@ -43,9 +43,30 @@ public final class Etab implements Runnable {
             names = "--log-level",
             scope = CommandLine.ScopeType.INHERIT,
             paramLabel = "LEVEL",
-            description = "Library log level on stderr: ${COMPLETION-CANDIDATES} (default: warn).")
+            description = "Library log level on stderr: ${COMPLETION-CANDIDATES} (default: warn; the metrics server's "
+                    + "warnings about malformed requests only at debug and trace).")
     void logLevel(LogLevel level) {
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", level.name());
+        System.setProperty(
+                NETTY_SERVER_LOG,
+                level == LogLevel.debug || level == LogLevel.trace || level == LogLevel.off ? level.name() : "error");
+    }
+
+    /**
+     * The level of the metrics server's HTTP layer (reactor-netty's server loggers): error, unless
+     * {@code --log-level debug} or {@code trace} asks for more. At warn it writes several lines for every malformed
+     * request, quoting the request's header names raw, so any client of {@code --metrics-port} could flood stderr or
+     * write escape sequences to it, under {@code --quiet} too; the client gets its 400 either way.
+     */
+    static final String NETTY_SERVER_LOG = "org.slf4j.simpleLogger.log.reactor.netty.http.server";
+
+    /** Logging settings made before the first logger exists (slf4j-simple reads a logger's level when it is made). */
+    static void configureLogging() {
+        // JavaCPP's own messages go through SLF4J too; its one known warning, on every ND4J start, says that
+        // OpenBLAS 0.3.19-1.5.7 (ND4J's) is not JavaCPP 1.5.14 (JavaCV's): expected and harmless (docs/gpu.md)
+        System.setProperty("org.bytedeco.javacpp.logger", "slf4j");
+        System.setProperty("org.slf4j.simpleLogger.log.org.bytedeco.javacpp.Loader", "error");
+        System.setProperty(NETTY_SERVER_LOG, "error"); // --log-level may change it while the flags are parsed
     }
 
     @Override
@@ -54,10 +75,7 @@ public final class Etab implements Runnable {
     }
 
     public static void main(String[] args) {
-        // JavaCPP's own messages go through SLF4J too; its one known warning, on every ND4J start, says that
-        // OpenBLAS 0.3.19-1.5.7 (ND4J's) is not JavaCPP 1.5.14 (JavaCV's): expected and harmless (docs/gpu.md)
-        System.setProperty("org.bytedeco.javacpp.logger", "slf4j");
-        System.setProperty("org.slf4j.simpleLogger.log.org.bytedeco.javacpp.Loader", "error");
+        configureLogging();
         System.exit(commandLine().execute(args));
     }
 

@@ -19,14 +19,39 @@ import picocli.CommandLine;
  */
 class LogLevelTest {
 
-    /** The child: parses the CLI arguments as {@code etab} does, then logs one line at each level. */
-    public static void main(String[] args) {
+    /**
+     * The child: sets up logging and parses the CLI arguments as {@code etab} does, then logs one line at each
+     * level; with a first argument {@code serve}, instead sends a malformed request to a metrics server.
+     */
+    public static void main(String[] args) throws Exception {
+        Etab.configureLogging();
+        if (args.length > 0 && args[0].equals("serve")) {
+            new CommandLine(new Etab()).parseArgs(java.util.Arrays.copyOfRange(args, 1, args.length));
+            sendMalformedRequest();
+            return;
+        }
         new CommandLine(new Etab()).parseArgs(args);
         var log = LoggerFactory.getLogger("org.etab.probe");
         log.debug("probe-debug");
         log.info("probe-info");
         log.warn("probe-warn");
         log.error("probe-error");
+    }
+
+    /** A header name with an escape sequence, which the server refuses (400), then its response read to the end. */
+    private static void sendMalformedRequest() throws Exception {
+        var registry = new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(
+                io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT);
+        try (var server = org.etab.metrics.MetricsServer.start(registry, "127.0.0.1", 0);
+                var socket = new java.net.Socket()) {
+            java.net.URI url = java.net.URI.create(server.url());
+            socket.connect(new java.net.InetSocketAddress(url.getHost(), url.getPort()), 10_000);
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream()
+                    .write("GET / HTTP/1.1\r\nHost: x\r\nX\u001b[2J: y\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+            System.err.println("response: " + response.lines().findFirst().orElse("(none)"));
+        }
     }
 
     private static String stderrOf(Path tmp, String... args) throws Exception {
@@ -61,6 +86,23 @@ class LogLevelTest {
         assertThat(stderrOf(tmp, "bench", "--dataset", "echonet", "--log-level", "error"))
                 .contains("probe-error")
                 .doesNotContain("probe-warn");
+    }
+
+    /**
+     * Clients of the metrics server cannot write to stderr: reactor-netty's warning about a malformed request (which
+     * quotes its header names raw, escape sequences included) is shown only when debug or trace asks for it.
+     */
+    @Test
+    void malformedRequestsToTheMetricsServerStayOffStderrUnlessDebugAsks(@TempDir Path tmp) throws Exception {
+        String quiet = stderrOf(tmp, "serve", "bench", "--quiet");
+        assertThat(quiet).startsWith("response: HTTP/1.1 400 Bad Request").doesNotContain("\u001b");
+        assertThat(quiet.strip().lines()).hasSize(1);
+        assertThat(stderrOf(tmp, "serve", "--log-level", "info", "bench"))
+                .contains("response: HTTP/1.1 400 Bad Request")
+                .doesNotContain("Decoding failed");
+        assertThat(stderrOf(tmp, "serve", "--log-level", "debug", "bench"))
+                .contains("WARN reactor.netty.http.server.")
+                .contains("Decoding failed");
     }
 
     @Test
