@@ -42,8 +42,9 @@ final class Download {
 
     private volatile AsyncPermits.Permit permit;
     private ByteBuffer buf;
-    private long received;
-    private long total = -1; // bytes expected in buf: -1 until a response states them
+    // volatile: written on the event loop, read for a message by a deadline's timer (HttpStore.read)
+    private volatile long received;
+    private volatile long total = -1; // bytes expected in buf: -1 until a response states them
     private long objectSize = -1; // the whole object's size, once a response states it
     private boolean wholeForRange; // a range was asked for and the whole object is coming
     private String etag;
@@ -95,6 +96,16 @@ final class Download {
 
     int attempts() {
         return attempts;
+    }
+
+    /** The body bytes received so far, across attempts (for messages). */
+    long receivedBytes() {
+        return received;
+    }
+
+    /** The body bytes the current attempt expects in all, or -1 when no response has stated them (for messages). */
+    long expectedBytes() {
+        return total;
     }
 
     /** Takes over a reservation granted while no request was in progress. */

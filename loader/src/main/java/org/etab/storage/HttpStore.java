@@ -46,7 +46,9 @@ import reactor.util.retry.Retry;
  * <p><b>Errors:</b> {@link RemoteException}, naming the URL (query redacted), the status and the attempts.
  * Transient failures (connection refused/reset, a body cut short, 5xx, 408, 429, timeouts) are retried up to
  * {@link HttpStoreOptions#maxAttempts} times with exponential backoff and jitter; a retry after a body was cut short asks
- * only for the missing bytes ({@code Range: bytes=N-}). Other 4xx fail at once.
+ * only for the missing bytes ({@code Range: bytes=N-}). Other 4xx fail at once. A blocking {@link #read} fails once
+ * {@link HttpStoreOptions#readDeadline} has passed, however the server keeps the body coming; {@link #get} and
+ * {@link #getRange} have no overall deadline (their callers bound the wait: a sample's deadline).
  *
  * <p><b>Redirects:</b> followed hop by hop to http(s) URLs only, at most {@value Redirects#MAX} hops, never in a loop;
  * a hop to another origin (scheme, host or port) carries none of {@link HttpStoreOptions#headers}. A redirect that is
@@ -193,15 +195,20 @@ public final class HttpStore implements AutoCloseable {
      * @throws IllegalArgumentException at once for a malformed path (see {@link #uri})
      */
     public Mono<ByteBuffer> get(String relativePath) {
+        return get(relativePath, null);
+    }
+
+    /** As {@link #get(String)}; a non-null {@code deadline} fails the fetch once it has passed. */
+    private Mono<ByteBuffer> get(String relativePath, ReadDeadline deadline) {
         URI url = uri(relativePath);
         return Mono.defer(() -> {
             if (closed.get()) {
                 return Mono.error(new IllegalStateException("store closed: " + RemoteException.redact(root)));
             }
             if (cache == null) {
-                return fetch(url);
+                return fetch(url, deadline);
             }
-            return cached(url, DiskCache.key(identity(url)));
+            return cached(url, DiskCache.key(identity(url)), deadline);
         });
     }
 
@@ -228,7 +235,7 @@ public final class HttpStore implements AutoCloseable {
                 return Mono.error(new IllegalStateException("store closed: " + RemoteException.redact(root)));
             }
             Download d = new Download(url, options, client, bytes, offset, length);
-            return withRetries(d)
+            return withRetries(d, null)
                     .map(buf -> new ByteRange(offset, buf, d.objectSize()))
                     .doFinally(s -> d.releaseBytes());
         });
@@ -245,17 +252,38 @@ public final class HttpStore implements AutoCloseable {
     public record ByteRange(long offset, ByteBuffer bytes, long objectSize) {}
 
     /**
-     * {@link #get} and wait (for index files and other small reads on a blocking thread). Blocks the calling
-     * thread until the object arrives or the fetch fails; never call it on an event loop or {@code parallel} thread.
+     * {@link #get} and wait (for index files and other small reads on a blocking thread), at most
+     * {@link HttpStoreOptions#readDeadline} in all: waiting for a connection, every attempt and the backoffs. Blocks
+     * the calling thread until the object arrives, the fetch fails or the deadline passes; never call it on an event
+     * loop or {@code parallel} thread.
      *
      * @param relativePath a '/'-separated path under the root (see {@link #uri})
      * @return the whole object in a fresh heap buffer the caller owns
      * @throws IllegalArgumentException for a malformed path (see {@link #uri})
-     * @throws RemoteException          when the object cannot be fetched
+     * @throws RemoteException          when the object cannot be fetched, or not within the deadline (naming the URL,
+     *                                  the deadline and the bytes received)
      * @throws IllegalStateException    when the store is closed, or when called on a non-blocking thread
      */
     public ByteBuffer read(String relativePath) {
-        return get(relativePath).block();
+        // the per-request timeout only bounds the gap between chunks: a server trickling a byte at a time would
+        // hold the read (and the dataset's opening) for as long as it likes
+        return get(relativePath, new ReadDeadline(System.nanoTime(), options.readDeadline()))
+                .block();
+    }
+
+    /** A whole read's deadline: {@code limit} from {@code startNanos} ({@link System#nanoTime()}). */
+    private record ReadDeadline(long startNanos, Duration limit) {
+        /** The time left, zero once passed. */
+        Duration left() {
+            long limitNanos;
+            try {
+                limitNanos = limit.toNanos();
+            } catch (ArithmeticException tooLong) {
+                limitNanos = Long.MAX_VALUE; // beyond 292 years: no deadline in practice
+            }
+            long elapsed = System.nanoTime() - startNanos;
+            return Duration.ofNanos(Math.max(0, limitNanos - elapsed));
+        }
     }
 
     /**
@@ -303,24 +331,24 @@ public final class HttpStore implements AutoCloseable {
      * entry is revalidated first (a conditional GET with its ETag and Last-Modified; 304: served from disk, 200: the
      * new body replaces it); a miss is fetched and stored.
      */
-    private Mono<ByteBuffer> cached(URI url, String key) {
+    private Mono<ByteBuffer> cached(URI url, String key, ReadDeadline deadline) {
         if (trusted.contains(key)) {
-            return fromCache(key, null).switchIfEmpty(fetchAndKeep(url, key, null));
+            return fromCache(key, null).switchIfEmpty(fetchAndKeep(url, key, null, deadline));
         }
         return Mono.fromCallable(() -> Optional.ofNullable(cache.validators(key)))
                 .subscribeOn(Schedulers.boundedElastic())
                 .flatMap(v -> v.isEmpty() || v.get().isNone()
-                        ? fetchAndKeep(url, key, null)
-                        : fetchAndKeep(url, key, v.get()) // empty: 304, the entry is still the server's object
+                        ? fetchAndKeep(url, key, null, deadline)
+                        : fetchAndKeep(url, key, v.get(), deadline) // empty: 304, the entry is still the server's
                                 .switchIfEmpty(fromCache(key, v.get()))
-                                .switchIfEmpty(fetchAndKeep(url, key, null)));
+                                .switchIfEmpty(fetchAndKeep(url, key, null, deadline)));
     }
 
     /** A fetch ({@code ifChanged} non-null: conditional, empty on 304) whose body is kept in the cache. */
-    private Mono<ByteBuffer> fetchAndKeep(URI url, String key, Validators ifChanged) {
+    private Mono<ByteBuffer> fetchAndKeep(URI url, String key, Validators ifChanged, ReadDeadline deadline) {
         return Mono.defer(() -> {
             Download d = new Download(url, options, client, bytes).ifChanged(ifChanged);
-            return withRetries(d)
+            return withRetries(d, deadline)
                     .flatMap(buf -> Mono.fromCallable(() -> {
                                 cache.put(key, buf, d.validators());
                                 trusted.add(key);
@@ -355,11 +383,35 @@ public final class HttpStore implements AutoCloseable {
     }
 
     /** Downloads with retries. */
-    private Mono<ByteBuffer> fetch(URI url) {
+    private Mono<ByteBuffer> fetch(URI url, ReadDeadline deadline) {
         return Mono.defer(() -> {
             Download d = new Download(url, options, client, bytes);
-            return withRetries(d).doFinally(s -> d.releaseBytes());
+            return withRetries(d, deadline).doFinally(s -> d.releaseBytes());
         });
+    }
+
+    /** Bounded by {@code deadline} when it is not null: past it, the request is cancelled and the fetch fails. */
+    private Mono<ByteBuffer> withRetries(Download d, ReadDeadline deadline) {
+        Mono<ByteBuffer> tried = withRetries(d);
+        if (deadline == null) {
+            return tried;
+        }
+        // timeout cancels the attempt in progress (its connection and reservations are released) or the backoff
+        return Mono.defer(() -> tried.timeout(deadline.left(), Mono.error(() -> d.fail(pastDeadline(d), null))));
+    }
+
+    private String pastDeadline(Download d) {
+        long total = d.expectedBytes();
+        return "not received within the read deadline of " + words(options.readDeadline())
+                + " (HttpStoreOptions.readDeadline): " + d.receivedBytes() + " of "
+                + (total >= 0 ? total + " bytes" : "an unstated number of bytes") + " received in " + d.attempts()
+                + (d.attempts() == 1 ? " attempt" : " attempts") + "; the server sends too slowly or not at all";
+    }
+
+    /** A duration for a message: {@code 300 s}, {@code 250 ms}. */
+    private static String words(Duration d) {
+        long millis = d.toMillis();
+        return millis % 1000 == 0 ? millis / 1000 + " s" : millis + " ms";
     }
 
     private Mono<ByteBuffer> withRetries(Download d) {

@@ -12,6 +12,8 @@ import java.util.Objects;
  * <li>{@code maxConcurrency}: requests in progress at once, and the connection pool's size (32)
  * <li>{@code requestTimeout}: the longest wait to connect, for the headers, or for the next body chunk, so a
  *     slow but moving download is not cut off (30 s)
+ * <li>{@code readDeadline}: the longest a blocking {@link HttpStore#read} (the index files) may take in all, retries
+ *     included, so that a server trickling bytes slower than any use cannot hold the dataset's opening forever (5 min)
  * <li>{@code maxAttempts}: requests per object before giving up, 1 = no retries (5)
  * <li>{@code backoff}: the wait before the first retry, doubled each time with jitter, capped at 30 s (100 ms)
  * <li>{@code maxObjectBytes}: the largest object accepted; a larger one fails naming its URL (1 GiB)
@@ -31,6 +33,7 @@ public final class HttpStoreOptions {
     private final Map<String, String> headers;
     private final int maxConcurrency;
     private final Duration requestTimeout;
+    private final Duration readDeadline;
     private final int maxAttempts;
     private final Duration backoff;
     private final long maxObjectBytes;
@@ -43,6 +46,7 @@ public final class HttpStoreOptions {
         headers = Map.copyOf(b.headers);
         maxConcurrency = b.maxConcurrency;
         requestTimeout = b.requestTimeout;
+        readDeadline = b.readDeadline;
         maxAttempts = b.maxAttempts;
         backoff = b.backoff;
         maxObjectBytes = b.maxObjectBytes;
@@ -63,6 +67,7 @@ public final class HttpStoreOptions {
                 .headers(headers)
                 .maxConcurrency(maxConcurrency)
                 .requestTimeout(requestTimeout)
+                .readDeadline(readDeadline)
                 .maxAttempts(maxAttempts)
                 .backoff(backoff)
                 .maxObjectBytes(maxObjectBytes)
@@ -90,6 +95,11 @@ public final class HttpStoreOptions {
     /** {@return the longest wait to connect, for the headers, or for the next body chunk} */
     public Duration requestTimeout() {
         return requestTimeout;
+    }
+
+    /** {@return the longest a blocking {@link HttpStore#read} may take in all, retries included} */
+    public Duration readDeadline() {
+        return readDeadline;
     }
 
     /** {@return the requests per object before giving up; 1 means no retries} */
@@ -133,6 +143,7 @@ public final class HttpStoreOptions {
                 && headers.equals(x.headers)
                 && maxConcurrency == x.maxConcurrency
                 && requestTimeout.equals(x.requestTimeout)
+                && readDeadline.equals(x.readDeadline)
                 && maxAttempts == x.maxAttempts
                 && backoff.equals(x.backoff)
                 && maxObjectBytes == x.maxObjectBytes
@@ -148,6 +159,7 @@ public final class HttpStoreOptions {
                 headers,
                 maxConcurrency,
                 requestTimeout,
+                readDeadline,
                 maxAttempts,
                 backoff,
                 maxObjectBytes,
@@ -162,7 +174,8 @@ public final class HttpStoreOptions {
         // header values are credentials: names only
         return "HttpStoreOptions[headers=" + headers.keySet() + ", maxConcurrency=" + maxConcurrency
                 + ", requestTimeout="
-                + requestTimeout + ", maxAttempts=" + maxAttempts + ", backoff=" + backoff + ", maxObjectBytes="
+                + requestTimeout + ", readDeadline=" + readDeadline + ", maxAttempts=" + maxAttempts + ", backoff="
+                + backoff + ", maxObjectBytes="
                 + maxObjectBytes + ", maxBytesInFlight=" + maxBytesInFlight + ", cacheDir=" + cacheDir
                 + ", cacheMaxBytes=" + cacheMaxBytes + ", ioThreads=" + ioThreads + "]";
     }
@@ -172,6 +185,7 @@ public final class HttpStoreOptions {
         private Map<String, String> headers = Map.of();
         private int maxConcurrency = 32;
         private Duration requestTimeout = Duration.ofSeconds(30);
+        private Duration readDeadline = Duration.ofMinutes(5);
         private int maxAttempts = 5;
         private Duration backoff = Duration.ofMillis(100);
         private long maxObjectBytes = 1L << 30;
@@ -212,6 +226,19 @@ public final class HttpStoreOptions {
          */
         public Builder requestTimeout(Duration requestTimeout) {
             this.requestTimeout = requestTimeout;
+            return this;
+        }
+
+        /**
+         * The longest a blocking {@link HttpStore#read} (the index files) may take in all: waiting for a connection,
+         * every attempt and the backoffs between them (5 min). It bounds a server that keeps a body coming a byte at
+         * a time, which {@link #requestTimeout} alone never stops.
+         *
+         * @param readDeadline the deadline, {@code > 0}
+         * @return this builder
+         */
+        public Builder readDeadline(Duration readDeadline) {
+            this.readDeadline = readDeadline;
             return this;
         }
 
@@ -296,19 +323,23 @@ public final class HttpStoreOptions {
          * Checks the settings and makes the options.
          *
          * @return new options holding this builder's settings
-         * @throws NullPointerException     naming the setting if {@code headers}, {@code requestTimeout} or
-         *                                  {@code backoff} is null
+         * @throws NullPointerException     naming the setting if {@code headers}, {@code requestTimeout},
+         *                                  {@code readDeadline} or {@code backoff} is null
          * @throws IllegalArgumentException naming the setting, its value and the range accepted
          */
         public HttpStoreOptions build() {
             Objects.requireNonNull(headers, "headers");
             Objects.requireNonNull(requestTimeout, "requestTimeout");
+            Objects.requireNonNull(readDeadline, "readDeadline");
             Objects.requireNonNull(backoff, "backoff");
             if (maxConcurrency < 1) {
                 throw new IllegalArgumentException("maxConcurrency >= 1 required but was " + maxConcurrency);
             }
             if (requestTimeout.isNegative() || requestTimeout.isZero()) {
                 throw new IllegalArgumentException("requestTimeout > 0 required but was " + requestTimeout);
+            }
+            if (readDeadline.isNegative() || readDeadline.isZero()) {
+                throw new IllegalArgumentException("readDeadline > 0 required but was " + readDeadline);
             }
             if (maxAttempts < 1) {
                 throw new IllegalArgumentException("maxAttempts >= 1 required but was " + maxAttempts);

@@ -17,6 +17,7 @@ class HttpStoreOptionsTest {
                 .headers(Map.of("Authorization", "Bearer t"))
                 .maxConcurrency(8)
                 .requestTimeout(Duration.ofSeconds(5))
+                .readDeadline(Duration.ofSeconds(7))
                 .maxAttempts(2)
                 .backoff(Duration.ZERO)
                 .maxObjectBytes(1 << 20)
@@ -29,6 +30,19 @@ class HttpStoreOptionsTest {
         HttpStoreOptions changed = o.toBuilder().maxConcurrency(9).build();
         assertThat(changed.maxConcurrency()).isEqualTo(9);
         assertThat(o.maxConcurrency()).isEqualTo(8);
+        assertThat(o.toBuilder().readDeadline(Duration.ofSeconds(8)).build()).isNotEqualTo(o);
+    }
+
+    @Test
+    void theReadDeadlineIsFiveMinutesByDefaultAndMustBePositive() {
+        assertThat(HttpStoreOptions.builder().build().readDeadline()).isEqualTo(Duration.ofMinutes(5));
+        assertThatThrownBy(() ->
+                        HttpStoreOptions.builder().readDeadline(Duration.ZERO).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("readDeadline > 0 required but was PT0S");
+        assertThatThrownBy(() -> HttpStoreOptions.builder().readDeadline(null).build())
+                .isInstanceOf(NullPointerException.class)
+                .hasMessage("readDeadline");
     }
 
     @Test

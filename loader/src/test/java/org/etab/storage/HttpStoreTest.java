@@ -257,6 +257,66 @@ class HttpStoreTest {
     }
 
     @Test
+    void aBodyTrickledByteByByteFailsTheReadAtItsDeadlineNamingTheUrl() throws Exception {
+        // each byte comes well within requestTimeout: only the read's overall deadline ends it
+        HttpStoreOptions deadline = fast().toBuilder()
+                .requestTimeout(Duration.ofSeconds(10))
+                .readDeadline(Duration.ofSeconds(1))
+                .build();
+        for (HttpStoreOptions options : List.of(
+                deadline,
+                deadline.toBuilder().cacheDir(temp).cacheMaxBytes(10 << 20).build())) {
+            try (TricklingServer trickle = new TricklingServer(1_000_000, Duration.ofMillis(100));
+                    HttpStore store = HttpStore.open(
+                            URI.create("http://127.0.0.1:" + trickle.port() + "/data?sig=secret"), options)) {
+                long start = System.nanoTime();
+                assertThatThrownBy(() -> store.read("FileList.csv"))
+                        .isInstanceOf(RemoteException.class)
+                        .hasMessageStartingWith("http://127.0.0.1:" + trickle.port()
+                                + "/data/FileList.csv?...: not received within the read deadline of 1 s"
+                                + " (HttpStoreOptions.readDeadline): ")
+                        .hasMessageMatching(".*: [1-9]\\d? of 1000000 bytes received in 1 attempt; .*")
+                        .hasMessageNotContaining("secret");
+                long millis = (System.nanoTime() - start) / 1_000_000;
+                assertThat(millis).as("failed after %d ms", millis).isBetween(900L, 8_000L);
+                assertThat(trickle.awaitHangUp(Duration.ofSeconds(10)))
+                        .as("the request is abandoned, not left trickling")
+                        .isTrue();
+                assertThat(trickle.targets()).containsExactly("/data/FileList.csv?sig=secret");
+                long until = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+                while ((store.requestsInFlight() > 0 || store.bytesInFlight() > 0) && System.nanoTime() < until) {
+                    Thread.sleep(20);
+                }
+                assertThat(store.requestsInFlight()).isZero();
+                assertThat(store.bytesInFlight()).isZero();
+            }
+        }
+    }
+
+    @Test
+    void theReadDeadlineCoversRetriesAndTheirBackoff() throws Exception {
+        write("always-down.bin", 1000, 12);
+        proxy.always("/data/always-down.bin", Fault.status(503));
+        try (HttpStore store = HttpStore.open(
+                root(),
+                fast().toBuilder()
+                        .maxAttempts(50)
+                        .backoff(Duration.ofMillis(200))
+                        .readDeadline(Duration.ofMillis(1500))
+                        .build())) {
+            long start = System.nanoTime();
+            assertThatThrownBy(() -> store.read("always-down.bin"))
+                    .isInstanceOf(RemoteException.class)
+                    .hasMessageStartingWith(root()
+                            + "/always-down.bin: not received within the read deadline of 1500 ms"
+                            + " (HttpStoreOptions.readDeadline): 0 of ")
+                    .satisfies(e -> assertThat(((RemoteException) e).attempts()).isBetween(2, 10));
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            assertThat(millis).as("failed after %d ms", millis).isBetween(1400L, 8_000L);
+        }
+    }
+
+    @Test
     void headersAndTheRootsQueryReachTheServerOnEveryRequest() throws Exception {
         byte[] expected = write("signed.bin", 1_500_000, 9);
         proxy.script("/data/signed.bin", Fault.cutAfter(400_000));

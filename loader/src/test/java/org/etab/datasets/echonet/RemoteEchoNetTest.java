@@ -1,6 +1,7 @@
 package org.etab.datasets.echonet;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -8,6 +9,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -28,6 +30,7 @@ import org.etab.storage.FaultProxy;
 import org.etab.storage.HttpStoreOptions;
 import org.etab.storage.Nginx;
 import org.etab.storage.RemoteException;
+import org.etab.storage.TricklingServer;
 import org.etab.testing.PhantomDatasets;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -291,6 +294,27 @@ class RemoteEchoNetTest {
                 .isInstanceOf(RemoteException.class)
                 .hasMessageStartingWith(nobody + "/FileList.csv: failed after 2 attempts; last: Connection refused")
                 .satisfies(e -> assertThat(((RemoteException) e).attempts()).isEqualTo(2));
+    }
+
+    @Test
+    void anIndexFileTrickledByteByByteFailsTheOpeningAtTheReadDeadline() throws Exception {
+        try (TricklingServer trickle = new TricklingServer(1_000_000, Duration.ofMillis(100))) {
+            URI root = URI.create("http://127.0.0.1:" + trickle.port() + "/echonet?sig=secret");
+            HttpStoreOptions deadline = HttpStoreOptions.builder()
+                    .readDeadline(Duration.ofSeconds(1))
+                    .build();
+            long start = System.nanoTime();
+            assertThatThrownBy(() -> Datasets.openRemote("echonet", root, deadline, "all", null, options()))
+                    .isInstanceOf(RemoteException.class)
+                    .hasMessageStartingWith("http://127.0.0.1:" + trickle.port()
+                            + "/echonet/FileList.csv?...: not received within the read deadline of 1 s"
+                            + " (HttpStoreOptions.readDeadline)")
+                    .hasMessageNotContaining("secret");
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            assertThat(millis).as("failed after %d ms", millis).isBetween(900L, 8_000L);
+            // the server answered: a slow root is not a reason to look under data/
+            assertThat(trickle.targets()).containsExactly("/echonet/FileList.csv?sig=secret");
+        }
     }
 
     @Test
