@@ -1,5 +1,7 @@
 package org.etab.cli;
 
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -17,6 +19,7 @@ import org.etab.source.SampleOptions;
 import org.etab.source.Split;
 import org.etab.source.Target;
 import org.etab.storage.HttpStoreOptions;
+import org.etab.storage.RemoteException;
 import org.etab.transform.ResizeFilter;
 import picocli.CommandLine.Option;
 
@@ -198,7 +201,8 @@ public final class SelectionOptions {
     /** The dataset root: the flag, else the config's directory for the dataset. */
     Path datasetRoot(EtabConfig cfg) {
         if (remoteRoot()) {
-            throw new IllegalArgumentException("this command needs a local dataset directory, not the URL " + root);
+            throw new IllegalArgumentException(
+                    "this command needs a local dataset directory, not the URL " + RemoteException.redact(root));
         }
         if (root != null) {
             return Path.of(root);
@@ -225,6 +229,7 @@ public final class SelectionOptions {
                 ds, view, target != null ? DatasetRegistry.target(dataset, target) : ds.defaultTarget());
         DatasetRegistry.checkFold(ds, fold);
         if (remoteRoot()) {
+            remoteUri();
             storeOptions();
             return;
         }
@@ -245,7 +250,7 @@ public final class SelectionOptions {
         if (remoteRoot()) {
             return Datasets.openRemote(
                     dataset,
-                    java.net.URI.create(root),
+                    remoteUri(),
                     storeOptions(),
                     split,
                     view,
@@ -253,6 +258,16 @@ public final class SelectionOptions {
                     clipRanges != null ? clipRanges : cacheDir == null);
         }
         return Datasets.open(dataset, datasetRoot(cfg), split, view, fold, options);
+    }
+
+    /** The URL root; one that does not parse is refused naming it without its user info and query. */
+    private URI remoteUri() {
+        try {
+            return new URI(root);
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException(
+                    "--root " + RemoteException.redact(root) + " is not a valid URL: " + e.getReason(), e);
+        }
     }
 
     /** How a URL root is fetched: headers, concurrency, cache. */

@@ -1119,6 +1119,9 @@ class EtabCliTest {
                 List.of("bench --dtype float64", "--dtype must be float32 or uint8 but was 'float64'"),
                 List.of("bench --header nocolon", "--header must be 'Name: value' but was 'nocolon'"),
                 List.of("bench --root /nonexistent/echonet", "--root /nonexistent/echonet is not a directory"),
+                List.of( // named without the password in its user info, nor its query
+                        "bench --root http://alice:s3cret@127.0.0.1:9/echo%zz?sig=x",
+                        "--root http://127.0.0.1:9/echo%zz?... is not a valid URL: Malformed escape pair"),
                 List.of(
                         "bench --root " + root + " --split training",
                         "split must be one of train, val, test, all (any case) but was 'training'"),

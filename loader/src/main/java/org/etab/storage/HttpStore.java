@@ -137,7 +137,8 @@ public final class HttpStore implements AutoCloseable {
             throw new IllegalArgumentException("root must name a host but was " + RemoteException.redact(root));
         }
         if (root.getRawFragment() != null) {
-            throw new IllegalArgumentException("root must not have a fragment but was " + root);
+            throw new IllegalArgumentException(
+                    "root must not have a fragment but was " + RemoteException.redact(root) + "#...");
         }
         DiskCache cache = null;
         if (options.cacheDir() != null) {
@@ -156,7 +157,7 @@ public final class HttpStore implements AutoCloseable {
      * everything but RFC 3986 unreserved characters), then the root's query string unchanged.
      *
      * @param relativePath a '/'-separated path under the root, not encoded (e.g. {@code Videos/a b.avi})
-     * @return the object's absolute URL
+     * @return the object's absolute URL, credentials included: name it in messages with {@link #displayUrl}
      * @throws NullPointerException     if {@code relativePath} is null
      * @throws IllegalArgumentException for an empty path, a leading '/', an empty, "." or ".." segment
      */
@@ -182,6 +183,18 @@ public final class HttpStore implements AutoCloseable {
             s.append('?').append(root.getRawQuery());
         }
         return URI.create(s.toString());
+    }
+
+    /**
+     * The URL of {@code relativePath} as messages show it ({@link RemoteException#redact(URI)}): no user info, the
+     * query as {@code ?...}. Use it wherever an object is named for a person: a failure, a report, a log.
+     *
+     * @param relativePath a '/'-separated path under the root (see {@link #uri})
+     * @return the object's URL without credentials
+     * @throws IllegalArgumentException for a malformed path (see {@link #uri})
+     */
+    public String displayUrl(String relativePath) {
+        return RemoteException.redact(uri(relativePath));
     }
 
     /**

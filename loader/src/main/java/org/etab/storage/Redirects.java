@@ -135,6 +135,6 @@ final class Redirects {
     }
 
     private static String name(URI u) {
-        return u.getScheme() != null && u.getHost() != null ? RemoteException.redact(u) : u.toString();
+        return u.getScheme() != null && u.getRawAuthority() != null ? RemoteException.redact(u) : u.toString();
     }
 }

@@ -50,6 +50,24 @@ class HttpStoreUriTest {
         RemoteException e =
                 new RemoteException(URI.create("https://u:p@h/x.bin?X-Amz-Signature=secret"), 403, 1, "HTTP 403", null);
         assertThat(e.getMessage()).isEqualTo("https://h/x.bin?...: HTTP 403").doesNotContain("secret");
+        try (HttpStore store = HttpStore.open(
+                URI.create("https://alice:s3cret@h.example:8443/echo?sig=x"),
+                HttpStoreOptions.builder().build())) {
+            assertThat(store.uri("Videos/a b.avi").toString()) // the request keeps them; messages do not
+                    .isEqualTo("https://alice:s3cret@h.example:8443/echo/Videos/a%20b.avi?sig=x");
+            assertThat(store.displayUrl("Videos/a b.avi"))
+                    .isEqualTo("https://h.example:8443/echo/Videos/a%20b.avi?...");
+        }
+        assertThat(RemoteException.redact(URI.create("http://u:p@[::1]:80/x#frag")))
+                .isEqualTo("http://[::1]:80/x");
+        assertThat(RemoteException.redact(URI.create("http://u:p@bad_host/x"))).isEqualTo("http://bad_host/x");
+        // text that is no URI: all before the last '@' of the authority goes, the query too
+        assertThat(RemoteException.redact("http://al/ce:s3c@ret@h/a b?sig=x")).isEqualTo("http://h/a b?...");
+        assertThat(RemoteException.redact("http://h/a b")).isEqualTo("http://h/a b");
+        assertThatThrownBy(() -> HttpStore.open(
+                        URI.create("http://u:p@h/r#sig"),
+                        HttpStoreOptions.builder().build()))
+                .hasMessage("root must not have a fragment but was http://h/r#...");
         assertThat(HttpStoreOptions.builder()
                         .headers(java.util.Map.of("Authorization", "Bearer s3cret"))
                         .build()

@@ -96,7 +96,8 @@ final class RemoteEchoNet implements AutoCloseable {
         } catch (IOException e) {
             store.close();
             deleteQuietly(dir);
-            throw new UncheckedIOException("cannot keep the index of " + root + " in a temporary folder: " + e, e);
+            throw new UncheckedIOException(
+                    "cannot keep the index of " + RemoteException.redact(root) + " in a temporary folder: " + e, e);
         } catch (RuntimeException | Error e) {
             store.close();
             deleteQuietly(dir);

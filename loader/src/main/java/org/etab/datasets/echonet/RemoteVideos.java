@@ -64,11 +64,9 @@ final class RemoteVideos implements VideoStore {
         return indexRoot.relativize(rec.video()).toString().replace('\\', '/');
     }
 
-    /** The URL for messages, its query (a presigned signature, a token) hidden. */
+    /** The URL for messages, failures and the report: no user info, its query (a signature, a token) hidden. */
     private String name(EchoNetRecord rec) {
-        String url = store.uri(relative(rec)).toString();
-        int q = url.indexOf('?');
-        return q < 0 ? url : url.substring(0, q) + "?...";
+        return store.displayUrl(relative(rec));
     }
 
     @Override

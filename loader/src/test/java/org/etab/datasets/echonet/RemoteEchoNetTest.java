@@ -318,6 +318,37 @@ class RemoteEchoNetTest {
     }
 
     @Test
+    void aVideoThatFailsToDecodeUnderARootWithUserInfoIsNamedWithoutIt() throws IOException {
+        Path served = nginx.root().resolve("echonet-corrupt/data");
+        Path src = PhantomDatasets.echonet();
+        Files.createDirectories(served.resolve("Videos"));
+        Files.copy(src.resolve("FileList.csv"), served.resolve("FileList.csv"));
+        Files.copy(src.resolve("VolumeTracings.csv"), served.resolve("VolumeTracings.csv"));
+        List<EchoNetRecord> records = EchoNetReader.read(src).select("all");
+        for (EchoNetRecord r : records) {
+            Files.copy(r.video(), served.resolve("Videos").resolve(r.video().getFileName()));
+        }
+        String corrupt = records.get(0).video().getFileName().toString();
+        byte[] noise = new byte[50_000];
+        new java.util.Random(3).nextBytes(noise);
+        Files.write(served.resolve("Videos").resolve(corrupt), noise);
+        URI root = URI.create("http://alice:s3cret@127.0.0.1:" + nginx.port() + "/echonet-corrupt?sig=x");
+        List<SampleFailure> failures = new ArrayList<>();
+        List<String> got =
+                samples(Datasets.openRemote("echonet", root, DEFAULT_STORE, "all", null, options()), failures);
+        assertThat(got).hasSize(records.size() - 1);
+        assertThat(failures).hasSize(1);
+        assertThat(failures.get(0).id()).isEqualTo(records.get(0).id());
+        assertThat(failures.get(0).stage()).isEqualTo(Stage.DECODE);
+        assertThat(failures.get(0).reason())
+                .startsWith("http://127.0.0.1:" + nginx.port() + "/echonet-corrupt/data/Videos/" + corrupt + "?...: ")
+                .doesNotContain("alice")
+                .doesNotContain("s3cret")
+                .doesNotContain("sig=x");
+        assertThat(failures.get(0).toString()).doesNotContain("alice").doesNotContain("s3cret");
+    }
+
+    @Test
     void aMissingRemoteVideoIsAFailedSampleNamingItsUrl() throws IOException {
         Path hidden = nginx.root().resolve("echonet-missing/data");
         Files.createDirectories(hidden.resolve("Videos"));
