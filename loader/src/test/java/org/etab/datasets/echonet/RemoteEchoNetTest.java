@@ -300,18 +300,19 @@ class RemoteEchoNetTest {
     void anIndexFileTrickledByteByByteFailsTheOpeningAtTheReadDeadline() throws Exception {
         try (TricklingServer trickle = new TricklingServer(1_000_000, Duration.ofMillis(100))) {
             URI root = URI.create("http://127.0.0.1:" + trickle.port() + "/echonet?sig=secret");
+            // 3 s, not less: the JVM's first request (Netty's classes and native transport) can take a second
             HttpStoreOptions deadline = HttpStoreOptions.builder()
-                    .readDeadline(Duration.ofSeconds(1))
+                    .readDeadline(Duration.ofSeconds(3))
                     .build();
             long start = System.nanoTime();
             assertThatThrownBy(() -> Datasets.openRemote("echonet", root, deadline, "all", null, options()))
                     .isInstanceOf(RemoteException.class)
                     .hasMessageStartingWith("http://127.0.0.1:" + trickle.port()
-                            + "/echonet/FileList.csv?...: not received within the read deadline of 1 s"
+                            + "/echonet/FileList.csv?...: not received within the read deadline of 3 s"
                             + " (HttpStoreOptions.readDeadline)")
                     .hasMessageNotContaining("secret");
             long millis = (System.nanoTime() - start) / 1_000_000;
-            assertThat(millis).as("failed after %d ms", millis).isBetween(900L, 8_000L);
+            assertThat(millis).as("failed after %d ms", millis).isBetween(2_900L, 15_000L);
             // the server answered: a slow root is not a reason to look under data/
             assertThat(trickle.targets()).containsExactly("/echonet/FileList.csv?sig=secret");
         }
