@@ -12,16 +12,12 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
 import reactor.netty.resources.LoopResources;
-import reactor.util.retry.Retry;
 
 /**
  * A dataset root on an HTTP(S) server, a CDN or an object store (S3 and compatible stores: public or presigned
@@ -63,8 +59,6 @@ import reactor.util.retry.Retry;
  * query string, so re-signed URLs still hit.
  */
 public final class HttpStore implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(HttpStore.class);
-    private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
 
     private final URI root;
     private final String rootPath;
@@ -74,6 +68,7 @@ public final class HttpStore implements AutoCloseable {
     private final HttpClient client;
     private final AsyncPermits slots;
     private final AsyncPermits bytes;
+    private final Retries retries;
     private final DiskCache cache;
     /** Cache keys fetched or revalidated by this store: served from disk without asking the server again. */
     private final Set<String> trusted = ConcurrentHashMap.newKeySet();
@@ -88,6 +83,7 @@ public final class HttpStore implements AutoCloseable {
         this.cache = cache;
         this.slots = new AsyncPermits(options.maxConcurrency());
         this.bytes = new AsyncPermits(options.maxBytesInFlight());
+        this.retries = new Retries(options, slots, bytes, closed::get);
         // our own pool, as large as the concurrency bound: the slots above keep its pending queue near empty
         this.provider = ConnectionProvider.builder("etab-http-store")
                 .maxConnections(options.maxConcurrency())
@@ -212,7 +208,7 @@ public final class HttpStore implements AutoCloseable {
     }
 
     /** As {@link #get(String)}; a non-null {@code deadline} fails the fetch once it has passed. */
-    private Mono<ByteBuffer> get(String relativePath, ReadDeadline deadline) {
+    private Mono<ByteBuffer> get(String relativePath, Retries.Deadline deadline) {
         URI url = uri(relativePath);
         return Mono.defer(() -> {
             if (closed.get()) {
@@ -248,7 +244,7 @@ public final class HttpStore implements AutoCloseable {
                 return Mono.error(new IllegalStateException("store closed: " + RemoteException.redact(root)));
             }
             Download d = new Download(url, options, client, bytes, offset, length);
-            return withRetries(d, null)
+            return retries.run(d, null)
                     .map(buf -> new ByteRange(offset, buf, d.objectSize()))
                     .doFinally(s -> d.releaseBytes());
         });
@@ -280,23 +276,7 @@ public final class HttpStore implements AutoCloseable {
     public ByteBuffer read(String relativePath) {
         // the per-request timeout only bounds the gap between chunks: a server trickling a byte at a time would
         // hold the read (and the dataset's opening) for as long as it likes
-        return get(relativePath, new ReadDeadline(System.nanoTime(), options.readDeadline()))
-                .block();
-    }
-
-    /** A whole read's deadline: {@code limit} from {@code startNanos} ({@link System#nanoTime()}). */
-    private record ReadDeadline(long startNanos, Duration limit) {
-        /** The time left, zero once passed. */
-        Duration left() {
-            long limitNanos;
-            try {
-                limitNanos = limit.toNanos();
-            } catch (ArithmeticException tooLong) {
-                limitNanos = Long.MAX_VALUE; // beyond 292 years: no deadline in practice
-            }
-            long elapsed = System.nanoTime() - startNanos;
-            return Duration.ofNanos(Math.max(0, limitNanos - elapsed));
-        }
+        return get(relativePath, Retries.deadline(options.readDeadline())).block();
     }
 
     /**
@@ -344,7 +324,7 @@ public final class HttpStore implements AutoCloseable {
      * entry is revalidated first (a conditional GET with its ETag and Last-Modified; 304: served from disk, 200: the
      * new body replaces it); a miss is fetched and stored.
      */
-    private Mono<ByteBuffer> cached(URI url, String key, ReadDeadline deadline) {
+    private Mono<ByteBuffer> cached(URI url, String key, Retries.Deadline deadline) {
         if (trusted.contains(key)) {
             return fromCache(key, null).switchIfEmpty(fetchAndKeep(url, key, null, deadline));
         }
@@ -358,10 +338,10 @@ public final class HttpStore implements AutoCloseable {
     }
 
     /** A fetch ({@code ifChanged} non-null: conditional, empty on 304) whose body is kept in the cache. */
-    private Mono<ByteBuffer> fetchAndKeep(URI url, String key, Validators ifChanged, ReadDeadline deadline) {
+    private Mono<ByteBuffer> fetchAndKeep(URI url, String key, Validators ifChanged, Retries.Deadline deadline) {
         return Mono.defer(() -> {
             Download d = new Download(url, options, client, bytes).ifChanged(ifChanged);
-            return withRetries(d, deadline)
+            return retries.run(d, deadline)
                     .flatMap(buf -> Mono.fromCallable(() -> {
                                 cache.put(key, buf, d.validators());
                                 trusted.add(key);
@@ -396,99 +376,11 @@ public final class HttpStore implements AutoCloseable {
     }
 
     /** Downloads with retries. */
-    private Mono<ByteBuffer> fetch(URI url, ReadDeadline deadline) {
+    private Mono<ByteBuffer> fetch(URI url, Retries.Deadline deadline) {
         return Mono.defer(() -> {
             Download d = new Download(url, options, client, bytes);
-            return withRetries(d, deadline).doFinally(s -> d.releaseBytes());
+            return retries.run(d, deadline).doFinally(s -> d.releaseBytes());
         });
-    }
-
-    /** Bounded by {@code deadline} when it is not null: past it, the request is cancelled and the fetch fails. */
-    private Mono<ByteBuffer> withRetries(Download d, ReadDeadline deadline) {
-        Mono<ByteBuffer> tried = withRetries(d);
-        if (deadline == null) {
-            return tried;
-        }
-        // timeout cancels the attempt in progress (its connection and reservations are released) or the backoff
-        return Mono.defer(() -> tried.timeout(deadline.left(), Mono.error(() -> d.fail(pastDeadline(d), null))));
-    }
-
-    private String pastDeadline(Download d) {
-        long total = d.expectedBytes();
-        return "not received within the read deadline of " + words(options.readDeadline())
-                + " (HttpStoreOptions.readDeadline): " + d.receivedBytes() + " of "
-                + (total >= 0 ? total + " bytes" : "an unstated number of bytes") + " received in " + d.attempts()
-                + (d.attempts() == 1 ? " attempt" : " attempts") + "; the server sends too slowly or not at all";
-    }
-
-    /** A duration for a message: {@code 300 s}, {@code 250 ms}. */
-    private static String words(Duration d) {
-        long millis = d.toMillis();
-        return millis % 1000 == 0 ? millis / 1000 + " s" : millis + " ms";
-    }
-
-    private Mono<ByteBuffer> withRetries(Download d) {
-        URI url = d.url();
-        Mono<ByteBuffer> once = Mono.defer(() -> d.exchange(slots))
-                // no body reservation free when the headers came: the request was aborted without counting as an
-                // attempt; wait for the reservation holding no connection, then ask again
-                .onErrorResume(
-                        Download.NeedBytes.class,
-                        nb -> bytes.acquire(nb.amount).flatMap(p -> {
-                            d.hold(p);
-                            return d.exchange(slots);
-                        }));
-        return once.retryWhen(Retry.from(signals -> signals.concatMap(signal -> {
-            Throwable failure = signal.failure();
-            if (closed.get()) {
-                return Mono.error(d.fail("store closed", failure));
-            }
-            if (!Download.isTransient(failure)) {
-                return Mono.error(
-                        failure instanceof RemoteException ? failure : d.fail("failed: " + reason(failure), failure));
-            }
-            if (d.attempts() >= options.maxAttempts()) {
-                return Mono.error(
-                        d.fail("failed after " + d.attempts() + " attempts; last: " + reason(failure), failure));
-            }
-            Duration wait = backoff(d.attempts(), Download.retryAfter(failure));
-            LOG.debug(
-                    "{}: attempt {} failed ({}); retrying in {} ms",
-                    RemoteException.redact(url),
-                    d.attempts(),
-                    failure.toString(),
-                    wait.toMillis());
-            return Mono.delay(wait);
-        })));
-    }
-
-    /**
-     * A failure in words for a user's message: its own message without Netty's native-call prefix, "timed out" for
-     * a timeout; the exception itself stays the cause.
-     */
-    static String reason(Throwable t) {
-        String message = t.getMessage();
-        if (t instanceof io.netty.handler.timeout.TimeoutException
-                || t instanceof java.util.concurrent.TimeoutException) {
-            return message == null || message.isBlank() ? "timed out" : "timed out: " + message;
-        }
-        if (message == null || message.isBlank()) {
-            return t.getClass().getSimpleName();
-        }
-        // Netty's native transport: "finishConnect(..) failed with error(-111): Connection refused: /127.0.0.1:9"
-        return message.replaceFirst("^\\w+\\(\\.\\.\\) failed with error\\(-?\\d+\\): ", "");
-    }
-
-    /** backoff * 2^(attempt-1), times a random factor in [0.5, 1.5) so that many nodes do not retry in step. */
-    private Duration backoff(int attempt, Duration retryAfter) {
-        long base = options.backoff().toMillis();
-        long exp = base << Math.min(attempt - 1, 20);
-        long capped = Math.min(exp < 0 ? Long.MAX_VALUE : exp, Math.max(base, MAX_BACKOFF.toMillis()));
-        long jittered = (long) (capped * (0.5 + ThreadLocalRandom.current().nextDouble()));
-        if (retryAfter != null) {
-            jittered = Math.max(jittered, Math.min(retryAfter.toMillis(), MAX_BACKOFF.toMillis()));
-        }
-        return Duration.ofMillis(jittered);
     }
 
     /** The object's identity for the cache: the URL without its query string (signatures and tokens change). */
