@@ -4,10 +4,14 @@ import io.netty.channel.ChannelOption;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.net.URLDecoder;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -112,14 +116,17 @@ public final class HttpStore implements AutoCloseable {
 
     /**
      * Opens a store on {@code root}, an {@code http} or {@code https} URL (a query string, e.g. a token, is sent
-     * with every request). The caller owns the store and closes it.
+     * with every request). User info in the URL ({@code https://user:password@host/...}, percent-encoded) is sent as
+     * HTTP Basic authentication, as curl sends it: an {@code Authorization} header, which like the options' headers
+     * never leaves the root's origin on a redirect; the URLs requested and named in messages carry no user info.
+     * The caller owns the store and closes it.
      *
      * @param root    the dataset root, an {@code http} or {@code https} URL with a host and no fragment
      * @param options the store's settings
      * @return a new store, with its own connection pool and event loop threads
      * @throws NullPointerException     if {@code root} or {@code options} is null
      * @throws IllegalArgumentException naming the (redacted) URL if it is not http(s), names no host or has a
-     *                                  fragment
+     *                                  fragment, or has user info while the options also set {@code Authorization}
      * @throws UncheckedIOException     naming the directory if the options' cache directory cannot be opened
      */
     public static HttpStore open(URI root, HttpStoreOptions options) {
@@ -136,6 +143,16 @@ public final class HttpStore implements AutoCloseable {
             throw new IllegalArgumentException(
                     "root must not have a fragment but was " + RemoteException.redact(root) + "#...");
         }
+        if (root.getRawUserInfo() != null) {
+            if (options.headers().keySet().stream().anyMatch(h -> h.equalsIgnoreCase("Authorization"))) {
+                throw new IllegalArgumentException("root " + RemoteException.redact(root)
+                        + " has user info and the headers an Authorization: give the credentials once");
+            }
+            Map<String, String> headers = new LinkedHashMap<>(options.headers());
+            headers.put("Authorization", basic(root.getRawUserInfo()));
+            options = options.toBuilder().headers(headers).build();
+            root = withoutUserInfo(root);
+        }
         DiskCache cache = null;
         if (options.cacheDir() != null) {
             try {
@@ -148,12 +165,25 @@ public final class HttpStore implements AutoCloseable {
         return new HttpStore(root, options, cache);
     }
 
+    /** RFC 7617 Basic credentials from a URL's raw user info ({@code user:password}, each part percent-decoded). */
+    private static String basic(String rawUserInfo) {
+        String decoded = URLDecoder.decode(rawUserInfo.replace("+", "%2B"), StandardCharsets.UTF_8);
+        return "Basic " + Base64.getEncoder().encodeToString(decoded.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static URI withoutUserInfo(URI root) {
+        String raw = root.toString();
+        int at = raw.indexOf('@', raw.indexOf("//") + 2);
+        return URI.create(raw.substring(0, raw.indexOf("//") + 2) + raw.substring(at + 1));
+    }
+
     /**
      * The URL of {@code relativePath}: the root, "/", then each '/'-separated segment percent-encoded (UTF-8,
      * everything but RFC 3986 unreserved characters), then the root's query string unchanged.
      *
      * @param relativePath a '/'-separated path under the root, not encoded (e.g. {@code Videos/a b.avi})
-     * @return the object's absolute URL, credentials included: name it in messages with {@link #displayUrl}
+     * @return the object's absolute URL, its query (often a signature) included: name it in messages with
+     *     {@link #displayUrl}
      * @throws NullPointerException     if {@code relativePath} is null
      * @throws IllegalArgumentException for an empty path, a leading '/', an empty, "." or ".." segment
      */

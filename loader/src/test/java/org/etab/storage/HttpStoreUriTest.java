@@ -53,8 +53,9 @@ class HttpStoreUriTest {
         try (HttpStore store = HttpStore.open(
                 URI.create("https://alice:s3cret@h.example:8443/echo?sig=x"),
                 HttpStoreOptions.builder().build())) {
-            assertThat(store.uri("Videos/a b.avi").toString()) // the request keeps them; messages do not
-                    .isEqualTo("https://alice:s3cret@h.example:8443/echo/Videos/a%20b.avi?sig=x");
+            // the user info goes into an Authorization header (HttpStoreBasicAuthTest), the query stays in requests
+            assertThat(store.uri("Videos/a b.avi").toString())
+                    .isEqualTo("https://h.example:8443/echo/Videos/a%20b.avi?sig=x");
             assertThat(store.displayUrl("Videos/a b.avi"))
                     .isEqualTo("https://h.example:8443/echo/Videos/a%20b.avi?...");
         }

@@ -1,0 +1,64 @@
+package org.etab.storage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.sun.net.httpserver.HttpServer;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+
+/** Credentials in the root's URL, as curl takes them: sent as Basic authentication, never in a request or message. */
+class HttpStoreBasicAuthTest {
+    @Test
+    void userInfoIsSentAsBasicAuthenticationAndLeftOutOfEveryUrl() throws Exception {
+        // "s3:cret+1" percent-encodes its colon; '+' in user info is a plus, not a space
+        String expected =
+                "Basic " + Base64.getEncoder().encodeToString("alice:s3:cret+1".getBytes(StandardCharsets.UTF_8));
+        List<String> seen = new CopyOnWriteArrayList<>();
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/", ex -> {
+            String auth = ex.getRequestHeaders().getFirst("Authorization");
+            seen.add(ex.getRequestURI() + " " + auth);
+            byte[] body = "FileName\n".getBytes(StandardCharsets.UTF_8);
+            boolean ok = expected.equals(auth);
+            ex.sendResponseHeaders(ok ? 200 : 401, ok ? body.length : -1);
+            if (ok) {
+                ex.getResponseBody().write(body);
+            }
+            ex.close();
+        });
+        server.start();
+        int port = server.getAddress().getPort();
+        try (HttpStore store = HttpStore.open(
+                URI.create("http://alice:s3%3Acret+1@127.0.0.1:" + port + "/data?sig=x"),
+                HttpStoreOptions.builder().build())) {
+            assertThat(StandardCharsets.UTF_8.decode(store.read("FileList.csv")).toString())
+                    .isEqualTo("FileName\n");
+            assertThat(store.uri("FileList.csv").toString())
+                    .isEqualTo("http://127.0.0.1:" + port + "/data/FileList.csv?sig=x");
+            assertThat(store.displayUrl("Videos/A.avi"))
+                    .isEqualTo("http://127.0.0.1:" + port + "/data/Videos/A.avi?...");
+        } finally {
+            server.stop(0);
+        }
+        assertThat(seen).containsExactly("/data/FileList.csv?sig=x " + expected);
+    }
+
+    @Test
+    void credentialsGivenTwiceAreRefusedWithoutShowingThem() {
+        assertThatThrownBy(() -> HttpStore.open(
+                        URI.create("https://alice:s3cret@h.example/data"),
+                        HttpStoreOptions.builder()
+                                .headers(Map.of("authorization", "Bearer t0ken"))
+                                .build()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("root https://h.example/data has user info and the headers an Authorization: give the "
+                        + "credentials once");
+    }
+}
