@@ -10,8 +10,9 @@ final class Terminal {
     private Terminal() {}
 
     /**
-     * The text with each control character (C0, newline, CR and ESC among them; DEL; C1) written as a Java escape
-     * (ESC as <code>&#92;u001b</code>); everything else as it is.
+     * The text with each control character (C0, newline, CR and ESC among them; DEL; C1) and each invisible format
+     * character (the bidirectional overrides that make a name read backwards, zero-width ones) written as a Java
+     * escape (ESC as <code>&#92;u001b</code>); everything else as it is.
      *
      * @param text any text, or null
      * @return the text safe to print; "null" for null
@@ -21,7 +22,7 @@ final class Terminal {
         StringBuilder out = null;
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
-            if (Character.isISOControl(c)) {
+            if (Character.isISOControl(c) || Character.getType(c) == Character.FORMAT) {
                 if (out == null) {
                     out = new StringBuilder(s.length() + 16).append(s, 0, i);
                 }
