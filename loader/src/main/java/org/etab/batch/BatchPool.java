@@ -8,6 +8,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import org.bytedeco.javacpp.Pointer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,9 +25,10 @@ import org.slf4j.LoggerFactory;
  * where each buffer is: idle, in assembly (acquired, not yet in a {@link Batch}), or in a batch handed out and
  * not closed. While some buffer is in assembly, a wait may end on its own; it warns every {@code warnAfter} and
  * fails after {@code timeout}. Once every buffer is in an open batch, only the consumer can end the wait: if none
- * is closed within {@link #HELD_GRACE}, acquire fails, saying how many batches the consumer holds open and what
- * to do. A correct consumer closes a batch at least once per step, so only a step longer than the grace while it
- * holds more than its share ({@code consumerHeld}) can meet this by accident.
+ * is closed within {@link #HELD_GRACE} while the consumer waits for a batch, acquire fails, saying how many batches
+ * the consumer holds open and what to do. While the consumer is busy with what it has (a long training step, an
+ * evaluation) and has asked for nothing more, the wait is plain backpressure: no timeout, grace or warning runs
+ * until it asks again (a pool made without a consumer to watch assumes one that always waits).
  *
  * <p>Ownership: a buffer acquired is owned by the caller until {@link #release}, or, once wrapped in a
  * {@link Batch}, until that batch is closed; after {@link #close()}, idle buffers are freed at once and outstanding
@@ -56,6 +58,9 @@ public final class BatchPool implements AutoCloseable {
     private final AtomicInteger allocated = new AtomicInteger();
     private final AtomicInteger outstanding = new AtomicInteger();
     private final BoundedWait.Subject waiter = new Waiter();
+    /** True while the consumer waits for a batch; false while it is busy with what it holds. */
+    private final BooleanSupplier consumerWaiting;
+
     private volatile boolean closed;
 
     /**
@@ -87,7 +92,33 @@ public final class BatchPool implements AutoCloseable {
             HostAllocator allocator,
             Duration warnAfter,
             Duration timeout) {
-        this(features, labels, batchSize, maxBuffers, allocator, warnAfter, timeout, HELD_GRACE);
+        this(features, labels, batchSize, maxBuffers, allocator, warnAfter, timeout, () -> true);
+    }
+
+    /**
+     * As the constructor above, watching the consumer: a wait while {@code consumerWaiting} is false (the consumer
+     * busy with the batches it holds, asking for nothing) is backpressure, not a stall (see the class comment).
+     *
+     * @param features        one sample's input tensor
+     * @param labels          one sample's target tensor
+     * @param batchSize       slots per buffer, {@code >= 1}
+     * @param maxBuffers      the most buffers ever allocated at once, {@code >= 1}
+     * @param allocator       where the native memory comes from; used from decode threads
+     * @param warnAfter       how often a waiting {@link #acquire()} warns; {@code 0 < warnAfter <= timeout}
+     * @param timeout         how long it waits at most while the consumer waits too
+     * @param consumerWaiting whether the consumer is waiting for a batch now; called from waiting decode threads
+     * @throws IllegalArgumentException as the constructor above
+     */
+    public BatchPool(
+            TensorSpec features,
+            TensorSpec labels,
+            int batchSize,
+            int maxBuffers,
+            HostAllocator allocator,
+            Duration warnAfter,
+            Duration timeout,
+            BooleanSupplier consumerWaiting) {
+        this(features, labels, batchSize, maxBuffers, allocator, warnAfter, timeout, HELD_GRACE, consumerWaiting);
     }
 
     BatchPool(
@@ -98,7 +129,8 @@ public final class BatchPool implements AutoCloseable {
             HostAllocator allocator,
             Duration warnAfter,
             Duration timeout,
-            Duration heldGrace) {
+            Duration heldGrace,
+            BooleanSupplier consumerWaiting) {
         if (batchSize < 1) {
             throw new IllegalArgumentException("batchSize >= 1 required but was " + batchSize);
         }
@@ -111,6 +143,7 @@ public final class BatchPool implements AutoCloseable {
         this.batchSize = batchSize;
         this.maxBuffers = maxBuffers;
         this.allocator = allocator;
+        this.consumerWaiting = consumerWaiting;
         this.wait = new BoundedWait("a batch buffer", warnAfter, timeout, heldGrace);
         this.idle = new ArrayBlockingQueue<>(maxBuffers);
     }
@@ -225,6 +258,11 @@ public final class BatchPool implements AutoCloseable {
             if (closed) {
                 throw new IllegalStateException("batch pool closed while waiting for a buffer");
             }
+        }
+
+        @Override
+        public boolean paused() {
+            return !consumerWaiting.getAsBoolean();
         }
 
         @Override

@@ -7,7 +7,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * A wait for a pooled resource that never hangs silently: it warns every {@code warnAfter}, fails after
  * {@code timeout}, and fails early, after {@code grace}, once its {@link Subject} says that only the consumer can end
- * the wait and keeps saying so. For the library's stages (the batch pool, the CUDA feeder's ring), not for
+ * the wait and keeps saying so. While the subject says the wait is {@linkplain Subject#paused() paused} (the consumer
+ * busy with what it holds), none of these clocks runs: each starts again when the pause ends. For the library's stages (the batch pool, the CUDA feeder's ring), not for
  * applications.
  *
  * <p>Threading: immutable; any number of threads may wait through one instance. Each wait runs on the caller's
@@ -30,6 +31,16 @@ public final class BoundedWait {
     public interface Subject {
         /** Throws to end the wait now, e.g. once the stage has been closed. */
         void check();
+
+        /**
+         * Whether the wait is only backpressure now: the consumer is busy with the items it holds and has asked for
+         * nothing more, so a long wait is its step, not a stall. The default: never paused.
+         *
+         * @return true while no clock of the wait should run
+         */
+        default boolean paused() {
+            return false;
+        }
 
         /**
          * Why only the consumer can end the wait now (every item is in its hands). Only asked when the wait has a
@@ -138,6 +149,12 @@ public final class BoundedWait {
         try {
             while (true) {
                 long now = System.nanoTime();
+                if (subject.paused()) {
+                    start = now;
+                    deadline = now + timeout.toNanos();
+                    nextWarn = now + warnNanos;
+                    stuck = false;
+                }
                 String why = graceNanos > 0 ? subject.stuck() : null;
                 if (why == null) {
                     stuck = false;

@@ -60,6 +60,8 @@ public final class Pipeline implements AutoCloseable {
     private final AtomicReference<BatchIterator<?>> openIteration = new AtomicReference<>();
     private final BatchIterator.Owner iterationOwner;
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** Whether a subscriber waits for a batch: the pools' wait is backpressure while none does. */
+    private final ConsumerDemand demand = new ConsumerDemand();
 
     /**
      * Makes a pipeline and its decode pool. Nothing is read before a stream is subscribed; buffers are allocated as
@@ -80,7 +82,7 @@ public final class Pipeline implements AutoCloseable {
         BatchPool.checkSize(source.features(), source.labels(), options.batchSize(), options.batchBuffers());
         this.source = source;
         this.options = options;
-        this.pools = new PipelinePools(source, options, allocator);
+        this.pools = new PipelinePools(source, options, allocator, demand::waiting);
         // the index's rejections are the selection's, not a rank's share: rank 0 accounts for them
         this.account = new RunAccount(options.sharding().rank() == 0 ? source.rejected() : List.of());
         this.metrics = new PipelineMetrics(
@@ -374,7 +376,8 @@ public final class Pipeline implements AutoCloseable {
                     return batches.doOnNext(undelivered::remove).doFinally(signal -> undelivered.closeAll());
                 })
                 .onErrorMap(Exceptions::isMultiple, BatchAssembly::firstFailure)
-                .doOnDiscard(Batch.class, Batch::close);
+                .doOnDiscard(Batch.class, Batch::close)
+                .transform(demand::track);
     }
 
     /**

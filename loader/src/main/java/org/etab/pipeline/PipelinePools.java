@@ -1,6 +1,7 @@
 package org.etab.pipeline;
 
 import java.time.Duration;
+import java.util.function.BooleanSupplier;
 import org.etab.batch.BatchPool;
 import org.etab.batch.HostAllocator;
 import org.etab.source.SampleSource;
@@ -21,19 +22,25 @@ import org.etab.source.SampleSource;
 final class PipelinePools implements AutoCloseable {
     /** A wait for a free buffer warns this often... */
     private static final Duration WARN_EVERY = Duration.ofSeconds(30);
-    /** ...and fails after this long (sooner when every buffer is in a batch the consumer holds). */
+    /**
+     * ...and fails after this long while the consumer waits (sooner when every buffer is in a batch it holds; never
+     * while it is busy with what it holds: {@link ConsumerDemand}).
+     */
     private static final Duration TIMEOUT = Duration.ofMinutes(10);
 
     private final SampleSource source;
     private final PipelineOptions options;
     private final HostAllocator allocator;
+    private final BooleanSupplier consumerWaiting;
     private volatile BatchPool batches;
     private volatile BatchPool samples;
 
-    PipelinePools(SampleSource source, PipelineOptions options, HostAllocator allocator) {
+    PipelinePools(
+            SampleSource source, PipelineOptions options, HostAllocator allocator, BooleanSupplier consumerWaiting) {
         this.source = source;
         this.options = options;
         this.allocator = allocator;
+        this.consumerWaiting = consumerWaiting;
     }
 
     /** The pool of batch streams, made on first use. */
@@ -85,7 +92,15 @@ final class PipelinePools implements AutoCloseable {
     }
 
     private BatchPool make(int batchSize, int buffers) {
-        return new BatchPool(source.features(), source.labels(), batchSize, buffers, allocator, WARN_EVERY, TIMEOUT);
+        return new BatchPool(
+                source.features(),
+                source.labels(),
+                batchSize,
+                buffers,
+                allocator,
+                WARN_EVERY,
+                TIMEOUT,
+                consumerWaiting);
     }
 
     private static int allocated(BatchPool p) {

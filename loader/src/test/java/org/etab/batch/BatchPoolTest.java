@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.bytedeco.javacpp.Pointer;
 import org.etab.testing.NativeBytes;
 import org.junit.jupiter.api.Test;
@@ -113,7 +114,8 @@ class BatchPoolTest {
                 HostAllocator.NATIVE,
                 Duration.ofMillis(50),
                 Duration.ofMillis(600),
-                Duration.ofMillis(50))) {
+                Duration.ofMillis(50),
+                () -> true)) {
             Batch delivered = batch(pool, 0);
             pool.acquire(); // in assembly: a decode task may still hand it over or release it
             long t0 = System.nanoTime();
@@ -136,7 +138,8 @@ class BatchPoolTest {
                 HostAllocator.NATIVE,
                 Duration.ofMillis(50),
                 Duration.ofSeconds(30),
-                Duration.ofSeconds(2))) {
+                Duration.ofSeconds(2),
+                () -> true)) {
             Batch first = batch(pool, 0);
             Batch second = batch(pool, 1);
             Thread closer = new Thread(() -> {
@@ -146,6 +149,42 @@ class BatchPoolTest {
             closer.start();
             pool.release(pool.acquire());
             second.close();
+            assertThat(pool.outstanding()).isZero();
+        }
+    }
+
+    @Test
+    void aConsumerBusyWithWhatItHoldsIsWaitedForPastTheGraceAndTheTimeout() {
+        AtomicBoolean waiting = new AtomicBoolean(false);
+        try (BatchPool pool = new BatchPool(
+                X,
+                Y,
+                2,
+                2,
+                HostAllocator.NATIVE,
+                Duration.ofMillis(50),
+                Duration.ofMillis(300),
+                Duration.ofMillis(100),
+                waiting::get)) {
+            Batch first = batch(pool, 0);
+            Batch second = batch(pool, 1);
+            // a training step of 700 ms: longer than the grace and the timeout, asking for nothing meanwhile
+            Thread step = new Thread(() -> {
+                sleep(700);
+                first.close();
+            });
+            step.start();
+            long t0 = System.nanoTime();
+            pool.release(pool.acquire());
+            assertThat((System.nanoTime() - t0) / 1_000_000).isGreaterThanOrEqualTo(600);
+            // once the consumer waits for a batch while holding every buffer, the grace runs again
+            waiting.set(true);
+            Batch third = batch(pool, 2);
+            assertThatThrownBy(pool::acquire)
+                    .hasMessageContaining("within 100 ms")
+                    .hasMessageContaining("the consumer holds 2 batches open (batches 1, 2)");
+            second.close();
+            third.close();
             assertThat(pool.outstanding()).isZero();
         }
     }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -311,6 +312,43 @@ class PipelineIterationTest {
                         .hasMessageContaining("error policy is fail");
                 assertThat(p.batchPool().outstanding()).isZero();
             }
+        }
+    }
+
+    @Test
+    void aStepLongerThanTheGraceIsWaitedForAndAConsumerThatNeverClosesIsNamedWithinSeconds() throws Exception {
+        FakeSource source = new FakeSource(24);
+        // a pool of 6: 4 batches ahead, 2 held; the iteration buffers 2 ahead of the one in hand
+        PipelineOptions o = PipelineOptions.builder().batchSize(2).threads(2).build();
+        try (Pipeline p = new Pipeline(source, o, new SimpleMeterRegistry(), HostAllocator.NATIVE)) {
+            int n = 0;
+            try (BatchIterator<Batch> it = p.iterate(0)) {
+                while (it.hasNext()) {
+                    try (Batch b = it.next()) {
+                        if (n++ == 0) {
+                            Thread.sleep(BatchPool.HELD_GRACE.plusSeconds(1).toMillis()); // an evaluation, say
+                        }
+                    }
+                }
+            }
+            assertThat(n).isEqualTo(12);
+            assertThat(p.account().delivered()).isEqualTo(24);
+            assertThat(p.batchPool().outstanding()).isZero();
+
+            // a loop that keeps asking without closing: every buffer ends up in its hands, and it is told so
+            List<Batch> kept = new java.util.ArrayList<>();
+            long t0 = System.nanoTime();
+            try (BatchIterator<Batch> it = p.iterate(1)) {
+                assertThatThrownBy(() -> {
+                            while (it.hasNext()) {
+                                kept.add(it.next());
+                            }
+                        })
+                        .hasMessageContaining("the consumer holds 6 batches open");
+            }
+            assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(BatchPool.HELD_GRACE.multipliedBy(3));
+            kept.forEach(Batch::close);
+            assertThat(p.batchPool().outstanding()).isZero();
         }
     }
 

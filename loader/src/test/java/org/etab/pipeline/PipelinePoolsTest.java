@@ -40,7 +40,7 @@ class PipelinePoolsTest {
                 .prefetch(1)
                 .consumerHeld(2)
                 .build();
-        try (PipelinePools pools = new PipelinePools(source, o, counting)) {
+        try (PipelinePools pools = new PipelinePools(source, o, counting, () -> true)) {
             assertThat(pools.batchPool()).isNull();
             assertThat(pools.samplePool()).isNull();
 
@@ -61,7 +61,7 @@ class PipelinePoolsTest {
     @Test
     void theCountsSumBothPoolsAndCloseFreesWhatIsIdle() {
         PipelineOptions o = PipelineOptions.builder().batchSize(2).threads(1).build();
-        PipelinePools pools = new PipelinePools(source, o, counting);
+        PipelinePools pools = new PipelinePools(source, o, counting, () -> true);
         assertThat(pools.allocated()).isZero();
         assertThat(pools.outstanding()).isZero();
 
@@ -89,7 +89,7 @@ class PipelinePoolsTest {
         ExecutorService threads = Executors.newFixedThreadPool(8);
         try {
             for (int round = 0; round < 20; round++) {
-                try (PipelinePools pools = new PipelinePools(source, o, counting)) {
+                try (PipelinePools pools = new PipelinePools(source, o, counting, () -> true)) {
                     Callable<BatchPool> batches = pools::forBatches;
                     Callable<BatchPool> samples = pools::forSamples;
                     List<Callable<BatchPool>> asks = IntStream.range(0, 8)

@@ -1,0 +1,110 @@
+package org.etab.pipeline;
+
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import org.reactivestreams.Publisher;
+import org.reactivestreams.Subscription;
+import reactor.core.CoreSubscriber;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Operators;
+import reactor.util.context.Context;
+
+/**
+ * Whether a pipeline's consumer is waiting for a batch: some subscription to its streams has asked for more than it
+ * was given and is not busy inside its {@code onNext}. The batch pool asks this before it blames the consumer for
+ * holding every buffer: a consumer in a long step, with its request met, is slow, not stuck (iterations buffer ahead,
+ * so a step holds more batches than the one in hand).
+ *
+ * <p>Threading: thread-safe; {@link #waiting()} is called from waiting decode threads while subscriptions request and
+ * receive on theirs. Backpressure: none of its own; it only counts what passes. Ownership: holds no item.
+ */
+final class ConsumerDemand {
+    private final Set<Tracker<?>> subscriptions = ConcurrentHashMap.newKeySet();
+
+    /** {@return true while some subscription waits for an item it asked for} */
+    boolean waiting() {
+        for (Tracker<?> t : subscriptions) {
+            if (t.waiting()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The stream, its subscriptions' demand watched by {@link #waiting()}. */
+    <T> Flux<T> track(Flux<T> stream) {
+        Function<? super Publisher<T>, ? extends Publisher<T>> lift =
+                Operators.<T, T>lift((scannable, actual) -> new Tracker<>(actual));
+        return Flux.from(lift.apply(stream.hide())); // hide: no fusion, which would bypass the counting
+    }
+
+    /** A subscription between the stream and its subscriber: counts requests, deliveries and time in onNext. */
+    private final class Tracker<T> implements CoreSubscriber<T>, Subscription {
+        private final CoreSubscriber<? super T> actual;
+        /** Requested and not yet delivered; {@link Long#MAX_VALUE}: unbounded. */
+        private final AtomicLong demand = new AtomicLong();
+
+        private final AtomicInteger inOnNext = new AtomicInteger();
+        private Subscription upstream;
+
+        Tracker(CoreSubscriber<? super T> actual) {
+            this.actual = actual;
+        }
+
+        boolean waiting() {
+            return demand.get() > 0 && inOnNext.get() == 0;
+        }
+
+        @Override
+        public Context currentContext() {
+            return actual.currentContext();
+        }
+
+        @Override
+        public void onSubscribe(Subscription s) {
+            upstream = s;
+            subscriptions.add(this);
+            actual.onSubscribe(this);
+        }
+
+        @Override
+        public void onNext(T t) {
+            demand.getAndUpdate(d -> d == Long.MAX_VALUE ? d : Math.max(0, d - 1));
+            inOnNext.incrementAndGet();
+            try {
+                actual.onNext(t);
+            } finally {
+                inOnNext.decrementAndGet();
+            }
+        }
+
+        @Override
+        public void onError(Throwable e) {
+            subscriptions.remove(this);
+            actual.onError(e);
+        }
+
+        @Override
+        public void onComplete() {
+            subscriptions.remove(this);
+            actual.onComplete();
+        }
+
+        @Override
+        public void request(long n) {
+            if (n > 0) {
+                demand.getAndUpdate(d -> Operators.addCap(d, n));
+            }
+            upstream.request(n);
+        }
+
+        @Override
+        public void cancel() {
+            subscriptions.remove(this);
+            upstream.cancel();
+        }
+    }
+}

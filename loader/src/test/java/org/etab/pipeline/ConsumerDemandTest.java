@@ -1,0 +1,59 @@
+package org.etab.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.reactivestreams.Subscription;
+import reactor.core.publisher.BaseSubscriber;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Sinks;
+
+class ConsumerDemandTest {
+
+    @Test
+    void waitingMeansAskedForMoreThanGivenAndNotBusyWithAnItem() {
+        ConsumerDemand demand = new ConsumerDemand();
+        Sinks.Many<Integer> source = Sinks.many().unicast().onBackpressureBuffer();
+        List<Boolean> seenWhileBusy = new ArrayList<>();
+        BaseSubscriber<Integer> consumer = new BaseSubscriber<>() {
+            @Override
+            protected void hookOnSubscribe(Subscription s) {}
+
+            @Override
+            protected void hookOnNext(Integer value) {
+                seenWhileBusy.add(demand.waiting()); // inside onNext: busy, not waiting
+            }
+        };
+        assertThat(demand.waiting()).isFalse(); // no subscription
+        demand.track(source.asFlux()).subscribe(consumer);
+        assertThat(demand.waiting()).as("subscribed, nothing asked").isFalse();
+        consumer.request(2);
+        assertThat(demand.waiting()).as("asked for 2, given none").isTrue();
+        source.tryEmitNext(1);
+        assertThat(demand.waiting()).as("asked for 2, given 1").isTrue();
+        source.tryEmitNext(2);
+        assertThat(demand.waiting()).as("given what it asked for").isFalse();
+        assertThat(seenWhileBusy).containsExactly(false, false);
+        consumer.request(1);
+        assertThat(demand.waiting()).isTrue();
+        consumer.cancel();
+        assertThat(demand.waiting()).as("cancelled").isFalse();
+    }
+
+    @Test
+    void anUnboundedSubscriberWaitsExceptWhileInsideOnNextAndEndsWithTheStream() {
+        ConsumerDemand demand = new ConsumerDemand();
+        List<Boolean> seen = new ArrayList<>();
+        Sinks.Many<Integer> source = Sinks.many().unicast().onBackpressureBuffer();
+        demand.track(source.asFlux()).subscribe(v -> seen.add(demand.waiting()));
+        assertThat(demand.waiting()).isTrue();
+        source.tryEmitNext(1);
+        assertThat(seen).containsExactly(false);
+        assertThat(demand.waiting()).isTrue();
+        source.tryEmitComplete();
+        assertThat(demand.waiting()).as("completed").isFalse();
+        assertThat(demand.track(Flux.range(0, 5)).collectList().block()).containsExactly(0, 1, 2, 3, 4);
+    }
+}
