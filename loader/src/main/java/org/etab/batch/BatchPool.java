@@ -57,7 +57,6 @@ public final class BatchPool implements AutoCloseable {
 
     private final AtomicInteger allocated = new AtomicInteger();
     private final AtomicInteger outstanding = new AtomicInteger();
-    private final BoundedWait.Subject waiter = new Waiter();
     /** True while the consumer waits for a batch; false while it is busy with what it holds. */
     private final BooleanSupplier consumerWaiting;
 
@@ -213,6 +212,19 @@ public final class BatchPool implements AutoCloseable {
      * @throws IllegalStateException when the pool is closed, or no buffer comes back in time (see the class comment)
      */
     public Buffers acquire() {
+        return acquire(() -> false);
+    }
+
+    /**
+     * As {@link #acquire()}, for a task that may be cancelled while it waits (its stream cancelled): it then stops
+     * waiting, so that nobody waits for a task that waits for a buffer only a departed consumer could return.
+     *
+     * @param cancelled asked between polls while waiting
+     * @return buffers as {@link #acquire()}, or null when {@code cancelled} said so before one was free
+     * @throws OutOfMemoryError      when the allocator cannot allocate a new buffer
+     * @throws IllegalStateException as {@link #acquire()}
+     */
+    public Buffers acquire(BooleanSupplier cancelled) {
         if (closed) {
             throw new IllegalStateException("batch pool is closed");
         }
@@ -221,10 +233,21 @@ public final class BatchPool implements AutoCloseable {
             b = tryAllocate();
         }
         if (b == null) {
-            b = await();
+            try {
+                b = wait.take(idle, new Waiter(cancelled));
+            } catch (Cancelled c) {
+                return null;
+            }
         }
         outstanding.incrementAndGet();
         return b;
+    }
+
+    /** Ends a wait whose task was cancelled; never leaves the pool. */
+    private static final class Cancelled extends RuntimeException {
+        Cancelled() {
+            super(null, null, false, false);
+        }
     }
 
     private Buffers tryAllocate() {
@@ -247,16 +270,21 @@ public final class BatchPool implements AutoCloseable {
         return new HostTensor(spec, batchSize, allocator.allocate(spec.bytes() * batchSize));
     }
 
-    private Buffers await() {
-        return wait.take(idle, waiter);
-    }
-
     /** What a waiting acquire checks, logs and throws. */
     private final class Waiter implements BoundedWait.Subject {
+        private final BooleanSupplier cancelled;
+
+        Waiter(BooleanSupplier cancelled) {
+            this.cancelled = cancelled;
+        }
+
         @Override
         public void check() {
             if (closed) {
                 throw new IllegalStateException("batch pool closed while waiting for a buffer");
+            }
+            if (cancelled.getAsBoolean()) {
+                throw new Cancelled();
             }
         }
 

@@ -92,33 +92,52 @@ final class BatchAssembly implements AutoCloseable {
             // subscribed up to batchesAhead batches ahead of a free thread: reads with latency start now
             source.prefetch(group.samplePlans());
             undelivered.taskStarted();
+            Runnable dropped = () -> {
+                undelivered.taskEnded();
+                source.forget(group.samplePlans());
+                if (!cancelled.get()) { // a cancelled sink would only log the error as dropped
+                    sink.error(new IllegalStateException("pipeline is closed"));
+                }
+            };
             try {
-                executor.execute(() -> {
-                    try {
-                        Batch batch;
+                executor.execute(new BatchTask(dropped) {
+                    @Override
+                    public void run() {
                         try {
-                            batch = fill(group, pool, cancelled);
-                        } catch (Throwable e) {
-                            sink.error(e);
-                            return;
+                            Batch batch;
+                            try {
+                                batch = fill(group, pool, cancelled);
+                            } catch (Throwable e) {
+                                if (!cancelled.get()) { // a cancelled sink would only log the error as dropped
+                                    sink.error(e);
+                                }
+                                return;
+                            }
+                            if (batch == null) {
+                                sink.success();
+                            } else if (cancelled.get() || !undelivered.add(batch)) {
+                                batch.close();
+                            } else {
+                                sink.success(batch);
+                            }
+                        } finally {
+                            undelivered.taskEnded();
                         }
-                        if (batch == null) {
-                            sink.success();
-                        } else if (cancelled.get() || !undelivered.add(batch)) {
-                            batch.close();
-                        } else {
-                            sink.success(batch);
-                        }
-                    } finally {
-                        undelivered.taskEnded();
                     }
                 });
             } catch (RejectedExecutionException e) {
-                undelivered.taskEnded();
-                source.forget(group.samplePlans());
-                sink.error(new IllegalStateException("pipeline is closed", e));
+                dropped.run();
             }
         });
+    }
+
+    /** A batch task; {@link #close()} ends the stream of one it stopped before it ran, which would otherwise wait for it. */
+    private abstract static class BatchTask implements Runnable {
+        final Runnable dropped;
+
+        BatchTask(Runnable dropped) {
+            this.dropped = dropped;
+        }
     }
 
     /** Runs on a decode thread: one batch, slot by slot. Returns null when nothing in it was delivered. */
@@ -134,7 +153,10 @@ final class BatchAssembly implements AutoCloseable {
         SampleWorker worker = null;
         boolean handedOff = false;
         try {
-            buffers = pool.acquire();
+            buffers = pool.acquire(cancelled::get);
+            if (buffers == null) {
+                return null; // cancelled while it waited for a buffer
+            }
             worker = borrowWorker();
             List<SampleInfo> infos = new ArrayList<>(group.plans().size());
             for (Pipeline.Scheduled plan : group.plans()) {
@@ -244,10 +266,17 @@ final class BatchAssembly implements AutoCloseable {
         return w;
     }
 
-    /** Stops the decode threads, waiting for running tasks, then closes every worker. Call it off the pool. */
+    /**
+     * Stops the decode threads, waiting for running tasks, then closes every worker; a stream still waiting for a
+     * task that never ran fails with "pipeline is closed". Call it off the pool.
+     */
     @Override
     public void close() {
-        executor.shutdownNow();
+        for (Runnable never : executor.shutdownNow()) {
+            if (never instanceof BatchTask t) {
+                t.dropped.run();
+            }
+        }
         try {
             if (!executor.awaitTermination(60, TimeUnit.SECONDS)) {
                 throw new IllegalStateException("decode threads did not stop within 60 s; native memory not freed");

@@ -353,6 +353,45 @@ class PipelineIterationTest {
     }
 
     @Test
+    void closingThePipelineUnderALiveSubscriptionEndsItWithAnError() {
+        FakeSource source = new FakeSource(64);
+        // 4 batches, all handed to the one decode thread at once: when the pipeline closes, 3 are still queued
+        PipelineOptions o = PipelineOptions.builder()
+                .batchSize(4)
+                .threads(1)
+                .prefetch(3)
+                .limit(16)
+                .build();
+        Pipeline p = new Pipeline(source, o, new SimpleMeterRegistry(), HostAllocator.NATIVE);
+        source.load = (plan, slot, deadline) -> {
+            sleepMillis(100);
+            return FakeSource.ONE_FRAME;
+        };
+        Thread closer = new Thread(() -> {
+            sleepMillis(300);
+            p.close();
+        });
+        closer.start();
+        // batch tasks still queued when the pipeline closes never run; the stream must not wait for them
+        assertThatThrownBy(() -> p.batches(0)
+                        .doOnNext(b -> {
+                            sleepMillis(400);
+                            b.close();
+                        })
+                        .blockLast(Duration.ofSeconds(30)))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("pipeline is closed");
+    }
+
+    private static void sleepMillis(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Test
     void aStreamViewClosedAfterATakeReturnsEveryBuffer() {
         try (Pipeline p = pipeline(PipelineFixtures.records(), options())) {
             for (int epoch = 0; epoch < 10; epoch++) {
