@@ -287,8 +287,10 @@ public final class EtabDataSetIterator implements DataSetIterator, AutoCloseable
     }
 
     /**
-     * Moves to the next epoch (a fresh permutation), dropping the rest of the current one; a no-op while nothing
-     * of the current epoch was taken, so that DL4J's reset before {@code fit} never skips an epoch.
+     * Moves to the next epoch (a fresh permutation), dropping the rest of the current one. While nothing of the
+     * current epoch was taken it stays on that epoch, so that DL4J's reset before {@code fit} never skips one; an
+     * iteration of it that was closed meanwhile (by another iteration of the pipeline, or an interrupt, as DL4J's
+     * {@code AsyncDataSetIterator} sends on its own reset) is dropped, and the epoch starts again.
      *
      * @throws IllegalStateException when this iterator is closed
      */
@@ -296,6 +298,9 @@ public final class EtabDataSetIterator implements DataSetIterator, AutoCloseable
     public void reset() {
         requireOpen();
         if (!taken) {
+            if (batches != null && batches.isClosed()) {
+                endStream();
+            }
             return;
         }
         endStream();

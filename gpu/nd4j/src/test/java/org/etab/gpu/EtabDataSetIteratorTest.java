@@ -308,6 +308,27 @@ class EtabDataSetIteratorTest {
     }
 
     @Test
+    void anEpochClosedBeforeItsFirstBatchStartsAgainOnReset() {
+        try (Pipeline p = stills(Target.EF, 7);
+                EtabDataSetIterator it = EtabDataSetIterator.of(p)) {
+            assertThat(it.hasNext()).isTrue();
+            p.iterate(5).close(); // closes the iterator's epoch before anything was taken
+            assertThatThrownBy(it::hasNext).hasMessageContaining("a newer iteration started on the same pipeline");
+            it.reset();
+            assertThat(it.epoch()).isZero();
+            assertThat(epoch(it)).hasSize(3);
+            // interrupted in its first wait, as DL4J's AsyncDataSetIterator does on reset
+            it.reset();
+            Thread.currentThread().interrupt();
+            assertThatThrownBy(it::hasNext).isInstanceOf(IllegalStateException.class);
+            Thread.interrupted();
+            it.reset();
+            assertThat(it.epoch()).isEqualTo(1);
+            assertThat(epoch(it)).hasSize(3);
+        }
+    }
+
+    @Test
     void viewsHoldTheSameDataAsCopies() {
         List<Float> copies;
         List<Float> views = new ArrayList<>();
