@@ -228,7 +228,9 @@ public final class PipelineOptions {
         /**
          * Decode threads, >= 1; default: all cores, or {@code batchesAhead - prefetch} when those are set.
          *
-         * @param threads decode threads, 1..{@value PipelineOptions#MAX_IN_FLIGHT}
+         * @param threads decode threads, 1..{@value PipelineOptions#MAX_IN_FLIGHT}, and with {@code prefetch} (2 unless
+         *                set) at most {@value PipelineOptions#MAX_IN_FLIGHT}: {@code threads(1024)} needs
+         *                {@code prefetch(0)}
          * @return this builder
          */
         public Builder threads(int threads) {
@@ -239,7 +241,8 @@ public final class PipelineOptions {
         /**
          * Batches assembled ahead beyond one per thread, >= 0; default 2, or {@code batchesAhead - threads}.
          *
-         * @param prefetch batches ahead beyond one per thread, 0..{@value PipelineOptions#MAX_IN_FLIGHT}
+         * @param prefetch batches ahead beyond one per thread, 0..{@value PipelineOptions#MAX_IN_FLIGHT}, with
+         *                 {@code threads} at most {@value PipelineOptions#MAX_IN_FLIGHT}
          * @return this builder
          */
         public Builder prefetch(int prefetch) {
