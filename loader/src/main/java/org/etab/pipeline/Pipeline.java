@@ -35,7 +35,9 @@ import reactor.core.publisher.Flux;
  * error); it never grows a queue.
  *
  * <p>Ownership: a delivered batch belongs to the subscriber until it is closed. Batches discarded by cancellation or
- * errors inside the pipeline are closed by it. One iteration ({@link BatchIterator}) is open per pipeline: a new one
+ * errors inside the pipeline are closed by it; batches queued by an operator after it ({@code publishOn},
+ * {@code buffer}, ...) and dropped on a cancel or an error are the subscriber's: end such a chain with
+ * {@code .doOnDiscard(Batch.class, Batch::close)}, which Reactor calls for each. One iteration ({@link BatchIterator}) is open per pipeline: a new one
  * closes the older one first, returning its batches. {@link #close()} waits for running tasks, then frees every
  * buffer and decoder.
  *
