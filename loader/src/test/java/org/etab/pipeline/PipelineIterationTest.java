@@ -383,6 +383,25 @@ class PipelineIterationTest {
                 .hasMessageContaining("pipeline is closed");
     }
 
+    @Test
+    void batchesQueuedByTheSubscribersOwnOperatorsComeBackThroughItsDiscardHook() throws Exception {
+        FakeSource source = new FakeSource(40);
+        PipelineOptions o = PipelineOptions.builder().batchSize(4).threads(2).build();
+        try (Pipeline p = new Pipeline(source, o, new SimpleMeterRegistry(), HostAllocator.NATIVE)) {
+            p.batches(0)
+                    .publishOn(reactor.core.scheduler.Schedulers.boundedElastic()) // queues batches ahead
+                    .take(1)
+                    .doOnNext(Batch::close)
+                    .doOnDiscard(Batch.class, Batch::close) // as docs/architecture.md says, for the queued ones
+                    .blockLast(Duration.ofSeconds(30));
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (p.batchPool().outstanding() > 0 && System.nanoTime() < deadline) {
+                Thread.sleep(10); // publishOn clears its queue on its own thread
+            }
+            assertThat(p.batchPool().outstanding()).isZero();
+        }
+    }
+
     private static void sleepMillis(long ms) {
         try {
             Thread.sleep(ms);
