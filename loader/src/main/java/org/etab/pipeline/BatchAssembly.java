@@ -23,6 +23,7 @@ import org.etab.source.SampleWorker;
 import org.etab.source.Stage;
 import reactor.core.Exceptions;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.MonoSink;
 
 /**
  * Batch assembly: one task per batch on the pipeline's decode pool. A task takes a buffer from the pool, borrows a
@@ -100,43 +101,50 @@ final class BatchAssembly implements AutoCloseable {
                 }
             };
             try {
-                executor.execute(new BatchTask(dropped) {
-                    @Override
-                    public void run() {
-                        try {
-                            Batch batch;
-                            try {
-                                batch = fill(group, pool, cancelled);
-                            } catch (Throwable e) {
-                                if (!cancelled.get()) { // a cancelled sink would only log the error as dropped
-                                    sink.error(e);
-                                }
-                                return;
-                            }
-                            if (batch == null) {
-                                sink.success();
-                            } else if (cancelled.get() || !undelivered.add(batch)) {
-                                batch.close();
-                            } else {
-                                sink.success(batch);
-                            }
-                        } finally {
-                            undelivered.taskEnded();
-                        }
-                    }
-                });
+                executor.execute(new BatchTask(() -> run(group, pool, undelivered, cancelled, sink), dropped));
             } catch (RejectedExecutionException e) {
                 dropped.run();
             }
         });
     }
 
-    /** A batch task; {@link #close()} ends the stream of one it stopped before it ran, which would otherwise wait for it. */
-    private abstract static class BatchTask implements Runnable {
-        final Runnable dropped;
+    /** A batch task's work on a decode thread: fills the batch and hands it to the stream, or closes it. */
+    private void run(
+            EpochSchedule.Group group,
+            BatchPool pool,
+            Undelivered undelivered,
+            AtomicBoolean cancelled,
+            MonoSink<Batch> sink) {
+        try {
+            Batch batch;
+            try {
+                batch = fill(group, pool, cancelled);
+            } catch (Throwable e) {
+                if (!cancelled.get()) { // a cancelled sink would only log the error as dropped
+                    sink.error(e);
+                }
+                return;
+            }
+            if (batch == null) {
+                sink.success();
+            } else if (cancelled.get() || !undelivered.add(batch)) {
+                batch.close();
+            } else {
+                sink.success(batch);
+            }
+        } finally {
+            undelivered.taskEnded();
+        }
+    }
 
-        BatchTask(Runnable dropped) {
-            this.dropped = dropped;
+    /**
+     * A batch task, and what ends its stream when {@link #close()} stops the task before it ran (the stream would
+     * wait for it forever).
+     */
+    private record BatchTask(Runnable work, Runnable dropped) implements Runnable {
+        @Override
+        public void run() {
+            work.run();
         }
     }
 
@@ -274,7 +282,7 @@ final class BatchAssembly implements AutoCloseable {
     public void close() {
         for (Runnable never : executor.shutdownNow()) {
             if (never instanceof BatchTask t) {
-                t.dropped.run();
+                t.dropped().run();
             }
         }
         try {
