@@ -247,6 +247,7 @@ public final class SelectionOptions {
 
     /** As {@link #open(EtabConfig)} with other sample options; a URL root opens a remote store. */
     OpenedDataset open(EtabConfig cfg, SampleOptions options) {
+        DatasetRegistry.checkFold(DatasetRegistry.get(dataset), fold); // a URL root has no fold to ignore it in
         if (remoteRoot()) {
             return Datasets.openRemote(
                     dataset,

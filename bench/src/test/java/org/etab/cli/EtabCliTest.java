@@ -989,6 +989,10 @@ class EtabCliTest {
                 .containsExactly(
                         "etab: Invalid value for option '--video': 'yes' is not a boolean",
                         "(see 'etab bench --help' for the flags)");
+        // a fold is refused for a dataset without folds whatever the root and the command
+        Run remoteFold = etab("export", "--root", "http://127.0.0.1:9/echonet", "--fold", "2", "--out", "/nonexistent");
+        assertThat(remoteFold.code()).isEqualTo(2);
+        assertThat(remoteFold.err()).contains("fold 2: echonet has no folds (fold 0 only)");
         Run typo = etab("bench", "--root", PhantomDatasets.echonet().toString(), "--epohcs", "2", "--quiet");
         assertThat(typo.code()).isEqualTo(2);
         assertThat(typo.err())

@@ -143,6 +143,9 @@ public final class HttpStore implements AutoCloseable {
             throw new IllegalArgumentException(
                     "root must not have a fragment but was " + RemoteException.redact(root) + "#...");
         }
+        if (root.getRawUserInfo() != null && root.getRawUserInfo().isEmpty()) {
+            root = withoutUserInfo(root); // "http://@host/": no credentials to send
+        }
         if (root.getRawUserInfo() != null) {
             if (options.headers().keySet().stream().anyMatch(h -> h.equalsIgnoreCase("Authorization"))) {
                 throw new IllegalArgumentException("root " + RemoteException.redact(root)
@@ -165,9 +168,15 @@ public final class HttpStore implements AutoCloseable {
         return new HttpStore(root, options, cache);
     }
 
-    /** RFC 7617 Basic credentials from a URL's raw user info ({@code user:password}, each part percent-decoded). */
+    /**
+     * RFC 7617 Basic credentials from a URL's raw user info ({@code user:password}, percent-decoded; a user alone
+     * has an empty password, as curl sends it).
+     */
     private static String basic(String rawUserInfo) {
         String decoded = URLDecoder.decode(rawUserInfo.replace("+", "%2B"), StandardCharsets.UTF_8);
+        if (decoded.indexOf(':') < 0) {
+            decoded += ":";
+        }
         return "Basic " + Base64.getEncoder().encodeToString(decoded.getBytes(StandardCharsets.UTF_8));
     }
 

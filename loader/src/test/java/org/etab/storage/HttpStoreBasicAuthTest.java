@@ -51,6 +51,34 @@ class HttpStoreBasicAuthTest {
     }
 
     @Test
+    void aUserAloneHasAnEmptyPasswordAndAnEmptyUserInfoSendsNothing() throws Exception {
+        List<String> seen = new CopyOnWriteArrayList<>();
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/", ex -> {
+            seen.add(String.valueOf(ex.getRequestHeaders().getFirst("Authorization")));
+            ex.sendResponseHeaders(200, 1);
+            ex.getResponseBody().write('x');
+            ex.close();
+        });
+        server.start();
+        int port = server.getAddress().getPort();
+        try {
+            for (String root : List.of("http://bob@127.0.0.1:" + port + "/", "http://@127.0.0.1:" + port + "/")) {
+                try (HttpStore store = HttpStore.open(
+                        URI.create(root), HttpStoreOptions.builder().build())) {
+                    store.read("a.csv");
+                }
+            }
+        } finally {
+            server.stop(0);
+        }
+        // as curl: "bob" is "bob:" (RFC 7617 needs the colon); no user info, no header
+        assertThat(seen)
+                .containsExactly(
+                        "Basic " + Base64.getEncoder().encodeToString("bob:".getBytes(StandardCharsets.UTF_8)), "null");
+    }
+
+    @Test
     void credentialsGivenTwiceAreRefusedWithoutShowingThem() {
         assertThatThrownBy(() -> HttpStore.open(
                         URI.create("https://alice:s3cret@h.example/data"),

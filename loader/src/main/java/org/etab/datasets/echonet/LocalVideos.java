@@ -158,8 +158,10 @@ final class LocalVideos implements VideoStore {
         try {
             layout = decoder.layout(VideoInput.of(file), deadline);
         } catch (DecodeTimeoutException e) {
-            throw e; // the sample ran out of time (its frames were read): it fails as a timeout; the next use scans
-            // again
+            // the sample ran out of time (its frames were read) and fails as a timeout; a scan that slow would time
+            // out again on every use, so the video is read through its container from now on
+            wholeOnly.put(listed, Boolean.TRUE);
+            throw e;
         } catch (DecodeException e) {
             layout = null; // the file path keeps working (and reporting) for this video
         }

@@ -13,7 +13,6 @@ import org.etab.decode.AviIndex;
 import org.etab.decode.Deadline;
 import org.etab.decode.DecodeException;
 import org.etab.decode.DecodeStats;
-import org.etab.decode.DecodeTimeoutException;
 import org.etab.decode.GrayFrameSink;
 import org.etab.decode.VideoDecoder;
 import org.etab.decode.VideoInput;
@@ -154,8 +153,8 @@ final class RemoteVideos implements VideoStore {
     /**
      * After a whole video was fetched: keeps its layout, read from its headers and index ({@code fromIndex}) or else
      * learned with {@code decoder} (one demuxing pass over the bytes in memory, once per video), so that its next
-     * clips are fetched as ranges, within the sample's deadline (past it, the next whole fetch learns again). Never
-     * fails the sample.
+     * clips are fetched as ranges, within the sample's deadline (past it, the video is fetched whole from then on).
+     * Never fails the sample.
      */
     private void learn(
             EchoNetRecord rec, Fetched fetched, VideoDecoder decoder, VideoLayout fromIndex, long deadlineNanos) {
@@ -168,10 +167,10 @@ final class RemoteVideos implements VideoStore {
             if (layout == null) {
                 layout = decoder.layout(VideoInput.of(fetched.bytes(), name(rec)), deadlineNanos);
             }
-        } catch (DecodeTimeoutException e) {
-            return;
         } catch (DecodeException e) {
-            layout = null; // broken further on than this clip read: whole fetches report it where it matters
+            // broken further on than this clip read (whole fetches report it where it matters), or a scan past the
+            // deadline, which would be as slow next time: fetched whole from now on
+            layout = null;
         }
         if (layout == null) {
             wholeOnly.put(key, Boolean.TRUE);
