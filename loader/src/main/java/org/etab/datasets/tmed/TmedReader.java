@@ -29,7 +29,13 @@ import org.etab.source.Split;
  *
  * <p>Contract:
  * <ul>
- *   <li>Layout: both CSVs directly under the root; each image at {@code <root>/<SourceFolder>/<query_key>}.</li>
+ *   <li>Layout: {@code labels_per_image.csv} in the data root, which is the given root or its
+ *       {@code approved_users_only/} (the folder the TMED-2 release unpacks to); the fold file beside it (ETAB's
+ *       flat layout) or, when not there, in the data root's {@code DEV479/} (where the release keeps it: its
+ *       authors' own notebooks read {@code approved_users_only/DEV479/TMED2_fold0_labeledpart.csv}; DEV165/DEV56
+ *       hold the same images with fewer labels and are used only when copied beside the labels file). Each image
+ *       is at {@code <data root>/<SourceFolder>/<query_key>}, as the release's SourceFolder values
+ *       ({@code view_and_diagnosis_labeled_set/labeled}) are relative to {@code approved_users_only/}.</li>
  *   <li>Columns are found by name in each header (trimmed, any case, a byte-order mark ignored); their order
  *       does not matter and other columns are ignored. Used: {@code query_key, view_label, diagnosis_label}
  *       in the labels file; those plus {@code SourceFolder, view_classifier_split, diagnosis_classifier_split}
@@ -56,6 +62,10 @@ import org.etab.source.Split;
 public final class TmedReader {
     /** The per-image labels file. */
     public static final String LABELS = "labels_per_image.csv";
+    /** The folder the TMED-2 release unpacks to, holding the labels file and the image folders. */
+    static final String RELEASE_DIR = "approved_users_only";
+    /** Where the release keeps the fold files of its full development set (479 patients). */
+    static final String FOLD_DIR = "DEV479";
 
     private static final String[] LABEL_COLUMNS = {"query_key", "view_label", "diagnosis_label"};
     private static final String[] FOLD_COLUMNS = {
@@ -124,12 +134,22 @@ public final class TmedReader {
         if (!Files.isDirectory(root)) {
             throw new DatasetException(root, "TMED-2 directory not found");
         }
-        Path labelsFile = root.resolve(LABELS);
-        Path foldPath = root.resolve(foldFile(fold));
-        for (Path p : List.of(labelsFile, foldPath)) {
-            if (!Files.isRegularFile(p)) {
-                throw new DatasetException(p, "not found");
+        Path dataRoot = Files.isRegularFile(root.resolve(LABELS)) ? root : root.resolve(RELEASE_DIR);
+        if (!Files.isRegularFile(dataRoot.resolve(LABELS))) {
+            dataRoot = root;
+        }
+        Path labelsFile = dataRoot.resolve(LABELS);
+        if (!Files.isRegularFile(labelsFile)) {
+            throw new DatasetException(
+                    labelsFile, "not found (nor in " + root.resolve(RELEASE_DIR).resolve(LABELS) + ")");
+        }
+        Path foldPath = dataRoot.resolve(foldFile(fold));
+        if (!Files.isRegularFile(foldPath)) {
+            Path released = dataRoot.resolve(FOLD_DIR).resolve(foldFile(fold));
+            if (!Files.isRegularFile(released)) {
+                throw new DatasetException(foldPath, "not found (nor in " + released + ")");
             }
+            foldPath = released;
         }
         DatasetFiles allowed = files != null ? files : DatasetFiles.under(root);
         labelsFile = allowed.check(labelsFile);
@@ -138,7 +158,7 @@ public final class TmedReader {
         List<TmedIndex.Rejected> rejected = new ArrayList<>();
         Map<String, Labels> labels = readLabels(allowed, labelsFile, problems);
         List<TmedRecord> records =
-                readFold(allowed, foldPath, root.toAbsolutePath().normalize(), labels, problems, rejected);
+                readFold(allowed, foldPath, dataRoot.toAbsolutePath().normalize(), labels, problems, rejected);
         return new TmedIndex(root, fold, records, problems, rejected);
     }
 

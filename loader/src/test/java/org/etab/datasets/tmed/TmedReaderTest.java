@@ -123,8 +123,52 @@ class TmedReaderTest {
                 .isInstanceOf(DatasetException.class)
                 .hasMessageContaining("TMED2_fold2_labeledpart.csv")
                 .hasMessageContaining("not found")
+                .hasMessageContaining("nor in " + root.resolve("DEV479").resolve("TMED2_fold2_labeledpart.csv"))
                 .satisfies(e -> assertThat(((DatasetException) e).file())
                         .isEqualTo(root.resolve("TMED2_fold2_labeledpart.csv")));
+    }
+
+    /**
+     * The release's own layout (TMED-2's authors' {@code TMED2_Summary_Tables.ipynb} in
+     * tufts-ml/tmed2-echocardiogram-classifiers): {@code labels_per_image.csv} and the image folders under
+     * {@code approved_users_only/}, the fold files in {@code approved_users_only/DEV479/} (DEV165/DEV56 hold the
+     * smaller labeled sets), SourceFolder relative to {@code approved_users_only/}.
+     */
+    @Test
+    void readsTheReleaseLayoutWithFoldFilesInDev479() throws IOException {
+        for (Path given : List.of(root.resolve("TMED2"), root.resolve("copy"))) {
+            // given/approved_users_only/ as the release unpacks, or given/ itself as approved_users_only/
+            Path data = given.getFileName().toString().equals("TMED2") ? given.resolve("approved_users_only") : given;
+            Path dev = Files.createDirectories(data.resolve("DEV479"));
+            Files.writeString(
+                    data.resolve(TmedReader.LABELS),
+                    "query_key,view_label,diagnosis_label\n" + "4860s1_0.png,PLAX,moderate_AS\n");
+            Files.writeString(
+                    dev.resolve(TmedReader.foldFile(1)),
+                    FOLD_HEADER + "\n4860s1_0.png,PLAX,moderate_AS,view_and_diagnosis_labeled_set/labeled,train,val\n");
+            Files.createDirectories(data.resolve("DEV56"));
+            Files.writeString(data.resolve("DEV56").resolve(TmedReader.foldFile(1)), FOLD_HEADER + "\n");
+            TmedIndex index = TmedReader.read(given, 1);
+            assertThat(index.problems()).isEmpty();
+            assertThat(index.records()).singleElement().satisfies(r -> {
+                assertThat(r.diagnosisSplit()).isEqualTo(Split.VAL);
+                assertThat(r.image())
+                        .isEqualTo(data.toAbsolutePath()
+                                .normalize()
+                                .resolve("view_and_diagnosis_labeled_set/labeled/4860s1_0.png"));
+            });
+        }
+    }
+
+    @Test
+    void aFoldFileBesideTheLabelsIsPreferredToDev479s() throws IOException {
+        labels("k.png,PLAX,no_AS");
+        fold(0, FOLD_HEADER, "k.png,PLAX,no_AS,f,train,train");
+        Files.createDirectories(root.resolve("DEV479"));
+        Files.writeString(
+                root.resolve("DEV479").resolve(TmedReader.foldFile(0)),
+                FOLD_HEADER + "\nk.png,PLAX,no_AS,f,test,test\n");
+        assertThat(TmedReader.read(root).records().get(0).viewSplit()).isEqualTo(Split.TRAIN);
     }
 
     @Test
