@@ -51,7 +51,9 @@ import reactor.util.context.Context;
  * closed (when {@link AutoCloseable}) by {@link #close()}, and one arriving after it is closed on arrival. Unless
  * called on a decode thread, {@link #close()} returns once the batch tasks of the cancelled stream have ended (they
  * stop between samples), so their buffers are back in the pool. The iteration closes itself when the stream
- * completes or fails; a stream error is thrown by {@link #hasNext()} once the items before it were taken.
+ * completes or fails, waiting the same way (a {@code take} of the caller's completes the stream by cancelling the
+ * pipeline's, whose tasks may still run); a stream error is thrown by {@link #hasNext()} once the items before it
+ * were taken.
  *
  * @param <T> the items: {@code Batch}, {@code Sample}, or what a stage after the pipeline makes of them
  */
@@ -238,7 +240,12 @@ public final class BatchIterator<T> implements Iterator<T>, AutoCloseable {
         }
     }
 
-    /** The stream completed: nothing to cancel or wait for. */
+    /**
+     * The stream completed: nothing to cancel. An operator of the caller's between the pipeline and this iteration
+     * ({@code take}, {@code timeout}'s fallback, ...) may have completed it by cancelling the pipeline's stream, whose
+     * batch tasks then still run; they are waited for (off the decode threads) as {@link #close()} waits, so that the
+     * buffers are back in the pool when the loop ends.
+     */
     private void end() {
         synchronized (this) {
             if (closedBecause == null) {
@@ -246,6 +253,9 @@ public final class BatchIterator<T> implements Iterator<T>, AutoCloseable {
             }
         }
         owner.ended(this);
+        if (!owner.onDecodeThread()) {
+            awaitTasks();
+        }
     }
 
     private void awaitTasks() {

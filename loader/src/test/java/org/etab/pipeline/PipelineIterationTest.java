@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.bytedeco.javacpp.Pointer;
@@ -419,6 +420,45 @@ class PipelineIterationTest {
                 }
                 assertThat(p.batchPool().outstanding()).isZero();
             }
+        }
+    }
+
+    @Test
+    void aLoopEndedByATakeOfTheCallersReturnsEveryBufferWhenItEnds() throws Exception {
+        FakeSource source = new FakeSource(40);
+        CountDownLatch secondBatchLoading = new CountDownLatch(1);
+        CountDownLatch loopEnded = new CountDownLatch(1);
+        source.load = (plan, slot, deadline) -> {
+            if (plan.record() == 3) { // the first batch ends (and take(1) completes) once the second one loads
+                awaitQuietly(secondBatchLoading, Duration.ofSeconds(60));
+            }
+            if (plan.record() == 4) { // the second batch's first sample, still loading when take(1) completes
+                secondBatchLoading.countDown();
+                awaitQuietly(loopEnded, Duration.ofSeconds(2)); // bounded: a loop that waits for it still ends
+            }
+            return FakeSource.ONE_FRAME;
+        };
+        PipelineOptions o = PipelineOptions.builder().batchSize(4).threads(2).build();
+        try (Pipeline p = new Pipeline(source, o, new SimpleMeterRegistry(), HostAllocator.NATIVE)) {
+            int batches = 0;
+            try (BatchIterator<Batch> it = p.iterate(p.batches(0).take(1), 2)) {
+                while (it.hasNext()) {
+                    it.next().close();
+                    batches++;
+                }
+            }
+            int outstanding = p.batchPool().outstanding();
+            loopEnded.countDown();
+            assertThat(batches).isEqualTo(1);
+            assertThat(outstanding).as("buffers out when the loop has ended").isZero();
+        }
+    }
+
+    private static void awaitQuietly(CountDownLatch latch, Duration limit) {
+        try {
+            latch.await(limit.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
