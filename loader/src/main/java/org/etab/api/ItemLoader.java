@@ -55,13 +55,7 @@ final class ItemLoader {
         // function of the seed, so a failed sample is replaced by the next one in that order
         do {
             long need = wanted == 0 ? 0 : wanted - items.size();
-            PipelineOptions po = PipelineOptions.builder()
-                    .batchSize(BATCH)
-                    .threads(threads)
-                    .limit(wanted == 0 ? 0 : start + need)
-                    .onError(strict ? ErrorPolicy.FAIL : ErrorPolicy.SKIP)
-                    .build();
-            try (Pipeline p = new Pipeline(opened.source(), po)) {
+            try (Pipeline p = pipeline(wanted == 0 ? 0 : start + need)) {
                 long tried = round(p, start);
                 if (tried == 0) {
                     break;
@@ -69,6 +63,17 @@ final class ItemLoader {
                 start += tried;
             }
         } while (wanted > 0 && items.size() < wanted);
+    }
+
+    /** A round's pipeline: samples up to position {@code limit} (0: all), stopping at the first failure if strict. */
+    private Pipeline pipeline(long limit) {
+        PipelineOptions po = PipelineOptions.builder()
+                .batchSize(BATCH)
+                .threads(threads)
+                .limit(limit)
+                .onError(strict ? ErrorPolicy.FAIL : ErrorPolicy.SKIP)
+                .build();
+        return new Pipeline(opened.source(), po);
     }
 
     /** The items loaded so far, in load order. */
@@ -86,6 +91,7 @@ final class ItemLoader {
         List<Pipeline.Scheduled> schedule = p.schedule(0, start, BATCH);
         Map<String, Long> order = new HashMap<>();
         schedule.forEach(s -> order.putIfAbsent(s.plan().id(), s.sequence()));
+        long loaded = 0;
         try (BatchIterator<Batch> batches = p.iterate(0, start)) {
             while (batches.hasNext()) {
                 try (Batch batch = batches.next()) {
@@ -95,14 +101,20 @@ final class ItemLoader {
                                 Tensor.copyOf(batch.features(), i),
                                 Tensor.copyOf(batch.labels(), i)));
                     }
+                    loaded += batch.size();
                 }
             }
         } catch (SampleException e) {
-            List<SampleFailure> seen = addFailures(p, order);
+            List<SampleFailure> seen = inLoadOrder(p, order);
             if (seen.isEmpty()) {
                 throw e;
             }
             SampleFailure first = seen.get(0);
+            try {
+                tryBefore(start + loaded, first.sequence());
+            } finally {
+                failed.addAll(seen);
+            }
             throw new SampleException(
                     first.stage(),
                     "loadData (strict): sample " + first.id() + " failed at " + first.stage() + ": " + first.file()
@@ -120,9 +132,34 @@ final class ItemLoader {
      * @return the round's failures, in load order
      */
     private List<SampleFailure> addFailures(Pipeline p, Map<String, Long> order) {
-        List<SampleFailure> seen = new ArrayList<>(p.account().failures());
-        seen.sort(Comparator.comparing(f -> order.getOrDefault(f.id(), Long.MAX_VALUE)));
+        List<SampleFailure> seen = inLoadOrder(p, order);
         failed.addAll(seen);
         return seen;
+    }
+
+    /** The round's failures in load order (threads fail in any order). */
+    private static List<SampleFailure> inLoadOrder(Pipeline p, Map<String, Long> order) {
+        List<SampleFailure> seen = new ArrayList<>(p.account().failures());
+        seen.sort(Comparator.comparing(f -> order.getOrDefault(f.id(), Long.MAX_VALUE)));
+        return seen;
+    }
+
+    /**
+     * Strict: tries positions {@code from .. failedAt - 1} before the failure at {@code failedAt} is reported. Batches
+     * are filled on several threads, so a later batch may fail first, and the stream's end then cancels the batches
+     * before it between samples: some samples before the failure were never tried. They are tried now, in order, so
+     * that the failure named is the first in load order (this try's own, when one of them fails too). The items stay
+     * those delivered before, as with one thread: the batch of the first failure is never delivered.
+     */
+    private void tryBefore(long from, long failedAt) {
+        if (failedAt <= from) {
+            return;
+        }
+        int delivered = items.size();
+        try (Pipeline p = pipeline(failedAt)) {
+            round(p, from);
+        } finally {
+            items.subList(delivered, items.size()).clear();
+        }
     }
 }
