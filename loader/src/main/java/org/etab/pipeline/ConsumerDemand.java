@@ -14,7 +14,8 @@ import reactor.util.context.Context;
 
 /**
  * Whether a pipeline's consumer is waiting for a batch: some subscription to its streams has asked for more than it
- * was given and is not busy inside its {@code onNext}. The batch pool asks this before it blames the consumer for
+ * was given and is not busy inside its {@code onNext}, and no other subscription is busy (two streams of one pipeline
+ * share its pool). The batch pool asks this before it blames the consumer for
  * holding every buffer: a consumer in a long step, with its request met, is slow, not stuck (iterations buffer ahead,
  * so a step holds more batches than the one in hand).
  *
@@ -24,14 +25,21 @@ import reactor.util.context.Context;
 final class ConsumerDemand {
     private final Set<Tracker<?>> subscriptions = ConcurrentHashMap.newKeySet();
 
-    /** {@return true while some subscription waits for an item it asked for} */
+    /**
+     * {@return true while some subscription waits for an item it asked for and none is busy with what it holds} The
+     * streams of a pipeline share its pool, and a busy subscription's batches (in its hands, or assembled ahead for it)
+     * come back only once it asks again: while one is busy, another one's wait for a buffer is backpressure too, not a
+     * consumer that stopped closing batches.
+     */
     boolean waiting() {
+        boolean someWaits = false;
         for (Tracker<?> t : subscriptions) {
-            if (t.waiting()) {
-                return true;
+            if (!t.waiting()) {
+                return false;
             }
+            someWaits = true;
         }
-        return false;
+        return someWaits;
     }
 
     /** The stream, its subscriptions' demand watched by {@link #waiting()}. */

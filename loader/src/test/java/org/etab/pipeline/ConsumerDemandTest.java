@@ -43,6 +43,42 @@ class ConsumerDemandTest {
     }
 
     @Test
+    void aSubscriptionBusyWithWhatItHoldsMakesAnotherOnesWaitBackpressure() {
+        ConsumerDemand demand = new ConsumerDemand();
+        Sinks.Many<Integer> training = Sinks.many().unicast().onBackpressureBuffer();
+        Sinks.Many<Integer> evaluation = Sinks.many().unicast().onBackpressureBuffer();
+        BaseSubscriber<Integer> busy = new BaseSubscriber<>() {
+            @Override
+            protected void hookOnSubscribe(Subscription s) {
+                s.request(2);
+            }
+
+            @Override
+            protected void hookOnNext(Integer value) {}
+        };
+        demand.track(training.asFlux()).subscribe(busy);
+        training.tryEmitNext(1);
+        training.tryEmitNext(2); // its requests met: busy with the two it holds (a long training step)
+        BaseSubscriber<Integer> waiting = new BaseSubscriber<>() {
+            @Override
+            protected void hookOnSubscribe(Subscription s) {
+                s.request(1);
+            }
+
+            @Override
+            protected void hookOnNext(Integer value) {}
+        };
+        demand.track(evaluation.asFlux()).subscribe(waiting);
+        // the pool the two streams share fills up with the busy one's batches: the other one's wait is backpressure
+        assertThat(demand.waiting()).as("one waits, one is busy").isFalse();
+        busy.request(1);
+        assertThat(demand.waiting()).as("both wait").isTrue();
+        busy.cancel();
+        assertThat(demand.waiting()).as("the other one alone waits").isTrue();
+        waiting.cancel();
+    }
+
+    @Test
     void anUnboundedSubscriberWaitsExceptWhileInsideOnNextAndEndsWithTheStream() {
         ConsumerDemand demand = new ConsumerDemand();
         List<Boolean> seen = new ArrayList<>();
