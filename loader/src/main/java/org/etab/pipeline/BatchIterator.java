@@ -49,8 +49,9 @@ import reactor.util.context.Context;
  *
  * <p>Ownership: an item returned by {@link #next()} belongs to the caller. Items delivered and not taken are
  * closed (when {@link AutoCloseable}) by {@link #close()}, and one arriving after it is closed on arrival. Unless
- * called on a decode thread, {@link #close()} returns once the batch tasks of the cancelled stream have ended (they
- * stop between samples), so their buffers are back in the pool. The iteration closes itself when the stream
+ * called on a decode thread or on an interrupted one (asked to stop, not to wait), {@link #close()} returns once the
+ * batch tasks of the cancelled stream have ended (they stop between samples), so their buffers are back in the pool;
+ * otherwise they come back as those tasks end. The iteration closes itself when the stream
  * completes or fails, waiting the same way (a {@code take} of the caller's completes the stream by cancelling the
  * pipeline's, whose tasks may still run); a stream error is thrown by {@link #hasNext()} once the items before it
  * were taken.

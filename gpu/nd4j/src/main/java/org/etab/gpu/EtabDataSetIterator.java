@@ -20,7 +20,8 @@ import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
  * <p>Epochs: the iterator starts at {@link Builder#firstEpoch(int)} (0 by default) and {@link #reset()} moves to the
  * next epoch, a fresh seeded permutation, which is what DL4J's {@code fit(iterator, nEpochs)} needs (it calls
  * {@code reset()} between epochs). A {@code reset()} while nothing of the current epoch was taken is a no-op, so a
- * double reset or an explicit reset before {@code fit} never skips an epoch. The data is a pure function of (the
+ * double reset or an explicit reset before {@code fit} never skips an epoch (an epoch that ended without a batch, every
+ * sample failed, is left by it all the same). The data is a pure function of (the
  * source's seed, epoch) in ordered mode (the pipeline's default): a new iterator over the same selection and seed
  * replays the same sequence; {@link #setEpoch(int)} jumps to any epoch (e.g. when resuming).
  *
@@ -76,6 +77,8 @@ public final class EtabDataSetIterator implements DataSetIterator, AutoCloseable
     private int epoch;
     /** Whether a {@code DataSet} of the current epoch was handed out (else {@code reset()} is a no-op). */
     private boolean taken;
+    /** Whether the current epoch ran to its end (possibly with no batch at all: every sample failed). */
+    private boolean ended;
     /** Set by {@code close()}: then {@code hasNext()}, {@code next()}, {@code reset()} and {@code setEpoch()} throw. */
     private boolean closed;
 
@@ -213,6 +216,7 @@ public final class EtabDataSetIterator implements DataSetIterator, AutoCloseable
         endStream();
         this.epoch = epoch;
         this.taken = false;
+        this.ended = false;
     }
 
     /**
@@ -230,7 +234,9 @@ public final class EtabDataSetIterator implements DataSetIterator, AutoCloseable
             // prefetch 1: a VIEW's batch plus one queued stay within the pipeline's consumerHeld (2 by default)
             batches = pipeline.iterate(pipeline.batches(epoch), 1);
         }
-        return batches.hasNext();
+        boolean more = batches.hasNext();
+        ended = !more;
+        return more;
     }
 
     /**
@@ -288,7 +294,8 @@ public final class EtabDataSetIterator implements DataSetIterator, AutoCloseable
 
     /**
      * Moves to the next epoch (a fresh permutation), dropping the rest of the current one. While nothing of the
-     * current epoch was taken it stays on that epoch, so that DL4J's reset before {@code fit} never skips one; an
+     * current epoch was taken it stays on that epoch, so that DL4J's reset before {@code fit} never skips one, unless
+     * the epoch ran to its end without a batch (every sample failed: staying would replay it on every reset); an
      * iteration of it that was closed meanwhile (by another iteration of the pipeline, or an interrupt, as DL4J's
      * {@code AsyncDataSetIterator} sends on its own reset) is dropped, and the epoch starts again.
      *
@@ -297,7 +304,7 @@ public final class EtabDataSetIterator implements DataSetIterator, AutoCloseable
     @Override
     public void reset() {
         requireOpen();
-        if (!taken) {
+        if (!taken && !ended) {
             if (batches != null && batches.isClosed()) {
                 endStream();
             }
@@ -306,6 +313,7 @@ public final class EtabDataSetIterator implements DataSetIterator, AutoCloseable
         endStream();
         epoch++;
         taken = false;
+        ended = false;
     }
 
     /**

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +25,7 @@ import org.etab.source.SampleOptions;
 import org.etab.source.Target;
 import org.etab.testing.PhantomDatasets;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
@@ -325,6 +329,42 @@ class EtabDataSetIteratorTest {
             it.reset();
             assertThat(it.epoch()).isEqualTo(1);
             assertThat(epoch(it)).hasSize(3);
+        }
+    }
+
+    @Test
+    void resetLeavesAnEpochThatEndedWithoutABatch(@TempDir Path tmp) throws IOException {
+        // a copy whose videos are all missing while epoch 0 runs: every sample fails, the epoch has no batch
+        Path root = tmp.resolve("echonet");
+        Path src = PhantomDatasets.echonet();
+        Files.createDirectories(root.resolve("Videos"));
+        for (String f : List.of("FileList.csv", "VolumeTracings.csv")) {
+            Files.copy(src.resolve(f), root.resolve(f));
+        }
+        List<EchoNetRecord> records = EchoNetReader.read(root).select("all");
+        SampleOptions o = SampleOptions.builder()
+                .target(Target.EF)
+                .video(false)
+                .frameSize(32, 32)
+                .channels(1)
+                .normalize(false)
+                .seed(7)
+                .shuffle(true)
+                .build();
+        try (Pipeline p = new Pipeline(
+                        new EchoNetSource(records, o),
+                        PipelineOptions.builder().batchSize(BATCH).threads(2).build());
+                EtabDataSetIterator it = EtabDataSetIterator.of(p)) {
+            assertThat(it.hasNext()).isFalse();
+            it.reset(); // nothing was taken, but the epoch is over: on to epoch 1, not epoch 0 again
+            assertThat(it.epoch()).isEqualTo(1);
+            it.reset(); // nothing of epoch 1 looked at yet: stays
+            assertThat(it.epoch()).isEqualTo(1);
+
+            for (EchoNetRecord r : records) {
+                Files.copy(src.resolve("Videos").resolve(r.video().getFileName()), r.video());
+            }
+            assertThat(column(epoch(it), DataSet::getLabels, 0)).isEqualTo(plannedEf(p, 1));
         }
     }
 
