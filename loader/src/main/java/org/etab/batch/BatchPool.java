@@ -296,7 +296,10 @@ public final class BatchPool implements AutoCloseable {
         @Override
         public String stuck() {
             int n = open.size();
-            return n < maxBuffers ? null : "the consumer holds " + n + " batches open (" + openIndices() + ")";
+            return n < maxBuffers
+                    ? null
+                    : n + " batches were assembled and not closed, held by the consumer or waiting for it ("
+                            + openIndices() + ")";
         }
 
         @Override

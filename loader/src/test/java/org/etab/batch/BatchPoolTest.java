@@ -94,7 +94,8 @@ class BatchPoolTest {
             long t0 = System.nanoTime();
             assertThatThrownBy(pool::acquire)
                     .isInstanceOf(IllegalStateException.class)
-                    .hasMessageContaining("the consumer holds 3 batches open (batches 4, 5, 6)")
+                    .hasMessageContaining(
+                            "3 batches were assembled and not closed, held by the consumer or waiting for it (batches 4, 5, 6)")
                     .hasMessageContaining("Close each Batch")
                     .hasMessageContaining("raise consumerHeld");
             Duration took = Duration.ofNanos(System.nanoTime() - t0);
@@ -182,7 +183,8 @@ class BatchPoolTest {
             Batch third = batch(pool, 2);
             assertThatThrownBy(pool::acquire)
                     .hasMessageContaining("within 100 ms")
-                    .hasMessageContaining("the consumer holds 2 batches open (batches 1, 2)");
+                    .hasMessageContaining(
+                            "2 batches were assembled and not closed, held by the consumer or waiting for it (batches 1, 2)");
             second.close();
             third.close();
             assertThat(pool.outstanding()).isZero();

@@ -345,7 +345,7 @@ class PipelineIterationTest {
                                 kept.add(it.next());
                             }
                         })
-                        .hasMessageContaining("the consumer holds 6 batches open");
+                        .hasMessageContaining("6 batches were assembled and not closed");
             }
             assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(BatchPool.HELD_GRACE.multipliedBy(3));
             kept.forEach(Batch::close);
