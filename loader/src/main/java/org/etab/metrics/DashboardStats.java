@@ -252,11 +252,14 @@ final class DashboardStats {
         }
     }
 
+    /** The stages that failed samples, with their totals (each pipeline has every stage's counter, most at 0). */
     private Map<String, Double> errorsByStage() {
         Map<String, Double> out = new TreeMap<>();
         for (Counter c : registry.find("etab.errors").counters()) {
             String stage = c.getId().getTag("stage");
-            out.merge(stage == null ? "unknown" : stage, c.count(), Double::sum);
+            if (c.count() > 0) {
+                out.merge(stage == null ? "unknown" : stage, c.count(), Double::sum);
+            }
         }
         return out;
     }

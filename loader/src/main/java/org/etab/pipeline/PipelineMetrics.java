@@ -6,11 +6,14 @@ import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntSupplier;
+import org.etab.source.Stage;
 
 /**
  * The meters of one pipeline, tagged with the dataset and the pipeline's number: samples delivered and failed (by
@@ -35,7 +38,10 @@ final class PipelineMetrics implements AutoCloseable {
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicInteger ready = new AtomicInteger();
     private final Timer consumerWait;
-    private final List<Meter> registered = new CopyOnWriteArrayList<>();
+    /** One counter per stage a sample can fail at, registered at 0 (an index rejection is never a sample's). */
+    private final Map<String, Counter> errors = new TreeMap<>();
+
+    private final List<Meter> registered = new ArrayList<>();
 
     /**
      * @param pipeline distinguishes pipelines sharing a registry, so that closing one removes only its own meters
@@ -100,6 +106,20 @@ final class PipelineMetrics implements AutoCloseable {
                 .tags(tags)
                 .strongReference(true)
                 .register(registry);
+        // every stage's counter from the start, at 0: Prometheus takes a series' first sample as its baseline, so a
+        // counter that first appeared at 1 would add nothing to increase() or rate() (the dashboard's failed samples)
+        for (Stage stage : Stage.values()) {
+            if (stage != Stage.INDEX) {
+                errors.put(
+                        stage.toString(),
+                        Counter.builder("etab.errors")
+                                .description("Samples that failed, by stage")
+                                .tags(tags)
+                                .tag("stage", stage.toString())
+                                .register(registry));
+            }
+        }
+        registered.addAll(errors.values());
         registered.addAll(List.of(
                 samples,
                 frames,
@@ -123,15 +143,11 @@ final class PipelineMetrics implements AutoCloseable {
         load.record(nanos, TimeUnit.NANOSECONDS);
     }
 
-    /** A sample failed at {@code stage} ({@code etab.errors}, one counter per stage, made on first use). */
+    /** A sample failed at {@code stage} ({@code etab.errors}, one counter per stage, registered at 0). */
     void failed(String stage) {
-        Counter c = Counter.builder("etab.errors")
-                .description("Samples that failed, by stage")
-                .tags(tags)
-                .tag("stage", stage)
-                .register(registry);
-        if (!registered.contains(c)) {
-            registered.add(c);
+        Counter c = errors.get(stage);
+        if (c == null) {
+            throw new IllegalArgumentException("a sample fails at one of " + errors.keySet() + " but was " + stage);
         }
         c.increment();
     }
@@ -179,7 +195,7 @@ final class PipelineMetrics implements AutoCloseable {
 
     /** Removes this pipeline's meters from the registry. Idempotent. */
     @Override
-    public void close() {
+    public synchronized void close() {
         registered.forEach(registry::remove);
         registered.clear();
     }

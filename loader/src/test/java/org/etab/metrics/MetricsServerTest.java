@@ -79,6 +79,36 @@ class MetricsServerTest {
     }
 
     @Test
+    void everyStageHasItsErrorCounterAtZeroBeforeItsFirstFailure(@TempDir Path tmp) throws Exception {
+        // Prometheus takes a series' first sample as its baseline: a counter that first appears at 1 adds nothing to
+        // increase() or rate(), so the dashboard's "Failed samples" would never show a stage's first failures
+        List<EchoNetRecord> records = MetricsTestSupport.damagedPhantom(tmp.resolve("echonet"));
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        List<String> stages = List.of("plan", "fetch", "decode", "timeout", "target", "internal");
+        try (MetricsServer server = MetricsServer.start(registry, "127.0.0.1", 0);
+                Pipeline p = MetricsTestSupport.pipeline(records, registry)) {
+            String before = get(server.url() + "metrics").body();
+            for (String stage : stages) {
+                assertThat(sum(before, "etab_errors_total", "stage=\"" + stage + "\""))
+                        .as(stage)
+                        .isZero();
+            }
+            assertThat(MetricsTestSupport.seriesNames(before)).containsEntry("etab_errors_total", stages.size());
+
+            MetricsTestSupport.runEpoch(p, 0);
+            String after = get(server.url() + "metrics").body();
+            assertThat(sum(after, "etab_errors_total", "stage=\"decode\"")).isEqualTo(1);
+            assertThat(sum(after, "etab_errors_total")).isEqualTo(p.account().failed());
+            // the page's chart lists the stages that failed, not six lines at 0
+            JsonNode byStage =
+                    JSON.readTree(get(server.url() + "api/stats").body()).get("errorsByStage");
+            assertThat(byStage.size()).isEqualTo(1);
+            assertThat(byStage.get("decode").asLong()).isEqualTo(1);
+        }
+        assertThat(registry.find("etab.errors").meters()).isEmpty();
+    }
+
+    @Test
     void healthAnswersUp() throws Exception {
         try (MetricsServer server = MetricsServer.start(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), 0)) {
             assertThat(server.host()).isEqualTo(MetricsServer.DEFAULT_HOST);
