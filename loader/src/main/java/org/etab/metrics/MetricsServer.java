@@ -26,6 +26,7 @@ import reactor.netty.DisposableServer;
 import reactor.netty.NettyOutbound;
 import reactor.netty.http.server.HttpServer;
 import reactor.netty.http.server.HttpServerResponse;
+import reactor.netty.http.server.HttpServerRoutes;
 import reactor.netty.resources.LoopResources;
 
 /**
@@ -43,6 +44,8 @@ import reactor.netty.resources.LoopResources;
  * resources) that polls {@code /api/stats} every second.</li>
  * <li>{@code GET /health}: {@code 200} and {@code {"status":"UP"}}.</li>
  * </ul>
+ *
+ * <p>Each answers {@code HEAD} too (the same status and headers, no body); other paths and methods get {@code 404}.
  *
  * <p>The library never starts a server on its own: training code (or the {@code etab} command line with
  * {@code --metrics-port}) calls {@link #start} and closes the returned server when done:
@@ -167,11 +170,13 @@ public final class MetricsServer implements AutoCloseable {
                     .idleTimeout(options.idleTimeout())
                     .host(host)
                     .port(port)
-                    .route(routes -> routes.get("/metrics", (req, res) -> send(res, PROMETHEUS_TEXT, registry::scrape))
-                            .get("/api/stats", (req, res) -> send(res, JSON, stats::json))
-                            .get("/api/history", (req, res) -> send(res, JSON, stats::historyJson))
-                            .get("/health", (req, res) -> send(res, JSON, () -> "{\"status\":\"UP\"}"))
-                            .get("/", (req, res) -> send(res, HTML, () -> PAGE)))
+                    .route(routes -> {
+                        serve(routes, "/metrics", PROMETHEUS_TEXT, registry::scrape);
+                        serve(routes, "/api/stats", JSON, stats::json);
+                        serve(routes, "/api/history", JSON, stats::historyJson);
+                        serve(routes, "/health", JSON, () -> "{\"status\":\"UP\"}");
+                        serve(routes, "/", HTML, () -> PAGE);
+                    })
                     .bindNow(STOP_TIMEOUT);
             ScheduledFuture<?> ticks =
                     server.channel().eventLoop().scheduleAtFixedRate(() -> tick(stats), 1, 1, TimeUnit.SECONDS);
@@ -215,6 +220,16 @@ public final class MetricsServer implements AutoCloseable {
             // a failing read must not cancel the schedule: the next second tries again
             LOG.debug("metrics history point failed", e);
         }
+    }
+
+    /**
+     * Answers GET and HEAD on {@code path} (HEAD: the same status and headers, no body; RFC 9110 asks every
+     * general-purpose server for it, and uptime checks and {@code curl -I} use it).
+     */
+    private static void serve(
+            HttpServerRoutes routes, String path, String contentType, java.util.function.Supplier<String> body) {
+        routes.get(path, (req, res) -> send(res, contentType, body))
+                .head(path, (req, res) -> send(res, contentType, body));
     }
 
     private static NettyOutbound send(

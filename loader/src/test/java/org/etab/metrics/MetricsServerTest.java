@@ -13,8 +13,12 @@ import java.io.UncheckedIOException;
 import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import org.etab.datasets.echonet.EchoNetRecord;
 import org.etab.pipeline.Pipeline;
@@ -146,6 +150,37 @@ class MetricsServerTest {
         try (MetricsServer server = MetricsServer.start(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), 0)) {
             JsonNode h = JSON.readTree(get(server.url() + "api/history").body());
             assertThat(h.isArray()).isTrue();
+        }
+    }
+
+    @Test
+    void headAnswersAsGetWithoutABody() throws Exception {
+        // RFC 9110: a general-purpose server supports HEAD on what it serves with GET (uptime checks, curl -I)
+        HttpClient http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        try (MetricsServer server = MetricsServer.start(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), 0)) {
+            for (String path : List.of("metrics", "", "api/stats", "api/history", "health")) {
+                HttpResponse<String> res = http.send(
+                        HttpRequest.newBuilder(URI.create(server.url() + path))
+                                .timeout(Duration.ofSeconds(10))
+                                .method("HEAD", HttpRequest.BodyPublishers.noBody())
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertThat(res.statusCode()).as("HEAD /" + path).isEqualTo(200);
+                assertThat(res.headers().firstValue("content-type"))
+                        .as("HEAD /" + path)
+                        .hasValue(get(server.url() + path)
+                                .headers()
+                                .firstValue("content-type")
+                                .orElseThrow());
+                assertThat(res.body()).as("HEAD /" + path).isEmpty();
+            }
+            HttpResponse<String> missing = http.send(
+                    HttpRequest.newBuilder(URI.create(server.url() + "nothing-here"))
+                            .method("HEAD", HttpRequest.BodyPublishers.noBody())
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(missing.statusCode()).isEqualTo(404);
         }
     }
 
