@@ -150,7 +150,8 @@ public final class DeviceFeeder implements AutoCloseable {
     }
 
     /**
-     * Registers this feeder's meters in {@code registry}, tagged {@code dataset} and {@code device=cuda}
+     * Registers this feeder's meters in {@code registry}, tagged {@code dataset}, {@code device=cuda} and
+     * {@code feeder} (a number per binding, so that feeders sharing a registry keep and remove only their own)
      * ({@code etab.upload.bytes}, {@code etab.upload.wait}, {@code etab.upload.duration},
      * {@code etab.normalize.duration}: docs/metrics.md); {@link #close()} removes them. Uploads issued before this
      * call are not timed. Binding again replaces (and removes) the previous meters.
@@ -163,7 +164,7 @@ public final class DeviceFeeder implements AutoCloseable {
         FeederMetrics m = new FeederMetrics(dataset);
         FeederMetrics old = metrics;
         if (old != null) {
-            old.close(); // before binding: the same names and tags would hand back the old meters
+            old.close(); // its meters leave the registry: one set of series per feeder
         }
         m.bindTo(registry);
         metrics = m;

@@ -8,9 +8,12 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The CUDA feeder's meters, tagged {@code dataset} and {@code device=cuda}: {@code etab.upload.bytes} (pixels
+ * The CUDA feeder's meters, tagged {@code dataset}, {@code device=cuda} and {@code feeder} (a number per binder, so
+ * that feeders sharing a registry, e.g. training and validation or one per GPU, keep and remove only their own
+ * meters): {@code etab.upload.bytes} (pixels
  * enqueued for upload), {@code etab.upload.wait} (host time an upload waited for a free ring slot: the consumer
  * holding device batches), {@code etab.upload.duration} (device time of each host-to-device copy) and
  * {@code etab.normalize.duration} (device time of each normalize kernel).
@@ -20,6 +23,9 @@ import java.util.concurrent.TimeUnit;
  * {@link #close()} removes the meters from the registry they were bound to.
  */
 final class FeederMetrics implements MeterBinder, AutoCloseable {
+    /** Numbers binders for the {@code feeder} meter tag. */
+    private static final AtomicInteger COUNT = new AtomicInteger();
+
     private final Tags tags;
     private MeterRegistry registry;
     private Counter bytes;
@@ -28,7 +34,7 @@ final class FeederMetrics implements MeterBinder, AutoCloseable {
     private Timer normalize;
 
     FeederMetrics(String dataset) {
-        this.tags = Tags.of("dataset", dataset, "device", "cuda");
+        this.tags = Tags.of("dataset", dataset, "device", "cuda", "feeder", Integer.toString(COUNT.incrementAndGet()));
     }
 
     @Override

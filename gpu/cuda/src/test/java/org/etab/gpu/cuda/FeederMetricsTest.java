@@ -42,6 +42,33 @@ class FeederMetricsTest {
     }
 
     @Test
+    void twoFeedersOfOneDatasetKeepTheirOwnMetersInASharedRegistry() {
+        // e.g. a training and a validation feeder of one dataset, or one feeder per GPU, in one process
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        FeederMetrics train = new FeederMetrics("echonet");
+        FeederMetrics validation = new FeederMetrics("echonet");
+        train.bindTo(registry);
+        validation.bindTo(registry);
+        train.enqueued(100);
+        validation.enqueued(7);
+        assertThat(registry.find("etab.upload.bytes").counters()).hasSize(2);
+        assertThat(registry.find("etab.upload.bytes").counters().stream()
+                        .mapToDouble(c -> c.count())
+                        .sum())
+                .isEqualTo(107);
+
+        validation.close(); // takes its own meters only
+        train.enqueued(20);
+        train.copyTook(1f);
+        assertThat(registry.get("etab.upload.bytes").counter().count()).isEqualTo(120);
+        assertThat(registry.get("etab.upload.duration").timer().count()).isEqualTo(1);
+        assertThat(registry.find("etab.upload.wait").timers()).hasSize(1);
+        assertThat(registry.find("etab.normalize.duration").timers()).hasSize(1);
+        train.close();
+        assertThat(registry.getMeters()).isEmpty();
+    }
+
+    @Test
     void anUnboundBinderClosesQuietly() {
         new FeederMetrics("echonet").close();
     }
