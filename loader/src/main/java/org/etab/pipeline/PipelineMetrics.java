@@ -110,13 +110,7 @@ final class PipelineMetrics implements AutoCloseable {
         // counter that first appeared at 1 would add nothing to increase() or rate() (the dashboard's failed samples)
         for (Stage stage : Stage.values()) {
             if (stage != Stage.INDEX) {
-                errors.put(
-                        stage.toString(),
-                        Counter.builder("etab.errors")
-                                .description("Samples that failed, by stage")
-                                .tags(tags)
-                                .tag("stage", stage.toString())
-                                .register(registry));
+                errors.put(stage.toString(), errorCounter(stage.toString()));
             }
         }
         registered.addAll(errors.values());
@@ -146,10 +140,24 @@ final class PipelineMetrics implements AutoCloseable {
     /** A sample failed at {@code stage} ({@code etab.errors}, one counter per stage, registered at 0). */
     void failed(String stage) {
         Counter c = errors.get(stage);
-        if (c == null) {
-            throw new IllegalArgumentException("a sample fails at one of " + errors.keySet() + " but was " + stage);
+        (c != null ? c : other(stage)).increment();
+    }
+
+    /** A stage no sample is expected to fail at: counted all the same, its counter made on first use. */
+    private synchronized Counter other(String stage) {
+        Counter c = errorCounter(stage);
+        if (!registered.contains(c)) {
+            registered.add(c);
         }
-        c.increment();
+        return c;
+    }
+
+    private Counter errorCounter(String stage) {
+        return Counter.builder("etab.errors")
+                .description("Samples that failed, by stage")
+                .tags(tags)
+                .tag("stage", stage)
+                .register(registry);
     }
 
     /** A batch was assembled and handed to the stream. */
