@@ -288,12 +288,16 @@ public final class MetricsServer implements AutoCloseable {
     }
 
     /**
-     * The dashboard's address.
+     * The dashboard's address, as a browser on this machine opens it.
      *
-     * @return {@code http://host:port/}, an IPv6 address in brackets
+     * @return {@code http://host:port/}, an IPv6 address in brackets; {@code localhost} for a server bound to every
+     *     interface ({@code 0.0.0.0}, {@code ::}), whose wildcard address some browsers refuse to open
      */
     public String url() {
-        String h = host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
+        String h = switch (host) {
+            case "0.0.0.0", "::", "[::]" -> "localhost";
+            default -> host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
+        };
         return "http://" + h + ":" + port() + "/";
     }
 

@@ -407,8 +407,11 @@ public final class Pipeline implements AutoCloseable {
     }
 
     private void stopAndFree() {
-        assembly.close();
-        pools.close();
-        metrics.close();
+        try {
+            assembly.close();
+            pools.close(); // not when a decode thread would not stop: it may still write into the buffers
+        } finally {
+            metrics.close(); // always: a dashboard should not show a closed pipeline's series
+        }
     }
 }

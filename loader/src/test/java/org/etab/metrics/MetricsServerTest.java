@@ -124,6 +124,16 @@ class MetricsServerTest {
     }
 
     @Test
+    void aServerOnEveryInterfaceNamesLocalhostInItsUrl() throws Exception {
+        try (MetricsServer server =
+                MetricsServer.start(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), "0.0.0.0", 0)) {
+            assertThat(server.host()).isEqualTo("0.0.0.0");
+            assertThat(server.url()).isEqualTo("http://localhost:" + server.port() + "/");
+            assertThat(get(server.url() + "health").statusCode()).isEqualTo(200);
+        }
+    }
+
+    @Test
     void dashboardPageIsSelfContainedHtml() {
         try (MetricsServer server = MetricsServer.start(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), 0)) {
             HttpResponse<String> res = get(server.url());
