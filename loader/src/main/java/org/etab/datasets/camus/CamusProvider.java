@@ -81,7 +81,8 @@ public final class CamusProvider extends DescribedProvider {
         String v = view == null ? defaultView(options.target()) : view;
         Map<List<Integer>, List<CamusRecord>> bySize = new LinkedHashMap<>();
         List<CamusRecord> unreadable = new ArrayList<>();
-        for (CamusRecord r : index.select(split, v)) {
+        List<CamusRecord> selection = index.select(split, v);
+        for (CamusRecord r : selection) {
             try {
                 ImageVolume ed = CamusSource.readVolume(r.ed(), files);
                 bySize.computeIfAbsent(List.of(ed.height(), ed.width()), k -> new ArrayList<>())
@@ -105,7 +106,8 @@ public final class CamusProvider extends DescribedProvider {
             // the index's problems and rejections go with the first group, so that they are reported once
             boolean first = out.isEmpty();
             out.add(new OpenedDataset(
-                    new CamusSource(e.getValue(), first ? index.rejected(split, v) : List.of(), sized, files),
+                    new CamusSource(
+                            e.getValue(), selection, first ? index.rejected(split, v) : List.of(), sized, files),
                     first ? index.problems() : List.of(),
                     e.getValue().size()));
         }

@@ -112,6 +112,26 @@ public final class CamusSource extends RecordSource<CamusRecord> {
      */
     public CamusSource(
             List<CamusRecord> records, List<IndexProblem> rejected, SampleOptions options, DatasetFiles files) {
+        this(records, records, rejected, options, files);
+    }
+
+    /**
+     * As above, for one part of a larger selection (a size group of {@link CamusProvider#openNative}): the part may
+     * lack ground truth as long as the selection has some; its records without it are failed samples.
+     *
+     * @param records   this source's records, part of {@code selection}
+     * @param selection the whole selection, checked for ground truth
+     * @param rejected  the selection's views the index left out, reported as failed samples
+     * @param options   the sample options; the frame size must be set (not native)
+     * @param files     which files may be read
+     * @throws IllegalArgumentException as {@link #CamusSource(List, SampleOptions)}, for {@code selection}
+     */
+    CamusSource(
+            List<CamusRecord> records,
+            List<CamusRecord> selection,
+            List<IndexProblem> rejected,
+            SampleOptions options,
+            DatasetFiles files) {
         super("camus", TARGETS, records, rejected, options, CamusSource::nativeSize, LABELS);
         this.files = files;
         this.segLabel = switch (options.target()) {
@@ -120,10 +140,10 @@ public final class CamusSource extends RecordSource<CamusRecord> {
             case LA_SEG -> 3;
             default -> 0;
         };
-        if (segLabel != 0 && !records().isEmpty() && records().stream().noneMatch(CamusRecord::hasGt)) {
+        if (segLabel != 0 && !selection.isEmpty() && selection.stream().noneMatch(CamusRecord::hasGt)) {
             throw new IllegalArgumentException("target '" + options.target().etabName()
                     + "' needs ground truth (_ED_gt)"
-                    + " but none of the " + records().size() + " selected records has it (the original release's "
+                    + " but none of the " + selection.size() + " selected records has it (the original release's "
                     + "testing patients are not annotated); select split train");
         }
     }

@@ -25,6 +25,8 @@ import org.etab.pipeline.RunAccount;
 import org.etab.sampling.ClipSpec;
 import org.etab.sampling.ClipStart;
 import org.etab.source.DatasetFiles;
+import org.etab.source.OpenedDataset;
+import org.etab.source.SampleFailure;
 import org.etab.source.SampleOptions;
 import org.etab.source.Stage;
 import org.etab.source.Target;
@@ -278,6 +280,50 @@ class CamusSourceTest {
                 .hasMessageContaining("LV_seg")
                 .hasMessageContaining("ground truth")
                 .hasMessageContaining("train");
+    }
+
+    @Test
+    void nativeSizeGroupsOfASelectionWithGroundTruthFailTheirTestingRecordsAlone() {
+        // sizes differ per acquisition, so the testing patients' records make size groups of their own: the
+        // refusal of a selection without ground truth must look at the whole selection, not at each group
+        SampleOptions lv = SampleOptions.builder()
+                .target(Target.LV_SEG)
+                .video(false)
+                .frameSize(0, 0)
+                .channels(1)
+                .normalize(false)
+                .dtype(DType.UINT8)
+                .seed(1)
+                .shuffle(false)
+                .build();
+        Path root = CamusPhantoms.camus(CamusRelease.MHD);
+        List<OpenedDataset> groups = new CamusProvider().openNative(root, "all", null, 0, lv);
+        int delivered = 0;
+        List<SampleFailure> failures = new ArrayList<>();
+        try {
+            for (OpenedDataset g : groups) {
+                try (Pipeline p = new Pipeline(
+                        g.source(),
+                        PipelineOptions.builder().batchSize(2).threads(1).build(),
+                        new SimpleMeterRegistry(),
+                        HostAllocator.NATIVE)) {
+                    for (Batch b : p.batches(0).toIterable(1)) {
+                        try (b) {
+                            delivered += b.size();
+                        }
+                    }
+                    failures.addAll(p.account().failures());
+                }
+            }
+        } finally {
+            groups.forEach(OpenedDataset::close);
+        }
+        assertThat(delivered).isEqualTo(12);
+        assertThat(failures).hasSize(4).allSatisfy(f -> assertThat(f.reason()).contains("no ground truth"));
+        // a selection with no ground truth at all is still refused
+        assertThatThrownBy(() -> new CamusProvider().openNative(root, "test", null, 0, lv))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("ground truth");
     }
 
     @Test
