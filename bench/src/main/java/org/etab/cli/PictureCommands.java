@@ -30,7 +30,10 @@ import picocli.CommandLine.Option;
 final class PictureCommands {
     private PictureCommands() {}
 
-    /** The one sample with {@code id} as raw gray pixels (uint8, one channel), and the pipeline behind it. */
+    /**
+     * The one sample with {@code id} as raw gray pixels (uint8, one channel, resized with the selection's filter), and
+     * the pipeline behind it.
+     */
     static Picked one(SelectionOptions selection, String id, boolean video) {
         EtabConfig cfg = selection.loadConfig();
         SampleOptions o = selection.sampleOptions(cfg);
@@ -38,6 +41,8 @@ final class PictureCommands {
                 .target(o.target())
                 .clip(video ? o.clip() : ClipSpec.frame())
                 .frameSize(o.frameHeight(), o.frameWidth())
+                .resize(o.resampling().filter())
+                .antialias(o.resampling().antialias())
                 .channels(1)
                 .normalize(false)
                 .dtype(DType.UINT8)

@@ -347,6 +347,111 @@ class EtabCliTest {
     }
 
     @Test
+    void plotAndGifResizeFramesWithTheFilterTheirFlagsName(@TempDir Path out) throws Exception {
+        String root = PhantomDatasets.echonet().toString();
+        String id = EchoNetReader.read(PhantomDatasets.echonet())
+                .select("all")
+                .get(3)
+                .id();
+        String[] pixels = {"--frame-size", "40x40", "--resize", "nearest", "--normalize", "false", "--channels", "1"};
+        Run export = etab(concat(
+                new String[] {
+                    "export",
+                    "--root",
+                    root,
+                    "--split",
+                    "all",
+                    "--target",
+                    "LV_seg",
+                    "--clip-length",
+                    "2",
+                    "--fps",
+                    "0",
+                    "--clip-start",
+                    "first",
+                    "--shuffle",
+                    "false",
+                    "--out",
+                    out.resolve("x").toString(),
+                    "--quiet"
+                },
+                pixels));
+        assertThat(export.code()).as(export.err()).isZero();
+        INDArray clip =
+                Nd4j.createFromNpyFile(out.resolve("x").resolve(id + ".x.npy").toFile());
+        Run still = etab(concat(
+                new String[] {
+                    "export",
+                    "--root",
+                    root,
+                    "--split",
+                    "all",
+                    "--target",
+                    "LV_seg",
+                    "--video",
+                    "false",
+                    "--shuffle",
+                    "false",
+                    "--out",
+                    out.resolve("s").toString(),
+                    "--quiet"
+                },
+                pixels));
+        assertThat(still.code()).as(still.err()).isZero();
+        INDArray frame =
+                Nd4j.createFromNpyFile(out.resolve("s").resolve(id + ".x.npy").toFile());
+
+        Path gif = out.resolve("clip.gif");
+        Run g = etab(concat(
+                new String[] {
+                    "gif",
+                    "--root",
+                    root,
+                    "--split",
+                    "all",
+                    "--id",
+                    id,
+                    "--clip-length",
+                    "2",
+                    "--fps",
+                    "0",
+                    "--clip-start",
+                    "first",
+                    "--out",
+                    gif.toString()
+                },
+                pixels));
+        assertThat(g.code()).as(g.err()).isZero();
+        java.awt.image.BufferedImage first;
+        try (var in = javax.imageio.ImageIO.createImageInputStream(gif.toFile())) {
+            var reader =
+                    javax.imageio.ImageIO.getImageReadersByFormatName("gif").next();
+            reader.setInput(in);
+            first = reader.read(0);
+        }
+        Path png = out.resolve("lv.png");
+        Run p = etab(concat(
+                new String[] {
+                    "plot", "--root", root, "--split", "all", "--id", id, "--overlay", "false", "--out", png.toString()
+                },
+                pixels));
+        assertThat(p.code()).as(p.err()).isZero();
+        java.awt.image.BufferedImage plotted = javax.imageio.ImageIO.read(png.toFile());
+        for (int y = 0; y < 40; y++) {
+            for (int x = 0; x < 40; x++) {
+                int inClip = Math.round(clip.getFloat(0, 0, y, x) * 255);
+                int inFrame = Math.round(frame.getFloat(0, y, x) * 255);
+                assertThat(first.getRGB(x, y) & 0xff)
+                        .as("gif frame 0 at (%d, %d)", y, x)
+                        .isEqualTo(inClip);
+                assertThat(plotted.getRGB(x, y) & 0xff)
+                        .as("plotted frame at (%d, %d)", y, x)
+                        .isEqualTo(inFrame);
+            }
+        }
+    }
+
+    @Test
     void plotAndGifWriteTheSamplesPictures(@TempDir Path out) throws Exception {
         String root = PhantomDatasets.echonet().toString();
         EchoNetRecord rec =
