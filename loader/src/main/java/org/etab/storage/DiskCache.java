@@ -263,13 +263,17 @@ final class DiskCache {
 
     /**
      * Stores a copy of {@code body}'s remaining bytes (its position is not moved) with the validators the server sent
-     * for it; failures are logged, not thrown.
+     * for it; failures are logged, not thrown. When the body is not stored (larger than the bound, a write failed),
+     * an older entry under the key is deleted: it is not this body, and must not be served in its place.
+     *
+     * @return true when the entry now holds {@code body}
      */
-    void put(String key, ByteBuffer body, Validators validators) {
+    boolean put(String key, ByteBuffer body, Validators validators) {
         ByteBuffer meta = encode(validators);
         long fileBytes = HEADER + (long) meta.remaining() + body.remaining();
         if (fileBytes > maxBytes || fileBytes - HEADER > Integer.MAX_VALUE - 8) {
-            return; // would evict everything and still not fit
+            drop(key, "the newer copy is larger than the cache's bound"); // would evict everything and not fit
+            return false;
         }
         Path tmp = null;
         try {
@@ -296,7 +300,8 @@ final class DiskCache {
             tmp = null;
         } catch (IOException e) {
             LOG.warn("cache: cannot write {}: {}", file(key), e.toString());
-            return;
+            drop(key, "the newer copy could not be written");
+            return false;
         } finally {
             if (tmp != null) {
                 try {
@@ -311,6 +316,17 @@ final class DiskCache {
             totalBytes += fileBytes - (old == null ? 0 : old.fileBytes);
             evict();
         }
+        return true;
+    }
+
+    /** Deletes the entry under {@code key}, if there is one (why: for the log). */
+    private void drop(String key, String why) {
+        synchronized (this) {
+            if (!entries.containsKey(key)) {
+                return;
+            }
+        }
+        discard(key, why);
     }
 
     synchronized long totalBytes() {

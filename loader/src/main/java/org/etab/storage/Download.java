@@ -21,7 +21,10 @@ import reactor.netty.http.client.HttpClientResponse;
  * One object's download, or one byte range's, across its attempts: the destination buffer, the bytes received so
  * far (a retry asks for the rest with {@code Range}), the size and ETag learned from the first response, the body
  * reservation. A server that answers a range request with the whole object (200) is read whole and the range cut
- * out of it.
+ * out of it. A resume never mixes two versions of an object: it carries {@code If-Range} (the strong ETag, else the
+ * Last-Modified date), and a 206 whose ETag or Last-Modified differs from what the earlier response said (a server
+ * or cache that ignores {@code If-Range}) sends the download back to byte 0. A body with a {@code Content-Encoding}
+ * (gzip, ...) is refused: the store asks for {@code identity} and keeps objects byte for byte.
  *
  * <p><b>Threading:</b> attempts run one after another (never two at once), each on an event loop; Reactor's
  * operators order the hand-offs between them.
@@ -47,12 +50,15 @@ final class Download {
     private volatile long total = -1; // bytes expected in buf: -1 until a response states them
     private long objectSize = -1; // the whole object's size, once a response states it
     private boolean wholeForRange; // a range was asked for and the whole object is coming
-    private String etag;
+    private String etag; // the strong ETag of the bytes in buf, for If-Range
     private Validators ifChanged; // a cache entry's validators: ask for the object only if it changed (304 if not)
-    private Validators validators = Validators.NONE; // what the last 200 said identifies the object
+    private Validators validators = Validators.NONE; // what the response that began the bytes in buf said of them
     private boolean rangeUsable = true;
     private int attempts;
     private int lastStatus = -1;
+    // the current attempt: its request has gone out / its response's head has arrived (see request())
+    private volatile boolean sent;
+    private volatile boolean answered;
 
     Download(URI url, HttpStoreOptions options, HttpClient client, AsyncPermits bytes) {
         this(url, options, client, bytes, 0, -1);
@@ -136,16 +142,20 @@ final class Download {
         boolean resume = (received > 0 || ranged) && rangeUsable;
         String range = "bytes=" + (first + received) + "-" + (ranged ? String.valueOf(first + want - 1) : "");
         Validators conditional = resume ? null : ifChanged;
-        HttpClient c = client;
+        // the object changed since: the server sends it whole (If-Range takes a strong ETag or a date)
+        String ifRange = received == 0 ? null : etag != null ? etag : validators.lastModified();
+        sent = false;
+        answered = false;
+        HttpClient c = client.doAfterRequest((req, conn) -> sent = true);
         if (resume) {
-            c = client.headers(h -> {
+            c = c.headers(h -> {
                 h.set(HttpHeaderNames.RANGE, range);
-                if (etag != null) {
-                    h.set(HttpHeaderNames.IF_RANGE, etag); // the object changed since: the server sends it whole
+                if (ifRange != null) {
+                    h.set(HttpHeaderNames.IF_RANGE, ifRange);
                 }
             });
         } else if (conditional != null) {
-            c = client.headers(h -> {
+            c = c.headers(h -> {
                 if (conditional.etag() != null) {
                     h.set(HttpHeaderNames.IF_NONE_MATCH, conditional.etag());
                 }
@@ -156,8 +166,29 @@ final class Download {
         }
         return c.get()
                 .uri(url)
-                .responseConnection((res, conn) -> receive(res, conn, resume, conditional != null))
-                .singleOrEmpty();
+                .responseConnection((res, conn) -> {
+                    answered = true;
+                    return receive(res, conn, resume, conditional != null);
+                })
+                .singleOrEmpty()
+                .onErrorMap(this::malformed, t -> new Transient("the answer is not HTTP (" + excerpt(t) + ")", t));
+    }
+
+    /**
+     * A request sent whose answer could not be parsed (Netty's decoder: "invalid version format", a bad status line):
+     * often bytes a previous response left on a reused connection (more than its Content-Length), so worth a retry,
+     * which gets a new connection.
+     */
+    private boolean malformed(Throwable t) {
+        return sent
+                && !answered
+                && (t instanceof IllegalArgumentException || t instanceof io.netty.handler.codec.DecoderException);
+    }
+
+    /** A failure's message for ours, cut short: a decoder's message quotes what the server sent. */
+    private static String excerpt(Throwable t) {
+        String m = String.valueOf(t.getMessage()).replaceAll("\\p{Cntrl}", " ");
+        return m.length() <= 80 ? m : m.substring(0, 80) + "...";
     }
 
     private Mono<ByteBuffer> receive(HttpClientResponse res, Connection conn, boolean resume, boolean conditional) {
@@ -165,6 +196,14 @@ final class Download {
         lastStatus = code;
         HttpHeaders headers = res.responseHeaders();
         long length = parseLong(headers.get(HttpHeaderNames.CONTENT_LENGTH));
+        String coding = headers.get(HttpHeaderNames.CONTENT_ENCODING);
+        if ((code == 200 || code == 206) && coding != null && !coding.trim().equalsIgnoreCase("identity")) {
+            conn.dispose();
+            return Mono.error(fail(
+                    "the server sent the body with Content-Encoding '" + coding
+                            + "', not the object's own bytes (identity was asked for)",
+                    null));
+        }
         if (code == 304 && conditional) {
             return conn.inbound().receive().then(Mono.empty()); // not modified: empty, the caller keeps its copy
         }
@@ -219,6 +258,21 @@ final class Download {
                         + (first + received) + "-" + (lastWanted < 0 ? "" : String.valueOf(lastWanted))
                         + (objectSize < 0 ? "" : "/" + objectSize)));
             }
+            String tag = headers.get(HttpHeaderNames.ETAG);
+            String modified = headers.get(HttpHeaderNames.LAST_MODIFIED);
+            String changed = received > 0 ? changedFrom(validators, tag, modified) : null;
+            if (changed != null) {
+                // a server (or cache) that ignored If-Range: these bytes are another version's; start over
+                conn.dispose();
+                received = 0;
+                etag = null;
+                validators = Validators.NONE;
+                return Mono.error(new Transient("the object changed since its first bytes came (" + changed + ")"));
+            }
+            if (received == 0) { // these bytes begin the download: what identifies them guards its resumes
+                etag = tag != null && !tag.startsWith("W/") ? tag : null;
+                validators = new Validators(tag, modified);
+            }
             if (size >= 0) {
                 objectSize = size;
             }
@@ -248,6 +302,19 @@ final class Download {
         return Mono.error(fail("HTTP " + code + " " + res.status().reasonPhrase(), null));
     }
 
+    /** How the ETag or Last-Modified of a response differs from {@code known} (each compared when both are sent), or null. */
+    private static String changedFrom(Validators known, String tag, String modified) {
+        if (known.etag() != null && tag != null && !known.etag().equals(tag)) {
+            return "ETag " + known.etag() + ", now " + tag;
+        }
+        if (known.lastModified() != null
+                && modified != null
+                && !known.lastModified().equals(modified)) {
+            return "Last-Modified " + known.lastModified() + ", now " + modified;
+        }
+        return null;
+    }
+
     /** Reads the body into the buffer at {@link #received}; {@code size} is the body's full size (all attempts) or -1. */
     private Mono<ByteBuffer> body(Connection conn, long size) {
         if (size > options.maxObjectBytes()) {
@@ -258,6 +325,13 @@ final class Download {
         // without a size, reserve conservatively and accept no more than that
         long limit = size >= 0 ? size : Math.min(options.maxObjectBytes(), options.maxBytesInFlight());
         AsyncPermits.Permit p = permit;
+        if (p != null && size < 0 && p.amount < Math.min(Math.max(1, limit), bytes.capacity())) {
+            // reserved for a length an earlier response stated, and this one states none: not a change of size, but
+            // the reservation must cover the bound for bodies without a length
+            p.release();
+            permit = null;
+            p = null;
+        }
         if (p == null) {
             p = bytes.tryAcquire(Math.max(1, limit));
             if (p == null) {
@@ -366,12 +440,17 @@ final class Download {
         final transient Duration retryAfter;
 
         Transient(String message) {
-            this(message, null);
+            this(message, (Duration) null);
         }
 
         Transient(String message, Duration retryAfter) {
             super(message, null, false, false);
             this.retryAfter = retryAfter;
+        }
+
+        Transient(String message, Throwable cause) {
+            super(message, cause, false, false);
+            this.retryAfter = null;
         }
     }
 

@@ -1,6 +1,8 @@
 package org.etab.storage;
 
 import io.netty.channel.ChannelOption;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -46,7 +48,11 @@ import reactor.netty.resources.LoopResources;
  * <p><b>Errors:</b> {@link RemoteException}, naming the URL (query redacted), the status and the attempts.
  * Transient failures (connection refused/reset, a body cut short, 5xx, 408, 429, timeouts) are retried up to
  * {@link HttpStoreOptions#maxAttempts} times with exponential backoff and jitter; a retry after a body was cut short asks
- * only for the missing bytes ({@code Range: bytes=N-}). Other 4xx fail at once. A blocking {@link #read} fails once
+ * only for the missing bytes ({@code Range: bytes=N-}, with {@code If-Range}), and starts over from byte 0 when the
+ * 206 names another version of the object (its ETag or Last-Modified changed), so no object is made of two versions.
+ * An answer that is not HTTP at all (bytes a previous response left on a reused connection) is retried on a new
+ * connection. Requests ask for {@code Accept-Encoding: identity}; a body sent with another {@code Content-Encoding}
+ * fails at once, naming it. Other 4xx fail at once. A blocking {@link #read} fails once
  * {@link HttpStoreOptions#readDeadline} has passed, however the server keeps the body coming; {@link #get} and
  * {@link #getRange} have no overall deadline (their callers bound the wait: a sample's deadline).
  *
@@ -59,7 +65,8 @@ import reactor.netty.resources.LoopResources;
  * {@code Last-Modified} the server sent. The first time a store reads an entry it revalidates it with a conditional
  * GET ({@code If-None-Match}, {@code If-Modified-Since}): 304 serves the entry from disk, 200 replaces it; from then
  * on the store serves that entry from disk without a request (objects are assumed not to change during a run). An
- * entry stored without validators is fetched again on its first read. The cache is keyed by the URL without its
+ * entry stored without validators is fetched again on its first read. A body that cannot be stored (larger than the
+ * bound, a disk full) deletes the entry it would have replaced and is fetched again on its next read. The cache is keyed by the URL without its
  * query string, so re-signed URLs still hit.
  */
 public final class HttpStore implements AutoCloseable {
@@ -111,7 +118,11 @@ public final class HttpStore implements AutoCloseable {
                 // https:// URIs get Reactor Netty's default TLS configuration: the JDK trust store
                 .responseTimeout(options.requestTimeout()) // the longest wait for headers or for the next body chunk
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.max(1, connectMillis))
-                .headers(h -> options.headers().forEach(h::set));
+                .headers(h -> {
+                    // objects are kept and decoded byte for byte: no gzip or other coding (Download refuses one)
+                    h.set(HttpHeaderNames.ACCEPT_ENCODING, HttpHeaderValues.IDENTITY);
+                    options.headers().forEach(h::set);
+                });
     }
 
     /**
@@ -382,8 +393,10 @@ public final class HttpStore implements AutoCloseable {
             Download d = new Download(url, options, client, bytes).ifChanged(ifChanged);
             return retries.run(d, deadline)
                     .flatMap(buf -> Mono.fromCallable(() -> {
-                                cache.put(key, buf, d.validators());
-                                trusted.add(key);
+                                // not stored (too large, disk full): any older entry is gone or stays untrusted
+                                if (cache.put(key, buf, d.validators())) {
+                                    trusted.add(key);
+                                }
                                 return buf;
                             })
                             .subscribeOn(Schedulers.boundedElastic()))

@@ -1,0 +1,228 @@
+package org.etab.storage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayOutputStream;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Random;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.zip.GZIPOutputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The store against a server that breaks the protocol in ways nginx never does ({@link ScriptedServer}): every
+ * object arrives with exactly its own bytes, or fails naming its URL and the reason.
+ */
+@Timeout(60)
+class HttpStoreHostileServerTest {
+    @TempDir
+    Path temp;
+
+    private static byte[] random(int size, long seed) {
+        byte[] b = new byte[size];
+        new Random(seed).nextBytes(b);
+        return b;
+    }
+
+    private static byte[] bytes(ByteBuffer b) {
+        byte[] out = new byte[b.remaining()];
+        b.duplicate().get(out);
+        return out;
+    }
+
+    /** Which of the versions {@code b} holds ("v1", "v2", ...), or "none of them" (e.g. two versions mixed). */
+    private static String version(ByteBuffer b, byte[]... versions) {
+        byte[] got = bytes(b);
+        for (int i = 0; i < versions.length; i++) {
+            if (Arrays.equals(got, versions[i])) {
+                return "v" + (i + 1);
+            }
+        }
+        return "none of them";
+    }
+
+    private static HttpStoreOptions.Builder options() {
+        return HttpStoreOptions.builder().maxAttempts(3).backoff(Duration.ofMillis(10));
+    }
+
+    private static HttpStore open(ScriptedServer server, HttpStoreOptions options) {
+        return HttpStore.open(URI.create("http://127.0.0.1:" + server.port() + "/"), options);
+    }
+
+    @Test
+    void bytesPastAContentLengthDoNotFailTheNextObjectOnTheSameConnection() throws Exception {
+        byte[] a = random(1000, 1);
+        byte[] b = random(1000, 2);
+        try (ScriptedServer server = new ScriptedServer((req, out) -> {
+                    byte[] body = req.target().equals("/a") ? a : b;
+                    ByteArrayOutputStream answer = new ByteArrayOutputStream();
+                    answer.write(ScriptedServer.head("200 OK", "Content-Length: " + body.length));
+                    answer.write(body);
+                    if (req.target().equals("/a")) {
+                        answer.write("GARBAGE AFTER THE BODY\r\n\r\n".repeat(10).getBytes(StandardCharsets.US_ASCII));
+                    }
+                    out.write(answer.toByteArray()); // one write: the client reads the garbage with the body's end
+                    return true;
+                });
+                HttpStore store = open(server, options().maxConcurrency(1).build())) {
+            // b asked for as a completes: on the connection a leaves to the pool, before the garbage is read
+            ByteBuffer[] got = store.get("a")
+                    .flatMap(x -> store.get("b").map(y -> new ByteBuffer[] {x, y}))
+                    .block();
+            assertThat(version(got[0], a)).isEqualTo("v1");
+            assertThat(version(got[1], b)).isEqualTo("v1");
+        }
+    }
+
+    @Test
+    void aBodyWithoutALengthAfterAWaitForMemoryIsNotTakenForAChangedObject() throws Exception {
+        byte[] held = random(600, 3);
+        byte[] x = random(500, 4);
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch xRefused = new CountDownLatch(1);
+        try (ScriptedServer server = new ScriptedServer((req, out) -> {
+                    if (req.target().equals("/held")) { // holds 600 of the 1000 bytes until released
+                        out.write(ScriptedServer.head("200 OK", "Content-Length: " + held.length));
+                        out.write(held, 0, 100);
+                        out.flush();
+                        release.await();
+                        out.write(held, 100, held.length - 100);
+                        return true;
+                    }
+                    if (req.n() == 2) { // x with its length: no room for it yet, the client hangs up
+                        out.write(ScriptedServer.head("200 OK", "Content-Length: " + x.length));
+                        out.flush();
+                        xRefused.countDown();
+                        return true;
+                    }
+                    // x again, its body delimited by the end of the connection (HTTP/1.0 style, no length)
+                    out.write(ScriptedServer.head("200 OK", "Connection: close"));
+                    out.write(x);
+                    return false;
+                });
+                HttpStore store = open(server, options().maxBytesInFlight(1000).build())) {
+            var first = store.get("held").toFuture();
+            while (store.bytesInFlight() < 600) {
+                Thread.sleep(5);
+            }
+            var second = store.get("x").toFuture();
+            assertThat(xRefused.await(10, TimeUnit.SECONDS)).isTrue();
+            release.countDown();
+            assertThat(version(first.get(10, TimeUnit.SECONDS), held)).isEqualTo("v1");
+            assertThat(version(second.get(10, TimeUnit.SECONDS), x)).isEqualTo("v1");
+        }
+    }
+
+    @Test
+    void aContentEncodingIsRefusedNamingItAndIdentityIsAskedFor() throws Exception {
+        byte[] body = random(2000, 5);
+        ByteArrayOutputStream zipped = new ByteArrayOutputStream();
+        try (GZIPOutputStream gz = new GZIPOutputStream(zipped)) {
+            gz.write(body);
+        }
+        try (ScriptedServer server = new ScriptedServer((req, out) -> {
+                    out.write(ScriptedServer.head(
+                            "200 OK", "Content-Encoding: gzip", "Content-Length: " + zipped.size()));
+                    out.write(zipped.toByteArray());
+                    return true;
+                });
+                HttpStore store = open(server, options().build())) {
+            assertThatThrownBy(() -> store.get("Videos/x.avi").block())
+                    .isInstanceOf(RemoteException.class)
+                    .hasMessage("http://127.0.0.1:" + server.port() + "/Videos/x.avi: the server sent the body with "
+                            + "Content-Encoding 'gzip', not the object's own bytes (identity was asked for)");
+            assertThat(server.requests().get(0).header("Accept-Encoding")).isEqualTo("identity");
+        }
+    }
+
+    /** Object v1 (ETag "1", or only a Last-Modified), cut after 3000 bytes; then v2 of the same size. */
+    private static ScriptedServer replacedMidway(byte[] v1, byte[] v2, boolean etags) throws Exception {
+        return new ScriptedServer((req, out) -> {
+            boolean old = req.n() == 1;
+            byte[] v = old ? v1 : v2;
+            String validator = etags
+                    ? "ETag: \"" + (old ? 1 : 2) + "\""
+                    : "Last-Modified: " + (old ? "Mon, 02 Nov 2026 10:00:00 GMT" : "Mon, 02 Nov 2026 10:05:00 GMT");
+            String range = req.header("Range");
+            int from = 0;
+            int to = v.length - 1;
+            if (range != null) { // honours Range, ignores If-Range (as some servers and caches do)
+                String[] r = range.substring(6).split("-", -1);
+                from = Integer.parseInt(r[0]);
+                to = r[1].isEmpty() ? v.length - 1 : Integer.parseInt(r[1]);
+                out.write(ScriptedServer.head(
+                        "206 Partial Content",
+                        validator,
+                        "Content-Range: bytes " + from + "-" + to + "/" + v.length,
+                        "Content-Length: " + (to - from + 1)));
+            } else {
+                out.write(ScriptedServer.head("200 OK", validator, "Content-Length: " + v.length));
+            }
+            out.write(v, from, old ? Math.min(3000, to - from + 1) : to - from + 1);
+            return !old;
+        });
+    }
+
+    @Test
+    void anObjectReplacedBeforeAResumeIsNeverMixedFromTwoVersions() throws Exception {
+        for (boolean etags : new boolean[] {true, false}) {
+            byte[] v1 = random(10_000, 6);
+            byte[] v2 = random(10_000, 7);
+            try (ScriptedServer server = replacedMidway(v1, v2, etags);
+                    HttpStore store = open(server, options().build())) {
+                assertThat(version(store.get("v.avi").block(), v1, v2))
+                        .as("ETags: %s", etags)
+                        .isEqualTo("v2");
+                assertThat(server.requests().get(1).header("If-Range"))
+                        .as("the resume names the version it continues")
+                        .isEqualTo(etags ? "\"1\"" : "Mon, 02 Nov 2026 10:00:00 GMT");
+            }
+        }
+    }
+
+    @Test
+    void aRangeOfAnObjectReplacedBeforeItsResumeIsNeverMixedFromTwoVersions() throws Exception {
+        byte[] v1 = random(10_000, 8);
+        byte[] v2 = random(10_000, 9);
+        try (ScriptedServer server = replacedMidway(v1, v2, true);
+                HttpStore store = open(server, options().build())) {
+            HttpStore.ByteRange r = store.getRange("v.avi", 1000, 5000).block();
+            assertThat(version(r.bytes(), Arrays.copyOfRange(v1, 1000, 6000), Arrays.copyOfRange(v2, 1000, 6000)))
+                    .isEqualTo("v2");
+            assertThat(server.requests().get(1).header("If-Range")).isEqualTo("\"1\"");
+        }
+    }
+
+    @Test
+    void anObjectTooLargeToCacheNeverLeavesItsOlderEntryToBeServed() throws Exception {
+        byte[] v1 = random(1000, 10);
+        byte[] v2 = random(5000, 11);
+        try (ScriptedServer server = new ScriptedServer((req, out) -> {
+            boolean old = req.n() == 1;
+            byte[] v = old ? v1 : v2;
+            out.write(ScriptedServer.head("200 OK", "ETag: \"" + (old ? 1 : 2) + "\"", "Content-Length: " + v.length));
+            out.write(v);
+            return true;
+        })) {
+            HttpStoreOptions o = options().cacheDir(temp).cacheMaxBytes(3000).build();
+            try (HttpStore store = open(server, o)) {
+                assertThat(version(store.read("v.avi"), v1, v2)).isEqualTo("v1"); // cached
+            }
+            try (HttpStore store = open(server, o)) { // replaced on the server by an object above the bound
+                assertThat(version(store.read("v.avi"), v1, v2)).isEqualTo("v2");
+                assertThat(version(store.read("v.avi"), v1, v2))
+                        .as("read again")
+                        .isEqualTo("v2");
+            }
+        }
+    }
+}
