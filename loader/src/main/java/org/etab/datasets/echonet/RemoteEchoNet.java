@@ -11,6 +11,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
+import org.etab.decode.DatasetException;
 import org.etab.source.IndexProblem;
 import org.etab.source.SampleOptions;
 import org.etab.storage.HttpStore;
@@ -45,7 +46,7 @@ final class RemoteEchoNet implements AutoCloseable {
      * @throws IllegalArgumentException when {@code root} is not an http(s) URL with a host
      * @throws org.etab.storage.RemoteException when an index file cannot be fetched (at the root nor under
      *                                          {@code data/}), naming the URL
-     * @throws org.etab.decode.DatasetException when an index file lacks a required column or is empty
+     * @throws org.etab.decode.DatasetException when an index file lacks a required column or is empty, naming its URL
      * @throws java.io.UncheckedIOException when the local copy of the index cannot be written
      */
     public static RemoteEchoNet open(URI root, HttpStoreOptions options) {
@@ -92,7 +93,7 @@ final class RemoteEchoNet implements AutoCloseable {
                     .normalize();
             write(local.resolve(EchoNetReader.FILE_LIST), fileList);
             write(local.resolve(EchoNetReader.TRACINGS), tracings);
-            return new RemoteEchoNet(store, dir, EchoNetReader.read(dir), clipRanges);
+            return new RemoteEchoNet(store, dir, readIndex(store, dir), clipRanges);
         } catch (IOException e) {
             store.close();
             deleteQuietly(dir);
@@ -102,6 +103,24 @@ final class RemoteEchoNet implements AutoCloseable {
             store.close();
             deleteQuietly(dir);
             throw e;
+        }
+    }
+
+    /**
+     * Reads the local copy of the index; a file it refuses is named by its URL, not by the temporary copy (which is
+     * deleted when the opening fails).
+     */
+    private static EchoNetIndex readIndex(HttpStore store, Path dir) {
+        try {
+            return EchoNetReader.read(dir);
+        } catch (DatasetException e) {
+            Path file = e.file();
+            if (file == null || !file.startsWith(dir) || !e.getMessage().startsWith(file + ": ")) {
+                throw e;
+            }
+            String url = store.displayUrl(dir.relativize(file).toString().replace('\\', '/'));
+            throw new DatasetException(
+                    url, e.getMessage().substring(file.toString().length() + 2), e.getCause());
         }
     }
 

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assumptions.assumeThat;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,6 +19,7 @@ import org.etab.api.Datasets;
 import org.etab.batch.Batch;
 import org.etab.batch.DType;
 import org.etab.batch.HostAllocator;
+import org.etab.decode.DatasetException;
 import org.etab.pipeline.Pipeline;
 import org.etab.pipeline.PipelineOptions;
 import org.etab.sampling.ClipStart;
@@ -30,6 +32,7 @@ import org.etab.storage.FaultProxy;
 import org.etab.storage.HttpStoreOptions;
 import org.etab.storage.Nginx;
 import org.etab.storage.RemoteException;
+import org.etab.storage.ScriptedServer;
 import org.etab.storage.TricklingServer;
 import org.etab.testing.PhantomDatasets;
 import org.junit.jupiter.api.AfterAll;
@@ -315,6 +318,24 @@ class RemoteEchoNetTest {
             assertThat(millis).as("failed after %d ms", millis).isBetween(2_900L, 15_000L);
             // the server answered: a slow root is not a reason to look under data/
             assertThat(trickle.targets()).containsExactly("/echonet/FileList.csv?sig=secret");
+        }
+    }
+
+    @Test
+    void anErrorPageServedAsTheIndexIsRefusedNamingItsUrlNotALocalCopy() throws Exception {
+        byte[] page = "<html><body>Service temporarily unavailable</body></html>".getBytes(StandardCharsets.US_ASCII);
+        try (ScriptedServer server = new ScriptedServer((req, out) -> {
+            out.write(ScriptedServer.head("200 OK", "Content-Type: text/html", "Content-Length: " + page.length));
+            out.write(page);
+            return true;
+        })) {
+            URI root = URI.create("http://alice:s3cret@127.0.0.1:" + server.port() + "/echonet?sig=secret");
+            assertThatThrownBy(() -> Datasets.openRemote("echonet", root, DEFAULT_STORE, "all", null, options()))
+                    .isInstanceOf(DatasetException.class)
+                    .hasMessageStartingWith("http://127.0.0.1:" + server.port()
+                            + "/echonet/FileList.csv?...: missing required columns FileName")
+                    .hasMessageContaining("header is [<html><body>Service temporarily unavailable</body></html>]")
+                    .hasMessageNotContaining("secret");
         }
     }
 
