@@ -92,37 +92,46 @@ final class Retries {
 
     private Mono<ByteBuffer> withRetries(Download d) {
         URI url = d.url();
-        Mono<ByteBuffer> once = Mono.defer(() -> d.exchange(slots))
-                // no body reservation free when the headers came: the request was aborted without counting as an
-                // attempt; wait for the reservation holding no connection, then ask again
+        return attempt(d)
+                .retryWhen(Retry.from(signals -> signals.concatMap(signal -> {
+                    Throwable failure = signal.failure();
+                    if (closed.getAsBoolean()) {
+                        return Mono.error(d.fail("store closed", failure));
+                    }
+                    if (!Download.isTransient(failure)) {
+                        return Mono.error(
+                                failure instanceof RemoteException
+                                        ? failure
+                                        : d.fail("failed: " + reason(failure), failure));
+                    }
+                    if (d.attempts() >= options.maxAttempts()) {
+                        return Mono.error(d.fail(
+                                "failed after " + d.attempts() + " attempts; last: " + reason(failure), failure));
+                    }
+                    Duration wait = backoff(d.attempts(), Download.retryAfter(failure));
+                    LOG.debug(
+                            "{}: attempt {} failed ({}); retrying in {} ms",
+                            RemoteException.redact(url),
+                            d.attempts(),
+                            failure.toString(),
+                            wait.toMillis());
+                    return Mono.delay(wait);
+                })));
+    }
+
+    /**
+     * One attempt. No body reservation free when the headers came: the request was aborted without counting as an
+     * attempt; wait for the reservation holding no connection, then ask again (again when the answer then needs a
+     * larger one: a body without a length after one with a length, at most once more).
+     */
+    private Mono<ByteBuffer> attempt(Download d) {
+        return Mono.defer(() -> d.exchange(slots))
                 .onErrorResume(
                         Download.NeedBytes.class,
                         nb -> bytes.acquire(nb.amount).flatMap(p -> {
                             d.hold(p);
-                            return d.exchange(slots);
+                            return attempt(d);
                         }));
-        return once.retryWhen(Retry.from(signals -> signals.concatMap(signal -> {
-            Throwable failure = signal.failure();
-            if (closed.getAsBoolean()) {
-                return Mono.error(d.fail("store closed", failure));
-            }
-            if (!Download.isTransient(failure)) {
-                return Mono.error(
-                        failure instanceof RemoteException ? failure : d.fail("failed: " + reason(failure), failure));
-            }
-            if (d.attempts() >= options.maxAttempts()) {
-                return Mono.error(
-                        d.fail("failed after " + d.attempts() + " attempts; last: " + reason(failure), failure));
-            }
-            Duration wait = backoff(d.attempts(), Download.retryAfter(failure));
-            LOG.debug(
-                    "{}: attempt {} failed ({}); retrying in {} ms",
-                    RemoteException.redact(url),
-                    d.attempts(),
-                    failure.toString(),
-                    wait.toMillis());
-            return Mono.delay(wait);
-        })));
     }
 
     /**

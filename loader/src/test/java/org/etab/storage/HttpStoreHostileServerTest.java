@@ -13,6 +13,7 @@ import java.util.Arrays;
 import java.util.Random;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -85,40 +86,55 @@ class HttpStoreHostileServerTest {
 
     @Test
     void aBodyWithoutALengthAfterAWaitForMemoryIsNotTakenForAChangedObject() throws Exception {
-        byte[] held = random(600, 3);
-        byte[] x = random(500, 4);
-        CountDownLatch release = new CountDownLatch(1);
+        byte[] a = random(600, 3);
+        byte[] b = random(100, 4);
+        byte[] x = random(500, 5);
+        CountDownLatch releaseA = new CountDownLatch(1);
+        CountDownLatch releaseB = new CountDownLatch(1);
         CountDownLatch xRefused = new CountDownLatch(1);
+        CountDownLatch xRefusedAgain = new CountDownLatch(1);
+        AtomicInteger xs = new AtomicInteger();
         try (ScriptedServer server = new ScriptedServer((req, out) -> {
-                    if (req.target().equals("/held")) { // holds 600 of the 1000 bytes until released
-                        out.write(ScriptedServer.head("200 OK", "Content-Length: " + held.length));
-                        out.write(held, 0, 100);
+                    if (!req.target().equals("/x")) { // a and b: their reservations held until released
+                        byte[] body = req.target().equals("/a") ? a : b;
+                        out.write(ScriptedServer.head("200 OK", "Content-Length: " + body.length));
+                        out.write(body, 0, 10);
                         out.flush();
-                        release.await();
-                        out.write(held, 100, held.length - 100);
+                        (body == a ? releaseA : releaseB).await();
+                        out.write(body, 10, body.length - 10);
                         return true;
                     }
-                    if (req.n() == 2) { // x with its length: no room for it yet, the client hangs up
+                    int n = xs.incrementAndGet();
+                    if (n == 1) { // x with its length: no room for its 500 bytes, the client hangs up
                         out.write(ScriptedServer.head("200 OK", "Content-Length: " + x.length));
                         out.flush();
                         xRefused.countDown();
                         return true;
                     }
-                    // x again, its body delimited by the end of the connection (HTTP/1.0 style, no length)
+                    // x again, its body delimited by the end of the connection (HTTP/1.0 style, no length): it needs
+                    // the bound for such bodies (1000), and b still holds 100 the first time
                     out.write(ScriptedServer.head("200 OK", "Connection: close"));
                     out.write(x);
+                    if (n == 2) {
+                        xRefusedAgain.countDown();
+                    }
                     return false;
                 });
                 HttpStore store = open(server, options().maxBytesInFlight(1000).build())) {
-            var first = store.get("held").toFuture();
-            while (store.bytesInFlight() < 600) {
+            var gotA = store.get("a").toFuture();
+            var gotB = store.get("b").toFuture();
+            while (store.bytesInFlight() < 700) {
                 Thread.sleep(5);
             }
-            var second = store.get("x").toFuture();
+            var gotX = store.get("x").toFuture();
             assertThat(xRefused.await(10, TimeUnit.SECONDS)).isTrue();
-            release.countDown();
-            assertThat(version(first.get(10, TimeUnit.SECONDS), held)).isEqualTo("v1");
-            assertThat(version(second.get(10, TimeUnit.SECONDS), x)).isEqualTo("v1");
+            releaseA.countDown();
+            assertThat(version(gotA.get(10, TimeUnit.SECONDS), a)).isEqualTo("v1");
+            assertThat(xRefusedAgain.await(10, TimeUnit.SECONDS)).isTrue();
+            releaseB.countDown();
+            assertThat(version(gotB.get(10, TimeUnit.SECONDS), b)).isEqualTo("v1");
+            assertThat(version(gotX.get(10, TimeUnit.SECONDS), x)).isEqualTo("v1");
+            assertThat(xs.get()).isEqualTo(3);
         }
     }
 
