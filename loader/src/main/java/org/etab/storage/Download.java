@@ -3,17 +3,13 @@ package org.etab.storage;
 import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
-import java.io.IOException;
 import java.net.URI;
-import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import javax.net.ssl.SSLException;
 import reactor.core.publisher.Mono;
 import reactor.netty.Connection;
-import reactor.netty.channel.AbortedException;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.http.client.HttpClientResponse;
 
@@ -171,7 +167,8 @@ final class Download {
                     return receive(res, conn, resume, conditional != null);
                 })
                 .singleOrEmpty()
-                .onErrorMap(this::malformed, t -> new Transient("the answer is not HTTP (" + excerpt(t) + ")", t));
+                .onErrorMap(
+                        this::malformed, t -> new TransientFailure("the answer is not HTTP (" + excerpt(t) + ")", t));
     }
 
     /**
@@ -254,7 +251,7 @@ final class Download {
                 // not the bytes we asked for: drop Range and fetch the whole object on the next attempt
                 rangeUsable = false;
                 conn.dispose();
-                return Mono.error(new Transient("206 with Content-Range '" + range + "', expected bytes "
+                return Mono.error(new TransientFailure("206 with Content-Range '" + range + "', expected bytes "
                         + (first + received) + "-" + (lastWanted < 0 ? "" : String.valueOf(lastWanted))
                         + (objectSize < 0 ? "" : "/" + objectSize)));
             }
@@ -267,7 +264,8 @@ final class Download {
                 received = 0;
                 etag = null;
                 validators = Validators.NONE;
-                return Mono.error(new Transient("the object changed since its first bytes came (" + changed + ")"));
+                return Mono.error(
+                        new TransientFailure("the object changed since its first bytes came (" + changed + ")"));
             }
             if (received == 0) { // these bytes begin the download: what identifies them guards its resumes
                 etag = tag != null && !tag.startsWith("W/") ? tag : null;
@@ -292,17 +290,17 @@ final class Download {
         }
         if (code == 416 && resume) {
             rangeUsable = false;
-            return Mono.error(new Transient("HTTP 416 for bytes=" + received + "-"));
+            return Mono.error(new TransientFailure("HTTP 416 for bytes=" + received + "-"));
         }
         if (code == 408 || code == 429 || code >= 500) {
-            return Mono.error(new Transient(
+            return Mono.error(new TransientFailure(
                     "HTTP " + code + " " + res.status().reasonPhrase(),
                     retryAfter(headers.get(HttpHeaderNames.RETRY_AFTER))));
         }
         return Mono.error(fail("HTTP " + code + " " + res.status().reasonPhrase(), null));
     }
 
-    /** How the ETag or Last-Modified of a response differs from {@code known} (each compared when both are sent), or null. */
+    /** How a response's ETag or Last-Modified differs from {@code known} (each compared when both are sent), or null. */
     private static String changedFrom(Validators known, String tag, String modified) {
         if (known.etag() != null && tag != null && !known.etag().equals(tag)) {
             return "ETag " + known.etag() + ", now " + tag;
@@ -379,7 +377,7 @@ final class Download {
 
     private ByteBuffer finish() {
         if (total >= 0 && received < total) {
-            throw new Transient("body ended after " + received + " of " + total + " bytes");
+            throw new TransientFailure("body ended after " + received + " of " + total + " bytes");
         }
         ByteBuffer out = buf;
         out.flip();
@@ -396,29 +394,6 @@ final class Download {
         return out;
     }
 
-    /** Transient: worth retrying after a backoff. */
-    static boolean isTransient(Throwable t) {
-        for (Throwable c = t; c != null; c = c.getCause()) {
-            if (c instanceof SSLException || c instanceof UnknownHostException || c instanceof RemoteException) {
-                return false; // certificates, names and HTTP answers do not fix themselves
-            }
-        }
-        for (Throwable c = t; c != null; c = c.getCause()) {
-            if (c instanceof Transient
-                    || c instanceof IOException
-                    || c instanceof AbortedException
-                    || c instanceof io.netty.handler.timeout.TimeoutException
-                    || c instanceof java.util.concurrent.TimeoutException) {
-                return true; // refused, reset, premature close, read/connect/pool timeouts, 5xx/429, cut bodies
-            }
-        }
-        return false;
-    }
-
-    static Duration retryAfter(Throwable t) {
-        return t instanceof Transient tr ? tr.retryAfter : null;
-    }
-
     private static Duration retryAfter(String header) {
         long seconds = parseLong(header); // the HTTP-date form is rare for 429/503; ignored
         return seconds >= 0 ? Duration.ofSeconds(seconds) : null;
@@ -432,25 +407,6 @@ final class Download {
             return Long.parseLong(s.trim());
         } catch (NumberFormatException e) {
             return -1;
-        }
-    }
-
-    /** A failure worth retrying (a 5xx/408/429 status, a short body, an unusable range). */
-    static final class Transient extends RuntimeException {
-        final transient Duration retryAfter;
-
-        Transient(String message) {
-            this(message, (Duration) null);
-        }
-
-        Transient(String message, Duration retryAfter) {
-            super(message, null, false, false);
-            this.retryAfter = retryAfter;
-        }
-
-        Transient(String message, Throwable cause) {
-            super(message, cause, false, false);
-            this.retryAfter = null;
         }
     }
 

@@ -66,8 +66,8 @@ import reactor.netty.resources.LoopResources;
  * GET ({@code If-None-Match}, {@code If-Modified-Since}): 304 serves the entry from disk, 200 replaces it; from then
  * on the store serves that entry from disk without a request (objects are assumed not to change during a run). An
  * entry stored without validators is fetched again on its first read. A body that cannot be stored (larger than the
- * bound, a disk full) deletes the entry it would have replaced and is fetched again on its next read. The cache is keyed by the URL without its
- * query string, so re-signed URLs still hit.
+ * bound, a disk full) deletes the entry it would have replaced and is fetched again on its next read. The cache is
+ * keyed by the URL without its query string, so re-signed URLs still hit.
  */
 public final class HttpStore implements AutoCloseable {
 

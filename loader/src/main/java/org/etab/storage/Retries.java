@@ -98,7 +98,7 @@ final class Retries {
                     if (closed.getAsBoolean()) {
                         return Mono.error(d.fail("store closed", failure));
                     }
-                    if (!Download.isTransient(failure)) {
+                    if (!TransientFailure.isTransient(failure)) {
                         return Mono.error(
                                 failure instanceof RemoteException
                                         ? failure
@@ -108,7 +108,7 @@ final class Retries {
                         return Mono.error(d.fail(
                                 "failed after " + d.attempts() + " attempts; last: " + reason(failure), failure));
                     }
-                    Duration wait = backoff(d.attempts(), Download.retryAfter(failure));
+                    Duration wait = backoff(d.attempts(), TransientFailure.retryAfter(failure));
                     LOG.debug(
                             "{}: attempt {} failed ({}); retrying in {} ms",
                             RemoteException.redact(url),
