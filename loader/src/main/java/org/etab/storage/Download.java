@@ -300,7 +300,7 @@ final class Download {
         return Mono.error(fail("HTTP " + code + " " + res.status().reasonPhrase(), null));
     }
 
-    /** How a response's ETag or Last-Modified differs from {@code known} (each compared when both are sent), or null. */
+    /** How a response's ETag or Last-Modified differs from {@code known} (compared when both are sent), or null. */
     private static String changedFrom(Validators known, String tag, String modified) {
         if (known.etag() != null && tag != null && !known.etag().equals(tag)) {
             return "ETag " + known.etag() + ", now " + tag;

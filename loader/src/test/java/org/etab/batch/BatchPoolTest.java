@@ -95,7 +95,8 @@ class BatchPoolTest {
             assertThatThrownBy(pool::acquire)
                     .isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining(
-                            "3 batches were assembled and not closed, held by the consumer or waiting for it (batches 4, 5, 6)")
+                            "3 batches were assembled and not closed, held by the consumer or waiting for it "
+                                    + "(batches 4, 5, 6)")
                     .hasMessageContaining("Close each Batch")
                     .hasMessageContaining("raise consumerHeld");
             Duration took = Duration.ofNanos(System.nanoTime() - t0);
@@ -184,7 +185,8 @@ class BatchPoolTest {
             assertThatThrownBy(pool::acquire)
                     .hasMessageContaining("within 100 ms")
                     .hasMessageContaining(
-                            "2 batches were assembled and not closed, held by the consumer or waiting for it (batches 1, 2)");
+                            "2 batches were assembled and not closed, held by the consumer or waiting for it "
+                                    + "(batches 1, 2)");
             second.close();
             third.close();
             assertThat(pool.outstanding()).isZero();
