@@ -82,7 +82,10 @@ final class Download {
         return this;
     }
 
-    /** The ETag and Last-Modified of the object as received (NONE until a 200 came, or when the server sent none). */
+    /**
+     * The ETag and Last-Modified of the object as received (NONE until a response began the bytes, a 200 or a range's
+     * first 206, or when the server sent none).
+     */
     Validators validators() {
         return validators;
     }
@@ -206,6 +209,11 @@ final class Download {
         }
         if (code == 200) {
             ifChanged = null; // it changed (or the server ignores conditions): resumes must not ask again
+            String tag = headers.get(HttpHeaderNames.ETAG);
+            String modified = headers.get(HttpHeaderNames.LAST_MODIFIED);
+            if (received > 0 && changedFrom(validators, tag, modified) != null) {
+                forgetVersion(); // If-Range did its job: the whole new version, whatever its size
+            }
             if (objectSize >= 0 && length >= 0 && length != objectSize) {
                 conn.dispose();
                 return Mono.error(fail(
@@ -224,9 +232,8 @@ final class Download {
                 buf = null;
             }
             objectSize = length;
-            String tag = headers.get(HttpHeaderNames.ETAG);
             etag = tag != null && !tag.startsWith("W/") ? tag : null; // If-Range needs a strong validator
-            validators = new Validators(tag, headers.get(HttpHeaderNames.LAST_MODIFIED));
+            validators = new Validators(tag, modified);
             return body(conn, length >= 0 ? length : wholeForRange ? -1 : total);
         }
         if (code == 206 && resume) {
@@ -239,6 +246,17 @@ final class Download {
                 start = Long.parseLong(m.group(1));
                 end = Long.parseLong(m.group(2));
                 size = m.group(3).equals("*") ? -1 : Long.parseLong(m.group(3));
+            }
+            String tag = headers.get(HttpHeaderNames.ETAG);
+            String modified = headers.get(HttpHeaderNames.LAST_MODIFIED);
+            String changed = received > 0 ? changedFrom(validators, tag, modified) : null;
+            if (changed != null) {
+                // a server (or cache) that ignored If-Range: these bytes are another version's; start over
+                conn.dispose();
+                received = 0;
+                forgetVersion();
+                return Mono.error(
+                        new TransientFailure("the object changed since its first bytes came (" + changed + ")"));
             }
             long lastWanted = want > 0 ? first + want - 1 : size - 1;
             boolean ok = start == first + received
@@ -254,18 +272,6 @@ final class Download {
                 return Mono.error(new TransientFailure("206 with Content-Range '" + range + "', expected bytes "
                         + (first + received) + "-" + (lastWanted < 0 ? "" : String.valueOf(lastWanted))
                         + (objectSize < 0 ? "" : "/" + objectSize)));
-            }
-            String tag = headers.get(HttpHeaderNames.ETAG);
-            String modified = headers.get(HttpHeaderNames.LAST_MODIFIED);
-            String changed = received > 0 ? changedFrom(validators, tag, modified) : null;
-            if (changed != null) {
-                // a server (or cache) that ignored If-Range: these bytes are another version's; start over
-                conn.dispose();
-                received = 0;
-                etag = null;
-                validators = Validators.NONE;
-                return Mono.error(
-                        new TransientFailure("the object changed since its first bytes came (" + changed + ")"));
             }
             if (received == 0) { // these bytes begin the download: what identifies them guards its resumes
                 etag = tag != null && !tag.startsWith("W/") ? tag : null;
@@ -298,6 +304,24 @@ final class Download {
                     retryAfter(headers.get(HttpHeaderNames.RETRY_AFTER))));
         }
         return Mono.error(fail("HTTP " + code + " " + res.status().reasonPhrase(), null));
+    }
+
+    /**
+     * Forgets what the earlier responses said of a version the server has replaced: its validators, its size and the
+     * reservation made for that size, so that the new version is sized afresh (it may be larger). Each call follows a
+     * response with {@code received > 0}, and the next request asks from byte 0, so a server that keeps changing the
+     * object cannot make the waits for memory that follow go on without counting attempts.
+     */
+    private void forgetVersion() {
+        etag = null;
+        validators = Validators.NONE;
+        objectSize = -1;
+        total = -1;
+        AsyncPermits.Permit p = permit;
+        if (p != null) {
+            p.release();
+            permit = null;
+        }
     }
 
     /** How a response's ETag or Last-Modified differs from {@code known} (compared when both are sent), or null. */

@@ -122,7 +122,8 @@ final class Retries {
     /**
      * One attempt. No body reservation free when the headers came: the request was aborted without counting as an
      * attempt; wait for the reservation holding no connection, then ask again (again when the answer then needs a
-     * larger one: a body without a length after one with a length, at most once more).
+     * larger one: a body without a length after one with a length, or a new version of the object; each wait follows
+     * a reservation given back, which only those two do, each at most once before a counted attempt).
      */
     private Mono<ByteBuffer> attempt(Download d) {
         return Mono.defer(() -> d.exchange(slots))

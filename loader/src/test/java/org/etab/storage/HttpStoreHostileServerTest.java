@@ -241,4 +241,37 @@ class HttpStoreHostileServerTest {
             }
         }
     }
+
+    @Test
+    void anObjectReplacedByOneOfAnotherSizeBeforeAResumeIsFetchedWhole() throws Exception {
+        byte[] v1 = random(10_000, 12);
+        byte[] v2 = random(12_000, 13);
+        for (boolean honoursIfRange : new boolean[] {false, true}) {
+            try (ScriptedServer server = new ScriptedServer((req, out) -> {
+                        boolean old = req.n() == 1;
+                        byte[] v = old ? v1 : v2;
+                        String tag = "ETag: \"" + (old ? 1 : 2) + "\"";
+                        String range = req.header("Range");
+                        boolean partial = range != null && !(honoursIfRange && "\"1\"".equals(req.header("If-Range")));
+                        int from = 0;
+                        if (partial) {
+                            from = Integer.parseInt(range.substring(6).split("-", -1)[0]);
+                            out.write(ScriptedServer.head(
+                                    "206 Partial Content",
+                                    tag,
+                                    "Content-Range: bytes " + from + "-" + (v.length - 1) + "/" + v.length,
+                                    "Content-Length: " + (v.length - from)));
+                        } else {
+                            out.write(ScriptedServer.head("200 OK", tag, "Content-Length: " + v.length));
+                        }
+                        out.write(v, from, old ? 3000 : v.length - from);
+                        return !old;
+                    });
+                    HttpStore store = open(server, options().build())) {
+                assertThat(version(store.get("v.avi").block(), v1, v2))
+                        .as("If-Range honoured: %s", honoursIfRange)
+                        .isEqualTo("v2");
+            }
+        }
+    }
 }
