@@ -11,7 +11,8 @@ trap 'rm -rf "$tmp"' EXIT
 printf '%-12s %6s %10s  %s\n' artifact jars MB 'largest jar'
 for module in loader gpu/nd4j gpu/cuda gpu/djl; do
   name="etab-${module##*/}"
-  own="$(ls "$module"/target/"$name"-*.jar 2>/dev/null | grep -v -e '-sources' -e '-javadoc' -e '-tests' | head -1)"
+  # || true: with pipefail, a missing jar would end the script here, silently, before the message below
+  own="$(ls "$module"/target/"$name"-*.jar 2>/dev/null | grep -v -e '-sources' -e '-javadoc' -e '-tests' | head -1 || true)"
   [[ -n $own ]] || { echo "artifact-sizes: $module/target has no $name jar; run mvn package first" >&2; exit 1; }
   mvn -B -q -o -Dstyle.color=never -pl "$module" dependency:list -DincludeScope=runtime \
     -DoutputAbsoluteArtifactFilename=true -DoutputFile="$tmp/list.txt" >"$tmp/mvn.log" 2>&1 \
