@@ -84,6 +84,11 @@ final class AsyncPermits {
         return capacity - available;
     }
 
+    /** Acquisitions waiting for their units (for tests and diagnostics). */
+    synchronized int waiting() {
+        return queue.size();
+    }
+
     /** The most units ever held at once (for tests and diagnostics). */
     synchronized long peakInUse() {
         return peakInUse;

@@ -346,6 +346,11 @@ public final class HttpStore implements AutoCloseable {
         return bytes.inUse();
     }
 
+    /** Downloads waiting for a body reservation, holding no connection (diagnostics, tests). */
+    int downloadsWaitingForBytes() {
+        return bytes.waiting();
+    }
+
     /** The most bytes ever reserved for bodies at once (diagnostics, tests). */
     long peakBytesInFlight() {
         return bytes.peakInUse();

@@ -128,14 +128,25 @@ class HttpStoreHostileServerTest {
             }
             var gotX = store.get("x").toFuture();
             assertThat(xRefused.await(10, TimeUnit.SECONDS)).isTrue();
+            awaitWaitingForBytes(store); // the client has turned x's first answer down for lack of memory
             releaseA.countDown();
             assertThat(version(gotA.get(10, TimeUnit.SECONDS), a)).isEqualTo("v1");
             assertThat(xRefusedAgain.await(10, TimeUnit.SECONDS)).isTrue();
+            awaitWaitingForBytes(store); // and its second, which needs the bound for bodies without a length
             releaseB.countDown();
             assertThat(version(gotB.get(10, TimeUnit.SECONDS), b)).isEqualTo("v1");
             assertThat(version(gotX.get(10, TimeUnit.SECONDS), x)).isEqualTo("v1");
             assertThat(xs.get()).isEqualTo(3);
         }
+    }
+
+    /** Until a download waits for a body reservation (bounded: 10 s). */
+    private static void awaitWaitingForBytes(HttpStore store) throws InterruptedException {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (store.downloadsWaitingForBytes() == 0 && System.nanoTime() < end) {
+            Thread.sleep(5);
+        }
+        assertThat(store.downloadsWaitingForBytes()).isEqualTo(1);
     }
 
     @Test
