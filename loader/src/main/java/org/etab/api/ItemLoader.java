@@ -55,13 +55,17 @@ final class ItemLoader {
         // function of the seed, so a failed sample is replaced by the next one in that order
         do {
             long need = wanted == 0 ? 0 : wanted - items.size();
+            Round round;
             try (Pipeline p = pipeline(wanted == 0 ? 0 : start + need)) {
-                long tried = round(p, start);
-                if (tried == 0) {
-                    break;
-                }
-                start += tried;
+                round = round(p, start);
             }
+            if (round.stop() != null) {
+                throw firstFailure(round.stop()); // with this round's pipeline closed: its threads and buffers gone
+            }
+            if (round.tried() == 0) {
+                break;
+            }
+            start += round.tried();
         } while (wanted > 0 && items.size() < wanted);
     }
 
@@ -86,12 +90,17 @@ final class ItemLoader {
         return List.copyOf(failed);
     }
 
-    /** One round: the samples from {@code start} on; returns how many were tried. */
-    private long round(Pipeline p, long start) {
+    /** What a round did: how many samples it tried, or (strict) the failure that stopped it. */
+    private record Round(long tried, Stop stop) {}
+
+    /** Strict: the first failure in load order that a round saw, and the pipeline's exception. */
+    private record Stop(SampleFailure first, SampleException cause) {}
+
+    /** One round: the samples from {@code start} on. */
+    private Round round(Pipeline p, long start) {
         List<Pipeline.Scheduled> schedule = p.schedule(0, start, BATCH);
         Map<String, Long> order = new HashMap<>();
         schedule.forEach(s -> order.putIfAbsent(s.plan().id(), s.sequence()));
-        long loaded = 0;
         try (BatchIterator<Batch> batches = p.iterate(0, start)) {
             while (batches.hasNext()) {
                 try (Batch batch = batches.next()) {
@@ -101,28 +110,17 @@ final class ItemLoader {
                                 Tensor.copyOf(batch.features(), i),
                                 Tensor.copyOf(batch.labels(), i)));
                     }
-                    loaded += batch.size();
                 }
             }
         } catch (SampleException e) {
-            List<SampleFailure> seen = inLoadOrder(p, order);
+            List<SampleFailure> seen = addFailures(p, order);
             if (seen.isEmpty()) {
                 throw e;
             }
-            SampleFailure first = seen.get(0);
-            try {
-                tryBefore(start + loaded, first.sequence());
-            } finally {
-                failed.addAll(seen);
-            }
-            throw new SampleException(
-                    first.stage(),
-                    "loadData (strict): sample " + first.id() + " failed at " + first.stage() + ": " + first.file()
-                            + ": " + first.reason(),
-                    e);
+            return new Round(0, new Stop(seen.get(0), e));
         }
         addFailures(p, order);
-        return schedule.size();
+        return new Round(schedule.size(), null);
     }
 
     /**
@@ -132,34 +130,41 @@ final class ItemLoader {
      * @return the round's failures, in load order
      */
     private List<SampleFailure> addFailures(Pipeline p, Map<String, Long> order) {
-        List<SampleFailure> seen = inLoadOrder(p, order);
+        List<SampleFailure> seen = new ArrayList<>(p.account().failures());
+        seen.sort(Comparator.comparing(f -> order.getOrDefault(f.id(), Long.MAX_VALUE)));
         failed.addAll(seen);
         return seen;
     }
 
-    /** The round's failures in load order (threads fail in any order). */
-    private static List<SampleFailure> inLoadOrder(Pipeline p, Map<String, Long> order) {
-        List<SampleFailure> seen = new ArrayList<>(p.account().failures());
-        seen.sort(Comparator.comparing(f -> order.getOrDefault(f.id(), Long.MAX_VALUE)));
-        return seen;
-    }
-
     /**
-     * Strict: tries positions {@code from .. failedAt - 1} before the failure at {@code failedAt} is reported. Batches
-     * are filled on several threads, so a later batch may fail first, and the stream's end then cancels the batches
-     * before it between samples: some samples before the failure were never tried. They are tried now, in order, so
-     * that the failure named is the first in load order (this try's own, when one of them fails too). The items stay
-     * those delivered before, as with one thread: the batch of the first failure is never delivered.
+     * Strict: the exception naming the first failure in load order, with the items as one thread leaves them (the
+     * batches before the failing one's). Batches are filled on several threads, so a later batch may fail first, and
+     * the stream's end then cancels the batches before it between samples: samples before the failure may never have
+     * been tried. Nothing failed before a strict load's first failure, so the items are positions {@code 0..} without
+     * gaps, and the samples from {@code items.size()} to the failure are tried now, in order, on a new pipeline; one
+     * of them failing becomes the failure named.
      */
-    private void tryBefore(long from, long failedAt) {
-        if (failedAt <= from) {
-            return;
+    private SampleException firstFailure(Stop stop) {
+        Stop first = stop;
+        while (items.size() < first.first().sequence()) {
+            Round earlier;
+            try (Pipeline p = pipeline(first.first().sequence())) {
+                earlier = round(p, items.size());
+            }
+            if (earlier.stop() == null) {
+                break;
+            }
+            first = earlier.stop();
         }
-        int delivered = items.size();
-        try (Pipeline p = pipeline(failedAt)) {
-            round(p, from);
-        } finally {
-            items.subList(delivered, items.size()).clear();
+        int batchStart = (int) (first.first().sequence() / BATCH * BATCH);
+        if (items.size() > batchStart) {
+            items.subList(batchStart, items.size()).clear();
         }
+        failed.sort(Comparator.comparingLong(SampleFailure::sequence));
+        SampleFailure f = first.first();
+        return new SampleException(
+                f.stage(),
+                "loadData (strict): sample " + f.id() + " failed at " + f.stage() + ": " + f.file() + ": " + f.reason(),
+                first.cause());
     }
 }

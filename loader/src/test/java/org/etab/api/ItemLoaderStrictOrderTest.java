@@ -66,6 +66,36 @@ class ItemLoaderStrictOrderTest {
         }
     }
 
+    @Test
+    void theBatchesBeforeTheFailingOneAreKeptWhenTheirLoadWasCutShort() {
+        Thread loader = Thread.currentThread();
+        CountDownLatch lateFailing = new CountDownLatch(1);
+        AtomicBoolean slowOnce = new AtomicBoolean(true);
+        SampleWorker.LoadStats one = new SampleWorker.LoadStats(1, 1, 0);
+        FixedSource source = new FixedSource(plan -> {
+            int at = (int) plan.position();
+            if (at == EARLY_BAD - 1 && slowOnce.getAndSet(false)) {
+                await(lateFailing); // the first batch, cut short by the second's failure
+                awaitIterationClosing(loader);
+            }
+            if (at == LATE_BAD) {
+                lateFailing.countDown();
+                throw new SampleException(Stage.DECODE, "bad " + at);
+            }
+            return one;
+        });
+        try (OpenedDataset opened = new OpenedDataset(source, List.of(), SIZE)) {
+            ItemLoader items = new ItemLoader(opened, 2, true);
+            assertThatThrownBy(() -> items.load(SIZE)).hasMessageContaining("sample s" + LATE_BAD + " failed");
+            // as with one thread: the whole first batch, tried again, and nothing of the failing one
+            assertThat(items.items())
+                    .extracting(Item::id)
+                    .hasSize(ItemLoader.BATCH)
+                    .startsWith("s0", "s1", "s2");
+            assertThat(items.failures()).extracting(SampleFailure::id).containsExactly("s" + LATE_BAD);
+        }
+    }
+
     private static void await(CountDownLatch latch) {
         try {
             latch.await(30, TimeUnit.SECONDS);
