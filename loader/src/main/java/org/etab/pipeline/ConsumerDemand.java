@@ -13,11 +13,12 @@ import reactor.core.publisher.Operators;
 import reactor.util.context.Context;
 
 /**
- * Whether a pipeline's consumer is waiting for a batch: some subscription to its streams has asked for more than it
- * was given and is not busy inside its {@code onNext}, and no other subscription is busy (two streams of one pipeline
- * share its pool). The batch pool asks this before it blames the consumer for
+ * Whether a pipeline's consumer is waiting for a batch: every subscription to its streams has asked for more than it
+ * was given and none is busy inside its {@code onNext} (the streams of one pipeline share its pool, so one busy with
+ * what it holds makes the others' wait backpressure). The batch pool asks this before it blames the consumer for
  * holding every buffer: a consumer in a long step, with its request met, is slow, not stuck (iterations buffer ahead,
- * so a step holds more batches than the one in hand).
+ * so a step holds more batches than the one in hand). A subscription left without being cancelled counts as busy, so
+ * the pool's later waits fall back to its long timeout instead of the short stall error.
  *
  * <p>Threading: thread-safe; {@link #waiting()} is called from waiting decode threads while subscriptions request and
  * receive on theirs. Backpressure: none of its own; it only counts what passes. Ownership: holds no item.

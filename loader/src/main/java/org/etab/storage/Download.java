@@ -1,6 +1,7 @@
 package org.etab.storage;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import java.net.URI;
@@ -180,9 +181,7 @@ final class Download {
      * which gets a new connection.
      */
     private boolean malformed(Throwable t) {
-        return sent
-                && !answered
-                && (t instanceof IllegalArgumentException || t instanceof io.netty.handler.codec.DecoderException);
+        return sent && !answered && (t instanceof IllegalArgumentException || t instanceof DecoderException);
     }
 
     /** A failure's message for ours, cut short: a decoder's message quotes what the server sent. */

@@ -63,7 +63,7 @@ final class RemoteEchoNet implements AutoCloseable {
      * @return the opened dataset, owned by the caller
      * @throws IllegalArgumentException when {@code root} is not an http(s) URL with a host
      * @throws org.etab.storage.RemoteException when an index file cannot be fetched, naming the URL
-     * @throws org.etab.decode.DatasetException when an index file lacks a required column or is empty
+     * @throws org.etab.decode.DatasetException when an index file lacks a required column or is empty, naming its URL
      * @throws java.io.UncheckedIOException when the local copy of the index cannot be written
      */
     public static RemoteEchoNet open(URI root, HttpStoreOptions options, boolean clipRanges) {
