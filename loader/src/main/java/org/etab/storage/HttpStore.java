@@ -15,12 +15,8 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
 import reactor.netty.resources.LoopResources;
@@ -81,8 +77,8 @@ public final class HttpStore implements AutoCloseable {
     private final AsyncPermits bytes;
     private final Retries retries;
     private final DiskCache cache;
-    /** Cache keys fetched or revalidated by this store: served from disk without asking the server again. */
-    private final Set<String> trusted = ConcurrentHashMap.newKeySet();
+    /** Whole objects through the cache; null without one. */
+    private final CachedFetches cached;
 
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -123,6 +119,13 @@ public final class HttpStore implements AutoCloseable {
                     h.set(HttpHeaderNames.ACCEPT_ENCODING, HttpHeaderValues.IDENTITY);
                     options.headers().forEach(h::set);
                 });
+        this.cached = cache == null
+                ? null
+                : new CachedFetches(
+                        cache,
+                        bytes,
+                        retries,
+                        (url, ifChanged) -> new Download(url, options, client, bytes).ifChanged(ifChanged));
     }
 
     /**
@@ -267,7 +270,7 @@ public final class HttpStore implements AutoCloseable {
             if (cache == null) {
                 return fetch(url, deadline);
             }
-            return cached(url, DiskCache.key(identity(url)), deadline);
+            return cached.get(url, deadline);
         });
     }
 
@@ -371,65 +374,7 @@ public final class HttpStore implements AutoCloseable {
 
     /** The cache key of the object at {@code relativePath} (tests). */
     String cacheKey(String relativePath) {
-        return DiskCache.key(identity(uri(relativePath)));
-    }
-
-    /**
-     * The object through the cache: an entry this store has fetched or revalidated is served from disk; any other
-     * entry is revalidated first (a conditional GET with its ETag and Last-Modified; 304: served from disk, 200: the
-     * new body replaces it); a miss is fetched and stored.
-     */
-    private Mono<ByteBuffer> cached(URI url, String key, Retries.Deadline deadline) {
-        if (trusted.contains(key)) {
-            return fromCache(key, null).switchIfEmpty(fetchAndKeep(url, key, null, deadline));
-        }
-        return Mono.fromCallable(() -> Optional.ofNullable(cache.validators(key)))
-                .subscribeOn(Schedulers.boundedElastic())
-                .flatMap(v -> v.isEmpty() || v.get().isNone()
-                        ? fetchAndKeep(url, key, null, deadline)
-                        : fetchAndKeep(url, key, v.get(), deadline) // empty: 304, the entry is still the server's
-                                .switchIfEmpty(fromCache(key, v.get()))
-                                .switchIfEmpty(fetchAndKeep(url, key, null, deadline)));
-    }
-
-    /** A fetch ({@code ifChanged} non-null: conditional, empty on 304) whose body is kept in the cache. */
-    private Mono<ByteBuffer> fetchAndKeep(URI url, String key, Validators ifChanged, Retries.Deadline deadline) {
-        return Mono.defer(() -> {
-            Download d = new Download(url, options, client, bytes).ifChanged(ifChanged);
-            return retries.run(d, deadline)
-                    .flatMap(buf -> Mono.fromCallable(() -> {
-                                // not stored (too large, disk full): any older entry is gone or stays untrusted
-                                if (cache.put(key, buf, d.validators())) {
-                                    trusted.add(key);
-                                }
-                                return buf;
-                            })
-                            .subscribeOn(Schedulers.boundedElastic()))
-                    .doFinally(s -> d.releaseBytes());
-        });
-    }
-
-    /** The cached body, empty on a miss or when its validators are not {@code expected} (null: any). */
-    private Mono<ByteBuffer> fromCache(String key, Validators expected) {
-        return Mono.defer(() -> {
-            long size = cache.size(key);
-            if (size < 0) {
-                return Mono.empty();
-            }
-            // a cached body held in memory counts against the same bound as a downloaded one
-            return Mono.usingWhen(
-                    bytes.acquire(Math.max(1, size)),
-                    p -> Mono.fromCallable(() -> {
-                                DiskCache.Cached c = cache.read(key);
-                                if (c == null || (expected != null && !expected.equals(c.validators()))) {
-                                    return null; // gone, corrupt, or replaced since it was revalidated
-                                }
-                                trusted.add(key);
-                                return c.body();
-                            })
-                            .subscribeOn(Schedulers.boundedElastic()),
-                    p -> Mono.fromRunnable(p::release));
-        });
+        return CachedFetches.key(uri(relativePath));
     }
 
     /** Downloads with retries. */
@@ -438,12 +383,6 @@ public final class HttpStore implements AutoCloseable {
             Download d = new Download(url, options, client, bytes);
             return retries.run(d, deadline).doFinally(s -> d.releaseBytes());
         });
-    }
-
-    /** The object's identity for the cache: the URL without its query string (signatures and tokens change). */
-    private static String identity(URI url) {
-        return url.getScheme().toLowerCase(Locale.ROOT) + "://" + url.getHost().toLowerCase(Locale.ROOT) + ":"
-                + url.getPort() + url.getRawPath();
     }
 
     private static void encodeSegment(String segment, StringBuilder out) {

@@ -1,0 +1,99 @@
+package org.etab.storage;
+
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiFunction;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * Whole objects through the disk cache, the policy of {@link HttpStore}'s class comment: an entry this store fetched
+ * or revalidated is served from disk; any other entry is revalidated first (a conditional GET with its ETag and
+ * Last-Modified; 304: served from disk, 200: the new body replaces it); a miss is fetched and stored. A body the cache
+ * cannot store is served all the same, and its key is not trusted (the next read asks the server again).
+ *
+ * <p>Threading: thread-safe; disk reads and writes run on Reactor's bounded-elastic threads. Backpressure: a cached
+ * body read into memory takes its bytes from the same reservation as a downloaded one.
+ */
+final class CachedFetches {
+    private final DiskCache cache;
+    private final AsyncPermits bytes;
+    private final Retries retries;
+    /** A new download of a URL, conditional when validators are given (empty on 304). */
+    private final BiFunction<URI, Validators, Download> downloads;
+    /** Cache keys fetched or revalidated by this store: served from disk without asking the server again. */
+    private final Set<String> trusted = ConcurrentHashMap.newKeySet();
+
+    CachedFetches(
+            DiskCache cache, AsyncPermits bytes, Retries retries, BiFunction<URI, Validators, Download> downloads) {
+        this.cache = cache;
+        this.bytes = bytes;
+        this.retries = retries;
+        this.downloads = downloads;
+    }
+
+    /** The cache key of the object at {@code url}: the URL without its query string (signatures and tokens change). */
+    static String key(URI url) {
+        return DiskCache.key(url.getScheme().toLowerCase(Locale.ROOT) + "://"
+                + url.getHost().toLowerCase(Locale.ROOT) + ":" + url.getPort() + url.getRawPath());
+    }
+
+    /** The object at {@code url} through the cache; a non-null {@code deadline} fails a fetch once it has passed. */
+    Mono<ByteBuffer> get(URI url, Retries.Deadline deadline) {
+        String key = key(url);
+        if (trusted.contains(key)) {
+            return fromCache(key, null).switchIfEmpty(fetchAndKeep(url, key, null, deadline));
+        }
+        return Mono.fromCallable(() -> Optional.ofNullable(cache.validators(key)))
+                .subscribeOn(Schedulers.boundedElastic())
+                .flatMap(v -> v.isEmpty() || v.get().isNone()
+                        ? fetchAndKeep(url, key, null, deadline)
+                        : fetchAndKeep(url, key, v.get(), deadline) // empty: 304, the entry is still the server's
+                                .switchIfEmpty(fromCache(key, v.get()))
+                                .switchIfEmpty(fetchAndKeep(url, key, null, deadline)));
+    }
+
+    /** A fetch ({@code ifChanged} non-null: conditional, empty on 304) whose body is kept in the cache. */
+    private Mono<ByteBuffer> fetchAndKeep(URI url, String key, Validators ifChanged, Retries.Deadline deadline) {
+        return Mono.defer(() -> {
+            Download d = downloads.apply(url, ifChanged);
+            return retries.run(d, deadline)
+                    .flatMap(buf -> Mono.fromCallable(() -> {
+                                // not stored (too large, disk full): any older entry is gone or stays untrusted
+                                if (cache.put(key, buf, d.validators())) {
+                                    trusted.add(key);
+                                }
+                                return buf;
+                            })
+                            .subscribeOn(Schedulers.boundedElastic()))
+                    .doFinally(s -> d.releaseBytes());
+        });
+    }
+
+    /** The cached body, empty on a miss or when its validators are not {@code expected} (null: any). */
+    private Mono<ByteBuffer> fromCache(String key, Validators expected) {
+        return Mono.defer(() -> {
+            long size = cache.size(key);
+            if (size < 0) {
+                return Mono.empty();
+            }
+            // a cached body held in memory counts against the same bound as a downloaded one
+            return Mono.usingWhen(
+                    bytes.acquire(Math.max(1, size)),
+                    p -> Mono.fromCallable(() -> {
+                                DiskCache.Cached c = cache.read(key);
+                                if (c == null || (expected != null && !expected.equals(c.validators()))) {
+                                    return null; // gone, corrupt, or replaced since it was revalidated
+                                }
+                                trusted.add(key);
+                                return c.body();
+                            })
+                            .subscribeOn(Schedulers.boundedElastic()),
+                    p -> Mono.fromRunnable(p::release));
+        });
+    }
+}
