@@ -10,8 +10,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import org.bytedeco.javacpp.Pointer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A bounded pool of batch buffers (features + labels) in native memory. At most {@code maxBuffers} are ever
@@ -35,15 +33,11 @@ import org.slf4j.LoggerFactory;
  * ones when they are released.
  */
 public final class BatchPool implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(BatchPool.class);
-
     /**
      * How long {@link #acquire()} waits once every buffer is in a batch the consumer holds open, before it fails:
      * a few seconds: longer than a training step usually takes, far shorter than the timeout.
      */
     public static final Duration HELD_GRACE = Duration.ofSeconds(5);
-    /** Batch indices a failure names, at most. */
-    private static final int NAMED = 8;
 
     private final TensorSpec features;
     private final TensorSpec labels;
@@ -234,20 +228,13 @@ public final class BatchPool implements AutoCloseable {
         }
         if (b == null) {
             try {
-                b = wait.take(idle, new Waiter(cancelled));
-            } catch (Cancelled c) {
+                b = wait.take(idle, new PoolWaiter(this, wait, cancelled));
+            } catch (PoolWaiter.Cancelled c) {
                 return null;
             }
         }
         outstanding.incrementAndGet();
         return b;
-    }
-
-    /** Ends a wait whose task was cancelled; never leaves the pool. */
-    private static final class Cancelled extends RuntimeException {
-        Cancelled() {
-            super(null, null, false, false);
-        }
     }
 
     private Buffers tryAllocate() {
@@ -270,79 +257,21 @@ public final class BatchPool implements AutoCloseable {
         return new HostTensor(spec, batchSize, allocator.allocate(spec.bytes() * batchSize));
     }
 
-    /** What a waiting acquire checks, logs and throws. */
-    private final class Waiter implements BoundedWait.Subject {
-        private final BooleanSupplier cancelled;
-
-        Waiter(BooleanSupplier cancelled) {
-            this.cancelled = cancelled;
-        }
-
-        @Override
-        public void check() {
-            if (closed) {
-                throw new IllegalStateException("batch pool closed while waiting for a buffer");
-            }
-            if (cancelled.getAsBoolean()) {
-                throw new Cancelled();
-            }
-        }
-
-        @Override
-        public boolean paused() {
-            return !consumerWaiting.getAsBoolean();
-        }
-
-        @Override
-        public String stuck() {
-            int n = open.size();
-            return n < maxBuffers
-                    ? null
-                    : n + " batches were assembled and not closed, held by the consumer or waiting for it ("
-                            + openIndices() + ")";
-        }
-
-        @Override
-        public void warn(Duration waited) {
-            LOG.warn(
-                    "all {} batch buffers have been out for {} s ({} in batches not closed, {} in assembly): is "
-                            + "every Batch closed after use?",
-                    maxBuffers,
-                    waited.toSeconds(),
-                    open.size(),
-                    inAssembly());
-        }
-
-        @Override
-        public RuntimeException failure(Duration waited, String stuck) {
-            if (stuck != null) {
-                return new IllegalStateException("no batch buffer came back within " + readable(wait.grace())
-                        + " and all " + maxBuffers + " are in batches handed out and not closed: " + stuck
-                        + ". Close each Batch when done with it (try-with-resources), or raise consumerHeld if the "
-                        + "consumer really holds that many at once.");
-            }
-            return new IllegalStateException("no batch buffer came back within " + wait.timeout() + ": all "
-                    + maxBuffers + " are held by the consumer or in assembly (" + open.size() + " in batches not "
-                    + "closed, " + inAssembly() + " in assembly). Close each Batch when done with it "
-                    + "(try-with-resources), or raise the pool size if the consumer really holds that many.");
-        }
+    boolean closed() {
+        return closed;
     }
 
-    private static String readable(Duration d) {
-        return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
+    boolean consumerWaiting() {
+        return consumerWaiting.getAsBoolean();
     }
 
-    /** The indices of open batches, oldest first as far as indices tell, at most {@link #NAMED}. */
-    private String openIndices() {
+    /** {@return the indices of the batches handed out and not closed, in no order} */
+    List<Long> openBatchIndices() {
         List<Long> indices = new ArrayList<>();
         for (Batch b : open.values()) {
             indices.add(b.index());
         }
-        indices.sort(null);
-        String named = indices.subList(0, Math.min(NAMED, indices.size())).toString();
-        return (indices.size() == 1 ? "batch " : "batches ")
-                + named.substring(1, named.length() - 1)
-                + (indices.size() > NAMED ? ", ..." : "");
+        return indices;
     }
 
     /** Called by {@link Batch}'s constructor: the buffers leave assembly and are handed out in that batch. */
