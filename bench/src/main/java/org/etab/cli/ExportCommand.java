@@ -49,7 +49,7 @@ import picocli.CommandLine.Option;
  * several samples: the second and later are named {@code <id>_1}, {@code <id>_2}, ... ({@code <id>__1} when a real
  * sample is called {@code <id>_1}: {@link ExportIds}). With {@code --frame-size native}, samples keep their own
  * size; CAMUS sizes differ per patient, so its samples are exported size group by size group (each in plan order;
- * {@code --limit} counts over all of them). A sample whose id is too long for a file name fails alone
+ * {@code --limit} counts over all of them; {@code --resume} counts one sequence over them, {@link ExportGroups}). A sample whose id is too long for a file name fails alone
  * ({@link ExportIds#unwritable}): in the report and RESULT's {@code failed}, with no files and no manifest row.
  *
  * <p>Interruption: each file is written to a temporary name and moved into place; each sample's manifest and report
@@ -136,10 +136,6 @@ final class ExportCommand implements Callable<Integer> {
         }
         ResumeState state = new ResumeState(sampleOptions.seed(), epoch, 0, run.rank, run.world);
         boolean resuming = run.resume != null && Files.exists(run.resume);
-        if (run.resume != null && groups.size() > 1) {
-            throw new IllegalArgumentException("--resume with native sizes that differ (" + groups.size()
-                    + " size groups) is not supported: export with --frame-size LxW, or without --resume");
-        }
         if (resuming) {
             state = ResumeState.read(run.resume);
             state.requireCompatible(sampleOptions.seed(), run.rank, run.world);
@@ -157,14 +153,11 @@ final class ExportCommand implements Callable<Integer> {
             g.source().plan(epoch).forEach(p -> real.add(p.id()));
         }
         ExportIds ids = new ExportIds(real);
+        List<ExportGroups.Group> parts = ExportGroups.plan(groups, options, epoch, ids);
         Files.createDirectories(out);
         Path manifestFile = out.resolve("manifest.csv");
         if (resuming) {
-            try (Pipeline p = new Pipeline(groups.get(0).source(), options)) {
-                List<Pipeline.Scheduled> schedule = p.schedule(epoch, 0, options.batchSize());
-                ids.assign(schedule);
-                ExportRepair.repair(out, manifestFile, run.report, schedule, ids, state.position());
-            }
+            ExportRepair.repair(out, manifestFile, run.report, ids.slots(), state.position());
         }
         long start = System.nanoTime();
         BenchRunner.Totals totals = new BenchRunner.Totals(0, 0, 0, 0, List.of(), 0);
@@ -191,22 +184,15 @@ final class ExportCommand implements Callable<Integer> {
             Thread hook = new Thread(() -> finishOnSignal(recorder, manifest), "etab-export-shutdown");
             Runtime.getRuntime().addShutdownHook(hook);
             try {
-                long left = options.limit(); // 0: no limit; else shared by the size groups, in export order
-                for (OpenedDataset group : groups) {
-                    PipelineOptions groupOptions = options.limit() > 0
-                            ? options.toBuilder().limit(left).build()
-                            : options;
+                for (ExportGroups.Group part : parts) {
+                    // a group done before an interruption starts at its end: nothing to export, its index rows
+                    // reported again like every group's
+                    long startAt = part.startAt(state.position());
+                    ids.select(part.index());
                     try (Pipeline pipeline =
-                            new Pipeline(group.source(), groupOptions, registry, HostAllocator.NATIVE)) {
-                        if (!resuming) {
-                            ids.assign(pipeline.schedule(epoch, 0, options.batchSize()));
-                        }
-                        exportEpoch(pipeline, state.position(), manifest, recorder, ids, scheme, layout);
+                            new Pipeline(part.data().source(), part.options(), registry, HostAllocator.NATIVE)) {
+                        exportEpoch(pipeline, startAt, part.offset(), manifest, recorder, ids, scheme, layout);
                         totals = totals.plus(pipeline.account());
-                        left -= pipeline.account().planned();
-                    }
-                    if (options.limit() > 0 && left <= 0) {
-                        break;
                     }
                 }
             } finally {
@@ -228,13 +214,15 @@ final class ExportCommand implements Callable<Integer> {
     }
 
     /**
-     * One epoch of one pipeline: per sample, its .npy pair (each written to a temporary name and moved into place),
-     * then its manifest row and report row, flushed; a failure's report row comes before the batch it fell in; the
-     * resume state after each batch.
+     * One epoch of one pipeline (one size group) from {@code startAt}: per sample, its .npy pair (each written to a
+     * temporary name and moved into place), then its manifest row and report row, flushed; a failure's report row
+     * comes before the batch it fell in; the resume state after each batch, {@code offset} (where the group starts
+     * in the export's sequence) plus the group's own position.
      */
     private void exportEpoch(
             Pipeline pipeline,
             long startAt,
+            long offset,
             CsvWriter manifest,
             RunRecorder recorder,
             ExportIds ids,
@@ -294,7 +282,7 @@ final class ExportCommand implements Callable<Integer> {
                     }
                     synchronized (writing) {
                         awaitShutdownIfStopping();
-                        recorder.saveState(epoch, batch.nextPosition());
+                        recorder.saveState(epoch, offset + batch.nextPosition());
                     }
                     progress.step(batch.size());
                 }

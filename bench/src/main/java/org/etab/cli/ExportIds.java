@@ -1,6 +1,7 @@
 package org.etab.cli;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -19,6 +20,9 @@ import org.etab.source.Stage;
  * the epoch's whole schedule, so a resumed export names every sample as the uninterrupted one would. An id too long
  * to name its files fails that sample alone ({@link #unwritable}), not the export.
  *
+ * <p>Size groups (native sizes that differ) are named in export order, all before the export starts; each group's
+ * positions count from 0, so a delivered sample is looked up in the group {@link #select selected}.
+ *
  * <p>Threading: filled before the export starts, then read on the consumer's thread.
  */
 final class ExportIds {
@@ -26,6 +30,8 @@ final class ExportIds {
     private final Set<String> used = new HashSet<>();
     private final Map<String, Integer> occurrences = new HashMap<>();
     private final Map<Key, Named> byPosition = new HashMap<>();
+    private final List<Slot> slots = new ArrayList<>();
+    private int group;
 
     /**
      * The longest file name, in bytes, that common file systems take (NAME_MAX of ext4, XFS, btrfs, tmpfs, ZFS). An id
@@ -36,8 +42,20 @@ final class ExportIds {
     /** The longest name export gives a sample's files: its input array's temporary file, {@code <id>.x.npy.tmp}. */
     static final String LONGEST_SUFFIX = ".x.npy.tmp";
 
-    /** A sample in one epoch's sequence: its place in the epoch's order, and whether it is a sharding repeat. */
-    private record Key(long position, boolean repeat) {}
+    /**
+     * A sample in one epoch's sequence: its size group, its place in the group's epoch order, and whether it is a
+     * sharding repeat.
+     */
+    private record Key(int group, long position, boolean repeat) {}
+
+    /**
+     * A scheduled sample of the export, in export order.
+     *
+     * @param sequence its place in the export's one sequence over all size groups (what the resume state counts)
+     * @param name     its file id
+     * @param id       its sample id
+     */
+    record Slot(long sequence, String name, String id) {}
 
     /** A sample's file id and where it stands in the schedule. */
     private record Named(String name, Pipeline.Scheduled scheduled) {}
@@ -48,11 +66,13 @@ final class ExportIds {
     }
 
     /**
-     * Names the samples of one pipeline's schedule (call once per size group, in export order, before exporting
-     * it): {@link #of} then answers for this group, whose positions count from 0 like every group's.
+     * Names the samples of one size group's schedule; call once per group, in export order.
+     *
+     * @param group    the group's index in export order
+     * @param offset   where the group's sequence starts in the export's one sequence
+     * @param schedule the group's whole schedule, from position 0
      */
-    void assign(List<Pipeline.Scheduled> schedule) {
-        byPosition.clear();
+    void assign(int group, long offset, List<Pipeline.Scheduled> schedule) {
         for (Pipeline.Scheduled s : schedule) {
             String id = s.plan().id();
             int k = occurrences.merge(id, 1, Integer::sum) - 1;
@@ -65,19 +85,26 @@ final class ExportIds {
                 name = id + sep + k;
             }
             used.add(name);
-            byPosition.putIfAbsent(new Key(s.plan().position(), s.repeat()), new Named(name, s));
+            Named named = new Named(name, s);
+            if (byPosition.putIfAbsent(new Key(group, s.plan().position(), s.repeat()), named) == null) {
+                slots.add(new Slot(offset + s.sequence(), name, id));
+            }
         }
     }
 
-    /** The file id of a delivered sample. */
-    String of(SampleInfo info) {
-        return named(info).name();
+    /** Answers {@link #of(SampleInfo)} and {@link #unwritable} for the samples of this group from now on. */
+    void select(int group) {
+        this.group = group;
     }
 
-    /** The file id of a scheduled sample. */
-    String of(Pipeline.Scheduled s) {
-        Named n = byPosition.get(new Key(s.plan().position(), s.repeat()));
-        return n == null ? null : n.name();
+    /** {@return every sample named, in export order} */
+    List<Slot> slots() {
+        return List.copyOf(slots);
+    }
+
+    /** The file id of a delivered sample of the group selected. */
+    String of(SampleInfo info) {
+        return named(info).name();
     }
 
     /**
@@ -106,7 +133,7 @@ final class ExportIds {
     }
 
     private Named named(SampleInfo info) {
-        Named n = byPosition.get(new Key(info.position(), info.repeat()));
+        Named n = byPosition.get(new Key(group, info.position(), info.repeat()));
         if (n == null) {
             throw new IllegalStateException(
                     "sample " + info.id() + " at position " + info.position() + " is not in the export's schedule");

@@ -14,7 +14,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.etab.pipeline.Pipeline;
 
 /**
  * Brings an interrupted export back to its saved resume position before it continues: the manifest keeps the rows
@@ -27,18 +26,17 @@ final class ExportRepair {
     private ExportRepair() {}
 
     /**
-     * @param schedule the epoch's whole schedule, from position 0
+     * @param slots    the export's whole sequence, every size group's, in export order
      * @param resumeAt the saved position: samples before it are done
      * @param report   the report file, or null without {@code --report}
      */
-    static void repair(
-            Path out, Path manifest, Path report, List<Pipeline.Scheduled> schedule, ExportIds ids, long resumeAt) {
+    static void repair(Path out, Path manifest, Path report, List<ExportIds.Slot> slots, long resumeAt) {
         Set<String> done = new HashSet<>();
         Map<String, Integer> scheduled = new HashMap<>();
-        for (Pipeline.Scheduled s : schedule) {
+        for (ExportIds.Slot s : slots) {
             if (s.sequence() < resumeAt) {
-                done.add(ids.of(s));
-                scheduled.merge(s.plan().id(), 1, Integer::sum);
+                done.add(s.name());
+                scheduled.merge(s.id(), 1, Integer::sum);
             }
         }
         Map<String, Integer> delivered = new HashMap<>();

@@ -16,7 +16,11 @@ import java.util.List;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.etab.datasets.camus.CamusRelease;
+import org.etab.testing.CamusPhantoms;
 import org.etab.testing.PhantomDatasets;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -26,14 +30,15 @@ import org.junit.jupiter.api.io.TempDir;
  * Chaos: {@code etab export} in a child JVM, stopped at seeded random points by SIGINT or SIGKILL. After each stop
  * the manifest, the files and the report agree (every row's files are whole and byte-identical to an uninterrupted
  * export's, no final name holds a partial file, the report names what the manifest holds), and {@code --resume}
- * finishes the export with exactly the uninterrupted export's manifest, files and report.
+ * finishes the export with exactly the uninterrupted export's manifest, files and report: for EchoNet clips, and for
+ * CAMUS at native sizes, exported size group by size group.
  */
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
 class ExportInterruptionTest {
     private static final long SEED = 20261203L;
 
     /** Many small samples (every 8-frame clip of every video, 16x16), one video broken so that some fail. */
-    private static String[] flags(Path root, Path out, Path state, Path report) {
+    private static String[] echonetFlags(Path root, Path out, Path state, Path report) {
         return new String[] {
             "export",
             "--root",
@@ -62,6 +67,52 @@ class ExportInterruptionTest {
         };
     }
 
+    /**
+     * Every 2-frame clip of every CAMUS sequence at its native size: each sequence a size group of its own, so the
+     * export runs one pipeline per group and a stop falls inside some group after others are done.
+     */
+    private static String[] camusNativeFlags(Path root, Path out, Path state, Path report) {
+        return new String[] {
+            "export",
+            "--dataset",
+            "camus",
+            "--root",
+            root.toString(),
+            "--target",
+            "EF",
+            "--clip-length",
+            "2",
+            "--fps",
+            "0",
+            "--clip-start",
+            "all",
+            "--frame-size",
+            "native",
+            "--dtype",
+            "uint8",
+            "--normalize",
+            "false",
+            "--channels",
+            "1",
+            "--batch",
+            "2",
+            "--threads",
+            "2",
+            "--out",
+            out.toString(),
+            "--resume",
+            state.toString(),
+            "--report",
+            report.toString(),
+            "--quiet"
+        };
+    }
+
+    /** The four paths one export writes. */
+    private interface Flags {
+        String[] of(Path out, Path state, Path report);
+    }
+
     @Test
     void killedAtRandomPointsTheExportStaysConsistentAndResumesToTheWholeSet(@TempDir Path tmp) throws Exception {
         Path root = tmp.resolve("echonet");
@@ -69,15 +120,40 @@ class ExportInterruptionTest {
         try (Stream<Path> videos = Files.list(root.resolve("Videos")).sorted()) {
             Files.write(videos.findFirst().orElseThrow(), new byte[] {1, 2, 3});
         }
+        stopAndResume(tmp, (out, state, report) -> echonetFlags(root, out, state, report), 4, ",failed,decode,");
+    }
+
+    @Test
+    void anExportOfManySizeGroupsResumesInTheGroupItStoppedIn(@TempDir Path tmp) throws Exception {
+        Path root = tmp.resolve("camus");
+        copy(CamusPhantoms.camus(CamusRelease.MHD), root);
+        try (Stream<Path> raws = Files.walk(root)) {
+            Path raw = raws.filter(f ->
+                            f.getParent().getParent().getFileName().toString().equals("training")
+                                    && f.getFileName().toString().endsWith("_4CH_sequence.raw"))
+                    .sorted()
+                    .findFirst()
+                    .orElseThrow();
+            Files.write(raw, new byte[] {1, 2, 3}); // its clips fail: shorter than the header says
+        }
+        stopAndResume(tmp, (out, state, report) -> camusNativeFlags(root, out, state, report), 2, ",failed,");
+    }
+
+    /**
+     * Exports uninterrupted, then four times stopped at seeded random points (SIGINT, SIGKILL) and resumed: each
+     * stopped run is consistent, its saved position within a batch of what its report accounts for (so that the
+     * resumed run redoes at most that batch), each resumed one equals the uninterrupted one.
+     */
+    private static void stopAndResume(Path tmp, Flags flags, int batch, String someFailure) throws Exception {
         Path ref = tmp.resolve("ref");
-        assertThat(inProcess(flags(root, ref, tmp.resolve("ref.state"), tmp.resolve("ref.csv"))))
+        assertThat(inProcess(flags.of(ref, tmp.resolve("ref.state"), tmp.resolve("ref.csv"))))
                 .isZero();
         List<String> refManifest = Files.readAllLines(ref.resolve("manifest.csv"));
         List<String> refReport = Files.readAllLines(tmp.resolve("ref.csv"));
         assertThat(refManifest.size())
                 .as("enough samples to stop in the middle")
                 .isGreaterThan(50);
-        assertThat(refReport).anyMatch(r -> r.contains(",failed,decode,"));
+        assertThat(refReport).anyMatch(r -> r.contains(someFailure));
 
         Random random = new Random(SEED);
         String[] signals = {"INT", "KILL", "INT", "KILL"};
@@ -88,7 +164,7 @@ class ExportInterruptionTest {
             Path report = tmp.resolve("run" + i + ".csv");
             int stopAfter = 1 + random.nextInt(refManifest.size() - 2); // manifest rows seen before the signal
             boolean ended = runAndStop(
-                    flags(root, out, state, report),
+                    flags.of(out, state, report),
                     out.resolve("manifest.csv"),
                     stopAfter,
                     random.nextInt(30),
@@ -125,6 +201,12 @@ class ExportInterruptionTest {
             assertThat(withoutRow.size())
                     .as(what + ": files without a row " + withoutRow)
                     .isLessThanOrEqualTo(signals[i].equals("INT") ? 0 : 2);
+            long accounted = Files.exists(report)
+                    ? count(Files.readAllLines(report), ",delivered,") + count(Files.readAllLines(report), ",failed,")
+                    : 0;
+            assertThat(savedPosition(state))
+                    .as(what + ": the saved position against the " + accounted + " samples reported")
+                    .isBetween(accounted - batch, accounted);
             if (Files.exists(report)) {
                 List<String> rows = Files.readAllLines(report);
                 assertThat(count(rows, ",delivered,")).as(what).isLessThanOrEqualTo(Math.max(0, manifest.size() - 1));
@@ -134,7 +216,7 @@ class ExportInterruptionTest {
                 assertThat(refReport).as(what).containsAll(rows);
             }
 
-            assertThat(inProcess(flags(root, out, state, report)))
+            assertThat(inProcess(flags.of(out, state, report)))
                     .as(what + ": resume")
                     .isZero();
             assertThat(Files.readAllLines(out.resolve("manifest.csv")))
@@ -203,6 +285,16 @@ class ExportInterruptionTest {
             assertThat(p.exitValue()).as(Files.readString(log)).isEqualTo(signal.equals("INT") ? 130 : 137);
         }
         return ended;
+    }
+
+    /** The position in the resume state, 0 when none was saved. */
+    private static long savedPosition(Path state) throws IOException {
+        if (!Files.exists(state)) {
+            return 0;
+        }
+        Matcher m = Pattern.compile("\"position\":(\\d+)").matcher(Files.readString(state));
+        assertThat(m.find()).as(Files.readString(state)).isTrue();
+        return Long.parseLong(m.group(1));
     }
 
     private static int lines(Path file) {
