@@ -2,6 +2,7 @@ package org.etab.cli;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Files;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.etab.config.EtabConfig;
 import org.etab.gpu.cuda.Device;
@@ -71,6 +72,20 @@ final class BenchCommand implements Callable<Integer> {
                     "etab bench: resuming at epoch %d, position %d (%s)%n",
                     saved.epoch(), saved.position(), Terminal.safe(run.resume));
         }
+        boolean appendReport = false;
+        if (saved != null) {
+            // checked before the report is opened, so that a refusal leaves it as it was
+            try (Pipeline plan = new Pipeline(source, options)) {
+                state = BenchResume.start(saved, epoch, run.epochs, plan, run.resume);
+                if (state == saved && run.report != null) { // a run resumed within its epochs continues its report
+                    appendReport = BenchResume.repairReport(
+                            run.report, saved, epoch, plan, run.rank == 0 ? source.rejected() : List.of());
+                }
+            } catch (RuntimeException e) {
+                opened.close();
+                throw e;
+            }
+        }
         int lastEpoch = epoch + run.epochs - 1;
         MeterRegistry registry = run.metrics.registry();
         try (opened;
@@ -78,9 +93,11 @@ final class BenchCommand implements Callable<Integer> {
                 JvmMeters jvm = run.metrics.jvmMeters(registry);
                 Device gpu = choice.open(); // closed after the pipeline, which frees its pinned batches through it
                 Pipeline pipeline = new Pipeline(source, options, registry, DeviceChoice.allocator(gpu));
-                RunRecorder recorder = new RunRecorder(run.report, run.resume, state)) {
+                RunRecorder recorder = new RunRecorder(run.report, appendReport, run.resume, state)) {
             pipeline.onFailure(recorder::failed);
-            recorder.rejected(pipeline.account().rejections());
+            if (!appendReport) { // a repaired report has its rejected rows
+                recorder.rejected(pipeline.account().rejections());
+            }
             if (!run.quiet) {
                 System.err.printf(
                         "etab bench: %s, %d records, features %s, labels %s, batch %d, %d threads, rank %d of %d%n",

@@ -191,6 +191,12 @@ final class BenchRunner {
             if (meter != null) {
                 meter.finish();
             }
+            if (recorder != null && lastEpoch >= firstEpoch) {
+                // the run's whole schedule is done, failed samples included: a batch whose samples all failed is
+                // never delivered, so without this a trailing one would be tried again on every resume
+                int last = lastEpoch - firstEpoch;
+                recorder.saveState(lastEpoch, (last == 0 ? startAt : 0) + perEpochPlanned[last]);
+            }
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         return new Result(

@@ -31,6 +31,7 @@ import org.etab.pipeline.Pipeline;
 import org.etab.pipeline.PipelineOptions;
 import org.etab.sampling.ResumeState;
 import org.etab.source.DatasetRegistry;
+import org.etab.source.IndexProblem;
 import org.etab.source.OpenedDataset;
 import org.etab.source.SampleException;
 import org.etab.source.SampleFailure;
@@ -156,9 +157,13 @@ final class ExportCommand implements Callable<Integer> {
         List<ExportGroups.Group> parts = ExportGroups.plan(groups, options, epoch, ids);
         Files.createDirectories(out);
         Path manifestFile = out.resolve("manifest.csv");
-        if (resuming) {
-            ExportRepair.repair(out, manifestFile, run.report, ids.slots(), state.position());
+        long length = parts.stream().mapToLong(ExportGroups.Group::size).sum();
+        if (resuming && state.position() > length) {
+            throw BenchResume.pastTheEnd(run.resume, state.position(), length);
         }
+        // the report's index rows come first: a repaired report has them already
+        boolean rejectedWritten = resuming
+                && ExportRepair.repair(out, manifestFile, run.report, ids.slots(), state.position(), rejected(parts));
         long start = System.nanoTime();
         BenchRunner.Totals totals = new BenchRunner.Totals(0, 0, 0, 0, List.of(), 0);
         // resuming appends to the manifest the run already wrote (repaired to the saved position)
@@ -185,13 +190,17 @@ final class ExportCommand implements Callable<Integer> {
             Runtime.getRuntime().addShutdownHook(hook);
             try {
                 for (ExportGroups.Group part : parts) {
-                    // a group done before an interruption starts at its end: nothing to export, its index rows
-                    // reported again like every group's
+                    // a group done before an interruption starts at its end: nothing more to export
                     long startAt = part.startAt(state.position());
                     ids.select(part.index());
                     try (Pipeline pipeline =
                             new Pipeline(part.data().source(), part.options(), registry, HostAllocator.NATIVE)) {
-                        exportEpoch(pipeline, startAt, part.offset(), manifest, recorder, ids, scheme, layout);
+                        if (!rejectedWritten) {
+                            recorder.rejected(pipeline.account().rejections());
+                        }
+                        if (part.size() > 0) { // else --drop-last left nothing of it to export
+                            exportEpoch(pipeline, startAt, part.offset(), manifest, recorder, ids, scheme, layout);
+                        }
                         totals = totals.plus(pipeline.account());
                     }
                 }
@@ -235,60 +244,84 @@ final class ExportCommand implements Callable<Integer> {
         PriorityBlockingQueue<SampleFailure> failures =
                 new PriorityBlockingQueue<>(16, Comparator.comparingLong(SampleFailure::sequence));
         pipeline.onFailure(failures::add);
-        recorder.rejected(pipeline.account().rejections());
         try (Progress progress = new Progress("export", planned, "samples", Launch.interactive(run.quiet))) {
-            for (Batch batch : pipeline.batches(epoch, startAt).toIterable(2)) {
-                try (batch) {
-                    INDArray x = Nd4jBatches.features(batch);
-                    INDArray y = Nd4jBatches.labels(batch);
-                    reportFailures(failures, batch.nextPosition(), recorder);
-                    for (int i = 0; i < batch.size(); i++) {
-                        SampleInfo info = batch.samples().get(i);
-                        SampleFailure unwritable = ids.unwritable(info);
-                        if (unwritable != null) {
-                            failUnwritable(unwritable, info, recorder, pipeline.options());
-                            continue;
-                        }
-                        String id = ids.of(info);
-                        // dup: ND4J's npy writer writes a view's whole backing buffer, not the view
-                        INDArray xi = x.slice(i).dup('c');
-                        INDArray yi = y.slice(i).dup('c');
-                        synchronized (writing) {
-                            awaitShutdownIfStopping();
-                            write(xi, out.resolve(id + ".x.npy"));
-                            write(yi, out.resolve(id + ".y.npy"));
-                            List<String> row = new ArrayList<>(List.of(
-                                    id,
-                                    info.id(),
-                                    id + ".x.npy",
-                                    id + ".y.npy",
-                                    Integer.toString(info.epoch()),
-                                    Long.toString(info.position()),
-                                    Arrays.stream(info.sourceFrames())
-                                            .mapToObj(Integer::toString)
-                                            .collect(Collectors.joining(" ")),
-                                    Integer.toString(info.validFrames()),
-                                    labelText(yi)));
-                            if (scheme != null) {
-                                row.add(scheme);
-                            }
-                            if (layout != null) {
-                                row.add(layout);
-                            }
-                            manifest.writeRecord(row);
-                            manifest.flush();
-                            recorder.delivered(info);
-                        }
-                    }
-                    synchronized (writing) {
-                        awaitShutdownIfStopping();
-                        recorder.saveState(epoch, offset + batch.nextPosition());
-                    }
-                    progress.step(batch.size());
-                }
-            }
+            exportBatches(pipeline, startAt, offset, failures, manifest, recorder, ids, scheme, layout, progress);
+        } catch (RuntimeException e) {
+            // stopped by a failure (--on-error fail) or an error: what failed before it is still reported
+            reportFailures(failures, Long.MAX_VALUE, recorder);
+            throw e;
         }
         reportFailures(failures, Long.MAX_VALUE, recorder);
+        synchronized (writing) {
+            awaitShutdownIfStopping();
+            // the group's whole schedule is done: a trailing batch whose samples all failed is never delivered, so
+            // without this a resume would try it again
+            recorder.saveState(epoch, offset + startAt + planned);
+        }
+    }
+
+    private void exportBatches(
+            Pipeline pipeline,
+            long startAt,
+            long offset,
+            PriorityBlockingQueue<SampleFailure> failures,
+            CsvWriter manifest,
+            RunRecorder recorder,
+            ExportIds ids,
+            String scheme,
+            String layout,
+            Progress progress)
+            throws IOException {
+        for (Batch batch : pipeline.batches(epoch, startAt).toIterable(2)) {
+            try (batch) {
+                INDArray x = Nd4jBatches.features(batch);
+                INDArray y = Nd4jBatches.labels(batch);
+                reportFailures(failures, batch.nextPosition(), recorder);
+                for (int i = 0; i < batch.size(); i++) {
+                    SampleInfo info = batch.samples().get(i);
+                    SampleFailure unwritable = ids.unwritable(info);
+                    if (unwritable != null) {
+                        failUnwritable(unwritable, info, recorder, pipeline.options());
+                        continue;
+                    }
+                    String id = ids.of(info);
+                    // dup: ND4J's npy writer writes a view's whole backing buffer, not the view
+                    INDArray xi = x.slice(i).dup('c');
+                    INDArray yi = y.slice(i).dup('c');
+                    synchronized (writing) {
+                        awaitShutdownIfStopping();
+                        write(xi, out.resolve(id + ".x.npy"));
+                        write(yi, out.resolve(id + ".y.npy"));
+                        List<String> row = new ArrayList<>(List.of(
+                                id,
+                                info.id(),
+                                id + ".x.npy",
+                                id + ".y.npy",
+                                Integer.toString(info.epoch()),
+                                Long.toString(info.position()),
+                                Arrays.stream(info.sourceFrames())
+                                        .mapToObj(Integer::toString)
+                                        .collect(Collectors.joining(" ")),
+                                Integer.toString(info.validFrames()),
+                                labelText(yi)));
+                        if (scheme != null) {
+                            row.add(scheme);
+                        }
+                        if (layout != null) {
+                            row.add(layout);
+                        }
+                        manifest.writeRecord(row);
+                        manifest.flush();
+                        recorder.delivered(info);
+                    }
+                }
+                synchronized (writing) {
+                    awaitShutdownIfStopping();
+                    recorder.saveState(epoch, offset + batch.nextPosition());
+                }
+                progress.step(batch.size());
+            }
+        }
     }
 
     /**
@@ -317,6 +350,15 @@ final class ExportCommand implements Callable<Integer> {
                 recorder.failed(failures.poll());
             }
         }
+    }
+
+    /** The index's rejected rows of every group, as the groups' pipelines count them (on rank 0 only). */
+    private List<IndexProblem> rejected(List<ExportGroups.Group> parts) {
+        List<IndexProblem> rows = new ArrayList<>();
+        if (run.rank == 0) {
+            parts.forEach(p -> rows.addAll(p.data().source().rejected()));
+        }
+        return rows;
     }
 
     /** The shutdown hook: waits for the sample being written, then closes the manifest and the report. */

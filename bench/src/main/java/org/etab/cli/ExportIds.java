@@ -129,7 +129,8 @@ final class ExportIds {
                         + (suffix.isEmpty() ? "" : " with its suffix " + suffix) + ", at most " + most + " ("
                         + MAX_NAME_BYTES + " with " + LONGEST_SUFFIX + ")",
                 info.epoch(),
-                n.scheduled().sequence());
+                n.scheduled().sequence(),
+                n.scheduled().repeat());
     }
 
     private Named named(SampleInfo info) {

@@ -14,11 +14,12 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.etab.source.IndexProblem;
 
 /**
  * Brings an interrupted export back to its saved resume position before it continues: the manifest keeps the rows
  * of samples before that position whose two files are there, the report keeps as many delivered and failed rows
- * per id as those samples account for (its index rows are written again by the resumed run). A run stopped between
+ * per id as those samples account for ({@link ReportRepair}, which writes the index's rows again, first). A run stopped between
  * saving its position and its next one wrote rows past it; the resumed run writes them again, once. Both files are
  * rewritten to a temporary name and moved into place, so a repair interrupted in turn leaves the old files whole.
  */
@@ -29,8 +30,16 @@ final class ExportRepair {
      * @param slots    the export's whole sequence, every size group's, in export order
      * @param resumeAt the saved position: samples before it are done
      * @param report   the report file, or null without {@code --report}
+     * @param rejected the index's rejected rows, which the report keeps first ({@link ReportRepair})
+     * @return true when the report was repaired, its rejected rows written; false without one
      */
-    static void repair(Path out, Path manifest, Path report, List<ExportIds.Slot> slots, long resumeAt) {
+    static boolean repair(
+            Path out,
+            Path manifest,
+            Path report,
+            List<ExportIds.Slot> slots,
+            long resumeAt,
+            List<IndexProblem> rejected) {
         Set<String> done = new HashSet<>();
         Map<String, Integer> scheduled = new HashMap<>();
         for (ExportIds.Slot s : slots) {
@@ -57,33 +66,20 @@ final class ExportRepair {
             }
             write(manifest, kept);
         }
-        if (report == null || !Files.exists(report)) {
-            return;
+        if (report == null) {
+            return false;
         }
-        List<List<String>> reportRows = read(report);
-        List<List<String>> keptReport = new ArrayList<>();
-        keptReport.add(List.of(RunRecorder.HEADER));
         Map<String, Integer> deliveredLeft = new HashMap<>(delivered);
         Map<String, Integer> failedLeft = new HashMap<>();
         scheduled.forEach((id, n) -> failedLeft.put(id, n - delivered.getOrDefault(id, 0)));
-        for (List<String> row : reportRows.subList(Math.min(1, reportRows.size()), reportRows.size())) {
-            if (row.size() < 2) {
-                continue;
-            }
-            Map<String, Integer> left = switch (row.get(1)) {
-                case "delivered" -> deliveredLeft;
-                case "failed" -> failedLeft;
-                default -> null; // rejected rows: the resumed run writes them again
-            };
-            if (left != null && left.getOrDefault(row.get(0), 0) > 0) {
-                left.merge(row.get(0), -1, Integer::sum);
-                keptReport.add(row);
-            }
-        }
-        write(report, keptReport);
+        return ReportRepair.repair(report, rejected, (id, status) -> switch (status) {
+            case "delivered" -> deliveredLeft;
+            case "failed" -> failedLeft;
+            default -> null;
+        });
     }
 
-    private static List<List<String>> read(Path file) {
+    static List<List<String>> read(Path file) {
         List<List<String>> rows = new ArrayList<>();
         if (!Files.exists(file)) {
             return rows;
@@ -101,7 +97,7 @@ final class ExportRepair {
         return rows;
     }
 
-    private static void write(Path file, List<List<String>> rows) {
+    static void write(Path file, List<List<String>> rows) {
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         try {
             try (CsvWriter w = CsvWriter.builder().build(tmp)) {

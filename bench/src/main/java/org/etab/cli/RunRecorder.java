@@ -26,6 +26,8 @@ import org.etab.source.Stage;
  */
 final class RunRecorder implements AutoCloseable {
     static final String[] HEADER = {"id", "status", "stage", "reason"};
+    /** What the reason column says of a sample that sharding repeated to even out the ranks. */
+    static final String REPEAT = "repeat (sharding padding)";
 
     private final CsvWriter report;
     private final Path resumeFile;
@@ -73,10 +75,15 @@ final class RunRecorder implements AutoCloseable {
         }
         synchronized (this) {
             for (IndexProblem p : rows) {
-                write(p.id(), "rejected", Stage.INDEX.toString(), p.file() + ": " + p.reason());
+                write(rejectedRow(p));
             }
             flush();
         }
+    }
+
+    /** A rejected row of the report: status {@code rejected}, stage {@code index}, the file and the reason. */
+    static String[] rejectedRow(IndexProblem p) {
+        return new String[] {p.id(), "rejected", Stage.INDEX.toString(), p.file() + ": " + p.reason()};
     }
 
     /** After the consumer is done with a batch: report its samples, then save where the run continues. */
@@ -120,14 +127,14 @@ final class RunRecorder implements AutoCloseable {
     void failed(SampleFailure f) {
         if (report != null) {
             synchronized (this) {
-                write(f.id(), "failed", f.stage().toString(), f.reason());
+                write(f.id(), "failed", f.stage().toString(), (f.repeat() ? REPEAT + "; " : "") + f.reason());
                 flush();
             }
         }
     }
 
     private void deliveredRow(SampleInfo s) {
-        write(s.id(), "delivered", "", s.repeat() ? "repeat (sharding padding)" : "");
+        write(s.id(), "delivered", "", s.repeat() ? REPEAT : "");
     }
 
     /** Rows after {@link #close()} (a shutdown hook closed the report while decode threads still ran) are dropped. */

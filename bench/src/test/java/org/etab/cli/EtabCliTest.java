@@ -626,7 +626,7 @@ class EtabCliTest {
     }
 
     /** A copy of the EchoNet phantom (FileList, tracings, videos) that a test may change. */
-    private static Path copyOfEchonet(Path into) throws Exception {
+    static Path copyOfEchonet(Path into) throws Exception {
         Path src = PhantomDatasets.echonet();
         try (java.util.stream.Stream<Path> files = Files.walk(src)) {
             for (Path p : (Iterable<Path>) files::iterator) {

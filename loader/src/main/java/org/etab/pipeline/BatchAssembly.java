@@ -208,8 +208,14 @@ final class BatchAssembly implements AutoCloseable {
         SamplePlan plan = scheduled.plan();
         SampleFailure failure;
         if (plan.failure() != null) {
-            failure =
-                    new SampleFailure(plan.id(), plan.file(), Stage.PLAN, plan.failure(), epoch, scheduled.sequence());
+            failure = new SampleFailure(
+                    plan.id(),
+                    plan.file(),
+                    Stage.PLAN,
+                    plan.failure(),
+                    epoch,
+                    scheduled.sequence(),
+                    scheduled.repeat());
         } else {
             long t0 = System.nanoTime();
             try {
@@ -231,11 +237,23 @@ final class BatchAssembly implements AutoCloseable {
                 return null;
             } catch (SampleException e) {
                 failure = new SampleFailure(
-                        plan.id(), plan.file(), e.stage(), e.getMessage(), epoch, scheduled.sequence());
+                        plan.id(),
+                        plan.file(),
+                        e.stage(),
+                        e.getMessage(),
+                        epoch,
+                        scheduled.sequence(),
+                        scheduled.repeat());
             } catch (RuntimeException e) {
                 // a bug or an unexpected library error: still one sample's failure, with its cause named
                 failure = new SampleFailure(
-                        plan.id(), plan.file(), Stage.INTERNAL, e.toString(), epoch, scheduled.sequence());
+                        plan.id(),
+                        plan.file(),
+                        Stage.INTERNAL,
+                        e.toString(),
+                        epoch,
+                        scheduled.sequence(),
+                        scheduled.repeat());
             }
         }
         account.failed(failure);

@@ -1,0 +1,75 @@
+package org.etab.cli;
+
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.etab.pipeline.Pipeline;
+import org.etab.sampling.ResumeState;
+import org.etab.source.IndexProblem;
+
+/**
+ * {@code etab bench --resume}: where the run starts from a saved state, and its {@code --report} brought back to that
+ * point so that the run appends to it. Plans only (the pipeline's schedule); reads no sample.
+ */
+final class BenchResume {
+    private BenchResume() {}
+
+    /**
+     * The state this run starts from: the saved one when it lies in the run's epochs, or the first epoch's start when
+     * the saved state is the end of the run before (its last epoch, finished).
+     *
+     * @param plan a pipeline of this run's source and options, for its schedule
+     * @throws IllegalArgumentException naming the file, when the saved state is one this run would not continue
+     */
+    static ResumeState start(ResumeState saved, int firstEpoch, int epochs, Pipeline plan, Path file) {
+        int lastEpoch = firstEpoch + epochs - 1;
+        if (saved.epoch() >= firstEpoch && saved.epoch() <= lastEpoch) {
+            long length =
+                    plan.schedule(saved.epoch(), 0, plan.options().batchSize()).size();
+            if (saved.position() > length) {
+                throw pastTheEnd(file, saved.position(), length);
+            }
+            return saved;
+        }
+        boolean previousFinished = saved.epoch() == firstEpoch - 1
+                && saved.position()
+                        >= plan.schedule(saved.epoch(), 0, plan.options().batchSize())
+                                .size();
+        if (previousFinished) {
+            return saved.at(firstEpoch, 0);
+        }
+        throw new IllegalArgumentException(file + " is at epoch " + saved.epoch() + ", position " + saved.position()
+                + ", which this run (--start-epoch " + firstEpoch + " --epochs " + epochs + ") would not continue: "
+                + "resume with the interrupted run's --start-epoch and --epochs, or start at the epoch after a "
+                + "finished run's last one");
+    }
+
+    /** A saved position past this run's schedule: the run that saved it planned another sequence. */
+    static IllegalArgumentException pastTheEnd(Path file, long position, long length) {
+        return new IllegalArgumentException(file + " is at position " + position + ", past the " + length
+                + " samples this run plans for that epoch: its --limit, --drop-last, --clip-start or selection differ"
+                + " from the run that saved it; resume with the same ones");
+    }
+
+    /**
+     * Repairs the report of the run that saved {@code state} (which started at {@code firstEpoch}): it keeps, per id,
+     * as many delivered and failed rows as the samples before the saved position account for ({@link ReportRepair}).
+     *
+     * @return true when there was a report to repair (the run appends to it, its rejected rows written), false when
+     *     there is none
+     */
+    static boolean repairReport(
+            Path report, ResumeState state, int firstEpoch, Pipeline plan, List<IndexProblem> rejected) {
+        int batch = plan.options().batchSize();
+        Map<String, Integer> before = new HashMap<>();
+        for (int e = firstEpoch; e <= state.epoch(); e++) {
+            List<Pipeline.Scheduled> schedule = plan.schedule(e, 0, batch);
+            int end = e < state.epoch() ? schedule.size() : (int) Math.min(schedule.size(), state.position());
+            for (Pipeline.Scheduled s : schedule.subList(0, end)) {
+                before.merge(s.plan().id(), 1, Integer::sum);
+            }
+        }
+        return ReportRepair.repair(report, rejected, ReportRepair.scheduled(before));
+    }
+}

@@ -1,0 +1,261 @@
+package org.etab.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.etab.cli.EtabCliTest.copyOfEchonet;
+import static org.etab.cli.EtabCliTest.etab;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Stream;
+import org.etab.cli.EtabCliTest.Run;
+import org.etab.datasets.camus.CamusRelease;
+import org.etab.datasets.echonet.EchoNetReader;
+import org.etab.datasets.echonet.EchoNetRecord;
+import org.etab.testing.CamusPhantoms;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Resuming and sharding at their edges, run in-process on phantom data: a run whose last batch failed whole, a
+ * report continued across resumes, a state from other epochs or another schedule, failures under {@code --on-error
+ * fail}, a failed sharding repeat, and CAMUS exported at its native sizes (one size group per sequence).
+ */
+class ResumeCliTest {
+    /** An EchoNet copy whose first record (in index order) is broken and whose second row the index rejects. */
+    private static Path brokenEchonet(Path tmp) throws Exception {
+        Path root = copyOfEchonet(tmp.resolve("echonet"));
+        List<EchoNetRecord> records = EchoNetReader.read(root).select("all");
+        Files.write(records.get(0).video(), new byte[] {1, 2, 3});
+        List<String> list = new ArrayList<>(Files.readAllLines(root.resolve("FileList.csv")));
+        String[] row = list.get(2).split(",", -1);
+        row[1] = "notanumber"; // EF
+        list.set(2, String.join(",", row));
+        Files.write(root.resolve("FileList.csv"), list);
+        return root;
+    }
+
+    private static String[] bench(Path root, Path state, Path report, String... more) {
+        List<String> args = new ArrayList<>(List.of(
+                "bench",
+                "--root",
+                root.toString(),
+                "--split",
+                "all",
+                "--clip-length",
+                "4",
+                "--frame-size",
+                "32x32",
+                "--batch",
+                "1",
+                "--threads",
+                "1",
+                "--resume",
+                state.toString(),
+                "--report",
+                report.toString(),
+                "--quiet"));
+        args.addAll(Arrays.asList(more));
+        return args.toArray(String[]::new);
+    }
+
+    @Test
+    void aRunWhoseLastBatchFailedWholeIsNotTriedAgainOnResume(@TempDir Path tmp) throws Exception {
+        Path root = brokenEchonet(tmp);
+        Path state = tmp.resolve("state.json");
+        Path report = tmp.resolve("report.csv");
+        Run first = etab(bench(root, state, report, "--limit", "1"));
+        assertThat(first.lastLine()).startsWith("RESULT planned=1 delivered=0 failed=1 ");
+        assertThat(Files.readString(state)).contains("\"position\":1");
+        Run again = etab(bench(root, state, report, "--limit", "1"));
+        assertThat(again.lastLine()).as(again.err()).startsWith("RESULT planned=0 delivered=0 failed=0 ");
+        assertThat(reportRows(report, "failed")).hasSize(1);
+    }
+
+    @Test
+    void aResumedBenchContinuesItsReportWithEveryRowOnceAndTheRejectedFirst(@TempDir Path tmp) throws Exception {
+        Path root = brokenEchonet(tmp);
+        Path state = tmp.resolve("state.json");
+        Path report = tmp.resolve("report.csv");
+        assertThat(etab(bench(root, state, report, "--limit", "4")).code()).isZero();
+        // a run stopped between writing a batch's rows and saving its position wrote them once too often
+        List<String> rows = new ArrayList<>(Files.readAllLines(report));
+        rows.add(rows.get(rows.size() - 1));
+        Files.write(report, rows);
+        Run rest = etab(bench(root, state, report));
+        assertThat(rest.code()).as(rest.err()).isZero();
+
+        Path whole = tmp.resolve("whole.csv");
+        assertThat(etab(bench(root, tmp.resolve("whole.json"), whole)).code()).isZero();
+        assertThat(Files.readAllLines(report)).isEqualTo(Files.readAllLines(whole));
+        assertThat(Files.readAllLines(report).get(1)).contains(",rejected,index,");
+    }
+
+    @Test
+    void aStateFromOtherEpochsIsRefusedAndTheReportLeftAsItWas(@TempDir Path tmp) throws Exception {
+        Path root = copyOfEchonet(tmp.resolve("echonet"));
+        Path state = tmp.resolve("state.json");
+        Path report = tmp.resolve("report.csv");
+        assertThat(etab(bench(root, state, report, "--limit", "5")).code()).isZero();
+        // the interrupted run's epoch 0 is not finished: a run of epoch 3 would stream epochs 0..3
+        String before = Files.readString(report);
+        Run other = etab(bench(root, state, report, "--limit", "6", "--start-epoch", "3"));
+        assertThat(other.code()).isNotZero();
+        assertThat(other.err()).contains("is at epoch 0, position 5").contains("--start-epoch 3");
+        assertThat(Files.readString(report)).isEqualTo(before);
+        // once epoch 0 is finished, the next run may start at epoch 1
+        assertThat(etab(bench(root, state, report, "--limit", "6")).lastLine()).startsWith("RESULT planned=1 ");
+        Run next = etab(bench(root, state, report, "--limit", "6", "--start-epoch", "1"));
+        assertThat(next.lastLine()).as(next.err()).startsWith("RESULT planned=6 delivered=6 ");
+        assertThat(Files.readString(state)).contains("\"epoch\":1").contains("\"position\":6");
+    }
+
+    @Test
+    void aStatePastTheScheduleIsRefusedAndTheExportLeftAsItWas(@TempDir Path tmp) throws Exception {
+        Path root = copyOfEchonet(tmp.resolve("echonet"));
+        Path out = tmp.resolve("out");
+        String[] export = {
+            "export",
+            "--root",
+            root.toString(),
+            "--split",
+            "all",
+            "--clip-length",
+            "4",
+            "--frame-size",
+            "16x16",
+            "--out",
+            out.toString(),
+            "--resume",
+            tmp.resolve("state.json").toString(),
+            "--quiet"
+        };
+        assertThat(etab(export).code()).isZero();
+        List<String> manifest = Files.readAllLines(out.resolve("manifest.csv"));
+        Run smaller = etab(concat(export, "--limit", "5"));
+        assertThat(smaller.code()).isNotZero();
+        assertThat(smaller.err()).contains("past the 5 samples").contains("--limit");
+        assertThat(Files.readAllLines(out.resolve("manifest.csv"))).isEqualTo(manifest);
+    }
+
+    @Test
+    void anExportStoppedByAFailureReportsIt(@TempDir Path tmp) throws Exception {
+        Path root = brokenEchonet(tmp);
+        Path report = tmp.resolve("report.csv");
+        Run r = etab(
+                "export",
+                "--root",
+                root.toString(),
+                "--split",
+                "all",
+                "--clip-length",
+                "4",
+                "--frame-size",
+                "16x16",
+                "--threads",
+                "2",
+                "--batch",
+                "2",
+                "--on-error",
+                "fail",
+                "--report",
+                report.toString(),
+                "--out",
+                tmp.resolve("out").toString(),
+                "--quiet");
+        assertThat(r.code()).isEqualTo(2);
+        String broken = EchoNetReader.read(root).select("all").get(0).id();
+        assertThat(reportRows(report, "failed")).anyMatch(row -> row.startsWith(broken + ",failed,decode,"));
+    }
+
+    @Test
+    void aFailedShardingRepeatIsFlaggedInTheReport(@TempDir Path tmp) throws Exception {
+        Path root = copyOfEchonet(tmp.resolve("echonet"));
+        EchoNetRecord first = EchoNetReader.read(root).select("all").get(0);
+        Files.write(first.video(), new byte[] {1, 2, 3});
+        List<String> rows = new ArrayList<>();
+        for (int rank = 0; rank < 5; rank++) { // 12 records on 5 ranks: records 0..2 are repeated on ranks 2..4
+            Path report = tmp.resolve("rank" + rank + ".csv");
+            Run r = etab(
+                    "bench",
+                    "--root",
+                    root.toString(),
+                    "--split",
+                    "all",
+                    "--clip-length",
+                    "4",
+                    "--frame-size",
+                    "32x32",
+                    "--rank",
+                    Integer.toString(rank),
+                    "--world",
+                    "5",
+                    "--report",
+                    report.toString(),
+                    "--quiet");
+            assertThat(r.code()).as(r.err()).isZero();
+            rows.addAll(reportRows(report, "failed"));
+        }
+        assertThat(rows).hasSize(2).allMatch(row -> row.startsWith(first.id() + ",failed,decode,"));
+        assertThat(rows)
+                .filteredOn(row -> row.contains(",repeat (sharding padding); "))
+                .hasSize(1);
+    }
+
+    @Test
+    void camusAtNativeSizesCutsItsOneSequenceToWholeBatchesAndRefusesSharding(@TempDir Path tmp) throws Exception {
+        String root = CamusPhantoms.camus(CamusRelease.MHD).toString();
+        String[] export = {
+            "export",
+            "--dataset",
+            "camus",
+            "--root",
+            root,
+            "--target",
+            "EF",
+            "--clip-length",
+            "2",
+            "--fps",
+            "0",
+            "--clip-start",
+            "first",
+            "--frame-size",
+            "native",
+            "--batch",
+            "5",
+            "--quiet"
+        };
+        Run all = etab(concat(export, "--out", tmp.resolve("all").toString()));
+        assertThat(all.code()).as(all.err()).isZero();
+        int planned = planned(all);
+        assertThat(planned).isGreaterThan(5);
+        Run cut = etab(concat(export, "--out", tmp.resolve("cut").toString(), "--drop-last", "true"));
+        assertThat(planned(cut)).isEqualTo(planned / 5 * 5);
+        try (Stream<Path> files = Files.list(tmp.resolve("cut"))) {
+            assertThat(files.filter(f -> f.toString().endsWith(".x.npy"))).hasSize(planned / 5 * 5);
+        }
+        Run sharded = etab(concat(export, "--out", tmp.resolve("rank1").toString(), "--rank", "1", "--world", "2"));
+        assertThat(sharded.code()).isNotZero();
+        assertThat(sharded.err())
+                .contains("--rank/--world with --frame-size native")
+                .contains("size groups");
+    }
+
+    private static int planned(Run r) {
+        return Integer.parseInt(r.lastLine().replaceAll("RESULT planned=(\\d+) .*", "$1"));
+    }
+
+    private static List<String> reportRows(Path report, String status) throws Exception {
+        return Files.readAllLines(report).stream()
+                .filter(row -> row.split(",", -1)[1].equals(status))
+                .toList();
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] out = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+}
