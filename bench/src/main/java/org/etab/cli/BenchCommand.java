@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Files;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.IntToLongFunction;
 import org.etab.config.EtabConfig;
 import org.etab.gpu.cuda.Device;
 import org.etab.metrics.JvmMeters;
@@ -73,10 +74,14 @@ final class BenchCommand implements Callable<Integer> {
                     saved.epoch(), saved.position(), Terminal.safe(run.resume));
         }
         boolean appendReport = false;
+        IntToLongFunction order = OrderFingerprint.perEpoch(source::plan);
         if (saved != null) {
             // checked before the report is opened, so that a refusal leaves it as it was
             try (Pipeline plan = new Pipeline(source, options)) {
                 state = BenchResume.start(saved, epoch, run.epochs, plan, run.resume);
+                if (state == saved) {
+                    saved.requireSameOrder(order.applyAsLong(saved.epoch()));
+                }
                 if (state == saved && run.report != null) { // a run resumed within its epochs continues its report
                     appendReport = BenchResume.repairReport(
                             run.report, saved, epoch, plan, run.rank == 0 ? source.rejected() : List.of());
@@ -93,7 +98,7 @@ final class BenchCommand implements Callable<Integer> {
                 JvmMeters jvm = run.metrics.jvmMeters(registry);
                 Device gpu = choice.open(); // closed after the pipeline, which frees its pinned batches through it
                 Pipeline pipeline = new Pipeline(source, options, registry, DeviceChoice.allocator(gpu));
-                RunRecorder recorder = new RunRecorder(run.report, appendReport, run.resume, state)) {
+                RunRecorder recorder = new RunRecorder(run.report, appendReport, run.resume, state, order)) {
             pipeline.onFailure(recorder::failed);
             if (!appendReport) { // a repaired report has its rejected rows
                 recorder.rejected(pipeline.account().rejections());

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.PriorityBlockingQueue;
+import java.util.function.IntToLongFunction;
 import java.util.stream.Collectors;
 import org.etab.api.Datasets;
 import org.etab.batch.Batch;
@@ -157,9 +158,15 @@ final class ExportCommand implements Callable<Integer> {
         List<ExportGroups.Group> parts = ExportGroups.plan(groups, options, epoch, ids);
         Files.createDirectories(out);
         Path manifestFile = out.resolve("manifest.csv");
+        // the epoch's order over all groups, before the limit: a resumed export may raise its limit, not reorder
+        IntToLongFunction order = OrderFingerprint.perEpoch(
+                e -> groups.stream().flatMap(g -> g.source().plan(e).stream()).toList());
         long length = parts.stream().mapToLong(ExportGroups.Group::size).sum();
-        if (resuming && state.position() > length) {
-            throw BenchResume.pastTheEnd(run.resume, state.position(), length);
+        if (resuming) {
+            state.requireSameOrder(order.applyAsLong(epoch));
+            if (state.position() > length) {
+                throw BenchResume.pastTheEnd(run.resume, state.position(), length);
+            }
         }
         // the report's index rows come first: a repaired report has them already
         boolean rejectedWritten = resuming
@@ -172,7 +179,7 @@ final class ExportCommand implements Callable<Integer> {
                 : new OpenOption[] {
                     StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE
                 };
-        try (RunRecorder recorder = new RunRecorder(run.report, resuming, run.resume, state);
+        try (RunRecorder recorder = new RunRecorder(run.report, resuming, run.resume, state, order);
                 CsvWriter manifest = CsvWriter.builder().build(Files.newBufferedWriter(manifestFile, mode))) {
             if (!resuming || Files.size(manifestFile) == 0) {
                 List<String> header = new ArrayList<>(List.of(

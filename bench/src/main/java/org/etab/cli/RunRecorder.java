@@ -8,6 +8,7 @@ import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
+import java.util.function.IntToLongFunction;
 import org.etab.batch.Batch;
 import org.etab.batch.SampleInfo;
 import org.etab.sampling.ResumeState;
@@ -32,19 +33,23 @@ final class RunRecorder implements AutoCloseable {
     private final CsvWriter report;
     private final Path resumeFile;
     private ResumeState state;
+    private final IntToLongFunction order;
     private boolean closed;
 
     RunRecorder(Path reportFile, Path resumeFile, ResumeState initial) {
-        this(reportFile, false, resumeFile, initial);
+        this(reportFile, false, resumeFile, initial, epoch -> 0);
     }
 
     /**
-     * @param append add to an existing report (a resumed export, whose report was repaired to the saved position)
-     *               instead of starting a new one
+     * @param append add to an existing report (a resumed run's, repaired to the saved position) instead of starting a
+     *               new one
+     * @param order  the fingerprint of each epoch's order, saved with the state ({@link OrderFingerprint}); called on
+     *               the consumer's thread
      */
-    RunRecorder(Path reportFile, boolean append, Path resumeFile, ResumeState initial) {
+    RunRecorder(Path reportFile, boolean append, Path resumeFile, ResumeState initial, IntToLongFunction order) {
         this.resumeFile = resumeFile;
         this.state = initial;
+        this.order = order;
         try {
             if (reportFile != null) {
                 Path parent = reportFile.toAbsolutePath().getParent();
@@ -119,7 +124,7 @@ final class RunRecorder implements AutoCloseable {
     /** Saves where a resumed run continues: after everything before {@code nextPosition} of {@code epoch}. */
     void saveState(int epoch, long nextPosition) {
         if (resumeFile != null) {
-            state = state.at(epoch, nextPosition);
+            state = state.at(epoch, nextPosition, order.applyAsLong(epoch));
             state.write(resumeFile);
         }
     }

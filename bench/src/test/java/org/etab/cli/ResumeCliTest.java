@@ -141,6 +141,25 @@ class ResumeCliTest {
     }
 
     @Test
+    void aResumeMayRaiseTheLimitButNotReorderTheEpoch(@TempDir Path tmp) throws Exception {
+        Path root = copyOfEchonet(tmp.resolve("echonet"));
+        Path state = tmp.resolve("state.json");
+        Path report = tmp.resolve("report.csv");
+        assertThat(etab(bench(root, state, report, "--limit", "4")).code()).isZero();
+        String saved = Files.readString(state);
+        for (String[] other : List.of(
+                new String[] {"--shuffle", "true"}, new String[] {"--clip-start", "first"}, new String[] {"--fps", "10"
+                })) {
+            Run r = etab(concat(bench(root, state, report), other));
+            assertThat(r.code()).as(String.join(" ", other)).isNotZero();
+            assertThat(r.err()).contains("saved for another order of epoch 0").contains("position 4");
+            assertThat(Files.readString(state)).isEqualTo(saved);
+        }
+        Run more = etab(bench(root, state, report, "--limit", "9"));
+        assertThat(more.lastLine()).as(more.err()).startsWith("RESULT planned=5 delivered=5 ");
+    }
+
+    @Test
     void anExportStoppedByAFailureReportsIt(@TempDir Path tmp) throws Exception {
         Path root = brokenEchonet(tmp);
         Path report = tmp.resolve("report.csv");

@@ -1,9 +1,12 @@
 package org.etab.sampling;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -15,14 +18,18 @@ import java.nio.file.attribute.BasicFileAttributes;
 /**
  * Where a run stands, small enough to save with every checkpoint: the next sample to deliver is position
  * {@code position} of epoch {@code epoch} of this rank's sequence (see {@code Batch.nextPosition()}). With the same
- * seed, rank and world, resuming from it continues exactly where the run stopped.
+ * seed, rank and world, and the same order of that epoch, resuming from it continues exactly where the run stopped.
+ * {@code order} is an optional fingerprint of the epoch's order (0: none), which the CLI saves so that a run with
+ * another shuffle, other clip starts or another selection is refused rather than resumed at a position of another
+ * order.
  */
 public record ResumeState(
         @JsonProperty("seed") long seed,
         @JsonProperty("epoch") int epoch,
         @JsonProperty("position") long position,
         @JsonProperty("rank") int rank,
-        @JsonProperty("world") int world) {
+        @JsonProperty("world") int world,
+        @JsonProperty("order") long order) {
 
     /** The most bytes a state file may have: a state is one short JSON object, so more is not a state. */
     public static final int MAX_BYTES = 64 * 1024;
@@ -41,9 +48,11 @@ public record ResumeState(
      *                 already consumed, failed ones included)
      * @param rank     this rank, {@code 0 <= rank < world}
      * @param world    the number of ranks, {@code >= 1}
+     * @param order    a fingerprint of epoch {@code epoch}'s order, or 0 for none
      * @throws IllegalArgumentException if {@code epoch} or {@code position} is negative, {@code world < 1}, or
      *     {@code rank} is not in {@code 0..world-1}
      */
+    @JsonCreator
     public ResumeState {
         if (epoch < 0 || position < 0) {
             throw new IllegalArgumentException("epoch and position must be >= 0 but were " + epoch + ", " + position);
@@ -52,7 +61,49 @@ public record ResumeState(
     }
 
     /**
-     * The state after the batch that ends at {@code nextPosition}; seed, rank and world stay.
+     * A state without an order fingerprint.
+     *
+     * @param seed     the run's seed
+     * @param epoch    the epoch of the next sample to deliver, 0-based
+     * @param position the next sample's position in this rank's sequence of that epoch, {@code >= 0}
+     * @param rank     this rank, {@code 0 <= rank < world}
+     * @param world    the number of ranks, {@code >= 1}
+     * @throws IllegalArgumentException as the canonical constructor
+     */
+    public ResumeState(long seed, int epoch, long position, int rank, int world) {
+        this(seed, epoch, position, rank, world, 0);
+    }
+
+    /**
+     * The state after the batch that ends at {@code nextPosition}, with the fingerprint of that epoch's order; seed,
+     * rank and world stay.
+     *
+     * @param epoch        the epoch of that batch, 0-based
+     * @param nextPosition the position in this rank's sequence of the epoch of the next sample to deliver
+     * @param order        a fingerprint of that epoch's order, or 0 for none
+     * @return a new state
+     * @throws IllegalArgumentException if {@code epoch} or {@code nextPosition} is negative
+     */
+    public ResumeState at(int epoch, long nextPosition, long order) {
+        return new ResumeState(seed, epoch, nextPosition, rank, world, order);
+    }
+
+    /**
+     * Checks that this run orders the state's epoch as the run that saved it did.
+     *
+     * @param order the fingerprint of this run's order of epoch {@link #epoch()}, or 0 when not known
+     * @throws IllegalArgumentException when both fingerprints are known and differ
+     */
+    public void requireSameOrder(long order) {
+        if (this.order != 0 && order != 0 && order != this.order) {
+            throw new IllegalArgumentException("the resume state was saved for another order of epoch " + epoch
+                    + " than this run's (another shuffle, other clip starts or another selection): resuming at "
+                    + "position " + position + " would skip some samples and repeat others");
+        }
+    }
+
+    /**
+     * The state after the batch that ends at {@code nextPosition}; seed, rank, world and order stay.
      *
      * @param epoch        the epoch of that batch, 0-based
      * @param nextPosition the position in this rank's sequence of the epoch of the next sample to deliver
@@ -61,7 +112,7 @@ public record ResumeState(
      * @throws IllegalArgumentException if {@code epoch} or {@code nextPosition} is negative
      */
     public ResumeState at(int epoch, long nextPosition) {
-        return new ResumeState(seed, epoch, nextPosition, rank, world);
+        return new ResumeState(seed, epoch, nextPosition, rank, world, order);
     }
 
     /**
@@ -82,7 +133,8 @@ public record ResumeState(
     }
 
     /**
-     * Reads a state file (JSON with exactly the fields {@code seed, epoch, position, rank, world}).
+     * Reads a state file (JSON with exactly the fields {@code seed, epoch, position, rank, world}, and optionally
+     * {@code order}).
      *
      * @param file the state file: a regular file (a link to one is fine) of at most {@value #MAX_BYTES} bytes
      * @return the state it holds
@@ -92,7 +144,14 @@ public record ResumeState(
      */
     public static ResumeState read(Path file) {
         try {
-            return JSON.readValue(bytes(file), ResumeState.class);
+            JsonNode tree = JSON.readTree(bytes(file));
+            if (!(tree instanceof ObjectNode fields)) {
+                throw new IllegalArgumentException(file + ": not a resume state: not a JSON object");
+            }
+            if (!fields.has("order")) {
+                fields.put("order", 0L); // saved before states had one
+            }
+            return JSON.treeToValue(fields, ResumeState.class);
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException(file + ": not a resume state: " + e.getOriginalMessage(), e);
         } catch (IOException e) {

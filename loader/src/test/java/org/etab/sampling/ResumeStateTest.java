@@ -73,4 +73,36 @@ class ResumeStateTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith(bad + ": not a resume state: ");
     }
+
+    @Test
+    void theOrderFingerprintIsSavedAndAnOlderStateWithoutOneStillReads(@TempDir Path dir) throws Exception {
+        ResumeState state = new ResumeState(5, 1, 7, 0, 2).at(1, 9, 1234567890123L);
+        Path file = dir.resolve("run.state");
+        state.write(file);
+        assertThat(Files.readString(file)).contains("\"order\":1234567890123");
+        assertThat(ResumeState.read(file)).isEqualTo(state);
+        Path older = Files.writeString(
+                dir.resolve("older.state"), "{\"seed\":5,\"epoch\":1,\"position\":7,\"rank\":0,\"world\":2}");
+        assertThat(ResumeState.read(older)).isEqualTo(new ResumeState(5, 1, 7, 0, 2, 0));
+        Path empty = Files.writeString(dir.resolve("empty.state"), "");
+        assertThatThrownBy(() -> ResumeState.read(empty))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith(empty + ": not a resume state");
+        Path array = Files.writeString(dir.resolve("array.state"), "[1, 2]");
+        assertThatThrownBy(() -> ResumeState.read(array))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage(array + ": not a resume state: not a JSON object");
+    }
+
+    @Test
+    void anotherOrderOfTheEpochIsRefusedAndAnUnknownOneIsNot() {
+        ResumeState state = new ResumeState(5, 1, 7, 0, 2, 42);
+        state.requireSameOrder(42);
+        state.requireSameOrder(0);
+        new ResumeState(5, 1, 7, 0, 2).requireSameOrder(43);
+        assertThatThrownBy(() -> state.requireSameOrder(43))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("another order of epoch 1")
+                .hasMessageContaining("position 7");
+    }
 }
