@@ -68,12 +68,7 @@ final class BenchCommand implements Callable<Integer> {
         }
         SampleSource source = opened.source();
         PipelineOptions options = choice.pipelineOptions(hostOptions);
-        if (saved != null && !run.quiet) {
-            System.err.printf(
-                    "etab bench: resuming at epoch %d, position %d (%s)%n",
-                    saved.epoch(), saved.position(), Terminal.safe(run.resume));
-        }
-        boolean appendReport = false;
+        long kept = -1; // the sample rows of a report this run continues; -1: a new report
         IntToLongFunction order = OrderFingerprint.perEpoch(source::plan);
         if (saved != null) {
             // checked before the report is opened, so that a refusal leaves it as it was
@@ -82,13 +77,17 @@ final class BenchCommand implements Callable<Integer> {
                 if (state == saved) {
                     saved.requireSameOrder(order.applyAsLong(saved.epoch()));
                 }
-                if (state == saved && run.report != null) { // a run resumed within its epochs continues its report
-                    appendReport = BenchResume.repairReport(
-                            run.report, saved, epoch, plan, run.rank == 0 ? source.rejected() : List.of());
+                if (run.report != null) { // the report goes on across the runs of one state file
+                    kept = BenchResume.repairReport(run.report, saved, run.rank == 0 ? source.rejected() : List.of());
                 }
             } catch (RuntimeException e) {
                 opened.close();
                 throw e;
+            }
+            if (!run.quiet) {
+                System.err.printf(
+                        "etab bench: resuming at epoch %d, position %d (%s)%n",
+                        state.epoch(), state.position(), Terminal.safe(run.resume));
             }
         }
         int lastEpoch = epoch + run.epochs - 1;
@@ -98,9 +97,9 @@ final class BenchCommand implements Callable<Integer> {
                 JvmMeters jvm = run.metrics.jvmMeters(registry);
                 Device gpu = choice.open(); // closed after the pipeline, which frees its pinned batches through it
                 Pipeline pipeline = new Pipeline(source, options, registry, DeviceChoice.allocator(gpu));
-                RunRecorder recorder = new RunRecorder(run.report, appendReport, run.resume, state, order)) {
-            pipeline.onFailure(recorder::failed);
-            if (!appendReport) { // a repaired report has its rejected rows
+                RunRecorder recorder = new RunRecorder(run.report, kept, run.resume, state, order)) {
+            pipeline.onFailure(recorder::failedLater); // written in sequence order, before the batch they precede
+            if (kept < 0) { // a repaired report has its rejected rows
                 recorder.rejected(pipeline.account().rejections());
             }
             if (!run.quiet) {

@@ -1,9 +1,7 @@
 package org.etab.cli;
 
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import org.etab.pipeline.Pipeline;
 import org.etab.sampling.ResumeState;
 import org.etab.source.IndexProblem;
@@ -41,8 +39,8 @@ final class BenchResume {
         }
         throw new IllegalArgumentException(file + " is at epoch " + saved.epoch() + ", position " + saved.position()
                 + ", which this run (--start-epoch " + firstEpoch + " --epochs " + epochs + ") would not continue: "
-                + "resume with the interrupted run's --start-epoch and --epochs, or start at the epoch after a "
-                + "finished run's last one");
+                + "resume with --start-epoch and --epochs that include epoch " + saved.epoch() + ", or start at the "
+                + "epoch after a finished run's last one");
     }
 
     /** A saved position past this run's schedule: the run that saved it planned another sequence. */
@@ -53,23 +51,12 @@ final class BenchResume {
     }
 
     /**
-     * Repairs the report of the run that saved {@code state} (which started at {@code firstEpoch}): it keeps, per id,
-     * as many delivered and failed rows as the samples before the saved position account for ({@link ReportRepair}).
+     * Repairs the report of the run that saved {@code state}: it keeps the sample rows before the state
+     * ({@code ResumeState.consumed} of them, the report being in sequence order: {@link RunRecorder}).
      *
-     * @return true when there was a report to repair (the run appends to it, its rejected rows written), false when
-     *     there is none
+     * @return the sample rows kept, or -1 when there is no report (the run starts one)
      */
-    static boolean repairReport(
-            Path report, ResumeState state, int firstEpoch, Pipeline plan, List<IndexProblem> rejected) {
-        int batch = plan.options().batchSize();
-        Map<String, Integer> before = new HashMap<>();
-        for (int e = firstEpoch; e <= state.epoch(); e++) {
-            List<Pipeline.Scheduled> schedule = plan.schedule(e, 0, batch);
-            int end = e < state.epoch() ? schedule.size() : (int) Math.min(schedule.size(), state.position());
-            for (Pipeline.Scheduled s : schedule.subList(0, end)) {
-                before.merge(s.plan().id(), 1, Integer::sum);
-            }
-        }
-        return ReportRepair.repair(report, rejected, ReportRepair.scheduled(before));
+    static long repairReport(Path report, ResumeState state, List<IndexProblem> rejected) {
+        return ReportRepair.repair(report, rejected, ReportRepair.first(state.consumed()));
     }
 }

@@ -173,19 +173,25 @@ final class BenchRunner {
         try (Progress progress = new Progress("bench", total, "samples", showProgress)) {
             // one stream over the epochs: the next epoch's first batches are assembled while this one ends
             Flux<Batch> all = lastEpoch < firstEpoch ? Flux.empty() : pipeline.batches(firstEpoch, lastEpoch, startAt);
-            for (T item : pipeline.consume(consumer.items(all), consumer.prefetch())) {
-                List<SampleInfo> samples = consumer.samples(item);
-                if (meter != null) {
-                    meter.seen(samples.get(0).epoch(), samples.size());
-                }
-                try {
-                    consumer.take(item);
-                    if (recorder != null) {
-                        recorder.delivered(samples, consumer.nextPosition(item));
+            try {
+                for (T item : pipeline.consume(consumer.items(all), consumer.prefetch())) {
+                    List<SampleInfo> samples = consumer.samples(item);
+                    if (meter != null) {
+                        meter.seen(samples.get(0).epoch(), samples.size());
                     }
-                    progress.step(samples.size());
-                } finally {
-                    consumer.close(item);
+                    try {
+                        consumer.take(item);
+                        if (recorder != null) {
+                            recorder.delivered(samples, consumer.nextPosition(item));
+                        }
+                        progress.step(samples.size());
+                    } finally {
+                        consumer.close(item);
+                    }
+                }
+            } finally {
+                if (recorder != null) {
+                    recorder.finish(); // the failures not yet written: after the last batch, or before a stop
                 }
             }
             if (meter != null) {

@@ -169,8 +169,11 @@ final class ExportCommand implements Callable<Integer> {
             }
         }
         // the report's index rows come first: a repaired report has them already
-        boolean rejectedWritten = resuming
-                && ExportRepair.repair(out, manifestFile, run.report, ids.slots(), state.position(), rejected(parts));
+        long kept = resuming
+                ? ExportRepair.repair(
+                        out, manifestFile, run.report, ids.slots(), state.position(), rejected(parts), state.consumed())
+                : -1;
+        boolean rejectedWritten = kept >= 0;
         long start = System.nanoTime();
         BenchRunner.Totals totals = new BenchRunner.Totals(0, 0, 0, 0, List.of(), 0);
         // resuming appends to the manifest the run already wrote (repaired to the saved position)
@@ -179,7 +182,7 @@ final class ExportCommand implements Callable<Integer> {
                 : new OpenOption[] {
                     StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE
                 };
-        try (RunRecorder recorder = new RunRecorder(run.report, resuming, run.resume, state, order);
+        try (RunRecorder recorder = new RunRecorder(run.report, kept, run.resume, state, order);
                 CsvWriter manifest = CsvWriter.builder().build(Files.newBufferedWriter(manifestFile, mode))) {
             if (!resuming || Files.size(manifestFile) == 0) {
                 List<String> header = new ArrayList<>(List.of(

@@ -31,15 +31,17 @@ final class ExportRepair {
      * @param resumeAt the saved position: samples before it are done
      * @param report   the report file, or null without {@code --report}
      * @param rejected the index's rejected rows, which the report keeps first ({@link ReportRepair})
-     * @return true when the report was repaired, its rejected rows written; false without one
+     * @param consumed the state's count of the report's sample rows before it, 0 when it has none
+     * @return the report's sample rows kept, or -1 without a report to repair
      */
-    static boolean repair(
+    static long repair(
             Path out,
             Path manifest,
             Path report,
             List<ExportIds.Slot> slots,
             long resumeAt,
-            List<IndexProblem> rejected) {
+            List<IndexProblem> rejected,
+            long consumed) {
         Set<String> done = new HashSet<>();
         Map<String, Integer> scheduled = new HashMap<>();
         for (ExportIds.Slot s : slots) {
@@ -67,16 +69,16 @@ final class ExportRepair {
             write(manifest, kept);
         }
         if (report == null) {
-            return false;
+            return -1;
         }
-        Map<String, Integer> deliveredLeft = new HashMap<>(delivered);
-        Map<String, Integer> failedLeft = new HashMap<>();
-        scheduled.forEach((id, n) -> failedLeft.put(id, n - delivered.getOrDefault(id, 0)));
-        return ReportRepair.repair(report, rejected, (id, status) -> switch (status) {
-            case "delivered" -> deliveredLeft;
-            case "failed" -> failedLeft;
-            default -> null;
-        });
+        if (consumed > 0) {
+            return ReportRepair.repair(report, rejected, ReportRepair.first(consumed));
+        }
+        // a state saved before it counted the report's rows: per id, as the manifest and the schedule account for
+        Map<String, Integer> failed = new HashMap<>();
+        scheduled.forEach((id, n) -> failed.put(id, n - delivered.getOrDefault(id, 0)));
+        return ReportRepair.repair(
+                report, rejected, ReportRepair.perId(Map.of("delivered", delivered, "failed", failed)));
     }
 
     static List<List<String>> read(Path file) {

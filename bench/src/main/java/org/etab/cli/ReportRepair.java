@@ -9,38 +9,56 @@ import java.util.Map;
 import org.etab.source.IndexProblem;
 
 /**
- * Brings the {@code --report} of an interrupted run back to its saved resume position, so that the resumed run can
+ * Brings the {@code --report} of an interrupted run back to its saved resume state, so that the resumed run can
  * append to it: the header, the index's rejected rows (written again here, from the index as it is now, so they stay
- * first), then the delivered and failed rows that the samples before the saved position account for, in the order
- * they were written. Rows past the position (a run stopped between writing a batch's rows and saving its position)
- * are dropped: the resumed run writes them again, once. Rewritten to a temporary name and moved into place.
+ * first), then the sample rows that came before the state. Rows after it (a run stopped between writing a batch's
+ * rows and saving its state) are dropped: the resumed run writes them again, once. Rewritten to a temporary name and
+ * moved into place.
+ *
+ * <p>Which rows came before the state: the first {@code ResumeState.consumed} sample rows, since the report holds
+ * them in sequence order ({@link RunRecorder}); for a state saved before it counted them (0), an export's own
+ * per-id account ({@link ExportRepair}).
  */
 final class ReportRepair {
     private ReportRepair() {}
 
-    /** How many delivered and failed rows of each id to keep. */
-    interface Budget {
-        /**
-         * The rows of {@code id} with {@code status} still to keep (the map is counted down as rows are kept), or
-         * null when none are.
-         */
-        Map<String, Integer> left(String id, String status);
+    /** Which sample rows to keep, asked once per row in file order. */
+    interface Keep {
+        boolean keep(String id, String status);
     }
 
-    /** A budget for both statuses together: the times each id was scheduled before the saved position. */
-    static Budget scheduled(Map<String, Integer> before) {
-        Map<String, Integer> left = new HashMap<>(before);
-        return (id, status) -> left;
+    /** The first {@code rows} sample rows. */
+    static Keep first(long rows) {
+        long[] left = {rows};
+        return (id, status) -> left[0]-- > 0;
+    }
+
+    /**
+     * Per id and status, as many rows as {@code left} says (counted down as rows are kept).
+     *
+     * @param left for each status ({@code delivered}, {@code failed}), the rows to keep per id
+     */
+    static Keep perId(Map<String, Map<String, Integer>> left) {
+        Map<String, Map<String, Integer>> counts = new HashMap<>();
+        left.forEach((status, perId) -> counts.put(status, new HashMap<>(perId)));
+        return (id, status) -> {
+            Map<String, Integer> perId = counts.get(status);
+            if (perId == null || perId.getOrDefault(id, 0) <= 0) {
+                return false;
+            }
+            perId.merge(id, -1, Integer::sum);
+            return true;
+        };
     }
 
     /**
      * @param report   the report file; nothing happens when it does not exist
      * @param rejected the index's rejected rows for this rank (empty on ranks other than 0)
-     * @return true when the report was there and repaired (its rejected rows written), false when there is none
+     * @return the sample rows kept, or -1 when there is no report to repair (the run starts a new one)
      */
-    static boolean repair(Path report, List<IndexProblem> rejected, Budget budget) {
+    static long repair(Path report, List<IndexProblem> rejected, Keep keep) {
         if (!Files.exists(report)) {
-            return false;
+            return -1;
         }
         List<List<String>> rows = ExportRepair.read(report);
         List<List<String>> kept = new ArrayList<>();
@@ -48,17 +66,17 @@ final class ReportRepair {
         for (IndexProblem p : rejected) {
             kept.add(List.of(RunRecorder.rejectedRow(p)));
         }
+        long samples = 0;
         for (List<String> row : rows.subList(Math.min(1, rows.size()), rows.size())) {
-            if (row.size() < 2 || row.get(1).equals("rejected")) {
+            if (row.size() < 2 || !(row.get(1).equals("delivered") || row.get(1).equals("failed"))) {
                 continue;
             }
-            Map<String, Integer> left = budget.left(row.get(0), row.get(1));
-            if (left != null && left.getOrDefault(row.get(0), 0) > 0) {
-                left.merge(row.get(0), -1, Integer::sum);
+            if (keep.keep(row.get(0), row.get(1))) {
                 kept.add(row);
+                samples++;
             }
         }
         ExportRepair.write(report, kept);
-        return true;
+        return samples;
     }
 }

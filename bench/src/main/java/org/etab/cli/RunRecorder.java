@@ -7,7 +7,9 @@ import java.nio.file.Files;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.PriorityBlockingQueue;
 import java.util.function.IntToLongFunction;
 import org.etab.batch.Batch;
 import org.etab.batch.SampleInfo;
@@ -22,8 +24,13 @@ import org.etab.source.Stage;
  * batch the consumer finished. Each write is flushed, so that a run stopped at any point leaves a report that says
  * what it did up to there.
  *
- * <p>Threading: {@link #failed} may be called on decode threads, the rest on the consumer's thread; report writes
- * are serialized.
+ * <p>The report's sample rows are in the run's sequence order (epoch, then position), failed ones in their place:
+ * failures that arrive early, on decode threads ({@link #failedLater}), wait for the batch they come before. So the
+ * rows before a saved state are a prefix of the report, and the state counts them ({@code ResumeState.consumed}):
+ * a resumed run keeps that prefix ({@link ReportRepair}) and appends.
+ *
+ * <p>Threading: {@link #failedLater} may be called on any thread, the rest on the consumer's thread; report writes
+ * are serialized with {@link #close()}, which a shutdown hook may call.
  */
 final class RunRecorder implements AutoCloseable {
     static final String[] HEADER = {"id", "status", "stage", "reason"};
@@ -34,27 +41,33 @@ final class RunRecorder implements AutoCloseable {
     private final Path resumeFile;
     private ResumeState state;
     private final IntToLongFunction order;
+    private final PriorityBlockingQueue<SampleFailure> early = new PriorityBlockingQueue<>(
+            16, Comparator.comparingInt(SampleFailure::epoch).thenComparingLong(SampleFailure::sequence));
+    /** Sample rows in the report so far (without a report: samples consumed), as the state saves it. */
+    private long rows;
+
     private boolean closed;
 
     RunRecorder(Path reportFile, Path resumeFile, ResumeState initial) {
-        this(reportFile, false, resumeFile, initial, epoch -> 0);
+        this(reportFile, -1, resumeFile, initial, epoch -> 0);
     }
 
     /**
-     * @param append add to an existing report (a resumed run's, repaired to the saved position) instead of starting a
-     *               new one
-     * @param order  the fingerprint of each epoch's order, saved with the state ({@link OrderFingerprint}); called on
-     *               the consumer's thread
+     * @param kept  the sample rows of an existing report that a resumed run appends to (its repair kept them), or
+     *              -1 to start a new report
+     * @param order the fingerprint of each epoch's order, saved with the state ({@link OrderFingerprint}); called on
+     *              the consumer's thread
      */
-    RunRecorder(Path reportFile, boolean append, Path resumeFile, ResumeState initial, IntToLongFunction order) {
+    RunRecorder(Path reportFile, long kept, Path resumeFile, ResumeState initial, IntToLongFunction order) {
         this.resumeFile = resumeFile;
         this.state = initial;
         this.order = order;
+        boolean fresh = kept < 0 || reportFile == null || !Files.exists(reportFile);
+        this.rows = reportFile == null ? initial.consumed() : fresh ? 0 : kept;
         try {
             if (reportFile != null) {
                 Path parent = reportFile.toAbsolutePath().getParent();
                 Files.createDirectories(parent);
-                boolean fresh = !append || !Files.exists(reportFile);
                 OpenOption[] mode = fresh
                         ? new OpenOption[] {
                             StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE
@@ -96,61 +109,88 @@ final class RunRecorder implements AutoCloseable {
         delivered(batch.samples(), batch.nextPosition());
     }
 
-    /** As {@link #delivered(Batch)}, from a batch's samples and next position (host or device batch). */
+    /**
+     * As {@link #delivered(Batch)}, from a batch's samples and next position (host or device batch): first the
+     * failures that come before its end in the sequence, then its samples, then the state.
+     */
     void delivered(List<SampleInfo> samples, long nextPosition) {
-        if (report != null) {
-            synchronized (this) {
-                for (SampleInfo s : samples) {
-                    deliveredRow(s);
-                }
-                flush();
+        if (samples.isEmpty()) {
+            return;
+        }
+        int epoch = samples.get(0).epoch();
+        synchronized (this) {
+            SampleFailure f;
+            while ((f = early.peek()) != null
+                    && (f.epoch() < epoch || f.epoch() == epoch && f.sequence() < nextPosition)) {
+                failedRow(early.poll());
             }
+            for (SampleInfo s : samples) {
+                deliveredRow(s);
+            }
+            flush();
         }
-        if (!samples.isEmpty()) {
-            saveState(samples.get(0).epoch(), nextPosition);
-        }
+        saveState(epoch, nextPosition);
     }
 
     /** One delivered sample's row, flushed (export writes them one by one, after each sample's files). */
     void delivered(SampleInfo s) {
-        if (report != null) {
-            synchronized (this) {
-                deliveredRow(s);
-                flush();
-            }
+        synchronized (this) {
+            deliveredRow(s);
+            flush();
         }
     }
 
     /** Saves where a resumed run continues: after everything before {@code nextPosition} of {@code epoch}. */
     void saveState(int epoch, long nextPosition) {
         if (resumeFile != null) {
-            state = state.at(epoch, nextPosition, order.applyAsLong(epoch));
+            state = state.at(epoch, nextPosition, order.applyAsLong(epoch), rows);
             state.write(resumeFile);
         }
     }
 
+    /** A failure in its place in the sequence, written now (the caller orders them: export). */
     void failed(SampleFailure f) {
-        if (report != null) {
-            synchronized (this) {
-                write(f.id(), "failed", f.stage().toString(), (f.repeat() ? REPEAT + "; " : "") + f.reason());
-                flush();
-            }
+        synchronized (this) {
+            failedRow(f);
+            flush();
         }
     }
 
+    /** A failure as it happens, on a decode thread: written before the batch it comes before, or by {@link #finish}. */
+    void failedLater(SampleFailure f) {
+        early.add(f);
+    }
+
+    /** Writes the failures still waiting (the run ended, or stopped on a failure), in sequence order. */
+    void finish() {
+        synchronized (this) {
+            SampleFailure f;
+            while ((f = early.poll()) != null) {
+                failedRow(f);
+            }
+            flush();
+        }
+    }
+
+    private void failedRow(SampleFailure f) {
+        rows++;
+        write(f.id(), "failed", f.stage().toString(), (f.repeat() ? REPEAT + "; " : "") + f.reason());
+    }
+
     private void deliveredRow(SampleInfo s) {
+        rows++;
         write(s.id(), "delivered", "", s.repeat() ? REPEAT : "");
     }
 
     /** Rows after {@link #close()} (a shutdown hook closed the report while decode threads still ran) are dropped. */
     private void write(String... row) {
-        if (!closed) {
+        if (report != null && !closed) {
             report.writeRecord(row);
         }
     }
 
     private void flush() {
-        if (closed) {
+        if (report == null || closed) {
             return;
         }
         try {

@@ -94,6 +94,61 @@ class ResumeCliTest {
     }
 
     @Test
+    void theReportGoesOnAcrossRunsWhateverEpochsTheyTakeAndWhenItWasFirstAskedFor(@TempDir Path tmp) throws Exception {
+        Path root = brokenEchonet(tmp);
+        Path state = tmp.resolve("state.json");
+        Path report = tmp.resolve("report.csv");
+        // two epochs of 4 samples, then the rest of epoch 1 by a run that names only epoch 1
+        assertThat(etab(bench(root, state, report, "--epochs", "2", "--limit", "4"))
+                        .code())
+                .isZero();
+        Run rest = etab(bench(root, state, report, "--start-epoch", "1"));
+        assertThat(rest.code()).as(rest.err()).isZero();
+        Path first = tmp.resolve("first.csv");
+        Path second = tmp.resolve("second.csv");
+        assertThat(etab(bench(root, tmp.resolve("a.json"), first, "--limit", "4"))
+                        .code())
+                .isZero();
+        assertThat(etab(bench(root, tmp.resolve("b.json"), second, "--start-epoch", "1"))
+                        .code())
+                .isZero();
+        List<String> expected = new ArrayList<>(Files.readAllLines(first));
+        expected.addAll(sampleRows(Files.readAllLines(second)));
+        assertThat(Files.readAllLines(report)).isEqualTo(expected);
+
+        // a report first asked for by a resumed run holds the samples from there on, once each
+        Path late = tmp.resolve("late.json");
+        Path lateReport = tmp.resolve("late.csv");
+        assertThat(etab(bench(root, late, tmp.resolve("none.csv"), "--limit", "4"))
+                        .code())
+                .isZero();
+        Files.delete(tmp.resolve("none.csv"));
+        assertThat(etab(bench(root, late, lateReport, "--limit", "8")).code()).isZero();
+        List<String> rows = new ArrayList<>(Files.readAllLines(lateReport));
+        rows.add(rows.get(rows.size() - 1)); // stopped between writing a batch's rows and saving the state
+        Files.write(lateReport, rows);
+        assertThat(etab(bench(root, late, lateReport)).code()).isZero();
+        List<String> whole = Files.readAllLines(wholeEpoch0(root, tmp));
+        List<String> from4 = new ArrayList<>(whole.subList(0, 2)); // header, rejected row
+        from4.addAll(sampleRows(whole).subList(4, sampleRows(whole).size()));
+        assertThat(Files.readAllLines(lateReport)).isEqualTo(from4);
+    }
+
+    private static Path wholeEpoch0(Path root, Path tmp) {
+        Path whole = tmp.resolve("whole-epoch0.csv");
+        assertThat(etab(bench(root, tmp.resolve("whole-epoch0.json"), whole)).code())
+                .isZero();
+        return whole;
+    }
+
+    /** The delivered and failed rows of a report, in order. */
+    private static List<String> sampleRows(List<String> report) {
+        return report.stream()
+                .filter(row -> row.contains(",delivered,") || row.contains(",failed,"))
+                .toList();
+    }
+
+    @Test
     void aStateFromOtherEpochsIsRefusedAndTheReportLeftAsItWas(@TempDir Path tmp) throws Exception {
         Path root = copyOfEchonet(tmp.resolve("echonet"));
         Path state = tmp.resolve("state.json");

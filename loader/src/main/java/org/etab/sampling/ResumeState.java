@@ -21,7 +21,9 @@ import java.nio.file.attribute.BasicFileAttributes;
  * seed, rank and world, and the same order of that epoch, resuming from it continues exactly where the run stopped.
  * {@code order} is an optional fingerprint of the epoch's order (0: none), which the CLI saves so that a run with
  * another shuffle, other clip starts or another selection is refused rather than resumed at a position of another
- * order.
+ * order; {@code consumed} an optional count of the samples consumed since the run began, delivered or failed, over
+ * all its epochs and resumes (0: not counted), which tells the CLI how many rows of its report come before this
+ * state.
  */
 public record ResumeState(
         @JsonProperty("seed") long seed,
@@ -29,7 +31,8 @@ public record ResumeState(
         @JsonProperty("position") long position,
         @JsonProperty("rank") int rank,
         @JsonProperty("world") int world,
-        @JsonProperty("order") long order) {
+        @JsonProperty("order") long order,
+        @JsonProperty("consumed") long consumed) {
 
     /** The most bytes a state file may have: a state is one short JSON object, so more is not a state. */
     public static final int MAX_BYTES = 64 * 1024;
@@ -49,19 +52,21 @@ public record ResumeState(
      * @param rank     this rank, {@code 0 <= rank < world}
      * @param world    the number of ranks, {@code >= 1}
      * @param order    a fingerprint of epoch {@code epoch}'s order, or 0 for none
-     * @throws IllegalArgumentException if {@code epoch} or {@code position} is negative, {@code world < 1}, or
-     *     {@code rank} is not in {@code 0..world-1}
+     * @param consumed the samples consumed since the run began (delivered or failed), or 0 when not counted
+     * @throws IllegalArgumentException if {@code epoch}, {@code position} or {@code consumed} is negative,
+     *     {@code world < 1}, or {@code rank} is not in {@code 0..world-1}
      */
     @JsonCreator
     public ResumeState {
-        if (epoch < 0 || position < 0) {
-            throw new IllegalArgumentException("epoch and position must be >= 0 but were " + epoch + ", " + position);
+        if (epoch < 0 || position < 0 || consumed < 0) {
+            throw new IllegalArgumentException(
+                    "epoch, position and consumed must be >= 0 but were " + epoch + ", " + position + ", " + consumed);
         }
         new Sharding(rank, world, false); // validates rank and world
     }
 
     /**
-     * A state without an order fingerprint.
+     * A state without an order fingerprint or a count of the samples consumed.
      *
      * @param seed     the run's seed
      * @param epoch    the epoch of the next sample to deliver, 0-based
@@ -71,21 +76,22 @@ public record ResumeState(
      * @throws IllegalArgumentException as the canonical constructor
      */
     public ResumeState(long seed, int epoch, long position, int rank, int world) {
-        this(seed, epoch, position, rank, world, 0);
+        this(seed, epoch, position, rank, world, 0, 0);
     }
 
     /**
-     * The state after the batch that ends at {@code nextPosition}, with the fingerprint of that epoch's order; seed,
-     * rank and world stay.
+     * The state after the batch that ends at {@code nextPosition}, with the fingerprint of that epoch's order and the
+     * samples consumed so far; seed, rank and world stay.
      *
      * @param epoch        the epoch of that batch, 0-based
      * @param nextPosition the position in this rank's sequence of the epoch of the next sample to deliver
      * @param order        a fingerprint of that epoch's order, or 0 for none
+     * @param consumed     the samples consumed since the run began, delivered or failed, or 0 when not counted
      * @return a new state
-     * @throws IllegalArgumentException if {@code epoch} or {@code nextPosition} is negative
+     * @throws IllegalArgumentException if {@code epoch}, {@code nextPosition} or {@code consumed} is negative
      */
-    public ResumeState at(int epoch, long nextPosition, long order) {
-        return new ResumeState(seed, epoch, nextPosition, rank, world, order);
+    public ResumeState at(int epoch, long nextPosition, long order, long consumed) {
+        return new ResumeState(seed, epoch, nextPosition, rank, world, order, consumed);
     }
 
     /**
@@ -103,7 +109,7 @@ public record ResumeState(
     }
 
     /**
-     * The state after the batch that ends at {@code nextPosition}; seed, rank, world and order stay.
+     * The state after the batch that ends at {@code nextPosition}; seed, rank, world, order and consumed stay.
      *
      * @param epoch        the epoch of that batch, 0-based
      * @param nextPosition the position in this rank's sequence of the epoch of the next sample to deliver
@@ -112,7 +118,7 @@ public record ResumeState(
      * @throws IllegalArgumentException if {@code epoch} or {@code nextPosition} is negative
      */
     public ResumeState at(int epoch, long nextPosition) {
-        return new ResumeState(seed, epoch, nextPosition, rank, world, order);
+        return new ResumeState(seed, epoch, nextPosition, rank, world, order, consumed);
     }
 
     /**
@@ -134,7 +140,7 @@ public record ResumeState(
 
     /**
      * Reads a state file (JSON with exactly the fields {@code seed, epoch, position, rank, world}, and optionally
-     * {@code order}).
+     * {@code order} and {@code consumed}, 0 when absent).
      *
      * @param file the state file: a regular file (a link to one is fine) of at most {@value #MAX_BYTES} bytes
      * @return the state it holds
@@ -148,8 +154,10 @@ public record ResumeState(
             if (!(tree instanceof ObjectNode fields)) {
                 throw new IllegalArgumentException(file + ": not a resume state: not a JSON object");
             }
-            if (!fields.has("order")) {
-                fields.put("order", 0L); // saved before states had one
+            for (String since : new String[] {"order", "consumed"}) {
+                if (!fields.has(since)) {
+                    fields.put(since, 0L); // saved before states had it
+                }
             }
             return JSON.treeToValue(fields, ResumeState.class);
         } catch (JsonProcessingException e) {

@@ -31,6 +31,6 @@ public record SampleFailure(
 
     @Override
     public String toString() {
-        return id + " (" + stage + "): " + reason;
+        return id + " (" + stage + "): " + (repeat ? "repeat (sharding padding); " : "") + reason;
     }
 }

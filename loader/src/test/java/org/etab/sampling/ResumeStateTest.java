@@ -76,14 +76,14 @@ class ResumeStateTest {
 
     @Test
     void theOrderFingerprintIsSavedAndAnOlderStateWithoutOneStillReads(@TempDir Path dir) throws Exception {
-        ResumeState state = new ResumeState(5, 1, 7, 0, 2).at(1, 9, 1234567890123L);
+        ResumeState state = new ResumeState(5, 1, 7, 0, 2).at(1, 9, 1234567890123L, 31);
         Path file = dir.resolve("run.state");
         state.write(file);
-        assertThat(Files.readString(file)).contains("\"order\":1234567890123");
+        assertThat(Files.readString(file)).contains("\"order\":1234567890123").contains("\"consumed\":31");
         assertThat(ResumeState.read(file)).isEqualTo(state);
         Path older = Files.writeString(
                 dir.resolve("older.state"), "{\"seed\":5,\"epoch\":1,\"position\":7,\"rank\":0,\"world\":2}");
-        assertThat(ResumeState.read(older)).isEqualTo(new ResumeState(5, 1, 7, 0, 2, 0));
+        assertThat(ResumeState.read(older)).isEqualTo(new ResumeState(5, 1, 7, 0, 2, 0, 0));
         Path empty = Files.writeString(dir.resolve("empty.state"), "");
         assertThatThrownBy(() -> ResumeState.read(empty))
                 .isInstanceOf(IllegalArgumentException.class)
@@ -96,7 +96,7 @@ class ResumeStateTest {
 
     @Test
     void anotherOrderOfTheEpochIsRefusedAndAnUnknownOneIsNot() {
-        ResumeState state = new ResumeState(5, 1, 7, 0, 2, 42);
+        ResumeState state = new ResumeState(5, 1, 7, 0, 2, 42, 0);
         state.requireSameOrder(42);
         state.requireSameOrder(0);
         new ResumeState(5, 1, 7, 0, 2).requireSameOrder(43);
