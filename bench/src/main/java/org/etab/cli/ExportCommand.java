@@ -160,7 +160,7 @@ final class ExportCommand implements Callable<Integer> {
         Path manifestFile = out.resolve("manifest.csv");
         // the epoch's order over all groups, before the limit: a resumed export may raise its limit, not reorder
         IntToLongFunction order = OrderFingerprint.perEpoch(
-                e -> groups.stream().flatMap(g -> g.source().plan(e).stream()).toList());
+                groups.stream().map(OpenedDataset::source).toList());
         long length = parts.stream().mapToLong(ExportGroups.Group::size).sum();
         if (resuming) {
             state.requireSameOrder(order.applyAsLong(epoch));

@@ -64,9 +64,11 @@ public final class EtabDataset {
     }
 
     /**
-     * A builder holding this dataset's options, to make a changed copy; this dataset is not changed by it.
+     * A builder holding this dataset's options as they were given, to make a changed copy; this dataset is not
+     * changed by it.
      *
-     * @return a new builder with every option set to this dataset's (the resolved target, view, split and resize)
+     * @return a new builder; the options left to the dataset (target, view, split, label scheme, resize) are left to
+     *     it again, so that a copy for another dataset or target resolves them anew
      */
     public Builder toBuilder() {
         return options.toBuilder();
@@ -171,7 +173,8 @@ public final class EtabDataset {
      * @return this dataset, its {@link #data()}, {@link #failures()}, {@link #problems()} and {@link #rejected()}
      *         replaced
      * @throws SampleException with {@link Builder#strict strict(true)}, once a sample fails, naming it, its file
-     *                         and the reason; {@link #data()} then keeps the items loaded before it and
+     *                         and the reason; {@link #data()} then keeps the items of the batches of 16
+     *                         loaded before the failing sample's (not the good ones of its own batch), and
      *                         {@link #failures()} the failures seen
      * @throws IllegalArgumentException when no root was given and the dataset's environment variable is not set,
      *                                  or the selection (split, view, fold) is not one the dataset has
@@ -196,7 +199,9 @@ public final class EtabDataset {
     /**
      * One epoch as pooled samples, decoded on the builder's {@code threads}. The pipeline (and the opened dataset)
      * live as long as the subscription: they are closed when it completes, fails or is cancelled. A failed sample is
-     * skipped (the pipeline's default policy).
+     * skipped (the pipeline's default policy). A {@code for} loop over {@code toIterable()} that {@code break}s does
+     * not cancel (Reactor's iterator cannot tell): it leaves the decode threads running; loop over {@link #iterate}
+     * instead, or cancel ({@code take(n)}, {@code dispose()}).
      *
      * <p>Ownership: each {@link Sample} holds a pooled native buffer; the subscriber closes it.
      *
@@ -210,6 +215,32 @@ public final class EtabDataset {
                 () -> options.open(true),
                 opened -> Flux.using(() -> new Pipeline(opened.source(), po), p -> p.samples(epoch), Pipeline::close),
                 OpenedDataset::close);
+    }
+
+    /**
+     * One epoch as pooled samples for a plain loop, closed by try-with-resources also when the loop {@code break}s;
+     * random clips, seeded order, as {@link #stream(int)}.
+     *
+     * @param epoch the epoch, >= 0; with the seed it fixes the order and the clip starts
+     * @return the open iteration, owning its pipeline and opened dataset until closed
+     * @throws IllegalArgumentException as {@link #loadData(int, boolean)}
+     * @throws org.etab.decode.DatasetException when the index cannot be read, naming the file and why
+     */
+    public SampleIterator iterate(int epoch) {
+        OpenedDataset opened = options.open(true);
+        Pipeline pipeline = null;
+        try {
+            pipeline = new Pipeline(
+                    opened.source(),
+                    PipelineOptions.builder().threads(options.threads()).build());
+            return new SampleIterator(opened, pipeline, epoch);
+        } catch (RuntimeException e) {
+            if (pipeline != null) {
+                pipeline.close();
+            }
+            opened.close();
+            throw e;
+        }
     }
 
     /** ETAB's options with ETAB's names, then {@link #build()}. Not thread-safe. */

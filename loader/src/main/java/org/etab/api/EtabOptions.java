@@ -46,9 +46,12 @@ final class EtabOptions {
     private final String labelScheme;
 
     private final boolean strict;
+    /** The builder's values as given, for {@link #toBuilder()}: those left to the dataset stay unset. */
+    private final EtabDataset.Builder given;
 
     /** The builder's values, with the dataset's resolution of those it leaves open; checks nothing. */
     EtabOptions(EtabDataset.Builder b, DatasetProvider dataset, Target target, String view, String labelScheme) {
+        this.given = copyOf(b);
         this.dataset = dataset;
         this.root = b.root;
         this.target = target;
@@ -100,30 +103,40 @@ final class EtabOptions {
         return options;
     }
 
-    /** A builder holding these options, the resolved ones as given values. */
+    /**
+     * A builder holding these options as they were given: those left to the dataset (target, view, split, label
+     * scheme, resize) are left to it again, so that a copy for another dataset or target resolves them anew.
+     */
     EtabDataset.Builder toBuilder() {
-        return EtabDataset.builder()
-                .name(dataset.name())
-                .root(root)
-                .target(target.etabName())
-                .view(view)
-                .video(video)
-                .normalize(normalize)
-                .frameL(frameL)
-                .frameW(frameW)
-                .clipL(clipL)
-                .fps(fps)
-                .padding(padding)
-                .split(split)
-                .fold(fold)
-                .channels(channels)
-                .seed(seed)
-                .threads(threads)
-                .labelScheme(labelScheme)
-                .strict(strict)
-                .resize(resampling.filter())
-                .antialias(resampling.antialias())
-                .layout(layout);
+        return copyOf(given);
+    }
+
+    private static EtabDataset.Builder copyOf(EtabDataset.Builder b) {
+        EtabDataset.Builder copy = EtabDataset.builder()
+                .name(b.name)
+                .root(b.root)
+                .target(b.target)
+                .view(b.view)
+                .video(b.video)
+                .normalize(b.normalize)
+                .frameL(b.frameL)
+                .frameW(b.frameW)
+                .clipL(b.clipL)
+                .fps(b.fps)
+                .padding(b.padding)
+                .split(b.split)
+                .fold(b.fold)
+                .channels(b.channels)
+                .seed(b.seed)
+                .threads(b.threads)
+                .resize(b.resize)
+                .labelScheme(b.labelScheme)
+                .layout(b.layout)
+                .strict(b.strict);
+        if (b.antialias != null) {
+            copy.antialias(b.antialias);
+        }
+        return copy;
     }
 
     /**

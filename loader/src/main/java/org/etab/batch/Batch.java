@@ -54,12 +54,23 @@ public final class Batch implements AutoCloseable {
 
     /**
      * Where this rank's sequence of the epoch continues after this batch (failed samples included): the
-     * position to save with a checkpoint and pass to {@code Pipeline.batches(epoch, position)} to resume.
+     * position to save with a checkpoint and pass to {@code Pipeline.batches(epoch, position)} to resume. Only an
+     * ordered pipeline resumes (unordered, the batches before this one in the sequence may not have come yet).
      *
      * @return the 0-based position in this rank's sequence, or -1 when the batch was made without one
      */
     public long nextPosition() {
         return nextPosition;
+    }
+
+    /**
+     * The epoch this batch belongs to, for a checkpoint ({@code state.at(batch.epoch(), batch.nextPosition())}) in a
+     * stream over several epochs.
+     *
+     * @return its samples' epoch, or -1 for a batch without samples
+     */
+    public int epoch() {
+        return samples.isEmpty() ? -1 : samples.get(0).epoch();
     }
 
     /**

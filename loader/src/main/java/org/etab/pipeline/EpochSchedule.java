@@ -45,6 +45,10 @@ final class EpochSchedule {
         if (options.dropLast() && batchSize > 1) {
             total = total / batchSize * batchSize;
         }
+        if (startAt > total) {
+            throw new IllegalArgumentException("startAt " + startAt + " is past the " + total + " samples of epoch "
+                    + epoch + " for this rank: a position saved from another schedule (other options or data)");
+        }
         List<Pipeline.Scheduled> out = new ArrayList<>((int) Math.max(0, total - startAt));
         for (long k = startAt; k < total; k++) {
             Sharding.Slice slice = mine.get((int) k);
@@ -58,6 +62,12 @@ final class EpochSchedule {
      * counted) once the previous epoch's last group has been handed out.
      */
     Flux<Group> groups(int firstEpoch, int lastEpoch, long startAt, int batchSize) {
+        if (startAt > 0 && !options.ordered()) {
+            // unordered, a batch's next position does not mean that every sample before it was delivered
+            return Flux.error(new IllegalArgumentException("resuming at position " + startAt + " needs ordered "
+                    + "delivery (PipelineOptions.ordered(true)): in unordered mode a batch's nextPosition() does not "
+                    + "say that the samples before it were delivered"));
+        }
         return Flux.range(firstEpoch, lastEpoch - firstEpoch + 1)
                 .concatMapIterable(e -> groups(e, e == firstEpoch ? startAt : 0, batchSize), 1);
     }

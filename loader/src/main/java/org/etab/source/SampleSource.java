@@ -43,6 +43,19 @@ public interface SampleSource {
     List<SamplePlan> plan(int epoch);
 
     /**
+     * A fingerprint of an epoch's order, to save with a resume position ({@code ResumeState.at(epoch, position,
+     * order, consumed)}) and check when resuming ({@code ResumeState.requireSameOrder}): another shuffle, other clip
+     * starts or another selection give another one. The first 8 bytes of a SHA-256 over every plan's id and frames, in
+     * order; never 0 (which a state reads as "none").
+     *
+     * @param epoch the epoch, 0-based
+     * @return the fingerprint of {@link #plan(int) plan(epoch)}
+     */
+    default long orderFingerprint(int epoch) {
+        return PlanFingerprint.of(plan(epoch));
+    }
+
+    /**
      * Called when a batch is scheduled, before any worker runs it, so that a source whose reads have latency
      * (remote storage) can start them early; {@link #forget} follows with the same plans once the batch is done
      * or abandoned. Thread-safe. The default does nothing.

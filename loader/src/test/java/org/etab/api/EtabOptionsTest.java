@@ -97,23 +97,41 @@ class EtabOptionsTest {
     }
 
     @Test
-    void toBuilderGivesTheResolvedValuesAsGivenOnes() {
-        EtabOptions camus = new EtabOptions(
-                EtabDataset.builder().name("camus").seed(5).strict(true),
-                DatasetRegistry.get("camus"),
-                Target.CM,
-                "both",
-                null);
+    void toBuilderGivesTheValuesAsGivenAndACopyForAnotherTargetOrDatasetResolvesItsOwn() {
+        EtabOptions camus =
+                EtabOptions.of(EtabDataset.builder().name("camus").seed(5).strict(true));
         EtabDataset.Builder copy = camus.toBuilder();
         assertThat(copy.name).isEqualTo("camus");
-        assertThat(copy.target).isEqualTo("CM");
-        assertThat(copy.view).isEqualTo("both");
-        assertThat(copy.split).isEqualTo("all"); // the dataset's ETAB split
-        assertThat(copy.resize).isEqualTo(ResizeFilter.BILINEAR); // ETAB's resize for CAMUS
-        assertThat(copy.antialias).isTrue();
+        assertThat(copy.target).isNull(); // left to the dataset, as given
+        assertThat(copy.view).isNull();
+        assertThat(copy.split).isNull();
+        assertThat(copy.resize).isNull();
+        assertThat(copy.antialias).isNull();
         assertThat(copy.seed).isEqualTo(5);
         assertThat(copy.strict).isTrue();
         assertThat(copy.labelScheme).isNull();
+
+        // TMED-2: the view target's scheme and view are not carried over to AS
+        EtabDataset tmedAs = EtabDataset.builder().name("tmed").build().toBuilder()
+                .target("AS")
+                .build();
+        EtabDataset freshAs = EtabDataset.builder().name("tmed").target("AS").build();
+        assertThat(tmedAs.labelScheme()).isEqualTo(freshAs.labelScheme());
+        assertThat(tmedAs.view()).isEqualTo(freshAs.view());
+        // EchoNet to CAMUS: CAMUS's own split, view and resize
+        EtabDataset toCamus = EtabDataset.builder().name("echonet").build().toBuilder()
+                .name("camus")
+                .build();
+        EtabDataset freshCamus = EtabDataset.builder().name("camus").build();
+        assertThat(toCamus.split()).isEqualTo(freshCamus.split());
+        assertThat(toCamus.view()).isEqualTo(freshCamus.view());
+        assertThat(toCamus.resampling()).isEqualTo(freshCamus.resampling());
+        // what was given stays given
+        EtabDataset given =
+                EtabDataset.builder().name("echonet").view("A4").split("all").build();
+        assertThat(given.toBuilder().frameL(64).build())
+                .satisfies(d -> assertThat(d.view()).isEqualTo("AP4CH"))
+                .satisfies(d -> assertThat(d.split()).isEqualTo("all"));
     }
 
     @Test

@@ -10,6 +10,7 @@ import ai.djl.translate.Batchifier;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.etab.batch.DType;
 import org.etab.batch.HostTensor;
 import org.etab.batch.SampleInfo;
@@ -41,7 +42,7 @@ final class DjlBatches {
             manager.attachInternal("etab-batch", ours);
             List<String> ids = ours.samples().stream().map(SampleInfo::id).toList();
             long progress = ours.nextPosition() >= 0 ? ours.nextPosition() : total;
-            return new Batch(
+            return new OnceClosedBatch(
                     manager,
                     new NDList(features),
                     new NDList(labels),
@@ -76,5 +77,33 @@ final class DjlBatches {
             case UINT8 -> DataType.UINT8;
             case INT32 -> DataType.INT32;
         };
+    }
+
+    /**
+     * DJL's batch, whose second {@code close()} does nothing (DJL's own throws a NullPointerException, its manager
+     * gone), so that a listener and {@code EasyTrain} may both close it.
+     */
+    private static final class OnceClosedBatch extends Batch {
+        private final AtomicBoolean closed = new AtomicBoolean();
+
+        OnceClosedBatch(
+                NDManager manager,
+                NDList data,
+                NDList labels,
+                int size,
+                Batchifier dataBatchifier,
+                Batchifier labelBatchifier,
+                long progress,
+                long progressTotal,
+                List<?> indices) {
+            super(manager, data, labels, size, dataBatchifier, labelBatchifier, progress, progressTotal, indices);
+        }
+
+        @Override
+        public void close() {
+            if (closed.compareAndSet(false, true)) {
+                super.close();
+            }
+        }
     }
 }

@@ -177,6 +177,7 @@ class PipelineDatasetTest {
             djl.close();
             assertThat(ours.isClosed()).isTrue();
             assertThat(x.isReleased()).isTrue();
+            djl.close(); // a listener and EasyTrain may both close it: the second does nothing
             it.close();
             awaitNoOutstanding(p);
         }

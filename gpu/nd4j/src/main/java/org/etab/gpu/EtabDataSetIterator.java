@@ -9,6 +9,8 @@ import org.etab.pipeline.Pipeline;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.api.DataSetPreProcessor;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A {@link Pipeline} as a DL4J {@link DataSetIterator}, so that {@code model.fit(iterator)} and
@@ -48,6 +50,8 @@ import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
  * end of the epoch throws {@link NoSuchElementException}.
  */
 public final class EtabDataSetIterator implements DataSetIterator, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(EtabDataSetIterator.class);
+
     private static final long serialVersionUID = 1L;
 
     /** Whether a {@code DataSet} owns its arrays or views the pooled batch. */
@@ -235,6 +239,14 @@ public final class EtabDataSetIterator implements DataSetIterator, AutoCloseable
             batches = pipeline.iterate(pipeline.batches(epoch), 1);
         }
         boolean more = batches.hasNext();
+        if (!more && !taken && !ended) {
+            // DL4J's fit resets an iterator that has nothing at its start: such an epoch passes without a word
+            LOG.warn(
+                    "epoch {} gave no batch: every sample failed ({} failures so far; the pipeline's "
+                            + "account().failures() names them)",
+                    epoch,
+                    pipeline.account().failed());
+        }
         ended = !more;
         return more;
     }

@@ -1,0 +1,76 @@
+package org.etab.api;
+
+import java.util.Iterator;
+import java.util.List;
+import org.etab.batch.Sample;
+import org.etab.pipeline.BatchIterator;
+import org.etab.pipeline.Pipeline;
+import org.etab.source.OpenedDataset;
+import org.etab.source.SampleFailure;
+
+/**
+ * One epoch of an {@link EtabDataset} as pooled samples, for a plain loop on the calling thread:
+ *
+ * <pre>{@code
+ * try (SampleIterator samples = echonet.iterate(0)) {
+ *     while (samples.hasNext()) {
+ *         try (Sample s = samples.next()) { ... }
+ *     }
+ * }
+ * }</pre>
+ *
+ * <p>It owns the pipeline and the opened dataset behind it: {@link #close()} (try-with-resources, so also after a
+ * {@code break} or an exception) stops the decode threads, returns every buffer and closes the dataset's files. A
+ * loop that leaves it open holds them until it is closed.
+ *
+ * <p>Threading: use from one thread. Backpressure: a few samples are decoded ahead of the consumer, no more.
+ * Ownership: each {@link Sample} holds a pooled native buffer until the caller closes it.
+ */
+public final class SampleIterator implements Iterator<Sample>, AutoCloseable {
+    private final OpenedDataset opened;
+    private final Pipeline pipeline;
+    private final BatchIterator<Sample> samples;
+
+    SampleIterator(OpenedDataset opened, Pipeline pipeline, int epoch) {
+        this.opened = opened;
+        this.pipeline = pipeline;
+        this.samples = pipeline.iterate(pipeline.samples(epoch), 1);
+    }
+
+    /**
+     * Whether another sample comes; blocks until one is decoded or the epoch ends.
+     *
+     * @return false once the epoch ended (failed samples are skipped: {@link #failures()})
+     * @throws IllegalStateException when the iteration was closed
+     */
+    @Override
+    public boolean hasNext() {
+        return samples.hasNext();
+    }
+
+    /**
+     * The next sample, owned by the caller until it closes it.
+     *
+     * @return the sample
+     * @throws java.util.NoSuchElementException when the epoch ended
+     */
+    @Override
+    public Sample next() {
+        return samples.next();
+    }
+
+    /** {@return the samples of this epoch that failed so far, each with its file, stage and reason; immutable} */
+    public List<SampleFailure> failures() {
+        return List.copyOf(pipeline.account().failures());
+    }
+
+    /** Stops the epoch, returns every buffer not held by an open sample, and closes the dataset. Idempotent. */
+    @Override
+    public void close() {
+        try (opened;
+                pipeline;
+                samples) {
+            // closed in reverse order: the iteration, then the pipeline, then the dataset
+        }
+    }
+}
