@@ -73,10 +73,7 @@ final class BenchCommand implements Callable<Integer> {
         if (saved != null) {
             // checked before the report is opened, so that a refusal leaves it as it was
             try (Pipeline plan = new Pipeline(source, options)) {
-                state = BenchResume.start(saved, epoch, run.epochs, plan, run.resume);
-                if (state == saved) {
-                    saved.requireSameOrder(order.applyAsLong(saved.epoch()));
-                }
+                state = BenchResume.start(saved, epoch, run.epochs, plan, run.resume, order);
                 if (run.report != null) { // the report goes on across the runs of one state file
                     kept = BenchResume.repairReport(run.report, saved, run.rank == 0 ? source.rejected() : List.of());
                 }

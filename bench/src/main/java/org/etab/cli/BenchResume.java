@@ -1,7 +1,9 @@
 package org.etab.cli;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.IntToLongFunction;
 import org.etab.pipeline.Pipeline;
 import org.etab.sampling.ResumeState;
 import org.etab.source.IndexProblem;
@@ -17,12 +19,16 @@ final class BenchResume {
      * The state this run starts from: the saved one when it lies in the run's epochs, or the first epoch's start when
      * the saved state is the end of the run before (its last epoch, finished).
      *
-     * @param plan a pipeline of this run's source and options, for its schedule
-     * @throws IllegalArgumentException naming the file, when the saved state is one this run would not continue
+     * @param plan  a pipeline of this run's source and options, for its schedule
+     * @param order the fingerprint of each epoch's order in this run
+     * @throws IllegalArgumentException naming the file, when the saved state is one this run would not continue: of
+     *     another order, past the schedule, or in other epochs
      */
-    static ResumeState start(ResumeState saved, int firstEpoch, int epochs, Pipeline plan, Path file) {
+    static ResumeState start(
+            ResumeState saved, int firstEpoch, int epochs, Pipeline plan, Path file, IntToLongFunction order) {
         int lastEpoch = firstEpoch + epochs - 1;
         if (saved.epoch() >= firstEpoch && saved.epoch() <= lastEpoch) {
+            saved.requireSameOrder(order.applyAsLong(saved.epoch()));
             long length =
                     plan.schedule(saved.epoch(), 0, plan.options().batchSize()).size();
             if (saved.position() > length) {
@@ -55,8 +61,19 @@ final class BenchResume {
      * ({@code ResumeState.consumed} of them, the report being in sequence order: {@link RunRecorder}).
      *
      * @return the sample rows kept, or -1 when there is no report (the run starts one)
+     * @throws IllegalArgumentException when the report exists and the state does not count its rows
      */
     static long repairReport(Path report, ResumeState state, List<IndexProblem> rejected) {
-        return ReportRepair.repair(report, rejected, ReportRepair.first(state.consumed()));
+        if (!Files.exists(report)) {
+            return -1;
+        }
+        if (state.consumed() == ResumeState.NOT_COUNTED) {
+            throw new IllegalArgumentException("cannot continue " + report + ": the resume state does not say how many"
+                    + " of its rows come before it (saved by an older etab, or by a run without --report); name "
+                    + "another --report file");
+        }
+        long kept = ReportRepair.repair(report, rejected, ReportRepair.first(state.consumed()));
+        ReportRepair.warnIfShort(report, kept, state.consumed());
+        return kept;
     }
 }

@@ -14,12 +14,13 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.etab.sampling.ResumeState;
 import org.etab.source.IndexProblem;
 
 /**
  * Brings an interrupted export back to its saved resume position before it continues: the manifest keeps the rows
- * of samples before that position whose two files are there, the report keeps as many delivered and failed rows
- * per id as those samples account for ({@link ReportRepair}, which writes the index's rows again, first). A run stopped between
+ * of samples before that position whose two files are there, the report the rows before it ({@link ReportRepair},
+ * which writes the index's rows again, first). A run stopped between
  * saving its position and its next one wrote rows past it; the resumed run writes them again, once. Both files are
  * rewritten to a temporary name and moved into place, so a repair interrupted in turn leaves the old files whole.
  */
@@ -31,7 +32,7 @@ final class ExportRepair {
      * @param resumeAt the saved position: samples before it are done
      * @param report   the report file, or null without {@code --report}
      * @param rejected the index's rejected rows, which the report keeps first ({@link ReportRepair})
-     * @param consumed the state's count of the report's sample rows before it, 0 when it has none
+     * @param consumed the state's count of the report's sample rows before it, or {@code ResumeState.NOT_COUNTED}
      * @return the report's sample rows kept, or -1 without a report to repair
      */
     static long repair(
@@ -71,8 +72,10 @@ final class ExportRepair {
         if (report == null) {
             return -1;
         }
-        if (consumed > 0) {
-            return ReportRepair.repair(report, rejected, ReportRepair.first(consumed));
+        if (consumed != ResumeState.NOT_COUNTED) {
+            long reportRows = ReportRepair.repair(report, rejected, ReportRepair.first(consumed));
+            ReportRepair.warnIfShort(report, reportRows, consumed);
+            return reportRows;
         }
         // a state saved before it counted the report's rows: per id, as the manifest and the schedule account for
         Map<String, Integer> failed = new HashMap<>();

@@ -16,8 +16,9 @@ import org.etab.source.IndexProblem;
  * moved into place.
  *
  * <p>Which rows came before the state: the first {@code ResumeState.consumed} sample rows, since the report holds
- * them in sequence order ({@link RunRecorder}); for a state saved before it counted them (0), an export's own
- * per-id account ({@link ExportRepair}).
+ * them in batch order ({@link RunRecorder}); for a state that does not count them ({@code NOT_COUNTED}: saved by an
+ * older etab), an export's own per-id account ({@link ExportRepair}), while {@code bench} refuses to continue the
+ * report ({@link BenchResume}).
  */
 final class ReportRepair {
     private ReportRepair() {}
@@ -78,5 +79,17 @@ final class ReportRepair {
         }
         ExportRepair.write(report, kept);
         return samples;
+    }
+
+    /**
+     * Says when a repaired report holds fewer sample rows than the state counts before it (a report edited, cut, or
+     * another file): the samples before the state that it misses are not written again.
+     */
+    static void warnIfShort(Path report, long kept, long counted) {
+        if (kept >= 0 && counted >= 0 && kept < counted) {
+            System.err.println("etab: " + report + " holds " + kept + " sample rows before the resume state, which "
+                    + "counts " + counted + ": the rows of " + (counted - kept) + " samples before it are missing "
+                    + "from it and are not written again");
+        }
     }
 }

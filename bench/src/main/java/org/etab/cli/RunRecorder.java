@@ -24,10 +24,10 @@ import org.etab.source.Stage;
  * batch the consumer finished. Each write is flushed, so that a run stopped at any point leaves a report that says
  * what it did up to there.
  *
- * <p>The report's sample rows are in the run's sequence order (epoch, then position), failed ones in their place:
- * failures that arrive early, on decode threads ({@link #failedLater}), wait for the batch they come before. So the
- * rows before a saved state are a prefix of the report, and the state counts them ({@code ResumeState.consumed}):
- * a resumed run keeps that prefix ({@link ReportRepair}) and appends.
+ * <p>The report's sample rows are in batch order (epoch, then position), a batch's failures before its delivered
+ * rows: failures that arrive early, on decode threads ({@link #failedLater}), wait for the batch they belong to or
+ * come before. So the rows before a saved state (saved at a batch's end) are a prefix of the report, and the state
+ * counts them ({@code ResumeState.consumed}): a resumed run keeps that prefix ({@link ReportRepair}) and appends.
  *
  * <p>Threading: {@link #failedLater} may be called on any thread, the rest on the consumer's thread; report writes
  * are serialized with {@link #close()}, which a shutdown hook may call.
@@ -43,7 +43,7 @@ final class RunRecorder implements AutoCloseable {
     private final IntToLongFunction order;
     private final PriorityBlockingQueue<SampleFailure> early = new PriorityBlockingQueue<>(
             16, Comparator.comparingInt(SampleFailure::epoch).thenComparingLong(SampleFailure::sequence));
-    /** Sample rows in the report so far (without a report: samples consumed), as the state saves it. */
+    /** Sample rows in the report so far, as the state saves it; without a report none are counted. */
     private long rows;
 
     private boolean closed;
@@ -63,7 +63,7 @@ final class RunRecorder implements AutoCloseable {
         this.state = initial;
         this.order = order;
         boolean fresh = kept < 0 || reportFile == null || !Files.exists(reportFile);
-        this.rows = reportFile == null ? initial.consumed() : fresh ? 0 : kept;
+        this.rows = reportFile == null ? ResumeState.NOT_COUNTED : fresh ? 0 : kept;
         try {
             if (reportFile != null) {
                 Path parent = reportFile.toAbsolutePath().getParent();
@@ -142,8 +142,10 @@ final class RunRecorder implements AutoCloseable {
 
     /** Saves where a resumed run continues: after everything before {@code nextPosition} of {@code epoch}. */
     void saveState(int epoch, long nextPosition) {
-        if (resumeFile != null) {
-            state = state.at(epoch, nextPosition, order.applyAsLong(epoch), rows);
+        if (resumeFile != null && !closed) {
+            state = state.at(epoch, nextPosition)
+                    .withOrder(order.applyAsLong(epoch))
+                    .withConsumed(rows);
             state.write(resumeFile);
         }
     }
@@ -173,12 +175,10 @@ final class RunRecorder implements AutoCloseable {
     }
 
     private void failedRow(SampleFailure f) {
-        rows++;
         write(f.id(), "failed", f.stage().toString(), (f.repeat() ? REPEAT + "; " : "") + f.reason());
     }
 
     private void deliveredRow(SampleInfo s) {
-        rows++;
         write(s.id(), "delivered", "", s.repeat() ? REPEAT : "");
     }
 
@@ -186,6 +186,9 @@ final class RunRecorder implements AutoCloseable {
     private void write(String... row) {
         if (report != null && !closed) {
             report.writeRecord(row);
+            if (row[1].equals("delivered") || row[1].equals("failed")) {
+                rows++;
+            }
         }
     }
 

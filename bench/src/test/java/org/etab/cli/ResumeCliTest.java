@@ -37,7 +37,7 @@ class ResumeCliTest {
         return root;
     }
 
-    private static String[] bench(Path root, Path state, Path report, String... more) {
+    private static String[] benchOn(Path root, Path state, Path report, String... more) {
         List<String> args = new ArrayList<>(List.of(
                 "bench",
                 "--root",
@@ -48,10 +48,6 @@ class ResumeCliTest {
                 "4",
                 "--frame-size",
                 "32x32",
-                "--batch",
-                "1",
-                "--threads",
-                "1",
                 "--resume",
                 state.toString(),
                 "--report",
@@ -59,6 +55,11 @@ class ResumeCliTest {
                 "--quiet"));
         args.addAll(Arrays.asList(more));
         return args.toArray(String[]::new);
+    }
+
+    /** One sample per batch on one thread: what each test changes is all that varies. */
+    private static String[] bench(Path root, Path state, Path report, String... more) {
+        return benchOn(root, state, report, concat(new String[] {"--batch", "1", "--threads", "1"}, more));
     }
 
     @Test
@@ -146,6 +147,58 @@ class ResumeCliTest {
         return report.stream()
                 .filter(row -> row.contains(",delivered,") || row.contains(",failed,"))
                 .toList();
+    }
+
+    @Test
+    void batchesOfSeveralSamplesOnSeveralThreadsResumeToTheWholeRunsReportRowForRow(@TempDir Path tmp)
+            throws Exception {
+        Path root = brokenEchonet(tmp);
+        // the broken record is the first in index order: shuffled, it falls inside a batch of 3
+        String[] many = {"--batch", "3", "--threads", "2", "--shuffle", "true", "--epochs", "2"};
+        Path state = tmp.resolve("state.json");
+        Path report = tmp.resolve("report.csv");
+        assertThat(etab(concat(benchOn(root, state, report), concat(many, "--limit", "7")))
+                        .code())
+                .isZero();
+        List<String> rows = new ArrayList<>(Files.readAllLines(report));
+        rows.add(rows.get(rows.size() - 2)); // stopped after writing rows past the state
+        Files.write(report, rows);
+        Run rest = etab(concat(benchOn(root, state, report), many));
+        assertThat(rest.code()).as(rest.err()).isZero();
+        Path whole = tmp.resolve("whole.csv");
+        Path first = tmp.resolve("first.csv");
+        assertThat(etab(concat(benchOn(root, tmp.resolve("f.json"), first), concat(many, "--limit", "7")))
+                        .code())
+                .isZero();
+        // the whole of epoch 0, then the rest of epoch 1 from where the limited run left it
+        assertThat(etab(concat(benchOn(root, tmp.resolve("w.json"), whole), many))
+                        .code())
+                .isZero();
+        List<String> wholeRows = sampleRows(Files.readAllLines(whole));
+        List<String> firstRows = sampleRows(Files.readAllLines(first));
+        int epochLength = wholeRows.size() / 2;
+        List<String> expected = new ArrayList<>(Files.readAllLines(first));
+        // the resumed run finishes epoch 1 (the limited one's epoch 1 ended at 7): its rows from 7 on
+        expected.addAll(wholeRows.subList(epochLength + 7, wholeRows.size()));
+        assertThat(firstRows).hasSize(14);
+        assertThat(Files.readAllLines(report)).isEqualTo(expected);
+    }
+
+    @Test
+    void aStateThatDoesNotCountItsReportRowsDoesNotTouchAnExistingReport(@TempDir Path tmp) throws Exception {
+        Path root = copyOfEchonet(tmp.resolve("echonet"));
+        Path state = tmp.resolve("state.json");
+        Path report = tmp.resolve("report.csv");
+        assertThat(etab(bench(root, state, report, "--limit", "4")).code()).isZero();
+        // as an older etab saved it: no order, no count
+        Files.writeString(state, "{\"seed\":42,\"epoch\":0,\"position\":4,\"rank\":0,\"world\":1}");
+        String before = Files.readString(report);
+        Run r = etab(bench(root, state, report));
+        assertThat(r.code()).isNotZero();
+        assertThat(r.err()).contains("cannot continue " + report).contains("name another --report file");
+        assertThat(Files.readString(report)).isEqualTo(before);
+        Run elsewhere = etab(bench(root, state, tmp.resolve("new.csv")));
+        assertThat(elsewhere.lastLine()).as(elsewhere.err()).startsWith("RESULT planned=8 delivered=8 ");
     }
 
     @Test

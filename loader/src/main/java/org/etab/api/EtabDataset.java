@@ -67,8 +67,9 @@ public final class EtabDataset {
      * A builder holding this dataset's options as they were given, to make a changed copy; this dataset is not
      * changed by it.
      *
-     * @return a new builder; the options left to the dataset (target, view, split, label scheme, resize) are left to
-     *     it again, so that a copy for another dataset or target resolves them anew
+     * @return a new builder; the options left to the dataset (target, view, split, label scheme, resize and
+     *     antialiasing, and the root: its environment variable) are left to it again, so that a copy for another
+     *     dataset or target resolves them anew
      */
     public Builder toBuilder() {
         return options.toBuilder();
@@ -223,23 +224,29 @@ public final class EtabDataset {
      *
      * @param epoch the epoch, >= 0; with the seed it fixes the order and the clip starts
      * @return the open iteration, owning its pipeline and opened dataset until closed
-     * @throws IllegalArgumentException as {@link #loadData(int, boolean)}
+     * @throws IllegalArgumentException for a negative epoch, or as {@link #loadData(int, boolean)}
      * @throws org.etab.decode.DatasetException when the index cannot be read, naming the file and why
      */
     public SampleIterator iterate(int epoch) {
+        if (epoch < 0) {
+            throw new IllegalArgumentException("epoch >= 0 required but was " + epoch);
+        }
         OpenedDataset opened = options.open(true);
         Pipeline pipeline = null;
+        SampleIterator samples = null;
         try {
             pipeline = new Pipeline(
                     opened.source(),
                     PipelineOptions.builder().threads(options.threads()).build());
-            return new SampleIterator(opened, pipeline, epoch);
-        } catch (RuntimeException e) {
-            if (pipeline != null) {
-                pipeline.close();
+            samples = new SampleIterator(opened, pipeline, epoch);
+            return samples;
+        } finally {
+            if (samples == null) { // failed: nothing owns them
+                if (pipeline != null) {
+                    pipeline.close();
+                }
+                opened.close();
             }
-            opened.close();
-            throw e;
         }
     }
 

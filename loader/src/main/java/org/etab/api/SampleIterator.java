@@ -59,9 +59,18 @@ public final class SampleIterator implements Iterator<Sample>, AutoCloseable {
         return samples.next();
     }
 
-    /** {@return the samples of this epoch that failed so far, each with its file, stage and reason; immutable} */
+    /**
+     * {@return the samples of this epoch that failed so far, each with its file, stage and reason, in the order they
+     * failed (decode threads run side by side); the first 10,000 with their reasons (the pipeline's account keeps
+     * that many); immutable}
+     */
     public List<SampleFailure> failures() {
         return List.copyOf(pipeline.account().failures());
+    }
+
+    /** {@return true once {@link #close()} has run} */
+    public boolean isClosed() {
+        return samples.isClosed();
     }
 
     /** Stops the epoch, returns every buffer not held by an open sample, and closes the dataset. Idempotent. */

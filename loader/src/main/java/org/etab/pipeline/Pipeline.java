@@ -197,7 +197,8 @@ public final class Pipeline implements AutoCloseable {
      * As {@link #iterate(int)}, from position {@code startAt} of this rank's sequence (resuming).
      *
      * @param epoch   the epoch, >= 0
-     * @param startAt the position to start from, >= 0: {@link Batch#nextPosition()} of the last batch consumed
+     * @param startAt the position to start from, >= 0: {@link Batch#nextPosition()} of the last batch consumed; its
+     *                iteration fails as {@link #batches(int, long)} says
      * @return the open iteration, owned by the caller
      * @throws IllegalStateException when this pipeline is closed
      */
@@ -280,8 +281,10 @@ public final class Pipeline implements AutoCloseable {
      * {@link Batch#nextPosition()} of the last batch consumed continues exactly where a run stopped (ordered mode).
      *
      * @param epoch   the epoch, >= 0
-     * @param startAt the position to start from, >= 0 (the stream fails with {@link IllegalArgumentException}
-     *                otherwise)
+     * @param startAt the position to start from, from 0 to the epoch's length for this rank (the stream fails with
+     *                {@link IllegalArgumentException} otherwise: a position saved from another schedule), and 0 unless
+     *                the pipeline is ordered (unordered, a batch's next position does not say that the samples before
+     *                it came, so the stream fails with {@link IllegalArgumentException})
      * @return a cold stream of pooled batches; the subscriber closes each
      */
     public Flux<Batch> batches(int epoch, long startAt) {
@@ -298,7 +301,8 @@ public final class Pipeline implements AutoCloseable {
      *
      * @param firstEpoch the first epoch, >= 0
      * @param lastEpoch  the last epoch, inclusive, >= {@code firstEpoch}
-     * @param startAt    the position in {@code firstEpoch} to start from, >= 0; later epochs start at 0
+     * @param startAt    the position in {@code firstEpoch} to start from, as {@link #batches(int, long)} takes it;
+     *                   later epochs start at 0
      * @return a cold stream of pooled batches; the subscriber closes each
      * @throws IllegalArgumentException when {@code lastEpoch < firstEpoch}
      */
@@ -328,10 +332,10 @@ public final class Pipeline implements AutoCloseable {
      * no file and counts nothing in the account.
      *
      * @param epoch     the epoch, >= 0
-     * @param startAt   the first position, >= 0
+     * @param startAt   the first position, from 0 to the epoch's length for this rank (the length: an empty list)
      * @param batchSize the batch size drop-last cuts to (the options' own for what {@link #batches} delivers)
      * @return a new list of the samples in delivery order
-     * @throws IllegalArgumentException when {@code startAt < 0}
+     * @throws IllegalArgumentException when {@code startAt} is negative or past the epoch's length
      */
     public List<Scheduled> schedule(int epoch, long startAt, int batchSize) {
         return schedule.schedule(epoch, startAt, batchSize);

@@ -19,11 +19,11 @@ import java.nio.file.attribute.BasicFileAttributes;
  * Where a run stands, small enough to save with every checkpoint: the next sample to deliver is position
  * {@code position} of epoch {@code epoch} of this rank's sequence (see {@code Batch.nextPosition()}). With the same
  * seed, rank and world, and the same order of that epoch, resuming from it continues exactly where the run stopped.
- * {@code order} is an optional fingerprint of the epoch's order (0: none), which the CLI saves so that a run with
- * another shuffle, other clip starts or another selection is refused rather than resumed at a position of another
- * order; {@code consumed} an optional count of the samples consumed since the run began, delivered or failed, over
- * all its epochs and resumes (0: not counted), which tells the CLI how many rows of its report come before this
- * state.
+ * {@code order} is an optional fingerprint of the epoch's order ({@link #NO_ORDER}: none), which the CLI saves so
+ * that a run with another shuffle, other clip starts or another selection is refused rather than resumed at a
+ * position of another order; {@code consumed} an optional count that the saver keeps of what it has written before
+ * this state ({@link #NOT_COUNTED}: none; the CLI counts its report's sample rows, to cut the report back to this
+ * state when it resumes).
  */
 public record ResumeState(
         @JsonProperty("seed") long seed,
@@ -33,6 +33,11 @@ public record ResumeState(
         @JsonProperty("world") int world,
         @JsonProperty("order") long order,
         @JsonProperty("consumed") long consumed) {
+
+    /** {@link #order()} of a state without a fingerprint; a fingerprint is never 0. */
+    public static final long NO_ORDER = 0;
+    /** {@link #consumed()} of a state without a count (and of a state file saved before states had one). */
+    public static final long NOT_COUNTED = -1;
 
     /** The most bytes a state file may have: a state is one short JSON object, so more is not a state. */
     public static final int MAX_BYTES = 64 * 1024;
@@ -51,16 +56,16 @@ public record ResumeState(
      *                 already consumed, failed ones included)
      * @param rank     this rank, {@code 0 <= rank < world}
      * @param world    the number of ranks, {@code >= 1}
-     * @param order    a fingerprint of epoch {@code epoch}'s order, or 0 for none
-     * @param consumed the samples consumed since the run began (delivered or failed), or 0 when not counted
-     * @throws IllegalArgumentException if {@code epoch}, {@code position} or {@code consumed} is negative,
-     *     {@code world < 1}, or {@code rank} is not in {@code 0..world-1}
+     * @param order    a fingerprint of epoch {@code epoch}'s order, or {@link #NO_ORDER}
+     * @param consumed the saver's count of what it wrote before this state, {@code >= 0}, or {@link #NOT_COUNTED}
+     * @throws IllegalArgumentException if {@code epoch} or {@code position} is negative, {@code consumed} below
+     *     {@link #NOT_COUNTED}, {@code world < 1}, or {@code rank} is not in {@code 0..world-1}
      */
     @JsonCreator
     public ResumeState {
-        if (epoch < 0 || position < 0 || consumed < 0) {
-            throw new IllegalArgumentException(
-                    "epoch, position and consumed must be >= 0 but were " + epoch + ", " + position + ", " + consumed);
+        if (epoch < 0 || position < 0 || consumed < NOT_COUNTED) {
+            throw new IllegalArgumentException("epoch and position must be >= 0, consumed >= -1, but were " + epoch
+                    + ", " + position + ", " + consumed);
         }
         new Sharding(rank, world, false); // validates rank and world
     }
@@ -76,32 +81,39 @@ public record ResumeState(
      * @throws IllegalArgumentException as the canonical constructor
      */
     public ResumeState(long seed, int epoch, long position, int rank, int world) {
-        this(seed, epoch, position, rank, world, 0, 0);
+        this(seed, epoch, position, rank, world, NO_ORDER, NOT_COUNTED);
     }
 
     /**
-     * The state after the batch that ends at {@code nextPosition}, with the fingerprint of that epoch's order and the
-     * samples consumed so far; seed, rank and world stay.
+     * This state with the fingerprint of its epoch's order.
      *
-     * @param epoch        the epoch of that batch, 0-based
-     * @param nextPosition the position in this rank's sequence of the epoch of the next sample to deliver
-     * @param order        a fingerprint of that epoch's order, or 0 for none
-     * @param consumed     the samples consumed since the run began, delivered or failed, or 0 when not counted
+     * @param order {@code SampleSource.orderFingerprint(epoch())}, computed once per epoch (it plans the whole epoch),
+     *              or {@link #NO_ORDER}
      * @return a new state
-     * @throws IllegalArgumentException if {@code epoch}, {@code nextPosition} or {@code consumed} is negative
      */
-    public ResumeState at(int epoch, long nextPosition, long order, long consumed) {
-        return new ResumeState(seed, epoch, nextPosition, rank, world, order, consumed);
+    public ResumeState withOrder(long order) {
+        return new ResumeState(seed, epoch, position, rank, world, order, consumed);
+    }
+
+    /**
+     * This state with the saver's count of what it wrote before it.
+     *
+     * @param consumed {@code >= 0}, or {@link #NOT_COUNTED}
+     * @return a new state
+     * @throws IllegalArgumentException if {@code consumed} is below {@link #NOT_COUNTED}
+     */
+    public ResumeState withConsumed(long consumed) {
+        return new ResumeState(seed, epoch, position, rank, world, order, consumed);
     }
 
     /**
      * Checks that this run orders the state's epoch as the run that saved it did.
      *
-     * @param order the fingerprint of this run's order of epoch {@link #epoch()}, or 0 when not known
+     * @param order the fingerprint of this run's order of epoch {@link #epoch()}, or {@link #NO_ORDER} when not known
      * @throws IllegalArgumentException when both fingerprints are known and differ
      */
     public void requireSameOrder(long order) {
-        if (this.order != 0 && order != 0 && order != this.order) {
+        if (this.order != NO_ORDER && order != NO_ORDER && order != this.order) {
             throw new IllegalArgumentException("the resume state was saved for another order of epoch " + epoch
                     + " than this run's (another shuffle, other clip starts or another selection): resuming at "
                     + "position " + position + " would skip some samples and repeat others");
@@ -109,16 +121,19 @@ public record ResumeState(
     }
 
     /**
-     * The state after the batch that ends at {@code nextPosition}; seed, rank, world, order and consumed stay.
+     * The state after the batch that ends at {@code nextPosition}; seed, rank and world stay, the order fingerprint
+     * too within the same epoch ({@link #NO_ORDER} in another: {@link #withOrder} gives the new epoch's), and the
+     * count becomes {@link #NOT_COUNTED} ({@link #withConsumed} sets it).
      *
-     * @param epoch        the epoch of that batch, 0-based
+     * @param epoch        the epoch of that batch, 0-based ({@code Batch.epoch()})
      * @param nextPosition the position in this rank's sequence of the epoch of the next sample to deliver
      *                     ({@code Batch.nextPosition()})
      * @return a new state
      * @throws IllegalArgumentException if {@code epoch} or {@code nextPosition} is negative
      */
     public ResumeState at(int epoch, long nextPosition) {
-        return new ResumeState(seed, epoch, nextPosition, rank, world, order, consumed);
+        return new ResumeState(
+                seed, epoch, nextPosition, rank, world, epoch == this.epoch ? order : NO_ORDER, NOT_COUNTED);
     }
 
     /**
@@ -140,7 +155,7 @@ public record ResumeState(
 
     /**
      * Reads a state file (JSON with exactly the fields {@code seed, epoch, position, rank, world}, and optionally
-     * {@code order} and {@code consumed}, 0 when absent).
+     * {@code order} and {@code consumed}: {@link #NO_ORDER} and {@link #NOT_COUNTED} when absent).
      *
      * @param file the state file: a regular file (a link to one is fine) of at most {@value #MAX_BYTES} bytes
      * @return the state it holds
@@ -154,10 +169,12 @@ public record ResumeState(
             if (!(tree instanceof ObjectNode fields)) {
                 throw new IllegalArgumentException(file + ": not a resume state: not a JSON object");
             }
-            for (String since : new String[] {"order", "consumed"}) {
-                if (!fields.has(since)) {
-                    fields.put(since, 0L); // saved before states had it
-                }
+            // saved before states had them
+            if (!fields.has("order")) {
+                fields.put("order", NO_ORDER);
+            }
+            if (!fields.has("consumed")) {
+                fields.put("consumed", NOT_COUNTED);
             }
             return JSON.treeToValue(fields, ResumeState.class);
         } catch (JsonProcessingException e) {

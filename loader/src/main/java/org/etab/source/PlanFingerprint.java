@@ -6,7 +6,10 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.List;
 
-/** {@link SampleSource#orderFingerprint}: the first 8 bytes of a SHA-256 over the plans' ids and frames; never 0. */
+/**
+ * {@link SampleSource#orderFingerprint}: the first 8 bytes of a SHA-256 over the plans' ids and frames, each
+ * length-prefixed; never 0. Saved in resume states, so the encoding must not change without a reason.
+ */
 final class PlanFingerprint {
     private PlanFingerprint() {}
 
@@ -17,14 +20,17 @@ final class PlanFingerprint {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JDK has SHA-256", e);
         }
-        ByteBuffer frame = ByteBuffer.allocate(Integer.BYTES);
+        // every part length-prefixed, so that no two plan lists give the same bytes
+        ByteBuffer number = ByteBuffer.allocate(Integer.BYTES);
+        sha.update(number.clear().putInt(plans.size()).array());
         for (SamplePlan p : plans) {
-            sha.update(p.id().getBytes(StandardCharsets.UTF_8));
-            sha.update((byte) 0);
+            byte[] id = p.id().getBytes(StandardCharsets.UTF_8);
+            sha.update(number.clear().putInt(id.length).array());
+            sha.update(id);
+            sha.update(number.clear().putInt(p.frames().length).array());
             for (int f : p.frames()) {
-                sha.update(frame.clear().putInt(f).array());
+                sha.update(number.clear().putInt(f).array());
             }
-            sha.update((byte) 0);
         }
         long fingerprint = ByteBuffer.wrap(sha.digest()).getLong();
         return fingerprint == 0 ? 1 : fingerprint;

@@ -43,10 +43,10 @@ public interface SampleSource {
     List<SamplePlan> plan(int epoch);
 
     /**
-     * A fingerprint of an epoch's order, to save with a resume position ({@code ResumeState.at(epoch, position,
-     * order, consumed)}) and check when resuming ({@code ResumeState.requireSameOrder}): another shuffle, other clip
-     * starts or another selection give another one. The first 8 bytes of a SHA-256 over every plan's id and frames, in
-     * order; never 0 (which a state reads as "none").
+     * A fingerprint of an epoch's order, to save with a resume position ({@code ResumeState.withOrder}) and check
+     * when resuming ({@code ResumeState.requireSameOrder}): another shuffle, other clip starts or another selection
+     * give another one. The first 8 bytes of a SHA-256 over every plan's id and frames, in order; never 0 (which a
+     * state reads as "none"). It plans the whole epoch: compute it once per epoch, not per batch.
      *
      * @param epoch the epoch, 0-based
      * @return the fingerprint of {@link #plan(int) plan(epoch)}

@@ -79,7 +79,7 @@ class ResumeGuardsTest {
         assertThat(epoch0).isNotZero().isEqualTo(new FakeSource(5).orderFingerprint(0));
         assertThat(source.orderFingerprint(1)).isNotEqualTo(epoch0); // other ids
         assertThat(new FakeSource(6).orderFingerprint(0)).isNotEqualTo(epoch0); // another selection
-        ResumeState state = new ResumeState(1, 0, 2, 0, 1).at(0, 2, epoch0, 2);
+        ResumeState state = new ResumeState(1, 0, 2, 0, 1).withOrder(epoch0);
         state.requireSameOrder(source.orderFingerprint(0));
         assertThatThrownBy(() -> state.requireSameOrder(new FakeSource(6).orderFingerprint(0)))
                 .isInstanceOf(IllegalArgumentException.class);

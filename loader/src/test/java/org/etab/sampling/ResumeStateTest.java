@@ -76,14 +76,28 @@ class ResumeStateTest {
 
     @Test
     void theOrderFingerprintIsSavedAndAnOlderStateWithoutOneStillReads(@TempDir Path dir) throws Exception {
-        ResumeState state = new ResumeState(5, 1, 7, 0, 2).at(1, 9, 1234567890123L, 31);
+        ResumeState state = new ResumeState(5, 1, 7, 0, 2)
+                .at(1, 9)
+                .withOrder(1234567890123L)
+                .withConsumed(31);
         Path file = dir.resolve("run.state");
         state.write(file);
         assertThat(Files.readString(file)).contains("\"order\":1234567890123").contains("\"consumed\":31");
         assertThat(ResumeState.read(file)).isEqualTo(state);
         Path older = Files.writeString(
                 dir.resolve("older.state"), "{\"seed\":5,\"epoch\":1,\"position\":7,\"rank\":0,\"world\":2}");
-        assertThat(ResumeState.read(older)).isEqualTo(new ResumeState(5, 1, 7, 0, 2, 0, 0));
+        assertThat(ResumeState.read(older))
+                .isEqualTo(new ResumeState(5, 1, 7, 0, 2, ResumeState.NO_ORDER, ResumeState.NOT_COUNTED));
+        Path nullOrder = Files.writeString(
+                dir.resolve("null.state"),
+                "{\"seed\":5,\"epoch\":1,\"position\":7,\"rank\":0,\"world\":2,\"order\":null}");
+        assertThatThrownBy(() -> ResumeState.read(nullOrder))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith(nullOrder + ": not a resume state");
+        Path negative = Files.writeString(
+                dir.resolve("negative.state"),
+                "{\"seed\":5,\"epoch\":1,\"position\":7,\"rank\":0,\"world\":2,\"consumed\":-2}");
+        assertThatThrownBy(() -> ResumeState.read(negative)).isInstanceOf(IllegalArgumentException.class);
         Path empty = Files.writeString(dir.resolve("empty.state"), "");
         assertThatThrownBy(() -> ResumeState.read(empty))
                 .isInstanceOf(IllegalArgumentException.class)
@@ -96,7 +110,7 @@ class ResumeStateTest {
 
     @Test
     void anotherOrderOfTheEpochIsRefusedAndAnUnknownOneIsNot() {
-        ResumeState state = new ResumeState(5, 1, 7, 0, 2, 42, 0);
+        ResumeState state = new ResumeState(5, 1, 7, 0, 2, 42, ResumeState.NOT_COUNTED);
         state.requireSameOrder(42);
         state.requireSameOrder(0);
         new ResumeState(5, 1, 7, 0, 2).requireSameOrder(43);
@@ -104,5 +118,14 @@ class ResumeStateTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("another order of epoch 1")
                 .hasMessageContaining("position 7");
+    }
+
+    @Test
+    void aCheckpointInAnotherEpochDropsTheOldEpochsFingerprintAndCount() {
+        ResumeState epoch1 = new ResumeState(5, 1, 7, 0, 2).withOrder(42).withConsumed(9);
+        assertThat(epoch1.at(1, 9).order()).isEqualTo(42);
+        assertThat(epoch1.at(2, 3).order()).isEqualTo(ResumeState.NO_ORDER);
+        assertThat(epoch1.at(1, 9).consumed()).isEqualTo(ResumeState.NOT_COUNTED);
+        assertThatThrownBy(() -> epoch1.withConsumed(-2)).isInstanceOf(IllegalArgumentException.class);
     }
 }

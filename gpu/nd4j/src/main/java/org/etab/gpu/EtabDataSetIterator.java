@@ -81,6 +81,10 @@ public final class EtabDataSetIterator implements DataSetIterator, AutoCloseable
     private int epoch;
     /** Whether a {@code DataSet} of the current epoch was handed out (else {@code reset()} is a no-op). */
     private boolean taken;
+    /** The account's counts when this epoch's iteration began, to say what the epoch itself did. */
+    private long plannedBefore;
+
+    private long failedBefore;
     /** Whether the current epoch ran to its end (possibly with no batch at all: every sample failed). */
     private boolean ended;
     /** Set by {@code close()}: then {@code hasNext()}, {@code next()}, {@code reset()} and {@code setEpoch()} throw. */
@@ -236,16 +240,25 @@ public final class EtabDataSetIterator implements DataSetIterator, AutoCloseable
         requireOpen();
         if (batches == null) {
             // prefetch 1: a VIEW's batch plus one queued stay within the pipeline's consumerHeld (2 by default)
+            plannedBefore = pipeline.account().planned();
+            failedBefore = pipeline.account().failed();
             batches = pipeline.iterate(pipeline.batches(epoch), 1);
         }
         boolean more = batches.hasNext();
         if (!more && !taken && !ended) {
             // DL4J's fit resets an iterator that has nothing at its start: such an epoch passes without a word
-            LOG.warn(
-                    "epoch {} gave no batch: every sample failed ({} failures so far; the pipeline's "
-                            + "account().failures() names them)",
-                    epoch,
-                    pipeline.account().failed());
+            long planned = pipeline.account().planned() - plannedBefore;
+            long failed = pipeline.account().failed() - failedBefore;
+            if (planned == 0) {
+                LOG.warn("epoch {} gave no batch: it planned no sample (limit, drop-last or sharding)", epoch);
+            } else {
+                LOG.warn(
+                        "epoch {} gave no batch: {} of its {} samples failed (the pipeline's account().failures() "
+                                + "names them)",
+                        epoch,
+                        failed,
+                        planned);
+            }
         }
         ended = !more;
         return more;
