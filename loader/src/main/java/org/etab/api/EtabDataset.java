@@ -54,22 +54,14 @@ public final class EtabDataset {
         this.options = options;
     }
 
-    /**
-     * A builder with ETAB's defaults ({@code name="echonet"}, target and view the dataset's own, ...).
-     *
-     * @return a new builder; each call gives an independent one
-     */
+    /** {@return a new builder with ETAB's defaults ({@code name="echonet"}, target and view the dataset's own, ...)} */
     public static Builder builder() {
         return new Builder();
     }
 
     /**
-     * A builder holding this dataset's options as they were given, to make a changed copy; this dataset is not
-     * changed by it.
-     *
-     * @return a new builder; the options left to the dataset (target, view, split, label scheme, resize and
-     *     antialiasing, and the root: its environment variable) are left to it again, so that a copy for another
-     *     dataset or target resolves them anew
+     * {@return a new builder holding this dataset's options as given, for a changed copy} Those left to the dataset
+     * (target, view, split, label scheme, resize, antialiasing, root) stay unset, so a copy resolves them anew.
      */
     public Builder toBuilder() {
         return options.toBuilder();
@@ -86,10 +78,8 @@ public final class EtabDataset {
     }
 
     /**
-     * The view selected, as the datasets name it: the one named (ETAB's {@code A4CH}, {@code A4}, {@code 4CH} are
-     * {@code AP4CH}; see {@link org.etab.source.EtabViews}), or the dataset's default for the target.
-     *
-     * @return the view's name, or {@code all}
+     * {@return the view selected, as the datasets name it, or {@code all}: the one named (ETAB's {@code A4CH},
+     * {@code A4}, {@code 4CH} are {@code AP4CH}; {@link org.etab.source.EtabViews}), or the dataset's for the target}
      */
     public String view() {
         return options.view();
@@ -144,10 +134,9 @@ public final class EtabDataset {
      *
      * @param nClips samples wanted; {@code <= 0}: all
      * @return this dataset, its {@link #data()} replaced
-     * @throws SampleException with {@link Builder#strict strict(true)}, as {@link #loadData(int, boolean)}
-     * @throws IllegalArgumentException when no root was given and the dataset's environment variable is not set,
-     *                                  or the selection (split, view, fold) is not one the dataset has
-     * @throws org.etab.decode.DatasetException when the index cannot be read, naming the file and why
+     * @throws SampleException as {@link #loadData(int, boolean)}
+     * @throws IllegalArgumentException as {@link #loadData(int, boolean)}
+     * @throws org.etab.decode.DatasetException as {@link #loadData(int, boolean)}
      */
     public EtabDataset loadData(int nClips) {
         return loadData(nClips, false);
@@ -231,23 +220,7 @@ public final class EtabDataset {
         if (epoch < 0) {
             throw new IllegalArgumentException("epoch >= 0 required but was " + epoch);
         }
-        OpenedDataset opened = options.open(true);
-        Pipeline pipeline = null;
-        SampleIterator samples = null;
-        try {
-            pipeline = new Pipeline(
-                    opened.source(),
-                    PipelineOptions.builder().threads(options.threads()).build());
-            samples = new SampleIterator(opened, pipeline, epoch);
-            return samples;
-        } finally {
-            if (samples == null) { // failed: nothing owns them
-                if (pipeline != null) {
-                    pipeline.close();
-                }
-                opened.close();
-            }
-        }
+        return SampleIterator.open(options.open(true), options.threads(), epoch);
     }
 
     /** ETAB's options with ETAB's names, then {@link #build()}. Not thread-safe. */

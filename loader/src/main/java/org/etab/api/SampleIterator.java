@@ -5,6 +5,7 @@ import java.util.List;
 import org.etab.batch.Sample;
 import org.etab.pipeline.BatchIterator;
 import org.etab.pipeline.Pipeline;
+import org.etab.pipeline.PipelineOptions;
 import org.etab.source.OpenedDataset;
 import org.etab.source.SampleFailure;
 
@@ -31,10 +32,29 @@ public final class SampleIterator implements Iterator<Sample>, AutoCloseable {
     private final Pipeline pipeline;
     private final BatchIterator<Sample> samples;
 
-    SampleIterator(OpenedDataset opened, Pipeline pipeline, int epoch) {
+    private SampleIterator(OpenedDataset opened, Pipeline pipeline, int epoch) {
         this.opened = opened;
         this.pipeline = pipeline;
         this.samples = pipeline.iterate(pipeline.samples(epoch), 1);
+    }
+
+    /** Iterates an epoch of {@code opened} on a pipeline of {@code threads}; owns it from here, closed also on failure. */
+    static SampleIterator open(OpenedDataset opened, int threads, int epoch) {
+        Pipeline pipeline = null;
+        SampleIterator iteration = null;
+        try {
+            pipeline = new Pipeline(
+                    opened.source(), PipelineOptions.builder().threads(threads).build());
+            iteration = new SampleIterator(opened, pipeline, epoch);
+            return iteration;
+        } finally {
+            if (iteration == null) { // failed, also with an Error: nothing else owns them
+                if (pipeline != null) {
+                    pipeline.close();
+                }
+                opened.close();
+            }
+        }
     }
 
     /**
