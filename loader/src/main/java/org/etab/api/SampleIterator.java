@@ -31,6 +31,7 @@ public final class SampleIterator implements Iterator<Sample>, AutoCloseable {
     private final OpenedDataset opened;
     private final Pipeline pipeline;
     private final BatchIterator<Sample> samples;
+    private volatile boolean closed;
 
     private SampleIterator(OpenedDataset opened, Pipeline pipeline, int epoch) {
         this.opened = opened;
@@ -88,14 +89,18 @@ public final class SampleIterator implements Iterator<Sample>, AutoCloseable {
         return List.copyOf(pipeline.account().failures());
     }
 
-    /** {@return true once {@link #close()} has run} */
+    /**
+     * {@return true once {@link #close()} has run} Not when the epoch has merely ended: the decode threads, the pool
+     * and the dataset's files are held until {@code close()}.
+     */
     public boolean isClosed() {
-        return samples.isClosed();
+        return closed;
     }
 
     /** Stops the epoch, returns every buffer not held by an open sample, and closes the dataset. Idempotent. */
     @Override
     public void close() {
+        closed = true;
         try (opened;
                 pipeline;
                 samples) {

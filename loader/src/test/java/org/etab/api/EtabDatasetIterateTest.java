@@ -57,6 +57,19 @@ class EtabDatasetIterateTest {
     }
 
     @Test
+    void anEpochThatEndedIsNotClosedUntilCloseRuns() throws Exception {
+        SampleIterator samples = echonet(PhantomDatasets.echonet()).iterate(0);
+        while (samples.hasNext()) {
+            samples.next().close();
+        }
+        // the epoch ended, but its threads and files are held until close(): a caller that asks must hear so
+        assertThat(samples.isClosed()).isFalse();
+        samples.close();
+        assertThat(samples.isClosed()).isTrue();
+        assertThat(decodeThreads()).isEmpty();
+    }
+
+    @Test
     void anEpochIteratedToItsEndHasEverySampleOnceAndNamesTheFailures(@TempDir Path tmp) throws Exception {
         Path root = tmp.resolve("echonet");
         Files.createDirectories(root.resolve("Videos"));
