@@ -186,7 +186,7 @@ class EtabCliTest {
             INDArray x = Nd4j.createFromNpyFile(out.resolve(id + ".x.npy").toFile());
             INDArray y = Nd4j.createFromNpyFile(out.resolve(id + ".y.npy").toFile());
             assertThat(x.shape()).containsExactly(3, 56, 56);
-            float ef = records.stream()
+            float ef = (float) records.stream()
                     .filter(rec -> rec.id().equals(id))
                     .findFirst()
                     .orElseThrow()

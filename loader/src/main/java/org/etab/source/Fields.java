@@ -55,6 +55,28 @@ public final class Fields {
     }
 
     /**
+     * A finite double field, e.g. an EF that a threshold is applied to (its float32 may lie on the other side).
+     *
+     * @param raw    the field's text; surrounding blanks ignored
+     * @param column the column's name, for the reason
+     * @return the value, never NaN or infinite
+     * @throws BadRow when the text is not a number or not finite
+     */
+    public static double finiteDouble(String raw, String column) throws BadRow {
+        String text = raw.trim();
+        double v;
+        try {
+            v = Double.parseDouble(text);
+        } catch (NumberFormatException e) {
+            throw new BadRow(column + " is not a number: '" + text + "'");
+        }
+        if (!Double.isFinite(v)) {
+            throw new BadRow(column + " is not a finite number: '" + text + "'");
+        }
+        return v;
+    }
+
+    /**
      * {@link #positiveDouble(String, String)} at most {@code max}, e.g. a frame rate.
      *
      * @param raw    the field's text; surrounding blanks ignored

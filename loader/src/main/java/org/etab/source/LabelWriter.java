@@ -65,8 +65,9 @@ public final class LabelWriter<R> {
         ByteBuffer out = buffers.labels().buffer();
         int at = (int) buffers.labels().slotOffset(slot);
         switch (target) {
-            case EF -> out.putFloat(at, values.ef(record));
-            case CM -> out.putInt(at, values.ef(record) < 50f ? 1 : 0);
+            case EF -> out.putFloat(at, (float) values.ef(record));
+            // the double, not the float32 label: a CSV's 49.9999999 is below 50 though its float32 is 50
+            case CM -> out.putInt(at, values.ef(record) < 50 ? 1 : 0);
             case ES_ED -> {
                 int es = values.es(record);
                 int ed = values.ed(record);

@@ -49,9 +49,9 @@ public final class RecordLabels<R> {
         };
     }
 
-    /** EF in percent; the records' EF is a float, so the round trip through double is exact. */
-    float ef(R record) {
-        return (float) ef.applyAsDouble(record);
+    /** EF in percent, as the index read it (CM compares this value, EF's label is it rounded to float32). */
+    double ef(R record) {
+        return ef.applyAsDouble(record);
     }
 
     int es(R record) {

@@ -54,7 +54,8 @@ class EtabDatasetTest {
             assertThat(item.x().shape()).containsExactly(8, 3, 64, 48); // ETAB's clip_l images of [3, H, W]
             assertThat(item.x().axes()).isEqualTo("TCHW");
             assertThat(item.x().dtype()).isEqualTo(DType.FLOAT32);
-            assertThat(item.y().floats()).containsExactly(records.get(item.id()).ef());
+            assertThat(item.y().floats())
+                    .containsExactly((float) records.get(item.id()).ef());
         }
     }
 

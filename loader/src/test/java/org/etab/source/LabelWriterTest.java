@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 
 /** Every target's label as the table in docs/datasets.md gives it, written into the right slot. */
 class LabelWriterTest {
-    private record Rec(float ef, int es, int ed, int view) {}
+    private record Rec(double ef, int es, int ed, int view) {}
 
     private static final RecordLabels<Rec> VALUES = RecordLabels.<Rec>builder()
             .ef(Rec::ef)
@@ -56,6 +56,12 @@ class LabelWriterTest {
         assertThat(y).containsExactly(61.25f);
         assertThat(ints(cm, new Rec(49.99f, 0, 0, 0), clip)).containsExactly(1);
         assertThat(ints(cm, new Rec(50f, 0, 0, 0), clip)).containsExactly(0);
+        // CM compares the EF as read, not its float32 label: 49.9999999 rounds to 50.0f but is below 50
+        Rec justBelow = new Rec(49.9999999, 0, 0, 0);
+        assertThat((float) justBelow.ef()).isEqualTo(50f);
+        assertThat(ints(cm, justBelow, clip)).containsExactly(1);
+        float[] label = written(ef, justBelow, new int[] {0}, t -> t.slotFloats(1));
+        assertThat(label).containsExactly(50f);
     }
 
     @Test

@@ -27,10 +27,11 @@ import org.etab.source.PlanLoop;
  *       a key given twice, or a file over {@value #MAX_BYTES} bytes is a {@link DatasetException}.</li>
  *   <li>Required: {@code ED}, {@code ES} (1-based frame numbers, as written; ED may come after ES) and
  *       {@code NbFrame}, each an integer >= 1 with ED and ES at most NbFrame. Optional: {@code LVef}
- *       (original release) or {@code EF} (2023 release) as {@link #ef()}, {@code FrameRate} (2023),
+ *       (original release) or {@code EF} (2023 release) as {@link #ef()}, {@code FrameRate} (2023), and, as text only,
  *       {@code ImageQuality}, {@code Sex}, {@code Age}, {@code LVedv}, {@code LVesv}.</li>
- *   <li>A typed value that is not a valid number is a {@link DatasetException} naming the file, the key and
- *       the value, raised by {@link #read} for the keys above (so a bad file fails once, up front).</li>
+ *   <li>A value of ED, ES, NbFrame, LVef/EF or FrameRate that is not a valid number is a {@link DatasetException}
+ *       naming the file, the key and the value, raised by {@link #read} (so a bad file fails once, up front); the
+ *       other keys are not checked, since no target is made from them.</li>
  * </ul>
  *
  * <p>Threading: immutable once read.
@@ -63,9 +64,8 @@ public final class CamusInfo {
             throw bad("FrameRate", "must be > 0 and at most " + (int) PlanLoop.MAX_VIDEO_FPS);
         }
         this.frameRate = rate;
-        optionalDouble("Age");
-        optionalDouble("LVedv");
-        optionalDouble("LVesv");
+        // Age, LVedv, LVesv and the rest are kept as text, unchecked: no target is made from them, so an odd value
+        // there must not cost the view
     }
 
     /**

@@ -116,16 +116,7 @@ final class CamusPatientReader {
                     view);
             return null;
         }
-        if (info.ef().isEmpty()) {
-            problems.reject(
-                    new IndexProblem(
-                            id, rel(cfg), "no LVef (original release) or EF (2023 release);" + " view left out"),
-                    p.split,
-                    view);
-            return null;
-        }
-        float ef = (float) info.ef().getAsDouble();
-        String bad = invalid(info.nbFrame(), info.ed(), info.es(), ef, info.frameRate());
+        String bad = invalid(info.nbFrame(), info.ed(), info.es(), info.ef(), info.frameRate());
         if (bad != null) {
             problems.reject(new IndexProblem(id, rel(cfg), bad + "; view left out"), p.split, view);
             return null;
@@ -146,7 +137,7 @@ final class CamusPatientReader {
                 info.ed(),
                 info.es(),
                 info.nbFrame(),
-                ef,
+                info.ef(),
                 info.frameRate(),
                 info.imageQuality().orElse(""));
     }
@@ -155,15 +146,15 @@ final class CamusPatientReader {
      * Why a cfg's values cannot describe a sequence, or null when they can. {@link CamusInfo#read} refuses these
      * already; kept so that a looser cfg parser could not let such a view through.
      */
-    static String invalid(int nbFrame, int edFrame, int esFrame, float ef, OptionalDouble frameRate) {
+    static String invalid(int nbFrame, int edFrame, int esFrame, OptionalDouble ef, OptionalDouble frameRate) {
         if (nbFrame < 1) {
             return "NbFrame must be >= 1 but was " + nbFrame;
         } else if (edFrame < 1 || edFrame > nbFrame) {
             return "ED must be a frame number in 1.." + nbFrame + " (NbFrame) but was " + edFrame;
         } else if (esFrame < 1 || esFrame > nbFrame) {
             return "ES must be a frame number in 1.." + nbFrame + " (NbFrame) but was " + esFrame;
-        } else if (!Float.isFinite(ef)) {
-            return "EF must be a finite number but was " + ef;
+        } else if (ef.isPresent() && !Double.isFinite(ef.getAsDouble())) {
+            return "EF must be a finite number but was " + ef.getAsDouble();
         } else if (frameRate.isPresent()
                 && !(frameRate.getAsDouble() > 0 && Double.isFinite(frameRate.getAsDouble()))) {
             return "FrameRate must be a positive number but was " + frameRate.getAsDouble();

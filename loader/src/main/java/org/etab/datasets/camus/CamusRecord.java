@@ -30,7 +30,8 @@ import org.etab.source.Split;
  * @param edFrame      cfg {@code ED}: 1-based frame number of end-diastole in {@link #sequence()}
  * @param esFrame      cfg {@code ES}: 1-based frame number of end-systole (may come before ED)
  * @param frames       cfg {@code NbFrame}: frames in the sequence
- * @param ef           cfg {@code LVef} (original) or {@code EF} (2023), percent
+ * @param ef           cfg {@code LVef} (original) or {@code EF} (2023), percent; empty when the cfg has neither
+ *                     (EF and CM samples of the record then fail, naming the cfg)
  * @param frameRate    cfg {@code FrameRate} (2023 release), empty when the cfg has none
  * @param imageQuality cfg {@code ImageQuality} (Good, Medium, Poor), "" when absent
  */
@@ -50,7 +51,7 @@ public record CamusRecord(
         int edFrame,
         int esFrame,
         int frames,
-        float ef,
+        OptionalDouble ef,
         OptionalDouble frameRate,
         String imageQuality) {
 
@@ -72,11 +73,11 @@ public record CamusRecord(
      * @param edFrame      1-based frame number of end-diastole
      * @param esFrame      1-based frame number of end-systole
      * @param frames       frames in the sequence
-     * @param ef           ejection fraction, percent
+     * @param ef           ejection fraction, percent, or empty
      * @param frameRate    frames per second, or empty
      * @param imageQuality the cfg's {@code ImageQuality}, or ""
      * @throws NullPointerException when {@code id}, {@code view}, {@code split}, {@code release}, {@code ed},
-     *                              {@code sequence}, {@code frameRate} or {@code imageQuality} is null
+     *                              {@code sequence}, {@code ef}, {@code frameRate} or {@code imageQuality} is null
      */
     public CamusRecord {
         Objects.requireNonNull(id, "id");
@@ -85,6 +86,7 @@ public record CamusRecord(
         Objects.requireNonNull(release, "release");
         Objects.requireNonNull(ed, "ed");
         Objects.requireNonNull(sequence, "sequence");
+        Objects.requireNonNull(ef, "ef");
         Objects.requireNonNull(frameRate, "frameRate");
         Objects.requireNonNull(imageQuality, "imageQuality");
     }

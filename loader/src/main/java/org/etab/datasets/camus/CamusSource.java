@@ -76,7 +76,7 @@ public final class CamusSource extends RecordSource<CamusRecord> {
     static final double DEFAULT_FRAME_RATE = 25.0;
 
     private static final RecordLabels<CamusRecord> LABELS = RecordLabels.<CamusRecord>builder()
-            .ef(CamusRecord::ef)
+            .ef(r -> r.ef().orElseThrow()) // planRecord fails EF and CM samples of records without one
             .esEd(CamusRecord::esIndex, CamusRecord::edIndex)
             .classIndex(r -> r.view().label())
             .build();
@@ -146,6 +146,16 @@ public final class CamusSource extends RecordSource<CamusRecord> {
                     + " but none of the " + selection.size() + " selected records has it (the original release's "
                     + "testing patients are not annotated); select split train");
         }
+        if (needsEf(options.target())
+                && !selection.isEmpty()
+                && selection.stream().noneMatch(r -> r.ef().isPresent())) {
+            throw new IllegalArgumentException("target '" + options.target().etabName() + "' needs an EF but none of"
+                    + " the " + selection.size() + " selected records' Info_*.cfg has LVef or EF; select split train");
+        }
+    }
+
+    private static boolean needsEf(Target target) {
+        return target == Target.EF || target == Target.CM;
     }
 
     private static FrameSize nativeSize(List<CamusRecord> records) {
@@ -162,7 +172,14 @@ public final class CamusSource extends RecordSource<CamusRecord> {
     protected void planRecord(CamusRecord rec, PlanLoop.Plans plans) {
         boolean video = options().clip().video();
         String file = (video ? rec.sequence() : rec.ed()).toString();
-        if (segLabel != 0 && !rec.hasGt()) {
+        if (needsEf(options().target()) && rec.ef().isEmpty()) {
+            plans.failed(
+                    rec.id(),
+                    rec.cfg().toString(),
+                    new int[0],
+                    "no EF: " + rec.cfg() + " has no LVef (original release) or EF (2023 release), so there is no "
+                            + options().target().etabName() + " label");
+        } else if (segLabel != 0 && !rec.hasGt()) {
             plans.failed(
                     rec.id(),
                     file,

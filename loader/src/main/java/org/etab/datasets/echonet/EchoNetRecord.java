@@ -9,7 +9,7 @@ import org.etab.source.Split;
  *
  * @param id        FileName without extension (the sample id used in exports)
  * @param video     the video file, inside the dataset root
- * @param ef        ejection fraction, percent
+ * @param ef        ejection fraction, percent, as FileList writes it (CM compares it; EF's label is its float32)
  * @param esv       end-systolic volume, ml
  * @param edv       end-diastolic volume, ml
  * @param fps       the frame rate FileList gives for the file
@@ -20,7 +20,7 @@ import org.etab.source.Split;
 public record EchoNetRecord(
         String id,
         Path video,
-        float ef,
+        double ef,
         float esv,
         float edv,
         int frameHeight,

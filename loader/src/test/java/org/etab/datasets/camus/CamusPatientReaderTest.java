@@ -103,16 +103,18 @@ class CamusPatientReaderTest {
     @Test
     void cfgValuesThatCannotDescribeTheSequenceAreNamed() {
         OptionalDouble none = OptionalDouble.empty();
-        assertThat(CamusPatientReader.invalid(10, 1, 10, 55f, OptionalDouble.of(30)))
+        assertThat(CamusPatientReader.invalid(10, 1, 10, OptionalDouble.of(55), OptionalDouble.of(30)))
                 .isNull();
-        assertThat(CamusPatientReader.invalid(0, 1, 1, 55f, none)).isEqualTo("NbFrame must be >= 1 but was 0");
-        assertThat(CamusPatientReader.invalid(10, 11, 1, 55f, none))
+        assertThat(CamusPatientReader.invalid(0, 1, 1, OptionalDouble.of(55), none))
+                .isEqualTo("NbFrame must be >= 1 but was 0");
+        assertThat(CamusPatientReader.invalid(10, 11, 1, OptionalDouble.of(55), none))
                 .isEqualTo("ED must be a frame number in 1..10 (NbFrame) but was 11");
-        assertThat(CamusPatientReader.invalid(10, 1, 0, 55f, none))
+        assertThat(CamusPatientReader.invalid(10, 1, 0, OptionalDouble.of(55), none))
                 .isEqualTo("ES must be a frame number in 1..10 (NbFrame) but was 0");
-        assertThat(CamusPatientReader.invalid(10, 1, 2, Float.NaN, none))
+        assertThat(CamusPatientReader.invalid(10, 1, 2, OptionalDouble.of(Double.NaN), none))
                 .isEqualTo("EF must be a finite number but was NaN");
-        assertThat(CamusPatientReader.invalid(10, 1, 2, 55f, OptionalDouble.of(-1)))
+        assertThat(CamusPatientReader.invalid(10, 1, 2, OptionalDouble.of(55), OptionalDouble.of(-1)))
                 .isEqualTo("FrameRate must be a positive number but was -1.0");
+        assertThat(CamusPatientReader.invalid(10, 1, 2, none, none)).isNull(); // no EF: only EF and CM need one
     }
 }

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.OptionalDouble;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.etab.batch.Batch;
@@ -132,10 +133,12 @@ class CamusSourceTest {
                 assertThat(info.sourceFrames()).containsExactly(rec.edIndex());
             }
             switch (t) {
-                case EF -> assertThat(b.labels().slotFloats(i)[0]).isEqualTo(rec.ef());
+                case EF ->
+                    assertThat(b.labels().slotFloats(i)[0])
+                            .isEqualTo((float) rec.ef().orElseThrow());
                 case CM -> {
                     int cm = b.labels().slotInts(i)[0];
-                    assertThat(cm).isEqualTo(rec.ef() < 50 ? 1 : 0);
+                    assertThat(cm).isEqualTo(rec.ef().orElseThrow() < 50 ? 1 : 0);
                     classes.add(cm);
                 }
                 case VIEW -> {
@@ -280,6 +283,62 @@ class CamusSourceTest {
                 .hasMessageContaining("LV_seg")
                 .hasMessageContaining("ground truth")
                 .hasMessageContaining("train");
+    }
+
+    @Test
+    void aRecordWhoseCfgHasNoEfFailsOnlyItsEfAndCmSamples() {
+        List<CamusRecord> all = records(CamusRelease.MHD, "all");
+        List<CamusRecord> mixed = new ArrayList<>(all);
+        mixed.set(3, withoutEf(all.get(3)));
+        for (Target t : List.of(Target.EF, Target.CM)) {
+            RunAccount a = each(
+                    mixed,
+                    options(t, ClipSpec.frame(), 3, true, DType.FLOAT32),
+                    (b, i, rec) -> assertThat(rec.ef()).isPresent());
+            assertThat(a.delivered()).isEqualTo(15);
+            assertThat(a.failures()).singleElement().satisfies(f -> {
+                assertThat(f.id()).isEqualTo(all.get(3).id());
+                assertThat(f.stage()).isEqualTo(Stage.PLAN);
+                assertThat(f.reason()).contains("no EF", all.get(3).cfg().toString(), "LVef", t.etabName());
+            });
+        }
+        // the view, ES/ED and the masks need no EF
+        for (Target t : List.of(Target.VIEW, Target.ES_ED, Target.LV_SEG)) {
+            assertThat(each(mixed, options(t, ClipSpec.frame(), 3, true, DType.FLOAT32), (b, i, rec) -> {})
+                            .failures())
+                    .as(t.etabName())
+                    .noneMatch(f -> f.reason().contains("EF"));
+        }
+        // a selection without any EF is refused up front for EF and CM, not for the others
+        List<CamusRecord> none = all.stream().map(CamusSourceTest::withoutEf).toList();
+        assertThatThrownBy(() -> new CamusSource(none, options(Target.CM, ClipSpec.frame(), 3, true, DType.FLOAT32)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContainingAll("CM", "LVef", "16 selected");
+        assertThat(each(none, options(Target.VIEW, ClipSpec.frame(), 3, true, DType.FLOAT32), (b, i, rec) -> {})
+                        .delivered())
+                .isEqualTo(16);
+    }
+
+    private static CamusRecord withoutEf(CamusRecord r) {
+        return new CamusRecord(
+                r.id(),
+                r.patient(),
+                r.view(),
+                r.split(),
+                r.release(),
+                r.cfg(),
+                r.ed(),
+                r.es(),
+                r.edGt(),
+                r.esGt(),
+                r.sequence(),
+                r.sequenceGt(),
+                r.edFrame(),
+                r.esFrame(),
+                r.frames(),
+                OptionalDouble.empty(),
+                r.frameRate(),
+                r.imageQuality());
     }
 
     @Test

@@ -564,7 +564,7 @@ class EchoNetReaderTest {
         assertThat(problemFor(index, "SPLIT").reason())
                 .startsWith("line 9: Split must be TRAIN, VAL or TEST")
                 .contains("'holdout'");
-        assertThat(problemFor(index, "BIG").reason()).isEqualTo("line 10: EF is not a finite number: '1e39'");
+        assertThat(problemFor(index, "BIG").reason()).isEqualTo("line 10: EF is not a finite float32 number: '1e39'");
         assertThat(problemFor(index, "EMPTY").reason()).isEqualTo("line 11: EF is not a number: ''");
     }
 

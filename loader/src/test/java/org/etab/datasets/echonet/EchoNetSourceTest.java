@@ -111,7 +111,7 @@ class EchoNetSourceTest {
         assertThat(s.features().shape()).containsExactly(3, 32, 112, 112);
         assertThat(s.labels().shape()).containsExactly(1);
         RunAccount a = each(PipelineFixtures.w1(1, false), (b, i, rec) -> {
-            assertThat(b.labels().slotFloats(i)[0]).isEqualTo(rec.ef());
+            assertThat(b.labels().slotFloats(i)[0]).isEqualTo((float) rec.ef());
             float[] x = b.features().slotFloats(i);
             float min = Float.MAX_VALUE;
             float max = -Float.MAX_VALUE;
