@@ -56,7 +56,7 @@ class EtabDataSetIteratorTest {
 
     /** The EF of each sample of an epoch, in the order the pipeline plans it. */
     static List<Float> plannedEf(Pipeline p, int epoch) {
-        Map<String, Float> ef = records().stream().collect(Collectors.toMap(EchoNetRecord::id, EchoNetRecord::ef));
+        Map<String, Float> ef = records().stream().collect(Collectors.toMap(EchoNetRecord::id, r -> (float) r.ef()));
         return p.schedule(epoch, 0, BATCH).stream()
                 .map(s -> ef.get(s.plan().id()))
                 .toList();
