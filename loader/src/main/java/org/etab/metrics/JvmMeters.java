@@ -7,6 +7,8 @@ import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import java.util.IdentityHashMap;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -23,15 +25,36 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * }
  * }</pre>
  *
- * <p>Threading: bind from any thread. Ownership: the meters stay in the registry after {@link #close()}, which only
- * stops the GC notifications (remove the meters with the registry).
+ * <p>Binding one registry twice (two pipelines or jobs in one process sharing it) is safe: Micrometer keeps one of
+ * each meter, and the GC listener, which would record every pause once per binding into the same
+ * {@code jvm.gc.pause} timer, is added once per registry and removed when its last binding closes.
+ *
+ * <p>Threading: bind and close from any thread. Ownership: the meters stay in the registry after {@link #close()},
+ * which only stops the GC notifications once no other binding of the registry is open (remove the meters with the
+ * registry).
  */
 public final class JvmMeters implements AutoCloseable {
-    private final JvmGcMetrics gc;
+    /**
+     * The GC listener of each registry with an open binding, and how many bindings share it. By identity: a
+     * registry is one object, whatever its equals says. Not weak: the listener holds its registry anyway, until
+     * the last binding closes and the entry goes.
+     */
+    private static final Map<MeterRegistry, SharedGc> GC = new IdentityHashMap<>(); // guarded by GC
+
+    private static final class SharedGc {
+        final JvmGcMetrics metrics;
+        int bindings;
+
+        SharedGc(JvmGcMetrics metrics) {
+            this.metrics = metrics;
+        }
+    }
+
+    private final MeterRegistry registry;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private JvmMeters(JvmGcMetrics gc) {
-        this.gc = gc;
+    private JvmMeters(MeterRegistry registry) {
+        this.registry = registry;
     }
 
     /**
@@ -46,16 +69,30 @@ public final class JvmMeters implements AutoCloseable {
         new JvmThreadMetrics().bindTo(registry);
         new ClassLoaderMetrics().bindTo(registry);
         new JvmCompilationMetrics().bindTo(registry);
-        JvmGcMetrics gc = new JvmGcMetrics();
-        gc.bindTo(registry);
-        return new JvmMeters(gc);
+        synchronized (GC) {
+            SharedGc shared = GC.get(registry);
+            if (shared == null) {
+                JvmGcMetrics gc = new JvmGcMetrics();
+                gc.bindTo(registry);
+                shared = new SharedGc(gc);
+                GC.put(registry, shared);
+            }
+            shared.bindings++;
+        }
+        return new JvmMeters(registry);
     }
 
-    /** Stops the GC notifications; idempotent. */
+    /** Stops the GC notifications unless another binding of the registry is still open; idempotent. */
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
-            gc.close();
+            synchronized (GC) {
+                SharedGc shared = GC.get(registry);
+                if (--shared.bindings == 0) {
+                    GC.remove(registry);
+                    shared.metrics.close();
+                }
+            }
         }
     }
 }
