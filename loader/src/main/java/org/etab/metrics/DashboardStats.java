@@ -13,6 +13,8 @@ import io.micrometer.core.instrument.distribution.ValueAtPercentile;
 import java.util.ArrayDeque;
 import java.util.Collection;
 import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -26,6 +28,12 @@ import java.util.function.LongSupplier;
  * two reads), so that a page that polls needs no history of its own to show a rate. {@link #tick()}, called once a
  * second by the server, keeps the last {@value #HISTORY} points, so that a dashboard opened mid-run shows the
  * minutes before it.
+ *
+ * <p>Deltas are taken per meter, not between sums: when a pipeline closes beside others in a shared registry (a
+ * validation pipeline beside the training one), its meters leave and the sum drops by their whole count, which
+ * would read as no progress at all for a window; per meter, only the meters still there count. A meter that is new
+ * since the base read counts from 0 (its whole value is its delta): pipelines and feeders register theirs at 0 when
+ * they start, so what they did before their first read is in the rate.
  *
  * <p>Threading: every method may be called from any thread; reads of the window and the history are serialized.
  */
@@ -42,13 +50,24 @@ final class DashboardStats {
     private static final String UPLOAD_BYTES = "etab.upload.bytes";
 
     private static final String UPLOAD_WAIT = "etab.upload.wait";
+    /** The cumulative meters each read keeps, by meter id: counters' counts, timers' total seconds. */
+    private static final List<String> CUMULATIVE = List.of(
+            "etab.samples",
+            "etab.frames.decoded",
+            "etab.bytes.read",
+            "etab.consumer.wait",
+            "etab.errors",
+            CPU_TIME,
+            JIT_TIME,
+            UPLOAD_BYTES,
+            UPLOAD_WAIT);
 
     private final MeterRegistry registry;
     private final LongSupplier clock;
     /** Points kept for {@code /api/history} (one a second: two minutes). */
     static final int HISTORY = 120;
 
-    private final Deque<Totals> window = new ArrayDeque<>();
+    private final Deque<Read> window = new ArrayDeque<>();
     private final Deque<ObjectNode> history = new ArrayDeque<>();
     private final long startNanos;
 
@@ -60,38 +79,71 @@ final class DashboardStats {
         this.registry = registry;
         this.clock = clock;
         this.startNanos = clock.getAsLong();
-        window.add(totals(startNanos));
+        window.add(read(startNanos));
     }
 
     /**
-     * Cumulative counts at one instant; {@code cpuNanos} (the process's CPU time) and {@code jitMillis} (the JIT's
-     * compile time) are NaN while {@link JvmMeters} (or the caller's binders) have not put their meters in the
-     * registry, {@code uploadBytes} and {@code uploadWaitSeconds} while no CUDA feeder has.
+     * The cumulative meters at one instant, by meter id. The process's CPU time ({@value #CPU_TIME}) and the JIT's
+     * compile time are missing while {@link JvmMeters} (or the caller's binders) have not put their meters in the
+     * registry, the upload's while no CUDA feeder has.
      */
-    private record Totals(
-            long nanos,
-            double samples,
-            double frames,
-            double bytes,
-            double waitSeconds,
-            double errors,
-            double cpuNanos,
-            double jitMillis,
-            double uploadBytes,
-            double uploadWaitSeconds) {}
+    private record Read(long nanos, Map<Meter.Id, Double> values) {
+        /** The sum over the meters called {@code name}; 0 when there is none. */
+        double total(String name) {
+            double sum = 0;
+            for (var e : values.entrySet()) {
+                if (e.getKey().getName().equals(name)) {
+                    sum += e.getValue();
+                }
+            }
+            return sum;
+        }
 
-    private Totals totals(long nanos) {
-        return new Totals(
-                nanos,
-                count("etab.samples"),
-                count("etab.frames.decoded"),
-                count("etab.bytes.read"),
-                totalSeconds("etab.consumer.wait"),
-                count("etab.errors"),
-                functionCount(CPU_TIME),
-                functionCount(JIT_TIME),
-                registry.find(UPLOAD_BYTES).counters().isEmpty() ? Double.NaN : count(UPLOAD_BYTES),
-                registry.find(UPLOAD_WAIT).timers().isEmpty() ? Double.NaN : totalSeconds(UPLOAD_WAIT));
+        boolean has(String name) {
+            return values.keySet().stream().anyMatch(id -> id.getName().equals(name));
+        }
+
+        /**
+         * The growth since {@code base} of the meters called {@code name}, summed over the meters in this read: one
+         * gone since the base (a pipeline that closed) adds nothing, one new since it counts from 0, and so does one
+         * that dropped (removed and registered again under the same id), so the sum is never negative.
+         */
+        double growthSince(Read base, String name) {
+            double sum = 0;
+            for (var e : values.entrySet()) {
+                if (e.getKey().getName().equals(name)) {
+                    double now = e.getValue();
+                    double before = base.values().getOrDefault(e.getKey(), 0.0);
+                    sum += now >= before ? now - before : now;
+                }
+            }
+            return sum;
+        }
+    }
+
+    private Read read(long nanos) {
+        Map<Meter.Id, Double> values = new HashMap<>();
+        for (String name : CUMULATIVE) {
+            for (Meter m : registry.find(name).meters()) {
+                double v = cumulative(m);
+                if (!Double.isNaN(v)) {
+                    values.put(m.getId(), v);
+                }
+            }
+        }
+        return new Read(nanos, values);
+    }
+
+    /** A counter's count, a timer's total seconds; NaN for other meters. */
+    private static double cumulative(Meter m) {
+        if (m instanceof Counter c) {
+            return c.count();
+        } else if (m instanceof FunctionCounter c) {
+            return c.count();
+        } else if (m instanceof Timer t) {
+            return t.totalTime(TimeUnit.SECONDS);
+        }
+        return Double.NaN;
     }
 
     /** The current numbers as one JSON object (field names are in {@code docs/metrics.md}). */
@@ -120,14 +172,14 @@ final class DashboardStats {
     }
 
     private ObjectNode point() {
-        Totals now;
-        Totals base;
+        Read now;
+        Read base;
         synchronized (window) {
-            now = totals(clock.getAsLong());
+            now = read(clock.getAsLong());
             window.addLast(now);
             // the base is the newest read at least WINDOW old (or the oldest while none is)
             while (window.size() > 2) {
-                Totals second = window.stream().skip(1).findFirst().orElseThrow();
+                Read second = window.stream().skip(1).findFirst().orElseThrow();
                 if (now.nanos() - second.nanos() >= WINDOW_NANOS) {
                     window.removeFirst();
                 } else {
@@ -144,16 +196,16 @@ final class DashboardStats {
         var datasets = o.putArray("datasets");
         tagValues("dataset").forEach(datasets::add);
         o.put("pipelines", tagValues("pipeline").size());
-        o.put("samples", now.samples());
-        o.put("frames", now.frames());
-        o.put("bytes", now.bytes());
-        o.put("errors", now.errors());
-        o.put("samplesPerSecond", rate(now.samples(), base.samples(), dt));
-        o.put("framesPerSecond", rate(now.frames(), base.frames(), dt));
-        o.put("megabytesPerSecond", round(rate(now.bytes(), base.bytes(), dt) / 1e6, 3));
+        o.put("samples", now.total("etab.samples"));
+        o.put("frames", now.total("etab.frames.decoded"));
+        o.put("bytes", now.total("etab.bytes.read"));
+        o.put("errors", now.total("etab.errors"));
+        o.put("samplesPerSecond", rate(now, base, "etab.samples", dt));
+        o.put("framesPerSecond", rate(now, base, "etab.frames.decoded", dt));
+        o.put("megabytesPerSecond", round(rate(now, base, "etab.bytes.read", dt) / 1e6, 3));
         // the share of wall time the consumer spent waiting for its next batch
-        o.put("stallPercent", round(Math.min(100, 100 * rate(now.waitSeconds(), base.waitSeconds(), dt)), 2));
-        o.put("consumerWaitSeconds", round(now.waitSeconds(), 6));
+        o.put("stallPercent", round(Math.min(100, 100 * rate(now, base, "etab.consumer.wait", dt)), 2));
+        o.put("consumerWaitSeconds", round(now.total("etab.consumer.wait"), 6));
         putGauge(o, "batchesReady", "etab.batches.ready");
         putGauge(o, "batchesInflight", "etab.batches.inflight");
         putGauge(o, "poolBuffers", "etab.pool.buffers");
@@ -163,13 +215,13 @@ final class DashboardStats {
         // the process around the pipelines, when JvmMeters (or the caller's own binders) put its meters there
         // CPU time over the window (the JDK's own CPU-load reading goes to 0 when read twice in quick succession)
         double cores = Math.max(1, Runtime.getRuntime().availableProcessors());
-        putRate(o, "processCpuPercent", now.cpuNanos(), base.cpuNanos(), dt, 100 / 1e9 / cores);
+        putRate(o, "processCpuPercent", now, base, CPU_TIME, dt, 100 / 1e9 / cores);
         // compile time per wall time, summed over the compiler threads: may pass 100
-        putRate(o, "jitPercent", now.jitMillis(), base.jitMillis(), dt, 100 / 1000.0);
+        putRate(o, "jitPercent", now, base, JIT_TIME, dt, 100 / 1000.0);
         // the GPU feed, when a CUDA feeder is bound: bytes uploaded, and the share of time its upload thread waited
         // for the training step to hand a device slot back
-        putRate(o, "uploadGigabytesPerSecond", now.uploadBytes(), base.uploadBytes(), dt, 1e-9);
-        putRate(o, "uploadWaitPercent", now.uploadWaitSeconds(), base.uploadWaitSeconds(), dt, 100);
+        putRate(o, "uploadGigabytesPerSecond", now, base, UPLOAD_BYTES, dt, 1e-9);
+        putRate(o, "uploadWaitPercent", now, base, UPLOAD_WAIT, dt, 100);
         ObjectNode ms = o.putObject("millis");
         percentiles(ms, "decode", "etab.decode");
         percentiles(ms, "batch", "etab.batch");
@@ -187,9 +239,9 @@ final class DashboardStats {
         }
     }
 
-    private static double rate(double now, double base, double seconds) {
-        // a pipeline that closed took its meters with it: the sum drops, which is not a negative rate
-        return round(Math.max(0, now - base) / seconds, 3);
+    /** Per second, summed over the meters called {@code name} (per meter: {@link Read#growthSince}). */
+    private static double rate(Read now, Read base, String name, double seconds) {
+        return round(now.growthSince(base, name) / seconds, 3);
     }
 
     private static double round(double v, int digits) {
@@ -200,38 +252,14 @@ final class DashboardStats {
         return Math.round(v * f) / f;
     }
 
-    private double count(String name) {
-        double sum = 0;
-        for (Counter c : registry.find(name).counters()) {
-            sum += c.count();
-        }
-        return sum;
-    }
-
-    /** The sum of the function counters called {@code name}; NaN when there is none. */
-    private double functionCount(String name) {
-        double sum = Double.NaN;
-        for (FunctionCounter c : registry.find(name).functionCounters()) {
-            sum = (Double.isNaN(sum) ? 0 : sum) + c.count();
-        }
-        return sum;
-    }
-
     /** The rate times {@code scale}; null unless both reads had the meter (not a total since the JVM started). */
-    private static void putRate(ObjectNode o, String field, double now, double base, double seconds, double scale) {
-        if (Double.isNaN(now) || Double.isNaN(base)) {
+    private static void putRate(
+            ObjectNode o, String field, Read now, Read base, String name, double seconds, double scale) {
+        if (!now.has(name) || !base.has(name)) {
             o.putNull(field);
         } else {
-            o.put(field, round(rate(now, base, seconds) * scale, 2));
+            o.put(field, round(rate(now, base, name, seconds) * scale, 2));
         }
-    }
-
-    private double totalSeconds(String name) {
-        double sum = 0;
-        for (Timer t : registry.find(name).timers()) {
-            sum += t.totalTime(TimeUnit.SECONDS);
-        }
-        return sum;
     }
 
     /** The sum of a gauge over the pipelines; null when no pipeline has a value (none, or NaN: not readable). */

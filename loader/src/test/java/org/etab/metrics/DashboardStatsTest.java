@@ -120,6 +120,55 @@ class DashboardStatsTest {
     }
 
     @Test
+    void aPipelineClosingBesideAnotherLeavesTheOthersRate() throws Exception {
+        // a validation pipeline closes beside a training one in a shared registry: its counter leaves the sum, which
+        // drops by its whole count; the training pipeline's 100 samples a second must still read as 100
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        AtomicLong clock = new AtomicLong();
+        Counter train = registry.counter("etab.samples", "dataset", "echonet", "pipeline", "1", "device", "host");
+        Counter val = registry.counter("etab.samples", "dataset", "echonet", "pipeline", "2", "device", "host");
+        val.increment(500);
+        Timer trainWait = registry.timer("etab.consumer.wait", "dataset", "echonet", "pipeline", "1");
+        Timer valWait = registry.timer("etab.consumer.wait", "dataset", "echonet", "pipeline", "2");
+        valWait.record(10, TimeUnit.SECONDS);
+        DashboardStats stats = new DashboardStats(registry, clock::get);
+        for (int s = 1; s <= 4; s++) {
+            clock.addAndGet(SECOND);
+            train.increment(100);
+            trainWait.record(250, TimeUnit.MILLISECONDS);
+            if (s == 3) {
+                registry.remove(val);
+                registry.remove(valWait);
+            }
+            JsonNode stat = JSON.readTree(stats.json());
+            assertThat(stat.get("samplesPerSecond").asDouble())
+                    .as("second " + s)
+                    .isEqualTo(100.0);
+            assertThat(stat.get("stallPercent").asDouble()).as("second " + s).isEqualTo(25.0);
+        }
+    }
+
+    @Test
+    void aPipelineStartingMidWindowCountsFromZero() throws Exception {
+        // its meters are registered at 0 when it starts, so all it did since is in the rate
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        AtomicLong clock = new AtomicLong();
+        Counter train = registry.counter("etab.samples", "pipeline", "1");
+        DashboardStats stats = new DashboardStats(registry, clock::get);
+        clock.addAndGet(SECOND);
+        train.increment(100);
+        registry.counter("etab.samples", "pipeline", "2").increment(50);
+        assertThat(JSON.readTree(stats.json()).get("samplesPerSecond").asDouble())
+                .isEqualTo(150.0);
+        // a meter removed and registered again under the same id starts again from 0: a reset, not a negative rate
+        registry.remove(train);
+        clock.addAndGet(SECOND);
+        registry.counter("etab.samples", "pipeline", "1").increment(30);
+        assertThat(JSON.readTree(stats.json()).get("samplesPerSecond").asDouble())
+                .isEqualTo(30.0);
+    }
+
+    @Test
     void gaugesAreSummedAndUnreadableOnesAreNull() throws Exception {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         Gauge.builder("etab.batches.ready", () -> 2).tags("pipeline", "1").register(registry);
