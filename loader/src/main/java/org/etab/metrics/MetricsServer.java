@@ -5,6 +5,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.util.concurrent.ImmediateEventExecutor;
 import java.io.IOException;
 import java.io.InputStream;
@@ -23,7 +24,6 @@ import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 import reactor.netty.ChannelBindException;
 import reactor.netty.DisposableServer;
-import reactor.netty.NettyOutbound;
 import reactor.netty.http.server.HttpServer;
 import reactor.netty.http.server.HttpServerResponse;
 import reactor.netty.http.server.HttpServerRoutes;
@@ -45,7 +45,8 @@ import reactor.netty.resources.LoopResources;
  * <li>{@code GET /health}: {@code 200} and {@code {"status":"UP"}}.</li>
  * </ul>
  *
- * <p>Each answers {@code HEAD} too (the same status and headers, no body); other paths and methods get {@code 404}.
+ * <p>Each answers {@code HEAD} too (the same status and headers, {@code content-length} included, no body); other
+ * paths and methods get {@code 404}.
  *
  * <p>The library never starts a server on its own: training code (or the {@code etab} command line with
  * {@code --metrics-port}) calls {@link #start} and closes the returned server when done:
@@ -176,6 +177,12 @@ public final class MetricsServer implements AutoCloseable {
                         serve(routes, "/api/history", JSON, stats::historyJson);
                         serve(routes, "/health", JSON, () -> "{\"status\":\"UP\"}");
                         serve(routes, "/", HTML, () -> PAGE);
+                        // Reactor Netty's own 404 has no content-length on HEAD (GET's is 0)
+                        routes.route(
+                                req -> true,
+                                (req, res) -> res.status(HttpResponseStatus.NOT_FOUND)
+                                        .header(HttpHeaderNames.CONTENT_LENGTH, "0")
+                                        .send());
                     })
                     .bindNow(STOP_TIMEOUT);
             ScheduledFuture<?> ticks =
@@ -232,11 +239,19 @@ public final class MetricsServer implements AutoCloseable {
                 .head(path, (req, res) -> send(res, contentType, body));
     }
 
-    private static NettyOutbound send(
+    /**
+     * Sends the body with its {@code content-length}, computed here from its bytes: a body streamed from a
+     * publisher goes out chunked, and on HEAD, which sends no body, it would then have no length at all, unlike
+     * GET's. An explicit length is kept on HEAD (Reactor Netty then sends the headers only).
+     */
+    private static Mono<Void> send(
             HttpServerResponse res, String contentType, java.util.function.Supplier<String> body) {
-        return res.header(HttpHeaderNames.CONTENT_TYPE, contentType)
-                .header(HttpHeaderNames.CACHE_CONTROL, "no-store")
-                .sendString(Mono.fromSupplier(body), StandardCharsets.UTF_8);
+        return Mono.fromSupplier(() -> body.get().getBytes(StandardCharsets.UTF_8))
+                .flatMap(bytes -> res.header(HttpHeaderNames.CONTENT_TYPE, contentType)
+                        .header(HttpHeaderNames.CACHE_CONTROL, "no-store")
+                        .header(HttpHeaderNames.CONTENT_LENGTH, String.valueOf(bytes.length))
+                        .sendByteArray(Mono.just(bytes))
+                        .then());
     }
 
     private static boolean isBindFailure(Throwable e) {

@@ -17,6 +17,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -192,6 +193,61 @@ class MetricsServerTest {
                     HttpResponse.BodyHandlers.ofString());
             assertThat(missing.statusCode()).isEqualTo(404);
         }
+    }
+
+    @Test
+    void headSendsGetsContentLengthAndKeepsTheConnection() throws Exception {
+        // HEAD: GET's status and headers, content-length included (not chunked), and no body, so that the next
+        // request on the same keep-alive connection reads its own response
+        HttpClient http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5))
+                .build();
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        registry.counter("etab.samples", "dataset", "echonet", "pipeline", "1").increment(3);
+        try (MetricsServer server = MetricsServer.start(registry, 0)) {
+            for (String path : List.of("health", "metrics", "api/stats", "nothing-here")) {
+                URI uri = URI.create(server.url() + path);
+                // /api/stats carries the time (uptimeSeconds ...), whose digits may change its length between two
+                // requests: a few tries find two of the same length
+                HttpResponse<String> head = null;
+                HttpResponse<String> get = null;
+                for (int tries = 0; tries < 10 && (head == null || !length(head).equals(length(get))); tries++) {
+                    head = send(http, "HEAD", uri);
+                    get = send(http, "GET", uri);
+                }
+                assertThat(head.statusCode()).as("HEAD /" + path).isEqualTo(get.statusCode());
+                assertThat(length(get))
+                        .as("GET /" + path)
+                        .hasValue(String.valueOf(get.body().getBytes(StandardCharsets.UTF_8).length));
+                assertThat(length(head)).as("HEAD /" + path).isEqualTo(length(get));
+                assertThat(head.headers().firstValue("transfer-encoding"))
+                        .as("HEAD /" + path)
+                        .isEmpty();
+                assertThat(get.headers().firstValue("transfer-encoding"))
+                        .as("GET /" + path)
+                        .isEmpty();
+                assertThat(head.body()).as("HEAD /" + path).isEmpty();
+            }
+            assertThat(send(http, "HEAD", URI.create(server.url() + "metrics")).statusCode())
+                    .isEqualTo(200);
+            HttpResponse<String> after = send(http, "GET", URI.create(server.url() + "health"));
+            assertThat(after.statusCode()).isEqualTo(200);
+            assertThat(after.body()).isEqualTo("{\"status\":\"UP\"}");
+        }
+    }
+
+    private static java.util.Optional<String> length(HttpResponse<String> res) {
+        return res.headers().firstValue("content-length");
+    }
+
+    private static HttpResponse<String> send(HttpClient http, String method, URI uri) throws Exception {
+        return http.send(
+                HttpRequest.newBuilder(uri)
+                        .timeout(Duration.ofSeconds(10))
+                        .method(method, HttpRequest.BodyPublishers.noBody())
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     @Test
