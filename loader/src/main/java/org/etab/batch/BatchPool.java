@@ -245,9 +245,14 @@ public final class BatchPool implements AutoCloseable {
                 return null;
             }
         } while (!allocated.compareAndSet(n, n + 1));
+        HostTensor x = null;
         try {
-            return new Buffers(allocate(features), allocate(labels));
+            x = allocate(features);
+            return new Buffers(x, allocate(labels));
         } catch (RuntimeException | Error e) {
+            if (x != null) { // the labels' allocation failed: the features' is ours to give back (pinned, say)
+                allocator.free(x.memory());
+            }
             allocated.decrementAndGet();
             throw e;
         }

@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.Pointer;
 import org.etab.testing.NativeBytes;
 import org.junit.jupiter.api.Test;
@@ -28,6 +30,33 @@ class BatchPoolTest {
             assertThat(pool.outstanding()).isEqualTo(1);
             pool.release(b);
             assertThat(pool.outstanding()).isZero();
+        }
+    }
+
+    @Test
+    void anAllocationThatFailsHalfWayGivesBackWhatItGot() {
+        List<BytePointer> live = new ArrayList<>();
+        HostAllocator labelsFail = new HostAllocator() {
+            @Override
+            public BytePointer allocate(long bytes) {
+                if (!live.isEmpty()) { // the second tensor of the batch: the labels
+                    throw new OutOfMemoryError("pinned memory exhausted");
+                }
+                BytePointer p = new BytePointer(bytes);
+                live.add(p);
+                return p;
+            }
+
+            @Override
+            public void free(BytePointer memory) {
+                assertThat(live.remove(memory)).isTrue();
+                memory.deallocate();
+            }
+        };
+        try (BatchPool pool = new BatchPool(X, Y, 2, 2, labelsFail, Duration.ofSeconds(1), Duration.ofSeconds(1))) {
+            assertThatThrownBy(pool::acquire).isInstanceOf(OutOfMemoryError.class);
+            assertThat(live).isEmpty(); // the features' memory went back to its allocator (pinned memory would leak)
+            assertThat(pool.allocated()).isZero();
         }
     }
 
