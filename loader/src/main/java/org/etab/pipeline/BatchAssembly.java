@@ -121,7 +121,8 @@ final class BatchAssembly implements AutoCloseable {
                 batch = fill(group, pool, cancelled);
             } catch (Throwable e) {
                 if (!cancelled.get()) { // a cancelled sink would only log the error as dropped
-                    sink.error(e);
+                    // close() interrupts a task waiting for a buffer: that is the close, not a failure of its own
+                    sink.error(executor.isShutdown() && !(e instanceof Error) ? closed(e) : e);
                 }
                 return;
             }
@@ -236,6 +237,9 @@ final class BatchAssembly implements AutoCloseable {
                         plan.id(), epoch, plan.position(), plan.frames(), stats.validFrames(), scheduled.repeat()));
                 return null;
             } catch (SampleException e) {
+                if (executor.isShutdown()) {
+                    throw closed(e); // interrupted by close(): not the sample's failure, and not to be reported
+                }
                 failure = new SampleFailure(
                         plan.id(),
                         plan.file(),
@@ -245,6 +249,9 @@ final class BatchAssembly implements AutoCloseable {
                         scheduled.sequence(),
                         scheduled.repeat());
             } catch (RuntimeException e) {
+                if (executor.isShutdown()) {
+                    throw closed(e);
+                }
                 // a bug or an unexpected library error: still one sample's failure, with its cause named
                 failure = new SampleFailure(
                         plan.id(),
@@ -254,12 +261,32 @@ final class BatchAssembly implements AutoCloseable {
                         epoch,
                         scheduled.sequence(),
                         scheduled.repeat());
+            } catch (Error e) {
+                // an assertion, or memory: the sample's failure is recorded (the report names it), then the Error
+                // ends the stream as itself whatever the policy, since the process may not be fit to go on
+                record(new SampleFailure(
+                        plan.id(),
+                        plan.file(),
+                        Stage.INTERNAL,
+                        e.toString(),
+                        epoch,
+                        scheduled.sequence(),
+                        scheduled.repeat()));
+                throw e;
             }
         }
+        record(failure);
+        return failure;
+    }
+
+    private static IllegalStateException closed(Throwable cause) {
+        return new IllegalStateException("pipeline is closed", cause);
+    }
+
+    private void record(SampleFailure failure) {
         account.failed(failure);
         metrics.failed(failure.stage().toString());
         failureListener.accept(failure);
-        return failure;
     }
 
     /**
@@ -294,7 +321,8 @@ final class BatchAssembly implements AutoCloseable {
 
     /**
      * Stops the decode threads, waiting for running tasks, then closes every worker; a stream still waiting for a
-     * task that never ran fails with "pipeline is closed". Call it off the pool.
+     * task that never ran, or for one this interrupts (waiting for a buffer, or inside a sample), fails with "pipeline
+     * is closed", and a sample interrupted so is not counted as failed. Call it off the pool.
      */
     @Override
     public void close() {

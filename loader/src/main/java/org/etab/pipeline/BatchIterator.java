@@ -105,7 +105,8 @@ public final class BatchIterator<T> implements Iterator<T>, AutoCloseable {
      * @return true when {@link #next()} has an item; false once the stream has completed
      * @throws IllegalStateException if this iteration was closed (by the caller, by a newer iteration on the same
      *                               pipeline, or by closing the pipeline), or interrupted while waiting
-     * @throws RuntimeException      the stream's error, once the items before it were taken
+     * @throws RuntimeException      the stream's error, once the items before it were taken (an {@link Error} as
+     *                               itself)
      */
     @Override
     public boolean hasNext() {
@@ -139,6 +140,9 @@ public final class BatchIterator<T> implements Iterator<T>, AutoCloseable {
         if (signal instanceof Failure f) {
             done = true;
             close();
+            if (f.error() instanceof Error e) {
+                throw e; // as itself: Reactor's propagate would wrap an AssertionError
+            }
             throw Exceptions.propagate(f.error());
         }
         @SuppressWarnings("unchecked")

@@ -2,7 +2,10 @@ package org.etab.pipeline;
 
 import java.util.Locale;
 
-/** What a failed sample does to the run. Either way it is counted and reported. */
+/**
+ * What a failed sample does to the run. Either way it is counted and reported. An {@link Error} thrown while making
+ * a sample (an assertion, memory) is counted and reported too, then ends the run as itself under either policy.
+ */
 public enum ErrorPolicy {
     /** Report it and go on; its batch holds one sample fewer. */
     SKIP,

@@ -1,0 +1,127 @@
+package org.etab.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.etab.batch.Batch;
+import org.etab.batch.HostAllocator;
+import org.etab.source.SampleException;
+import org.etab.source.SampleFailure;
+import org.etab.source.Stage;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** An {@link Error} from a worker, and a close while tasks wait or decode: what the consumer and the account see. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class PipelineFatalAndCloseTest {
+    private static Pipeline pipeline(FakeSource source, PipelineOptions options) {
+        return new Pipeline(source, options, new SimpleMeterRegistry(), HostAllocator.NATIVE);
+    }
+
+    @Test
+    void anErrorFromAWorkerIsReportedThenEndsTheLoopAsItselfUnderSkip() {
+        FakeSource source = new FakeSource(6);
+        source.load = (plan, slot, deadline) -> {
+            if (plan.record() == 3) {
+                throw new AssertionError("invariant broken in sample " + plan.id());
+            }
+            return FakeSource.ONE_FRAME;
+        };
+        List<SampleFailure> heard = new CopyOnWriteArrayList<>();
+        Throwable thrown = null;
+        int delivered = 0;
+        try (Pipeline p = pipeline(
+                source, PipelineOptions.builder().batchSize(2).threads(1).build())) {
+            p.onFailure(heard::add);
+            try (BatchIterator<Batch> it = p.iterate(0)) {
+                while (it.hasNext()) {
+                    try (Batch b = it.next()) {
+                        delivered += b.size();
+                    }
+                }
+            } catch (Throwable t) {
+                thrown = t;
+            }
+            assertThat(p.account().failures()).isEqualTo(heard);
+        }
+        // not wrapped by Reactor, and not swallowed by the skip policy
+        assertThat(thrown).isInstanceOf(AssertionError.class).hasMessage("invariant broken in sample 0/3");
+        assertThat(delivered).isEqualTo(2); // the batch before it; the rest of the epoch is not made
+        assertThat(heard).singleElement().satisfies(f -> {
+            assertThat(f.id()).isEqualTo("0/3");
+            assertThat(f.stage()).isEqualTo(Stage.INTERNAL);
+            assertThat(f.reason()).contains("AssertionError", "invariant broken");
+        });
+    }
+
+    @Test
+    void closingWhileTasksWaitForBuffersEndsTheStreamWithPipelineIsClosed() throws Exception {
+        FakeSource source = new FakeSource(40);
+        Pipeline p = pipeline(
+                source,
+                PipelineOptions.builder().batchSize(2).threads(2).prefetch(0).build());
+        List<Batch> held = new CopyOnWriteArrayList<>();
+        AtomicReference<Throwable> error = new AtomicReference<>();
+        CountDownLatch ended = new CountDownLatch(1);
+        CountDownLatch poolHeld =
+                new CountDownLatch(p.options().batchesAhead() + p.options().consumerHeld());
+        p.batches(0)
+                .subscribe(
+                        b -> {
+                            held.add(b);
+                            poolHeld.countDown();
+                        },
+                        e -> {
+                            error.set(e);
+                            ended.countDown();
+                        },
+                        ended::countDown);
+        assertThat(poolHeld.await(10, TimeUnit.SECONDS)).isTrue(); // every buffer held: the tasks wait in acquire
+        Thread.sleep(200);
+        p.close();
+        assertThat(ended.await(10, TimeUnit.SECONDS)).isTrue();
+        held.forEach(Batch::close);
+        assertThat(error.get()).isInstanceOf(IllegalStateException.class).hasMessage("pipeline is closed");
+        assertThat(p.account().failures()).isEmpty();
+    }
+
+    @Test
+    void aSampleThatAnInterruptingCloseStopsIsNotCountedAsFailed() throws Exception {
+        FakeSource source = new FakeSource(8);
+        CountDownLatch inSample = new CountDownLatch(1);
+        // a decoder that turns an interrupt into a sample failure, as FFmpeg's interrupt callback does
+        source.load = (plan, slot, deadline) -> {
+            if (plan.record() == 2) {
+                inSample.countDown();
+                try {
+                    Thread.sleep(30_000);
+                } catch (InterruptedException e) {
+                    throw new SampleException(Stage.DECODE, plan.file() + ": interrupted");
+                }
+            }
+            return FakeSource.ONE_FRAME;
+        };
+        Pipeline p = pipeline(
+                source, PipelineOptions.builder().batchSize(4).threads(1).build());
+        AtomicReference<Throwable> error = new AtomicReference<>();
+        CountDownLatch ended = new CountDownLatch(1);
+        p.batches(0)
+                .subscribe(
+                        Batch::close,
+                        e -> {
+                            error.set(e);
+                            ended.countDown();
+                        },
+                        ended::countDown);
+        assertThat(inSample.await(10, TimeUnit.SECONDS)).isTrue();
+        p.close();
+        assertThat(ended.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(error.get()).hasMessage("pipeline is closed");
+        assertThat(p.account().failures()).isEmpty();
+    }
+}
