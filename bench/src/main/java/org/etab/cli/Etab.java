@@ -60,6 +60,14 @@ public final class Etab implements Runnable {
      */
     static final String NETTY_SERVER_LOG = "org.slf4j.simpleLogger.log.reactor.netty.http.server";
 
+    /**
+     * The level of reactor-netty's other loggers (the HTTP client's among them): error, whatever {@code --log-level}
+     * says. At debug they print each request's full URL, a presigned root's signature included, which every message
+     * of ours redacts; at warn, a stack trace without the URL for each connection error that the store then retries
+     * (and reports, redacted, if the retries fail).
+     */
+    static final String NETTY_LOG = "org.slf4j.simpleLogger.log.reactor.netty";
+
     /** Logging settings made before the first logger exists (slf4j-simple reads a logger's level when it is made). */
     static void configureLogging() {
         // JavaCPP's own messages go through SLF4J too; its one known warning, on every ND4J start, says that
@@ -67,6 +75,7 @@ public final class Etab implements Runnable {
         System.setProperty("org.bytedeco.javacpp.logger", "slf4j");
         System.setProperty("org.slf4j.simpleLogger.log.org.bytedeco.javacpp.Loader", "error");
         System.setProperty(NETTY_SERVER_LOG, "error"); // --log-level may change it while the flags are parsed
+        System.setProperty(NETTY_LOG, "error");
     }
 
     @Override

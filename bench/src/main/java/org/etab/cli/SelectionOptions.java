@@ -204,6 +204,11 @@ public final class SelectionOptions {
             throw new IllegalArgumentException(
                     "this command needs a local dataset directory, not the URL " + RemoteException.redact(root));
         }
+        if (root != null && root.matches("(?i)^[a-z][a-z0-9+.-]*://.*")) {
+            // s3://, ftp://...: not a directory, and its user info (keys) must not be echoed
+            throw new IllegalArgumentException("--root " + RemoteException.redact(root)
+                    + ": only http:// and https:// URLs or a local directory are supported");
+        }
         if (root != null) {
             return Path.of(root);
         }

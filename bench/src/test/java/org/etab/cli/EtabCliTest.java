@@ -1231,6 +1231,9 @@ class EtabCliTest {
                 List.of( // named without the password in its user info, nor its query
                         "bench --root http://alice:s3cret@127.0.0.1:9/echo%zz?sig=x",
                         "--root http://127.0.0.1:9/echo%zz?... is not a valid URL: Malformed escape pair"),
+                List.of( // another scheme: refused, its keys not echoed
+                        "bench --root s3://AKIAEXAMPLE:wJalrSECRET@bucket/echonet",
+                        "--root s3://bucket/echonet: only http:// and https:// URLs or a local directory are supported"),
                 List.of(
                         "bench --root " + root + " --split training",
                         "split must be one of train, val, test, all (any case) but was 'training'"),

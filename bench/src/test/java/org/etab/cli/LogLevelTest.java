@@ -30,6 +30,11 @@ class LogLevelTest {
             sendMalformedRequest();
             return;
         }
+        if (args.length > 0 && args[0].equals("fetch")) {
+            new CommandLine(new Etab()).parseArgs(java.util.Arrays.copyOfRange(args, 1, args.length));
+            fetchFromAPresignedRoot();
+            return;
+        }
         new CommandLine(new Etab()).parseArgs(args);
         var log = LoggerFactory.getLogger("org.etab.probe");
         log.debug("probe-debug");
@@ -51,6 +56,29 @@ class LogLevelTest {
                     .write("GET / HTTP/1.1\r\nHost: x\r\nX\u001b[2J: y\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
             String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
             System.err.println("response: " + response.lines().findFirst().orElse("(none)"));
+        }
+    }
+
+    /** One GET through the HTTP store under a root whose query is a secret, from a one-answer server on loopback. */
+    private static void fetchFromAPresignedRoot() throws Exception {
+        try (var server = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            Thread answer = new Thread(() -> {
+                try (var s = server.accept()) {
+                    s.getInputStream().read(new byte[8192]);
+                    s.getOutputStream()
+                            .write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok"
+                                    .getBytes(StandardCharsets.US_ASCII));
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            answer.start();
+            var root = java.net.URI.create("http://127.0.0.1:" + server.getLocalPort() + "/echonet?sig=SIGSECRET");
+            try (var store = org.etab.storage.HttpStore.open(
+                    root, org.etab.storage.HttpStoreOptions.builder().build())) {
+                System.err.println("read " + store.read("FileList.csv").remaining() + " bytes");
+            }
+            answer.join();
         }
     }
 
@@ -103,6 +131,17 @@ class LogLevelTest {
         assertThat(stderrOf(tmp, "serve", "--log-level", "debug", "bench"))
                 .contains("WARN reactor.netty.http.server.")
                 .contains("Decoding failed");
+    }
+
+    /** A presigned root's signature stays out of stderr at every level: reactor-netty's client prints full URLs. */
+    @Test
+    void aPresignedRootsQueryIsNotLoggedEvenAtTrace(@TempDir Path tmp) throws Exception {
+        for (String level : List.of("debug", "trace")) {
+            assertThat(stderrOf(tmp, "fetch", "--log-level", level, "bench"))
+                    .as(level)
+                    .contains("read 2 bytes")
+                    .doesNotContain("SIGSECRET");
+        }
     }
 
     @Test
