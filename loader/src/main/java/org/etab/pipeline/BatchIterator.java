@@ -60,8 +60,6 @@ import reactor.util.context.Context;
  */
 public final class BatchIterator<T> implements Iterator<T>, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(BatchIterator.class);
-    /** Longer than a cancelled task's last sample can take with the default timeout, short of a hang. */
-    private static final Duration SETTLE_LIMIT = PipelineOptions.DEFAULT_TIMEOUT.plusSeconds(10);
 
     private static final Object COMPLETE = new Object();
     private static final Object CLOSED = new Object();
@@ -83,6 +81,12 @@ public final class BatchIterator<T> implements Iterator<T>, AutoCloseable {
 
         /** The iteration closed or ended: it is no longer the pipeline's open one. */
         void ended(BatchIterator<?> it);
+
+        /**
+         * How long closing waits for a cancelled stream's batch tasks (each ends after its current sample) before it
+         * warns and lets their buffers come back when they end: longer than one sample may take, short of a hang.
+         */
+        Duration settleLimit();
     }
 
     BatchIterator(int prefetch, LongConsumer waited, Owner owner) {
@@ -266,12 +270,12 @@ public final class BatchIterator<T> implements Iterator<T>, AutoCloseable {
     private void awaitTasks() {
         try {
             for (Undelivered stream : streams) {
-                if (!stream.awaitTasks(SETTLE_LIMIT)) {
+                if (!stream.awaitTasks(owner.settleLimit())) {
                     LOG.warn(
                             "{} batch tasks of a cancelled stream still run after {}; their buffers return to the "
                                     + "pool when they end",
                             stream.tasks(),
-                            SETTLE_LIMIT);
+                            owner.settleLimit());
                 }
             }
         } catch (InterruptedException e) {

@@ -2,6 +2,7 @@ package org.etab.pipeline;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -104,6 +105,14 @@ public final class Pipeline implements AutoCloseable {
             @Override
             public void ended(BatchIterator<?> it) {
                 openIteration.compareAndSet(it, null);
+            }
+
+            @Override
+            public Duration settleLimit() {
+                // a sample ends within its timeout; without one (zero), the default's bound, then a warning
+                Duration sample =
+                        options.sampleTimeout().isZero() ? PipelineOptions.DEFAULT_TIMEOUT : options.sampleTimeout();
+                return sample.plusSeconds(10);
             }
         };
     }

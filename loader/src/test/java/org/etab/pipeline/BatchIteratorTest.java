@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.NoSuchElementException;
@@ -50,6 +51,13 @@ class BatchIteratorTest {
         @Override
         public void ended(BatchIterator<?> it) {
             ended.add(it);
+        }
+
+        volatile Duration settleLimit = Duration.ofSeconds(30);
+
+        @Override
+        public Duration settleLimit() {
+            return settleLimit;
         }
     }
 
@@ -272,6 +280,23 @@ class BatchIteratorTest {
                     .isEqualTo(decodeThread ? 1 : 0);
             task.join();
         }
+    }
+
+    @Test
+    void closeWaitsForATaskThatOutlivesThePipelinesSettleLimitNoLonger() {
+        owner.settleLimit = Duration.ofMillis(200);
+        Undelivered stream =
+                new Undelivered(new PipelineMetrics(new SimpleMeterRegistry(), "fake", "1", () -> 0, () -> 0));
+        Flux<Integer> watched = Flux.deferContextual(ctx -> {
+            ctx.<Undelivered.Watcher>get(Undelivered.Watcher.class).watch(stream);
+            stream.taskStarted(); // and never ends: a sample stuck past its timeout
+            return Flux.never();
+        });
+        BatchIterator<Integer> it = iterate(watched, 1);
+        long t0 = System.nanoTime();
+        it.close(); // warns that a task still runs, and returns
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isBetween(Duration.ofMillis(150), Duration.ofSeconds(10));
+        assertThat(stream.tasks()).isEqualTo(1);
     }
 
     @Test
