@@ -15,7 +15,8 @@ import reactor.netty.http.client.HttpClient;
 import reactor.netty.http.client.HttpClientResponse;
 
 /**
- * One object's download, or one byte range's, across its attempts: the destination buffer, the bytes received so
+ * One object's download, or one byte range's, across its attempts: the destination buffer (grown as the body
+ * arrives, never sized by a {@code Content-Length} alone), the bytes received so
  * far (a retry asks for the rest with {@code Range}), the size and ETag learned from the first response, the body
  * reservation. A server that answers a range request with the whole object (200) is read whole and the range cut
  * out of it. A resume never mixes two versions of an object: it carries {@code If-Range} (the strong ETag, else the
@@ -31,7 +32,11 @@ import reactor.netty.http.client.HttpClientResponse;
  */
 final class Download {
     private static final Pattern CONTENT_RANGE = Pattern.compile("bytes (\\d+)-(\\d+)/(\\d+|\\*)");
-    private static final int FIRST_CHUNK = 64 * 1024;
+    /**
+     * The body buffer's first capacity at most: it doubles as bytes arrive, up to the announced length, so a
+     * {@code Content-Length} alone (a lie costs a server nothing) never takes more heap than this.
+     */
+    private static final int FIRST_BUFFER = 1 << 20;
 
     private final URI url;
     private final HttpStoreOptions options;
@@ -369,7 +374,7 @@ final class Download {
         }
         total = size;
         if (buf == null) {
-            buf = ByteBuffer.allocate((int) (size >= 0 ? size : Math.min(limit, FIRST_CHUNK)));
+            buf = allocate(Math.min(limit, FIRST_BUFFER));
         }
         buf.limit(buf.capacity()).position((int) received);
         long max = limit;
@@ -388,7 +393,7 @@ final class Download {
                     null);
         }
         if (buf.remaining() < n) {
-            ByteBuffer bigger = ByteBuffer.allocate((int) Math.min(max, Math.max(buf.capacity() * 2L, received + n)));
+            ByteBuffer bigger = allocate(Math.min(max, Math.max(buf.capacity() * 2L, received + n)));
             buf.flip();
             bigger.put(buf);
             buf = bigger;
@@ -396,6 +401,19 @@ final class Download {
         chunk.getBytes(chunk.readerIndex(), buf.duplicate().limit(buf.position() + n));
         buf.position(buf.position() + n);
         received += n;
+    }
+
+    /**
+     * A heap buffer of {@code capacity} bytes, or a RemoteException naming the URL and the size: an
+     * OutOfMemoryError is fatal to Reactor, which would let it escape on the event loop and leave the download
+     * hanging, with no error and no retry.
+     */
+    private ByteBuffer allocate(long capacity) {
+        try {
+            return ByteBuffer.allocate((int) Math.max(1, capacity));
+        } catch (OutOfMemoryError e) {
+            throw fail("cannot allocate a " + capacity + "-byte buffer for the body (" + e.getMessage() + ")", null);
+        }
     }
 
     private ByteBuffer finish() {

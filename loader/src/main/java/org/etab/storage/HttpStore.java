@@ -23,7 +23,10 @@ import reactor.netty.resources.LoopResources;
 
 /**
  * A dataset root on an HTTP(S) server, a CDN or an object store (S3 and compatible stores: public or presigned
- * objects, plain GET with Range). Objects are fetched whole into one heap {@link ByteBuffer}.
+ * objects, plain GET with Range). Objects are fetched whole into one heap {@link ByteBuffer}, which grows as the body
+ * arrives (from its {@code Content-Length} or 1 MiB, whichever is less, doubling up to the length announced): a
+ * length alone, which costs a server nothing to claim, takes no heap. A buffer the JVM cannot allocate fails that
+ * download with a {@link RemoteException} naming the URL and the size.
  *
  * <p><b>Threading:</b> thread-safe; one instance serves every caller. {@link #get} never blocks: responses are
  * read on Reactor Netty's event loops and the result is delivered there (or on a {@code boundedElastic} thread

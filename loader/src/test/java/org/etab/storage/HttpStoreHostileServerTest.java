@@ -285,4 +285,44 @@ class HttpStoreHostileServerTest {
             }
         }
     }
+    /** The heap in use after a collection, in bytes (a live buffer of the announced size would show here). */
+    private static long heapInUse() {
+        Runtime rt = Runtime.getRuntime();
+        System.gc();
+        return rt.totalMemory() - rt.freeMemory();
+    }
+
+    @Test
+    void aGigabyteAnnouncedAndAThousandBytesSentTakeNoGigabyteOfHeapAndFailNamingTheUrl() throws Exception {
+        CountDownLatch sent = new CountDownLatch(1);
+        try (ScriptedServer server = new ScriptedServer((req, out) -> {
+                    out.write(ScriptedServer.head("200 OK", "Content-Length: 1000000000"));
+                    out.write(random(1000, 5));
+                    out.flush();
+                    sent.countDown();
+                    Thread.sleep(60_000); // stalls: the rest never comes
+                    return false;
+                });
+                HttpStore store = open(
+                        server,
+                        options()
+                                .maxAttempts(1)
+                                .requestTimeout(Duration.ofSeconds(30))
+                                .readDeadline(Duration.ofSeconds(3))
+                                .build())) {
+            long before = heapInUse();
+            java.util.concurrent.CompletableFuture<ByteBuffer> read =
+                    java.util.concurrent.CompletableFuture.supplyAsync(() -> store.read("huge.bin"));
+            assertThat(sent.await(10, TimeUnit.SECONDS)).isTrue();
+            Thread.sleep(500); // the client has the head and the 1000 bytes, and holds its buffer for the rest
+            long grew = heapInUse() - before;
+            assertThat(grew).as("heap grew by %d bytes", grew).isLessThan(64L << 20);
+            assertThatThrownBy(read::join)
+                    .cause()
+                    .isInstanceOf(RemoteException.class)
+                    .hasMessageStartingWith("http://127.0.0.1:" + server.port()
+                            + "/huge.bin: not received within the read" + " deadline of 3 s")
+                    .hasMessageContaining("1000 of 1000000000 bytes");
+        }
+    }
 }
