@@ -1,7 +1,6 @@
 package org.etab.storage;
 
 import java.net.URI;
-import java.nio.ByteBuffer;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
@@ -42,9 +41,16 @@ final class CachedFetches {
                 + url.getHost().toLowerCase(Locale.ROOT) + ":" + url.getPort() + url.getRawPath());
     }
 
-    /** The object at {@code url} through the cache; a non-null {@code deadline} fails a fetch once it has passed. */
-    Mono<ByteBuffer> get(URI url, Retries.Deadline deadline) {
+    /**
+     * The object at {@code url} through the cache, with the validators of the version it is (the entry's, or the
+     * response's); a non-null {@code deadline} fails a fetch once it has passed. With {@code revalidate} an entry
+     * this store trusts is revalidated all the same (the caller saw the server serve another version).
+     */
+    Mono<DiskCache.Cached> get(URI url, Retries.Deadline deadline, boolean revalidate) {
         String key = key(url);
+        if (revalidate) {
+            trusted.remove(key);
+        }
         if (trusted.contains(key)) {
             return fromCache(key, null).switchIfEmpty(fetchAndKeep(url, key, null, deadline));
         }
@@ -58,7 +64,7 @@ final class CachedFetches {
     }
 
     /** A fetch ({@code ifChanged} non-null: conditional, empty on 304) whose body is kept in the cache. */
-    private Mono<ByteBuffer> fetchAndKeep(URI url, String key, Validators ifChanged, Retries.Deadline deadline) {
+    private Mono<DiskCache.Cached> fetchAndKeep(URI url, String key, Validators ifChanged, Retries.Deadline deadline) {
         return Mono.defer(() -> {
             Download d = downloads.apply(url, ifChanged);
             return retries.run(d, deadline)
@@ -67,7 +73,7 @@ final class CachedFetches {
                                 if (cache.put(key, buf, d.validators())) {
                                     trusted.add(key);
                                 }
-                                return buf;
+                                return new DiskCache.Cached(buf, d.validators());
                             })
                             .subscribeOn(Schedulers.boundedElastic()))
                     .doFinally(s -> d.releaseBytes());
@@ -75,7 +81,7 @@ final class CachedFetches {
     }
 
     /** The cached body, empty on a miss or when its validators are not {@code expected} (null: any). */
-    private Mono<ByteBuffer> fromCache(String key, Validators expected) {
+    private Mono<DiskCache.Cached> fromCache(String key, Validators expected) {
         return Mono.defer(() -> {
             long size = cache.size(key);
             if (size < 0) {
@@ -90,7 +96,7 @@ final class CachedFetches {
                                     return null; // gone, corrupt, or replaced since it was revalidated
                                 }
                                 trusted.add(key);
-                                return c.body();
+                                return c;
                             })
                             .subscribeOn(Schedulers.boundedElastic()),
                     p -> Mono.fromRunnable(p::release));

@@ -83,7 +83,7 @@ final class DiskCache {
 
     private record Entry(long fileBytes, long lastAccessMillis) {}
 
-    /** A verified cache entry: its body and the validators it was stored with. */
+    /** A verified cache entry (its body and the validators it was stored with), or a fetched body and its response's. */
     record Cached(ByteBuffer body, Validators validators) {}
 
     /**

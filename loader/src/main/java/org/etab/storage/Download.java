@@ -19,7 +19,8 @@ import reactor.netty.http.client.HttpClientResponse;
  * arrives, never sized by a {@code Content-Length} alone), the bytes received so
  * far (a retry asks for the rest with {@code Range}), the size and ETag learned from the first response, the body
  * reservation. A server that answers a range request with the whole object (200) is read whole and the range cut
- * out of it. A resume never mixes two versions of an object: it carries {@code If-Range} (the strong ETag, else the
+ * out of it, unless the range was asked for {@link #onlyFrom one version} and the 200 is another's: then the whole
+ * new object is delivered. A resume never mixes two versions of an object: it carries {@code If-Range} (the strong ETag, else the
  * Last-Modified date), and a 206 whose ETag or Last-Modified differs from what the earlier response said (a server
  * or cache that ignores {@code If-Range}) sends the download back to byte 0. A body with a {@code Content-Encoding}
  * (gzip, ...) is refused: the store asks for {@code identity} and keeps objects byte for byte.
@@ -52,7 +53,8 @@ final class Download {
     private volatile long total = -1; // bytes expected in buf: -1 until a response states them
     private long objectSize = -1; // the whole object's size, once a response states it
     private boolean wholeForRange; // a range was asked for and the whole object is coming
-    private String etag; // the strong ETag of the bytes in buf, for If-Range
+    private String version; // the version a range must be of (If-Range from the first request), or null
+    private boolean wholeInstead; // that version was replaced: the whole new object is delivered, not the range
     private Validators ifChanged; // a cache entry's validators: ask for the object only if it changed (304 if not)
     private Validators validators = Validators.NONE; // what the response that began the bytes in buf said of them
     private boolean rangeUsable = true;
@@ -86,6 +88,23 @@ final class Download {
     Download ifChanged(Validators cached) {
         ifChanged = cached == null || cached.isNone() ? null : cached;
         return this;
+    }
+
+    /**
+     * Asks for the range only from {@code version} of the object (a {@link Validators#ifRange()}; null: any): every
+     * request carries it as {@code If-Range}, and when a 200 says the object is another version now, the whole new
+     * object is delivered instead of the range ({@link #deliveredOffset()} 0), so that the caller never reads a
+     * range of one version as if it were another's. A 206 of another version (a server that ignores
+     * {@code If-Range}) is delivered as it came: the caller compares {@link #validators()} with what it asked for.
+     */
+    Download onlyFrom(String version) {
+        this.version = version;
+        return this;
+    }
+
+    /** Where the delivered bytes begin in the object: the range's first byte, or 0 for the whole new version. */
+    long deliveredOffset() {
+        return wholeInstead ? 0 : first;
     }
 
     /**
@@ -148,7 +167,7 @@ final class Download {
         String range = "bytes=" + (first + received) + "-" + (ranged ? String.valueOf(first + want - 1) : "");
         Validators conditional = resume ? null : ifChanged;
         // the object changed since: the server sends it whole (If-Range takes a strong ETag or a date)
-        String ifRange = received == 0 ? null : etag != null ? etag : validators.lastModified();
+        String ifRange = received == 0 ? (ranged ? version : null) : validators.ifRange();
         sent = false;
         answered = false;
         HttpClient c = client.doAfterRequest((req, conn) -> sent = true);
@@ -236,7 +255,6 @@ final class Download {
                 buf = null;
             }
             objectSize = length;
-            etag = tag != null && !tag.startsWith("W/") ? tag : null; // If-Range needs a strong validator
             validators = new Validators(tag, modified);
             return body(conn, length >= 0 ? length : wholeForRange ? -1 : total);
         }
@@ -278,7 +296,6 @@ final class Download {
                         + (objectSize < 0 ? "" : "/" + objectSize)));
             }
             if (received == 0) { // these bytes begin the download: what identifies them guards its resumes
-                etag = tag != null && !tag.startsWith("W/") ? tag : null;
                 validators = new Validators(tag, modified);
             }
             if (size >= 0) {
@@ -317,7 +334,6 @@ final class Download {
      * object cannot make the waits for memory that follow go on without counting attempts.
      */
     private void forgetVersion() {
-        etag = null;
         validators = Validators.NONE;
         objectSize = -1;
         total = -1;
@@ -425,6 +441,10 @@ final class Download {
         buf = null; // handed over: the subscriber owns it
         if (wholeForRange) {
             objectSize = received;
+            if (version != null && !version.equals(validators.ifRange())) {
+                wholeInstead = true; // If-Range: the object changed, and here it is whole
+                return out;
+            }
             if (first + want > received) {
                 throw fail(
                         "bytes " + first + "-" + (first + want - 1) + " are not in the " + received + "-byte object",

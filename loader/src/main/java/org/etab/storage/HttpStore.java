@@ -50,7 +50,8 @@ import reactor.netty.resources.LoopResources;
  * only for the missing bytes ({@code Range: bytes=N-}, with {@code If-Range}), and starts over from byte 0 when the
  * 206 names another version of the object (its ETag or Last-Modified changed), so no object is made of two versions.
  * An answer that is not HTTP at all (bytes a previous response left on a reused connection) is retried on a new
- * connection. Requests ask for {@code Accept-Encoding: identity}; a body sent with another {@code Content-Encoding}
+ * connection. A range can be asked for of one version only ({@link #getRange(String, long, long, String)}:
+ * {@code If-Range} from the first request). Requests ask for {@code Accept-Encoding: identity}; a body sent with another {@code Content-Encoding}
  * fails at once, naming it. Other 4xx fail at once. A blocking {@link #read} fails once
  * {@link HttpStoreOptions#readDeadline} has passed, however the server keeps the body coming; {@link #get} and
  * {@link #getRange} have no overall deadline (their callers bound the wait: a sample's deadline).
@@ -63,7 +64,8 @@ import reactor.netty.resources.LoopResources;
  * HttpStoreOptions#cacheMaxBytes} in all, in a subdirectory the cache owns) with the {@code ETag} and
  * {@code Last-Modified} the server sent. The first time a store reads an entry it revalidates it with a conditional
  * GET ({@code If-None-Match}, {@code If-Modified-Since}): 304 serves the entry from disk, 200 replaces it; from then
- * on the store serves that entry from disk without a request (objects are assumed not to change during a run). An
+ * on the store serves that entry from disk without a request (objects are assumed not to change during a run, unless
+ * a caller that saw another version asks for a revalidation: {@link #getWithVersion}). An
  * entry stored without validators is fetched again on its first read. A body that cannot be stored (larger than the
  * bound, a disk full) deletes the entry it would have replaced and is fetched again on its next read. The cache is
  * keyed by the URL without its query string, so re-signed URLs still hit.
@@ -260,20 +262,34 @@ public final class HttpStore implements AutoCloseable {
      * @throws IllegalArgumentException at once for a malformed path (see {@link #uri})
      */
     public Mono<ByteBuffer> get(String relativePath) {
-        return get(relativePath, null);
+        return get(relativePath, null, false).map(r -> r.bytes());
     }
 
-    /** As {@link #get(String)}; a non-null {@code deadline} fails the fetch once it has passed. */
-    private Mono<ByteBuffer> get(String relativePath, Retries.Deadline deadline) {
+    /**
+     * As {@link #get(String)}, with the version of the object the bytes are ({@link ByteRange#version()}), for a
+     * caller that keeps what it learns from them (a video's frame layout) and later asks for ranges of that version
+     * only ({@link #getRange(String, long, long, String)}). With {@code revalidate} a cached copy this store already
+     * trusts is revalidated with the server first (the caller saw the server serve another version).
+     *
+     * @param relativePath a '/'-separated path under the root (see {@link #uri})
+     * @param revalidate   ask the server whether a trusted cached copy is still its version (no effect without a cache)
+     * @return a cold {@code Mono} of the whole object as a range from offset 0, failing as {@link #get(String)} does
+     * @throws IllegalArgumentException at once for a malformed path (see {@link #uri})
+     */
+    public Mono<ByteRange> getWithVersion(String relativePath, boolean revalidate) {
+        return get(relativePath, null, revalidate);
+    }
+
+    /** As {@link #getWithVersion}; a non-null {@code deadline} fails the fetch once it has passed. */
+    private Mono<ByteRange> get(String relativePath, Retries.Deadline deadline, boolean revalidate) {
         URI url = uri(relativePath);
         return Mono.defer(() -> {
             if (closed.get()) {
                 return Mono.error(new IllegalStateException("store closed: " + RemoteException.redact(root)));
             }
-            if (cache == null) {
-                return fetch(url, deadline);
-            }
-            return cached.get(url, deadline);
+            Mono<DiskCache.Cached> got = cache == null ? fetch(url, deadline) : cached.get(url, deadline, revalidate);
+            return got.map(c -> new ByteRange(
+                    0, c.body(), c.body().remaining(), c.validators().ifRange()));
         });
     }
 
@@ -286,11 +302,32 @@ public final class HttpStore implements AutoCloseable {
      * @param offset       the range's first byte in the object, {@code >= 0}
      * @param length       the range's bytes, {@code >= 1}; {@code offset + length <= maxObjectBytes}
      * @return a cold {@code Mono} of the range in a heap buffer the subscriber owns (from position 0; a slice of the
-     *     whole object when the server ignored Range), with the object's size when the server stated it; it fails with {@link RemoteException} when the range cannot be fetched, and
-     *     with {@link IllegalStateException} once the store is closed
+     *     whole object when the server ignored Range), with the object's size when the server stated it; it fails
+     *     with {@link RemoteException} when the range cannot be fetched, and with {@link IllegalStateException} once
+     *     the store is closed
      * @throws IllegalArgumentException at once for a malformed path or range
      */
     public Mono<ByteRange> getRange(String relativePath, long offset, long length) {
+        return getRange(relativePath, offset, length, null);
+    }
+
+    /**
+     * As {@link #getRange(String, long, long)}, for bytes of one version of the object only: {@code version} (a
+     * {@link ByteRange#version()} from an earlier read; null: any version) goes out as {@code If-Range} on every
+     * request, so a server whose object has been replaced since answers with the whole new object, and so does this
+     * call: the range then {@link ByteRange#isWholeObject() is the whole object} with its new version. A server that
+     * ignores {@code If-Range} may still send the range of another version: compare {@link ByteRange#version()}
+     * with {@code version} before using the bytes as that version's. Without validators from the server
+     * ({@code version} null) nothing tells the versions apart but the object's size.
+     *
+     * @param relativePath a '/'-separated path under the root (see {@link #uri})
+     * @param offset       the range's first byte in the object, {@code >= 0}
+     * @param length       the range's bytes, {@code >= 1}; {@code offset + length <= maxObjectBytes}
+     * @param version      the version the bytes must be of, or null
+     * @return as {@link #getRange(String, long, long)}, or the whole new object when it is no longer {@code version}
+     * @throws IllegalArgumentException at once for a malformed path or range
+     */
+    public Mono<ByteRange> getRange(String relativePath, long offset, long length, String version) {
         URI url = uri(relativePath);
         if (offset < 0 || length < 1 || offset + length > options.maxObjectBytes()) {
             throw new IllegalArgumentException("bad range: " + length + " bytes at " + offset + " of " + relativePath);
@@ -299,9 +336,13 @@ public final class HttpStore implements AutoCloseable {
             if (closed.get()) {
                 return Mono.error(new IllegalStateException("store closed: " + RemoteException.redact(root)));
             }
-            Download d = new Download(url, options, client, bytes, offset, length);
+            Download d = new Download(url, options, client, bytes, offset, length).onlyFrom(version);
             return retries.run(d, null)
-                    .map(buf -> new ByteRange(offset, buf, d.objectSize()))
+                    .map(buf -> new ByteRange(
+                            d.deliveredOffset(),
+                            buf,
+                            d.objectSize(),
+                            d.validators().ifRange()))
                     .doFinally(s -> d.releaseBytes());
         });
     }
@@ -313,8 +354,16 @@ public final class HttpStore implements AutoCloseable {
      * @param offset     the first byte's offset in the object
      * @param bytes      the bytes, from position 0; owned by the receiver
      * @param objectSize the whole object's size in bytes, or -1 when the server did not state it
+     * @param version    the version of the object the bytes are of, as {@code If-Range} names it: the strong
+     *                   {@code ETag}, else the {@code Last-Modified} date, of the response (or the cache entry); null
+     *                   when there was neither (a weak ETag cannot be used with If-Range)
      */
-    public record ByteRange(long offset, ByteBuffer bytes, long objectSize) {}
+    public record ByteRange(long offset, ByteBuffer bytes, long objectSize, String version) {
+        /** True when the bytes are the whole object. */
+        public boolean isWholeObject() {
+            return offset == 0 && bytes.remaining() == objectSize;
+        }
+    }
 
     /**
      * {@link #get} and wait (for index files and other small reads on a blocking thread), at most
@@ -332,7 +381,9 @@ public final class HttpStore implements AutoCloseable {
     public ByteBuffer read(String relativePath) {
         // the per-request timeout only bounds the gap between chunks: a server trickling a byte at a time would
         // hold the read (and the dataset's opening) for as long as it likes
-        return get(relativePath, Retries.deadline(options.readDeadline())).block();
+        return get(relativePath, Retries.deadline(options.readDeadline()), false)
+                .map(ByteRange::bytes)
+                .block();
     }
 
     /**
@@ -381,10 +432,12 @@ public final class HttpStore implements AutoCloseable {
     }
 
     /** Downloads with retries. */
-    private Mono<ByteBuffer> fetch(URI url, Retries.Deadline deadline) {
+    private Mono<DiskCache.Cached> fetch(URI url, Retries.Deadline deadline) {
         return Mono.defer(() -> {
             Download d = new Download(url, options, client, bytes);
-            return retries.run(d, deadline).doFinally(s -> d.releaseBytes());
+            return retries.run(d, deadline)
+                    .map(buf -> new DiskCache.Cached(buf, d.validators()))
+                    .doFinally(s -> d.releaseBytes());
         });
     }
 

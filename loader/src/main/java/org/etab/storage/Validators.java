@@ -12,4 +12,12 @@ record Validators(String etag, String lastModified) {
     boolean isNone() {
         return etag == null && lastModified == null;
     }
+
+    /**
+     * What an {@code If-Range} header can name this version by: the strong ETag, else the Last-Modified date; null
+     * when there is neither (a weak ETag cannot be used with {@code If-Range}).
+     */
+    String ifRange() {
+        return etag != null && !etag.startsWith("W/") ? etag : lastModified;
+    }
 }

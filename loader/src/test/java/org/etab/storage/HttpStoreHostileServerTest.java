@@ -325,4 +325,35 @@ class HttpStoreHostileServerTest {
                     .hasMessageContaining("1000 of 1000000000 bytes");
         }
     }
+
+    @Test
+    void aRangeOfOneVersionComesWholeWhenReplacedAndNamesTheVersionAServerIgnoringIfRangeSent() throws Exception {
+        byte[] v2 = random(10_000, 7);
+        AtomicInteger answers = new AtomicInteger();
+        try (ScriptedServer server = new ScriptedServer((req, out) -> {
+                    if (answers.incrementAndGet() == 1) { // honours If-Range: another version, sent whole
+                        out.write(ScriptedServer.head("200 OK", "ETag: \"v2\"", "Content-Length: " + v2.length));
+                        out.write(v2);
+                    } else { // ignores If-Range: the range, of another version
+                        out.write(ScriptedServer.head(
+                                "206 Partial Content",
+                                "ETag: \"v2\"",
+                                "Content-Range: bytes 100-199/" + v2.length,
+                                "Content-Length: 100"));
+                        out.write(v2, 100, 100);
+                    }
+                    return true;
+                });
+                HttpStore store = open(server, options().build())) {
+            HttpStore.ByteRange whole = store.getRange("v", 100, 100, "\"v1\"").block();
+            assertThat(whole.isWholeObject()).isTrue();
+            assertThat(whole.version()).isEqualTo("\"v2\"");
+            assertThat(bytes(whole.bytes())).isEqualTo(v2);
+            HttpStore.ByteRange ignored =
+                    store.getRange("v", 100, 100, "\"v1\"").block();
+            assertThat(ignored.isWholeObject()).isFalse();
+            assertThat(ignored.version()).isEqualTo("\"v2\"");
+            assertThat(server.requests()).extracting(r -> r.header("if-range")).containsExactly("\"v1\"", "\"v1\"");
+        }
+    }
 }

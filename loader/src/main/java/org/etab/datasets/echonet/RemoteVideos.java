@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -31,22 +32,38 @@ import reactor.core.publisher.Mono;
  * <p>Clip ranges: the first time a video is used it is fetched whole, and a reader learns its {@link VideoLayout}
  * (where each frame lies) from those bytes. From then on, when {@code clipRanges} is on, a sample fetches only the
  * bytes from its clip's first frame to its last with one Range request (about a third of an EchoNet video for a
- * 32-frame clip at half the frame rate) and decodes those packets directly. A video whose codec is not intra-only,
- * or whose object has changed size since its layout was learned, is fetched whole again.
+ * 32-frame clip at half the frame rate) and decodes those packets directly. A video whose codec is not intra-only
+ * is fetched whole every time.
+ *
+ * <p>Replaced videos: a layout is kept with the version of the object it was learned from (its strong ETag, else its
+ * Last-Modified date), and each clip's Range request carries it as {@code If-Range}. A server whose object has been
+ * replaced since (same size or not) answers with the whole new object: the clip is decoded from it and its layout
+ * learned anew. A range that comes back from another version all the same (a server that ignores {@code If-Range}:
+ * another ETag or date on the 206), or with another object size, is dropped and the video fetched whole again (a
+ * cached copy revalidated). So an old layout never cuts frames out of a new object. The limit: a server that sends
+ * neither a strong ETag nor a Last-Modified gives nothing to tell versions apart by but the size, and a same-size
+ * replacement there goes unseen; so does one the server's validators miss (nginx's ETag is the file's mtime in
+ * seconds and its size).
  *
  * <p>Threading: thread-safe; fetches start on the scheduling thread and are taken on decode threads, each through its
  * own {@link Reader}. Ownership: fetched bytes are heap buffers held here until a reader takes them or the batch is
  * forgotten.
  */
 final class RemoteVideos implements VideoStore {
-    /** A fetched video: the whole file ({@code layout} null), or the bytes at {@code offset} of a clip's frames. */
-    private record Fetched(ByteBuffer bytes, long offset, VideoLayout layout) {}
+    /**
+     * A fetched video: the whole file ({@code layout} null), or the bytes at {@code offset} of a clip's frames;
+     * {@code version} is the object's (see {@link HttpStore.ByteRange#version()}).
+     */
+    private record Fetched(ByteBuffer bytes, long offset, VideoLayout layout, String version) {}
+
+    /** A layout and the version of the object it was learned from (null: the server named none). */
+    private record Known(VideoLayout layout, String version) {}
 
     private final HttpStore store;
     private final Path indexRoot;
     private final boolean clipRanges;
-    /** Layouts learned from whole fetches, by object path; absent until learned, or never for whole-only videos. */
-    private final Map<String, VideoLayout> layouts = new ConcurrentHashMap<>();
+    /** Layouts learned from whole fetches, with their objects' versions, by object path; absent until learned, or never for whole-only videos. */
+    private final Map<String, Known> layouts = new ConcurrentHashMap<>();
 
     private final Map<String, Boolean> wholeOnly = new ConcurrentHashMap<>();
     /** Fetches started when batches were scheduled, by plan; a reader takes its plan's or fetches now. */
@@ -175,7 +192,7 @@ final class RemoteVideos implements VideoStore {
         if (layout == null) {
             wholeOnly.put(key, Boolean.TRUE);
         } else {
-            layouts.put(key, layout);
+            layouts.putIfAbsent(key, new Known(layout, fetched.version())); // learned from these bytes: their version
         }
     }
 
@@ -187,26 +204,32 @@ final class RemoteVideos implements VideoStore {
 
     private Mono<Fetched> fetch(SamplePlan plan, EchoNetRecord rec) {
         String key = relative(rec);
-        VideoLayout layout = clipRanges ? layouts.get(key) : null;
-        long[] span = layout == null ? null : layout.span(plan.frames());
+        Known known = clipRanges ? layouts.get(key) : null;
+        long[] span = known == null ? null : known.layout().span(plan.frames());
         if (span == null) {
-            return whole(key);
+            return whole(key, false);
         }
-        return store.getRange(key, span[0], span[1] - span[0])
+        return store.getRange(key, span[0], span[1] - span[0], known.version())
                 .flatMap(r -> {
-                    if (r.objectSize() >= 0 && r.objectSize() != layout.fileSize()) {
-                        layouts.remove(key, layout); // replaced since its layout was learned: learn it again
-                        return whole(key);
+                    boolean sameSize = r.objectSize() < 0
+                            || r.objectSize() == known.layout().fileSize();
+                    if (Objects.equals(r.version(), known.version()) && sameSize) {
+                        return Mono.just(new Fetched(r.bytes(), r.offset(), known.layout(), known.version()));
                     }
-                    return Mono.just(new Fetched(r.bytes(), r.offset(), layout));
+                    // replaced since its layout was learned: the old layout must not cut frames out of these bytes
+                    layouts.remove(key, known);
+                    return r.isWholeObject()
+                            ? Mono.just(new Fetched(r.bytes(), 0, null, r.version())) // If-Range sent it whole
+                            : whole(key, true);
                 })
                 .onErrorResume(e -> e instanceof RemoteException re && re.status() == 416, e -> {
-                    layouts.remove(key, layout); // shorter than it was: learn it again
-                    return whole(key);
+                    layouts.remove(key, known); // shorter than it was: learn it again
+                    return whole(key, true);
                 });
     }
 
-    private Mono<Fetched> whole(String key) {
-        return store.get(key).map(b -> new Fetched(b, 0, null));
+    /** The whole video; {@code revalidate}: the server was seen to serve another version than a cached copy may be. */
+    private Mono<Fetched> whole(String key, boolean revalidate) {
+        return store.getWithVersion(key, revalidate).map(r -> new Fetched(r.bytes(), 0, null, r.version()));
     }
 }
