@@ -338,6 +338,7 @@ public final class HttpStore implements AutoCloseable {
             }
             Download d = new Download(url, options, client, bytes, offset, length).onlyFrom(version);
             return retries.run(d, null)
+                    .doOnNext(buf -> d.releaseBytes()) // received: no longer in flight, before anyone is told
                     .map(buf -> new ByteRange(
                             d.deliveredOffset(),
                             buf,
@@ -436,6 +437,9 @@ public final class HttpStore implements AutoCloseable {
         return Mono.defer(() -> {
             Download d = new Download(url, options, client, bytes);
             return retries.run(d, deadline)
+                    // received: no longer in flight, before anyone is told (so a caller that has the bytes sees the
+                    // reservation gone); doFinally for errors and cancels
+                    .doOnNext(buf -> d.releaseBytes())
                     .map(buf -> new DiskCache.Cached(buf, d.validators()))
                     .doFinally(s -> d.releaseBytes());
         });
