@@ -6,7 +6,6 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import java.net.URI;
 import java.nio.ByteBuffer;
-import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import reactor.core.publisher.Mono;
@@ -234,7 +233,7 @@ final class Download {
             ifChanged = null; // it changed (or the server ignores conditions): resumes must not ask again
             String tag = headers.get(HttpHeaderNames.ETAG);
             String modified = headers.get(HttpHeaderNames.LAST_MODIFIED);
-            if (received > 0 && changedFrom(validators, tag, modified) != null) {
+            if (received > 0 && validators.changeTo(tag, modified) != null) {
                 forgetVersion(); // If-Range did its job: the whole new version, whatever its size
             }
             if (objectSize >= 0 && length >= 0 && length != objectSize) {
@@ -271,7 +270,7 @@ final class Download {
             }
             String tag = headers.get(HttpHeaderNames.ETAG);
             String modified = headers.get(HttpHeaderNames.LAST_MODIFIED);
-            String changed = received > 0 ? changedFrom(validators, tag, modified) : null;
+            String changed = received > 0 ? validators.changeTo(tag, modified) : null;
             if (changed != null) {
                 // a server (or cache) that ignored If-Range: these bytes are another version's; start over
                 conn.dispose();
@@ -322,7 +321,7 @@ final class Download {
         if (code == 408 || code == 429 || code >= 500) {
             return Mono.error(new TransientFailure(
                     "HTTP " + code + " " + res.status().reasonPhrase(),
-                    retryAfter(headers.get(HttpHeaderNames.RETRY_AFTER))));
+                    TransientFailure.retryAfter(headers.get(HttpHeaderNames.RETRY_AFTER))));
         }
         return Mono.error(fail("HTTP " + code + " " + res.status().reasonPhrase(), null));
     }
@@ -342,19 +341,6 @@ final class Download {
             p.release();
             permit = null;
         }
-    }
-
-    /** How a response's ETag or Last-Modified differs from {@code known} (compared when both are sent), or null. */
-    private static String changedFrom(Validators known, String tag, String modified) {
-        if (known.etag() != null && tag != null && !known.etag().equals(tag)) {
-            return "ETag " + known.etag() + ", now " + tag;
-        }
-        if (known.lastModified() != null
-                && modified != null
-                && !known.lastModified().equals(modified)) {
-            return "Last-Modified " + known.lastModified() + ", now " + modified;
-        }
-        return null;
     }
 
     /** Reads the body into the buffer at {@link #received}; {@code size} is the body's full size (all attempts) or -1. */
@@ -455,11 +441,6 @@ final class Download {
         return out;
     }
 
-    private static Duration retryAfter(String header) {
-        long seconds = parseLong(header); // the HTTP-date form is rare for 429/503; ignored
-        return seconds >= 0 ? Duration.ofSeconds(seconds) : null;
-    }
-
     private static long parseLong(String s) {
         if (s == null) {
             return -1;
@@ -468,16 +449,6 @@ final class Download {
             return Long.parseLong(s.trim());
         } catch (NumberFormatException e) {
             return -1;
-        }
-    }
-
-    /** No body reservation was free when the response headers came; not a failure of the server. */
-    static final class NeedBytes extends RuntimeException {
-        final long amount;
-
-        NeedBytes(long amount) {
-            super("waiting for " + amount + " bytes of body reservation", null, false, false);
-            this.amount = amount;
         }
     }
 }

@@ -128,7 +128,7 @@ final class Retries {
     private Mono<ByteBuffer> attempt(Download d) {
         return Mono.defer(() -> d.exchange(slots))
                 .onErrorResume(
-                        Download.NeedBytes.class,
+                        NeedBytes.class,
                         nb -> bytes.acquire(nb.amount).flatMap(p -> {
                             d.hold(p);
                             return attempt(d);

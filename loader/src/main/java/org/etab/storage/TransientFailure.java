@@ -47,6 +47,19 @@ final class TransientFailure extends RuntimeException {
         return false;
     }
 
+    /** {@return the wait a {@code Retry-After} header asks for in seconds, or null (absent, or the rare date form)} */
+    static Duration retryAfter(String header) {
+        if (header != null) {
+            try {
+                long seconds = Long.parseLong(header.trim());
+                return seconds >= 0 ? Duration.ofSeconds(seconds) : null;
+            } catch (NumberFormatException e) {
+                return null;
+            }
+        }
+        return null;
+    }
+
     /** {@return the wait the server asked for with {@code Retry-After}, or null} */
     static Duration retryAfter(Throwable t) {
         return t instanceof TransientFailure f ? f.retryAfter : null;

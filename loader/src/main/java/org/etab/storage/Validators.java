@@ -20,4 +20,15 @@ record Validators(String etag, String lastModified) {
     String ifRange() {
         return etag != null && !etag.startsWith("W/") ? etag : lastModified;
     }
+
+    /** How a response's ETag or Last-Modified differs from these (compared when both are sent), or null. */
+    String changeTo(String tag, String modified) {
+        if (etag != null && tag != null && !etag.equals(tag)) {
+            return "ETag " + etag + ", now " + tag;
+        }
+        if (lastModified != null && modified != null && !lastModified.equals(modified)) {
+            return "Last-Modified " + lastModified + ", now " + modified;
+        }
+        return null;
+    }
 }
