@@ -6,11 +6,8 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.URLDecoder;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -163,7 +160,7 @@ public final class HttpStore implements AutoCloseable {
                     "root must not have a fragment but was " + RemoteException.redact(root) + "#...");
         }
         if (root.getRawUserInfo() != null && root.getRawUserInfo().isEmpty()) {
-            root = withoutUserInfo(root); // "http://@host/": no credentials to send
+            root = StoreUrls.withoutUserInfo(root); // "http://@host/": no credentials to send
         }
         if (root.getRawUserInfo() != null) {
             if (options.headers().keySet().stream().anyMatch(h -> h.equalsIgnoreCase("Authorization"))) {
@@ -171,9 +168,9 @@ public final class HttpStore implements AutoCloseable {
                         + " has user info and the headers an Authorization: give the credentials once");
             }
             Map<String, String> headers = new LinkedHashMap<>(options.headers());
-            headers.put("Authorization", basic(root.getRawUserInfo()));
+            headers.put("Authorization", StoreUrls.basic(root.getRawUserInfo()));
             options = options.toBuilder().headers(headers).build();
-            root = withoutUserInfo(root);
+            root = StoreUrls.withoutUserInfo(root);
         }
         DiskCache cache = null;
         if (options.cacheDir() != null) {
@@ -185,24 +182,6 @@ public final class HttpStore implements AutoCloseable {
             }
         }
         return new HttpStore(root, options, cache);
-    }
-
-    /**
-     * RFC 7617 Basic credentials from a URL's raw user info ({@code user:password}, percent-decoded; a user alone
-     * has an empty password, as curl sends it).
-     */
-    private static String basic(String rawUserInfo) {
-        String decoded = URLDecoder.decode(rawUserInfo.replace("+", "%2B"), StandardCharsets.UTF_8);
-        if (decoded.indexOf(':') < 0) {
-            decoded += ":";
-        }
-        return "Basic " + Base64.getEncoder().encodeToString(decoded.getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static URI withoutUserInfo(URI root) {
-        String raw = root.toString();
-        int at = raw.indexOf('@', raw.indexOf("//") + 2);
-        return URI.create(raw.substring(0, raw.indexOf("//") + 2) + raw.substring(at + 1));
     }
 
     /**
@@ -231,7 +210,7 @@ public final class HttpStore implements AutoCloseable {
                         "relativePath segments must be non-empty and not '.' or '..' but was '" + relativePath + "'");
             }
             s.append('/');
-            encodeSegment(segment, s);
+            StoreUrls.encodeSegment(segment, s);
         }
         if (root.getRawQuery() != null) {
             s.append('?').append(root.getRawQuery());
@@ -443,24 +422,5 @@ public final class HttpStore implements AutoCloseable {
                     .map(buf -> new DiskCache.Cached(buf, d.validators()))
                     .doFinally(s -> d.releaseBytes());
         });
-    }
-
-    private static void encodeSegment(String segment, StringBuilder out) {
-        for (byte b : segment.getBytes(StandardCharsets.UTF_8)) {
-            int c = b & 0xff;
-            if ((c >= 'a' && c <= 'z')
-                    || (c >= 'A' && c <= 'Z')
-                    || (c >= '0' && c <= '9')
-                    || c == '-'
-                    || c == '.'
-                    || c == '_'
-                    || c == '~') {
-                out.append((char) c);
-            } else {
-                out.append('%')
-                        .append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
-                        .append(Character.toUpperCase(Character.forDigit(c & 0xf, 16)));
-            }
-        }
     }
 }
