@@ -55,12 +55,13 @@ public final class Fields {
     }
 
     /**
-     * A finite double field, e.g. an EF that a threshold is applied to (its float32 may lie on the other side).
+     * A double field that is finite as a float32 too: a value a threshold is applied to as written (an EF: its
+     * float32 may lie on the other side of 50) and that is also written as a float32 label.
      *
      * @param raw    the field's text; surrounding blanks ignored
      * @param column the column's name, for the reason
-     * @return the value, never NaN or infinite
-     * @throws BadRow when the text is not a number or not finite
+     * @return the value, never NaN, infinite or beyond float32's range
+     * @throws BadRow when the text is not a number or not finite as a float32
      */
     public static double finiteDouble(String raw, String column) throws BadRow {
         String text = raw.trim();
@@ -70,8 +71,8 @@ public final class Fields {
         } catch (NumberFormatException e) {
             throw new BadRow(column + " is not a number: '" + text + "'");
         }
-        if (!Double.isFinite(v)) {
-            throw new BadRow(column + " is not a finite number: '" + text + "'");
+        if (!Float.isFinite((float) v)) {
+            throw new BadRow(column + " is not a finite float32 number: '" + text + "'");
         }
         return v;
     }

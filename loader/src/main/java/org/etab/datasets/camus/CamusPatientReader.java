@@ -153,8 +153,8 @@ final class CamusPatientReader {
             return "ED must be a frame number in 1.." + nbFrame + " (NbFrame) but was " + edFrame;
         } else if (esFrame < 1 || esFrame > nbFrame) {
             return "ES must be a frame number in 1.." + nbFrame + " (NbFrame) but was " + esFrame;
-        } else if (ef.isPresent() && !Double.isFinite(ef.getAsDouble())) {
-            return "EF must be a finite number but was " + ef.getAsDouble();
+        } else if (ef.isPresent() && !Float.isFinite((float) ef.getAsDouble())) { // EF's label is a float32
+            return "EF must be a finite float32 number but was " + ef.getAsDouble();
         } else if (frameRate.isPresent()
                 && !(frameRate.getAsDouble() > 0 && Double.isFinite(frameRate.getAsDouble()))) {
             return "FrameRate must be a positive number but was " + frameRate.getAsDouble();

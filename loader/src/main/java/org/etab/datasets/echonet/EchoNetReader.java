@@ -185,7 +185,7 @@ public final class EchoNetReader {
                         continue;
                     }
                     v.video = safeVideoPath(name, id, videos);
-                    v.ef = ef(rec.getField(cols.at(L_EF)));
+                    v.ef = Fields.finiteDouble(rec.getField(cols.at(L_EF)), "EF"); // CM compares it as written
                     v.esv = finiteFloat(rec, cols.at(L_ESV), "ESV");
                     v.edv = finiteFloat(rec, cols.at(L_EDV), "EDV");
                     // bounded here: planning and the native frame size allocate by these numbers
@@ -354,15 +354,6 @@ public final class EchoNetReader {
 
     static String stripAvi(String name) {
         return name.endsWith(".avi") ? name.substring(0, name.length() - 4) : name;
-    }
-
-    /** EF as written (CM compares it), and finite as float32 too, the type of EF's label. */
-    private static double ef(String raw) throws BadRow {
-        double ef = Fields.finiteDouble(raw, "EF");
-        if (!Float.isFinite((float) ef)) {
-            throw new BadRow("EF is not a finite float32 number: '" + raw.trim() + "'");
-        }
-        return ef;
     }
 
     private static float finiteFloat(CsvRecord rec, int col, String column) throws BadRow {

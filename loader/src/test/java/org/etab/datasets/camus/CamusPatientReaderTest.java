@@ -112,7 +112,9 @@ class CamusPatientReaderTest {
         assertThat(CamusPatientReader.invalid(10, 1, 0, OptionalDouble.of(55), none))
                 .isEqualTo("ES must be a frame number in 1..10 (NbFrame) but was 0");
         assertThat(CamusPatientReader.invalid(10, 1, 2, OptionalDouble.of(Double.NaN), none))
-                .isEqualTo("EF must be a finite number but was NaN");
+                .isEqualTo("EF must be a finite float32 number but was NaN");
+        assertThat(CamusPatientReader.invalid(10, 1, 2, OptionalDouble.of(1e39), none)) // EF's label is a float32
+                .isEqualTo("EF must be a finite float32 number but was 1.0E39");
         assertThat(CamusPatientReader.invalid(10, 1, 2, OptionalDouble.of(55), OptionalDouble.of(-1)))
                 .isEqualTo("FrameRate must be a positive number but was -1.0");
         assertThat(CamusPatientReader.invalid(10, 1, 2, none, none)).isNull(); // no EF: only EF and CM need one
