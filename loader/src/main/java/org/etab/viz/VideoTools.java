@@ -48,7 +48,8 @@ public final class VideoTools {
      * 0..255 over channel 0 of all frames; uint8 values are shown as they are.
      *
      * @param clip        a clip tensor, 4-D
-     * @param gif         the file to write (replaced if present); missing parent directories are created
+     * @param gif         the file to write (replaced if it is a regular file; anything else there is refused);
+     *                    missing parent directories are created
      * @param frameMillis the duration of each frame in milliseconds: a multiple of 10, >= 10 (GIF counts
      *                    centiseconds)
      * @throws IllegalArgumentException     when the clip is not 4-D or {@code frameMillis} is not a whole number of
@@ -75,7 +76,8 @@ public final class VideoTools {
      * @param height      rows per frame, >= 1
      * @param width       columns per frame, >= 1
      * @param frameMillis the duration of each frame in milliseconds: a multiple of 10, >= 10
-     * @param gif         the file to write (replaced if present); missing parent directories are created
+     * @param gif         the file to write (replaced if it is a regular file; anything else there is refused);
+     *                    missing parent directories are created
      * @throws IllegalArgumentException     when there is no frame, a frame is too small, or {@code frameMillis} is
      *                                      not a whole number of centiseconds
      * @throws java.io.UncheckedIOException naming the file when it cannot be written
@@ -89,28 +91,31 @@ public final class VideoTools {
                     "GIF frame durations are whole centiseconds >= 10 ms but was " + frameMillis);
         }
         try {
-            Visualization.createParent(gif);
-            try (FFmpegFrameRecorder recorder = new FFmpegFrameRecorder(gif.toFile(), width, height, 0)) {
-                recorder.setFormat("gif");
-                recorder.setVideoCodec(avcodec.AV_CODEC_ID_GIF);
-                recorder.setPixelFormat(avutil.AV_PIX_FMT_GRAY8);
-                recorder.setFrameRate(1000.0 / frameMillis);
-                recorder.setOption("loop", "0"); // NETSCAPE2.0 extension: loop forever
-                recorder.start();
-                Frame frame = new Frame(width, height, Frame.DEPTH_UBYTE, 1);
-                ByteBuffer pixels = (ByteBuffer) frame.image[0];
-                int stride = frame.imageStride;
-                for (byte[] f : frames) {
-                    Visualization.requireSize(f, height, width, "frame");
-                    for (int y = 0; y < height; y++) {
-                        pixels.put(y * stride, f, y * width, width);
-                    }
-                    recorder.record(frame, avutil.AV_PIX_FMT_GRAY8);
-                }
-                recorder.stop();
-            }
+            Visualization.writeReplacing(gif, tmp -> writeGif(tmp, frames, height, width, frameMillis));
         } catch (IOException e) {
             throw new UncheckedIOException(gif + ": cannot write the clip: " + e.getMessage(), e);
+        }
+    }
+
+    private static void writeGif(Path gif, byte[][] frames, int height, int width, int frameMillis) throws IOException {
+        try (FFmpegFrameRecorder recorder = new FFmpegFrameRecorder(gif.toFile(), width, height, 0)) {
+            recorder.setFormat("gif");
+            recorder.setVideoCodec(avcodec.AV_CODEC_ID_GIF);
+            recorder.setPixelFormat(avutil.AV_PIX_FMT_GRAY8);
+            recorder.setFrameRate(1000.0 / frameMillis);
+            recorder.setOption("loop", "0"); // NETSCAPE2.0 extension: loop forever
+            recorder.start();
+            Frame frame = new Frame(width, height, Frame.DEPTH_UBYTE, 1);
+            ByteBuffer pixels = (ByteBuffer) frame.image[0];
+            int stride = frame.imageStride;
+            for (byte[] f : frames) {
+                Visualization.requireSize(f, height, width, "frame");
+                for (int y = 0; y < height; y++) {
+                    pixels.put(y * stride, f, y * width, width);
+                }
+                recorder.record(frame, avutil.AV_PIX_FMT_GRAY8);
+            }
+            recorder.stop();
         }
     }
 }

@@ -5,7 +5,9 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import javax.imageio.ImageIO;
@@ -29,7 +31,8 @@ public final class Visualization {
      * @param width   columns, >= 1
      * @param overlay true: the mask over the frame; false: frame and mask side by side (a PNG twice as wide)
      * @param color   the mask's color, not null
-     * @param png     the file to write (replaced if present); missing parent directories are created
+     * @param png     the file to write (replaced if it is a regular file; anything else there is refused); missing
+     *                parent directories are created
      * @throws IllegalArgumentException     when {@code image} or {@code mask} has fewer than {@code height * width}
      *                                      pixels
      * @throws UncheckedIOException         naming the file when it cannot be written
@@ -59,10 +62,11 @@ public final class Visualization {
             }
         }
         try {
-            createParent(png);
-            if (!ImageIO.write(out, "png", png.toFile())) {
-                throw new IllegalStateException("no PNG writer in this Java runtime");
-            }
+            writeReplacing(png, tmp -> {
+                if (!ImageIO.write(out, "png", tmp.toFile())) {
+                    throw new IllegalStateException("no PNG writer in this Java runtime");
+                }
+            });
         } catch (IOException e) {
             throw new UncheckedIOException(png + ": cannot write the overlay: " + e.getMessage(), e);
         }
@@ -77,7 +81,8 @@ public final class Visualization {
      * @param mask    a uint8 {@code [H, W]} mask, 0 outside
      * @param overlay true: the mask over the frame; false: frame and mask side by side
      * @param color   the mask's color, not null
-     * @param png     the file to write (replaced if present); missing parent directories are created
+     * @param png     the file to write (replaced if it is a regular file; anything else there is refused); missing
+     *                parent directories are created
      * @throws IllegalArgumentException when the mask is not 2-D or the image's frames are not its size
      * @throws UncheckedIOException     naming the file when it cannot be written
      */
@@ -198,6 +203,33 @@ public final class Visualization {
         if (a.length < height * width) {
             throw new IllegalArgumentException(
                     what + " has " + a.length + " pixels but " + height + "x" + width + " needs " + height * width);
+        }
+    }
+
+    /** Writes a file's whole content to a path it is given. */
+    interface FileWriter {
+        void write(Path file) throws IOException;
+    }
+
+    /**
+     * Writes {@code target} through a new temporary file beside it, then moves that into place: a writer that
+     * deletes or truncates what it is pointed at (ImageIO deletes it, FFmpeg truncates it) touches only the
+     * temporary file, and {@code target} is never half-written. A {@code target} that exists and is not a regular
+     * file (a directory, a device, a FIFO, a link) is refused: replacing it would destroy it.
+     */
+    static void writeReplacing(Path target, FileWriter writer) throws IOException {
+        if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)
+                && !Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS)) {
+            throw new IOException("exists and is not a regular file; not replaced");
+        }
+        createParent(target);
+        Path parent = target.toAbsolutePath().getParent();
+        Path tmp = Files.createTempFile(parent, "." + target.getFileName(), ".tmp");
+        try {
+            writer.write(tmp);
+            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp);
         }
     }
 

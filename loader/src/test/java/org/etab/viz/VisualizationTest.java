@@ -1,6 +1,7 @@
 package org.etab.viz;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.awt.Color;
 import java.awt.image.BufferedImage;
@@ -41,6 +42,39 @@ class VisualizationTest {
         assertThat(img.getRGB(15, 10) & 0xffffff).isEqualTo((178 << 16) | (50 << 8) | 50); // inside: 50 % blend
         assertThat(img.getRGB(0, 0) & 0xffffff).isEqualTo(0x646464); // outside: the gray frame
         assertThat(img.getRGB(2, 2) & 0xffffff).isEqualTo((178 << 16) | (50 << 8) | 50); // blended, not contour
+    }
+
+    @Test
+    void anOutputThatIsNotARegularFileIsRefusedAndLeftAsItWas() throws Exception {
+        byte[] image = {10, 20, 30, 40};
+        byte[] mask = {0, 1, 0, 0};
+        Path directory = java.nio.file.Files.createDirectories(dir.resolve("a-directory"));
+        Path fifo = dir.resolve("a-fifo");
+        assertThat(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor())
+                .isZero();
+        Path secret = java.nio.file.Files.writeString(dir.resolve("secret.txt"), "keep me");
+        Path link = java.nio.file.Files.createSymbolicLink(dir.resolve("link.png"), secret);
+        for (Path out : new Path[] {directory, fifo, link}) {
+            assertThatThrownBy(() -> Visualization.plotSegment(image, mask, 2, 2, true, Color.RED, out))
+                    .isInstanceOf(java.io.UncheckedIOException.class)
+                    .hasMessageContaining(out.toString())
+                    .hasMessageContaining("not a regular file");
+            assertThatThrownBy(() -> VideoTools.createEchoClip(new byte[][] {image}, 2, 2, 100, out))
+                    .isInstanceOf(java.io.UncheckedIOException.class)
+                    .hasMessageContaining("not a regular file");
+        }
+        assertThat(directory).isDirectory();
+        assertThat(java.nio.file.Files.isRegularFile(fifo)).isFalse();
+        assertThat(java.nio.file.Files.exists(fifo, java.nio.file.LinkOption.NOFOLLOW_LINKS))
+                .isTrue();
+        assertThat(secret).hasContent("keep me");
+        // a regular file is replaced whole, and no temporary file is left beside it
+        Path png = java.nio.file.Files.writeString(dir.resolve("old.png"), "old");
+        Visualization.plotSegment(image, mask, 2, 2, true, Color.RED, png);
+        assertThat(ImageIO.read(png.toFile()).getWidth()).isEqualTo(2);
+        try (var files = java.nio.file.Files.list(dir)) {
+            assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.endsWith(".tmp"));
+        }
     }
 
     @Test
