@@ -95,8 +95,8 @@ final class DemoCommand implements Callable<Integer> {
                 .shuffle(true)
                 .build();
         // the flags first, then the device probe, then any work
-        if (epochs < 1) {
-            throw new IllegalArgumentException("--epochs must be >= 1 but was " + epochs);
+        if (epochs < 1 || epochs > RunOptions.MAX_EPOCHS) {
+            throw new IllegalArgumentException("--epochs must be 1.." + RunOptions.MAX_EPOCHS + " but was " + epochs);
         }
         if (threads != null && (threads < 0 || threads > PipelineOptions.MAX_IN_FLIGHT)) {
             throw new IllegalArgumentException("--threads must be 1.." + PipelineOptions.MAX_IN_FLIGHT

@@ -96,7 +96,7 @@ public final class Etab implements Runnable {
         // not the whole usage text
         cl.setParameterExceptionHandler((ex, args) -> {
             CommandLine command = ex.getCommandLine();
-            command.getErr().println("etab: " + ex.getMessage());
+            command.getErr().println("etab: " + Terminal.safe(ex.getMessage())); // quotes the argument as typed
             CommandLine.UnmatchedArgumentException.printSuggestions(ex, command.getErr());
             command.getErr().println("(see '" + command.getCommandSpec().qualifiedName() + " --help' for the flags)");
             return command.getCommandSpec().exitCodeOnInvalidInput();
@@ -115,6 +115,10 @@ public final class Etab implements Runnable {
                     || e instanceof java.io.UncheckedIOException) {
                 // the message may quote data (a sample id, a file name): no control character reaches the terminal
                 command.getErr().println("etab: " + Terminal.safe(e.getMessage()));
+                return 2;
+            }
+            if (e instanceof java.io.IOException) { // an output that cannot be written: its path and the reason
+                command.getErr().println("etab: " + Terminal.safe(e.toString()));
                 return 2;
             }
             throw e;

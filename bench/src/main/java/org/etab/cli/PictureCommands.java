@@ -137,7 +137,7 @@ final class PictureCommands {
                         colour(color),
                         out);
             }
-            System.err.println("etab plot: wrote " + out);
+            System.err.println("etab plot: wrote " + Terminal.safe(out.toString()));
             return 0;
         }
     }
@@ -175,7 +175,7 @@ final class PictureCommands {
             try (Picked p = one(selection, id, true)) {
                 VideoTools.createEchoClip(Tensor.copyOf(p.sample().features(), 0), out, frameMillis);
             }
-            System.err.println("etab gif: wrote " + out);
+            System.err.println("etab gif: wrote " + Terminal.safe(out.toString()));
             return 0;
         }
     }

@@ -113,6 +113,11 @@ public final class RunOptions {
     @Mixin
     MetricsOptions metrics;
 
+    /** The most epochs one run streams: a run keeps a few numbers per epoch, and the last epoch must be an int. */
+    static final int MAX_EPOCHS = 1_000_000;
+    /** The highest start epoch: with {@link #MAX_EPOCHS} more, still an int. */
+    static final int MAX_START_EPOCH = 1_000_000_000;
+
     /**
      * The epoch to start at, from {@code --start-epoch} or the deprecated {@code --epoch}; the latter prints its
      * warning line on stderr here, so call this once per run.
@@ -125,8 +130,8 @@ public final class RunOptions {
             System.err.println("etab: --epoch is deprecated; use --start-epoch");
         }
         int e = startEpoch != null ? startEpoch : deprecatedEpoch != null ? deprecatedEpoch : 0;
-        if (e < 0) {
-            throw new IllegalArgumentException("--start-epoch must be >= 0 but was " + e);
+        if (e < 0 || e > MAX_START_EPOCH) {
+            throw new IllegalArgumentException("--start-epoch must be 0.." + MAX_START_EPOCH + " but was " + e);
         }
         return e;
     }
@@ -149,9 +154,7 @@ public final class RunOptions {
         }
         checkRange(threadsName, t, 1, PipelineOptions.MAX_IN_FLIGHT);
         checkRange(prefetch != null ? "--prefetch" : cfg.describe("prefetch"), p, 0, PipelineOptions.MAX_IN_FLIGHT);
-        if (epochs < 1) {
-            throw new IllegalArgumentException("--epochs must be >= 1 but was " + epochs);
-        }
+        checkRange("--epochs", epochs, 1, MAX_EPOCHS);
         if (resume != null && !ordered) {
             throw new IllegalArgumentException(
                     "--resume needs --ordered true: unordered delivery has no resume position");

@@ -5,7 +5,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import org.etab.api.DataTools;
 import org.etab.config.EtabConfig;
@@ -63,12 +65,14 @@ final class SplitCommand implements Callable<Integer> {
                 selection.sampleOptions(cfg).toBuilder().shuffle(false).build();
         long seed = selection.seed != null ? selection.seed : DataTools.SEED;
         List<String> ids = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
         try (OpenedDataset opened = selection.open(cfg, options)) {
             List<SamplePlan> plans = opened.source().plan(0);
             int take = selection.limit > 0 ? (int) Math.min(plans.size(), selection.limit) : plans.size();
             for (SamplePlan p : plans.subList(0, take)) {
-                // a sample known to fail at plan time is never loaded, so never split
-                if (p.failure() == null) {
+                // a sample known to fail at plan time is never loaded, so never split; a video's several clips
+                // (--clip-start all) are one id, in one part: split across parts they would leak
+                if (p.failure() == null && seen.add(p.id())) {
                     ids.add(p.id());
                 }
             }

@@ -83,7 +83,7 @@ final class SynthCommand implements Callable<Integer> {
         int count = inVideos ? videos : patients;
         DatasetPhantom.Written w = write(phantom, out, count, seed, knobs(phantom), Launch.interactive(quiet));
         if (!quiet) {
-            System.err.println("etab synth: " + w.summary() + " in " + out);
+            System.err.println("etab synth: " + w.summary() + " in " + Terminal.safe(out.toString()));
         }
         return 0;
     }

@@ -1188,7 +1188,7 @@ class EtabCliTest {
         assertThat(both.err()).contains("etab: --epoch is the old name of --start-epoch; give only --start-epoch");
         Run negative = etab(concat(new String[] {"bench", "--start-epoch", "-1"}, flags));
         assertThat(negative.code()).isEqualTo(2);
-        assertThat(negative.err()).contains("etab: --start-epoch must be >= 0 but was -1");
+        assertThat(negative.err()).contains("etab: --start-epoch must be 0..1000000000 but was -1");
 
         Path state = tmp.resolve("epoch0.state");
         Files.writeString(state, "{\"seed\":3,\"epoch\":0,\"position\":4,\"rank\":0,\"world\":1}");
@@ -1212,8 +1212,10 @@ class EtabCliTest {
         String root = PhantomDatasets.echonet().toString();
         // a flag, and what its one error line says
         List<List<String>> cases = List.of(
-                List.of("bench --epochs 0", "--epochs must be >= 1 but was 0"),
-                List.of("bench --start-epoch -2", "--start-epoch must be >= 0 but was -2"),
+                List.of("bench --epochs 0", "--epochs must be 1..1000000 but was 0"),
+                List.of("bench --epochs 2147483647", "--epochs must be 1..1000000 but was 2147483647"),
+                List.of("bench --start-epoch 2147483647", "--start-epoch must be 0..1000000000 but was 2147483647"),
+                List.of("bench --start-epoch -2", "--start-epoch must be 0..1000000000 but was -2"),
                 List.of("bench --sample-timeout -1", "--sample-timeout must be >= 0 but was -1.0"),
                 List.of("bench --on-error maybe", "error policy must be skip or fail but was 'maybe'"),
                 List.of("bench --rank 2 --world 2", "rank must be in 0..1 but was 2"),
@@ -1239,7 +1241,7 @@ class EtabCliTest {
                         "split must be one of train, val, test, all (any case) but was 'training'"),
                 List.of("bench --view PLAX", "view 'PLAX' is not available for echonet; available: AP4CH"),
                 List.of("bench --fold 7", "fold 7: echonet has no folds (fold 0 only)"),
-                List.of("demo --epochs 0", "--epochs must be >= 1 but was 0"),
+                List.of("demo --epochs 0", "--epochs must be 1..1000000 but was 0"),
                 List.of("demo --threads -1", "--threads must be 1..1024, or 0 for all cores, but was -1"),
                 List.of("demo --metrics-port -1", "--metrics-port must be 0..65535 but was -1"));
         for (List<String> c : cases) {

@@ -89,6 +89,28 @@ class SplitCommandTest {
     }
 
     @Test
+    void aVideosClipsStayInOnePart(@TempDir Path out) throws IOException {
+        Run r = etab(
+                "split",
+                "--root",
+                PhantomDatasets.echonet().toString(),
+                "--split",
+                "all",
+                "--clip-start",
+                "all",
+                "--out",
+                out.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        List<String> all = new ArrayList<>();
+        for (String part : List.of("train.csv", "val.csv", "test.csv")) {
+            all.addAll(lines(out.resolve(part)));
+        }
+        // each video once, in one part: a video's clips in train and test would leak
+        assertThat(all).doesNotHaveDuplicates().hasSize(PhantomDatasets.ECHONET_VIDEOS);
+        assertThat(r.out()).contains("SPLIT samples=" + PhantomDatasets.ECHONET_VIDEOS + " ");
+    }
+
+    @Test
     void seedAndOrderFollowTheFlags(@TempDir Path out) throws IOException {
         Path root = PhantomDatasets.echonet();
         Path ordered = out.resolve("ordered");
