@@ -415,6 +415,10 @@ final class ExportCommand implements Callable<Integer> {
     private static void write(INDArray a, Path file) {
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         try {
+            // whatever is there (an interrupted run's file, or a link, which writing would follow) goes first; the
+            // file is then made new, so the array lands in a file of ours and nowhere else
+            Files.deleteIfExists(tmp);
+            Files.createFile(tmp);
             Nd4j.writeAsNumpy(a, tmp.toFile());
             Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {

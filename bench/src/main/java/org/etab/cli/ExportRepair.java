@@ -105,6 +105,7 @@ final class ExportRepair {
     static void write(Path file, List<List<String>> rows) {
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         try {
+            Files.deleteIfExists(tmp); // a link there would be followed by the writer
             try (CsvWriter w = CsvWriter.builder().build(tmp)) {
                 for (List<String> row : rows) {
                     w.writeRecord(row);

@@ -276,6 +276,39 @@ class EtabCliTest {
     }
 
     @Test
+    void exportsTemporaryFilesNeverFollowALink(@TempDir Path tmp) throws Exception {
+        Path out = Files.createDirectories(tmp.resolve("out"));
+        Path victim = Files.writeString(tmp.resolve("victim.txt"), "keep me");
+        List<String> ids = Files.readAllLines(PhantomDatasets.echonet().resolve("FileList.csv")).stream()
+                .skip(1)
+                .map(line -> line.split(",")[0])
+                .toList();
+        for (String id : ids) { // planted where export writes each array before moving it into place
+            Files.createSymbolicLink(out.resolve(id + ".x.npy.tmp"), victim);
+        }
+        Run r = etab(
+                "export",
+                "--root",
+                PhantomDatasets.echonet().toString(),
+                "--split",
+                "all",
+                "--limit",
+                "2",
+                "--out",
+                out.toString(),
+                "--quiet");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(victim).hasContent("keep me");
+        try (var files = Files.list(out)) {
+            List<Path> arrays =
+                    files.filter(f -> f.toString().endsWith(".x.npy")).toList();
+            assertThat(arrays)
+                    .hasSize(2)
+                    .allSatisfy(f -> assertThat(Files.isSymbolicLink(f)).isFalse());
+        }
+    }
+
+    @Test
     void exportRefusesADeviceItWouldNotUse(@TempDir Path out) {
         Run r = etab(
                 "export",
