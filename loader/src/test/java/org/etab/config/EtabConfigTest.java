@@ -103,6 +103,12 @@ class EtabConfigTest {
         cases.put("pipeline: 7\n", "pipeline must be settings ('key: value' lines under it) but was 7");
         cases.put("extra_roots: [{disk: 2}]\n", "extra_roots must be a directory but was {\"disk\":2}");
         cases.put("extra_roots: [\"/mnt/\\0disk\"]\n", "extra_roots is not a valid path");
+        // one meaning per file: no value of another kind read as the key's, no key twice, no second document
+        cases.put("pipeline: {batch: 2.7}\n", "pipeline.batch must be a whole number but was 2.7");
+        cases.put("pipeline: {batch: \"4\"}\n", "pipeline.batch must be a whole number but was \"4\"");
+        cases.put("pipeline: {normalize: 1}\n", "pipeline.normalize must be true or false but was 1");
+        cases.put("pipeline: {batch: 8}\npipeline: {seed: 3}\n", "not a valid config: Duplicate field 'pipeline'");
+        cases.put("pipeline: {batch: 8}\n---\npipeline: {batch: 0}\n", "not a valid config: ");
         int n = 0;
         for (Map.Entry<String, String> c : cases.entrySet()) {
             Path file = Files.writeString(dir.resolve("case" + n++ + ".yaml"), c.getKey());
