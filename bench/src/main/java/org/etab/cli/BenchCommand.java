@@ -69,7 +69,7 @@ final class BenchCommand implements Callable<Integer> {
         SampleSource source = opened.source();
         PipelineOptions options = choice.pipelineOptions(hostOptions);
         long kept = -1; // the sample rows of a report this run continues; -1: a new report
-        IntToLongFunction order = OrderFingerprint.perEpoch(List.of(source));
+        IntToLongFunction order = OrderFingerprint.perEpoch(List.of(source), asked);
         if (saved != null) {
             // checked before the report is opened, so that a refusal leaves it as it was
             try (Pipeline plan = new Pipeline(source, options)) {

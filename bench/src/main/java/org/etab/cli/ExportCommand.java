@@ -160,7 +160,7 @@ final class ExportCommand implements Callable<Integer> {
         Path manifestFile = out.resolve("manifest.csv");
         // the epoch's order over all groups, before the limit: a resumed export may raise its limit, not reorder
         IntToLongFunction order = OrderFingerprint.perEpoch(
-                groups.stream().map(OpenedDataset::source).toList());
+                groups.stream().map(OpenedDataset::source).toList(), sampleOptions);
         long length = parts.stream().mapToLong(ExportGroups.Group::size).sum();
         if (resuming) {
             state.requireSameOrder(order.applyAsLong(epoch));

@@ -268,6 +268,40 @@ class ResumeCliTest {
     }
 
     @Test
+    void aResumedExportCannotChangeWhatASampleIs(@TempDir Path tmp) throws Exception {
+        Path root = copyOfEchonet(tmp.resolve("echonet"));
+        Path out = tmp.resolve("out");
+        String[] export = {
+            "export",
+            "--root",
+            root.toString(),
+            "--split",
+            "all",
+            "--out",
+            out.toString(),
+            "--resume",
+            tmp.resolve("state.json").toString(),
+            "--quiet"
+        };
+        String[] small = {"--frame-size", "16x16"};
+        assertThat(etab(concat(concat(export, "--limit", "2"), small)).code()).isZero();
+        List<String> manifest = Files.readAllLines(out.resolve("manifest.csv"));
+        for (String[] other : List.of(
+                new String[] {"--frame-size", "32x16"},
+                concat(small, "--dtype", "uint8", "--normalize", "false"),
+                concat(small, "--layout", "tchw"),
+                concat(small, "--target", "ES/ED"),
+                concat(small, "--resize", "bicubic"))) {
+            Run r = etab(concat(concat(export, "--limit", "4"), other));
+            assertThat(r.code()).as(String.join(" ", other)).isEqualTo(2);
+            assertThat(r.err()).contains("saved for another order of epoch 0", "another target, size, dtype or layout");
+            assertThat(Files.readAllLines(out.resolve("manifest.csv"))).isEqualTo(manifest);
+        }
+        assertThat(etab(concat(concat(export, "--limit", "4"), small)).code()).isZero(); // the same samples: resumed
+        assertThat(Files.readAllLines(out.resolve("manifest.csv"))).hasSize(manifest.size() + 2);
+    }
+
+    @Test
     void anExportStoppedByAFailureReportsIt(@TempDir Path tmp) throws Exception {
         Path root = brokenEchonet(tmp);
         Path report = tmp.resolve("report.csv");

@@ -115,8 +115,9 @@ public record ResumeState(
     public void requireSameOrder(long order) {
         if (this.order != NO_ORDER && order != NO_ORDER && order != this.order) {
             throw new IllegalArgumentException("the resume state was saved for another order of epoch " + epoch
-                    + " than this run's (another shuffle, other clip starts or another selection): resuming at "
-                    + "position " + position + " would skip some samples and repeat others");
+                    + " than this run's (another shuffle, other clip starts, another selection, or other samples:"
+                    + " another target, size, dtype or layout): resuming at position " + position
+                    + " would skip some samples and repeat others, or mix two kinds of sample");
         }
     }
 
