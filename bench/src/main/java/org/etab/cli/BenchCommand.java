@@ -49,6 +49,12 @@ final class BenchCommand implements Callable<Integer> {
         int epoch = run.startEpoch();
         RunOptions.Device device = run.device();
         selection.checkSource(cfg);
+        OutputPaths.check(
+                selection.remoteRoot() ? null : selection.datasetRoot(cfg),
+                null,
+                List.of(
+                        new OutputPaths.Output("--report", run.report),
+                        new OutputPaths.Output("--resume", run.resume)));
         long seed = asked.seed();
         ResumeState state = new ResumeState(seed, epoch, 0, run.rank, run.world);
         ResumeState saved = null;

@@ -111,6 +111,13 @@ final class ExportCommand implements Callable<Integer> {
         EtabConfig cfg = selection.loadConfig();
         SampleOptions sampleOptions = selection.sampleOptions(cfg);
         PipelineOptions options = run.pipelineOptions(cfg, selection.limit);
+        selection.checkSource(cfg);
+        OutputPaths.check(
+                selection.remoteRoot() ? null : selection.datasetRoot(cfg),
+                out,
+                List.of(
+                        new OutputPaths.Output("--report", run.report),
+                        new OutputPaths.Output("--resume", run.resume)));
         // native sizes that differ (CAMUS) export one size group after the other
         List<OpenedDataset> groups = sampleOptions.nativeSize() && !selection.remoteRoot()
                 ? Datasets.openNative(

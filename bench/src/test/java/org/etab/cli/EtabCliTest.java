@@ -276,6 +276,61 @@ class EtabCliTest {
     }
 
     @Test
+    void outputsThatWouldOverwriteTheDatasetOrEachOtherAreRefusedBeforeAnyWrite(@TempDir Path tmp) throws Exception {
+        Path root = tmp.resolve("echonet");
+        Files.createDirectories(root);
+        for (String f : List.of("FileList.csv", "VolumeTracings.csv")) {
+            Files.copy(PhantomDatasets.echonet().resolve(f), root.resolve(f));
+        }
+        Files.createDirectories(root.resolve("Videos")); // the runs stop before any video is read
+        byte[] index = Files.readAllBytes(root.resolve("FileList.csv"));
+        Path out = tmp.resolve("out");
+        List<List<String>> cases = List.of(
+                List.of("bench", "--report", root.resolve("FileList.csv").toString()),
+                List.of(
+                        "bench",
+                        "--report",
+                        tmp.resolve("same.json").toString(),
+                        "--resume",
+                        tmp.resolve("same.json").toString()),
+                List.of("export", "--out", root.resolve("Videos").toString()),
+                List.of(
+                        "export",
+                        "--out",
+                        out.toString(),
+                        "--report",
+                        out.resolve("manifest.csv").toString()),
+                List.of(
+                        "export",
+                        "--out",
+                        out.toString(),
+                        "--resume",
+                        out.resolve("a.x.npy").toString()));
+        List<String> why = List.of(
+                "--report " + root.resolve("FileList.csv") + " lies inside the dataset's directory",
+                "--resume and --report name the same file",
+                "--out " + root.resolve("Videos") + " lies inside the dataset's directory",
+                "is a file export writes in --out",
+                "is a file export writes in --out");
+        for (int i = 0; i < cases.size(); i++) {
+            List<String> args = new java.util.ArrayList<>(cases.get(i));
+            args.addAll(List.of("--root", root.toString(), "--split", "all", "--limit", "2", "--quiet"));
+            if (args.get(0).equals("export") && !args.contains("--out")) {
+                args.addAll(List.of("--out", out.toString()));
+            }
+            Run r = etab(args.toArray(String[]::new));
+            assertThat(r.code()).as(String.join(" ", args)).isEqualTo(2);
+            assertThat(r.err()).as(String.join(" ", args)).contains(why.get(i));
+        }
+        assertThat(Files.readAllBytes(root.resolve("FileList.csv"))).isEqualTo(index);
+        try (var videos = Files.list(root.resolve("Videos"))) {
+            assertThat(videos).isEmpty();
+        }
+        assertThat(out).doesNotExist();
+        assertThat(tmp.resolve("same.json")).doesNotExist();
+    }
+
+    @Test
     void exportsTemporaryFilesNeverFollowALink(@TempDir Path tmp) throws Exception {
         Path out = Files.createDirectories(tmp.resolve("out"));
         Path victim = Files.writeString(tmp.resolve("victim.txt"), "keep me");

@@ -1,0 +1,81 @@
+package org.etab.cli;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What a run writes ({@code --out}, {@code --report}, {@code --resume}) checked against what it reads and against each
+ * other before anything is written: none inside the dataset's directory (a report named {@code FileList.csv} there
+ * would replace the index), and no two the same file (a report that is the resume state, or export's own manifest, is
+ * overwritten by the other). Paths are compared as they really are: links resolved, for a path that does not exist
+ * yet those of its nearest existing parent.
+ */
+final class OutputPaths {
+    private OutputPaths() {}
+
+    /** One output: the flag that names it and its path; null paths are left out. */
+    record Output(String flag, Path path) {}
+
+    /**
+     * @param datasetRoot the local dataset directory the run reads, or null (a URL root)
+     * @param exportDir   export's {@code --out}, or null
+     * @param files       the output files ({@code --report}, {@code --resume}), their paths may be null
+     * @throws IllegalArgumentException naming the flag and the path
+     */
+    static void check(Path datasetRoot, Path exportDir, List<Output> files) {
+        Path root = datasetRoot == null ? null : real(datasetRoot);
+        List<Output> all = new ArrayList<>();
+        if (exportDir != null) {
+            all.add(new Output("--out", exportDir));
+        }
+        files.stream().filter(o -> o.path() != null).forEach(all::add);
+        List<Path> seen = new ArrayList<>();
+        for (Output o : all) {
+            Path p = real(o.path());
+            if (root != null && p.startsWith(root)) {
+                throw new IllegalArgumentException(o.flag() + " " + Terminal.safe(o.path())
+                        + " lies inside the dataset's directory " + Terminal.safe(datasetRoot)
+                        + ", which a run only reads: write it elsewhere");
+            }
+            for (int i = 0; i < seen.size(); i++) {
+                if (seen.get(i).equals(p)) {
+                    throw new IllegalArgumentException(
+                            o.flag() + " and " + all.get(i).flag() + " name the same file " + Terminal.safe(o.path())
+                                    + ": each would overwrite the other");
+                }
+            }
+            if (exportDir != null && o.path() != exportDir && writtenByExport(real(exportDir), p)) {
+                throw new IllegalArgumentException(o.flag() + " " + Terminal.safe(o.path())
+                        + " is a file export writes in --out (manifest.csv, <id>.x.npy, <id>.y.npy): name another");
+            }
+            seen.add(p);
+        }
+    }
+
+    private static boolean writtenByExport(Path dir, Path file) {
+        String name = file.getFileName().toString();
+        return dir.equals(file.getParent())
+                && (name.equals("manifest.csv") || name.endsWith(".npy") || name.endsWith(".npy.tmp"));
+    }
+
+    /** The path with every link resolved, as far as it exists; the rest appended as given. */
+    static Path real(Path path) {
+        Path p = path.toAbsolutePath().normalize();
+        Path existing = p;
+        while (existing != null && !Files.exists(existing)) {
+            existing = existing.getParent();
+        }
+        if (existing == null) {
+            return p;
+        }
+        try {
+            return existing.toRealPath().resolve(existing.relativize(p));
+        } catch (IOException e) {
+            throw new UncheckedIOException(path + ": cannot be resolved: " + e.getMessage(), e);
+        }
+    }
+}
