@@ -303,12 +303,15 @@ public final class SelectionOptions {
         double f = fps != null ? fps : d.fps();
         boolean pad = padding != null ? padding : d.padding();
         boolean asVideo = video != null ? video : ds.videoByDefault();
+        if (limit < 0) {
+            throw new IllegalArgumentException("--limit must be >= 0 (0: all) but was " + limit);
+        }
         // a bad value is named as the user gave it: a flag, or a key of the config file
         if (asVideo && (clipL < 1 || clipL > ClipSpec.MAX_LENGTH)) {
             throw new IllegalArgumentException((clipLength != null ? "--clip-length" : cfg.describe("clip_length"))
                     + " must be 1.." + ClipSpec.MAX_LENGTH + " but was " + clipL);
         }
-        if (!Double.isFinite(f)) {
+        if (!Double.isFinite(f) || f < 0) { // the library takes any f <= 0 as the file's own; the flag says 0
             throw new IllegalArgumentException((fps != null ? "--fps" : cfg.describe("fps"))
                     + " must be a frame rate, or 0 for the file's own, but was " + f);
         }

@@ -1,5 +1,7 @@
 package org.etab.cli;
 
+import de.siegmar.fastcsv.writer.CsvWriter;
+import de.siegmar.fastcsv.writer.LineDelimiter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -81,11 +83,14 @@ final class SplitCommand implements Callable<Integer> {
         Files.createDirectories(out);
         String[] names = {"train.csv", "val.csv", "test.csv"};
         for (int k = 0; k < names.length; k++) {
-            StringBuilder sb = new StringBuilder();
-            for (int p : parts[k]) {
-                sb.append(ids.get(p)).append('\n');
+            // one id per line, quoted as CSV when it must be (an id with a comma or a quote)
+            try (CsvWriter w = CsvWriter.builder()
+                    .lineDelimiter(LineDelimiter.LF)
+                    .build(Files.newBufferedWriter(out.resolve(names[k]), StandardCharsets.UTF_8))) {
+                for (int p : parts[k]) {
+                    w.writeRecord(ids.get(p));
+                }
             }
-            Files.writeString(out.resolve(names[k]), sb, StandardCharsets.UTF_8);
         }
         System.out.println("SPLIT samples=" + ids.size() + " train=" + parts[0].length + " val=" + parts[1].length
                 + " test=" + parts[2].length + " seed=" + seed + " random=" + random);

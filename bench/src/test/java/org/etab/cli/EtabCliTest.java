@@ -1314,6 +1314,8 @@ class EtabCliTest {
                 List.of("bench --frame-size 112by112", "--frame-size must be LxW"),
                 List.of("bench --clip-length 0", "--clip-length must be 1..10000 but was 0"),
                 List.of("bench --fps NaN", "--fps must be a frame rate, or 0 for the file's own, but was NaN"),
+                List.of("bench --fps -5", "--fps must be a frame rate, or 0 for the file's own, but was -5.0"),
+                List.of("bench --limit -1", "--limit must be >= 0 (0: all) but was -1"),
                 List.of("bench --threads -2", "--threads must be 1..1024, or 0 for all cores, but was -2"),
                 List.of("bench --dtype float64", "--dtype must be float32 or uint8 but was 'float64'"),
                 List.of("bench --header nocolon", "--header must be 'Name: value' but was 'nocolon'"),
