@@ -238,6 +238,10 @@ public final class SelectionOptions {
             storeOptions();
             return;
         }
+        if (!headers.isEmpty() || cacheDir != null) { // else silently unused
+            throw new IllegalArgumentException("--header and --cache-dir apply to a URL --root only, not to "
+                    + (root != null ? "the directory " + Terminal.safe(root) : "a dataset directory"));
+        }
         Path dir = datasetRoot(cfg);
         if (!Files.isDirectory(dir)) {
             throw new IllegalArgumentException(
@@ -285,6 +289,10 @@ public final class SelectionOptions {
                 throw new IllegalArgumentException("--header must be 'Name: value' but was '" + line + "'");
             }
             h.put(line.substring(0, colon).trim(), line.substring(colon + 1).trim());
+        }
+        if (cacheMaxMb < 1 || cacheMaxMb > Long.MAX_VALUE >> 20) { // in bytes, it must stay a long
+            throw new IllegalArgumentException(
+                    "--cache-max-mb must be 1.." + (Long.MAX_VALUE >> 20) + " but was " + cacheMaxMb);
         }
         return HttpStoreOptions.builder()
                 .headers(h)

@@ -1319,6 +1319,12 @@ class EtabCliTest {
                 List.of("bench --threads -2", "--threads must be 1..1024, or 0 for all cores, but was -2"),
                 List.of("bench --dtype float64", "--dtype must be float32 or uint8 but was 'float64'"),
                 List.of("bench --header nocolon", "--header must be 'Name: value' but was 'nocolon'"),
+                List.of( // the harness adds the local phantom as --root
+                        "bench --cache-dir " + tmp.resolve("cache"),
+                        "--header and --cache-dir apply to a URL --root only, not to the directory " + root),
+                List.of(
+                        "bench --header X:y --cache-max-mb 99999999999999",
+                        "--cache-max-mb must be 1..8796093022207 but was 99999999999999"),
                 List.of("bench --root /nonexistent/echonet", "--root /nonexistent/echonet is not a directory"),
                 List.of( // named without the password in its user info, nor its query
                         "bench --root http://alice:s3cret@127.0.0.1:9/echo%zz?sig=x",
