@@ -265,10 +265,10 @@ final class ExportCommand implements Callable<Integer> {
             exportBatches(pipeline, startAt, offset, failures, manifest, recorder, ids, scheme, layout, progress);
         } catch (RuntimeException e) {
             // stopped by a failure (--on-error fail) or an error: what failed before it is still reported
-            reportFailures(failures, Long.MAX_VALUE, recorder);
+            reportFailures(failures, Long.MAX_VALUE, recorder, ids);
             throw e;
         }
-        reportFailures(failures, Long.MAX_VALUE, recorder);
+        reportFailures(failures, Long.MAX_VALUE, recorder, ids);
         synchronized (writing) {
             awaitShutdownIfStopping();
             // the group's whole schedule is done: a trailing batch whose samples all failed is never delivered, so
@@ -293,7 +293,7 @@ final class ExportCommand implements Callable<Integer> {
             try (batch) {
                 INDArray x = Nd4jBatches.features(batch);
                 INDArray y = Nd4jBatches.labels(batch);
-                reportFailures(failures, batch.nextPosition(), recorder);
+                reportFailures(failures, batch.nextPosition(), recorder, ids);
                 for (int i = 0; i < batch.size(); i++) {
                     SampleInfo info = batch.samples().get(i);
                     SampleFailure unwritable = ids.unwritable(info);
@@ -329,7 +329,7 @@ final class ExportCommand implements Callable<Integer> {
                         }
                         manifest.writeRecord(row);
                         manifest.flush();
-                        recorder.delivered(info);
+                        recorder.delivered(info, id);
                     }
                 }
                 synchronized (writing) {
@@ -359,12 +359,13 @@ final class ExportCommand implements Callable<Integer> {
         }
     }
 
-    /** Reports the failures before {@code position} in this rank's sequence, in order. */
-    private void reportFailures(PriorityBlockingQueue<SampleFailure> failures, long position, RunRecorder recorder) {
+    /** Reports the failures before {@code position} in this rank's sequence, in order, under their file ids. */
+    private void reportFailures(
+            PriorityBlockingQueue<SampleFailure> failures, long position, RunRecorder recorder, ExportIds ids) {
         synchronized (writing) {
             awaitShutdownIfStopping();
             while (failures.peek() != null && failures.peek().sequence() < position) {
-                recorder.failed(failures.poll());
+                recorder.failed(ids.named(failures.poll()));
             }
         }
     }

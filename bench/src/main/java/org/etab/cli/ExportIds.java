@@ -30,6 +30,7 @@ final class ExportIds {
     private final Set<String> used = new HashSet<>();
     private final Map<String, Integer> occurrences = new HashMap<>();
     private final Map<Key, Named> byPosition = new HashMap<>();
+    private final Map<Place, Named> bySequence = new HashMap<>();
     private final List<Slot> slots = new ArrayList<>();
     private int group;
 
@@ -56,6 +57,9 @@ final class ExportIds {
      * @param id       its sample id
      */
     record Slot(long sequence, String name, String id) {}
+
+    /** A sample's place in its size group's sequence, where a failure names it. */
+    private record Place(int group, long sequence) {}
 
     /** A sample's file id and where it stands in the schedule. */
     private record Named(String name, Pipeline.Scheduled scheduled) {}
@@ -86,6 +90,7 @@ final class ExportIds {
             }
             used.add(name);
             Named named = new Named(name, s);
+            bySequence.put(new Place(group, s.sequence()), named);
             if (byPosition.putIfAbsent(new Key(group, s.plan().position(), s.repeat()), named) == null) {
                 slots.add(new Slot(offset + s.sequence(), name, id));
             }
@@ -108,6 +113,18 @@ final class ExportIds {
     }
 
     /**
+     * A failure of the group selected, renamed to its sample's file id, so that the report's rows name what the
+     * manifest names; a failure outside the schedule keeps its sample id.
+     */
+    SampleFailure named(SampleFailure f) {
+        Named n = bySequence.get(new Place(group, f.sequence()));
+        if (n == null || n.name().equals(f.id())) {
+            return f;
+        }
+        return new SampleFailure(n.name(), f.file(), f.stage(), f.reason(), f.epoch(), f.sequence(), f.repeat());
+    }
+
+    /**
      * Why a delivered sample's files cannot be written, as its failure (stage {@code plan}: its id alone decides,
      * before any I/O), or null when they can: its file id is too long for a file name once the longest suffix is on.
      * Checked before writing, because the file system's refusal would stop the whole export.
@@ -122,7 +139,7 @@ final class ExportIds {
         String suffix =
                 n.name().startsWith(info.id()) ? n.name().substring(info.id().length()) : "";
         return new SampleFailure(
-                info.id(),
+                n.name(),
                 n.scheduled().plan().file(),
                 Stage.PLAN,
                 "id too long for a file name: " + bytes + " bytes"

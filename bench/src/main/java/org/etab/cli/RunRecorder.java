@@ -125,17 +125,20 @@ final class RunRecorder implements AutoCloseable {
                 failedRow(early.poll());
             }
             for (SampleInfo s : samples) {
-                deliveredRow(s);
+                deliveredRow(s.id(), s.repeat());
             }
             flush();
         }
         saveState(epoch, nextPosition);
     }
 
-    /** One delivered sample's row, flushed (export writes them one by one, after each sample's files). */
-    void delivered(SampleInfo s) {
+    /**
+     * One delivered sample's row under the id its files have, flushed (export writes them one by one, after each
+     * sample's files).
+     */
+    void delivered(SampleInfo s, String id) {
         synchronized (this) {
-            deliveredRow(s);
+            deliveredRow(id, s.repeat());
             flush();
         }
     }
@@ -178,8 +181,8 @@ final class RunRecorder implements AutoCloseable {
         write(f.id(), "failed", f.stage().toString(), (f.repeat() ? REPEAT + "; " : "") + f.reason());
     }
 
-    private void deliveredRow(SampleInfo s) {
-        write(s.id(), "delivered", "", s.repeat() ? REPEAT : "");
+    private void deliveredRow(String id, boolean repeat) {
+        write(id, "delivered", "", repeat ? REPEAT : "");
     }
 
     /** Rows after {@link #close()} (a shutdown hook closed the report while decode threads still ran) are dropped. */

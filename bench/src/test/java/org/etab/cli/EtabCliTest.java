@@ -921,6 +921,56 @@ class EtabCliTest {
         assertThat(Long.parseLong(m.group(2))).isEqualTo(ids.size());
     }
 
+    @Test
+    void exportReportNamesEachClipAsTheManifestDoes(@TempDir Path tmp) throws Exception {
+        Path root = copyOfEchonet(tmp.resolve("echonet"));
+        List<EchoNetRecord> records = EchoNetReader.read(root).select("all");
+        EchoNetRecord broken = records.get(1);
+        Files.write(broken.video(), new byte[4096]); // every clip of it fails when opened
+
+        Path out = tmp.resolve("out");
+        Path report = tmp.resolve("report.csv");
+        Run r = etab(
+                "export",
+                "--root",
+                root.toString(),
+                "--split",
+                "all",
+                "--clip-length",
+                "4",
+                "--fps",
+                "25",
+                "--frame-size",
+                "16x16",
+                "--clip-start",
+                "all",
+                "--out",
+                out.toString(),
+                "--report",
+                report.toString(),
+                "--quiet");
+        assertThat(r.code()).as(r.err()).isZero();
+        List<String> manifest = Files.readAllLines(out.resolve("manifest.csv"));
+        List<String> exported = manifest.subList(1, manifest.size()).stream()
+                .map(l -> l.split(",")[0])
+                .toList();
+        List<String> rows = Files.readAllLines(report);
+        List<String> delivered = rows.stream()
+                .filter(l -> l.contains(",delivered,"))
+                .map(l -> l.split(",")[0])
+                .toList();
+        List<String> failed = rows.stream()
+                .filter(l -> l.contains(",failed,"))
+                .map(l -> l.split(",")[0])
+                .toList();
+        assertThat(delivered).as("delivered rows name the manifest's ids").containsExactlyElementsOf(exported);
+        assertThat(failed)
+                .as("each failed clip under its own id")
+                .doesNotHaveDuplicates()
+                .contains(broken.id(), broken.id() + "_1", broken.id() + "_2")
+                .allMatch(id -> id.startsWith(broken.id()));
+    }
+
     /** Renames a video of an EchoNet copy, with its FileList and VolumeTracings rows. */
     private static void renameVideo(Path root, String id, String to) throws Exception {
         Files.move(
