@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -165,6 +166,11 @@ final class ExportCommand implements Callable<Integer> {
         List<ExportGroups.Group> parts = ExportGroups.plan(groups, options, epoch, ids);
         Files.createDirectories(out);
         Path manifestFile = out.resolve("manifest.csv");
+        if (!resuming && Files.exists(manifestFile, LinkOption.NOFOLLOW_LINKS)) {
+            // its .npy files are not deleted (they may be all a user has of that run): say they stay
+            System.err.println("etab export: replacing " + Terminal.safe(manifestFile.toString())
+                    + " of an earlier export; that export's .npy files not written again stay in the folder");
+        }
         // the epoch's order over all groups, before the limit: a resumed export may raise its limit, not reorder
         IntToLongFunction order = OrderFingerprint.perEpoch(
                 groups.stream().map(OpenedDataset::source).toList(), sampleOptions);

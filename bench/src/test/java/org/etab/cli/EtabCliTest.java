@@ -971,6 +971,39 @@ class EtabCliTest {
                 .allMatch(id -> id.startsWith(broken.id()));
     }
 
+    @Test
+    void exportIntoAnEarlierExportSaysItsFilesStay(@TempDir Path tmp) throws Exception {
+        Path out = tmp.resolve("out");
+        String[] args = {
+            "export",
+            "--root",
+            PhantomDatasets.echonet().toString(),
+            "--frame-size",
+            "16x16",
+            "--clip-length",
+            "4",
+            "--out",
+            out.toString(),
+            "--quiet",
+            "--limit",
+            "3"
+        };
+        Run first = etab(args);
+        assertThat(first.code()).as(first.err()).isZero();
+        assertThat(first.err()).doesNotContain("earlier export");
+
+        args[args.length - 1] = "1";
+        Run second = etab(args);
+        assertThat(second.code()).as(second.err()).isZero();
+        assertThat(second.err()).contains("replacing").contains("manifest.csv of an earlier export");
+        assertThat(Files.readAllLines(out.resolve("manifest.csv"))).hasSize(2);
+        try (java.util.stream.Stream<Path> files = Files.list(out)) {
+            assertThat(files.filter(f -> f.toString().endsWith(".x.npy")).count())
+                    .as("the earlier export's files are the user's: kept")
+                    .isEqualTo(3);
+        }
+    }
+
     /** Renames a video of an EchoNet copy, with its FileList and VolumeTracings rows. */
     private static void renameVideo(Path root, String id, String to) throws Exception {
         Files.move(
