@@ -130,7 +130,9 @@ final class BenchCommand implements Callable<Integer> {
     static void reportIndex(OpenedDataset opened) {
         var problems = opened.problems();
         if (!problems.isEmpty()) {
-            System.err.printf("etab: the index left out %d entries:%n", problems.size());
+            // a problem may cover many rows (TMED-2's Not_Provided rows are one): the summary counts the rows rejected
+            System.err.printf(
+                    "etab: the index reported %d problem%s:%n", problems.size(), problems.size() == 1 ? "" : "s");
             problems.stream().limit(10).map(Terminal::safe).forEach(p -> System.err.println("  " + p));
             if (problems.size() > 10) {
                 System.err.println("  ... and " + (problems.size() - 10) + " more");

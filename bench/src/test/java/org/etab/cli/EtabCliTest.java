@@ -782,7 +782,7 @@ class EtabCliTest {
         // without --quiet the summary says so too; the index's first lines are named as before
         Run loud = etab(
                 "bench", "--root", root.toString(), "--split", "all", "--clip-length", "4", "--frame-size", "16x16");
-        assertThat(loud.err()).contains("the index left out 14 entries").contains("  rejected     14 ");
+        assertThat(loud.err()).contains("the index reported 14 problems:").contains("  rejected     14 ");
         assertThat(loud.lastLine()).endsWith(" rejected=14");
 
         // export reports them too, and the train split only its own rows
