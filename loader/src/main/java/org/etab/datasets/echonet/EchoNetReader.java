@@ -186,8 +186,8 @@ public final class EchoNetReader {
                     }
                     v.video = safeVideoPath(name, id, videos);
                     v.ef = Fields.finiteDouble(rec.getField(cols.at(L_EF)), "EF"); // CM compares it as written
-                    v.esv = finiteFloat(rec, cols.at(L_ESV), "ESV");
-                    v.edv = finiteFloat(rec, cols.at(L_EDV), "EDV");
+                    v.esv = optionalFloat(rec, cols.at(L_ESV));
+                    v.edv = optionalFloat(rec, cols.at(L_EDV));
                     // bounded here: planning and the native frame size allocate by these numbers
                     v.height = integer(rec, cols.at(L_HEIGHT), "FrameHeight", 1, SampleOptions.MAX_FRAME_SIDE);
                     v.width = integer(rec, cols.at(L_WIDTH), "FrameWidth", 1, SampleOptions.MAX_FRAME_SIDE);
@@ -303,7 +303,7 @@ public final class EchoNetReader {
                 }
                 // Rows of one video are (nearly always) adjacent: look the name up only when it changes.
                 if (row.nameChanged()) {
-                    v = byId.get(stripAvi(row.name().trim()));
+                    v = byId.get(stripTracingAvi(row.name().trim()));
                 }
                 if (v == null) {
                     if (orphanRows++ == 0) {
@@ -356,8 +356,22 @@ public final class EchoNetReader {
         return name.endsWith(".avi") ? name.substring(0, name.length() - 4) : name;
     }
 
-    private static float finiteFloat(CsvRecord rec, int col, String column) throws BadRow {
-        return Fields.finiteFloat(rec.getField(col), column);
+    /**
+     * A tracing row's FileName without its extension, in any case: it only names a FileList row (whose own name
+     * decides the video's path), so {@code X.AVI} there is the video {@code X}.
+     */
+    static String stripTracingAvi(String name) {
+        int n = name.length();
+        return name.regionMatches(true, n - 4, ".avi", 0, 4) ? name.substring(0, n - 4) : name;
+    }
+
+    /** ESV or EDV: no target reads them, so a value that is empty or not a number is kept as NaN, not a lost row. */
+    private static float optionalFloat(CsvRecord rec, int col) {
+        try {
+            return Float.parseFloat(rec.getField(col).trim());
+        } catch (NumberFormatException e) {
+            return Float.NaN;
+        }
     }
 
     private static int integer(CsvRecord rec, int col, String column, int min, int max) throws BadRow {
@@ -408,16 +422,9 @@ public final class EchoNetReader {
 
         /** The record, or null after adding the reason this video cannot be used to {@code problems}. */
         EchoNetRecord toRecord(List<IndexProblem> problems, List<EchoNetIndex.Rejected> rejected) {
+            // a frame with only its long axis still marks ES or ED, as the reference keeps it; only its mask is
+            // missing, and EchoNetSource fails LV_seg samples for it
             String reason = badTracing;
-            if (reason == null) {
-                for (TraceGroup g : groups) {
-                    if (g.rows() < 2) {
-                        reason = "line " + g.firstLine + ": frame " + g.frame + " has " + g.rows()
-                                + " row; a tracing needs the long axis and at least one chord";
-                        break;
-                    }
-                }
-            }
             if (reason == null && groups.size() < 2) {
                 reason = groups.isEmpty()
                         ? "no traced frames; ES and ED need two"

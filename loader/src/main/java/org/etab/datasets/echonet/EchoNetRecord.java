@@ -10,8 +10,8 @@ import org.etab.source.Split;
  * @param id        FileName without extension (the sample id used in exports)
  * @param video     the video file, inside the dataset root
  * @param ef        ejection fraction, percent, as FileList writes it (CM compares it; EF's label is its float32)
- * @param esv       end-systolic volume, ml
- * @param edv       end-diastolic volume, ml
+ * @param esv       end-systolic volume, ml; NaN when FileList's is empty or not a number (no target reads it)
+ * @param edv       end-diastolic volume, ml; NaN likewise
  * @param fps       the frame rate FileList gives for the file
  * @param frames    NumberOfFrames from FileList
  * @param es        the first traced frame of the video (the reference takes it as end-systole)

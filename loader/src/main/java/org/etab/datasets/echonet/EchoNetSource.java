@@ -32,7 +32,8 @@ import org.etab.source.Target;
  * annotated end-diastolic frame for {@code LV_seg}. Labels: EF float32 {@code [1]} (percent); CM int32
  * {@code [1]} (1 when EF &lt; 50); ES/ED int32 {@code [2]}: the source frame numbers for a still, the
  * positions of those frames in the clip (-1 when the clip does not contain them) for a video; LV_seg uint8
- * {@code [H, W]}: the mask of the ED tracing, rasterized at the video's size and resized nearest.
+ * {@code [H, W]}: the mask of the ED tracing, rasterized at the video's size and resized nearest (an ED tracing with
+ * only its long axis, no chords, has no mask: its LV_seg sample fails at plan).
  *
  * <p>Padding: clip positions past the end of the video are zero in output space.
  *
@@ -101,7 +102,14 @@ public final class EchoNetSource extends RecordSource<EchoNetRecord> {
     @Override
     protected void planRecord(EchoNetRecord rec, PlanLoop.Plans plans) {
         String file = rec.video().toString();
-        if (options().clip().video()) {
+        if (options().target() == Target.LV_SEG && rec.ed().rows() < 2) {
+            plans.failed(
+                    rec.id(),
+                    file,
+                    new int[0],
+                    "no LV mask: the ED tracing (frame " + rec.ed().frame() + " in VolumeTracings.csv) has only its "
+                            + "long axis, no chords");
+        } else if (options().clip().video()) {
             plans.clips(rec.id(), file, rec.frames(), rec.fps());
         } else {
             plans.still(

@@ -135,8 +135,15 @@ class EchoNetReaderTest {
     void acceptsNamesWithAndWithoutAviInBothFiles() throws IOException {
         write(
                 dir.resolve("FileList.csv"),
-                lines(LIST_HEADER, listRow("PLAIN", "TRAIN"), listRow("WITH.avi", "TRAIN"), listRow("BARE", "TRAIN")));
+                lines(
+                        LIST_HEADER,
+                        listRow("PLAIN", "TRAIN"),
+                        listRow("WITH.avi", "TRAIN"),
+                        listRow("BARE", "TRAIN"),
+                        listRow("UPPER", "TRAIN")));
         List<String> tr = new ArrayList<>(List.of(TRACING_HEADER));
+        tr.addAll(traced("UPPER.AVI", 1, 2)); // the extension in any case names the row
+        tr.addAll(traced("UPPER.Avi", 2, 2));
         tr.addAll(traced("PLAIN.avi", 1, 2));
         tr.addAll(traced("PLAIN.avi", 2, 2));
         tr.addAll(traced("WITH.avi", 1, 2));
@@ -148,10 +155,10 @@ class EchoNetReaderTest {
         EchoNetIndex index = EchoNetReader.read(dir);
 
         assertThat(index.problems()).isEmpty();
-        assertThat(ids(index.records())).containsExactly("PLAIN", "WITH", "BARE");
+        assertThat(ids(index.records())).containsExactly("PLAIN", "WITH", "BARE", "UPPER");
         assertThat(index.records())
                 .extracting(r -> r.video().getFileName().toString())
-                .containsExactly("PLAIN.avi", "WITH.avi", "BARE.avi");
+                .containsExactly("PLAIN.avi", "WITH.avi", "BARE.avi", "UPPER.avi");
     }
 
     @Test
@@ -393,7 +400,7 @@ class EchoNetReaderTest {
 
     @Test
     void reportsEveryMalformedTracingRowKindWithItsLine() throws IOException {
-        String[] videos = {"COLS", "X1", "Y2NAN", "NEG", "FRAME", "INF", "SHORT"};
+        String[] videos = {"COLS", "X1", "Y2NAN", "NEG", "FRAME", "INF"};
         List<String> list = new ArrayList<>();
         for (String v : videos) {
             list.add(listRow(v, "TRAIN"));
@@ -414,7 +421,6 @@ class EchoNetReaderTest {
         tr.set(5 + 3 * 4 + 2, "NEG.avi,1,2,3,4,-1"); // negative frame
         tr.set(5 + 4 * 4 + 2, "FRAME.avi,1,2,3,4,2.5"); // non-integer frame
         tr.set(5 + 5 * 4 + 2, "INF.avi,1,Infinity,3,4,2"); // infinite
-        tr.set(5 + 6 * 4 + 2, "SHORT.avi,1,2,3,4,1"); // moves a row to frame 1: frame 2 has 1 row
         write(dir.resolve("VolumeTracings.csv"), tr);
 
         EchoNetIndex index = EchoNetReader.read(dir);
@@ -432,10 +438,23 @@ class EchoNetReaderTest {
         assertThat(problemFor(index, "NEG").reason()).startsWith("line 20: ").contains("Frame must be >= 0");
         assertThat(problemFor(index, "FRAME").reason()).startsWith("line 24: ").contains("Frame is not an integer");
         assertThat(problemFor(index, "INF").reason()).startsWith("line 28: ").contains("Y1 is not a finite number");
-        assertThat(problemFor(index, "SHORT").reason())
-                .startsWith("line 33: ")
-                .contains("frame 2 has 1 row")
-                .contains("at least one chord");
+    }
+
+    @Test
+    void keepsAVideoWhoseTracedFrameHasOnlyItsLongAxis() throws IOException {
+        fileList(List.of(listRow("SHORT", "TRAIN")));
+        List<String> tr = new ArrayList<>(List.of(TRACING_HEADER));
+        tr.addAll(traced("SHORT.avi", 1, 3));
+        tr.addAll(traced("SHORT.avi", 2, 1)); // the reference keeps it: its mask is just empty
+        write(dir.resolve("VolumeTracings.csv"), tr);
+
+        EchoNetIndex index = EchoNetReader.read(dir);
+
+        assertThat(index.problems()).isEmpty();
+        EchoNetRecord r = index.records().get(0);
+        assertThat(r.es().rows()).isEqualTo(3);
+        assertThat(r.ed().frame()).isEqualTo(2);
+        assertThat(r.ed().rows()).isEqualTo(1);
     }
 
     @Test
@@ -528,7 +547,7 @@ class EchoNetReaderTest {
                 List.of(
                         "COLS,55,1,2,112,112,50,120", // line 2: 8 fields
                         "EF,abc,1,2,112,112,50,120,TRAIN", // line 3
-                        "ESV,55,NaN,2,112,112,50,120,TRAIN", // line 4
+                        "ESV,55,,2,112,112,50,120,TRAIN", // line 4: no target reads ESV or EDV: kept
                         "EDV,55,1,-Infinity,112,112,50,120,TRAIN", // line 5
                         "FPS,55,1,2,112,112,fast,120,TRAIN", // line 6
                         "FPSNAN,55,1,2,112,112,NaN,120,TRAIN", // line 7
@@ -551,13 +570,14 @@ class EchoNetReaderTest {
 
         EchoNetIndex index = EchoNetReader.read(dir);
 
-        assertThat(ids(index.records())).containsExactly("OK");
-        assertThat(index.problems()).hasSize(10);
+        assertThat(ids(index.records())).containsExactly("ESV", "EDV", "OK");
+        assertThat(index.records().get(0).esv()).isNaN();
+        assertThat(index.records().get(0).edv()).isEqualTo(2f);
+        assertThat(index.records().get(1).edv()).isEqualTo(Float.NEGATIVE_INFINITY);
+        assertThat(index.problems()).hasSize(8);
         assertThat(index.problems()).allSatisfy(p -> assertThat(p.file()).isEqualTo("FileList.csv"));
         assertThat(problemFor(index, "COLS").reason()).isEqualTo("line 2: expected 9 fields but found 8");
         assertThat(problemFor(index, "EF").reason()).isEqualTo("line 3: EF is not a number: 'abc'");
-        assertThat(problemFor(index, "ESV").reason()).isEqualTo("line 4: ESV is not a finite number: 'NaN'");
-        assertThat(problemFor(index, "EDV").reason()).isEqualTo("line 5: EDV is not a finite number: '-Infinity'");
         assertThat(problemFor(index, "FPS").reason()).isEqualTo("line 6: FPS is not a number: 'fast'");
         assertThat(problemFor(index, "FPSNAN").reason()).startsWith("line 7: FPS must be a finite number > 0");
         assertThat(problemFor(index, "FRAMES").reason()).isEqualTo("line 8: NumberOfFrames is not an integer: '12.5'");

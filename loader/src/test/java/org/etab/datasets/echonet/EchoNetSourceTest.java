@@ -157,6 +157,42 @@ class EchoNetSourceTest {
     }
 
     @Test
+    void anEdTracingWithoutChordsFailsLvSegAtPlanAndKeepsTheOtherTargets() {
+        EchoNetRecord r = records.get(0);
+        Tracing ed = r.ed();
+        Tracing axisOnly = new Tracing(
+                ed.frame(), new float[] {ed.x1()[0]}, new float[] {ed.y1()[0]}, new float[] {ed.x2()[0]}, new float[] {
+                    ed.y2()[0]
+                });
+        EchoNetRecord shortEd = new EchoNetRecord(
+                r.id(),
+                r.video(),
+                r.ef(),
+                r.esv(),
+                r.edv(),
+                r.frameHeight(),
+                r.frameWidth(),
+                r.fps(),
+                r.frames(),
+                r.split(),
+                r.es(),
+                axisOnly);
+        SampleOptions seg = options(Target.LV_SEG, ClipSpec.frame(), 0, 1, false, DType.UINT8);
+        EchoNetSource s = new EchoNetSource(List.of(shortEd), seg);
+        assertThat(s.plan(0)).singleElement().satisfies(p -> {
+            assertThat(p.failure()).isNotNull();
+            assertThat(p.failure())
+                    .contains("no LV mask")
+                    .contains("frame " + ed.frame())
+                    .contains("VolumeTracings.csv");
+        });
+        SampleOptions ef = options(Target.EF, ClipSpec.frame(), 0, 1, false, DType.FLOAT32);
+        assertThat(new EchoNetSource(List.of(shortEd), ef).plan(0))
+                .singleElement()
+                .satisfies(p -> assertThat(p.failure()).isNull());
+    }
+
+    @Test
     void lvSegMasksAreResizedNearestToTheFrameSize() {
         each(options(Target.LV_SEG, ClipSpec.frame(), 56, 3, true, DType.FLOAT32), (b, i, rec) -> {
             byte[] mask = b.labels().slotBytes(i);
