@@ -46,6 +46,7 @@ public final class CamusInfo {
     private final int es;
     private final int nbFrame;
     private final OptionalDouble ef;
+    private final String efProblem;
     private final OptionalDouble frameRate;
 
     private CamusInfo(Path file, Map<String, String> values) {
@@ -57,8 +58,18 @@ public final class CamusInfo {
         }
         this.ed = frame("ED");
         this.es = frame("ES");
-        OptionalDouble lvef = optionalDouble("LVef");
-        this.ef = lvef.isPresent() ? lvef : optionalDouble("EF");
+        // an EF that is empty or not a number costs only the EF and CM samples, as a missing one does
+        String efKey = values.containsKey("LVef") ? "LVef" : "EF";
+        OptionalDouble parsed;
+        String problem = null;
+        try {
+            parsed = optionalDouble(efKey);
+        } catch (DatasetException e) {
+            parsed = OptionalDouble.empty();
+            problem = efKey + " '" + abbreviate(values.get(efKey)) + "' is not a finite number";
+        }
+        this.ef = parsed;
+        this.efProblem = problem;
         OptionalDouble rate = optionalDouble("FrameRate");
         if (rate.isPresent() && !(rate.getAsDouble() > 0 && rate.getAsDouble() <= PlanLoop.MAX_VIDEO_FPS)) {
             throw bad("FrameRate", "must be > 0 and at most " + (int) PlanLoop.MAX_VIDEO_FPS);
@@ -162,6 +173,11 @@ public final class CamusInfo {
     /** {@return the ejection fraction in percent: {@code LVef} (original release) or {@code EF} (2023), if present} */
     public OptionalDouble ef() {
         return ef;
+    }
+
+    /** {@return why the cfg's {@code LVef}/{@code EF} is unusable (empty, not a finite number), or null} */
+    public String efProblem() {
+        return efProblem;
     }
 
     /** {@return the frames per second ({@code FrameRate}, 2023 release only; > 0), if present} */

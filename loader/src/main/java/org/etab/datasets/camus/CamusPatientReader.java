@@ -121,6 +121,10 @@ final class CamusPatientReader {
             problems.reject(new IndexProblem(id, rel(cfg), bad + "; view left out"), p.split, view);
             return null;
         }
+        if (info.efProblem() != null) {
+            problems.add(new IndexProblem(
+                    id, rel(cfg), info.efProblem() + "; kept, but its EF and CM samples cannot be made"));
+        }
         return new CamusRecord(
                 id,
                 p.name,

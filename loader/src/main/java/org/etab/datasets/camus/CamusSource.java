@@ -177,7 +177,8 @@ public final class CamusSource extends RecordSource<CamusRecord> {
                     rec.id(),
                     rec.cfg().toString(),
                     new int[0],
-                    "no EF: " + rec.cfg() + " has no LVef (original release) or EF (2023 release), so there is no "
+                    "no EF: " + rec.cfg() + " has no LVef (original release) or EF (2023 release) that is a number,"
+                            + " so there is no "
                             + options().target().etabName() + " label");
         } else if (segLabel != 0 && !rec.hasGt()) {
             plans.failed(

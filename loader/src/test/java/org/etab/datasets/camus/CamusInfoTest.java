@@ -65,9 +65,13 @@ class CamusInfoTest {
         assertThatThrownBy(() -> CamusInfo.read(cfg("b2.cfg", "ED: 1\nES: 2.5\nNbFrame: 3\n")))
                 .isInstanceOf(DatasetException.class)
                 .hasMessageContainingAll("b2.cfg", "ES '2.5'", "not an integer");
-        assertThatThrownBy(() -> CamusInfo.read(cfg("b3.cfg", "ED: 1\nES: 2\nNbFrame: 3\nLVef: NaN\n")))
-                .isInstanceOf(DatasetException.class)
-                .hasMessageContainingAll("b3.cfg", "LVef 'NaN'", "finite");
+        // an EF that is not a number costs only EF and CM: no EF, and the reason
+        CamusInfo nan = CamusInfo.read(cfg("b3.cfg", "ED: 1\nES: 2\nNbFrame: 3\nLVef: NaN\n"));
+        assertThat(nan.ef()).isEmpty();
+        assertThat(nan.efProblem()).isEqualTo("LVef 'NaN' is not a finite number");
+        CamusInfo empty = CamusInfo.read(cfg("b3e.cfg", "ED: 1\nES: 2\nNbFrame: 3\nEF: \n"));
+        assertThat(empty.ef()).isEmpty();
+        assertThat(empty.efProblem()).isEqualTo("EF '' is not a finite number");
         assertThatThrownBy(() -> CamusInfo.read(cfg("b4.cfg", "ED: 1\nES: 2\nNbFrame: 3\nFrameRate: -5\n")))
                 .isInstanceOf(DatasetException.class)
                 .hasMessageContainingAll("FrameRate '-5'", "> 0");
@@ -81,6 +85,7 @@ class CamusInfoTest {
         CamusInfo odd = CamusInfo.read(cfg("b7.cfg", "ED: 1\nES: 2\nNbFrame: 3\nAge: old\nLVesv: \n"));
         assertThat(odd.get("Age")).isEqualTo("old");
         assertThat(odd.ef()).isEmpty();
+        assertThat(odd.efProblem()).isNull();
     }
 
     @Test

@@ -157,10 +157,13 @@ class CamusReaderTest {
         Files.writeString(p2.resolve("Info_4CH.cfg"), "ED: one\nES: 3\nNbFrame: 10\nLVef: 50\n");
         Path p3 = writeOriginalPatient(tmp, "training", "patient0003", true);
         Files.writeString(p3.resolve("Info_2CH.cfg"), "ED: 1\nES: 3\nNbFrame: 10\nEF: 50\nFrameRate: 0\n");
+        Files.writeString(p3.resolve("Info_4CH.cfg"), "ED: 1\nES: 3\nNbFrame: 10\nLVef: nan\n"); // kept, no EF
         CamusIndex index = CamusReader.read(tmp);
         assertThat(index.records()).extracting(CamusRecord::id).containsExactly("patient0002_2CH", "patient0003_4CH");
         assertThat(index.records().get(0).ef()).isEmpty();
-        assertThat(index.records().get(1).ef()).hasValue(55.5);
+        assertThat(index.records().get(1).ef()).isEmpty();
+        assertThat(problemOf(index, "patient0003_4CH").reason())
+                .isEqualTo("LVef 'nan' is not a finite number; kept, but its EF and CM samples cannot be made");
         assertThat(problemOf(index, "patient0001_2CH").reason()).contains("ED").contains("left out");
         assertThat(problemOf(index, "patient0001_4CH").reason()).contains("ES").contains("11");
         assertThat(index.problems()).noneMatch(q -> q.id().equals("patient0002_2CH"));
