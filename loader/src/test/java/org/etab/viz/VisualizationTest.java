@@ -123,6 +123,13 @@ class VisualizationTest {
             byte[] loop = (byte[]) app.getUserObject();
             assertThat(loop[1] | loop[2] << 8).isZero(); // loop count 0: forever
         }
+        // the permissions of any new file (the umask's), not a temporary file's owner-only ones
+        Path plain = java.nio.file.Files.createFile(dir.resolve("plain"));
+        assertThat(java.nio.file.Files.getPosixFilePermissions(gif))
+                .isEqualTo(java.nio.file.Files.getPosixFilePermissions(plain));
+        try (var left = java.nio.file.Files.list(dir)) {
+            assertThat(left.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("clip.gif", "plain");
+        }
     }
 
     @Test
