@@ -197,8 +197,12 @@ public final class EtabDataset {
      *
      * @param epoch the epoch, >= 0; with the seed it fixes the order and the clip starts
      * @return a cold stream of samples; each subscription streams the epoch again
+     * @throws IllegalArgumentException when {@code epoch < 0}
      */
     public Flux<Sample> stream(int epoch) {
+        if (epoch < 0) {
+            throw new IllegalArgumentException("epoch >= 0 required but was " + epoch);
+        }
         PipelineOptions po =
                 PipelineOptions.builder().threads(options.threads()).build();
         return Flux.using(

@@ -196,7 +196,8 @@ public final class Pipeline implements AutoCloseable {
      *
      * @param epoch the epoch, >= 0; with the source's seed it fixes the order
      * @return the open iteration, owned by the caller; it closes this pipeline's previous iteration first
-     * @throws IllegalStateException when this pipeline is closed
+     * @throws IllegalArgumentException when {@code epoch < 0}
+     * @throws IllegalStateException    when this pipeline is closed
      */
     public BatchIterator<Batch> iterate(int epoch) {
         return iterate(batches(epoch), ITERATION_PREFETCH);
@@ -209,7 +210,8 @@ public final class Pipeline implements AutoCloseable {
      * @param startAt the position to start from, >= 0: {@link Batch#nextPosition()} of the last batch consumed; its
      *                iteration fails as {@link #batches(int, long)} says
      * @return the open iteration, owned by the caller
-     * @throws IllegalStateException when this pipeline is closed
+     * @throws IllegalArgumentException when {@code epoch < 0}
+     * @throws IllegalStateException    when this pipeline is closed
      */
     public BatchIterator<Batch> iterate(int epoch, long startAt) {
         return iterate(batches(epoch, startAt), ITERATION_PREFETCH);
@@ -280,6 +282,7 @@ public final class Pipeline implements AutoCloseable {
      * @param epoch the epoch, >= 0; with the source's seed it fixes the order
      * @return a cold stream of pooled batches; the subscriber closes each. It fails with
      *         {@link IllegalStateException} when the pipeline is closed
+     * @throws IllegalArgumentException when {@code epoch < 0}
      */
     public Flux<Batch> batches(int epoch) {
         return batches(epoch, 0);
@@ -295,6 +298,7 @@ public final class Pipeline implements AutoCloseable {
      *                the pipeline is ordered (unordered, a batch's next position does not say that the samples before
      *                it came, so the stream fails with {@link IllegalArgumentException})
      * @return a cold stream of pooled batches; the subscriber closes each
+     * @throws IllegalArgumentException when {@code epoch < 0}
      */
     public Flux<Batch> batches(int epoch, long startAt) {
         return flux(epoch, epoch, startAt, options.batchSize(), options.batchesAhead(), pools::forBatches);
@@ -313,7 +317,7 @@ public final class Pipeline implements AutoCloseable {
      * @param startAt    the position in {@code firstEpoch} to start from, as {@link #batches(int, long)} takes it;
      *                   later epochs start at 0
      * @return a cold stream of pooled batches; the subscriber closes each
-     * @throws IllegalArgumentException when {@code lastEpoch < firstEpoch}
+     * @throws IllegalArgumentException when {@code firstEpoch < 0} or {@code lastEpoch < firstEpoch}
      */
     public Flux<Batch> batches(int firstEpoch, int lastEpoch, long startAt) {
         if (lastEpoch < firstEpoch) {
@@ -329,6 +333,7 @@ public final class Pipeline implements AutoCloseable {
      *
      * @param epoch the epoch, >= 0; with the source's seed it fixes the order
      * @return a cold stream of pooled samples; the subscriber closes each
+     * @throws IllegalArgumentException when {@code epoch < 0}
      */
     public Flux<Sample> samples(int epoch) {
         return flux(epoch, epoch, 0, 1, options.sampleTasks(), pools::forSamples)
@@ -344,10 +349,19 @@ public final class Pipeline implements AutoCloseable {
      * @param startAt   the first position, from 0 to the epoch's length for this rank (the length: an empty list)
      * @param batchSize the batch size drop-last cuts to (the options' own for what {@link #batches} delivers)
      * @return a new list of the samples in delivery order
-     * @throws IllegalArgumentException when {@code startAt} is negative or past the epoch's length
+     * @throws IllegalArgumentException when {@code epoch} or {@code startAt} is negative, or {@code startAt} is past
+     *                                  the epoch's length
      */
     public List<Scheduled> schedule(int epoch, long startAt, int batchSize) {
+        requireEpoch(epoch);
         return schedule.schedule(epoch, startAt, batchSize);
+    }
+
+    /** Checked when a stream is made, not when it runs, as Reactor's own operators check their arguments. */
+    private static void requireEpoch(int epoch) {
+        if (epoch < 0) {
+            throw new IllegalArgumentException("epoch >= 0 required but was " + epoch);
+        }
     }
 
     /**
@@ -376,6 +390,7 @@ public final class Pipeline implements AutoCloseable {
 
     private Flux<Batch> flux(
             int firstEpoch, int lastEpoch, long startAt, int batchSize, int concurrency, Supplier<BatchPool> lazyPool) {
+        requireEpoch(firstEpoch);
         return Flux.deferContextual(context -> {
                     if (closed.get()) {
                         return Flux.error(new IllegalStateException("pipeline is closed"));

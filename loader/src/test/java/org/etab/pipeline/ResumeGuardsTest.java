@@ -40,6 +40,27 @@ class ResumeGuardsTest {
     }
 
     @Test
+    void aNegativeEpochIsRefusedWhereverAnEpochIsTaken() {
+        try (Pipeline p = pipeline(new FakeSource(8), true)) {
+            List<org.assertj.core.api.ThrowableAssert.ThrowingCallable> calls = List.of(
+                    () -> p.batches(-1),
+                    () -> p.batches(-1, 0),
+                    () -> p.batches(-1, 2, 0),
+                    () -> p.samples(-1),
+                    () -> p.schedule(-1, 0, 4),
+                    () -> p.iterate(-1),
+                    () -> p.iterate(-1, 0));
+            for (var call : calls) {
+                assertThatThrownBy(call)
+                        .isInstanceOf(IllegalArgumentException.class)
+                        .hasMessage("epoch >= 0 required but was -1");
+            }
+            // and nothing was left open by the refusals
+            assertThat(p.batches(0).doOnNext(Batch::close).count().block()).isEqualTo(4);
+        }
+    }
+
+    @Test
     void aPositionPastTheScheduleIsRefusedAndItsEndIsAnEmptyEpoch() {
         try (Pipeline p = pipeline(new FakeSource(8), true)) {
             assertThatThrownBy(() -> p.batches(0, 9).doOnNext(Batch::close).blockLast())
