@@ -33,7 +33,8 @@ import org.etab.source.Target;
  * {@code [1]} (1 when EF &lt; 50); ES/ED int32 {@code [2]}: the source frame numbers for a still, the
  * positions of those frames in the clip (-1 when the clip does not contain them) for a video; LV_seg uint8
  * {@code [H, W]}: the mask of the ED tracing, rasterized at the video's size and resized nearest (an ED tracing with
- * only its long axis, no chords, has no mask: its LV_seg sample fails at plan).
+ * only its long axis, no chords, has no mask: its LV_seg sample fails at plan; so do LV_seg and ES/ED samples whose
+ * traced frame is past FileList's NumberOfFrames).
  *
  * <p>Padding: clip positions past the end of the video are zero in output space.
  *
@@ -102,7 +103,16 @@ public final class EchoNetSource extends RecordSource<EchoNetRecord> {
     @Override
     protected void planRecord(EchoNetRecord rec, PlanLoop.Plans plans) {
         String file = rec.video().toString();
-        if (options().target() == Target.LV_SEG && rec.ed().rows() < 2) {
+        Target target = options().target();
+        Tracing past = target == Target.LV_SEG || target == Target.ES_ED ? tracedPastTheEnd(rec, target) : null;
+        if (past != null) {
+            plans.failed(
+                    rec.id(),
+                    file,
+                    new int[0],
+                    "traced frame " + past.frame() + " (VolumeTracings.csv) is past the video's " + rec.frames()
+                            + " frames (FileList's NumberOfFrames), so there is no " + target.etabName() + " label");
+        } else if (target == Target.LV_SEG && rec.ed().rows() < 2) {
             plans.failed(
                     rec.id(),
                     file,
@@ -117,6 +127,14 @@ public final class EchoNetSource extends RecordSource<EchoNetRecord> {
                     file,
                     options().target() == Target.LV_SEG ? rec.ed().frame() : 0);
         }
+    }
+
+    /** The ED tracing (and for ES/ED the ES one too) if its frame is not in the video, else null. */
+    private static Tracing tracedPastTheEnd(EchoNetRecord rec, Target target) {
+        if (target == Target.ES_ED && rec.es().frame() >= rec.frames()) {
+            return rec.es();
+        }
+        return rec.ed().frame() >= rec.frames() ? rec.ed() : null;
     }
 
     @Override

@@ -193,6 +193,40 @@ class EchoNetSourceTest {
     }
 
     @Test
+    void aTracedFramePastTheVideosEndFailsItsTargetsAtPlan() {
+        EchoNetRecord r = records.get(0);
+        Tracing ed = r.ed();
+        Tracing late = new Tracing(r.frames(), ed.x1(), ed.y1(), ed.x2(), ed.y2()); // frames are 0-based
+        EchoNetRecord lateEd = new EchoNetRecord(
+                r.id(),
+                r.video(),
+                r.ef(),
+                r.esv(),
+                r.edv(),
+                r.frameHeight(),
+                r.frameWidth(),
+                r.fps(),
+                r.frames(),
+                r.split(),
+                r.es(),
+                late);
+        for (Target t : List.of(Target.LV_SEG, Target.ES_ED)) {
+            SampleOptions o =
+                    options(t, ClipSpec.frame(), 0, 1, false, t == Target.LV_SEG ? DType.UINT8 : DType.FLOAT32);
+            assertThat(new EchoNetSource(List.of(lateEd), o).plan(0))
+                    .singleElement()
+                    .satisfies(p -> assertThat(p.failure())
+                            .contains("traced frame " + r.frames())
+                            .contains("past the video's " + r.frames() + " frames")
+                            .contains(t.etabName()));
+        }
+        assertThat(new EchoNetSource(List.of(lateEd), options(Target.EF, ClipSpec.frame(), 0, 1, false, DType.FLOAT32))
+                        .plan(0))
+                .singleElement()
+                .satisfies(p -> assertThat(p.failure()).isNull());
+    }
+
+    @Test
     void lvSegMasksAreResizedNearestToTheFrameSize() {
         each(options(Target.LV_SEG, ClipSpec.frame(), 56, 3, true, DType.FLOAT32), (b, i, rec) -> {
             byte[] mask = b.labels().slotBytes(i);
