@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -123,7 +124,7 @@ public final class EtabConfig {
     public static EtabConfig load(Path file, Map<String, String> env) {
         // strict, so that a file means one thing: no unknown key, no key twice, no second document, and a value
         // of the kind the key takes (no 2.7 read as 2, no "4" as 4, no 1 as true)
-        ObjectMapper yaml = YAMLMapper.builder()
+        YAMLMapper yaml = YAMLMapper.builder()
                 .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
                 .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
@@ -135,7 +136,9 @@ public final class EtabConfig {
         PipelineDefaults pipeline = PipelineDefaults.BUILT_IN;
         List<Path> extraRoots = new ArrayList<>();
         try {
-            JsonNode root = yaml.readTree(read(file));
+            String text = read(file);
+            refuseAliases(yaml, file, text);
+            JsonNode root = yaml.readTree(text);
             if (root != null && !root.isMissingNode() && !root.isNull()) {
                 if (!root.isObject()) {
                     throw new IllegalArgumentException(file + ": not a valid config: expected 'key: value' lines");
@@ -170,6 +173,22 @@ public final class EtabConfig {
             throw new IllegalArgumentException(file + ": cannot read: " + e, e);
         }
         return new EtabConfig(dirs, pipeline, extraRoots, file).withEnvironment(env);
+    }
+
+    /**
+     * Refuses YAML aliases ({@code *name}): Jackson's tree gives an alias as the text of its name, not the value
+     * anchored, so {@code prefetch: *b} would read as "b" (or a path named after the anchor).
+     */
+    private static void refuseAliases(YAMLMapper yaml, Path file, String text) throws IOException {
+        try (YAMLParser p = (YAMLParser) yaml.getFactory().createParser(text)) {
+            while (p.nextToken() != null) {
+                if (p.isCurrentAlias()) {
+                    throw new IllegalArgumentException(
+                            file + ": line " + p.currentLocation().getLineNr() + ": YAML aliases ('*" + p.getText()
+                                    + "') are not supported; write the value itself");
+                }
+            }
+        }
     }
 
     /** The file's text, refused by type and size before it is opened (a FIFO or /dev/zero never ends). */

@@ -48,6 +48,18 @@ class EtabConfigTest {
     }
 
     @Test
+    void aYamlAliasIsRefusedNotReadAsItsName() throws Exception {
+        Path file = Files.writeString(
+                dir.resolve("alias.yaml"), "echonet_dir: &d data\npipeline:\n  batch: &b 10\n  prefetch: *b\n");
+        assertThatThrownBy(() -> EtabConfig.load(file, Map.of()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage(file + ": line 4: YAML aliases ('*b') are not supported; write the value itself");
+        // an anchor alone is harmless: the value is read as written
+        Path anchored = Files.writeString(dir.resolve("anchor.yaml"), "pipeline:\n  batch: &b 10\n");
+        assertThat(EtabConfig.load(anchored, Map.of()).pipeline().batch()).isEqualTo(10);
+    }
+
+    @Test
     void brokenYamlNamesTheFile() throws Exception {
         Path file = Files.writeString(dir.resolve("broken.yaml"), "echonet_dir: [unclosed\n");
         assertThatThrownBy(() -> EtabConfig.load(file, Map.of()))
