@@ -48,10 +48,11 @@ import org.etab.source.Split;
  *       diagnosis no_AS, mild_AS, mildtomod_AS, moderate_AS, severe_AS, Not_Provided. An empty
  *       {@code diagnosis_classifier_split} is accepted for Not_Provided rows only (it is never used).</li>
  *   <li>{@code query_key} is a file name ({@code .png} optional: without it, {@code .png} is added; the id
- *       is the name without it). A query_key that is empty or contains a path separator or {@code ..}, a
- *       SourceFolder that is absolute or contains a backslash or {@code ..} (a trailing {@code /} is fine),
- *       and any pair that resolves outside the root are rejected from the text alone, before any file is
- *       opened. Images are not opened here: a missing image is the loader's failed sample.</li>
+ *       is the name without it). SourceFolder is relative to the data root: {@code /} at either end is dropped
+ *       (public TMED-2 loaders strip it). A query_key that is empty or contains a path separator or {@code ..}, a
+ *       SourceFolder that is a Windows absolute path ({@code C:}, a leading backslash) or contains a backslash or
+ *       {@code ..}, and any pair that resolves outside the root are rejected from the text alone, before any file
+ *       is opened. Images are not opened here: a missing image is the loader's failed sample.</li>
  *   <li>Bad data never throws and never vanishes: every row that cannot be used (wrong field count, unknown
  *       label, bad split, unsafe name, duplicate id, disagreeing labels) is left out and listed in
  *       {@link TmedIndex#problems()} with its file, line and reason.</li>
@@ -289,7 +290,10 @@ public final class TmedReader {
      */
     static Path imagePath(Path root, String sourceFolder, String queryKey) throws BadRow {
         String key = queryKey.trim();
-        String folder = sourceFolder.trim();
+        // public TMED-2 loaders strip '/' from both ends of SourceFolder, so "/view_and_diagnosis_labeled_set/labeled"
+        // names a folder under the data root, not the file system's root
+        String given = sourceFolder.trim();
+        String folder = strip(given, '/');
         if (key.isEmpty()) {
             throw new BadRow("query_key is empty");
         }
@@ -299,14 +303,14 @@ public final class TmedReader {
         if (key.contains("..")) {
             throw new BadRow("query_key '" + key + "' rejected: contains '..'");
         }
-        if (folder.startsWith("/") || folder.startsWith("\\") || folder.matches("^[A-Za-z]:.*")) {
-            throw new BadRow("SourceFolder '" + folder + "' rejected: absolute path");
+        if (folder.startsWith("\\") || folder.matches("^[A-Za-z]:.*")) {
+            throw new BadRow("SourceFolder '" + given + "' rejected: absolute path");
         }
         if (folder.indexOf('\\') >= 0) {
-            throw new BadRow("SourceFolder '" + folder + "' rejected: contains a backslash");
+            throw new BadRow("SourceFolder '" + given + "' rejected: contains a backslash");
         }
         if (folder.contains("..")) {
-            throw new BadRow("SourceFolder '" + folder + "' rejected: contains '..'");
+            throw new BadRow("SourceFolder '" + given + "' rejected: contains '..'");
         }
         if (key.indexOf('\0') >= 0 || folder.indexOf('\0') >= 0) {
             throw new BadRow("query_key or SourceFolder rejected: contains a NUL character");
@@ -318,11 +322,11 @@ public final class TmedReader {
                     .normalize();
             if (!image.startsWith(root) || image.equals(root)) {
                 throw new BadRow(
-                        "SourceFolder '" + folder + "' and query_key '" + key + "' rejected: resolve outside " + root);
+                        "SourceFolder '" + given + "' and query_key '" + key + "' rejected: resolve outside " + root);
             }
             return image;
         } catch (InvalidPathException e) {
-            throw new BadRow("SourceFolder '" + folder + "' and query_key '" + key + "' rejected: not a valid path ("
+            throw new BadRow("SourceFolder '" + given + "' and query_key '" + key + "' rejected: not a valid path ("
                     + e.getReason() + ")");
         }
     }
@@ -426,6 +430,18 @@ public final class TmedReader {
         } catch (IllegalArgumentException e) {
             throw new BadRow(column + " must be train, val or test (any case) but was '" + text.trim() + "'");
         }
+    }
+
+    /** {@code text} without {@code c} at either end. */
+    private static String strip(String text, char c) {
+        int from = 0, to = text.length();
+        while (from < to && text.charAt(from) == c) {
+            from++;
+        }
+        while (to > from && text.charAt(to - 1) == c) {
+            to--;
+        }
+        return text.substring(from, to);
     }
 
     private static boolean isBlank(String text) {

@@ -354,7 +354,7 @@ class TmedReaderTest {
                 "sub/x.png,PLAX,no_AS,f,train,train",
                 "w\\x.png,PLAX,no_AS,f,train,train",
                 "a.png,PLAX,no_AS,..,train,train",
-                "b.png,PLAX,no_AS,/tmp,train,train",
+                "b.png,PLAX,no_AS,\\tmp,train,train",
                 "c.png,PLAX,no_AS,ok/../../x,train,train",
                 "d.png,PLAX,no_AS,C:\\data,train,train",
                 "e.png,PLAX,no_AS,dir\\sub,train,train",
@@ -375,11 +375,38 @@ class TmedReaderTest {
         assertThat(reasons.get(2)).contains("'sub/x.png' rejected: contains a path separator");
         assertThat(reasons.get(3)).contains("rejected: contains a path separator");
         assertThat(reasons.get(4)).contains("SourceFolder '..' rejected: contains '..'");
-        assertThat(reasons.get(5)).contains("SourceFolder '/tmp' rejected: absolute path");
+        assertThat(reasons.get(5)).contains("SourceFolder '\\tmp' rejected: absolute path");
         assertThat(reasons.get(6)).contains("SourceFolder 'ok/../../x' rejected: contains '..'");
         assertThat(reasons.get(7)).contains("SourceFolder 'C:\\data' rejected: absolute path");
         assertThat(reasons.get(8)).contains("SourceFolder 'dir\\sub' rejected: contains a backslash");
         assertThat(outside).hasContent("not for you");
+    }
+
+    /** Public TMED-2 loaders strip '/' from SourceFolder, so a leading one still names a folder under the root. */
+    @Test
+    void aLeadingSlashInSourceFolderIsRelativeToTheRoot() throws IOException {
+        labels();
+        fold(
+                0,
+                FOLD_HEADER,
+                "a.png,PLAX,no_AS,/view_and_diagnosis_labeled_set/labeled,train,train",
+                "b.png,PLAX,no_AS,//tmp/,train,train",
+                "c.png,PLAX,no_AS,/,train,train",
+                "d.png,PLAX,no_AS,/../x,train,train",
+                "e.png,PLAX,no_AS,/ok/../../x,train,train");
+        TmedIndex index = TmedReader.read(root);
+        Path abs = root.toAbsolutePath().normalize();
+        assertThat(index.records())
+                .extracting(TmedRecord::image)
+                .containsExactly(
+                        abs.resolve("view_and_diagnosis_labeled_set/labeled/a.png"),
+                        abs.resolve("tmp/b.png"),
+                        abs.resolve("c.png"));
+        assertThat(index.problems())
+                .extracting(IndexProblem::reason)
+                .containsSubsequence(
+                        "line 5: SourceFolder '/../x' rejected: contains '..'; row ignored",
+                        "line 6: SourceFolder '/ok/../../x' rejected: contains '..'; row ignored");
     }
 
     @Test
