@@ -35,7 +35,7 @@ public record TmedIndex(
          *
          * @param problem        the row's file, line and reason; required
          * @param view           the row's view, or null when unreadable
-         * @param viewSplit      the row's {@code view_classifier_split}, or null when unreadable
+         * @param viewSplit      the row's {@code view_classifier_split}, or null when unreadable or empty
          * @param diagnosisSplit the row's {@code diagnosis_classifier_split}, or null when unreadable or empty
          * @throws NullPointerException when {@code problem} is null
          */
@@ -69,9 +69,11 @@ public record TmedIndex(
      *
      * @param records  the selected records, in fold-file order
      * @param problems the index's problems, plus for target AS one line counting the rows of the selection
-     *                 that were skipped because their diagnosis is Not_Provided
-     * @param rejected the rows of this selection left out: rows the index rejected, and for target AS each row
-     *                 whose diagnosis is Not_Provided
+     *                 that were skipped because their diagnosis is Not_Provided, and for split {@code all} one
+     *                 line counting the rows whose split column for the target is empty
+     * @param rejected the rows of this selection left out: rows the index rejected, for target AS each row
+     *                 whose diagnosis is Not_Provided, and for split {@code all} each row with no split for the
+     *                 target
      */
     public record Selection(List<TmedRecord> records, List<IndexProblem> problems, List<IndexProblem> rejected) {
         /**
@@ -107,7 +109,8 @@ public record TmedIndex(
      *
      * @param split  {@code train}, {@code val}, {@code test} (any case), taken from
      *               {@code view_classifier_split} for target view and from {@code diagnosis_classifier_split}
-     *               for target AS; or {@code all}: every row of the fold
+     *               for target AS (only that column decides; a row where it is empty is in none of them); or
+     *               {@code all}: every row of the fold, a row with no split for the target reported and left out
      * @param view   {@code PLAX}, {@code PSAX}, {@code AP4CH} (A4C), {@code AP2CH} (A2C) for one view;
      *               {@code PLAX+PSAX} or {@code both} for those two (ETAB's TMED view task); {@code all} for all
      *               five views, A4CorA2CorOther included. Any case.
@@ -133,7 +136,8 @@ public record TmedIndex(
                 left.add(r.problem());
             }
         }
-        int notProvided = 0;
+        int notProvided = 0, noSplit = 0;
+        String splitColumn = target == Target.AS ? "diagnosis_classifier_split" : "view_classifier_split";
         for (TmedRecord r : records) {
             if (!views.contains(r.view())) {
                 continue;
@@ -145,6 +149,17 @@ public record TmedIndex(
                             r.id(),
                             TmedReader.foldFile(fold),
                             "diagnosis_label is " + AsLabel.NOT_PROVIDED.label() + ": no AS class"));
+                }
+                continue;
+            }
+            if (r.split(target) == null) {
+                // in no split of this target: a row of 'all' that cannot be used, and of no other split
+                if (wanted == null) {
+                    noSplit++;
+                    left.add(new IndexProblem(
+                            r.id(),
+                            TmedReader.foldFile(fold),
+                            splitColumn + " is empty: no split for target " + target.etabName()));
                 }
                 continue;
             }
@@ -160,6 +175,14 @@ public record TmedIndex(
                     "skipped " + notProvided + " row"
                             + (notProvided == 1 ? "" : "s") + " of split '" + split.trim() + "', view '" + view.trim()
                             + "' whose diagnosis_label is " + AsLabel.NOT_PROVIDED.label() + " (no AS class)"));
+        }
+        if (noSplit > 0) {
+            all.add(new IndexProblem(
+                    "",
+                    TmedReader.foldFile(fold),
+                    "skipped " + noSplit + " row" + (noSplit == 1 ? "" : "s") + " of split '" + split.trim()
+                            + "', view '" + view.trim() + "' whose " + splitColumn + " is empty (no split for target "
+                            + target.etabName() + ")"));
         }
         return new Selection(out, all, left);
     }

@@ -45,8 +45,10 @@ import org.etab.source.Split;
  *       labels file is a cross-check: a row whose labels disagree with it is left out and reported; rows it
  *       does not list are kept and counted in one problem.</li>
  *   <li>Label values are compared trimmed and in any case: view PLAX, PSAX, A4C, A2C, A4CorA2CorOther;
- *       diagnosis no_AS, mild_AS, mildtomod_AS, moderate_AS, severe_AS, Not_Provided. An empty
- *       {@code diagnosis_classifier_split} is accepted for Not_Provided rows only (it is never used).</li>
+ *       diagnosis no_AS, mild_AS, mildtomod_AS, moderate_AS, severe_AS, Not_Provided. Either split column may be
+ *       empty: the row is then in no split for the target that column serves ({@code view_classifier_split}: view,
+ *       {@code diagnosis_classifier_split}: AS) and {@link TmedIndex#selection} reports it for split
+ *       {@code all} only.</li>
  *   <li>{@code query_key} is a file name ({@code .png} optional: without it, {@code .png} is added; the id
  *       is the name without it). SourceFolder is relative to the data root: {@code /} at either end is dropped
  *       (public TMED-2 loaders strip it). A query_key that is empty or contains a path separator or {@code ..}, a
@@ -238,11 +240,11 @@ public final class TmedReader {
                     }
                     TmedView view = view(rec.getField(cols[VIEW]));
                     AsLabel diagnosis = diagnosis(rec.getField(cols[DIAGNOSIS]));
-                    Split viewSplit = split(rec.getField(cols[VIEW_SPLIT]), "view_classifier_split");
-                    String dsText = rec.getField(cols[DIAGNOSIS_SPLIT]);
-                    Split diagnosisSplit = diagnosis == AsLabel.NOT_PROVIDED && isBlank(dsText)
-                            ? null
-                            : split(dsText, "diagnosis_classifier_split");
+                    // each split column serves one target: an empty one only keeps the row out of that target's
+                    // selections (TmedIndex decides), so a view-only row still counts for view and vice versa
+                    Split viewSplit = splitOrEmpty(rec.getField(cols[VIEW_SPLIT]), "view_classifier_split");
+                    Split diagnosisSplit =
+                            splitOrEmpty(rec.getField(cols[DIAGNOSIS_SPLIT]), "diagnosis_classifier_split");
                     Path image = imagePath(root, rec.getField(cols[FOLDER]), key);
                     Labels l = labels.get(id);
                     if (l == null) {
@@ -442,6 +444,11 @@ public final class TmedReader {
             to--;
         }
         return text.substring(from, to);
+    }
+
+    /** The split, or null when the field is empty (or {@code nan}, as pandas may write an empty cell). */
+    private static Split splitOrEmpty(String text, String column) throws BadRow {
+        return isBlank(text) ? null : split(text, column);
     }
 
     private static boolean isBlank(String text) {

@@ -11,9 +11,10 @@ import org.etab.source.Target;
  * @param image          the PNG, {@code <root>/<SourceFolder>/<query_key>}, inside the dataset root
  * @param view           {@code view_label}
  * @param diagnosis      {@code diagnosis_label}, possibly {@link AsLabel#NOT_PROVIDED}
- * @param viewSplit      {@code view_classifier_split}: the split when the target is {@code view}
- * @param diagnosisSplit {@code diagnosis_classifier_split}: the split when the target is {@code AS}; null only
- *                       when the diagnosis is Not_Provided and the fold file leaves the field empty
+ * @param viewSplit      {@code view_classifier_split}: the split when the target is {@code view}; null when the
+ *                       fold file leaves the field empty
+ * @param diagnosisSplit {@code diagnosis_classifier_split}: the split when the target is {@code AS}; null when the
+ *                       fold file leaves the field empty
  */
 public record TmedRecord(
         String id, Path image, TmedView view, AsLabel diagnosis, Split viewSplit, Split diagnosisSplit) {
@@ -50,7 +51,7 @@ public record TmedRecord(
      *
      * @param target {@link Target#AS} for {@code diagnosis_classifier_split}; any other target gives
      *               {@code view_classifier_split}
-     * @return the split, or null when the diagnosis is Not_Provided and the fold file leaves its AS split empty
+     * @return the split, or null when the fold file leaves that target's split column empty
      */
     public Split split(Target target) {
         return target == Target.AS ? diagnosisSplit : viewSplit;

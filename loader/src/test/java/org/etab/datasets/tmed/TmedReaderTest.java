@@ -226,6 +226,52 @@ class TmedReaderTest {
                 .hasMessage("split must be one of train, val, test, all (any case) but was 'dev'");
     }
 
+    /** Only the target's own split column decides: an empty one leaves the row to the other target. */
+    @Test
+    void anEmptySplitKeepsTheRowForTheOtherTarget() throws IOException {
+        labels("a.png,PLAX,no_AS", "v.png,PLAX,severe_AS", "d.png,PSAX,mild_AS", "n.png,PSAX,no_AS");
+        fold(
+                0,
+                FOLD_HEADER,
+                "a.png,PLAX,no_AS,f,train,train",
+                "v.png,PLAX,severe_AS,f,,test", // no view split
+                "d.png,PSAX,mild_AS,f,val, ", // no diagnosis split
+                "n.png,PSAX,no_AS,f,nan,NaN"); // neither (pandas writes an empty cell as nan)
+        TmedIndex index = TmedReader.read(root);
+        assertThat(index.problems()).isEmpty();
+        assertThat(ids(index.records())).containsExactly("a", "v", "d", "n");
+        assertThat(ids(index.select("test", "both", Target.AS))).containsExactly("v");
+        assertThat(ids(index.select("test", "both", Target.VIEW))).isEmpty();
+        assertThat(ids(index.select("val", "both", Target.VIEW))).containsExactly("d");
+        assertThat(ids(index.select("val", "both", Target.AS))).isEmpty();
+        // a named split simply does not hold them
+        TmedIndex.Selection train = index.selection("train", "both", Target.VIEW);
+        assertThat(ids(train.records())).containsExactly("a");
+        assertThat(train.problems()).isEmpty();
+        assertThat(train.rejected()).isEmpty();
+        // 'all' holds them, so it says which it cannot use for this target
+        TmedIndex.Selection view = index.selection("all", "both", Target.VIEW);
+        assertThat(ids(view.records())).containsExactly("a", "d");
+        assertThat(view.rejected())
+                .extracting(IndexProblem::toString)
+                .containsExactly(
+                        "v: TMED2_fold0_labeledpart.csv: view_classifier_split is empty: no split for target view",
+                        "n: TMED2_fold0_labeledpart.csv: view_classifier_split is empty: no split for target view");
+        assertThat(view.problems())
+                .extracting(IndexProblem::reason)
+                .containsExactly("skipped 2 rows of split 'all', view 'both' whose view_classifier_split is empty"
+                        + " (no split for target view)");
+        TmedIndex.Selection as = index.selection("all", "both", Target.AS);
+        assertThat(ids(as.records())).containsExactly("a", "v");
+        assertThat(as.rejected()).extracting(IndexProblem::id).containsExactly("d", "n");
+        assertThat(as.rejected().get(0).reason())
+                .isEqualTo("diagnosis_classifier_split is empty: no split for target AS");
+        assertThat(as.problems())
+                .extracting(IndexProblem::reason)
+                .containsExactly("skipped 2 rows of split 'all', view 'both' whose diagnosis_classifier_split is"
+                        + " empty (no split for target AS)");
+    }
+
     @Test
     void viewFiltersUseEtabNames() throws IOException {
         labels();
@@ -306,7 +352,7 @@ class TmedReaderTest {
                 "v.png,Apical5,no_AS,f,train,train", // 5
                 "d.png,PLAX,very_AS,f,train,train", // 6
                 "s.png,PLAX,no_AS,f,training,train", // 7
-                "e.png,PLAX,no_AS,f,train,", // 8: empty split of a diagnosed row
+                "e.png,PLAX,no_AS,f,train,tset", // 8
                 "ok1.png,PSAX,no_AS,f,test,test", // 9: duplicate
                 ",PLAX,no_AS,f,train,train", // 10: no key
                 "ok2,PSAX,severe_AS,f,val,val"); // 11
@@ -325,7 +371,7 @@ class TmedReaderTest {
                         "s: TMED2_fold0_labeledpart.csv: line 7: view_classifier_split must be train, val or test (any case)"
                                 + " but was 'training'; row ignored",
                         "e: TMED2_fold0_labeledpart.csv: line 8: diagnosis_classifier_split must be train, val or test"
-                                + " (any case) but was ''; row ignored",
+                                + " (any case) but was 'tset'; row ignored",
                         "ok1: TMED2_fold0_labeledpart.csv: line 9: duplicate query_key (first listed at line 2); row ignored",
                         "TMED2_fold0_labeledpart.csv: line 10: query_key is empty; row ignored",
                         "TMED2_fold0_labeledpart.csv: 2 rows are not listed in labels_per_image.csv (first: ok1 at line 2);"
