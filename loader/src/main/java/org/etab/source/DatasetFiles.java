@@ -101,6 +101,11 @@ public final class DatasetFiles {
         return new DatasetFiles(null, List.of());
     }
 
+    /** {@return the dataset root as given, for messages; null for {@link #anywhere()}} */
+    public Path root() {
+        return root;
+    }
+
     /**
      * The real path of {@code file}, when it may be opened. Open the path returned, not {@code file}, so that a
      * link changed after the check cannot lead elsewhere unchecked.

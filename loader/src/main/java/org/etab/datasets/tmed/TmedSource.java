@@ -1,5 +1,8 @@
 package org.etab.datasets.tmed;
 
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
 import java.util.List;
 import org.etab.batch.BatchPool;
 import org.etab.decode.DatasetException;
@@ -37,8 +40,9 @@ import org.etab.transform.FrameTransform;
  * <p>Threading: {@link #plan} is pure and may run on any thread; each worker (a PNG reader and scratch) is
  * confined to one decode thread at a time. Ownership: a worker's reader is released by its {@code close()}.
  * Errors: a missing, unreadable or corrupt PNG is a {@link SampleException} of stage {@code decode} naming the
- * file, one not read before the sample's deadline a {@link SampleException} of stage {@code timeout}; the pipeline
- * counts either as a failed sample.
+ * file (a missing one also names a file of its name one folder deeper, where unzipping may have put it), one not
+ * read before the sample's deadline a {@link SampleException} of stage {@code timeout}; the pipeline counts either
+ * as a failed sample.
  */
 public final class TmedSource extends RecordSource<TmedRecord> {
     /** What TMED-2 offers, in ETAB's order. */
@@ -121,6 +125,30 @@ public final class TmedSource extends RecordSource<TmedRecord> {
         return target;
     }
 
+    /**
+     * The failure's message, saying where a file of the image's name is when the image is missing but lies one
+     * folder deeper, at {@code <folder>/<folder's name>/<name>}: unzipping the release sometimes nests
+     * {@code labeled/labeled/}. That file is never loaded (the fold file says where the image is); only that one
+     * place is looked at, and only when it is under the dataset root. Error path only: one stat, and one more to
+     * confirm the image itself is missing when something was found.
+     */
+    private String explained(Path image, RuntimeException e) {
+        Path absolute = image.toAbsolutePath().normalize();
+        Path folder = absolute.getParent();
+        if (folder == null || folder.getFileName() == null) {
+            return e.getMessage();
+        }
+        Path nested = folder.resolve(folder.getFileName()).resolve(absolute.getFileName());
+        Path root = files.root() != null ? files.root().toAbsolutePath().normalize() : null;
+        if ((root != null && !nested.startsWith(root))
+                || !Files.isRegularFile(nested, LinkOption.NOFOLLOW_LINKS)
+                || Files.exists(absolute, LinkOption.NOFOLLOW_LINKS)) {
+            return e.getMessage();
+        }
+        return e.getMessage() + " (a file of that name is at " + (root != null ? root.relativize(nested) : nested)
+                + ": the images may be one folder deeper than SourceFolder says)";
+    }
+
     @Override
     public SampleWorker newWorker() {
         return new Worker();
@@ -141,7 +169,7 @@ public final class TmedSource extends RecordSource<TmedRecord> {
             } catch (DecodeTimeoutException e) {
                 throw new SampleException(Stage.TIMEOUT, e.getMessage(), e);
             } catch (DecodeException | DatasetException e) {
-                throw new SampleException(Stage.DECODE, e.getMessage(), e);
+                throw new SampleException(Stage.DECODE, explained(rec.image(), e), e);
             }
             frames.at(buffers, slot).accept(0, image.pixels, image.width, image.height);
             labelWriter().write(rec, plan, buffers, slot);

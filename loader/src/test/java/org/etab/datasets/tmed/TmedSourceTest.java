@@ -260,6 +260,47 @@ class TmedSourceTest {
         assertThat(byFile.get(foreign.toString()).reason()).startsWith(foreign + ": not a PNG file");
     }
 
+    /** Unzipping may nest {@code labeled/labeled/}: the failure says so, and the file there is not loaded. */
+    @Test
+    void aMissingImageFoundOneFolderDeeperIsNamedButNotLoaded() throws IOException {
+        Path root = copy(TmedPhantoms.tmed(), tmp.resolve("tmed"));
+        List<TmedRecord> all = TmedReader.read(root).select("all", "all", Target.VIEW);
+        Path nestedOne = all.stream()
+                .map(TmedRecord::image)
+                .filter(f -> f.startsWith(root.resolve(TmedPhantom.DIAGNOSIS_FOLDER)))
+                .findFirst()
+                .orElseThrow();
+        Path plainMissing =
+                all.get(all.get(0).image().equals(nestedOne) ? 1 : 0).image();
+        Path moved = nestedOne
+                .getParent()
+                .resolve(nestedOne.getParent().getFileName())
+                .resolve(nestedOne.getFileName());
+        Files.createDirectories(moved.getParent());
+        Files.move(nestedOne, moved);
+        Files.delete(plainMissing);
+        // a record outside the root, with a file of its name one folder deeper: not looked at
+        Path outside =
+                Files.createDirectories(tmp.resolve("elsewhere/elsewhere")).resolve("k.png");
+        Files.copy(moved, outside);
+        TmedRecord foreign = new TmedRecord(
+                "k", tmp.resolve("elsewhere/k.png"), TmedView.PLAX, AsLabel.NO_AS, Split.TRAIN, Split.TRAIN);
+        List<TmedRecord> records = new ArrayList<>(all);
+        records.add(foreign);
+        TmedSource source = new TmedSource(
+                records, List.of(), options(Target.VIEW, 64, 1, true, DType.FLOAT32), DatasetFiles.under(root));
+        RunAccount a = each(source, (b, i, id) -> {});
+        assertThat(a.failed()).isEqualTo(3);
+        Map<String, String> reasons = new HashMap<>();
+        a.failures().forEach(f -> reasons.put(f.file(), f.reason()));
+        assertThat(reasons.get(nestedOne.toString()))
+                .isEqualTo(nestedOne + ": not found (a file of that name is at view_and_diagnosis_labeled_set/labeled/"
+                        + "labeled/" + nestedOne.getFileName()
+                        + ": the images may be one folder deeper than SourceFolder says)");
+        assertThat(reasons.get(plainMissing.toString())).isEqualTo(plainMissing + ": not found");
+        assertThat(reasons.get(foreign.image().toString())).isEqualTo(foreign.image() + ": not found");
+    }
+
     @Test
     void theSampleTimeoutBoundsEveryStillFromItsOpenOnAndTheRunGoesOn() throws IOException {
         Path root = copy(TmedPhantoms.tmed(), tmp.resolve("tmed"));
