@@ -1,21 +1,26 @@
 package org.etab.datasets.tmed;
 
+import static org.etab.datasets.tmed.TmedFields.diagnosis;
+import static org.etab.datasets.tmed.TmedFields.id;
+import static org.etab.datasets.tmed.TmedFields.imagePath;
+import static org.etab.datasets.tmed.TmedFields.splitOrEmpty;
+import static org.etab.datasets.tmed.TmedFields.splitOrNull;
+import static org.etab.datasets.tmed.TmedFields.view;
+
 import de.siegmar.fastcsv.reader.CsvParseException;
 import de.siegmar.fastcsv.reader.CsvReader;
 import de.siegmar.fastcsv.reader.CsvRecord;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.stream.Collectors;
+import org.etab.datasets.tmed.TmedFields.BadRow;
 import org.etab.decode.DatasetException;
 import org.etab.source.CsvColumns;
 import org.etab.source.CsvLabel;
@@ -283,67 +288,8 @@ public final class TmedReader {
         return records;
     }
 
-    /**
-     * The image of a fold row, or a {@link BadRow} when the names could reach outside the root. Checked on
-     * the text first (independent of the platform's path rules), then on the normalized path; nothing is
-     * opened.
-     *
-     * @param root absolute and normalized
-     */
-    static Path imagePath(Path root, String sourceFolder, String queryKey) throws BadRow {
-        String key = queryKey.trim();
-        // public TMED-2 loaders strip '/' from both ends of SourceFolder, so "/view_and_diagnosis_labeled_set/labeled"
-        // names a folder under the data root, not the file system's root
-        String given = sourceFolder.trim();
-        String folder = strip(given, '/');
-        if (key.isEmpty()) {
-            throw new BadRow("query_key is empty");
-        }
-        if (key.indexOf('/') >= 0 || key.indexOf('\\') >= 0) {
-            throw new BadRow("query_key '" + key + "' rejected: contains a path separator");
-        }
-        if (key.contains("..")) {
-            throw new BadRow("query_key '" + key + "' rejected: contains '..'");
-        }
-        if (folder.startsWith("\\") || folder.matches("^[A-Za-z]:.*")) {
-            throw new BadRow("SourceFolder '" + given + "' rejected: absolute path");
-        }
-        if (folder.indexOf('\\') >= 0) {
-            throw new BadRow("SourceFolder '" + given + "' rejected: contains a backslash");
-        }
-        if (folder.contains("..")) {
-            throw new BadRow("SourceFolder '" + given + "' rejected: contains '..'");
-        }
-        if (key.indexOf('\0') >= 0 || folder.indexOf('\0') >= 0) {
-            throw new BadRow("query_key or SourceFolder rejected: contains a NUL character");
-        }
-        String file = key.toLowerCase(Locale.ROOT).endsWith(".png") ? key : key + ".png";
-        try {
-            Path image = (folder.isEmpty() ? root : root.resolve(folder))
-                    .resolve(file)
-                    .normalize();
-            if (!image.startsWith(root) || image.equals(root)) {
-                throw new BadRow(
-                        "SourceFolder '" + given + "' and query_key '" + key + "' rejected: resolve outside " + root);
-            }
-            return image;
-        } catch (InvalidPathException e) {
-            throw new BadRow("SourceFolder '" + given + "' and query_key '" + key + "' rejected: not a valid path ("
-                    + e.getReason() + ")");
-        }
-    }
-
     // ------------------------------------------------------------------------------------------------
     // shared helpers
-
-    /** A row that cannot be used; the message is the reason. Stackless: thrown per bad row, never escapes. */
-    static final class BadRow extends Exception {
-        private static final long serialVersionUID = 1L;
-
-        BadRow(String reason) {
-            super(reason, null, false, false);
-        }
-    }
 
     private static CsvReader.CsvReaderBuilder builder() {
         // Field counts are checked per row (a bad row is a problem, not a failed file); a BOM written by
@@ -391,68 +337,5 @@ public final class TmedReader {
 
     private static String field(CsvRecord rec, int col) {
         return col < rec.getFieldCount() ? rec.getField(col).trim() : "";
-    }
-
-    /** query_key without {@code .png} (any case). */
-    static String id(String queryKey) {
-        String k = queryKey.trim();
-        return k.toLowerCase(Locale.ROOT).endsWith(".png") ? k.substring(0, k.length() - 4) : k;
-    }
-
-    private static TmedView view(String text) throws BadRow {
-        TmedView v = CsvLabel.parse(TmedView.class, text);
-        if (v == null) {
-            throw new BadRow("view_label '" + text.trim() + "' is not one of "
-                    + Arrays.stream(TmedView.values()).map(TmedView::label).collect(Collectors.joining(", ")));
-        }
-        return v;
-    }
-
-    private static AsLabel diagnosis(String text) throws BadRow {
-        AsLabel a = CsvLabel.parse(AsLabel.class, text);
-        if (a == null) {
-            throw new BadRow("diagnosis_label '" + text.trim() + "' is not one of "
-                    + Arrays.stream(AsLabel.values()).map(AsLabel::label).collect(Collectors.joining(", ")));
-        }
-        return a;
-    }
-
-    /** The split a rejected row names, or null when it names none. */
-    private static Split splitOrNull(String text) {
-        try {
-            return Split.parse(text);
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
-    }
-
-    private static Split split(String text, String column) throws BadRow {
-        try {
-            return Split.parse(text);
-        } catch (IllegalArgumentException e) {
-            throw new BadRow(column + " must be train, val or test (any case) but was '" + text.trim() + "'");
-        }
-    }
-
-    /** {@code text} without {@code c} at either end. */
-    private static String strip(String text, char c) {
-        int from = 0, to = text.length();
-        while (from < to && text.charAt(from) == c) {
-            from++;
-        }
-        while (to > from && text.charAt(to - 1) == c) {
-            to--;
-        }
-        return text.substring(from, to);
-    }
-
-    /** The split, or null when the field is empty (or {@code nan}, as pandas may write an empty cell). */
-    private static Split splitOrEmpty(String text, String column) throws BadRow {
-        return isBlank(text) ? null : split(text, column);
-    }
-
-    private static boolean isBlank(String text) {
-        String t = text.trim();
-        return t.isEmpty() || t.equalsIgnoreCase("nan");
     }
 }

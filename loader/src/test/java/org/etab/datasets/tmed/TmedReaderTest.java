@@ -458,10 +458,10 @@ class TmedReaderTest {
     @Test
     void dotSegmentsStayInsideAndAnyDoubleDotIsRefused() throws Exception {
         Path abs = root.toAbsolutePath().normalize();
-        assertThatThrownBy(() -> TmedReader.imagePath(abs, ".", "..png"))
-                .isInstanceOf(TmedReader.BadRow.class)
+        assertThatThrownBy(() -> TmedFields.imagePath(abs, ".", "..png"))
+                .isInstanceOf(TmedFields.BadRow.class)
                 .hasMessageContaining("contains '..'");
-        assertThat(TmedReader.imagePath(abs, "./a/.", "k.png")).isEqualTo(abs.resolve("a/k.png"));
+        assertThat(TmedFields.imagePath(abs, "./a/.", "k.png")).isEqualTo(abs.resolve("a/k.png"));
     }
 
     @Test
