@@ -34,8 +34,7 @@ final class PictureCommands {
      * The one sample with {@code id} as raw gray pixels (uint8, one channel, resized with the selection's filter), and
      * the pipeline behind it.
      */
-    static Picked one(SelectionOptions selection, String id, boolean video) {
-        EtabConfig cfg = selection.loadConfig();
+    static Picked one(SelectionOptions selection, EtabConfig cfg, String id, boolean video) {
         SampleOptions o = selection.sampleOptions(cfg);
         SampleOptions raw = SampleOptions.builder()
                 .target(o.target())
@@ -73,6 +72,17 @@ final class PictureCommands {
                     + selection.split + (selection.view != null ? " view " + selection.view : ""));
         }
         return new Picked(s, p, opened);
+    }
+
+    /**
+     * Refuses an {@code --out} that lies inside the dataset's directory (links resolved), as bench and export do: a
+     * picture named after a file of the dataset would replace it.
+     */
+    static void checkOut(SelectionOptions selection, EtabConfig cfg, Path out) {
+        OutputPaths.check(
+                selection.remoteRoot() ? null : selection.datasetRoot(cfg),
+                null,
+                List.of(new OutputPaths.Output("--out", out)));
     }
 
     /** A sample, its pipeline and its dataset, closed together. */
@@ -129,7 +139,9 @@ final class PictureCommands {
                 throw new IllegalArgumentException(
                         "plot needs a segmentation target (LV_seg, LA_seg, MY_seg) but was " + t.etabName());
             }
-            try (Picked p = one(selection, id, false)) {
+            EtabConfig cfg = selection.loadConfig();
+            checkOut(selection, cfg, out);
+            try (Picked p = one(selection, cfg, id, false)) {
                 Visualization.plotSegment(
                         Tensor.copyOf(p.sample().features(), 0),
                         Tensor.copyOf(p.sample().labels(), 0),
@@ -172,7 +184,9 @@ final class PictureCommands {
                         "gif makes a clip, and " + selection.dataset + " has still images only");
             }
             selection.video = true;
-            try (Picked p = one(selection, id, true)) {
+            EtabConfig cfg = selection.loadConfig();
+            checkOut(selection, cfg, out);
+            try (Picked p = one(selection, cfg, id, true)) {
                 VideoTools.createEchoClip(Tensor.copyOf(p.sample().features(), 0), out, frameMillis);
             }
             System.err.println("etab gif: wrote " + Terminal.safe(out.toString()));

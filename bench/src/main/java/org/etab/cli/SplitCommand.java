@@ -62,6 +62,14 @@ final class SplitCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         EtabConfig cfg = selection.loadConfig();
+        String[] names = {"train.csv", "val.csv", "test.csv"};
+        // the three files, links resolved: none may replace a file of the dataset, as bench and export check theirs
+        OutputPaths.check(
+                selection.remoteRoot() ? null : selection.datasetRoot(cfg),
+                null,
+                java.util.Arrays.stream(names)
+                        .map(n -> new OutputPaths.Output("--out", out.resolve(n)))
+                        .toList());
         // the list ETAB splits is the loaded data in index order; the split does its own shuffling
         SampleOptions options =
                 selection.sampleOptions(cfg).toBuilder().shuffle(false).build();
@@ -81,7 +89,6 @@ final class SplitCommand implements Callable<Integer> {
         }
         int[][] parts = DataTools.splitPositions(ids.size(), trainFrac, valFrac, random, seed);
         Files.createDirectories(out);
-        String[] names = {"train.csv", "val.csv", "test.csv"};
         for (int k = 0; k < names.length; k++) {
             // one id per line, quoted as CSV when it must be (an id with a comma or a quote)
             try (CsvWriter w = CsvWriter.builder()

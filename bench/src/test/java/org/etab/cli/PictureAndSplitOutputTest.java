@@ -1,0 +1,115 @@
+package org.etab.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.etab.cli.EtabCliTest.etab;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.etab.cli.EtabCliTest.Run;
+import org.etab.datasets.echonet.EchoNetReader;
+import org.etab.datasets.echonet.EchoNetRecord;
+import org.etab.testing.PhantomDatasets;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What {@code plot}, {@code gif} and {@code split} write: never a file of the dataset they read. */
+class PictureAndSplitOutputTest {
+
+    /** A copy of the phantom's index and one of its videos: a dataset whose files a test may watch. */
+    private static Path dataset(Path tmp, String id) throws Exception {
+        Path root = Files.createDirectories(tmp.resolve("echonet"));
+        for (String f : List.of("FileList.csv", "VolumeTracings.csv")) {
+            Files.copy(PhantomDatasets.echonet().resolve(f), root.resolve(f));
+        }
+        Files.createDirectories(root.resolve("Videos"));
+        Files.copy(
+                PhantomDatasets.echonet().resolve("Videos").resolve(id + ".avi"),
+                root.resolve("Videos").resolve(id + ".avi"));
+        return root;
+    }
+
+    private static String anId() {
+        EchoNetRecord rec =
+                EchoNetReader.read(PhantomDatasets.echonet()).select("all").get(3);
+        return rec.id();
+    }
+
+    @Test
+    void plotGifAndSplitRefuseAnOutInsideTheDatasetAndLeaveItAsItWas(@TempDir Path tmp) throws Exception {
+        String id = anId();
+        Path root = dataset(tmp, id);
+        Path index = root.resolve("FileList.csv");
+        Path video = root.resolve("Videos").resolve(id + ".avi");
+        byte[] indexBytes = Files.readAllBytes(index);
+        byte[] videoBytes = Files.readAllBytes(video);
+        // names outside the dataset that are links to its files: the paths are compared with links resolved
+        Path pngLink = Files.createSymbolicLink(tmp.resolve("index.png"), index);
+        Path gifLink = Files.createSymbolicLink(tmp.resolve("clip.gif"), video);
+        Path splitOut = Files.createDirectories(tmp.resolve("split"));
+        Files.createSymbolicLink(splitOut.resolve("val.csv"), index);
+
+        String r = root.toString();
+        List<List<String>> cases = List.of(
+                List.of("plot", "--id", id, "--out", index.toString()),
+                List.of("plot", "--id", id, "--out", pngLink.toString()),
+                List.of("gif", "--id", id, "--out", gifLink.toString()),
+                List.of(
+                        "gif",
+                        "--id",
+                        id,
+                        "--out",
+                        root.resolve("Videos").resolve("new.gif").toString()),
+                List.of("split", "--out", r),
+                List.of("split", "--out", splitOut.toString()));
+        List<String> why = List.of(
+                "etab: --out " + index + " lies inside the dataset's directory " + r
+                        + ", which a run only reads: write it elsewhere",
+                "etab: --out " + pngLink + " lies inside the dataset's directory " + r,
+                "etab: --out " + gifLink + " lies inside the dataset's directory " + r,
+                "etab: --out " + root.resolve("Videos").resolve("new.gif") + " lies inside the dataset's directory "
+                        + r,
+                "etab: --out " + root.resolve("train.csv") + " lies inside the dataset's directory " + r,
+                "etab: --out " + splitOut.resolve("val.csv") + " lies inside the dataset's directory " + r);
+        for (int i = 0; i < cases.size(); i++) {
+            List<String> args = new java.util.ArrayList<>(cases.get(i));
+            args.addAll(List.of("--root", r, "--split", "all"));
+            Run run = etab(args.toArray(String[]::new));
+            assertThat(run.code()).as(String.join(" ", args)).isEqualTo(2);
+            assertThat(run.err().lines())
+                    .as(String.join(" ", args))
+                    .singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+                    .startsWith(why.get(i));
+            assertThat(run.out()).isEmpty();
+        }
+        assertThat(Files.readAllBytes(index)).isEqualTo(indexBytes);
+        assertThat(Files.readAllBytes(video)).isEqualTo(videoBytes);
+        try (var files = Files.list(root)) {
+            assertThat(files.map(p -> p.getFileName().toString()))
+                    .containsExactlyInAnyOrder("FileList.csv", "VolumeTracings.csv", "Videos");
+        }
+        try (var files = Files.list(root.resolve("Videos"))) {
+            assertThat(files).containsExactly(video);
+        }
+        try (var files = Files.list(splitOut)) {
+            assertThat(files).containsExactly(splitOut.resolve("val.csv")); // the link, and nothing written
+        }
+
+        // the same commands with outputs elsewhere write them
+        Path png = tmp.resolve("out").resolve("lv.png");
+        Files.createDirectories(png.getParent());
+        Run plot = etab("plot", "--root", r, "--split", "all", "--id", id, "--out", png.toString());
+        assertThat(plot.code()).as(plot.err()).isZero();
+        assertThat(javax.imageio.ImageIO.read(png.toFile())).isNotNull();
+        Run split = etab(
+                "split",
+                "--root",
+                r,
+                "--split",
+                "all",
+                "--out",
+                tmp.resolve("parts").toString());
+        assertThat(split.code()).as(split.err()).isZero();
+        assertThat(tmp.resolve("parts").resolve("train.csv")).exists();
+    }
+}
