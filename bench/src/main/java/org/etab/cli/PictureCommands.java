@@ -3,6 +3,7 @@ package org.etab.cli;
 import java.awt.Color;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
@@ -85,6 +86,18 @@ final class PictureCommands {
                 List.of(new OutputPaths.Output("--out", out)));
     }
 
+    /**
+     * Refuses an {@code --out} whose name does not end with {@code extension} (any case): plot writes PNG bytes and
+     * gif GIF bytes whatever the name says, so {@code x.jpg} would be a PNG that other tools misread.
+     */
+    static void checkExtension(Path out, String command, String format, String extension) {
+        Path name = out.getFileName();
+        if (name == null || !name.toString().toLowerCase(Locale.ROOT).endsWith(extension)) {
+            throw new IllegalArgumentException("--out " + Terminal.safe(out) + ": " + command + " writes a " + format
+                    + ", so the name must end with " + extension + " (any case)");
+        }
+    }
+
     /** A sample, its pipeline and its dataset, closed together. */
     record Picked(Sample sample, Pipeline pipeline, OpenedDataset dataset) implements AutoCloseable {
         @Override
@@ -110,7 +123,11 @@ final class PictureCommands {
                 description = "Sample id (EchoNet FileName, CAMUS patient0001_4CH, ...).")
         String id;
 
-        @Option(names = "--out", required = true, paramLabel = "F.png", description = "The PNG to write.")
+        @Option(
+                names = "--out",
+                required = true,
+                paramLabel = "F.png",
+                description = "The PNG to write (its name ends with .png).")
         Path out;
 
         @Option(names = "--color", defaultValue = "red", description = "red, green, blue, yellow, cyan or magenta.")
@@ -125,6 +142,7 @@ final class PictureCommands {
 
         @Override
         public Integer call() {
+            checkExtension(out, "plot", "PNG", ".png");
             if (selection.target == null) {
                 List<Target> offered = Datasets.targets(selection.dataset);
                 if (!offered.contains(Target.LV_SEG)) {
@@ -165,7 +183,11 @@ final class PictureCommands {
         @Option(names = "--id", required = true, description = "Sample id.")
         String id;
 
-        @Option(names = "--out", required = true, paramLabel = "F.gif", description = "The GIF to write.")
+        @Option(
+                names = "--out",
+                required = true,
+                paramLabel = "F.gif",
+                description = "The GIF to write (its name ends with .gif).")
         Path out;
 
         @Option(
@@ -176,6 +198,7 @@ final class PictureCommands {
 
         @Override
         public Integer call() {
+            checkExtension(out, "gif", "GIF", ".gif");
             if (Boolean.FALSE.equals(selection.video)) {
                 throw new IllegalArgumentException("gif makes a clip: --video false does not apply to it");
             }
@@ -195,7 +218,7 @@ final class PictureCommands {
     }
 
     static Color colour(String name) {
-        return switch (name.trim().toLowerCase(java.util.Locale.ROOT)) {
+        return switch (name.trim().toLowerCase(Locale.ROOT)) {
             case "red" -> Color.RED;
             case "green" -> Color.GREEN;
             case "blue" -> Color.BLUE;

@@ -63,9 +63,9 @@ class PictureAndSplitOutputTest {
                 List.of("split", "--out", r),
                 List.of("split", "--out", splitOut.toString()));
         List<String> why = List.of(
-                "etab: --out " + index + " lies inside the dataset's directory " + r
+                "etab: --out " + index + ": plot writes a PNG, so the name must end with .png (any case)",
+                "etab: --out " + pngLink + " lies inside the dataset's directory " + r
                         + ", which a run only reads: write it elsewhere",
-                "etab: --out " + pngLink + " lies inside the dataset's directory " + r,
                 "etab: --out " + gifLink + " lies inside the dataset's directory " + r,
                 "etab: --out " + root.resolve("Videos").resolve("new.gif") + " lies inside the dataset's directory "
                         + r,
@@ -111,5 +111,54 @@ class PictureAndSplitOutputTest {
                 tmp.resolve("parts").toString());
         assertThat(split.code()).as(split.err()).isZero();
         assertThat(tmp.resolve("parts").resolve("train.csv")).exists();
+    }
+
+    @Test
+    void plotAndGifRefuseAnOutNamedForAnotherFormat(@TempDir Path tmp) throws Exception {
+        String id = anId();
+        String r = PhantomDatasets.echonet().toString();
+        List<List<String>> refused = List.of(
+                List.of(
+                        "plot",
+                        "x.jpg",
+                        "etab: --out " + tmp.resolve("x.jpg")
+                                + ": plot writes a PNG, so the name must end with .png (any case)"),
+                List.of("plot", "x", "etab: --out " + tmp.resolve("x") + ": plot writes a PNG"),
+                List.of("plot", "x.gif", "etab: --out " + tmp.resolve("x.gif") + ": plot writes a PNG"),
+                List.of(
+                        "gif",
+                        "x.png",
+                        "etab: --out " + tmp.resolve("x.png")
+                                + ": gif writes a GIF, so the name must end with .gif (any case)"),
+                List.of("gif", "x.mp4", "etab: --out " + tmp.resolve("x.mp4") + ": gif writes a GIF"));
+        for (List<String> c : refused) {
+            Run run = etab(
+                    c.get(0),
+                    "--root",
+                    r,
+                    "--split",
+                    "all",
+                    "--id",
+                    id,
+                    "--out",
+                    tmp.resolve(c.get(1)).toString());
+            assertThat(run.code()).as(c.toString()).isEqualTo(2);
+            assertThat(run.err().lines())
+                    .as(c.toString())
+                    .singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+                    .startsWith(c.get(2));
+            assertThat(tmp.resolve(c.get(1))).doesNotExist();
+        }
+        // any case of the right extension is taken, and the file holds that format
+        Path png = tmp.resolve("LV.PNG");
+        Run plot = etab("plot", "--root", r, "--split", "all", "--id", id, "--out", png.toString());
+        assertThat(plot.code()).as(plot.err()).isZero();
+        assertThat(Files.readAllBytes(png)).startsWith(0x89, 'P', 'N', 'G');
+        Path gif = tmp.resolve("clip.Gif");
+        Run clip =
+                etab("gif", "--root", r, "--split", "all", "--id", id, "--clip-length", "4", "--out", gif.toString());
+        assertThat(clip.code()).as(clip.err()).isZero();
+        assertThat(new String(Files.readAllBytes(gif), 0, 6, java.nio.charset.StandardCharsets.US_ASCII))
+                .startsWith("GIF8");
     }
 }
