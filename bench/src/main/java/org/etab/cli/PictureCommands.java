@@ -20,6 +20,7 @@ import org.etab.source.DatasetRegistry;
 import org.etab.source.FilteredSource;
 import org.etab.source.OpenedDataset;
 import org.etab.source.SampleOptions;
+import org.etab.source.Split;
 import org.etab.source.Target;
 import org.etab.viz.VideoTools;
 import org.etab.viz.Visualization;
@@ -70,9 +71,36 @@ final class PictureCommands {
             p.close();
             opened.close();
             throw new IllegalArgumentException("no sample '" + id + "' in " + selection.dataset + " split "
-                    + selection.split + (selection.view != null ? " view " + selection.view : ""));
+                    + selection.split + (selection.view != null ? " view " + selection.view : "")
+                    + inAnotherSplit(selection, cfg, raw, id));
         }
         return new Picked(s, p, opened);
+    }
+
+    /**
+     * {@code "; it is in split val: ..."} when {@code id} is a sample of another split than {@code --split}'s (same
+     * view and fold), else empty. On the error path only: it reads the index once more per other split, no media.
+     */
+    private static String inAnotherSplit(SelectionOptions selection, EtabConfig cfg, SampleOptions raw, String id) {
+        Split asked = Split.selection(selection.split);
+        if (asked == null) { // all: there is no other
+            return "";
+        }
+        for (Split other : Split.values()) {
+            if (other == asked) {
+                continue;
+            }
+            String name = other.name().toLowerCase(Locale.ROOT);
+            try (OpenedDataset d = selection.open(cfg, raw, name)) {
+                if (d.source().plan(0).stream().anyMatch(plan -> plan.id().equals(id))) {
+                    return "; it is in split " + name + ": pass --split " + name + " or --split all";
+                }
+            } catch (RuntimeException e) {
+                // a split this dataset lacks (the original CAMUS release has no val), or an index that no longer
+                // reads: no hint from it; the error stays the one above
+            }
+        }
+        return "";
     }
 
     /**

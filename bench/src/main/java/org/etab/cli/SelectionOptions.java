@@ -256,6 +256,11 @@ public final class SelectionOptions {
 
     /** As {@link #open(EtabConfig)} with other sample options; a URL root opens a remote store. */
     OpenedDataset open(EtabConfig cfg, SampleOptions options) {
+        return open(cfg, options, split);
+    }
+
+    /** As {@link #open(EtabConfig, SampleOptions)} with another split than {@code --split}'s. */
+    OpenedDataset open(EtabConfig cfg, SampleOptions options, String split) {
         DatasetRegistry.checkFold(DatasetRegistry.get(dataset), fold); // a URL root has no fold to ignore it in
         if (remoteRoot()) {
             return Datasets.openRemote(

@@ -13,7 +13,10 @@ import org.etab.testing.PhantomDatasets;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** What {@code plot}, {@code gif} and {@code split} write: never a file of the dataset they read. */
+/**
+ * What {@code plot}, {@code gif} and {@code split} write (never a file of the dataset they read), and what plot and gif
+ * say of an id they do not find.
+ */
 class PictureAndSplitOutputTest {
 
     /** A copy of the phantom's index and one of its videos: a dataset whose files a test may watch. */
@@ -160,5 +163,45 @@ class PictureAndSplitOutputTest {
         assertThat(clip.code()).as(clip.err()).isZero();
         assertThat(new String(Files.readAllBytes(gif), 0, 6, java.nio.charset.StandardCharsets.US_ASCII))
                 .startsWith("GIF8");
+    }
+
+    @Test
+    void anIdOfAnotherSplitIsNamedWithItsSplit(@TempDir Path tmp) {
+        String r = PhantomDatasets.echonet().toString();
+        List<EchoNetRecord> all = EchoNetReader.read(PhantomDatasets.echonet()).select("all");
+        String val = all.stream()
+                .filter(rec -> rec.split() == org.etab.source.Split.VAL)
+                .findFirst()
+                .orElseThrow()
+                .id();
+        String test = all.stream()
+                .filter(rec -> rec.split() == org.etab.source.Split.TEST)
+                .findFirst()
+                .orElseThrow()
+                .id();
+        Path nowhere = tmp.resolve("never-written.png");
+        Path nowhereGif = tmp.resolve("never-written.gif");
+        // the default split is train
+        Run plot = etab("plot", "--root", r, "--id", val, "--out", nowhere.toString());
+        assertThat(plot.code()).isEqualTo(2);
+        assertThat(plot.err().lines())
+                .containsExactly("etab: no sample '" + val + "' in echonet split train; it is in split val: pass "
+                        + "--split val or --split all");
+        Run gif = etab("gif", "--root", r, "--split", "val", "--id", test, "--out", nowhereGif.toString());
+        assertThat(gif.code()).isEqualTo(2);
+        assertThat(gif.err().lines())
+                .containsExactly("etab: no sample '" + test + "' in echonet split val; it is in split test: pass "
+                        + "--split test or --split all");
+        // an id of no split, or a selection of every split: no hint
+        assertThat(etab("plot", "--root", r, "--id", "nope", "--out", nowhere.toString())
+                        .err()
+                        .lines())
+                .containsExactly("etab: no sample 'nope' in echonet split train");
+        assertThat(etab("plot", "--root", r, "--split", "all", "--id", "nope", "--out", nowhere.toString())
+                        .err()
+                        .lines())
+                .containsExactly("etab: no sample 'nope' in echonet split all");
+        assertThat(nowhere).doesNotExist();
+        assertThat(nowhereGif).doesNotExist();
     }
 }
