@@ -163,6 +163,20 @@ public final class RunOptions {
             throw new IllegalArgumentException("--sample-timeout must be >= 0 but was " + sampleTimeout);
         }
         metrics.check();
+        // checked here, naming the flags: the library's Sharding and ErrorPolicy name none
+        if (world < 1) {
+            throw new IllegalArgumentException("--world must be >= 1 but was " + world);
+        }
+        if (rank < 0 || rank >= world) {
+            throw new IllegalArgumentException(
+                    "--rank must be 0.." + (world - 1) + " (with --world " + world + ") but was " + rank);
+        }
+        ErrorPolicy policy;
+        try {
+            policy = ErrorPolicy.parse(onError);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--on-error must be skip or fail but was '" + onError + "'", e);
+        }
         // one flag for both tails, as PyTorch's DistributedSampler and DataLoader both call it drop_last
         return PipelineOptions.builder()
                 .batchSize(b)
@@ -170,7 +184,7 @@ public final class RunOptions {
                 .threads(t)
                 .prefetch(p)
                 .ordered(ordered)
-                .onError(ErrorPolicy.parse(onError))
+                .onError(policy)
                 .limit(limit)
                 .sharding(new Sharding(rank, world, dropLast))
                 .sampleTimeout(Duration.ofNanos((long) (sampleTimeout * 1e9)))

@@ -228,11 +228,11 @@ public final class SelectionOptions {
      * probe) before opening the dataset.
      */
     void checkSource(EtabConfig cfg) {
-        Split.selection(split);
+        checkSplit(split);
         DatasetProvider ds = DatasetRegistry.get(dataset);
         DatasetRegistry.resolveView(
                 ds, view, target != null ? DatasetRegistry.target(dataset, target) : ds.defaultTarget());
-        DatasetRegistry.checkFold(ds, fold);
+        checkFold(ds);
         if (remoteRoot()) {
             remoteUri();
             storeOptions();
@@ -261,7 +261,8 @@ public final class SelectionOptions {
 
     /** As {@link #open(EtabConfig, SampleOptions)} with another split than {@code --split}'s. */
     OpenedDataset open(EtabConfig cfg, SampleOptions options, String split) {
-        DatasetRegistry.checkFold(DatasetRegistry.get(dataset), fold); // a URL root has no fold to ignore it in
+        checkSplit(split);
+        checkFold(DatasetRegistry.get(dataset)); // a URL root has no fold to ignore it in
         if (remoteRoot()) {
             return Datasets.openRemote(
                     dataset,
@@ -273,6 +274,27 @@ public final class SelectionOptions {
                     clipRanges != null ? clipRanges : cacheDir == null);
         }
         return Datasets.open(dataset, datasetRoot(cfg), split, view, fold, options);
+    }
+
+    /** A split or {@code all}, refused naming {@code --split} (the library's own message names no flag). */
+    private static void checkSplit(String split) {
+        try {
+            Split.selection(split);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(
+                    "--split must be train, val, test or all (any case) but was '" + split + "'", e);
+        }
+    }
+
+    /** {@code --fold} against the dataset's folds, as {@link DatasetRegistry#checkFold} checks it, naming the flag. */
+    private void checkFold(DatasetProvider ds) {
+        int folds = ds.folds();
+        if (fold < 0 || fold >= folds) {
+            throw new IllegalArgumentException(
+                    folds == 1
+                            ? "--fold " + fold + ": " + ds.name() + " has no folds (fold 0 only)"
+                            : "--fold must be 0.." + (folds - 1) + " for " + ds.name() + " but was " + fold);
+        }
     }
 
     /** The URL root; one that does not parse is refused naming it without its user info and query. */
@@ -318,6 +340,9 @@ public final class SelectionOptions {
         boolean asVideo = video != null ? video : ds.videoByDefault();
         if (limit < 0) {
             throw new IllegalArgumentException("--limit must be >= 0 (0: all) but was " + limit);
+        }
+        if (channels != 1 && channels != 3) { // SampleOptions checks the same, naming no flag
+            throw new IllegalArgumentException("--channels must be 1 (gray) or 3 (RGB) but was " + channels);
         }
         // a bad value is named as the user gave it: a flag, or a key of the config file
         if (asVideo && (clipL < 1 || clipL > ClipSpec.MAX_LENGTH)) {

@@ -81,6 +81,10 @@ final class SynthCommand implements Callable<Integer> {
             }
         }
         int count = inVideos ? videos : patients;
+        if (count < 1) { // the phantom's own message names no flag
+            throw new IllegalArgumentException(
+                    (inVideos ? "--videos" : "--patients") + " must be >= 1 but was " + count);
+        }
         DatasetPhantom.Written w = write(phantom, out, count, seed, knobs(phantom), Launch.interactive(quiet));
         if (!quiet) {
             System.err.println("etab synth: " + w.summary() + " in " + Terminal.safe(out.toString()));

@@ -1388,8 +1388,12 @@ class EtabCliTest {
                 List.of("bench --start-epoch 2147483647", "--start-epoch must be 0..1000000000 but was 2147483647"),
                 List.of("bench --start-epoch -2", "--start-epoch must be 0..1000000000 but was -2"),
                 List.of("bench --sample-timeout -1", "--sample-timeout must be >= 0 but was -1.0"),
-                List.of("bench --on-error maybe", "error policy must be skip or fail but was 'maybe'"),
-                List.of("bench --rank 2 --world 2", "rank must be in 0..1 but was 2"),
+                List.of("bench --on-error maybe", "--on-error must be skip or fail but was 'maybe'"),
+                List.of("bench --on-error abort", "--on-error must be skip or fail but was 'abort'"),
+                List.of("bench --rank 2 --world 2", "--rank must be 0..1 (with --world 2) but was 2"),
+                List.of("bench --rank -1", "--rank must be 0..0 (with --world 1) but was -1"),
+                List.of("bench --world 0", "--world must be >= 1 but was 0"),
+                List.of("bench --channels 2", "--channels must be 1 (gray) or 3 (RGB) but was 2"),
                 List.of("bench --metrics-port 70000", "--metrics-port must be 0..65535 but was 70000"),
                 List.of(
                         "bench --resume " + tmp.resolve("x.state") + " --ordered false",
@@ -1417,9 +1421,12 @@ class EtabCliTest {
                         "--root s3://bucket/echonet: only http:// and https:// URLs or a local directory are supported"),
                 List.of(
                         "bench --root " + root + " --split training",
-                        "split must be one of train, val, test, all (any case) but was 'training'"),
+                        "--split must be train, val, test or all (any case) but was 'training'"),
                 List.of("bench --view PLAX", "view 'PLAX' is not available for echonet; available: AP4CH"),
-                List.of("bench --fold 7", "fold 7: echonet has no folds (fold 0 only)"),
+                List.of("bench --fold 7", "--fold 7: echonet has no folds (fold 0 only)"),
+                List.of(
+                        "bench --dataset tmed --root " + org.etab.testing.TmedPhantoms.tmed() + " --fold 3",
+                        "--fold must be 0..2 for tmed but was 3"),
                 List.of("demo --epochs 0", "--epochs must be 1..1000000 but was 0"),
                 List.of("demo --threads -1", "--threads must be 1..1024, or 0 for all cores, but was -1"),
                 List.of("demo --metrics-port -1", "--metrics-port must be 0..65535 but was -1"));
@@ -1452,6 +1459,45 @@ class EtabCliTest {
             }
         }
         assertThat(tmp.resolve("phantom")).doesNotExist();
+    }
+
+    @Test
+    void valuesTheLibraryRefusesAreNamedByTheirFlagInEveryCommand(@TempDir Path tmp) {
+        String echonet = PhantomDatasets.echonet().toString();
+        String tmed = org.etab.testing.TmedPhantoms.tmed().toString();
+        String png = tmp.resolve("x.png").toString();
+        // a command line, and its one error line
+        List<List<String>> cases = List.of(
+                List.of(
+                        "plot --id x --out " + png + " --root " + echonet + " --split training",
+                        "etab: --split must be train, val, test or all (any case) but was 'training'"),
+                List.of(
+                        "gif --id x --out " + tmp.resolve("x.gif") + " --root " + echonet + " --channels 2",
+                        "etab: --channels must be 1 (gray) or 3 (RGB) but was 2"),
+                List.of(
+                        "split --dataset tmed --root " + tmed + " --fold 3 --out " + tmp.resolve("parts"),
+                        "etab: --fold must be 0..2 for tmed but was 3"),
+                List.of(
+                        "split --root " + echonet + " --split Training --out " + tmp.resolve("parts"),
+                        "etab: --split must be train, val, test or all (any case) but was 'Training'"),
+                List.of(
+                        "export --root " + echonet + " --on-error abort --out " + tmp.resolve("export"),
+                        "etab: --on-error must be skip or fail but was 'abort'"),
+                List.of("synth --videos 0 --out " + tmp.resolve("phantom"), "etab: --videos must be >= 1 but was 0"),
+                List.of(
+                        "synth --dataset camus --patients 0 --out " + tmp.resolve("phantom"),
+                        "etab: --patients must be >= 1 but was 0"));
+        for (List<String> c : cases) {
+            Run r = etab(c.get(0).split(" "));
+            assertThat(r.code()).as(c.get(0)).isEqualTo(2);
+            assertThat(r.err().lines()).as(c.get(0)).containsExactly(c.get(1));
+            assertThat(r.out()).isEmpty();
+        }
+        try (var written = Files.list(tmp)) {
+            assertThat(written).isEmpty();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     @Test
