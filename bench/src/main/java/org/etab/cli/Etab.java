@@ -22,7 +22,7 @@ import picocli.CommandLine.Command;
             PictureCommands.Gif.class,
             SplitCommand.class
         })
-public final class Etab implements Runnable {
+public final class Etab implements java.util.concurrent.Callable<Integer> {
     /** The dataset of {@code --dataset} when none is named. */
     static final String DEFAULT_DATASET = "echonet";
 
@@ -78,9 +78,16 @@ public final class Etab implements Runnable {
         System.setProperty(NETTY_LOG, "error");
     }
 
+    /**
+     * No command named: the usage on stderr and exit code 2, a usage error (a script that lost its command does not
+     * pass); {@code etab --help} prints it on stdout with exit code 0.
+     */
     @Override
-    public void run() {
-        spec.commandLine().usage(System.out);
+    public Integer call() {
+        CommandLine cl = spec.commandLine();
+        cl.getErr().println("etab: name a command (below)");
+        cl.usage(cl.getErr());
+        return 2;
     }
 
     public static void main(String[] args) {

@@ -81,6 +81,24 @@ class EtabCliHelpTest {
     }
 
     @Test
+    void noCommandIsAUsageErrorOnStderrAndHelpIsNot() {
+        EtabCliTest.Run none = EtabCliTest.etab();
+        assertThat(none.code()).isEqualTo(2);
+        assertThat(none.out()).isEmpty();
+        assertThat(none.err())
+                .startsWith("etab: name a command (below)\nUsage: etab [")
+                .contains("bench", "synth");
+        EtabCliTest.Run level = EtabCliTest.etab("--log-level", "warn");
+        assertThat(level.code()).isEqualTo(2);
+        assertThat(level.err()).contains("Usage: etab [");
+
+        EtabCliTest.Run help = EtabCliTest.etab("--help");
+        assertThat(help.code()).isZero();
+        assertThat(help.out()).startsWith("Usage: etab [");
+        assertThat(help.err()).isEmpty();
+    }
+
+    @Test
     void helpNamesStartEpochAndHidesTheOldName() {
         for (String name : List.of("bench", "export")) {
             String usage = Etab.commandLine().getSubcommands().get(name).getUsageMessage();
