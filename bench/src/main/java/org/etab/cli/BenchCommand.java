@@ -75,11 +75,13 @@ final class BenchCommand implements Callable<Integer> {
         SampleSource source = opened.source();
         PipelineOptions options = choice.pipelineOptions(hostOptions);
         long kept = -1; // the sample rows of a report this run continues; -1: a new report
+        boolean finished = false; // the saved state is this run's end: nothing to stream
         IntToLongFunction order = OrderFingerprint.perEpoch(List.of(source), asked);
         if (saved != null) {
             // checked before the report is opened, so that a refusal leaves it as it was
             try (Pipeline plan = new Pipeline(source, options)) {
                 state = BenchResume.start(saved, epoch, run.epochs, plan, run.resume, order);
+                finished = BenchResume.finished(state, epoch + run.epochs - 1, plan);
                 if (run.report != null) { // the report goes on across the runs of one state file
                     kept = BenchResume.repairReport(run.report, saved, run.rank == 0 ? source.rejected() : List.of());
                 }
@@ -87,7 +89,12 @@ final class BenchCommand implements Callable<Integer> {
                 opened.close();
                 throw e;
             }
-            if (!run.quiet) {
+            if (!run.quiet && finished) { // else a run of nothing, its RESULT line all zeros, would be unexplained
+                System.err.printf(
+                        "etab bench: %s is at the end of this run (epoch %d finished, position %d): nothing left "
+                                + "to do; to stream further epochs, pass --start-epoch %d%n",
+                        Terminal.safe(run.resume), state.epoch(), state.position(), state.epoch() + 1);
+            } else if (!run.quiet) {
                 System.err.printf(
                         "etab bench: resuming at epoch %d, position %d (%s)%n",
                         state.epoch(), state.position(), Terminal.safe(run.resume));

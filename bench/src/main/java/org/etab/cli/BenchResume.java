@@ -49,6 +49,17 @@ final class BenchResume {
                 + "epoch after a finished run's last one");
     }
 
+    /**
+     * True when {@code state}, as {@link #start} returned it, is the end of this run: its last epoch, every sample of
+     * the schedule delivered. The run then streams nothing.
+     */
+    static boolean finished(ResumeState state, int lastEpoch, Pipeline plan) {
+        return state.epoch() == lastEpoch
+                && state.position()
+                        >= plan.schedule(state.epoch(), 0, plan.options().batchSize())
+                                .size();
+    }
+
     /** A saved position past this run's schedule: the run that saved it planned another sequence. */
     static IllegalArgumentException pastTheEnd(Path file, long position, long length) {
         return new IllegalArgumentException(file + " is at position " + position + ", past the " + length

@@ -76,6 +76,45 @@ class ResumeCliTest {
     }
 
     @Test
+    void aStateAtTheEndOfTheRunSaysThereIsNothingLeftUnlessQuiet(@TempDir Path tmp) throws Exception {
+        Path root = copyOfEchonet(tmp.resolve("echonet"));
+        Path state = tmp.resolve("state.json");
+        Path report = tmp.resolve("report.csv");
+        assertThat(etab(bench(root, state, report, "--limit", "3", "--epochs", "2"))
+                        .code())
+                .isZero();
+        List<String> rows = Files.readAllLines(report);
+        String line = "etab bench: " + state + " is at the end of this run (epoch 1 finished, position 3): nothing "
+                + "left to do; to stream further epochs, pass --start-epoch 2";
+
+        List<String> loud = new ArrayList<>(List.of(bench(root, state, report, "--limit", "3", "--epochs", "2")));
+        loud.remove("--quiet");
+        Run again = etab(loud.toArray(String[]::new));
+        assertThat(again.code()).as(again.err()).isZero();
+        assertThat(again.lastLine()).startsWith("RESULT planned=0 delivered=0 failed=0 ");
+        assertThat(again.err().lines()).contains(line).noneMatch(l -> l.contains("resuming at"));
+        Run quiet = etab(bench(root, state, report, "--limit", "3", "--epochs", "2"));
+        assertThat(quiet.err()).isEmpty();
+        assertThat(quiet.lastLine()).startsWith("RESULT planned=0 ");
+        assertThat(Files.readAllLines(report)).isEqualTo(rows);
+
+        // a state inside the run is resumed as before, and the start the line names goes on
+        List<String> longer = new ArrayList<>(List.of(bench(root, state, report, "--limit", "3", "--epochs", "3")));
+        longer.remove("--quiet");
+        Run more = etab(longer.toArray(String[]::new));
+        assertThat(more.err())
+                .contains("etab bench: resuming at epoch 1, position 3")
+                .doesNotContain("nothing left");
+        assertThat(more.lastLine()).startsWith("RESULT planned=3 delivered=3 ");
+        List<String> next = new ArrayList<>(List.of(bench(root, state, report, "--limit", "3")));
+        next.remove("--quiet");
+        next.addAll(List.of("--start-epoch", "3"));
+        Run after = etab(next.toArray(String[]::new));
+        assertThat(after.err()).contains("etab bench: resuming at epoch 3, position 0");
+        assertThat(after.lastLine()).startsWith("RESULT planned=3 delivered=3 ");
+    }
+
+    @Test
     void aResumedBenchContinuesItsReportWithEveryRowOnceAndTheRejectedFirst(@TempDir Path tmp) throws Exception {
         Path root = brokenEchonet(tmp);
         Path state = tmp.resolve("state.json");
