@@ -44,13 +44,23 @@ public final class Etab implements java.util.concurrent.Callable<Integer> {
             scope = CommandLine.ScopeType.INHERIT,
             paramLabel = "LEVEL",
             description = "Library log level on stderr: ${COMPLETION-CANDIDATES} (default: warn; the metrics server's "
-                    + "warnings about malformed requests only at debug and trace).")
+                    + "warnings about malformed requests only at debug and trace; JavaCPP's and JavaCV's loggers, "
+                    + "org.bytedeco, at most info).")
     void logLevel(LogLevel level) {
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", level.name());
         System.setProperty(
                 NETTY_SERVER_LOG,
                 level == LogLevel.debug || level == LogLevel.trace || level == LogLevel.off ? level.name() : "error");
+        System.setProperty(
+                BYTEDECO_LOG, level == LogLevel.debug || level == LogLevel.trace ? LogLevel.info.name() : level.name());
     }
+
+    /**
+     * The level of JavaCPP's and JavaCV's loggers ({@code org.bytedeco}): {@code --log-level}'s, but at most info. At
+     * debug JavaCPP writes a line for every native allocation it registers and releases (some 60 for a small run),
+     * which would drown the library's own debug lines.
+     */
+    static final String BYTEDECO_LOG = "org.slf4j.simpleLogger.log.org.bytedeco";
 
     /**
      * The level of the metrics server's HTTP layer (reactor-netty's server loggers): error, unless
@@ -76,6 +86,7 @@ public final class Etab implements java.util.concurrent.Callable<Integer> {
         System.setProperty("org.slf4j.simpleLogger.log.org.bytedeco.javacpp.Loader", "error");
         System.setProperty(NETTY_SERVER_LOG, "error"); // --log-level may change it while the flags are parsed
         System.setProperty(NETTY_LOG, "error");
+        System.setProperty(BYTEDECO_LOG, LogLevel.warn.name()); // the default level; --log-level may change it
     }
 
     /**

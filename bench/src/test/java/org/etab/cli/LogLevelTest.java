@@ -35,6 +35,16 @@ class LogLevelTest {
             fetchFromAPresignedRoot();
             return;
         }
+        if (args.length > 0 && args[0].equals("pointer")) {
+            new CommandLine(new Etab()).parseArgs(java.util.Arrays.copyOfRange(args, 1, args.length));
+            // JavaCPP logs each native allocation's registration and release at debug
+            try (var p = new org.bytedeco.javacpp.BytePointer(64)) {
+                p.put((byte) 1);
+            }
+            LoggerFactory.getLogger("org.bytedeco.javacpp.probe").info("bytedeco-info");
+            LoggerFactory.getLogger("org.etab.probe").debug("probe-debug");
+            return;
+        }
         new CommandLine(new Etab()).parseArgs(args);
         var log = LoggerFactory.getLogger("org.etab.probe");
         log.debug("probe-debug");
@@ -142,6 +152,20 @@ class LogLevelTest {
                     .contains("read 2 bytes")
                     .doesNotContain("SIGSECRET");
         }
+    }
+
+    /** JavaCPP's debug lines (one per native allocation) stay off stderr at debug and trace; its info lines show. */
+    @Test
+    void javacppStaysAtInfoWhenDebugOrTraceIsAsked(@TempDir Path tmp) throws Exception {
+        for (String level : List.of("debug", "trace")) {
+            assertThat(stderrOf(tmp, "pointer", "--log-level", level, "bench"))
+                    .as(level)
+                    .contains("probe-debug", "bytedeco-info")
+                    .doesNotContain("org.bytedeco.javacpp.Pointer", "Registering");
+        }
+        assertThat(stderrOf(tmp, "pointer", "--log-level", "info", "bench")).contains("bytedeco-info");
+        assertThat(stderrOf(tmp, "pointer", "bench")).doesNotContain("bytedeco-info", "probe-debug");
+        assertThat(stderrOf(tmp, "pointer", "--log-level", "off", "bench")).isEmpty();
     }
 
     @Test
