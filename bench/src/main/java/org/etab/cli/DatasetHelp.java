@@ -51,7 +51,37 @@ final class DatasetHelp extends ListResourceBundle {
                         + defaults(all, p -> Boolean.toString(p.videoByDefault())) + ")."
             },
             {"patients", listing(patients) + " patients (default: ${DEFAULT-VALUE})."},
+            {"view", view(all)},
         };
+    }
+
+    /**
+     * The spellings {@code --view} accepts for each view, any case ({@code org.etab.source.EtabViews}); each part of
+     * a {@code +} combination may be spelled any of these ways.
+     */
+    static final String VIEW_SPELLINGS =
+            "AP4CH (or A4CH, A4, 4CH, A4C), AP2CH (or A2CH, A2, 2CH, A2C), PLAX (or PL), PSAX (or PS)";
+
+    /** {@code --view}: each dataset's views, every spelling, the combinations, the defaults. */
+    static String view(List<DatasetProvider> all) {
+        List<String> byDataset = all.stream()
+                .map(p -> p.name() + " " + String.join(", ", p.views()))
+                .toList();
+        List<String> otherDefaults = new ArrayList<>();
+        for (DatasetProvider p : all) {
+            String usual = p.defaultView(p.defaultTarget());
+            for (Target t : p.targets()) {
+                String v = p.defaultView(t);
+                if (!v.equals(usual)) {
+                    otherDefaults.add(v + " for " + p.name() + " --target " + t.etabName());
+                }
+            }
+        }
+        return "View: " + String.join("; ", byDataset) + "; all: every view of the dataset. Any case, and ETAB's "
+                + "spellings: " + VIEW_SPELLINGS + "; in PLAX+PSAX each part too (PL+PS), in that order; both is "
+                + "PLAX+PSAX for tmed, AP2CH and AP4CH for camus (default: "
+                + defaults(all, p -> p.defaultView(p.defaultTarget()))
+                + (otherDefaults.isEmpty() ? "" : "; " + String.join("; ", otherDefaults)) + ").";
     }
 
     /** "a", "a or b", "a, b or c". */

@@ -35,7 +35,7 @@ public final class SelectionOptions {
             description = "Config file (default: $ETAB_CONFIG, else config/etab.yaml of the installation).")
     Path config;
 
-    // descriptions of --dataset, --target and --video: DatasetHelp (they name the registered datasets)
+    // descriptions of --dataset, --target, --view and --video: DatasetHelp (they name the registered datasets)
     @Option(names = "--dataset", defaultValue = Etab.DEFAULT_DATASET)
     String dataset;
 
@@ -89,10 +89,8 @@ public final class SelectionOptions {
     @Option(names = "--target")
     String target;
 
-    @Option(
-            names = "--view",
-            description =
-                    "AP4CH, AP2CH, PLAX, PSAX (or ETAB's A4CH, A4, 4CH, A2CH, A2, 2CH, PL, PS) or all (default: the dataset's own).")
+    // description: DatasetHelp (each registered dataset's views, every spelling)
+    @Option(names = "--view", paramLabel = "V")
     String view;
 
     @Option(

@@ -98,6 +98,66 @@ class EtabCliHelpTest {
         assertThat(help.err()).isEmpty();
     }
 
+    /** Every spelling the library takes for a view is in --view's help, under the view it selects, and works. */
+    @SuppressWarnings("unchecked")
+    @Test
+    void viewHelpListsEverySpellingAndCombination(@TempDir Path tmp) throws Exception {
+        // the library's own table of spellings (private: read here so that a spelling it adds fails this test)
+        var field = org.etab.source.EtabViews.class.getDeclaredField("SPELLINGS");
+        field.setAccessible(true);
+        java.util.Map<String, String> spellings = (java.util.Map<String, String>) field.get(null);
+        String listed = DatasetHelp.VIEW_SPELLINGS;
+        for (var e : spellings.entrySet()) {
+            String view = e.getValue();
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\b" + view + "(?: \\(or ([^)]*)\\))?")
+                    .matcher(listed);
+            assertThat(m.find()).as(view).isTrue();
+            List<String> names = new ArrayList<>(List.of(view));
+            if (m.group(1) != null) {
+                names.addAll(List.of(m.group(1).split(", ")));
+            }
+            assertThat(names).as(view).contains(e.getKey());
+        }
+        for (String name : List.of("bench", "export", "plot", "gif", "split")) {
+            assertThat(Etab.commandLine()
+                            .getSubcommands()
+                            .get(name)
+                            .getUsageMessage()
+                            .replaceAll("\\s+", " "))
+                    .as(name)
+                    .contains(listed)
+                    .contains("echonet AP4CH; camus AP2CH, AP4CH, both; tmed PLAX, PSAX, AP4CH, AP2CH, PLAX+PSAX, both")
+                    .contains("(PL+PS)")
+                    .contains("both is PLAX+PSAX for tmed, AP2CH and AP4CH for camus")
+                    .contains("(default: AP4CH; both for camus; PLAX+PSAX for tmed; all for tmed --target AS)");
+        }
+        // what the help says is taken, is: lower case, a combination spelled short, a TMED name on CAMUS
+        String tmed = org.etab.testing.TmedPhantoms.tmed().toString();
+        String camus = org.etab.testing.CamusPhantoms.camus(org.etab.datasets.camus.CamusRelease.NIFTI)
+                .toString();
+        List<List<String>> taken = List.of(
+                List.of("--dataset", "tmed", "--root", tmed, "--view", "pl+ps"),
+                List.of("--dataset", "tmed", "--root", tmed, "--view", "a4c"),
+                List.of("--dataset", "camus", "--root", camus, "--view", "A2C"),
+                List.of("--dataset", "camus", "--root", camus, "--view", "both"),
+                List.of("--root", org.etab.testing.PhantomDatasets.echonet().toString(), "--view", "4ch"));
+        int n = 0;
+        for (List<String> flags : taken) {
+            List<String> args = new ArrayList<>(List.of("split", "--split", "all", "--random", "false"));
+            args.addAll(flags);
+            args.addAll(List.of(
+                    "--train-frac",
+                    "0.4",
+                    "--val-frac",
+                    "0.3",
+                    "--out",
+                    tmp.resolve("s" + n++).toString()));
+            EtabCliTest.Run r = EtabCliTest.etab(args.toArray(String[]::new));
+            assertThat(r.code()).as(String.join(" ", args) + ": " + r.err()).isZero();
+            assertThat(r.out()).as(String.join(" ", args)).startsWith("SPLIT samples=");
+        }
+    }
+
     @Test
     void helpNamesStartEpochAndHidesTheOldName() {
         for (String name : List.of("bench", "export")) {
