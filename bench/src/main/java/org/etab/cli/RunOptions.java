@@ -72,7 +72,10 @@ public final class RunOptions {
             description = "skip (report and go on) or fail (stop at the first).")
     String onError;
 
-    @Option(names = "--quiet", description = "No progress bar or summary table (the RESULT line stays).")
+    @Option(
+            names = "--quiet",
+            description =
+                    "No progress bar, summary table or failed: lines (the RESULT line stays; --report lists every failure).")
     boolean quiet;
 
     @Option(

@@ -695,6 +695,14 @@ class EtabCliTest {
         assertThat(failed.get(0))
                 .startsWith(records.get(0).id() + ",failed,decode,")
                 .contains(".avi");
+        // --quiet leaves out the summary and its failed: lines (README); without it the failure is listed there
+        assertThat(r.err()).doesNotContain("failed:");
+        Run loud = etab(
+                "bench", "--root", root.toString(), "--split", "all", "--clip-length", "4", "--frame-size", "32x32");
+        assertThat(loud.code()).as(loud.err()).isZero();
+        assertThat(loud.err().lines().filter(l -> l.startsWith("  failed: ")))
+                .singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+                .startsWith("  failed: " + records.get(0).id() + " (decode): ");
 
         Run strict = etab(
                 "bench",
