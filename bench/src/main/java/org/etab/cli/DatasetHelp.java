@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.function.Function;
 import org.etab.source.DatasetProvider;
 import org.etab.source.DatasetRegistry;
+import org.etab.source.EtabViews;
 import org.etab.source.Target;
 
 /**
@@ -56,11 +57,10 @@ final class DatasetHelp extends ListResourceBundle {
     }
 
     /**
-     * The spellings {@code --view} accepts for each view, any case ({@code org.etab.source.EtabViews}); each part of
-     * a {@code +} combination may be spelled any of these ways.
+     * The spellings {@code --view} accepts for each view, any case ({@link EtabViews#ACCEPTED}); each part of a
+     * {@code +} combination may be spelled any of these ways.
      */
-    static final String VIEW_SPELLINGS =
-            "AP4CH (or A4CH, A4, 4CH, A4C), AP2CH (or A2CH, A2, 2CH, A2C), PLAX (or PL), PSAX (or PS)";
+    static final String VIEW_SPELLINGS = EtabViews.ACCEPTED;
 
     /** {@code --view}: each dataset's views, every spelling, the combinations, the defaults. */
     static String view(List<DatasetProvider> all) {

@@ -1,6 +1,7 @@
 package org.etab.source;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -12,25 +13,25 @@ import java.util.stream.Collectors;
  * written as ETAB writes it selects the same records everywhere (API builder, CLI {@code --view}).
  */
 public final class EtabViews {
-    /** Each accepted spelling (upper case) to the name the datasets use. */
-    private static final Map<String, String> SPELLINGS = Map.ofEntries(
-            Map.entry("AP4CH", "AP4CH"),
-            Map.entry("A4CH", "AP4CH"),
-            Map.entry("A4", "AP4CH"),
-            Map.entry("4CH", "AP4CH"),
-            Map.entry("A4C", "AP4CH"),
-            Map.entry("AP2CH", "AP2CH"),
-            Map.entry("A2CH", "AP2CH"),
-            Map.entry("A2", "AP2CH"),
-            Map.entry("2CH", "AP2CH"),
-            Map.entry("A2C", "AP2CH"),
-            Map.entry("PLAX", "PLAX"),
-            Map.entry("PL", "PLAX"),
-            Map.entry("PSAX", "PSAX"),
-            Map.entry("PS", "PSAX"));
+    /** Each name the datasets use with ETAB's other spellings of it (upper case), in the order help lists them. */
+    private static final List<List<String>> NAMES = List.of(
+            List.of("AP4CH", "A4CH", "A4", "4CH", "A4C"),
+            List.of("AP2CH", "A2CH", "A2", "2CH", "A2C"),
+            List.of("PLAX", "PL"),
+            List.of("PSAX", "PS"));
 
-    /** The spellings, for help texts and messages. */
-    public static final String ACCEPTED = "AP4CH/A4CH/A4/4CH, AP2CH/A2CH/A2/2CH, PLAX/PL, PSAX/PS";
+    /** Each accepted spelling to the name the datasets use. */
+    private static final Map<String, String> SPELLINGS = NAMES.stream()
+            .flatMap(names -> names.stream().map(n -> Map.entry(n, names.get(0))))
+            .collect(Collectors.toUnmodifiableMap(Map.Entry::getKey, Map.Entry::getValue));
+
+    /**
+     * Every spelling, for help texts and messages: {@code AP4CH (or A4CH, A4, 4CH, A4C), AP2CH (or ...), PLAX (or
+     * PL), PSAX (or PS)}. Made from the table {@link #canonical} reads, so it cannot leave one out.
+     */
+    public static final String ACCEPTED = NAMES.stream()
+            .map(names -> names.get(0) + " (or " + String.join(", ", names.subList(1, names.size())) + ")")
+            .collect(Collectors.joining(", "));
 
     private EtabViews() {}
 

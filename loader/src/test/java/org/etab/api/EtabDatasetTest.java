@@ -135,7 +135,8 @@ class EtabDatasetTest {
                 .hasMessageContaining("tmed");
         assertThatThrownBy(() -> echonet().view("PLAX").build())
                 .hasMessage("view 'PLAX' is not available for echonet; available: AP4CH"
-                        + " (ETAB spellings: AP4CH/A4CH/A4/4CH, AP2CH/A2CH/A2/2CH, PLAX/PL, PSAX/PS)");
+                        + " (ETAB spellings: AP4CH (or A4CH, A4, 4CH, A4C), AP2CH (or A2CH, A2, 2CH, A2C), PLAX (or PL), PSAX"
+                        + " (or PS))");
         assertThatThrownBy(() -> echonet().channels(2).build())
                 .hasMessage("channels must be 1 (gray) or 3 (RGB) but was 2");
         assertThatThrownBy(() -> EtabDataset.builder().name("tmed").target("EF").build())

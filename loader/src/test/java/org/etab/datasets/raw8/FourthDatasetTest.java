@@ -148,7 +148,8 @@ class FourthDatasetTest {
                         .view("PLAX")
                         .build())
                 .hasMessage("view 'PLAX' is not available for raw8; available: AP2CH, AP4CH"
-                        + " (ETAB spellings: AP4CH/A4CH/A4/4CH, AP2CH/A2CH/A2/2CH, PLAX/PL, PSAX/PS)");
+                        + " (ETAB spellings: AP4CH (or A4CH, A4, 4CH, A4C), AP2CH (or A2CH, A2, 2CH, A2C), PLAX (or PL), PSAX"
+                        + " (or PS))");
     }
 
     @Test
