@@ -68,6 +68,6 @@ class EtabViewNamesTest {
                         .view("A2CH")
                         .build())
                 .hasMessageStartingWith("view 'A2CH' is not available for echonet; available: AP4CH")
-                .hasMessageContaining("A4CH/A4/4CH");
+                .hasMessageContaining("AP4CH (or A4CH, A4, 4CH, A4C)");
     }
 }
