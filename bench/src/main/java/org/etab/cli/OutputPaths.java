@@ -3,6 +3,7 @@ package org.etab.cli;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -62,20 +63,38 @@ final class OutputPaths {
                 && (name.equals("manifest.csv") || name.endsWith(".npy") || name.endsWith(".npy.tmp"));
     }
 
-    /** The path with every link resolved, as far as it exists; the rest appended as given. */
+    /** How many links one path may pass through, as Linux's own path walk allows (ELOOP past 40). */
+    private static final int MAX_LINKS = 40;
+
+    /**
+     * The path with every link resolved, as far as it exists; the rest appended as given. A dangling link counts as
+     * where it points, since writing through it creates that file.
+     */
     static Path real(Path path) {
+        return real(path, path, 0);
+    }
+
+    private static Path real(Path given, Path path, int links) {
         Path p = path.toAbsolutePath().normalize();
         Path existing = p;
-        while (existing != null && !Files.exists(existing)) {
+        while (existing != null && !Files.exists(existing, LinkOption.NOFOLLOW_LINKS)) {
             existing = existing.getParent();
         }
         if (existing == null) {
             return p;
         }
+        Path rest = existing.relativize(p);
         try {
-            return existing.toRealPath().resolve(existing.relativize(p));
+            if (Files.isSymbolicLink(existing) && !Files.exists(existing)) {
+                if (links == MAX_LINKS) {
+                    throw new IllegalArgumentException(given + ": too many levels of symbolic links");
+                }
+                Path target = existing.resolveSibling(Files.readSymbolicLink(existing));
+                return real(given, target.resolve(rest), links + 1);
+            }
+            return existing.toRealPath().resolve(rest);
         } catch (IOException e) {
-            throw new UncheckedIOException(path + ": cannot be resolved: " + e.getMessage(), e);
+            throw new UncheckedIOException(given + ": cannot be resolved: " + e.getMessage(), e);
         }
     }
 }

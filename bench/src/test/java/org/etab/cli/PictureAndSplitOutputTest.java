@@ -51,6 +51,10 @@ class PictureAndSplitOutputTest {
         Path gifLink = Files.createSymbolicLink(tmp.resolve("clip.gif"), video);
         Path splitOut = Files.createDirectories(tmp.resolve("split"));
         Files.createSymbolicLink(splitOut.resolve("val.csv"), index);
+        // a dangling link: writing through it would create a file in the dataset
+        Path danglingOut = Files.createDirectories(tmp.resolve("dangling"));
+        Files.createSymbolicLink(danglingOut.resolve("train.csv"), root.resolve("new.csv"));
+        Path danglingReport = Files.createSymbolicLink(tmp.resolve("report.csv"), root.resolve("Videos/r.csv"));
 
         String r = root.toString();
         List<List<String>> cases = List.of(
@@ -64,7 +68,9 @@ class PictureAndSplitOutputTest {
                         "--out",
                         root.resolve("Videos").resolve("new.gif").toString()),
                 List.of("split", "--out", r),
-                List.of("split", "--out", splitOut.toString()));
+                List.of("split", "--out", splitOut.toString()),
+                List.of("split", "--out", danglingOut.toString()),
+                List.of("bench", "--epochs", "1", "--report", danglingReport.toString()));
         List<String> why = List.of(
                 "etab: --out " + index + ": plot writes a PNG, so the name must end with .png (any case)",
                 "etab: --out " + pngLink + " lies inside the dataset's directory " + r
@@ -73,7 +79,9 @@ class PictureAndSplitOutputTest {
                 "etab: --out " + root.resolve("Videos").resolve("new.gif") + " lies inside the dataset's directory "
                         + r,
                 "etab: --out " + root.resolve("train.csv") + " lies inside the dataset's directory " + r,
-                "etab: --out " + splitOut.resolve("val.csv") + " lies inside the dataset's directory " + r);
+                "etab: --out " + splitOut.resolve("val.csv") + " lies inside the dataset's directory " + r,
+                "etab: --out " + danglingOut.resolve("train.csv") + " lies inside the dataset's directory " + r,
+                "etab: --report " + danglingReport + " lies inside the dataset's directory " + r);
         for (int i = 0; i < cases.size(); i++) {
             List<String> args = new java.util.ArrayList<>(cases.get(i));
             args.addAll(List.of("--root", r, "--split", "all"));
@@ -96,6 +104,9 @@ class PictureAndSplitOutputTest {
         }
         try (var files = Files.list(splitOut)) {
             assertThat(files).containsExactly(splitOut.resolve("val.csv")); // the link, and nothing written
+        }
+        try (var files = Files.list(danglingOut)) {
+            assertThat(files).containsExactly(danglingOut.resolve("train.csv"));
         }
 
         // the same commands with outputs elsewhere write them
