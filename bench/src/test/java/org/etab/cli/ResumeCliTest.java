@@ -260,6 +260,48 @@ class ResumeCliTest {
     }
 
     @Test
+    void anExportResumedAtItsEndSaysThereIsNothingLeftUnlessQuiet(@TempDir Path tmp) throws Exception {
+        Path root = copyOfEchonet(tmp.resolve("echonet"));
+        Path out = tmp.resolve("out");
+        Path state = tmp.resolve("state.json");
+        String[] export = {
+            "export",
+            "--root",
+            root.toString(),
+            "--split",
+            "all",
+            "--clip-length",
+            "4",
+            "--frame-size",
+            "16x16",
+            "--out",
+            out.toString(),
+            "--resume",
+            state.toString(),
+            "--limit",
+            "3"
+        };
+        Run first = etab(export);
+        assertThat(first.code()).as(first.err()).isZero();
+        assertThat(first.err()).doesNotContain("resuming").doesNotContain("nothing left");
+        List<String> manifest = Files.readAllLines(out.resolve("manifest.csv"));
+
+        Run again = etab(export);
+        assertThat(again.code()).as(again.err()).isZero();
+        assertThat(again.err().lines())
+                .contains("etab export: " + state + " is at the end of this export (3 samples): nothing left to do");
+        assertThat(again.lastLine()).startsWith("RESULT planned=0 delivered=0 failed=0 ");
+        assertThat(etab(concat(export, "--quiet")).err()).isEmpty();
+        assertThat(Files.readAllLines(out.resolve("manifest.csv"))).isEqualTo(manifest);
+
+        String[] longer = export.clone();
+        longer[longer.length - 1] = "5"; // --limit 5
+        Run more = etab(longer);
+        assertThat(more.err()).contains("etab export: resuming at position 3 of 5 (" + state + ")");
+        assertThat(more.lastLine()).startsWith("RESULT planned=2 delivered=2 ");
+    }
+
+    @Test
     void aStatePastTheScheduleIsRefusedAndTheExportLeftAsItWas(@TempDir Path tmp) throws Exception {
         Path root = copyOfEchonet(tmp.resolve("echonet"));
         Path out = tmp.resolve("out");
