@@ -150,7 +150,8 @@ public final class CamusSource extends RecordSource<CamusRecord> {
                 && !selection.isEmpty()
                 && selection.stream().noneMatch(r -> r.ef().isPresent())) {
             throw new IllegalArgumentException("target '" + options.target().etabName() + "' needs an EF but none of"
-                    + " the " + selection.size() + " selected records' Info_*.cfg has LVef or EF; select split train");
+                    + " the " + selection.size() + " selected records' Info_*.cfg has an LVef or EF that is a number"
+                    + " (the original release's testing cfgs may have none; its training ones do)");
         }
     }
 

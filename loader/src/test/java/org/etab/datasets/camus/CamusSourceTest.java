@@ -313,7 +313,7 @@ class CamusSourceTest {
         List<CamusRecord> none = all.stream().map(CamusSourceTest::withoutEf).toList();
         assertThatThrownBy(() -> new CamusSource(none, options(Target.CM, ClipSpec.frame(), 3, true, DType.FLOAT32)))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContainingAll("CM", "LVef", "16 selected");
+                .hasMessageContainingAll("CM", "16 selected", "has an LVef or EF that is a number");
         assertThat(each(none, options(Target.VIEW, ClipSpec.frame(), 3, true, DType.FLOAT32), (b, i, rec) -> {})
                         .delivered())
                 .isEqualTo(16);
