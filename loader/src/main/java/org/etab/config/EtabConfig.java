@@ -25,6 +25,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.etab.source.DatasetProvider;
 import org.etab.source.DatasetRegistry;
 
@@ -183,12 +185,25 @@ public final class EtabConfig {
         try (YAMLParser p = (YAMLParser) yaml.getFactory().createParser(text)) {
             while (p.nextToken() != null) {
                 if (p.isCurrentAlias()) {
-                    throw new IllegalArgumentException(
-                            file + ": line " + p.currentLocation().getLineNr() + ": YAML aliases ('*" + p.getText()
-                                    + "') are not supported; write the value itself");
+                    throw aliasRefused(file, p.currentLocation().getLineNr(), p.getText());
                 }
             }
+        } catch (JsonProcessingException e) {
+            // an alias where a key goes: the parser stops at it, naming SnakeYAML's event
+            Matcher m = ALIAS_EVENT.matcher(String.valueOf(e.getOriginalMessage()));
+            if (m.find()) {
+                throw aliasRefused(
+                        file, e.getLocation() == null ? -1 : e.getLocation().getLineNr(), m.group(1));
+            }
+            throw e;
         }
+    }
+
+    private static final Pattern ALIAS_EVENT = Pattern.compile("AliasEvent\\(anchor=([^)]*)\\)");
+
+    private static IllegalArgumentException aliasRefused(Path file, int line, String name) {
+        return new IllegalArgumentException(file + (line > 0 ? ": line " + line : "") + ": YAML aliases ('*" + name
+                + "') are not supported; write the value itself");
     }
 
     /** The file's text, refused by type and size before it is opened (a FIFO or /dev/zero never ends). */

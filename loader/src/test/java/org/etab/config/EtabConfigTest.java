@@ -54,6 +54,11 @@ class EtabConfigTest {
         assertThatThrownBy(() -> EtabConfig.load(file, Map.of()))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage(file + ": line 4: YAML aliases ('*b') are not supported; write the value itself");
+        Path aliasKey = Files.writeString(dir.resolve("key.yaml"), "pipeline:\n  batch: &k 4\n  *k : 3\n");
+        assertThatThrownBy(() -> EtabConfig.load(aliasKey, Map.of()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith(aliasKey + ": line ")
+                .hasMessageEndingWith(": YAML aliases ('*k') are not supported; write the value itself");
         // an anchor alone is harmless: the value is read as written
         Path anchored = Files.writeString(dir.resolve("anchor.yaml"), "pipeline:\n  batch: &b 10\n");
         assertThat(EtabConfig.load(anchored, Map.of()).pipeline().batch()).isEqualTo(10);
