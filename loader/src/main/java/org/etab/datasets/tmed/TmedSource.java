@@ -140,9 +140,12 @@ public final class TmedSource extends RecordSource<TmedRecord> {
         }
         Path nested = folder.resolve(folder.getFileName()).resolve(absolute.getFileName());
         Path root = files.root() != null ? files.root().toAbsolutePath().normalize() : null;
-        if ((root != null && !nested.startsWith(root))
-                || !Files.isRegularFile(nested, LinkOption.NOFOLLOW_LINKS)
-                || Files.exists(absolute, LinkOption.NOFOLLOW_LINKS)) {
+        if ((root != null && !nested.startsWith(root)) || Files.exists(absolute, LinkOption.NOFOLLOW_LINKS)) {
+            return e.getMessage();
+        }
+        try {
+            files.check(nested); // a regular file whose real path is under the root, as any file of the dataset
+        } catch (DatasetException outside) {
             return e.getMessage();
         }
         return e.getMessage() + " (a file of that name is at " + (root != null ? root.relativize(nested) : nested)

@@ -279,6 +279,16 @@ class TmedSourceTest {
         Files.createDirectories(moved.getParent());
         Files.move(nestedOne, moved);
         Files.delete(plainMissing);
+        // a record of the other folder whose nested folder is a link out of the root: not followed
+        Path viaLink = all.stream()
+                .map(TmedRecord::image)
+                .filter(f -> !f.getParent().equals(nestedOne.getParent()) && Files.exists(f))
+                .findFirst()
+                .orElseThrow();
+        Path away = Files.createDirectories(tmp.resolve("away"));
+        Files.copy(viaLink, away.resolve(viaLink.getFileName()));
+        Files.delete(viaLink);
+        Files.createSymbolicLink(viaLink.getParent().resolve(viaLink.getParent().getFileName()), away);
         // a record outside the root, with a file of its name one folder deeper: not looked at
         Path outside =
                 Files.createDirectories(tmp.resolve("elsewhere/elsewhere")).resolve("k.png");
@@ -290,7 +300,7 @@ class TmedSourceTest {
         TmedSource source = new TmedSource(
                 records, List.of(), options(Target.VIEW, 64, 1, true, DType.FLOAT32), DatasetFiles.under(root));
         RunAccount a = each(source, (b, i, id) -> {});
-        assertThat(a.failed()).isEqualTo(3);
+        assertThat(a.failed()).isEqualTo(4);
         Map<String, String> reasons = new HashMap<>();
         a.failures().forEach(f -> reasons.put(f.file(), f.reason()));
         assertThat(reasons.get(nestedOne.toString()))
@@ -298,6 +308,7 @@ class TmedSourceTest {
                         + "labeled/" + nestedOne.getFileName()
                         + ": the images may be one folder deeper than SourceFolder says)");
         assertThat(reasons.get(plainMissing.toString())).isEqualTo(plainMissing + ": not found");
+        assertThat(reasons.get(viaLink.toString())).isEqualTo(viaLink + ": not found");
         assertThat(reasons.get(foreign.image().toString())).isEqualTo(foreign.image() + ": not found");
     }
 
