@@ -41,7 +41,7 @@ final class ExportGroups {
     static List<Group> plan(List<OpenedDataset> groups, PipelineOptions options, int epoch, ExportIds ids) {
         if (groups.size() == 1) {
             List<Pipeline.Scheduled> schedule = schedule(groups.get(0), options, epoch);
-            ids.assign(0, 0, schedule);
+            ids.assign(0, 0, schedule, groups.get(0).source().plan(epoch));
             return List.of(new Group(0, groups.get(0), options, 0, schedule.size()));
         }
         if (options.sharding().world() > 1) {
@@ -72,7 +72,7 @@ final class ExportGroups {
             }
             PipelineOptions share = bounded ? each.toBuilder().limit(left).build() : each;
             List<Pipeline.Scheduled> schedule = schedule(groups.get(g), share, epoch);
-            ids.assign(g, offset, schedule);
+            ids.assign(g, offset, schedule, groups.get(g).source().plan(epoch));
             planned.add(new Group(g, groups.get(g), share, offset, schedule.size()));
             offset += schedule.size();
         }

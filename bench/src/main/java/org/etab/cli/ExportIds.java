@@ -2,6 +2,7 @@ package org.etab.cli;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -10,15 +11,17 @@ import java.util.Set;
 import org.etab.batch.SampleInfo;
 import org.etab.pipeline.Pipeline;
 import org.etab.source.SampleFailure;
+import org.etab.source.SamplePlan;
 import org.etab.source.Stage;
 
 /**
- * The file ids of an export: a sample's own id for its first occurrence in the sequence, then {@code <id>_1},
- * {@code <id>_2}, ... for the later ones (the clips of {@code --clip-start all}, sharding repeats). A generated id
- * that names a real sample of the selection (a FileName {@code X_1} beside a video {@code X}) gets one more
- * underscore until it names none ({@code X__1}), so no two samples share a file. Assigned in sequence order from
- * the epoch's whole schedule, so a resumed export names every sample as the uninterrupted one would. An id too long
- * to name its files fails that sample alone ({@link #unwritable}), not the export.
+ * The file ids of an export: a sample's own id for its first occurrence in the epoch's order, then {@code <id>_1},
+ * {@code <id>_2}, ... for the later ones (the clips of {@code --clip-start all}). A generated id that names a real
+ * sample of the selection (a FileName {@code X_1} beside a video {@code X}) gets one more underscore until it names
+ * none ({@code X__1}), so no two samples share a file. Assigned from the epoch's whole order, every rank's part of it,
+ * so that every rank of a sharded export and a resumed export name each sample as a one-rank, uninterrupted export
+ * would; a sharding repeat is the sample it repeats and keeps its name (the report flags it). An id too long to name
+ * its files fails that sample alone ({@link #unwritable}), not the export.
  *
  * <p>Size groups (native sizes that differ) are named in export order, all before the export starts; each group's
  * positions count from 0, so a delivered sample is looked up in the group {@link #select selected}.
@@ -72,29 +75,43 @@ final class ExportIds {
     /**
      * Names the samples of one size group's schedule; call once per group, in export order.
      *
-     * @param group    the group's index in export order
-     * @param offset   where the group's sequence starts in the export's one sequence
-     * @param schedule the group's whole schedule, from position 0
+     * @param group      the group's index in export order
+     * @param offset     where the group's sequence starts in the export's one sequence
+     * @param schedule   this rank's whole schedule of the group, from position 0
+     * @param epochOrder the group's plans for the epoch, every rank's: what the names are counted over
      */
-    void assign(int group, long offset, List<Pipeline.Scheduled> schedule) {
+    void assign(int group, long offset, List<Pipeline.Scheduled> schedule, List<SamplePlan> epochOrder) {
+        Map<Long, String> byOrder = new HashMap<>();
+        epochOrder.stream()
+                .sorted(Comparator.comparingLong(SamplePlan::position))
+                .forEach(p -> byOrder.put(p.position(), next(p.id())));
         for (Pipeline.Scheduled s : schedule) {
-            String id = s.plan().id();
-            int k = occurrences.merge(id, 1, Integer::sum) - 1;
-            String name = id;
-            if (k > 0) {
-                String sep = "_";
-                while (real.contains(id + sep + k) || used.contains(id + sep + k)) {
-                    sep += "_";
-                }
-                name = id + sep + k;
+            String name = byOrder.get(s.plan().position());
+            if (name == null) {
+                throw new IllegalStateException("sample " + s.plan().id() + " at position "
+                        + s.plan().position() + " is not in the epoch's order");
             }
-            used.add(name);
             Named named = new Named(name, s);
             bySequence.put(new Place(group, s.sequence()), named);
             if (byPosition.putIfAbsent(new Key(group, s.plan().position(), s.repeat()), named) == null) {
-                slots.add(new Slot(offset + s.sequence(), name, id));
+                slots.add(new Slot(offset + s.sequence(), name, s.plan().id()));
             }
         }
+    }
+
+    /** The file id of the next occurrence of {@code id} in export order. */
+    private String next(String id) {
+        int k = occurrences.merge(id, 1, Integer::sum) - 1;
+        String name = id;
+        if (k > 0) {
+            String sep = "_";
+            while (real.contains(id + sep + k) || used.contains(id + sep + k)) {
+                sep += "_";
+            }
+            name = id + sep + k;
+        }
+        used.add(name);
+        return name;
     }
 
     /** Answers {@link #of(SampleInfo)} and {@link #unwritable} for the samples of this group from now on. */

@@ -980,6 +980,63 @@ class EtabCliTest {
     }
 
     @Test
+    void shardedExportsNameEachClipAsTheOneRankExportDoes(@TempDir Path tmp) throws Exception {
+        String root = PhantomDatasets.echonet().toString();
+        java.util.function.IntFunction<List<String>> export = world -> new java.util.ArrayList<>(List.of(
+                "export",
+                "--root",
+                root,
+                "--split",
+                "all",
+                "--clip-length",
+                "4",
+                "--fps",
+                "25",
+                "--frame-size",
+                "16x16",
+                "--clip-start",
+                "all",
+                "--quiet",
+                "--world",
+                Integer.toString(world)));
+        // id -> "source_id,position" of the one-rank export
+        java.util.Map<String, String> whole = new java.util.HashMap<>();
+        List<String> one = export.apply(1);
+        one.addAll(List.of("--rank", "0", "--out", tmp.resolve("one").toString()));
+        assertThat(etab(one.toArray(String[]::new)).code()).isZero();
+        List<String> oneRows = Files.readAllLines(tmp.resolve("one/manifest.csv"));
+        for (String row : oneRows.subList(1, oneRows.size())) {
+            String[] f = row.split(",");
+            whole.put(f[0], f[1] + "," + f[5]);
+        }
+        java.util.Map<String, String> union = new java.util.HashMap<>();
+        int world = 3;
+        for (int rank = 0; rank < world; rank++) {
+            Path out = tmp.resolve("rank" + rank);
+            Path report = tmp.resolve("report" + rank + ".csv");
+            List<String> args = export.apply(world);
+            args.addAll(
+                    List.of("--rank", Integer.toString(rank), "--out", out.toString(), "--report", report.toString()));
+            Run r = etab(args.toArray(String[]::new));
+            assertThat(r.code()).as(r.err()).isZero();
+            List<String> rows = Files.readAllLines(out.resolve("manifest.csv"));
+            List<String> reportIds = Files.readAllLines(report).stream()
+                    .skip(1)
+                    .map(l -> l.split(",")[0])
+                    .toList();
+            for (String row : rows.subList(1, rows.size())) {
+                String[] f = row.split(",");
+                assertThat(whole.get(f[0]))
+                        .as("rank %d names %s as one rank does", rank, f[0])
+                        .isEqualTo(f[1] + "," + f[5]);
+                union.put(f[0], f[1] + "," + f[5]);
+                assertThat(reportIds).contains(f[0]);
+            }
+        }
+        assertThat(union).isEqualTo(whole);
+    }
+
+    @Test
     void exportIntoAnEarlierExportSaysItsFilesStay(@TempDir Path tmp) throws Exception {
         Path out = tmp.resolve("out");
         String[] args = {
