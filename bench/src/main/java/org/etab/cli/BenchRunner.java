@@ -369,8 +369,13 @@ final class BenchRunner {
         }
 
         Totals plus(RunAccount a) {
+            return plus(a, f -> f);
+        }
+
+        /** As {@link #plus(RunAccount)}, each failure renamed by {@code naming} (export: to its file id). */
+        Totals plus(RunAccount a, java.util.function.UnaryOperator<SampleFailure> naming) {
             List<SampleFailure> all = new java.util.ArrayList<>(failures);
-            all.addAll(a.failures());
+            a.failures().stream().map(naming).forEach(all::add);
             return new Totals(
                     planned + a.planned(),
                     delivered + a.delivered(),

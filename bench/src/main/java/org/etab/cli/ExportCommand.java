@@ -232,7 +232,7 @@ final class ExportCommand implements Callable<Integer> {
                         if (part.size() > 0) { // else --drop-last left nothing of it to export
                             exportEpoch(pipeline, startAt, part.offset(), manifest, recorder, ids, scheme, layout);
                         }
-                        totals = totals.plus(pipeline.account());
+                        totals = totals.plus(pipeline.account(), ids::named); // the report's names
                     }
                 }
             } finally {

@@ -955,8 +955,7 @@ class EtabCliTest {
                 "--out",
                 out.toString(),
                 "--report",
-                report.toString(),
-                "--quiet");
+                report.toString());
         assertThat(r.code()).as(r.err()).isZero();
         List<String> manifest = Files.readAllLines(out.resolve("manifest.csv"));
         List<String> exported = manifest.subList(1, manifest.size()).stream()
@@ -977,6 +976,13 @@ class EtabCliTest {
                 .doesNotHaveDuplicates()
                 .contains(broken.id(), broken.id() + "_1", broken.id() + "_2")
                 .allMatch(id -> id.startsWith(broken.id()));
+        // the summary on stderr names them as the report does
+        List<String> summary = r.err()
+                .lines()
+                .filter(l -> l.startsWith("  failed: "))
+                .map(l -> l.substring("  failed: ".length()).split(" ")[0])
+                .toList();
+        assertThat(summary).isNotEmpty().doesNotHaveDuplicates().allMatch(failed::contains);
     }
 
     @Test
