@@ -109,13 +109,13 @@ public final class EchoNetReader {
         tracings = files.check(tracings);
         List<IndexProblem> problems = new ArrayList<>();
         List<EchoNetIndex.Rejected> rejected = new ArrayList<>();
-        List<Video> listed = new ArrayList<>();
-        Map<String, Video> byId = new HashMap<>(16_384);
+        List<ListedVideo> listed = new ArrayList<>();
+        Map<String, ListedVideo> byId = new HashMap<>(16_384);
         readFileList(files, fileList, dataRoot.resolve("Videos").normalize(), listed, byId, problems, rejected);
         readTracings(files, tracings, byId, problems);
 
         List<EchoNetRecord> records = new ArrayList<>(listed.size());
-        for (Video v : listed) {
+        for (ListedVideo v : listed) {
             if (!v.dropped) {
                 EchoNetRecord r = v.toRecord(problems, rejected);
                 if (r != null) {
@@ -150,8 +150,8 @@ public final class EchoNetReader {
             DatasetFiles files,
             Path file,
             Path videos,
-            List<Video> listed,
-            Map<String, Video> byId,
+            List<ListedVideo> listed,
+            Map<String, ListedVideo> byId,
             List<IndexProblem> problems,
             List<EchoNetIndex.Rejected> rejected) {
         try (CsvReader<CsvRecord> csv = builder().ofCsvRecord(files.newReader(file))) {
@@ -166,13 +166,13 @@ public final class EchoNetReader {
                 String name =
                         rec.getFieldCount() > nameCol ? rec.getField(nameCol).trim() : "";
                 String id = stripAvi(name);
-                Video v = new Video(id, line);
+                ListedVideo v = new ListedVideo(id, line);
                 try {
                     String problem = CsvColumns.fieldCountProblem(rec.getFields(), cols.headerSize());
                     if (problem != null) {
                         throw new BadRow(problem);
                     }
-                    Video first = byId.get(id);
+                    ListedVideo first = byId.get(id);
                     if (first != null) {
                         // Keep the first listing; its tracings would be ambiguous otherwise.
                         IndexProblem p = new IndexProblem(
@@ -268,7 +268,7 @@ public final class EchoNetReader {
     // VolumeTracings.csv
 
     private static void readTracings(
-            DatasetFiles files, Path file, Map<String, Video> byId, List<IndexProblem> problems) {
+            DatasetFiles files, Path file, Map<String, ListedVideo> byId, List<IndexProblem> problems) {
         long orphanRows = 0;
         long firstOrphanLine = 0;
         Set<String> orphanNames = new HashSet<>();
@@ -276,7 +276,7 @@ public final class EchoNetReader {
         try (CsvReader<TracingRows> csv = builder().build(rows, files.newReader(file))) {
             CsvColumns cols = null;
             int nameCol = 0;
-            Video v = null;
+            ListedVideo v = null;
             for (TracingRows row : csv) {
                 if (cols == null) {
                     cols = CsvColumns.of(file, row.header(), TRACING_COLUMNS);
@@ -376,80 +376,5 @@ public final class EchoNetReader {
 
     private static int integer(CsvRecord rec, int col, String column, int min, int max) throws BadRow {
         return Fields.integer(rec.getField(col), column, min, max);
-    }
-
-    /** One FileList row while both files are read. */
-    private static final class Video {
-        final String id;
-        final long line;
-        boolean dropped;
-        Path video;
-        double ef;
-        float esv;
-        float edv;
-        int height;
-        int width;
-        double fps;
-        int frames;
-        Split split;
-        /** The first malformed tracing row of this video, or null. */
-        String badTracing;
-        /** Traced frames in order of first appearance; nearly always two. */
-        final List<TraceGroup> groups = new ArrayList<>(2);
-        /** The groups by frame: a crafted file naming a new frame on every row must not cost a scan per row. */
-        final Map<Integer, TraceGroup> byFrame = new HashMap<>(4);
-
-        TraceGroup lastGroup;
-
-        Video(String id, long line) {
-            this.id = id;
-            this.line = line;
-        }
-
-        TraceGroup group(int frame, long line) {
-            if (lastGroup != null && lastGroup.frame == frame) {
-                return lastGroup;
-            }
-            TraceGroup g = byFrame.get(frame);
-            if (g == null) {
-                g = new TraceGroup(frame, line);
-                groups.add(g);
-                byFrame.put(frame, g);
-            }
-            lastGroup = g;
-            return g;
-        }
-
-        /** The record, or null after adding the reason this video cannot be used to {@code problems}. */
-        EchoNetRecord toRecord(List<IndexProblem> problems, List<EchoNetIndex.Rejected> rejected) {
-            // a frame with only its long axis still marks ES or ED, as the reference keeps it; only its mask is
-            // missing, and EchoNetSource fails LV_seg samples for it
-            String reason = badTracing;
-            if (reason == null && groups.size() < 2) {
-                reason = groups.isEmpty()
-                        ? "no traced frames; ES and ED need two"
-                        : "only one traced frame (frame " + groups.get(0).frame + " at line " + groups.get(0).firstLine
-                                + "); ES and ED need two";
-            }
-            if (reason != null) {
-                IndexProblem p = new IndexProblem(id, TRACINGS, reason);
-                problems.add(p);
-                rejected.add(new EchoNetIndex.Rejected(p, split));
-                return null;
-            }
-            return new EchoNetRecord(
-                    id,
-                    video,
-                    ef,
-                    esv,
-                    edv,
-                    height,
-                    width,
-                    fps,
-                    frames,
-                    split,
-                    groups.get(0).toTracing(),
-                    groups.get(groups.size() - 1).toTracing());
-        }
     }
 }
