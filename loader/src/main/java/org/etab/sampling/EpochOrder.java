@@ -17,8 +17,13 @@ public final class EpochOrder {
      * @param epoch   the epoch, 0-based
      * @param shuffle false: the identity order; true: a permutation
      * @return a new array holding each record index {@code 0..size-1} once, in this epoch's order
+     * @throws IllegalArgumentException when {@code epoch < 0}: a negative epoch would shuffle like any other,
+     *                                  giving an order no run can ask for
      */
     public static int[] of(int size, long seed, int epoch, boolean shuffle) {
+        if (epoch < 0) {
+            throw new IllegalArgumentException("epoch >= 0 required but was " + epoch);
+        }
         int[] order = new int[size];
         for (int i = 0; i < size; i++) {
             order[i] = i;

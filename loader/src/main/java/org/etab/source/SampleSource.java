@@ -39,6 +39,7 @@ public interface SampleSource {
      *
      * @param epoch the epoch, 0-based
      * @return the plans, their positions numbered in order
+     * @throws IllegalArgumentException when {@code epoch < 0}
      */
     List<SamplePlan> plan(int epoch);
 

@@ -1,6 +1,7 @@
 package org.etab.sampling;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
@@ -23,5 +24,14 @@ class EpochOrderTest {
     @Test
     void withoutShuffleTheOrderIsTheIndexOrder() {
         assertThat(EpochOrder.of(4, 42, 7, false)).containsExactly(0, 1, 2, 3);
+    }
+
+    @Test
+    void aNegativeEpochIsRefusedShuffledOrNot() {
+        for (boolean shuffle : new boolean[] {true, false}) {
+            assertThatThrownBy(() -> EpochOrder.of(4, 42, -1, shuffle))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("epoch >= 0 required but was -1");
+        }
     }
 }

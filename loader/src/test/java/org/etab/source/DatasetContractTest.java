@@ -135,6 +135,9 @@ class DatasetContractTest {
             assertThat(text(a.source().plan(1)))
                     .isEqualTo(text(b.source().plan(1)))
                     .isNotEqualTo(a0);
+            assertThatThrownBy(() -> a.source().plan(-1))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("epoch >= 0 required but was -1");
         }
     }
 
