@@ -58,6 +58,8 @@ public final class EchoNetReader {
     public static final String FILE_LIST = "FileList.csv";
     /** The LV tracings file, beside {@link #FILE_LIST}. */
     public static final String TRACINGS = "VolumeTracings.csv";
+    // the folder EchoNet-Dynamic.zip unpacks into
+    private static final String ARCHIVE_FOLDER = "EchoNet-Dynamic";
 
     private static final String[] LIST_COLUMNS = {
         "FileName", "EF", "ESV", "EDV", "FrameHeight", "FrameWidth", "FPS", "NumberOfFrames", "Split"
@@ -126,21 +128,25 @@ public final class EchoNetReader {
         return new EchoNetIndex(dataRoot, records, problems, rejected);
     }
 
-    /** The directory that holds FileList.csv: {@code root} itself or {@code root/data}. */
+    /**
+     * The directory that holds FileList.csv: {@code root} itself, {@code root/data} (ETAB's layout) or {@code
+     * root/EchoNet-Dynamic} (the download's own top folder, for a root the archive was unzipped into), first found.
+     */
     static Path locate(Path root) {
         Objects.requireNonNull(root, "root");
-        if (Files.isRegularFile(root.resolve(FILE_LIST))) {
-            return root;
-        }
-        Path data = root.resolve("data");
-        if (Files.isRegularFile(data.resolve(FILE_LIST))) {
-            return data;
+        List<Path> places = List.of(root, root.resolve("data"), root.resolve(ARCHIVE_FOLDER));
+        for (Path place : places) {
+            if (Files.isRegularFile(place.resolve(FILE_LIST))) {
+                return place;
+            }
         }
         if (!Files.isDirectory(root)) {
             throw new DatasetException(root, "EchoNet-Dynamic directory not found");
         }
         throw new DatasetException(
-                root.resolve(FILE_LIST), "not found (looked there and in " + data.resolve(FILE_LIST) + ")");
+                root.resolve(FILE_LIST),
+                "not found (looked there, in " + places.get(1).resolve(FILE_LIST) + " and in "
+                        + places.get(2).resolve(FILE_LIST) + ")");
     }
 
     // ------------------------------------------------------------------------------------------------

@@ -128,6 +128,16 @@ final class TmedFields {
         return text.substring(from, to);
     }
 
+    /** {@return why {@code text} is not a split for {@code column}, or null when it is one or is empty} */
+    static BadRow badSplit(String text, String column) {
+        try {
+            splitOrEmpty(text, column);
+            return null;
+        } catch (BadRow bad) {
+            return bad;
+        }
+    }
+
     /** The split, or null when the field is empty (or {@code nan}, as pandas may write an empty cell). */
     static Split splitOrEmpty(String text, String column) throws BadRow {
         return isBlank(text) ? null : split(text, column);

@@ -3,6 +3,7 @@ package org.etab.datasets.tmed;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -26,10 +27,10 @@ public record TmedIndex(
         Path root, int fold, List<TmedRecord> records, List<IndexProblem> problems, List<Rejected> rejected) {
 
     /**
-     * A fold-file row left out, with what could be read of it; a null field is unknown, and the row is then in
-     * every selection that field filters on.
+     * A fold-file row left out of every target, or of one, with what could be read of it; a null field is unknown,
+     * and the row is then in every selection that field filters on.
      */
-    public record Rejected(IndexProblem problem, TmedView view, Split viewSplit, Split diagnosisSplit) {
+    public record Rejected(IndexProblem problem, TmedView view, Split viewSplit, Split diagnosisSplit, Target target) {
         /**
          * Checks that the problem is given.
          *
@@ -37,10 +38,25 @@ public record TmedIndex(
          * @param view           the row's view, or null when unreadable
          * @param viewSplit      the row's {@code view_classifier_split}, or null when unreadable or empty
          * @param diagnosisSplit the row's {@code diagnosis_classifier_split}, or null when unreadable or empty
+         * @param target         the one target the row is left out of (its split column for it is unreadable;
+         *                       it is a record for the other), or null: left out of every target
          * @throws NullPointerException when {@code problem} is null
          */
         public Rejected {
             Objects.requireNonNull(problem, "problem");
+        }
+
+        /**
+         * A row left out of every target.
+         *
+         * @param problem        the row's file, line and reason; required
+         * @param view           the row's view, or null when unreadable
+         * @param viewSplit      the row's {@code view_classifier_split}, or null when unreadable or empty
+         * @param diagnosisSplit the row's {@code diagnosis_classifier_split}, or null when unreadable or empty
+         * @throws NullPointerException when {@code problem} is null
+         */
+        public Rejected(IndexProblem problem, TmedView view, Split viewSplit, Split diagnosisSplit) {
+            this(problem, view, viewSplit, diagnosisSplit, null);
         }
     }
 
@@ -129,7 +145,14 @@ public record TmedIndex(
         Set<TmedView> views = parseView(view);
         List<TmedRecord> out = new ArrayList<>();
         List<IndexProblem> left = new ArrayList<>();
+        Set<String> leftOutOfTarget = new HashSet<>(); // records whose split for the target is unreadable
         for (Rejected r : rejected) {
+            if (r.target() != null && r.target() != target) {
+                continue;
+            }
+            if (r.target() != null) {
+                leftOutOfTarget.add(r.problem().id());
+            }
             Split rowSplit = target == Target.AS ? r.diagnosisSplit() : r.viewSplit();
             if ((r.view() == null || views.contains(r.view()))
                     && (wanted == null || rowSplit == null || rowSplit == wanted)) {
@@ -141,6 +164,9 @@ public record TmedIndex(
         for (TmedRecord r : records) {
             if (!views.contains(r.view())) {
                 continue;
+            }
+            if (r.split(target) == null && leftOutOfTarget.contains(r.id())) {
+                continue; // reported above, in every split
             }
             if (target == Target.AS && r.diagnosis() == AsLabel.NOT_PROVIDED) {
                 if (wanted == null || r.diagnosisSplit() == wanted) {

@@ -1,5 +1,6 @@
 package org.etab.datasets.tmed;
 
+import static org.etab.datasets.tmed.TmedFields.badSplit;
 import static org.etab.datasets.tmed.TmedFields.diagnosis;
 import static org.etab.datasets.tmed.TmedFields.id;
 import static org.etab.datasets.tmed.TmedFields.imagePath;
@@ -27,6 +28,7 @@ import org.etab.source.CsvLabel;
 import org.etab.source.DatasetFiles;
 import org.etab.source.IndexProblem;
 import org.etab.source.Split;
+import org.etab.source.Target;
 
 /**
  * Builds the {@link TmedIndex} of one fold of a TMED-2 copy from {@code labels_per_image.csv} and
@@ -53,7 +55,9 @@ import org.etab.source.Split;
  *       diagnosis no_AS, mild_AS, mildtomod_AS, moderate_AS, severe_AS, Not_Provided. Either split column may be
  *       empty: the row is then in no split for the target that column serves ({@code view_classifier_split}: view,
  *       {@code diagnosis_classifier_split}: AS) and {@link TmedIndex#selection} reports it for split
- *       {@code all} only.</li>
+ *       {@code all} only. A split column holding another word leaves the row out of that column's target (and
+ *       reported in each of its splits, the row's own being unknown) but keeps it for the other; a row with both
+ *       columns unreadable is left out.</li>
  *   <li>{@code query_key} is a file name ({@code .png} optional: without it, {@code .png} is added; the id
  *       is the name without it). SourceFolder is relative to the data root: {@code /} at either end is dropped
  *       (public TMED-2 loaders strip it). A query_key that is empty or contains a path separator or {@code ..}, a
@@ -247,9 +251,17 @@ public final class TmedReader {
                     AsLabel diagnosis = diagnosis(rec.getField(cols[DIAGNOSIS]));
                     // each split column serves one target: an empty one only keeps the row out of that target's
                     // selections (TmedIndex decides), so a view-only row still counts for view and vice versa
-                    Split viewSplit = splitOrEmpty(rec.getField(cols[VIEW_SPLIT]), "view_classifier_split");
-                    Split diagnosisSplit =
-                            splitOrEmpty(rec.getField(cols[DIAGNOSIS_SPLIT]), "diagnosis_classifier_split");
+                    String viewText = rec.getField(cols[VIEW_SPLIT]);
+                    String diagnosisText = rec.getField(cols[DIAGNOSIS_SPLIT]);
+                    BadRow badViewSplit = badSplit(viewText, "view_classifier_split");
+                    BadRow badDiagnosisSplit = badSplit(diagnosisText, "diagnosis_classifier_split");
+                    if (badViewSplit != null && badDiagnosisSplit != null) {
+                        throw badViewSplit;
+                    }
+                    Split viewSplit = badViewSplit == null ? splitOrEmpty(viewText, "view_classifier_split") : null;
+                    Split diagnosisSplit = badDiagnosisSplit == null
+                            ? splitOrEmpty(diagnosisText, "diagnosis_classifier_split")
+                            : null;
                     Path image = imagePath(root, rec.getField(cols[FOLDER]), key);
                     Labels l = labels.get(id);
                     if (l == null) {
@@ -261,6 +273,20 @@ public final class TmedReader {
                                 + " line " + l.line + " (" + l.view.label() + "/" + l.diagnosis.label() + ")");
                     }
                     records.add(new TmedRecord(id, image, view, diagnosis, viewSplit, diagnosisSplit));
+                    // an unreadable split leaves the row out of that column's target only, in every split of it
+                    if (badViewSplit != null || badDiagnosisSplit != null) {
+                        boolean forView = badViewSplit != null;
+                        Target lost = forView ? Target.VIEW : Target.AS;
+                        Target kept = forView ? Target.AS : Target.VIEW;
+                        IndexProblem p = new IndexProblem(
+                                id,
+                                name,
+                                "line " + line + ": " + (forView ? badViewSplit : badDiagnosisSplit).getMessage()
+                                        + "; row left out of target " + lost.etabName() + " (kept for "
+                                        + kept.etabName() + ")");
+                        problems.add(p);
+                        rejected.add(new TmedIndex.Rejected(p, view, viewSplit, diagnosisSplit, lost));
+                    }
                 } catch (BadRow bad) {
                     IndexProblem p =
                             new IndexProblem(id, name, "line " + line + ": " + bad.getMessage() + "; row ignored");

@@ -124,6 +124,30 @@ class EchoNetReaderTest {
     }
 
     @Test
+    void readsTheFolderTheArchiveUnpacksInto() throws IOException {
+        Path unpacked = dir.resolve("EchoNet-Dynamic");
+        dataset(unpacked, List.of(listRow("0X1B", "TRAIN")), "0X1B.avi");
+
+        EchoNetIndex index = EchoNetReader.read(dir);
+
+        assertThat(index.root()).isEqualTo(unpacked);
+        assertThat(ids(index.records())).containsExactly("0X1B");
+    }
+
+    @Test
+    void aRootWithoutFileListNamesEveryPlaceLooked() throws IOException {
+        Files.createDirectories(dir.resolve("Videos"));
+
+        assertThatThrownBy(() -> EchoNetReader.read(dir))
+                .isInstanceOf(DatasetException.class)
+                .hasMessageContaining(dir.resolve("FileList.csv").toString())
+                .hasMessageContaining(
+                        dir.resolve("data").resolve("FileList.csv").toString())
+                .hasMessageContaining(
+                        dir.resolve("EchoNet-Dynamic").resolve("FileList.csv").toString());
+    }
+
+    @Test
     void prefersTheRootWhenBothLayoutsExist() throws IOException {
         dataset(dir, List.of(listRow("ROOT", "TRAIN")), "ROOT.avi");
         dataset(dir.resolve("data"), List.of(listRow("DATA", "TRAIN")), "DATA.avi");

@@ -357,7 +357,8 @@ class TmedReaderTest {
                 ",PLAX,no_AS,f,train,train", // 10: no key
                 "ok2,PSAX,severe_AS,f,val,val"); // 11
         TmedIndex index = TmedReader.read(root);
-        assertThat(ids(index.records())).containsExactly("ok1", "ok2");
+        // s's view split and e's AS split are unreadable: each a record for the other target only
+        assertThat(ids(index.records())).containsExactly("ok1", "s", "e", "ok2");
         List<String> problems =
                 index.problems().stream().map(IndexProblem::toString).toList();
         assertThat(problems)
@@ -369,23 +370,62 @@ class TmedReaderTest {
                         "d: TMED2_fold0_labeledpart.csv: line 6: diagnosis_label 'very_AS' is not one of no_AS, mild_AS,"
                                 + " mildtomod_AS, moderate_AS, severe_AS, Not_Provided; row ignored",
                         "s: TMED2_fold0_labeledpart.csv: line 7: view_classifier_split must be train, val or test (any case)"
-                                + " but was 'training'; row ignored",
+                                + " but was 'training'; row left out of target view (kept for AS)",
                         "e: TMED2_fold0_labeledpart.csv: line 8: diagnosis_classifier_split must be train, val or test"
-                                + " (any case) but was 'tset'; row ignored",
+                                + " (any case) but was 'tset'; row left out of target AS (kept for view)",
                         "ok1: TMED2_fold0_labeledpart.csv: line 9: duplicate query_key (first listed at line 2); row ignored",
                         "TMED2_fold0_labeledpart.csv: line 10: query_key is empty; row ignored",
-                        "TMED2_fold0_labeledpart.csv: 2 rows are not listed in labels_per_image.csv (first: ok1 at line 2);"
+                        "TMED2_fold0_labeledpart.csv: 4 rows are not listed in labels_per_image.csv (first: ok1 at line 2);"
                                 + " kept with the fold file's labels");
         // each rejected row is in the selections its readable fields put it in (an unreadable one: in every one)
         assertThat(index.selection("train", "all", Target.VIEW).rejected())
                 .extracting(IndexProblem::id)
-                .containsExactly("short", "long", "v", "d", "s", "e", "");
+                .containsExactly("short", "long", "v", "d", "s", "");
+        assertThat(ids(index.select("train", "all", Target.VIEW))).containsExactly("ok1", "e");
         assertThat(index.selection("test", "all", Target.VIEW).rejected())
                 .extracting(IndexProblem::id)
                 .containsExactly("s", "ok1");
         assertThat(index.selection("test", "PLAX", Target.VIEW).rejected())
                 .extracting(IndexProblem::id)
                 .containsExactly("s");
+        // for AS, e's split is unknown: it is reported in every split, once, and selected in none
+        for (String split : List.of("train", "val", "test", "all")) {
+            assertThat(index.selection(split, "all", Target.AS).rejected())
+                    .extracting(IndexProblem::id)
+                    .as(split)
+                    .containsOnlyOnce("e");
+            assertThat(ids(index.select(split, "all", Target.AS))).as(split).doesNotContain("e");
+        }
+    }
+
+    @Test
+    void aSplitWordThatIsNoSplitCostsOnlyTheTargetItServes() throws IOException {
+        labels();
+        fold(
+                0,
+                FOLD_HEADER,
+                "a.png,PLAX,Not_Provided,f,train,unlabeled",
+                "b.png,PSAX,mild_AS,f,holdout,test",
+                "c.png,PLAX,no_AS,f,holdout,unlabeled",
+                "d.png,PSAX,severe_AS,f,test,test");
+        TmedIndex index = TmedReader.read(root);
+
+        assertThat(ids(index.select("train", "all", Target.VIEW))).containsExactly("a");
+        assertThat(ids(index.select("test", "all", Target.VIEW))).containsExactly("d");
+        assertThat(ids(index.select("test", "all", Target.AS))).containsExactly("b", "d");
+        assertThat(index.selection("all", "all", Target.VIEW).rejected())
+                .extracting(IndexProblem::id)
+                .containsExactly("b", "c");
+        assertThat(index.selection("all", "all", Target.AS).rejected())
+                .extracting(IndexProblem::id)
+                .containsExactly("a", "c");
+        assertThat(index.problems())
+                .extracting(IndexProblem::toString)
+                .contains(
+                        "a: TMED2_fold0_labeledpart.csv: line 2: diagnosis_classifier_split must be train, val or test"
+                                + " (any case) but was 'unlabeled'; row left out of target AS (kept for view)",
+                        "c: TMED2_fold0_labeledpart.csv: line 4: view_classifier_split must be train, val or test"
+                                + " (any case) but was 'holdout'; row ignored");
     }
 
     @Test
