@@ -110,6 +110,11 @@ public final class Etab implements java.util.concurrent.Callable<Integer> {
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Etab()).setCaseInsensitiveEnumValuesAllowed(true);
         cl.setResourceBundle(new DatasetHelp());
+        // each command's help lists -V, --version (mixinStandardHelpOptions): it prints etab's version there too,
+        // not an empty line
+        for (CommandLine sub : cl.getSubcommands().values()) {
+            sub.getCommandSpec().versionProvider(new Version());
+        }
         // a flag picocli cannot parse (unknown, or a value of the wrong type) is one line and a pointer to --help,
         // not the whole usage text
         cl.setParameterExceptionHandler((ex, args) -> {

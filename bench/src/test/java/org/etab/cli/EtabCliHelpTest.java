@@ -159,6 +159,20 @@ class EtabCliHelpTest {
     }
 
     @Test
+    void everyCommandsVersionFlagPrintsTheVersion() {
+        List<String> names = new ArrayList<>(Etab.commandLine().getSubcommands().keySet());
+        assertThat(names).contains("synth", "bench", "export", "demo", "plot", "gif", "split");
+        for (String name : names) {
+            for (String flag : List.of("-V", "--version")) {
+                EtabCliTest.Run r = EtabCliTest.etab(name, flag);
+                assertThat(r.code()).as(name + " " + flag).isZero();
+                assertThat(r.out()).as(name + " " + flag).startsWith("etab-stream ");
+                assertThat(r.err()).as(name + " " + flag).isEmpty();
+            }
+        }
+    }
+
+    @Test
     void helpNamesStartEpochAndHidesTheOldName() {
         for (String name : List.of("bench", "export")) {
             String usage = Etab.commandLine().getSubcommands().get(name).getUsageMessage();
