@@ -243,8 +243,23 @@ public final class SelectionOptions {
         Path dir = datasetRoot(cfg);
         if (!Files.isDirectory(dir)) {
             throw new IllegalArgumentException(
-                    (root != null ? "--root " : "the config's dataset directory ") + dir + " is not a directory");
+                    root != null
+                            ? "--root " + dir + " is not a directory"
+                            : configuredBy(cfg) + " names " + dir + ", which is not a directory (or pass --root DIR)");
         }
+    }
+
+    /**
+     * Where the dataset directory of a run without {@code --root} came from, as the user set it: the environment
+     * variable (which wins over the file) or the file's key.
+     */
+    private String configuredBy(EtabConfig cfg) {
+        DatasetProvider d = DatasetRegistry.get(dataset);
+        String env = System.getenv(d.environmentVariable());
+        if (env != null && !env.isBlank()) {
+            return d.environmentVariable();
+        }
+        return d.configKey() + (cfg.file() != null ? " in " + cfg.file() : " in the config");
     }
 
     /** Reads the index and applies split, view and fold. Close the result after the run. */

@@ -1533,6 +1533,20 @@ class EtabCliTest {
     }
 
     @Test
+    void aConfiguredDirectoryThatIsMissingIsNamedByTheKeyAndFileThatSetIt(@TempDir Path tmp) throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                System.getenv("ETAB_ECHONET_DIR") == null, "ETAB_ECHONET_DIR set: it would name the directory");
+        Path cfg = tmp.resolve("etab.yaml");
+        Files.writeString(cfg, "echonet_dir: missing/echonet\n");
+        Run r = etab("bench", "--config", cfg.toString(), "--device", "cpu");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err().strip())
+                .isEqualTo("etab: echonet_dir in " + cfg + " names " + tmp.resolve("missing/echonet")
+                        + ", which is not a directory (or pass --root DIR)");
+        assertThat(r.out()).isEmpty();
+    }
+
+    @Test
     void valuesTheLibraryRefusesAreNamedByTheirFlagInEveryCommand(@TempDir Path tmp) {
         String echonet = PhantomDatasets.echonet().toString();
         String tmed = org.etab.testing.TmedPhantoms.tmed().toString();
