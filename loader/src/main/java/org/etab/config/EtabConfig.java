@@ -168,7 +168,7 @@ public final class EtabConfig {
                 }
             }
         } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException(file + ": not a valid config: " + e.getOriginalMessage(), e);
+            throw new IllegalArgumentException(file + ": not a valid config: " + plainReason(e), e);
         } catch (NoSuchFileException e) {
             throw new IllegalArgumentException(file + ": not found", e);
         } catch (IOException e) {
@@ -200,6 +200,27 @@ public final class EtabConfig {
     }
 
     private static final Pattern ALIAS_EVENT = Pattern.compile("AliasEvent\\(anchor=([^)]*)\\)");
+
+    private static final Pattern DUPLICATE_KEY = Pattern.compile("^Duplicate field '(.*)' for `ObjectNode`");
+
+    /**
+     * The parser's reason in the file's terms: a key given twice (with its line) and a second document are said so,
+     * rather than in Jackson's words (its feature names); anything else (bad YAML) as the parser says it.
+     */
+    private static String plainReason(JsonProcessingException e) {
+        String reason = String.valueOf(e.getOriginalMessage());
+        String line = e.getLocation() != null && e.getLocation().getLineNr() > 0
+                ? "line " + e.getLocation().getLineNr() + ": "
+                : "";
+        Matcher duplicate = DUPLICATE_KEY.matcher(reason);
+        if (duplicate.find()) {
+            return line + "key '" + duplicate.group(1) + "' given twice (each key once)";
+        }
+        if (reason.startsWith("Trailing token")) {
+            return "a second YAML document (after '---'): a config file holds one";
+        }
+        return reason;
+    }
 
     private static IllegalArgumentException aliasRefused(Path file, int line, String name) {
         return new IllegalArgumentException(file + (line > 0 ? ": line " + line : "") + ": YAML aliases ('*" + name

@@ -124,8 +124,15 @@ class EtabConfigTest {
         cases.put("pipeline: {batch: 2.7}\n", "pipeline.batch must be a whole number but was 2.7");
         cases.put("pipeline: {batch: \"4\"}\n", "pipeline.batch must be a whole number but was \"4\"");
         cases.put("pipeline: {normalize: 1}\n", "pipeline.normalize must be true or false but was 1");
-        cases.put("pipeline: {batch: 8}\npipeline: {seed: 3}\n", "not a valid config: Duplicate field 'pipeline'");
-        cases.put("pipeline: {batch: 8}\n---\npipeline: {batch: 0}\n", "not a valid config: ");
+        cases.put(
+                "pipeline: {batch: 8}\npipeline: {seed: 3}\n",
+                "not a valid config: line 2: key 'pipeline' given twice (each key once)");
+        cases.put(
+                "pipeline:\n  batch: 8\n  batch: 9\n",
+                "not a valid config: line 3: key 'batch' given twice (each key once)");
+        cases.put(
+                "pipeline: {batch: 8}\n---\npipeline: {batch: 0}\n",
+                "not a valid config: a second YAML document (after '---'): a config file holds one");
         int n = 0;
         for (Map.Entry<String, String> c : cases.entrySet()) {
             Path file = Files.writeString(dir.resolve("case" + n++ + ".yaml"), c.getKey());
