@@ -163,8 +163,8 @@ public final class EtabDataset {
      * @return this dataset, its {@link #data()}, {@link #failures()}, {@link #problems()} and {@link #rejected()}
      *         replaced
      * @throws SampleException with {@link Builder#strict strict(true)}, once a sample fails, naming it, its file
-     *                         and the reason; {@link #data()} then keeps the items of the batches of 16
-     *                         loaded before the failing sample's (not the good ones of its own batch), and
+     *                         and the reason; {@link #data()} then keeps the items of the batches (of 16
+     *                         samples, fewer for large samples or loads) loaded before the failing sample's (not the good ones of its own batch), and
      *                         {@link #failures()} the failures seen
      * @throws IllegalArgumentException when no root was given and the dataset's environment variable is not set,
      *                                  or the selection (split, view, fold) is not one the dataset has
@@ -203,8 +203,11 @@ public final class EtabDataset {
         if (epoch < 0) {
             throw new IllegalArgumentException("epoch >= 0 required but was " + epoch);
         }
-        PipelineOptions po =
-                PipelineOptions.builder().threads(options.threads()).build();
+        // samples only: batch 1, so that the pool checked is the one a sample stream uses
+        PipelineOptions po = PipelineOptions.builder()
+                .threads(options.threads())
+                .batchSize(1)
+                .build();
         return Flux.using(
                 () -> options.open(true),
                 opened -> Flux.using(() -> new Pipeline(opened.source(), po), p -> p.samples(epoch), Pipeline::close),

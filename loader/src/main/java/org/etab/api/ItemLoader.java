@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.etab.batch.Batch;
+import org.etab.batch.BatchPool;
 import org.etab.pipeline.BatchIterator;
 import org.etab.pipeline.ErrorPolicy;
 import org.etab.pipeline.Pipeline;
@@ -26,7 +27,10 @@ import org.etab.source.SampleFailure;
  * heap and closed at once, each round's pipeline closed when the round ends.
  */
 final class ItemLoader {
-    /** Samples per batch while loading (the items are copied to the heap, so this only sizes the pool). */
+    /**
+     * Samples per batch while loading, when they fit (the items are copied to the heap, so the batch only sizes the
+     * pool): fewer for large samples and small loads.
+     */
     static final int BATCH = 16;
 
     private final OpenedDataset opened;
@@ -34,11 +38,20 @@ final class ItemLoader {
     private final boolean strict;
     private final List<Item> items = new ArrayList<>();
     private final List<SampleFailure> failed = new ArrayList<>();
+    private int batch = BATCH;
 
     ItemLoader(OpenedDataset opened, int threads, boolean strict) {
         this.opened = opened;
         this.threads = threads;
         this.strict = strict;
+    }
+
+    /** The batch of a load of {@code wanted} samples (0: all): at most {@link #BATCH}, {@code wanted}, and what fits. */
+    private int batchFor(long wanted) {
+        PipelineOptions po = pipelineOptions(1, 0);
+        int cap = wanted > 0 ? (int) Math.min(BATCH, wanted) : BATCH;
+        return BatchPool.batchWithinHalf(
+                opened.source().features(), opened.source().labels(), po.batchesAhead() + po.consumerHeld(), cap);
     }
 
     /**
@@ -50,6 +63,7 @@ final class ItemLoader {
      */
     void load(int nClips) {
         long wanted = Math.max(0, nClips);
+        batch = batchFor(wanted);
         long start = 0;
         // each round plans the samples still missing after the ones already tried: the plan order is a pure
         // function of the seed, so a failed sample is replaced by the next one in that order
@@ -71,13 +85,16 @@ final class ItemLoader {
 
     /** A round's pipeline: samples up to position {@code limit} (0: all), stopping at the first failure if strict. */
     private Pipeline pipeline(long limit) {
-        PipelineOptions po = PipelineOptions.builder()
-                .batchSize(BATCH)
+        return new Pipeline(opened.source(), pipelineOptions(batch, limit));
+    }
+
+    private PipelineOptions pipelineOptions(int batchSize, long limit) {
+        return PipelineOptions.builder()
+                .batchSize(batchSize)
                 .threads(threads)
                 .limit(limit)
                 .onError(strict ? ErrorPolicy.FAIL : ErrorPolicy.SKIP)
                 .build();
-        return new Pipeline(opened.source(), po);
     }
 
     /** The items loaded so far, in load order. */
@@ -98,7 +115,7 @@ final class ItemLoader {
 
     /** One round: the samples from {@code start} on. */
     private Round round(Pipeline p, long start) {
-        List<Pipeline.Scheduled> schedule = p.schedule(0, start, BATCH);
+        List<Pipeline.Scheduled> schedule = p.schedule(0, start, batch);
         Map<String, Long> order = new HashMap<>();
         schedule.forEach(s -> order.putIfAbsent(s.plan().id(), s.sequence()));
         try (BatchIterator<Batch> batches = p.iterate(0, start)) {
@@ -156,7 +173,7 @@ final class ItemLoader {
             }
             first = earlier.stop();
         }
-        int batchStart = (int) (first.first().sequence() / BATCH * BATCH);
+        int batchStart = (int) (first.first().sequence() / batch * batch);
         if (items.size() > batchStart) {
             items.subList(batchStart, items.size()).clear();
         }

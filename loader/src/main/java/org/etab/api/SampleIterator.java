@@ -44,8 +44,10 @@ public final class SampleIterator implements Iterator<Sample>, AutoCloseable {
         Pipeline pipeline = null;
         SampleIterator iteration = null;
         try {
+            // samples only: batch 1, so that the pool checked is the one a sample stream uses
             pipeline = new Pipeline(
-                    opened.source(), PipelineOptions.builder().threads(threads).build());
+                    opened.source(),
+                    PipelineOptions.builder().threads(threads).batchSize(1).build());
             iteration = new SampleIterator(opened, pipeline, epoch);
             return iteration;
         } finally {

@@ -175,6 +175,28 @@ public final class BatchPool implements AutoCloseable {
     }
 
     /**
+     * The largest batch, up to {@code cap}, of which {@code maxBuffers} take at most half the native memory JavaCPP
+     * may allocate; for callers whose batch size only sizes the pool (samples leave it one by one), so that large
+     * samples (long clips at 224x224) get small batches rather than a pool that does not fit.
+     *
+     * @param features   one sample's input tensor
+     * @param labels     one sample's target tensor
+     * @param maxBuffers the most buffers the pool may hold, {@code >= 1}
+     * @param cap        the batch wanted when it fits, {@code >= 1}
+     * @return a batch size in {@code 1..cap}; 1 also when a single sample per buffer does not fit ({@link
+     *         #checkSize} then says so)
+     */
+    public static int batchWithinHalf(TensorSpec features, TensorSpec labels, int maxBuffers, int cap) {
+        long limit = Pointer.maxBytes();
+        if (limit <= 0) {
+            return cap;
+        }
+        long sample = Math.max(1, features.bytes() + labels.bytes());
+        long fits = limit / 2 / maxBuffers / sample;
+        return (int) Math.max(1, Math.min(cap, fits));
+    }
+
+    /**
      * A pool of plain native memory ({@link HostAllocator#NATIVE}) whose waits warn every 30 s and fail after 10
      * minutes.
      *

@@ -60,6 +60,27 @@ class EtabDatasetTest {
     }
 
     @Test
+    void longClipsAtEtabsFrameSizeLoadAndIterateOnManyThreads() {
+        // 64 x 3 x 224 x 224 float32 is 38.5 MB a sample: batches of 16 on 8 threads (12 buffers) would ask the
+        // pool for 7.4 GB, over the 2 GB that JavaCPP may allocate in this JVM (-Xmx2g)
+        EtabDataset d = echonet()
+                .target("EF")
+                .video(true)
+                .clipL(64)
+                .padding(true)
+                .threads(8)
+                .build();
+        assertThat(d.loadData(3).data())
+                .hasSize(3)
+                .allSatisfy(item -> assertThat(item.x().shape()).containsExactly(64, 3, 224, 224));
+        try (SampleIterator it = d.iterate(0)) {
+            try (Sample s = it.next()) {
+                assertThat(s.features().spec().shape()).containsExactly(64, 3, 224, 224);
+            }
+        }
+    }
+
+    @Test
     void randomLoadIsSeededAndAllLoadsEverything() {
         EtabDataset a =
                 echonet().target("CM").frameL(32).frameW(32).seed(7).build().loadData(4, true);

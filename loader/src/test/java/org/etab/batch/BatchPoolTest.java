@@ -17,6 +17,18 @@ class BatchPoolTest {
     private static final TensorSpec Y = new TensorSpec(DType.FLOAT32, 1);
 
     @Test
+    void aBatchWithinHalfTheNativeBudgetShrinksForLargeSamplesButNeverBelowOne() {
+        long half = Pointer.maxBytes() / 2;
+        TensorSpec label = new TensorSpec(DType.UINT8, 1);
+        // a sample of a 15th of half the budget, minus its label byte: 3 buffers hold 5 samples each, within half
+        TensorSpec fifteenth = new TensorSpec(DType.UINT8, (int) (half / 15 - 1));
+        assertThat(BatchPool.batchWithinHalf(fifteenth, label, 3, 16)).isEqualTo(5);
+        assertThat(BatchPool.batchWithinHalf(fifteenth, label, 3, 4)).isEqualTo(4); // the cap when it fits
+        assertThat(BatchPool.batchWithinHalf(fifteenth, label, 16, 16)).isEqualTo(1); // none fits: one
+        assertThat(BatchPool.batchWithinHalf(X, Y, 3, 16)).isEqualTo(16);
+    }
+
+    @Test
     void buffersAreAllocatedLazilyAndReused() {
         try (BatchPool pool = new BatchPool(X, Y, 5, 3)) {
             BatchPool.Buffers a = pool.acquire();
