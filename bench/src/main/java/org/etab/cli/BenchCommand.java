@@ -89,7 +89,7 @@ final class BenchCommand implements Callable<Integer> {
                 opened.close();
                 throw e;
             }
-            if (!run.quiet && finished) { // else a run of nothing, its RESULT line all zeros, would be unexplained
+            if (finished) { // also under --quiet: else a run of nothing, its RESULT line all zeros, is unexplained
                 System.err.printf(
                         "etab bench: %s is at the end of this run (epoch %d finished, position %d): nothing left "
                                 + "to do; to stream further epochs, pass --start-epoch %d%n",

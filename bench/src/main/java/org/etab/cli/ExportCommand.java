@@ -180,13 +180,12 @@ final class ExportCommand implements Callable<Integer> {
             if (state.position() > length) {
                 throw BenchResume.pastTheEnd(run.resume, state.position(), length);
             }
-            if (!run.quiet) { // else a RESULT line of zeros would be unexplained
-                System.err.println(
-                        state.position() == length
-                                ? "etab export: " + Terminal.safe(run.resume) + " is at the end of this export ("
-                                        + length + " samples): nothing left to do"
-                                : "etab export: resuming at position " + state.position() + " of " + length + " ("
-                                        + Terminal.safe(run.resume) + ")");
+            if (state.position() == length) { // also under --quiet: else a RESULT line of zeros is unexplained
+                System.err.println("etab export: " + Terminal.safe(run.resume) + " is at the end of this export ("
+                        + length + " samples): nothing left to do");
+            } else if (!run.quiet) {
+                System.err.println("etab export: resuming at position " + state.position() + " of " + length + " ("
+                        + Terminal.safe(run.resume) + ")");
             }
         }
         // the report's index rows come first: a repaired report has them already
