@@ -3,12 +3,10 @@ package org.etab.cli;
 import de.siegmar.fastcsv.writer.CsvWriter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -16,6 +14,7 @@ import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.StringJoiner;
 import java.util.concurrent.Callable;
 import java.util.concurrent.PriorityBlockingQueue;
 import java.util.function.IntToLongFunction;
@@ -23,9 +22,9 @@ import java.util.stream.Collectors;
 import org.etab.api.Datasets;
 import org.etab.batch.Batch;
 import org.etab.batch.HostAllocator;
+import org.etab.batch.HostTensor;
 import org.etab.batch.SampleInfo;
 import org.etab.config.EtabConfig;
-import org.etab.gpu.Nd4jBatches;
 import org.etab.metrics.JvmMeters;
 import org.etab.metrics.MetricsServer;
 import org.etab.pipeline.ErrorPolicy;
@@ -38,8 +37,6 @@ import org.etab.source.OpenedDataset;
 import org.etab.source.SampleException;
 import org.etab.source.SampleFailure;
 import org.etab.source.SampleOptions;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -304,8 +301,6 @@ final class ExportCommand implements Callable<Integer> {
             throws IOException {
         for (Batch batch : pipeline.batches(epoch, startAt).toIterable(2)) {
             try (batch) {
-                INDArray x = Nd4jBatches.features(batch);
-                INDArray y = Nd4jBatches.labels(batch);
                 reportFailures(failures, batch.nextPosition(), recorder, ids);
                 for (int i = 0; i < batch.size(); i++) {
                     SampleInfo info = batch.samples().get(i);
@@ -315,13 +310,10 @@ final class ExportCommand implements Callable<Integer> {
                         continue;
                     }
                     String id = ids.of(info);
-                    // dup: ND4J's npy writer writes a view's whole backing buffer, not the view
-                    INDArray xi = x.slice(i).dup('c');
-                    INDArray yi = y.slice(i).dup('c');
                     synchronized (writing) {
                         awaitShutdownIfStopping();
-                        write(xi, out.resolve(id + ".x.npy"));
-                        write(yi, out.resolve(id + ".y.npy"));
+                        NpyFile.write(batch.features(), i, out.resolve(id + ".x.npy"));
+                        NpyFile.write(batch.labels(), i, out.resolve(id + ".y.npy"));
                         List<String> row = new ArrayList<>(List.of(
                                 id,
                                 info.id(),
@@ -333,7 +325,7 @@ final class ExportCommand implements Callable<Integer> {
                                         .mapToObj(Integer::toString)
                                         .collect(Collectors.joining(" ")),
                                 Integer.toString(info.validFrames()),
-                                labelText(yi)));
+                                labelText(batch.labels(), i)));
                         if (scheme != null) {
                             row.add(scheme);
                         }
@@ -418,32 +410,28 @@ final class ExportCommand implements Callable<Integer> {
     }
 
     /** Scalars and pairs in the manifest; masks only in their .npy. */
-    private static String labelText(INDArray y) {
-        if (y.length() > 4) {
+    private static String labelText(HostTensor y, int slot) {
+        if (y.spec().elements() > 4) {
             return "";
         }
-        StringBuilder sb = new StringBuilder();
-        for (long i = 0; i < y.length(); i++) {
-            if (i > 0) {
-                sb.append(' ');
+        StringJoiner text = new StringJoiner(" ");
+        switch (y.spec().dtype()) {
+            case FLOAT32 -> {
+                for (float v : y.slotFloats(slot)) {
+                    text.add(Double.toString(v)); // as a double, as the manifest always gave it
+                }
             }
-            sb.append(y.dataType().isFPType() ? Double.toString(y.getDouble(i)) : Long.toString(y.getLong(i)));
+            case INT32 -> {
+                for (int v : y.slotInts(slot)) {
+                    text.add(Integer.toString(v));
+                }
+            }
+            case UINT8 -> {
+                for (byte v : y.slotBytes(slot)) {
+                    text.add(Integer.toString(Byte.toUnsignedInt(v)));
+                }
+            }
         }
-        return sb.toString();
-    }
-
-    /** Writes to {@code <name>.tmp} and moves it into place, so the final name only ever holds a whole file. */
-    private static void write(INDArray a, Path file) {
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        try {
-            // whatever is there (an interrupted run's file, or a link, which writing would follow) goes first; the
-            // file is then made new, so the array lands in a file of ours and nowhere else
-            Files.deleteIfExists(tmp);
-            Files.createFile(tmp);
-            Nd4j.writeAsNumpy(a, tmp.toFile());
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException e) {
-            throw new UncheckedIOException(file + ": cannot write: " + e.getMessage(), e);
-        }
+        return text.toString();
     }
 }
