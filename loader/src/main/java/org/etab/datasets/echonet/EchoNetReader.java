@@ -58,8 +58,11 @@ public final class EchoNetReader {
     public static final String FILE_LIST = "FileList.csv";
     /** The LV tracings file, beside {@link #FILE_LIST}. */
     public static final String TRACINGS = "VolumeTracings.csv";
-    // the folder EchoNet-Dynamic.zip unpacks into
-    private static final String ARCHIVE_FOLDER = "EchoNet-Dynamic";
+    /**
+     * Where FileList.csv is looked for under a root, in order, as relative prefixes: the root, ETAB's {@code data/},
+     * and {@code EchoNet-Dynamic/}, the folder the download unpacks into.
+     */
+    static final List<String> PLACES = List.of("", "data/", "EchoNet-Dynamic/");
 
     private static final String[] LIST_COLUMNS = {
         "FileName", "EF", "ESV", "EDV", "FrameHeight", "FrameWidth", "FPS", "NumberOfFrames", "Split"
@@ -134,10 +137,10 @@ public final class EchoNetReader {
      */
     static Path locate(Path root) {
         Objects.requireNonNull(root, "root");
-        List<Path> places = List.of(root, root.resolve("data"), root.resolve(ARCHIVE_FOLDER));
-        for (Path place : places) {
-            if (Files.isRegularFile(place.resolve(FILE_LIST))) {
-                return place;
+        for (String place : PLACES) {
+            Path dir = place.isEmpty() ? root : root.resolve(place);
+            if (Files.isRegularFile(dir.resolve(FILE_LIST))) {
+                return dir;
             }
         }
         if (!Files.isDirectory(root)) {
@@ -145,8 +148,8 @@ public final class EchoNetReader {
         }
         throw new DatasetException(
                 root.resolve(FILE_LIST),
-                "not found (looked there, in " + places.get(1).resolve(FILE_LIST) + " and in "
-                        + places.get(2).resolve(FILE_LIST) + ")");
+                "not found (looked there, in " + root.resolve(PLACES.get(1)).resolve(FILE_LIST) + " and in "
+                        + root.resolve(PLACES.get(2)).resolve(FILE_LIST) + ")");
     }
 
     // ------------------------------------------------------------------------------------------------

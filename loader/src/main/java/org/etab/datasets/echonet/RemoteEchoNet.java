@@ -71,25 +71,31 @@ final class RemoteEchoNet implements AutoCloseable {
         Path dir = null;
         try {
             dir = Files.createTempDirectory("etab-echonet-index-");
-            String prefix = "";
-            ByteBuffer fileList;
-            try {
-                fileList = store.read(EchoNetReader.FILE_LIST);
-            } catch (RemoteException atRoot) {
-                if (atRoot.status() != 404) {
-                    throw atRoot; // the server failed, not the layout: data/ would only repeat the attempts
-                }
-                // ETAB's layout keeps the files under data/
-                prefix = "data/";
+            String prefix = null;
+            ByteBuffer fileList = null;
+            RemoteException notFound = null;
+            for (String place : EchoNetReader.PLACES) { // as locally: the root, ETAB's data/, the archive's folder
                 try {
-                    fileList = store.read(prefix + EchoNetReader.FILE_LIST);
-                } catch (RemoteException underData) {
-                    underData.addSuppressed(atRoot);
-                    throw underData;
+                    fileList = store.read(place + EchoNetReader.FILE_LIST);
+                    prefix = place;
+                    break;
+                } catch (RemoteException e) {
+                    if (e.status() != 404) {
+                        throw e; // the server failed, not the layout: other places would only repeat the attempts
+                    }
+                    notFound = notFound == null ? e : notFound;
                 }
             }
+            if (fileList == null) {
+                throw new DatasetException(
+                        store.displayUrl(EchoNetReader.FILE_LIST),
+                        "not found (HTTP 404 there, at "
+                                + store.displayUrl(EchoNetReader.PLACES.get(1) + EchoNetReader.FILE_LIST) + " and at "
+                                + store.displayUrl(EchoNetReader.PLACES.get(2) + EchoNetReader.FILE_LIST) + ")",
+                        notFound);
+            }
             ByteBuffer tracings = store.read(prefix + EchoNetReader.TRACINGS);
-            Path local = Files.createDirectories(dir.resolve(prefix.isEmpty() ? "." : "data"))
+            Path local = Files.createDirectories(dir.resolve(prefix.isEmpty() ? "." : prefix))
                     .normalize();
             write(local.resolve(EchoNetReader.FILE_LIST), fileList);
             write(local.resolve(EchoNetReader.TRACINGS), tracings);

@@ -446,6 +446,37 @@ class RemoteEchoNetTest {
     }
 
     @Test
+    void theArchiveFolderIsFoundAndARootWithoutFileListNamesEachPlaceAsked() throws IOException {
+        // served as the download unpacks: <root>/EchoNet-Dynamic/{FileList.csv, VolumeTracings.csv, Videos/}
+        Path unpacked = Files.createDirectories(nginx.root().resolve("echonet-archive/EchoNet-Dynamic"));
+        Path data = nginx.root().resolve("echonet/data");
+        Files.copy(data.resolve("FileList.csv"), unpacked.resolve("FileList.csv"));
+        Files.copy(data.resolve("VolumeTracings.csv"), unpacked.resolve("VolumeTracings.csv"));
+        Files.createSymbolicLink(unpacked.resolve("Videos"), data.resolve("Videos"));
+        String base = "http://127.0.0.1:" + nginx.port();
+        List<String> local =
+                samples(Datasets.open("echonet", PhantomDatasets.echonet(), "all", options()), new ArrayList<>());
+        assertThat(samples(
+                        Datasets.openRemote(
+                                "echonet",
+                                URI.create(base + "/echonet-archive"),
+                                DEFAULT_STORE,
+                                "all",
+                                null,
+                                options()),
+                        new ArrayList<>()))
+                .isEqualTo(local);
+
+        Files.createDirectories(nginx.root().resolve("echonet-nothing"));
+        assertThatThrownBy(() -> Datasets.openRemote(
+                        "echonet", URI.create(base + "/echonet-nothing"), DEFAULT_STORE, "all", null, options()))
+                .isInstanceOf(DatasetException.class)
+                .hasMessage(base + "/echonet-nothing/FileList.csv: not found (HTTP 404 there, at " + base
+                        + "/echonet-nothing/data/FileList.csv and at " + base
+                        + "/echonet-nothing/EchoNet-Dynamic/FileList.csv)");
+    }
+
+    @Test
     void aMissingRemoteVideoIsAFailedSampleNamingItsUrl() throws IOException {
         Path hidden = nginx.root().resolve("echonet-missing/data");
         Files.createDirectories(hidden.resolve("Videos"));
