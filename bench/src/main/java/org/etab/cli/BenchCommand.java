@@ -142,7 +142,8 @@ final class BenchCommand implements Callable<Integer> {
                     "etab: the index reported %d problem%s:%n", problems.size(), problems.size() == 1 ? "" : "s");
             problems.stream().limit(10).map(Terminal::safe).forEach(p -> System.err.println("  " + p));
             if (problems.size() > 10) {
-                System.err.println("  ... and " + (problems.size() - 10) + " more");
+                System.err.println("  ... and " + (problems.size() - 10)
+                        + " more (--report FILE lists each row of the selection it rejected)");
             }
         }
     }

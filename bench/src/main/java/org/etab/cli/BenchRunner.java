@@ -436,7 +436,7 @@ final class BenchRunner {
             out.println("  failed: " + Terminal.safe(failures.get(i)));
         }
         if (failures.size() > shown) {
-            out.println("  ... and " + (failures.size() - shown) + " more");
+            out.println("  ... and " + (failures.size() - shown) + " more (--report FILE lists every one)");
         }
     }
 }

@@ -5,6 +5,7 @@ import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.function.Function;
 import org.etab.api.Datasets;
 import org.etab.batch.DType;
 import org.etab.config.EtabConfig;
@@ -366,7 +367,9 @@ public final class SelectionOptions {
             throw new IllegalArgumentException((fps != null ? "--fps" : cfg.describe("fps"))
                     + " must be a frame rate, or 0 for the file's own, but was " + f);
         }
-        ClipSpec clip = asVideo ? new ClipSpec(true, clipL, f, pad, ClipStart.parse(clipStart)) : ClipSpec.frame();
+        ClipSpec clip = asVideo
+                ? new ClipSpec(true, clipL, f, pad, byFlag("--clip-start", clipStart, ClipStart::parse))
+                : ClipSpec.frame();
         int[] size = frameSize != null
                 ? parseFrameSize(frameSize, "--frame-size")
                 : parseFrameSize(d.frameSize(), cfg.describe("frame_size"));
@@ -392,14 +395,23 @@ public final class SelectionOptions {
                 .seed(seed != null ? seed : d.seed())
                 .shuffle(shuffle)
                 .labelScheme(scheme)
-                .resize(ResizeFilter.parse(resize))
+                .resize(byFlag("--resize", resize, ResizeFilter::parse))
                 .antialias(antialias)
-                .layout(ClipLayout.parse(layout))
+                .layout(byFlag("--layout", layout, ClipLayout::parse))
                 .fileAccess(allowLinksOutside ? FileAccess.anywhere() : FileAccess.underRootOr(cfg.extraRoots()))
                 .build();
     }
 
     /** "112x112" -> {112, 112}; "native" -> {0, 0}; anything else fails, naming {@code name} (a flag or a config key). */
+    /** {@code parse(text)}, a refusal prefixed with the flag that gave the text. */
+    private static <T> T byFlag(String flag, String text, Function<String, T> parse) {
+        try {
+            return parse.apply(text);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(flag + ": " + e.getMessage(), e);
+        }
+    }
+
     static int[] parseFrameSize(String text, String name) {
         String s = text.trim().toLowerCase(Locale.ROOT);
         if (s.equals("native")) {

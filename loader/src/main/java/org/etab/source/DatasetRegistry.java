@@ -108,7 +108,7 @@ public final class DatasetRegistry {
         String canonical = EtabViews.canonical(view);
         if (!dataset.acceptsView(canonical)) {
             throw new IllegalArgumentException("view '" + view + "' is not available for " + dataset.name()
-                    + "; available: " + String.join(", ", dataset.views()) + " (ETAB spellings: "
+                    + "; available: " + String.join(", ", dataset.views()) + ", all (ETAB spellings: "
                     + EtabViews.ACCEPTED + ")");
         }
         return canonical;

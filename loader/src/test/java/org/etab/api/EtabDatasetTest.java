@@ -155,7 +155,7 @@ class EtabDatasetTest {
                 .hasMessageContaining("camus")
                 .hasMessageContaining("tmed");
         assertThatThrownBy(() -> echonet().view("PLAX").build())
-                .hasMessage("view 'PLAX' is not available for echonet; available: AP4CH"
+                .hasMessage("view 'PLAX' is not available for echonet; available: AP4CH, all"
                         + " (ETAB spellings: AP4CH (or A4CH, A4, 4CH, A4C), AP2CH (or A2CH, A2, 2CH, A2C), PLAX (or PL), PSAX"
                         + " (or PS))");
         assertThatThrownBy(() -> echonet().channels(2).build())
