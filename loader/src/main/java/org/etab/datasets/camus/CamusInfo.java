@@ -40,6 +40,9 @@ public final class CamusInfo {
     /** The largest file accepted; real ones are about 100 bytes. */
     static final int MAX_BYTES = 64 * 1024;
 
+    /** A UTF-8 byte order mark (EF BB BF) as the ISO-8859-1 text the file is read as. */
+    private static final String UTF8_BOM = "\u00EF\u00BB\u00BF";
+
     private final Path file;
     private final Map<String, String> values;
     private final int ed;
@@ -132,8 +135,11 @@ public final class CamusInfo {
     }
 
     private static CamusInfo parse(Path cfg, String text) {
-        if (!text.isEmpty() && text.charAt(0) == '\uFEFF') {
-            text = text.substring(1);
+        // the text is ISO-8859-1 (keys and numbers are ASCII), so a UTF-8 byte order mark (a cfg saved by an editor
+        // that writes one) is three characters here, not one U+FEFF; left in place it became part of the first key,
+        // and a cfg starting 'ED: 1' was refused as having no ED
+        if (text.startsWith(UTF8_BOM)) {
+            text = text.substring(UTF8_BOM.length());
         }
         Map<String, String> values = new LinkedHashMap<>();
         String[] lines = text.split("\r\n|\r|\n", -1);

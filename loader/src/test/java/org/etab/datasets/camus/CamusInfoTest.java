@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.etab.decode.DatasetException;
@@ -35,6 +36,21 @@ class CamusInfoTest {
         assertThat(info.get("Nope")).isNull();
         assertThat(info.values().keySet())
                 .containsExactly("ED", "ES", "NbFrame", "Sex", "Age", "ImageQuality", "LVedv", "LVesv", "LVef");
+    }
+
+    @Test
+    void aUtf8ByteOrderMarkBeforeTheFirstKeyIsSkipped() throws IOException {
+        // as an editor saving "UTF-8 with BOM" writes it: the bytes EF BB BF, then the text
+        byte[] text = "ED: 1\r\nES: 11\r\nNbFrame: 17\r\nLVef: 29.17\r\n".getBytes(StandardCharsets.US_ASCII);
+        byte[] bytes = new byte[3 + text.length];
+        bytes[0] = (byte) 0xEF;
+        bytes[1] = (byte) 0xBB;
+        bytes[2] = (byte) 0xBF;
+        System.arraycopy(text, 0, bytes, 3, text.length);
+        CamusInfo info = CamusInfo.read(Files.write(dir.resolve("Info_2CH.cfg"), bytes));
+        assertThat(info.ed()).isEqualTo(1);
+        assertThat(info.es()).isEqualTo(11);
+        assertThat(info.values().keySet()).containsExactly("ED", "ES", "NbFrame", "LVef");
     }
 
     @Test
