@@ -1,5 +1,6 @@
 package org.etab.cli;
 
+import de.siegmar.fastcsv.reader.CsvParseException;
 import de.siegmar.fastcsv.reader.CsvReader;
 import de.siegmar.fastcsv.reader.CsvRecord;
 import de.siegmar.fastcsv.writer.CsvWriter;
@@ -89,11 +90,22 @@ final class ExportRepair {
         if (!Files.exists(file)) {
             return rows;
         }
+        if (!Files.isRegularFile(file)) {
+            // a FIFO there blocked the open for ever; a link to /dev/zero read until FastCSV gave up
+            String why =
+                    file + ": not a regular file (a directory, FIFO or device): refused unread; cannot resume from it";
+            throw new UncheckedIOException(why, new IOException(why));
+        }
         try (CsvReader<CsvRecord> csv =
                 CsvReader.builder().ignoreDifferentFieldCount(true).ofCsvRecord(file)) {
             for (CsvRecord r : csv) {
                 rows.add(r.getFields());
             }
+        } catch (CsvParseException e) {
+            // a field longer than FastCSV's buffer (an unclosed quote, a damaged or edited file): one line, no trace
+            String why =
+                    e.getCause() != null ? e.getMessage() + ": " + e.getCause().getMessage() : e.getMessage();
+            throw new UncheckedIOException(file + ": cannot read it to resume: " + why, new IOException(why, e));
         } catch (IOException | UncheckedIOException e) {
             throw new UncheckedIOException(
                     file + ": cannot read it to resume: " + e.getMessage(),

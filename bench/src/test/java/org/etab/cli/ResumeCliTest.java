@@ -1,15 +1,19 @@
 package org.etab.cli;
 
+import static org.assertj.core.api.Assertions.as;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.etab.cli.EtabCliTest.copyOfEchonet;
 import static org.etab.cli.EtabCliTest.etab;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.etab.cli.EtabCliTest.Run;
 import org.etab.datasets.camus.CamusRelease;
 import org.etab.datasets.echonet.EchoNetReader;
@@ -301,6 +305,64 @@ class ResumeCliTest {
         Run more = etab(longer);
         assertThat(more.err()).contains("etab export: resuming at position 3 of 5 (" + state + ")");
         assertThat(more.lastLine()).startsWith("RESULT planned=2 delivered=2 ");
+    }
+
+    @Test
+    void aResumedExportWhoseManifestOrReportCannotBeReadSaysSoInOneLine(@TempDir Path tmp) throws Exception {
+        Path root = copyOfEchonet(tmp.resolve("echonet"));
+        Path out = tmp.resolve("out");
+        Path state = tmp.resolve("state.json");
+        Path report = tmp.resolve("report.csv");
+        String[] export = {
+            "export",
+            "--root",
+            root.toString(),
+            "--split",
+            "all",
+            "--clip-length",
+            "4",
+            "--frame-size",
+            "16x16",
+            "--out",
+            out.toString(),
+            "--resume",
+            state.toString(),
+            "--report",
+            report.toString(),
+            "--quiet",
+            "--limit",
+            "2"
+        };
+        assertThat(etab(export).code()).isZero();
+        String[] more = export.clone();
+        more[more.length - 1] = "4"; // --limit 4: resumes at 2
+        Path manifest = out.resolve("manifest.csv");
+
+        // an edited manifest with a quote never closed: FastCSV's field limit (16 MiB) is met
+        String kept = Files.readString(manifest);
+        Files.writeString(manifest, kept + "\"" + "x".repeat(17 << 20));
+        Run unclosed = etab(more);
+        assertThat(unclosed.code()).as(unclosed.err()).isEqualTo(2);
+        assertThat(unclosed.err().strip().lines())
+                .singleElement(as(InstanceOfAssertFactories.STRING))
+                .startsWith("etab: " + manifest + ": cannot read it to resume: ");
+
+        // a FIFO (or a device) in the manifest's or the report's place is refused unopened, not waited on
+        Files.delete(manifest);
+        Process mkfifo = new ProcessBuilder("mkfifo", manifest.toString()).start();
+        assertThat(mkfifo.waitFor()).isZero();
+        Run fifo = assertTimeoutPreemptively(Duration.ofSeconds(60), () -> etab(more));
+        assertThat(fifo.code()).isEqualTo(2);
+        assertThat(fifo.err().strip())
+                .isEqualTo("etab: " + manifest + ": not a regular file (a directory, FIFO or device): refused unread;"
+                        + " cannot resume from it");
+        Files.delete(manifest);
+        Files.writeString(manifest, kept);
+        Files.delete(report);
+        Files.createSymbolicLink(report, Path.of("/dev/zero"));
+        Run zero = assertTimeoutPreemptively(Duration.ofSeconds(60), () -> etab(more));
+        assertThat(zero.code()).isEqualTo(2);
+        assertThat(zero.err().strip()).startsWith("etab: " + report + ": not a regular file");
     }
 
     @Test
