@@ -329,8 +329,11 @@ public final class EchoNetReader {
                 } else if (row.error != null) {
                     v.badTracing = "line " + line + ": " + row.error;
                 } else {
-                    float[] xy = row.xy;
-                    v.group(row.frame, line).add(xy[0], xy[1], xy[2], xy[3]);
+                    TraceGroup g = v.group(row.frame, line);
+                    if (g != null) { // null: a frame between the first and the last, which the record does not use
+                        float[] xy = row.xy;
+                        g.add(xy[0], xy[1], xy[2], xy[3]);
+                    }
                 }
             }
             if (cols == null) {

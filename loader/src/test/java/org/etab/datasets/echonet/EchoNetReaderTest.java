@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -357,6 +360,49 @@ class EchoNetReaderTest {
         assertThat(a.es().x1()).containsExactly(0f, 1f);
         assertThat(a.ed().frame()).isEqualTo(frames - 1);
         assertThat(a.ed().x1()).containsExactly(0f, 1f);
+    }
+
+    @Test
+    void framesBetweenTheFirstAndTheLastCostNoMemoryPerRowAndNeverBecomeTheLast() throws IOException {
+        // a crafted file naming a new frame on every row (~20 bytes each): each frame kept a group of four 24-float
+        // arrays, a boxed key and a map node, ~570 bytes of heap a row (a 155 MB file took 2.8 GB of RSS)
+        fileList(List.of(listRow("A", "TRAIN"), listRow("B", "TRAIN")));
+        int frames = 1_000_000;
+        StringBuilder text = new StringBuilder(TRACING_HEADER).append('\n');
+        for (int f = 0; f < frames; f++) {
+            text.append("A.avi,1,2,3,4,").append(f).append('\n');
+        }
+        text.append("A.avi,9,9,9,9,0\n"); // the first frame again: ES gets the row
+        text.append("A.avi,8,8,8,8,").append(frames / 2).append('\n'); // a frame between: not a new last
+        for (String row : List.of("B.avi,0,0,0,0,5", "B.avi,1,1,1,1,6", "B.avi,2,2,2,2,7", "B.avi,3,3,3,3,6")) {
+            text.append(row).append('\n'); // B: 5, 6, 7, then 6 again, which stays between 5 and 7
+        }
+        Files.writeString(dir.resolve("VolumeTracings.csv"), text);
+
+        // what lives while the file is read ends up in the old generation (it outlives young collections); the index
+        // returned keeps only two tracings a video either way, so the peak is what tells
+        List<MemoryPoolMXBean> tenured = ManagementFactory.getMemoryPoolMXBeans().stream()
+                .filter(p -> p.getType() == MemoryType.HEAP && p.isUsageThresholdSupported())
+                .toList();
+        System.gc();
+        tenured.forEach(MemoryPoolMXBean::resetPeakUsage);
+        long before = tenured.stream().mapToLong(p -> p.getUsage().getUsed()).sum();
+        EchoNetIndex index = EchoNetReader.read(dir);
+        long peak = tenured.stream().mapToLong(p -> p.getPeakUsage().getUsed()).sum() - before;
+
+        assertThat(index.problems()).isEmpty();
+        EchoNetRecord a = index.records().get(0);
+        assertThat(a.es().frame()).isZero();
+        assertThat(a.es().x1()).containsExactly(1f, 9f);
+        assertThat(a.ed().frame()).isEqualTo(frames - 1);
+        assertThat(a.ed().x1()).containsExactly(1f);
+        EchoNetRecord b = index.records().get(1);
+        assertThat(b.es().frame()).isEqualTo(5);
+        assertThat(b.ed().frame()).isEqualTo(7);
+        assertThat(b.ed().x1()).containsExactly(2f);
+        // ~8 bytes a frame (the set of frames seen, at most half full); it was ~570 MB
+        assertThat(tenured).isNotEmpty();
+        assertThat(peak).as("old generation's peak while reading").isLessThan(128L << 20);
     }
 
     @Test
