@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +16,8 @@ import org.etab.batch.Batch;
 import org.etab.batch.DType;
 import org.etab.batch.SampleInfo;
 import org.etab.datasets.camus.CamusRelease;
+import org.etab.datasets.echonet.EchoNetReader;
+import org.etab.datasets.echonet.EchoNetRecord;
 import org.etab.pipeline.BatchIterator;
 import org.etab.pipeline.Pipeline;
 import org.etab.pipeline.PipelineOptions;
@@ -75,6 +79,10 @@ class HostileFilesTest {
     private record Run(List<String> delivered, Map<String, SampleFailure> failed, RunAccount account) {}
 
     private static Run run(String dataset, Path root, String view, SampleOptions options) {
+        return run(dataset, root, view, options, PipelineOptions.DEFAULT_TIMEOUT);
+    }
+
+    private static Run run(String dataset, Path root, String view, SampleOptions options, Duration sampleTimeout) {
         List<String> delivered = new ArrayList<>();
         Map<String, SampleFailure> failed = new TreeMap<>();
         try (OpenedDataset d = Datasets.open(dataset, root, "all", view, 0, options);
@@ -84,6 +92,7 @@ class HostileFilesTest {
                                 .batchSize(4)
                                 .threads(2)
                                 .prefetch(1)
+                                .sampleTimeout(sampleTimeout)
                                 .build());
                 BatchIterator<Batch> batches = p.iterate(0)) {
             while (batches.hasNext()) {
@@ -158,6 +167,46 @@ class HostileFilesTest {
                         .build());
         assertThat(extraRoot.delivered()).contains(linkedId);
         assertThat(extraRoot.failed()).containsOnlyKeys(pipedId);
+    }
+
+    @Test
+    void anEdTracingOfManyZigzagChordsTimesOutAtTheSampleTimeoutNotLongAfter() throws Exception {
+        Path root = copy(PhantomDatasets.echonet(), tmp.resolve("echonet"));
+        EchoNetRecord victim = EchoNetReader.read(root).records().get(0);
+        // chords appended to the video's last traced frame (its ED tracing), each crossing the whole frame so that
+        // every row of the mask meets every edge: ~15 MB of VolumeTracings.csv, ~25 s of rasterizing a sample
+        int chords = 400_000;
+        StringBuilder rows = new StringBuilder();
+        for (int i = 0; i < chords; i++) {
+            boolean odd = i % 2 == 1;
+            rows.append(victim.id())
+                    .append(".avi,")
+                    .append(i % 112)
+                    .append(',')
+                    .append(odd ? 0 : 111)
+                    .append(',')
+                    .append(i * 7 % 112)
+                    .append(',')
+                    .append(odd ? 111 : 0)
+                    .append(',')
+                    .append(victim.ed().frame())
+                    .append('\n');
+        }
+        Files.writeString(root.resolve(EchoNetReader.TRACINGS), rows, StandardOpenOption.APPEND);
+
+        long start = System.nanoTime();
+        Run r = run("echonet", root, null, stills(Target.LV_SEG).build(), Duration.ofSeconds(1));
+        long seconds = (System.nanoTime() - start) / 1_000_000_000L;
+
+        assertThat(r.failed()).containsOnlyKeys(victim.id());
+        SampleFailure f = r.failed().get(victim.id());
+        assertThat(f.stage()).isEqualTo(Stage.TIMEOUT);
+        assertThat(f.reason())
+                .isEqualTo(victim.id() + ": timed out rasterizing the LV mask of the ED tracing (frame "
+                        + victim.ed().frame() + ", " + (victim.ed().rows() - 1 + chords) + " chords in "
+                        + EchoNetReader.TRACINGS + ") at 112x112 (the sample's deadline passed)");
+        assertThat(r.account().planned()).isEqualTo(r.account().delivered() + 1);
+        assertThat(seconds).as("the run, with a 1 s sample timeout").isLessThan(12);
     }
 
     @Test

@@ -187,11 +187,12 @@ public final class EchoNetSource extends RecordSource<EchoNetRecord> {
                                 + plan.frames()[stats.delivered()] + " that the clip needs (FileList says "
                                 + rec.frames() + " frames; padding is off)");
             }
-            writeLabel(rec, plan, buffers, slot);
+            writeLabel(rec, plan, buffers, slot, deadline);
             return new LoadStats(stats.delivered(), stats.framesDecoded(), stats.bytesRead());
         }
 
-        private void writeLabel(EchoNetRecord rec, SamplePlan plan, BatchPool.Buffers buffers, int slot) {
+        private void writeLabel(
+                EchoNetRecord rec, SamplePlan plan, BatchPool.Buffers buffers, int slot, long deadline) {
             LabelWriter<EchoNetRecord> labels = labelWriter();
             if (!labels.isMask()) {
                 labels.write(rec, plan, buffers, slot);
@@ -199,7 +200,16 @@ public final class EchoNetSource extends RecordSource<EchoNetRecord> {
             }
             byte[] pixels = mask.pixels(rec.frameWidth(), rec.frameHeight());
             try {
-                LvMask.rasterize(rec.ed(), rec.frameHeight(), rec.frameWidth(), pixels);
+                if (!LvMask.rasterize(rec.ed(), rec.frameHeight(), rec.frameWidth(), pixels, deadline)) {
+                    throw new SampleException(
+                            Stage.TIMEOUT,
+                            rec.id() + ": timed out rasterizing the LV mask of the ED tracing (frame "
+                                    + rec.ed().frame() + ", " + (rec.ed().rows() - 1) + " chords in "
+                                    + EchoNetReader.TRACINGS + ") at " + rec.frameHeight() + "x" + rec.frameWidth()
+                                    + " (the sample's deadline passed)");
+                }
+            } catch (SampleException e) {
+                throw e;
             } catch (RuntimeException e) {
                 throw new SampleException(
                         Stage.TARGET, rec.id() + ": cannot rasterize the ED tracing: " + e.getMessage(), e);
