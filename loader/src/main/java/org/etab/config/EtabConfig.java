@@ -42,6 +42,13 @@ public final class EtabConfig {
     /** The largest config file read; the shipped one is under 2 KB. */
     public static final long MAX_BYTES = 1 << 20;
 
+    /**
+     * The longest line read, in characters: a path is at most 4,096 bytes on Linux. A longer one is refused before
+     * the YAML parser sees it, which re-copies its window for every buffer of a long token (a 1 MiB scalar or
+     * comment allocated ~1 GB, most of a 1.5 GB peak RSS).
+     */
+    public static final int MAX_LINE_CHARS = 16 * 1024;
+
     private static final String PIPELINE = "pipeline";
     private static final String EXTRA_ROOTS = "extra_roots";
 
@@ -139,6 +146,7 @@ public final class EtabConfig {
         List<Path> extraRoots = new ArrayList<>();
         try {
             String text = read(file);
+            refuseLongLines(file, text);
             refuseAliases(yaml, file, text);
             JsonNode root = yaml.readTree(text);
             if (root != null && !root.isMissingNode() && !root.isNull()) {
@@ -175,6 +183,26 @@ public final class EtabConfig {
             throw new IllegalArgumentException(file + ": cannot read: " + e, e);
         }
         return new EtabConfig(dirs, pipeline, extraRoots, file).withEnvironment(env);
+    }
+
+    private static void refuseLongLines(Path file, String text) {
+        int line = 1;
+        int start = 0;
+        for (int i = 0; i <= text.length(); i++) {
+            char c = i < text.length() ? text.charAt(i) : '\n';
+            if (c == '\n' || c == '\r') {
+                int length = i - start;
+                if (length > MAX_LINE_CHARS) {
+                    throw new IllegalArgumentException(file + ": line " + line + " is " + length
+                            + " characters, more than the " + MAX_LINE_CHARS + " a config line may have");
+                }
+                if (c == '\r' && i + 1 < text.length() && text.charAt(i + 1) == '\n') {
+                    i++;
+                }
+                line++;
+                start = i + 1;
+            }
+        }
     }
 
     /**

@@ -97,6 +97,34 @@ class EtabConfigTest {
     }
 
     @Test
+    void aConfigOfOneLongLineIsRefusedWithoutParsingIt() throws Exception {
+        // within the 1 MiB bound, one line of it: SnakeYAML re-copies its window for a token longer than its buffer,
+        // ~1 GB of garbage for a 1 MiB scalar or comment (peak RSS 1.3-1.5 GB for `etab bench`)
+        com.sun.management.ThreadMXBean mx =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long chars = EtabConfig.MAX_BYTES - 64;
+        for (String text : new String[] {
+            "echonet_dir: " + "x".repeat((int) chars) + "\n",
+            "pipeline:\n  batch: 2\n# " + "c".repeat((int) chars) + "\n"
+        }) {
+            Path file = Files.writeString(dir.resolve("long.yaml"), text);
+            long before = mx.getCurrentThreadAllocatedBytes();
+            Throwable thrown = org.assertj.core.api.Assertions.catchThrowable(() -> EtabConfig.load(file, Map.of()));
+            long allocated = mx.getCurrentThreadAllocatedBytes() - before;
+            assertThat(allocated).as("bytes allocated reading it").isLessThan(64L << 20);
+            assertThat(thrown)
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageStartingWith(file + ": line ")
+                    .hasMessageContaining(" characters, more than the " + EtabConfig.MAX_LINE_CHARS);
+        }
+        // a line at the bound is read
+        Path edge = Files.writeString(
+                dir.resolve("edge.yaml"),
+                "# " + "c".repeat(EtabConfig.MAX_LINE_CHARS - 2) + "\npipeline:\n  batch: 3\n");
+        assertThat(EtabConfig.load(edge, Map.of()).pipeline().batch()).isEqualTo(3);
+    }
+
+    @Test
     void extraRootsAreAListOfDirectoriesResolvedAgainstTheFile() throws Exception {
         Path file = Files.writeString(dir.resolve("etab.yaml"), "extra_roots: [/mnt/disk2, more]\n");
         assertThat(EtabConfig.load(file, Map.of()).extraRoots())
