@@ -197,15 +197,37 @@ public final class DatasetFiles {
 
     /**
      * A text reader of {@code file} (an index file: CSV), opened as {@link #open} opens it, without a deadline; UTF-8,
-     * malformed bytes replaced, a leading byte order mark dropped.
+     * malformed bytes replaced, a leading byte order mark dropped. Refused unread when larger than {@code maxBytes}:
+     * what an index holds grows with its rows, so its file's size bounds the memory it takes.
      *
-     * @param file the file the dataset means to read
+     * @param file     the file the dataset means to read
+     * @param maxBytes the most bytes a file of this kind may have (several times the real dataset's)
      * @return a reader owned by the caller
-     * @throws DatasetException as {@link #open}, or when its first bytes cannot be read
+     * @throws DatasetException as {@link #open}, when it is larger than {@code maxBytes}, naming both sizes, or when
+     *                          its first bytes cannot be read
      */
-    public Reader newReader(Path file) {
-        BufferedReader reader = new BufferedReader(
-                new InputStreamReader(Channels.newInputStream(open(file, Deadline.NONE)), StandardCharsets.UTF_8));
+    public Reader newReader(Path file, long maxBytes) {
+        SeekableByteChannel channel = open(file, Deadline.NONE);
+        try {
+            long size = channel.size();
+            if (size > maxBytes) {
+                throw new DatasetException(
+                        file,
+                        "is " + size + " bytes, more than the " + maxBytes + " an index file of its kind may have");
+            }
+        } catch (IOException | RuntimeException e) {
+            try {
+                channel.close();
+            } catch (IOException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            if (e instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new DatasetException(file, "cannot be read: " + e, e);
+        }
+        BufferedReader reader =
+                new BufferedReader(new InputStreamReader(Channels.newInputStream(channel), StandardCharsets.UTF_8));
         try {
             reader.mark(1);
             if (reader.read() != '\uFEFF') {

@@ -28,6 +28,8 @@ import org.etab.source.Split;
 final class CamusSplitLists {
     /** The lists, in the order a patient listed twice is resolved. */
     static final Map<String, Split> LISTS = lists();
+    /** The largest split list read, 1 MiB: CAMUS's hold a few hundred patient names. */
+    static final long MAX_BYTES = 1L << 20;
 
     private CamusSplitLists() {}
 
@@ -50,7 +52,7 @@ final class CamusSplitLists {
                 continue;
             }
             List<String> lines;
-            try (BufferedReader reader = new BufferedReader(files.newReader(file))) {
+            try (BufferedReader reader = new BufferedReader(files.newReader(file, MAX_BYTES))) {
                 lines = reader.lines().toList();
             } catch (IOException | UncheckedIOException e) {
                 throw new DatasetException(file, "cannot be read: " + e.getMessage(), e);

@@ -58,6 +58,10 @@ public final class EchoNetReader {
     public static final String FILE_LIST = "FileList.csv";
     /** The LV tracings file, beside {@link #FILE_LIST}. */
     public static final String TRACINGS = "VolumeTracings.csv";
+    /** The largest FileList.csv read, 16 MiB: EchoNet-Dynamic's is under 1 MB (10,030 rows). */
+    public static final long MAX_FILE_LIST_BYTES = 16L << 20;
+    /** The largest VolumeTracings.csv read, 128 MiB: EchoNet-Dynamic's is about 20 MB (~430,000 rows). */
+    public static final long MAX_TRACINGS_BYTES = 128L << 20;
     /**
      * Where FileList.csv is looked for under a root, in order, as relative prefixes: the root, ETAB's {@code data/},
      * and {@code EchoNet-Dynamic/}, the folder the download unpacks into.
@@ -163,7 +167,7 @@ public final class EchoNetReader {
             Map<String, ListedVideo> byId,
             List<IndexProblem> problems,
             List<EchoNetIndex.Rejected> rejected) {
-        try (CsvReader<CsvRecord> csv = builder().ofCsvRecord(files.newReader(file))) {
+        try (CsvReader<CsvRecord> csv = builder().ofCsvRecord(files.newReader(file, MAX_FILE_LIST_BYTES))) {
             CsvColumns cols = null;
             for (CsvRecord rec : csv) {
                 if (cols == null) {
@@ -282,7 +286,7 @@ public final class EchoNetReader {
         long firstOrphanLine = 0;
         Set<String> orphanNames = new HashSet<>();
         TracingRows rows = new TracingRows();
-        try (CsvReader<TracingRows> csv = builder().build(rows, files.newReader(file))) {
+        try (CsvReader<TracingRows> csv = builder().build(rows, files.newReader(file, MAX_TRACINGS_BYTES))) {
             CsvColumns cols = null;
             int nameCol = 0;
             ListedVideo v = null;

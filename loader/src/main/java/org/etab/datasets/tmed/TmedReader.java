@@ -79,6 +79,9 @@ public final class TmedReader {
     /** Where the release keeps the fold files of its full development set (479 patients). */
     static final String FOLD_DIR = "DEV479";
 
+    /** The largest labels or fold file read, 32 MiB: TMED-2's are a few MB (tens of thousands of rows). */
+    public static final long MAX_CSV_BYTES = 32L << 20;
+
     private static final String[] LABEL_COLUMNS = {"query_key", "view_label", "diagnosis_label"};
     private static final String[] FOLD_COLUMNS = {
         "query_key",
@@ -181,7 +184,7 @@ public final class TmedReader {
 
     private static Map<String, Labels> readLabels(DatasetFiles files, Path file, List<IndexProblem> problems) {
         Map<String, Labels> byId = new HashMap<>(32_768);
-        try (CsvReader<CsvRecord> csv = builder().ofCsvRecord(files.newReader(file))) {
+        try (CsvReader<CsvRecord> csv = builder().ofCsvRecord(files.newReader(file, MAX_CSV_BYTES))) {
             int[] cols = null;
             int headerSize = 0;
             for (CsvRecord rec : csv) {
@@ -229,7 +232,7 @@ public final class TmedReader {
         Map<String, Long> seen = new HashMap<>(32_768);
         long unlisted = 0;
         String firstUnlisted = null;
-        try (CsvReader<CsvRecord> csv = builder().ofCsvRecord(files.newReader(file))) {
+        try (CsvReader<CsvRecord> csv = builder().ofCsvRecord(files.newReader(file, MAX_CSV_BYTES))) {
             int[] cols = null;
             int headerSize = 0;
             for (CsvRecord rec : csv) {

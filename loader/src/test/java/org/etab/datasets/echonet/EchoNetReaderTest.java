@@ -127,6 +127,32 @@ class EchoNetReaderTest {
     }
 
     @Test
+    void indexFilesLargerThanTheirBoundAreRefusedUnread() throws IOException {
+        dataset(dir, List.of(listRow("0X1A", "TRAIN")), "0X1A.avi");
+        Path tracings = dir.resolve("VolumeTracings.csv");
+        grow(tracings, EchoNetReader.MAX_TRACINGS_BYTES + 1); // sparse: nothing of it is ever read
+        assertThatThrownBy(() -> EchoNetReader.read(dir))
+                .isInstanceOf(DatasetException.class)
+                .hasMessage(tracings + ": is 134217729 bytes, more than the 134217728 an index file of its kind may"
+                        + " have");
+        Files.delete(tracings);
+        dataset(dir, List.of(listRow("0X1A", "TRAIN")), "0X1A.avi");
+        assertThat(ids(EchoNetReader.read(dir).records())).containsExactly("0X1A");
+
+        Path list = dir.resolve("FileList.csv");
+        grow(list, EchoNetReader.MAX_FILE_LIST_BYTES + 1);
+        assertThatThrownBy(() -> EchoNetReader.read(dir))
+                .isInstanceOf(DatasetException.class)
+                .hasMessage(list + ": is 16777217 bytes, more than the 16777216 an index file of its kind may have");
+    }
+
+    private static void grow(Path file, long size) throws IOException {
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(file.toFile(), "rw")) {
+            f.setLength(size);
+        }
+    }
+
+    @Test
     void readsTheFolderTheArchiveUnpacksInto() throws IOException {
         Path unpacked = dir.resolve("EchoNet-Dynamic");
         dataset(unpacked, List.of(listRow("0X1B", "TRAIN")), "0X1B.avi");
@@ -407,12 +433,15 @@ class EchoNetReaderTest {
 
     @Test
     void aFieldOverTheReadersBoundFailsTheFileSayingWhy() throws IOException {
-        fileList(List.of(listRow("A", "TRAIN"), listRow("B".repeat(17 << 20), "TRAIN")));
-        write(dir.resolve("VolumeTracings.csv"), traced("A.avi", 10, 3));
+        // a FileList this large is refused by its size (above); VolumeTracings may be larger than one field
+        fileList(List.of(listRow("A", "TRAIN")));
+        List<String> tracings = new ArrayList<>(lines(TRACING_HEADER, tracingRow("A.avi", 10, 0)));
+        tracings.add("B".repeat(17 << 20) + ".avi,1,1,1,1,10");
+        write(dir.resolve("VolumeTracings.csv"), tracings);
 
         assertThatThrownBy(() -> EchoNetReader.read(dir))
                 .isInstanceOf(DatasetException.class)
-                .hasMessageStartingWith(dir.resolve("FileList.csv") + ": cannot be read: ")
+                .hasMessageStartingWith(dir.resolve("VolumeTracings.csv") + ": cannot be read: ")
                 .hasMessageContaining("line 3")
                 .hasMessageContaining("maximum buffer size of 16777216");
     }

@@ -147,7 +147,7 @@ class FourthDatasetTest {
                         .root(root)
                         .view("PLAX")
                         .build())
-                .hasMessage("view 'PLAX' is not available for raw8; available: AP2CH, AP4CH"
+                .hasMessage("view 'PLAX' is not available for raw8; available: AP2CH, AP4CH, all"
                         + " (ETAB spellings: AP4CH (or A4CH, A4, 4CH, A4C), AP2CH (or A2CH, A2, 2CH, A2C), PLAX (or PL), PSAX"
                         + " (or PS))");
     }

@@ -399,6 +399,19 @@ class TmedReaderTest {
     }
 
     @Test
+    void aCsvLargerThanItsBoundIsRefusedUnread() throws IOException {
+        labels();
+        fold(0, FOLD_HEADER, "a.png,PLAX,no_AS,f,train,train");
+        Path file = root.resolve(TmedReader.foldFile(0));
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(file.toFile(), "rw")) {
+            f.setLength(TmedReader.MAX_CSV_BYTES + 1); // sparse: nothing of it is ever read
+        }
+        assertThatThrownBy(() -> TmedReader.read(root))
+                .isInstanceOf(DatasetException.class)
+                .hasMessage(file + ": is 33554433 bytes, more than the 33554432 an index file of its kind may have");
+    }
+
+    @Test
     void aSplitWordThatIsNoSplitCostsOnlyTheTargetItServes() throws IOException {
         labels();
         fold(
