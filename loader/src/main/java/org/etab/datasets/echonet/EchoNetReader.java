@@ -178,7 +178,7 @@ public final class EchoNetReader {
                 int nameCol = cols.at(L_NAME);
                 String name =
                         rec.getFieldCount() > nameCol ? rec.getField(nameCol).trim() : "";
-                String id = stripAvi(name);
+                String id = stripTracingAvi(name); // X.AVI is the video X, as in VolumeTracings
                 ListedVideo v = new ListedVideo(id, line);
                 try {
                     String problem = CsvColumns.fieldCountProblem(rec.getFields(), cols.headerSize());
@@ -249,7 +249,9 @@ public final class EchoNetReader {
             throw new BadRow("FileName '" + name + "' rejected: contains '..'");
         }
         try {
-            Path video = videos.resolve(id + ".avi").normalize();
+            // a name given with its extension, in whatever case, is the file's name; a bare one gets .avi
+            String extension = name.length() > id.length() ? name.substring(id.length()) : ".avi";
+            Path video = videos.resolve(id + extension).normalize();
             if (!videos.equals(video.getParent())) {
                 throw new BadRow("FileName '" + name + "' rejected: resolves outside " + videos);
             }
@@ -368,13 +370,9 @@ public final class EchoNetReader {
                 .detectBomHeader(true);
     }
 
-    static String stripAvi(String name) {
-        return name.endsWith(".avi") ? name.substring(0, name.length() - 4) : name;
-    }
-
     /**
-     * A tracing row's FileName without its extension, in any case: it only names a FileList row (whose own name
-     * decides the video's path), so {@code X.AVI} there is the video {@code X}.
+     * A FileName without its extension, in any case: {@code X.AVI} is the video {@code X} (in FileList, whose name
+     * with its extension decides the file's; in VolumeTracings, where it only names a FileList row).
      */
     static String stripTracingAvi(String name) {
         int n = name.length();

@@ -193,8 +193,11 @@ class EchoNetReaderTest {
                         listRow("PLAIN", "TRAIN"),
                         listRow("WITH.avi", "TRAIN"),
                         listRow("BARE", "TRAIN"),
-                        listRow("UPPER", "TRAIN")));
+                        listRow("UPPER", "TRAIN"),
+                        listRow("SHOUT.AVI", "TRAIN")));
         List<String> tr = new ArrayList<>(List.of(TRACING_HEADER));
+        tr.addAll(traced("SHOUT.avi", 1, 2)); // FileList's X.AVI is the video X too
+        tr.addAll(traced("SHOUT", 2, 2));
         tr.addAll(traced("UPPER.AVI", 1, 2)); // the extension in any case names the row
         tr.addAll(traced("UPPER.Avi", 2, 2));
         tr.addAll(traced("PLAIN.avi", 1, 2));
@@ -208,10 +211,10 @@ class EchoNetReaderTest {
         EchoNetIndex index = EchoNetReader.read(dir);
 
         assertThat(index.problems()).isEmpty();
-        assertThat(ids(index.records())).containsExactly("PLAIN", "WITH", "BARE", "UPPER");
-        assertThat(index.records())
+        assertThat(ids(index.records())).containsExactly("PLAIN", "WITH", "BARE", "UPPER", "SHOUT");
+        assertThat(index.records()) // the name as FileList gives it, its extension's case included
                 .extracting(r -> r.video().getFileName().toString())
-                .containsExactly("PLAIN.avi", "WITH.avi", "BARE.avi", "UPPER.avi");
+                .containsExactly("PLAIN.avi", "WITH.avi", "BARE.avi", "UPPER.avi", "SHOUT.AVI");
     }
 
     @Test
