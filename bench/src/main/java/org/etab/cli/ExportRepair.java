@@ -26,6 +26,8 @@ import org.etab.source.IndexProblem;
  * rewritten to a temporary name and moved into place, so a repair interrupted in turn leaves the old files whole.
  */
 final class ExportRepair {
+    private static final String X = ".x.npy", Y = ".y.npy";
+
     private ExportRepair() {}
 
     /**
@@ -62,9 +64,13 @@ final class ExportRepair {
                 if (row.size() >= 4
                         && done.contains(row.get(0))
                         && seen.add(row.get(0))
-                        && Files.isRegularFile(out.resolve(row.get(2)))
-                        && Files.isRegularFile(out.resolve(row.get(3)))) {
-                    kept.add(row);
+                        && Files.isRegularFile(out.resolve(row.get(0) + X))
+                        && Files.isRegularFile(out.resolve(row.get(0) + Y))) {
+                    // the files are the id's own, whatever an edited row says (it may name any path)
+                    List<String> own = new ArrayList<>(row);
+                    own.set(2, row.get(0) + X);
+                    own.set(3, row.get(0) + Y);
+                    kept.add(own);
                     delivered.merge(row.get(1), 1, Integer::sum);
                 }
             }

@@ -366,6 +366,46 @@ class ResumeCliTest {
     }
 
     @Test
+    void aManifestRowEditedToNameOtherFilesGetsItsOwnBackOnResume(@TempDir Path tmp) throws Exception {
+        Path root = copyOfEchonet(tmp.resolve("echonet"));
+        Path out = tmp.resolve("out");
+        Path state = tmp.resolve("state.json");
+        String[] export = {
+            "export",
+            "--root",
+            root.toString(),
+            "--split",
+            "all",
+            "--clip-length",
+            "4",
+            "--frame-size",
+            "16x16",
+            "--out",
+            out.toString(),
+            "--resume",
+            state.toString(),
+            "--quiet",
+            "--limit",
+            "2"
+        };
+        assertThat(etab(export).code()).isZero();
+        Path manifest = out.resolve("manifest.csv");
+        List<String> whole = Files.readAllLines(manifest);
+        String id = whole.get(1).split(",")[0];
+        List<String> edited = new ArrayList<>(whole);
+        edited.set(1, whole.get(1).replace(id + ".x.npy", "/etc/passwd").replace(id + ".y.npy", "../y.npy"));
+        Files.write(manifest, edited);
+
+        String[] more = export.clone();
+        more[more.length - 1] = "3"; // --limit 3: resumes at 2
+        Run again = etab(more);
+        assertThat(again.code()).as(again.err()).isZero();
+        List<String> repaired = Files.readAllLines(manifest);
+        assertThat(repaired.subList(0, 3)).isEqualTo(whole);
+        assertThat(repaired).hasSize(4);
+    }
+
+    @Test
     void aStatePastTheScheduleIsRefusedAndTheExportLeftAsItWas(@TempDir Path tmp) throws Exception {
         Path root = copyOfEchonet(tmp.resolve("echonet"));
         Path out = tmp.resolve("out");
