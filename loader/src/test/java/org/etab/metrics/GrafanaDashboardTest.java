@@ -182,4 +182,28 @@ class GrafanaDashboardTest {
             }
         }
     }
+
+    /**
+     * The stall is a share of one consumer's wall time: summed over the processes Prometheus scrapes (two ranks each
+     * waiting 90 % of the time read as 180 %), it would pass 100 %. Every sum of the consumer's wait rate that is not
+     * divided by a count (the mean wait per batch) keeps the processes apart: grouped by {@code instance}.
+     */
+    @Test
+    void theStallIsNeverSummedOverProcesses() {
+        Pattern sum = Pattern.compile("\\bsum\\s*(?:by\\s*\\(([^)]*)\\))?\\s*\\(");
+        List<String> shares = expressions().stream()
+                .filter(e -> e.contains("etab_consumer_wait_seconds_sum") && !e.contains("_count"))
+                .toList();
+        assertThat(shares).as("the stall's expressions").hasSizeGreaterThanOrEqualTo(2);
+        for (String e : shares) {
+            Matcher m = sum.matcher(e);
+            assertThat(m.find()).as(e).isTrue();
+            do {
+                assertThat(m.group(1))
+                        .as("grouping of a sum in %s", e)
+                        .isNotNull()
+                        .contains("instance");
+            } while (m.find());
+        }
+    }
 }
