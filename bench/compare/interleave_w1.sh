@@ -6,8 +6,10 @@ set -euo pipefail
 a=$1; b=$2; root=$3; pairs=${4:-5}
 for i in $(seq 1 "$pairs"); do
   for co in "$a" "$b"; do
+    # --device cpu: the same consumer whatever the machine (auto would take a GPU where there is one)
     line=$("$co/etab" bench --dataset echonet --root "$root" --split train --target EF --clip-length 32 --fps 25 \
-      --batch 20 --threads 2 --epochs 10 --quiet 2>/dev/null | tail -1)
+      --batch 20 --threads 2 --epochs 10 --device cpu --quiet 2>"${TMPDIR:-/tmp}/interleave_w1.err" | tail -1) || {
+      echo "interleave_w1.sh: $co/etab failed:" >&2; cat "${TMPDIR:-/tmp}/interleave_w1.err" >&2; exit 1; }
     echo "$co $i $(grep -o 'clips_per_s=[0-9.]*' <<<"$line") $(grep -o 'peak_rss_mb=[0-9]*' <<<"$line") \
 $(grep -o 'planned=[0-9]* delivered=[0-9]* failed=[0-9]*' <<<"$line")"
   done
