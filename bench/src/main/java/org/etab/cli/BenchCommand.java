@@ -34,6 +34,9 @@ final class BenchCommand implements Callable<Integer> {
     @Mixin
     RunOptions run;
 
+    @Mixin
+    MetricsLinger linger;
+
     @Option(
             names = "--verbose",
             description =
@@ -46,6 +49,7 @@ final class BenchCommand implements Callable<Integer> {
         EtabConfig cfg = selection.loadConfig();
         SampleOptions asked = selection.sampleOptions(cfg);
         PipelineOptions hostOptions = run.pipelineOptions(cfg, selection.limit);
+        linger.check(run.metrics);
         int epoch = run.startEpoch();
         RunOptions.Device device = run.device();
         selection.checkSource(cfg);
@@ -130,6 +134,8 @@ final class BenchCommand implements Callable<Integer> {
                 BenchRunner.printSummary(r, System.err);
             }
             System.out.println(r.resultLine());
+            System.out.flush();
+            linger.await("bench", server); // the pipeline's meters are still there
             return r.account().failed() > 0 && options.onError() == ErrorPolicy.FAIL ? 1 : 0;
         }
     }

@@ -76,6 +76,9 @@ final class DemoCommand implements Callable<Integer> {
     @Mixin
     MetricsOptions metrics;
 
+    @Mixin
+    MetricsLinger linger;
+
     @Override
     public Integer call() {
         Path data = root != null ? root : Launch.home().resolve("phantom/echonet");
@@ -106,6 +109,7 @@ final class DemoCommand implements Callable<Integer> {
         PipelineOptions hostOptions =
                 PipelineOptions.builder().batchSize(20).threads(t).build();
         metrics.check();
+        linger.check(metrics);
         DeviceChoice choice = DeviceChoice.resolve(RunOptions.Device.parse(device), w1);
         if (!Files.isRegularFile(data.resolve("FileList.csv"))) {
             say("etab demo: writing the phantom EchoNet-Dynamic set (200 videos, seed 42) to " + data);
@@ -130,6 +134,7 @@ final class DemoCommand implements Callable<Integer> {
                 Pipeline pipeline = new Pipeline(
                         new EchoNetSource(train, choice.samples()), po, registry, DeviceChoice.allocator(gpu))) {
             r = choice.run(pipeline, gpu, registry, 0, epochs - 1, 0, show, null, false);
+            linger.await("demo", server); // the pipeline's meters are still there
         }
         if (!quiet) {
             BenchRunner.printSummary(r, System.err);

@@ -19,6 +19,7 @@ import java.util.Objects;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
@@ -95,6 +96,7 @@ public final class MetricsServer implements AutoCloseable {
     private final AtomicInteger open;
     private final ScheduledFuture<?> ticks;
     private final String host;
+    private final AtomicLong scrapes;
     private final Object lock = new Object();
     private boolean closed;
 
@@ -104,13 +106,15 @@ public final class MetricsServer implements AutoCloseable {
             ChannelGroup connections,
             AtomicInteger open,
             ScheduledFuture<?> ticks,
-            String host) {
+            String host,
+            AtomicLong scrapes) {
         this.server = server;
         this.loops = loops;
         this.connections = connections;
         this.open = open;
         this.ticks = ticks;
         this.host = host;
+        this.scrapes = scrapes;
     }
 
     /**
@@ -163,6 +167,7 @@ public final class MetricsServer implements AutoCloseable {
         // every accepted connection, so that close() can close the idle keep-alive ones too
         ChannelGroup connections = new DefaultChannelGroup("etab-metrics", ImmediateEventExecutor.INSTANCE);
         AtomicInteger open = new AtomicInteger();
+        AtomicLong scrapes = new AtomicLong();
         try {
             DisposableServer server = HttpServer.create()
                     .runOn(loops)
@@ -172,7 +177,11 @@ public final class MetricsServer implements AutoCloseable {
                     .host(host)
                     .port(port)
                     .route(routes -> {
-                        serve(routes, "/metrics", PROMETHEUS_TEXT, registry::scrape);
+                        routes.get(
+                                        "/metrics",
+                                        (req, res) -> send(res, PROMETHEUS_TEXT, registry::scrape)
+                                                .doOnSuccess(sent -> scrapes.incrementAndGet()))
+                                .head("/metrics", (req, res) -> send(res, PROMETHEUS_TEXT, registry::scrape));
                         serve(routes, "/api/stats", JSON, stats::json);
                         serve(routes, "/api/history", JSON, stats::historyJson);
                         serve(routes, "/health", JSON, () -> "{\"status\":\"UP\"}");
@@ -187,7 +196,7 @@ public final class MetricsServer implements AutoCloseable {
                     .bindNow(STOP_TIMEOUT);
             ScheduledFuture<?> ticks =
                     server.channel().eventLoop().scheduleAtFixedRate(() -> tick(stats), 1, 1, TimeUnit.SECONDS);
-            return new MetricsServer(server, loops, connections, open, ticks, host);
+            return new MetricsServer(server, loops, connections, open, ticks, host, scrapes);
         } catch (RuntimeException e) {
             loops.disposeLater(Duration.ZERO, STOP_TIMEOUT).block();
             if (isBindFailure(e)) {
@@ -314,6 +323,28 @@ public final class MetricsServer implements AutoCloseable {
             default -> host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
         };
         return "http://" + h + ":" + port() + "/";
+    }
+
+    /**
+     * Waits until {@code GET /metrics} has been answered once after this call, or {@code timeout} has passed: a
+     * process about to end (and to close this server) lets Prometheus read its last numbers, which a scrape before
+     * the end would miss.
+     *
+     * @param timeout the longest wait
+     * @return true when a scrape was answered, false when the time ran out
+     * @throws InterruptedException when the waiting thread is interrupted
+     */
+    public boolean awaitScrape(Duration timeout) throws InterruptedException {
+        long before = scrapes.get();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (scrapes.get() == before) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return false;
+            }
+            Thread.sleep(Math.max(1, Math.min(50, TimeUnit.NANOSECONDS.toMillis(left))));
+        }
+        return true;
     }
 
     /**

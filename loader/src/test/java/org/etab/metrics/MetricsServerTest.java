@@ -21,6 +21,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.etab.datasets.echonet.EchoNetRecord;
 import org.etab.pipeline.Pipeline;
 import org.etab.pipeline.RunAccount;
@@ -248,6 +250,27 @@ class MetricsServerTest {
                         .method(method, HttpRequest.BodyPublishers.noBody())
                         .build(),
                 HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void awaitScrapeReturnsOnceMetricsIsReadAfterTheCallAndNotForOtherPages() throws Exception {
+        try (MetricsServer server = MetricsServer.start(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), 0)) {
+            get(server.url() + "metrics"); // before the call: not the scrape it waits for
+            assertThat(server.awaitScrape(Duration.ofMillis(200))).isFalse();
+            CompletableFuture<Boolean> waiting = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return server.awaitScrape(Duration.ofSeconds(30));
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            Thread.sleep(200);
+            get(server.url() + "api/stats");
+            get(server.url());
+            assertThat(waiting).isNotDone();
+            assertThat(get(server.url() + "metrics").statusCode()).isEqualTo(200);
+            assertThat(waiting.get(10, TimeUnit.SECONDS)).isTrue();
+        }
     }
 
     @Test
