@@ -14,6 +14,7 @@ import org.etab.gpu.cuda.DeviceFeeder;
 import org.etab.gpu.cuda.FeederOptions;
 import org.etab.gpu.cuda.Normalization;
 import org.etab.gpu.cuda.PinnedAllocator;
+import org.etab.pipeline.BatchIterator;
 import org.etab.pipeline.Pipeline;
 import org.etab.pipeline.PipelineOptions;
 import org.etab.source.OpenedDataset;
@@ -43,13 +44,17 @@ public final class CudaFeederExample {
             BytePointer firstValue = device.hostAlloc(4);
             for (int epoch = 0; epoch < 2; epoch++) {
                 int batches = 0;
-                for (DeviceBatch batch : feeder.feed(pipeline.batches(epoch)).toIterable(1)) {
-                    try (batch) {                                      // closing hands the slot back to the feeder
-                        batch.waitOn(train);                           // work on `train` now sees the whole batch
-                        // a training step enqueued on `train` reads batch.pointer(), shape batch.shape(); here we
-                        // copy one value back; the slot is reused only after the work issued to `train` is done
-                        device.copyToHost(batch.output(), firstValue, 4, train);
-                        batches++;
+                // an iteration, not toIterable(): a break or an exception cancels the epoch and frees its slots
+                try (BatchIterator<DeviceBatch> epochBatches =
+                        pipeline.iterate(feeder.feed(pipeline.batches(epoch)), 1)) {
+                    while (epochBatches.hasNext()) {
+                        try (DeviceBatch batch = epochBatches.next()) { // closing hands the slot back to the feeder
+                            batch.waitOn(train);                       // work on `train` now sees the whole batch
+                            // a training step enqueued on `train` reads batch.pointer(), shape batch.shape(); here
+                            // we copy one value back; the slot is reused only after the work issued to `train` is done
+                            device.copyToHost(batch.output(), firstValue, 4, train);
+                            batches++;
+                        }
                     }
                 }
                 device.synchronize(train);

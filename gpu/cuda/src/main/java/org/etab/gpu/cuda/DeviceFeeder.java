@@ -28,13 +28,19 @@ import reactor.core.scheduler.Schedulers;
  * try (Pipeline p = new Pipeline(new EchoNetSource(records, DeviceFeeder.hostSamples(asked)),
  *         fo.pipelineOptions(options), registry, new PinnedAllocator(gpu));
  *         DeviceFeeder feeder = DeviceFeeder.builder().device(gpu).pipeline(p).options(fo).build()) {
- *     for (DeviceBatch db : feeder.feed(p.batches(epoch)).toIterable(1)) {
- *         try (db) {
- *             db.waitOn(trainingStream); // then read db.pointer() on that stream
+ *     try (BatchIterator<DeviceBatch> batches = p.iterate(feeder.feed(p.batches(epoch)), 1)) {
+ *         while (batches.hasNext()) {
+ *             try (DeviceBatch db = batches.next()) {
+ *                 db.waitOn(trainingStream); // then read db.pointer() on that stream
+ *             }
  *         }
  *     }
  * }
  * }</pre>
+ *
+ * <p>Iterate with {@link org.etab.pipeline.Pipeline#iterate(reactor.core.publisher.Flux, int)} as above, not with a
+ * {@code for} loop over {@code feed(...).toIterable()}: leaving that loop by {@code break} or an exception does not
+ * cancel the stream, so its device batches and host buffers stay out and the next epoch waits for them.
  *
  * <p>Per batch, with no host wait: the uint8 copy on one stream, the normalize kernel on another, so the copy of
  * batch k+1 overlaps the kernel of batch k. Device times ({@link #bindTo}) are read as batches come back.

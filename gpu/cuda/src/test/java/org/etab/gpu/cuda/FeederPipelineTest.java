@@ -1,10 +1,12 @@
 package org.etab.gpu.cuda;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import org.bytedeco.javacpp.BytePointer;
 import org.etab.batch.DType;
@@ -12,6 +14,7 @@ import org.etab.datasets.echonet.EchoNetPhantom;
 import org.etab.datasets.echonet.EchoNetReader;
 import org.etab.datasets.echonet.EchoNetRecord;
 import org.etab.datasets.echonet.EchoNetSource;
+import org.etab.pipeline.BatchIterator;
 import org.etab.pipeline.ErrorPolicy;
 import org.etab.pipeline.Pipeline;
 import org.etab.pipeline.PipelineOptions;
@@ -91,6 +94,68 @@ class FeederPipelineTest {
             device.destroy(consumer);
         }
         assertThat(clips).isEqualTo(2 * records.size()).isPositive();
+        assertThat(pinned.blocks()).isZero();
+        assertThat(device.pinned.get()).isZero();
+        assertThat(device.buffers.get()).isZero();
+        assertThat(device.violations).isEmpty();
+    }
+
+    /**
+     * The documented loop (docs/gpu.md, DeviceFeeder's Javadoc): leaving an epoch after two batches, by {@code break}
+     * and by an exception, cancels it, so every slot and host buffer is back for the next epoch. (A {@code for} loop
+     * over {@code feed(...).toIterable(1)} that breaks leaves them out, and the next epoch's decode threads wait.)
+     */
+    @Test
+    void breakingOutOfAnEpochLeavesEverySlotAndBufferForTheNext(@TempDir Path dir) throws Exception {
+        new EchoNetPhantom(EchoNetPhantom.Options.builder().videos(12).seed(42).build()).write(dir);
+        List<EchoNetRecord> records = EchoNetReader.read(dir).records();
+        SampleOptions so = SampleOptions.builder()
+                .target(Target.EF)
+                .clipLength(4)
+                .fps(25)
+                .frameSize(16, 16)
+                .channels(3)
+                .normalize(false)
+                .dtype(DType.UINT8)
+                .seed(42)
+                .shuffle(true)
+                .build();
+        FakeDevice device = new FakeDevice();
+        PinnedAllocator pinned = new PinnedAllocator(device);
+        FeederOptions fo = FeederOptions.builder().build();
+        PipelineOptions po = fo.pipelineOptions(
+                PipelineOptions.builder().batchSize(1).threads(2).build());
+        assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
+            try (Pipeline p = new Pipeline(new EchoNetSource(records, so), po, new SimpleMeterRegistry(), pinned);
+                    DeviceFeeder feeder = DeviceFeeder.builder()
+                            .device(device)
+                            .pipeline(p)
+                            .options(fo)
+                            .build()) {
+                for (int epoch = 0; epoch < 4; epoch++) {
+                    int taken = 0;
+                    try (BatchIterator<DeviceBatch> batches = p.iterate(feeder.feed(p.batches(epoch)), 1)) {
+                        while (batches.hasNext()) {
+                            try (DeviceBatch db = batches.next()) {
+                                db.synchronize();
+                                taken++;
+                            }
+                            if (taken == 2 && epoch % 2 == 0) {
+                                break;
+                            }
+                            if (taken == 2) {
+                                throw new IllegalStateException("a training step failed");
+                            }
+                        }
+                    } catch (IllegalStateException e) {
+                        assertThat(e).hasMessage("a training step failed");
+                    }
+                    assertThat(taken).isEqualTo(2);
+                    assertThat(feeder.freeSlots()).isEqualTo(feeder.slots());
+                    assertThat(PipelineProbe.batchPool(p).outstanding()).isZero();
+                }
+            }
+        });
         assertThat(pinned.blocks()).isZero();
         assertThat(device.pinned.get()).isZero();
         assertThat(device.buffers.get()).isZero();
