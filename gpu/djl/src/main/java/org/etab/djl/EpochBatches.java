@@ -6,6 +6,8 @@ import java.util.Iterator;
 import java.util.NoSuchElementException;
 import org.etab.pipeline.BatchIterator;
 import org.etab.pipeline.Pipeline;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One epoch of a pipeline as DJL batches, for one training thread.
@@ -16,14 +18,24 @@ import org.etab.pipeline.Pipeline;
  * cancels the epoch's stream, and by the pipeline when a newer iteration starts.
  */
 final class EpochBatches implements Iterator<Batch>, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(EpochBatches.class);
+
     private final int epoch;
     private final NDManager manager;
+    private final Pipeline pipeline;
     private final BatchIterator<org.etab.batch.Batch> batches;
     private final long samples;
+    private final long plannedBefore;
+    private final long failedBefore;
+    private boolean taken;
+    private boolean told;
 
     EpochBatches(Pipeline pipeline, int epoch, NDManager manager) {
         this.epoch = epoch;
         this.manager = manager;
+        this.pipeline = pipeline;
+        this.plannedBefore = pipeline.account().planned();
+        this.failedBefore = pipeline.account().failed();
         int batchSize = pipeline.options().batchSize();
         // this rank's samples of the epoch, for DJL's progress bar (planning does no I/O)
         this.samples = pipeline.schedule(epoch, 0, batchSize).size();
@@ -33,7 +45,24 @@ final class EpochBatches implements Iterator<Batch>, AutoCloseable {
 
     @Override
     public boolean hasNext() {
-        return batches.hasNext();
+        boolean more = batches.hasNext();
+        if (!more && !taken && !told) {
+            // EasyTrain.fit passes an epoch without batches with a NaN loss and not a word
+            told = true;
+            long planned = pipeline.account().planned() - plannedBefore;
+            long failed = pipeline.account().failed() - failedBefore;
+            if (planned == 0) {
+                LOG.warn("epoch {} gave no batch: it planned no sample (limit, drop-last or sharding)", epoch);
+            } else {
+                LOG.warn(
+                        "epoch {} gave no batch: {} of its {} samples failed (the pipeline's account().failures() "
+                                + "names them)",
+                        epoch,
+                        failed,
+                        planned);
+            }
+        }
+        return more;
     }
 
     @Override
@@ -41,6 +70,7 @@ final class EpochBatches implements Iterator<Batch>, AutoCloseable {
         if (!batches.hasNext()) {
             throw new NoSuchElementException("epoch " + epoch + " has no more batches");
         }
+        taken = true;
         return DjlBatches.wrap(batches.next(), manager, samples);
     }
 

@@ -22,8 +22,9 @@ import org.etab.pipeline.Pipeline;
  * trains on); {@code getLabels()} is one array, the labels {@code [n, ...label spec]} as the target declares them:
  * EF float32 {@code [n, 1]} (percent), CM/view/AS int32 {@code [n, 1]}, ES/ED int32 {@code [n, 2]}, masks uint8
  * {@code [n, H, W]}. {@code n} is the batch's valid samples (an epoch's last batch, or one with skipped failures,
- * holds fewer than the batch size); {@code getIndices()} lists their sample ids; {@code getProgress()} and
- * {@code getProgressTotal()} count samples of this rank's epoch, as DJL's progress bar expects. Both arrays use
+ * holds fewer than the batch size); {@code getIndices()} lists their record ids (a video's clips share one);
+ * {@code getProgress()} and {@code getProgressTotal()} count samples of this rank's epoch, as DJL's progress bar
+ * expects (unordered delivery can put progress back a step). An epoch without a batch is logged as a warning. Both arrays use
  * {@code Batchifier.STACK}, so {@code Batch.split} spreads a batch over several devices.
  *
  * <p>Copies: the arrays are made with {@link NDManager#create(java.nio.Buffer, ai.djl.ndarray.types.Shape,

@@ -21,7 +21,12 @@ import ai.djl.training.listener.TrainingListener;
 import ai.djl.training.listener.TrainingListenerAdapter;
 import ai.djl.training.loss.Loss;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -42,6 +47,7 @@ import org.etab.source.Target;
 import org.etab.testing.NativeBytes;
 import org.etab.testing.PhantomDatasets;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The DJL dataset on the phantom EchoNet set (12 videos, batches of 5: 5, 5, 2) with DJL's PyTorch engine on the CPU:
@@ -111,6 +117,31 @@ class PipelineDatasetTest {
         assertThat(PipelineProbe.batchPool(p).outstanding())
                 .as("pooled buffers still out")
                 .isZero();
+    }
+
+    @Test
+    void anEpochWhoseEverySampleFailedIsSaidSoNotPassedInSilence(@TempDir Path tmp) throws Exception {
+        // the phantom's index with no video beside it: every sample fails (not found), none is delivered
+        Path src = PhantomDatasets.echonet();
+        Files.copy(src.resolve("FileList.csv"), tmp.resolve("FileList.csv"));
+        Files.copy(src.resolve("VolumeTracings.csv"), tmp.resolve("VolumeTracings.csv"));
+        Files.createDirectories(tmp.resolve("Videos"));
+        PrintStream stderr = System.err;
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        try (Pipeline p = clips(EchoNetReader.read(tmp).select("all"));
+                NDManager manager = cpu()) {
+            PipelineDataset dataset = PipelineDataset.builder().pipeline(p).build();
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            Iterator<Batch> epoch = dataset.getData(manager).iterator();
+            assertThat(epoch.hasNext()).isFalse();
+            assertThat(epoch.hasNext()).isFalse(); // said once
+        } finally {
+            System.setErr(stderr);
+        }
+        assertThat(err.toString(StandardCharsets.UTF_8).lines().filter(l -> l.contains("gave no batch")))
+                .singleElement()
+                .asString()
+                .contains("epoch 0 gave no batch: " + SAMPLES + " of its " + SAMPLES + " samples failed");
     }
 
     @Test
