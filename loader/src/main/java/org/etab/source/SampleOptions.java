@@ -211,7 +211,7 @@ public final class SampleOptions {
         private int frameHeight = 112;
         private int frameWidth = 112;
         private int channels = 3;
-        private boolean normalize = true;
+        private Boolean normalize; // null: true for float32, false for uint8
         private DType dtype = DType.FLOAT32;
         private long seed = 42;
         private boolean shuffle;
@@ -333,7 +333,7 @@ public final class SampleOptions {
         /**
          * ImageNet normalization; only with float32.
          *
-         * @param normalize default true
+         * @param normalize default true for float32; uint8 (raw pixels) is never normalized
          * @return this builder
          */
         public Builder normalize(boolean normalize) {
@@ -447,7 +447,8 @@ public final class SampleOptions {
             if (target == null) {
                 throw new IllegalArgumentException("target required (e.g. Target.EF) but was not set");
             }
-            FeatureFormat format = new FeatureFormat(frameHeight, frameWidth, channels, normalize, dtype, layout);
+            boolean norm = normalize != null ? normalize : dtype != DType.UINT8;
+            FeatureFormat format = new FeatureFormat(frameHeight, frameWidth, channels, norm, dtype, layout);
             if (labelScheme != null && target != Target.VIEW && target != Target.AS) {
                 throw new IllegalArgumentException("label scheme '" + labelScheme + "' applies to the class targets "
                         + "view and AS, not '" + target.etabName() + "'");

@@ -65,8 +65,11 @@ class SampleOptionsTest {
         assertThatThrownBy(() -> ef().channels(2).build()).hasMessage("channels must be 1 (gray) or 3 (RGB) but was 2");
         assertThatThrownBy(() -> ef().labelScheme("as3").build())
                 .hasMessage("label scheme 'as3' applies to the class targets view and AS, not 'EF'");
-        assertThatThrownBy(() -> ef().dtype(DType.UINT8).build())
+        assertThatThrownBy(() -> ef().normalize(true).dtype(DType.UINT8).build())
                 .hasMessage("uint8 keeps raw pixels; it cannot be combined with normalize(true)");
+        // left unset, normalization follows the dtype: on for float32, off for uint8's raw pixels
+        assertThat(ef().dtype(DType.UINT8).build().normalize()).isFalse();
+        assertThat(ef().build().normalize()).isTrue();
         assertThatThrownBy(() -> ef().clipStart(null).build())
                 .isInstanceOf(NullPointerException.class)
                 .hasMessage("clipStart");
