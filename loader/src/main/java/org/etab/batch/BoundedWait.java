@@ -21,6 +21,8 @@ import java.util.concurrent.TimeUnit;
 public final class BoundedWait {
     /** Polls at least this often while a grace is running, so an early failure comes within a tenth of it. */
     private static final int GRACE_STEPS = 10;
+    /** A pause this many warning periods long is said (5 minutes at the pool's 30 s): a stall that looks like a step. */
+    static final int PAUSE_NOTE_PERIODS = 10;
 
     private final String what;
     private final Duration warnAfter;
@@ -59,6 +61,15 @@ public final class BoundedWait {
          * @param waited time since the wait began
          */
         void warn(Duration waited);
+
+        /**
+         * Logs that the wait has been {@linkplain #paused() paused} for long, without failing it (a consumer's step
+         * may take that long, but a stream abandoned without being cancelled looks the same); called every
+         * {@value BoundedWait#PAUSE_NOTE_PERIODS} x {@code warnAfter} of one unbroken pause. The default: nothing.
+         *
+         * @param paused time since the pause began
+         */
+        default void pausedFor(Duration paused) {}
 
         /**
          * The error that ends the wait; {@link BoundedWait#take} throws it.
@@ -146,14 +157,28 @@ public final class BoundedWait {
         long nextWarn = start + warnNanos;
         long stuckSince = 0;
         boolean stuck = false;
+        long pauseNoteNanos = warnNanos * PAUSE_NOTE_PERIODS;
+        long pauseStart = 0;
+        long nextPauseNote = 0;
+        boolean pausing = false;
         try {
             while (true) {
                 long now = System.nanoTime();
                 if (subject.paused()) {
+                    if (!pausing) {
+                        pausing = true;
+                        pauseStart = now;
+                        nextPauseNote = now + pauseNoteNanos;
+                    } else if (now - nextPauseNote >= 0) {
+                        subject.pausedFor(Duration.ofNanos(now - pauseStart));
+                        nextPauseNote += pauseNoteNanos;
+                    }
                     start = now;
                     deadline = now + timeout.toNanos();
                     nextWarn = now + warnNanos;
                     stuck = false;
+                } else {
+                    pausing = false;
                 }
                 String why = graceNanos > 0 ? subject.stuck() : null;
                 if (why == null) {

@@ -69,6 +69,17 @@ final class PoolWaiter implements BoundedWait.Subject {
     }
 
     @Override
+    public void pausedFor(Duration paused) {
+        LOG.warn(
+                "the decode threads have waited {} s for the consumer to ask for more batches ({} of {} buffers in "
+                        + "batches not closed): a training step this long, or a loop left without closing its "
+                        + "iteration or cancelling its stream (iterate with Pipeline.iterate in try-with-resources)",
+                paused.toSeconds(),
+                pool.openBatches(),
+                pool.maxBuffers());
+    }
+
+    @Override
     public RuntimeException failure(Duration waited, String stuck) {
         int max = pool.maxBuffers();
         if (stuck != null) {

@@ -117,6 +117,44 @@ class BoundedWaitTest {
     }
 
     @Test
+    void aLongPauseIsSaidEveryTenWarningPeriodsWithoutFailingOrWarning() {
+        List<Duration> notes = new CopyOnWriteArrayList<>();
+        AtomicBoolean paused = new AtomicBoolean(true);
+        BoundedWait.Subject pausing = new BoundedWait.Subject() {
+            @Override
+            public void check() {}
+
+            @Override
+            public boolean paused() {
+                return paused.get();
+            }
+
+            @Override
+            public void pausedFor(Duration d) {
+                notes.add(d);
+            }
+
+            @Override
+            public void warn(Duration waited) {
+                subject.warn(waited);
+            }
+
+            @Override
+            public RuntimeException failure(Duration waited, String stuck) {
+                return new IllegalStateException("failed");
+            }
+        };
+        // warn every 20 ms, time out at 100 ms: a pause of 700 ms neither warns nor fails, and is said at 200, 400, 600
+        later(700, () -> queue.add("x"));
+        assertThat(wait(20, 100, 0).take(queue, pausing)).isEqualTo("x");
+        assertThat(subject.warnings).isEmpty();
+        assertThat(notes).hasSizeGreaterThanOrEqualTo(2); // more when the machine is slow to hand the item over
+        for (int i = 0; i < notes.size(); i++) {
+            assertThat(notes.get(i).toMillis()).isGreaterThanOrEqualTo(200L * (i + 1)); // never early
+        }
+    }
+
+    @Test
     void aClosedSubjectEndsTheWait() {
         later(100, () -> subject.closed.set(true));
         assertThatThrownBy(() -> wait(20, 60_000, 0).take(queue, subject)).hasMessage("closed");
