@@ -108,7 +108,9 @@ public final class Etab implements java.util.concurrent.Callable<Integer> {
 
     /** The configured command line (for tests). */
     public static CommandLine commandLine() {
-        CommandLine cl = new CommandLine(new Etab()).setCaseInsensitiveEnumValuesAllowed(true);
+        CommandLine cl = new CommandLine(new Etab())
+                .setCaseInsensitiveEnumValuesAllowed(true)
+                .setSubcommandsCaseInsensitive(true); // etab Bench is etab bench
         cl.setResourceBundle(new DatasetHelp());
         // each command's help lists -V, --version (mixinStandardHelpOptions): it prints etab's version there too,
         // not an empty line

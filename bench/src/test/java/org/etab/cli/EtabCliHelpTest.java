@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.etab.testing.PhantomDatasets;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -78,6 +79,23 @@ class EtabCliHelpTest {
             assertThat(usage).contains("Usage: etab " + name + " [");
         }
         assertThat(usage).contains("(50 % alpha").doesNotContain("%%"); // the escaped % prints as one
+    }
+
+    @Test
+    void commandNamesAreTakenInAnyCase() {
+        EtabCliTest.Run upper = EtabCliTest.etab(
+                "Bench",
+                "--root",
+                PhantomDatasets.echonet().toString(),
+                "--limit",
+                "2",
+                "--clip-length",
+                "2",
+                "--frame-size",
+                "16x16",
+                "--quiet");
+        assertThat(upper.code()).as(upper.err()).isZero();
+        assertThat(upper.lastLine()).startsWith("RESULT planned=2 delivered=2 ");
     }
 
     @Test

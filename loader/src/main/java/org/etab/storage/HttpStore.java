@@ -165,7 +165,7 @@ public final class HttpStore implements AutoCloseable {
         if (root.getRawUserInfo() != null) {
             if (options.headers().keySet().stream().anyMatch(h -> h.equalsIgnoreCase("Authorization"))) {
                 throw new IllegalArgumentException("root " + RemoteException.redact(root)
-                        + " has user info and the headers an Authorization: give the credentials once");
+                        + " has user info and the headers have an Authorization: give the credentials once");
             }
             Map<String, String> headers = new LinkedHashMap<>(options.headers());
             headers.put("Authorization", StoreUrls.basic(root.getRawUserInfo()));

@@ -86,7 +86,7 @@ class HttpStoreBasicAuthTest {
                                 .headers(Map.of("authorization", "Bearer t0ken"))
                                 .build()))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("root https://h.example/data has user info and the headers an Authorization: give the "
+                .hasMessage("root https://h.example/data has user info and the headers have an Authorization: give the "
                         + "credentials once");
     }
 }
