@@ -30,7 +30,7 @@ final class EpochBatches implements Iterator<Batch>, AutoCloseable {
     private boolean taken;
     private boolean told;
 
-    EpochBatches(Pipeline pipeline, int epoch, NDManager manager) {
+    EpochBatches(Pipeline pipeline, int epoch, long startAt, NDManager manager) {
         this.epoch = epoch;
         this.manager = manager;
         this.pipeline = pipeline;
@@ -40,7 +40,7 @@ final class EpochBatches implements Iterator<Batch>, AutoCloseable {
         // this rank's samples of the epoch, for DJL's progress bar (planning does no I/O)
         this.samples = pipeline.schedule(epoch, 0, batchSize).size();
         // prefetch 1: the batch DJL holds plus one queued stay within the pipeline's consumerHeld (2 by default)
-        this.batches = pipeline.iterate(pipeline.batches(epoch), 1);
+        this.batches = pipeline.iterate(pipeline.batches(epoch, startAt), 1);
     }
 
     @Override

@@ -5,6 +5,7 @@ import ai.djl.training.dataset.Batch;
 import ai.djl.training.dataset.Dataset;
 import ai.djl.util.Progress;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.etab.pipeline.Pipeline;
 
 /**
@@ -51,7 +52,8 @@ import org.etab.pipeline.Pipeline;
  * which then fails saying how many batches are held.
  *
  * <p>Epochs: the first {@code getData} iterates {@link Builder#firstEpoch(int)} (0 by default), each later one the
- * next epoch; {@link #setEpoch(int)} chooses the epoch of the next {@code getData} (resuming, replaying). Calling
+ * next epoch; {@link #setEpoch(int)} chooses the epoch of the next {@code getData} (replaying), {@link
+ * #setEpoch(int, long)} also the position it starts at (resuming from a checkpoint). Calling
  * {@code iterator()} again on the same {@code getData} result replays that epoch. In ordered mode (the pipeline's
  * default) an epoch is a pure function of (the source's seed, epoch): same samples, same order, same clips.
  *
@@ -68,6 +70,8 @@ import org.etab.pipeline.Pipeline;
 public final class PipelineDataset implements Dataset {
     private final Pipeline pipeline;
     private final AtomicInteger nextEpoch;
+    /** Where the next {@code getData}'s epoch starts: 0, or a resumed position ({@link #setEpoch(int, long)}). */
+    private final AtomicLong nextStart = new AtomicLong();
 
     private PipelineDataset(Builder b) {
         this.pipeline = b.pipeline;
@@ -97,7 +101,8 @@ public final class PipelineDataset implements Dataset {
             throw new IllegalArgumentException("manager required but was null");
         }
         int epoch = nextEpoch.getAndIncrement();
-        return () -> new EpochBatches(pipeline, epoch, manager);
+        long start = nextStart.getAndSet(0);
+        return () -> new EpochBatches(pipeline, epoch, start, manager);
     }
 
     /** Nothing to prepare: the pipeline's source has read its index already. */
@@ -122,10 +127,32 @@ public final class PipelineDataset implements Dataset {
      * @throws IllegalArgumentException if {@code epoch} is negative
      */
     public void setEpoch(int epoch) {
+        setEpoch(epoch, 0);
+    }
+
+    /**
+     * Makes the next {@code getData} iterate {@code epoch} from {@code startAt} (resuming a training run where its
+     * checkpoint left it: {@code startAt} is the last batch's {@code Batch.nextPosition()}, saved with a
+     * {@code ResumeState}; docs/sampling.md), later ones the epochs after it from their start.
+     *
+     * @param epoch   the epoch of the next {@code getData}, {@code >= 0}
+     * @param startAt this rank's samples of that epoch already consumed, {@code >= 0}
+     * @throws IllegalArgumentException if either is negative, or {@code startAt > 0} on an unordered pipeline
+     *                                  (whose batches do not say that the samples before them came)
+     */
+    public void setEpoch(int epoch, long startAt) {
         if (epoch < 0) {
             throw new IllegalArgumentException("epoch >= 0 required but was " + epoch);
         }
+        if (startAt < 0) {
+            throw new IllegalArgumentException("startAt >= 0 required but was " + startAt);
+        }
+        if (startAt > 0 && !pipeline.options().ordered()) {
+            throw new IllegalArgumentException(
+                    "resuming at position " + startAt + " needs an ordered pipeline (PipelineOptions ordered(true))");
+        }
         nextEpoch.set(epoch);
+        nextStart.set(startAt);
     }
 
     /**

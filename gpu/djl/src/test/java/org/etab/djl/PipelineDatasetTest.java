@@ -120,6 +120,34 @@ class PipelineDatasetTest {
     }
 
     @Test
+    void setEpochWithAPositionResumesThereAndTheNextEpochStartsFromItsBeginning() {
+        try (Pipeline p = clips(records());
+                NDManager manager = cpu()) {
+            PipelineDataset whole = PipelineDataset.builder().pipeline(p).build();
+            List<Object> epoch0 = indices(whole.getData(manager));
+            List<Object> epoch1 = indices(whole.getData(manager));
+            assertThat(epoch0).hasSize(SAMPLES);
+
+            PipelineDataset resumed = PipelineDataset.builder().pipeline(p).build();
+            resumed.setEpoch(0, BATCH); // a checkpoint taken after the first batch
+            assertThat(indices(resumed.getData(manager))).isEqualTo(epoch0.subList(BATCH, SAMPLES));
+            assertThat(indices(resumed.getData(manager))).isEqualTo(epoch1);
+            assertThatThrownBy(() -> resumed.setEpoch(0, -1)).hasMessage("startAt >= 0 required but was -1");
+        }
+    }
+
+    /** The ids of one epoch's batches, in order; each batch closed. */
+    private static List<Object> indices(Iterable<Batch> epoch) {
+        List<Object> ids = new ArrayList<>();
+        for (Batch b : epoch) {
+            try (b) {
+                ids.addAll(b.getIndices());
+            }
+        }
+        return ids;
+    }
+
+    @Test
     void anEpochWhoseEverySampleFailedIsSaidSoNotPassedInSilence(@TempDir Path tmp) throws Exception {
         // the phantom's index with no video beside it: every sample fails (not found), none is delivered
         Path src = PhantomDatasets.echonet();

@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * double reset or an explicit reset before {@code fit} never skips an epoch (an epoch that ended without a batch, every
  * sample failed, is left by it all the same). The data is a pure function of (the
  * source's seed, epoch) in ordered mode (the pipeline's default): a new iterator over the same selection and seed
- * replays the same sequence; {@link #setEpoch(int)} jumps to any epoch (e.g. when resuming).
+ * replays the same sequence; {@link #setEpoch(int)} jumps to any epoch, {@link #setEpoch(int, long)} to a position
+ * in it (resuming from a checkpoint).
  *
  * <p>Ownership: with {@link Ownership#COPY} (the default) each {@code next()} copies the batch off the pooled
  * memory into fresh ND4J arrays (outside any workspace) and closes the batch at once: DL4J may keep the
@@ -79,6 +80,8 @@ public final class EtabDataSetIterator implements DataSetIterator, AutoCloseable
     private transient DataSetPreProcessor preProcessor;
     /** The epoch the next {@code DataSet} comes from. */
     private int epoch;
+    /** Where the current epoch's iteration starts: 0, or a resumed position ({@link #setEpoch(int, long)}). */
+    private long startAt;
     /** Whether a {@code DataSet} of the current epoch was handed out (else {@code reset()} is a no-op). */
     private boolean taken;
     /** The account's counts when this epoch's iteration began, to say what the epoch itself did. */
@@ -217,12 +220,35 @@ public final class EtabDataSetIterator implements DataSetIterator, AutoCloseable
      * @throws IllegalStateException when this iterator is closed
      */
     public void setEpoch(int epoch) {
+        setEpoch(epoch, 0);
+    }
+
+    /**
+     * As {@link #setEpoch(int)}, continuing {@code epoch} from {@code startAt} (resuming a training run where its
+     * checkpoint left it: {@code startAt} is the last batch's {@code Batch.nextPosition()}, saved with a
+     * {@code ResumeState}; docs/sampling.md); the epochs after it start from their beginning.
+     *
+     * @param epoch   the epoch to go to, {@code >= 0}
+     * @param startAt this rank's samples of that epoch already consumed, {@code >= 0}
+     * @throws IllegalArgumentException when either is negative, or {@code startAt > 0} on an unordered pipeline
+     *                                  (whose batches do not say that the samples before them came)
+     * @throws IllegalStateException    when this iterator is closed
+     */
+    public void setEpoch(int epoch, long startAt) {
         if (epoch < 0) {
             throw new IllegalArgumentException("epoch >= 0 required but was " + epoch);
+        }
+        if (startAt < 0) {
+            throw new IllegalArgumentException("startAt >= 0 required but was " + startAt);
+        }
+        if (startAt > 0 && !pipeline.options().ordered()) {
+            throw new IllegalArgumentException(
+                    "resuming at position " + startAt + " needs an ordered pipeline (PipelineOptions ordered(true))");
         }
         requireOpen();
         endStream();
         this.epoch = epoch;
+        this.startAt = startAt;
         this.taken = false;
         this.ended = false;
     }
@@ -242,7 +268,7 @@ public final class EtabDataSetIterator implements DataSetIterator, AutoCloseable
             // prefetch 1: a VIEW's batch plus one queued stay within the pipeline's consumerHeld (2 by default)
             plannedBefore = pipeline.account().planned();
             failedBefore = pipeline.account().failed();
-            batches = pipeline.iterate(pipeline.batches(epoch), 1);
+            batches = pipeline.iterate(pipeline.batches(epoch, startAt), 1);
         }
         boolean more = batches.hasNext();
         if (!more && !taken && !ended) {
@@ -337,6 +363,7 @@ public final class EtabDataSetIterator implements DataSetIterator, AutoCloseable
         }
         endStream();
         epoch++;
+        startAt = 0;
         taken = false;
         ended = false;
     }

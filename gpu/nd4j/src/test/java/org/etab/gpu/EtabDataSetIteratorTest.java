@@ -227,6 +227,13 @@ class EtabDataSetIteratorTest {
 
             it.setEpoch(1); // replay an epoch
             assertThat(column(epoch(it), DataSet::getLabels, 0)).isEqualTo(e1);
+
+            it.setEpoch(1, BATCH); // resume it after its first batch (a checkpoint's nextPosition)
+            assertThat(column(epoch(it), DataSet::getLabels, 0)).isEqualTo(e1.subList(BATCH, e1.size()));
+            it.reset(); // the epoch after a resumed one starts from its beginning
+            assertThat(it.epoch()).isEqualTo(2);
+            assertThat(column(epoch(it), DataSet::getLabels, 0)).isEqualTo(plannedEf(p, 2));
+            assertThatThrownBy(() -> it.setEpoch(0, -1)).hasMessage("startAt >= 0 required but was -1");
         }
     }
 
