@@ -177,10 +177,15 @@ public final class MetricsServer implements AutoCloseable {
                     .host(host)
                     .port(port)
                     .route(routes -> {
+                        // counted as the body is made: a scrape counts when it reads the registry, and its
+                        // client has the answer only after that (close() lets a response in progress finish)
                         routes.get(
                                         "/metrics",
-                                        (req, res) -> send(res, PROMETHEUS_TEXT, registry::scrape)
-                                                .doOnSuccess(sent -> scrapes.incrementAndGet()))
+                                        (req, res) -> send(res, PROMETHEUS_TEXT, () -> {
+                                            String text = registry.scrape();
+                                            scrapes.incrementAndGet();
+                                            return text;
+                                        }))
                                 .head("/metrics", (req, res) -> send(res, PROMETHEUS_TEXT, registry::scrape));
                         serve(routes, "/api/stats", JSON, stats::json);
                         serve(routes, "/api/history", JSON, stats::historyJson);
@@ -326,12 +331,12 @@ public final class MetricsServer implements AutoCloseable {
     }
 
     /**
-     * Waits until {@code GET /metrics} has been answered once after this call, or {@code timeout} has passed: a
-     * process about to end (and to close this server) lets Prometheus read its last numbers, which a scrape before
-     * the end would miss.
+     * Waits until a {@code GET /metrics} has read the registry after this call, or {@code timeout} has passed: a
+     * process about to end (and to close this server, which lets that response finish) lets Prometheus read its last
+     * numbers, which a scrape before the end would miss.
      *
      * @param timeout the longest wait
-     * @return true when a scrape was answered, false when the time ran out
+     * @return true when a scrape read the registry, false when the time ran out
      * @throws InterruptedException when the waiting thread is interrupted
      */
     public boolean awaitScrape(Duration timeout) throws InterruptedException {
