@@ -27,6 +27,7 @@ final class EpochBatches implements Iterator<Batch>, AutoCloseable {
     private final long samples;
     private final long plannedBefore;
     private final long failedBefore;
+    private final long startAt;
     private boolean taken;
     private boolean told;
 
@@ -34,6 +35,7 @@ final class EpochBatches implements Iterator<Batch>, AutoCloseable {
         this.epoch = epoch;
         this.manager = manager;
         this.pipeline = pipeline;
+        this.startAt = startAt;
         this.plannedBefore = pipeline.account().planned();
         this.failedBefore = pipeline.account().failed();
         int batchSize = pipeline.options().batchSize();
@@ -52,7 +54,9 @@ final class EpochBatches implements Iterator<Batch>, AutoCloseable {
             long planned = pipeline.account().planned() - plannedBefore;
             long failed = pipeline.account().failed() - failedBefore;
             if (planned == 0) {
-                LOG.warn("epoch {} gave no batch: it planned no sample (limit, drop-last or sharding)", epoch);
+                if (startAt == 0) { // else resumed at its end: nothing was left
+                    LOG.warn("epoch {} gave no batch: it planned no sample (limit, drop-last or sharding)", epoch);
+                }
             } else {
                 LOG.warn(
                         "epoch {} gave no batch: {} of its {} samples failed (the pipeline's account().failures() "

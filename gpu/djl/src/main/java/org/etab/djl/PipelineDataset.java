@@ -137,8 +137,9 @@ public final class PipelineDataset implements Dataset {
      *
      * @param epoch   the epoch of the next {@code getData}, {@code >= 0}
      * @param startAt this rank's samples of that epoch already consumed, {@code >= 0}
-     * @throws IllegalArgumentException if either is negative, or {@code startAt > 0} on an unordered pipeline
-     *                                  (whose batches do not say that the samples before them came)
+     * @throws IllegalArgumentException if either is negative, {@code startAt} is past the epoch's end, or
+     *                                  {@code startAt > 0} on an unordered pipeline (whose batches do not say that
+     *                                  the samples before them came)
      */
     public void setEpoch(int epoch, long startAt) {
         if (epoch < 0) {
@@ -150,6 +151,9 @@ public final class PipelineDataset implements Dataset {
         if (startAt > 0 && !pipeline.options().ordered()) {
             throw new IllegalArgumentException(
                     "resuming at position " + startAt + " needs an ordered pipeline (PipelineOptions ordered(true))");
+        }
+        if (startAt > 0) { // a position past the epoch's end (saved under other options or data) is refused now
+            pipeline.schedule(epoch, startAt, pipeline.options().batchSize());
         }
         nextEpoch.set(epoch);
         nextStart.set(startAt);

@@ -133,6 +133,12 @@ class PipelineDatasetTest {
             assertThat(indices(resumed.getData(manager))).isEqualTo(epoch0.subList(BATCH, SAMPLES));
             assertThat(indices(resumed.getData(manager))).isEqualTo(epoch1);
             assertThatThrownBy(() -> resumed.setEpoch(0, -1)).hasMessage("startAt >= 0 required but was -1");
+            assertThatThrownBy(() -> resumed.setEpoch(0, SAMPLES + 1)) // refused now, not when the epoch starts
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining(Integer.toString(SAMPLES + 1));
+            resumed.setEpoch(0, SAMPLES); // a checkpoint after the epoch's last batch: nothing left of it
+            assertThat(indices(resumed.getData(manager))).isEmpty();
+            assertThat(indices(resumed.getData(manager))).isEqualTo(epoch1);
         }
     }
 

@@ -230,8 +230,9 @@ public final class EtabDataSetIterator implements DataSetIterator, AutoCloseable
      *
      * @param epoch   the epoch to go to, {@code >= 0}
      * @param startAt this rank's samples of that epoch already consumed, {@code >= 0}
-     * @throws IllegalArgumentException when either is negative, or {@code startAt > 0} on an unordered pipeline
-     *                                  (whose batches do not say that the samples before them came)
+     * @throws IllegalArgumentException when either is negative, {@code startAt} is past the epoch's end, or
+     *                                  {@code startAt > 0} on an unordered pipeline (whose batches do not say that
+     *                                  the samples before them came)
      * @throws IllegalStateException    when this iterator is closed
      */
     public void setEpoch(int epoch, long startAt) {
@@ -244,6 +245,9 @@ public final class EtabDataSetIterator implements DataSetIterator, AutoCloseable
         if (startAt > 0 && !pipeline.options().ordered()) {
             throw new IllegalArgumentException(
                     "resuming at position " + startAt + " needs an ordered pipeline (PipelineOptions ordered(true))");
+        }
+        if (startAt > 0) { // a position past the epoch's end (saved under other options or data) is refused now
+            pipeline.schedule(epoch, startAt, pipeline.options().batchSize());
         }
         requireOpen();
         endStream();
@@ -276,7 +280,9 @@ public final class EtabDataSetIterator implements DataSetIterator, AutoCloseable
             long planned = pipeline.account().planned() - plannedBefore;
             long failed = pipeline.account().failed() - failedBefore;
             if (planned == 0) {
-                LOG.warn("epoch {} gave no batch: it planned no sample (limit, drop-last or sharding)", epoch);
+                if (startAt == 0) { // else resumed at its end: nothing was left
+                    LOG.warn("epoch {} gave no batch: it planned no sample (limit, drop-last or sharding)", epoch);
+                }
             } else {
                 LOG.warn(
                         "epoch {} gave no batch: {} of its {} samples failed (the pipeline's account().failures() "

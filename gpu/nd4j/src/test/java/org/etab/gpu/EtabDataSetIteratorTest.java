@@ -234,6 +234,15 @@ class EtabDataSetIteratorTest {
             assertThat(it.epoch()).isEqualTo(2);
             assertThat(column(epoch(it), DataSet::getLabels, 0)).isEqualTo(plannedEf(p, 2));
             assertThatThrownBy(() -> it.setEpoch(0, -1)).hasMessage("startAt >= 0 required but was -1");
+            int length = e1.size();
+            assertThatThrownBy(() -> it.setEpoch(1, length + 1)) // refused now, not when the epoch starts
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining(Integer.toString(length + 1));
+            it.setEpoch(1, length); // a checkpoint after the epoch's last batch: nothing left of it
+            assertThat(it.hasNext()).isFalse();
+            it.reset();
+            assertThat(it.epoch()).isEqualTo(2);
+            assertThat(column(epoch(it), DataSet::getLabels, 0)).isEqualTo(plannedEf(p, 2));
         }
     }
 
