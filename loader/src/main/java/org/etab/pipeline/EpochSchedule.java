@@ -57,19 +57,33 @@ final class EpochSchedule {
         return out;
     }
 
+    /** Throws what an iteration from {@code startAt} would fail with once it runs (plans, reads no file). */
+    void checkStart(int epoch, long startAt) {
+        if (startAt > 0 && !options.ordered()) {
+            throw unordered(startAt);
+        }
+        if (startAt != 0) { // 0 is always a start
+            schedule(epoch, startAt, options.batchSize());
+        }
+    }
+
     /**
      * Epochs {@code firstEpoch .. lastEpoch} as groups, the first from {@code startAt}; each epoch planned (and
      * counted) once the previous epoch's last group has been handed out.
      */
     Flux<Group> groups(int firstEpoch, int lastEpoch, long startAt, int batchSize) {
         if (startAt > 0 && !options.ordered()) {
-            // unordered, a batch's next position does not mean that every sample before it was delivered
-            return Flux.error(new IllegalArgumentException("resuming at position " + startAt + " needs ordered "
-                    + "delivery (PipelineOptions.ordered(true)): in unordered mode a batch's nextPosition() does not "
-                    + "say that the samples before it were delivered"));
+            return Flux.error(unordered(startAt));
         }
         return Flux.range(firstEpoch, lastEpoch - firstEpoch + 1)
                 .concatMapIterable(e -> groups(e, e == firstEpoch ? startAt : 0, batchSize), 1);
+    }
+
+    private static IllegalArgumentException unordered(long startAt) {
+        // unordered, a batch's next position does not mean that every sample before it was delivered
+        return new IllegalArgumentException("resuming at position " + startAt + " needs ordered delivery "
+                + "(PipelineOptions.ordered(true)): in unordered mode a batch's nextPosition() does not say that the "
+                + "samples before it were delivered");
     }
 
     /** An epoch's batches from position {@code startAt}, counted as planned. */

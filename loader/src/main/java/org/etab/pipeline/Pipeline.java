@@ -2,11 +2,9 @@ package org.etab.pipeline;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.etab.batch.Batch;
@@ -60,8 +58,7 @@ public final class Pipeline implements AutoCloseable {
     private final PipelinePools pools;
     private final EpochSchedule schedule;
     private final BatchAssembly assembly;
-    private final AtomicReference<BatchIterator<?>> openIteration = new AtomicReference<>();
-    private final BatchIterator.Owner iterationOwner;
+    private final OpenIteration openIteration;
     private final AtomicBoolean closed = new AtomicBoolean();
     /** Whether a subscriber waits for a batch: the pools' wait is backpressure while none does. */
     private final ConsumerDemand demand = new ConsumerDemand();
@@ -96,25 +93,7 @@ public final class Pipeline implements AutoCloseable {
                 pools::outstanding);
         this.schedule = new EpochSchedule(source, options, account);
         this.assembly = new BatchAssembly(source, options, account, metrics);
-        this.iterationOwner = new BatchIterator.Owner() {
-            @Override
-            public boolean onDecodeThread() {
-                return assembly.onDecodeThread();
-            }
-
-            @Override
-            public void ended(BatchIterator<?> it) {
-                openIteration.compareAndSet(it, null);
-            }
-
-            @Override
-            public Duration settleLimit() {
-                // a sample ends within its timeout; without one (zero), the default's bound, then a warning
-                Duration sample =
-                        options.sampleTimeout().isZero() ? PipelineOptions.DEFAULT_TIMEOUT : options.sampleTimeout();
-                return sample.plusSeconds(10);
-            }
-        };
+        this.openIteration = new OpenIteration(assembly::onDecodeThread, options.sampleTimeout());
     }
 
     /**
@@ -192,7 +171,8 @@ public final class Pipeline implements AutoCloseable {
 
     /**
      * One epoch's batches, iterated on the calling thread; close the iteration (try-with-resources) to stop early
-     * without leaving batches behind. See {@link BatchIterator}.
+     * without leaving batches behind. See {@link BatchIterator}. An epoch that ends without a batch (every sample
+     * failed, or none planned) is said in the log, once.
      *
      * @param epoch the epoch, >= 0; with the source's seed it fixes the order
      * @return the open iteration, owned by the caller; it closes this pipeline's previous iteration first
@@ -200,7 +180,7 @@ public final class Pipeline implements AutoCloseable {
      * @throws IllegalStateException    when this pipeline is closed
      */
     public BatchIterator<Batch> iterate(int epoch) {
-        return iterate(batches(epoch), ITERATION_PREFETCH);
+        return iterate(epoch, 0, ITERATION_PREFETCH);
     }
 
     /**
@@ -214,7 +194,38 @@ public final class Pipeline implements AutoCloseable {
      * @throws IllegalStateException    when this pipeline is closed
      */
     public BatchIterator<Batch> iterate(int epoch, long startAt) {
-        return iterate(batches(epoch, startAt), ITERATION_PREFETCH);
+        return iterate(epoch, startAt, ITERATION_PREFETCH);
+    }
+
+    /**
+     * As {@link #iterate(int, long)}, with {@code prefetch} batches requested ahead of the consumer: 1 where the
+     * consumer keeps a batch while it asks for the next (a training framework's views), so that the two stay within
+     * {@code consumerHeld}.
+     *
+     * @param epoch    the epoch, >= 0
+     * @param startAt  the position to start from, as {@link #iterate(int, long)} takes it
+     * @param prefetch batches requested ahead of the consumer, >= 1
+     * @return the open iteration, owned by the caller
+     * @throws IllegalArgumentException when {@code epoch < 0} or {@code prefetch < 1}
+     * @throws IllegalStateException    when this pipeline is closed
+     */
+    public BatchIterator<Batch> iterate(int epoch, long startAt, int prefetch) {
+        return iterate(EmptyEpochWarning.watch(batches(epoch, startAt), account, epoch, startAt), prefetch);
+    }
+
+    /**
+     * Checks now what an iteration of {@code epoch} from {@code startAt} would fail with once it runs, so that a
+     * resume point saved under other options or data is refused where it is set.
+     *
+     * @param epoch   the epoch, >= 0
+     * @param startAt the position to start from, >= 0
+     * @throws IllegalArgumentException when either is negative, {@code startAt} is past the epoch's end, or
+     *                                  {@code startAt > 0} on an unordered pipeline (whose batches do not say that
+     *                                  the samples before them came)
+     */
+    public void checkStart(int epoch, long startAt) {
+        requireEpoch(epoch);
+        schedule.checkStart(epoch, startAt);
     }
 
     /**
@@ -231,14 +242,11 @@ public final class Pipeline implements AutoCloseable {
      * @throws IllegalStateException    when this pipeline is closed
      */
     public <T> BatchIterator<T> iterate(Flux<T> stream, int prefetch) {
-        BatchIterator<T> it = new BatchIterator<>(prefetch, metrics::consumerWaited, iterationOwner);
+        BatchIterator<T> it = new BatchIterator<>(prefetch, metrics::consumerWaited, openIteration);
         if (closed.get()) {
             throw new IllegalStateException("pipeline is closed");
         }
-        BatchIterator<?> older = openIteration.getAndSet(it);
-        if (older != null) {
-            older.close("a newer iteration started on the same pipeline (one open iteration per pipeline)");
-        }
+        openIteration.replaceWith(it);
         it.subscribe(stream);
         return it;
     }
@@ -419,10 +427,7 @@ public final class Pipeline implements AutoCloseable {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        BatchIterator<?> open = openIteration.getAndSet(null);
-        if (open != null) {
-            open.close("the pipeline was closed");
-        }
+        openIteration.close("the pipeline was closed");
         if (assembly.onDecodeThread()) {
             // closed from inside a delivery (e.g. Flux.using on completion): this thread cannot wait for itself,
             // so the waiting and freeing happen on a short-lived helper thread

@@ -49,7 +49,8 @@ class ResumeGuardsTest {
                     () -> p.samples(-1),
                     () -> p.schedule(-1, 0, 4),
                     () -> p.iterate(-1),
-                    () -> p.iterate(-1, 0));
+                    () -> p.iterate(-1, 0),
+                    () -> p.checkStart(-1, 0));
             for (var call : calls) {
                 assertThatThrownBy(call)
                         .isInstanceOf(IllegalArgumentException.class)
@@ -104,5 +105,21 @@ class ResumeGuardsTest {
         state.requireSameOrder(source.orderFingerprint(0));
         assertThatThrownBy(() -> state.requireSameOrder(new FakeSource(6).orderFingerprint(0)))
                 .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void aResumePointIsCheckedWhereItIsSet() {
+        try (Pipeline ordered = pipeline(new FakeSource(4), true);
+                Pipeline unordered = pipeline(new FakeSource(4), false)) {
+            ordered.checkStart(0, 0);
+            ordered.checkStart(5, 4);
+            assertThatThrownBy(() -> ordered.checkStart(0, 5))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("past");
+            assertThatThrownBy(() -> ordered.checkStart(-1, 0)).hasMessageContaining("epoch >= 0");
+            assertThatThrownBy(() -> ordered.checkStart(0, -1)).hasMessageContaining("startAt >= 0");
+            unordered.checkStart(0, 0);
+            assertThatThrownBy(() -> unordered.checkStart(0, 2)).hasMessageContaining("needs ordered delivery");
+        }
     }
 }

@@ -142,19 +142,7 @@ public final class PipelineDataset implements Dataset {
      *                                  the samples before them came)
      */
     public void setEpoch(int epoch, long startAt) {
-        if (epoch < 0) {
-            throw new IllegalArgumentException("epoch >= 0 required but was " + epoch);
-        }
-        if (startAt < 0) {
-            throw new IllegalArgumentException("startAt >= 0 required but was " + startAt);
-        }
-        if (startAt > 0 && !pipeline.options().ordered()) {
-            throw new IllegalArgumentException(
-                    "resuming at position " + startAt + " needs an ordered pipeline (PipelineOptions ordered(true))");
-        }
-        if (startAt > 0) { // a position past the epoch's end (saved under other options or data) is refused now
-            pipeline.schedule(epoch, startAt, pipeline.options().batchSize());
-        }
+        pipeline.checkStart(epoch, startAt);
         nextEpoch.set(epoch);
         nextStart.set(startAt);
     }

@@ -9,8 +9,6 @@ import org.etab.pipeline.Pipeline;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.api.DataSetPreProcessor;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A {@link Pipeline} as a DL4J {@link DataSetIterator}, so that {@code model.fit(iterator)} and
@@ -51,8 +49,6 @@ import org.slf4j.LoggerFactory;
  * end of the epoch throws {@link NoSuchElementException}.
  */
 public final class EtabDataSetIterator implements DataSetIterator, AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(EtabDataSetIterator.class);
-
     private static final long serialVersionUID = 1L;
 
     /** Whether a {@code DataSet} owns its arrays or views the pooled batch. */
@@ -84,10 +80,6 @@ public final class EtabDataSetIterator implements DataSetIterator, AutoCloseable
     private long startAt;
     /** Whether a {@code DataSet} of the current epoch was handed out (else {@code reset()} is a no-op). */
     private boolean taken;
-    /** The account's counts when this epoch's iteration began, to say what the epoch itself did. */
-    private long plannedBefore;
-
-    private long failedBefore;
     /** Whether the current epoch ran to its end (possibly with no batch at all: every sample failed). */
     private boolean ended;
     /** Set by {@code close()}: then {@code hasNext()}, {@code next()}, {@code reset()} and {@code setEpoch()} throw. */
@@ -236,19 +228,7 @@ public final class EtabDataSetIterator implements DataSetIterator, AutoCloseable
      * @throws IllegalStateException    when this iterator is closed
      */
     public void setEpoch(int epoch, long startAt) {
-        if (epoch < 0) {
-            throw new IllegalArgumentException("epoch >= 0 required but was " + epoch);
-        }
-        if (startAt < 0) {
-            throw new IllegalArgumentException("startAt >= 0 required but was " + startAt);
-        }
-        if (startAt > 0 && !pipeline.options().ordered()) {
-            throw new IllegalArgumentException(
-                    "resuming at position " + startAt + " needs an ordered pipeline (PipelineOptions ordered(true))");
-        }
-        if (startAt > 0) { // a position past the epoch's end (saved under other options or data) is refused now
-            pipeline.schedule(epoch, startAt, pipeline.options().batchSize());
-        }
+        pipeline.checkStart(epoch, startAt);
         requireOpen();
         endStream();
         this.epoch = epoch;
@@ -269,29 +249,11 @@ public final class EtabDataSetIterator implements DataSetIterator, AutoCloseable
     public boolean hasNext() {
         requireOpen();
         if (batches == null) {
-            // prefetch 1: a VIEW's batch plus one queued stay within the pipeline's consumerHeld (2 by default)
-            plannedBefore = pipeline.account().planned();
-            failedBefore = pipeline.account().failed();
-            batches = pipeline.iterate(pipeline.batches(epoch, startAt), 1);
+            // prefetch 1: a VIEW's batch plus one queued stay within the pipeline's consumerHeld (2 by default);
+            // an epoch without a batch, which DL4J's fit passes in silence, is said in the log by the pipeline
+            batches = pipeline.iterate(epoch, startAt, 1);
         }
         boolean more = batches.hasNext();
-        if (!more && !taken && !ended) {
-            // DL4J's fit resets an iterator that has nothing at its start: such an epoch passes without a word
-            long planned = pipeline.account().planned() - plannedBefore;
-            long failed = pipeline.account().failed() - failedBefore;
-            if (planned == 0) {
-                if (startAt == 0) { // else resumed at its end: nothing was left
-                    LOG.warn("epoch {} gave no batch: it planned no sample (limit, drop-last or sharding)", epoch);
-                }
-            } else {
-                LOG.warn(
-                        "epoch {} gave no batch: {} of its {} samples failed (the pipeline's account().failures() "
-                                + "names them)",
-                        epoch,
-                        failed,
-                        planned);
-            }
-        }
         ended = !more;
         return more;
     }
