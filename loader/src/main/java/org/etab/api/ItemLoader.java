@@ -118,7 +118,8 @@ final class ItemLoader {
         List<Pipeline.Scheduled> schedule = p.schedule(0, start, batch);
         Map<String, Long> order = new HashMap<>();
         schedule.forEach(s -> order.putIfAbsent(s.plan().id(), s.sequence()));
-        try (BatchIterator<Batch> batches = p.iterate(0, start)) {
+        // its own stream, not iterate(epoch): a round is not an epoch, and failures() says what failed
+        try (BatchIterator<Batch> batches = p.iterate(p.batches(0, start), 2)) {
             while (batches.hasNext()) {
                 try (Batch batch = batches.next()) {
                     for (int i = 0; i < batch.size(); i++) {

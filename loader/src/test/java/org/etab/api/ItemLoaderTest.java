@@ -3,7 +3,10 @@ package org.etab.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -85,6 +88,23 @@ class ItemLoaderTest {
                             records.get(ItemLoader.BATCH).id(),
                             records.get(ItemLoader.BATCH + 1).id());
         }
+    }
+
+    @Test
+    void aRoundWhoseEverySampleFailedIsNotLoggedAsAnEmptyEpoch() {
+        // BATCH wanted: the first round loads BATCH - 1; the next two try one broken sample each, the fourth loads
+        PrintStream stderr = System.err;
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        try (OpenedDataset opened = opened()) {
+            ItemLoader loader = new ItemLoader(opened, 2, false);
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            loader.load(ItemLoader.BATCH);
+            assertThat(ids(loader.items())).isEqualTo(good().subList(0, ItemLoader.BATCH));
+            assertThat(loader.failures()).hasSize(BROKEN.size());
+        } finally {
+            System.setErr(stderr);
+        }
+        assertThat(err.toString(StandardCharsets.UTF_8)).doesNotContain("gave no batch");
     }
 
     @Test
