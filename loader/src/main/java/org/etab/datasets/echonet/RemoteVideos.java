@@ -10,6 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 import org.etab.decode.AviIndex;
 import org.etab.decode.Deadline;
 import org.etab.decode.DecodeException;
@@ -29,8 +30,8 @@ import reactor.core.publisher.Mono;
  * EchoNet videos on remote storage: each record's video is the object at its path relative to the index root
  * (e.g. {@code Videos/0X1A.avi}), fetched through an {@link HttpStore} (bounded concurrency and memory, retries).
  *
- * <p>Clip ranges: the first time a video is used it is fetched whole, and a reader learns its {@link VideoLayout}
- * (where each frame lies) from those bytes. From then on, when {@code clipRanges} is on, a sample fetches only the
+ * <p>Clip ranges: the first time a video is used it is fetched whole (one download, however many of its clips ask
+ * for it while it is in flight), and a reader learns its {@link VideoLayout} (where each frame lies) from those bytes. From then on, when {@code clipRanges} is on, a sample fetches only the
  * bytes from its clip's first frame to its last with one Range request (about a third of an EchoNet video for a
  * 32-frame clip at half the frame rate) and decodes those packets directly. A video whose codec is not intra-only
  * is fetched whole every time.
@@ -51,13 +52,17 @@ import reactor.core.publisher.Mono;
  */
 final class RemoteVideos implements VideoStore {
     /**
-     * A fetched video: the whole file ({@code layout} null), or the bytes at {@code offset} of a clip's frames;
-     * {@code version} is the object's (see {@link HttpStore.ByteRange#version()}).
+     * A fetched video: the whole file ({@code offset} 0; {@code layout} its own, or null when its headers do not give
+     * it), or the bytes at {@code offset} of a clip's frames; {@code version} is the object's (see
+     * {@link HttpStore.ByteRange#version()}).
      */
     private record Fetched(ByteBuffer bytes, long offset, VideoLayout layout, String version) {}
 
     /** A layout and the version of the object it was learned from (null: the server named none). */
     private record Known(VideoLayout layout, String version) {}
+
+    /** Reads whole videos' headers on the threads that complete their downloads (a 128 KiB window each). */
+    private static final ThreadLocal<AviIndex> INDEX = ThreadLocal.withInitial(AviIndex::new);
 
     private final HttpStore store;
     private final Path indexRoot;
@@ -68,6 +73,11 @@ final class RemoteVideos implements VideoStore {
     private final Map<String, Boolean> wholeOnly = new ConcurrentHashMap<>();
     /** Fetches started when batches were scheduled, by plan; a reader takes its plan's or fetches now. */
     private final Map<SamplePlan, CompletableFuture<Fetched>> ahead = new ConcurrentHashMap<>();
+    /**
+     * Whole fetches in flight, by object path: the clips of one video scheduled before its layout is known (a batch
+     * of its clips, overlapping epochs) share one download, and decoders only read the shared bytes.
+     */
+    private final Map<String, Mono<Fetched>> wholeInFlight = new ConcurrentHashMap<>();
 
     RemoteVideos(HttpStore store, Path indexRoot, boolean clipRanges) {
         this.store = store;
@@ -92,23 +102,17 @@ final class RemoteVideos implements VideoStore {
 
     /**
      * One decode thread's decoder, fed the fetched bytes: a whole video, or the span of a clip's frames. A whole plain
-     * MJPEG AVI is decoded from its frames' bytes too, its layout read from its own headers and index
-     * ({@link AviIndex}); any other whole video goes through the container.
+     * MJPEG AVI is decoded from its frames' bytes too, its layout read from its own headers and index when it was
+     * downloaded ({@link #wholeFetched}); any other whole video goes through the container.
      */
     private final class Reader implements VideoStore.Reader {
         private final VideoDecoder decoder = new VideoDecoder();
-        private final AviIndex index = new AviIndex();
 
         @Override
         public DecodeStats read(EchoNetRecord rec, SamplePlan plan, GrayFrameSink sink, long deadlineNanos) {
             Fetched f = take(plan, rec, deadlineNanos);
-            if (f.layout() != null) {
+            if (f.layout() != null) { // a clip's span, or a whole video whose headers gave its layout
                 return decoder.decode(f.layout(), f.bytes(), f.offset(), name(rec), plan.frames(), sink, deadlineNanos);
-            }
-            VideoLayout fromHeaders = index.read(f.bytes());
-            if (fromHeaders != null) {
-                learn(rec, f, decoder, fromHeaders, deadlineNanos);
-                return decoder.decode(fromHeaders, f.bytes(), 0, name(rec), plan.frames(), sink, deadlineNanos);
             }
             VideoLayout[] fromIndex = {null};
             DecodeStats stats = decoder.decode(
@@ -168,8 +172,8 @@ final class RemoteVideos implements VideoStore {
     }
 
     /**
-     * After a whole video was fetched: keeps its layout, read from its headers and index ({@code fromIndex}) or else
-     * learned with {@code decoder} (one demuxing pass over the bytes in memory, once per video), so that its next
+     * After a whole video whose headers gave no layout was decoded through the container: keeps its layout, the one
+     * FFmpeg's index gave ({@code fromIndex}) or else one learned with {@code decoder} (one demuxing pass over the bytes in memory, once per video), so that its next
      * clips are fetched as ranges, within the sample's deadline (past it, the video is fetched whole from then on).
      * Never fails the sample.
      */
@@ -219,7 +223,7 @@ final class RemoteVideos implements VideoStore {
                     // replaced since its layout was learned: the old layout must not cut frames out of these bytes
                     layouts.remove(key, known);
                     return r.isWholeObject()
-                            ? Mono.just(new Fetched(r.bytes(), 0, null, r.version())) // If-Range sent it whole
+                            ? Mono.just(wholeFetched(key, r.bytes(), r.version())) // If-Range sent it whole
                             : whole(key, true);
                 })
                 .onErrorResume(e -> e instanceof RemoteException re && re.status() == 416, e -> {
@@ -228,8 +232,44 @@ final class RemoteVideos implements VideoStore {
                 });
     }
 
-    /** The whole video; {@code revalidate}: the server was seen to serve another version than a cached copy may be. */
+    /**
+     * The whole video, shared with the other clips that ask for it while it is in flight; {@code revalidate}: the
+     * server was seen to serve another version than a cached copy may be (a download of its own).
+     */
     private Mono<Fetched> whole(String key, boolean revalidate) {
-        return store.getWithVersion(key, revalidate).map(r -> new Fetched(r.bytes(), 0, null, r.version()));
+        if (revalidate) {
+            return download(key, true);
+        }
+        return Mono.defer(() -> wholeInFlight.computeIfAbsent(key, this::sharedDownload));
+    }
+
+    /**
+     * One download for every subscriber until it ends; it is not cancelled when one of them cancels (its clip
+     * forgotten), so it runs to its end, bounded by the store, and then leaves the in-flight map.
+     */
+    private Mono<Fetched> sharedDownload(String key) {
+        AtomicReference<Mono<Fetched>> self = new AtomicReference<>();
+        Mono<Fetched> shared = download(key, false)
+                .doFinally(signal -> wholeInFlight.remove(key, self.get()))
+                .share();
+        self.set(shared);
+        return shared;
+    }
+
+    private Mono<Fetched> download(String key, boolean revalidate) {
+        return store.getWithVersion(key, revalidate).map(r -> wholeFetched(key, r.bytes(), r.version()));
+    }
+
+    /**
+     * A whole video with the layout its own headers and index give ({@link AviIndex}; null: decoded through the
+     * container, and learned there), learned here for its later clips: before the download ends, so that the clips
+     * scheduled after it fetch ranges rather than the whole video again.
+     */
+    private Fetched wholeFetched(String key, ByteBuffer bytes, String version) {
+        VideoLayout layout = INDEX.get().read(bytes);
+        if (layout != null && clipRanges) {
+            layouts.putIfAbsent(key, new Known(layout, version)); // learned from these bytes: their version
+        }
+        return new Fetched(bytes, 0, layout, version);
     }
 }

@@ -193,6 +193,37 @@ class RemoteEchoNetTest {
     }
 
     @Test
+    void theClipsOfAVideoScheduledTogetherShareItsFirstWholeDownload() throws IOException {
+        // every 4-frame clip of each video, in index order: a batch of 4 holds clips of one video, fetched together
+        SampleOptions all = options().toBuilder()
+                .clipLength(4)
+                .clipStart(ClipStart.ALL)
+                .shuffle(false)
+                .build();
+        List<String> local =
+                samples(Datasets.open("echonet", PhantomDatasets.echonet(), "all", all), new ArrayList<>());
+        List<EchoNetRecord> records =
+                EchoNetReader.read(PhantomDatasets.echonet()).select("all");
+        assertThat(local).hasSizeGreaterThan(4 * records.size());
+        URI root = URI.create("http://127.0.0.1:" + proxy.port() + "/echonet-shared");
+        Path served = nginx.root().resolve("echonet-shared");
+        Files.createDirectories(served);
+        Files.createSymbolicLink(served.resolve("data"), nginx.root().resolve("echonet/data"));
+        List<SampleFailure> failures = new ArrayList<>();
+        List<String> remote = samples(Datasets.openRemote("echonet", root, DEFAULT_STORE, "all", null, all), failures);
+        assertThat(failures).isEmpty();
+        assertThat(remote).isEqualTo(local);
+        for (EchoNetRecord r : records) {
+            List<String> ranges = proxy
+                    .requests("/echonet-shared/data/Videos/" + r.video().getFileName())
+                    .stream()
+                    .map(q -> q.header("range"))
+                    .toList();
+            assertThat(ranges).as(r.id()).filteredOn(java.util.Objects::isNull).hasSize(1); // one whole download
+        }
+    }
+
+    @Test
     void aVideoReplacedBetweenEpochsIsFetchedWholeAgain() throws IOException {
         Path served = nginx.root().resolve("echonet-replaced/data");
         Path src = PhantomDatasets.echonet();
