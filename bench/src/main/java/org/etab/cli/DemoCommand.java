@@ -110,6 +110,8 @@ final class DemoCommand implements Callable<Integer> {
                 PipelineOptions.builder().batchSize(20).threads(t).build();
         metrics.check();
         linger.check(metrics);
+        // the pictures are named after a video: inside the dataset they could replace one of its files
+        OutputPaths.check(data, null, List.of(new OutputPaths.Output("--out", pictures)));
         DeviceChoice choice = DeviceChoice.resolve(RunOptions.Device.parse(device), w1);
         if (!Files.isRegularFile(data.resolve("FileList.csv"))) {
             say("etab demo: writing the phantom EchoNet-Dynamic set (200 videos, seed 42) to " + data);
@@ -126,21 +128,21 @@ final class DemoCommand implements Callable<Integer> {
                 t,
                 epochs,
                 choice.line(verbose)));
-        BenchRunner.Result r;
         MeterRegistry registry = metrics.registry();
         try (MetricsServer server = metrics.serve("demo", registry);
                 JvmMeters jvm = metrics.jvmMeters(registry);
                 Device gpu = choice.open();
                 Pipeline pipeline = new Pipeline(
                         new EchoNetSource(train, choice.samples()), po, registry, DeviceChoice.allocator(gpu))) {
-            r = choice.run(pipeline, gpu, registry, 0, epochs - 1, 0, show, null, false);
-            linger.await("demo", server); // the pipeline's meters are still there
+            BenchRunner.Result r = choice.run(pipeline, gpu, registry, 0, epochs - 1, 0, show, null, false);
+            if (!quiet) {
+                BenchRunner.printSummary(r, System.err);
+            }
+            drawPictures(train.get(0), pictures);
+            System.out.println(r.resultLine());
+            System.out.flush();
+            linger.await("demo", server); // after RESULT, as bench does; the pipeline's meters are still there
         }
-        if (!quiet) {
-            BenchRunner.printSummary(r, System.err);
-        }
-        drawPictures(train.get(0), pictures);
-        System.out.println(r.resultLine());
         return 0;
     }
 

@@ -98,4 +98,22 @@ class DemoCommandTest {
                 .isEqualTo(before);
         assertThat(again.lastLine()).startsWith("RESULT planned=" + train.size() + " delivered=" + train.size() + " ");
     }
+
+    @Test
+    void picturesInsideTheDatasetAreRefusedBeforeAnythingIsWritten(@TempDir Path tmp) throws Exception {
+        Path data = tmp.resolve("phantom");
+        EtabCliTest.Run r = EtabCliTest.etab(
+                "demo",
+                "--root",
+                data.toString(),
+                "--out",
+                data.resolve("Videos").toString(),
+                "--device",
+                "cpu");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err().strip())
+                .isEqualTo("etab: --out " + data.resolve("Videos") + " lies inside the dataset's directory " + data
+                        + ", which a run only reads: write it elsewhere");
+        assertThat(data).doesNotExist();
+    }
 }

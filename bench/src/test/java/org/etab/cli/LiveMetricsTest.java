@@ -21,6 +21,7 @@ import java.util.regex.Pattern;
 import org.etab.metrics.JvmMeters;
 import org.etab.testing.PhantomDatasets;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** What {@code --metrics-port} adds to the run's registry: the JVM's meters, only when a server serves them. */
 class LiveMetricsTest {
@@ -49,10 +50,7 @@ class LiveMetricsTest {
 
     @Test
     void withMetricsLingerTheLastScrapeHoldsTheWholeRunAndTheProcessEndsRightAfterIt() throws Exception {
-        String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        List<String> cmd = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", cp, Etab.class.getName()));
-        cmd.addAll(List.of(
+        lingersAfterResult(List.of(
                 "bench",
                 "--root",
                 PhantomDatasets.echonet().toString(),
@@ -71,6 +69,35 @@ class LiveMetricsTest {
                 "0",
                 "--metrics-linger",
                 "120"));
+    }
+
+    @Test
+    void demoLingersAfterItsResultLineAsBenchDoes(@TempDir Path pictures) throws Exception {
+        lingersAfterResult(List.of(
+                "demo",
+                "--root",
+                PhantomDatasets.echonet().toString(),
+                "--out",
+                pictures.toString(),
+                "--epochs",
+                "1",
+                "--threads",
+                "1",
+                "--device",
+                "cpu",
+                "--quiet",
+                "--metrics-port",
+                "0",
+                "--metrics-linger",
+                "120"));
+    }
+
+    /** Runs {@code args} in a fresh JVM: RESULT comes while it still serves, and one scrape after it ends it. */
+    private static void lingersAfterResult(List<String> args) throws Exception {
+        String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", cp, Etab.class.getName()));
+        cmd.addAll(args);
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         try (BufferedReader out =
                 new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
