@@ -21,9 +21,12 @@ import org.etab.source.SamplePlan;
 import org.etab.source.SampleSource;
 import org.etab.source.SampleWorker;
 import org.etab.source.Stage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import reactor.core.Exceptions;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.MonoSink;
+import reactor.util.context.Context;
 
 /**
  * Batch assembly: one task per batch on the pipeline's decode pool. A task takes a buffer from the pool, borrows a
@@ -46,7 +49,11 @@ import reactor.core.publisher.MonoSink;
  */
 final class BatchAssembly implements AutoCloseable {
     /** The assembly whose decode pool runs the current thread, if any. */
+    private static final Logger LOG = LoggerFactory.getLogger(BatchAssembly.class);
+
     private static final ThreadLocal<BatchAssembly> OWNER = new ThreadLocal<>();
+    /** How long close waits for running tasks (each ends within its sample's timeout, or at its next check). */
+    private static final long STOP_LIMIT_NANOS = TimeUnit.SECONDS.toNanos(60);
 
     private final SampleSource source;
     private final PipelineOptions options;
@@ -290,6 +297,21 @@ final class BatchAssembly implements AutoCloseable {
     }
 
     /**
+     * A context for the pipeline's streams in which an error that arrives after the stream has ended (another
+     * sample's failure under {@link ErrorPolicy#FAIL}, racing the first one's cancel) is not logged by Reactor at
+     * ERROR with its stack trace: the failure is in the account already, and the consumer has the first one. Any
+     * other late error is logged in one line. The key is Reactor's own for a per-subscription
+     * {@code onErrorDropped} hook ({@code Hooks.KEY_ON_ERROR_DROPPED}, not public).
+     */
+    static final Context LATE_ERRORS = Context.of("reactor.onErrorDropped.local", (Consumer<Throwable>) late -> {
+        if (late instanceof SampleException) {
+            LOG.debug("after the stream ended: {}", late.getMessage());
+        } else {
+            LOG.warn("after the stream ended: {}", late.toString());
+        }
+    });
+
+    /**
      * Batch tasks failing at once (several samples under {@link ErrorPolicy#FAIL}) reach the stream as Reactor's
      * composite exception; the consumer gets the first sample failure instead (else the first error), with the
      * others suppressed, so that the error it catches is the one the contract names.
@@ -322,7 +344,9 @@ final class BatchAssembly implements AutoCloseable {
     /**
      * Stops the decode threads, waiting for running tasks, then closes every worker; a stream still waiting for a
      * task that never ran, or for one this interrupts (waiting for a buffer, or inside a sample), fails with "pipeline
-     * is closed", and a sample interrupted so is not counted as failed. Call it off the pool.
+     * is closed", and a sample interrupted so is not counted as failed. Call it off the pool. An interrupted caller
+     * (a cancelled training thread, whose try-with-resources closes the pipeline) waits all the same, and keeps its
+     * interrupt: the workers and buffers are freed only once no decode thread can use them.
      */
     @Override
     public void close() {
@@ -331,19 +355,33 @@ final class BatchAssembly implements AutoCloseable {
                 t.dropped().run();
             }
         }
-        try {
-            if (!executor.awaitTermination(60, TimeUnit.SECONDS)) {
-                throw new IllegalStateException("decode threads did not stop within 60 s; native memory not freed");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while stopping decode threads", e);
+        if (!awaitStopped(STOP_LIMIT_NANOS)) {
+            throw new IllegalStateException("decode threads did not stop within 60 s; native memory not freed");
         }
         synchronized (allWorkers) {
             allWorkers.forEach(SampleWorker::close);
             allWorkers.clear();
         }
         idleWorkers.clear();
+    }
+
+    /** Waits for the decode threads to end, at most {@code nanos}, through interrupts (restored after). */
+    private boolean awaitStopped(long nanos) {
+        long deadline = System.nanoTime() + nanos;
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    return executor.awaitTermination(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     private ThreadFactory daemonThreads(String prefix) {

@@ -415,7 +415,8 @@ public final class Pipeline implements AutoCloseable {
                 })
                 .onErrorMap(Exceptions::isMultiple, BatchAssembly::firstFailure)
                 .doOnDiscard(Batch.class, Batch::close)
-                .transform(demand::track);
+                .transform(demand::track)
+                .contextWrite(BatchAssembly.LATE_ERRORS);
     }
 
     /**

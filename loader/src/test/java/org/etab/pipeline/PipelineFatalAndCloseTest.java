@@ -124,4 +124,35 @@ class PipelineFatalAndCloseTest {
         assertThat(error.get()).hasMessage("pipeline is closed");
         assertThat(p.account().failures()).isEmpty();
     }
+
+    @Test
+    void anInterruptedCallerClosesAllTheSameAndKeepsItsInterrupt() throws Exception {
+        // a task mid-sample that does not stop at an interrupt, as native decoding does not
+        FakeSource source = new FakeSource(20);
+        CountDownLatch inSample = new CountDownLatch(1);
+        source.load = (plan, slot, deadline) -> {
+            if (plan.record() == 7) {
+                inSample.countDown();
+                long end = System.nanoTime() + 300_000_000L;
+                while (System.nanoTime() < end) {
+                    Thread.onSpinWait();
+                }
+            }
+            return FakeSource.ONE_FRAME;
+        };
+        Pipeline p = pipeline(
+                source, PipelineOptions.builder().batchSize(2).threads(2).build());
+        p.batches(0).subscribe(Batch::close, e -> {});
+        assertThat(inSample.await(30, TimeUnit.SECONDS)).isTrue();
+        Thread.currentThread().interrupt(); // a training thread cancelled: its try-with-resources closes the pipeline
+        try {
+            p.close();
+            assertThat(Thread.currentThread().isInterrupted()).isTrue();
+        } finally {
+            Thread.interrupted();
+        }
+        assertThat(p.batchPool().allocated()).isZero();
+        assertThat(source.workersClosed.get()).isPositive();
+        assertThat(p.workersCreated()).isZero(); // every worker closed and let go
+    }
 }
