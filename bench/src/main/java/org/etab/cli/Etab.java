@@ -117,6 +117,7 @@ public final class Etab implements java.util.concurrent.Callable<Integer> {
         for (CommandLine sub : cl.getSubcommands().values()) {
             sub.getCommandSpec().versionProvider(new Version());
         }
+        ExportCommand.hideUnusedOptions(cl.getSubcommands().get("export").getCommandSpec());
         // a flag picocli cannot parse (unknown, or a value of the wrong type) is one line and a pointer to --help,
         // not the whole usage text
         cl.setParameterExceptionHandler((ex, args) -> {

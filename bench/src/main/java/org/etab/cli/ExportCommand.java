@@ -39,6 +39,8 @@ import org.etab.source.SampleFailure;
 import org.etab.source.SampleOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 
 /**
@@ -87,6 +89,16 @@ final class ExportCommand implements Callable<Integer> {
     private final List<SampleFailure> unwritten = new ArrayList<>();
 
     private long unwrittenFrames;
+
+    /**
+     * Hides {@code --per-epoch} (of the shared {@link RunOptions}) from export's help: export writes one epoch and
+     * refuses the flag, so its help does not offer it; a user who passes it still gets the refusal's reason.
+     */
+    static void hideUnusedOptions(CommandSpec spec) {
+        OptionSpec perEpoch = spec.findOption("--per-epoch");
+        spec.remove(perEpoch);
+        spec.addOption(perEpoch.toBuilder().hidden(true).build());
+    }
 
     @Override
     public Integer call() throws IOException {

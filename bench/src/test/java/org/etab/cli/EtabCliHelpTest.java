@@ -206,4 +206,18 @@ class EtabCliHelpTest {
                     .contains("--verbose");
         }
     }
+
+    @Test
+    void exportHelpLeavesOutPerEpochWhichItRefuses() {
+        String export = EtabCliTest.etab("export", "--help").out();
+        assertThat(export).contains("--start-epoch=E").doesNotContain("--per-epoch");
+        assertThat(EtabCliTest.etab("bench", "--help").out()).contains("--per-epoch");
+        // still parsed, so a user who passes it is told why it does not apply
+        EtabCliTest.Run r =
+                EtabCliTest.etab("export", "--root", "/nonexistent", "--per-epoch", "--out", "/nonexistent");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err().lines())
+                .containsExactly(
+                        "etab: export writes one epoch; --per-epoch does not apply to it (its summary has the rates)");
+    }
 }
