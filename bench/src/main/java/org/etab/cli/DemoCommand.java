@@ -56,7 +56,12 @@ final class DemoCommand implements Callable<Integer> {
             description = "Epochs of W1 to stream (default: ${DEFAULT-VALUE}).")
     int epochs;
 
-    @Option(names = "--threads", paramLabel = "N", description = "Decode threads, 1..1024; 0 or left out: all cores.")
+    @Option(
+            names = "--threads",
+            paramLabel = "N",
+            description =
+                    "Decode threads, 1..1022 (with the 2 batches demo prefetches, at most 1024 in flight); 0 or left "
+                            + "out: all cores.")
     Integer threads;
 
     @Option(names = "--quiet", description = "No progress bar or summary table (the RESULT line stays).")
@@ -78,6 +83,9 @@ final class DemoCommand implements Callable<Integer> {
 
     @Mixin
     MetricsLinger linger;
+
+    /** The batches demo assembles ahead beyond one per thread (the pipeline's default). */
+    private static final int DEMO_PREFETCH = 2;
 
     @Override
     public Integer call() {
@@ -101,13 +109,22 @@ final class DemoCommand implements Callable<Integer> {
         if (epochs < 1 || epochs > RunOptions.MAX_EPOCHS) {
             throw new IllegalArgumentException("--epochs must be 1.." + RunOptions.MAX_EPOCHS + " but was " + epochs);
         }
-        if (threads != null && (threads < 0 || threads > PipelineOptions.MAX_IN_FLIGHT)) {
-            throw new IllegalArgumentException("--threads must be 1.." + PipelineOptions.MAX_IN_FLIGHT
-                    + ", or 0 for all cores, but was " + threads);
+        // demo prefetches 2 batches (the pipeline's default): threads + 2 is what PipelineOptions bounds
+        int maxThreads = PipelineOptions.MAX_IN_FLIGHT - DEMO_PREFETCH;
+        if (threads != null && (threads < 0 || threads > maxThreads)) {
+            throw new IllegalArgumentException("--threads must be 1.." + maxThreads + " (with the " + DEMO_PREFETCH
+                    + " batches demo prefetches, at most " + PipelineOptions.MAX_IN_FLIGHT
+                    + " in flight), or 0 for all cores, but was " + threads);
         }
         int t = threads == null || threads == 0 ? Runtime.getRuntime().availableProcessors() : threads;
-        PipelineOptions hostOptions =
-                PipelineOptions.builder().batchSize(20).threads(t).build();
+        if (t > maxThreads) { // all cores, on a machine with more than maxThreads of them
+            t = maxThreads;
+        }
+        PipelineOptions hostOptions = PipelineOptions.builder()
+                .batchSize(20)
+                .threads(t)
+                .prefetch(DEMO_PREFETCH)
+                .build();
         metrics.check();
         linger.check(metrics);
         // the pictures are named after a video: inside the dataset they could replace one of its files

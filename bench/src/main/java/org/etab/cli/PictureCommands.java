@@ -221,12 +221,17 @@ final class PictureCommands {
         @Option(
                 names = "--frame-ms",
                 defaultValue = "50",
-                description = "Milliseconds per frame (default: ${DEFAULT-VALUE}).")
+                description = "Milliseconds per frame: a multiple of 10, >= 10 (GIF frame durations are whole "
+                        + "centiseconds) (default: ${DEFAULT-VALUE}).")
         int frameMillis;
 
         @Override
         public Integer call() {
             checkExtension(out, "gif", "GIF", ".gif");
+            if (frameMillis < 10 || frameMillis % 10 != 0) { // VideoTools checks the same, naming no flag
+                throw new IllegalArgumentException("--frame-ms must be a multiple of 10, >= 10 (GIF frame durations "
+                        + "are whole centiseconds) but was " + frameMillis);
+            }
             if (Boolean.FALSE.equals(selection.video)) {
                 throw new IllegalArgumentException("gif makes a clip: --video false does not apply to it");
             }

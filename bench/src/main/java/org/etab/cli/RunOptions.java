@@ -156,7 +156,12 @@ public final class RunOptions {
             t = Runtime.getRuntime().availableProcessors();
         }
         checkRange(threadsName, t, 1, PipelineOptions.MAX_IN_FLIGHT);
-        checkRange(prefetch != null ? "--prefetch" : cfg.describe("prefetch"), p, 0, PipelineOptions.MAX_IN_FLIGHT);
+        String prefetchName = prefetch != null ? "--prefetch" : cfg.describe("prefetch");
+        checkRange(prefetchName, p, 0, PipelineOptions.MAX_IN_FLIGHT);
+        if (t + p > PipelineOptions.MAX_IN_FLIGHT) { // the batches in flight; the library's message names no flag
+            throw new IllegalArgumentException(threadsName + " + " + prefetchName + " must be <= "
+                    + PipelineOptions.MAX_IN_FLIGHT + " but was " + t + " + " + p + " = " + (t + p));
+        }
         checkRange("--epochs", epochs, 1, MAX_EPOCHS);
         if (resume != null && !ordered) {
             throw new IllegalArgumentException(

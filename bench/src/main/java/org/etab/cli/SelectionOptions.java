@@ -335,6 +335,9 @@ public final class SelectionOptions {
             throw new IllegalArgumentException(
                     "--cache-max-mb must be 1.." + (Long.MAX_VALUE >> 20) + " but was " + cacheMaxMb);
         }
+        if (fetchConcurrency < 1) { // HttpStoreOptions checks the same, naming no flag
+            throw new IllegalArgumentException("--fetch-concurrency must be >= 1 but was " + fetchConcurrency);
+        }
         return HttpStoreOptions.builder()
                 .headers(h)
                 .maxConcurrency(fetchConcurrency)

@@ -61,6 +61,17 @@ final class SplitCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        // checked before any work, naming the flags: DataTools checks the same, naming none
+        double valOfRest = valFrac / (1 - trainFrac); // as DataTools.splitPositions tests it
+        if (!(trainFrac > 0 && trainFrac < 1) || !(valOfRest > 0 && valOfRest < 1)) {
+            throw new IllegalArgumentException("--train-frac must be in (0, 1) and --val-frac > 0, with --train-frac + "
+                    + "--val-frac < 1, but were --train-frac " + trainFrac + " --val-frac " + valFrac);
+        }
+        long seed = selection.seed != null ? selection.seed : DataTools.SEED;
+        if (random && (seed < 0 || seed > 0xFFFF_FFFFL)) {
+            throw new IllegalArgumentException(
+                    "--seed must be 0..4294967295 (NumPy's legacy seeding) with --random true but was " + seed);
+        }
         EtabConfig cfg = selection.loadConfig();
         String[] names = {"train.csv", "val.csv", "test.csv"};
         // the three files, links resolved: none may replace a file of the dataset, as bench and export check theirs
@@ -73,7 +84,6 @@ final class SplitCommand implements Callable<Integer> {
         // the list ETAB splits is the loaded data in index order; the split does its own shuffling
         SampleOptions options =
                 selection.sampleOptions(cfg).toBuilder().shuffle(false).build();
-        long seed = selection.seed != null ? selection.seed : DataTools.SEED;
         List<String> ids = new ArrayList<>();
         Set<String> seen = new HashSet<>();
         try (OpenedDataset opened = selection.open(cfg, options)) {

@@ -1502,7 +1502,10 @@ class EtabCliTest {
                         "bench --dataset tmed --root " + org.etab.testing.TmedPhantoms.tmed() + " --fold 3",
                         "--fold must be 0..2 for tmed but was 3"),
                 List.of("demo --epochs 0", "--epochs must be 1..1000000 but was 0"),
-                List.of("demo --threads -1", "--threads must be 1..1024, or 0 for all cores, but was -1"),
+                List.of(
+                        "demo --threads -1",
+                        "--threads must be 1..1022 (with the 2 batches demo prefetches, at most 1024 in flight), or 0 "
+                                + "for all cores, but was -1"),
                 List.of("demo --metrics-port -1", "--metrics-port must be 0..65535 but was -1"));
         for (List<String> c : cases) {
             List<String> args = new java.util.ArrayList<>(List.of(c.get(0).split(" ")));
@@ -1574,7 +1577,32 @@ class EtabCliTest {
                 List.of("synth --videos 0 --out " + tmp.resolve("phantom"), "etab: --videos must be >= 1 but was 0"),
                 List.of(
                         "synth --dataset camus --patients 0 --out " + tmp.resolve("phantom"),
-                        "etab: --patients must be >= 1 but was 0"));
+                        "etab: --patients must be >= 1 but was 0"),
+                List.of(
+                        "bench --root http://127.0.0.1:1/echonet --fetch-concurrency 0 --quiet",
+                        "etab: --fetch-concurrency must be >= 1 but was 0"),
+                List.of(
+                        "gif --id x --out " + tmp.resolve("x.gif") + " --root " + echonet + " --frame-ms 15",
+                        "etab: --frame-ms must be a multiple of 10, >= 10 (GIF frame durations are whole centiseconds)"
+                                + " but was 15"),
+                List.of(
+                        "split --root " + echonet + " --train-frac 1.0 --out " + tmp.resolve("parts"),
+                        "etab: --train-frac must be in (0, 1) and --val-frac > 0, with --train-frac + --val-frac < 1,"
+                                + " but were --train-frac 1.0 --val-frac 0.1"),
+                List.of(
+                        "split --root " + echonet + " --train-frac 0.5 --val-frac 0.5 --out " + tmp.resolve("parts"),
+                        "etab: --train-frac must be in (0, 1) and --val-frac > 0, with --train-frac + --val-frac < 1,"
+                                + " but were --train-frac 0.5 --val-frac 0.5"),
+                List.of(
+                        "split --root " + echonet + " --seed -1 --out " + tmp.resolve("parts"),
+                        "etab: --seed must be 0..4294967295 (NumPy's legacy seeding) with --random true but was -1"),
+                List.of(
+                        "bench --root " + echonet + " --threads 2 --prefetch 1024 --quiet",
+                        "etab: --threads + --prefetch must be <= 1024 but was 2 + 1024 = 1026"),
+                List.of(
+                        "demo --root " + echonet + " --threads 1023 --out " + tmp.resolve("demo"),
+                        "etab: --threads must be 1..1022 (with the 2 batches demo prefetches, at most 1024 in flight),"
+                                + " or 0 for all cores, but was 1023"));
         for (List<String> c : cases) {
             Run r = etab(c.get(0).split(" "));
             assertThat(r.code()).as(c.get(0)).isEqualTo(2);
