@@ -55,17 +55,22 @@ public final class SelectionOptions {
     @Option(names = "--cache-dir", paramLabel = "DIR", description = "Keep fetched videos of a URL root here (LRU).")
     Path cacheDir;
 
+    /** {@code --cache-max-mb} when not given. */
+    static final long DEFAULT_CACHE_MAX_MB = 10240;
+
+    /** {@code --fetch-concurrency} when not given. */
+    static final int DEFAULT_FETCH_CONCURRENCY = 32;
+
+    // no defaultValue: given with a local root, these are refused (null: not given)
     @Option(
             names = "--cache-max-mb",
-            defaultValue = "10240",
-            description = "Size bound of --cache-dir (default: ${DEFAULT-VALUE}).")
-    long cacheMaxMb;
+            description = "Size bound of --cache-dir (default: " + DEFAULT_CACHE_MAX_MB + ").")
+    Long cacheMaxMb;
 
     @Option(
             names = "--fetch-concurrency",
-            defaultValue = "32",
-            description = "Requests at once to a URL root (default: ${DEFAULT-VALUE}).")
-    int fetchConcurrency;
+            description = "Requests at once to a URL root (default: " + DEFAULT_FETCH_CONCURRENCY + ").")
+    Integer fetchConcurrency;
 
     @Option(
             names = "--clip-ranges",
@@ -237,10 +242,7 @@ public final class SelectionOptions {
             storeOptions();
             return;
         }
-        if (!headers.isEmpty() || cacheDir != null) { // else silently unused
-            throw new IllegalArgumentException("--header and --cache-dir apply to a URL --root only, not to "
-                    + (root != null ? "the directory " + Terminal.safe(root) : "a dataset directory"));
-        }
+        refuseUrlFlags();
         Path dir = datasetRoot(cfg);
         if (!Files.isDirectory(dir)) {
             throw new IllegalArgumentException(
@@ -287,7 +289,53 @@ public final class SelectionOptions {
                     options,
                     clipRanges != null ? clipRanges : cacheDir == null);
         }
+        refuseUrlFlags(); // plot, gif and split open without checkSource
         return Datasets.open(dataset, datasetRoot(cfg), split, view, fold, options);
+    }
+
+    /**
+     * With a local root: refuses the flags that apply to a URL root only, when given (else they would be silently
+     * unused), after checking their values as a URL root would.
+     */
+    private void refuseUrlFlags() {
+        checkFetchValues();
+        java.util.List<String> given = new java.util.ArrayList<>();
+        if (!headers.isEmpty()) {
+            given.add("--header");
+        }
+        if (cacheDir != null) {
+            given.add("--cache-dir");
+        }
+        if (cacheMaxMb != null) {
+            given.add("--cache-max-mb");
+        }
+        if (fetchConcurrency != null) {
+            given.add("--fetch-concurrency");
+        }
+        if (clipRanges != null) {
+            given.add("--clip-ranges");
+        }
+        if (!given.isEmpty()) {
+            String flags = given.size() == 1
+                    ? given.get(0) + " applies"
+                    : String.join(", ", given.subList(0, given.size() - 1)) + " and " + given.get(given.size() - 1)
+                            + " apply";
+            throw new IllegalArgumentException(flags + " to a URL --root only, not to "
+                    + (root != null ? "the directory " + Terminal.safe(root) : "a dataset directory"));
+        }
+    }
+
+    /** The values of {@code --cache-max-mb} and {@code --fetch-concurrency}, named by their flags. */
+    private void checkFetchValues() {
+        long mb = cacheMaxMb != null ? cacheMaxMb : DEFAULT_CACHE_MAX_MB;
+        if (mb < 1 || mb > Long.MAX_VALUE >> 20) { // in bytes, it must stay a long
+            throw new IllegalArgumentException(
+                    "--cache-max-mb must be 1.." + (Long.MAX_VALUE >> 20) + " but was " + mb);
+        }
+        int fetch = fetchConcurrency != null ? fetchConcurrency : DEFAULT_FETCH_CONCURRENCY;
+        if (fetch < 1) { // HttpStoreOptions checks the same, naming no flag
+            throw new IllegalArgumentException("--fetch-concurrency must be >= 1 but was " + fetch);
+        }
     }
 
     /** A split or {@code all}, refused naming {@code --split} (the library's own message names no flag). */
@@ -331,18 +379,12 @@ public final class SelectionOptions {
             }
             h.put(line.substring(0, colon).trim(), line.substring(colon + 1).trim());
         }
-        if (cacheMaxMb < 1 || cacheMaxMb > Long.MAX_VALUE >> 20) { // in bytes, it must stay a long
-            throw new IllegalArgumentException(
-                    "--cache-max-mb must be 1.." + (Long.MAX_VALUE >> 20) + " but was " + cacheMaxMb);
-        }
-        if (fetchConcurrency < 1) { // HttpStoreOptions checks the same, naming no flag
-            throw new IllegalArgumentException("--fetch-concurrency must be >= 1 but was " + fetchConcurrency);
-        }
+        checkFetchValues();
         return HttpStoreOptions.builder()
                 .headers(h)
-                .maxConcurrency(fetchConcurrency)
+                .maxConcurrency(fetchConcurrency != null ? fetchConcurrency : DEFAULT_FETCH_CONCURRENCY)
                 .cacheDir(cacheDir)
-                .cacheMaxBytes(cacheMaxMb << 20)
+                .cacheMaxBytes((cacheMaxMb != null ? cacheMaxMb : DEFAULT_CACHE_MAX_MB) << 20)
                 .build();
     }
 

@@ -1482,7 +1482,24 @@ class EtabCliTest {
                 List.of("bench --header nocolon", "--header must be 'Name: value' but was 'nocolon'"),
                 List.of( // the harness adds the local phantom as --root
                         "bench --cache-dir " + tmp.resolve("cache"),
-                        "--header and --cache-dir apply to a URL --root only, not to the directory " + root),
+                        "--cache-dir applies to a URL --root only, not to the directory " + root),
+                // the other URL-only flags, given with a local root: refused too, after their values are checked
+                List.of(
+                        "bench --cache-max-mb 100",
+                        "--cache-max-mb applies to a URL --root only, not to the directory " + root),
+                List.of("bench --cache-max-mb -1", "--cache-max-mb must be 1..8796093022207 but was -1"),
+                List.of(
+                        "bench --fetch-concurrency 4",
+                        "--fetch-concurrency applies to a URL --root only, not to the directory " + root),
+                List.of("bench --fetch-concurrency 0", "--fetch-concurrency must be >= 1 but was 0"),
+                List.of(
+                        "bench --clip-ranges false",
+                        "--clip-ranges applies to a URL --root only, not to the directory " + root),
+                List.of(
+                        "bench --cache-dir " + tmp.resolve("cache") + " --cache-max-mb 5 --clip-ranges true",
+                        "--cache-dir, --cache-max-mb and --clip-ranges apply to a URL --root only, not to the "
+                                + "directory " + root),
+                List.of("bench --header X:y --fetch-concurrency 0", "--fetch-concurrency must be >= 1 but was 0"),
                 List.of(
                         "bench --header X:y --cache-max-mb 99999999999999",
                         "--cache-max-mb must be 1..8796093022207 but was 99999999999999"),
@@ -1596,6 +1613,12 @@ class EtabCliTest {
                 List.of(
                         "split --root " + echonet + " --seed -1 --out " + tmp.resolve("parts"),
                         "etab: --seed must be 0..4294967295 (NumPy's legacy seeding) with --random true but was -1"),
+                List.of( // commands that open the dataset without bench's checks refuse URL-only flags too
+                        "split --root " + echonet + " --fetch-concurrency 8 --out " + tmp.resolve("parts"),
+                        "etab: --fetch-concurrency applies to a URL --root only, not to the directory " + echonet),
+                List.of(
+                        "plot --id x --out " + png + " --root " + echonet + " --clip-ranges true",
+                        "etab: --clip-ranges applies to a URL --root only, not to the directory " + echonet),
                 List.of(
                         "bench --root " + echonet + " --threads 2 --prefetch 1024 --quiet",
                         "etab: --threads + --prefetch must be <= 1024 but was 2 + 1024 = 1026"),
