@@ -118,13 +118,12 @@ public final class Etab implements java.util.concurrent.Callable<Integer> {
             sub.getCommandSpec().versionProvider(new Version());
         }
         ExportCommand.hideUnusedOptions(cl.getSubcommands().get("export").getCommandSpec());
-        // a flag picocli cannot parse (unknown, or a value of the wrong type) is one line and a pointer to --help,
-        // not the whole usage text
+        // a flag picocli cannot parse (unknown, missing, or a value of the wrong type) is one line, as every other
+        // error: picocli's message (it quotes the argument as typed), its suggestions folded in, and a pointer to
+        // --help; not the whole usage text
         cl.setParameterExceptionHandler((ex, args) -> {
             CommandLine command = ex.getCommandLine();
-            command.getErr().println("etab: " + Terminal.safe(ex.getMessage())); // quotes the argument as typed
-            CommandLine.UnmatchedArgumentException.printSuggestions(ex, command.getErr());
-            command.getErr().println("(see '" + command.getCommandSpec().qualifiedName() + " --help' for the flags)");
+            command.getErr().println(parseErrorLine(ex));
             return command.getCommandSpec().exitCodeOnInvalidInput();
         });
         // user errors (bad flags, bad files) print one clear line, not a stack trace
@@ -156,6 +155,25 @@ public final class Etab implements java.util.concurrent.Callable<Integer> {
             return new CommandLine.RunLast().execute(parsed);
         });
         return cl;
+    }
+
+    /**
+     * The one line for a command line that picocli cannot parse: {@code etab: <picocli's message>; did you mean
+     * <suggestions>? (see 'etab <command> --help')}, the suggestions (an unknown option's or command's near names)
+     * only when picocli has any.
+     */
+    static String parseErrorLine(CommandLine.ParameterException ex) {
+        StringBuilder line = new StringBuilder("etab: ").append(ex.getMessage());
+        if (ex instanceof CommandLine.UnmatchedArgumentException unmatched
+                && !unmatched.getSuggestions().isEmpty()) {
+            line.append("; did you mean ")
+                    .append(String.join(" or ", unmatched.getSuggestions()))
+                    .append('?');
+        }
+        line.append(" (see '")
+                .append(ex.getCommandLine().getCommandSpec().qualifiedName())
+                .append(" --help')");
+        return Terminal.safe(line); // a newline in an argument stays on the one line, escaped
     }
 
     /** True unless the command line asks for help or the version, names no command, or only splits an index. */

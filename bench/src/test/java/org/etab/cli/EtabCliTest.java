@@ -1332,22 +1332,25 @@ class EtabCliTest {
         Run dataset = etab("bench", "--dataset", "mnist", "--root", "/tmp", "--quiet");
         assertThat(dataset.err()).contains("dataset 'mnist' is not supported; available: echonet");
 
-        // values picocli cannot convert and unknown flags: a line, a suggestion, a pointer to --help; no usage text
+        // values picocli cannot convert and unknown flags: one line with any suggestion and a pointer to --help; no
+        // usage text
         Run bool = etab("bench", "--root", PhantomDatasets.echonet().toString(), "--video", "yes", "--quiet");
         assertThat(bool.code()).isEqualTo(2);
         assertThat(bool.err().lines())
                 .containsExactly(
-                        "etab: Invalid value for option '--video': 'yes' is not a boolean",
-                        "(see 'etab bench --help' for the flags)");
+                        "etab: Invalid value for option '--video': 'yes' is not a boolean (see 'etab bench --help')");
         // a fold is refused for a dataset without folds whatever the root and the command
         Run remoteFold = etab("export", "--root", "http://127.0.0.1:9/echonet", "--fold", "2", "--out", "/nonexistent");
         assertThat(remoteFold.code()).isEqualTo(2);
         assertThat(remoteFold.err()).contains("fold 2: echonet has no folds (fold 0 only)");
         Run typo = etab("bench", "--root", PhantomDatasets.echonet().toString(), "--epohcs", "2", "--quiet");
         assertThat(typo.code()).isEqualTo(2);
-        assertThat(typo.err())
+        assertThat(typo.err().lines())
+                .singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
                 .startsWith("etab: Unknown options: '--epohcs', '2'")
-                .contains("--epochs");
+                .contains("did you mean ")
+                .contains("--epochs")
+                .endsWith(" (see 'etab bench --help')");
         assertThat(typo.err()).doesNotContain("Usage:");
 
         try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
@@ -1685,5 +1688,42 @@ class EtabCliTest {
         assertThat(overridden.code()).as(overridden.err()).isZero();
         Run flag = etab("bench", "--config", badBatch.toString(), "--batch", "0", "--root", root, "--device", "cpu");
         assertThat(flag.err()).contains("--batch must be 1..65536 but was 0");
+    }
+
+    @Test
+    void everyParseErrorIsOneLineWithAPointerToHelp(@TempDir Path tmp) {
+        String root = PhantomDatasets.echonet().toString();
+        String out = tmp.resolve("out").toString();
+        // a command line, and its one error line
+        List<List<String>> cases = List.of(
+                List.of(
+                        "bench --root " + root + " --video maybe",
+                        "etab: Invalid value for option '--video': 'maybe' is not a boolean (see 'etab bench --help')"),
+                List.of( // an unknown option: picocli's suggestion folded into the line
+                        "export --root " + root + " --verbose --out " + out,
+                        "etab: Unknown option: '--verbose'; did you mean --version? (see 'etab export --help')"),
+                List.of( // no suggestion: nothing to fold in
+                        "bench --root " + root + " stray",
+                        "etab: Unmatched argument at index 3: 'stray' (see 'etab bench --help')"),
+                List.of(
+                        "export --root " + root,
+                        "etab: Missing required option: '--out=DIR' (see 'etab export --help')"),
+                List.of(
+                        "bench --root " + root + " --batch many",
+                        "etab: Invalid value for option '--batch': 'many' is not an int (see 'etab bench --help')"));
+        for (List<String> c : cases) {
+            Run r = etab(c.get(0).split(" "));
+            assertThat(r.code()).as(c.get(0)).isEqualTo(2);
+            assertThat(r.err().lines()).as(c.get(0)).containsExactly(c.get(1));
+            assertThat(r.out()).as(c.get(0)).isEmpty();
+        }
+        // an unknown command: one line too, pointing at etab's own help
+        Run command = etab("bnech");
+        assertThat(command.code()).isEqualTo(2);
+        assertThat(command.err().lines())
+                .singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+                .startsWith("etab: Unmatched argument at index 0: 'bnech'")
+                .contains("bench")
+                .endsWith(" (see 'etab --help')");
     }
 }
