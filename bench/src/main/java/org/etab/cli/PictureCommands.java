@@ -158,14 +158,17 @@ final class PictureCommands {
                 description = "The PNG to write (its name ends with .png).")
         Path out;
 
-        @Option(names = "--color", defaultValue = "red", description = "red, green, blue, yellow, cyan or magenta.")
+        @Option(
+                names = "--color",
+                defaultValue = "red",
+                description = "red, green, blue, yellow, cyan or magenta (default: ${DEFAULT-VALUE}).")
         String color;
 
         @Option(
                 names = "--overlay",
                 arity = "1",
                 defaultValue = "true",
-                description = "Mask over the frame (true) or beside it.")
+                description = "Mask over the frame (true) or beside it (default: ${DEFAULT-VALUE}).")
         boolean overlay;
 
         @Override

@@ -12,7 +12,10 @@ import picocli.CommandLine.Option;
 
 /** How a run streams: batch, threads, epochs, device, order, errors, output. */
 public final class RunOptions {
-    @Option(names = "--batch", paramLabel = "B", description = "Samples per batch (default 20).")
+    @Option(
+            names = "--batch",
+            paramLabel = "B",
+            description = "Samples per batch, 1..65536 (default: the config's, 20 if unset).")
     Integer batch;
 
     @Option(
@@ -24,7 +27,7 @@ public final class RunOptions {
     @Option(
             names = "--prefetch",
             paramLabel = "N",
-            description = "Batches assembled ahead beyond one per thread (default 2).")
+            description = "Batches assembled ahead beyond one per thread (default: the config's, 2 if unset).")
     Integer prefetch;
 
     @Option(
@@ -56,20 +59,21 @@ public final class RunOptions {
             names = "--ordered",
             arity = "1",
             defaultValue = "true",
-            description = "Deliver in plan order (deterministic).")
+            description = "Deliver in plan order (deterministic) (default: ${DEFAULT-VALUE}).")
     boolean ordered;
 
     @Option(
             names = "--drop-last",
             arity = "1",
             defaultValue = "false",
-            description = "Drop each epoch's last partial batch, and with --world the tail that would need repeats.")
+            description = "Drop each epoch's last partial batch, and with --world the tail that would need repeats "
+                    + "(default: ${DEFAULT-VALUE}).")
     boolean dropLast;
 
     @Option(
             names = "--on-error",
             defaultValue = "skip",
-            description = "skip (report and go on) or fail (stop at the first).")
+            description = "skip (report and go on) or fail (stop at the first) (default: ${DEFAULT-VALUE}).")
     String onError;
 
     @Option(

@@ -116,19 +116,34 @@ public final class SelectionOptions {
     @Option(names = "--video", arity = "1")
     Boolean video;
 
-    @Option(names = "--clip-length", paramLabel = "N", description = "Frames per clip (ETAB clip_l; default 32).")
+    @Option(
+            names = "--clip-length",
+            paramLabel = "N",
+            description = "Frames per clip (ETAB clip_l; default: the config's, 32 if unset).")
     Integer clipLength;
 
-    @Option(names = "--fps", paramLabel = "F", description = "Clip frame rate; 0 = the file's own (default 25).")
+    @Option(
+            names = "--fps",
+            paramLabel = "F",
+            description = "Clip frame rate; 0 = the file's own (default: the config's, 25 if unset).")
     Double fps;
 
-    @Option(names = "--frame-size", paramLabel = "LxW|native", description = "Output frame size (default 112x112).")
+    @Option(
+            names = "--frame-size",
+            paramLabel = "LxW|native",
+            description = "Output frame size (default: the config's, 112x112 if unset).")
     String frameSize;
 
-    @Option(names = "--normalize", arity = "1", description = "ImageNet normalization (default true).")
+    @Option(
+            names = "--normalize",
+            arity = "1",
+            description = "ImageNet normalization (default: the config's, true if unset; false with --dtype uint8).")
     Boolean normalize;
 
-    @Option(names = "--padding", arity = "1", description = "Pad short clips with zero frames (default true).")
+    @Option(
+            names = "--padding",
+            arity = "1",
+            description = "Pad short clips with zero frames (default: the config's, true if unset).")
     Boolean padding;
 
     @Option(
@@ -137,13 +152,16 @@ public final class SelectionOptions {
             description = "random, first or all (default: ${DEFAULT-VALUE}).")
     String clipStart;
 
-    @Option(names = "--channels", defaultValue = "3", description = "3 (RGB replicated from gray) or 1 (gray).")
+    @Option(
+            names = "--channels",
+            defaultValue = "3",
+            description = "3 (RGB replicated from gray) or 1 (gray) (default: ${DEFAULT-VALUE}).")
     int channels;
 
     @Option(
             names = "--dtype",
             defaultValue = "float32",
-            description = "float32, or uint8 (raw pixels, no normalization).")
+            description = "float32, or uint8 (raw pixels, no normalization) (default: ${DEFAULT-VALUE}).")
     String dtype;
 
     @Option(
@@ -169,17 +187,23 @@ public final class SelectionOptions {
             description = "Clip axes: [C, T, H, W] or ETAB's [T, C, H, W] (default: ${DEFAULT-VALUE}).")
     String layout;
 
-    @Option(names = "--seed", description = "Seed for the order and the clip starts (default 42).")
+    @Option(
+            names = "--seed",
+            description = "Seed for the order and the clip starts (default: the config's, 42 if unset; split's: 42).")
     Long seed;
 
-    @Option(names = "--shuffle", arity = "1", defaultValue = "false", description = "A fresh seeded order every epoch.")
+    @Option(
+            names = "--shuffle",
+            arity = "1",
+            defaultValue = "false",
+            description = "A fresh seeded order every epoch (default: ${DEFAULT-VALUE}).")
     boolean shuffle;
 
     @Option(
             names = "--limit",
             paramLabel = "N",
             defaultValue = "0",
-            description = "At most N samples per epoch (0: all).")
+            description = "At most N samples per epoch (0: all) (default: ${DEFAULT-VALUE}).")
     long limit;
 
     /** The configuration in force: file (if any) + environment. */

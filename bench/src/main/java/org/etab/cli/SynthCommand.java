@@ -58,7 +58,9 @@ final class SynthCommand implements Callable<Integer> {
             description = "Seed; the same seed writes the same bytes (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--quiet", description = "No progress bar.")
+    @Option(
+            names = "--quiet",
+            description = "No progress bar, and no summary line (etab synth: what was written, and where) at the end.")
     boolean quiet;
 
     @Override

@@ -220,4 +220,29 @@ class EtabCliHelpTest {
                 .containsExactly(
                         "etab: export writes one epoch; --per-epoch does not apply to it (its summary has the rates)");
     }
+
+    @Test
+    void helpSaysEachDefaultAndWhereItComesFrom() {
+        // whitespace collapsed: picocli wraps the descriptions
+        java.util.function.Function<String, String> help =
+                name -> EtabCliTest.etab(name, "--help").out().replaceAll("\\s+", " ");
+        for (String name : List.of("bench", "export")) {
+            assertThat(help.apply(name))
+                    .as(name)
+                    .contains("A fresh seeded order every epoch (default: false).")
+                    .contains("Deliver in plan order (deterministic) (default: true).")
+                    .contains("the tail that would need repeats (default: false).")
+                    .contains("fail (stop at the first) (default: skip).")
+                    .contains("3 (RGB replicated from gray) or 1 (gray) (default: 3).")
+                    .contains("uint8 (raw pixels, no normalization) (default: float32).")
+                    .contains("At most N samples per epoch (0: all) (default: 0).")
+                    .contains("Samples per batch, 1..65536 (default: the config's, 20 if unset).")
+                    .contains("beyond one per thread (default: the config's, 2 if unset).");
+        }
+        assertThat(help.apply("plot"))
+                .contains("red, green, blue, yellow, cyan or magenta (default: red).")
+                .contains("Mask over the frame (true) or beside it (default: true).");
+        assertThat(help.apply("gif")).contains("a multiple of 10, >= 10");
+        assertThat(help.apply("synth")).contains("No progress bar, and no summary line");
+    }
 }
