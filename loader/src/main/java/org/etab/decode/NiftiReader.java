@@ -112,7 +112,7 @@ public final class NiftiReader {
                                 + " needs " + need);
             }
             skip(file, in, h.voxOffset - HEADER);
-            byte[] data = new byte[h.payload];
+            byte[] data = Payload.allocate(file, h.payload);
             try {
                 Payload.readFully(in, data, 0, h.payload);
             } catch (EOFException e) {

@@ -23,7 +23,35 @@ final class Payload {
      */
     static final long MAX_DEFLATE_RATIO = 1032;
 
+    /** One image's bytes may take at most this share of the Java heap (1/8): decode threads read images at once. */
+    static final int HEAP_SHARE = 8;
+
     private Payload() {}
+
+    /**
+     * The array for {@code n} bytes of {@code file}'s image: refused when {@code n} is more than a
+     * {@linkplain #HEAP_SHARE share} of the heap, and a heap that cannot hold it now (other threads' images in it)
+     * fails this file rather than the run. A small compressed file may claim up to {@link #MAX_BYTES}.
+     *
+     * @throws DatasetException naming the file, the bytes and the heap's limit
+     */
+    static byte[] allocate(Path file, int n) {
+        long heap = Runtime.getRuntime().maxMemory();
+        if (n > heap / HEAP_SHARE) {
+            throw new DatasetException(
+                    file,
+                    "its " + n + " data bytes are more than the 1/" + HEAP_SHARE + " of the " + heap
+                            + "-byte Java heap (-Xmx) one image may take");
+        }
+        try {
+            return new byte[n];
+        } catch (OutOfMemoryError e) { // one large array refused: nothing else was touched, the run goes on
+            throw new DatasetException(
+                    file,
+                    "its " + n + " data bytes do not fit in the " + heap
+                            + "-byte Java heap (-Xmx) now, beside the other images being read");
+        }
+    }
 
     /**
      * The payload size of {@code dims} elements of {@code elementBytes} bytes each.
@@ -60,7 +88,7 @@ final class Payload {
      * file holds them.
      */
     static byte[] read(Path file, SeekableByteChannel ch, long offset, int n) {
-        byte[] out = new byte[n];
+        byte[] out = allocate(file, n);
         try {
             ByteBuffer buf = ByteBuffer.wrap(out);
             long pos = offset;
@@ -92,7 +120,7 @@ final class Payload {
                     "claims " + n + " bytes from " + compressed.length
                             + " compressed bytes, more than zlib can produce");
         }
-        byte[] out = new byte[n];
+        byte[] out = allocate(file, n);
         Inflater inflater = new Inflater();
         try {
             inflater.setInput(compressed);

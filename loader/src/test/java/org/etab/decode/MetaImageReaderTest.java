@@ -303,6 +303,22 @@ class MetaImageReaderTest {
     }
 
     @Test
+    void anImageTooLargeForItsShareOfTheHeapFailsItsFileNotTheRun() throws IOException {
+        // a file that holds every byte its header claims (sparse: no disk used), but more than one image may take
+        long heap = Runtime.getRuntime().maxMemory();
+        long rows = heap / Payload.HEAP_SHARE / 4096 + 1;
+        org.junit.jupiter.api.Assumptions.assumeTrue(rows * 4096 <= Payload.MAX_BYTES, "a heap above 8 GiB");
+        try (java.io.RandomAccessFile raw =
+                new java.io.RandomAccessFile(dir.resolve("big.raw").toFile(), "rw")) {
+            raw.setLength(rows * 4096);
+        }
+        Path mhd = writeText("big.mhd", header(2, "4096 " + rows, "MET_UCHAR", false, "", "big.raw"));
+        long allocated = PngGrayTest.allocatedBy(() -> assertRejected(
+                mhd, "big.raw", "data bytes are more than the 1/8 of the " + heap + "-byte Java heap (-Xmx)"));
+        assertThat(allocated).isLessThan(16L << 20);
+    }
+
+    @Test
     void absurdAndNegativeDimsAreRejectedBeforeAllocation() throws IOException {
         write("a.raw", new byte[6]);
         assertRejected(
