@@ -82,6 +82,34 @@ public final class LabelWriter<R> {
     }
 
     /**
+     * Refuses a clip whose ES or ED frame would fall on padding: the index names a frame of the clip that the file
+     * does not have (it ended after {@code valid} of the clip's frames), so the label would point at zeros. Nothing
+     * to check for other targets or stills.
+     *
+     * @param record the record the sample comes from
+     * @param plan   the sample
+     * @param valid  the clip's frames the file delivered
+     * @param file   the file, for the message
+     * @throws SampleException stage {@code target}, naming the file, the frame and how many the file gave
+     */
+    public void requireLabelFrames(R record, SamplePlan plan, int valid, Object file) {
+        if (target != Target.ES_ED || !video) {
+            return;
+        }
+        int es = values.es(record);
+        int ed = values.ed(record);
+        for (int frame : new int[] {es, ed}) {
+            if (positionOf(plan.frames(), frame) >= valid) { // -1: outside the clip, which the label says
+                throw new SampleException(
+                        Stage.TARGET,
+                        file + ": the index's " + (frame == es ? "ES" : "ED") + " frame " + frame + " is past the "
+                                + "file's end (it gave " + valid + " of the clip's " + plan.frames().length
+                                + " frames): the label would point at padding");
+            }
+        }
+    }
+
+    /**
      * Writes {@code mask} (0/1 at the source size) into slot {@code slot}, resized nearest to the frame size so that
      * it stays 0/1.
      *

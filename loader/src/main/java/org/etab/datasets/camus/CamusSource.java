@@ -282,6 +282,7 @@ public final class CamusSource extends RecordSource<CamusRecord> {
                                 + " frames but the clip needs frame " + want[valid] + " (cfg NbFrame " + rec.frames()
                                 + "; padding is off)");
             }
+            labelWriter().requireLabelFrames(rec, plan, valid, image.source());
             ImageVolume gt = null;
             if (segLabel != 0) {
                 gt = readVolume(rec.edGt(), openFile);

@@ -187,6 +187,7 @@ public final class EchoNetSource extends RecordSource<EchoNetRecord> {
                                 + plan.frames()[stats.delivered()] + " that the clip needs (FileList says "
                                 + rec.frames() + " frames; padding is off)");
             }
+            labelWriter().requireLabelFrames(rec, plan, stats.delivered(), rec.video());
             writeLabel(rec, plan, buffers, slot, deadline);
             return new LoadStats(stats.delivered(), stats.framesDecoded(), stats.bytesRead());
         }

@@ -482,6 +482,27 @@ class CamusSourceTest {
                         .isEqualTo(
                                 claimed.sequence() + ": the sequence has " + depth + " frames but the clip needs frame "
                                         + depth + " (cfg NbFrame " + (depth + 30) + "; padding is off)"));
+        // an ES the cfg places past the sequence's real end (inside its NbFrame): a padded clip's ES/ED label would
+        // point at zeros, so the sample fails instead
+        Files.writeString(
+                longer.cfg(), Files.readString(longer.cfg()).replaceFirst("(?m)^ES: \\d+", "ES: " + (depth + 10)));
+        CamusRecord lateEs = CamusReader.read(root).select("all", "both").stream()
+                .filter(r -> r.id().equals(longer.id()))
+                .findFirst()
+                .orElseThrow();
+        RunAccount esEd = each(
+                List.of(lateEs),
+                options(Target.ES_ED, new ClipSpec(true, depth + 30, 0, true, ClipStart.FIRST), 1, false, DType.UINT8),
+                (b, i, rec) -> {});
+        assertThat(esEd.delivered()).isZero();
+        assertThat(esEd.failures()).singleElement().satisfies(f -> {
+            assertThat(f.stage()).isEqualTo(Stage.TARGET);
+            assertThat(f.reason())
+                    .startsWith(lateEs.sequence().toString())
+                    .contains(
+                            "the index's ES frame",
+                            "is past the file's end (it gave " + depth + " of the clip's " + (depth + 30) + " frames)");
+        });
 
         CamusRecord mislabelled = recs.stream()
                 .filter(r -> r.id().equals(relabelled.id()))

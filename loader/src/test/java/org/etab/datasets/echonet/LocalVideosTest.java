@@ -196,6 +196,54 @@ class LocalVideosTest {
         }
     }
 
+    @Test
+    void anEsOrEdFrameTheIndexPlacesPastTheVideosRealEndFailsTheSampleRatherThanPointAtPadding(@TempDir Path dir)
+            throws IOException {
+        PipelineFixtures.copyOfPhantom(dir);
+        EchoNetRecord real = EchoNetReader.read(dir).select("all").get(0);
+        int frames = real.frames();
+        // FileList claims 200 frames more than the video has, and the tracings put its last traced frame in them
+        Path fileList = dir.resolve("FileList.csv");
+        List<String> lines = new ArrayList<>(Files.readAllLines(fileList));
+        int column = Arrays.asList(lines.get(0).split(",")).indexOf("NumberOfFrames");
+        String[] row = lines.get(1).split(",", -1);
+        row[column] = Integer.toString(frames + 200);
+        lines.set(1, String.join(",", row));
+        Files.write(fileList, lines);
+        Path tracings = dir.resolve("VolumeTracings.csv");
+        String name = real.video().getFileName().toString();
+        List<String> rows = Files.readAllLines(tracings);
+        int last = rows.stream()
+                .filter(r -> r.startsWith(name + ","))
+                .mapToInt(r -> Integer.parseInt(r.substring(r.lastIndexOf(',') + 1)))
+                .max()
+                .orElseThrow();
+        int moved = frames + 50;
+        Files.write(
+                tracings,
+                rows.stream()
+                        .map(r -> r.startsWith(name + ",") && r.endsWith("," + last)
+                                ? r.substring(0, r.lastIndexOf(',') + 1) + moved
+                                : r)
+                        .toList());
+        EchoNetRecord listed = EchoNetReader.read(dir).select("all").get(0);
+        SampleOptions whole = PipelineFixtures.w1(13, false).toBuilder()
+                .target(Target.ES_ED)
+                .frameSize(16, 16)
+                .clip(new ClipSpec(true, frames + 200, 0, true, ClipStart.FIRST))
+                .build();
+        try (Pipeline p = pipeline(new EchoNetSource(List.of(listed), whole))) {
+            assertThat(epoch(p, 0)).isEmpty();
+            assertThat(p.account().failures()).singleElement().satisfies(f -> {
+                assertThat(f.stage()).isEqualTo(Stage.TARGET);
+                assertThat(f.reason())
+                        .startsWith(listed.video().toString())
+                        .contains(" frame " + moved + " is past the file's end (it gave " + frames + " of the clip's "
+                                + (frames + 200) + " frames)");
+            });
+        }
+    }
+
     private static long size(Path p) {
         try {
             return Files.size(p);
