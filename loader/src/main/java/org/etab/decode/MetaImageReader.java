@@ -90,10 +90,11 @@ public final class MetaImageReader {
         if (binary != null && !h.bool("BinaryData", binary)) {
             throw new DatasetException(mhd, "BinaryData = False (ASCII element data) is not supported");
         }
-        int nDims = (int) h.longs("NDims", 1, 1)[0];
-        if (nDims < 2 || nDims > 10) {
-            throw new DatasetException(mhd, "NDims must be 2 or 3 but was " + nDims);
+        long claimedDims = h.longs("NDims", 1, 1)[0];
+        if (claimedDims < 2 || claimedDims > 10) { // checked as read: 4294967298 must not pass as 2
+            throw new DatasetException(mhd, "NDims must be 2 or 3 but was " + claimedDims);
         }
+        int nDims = (int) claimedDims;
         long[] dims = h.longs("DimSize", nDims, nDims);
         for (int i = 0; i < nDims; i++) {
             if (dims[i] < 1) {

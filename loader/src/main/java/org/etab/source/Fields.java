@@ -78,18 +78,25 @@ public final class Fields {
     }
 
     /**
-     * {@link #positiveDouble(String, String)} at most {@code max}, e.g. a frame rate.
+     * A finite number field from {@code min} to {@code max}, e.g. a frame rate or a percentage.
      *
      * @param raw    the field's text; surrounding blanks ignored
      * @param column the column's name, for the reason
+     * @param min    the smallest value accepted
      * @param max    the largest value accepted
-     * @return the value, {@code 0 < value <= max}
+     * @return the value, {@code min <= value <= max}
      * @throws BadRow when the text is not a finite number in that range
      */
-    public static double positiveDouble(String raw, String column, double max) throws BadRow {
-        double v = positiveDouble(raw, column);
-        if (v > max) {
-            throw new BadRow(column + " must be at most " + fmt(max) + " but was '" + raw.trim() + "'");
+    public static double doubleIn(String raw, String column, double min, double max) throws BadRow {
+        String text = raw.trim();
+        double v;
+        try {
+            v = Double.parseDouble(text);
+        } catch (NumberFormatException e) {
+            throw new BadRow(column + " is not a number: '" + text + "'");
+        }
+        if (!(v >= min && v <= max)) { // NaN too
+            throw new BadRow(column + " must be " + fmt(min) + " to " + fmt(max) + " but was '" + text + "'");
         }
         return v;
     }

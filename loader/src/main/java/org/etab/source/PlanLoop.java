@@ -22,6 +22,11 @@ public final class PlanLoop {
     public static final int MAX_VIDEO_FRAMES = 10_000;
     /** The highest frame rate a video's record may claim, in frames per second. */
     public static final double MAX_VIDEO_FPS = 1_000;
+    /**
+     * The lowest frame rate a video's record may claim (echocardiography records at 15 fps and more): below it, every
+     * clip would be one frame repeated.
+     */
+    public static final double MIN_VIDEO_FPS = 1;
 
     private final ClipSampler sampler;
     private final long seed;
@@ -94,12 +99,13 @@ public final class PlanLoop {
                         "frame count " + frameCount + " is more than the " + MAX_VIDEO_FRAMES + " a video may have");
                 return;
             }
-            if (Double.isNaN(fps) || fps > MAX_VIDEO_FPS) {
+            if (!(fps >= MIN_VIDEO_FPS && fps <= MAX_VIDEO_FPS)) { // NaN too
                 failed(
                         id,
                         file,
                         new int[0],
-                        "frame rate " + fps + " fps is more than the " + (int) MAX_VIDEO_FPS + " a video may have");
+                        "frame rate " + fps + " fps is outside the " + (int) MIN_VIDEO_FPS + " to "
+                                + (int) MAX_VIDEO_FPS + " a video may have");
                 return;
             }
             ClipSampler.Choice choice;

@@ -100,7 +100,7 @@ class PlanLoopTest {
         // a rate the sampler cannot resample from is a failure too, not an exception out of plan()
         List<SamplePlan> noRate = clips(
                 options(new ClipSpec(true, 4, 25, true, ClipStart.FIRST), false), 0, List.of(new Video("x", 20, 0)));
-        assertThat(noRate.get(0).failure()).isEqualTo("the file's frame rate must be > 0 to resample but was 0.0");
+        assertThat(noRate.get(0).failure()).isEqualTo("frame rate 0.0 fps is outside the 1 to 1000 a video may have");
     }
 
     @Test
@@ -128,14 +128,16 @@ class PlanLoopTest {
                         new Video("many", Integer.MAX_VALUE, 50),
                         new Video("fast", 120, 1e308),
                         new Video("nan", 120, Double.NaN),
+                        new Video("slow", 120, 1e-308),
                         new Video("ok", 120, 50)));
         assertThat(plans)
                 .filteredOn(p -> p.failure() != null)
                 .extracting(SamplePlan::id, SamplePlan::failure)
                 .containsExactlyInAnyOrder(
                         tuple("many", "frame count 2147483647 is more than the 10000 a video may have"),
-                        tuple("fast", "frame rate 1.0E308 fps is more than the 1000 a video may have"),
-                        tuple("nan", "frame rate NaN fps is more than the 1000 a video may have"));
+                        tuple("fast", "frame rate 1.0E308 fps is outside the 1 to 1000 a video may have"),
+                        tuple("nan", "frame rate NaN fps is outside the 1 to 1000 a video may have"),
+                        tuple("slow", "frame rate 1.0E-308 fps is outside the 1 to 1000 a video may have"));
         assertThat(plans).filteredOn(p -> p.id().equals("ok")).hasSize(120); // one-frame clips tile all 120 frames
     }
 }

@@ -71,11 +71,16 @@ public final class CamusInfo {
             parsed = OptionalDouble.empty();
             problem = efKey + " '" + abbreviate(values.get(efKey)) + "' is not a finite number";
         }
+        if (parsed.isPresent() && !(parsed.getAsDouble() >= 0 && parsed.getAsDouble() <= 100)) {
+            parsed = OptionalDouble.empty();
+            problem = efKey + " '" + abbreviate(values.get(efKey)) + "' is not a percentage from 0 to 100";
+        }
         this.ef = parsed;
         this.efProblem = problem;
         OptionalDouble rate = optionalDouble("FrameRate");
-        if (rate.isPresent() && !(rate.getAsDouble() > 0 && rate.getAsDouble() <= PlanLoop.MAX_VIDEO_FPS)) {
-            throw bad("FrameRate", "must be > 0 and at most " + (int) PlanLoop.MAX_VIDEO_FPS);
+        if (rate.isPresent()
+                && !(rate.getAsDouble() >= PlanLoop.MIN_VIDEO_FPS && rate.getAsDouble() <= PlanLoop.MAX_VIDEO_FPS)) {
+            throw bad("FrameRate", "must be " + (int) PlanLoop.MIN_VIDEO_FPS + " to " + (int) PlanLoop.MAX_VIDEO_FPS);
         }
         this.frameRate = rate;
         // Age, LVedv, LVesv and the rest are kept as text, unchecked: no target is made from them, so an odd value

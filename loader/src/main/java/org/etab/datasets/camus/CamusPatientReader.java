@@ -13,6 +13,7 @@ import java.util.Set;
 import org.etab.decode.DatasetException;
 import org.etab.source.DatasetFiles;
 import org.etab.source.IndexProblem;
+import org.etab.source.PlanLoop;
 import org.etab.source.Split;
 
 /**
@@ -157,11 +158,13 @@ final class CamusPatientReader {
             return "ED must be a frame number in 1.." + nbFrame + " (NbFrame) but was " + edFrame;
         } else if (esFrame < 1 || esFrame > nbFrame) {
             return "ES must be a frame number in 1.." + nbFrame + " (NbFrame) but was " + esFrame;
-        } else if (ef.isPresent() && !Float.isFinite((float) ef.getAsDouble())) { // EF's label is a float32
-            return "EF must be a finite float32 number but was " + ef.getAsDouble();
+        } else if (ef.isPresent() && !(ef.getAsDouble() >= 0 && ef.getAsDouble() <= 100)) { // a percentage
+            return "EF must be 0 to 100 but was " + ef.getAsDouble();
         } else if (frameRate.isPresent()
-                && !(frameRate.getAsDouble() > 0 && Double.isFinite(frameRate.getAsDouble()))) {
-            return "FrameRate must be a positive number but was " + frameRate.getAsDouble();
+                && !(frameRate.getAsDouble() >= PlanLoop.MIN_VIDEO_FPS
+                        && frameRate.getAsDouble() <= PlanLoop.MAX_VIDEO_FPS)) {
+            return "FrameRate must be " + (int) PlanLoop.MIN_VIDEO_FPS + " to " + (int) PlanLoop.MAX_VIDEO_FPS
+                    + " but was " + frameRate.getAsDouble();
         }
         return null;
     }

@@ -198,13 +198,14 @@ public final class EchoNetReader {
                         continue;
                     }
                     v.video = safeVideoPath(name, id, videos);
-                    v.ef = Fields.finiteDouble(rec.getField(cols.at(L_EF)), "EF"); // CM compares it as written
+                    v.ef = Fields.doubleIn(rec.getField(cols.at(L_EF)), "EF", 0, 100); // CM compares it as written
                     v.esv = optionalFloat(rec, cols.at(L_ESV));
                     v.edv = optionalFloat(rec, cols.at(L_EDV));
                     // bounded here: planning and the native frame size allocate by these numbers
                     v.height = integer(rec, cols.at(L_HEIGHT), "FrameHeight", 1, SampleOptions.MAX_FRAME_SIDE);
                     v.width = integer(rec, cols.at(L_WIDTH), "FrameWidth", 1, SampleOptions.MAX_FRAME_SIDE);
-                    v.fps = Fields.positiveDouble(rec.getField(cols.at(L_FPS)), "FPS", PlanLoop.MAX_VIDEO_FPS);
+                    v.fps = Fields.doubleIn(
+                            rec.getField(cols.at(L_FPS)), "FPS", PlanLoop.MIN_VIDEO_FPS, PlanLoop.MAX_VIDEO_FPS);
                     v.frames = integer(rec, cols.at(L_FRAMES), "NumberOfFrames", 1, PlanLoop.MAX_VIDEO_FRAMES);
                     v.split = split(rec, cols.at(L_SPLIT));
                 } catch (BadRow bad) {

@@ -90,7 +90,13 @@ class CamusInfoTest {
         assertThat(empty.efProblem()).isEqualTo("EF '' is not a finite number");
         assertThatThrownBy(() -> CamusInfo.read(cfg("b4.cfg", "ED: 1\nES: 2\nNbFrame: 3\nFrameRate: -5\n")))
                 .isInstanceOf(DatasetException.class)
-                .hasMessageContainingAll("FrameRate '-5'", "> 0");
+                .hasMessageContainingAll("FrameRate '-5'", "1 to 1000");
+        assertThatThrownBy(() -> CamusInfo.read(cfg("b4s.cfg", "ED: 1\nES: 2\nNbFrame: 3\nFrameRate: 0.001\n")))
+                .isInstanceOf(DatasetException.class)
+                .hasMessageContainingAll("FrameRate '0.001'", "1 to 1000");
+        CamusInfo negative = CamusInfo.read(cfg("b3n.cfg", "ED: 1\nES: 2\nNbFrame: 3\nLVef: -1\n"));
+        assertThat(negative.ef()).isEmpty();
+        assertThat(negative.efProblem()).isEqualTo("LVef '-1' is not a percentage from 0 to 100");
         assertThatThrownBy(() -> CamusInfo.read(cfg("b5.cfg", "ED: 0\nES: 2\nNbFrame: 3\n")))
                 .isInstanceOf(DatasetException.class)
                 .hasMessageContainingAll("ED '0'", ">= 1");

@@ -112,11 +112,15 @@ class CamusPatientReaderTest {
         assertThat(CamusPatientReader.invalid(10, 1, 0, OptionalDouble.of(55), none))
                 .isEqualTo("ES must be a frame number in 1..10 (NbFrame) but was 0");
         assertThat(CamusPatientReader.invalid(10, 1, 2, OptionalDouble.of(Double.NaN), none))
-                .isEqualTo("EF must be a finite float32 number but was NaN");
-        assertThat(CamusPatientReader.invalid(10, 1, 2, OptionalDouble.of(1e39), none)) // EF's label is a float32
-                .isEqualTo("EF must be a finite float32 number but was 1.0E39");
+                .isEqualTo("EF must be 0 to 100 but was NaN");
+        assertThat(CamusPatientReader.invalid(10, 1, 2, OptionalDouble.of(1e39), none))
+                .isEqualTo("EF must be 0 to 100 but was 1.0E39");
+        assertThat(CamusPatientReader.invalid(10, 1, 2, OptionalDouble.of(-5), none))
+                .isEqualTo("EF must be 0 to 100 but was -5.0");
         assertThat(CamusPatientReader.invalid(10, 1, 2, OptionalDouble.of(55), OptionalDouble.of(-1)))
-                .isEqualTo("FrameRate must be a positive number but was -1.0");
+                .isEqualTo("FrameRate must be 1 to 1000 but was -1.0");
+        assertThat(CamusPatientReader.invalid(10, 1, 2, OptionalDouble.of(55), OptionalDouble.of(0.001)))
+                .isEqualTo("FrameRate must be 1 to 1000 but was 0.001");
         assertThat(CamusPatientReader.invalid(10, 1, 2, none, none)).isNull(); // no EF: only EF and CM need one
     }
 }

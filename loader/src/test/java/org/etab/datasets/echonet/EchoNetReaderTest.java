@@ -681,12 +681,12 @@ class EchoNetReaderTest {
         assertThat(problemFor(index, "COLS").reason()).isEqualTo("line 2: expected 9 fields but found 8");
         assertThat(problemFor(index, "EF").reason()).isEqualTo("line 3: EF is not a number: 'abc'");
         assertThat(problemFor(index, "FPS").reason()).isEqualTo("line 6: FPS is not a number: 'fast'");
-        assertThat(problemFor(index, "FPSNAN").reason()).startsWith("line 7: FPS must be a finite number > 0");
+        assertThat(problemFor(index, "FPSNAN").reason()).startsWith("line 7: FPS must be 1 to 1000 but was 'NaN'");
         assertThat(problemFor(index, "FRAMES").reason()).isEqualTo("line 8: NumberOfFrames is not an integer: '12.5'");
         assertThat(problemFor(index, "SPLIT").reason())
                 .startsWith("line 9: Split must be TRAIN, VAL or TEST")
                 .contains("'holdout'");
-        assertThat(problemFor(index, "BIG").reason()).isEqualTo("line 10: EF is not a finite float32 number: '1e39'");
+        assertThat(problemFor(index, "BIG").reason()).isEqualTo("line 10: EF must be 0 to 100 but was '1e39'");
         assertThat(problemFor(index, "EMPTY").reason()).isEqualTo("line 11: EF is not a number: ''");
     }
 
@@ -701,24 +701,30 @@ class EchoNetReaderTest {
                         "ZEROFPS,55,1,2,112,112,0,120,TRAIN", // line 4
                         "NEGFPS,55,1,2,112,112,-25,120,TRAIN", // line 5
                         "WIDE,55,1,2,112,100000,50,120,TRAIN", // line 6
-                        "EDGE,55,1,2,4096,4096,1000,10000,TRAIN"), // line 7: at every limit, kept
+                        "EDGE,100,1,2,4096,4096,1000,10000,TRAIN", // line 7: at every upper limit, kept
+                        "SLOWFPS,55,1,2,112,112,1e-308,120,TRAIN", // line 8
+                        "NEGEF,-5,1,2,112,112,50,120,TRAIN", // line 9
+                        "LOW,0,1,2,1,1,1,1,TRAIN"), // line 10: at every lower limit, kept
                 "HUGEN.avi",
                 "HUGEFPS.avi",
                 "ZEROFPS.avi",
                 "NEGFPS.avi",
                 "WIDE.avi",
-                "EDGE.avi");
+                "EDGE.avi",
+                "SLOWFPS.avi",
+                "NEGEF.avi",
+                "LOW.avi");
 
         EchoNetIndex index = EchoNetReader.read(dir);
 
-        assertThat(ids(index.records())).containsExactly("EDGE");
+        assertThat(ids(index.records())).containsExactly("EDGE", "LOW");
         assertThat(problemFor(index, "HUGEN").reason())
                 .isEqualTo("line 2: NumberOfFrames must be at most 10000 but was '2147483647'");
-        assertThat(problemFor(index, "HUGEFPS").reason()).isEqualTo("line 3: FPS must be at most 1000 but was '1e308'");
-        assertThat(problemFor(index, "ZEROFPS").reason())
-                .isEqualTo("line 4: FPS must be a finite number > 0 but was '0'");
-        assertThat(problemFor(index, "NEGFPS").reason())
-                .isEqualTo("line 5: FPS must be a finite number > 0 but was '-25'");
+        assertThat(problemFor(index, "HUGEFPS").reason()).isEqualTo("line 3: FPS must be 1 to 1000 but was '1e308'");
+        assertThat(problemFor(index, "ZEROFPS").reason()).isEqualTo("line 4: FPS must be 1 to 1000 but was '0'");
+        assertThat(problemFor(index, "NEGFPS").reason()).isEqualTo("line 5: FPS must be 1 to 1000 but was '-25'");
+        assertThat(problemFor(index, "SLOWFPS").reason()).isEqualTo("line 8: FPS must be 1 to 1000 but was '1e-308'");
+        assertThat(problemFor(index, "NEGEF").reason()).isEqualTo("line 9: EF must be 0 to 100 but was '-5'");
         assertThat(problemFor(index, "WIDE").reason())
                 .isEqualTo("line 6: FrameWidth must be at most 4096 but was '100000'");
     }
