@@ -343,6 +343,11 @@ class MetaImageReaderTest {
                         "a7.mhd",
                         header(3, "3 2 1", "MET_UCHAR", false, "", "a.raw").replace("NDims = 3", "NDims = 1")),
                 "NDims must be 2 or 3");
+        assertRejected( // 2^32 + 2: not 2 once narrowed to an int
+                writeText(
+                        "a7b.mhd",
+                        header(2, "3 2", "MET_UCHAR", false, "", "a.raw").replace("NDims = 2", "NDims = 4294967298")),
+                "NDims must be 2 or 3 but was 4294967298");
         assertRejected(
                 writeText(
                         "a8.mhd",
