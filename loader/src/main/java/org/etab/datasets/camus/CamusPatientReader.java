@@ -31,7 +31,9 @@ final class CamusPatientReader {
     private final CamusProblems problems;
 
     /** A patient directory as listed: its regular files' names. */
-    private record Patient(Path dir, String name, Set<String> files, Split split, boolean gtExpected) {}
+    /** A patient directory's regular files by name, and the names there that are something else (FIFO, folder). */
+    private record Patient(
+            Path dir, String name, Set<String> files, Set<String> notFiles, Split split, boolean gtExpected) {}
 
     /**
      * @param layout the release being read; problems name files relative to its directory
@@ -53,11 +55,10 @@ final class CamusPatientReader {
     void read(Path dir, Split split, boolean gtExpected, List<CamusRecord> records) {
         String patient = dir.getFileName().toString();
         Set<String> names = new HashSet<>();
+        Set<String> notFiles = new HashSet<>();
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
             for (Path p : entries) {
-                if (Files.isRegularFile(p)) {
-                    names.add(p.getFileName().toString());
-                }
+                (Files.isRegularFile(p) ? names : notFiles).add(p.getFileName().toString());
             }
         } catch (IOException | UncheckedIOException e) {
             problems.reject(
@@ -66,7 +67,7 @@ final class CamusPatientReader {
                     null);
             return;
         }
-        Patient p = new Patient(dir, patient, names, split, gtExpected);
+        Patient p = new Patient(dir, patient, names, notFiles, split, gtExpected);
         for (CamusView view : CamusView.values()) {
             CamusRecord r = readView(p, view);
             if (r != null) {
@@ -88,8 +89,13 @@ final class CamusPatientReader {
         String es = image(p.files, id + "_ES", release, missing);
         String seq = image(p.files, id + seqName, release, missing);
         if (!missing.isEmpty()) {
+            List<String> named = missing.stream()
+                    .map(n -> p.notFiles.contains(n)
+                            ? n + " (not a regular file: a folder, FIFO, device or broken link)"
+                            : n)
+                    .toList();
             problems.reject(
-                    new IndexProblem(id, rel(p.dir), "missing " + String.join(", ", missing) + "; view left out"),
+                    new IndexProblem(id, rel(p.dir), "missing " + String.join(", ", named) + "; view left out"),
                     p.split,
                     view);
             return null;

@@ -82,6 +82,24 @@ class CamusPatientReaderTest {
     }
 
     @Test
+    void aCfgThatIsAFolderOrFifoIsNamedAsSuchNotJustMissing() throws Exception {
+        Path p = CamusReaderTest.writeOriginalPatient(tmp, "training", "patient0001", true);
+        Files.delete(p.resolve("Info_2CH.cfg"));
+        Files.createDirectory(p.resolve("Info_2CH.cfg"));
+        Files.delete(p.resolve("Info_4CH.cfg"));
+        assertThat(new ProcessBuilder("mkfifo", p.resolve("Info_4CH.cfg").toString())
+                        .start()
+                        .waitFor())
+                .isZero();
+        assertThat(read(CamusRelease.MHD, p, Split.TRAIN, true)).isEmpty();
+        assertThat(problems.all)
+                .extracting(IndexProblem::reason)
+                .containsExactly(
+                        "missing Info_2CH.cfg (not a regular file: a folder, FIFO, device or broken link); view left out",
+                        "missing Info_4CH.cfg (not a regular file: a folder, FIFO, device or broken link); view left out");
+    }
+
+    @Test
     void aViewWithoutItsFilesOrWithAnUnusableCfgIsLeftOutNamingTheFileOnce() throws IOException {
         Path p = CamusReaderTest.writeOriginalPatient(tmp, "training", "patient0001", true);
         Files.writeString(p.resolve("Info_2CH.cfg"), "ED 1\n");
