@@ -19,9 +19,9 @@ import org.etab.source.OpenedDataset;
 import org.etab.source.SampleOptions;
 import org.etab.source.Split;
 import org.etab.source.Target;
-import org.etab.storage.HttpStoreOptions;
 import org.etab.storage.RemoteException;
 import org.etab.transform.ResizeFilter;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -46,39 +46,8 @@ public final class SelectionOptions {
             description = "Dataset directory, or an http(s) URL (echonet) (default: the config's <dataset>_dir).")
     String root;
 
-    @Option(
-            names = "--header",
-            paramLabel = "'Name: value'",
-            description = "HTTP request header for a URL root (e.g. a token); repeatable.")
-    java.util.List<String> headers = new java.util.ArrayList<>();
-
-    @Option(names = "--cache-dir", paramLabel = "DIR", description = "Keep fetched videos of a URL root here (LRU).")
-    Path cacheDir;
-
-    /** {@code --cache-max-mb} when not given. */
-    static final long DEFAULT_CACHE_MAX_MB = 10240;
-
-    /** {@code --fetch-concurrency} when not given. */
-    static final int DEFAULT_FETCH_CONCURRENCY = 32;
-
-    // no defaultValue: given with a local root, these are refused (null: not given)
-    @Option(
-            names = "--cache-max-mb",
-            description = "Size bound of --cache-dir (default: " + DEFAULT_CACHE_MAX_MB + ").")
-    Long cacheMaxMb;
-
-    @Option(
-            names = "--fetch-concurrency",
-            description = "Requests at once to a URL root (default: " + DEFAULT_FETCH_CONCURRENCY + ").")
-    Integer fetchConcurrency;
-
-    @Option(
-            names = "--clip-ranges",
-            arity = "1",
-            paramLabel = "true|false",
-            description = "With a URL root, fetch only each clip's frames (a Range request) once a video's layout is "
-                    + "known (default: true, false with --cache-dir, which keeps whole videos).")
-    Boolean clipRanges;
+    @Mixin
+    UrlRootOptions url;
 
     @Option(
             names = "--allow-links-outside",
@@ -263,10 +232,10 @@ public final class SelectionOptions {
         checkFold(ds);
         if (remoteRoot()) {
             remoteUri();
-            storeOptions();
+            url.storeOptions();
             return;
         }
-        refuseUrlFlags();
+        url.refuseFor(root);
         Path dir = datasetRoot(cfg);
         if (!Files.isDirectory(dir)) {
             throw new IllegalArgumentException(
@@ -305,61 +274,10 @@ public final class SelectionOptions {
         checkFold(DatasetRegistry.get(dataset)); // a URL root has no fold to ignore it in
         if (remoteRoot()) {
             return Datasets.openRemote(
-                    dataset,
-                    remoteUri(),
-                    storeOptions(),
-                    split,
-                    view,
-                    options,
-                    clipRanges != null ? clipRanges : cacheDir == null);
+                    dataset, remoteUri(), url.storeOptions(), split, view, options, url.clipRanges());
         }
-        refuseUrlFlags(); // plot, gif and split open without checkSource
+        url.refuseFor(root); // plot, gif and split open without checkSource
         return Datasets.open(dataset, datasetRoot(cfg), split, view, fold, options);
-    }
-
-    /**
-     * With a local root: refuses the flags that apply to a URL root only, when given (else they would be silently
-     * unused), after checking their values as a URL root would.
-     */
-    private void refuseUrlFlags() {
-        checkFetchValues();
-        java.util.List<String> given = new java.util.ArrayList<>();
-        if (!headers.isEmpty()) {
-            given.add("--header");
-        }
-        if (cacheDir != null) {
-            given.add("--cache-dir");
-        }
-        if (cacheMaxMb != null) {
-            given.add("--cache-max-mb");
-        }
-        if (fetchConcurrency != null) {
-            given.add("--fetch-concurrency");
-        }
-        if (clipRanges != null) {
-            given.add("--clip-ranges");
-        }
-        if (!given.isEmpty()) {
-            String flags = given.size() == 1
-                    ? given.get(0) + " applies"
-                    : String.join(", ", given.subList(0, given.size() - 1)) + " and " + given.get(given.size() - 1)
-                            + " apply";
-            throw new IllegalArgumentException(flags + " to a URL --root only, not to "
-                    + (root != null ? "the directory " + Terminal.safe(root) : "a dataset directory"));
-        }
-    }
-
-    /** The values of {@code --cache-max-mb} and {@code --fetch-concurrency}, named by their flags. */
-    private void checkFetchValues() {
-        long mb = cacheMaxMb != null ? cacheMaxMb : DEFAULT_CACHE_MAX_MB;
-        if (mb < 1 || mb > Long.MAX_VALUE >> 20) { // in bytes, it must stay a long
-            throw new IllegalArgumentException(
-                    "--cache-max-mb must be 1.." + (Long.MAX_VALUE >> 20) + " but was " + mb);
-        }
-        int fetch = fetchConcurrency != null ? fetchConcurrency : DEFAULT_FETCH_CONCURRENCY;
-        if (fetch < 1) { // HttpStoreOptions checks the same, naming no flag
-            throw new IllegalArgumentException("--fetch-concurrency must be >= 1 but was " + fetch);
-        }
     }
 
     /** A split or {@code all}, refused naming {@code --split} (the library's own message names no flag). */
@@ -391,25 +309,6 @@ public final class SelectionOptions {
             throw new IllegalArgumentException(
                     "--root " + RemoteException.redact(root) + " is not a valid URL: " + e.getReason(), e);
         }
-    }
-
-    /** How a URL root is fetched: headers, concurrency, cache. */
-    HttpStoreOptions storeOptions() {
-        java.util.Map<String, String> h = new java.util.LinkedHashMap<>();
-        for (String line : headers) {
-            int colon = line.indexOf(':');
-            if (colon <= 0) {
-                throw new IllegalArgumentException("--header must be 'Name: value' but was '" + line + "'");
-            }
-            h.put(line.substring(0, colon).trim(), line.substring(colon + 1).trim());
-        }
-        checkFetchValues();
-        return HttpStoreOptions.builder()
-                .headers(h)
-                .maxConcurrency(fetchConcurrency != null ? fetchConcurrency : DEFAULT_FETCH_CONCURRENCY)
-                .cacheDir(cacheDir)
-                .cacheMaxBytes((cacheMaxMb != null ? cacheMaxMb : DEFAULT_CACHE_MAX_MB) << 20)
-                .build();
     }
 
     /** The ETAB sample options, from flags over config over defaults. */

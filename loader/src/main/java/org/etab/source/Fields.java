@@ -55,29 +55,6 @@ public final class Fields {
     }
 
     /**
-     * A double field that is finite as a float32 too: a value a threshold is applied to as written (an EF: its
-     * float32 may lie on the other side of 50) and that is also written as a float32 label.
-     *
-     * @param raw    the field's text; surrounding blanks ignored
-     * @param column the column's name, for the reason
-     * @return the value, never NaN, infinite or beyond float32's range
-     * @throws BadRow when the text is not a number or not finite as a float32
-     */
-    public static double finiteDouble(String raw, String column) throws BadRow {
-        String text = raw.trim();
-        double v;
-        try {
-            v = Double.parseDouble(text);
-        } catch (NumberFormatException e) {
-            throw new BadRow(column + " is not a number: '" + text + "'");
-        }
-        if (!Float.isFinite((float) v)) {
-            throw new BadRow(column + " is not a finite float32 number: '" + text + "'");
-        }
-        return v;
-    }
-
-    /**
      * A finite number field from {@code min} to {@code max}, e.g. a frame rate or a percentage.
      *
      * @param raw    the field's text; surrounding blanks ignored
@@ -121,28 +98,6 @@ public final class Fields {
 
     private static String fmt(double v) {
         return v == Math.rint(v) ? Long.toString((long) v) : Double.toString(v);
-    }
-
-    /**
-     * A finite positive number field.
-     *
-     * @param raw    the field's text; surrounding blanks ignored
-     * @param column the column's name, for the reason
-     * @return the value, finite and {@code > 0}
-     * @throws BadRow when the text is not a number, not finite, or not positive
-     */
-    public static double positiveDouble(String raw, String column) throws BadRow {
-        String text = raw.trim();
-        double v;
-        try {
-            v = Double.parseDouble(text);
-        } catch (NumberFormatException e) {
-            throw new BadRow(column + " is not a number: '" + text + "'");
-        }
-        if (!Double.isFinite(v) || v <= 0) {
-            throw new BadRow(column + " must be a finite number > 0 but was '" + text + "'");
-        }
-        return v;
     }
 
     /**
