@@ -270,7 +270,7 @@ final class Download {
             }
             String tag = headers.get(HttpHeaderNames.ETAG);
             String modified = headers.get(HttpHeaderNames.LAST_MODIFIED);
-            String changed = received > 0 ? validators.changeTo(tag, modified) : null;
+            String changed = received > 0 ? validators.resumeChange(tag, modified) : null;
             if (changed != null) {
                 // a server (or cache) that ignored If-Range: these bytes are another version's; start over
                 conn.dispose();

@@ -21,6 +21,19 @@ record Validators(String etag, String lastModified) {
         return etag != null && !etag.startsWith("W/") ? etag : lastModified;
     }
 
+    /**
+     * How a 206 answering a resume keyed on these validators fails to show it continues this version, or null: any
+     * validator it sends must match, and a strong ETag the resume named must be there (RFC 9110 has a 206 carry the
+     * ETag a 200 would: one without it, or with only a date, may be any version's bytes).
+     */
+    String resumeChange(String tag, String modified) {
+        String changed = changeTo(tag, modified);
+        if (changed == null && etag != null && !etag.startsWith("W/") && tag == null) {
+            return "ETag " + etag + ", now none";
+        }
+        return changed;
+    }
+
     /** How a response's ETag or Last-Modified differs from these (compared when both are sent), or null. */
     String changeTo(String tag, String modified) {
         if (etag != null && tag != null && !etag.equals(tag)) {

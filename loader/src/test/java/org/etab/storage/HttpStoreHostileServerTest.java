@@ -217,6 +217,42 @@ class HttpStoreHostileServerTest {
     }
 
     @Test
+    void aResumeAnsweredWithoutTheETagItNamedIsNeverMixedFromTwoVersions() throws Exception {
+        // v1 with ETag "1", cut after 3000 bytes; the resume's 206 carries v2's bytes and no ETag, or only a date
+        for (String resumeHeader : new String[] {"X-Nothing: 0", "Last-Modified: Mon, 02 Nov 2026 10:05:00 GMT"}) {
+            byte[] v1 = random(10_000, 10);
+            byte[] v2 = random(10_000, 11);
+            try (ScriptedServer server = new ScriptedServer((req, out) -> {
+                        String range = req.header("Range");
+                        if (req.n() == 1) {
+                            out.write(ScriptedServer.head("200 OK", "ETag: \"1\"", "Content-Length: " + v1.length));
+                            out.write(v1, 0, 3000);
+                            return false;
+                        }
+                        if (range != null) {
+                            int from = Integer.parseInt(range.substring(6, range.indexOf('-')));
+                            out.write(ScriptedServer.head(
+                                    "206 Partial Content",
+                                    resumeHeader,
+                                    "Content-Range: bytes " + from + "-" + (v2.length - 1) + "/" + v2.length,
+                                    "Content-Length: " + (v2.length - from)));
+                            out.write(v2, from, v2.length - from);
+                        } else {
+                            out.write(ScriptedServer.head("200 OK", "ETag: \"2\"", "Content-Length: " + v2.length));
+                            out.write(v2);
+                        }
+                        return true;
+                    });
+                    HttpStore store = open(server, options().build())) {
+                assertThat(version(store.get("v.avi").block(), v1, v2))
+                        .as("the resume's answer has %s", resumeHeader)
+                        .isEqualTo("v2");
+                assertThat(server.requests().get(1).header("If-Range")).isEqualTo("\"1\"");
+            }
+        }
+    }
+
+    @Test
     void aRangeOfAnObjectReplacedBeforeItsResumeIsNeverMixedFromTwoVersions() throws Exception {
         byte[] v1 = random(10_000, 8);
         byte[] v2 = random(10_000, 9);
