@@ -1,5 +1,6 @@
 package org.etab.decode;
 
+import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_MJPEG;
 import static org.bytedeco.ffmpeg.global.avcodec.AV_INPUT_BUFFER_PADDING_SIZE;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_alloc_context3;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_find_decoder;
@@ -106,7 +107,14 @@ final class SpanDecode implements AutoCloseable {
                 throw new IllegalArgumentException("frame " + index + " (bytes " + at + ".." + (at + size)
                         + ") is not inside the span " + spanOffset + ".." + spanEnd + " of " + name);
             }
-            loadPacket(span, span.position() + (int) (at - spanOffset), size);
+            int from = span.position() + (int) (at - spanOffset);
+            if (layout.codecId() == AV_CODEC_ID_MJPEG && !startsImage(span, from, size)) {
+                // FFmpeg decodes bytes that are not a JPEG to a grey picture without an error
+                throw errors.error("frame " + index + " (bytes " + at + ".." + (at + size) + ") does not start with a "
+                        + "JPEG start-of-image marker: not the bytes its layout names (the file changed, or a server "
+                        + "sent other bytes)");
+            }
+            loadPacket(span, from, size);
             int ret = avcodec_send_packet(codec, packet);
             packet.data(null).size(0);
             if (ret < 0) {
@@ -165,6 +173,11 @@ final class SpanDecode implements AutoCloseable {
     }
 
     /** Points the packet at a copy of {@code size} bytes of {@code src} plus the zero padding FFmpeg wants. */
+    /** Whether the packet at {@code from} starts with JPEG's start-of-image marker, {@code FF D8}. */
+    private static boolean startsImage(ByteBuffer src, int from, int size) {
+        return size >= 2 && src.get(from) == (byte) 0xFF && src.get(from + 1) == (byte) 0xD8;
+    }
+
     private void loadPacket(ByteBuffer src, int from, int size) {
         long need = (long) size + AV_INPUT_BUFFER_PADDING_SIZE;
         if (packetData == null || packetData.capacity() < need) {

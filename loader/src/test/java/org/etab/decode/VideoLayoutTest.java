@@ -156,6 +156,27 @@ class VideoLayoutTest {
     }
 
     @Test
+    void aSpanOfOtherBytesIsRefusedNotDecodedToGreyPictures() {
+        // a server's 206 with the right Content-Range whose body starts 7 bytes later in the file
+        byte[] v = videos.get(0);
+        VideoLayout layout = decoder.layout(VideoInput.of(ByteBuffer.wrap(v), "v.avi"));
+        long[] span = layout.span(4, 8);
+        ByteBuffer shifted = ByteBuffer.wrap(Arrays.copyOfRange(v, (int) span[0] + 7, (int) span[1] + 7));
+        assertThatThrownBy(() -> decoder.decode(
+                        layout,
+                        shifted,
+                        span[0],
+                        "https://h/v.avi",
+                        new int[] {4, 6, 8},
+                        (p, g, w, h) -> {},
+                        Long.MAX_VALUE))
+                .isInstanceOf(DecodeException.class)
+                .hasMessageContaining("https://h/v.avi")
+                .hasMessageContaining("frame 4 (bytes " + layout.offsets()[4])
+                .hasMessageContaining("does not start with a JPEG start-of-image marker");
+    }
+
+    @Test
     void aTruncatedVideoIsReportedAsTheWholeFileWouldBe() {
         byte[] v = videos.get(0);
         VideoLayout full = decoder.layout(VideoInput.of(ByteBuffer.wrap(v), "v.avi"));
