@@ -44,29 +44,31 @@ final class CachedFetches {
     /**
      * The object at {@code url} through the cache, with the validators of the version it is (the entry's, or the
      * response's); a non-null {@code deadline} fails a fetch once it has passed. With {@code revalidate} an entry
-     * this store trusts is revalidated all the same (the caller saw the server serve another version).
+     * this store trusts is revalidated all the same (the caller saw the server serve another version). An object
+     * above {@code maxBytes} fails; an entry above it is not read (the server is asked, and refused on its size).
      */
-    Mono<DiskCache.Cached> get(URI url, Retries.Deadline deadline, boolean revalidate) {
+    Mono<DiskCache.Cached> get(URI url, Retries.Deadline deadline, boolean revalidate, long maxBytes) {
         String key = key(url);
         if (revalidate) {
             trusted.remove(key);
         }
         if (trusted.contains(key)) {
-            return fromCache(key, null).switchIfEmpty(fetchAndKeep(url, key, null, deadline));
+            return fromCache(key, null, maxBytes).switchIfEmpty(fetchAndKeep(url, key, null, deadline, maxBytes));
         }
         return Mono.fromCallable(() -> Optional.ofNullable(cache.validators(key)))
                 .subscribeOn(Schedulers.boundedElastic())
                 .flatMap(v -> v.isEmpty() || v.get().isNone()
-                        ? fetchAndKeep(url, key, null, deadline)
-                        : fetchAndKeep(url, key, v.get(), deadline) // empty: 304, the entry is still the server's
-                                .switchIfEmpty(fromCache(key, v.get()))
-                                .switchIfEmpty(fetchAndKeep(url, key, null, deadline)));
+                        ? fetchAndKeep(url, key, null, deadline, maxBytes)
+                        : fetchAndKeep(url, key, v.get(), deadline, maxBytes) // empty: 304, still the server's
+                                .switchIfEmpty(fromCache(key, v.get(), maxBytes))
+                                .switchIfEmpty(fetchAndKeep(url, key, null, deadline, maxBytes)));
     }
 
     /** A fetch ({@code ifChanged} non-null: conditional, empty on 304) whose body is kept in the cache. */
-    private Mono<DiskCache.Cached> fetchAndKeep(URI url, String key, Validators ifChanged, Retries.Deadline deadline) {
+    private Mono<DiskCache.Cached> fetchAndKeep(
+            URI url, String key, Validators ifChanged, Retries.Deadline deadline, long maxBytes) {
         return Mono.defer(() -> {
-            Download d = downloads.apply(url, ifChanged);
+            Download d = downloads.apply(url, ifChanged).atMost(maxBytes);
             return retries.run(d, deadline)
                     .flatMap(buf -> Mono.fromCallable(() -> {
                                 // not stored (too large, disk full): any older entry is gone or stays untrusted
@@ -80,11 +82,14 @@ final class CachedFetches {
         });
     }
 
-    /** The cached body, empty on a miss or when its validators are not {@code expected} (null: any). */
-    private Mono<DiskCache.Cached> fromCache(String key, Validators expected) {
+    /**
+     * The cached body, empty on a miss, when its validators are not {@code expected} (null: any), or when it is
+     * larger than {@code maxBytes}.
+     */
+    private Mono<DiskCache.Cached> fromCache(String key, Validators expected, long maxBytes) {
         return Mono.defer(() -> {
             long size = cache.size(key);
-            if (size < 0) {
+            if (size < 0 || size > maxBytes) {
                 return Mono.empty();
             }
             // a cached body held in memory counts against the same bound as a downloaded one

@@ -57,6 +57,7 @@ final class Download {
     private Validators ifChanged; // a cache entry's validators: ask for the object only if it changed (304 if not)
     private Validators validators = Validators.NONE; // what the response that began the bytes in buf said of them
     private boolean rangeUsable = true;
+    private long maxBytes; // the largest object accepted: maxObjectBytes, or less for this read (atMost)
     private int attempts;
     private int lastStatus = -1;
     // the current attempt: its request has gone out / its response's head has arrived (see request())
@@ -78,6 +79,16 @@ final class Download {
         this.bytes = bytes;
         this.first = first;
         this.want = length;
+        this.maxBytes = options.maxObjectBytes();
+    }
+
+    /**
+     * Accepts an object of at most {@code max} bytes (below {@code maxObjectBytes}: a file whose kind has a smaller
+     * bound, e.g. an index), refused on its {@code Content-Length} before its body is read, or once more comes.
+     */
+    Download atMost(long max) {
+        this.maxBytes = Math.min(max, options.maxObjectBytes());
+        return this;
     }
 
     /**
@@ -345,13 +356,17 @@ final class Download {
 
     /** Reads the body into the buffer at {@link #received}; {@code size} is the body's full size (all attempts) or -1. */
     private Mono<ByteBuffer> body(Connection conn, long size) {
-        if (size > options.maxObjectBytes()) {
+        if (size > maxBytes) {
             conn.dispose();
-            return Mono.error(
-                    fail("the object is " + size + " bytes, above maxObjectBytes " + options.maxObjectBytes(), null));
+            return Mono.error(fail(
+                    maxBytes < options.maxObjectBytes()
+                            ? "the object is " + size + " bytes, more than the " + maxBytes
+                                    + " a file of its kind may have"
+                            : "the object is " + size + " bytes, above maxObjectBytes " + maxBytes,
+                    null));
         }
         // without a size, reserve conservatively and accept no more than that
-        long limit = size >= 0 ? size : Math.min(options.maxObjectBytes(), options.maxBytesInFlight());
+        long limit = size >= 0 ? size : Math.min(maxBytes, options.maxBytesInFlight());
         AsyncPermits.Permit p = permit;
         if (p != null && size < 0 && p.amount < Math.min(Math.max(1, limit), bytes.capacity())) {
             // reserved for a length an earlier response stated, and this one states none: not a change of size, but
@@ -390,8 +405,8 @@ final class Download {
             throw fail(
                     total >= 0
                             ? "the server sent more than the " + total + " bytes announced"
-                            : "the object exceeds " + max + " bytes (no Content-Length: limited to min(maxObjectBytes, "
-                                    + "maxBytesInFlight))",
+                            : "the object exceeds " + max + " bytes (no Content-Length: limited to the smaller of the "
+                                    + "bound for its kind or maxObjectBytes, and maxBytesInFlight)",
                     null);
         }
         if (buf.remaining() < n) {

@@ -241,7 +241,7 @@ public final class HttpStore implements AutoCloseable {
      * @throws IllegalArgumentException at once for a malformed path (see {@link #uri})
      */
     public Mono<ByteBuffer> get(String relativePath) {
-        return get(relativePath, null, false).map(r -> r.bytes());
+        return get(relativePath, null, false, options.maxObjectBytes()).map(r -> r.bytes());
     }
 
     /**
@@ -256,17 +256,21 @@ public final class HttpStore implements AutoCloseable {
      * @throws IllegalArgumentException at once for a malformed path (see {@link #uri})
      */
     public Mono<ByteRange> getWithVersion(String relativePath, boolean revalidate) {
-        return get(relativePath, null, revalidate);
+        return get(relativePath, null, revalidate, options.maxObjectBytes());
     }
 
-    /** As {@link #getWithVersion}; a non-null {@code deadline} fails the fetch once it has passed. */
-    private Mono<ByteRange> get(String relativePath, Retries.Deadline deadline, boolean revalidate) {
+    /**
+     * As {@link #getWithVersion}; a non-null {@code deadline} fails the fetch once it has passed, and an object above
+     * {@code maxBytes} fails it (on its Content-Length, before its body is read).
+     */
+    private Mono<ByteRange> get(String relativePath, Retries.Deadline deadline, boolean revalidate, long maxBytes) {
         URI url = uri(relativePath);
         return Mono.defer(() -> {
             if (closed.get()) {
                 return Mono.error(new IllegalStateException("store closed: " + RemoteException.redact(root)));
             }
-            Mono<DiskCache.Cached> got = cache == null ? fetch(url, deadline) : cached.get(url, deadline, revalidate);
+            Mono<DiskCache.Cached> got =
+                    cache == null ? fetch(url, deadline, maxBytes) : cached.get(url, deadline, revalidate, maxBytes);
             return got.map(c -> new ByteRange(
                     0, c.body(), c.body().remaining(), c.validators().ifRange()));
         });
@@ -359,9 +363,28 @@ public final class HttpStore implements AutoCloseable {
      * @throws IllegalStateException    when the store is closed, or when called on a non-blocking thread
      */
     public ByteBuffer read(String relativePath) {
+        return read(relativePath, options.maxObjectBytes());
+    }
+
+    /**
+     * As {@link #read(String)}, for an object of at most {@code maxBytes} (a file whose kind has a smaller bound than
+     * {@link HttpStoreOptions#maxObjectBytes}, such as a dataset's index): a larger one is refused on its
+     * Content-Length before its body is read, or once more than that has come.
+     *
+     * @param relativePath a '/'-separated path under the root (see {@link #uri})
+     * @param maxBytes     the largest object accepted, {@code >= 1}
+     * @return the whole object in a fresh heap buffer the caller owns
+     * @throws IllegalArgumentException for a malformed path, or {@code maxBytes < 1}
+     * @throws RemoteException          as {@link #read(String)}, and when the object is larger than {@code maxBytes}
+     * @throws IllegalStateException    as {@link #read(String)}
+     */
+    public ByteBuffer read(String relativePath, long maxBytes) {
+        if (maxBytes < 1) {
+            throw new IllegalArgumentException("maxBytes >= 1 required but was " + maxBytes);
+        }
         // the per-request timeout only bounds the gap between chunks: a server trickling a byte at a time would
         // hold the read (and the dataset's opening) for as long as it likes
-        return get(relativePath, Retries.deadline(options.readDeadline()), false)
+        return get(relativePath, Retries.deadline(options.readDeadline()), false, maxBytes)
                 .map(ByteRange::bytes)
                 .block();
     }
@@ -412,9 +435,9 @@ public final class HttpStore implements AutoCloseable {
     }
 
     /** Downloads with retries. */
-    private Mono<DiskCache.Cached> fetch(URI url, Retries.Deadline deadline) {
+    private Mono<DiskCache.Cached> fetch(URI url, Retries.Deadline deadline, long maxBytes) {
         return Mono.defer(() -> {
-            Download d = new Download(url, options, client, bytes);
+            Download d = new Download(url, options, client, bytes).atMost(maxBytes);
             return retries.run(d, deadline)
                     // received: no longer in flight, before anyone is told (so a caller that has the bytes sees the
                     // reservation gone); doFinally for errors and cancels

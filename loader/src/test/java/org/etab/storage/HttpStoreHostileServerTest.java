@@ -363,6 +363,42 @@ class HttpStoreHostileServerTest {
     }
 
     @Test
+    void aReadBoundedBelowMaxObjectBytesRefusesALargerObjectBeforeItsBody() throws Exception {
+        AtomicInteger sentBodies = new AtomicInteger();
+        try (ScriptedServer server = new ScriptedServer((req, out) -> {
+                    if (req.target().equals("/announced.csv")) { // 100 MB announced, then a trickle of rows
+                        out.write(ScriptedServer.head("200 OK", "Content-Length: 100000000"));
+                        out.flush();
+                        for (int i = 0; i < 10; i++) {
+                            out.write("row,row,row\n".getBytes(StandardCharsets.US_ASCII));
+                            out.flush();
+                            sentBodies.incrementAndGet();
+                        }
+                        return false;
+                    }
+                    out.write(ScriptedServer.head("200 OK", "Connection: close")); // no length: streamed past 1000
+                    for (int i = 0; i < 200; i++) {
+                        out.write("row,row,row\n".getBytes(StandardCharsets.US_ASCII));
+                    }
+                    return false;
+                });
+                HttpStore store = open(server, options().build())) {
+            String base = "http://127.0.0.1:" + server.port();
+            assertThatThrownBy(() -> store.read("announced.csv", 1000))
+                    .isInstanceOf(RemoteException.class)
+                    .hasMessageStartingWith(base + "/announced.csv: ")
+                    .hasMessageContaining(
+                            "the object is 100000000 bytes, more than the 1000 a file of its kind may have");
+            assertThat(server.requests()).hasSize(1); // refused, not retried
+            assertThatThrownBy(() -> store.read("streamed.csv", 1000))
+                    .isInstanceOf(RemoteException.class)
+                    .hasMessageStartingWith(base + "/streamed.csv: ")
+                    .hasMessageContaining("exceeds 1000 bytes");
+            assertThat(bytes(store.get("streamed.csv").block())).hasSize(200 * 12); // unbounded reads still whole
+        }
+    }
+
+    @Test
     void aRangeOfOneVersionComesWholeWhenReplacedAndNamesTheVersionAServerIgnoringIfRangeSent() throws Exception {
         byte[] v2 = random(10_000, 7);
         AtomicInteger answers = new AtomicInteger();

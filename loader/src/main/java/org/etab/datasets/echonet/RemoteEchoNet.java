@@ -76,7 +76,8 @@ final class RemoteEchoNet implements AutoCloseable {
             RemoteException notFound = null;
             for (String place : EchoNetReader.PLACES) { // as locally: the root, ETAB's data/, the archive's folder
                 try {
-                    fileList = store.read(place + EchoNetReader.FILE_LIST);
+                    // bounded as a local index is, before its body is read
+                    fileList = store.read(place + EchoNetReader.FILE_LIST, EchoNetReader.MAX_FILE_LIST_BYTES);
                     prefix = place;
                     break;
                 } catch (RemoteException e) {
@@ -94,7 +95,7 @@ final class RemoteEchoNet implements AutoCloseable {
                                 + store.displayUrl(EchoNetReader.PLACES.get(2) + EchoNetReader.FILE_LIST) + ")",
                         notFound);
             }
-            ByteBuffer tracings = store.read(prefix + EchoNetReader.TRACINGS);
+            ByteBuffer tracings = store.read(prefix + EchoNetReader.TRACINGS, EchoNetReader.MAX_TRACINGS_BYTES);
             Path local = Files.createDirectories(dir.resolve(prefix.isEmpty() ? "." : prefix))
                     .normalize();
             write(local.resolve(EchoNetReader.FILE_LIST), fileList);
