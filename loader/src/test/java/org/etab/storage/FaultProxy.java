@@ -39,7 +39,7 @@ public final class FaultProxy implements AutoCloseable {
             return new Fault("cut", bodyBytes);
         }
 
-        static Fault delay(long millis) {
+        public static Fault delay(long millis) {
             return new Fault("delay", millis);
         }
 
@@ -100,7 +100,7 @@ public final class FaultProxy implements AutoCloseable {
     }
 
     /** Every request for path gets this fault (after any scripted ones). */
-    void always(String path, Fault fault) {
+    public void always(String path, Fault fault) {
         always.put(path, fault);
     }
 

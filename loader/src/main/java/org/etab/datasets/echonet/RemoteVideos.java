@@ -71,8 +71,11 @@ final class RemoteVideos implements VideoStore {
     private final Map<String, Known> layouts = new ConcurrentHashMap<>();
 
     private final Map<String, Boolean> wholeOnly = new ConcurrentHashMap<>();
+    /** A fetch started when its batch was scheduled, and when. */
+    private record Ahead(CompletableFuture<Fetched> fetch, long startedNanos) {}
+
     /** Fetches started when batches were scheduled, by plan; a reader takes its plan's or fetches now. */
-    private final Map<SamplePlan, CompletableFuture<Fetched>> ahead = new ConcurrentHashMap<>();
+    private final Map<SamplePlan, Ahead> ahead = new ConcurrentHashMap<>();
     /**
      * Whole fetches in flight, by object path: the clips of one video scheduled before its layout is known (a batch
      * of its clips, overlapping epochs) share one download, and decoders only read the shared bytes.
@@ -132,7 +135,8 @@ final class RemoteVideos implements VideoStore {
     public void prefetch(List<SamplePlan> plans, List<EchoNetRecord> records) {
         for (SamplePlan p : plans) {
             if (p.failure() == null) {
-                ahead.computeIfAbsent(p, k -> fetch(k, records.get(k.record())).toFuture());
+                ahead.computeIfAbsent(
+                        p, k -> new Ahead(fetch(k, records.get(k.record())).toFuture(), System.nanoTime()));
             }
         }
     }
@@ -141,25 +145,36 @@ final class RemoteVideos implements VideoStore {
     @Override
     public void forget(List<SamplePlan> plans) {
         for (SamplePlan p : plans) {
-            CompletableFuture<Fetched> f = ahead.remove(p);
-            if (f != null) {
-                f.cancel(true);
+            Ahead a = ahead.remove(p);
+            if (a != null) {
+                a.fetch().cancel(true);
             }
         }
     }
 
-    /** The video's bytes (whole, or the clip's span), fetched ahead or now; waits at most until the deadline. */
+    /**
+     * The video's bytes (whole, or the clip's span), fetched ahead or now. The wait ends at the sample's deadline, or
+     * earlier for a fetch started ahead: at its start plus the sample's time budget, so that the fetches of a batch,
+     * started together, time out together against a slow server rather than one sample timeout after another.
+     */
     private Fetched take(SamplePlan plan, EchoNetRecord rec, long deadlineNanos) {
-        CompletableFuture<Fetched> f = ahead.remove(plan);
-        if (f == null) {
-            f = fetch(plan, rec).toFuture();
-        }
+        long now = System.nanoTime();
+        Ahead a = ahead.remove(plan);
+        CompletableFuture<Fetched> f = a != null ? a.fetch() : fetch(plan, rec).toFuture();
         try {
-            long wait = deadlineNanos == Deadline.NONE ? Long.MAX_VALUE : deadlineNanos - System.nanoTime();
-            return wait == Long.MAX_VALUE ? f.get() : f.get(Math.max(0, wait), TimeUnit.NANOSECONDS);
+            if (deadlineNanos == Deadline.NONE) {
+                return f.get();
+            }
+            long budget = deadlineNanos - now; // the sample has just begun: about its whole timeout
+            long until = a != null ? Math.min(deadlineNanos, a.startedNanos() + budget) : deadlineNanos;
+            return f.get(Math.max(0, until - now), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
             f.cancel(true);
-            throw new SampleException(Stage.TIMEOUT, name(rec) + ": not fetched before the sample's deadline", e);
+            throw new SampleException(
+                    Stage.TIMEOUT,
+                    name(rec) + ": not fetched within the sample's timeout"
+                            + (a != null ? " since its fetch began with its batch" : ""),
+                    e);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
             // the store's errors name the URL (signature hidden) already

@@ -224,6 +224,41 @@ class RemoteEchoNetTest {
     }
 
     @Test
+    void aBatchAgainstAServerSlowerThanTheSampleTimeoutTimesOutOnceNotOneSampleAfterAnother() throws IOException {
+        // every video answered after 4 s; samples may take 1.5 s: a batch's fetches start together with the batch
+        Path served = nginx.root().resolve("echonet-slow");
+        Files.createDirectories(served);
+        Files.createSymbolicLink(served.resolve("data"), nginx.root().resolve("echonet/data"));
+        List<EchoNetRecord> records =
+                EchoNetReader.read(PhantomDatasets.echonet()).select("all");
+        for (EchoNetRecord r : records) {
+            proxy.always("/echonet-slow/data/Videos/" + r.video().getFileName(), FaultProxy.Fault.delay(4_000));
+        }
+        URI root = URI.create("http://127.0.0.1:" + proxy.port() + "/echonet-slow");
+        Duration timeout = Duration.ofMillis(1_500);
+        long t0 = System.nanoTime();
+        try (OpenedDataset opened = Datasets.openRemote("echonet", root, DEFAULT_STORE, "all", null, options());
+                Pipeline p = new Pipeline(
+                        opened.source(),
+                        PipelineOptions.builder()
+                                .batchSize(4)
+                                .threads(1)
+                                .sampleTimeout(timeout)
+                                .build(),
+                        new SimpleMeterRegistry(),
+                        HostAllocator.NATIVE)) {
+            assertThat(p.batches(0).doOnNext(Batch::close).count().block()).isZero();
+            assertThat(p.account().failures()).hasSize(records.size()).allSatisfy(f -> {
+                assertThat(f.stage()).isEqualTo(Stage.TIMEOUT);
+                assertThat(f.reason()).contains("not fetched within the sample's timeout");
+            });
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        // one sample timeout after another would take 12 x 1.5 = 18 s; three batches of four, about 4.5 s
+        assertThat(seconds).isLessThan(records.size() * timeout.toMillis() / 1000.0 / 2);
+    }
+
+    @Test
     void aVideoReplacedBetweenEpochsIsFetchedWholeAgain() throws IOException {
         Path served = nginx.root().resolve("echonet-replaced/data");
         Path src = PhantomDatasets.echonet();
