@@ -64,7 +64,8 @@ final class BenchCommand implements Callable<Integer> {
         ResumeState saved = null;
         if (run.resume != null && Files.exists(run.resume)) {
             saved = ResumeState.read(run.resume);
-            saved.requireCompatible(seed, run.rank, run.world);
+            ResumeState read = saved;
+            BenchResume.naming(run.resume, () -> read.requireCompatible(seed, run.rank, run.world));
             state = saved;
         }
         DeviceChoice choice = DeviceChoice.resolve(device, asked);

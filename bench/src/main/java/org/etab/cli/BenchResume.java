@@ -24,11 +24,20 @@ final class BenchResume {
      * @throws IllegalArgumentException naming the file, when the saved state is one this run would not continue: of
      *     another order, past the schedule, or in other epochs
      */
+    /** Runs a check of a saved state, its refusal naming the state's file (the library's message names none). */
+    static void naming(Path file, Runnable check) {
+        try {
+            check.run();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+        }
+    }
+
     static ResumeState start(
             ResumeState saved, int firstEpoch, int epochs, Pipeline plan, Path file, IntToLongFunction order) {
         int lastEpoch = firstEpoch + epochs - 1;
         if (saved.epoch() >= firstEpoch && saved.epoch() <= lastEpoch) {
-            saved.requireSameOrder(order.applyAsLong(saved.epoch()));
+            naming(file, () -> saved.requireSameOrder(order.applyAsLong(saved.epoch())));
             long length =
                     plan.schedule(saved.epoch(), 0, plan.options().batchSize()).size();
             if (saved.position() > length) {

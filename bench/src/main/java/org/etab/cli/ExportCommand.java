@@ -157,7 +157,8 @@ final class ExportCommand implements Callable<Integer> {
         boolean resuming = run.resume != null && Files.exists(run.resume);
         if (resuming) {
             state = ResumeState.read(run.resume);
-            state.requireCompatible(sampleOptions.seed(), run.rank, run.world);
+            ResumeState saved = state;
+            BenchResume.naming(run.resume, () -> saved.requireCompatible(sampleOptions.seed(), run.rank, run.world));
             if (state.epoch() != epoch) {
                 throw new IllegalArgumentException(
                         run.resume + " is for epoch " + state.epoch() + ", not --start-epoch " + epoch);
@@ -185,7 +186,8 @@ final class ExportCommand implements Callable<Integer> {
                 groups.stream().map(OpenedDataset::source).toList(), sampleOptions);
         long length = parts.stream().mapToLong(ExportGroups.Group::size).sum();
         if (resuming) {
-            state.requireSameOrder(order.applyAsLong(epoch));
+            ResumeState saved = state;
+            BenchResume.naming(run.resume, () -> saved.requireSameOrder(order.applyAsLong(epoch)));
             if (state.position() > length) {
                 throw BenchResume.pastTheEnd(run.resume, state.position(), length);
             }

@@ -20,8 +20,9 @@ import org.etab.source.IndexProblem;
 
 /**
  * Brings an interrupted export back to its saved resume position before it continues: the manifest keeps the rows
- * of samples before that position whose two files are there, the report the rows before it ({@link ReportRepair},
- * which writes the index's rows again, first). A run stopped between
+ * of samples before that position, which must be whole with their two files (else the resume is refused: they are
+ * not written again), the report the rows before it ({@link ReportRepair}, which writes the index's rows again,
+ * first), and the files of samples past the position are removed (those the run schedules are written again). A run stopped between
  * saving its position and its next one wrote rows past it; the resumed run writes them again, once. Both files are
  * rewritten to a temporary name and moved into place, so a repair interrupted in turn leaves the old files whole.
  */
@@ -54,32 +55,54 @@ final class ExportRepair {
                 scheduled.merge(s.id(), 1, Integer::sum);
             }
         }
+        if (resumeAt > 0 && !Files.exists(manifest)) {
+            throw new IllegalArgumentException(manifest + " is missing, but the resume state says " + resumeAt
+                    + " samples were done: their rows cannot be written again (export again without --resume)");
+        }
         Map<String, Integer> delivered = new HashMap<>();
+        Set<String> keptNames = new HashSet<>();
         List<List<String>> kept = new ArrayList<>();
         List<List<String>> rows = read(manifest);
         if (!rows.isEmpty()) {
-            kept.add(rows.get(0));
-            Set<String> seen = new HashSet<>();
+            List<String> header = rows.get(0);
+            kept.add(header);
             for (List<String> row : rows.subList(1, rows.size())) {
-                if (row.size() >= 4
-                        && done.contains(row.get(0))
-                        && seen.add(row.get(0))
-                        && Files.isRegularFile(out.resolve(row.get(0) + X))
-                        && Files.isRegularFile(out.resolve(row.get(0) + Y))) {
-                    // the files are the id's own, whatever an edited row says (it may name any path)
-                    List<String> own = new ArrayList<>(row);
-                    own.set(2, row.get(0) + X);
-                    own.set(3, row.get(0) + Y);
-                    kept.add(own);
-                    delivered.merge(row.get(1), 1, Integer::sum);
+                String name = row.get(0);
+                if (!done.contains(name) || !keptNames.add(name)) {
+                    continue; // past the saved position (written again), a line cut by a stop, or a repeat
                 }
+                // a sample before the position is not written again: its row and files must be whole
+                if (row.size() != header.size()) {
+                    throw damaged(manifest, name, "its row has " + row.size() + " fields, the header " + header.size());
+                }
+                for (String file : List.of(name + X, name + Y)) {
+                    if (!Files.isRegularFile(out.resolve(file))) {
+                        throw damaged(manifest, name, "its file " + out.resolve(file) + " is missing");
+                    }
+                }
+                // the files are the id's own, whatever an edited row says (it may name any path)
+                List<String> own = new ArrayList<>(row);
+                own.set(2, name + X);
+                own.set(3, name + Y);
+                kept.add(own);
+                delivered.merge(row.get(1), 1, Integer::sum);
             }
+        }
+        if (report != null && consumed != ResumeState.NOT_COUNTED) {
+            requireRowsOf(deliveredBefore(report, consumed), keptNames, manifest, report);
+        }
+        if (!rows.isEmpty()) {
             write(manifest, kept);
         }
+        forgetPast(out, slots, resumeAt);
         if (report == null) {
             return -1;
         }
         if (consumed != ResumeState.NOT_COUNTED) {
+            if (!Files.exists(report) && consumed > 0) {
+                System.err.println("etab: " + report + " does not exist: the " + consumed + " sample rows the resume "
+                        + "state counts before it are not in the report this run starts");
+            }
             long reportRows = ReportRepair.repair(report, rejected, ReportRepair.first(consumed));
             ReportRepair.warnIfShort(report, reportRows, consumed);
             return reportRows;
@@ -89,6 +112,63 @@ final class ExportRepair {
         scheduled.forEach((id, n) -> failed.put(id, n - delivered.getOrDefault(id, 0)));
         return ReportRepair.repair(
                 report, rejected, ReportRepair.perId(Map.of("delivered", delivered, "failed", failed)));
+    }
+
+    private static IllegalArgumentException damaged(Path manifest, String name, String why) {
+        return new IllegalArgumentException(manifest + ": sample " + name + ", before the saved position, cannot be "
+                + "kept: " + why + " (restore it, or export again without --resume)");
+    }
+
+    /** The sample names the report's first {@code consumed} sample rows say were delivered. */
+    private static Set<String> deliveredBefore(Path report, long consumed) {
+        Set<String> names = new HashSet<>();
+        if (!Files.exists(report)) {
+            return names;
+        }
+        long left = consumed;
+        List<List<String>> rows = read(report);
+        for (List<String> row : rows.subList(Math.min(1, rows.size()), rows.size())) {
+            if (left <= 0) {
+                break;
+            }
+            if (row.size() >= 2 && (row.get(1).equals("delivered") || row.get(1).equals("failed"))) {
+                left--;
+                if (row.get(1).equals("delivered")) {
+                    names.add(row.get(0));
+                }
+            }
+        }
+        return names;
+    }
+
+    /** Refuses when the report says a sample before the position was delivered and the manifest lost its row. */
+    private static void requireRowsOf(Set<String> delivered, Set<String> kept, Path manifest, Path report) {
+        for (String name : delivered) {
+            if (!kept.contains(name)) {
+                throw new IllegalArgumentException(manifest + " has no row for sample " + name + ", which " + report
+                        + " says was delivered before the saved position: it would not be written again (restore "
+                        + "the manifest, or export again without --resume)");
+            }
+        }
+    }
+
+    /**
+     * Deletes the files of the samples at and past the position that a stopped run left: the resumed run writes
+     * again those it schedules, and one with a lower {@code --limit} would leave the others without a row.
+     */
+    private static void forgetPast(Path out, List<ExportIds.Slot> slots, long resumeAt) {
+        for (ExportIds.Slot s : slots) {
+            if (s.sequence() >= resumeAt) {
+                for (String file : List.of(s.name() + X, s.name() + Y)) {
+                    try {
+                        Files.deleteIfExists(out.resolve(file));
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(
+                                out.resolve(file) + ": cannot remove it to resume: " + e.getMessage(), e);
+                    }
+                }
+            }
+        }
     }
 
     static List<List<String>> read(Path file) {

@@ -405,6 +405,103 @@ class ResumeCliTest {
         assertThat(repaired).hasSize(4);
     }
 
+    /** An export of the phantom's first 4 samples with a resume state and a report, then one that raises --limit. */
+    private static String[] exportOf(Path root, Path out, Path state, Path report, int limit) {
+        return new String[] {
+            "export",
+            "--root",
+            root.toString(),
+            "--split",
+            "all",
+            "--clip-length",
+            "4",
+            "--frame-size",
+            "16x16",
+            "--out",
+            out.toString(),
+            "--resume",
+            state.toString(),
+            "--report",
+            report.toString(),
+            "--quiet",
+            "--limit",
+            Integer.toString(limit)
+        };
+    }
+
+    @Test
+    void aSampleBeforeTheSavedPositionThatLostItsFileOrRowIsRefusedNotDroppedInSilence(@TempDir Path tmp)
+            throws Exception {
+        Path root = copyOfEchonet(tmp.resolve("echonet"));
+        Path out = tmp.resolve("out");
+        Path state = tmp.resolve("state.json");
+        Path report = tmp.resolve("report.csv");
+        assertThat(etab(exportOf(root, out, state, report, 4)).code()).isZero();
+        Path manifest = out.resolve("manifest.csv");
+        List<String> whole = Files.readAllLines(manifest);
+        String second = whole.get(2).split(",")[0];
+
+        // one file of a written sample deleted
+        Files.move(out.resolve(second + ".y.npy"), tmp.resolve("kept.y.npy"));
+        Run lostFile = etab(exportOf(root, out, state, report, 6));
+        assertThat(lostFile.code()).isEqualTo(2);
+        assertThat(lostFile.err().strip())
+                .isEqualTo("etab: " + manifest + ": sample " + second + ", before the saved position, cannot be kept: "
+                        + "its file " + out.resolve(second + ".y.npy") + " is missing (restore it, or export again "
+                        + "without --resume)");
+        assertThat(Files.readAllLines(manifest)).isEqualTo(whole); // left as it was
+        Files.move(tmp.resolve("kept.y.npy"), out.resolve(second + ".y.npy"));
+
+        // a row cut short, then a row gone that the report says was delivered
+        List<String> cut = new ArrayList<>(whole);
+        cut.set(2, whole.get(2).substring(0, whole.get(2).lastIndexOf(',')));
+        Files.write(manifest, cut);
+        assertThat(etab(exportOf(root, out, state, report, 6)).err()).contains("sample " + second, "its row has");
+        List<String> gone = new ArrayList<>(whole);
+        gone.remove(2);
+        Files.write(manifest, gone);
+        assertThat(etab(exportOf(root, out, state, report, 6)).err())
+                .contains(manifest + " has no row for sample " + second + ", which " + report + " says was delivered");
+
+        // the manifest gone altogether
+        Files.delete(manifest);
+        assertThat(etab(exportOf(root, out, state, report, 6)).err())
+                .contains(manifest + " is missing, but the resume state says 4 samples were done");
+
+        // restored, the export goes on to 6 samples as if never stopped
+        Files.write(manifest, whole);
+        Run resumed = etab(exportOf(root, out, state, report, 6));
+        assertThat(resumed.code()).as(resumed.err()).isZero();
+        assertThat(Files.readAllLines(manifest)).hasSize(7).startsWith(whole.toArray(String[]::new));
+    }
+
+    @Test
+    void aReportMissingAtResumeIsSaidToLackTheRowsBeforeIt(@TempDir Path tmp) throws Exception {
+        Path root = copyOfEchonet(tmp.resolve("echonet"));
+        Path out = tmp.resolve("out");
+        Path state = tmp.resolve("state.json");
+        Path report = tmp.resolve("report.csv");
+        assertThat(etab(exportOf(root, out, state, report, 3)).code()).isZero();
+        Files.delete(report);
+        Run resumed = etab(exportOf(root, out, state, report, 5));
+        assertThat(resumed.code()).as(resumed.err()).isZero();
+        assertThat(resumed.err())
+                .contains("etab: " + report + " does not exist: the 3 sample rows the resume state counts before it "
+                        + "are not in the report this run starts");
+    }
+
+    @Test
+    void aStateOfAnotherSeedIsRefusedNamingItsFile(@TempDir Path tmp) throws Exception {
+        Path root = copyOfEchonet(tmp.resolve("echonet"));
+        Path out = tmp.resolve("out");
+        Path state = tmp.resolve("state.json");
+        Path report = tmp.resolve("report.csv");
+        assertThat(etab(exportOf(root, out, state, report, 3)).code()).isZero();
+        Run other = etab(concat(exportOf(root, out, state, report, 5), "--seed", "7"));
+        assertThat(other.code()).isEqualTo(2);
+        assertThat(other.err().strip()).startsWith("etab: " + state + ": the resume state was saved with seed=");
+    }
+
     @Test
     void aStatePastTheScheduleIsRefusedAndTheExportLeftAsItWas(@TempDir Path tmp) throws Exception {
         Path root = copyOfEchonet(tmp.resolve("echonet"));
