@@ -135,6 +135,16 @@ final class Redirects {
     }
 
     private static String name(URI u) {
-        return u.getScheme() != null && u.getRawAuthority() != null ? RemoteException.redact(u) : u.toString();
+        if (u.getScheme() != null && u.getRawAuthority() != null) {
+            return RemoteException.redact(u);
+        }
+        // no authority (file:///x, a bare path): no user info, but a query or fragment may carry a token
+        String s = u.toString();
+        int cut = s.length();
+        for (char c : new char[] {'?', '#'}) {
+            int i = s.indexOf(c);
+            cut = i >= 0 ? Math.min(cut, i) : cut;
+        }
+        return cut == s.length() ? s : s.substring(0, cut) + "?...";
     }
 }

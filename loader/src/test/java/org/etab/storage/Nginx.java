@@ -70,6 +70,7 @@ public final class Nginx implements AutoCloseable {
                 "    location = /data/elsewhere.bin { return 302 http://" + OTHER_HOST + ":" + port
                         + "/data/small.bin; }",
                 "    location = /data/to-file.bin { return 302 file:///etc/passwd; }",
+                "    location = /data/to-file-signed.bin { return 302 file:///etc/passwd?sig=SECRET; }",
                 "    location = /data/loop-a.bin { return 302 /data/loop-b.bin; }",
                 "    location = /data/loop-b.bin { return 307 /data/loop-a.bin; }",
                 // an endless chain of distinct URLs: hop.bin -> hop-.bin -> hop--.bin -> ...
