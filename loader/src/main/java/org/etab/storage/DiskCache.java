@@ -27,6 +27,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import java.util.zip.CRC32C;
@@ -76,9 +77,14 @@ final class DiskCache {
     private static final String MARKER_TEXT = "etab-stream's HTTP object cache: every file in this directory belongs "
             + "to it and may be deleted by it.\n";
 
+    private static final int LOGGED_WRITE_FAILURES = 3;
+
     private final Path dir;
     private final long maxBytes;
     private final Map<String, Entry> entries = new HashMap<>();
+    /** Writes that failed: the first few are logged one by one, then once that more fail (a full disk fails them all). */
+    private final AtomicInteger writeFailures = new AtomicInteger();
+
     private long totalBytes;
 
     private record Entry(long fileBytes, long lastAccessMillis) {}
@@ -299,7 +305,15 @@ final class DiskCache {
             }
             tmp = null;
         } catch (IOException e) {
-            LOG.warn("cache: cannot write {}: {}", file(key), e.toString());
+            int failures = writeFailures.incrementAndGet();
+            if (failures <= LOGGED_WRITE_FAILURES) {
+                LOG.warn("cache: cannot write {}: {}", file(key), e.toString());
+            } else if (failures == LOGGED_WRITE_FAILURES + 1) {
+                LOG.warn(
+                        "cache: more writes to {} fail (full or read-only?): not logged one by one; the objects are "
+                                + "served without the cache",
+                        dir);
+            }
             drop(key, "the newer copy could not be written");
             return false;
         } finally {

@@ -190,4 +190,29 @@ class DiskCacheTest {
         cache.put(good, b, V);
         assertThat(cache.read(good).body()).isEqualTo(b);
     }
+
+    @Test
+    void writesThatAllFailAreLoggedAFewTimesThenOnceNotOnePerObject(@TempDir Path temp) throws IOException {
+        DiskCache cache = new DiskCache(temp.resolve("c"), 1 << 20);
+        java.io.PrintStream stderr = System.err;
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        System.setErr(new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            for (int i = 0; i < 8; i++) {
+                // a non-empty folder where each entry's file goes: the move into place fails, as on a full disk
+                String key = DiskCache.key("k" + i);
+                Files.createDirectories(cache.file(key).resolve("in-the-way"));
+                assertThat(cache.put(key, body(1000, i), V)).isFalse();
+            }
+        } finally {
+            System.setErr(stderr);
+        }
+        java.util.List<String> lines = err.toString(java.nio.charset.StandardCharsets.UTF_8)
+                .lines()
+                .filter(l -> l.contains("cache:"))
+                .toList();
+        assertThat(lines).hasSize(4);
+        assertThat(lines.subList(0, 3)).allSatisfy(l -> assertThat(l).contains("cache: cannot write "));
+        assertThat(lines.get(3)).contains("cache: more writes to " + temp.resolve("c"), "not logged one by one");
+    }
 }
