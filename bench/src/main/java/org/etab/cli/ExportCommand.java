@@ -290,7 +290,7 @@ final class ExportCommand implements Callable<Integer> {
         } catch (RuntimeException e) {
             // stopped by a failure (--on-error fail) or an error: what failed before it is still reported
             reportFailures(failures, Long.MAX_VALUE, recorder, ids);
-            throw e;
+            throw underFileId(e, pipeline, ids);
         }
         reportFailures(failures, Long.MAX_VALUE, recorder, ids);
         synchronized (writing) {
@@ -372,10 +372,24 @@ final class ExportCommand implements Callable<Integer> {
         unwritten.add(failure);
         unwrittenFrames += info.validFrames();
         if (options.onError() == ErrorPolicy.FAIL) {
-            throw new SampleException(
-                    failure.stage(),
-                    "sample " + failure.id() + " failed: " + failure.reason() + " (stopping: error policy is fail)");
+            throw new SampleException(failure.stage(), failure.stopMessage());
         }
+    }
+
+    /**
+     * A stop under {@code --on-error fail} naming the sample by its file id ({@code X_2} of {@code --clip-start all}),
+     * as its report row does, rather than by its record's; anything else as it came.
+     */
+    private static RuntimeException underFileId(RuntimeException e, Pipeline pipeline, ExportIds ids) {
+        if (e instanceof SampleException stop) {
+            for (SampleFailure f : pipeline.account().failures()) {
+                if (f.stopMessage().equals(stop.getMessage())) {
+                    SampleFailure named = ids.named(f);
+                    return named == f ? e : new SampleException(stop.stage(), named.stopMessage(), e);
+                }
+            }
+        }
+        return e;
     }
 
     /** Reports the failures before {@code position} in this rank's sequence, in order, under their file ids. */

@@ -614,6 +614,45 @@ class ResumeCliTest {
     }
 
     @Test
+    void anExportStoppedByALaterClipsFailureNamesThatClipAsItsReportRowDoes(@TempDir Path tmp) throws Exception {
+        Path root = copyOfEchonet(tmp.resolve("echonet"));
+        EchoNetRecord first = EchoNetReader.read(root).select("all").get(0);
+        byte[] video = Files.readAllBytes(first.video());
+        Files.write(first.video(), java.util.Arrays.copyOf(video, video.length / 3)); // its later clips cannot be read
+        Path report = tmp.resolve("report.csv");
+        Run r = etab(
+                "export",
+                "--root",
+                root.toString(),
+                "--split",
+                "all",
+                "--clip-length",
+                "4",
+                "--frame-size",
+                "16x16",
+                "--clip-start",
+                "all",
+                "--limit",
+                "12",
+                "--threads",
+                "1",
+                "--batch",
+                "2",
+                "--on-error",
+                "fail",
+                "--report",
+                report.toString(),
+                "--out",
+                tmp.resolve("out").toString(),
+                "--quiet");
+        assertThat(r.code()).isEqualTo(2);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("^etab: sample (" + first.id() + "_\\d+) failed: ")
+                .matcher(r.err().strip());
+        assertThat(m.find()).as(r.err()).isTrue();
+        assertThat(reportRows(report, "failed")).anyMatch(row -> row.startsWith(m.group(1) + ",failed,"));
+    }
+
+    @Test
     void aFailedShardingRepeatIsFlaggedInTheReport(@TempDir Path tmp) throws Exception {
         Path root = copyOfEchonet(tmp.resolve("echonet"));
         EchoNetRecord first = EchoNetReader.read(root).select("all").get(0);

@@ -181,10 +181,7 @@ final class BatchAssembly implements AutoCloseable {
                 }
                 SampleFailure failure = loadInto(worker, plan, buffers, infos.size(), group.epoch(), infos);
                 if (failure != null && options.onError() == ErrorPolicy.FAIL) {
-                    throw new SampleException(
-                            failure.stage(),
-                            "sample " + failure.id() + " failed: " + failure.reason()
-                                    + " (stopping: error policy is fail)");
+                    throw new SampleException(failure.stage(), failure.stopMessage());
                 }
             }
             if (infos.isEmpty() || cancelled.get()) {

@@ -29,6 +29,14 @@ public record SampleFailure(
         this(id, file, stage, reason, epoch, sequence, false);
     }
 
+    /**
+     * {@return what stops a run under the fail error policy: {@code sample <id> failed: <reason> (stopping: error
+     * policy is fail)}}
+     */
+    public String stopMessage() {
+        return "sample " + id + " failed: " + reason + " (stopping: error policy is fail)";
+    }
+
     @Override
     public String toString() {
         return id + " (" + stage + "): " + (repeat ? "repeat (sharding padding); " : "") + reason;
