@@ -15,6 +15,7 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Arrays;
 import java.util.Iterator;
+import java.util.zip.CRC32;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.event.IIOReadProgressListener;
@@ -29,7 +30,8 @@ import javax.imageio.stream.MemoryCacheImageInputStream;
  *
  * <p>Limits, checked before anything large is allocated: the file must be a regular file of at most
  * {@value #MAX_FILE_BYTES} bytes (read up to its size, never further); every chunk's length must fit in the
- * file; IHDR must declare a valid bit depth and colour type, each side at most {@value #MAX_SIDE} pixels, at most
+ * file, and every critical chunk's (IHDR, PLTE, IDAT, IEND) CRC must match, as libpng requires (a bad CRC on an
+ * ancillary chunk, which carries no pixels, is let through as libpng lets it); IHDR must declare a valid bit depth and colour type, each side at most {@value #MAX_SIDE} pixels, at most
  * {@value #MAX_PIXELS} pixels, and no more pixel data than its IDAT chunks can inflate to. So one decode holds
  * at most the file, ImageIO's raster (at most 16 Mpx x 4 samples x 2 bytes = 128 MiB) and the gray plane.
  *
@@ -180,13 +182,15 @@ public final class PngGray implements AutoCloseable {
     }
 
     /**
-     * Checks every chunk length against the file and IHDR against the limits, so that ImageIO never allocates by
-     * a number the file cannot back.
+     * Checks every chunk length against the file, the critical chunks' CRCs, and IHDR against the limits, so that
+     * ImageIO never allocates by a number the file cannot back and a flipped bit is not decoded as pixels (ImageIO
+     * checks no CRC, and can stop inflating before zlib's own checksum).
      */
     static void checkChunks(Path file, byte[] png) {
         int at = SIGNATURE.length;
         long idat = 0;
         boolean first = true;
+        CRC32 crc = new CRC32();
         while (at < png.length) {
             if (png.length - at < 8) {
                 throw new DecodeException(
@@ -202,6 +206,9 @@ public final class PngGray implements AutoCloseable {
                         file,
                         "corrupt PNG: chunk '" + printable(type) + "' at byte " + at + " declares length " + length
                                 + " but only " + Math.max(left, 0) + " bytes follow it");
+            }
+            if (isCritical(png[at + 4])) {
+                checkCrc(file, png, at, (int) length, type, crc);
             }
             if (first) {
                 if (!type.equals("IHDR") || length != 13) {
@@ -222,6 +229,24 @@ public final class PngGray implements AutoCloseable {
             throw new DecodeException(file, "corrupt PNG: no IHDR chunk");
         }
         checkHeader(file, png, idat);
+    }
+
+    /** Critical chunks have an upper-case first letter (PNG's bit 5 of the type's first byte is 0). */
+    private static boolean isCritical(byte typeByte) {
+        return (typeByte & 0x20) == 0;
+    }
+
+    private static void checkCrc(Path file, byte[] png, int at, int length, String type, CRC32 crc) {
+        crc.reset();
+        crc.update(png, at + 4, 4 + length);
+        long stored = u32(png, at + 8 + length);
+        if (crc.getValue() != stored) {
+            throw new DecodeException(
+                    file,
+                    String.format(
+                            "corrupt PNG: chunk '%s' at byte %d has CRC %08x but its bytes give %08x",
+                            printable(type), at, stored, crc.getValue()));
+        }
     }
 
     private static void checkHeader(Path file, byte[] png, long idatBytes) {

@@ -122,6 +122,55 @@ class PngGrayTest {
         }
     }
 
+    /** The byte offset of the first chunk of {@code type} in {@code png}. */
+    private static int chunkAt(byte[] png, String type) {
+        for (int at = 8; at + 8 <= png.length; ) {
+            int length = ByteBuffer.wrap(png, at, 4).getInt();
+            if (new String(png, at + 4, 4, StandardCharsets.ISO_8859_1).equals(type)) {
+                return at;
+            }
+            at += 12 + length;
+        }
+        throw new AssertionError("no " + type + " chunk");
+    }
+
+    @Test
+    void aCriticalChunkWhoseCrcDoesNotMatchIsRefusedNamingChunkOffsetAndBothCrcs() throws IOException {
+        BufferedImage img = new BufferedImage(40, 30, BufferedImage.TYPE_BYTE_GRAY);
+        img.getRaster().setSample(3, 4, 0, 200);
+        Path good = tmp.resolve("good.png");
+        ImageIO.write(img, "png", good.toFile());
+        byte[] bytes = Files.readAllBytes(good);
+        int idat = chunkAt(bytes, "IDAT");
+        int length = ByteBuffer.wrap(bytes, idat, 4).getInt();
+        int crcAt = idat + 8 + length;
+        long stored = ByteBuffer.wrap(bytes, crcAt, 4).getInt() & 0xffffffffL;
+        bytes[crcAt + 3] ^= 0x01; // the pixels intact: only the checksum disagrees
+        assertRefused(
+                "badcrc.png",
+                bytes,
+                String.format(
+                        "corrupt PNG: chunk 'IDAT' at byte %d has CRC %08x but its bytes give %08x",
+                        idat, stored ^ 0x01, stored));
+
+        bytes[crcAt + 3] ^= 0x01;
+        bytes[idat + 8 + length - 1] ^= 0x40; // a flipped bit in the last byte of the pixel data
+        assertRefused("flipped.png", bytes, "chunk 'IDAT'", "has CRC");
+    }
+
+    @Test
+    void anAncillaryChunkWithABadCrcIsLetThroughAsLibpngDoes() throws IOException {
+        byte[] raw = {0, 10, 20, 30}; // one row: filter 0, three gray pixels
+        byte[] text = chunk("tEXt", "Comment\0phantom".getBytes(StandardCharsets.ISO_8859_1));
+        text[text.length - 1] ^= 0x10;
+        Path file = Files.write(tmp.resolve("badtext.png"), png(ihdr(3, 1, 8, 0), text, chunk("IDAT", deflated(raw))));
+        PngGray.Image out = new PngGray.Image();
+        try (PngGray png = new PngGray()) {
+            png.decode(file, out);
+        }
+        assertThat(Arrays.copyOf(out.pixels, 3)).containsExactly(10, 20, 30);
+    }
+
     // ---- hostile files: refused from the header, before anything large is allocated ----
 
     /** A chunk: length, type, data, CRC over type and data. */
