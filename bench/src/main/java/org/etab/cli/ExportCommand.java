@@ -412,7 +412,10 @@ final class ExportCommand implements Callable<Integer> {
         return rows;
     }
 
-    /** The shutdown hook: waits for the sample being written, then closes the manifest and the report. */
+    /**
+     * The shutdown hook: waits for the sample being written, closes the manifest and the report, and says where
+     * {@code --resume} goes on.
+     */
     private void finishOnSignal(RunRecorder recorder, CsvWriter manifest) {
         synchronized (writing) {
             stopping = true;
@@ -421,7 +424,10 @@ final class ExportCommand implements Callable<Integer> {
             } catch (IOException | RuntimeException e) {
                 System.err.println("etab export: cannot finish the manifest: " + Terminal.safe(e.getMessage()));
             }
-            recorder.close();
+            String resume = recorder.stop();
+            System.err.println(System.lineSeparator() + "etab export: stopped by a signal; manifest.csv lists every "
+                    + "sample whose files are whole"
+                    + (resume == null ? " (no --resume: a new export starts over)" : "; " + resume));
         }
     }
 

@@ -144,13 +144,26 @@ final class RunRecorder implements AutoCloseable {
     }
 
     /** Saves where a resumed run continues: after everything before {@code nextPosition} of {@code epoch}. */
-    void saveState(int epoch, long nextPosition) {
+    synchronized void saveState(int epoch, long nextPosition) {
         if (resumeFile != null && !closed) {
             state = state.at(epoch, nextPosition)
                     .withOrder(order.applyAsLong(epoch))
                     .withConsumed(rows);
             state.write(resumeFile);
         }
+    }
+
+    /**
+     * Stops recording for a run a signal stopped ({@link #close()}: nothing more is written, the state stays as
+     * saved, while the run's threads still go on until the JVM halts).
+     *
+     * @return where {@code --resume} goes on from that state, or null without {@code --resume}
+     */
+    synchronized String stop() {
+        close();
+        return resumeFile == null
+                ? null
+                : "--resume " + resumeFile + " goes on from epoch " + state.epoch() + ", position " + state.position();
     }
 
     /** A failure in its place in the sequence, written now (the caller orders them: export). */
@@ -208,8 +221,11 @@ final class RunRecorder implements AutoCloseable {
 
     @Override
     public synchronized void close() {
-        if (report != null && !closed) {
-            closed = true;
+        if (closed) {
+            return;
+        }
+        closed = true; // also without a report: no state is saved after it
+        if (report != null) {
             try {
                 report.close();
             } catch (IOException e) {

@@ -215,6 +215,13 @@ class ExportInterruptionTest {
             assertThat(savedPosition(state))
                     .as(what + ": the saved position against the " + accounted + " samples reported")
                     .isBetween(accounted - batch, accounted);
+            if (signals[i].equals("INT") && !ended && Files.exists(state)) {
+                // the hook's notice names the position the state file keeps
+                assertThat(Files.readString(tmp.resolve("run" + i + ".log")))
+                        .as(what)
+                        .contains("etab export: stopped by a signal; ")
+                        .contains("--resume " + state + " goes on from epoch 0, position " + savedPosition(state));
+            }
             if (Files.exists(report)) {
                 List<String> rows = Files.readAllLines(report);
                 assertThat(count(rows, ",delivered,")).as(what).isLessThanOrEqualTo(Math.max(0, manifest.size() - 1));
