@@ -174,8 +174,7 @@ final class BenchRunner {
         RunAccount account = pipeline.account();
         AtomicLong consumed = new AtomicLong(); // samples the loop has taken (the account counts prefetched ones)
         long planned = total;
-        try (InterruptNotice notice = new InterruptNotice(
-                        () -> stopped(consumed.get(), account.failed(), planned, start, recorder), System.err);
+        try (InterruptNotice notice = InterruptNotice.forRun(consumed, account, planned, start, recorder);
                 Progress progress = new Progress("bench", total, "samples", showProgress)) {
             // one stream over the epochs: the next epoch's first batches are assembled while this one ends
             Flux<Batch> all = lastEpoch < firstEpoch ? Flux.empty() : pipeline.batches(firstEpoch, lastEpoch, startAt);
@@ -220,22 +219,6 @@ final class BenchRunner {
                 pipeline.bytesRead(),
                 pipeline.consumerWaitSeconds(),
                 null);
-    }
-
-    /**
-     * The notice of a run stopped by a signal: how far it got, and where {@code --resume} goes on (the recorder
-     * stopped first, so that the state named is the one the file keeps).
-     */
-    static String stopped(long consumed, long failed, long total, long startNanos, RunRecorder recorder) {
-        String resume = recorder == null ? null : recorder.stop();
-        return String.format(
-                Locale.ROOT,
-                "etab: stopped by a signal after %.1f s: %d of %d samples consumed, %d failed%s",
-                (System.nanoTime() - startNanos) / 1e9,
-                consumed,
-                total,
-                failed,
-                recorder == null ? "" : resume == null ? " (no --resume: a new run starts over)" : "; " + resume);
     }
 
     /** Host batches as they are, or read through ND4J views (one element of each, so the views are built). */

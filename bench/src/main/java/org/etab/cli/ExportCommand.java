@@ -9,20 +9,16 @@ import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.StringJoiner;
 import java.util.concurrent.Callable;
 import java.util.concurrent.PriorityBlockingQueue;
 import java.util.function.IntToLongFunction;
-import java.util.stream.Collectors;
 import org.etab.api.Datasets;
 import org.etab.batch.Batch;
 import org.etab.batch.HostAllocator;
-import org.etab.batch.HostTensor;
 import org.etab.batch.SampleInfo;
 import org.etab.config.EtabConfig;
 import org.etab.metrics.JvmMeters;
@@ -168,6 +164,7 @@ final class ExportCommand implements Callable<Integer> {
                 DatasetRegistry.get(selection.dataset), sampleOptions.target(), sampleOptions.labelScheme());
         // clips name their axes (stills are always [C, H, W])
         String layout = sampleOptions.clip().video() ? sampleOptions.layout().cliName() : null;
+        ManifestRows rows = new ManifestRows(scheme, layout);
         Set<String> real = new HashSet<>();
         for (OpenedDataset g : groups) {
             g.source().plan(epoch).forEach(p -> real.add(p.id()));
@@ -216,15 +213,7 @@ final class ExportCommand implements Callable<Integer> {
         try (RunRecorder recorder = new RunRecorder(run.report, kept, run.resume, state, order);
                 CsvWriter manifest = CsvWriter.builder().build(Files.newBufferedWriter(manifestFile, mode))) {
             if (!resuming || Files.size(manifestFile) == 0) {
-                List<String> header = new ArrayList<>(List.of(
-                        "id", "source_id", "x", "y", "epoch", "position", "source_frames", "valid_frames", "label"));
-                if (scheme != null) {
-                    header.add("label_scheme");
-                }
-                if (layout != null) {
-                    header.add("layout");
-                }
-                manifest.writeRecord(header);
+                manifest.writeRecord(rows.header());
                 manifest.flush();
             }
             Thread hook = new Thread(() -> finishOnSignal(recorder, manifest), "etab-export-shutdown");
@@ -240,7 +229,7 @@ final class ExportCommand implements Callable<Integer> {
                             recorder.rejected(pipeline.account().rejections());
                         }
                         if (part.size() > 0) { // else --drop-last left nothing of it to export
-                            exportEpoch(pipeline, startAt, part.offset(), manifest, recorder, ids, scheme, layout);
+                            exportEpoch(pipeline, startAt, part.offset(), manifest, recorder, ids, rows);
                         }
                         totals = totals.plus(pipeline.account(), ids::named); // the report's names
                     }
@@ -276,8 +265,7 @@ final class ExportCommand implements Callable<Integer> {
             CsvWriter manifest,
             RunRecorder recorder,
             ExportIds ids,
-            String scheme,
-            String layout)
+            ManifestRows rows)
             throws IOException {
         long planned = pipeline.schedule(epoch, startAt, pipeline.options().batchSize())
                 .size();
@@ -286,7 +274,7 @@ final class ExportCommand implements Callable<Integer> {
                 new PriorityBlockingQueue<>(16, Comparator.comparingLong(SampleFailure::sequence));
         pipeline.onFailure(failures::add);
         try (Progress progress = new Progress("export", planned, "samples", Launch.interactive(run.quiet))) {
-            exportBatches(pipeline, startAt, offset, failures, manifest, recorder, ids, scheme, layout, progress);
+            exportBatches(pipeline, startAt, offset, failures, manifest, recorder, ids, rows, progress);
         } catch (RuntimeException e) {
             // stopped by a failure (--on-error fail) or an error: what failed before it is still reported
             reportFailures(failures, Long.MAX_VALUE, recorder, ids);
@@ -309,8 +297,7 @@ final class ExportCommand implements Callable<Integer> {
             CsvWriter manifest,
             RunRecorder recorder,
             ExportIds ids,
-            String scheme,
-            String layout,
+            ManifestRows rows,
             Progress progress)
             throws IOException {
         for (Batch batch : pipeline.batches(epoch, startAt).toIterable(2)) {
@@ -328,25 +315,7 @@ final class ExportCommand implements Callable<Integer> {
                         awaitShutdownIfStopping();
                         NpyFile.write(batch.features(), i, out.resolve(id + ".x.npy"));
                         NpyFile.write(batch.labels(), i, out.resolve(id + ".y.npy"));
-                        List<String> row = new ArrayList<>(List.of(
-                                id,
-                                info.id(),
-                                id + ".x.npy",
-                                id + ".y.npy",
-                                Integer.toString(info.epoch()),
-                                Long.toString(info.position()),
-                                Arrays.stream(info.sourceFrames())
-                                        .mapToObj(Integer::toString)
-                                        .collect(Collectors.joining(" ")),
-                                Integer.toString(info.validFrames()),
-                                labelText(batch.labels(), i)));
-                        if (scheme != null) {
-                            row.add(scheme);
-                        }
-                        if (layout != null) {
-                            row.add(layout);
-                        }
-                        manifest.writeRecord(row);
+                        manifest.writeRecord(rows.row(id, info, batch.labels(), i));
                         manifest.flush();
                         recorder.delivered(info, id);
                     }
@@ -441,31 +410,5 @@ final class ExportCommand implements Callable<Integer> {
                 throw new IllegalStateException("export stopped: the process is shutting down", e);
             }
         }
-    }
-
-    /** Scalars and pairs in the manifest; masks only in their .npy. */
-    private static String labelText(HostTensor y, int slot) {
-        if (y.spec().elements() > 4) {
-            return "";
-        }
-        StringJoiner text = new StringJoiner(" ");
-        switch (y.spec().dtype()) {
-            case FLOAT32 -> {
-                for (float v : y.slotFloats(slot)) {
-                    text.add(Double.toString(v)); // as a double, as the manifest always gave it
-                }
-            }
-            case INT32 -> {
-                for (int v : y.slotInts(slot)) {
-                    text.add(Integer.toString(v));
-                }
-            }
-            case UINT8 -> {
-                for (byte v : y.slotBytes(slot)) {
-                    text.add(Integer.toString(Byte.toUnsignedInt(v)));
-                }
-            }
-        }
-        return text.toString();
     }
 }
