@@ -31,13 +31,16 @@ import org.etab.pipeline.Pipeline;
  * <p>Copies: the arrays are made with {@link NDManager#create(java.nio.Buffer, ai.djl.ndarray.types.Shape,
  * ai.djl.ndarray.types.DataType)} over the pooled batch memory (a direct buffer). On the PyTorch engine with a CPU
  * manager that is {@code torch::from_blob}: the arrays are views of the pool, no byte is copied. With a GPU manager
- * (a trainer on {@code Device.gpu()}) the engine copies the batch to the device while creating the array; that copy
- * is the upload. Other engines may copy on the host.
+ * (in {@code EasyTrain.fit} the trainer's, on the model's device, not the {@code optDevices} of its config) the
+ * engine copies the batch to the device while creating the array; that copy is the upload. Other engines may copy on
+ * the host.
  *
  * <p>Ownership: a DJL batch owns its pipeline batch. Closing the DJL batch (as {@code EasyTrain.fit} does after
  * each step) closes its manager, a sub-manager of the one passed to {@code getData}, which closes the arrays and
- * returns the pipeline batch's memory to the pool; the arrays must not be used after that (copy what must outlive
- * the step, e.g. {@code array.duplicate()} into another manager). A batch never closed is closed with its parent
+ * returns the pipeline batch's memory to the pool; the arrays must not be used after that. To keep one past the
+ * step, duplicate it and attach the copy to a manager that outlives the batch ({@code NDArray kept =
+ * array.duplicate(); kept.attach(longLived);}): a duplicate alone is made in the batch's manager and closes with it,
+ * and a detached array is still a view of the pool's memory, which a later batch overwrites. A batch never closed is closed with its parent
  * manager (the trainer's). An epoch's stream is closed when it ends, when the iterator is closed (it
  * implements {@link AutoCloseable}), when the next epoch starts on the same pipeline, or when the pipeline closes; all of them
  * return the batches assembled and not yet handed to DJL. {@code EasyTrain.fit} does not close its iterator when a

@@ -249,6 +249,39 @@ class PipelineDatasetTest {
     }
 
     @Test
+    void anArrayKeptPastTheStepIsADuplicateAttachedElsewhereNotADetachedView() throws Exception {
+        try (Pipeline p = clips(records());
+                NDManager manager = cpu();
+                NDManager longLived = cpu();
+                BatchIterator<org.etab.batch.Batch> it = p.iterate(0)) {
+            org.etab.batch.Batch ours = it.next();
+            ByteBuffer pooled = ours.features().buffer();
+            ByteBuffer pooledLabels = ours.labels().buffer();
+            Batch djl = DjlBatches.wrap(ours, manager, SAMPLES);
+            NDArray x = djl.getData().head();
+            float first = x.getFloat(0, 0, 0, 0, 0);
+            NDArray duplicate = x.duplicate(); // in the batch's manager, like x
+            NDArray kept = x.duplicate();
+            kept.attach(longLived);
+            NDArray detached = djl.getLabels().head();
+            detached.detach();
+            djl.close();
+
+            assertThat(ours.isClosed()).isTrue();
+            assertThat(duplicate.isReleased())
+                    .as("a duplicate alone closes with the batch")
+                    .isTrue();
+            pooled.putFloat(0, first + 1f); // the pool's memory, handed to a later batch
+            assertThat(kept.getFloat(0, 0, 0, 0, 0)).isEqualTo(first);
+            pooledLabels.putFloat(0, -3.5f);
+            assertThat(detached.getFloat(0, 0))
+                    .as("a detached array still reads the pool's memory")
+                    .isEqualTo(-3.5f);
+            detached.close();
+        }
+    }
+
+    @Test
     void easyTrainFitTrainsTwoEpochsAndEveryPooledBufferIsBackAfterwards() throws Exception {
         List<EchoNetRecord> records = records(); // the phantom exists before the baseline...
         try (Pipeline warmUp = clips(records)) {
