@@ -21,7 +21,7 @@ import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
  * next epoch, a fresh seeded permutation, which is what DL4J's {@code fit(iterator, nEpochs)} needs (it calls
  * {@code reset()} between epochs). A {@code reset()} while nothing of the current epoch was taken is a no-op, so a
  * double reset or an explicit reset before {@code fit} never skips an epoch (an epoch that ended without a batch, every
- * sample failed, is left by it all the same). The data is a pure function of (the
+ * sample failed, or one that error policy fail stopped, is left by it all the same). The data is a pure function of (the
  * source's seed, epoch) in ordered mode (the pipeline's default): a new iterator over the same selection and seed
  * replays the same sequence; {@link #setEpoch(int)} jumps to any epoch, {@link #setEpoch(int, long)} to a position
  * in it (resuming from a checkpoint).
@@ -244,6 +244,8 @@ public final class EtabDataSetIterator implements DataSetIterator, AutoCloseable
      * @return false at the end of the epoch (then {@link #reset()} starts the next)
      * @throws IllegalStateException when this iterator is closed, or the pipeline's iteration was closed by another
      *     iteration of the same pipeline
+     * @throws RuntimeException the epoch's stream error (with error policy fail, the pipeline's
+     *     {@code SampleException}), which ends the epoch: later calls say false and {@link #reset()} moves on
      */
     @Override
     public boolean hasNext() {
@@ -253,9 +255,29 @@ public final class EtabDataSetIterator implements DataSetIterator, AutoCloseable
             // an epoch without a batch, which DL4J's fit passes in silence, is said in the log by the pipeline
             batches = pipeline.iterate(epoch, startAt, 1);
         }
-        boolean more = batches.hasNext();
+        boolean more;
+        try {
+            more = batches.hasNext();
+        } catch (RuntimeException | Error e) {
+            ended = endedByItsError();
+            throw e;
+        }
         ended = !more;
         return more;
+    }
+
+    /**
+     * After {@code hasNext()} threw: whether the epoch's stream failed (error policy fail, a stalled pool), which ends
+     * it, so that {@code reset()} leaves it as it leaves an epoch without a batch, whether or not a batch was taken;
+     * an iteration closed from outside (another iteration of the pipeline, an interrupt) throws again instead, and its
+     * epoch starts again.
+     */
+    private boolean endedByItsError() {
+        try {
+            return !batches.hasNext(); // a failed iteration says false at once; it neither waits nor throws again
+        } catch (IllegalStateException closedFromOutside) {
+            return false;
+        }
     }
 
     /**
@@ -314,7 +336,8 @@ public final class EtabDataSetIterator implements DataSetIterator, AutoCloseable
     /**
      * Moves to the next epoch (a fresh permutation), dropping the rest of the current one. While nothing of the
      * current epoch was taken it stays on that epoch, so that DL4J's reset before {@code fit} never skips one, unless
-     * the epoch ran to its end without a batch (every sample failed: staying would replay it on every reset); an
+     * the epoch ran to its end without a batch (every sample failed: staying would replay it on every reset) or its
+     * stream failed (error policy fail) before its first batch; an
      * iteration of it that was closed meanwhile (by another iteration of the pipeline, or an interrupt, as DL4J's
      * {@code AsyncDataSetIterator} sends on its own reset) is dropped, and the epoch starts again.
      *

@@ -18,7 +18,7 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
 /** DL4J trains on the iterator: EF regression from a gray 1x32x32 still with one dense layer. */
 class Dl4jFitTest {
 
-    private static MultiLayerNetwork tinyNetwork() {
+    static MultiLayerNetwork tinyNetwork() {
         MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder()
                 .seed(1)
                 .updater(new Adam(1e-3))
