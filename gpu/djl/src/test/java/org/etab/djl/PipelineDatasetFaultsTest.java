@@ -1,0 +1,143 @@
+package org.etab.djl;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ai.djl.Device;
+import ai.djl.Model;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Blocks;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.core.Linear;
+import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.EasyTrain;
+import ai.djl.training.Trainer;
+import ai.djl.training.TrainingResult;
+import ai.djl.training.listener.TrainingListener;
+import ai.djl.training.loss.Loss;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.etab.batch.HostAllocator;
+import org.etab.datasets.echonet.EchoNetReader;
+import org.etab.datasets.echonet.EchoNetRecord;
+import org.etab.datasets.echonet.EchoNetSource;
+import org.etab.pipeline.ErrorPolicy;
+import org.etab.pipeline.Pipeline;
+import org.etab.pipeline.PipelineOptions;
+import org.etab.pipeline.PipelineProbe;
+import org.etab.source.SampleException;
+import org.etab.source.SampleFailure;
+import org.etab.source.SampleOptions;
+import org.etab.source.Target;
+import org.etab.testing.PhantomDatasets;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code EasyTrain.fit} on a set with one corrupt video (the phantom's first, its bytes zeroed), with a validation
+ * set on its own pipeline: under skip both train without it and their accounts name it; under fail {@code fit} stops
+ * with the pipeline's exception naming it, and nothing pooled stays out.
+ */
+class PipelineDatasetFaultsTest {
+    private static final int BATCH = 5;
+
+    /** The phantom copied to {@code dir} with its first video (by name) zeroed; returns that video's record id. */
+    private static String copyWithACorruptVideo(Path dir) throws IOException {
+        Path src = PhantomDatasets.echonet();
+        for (String f : List.of("FileList.csv", "VolumeTracings.csv")) {
+            Files.copy(src.resolve(f), dir.resolve(f));
+        }
+        Files.createDirectories(dir.resolve("Videos"));
+        List<Path> videos;
+        try (var listing = Files.list(src.resolve("Videos"))) {
+            videos = listing.sorted().toList();
+        }
+        for (Path v : videos) {
+            Files.copy(v, dir.resolve("Videos").resolve(v.getFileName()));
+        }
+        Path bad = dir.resolve("Videos").resolve(videos.get(0).getFileName());
+        Files.write(bad, new byte[4096]);
+        String name = bad.getFileName().toString();
+        return name.substring(0, name.lastIndexOf('.'));
+    }
+
+    private static Pipeline clips(Path root, ErrorPolicy onError) {
+        List<EchoNetRecord> records = EchoNetReader.read(root).select("all");
+        SampleOptions o = SampleOptions.builder()
+                .target(Target.EF)
+                .clipLength(4)
+                .fps(25)
+                .frameSize(16, 16)
+                .channels(1)
+                .normalize(false)
+                .seed(7)
+                .shuffle(true)
+                .build();
+        return new Pipeline(
+                new EchoNetSource(records, o),
+                PipelineOptions.builder()
+                        .batchSize(BATCH)
+                        .threads(2)
+                        .onError(onError)
+                        .build(),
+                new SimpleMeterRegistry(),
+                HostAllocator.NATIVE);
+    }
+
+    /** Two epochs of a linear EF model on {@code train}, validated on {@code validation}. */
+    private static TrainingResult fit(Pipeline train, Pipeline validation) throws Exception {
+        try (Model model = Model.newInstance("ef", Device.cpu(), "PyTorch")) {
+            model.setBlock(new SequentialBlock()
+                    .add(Blocks.batchFlattenBlock())
+                    .add(Linear.builder().setUnits(1).build()));
+            DefaultTrainingConfig config = new DefaultTrainingConfig(Loss.l2Loss())
+                    .optDevices(new Device[] {Device.cpu()})
+                    .addTrainingListeners(TrainingListener.Defaults.basic()); // losses in the result
+            try (Trainer trainer = model.newTrainer(config)) {
+                trainer.initialize(new Shape(BATCH, 1, 4, 16, 16));
+                EasyTrain.fit(
+                        trainer,
+                        2,
+                        PipelineDataset.builder().pipeline(train).build(),
+                        PipelineDataset.builder().pipeline(validation).build());
+                return trainer.getTrainingResult();
+            }
+        }
+    }
+
+    @Test
+    void underSkipFitTrainsAndValidatesWithoutTheCorruptVideoAndTheAccountsNameIt(@TempDir Path tmp) throws Exception {
+        String bad = copyWithACorruptVideo(tmp);
+        try (Pipeline train = clips(tmp, ErrorPolicy.SKIP);
+                Pipeline validation = clips(tmp, ErrorPolicy.SKIP)) {
+            TrainingResult result = fit(train, validation);
+            assertThat(result.getTrainLoss()).isNotNull().isFinite();
+            assertThat(result.getValidateLoss()).isNotNull().isFinite();
+            for (Pipeline p : List.of(train, validation)) {
+                assertThat(p.account().delivered()).isEqualTo(2L * (PhantomDatasets.ECHONET_VIDEOS - 1));
+                assertThat(p.account().failures())
+                        .hasSize(2)
+                        .extracting(SampleFailure::id)
+                        .containsOnly(bad);
+                assertThat(PipelineProbe.batchPool(p).outstanding()).isZero();
+            }
+        }
+    }
+
+    @Test
+    void underFailFitStopsWithTheSampleExceptionNamingTheVideoAndNothingStaysOut(@TempDir Path tmp) throws Exception {
+        String bad = copyWithACorruptVideo(tmp);
+        try (Pipeline train = clips(tmp, ErrorPolicy.FAIL);
+                Pipeline validation = clips(tmp, ErrorPolicy.FAIL)) {
+            assertThatThrownBy(() -> fit(train, validation))
+                    .isInstanceOf(SampleException.class)
+                    .hasMessageContaining("sample " + bad + " failed")
+                    .hasMessageContaining("error policy is fail");
+            // the failed iteration closed itself, and EasyTrain had closed every batch it took
+            assertThat(PipelineProbe.batchPool(train).outstanding()).isZero();
+        }
+    }
+}
