@@ -2,6 +2,7 @@ package org.etab.gpu;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
@@ -29,6 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.dataset.api.preprocessor.NormalizerMinMaxScaler;
 
 /** The DL4J iterator on the phantom EchoNet set: 12 gray 32x32 stills in batches of 5 (5, 5, 2). */
 class EtabDataSetIteratorTest {
@@ -407,6 +409,34 @@ class EtabDataSetIteratorTest {
             views.addAll(labels);
         }
         assertThat(views).isEqualTo(copies);
+    }
+
+    @Test
+    void thePreProcessorIsAppliedToEveryDataSetAndANormalizersFitTakesAnEpoch() {
+        for (EtabDataSetIterator.Ownership ownership : EtabDataSetIterator.Ownership.values()) {
+            try (Pipeline p = stills(Target.EF, 7);
+                    EtabDataSetIterator it =
+                            EtabDataSetIterator.builder(p).ownership(ownership).build()) {
+                NormalizerMinMaxScaler scaler = new NormalizerMinMaxScaler(-1, 1);
+                scaler.fitLabel(true);
+                scaler.fit(it); // reads epoch 0, then resets DL4J's way: on to epoch 1
+                assertThat(it.epoch()).as("%s", ownership).isEqualTo(1);
+                it.setPreProcessor(scaler);
+                assertThat(it.getPreProcessor()).isSameAs(scaler);
+                it.setEpoch(0); // the epoch the scaler saw: its extremes land on -1 and 1
+                List<DataSet> sets = new ArrayList<>();
+                while (it.hasNext()) {
+                    DataSet d = it.next();
+                    sets.add(ownership == EtabDataSetIterator.Ownership.VIEW ? d.copy() : d);
+                }
+                List<Float> ef = column(sets, DataSet::getLabels, 0);
+                assertThat(ef).as("%s", ownership).allMatch(v -> v >= -1f - 1e-5f && v <= 1f + 1e-5f);
+                assertThat(ef.stream().mapToDouble(Float::doubleValue).min().orElseThrow())
+                        .isCloseTo(-1.0, within(1e-5));
+                assertThat(ef.stream().mapToDouble(Float::doubleValue).max().orElseThrow())
+                        .isCloseTo(1.0, within(1e-5));
+            }
+        }
     }
 
     @Test
