@@ -41,7 +41,9 @@ import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
  * threads, so {@link #asyncSupported()} is false: DL4J would otherwise wrap this in an
  * {@code AsyncDataSetIterator}, adding a thread, a queue of copied {@code DataSet}s and a workspace on top of a
  * pipeline that already prefetches ({@code threads + prefetch} batches) and bounds its memory; in VIEW mode that
- * queue would also hold views past their batch's life. Backpressure: one batch is requested ahead of the one taken;
+ * queue would also hold views past their batch's life. Wrapping it yourself breaks on a reset half-way through an
+ * epoch: the wrapper interrupts its thread, which may be waiting in {@code hasNext()}; that wait ends with an
+ * {@link IllegalStateException}, which the wrapper keeps and throws from every later call. Backpressure: one batch is requested ahead of the one taken;
  * how long {@code hasNext()} waited is recorded as the pipeline's {@code etab.consumer.wait}.
  *
  * <p>Errors: a failed sample is skipped (and counted in {@code pipeline.account()}), or, with error policy fail,
@@ -338,8 +340,8 @@ public final class EtabDataSetIterator implements DataSetIterator, AutoCloseable
      * current epoch was taken it stays on that epoch, so that DL4J's reset before {@code fit} never skips one, unless
      * the epoch ran to its end without a batch (every sample failed: staying would replay it on every reset) or its
      * stream failed (error policy fail) before its first batch; an
-     * iteration of it that was closed meanwhile (by another iteration of the pipeline, or an interrupt, as DL4J's
-     * {@code AsyncDataSetIterator} sends on its own reset) is dropped, and the epoch starts again.
+     * iteration of it that was closed meanwhile (by another iteration of the pipeline, or an interrupt of a wait in
+     * {@code hasNext()}) is dropped, and the epoch starts again.
      *
      * @throws IllegalStateException when this iterator is closed
      */

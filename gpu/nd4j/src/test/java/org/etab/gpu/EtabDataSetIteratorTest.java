@@ -29,6 +29,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.AsyncDataSetIterator;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.api.preprocessor.NormalizerMinMaxScaler;
 
@@ -436,6 +437,30 @@ class EtabDataSetIteratorTest {
                 assertThat(ef.stream().mapToDouble(Float::doubleValue).max().orElseThrow())
                         .isCloseTo(1.0, within(1e-5));
             }
+        }
+    }
+
+    @Test
+    void copiesWrappedInDl4jsAsyncIteratorGoThroughWholeEpochs() throws InterruptedException {
+        try (Pipeline p = stills(Target.EF, 7);
+                EtabDataSetIterator it = EtabDataSetIterator.of(p)) {
+            AsyncDataSetIterator async = new AsyncDataSetIterator(it, 2, true); // its own thread iterates ours
+            try {
+                List<Float> epoch0 = new ArrayList<>();
+                while (async.hasNext()) {
+                    epoch0.addAll(column(List.of(async.next()), DataSet::getLabels, 0));
+                }
+                async.reset(); // at the end of the epoch: its thread has ended, ours moves on to epoch 1
+                List<Float> epoch1 = new ArrayList<>();
+                while (async.hasNext()) {
+                    epoch1.addAll(column(List.of(async.next()), DataSet::getLabels, 0));
+                }
+                assertThat(epoch0).isEqualTo(plannedEf(p, 0));
+                assertThat(epoch1).isEqualTo(plannedEf(p, 1));
+            } finally {
+                async.shutdown();
+            }
+            awaitNoOutstanding(p);
         }
     }
 
