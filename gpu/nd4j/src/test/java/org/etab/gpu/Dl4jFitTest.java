@@ -9,9 +9,11 @@ import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.etab.pipeline.Pipeline;
+import org.etab.pipeline.PipelineProbe;
 import org.etab.source.Target;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
@@ -53,6 +55,31 @@ class Dl4jFitTest {
             assertThat(it.epoch()).isEqualTo(2);
             assertThat(net.score()).isFinite();
             assertThat(p.account().delivered()).isEqualTo(36);
+            EtabDataSetIteratorTest.awaitNoOutstanding(p);
+        }
+    }
+
+    @Test
+    void fitOnViewsTrainsExactlyAsOnCopiesAndHoldsOnlyTheLastBatchAfterwards() throws InterruptedException {
+        INDArray onCopies;
+        try (Pipeline p = EtabDataSetIteratorTest.stills(Target.EF, 7);
+                EtabDataSetIterator it = EtabDataSetIterator.of(p)) {
+            MultiLayerNetwork net = tinyNetwork();
+            net.fit(it, 2);
+            onCopies = net.params().dup();
+        }
+        try (Pipeline p = EtabDataSetIteratorTest.stills(Target.EF, 7);
+                EtabDataSetIterator it = EtabDataSetIterator.builder(p)
+                        .ownership(EtabDataSetIterator.Ownership.VIEW)
+                        .build()) {
+            MultiLayerNetwork net = tinyNetwork();
+            net.fit(it, 2); // each step reads its views before the next next() hands their batch back
+            assertThat(net.getIterationCount()).isEqualTo(6);
+            assertThat(net.params()).isEqualTo(onCopies);
+            assertThat(PipelineProbe.batchPool(p).outstanding())
+                    .as("the last DataSet's batch, until the next reset()")
+                    .isEqualTo(1);
+            it.reset();
             EtabDataSetIteratorTest.awaitNoOutstanding(p);
         }
     }
