@@ -40,8 +40,8 @@ import org.etab.pipeline.Pipeline;
  * returns the pipeline batch's memory to the pool; the arrays must not be used after that. To keep one past the
  * step, duplicate it and attach the copy to a manager that outlives the batch ({@code NDArray kept =
  * array.duplicate(); kept.attach(longLived);}): a duplicate alone is made in the batch's manager and closes with it,
- * and a detached array is still a view of the pool's memory, which a later batch overwrites. A batch never closed is closed with its parent
- * manager (the trainer's). An epoch's stream is closed when it ends, when the iterator is closed (it
+ * and a detached array is still a view of the pool's memory, which a later batch overwrites. A batch never closed is
+ * closed with its parent manager (the trainer's). An epoch's stream is closed when it ends, when the iterator is closed (it
  * implements {@link AutoCloseable}), when the next epoch starts on the same pipeline, or when the pipeline closes; all of them
  * return the batches assembled and not yet handed to DJL. {@code EasyTrain.fit} does not close its iterator when a
  * step throws, so after a failed {@code fit} close the pipeline (or start the next epoch) to get those buffers

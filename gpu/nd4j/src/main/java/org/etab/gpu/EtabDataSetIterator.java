@@ -21,8 +21,8 @@ import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
  * next epoch, a fresh seeded permutation, which is what DL4J's {@code fit(iterator, nEpochs)} needs (it calls
  * {@code reset()} between epochs). A {@code reset()} while nothing of the current epoch was taken is a no-op, so a
  * double reset or an explicit reset before {@code fit} never skips an epoch (an epoch that ended without a batch, every
- * sample failed, or one that error policy fail stopped, is left by it all the same). The data is a pure function of (the
- * source's seed, epoch) in ordered mode (the pipeline's default): a new iterator over the same selection and seed
+ * sample failed, or one that error policy fail stopped, is left by it all the same). The data is a pure function of
+ * (the source's seed, epoch) in ordered mode (the pipeline's default): a new iterator over the same selection and seed
  * replays the same sequence; {@link #setEpoch(int)} jumps to any epoch, {@link #setEpoch(int, long)} to a position
  * in it (resuming from a checkpoint).
  *
@@ -43,8 +43,9 @@ import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
  * pipeline that already prefetches ({@code threads + prefetch} batches) and bounds its memory; in VIEW mode that
  * queue would also hold views past their batch's life. Wrapping it yourself breaks on a reset half-way through an
  * epoch: the wrapper interrupts its thread, which may be waiting in {@code hasNext()}; that wait ends with an
- * {@link IllegalStateException}, which the wrapper keeps and throws from every later call. Backpressure: one batch is requested ahead of the one taken;
- * how long {@code hasNext()} waited is recorded as the pipeline's {@code etab.consumer.wait}.
+ * {@link IllegalStateException}, which the wrapper keeps and throws from every later call. Backpressure: one batch
+ * is requested ahead of the one taken; how long {@code hasNext()} waited is recorded as the pipeline's
+ * {@code etab.consumer.wait}.
  *
  * <p>Errors: a failed sample is skipped (and counted in {@code pipeline.account()}), or, with error policy fail,
  * surfaces as the pipeline's {@code SampleException} from {@code hasNext()}/{@code next()}; {@code next()} after the
@@ -339,9 +340,9 @@ public final class EtabDataSetIterator implements DataSetIterator, AutoCloseable
      * Moves to the next epoch (a fresh permutation), dropping the rest of the current one. While nothing of the
      * current epoch was taken it stays on that epoch, so that DL4J's reset before {@code fit} never skips one, unless
      * the epoch ran to its end without a batch (every sample failed: staying would replay it on every reset) or its
-     * stream failed (error policy fail) before its first batch; an
-     * iteration of it that was closed meanwhile (by another iteration of the pipeline, or an interrupt of a wait in
-     * {@code hasNext()}) is dropped, and the epoch starts again.
+     * stream failed (error policy fail) before its first batch; an iteration of it that was closed meanwhile (by
+     * another iteration of the pipeline, or an interrupt of a wait in {@code hasNext()}) is dropped, and the epoch
+     * starts again.
      *
      * @throws IllegalStateException when this iterator is closed
      */
