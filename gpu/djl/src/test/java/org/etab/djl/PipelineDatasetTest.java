@@ -282,6 +282,40 @@ class PipelineDatasetTest {
     }
 
     @Test
+    void aBatchSplitsOverSeveralDevicesAndClosingItClosesTheParts() throws Exception {
+        try (Pipeline p = clips(records());
+                NDManager manager = cpu()) {
+            Iterator<Batch> epoch = PipelineDataset.builder()
+                    .pipeline(p)
+                    .build()
+                    .getData(manager)
+                    .iterator();
+            Batch batch = epoch.next();
+            NDArray x = batch.getData().head();
+            NDArray y = batch.getLabels().head();
+            Batch[] parts = batch.split(new Device[] {Device.cpu(), Device.cpu()}, false); // as for two GPUs
+            assertThat(parts).hasSize(2);
+            assertThat(parts[0].getData().head().getShape()).isEqualTo(new Shape(3, 1, 4, 16, 16));
+            assertThat(parts[1].getData().head().getShape()).isEqualTo(new Shape(2, 1, 4, 16, 16));
+            assertThat(parts[0].getData()
+                            .head()
+                            .concat(parts[1].getData().head())
+                            .toByteArray())
+                    .isEqualTo(x.toByteArray());
+            assertThat(parts[0].getLabels()
+                            .head()
+                            .concat(parts[1].getLabels().head())
+                            .toByteArray())
+                    .isEqualTo(y.toByteArray());
+            batch.close();
+            assertThat(parts[0].getData().head().isReleased()).isTrue();
+            assertThat(parts[1].getLabels().head().isReleased()).isTrue();
+            ((AutoCloseable) epoch).close();
+            awaitNoOutstanding(p);
+        }
+    }
+
+    @Test
     void easyTrainFitTrainsTwoEpochsAndEveryPooledBufferIsBackAfterwards() throws Exception {
         List<EchoNetRecord> records = records(); // the phantom exists before the baseline...
         try (Pipeline warmUp = clips(records)) {
