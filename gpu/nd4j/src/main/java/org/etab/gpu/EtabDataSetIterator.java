@@ -258,11 +258,12 @@ public final class EtabDataSetIterator implements DataSetIterator, AutoCloseable
             // an epoch without a batch, which DL4J's fit passes in silence, is said in the log by the pipeline
             batches = pipeline.iterate(epoch, startAt, 1);
         }
+        BatchIterator<Batch> epochBatches = batches; // close() on another thread may clear the field meanwhile
         boolean more;
         try {
-            more = batches.hasNext();
+            more = epochBatches.hasNext();
         } catch (RuntimeException | Error e) {
-            ended = endedByItsError();
+            ended = endedByItsError(epochBatches);
             throw e;
         }
         ended = !more;
@@ -275,9 +276,9 @@ public final class EtabDataSetIterator implements DataSetIterator, AutoCloseable
      * an iteration closed from outside (another iteration of the pipeline, an interrupt) throws again instead, and its
      * epoch starts again.
      */
-    private boolean endedByItsError() {
+    private static boolean endedByItsError(BatchIterator<Batch> epochBatches) {
         try {
-            return !batches.hasNext(); // a failed iteration says false at once; it neither waits nor throws again
+            return !epochBatches.hasNext(); // a failed iteration says false at once; it neither waits nor throws again
         } catch (IllegalStateException closedFromOutside) {
             return false;
         }
