@@ -4,7 +4,6 @@ import java.util.List;
 import java.util.NoSuchElementException;
 import org.etab.batch.Batch;
 import org.etab.batch.TensorSpec;
-import org.etab.pipeline.BatchIterator;
 import org.etab.pipeline.Pipeline;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.api.DataSetPreProcessor;
@@ -74,17 +73,11 @@ public final class EtabDataSetIterator implements DataSetIterator, AutoCloseable
     /** Batch to {@code DataSet}: float, one-hot, copy or view. */
     private final transient DataSetConverter converter;
 
-    private transient BatchIterator<Batch> batches;
+    /** The epoch, its position and iteration, and when {@code reset()} moves on. */
+    private final transient EpochCursor cursor;
+
     private transient Batch held;
     private transient DataSetPreProcessor preProcessor;
-    /** The epoch the next {@code DataSet} comes from. */
-    private int epoch;
-    /** Where the current epoch's iteration starts: 0, or a resumed position ({@link #setEpoch(int, long)}). */
-    private long startAt;
-    /** Whether a {@code DataSet} of the current epoch was handed out (else {@code reset()} is a no-op). */
-    private boolean taken;
-    /** Whether the current epoch ran to its end (possibly with no batch at all: every sample failed). */
-    private boolean ended;
     /** Set by {@code close()}: then {@code hasNext()}, {@code next()}, {@code reset()} and {@code setEpoch()} throw. */
     private boolean closed;
 
@@ -92,7 +85,7 @@ public final class EtabDataSetIterator implements DataSetIterator, AutoCloseable
         this.pipeline = b.pipeline;
         this.ownership = b.ownership;
         this.classes = b.classes;
-        this.epoch = b.firstEpoch;
+        this.cursor = new EpochCursor(pipeline, b.firstEpoch);
         this.featureSpec = pipeline.source().features();
         this.labelSpec = pipeline.source().labels();
         this.converter = new DataSetConverter(
@@ -202,7 +195,7 @@ public final class EtabDataSetIterator implements DataSetIterator, AutoCloseable
      * @return the current epoch, {@code >= 0}
      */
     public int epoch() {
-        return epoch;
+        return cursor.epoch();
     }
 
     /**
@@ -233,11 +226,8 @@ public final class EtabDataSetIterator implements DataSetIterator, AutoCloseable
     public void setEpoch(int epoch, long startAt) {
         pipeline.checkStart(epoch, startAt);
         requireOpen();
-        endStream();
-        this.epoch = epoch;
-        this.startAt = startAt;
-        this.taken = false;
-        this.ended = false;
+        releaseHeld();
+        cursor.moveTo(epoch, startAt);
     }
 
     /**
@@ -253,35 +243,7 @@ public final class EtabDataSetIterator implements DataSetIterator, AutoCloseable
     @Override
     public boolean hasNext() {
         requireOpen();
-        if (batches == null) {
-            // prefetch 1: a VIEW's batch plus one queued stay within the pipeline's consumerHeld (2 by default);
-            // an epoch without a batch, which DL4J's fit passes in silence, is said in the log by the pipeline
-            batches = pipeline.iterate(epoch, startAt, 1);
-        }
-        BatchIterator<Batch> epochBatches = batches; // close() on another thread may clear the field meanwhile
-        boolean more;
-        try {
-            more = epochBatches.hasNext();
-        } catch (RuntimeException | Error e) {
-            ended = endedByItsError(epochBatches);
-            throw e;
-        }
-        ended = !more;
-        return more;
-    }
-
-    /**
-     * After {@code hasNext()} threw: whether the epoch's stream failed (error policy fail, a stalled pool), which ends
-     * it, so that {@code reset()} leaves it as it leaves an epoch without a batch, whether or not a batch was taken;
-     * an iteration closed from outside (another iteration of the pipeline, an interrupt) throws again instead, and its
-     * epoch starts again.
-     */
-    private static boolean endedByItsError(BatchIterator<Batch> epochBatches) {
-        try {
-            return !epochBatches.hasNext(); // a failed iteration says false at once; it neither waits nor throws again
-        } catch (IllegalStateException closedFromOutside) {
-            return false;
-        }
+        return cursor.hasNext();
     }
 
     /**
@@ -296,11 +258,10 @@ public final class EtabDataSetIterator implements DataSetIterator, AutoCloseable
     public DataSet next() {
         if (!hasNext()) {
             throw new NoSuchElementException(
-                    "epoch " + epoch + " has no more batches; reset() starts epoch " + (epoch + 1));
+                    "epoch " + cursor.epoch() + " has no more batches; reset() starts epoch " + (cursor.epoch() + 1));
         }
         releaseHeld();
-        Batch batch = batches.next();
-        taken = true;
+        Batch batch = cursor.next();
         DataSet ds;
         boolean keep = false;
         try {
@@ -350,17 +311,8 @@ public final class EtabDataSetIterator implements DataSetIterator, AutoCloseable
     @Override
     public void reset() {
         requireOpen();
-        if (!taken && !ended) {
-            if (batches != null && batches.isClosed()) {
-                endStream();
-            }
-            return;
-        }
-        endStream();
-        epoch++;
-        startAt = 0;
-        taken = false;
-        ended = false;
+        releaseHeld(); // nothing is held while nothing was taken: only a reset that moves on releases a view
+        cursor.reset();
     }
 
     /**
@@ -458,10 +410,7 @@ public final class EtabDataSetIterator implements DataSetIterator, AutoCloseable
 
     private void endStream() {
         releaseHeld();
-        if (batches != null) {
-            batches.close();
-            batches = null;
-        }
+        cursor.close();
     }
 
     private void releaseHeld() {
@@ -479,7 +428,7 @@ public final class EtabDataSetIterator implements DataSetIterator, AutoCloseable
 
     @Override
     public String toString() {
-        return "EtabDataSetIterator[" + pipeline.source().dataset() + ", epoch " + epoch + ", batch " + batch()
+        return "EtabDataSetIterator[" + pipeline.source().dataset() + ", epoch " + cursor.epoch() + ", batch " + batch()
                 + ", features " + featureSpec + ", labels " + labelSpec + (classes > 0 ? " one-hot " + classes : "")
                 + ", " + ownership + "]";
     }
