@@ -6,8 +6,6 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import java.net.URI;
 import java.nio.ByteBuffer;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import reactor.core.publisher.Mono;
 import reactor.netty.Connection;
 import reactor.netty.http.client.HttpClient;
@@ -31,7 +29,6 @@ import reactor.netty.http.client.HttpClientResponse;
  * until {@link #releaseBytes()} (idempotent) when the {@code get} ends on any path.
  */
 final class Download {
-    private static final Pattern CONTENT_RANGE = Pattern.compile("bytes (\\d+)-(\\d+)/(\\d+|\\*)");
     /**
      * The body buffer's first capacity at most: it doubles as bytes arrive, up to the announced length, so a
      * {@code Content-Length} alone (a lie costs a server nothing) never takes more heap than this.
@@ -270,15 +267,10 @@ final class Download {
         }
         if (code == 206 && resume) {
             String range = headers.get(HttpHeaderNames.CONTENT_RANGE);
-            Matcher m = range == null ? null : CONTENT_RANGE.matcher(range);
-            long start = -1;
-            long end = -1;
-            long size = -1;
-            if (m != null && m.matches()) {
-                start = Long.parseLong(m.group(1));
-                end = Long.parseLong(m.group(2));
-                size = m.group(3).equals("*") ? -1 : Long.parseLong(m.group(3));
-            }
+            ContentRange got = ContentRange.parse(range);
+            long start = got.start();
+            long end = got.end();
+            long size = got.size();
             String tag = headers.get(HttpHeaderNames.ETAG);
             String modified = headers.get(HttpHeaderNames.LAST_MODIFIED);
             String changed = received > 0 ? validators.resumeChange(tag, modified) : null;

@@ -159,7 +159,9 @@ final class Retries {
         long capped = Math.min(exp < 0 ? Long.MAX_VALUE : exp, Math.max(base, MAX_BACKOFF.toMillis()));
         long jittered = (long) (capped * (0.5 + ThreadLocalRandom.current().nextDouble()));
         if (retryAfter != null) {
-            jittered = Math.max(jittered, Math.min(retryAfter.toMillis(), MAX_BACKOFF.toMillis()));
+            // compared as durations: a server's Retry-After may be too large for toMillis()
+            Duration asked = retryAfter.compareTo(MAX_BACKOFF) < 0 ? retryAfter : MAX_BACKOFF;
+            jittered = Math.max(jittered, asked.toMillis());
         }
         return Duration.ofMillis(jittered);
     }

@@ -200,6 +200,41 @@ class HttpStoreHostileServerTest {
     }
 
     @Test
+    void aResumeAnsweredWithAContentRangeBeyondALongIsRetriedWholeNotAParseError() throws Exception {
+        byte[] v = random(10_000, 8);
+        try (ScriptedServer server = new ScriptedServer((req, out) -> {
+                    switch (req.n()) {
+                        case 1 -> { // cut short: the client resumes with Range
+                            out.write(ScriptedServer.head("200 OK", "ETag: \"1\"", "Content-Length: " + v.length));
+                            out.write(v, 0, 3000);
+                            return false;
+                        }
+                        case 2 -> { // numbers no long holds: not the bytes asked for
+                            out.write(ScriptedServer.head(
+                                    "206 Partial Content",
+                                    "ETag: \"1\"",
+                                    "Content-Range: bytes 3000-99999999999999999999/99999999999999999999",
+                                    "Content-Length: 7000"));
+                            out.write(v, 3000, 7000);
+                            return true;
+                        }
+                        default -> {
+                            out.write(ScriptedServer.head("200 OK", "ETag: \"1\"", "Content-Length: " + v.length));
+                            out.write(v);
+                            return true;
+                        }
+                    }
+                });
+                HttpStore store = open(server, options().build())) {
+            assertThat(version(store.get("v.avi").block(), v)).isEqualTo("v1");
+            assertThat(server.requests()).hasSize(3);
+            assertThat(server.requests().get(2).header("Range"))
+                    .as("fetched whole")
+                    .isNull();
+        }
+    }
+
+    @Test
     void anObjectReplacedBeforeAResumeIsNeverMixedFromTwoVersions() throws Exception {
         for (boolean etags : new boolean[] {true, false}) {
             byte[] v1 = random(10_000, 6);

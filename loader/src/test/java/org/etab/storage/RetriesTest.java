@@ -30,6 +30,10 @@ class RetriesTest {
         for (int i = 0; i < 50; i++) {
             assertThat(r.backoff(1, Duration.ofSeconds(2)).toMillis()).isEqualTo(2_000L);
             assertThat(r.backoff(1, Duration.ofHours(1)).toMillis()).isEqualTo(30_000L);
+            // the largest number a server can send: as long as an hour, not an ArithmeticException
+            assertThat(r.backoff(1, TransientFailure.retryAfter("9223372036854775807"))
+                            .toMillis())
+                    .isEqualTo(30_000L);
         }
     }
 
