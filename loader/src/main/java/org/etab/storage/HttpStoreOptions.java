@@ -32,6 +32,11 @@ import java.util.Objects;
 public final class HttpStoreOptions {
     private final Map<String, String> headers;
     private final int maxConcurrency;
+    /** The longest {@link Builder#requestTimeout}: a day (a connect, headers or chunk slower than that is gone). */
+    public static final Duration MAX_TIMEOUT = Duration.ofDays(1);
+    /** The longest wait between attempts, 30 s: the backoff, doubled per retry, and a server's Retry-After stop there. */
+    public static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+
     private final Duration requestTimeout;
     private final Duration readDeadline;
     private final int maxAttempts;
@@ -221,7 +226,7 @@ public final class HttpStoreOptions {
         /**
          * The longest wait to connect, for the headers, or for the next body chunk (30 s).
          *
-         * @param requestTimeout the timeout, {@code > 0}
+         * @param requestTimeout the timeout, {@code > 0}, at most {@link #MAX_TIMEOUT} (a day)
          * @return this builder
          */
         public Builder requestTimeout(Duration requestTimeout) {
@@ -256,7 +261,7 @@ public final class HttpStoreOptions {
         /**
          * The wait before the first retry, doubled each retry with jitter, capped at 30 s (100 ms).
          *
-         * @param backoff the wait, {@code >= 0}
+         * @param backoff the wait, {@code >= 0}, at most {@link #MAX_BACKOFF} (30 s)
          * @return this builder
          */
         public Builder backoff(Duration backoff) {
@@ -335,8 +340,9 @@ public final class HttpStoreOptions {
             if (maxConcurrency < 1) {
                 throw new IllegalArgumentException("maxConcurrency >= 1 required but was " + maxConcurrency);
             }
-            if (requestTimeout.isNegative() || requestTimeout.isZero()) {
-                throw new IllegalArgumentException("requestTimeout > 0 required but was " + requestTimeout);
+            if (requestTimeout.isNegative() || requestTimeout.isZero() || requestTimeout.compareTo(MAX_TIMEOUT) > 0) {
+                throw new IllegalArgumentException(
+                        "requestTimeout in (0, " + MAX_TIMEOUT + "] required but was " + requestTimeout);
             }
             if (readDeadline.isNegative() || readDeadline.isZero()) {
                 throw new IllegalArgumentException("readDeadline > 0 required but was " + readDeadline);
@@ -344,8 +350,8 @@ public final class HttpStoreOptions {
             if (maxAttempts < 1) {
                 throw new IllegalArgumentException("maxAttempts >= 1 required but was " + maxAttempts);
             }
-            if (backoff.isNegative()) {
-                throw new IllegalArgumentException("backoff >= 0 required but was " + backoff);
+            if (backoff.isNegative() || backoff.compareTo(MAX_BACKOFF) > 0) {
+                throw new IllegalArgumentException("backoff in [0, " + MAX_BACKOFF + "] required but was " + backoff);
             }
             if (maxObjectBytes < 1 || maxObjectBytes > Integer.MAX_VALUE - 8) {
                 throw new IllegalArgumentException(

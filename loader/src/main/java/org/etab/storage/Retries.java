@@ -29,7 +29,7 @@ import reactor.util.retry.Retry;
 final class Retries {
     // the store's logger: retries are the store's behaviour, and users configure it by that name
     private static final Logger LOG = LoggerFactory.getLogger(HttpStore.class);
-    private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+    private static final Duration MAX_BACKOFF = HttpStoreOptions.MAX_BACKOFF;
 
     private final HttpStoreOptions options;
     private final AsyncPermits slots;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -43,6 +44,26 @@ class HttpStoreOptionsTest {
         assertThatThrownBy(() -> HttpStoreOptions.builder().readDeadline(null).build())
                 .isInstanceOf(NullPointerException.class)
                 .hasMessage("readDeadline");
+    }
+
+    @Test
+    void timeoutsAndBackoffsTooLongToCountInMillisecondsAreRefusedWhenBuilt() {
+        Duration forever = ChronoUnit.FOREVER.getDuration();
+        assertThatThrownBy(
+                        () -> HttpStoreOptions.builder().requestTimeout(forever).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("requestTimeout in (0, PT24H] required but was " + forever);
+        assertThatThrownBy(() -> HttpStoreOptions.builder().backoff(forever).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("backoff in [0, PT30S] required but was " + forever);
+        HttpStoreOptions longest = HttpStoreOptions.builder()
+                .requestTimeout(HttpStoreOptions.MAX_TIMEOUT)
+                .backoff(HttpStoreOptions.MAX_BACKOFF)
+                .readDeadline(forever) // no deadline: accepted
+                .build();
+        assertThat(longest.requestTimeout()).isEqualTo(Duration.ofDays(1));
+        // a store opens with the longest values (its connect timeout is counted in milliseconds)
+        HttpStore.open(java.net.URI.create("http://127.0.0.1:9/"), longest).close();
     }
 
     @Test
