@@ -171,8 +171,10 @@ public final class RunOptions {
             throw new IllegalArgumentException(
                     "--resume needs --ordered true: unordered delivery has no resume position");
         }
-        if (!(sampleTimeout >= 0)) {
-            throw new IllegalArgumentException("--sample-timeout must be >= 0 but was " + sampleTimeout);
+        long maxTimeout = PipelineOptions.MAX_TIMEOUT.toSeconds();
+        if (!(sampleTimeout >= 0 && sampleTimeout <= maxTimeout)) {
+            throw new IllegalArgumentException(
+                    "--sample-timeout must be 0.." + maxTimeout + " seconds (0: no limit) but was " + sampleTimeout);
         }
         metrics.check();
         // checked here, naming the flags: the library's Sharding and ErrorPolicy name none

@@ -1464,7 +1464,12 @@ class EtabCliTest {
                 List.of("bench --epochs 2147483647", "--epochs must be 1..1000000 but was 2147483647"),
                 List.of("bench --start-epoch 2147483647", "--start-epoch must be 0..1000000000 but was 2147483647"),
                 List.of("bench --start-epoch -2", "--start-epoch must be 0..1000000000 but was -2"),
-                List.of("bench --sample-timeout -1", "--sample-timeout must be >= 0 but was -1.0"),
+                List.of(
+                        "bench --sample-timeout -1",
+                        "--sample-timeout must be 0..86400 seconds (0: no limit) but was -1.0"),
+                List.of(
+                        "bench --sample-timeout 1e300",
+                        "--sample-timeout must be 0..86400 seconds (0: no limit) but was 1.0E300"),
                 List.of("bench --on-error maybe", "--on-error must be skip or fail but was 'maybe'"),
                 List.of("bench --on-error abort", "--on-error must be skip or fail but was 'abort'"),
                 List.of("bench --rank 2 --world 2", "--rank must be 0..1 (with --world 2) but was 2"),

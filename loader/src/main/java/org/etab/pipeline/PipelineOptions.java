@@ -23,6 +23,8 @@ import org.etab.sampling.Sharding;
 public final class PipelineOptions {
     /** The default {@link #sampleTimeout()}, 60 s: a sample (one file) taking longer than this is surely stuck. */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
+    /** The longest {@link #sampleTimeout()}, a day; longer is no limit in practice: zero says so. */
+    public static final Duration MAX_TIMEOUT = Duration.ofDays(1);
 
     /** The most samples per batch. */
     public static final int MAX_BATCH_SIZE = 65_536;
@@ -321,7 +323,8 @@ public final class PipelineOptions {
         /**
          * Per-sample time limit; zero: none.
          *
-         * @param sampleTimeout per-sample limit, not negative, not null; zero: none (default
+         * @param sampleTimeout per-sample limit, not negative, at most {@link PipelineOptions#MAX_TIMEOUT} (a day), not
+         *                      null; zero: none (default
          *                      {@link PipelineOptions#DEFAULT_TIMEOUT}, 60 s)
          * @return this builder
          */
@@ -355,6 +358,10 @@ public final class PipelineOptions {
             Objects.requireNonNull(sampleTimeout, "sampleTimeout");
             if (sampleTimeout.isNegative()) {
                 throw new IllegalArgumentException("sampleTimeout must not be negative but was " + sampleTimeout);
+            }
+            if (sampleTimeout.compareTo(MAX_TIMEOUT) > 0) {
+                throw new IllegalArgumentException(
+                        "sampleTimeout at most " + MAX_TIMEOUT + " (zero: no limit) required but was " + sampleTimeout);
             }
             int cores = Runtime.getRuntime().availableProcessors();
             return new PipelineOptions(this, InFlightBound.derive(threads, prefetch, batchesAhead, cores));

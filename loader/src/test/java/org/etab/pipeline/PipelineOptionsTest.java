@@ -92,6 +92,17 @@ class PipelineOptionsTest {
                         .sampleTimeout(Duration.ofSeconds(-1))
                         .build())
                 .hasMessageContaining("sampleTimeout must not be negative");
+        // longer than the clock counts in nanoseconds: refused when built, not an overflow when a run ends
+        assertThatThrownBy(() -> PipelineOptions.builder()
+                        .sampleTimeout(java.time.temporal.ChronoUnit.FOREVER.getDuration())
+                        .build())
+                .hasMessage(
+                        "sampleTimeout at most PT24H (zero: no limit) required but was PT2562047788015215H30M7.999999999S");
+        assertThat(PipelineOptions.builder()
+                        .sampleTimeout(PipelineOptions.MAX_TIMEOUT)
+                        .build()
+                        .sampleTimeout())
+                .isEqualTo(Duration.ofDays(1));
     }
 
     @Test
