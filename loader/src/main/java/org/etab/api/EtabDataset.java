@@ -95,7 +95,9 @@ public final class EtabDataset {
         return options.layout();
     }
 
-    /** {@return the split read: the one named, or ETAB's ({@code train} for EchoNet, else {@code all})} */
+    /**
+     * {@return the split read, in lower case: the one named, or ETAB's ({@code train} for EchoNet, else {@code all})}
+     */
     public String split() {
         return options.split();
     }
@@ -308,7 +310,8 @@ public final class EtabDataset {
         /**
          * Clips or single frames.
          *
-         * @param video true: clips of {@code clipL} frames; false (default): single frames
+         * @param video true: clips of {@code clipL} frames (not for TMED-2's still images); false (default): single
+         *              frames
          * @return this builder
          */
         public Builder video(boolean video) {
@@ -386,7 +389,7 @@ public final class EtabDataset {
         /**
          * Selects the split.
          *
-         * @param split train, val, test or all; null (default): the split ETAB's loader reads, {@code train} for
+         * @param split train, val, test or all, any case; null (default): the split ETAB's loader reads, {@code train} for
          *              EchoNet-Dynamic, whose ETAB loader reads only FileList's TRAIN rows; {@code all} for the others
          * @return this builder
          */
@@ -431,7 +434,8 @@ public final class EtabDataset {
         /**
          * Sets the decode threads of the pipeline that loads.
          *
-         * @param threads decode threads, >= 1 (default: all cores)
+         * @param threads decode threads, 1..1022 (default: all cores, at most 1022); the pipelines that load and
+         *                stream keep 2 batches ahead beyond one per thread, within the pipeline's 1024
          * @return this builder
          */
         public Builder threads(int threads) {
@@ -501,8 +505,11 @@ public final class EtabDataset {
          * Checks the options and builds; no file is read.
          *
          * @throws IllegalArgumentException naming the value and what is accepted: an unknown dataset, a target,
-         *                                  view or label scheme the dataset does not offer, channels other than 1 or
-         *                                  3, a bad frame size or clip setting
+         *                                  view, fold or label scheme the dataset does not offer, a split other than
+         *                                  train, val, test or all, {@code video(true)} for a dataset of still
+         *                                  images (TMED-2), channels other than 1 or 3, a frame side outside
+         *                                  1..{@value SampleOptions#MAX_FRAME_SIDE}, a bad clip setting, threads
+         *                                  outside 1..1022
          * @return a new dataset with nothing loaded yet; this builder can go on to build others
          */
         public EtabDataset build() {

@@ -1,9 +1,11 @@
 package org.etab.api;
 
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.Map;
 import org.etab.batch.DType;
 import org.etab.config.EtabConfig;
+import org.etab.pipeline.PipelineOptions;
 import org.etab.sampling.ClipSpec;
 import org.etab.sampling.ClipStart;
 import org.etab.source.ClipLayout;
@@ -11,6 +13,7 @@ import org.etab.source.DatasetProvider;
 import org.etab.source.DatasetRegistry;
 import org.etab.source.OpenedDataset;
 import org.etab.source.SampleOptions;
+import org.etab.source.Split;
 import org.etab.source.Target;
 import org.etab.transform.Resampling;
 
@@ -22,6 +25,12 @@ import org.etab.transform.Resampling;
  * <p>Threading: immutable, safe to share. Ownership: {@link #open} hands the opened dataset to the caller.
  */
 final class EtabOptions {
+    /**
+     * The most decode threads: the pipelines that load and stream keep the default prefetch of 2, and threads plus
+     * prefetch may be at most {@link PipelineOptions#MAX_IN_FLIGHT}.
+     */
+    static final int MAX_THREADS = PipelineOptions.MAX_IN_FLIGHT - 2;
+
     private final DatasetProvider dataset;
     /** Null: the configured directory, looked up when opening. */
     private final Path root;
@@ -63,7 +72,7 @@ final class EtabOptions {
         this.clipL = b.clipL;
         this.fps = b.fps;
         this.padding = b.padding;
-        this.split = b.split != null ? b.split : dataset.etabSplit();
+        this.split = b.split != null ? b.split.trim().toLowerCase(Locale.ROOT) : dataset.etabSplit();
         this.fold = b.fold;
         this.channels = b.channels;
         this.seed = b.seed;
@@ -94,8 +103,19 @@ final class EtabOptions {
         if (b.layout == null) {
             throw new IllegalArgumentException("layout required (TCHW or CTHW) but was null");
         }
-        if (b.threads < 1) {
-            throw new IllegalArgumentException("threads >= 1 required but was " + b.threads);
+        if (b.threads < 1 || b.threads > MAX_THREADS) {
+            throw new IllegalArgumentException("threads must be 1.." + MAX_THREADS + " but was " + b.threads);
+        }
+        if (b.frameL == 0 || b.frameW == 0) { // SampleOptions takes 0x0 as the native size, which ETAB has not
+            throw new IllegalArgumentException("frame size frameL x frameW must be two numbers in 1.."
+                    + SampleOptions.MAX_FRAME_SIDE + " but was " + b.frameL + "x" + b.frameW);
+        }
+        if (b.video && !dataset.videoByDefault()) {
+            throw new IllegalArgumentException(
+                    "video(true) is not available for " + dataset.name() + ": it has still images only");
+        }
+        if (b.split != null) {
+            Split.selection(b.split); // train, val, test or all, named when not: before any file is read
         }
         String scheme = DatasetRegistry.resolveLabelScheme(dataset, target, b.labelScheme);
         EtabOptions options = new EtabOptions(b, dataset, target, view, scheme);
