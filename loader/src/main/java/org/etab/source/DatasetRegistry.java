@@ -98,7 +98,8 @@ public final class DatasetRegistry {
      * @param dataset the dataset to select from
      * @param view    the view in any ETAB spelling, or null
      * @param target  the target whose default view applies when {@code view} is null
-     * @return a view the dataset accepts
+     * @return a view the dataset accepts, spelled as {@link DatasetProvider#views()} spells it (or {@code all}) when
+     *         it is one of those
      * @throws IllegalArgumentException naming the view and the ones the dataset offers
      */
     public static String resolveView(DatasetProvider dataset, String view, Target target) {
@@ -111,7 +112,15 @@ public final class DatasetRegistry {
                     + "; available: " + String.join(", ", dataset.views()) + ", all (ETAB spellings: "
                     + EtabViews.ACCEPTED + ")");
         }
-        return canonical;
+        // as the dataset spells it, so that "ALL" or "Both" reads back as "all" or "both"
+        String asGiven = canonical.trim();
+        if (asGiven.equalsIgnoreCase("all")) {
+            return "all";
+        }
+        return dataset.views().stream()
+                .filter(asGiven::equalsIgnoreCase)
+                .findFirst()
+                .orElse(canonical);
     }
 
     /**

@@ -70,4 +70,32 @@ class EtabViewNamesTest {
                 .hasMessageStartingWith("view 'A2CH' is not available for echonet; available: AP4CH")
                 .hasMessageContaining("AP4CH (or A4CH, A4, 4CH, A4C)");
     }
+
+    private static EtabDataset echonet(String view) {
+        return EtabDataset.builder()
+                .root(PhantomDatasets.echonet())
+                .view(view)
+                .frameL(16)
+                .frameW(16)
+                .threads(2)
+                .build();
+    }
+
+    @Test
+    void aViewReadsBackAsTheDatasetSpellsIt() {
+        assertThat(echonet("ALL").view()).isEqualTo("all");
+        assertThat(EtabDataset.builder().name("camus").view("Both").build().view())
+                .isEqualTo("both");
+        assertThat(EtabDataset.builder().name("tmed").view(" BOTH ").build().view())
+                .isEqualTo("both");
+        assertThat(EtabDataset.builder().name("tmed").view("pl+ps").build().view())
+                .isEqualTo("PLAX+PSAX");
+        assertThat(EtabDataset.builder().name("camus").view("a2c").build().view())
+                .isEqualTo("AP2CH");
+        // "ALL" selects what "all" selects
+        assertThat(echonet("ALL").loadData(0).data())
+                .extracting(Item::id)
+                .isEqualTo(
+                        echonet("all").loadData(0).data().stream().map(Item::id).toList());
+    }
 }
