@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import javax.imageio.ImageIO;
 import org.etab.api.Tensor;
+import org.etab.batch.DType;
 
 /**
  * ETAB's {@code plot_segment}: a mask drawn over a frame, as a PNG. Frames are 8-bit gray, or loaded tensors
@@ -85,13 +86,13 @@ public final class Visualization {
      * @param color   the mask's color, not null
      * @param png     the file to write (replaced if it is a regular file; anything else there is refused); missing
      *                parent directories are created
-     * @throws IllegalArgumentException when the mask is not 2-D or the image's frames are not its size
+     * @throws IllegalArgumentException when the mask is not a 2-D uint8 tensor or the image's frames are not its size
      * @throws UncheckedIOException     naming the file when it cannot be written
      */
     public static void plotSegment(Tensor image, Tensor mask, boolean overlay, Color color, Path png) {
         int[] s = mask.shape();
-        if (s.length != 2) {
-            throw new IllegalArgumentException("mask must be [H, W] but was " + mask);
+        if (s.length != 2 || mask.dtype() != DType.UINT8) { // another dtype's bytes would be drawn as pixels
+            throw new IllegalArgumentException("mask must be uint8 [H, W] but was " + mask);
         }
         plotSegment(displayFrame(image, 0, s[0], s[1]), mask.bytes(), s[0], s[1], overlay, color, png);
     }
@@ -191,7 +192,7 @@ public final class Visualization {
                 hi = Math.max(hi, v);
             }
         }
-        boolean raw = t.dtype() == org.etab.batch.DType.UINT8;
+        boolean raw = t.dtype() == DType.UINT8;
         byte[] out = new byte[plane];
         for (int i = 0; i < plane; i++) {
             double v = t.get(offset + i);

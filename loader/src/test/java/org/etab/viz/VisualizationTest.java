@@ -78,6 +78,22 @@ class VisualizationTest {
     }
 
     @Test
+    void aMaskThatIsNotUint8IsRefusedRatherThanDrawnFromItsBytes() {
+        int h = 4, w = 5;
+        Tensor image = new Tensor(DType.UINT8, new int[] {h, w}, ByteBuffer.allocate(h * w));
+        // a float32 0/1 mask: its 4-byte encodings were read as h * w mask pixels, a wrong picture without an error
+        Tensor floats = new Tensor(DType.FLOAT32, new int[] {h, w}, ByteBuffer.allocate(h * w * 4));
+        Path png = dir.resolve("float-mask.png");
+        assertThatThrownBy(() -> Visualization.plotSegment(image, floats, true, Color.RED, png))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("mask must be uint8 [H, W] but was Tensor[float32[4, 5]]");
+        assertThat(png).doesNotExist();
+        Tensor mask = new Tensor(DType.UINT8, new int[] {h, w}, ByteBuffer.allocate(h * w));
+        Visualization.plotSegment(image, mask, true, Color.RED, png);
+        assertThat(png).exists();
+    }
+
+    @Test
     void sideBySideShowsFrameAndMask() throws Exception {
         byte[] image = {10, 20, 30, 40};
         byte[] mask = {0, 1, 0, 0};
