@@ -180,9 +180,11 @@ final class ItemLoader {
         }
         failed.sort(Comparator.comparingLong(SampleFailure::sequence));
         SampleFailure f = first.first();
+        // a decode failure's reason starts with its file already; a plan failure's does not name it
+        String reason = f.reason().contains(f.file()) ? f.reason() : f.file() + ": " + f.reason();
         return new SampleException(
                 f.stage(),
-                "loadData (strict): sample " + f.id() + " failed at " + f.stage() + ": " + f.file() + ": " + f.reason(),
+                "loadData (strict): sample " + f.id() + " failed at " + f.stage() + ": " + reason,
                 first.cause());
     }
 }

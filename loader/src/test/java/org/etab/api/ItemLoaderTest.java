@@ -130,7 +130,12 @@ class ItemLoaderTest {
                         assertThat(first.id()).isEqualTo(records.get(3).id());
                         assertThat(e)
                                 .hasMessage("loadData (strict): sample " + first.id() + " failed at " + first.stage()
-                                        + ": " + records.get(3).image() + ": " + first.reason());
+                                        + ": " + first.reason());
+                        // the reason names the file; the message names it once
+                        assertThat(first.reason()).startsWith(records.get(3).image() + ": ");
+                        String file = records.get(3).image().toString();
+                        assertThat(e.getMessage().indexOf(file))
+                                .isEqualTo(e.getMessage().lastIndexOf(file));
                     });
             assertThat(loader.items()).isEmpty(); // the failed sample's batch (0..9) is not delivered
         }

@@ -16,6 +16,7 @@ import org.etab.source.SampleException;
 import org.etab.source.SampleFailure;
 import org.etab.source.Stage;
 import org.etab.source.Target;
+import org.etab.testing.PhantomDatasets;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -116,5 +117,35 @@ class LoadDataTest {
                 .containsExactly(records.get(1).id());
         assertThat(tmed().strict(true).build().loadData(1).data()).hasSize(1);
         assertThatThrownBy(() -> d.toBuilder().build().loadData(5)).isInstanceOf(SampleException.class);
+    }
+
+    @Test
+    void strictNamesTheFileOnceWhetherTheReasonNamesItOrNot() {
+        // a decode failure's reason starts with the file: the message used to repeat it
+        String image = records.get(1).image().toString();
+        assertThatThrownBy(() -> tmed().strict(true).build().loadData(5))
+                .satisfies(e -> assertThat(e.getMessage().indexOf(image))
+                        .isPositive()
+                        .isEqualTo(e.getMessage().lastIndexOf(image)));
+        // a plan failure's reason does not name it: the message adds it
+        EtabDataset clips = EtabDataset.builder()
+                .root(PhantomDatasets.echonet())
+                .video(true)
+                .clipL(1000)
+                .frameL(8)
+                .frameW(8)
+                .threads(1)
+                .strict(true)
+                .build();
+        assertThatThrownBy(() -> clips.loadData(1))
+                .isInstanceOf(SampleException.class)
+                .satisfies(e -> {
+                    SampleFailure f = clips.failures().get(0);
+                    assertThat(f.stage()).isEqualTo(Stage.PLAN);
+                    assertThat(f.reason()).doesNotContain(f.file());
+                    assertThat(e)
+                            .hasMessage("loadData (strict): sample " + f.id() + " failed at plan: " + f.file() + ": "
+                                    + f.reason());
+                });
     }
 }
