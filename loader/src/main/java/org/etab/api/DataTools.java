@@ -76,12 +76,15 @@ public final class DataTools {
      * @param random    shuffle with NumPy's permutation for {@code seed}; false keeps positions in order
      * @param seed      NumPy's {@code random_state}, in [0, 2^32 - 1]; ignored without {@code random}
      * @return three new arrays {@code {train, val, test}} of positions in [0, n), together each position once
-     * @throws IllegalArgumentException where scikit-learn raises: {@code trainFrac} or
+     * @throws IllegalArgumentException for a negative {@code n}, and where scikit-learn raises: {@code trainFrac} or
      *                                  {@code valFrac / (1 - trainFrac)} outside (0, 1), a training or
      *                                  validation part that would be empty, or (with {@code random}) a seed
      *                                  outside NumPy's [0, 2^32 - 1]
      */
     public static int[][] splitPositions(int n, double trainFrac, double valFrac, boolean random, long seed) {
+        if (n < 0) {
+            throw new IllegalArgumentException("n >= 0 required but was " + n);
+        }
         double valOfRest = valFrac / (1 - trainFrac);
         if (!(trainFrac > 0 && trainFrac < 1) || !(valOfRest > 0 && valOfRest < 1)) {
             throw new IllegalArgumentException("fractions must be train in (0, 1) and val > 0 with train + val < 1 "

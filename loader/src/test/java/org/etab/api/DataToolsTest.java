@@ -76,4 +76,12 @@ class DataToolsTest {
         assertThatThrownBy(() -> DataTools.trainingDataSplit(items(3), -0.1, 0.3, true, 1))
                 .hasMessageContaining("(0, 1)");
     }
+
+    @Test
+    void aNegativeCountIsRefusedNamingIt() {
+        // was a NegativeArraySizeException saying only "-1"
+        assertThatThrownBy(() -> DataTools.splitPositions(-1, 0.5, 0.1, true, 42))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("n >= 0 required but was -1");
+    }
 }
