@@ -3,6 +3,8 @@ package org.etab.api;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
+import java.util.Locale;
+import java.util.Objects;
 import org.etab.batch.DType;
 import org.etab.batch.HostTensor;
 
@@ -10,26 +12,55 @@ import org.etab.batch.HostTensor;
  * A sample's tensor copied to the Java heap: what {@link EtabDataset#loadData} keeps, independent of the
  * pipeline's pooled memory. Row-major (C order), native byte order.
  *
+ * <p>Equal tensors have the same dtype, axes, shape and values. Immutable, as long as the caller does not change the
+ * contents of the buffer it gave the constructor.
+ *
  * @param dtype the element type
  * @param axes  one letter per dimension ({@code "TCHW"}, {@code "CTHW"}, {@code "CHW"}: see
- *              {@link org.etab.batch.TensorSpec#axes()}), or null when unnamed (targets)
+ *              {@link org.etab.batch.TensorSpec#axes()}), in upper case, or null when unnamed (targets)
  * @param shape the dimensions, copied (the accessor returns a copy too)
  * @param data  the values, {@code dtype.bytes()} per element in row-major order; kept as a read-only view in
- *              native order, so the caller must not change the buffer's contents afterwards
+ *              native order, so the caller must not change the buffer's contents afterwards; the accessor returns
+ *              a new view each time, so that reading it moves no position of the tensor's
  */
 public record Tensor(DType dtype, String axes, int[] shape, ByteBuffer data) {
 
     /**
-     * Copies the shape and keeps a read-only, native-order view of the data.
+     * Copies the shape and keeps a read-only, native-order view of exactly the tensor's bytes of the data.
      *
-     * @param dtype the element type
-     * @param axes  one letter per dimension, or null when unnamed
-     * @param shape the dimensions, copied
-     * @param data  the values, row-major; the view shares their contents
+     * @param dtype the element type, not null
+     * @param axes  one distinct letter per dimension, any case (kept in upper case), or null when unnamed
+     * @param shape the dimensions, each >= 0, copied
+     * @param data  the values, row-major, from the buffer's position: at least {@code dtype.bytes()} per element
+     *              (further bytes are not part of the tensor); the view shares their contents
+     * @throws IllegalArgumentException when the axes do not name each dimension once, a dimension is negative, or
+     *                                  the data is shorter than the shape needs
      */
     public Tensor {
+        Objects.requireNonNull(dtype, "dtype");
+        Objects.requireNonNull(data, "data");
         shape = shape.clone();
-        data = data.asReadOnlyBuffer().order(ByteOrder.nativeOrder());
+        long bytes = dtype.bytes();
+        for (int d : shape) {
+            if (d < 0) {
+                throw new IllegalArgumentException(
+                        "dimensions must be >= 0 but the shape was " + Arrays.toString(shape));
+            }
+            bytes = d == 0 ? 0 : bytes > Long.MAX_VALUE / d ? Long.MAX_VALUE : bytes * d;
+        }
+        if (axes != null) {
+            // upper case, as TensorSpec names them: "tchw" (how toString prints them) is a frames-first clip too
+            axes = axes.toUpperCase(Locale.ROOT);
+            if (axes.length() != shape.length || axes.chars().distinct().count() != shape.length) {
+                throw new IllegalArgumentException(
+                        "axes must name each of the " + shape.length + " dimensions once but were '" + axes + "'");
+            }
+        }
+        if (data.remaining() < bytes) {
+            throw new IllegalArgumentException("data has " + data.remaining() + " bytes but "
+                    + dtype.name().toLowerCase(Locale.ROOT) + Arrays.toString(shape) + " needs " + bytes);
+        }
+        data = data.slice(data.position(), (int) bytes).asReadOnlyBuffer().order(ByteOrder.nativeOrder());
     }
 
     /**
@@ -67,6 +98,37 @@ public record Tensor(DType dtype, String axes, int[] shape, ByteBuffer data) {
     @Override
     public int[] shape() {
         return shape.clone();
+    }
+
+    /**
+     * The values.
+     *
+     * @return a new read-only, native-order view of them from position 0, which the caller may read and move
+     */
+    @Override
+    public ByteBuffer data() {
+        return data.duplicate().order(ByteOrder.nativeOrder());
+    }
+
+    /**
+     * Whether {@code o} is a tensor of the same dtype, axes, shape and values.
+     *
+     * @param o the object to compare with
+     * @return true when equal
+     */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Tensor t
+                && dtype == t.dtype
+                && Objects.equals(axes, t.axes)
+                && Arrays.equals(shape, t.shape)
+                && data.equals(t.data);
+    }
+
+    /** {@return a hash of the dtype, axes, shape and values} */
+    @Override
+    public int hashCode() {
+        return Objects.hash(dtype, axes, Arrays.hashCode(shape), data);
     }
 
     /**

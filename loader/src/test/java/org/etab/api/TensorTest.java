@@ -1,0 +1,79 @@
+package org.etab.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import org.etab.batch.DType;
+import org.etab.testing.PhantomDatasets;
+import org.junit.jupiter.api.Test;
+
+/** A loaded {@link Tensor} is a value: reading it changes nothing, twins are equal, its axes are checked. */
+class TensorTest {
+    private static EtabDataset clips() {
+        return EtabDataset.builder()
+                .root(PhantomDatasets.echonet())
+                .video(true)
+                .clipL(2)
+                .frameL(8)
+                .frameW(8)
+                .threads(2)
+                .build();
+    }
+
+    @Test
+    void readingTheDataLeavesTheTensorAsItWas() {
+        Tensor x = clips().loadData(1).data().get(0).x();
+        float[] before = x.floats();
+        ByteBuffer view = x.data();
+        assertThat(view.order()).isEqualTo(ByteOrder.nativeOrder());
+        assertThat(view.getFloat()).isEqualTo(before[0]); // a relative read moved the tensor's own buffer
+        while (view.hasRemaining()) {
+            view.get();
+        }
+        assertThat(x.floats()).containsExactly(before);
+        assertThat(x.bytes()).hasSize(before.length * 4);
+        assertThat(x.get(0)).isEqualTo(before[0]);
+    }
+
+    @Test
+    void twoLoadsOfTheSameSamplesGiveEqualItems() {
+        EtabDataset d = clips();
+        var first = d.loadData(3).data();
+        var second = clips().loadData(3).data();
+        // Item is a record of Tensors: equal only when Tensor compares shapes and values, not array identity
+        assertThat(second).isEqualTo(first);
+        assertThat(second.get(0).x().hashCode()).isEqualTo(first.get(0).x().hashCode());
+        assertThat(second.get(0)).isNotEqualTo(second.get(1));
+    }
+
+    @Test
+    void axesAreUpperCaseAndNameEachDimensionOnce() {
+        ByteBuffer four = ByteBuffer.allocate(4);
+        // "tchw" is how a loaded tensor prints its axes: a clip built with it is frames-first too
+        Tensor clip = new Tensor(DType.UINT8, "tchw", new int[] {1, 1, 2, 2}, four);
+        assertThat(clip.axes()).isEqualTo("TCHW");
+        assertThat(clip.framesFirst()).isTrue();
+        assertThatThrownBy(() -> new Tensor(DType.UINT8, "TCHW", new int[] {4}, four))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("axes must name each of the 1 dimensions once but were 'TCHW'");
+        assertThatThrownBy(() -> new Tensor(DType.UINT8, "HH", new int[] {2, 2}, four))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void dataShorterThanTheShapeIsRefusedAndLongerDataIsCutToIt() {
+        assertThatThrownBy(() -> new Tensor(DType.FLOAT32, new int[] {2, 2}, ByteBuffer.allocate(12)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("data has 12 bytes but float32[2, 2] needs 16");
+        assertThatThrownBy(() -> new Tensor(DType.UINT8, new int[] {-1}, ByteBuffer.allocate(1)))
+                .isInstanceOf(IllegalArgumentException.class);
+        ByteBuffer buffer = ByteBuffer.wrap(new byte[] {9, 1, 2, 3, 4, 9});
+        buffer.position(1);
+        Tensor t = new Tensor(DType.UINT8, new int[] {2, 2}, buffer);
+        // the values start at the buffer's position, for every accessor alike
+        assertThat(t.bytes()).containsExactly(1, 2, 3, 4);
+        assertThat(t.get(0)).isEqualTo(1);
+    }
+}
