@@ -78,13 +78,17 @@ public final class VideoTools {
      * @param frameMillis the duration of each frame in milliseconds: a multiple of 10, >= 10
      * @param gif         the file to write (replaced if it is a regular file; anything else there is refused);
      *                    missing parent directories are created
-     * @throws IllegalArgumentException     when there is no frame, a frame is too small, or {@code frameMillis} is
-     *                                      not a whole number of centiseconds
+     * @throws IllegalArgumentException     when there is no frame, {@code height} or {@code width} is below 1, a
+     *                                      frame is too small, or {@code frameMillis} is not a whole number of
+     *                                      centiseconds
      * @throws java.io.UncheckedIOException naming the file when it cannot be written
      */
     public static void createEchoClip(byte[][] frames, int height, int width, int frameMillis, Path gif) {
         if (frames.length == 0) {
             throw new IllegalArgumentException("a clip needs at least one frame");
+        }
+        for (byte[] f : frames) {
+            Visualization.requireSize(f, height, width, "frame"); // before any file is touched
         }
         if (frameMillis < 10 || frameMillis % 10 != 0) {
             throw new IllegalArgumentException(
@@ -109,7 +113,6 @@ public final class VideoTools {
             ByteBuffer pixels = (ByteBuffer) frame.image[0];
             int stride = frame.imageStride;
             for (byte[] f : frames) {
-                Visualization.requireSize(f, height, width, "frame");
                 for (int y = 0; y < height; y++) {
                     pixels.put(y * stride, f, y * width, width);
                 }

@@ -10,7 +10,9 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
 import javax.imageio.ImageIO;
 import org.etab.api.Tensor;
@@ -36,12 +38,13 @@ public final class Visualization {
      * @param color   the mask's color, not null
      * @param png     the file to write (replaced if it is a regular file; anything else there is refused); missing
      *                parent directories are created
-     * @throws IllegalArgumentException     when {@code image} or {@code mask} has fewer than {@code height * width}
-     *                                      pixels
+     * @throws IllegalArgumentException     when {@code height} or {@code width} is below 1, or {@code image} or
+     *                                      {@code mask} has fewer than {@code height * width} pixels
      * @throws UncheckedIOException         naming the file when it cannot be written
      */
     public static void plotSegment(
             byte[] image, byte[] mask, int height, int width, boolean overlay, Color color, Path png) {
+        Objects.requireNonNull(color, "color");
         requireSize(image, height, width, "image");
         requireSize(mask, height, width, "mask");
         BufferedImage out = new BufferedImage(overlay ? width : 2 * width, height, BufferedImage.TYPE_INT_RGB);
@@ -154,7 +157,7 @@ public final class Visualization {
             }
             if (length > bestLength) {
                 bestLength = length;
-                java.util.Arrays.fill(best, false);
+                Arrays.fill(best, false);
                 edge.forEach(p -> best[p] = true);
             }
         }
@@ -183,6 +186,9 @@ public final class Visualization {
         if (s[s.length - 1] != width || s[s.length - 2] != height) {
             throw new IllegalArgumentException(t + " does not have frames of " + height + "x" + width);
         }
+        if (Arrays.stream(s).anyMatch(d -> d == 0)) {
+            throw new IllegalArgumentException(t + " has no pixels to show");
+        }
         double lo = Double.MAX_VALUE;
         double hi = -Double.MAX_VALUE;
         for (int f = 0; f < frames; f++) {
@@ -203,7 +209,11 @@ public final class Visualization {
     }
 
     static void requireSize(byte[] a, int height, int width, String what) {
-        if (a.length < height * width) {
+        // checked here, naming them, rather than by ImageIO or FFmpeg without the values
+        if (height < 1 || width < 1) {
+            throw new IllegalArgumentException("height and width must be >= 1 but were " + height + "x" + width);
+        }
+        if (a.length < (long) height * width) {
             throw new IllegalArgumentException(
                     what + " has " + a.length + " pixels but " + height + "x" + width + " needs " + height * width);
         }

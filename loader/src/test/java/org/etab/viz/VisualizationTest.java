@@ -94,6 +94,33 @@ class VisualizationTest {
     }
 
     @Test
+    void sizesBelowOneAreRefusedNamingThemBeforeAnyFileIsWritten() {
+        Path png = dir.resolve("empty.png");
+        Path gif = dir.resolve("empty.gif");
+        // were ImageIO's "Width (0) and height (0) cannot be <= 0" and an UncheckedIOException from FFmpeg's header
+        assertThatThrownBy(() -> Visualization.plotSegment(new byte[0], new byte[0], 0, 0, true, Color.RED, png))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("height and width must be >= 1 but were 0x0");
+        assertThatThrownBy(() -> VideoTools.createEchoClip(new byte[][] {new byte[4]}, -1, -4, 50, gif))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("height and width must be >= 1 but were -1x-4");
+        assertThatThrownBy(() -> VideoTools.createEchoClip(new byte[][] {new byte[4], new byte[3]}, 2, 2, 50, gif))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("frame has 3 pixels but 2x2 needs 4");
+        // a clip without channels has frames but nothing in them (was an IndexOutOfBoundsException)
+        Tensor noChannels = new Tensor(DType.UINT8, "TCHW", new int[] {2, 0, 2, 2}, ByteBuffer.allocate(0));
+        assertThatThrownBy(() -> VideoTools.createEchoClip(noChannels, gif, 50))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageEndingWith("has no pixels to show");
+        // the colour is needed even when the mask is empty
+        assertThatThrownBy(() -> Visualization.plotSegment(new byte[1], new byte[1], 1, 1, true, null, png))
+                .isInstanceOf(NullPointerException.class)
+                .hasMessage("color");
+        assertThat(png).doesNotExist();
+        assertThat(gif).doesNotExist();
+    }
+
+    @Test
     void sideBySideShowsFrameAndMask() throws Exception {
         byte[] image = {10, 20, 30, 40};
         byte[] mask = {0, 1, 0, 0};
