@@ -25,7 +25,10 @@ import org.etab.source.SampleFailure;
  * loop that leaves it open holds them until it is closed.
  *
  * <p>Threading: use from one thread. Backpressure: a few samples are decoded ahead of the consumer, no more.
- * Ownership: each {@link Sample} holds a pooled native buffer until the caller closes it.
+ * Ownership: each {@link Sample} holds a pooled native buffer until the caller closes it. The pool has
+ * {@code 2 * threads + 4} buffers, those decoded ahead included: a loop that keeps its samples open instead of copying
+ * what it keeps ({@link Tensor#copyOf}) runs out, and {@link #hasNext()} then throws {@link IllegalStateException}
+ * within 5 s, saying how many are held.
  */
 public final class SampleIterator implements Iterator<Sample>, AutoCloseable {
     private final OpenedDataset opened;

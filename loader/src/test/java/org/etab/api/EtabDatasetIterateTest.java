@@ -1,6 +1,7 @@
 package org.etab.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -97,6 +98,33 @@ class EtabDatasetIterateTest {
                 .doesNotHaveDuplicates()
                 .hasSize(records.size() - 1)
                 .doesNotContain(records.get(0).id());
+    }
+
+    @Test
+    void aLoopThatKeepsItsSamplesOpenIsToldSoOnceThePoolsBuffersAreAllHeld() throws Exception {
+        // SampleIterator's docs: 2 * threads + 4 buffers; one thread: 6
+        EtabDataset d = EtabDataset.builder()
+                .name("echonet")
+                .root(PhantomDatasets.echonet())
+                .split("all")
+                .frameL(16)
+                .frameW(16)
+                .threads(1)
+                .build();
+        List<Sample> held = new ArrayList<>();
+        try (SampleIterator samples = d.iterate(0)) {
+            assertThatThrownBy(() -> {
+                        while (samples.hasNext()) {
+                            held.add(samples.next());
+                        }
+                    })
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("all 6 are in batches handed out and not closed");
+        } finally {
+            held.forEach(Sample::close);
+        }
+        assertThat(held).hasSize(6);
+        assertThat(decodeThreads()).isEmpty();
     }
 
     private static List<String> decodeThreads() throws InterruptedException {
