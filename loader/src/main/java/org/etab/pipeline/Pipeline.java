@@ -3,6 +3,7 @@ package org.etab.pipeline;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -145,7 +146,8 @@ public final class Pipeline implements AutoCloseable {
      * @return this pipeline
      */
     public Pipeline onFailure(Consumer<SampleFailure> listener) {
-        assembly.onFailure(listener);
+        // a null one would fail the stream at the first failed sample, on a decode thread
+        assembly.onFailure(Objects.requireNonNull(listener, "listener"));
         return this;
     }
 
@@ -238,10 +240,12 @@ public final class Pipeline implements AutoCloseable {
      * @param stream   a stream made from this pipeline's {@link #batches} or {@link #samples}
      * @param prefetch items requested ahead of the consumer, >= 1
      * @return the open iteration, owned by the caller
+     * @throws NullPointerException     when {@code stream} is null (the open iteration is left open)
      * @throws IllegalArgumentException when {@code prefetch < 1}
      * @throws IllegalStateException    when this pipeline is closed
      */
     public <T> BatchIterator<T> iterate(Flux<T> stream, int prefetch) {
+        Objects.requireNonNull(stream, "stream"); // before the open iteration is closed for it
         BatchIterator<T> it = new BatchIterator<>(prefetch, metrics::consumerWaited, openIteration);
         if (closed.get()) {
             throw new IllegalStateException("pipeline is closed");
@@ -355,13 +359,16 @@ public final class Pipeline implements AutoCloseable {
      *
      * @param epoch     the epoch, >= 0
      * @param startAt   the first position, from 0 to the epoch's length for this rank (the length: an empty list)
-     * @param batchSize the batch size drop-last cuts to (the options' own for what {@link #batches} delivers)
+     * @param batchSize the batch size drop-last cuts to (the options' own for what {@link #batches} delivers), >= 1
      * @return a new list of the samples in delivery order
-     * @throws IllegalArgumentException when {@code epoch} or {@code startAt} is negative, or {@code startAt} is past
-     *                                  the epoch's length
+     * @throws IllegalArgumentException when {@code epoch} or {@code startAt} is negative, {@code startAt} is past
+     *                                  the epoch's length, or {@code batchSize < 1}
      */
     public List<Scheduled> schedule(int epoch, long startAt, int batchSize) {
         requireEpoch(epoch);
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("batchSize >= 1 required but was " + batchSize);
+        }
         return schedule.schedule(epoch, startAt, batchSize);
     }
 
