@@ -140,7 +140,8 @@ public final class Pipeline implements AutoCloseable {
     /**
      * Calls {@code listener} with every failed sample as it happens (on decode threads: it must be thread-safe
      * and quick), e.g. to stream a report. Failures are also kept in {@link #account()}. Set it before streaming:
-     * a later call replaces the listener.
+     * a later call replaces the listener. An exception the listener throws ends the stream with it, whatever the
+     * error policy (a report that cannot be written stops the run).
      *
      * @param listener called once per failed sample; not null
      * @return this pipeline
