@@ -20,6 +20,9 @@ public final class VideoTools {
     /** ETAB's frame duration, in milliseconds (20 frames per second). */
     public static final int FRAME_MILLIS = 50;
 
+    /** The longest frame a GIF can say, in milliseconds: 65535 centiseconds. */
+    private static final int MAX_FRAME_MILLIS = 655_350;
+
     private VideoTools() {}
 
     /**
@@ -50,10 +53,10 @@ public final class VideoTools {
      * @param clip        a clip tensor, 4-D
      * @param gif         the file to write (replaced if it is a regular file; anything else there is refused);
      *                    missing parent directories are created
-     * @param frameMillis the duration of each frame in milliseconds: a multiple of 10, >= 10 (GIF counts
-     *                    centiseconds)
+     * @param frameMillis the duration of each frame in milliseconds: a multiple of 10 from 10 to 655350 (GIF counts
+     *                    centiseconds, in 16 bits)
      * @throws IllegalArgumentException     when the clip is not 4-D or {@code frameMillis} is not a whole number of
-     *                                      centiseconds
+     *                                      centiseconds from 10 to 655350 ms
      * @throws java.io.UncheckedIOException naming the file when it cannot be written
      */
     public static void createEchoClip(Tensor clip, Path gif, int frameMillis) {
@@ -75,12 +78,12 @@ public final class VideoTools {
      *                    pixels or more (extra bytes are ignored)
      * @param height      rows per frame, >= 1
      * @param width       columns per frame, >= 1
-     * @param frameMillis the duration of each frame in milliseconds: a multiple of 10, >= 10
+     * @param frameMillis the duration of each frame in milliseconds: a multiple of 10 from 10 to 655350
      * @param gif         the file to write (replaced if it is a regular file; anything else there is refused);
      *                    missing parent directories are created
      * @throws IllegalArgumentException     when there is no frame, {@code height} or {@code width} is below 1, a
      *                                      frame is too small, or {@code frameMillis} is not a whole number of
-     *                                      centiseconds
+     *                                      centiseconds from 10 to 655350 ms
      * @throws java.io.UncheckedIOException naming the file when it cannot be written
      */
     public static void createEchoClip(byte[][] frames, int height, int width, int frameMillis, Path gif) {
@@ -90,9 +93,10 @@ public final class VideoTools {
         for (byte[] f : frames) {
             Visualization.requireSize(f, height, width, "frame"); // before any file is touched
         }
-        if (frameMillis < 10 || frameMillis % 10 != 0) {
-            throw new IllegalArgumentException(
-                    "GIF frame durations are whole centiseconds >= 10 ms but was " + frameMillis);
+        // a GIF's delay is 16 bits of centiseconds: FFmpeg writes a longer one as 65535 without a word
+        if (frameMillis < 10 || frameMillis > MAX_FRAME_MILLIS || frameMillis % 10 != 0) {
+            throw new IllegalArgumentException("GIF frame durations are whole centiseconds >= 10 ms and <= "
+                    + MAX_FRAME_MILLIS + " ms but was " + frameMillis);
         }
         try {
             Visualization.writeReplacing(gif, tmp -> writeGif(tmp, frames, height, width, frameMillis));

@@ -121,6 +121,25 @@ class VisualizationTest {
     }
 
     @Test
+    void aFrameLongerThanAGifCanSayIsRefusedAndTheLongestIsWrittenAsAsked() throws Exception {
+        Path gif = dir.resolve("slow.gif");
+        // a GIF says at most 65535 centiseconds a frame: FFmpeg wrote longer ones as that without a word
+        assertThatThrownBy(() -> VideoTools.createEchoClip(new byte[][] {new byte[4]}, 2, 2, 655_360, gif))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("GIF frame durations are whole centiseconds >= 10 ms and <= 655350 ms but was 655360");
+        VideoTools.createEchoClip(new byte[][] {new byte[4], new byte[4]}, 2, 2, 655_350, gif);
+        try (ImageInputStream in = ImageIO.createImageInputStream(gif.toFile())) {
+            ImageReader reader = ImageIO.getImageReadersByFormatName("gif").next();
+            reader.setInput(in);
+            IIOMetadataNode root =
+                    (IIOMetadataNode) reader.getImageMetadata(0).getAsTree("javax_imageio_gif_image_1.0");
+            IIOMetadataNode control = (IIOMetadataNode)
+                    root.getElementsByTagName("GraphicControlExtension").item(0);
+            assertThat(control.getAttribute("delayTime")).isEqualTo("65535");
+        }
+    }
+
+    @Test
     void sideBySideShowsFrameAndMask() throws Exception {
         byte[] image = {10, 20, 30, 40};
         byte[] mask = {0, 1, 0, 0};
