@@ -250,7 +250,7 @@ public final class EtabDataset {
         int fold;
         int channels = 3;
         long seed = 42;
-        int threads = Runtime.getRuntime().availableProcessors();
+        int threads = Math.min(Runtime.getRuntime().availableProcessors(), EtabOptions.MAX_THREADS);
         ResizeFilter resize; // null: ETAB's for the dataset, as antialias
         Boolean antialias;
         ClipLayout layout = ClipLayout.TCHW;
@@ -389,8 +389,9 @@ public final class EtabDataset {
         /**
          * Selects the split.
          *
-         * @param split train, val, test or all, any case; null (default): the split ETAB's loader reads, {@code train} for
-         *              EchoNet-Dynamic, whose ETAB loader reads only FileList's TRAIN rows; {@code all} for the others
+         * @param split train, val, test or all, any case; null (default): the split ETAB's loader reads,
+         *              {@code train} for EchoNet-Dynamic, whose ETAB loader reads only FileList's TRAIN rows;
+         *              {@code all} for the others
          * @return this builder
          */
         public Builder split(String split) {
