@@ -67,7 +67,7 @@ public final class SampleIterator implements Iterator<Sample>, AutoCloseable {
      * Whether another sample comes; blocks until one is decoded or the epoch ends.
      *
      * @return false once the epoch ended (failed samples are skipped: {@link #failures()})
-     * @throws IllegalStateException when the iteration was closed
+     * @throws IllegalStateException when the iteration was closed, or every pooled buffer is held in open samples
      */
     @Override
     public boolean hasNext() {
@@ -79,6 +79,7 @@ public final class SampleIterator implements Iterator<Sample>, AutoCloseable {
      *
      * @return the sample
      * @throws java.util.NoSuchElementException when the epoch ended
+     * @throws IllegalStateException            as {@link #hasNext()}
      */
     @Override
     public Sample next() {
