@@ -224,16 +224,19 @@ final class PictureCommands {
         @Option(
                 names = "--frame-ms",
                 defaultValue = "50",
-                description = "Milliseconds per frame: a multiple of 10, >= 10 (GIF frame durations are whole "
-                        + "centiseconds) (default: ${DEFAULT-VALUE}).")
+                description = "Milliseconds per frame: a multiple of 10 from 10 to 655350 (GIF frame durations "
+                        + "are whole centiseconds, 16 bits) (default: ${DEFAULT-VALUE}).")
         int frameMillis;
 
         @Override
         public Integer call() {
             checkExtension(out, "gif", "GIF", ".gif");
-            if (frameMillis < 10 || frameMillis % 10 != 0) { // VideoTools checks the same, naming no flag
-                throw new IllegalArgumentException("--frame-ms must be a multiple of 10, >= 10 (GIF frame durations "
-                        + "are whole centiseconds) but was " + frameMillis);
+            // VideoTools checks the same, naming no flag
+            if (frameMillis < 10 || frameMillis > VideoTools.MAX_FRAME_MILLIS || frameMillis % 10 != 0) {
+                throw new IllegalArgumentException("--frame-ms must be a multiple of 10 from 10 to "
+                        + VideoTools.MAX_FRAME_MILLIS
+                        + " (GIF frame durations are whole centiseconds, 16 bits) but was "
+                        + frameMillis);
             }
             if (Boolean.FALSE.equals(selection.video)) {
                 throw new IllegalArgumentException("gif makes a clip: --video false does not apply to it");

@@ -1608,8 +1608,12 @@ class EtabCliTest {
                         "etab: --fetch-concurrency must be >= 1 but was 0"),
                 List.of(
                         "gif --id x --out " + tmp.resolve("x.gif") + " --root " + echonet + " --frame-ms 15",
-                        "etab: --frame-ms must be a multiple of 10, >= 10 (GIF frame durations are whole centiseconds)"
-                                + " but was 15"),
+                        "etab: --frame-ms must be a multiple of 10 from 10 to 655350 (GIF frame durations are whole"
+                                + " centiseconds, 16 bits) but was 15"),
+                List.of(
+                        "gif --id x --out " + tmp.resolve("x.gif") + " --root " + echonet + " --frame-ms 700000",
+                        "etab: --frame-ms must be a multiple of 10 from 10 to 655350 (GIF frame durations are whole"
+                                + " centiseconds, 16 bits) but was 700000"),
                 List.of(
                         "split --root " + echonet + " --train-frac 1.0 --out " + tmp.resolve("parts"),
                         "etab: --train-frac must be in (0, 1) and --val-frac > 0, with --train-frac + --val-frac < 1,"

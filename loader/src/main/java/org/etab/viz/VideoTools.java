@@ -21,7 +21,7 @@ public final class VideoTools {
     public static final int FRAME_MILLIS = 50;
 
     /** The longest frame a GIF can say, in milliseconds: 65535 centiseconds. */
-    private static final int MAX_FRAME_MILLIS = 655_350;
+    public static final int MAX_FRAME_MILLIS = 655_350;
 
     private VideoTools() {}
 
