@@ -354,7 +354,8 @@ public final class MetricsServer implements AutoCloseable {
 
     /**
      * Stops listening, closes open connections and the event-loop thread, waiting up to a few seconds;
-     * afterwards the port is free. Idempotent.
+     * afterwards the port is free. A response in progress gets those seconds to finish; a client that does not
+     * read it is then disconnected (never an exception here). Idempotent.
      */
     @Override
     public void close() {
@@ -366,7 +367,12 @@ public final class MetricsServer implements AutoCloseable {
         }
         ticks.cancel(false);
         try {
+            // lets responses in progress finish (a run's last scrape), at most STOP_TIMEOUT
             server.disposeNow(STOP_TIMEOUT);
+        } catch (IllegalStateException e) {
+            // a client that stopped reading its response (a hung browser tab) keeps it in progress: not the run's
+            // failure; the listening socket is already closed and its connection is closed below
+            LOG.debug("metrics: responses still in progress after {}, closing their connections", STOP_TIMEOUT, e);
         } finally {
             // disposeNow waits for requests in progress; a client's idle keep-alive connection would stay open
             connections.close().awaitUninterruptibly(STOP_TIMEOUT.toMillis());
