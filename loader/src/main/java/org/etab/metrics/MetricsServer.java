@@ -210,7 +210,8 @@ public final class MetricsServer implements AutoCloseable {
                         ? "choose another port, or 0 for any free one"
                         : "the host must be a name or address of this machine, e.g. " + DEFAULT_HOST;
                 throw new IllegalArgumentException(
-                        "cannot serve metrics on " + host + ":" + port + ": " + reason + " (" + hint + ")", e);
+                        "cannot serve metrics on " + bracketed(host) + ":" + port + ": " + reason + " (" + hint + ")",
+                        e);
             }
             throw e;
         }
@@ -325,9 +326,14 @@ public final class MetricsServer implements AutoCloseable {
     public String url() {
         String h = switch (host) {
             case "0.0.0.0", "::", "[::]" -> "localhost";
-            default -> host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
+            default -> bracketed(host);
         };
         return "http://" + h + ":" + port() + "/";
+    }
+
+    /** An IPv6 address in brackets, so that {@code host:port} reads as one ({@code [::1]:9464}, not {@code ::1:9464}). */
+    private static String bracketed(String host) {
+        return host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
     }
 
     /**

@@ -26,6 +26,7 @@ import java.util.concurrent.TimeUnit;
 import org.etab.datasets.echonet.EchoNetRecord;
 import org.etab.pipeline.Pipeline;
 import org.etab.pipeline.RunAccount;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -290,6 +291,27 @@ class MetricsServerTest {
                     .hasMessageContaining("127.0.0.1:" + port)
                     .hasMessageContaining("in use")
                     .hasMessageNotContaining("bind(");
+        }
+    }
+
+    @Test
+    void anIpv6PortInUseIsNamedInBrackets() throws Exception {
+        InetAddress loopback6 = InetAddress.getByName("::1");
+        ServerSocket taken;
+        try {
+            taken = new ServerSocket(0, 1, loopback6);
+        } catch (java.io.IOException noIpv6) {
+            Assumptions.abort("no IPv6 loopback here: " + noIpv6.getMessage());
+            return;
+        }
+        try (taken) {
+            int port = taken.getLocalPort();
+            // "::1:PORT" would read as an address of its own; "[::1]:PORT" is what a URL or curl takes
+            assertThatThrownBy(() ->
+                            MetricsServer.start(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), "::1", port))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("cannot serve metrics on [::1]:" + port + ": ")
+                    .hasMessageContaining("in use");
         }
     }
 
