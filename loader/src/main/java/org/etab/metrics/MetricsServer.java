@@ -19,7 +19,6 @@ import java.util.Objects;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
@@ -96,7 +95,7 @@ public final class MetricsServer implements AutoCloseable {
     private final AtomicInteger open;
     private final ScheduledFuture<?> ticks;
     private final String host;
-    private final AtomicLong scrapes;
+    private final ScrapeTickets scrapes;
     private final Object lock = new Object();
     private boolean closed;
 
@@ -107,7 +106,7 @@ public final class MetricsServer implements AutoCloseable {
             AtomicInteger open,
             ScheduledFuture<?> ticks,
             String host,
-            AtomicLong scrapes) {
+            ScrapeTickets scrapes) {
         this.server = server;
         this.loops = loops;
         this.connections = connections;
@@ -167,7 +166,7 @@ public final class MetricsServer implements AutoCloseable {
         // every accepted connection, so that close() can close the idle keep-alive ones too
         ChannelGroup connections = new DefaultChannelGroup("etab-metrics", ImmediateEventExecutor.INSTANCE);
         AtomicInteger open = new AtomicInteger();
-        AtomicLong scrapes = new AtomicLong();
+        ScrapeTickets scrapes = new ScrapeTickets();
         try {
             DisposableServer server = HttpServer.create()
                     .runOn(loops)
@@ -177,13 +176,14 @@ public final class MetricsServer implements AutoCloseable {
                     .host(host)
                     .port(port)
                     .route(routes -> {
-                        // counted as the body is made: a scrape counts when it reads the registry, and its
+                        // counted as the body is made: a scrape counts when it has read the registry, and its
                         // client has the answer only after that (close() lets a response in progress finish)
                         routes.get(
                                         "/metrics",
                                         (req, res) -> send(res, PROMETHEUS_TEXT, () -> {
+                                            long ticket = scrapes.take();
                                             String text = registry.scrape();
-                                            scrapes.incrementAndGet();
+                                            scrapes.done(ticket);
                                             return text;
                                         }))
                                 .head("/metrics", (req, res) -> send(res, PROMETHEUS_TEXT, registry::scrape));
@@ -337,18 +337,19 @@ public final class MetricsServer implements AutoCloseable {
     }
 
     /**
-     * Waits until a {@code GET /metrics} has read the registry after this call, or {@code timeout} has passed: a
-     * process about to end (and to close this server, which lets that response finish) lets Prometheus read its last
-     * numbers, which a scrape before the end would miss.
+     * Waits until a {@code GET /metrics} that began reading the registry after this call has read it, or
+     * {@code timeout} has passed: a process about to end (and to close this server, which lets that response finish)
+     * lets Prometheus read its last numbers, which a scrape before the end would miss (so a scrape already reading at
+     * the call does not count).
      *
      * @param timeout the longest wait
-     * @return true when a scrape read the registry, false when the time ran out
+     * @return true when such a scrape read the registry, false when the time ran out
      * @throws InterruptedException when the waiting thread is interrupted
      */
     public boolean awaitScrape(Duration timeout) throws InterruptedException {
-        long before = scrapes.get();
+        long before = scrapes.newest(); // a scrape reading now may have read before the call: not that one
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (scrapes.get() == before) {
+        while (!scrapes.doneAfter(before)) {
             long left = deadline - System.nanoTime();
             if (left <= 0) {
                 return false;

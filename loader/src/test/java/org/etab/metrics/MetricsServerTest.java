@@ -7,6 +7,7 @@ import static org.etab.metrics.MetricsTestSupport.sum;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.UncheckedIOException;
@@ -22,7 +23,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.etab.datasets.echonet.EchoNetRecord;
 import org.etab.pipeline.Pipeline;
 import org.etab.pipeline.RunAccount;
@@ -271,6 +274,59 @@ class MetricsServerTest {
             assertThat(waiting).isNotDone();
             assertThat(get(server.url() + "metrics").statusCode()).isEqualTo(200);
             assertThat(waiting.get(10, TimeUnit.SECONDS)).isTrue();
+        }
+    }
+
+    @Test
+    void awaitScrapeDoesNotCountAScrapeThatWasReadingAtTheCall() throws Exception {
+        // a scrape in progress when the run ends may have read the meters before the end: lingering on it would
+        // stop the server with the run's last numbers never served
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        CountDownLatch reading = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicBoolean holdOnce = new AtomicBoolean(true);
+        Gauge.builder("held", () -> {
+                    if (holdOnce.compareAndSet(true, false)) {
+                        reading.countDown();
+                        try {
+                            release.await();
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    }
+                    return 1;
+                })
+                .strongReference(true)
+                .register(registry);
+        try (MetricsServer server = MetricsServer.start(registry, 0)) {
+            CompletableFuture<HttpResponse<String>> early =
+                    CompletableFuture.supplyAsync(() -> get(server.url() + "metrics"));
+            assertThat(reading.await(30, TimeUnit.SECONDS)).isTrue(); // that scrape is reading the registry now
+            Thread waiter = Thread.currentThread();
+            Thread releaser = new Thread(() -> {
+                // once the waiter sleeps in its loop, it has noted which scrapes were already under way
+                while (waiter.getState() != Thread.State.TIMED_WAITING) {
+                    Thread.onSpinWait();
+                }
+                release.countDown();
+            });
+            releaser.start();
+            assertThat(server.awaitScrape(Duration.ofSeconds(5))).isFalse();
+            releaser.join();
+            assertThat(early.get(30, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+
+            CompletableFuture<Boolean> waiting = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return server.awaitScrape(Duration.ofSeconds(30));
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            while (!waiting.isDone()) { // a scrape begun before the waiter's call does not count: ask until one does
+                assertThat(get(server.url() + "metrics").statusCode()).isEqualTo(200);
+                Thread.sleep(50);
+            }
+            assertThat(waiting.get()).isTrue();
         }
     }
 
