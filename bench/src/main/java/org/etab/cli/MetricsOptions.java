@@ -17,17 +17,29 @@ final class MetricsOptions {
                     "Serve live metrics during the run: a dashboard at /, Prometheus text at /metrics (0: any free port).")
     Integer port;
 
+    /** Null when not given: {@value MetricsServer#DEFAULT_HOST}, and then not an option given without a port. */
     @Option(
             names = "--metrics-host",
             paramLabel = "H",
-            defaultValue = MetricsServer.DEFAULT_HOST,
-            description = "Interface for --metrics-port (default: ${DEFAULT-VALUE}, this machine only).")
-    String host = MetricsServer.DEFAULT_HOST;
+            description =
+                    "Interface for --metrics-port (default: " + MetricsServer.DEFAULT_HOST + ", this machine only).")
+    String host;
 
-    /** Fails on a {@code --metrics-port} no server could bind, before the run starts rather than when it serves. */
+    /**
+     * Fails on a {@code --metrics-port} no server could bind, or a {@code --metrics-host} that would serve nothing
+     * (no port: the run would go on without the server it was meant to have), before the run starts rather than
+     * when it serves.
+     */
     void check() {
         if (port != null && (port < 0 || port > 65535)) {
             throw new IllegalArgumentException("--metrics-port must be 0..65535 but was " + port);
+        }
+        if (host != null && port == null) {
+            throw new IllegalArgumentException("--metrics-host applies with --metrics-port only");
+        }
+        if (host != null && host.isBlank()) {
+            throw new IllegalArgumentException(
+                    "--metrics-host must name an interface, e.g. " + MetricsServer.DEFAULT_HOST + ", but was blank");
         }
     }
 
@@ -44,7 +56,8 @@ final class MetricsOptions {
         if (port == null) {
             return null;
         }
-        MetricsServer server = MetricsServer.start((PrometheusMeterRegistry) registry, host, port);
+        MetricsServer server = MetricsServer.start(
+                (PrometheusMeterRegistry) registry, host != null ? host : MetricsServer.DEFAULT_HOST, port);
         System.err.printf(
                 "etab %s: live metrics at %s (dashboard), %smetrics (Prometheus)%n",
                 command, server.url(), server.url());

@@ -160,4 +160,18 @@ class LiveMetricsTest {
         assertThat(tooLong.code()).isEqualTo(2);
         assertThat(tooLong.err()).contains("--metrics-linger must be 0..3600 seconds but was 4000");
     }
+
+    @Test
+    void metricsHostIsCheckedBeforeTheRun() {
+        // without a port nothing is served: the run would go on without the dashboard it was asked for
+        EtabCliTest.Run alone =
+                EtabCliTest.etab("bench", "--root", PhantomDatasets.echonet().toString(), "--metrics-host", "0.0.0.0");
+        assertThat(alone.code()).isEqualTo(2);
+        assertThat(alone.err()).contains("--metrics-host applies with --metrics-port only");
+        assertThat(alone.out()).doesNotContain("RESULT");
+        EtabCliTest.Run blank = EtabCliTest.etab(
+                "bench", "--root", PhantomDatasets.echonet().toString(), "--metrics-port", "0", "--metrics-host", " ");
+        assertThat(blank.code()).isEqualTo(2);
+        assertThat(blank.err()).contains("--metrics-host must name an interface, e.g. 127.0.0.1, but was blank");
+    }
 }
