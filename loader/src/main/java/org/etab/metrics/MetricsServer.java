@@ -6,6 +6,7 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.timeout.WriteTimeoutHandler;
 import io.netty.util.concurrent.ImmediateEventExecutor;
 import java.io.IOException;
 import java.io.InputStream;
@@ -68,7 +69,7 @@ import reactor.netty.resources.LoopResources;
  * <p>Bounds ({@link MetricsServerOptions}): at most {@code maxConnections} connections are open at once (64 by
  * default); one more is closed as soon as it is accepted, so clients, however many, never hold more of the process's
  * file descriptors than that, and decoding keeps the rest. A connection with no request for {@code idleTimeout} (30 s
- * by default) is closed. While idle clients fill the cap, newcomers (Prometheus, the dashboard) are turned away
+ * by default) is closed, and so is one whose client has not taken a response in full within as long. While idle clients fill the cap, newcomers (Prometheus, the dashboard) are turned away
  * until the idle ones time out.
  *
  * <p>Ownership: the caller owns the registry; the server only reads it and never closes it. The server owns its
@@ -171,7 +172,14 @@ public final class MetricsServer implements AutoCloseable {
             DisposableServer server = HttpServer.create()
                     .runOn(loops)
                     .channelGroup(connections)
-                    .doOnChannelInit((observer, channel, remote) -> admit(channel, open, options.maxConnections()))
+                    .doOnChannelInit((observer, channel, remote) -> {
+                        admit(channel, open, options.maxConnections());
+                        // idleTimeout covers the wait for a request, not a response its client stopped reading (a
+                        // stopped process, a peer gone): that one is closed when a write stalls as long
+                        channel.pipeline()
+                                .addFirst(new WriteTimeoutHandler(
+                                        options.idleTimeout().toMillis(), TimeUnit.MILLISECONDS));
+                    })
                     .idleTimeout(options.idleTimeout())
                     .host(host)
                     .port(port)

@@ -16,7 +16,8 @@ import java.util.Objects;
  * <li>{@code maxConnections}: connections open at once ({@value #DEFAULT_MAX_CONNECTIONS}); one more is closed as
  *     soon as it is accepted, so the server never holds more sockets than this (plus its listening one), whatever
  *     clients do, and cannot take the file descriptors that decoding needs
- * <li>{@code idleTimeout}: a connection that has sent no request for this long is closed (30 s); Prometheus and the
+ * <li>{@code idleTimeout}: a connection that has sent no request for this long is closed (30 s), and so is one
+ *     whose client has not taken a response in full within this long; Prometheus and the
  *     dashboard reconnect when they next ask
  * </ul>
  */
@@ -96,7 +97,8 @@ public final class MetricsServerOptions {
     }
 
     /**
-     * How long a connection may go without a request before it is closed.
+     * How long a connection may go without a request, or with a response its client has not taken in full, before
+     * it is closed.
      *
      * @return a positive duration
      */
@@ -168,7 +170,8 @@ public final class MetricsServerOptions {
         }
 
         /**
-         * Sets how long a connection may go without a request before it is closed.
+         * Sets how long a connection may go without a request, or with a response its client has not taken in
+         * full, before it is closed.
          *
          * @param idleTimeout positive, not null (default 30 s)
          * @return this builder

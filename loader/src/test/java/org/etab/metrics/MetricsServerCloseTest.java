@@ -22,31 +22,43 @@ import org.junit.jupiter.api.Timeout;
 /** {@link MetricsServer#close()} with a client that stopped reading its answer, over real sockets. */
 @Timeout(120)
 class MetricsServerCloseTest {
-    @Test
-    void aClientThatStopsReadingDoesNotMakeCloseFail() throws Exception {
+    /**
+     * A registry whose scrape is some 6 MB: more than the socket buffers on both sides hold (Linux's tcp_wmem caps
+     * the server's at 4 MB), so its answer stays in progress while the client does not read.
+     */
+    private static PrometheusMeterRegistry largeRegistry() {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        // a scrape of some 6 MB: more than the socket buffers on both sides hold (Linux's tcp_wmem caps the
-        // server's at 4 MB), so its answer stays in progress while the client does not read
         String pad = "x".repeat(100);
         for (int i = 0; i < 50_000; i++) {
             registry.counter("filler", "i", i + pad);
         }
-        MetricsServer server = MetricsServer.start(registry, "127.0.0.1", 0);
+        return registry;
+    }
+
+    /** Connects with a small receive buffer, asks for {@code /metrics} and returns once the server has read it. */
+    private static Socket stuckClient(MetricsServer server) throws Exception {
+        Socket stuck = new Socket();
+        stuck.setReceiveBufferSize(1024);
+        stuck.connect(new InetSocketAddress("127.0.0.1", server.port()), 5_000);
+        CompletableFuture<Boolean> scraped = CompletableFuture.supplyAsync(() -> {
+            try {
+                return server.awaitScrape(Duration.ofSeconds(60));
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        OutputStream out = stuck.getOutputStream();
+        out.write("GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        assertThat(scraped.get(60, TimeUnit.SECONDS)).isTrue(); // its answer is being written now
+        return stuck;
+    }
+
+    @Test
+    void aClientThatStopsReadingDoesNotMakeCloseFail() throws Exception {
+        MetricsServer server = MetricsServer.start(largeRegistry(), "127.0.0.1", 0);
         int port = server.port();
-        try (Socket stuck = new Socket()) {
-            stuck.setReceiveBufferSize(1024);
-            stuck.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
-            CompletableFuture<Boolean> scraped = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return server.awaitScrape(Duration.ofSeconds(60));
-                } catch (InterruptedException e) {
-                    throw new IllegalStateException(e);
-                }
-            });
-            OutputStream out = stuck.getOutputStream();
-            out.write("GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            assertThat(scraped.get(60, TimeUnit.SECONDS)).isTrue(); // its answer is being written now
+        try (Socket stuck = stuckClient(server)) {
 
             // the run ends: closing the server must not fail the run (it used to throw "Socket couldn't be stopped
             // within 5000ms" out of close(), and etab bench exited 1 after printing its RESULT)
@@ -68,6 +80,26 @@ class MetricsServerCloseTest {
             }
         } finally {
             server.close();
+        }
+    }
+
+    @Test
+    void aResponseItsClientDoesNotReadIsDroppedAfterTheIdleTimeout() throws Exception {
+        // else a client that stopped reading (a stopped process, a peer gone from the network) holds one of the
+        // maxConnections for as long as TCP keeps retrying, and enough of them lock Prometheus out for the run
+        MetricsServerOptions options = MetricsServerOptions.builder()
+                .idleTimeout(Duration.ofMillis(500))
+                .build();
+        try (MetricsServer server = MetricsServer.start(largeRegistry(), options);
+                Socket stuck = stuckClient(server)) {
+            assertThat(server.openConnections()).isEqualTo(1);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (server.openConnections() > 0 && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertThat(server.openConnections()).as("connections still open").isZero();
+            // the server answers the next client as ever
+            assertThat(get(server.url() + "health").statusCode()).isEqualTo(200);
         }
     }
 }
