@@ -214,9 +214,7 @@ public final class MetricsServer implements AutoCloseable {
             loops.disposeLater(Duration.ZERO, STOP_TIMEOUT).block();
             if (isBindFailure(e)) {
                 String reason = bindReason(e);
-                String hint = reason.toLowerCase(java.util.Locale.ROOT).contains("in use")
-                        ? "choose another port, or 0 for any free one"
-                        : "the host must be a name or address of this machine, e.g. " + DEFAULT_HOST;
+                String hint = bindHint(reason);
                 throw new IllegalArgumentException(
                         "cannot serve metrics on " + bracketed(host) + ":" + port + ": " + reason + " (" + hint + ")",
                         e);
@@ -287,6 +285,19 @@ public final class MetricsServer implements AutoCloseable {
             }
         }
         return false;
+    }
+
+    /** What to do about a bind failure, from its reason ({@link #bindReason}). */
+    static String bindHint(String reason) {
+        String r = reason.toLowerCase(java.util.Locale.ROOT);
+        if (r.contains("in use")) {
+            return "choose another port, or 0 for any free one";
+        }
+        if (r.contains("permission denied") || r.contains("access denied")) {
+            // EACCES: a port below 1024 (net.ipv4.ip_unprivileged_port_start) for a user without the privilege
+            return "ports below 1024 need privileges: choose one from 1024 up, or 0 for any free one";
+        }
+        return "the host must be a name or address of this machine, e.g. " + DEFAULT_HOST;
     }
 
     /** The innermost message: "Address already in use", "Cannot assign requested address", ... */

@@ -372,6 +372,34 @@ class MetricsServerTest {
     }
 
     @Test
+    void aPrivilegedPortIsAClearErrorNamingWhatToDo() throws Exception {
+        // below 1024 a user without the privilege gets EACCES: not a matter of the host, as the hint used to say
+        try (ServerSocket probe = new ServerSocket(1, 1, InetAddress.getByName("127.0.0.1"))) {
+            Assumptions.abort("this user may bind port 1 (root, or CAP_NET_BIND_SERVICE): nothing refuses it here");
+        } catch (java.net.BindException refused) {
+            Assumptions.assumeTrue(
+                    String.valueOf(refused.getMessage()).contains("Permission denied"), refused.getMessage());
+        }
+        assertThatThrownBy(() ->
+                        MetricsServer.start(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), "127.0.0.1", 1))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("cannot serve metrics on 127.0.0.1:1: Permission denied")
+                .hasMessageContaining("below 1024")
+                .hasMessageNotContaining("address of this machine");
+    }
+
+    @Test
+    void eachBindFailureHasItsOwnHint() {
+        // what the messages above end with, for the reasons Linux gives (root binds port 1, so the test above
+        // cannot see EACCES where it runs as root)
+        assertThat(MetricsServer.bindHint("Address already in use")).contains("another port");
+        assertThat(MetricsServer.bindHint("Permission denied"))
+                .contains("below 1024", "or 0 for any free one")
+                .doesNotContain("host");
+        assertThat(MetricsServer.bindHint("Cannot assign requested address")).contains("address of this machine");
+    }
+
+    @Test
     void aHostThatIsNotThisMachineIsAClearError() {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         assertThatThrownBy(() -> MetricsServer.start(registry, "no-such-host.invalid", 0))
