@@ -119,6 +119,19 @@ final class DashboardStats {
             }
             return sum;
         }
+
+        /** The largest growth since {@code base} of one meter called {@code name} (as {@link #growthSince}). */
+        double largestGrowthSince(Read base, String name) {
+            double largest = 0;
+            for (var e : values.entrySet()) {
+                if (e.getKey().getName().equals(name)) {
+                    double now = e.getValue();
+                    double before = base.values().getOrDefault(e.getKey(), 0.0);
+                    largest = Math.max(largest, now >= before ? now - before : now);
+                }
+            }
+            return largest;
+        }
     }
 
     private Read read(long nanos) {
@@ -221,7 +234,13 @@ final class DashboardStats {
         // the GPU feed, when a CUDA feeder is bound: bytes uploaded, and the share of time its upload thread waited
         // for the training step to hand a device slot back
         putRate(o, "uploadGigabytesPerSecond", now, base, UPLOAD_BYTES, dt, 1e-9);
-        putRate(o, "uploadWaitPercent", now, base, UPLOAD_WAIT, dt, 100);
+        // a share of time: the feeder that waited most, at most 100 (a wait is recorded when it ends, so a window
+        // can hold more than its length; summed over feeders it would pass 100 too)
+        if (now.has(UPLOAD_WAIT) && base.has(UPLOAD_WAIT)) {
+            o.put("uploadWaitPercent", round(Math.min(100, 100 * now.largestGrowthSince(base, UPLOAD_WAIT) / dt), 2));
+        } else {
+            o.putNull("uploadWaitPercent");
+        }
         ObjectNode ms = o.putObject("millis");
         percentiles(ms, "decode", "etab.decode");
         percentiles(ms, "batch", "etab.batch");

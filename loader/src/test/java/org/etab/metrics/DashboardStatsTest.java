@@ -73,6 +73,20 @@ class DashboardStatsTest {
         s = JSON.readTree(stats.json());
         assertThat(s.get("uploadGigabytesPerSecond").asDouble()).isEqualTo(1.5);
         assertThat(s.get("uploadWaitPercent").asDouble()).isEqualTo(5.0);
+
+        // two feeders: the one that waited most, not the sum; never above 100 (a long wait recorded as it ends)
+        Timer other = registry.timer("etab.upload.wait", "dataset", "camus", "device", "cuda");
+        wait.record(400, TimeUnit.MILLISECONDS);
+        other.record(300, TimeUnit.MILLISECONDS);
+        now.set(3 * SECOND);
+        s = JSON.readTree(stats.json());
+        assertThat(s.get("uploadWaitPercent").asDouble())
+                .as("the window since the read at 2 s: 0.4 s of 1 s, the first feeder's (the sum would say 70)")
+                .isEqualTo(40.0);
+        wait.record(9, TimeUnit.SECONDS);
+        now.set(4 * SECOND);
+        s = JSON.readTree(stats.json());
+        assertThat(s.get("uploadWaitPercent").asDouble()).isEqualTo(100.0);
         assertThat(s.get("millis").get("upload").get("mean").asDouble()).isEqualTo(2.0);
         assertThat(s.get("millis").get("upload").get("count").asLong()).isEqualTo(2);
         assertThat(s.get("millis").get("normalize").get("count").asLong()).isZero();
