@@ -85,13 +85,15 @@ final class PoolWaiter implements BoundedWait.Subject {
         if (stuck != null) {
             return new IllegalStateException("no batch buffer came back within " + readable(wait.grace())
                     + " and all " + max + " are in batches handed out and not closed: " + stuck
-                    + ". Close each Batch when done with it (try-with-resources), or raise consumerHeld if the "
-                    + "consumer really holds that many at once.");
+                    + ". Close each Batch (each Sample of a sample stream) when done with it (try-with-resources); "
+                    + "a consumer that really holds that many at once needs a larger pool: raise consumerHeld "
+                    + "(PipelineOptions).");
         }
         return new IllegalStateException("no batch buffer came back within " + wait.timeout() + ": all "
                 + max + " are held by the consumer or in assembly (" + pool.openBatches() + " in batches not "
-                + "closed, " + pool.inAssembly() + " in assembly). Close each Batch when done with it "
-                + "(try-with-resources), or raise the pool size if the consumer really holds that many.");
+                + "closed, " + pool.inAssembly() + " in assembly). Close each Batch (each Sample of a sample "
+                + "stream) when done with it (try-with-resources), or raise the pool size if the consumer really "
+                + "holds that many.");
     }
 
     private static String readable(Duration d) {

@@ -138,8 +138,8 @@ class BatchPoolTest {
                     .hasMessageContaining(
                             "3 batches were assembled and not closed, held by the consumer or waiting for it "
                                     + "(batches 4, 5, 6)")
-                    .hasMessageContaining("Close each Batch")
-                    .hasMessageContaining("raise consumerHeld");
+                    .hasMessageContaining("Close each Batch (each Sample of a sample stream) when done with it")
+                    .hasMessageContaining("raise consumerHeld (PipelineOptions)");
             Duration took = Duration.ofNanos(System.nanoTime() - t0);
             assertThat(took).isGreaterThanOrEqualTo(BatchPool.HELD_GRACE).isLessThan(Duration.ofSeconds(10));
             held.forEach(Batch::close);
