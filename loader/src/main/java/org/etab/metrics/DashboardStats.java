@@ -20,6 +20,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
+import java.util.stream.DoubleStream;
 
 /**
  * The numbers behind {@code GET /api/stats} and {@code GET /api/history}: the {@code etab.*} meters of a registry
@@ -109,28 +110,22 @@ final class DashboardStats {
          * that dropped (removed and registered again under the same id), so the sum is never negative.
          */
         double growthSince(Read base, String name) {
-            double sum = 0;
-            for (var e : values.entrySet()) {
-                if (e.getKey().getName().equals(name)) {
-                    double now = e.getValue();
-                    double before = base.values().getOrDefault(e.getKey(), 0.0);
-                    sum += now >= before ? now - before : now;
-                }
-            }
-            return sum;
+            return growths(base, name).sum();
         }
 
         /** The largest growth since {@code base} of one meter called {@code name} (as {@link #growthSince}). */
         double largestGrowthSince(Read base, String name) {
-            double largest = 0;
-            for (var e : values.entrySet()) {
-                if (e.getKey().getName().equals(name)) {
-                    double now = e.getValue();
-                    double before = base.values().getOrDefault(e.getKey(), 0.0);
-                    largest = Math.max(largest, now >= before ? now - before : now);
-                }
-            }
-            return largest;
+            return growths(base, name).max().orElse(0);
+        }
+
+        private DoubleStream growths(Read base, String name) {
+            return values.entrySet().stream()
+                    .filter(e -> e.getKey().getName().equals(name))
+                    .mapToDouble(e -> {
+                        double now = e.getValue();
+                        double before = base.values().getOrDefault(e.getKey(), 0.0);
+                        return now >= before ? now - before : now;
+                    });
         }
     }
 

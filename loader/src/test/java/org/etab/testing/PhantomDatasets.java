@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.etab.datasets.echonet.EchoNetPhantom;
 
 /**
@@ -31,6 +32,31 @@ public final class PhantomDatasets {
      */
     public static Path echonet() {
         return EchoNetHolder.ROOT;
+    }
+
+    /**
+     * {@link #echonet()} copied to {@code dir} with its first video (by name) zeroed, so that its samples fail to
+     * decode while the others load.
+     *
+     * @return the record id of the zeroed video
+     */
+    public static String echonetWithACorruptVideo(Path dir) throws IOException {
+        Path src = echonet();
+        for (String f : List.of("FileList.csv", "VolumeTracings.csv")) {
+            Files.copy(src.resolve(f), dir.resolve(f));
+        }
+        Files.createDirectories(dir.resolve("Videos"));
+        List<Path> videos;
+        try (var listing = Files.list(src.resolve("Videos"))) {
+            videos = listing.sorted().toList();
+        }
+        for (Path v : videos) {
+            Files.copy(v, dir.resolve("Videos").resolve(v.getFileName()));
+        }
+        Path bad = dir.resolve("Videos").resolve(videos.get(0).getFileName());
+        Files.write(bad, new byte[4096]);
+        String name = bad.getFileName().toString();
+        return name.substring(0, name.lastIndexOf('.'));
     }
 
     private static final class EchoNetHolder {

@@ -16,8 +16,6 @@ import ai.djl.training.TrainingResult;
 import ai.djl.training.listener.TrainingListener;
 import ai.djl.training.loss.Loss;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.etab.batch.HostAllocator;
@@ -43,26 +41,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class PipelineDatasetFaultsTest {
     private static final int BATCH = 5;
-
-    /** The phantom copied to {@code dir} with its first video (by name) zeroed; returns that video's record id. */
-    private static String copyWithACorruptVideo(Path dir) throws IOException {
-        Path src = PhantomDatasets.echonet();
-        for (String f : List.of("FileList.csv", "VolumeTracings.csv")) {
-            Files.copy(src.resolve(f), dir.resolve(f));
-        }
-        Files.createDirectories(dir.resolve("Videos"));
-        List<Path> videos;
-        try (var listing = Files.list(src.resolve("Videos"))) {
-            videos = listing.sorted().toList();
-        }
-        for (Path v : videos) {
-            Files.copy(v, dir.resolve("Videos").resolve(v.getFileName()));
-        }
-        Path bad = dir.resolve("Videos").resolve(videos.get(0).getFileName());
-        Files.write(bad, new byte[4096]);
-        String name = bad.getFileName().toString();
-        return name.substring(0, name.lastIndexOf('.'));
-    }
 
     private static Pipeline clips(Path root, ErrorPolicy onError) {
         List<EchoNetRecord> records = EchoNetReader.read(root).select("all");
@@ -110,7 +88,7 @@ class PipelineDatasetFaultsTest {
 
     @Test
     void underSkipFitTrainsAndValidatesWithoutTheCorruptVideoAndTheAccountsNameIt(@TempDir Path tmp) throws Exception {
-        String bad = copyWithACorruptVideo(tmp);
+        String bad = PhantomDatasets.echonetWithACorruptVideo(tmp);
         try (Pipeline train = clips(tmp, ErrorPolicy.SKIP);
                 Pipeline validation = clips(tmp, ErrorPolicy.SKIP)) {
             TrainingResult result = fit(train, validation);
@@ -129,7 +107,7 @@ class PipelineDatasetFaultsTest {
 
     @Test
     void underFailFitStopsWithTheSampleExceptionNamingTheVideoAndNothingStaysOut(@TempDir Path tmp) throws Exception {
-        String bad = copyWithACorruptVideo(tmp);
+        String bad = PhantomDatasets.echonetWithACorruptVideo(tmp);
         try (Pipeline train = clips(tmp, ErrorPolicy.FAIL);
                 Pipeline validation = clips(tmp, ErrorPolicy.FAIL)) {
             assertThatThrownBy(() -> fit(train, validation))

@@ -3,8 +3,6 @@ package org.etab.gpu;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -29,26 +27,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class EtabDataSetIteratorFaultsTest {
 
-    /** The phantom copied to {@code dir} with its first video (by name) zeroed; returns that video's record id. */
-    static String copyWithACorruptVideo(Path dir) throws IOException {
-        Path src = PhantomDatasets.echonet();
-        for (String f : List.of("FileList.csv", "VolumeTracings.csv")) {
-            Files.copy(src.resolve(f), dir.resolve(f));
-        }
-        Files.createDirectories(dir.resolve("Videos"));
-        List<Path> videos;
-        try (var listing = Files.list(src.resolve("Videos"))) {
-            videos = listing.sorted().toList();
-        }
-        for (Path v : videos) {
-            Files.copy(v, dir.resolve("Videos").resolve(v.getFileName()));
-        }
-        Path bad = dir.resolve("Videos").resolve(videos.get(0).getFileName());
-        Files.write(bad, new byte[4096]);
-        String name = bad.getFileName().toString();
-        return name.substring(0, name.lastIndexOf('.'));
-    }
-
     private static Pipeline stills(Path root, ErrorPolicy onError) {
         List<EchoNetRecord> records = EchoNetReader.read(root).select("all");
         SampleOptions o = SampleOptions.builder()
@@ -71,7 +49,7 @@ class EtabDataSetIteratorFaultsTest {
 
     @Test
     void underSkipFitTrainsOnTheOtherVideosAndTheAccountNamesTheCorruptOne(@TempDir Path tmp) throws Exception {
-        String bad = copyWithACorruptVideo(tmp);
+        String bad = PhantomDatasets.echonetWithACorruptVideo(tmp);
         try (Pipeline p = stills(tmp, ErrorPolicy.SKIP);
                 EtabDataSetIterator it = EtabDataSetIterator.of(p)) {
             MultiLayerNetwork net = Dl4jFitTest.tinyNetwork();
@@ -89,7 +67,7 @@ class EtabDataSetIteratorFaultsTest {
 
     @Test
     void anEpochStoppedByAFailureBeforeItsFirstBatchIsLeftByReset(@TempDir Path tmp) throws Exception {
-        String bad = copyWithACorruptVideo(tmp);
+        String bad = PhantomDatasets.echonetWithACorruptVideo(tmp);
         try (Pipeline p = stills(tmp, ErrorPolicy.FAIL);
                 EtabDataSetIterator it = EtabDataSetIterator.of(p)) {
             int epoch = firstEpochStartingWith(p, bad);
@@ -116,7 +94,7 @@ class EtabDataSetIteratorFaultsTest {
 
     @Test
     void underFailFitStopsWithTheSampleExceptionNamingTheVideoAndNothingStaysOut(@TempDir Path tmp) throws Exception {
-        String bad = copyWithACorruptVideo(tmp);
+        String bad = PhantomDatasets.echonetWithACorruptVideo(tmp);
         for (EtabDataSetIterator.Ownership ownership : EtabDataSetIterator.Ownership.values()) {
             try (Pipeline p = stills(tmp, ErrorPolicy.FAIL);
                     EtabDataSetIterator it =
