@@ -25,6 +25,7 @@ split="${2:-train}"
 procs="${3:-$(nproc)}"
 mode="${4:-concat}"
 clip=32
+[[ $procs =~ ^[1-9][0-9]*$ ]] || { echo "ffmpeg_ceiling.sh: PROCS must be a whole number >= 1, not '$procs'" >&2; exit 2; }
 
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
@@ -37,6 +38,13 @@ awk -F, -v s="$(echo "$split" | tr a-z A-Z)" -v dir="$(cd "$root" && pwd)/Videos
 videos=$(wc -l < "$work/files")
 [[ $videos -gt 0 ]] || { echo "no videos in split $split under $root" >&2; exit 1; }
 
+case "$mode" in
+  concat|perfile) command -v ffmpeg >/dev/null || { echo "ffmpeg_ceiling.sh: needs Debian's ffmpeg (apt-get install -y ffmpeg)" >&2; exit 1; } ;;
+  opencv) "${PY:-/usr/bin/python3}" -c 'import cv2' 2>/dev/null || {
+            echo "ffmpeg_ceiling.sh: needs Debian's python3-opencv for ${PY:-/usr/bin/python3} (apt-get install -y python3-opencv)" >&2; exit 1; } ;;
+  *) echo "unknown mode $mode (concat|perfile|opencv)" >&2; exit 2 ;;
+esac
+
 now() { date +%s.%N; }
 case "$mode" in
   concat)
@@ -45,11 +53,17 @@ case "$mode" in
         "$work/files" > "$work/list$p"
     done
     t0=$(now)
+    pids=()
     for ((p = 0; p < procs; p++)); do
       ffmpeg -nostdin -v fatal -threads 1 -f concat -safe 0 -i "$work/list$p" -map 0:v:0 -fps_mode passthrough \
         -progress "$work/progress$p" -f null - &
+      pids+=($!)
     done
-    wait
+    # each process's status: a plain `wait` returns 0 whatever they did, and a failed one has decoded fewer frames
+    for pid in "${pids[@]}"; do
+      wait "$pid" || { echo "ffmpeg_ceiling.sh: an ffmpeg process failed (exit $?) on one of its files" >&2
+                       kill "${pids[@]}" 2>/dev/null; exit 1; }
+    done
     t1=$(now)
     frames=0
     for ((p = 0; p < procs; p++)); do
@@ -77,18 +91,21 @@ def decode(path):
         if not ok: break
         n += 1
     c.release(); return n
-files = open(sys.argv[1]).read().split()
+files = open(sys.argv[1]).read().splitlines()   # one path a line: paths may hold spaces
 with mp.Pool(int(sys.argv[2])) as pool:
     pool.map(decode, files[:2])                      # workers started and cv2 loaded before the clock
-    t0 = time.perf_counter(); frames = sum(pool.map(decode, files, chunksize=1)); t1 = time.perf_counter()
-print(frames, t1 - t0)
+    t0 = time.perf_counter(); counts = pool.map(decode, files, chunksize=1); t1 = time.perf_counter()
+bad = [f for f, n in zip(files, counts) if n == 0]
+if bad:
+    sys.exit("ffmpeg_ceiling.sh: OpenCV decoded no frame of %d file(s), e.g. %s" % (len(bad), bad[0]))
+print(sum(counts), t1 - t0)
 EOF
 )
     frames=${out% *}
     t0=0; t1=${out#* }
     ;;
-  *) echo "unknown mode $mode (concat|perfile|opencv)" >&2; exit 2 ;;
 esac
+[[ $frames -gt 0 ]] || { echo "ffmpeg_ceiling.sh: no frame decoded" >&2; exit 1; }
 
 awk -v m="$mode" -v p="$procs" -v v="$videos" -v f="$frames" -v t0="$t0" -v t1="$t1" -v c="$clip" 'BEGIN {
   s = t1 - t0
