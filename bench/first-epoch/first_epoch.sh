@@ -41,6 +41,12 @@ while [[ $# -gt 0 ]]; do
   esac
 done
 skipped() { [[ ",$skip," == *",$1,"* ]]; }
+# checked before anything runs: a missing package would otherwise stop the script half-way, saying nothing
+skipped reference || { [[ -x $py ]] && $py -c 'import cv2, torch, numpy' 2>/dev/null; } || {
+  echo "first_epoch.sh: the reference loader needs Debian's python3-opencv python3-torch python3-numpy for $py" \
+       "(apt-get install -y ...), or --skip reference" >&2; exit 1; }
+skipped ceiling || command -v ffmpeg >/dev/null || {
+  echo "first_epoch.sh: the decode ceiling needs Debian's ffmpeg (apt-get install -y ffmpeg), or --skip ceiling" >&2; exit 1; }
 mkdir -p "$data" "$out/logs"
 [[ -f $data/echonet/FileList.csv ]] || "$etab" synth --dataset echonet --out "$data/echonet" --videos 200 --seed 42 --quiet
 skipped camus || [[ -d $data/camus/database_nifti ]] || "$etab" synth --dataset camus --out "$data/camus" --seed 42 --quiet
@@ -73,7 +79,8 @@ for r in $(seq 1 "$runs"); do
   fi
   if ! skipped reference; then
     line=$($py "$repo/bench/compare/reference_loader.py" --root "$data/echonet" --split train --epochs "$ref_epochs" \
-      --batch 20 --workers 2 2>"$out/logs/reference-$r.err" | grep '^REFERENCE' | tail -1)
+      --batch 20 --workers 2 2>"$out/logs/reference-$r.err" | grep '^REFERENCE' | tail -1) || {
+      tail -5 "$out/logs/reference-$r.err" >&2; echo "first_epoch.sh: the reference loader failed (above)" >&2; exit 1; }
     echo "$line" > "$out/logs/reference-$r.txt"
     echo "reference,$r,$(grep -o 'clips_per_s=[0-9.]*' <<<"$line" | head -1 | cut -d= -f2),$(cut -d' ' -f1 /proc/loadavg)" >> "$out/runs.csv"
     echo "[reference run $r] $line" >&2
