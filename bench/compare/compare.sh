@@ -2,12 +2,13 @@
 # Side-by-side W1 comparison on the SAME phantom files: etab bench vs the reference-style PyTorch loader vs the
 # decode-only ceiling, interleaved, plus scaling (threads / workers / procs) and memory (dataset size, prefetch).
 #
-#   bench/compare/compare.sh [--out DIR] [--data DIR] [--reps N] [--epochs E] [--ref-epochs E]
+#   bench/compare/compare.sh [--out DIR] [--data DIR] [--reps N] [--small-reps N] [--epochs E] [--ref-epochs E]
 #                            [--series main,threads,dataset,prefetch] [--max-load L] [--max-wait S]
 #
 #   --out DIR        where runs.csv, the raw logs and summary.md go (default /tmp/etab-compare/<UTC time>)
 #   --data DIR       where the phantoms are written (default /tmp/etab-compare/data; each is written once:
-#                    `etab synth --dataset echonet --out DIR/echonetN --videos N --seed 42`, N = 100, 200, 400;
+#                    `etab synth --dataset echonet --out DIR/echonetN --videos N --seed 42`, N = 200, and 100
+#                    and 400 for the dataset series;
 #                    echonet200 is exactly what `./etab demo` writes to phantom/echonet)
 #   --reps N         repetitions of the main series (default 5)
 #   --small-reps N   repetitions of the threads, dataset and prefetch series (default 3)
@@ -44,9 +45,12 @@ while [[ $# -gt 0 ]]; do
     --series) series="$2"; shift 2 ;;
     --max-load) max_load="$2"; shift 2 ;;
     --max-wait) max_wait="$2"; shift 2 ;;
-    -h|--help) sed -n '2,23p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,/^[^#]/{/^#/p}' "$0"; exit 0 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
+done
+for s in ${series//,/ }; do
+  case $s in main|threads|dataset|prefetch) ;; *) echo "unknown series $s (main, threads, dataset, prefetch)" >&2; exit 2 ;; esac
 done
 mkdir -p "$out/logs" "$data"
 csv="$out/runs.csv"
@@ -60,7 +64,9 @@ command -v ffmpeg >/dev/null || { echo "needs Debian's ffmpeg (apt-get install -
 [[ -x /usr/bin/time ]] || { echo "needs GNU time (apt-get install -y time)" >&2; exit 1; }
 "$etab" --version >/dev/null   # builds the CLI now, not inside a measured run
 
-for n in 100 200 400; do
+has() { [[ ",$series," == *",$1,"* ]]; }
+sizes=200; has dataset && sizes="100 200 400"   # only the dataset series reads the 100- and 400-video sets
+for n in $sizes; do
   if [[ ! -f "$data/echonet$n/FileList.csv" ]]; then
     "$etab" synth --dataset echonet --out "$data/echonet$n" --videos "$n" --seed 42 >&2
   fi
@@ -68,7 +74,7 @@ done
 
 {
   echo "# machine: $(uname -srm); $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'); $ncpu cpus; $(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo)"
-  echo "# java: $(java -version 2>&1 | head -1)"
+  echo "# java (what ./etab runs on): $("$repo/bench/compare/etab_java.sh" "$repo")"
   echo "# python: $($py -c 'import sys, cv2, torch, numpy; print(sys.version.split()[0], "opencv", cv2.__version__, "torch", torch.__version__, "numpy", numpy.__version__)')"
   echo "# ffmpeg: $(ffmpeg -version | head -1 | cut -d' ' -f1-3)"
   echo "# etab: $(git -C "$repo" rev-parse --short HEAD) $(git -C "$repo" status --porcelain | grep -q . && echo dirty || echo clean)"
@@ -147,8 +153,6 @@ ceiling() {      # VIDEOS PROCS MODE
 
 export etab data py here
 export -f etab_bench reference ceiling
-
-has() { [[ ",$series," == *",$1,"* ]]; }
 
 # --- main: etab (2 threads) / reference (2 workers) / ceilings, interleaved -------------------------------------
 if has main; then

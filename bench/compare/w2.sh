@@ -46,7 +46,7 @@ while [[ $# -gt 0 ]]; do
     --ref-epochs) ref_epochs="$2"; shift 2 ;;
     --max-load) max_load="$2"; shift 2 ;;
     --max-wait) max_wait="$2"; shift 2 ;;
-    -h|--help) sed -n '2,25p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,/^[^#]/{/^#/p}' "$0"; exit 0 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -71,14 +71,19 @@ root_of() {
     *) echo "unknown dataset $1 (echonet, camus, camus-mhd)" >&2; return 1 ;;
   esac
 }
-[[ -f $data/echonet200/FileList.csv ]] ||
+IFS=, read -r -a dss <<< "$datasets"
+for ds in "${dss[@]}"; do root_of "$ds" >/dev/null; done
+# the phantoms of the datasets asked for, each once
+has() { [[ ",$datasets," == *",$1,"* ]]; }
+! has echonet || [[ -f $data/echonet200/FileList.csv ]] ||
   "$etab" synth --dataset echonet --out "$data/echonet200" --videos 200 --seed 42 --quiet
-[[ -d $data/camus/database_nifti ]] || "$etab" synth --dataset camus --out "$data/camus" --seed 42 --quiet
-[[ -d $data/camus-mhd/training ]] || "$etab" synth --dataset camus --release mhd --out "$data/camus-mhd" --seed 42 --quiet
+! has camus || [[ -d $data/camus/database_nifti ]] || "$etab" synth --dataset camus --out "$data/camus" --seed 42 --quiet
+! has camus-mhd || [[ -d $data/camus-mhd/training ]] ||
+  "$etab" synth --dataset camus --release mhd --out "$data/camus-mhd" --seed 42 --quiet
 
 {
   echo "# machine: $(uname -srm); $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'); nproc $ncpu; $(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo)"
-  echo "# java: $(java -version 2>&1 | head -1)"
+  echo "# java (what ./etab runs on): $("$repo/bench/compare/etab_java.sh" "$repo")"
   echo "# python: $($py -c 'import sys, cv2, torch, torchvision, numpy, PIL, skimage, nibabel; print(sys.version.split()[0], "opencv", cv2.__version__, "torch", torch.__version__, "torchvision", torchvision.__version__, "numpy", numpy.__version__, "PIL", PIL.__version__, "skimage", skimage.__version__, "nibabel", nibabel.__version__)')"
   echo "# etab: $(git -C "$repo" rev-parse --short HEAD) $(git -C "$repo" status --porcelain | grep -q . && echo dirty || echo clean)"
   echo "# etab epochs $epochs, reference epochs $ref_epochs, reps $reps / $ref_reps"
@@ -147,9 +152,6 @@ reference_w2() { # DATASET ROOT EPOCHS
 }
 export etab py here
 export -f etab_w2 reference_w2
-
-IFS=, read -r -a dss <<< "$datasets"
-for ds in "${dss[@]}"; do root_of "$ds" >/dev/null; done
 
 # --- etab / etab_short / reference, interleaved per dataset and repetition -----------------------------------------------------
 wait_quiet

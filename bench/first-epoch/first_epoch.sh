@@ -50,7 +50,7 @@ skipped ceiling || command -v ffmpeg >/dev/null || {
 mkdir -p "$data" "$out/logs"
 [[ -f $data/echonet/FileList.csv ]] || "$etab" synth --dataset echonet --out "$data/echonet" --videos 200 --seed 42 --quiet
 skipped camus || [[ -d $data/camus/database_nifti ]] || "$etab" synth --dataset camus --out "$data/camus" --seed 42 --quiet
-{ uname -a; nproc; grep -m1 'model name' /proc/cpuinfo || true; java -version 2>&1 | head -1; git -C "$repo" rev-parse --short HEAD;
+{ uname -a; nproc; grep -m1 'model name' /proc/cpuinfo || true; echo "java (what ./etab runs on): $("$repo/bench/compare/etab_java.sh" "$repo")"; git -C "$repo" rev-parse --short HEAD;
   date -u; uptime; } > "$out/machine.txt"
 echo "workload,run,epoch,clips,clips_per_s,cpu_s,jit_ms" > "$out/epochs.csv"
 echo "workload,run,clips_per_s,load1" > "$out/runs.csv"
