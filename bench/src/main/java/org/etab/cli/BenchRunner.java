@@ -265,13 +265,14 @@ final class BenchRunner {
      * line covers the time from the previous epoch's last batch (or the start) to its own last batch, so each epoch is
      * charged with making its own batches: closing it at the next epoch's first batch instead would charge epoch 0
      * with one batch of epoch 1 and give the last epoch one batch for free. An epoch whose planned samples do not
-     * all arrive (failures under skip) closes at the next epoch's first batch, or at the end.
+     * all arrive (failures under skip) closes at the next epoch's first batch, or at the end. A first epoch with
+     * nothing planned (a resume saved at its end) prints no line; the next epoch's clock starts with the stream.
      */
     static final class EpochMeter {
         private final int firstEpoch;
         private final long[] planned;
         private int epoch;
-        private boolean open = true;
+        private boolean open;
         private long clips;
         private final LongSupplier clock;
         private long startNanos;
@@ -292,6 +293,9 @@ final class BenchRunner {
             this.firstEpoch = firstEpoch;
             this.epoch = firstEpoch;
             this.planned = planned.clone();
+            // a first epoch with nothing left to stream (a resume saved at its end) gets no line: else it would be
+            // charged with making the next epoch's first batch, and that epoch's line would get it for free
+            this.open = planned.length > 0 && planned[0] > 0;
             this.clock = clock;
             // the management beans load on first use (tens of milliseconds): here, not in epoch 0's time
             startCpu = processCpuNanos();

@@ -76,6 +76,33 @@ class EpochMeterTest {
         assertThat(lines.get(1)).startsWith("EPOCH 1 clips=10 clips_per_s=5.0 ");
     }
 
+    @Test
+    void aFirstEpochWithNothingLeftGetsNoLineAndTheNextEpochIsTimedFromTheStart() {
+        // a resume saved at the end of epoch 0: epoch 0 plans 0 samples, epoch 1 makes the stream's first batch
+        long[] now = {0};
+        List<String> lines = printed(() -> {
+            BenchRunner.EpochMeter meter = new BenchRunner.EpochMeter(0, new long[] {0, 10}, () -> now[0]);
+            meter.start();
+            now[0] += 1_000_000_000L; // epoch 1's first batch
+            meter.seen(1, 5);
+            now[0] += 1_000_000_000L;
+            meter.seen(1, 5);
+            meter.finish();
+        });
+        assertThat(lines).hasSize(1);
+        assertThat(lines.get(0)).startsWith("EPOCH 1 clips=10 clips_per_s=5.0 ");
+    }
+
+    @Test
+    void aRunWithNothingLeftPrintsNoEpochLine() {
+        List<String> lines = printed(() -> {
+            BenchRunner.EpochMeter meter = new BenchRunner.EpochMeter(2, new long[] {0});
+            meter.start();
+            meter.finish();
+        });
+        assertThat(lines).isEmpty();
+    }
+
     private static List<String> printed(Runnable body) {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         PrintStream saved = System.err;
