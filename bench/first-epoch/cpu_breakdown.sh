@@ -33,6 +33,9 @@ record() { # EPOCHS NAME
     --root "$data/echonet" --split train --target EF --clip-length 32 --fps 25 --batch 20 --epochs "$1" \
     --threads 2 --per-epoch --device cpu --quiet > "$out/$2.log" 2>&1
   perf script -i "$out/$2.data" -F comm,tid,time,ip,sym,dso > "$out/$2.txt" 2>/dev/null
+  # the JVM's symbol map (/tmp/perf-PID.map) has served: remove it rather than leave one per run in /tmp
+  local pid
+  for pid in $(perf script -i "$out/$2.data" -F pid 2>/dev/null | sort -u); do rm -f "/tmp/perf-$pid.map"; done
 }
 record 1 one
 record $((1 + extra)) many
