@@ -181,13 +181,13 @@ final class BenchRunner {
             try {
                 for (T item : pipeline.consume(consumer.items(all), consumer.prefetch())) {
                     List<SampleInfo> samples = consumer.samples(item);
-                    if (meter != null) {
-                        meter.seen(samples.get(0).epoch(), samples.size());
-                    }
                     try {
                         consumer.take(item);
                         if (recorder != null) {
                             recorder.delivered(samples, consumer.nextPosition(item));
+                        }
+                        if (meter != null) { // after the step: taking its batches is part of the epoch's time
+                            meter.seen(samples.get(0).epoch(), samples.size());
                         }
                         consumed.addAndGet(samples.size());
                         progress.step(samples.size());
@@ -262,7 +262,8 @@ final class BenchRunner {
 
     /**
      * Per-epoch lines for soak and first-epoch runs: rate, resident memory and JavaCPP's native byte counts. An epoch's
-     * line covers the time from the previous epoch's last batch (or the start) to its own last batch, so each epoch is
+     * line covers the time from the previous epoch's last batch (or the start) to its own last batch having been taken
+     * by the consumer (with {@code --device cuda}: ready on the device), so each epoch is
      * charged with making its own batches: closing it at the next epoch's first batch instead would charge epoch 0
      * with one batch of epoch 1 and give the last epoch one batch for free. An epoch whose planned samples do not
      * all arrive (failures under skip) closes at the next epoch's first batch, or at the end. A first epoch with

@@ -5,10 +5,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
+import org.etab.batch.Batch;
+import org.etab.batch.SampleInfo;
+import org.etab.datasets.echonet.EchoNetReader;
+import org.etab.datasets.echonet.EchoNetRecord;
+import org.etab.datasets.echonet.EchoNetSource;
+import org.etab.pipeline.ErrorPolicy;
+import org.etab.pipeline.Pipeline;
+import org.etab.pipeline.PipelineOptions;
+import org.etab.testing.PhantomDatasets;
 import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Flux;
 
-/** When {@code --per-epoch} closes an epoch's line: at its own last batch, so no epoch is charged for another's. */
+/**
+ * When {@code --per-epoch} closes an epoch's line: once its own last batch has been taken, so no epoch is charged
+ * for another's.
+ */
 class EpochMeterTest {
 
     @Test
@@ -101,6 +115,60 @@ class EpochMeterTest {
             meter.finish();
         });
         assertThat(lines).isEmpty();
+    }
+
+    @Test
+    void anEpochsLineWaitsUntilItsLastBatchHasBeenTaken() {
+        // the consumer's step is part of the epoch (with --device cuda it waits for the batch on the device): a line
+        // printed before the last batch is taken charges that step to the next epoch, and the last one to none
+        List<EchoNetRecord> records =
+                EchoNetReader.read(PhantomDatasets.echonet()).select("all");
+        PipelineOptions options = PipelineOptions.builder()
+                .batchSize(4)
+                .threads(2)
+                .onError(ErrorPolicy.FAIL)
+                .build();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        List<String> early = new ArrayList<>();
+        BenchRunner.Consumer<Batch> consumer = new BenchRunner.Consumer<>() {
+            @Override
+            public Flux<Batch> items(Flux<Batch> batches) {
+                return batches;
+            }
+
+            @Override
+            public void take(Batch batch) {
+                int epoch = batch.samples().get(0).epoch();
+                if (err.toString(StandardCharsets.UTF_8).contains("EPOCH " + epoch + " ")) {
+                    early.add("epoch " + epoch + "'s line came before one of its batches was taken");
+                }
+            }
+
+            @Override
+            public List<SampleInfo> samples(Batch batch) {
+                return batch.samples();
+            }
+
+            @Override
+            public long nextPosition(Batch batch) {
+                return batch.nextPosition();
+            }
+
+            @Override
+            public void close(Batch batch) {
+                batch.close();
+            }
+        };
+        PrintStream saved = System.err;
+        try (Pipeline pipeline = new Pipeline(new EchoNetSource(records, DeviceChoiceTest.W1), options)) {
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            BenchRunner.run(pipeline, 0, 1, 0, consumer, "test", false, null, true);
+        } finally {
+            System.setErr(saved);
+        }
+        assertThat(early).isEmpty();
+        assertThat(err.toString(StandardCharsets.UTF_8).lines().filter(l -> l.startsWith("EPOCH ")))
+                .hasSize(2);
     }
 
     private static List<String> printed(Runnable body) {
