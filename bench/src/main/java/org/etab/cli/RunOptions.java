@@ -85,7 +85,9 @@ public final class RunOptions {
     @Option(
             names = "--per-epoch",
             description =
-                    "Print a line per epoch on stderr, at its last batch: clips/s, RSS, native bytes, CPU and JIT time (soak and first-epoch runs).")
+                    "Print a line per epoch on stderr, once its last batch is taken: clips/s, RSS, native bytes, the "
+                            + "process's CPU seconds and the JIT's compile milliseconds (compilations that ended in the epoch, "
+                            + "summed over the compiler threads) (soak and first-epoch runs).")
     boolean perEpoch;
 
     @Option(names = "--rank", defaultValue = "0", description = "This rank, 0..world-1 (default: ${DEFAULT-VALUE}).")
