@@ -43,5 +43,13 @@ if ! listed; then
   exit 1
 fi
 
+# JMH refuses a result (-rff) or output (-o) file whose folder does not exist, as in docs/jmh.md's commands
+# (/tmp/jmh-runs/r2/...): make it
+prev=""
+for arg in "$@"; do
+  if [[ $prev == -rff || $prev == -o ]]; then mkdir -p -- "$(dirname -- "$arg")"; fi
+  prev=$arg
+done
+
 # shellcheck disable=SC2086
 exec java ${ETAB_JAVA_OPTS:-} -cp "$jar:$(cat "$classpath")" org.openjdk.jmh.Main "$@"
