@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """Resize parity: etab's --resize/--antialias against Pillow and OpenCV on real phantom frames.
 
 Writes phantom EchoNet-Dynamic, CAMUS (MetaImage release) and TMED-2 sets with `etab synth`, exports each with

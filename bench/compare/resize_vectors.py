@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """Writes the resize test vectors of loader's ResizeKernelTest: small gray frames resized by Pillow
 (Image.resize: NEAREST, BILINEAR, BICUBIC, BOX) and OpenCV (cv2.resize: INTER_NEAREST, INTER_LINEAR, INTER_CUBIC,
 INTER_AREA), shrinking, growing and mixed. Run once with Debian's python3-pil and python3-opencv and commit the
