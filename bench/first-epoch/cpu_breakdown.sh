@@ -31,7 +31,8 @@ record() { # EPOCHS NAME
   ETAB_JAVA_OPTS="-XX:+UnlockDiagnosticVMOptions -XX:+DumpPerfMapAtExit ${ETAB_JAVA_OPTS:-}" \
     perf record -q -e cpu-clock -F 2000 -o "$out/$2.data" -- "$repo/etab" bench --dataset echonet \
     --root "$data/echonet" --split train --target EF --clip-length 32 --fps 25 --batch 20 --epochs "$1" \
-    --threads 2 --per-epoch --device cpu --quiet > "$out/$2.log" 2>&1
+    --threads 2 --per-epoch --device cpu --quiet > "$out/$2.log" 2>&1 ||
+    { tail -20 "$out/$2.log" >&2; echo "cpu_breakdown.sh: perf record of etab bench failed (above; the log: $out/$2.log)" >&2; exit 1; }
   perf script -i "$out/$2.data" -F comm,tid,time,ip,sym,dso > "$out/$2.txt" 2>/dev/null
   # the JVM's symbol map (/tmp/perf-PID.map) has served: remove it rather than leave one per run in /tmp
   local pid
