@@ -50,6 +50,8 @@ while [[ $# -gt 0 ]]; do
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
+(( ref_reps <= reps )) || {   # the reference runs in the first --ref-reps of the --reps repetitions
+  echo "w2.sh: --ref-reps ($ref_reps) may not exceed --reps ($reps)" >&2; exit 2; }
 mkdir -p "$out/logs" "$data"
 data="$(cd "$data" && pwd)"
 csv="$out/runs.csv"
