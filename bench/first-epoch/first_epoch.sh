@@ -41,6 +41,9 @@ while [[ $# -gt 0 ]]; do
   esac
 done
 skipped() { [[ ",$skip," == *",$1,"* ]]; }
+for s in ${skip//,/ }; do
+  case $s in reference|ceiling|camus) ;; *) echo "first_epoch.sh: --skip takes reference, ceiling, camus, not '$s'" >&2; exit 2 ;; esac
+done
 # checked before anything runs: a missing package would otherwise stop the script half-way, saying nothing
 skipped reference || { [[ -x $py ]] && $py -c 'import cv2, torch, numpy' 2>/dev/null; } || {
   echo "first_epoch.sh: the reference loader needs Debian's python3-opencv python3-torch python3-numpy for $py" \
