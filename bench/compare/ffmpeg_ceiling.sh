@@ -18,7 +18,8 @@
 #   CEILING mode=.. procs=.. videos=.. frames=.. seconds=.. frames_per_s=.. clip_ceiling_per_s=..
 # frames = frames actually decoded (counted by ffmpeg's -progress / by OpenCV), clip_ceiling_per_s =
 # frames_per_s / 32: the clips/s a loader could reach if it decoded only the 32 frames a clip needs and did
-# nothing else (MJPEG is intra-only, so the frames in between can be skipped undecoded).
+# nothing else (MJPEG is intra-only, so the frames in between can be skipped undecoded). Exits non-zero, saying why,
+# when ffmpeg or cv2 is missing, an ffmpeg process fails, OpenCV reads no frame of a file, or nothing was decoded.
 set -euo pipefail
 root="${1:?usage: ffmpeg_ceiling.sh ROOT [SPLIT] [PROCS] [MODE]}"
 split="${2:-train}"
