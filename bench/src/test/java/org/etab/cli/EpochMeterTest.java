@@ -28,7 +28,7 @@ class EpochMeterTest {
     @Test
     void anEpochsLineIsPrintedAtItsLastBatchNotAtTheNextEpochsFirst() {
         List<String> lines = printed(() -> {
-            BenchRunner.EpochMeter meter = new BenchRunner.EpochMeter(3, new long[] {10, 10});
+            EpochMeter meter = new EpochMeter(3, new long[] {10, 10});
             meter.seen(3, 4);
             meter.seen(3, 4);
             meter.seen(3, 2); // epoch 3 complete: its line now
@@ -45,7 +45,7 @@ class EpochMeterTest {
     @Test
     void anEpochMissingSamplesClosesAtTheNextEpochOrAtTheEnd() {
         List<String> lines = printed(() -> {
-            BenchRunner.EpochMeter meter = new BenchRunner.EpochMeter(0, new long[] {10, 10});
+            EpochMeter meter = new EpochMeter(0, new long[] {10, 10});
             meter.seen(0, 4);
             meter.seen(0, 4); // two samples of epoch 0 failed: 8 of 10
             meter.seen(1, 4);
@@ -63,7 +63,7 @@ class EpochMeterTest {
         PrintStream saved = System.err;
         try {
             System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            BenchRunner.EpochMeter meter = new BenchRunner.EpochMeter(0, new long[] {6, 6});
+            EpochMeter meter = new EpochMeter(0, new long[] {6, 6});
             meter.seen(0, 4);
             assertThat(err.toString(StandardCharsets.UTF_8)).isEmpty();
             meter.seen(0, 2);
@@ -77,7 +77,7 @@ class EpochMeterTest {
     void theFirstEpochsClockStartsAtStartNotWhenTheMeterIsMade() {
         long[] now = {0};
         List<String> lines = printed(() -> {
-            BenchRunner.EpochMeter meter = new BenchRunner.EpochMeter(0, new long[] {10, 10}, () -> now[0]);
+            EpochMeter meter = new EpochMeter(0, new long[] {10, 10}, () -> now[0]);
             now[0] += 5_000_000_000L; // whatever happens between making the meter and the run (loading its beans)
             meter.start();
             now[0] += 1_000_000_000L;
@@ -95,7 +95,7 @@ class EpochMeterTest {
         // a resume saved at the end of epoch 0: epoch 0 plans 0 samples, epoch 1 makes the stream's first batch
         long[] now = {0};
         List<String> lines = printed(() -> {
-            BenchRunner.EpochMeter meter = new BenchRunner.EpochMeter(0, new long[] {0, 10}, () -> now[0]);
+            EpochMeter meter = new EpochMeter(0, new long[] {0, 10}, () -> now[0]);
             meter.start();
             now[0] += 1_000_000_000L; // epoch 1's first batch
             meter.seen(1, 5);
@@ -110,7 +110,7 @@ class EpochMeterTest {
     @Test
     void aRunWithNothingLeftPrintsNoEpochLine() {
         List<String> lines = printed(() -> {
-            BenchRunner.EpochMeter meter = new BenchRunner.EpochMeter(2, new long[] {0});
+            EpochMeter meter = new EpochMeter(2, new long[] {0});
             meter.start();
             meter.finish();
         });

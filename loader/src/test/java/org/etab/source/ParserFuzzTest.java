@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.function.Consumer;
+import java.util.zip.CRC32;
 import org.etab.config.EtabConfig;
 import org.etab.datasets.camus.CamusInfo;
 import org.etab.datasets.camus.CamusRelease;
@@ -144,11 +145,28 @@ class ParserFuzzTest {
                 .isEmpty();
     }
 
+    /** Rewrites the CRC of every chunk that lies whole in the file, as a damaged file's writer would have. */
+    private static void withCrcsRedone(byte[] png) {
+        ByteBuffer b = ByteBuffer.wrap(png);
+        int at = 8;
+        while (at + 12 <= png.length) {
+            long length = b.getInt(at) & 0xffffffffL;
+            if (length > png.length - at - 12L) {
+                return;
+            }
+            CRC32 crc = new CRC32();
+            crc.update(png, at + 4, 4 + (int) length);
+            b.putInt(at + 8 + (int) length, (int) crc.getValue());
+            at += 12 + (int) length;
+        }
+    }
+
     /**
      * PNG (TMED-2's images): the generic damage, plus hostile IHDR fields (width, height, bit depth, colour type)
      * and chunk lengths written over a valid file. Each case decodes or fails with a {@link DecodeException} naming
      * the file, and none allocates more than 256 MB on the heap (the raster of the largest image the limits let
-     * through from this file's IDAT is far below that).
+     * through from this file's IDAT is far below that). Three cases in four have their CRCs redone, so that the damage
+     * reaches the header checks and ImageIO; the fourth is refused by its CRC.
      */
     @Test
     void pngHeadersAndChunkLengths() throws IOException {
@@ -183,6 +201,9 @@ class ParserFuzzTest {
                         case 2 -> b.putInt(8, (int) sides[hostile.nextInt(sides.length)]); // IHDR's length
                         default -> b.putInt(33, (int) sides[hostile.nextInt(sides.length)]); // the next chunk's
                     }
+                }
+                if (i % 4 != 3) {
+                    withCrcsRedone(bytes); // three in four reach the header checks and ImageIO, not the CRC check
                 }
                 Files.write(target, bytes);
                 long before = mx.getThreadAllocatedBytes(thread);
