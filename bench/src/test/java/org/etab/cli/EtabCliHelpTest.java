@@ -242,7 +242,7 @@ class EtabCliHelpTest {
         assertThat(help.apply("plot"))
                 .contains("red, green, blue, yellow, cyan or magenta (default: red).")
                 .contains("Mask over the frame (true) or beside it (default: true).");
-        assertThat(help.apply("gif")).contains("a multiple of 10, >= 10");
+        assertThat(help.apply("gif")).contains("a multiple of 10 from 10 to 655350");
         assertThat(help.apply("synth")).contains("No progress bar, and no summary line");
     }
 }
