@@ -20,9 +20,10 @@ import org.etab.decode.Deadline;
  * <p>After rounding everything is integer, so the edge tests are exact ({@code long} arithmetic, no
  * epsilon); coordinates must lie within +-2^28 px so that no product can overflow.
  *
- * <p>Known difference from the reference: {@link Tracing} holds float32 coordinates while the reference
- * rounds the float64 value of the CSV text. A CSV value within float32 precision of a half (about 4e-6 px
- * near 100 px, e.g. {@code 51.499999}) becomes exactly {@code .5} here and may round the other way.
+ * <p>{@link Tracing} holds float32 coordinates while the reference rounds the float64 value of the CSV text.
+ * A CSV value within float32 precision of a half (about 4e-6 px near 100 px, e.g. {@code 51.4999999}) would
+ * become exactly {@code .5} and could round the other way, so the reader moves such a value one ulp toward the
+ * text ({@code TracingRows.roundsAsWritten}): it rounds here as it does in the reference.
  *
  * <p>Threading: stateless apart from a per-thread scratch buffer; safe to call from any thread.
  * Cost: only the polygon's bounding box (clipped to the frame) is visited, and per row only the edges that

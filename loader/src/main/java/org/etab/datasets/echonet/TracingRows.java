@@ -108,12 +108,32 @@ final class TracingRows extends AbstractBaseCsvCallbackHandler<TracingRows> {
                     frame = v >= 0 ? v : Fields.integer(new String(buf, offset, len), COLUMN[FRAME], 0);
                 } else {
                     float v = Fields.plainFloat(buf, offset, len);
-                    xy[role - 1] = v == v ? v : Fields.finiteFloat(new String(buf, offset, len), COLUMN[role]);
+                    v = v == v ? v : Fields.finiteFloat(new String(buf, offset, len), COLUMN[role]);
+                    xy[role - 1] = roundsAsWritten(v, buf, offset, len);
                 }
             } catch (Fields.BadRow bad) {
                 error = bad.getMessage();
             }
         }
+    }
+
+    /**
+     * {@code v}, the float32 of a coordinate's text, moved by one ulp toward the text's float64 value when float32
+     * made it a tie: the mask rounds coordinates half to even, and the reference rounds the float64 (
+     * {@code 46.50000001} is 47 there, but its float32 is exactly 46.5, which rounds to 46). Ties are rare, so
+     * the text is parsed again only for them.
+     */
+    static float roundsAsWritten(float v, char[] buf, int offset, int len) {
+        if (v - (float) Math.floor(v) != 0.5f) {
+            return v;
+        }
+        double exact;
+        try {
+            exact = Double.parseDouble(new String(buf, offset, len).trim());
+        } catch (NumberFormatException e) {
+            return v; // parsed by a laxer rule; keep its value
+        }
+        return exact > v ? Math.nextUp(v) : exact < v ? Math.nextDown(v) : v;
     }
 
     @Override
