@@ -162,6 +162,7 @@ public final class EchoNetSource extends RecordSource<EchoNetRecord> {
         private final VideoStore.Reader reader = videos.newReader();
         private final FeatureWriter.Sink frames = featureWriter().newSink();
         private final LabelWriter.Mask mask = new LabelWriter.Mask();
+        private final FrameSizeProbe probe = new FrameSizeProbe();
 
         @Override
         public LoadStats load(SamplePlan plan, BatchPool.Buffers buffers, int slot, long deadline) {
@@ -169,7 +170,7 @@ public final class EchoNetSource extends RecordSource<EchoNetRecord> {
             DecodeStats stats;
             try {
                 // the sink writes each frame straight into the slot: nothing is allocated per sample or frame
-                stats = reader.read(rec, plan, frames.at(buffers, slot), deadline);
+                stats = reader.read(rec, plan, probe.to(frames.at(buffers, slot)), deadline);
             } catch (DecodeTimeoutException e) {
                 throw new SampleException(Stage.TIMEOUT, e.getMessage(), e);
             } catch (DecodeException | DatasetException e) {
@@ -199,14 +200,17 @@ public final class EchoNetSource extends RecordSource<EchoNetRecord> {
                 labels.write(rec, plan, buffers, slot);
                 return;
             }
-            byte[] pixels = mask.pixels(rec.frameWidth(), rec.frameHeight());
+            // at the decoded frames' size (a frame was decoded, or load had failed): FileList's may be wrong
+            int height = probe.height();
+            int width = probe.width();
+            byte[] pixels = mask.pixels(width, height);
             try {
-                if (!LvMask.rasterize(rec.ed(), rec.frameHeight(), rec.frameWidth(), pixels, deadline)) {
+                if (!LvMask.rasterize(rec.ed(), height, width, pixels, deadline)) {
                     throw new SampleException(
                             Stage.TIMEOUT,
                             rec.id() + ": timed out rasterizing the LV mask of the ED tracing (frame "
                                     + rec.ed().frame() + ", " + (rec.ed().rows() - 1) + " chords in "
-                                    + EchoNetReader.TRACINGS + ") at " + rec.frameHeight() + "x" + rec.frameWidth()
+                                    + EchoNetReader.TRACINGS + ") at " + height + "x" + width
                                     + " (the sample's deadline passed)");
                 }
             } catch (SampleException e) {

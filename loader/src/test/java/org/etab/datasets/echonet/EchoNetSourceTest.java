@@ -291,6 +291,46 @@ class EchoNetSourceTest {
     }
 
     @Test
+    void lvSegMaskIsDrawnAtTheVideosSizeWhenFileListGivesAnotherOne() {
+        // the reference draws the mask at the decoded video's size; FileList's FrameHeight/FrameWidth are only text
+        EchoNetRecord real = records.get(0);
+        EchoNetRecord misSized = new EchoNetRecord(
+                real.id(),
+                real.video(),
+                real.ef(),
+                real.esv(),
+                real.edv(),
+                100,
+                90,
+                real.fps(),
+                real.frames(),
+                real.split(),
+                real.es(),
+                real.ed());
+        SampleOptions o = options(Target.LV_SEG, ClipSpec.frame(), 112, 1, false, DType.UINT8);
+        List<byte[]> images = new ArrayList<>();
+        List<byte[]> masks = new ArrayList<>();
+        try (Pipeline p = new Pipeline(
+                new EchoNetSource(List.of(misSized), o),
+                PipelineFixtures.options(1, 1),
+                new SimpleMeterRegistry(),
+                HostAllocator.NATIVE)) {
+            for (Batch b : p.batches(0).toIterable(1)) {
+                try (b) {
+                    images.add(b.features().slotBytes(0));
+                    masks.add(b.labels().slotBytes(0));
+                }
+            }
+            assertThat(p.account().failures()).isEmpty();
+        }
+        byte[] expected = new byte[112 * 112];
+        LvMask.rasterize(real.ed(), 112, 112, expected);
+        assertThat(masks).hasSize(1);
+        assertThat(masks.get(0)).isEqualTo(expected);
+        assertThat(Cavities.iou(images.get(0), masks.get(0), 112, 112)).isGreaterThan(0.85);
+    }
+
+    @Test
     void esEdAreFrameNumbersForStillsAndClipPositionsForVideos() {
         each(
                 options(Target.ES_ED, ClipSpec.frame(), 112, 3, true, DType.FLOAT32),
