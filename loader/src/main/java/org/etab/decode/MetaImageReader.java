@@ -24,9 +24,10 @@ import java.util.Map;
  *       size is 1), {@code BinaryData = True}, one channel, the element types of {@link ElementType}, either
  *       byte order ({@code BinaryDataByteOrderMSB} or {@code ElementByteOrderMSB}), zlib compression
  *       ({@code CompressedData}; {@code CompressedDataSize} optional, then the rest of the file).
- *       {@code ElementDataFile} must be {@code LOCAL} or the plain name of a file in the header's own
- *       directory: names with a path separator, {@code ..}, or a file list are rejected before any file is
- *       opened.</li>
+ *       {@code ElementDataFile} must be {@code LOCAL} or the name of a file in the header's own directory,
+ *       spaces allowed and optionally after {@code ./}, as MetaIO reads it: other path separators, {@code ..},
+ *       or a file list or pattern (a value starting {@code LIST}, or holding {@code %}) are rejected before any
+ *       file is opened.</li>
  *   <li>{@code HeaderSize}: bytes before the data in the data file (for {@code LOCAL}, counted from the
  *       start of the file and so at least the text header's length); {@code -1} means the data is the
  *       last bytes of the file. Without it the data starts right after the text header (LOCAL) or at byte 0.</li>
@@ -255,26 +256,31 @@ public final class MetaImageReader {
 
     /** The data file named by ElementDataFile: a plain name in the header's directory, nothing else. */
     private static Path sibling(Path mhd, String name) {
-        if (name.isEmpty()
-                || name.equals(".")
-                || name.equals("..")
-                || name.indexOf('/') >= 0
-                || name.indexOf('\\') >= 0
-                || name.indexOf(':') >= 0
-                || name.indexOf('\0') >= 0) {
-            throw new DatasetException(
-                    mhd, "ElementDataFile '" + name + "' must be LOCAL or the name of a file in the same directory");
-        }
-        String upper = name.toUpperCase(Locale.ROOT);
-        if (upper.startsWith("LIST") || name.indexOf('%') >= 0 || name.indexOf(' ') >= 0) {
+        // a file list or pattern as ITK's MetaIO tells them: a value starting LIST (that case only) or holding '%';
+        // anything else is one file, spaces and all ("my image.raw", "listing.raw")
+        if (name.startsWith("LIST") || name.indexOf('%') >= 0) {
             throw new DatasetException(
                     mhd,
                     "ElementDataFile '" + name + "' (a file list or pattern) is not supported: one data file or LOCAL");
         }
+        String plain = name;
+        while (plain.startsWith("./")) { // the header's own directory, spelt out: MetaIO resolves it there too
+            plain = plain.substring(2);
+        }
+        if (plain.isEmpty()
+                || plain.equals(".")
+                || plain.equals("..")
+                || plain.indexOf('/') >= 0
+                || plain.indexOf('\\') >= 0
+                || plain.indexOf(':') >= 0
+                || plain.indexOf('\0') >= 0) {
+            throw new DatasetException(
+                    mhd, "ElementDataFile '" + name + "' must be LOCAL or the name of a file in the same directory");
+        }
         Path dir = mhd.toAbsolutePath().getParent();
         Path resolved;
         try {
-            resolved = dir == null ? Path.of(name) : dir.resolve(name);
+            resolved = dir == null ? Path.of(plain) : dir.resolve(plain);
         } catch (InvalidPathException e) {
             throw new DatasetException(mhd, "ElementDataFile '" + name + "' is not a valid file name");
         }

@@ -407,6 +407,26 @@ class MetaImageReaderTest {
     }
 
     @Test
+    void elementDataFileIsOneFileInTheHeadersDirectoryAsItkReadsIt() throws IOException {
+        // written by the phantoms' writer, then the data file named as other tools name it: MetaIO reads each of these
+        // as one file beside the header (a list starts with LIST in capitals, a pattern holds '%'); all were refused
+        byte[] pixels = encode(ElementType.UINT8, ByteOrder.LITTLE_ENDIAN, marked());
+        ImageVolume v = ImageVolume.ofUint8(W, H, 1, new double[] {0.5, 0.25}, pixels, "w.mhd");
+        Path mhd = dir.resolve("w.mhd");
+        for (String name : new String[] {"./w.raw", "././w b.raw", "my image.raw", "listing.raw", "List.raw"}) {
+            MetaImageWriter.write(mhd, v, false, false);
+            Files.move(dir.resolve("w.raw"), dir.resolve(name.replace("./", "")));
+            Files.writeString(mhd, Files.readString(mhd).replace("= w.raw\n", "= " + name + "\n"));
+            assertThat(slice(MetaImageReader.read(mhd), 0)).as(name).containsExactly(0, 1, 2, 10, 11, 12);
+            Files.delete(dir.resolve(name.replace("./", "")));
+        }
+        for (String name : new String[] {"./", "./../w.raw", "./sub/w.raw", "LIST w.raw"}) {
+            Files.writeString(mhd, header(2, "3 2", "MET_UCHAR", false, "", name));
+            assertRejected(mhd, "w.mhd", "ElementDataFile '" + name + "'");
+        }
+    }
+
+    @Test
     void missingDataFileAndMissingHeaderAreNamed() throws IOException {
         assertRejected(
                 writeText("m.mhd", header(2, "3 2", "MET_UCHAR", false, "", "gone.raw")), "gone.raw", "not found");
