@@ -10,8 +10,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.Set;
 import java.util.stream.Stream;
@@ -201,6 +203,46 @@ class CamusSourceTest {
             });
             assertThat(a.delivered()).isEqualTo(recs.size());
         }
+    }
+
+    @Test
+    void masksKeepThePhantomsApicalGeometryApexAtTheTopAtriumBelow() {
+        // CamusPhantomHeart draws the apex near the top, the cavity centred left to right and the atrium below it: a
+        // reader or resize that flipped or transposed image and mask alike would still pass the IoU check above
+        for (CamusRelease release : CamusRelease.values()) {
+            for (boolean video : new boolean[] {false, true}) {
+                List<CamusRecord> recs = records(release, "train");
+                ClipSpec clip = video ? clip(4, 0) : ClipSpec.frame();
+                Map<String, double[]> lv = new HashMap<>();
+                each(recs, options(Target.LV_SEG, clip, 1, false, DType.UINT8), (b, i, rec) -> {
+                    double[] c = centroid(b.labels().slotBytes(i));
+                    assertThat(c[0]).as("LV row centroid of %s", rec.id()).isLessThan(0.5 * H);
+                    assertThat(c[1]).as("LV column centroid of %s", rec.id()).isBetween(0.4 * W, 0.6 * W);
+                    lv.put(rec.id(), c);
+                });
+                RunAccount a = each(recs, options(Target.LA_SEG, clip, 1, false, DType.UINT8), (b, i, rec) -> {
+                    double[] c = centroid(b.labels().slotBytes(i));
+                    assertThat(c[0]).as("LA row centroid of %s", rec.id()).isGreaterThan(lv.get(rec.id())[0] + 0.2 * H);
+                    assertThat(c[1]).as("LA column centroid of %s", rec.id()).isBetween(0.4 * W, 0.6 * W);
+                });
+                assertThat(a.delivered()).isEqualTo(recs.size()).isEqualTo(lv.size());
+            }
+        }
+    }
+
+    /** The (row, column) centroid of a 0/1 H x W mask. */
+    private static double[] centroid(byte[] mask) {
+        double rows = 0;
+        double cols = 0;
+        int n = 0;
+        for (int k = 0; k < mask.length; k++) {
+            if (mask[k] != 0) {
+                rows += k / W;
+                cols += k % W;
+                n++;
+            }
+        }
+        return new double[] {rows / n, cols / n};
     }
 
     @Test
