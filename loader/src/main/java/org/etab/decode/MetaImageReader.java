@@ -23,7 +23,8 @@ import java.util.Map;
  *   <li>Supported: {@code ObjectType = Image} (when present), {@code NDims} 2 or 3 (more when every extra
  *       size is 1), {@code BinaryData = True}, one channel, the element types of {@link ElementType}, either
  *       byte order ({@code BinaryDataByteOrderMSB} or {@code ElementByteOrderMSB}), zlib compression
- *       ({@code CompressedData}; {@code CompressedDataSize} optional, then the rest of the file).
+ *       ({@code CompressedData}; a gzip stream too, as MetaIO accepts; {@code CompressedDataSize} optional, then
+ *       the rest of the file).
  *       {@code ElementDataFile} must be {@code LOCAL} or the name of a file in the header's own directory,
  *       spaces allowed and optionally after {@code ./}, as MetaIO reads it: other path separators, {@code ..},
  *       or a file list or pattern (a value starting {@code LIST}, or holding {@code %}) are rejected before any

@@ -1,5 +1,6 @@
 package org.etab.decode;
 
+import java.io.ByteArrayInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -7,6 +8,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Path;
 import java.util.zip.DataFormatException;
+import java.util.zip.GZIPInputStream;
 import java.util.zip.Inflater;
 
 /**
@@ -110,8 +112,8 @@ final class Payload {
     }
 
     /**
-     * Inflates a complete zlib stream that must produce exactly {@code n} bytes and use all of
-     * {@code compressed}.
+     * Inflates a complete zlib stream, or a gzip one as MetaIO also reads (it inflates with zlib's automatic header
+     * detection), that must produce exactly {@code n} bytes; a zlib stream must also use all of {@code compressed}.
      */
     static byte[] inflate(Path file, byte[] compressed, int n) {
         if (n > compressed.length * MAX_DEFLATE_RATIO + 64) {
@@ -119,6 +121,9 @@ final class Payload {
                     file,
                     "claims " + n + " bytes from " + compressed.length
                             + " compressed bytes, more than zlib can produce");
+        }
+        if (compressed.length >= 2 && (compressed[0] & 0xFF) == 0x1f && (compressed[1] & 0xFF) == 0x8b) {
+            return gunzip(file, compressed, n); // no zlib stream starts so: its first byte's low bits must be 8
         }
         byte[] out = allocate(file, n);
         Inflater inflater = new Inflater();
@@ -156,6 +161,29 @@ final class Payload {
             throw new DatasetException(file, "compressed data is not a valid zlib stream: " + e.getMessage(), e);
         } finally {
             inflater.end();
+        }
+        return out;
+    }
+
+    /** {@link #inflate} of gzip data: exactly {@code n} bytes, its CRC checked. */
+    private static byte[] gunzip(Path file, byte[] compressed, int n) {
+        byte[] out = allocate(file, n);
+        try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(compressed), 1 << 16)) {
+            try {
+                readFully(in, out, 0, n);
+            } catch (EOFException e) {
+                throw new DatasetException(
+                        file,
+                        "compressed data (gzip) ends before the " + n + " bytes that DimSize and ElementType require");
+            }
+            if (in.read() >= 0) {
+                throw new DatasetException(
+                        file,
+                        "compressed data (gzip) holds more than the " + n
+                                + " bytes that DimSize and ElementType require");
+            }
+        } catch (IOException e) {
+            throw new DatasetException(file, "compressed data is not a valid gzip stream: " + e.getMessage(), e);
         }
         return out;
     }

@@ -10,7 +10,9 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.zip.Deflater;
+import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -225,6 +227,36 @@ class MetaImageReaderTest {
                                 .getBytes(StandardCharsets.US_ASCII),
                         z));
         assertThat(slice(MetaImageReader.read(b), 0)).containsExactly(0, 1, 2, 10, 11, 12);
+    }
+
+    @Test
+    void gzipCompressedDataIsReadAsMetaIoReadsIt() throws IOException {
+        // MetaIO inflates CompressedData with zlib's automatic header detection, so a .zraw gzipped rather than
+        // zlib-wrapped (a data file gzipped by hand or by another writer) loads in ITK/SimpleITK; it was refused
+        byte[] pixels = encode(ElementType.UINT8, ByteOrder.LITTLE_ENDIAN, marked());
+        Path mhd = dir.resolve("g.mhd");
+        MetaImageWriter.write(
+                mhd, ImageVolume.ofUint8(W, H, 1, new double[] {0.5, 0.25}, pixels, "g.mhd"), true, false);
+        String zlibHeader = Files.readString(mhd);
+        ByteArrayOutputStream gz = new ByteArrayOutputStream();
+        try (GZIPOutputStream out = new GZIPOutputStream(gz)) {
+            out.write(pixels);
+        }
+        byte[] gzip = gz.toByteArray();
+        write("g.zraw", gzip);
+        String sized = zlibHeader.replaceAll("CompressedDataSize = \\d+", "CompressedDataSize = " + gzip.length);
+        for (String header : new String[] {sized, sized.replaceAll("CompressedDataSize = \\d+\n", "")}) {
+            Files.writeString(mhd, header);
+            assertThat(slice(MetaImageReader.read(mhd), 0)).containsExactly(0, 1, 2, 10, 11, 12);
+        }
+        byte[] badCrc = gzip.clone();
+        badCrc[gzip.length - 8] ^= 1;
+        write("g.zraw", badCrc);
+        assertRejected(mhd, "g.zraw", "not a valid gzip stream");
+        write("g.zraw", Arrays.copyOf(gzip, gzip.length - 9));
+        Files.writeString(
+                mhd, sized.replaceAll("CompressedDataSize = \\d+", "CompressedDataSize = " + (gzip.length - 9)));
+        assertRejected(mhd, "g.zraw", "gzip");
     }
 
     @Test
