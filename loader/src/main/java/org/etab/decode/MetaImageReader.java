@@ -3,7 +3,9 @@ package org.etab.decode;
 import java.io.IOException;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -24,7 +26,8 @@ import java.util.Map;
  *       size is 1), {@code BinaryData = True}, one channel, the element types of {@link ElementType}, either
  *       byte order ({@code BinaryDataByteOrderMSB} or {@code ElementByteOrderMSB}), zlib compression
  *       ({@code CompressedData}; a gzip stream too, as MetaIO accepts; {@code CompressedDataSize} optional, then
- *       the rest of the file).
+ *       the rest of the file; a missing data file {@code x.raw} whose {@code x.raw.gz} exists is read from that,
+ *       as compressed data, as MetaIO does).
  *       {@code ElementDataFile} must be {@code LOCAL} or the name of a file in the header's own directory,
  *       spaces allowed and optionally after {@code ./}, as MetaIO reads it: other path separators, {@code ..},
  *       or a file list or pattern (a value starting {@code LIST}, or holding {@code %}) are rejected before any
@@ -161,6 +164,11 @@ public final class MetaImageReader {
             }
         } else {
             dataFile = sibling(mhd, dataName);
+            Path gzipped = gzipped(dataFile);
+            if (gzipped != null) {
+                dataFile = gzipped;
+                compressed = true;
+            }
             data = open(opener, dataFile);
             start = 0;
         }
@@ -289,6 +297,18 @@ public final class MetaImageReader {
             throw new DatasetException(mhd, "ElementDataFile '" + name + "' lies outside the header's directory");
         }
         return resolved;
+    }
+
+    /**
+     * {@code name.gz} when the data file {@code name} does not exist but it does: MetaIO then reads that file as
+     * compressed data, so a copy whose data files were gzipped in place still loads. Only looked up, never opened.
+     */
+    private static Path gzipped(Path dataFile) {
+        if (Files.exists(dataFile, LinkOption.NOFOLLOW_LINKS)) {
+            return null; // a dangling link included: opening it says so
+        }
+        Path gz = dataFile.resolveSibling(dataFile.getFileName() + ".gz");
+        return Files.exists(gz, LinkOption.NOFOLLOW_LINKS) ? gz : null;
     }
 
     /** {@code file} opened by {@code opener}; an I/O error names it. */

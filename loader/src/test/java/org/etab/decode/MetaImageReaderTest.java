@@ -260,6 +260,27 @@ class MetaImageReaderTest {
     }
 
     @Test
+    void aDataFileGzippedInPlaceIsReadAsMetaIoReadsIt() throws IOException {
+        // 'gzip x.raw' leaves x.raw.gz beside a header still naming x.raw: MetaIO then reads x.raw.gz as compressed
+        // data, so SimpleITK (and ETAB) load such a copy; here every sample failed 'x.raw: not found'
+        byte[] pixels = encode(ElementType.UINT8, ByteOrder.LITTLE_ENDIAN, marked());
+        Path mhd = dir.resolve("p.mhd");
+        MetaImageWriter.write(
+                mhd, ImageVolume.ofUint8(W, H, 1, new double[] {0.5, 0.25}, pixels, "p.mhd"), false, false);
+        try (GZIPOutputStream out = new GZIPOutputStream(Files.newOutputStream(dir.resolve("p.raw.gz")))) {
+            out.write(Files.readAllBytes(dir.resolve("p.raw")));
+        }
+        Files.delete(dir.resolve("p.raw"));
+        assertThat(slice(MetaImageReader.read(mhd), 0)).containsExactly(0, 1, 2, 10, 11, 12);
+        // the file the header names wins when it exists, and a missing one without a .gz is named
+        write("p.raw", new byte[] {9, 9, 9, 9, 9, 9});
+        assertThat(slice(MetaImageReader.read(mhd), 0)).containsExactly(9, 9, 9, 9, 9, 9);
+        Files.delete(dir.resolve("p.raw"));
+        Files.delete(dir.resolve("p.raw.gz"));
+        assertRejected(mhd, "p.raw", "not found");
+    }
+
+    @Test
     void rawFileNamedZrawIsReadAsTheHeaderSays() throws IOException {
         // the extension means nothing: CompressedData decides
         write("plain.zraw", encode(ElementType.UINT8, ByteOrder.LITTLE_ENDIAN, marked()));

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,6 +18,7 @@ import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.Set;
 import java.util.stream.Stream;
+import java.util.zip.GZIPOutputStream;
 import org.etab.batch.Batch;
 import org.etab.batch.DType;
 import org.etab.batch.HostAllocator;
@@ -470,6 +472,46 @@ class CamusSourceTest {
         assertThat(a.failures()).allSatisfy(f -> assertThat(f.stage()).isEqualTo(Stage.DECODE));
         assertThat(a.failures()).anySatisfy(f -> assertThat(f.reason()).contains(raw.id() + "_ED"));
         assertThat(a.failures()).anySatisfy(f -> assertThat(f.reason()).contains(other.id() + "_ED.mhd"));
+    }
+
+    @Test
+    void aCopyWhoseRawFilesWereGzippedInPlaceGivesTheSameSamples(@TempDir Path tmp) throws IOException {
+        // 'gzip */*.raw' in an original-release copy: the headers still name .raw, MetaIO (so SimpleITK and ETAB)
+        // reads the .raw.gz beside them; every sample of those patients failed 'not found'
+        Path root = copy(CamusPhantoms.camus(CamusRelease.MHD), tmp.resolve("camus"));
+        List<Path> raws;
+        try (Stream<Path> files = Files.walk(root)) {
+            raws = files.filter(f -> f.getFileName().toString().endsWith(".raw"))
+                    .toList();
+        }
+        assertThat(raws).isNotEmpty();
+        for (Path raw : raws) {
+            try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(Path.of(raw + ".gz")))) {
+                Files.copy(raw, out);
+            }
+            Files.delete(raw);
+        }
+        List<CamusRecord> gzipped = CamusReader.read(root).select("train", "both");
+        for (ClipSpec clip : new ClipSpec[] {ClipSpec.frame(), clip(4, 0)}) {
+            SampleOptions o = options(Target.LV_SEG, clip, 1, false, DType.UINT8);
+            Map<String, List<byte[]>> expected = new HashMap<>();
+            each(
+                    records(CamusRelease.MHD, "train"),
+                    o,
+                    (b, i, rec) -> expected.put(
+                            rec.id(),
+                            List.of(b.features().slotBytes(i), b.labels().slotBytes(i))));
+            RunAccount a = each(gzipped, o, (b, i, rec) -> {
+                assertThat(b.features().slotBytes(i))
+                        .as(rec.id())
+                        .isEqualTo(expected.get(rec.id()).get(0));
+                assertThat(b.labels().slotBytes(i))
+                        .as(rec.id())
+                        .isEqualTo(expected.get(rec.id()).get(1));
+            });
+            assertThat(a.failures()).isEmpty();
+            assertThat(a.delivered()).isEqualTo(gzipped.size()).isEqualTo(expected.size());
+        }
     }
 
     @Test
