@@ -15,6 +15,7 @@ import org.etab.source.DatasetDescription;
 import org.etab.source.DatasetFiles;
 import org.etab.source.DatasetPhantom;
 import org.etab.source.DescribedProvider;
+import org.etab.source.IndexProblem;
 import org.etab.source.OpenedDataset;
 import org.etab.source.SampleException;
 import org.etab.source.SampleOptions;
@@ -91,23 +92,44 @@ public final class CamusProvider extends DescribedProvider {
                 unreadable.add(r); // planned in the first group, where loading fails again and is reported
             }
         }
-        if (bySize.isEmpty()
-                && (!unreadable.isEmpty() || !index.rejected(split, v).isEmpty())) {
+        // a size no sample may have (a side over SampleOptions.MAX_FRAME_SIDE, a clip over 1 GiB): its records fail
+        // alone, named with the reason, rather than the whole export ending with one line
+        Map<List<Integer>, SampleOptions> sized = new LinkedHashMap<>();
+        List<IndexProblem> unsized = new ArrayList<>();
+        for (Map.Entry<List<Integer>, List<CamusRecord>> e : bySize.entrySet()) {
+            int height = e.getKey().get(0);
+            int width = e.getKey().get(1);
+            try {
+                sized.put(
+                        e.getKey(), options.toBuilder().frameSize(height, width).build());
+            } catch (IllegalArgumentException refused) {
+                for (CamusRecord r : e.getValue()) {
+                    unsized.add(new IndexProblem(
+                            r.id(),
+                            r.ed().toString(),
+                            "its native size " + width + "x" + height
+                                    + " (width x height, from the ED image) cannot be a sample's: "
+                                    + refused.getMessage()));
+                }
+            }
+        }
+        bySize.keySet().retainAll(sized.keySet());
+        List<IndexProblem> rejected = new ArrayList<>(index.rejected(split, v));
+        rejected.addAll(unsized);
+        if (bySize.isEmpty() && (!unreadable.isEmpty() || !rejected.isEmpty())) {
             bySize.put(List.of(1, 1), new ArrayList<>());
+            sized.put(List.of(1, 1), options.toBuilder().frameSize(1, 1).build());
         }
         if (!bySize.isEmpty()) {
             bySize.values().iterator().next().addAll(0, unreadable);
         }
         List<OpenedDataset> out = new ArrayList<>();
         for (Map.Entry<List<Integer>, List<CamusRecord>> e : bySize.entrySet()) {
-            SampleOptions sized = options.toBuilder()
-                    .frameSize(e.getKey().get(0), e.getKey().get(1))
-                    .build();
             // the index's problems and rejections go with the first group, so that they are reported once
             boolean first = out.isEmpty();
             out.add(new OpenedDataset(
                     new CamusSource(
-                            e.getValue(), selection, first ? index.rejected(split, v) : List.of(), sized, files),
+                            e.getValue(), selection, first ? rejected : List.of(), sized.get(e.getKey()), files),
                     first ? index.problems() : List.of(),
                     e.getValue().size()));
         }

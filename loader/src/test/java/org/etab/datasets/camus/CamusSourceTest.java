@@ -24,12 +24,14 @@ import org.etab.batch.DType;
 import org.etab.batch.HostAllocator;
 import org.etab.batch.SampleInfo;
 import org.etab.decode.ImageVolume;
+import org.etab.decode.MetaImageWriter;
 import org.etab.pipeline.Pipeline;
 import org.etab.pipeline.PipelineOptions;
 import org.etab.pipeline.RunAccount;
 import org.etab.sampling.ClipSpec;
 import org.etab.sampling.ClipStart;
 import org.etab.source.DatasetFiles;
+import org.etab.source.IndexProblem;
 import org.etab.source.OpenedDataset;
 import org.etab.source.SampleFailure;
 import org.etab.source.SampleOptions;
@@ -427,6 +429,60 @@ class CamusSourceTest {
         assertThatThrownBy(() -> new CamusProvider().openNative(root, "test", null, 0, lv))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("ground truth");
+    }
+
+    @Test
+    void aNativeSizeNoSampleMayHaveFailsItsRecordsAloneNotTheExport(@TempDir Path tmp) throws IOException {
+        // one ED image 4097 pixels wide (over SampleOptions.MAX_FRAME_SIDE) made SampleOptions.build() throw out of
+        // openNative, so 'etab export --frame-size native' ended on one line and exported nothing
+        Path root = copy(CamusPhantoms.camus(CamusRelease.MHD), tmp.resolve("camus"));
+        List<CamusRecord> train = CamusReader.read(root).select("train", "both");
+        CamusRecord wide = train.get(1);
+        byte[] pixels = new byte[4097 * 2];
+        for (Path file : new Path[] {wide.ed(), wide.edGt()}) {
+            MetaImageWriter.write(
+                    file, ImageVolume.ofUint8(4097, 2, 1, new double[] {1, 1}, pixels, file.toString()), false, false);
+        }
+        SampleOptions lv = SampleOptions.builder()
+                .target(Target.LV_SEG)
+                .video(false)
+                .frameSize(0, 0)
+                .channels(1)
+                .normalize(false)
+                .dtype(DType.UINT8)
+                .seed(1)
+                .shuffle(false)
+                .build();
+        List<OpenedDataset> groups = new CamusProvider().openNative(root, "train", null, 0, lv);
+        int delivered = 0;
+        List<SampleFailure> failures = new ArrayList<>();
+        List<IndexProblem> rejections = new ArrayList<>();
+        try {
+            for (OpenedDataset g : groups) {
+                try (Pipeline p = new Pipeline(
+                        g.source(),
+                        PipelineOptions.builder().batchSize(2).threads(1).build(),
+                        new SimpleMeterRegistry(),
+                        HostAllocator.NATIVE)) {
+                    for (Batch b : p.batches(0).toIterable(1)) {
+                        try (b) {
+                            delivered += b.size();
+                        }
+                    }
+                    failures.addAll(p.account().failures());
+                    rejections.addAll(p.account().rejections());
+                }
+            }
+        } finally {
+            groups.forEach(OpenedDataset::close);
+        }
+        assertThat(delivered).isEqualTo(train.size() - 1);
+        assertThat(failures).isEmpty();
+        assertThat(rejections).singleElement().satisfies(r -> {
+            assertThat(r.id()).isEqualTo(wide.id());
+            assertThat(r.file()).isEqualTo(wide.ed().toString());
+            assertThat(r.reason()).contains("native size 4097x2", "4096");
+        });
     }
 
     @Test
