@@ -83,19 +83,24 @@ public final class CamusProvider extends DescribedProvider {
         Map<List<Integer>, List<CamusRecord>> bySize = new LinkedHashMap<>();
         List<CamusRecord> unreadable = new ArrayList<>();
         List<CamusRecord> selection = index.select(split, v);
+        List<IndexProblem> unsized = new ArrayList<>();
         for (CamusRecord r : selection) {
             try {
                 ImageVolume ed = CamusSource.readVolume(r.ed(), files);
                 bySize.computeIfAbsent(List.of(ed.height(), ed.width()), k -> new ArrayList<>())
                         .add(r);
             } catch (SampleException e) {
-                unreadable.add(r); // planned in the first group, where loading fails again and is reported
+                if (options.clip().video()) { // its clip comes from the sequence, which may load: at a size not its own
+                    unsized.add(new IndexProblem(
+                            r.id(), r.ed().toString(), "its native size is unknown: " + e.getMessage()));
+                } else {
+                    unreadable.add(r); // planned in the first group, where loading fails again and is reported
+                }
             }
         }
         // a size no sample may have (a side over SampleOptions.MAX_FRAME_SIDE, a clip over 1 GiB): its records fail
         // alone, named with the reason, rather than the whole export ending with one line
         Map<List<Integer>, SampleOptions> sized = new LinkedHashMap<>();
-        List<IndexProblem> unsized = new ArrayList<>();
         for (Map.Entry<List<Integer>, List<CamusRecord>> e : bySize.entrySet()) {
             int height = e.getKey().get(0);
             int width = e.getKey().get(1);

@@ -486,6 +486,57 @@ class CamusSourceTest {
     }
 
     @Test
+    void aNativeClipWhoseEdImageCannotBeReadIsRejectedNotDeliveredAtAnotherSize(@TempDir Path tmp) throws IOException {
+        // the ED image gives each acquisition's native size; one that cannot be read was planned in the first size
+        // group, where a clip (read from the sequence, which loads) was delivered resized to another acquisition's size
+        Path root = copy(CamusPhantoms.camus(CamusRelease.MHD), tmp.resolve("camus"));
+        List<CamusRecord> all = CamusReader.read(root).select("all", "both");
+        CamusRecord broken = all.get(3);
+        Files.write(broken.ed(), new byte[] {'x'});
+        SampleOptions clips = SampleOptions.builder()
+                .target(Target.EF)
+                .clip(clip(4, 0))
+                .frameSize(0, 0)
+                .channels(1)
+                .normalize(false)
+                .dtype(DType.UINT8)
+                .seed(1)
+                .shuffle(false)
+                .build();
+        List<OpenedDataset> groups = new CamusProvider().openNative(root, "all", null, 0, clips);
+        List<String> delivered = new ArrayList<>();
+        List<IndexProblem> rejections = new ArrayList<>();
+        try {
+            for (OpenedDataset g : groups) {
+                try (Pipeline p = new Pipeline(
+                        g.source(),
+                        PipelineOptions.builder().batchSize(2).threads(1).build(),
+                        new SimpleMeterRegistry(),
+                        HostAllocator.NATIVE)) {
+                    for (Batch b : p.batches(0).toIterable(1)) {
+                        try (b) {
+                            for (int i = 0; i < b.size(); i++) {
+                                delivered.add(b.samples().get(i).id());
+                            }
+                        }
+                    }
+                    assertThat(p.account().failures()).isEmpty();
+                    rejections.addAll(p.account().rejections());
+                }
+            }
+        } finally {
+            groups.forEach(OpenedDataset::close);
+        }
+        assertThat(delivered).hasSize(all.size() - 1).doesNotContain(broken.id());
+        assertThat(rejections).singleElement().satisfies(r -> {
+            assertThat(r.id()).isEqualTo(broken.id());
+            assertThat(r.reason())
+                    .contains(
+                            "native size is unknown", broken.ed().getFileName().toString());
+        });
+    }
+
+    @Test
     void unavailableTargetsAndNativeSizeFailFast() {
         List<CamusRecord> recs = records(CamusRelease.NIFTI, "train");
         assertThatThrownBy(() -> new CamusSource(recs, options(Target.AS, ClipSpec.frame(), 3, true, DType.FLOAT32)))
