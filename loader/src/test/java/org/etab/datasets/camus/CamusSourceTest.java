@@ -402,29 +402,11 @@ class CamusSourceTest {
                 .shuffle(false)
                 .build();
         Path root = CamusPhantoms.camus(CamusRelease.MHD);
-        List<OpenedDataset> groups = new CamusProvider().openNative(root, "all", null, 0, lv);
-        int delivered = 0;
-        List<SampleFailure> failures = new ArrayList<>();
-        try {
-            for (OpenedDataset g : groups) {
-                try (Pipeline p = new Pipeline(
-                        g.source(),
-                        PipelineOptions.builder().batchSize(2).threads(1).build(),
-                        new SimpleMeterRegistry(),
-                        HostAllocator.NATIVE)) {
-                    for (Batch b : p.batches(0).toIterable(1)) {
-                        try (b) {
-                            delivered += b.size();
-                        }
-                    }
-                    failures.addAll(p.account().failures());
-                }
-            }
-        } finally {
-            groups.forEach(OpenedDataset::close);
-        }
-        assertThat(delivered).isEqualTo(12);
-        assertThat(failures).hasSize(4).allSatisfy(f -> assertThat(f.reason()).contains("no ground truth"));
+        NativeEpoch e = streamNative(new CamusProvider().openNative(root, "all", null, 0, lv));
+        assertThat(e.delivered()).hasSize(12);
+        assertThat(e.failures())
+                .hasSize(4)
+                .allSatisfy(f -> assertThat(f.reason()).contains("no ground truth"));
         // a selection with no ground truth at all is still refused
         assertThatThrownBy(() -> new CamusProvider().openNative(root, "test", null, 0, lv))
                 .isInstanceOf(IllegalArgumentException.class)
@@ -453,32 +435,10 @@ class CamusSourceTest {
                 .seed(1)
                 .shuffle(false)
                 .build();
-        List<OpenedDataset> groups = new CamusProvider().openNative(root, "train", null, 0, lv);
-        int delivered = 0;
-        List<SampleFailure> failures = new ArrayList<>();
-        List<IndexProblem> rejections = new ArrayList<>();
-        try {
-            for (OpenedDataset g : groups) {
-                try (Pipeline p = new Pipeline(
-                        g.source(),
-                        PipelineOptions.builder().batchSize(2).threads(1).build(),
-                        new SimpleMeterRegistry(),
-                        HostAllocator.NATIVE)) {
-                    for (Batch b : p.batches(0).toIterable(1)) {
-                        try (b) {
-                            delivered += b.size();
-                        }
-                    }
-                    failures.addAll(p.account().failures());
-                    rejections.addAll(p.account().rejections());
-                }
-            }
-        } finally {
-            groups.forEach(OpenedDataset::close);
-        }
-        assertThat(delivered).isEqualTo(train.size() - 1);
-        assertThat(failures).isEmpty();
-        assertThat(rejections).singleElement().satisfies(r -> {
+        NativeEpoch e = streamNative(new CamusProvider().openNative(root, "train", null, 0, lv));
+        assertThat(e.delivered()).hasSize(train.size() - 1);
+        assertThat(e.failures()).isEmpty();
+        assertThat(e.rejections()).singleElement().satisfies(r -> {
             assertThat(r.id()).isEqualTo(wide.id());
             assertThat(r.file()).isEqualTo(wide.ed().toString());
             assertThat(r.reason()).contains("native size 4097x2", "4096");
@@ -503,32 +463,10 @@ class CamusSourceTest {
                 .seed(1)
                 .shuffle(false)
                 .build();
-        List<OpenedDataset> groups = new CamusProvider().openNative(root, "all", null, 0, clips);
-        List<String> delivered = new ArrayList<>();
-        List<IndexProblem> rejections = new ArrayList<>();
-        try {
-            for (OpenedDataset g : groups) {
-                try (Pipeline p = new Pipeline(
-                        g.source(),
-                        PipelineOptions.builder().batchSize(2).threads(1).build(),
-                        new SimpleMeterRegistry(),
-                        HostAllocator.NATIVE)) {
-                    for (Batch b : p.batches(0).toIterable(1)) {
-                        try (b) {
-                            for (int i = 0; i < b.size(); i++) {
-                                delivered.add(b.samples().get(i).id());
-                            }
-                        }
-                    }
-                    assertThat(p.account().failures()).isEmpty();
-                    rejections.addAll(p.account().rejections());
-                }
-            }
-        } finally {
-            groups.forEach(OpenedDataset::close);
-        }
-        assertThat(delivered).hasSize(all.size() - 1).doesNotContain(broken.id());
-        assertThat(rejections).singleElement().satisfies(r -> {
+        NativeEpoch e = streamNative(new CamusProvider().openNative(root, "all", null, 0, clips));
+        assertThat(e.failures()).isEmpty();
+        assertThat(e.delivered()).hasSize(all.size() - 1).doesNotContain(broken.id());
+        assertThat(e.rejections()).singleElement().satisfies(r -> {
             assertThat(r.id()).isEqualTo(broken.id());
             assertThat(r.reason())
                     .contains(
@@ -769,5 +707,34 @@ class CamusSourceTest {
             }
         }
         return into;
+    }
+
+    /** What one epoch of every native size group delivered (ids), failed and rejected; the groups are closed. */
+    private record NativeEpoch(List<String> delivered, List<SampleFailure> failures, List<IndexProblem> rejections) {}
+
+    private static NativeEpoch streamNative(List<OpenedDataset> groups) {
+        NativeEpoch e = new NativeEpoch(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+        try {
+            for (OpenedDataset g : groups) {
+                try (Pipeline p = new Pipeline(
+                        g.source(),
+                        PipelineOptions.builder().batchSize(2).threads(1).build(),
+                        new SimpleMeterRegistry(),
+                        HostAllocator.NATIVE)) {
+                    for (Batch b : p.batches(0).toIterable(1)) {
+                        try (b) {
+                            for (int i = 0; i < b.size(); i++) {
+                                e.delivered().add(b.samples().get(i).id());
+                            }
+                        }
+                    }
+                    e.failures().addAll(p.account().failures());
+                    e.rejections().addAll(p.account().rejections());
+                }
+            }
+        } finally {
+            groups.forEach(OpenedDataset::close);
+        }
+        return e;
     }
 }
