@@ -366,9 +366,9 @@ public final class MetricsServer implements AutoCloseable {
      * @throws InterruptedException when the waiting thread is interrupted
      */
     public boolean awaitScrape(Duration timeout) throws InterruptedException {
-        long before = scrapes.newest(); // a scrape reading now may have read before the call: not that one
+        long before = scrapeTicket(); // a scrape reading now may have read before the call: not that one
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (!scrapes.doneAfter(before)) {
+        while (!scrapedAfter(before)) {
             long left = deadline - System.nanoTime();
             if (left <= 0) {
                 return false;
@@ -376,6 +376,16 @@ public final class MetricsServer implements AutoCloseable {
             Thread.sleep(Math.max(1, Math.min(50, TimeUnit.NANOSECONDS.toMillis(left))));
         }
         return true;
+    }
+
+    /** The newest scrape ticket taken: a scrape that begins reading after this read holds a later one. */
+    long scrapeTicket() {
+        return scrapes.newest();
+    }
+
+    /** Whether a scrape that took its ticket after {@code ticket} has read the registry. */
+    boolean scrapedAfter(long ticket) {
+        return scrapes.doneAfter(ticket);
     }
 
     /**

@@ -14,7 +14,6 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -35,23 +34,26 @@ class MetricsServerCloseTest {
         return registry;
     }
 
-    /** Connects with a small receive buffer, asks for {@code /metrics} and returns once the server has read it. */
+    /**
+     * Connects with a small receive buffer, asks for {@code /metrics} and returns once the server has read the
+     * registry for it (the ticket is read before the request goes out: a scrape begun after it is this one).
+     */
     private static Socket stuckClient(MetricsServer server) throws Exception {
         Socket stuck = new Socket();
         stuck.setReceiveBufferSize(1024);
         stuck.connect(new InetSocketAddress("127.0.0.1", server.port()), 5_000);
-        CompletableFuture<Boolean> scraped = CompletableFuture.supplyAsync(() -> {
-            try {
-                return server.awaitScrape(Duration.ofSeconds(60));
-            } catch (InterruptedException e) {
-                throw new IllegalStateException(e);
-            }
-        });
+        long before = server.scrapeTicket();
         OutputStream out = stuck.getOutputStream();
         out.write("GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
         out.flush();
-        assertThat(scraped.get(60, TimeUnit.SECONDS)).isTrue(); // its answer is being written now
-        return stuck;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!server.scrapedAfter(before)) {
+            assertThat(System.nanoTime() - deadline)
+                    .as("the scrape read the registry within 60 s")
+                    .isNegative();
+            Thread.sleep(5);
+        }
+        return stuck; // its answer is being written now
     }
 
     @Test
