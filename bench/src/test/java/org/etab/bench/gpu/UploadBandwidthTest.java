@@ -11,8 +11,8 @@ import org.etab.gpu.cuda.DeviceFeeder;
 import org.etab.gpu.cuda.FakeDevice;
 import org.junit.jupiter.api.Test;
 
-/** GpuCheck's rows that can be checked without a GPU: the device-time row reads the feeder's meters. */
-class GpuCheckTest {
+/** {@link UploadBandwidth}'s device-time row, checked without a GPU: it reads the feeder's meters. */
+class UploadBandwidthTest {
     static final TensorSpec SPEC = new TensorSpec(DType.UINT8, 3, 2, 4, 5); // 120 B a sample, 480 B a batch of 4
 
     @Test
@@ -27,10 +27,10 @@ class GpuCheckTest {
                         .batchSize(4)
                         .build()
                         .bindTo(registry, "echonet")) {
-            for (DeviceBatch db : f.feed(GpuCheck.synthetic(pool, 8, 4)).toIterable(1)) { // 8 full batches
+            for (DeviceBatch db : f.feed(UploadBandwidth.synthetic(pool, 8, 4)).toIterable(1)) { // 8 full batches
                 db.synchronize().close();
             }
-            row = GpuCheck.deviceTimes(registry, 480_000_000L); // as if each batch were 480 MB: 64 GB/s
+            row = UploadBandwidth.deviceTimes(registry, 480_000_000L); // as if each batch were 480 MB: 64 GB/s
         }
         assertThat(device.violations()).isEmpty();
         // p50 comes from Micrometer's histogram (a close upper bound), so only its presence is checked
