@@ -51,7 +51,7 @@ final class DatasetHelp extends ListResourceBundle {
                 "Clips (true) or single frames (false) (default: "
                         + defaults(all, p -> Boolean.toString(p.videoByDefault())) + ")."
             },
-            {"patients", listing(patients) + " patients (default: ${DEFAULT-VALUE})."},
+            {"patients", listing(patients) + " patients, 1..100000 (default: ${DEFAULT-VALUE})."},
             {"view", view(all)},
         };
     }

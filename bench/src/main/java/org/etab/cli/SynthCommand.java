@@ -45,7 +45,10 @@ final class SynthCommand implements Callable<Integer> {
             description = "Directory to write (new, or an earlier phantom).")
     Path out;
 
-    @Option(names = "--videos", defaultValue = "200", description = "EchoNet videos (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--videos",
+            defaultValue = "200",
+            description = "EchoNet videos, 1..100000 (default: ${DEFAULT-VALUE}).")
     int videos;
 
     // description: DatasetHelp (names the datasets whose phantoms count patients)
@@ -83,9 +86,9 @@ final class SynthCommand implements Callable<Integer> {
             }
         }
         int count = inVideos ? videos : patients;
-        if (count < 1) { // the phantom's own message names no flag
-            throw new IllegalArgumentException(
-                    (inVideos ? "--videos" : "--patients") + " must be >= 1 but was " + count);
+        if (count < 1 || count > DatasetPhantom.MAX_COUNT) { // the phantom's own message names no flag
+            throw new IllegalArgumentException((inVideos ? "--videos" : "--patients") + " must be 1.."
+                    + DatasetPhantom.MAX_COUNT + " but was " + count);
         }
         DatasetPhantom.Written w = write(phantom, out, count, seed, knobs(phantom), Launch.interactive(quiet));
         if (!quiet) {

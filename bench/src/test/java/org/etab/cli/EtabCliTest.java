@@ -1599,10 +1599,18 @@ class EtabCliTest {
                 List.of(
                         "export --root " + echonet + " --on-error abort --out " + tmp.resolve("export"),
                         "etab: --on-error must be skip or fail but was 'abort'"),
-                List.of("synth --videos 0 --out " + tmp.resolve("phantom"), "etab: --videos must be >= 1 but was 0"),
+                List.of(
+                        "synth --videos 0 --out " + tmp.resolve("phantom"),
+                        "etab: --videos must be 1..100000 but was 0"),
+                List.of(
+                        "synth --videos 100001 --out " + tmp.resolve("phantom"),
+                        "etab: --videos must be 1..100000 but was 100001"),
                 List.of(
                         "synth --dataset camus --patients 0 --out " + tmp.resolve("phantom"),
-                        "etab: --patients must be >= 1 but was 0"),
+                        "etab: --patients must be 1..100000 but was 0"),
+                List.of(
+                        "synth --dataset tmed --patients 2147483647 --out " + tmp.resolve("phantom"),
+                        "etab: --patients must be 1..100000 but was 2147483647"),
                 List.of(
                         "bench --root http://127.0.0.1:1/echonet --fetch-concurrency 0 --quiet",
                         "etab: --fetch-concurrency must be >= 1 but was 0"),

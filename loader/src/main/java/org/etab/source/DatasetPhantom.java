@@ -11,6 +11,11 @@ import java.util.function.IntConsumer;
  * seed, so that the dataset's reader and source can be run without the (licensed) real data.
  */
 public interface DatasetPhantom {
+    /**
+     * The most units one phantom may have: ten times EchoNet-Dynamic's 10,030 videos. A count beyond it is far more
+     * likely a typo than a wish, and would fill a disk for hours before failing.
+     */
+    int MAX_COUNT = 100_000;
 
     /**
      * What the count counts.
@@ -53,7 +58,7 @@ public interface DatasetPhantom {
      * Writes {@code count} units into {@code out} (new, empty, or an earlier phantom). Runs on the calling thread.
      *
      * @param out      the dataset directory
-     * @param count    how many units ({@link #unit()}) to write
+     * @param count    how many units ({@link #unit()}) to write, 1..{@value #MAX_COUNT}
      * @param seed     the same seed gives the same bytes
      * @param knobs    values for some of {@link #knobs()}; the rest keep their defaults
      * @param progress called after each step with the steps done so far, one call at a time

@@ -16,6 +16,7 @@ import java.util.stream.Stream;
 import org.etab.decode.ImageVolume;
 import org.etab.decode.MetaImageWriter;
 import org.etab.decode.NiftiWriter;
+import org.etab.source.DatasetPhantom;
 import org.etab.synth.PhantomWriter;
 import org.etab.synth.Phantoms;
 
@@ -72,7 +73,7 @@ public final class CamusPhantom extends PhantomWriter<CamusPhantom.Options, Camu
     /**
      * What to generate.
      *
-     * @param patients number of patients, >= 1 (two acquisitions each)
+     * @param patients number of patients, 1..{@value DatasetPhantom#MAX_COUNT} (two acquisitions each)
      * @param seed     all content derives from it
      * @param release  which release's layout to write
      */
@@ -80,15 +81,16 @@ public final class CamusPhantom extends PhantomWriter<CamusPhantom.Options, Camu
         /**
          * Checks the values.
          *
-         * @param patients number of patients, >= 1
+         * @param patients number of patients, 1..{@value DatasetPhantom#MAX_COUNT}
          * @param seed     any value
          * @param release  which release's layout to write; required
-         * @throws IllegalArgumentException when {@code patients < 1}
+         * @throws IllegalArgumentException when {@code patients} is outside 1..{@value DatasetPhantom#MAX_COUNT}
          * @throws NullPointerException     when {@code release} is null
          */
         public Options {
-            if (patients < 1) {
-                throw new IllegalArgumentException("patients >= 1 required but was " + patients);
+            if (patients < 1 || patients > DatasetPhantom.MAX_COUNT) {
+                throw new IllegalArgumentException(
+                        "patients in 1.." + DatasetPhantom.MAX_COUNT + " required but was " + patients);
             }
             Objects.requireNonNull(release, "release");
         }

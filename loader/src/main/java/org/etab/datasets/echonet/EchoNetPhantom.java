@@ -19,6 +19,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntConsumer;
+import org.etab.source.DatasetPhantom;
 import org.etab.synth.MjpegAviWriter;
 import org.etab.synth.PhantomHeart;
 import org.etab.synth.PhantomRenderer;
@@ -97,7 +98,7 @@ public final class EchoNetPhantom extends PhantomWriter<EchoNetPhantom.Options, 
             return new Builder().videos(videos).seed(seed).threads(threads).qscale(qscale);
         }
 
-        /** {@return the number of videos, >= 1} */
+        /** {@return the number of videos, 1..{@value DatasetPhantom#MAX_COUNT}} */
         public int videos() {
             return videos;
         }
@@ -129,7 +130,7 @@ public final class EchoNetPhantom extends PhantomWriter<EchoNetPhantom.Options, 
             /**
              * Sets the number of videos.
              *
-             * @param videos number of videos, >= 1 (required; checked by {@link #build()})
+             * @param videos number of videos, 1..{@value DatasetPhantom#MAX_COUNT} (required; checked by {@link #build()})
              * @return this builder
              */
             public Builder videos(int videos) {
@@ -177,8 +178,9 @@ public final class EchoNetPhantom extends PhantomWriter<EchoNetPhantom.Options, 
              * @throws IllegalArgumentException naming the value that is out of range
              */
             public Options build() {
-                if (videos < 1) {
-                    throw new IllegalArgumentException("videos >= 1 required but was " + videos);
+                if (videos < 1 || videos > DatasetPhantom.MAX_COUNT) {
+                    throw new IllegalArgumentException(
+                            "videos in 1.." + DatasetPhantom.MAX_COUNT + " required but was " + videos);
                 }
                 if (threads < 1) {
                     throw new IllegalArgumentException("threads >= 1 required but was " + threads);

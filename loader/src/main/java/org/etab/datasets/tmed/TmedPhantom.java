@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.function.IntConsumer;
 import javax.imageio.ImageIO;
+import org.etab.source.DatasetPhantom;
 import org.etab.synth.PhantomWriter;
 import org.etab.synth.Phantoms;
 
@@ -69,20 +70,21 @@ public final class TmedPhantom extends PhantomWriter<TmedPhantom.Options, TmedPh
     /**
      * What to generate.
      *
-     * @param patients patients (one study each, 5-7 images per study), >= 1
+     * @param patients patients (one study each, 5-7 images per study), 1..{@value DatasetPhantom#MAX_COUNT}
      * @param seed     all content, names, labels and splits derive from it
      */
     public record Options(int patients, long seed) {
         /**
          * Checks the patient count.
          *
-         * @param patients patients, >= 1
+         * @param patients patients, 1..{@value DatasetPhantom#MAX_COUNT}
          * @param seed     any value
-         * @throws IllegalArgumentException when {@code patients < 1}
+         * @throws IllegalArgumentException when {@code patients} is outside 1..{@value DatasetPhantom#MAX_COUNT}
          */
         public Options {
-            if (patients < 1) {
-                throw new IllegalArgumentException("patients >= 1 required but was " + patients);
+            if (patients < 1 || patients > DatasetPhantom.MAX_COUNT) {
+                throw new IllegalArgumentException(
+                        "patients in 1.." + DatasetPhantom.MAX_COUNT + " required but was " + patients);
             }
         }
     }

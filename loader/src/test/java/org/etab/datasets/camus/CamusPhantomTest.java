@@ -176,7 +176,9 @@ class CamusPhantomTest {
                 .hasMessageContaining(CamusPhantom.MARKER);
         assertThat(foreign.resolve("keep.txt")).hasContent("x");
         assertThatThrownBy(() -> new CamusPhantom.Options(0, 1, CamusRelease.MHD))
-                .hasMessageContaining("patients >= 1 required but was 0");
+                .hasMessageContaining("patients in 1..100000 required but was 0");
+        assertThatThrownBy(() -> new CamusPhantom.Options(100_001, 1, CamusRelease.MHD))
+                .hasMessageContaining("patients in 1..100000 required but was 100001");
     }
 
     @Test

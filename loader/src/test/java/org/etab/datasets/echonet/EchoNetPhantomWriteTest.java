@@ -158,7 +158,12 @@ class EchoNetPhantomWriteTest {
         assertThatThrownBy(
                         () -> EchoNetPhantom.Options.builder().videos(0).seed(1).build())
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("videos >= 1 required but was 0");
+                .hasMessage("videos in 1..100000 required but was 0");
+        assertThatThrownBy(() -> EchoNetPhantom.Options.builder()
+                        .videos(Integer.MAX_VALUE)
+                        .seed(1)
+                        .build())
+                .hasMessage("videos in 1..100000 required but was 2147483647");
         assertThatThrownBy(() -> EchoNetPhantom.Options.builder()
                         .videos(1)
                         .seed(1)

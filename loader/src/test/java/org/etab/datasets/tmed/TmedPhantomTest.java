@@ -158,7 +158,9 @@ class TmedPhantomTest {
         assertThatThrownBy(() -> phantom.write(real.resolve("labels_per_image.csv")))
                 .isInstanceOf(IOException.class)
                 .hasMessageContaining("not a directory");
-        assertThatThrownBy(() -> new TmedPhantom.Options(0, 1)).hasMessage("patients >= 1 required but was 0");
+        assertThatThrownBy(() -> new TmedPhantom.Options(0, 1)).hasMessage("patients in 1..100000 required but was 0");
+        assertThatThrownBy(() -> new TmedPhantom.Options(100_001, 1))
+                .hasMessage("patients in 1..100000 required but was 100001");
     }
 
     @Test
