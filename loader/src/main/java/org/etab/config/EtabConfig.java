@@ -6,8 +6,11 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import java.io.IOException;
@@ -139,6 +142,12 @@ public final class EtabConfig {
                 .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
                 .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
                 .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+                // nor 0x70 (YAML's hexadecimal 112) or yes (YAML's true) as the text "112" or "true"
+                .withCoercionConfig(
+                        LogicalType.Textual,
+                        c -> c.setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+                                .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+                                .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
                 .build();
         Path base = file.toAbsolutePath().getParent();
         Map<String, Path> dirs = new LinkedHashMap<>();
@@ -383,9 +392,15 @@ public final class EtabConfig {
             String key = e.getPath().isEmpty()
                     ? "?"
                     : e.getPath().get(e.getPath().size() - 1).getFieldName();
+            JsonNode was = value.get(key);
+            // YAML reads 0x70, 1_000 or 1e3 as numbers and yes as true, so the text written is gone: say so
+            String hint = e.getTargetType() == String.class && was != null && (was.isNumber() || was.isBoolean())
+                    ? " (YAML read the value as a " + (was.isNumber() ? "number" : "boolean")
+                            + ": put the text in quotes)"
+                    : "";
             throw new IllegalArgumentException(
-                    file + ": " + PIPELINE + "." + key + " must be " + kind(e.getTargetType()) + " but was "
-                            + value.get(key),
+                    file + ": " + PIPELINE + "." + key + " must be " + kind(e.getTargetType()) + " but was " + was
+                            + hint,
                     e);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(file + ": pipeline is not valid: " + e.getMessage(), e);

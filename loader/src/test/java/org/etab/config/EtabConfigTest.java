@@ -153,6 +153,15 @@ class EtabConfigTest {
         cases.put("pipeline: {batch: \"4\"}\n", "pipeline.batch must be a whole number but was \"4\"");
         cases.put("pipeline: {normalize: 1}\n", "pipeline.normalize must be true or false but was 1");
         cases.put(
+                "pipeline: {frame_size: 0x70}\n",
+                "pipeline.frame_size must be text but was 112 (YAML read the value as a number: put the text in quotes)");
+        cases.put(
+                "pipeline: {frame_size: 112}\n",
+                "pipeline.frame_size must be text but was 112 (YAML read the value as a number: put the text in quotes)");
+        cases.put(
+                "pipeline: {frame_size: yes}\n",
+                "pipeline.frame_size must be text but was true (YAML read the value as a boolean: put the text in quotes)");
+        cases.put(
                 "pipeline: {batch: 8}\npipeline: {seed: 3}\n",
                 "not a valid config: line 2: key 'pipeline' given twice (each key once)");
         cases.put(
