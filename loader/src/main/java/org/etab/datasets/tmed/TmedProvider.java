@@ -41,7 +41,7 @@ public final class TmedProvider extends DescribedProvider {
         return target == Target.VIEW ? "PLAX+PSAX" : "all";
     }
 
-    /** TMED-2's three official folds, 0..2. */
+    /** TMED-2's three folds as released ({@code TMED2_fold0_labeledpart.csv} to {@code fold2}), 0..2. */
     @Override
     public int folds() {
         return 3;

@@ -3,9 +3,10 @@ package org.etab.datasets.tmed;
 import org.etab.source.CsvLabel;
 
 /**
- * The five TMED-2 view labels with the dataset's official class numbers and their ETAB names.
+ * The five TMED-2 view labels with their class numbers in label scheme {@code view5} and their ETAB names.
  *
- * <p>Class numbers: PLAX 0, PSAX 1, A4C 2, A2C 3, A4CorA2CorOther 4 (the TMED-2 reference code's map). ETAB
+ * <p>Class numbers: PLAX 0, PSAX 1, A4C 2, A2C 3, A4CorA2CorOther 4 (the map of the TMED-2 authors' classifiers,
+ * {@code tufts-ml/tmed2-echocardiogram-classifiers}; other schemes: {@link LabelScheme}, docs/datasets.md). ETAB
  * names A4C and A2C {@code AP4CH} and {@code AP2CH}; the fifth label has no ETAB name.
  */
 public enum TmedView implements CsvLabel {
@@ -39,7 +40,7 @@ public enum TmedView implements CsvLabel {
         return etabName;
     }
 
-    /** {@return the official class number (0-4): the label of target {@code view}} */
+    /** {@return the class number in label scheme {@code view5} (0-4), the default of target {@code view}} */
     public int classIndex() {
         return ordinal();
     }
