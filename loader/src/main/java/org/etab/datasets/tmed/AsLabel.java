@@ -5,7 +5,7 @@ import org.etab.source.CsvLabel;
 /**
  * TMED-2 {@code diagnosis_label} values and their classes in label scheme {@code as3}, the three-class aortic-stenosis
  * map of the TMED-2 authors' code: no_AS 0, mild_AS and mildtomod_AS 1, moderate_AS and severe_AS 2.
- * {@code Not_Provided} has no class (-1). Other schemes: {@link LabelScheme}, docs/datasets.md.
+ * {@code Not_Provided} has no class (-1). Other schemes: docs/datasets.md, "TMED-2 label schemes".
  */
 public enum AsLabel implements CsvLabel {
     /** {@code no_AS}: no aortic stenosis, class 0. */

@@ -6,7 +6,7 @@ import org.etab.source.CsvLabel;
  * The five TMED-2 view labels with their class numbers in label scheme {@code view5} and their ETAB names.
  *
  * <p>Class numbers: PLAX 0, PSAX 1, A4C 2, A2C 3, A4CorA2CorOther 4 (the map of the TMED-2 authors' classifiers,
- * {@code tufts-ml/tmed2-echocardiogram-classifiers}; other schemes: {@link LabelScheme}, docs/datasets.md). ETAB
+ * {@code tufts-ml/tmed2-echocardiogram-classifiers}; other schemes: docs/datasets.md, "TMED-2 label schemes"). ETAB
  * names A4C and A2C {@code AP4CH} and {@code AP2CH}; the fifth label has no ETAB name.
  */
 public enum TmedView implements CsvLabel {
