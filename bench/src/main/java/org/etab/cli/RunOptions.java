@@ -21,7 +21,9 @@ public final class RunOptions {
     @Option(
             names = "--threads",
             paramLabel = "N",
-            description = "Decode threads, 1..1024; 0: all cores (default: the config's, all cores if unset).")
+            description =
+                    "Decode threads, 1..1024, and with --prefetch at most 1024 in all; 0: all cores (default: the "
+                            + "config's, all cores if unset).")
     Integer threads;
 
     @Option(
@@ -50,9 +52,9 @@ public final class RunOptions {
     @Option(
             names = "--device",
             defaultValue = "auto",
-            description =
-                    "auto (default: cuda when a GPU is usable, else cpu), "
-                            + "cpu (host batches), nd4j (INDArray views) or cuda (pinned uint8 upload, normalized on the GPU; bench and demo).")
+            description = "auto (default: cuda when a GPU is usable, else cpu), "
+                    + "cpu (host batches), nd4j (INDArray views) or cuda (pinned uint8 upload, normalized on the GPU); "
+                    + "export takes auto or cpu only, and writes host batches either way.")
     String device;
 
     @Option(
@@ -85,9 +87,9 @@ public final class RunOptions {
     @Option(
             names = "--per-epoch",
             description =
-                    "Print a line per epoch on stderr, once its last batch is taken: clips/s, RSS, native bytes, the "
-                            + "process's CPU seconds and the JIT's compile milliseconds (compilations that ended in the epoch, "
-                            + "summed over the compiler threads) (soak and first-epoch runs).")
+                    "Print a line per epoch on stderr, once its last batch is taken: clips/s, RSS, native bytes, heap "
+                            + "used, the process's CPU seconds and the JIT's compile milliseconds (compilations that ended in "
+                            + "the epoch, summed over the compiler threads) (soak and first-epoch runs).")
     boolean perEpoch;
 
     @Option(names = "--rank", defaultValue = "0", description = "This rank, 0..world-1 (default: ${DEFAULT-VALUE}).")

@@ -19,7 +19,10 @@ final class UrlRootOptions {
             description = "HTTP request header for a URL root (e.g. a token); repeatable.")
     List<String> headers = new ArrayList<>();
 
-    @Option(names = "--cache-dir", paramLabel = "DIR", description = "Keep fetched videos of a URL root here (LRU).")
+    @Option(
+            names = "--cache-dir",
+            paramLabel = "DIR",
+            description = "Keep what is fetched whole from a URL root here: index files and videos (LRU).")
     Path cacheDir;
 
     /** {@code --cache-max-mb} when not given. */
@@ -31,7 +34,7 @@ final class UrlRootOptions {
     // no defaultValue: given with a local root, these are refused (null: not given)
     @Option(
             names = "--cache-max-mb",
-            description = "Size bound of --cache-dir (default: " + DEFAULT_CACHE_MAX_MB + ").")
+            description = "Size bound of --cache-dir, in MiB (default: " + DEFAULT_CACHE_MAX_MB + ").")
     Long cacheMaxMb;
 
     @Option(
