@@ -44,7 +44,7 @@ final class DatasetHelp extends ListResourceBundle {
                                 ", ",
                                 targets(all).stream().map(Target::etabName).toList()) + " (default: "
                         + defaults(all, p -> p.defaultTarget().etabName())
-                        + ")."
+                        + "; plot: LV_seg)."
             },
             {
                 "video",
