@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -23,10 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 class BenchInterruptionTest {
 
     private static List<String> bench(Path state, String epochs) {
-        String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        List<String> cmd = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", cp, Etab.class.getName()));
-        cmd.addAll(List.of(
+        return ChildEtab.command(List.of(
                 "bench",
                 "--root",
                 PhantomDatasets.echonet().toString(),
@@ -45,7 +41,6 @@ class BenchInterruptionTest {
                 "--resume",
                 state.toString(),
                 "--quiet"));
-        return cmd;
     }
 
     @Test
@@ -56,28 +51,32 @@ class BenchInterruptionTest {
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())
                 .start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        while (p.isAlive() && !Files.exists(state) && System.nanoTime() < deadline) {
-            Thread.sleep(5);
-        }
-        assertThat(p.isAlive()).as(Files.readString(log)).isTrue();
-        new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor();
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        String out = Files.readString(log);
-        assertThat(p.exitValue()).as(out).isEqualTo(130);
-        assertThat(out).doesNotContain("RESULT");
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+            while (p.isAlive() && !Files.exists(state) && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            assertThat(p.isAlive()).as(Files.readString(log)).isTrue();
+            new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor();
+            assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            String out = Files.readString(log);
+            assertThat(p.exitValue()).as(out).isEqualTo(130);
+            assertThat(out).doesNotContain("RESULT");
 
-        Matcher m = Pattern.compile(
-                        "etab: stopped by a signal after [0-9.]+ s: (\\d+) of (\\d+) samples consumed, 0 failed; "
-                                + "--resume " + Pattern.quote(state.toString())
-                                + " goes on from epoch (\\d+), position (\\d+)\n")
-                .matcher(out);
-        assertThat(m.find()).as(out).isTrue();
-        assertThat(Long.parseLong(m.group(1))).isPositive();
-        assertThat(Long.parseLong(m.group(2))).isGreaterThan(Long.parseLong(m.group(1)));
-        // the notice names the state the file holds (saved after the last batch consumed, before the hook ran)
-        String saved = Files.readString(state);
-        assertThat(saved).contains("\"epoch\":" + m.group(3) + ",").contains("\"position\":" + m.group(4) + ",");
+            Matcher m = Pattern.compile(
+                            "etab: stopped by a signal after [0-9.]+ s: (\\d+) of (\\d+) samples consumed, 0 failed; "
+                                    + "--resume " + Pattern.quote(state.toString())
+                                    + " goes on from epoch (\\d+), position (\\d+)\n")
+                    .matcher(out);
+            assertThat(m.find()).as(out).isTrue();
+            assertThat(Long.parseLong(m.group(1))).isPositive();
+            assertThat(Long.parseLong(m.group(2))).isGreaterThan(Long.parseLong(m.group(1)));
+            // the notice names the state the file holds (saved after the last batch consumed, before the hook ran)
+            String saved = Files.readString(state);
+            assertThat(saved).contains("\"epoch\":" + m.group(3) + ",").contains("\"position\":" + m.group(4) + ",");
+        } finally {
+            p.destroyForcibly(); // one that outlived a failed assertion would run its 100000 epochs
+        }
     }
 
     @Test

@@ -262,11 +262,7 @@ class ExportInterruptionTest {
      */
     private static boolean runAndStop(String[] args, Path manifest, int rows, int extraMillis, String signal, Path log)
             throws Exception {
-        String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        List<String> cmd = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", cp, Etab.class.getName()));
-        cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd)
+        Process p = new ProcessBuilder(ChildEtab.command(List.of(args)))
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())
                 .start();
