@@ -61,6 +61,10 @@ final class UrlRootOptions {
             h.put(line.substring(0, colon).trim(), line.substring(colon + 1).trim());
         }
         checkValues();
+        if (cacheMaxMb != null && cacheDir == null) { // else silently unused: nothing is cached without a directory
+            throw new IllegalArgumentException(
+                    "--cache-max-mb bounds the --cache-dir cache, and no --cache-dir was given");
+        }
         return HttpStoreOptions.builder()
                 .headers(h)
                 .maxConcurrency(fetchConcurrency != null ? fetchConcurrency : DEFAULT_FETCH_CONCURRENCY)

@@ -1511,6 +1511,9 @@ class EtabCliTest {
                 List.of(
                         "bench --header X:y --cache-max-mb 99999999999999",
                         "--cache-max-mb must be 1..8796093022207 but was 99999999999999"),
+                List.of( // a URL root: nothing is cached without a directory, so the bound would be unused
+                        "bench --root http://127.0.0.1:9/echonet --cache-max-mb 5",
+                        "--cache-max-mb bounds the --cache-dir cache, and no --cache-dir was given"),
                 List.of("bench --root /nonexistent/echonet", "--root /nonexistent/echonet is not a directory"),
                 List.of( // named without the password in its user info, nor its query
                         "bench --root http://alice:s3cret@127.0.0.1:9/echo%zz?sig=x",
