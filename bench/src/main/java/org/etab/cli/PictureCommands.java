@@ -174,6 +174,19 @@ final class PictureCommands {
         @Override
         public Integer call() {
             checkExtension(out, "plot", "PNG", ".png");
+            selection.refuseUnused(
+                    "it draws one frame's raw gray pixels",
+                    "--video=false",
+                    "--clip-length",
+                    "--fps",
+                    "--padding",
+                    "--clip-start",
+                    "--channels=1",
+                    "--dtype=uint8",
+                    "--normalize=false",
+                    "--layout",
+                    "--shuffle=false",
+                    "--limit=0");
             if (selection.target == null) {
                 List<Target> offered = Datasets.targets(selection.dataset);
                 if (!offered.contains(Target.LV_SEG)) {
@@ -231,6 +244,14 @@ final class PictureCommands {
         @Override
         public Integer call() {
             checkExtension(out, "gif", "GIF", ".gif");
+            selection.refuseUnused(
+                    "it draws one clip's raw gray pixels",
+                    "--channels=1",
+                    "--dtype=uint8",
+                    "--normalize=false",
+                    "--layout",
+                    "--shuffle=false",
+                    "--limit=0");
             // VideoTools checks the same, naming no flag
             if (frameMillis < 10 || frameMillis > VideoTools.MAX_FRAME_MILLIS || frameMillis % 10 != 0) {
                 throw new IllegalArgumentException("--frame-ms must be a multiple of 10 from 10 to "

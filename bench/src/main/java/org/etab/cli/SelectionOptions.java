@@ -4,6 +4,8 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;
 import org.etab.api.Datasets;
@@ -22,7 +24,10 @@ import org.etab.source.Target;
 import org.etab.storage.RemoteException;
 import org.etab.transform.ResizeFilter;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * The flags that select samples and say what they are, shared by {@code bench}, {@code export}, {@code plot},
@@ -174,6 +179,35 @@ public final class SelectionOptions {
             defaultValue = "0",
             description = "At most N samples per epoch (0: all) (default: ${DEFAULT-VALUE}).")
     long limit;
+
+    /** The command these flags are mixed into (null when made outside picocli). */
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec command;
+
+    /**
+     * Refuses the flags the command does not use that were given on the command line, as a flag silently unused
+     * reads as if it had worked. A flag written {@code --channels=1} is accepted with the value the command honours
+     * anyway (so that flags shared with bench and export can be passed along); one without a value is refused
+     * whatever its value.
+     *
+     * @param why   what the command does instead, e.g. {@code it draws raw gray pixels}
+     * @param flags {@code --flag} or {@code --flag=honoured value}
+     */
+    void refuseUnused(String why, String... flags) {
+        List<String> given = new ArrayList<>();
+        for (String f : flags) {
+            String[] flagAndValue = f.split("=", 2);
+            OptionSpec o = command.commandLine().getParseResult().matchedOption(flagAndValue[0]);
+            String value = o == null ? null : String.valueOf((Object) o.getValue());
+            if (o != null && (flagAndValue.length == 1 || !flagAndValue[1].equalsIgnoreCase(value.trim()))) {
+                given.add(flagAndValue[0] + " " + Terminal.safe(value));
+            }
+        }
+        if (!given.isEmpty()) {
+            throw new IllegalArgumentException(String.join(", ", given) + (given.size() == 1 ? " does" : " do")
+                    + " not apply to etab " + command.name() + ": " + why);
+        }
+    }
 
     /** The configuration in force: file (if any) + environment. */
     EtabConfig loadConfig() {

@@ -61,6 +61,16 @@ final class SplitCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        selection.refuseUnused(
+                "it writes sample ids, shuffled as --random says",
+                "--shuffle=false",
+                "--frame-size",
+                "--channels",
+                "--dtype",
+                "--normalize",
+                "--resize",
+                "--antialias",
+                "--layout");
         // checked before any work, naming the flags: DataTools checks the same, naming none
         double valOfRest = valFrac / (1 - trainFrac); // as DataTools.splitPositions tests it
         if (!(trainFrac > 0 && trainFrac < 1) || !(valOfRest > 0 && valOfRest < 1)) {

@@ -1591,8 +1591,11 @@ class EtabCliTest {
                         "plot --id x --out " + png + " --root " + echonet + " --split training",
                         "etab: --split must be train, val, test or all (any case) but was 'training'"),
                 List.of(
+                        "gif --id x --out " + tmp.resolve("x.gif") + " --root " + echonet + " --clip-length 0",
+                        "etab: --clip-length must be 1..10000 but was 0"),
+                List.of( // gif draws gray: a channel count is no longer the library's to refuse
                         "gif --id x --out " + tmp.resolve("x.gif") + " --root " + echonet + " --channels 2",
-                        "etab: --channels must be 1 (gray) or 3 (RGB) but was 2"),
+                        "etab: --channels 2 does not apply to etab gif: it draws one clip's raw gray pixels"),
                 List.of(
                         "split --dataset tmed --root " + tmed + " --fold 3 --out " + tmp.resolve("parts"),
                         "etab: --fold must be 0..2 for tmed but was 3"),
@@ -1605,6 +1608,23 @@ class EtabCliTest {
                 List.of(
                         "synth --videos 0 --out " + tmp.resolve("phantom"),
                         "etab: --videos must be 1..100000 but was 0"),
+                List.of( // flags a command would not use are refused, not ignored
+                        "plot --id x --out " + tmp.resolve("x.png") + " --root " + echonet + " --channels 3",
+                        "etab: --channels 3 does not apply to etab plot: it draws one frame's raw gray pixels"),
+                List.of(
+                        "plot --id x --out " + tmp.resolve("x.png") + " --root " + echonet
+                                + " --video true --clip-length 8 --limit 1",
+                        "etab: --video true, --clip-length 8, --limit 1 do not apply to etab plot: it draws one frame's"
+                                + " raw gray pixels"),
+                List.of(
+                        "gif --id x --out " + tmp.resolve("x.gif") + " --root " + echonet
+                                + " --normalize true --dtype float32",
+                        "etab: --dtype float32, --normalize true do not apply to etab gif: it draws one clip's raw gray"
+                                + " pixels"),
+                List.of(
+                        "split --root " + echonet + " --shuffle true --frame-size 224x224 --out " + tmp.resolve("p"),
+                        "etab: --shuffle true, --frame-size 224x224 do not apply to etab split: it writes sample ids,"
+                                + " shuffled as --random says"),
                 List.of(
                         "synth --videos 100001 --out " + tmp.resolve("phantom"),
                         "etab: --videos must be 1..100000 but was 100001"),
