@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -61,6 +62,10 @@ public final class Pipeline implements AutoCloseable {
     private final BatchAssembly assembly;
     private final OpenIteration openIteration;
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** Counted down once the first {@link #close()} has stopped the decode threads and freed the pools. */
+    private final CountDownLatch freed = new CountDownLatch(1);
+    /** The thread of the first {@link #close()}. */
+    private volatile Thread closingThread;
     /** Whether a subscriber waits for a batch: the pools' wait is backpressure while none does. */
     private final ConsumerDemand demand = new ConsumerDemand();
 
@@ -429,14 +434,23 @@ public final class Pipeline implements AutoCloseable {
 
     /**
      * Closes the open iteration, stops the decode threads (waiting for running batch tasks), closes every worker and
-     * frees the pools' idle buffers; buffers still held by open batches are freed when those are closed. Idempotent.
+     * frees the pools' idle buffers; buffers still held by open batches are freed when those are closed. Idempotent:
+     * a call while another thread closes returns once that close has freed everything (at once on a decode thread,
+     * which the close waits for).
      */
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
+            awaitFreed();
             return;
         }
-        openIteration.close("the pipeline was closed");
+        closingThread = Thread.currentThread();
+        try {
+            openIteration.close("the pipeline was closed");
+        } catch (RuntimeException | Error e) {
+            freed.countDown();
+            throw e;
+        }
         if (assembly.onDecodeThread()) {
             // closed from inside a delivery (e.g. Flux.using on completion): this thread cannot wait for itself,
             // so the waiting and freeing happen on a short-lived helper thread
@@ -454,6 +468,33 @@ public final class Pipeline implements AutoCloseable {
             pools.close(); // not when a decode thread would not stop: it may still write into the buffers
         } finally {
             metrics.close(); // always: a dashboard should not show a closed pipeline's series
+            freed.countDown();
+        }
+    }
+
+    /**
+     * A later close waits for the first: its caller may then free what this pipeline reads (the opened dataset). Not
+     * on a decode thread or inside the first close (a cancel hook of the caller's), which the first close waits for;
+     * through interrupts, as the first close waits, keeping them.
+     */
+    private void awaitFreed() {
+        if (assembly.onDecodeThread() || closingThread == Thread.currentThread()) {
+            return;
+        }
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    freed.await();
+                    return;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 }

@@ -155,4 +155,30 @@ class PipelineFatalAndCloseTest {
         assertThat(source.workersClosed.get()).isPositive();
         assertThat(p.workersCreated()).isZero(); // every worker closed and let go
     }
+
+    @Test
+    void aCloseOnAnotherThreadDuringTheFirstReturnsOnlyOnceEverythingIsFreed() throws Exception {
+        // a training thread's try-with-resources and a shutdown hook close the same pipeline: each caller may free
+        // what the pipeline was given (the opened dataset) once its close returns
+        LingeringSource source = new LingeringSource(4, 1500);
+        Pipeline p = new Pipeline(
+                source,
+                PipelineOptions.builder().batchSize(2).threads(2).build(),
+                new SimpleMeterRegistry(),
+                HostAllocator.NATIVE);
+        p.batches(0).subscribe(Batch::close, e -> {});
+        assertThat(source.lingering.await(30, TimeUnit.SECONDS)).isTrue();
+        Thread first = new Thread(p::close, "first-close");
+        first.start();
+        assertThat(source.interrupted.await(30, TimeUnit.SECONDS))
+                .as("the first close under way")
+                .isTrue();
+        p.close();
+        assertThat(p.batchPool().allocated())
+                .as("buffers still allocated when the second close returned")
+                .isZero();
+        assertThat(p.workersCreated()).as("workers not yet closed").isZero();
+        first.join(30_000);
+        assertThat(first.isAlive()).isFalse();
+    }
 }
