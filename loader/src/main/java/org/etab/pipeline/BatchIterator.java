@@ -215,7 +215,7 @@ public final class BatchIterator<T> implements Iterator<T>, AutoCloseable {
 
     /**
      * Cancels the stream, closes every item delivered and not taken, and waits (off the decode threads) until the
-     * stream's batch tasks have ended. Idempotent.
+     * stream's batch tasks have ended. Idempotent; a later call waits for the tasks as the first does.
      */
     @Override
     public void close() {
@@ -224,14 +224,23 @@ public final class BatchIterator<T> implements Iterator<T>, AutoCloseable {
 
     /** Closes this iteration, saying why in the exception a later use throws. */
     void close(String because) {
-        T held;
+        T held = null;
+        boolean first;
         synchronized (this) {
-            if (closedBecause != null) {
-                return;
+            first = closedBecause == null;
+            if (first) {
+                closedBecause = because;
+                held = next;
+                next = null;
             }
-            closedBecause = because;
-            held = next;
-            next = null;
+        }
+        if (!first) {
+            // closed already, maybe by another thread (a watchdog, the pipeline) that still waits: this close too
+            // returns once the tasks have ended
+            if (!owner.onDecodeThread()) {
+                awaitTasks();
+            }
+            return;
         }
         owner.ended(this);
         Subscription s = subscription;

@@ -10,6 +10,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.bytedeco.javacpp.Pointer;
 import org.etab.batch.Batch;
@@ -511,5 +513,43 @@ class PipelineIterationTest {
                 .hasMessage("pipeline is closed");
         assertThat(p.batchPool().allocated()).isZero();
         assertThat(Pointer.totalBytes()).isEqualTo(baseline);
+    }
+
+    @Test
+    void aConsumerWhoseIterationAnotherThreadClosedHasItsBuffersBackWhenItsOwnCloseReturns() throws Exception {
+        // a watchdog closes the iteration while the loop waits for a batch; the loop's try-with-resources close must
+        // wait as the watchdog's does, for the batch task that a cancel stops only after its sample
+        LingeringSource source = new LingeringSource(2, 1500);
+        try (Pipeline p = new Pipeline(
+                source,
+                PipelineOptions.builder().batchSize(2).threads(2).build(),
+                new SimpleMeterRegistry(),
+                HostAllocator.NATIVE)) {
+            BatchIterator<Batch> it = p.iterate(0);
+            AtomicReference<Throwable> thrown = new AtomicReference<>();
+            AtomicInteger outstanding = new AtomicInteger(-1);
+            Thread loop = new Thread(() -> {
+                try (it) {
+                    while (it.hasNext()) {
+                        it.next().close();
+                    }
+                } catch (RuntimeException e) {
+                    thrown.set(e);
+                }
+                outstanding.set(p.batchPool().outstanding());
+            });
+            loop.start();
+            assertThat(source.lingering.await(30, TimeUnit.SECONDS)).isTrue();
+            Thread watchdog = new Thread(it::close, "watchdog");
+            watchdog.start();
+            loop.join(60_000);
+            assertThat(thrown.get())
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("this iteration is closed");
+            assertThat(outstanding.get())
+                    .as("buffers out when the loop's close returned")
+                    .isZero();
+            watchdog.join(60_000);
+        }
     }
 }
