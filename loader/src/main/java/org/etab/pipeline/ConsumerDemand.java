@@ -7,6 +7,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import org.reactivestreams.Publisher;
 import org.reactivestreams.Subscription;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import reactor.core.CoreSubscriber;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Operators;
@@ -18,12 +20,15 @@ import reactor.util.context.Context;
  * what it holds makes the others' wait backpressure). The batch pool asks this before it blames the consumer for
  * holding every buffer: a consumer in a long step, with its request met, is slow, not stuck (iterations buffer ahead,
  * so a step holds more batches than the one in hand). A subscription left without being cancelled counts as busy, so
- * the pool's later waits fall back to its long timeout instead of the short stall error.
+ * the pool's later waits fall back to its long timeout instead of the short stall error. As the pipeline's last
+ * operator it also keeps an error that arrives after its subscriber cancelled from reaching that subscriber.
  *
  * <p>Threading: thread-safe; {@link #waiting()} is called from waiting decode threads while subscriptions request and
  * receive on theirs. Backpressure: none of its own; it only counts what passes. Ownership: holds no item.
  */
 final class ConsumerDemand {
+    private static final Logger LOG = LoggerFactory.getLogger(ConsumerDemand.class);
+
     private final Set<Tracker<?>> subscriptions = ConcurrentHashMap.newKeySet();
 
     /**
@@ -58,6 +63,7 @@ final class ConsumerDemand {
 
         private final AtomicInteger inOnNext = new AtomicInteger();
         private Subscription upstream;
+        private volatile boolean cancelled;
 
         Tracker(CoreSubscriber<? super T> actual) {
             this.actual = actual;
@@ -93,6 +99,16 @@ final class ConsumerDemand {
         @Override
         public void onError(Throwable e) {
             subscriptions.remove(this);
+            if (cancelled) {
+                // the subscriber cancelled, then the pipeline closed (Flux.using's dispose) before the cancel reached
+                // every task: "pipeline is closed" is no news to it, and downstream Reactor would log it at ERROR
+                if (e instanceof Error) {
+                    Operators.onErrorDropped(e, actual.currentContext()); // the stream's late-error hook: one line
+                } else {
+                    LOG.debug("after the subscriber cancelled: {}", e.toString());
+                }
+                return;
+            }
             actual.onError(e);
         }
 
@@ -112,6 +128,7 @@ final class ConsumerDemand {
 
         @Override
         public void cancel() {
+            cancelled = true;
             subscriptions.remove(this);
             upstream.cancel();
         }

@@ -10,11 +10,13 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.etab.batch.Batch;
 import org.etab.batch.HostAllocator;
+import org.etab.datasets.echonet.EchoNetSource;
 import org.etab.source.SampleException;
 import org.etab.source.Stage;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import reactor.core.Disposable;
 import reactor.core.publisher.Hooks;
 
 /**
@@ -71,5 +73,31 @@ class LateErrorsTest {
             }
         }
         assertThat(dropped).extracting(Throwable::getMessage).isEmpty();
+    }
+
+    @Test
+    void aStreamCancelledJustBeforeItsPipelineClosesDropsNothingToTheGlobalHook() throws Exception {
+        // what Flux.using(pipeline, p -> p.samples(e), Pipeline::close) does on dispose() (EtabDataset.stream): the
+        // cancel, then the close, whose tasks that never ran end their streams with "pipeline is closed"; the
+        // subscriber asked for nothing more, and Reactor's default hook would log each at ERROR with a stack trace
+        List<Throwable> dropped = new CopyOnWriteArrayList<>();
+        Hooks.onErrorDropped(dropped::add);
+        for (int run = 0; run < 100; run++) {
+            Pipeline p = new Pipeline(
+                    new EchoNetSource(PipelineFixtures.records(), PipelineFixtures.w1(run, true)),
+                    PipelineOptions.builder().batchSize(1).threads(2).build(),
+                    new SimpleMeterRegistry(),
+                    HostAllocator.NATIVE);
+            CountDownLatch two = new CountDownLatch(2);
+            Disposable subscription = p.samples(run).subscribe(s -> {
+                s.close();
+                two.countDown();
+            });
+            assertThat(two.await(30, TimeUnit.SECONDS)).isTrue();
+            subscription.dispose();
+            p.close();
+            assertThat(p.samplePool().allocated()).isZero();
+        }
+        assertThat(dropped).extracting(Throwable::toString).isEmpty();
     }
 }
