@@ -75,6 +75,9 @@ public final class DeviceFeeder implements AutoCloseable {
     private final Scheduler uploader;
 
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** Held while an upload issues its work to the streams, and while close() marks the feeder closed. */
+    private final Object lifecycle = new Object();
+
     private final Set<DeviceBatch> out = ConcurrentHashMap.newKeySet();
     private volatile FeederMetrics metrics;
 
@@ -235,15 +238,22 @@ public final class DeviceFeeder implements AutoCloseable {
             host.close();
             throw e;
         }
-        try {
-            streams.enqueue(slot, host, m);
-            DeviceBatch db = new DeviceBatch(this, slot, host);
-            out.add(db);
-            return db;
-        } catch (RuntimeException | Error e) {
-            host.close();
-            ring.giveBack(slot);
-            throw e;
+        // a cancel does not wait for this thread: close() takes the lock, so it never destroys the streams while a
+        // batch's work is being issued to them, and an upload after it gives its slot back
+        synchronized (lifecycle) {
+            try {
+                if (closed.get()) {
+                    throw new IllegalStateException("device feeder is closed");
+                }
+                streams.enqueue(slot, host, m);
+                DeviceBatch db = new DeviceBatch(this, slot, host);
+                out.add(db);
+                return db;
+            } catch (RuntimeException | Error e) {
+                host.close();
+                ring.giveBack(slot);
+                throw e;
+            }
         }
     }
 
@@ -268,12 +278,14 @@ public final class DeviceFeeder implements AutoCloseable {
      */
     @Override
     public void close() {
-        if (!out.isEmpty() && !closed.get()) {
+        synchronized (lifecycle) { // waits for an upload that is issuing its work
+            if (!closed.compareAndSet(false, true)) {
+                return;
+            }
+        }
+        if (!out.isEmpty()) {
             LOG.warn("closing the device feeder with {} device batches still open: closing them now", out.size());
             List.copyOf(out).forEach(DeviceBatch::close);
-        }
-        if (!closed.compareAndSet(false, true)) {
-            return;
         }
         try {
             streams.synchronize();

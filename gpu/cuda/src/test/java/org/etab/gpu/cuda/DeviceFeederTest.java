@@ -348,6 +348,42 @@ class DeviceFeederTest {
     }
 
     @Test
+    void aCloseWhileAnUploadIsUnderWayWaitsForItAndNoWorkReachesTheDestroyedStreams() throws Exception {
+        // a training loop's try-with-resources cancels its iteration, then closes the feeder: the cancel does not
+        // wait for the upload thread, which may be issuing a batch's copy right then
+        DeviceFeeder f = feeder(2);
+        java.util.concurrent.CountDownLatch uploading = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicReference<Thread> closer =
+                new java.util.concurrent.atomic.AtomicReference<>();
+        AtomicInteger copies = new AtomicInteger();
+        device.beforeCopy = () -> {
+            if (copies.incrementAndGet() == 3) { // the third batch's upload pauses until the close is over
+                uploading.countDown();
+                long end = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+                while (System.nanoTime() < end) {
+                    Thread c = closer.get();
+                    if (c != null && c.getState() == Thread.State.TERMINATED) {
+                        return;
+                    }
+                    Thread.onSpinWait();
+                }
+            }
+        };
+        reactor.core.Disposable consumer = f.feed(hosts(10)).subscribe(DeviceBatch::close, e -> {});
+        assertThat(uploading.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        Thread t = new Thread(f::close, "feeder-close");
+        closer.set(t);
+        t.start();
+        t.join(30_000);
+        assertThat(t.isAlive()).isFalse();
+        consumer.dispose();
+        Thread.sleep(200); // what the upload thread still did after the close
+        assertThat(device.violations).isEmpty(); // no copy or kernel issued to a destroyed stream
+        assertThat(f.freedSlots()).isEqualTo(f.slots());
+        assertThat(pool.outstanding()).isZero();
+    }
+
+    @Test
     void upstreamErrorMidStreamReleasesEverything() throws Exception {
         try (DeviceFeeder f = feeder(2)) {
             Flux<Batch> failing = hosts(5).concatWith(Flux.error(new IllegalStateException("decode failed")));

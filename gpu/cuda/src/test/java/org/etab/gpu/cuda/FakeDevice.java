@@ -41,6 +41,8 @@ public final class FakeDevice implements Device {
     volatile LongPredicate hostReadable = a -> true;
     /** Throws from copyToDevice when this many copies have been issued (-1: never). */
     volatile int failCopyAt = -1;
+    /** Runs on the issuing (upload) thread at the start of every copyToDevice: a test's way to pause an upload. */
+    volatile Runnable beforeCopy = () -> {};
     /** Simulated device time per byte copied to the device (1 ms per KiB; a power of two keeps sums exact). */
     volatile double copyMillisPerByte = 1.0 / 1024;
     /** Simulated device time per element normalized. */
@@ -270,6 +272,7 @@ public final class FakeDevice implements Device {
 
     @Override
     public void copyToDevice(BytePointer src, Buffer dst, long bytes, Stream stream) {
+        beforeCopy.run();
         if (copies.getAndIncrement() == failCopyAt) {
             throw new IllegalStateException("fake copy failure");
         }
