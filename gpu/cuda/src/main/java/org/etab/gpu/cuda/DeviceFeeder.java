@@ -6,7 +6,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.etab.batch.Batch;
 import org.etab.batch.BoundedWait;
 import org.etab.batch.DType;
@@ -16,6 +20,7 @@ import org.etab.source.SampleOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.SignalType;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
@@ -77,6 +82,8 @@ public final class DeviceFeeder implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
     /** Held while an upload issues its work to the streams, and while close() marks the feeder closed. */
     private final Object lifecycle = new Object();
+    /** 1 while the upload thread waits for a ring slot. */
+    private final AtomicInteger slotWaits = new AtomicInteger();
 
     private final Set<DeviceBatch> out = ConcurrentHashMap.newKeySet();
     private volatile FeederMetrics metrics;
@@ -144,7 +151,9 @@ public final class DeviceFeeder implements AutoCloseable {
     /**
      * The device batches of {@code batches}, in order. Cold: each subscription streams its source again through
      * the same ring. An error of the source or of an upload (the device, a batch that does not fit, the slot wait's
-     * timeout) ends the flux with that error; the failed upload's host batch is closed.
+     * timeout) ends the flux with that error; the failed upload's host batch is closed. A cancel returns once the
+     * upload thread has finished the batch it was on (unless it waits for a ring slot, or the cancel comes from a
+     * non-blocking thread), so a {@code BatchIterator}'s close returns with the host batches back in the pool.
      *
      * @param batches host batches of this feeder's features, at most its batch size each, uint8 in host memory the
      *     device copies from (pinned: {@link PinnedAllocator}); usually the pipeline's {@code batches(epoch)}
@@ -155,7 +164,43 @@ public final class DeviceFeeder implements AutoCloseable {
                 .doOnDiscard(Batch.class, Batch::close) // below publishOn, so that its queue is covered too
                 .map(this::upload)
                 .limitRate(options.prefetch())
-                .doOnDiscard(DeviceBatch.class, DeviceBatch::close);
+                .doOnDiscard(DeviceBatch.class, DeviceBatch::close)
+                .doFinally(signal -> {
+                    if (signal == SignalType.CANCEL) {
+                        awaitUploadThread();
+                    }
+                });
+    }
+
+    /**
+     * After a cancel (the cancel is upstream by then): waits until the upload thread has finished the batch it was
+     * on, whose device batch the discard hooks then close with its host batch, so that a cancelling close (a
+     * {@code BatchIterator}'s) returns with the host batches back in the pipeline's pool. Not on a non-blocking
+     * thread: the upload thread itself (a {@code take} downstream) or one of Reactor's, which must not wait.
+     */
+    private void awaitUploadThread() {
+        if (Schedulers.isInNonBlockingThread()) {
+            return;
+        }
+        CountDownLatch idle = new CountDownLatch(1);
+        try {
+            uploader.schedule(idle::countDown); // one thread, tasks in order: it runs after the current upload
+        } catch (RejectedExecutionException closed) {
+            return; // the feeder is closed: its upload thread is gone
+        }
+        long end = System.nanoTime() + options.warnAfter().toNanos();
+        try {
+            // not while it waits for a ring slot: only the consumer's closes end that wait, and this may be the
+            // consumer; that host batch comes back when a slot does
+            while (!idle.await(10, TimeUnit.MILLISECONDS) && slotWaits.get() == 0) {
+                if (System.nanoTime() - end >= 0) {
+                    LOG.warn("the upload thread was still busy {} after a cancel", options.warnAfter());
+                    return;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // asked to stop, not to wait
+        }
     }
 
     /**
@@ -229,7 +274,12 @@ public final class DeviceFeeder implements AutoCloseable {
                                 + host.capacity() + " x " + host.features().spec());
             }
             long t0 = System.nanoTime();
-            slot = ring.take();
+            slotWaits.incrementAndGet();
+            try {
+                slot = ring.take();
+            } finally {
+                slotWaits.decrementAndGet();
+            }
             m = metrics;
             if (m != null) {
                 m.slotWaited(System.nanoTime() - t0);

@@ -161,4 +161,65 @@ class FeederPipelineTest {
         assertThat(device.buffers.get()).isZero();
         assertThat(device.violations).isEmpty();
     }
+
+    /**
+     * Closing the iteration cancels the fed stream; the upload thread may be copying the next host batch right then.
+     * Once the close returns, that host batch is back in the pool too, as the pipeline's own iterations promise.
+     */
+    @Test
+    void closingTheIterationDuringAnUploadReturnsOnceItsHostBatchIsBack(@TempDir Path dir) throws Exception {
+        new EchoNetPhantom(EchoNetPhantom.Options.builder().videos(12).seed(42).build()).write(dir);
+        List<EchoNetRecord> records = EchoNetReader.read(dir).records();
+        SampleOptions so = SampleOptions.builder()
+                .target(Target.EF)
+                .clipLength(4)
+                .fps(25)
+                .frameSize(16, 16)
+                .channels(3)
+                .normalize(false)
+                .dtype(DType.UINT8)
+                .seed(42)
+                .shuffle(true)
+                .build();
+        FakeDevice device = new FakeDevice();
+        java.util.concurrent.CountDownLatch uploading = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch closeReturned = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicInteger copies = new java.util.concurrent.atomic.AtomicInteger();
+        device.beforeCopy = () -> {
+            if (copies.incrementAndGet() == 3) { // the third batch's copy lasts until the close returned (or 2 s)
+                uploading.countDown();
+                try {
+                    closeReturned.await(2, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        };
+        PinnedAllocator pinned = new PinnedAllocator(device);
+        FeederOptions fo = FeederOptions.builder().build();
+        PipelineOptions po = fo.pipelineOptions(
+                PipelineOptions.builder().batchSize(1).threads(2).build());
+        assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
+            try (Pipeline p = new Pipeline(new EchoNetSource(records, so), po, new SimpleMeterRegistry(), pinned);
+                    DeviceFeeder feeder = DeviceFeeder.builder()
+                            .device(device)
+                            .pipeline(p)
+                            .options(fo)
+                            .build()) {
+                int outstanding;
+                try (BatchIterator<DeviceBatch> batches = p.iterate(feeder.feed(p.batches(0)), 1)) {
+                    batches.next().close();
+                    assertThat(uploading.await(30, java.util.concurrent.TimeUnit.SECONDS))
+                            .isTrue();
+                } finally {
+                    outstanding = PipelineProbe.batchPool(p).outstanding();
+                    closeReturned.countDown();
+                }
+                assertThat(outstanding)
+                        .as("host batches out when the close returned")
+                        .isZero();
+            }
+        });
+        assertThat(device.violations).isEmpty();
+    }
 }
