@@ -4,8 +4,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -61,11 +59,7 @@ public final class Pipeline implements AutoCloseable {
     private final EpochSchedule schedule;
     private final BatchAssembly assembly;
     private final OpenIteration openIteration;
-    private final AtomicBoolean closed = new AtomicBoolean();
-    /** Counted down once the first {@link #close()} has stopped the decode threads and freed the pools. */
-    private final CountDownLatch freed = new CountDownLatch(1);
-    /** The thread of the first {@link #close()}. */
-    private volatile Thread closingThread;
+    private final OnceClose closing = new OnceClose();
     /** Whether a subscriber waits for a batch: the pools' wait is backpressure while none does. */
     private final ConsumerDemand demand = new ConsumerDemand();
 
@@ -253,7 +247,7 @@ public final class Pipeline implements AutoCloseable {
     public <T> BatchIterator<T> iterate(Flux<T> stream, int prefetch) {
         Objects.requireNonNull(stream, "stream"); // before the open iteration is closed for it
         BatchIterator<T> it = new BatchIterator<>(prefetch, metrics::consumerWaited, openIteration);
-        if (closed.get()) {
+        if (closing.isClosed()) {
             throw new IllegalStateException("pipeline is closed");
         }
         openIteration.replaceWith(it);
@@ -413,7 +407,7 @@ public final class Pipeline implements AutoCloseable {
             int firstEpoch, int lastEpoch, long startAt, int batchSize, int concurrency, Supplier<BatchPool> lazyPool) {
         requireEpoch(firstEpoch);
         return Flux.deferContextual(context -> {
-                    if (closed.get()) {
+                    if (closing.isClosed()) {
                         return Flux.error(new IllegalStateException("pipeline is closed"));
                     }
                     BatchPool pool = lazyPool.get();
@@ -440,15 +434,13 @@ public final class Pipeline implements AutoCloseable {
      */
     @Override
     public void close() {
-        if (!closed.compareAndSet(false, true)) {
-            awaitFreed();
+        if (!closing.begin(assembly.onDecodeThread())) {
             return;
         }
-        closingThread = Thread.currentThread();
         try {
             openIteration.close("the pipeline was closed");
         } catch (RuntimeException | Error e) {
-            freed.countDown();
+            closing.finished();
             throw e;
         }
         if (assembly.onDecodeThread()) {
@@ -468,33 +460,7 @@ public final class Pipeline implements AutoCloseable {
             pools.close(); // not when a decode thread would not stop: it may still write into the buffers
         } finally {
             metrics.close(); // always: a dashboard should not show a closed pipeline's series
-            freed.countDown();
-        }
-    }
-
-    /**
-     * A later close waits for the first: its caller may then free what this pipeline reads (the opened dataset). Not
-     * on a decode thread or inside the first close (a cancel hook of the caller's), which the first close waits for;
-     * through interrupts, as the first close waits, keeping them.
-     */
-    private void awaitFreed() {
-        if (assembly.onDecodeThread() || closingThread == Thread.currentThread()) {
-            return;
-        }
-        boolean interrupted = false;
-        try {
-            while (true) {
-                try {
-                    freed.await();
-                    return;
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
+            closing.finished();
         }
     }
 }
