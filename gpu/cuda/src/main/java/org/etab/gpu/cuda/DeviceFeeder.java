@@ -6,11 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.etab.batch.Batch;
 import org.etab.batch.BoundedWait;
 import org.etab.batch.DType;
@@ -21,8 +17,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.SignalType;
-import reactor.core.scheduler.Scheduler;
-import reactor.core.scheduler.Schedulers;
 
 /**
  * Turns a pipeline's host batches ({@code Flux<Batch>}, uint8 in pinned memory from {@link PinnedAllocator}) into
@@ -77,13 +71,11 @@ public final class DeviceFeeder implements AutoCloseable {
     private final UploadStreams streams;
     private final SlotRing ring;
     /** Issues every upload; the only thread that waits for a ring slot. */
-    private final Scheduler uploader;
+    private final UploadThread uploader;
 
     private final AtomicBoolean closed = new AtomicBoolean();
     /** Held while an upload issues its work to the streams, and while close() marks the feeder closed. */
     private final Object lifecycle = new Object();
-    /** 1 while the upload thread waits for a ring slot. */
-    private final AtomicInteger slotWaits = new AtomicInteger();
 
     private final Set<DeviceBatch> out = ConcurrentHashMap.newKeySet();
     private volatile FeederMetrics metrics;
@@ -104,7 +96,7 @@ public final class DeviceFeeder implements AutoCloseable {
             streams.close();
             throw e;
         }
-        this.uploader = Schedulers.newSingle("etab-upload", true);
+        this.uploader = new UploadThread();
     }
 
     /**
@@ -160,47 +152,18 @@ public final class DeviceFeeder implements AutoCloseable {
      * @return the device batches, each to be closed by the consumer
      */
     public Flux<DeviceBatch> feed(Flux<Batch> batches) {
-        return batches.publishOn(uploader, 1)
+        return batches.publishOn(uploader.scheduler(), 1)
                 .doOnDiscard(Batch.class, Batch::close) // below publishOn, so that its queue is covered too
                 .map(this::upload)
                 .limitRate(options.prefetch())
                 .doOnDiscard(DeviceBatch.class, DeviceBatch::close)
                 .doFinally(signal -> {
                     if (signal == SignalType.CANCEL) {
-                        awaitUploadThread();
+                        // the cancel is upstream by then: the batch the upload thread is on comes back to its pool
+                        // (the discard hooks close it) before the cancelling close returns
+                        uploader.awaitIdle(options.warnAfter());
                     }
                 });
-    }
-
-    /**
-     * After a cancel (the cancel is upstream by then): waits until the upload thread has finished the batch it was
-     * on, whose device batch the discard hooks then close with its host batch, so that a cancelling close (a
-     * {@code BatchIterator}'s) returns with the host batches back in the pipeline's pool. Not on a non-blocking
-     * thread: the upload thread itself (a {@code take} downstream) or one of Reactor's, which must not wait.
-     */
-    private void awaitUploadThread() {
-        if (Schedulers.isInNonBlockingThread()) {
-            return;
-        }
-        CountDownLatch idle = new CountDownLatch(1);
-        try {
-            uploader.schedule(idle::countDown); // one thread, tasks in order: it runs after the current upload
-        } catch (RejectedExecutionException closed) {
-            return; // the feeder is closed: its upload thread is gone
-        }
-        long end = System.nanoTime() + options.warnAfter().toNanos();
-        try {
-            // not while it waits for a ring slot: only the consumer's closes end that wait, and this may be the
-            // consumer; that host batch comes back when a slot does
-            while (!idle.await(10, TimeUnit.MILLISECONDS) && slotWaits.get() == 0) {
-                if (System.nanoTime() - end >= 0) {
-                    LOG.warn("the upload thread was still busy {} after a cancel", options.warnAfter());
-                    return;
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt(); // asked to stop, not to wait
-        }
     }
 
     /**
@@ -274,12 +237,7 @@ public final class DeviceFeeder implements AutoCloseable {
                                 + host.capacity() + " x " + host.features().spec());
             }
             long t0 = System.nanoTime();
-            slotWaits.incrementAndGet();
-            try {
-                slot = ring.take();
-            } finally {
-                slotWaits.decrementAndGet();
-            }
+            slot = uploader.waitingForSlot(ring::take);
             m = metrics;
             if (m != null) {
                 m.slotWaited(System.nanoTime() - t0);
@@ -342,7 +300,7 @@ public final class DeviceFeeder implements AutoCloseable {
             ring.close();
             streams.close();
         } finally {
-            uploader.dispose();
+            uploader.close();
             FeederMetrics m = metrics;
             if (m != null) {
                 m.close();
