@@ -134,6 +134,10 @@ final class BenchCommand implements Callable<Integer> {
             if (!run.quiet) {
                 BenchRunner.printSummary(r, System.err);
             }
+            if (r.account().planned() == 0 && !finished) {
+                System.err.println(
+                        "etab bench: nothing to stream: " + run.whyNothingPlanned(opened.records(), options));
+            }
             System.out.println(r.resultLine());
             System.out.flush();
             linger.await("bench", server); // the pipeline's meters are still there

@@ -182,6 +182,10 @@ final class ExportCommand implements Callable<Integer> {
         IntToLongFunction order = OrderFingerprint.perEpoch(
                 groups.stream().map(OpenedDataset::source).toList(), sampleOptions);
         long length = parts.stream().mapToLong(ExportGroups.Group::size).sum();
+        if (length == 0 && !resuming) { // also under --quiet: else a RESULT line of zeros is unexplained
+            long records = groups.stream().mapToLong(OpenedDataset::records).sum();
+            System.err.println("etab export: nothing to export: " + run.whyNothingPlanned(records, options));
+        }
         if (resuming) {
             ResumeState saved = state;
             BenchResume.naming(run.resume, () -> saved.requireSameOrder(order.applyAsLong(epoch)));

@@ -2,6 +2,8 @@ package org.etab.cli;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import org.etab.config.EtabConfig;
 import org.etab.pipeline.ErrorPolicy;
@@ -207,6 +209,29 @@ public final class RunOptions {
                 .sharding(new Sharding(rank, world, dropLast))
                 .sampleTimeout(Duration.ofNanos((long) (sampleTimeout * 1e9)))
                 .build();
+    }
+
+    /**
+     * Why a run with {@code records} records planned no sample, for one stderr line (also under --quiet: a RESULT line
+     * of zeros would be unexplained): the flags that can leave every record out.
+     */
+    String whyNothingPlanned(long records, PipelineOptions options) {
+        if (records == 0) {
+            return "the selection has no record";
+        }
+        List<String> causes = new ArrayList<>();
+        if (options.limit() > 0) {
+            causes.add("--limit " + options.limit());
+        }
+        if (world > 1) {
+            causes.add("--world " + world + " (rank " + rank + ")");
+        }
+        if (dropLast) {
+            causes.add("--drop-last true, which drops each epoch's last partial batch (up to "
+                    + (options.batchSize() - 1) + " samples)");
+        }
+        return records + " records, and no sample planned from them"
+                + (causes.isEmpty() ? "" : ": " + String.join(", ", causes));
     }
 
     private static void checkRange(String flag, int value, int min, int max) {

@@ -1456,6 +1456,37 @@ class EtabCliTest {
     }
 
     @Test
+    void aRunThatPlansNothingSaysWhyEvenWhenQuiet(@TempDir Path tmp) {
+        String root = PhantomDatasets.echonet().toString();
+        String why = PhantomDatasets.ECHONET_VIDEOS + " records, and no sample planned from them: --drop-last true,"
+                + " which drops each epoch's last partial batch (up to 19 samples)";
+        Run bench = etab("bench", "--root", root, "--split", "all", "--batch", "20", "--drop-last", "true", "--quiet");
+        assertThat(bench.code()).as(bench.err()).isZero();
+        assertThat(bench.err().lines()).contains("etab bench: nothing to stream: " + why);
+        assertThat(bench.out()).startsWith("RESULT planned=0 delivered=0 ");
+        Run export = etab(
+                "export",
+                "--root",
+                root,
+                "--split",
+                "all",
+                "--batch",
+                "20",
+                "--drop-last",
+                "true",
+                "--out",
+                tmp.resolve("x").toString(),
+                "--quiet");
+        assertThat(export.code()).as(export.err()).isZero();
+        assertThat(export.err().lines()).contains("etab export: nothing to export: " + why);
+        // a run that plans samples says nothing of the kind
+        Run some = etab("bench", "--root", root, "--split", "all", "--batch", "4", "--drop-last", "true", "--quiet");
+        assertThat(some.code()).as(some.err()).isZero();
+        assertThat(some.err()).doesNotContain("nothing to stream");
+        assertThat(some.out()).startsWith("RESULT planned=12 ");
+    }
+
+    @Test
     void badFlagValuesAreOneLineBeforeTheDeviceProbe(@TempDir Path tmp) {
         String root = PhantomDatasets.echonet().toString();
         // a flag, and what its one error line says
