@@ -108,8 +108,8 @@ final class BenchCommand implements Callable<Integer> {
         int lastEpoch = epoch + run.epochs - 1;
         MeterRegistry registry = run.metrics.registry();
         try (opened;
+                JvmMeters jvm = run.metrics.jvmMeters(registry); // bound first: the first scrape has the process's
                 MetricsServer server = run.metrics.serve("bench", registry);
-                JvmMeters jvm = run.metrics.jvmMeters(registry);
                 Device gpu = choice.open(); // closed after the pipeline, which frees its pinned batches through it
                 Pipeline pipeline = new Pipeline(source, options, registry, DeviceChoice.allocator(gpu));
                 RunRecorder recorder = new RunRecorder(run.report, kept, run.resume, state, order)) {

@@ -140,14 +140,15 @@ final class DemoCommand implements Callable<Integer> {
         say(String.format(
                 Locale.ROOT,
                 "etab demo: W1 = %d TRAIN videos, EF target, 32-frame clips at 25 fps, RGB 112x112 "
-                        + "normalized float32, batch 20, %d decode threads, %d epochs, %s",
+                        + "normalized float32, batch 20, %d decode threads, %d epoch%s, %s",
                 train.size(),
                 t,
                 epochs,
+                epochs == 1 ? "" : "s",
                 choice.line(verbose)));
         MeterRegistry registry = metrics.registry();
-        try (MetricsServer server = metrics.serve("demo", registry);
-                JvmMeters jvm = metrics.jvmMeters(registry);
+        try (JvmMeters jvm = metrics.jvmMeters(registry); // bound first: the first scrape has the process's
+                MetricsServer server = metrics.serve("demo", registry);
                 Device gpu = choice.open();
                 Pipeline pipeline = new Pipeline(
                         new EchoNetSource(train, choice.samples()), po, registry, DeviceChoice.allocator(gpu))) {

@@ -135,8 +135,8 @@ final class ExportCommand implements Callable<Integer> {
                         sampleOptions)
                 : List.of(selection.open(cfg));
         MeterRegistry registry = run.metrics.registry();
-        try (MetricsServer server = run.metrics.serve("export", registry);
-                JvmMeters jvm = run.metrics.jvmMeters(registry)) {
+        try (JvmMeters jvm = run.metrics.jvmMeters(registry); // bound first: the first scrape has the process's
+                MetricsServer server = run.metrics.serve("export", registry)) {
             return export(groups, sampleOptions, options, registry);
         } finally {
             groups.forEach(OpenedDataset::close);
