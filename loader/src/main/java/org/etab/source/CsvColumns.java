@@ -1,5 +1,7 @@
 package org.etab.source;
 
+import java.io.InterruptedIOException;
+import java.nio.channels.ClosedByInterruptException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -104,9 +106,14 @@ public final class CsvColumns {
      * message names only the line, its cause says what was wrong there, e.g. a field over its size bound).
      *
      * @param e what reading threw
-     * @return the messages from outermost to innermost, joined by {@code ": "}
+     * @return the messages from outermost to innermost, joined by {@code ": "}; or, when the reading thread was
+     *     interrupted (an interrupted file channel closes itself), that, not a fault of the file
      */
     public static String describe(Exception e) {
+        String interrupted = interruptedReading(e);
+        if (interrupted != null) {
+            return interrupted;
+        }
         StringBuilder sb = new StringBuilder(String.valueOf(e.getMessage()));
         for (Throwable c = e.getCause(); c != null && c != c.getCause(); c = c.getCause()) {
             if (c.getMessage() != null && !sb.toString().contains(c.getMessage())) {
@@ -114,5 +121,18 @@ public final class CsvColumns {
             }
         }
         return sb.toString();
+    }
+
+    /**
+     * {@return "the reading thread was interrupted (...)" when {@code e} or a cause says so (an interrupted file
+     * channel closes itself, and the CSV reader wraps that as an unreadable record), else null}
+     */
+    static String interruptedReading(Throwable e) {
+        for (Throwable c = e; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof ClosedByInterruptException || c instanceof InterruptedIOException) {
+                return "the reading thread was interrupted (" + c.getClass().getSimpleName() + ")";
+            }
+        }
+        return null;
     }
 }

@@ -224,7 +224,10 @@ public final class DatasetFiles {
             if (e instanceof RuntimeException r) {
                 throw r;
             }
-            throw new DatasetException(file, "cannot be read: " + e, e);
+            throw new DatasetException(
+                    file,
+                    "cannot be read: " + Objects.requireNonNullElse(CsvColumns.interruptedReading(e), e.toString()),
+                    e);
         }
         BufferedReader reader =
                 new BufferedReader(new InputStreamReader(Channels.newInputStream(channel), StandardCharsets.UTF_8));
@@ -239,7 +242,10 @@ public final class DatasetFiles {
             } catch (IOException suppressed) {
                 e.addSuppressed(suppressed);
             }
-            throw new DatasetException(file, "cannot be read: " + e, e);
+            throw new DatasetException(
+                    file,
+                    "cannot be read: " + Objects.requireNonNullElse(CsvColumns.interruptedReading(e), e.toString()),
+                    e);
         }
         return reader;
     }

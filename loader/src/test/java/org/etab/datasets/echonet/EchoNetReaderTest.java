@@ -85,6 +85,22 @@ class EchoNetReaderTest {
     // ---------------------------------------------------------------------------------------- layout
 
     @Test
+    void anInterruptedReadSaysSoRatherThanBlamingTheFile() throws IOException {
+        dataset(dir, List.of("0X1A,61.5,23.5,61.0,112,112,50,174,TRAIN"), "0X1A.avi");
+        Thread.currentThread().interrupt(); // an interrupted file channel closes itself on its next read
+        try {
+            assertThatThrownBy(() -> EchoNetReader.read(dir))
+                    .isInstanceOf(DatasetException.class)
+                    .hasMessageContaining("FileList.csv")
+                    .hasMessageContaining(
+                            "cannot be read: the reading thread was interrupted (ClosedByInterruptException)");
+        } finally {
+            Thread.interrupted(); // the test's thread goes on without it
+        }
+        assertThat(EchoNetReader.read(dir).records()).hasSize(1); // the file itself was fine
+    }
+
+    @Test
     void readsTheRootLayoutWithEveryField() throws IOException {
         dataset(dir, List.of("0X1A,61.5,23.5,61.0,112,112,50,174,TRAIN"), "0X1A.avi");
 
