@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.etab.api.Datasets;
 import org.etab.api.Tensor;
 import org.etab.batch.DType;
@@ -30,6 +31,20 @@ import picocli.CommandLine.Option;
 
 /** {@code etab plot} and {@code etab gif}: ETAB's {@code plot_segment} and {@code create_echo_clip} for one sample. */
 final class PictureCommands {
+    /**
+     * Selection flags a picture of one sample's raw gray pixels does not use: refused when given, unless with the
+     * value it honours anyway ({@link SelectionOptions#refuseUnused}).
+     */
+    private static final String[] RAW_GRAY_FLAGS = {
+        "--channels=1", "--dtype=uint8", "--normalize=false", "--layout", "--shuffle=false", "--limit=0"
+    };
+
+    /** The clip's flags and {@link #RAW_GRAY_FLAGS}, for plot's one frame. */
+    private static final String[] FRAME_FLAGS = Stream.concat(
+                    Stream.of("--video=false", "--clip-length", "--fps", "--padding", "--clip-start"),
+                    Stream.of(RAW_GRAY_FLAGS))
+            .toArray(String[]::new);
+
     private PictureCommands() {}
 
     /**
@@ -174,19 +189,7 @@ final class PictureCommands {
         @Override
         public Integer call() {
             checkExtension(out, "plot", "PNG", ".png");
-            selection.refuseUnused(
-                    "it draws one frame's raw gray pixels",
-                    "--video=false",
-                    "--clip-length",
-                    "--fps",
-                    "--padding",
-                    "--clip-start",
-                    "--channels=1",
-                    "--dtype=uint8",
-                    "--normalize=false",
-                    "--layout",
-                    "--shuffle=false",
-                    "--limit=0");
+            selection.refuseUnused("it draws one frame's raw gray pixels", FRAME_FLAGS);
             if (selection.target == null) {
                 List<Target> offered = Datasets.targets(selection.dataset);
                 if (!offered.contains(Target.LV_SEG)) {
@@ -244,14 +247,7 @@ final class PictureCommands {
         @Override
         public Integer call() {
             checkExtension(out, "gif", "GIF", ".gif");
-            selection.refuseUnused(
-                    "it draws one clip's raw gray pixels",
-                    "--channels=1",
-                    "--dtype=uint8",
-                    "--normalize=false",
-                    "--layout",
-                    "--shuffle=false",
-                    "--limit=0");
+            selection.refuseUnused("it draws one clip's raw gray pixels", RAW_GRAY_FLAGS);
             // VideoTools checks the same, naming no flag
             if (frameMillis < 10 || frameMillis > VideoTools.MAX_FRAME_MILLIS || frameMillis % 10 != 0) {
                 throw new IllegalArgumentException("--frame-ms must be a multiple of 10 from 10 to "
