@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.etab.batch.DType;
 import org.etab.batch.Sample;
+import org.etab.bench.Workloads;
 import org.etab.datasets.echonet.EchoNetIndex;
 import org.etab.datasets.echonet.EchoNetReader;
 import org.etab.datasets.echonet.EchoNetRecord;
@@ -92,19 +93,7 @@ final class DemoCommand implements Callable<Integer> {
         Path data = root != null ? root : Launch.home().resolve("phantom/echonet");
         Path pictures = out != null ? out : Launch.home().resolve("out/demo");
         boolean show = Launch.interactive(quiet);
-        SampleOptions w1 = SampleOptions.builder()
-                .target(Target.EF)
-                .clipLength(32)
-                .fps(25)
-                .padding(true)
-                .clipStart(ClipStart.RANDOM)
-                .frameSize(112, 112)
-                .channels(3)
-                .normalize(true)
-                .dtype(DType.FLOAT32)
-                .seed(42)
-                .shuffle(true)
-                .build();
+        SampleOptions w1 = Workloads.w1().build();
         // the flags first, then the device probe, then any work
         if (epochs < 1 || epochs > RunOptions.MAX_EPOCHS) {
             throw new IllegalArgumentException("--epochs must be 1.." + RunOptions.MAX_EPOCHS + " but was " + epochs);

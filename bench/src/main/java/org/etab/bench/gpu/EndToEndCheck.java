@@ -11,7 +11,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import org.etab.batch.Batch;
-import org.etab.batch.DType;
+import org.etab.bench.Workloads;
 import org.etab.datasets.echonet.EchoNetPhantom;
 import org.etab.datasets.echonet.EchoNetReader;
 import org.etab.datasets.echonet.EchoNetRecord;
@@ -24,9 +24,7 @@ import org.etab.gpu.cuda.Normalization;
 import org.etab.gpu.cuda.PinnedAllocator;
 import org.etab.pipeline.Pipeline;
 import org.etab.pipeline.PipelineOptions;
-import org.etab.sampling.ClipStart;
 import org.etab.source.SampleOptions;
-import org.etab.source.Target;
 
 /**
  * {@link GpuCheck}'s end-to-end rows on a phantom EchoNet set, all cores, set up as {@code etab bench --device cuda}
@@ -51,19 +49,7 @@ final class EndToEndCheck {
                     .write(dir);
             List<EchoNetRecord> records = EchoNetReader.read(dir).records();
             // workload W1 as etab bench asks for it (float32, ImageNet-normalized), set up for the device
-            SampleOptions w1 = SampleOptions.builder()
-                    .target(Target.EF)
-                    .clipLength(32)
-                    .fps(25)
-                    .padding(true)
-                    .clipStart(ClipStart.RANDOM)
-                    .frameSize(112, 112)
-                    .channels(3)
-                    .normalize(true)
-                    .dtype(DType.FLOAT32)
-                    .seed(42)
-                    .shuffle(true)
-                    .build();
+            SampleOptions w1 = Workloads.w1().build();
             int cores = Runtime.getRuntime().availableProcessors();
             FeederOptions fo = FeederOptions.builder()
                     .normalization(Normalization.matching(w1))

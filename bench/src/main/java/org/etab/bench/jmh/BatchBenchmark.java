@@ -4,16 +4,14 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.etab.batch.Batch;
-import org.etab.batch.DType;
 import org.etab.batch.HostAllocator;
+import org.etab.bench.Workloads;
 import org.etab.datasets.echonet.EchoNetRecord;
 import org.etab.datasets.echonet.EchoNetSource;
 import org.etab.pipeline.ErrorPolicy;
 import org.etab.pipeline.Pipeline;
 import org.etab.pipeline.PipelineOptions;
-import org.etab.sampling.ClipStart;
 import org.etab.source.SampleOptions;
-import org.etab.source.Target;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -70,19 +68,7 @@ public class BatchBenchmark {
             throw new IllegalStateException(
                     "phantom TRAIN split has " + train.size() + " videos, fewer than " + SAMPLES);
         }
-        SampleOptions w1 = SampleOptions.builder()
-                .target(Target.EF)
-                .clipLength(32)
-                .fps(25)
-                .padding(true)
-                .clipStart(ClipStart.RANDOM)
-                .frameSize(112, 112)
-                .channels(3)
-                .normalize(true)
-                .dtype(DType.FLOAT32)
-                .seed(SEED)
-                .shuffle(true)
-                .build();
+        SampleOptions w1 = Workloads.w1().build();
         PipelineOptions options = PipelineOptions.builder()
                 .batchSize(BATCH)
                 .threads(threads)
