@@ -1,0 +1,111 @@
+#!/usr/bin/env bash
+# Writes tiny phantoms, exports them every documented way, and checks every file with NumPy
+# (bench/compare/check_exports.py). Usage: bench/compare/check_exports.sh [WORK_DIR] (default /tmp/etab-check-exports;
+# wiped first). Exit status 1 when an export is not what README.md and docs/datasets.md say.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+W=${1:-/tmp/etab-check-exports}
+rm -rf "$W"
+mkdir -p "$W/data" "$W/out"
+D=$W/data
+O=$W/out
+start=$(date +%s)
+
+# one JVM per command: ~1 s each
+etab() { nice ./etab "$@"; }
+etab synth --dataset echonet --out "$D/echonet" --videos 12 --seed 5 --quiet
+etab synth --dataset camus --out "$D/camus-mhd" --patients 6 --release mhd --seed 5 --quiet
+etab synth --dataset camus --out "$D/camus-nii" --patients 6 --release nifti --seed 5 --quiet
+etab synth --dataset tmed --out "$D/tmed" --patients 6 --seed 5 --quiet
+
+# EchoNet with odd file names: a comma, quotes, a space, non-ASCII, and a real video named like a clip id (X_1)
+O2=$D/echonet-odd
+cp -r "$D/echonet" "$O2"
+/usr/bin/python3 - "$O2" <<'EOF'
+import csv, os, sys
+root = sys.argv[1]
+names = [r["FileName"] for r in csv.DictReader(open(os.path.join(root, "FileList.csv")))]
+new = {names[0]: 'a, "b" c', names[1]: "échø ü", names[2]: names[3] + "_1", names[4]: "x;y=1#'z'"}
+def rename(n):
+    stem = n[:-4] if n.endswith(".avi") else n
+    return new.get(stem, stem) + n[len(stem):]
+for f in ("FileList.csv", "VolumeTracings.csv"):
+    rows = list(csv.reader(open(os.path.join(root, f))))
+    for r in rows[1:]:
+        r[0] = rename(r[0])
+    csv.writer(open(os.path.join(root, f), "w", newline="")).writerows(rows)
+for old, nn in new.items():
+    os.rename(os.path.join(root, "Videos", old + ".avi"), os.path.join(root, "Videos", nn + ".avi"))
+EOF
+
+# case NAME ARGS...: runs `etab ARGS --out $O/NAME` in the background (two at a time: a JVM's start-up leaves a core
+# idle), keeping the command line, stdout and report beside the folder; a run that fails leaves no folder, which the
+# checker reports
+case_() {
+    local name=$1
+    shift
+    printf '%s\n' "$@" > "$O/$name.args"
+    if [ "$1" = export ]; then
+        etab "$@" --out "$O/$name" --report "$O/$name.report.csv" --quiet > "$O/$name.stdout" &
+    else
+        etab "$@" --out "$O/$name" > "$O/$name.stdout" &
+    fi
+    while [ "$(jobs -rp | wc -l)" -ge 2 ]; do wait -n || true; done
+}
+E=(--dataset echonet --root "$D/echonet" --split all)
+# clips: float32 normalized / [0,1] / uint8, channels 3 and 1, both layouts, every clip start, padding
+case_ e_clip_norm_c3      export "${E[@]}" --clip-length 8 --clip-start first
+case_ e_clip_01_c1_tchw   export "${E[@]}" --clip-length 8 --clip-start first --normalize false --channels 1 --layout tchw
+case_ e_clip_u8_c1        export "${E[@]}" --clip-length 8 --clip-start first --dtype uint8 --channels 1
+case_ e_clip_u8_c3_tchw   export "${E[@]}" --clip-length 8 --clip-start first --dtype uint8 --layout tchw
+case_ e_clip_all_fps0     export "${E[@]}" --clip-length 48 --fps 0 --clip-start all --target ES/ED --frame-size 64x80
+case_ e_clip_random_50fps export "${E[@]}" --clip-length 6 --fps 50 --target CM --frame-size 40x56 --resize nearest
+case_ e_clip_padded       export "${E[@]}" --clip-length 120 --fps 0 --clip-start first --target LV_seg --frame-size 48x48 --dtype uint8 --layout tchw
+case_ e_clip_nopad        export "${E[@]}" --clip-length 120 --fps 0 --clip-start first --padding false --frame-size native
+# stills
+case_ e_still_ef          export "${E[@]}" --video false --frame-size 96x72
+case_ e_still_lvseg       export "${E[@]}" --video false --target LV_seg --channels 1 --normalize false
+case_ e_still_lvseg_big   export "${E[@]}" --video false --target LV_seg --frame-size 160x144 --dtype uint8
+case_ e_still_esed        export "${E[@]}" --video false --target ES/ED --dtype uint8 --channels 1 --layout tchw
+# a sharded export (each rank's share) and a resumed one (stopped by --limit, then raised), into their own folders
+for r in 0 1; do
+    case_ e_rank$r export "${E[@]}" --clip-length 8 --clip-start all --fps 0 --rank $r --world 2
+done
+etab export "${E[@]}" --clip-length 8 --clip-start all --fps 0 --batch 4 --limit 10 --resume "$O/e_resume.state" \
+    --out "$O/e_resume" --report "$O/e_resume.report.csv" --quiet > /dev/null
+case_ e_resume export "${E[@]}" --clip-length 8 --clip-start all --fps 0 --batch 4 --resume "$O/e_resume.state"
+case_ e_odd_ids           export --dataset echonet --root "$O2" --split all --clip-length 32 --fps 0 --clip-start all --dtype uint8 --channels 1
+# CAMUS, both releases
+for rel in mhd nii; do
+    C=(--dataset camus --root "$D/camus-$rel" --split all)
+    case_ c${rel}_still_ef_native export "${C[@]}" --video false --frame-size native --dtype uint8 --channels 1
+    case_ c${rel}_still_lv_native export "${C[@]}" --video false --target LV_seg --frame-size native --channels 1 --normalize false
+    case_ c${rel}_still_my        export "${C[@]}" --video false --target MY_seg --frame-size 96x80 --resize nearest --dtype uint8
+    case_ c${rel}_still_la        export "${C[@]}" --video false --target LA_seg --frame-size 64x64
+    case_ c${rel}_still_view      export "${C[@]}" --video false --target view --view both --channels 1
+    case_ c${rel}_clip_esed       export "${C[@]}" --clip-length 6 --clip-start all --target ES/ED --frame-size native --dtype uint8 --channels 1 --layout tchw
+    case_ c${rel}_clip_lv         export "${C[@]}" --clip-length 24 --clip-start first --target LV_seg --frame-size 72x64
+    case_ c${rel}_clip_my_la      export "${C[@]}" --clip-length 8 --clip-start first --target MY_seg --frame-size native --dtype uint8 --layout tchw
+    case_ c${rel}_clip_view       export "${C[@]}" --clip-length 8 --target view --fps 50 --channels 1 --normalize false
+    case_ c${rel}_clip_cm         export "${C[@]}" --clip-length 10 --target CM --view AP4CH --fps 0 --frame-size native
+done
+# TMED-2: each label scheme
+T=(--dataset tmed --root "$D/tmed" --split all)
+for s in view5 view5-a2c-first view3; do
+    case_ t_view_$s export "${T[@]}" --target view --view all --label-scheme "$s" --dtype uint8 --channels 1
+done
+case_ t_view_view2 export "${T[@]}" --target view --label-scheme view2
+case_ t_view_default export "${T[@]}" --target view --view PLAX --frame-size 80x96 --channels 1 --normalize false
+for s in as3 as2 as5; do
+    case_ t_as_$s export "${T[@]}" --target AS --label-scheme "$s" --channels 1
+done
+# etab split
+case_ s_echonet split --dataset echonet --root "$D/echonet" --split all
+case_ s_camus   split --dataset camus --root "$D/camus-nii" --split all --train-frac 0.6 --val-frac 0.2
+case_ s_tmed    split --dataset tmed --root "$D/tmed" --split all --target AS --random false
+
+while [ "$(jobs -rp | wc -l)" -gt 0 ]; do wait -n || true; done
+rc=0
+/usr/bin/python3 bench/compare/check_exports.py "$O" || rc=$?
+echo "check_exports.sh: $(( $(date +%s) - start )) s"
+exit $rc
