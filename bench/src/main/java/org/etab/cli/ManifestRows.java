@@ -55,9 +55,12 @@ final class ManifestRows {
         return row;
     }
 
-    /** Scalars and pairs in the manifest; masks only in their .npy. */
+    /**
+     * Scalars and pairs ({@code [1]}, {@code [2]}) in the manifest; masks ({@code [H, W]}) only in their .npy, however
+     * few their pixels ({@code --frame-size 2x2} gave "0 0 0 1").
+     */
     private static String labelText(HostTensor y, int slot) {
-        if (y.spec().elements() > 4) {
+        if (y.spec().shape().length > 1 || y.spec().elements() > 4) {
             return "";
         }
         StringJoiner text = new StringJoiner(" ");
