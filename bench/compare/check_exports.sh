@@ -66,6 +66,7 @@ case_ e_clip_nopad        export "${E[@]}" --clip-length 120 --fps 0 --clip-star
 case_ e_still_ef          export "${E[@]}" --video false --frame-size 96x72
 case_ e_still_lvseg       export "${E[@]}" --video false --target LV_seg --channels 1 --normalize false
 case_ e_still_lvseg_big   export "${E[@]}" --video false --target LV_seg --frame-size 160x144 --dtype uint8
+case_ e_still_lvseg_2x2    export "${E[@]}" --video false --target LV_seg --frame-size 2x2 --dtype uint8
 case_ e_still_esed        export "${E[@]}" --video false --target ES/ED --dtype uint8 --channels 1 --layout tchw
 # a sharded export (each rank's share) and a resumed one (stopped by --limit, then raised), into their own folders
 for r in 0 1; do
@@ -82,6 +83,7 @@ for rel in mhd nii; do
     case_ c${rel}_still_lv_native export "${C[@]}" --video false --target LV_seg --frame-size native --channels 1 --normalize false
     case_ c${rel}_still_my        export "${C[@]}" --video false --target MY_seg --frame-size 96x80 --resize nearest --dtype uint8
     case_ c${rel}_still_la        export "${C[@]}" --video false --target LA_seg --frame-size 64x64
+    case_ c${rel}_still_my_1x3    export "${C[@]}" --video false --target MY_seg --frame-size 1x3 --channels 1
     case_ c${rel}_still_view      export "${C[@]}" --video false --target view --view both --channels 1
     case_ c${rel}_clip_esed       export "${C[@]}" --clip-length 6 --clip-start all --target ES/ED --frame-size native --dtype uint8 --channels 1 --layout tchw
     case_ c${rel}_clip_lv         export "${C[@]}" --clip-length 24 --clip-start first --target LV_seg --frame-size 72x64
