@@ -488,10 +488,16 @@ def expected_pixels(img, h, w, o):
     if (sh, sw) == (h, w):
         return img, 0.0
     if o["resize"] == "nearest":
-        if o["antialias"] == "true":  # Pillow NEAREST: pixel centres
-            ri = np.floor((np.arange(h) + 0.5) * sh / h).astype(int)
-            ci = np.floor((np.arange(w) + 0.5) * sw / w).astype(int)
-            return img[ri[:, None], ci[None, :]], 0.0
+        if o["antialias"] == "true":
+            # Pillow NEAREST: pixel centres, floor((o + 1/2) * in / out) with the position accumulated in double from
+            # pixel to pixel, as Pillow does (112 -> 150: column 37 reads 27, not 28)
+            def pillow(n_in, n_out):
+                step, x, idx = n_in / n_out, n_in / n_out * 0.5, []
+                for _ in range(n_out):
+                    idx.append(min(int(x), n_in - 1))
+                    x += step
+                return np.array(idx)
+            return img[pillow(sh, h)[:, None], pillow(sw, w)[None, :]], 0.0
         # OpenCV INTER_NEAREST as cv2.resize evaluates it: floor(o * (1 / (out / in))) in double, which takes the
         # pixel before where o * in / out is whole (279 -> 96: row 32 reads 92, not 93); masks use exact integers
         ri = np.minimum(np.floor(np.arange(h) * (1.0 / (h / sh))).astype(int), sh - 1)

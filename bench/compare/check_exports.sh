@@ -83,6 +83,7 @@ for rel in mhd nii; do
     case_ c${rel}_still_lv_native export "${C[@]}" --video false --target LV_seg --frame-size native --channels 1 --normalize false
     case_ c${rel}_still_my        export "${C[@]}" --video false --target MY_seg --frame-size 96x80 --resize nearest --dtype uint8
     case_ c${rel}_still_la        export "${C[@]}" --video false --target LA_seg --frame-size 64x64
+    case_ c${rel}_still_pil_nearest export "${C[@]}" --video false --target LV_seg --frame-size 100x90 --resize nearest --antialias true
     case_ c${rel}_still_my_1x3    export "${C[@]}" --video false --target MY_seg --frame-size 1x3 --channels 1
     case_ c${rel}_still_view      export "${C[@]}" --video false --target view --view both --channels 1
     case_ c${rel}_clip_esed       export "${C[@]}" --clip-length 6 --clip-start all --target ES/ED --frame-size native --dtype uint8 --channels 1 --layout tchw
@@ -96,6 +97,7 @@ T=(--dataset tmed --root "$D/tmed" --split all)
 for s in view5 view5-a2c-first view3; do
     case_ t_view_$s export "${T[@]}" --target view --view all --label-scheme "$s" --dtype uint8 --channels 1
 done
+case_ t_view_pil_nearest export "${T[@]}" --target view --frame-size 72x150 --resize nearest --antialias true --dtype uint8
 case_ t_view_view2 export "${T[@]}" --target view --label-scheme view2
 case_ t_view_default export "${T[@]}" --target view --view PLAX --frame-size 80x96 --channels 1 --normalize false
 for s in as3 as2 as5; do
