@@ -678,7 +678,7 @@ def check_sample(case, o, ds, m, sid, sf, valid, x, y, clip_counts):
             g = gray_levels(fr[:valid, c], c, o)
             if g.size and (g.min() < -1e-3 or g.max() > 255 + 1e-3):
                 bad(case, "%s: channel %d values %.4f..%.4f outside the %s range" % (
-                    name, c, x[:, c].min() if False else fr[:valid, c].min(), fr[:valid, c].max(),
+                    name, c, fr[:valid, c].min(), fr[:valid, c].max(),
                     "normalized" if o["normalize"] == "true" else "[0,1]"))
     if C == 3:
         g0 = gray_levels(fr[:valid, 0], 0, o)
