@@ -10,6 +10,7 @@ import ai.djl.translate.Batchifier;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.etab.batch.DType;
 import org.etab.batch.HostTensor;
@@ -20,7 +21,7 @@ import org.etab.batch.SampleInfo;
  * owns the pipeline batch, so closing the DJL batch returns the memory to the pool.
  *
  * <p>Ownership: {@link #wrap} takes the pipeline batch; on every path it ends up owned by the returned DJL batch or
- * closed.
+ * closed. The DJL batch is in {@code open} from its making until its {@code close()}.
  */
 final class DjlBatches {
     private DjlBatches() {}
@@ -29,8 +30,9 @@ final class DjlBatches {
      * The DJL batch of {@code ours}, its arrays on {@code parent}'s device.
      *
      * @param total this rank's samples in the epoch (DJL's progress total)
+     * @param open  where the DJL batch stays until it is closed (the dataset's batches handed out and not closed)
      */
-    static Batch wrap(org.etab.batch.Batch ours, NDManager parent, long total) {
+    static Batch wrap(org.etab.batch.Batch ours, NDManager parent, long total, Set<Batch> open) {
         NDManager manager = null;
         try {
             manager = parent.newSubManager();
@@ -42,7 +44,8 @@ final class DjlBatches {
             manager.attachInternal("etab-batch", ours);
             List<String> ids = ours.samples().stream().map(SampleInfo::id).toList();
             long progress = ours.nextPosition() >= 0 ? ours.nextPosition() : total;
-            return new OnceClosedBatch(
+            OnceClosedBatch batch = new OnceClosedBatch(
+                    open,
                     manager,
                     new NDList(features),
                     new NDList(labels),
@@ -52,6 +55,8 @@ final class DjlBatches {
                     progress,
                     total,
                     ids);
+            open.add(batch);
+            return batch;
         } catch (RuntimeException | Error e) {
             ours.close();
             if (manager != null) {
@@ -81,12 +86,15 @@ final class DjlBatches {
 
     /**
      * DJL's batch, whose second {@code close()} does nothing (DJL's own throws a NullPointerException, its manager
-     * gone), so that a listener and {@code EasyTrain} may both close it.
+     * gone), so that a listener and {@code EasyTrain} may both close it; its first close takes it out of the
+     * dataset's open batches.
      */
     private static final class OnceClosedBatch extends Batch {
         private final AtomicBoolean closed = new AtomicBoolean();
+        private final Set<Batch> open;
 
         OnceClosedBatch(
+                Set<Batch> open,
                 NDManager manager,
                 NDList data,
                 NDList labels,
@@ -97,11 +105,13 @@ final class DjlBatches {
                 long progressTotal,
                 List<?> indices) {
             super(manager, data, labels, size, dataBatchifier, labelBatchifier, progress, progressTotal, indices);
+            this.open = open;
         }
 
         @Override
         public void close() {
             if (closed.compareAndSet(false, true)) {
+                open.remove(this);
                 super.close();
             }
         }

@@ -4,6 +4,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.training.dataset.Batch;
 import ai.djl.training.dataset.Dataset;
 import ai.djl.util.Progress;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.etab.pipeline.Pipeline;
@@ -41,11 +43,13 @@ import org.etab.pipeline.Pipeline;
  * step, duplicate it and attach the copy to a manager that outlives the batch ({@code NDArray kept =
  * array.duplicate(); kept.attach(longLived);}): a duplicate alone is made in the batch's manager and closes with it,
  * and a detached array is still a view of the pool's memory, which a later batch overwrites. A batch never closed is
- * closed with its parent manager (the trainer's). An epoch's stream is closed when it ends, when the iterator is closed (it
+ * closed with its parent manager (the trainer's), or when the next {@code iterator()} of this dataset starts (a step
+ * that throws in {@code EasyTrain.fit} leaves its batch open: without that, a few failed steps caught by a training
+ * loop would hold every pooled buffer and stall the pipeline). An epoch's stream is closed when it ends, when the iterator is closed (it
  * implements {@link AutoCloseable}), when the next epoch starts on the same pipeline, or when the pipeline closes; all of them
- * return the batches assembled and not yet handed to DJL. {@code EasyTrain.fit} does not close its iterator when a
- * step throws, so after a failed {@code fit} close the pipeline (or start the next epoch) to get those buffers
- * back. The pipeline belongs to the caller and stays open.
+ * return the batches assembled and not yet handed to DJL. {@code EasyTrain.fit} closes neither its iterator nor the
+ * batch of the step when a step throws, so after a failed {@code fit} start the next epoch (which returns both) or
+ * close the pipeline and the trainer to get those buffers back. The pipeline belongs to the caller and stays open.
  *
  * <p>Threading: one training thread calls {@code getData} and iterates; the pipeline decodes ahead on its own
  * threads ({@code threads + prefetch} batches), so the executor DJL may pass to
@@ -75,6 +79,11 @@ public final class PipelineDataset implements Dataset {
     private final AtomicInteger nextEpoch;
     /** Where the next {@code getData}'s epoch starts: 0, or a resumed position ({@link #setEpoch(int, long)}). */
     private final AtomicLong nextStart = new AtomicLong();
+    /**
+     * The DJL batches handed out and not closed yet; a new iteration closes them (a step that threw in
+     * {@code EasyTrain.fit} leaves its batch open, and a few of them would hold every pooled buffer).
+     */
+    private final Set<Batch> open = ConcurrentHashMap.newKeySet();
 
     private PipelineDataset(Builder b) {
         this.pipeline = b.pipeline;
@@ -105,7 +114,17 @@ public final class PipelineDataset implements Dataset {
         }
         int epoch = nextEpoch.getAndIncrement();
         long start = nextStart.getAndSet(0);
-        return () -> new EpochBatches(pipeline, epoch, start, manager);
+        return () -> {
+            closeLeftOpen();
+            return new EpochBatches(pipeline, epoch, start, manager, open);
+        };
+    }
+
+    /** Closes the batches that older iterations handed out and nobody closed, returning their pooled memory. */
+    private void closeLeftOpen() {
+        for (Batch batch : open) {
+            batch.close(); // takes itself out of the set; a second close does nothing
+        }
     }
 
     /** Nothing to prepare: the pipeline's source has read its index already. */

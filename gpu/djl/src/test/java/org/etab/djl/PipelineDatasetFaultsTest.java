@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.djl.Device;
 import ai.djl.Model;
+import ai.djl.ndarray.BaseNDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Blocks;
 import ai.djl.nn.SequentialBlock;
@@ -14,10 +15,13 @@ import ai.djl.training.EasyTrain;
 import ai.djl.training.Trainer;
 import ai.djl.training.TrainingResult;
 import ai.djl.training.listener.TrainingListener;
+import ai.djl.training.listener.TrainingListenerAdapter;
 import ai.djl.training.loss.Loss;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.etab.batch.HostAllocator;
 import org.etab.datasets.echonet.EchoNetReader;
 import org.etab.datasets.echonet.EchoNetRecord;
@@ -116,6 +120,54 @@ class PipelineDatasetFaultsTest {
                     .hasMessageContaining("error policy is fail");
             // the failed iteration closed itself, and EasyTrain had closed every batch it took
             assertThat(PipelineProbe.batchPool(train).outstanding()).isZero();
+        }
+    }
+
+    @Test
+    void aStepThatThrowsInFitHoldsItsBatchOnlyUntilTheNextEpochSoCaughtFailuresNeverStallTheTraining()
+            throws Exception {
+        AtomicBoolean failing = new AtomicBoolean(true);
+        List<Integer> trained = new ArrayList<>();
+        try (Pipeline train = clips(PhantomDatasets.echonet(), ErrorPolicy.SKIP);
+                Model model = Model.newInstance("ef", Device.cpu(), "PyTorch")) {
+            model.setBlock(new SequentialBlock()
+                    .add(Blocks.batchFlattenBlock())
+                    .add(Linear.builder().setUnits(1).build()));
+            DefaultTrainingConfig config = new DefaultTrainingConfig(Loss.l2Loss())
+                    .optDevices(new Device[] {Device.cpu()})
+                    .addTrainingListeners(new TrainingListenerAdapter() {
+                        @Override
+                        public void onTrainingBatch(Trainer trainer, BatchData batchData) {
+                            if (failing.get()) {
+                                throw new IllegalStateException("step failed"); // e.g. a NaN check
+                            }
+                            trained.add(batchData.getBatch().getSize());
+                        }
+                    });
+            try (Trainer trainer = model.newTrainer(config)) {
+                trainer.initialize(new Shape(BATCH, 1, 4, 16, 16));
+                PipelineDataset dataset =
+                        PipelineDataset.builder().pipeline(train).build();
+                // more caught failures than the pool has buffers (threads 2 + prefetch 2 + consumerHeld 2): each
+                // leaves the batch of its step open, which EasyTrain never closes
+                for (int k = 0; k < 8; k++) {
+                    assertThatThrownBy(() -> EasyTrain.fit(trainer, 1, dataset, null))
+                            .as("failure %d", k)
+                            .hasMessage("step failed");
+                }
+                failing.set(false);
+                EasyTrain.fit(trainer, 1, dataset, null);
+                assertThat(trained).containsExactly(5, 5, 2);
+                assertThat(dataset.epoch()).isEqualTo(9);
+                assertThat(((BaseNDManager) trainer.getManager()).getManagedArrays())
+                        .as("no failed step's batch left in the trainer's manager")
+                        .isEmpty();
+                long deadline = System.nanoTime() + 10_000_000_000L;
+                while (PipelineProbe.batchPool(train).outstanding() > 0 && System.nanoTime() < deadline) {
+                    Thread.sleep(10);
+                }
+                assertThat(PipelineProbe.batchPool(train).outstanding()).isZero();
+            }
         }
     }
 }

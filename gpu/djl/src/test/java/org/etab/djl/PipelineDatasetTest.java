@@ -230,7 +230,9 @@ class PipelineDatasetTest {
                 NDManager manager = cpu();
                 BatchIterator<org.etab.batch.Batch> it = p.iterate(0)) {
             org.etab.batch.Batch ours = it.next();
-            Batch djl = DjlBatches.wrap(ours, manager, SAMPLES);
+            java.util.Set<Batch> open = new java.util.HashSet<>();
+            Batch djl = DjlBatches.wrap(ours, manager, SAMPLES, open);
+            assertThat(open).containsExactly(djl); // open until closed: a new iteration closes what is left
             NDArray x = djl.getData().head();
             NDArray y = djl.getLabels().head();
             ByteBuffer pooled = ours.features().buffer();
@@ -242,6 +244,7 @@ class PipelineDatasetTest {
             djl.close();
             assertThat(ours.isClosed()).isTrue();
             assertThat(x.isReleased()).isTrue();
+            assertThat(open).isEmpty();
             djl.close(); // a listener and EasyTrain may both close it: the second does nothing
             it.close();
             awaitNoOutstanding(p);
@@ -257,7 +260,7 @@ class PipelineDatasetTest {
             org.etab.batch.Batch ours = it.next();
             ByteBuffer pooled = ours.features().buffer();
             ByteBuffer pooledLabels = ours.labels().buffer();
-            Batch djl = DjlBatches.wrap(ours, manager, SAMPLES);
+            Batch djl = DjlBatches.wrap(ours, manager, SAMPLES, new java.util.HashSet<>());
             NDArray x = djl.getData().head();
             float first = x.getFloat(0, 0, 0, 0, 0);
             NDArray duplicate = x.duplicate(); // in the batch's manager, like x

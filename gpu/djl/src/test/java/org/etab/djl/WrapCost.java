@@ -41,7 +41,11 @@ public final class WrapCost {
                 NDManager manager = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
             for (int r = -3; r < rounds; r++) { // 3 warm-up rounds
                 long t0 = System.nanoTime();
-                try (Batch b = DjlBatches.wrap(new org.etab.batch.Batch(r, infos, pool.acquire(), pool), manager, n)) {
+                try (Batch b = DjlBatches.wrap(
+                        new org.etab.batch.Batch(r, infos, pool.acquire(), pool),
+                        manager,
+                        n,
+                        new java.util.HashSet<>())) {
                     long t1 = System.nanoTime();
                     try (NDArray copy = b.getData().head().duplicate()) {
                         long t2 = System.nanoTime();
