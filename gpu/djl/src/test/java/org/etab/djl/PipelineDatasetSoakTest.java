@@ -1,0 +1,124 @@
+package org.etab.djl;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.djl.Device;
+import ai.djl.Model;
+import ai.djl.ndarray.BaseNDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Blocks;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.core.Linear;
+import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.EasyTrain;
+import ai.djl.training.Trainer;
+import ai.djl.training.listener.TrainingListenerAdapter;
+import ai.djl.training.loss.Loss;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.etab.batch.DType;
+import org.etab.batch.HostAllocator;
+import org.etab.datasets.echonet.EchoNetReader;
+import org.etab.datasets.echonet.EchoNetSource;
+import org.etab.pipeline.Pipeline;
+import org.etab.pipeline.PipelineOptions;
+import org.etab.pipeline.PipelineProbe;
+import org.etab.source.SampleOptions;
+import org.etab.source.Target;
+import org.etab.testing.NativeBytes;
+import org.etab.testing.PhantomDatasets;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Many epochs of {@code EasyTrain.fit} with a validation set, some of them ended by a step that throws: once warmed
+ * up, nothing grows with the epochs (native bytes, pooled buffers, the trainer's arrays).
+ */
+class PipelineDatasetSoakTest {
+    private static final int WARM_UP = 5;
+    private static final int EPOCHS = 40;
+
+    private static Pipeline clips(long seed) {
+        SampleOptions o = SampleOptions.builder()
+                .target(Target.EF)
+                .clipLength(4)
+                .fps(25)
+                .frameSize(16, 16)
+                .channels(1)
+                .normalize(false)
+                .dtype(DType.FLOAT32)
+                .seed(seed)
+                .shuffle(true)
+                .build();
+        return new Pipeline(
+                new EchoNetSource(EchoNetReader.read(PhantomDatasets.echonet()).select("all"), o),
+                PipelineOptions.builder().batchSize(5).threads(2).build(),
+                new SimpleMeterRegistry(),
+                HostAllocator.NATIVE);
+    }
+
+    @Test
+    void manyEpochsOfFitWithValidationAndFailedStepsHoldNothingMoreThanTheFirstOnes() throws Exception {
+        AtomicInteger steps = new AtomicInteger();
+        AtomicBoolean failing = new AtomicBoolean(true);
+        try (Pipeline train = clips(7);
+                Pipeline validation = clips(9);
+                Model model = Model.newInstance("ef", Device.cpu(), "PyTorch")) {
+            model.setBlock(new SequentialBlock()
+                    .add(Blocks.batchFlattenBlock())
+                    .add(Linear.builder().setUnits(1).build()));
+            DefaultTrainingConfig config = new DefaultTrainingConfig(Loss.l2Loss())
+                    .optDevices(new Device[] {Device.cpu()})
+                    .addTrainingListeners(new TrainingListenerAdapter() {
+                        @Override
+                        public void onTrainingBatch(Trainer trainer, BatchData batchData) {
+                            if (steps.incrementAndGet() % 10 == 0 && failing.get()) {
+                                throw new IllegalStateException("step failed"); // caught below, training goes on
+                            }
+                        }
+                    });
+            try (Trainer trainer = model.newTrainer(config)) {
+                trainer.initialize(new Shape(5, 1, 4, 16, 16));
+                PipelineDataset t = PipelineDataset.builder().pipeline(train).build();
+                PipelineDataset v =
+                        PipelineDataset.builder().pipeline(validation).build();
+                long baseline = 0;
+                int[] pooled = new int[2];
+                int failures = 0;
+                for (int epoch = 0; epoch < EPOCHS; epoch++) {
+                    if (epoch == WARM_UP) {
+                        baseline = NativeBytes.settled();
+                        pooled[0] = PipelineProbe.batchPool(train).allocated();
+                        pooled[1] = PipelineProbe.batchPool(validation).allocated();
+                    }
+                    try {
+                        EasyTrain.fit(trainer, 1, t, v);
+                    } catch (IllegalStateException e) {
+                        assertThat(e).hasMessage("step failed");
+                        failures++;
+                    }
+                }
+                assertThat(failures).isGreaterThan(EPOCHS / 5);
+                failing.set(false);
+                EasyTrain.fit(trainer, 1, t, v); // a clean epoch closes what the last failure left open
+                assertThat(((BaseNDManager) trainer.getManager()).getManagedArrays())
+                        .isEmpty();
+                assertThat(NativeBytes.settled())
+                        .as("native bytes after %d epochs, against epoch %d's", EPOCHS, WARM_UP)
+                        .isEqualTo(baseline);
+                awaitNoOutstanding(train);
+                awaitNoOutstanding(validation);
+                assertThat(PipelineProbe.batchPool(train).allocated()).isEqualTo(pooled[0]);
+                assertThat(PipelineProbe.batchPool(validation).allocated()).isEqualTo(pooled[1]);
+            }
+        }
+    }
+
+    private static void awaitNoOutstanding(Pipeline p) throws InterruptedException {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (PipelineProbe.batchPool(p).outstanding() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(PipelineProbe.batchPool(p).outstanding()).isZero();
+    }
+}
