@@ -1,0 +1,69 @@
+package org.etab.gpu;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.etab.pipeline.Pipeline;
+import org.etab.pipeline.PipelineProbe;
+import org.etab.source.Target;
+import org.etab.testing.NativeBytes;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Many epochs of DL4J's {@code fit} with a validation iterator and resets half-way through an epoch, copies and
+ * views: once warmed up, nothing grows with the epochs (native bytes, pooled buffers, ND4J workspaces).
+ */
+class EtabDataSetIteratorSoakTest {
+    private static final int WARM_UP = 5;
+    private static final int EPOCHS = 40;
+
+    @ParameterizedTest
+    @EnumSource(EtabDataSetIterator.Ownership.class)
+    void manyEpochsOfFitValidationAndMidEpochResetsHoldNothingMoreThanTheFirstOnes(EtabDataSetIterator.Ownership own)
+            throws InterruptedException {
+        try (Pipeline train = EtabDataSetIteratorTest.stills(Target.EF, 7);
+                Pipeline validation = EtabDataSetIteratorTest.stills(Target.EF, 9);
+                EtabDataSetIterator it =
+                        EtabDataSetIterator.builder(train).ownership(own).build();
+                EtabDataSetIterator vit =
+                        EtabDataSetIterator.builder(validation).ownership(own).build()) {
+            MultiLayerNetwork net = Dl4jFitTest.tinyNetwork();
+            long baseline = 0;
+            int workspaces = 0;
+            int[] pooled = new int[2];
+            for (int epoch = 0; epoch < EPOCHS; epoch++) {
+                if (epoch == WARM_UP) {
+                    baseline = NativeBytes.settled();
+                    workspaces = Nd4j.getWorkspaceManager()
+                            .getAllWorkspacesForCurrentThread()
+                            .size();
+                    pooled[0] = PipelineProbe.batchPool(train).allocated();
+                    pooled[1] = PipelineProbe.batchPool(validation).allocated();
+                }
+                if (epoch % 4 == 3) {
+                    it.reset(); // the end of the epoch fit left
+                    it.next(); // the next one left half-way through
+                    it.reset();
+                } else {
+                    net.fit(it);
+                }
+                net.evaluateRegression(vit);
+            }
+            assertThat(it.epoch()).isEqualTo(EPOCHS); // the last epoch was left half-way through
+            assertThat(net.getIterationCount()).isEqualTo(3 * (EPOCHS - EPOCHS / 4));
+            it.reset(); // a VIEW's last batch back too
+            vit.reset();
+            assertThat(NativeBytes.settled())
+                    .as("native bytes after %d epochs, against epoch %d's", EPOCHS, WARM_UP)
+                    .isEqualTo(baseline);
+            assertThat(Nd4j.getWorkspaceManager().getAllWorkspacesForCurrentThread())
+                    .hasSize(workspaces);
+            EtabDataSetIteratorTest.awaitNoOutstanding(train);
+            EtabDataSetIteratorTest.awaitNoOutstanding(validation);
+            assertThat(PipelineProbe.batchPool(train).allocated()).isEqualTo(pooled[0]);
+            assertThat(PipelineProbe.batchPool(validation).allocated()).isEqualTo(pooled[1]);
+        }
+    }
+}
