@@ -107,26 +107,14 @@ class FeederPipelineTest {
      */
     @Test
     void breakingOutOfAnEpochLeavesEverySlotAndBufferForTheNext(@TempDir Path dir) throws Exception {
-        new EchoNetPhantom(EchoNetPhantom.Options.builder().videos(12).seed(42).build()).write(dir);
-        List<EchoNetRecord> records = EchoNetReader.read(dir).records();
-        SampleOptions so = SampleOptions.builder()
-                .target(Target.EF)
-                .clipLength(4)
-                .fps(25)
-                .frameSize(16, 16)
-                .channels(3)
-                .normalize(false)
-                .dtype(DType.UINT8)
-                .seed(42)
-                .shuffle(true)
-                .build();
+        EchoNetSource source = smallUint8Source(dir);
         FakeDevice device = new FakeDevice();
         PinnedAllocator pinned = new PinnedAllocator(device);
         FeederOptions fo = FeederOptions.builder().build();
         PipelineOptions po = fo.pipelineOptions(
                 PipelineOptions.builder().batchSize(1).threads(2).build());
         assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
-            try (Pipeline p = new Pipeline(new EchoNetSource(records, so), po, new SimpleMeterRegistry(), pinned);
+            try (Pipeline p = new Pipeline(source, po, new SimpleMeterRegistry(), pinned);
                     DeviceFeeder feeder = DeviceFeeder.builder()
                             .device(device)
                             .pipeline(p)
@@ -168,19 +156,7 @@ class FeederPipelineTest {
      */
     @Test
     void closingTheIterationDuringAnUploadReturnsOnceItsHostBatchIsBack(@TempDir Path dir) throws Exception {
-        new EchoNetPhantom(EchoNetPhantom.Options.builder().videos(12).seed(42).build()).write(dir);
-        List<EchoNetRecord> records = EchoNetReader.read(dir).records();
-        SampleOptions so = SampleOptions.builder()
-                .target(Target.EF)
-                .clipLength(4)
-                .fps(25)
-                .frameSize(16, 16)
-                .channels(3)
-                .normalize(false)
-                .dtype(DType.UINT8)
-                .seed(42)
-                .shuffle(true)
-                .build();
+        EchoNetSource source = smallUint8Source(dir);
         FakeDevice device = new FakeDevice();
         java.util.concurrent.CountDownLatch uploading = new java.util.concurrent.CountDownLatch(1);
         java.util.concurrent.CountDownLatch closeReturned = new java.util.concurrent.CountDownLatch(1);
@@ -200,7 +176,7 @@ class FeederPipelineTest {
         PipelineOptions po = fo.pipelineOptions(
                 PipelineOptions.builder().batchSize(1).threads(2).build());
         assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
-            try (Pipeline p = new Pipeline(new EchoNetSource(records, so), po, new SimpleMeterRegistry(), pinned);
+            try (Pipeline p = new Pipeline(source, po, new SimpleMeterRegistry(), pinned);
                     DeviceFeeder feeder = DeviceFeeder.builder()
                             .device(device)
                             .pipeline(p)
@@ -221,5 +197,24 @@ class FeederPipelineTest {
             }
         });
         assertThat(device.violations).isEmpty();
+    }
+
+    /** Uint8 4-frame 16x16 EF clips of a 12-video phantom written to {@code dir}: small batches, real decoding. */
+    private static EchoNetSource smallUint8Source(Path dir) throws Exception {
+        new EchoNetPhantom(EchoNetPhantom.Options.builder().videos(12).seed(42).build()).write(dir);
+        List<EchoNetRecord> records = EchoNetReader.read(dir).records();
+        return new EchoNetSource(
+                records,
+                SampleOptions.builder()
+                        .target(Target.EF)
+                        .clipLength(4)
+                        .fps(25)
+                        .frameSize(16, 16)
+                        .channels(3)
+                        .normalize(false)
+                        .dtype(DType.UINT8)
+                        .seed(42)
+                        .shuffle(true)
+                        .build());
     }
 }
