@@ -8,6 +8,7 @@ import java.util.Spliterator;
 import java.util.Spliterators;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.function.LongConsumer;
 import java.util.stream.Stream;
@@ -72,6 +73,11 @@ public final class BatchIterator<T> implements Iterator<T>, AutoCloseable {
     private volatile Subscription subscription;
     private volatile String closedBecause;
     private T next; // taken from the queue by hasNext(), not yet by next(); guarded by this
+    /** Open until the first close (or the end) has closed the items nobody took; a later close waits for it. */
+    private final CountDownLatch closeDone = new CountDownLatch(1);
+    /** The thread of the first close or the end: a later close on it must not wait for itself. */
+    private volatile Thread closer;
+
     private boolean done;
 
     /** What an iteration needs from its pipeline. */
@@ -215,7 +221,8 @@ public final class BatchIterator<T> implements Iterator<T>, AutoCloseable {
 
     /**
      * Cancels the stream, closes every item delivered and not taken, and waits (off the decode threads) until the
-     * stream's batch tasks have ended. Idempotent; a later call waits for the tasks as the first does.
+     * stream's batch tasks have ended. Idempotent; a later call on another thread waits as the first does, for the
+     * items nobody took to be closed and for the tasks.
      */
     @Override
     public void close() {
@@ -230,6 +237,7 @@ public final class BatchIterator<T> implements Iterator<T>, AutoCloseable {
             first = closedBecause == null;
             if (first) {
                 closedBecause = because;
+                closer = Thread.currentThread();
                 held = next;
                 next = null;
             }
@@ -237,22 +245,33 @@ public final class BatchIterator<T> implements Iterator<T>, AutoCloseable {
         if (!first) {
             // closed already, maybe by another thread (a watchdog, the pipeline) that still waits: this close too
             // returns once the tasks have ended
-            if (!owner.onDecodeThread()) {
+            if (!owner.onDecodeThread() && closer != Thread.currentThread()) {
+                // and once the first has closed the items nobody took (it may still be cancelling)
+                try {
+                    closeDone.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt(); // asked to stop, not to wait
+                    return;
+                }
                 awaitTasks();
             }
             return;
         }
-        owner.ended(this);
-        Subscription s = subscription;
-        if (s != null) {
-            s.cancel();
+        try {
+            owner.ended(this);
+            Subscription s = subscription;
+            if (s != null) {
+                s.cancel();
+            }
+            discard(held);
+            Object signal;
+            while ((signal = signals.poll()) != null) {
+                discard(signal);
+            }
+            signals.offer(CLOSED);
+        } finally {
+            closeDone.countDown();
         }
-        discard(held);
-        Object signal;
-        while ((signal = signals.poll()) != null) {
-            discard(signal);
-        }
-        signals.offer(CLOSED);
         if (!owner.onDecodeThread()) {
             awaitTasks();
         }
@@ -268,6 +287,8 @@ public final class BatchIterator<T> implements Iterator<T>, AutoCloseable {
         synchronized (this) {
             if (closedBecause == null) {
                 closedBecause = "it has ended";
+                closer = Thread.currentThread();
+                closeDone.countDown(); // nothing left to close: the stream delivered everything and completed
             }
         }
         owner.ended(this);

@@ -305,4 +305,58 @@ class BatchIteratorTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("prefetch >= 1 required but was 0");
     }
+
+    @Test
+    void aSecondCloseReturnsOnlyOnceTheFirstHasClosedTheItemsNobodyTook() throws Exception {
+        // the first close (a watchdog) is held up after marking the iteration closed, before it closes the item in
+        // hand; the consumer's own close must not return before that item is closed
+        CountDownLatch inFirstClose = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        BatchIterator.Owner slow = new BatchIterator.Owner() {
+            @Override
+            public boolean onDecodeThread() {
+                return false;
+            }
+
+            @Override
+            public void ended(BatchIterator<?> it) {
+                if (Thread.currentThread().getName().equals("watchdog")) {
+                    inFirstClose.countDown();
+                    try {
+                        release.await(30, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+            }
+
+            @Override
+            public Duration settleLimit() {
+                return Duration.ofSeconds(30);
+            }
+        };
+        Item held = new Item(0);
+        BatchIterator<Item> it = new BatchIterator<>(2, waits::add, slow);
+        it.subscribe(Flux.concat(Flux.just(held), Flux.never()));
+        assertThat(it.hasNext()).isTrue(); // the item is in hand, not taken
+        Thread watchdog = new Thread(it::close, "watchdog");
+        watchdog.start();
+        assertThat(inFirstClose.await(30, TimeUnit.SECONDS)).isTrue();
+        AtomicBoolean closedWhenReturned = new AtomicBoolean();
+        Thread consumer = new Thread(
+                () -> {
+                    it.close();
+                    closedWhenReturned.set(held.closed);
+                },
+                "consumer");
+        consumer.start();
+        consumer.join(300); // a close that waits is still waiting; one that does not has returned
+        release.countDown();
+        consumer.join(30_000);
+        watchdog.join(30_000);
+        assertThat(held.closed).isTrue();
+        assertThat(closedWhenReturned.get())
+                .as("the item in hand closed when the second close returned")
+                .isTrue();
+    }
 }
