@@ -135,8 +135,9 @@ final class BenchCommand implements Callable<Integer> {
                 BenchRunner.printSummary(r, System.err);
             }
             if (r.account().planned() == 0 && !finished) {
-                System.err.println(
-                        "etab bench: nothing to stream: " + run.whyNothingPlanned(opened.records(), options));
+                System.err.println("etab bench: nothing to stream: "
+                        + run.whyNothingPlanned(
+                                opened.records(), opened.rejected().size(), options));
             }
             System.out.println(r.resultLine());
             System.out.flush();

@@ -184,7 +184,12 @@ final class ExportCommand implements Callable<Integer> {
         long length = parts.stream().mapToLong(ExportGroups.Group::size).sum();
         if (length == 0 && !resuming) { // also under --quiet: else a RESULT line of zeros is unexplained
             long records = groups.stream().mapToLong(OpenedDataset::records).sum();
-            System.err.println("etab export: nothing to export: " + run.whyNothingPlanned(records, options));
+            // each rejected row once, whichever native size group lists it
+            long rejected = groups.stream()
+                    .flatMap(g -> g.rejected().stream())
+                    .distinct()
+                    .count();
+            System.err.println("etab export: nothing to export: " + run.whyNothingPlanned(records, rejected, options));
         }
         if (resuming) {
             ResumeState saved = state;

@@ -213,11 +213,15 @@ public final class RunOptions {
 
     /**
      * Why a run with {@code records} records planned no sample, for one stderr line (also under --quiet: a RESULT line
-     * of zeros would be unexplained): the flags that can leave every record out.
+     * of zeros would be unexplained): the index rejected every row of the selection ({@code rejected} of them), or the
+     * flags that can leave every record out.
      */
-    String whyNothingPlanned(long records, PipelineOptions options) {
+    String whyNothingPlanned(long records, long rejected, PipelineOptions options) {
         if (records == 0) {
-            return "the selection has no record";
+            return rejected == 0
+                    ? "the selection has no record"
+                    : "the index rejected all " + rejected + " rows of the selection (a row it cannot use is never "
+                            + "planned)";
         }
         List<String> causes = new ArrayList<>();
         if (options.limit() > 0) {

@@ -1487,6 +1487,40 @@ class EtabCliTest {
     }
 
     @Test
+    void aRunWhoseRowsTheIndexAllRejectedSaysSoNotThatTheSelectionIsEmpty(@TempDir Path tmp) throws Exception {
+        // every row's EF out of 0..100: the index rejects them all, and RESULT counts them as rejected
+        Path root = tmp.resolve("bad-ef");
+        Files.createDirectories(root.resolve("Videos"));
+        Path phantom = PhantomDatasets.echonet();
+        Files.copy(phantom.resolve("VolumeTracings.csv"), root.resolve("VolumeTracings.csv"));
+        List<String> lines = Files.readAllLines(phantom.resolve("FileList.csv"));
+        StringBuilder list = new StringBuilder(lines.get(0)).append('\n');
+        for (String line : lines.subList(1, lines.size())) {
+            String[] f = line.split(",", -1);
+            f[1] = "200"; // EF
+            list.append(String.join(",", f)).append('\n');
+        }
+        Files.writeString(root.resolve("FileList.csv"), list);
+        String why = "the index rejected all " + PhantomDatasets.ECHONET_VIDEOS
+                + " rows of the selection (a row it cannot use is never planned)";
+        Run bench = etab("bench", "--root", root.toString(), "--split", "all", "--quiet");
+        assertThat(bench.code()).as(bench.err()).isZero();
+        assertThat(bench.out()).startsWith("RESULT planned=0 ").contains("rejected=" + PhantomDatasets.ECHONET_VIDEOS);
+        assertThat(bench.err().lines()).contains("etab bench: nothing to stream: " + why);
+        Run export = etab(
+                "export",
+                "--root",
+                root.toString(),
+                "--split",
+                "all",
+                "--out",
+                tmp.resolve("x").toString(),
+                "--quiet");
+        assertThat(export.code()).as(export.err()).isZero();
+        assertThat(export.err().lines()).contains("etab export: nothing to export: " + why);
+    }
+
+    @Test
     void badFlagValuesAreOneLineBeforeTheDeviceProbe(@TempDir Path tmp) {
         String root = PhantomDatasets.echonet().toString();
         // a flag, and what its one error line says
