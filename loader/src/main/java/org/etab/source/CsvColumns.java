@@ -126,8 +126,10 @@ public final class CsvColumns {
     /**
      * {@return "the reading thread was interrupted (...)" when {@code e} or a cause says so (an interrupted file
      * channel closes itself, and the CSV reader wraps that as an unreadable record), else null}
+     *
+     * @param e what reading threw
      */
-    static String interruptedReading(Throwable e) {
+    public static String interruptedReading(Throwable e) {
         for (Throwable c = e; c != null; c = c.getCause() == c ? null : c.getCause()) {
             if (c instanceof ClosedByInterruptException || c instanceof InterruptedIOException) {
                 return "the reading thread was interrupted (" + c.getClass().getSimpleName() + ")";

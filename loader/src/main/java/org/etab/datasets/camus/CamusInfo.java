@@ -9,10 +9,12 @@ import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import org.etab.decode.DatasetException;
 import org.etab.decode.Deadline;
+import org.etab.source.CsvColumns;
 import org.etab.source.DatasetFiles;
 import org.etab.source.PlanLoop;
 
@@ -109,7 +111,10 @@ public final class CamusInfo {
             byte[] bytes = Files.readAllBytes(cfg);
             text = new String(bytes, StandardCharsets.ISO_8859_1); // keys and numbers are ASCII
         } catch (IOException | SecurityException e) {
-            throw new DatasetException(cfg, "cannot be read: " + e, e);
+            throw new DatasetException(
+                    cfg,
+                    "cannot be read: " + Objects.requireNonNullElse(CsvColumns.interruptedReading(e), e.toString()),
+                    e);
         }
         return parse(cfg, text);
     }
@@ -134,7 +139,10 @@ public final class CamusInfo {
             }
             text = new String(bytes.array(), 0, bytes.position(), StandardCharsets.ISO_8859_1);
         } catch (IOException e) {
-            throw new DatasetException(name, "cannot be read: " + e, e);
+            throw new DatasetException(
+                    name,
+                    "cannot be read: " + Objects.requireNonNullElse(CsvColumns.interruptedReading(e), e.toString()),
+                    e);
         }
         return parse(name, text);
     }

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.OptionalDouble;
 import java.util.Set;
 import org.etab.decode.DatasetException;
+import org.etab.source.CsvColumns;
 import org.etab.source.DatasetFiles;
 import org.etab.source.IndexProblem;
 import org.etab.source.PlanLoop;
@@ -117,6 +118,9 @@ final class CamusPatientReader {
         try {
             info = CamusInfo.read(cfg, files.check(cfg), files);
         } catch (DatasetException e) {
+            if (CsvColumns.interruptedReading(e) != null) {
+                throw e; // the reading thread was interrupted: not a fault of this cfg, and every later one fails too
+            }
             problems.reject(
                     new IndexProblem(id, rel(cfg), reason(e, e.file() != null ? e.file() : cfg) + "; view left out"),
                     p.split,

@@ -87,6 +87,23 @@ class CamusReaderTest {
     }
 
     @Test
+    void anInterruptedReadSaysSoRatherThanLeavingEveryViewOutAsUnreadable() {
+        // the original release has no split lists: its first reads are the patients' Info_*.cfg files
+        Path root = CamusPhantoms.camus(CamusRelease.MHD);
+        Thread.currentThread().interrupt(); // an interrupted file channel closes itself on its next read
+        try {
+            assertThatThrownBy(() -> CamusReader.read(root))
+                    .isInstanceOf(DatasetException.class)
+                    .hasMessageContaining("Info_2CH.cfg")
+                    .hasMessageContaining(
+                            "cannot be read: the reading thread was interrupted (ClosedByInterruptException)");
+        } finally {
+            Thread.interrupted(); // the test's thread goes on without it
+        }
+        assertThat(CamusReader.read(root).problems()).isEmpty(); // the files themselves were fine
+    }
+
+    @Test
     void aReleaseOneLevelBelowTheRootIsFound() throws IOException {
         Path inner = tmp.resolve("CAMUS_public");
         writeNiftiPatient(inner, "patient0001");
