@@ -448,7 +448,12 @@ public final class Pipeline implements AutoCloseable {
             // so the waiting and freeing happen on a short-lived helper thread
             Thread t = new Thread(this::stopAndFree, "etab-pipeline-close");
             t.setDaemon(true);
-            t.start();
+            try {
+                t.start();
+            } catch (RuntimeException | Error e) { // no thread (out of memory): later closes must not wait for it
+                closing.finished();
+                throw e;
+            }
             return;
         }
         stopAndFree();

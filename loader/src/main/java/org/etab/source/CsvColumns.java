@@ -1,6 +1,7 @@
 package org.etab.source;
 
 import java.io.InterruptedIOException;
+import java.net.SocketTimeoutException;
 import java.nio.channels.ClosedByInterruptException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -131,7 +132,9 @@ public final class CsvColumns {
      */
     public static String interruptedReading(Throwable e) {
         for (Throwable c = e; c != null; c = c.getCause() == c ? null : c.getCause()) {
-            if (c instanceof ClosedByInterruptException || c instanceof InterruptedIOException) {
+            // a socket's timeout is an InterruptedIOException too, but no interrupt
+            if (c instanceof ClosedByInterruptException
+                    || c instanceof InterruptedIOException && !(c instanceof SocketTimeoutException)) {
                 return "the reading thread was interrupted (" + c.getClass().getSimpleName() + ")";
             }
         }
