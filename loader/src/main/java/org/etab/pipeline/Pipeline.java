@@ -59,7 +59,7 @@ public final class Pipeline implements AutoCloseable {
     private final EpochSchedule schedule;
     private final BatchAssembly assembly;
     private final OpenIteration openIteration;
-    private final OnceClose closing = new OnceClose();
+    private final PipelineShutdown shutdown;
     /** Whether a subscriber waits for a batch: the pools' wait is backpressure while none does. */
     private final ConsumerDemand demand = new ConsumerDemand();
 
@@ -94,6 +94,7 @@ public final class Pipeline implements AutoCloseable {
         this.schedule = new EpochSchedule(source, options, account);
         this.assembly = new BatchAssembly(source, options, account, metrics);
         this.openIteration = new OpenIteration(assembly::onDecodeThread, options.sampleTimeout());
+        this.shutdown = new PipelineShutdown(openIteration, assembly, pools, metrics);
     }
 
     /**
@@ -247,7 +248,7 @@ public final class Pipeline implements AutoCloseable {
     public <T> BatchIterator<T> iterate(Flux<T> stream, int prefetch) {
         Objects.requireNonNull(stream, "stream"); // before the open iteration is closed for it
         BatchIterator<T> it = new BatchIterator<>(prefetch, metrics::consumerWaited, openIteration);
-        if (closing.isClosed()) {
+        if (shutdown.isClosed()) {
             throw new IllegalStateException("pipeline is closed");
         }
         openIteration.replaceWith(it);
@@ -407,7 +408,7 @@ public final class Pipeline implements AutoCloseable {
             int firstEpoch, int lastEpoch, long startAt, int batchSize, int concurrency, Supplier<BatchPool> lazyPool) {
         requireEpoch(firstEpoch);
         return Flux.deferContextual(context -> {
-                    if (closing.isClosed()) {
+                    if (shutdown.isClosed()) {
                         return Flux.error(new IllegalStateException("pipeline is closed"));
                     }
                     BatchPool pool = lazyPool.get();
@@ -434,38 +435,6 @@ public final class Pipeline implements AutoCloseable {
      */
     @Override
     public void close() {
-        if (!closing.begin(assembly.onDecodeThread())) {
-            return;
-        }
-        try {
-            openIteration.close("the pipeline was closed");
-        } catch (RuntimeException | Error e) {
-            closing.finished();
-            throw e;
-        }
-        if (assembly.onDecodeThread()) {
-            // closed from inside a delivery (e.g. Flux.using on completion): this thread cannot wait for itself,
-            // so the waiting and freeing happen on a short-lived helper thread
-            Thread t = new Thread(this::stopAndFree, "etab-pipeline-close");
-            t.setDaemon(true);
-            try {
-                t.start();
-            } catch (RuntimeException | Error e) { // no thread (out of memory): later closes must not wait for it
-                closing.finished();
-                throw e;
-            }
-            return;
-        }
-        stopAndFree();
-    }
-
-    private void stopAndFree() {
-        try {
-            assembly.close();
-            pools.close(); // not when a decode thread would not stop: it may still write into the buffers
-        } finally {
-            metrics.close(); // always: a dashboard should not show a closed pipeline's series
-            closing.finished();
-        }
+        shutdown.close();
     }
 }
