@@ -102,7 +102,7 @@ public final class EchoNetSource extends RecordSource<EchoNetRecord> {
 
     @Override
     protected void planRecord(EchoNetRecord rec, PlanLoop.Plans plans) {
-        String file = rec.video().toString();
+        String file = videos.name(rec);
         Target target = options().target();
         Tracing past = target == Target.LV_SEG || target == Target.ES_ED ? tracedPastTheEnd(rec, target) : null;
         if (past != null) {
@@ -179,16 +179,17 @@ public final class EchoNetSource extends RecordSource<EchoNetRecord> {
             frames.padFrom(stats.delivered());
             if (stats.delivered() == 0) {
                 throw new SampleException(
-                        Stage.DECODE, rec.video() + ": frame " + plan.frames()[0] + " is past the end of the video");
+                        Stage.DECODE,
+                        videos.name(rec) + ": frame " + plan.frames()[0] + " is past the end of the video");
             }
             if (stats.delivered() < plan.frames().length && !options().clip().padding()) {
                 throw new SampleException(
                         Stage.DECODE,
-                        rec.video() + ": the video ends before frame "
+                        videos.name(rec) + ": the video ends before frame "
                                 + plan.frames()[stats.delivered()] + " that the clip needs (FileList says "
                                 + rec.frames() + " frames; padding is off)");
             }
-            labelWriter().requireLabelFrames(rec, plan, stats.delivered(), rec.video());
+            labelWriter().requireLabelFrames(rec, plan, stats.delivered(), videos.name(rec));
             writeLabel(rec, plan, buffers, slot, deadline);
             return new LoadStats(stats.delivered(), stats.framesDecoded(), stats.bytesRead());
         }

@@ -58,6 +58,11 @@ final class LocalVideos implements VideoStore {
         return new Reader();
     }
 
+    @Override
+    public String name(EchoNetRecord record) {
+        return record.video().toString();
+    }
+
     /** One decode thread's decoder, file opener, AVI index reader and buffer for spans (grown on need, reused). */
     private final class Reader implements VideoStore.Reader {
         private final VideoDecoder decoder = new VideoDecoder();

@@ -94,7 +94,8 @@ final class RemoteVideos implements VideoStore {
     }
 
     /** The URL for messages, failures and the report: no user info, its query (a signature, a token) hidden. */
-    private String name(EchoNetRecord rec) {
+    @Override
+    public String name(EchoNetRecord rec) {
         return store.displayUrl(relative(rec));
     }
 

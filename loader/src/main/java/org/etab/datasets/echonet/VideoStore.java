@@ -29,6 +29,12 @@ interface VideoStore {
     int layoutsKnown();
 
     /**
+     * How failures and reports name a record's video: its file, or its URL (no user info, the query hidden); a
+     * remote record's path is under a temporary copy of the index, which names nothing the user can find.
+     */
+    String name(EchoNetRecord record);
+
+    /**
      * One worker's way to a video's frames.
      *
      * <p>Threading: confined to one thread at a time. Ownership: owns its decoder, freed by {@link #close()}.
