@@ -25,7 +25,9 @@ import org.etab.storage.RemoteException;
  */
 final class RemoteEchoNet implements AutoCloseable {
     private final HttpStore store;
+    /** Where the index was read: the records' video paths lie under it (it no longer exists). */
     private final Path indexDir;
+
     private final EchoNetIndex index;
     private final boolean clipRanges;
 
@@ -70,7 +72,6 @@ final class RemoteEchoNet implements AutoCloseable {
         HttpStore store = HttpStore.open(root, options);
         Path dir = null;
         try {
-            dir = Files.createTempDirectory("etab-echonet-index-");
             String prefix = null;
             ByteBuffer fileList = null;
             RemoteException notFound = null;
@@ -96,6 +97,9 @@ final class RemoteEchoNet implements AutoCloseable {
                         notFound);
             }
             ByteBuffer tracings = store.read(prefix + EchoNetReader.TRACINGS, EchoNetReader.MAX_TRACINGS_BYTES);
+            // the readers take files: a copy that lasts only while they read it (deleted below, not at close), so
+            // that a run stopped by a signal, whose close never runs, leaves no index behind in the temp directory
+            dir = Files.createTempDirectory("etab-echonet-index-");
             Path local = Files.createDirectories(dir.resolve(prefix.isEmpty() ? "." : prefix))
                     .normalize();
             write(local.resolve(EchoNetReader.FILE_LIST), fileList);
@@ -103,19 +107,19 @@ final class RemoteEchoNet implements AutoCloseable {
             return new RemoteEchoNet(store, dir, readIndex(store, dir), clipRanges);
         } catch (IOException e) {
             store.close();
-            deleteQuietly(dir);
             throw new UncheckedIOException(
                     "cannot keep the index of " + RemoteException.redact(root) + " in a temporary folder: " + e, e);
         } catch (RuntimeException | Error e) {
             store.close();
-            deleteQuietly(dir);
             throw e;
+        } finally {
+            deleteQuietly(dir);
         }
     }
 
     /**
      * Reads the local copy of the index; a file it refuses is named by its URL, not by the temporary copy (which is
-     * deleted when the opening fails).
+     * deleted once read).
      */
     private static EchoNetIndex readIndex(HttpStore store, Path dir) {
         try {
@@ -167,11 +171,10 @@ final class RemoteEchoNet implements AutoCloseable {
         return new EchoNetSource(records, rejected, options, new RemoteVideos(store, indexDir, clipRanges));
     }
 
-    /** Closes the store and deletes the local copy of the index. */
+    /** Closes the store (the local copy of the index was deleted once read). */
     @Override
     public void close() {
         store.close();
-        deleteQuietly(indexDir);
     }
 
     private static void write(Path file, ByteBuffer bytes) throws IOException {

@@ -1,0 +1,54 @@
+package org.etab.datasets.echonet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.etab.storage.HttpStoreOptions;
+import org.etab.storage.ScriptedServer;
+import org.etab.testing.PhantomDatasets;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The local copy of a remote index (the readers take files) lasts only while it is read: a run stopped by SIGTERM
+ * or SIGINT, whose {@code close()} never runs, must not leave it in the temporary directory, one per run (about 30 MB
+ * for the real dataset's two CSVs). Served by {@link ScriptedServer}: no nginx needed.
+ */
+@Timeout(60)
+class RemoteEchoNetIndexCopyTest {
+
+    @Test
+    void noCopyOfTheIndexIsLeftOnDiskOnceTheDatasetIsOpen(@TempDir Path served) throws IOException {
+        Path src = PhantomDatasets.echonet();
+        try (Stream<Path> files = Files.list(src)) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                if (Files.isRegularFile(f)) {
+                    Files.copy(f, served.resolve(f.getFileName()));
+                }
+            }
+        }
+        try (ScriptedServer server = new ScriptedServer((req, out) -> {
+                    Path file = served.resolve(req.target().substring(1)).normalize();
+                    if (!file.startsWith(served) || !Files.isRegularFile(file)) {
+                        out.write(ScriptedServer.head("404 Not Found", "Content-Length: 0"));
+                        return true;
+                    }
+                    byte[] body = Files.readAllBytes(file);
+                    out.write(ScriptedServer.head("200 OK", "Content-Length: " + body.length));
+                    out.write(body);
+                    return true;
+                });
+                RemoteEchoNet remote = RemoteEchoNet.open(
+                        URI.create("http://127.0.0.1:" + server.port() + "/"),
+                        HttpStoreOptions.builder().build())) {
+            assertThat(remote.index().records())
+                    .hasSize(EchoNetReader.read(src).records().size());
+            assertThat(remote.index().root()).doesNotExist();
+        }
+    }
+}
