@@ -330,7 +330,8 @@ public final class HttpStoreOptions {
          * @return new options holding this builder's settings
          * @throws NullPointerException     naming the setting if {@code headers}, {@code requestTimeout},
          *                                  {@code readDeadline} or {@code backoff} is null
-         * @throws IllegalArgumentException naming the setting, its value and the range accepted
+         * @throws IllegalArgumentException naming the setting, its value and the range accepted; for a header value
+         *                                  with a CR, LF or NUL character, naming the header only
          */
         public HttpStoreOptions build() {
             Objects.requireNonNull(headers, "headers");
@@ -367,6 +368,14 @@ public final class HttpStoreOptions {
             if (ioThreads < 1) {
                 throw new IllegalArgumentException("ioThreads >= 1 required but was " + ioThreads);
             }
+            // Netty checks names but sends values as they are: a line break would put headers of its own on the wire
+            headers.forEach((name, value) -> {
+                if (value != null && value.chars().anyMatch(c -> c == '\r' || c == '\n' || c == 0)) {
+                    throw new IllegalArgumentException("header " + name + ": its value has a CR, LF or NUL character,"
+                            + " which would end the header line (the value is not shown: header values may be"
+                            + " credentials)");
+                }
+            });
             return new HttpStoreOptions(this);
         }
     }

@@ -80,4 +80,22 @@ class HttpStoreOptionsTest {
         assertThatThrownBy(() -> HttpStoreOptions.builder().ioThreads(0).build())
                 .hasMessageContaining("ioThreads >= 1 required but was 0");
     }
+
+    @Test
+    void aHeaderValueWithALineBreakOrNulIsRefusedNamingTheHeaderButNotTheValue() {
+        // sent as is, "a\r\nInjected: b" put a header of its own on the wire (past the one-Authorization check)
+        for (String value : new String[] {"a\r\nInjected: b", "token\n", "a\rb", "a\0b"}) {
+            assertThatThrownBy(() -> HttpStoreOptions.builder()
+                            .headers(Map.of("X-Token", value))
+                            .build())
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("header X-Token: its value has a CR, LF or NUL character, which would end the header"
+                            + " line (the value is not shown: header values may be credentials)");
+        }
+        assertThat(HttpStoreOptions.builder()
+                        .headers(Map.of("X-Token", "a b\tc"))
+                        .build()
+                        .headers())
+                .containsEntry("X-Token", "a b\tc");
+    }
 }
