@@ -125,7 +125,12 @@ final class DiskCache {
     /** Makes or adopts {@code parent/SUBDIR}: ours when it has the marker, or is new or empty. */
     private static Path claim(Path parent) throws IOException {
         Path sub = parent.resolve(SUBDIR);
-        Files.createDirectories(parent);
+        try {
+            Files.createDirectories(parent);
+        } catch (FileAlreadyExistsException notADirectory) {
+            // its own message is the path alone
+            throw new IOException(parent + " exists and is not a directory; choose another cache directory");
+        }
         boolean posix = Files.getFileStore(parent).supportsFileAttributeView(PosixFileAttributeView.class);
         try {
             if (posix) {

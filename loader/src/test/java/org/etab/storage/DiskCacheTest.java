@@ -119,6 +119,15 @@ class DiskCacheTest {
     }
 
     @Test
+    void aCacheDirectoryThatIsAFileIsRefusedSayingSo() throws Exception {
+        Path file = Files.writeString(temp.resolve("notes.txt"), "mine");
+        assertThatThrownBy(() -> new DiskCache(file, 1))
+                .isInstanceOf(IOException.class)
+                .hasMessage(file + " exists and is not a directory; choose another cache directory");
+        assertThat(Files.readString(file)).isEqualTo("mine");
+    }
+
+    @Test
     void aCacheOthersMayWriteIsRefused() throws Exception {
         new DiskCache(temp, 1 << 20);
         Path sub = temp.resolve(DiskCache.SUBDIR);
