@@ -137,7 +137,7 @@ final class Retries {
 
     /**
      * A failure in words for a user's message: its own message without Netty's native-call prefix, "timed out" for
-     * a timeout; the exception itself stays the cause.
+     * a timeout, else the message of an exception suppressed in it; the exception itself stays the cause.
      */
     static String reason(Throwable t) {
         String message = t.getMessage();
@@ -146,6 +146,13 @@ final class Retries {
             return message == null || message.isBlank() ? "timed out" : "timed out: " + message;
         }
         if (message == null || message.isBlank()) {
+            // Netty's TLS handler reports a handshake the server cut short as a bare ClosedChannelException, the
+            // handshake's failure ("Connection closed while SSL/TLS handshake was in progress") suppressed in it
+            for (Throwable s : t.getSuppressed()) {
+                if (s.getMessage() != null && !s.getMessage().isBlank()) {
+                    return s.getMessage();
+                }
+            }
             return t.getClass().getSimpleName();
         }
         // Netty's native transport: "finishConnect(..) failed with error(-111): Connection refused: /127.0.0.1:9"

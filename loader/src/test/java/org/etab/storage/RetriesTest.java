@@ -3,8 +3,10 @@ package org.etab.storage;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
 import java.util.concurrent.TimeoutException;
+import javax.net.ssl.SSLHandshakeException;
 import org.junit.jupiter.api.Test;
 
 /** The retry policy's arithmetic; the retries themselves run against real servers in {@code HttpStoreTest}. */
@@ -55,5 +57,15 @@ class RetriesTest {
         assertThat(Retries.reason(new TimeoutException("no response in 30 s")))
                 .isEqualTo("timed out: no response in 30 s");
         assertThat(Retries.reason(new IllegalStateException())).isEqualTo("IllegalStateException");
+    }
+
+    @Test
+    void aClosedChannelWithoutAMessageIsNamedByTheReasonSuppressedInIt() {
+        // Netty's TLS handler reports a handshake the server cut short (an https:// root on a plain HTTP port) as a
+        // bare ClosedChannelException, the handshake's failure suppressed in it
+        ClosedChannelException closed = new ClosedChannelException();
+        closed.addSuppressed(new SSLHandshakeException("Connection closed while SSL/TLS handshake was in progress"));
+        assertThat(Retries.reason(closed)).isEqualTo("Connection closed while SSL/TLS handshake was in progress");
+        assertThat(Retries.reason(new ClosedChannelException())).isEqualTo("ClosedChannelException");
     }
 }
