@@ -169,6 +169,11 @@ final class Download {
 
     private Mono<ByteBuffer> request() {
         attempts++;
+        if (received > 0 && validators.ifRange() == null) {
+            // nothing names the version these bytes are of (no strong ETag, no date), so no 206 could be shown to
+            // continue it (RFC 9110 combines partial responses under one strong validator only): start over
+            received = 0;
+        }
         boolean ranged = want > 0 && rangeUsable;
         boolean resume = (received > 0 || ranged) && rangeUsable;
         String range = "bytes=" + (first + received) + "-" + (ranged ? String.valueOf(first + want - 1) : "");
