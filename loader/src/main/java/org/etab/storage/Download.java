@@ -232,7 +232,11 @@ final class Download {
         HttpHeaders headers = res.responseHeaders();
         long length = parseLong(headers.get(HttpHeaderNames.CONTENT_LENGTH));
         String coding = headers.get(HttpHeaderNames.CONTENT_ENCODING);
-        if ((code == 200 || code == 206) && coding != null && !coding.trim().equalsIgnoreCase("identity")) {
+        // an empty value names no coding: the bytes are the object's own
+        if ((code == 200 || code == 206)
+                && coding != null
+                && !coding.isBlank()
+                && !coding.trim().equalsIgnoreCase("identity")) {
             conn.dispose();
             return Mono.error(fail(
                     "the server sent the body with Content-Encoding '" + coding

@@ -171,6 +171,19 @@ class HttpStoreHostileServerTest {
         }
     }
 
+    @Test
+    void anEmptyContentEncodingIsTheObjectsOwnBytes() throws Exception {
+        byte[] body = random(2000, 6);
+        try (ScriptedServer server = new ScriptedServer((req, out) -> {
+                    out.write(ScriptedServer.head("200 OK", "Content-Encoding: ", "Content-Length: " + body.length));
+                    out.write(body);
+                    return true;
+                });
+                HttpStore store = open(server, options().build())) {
+            assertThat(version(store.get("Videos/x.avi").block(), body)).isEqualTo("v1");
+        }
+    }
+
     /** Object v1 (ETag "1", or only a Last-Modified), cut after 3000 bytes; then v2 of the same size. */
     private static ScriptedServer replacedMidway(byte[] v1, byte[] v2, boolean etags) throws Exception {
         return new ScriptedServer((req, out) -> {

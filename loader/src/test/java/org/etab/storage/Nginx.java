@@ -1,6 +1,7 @@
 package org.etab.storage;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -8,9 +9,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import java.util.stream.Stream;
 
 /**
  * A real nginx (Debian's /usr/sbin/nginx) in a child process: {@code daemon off}, loopback on a free port, every
@@ -98,8 +101,9 @@ public final class Nginx implements AutoCloseable {
                 return;
             } catch (IOException notYet) {
                 if (!process.isAlive() || System.nanoTime() > deadline) {
+                    String logs = logs(); // before close() deletes them
                     close();
-                    throw new IOException("nginx did not start: " + logs());
+                    throw new IOException("nginx did not start: " + logs);
                 }
                 Thread.sleep(50);
             }
@@ -154,11 +158,19 @@ public final class Nginx implements AutoCloseable {
         return s.toString();
     }
 
+    /** Stops nginx, then deletes its directory (served files, logs, temp dirs: ~100 MB per class under /tmp). */
     @Override
     public void close() throws InterruptedException {
         process.destroy(); // SIGTERM: nginx's fast shutdown
         if (!process.waitFor(10, TimeUnit.SECONDS)) {
             process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path p : (Iterable<Path>) files.sorted(Comparator.reverseOrder())::iterator) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete nginx's test directory " + dir, e);
         }
     }
 
