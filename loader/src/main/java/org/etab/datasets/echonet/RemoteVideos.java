@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -15,6 +16,7 @@ import org.etab.decode.AviIndex;
 import org.etab.decode.Deadline;
 import org.etab.decode.DecodeException;
 import org.etab.decode.DecodeStats;
+import org.etab.decode.DecodeTimeoutException;
 import org.etab.decode.GrayFrameSink;
 import org.etab.decode.VideoDecoder;
 import org.etab.decode.VideoInput;
@@ -43,8 +45,9 @@ import reactor.core.publisher.Mono;
  * another ETag or date on the 206), or with another object size, is dropped and the video fetched whole again (a
  * cached copy revalidated). So an old layout never cuts frames out of a new object. The limit: a server that sends
  * neither a strong ETag nor a Last-Modified gives nothing to tell versions apart by but the size, and a same-size
- * replacement there goes unseen; so does one the server's validators miss (nginx's ETag is the file's mtime in
- * seconds and its size).
+ * replacement there goes unseen until a clip fails to decode with the old layout (an MJPEG frame must begin with a
+ * JPEG start-of-image marker); so does one the server's validators miss (nginx's ETag is the file's mtime in seconds
+ * and its size). That clip fails; the layout is dropped and the video fetched whole again for its next clip.
  *
  * <p>Threading: thread-safe; fetches start on the scheduling thread and are taken on decode threads, each through its
  * own {@link Reader}. Ownership: fetched bytes are heap buffers held here until a reader takes them or the batch is
@@ -71,6 +74,8 @@ final class RemoteVideos implements VideoStore {
     private final Map<String, Known> layouts = new ConcurrentHashMap<>();
 
     private final Map<String, Boolean> wholeOnly = new ConcurrentHashMap<>();
+    /** Videos whose layout was dropped when their bytes did not decode: fetched whole and revalidated next. */
+    private final Set<String> relearn = ConcurrentHashMap.newKeySet();
     /** A fetch started when its batch was scheduled, and when. */
     private record Ahead(CompletableFuture<Fetched> fetch, long startedNanos) {}
 
@@ -116,7 +121,15 @@ final class RemoteVideos implements VideoStore {
         public DecodeStats read(EchoNetRecord rec, SamplePlan plan, GrayFrameSink sink, long deadlineNanos) {
             Fetched f = take(plan, rec, deadlineNanos);
             if (f.layout() != null) { // a clip's span, or a whole video whose headers gave its layout
-                return decoder.decode(f.layout(), f.bytes(), f.offset(), name(rec), plan.frames(), sink, deadlineNanos);
+                try {
+                    return decoder.decode(
+                            f.layout(), f.bytes(), f.offset(), name(rec), plan.frames(), sink, deadlineNanos);
+                } catch (DecodeTimeoutException e) {
+                    throw e;
+                } catch (DecodeException e) {
+                    forget(relative(rec), f.layout());
+                    throw e;
+                }
             }
             VideoLayout[] fromIndex = {null};
             DecodeStats stats = decoder.decode(
@@ -216,6 +229,18 @@ final class RemoteVideos implements VideoStore {
         }
     }
 
+    /**
+     * Drops a layout whose bytes did not decode: the object may have been replaced unseen (a server without validators,
+     * the same size), so the video's next clip fetches it whole, revalidated, and learns it again rather than failing
+     * the same way for the rest of the run.
+     */
+    private void forget(String key, VideoLayout failed) {
+        Known known = layouts.get(key);
+        if (known != null && known.layout() == failed && layouts.remove(key, known)) {
+            relearn.add(key);
+        }
+    }
+
     /** Videos whose layout is known (their clips are fetched as ranges). */
     @Override
     public int layoutsKnown() {
@@ -227,7 +252,7 @@ final class RemoteVideos implements VideoStore {
         Known known = clipRanges ? layouts.get(key) : null;
         long[] span = known == null ? null : known.layout().span(plan.frames());
         if (span == null) {
-            return whole(key, false);
+            return whole(key, relearn.remove(key));
         }
         return store.getRange(key, span[0], span[1] - span[0], known.version())
                 .flatMap(r -> {

@@ -1,0 +1,173 @@
+package org.etab.datasets.echonet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.function.IntConsumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.zip.CRC32;
+import org.etab.api.Datasets;
+import org.etab.batch.Batch;
+import org.etab.batch.DType;
+import org.etab.batch.HostAllocator;
+import org.etab.pipeline.Pipeline;
+import org.etab.pipeline.PipelineOptions;
+import org.etab.source.OpenedDataset;
+import org.etab.source.SampleFailure;
+import org.etab.source.SampleOptions;
+import org.etab.source.Target;
+import org.etab.storage.HttpStoreOptions;
+import org.etab.storage.ScriptedServer;
+import org.etab.testing.PhantomDatasets;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A URL root whose server sends neither an ETag nor a Last-Modified (a plain object server, a proxy that strips
+ * them): a video replaced by another of the same size goes unseen by the range requests of its clips (nothing tells
+ * the versions apart), so its first clip after the change fails, naming why; the layout that failed is dropped, so the
+ * video's later clips come from its new bytes rather than failing for the rest of the run. Served by
+ * {@link ScriptedServer}, which reads each file when asked and answers ranges with 206: no nginx needed.
+ */
+@Timeout(120)
+class RemoteEchoNetWithoutValidatorsTest {
+    private static final Pattern RANGE = Pattern.compile("bytes=(\\d+)-(\\d*)");
+
+    /** Serves the files under {@code dir} as they are at each request, ranges with 206, no validators. */
+    private static ScriptedServer serve(Path dir) throws IOException {
+        return new ScriptedServer((req, out) -> {
+            Path file = dir.resolve(req.target().substring(1)).normalize();
+            if (!file.startsWith(dir) || !Files.isRegularFile(file)) {
+                out.write(ScriptedServer.head("404 Not Found", "Content-Length: 0"));
+                return true;
+            }
+            byte[] body = Files.readAllBytes(file);
+            String range = req.header("Range");
+            Matcher m = range == null ? null : RANGE.matcher(range);
+            if (m == null || !m.matches()) {
+                out.write(ScriptedServer.head("200 OK", "Content-Length: " + body.length));
+                out.write(body);
+                return true;
+            }
+            int first = Integer.parseInt(m.group(1));
+            int last = m.group(2).isEmpty() ? body.length - 1 : Math.min(body.length - 1, Integer.parseInt(m.group(2)));
+            out.write(ScriptedServer.head(
+                    "206 Partial Content",
+                    "Content-Range: bytes " + first + "-" + last + "/" + body.length,
+                    "Content-Length: " + (last - first + 1)));
+            out.write(body, first, last - first + 1);
+            return true;
+        });
+    }
+
+    private static SampleOptions options() {
+        return SampleOptions.builder()
+                .target(Target.EF)
+                .clipLength(16)
+                .fps(25)
+                .frameSize(32, 32)
+                .channels(1)
+                .dtype(DType.UINT8)
+                .build();
+    }
+
+    /** Each epoch's samples as "id:crc", calling {@code before} with each epoch's number before it starts. */
+    private static List<List<String>> epochs(
+            OpenedDataset opened, List<SampleFailure> failures, int epochs, IntConsumer before) {
+        List<List<String>> out = new ArrayList<>();
+        try (opened;
+                Pipeline p = new Pipeline(
+                        opened.source(),
+                        PipelineOptions.builder().batchSize(4).threads(2).build(),
+                        new SimpleMeterRegistry(),
+                        HostAllocator.NATIVE)) {
+            for (int e = 0; e < epochs; e++) {
+                before.accept(e);
+                List<String> samples = new ArrayList<>();
+                for (Batch b : p.batches(e).toIterable(1)) {
+                    try (b) {
+                        for (int i = 0; i < b.size(); i++) {
+                            CRC32 crc = new CRC32();
+                            crc.update(b.features().slotBytes(i));
+                            samples.add(b.samples().get(i).id() + ":" + crc.getValue());
+                        }
+                    }
+                }
+                out.add(samples);
+            }
+            failures.addAll(p.account().failures());
+        }
+        return out;
+    }
+
+    private static List<EchoNetRecord> copyPhantom(Path into) throws IOException {
+        Path src = PhantomDatasets.echonet();
+        Files.createDirectories(into.resolve("Videos"));
+        Files.copy(src.resolve("FileList.csv"), into.resolve("FileList.csv"));
+        Files.copy(src.resolve("VolumeTracings.csv"), into.resolve("VolumeTracings.csv"));
+        List<EchoNetRecord> records = EchoNetReader.read(src).select("all");
+        for (EchoNetRecord r : records) {
+            Files.copy(r.video(), into.resolve("Videos").resolve(r.video().getFileName()));
+        }
+        return records;
+    }
+
+    @Test
+    void aSameSizeReplacementFailsOneClipThenTheVideoIsLearnedAgain(@TempDir Path served, @TempDir Path after)
+            throws Exception {
+        List<EchoNetRecord> records = copyPhantom(served);
+        copyPhantom(after);
+        // the largest video replaced by the next largest, padded with zeros to exactly its size
+        EchoNetRecord big = records.stream()
+                .max(Comparator.comparingLong(r -> r.video().toFile().length()))
+                .orElseThrow();
+        EchoNetRecord small = records.stream()
+                .filter(r -> r != big)
+                .max(Comparator.comparingLong(r -> r.video().toFile().length()))
+                .orElseThrow();
+        String name = big.video().getFileName().toString();
+        byte[] replacement = Arrays.copyOf(Files.readAllBytes(small.video()), (int) Files.size(big.video()));
+        Files.write(after.resolve("Videos").resolve(name), replacement);
+        List<List<String>> local =
+                epochs(Datasets.open("echonet", after, "all", options()), new ArrayList<>(), 3, e -> {});
+
+        List<SampleFailure> failures = new ArrayList<>();
+        List<List<String>> got;
+        try (ScriptedServer server = serve(served)) {
+            URI root = URI.create("http://127.0.0.1:" + server.port() + "/");
+            got = epochs(
+                    Datasets.openRemote(
+                            "echonet", root, HttpStoreOptions.builder().build(), "all", null, options()),
+                    failures,
+                    3,
+                    e -> {
+                        if (e == 1) {
+                            try {
+                                Files.write(served.resolve("Videos").resolve(name), replacement);
+                            } catch (IOException x) {
+                                throw new java.io.UncheckedIOException(x);
+                            }
+                        }
+                    });
+            assertThat(failures).singleElement().satisfies(f -> {
+                assertThat(f.id()).isEqualTo(big.id());
+                assertThat(f.file()).isEqualTo(root + "Videos/" + name);
+                assertThat(f.reason()).contains("does not start with a JPEG start-of-image marker");
+            });
+        }
+        // epoch 1: every other video as it was; epoch 2: every video from its current bytes, the replaced one too
+        assertThat(got.get(1)).hasSize(records.size() - 1);
+        assertThat(local.get(1)).containsAll(got.get(1));
+        assertThat(got.get(2)).isEqualTo(local.get(2));
+    }
+}
