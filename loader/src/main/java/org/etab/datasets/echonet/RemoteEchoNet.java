@@ -8,6 +8,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
@@ -74,7 +75,7 @@ final class RemoteEchoNet implements AutoCloseable {
         try {
             String prefix = null;
             ByteBuffer fileList = null;
-            RemoteException notFound = null;
+            List<RemoteException> notFound = new ArrayList<>();
             for (String place : EchoNetReader.PLACES) { // as locally: the root, ETAB's data/, the archive's folder
                 try {
                     // bounded as a local index is, before its body is read
@@ -82,19 +83,16 @@ final class RemoteEchoNet implements AutoCloseable {
                     prefix = place;
                     break;
                 } catch (RemoteException e) {
-                    if (e.status() != 404) {
+                    // 403: S3 and its kin answer so for a missing object when the caller may not list the bucket
+                    if (e.status() != 404 && e.status() != 403) {
                         throw e; // the server failed, not the layout: other places would only repeat the attempts
                     }
-                    notFound = notFound == null ? e : notFound;
+                    notFound.add(e);
                 }
             }
             if (fileList == null) {
                 throw new DatasetException(
-                        store.displayUrl(EchoNetReader.FILE_LIST),
-                        "not found (HTTP 404 there, at "
-                                + store.displayUrl(EchoNetReader.PLACES.get(1) + EchoNetReader.FILE_LIST) + " and at "
-                                + store.displayUrl(EchoNetReader.PLACES.get(2) + EchoNetReader.FILE_LIST) + ")",
-                        notFound);
+                        store.displayUrl(EchoNetReader.FILE_LIST), notFound(store, notFound), notFound.get(0));
             }
             ByteBuffer tracings = store.read(prefix + EchoNetReader.TRACINGS, EchoNetReader.MAX_TRACINGS_BYTES);
             // the readers take files: a copy that lasts only while they read it (deleted below, not at close), so
@@ -175,6 +173,26 @@ final class RemoteEchoNet implements AutoCloseable {
     @Override
     public void close() {
         store.close();
+    }
+
+    /** Why no place had FileList.csv: each place's status, in the order they were asked. */
+    private static String notFound(HttpStore store, List<RemoteException> answers) {
+        List<String> places = EchoNetReader.PLACES;
+        if (answers.stream().allMatch(e -> e.status() == 404)) {
+            return "not found (HTTP 404 there, at " + store.displayUrl(places.get(1) + EchoNetReader.FILE_LIST)
+                    + " and at " + store.displayUrl(places.get(2) + EchoNetReader.FILE_LIST) + ")";
+        }
+        StringBuilder why = new StringBuilder("not found or not allowed (HTTP ")
+                .append(answers.get(0).status());
+        why.append(" there");
+        for (int i = 1; i < answers.size(); i++) {
+            why.append(i == answers.size() - 1 ? " and HTTP " : ", HTTP ")
+                    .append(answers.get(i).status())
+                    .append(" at ")
+                    .append(store.displayUrl(places.get(i) + EchoNetReader.FILE_LIST));
+        }
+        // S3 answers 403 both for a missing object (when the bucket may not be listed) and for a refused one
+        return why.append("; a 403 is a missing object or a refused one)").toString();
     }
 
     private static void write(Path file, ByteBuffer bytes) throws IOException {
