@@ -10,27 +10,48 @@ final class Terminal {
     private Terminal() {}
 
     /**
+     * Most characters of one text printed: a reason may quote a whole CSV field or header, megabytes of it, which
+     * would make the one clear line unreadable (and flood the terminal); the rest is counted, not shown.
+     */
+    static final int MAX_CHARS = 8192;
+
+    /**
      * The text with each control character (C0, newline, CR and ESC among them; DEL; C1) and each invisible format
      * character (the bidirectional overrides that make a name read backwards, zero-width ones) written as a Java
-     * escape (ESC as <code>&#92;u001b</code>); everything else as it is.
+     * escape (ESC as <code>&#92;u001b</code>); everything else as it is, up to {@link #MAX_CHARS} characters of the
+     * text, then {@code ... (N more characters)}.
      *
      * @param text any text, or null
      * @return the text safe to print; "null" for null
      */
     static String safe(Object text) {
         String s = String.valueOf(text);
+        int end = s.length();
+        if (end > MAX_CHARS) { // never split a surrogate pair
+            end = Character.isHighSurrogate(s.charAt(MAX_CHARS - 1)) ? MAX_CHARS - 1 : MAX_CHARS;
+        }
         StringBuilder out = null;
-        for (int i = 0; i < s.length(); i++) {
+        for (int i = 0; i < end; i++) {
             char c = s.charAt(i);
             if (Character.isISOControl(c) || Character.getType(c) == Character.FORMAT) {
                 if (out == null) {
-                    out = new StringBuilder(s.length() + 16).append(s, 0, i);
+                    out = new StringBuilder(end + 64).append(s, 0, i);
                 }
                 out.append(String.format("\\u%04x", (int) c));
             } else if (out != null) {
                 out.append(c);
             }
         }
-        return out == null ? s : out.toString();
+        if (end == s.length()) {
+            return out == null ? s : out.toString();
+        }
+        if (out == null) {
+            out = new StringBuilder(end + 64).append(s, 0, end);
+        }
+        int more = s.length() - end;
+        return out.append(" ... (")
+                .append(more)
+                .append(more == 1 ? " more character)" : " more characters)")
+                .toString();
     }
 }

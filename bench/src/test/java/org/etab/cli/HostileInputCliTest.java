@@ -259,6 +259,58 @@ class HostileInputCliTest {
                 .startsWith("etab: sample Y\\u001b[2J\\u000d\\u000a" + fake + " failed: ");
     }
 
+    /**
+     * A FileList.csv row whose FrameWidth is a quoted field of 2,000,000 characters, then a header naming a column with
+     * 3,000,000: the index's list of problems and the one line of the refused index were the whole field, megabytes on
+     * one line of stderr; now each shows at most {@link Terminal#MAX_CHARS} characters of it and counts the rest. The
+     * report keeps the whole reason (data, as the CSV has it).
+     */
+    @Test
+    void aHugeFieldQuotedByAReasonReachesTheTerminalCut(@TempDir Path tmp) throws Exception {
+        Path root = copy(PhantomDatasets.echonet(), tmp.resolve("echonet"));
+        Path fileList = root.resolve("FileList.csv");
+        List<String> rows = new java.util.ArrayList<>(Files.readAllLines(fileList));
+        String[] cells = rows.get(1).split(",", -1);
+        cells[5] = '"' + "A".repeat(2_000_000) + '"';
+        rows.set(1, String.join(",", cells));
+        Files.write(fileList, rows);
+        Path report = tmp.resolve("report.csv");
+        Run r = etab(
+                "bench",
+                "--root",
+                root.toString(),
+                "--split",
+                "all",
+                "--clip-length",
+                "4",
+                "--frame-size",
+                "16x16",
+                "--device",
+                "cpu",
+                "--report",
+                report.toString());
+        assertThat(r.code())
+                .as(r.err().substring(0, Math.min(r.err().length(), 2000)))
+                .isZero();
+        assertThat(r.lastLine()).contains(" rejected=1");
+        assertThat(r.err())
+                .contains(cells[0] + ": FileList.csv: line 2: FrameWidth is not an integer: 'AAAA")
+                .contains(" more characters)");
+        assertThat(r.err().lines()).allMatch(l -> l.length() < Terminal.MAX_CHARS + 100);
+        assertThat(Files.readString(report)).contains("'" + "A".repeat(2_000_000) + "'");
+
+        rows.set(0, rows.get(0).replace("FPS", '"' + "F".repeat(3_000_000) + '"'));
+        Files.write(fileList, rows);
+        Run refused = etab("bench", "--root", root.toString(), "--device", "cpu", "--quiet");
+        assertThat(refused.code()).isEqualTo(2);
+        assertThat(refused.err().strip().lines())
+                .singleElement()
+                .asString()
+                .startsWith("etab: " + fileList + ": missing required column FPS; header is [FileName, EF, ")
+                .endsWith(" more characters)")
+                .hasSizeLessThan(Terminal.MAX_CHARS + 100);
+    }
+
     private static String[] concat(String[] flags, String... more) {
         String[] all = java.util.Arrays.copyOf(flags, flags.length + more.length);
         System.arraycopy(more, 0, all, flags.length, more.length);
