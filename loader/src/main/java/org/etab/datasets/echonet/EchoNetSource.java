@@ -1,8 +1,10 @@
 package org.etab.datasets.echonet;
 
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Set;
-import java.util.TreeSet;
+import java.util.Map;
+import java.util.stream.Collectors;
 import org.etab.batch.BatchPool;
 import org.etab.decode.DatasetException;
 import org.etab.decode.DecodeException;
@@ -44,6 +46,9 @@ import org.etab.source.Target;
 public final class EchoNetSource extends RecordSource<EchoNetRecord> {
     /** What EchoNet-Dynamic offers, in ETAB's order. */
     public static final List<Target> TARGETS = List.of(Target.EF, Target.LV_SEG, Target.ES_ED, Target.CM);
+
+    /** Sizes a refused native frame size names, each with a video (a hostile FileList may hold thousands). */
+    private static final int MIXED_SIZES_NAMED = 4;
 
     private static final RecordLabels<EchoNetRecord> LABELS = RecordLabels.<EchoNetRecord>builder()
             .ef(EchoNetRecord::ef)
@@ -87,13 +92,27 @@ public final class EchoNetSource extends RecordSource<EchoNetRecord> {
     }
 
     private static FrameSize nativeSize(List<EchoNetRecord> records) {
-        Set<String> sizes = new TreeSet<>();
+        // each size's first video and count: the refusal names the rows to look at, not only their sizes
+        Map<String, String> first = new LinkedHashMap<>();
+        Map<String, Integer> count = new HashMap<>();
         for (EchoNetRecord r : records) {
-            sizes.add(r.frameHeight() + "x" + r.frameWidth());
+            String size = r.frameHeight() + "x" + r.frameWidth();
+            first.putIfAbsent(size, r.id());
+            count.merge(size, 1, Integer::sum);
         }
-        if (sizes.size() > 1) {
-            throw new IllegalArgumentException("native frame size needs one size for all videos but the selection"
-                    + " has " + sizes + "; choose a frame size (e.g. 112x112)");
+        if (first.size() > 1) {
+            String sizes = first.entrySet().stream()
+                    .limit(MIXED_SIZES_NAMED)
+                    .map(e -> {
+                        int n = count.get(e.getKey());
+                        return e.getKey() + " (" + (n == 1 ? "1 video: " : n + " videos, e.g. ") + e.getValue() + ")";
+                    })
+                    .collect(Collectors.joining(", "));
+            String more = first.size() > MIXED_SIZES_NAMED
+                    ? " and " + (first.size() - MIXED_SIZES_NAMED) + " more sizes"
+                    : "";
+            throw new IllegalArgumentException("native frame size needs one size for all videos but FileList.csv's"
+                    + " FrameHeight x FrameWidth give " + sizes + more + "; choose a frame size (e.g. 112x112)");
         }
         return records.isEmpty()
                 ? new FrameSize(112, 112)

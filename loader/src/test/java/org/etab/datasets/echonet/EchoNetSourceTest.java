@@ -387,6 +387,34 @@ class EchoNetSourceTest {
                 r.id(), r.video(), r.ef(), r.esv(), r.edv(), 100, 120, r.fps(), r.frames(), r.split(), r.es(), r.ed());
         assertThatThrownBy(() -> new EchoNetSource(
                         List.of(r, odd), options(Target.EF, ClipSpec.frame(), 0, 3, true, DType.FLOAT32)))
-                .hasMessageContaining("[100x120, 112x112]");
+                .hasMessageContaining("FileList.csv's FrameHeight x FrameWidth give 112x112 (1 video: " + r.id()
+                        + "), 100x120 (1 video: " + r.id() + ")");
+    }
+
+    /**
+     * A phantom whose FileList.csv says one video is 4096x4096: a native frame size is refused in one line that names
+     * FileList.csv's columns, each size with how many videos have it, and a video of each (it said only
+     * "[112x112, 4096x4096]", leaving the row to be found among all of them).
+     */
+    @Test
+    void mixedNativeSizesAreRefusedNamingTheFileListRowsThatDiffer(@TempDir Path tmp) throws Exception {
+        Path root = PipelineFixtures.copyOfPhantom(tmp);
+        List<String> list = new ArrayList<>(java.nio.file.Files.readAllLines(root.resolve("FileList.csv")));
+        String[] cells = list.get(3).split(",", -1);
+        cells[4] = "4096";
+        cells[5] = "4096";
+        list.set(3, String.join(",", cells));
+        java.nio.file.Files.write(root.resolve("FileList.csv"), list);
+        SampleOptions o = PipelineFixtures.w1(1, false).toBuilder()
+                .clipLength(4)
+                .frameSize(0, 0)
+                .build();
+        int others = list.size() - 2;
+        String first = list.get(1).substring(0, list.get(1).indexOf(',')); // FileList's order: the first of its size
+        assertThatThrownBy(() -> org.etab.api.Datasets.open("echonet", root, "all", o))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("native frame size needs one size for all videos but FileList.csv's FrameHeight x"
+                        + " FrameWidth give 112x112 (" + others + " videos, e.g. " + first + "), 4096x4096 (1 video: "
+                        + cells[0] + "); choose a frame size (e.g. 112x112)");
     }
 }
