@@ -83,13 +83,26 @@ final class PictureCommands {
             throw e;
         }
         if (s == null) {
+            String leftOut = leftOut(opened, id);
             p.close();
             opened.close();
             throw new IllegalArgumentException("no sample '" + id + "' in " + selection.dataset + " split "
                     + selection.split + (selection.view != null ? " view " + selection.view : "")
-                    + inAnotherSplit(selection, cfg, raw, id));
+                    + (leftOut.isEmpty() ? inAnotherSplit(selection, cfg, raw, id) : leftOut));
         }
         return new Picked(s, p, opened);
+    }
+
+    /**
+     * {@code "; the index left it out: <file>: <reason>"} when {@code id} is a row of the selection that the index
+     * rejected (an EF of 200, say), else empty: such an id is not mistyped, and the reason says what to fix.
+     */
+    private static String leftOut(OpenedDataset opened, String id) {
+        return opened.rejected().stream()
+                .filter(r -> r.id().equals(id))
+                .findFirst()
+                .map(r -> "; the index left it out: " + r.file() + ": " + r.reason())
+                .orElse("");
     }
 
     /**

@@ -215,4 +215,39 @@ class PictureAndSplitOutputTest {
         assertThat(nowhere).doesNotExist();
         assertThat(nowhereGif).doesNotExist();
     }
+
+    /**
+     * A phantom copy whose FileList.csv gives one video an EF of 200: plot and gif of that id said only "no sample 'X'
+     * in echonet split all", as if the id were mistyped; they now say why the index left the row out.
+     */
+    @Test
+    void anIdTheIndexRejectedIsNamedWithTheReason(@TempDir Path tmp) throws Exception {
+        Path root = EtabCliTest.copyOfEchonet(tmp.resolve("echonet"));
+        List<String> list = new java.util.ArrayList<>(Files.readAllLines(root.resolve("FileList.csv")));
+        String[] cells = list.get(2).split(",", -1);
+        cells[1] = "200";
+        list.set(2, String.join(",", cells));
+        Files.write(root.resolve("FileList.csv"), list);
+        String r = root.toString();
+        Path png = tmp.resolve("never-written.png");
+        String line =
+                "etab: no sample '" + cells[0] + "' in echonet split all; the index left it out: FileList.csv: line"
+                        + " 3: EF must be 0 to 100 but was '200'";
+        Run plot = etab("plot", "--root", r, "--split", "all", "--id", cells[0], "--out", png.toString());
+        assertThat(plot.code()).isEqualTo(2);
+        assertThat(plot.err().lines()).containsExactly(line);
+        Run gif = etab(
+                "gif",
+                "--root",
+                r,
+                "--split",
+                "all",
+                "--id",
+                cells[0],
+                "--out",
+                tmp.resolve("x.gif").toString());
+        assertThat(gif.code()).isEqualTo(2);
+        assertThat(gif.err().lines()).containsExactly(line);
+        assertThat(png).doesNotExist();
+    }
 }
