@@ -33,11 +33,13 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Many epochs of {@code EasyTrain.fit} with a validation set, some of them ended by a step that throws: once warmed
- * up, nothing grows with the epochs (native bytes, pooled buffers, the trainer's arrays).
+ * up and each decode thread has its worker, nothing grows with the epochs (native bytes, pooled buffers, the trainer's
+ * arrays).
  */
 class PipelineDatasetSoakTest {
     private static final int WARM_UP = 5;
     private static final int EPOCHS = 40;
+    private static final int THREADS = 2;
 
     private static Pipeline clips(long seed) {
         SampleOptions o = SampleOptions.builder()
@@ -53,7 +55,7 @@ class PipelineDatasetSoakTest {
                 .build();
         return new Pipeline(
                 new EchoNetSource(EchoNetReader.read(PhantomDatasets.echonet()).select("all"), o),
-                PipelineOptions.builder().batchSize(5).threads(2).build(),
+                PipelineOptions.builder().batchSize(5).threads(THREADS).build(),
                 new SimpleMeterRegistry(),
                 HostAllocator.NATIVE);
     }
@@ -85,9 +87,16 @@ class PipelineDatasetSoakTest {
                         PipelineDataset.builder().pipeline(validation).build();
                 long baseline = 0;
                 int failures = 0;
+                int workers = -1;
+                int baselineEpoch = -1;
                 for (int epoch = 0; epoch < EPOCHS; epoch++) {
-                    if (epoch == WARM_UP) {
+                    // a decode thread's worker (its decoder) is made when that thread first needs one, which its
+                    // timing may put after the warm-up: the baseline is taken again when the workers have grown
+                    int nowWorkers = PipelineProbe.workersCreated(train) + PipelineProbe.workersCreated(validation);
+                    if (epoch == WARM_UP || (epoch > WARM_UP && nowWorkers != workers)) {
                         baseline = NativeBytes.settled() - pooledBytes(train) - pooledBytes(validation);
+                        workers = nowWorkers;
+                        baselineEpoch = epoch;
                     }
                     try {
                         EasyTrain.fit(trainer, 1, t, v);
@@ -101,10 +110,17 @@ class PipelineDatasetSoakTest {
                 EasyTrain.fit(trainer, 1, t, v); // a clean epoch closes what the last failure left open
                 assertThat(((BaseNDManager) trainer.getManager()).getManagedArrays())
                         .isEmpty();
+                assertThat(workers)
+                        .as("workers made, at most one per decode thread of the two pipelines")
+                        .isLessThanOrEqualTo(THREADS * 2)
+                        .isEqualTo(PipelineProbe.workersCreated(train) + PipelineProbe.workersCreated(validation));
+                assertThat(baselineEpoch)
+                        .as("the epoch the baseline was taken at")
+                        .isLessThanOrEqualTo(EPOCHS - 20);
                 assertThat(NativeBytes.settled() - pooledBytes(train) - pooledBytes(validation))
                         .as(
                                 "native bytes besides the pools' buffers after %d epochs, against epoch %d's",
-                                EPOCHS, WARM_UP)
+                                EPOCHS, baselineEpoch)
                         .isEqualTo(baseline);
                 awaitNoOutstanding(train);
                 awaitNoOutstanding(validation);
