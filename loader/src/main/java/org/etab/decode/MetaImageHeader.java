@@ -44,7 +44,8 @@ final class MetaImageHeader {
                 next++;
             }
             lineNo++;
-            String line = new String(bytes, pos, eol - pos, StandardCharsets.ISO_8859_1).trim();
+            // UTF-8: a data file name outside ASCII is written as the file system names it
+            String line = new String(bytes, pos, eol - pos, StandardCharsets.UTF_8).trim();
             pos = next;
             if (line.isEmpty()) {
                 continue;

@@ -14,7 +14,7 @@ import java.nio.file.Path;
  *
  * <p>Contract:
  * <ul>
- *   <li>Header: {@code Key = Value} lines up to and including the {@code ElementDataFile} line, which ends
+ *   <li>Header: {@code Key = Value} lines (UTF-8) up to and including the {@code ElementDataFile} line, which ends
  *       the header (at most {@value #MAX_HEADER} bytes). Keys match in any case; unknown keys (Offset,
  *       TransformMatrix, CenterOfRotation, AnatomicalOrientation, ...) are ignored; a key given twice, a line
  *       without {@code =}, or a header without {@code ElementDataFile} is an error.</li>

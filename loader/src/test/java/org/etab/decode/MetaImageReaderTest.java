@@ -462,11 +462,14 @@ class MetaImageReaderTest {
     @Test
     void elementDataFileIsOneFileInTheHeadersDirectoryAsItkReadsIt() throws IOException {
         // written by the phantoms' writer, then the data file named as other tools name it: MetaIO reads each of these
-        // as one file beside the header (a list starts with LIST in capitals, a pattern holds '%'); all were refused
+        // as one file beside the header (a list starts with LIST in capitals, a pattern holds '%'); all were refused,
+        // and
+        // a name outside ASCII (the header in UTF-8, as the file system names it) was read as Latin-1: not found
         byte[] pixels = encode(ElementType.UINT8, ByteOrder.LITTLE_ENDIAN, marked());
         ImageVolume v = ImageVolume.ofUint8(W, H, 1, new double[] {0.5, 0.25}, pixels, "w.mhd");
         Path mhd = dir.resolve("w.mhd");
-        for (String name : new String[] {"./w.raw", "././w b.raw", "my image.raw", "listing.raw", "List.raw"}) {
+        for (String name :
+                new String[] {"./w.raw", "././w b.raw", "my image.raw", "listing.raw", "List.raw", "patiënt 心.raw"}) {
             MetaImageWriter.write(mhd, v, false, false);
             Files.move(dir.resolve("w.raw"), dir.resolve(name.replace("./", "")));
             Files.writeString(mhd, Files.readString(mhd).replace("= w.raw\n", "= " + name + "\n"));
