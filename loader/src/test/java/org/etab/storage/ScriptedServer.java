@@ -8,6 +8,8 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -16,6 +18,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * An HTTP/1.1 server on loopback whose every answer is written by the test, byte for byte, so that it can break the
@@ -36,6 +40,8 @@ public final class ScriptedServer implements AutoCloseable {
     public interface Handler {
         boolean answer(Request request, OutputStream out) throws IOException, InterruptedException;
     }
+
+    private static final Pattern RANGE = Pattern.compile("bytes=(\\d+)-(\\d*)");
 
     private final ServerSocket server;
     private final Handler handler;
@@ -61,6 +67,38 @@ public final class ScriptedServer implements AutoCloseable {
         synchronized (requests) {
             return List.copyOf(requests);
         }
+    }
+
+    /**
+     * A server of the files under {@code dir} as they are at each request (a file replaced between two requests is
+     * served new), without validators (no ETag, no Last-Modified): {@code missing} (e.g. "404 Not Found") for anything
+     * else; with {@code ranges}, a {@code Range: bytes=a-b} or {@code bytes=a-} is answered with 206.
+     */
+    public static ScriptedServer serving(Path dir, String missing, boolean ranges) throws IOException {
+        return new ScriptedServer((req, out) -> {
+            Path file = dir.resolve(req.target().substring(1)).normalize();
+            if (!file.startsWith(dir) || !Files.isRegularFile(file)) {
+                out.write(head(missing, "Content-Length: 0"));
+                return true;
+            }
+            byte[] body = Files.readAllBytes(file);
+            Matcher range = RANGE.matcher(String.valueOf(req.header("Range")));
+            if (!ranges || !range.matches()) {
+                out.write(head("200 OK", "Content-Length: " + body.length));
+                out.write(body);
+                return true;
+            }
+            int first = Integer.parseInt(range.group(1));
+            int last = range.group(2).isEmpty()
+                    ? body.length - 1
+                    : Math.min(body.length - 1, Integer.parseInt(range.group(2)));
+            out.write(head(
+                    "206 Partial Content",
+                    "Content-Range: bytes " + first + "-" + last + "/" + body.length,
+                    "Content-Length: " + (last - first + 1)));
+            out.write(body, first, last - first + 1);
+            return true;
+        });
     }
 
     /** The head of a response: the status line, the headers given as "Name: value", and the blank line. */

@@ -35,21 +35,6 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(120)
 class RemoteEchoNetFailureNamesTest {
 
-    /** Serves the files under {@code dir} whole (200, with their length), 404 for anything else. */
-    private static ScriptedServer serve(Path dir) throws IOException {
-        return new ScriptedServer((req, out) -> {
-            Path file = dir.resolve(req.target().substring(1)).normalize();
-            if (!file.startsWith(dir) || !Files.isRegularFile(file)) {
-                out.write(ScriptedServer.head("404 Not Found", "Content-Length: 0"));
-                return true;
-            }
-            byte[] body = Files.readAllBytes(file);
-            out.write(ScriptedServer.head("200 OK", "Content-Length: " + body.length));
-            out.write(body);
-            return true;
-        });
-    }
-
     @Test
     void aVideoShorterThanItsRowSaysIsAFailureNamingItsUrlNotTheLocalCopyOfTheIndex(@TempDir Path served)
             throws IOException {
@@ -83,7 +68,7 @@ class RemoteEchoNetFailureNamesTest {
                 .dtype(DType.UINT8)
                 .build();
         List<SampleFailure> failures = new ArrayList<>();
-        try (ScriptedServer server = serve(served)) {
+        try (ScriptedServer server = ScriptedServer.serving(served, "404 Not Found", false)) {
             URI root = URI.create("http://127.0.0.1:" + server.port() + "/");
             try (OpenedDataset opened = Datasets.openRemote(
                             "echonet", root, HttpStoreOptions.builder().build(), "all", null, options);

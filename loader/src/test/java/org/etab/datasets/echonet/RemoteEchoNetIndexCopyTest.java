@@ -32,17 +32,7 @@ class RemoteEchoNetIndexCopyTest {
                 }
             }
         }
-        try (ScriptedServer server = new ScriptedServer((req, out) -> {
-                    Path file = served.resolve(req.target().substring(1)).normalize();
-                    if (!file.startsWith(served) || !Files.isRegularFile(file)) {
-                        out.write(ScriptedServer.head("404 Not Found", "Content-Length: 0"));
-                        return true;
-                    }
-                    byte[] body = Files.readAllBytes(file);
-                    out.write(ScriptedServer.head("200 OK", "Content-Length: " + body.length));
-                    out.write(body);
-                    return true;
-                });
+        try (ScriptedServer server = ScriptedServer.serving(served, "404 Not Found", false);
                 RemoteEchoNet remote = RemoteEchoNet.open(
                         URI.create("http://127.0.0.1:" + server.port() + "/"),
                         HttpStoreOptions.builder().build())) {

@@ -23,28 +23,13 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(60)
 class RemoteEchoNetPlacesTest {
 
-    /** Serves the files under {@code dir} whole; 403 for anything else. */
-    private static ScriptedServer serve(Path dir) throws IOException {
-        return new ScriptedServer((req, out) -> {
-            Path file = dir.resolve(req.target().substring(1)).normalize();
-            if (!file.startsWith(dir) || !Files.isRegularFile(file)) {
-                out.write(ScriptedServer.head("403 Forbidden", "Content-Length: 0"));
-                return true;
-            }
-            byte[] body = Files.readAllBytes(file);
-            out.write(ScriptedServer.head("200 OK", "Content-Length: " + body.length));
-            out.write(body);
-            return true;
-        });
-    }
-
     @Test
     void anIndexUnderDataIsFoundWhenTheRootAnswers403(@TempDir Path served) throws IOException {
         Path data = Files.createDirectories(served.resolve("data"));
         Path src = PhantomDatasets.echonet();
         Files.copy(src.resolve("FileList.csv"), data.resolve("FileList.csv"));
         Files.copy(src.resolve("VolumeTracings.csv"), data.resolve("VolumeTracings.csv"));
-        try (ScriptedServer server = serve(served);
+        try (ScriptedServer server = ScriptedServer.serving(served, "403 Forbidden", false);
                 RemoteEchoNet remote = RemoteEchoNet.open(
                         URI.create("http://127.0.0.1:" + server.port() + "/"),
                         HttpStoreOptions.builder().build(),
@@ -55,7 +40,7 @@ class RemoteEchoNetPlacesTest {
 
     @Test
     void noIndexAnywhereSaysEachPlacesAnswer(@TempDir Path served) throws IOException {
-        try (ScriptedServer server = serve(served)) {
+        try (ScriptedServer server = ScriptedServer.serving(served, "403 Forbidden", false)) {
             String base = "http://127.0.0.1:" + server.port() + "/";
             assertThatThrownBy(() -> RemoteEchoNet.open(
                             URI.create(base), HttpStoreOptions.builder().build(), true))

@@ -12,8 +12,6 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.function.IntConsumer;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.zip.CRC32;
 import org.etab.api.Datasets;
 import org.etab.batch.Batch;
@@ -41,35 +39,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(120)
 class RemoteEchoNetWithoutValidatorsTest {
-    private static final Pattern RANGE = Pattern.compile("bytes=(\\d+)-(\\d*)");
-
-    /** Serves the files under {@code dir} as they are at each request, ranges with 206, no validators. */
-    private static ScriptedServer serve(Path dir) throws IOException {
-        return new ScriptedServer((req, out) -> {
-            Path file = dir.resolve(req.target().substring(1)).normalize();
-            if (!file.startsWith(dir) || !Files.isRegularFile(file)) {
-                out.write(ScriptedServer.head("404 Not Found", "Content-Length: 0"));
-                return true;
-            }
-            byte[] body = Files.readAllBytes(file);
-            String range = req.header("Range");
-            Matcher m = range == null ? null : RANGE.matcher(range);
-            if (m == null || !m.matches()) {
-                out.write(ScriptedServer.head("200 OK", "Content-Length: " + body.length));
-                out.write(body);
-                return true;
-            }
-            int first = Integer.parseInt(m.group(1));
-            int last = m.group(2).isEmpty() ? body.length - 1 : Math.min(body.length - 1, Integer.parseInt(m.group(2)));
-            out.write(ScriptedServer.head(
-                    "206 Partial Content",
-                    "Content-Range: bytes " + first + "-" + last + "/" + body.length,
-                    "Content-Length: " + (last - first + 1)));
-            out.write(body, first, last - first + 1);
-            return true;
-        });
-    }
-
     private static SampleOptions options() {
         return SampleOptions.builder()
                 .target(Target.EF)
@@ -143,7 +112,7 @@ class RemoteEchoNetWithoutValidatorsTest {
 
         List<SampleFailure> failures = new ArrayList<>();
         List<List<String>> got;
-        try (ScriptedServer server = serve(served)) {
+        try (ScriptedServer server = ScriptedServer.serving(served, "404 Not Found", true)) {
             URI root = URI.create("http://127.0.0.1:" + server.port() + "/");
             got = epochs(
                     Datasets.openRemote(
