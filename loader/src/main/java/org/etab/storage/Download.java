@@ -38,11 +38,10 @@ final class Download {
     private final URI url;
     private final HttpStoreOptions options;
     private final HttpClient client;
-    private final AsyncPermits bytes;
     private final long first; // the range's first byte in the object (0 for the whole object)
     private final long want; // the range's length, or -1 for the whole object
 
-    private volatile AsyncPermits.Permit permit;
+    private final BodyReservation reservation;
     private ByteBuffer buf;
     // volatile: written on the event loop, read for a message by a deadline's timer (HttpStore.read)
     private volatile long received;
@@ -73,7 +72,7 @@ final class Download {
         this.url = url;
         this.options = options;
         this.client = client;
-        this.bytes = bytes;
+        this.reservation = new BodyReservation(bytes);
         this.first = first;
         this.want = length;
         this.maxBytes = options.maxObjectBytes();
@@ -147,14 +146,11 @@ final class Download {
 
     /** Takes over a reservation granted while no request was in progress. */
     void hold(AsyncPermits.Permit p) {
-        permit = p;
+        reservation.hold(p);
     }
 
     void releaseBytes() {
-        AsyncPermits.Permit p = permit;
-        if (p != null) {
-            p.release();
-        }
+        reservation.release();
     }
 
     RemoteException fail(String reason, Throwable cause) {
@@ -348,11 +344,7 @@ final class Download {
         validators = Validators.NONE;
         objectSize = -1;
         total = -1;
-        AsyncPermits.Permit p = permit;
-        if (p != null) {
-            p.release();
-            permit = null;
-        }
+        reservation.forget();
     }
 
     /** Reads the body into the buffer at {@link #received}; {@code size} is the body's full size (all attempts) or -1. */
@@ -368,27 +360,20 @@ final class Download {
         }
         // without a size, reserve conservatively and accept no more than that
         long limit = size >= 0 ? size : Math.min(maxBytes, options.maxBytesInFlight());
-        AsyncPermits.Permit p = permit;
-        if (p != null && size < 0 && p.amount < Math.min(Math.max(1, limit), bytes.capacity())) {
-            // reserved for a length an earlier response stated, and this one states none: not a change of size, but
-            // the reservation must cover the bound for bodies without a length
-            p.release();
-            permit = null;
-            p = null;
-        }
-        if (p == null) {
-            p = bytes.tryAcquire(Math.max(1, limit));
-            if (p == null) {
+        switch (reservation.reserve(limit, size >= 0)) {
+            case NONE_FREE -> {
                 attempts--; // aborted for memory, not failed: the caller waits for the reservation and asks again
                 conn.dispose();
                 return Mono.error(new NeedBytes(Math.max(1, limit)));
             }
-            permit = p;
-        } else if (p.amount < Math.min(Math.max(1, limit), bytes.capacity())) {
-            conn.dispose();
-            return Mono.error(fail(
-                    "the object's size changed between attempts (" + limit + " bytes now, " + p.amount + " reserved)",
-                    null));
+            case TOO_SMALL -> {
+                conn.dispose();
+                return Mono.error(fail(
+                        "the object's size changed between attempts (" + limit + " bytes now, " + reservation.reserved()
+                                + " reserved)",
+                        null));
+            }
+            case HELD -> {}
         }
         total = size;
         if (buf == null) {
