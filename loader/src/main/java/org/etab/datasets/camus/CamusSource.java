@@ -13,6 +13,7 @@ import org.etab.decode.ImageVolume;
 import org.etab.decode.MetaImageReader;
 import org.etab.decode.NiftiReader;
 import org.etab.sampling.ClipSampler;
+import org.etab.sampling.ClipStart;
 import org.etab.source.DatasetFiles;
 import org.etab.source.DirectoryOpener;
 import org.etab.source.FeatureWriter;
@@ -249,20 +250,26 @@ public final class CamusSource extends RecordSource<CamusRecord> {
 
     /**
      * One decode thread's file opener (an image and its data file share a patient's directory) and scratch memory:
-     * slices of the largest image seen so far.
+     * slices of the largest image seen so far. With every clip of a sequence planned ({@code ClipStart.ALL}), whose
+     * clips come one after another, it keeps the last sequence it read, so that each is read (and inflated) once per
+     * run of its clips rather than once per clip; it drops it before reading another, so a worker holds one image.
      */
     private final class Worker implements SampleWorker {
         private final DirectoryOpener opener = files.newDirectoryOpener();
         private final FeatureWriter.Sink frames = featureWriter().newSink();
         private final LabelWriter.Mask mask = new LabelWriter.Mask();
+        private final boolean keepSequence =
+                options().clip().video() && options().clip().start() == ClipStart.ALL;
         private byte[] slice = new byte[0];
+        private Path keptFile;
+        private ImageVolume kept;
 
         @Override
         public LoadStats load(SamplePlan plan, BatchPool.Buffers buffers, int slot, long deadlineNanos) {
             CamusRecord rec = records().get(plan.record());
             boolean video = options().clip().video();
             FileOpener openFile = file -> opener.open(file, deadlineNanos);
-            ImageVolume image = readVolume(video ? rec.sequence() : rec.ed(), openFile);
+            ImageVolume image = video ? sequence(rec.sequence(), openFile) : readVolume(rec.ed(), openFile);
             long bytes = (long) image.sliceLength();
             int[] want = video ? plan.frames() : ED_FILE_FRAME;
             int valid = 0;
@@ -301,6 +308,19 @@ public final class CamusSource extends RecordSource<CamusRecord> {
                 writeMask(gt, buffers, slot);
             }
             return new LoadStats(valid, valid, bytes * valid);
+        }
+
+        private ImageVolume sequence(Path file, FileOpener openFile) {
+            if (!keepSequence) {
+                return readVolume(file, openFile);
+            }
+            if (!file.equals(keptFile)) {
+                kept = null; // before the next is read: one image per worker
+                keptFile = null;
+                kept = readVolume(file, openFile);
+                keptFile = file;
+            }
+            return kept;
         }
 
         private void writeFeatures(ImageVolume image, int[] want, int valid, BatchPool.Buffers buffers, int slot) {
@@ -344,6 +364,7 @@ public final class CamusSource extends RecordSource<CamusRecord> {
 
         @Override
         public void close() {
+            kept = null;
             opener.close();
         }
     }

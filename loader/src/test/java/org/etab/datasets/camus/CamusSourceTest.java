@@ -20,6 +20,7 @@ import java.util.Set;
 import java.util.stream.Stream;
 import java.util.zip.GZIPOutputStream;
 import org.etab.batch.Batch;
+import org.etab.batch.BatchPool;
 import org.etab.batch.DType;
 import org.etab.batch.HostAllocator;
 import org.etab.batch.SampleInfo;
@@ -35,6 +36,8 @@ import org.etab.source.IndexProblem;
 import org.etab.source.OpenedDataset;
 import org.etab.source.SampleFailure;
 import org.etab.source.SampleOptions;
+import org.etab.source.SamplePlan;
+import org.etab.source.SampleWorker;
 import org.etab.source.Stage;
 import org.etab.source.Target;
 import org.etab.testing.CamusPhantoms;
@@ -556,6 +559,37 @@ class CamusSourceTest {
             });
             assertThat(a.failures()).isEmpty();
             assertThat(a.delivered()).isEqualTo(gzipped.size()).isEqualTo(expected.size());
+        }
+    }
+
+    @Test
+    void everyClipOfASequenceComesFromOneReadOfItsFile(@TempDir Path tmp) throws IOException {
+        Path root = copy(CamusPhantoms.camus(CamusRelease.NIFTI), tmp.resolve("camus"));
+        CamusRecord rec = CamusReader.read(root).select("all", "both").get(0);
+        CamusSource source = new CamusSource(
+                List.of(rec), options(Target.EF, new ClipSpec(true, 4, 0, true, ClipStart.ALL), 1, false, DType.UINT8));
+        List<SamplePlan> plans = source.plan(0);
+        assertThat(plans).hasSizeGreaterThan(2);
+        List<byte[]> expected = new ArrayList<>();
+        try (BatchPool pool = new BatchPool(source.features(), source.labels(), 1, 1);
+                SampleWorker w = source.newWorker()) {
+            BatchPool.Buffers b = pool.acquire();
+            for (SamplePlan plan : plans) {
+                w.load(plan, b, 0);
+                expected.add(b.features().slotBytes(0));
+            }
+        }
+        try (BatchPool pool = new BatchPool(source.features(), source.labels(), 1, 1);
+                SampleWorker w = source.newWorker()) {
+            BatchPool.Buffers b = pool.acquire();
+            w.load(plans.get(0), b, 0);
+            // the sequence's file gone after its first clip: the next ones come from what the worker read (each clip
+            // read the whole file again, so they failed 'not found')
+            Files.delete(rec.sequence());
+            for (int i = 1; i < plans.size(); i++) {
+                w.load(plans.get(i), b, 0);
+                assertThat(b.features().slotBytes(0)).as("clip %d", i).isEqualTo(expected.get(i));
+            }
         }
     }
 
