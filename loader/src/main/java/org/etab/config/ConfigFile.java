@@ -291,6 +291,12 @@ final class ConfigFile {
         if (!value.isValueNode()) {
             throw new IllegalArgumentException(file + ": " + key + " must be a directory but was " + value);
         }
+        if (value.isNumber() || value.isBoolean()) {
+            // YAML reads 0x70, 1_000 or 1e3 as numbers and yes as true: the directory written is gone, not guessed
+            throw new IllegalArgumentException(file + ": " + key + " must be a directory but was " + value
+                    + " (YAML read the value as a " + (value.isNumber() ? "number" : "boolean")
+                    + ": put the directory in quotes)");
+        }
         try {
             return Path.of(value.asText());
         } catch (InvalidPathException e) {

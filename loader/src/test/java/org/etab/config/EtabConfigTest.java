@@ -37,6 +37,14 @@ class EtabConfigTest {
     }
 
     @Test
+    void aQuotedDirectoryThatYamlWouldReadAsANumberIsKeptAsWritten() throws Exception {
+        Path file = Files.writeString(dir.resolve("quoted.yaml"), "echonet_dir: \"0x70\"\ntmed_dir: '2024'\n");
+        EtabConfig cfg = EtabConfig.load(file, Map.of());
+        assertThat(cfg.directory("echonet")).isEqualTo(dir.resolve("0x70"));
+        assertThat(cfg.directory("tmed")).isEqualTo(dir.resolve("2024"));
+    }
+
+    @Test
     void anUnknownKeyIsAnErrorNamingTheKeyAndTheFile() throws Exception {
         Path file = Files.writeString(dir.resolve("bad.yaml"), "echonet_dir: x\npipeline:\n  batchsize: 8\n");
         assertThatThrownBy(() -> EtabConfig.load(file, Map.of()))
@@ -148,6 +156,19 @@ class EtabConfigTest {
         cases.put("pipeline: 7\n", "pipeline must be settings ('key: value' lines under it) but was 7");
         cases.put("extra_roots: [{disk: 2}]\n", "extra_roots must be a directory but was {\"disk\":2}");
         cases.put("extra_roots: [\"/mnt/\\0disk\"]\n", "extra_roots is not a valid path");
+        // a directory YAML read as a number or boolean: the text written is gone, so it is refused, not guessed
+        cases.put(
+                "echonet_dir: 0x70\n",
+                "echonet_dir must be a directory but was 112 (YAML read the value as a number: put the directory in"
+                        + " quotes)");
+        cases.put(
+                "extra_roots: [1_000]\n",
+                "extra_roots must be a directory but was 1000 (YAML read the value as a number: put the directory in"
+                        + " quotes)");
+        cases.put(
+                "camus_dir: yes\n",
+                "camus_dir must be a directory but was true (YAML read the value as a boolean: put the directory in"
+                        + " quotes)");
         // one meaning per file: no value of another kind read as the key's, no key twice, no second document
         cases.put("pipeline: {batch: 2.7}\n", "pipeline.batch must be a whole number but was 2.7");
         cases.put("pipeline: {batch: \"4\"}\n", "pipeline.batch must be a whole number but was \"4\"");
