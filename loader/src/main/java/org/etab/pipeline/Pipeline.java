@@ -36,7 +36,9 @@ import reactor.core.publisher.Flux;
  * <p>Ownership: a delivered batch belongs to the subscriber until it is closed. Batches discarded by cancellation or
  * errors inside the pipeline are closed by it; batches queued by an operator after it ({@code publishOn},
  * {@code buffer}, ...) and dropped on a cancel or an error are the subscriber's: end such a chain with
- * {@code .doOnDiscard(Batch.class, Batch::close)}, which Reactor calls for each. One iteration ({@link BatchIterator}) is open per pipeline: a new one
+ * {@code .doOnDiscard(Batch.class, Batch::close)}, which Reactor calls for each (but for a race of Reactor 3.8.7's
+ * {@code publishOn} on a real scheduler, reactor-core #4396: a cancel that disposes its drain task before it started
+ * leaves its queue undiscarded; docs/architecture.md, "Ownership"). One iteration ({@link BatchIterator}) is open per pipeline: a new one
  * closes the older one first, returning its batches. {@link #close()} waits for running tasks, then frees every
  * buffer and decoder.
  *

@@ -143,27 +143,37 @@ public final class DeviceFeeder implements AutoCloseable {
     /**
      * The device batches of {@code batches}, in order. Cold: each subscription streams its source again through
      * the same ring. An error of the source or of an upload (the device, a batch that does not fit, the slot wait's
-     * timeout) ends the flux with that error; the failed upload's host batch is closed. A cancel returns once the
-     * upload thread has finished the batch it was on (unless it waits for a ring slot, or the cancel comes from a
-     * non-blocking thread), so a {@code BatchIterator}'s close returns with the host batches back in the pool.
+     * timeout) ends the flux with that error; the failed upload's host batch is closed. A cancel ends the subscription's
+     * wait for a ring slot and returns once the upload thread has finished the batch it was on (unless the cancel
+     * comes from a non-blocking thread), so a {@code BatchIterator}'s close returns with the host batches back in the
+     * pool.
      *
      * @param batches host batches of this feeder's features, at most its batch size each, uint8 in host memory the
      *     device copies from (pinned: {@link PinnedAllocator}); usually the pipeline's {@code batches(epoch)}
      * @return the device batches, each to be closed by the consumer
      */
     public Flux<DeviceBatch> feed(Flux<Batch> batches) {
-        return batches.publishOn(uploader.scheduler(), 1)
-                .doOnDiscard(Batch.class, Batch::close) // below publishOn, so that its queue is covered too
-                .map(this::upload)
-                .limitRate(options.prefetch())
-                .doOnDiscard(DeviceBatch.class, DeviceBatch::close)
-                .doFinally(signal -> {
-                    if (signal == SignalType.CANCEL) {
-                        // the cancel is upstream by then: the batch the upload thread is on comes back to its pool
-                        // (the discard hooks close it) before the cancelling close returns
-                        uploader.awaitIdle(options.warnAfter());
-                    }
-                });
+        return Flux.defer(() -> {
+            Feed feed = new Feed();
+            return batches.doOnNext(feed::handOff)
+                    .publishOn(uploader.scheduler(), 1)
+                    .doOnDiscard(Batch.class, Batch::close) // below publishOn, so that its queue is covered too
+                    .<DeviceBatch>handle((host, sink) -> {
+                        if (feed.take(host)) { // else the cancel has closed it
+                            sink.next(upload(host, feed));
+                        }
+                    })
+                    .limitRate(options.prefetch())
+                    .doOnDiscard(DeviceBatch.class, DeviceBatch::close)
+                    .doFinally(signal -> {
+                        if (signal == SignalType.CANCEL) {
+                            // the cancel is upstream by then: the batch the upload thread is on (its slot wait ended)
+                            // and those queued for it come back to their pool before the cancelling close returns
+                            uploader.cancel(feed, options.warnAfter());
+                            feed.closeQueued();
+                        }
+                    });
+        });
     }
 
     /**
@@ -198,6 +208,11 @@ public final class DeviceFeeder implements AutoCloseable {
         return out.size();
     }
 
+    /** Whether the upload thread waits for a ring slot now (every slot held by a device batch). */
+    boolean uploadWaitsForSlot() {
+        return uploader.waitsForSlot();
+    }
+
     /** Ring slots not held by a device batch. */
     int freeSlots() {
         return ring.free();
@@ -224,7 +239,12 @@ public final class DeviceFeeder implements AutoCloseable {
         return streams.geometry();
     }
 
+    /** One upload outside any stream (tests): a slot wait only the consumer's closes end. */
     DeviceBatch upload(Batch host) {
+        return upload(host, new Feed());
+    }
+
+    private DeviceBatch upload(Batch host, Feed feed) {
         SlotRing.Slot slot;
         FeederMetrics m;
         try {
@@ -237,7 +257,7 @@ public final class DeviceFeeder implements AutoCloseable {
                                 + host.capacity() + " x " + host.features().spec());
             }
             long t0 = System.nanoTime();
-            slot = uploader.waitingForSlot(ring::take);
+            slot = uploader.waitingForSlot(feed, ring::take);
             m = metrics;
             if (m != null) {
                 m.slotWaited(System.nanoTime() - t0);

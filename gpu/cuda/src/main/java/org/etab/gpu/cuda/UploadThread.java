@@ -1,10 +1,10 @@
 package org.etab.gpu.cuda;
 
 import java.time.Duration;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -12,40 +12,75 @@ import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
 /**
- * A feeder's one upload thread: host batches are uploaded on it in order ({@link #scheduler()}), and a cancel can
- * wait until it has finished the batch it was on ({@link #awaitIdle}), so that a cancelling close returns with that
- * host batch back in its pool.
+ * A feeder's one upload thread: host batches are uploaded on it in order ({@link #scheduler()}), and a cancel of one
+ * subscription to the feeder's stream ({@link Feed}) ends that subscription's wait for a ring slot and waits until
+ * the thread has finished the batch it was on ({@link #cancel}), so that a cancelling close returns with that host
+ * batch back in its pool.
  *
- * <p>Threading: {@link #waitingForSlot} runs on the upload thread; {@link #awaitIdle} on the cancelling thread.
+ * <p>Threading: {@link #waitingForSlot} runs on the upload thread; {@link #cancel} on the cancelling thread. A slot
+ * wait is ended by interrupting the upload thread, only while that wait is the cancelled feed's (both under this
+ * object's lock), and the interrupt is cleared before the thread goes on to another task.
  */
 final class UploadThread implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(UploadThread.class);
 
     private final Scheduler scheduler = Schedulers.newSingle("etab-upload", true);
-    /** 1 while the upload thread waits for a ring slot. */
-    private final AtomicInteger slotWaits = new AtomicInteger();
+    /** The feed whose upload waits for a ring slot now, and the thread waiting; both null when none. */
+    private Feed waiting; // guarded by this
+
+    private Thread waiter; // guarded by this
 
     Scheduler scheduler() {
         return scheduler;
     }
 
-    /** Takes a ring slot on the upload thread, marked as a wait that only the consumer's closes end. */
-    <T> T waitingForSlot(Supplier<T> take) {
-        slotWaits.incrementAndGet();
+    /**
+     * Takes a ring slot on the upload thread for {@code feed}: a wait that only the consumer's closes or the feed's
+     * cancel end.
+     *
+     * @throws CancellationException when the feed is (or gets) cancelled before a slot comes
+     */
+    <T> T waitingForSlot(Feed feed, Supplier<T> take) {
+        synchronized (this) {
+            if (feed.isCancelled()) {
+                throw new CancellationException("the feed was cancelled");
+            }
+            waiting = feed;
+            waiter = Thread.currentThread();
+        }
         try {
             return take.get();
+        } catch (IllegalStateException e) {
+            synchronized (this) {
+                if (feed.isCancelled() && e.getCause() instanceof InterruptedException) {
+                    throw new CancellationException("the feed was cancelled while its upload waited for a ring slot");
+                }
+            }
+            throw e;
         } finally {
-            slotWaits.decrementAndGet();
+            synchronized (this) {
+                waiting = null;
+                waiter = null;
+                if (feed.isCancelled()) {
+                    Thread.interrupted(); // the cancel's interrupt, if it came, is not for the thread's next task
+                }
+            }
         }
     }
 
     /**
-     * Waits until the upload thread has finished the batch it was on, warning after {@code warnAfter}. Not while it
-     * waits for a ring slot (only the consumer's closes end that, and the caller may be the consumer: that host batch
-     * comes back when a slot does), and not on a non-blocking thread: the upload thread itself (a {@code take}
-     * downstream) or one of Reactor's, which must not wait.
+     * Cancels {@code feed}: ends its upload's wait for a ring slot (that host batch is then closed), and waits until
+     * the upload thread has finished the batch it was on, warning after {@code warnAfter}. Does not wait while the
+     * thread waits for another feed's slot (only that feed's consumer ends it), nor on a non-blocking thread: the
+     * upload thread itself (a {@code take} downstream) or one of Reactor's, which must not wait.
      */
-    void awaitIdle(Duration warnAfter) {
+    void cancel(Feed feed, Duration warnAfter) {
+        synchronized (this) {
+            feed.cancel();
+            if (waiting == feed) {
+                waiter.interrupt();
+            }
+        }
         if (Schedulers.isInNonBlockingThread()) {
             return;
         }
@@ -57,7 +92,7 @@ final class UploadThread implements AutoCloseable {
         }
         long end = System.nanoTime() + warnAfter.toNanos();
         try {
-            while (!idle.await(10, TimeUnit.MILLISECONDS) && slotWaits.get() == 0) {
+            while (!idle.await(10, TimeUnit.MILLISECONDS) && !waitsForAnother(feed)) {
                 if (System.nanoTime() - end >= 0) {
                     LOG.warn("the upload thread was still busy {} after a cancel", warnAfter);
                     return;
@@ -66,6 +101,15 @@ final class UploadThread implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt(); // asked to stop, not to wait
         }
+    }
+
+    /** Whether an upload waits for a ring slot now. */
+    synchronized boolean waitsForSlot() {
+        return waiting != null;
+    }
+
+    private synchronized boolean waitsForAnother(Feed feed) {
+        return waiting != null && waiting != feed;
     }
 
     @Override

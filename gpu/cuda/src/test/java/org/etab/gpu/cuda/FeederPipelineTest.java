@@ -199,6 +199,100 @@ class FeederPipelineTest {
         assertThat(device.violations).isEmpty();
     }
 
+    /**
+     * A consumer that keeps every device batch it took (so that every ring slot is out) and closes the iteration:
+     * the host batch the upload thread held while it waited for a slot, and the one queued behind it, are back in
+     * the pool when the close returns; only the host batches of the device batches still held are out. (The cancel
+     * used to leave that slot wait alone, and its host batches stayed out until a device batch was closed.)
+     */
+    @Test
+    void closingTheIterationWhileTheUploadWaitsForASlotReturnsItsHostBatch(@TempDir Path dir) throws Exception {
+        EchoNetSource source = smallUint8Source(dir);
+        FakeDevice device = new FakeDevice();
+        PinnedAllocator pinned = new PinnedAllocator(device);
+        FeederOptions fo = FeederOptions.builder().build();
+        PipelineOptions po = fo.pipelineOptions(
+                PipelineOptions.builder().batchSize(1).threads(2).build());
+        assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
+            try (Pipeline p = new Pipeline(source, po, new SimpleMeterRegistry(), pinned);
+                    DeviceFeeder feeder = DeviceFeeder.builder()
+                            .device(device)
+                            .pipeline(p)
+                            .options(fo)
+                            .build()) {
+                List<DeviceBatch> held = new java.util.ArrayList<>();
+                try (BatchIterator<DeviceBatch> batches = p.iterate(feeder.feed(p.batches(0)), 1)) {
+                    while (held.size() < feeder.slots()) {
+                        held.add(batches.next());
+                    }
+                    while (!feeder.uploadWaitsForSlot()) {
+                        Thread.sleep(1);
+                    }
+                }
+                assertThat(PipelineProbe.batchPool(p).outstanding()).isEqualTo(held.size());
+                held.forEach(DeviceBatch::close);
+                assertThat(feeder.freeSlots()).isEqualTo(feeder.slots());
+                assertThat(PipelineProbe.batchPool(p).outstanding()).isZero();
+            }
+        });
+        assertThat(pinned.blocks()).isZero();
+        assertThat(device.violations).isEmpty();
+    }
+
+    /**
+     * A feed cancelled while its first host batch waits in the upload thread's queue, that thread busy with another
+     * feed's upload: the queue's drain task, scheduled and not yet started, is disposed by the cancel and never runs,
+     * so Reactor's discard never reaches that batch. The feeder closes it itself; it used to stay out of its pool for
+     * good (1 to 3 epochs in 60 of breakingOutOfAnEpochLeavesEverySlotAndBufferForTheNext left one out).
+     */
+    @Test
+    void cancellingAFeedWhoseUploadHasNotStartedReturnsItsQueuedHostBatch(@TempDir Path dir) throws Exception {
+        EchoNetSource source = smallUint8Source(dir);
+        FakeDevice device = new FakeDevice();
+        java.util.concurrent.CountDownLatch copying = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        device.beforeCopy = () -> { // the first copy (feed A's) holds the upload thread until released
+            copying.countDown();
+            try {
+                release.await(30, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        };
+        PinnedAllocator pinned = new PinnedAllocator(device);
+        FeederOptions fo =
+                FeederOptions.builder().warnAfter(Duration.ofMillis(200)).build();
+        PipelineOptions po = fo.pipelineOptions(
+                PipelineOptions.builder().batchSize(1).threads(1).build());
+        assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
+            try (Pipeline a = new Pipeline(source, po, new SimpleMeterRegistry(), pinned);
+                    Pipeline b = new Pipeline(source, po, new SimpleMeterRegistry(), pinned);
+                    DeviceFeeder feeder = DeviceFeeder.builder()
+                            .device(device)
+                            .pipeline(a)
+                            .options(fo)
+                            .build()) {
+                try (BatchIterator<DeviceBatch> fromA = a.iterate(feeder.feed(a.batches(0)), 1)) {
+                    assertThat(copying.await(30, java.util.concurrent.TimeUnit.SECONDS))
+                            .isTrue();
+                    java.util.concurrent.CountDownLatch emitted = new java.util.concurrent.CountDownLatch(1);
+                    BatchIterator<DeviceBatch> fromB =
+                            b.iterate(feeder.feed(b.batches(0).doOnNext(x -> emitted.countDown())), 1);
+                    assertThat(emitted.await(30, java.util.concurrent.TimeUnit.SECONDS))
+                            .isTrue();
+                    Thread.sleep(100); // B's decode thread queues the batch for the upload thread and returns
+                    fromB.close();
+                    assertThat(PipelineProbe.batchPool(b).outstanding()).isZero();
+                    release.countDown();
+                }
+                assertThat(PipelineProbe.batchPool(a).outstanding()).isZero();
+                assertThat(feeder.freeSlots()).isEqualTo(feeder.slots());
+            }
+        });
+        assertThat(pinned.blocks()).isZero();
+        assertThat(device.violations).isEmpty();
+    }
+
     /** Uint8 4-frame 16x16 EF clips of a 12-video phantom written to {@code dir}: small batches, real decoding. */
     private static EchoNetSource smallUint8Source(Path dir) throws Exception {
         new EchoNetPhantom(EchoNetPhantom.Options.builder().videos(12).seed(42).build()).write(dir);
