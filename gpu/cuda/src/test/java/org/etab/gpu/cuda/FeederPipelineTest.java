@@ -107,41 +107,29 @@ class FeederPipelineTest {
      */
     @Test
     void breakingOutOfAnEpochLeavesEverySlotAndBufferForTheNext(@TempDir Path dir) throws Exception {
-        EchoNetSource source = smallUint8Source(dir);
         FakeDevice device = new FakeDevice();
-        PinnedAllocator pinned = new PinnedAllocator(device);
-        FeederOptions fo = FeederOptions.builder().build();
-        PipelineOptions po = fo.pipelineOptions(
-                PipelineOptions.builder().batchSize(1).threads(2).build());
-        assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
-            try (Pipeline p = new Pipeline(source, po, new SimpleMeterRegistry(), pinned);
-                    DeviceFeeder feeder = DeviceFeeder.builder()
-                            .device(device)
-                            .pipeline(p)
-                            .options(fo)
-                            .build()) {
-                for (int epoch = 0; epoch < 4; epoch++) {
-                    int taken = 0;
-                    try (BatchIterator<DeviceBatch> batches = p.iterate(feeder.feed(p.batches(epoch)), 1)) {
-                        while (batches.hasNext()) {
-                            try (DeviceBatch db = batches.next()) {
-                                db.synchronize();
-                                taken++;
-                            }
-                            if (taken == 2 && epoch % 2 == 0) {
-                                break;
-                            }
-                            if (taken == 2) {
-                                throw new IllegalStateException("a training step failed");
-                            }
+        PinnedAllocator pinned = onFeeder(smallUint8Source(dir), device, (p, feeder) -> {
+            for (int epoch = 0; epoch < 4; epoch++) {
+                int taken = 0;
+                try (BatchIterator<DeviceBatch> batches = p.iterate(feeder.feed(p.batches(epoch)), 1)) {
+                    while (batches.hasNext()) {
+                        try (DeviceBatch db = batches.next()) {
+                            db.synchronize();
+                            taken++;
                         }
-                    } catch (IllegalStateException e) {
-                        assertThat(e).hasMessage("a training step failed");
+                        if (taken == 2 && epoch % 2 == 0) {
+                            break;
+                        }
+                        if (taken == 2) {
+                            throw new IllegalStateException("a training step failed");
+                        }
                     }
-                    assertThat(taken).isEqualTo(2);
-                    assertThat(feeder.freeSlots()).isEqualTo(feeder.slots());
-                    assertThat(PipelineProbe.batchPool(p).outstanding()).isZero();
+                } catch (IllegalStateException e) {
+                    assertThat(e).hasMessage("a training step failed");
                 }
+                assertThat(taken).isEqualTo(2);
+                assertThat(feeder.freeSlots()).isEqualTo(feeder.slots());
+                assertThat(PipelineProbe.batchPool(p).outstanding()).isZero();
             }
         });
         assertThat(pinned.blocks()).isZero();
@@ -156,7 +144,6 @@ class FeederPipelineTest {
      */
     @Test
     void closingTheIterationDuringAnUploadReturnsOnceItsHostBatchIsBack(@TempDir Path dir) throws Exception {
-        EchoNetSource source = smallUint8Source(dir);
         FakeDevice device = new FakeDevice();
         java.util.concurrent.CountDownLatch uploading = new java.util.concurrent.CountDownLatch(1);
         java.util.concurrent.CountDownLatch closeReturned = new java.util.concurrent.CountDownLatch(1);
@@ -171,30 +158,19 @@ class FeederPipelineTest {
                 }
             }
         };
-        PinnedAllocator pinned = new PinnedAllocator(device);
-        FeederOptions fo = FeederOptions.builder().build();
-        PipelineOptions po = fo.pipelineOptions(
-                PipelineOptions.builder().batchSize(1).threads(2).build());
-        assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
-            try (Pipeline p = new Pipeline(source, po, new SimpleMeterRegistry(), pinned);
-                    DeviceFeeder feeder = DeviceFeeder.builder()
-                            .device(device)
-                            .pipeline(p)
-                            .options(fo)
-                            .build()) {
-                int outstanding;
-                try (BatchIterator<DeviceBatch> batches = p.iterate(feeder.feed(p.batches(0)), 1)) {
-                    batches.next().close();
-                    assertThat(uploading.await(30, java.util.concurrent.TimeUnit.SECONDS))
-                            .isTrue();
-                } finally {
-                    outstanding = PipelineProbe.batchPool(p).outstanding();
-                    closeReturned.countDown();
-                }
-                assertThat(outstanding)
-                        .as("host batches out when the close returned")
-                        .isZero();
+        onFeeder(smallUint8Source(dir), device, (p, feeder) -> {
+            int outstanding;
+            try (BatchIterator<DeviceBatch> batches = p.iterate(feeder.feed(p.batches(0)), 1)) {
+                batches.next().close();
+                assertThat(uploading.await(30, java.util.concurrent.TimeUnit.SECONDS))
+                        .isTrue();
+            } finally {
+                outstanding = PipelineProbe.batchPool(p).outstanding();
+                closeReturned.countDown();
             }
+            assertThat(outstanding)
+                    .as("host batches out when the close returned")
+                    .isZero();
         });
         assertThat(device.violations).isEmpty();
     }
@@ -202,38 +178,25 @@ class FeederPipelineTest {
     /**
      * A consumer that keeps every device batch it took (so that every ring slot is out) and closes the iteration:
      * the host batch the upload thread held while it waited for a slot, and the one queued behind it, are back in
-     * the pool when the close returns; only the host batches of the device batches still held are out. (The cancel
-     * used to leave that slot wait alone, and its host batches stayed out until a device batch was closed.)
+     * the pool when the close returns; only the host batches of the device batches still held are out.
      */
     @Test
     void closingTheIterationWhileTheUploadWaitsForASlotReturnsItsHostBatch(@TempDir Path dir) throws Exception {
-        EchoNetSource source = smallUint8Source(dir);
         FakeDevice device = new FakeDevice();
-        PinnedAllocator pinned = new PinnedAllocator(device);
-        FeederOptions fo = FeederOptions.builder().build();
-        PipelineOptions po = fo.pipelineOptions(
-                PipelineOptions.builder().batchSize(1).threads(2).build());
-        assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
-            try (Pipeline p = new Pipeline(source, po, new SimpleMeterRegistry(), pinned);
-                    DeviceFeeder feeder = DeviceFeeder.builder()
-                            .device(device)
-                            .pipeline(p)
-                            .options(fo)
-                            .build()) {
-                List<DeviceBatch> held = new java.util.ArrayList<>();
-                try (BatchIterator<DeviceBatch> batches = p.iterate(feeder.feed(p.batches(0)), 1)) {
-                    while (held.size() < feeder.slots()) {
-                        held.add(batches.next());
-                    }
-                    while (!feeder.uploadWaitsForSlot()) {
-                        Thread.sleep(1);
-                    }
+        PinnedAllocator pinned = onFeeder(smallUint8Source(dir), device, (p, feeder) -> {
+            List<DeviceBatch> held = new java.util.ArrayList<>();
+            try (BatchIterator<DeviceBatch> batches = p.iterate(feeder.feed(p.batches(0)), 1)) {
+                while (held.size() < feeder.slots()) {
+                    held.add(batches.next());
                 }
-                assertThat(PipelineProbe.batchPool(p).outstanding()).isEqualTo(held.size());
-                held.forEach(DeviceBatch::close);
-                assertThat(feeder.freeSlots()).isEqualTo(feeder.slots());
-                assertThat(PipelineProbe.batchPool(p).outstanding()).isZero();
+                while (!feeder.uploadWaitsForSlot()) {
+                    Thread.sleep(1);
+                }
             }
+            assertThat(PipelineProbe.batchPool(p).outstanding()).isEqualTo(held.size());
+            held.forEach(DeviceBatch::close);
+            assertThat(feeder.freeSlots()).isEqualTo(feeder.slots());
+            assertThat(PipelineProbe.batchPool(p).outstanding()).isZero();
         });
         assertThat(pinned.blocks()).isZero();
         assertThat(device.violations).isEmpty();
@@ -291,6 +254,35 @@ class FeederPipelineTest {
         });
         assertThat(pinned.blocks()).isZero();
         assertThat(device.violations).isEmpty();
+    }
+
+    /** What a test does with a pipeline and the feeder attached to it. */
+    private interface FeederRun {
+        void run(Pipeline p, DeviceFeeder feeder) throws Exception;
+    }
+
+    /**
+     * Runs {@code run} (within 60 s) on a pipeline of {@code source} collating into pinned memory of {@code device},
+     * batches of 1 on 2 threads, and a feeder with the default options attached to it; both closed after.
+     *
+     * @return the pinned allocator, for checks after the close
+     */
+    private static PinnedAllocator onFeeder(EchoNetSource source, FakeDevice device, FeederRun run) {
+        PinnedAllocator pinned = new PinnedAllocator(device);
+        FeederOptions fo = FeederOptions.builder().build();
+        PipelineOptions po = fo.pipelineOptions(
+                PipelineOptions.builder().batchSize(1).threads(2).build());
+        assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
+            try (Pipeline p = new Pipeline(source, po, new SimpleMeterRegistry(), pinned);
+                    DeviceFeeder feeder = DeviceFeeder.builder()
+                            .device(device)
+                            .pipeline(p)
+                            .options(fo)
+                            .build()) {
+                run.run(p, feeder);
+            }
+        });
+        return pinned;
     }
 
     /** Uint8 4-frame 16x16 EF clips of a 12-video phantom written to {@code dir}: small batches, real decoding. */
