@@ -21,6 +21,7 @@ import org.etab.batch.Batch;
 import org.etab.batch.HostAllocator;
 import org.etab.batch.SampleInfo;
 import org.etab.config.EtabConfig;
+import org.etab.metrics.ContinuedMeters;
 import org.etab.metrics.JvmMeters;
 import org.etab.metrics.MetricsServer;
 import org.etab.pipeline.ErrorPolicy;
@@ -65,6 +66,9 @@ final class ExportCommand implements Callable<Integer> {
 
     @Mixin
     RunOptions run;
+
+    @Mixin
+    MetricsLinger linger;
 
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory.")
     Path out;
@@ -113,6 +117,7 @@ final class ExportCommand implements Callable<Integer> {
                     "export writes one epoch; --per-epoch does not apply to it (its summary has the rates)");
         }
         run.metrics.check();
+        linger.check(run.metrics);
         epoch = run.startEpoch();
         EtabConfig cfg = selection.loadConfig();
         SampleOptions sampleOptions = selection.sampleOptions(cfg);
@@ -136,15 +141,19 @@ final class ExportCommand implements Callable<Integer> {
                 : List.of(selection.open(cfg));
         MeterRegistry registry = run.metrics.registry();
         try (JvmMeters jvm = run.metrics.jvmMeters(registry); // bound first: the first scrape has the process's
-                MetricsServer server = run.metrics.serve("export", registry)) {
-            return export(groups, sampleOptions, options, registry);
+                MetricsServer server = run.metrics.serve("export", registry);
+                // one pipeline per size group: their meters as one pipeline's, kept until the run has ended
+                ContinuedMeters meters = new ContinuedMeters(registry)) {
+            int code = export(groups, sampleOptions, options, meters);
+            linger.await("export", server); // after RESULT, as bench does; the run's meters are still there
+            return code;
         } finally {
             groups.forEach(OpenedDataset::close);
         }
     }
 
     private int export(
-            List<OpenedDataset> groups, SampleOptions sampleOptions, PipelineOptions options, MeterRegistry registry)
+            List<OpenedDataset> groups, SampleOptions sampleOptions, PipelineOptions options, ContinuedMeters meters)
             throws IOException {
         if (!run.quiet) {
             groups.forEach(BenchCommand::reportIndex);
@@ -233,7 +242,7 @@ final class ExportCommand implements Callable<Integer> {
                     long startAt = part.startAt(state.position());
                     ids.select(part.index());
                     try (Pipeline pipeline =
-                            new Pipeline(part.data().source(), part.options(), registry, HostAllocator.NATIVE)) {
+                            new Pipeline(part.data().source(), part.options(), meters.next(), HostAllocator.NATIVE)) {
                         if (!rejectedWritten) {
                             recorder.rejected(pipeline.account().rejections());
                         }

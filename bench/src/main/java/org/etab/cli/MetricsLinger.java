@@ -7,7 +7,8 @@ import picocli.CommandLine.Option;
 /**
  * {@code --metrics-linger}: a run's last numbers for Prometheus. The server stops with the run, so what happened after
  * the last scrape would never be stored; lingering waits for one more scrape while the pipeline's meters are still
- * there. For {@code bench} and {@code demo}, whose one pipeline is open when the run ends.
+ * there. For {@code bench} and {@code demo}, whose one pipeline is open when the run ends, and {@code export}, whose
+ * size groups' pipelines count on in one set of meters ({@code ContinuedMeters}) kept until then.
  */
 final class MetricsLinger {
     static final int MAX_SECONDS = 3600;
