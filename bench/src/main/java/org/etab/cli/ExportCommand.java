@@ -24,6 +24,7 @@ import org.etab.config.EtabConfig;
 import org.etab.metrics.ContinuedMeters;
 import org.etab.metrics.JvmMeters;
 import org.etab.metrics.MetricsServer;
+import org.etab.pipeline.BatchIterator;
 import org.etab.pipeline.ErrorPolicy;
 import org.etab.pipeline.Pipeline;
 import org.etab.pipeline.PipelineOptions;
@@ -318,32 +319,51 @@ final class ExportCommand implements Callable<Integer> {
             ManifestRows rows,
             Progress progress)
             throws IOException {
-        for (Batch batch : pipeline.batches(epoch, startAt).toIterable(2)) {
-            try (batch) {
-                reportFailures(failures, batch.nextPosition(), recorder, ids);
-                for (int i = 0; i < batch.size(); i++) {
-                    SampleInfo info = batch.samples().get(i);
-                    SampleFailure unwritable = ids.unwritable(info);
-                    if (unwritable != null) {
-                        failUnwritable(unwritable, info, recorder, pipeline.options());
-                        continue;
-                    }
-                    String id = ids.of(info);
-                    synchronized (writing) {
-                        awaitShutdownIfStopping();
-                        NpyFile.write(batch.features(), i, out.resolve(id + ".x.npy"));
-                        NpyFile.write(batch.labels(), i, out.resolve(id + ".y.npy"));
-                        manifest.writeRecord(rows.row(id, info, batch.labels(), i));
-                        manifest.flush();
-                        recorder.delivered(info, id);
-                    }
+        // through the pipeline's iteration, as bench's loop: it records the writer's wait for each batch
+        // (etab.consumer.wait, the dashboard's stall), which a plain toIterable would not
+        try (BatchIterator<Batch> batches = pipeline.iterate(pipeline.batches(epoch, startAt), 2)) {
+            while (batches.hasNext()) {
+                exportBatch(batches.next(), pipeline, offset, failures, manifest, recorder, ids, rows, progress);
+            }
+        }
+    }
+
+    /** One batch's samples: their .npy pairs, manifest and report rows, then the resume state after it. */
+    private void exportBatch(
+            Batch batch,
+            Pipeline pipeline,
+            long offset,
+            PriorityBlockingQueue<SampleFailure> failures,
+            CsvWriter manifest,
+            RunRecorder recorder,
+            ExportIds ids,
+            ManifestRows rows,
+            Progress progress)
+            throws IOException {
+        try (batch) {
+            reportFailures(failures, batch.nextPosition(), recorder, ids);
+            for (int i = 0; i < batch.size(); i++) {
+                SampleInfo info = batch.samples().get(i);
+                SampleFailure unwritable = ids.unwritable(info);
+                if (unwritable != null) {
+                    failUnwritable(unwritable, info, recorder, pipeline.options());
+                    continue;
                 }
+                String id = ids.of(info);
                 synchronized (writing) {
                     awaitShutdownIfStopping();
-                    recorder.saveState(epoch, offset + batch.nextPosition());
+                    NpyFile.write(batch.features(), i, out.resolve(id + ".x.npy"));
+                    NpyFile.write(batch.labels(), i, out.resolve(id + ".y.npy"));
+                    manifest.writeRecord(rows.row(id, info, batch.labels(), i));
+                    manifest.flush();
+                    recorder.delivered(info, id);
                 }
-                progress.step(batch.size());
             }
+            synchronized (writing) {
+                awaitShutdownIfStopping();
+                recorder.saveState(epoch, offset + batch.nextPosition());
+            }
+            progress.step(batch.size());
         }
     }
 

@@ -119,6 +119,40 @@ class ExportMetricsTest {
                 .hasSize(1);
     }
 
+    @Test
+    @Timeout(value = 5, unit = TimeUnit.MINUTES) // a hang guard
+    void anExportRecordsTheWritersWaitForEachBatchAsBenchDoes(@TempDir Path tmp) throws Exception {
+        Run run = exportAndScrapeAfterResult(List.of(
+                "export",
+                "--root",
+                echonet().toString(),
+                "--split",
+                "all",
+                "--clip-length",
+                "4",
+                "--frame-size",
+                "16x16",
+                "--batch",
+                "4",
+                "--threads",
+                "1",
+                "--out",
+                tmp.resolve("out").toString(),
+                "--quiet",
+                "--metrics-port",
+                "0",
+                "--metrics-linger",
+                "120"));
+        long delivered = field(run.result(), "delivered");
+        assertThat(delivered).isEqualTo(PhantomDatasets.ECHONET_VIDEOS);
+        assertThat(series(run.metrics(), "etab_samples_total").values()).containsExactly((double) delivered);
+        // one record per batch taken and one for the end (docs/metrics.md, etab.consumer.wait)
+        long batches = (delivered + 3) / 4;
+        assertThat(series(run.metrics(), "etab_consumer_wait_seconds_count").values())
+                .as("the stall panel's series")
+                .containsExactly((double) batches + 1);
+    }
+
     record Run(String result, String metrics) {}
 
     /** Runs {@code args} in a fresh JVM; after its RESULT line, one scrape, which ends the run (--metrics-linger). */
