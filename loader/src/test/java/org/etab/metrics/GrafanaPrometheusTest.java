@@ -44,11 +44,12 @@ class GrafanaPrometheusTest {
      * A run whose failures all happened before Prometheus's first scrape of them (a run shorter than the scrape
      * interval, which {@code --metrics-linger} keeps serving until one scrape; or Prometheus started late): the
      * "Failed samples" stat must say how many failed, as RESULT does, not 0 (increase() takes a series' first sample
-     * as its baseline) nor more (increase() extrapolates to the ends of the range).
+     * as its baseline) nor more (increase() extrapolates to the ends of the range), and so must the last point of
+     * "Failed samples by stage", per stage.
      */
     @Test
     @Timeout(value = 3, unit = TimeUnit.MINUTES) // a hang guard
-    void theFailedSamplesStatSaysHowManyFailedThoughPrometheusFirstSawThemAllAtOnce(@TempDir Path dir)
+    void theFailedSamplesPanelsSayHowManyFailedThoughPrometheusFirstSawThemAllAtOnce(@TempDir Path dir)
             throws Exception {
         Path prometheus = Path.of("/usr/bin/prometheus");
         Assumptions.assumeTrue(
@@ -89,10 +90,18 @@ class GrafanaPrometheusTest {
                 assertThat(prom.isAlive()).as(() -> log(dir)).isTrue();
                 Thread.sleep(200);
             }
+            // while the run's series are live: the per-stage panel's last point, as Grafana draws it
+            String byStage =
+                    target("Failed samples by stage").replace("$dataset", ".*").replace("$__rate_interval", "1m");
+            assertThat(queryBy(promUrl, byStage, "stage"))
+                    .as(byStage)
+                    .containsEntry("decode", (double) failed)
+                    .containsEntry("fetch", 0.0)
+                    .containsEntry("timeout", 0.0);
         }
         try {
             // the run has ended (its server closed), as when one looks at the dashboard afterwards
-            String expr = stat("Failed samples").replace("$dataset", ".*").replace("$__range", "5m");
+            String expr = target("Failed samples").replace("$dataset", ".*").replace("$__range", "5m");
             assertThat(query(promUrl, expr)).as(expr).isEqualTo(failed);
         } finally {
             prom.destroy();
@@ -100,18 +109,35 @@ class GrafanaPrometheusTest {
         }
     }
 
-    /** The first target's expression of the dashboard's stat panel titled {@code title}. */
-    private static String stat(String title) throws IOException {
+    /** The first target's expression of the dashboard's panel titled {@code title}. */
+    private static String target(String title) throws IOException {
         JsonNode dashboard = JSON.readTree(GrafanaDashboardTest.configDirectory()
                 .resolve("grafana/etab-dashboard.json")
                 .toFile());
         for (JsonNode panel : dashboard.get("panels")) {
-            if (panel.path("type").asText().equals("stat")
-                    && panel.path("title").asText().equals(title)) {
+            if (panel.path("title").asText().equals(title)) {
                 return panel.get("targets").get(0).get("expr").asText();
             }
         }
-        throw new AssertionError("no stat panel " + title);
+        throw new AssertionError("no panel " + title);
+    }
+
+    /** An instant query's values by one label (empty when it has no result). */
+    private static java.util.Map<String, Double> queryBy(String promUrl, String expr, String label)
+            throws IOException, InterruptedException {
+        HttpResponse<String> r = HTTP.send(
+                HttpRequest.newBuilder(URI.create(
+                                promUrl + "/api/v1/query?query=" + URLEncoder.encode(expr, StandardCharsets.UTF_8)))
+                        .timeout(Duration.ofSeconds(10))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        java.util.Map<String, Double> out = new java.util.TreeMap<>();
+        for (JsonNode series : JSON.readTree(r.body()).path("data").path("result")) {
+            out.put(
+                    series.path("metric").path(label).asText(),
+                    Double.parseDouble(series.get("value").get(1).asText()));
+        }
+        return out;
     }
 
     /** An instant query's one value (a sum); -1 when it has no result. */
