@@ -36,7 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ExportMetricsTest {
 
     /** A scrape's samples of one metric: labels (as written) to value. */
-    private static Map<String, Double> series(String metrics, String name) {
+    static Map<String, Double> series(String metrics, String name) {
         Map<String, Double> out = new LinkedHashMap<>();
         Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + "\\{([^}]*)} (\\S+)$")
                 .matcher(metrics);
@@ -46,7 +46,7 @@ class ExportMetricsTest {
         return out;
     }
 
-    private static long field(String result, String key) {
+    static long field(String result, String key) {
         Matcher m = Pattern.compile("\\b" + key + "=(\\d+)").matcher(result);
         assertThat(m.find()).as(result).isTrue();
         return Long.parseLong(m.group(1));
@@ -64,7 +64,7 @@ class ExportMetricsTest {
                     .orElseThrow();
             Files.write(raw, new byte[] {1, 2, 3}); // its clips fail: shorter than the header says
         }
-        Run run = exportAndScrapeAfterResult(List.of(
+        Run run = runAndScrapeAfterResult(List.of(
                 "export",
                 "--dataset",
                 "camus",
@@ -122,7 +122,7 @@ class ExportMetricsTest {
     @Test
     @Timeout(value = 5, unit = TimeUnit.MINUTES) // a hang guard
     void anExportRecordsTheWritersWaitForEachBatchAsBenchDoes(@TempDir Path tmp) throws Exception {
-        Run run = exportAndScrapeAfterResult(List.of(
+        Run run = runAndScrapeAfterResult(List.of(
                 "export",
                 "--root",
                 echonet().toString(),
@@ -156,7 +156,7 @@ class ExportMetricsTest {
     record Run(String result, String metrics) {}
 
     /** Runs {@code args} in a fresh JVM; after its RESULT line, one scrape, which ends the run (--metrics-linger). */
-    private static Run exportAndScrapeAfterResult(List<String> args) throws Exception {
+    static Run runAndScrapeAfterResult(List<String> args) throws Exception {
         String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         List<String> cmd = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", cp, Etab.class.getName()));
