@@ -195,9 +195,13 @@ public record Tensor(DType dtype, String axes, int[] shape, ByteBuffer data) {
      *
      * @param i the flat row-major index, {@code 0 <= i < elements()}
      * @return the element's value
-     * @throws IndexOutOfBoundsException when {@code i} is outside the data
+     * @throws IndexOutOfBoundsException when {@code i} is not an element's index
      */
     public double get(long i) {
+        // checked here, not left to the buffer: the int offset of an index of 2^30 floats or more wraps around
+        if (i < 0 || i >= elements()) {
+            throw new IndexOutOfBoundsException("index " + i + " outside the " + elements() + " elements of " + this);
+        }
         int at = (int) (i * dtype.bytes());
         return switch (dtype) {
             case FLOAT32 -> data.getFloat(at);

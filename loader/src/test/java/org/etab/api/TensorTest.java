@@ -76,4 +76,19 @@ class TensorTest {
         assertThat(t.bytes()).containsExactly(1, 2, 3, 4);
         assertThat(t.get(0)).isEqualTo(1);
     }
+
+    @Test
+    void anIndexPastTheElementsIsRefusedEvenWhereItsByteOffsetWrapsAround() {
+        ByteBuffer b = ByteBuffer.allocate(16).order(ByteOrder.nativeOrder());
+        b.asFloatBuffer().put(new float[] {1, 2, 3, 4});
+        Tensor t = new Tensor(DType.FLOAT32, new int[] {4}, b);
+        assertThat(t.get(3)).isEqualTo(4);
+        // 2^30 floats are 2^32 bytes: cast to int, the offset was 0, and element 0 came back as if it were asked
+        assertThatThrownBy(() -> t.get(1L << 30))
+                .isInstanceOf(IndexOutOfBoundsException.class)
+                .hasMessageContaining("1073741824")
+                .hasMessageContaining("4 elements");
+        assertThatThrownBy(() -> t.get(-1)).isInstanceOf(IndexOutOfBoundsException.class);
+        assertThatThrownBy(() -> t.get(4)).isInstanceOf(IndexOutOfBoundsException.class);
+    }
 }
