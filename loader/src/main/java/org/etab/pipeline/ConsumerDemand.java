@@ -5,11 +5,13 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
+import java.util.stream.Stream;
 import org.reactivestreams.Publisher;
 import org.reactivestreams.Subscription;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.CoreSubscriber;
+import reactor.core.Scannable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Operators;
 import reactor.util.context.Context;
@@ -20,7 +22,11 @@ import reactor.util.context.Context;
  * what it holds makes the others' wait backpressure). The batch pool asks this before it blames the consumer for
  * holding every buffer: a consumer in a long step, with its request met, is slow, not stuck (iterations buffer ahead,
  * so a step holds more batches than the one in hand). A subscription left without being cancelled counts as busy, so
- * the pool's later waits fall back to its long timeout instead of the short stall error. As the pipeline's last
+ * the pool's later waits fall back to its long timeout instead of the short stall error. So does one behind an
+ * operator that queues items ahead of its consumer (Reactor's plain {@code toIterable()} and {@code publishOn} keep
+ * 256, {@code zipWith} 32): its demand stays unmet while the batches it queued wait for a consumer in a long step,
+ * so whether that consumer waits cannot be told, and blaming it would fail a loop that closes every batch. As the
+ * pipeline's last
  * operator it also keeps an error that arrives after its subscriber cancelled from reaching that subscriber.
  *
  * <p>Threading: thread-safe; {@link #waiting()} is called from waiting decode threads while subscriptions request and
@@ -48,6 +54,19 @@ final class ConsumerDemand {
         return someWaits;
     }
 
+    /**
+     * Whether {@code subscriber} or one after it holds a queue of more than one item (Reactor's operators say so as
+     * their {@code PREFETCH}; an unbounded one, {@link Integer#MAX_VALUE}, takes each item in its {@code onNext}, and
+     * the pipeline's own iterations are not scannable: their demand says when they wait).
+     */
+    static boolean queuesAhead(Object subscriber) {
+        Scannable first = Scannable.from(subscriber);
+        return Stream.concat(Stream.of(first), first.actuals()).anyMatch(s -> {
+            Integer prefetch = s.scan(Scannable.Attr.PREFETCH);
+            return prefetch != null && prefetch > 1 && prefetch < Integer.MAX_VALUE;
+        });
+    }
+
     /** The stream, its subscriptions' demand watched by {@link #waiting()}. */
     <T> Flux<T> track(Flux<T> stream) {
         Function<? super Publisher<T>, ? extends Publisher<T>> lift =
@@ -62,15 +81,19 @@ final class ConsumerDemand {
         private final AtomicLong demand = new AtomicLong();
 
         private final AtomicInteger inOnNext = new AtomicInteger();
+        /** Whether a subscriber after this one queues items ahead of the consumer: its wait cannot be told. */
+        private final boolean queuesAhead;
+
         private Subscription upstream;
         private volatile boolean cancelled;
 
         Tracker(CoreSubscriber<? super T> actual) {
             this.actual = actual;
+            this.queuesAhead = queuesAhead(actual); // the subscribers after this one exist already
         }
 
         boolean waiting() {
-            return demand.get() > 0 && inOnNext.get() == 0;
+            return !queuesAhead && demand.get() > 0 && inOnNext.get() == 0;
         }
 
         @Override

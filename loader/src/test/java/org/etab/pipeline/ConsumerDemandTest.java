@@ -13,6 +13,21 @@ import reactor.core.publisher.Sinks;
 class ConsumerDemandTest {
 
     @Test
+    void aSubscriberThatQueuesAheadOfItsConsumerIsNotTakenForWaiting() {
+        ConsumerDemand demand = new ConsumerDemand();
+        Sinks.Many<Integer> queued = Sinks.many().unicast().onBackpressureBuffer();
+        demand.track(queued.asFlux()).toIterable().iterator(); // subscribes, asking for 256 to queue
+        assertThat(demand.waiting())
+                .as("toIterable() queues 256: its consumer may be busy")
+                .isFalse();
+
+        ConsumerDemand one = new ConsumerDemand();
+        Sinks.Many<Integer> single = Sinks.many().unicast().onBackpressureBuffer();
+        one.track(single.asFlux()).toIterable(1).iterator();
+        assertThat(one.waiting()).as("toIterable(1): asked for 1, given none").isTrue();
+    }
+
+    @Test
     void waitingMeansAskedForMoreThanGivenAndNotBusyWithAnItem() {
         ConsumerDemand demand = new ConsumerDemand();
         Sinks.Many<Integer> source = Sinks.many().unicast().onBackpressureBuffer();

@@ -356,6 +356,27 @@ class PipelineIterationTest {
     }
 
     @Test
+    void aPlainToIterableLoopWhoseStepOutlastsTheGraceRunsToItsEnd() throws Exception {
+        FakeSource source = new FakeSource(12);
+        // a pool of 4: 2 batches ahead, 2 held; Reactor's toIterable() asks for 256 and queues what comes, so during
+        // a long step the pool fills with batches queued for a loop that closes every one: backpressure, not a leak
+        PipelineOptions o =
+                PipelineOptions.builder().batchSize(2).threads(1).prefetch(1).build();
+        try (Pipeline p = new Pipeline(source, o, new SimpleMeterRegistry(), HostAllocator.NATIVE)) {
+            int n = 0;
+            for (Batch b : p.batches(0).toIterable()) {
+                try (b) {
+                    if (n++ == 0) {
+                        Thread.sleep(BatchPool.HELD_GRACE.plusSeconds(2).toMillis()); // an evaluation, say
+                    }
+                }
+            }
+            assertThat(n).isEqualTo(6);
+            assertThat(p.batchPool().outstanding()).isZero();
+        }
+    }
+
+    @Test
     void closingThePipelineUnderALiveSubscriptionEndsItWithAnError() {
         FakeSource source = new FakeSource(64);
         // 4 batches, all handed to the one decode thread at once: when the pipeline closes, 3 are still queued
