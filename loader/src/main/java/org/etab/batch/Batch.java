@@ -9,7 +9,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * the epoch ended or samples failed and were skipped).
  *
  * <p>Ownership: the consumer owns a batch until {@link #close()}, which returns its memory to the pool;
- * the tensors must not be used after that. Close every batch (try-with-resources); the pool is bounded,
+ * the tensors must not be used after that (a {@link HostTensor} taken from it then throws
+ * {@link IllegalStateException}; a pointer or view taken from the tensor is not checked). Close every batch (try-with-resources); the pool is bounded,
  * so once every buffer is in a batch not closed, the pipeline fails within {@link BatchPool#HELD_GRACE} with
  * an error that says how many are open.
  */
@@ -17,6 +18,10 @@ public final class Batch implements AutoCloseable {
     private final long index;
     private final List<SampleInfo> samples;
     private final BatchPool.Buffers buffers;
+    /** The buffers' tensors as this batch hands them out: refused once it is closed. */
+    private final HostTensor features;
+
+    private final HostTensor labels;
     private final BatchPool pool;
     private final long nextPosition;
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -35,6 +40,8 @@ public final class Batch implements AutoCloseable {
         this.index = index;
         this.samples = List.copyOf(samples);
         this.buffers = buffers;
+        this.features = buffers.features().heldBy(this);
+        this.labels = buffers.labels().heldBy(this);
         this.pool = pool;
         this.nextPosition = nextPosition;
         pool.handedOut(this, buffers);
@@ -112,23 +119,23 @@ public final class Batch implements AutoCloseable {
     /**
      * Inputs: {@code [capacity, ...features spec]}; slots {@code >= size()} hold stale data.
      *
-     * @return the features tensor, valid until {@link #close()}
+     * @return the features tensor, valid until {@link #close()}, after which reading it throws
      * @throws IllegalStateException when the batch is closed
      */
     public HostTensor features() {
         requireOpen();
-        return buffers.features();
+        return features;
     }
 
     /**
      * Targets: {@code [capacity, ...label spec]}; slots {@code >= size()} hold stale data.
      *
-     * @return the labels tensor, valid until {@link #close()}
+     * @return the labels tensor, valid until {@link #close()}, after which reading it throws
      * @throws IllegalStateException when the batch is closed
      */
     public HostTensor labels() {
         requireOpen();
-        return buffers.labels();
+        return labels;
     }
 
     /**

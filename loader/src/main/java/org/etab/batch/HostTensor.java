@@ -9,13 +9,17 @@ import org.bytedeco.javacpp.BytePointer;
  * contiguously in C order. Frameworks wrap {@link #pointer()} without copying (ND4J, CUDA).
  *
  * <p>Ownership: the memory belongs to the {@link BatchPool} that made it; a tensor is only valid while the
- * {@link Batch} (or {@link Sample}) holding it is open.
+ * {@link Batch} (or {@link Sample}) holding it is open. One taken from a batch refuses to be read once that batch is
+ * closed ({@link IllegalStateException}): its memory is then reused by later batches, or freed once the pipeline has
+ * closed; what was taken from it while open (a pointer, a buffer, a framework's view) is not checked.
  */
 public final class HostTensor {
     private final TensorSpec spec;
     private final int capacity;
     private final BytePointer memory;
     private final ByteBuffer buffer;
+    /** The batch that handed this tensor out, or null for the pool's own, which the batch's writers use. */
+    private final Batch holder;
 
     HostTensor(TensorSpec spec, int capacity, BytePointer memory) {
         this.spec = spec;
@@ -27,6 +31,31 @@ public final class HostTensor {
                     + " is " + bytes + " bytes; lower the batch size");
         }
         this.buffer = memory.capacity(bytes).asByteBuffer().order(ByteOrder.nativeOrder());
+        this.holder = null;
+    }
+
+    private HostTensor(HostTensor pooled, Batch holder) {
+        this.spec = pooled.spec;
+        this.capacity = pooled.capacity;
+        this.memory = pooled.memory;
+        this.buffer = pooled.buffer;
+        this.holder = holder;
+    }
+
+    /**
+     * This tensor as {@code batch} hands it out: the same memory, refused once the batch is closed, so that a tensor
+     * kept past its batch is not read while a later batch overwrites it, or after the pool freed it (a crash).
+     */
+    HostTensor heldBy(Batch batch) {
+        return new HostTensor(this, batch);
+    }
+
+    private void requireHeld() {
+        if (holder != null && holder.isClosed()) {
+            throw new IllegalStateException("this tensor is read after its batch was closed (batch " + holder.index()
+                    + " is closed): its memory is back in the pool, reused by later batches or freed; copy what must"
+                    + " outlive the batch before closing it");
+        }
     }
 
     /**
@@ -51,8 +80,10 @@ public final class HostTensor {
      * The native memory, for zero-copy wrapping. Valid while the owning batch is open; never free it.
      *
      * @return the pool's pointer, {@code capacity * spec.bytes()} bytes
+     * @throws IllegalStateException when the batch that handed this tensor out is closed
      */
     public BytePointer pointer() {
+        requireHeld();
         return memory;
     }
 
@@ -61,8 +92,10 @@ public final class HostTensor {
      * different slots do not share a position.
      *
      * @return a buffer over all slots, position 0
+     * @throws IllegalStateException when the batch that handed this tensor out is closed
      */
     public ByteBuffer buffer() {
+        requireHeld();
         return buffer.duplicate().order(ByteOrder.nativeOrder());
     }
 
@@ -82,6 +115,7 @@ public final class HostTensor {
      * @param slot the slot, {@code 0 <= slot < capacity()}
      * @return a new array of {@code spec().bytes()} bytes in native order
      * @throws IndexOutOfBoundsException when {@code slot} is out of range
+     * @throws IllegalStateException     when the batch that handed this tensor out is closed
      */
     public byte[] slotBytes(int slot) {
         byte[] out = new byte[(int) spec.bytes()];
@@ -94,7 +128,7 @@ public final class HostTensor {
      *
      * @param slot the slot, {@code 0 <= slot < capacity()}
      * @return a new array of {@code spec().elements()} values in C order
-     * @throws IllegalStateException     when the tensor is not float32
+     * @throws IllegalStateException     when the tensor is not float32, or its batch is closed
      * @throws IndexOutOfBoundsException when {@code slot} is out of range
      */
     public float[] slotFloats(int slot) {
@@ -109,7 +143,7 @@ public final class HostTensor {
      *
      * @param slot the slot, {@code 0 <= slot < capacity()}
      * @return a new array of {@code spec().elements()} values in C order
-     * @throws IllegalStateException     when the tensor is not int32
+     * @throws IllegalStateException     when the tensor is not int32, or its batch is closed
      * @throws IndexOutOfBoundsException when {@code slot} is out of range
      */
     public int[] slotInts(int slot) {

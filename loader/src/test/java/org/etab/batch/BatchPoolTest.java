@@ -29,6 +29,32 @@ class BatchPoolTest {
     }
 
     @Test
+    void aTensorKeptPastItsBatchIsRefusedOnceTheBatchIsClosed() {
+        try (BatchPool pool = new BatchPool(X, Y, 2, 2)) {
+            Batch first = new Batch(0, List.of(), pool.acquire(), pool);
+            HostTensor kept = first.features(); // a loop that keeps the tensor, not a copy, past its batch
+            Sample one = new Sample(
+                    new Batch(0, List.of(new SampleInfo("a", 0, 0, new int[] {0}, 1, false)), pool.acquire(), pool));
+            HostTensor keptLabel = one.labels();
+            first.close();
+            one.close();
+            // the memory is the pool's again, reused by the next batch (freed once the pipeline closes: read then,
+            // a 4 MB tensor crashed the JVM with SIGSEGV): refused, not read
+            assertThatThrownBy(() -> kept.slotFloats(0))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("batch 0 is closed");
+            assertThatThrownBy(kept::buffer).isInstanceOf(IllegalStateException.class);
+            assertThatThrownBy(kept::pointer).isInstanceOf(IllegalStateException.class);
+            assertThatThrownBy(() -> keptLabel.slotBytes(0)).isInstanceOf(IllegalStateException.class);
+            assertThat(kept.spec()).isEqualTo(X); // what it is stays readable
+            try (Batch next = new Batch(1, List.of(), pool.acquire(), pool)) {
+                next.features().buffer().putFloat(0, 7f); // the same memory, written through the open batch
+                assertThat(next.features().slotFloats(0)[0]).isEqualTo(7f);
+            }
+        }
+    }
+
+    @Test
     void buffersAreAllocatedLazilyAndReused() {
         try (BatchPool pool = new BatchPool(X, Y, 5, 3)) {
             BatchPool.Buffers a = pool.acquire();
