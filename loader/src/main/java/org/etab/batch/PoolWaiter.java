@@ -72,8 +72,10 @@ final class PoolWaiter implements BoundedWait.Subject {
     public void pausedFor(Duration paused) {
         LOG.warn(
                 "the decode threads have waited {} s for the consumer to ask for more batches ({} of {} buffers in "
-                        + "batches not closed): a training step this long, or a loop left without closing its "
-                        + "iteration or cancelling its stream (iterate with Pipeline.iterate in try-with-resources)",
+                        + "batches not closed): a training step this long, a loop left without closing its "
+                        + "iteration or cancelling its stream (iterate with Pipeline.iterate in try-with-resources), "
+                        + "or an operator that queues batches ahead of the loop (toIterable(), publishOn, zipWith: "
+                        + "give it a prefetch of 1) holding them while the loop waits for something else",
                 paused.toSeconds(),
                 pool.openBatches(),
                 pool.maxBuffers());
