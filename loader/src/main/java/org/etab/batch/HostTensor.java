@@ -118,6 +118,7 @@ public final class HostTensor {
      * @throws IllegalStateException     when the batch that handed this tensor out is closed
      */
     public byte[] slotBytes(int slot) {
+        checkSlot(slot);
         byte[] out = new byte[(int) spec.bytes()];
         buffer().get((int) slotOffset(slot), out);
         return out;
@@ -133,6 +134,7 @@ public final class HostTensor {
      */
     public float[] slotFloats(int slot) {
         requireType(DType.FLOAT32);
+        checkSlot(slot);
         float[] out = new float[(int) spec.elements()];
         buffer().asFloatBuffer().get((int) (slot * spec.elements()), out);
         return out;
@@ -148,9 +150,17 @@ public final class HostTensor {
      */
     public int[] slotInts(int slot) {
         requireType(DType.INT32);
+        checkSlot(slot);
         int[] out = new int[(int) spec.elements()];
         buffer().asIntBuffer().get((int) (slot * spec.elements()), out);
         return out;
+    }
+
+    /** Checked here, not left to the buffer: a slot's int offset wraps around past 2^31 bytes, onto valid data. */
+    private void checkSlot(int slot) {
+        if (slot < 0 || slot >= capacity) {
+            throw new IndexOutOfBoundsException("slot " + slot + " outside the " + capacity + " slots of " + spec);
+        }
     }
 
     private void requireType(DType type) {

@@ -55,6 +55,22 @@ class BatchPoolTest {
     }
 
     @Test
+    void aSlotOutsideTheTensorIsRefusedEvenWhereItsByteOffsetWrapsAround() {
+        TensorSpec mib4 = new TensorSpec(DType.FLOAT32, 1 << 20); // 4 MiB a slot
+        try (BatchPool pool = new BatchPool(mib4, Y, 1, 1);
+                Batch b = new Batch(0, List.of(), pool.acquire(), pool)) {
+            b.features().buffer().putFloat(0, 5f);
+            assertThat(b.features().slotFloats(0)[0]).isEqualTo(5f);
+            // slot 1024 starts 2^32 bytes in: cast to int, that was slot 0's offset, read back as if it were asked
+            assertThatThrownBy(() -> b.features().slotFloats(1024))
+                    .isInstanceOf(IndexOutOfBoundsException.class)
+                    .hasMessageContaining("slot 1024 outside the 1 slots");
+            assertThatThrownBy(() -> b.features().slotBytes(1024)).isInstanceOf(IndexOutOfBoundsException.class);
+            assertThatThrownBy(() -> b.features().slotFloats(-1)).isInstanceOf(IndexOutOfBoundsException.class);
+        }
+    }
+
+    @Test
     void buffersAreAllocatedLazilyAndReused() {
         try (BatchPool pool = new BatchPool(X, Y, 5, 3)) {
             BatchPool.Buffers a = pool.acquire();
