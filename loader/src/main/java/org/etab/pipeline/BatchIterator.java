@@ -10,6 +10,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
@@ -199,15 +200,39 @@ public final class BatchIterator<T> implements Iterator<T>, AutoCloseable {
     }
 
     /**
-     * The rest of this iteration as a sequential stream whose {@code close()} closes this iteration.
+     * The rest of this iteration as a sequential stream whose {@code close()} closes this iteration. It never splits:
+     * made {@code parallel()}, it still takes one item at a time on the calling thread.
      *
      * @return an ordered stream of non-null items, each owned by the caller once the stream passes it on; use it
      *         in try-with-resources
      */
     public Stream<T> stream() {
-        return StreamSupport.stream(
-                        Spliterators.spliteratorUnknownSize(this, Spliterator.ORDERED | Spliterator.NONNULL), false)
-                .onClose(this::close);
+        return StreamSupport.stream(new OneAtATime(), false).onClose(this::close);
+    }
+
+    /**
+     * This iteration as a spliterator that does not split: a parallel stream splits an iterator's items into arrays
+     * of 1024 and more for other threads, which would take every pooled buffer out at once (the pool then failed
+     * within seconds, blaming batches the stream's own body closed), and call {@link #next()} off the consumer thread.
+     */
+    private final class OneAtATime extends Spliterators.AbstractSpliterator<T> {
+        OneAtATime() {
+            super(Long.MAX_VALUE, Spliterator.ORDERED | Spliterator.NONNULL);
+        }
+
+        @Override
+        public boolean tryAdvance(Consumer<? super T> action) {
+            if (!hasNext()) {
+                return false;
+            }
+            action.accept(next());
+            return true;
+        }
+
+        @Override
+        public Spliterator<T> trySplit() {
+            return null;
+        }
     }
 
     /**

@@ -435,6 +435,24 @@ class PipelineIterationTest {
     }
 
     @Test
+    void aParallelStreamOfAnIterationIsTakenOneBatchAtATime() {
+        FakeSource source = new FakeSource(40);
+        // a pool of 6 for 10 batches: a split that took batches out by the hundred would hold every buffer
+        PipelineOptions o = PipelineOptions.builder().batchSize(4).threads(2).build();
+        try (Pipeline p = new Pipeline(source, o, new SimpleMeterRegistry(), HostAllocator.NATIVE);
+                Stream<Batch> s = p.iterate(0).stream().parallel()) {
+            int samples = s.mapToInt(b -> {
+                        try (b) {
+                            return b.size();
+                        }
+                    })
+                    .sum();
+            assertThat(samples).isEqualTo(40);
+            assertThat(p.batchPool().outstanding()).isZero();
+        }
+    }
+
+    @Test
     void aStreamViewClosedAfterATakeReturnsEveryBuffer() {
         try (Pipeline p = pipeline(PipelineFixtures.records(), options())) {
             for (int epoch = 0; epoch < 10; epoch++) {
