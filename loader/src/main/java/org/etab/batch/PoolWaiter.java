@@ -74,8 +74,8 @@ final class PoolWaiter implements BoundedWait.Subject {
                 "the decode threads have waited {} s for the consumer to ask for more batches ({} of {} buffers in "
                         + "batches not closed): a training step this long, a loop left without closing its "
                         + "iteration or cancelling its stream (iterate with Pipeline.iterate in try-with-resources), "
-                        + "or an operator that queues batches ahead of the loop (toIterable(), publishOn, zipWith: "
-                        + "give it a prefetch of 1) holding them while the loop waits for something else",
+                        + "or a loop behind an operator that queues batches for it (toIterable(), publishOn: give "
+                        + "it a prefetch of 1) that keeps them open",
                 paused.toSeconds(),
                 pool.openBatches(),
                 pool.maxBuffers());

@@ -1,5 +1,6 @@
 package org.etab.pipeline;
 
+import java.util.Iterator;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -23,8 +24,8 @@ import reactor.util.context.Context;
  * holding every buffer: a consumer in a long step, with its request met, is slow, not stuck (iterations buffer ahead,
  * so a step holds more batches than the one in hand). A subscription left without being cancelled counts as busy, so
  * the pool's later waits fall back to its long timeout instead of the short stall error. So does one behind an
- * operator that queues items ahead of its consumer (Reactor's plain {@code toIterable()} and {@code publishOn} keep
- * 256, {@code zipWith} 32): its demand stays unmet while the batches it queued wait for a consumer in a long step,
+ * operator that queues items for a consumer on another thread (Reactor's plain {@code toIterable()} and
+ * {@code publishOn} keep 256): its demand stays unmet while the batches it queued wait for a consumer in a long step,
  * so whether that consumer waits cannot be told, and blaming it would fail a loop that closes every batch. As the
  * pipeline's last
  * operator it also keeps an error that arrives after its subscriber cancelled from reaching that subscriber.
@@ -55,15 +56,20 @@ final class ConsumerDemand {
     }
 
     /**
-     * Whether {@code subscriber} or one after it holds a queue of more than one item (Reactor's operators say so as
-     * their {@code PREFETCH}; an unbounded one, {@link Integer#MAX_VALUE}, takes each item in its {@code onNext}, and
-     * the pipeline's own iterations are not scannable: their demand says when they wait).
+     * Whether {@code subscriber} or one after it queues more than one item for a consumer on another thread: an
+     * iterator's ({@code toIterable()}, {@code toStream()}) or an asynchronous operator's ({@code publishOn}), as
+     * Reactor's operators say by their {@code PREFETCH} and {@code RUN_STYLE}. A synchronous one ({@code zipWith},
+     * {@code buffer}) hands on within its {@code onNext}, where a busy consumer shows; the pipeline's own iterations
+     * are not scannable: their demand says when they wait.
      */
     static boolean queuesAhead(Object subscriber) {
         Scannable first = Scannable.from(subscriber);
         return Stream.concat(Stream.of(first), first.actuals()).anyMatch(s -> {
             Integer prefetch = s.scan(Scannable.Attr.PREFETCH);
-            return prefetch != null && prefetch > 1 && prefetch < Integer.MAX_VALUE;
+            boolean queue = prefetch != null && prefetch > 1 && prefetch < Integer.MAX_VALUE;
+            boolean handedOff =
+                    s instanceof Iterator<?> || s.scan(Scannable.Attr.RUN_STYLE) == Scannable.Attr.RunStyle.ASYNC;
+            return queue && handedOff;
         });
     }
 

@@ -9,6 +9,7 @@ import org.reactivestreams.Subscription;
 import reactor.core.publisher.BaseSubscriber;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Sinks;
+import reactor.core.scheduler.Schedulers;
 
 class ConsumerDemandTest {
 
@@ -21,10 +22,24 @@ class ConsumerDemandTest {
                 .as("toIterable() queues 256: its consumer may be busy")
                 .isFalse();
 
+        ConsumerDemand async = new ConsumerDemand();
+        Sinks.Many<Integer> published = Sinks.many().unicast().onBackpressureBuffer();
+        async.track(published.asFlux()).publishOn(Schedulers.single()).subscribe();
+        assertThat(async.waiting())
+                .as("publishOn queues 256 for another thread")
+                .isFalse();
+
         ConsumerDemand one = new ConsumerDemand();
         Sinks.Many<Integer> single = Sinks.many().unicast().onBackpressureBuffer();
         one.track(single.asFlux()).toIterable(1).iterator();
         assertThat(one.waiting()).as("toIterable(1): asked for 1, given none").isTrue();
+
+        // a synchronous operator with a queue hands on within its onNext, where a busy consumer shows
+        ConsumerDemand sync = new ConsumerDemand();
+        Sinks.Many<Integer> buffered = Sinks.many().unicast().onBackpressureBuffer();
+        sync.track(buffered.asFlux()).buffer(4).subscribe();
+        buffered.tryEmitNext(1);
+        assertThat(sync.waiting()).as("buffer(4) given 1 of the 4 it waits for").isTrue();
     }
 
     @Test
