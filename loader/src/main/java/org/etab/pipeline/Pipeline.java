@@ -2,8 +2,10 @@ package org.etab.pipeline;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
+import java.util.Spliterator;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -280,14 +282,26 @@ public final class Pipeline implements AutoCloseable {
      * @param <T>      the items
      * @param stream   a stream made from this pipeline's {@link #batches} or {@link #samples}
      * @param prefetch items requested ahead of the consumer, >= 1
-     * @return an iterable whose every {@code iterator()} subscribes to {@code stream} anew
+     * @return an iterable whose every {@code iterator()} subscribes to {@code stream} anew, as does every
+     *         {@code spliterator()}, which never splits (a parallel stream over it takes one item at a time)
      * @throws IllegalArgumentException when {@code prefetch < 1}
      */
     public <T> Iterable<T> consume(Flux<T> stream, int prefetch) {
         if (prefetch < 1) {
             throw new IllegalArgumentException("prefetch >= 1 required but was " + prefetch);
         }
-        return () -> iterate(stream, prefetch);
+        return new Iterable<>() {
+            @Override
+            public Iterator<T> iterator() {
+                return iterate(stream, prefetch);
+            }
+
+            @Override
+            public Spliterator<T> spliterator() {
+                // not Iterable's default, which splits by taking items out by the thousand, holding every buffer
+                return iterate(stream, prefetch).stream().spliterator();
+            }
+        };
     }
 
     /**

@@ -453,6 +453,24 @@ class PipelineIterationTest {
     }
 
     @Test
+    void aParallelStreamOverConsumeIsTakenOneBatchAtATime() {
+        FakeSource source = new FakeSource(40);
+        PipelineOptions o = PipelineOptions.builder().batchSize(4).threads(2).build(); // a pool of 6 for 10 batches
+        try (Pipeline p = new Pipeline(source, o, new SimpleMeterRegistry(), HostAllocator.NATIVE)) {
+            Iterable<Batch> epoch = p.consume(p.batches(0));
+            int samples = java.util.stream.StreamSupport.stream(epoch.spliterator(), true)
+                    .mapToInt(b -> {
+                        try (b) {
+                            return b.size();
+                        }
+                    })
+                    .sum();
+            assertThat(samples).isEqualTo(40);
+            assertThat(p.batchPool().outstanding()).isZero();
+        }
+    }
+
+    @Test
     void aStreamViewClosedAfterATakeReturnsEveryBuffer() {
         try (Pipeline p = pipeline(PipelineFixtures.records(), options())) {
             for (int epoch = 0; epoch < 10; epoch++) {
