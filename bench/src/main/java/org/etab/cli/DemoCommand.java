@@ -4,8 +4,10 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.awt.Color;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import org.etab.batch.DType;
 import org.etab.batch.Sample;
@@ -17,10 +19,10 @@ import org.etab.datasets.echonet.EchoNetSource;
 import org.etab.gpu.cuda.Device;
 import org.etab.metrics.JvmMeters;
 import org.etab.metrics.MetricsServer;
-import org.etab.pipeline.ErrorPolicy;
 import org.etab.pipeline.Pipeline;
 import org.etab.pipeline.PipelineOptions;
 import org.etab.sampling.ClipStart;
+import org.etab.source.SampleFailure;
 import org.etab.source.SampleOptions;
 import org.etab.source.Target;
 import org.etab.viz.VideoTools;
@@ -87,6 +89,8 @@ final class DemoCommand implements Callable<Integer> {
 
     /** The batches demo assembles ahead beyond one per thread (the pipeline's default). */
     private static final int DEMO_PREFETCH = 2;
+    /** TRAIN videos tried for the pictures before the demo gives up on them. */
+    private static final int PICTURE_TRIES = 10;
 
     @Override
     public Integer call() {
@@ -145,7 +149,7 @@ final class DemoCommand implements Callable<Integer> {
             if (!quiet) {
                 BenchRunner.printSummary(r, System.err);
             }
-            drawPictures(train.get(0), pictures);
+            drawPictures(train, pipeline.account().failures(), pictures);
             System.out.println(r.resultLine());
             System.out.flush();
             linger.await("demo", server); // after RESULT, as bench does; the pipeline's meters are still there
@@ -153,8 +157,38 @@ final class DemoCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** plot_segment of the ED frame with its LV mask, and create_echo_clip of a 32-frame clip. */
-    private void drawPictures(EchoNetRecord rec, Path dir) {
+    /**
+     * The pictures of the first TRAIN video whose pictures can be made: one the run did not fail, tried in index
+     * order, at most {@value #PICTURE_TRIES} of them; each that cannot (no file, no tracings) is named with why. The
+     * pictures are a view of the run, not its result: a dataset whose first videos are damaged still gets its RESULT.
+     */
+    private void drawPictures(List<EchoNetRecord> train, List<SampleFailure> failed, Path dir) {
+        Set<String> failedIds = new HashSet<>();
+        failed.forEach(f -> failedIds.add(f.id()));
+        int tried = 0;
+        for (EchoNetRecord rec : train) {
+            if (failedIds.contains(rec.id())) {
+                continue;
+            }
+            if (tried++ == PICTURE_TRIES) {
+                break;
+            }
+            String why = drawPictures(rec, dir);
+            if (why == null) {
+                return;
+            }
+            say("etab demo: no pictures of " + Terminal.safe(rec.id()) + ": " + Terminal.safe(why));
+        }
+        say("etab demo: no pictures: no TRAIN video the run delivered could be drawn"
+                + (tried > PICTURE_TRIES ? " (tried the first " + PICTURE_TRIES + ")" : ""));
+    }
+
+    /**
+     * plot_segment of the ED frame with its LV mask, and create_echo_clip of a 32-frame clip.
+     *
+     * @return why the video's pictures cannot be made (its sample failed), or null once both are written
+     */
+    private String drawPictures(EchoNetRecord rec, Path dir) {
         SampleOptions ed = SampleOptions.builder()
                 .target(Target.LV_SEG)
                 .video(false)
@@ -178,21 +212,23 @@ final class DemoCommand implements Callable<Integer> {
                 .seed(42)
                 .shuffle(false)
                 .build();
-        PipelineOptions one = PipelineOptions.builder()
-                .threads(1)
-                .batchSize(1)
-                .onError(ErrorPolicy.FAIL)
-                .build();
+        PipelineOptions one = PipelineOptions.builder().threads(1).batchSize(1).build();
         int h = rec.frameHeight();
         int w = rec.frameWidth();
         Path png = dir.resolve(rec.id() + "_lv_overlay.png");
         Path gif = dir.resolve(rec.id() + "_clip.gif");
         try (Pipeline p = new Pipeline(new EchoNetSource(List.of(rec), ed), one);
                 Sample s = p.samples(0).blockFirst()) {
+            if (s == null) {
+                return whyNone(p);
+            }
             Visualization.plotSegment(s.features().slotBytes(0), s.labels().slotBytes(0), h, w, true, Color.RED, png);
         }
         try (Pipeline p = new Pipeline(new EchoNetSource(List.of(rec), clip), one);
                 Sample s = p.samples(0).blockFirst()) {
+            if (s == null) {
+                return whyNone(p);
+            }
             byte[] all = s.features().slotBytes(0);
             byte[][] frames = new byte[s.info().validFrames()][];
             for (int i = 0; i < frames.length; i++) {
@@ -201,6 +237,13 @@ final class DemoCommand implements Callable<Integer> {
             VideoTools.createEchoClip(frames, h, w, VideoTools.FRAME_MILLIS, gif);
         }
         say("etab demo: wrote " + png + " and " + gif);
+        return null;
+    }
+
+    /** Why a one-sample pipeline gave no sample: its failure's reason. */
+    private static String whyNone(Pipeline p) {
+        List<SampleFailure> failures = p.account().failures();
+        return failures.isEmpty() ? "no sample was planned" : failures.get(0).reason();
     }
 
     private void say(String line) {

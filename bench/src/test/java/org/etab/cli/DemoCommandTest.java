@@ -99,6 +99,61 @@ class DemoCommandTest {
         assertThat(again.lastLine()).startsWith("RESULT planned=" + train.size() + " delivered=" + train.size() + " ");
     }
 
+    /**
+     * A dataset whose first TRAIN video is missing (the run fails it) and whose second's tracings lie past its end
+     * (the run delivers its EF clip; no LV overlay can be drawn): the pictures come from the third, the second is
+     * named with why, and the run's RESULT is printed; with every TRAIN video missing, the demo says it drew none and still prints RESULT.
+     * It used to stop at the first video with its one-line error and no RESULT.
+     */
+    @Test
+    void picturesComeFromTheFirstTrainVideoThatCanBeDrawn(@TempDir Path tmp) throws Exception {
+        Path data = tmp.resolve("small");
+        Path out = tmp.resolve("pictures");
+        EtabCliTest.Run synth = EtabCliTest.etab(
+                "synth", "--dataset", "echonet", "--out", data.toString(), "--videos", "12", "--seed", "5", "--quiet");
+        assertThat(synth.code()).as(synth.err()).isZero();
+        List<EchoNetRecord> train = EchoNetReader.read(data).select("train");
+        Files.delete(data.resolve("Videos").resolve(train.get(0).id() + ".avi"));
+        // the second's tracings moved past its last frame: the run (EF) delivers it, its LV overlay cannot be drawn
+        EchoNetRecord untraceable = train.get(1);
+        Path tracings = data.resolve("VolumeTracings.csv");
+        List<String> rows = new java.util.ArrayList<>();
+        for (String row : Files.readAllLines(tracings)) {
+            String[] f = row.split(",", -1);
+            if (f[0].equals(untraceable.id() + ".avi")) {
+                f[5] = Integer.toString(Integer.parseInt(f[5]) + untraceable.frames());
+            }
+            rows.add(String.join(",", f));
+        }
+        Files.write(tracings, rows);
+
+        EtabCliTest.Run r = EtabCliTest.etab(
+                "demo", "--root", data.toString(), "--out", out.toString(), "--epochs", "1", "--device", "cpu");
+
+        assertThat(r.code()).as(r.err()).isZero();
+        Matcher m = COUNTS.matcher(r.lastLine());
+        assertThat(m.matches()).as(r.lastLine()).isTrue();
+        assertThat(List.of(m.group(1), m.group(2), m.group(3)))
+                .containsExactly("" + train.size(), "" + (train.size() - 1), "1");
+        assertThat(r.err())
+                .contains("etab demo: no pictures of " + untraceable.id() + ": traced frame ")
+                .contains("is past the video's " + untraceable.frames() + " frames");
+        EchoNetRecord drawn = train.get(2);
+        assertThat(r.err()).contains("etab demo: wrote " + out.resolve(drawn.id() + "_lv_overlay.png"));
+        assertThat(out.resolve(drawn.id() + "_lv_overlay.png")).isRegularFile();
+        assertThat(out.resolve(drawn.id() + "_clip.gif")).isRegularFile();
+
+        for (EchoNetRecord rec : train.subList(1, train.size())) {
+            Files.delete(data.resolve("Videos").resolve(rec.id() + ".avi"));
+        }
+        EtabCliTest.Run none = EtabCliTest.etab(
+                "demo", "--root", data.toString(), "--out", out.toString(), "--epochs", "1", "--device", "cpu");
+        assertThat(none.code()).as(none.err()).isZero();
+        assertThat(none.err()).contains("etab demo: no pictures: no TRAIN video the run delivered could be drawn");
+        assertThat(none.lastLine())
+                .startsWith("RESULT planned=" + train.size() + " delivered=0 failed=" + train.size());
+    }
+
     @Test
     void picturesInsideTheDatasetAreRefusedBeforeAnythingIsWritten(@TempDir Path tmp) throws Exception {
         Path data = tmp.resolve("phantom");
