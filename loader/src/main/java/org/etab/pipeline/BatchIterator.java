@@ -12,6 +12,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.function.Consumer;
 import java.util.function.LongConsumer;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 import org.reactivestreams.Subscription;
@@ -208,6 +209,24 @@ public final class BatchIterator<T> implements Iterator<T>, AutoCloseable {
      */
     public Stream<T> stream() {
         return StreamSupport.stream(new OneAtATime(), false).onClose(this::close);
+    }
+
+    /**
+     * An iterable over iterations that {@code open} starts: each {@code iterator()} is a new one, and so is each
+     * {@code spliterator()}, which never splits ({@link #stream()}), unlike {@link Iterable}'s default.
+     */
+    static <T> Iterable<T> iterable(Supplier<BatchIterator<T>> open) {
+        return new Iterable<>() {
+            @Override
+            public Iterator<T> iterator() {
+                return open.get();
+            }
+
+            @Override
+            public Spliterator<T> spliterator() {
+                return open.get().stream().spliterator();
+            }
+        };
     }
 
     /**

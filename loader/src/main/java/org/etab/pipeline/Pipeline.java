@@ -2,10 +2,8 @@ package org.etab.pipeline;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
-import java.util.Spliterator;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -38,10 +36,9 @@ import reactor.core.publisher.Flux;
  * <p>Ownership: a delivered batch belongs to the subscriber until it is closed. Batches discarded by cancellation or
  * errors inside the pipeline are closed by it; batches queued by an operator after it ({@code publishOn},
  * {@code buffer}, ...) and dropped on a cancel or an error are the subscriber's: end such a chain with
- * {@code .doOnDiscard(Batch.class, Batch::close)}, which Reactor calls for each (but for a race of Reactor 3.8.7's
- * {@code publishOn} on a real scheduler, reactor-core #4396: a cancel that disposes its drain task before it started
- * leaves its queue undiscarded; docs/architecture.md, "Ownership"). One iteration ({@link BatchIterator}) is open per pipeline: a new one
- * closes the older one first, returning its batches. {@link #close()} waits for running tasks, then frees every
+ * {@code .doOnDiscard(Batch.class, Batch::close)}, which Reactor calls for each (but in a race of {@code publishOn}
+ * on a scheduler, reactor-core #4396; docs/architecture.md, "Ownership"). One iteration ({@link BatchIterator}) is
+ * open per pipeline: a new one closes the older one first, returning its batches. {@link #close()} waits for running tasks, then frees every
  * buffer and decoder.
  *
  * <p>Order: ordered mode delivers batches in plan order, so a run is a pure function of (seed, epoch) with
@@ -290,18 +287,7 @@ public final class Pipeline implements AutoCloseable {
         if (prefetch < 1) {
             throw new IllegalArgumentException("prefetch >= 1 required but was " + prefetch);
         }
-        return new Iterable<>() {
-            @Override
-            public Iterator<T> iterator() {
-                return iterate(stream, prefetch);
-            }
-
-            @Override
-            public Spliterator<T> spliterator() {
-                // not Iterable's default, which splits by taking items out by the thousand, holding every buffer
-                return iterate(stream, prefetch).stream().spliterator();
-            }
-        };
+        return BatchIterator.iterable(() -> iterate(stream, prefetch));
     }
 
     /**
