@@ -292,8 +292,13 @@ final class ExportCommand implements Callable<Integer> {
         PriorityBlockingQueue<SampleFailure> failures =
                 new PriorityBlockingQueue<>(16, Comparator.comparingLong(SampleFailure::sequence));
         pipeline.onFailure(failures::add);
-        try (Progress progress = new Progress("export", planned, "samples", Launch.interactive(run.quiet))) {
-            exportBatches(pipeline, startAt, offset, failures, manifest, recorder, ids, rows, progress);
+        // through the pipeline's iteration, as bench's loop: it records the writer's wait for each batch
+        // (etab.consumer.wait, the dashboard's stall), which a plain toIterable would not
+        try (Progress progress = new Progress("export", planned, "samples", Launch.interactive(run.quiet));
+                BatchIterator<Batch> batches = pipeline.iterate(pipeline.batches(epoch, startAt), 2)) {
+            while (batches.hasNext()) {
+                exportBatch(batches.next(), pipeline, offset, failures, manifest, recorder, ids, rows, progress);
+            }
         } catch (RuntimeException e) {
             // stopped by a failure (--on-error fail) or an error: what failed before it is still reported
             reportFailures(failures, Long.MAX_VALUE, recorder, ids);
@@ -305,26 +310,6 @@ final class ExportCommand implements Callable<Integer> {
             // the group's whole schedule is done: a trailing batch whose samples all failed is never delivered, so
             // without this a resume would try it again
             recorder.saveState(epoch, offset + startAt + planned);
-        }
-    }
-
-    private void exportBatches(
-            Pipeline pipeline,
-            long startAt,
-            long offset,
-            PriorityBlockingQueue<SampleFailure> failures,
-            CsvWriter manifest,
-            RunRecorder recorder,
-            ExportIds ids,
-            ManifestRows rows,
-            Progress progress)
-            throws IOException {
-        // through the pipeline's iteration, as bench's loop: it records the writer's wait for each batch
-        // (etab.consumer.wait, the dashboard's stall), which a plain toIterable would not
-        try (BatchIterator<Batch> batches = pipeline.iterate(pipeline.batches(epoch, startAt), 2)) {
-            while (batches.hasNext()) {
-                exportBatch(batches.next(), pipeline, offset, failures, manifest, recorder, ids, rows, progress);
-            }
         }
     }
 
