@@ -4,18 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.etab.metrics.JvmMeters;
@@ -92,55 +82,18 @@ class LiveMetricsTest {
                 "120"));
     }
 
-    /** Runs {@code args} in a fresh JVM: RESULT comes while it still serves, and one scrape after it ends it. */
+    /**
+     * Runs {@code args} in a fresh JVM: RESULT comes while it still serves, and one scrape after it ends it
+     * ({@link ExportMetricsTest#runAndScrapeAfterResult}), whose samples counter is RESULT's delivered.
+     */
     private static void lingersAfterResult(List<String> args) throws Exception {
-        String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        List<String> cmd = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", cp, Etab.class.getName()));
-        cmd.addAll(args);
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        try (BufferedReader out =
-                new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-            String url = null;
-            String result = null;
-            List<String> seen = new ArrayList<>();
-            for (String line; result == null && (line = out.readLine()) != null; ) {
-                seen.add(line);
-                Matcher m = Pattern.compile("live metrics at (http://\\S+/) \\(dashboard\\)")
-                        .matcher(line);
-                if (m.find()) {
-                    url = m.group(1);
-                }
-                if (line.startsWith("RESULT ")) {
-                    result = line;
-                }
-            }
-            assertThat(url).as(String.join("\n", seen)).isNotNull();
-            assertThat(result).as(String.join("\n", seen)).isNotNull();
-            Matcher delivered = Pattern.compile("delivered=(\\d+)").matcher(result);
-            assertThat(delivered.find()).isTrue();
-            assertThat(p.isAlive()).as("waiting for the last scrape").isTrue();
-
-            HttpClient http = HttpClient.newBuilder()
-                    .connectTimeout(Duration.ofSeconds(5))
-                    .build();
-            String metrics = http.send(
-                            HttpRequest.newBuilder(URI.create(url + "metrics"))
-                                    .timeout(Duration.ofSeconds(10))
-                                    .build(),
-                            HttpResponse.BodyHandlers.ofString())
-                    .body();
-            Matcher samples = Pattern.compile("(?m)^etab_samples_total\\{[^}]*} ([0-9.E]+)$")
-                    .matcher(metrics);
-            assertThat(samples.find()).as(metrics).isTrue();
-            assertThat((long) Double.parseDouble(samples.group(1))).isEqualTo(Long.parseLong(delivered.group(1)));
-            assertThat(p.waitFor(30, TimeUnit.SECONDS))
-                    .as("ends after the scrape, not after --metrics-linger's 120 s")
-                    .isTrue();
-            assertThat(p.exitValue()).isZero();
-        } finally {
-            p.destroyForcibly();
-        }
+        ExportMetricsTest.Run run = ExportMetricsTest.runAndScrapeAfterResult(args);
+        Matcher delivered = Pattern.compile("delivered=(\\d+)").matcher(run.result());
+        assertThat(delivered.find()).isTrue();
+        Matcher samples =
+                Pattern.compile("(?m)^etab_samples_total\\{[^}]*} ([0-9.E]+)$").matcher(run.metrics());
+        assertThat(samples.find()).as(run.metrics()).isTrue();
+        assertThat((long) Double.parseDouble(samples.group(1))).isEqualTo(Long.parseLong(delivered.group(1)));
     }
 
     @Test
