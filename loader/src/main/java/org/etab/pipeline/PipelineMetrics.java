@@ -42,6 +42,7 @@ final class PipelineMetrics implements AutoCloseable {
     private final Map<String, Counter> errors = new TreeMap<>();
 
     private final List<Meter> registered = new ArrayList<>();
+    private boolean closed; // guarded by this
 
     /**
      * @param pipeline distinguishes pipelines sharing a registry, so that closing one removes only its own meters
@@ -140,11 +141,22 @@ final class PipelineMetrics implements AutoCloseable {
     /** A sample failed at {@code stage} ({@code etab.errors}, one counter per stage, registered at 0). */
     void failed(String stage) {
         Counter c = errors.get(stage);
-        (c != null ? c : other(stage)).increment();
+        if (c == null) {
+            c = other(stage);
+        }
+        if (c != null) {
+            c.increment();
+        }
     }
 
-    /** A stage no sample is expected to fail at: counted all the same, its counter made on first use. */
+    /**
+     * A stage no sample is expected to fail at: counted all the same, its counter made on first use; null once
+     * closed, so that a late failure (a worker finishing after a cancel) leaves no meter behind in the registry.
+     */
     private synchronized Counter other(String stage) {
+        if (closed) {
+            return null;
+        }
         Counter c = errorCounter(stage);
         if (!registered.contains(c)) {
             registered.add(c);
@@ -204,6 +216,7 @@ final class PipelineMetrics implements AutoCloseable {
     /** Removes this pipeline's meters from the registry. Idempotent. */
     @Override
     public synchronized void close() {
+        closed = true;
         registered.forEach(registry::remove);
         registered.clear();
     }

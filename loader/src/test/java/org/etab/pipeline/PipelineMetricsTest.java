@@ -100,4 +100,19 @@ class PipelineMetricsTest {
         assertThat(registry.find("etab.errors").meters()).isEmpty();
         assertThat(registry.getMeters()).isEmpty(); // every meter of the pipeline leaves with it
     }
+
+    @Test
+    void aFailureCountedAfterCloseLeavesNoMeterBehind() {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        PipelineMetrics metrics = new PipelineMetrics(registry, "echonet", "p1", () -> 0, () -> 0);
+        metrics.failed("index"); // the one stage not registered up front
+        assertThat(registry.get("etab.errors").tag("stage", "index").counter().count())
+                .isEqualTo(1);
+
+        metrics.close();
+        metrics.failed("index"); // a worker that finishes after the pipeline closed
+        metrics.failed("decode");
+
+        assertThat(registry.getMeters()).isEmpty();
+    }
 }
