@@ -12,7 +12,7 @@ import reactor.netty.http.client.HttpClient;
 import reactor.netty.http.client.HttpClientResponse;
 
 /**
- * One object's download, or one byte range's, across its attempts: the destination buffer (grown as the body
+ * One object's download, or one byte range's, across its attempts: the destination ({@link BodyBuffer}, grown as the body
  * arrives, never sized by a {@code Content-Length} alone), the bytes received so
  * far (a retry asks for the rest with {@code Range}), the size and ETag learned from the first response, the body
  * reservation. A server that answers a range request with the whole object (200) is read whole and the range cut
@@ -29,12 +29,6 @@ import reactor.netty.http.client.HttpClientResponse;
  * until {@link #releaseBytes()} (idempotent) when the {@code get} ends on any path.
  */
 final class Download {
-    /**
-     * The body buffer's first capacity at most: it doubles as bytes arrive, up to the announced length, so a
-     * {@code Content-Length} alone (a lie costs a server nothing) never takes more heap than this.
-     */
-    private static final int FIRST_BUFFER = 1 << 20;
-
     private final URI url;
     private final HttpStoreOptions options;
     private final HttpClient client;
@@ -42,7 +36,7 @@ final class Download {
     private final long want; // the range's length, or -1 for the whole object
 
     private final BodyReservation reservation;
-    private ByteBuffer buf;
+    private final BodyBuffer buf = new BodyBuffer(reason -> fail(reason, null));
     // volatile: written on the event loop, read for a message by a deadline's timer (HttpStore.read)
     private volatile long received;
     private volatile long total = -1; // bytes expected in buf: -1 until a response states them
@@ -243,73 +237,10 @@ final class Download {
             return conn.inbound().receive().then(Mono.empty()); // not modified: empty, the caller keeps its copy
         }
         if (code == 200) {
-            ifChanged = null; // it changed (or the server ignores conditions): resumes must not ask again
-            String tag = headers.get(HttpHeaderNames.ETAG);
-            String modified = headers.get(HttpHeaderNames.LAST_MODIFIED);
-            if (received > 0 && validators.changeTo(tag, modified) != null) {
-                forgetVersion(); // If-Range did its job: the whole new version, whatever its size
-            }
-            if (objectSize >= 0 && length >= 0 && length != objectSize) {
-                conn.dispose();
-                return Mono.error(fail(
-                        "the object's size changed from " + objectSize + " to " + length + " bytes between attempts",
-                        null));
-            }
-            // a first response, or a server that ignored Range: (re)start from byte 0
-            received = 0;
-            wholeForRange = want > 0;
-            if (wholeForRange) {
-                rangeUsable = false; // it ignores Range: resuming this body must start over too
-            }
-            if (buf != null && (!wholeForRange || buf.capacity() >= length)) {
-                buf.clear();
-            } else {
-                buf = null;
-            }
-            objectSize = length;
-            validators = new Validators(tag, modified);
-            return body(conn, length >= 0 ? length : wholeForRange ? -1 : total);
+            return receiveWhole(conn, headers, length);
         }
         if (code == 206 && resume) {
-            String range = headers.get(HttpHeaderNames.CONTENT_RANGE);
-            ContentRange got = ContentRange.parse(range);
-            long start = got.start();
-            long end = got.end();
-            long size = got.size();
-            String tag = headers.get(HttpHeaderNames.ETAG);
-            String modified = headers.get(HttpHeaderNames.LAST_MODIFIED);
-            String changed = received > 0 ? validators.resumeChange(tag, modified) : null;
-            if (changed != null) {
-                // a server (or cache) that ignored If-Range: these bytes are another version's; start over
-                conn.dispose();
-                received = 0;
-                forgetVersion();
-                return Mono.error(
-                        new TransientFailure("the object changed since its first bytes came (" + changed + ")"));
-            }
-            long lastWanted = want > 0 ? first + want - 1 : size - 1;
-            boolean ok = start == first + received
-                    && end >= start
-                    && (size < 0 || end == lastWanted)
-                    && (want < 0 || end == lastWanted)
-                    && (objectSize < 0 || size < 0 || size == objectSize)
-                    && (length < 0 || length == end - start + 1);
-            if (!ok) {
-                // not the bytes we asked for: drop Range and fetch the whole object on the next attempt
-                rangeUsable = false;
-                conn.dispose();
-                return Mono.error(new TransientFailure("206 with Content-Range '" + range + "', expected bytes "
-                        + (first + received) + "-" + (lastWanted < 0 ? "" : String.valueOf(lastWanted))
-                        + (objectSize < 0 ? "" : "/" + objectSize)));
-            }
-            if (received == 0) { // these bytes begin the download: what identifies them guards its resumes
-                validators = new Validators(tag, modified);
-            }
-            if (size >= 0) {
-                objectSize = size;
-            }
-            wholeForRange = false;
-            return body(conn, want > 0 ? want : size >= 0 ? size : total);
+            return receivePart(conn, headers, length);
         }
         conn.dispose(); // an error body is not worth keeping the connection for
         if (Redirects.isRedirect(code)) {
@@ -332,6 +263,74 @@ final class Download {
                     TransientFailure.retryAfter(headers.get(HttpHeaderNames.RETRY_AFTER))));
         }
         return Mono.error(fail("HTTP " + code + " " + res.status().reasonPhrase(), null));
+    }
+
+    /** A 200: the whole object, a first response or from a server that ignored {@code Range}. */
+    private Mono<ByteBuffer> receiveWhole(Connection conn, HttpHeaders headers, long length) {
+        ifChanged = null; // it changed (or the server ignores conditions): resumes must not ask again
+        String tag = headers.get(HttpHeaderNames.ETAG);
+        String modified = headers.get(HttpHeaderNames.LAST_MODIFIED);
+        if (received > 0 && validators.changeTo(tag, modified) != null) {
+            forgetVersion(); // If-Range did its job: the whole new version, whatever its size
+        }
+        if (objectSize >= 0 && length >= 0 && length != objectSize) {
+            conn.dispose();
+            return Mono.error(fail(
+                    "the object's size changed from " + objectSize + " to " + length + " bytes between attempts",
+                    null));
+        }
+        // a first response, or a server that ignored Range: (re)start from byte 0
+        received = 0;
+        wholeForRange = want > 0;
+        if (wholeForRange) {
+            rangeUsable = false; // it ignores Range: resuming this body must start over too
+        }
+        buf.restart(!wholeForRange || buf.capacity() >= length);
+        objectSize = length;
+        validators = new Validators(tag, modified);
+        return body(conn, length >= 0 ? length : wholeForRange ? -1 : total);
+    }
+
+    /** A 206 to a range or resume request: checked to be the bytes asked for, of the version begun. */
+    private Mono<ByteBuffer> receivePart(Connection conn, HttpHeaders headers, long length) {
+        String range = headers.get(HttpHeaderNames.CONTENT_RANGE);
+        ContentRange got = ContentRange.parse(range);
+        long start = got.start();
+        long end = got.end();
+        long size = got.size();
+        String tag = headers.get(HttpHeaderNames.ETAG);
+        String modified = headers.get(HttpHeaderNames.LAST_MODIFIED);
+        String changed = received > 0 ? validators.resumeChange(tag, modified) : null;
+        if (changed != null) {
+            // a server (or cache) that ignored If-Range: these bytes are another version's; start over
+            conn.dispose();
+            received = 0;
+            forgetVersion();
+            return Mono.error(new TransientFailure("the object changed since its first bytes came (" + changed + ")"));
+        }
+        long lastWanted = want > 0 ? first + want - 1 : size - 1;
+        boolean ok = start == first + received
+                && end >= start
+                && (size < 0 || end == lastWanted)
+                && (want < 0 || end == lastWanted)
+                && (objectSize < 0 || size < 0 || size == objectSize)
+                && (length < 0 || length == end - start + 1);
+        if (!ok) {
+            // not the bytes we asked for: drop Range and fetch the whole object on the next attempt
+            rangeUsable = false;
+            conn.dispose();
+            return Mono.error(new TransientFailure("206 with Content-Range '" + range + "', expected bytes "
+                    + (first + received) + "-" + (lastWanted < 0 ? "" : String.valueOf(lastWanted))
+                    + (objectSize < 0 ? "" : "/" + objectSize)));
+        }
+        if (received == 0) { // these bytes begin the download: what identifies them guards its resumes
+            validators = new Validators(tag, modified);
+        }
+        if (size >= 0) {
+            objectSize = size;
+        }
+        wholeForRange = false;
+        return body(conn, want > 0 ? want : size >= 0 ? size : total);
     }
 
     /**
@@ -376,10 +375,7 @@ final class Download {
             case HELD -> {}
         }
         total = size;
-        if (buf == null) {
-            buf = allocate(Math.min(limit, FIRST_BUFFER));
-        }
-        buf.limit(buf.capacity()).position((int) received);
+        buf.resumeAt(received, limit);
         long max = limit;
         return conn.inbound().receive().doOnNext(chunk -> append(chunk, max)).then(Mono.fromCallable(this::finish));
     }
@@ -395,37 +391,15 @@ final class Download {
                                     + "bound for its kind or maxObjectBytes, and maxBytesInFlight)",
                     null);
         }
-        if (buf.remaining() < n) {
-            ByteBuffer bigger = allocate(Math.min(max, Math.max(buf.capacity() * 2L, received + n)));
-            buf.flip();
-            bigger.put(buf);
-            buf = bigger;
-        }
-        chunk.getBytes(chunk.readerIndex(), buf.duplicate().limit(buf.position() + n));
-        buf.position(buf.position() + n);
+        buf.append(chunk, max);
         received += n;
-    }
-
-    /**
-     * A heap buffer of {@code capacity} bytes, or a RemoteException naming the URL and the size: an
-     * OutOfMemoryError is fatal to Reactor, which would let it escape on the event loop and leave the download
-     * hanging, with no error and no retry.
-     */
-    private ByteBuffer allocate(long capacity) {
-        try {
-            return ByteBuffer.allocate((int) Math.max(1, capacity));
-        } catch (OutOfMemoryError e) {
-            throw fail("cannot allocate a " + capacity + "-byte buffer for the body (" + e.getMessage() + ")", null);
-        }
     }
 
     private ByteBuffer finish() {
         if (total >= 0 && received < total) {
             throw new TransientFailure("body ended after " + received + " of " + total + " bytes");
         }
-        ByteBuffer out = buf;
-        out.flip();
-        buf = null; // handed over: the subscriber owns it
+        ByteBuffer out = buf.take(); // handed over: the subscriber owns it
         if (wholeForRange) {
             objectSize = received;
             if (version != null && !version.equals(validators.ifRange())) {
