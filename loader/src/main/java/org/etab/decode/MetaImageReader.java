@@ -82,7 +82,45 @@ public final class MetaImageReader {
     private static ImageVolume read(Path mhd, SeekableByteChannel headerChannel, FileOpener opener) throws IOException {
         long fileLength = headerChannel.size();
         MetaImageHeader h = MetaImageHeader.parse(mhd, headerChannel, fileLength);
+        Pixels pixels = pixels(mhd, h);
+        String dataName = h.require("ElementDataFile");
+        if (dataName.equalsIgnoreCase("LOCAL")) {
+            if (pixels.headerSize > 0 && pixels.headerSize < h.end) {
+                throw new DatasetException(
+                        mhd,
+                        "HeaderSize " + pixels.headerSize + " is inside the text header, which ends at byte " + h.end
+                                + " (for ElementDataFile = LOCAL it counts from the start of the file)");
+            }
+            return readData(mhd, mhd, headerChannel, fileLength, h.end, pixels, pixels.compressed);
+        }
+        Path dataFile = sibling(mhd, dataName);
+        Path gzipped = gzipped(dataFile);
+        if (gzipped != null) {
+            dataFile = gzipped;
+        }
+        try (SeekableByteChannel data = open(opener, dataFile)) {
+            return readData(mhd, dataFile, data, size(dataFile, data), 0, pixels, pixels.compressed || gzipped != null);
+        }
+    }
 
+    /**
+     * What the header says of the pixels, each value checked before anything is allocated.
+     *
+     * @param headerSize bytes before the data (0: none stated), or -1: the data is the file's last bytes
+     * @param compressedSize the stored size of compressed data, or -1 when not stated
+     * @param payload the pixels' size in bytes, within {@link Payload#MAX_BYTES}
+     */
+    private record Pixels(
+            long[] dims,
+            ElementType type,
+            double[] spacing,
+            boolean msb,
+            boolean compressed,
+            long headerSize,
+            long compressedSize,
+            int payload) {}
+
+    private static Pixels pixels(Path mhd, MetaImageHeader h) {
         String obj = h.get("ObjectType");
         if (obj != null && !obj.equalsIgnoreCase("Image")) {
             throw new DatasetException(mhd, "ObjectType must be Image but was '" + obj + "'");
@@ -123,15 +161,12 @@ public final class MetaImageReader {
                     "ElementNumberOfChannels = " + channels
                             + " is not supported: only single-channel (gray or label) images");
         }
-        int spatial = Math.min(nDims, 3);
-        double[] spacing = spacing(h, nDims, spatial);
+        double[] spacing = spacing(h, nDims, Math.min(nDims, 3));
         boolean msb = h.flag("BinaryDataByteOrderMSB", "ElementByteOrderMSB");
         boolean compressed = h.flag("CompressedData");
         long headerSize = 0;
-        boolean atEnd = false;
         if (h.get("HeaderSize") != null) {
             headerSize = h.longs("HeaderSize", 1, 1)[0];
-            atEnd = headerSize == -1;
             if (headerSize < -1) {
                 throw new DatasetException(mhd, "HeaderSize must be >= 0 or -1 but was " + headerSize);
             }
@@ -143,84 +178,65 @@ public final class MetaImageReader {
                 throw new DatasetException(mhd, "CompressedDataSize must be >= 1 but was " + compressedSize);
             }
         }
-
         int payload = Payload.size(mhd, dims, type.bytes(), "DimSize");
+        return new Pixels(dims, type, spacing, msb, compressed, headerSize, compressedSize, payload);
+    }
 
-        // where the data is
-        String dataName = h.require("ElementDataFile");
-        Path dataFile = mhd;
-        SeekableByteChannel data = headerChannel;
-        long start = h.end; // first byte the data may occupy
-        if (dataName.equalsIgnoreCase("LOCAL")) {
-            if (headerSize > 0 && headerSize < h.end) {
-                throw new DatasetException(
-                        mhd,
-                        "HeaderSize " + headerSize + " is inside the text header, which ends at byte " + h.end
-                                + " (for ElementDataFile = LOCAL it counts from the start of the file)");
-            }
-        } else {
-            dataFile = sibling(mhd, dataName);
-            Path gzipped = gzipped(dataFile);
-            if (gzipped != null) {
-                dataFile = gzipped;
-                compressed = true;
-            }
-            data = open(opener, dataFile);
-            start = 0;
-        }
-        try {
-            long dataFileLength = data == headerChannel ? fileLength : size(dataFile, data);
-            long offset = headerSize > 0 ? headerSize : start;
-            long stored = compressed ? compressedSize : payload;
-            if (atEnd) {
-                if (stored < 0) {
-                    throw new DatasetException(mhd, "HeaderSize = -1 with compressed data needs CompressedDataSize");
-                }
-                offset = dataFileLength - stored;
-                if (offset < start) {
-                    throw new DatasetException(
-                            dataFile,
-                            "holds " + (dataFileLength - start) + " data bytes but "
-                                    + need(compressed, dims, type, stored) + " (HeaderSize = -1)");
-                }
-            }
-            if (offset > dataFileLength) {
-                throw new DatasetException(
-                        dataFile, "is " + dataFileLength + " bytes long but its data should start at byte " + offset);
-            }
-            long available = dataFileLength - offset;
+    /**
+     * Reads the pixels from {@code data}, the header's own file or the one it names, checking first that the bytes
+     * from the data's offset to the end of the file are exactly what the header says they are.
+     *
+     * @param start the first byte the data may occupy: after the text header in the header's file, else 0
+     */
+    private static ImageVolume readData(
+            Path mhd,
+            Path dataFile,
+            SeekableByteChannel data,
+            long dataFileLength,
+            long start,
+            Pixels p,
+            boolean compressed) {
+        long offset = p.headerSize > 0 ? p.headerSize : start;
+        long stored = compressed ? p.compressedSize : p.payload;
+        if (p.headerSize == -1) { // the data is the file's last bytes
             if (stored < 0) {
-                stored = available; // compressed, size not given: the rest of the file
+                throw new DatasetException(mhd, "HeaderSize = -1 with compressed data needs CompressedDataSize");
             }
-            if (available != stored) {
+            offset = dataFileLength - stored;
+            if (offset < start) {
                 throw new DatasetException(
                         dataFile,
-                        "holds " + available + " data bytes from offset " + offset + " but "
-                                + need(compressed, dims, type, stored));
-            }
-            if (compressed && stored > Payload.MAX_BYTES) {
-                throw new DatasetException(
-                        dataFile,
-                        "compressed data of " + stored + " bytes is more than the " + Payload.MAX_BYTES
-                                + "-byte limit");
-            }
-
-            byte[] bytes;
-            if (compressed) {
-                bytes = Payload.inflate(dataFile, Payload.read(dataFile, data, offset, (int) stored), payload);
-            } else {
-                bytes = Payload.read(dataFile, data, offset, payload);
-            }
-            if (msb) {
-                ImageVolume.swapInPlace(bytes, type.bytes());
-            }
-            int depth = nDims >= 3 ? (int) dims[2] : 1;
-            return new ImageVolume(mhd, (int) dims[0], (int) dims[1], depth, spacing, type, 1, 0, bytes);
-        } finally {
-            if (data != headerChannel) {
-                data.close();
+                        "holds " + (dataFileLength - start) + " data bytes but "
+                                + need(compressed, p.dims, p.type, stored) + " (HeaderSize = -1)");
             }
         }
+        if (offset > dataFileLength) {
+            throw new DatasetException(
+                    dataFile, "is " + dataFileLength + " bytes long but its data should start at byte " + offset);
+        }
+        long available = dataFileLength - offset;
+        if (stored < 0) {
+            stored = available; // compressed, size not given: the rest of the file
+        }
+        if (available != stored) {
+            throw new DatasetException(
+                    dataFile,
+                    "holds " + available + " data bytes from offset " + offset + " but "
+                            + need(compressed, p.dims, p.type, stored));
+        }
+        if (compressed && stored > Payload.MAX_BYTES) {
+            throw new DatasetException(
+                    dataFile,
+                    "compressed data of " + stored + " bytes is more than the " + Payload.MAX_BYTES + "-byte limit");
+        }
+        byte[] bytes = compressed
+                ? Payload.inflate(dataFile, Payload.read(dataFile, data, offset, (int) stored), p.payload)
+                : Payload.read(dataFile, data, offset, p.payload);
+        if (p.msb) {
+            ImageVolume.swapInPlace(bytes, p.type.bytes());
+        }
+        int depth = p.dims.length >= 3 ? (int) p.dims[2] : 1;
+        return new ImageVolume(mhd, (int) p.dims[0], (int) p.dims[1], depth, p.spacing, p.type, 1, 0, bytes);
     }
 
     private static String need(boolean compressed, long[] dims, ElementType type, long stored) {
