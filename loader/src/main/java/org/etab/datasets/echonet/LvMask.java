@@ -33,7 +33,7 @@ public final class LvMask {
     /** Rounded coordinates beyond this could overflow the exact edge test. */
     static final int MAX_COORDINATE = 1 << 28;
 
-    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+    private static final ThreadLocal<Polygon> POLYGON = ThreadLocal.withInitial(Polygon::new);
 
     private LvMask() {}
 
@@ -78,94 +78,23 @@ public final class LvMask {
         if (chords < 1) {
             return true;
         }
-        int n = 2 * chords;
-        Scratch s = SCRATCH.get();
-        s.ensure(n);
-        int[] vx = s.vx;
-        int[] vy = s.vy;
-        float[] x1 = tracing.x1();
-        float[] y1 = tracing.y1();
-        float[] x2 = tracing.x2();
-        float[] y2 = tracing.y2();
-        for (int k = 0; k < chords; k++) {
-            vx[k] = round(x1[k + 1], k + 1, "X1");
-            vy[k] = round(y1[k + 1], k + 1, "Y1");
-            vx[n - 1 - k] = round(x2[k + 1], k + 1, "X2");
-            vy[n - 1 - k] = round(y2[k + 1], k + 1, "Y2");
-        }
-        int minX = Integer.MAX_VALUE, maxX = Integer.MIN_VALUE, minY = Integer.MAX_VALUE, maxY = Integer.MIN_VALUE;
-        for (int i = 0; i < n; i++) {
-            minX = Math.min(minX, vx[i]);
-            maxX = Math.max(maxX, vx[i]);
-            minY = Math.min(minY, vy[i]);
-            maxY = Math.max(maxY, vy[i]);
-        }
-        int rowLo = Math.max(0, minY), rowHi = Math.min(height - 1, maxY);
-        int colLo = Math.max(0, minX), colHi = Math.min(width - 1, maxX);
-
-        long[] edgeA = s.edgeA;
-        long[] edgeD = s.edgeD;
-        byte[] edgeKind = s.edgeKind;
-        int[] rowVertexX = s.rowVertexX;
+        Polygon poly = POLYGON.get();
+        poly.set(tracing, chords);
+        int rowLo = Math.max(0, poly.minY), rowHi = Math.min(height - 1, poly.maxY);
+        int colLo = Math.max(0, poly.minX), colHi = Math.min(width - 1, poly.maxX);
         for (int r = rowLo; r <= rowHi; r++) {
             if (Deadline.passed(deadlineNanos)) {
                 return false;
             }
-            // Per row, keep the edges the horizontal line through the pixel centres can cross, and the
-            // vertices on it. For edge j->i the signed crossing offset seen from (c, r) is
-            // ((xi-c)(yj-r) - (xj-c)(yi-r)) / (yj-yi) = (A - c*d) / d with A = xi(yj-r) - xj(yi-r), d = yj-yi.
-            int edges = 0;
-            int vertices = 0;
-            for (int i = 0, j = n - 1; i < n; j = i++) {
-                int yi = vy[i];
-                int yj = vy[j];
-                if (yi == r) {
-                    rowVertexX[vertices++] = vx[i];
-                }
-                boolean right = (yi > r) != (yj > r); // straddles, counted for a crossing to the right
-                boolean left = (yi < r) != (yj < r); // straddles, counted for a crossing to the left
-                if (right || left) {
-                    edgeA[edges] = (long) vx[i] * (yj - r) - (long) vx[j] * (yi - r);
-                    edgeD[edges] = yj - yi; // never 0 here
-                    edgeKind[edges] = (byte) ((right ? 1 : 0) | (left ? 2 : 0));
-                    edges++;
-                }
-            }
-            if (edges == 0 && vertices == 0) {
+            if (!poly.meetsRow(r)) {
                 continue;
             }
             int base = r * width;
             for (int c = colLo; c <= colHi; c++) {
-                if (edges > 4096 && Deadline.passed(deadlineNanos)) {
+                if (poly.edges > 4096 && Deadline.passed(deadlineNanos)) {
                     return false; // a row of many edges may itself take long
                 }
-                boolean set = false;
-                for (int v = 0; v < vertices; v++) {
-                    if (rowVertexX[v] == c) {
-                        set = true; // on a vertex
-                        break;
-                    }
-                }
-                if (!set) {
-                    int rightParity = 0;
-                    int leftParity = 0;
-                    for (int e = 0; e < edges; e++) {
-                        long t = edgeA[e] - c * edgeD[e];
-                        if (t == 0) {
-                            continue; // crossing exactly at the pixel centre: counts on neither side
-                        }
-                        boolean positive = (t > 0) == (edgeD[e] > 0);
-                        int kind = edgeKind[e];
-                        if (positive && (kind & 1) != 0) {
-                            rightParity ^= 1;
-                        } else if (!positive && (kind & 2) != 0) {
-                            leftParity ^= 1;
-                        }
-                    }
-                    // inside: right parity odd (left then odd too); on an edge: parities differ
-                    set = (rightParity | leftParity) != 0;
-                }
-                if (set) {
+                if (poly.covers(c)) {
                     out[base + c] = 1;
                 }
             }
@@ -182,14 +111,97 @@ public final class LvMask {
         return (int) rounded;
     }
 
-    /** Per-thread working arrays, grown to the largest tracing seen. */
-    private static final class Scratch {
+    /**
+     * The rounded polygon of one tracing and, for one row at a time, the edges its line crosses and the vertices on
+     * it. Per thread, its arrays grown to the largest tracing seen.
+     */
+    private static final class Polygon {
         int[] vx = new int[0];
         int[] vy = new int[0];
-        int[] rowVertexX = new int[0];
+        int n;
+        int minX, maxX, minY, maxY;
+        // the current row's: per edge j->i that can cross it, A = xi(yj-r) - xj(yi-r) and d = yj-yi, so that the
+        // signed crossing offset seen from (c, r), ((xi-c)(yj-r) - (xj-c)(yi-r)) / (yj-yi), is (A - c*d) / d
         long[] edgeA = new long[0];
         long[] edgeD = new long[0];
-        byte[] edgeKind = new byte[0];
+        byte[] edgeKind = new byte[0]; // 1: counted for a crossing to the right, 2: to the left, 3: both
+        int edges;
+        int[] rowVertexX = new int[0];
+        int vertices;
+
+        /** The chord rows' polygon: {@code X1[1:] ++ reverse(X2[1:])} (and Y), rounded as the reference rounds. */
+        void set(Tracing tracing, int chords) {
+            n = 2 * chords;
+            ensure(n);
+            float[] x1 = tracing.x1();
+            float[] y1 = tracing.y1();
+            float[] x2 = tracing.x2();
+            float[] y2 = tracing.y2();
+            for (int k = 0; k < chords; k++) {
+                vx[k] = round(x1[k + 1], k + 1, "X1");
+                vy[k] = round(y1[k + 1], k + 1, "Y1");
+                vx[n - 1 - k] = round(x2[k + 1], k + 1, "X2");
+                vy[n - 1 - k] = round(y2[k + 1], k + 1, "Y2");
+            }
+            minX = Integer.MAX_VALUE;
+            maxX = Integer.MIN_VALUE;
+            minY = Integer.MAX_VALUE;
+            maxY = Integer.MIN_VALUE;
+            for (int i = 0; i < n; i++) {
+                minX = Math.min(minX, vx[i]);
+                maxX = Math.max(maxX, vx[i]);
+                minY = Math.min(minY, vy[i]);
+                maxY = Math.max(maxY, vy[i]);
+            }
+        }
+
+        /** Collects the edges row {@code r}'s line can cross and the vertices on it; false when there are none. */
+        boolean meetsRow(int r) {
+            edges = 0;
+            vertices = 0;
+            for (int i = 0, j = n - 1; i < n; j = i++) {
+                int yi = vy[i];
+                int yj = vy[j];
+                if (yi == r) {
+                    rowVertexX[vertices++] = vx[i];
+                }
+                boolean right = (yi > r) != (yj > r); // straddles, counted for a crossing to the right
+                boolean left = (yi < r) != (yj < r); // straddles, counted for a crossing to the left
+                if (right || left) {
+                    edgeA[edges] = (long) vx[i] * (yj - r) - (long) vx[j] * (yi - r);
+                    edgeD[edges] = yj - yi; // never 0 here
+                    edgeKind[edges] = (byte) ((right ? 1 : 0) | (left ? 2 : 0));
+                    edges++;
+                }
+            }
+            return edges > 0 || vertices > 0;
+        }
+
+        /** Whether the centre of column {@code c} on the current row is inside, on an edge or on a vertex. */
+        boolean covers(int c) {
+            for (int v = 0; v < vertices; v++) {
+                if (rowVertexX[v] == c) {
+                    return true;
+                }
+            }
+            int rightParity = 0;
+            int leftParity = 0;
+            for (int e = 0; e < edges; e++) {
+                long t = edgeA[e] - c * edgeD[e];
+                if (t == 0) {
+                    continue; // crossing exactly at the pixel centre: counts on neither side
+                }
+                boolean positive = (t > 0) == (edgeD[e] > 0);
+                int kind = edgeKind[e];
+                if (positive && (kind & 1) != 0) {
+                    rightParity ^= 1;
+                } else if (!positive && (kind & 2) != 0) {
+                    leftParity ^= 1;
+                }
+            }
+            // inside: right parity odd (left then odd too); on an edge: parities differ
+            return (rightParity | leftParity) != 0;
+        }
 
         void ensure(int n) {
             if (vx.length < n) {
