@@ -169,35 +169,9 @@ public final class NiftiReader {
 
         static Header parse(Path file, byte[] hdr) {
             Header h = new Header();
-            ByteBuffer b = ByteBuffer.wrap(hdr).order(ByteOrder.LITTLE_ENDIAN);
-            int size = b.getInt(0);
-            if (size == HEADER) {
-                h.order = ByteOrder.LITTLE_ENDIAN;
-            } else if (Integer.reverseBytes(size) == HEADER) {
-                h.order = ByteOrder.BIG_ENDIAN;
-            } else if (size == 540 || Integer.reverseBytes(size) == 540) {
-                throw new DatasetException(file, "is a NIfTI-2 file (sizeof_hdr 540): only NIfTI-1 is supported");
-            } else {
-                throw new DatasetException(
-                        file,
-                        "is not a NIfTI-1 file: sizeof_hdr is " + size + " (0x" + Integer.toHexString(size)
-                                + "), not 348 in either byte order");
-            }
-            b.order(h.order);
-            String magic = new String(hdr, 344, 4, StandardCharsets.ISO_8859_1);
-            if (magic.equals("ni1\0")) {
-                throw new DatasetException(
-                        file,
-                        "is the header of a NIfTI-1 .hdr/.img pair (magic ni1): only "
-                                + "single-file .nii/.nii.gz is supported");
-            }
-            if (magic.startsWith("n+2")) {
-                throw new DatasetException(file, "is a NIfTI-2 file (magic n+2): only NIfTI-1 is supported");
-            }
-            if (!magic.equals("n+1\0")) {
-                throw new DatasetException(
-                        file, "has the wrong magic '" + printable(magic) + "' (NIfTI-1 single files have 'n+1')");
-            }
+            h.order = byteOrder(file, hdr);
+            checkMagic(file, hdr);
+            ByteBuffer b = ByteBuffer.wrap(hdr).order(h.order);
             int nDims = b.getShort(40);
             if (nDims < 2 || nDims > 7) {
                 throw new DatasetException(file, "dim[0] must be 2 to 7 but was " + nDims);
@@ -272,6 +246,42 @@ public final class NiftiReader {
                 h.spacing[a] = p;
             }
             return h;
+        }
+
+        /** The byte order in which {@code sizeof_hdr} reads 348; NIfTI-2 and anything else refused. */
+        private static ByteOrder byteOrder(Path file, byte[] hdr) {
+            int size = ByteBuffer.wrap(hdr).order(ByteOrder.LITTLE_ENDIAN).getInt(0);
+            if (size == HEADER) {
+                return ByteOrder.LITTLE_ENDIAN;
+            }
+            if (Integer.reverseBytes(size) == HEADER) {
+                return ByteOrder.BIG_ENDIAN;
+            }
+            if (size == 540 || Integer.reverseBytes(size) == 540) {
+                throw new DatasetException(file, "is a NIfTI-2 file (sizeof_hdr 540): only NIfTI-1 is supported");
+            }
+            throw new DatasetException(
+                    file,
+                    "is not a NIfTI-1 file: sizeof_hdr is " + size + " (0x" + Integer.toHexString(size)
+                            + "), not 348 in either byte order");
+        }
+
+        /** Only a single-file NIfTI-1 ({@code n+1}) passes. */
+        private static void checkMagic(Path file, byte[] hdr) {
+            String magic = new String(hdr, 344, 4, StandardCharsets.ISO_8859_1);
+            if (magic.equals("ni1\0")) {
+                throw new DatasetException(
+                        file,
+                        "is the header of a NIfTI-1 .hdr/.img pair (magic ni1): only "
+                                + "single-file .nii/.nii.gz is supported");
+            }
+            if (magic.startsWith("n+2")) {
+                throw new DatasetException(file, "is a NIfTI-2 file (magic n+2): only NIfTI-1 is supported");
+            }
+            if (!magic.equals("n+1\0")) {
+                throw new DatasetException(
+                        file, "has the wrong magic '" + printable(magic) + "' (NIfTI-1 single files have 'n+1')");
+            }
         }
 
         private static String describeDims(ByteBuffer b, int nDims) {
