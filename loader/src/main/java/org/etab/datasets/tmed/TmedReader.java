@@ -227,11 +227,7 @@ public final class TmedReader {
             Map<String, Labels> labels,
             List<IndexProblem> problems,
             List<TmedIndex.Rejected> rejected) {
-        String name = file.getFileName().toString();
-        List<TmedRecord> records = new ArrayList<>();
-        Map<String, Long> seen = new HashMap<>(32_768);
-        long unlisted = 0;
-        String firstUnlisted = null;
+        FoldRows rows = new FoldRows(file.getFileName().toString(), root, labels, problems, rejected);
         try (CsvReader<CsvRecord> csv = builder().ofCsvRecord(files.newReader(file, MAX_CSV_BYTES))) {
             int[] cols = null;
             int headerSize = 0;
@@ -239,66 +235,8 @@ public final class TmedReader {
                 if (cols == null) {
                     cols = columns(file, rec.getFields(), FOLD_COLUMNS);
                     headerSize = rec.getFieldCount();
-                    continue;
-                }
-                long line = rec.getStartingLineNumber();
-                String key = field(rec, cols[KEY]);
-                String id = id(key);
-                try {
-                    fieldCount(rec, headerSize);
-                    Long first = seen.putIfAbsent(id, line);
-                    if (first != null) {
-                        throw new BadRow("duplicate query_key (first listed at line " + first + ")");
-                    }
-                    TmedView view = view(rec.getField(cols[VIEW]));
-                    AsLabel diagnosis = diagnosis(rec.getField(cols[DIAGNOSIS]));
-                    // each split column serves one target: an empty one only keeps the row out of that target's
-                    // selections (TmedIndex decides), so a view-only row still counts for view and vice versa
-                    String viewText = rec.getField(cols[VIEW_SPLIT]);
-                    String diagnosisText = rec.getField(cols[DIAGNOSIS_SPLIT]);
-                    BadRow badViewSplit = badSplit(viewText, "view_classifier_split");
-                    BadRow badDiagnosisSplit = badSplit(diagnosisText, "diagnosis_classifier_split");
-                    if (badViewSplit != null && badDiagnosisSplit != null) {
-                        throw badViewSplit;
-                    }
-                    Split viewSplit = badViewSplit == null ? splitOrEmpty(viewText, "view_classifier_split") : null;
-                    Split diagnosisSplit = badDiagnosisSplit == null
-                            ? splitOrEmpty(diagnosisText, "diagnosis_classifier_split")
-                            : null;
-                    Path image = imagePath(root, rec.getField(cols[FOLDER]), key);
-                    Labels l = labels.get(id);
-                    if (l == null) {
-                        if (unlisted++ == 0) {
-                            firstUnlisted = id + " at line " + line;
-                        }
-                    } else if (l.view != view || l.diagnosis != diagnosis) {
-                        throw new BadRow("labels " + view.label() + "/" + diagnosis.label() + " disagree with " + LABELS
-                                + " line " + l.line + " (" + l.view.label() + "/" + l.diagnosis.label() + ")");
-                    }
-                    records.add(new TmedRecord(id, image, view, diagnosis, viewSplit, diagnosisSplit));
-                    // an unreadable split leaves the row out of that column's target only, in every split of it
-                    if (badViewSplit != null || badDiagnosisSplit != null) {
-                        boolean forView = badViewSplit != null;
-                        Target lost = forView ? Target.VIEW : Target.AS;
-                        Target kept = forView ? Target.AS : Target.VIEW;
-                        IndexProblem p = new IndexProblem(
-                                id,
-                                name,
-                                "line " + line + ": " + (forView ? badViewSplit : badDiagnosisSplit).getMessage()
-                                        + "; row left out of target " + lost.etabName() + " (kept for "
-                                        + kept.etabName() + ")");
-                        problems.add(p);
-                        rejected.add(new TmedIndex.Rejected(p, view, viewSplit, diagnosisSplit, lost));
-                    }
-                } catch (BadRow bad) {
-                    IndexProblem p =
-                            new IndexProblem(id, name, "line " + line + ": " + bad.getMessage() + "; row ignored");
-                    problems.add(p);
-                    rejected.add(new TmedIndex.Rejected(
-                            p,
-                            CsvLabel.parse(TmedView.class, field(rec, cols[VIEW])),
-                            splitOrNull(field(rec, cols[VIEW_SPLIT])),
-                            splitOrNull(field(rec, cols[DIAGNOSIS_SPLIT]))));
+                } else {
+                    rows.add(rec, cols, headerSize);
                 }
             }
             if (cols == null) {
@@ -307,14 +245,105 @@ public final class TmedReader {
         } catch (IOException | UncheckedIOException | CsvParseException e) {
             throw new DatasetException(file, "cannot be read: " + CsvColumns.describe(e), e);
         }
-        if (unlisted > 0) {
-            problems.add(new IndexProblem(
-                    "",
-                    name,
-                    unlisted + " row" + (unlisted == 1 ? " is" : "s are") + " not listed in " + LABELS + " (first: "
-                            + firstUnlisted + "); kept with the fold file's labels"));
+        return rows.finish();
+    }
+
+    /** One fold file's rows as they are read: the records kept, each problem and rejection noted. */
+    private static final class FoldRows {
+        private final String name;
+        private final Path root;
+        private final Map<String, Labels> labels;
+        private final List<IndexProblem> problems;
+        private final List<TmedIndex.Rejected> rejected;
+        private final List<TmedRecord> records = new ArrayList<>();
+        private final Map<String, Long> seen = new HashMap<>(32_768);
+        private long unlisted;
+        private String firstUnlisted;
+
+        FoldRows(
+                String name,
+                Path root,
+                Map<String, Labels> labels,
+                List<IndexProblem> problems,
+                List<TmedIndex.Rejected> rejected) {
+            this.name = name;
+            this.root = root;
+            this.labels = labels;
+            this.problems = problems;
+            this.rejected = rejected;
         }
-        return records;
+
+        void add(CsvRecord rec, int[] cols, int headerSize) {
+            long line = rec.getStartingLineNumber();
+            String key = field(rec, cols[KEY]);
+            String id = id(key);
+            try {
+                fieldCount(rec, headerSize);
+                Long first = seen.putIfAbsent(id, line);
+                if (first != null) {
+                    throw new BadRow("duplicate query_key (first listed at line " + first + ")");
+                }
+                TmedView view = view(rec.getField(cols[VIEW]));
+                AsLabel diagnosis = diagnosis(rec.getField(cols[DIAGNOSIS]));
+                // each split column serves one target: an empty one only keeps the row out of that target's
+                // selections (TmedIndex decides), so a view-only row still counts for view and vice versa
+                String viewText = rec.getField(cols[VIEW_SPLIT]);
+                String diagnosisText = rec.getField(cols[DIAGNOSIS_SPLIT]);
+                BadRow badViewSplit = badSplit(viewText, "view_classifier_split");
+                BadRow badDiagnosisSplit = badSplit(diagnosisText, "diagnosis_classifier_split");
+                if (badViewSplit != null && badDiagnosisSplit != null) {
+                    throw badViewSplit;
+                }
+                Split viewSplit = badViewSplit == null ? splitOrEmpty(viewText, "view_classifier_split") : null;
+                Split diagnosisSplit =
+                        badDiagnosisSplit == null ? splitOrEmpty(diagnosisText, "diagnosis_classifier_split") : null;
+                Path image = imagePath(root, rec.getField(cols[FOLDER]), key);
+                Labels l = labels.get(id);
+                if (l == null) {
+                    if (unlisted++ == 0) {
+                        firstUnlisted = id + " at line " + line;
+                    }
+                } else if (l.view != view || l.diagnosis != diagnosis) {
+                    throw new BadRow("labels " + view.label() + "/" + diagnosis.label() + " disagree with " + LABELS
+                            + " line " + l.line + " (" + l.view.label() + "/" + l.diagnosis.label() + ")");
+                }
+                records.add(new TmedRecord(id, image, view, diagnosis, viewSplit, diagnosisSplit));
+                // an unreadable split leaves the row out of that column's target only, in every split of it
+                if (badViewSplit != null || badDiagnosisSplit != null) {
+                    boolean forView = badViewSplit != null;
+                    Target lost = forView ? Target.VIEW : Target.AS;
+                    Target kept = forView ? Target.AS : Target.VIEW;
+                    IndexProblem p = new IndexProblem(
+                            id,
+                            name,
+                            "line " + line + ": " + (forView ? badViewSplit : badDiagnosisSplit).getMessage()
+                                    + "; row left out of target " + lost.etabName() + " (kept for "
+                                    + kept.etabName() + ")");
+                    problems.add(p);
+                    rejected.add(new TmedIndex.Rejected(p, view, viewSplit, diagnosisSplit, lost));
+                }
+            } catch (BadRow bad) {
+                IndexProblem p = new IndexProblem(id, name, "line " + line + ": " + bad.getMessage() + "; row ignored");
+                problems.add(p);
+                rejected.add(new TmedIndex.Rejected(
+                        p,
+                        CsvLabel.parse(TmedView.class, field(rec, cols[VIEW])),
+                        splitOrNull(field(rec, cols[VIEW_SPLIT])),
+                        splitOrNull(field(rec, cols[DIAGNOSIS_SPLIT]))));
+            }
+        }
+
+        /** {@return the records kept}, after noting in one problem the rows labels_per_image.csv does not list. */
+        List<TmedRecord> finish() {
+            if (unlisted > 0) {
+                problems.add(new IndexProblem(
+                        "",
+                        name,
+                        unlisted + " row" + (unlisted == 1 ? " is" : "s are") + " not listed in " + LABELS + " (first: "
+                                + firstUnlisted + "); kept with the fold file's labels"));
+            }
+            return records;
+        }
     }
 
     // ------------------------------------------------------------------------------------------------
