@@ -213,14 +213,7 @@ final class BatchAssembly implements AutoCloseable {
         SamplePlan plan = scheduled.plan();
         SampleFailure failure;
         if (plan.failure() != null) {
-            failure = new SampleFailure(
-                    plan.id(),
-                    plan.file(),
-                    Stage.PLAN,
-                    plan.failure(),
-                    epoch,
-                    scheduled.sequence(),
-                    scheduled.repeat());
+            failure = failure(scheduled, epoch, Stage.PLAN, plan.failure());
         } else {
             long t0 = System.nanoTime();
             try {
@@ -244,43 +237,28 @@ final class BatchAssembly implements AutoCloseable {
                 if (executor.isShutdown()) {
                     throw closed(e); // interrupted by close(): not the sample's failure, and not to be reported
                 }
-                failure = new SampleFailure(
-                        plan.id(),
-                        plan.file(),
-                        e.stage(),
-                        e.getMessage(),
-                        epoch,
-                        scheduled.sequence(),
-                        scheduled.repeat());
+                failure = failure(scheduled, epoch, e.stage(), e.getMessage());
             } catch (RuntimeException e) {
                 if (executor.isShutdown()) {
                     throw closed(e);
                 }
                 // a bug or an unexpected library error: still one sample's failure, with its cause named
-                failure = new SampleFailure(
-                        plan.id(),
-                        plan.file(),
-                        Stage.INTERNAL,
-                        e.toString(),
-                        epoch,
-                        scheduled.sequence(),
-                        scheduled.repeat());
+                failure = failure(scheduled, epoch, Stage.INTERNAL, e.toString());
             } catch (Error e) {
                 // an assertion, or memory: the sample's failure is recorded (the report names it), then the Error
                 // ends the stream as itself whatever the policy, since the process may not be fit to go on
-                record(new SampleFailure(
-                        plan.id(),
-                        plan.file(),
-                        Stage.INTERNAL,
-                        e.toString(),
-                        epoch,
-                        scheduled.sequence(),
-                        scheduled.repeat()));
+                record(failure(scheduled, epoch, Stage.INTERNAL, e.toString()));
                 throw e;
             }
         }
         record(failure);
         return failure;
+    }
+
+    private static SampleFailure failure(Pipeline.Scheduled scheduled, int epoch, Stage stage, String reason) {
+        SamplePlan plan = scheduled.plan();
+        return new SampleFailure(
+                plan.id(), plan.file(), stage, reason, epoch, scheduled.sequence(), scheduled.repeat());
     }
 
     private static IllegalStateException closed(Throwable cause) {
