@@ -5,22 +5,22 @@
 
 OUT is the folder check_exports.sh wrote its exports to (WORK_DIR/out); it is only read. Each mutation copies
 one export folder (with its .args, .stdout, .report.csv) into SCRATCH (default OUT/../selftest, wiped first),
-changes one thing, runs check_exports.py on that copy alone and expects exit status 1 and a MISMATCH line that
+changes one thing, runs check_exports.py on that copy alone (in this process) and expects exit status 1 and a MISMATCH line that
 says what changed. An undamaged copy must pass. The pixel mutations need ffmpeg (as the checker's EchoNet pixel
 checks do); without it the last line says SKIPPED. stdlib + NumPy; exit status 1 when a mutation goes unseen.
 """
+import contextlib
 import csv
+import io
 import os
 import shutil
-import subprocess
 import sys
 
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.dont_write_bytecode = True  # no __pycache__ beside the scripts
 import check_exports as ce  # noqa: E402  (its expected_pixels and AviDecoder)
-
-HERE = os.path.dirname(os.path.abspath(__file__))
 
 
 def copy_case(out, scratch, case, tag):
@@ -127,9 +127,12 @@ MUTATIONS = [
 
 
 def check(folder):
-    p = subprocess.run([sys.executable, os.path.join(HERE, "check_exports.py"), folder], capture_output=True,
-                       text=True)
-    return p.returncode, [l for l in p.stdout.splitlines() if l.startswith("MISMATCH")]
+    """check_exports.py on one folder, in this process (its decoded videos cached across calls)."""
+    ce.problems.clear()
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        rc = ce.main([folder])
+    return rc, [l for l in out.getvalue().splitlines() if l.startswith("MISMATCH")]
 
 
 def main(argv):
