@@ -54,6 +54,29 @@ w.writeheader()
 w.writerows(rows)
 EOF
 
+# EchoNet re-encoded into the other ways a video holds its gray (only with ffmpeg, which the checker then decodes
+# them with): MJPEG 4:2:2 and 4:4:4 (full range), limited-range MJPEG and MPEG-4 (luma stretched), raw gray, raw
+# BGR (swscale's gray); videos 7.. stay MJPEG 4:2:0
+O4=
+if command -v ffmpeg > /dev/null; then
+    O4=$D/echonet-formats
+    cp -r "$D/echonet" "$O4"
+    i=0
+    for f in "$O4"/Videos/*.avi; do
+        case $i in
+            0) a=(-c:v mjpeg -pix_fmt yuvj422p) ;;
+            1) a=(-c:v mjpeg -pix_fmt yuvj444p) ;;
+            2) a=(-c:v mjpeg -pix_fmt yuv420p -color_range tv -strict unofficial) ;;
+            3) a=(-c:v mpeg4 -pix_fmt yuv420p) ;;
+            4) a=(-c:v rawvideo -pix_fmt gray) ;;
+            5) a=(-c:v rawvideo -pix_fmt bgr24) ;;
+            *) break ;;
+        esac
+        nice ffmpeg -v error -nostdin -i "$f" "${a[@]}" -q:v 3 "$W/re.avi" && mv "$W/re.avi" "$f"
+        i=$((i + 1))
+    done
+fi
+
 # case NAME ARGS...: runs `etab ARGS --out $O/NAME` in the background (two at a time: a JVM's start-up leaves a core
 # idle), keeping the command line, stdout and report beside the folder; a run that fails leaves no folder, which the
 # checker reports
@@ -96,6 +119,11 @@ case_ e_odd_ids           export --dataset echonet --root "$O2" --split all --cl
 X=(--dataset echonet --root "$O3" --split all)
 case_ e_index_off_pad     export "${X[@]}" --clip-length 120 --fps 0 --clip-start first --dtype uint8 --channels 1
 case_ e_index_off_all     export "${X[@]}" --clip-length 16 --fps 25 --clip-start all --target ES/ED
+if [ -n "$O4" ]; then
+    F=(--dataset echonet --root "$O4" --split all --clip-start first)
+    case_ e_formats_u8    export "${F[@]}" --clip-length 16 --fps 0 --dtype uint8 --channels 1
+    case_ e_formats_norm  export "${F[@]}" --clip-length 8 --frame-size 64x80
+fi
 # CAMUS, both releases
 for rel in mhd nii; do
     C=(--dataset camus --root "$D/camus-$rel" --split all)
