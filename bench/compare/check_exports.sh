@@ -99,6 +99,8 @@ case_ e_clip_u8_c1        export "${E[@]}" --clip-length 8 --clip-start first --
 case_ e_clip_u8_c3_tchw   export "${E[@]}" --clip-length 8 --clip-start first --dtype uint8 --layout tchw
 case_ e_clip_all_fps0     export "${E[@]}" --clip-length 48 --fps 0 --clip-start all --target ES/ED --frame-size 64x80
 case_ e_clip_random_50fps export "${E[@]}" --clip-length 6 --fps 50 --target CM --frame-size 40x56 --resize nearest
+# the same random starts whatever the order and threads (and dtype, layout): compared with the one above
+case_ e_clip_random_shuf  export "${E[@]}" --clip-length 6 --fps 50 --target CM --frame-size 40x56 --resize nearest --shuffle true --threads 1 --dtype uint8 --layout tchw
 case_ e_clip_padded       export "${E[@]}" --clip-length 120 --fps 0 --clip-start first --target LV_seg --frame-size 48x48 --dtype uint8 --layout tchw
 case_ e_clip_nopad        export "${E[@]}" --clip-length 120 --fps 0 --clip-start first --padding false --frame-size native
 case_ e_clip_pil_c1       export "${E[@]}" --clip-length 4 --clip-start first --frame-size 72x150 --resize nearest --antialias true --channels 1
