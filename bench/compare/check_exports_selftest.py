@@ -5,9 +5,10 @@
 
 OUT is the folder check_exports.sh wrote its exports to (WORK_DIR/out); it is only read. Each mutation copies
 one export folder (with its .args, .stdout, .report.csv) into SCRATCH (default OUT/../selftest, wiped first),
-changes one thing, runs check_exports.py on that copy alone (in this process) and expects exit status 1 and a MISMATCH line that
-says what changed. An undamaged copy must pass. The pixel mutations need ffmpeg (as the checker's EchoNet pixel
-checks do); without it the last line says SKIPPED. stdlib + NumPy; exit status 1 when a mutation goes unseen.
+changes one thing, runs check_exports.py on that copy alone (in this process) and expects exit status 1 and a
+MISMATCH line that says what changed. The undamaged copies must pass. The mutations are pixel ones and need
+ffmpeg (as the checker's EchoNet pixel checks do); without it the last line says SKIPPED. stdlib + NumPy; exit
+status 1 when a mutation goes unseen.
 """
 import contextlib
 import csv
@@ -151,7 +152,7 @@ def main(argv):
         print("FAIL the undamaged copies: %s" % lines[:2])
         missed += 1
     if dec.reason:  # every mutation is a pixel one
-        print("selftest: SKIPPED (%s); the undamaged copies %s" % (dec.reason, "FAIL" if missed else "pass"))
+        print("selftest: SKIPPED, %s; the undamaged copies %s" % (dec.reason, "FAIL" if missed else "pass"))
         return 1 if missed else 0
     for case, mutate in MUTATIONS:
         d = copy_case(out, scratch, case, mutate.__name__)
