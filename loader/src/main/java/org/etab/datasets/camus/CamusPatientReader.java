@@ -114,6 +114,33 @@ final class CamusPatientReader {
         }
 
         Path cfg = p.dir.resolve(cfgName);
+        CamusInfo info = readInfo(p, view, id, cfg);
+        if (info == null) {
+            return null;
+        }
+        return new CamusRecord(
+                id,
+                p.name,
+                view,
+                p.split,
+                release,
+                cfg,
+                p.dir.resolve(ed),
+                p.dir.resolve(es),
+                path(p.dir, edGt),
+                path(p.dir, esGt),
+                p.dir.resolve(seq),
+                path(p.dir, seqGt),
+                info.ed(),
+                info.es(),
+                info.nbFrame(),
+                info.ef(),
+                info.frameRate(),
+                info.imageQuality().orElse(""));
+    }
+
+    /** The view's cfg, or null when it cannot be used (the view is rejected, the reason noted). */
+    private CamusInfo readInfo(Patient p, CamusView view, String id, Path cfg) {
         CamusInfo info;
         try {
             info = CamusInfo.read(cfg, files.check(cfg), files);
@@ -136,25 +163,7 @@ final class CamusPatientReader {
             problems.add(new IndexProblem(
                     id, rel(cfg), info.efProblem() + "; kept, but its EF and CM samples cannot be made"));
         }
-        return new CamusRecord(
-                id,
-                p.name,
-                view,
-                p.split,
-                release,
-                cfg,
-                p.dir.resolve(ed),
-                p.dir.resolve(es),
-                path(p.dir, edGt),
-                path(p.dir, esGt),
-                p.dir.resolve(seq),
-                path(p.dir, seqGt),
-                info.ed(),
-                info.es(),
-                info.nbFrame(),
-                info.ef(),
-                info.frameRate(),
-                info.imageQuality().orElse(""));
+        return info;
     }
 
     /**
