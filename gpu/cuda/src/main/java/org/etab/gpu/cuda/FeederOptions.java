@@ -10,6 +10,12 @@ import org.etab.pipeline.PipelineOptions;
  * prefetch 2, one batch held, ImageNet channels first, warn after 30 s, fail after 10 min.
  */
 public final class FeederOptions {
+    /**
+     * The most {@code prefetch + consumerHeld}: the host batches the feeder keeps open ({@link #hostBatchesHeld()},
+     * that sum + 3) must fit in a pipeline's {@code consumerHeld}, at most {@link PipelineOptions#MAX_IN_FLIGHT}.
+     */
+    public static final int MAX_PREFETCH_AND_HELD = PipelineOptions.MAX_IN_FLIGHT - 3;
+
     private final int prefetch;
     private final int consumerHeld;
     private final Normalization normalization;
@@ -161,7 +167,8 @@ public final class FeederOptions {
          * Device batches uploaded ahead of demand; each costs a ring slot (device memory of one batch, 5 bytes per
          * input byte).
          *
-         * @param prefetch {@code >= 1} (checked by {@link #build()}); default 2
+         * @param prefetch {@code >= 1}, with {@code consumerHeld} at most {@link FeederOptions#MAX_PREFETCH_AND_HELD} (checked by
+         *                 {@link #build()}); default 2
          * @return this builder
          */
         public Builder prefetch(int prefetch) {
@@ -172,7 +179,8 @@ public final class FeederOptions {
         /**
          * Device batches the consumer may hold open at once; holding more stalls the uploads until one is closed.
          *
-         * @param consumerHeld {@code >= 1} (checked by {@link #build()}); default 1
+         * @param consumerHeld {@code >= 1}, with {@code prefetch} at most {@link FeederOptions#MAX_PREFETCH_AND_HELD} (checked by
+         *                     {@link #build()}); default 1
          * @return this builder
          */
         public Builder consumerHeld(int consumerHeld) {
@@ -226,6 +234,13 @@ public final class FeederOptions {
             }
             if (consumerHeld < 1) {
                 throw new IllegalArgumentException("consumerHeld >= 1 required but was " + consumerHeld);
+            }
+            // the pipeline must hold hostBatchesHeld() = prefetch + consumerHeld + 3 open, and holds at most 1024
+            if ((long) prefetch + consumerHeld > MAX_PREFETCH_AND_HELD) {
+                throw new IllegalArgumentException("prefetch + consumerHeld <= " + MAX_PREFETCH_AND_HELD
+                        + " required but was " + ((long) prefetch + consumerHeld) + " (prefetch " + prefetch
+                        + ", consumerHeld " + consumerHeld + "): the feeder keeps prefetch + consumerHeld + 3 host "
+                        + "batches open, and a pipeline's consumer holds at most " + PipelineOptions.MAX_IN_FLIGHT);
             }
             Objects.requireNonNull(normalization, "normalization");
             Objects.requireNonNull(warnAfter, "warnAfter");

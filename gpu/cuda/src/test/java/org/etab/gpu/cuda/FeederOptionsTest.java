@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.util.List;
+import org.etab.pipeline.PipelineOptions;
 import org.junit.jupiter.api.Test;
 
 /** The feeder's options: defaults, derived sizes, the builder convention, values checked naming them. */
@@ -24,5 +25,32 @@ class FeederOptionsTest {
                 .hasMessage("consumerHeld >= 1 required but was 0");
         assertThatThrownBy(() -> d.toBuilder().warnAfter(Duration.ofMinutes(11)).build())
                 .hasMessage("0 < warnAfter <= timeout required but were PT11M and PT10M");
+    }
+
+    /**
+     * {@code slots()} promises {@code prefetch + consumerHeld + 1} and {@code pipelineOptions} a copy with
+     * {@code consumerHeld} raised to {@code hostBatchesHeld()}: options whose host batches no pipeline can hold
+     * (its consumerHeld is at most 1024) are refused when built, not later by the pipeline, and the sums never wrap.
+     */
+    @Test
+    void optionsNoPipelineCanServeAreRefusedWhenBuilt() {
+        PipelineOptions asked = PipelineOptions.builder().threads(2).build();
+        FeederOptions largest =
+                FeederOptions.builder().prefetch(1020).consumerHeld(1).build();
+        assertThat(largest.hostBatchesHeld()).isEqualTo(PipelineOptions.MAX_IN_FLIGHT);
+        assertThat(largest.pipelineOptions(asked).consumerHeld()).isEqualTo(PipelineOptions.MAX_IN_FLIGHT);
+        assertThatThrownBy(() ->
+                        FeederOptions.builder().prefetch(1020).consumerHeld(2).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("prefetch + consumerHeld <= 1021")
+                .hasMessageContaining("1022");
+        assertThatThrownBy(() ->
+                        FeederOptions.builder().prefetch(Integer.MAX_VALUE).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("prefetch");
+        assertThatThrownBy(() ->
+                        FeederOptions.builder().consumerHeld(Integer.MAX_VALUE).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("consumerHeld");
     }
 }
