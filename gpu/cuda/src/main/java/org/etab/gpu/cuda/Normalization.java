@@ -1,6 +1,7 @@
 package org.etab.gpu.cuda;
 
 import java.util.Arrays;
+import java.util.Objects;
 import org.etab.batch.DType;
 import org.etab.batch.TensorSpec;
 import org.etab.source.SampleOptions;
@@ -47,8 +48,11 @@ public record Normalization(Layout input, Layout output, double[] mean, double[]
      * @param mean   per-channel mean on the [0, 1] scale (1 to 4 channels)
      * @param std    per-channel standard deviation on the [0, 1] scale, as many as {@code mean}, each > 0
      * @throws IllegalArgumentException when the channel counts differ or are outside 1..4, or a std is not > 0
+     * @throws NullPointerException     naming {@code input} or {@code output} when it is null
      */
     public Normalization {
+        Objects.requireNonNull(input, "input");
+        Objects.requireNonNull(output, "output");
         if (mean.length < 1 || mean.length > 4 || mean.length != std.length) {
             throw new IllegalArgumentException("1 to 4 channels with one mean and one std each required but got "
                     + mean.length + " means and " + std.length + " stds");
@@ -106,6 +110,7 @@ public record Normalization(Layout input, Layout output, double[] mean, double[]
      *
      * @param layout the output layout, not null
      * @return a new normalization
+     * @throws NullPointerException when {@code layout} is null
      */
     public Normalization withOutput(Layout layout) {
         return new Normalization(input, layout, mean, std);
@@ -116,6 +121,7 @@ public record Normalization(Layout input, Layout output, double[] mean, double[]
      *
      * @param layout the input layout, not null
      * @return a new normalization
+     * @throws NullPointerException when {@code layout} is null
      */
     public Normalization withInput(Layout layout) {
         return new Normalization(layout, output, mean, std);
