@@ -1,5 +1,6 @@
 package org.etab.batch;
 
+import java.math.BigInteger;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -151,7 +152,8 @@ public final class BatchPool implements AutoCloseable {
      * @param labels     one sample's target tensor
      * @param batchSize  slots per buffer
      * @param maxBuffers the most buffers the pool may hold
-     * @throws IllegalArgumentException naming the batch, its bytes, the buffers and the limit
+     * @throws IllegalArgumentException naming the batch, its bytes, the buffers and the limit; also when the
+     *                                  features or labels of one batch are 2 GiB or more, which one buffer cannot hold
      */
     public static void checkSize(TensorSpec features, TensorSpec labels, int batchSize, int maxBuffers) {
         long limit = Pointer.maxBytes();
@@ -171,6 +173,15 @@ public final class BatchPool implements AutoCloseable {
                     + maxBuffers + " batches (threads + prefetch + batches the consumer holds): more than the " + limit
                     + " bytes of native memory allowed (JavaCPP's maxBytes); lower the batch size, the threads, the"
                     + " prefetch or the frame size");
+        }
+        for (TensorSpec spec : new TensorSpec[] {features, labels}) {
+            // one buffer is one ByteBuffer: HostTensor would refuse it, after the allocator had allocated it (a large
+            // maxBytes lets such a pool pass the check above)
+            if (spec.bytes() > Integer.MAX_VALUE / Math.max(1, batchSize)) {
+                throw new IllegalArgumentException("a batch of " + batchSize + " samples of " + spec + " is "
+                        + BigInteger.valueOf(spec.bytes()).multiply(BigInteger.valueOf(batchSize))
+                        + " bytes: a batch tensor must stay under 2 GiB; lower the batch size or the frame size");
+            }
         }
     }
 

@@ -76,7 +76,8 @@ public final class Pipeline implements AutoCloseable {
      * @param allocator where batch buffers come from ({@link HostAllocator#NATIVE}, or the GPU module's pinned
      *                  memory); called from decode threads
      * @throws IllegalArgumentException when the pool's batches would not fit in the native memory JavaCPP may
-     *                                  allocate, naming the batch, its bytes, the buffers and the limit
+     *                                  allocate, naming the batch, its bytes, the buffers and the limit, or one
+     *                                  batch's features or labels would be 2 GiB or more
      */
     public Pipeline(SampleSource source, PipelineOptions options, MeterRegistry registry, HostAllocator allocator) {
         // refused now, naming the sizes, rather than by the allocator at the first batch
