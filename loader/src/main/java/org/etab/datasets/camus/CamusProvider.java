@@ -14,6 +14,7 @@ import org.etab.source.CheckedPhantom;
 import org.etab.source.DatasetDescription;
 import org.etab.source.DatasetFiles;
 import org.etab.source.DatasetPhantom;
+import org.etab.source.DatasetRegistry;
 import org.etab.source.DescribedProvider;
 import org.etab.source.IndexProblem;
 import org.etab.source.OpenedDataset;
@@ -66,6 +67,8 @@ public final class CamusProvider extends DescribedProvider {
 
     @Override
     public OpenedDataset open(Path root, String split, String view, int fold, SampleOptions options) {
+        DatasetRegistry.checkFold(this, fold); // as documented: refused, not ignored
+        DatasetRegistry.resolveLabelScheme(this, options.target(), options.labelScheme()); // view has one coding
         DatasetFiles files = DatasetFiles.of(root, options);
         CamusIndex index = CamusReader.read(root, files);
         String v = view == null ? defaultView(options.target()) : view;
@@ -77,6 +80,8 @@ public final class CamusProvider extends DescribedProvider {
     /** Sizes differ per patient: one group per size, read from the ED images. */
     @Override
     public List<OpenedDataset> openNative(Path root, String split, String view, int fold, SampleOptions options) {
+        DatasetRegistry.checkFold(this, fold); // as documented: refused, not ignored
+        DatasetRegistry.resolveLabelScheme(this, options.target(), options.labelScheme()); // view has one coding
         DatasetFiles files = DatasetFiles.of(root, options);
         CamusIndex index = CamusReader.read(root, files);
         String v = view == null ? defaultView(options.target()) : view;

@@ -63,6 +63,7 @@ public final class EchoNetProvider extends DescribedProvider {
 
     @Override
     public OpenedDataset open(Path root, String split, String view, int fold, SampleOptions options) {
+        DatasetRegistry.checkFold(this, fold); // as documented: refused, not ignored
         DatasetRegistry.resolveView(this, view, options.target());
         DatasetFiles files = DatasetFiles.of(root, options);
         EchoNetIndex index = EchoNetReader.read(root, files);

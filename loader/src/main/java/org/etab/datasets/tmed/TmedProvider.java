@@ -7,6 +7,7 @@ import java.util.Set;
 import org.etab.source.CheckedPhantom;
 import org.etab.source.DatasetDescription;
 import org.etab.source.DatasetFiles;
+import org.etab.source.DatasetRegistry;
 import org.etab.source.DescribedProvider;
 import org.etab.source.OpenedDataset;
 import org.etab.source.SampleOptions;
@@ -59,6 +60,7 @@ public final class TmedProvider extends DescribedProvider {
      */
     @Override
     public OpenedDataset open(Path root, String split, String view, int fold, SampleOptions options) {
+        DatasetRegistry.checkFold(this, fold); // as documented: refused, not ignored
         String v = view != null ? view : defaultView(options.target());
         if (options.target() == Target.VIEW) {
             LabelScheme scheme = LabelScheme.of(Target.VIEW, options.labelScheme());
