@@ -76,7 +76,8 @@ public final class BatchPool implements AutoCloseable {
      * @param warnAfter  how often a waiting {@link #acquire()} warns; {@code 0 < warnAfter <= timeout}
      * @param timeout    how long it waits at most (the grace for batches held open is {@link #HELD_GRACE})
      * @throws IllegalArgumentException for a batch size or buffer count below 1, durations out of range, or a pool
-     *                                  larger than the native memory allowed
+     *                                  that does not fit ({@link #checkSize}: larger than the native memory allowed,
+     *                                  or a batch tensor of 2 GiB or more)
      */
     public BatchPool(
             TensorSpec features,
@@ -215,8 +216,8 @@ public final class BatchPool implements AutoCloseable {
      * @param labels     one sample's target tensor
      * @param batchSize  slots per buffer, {@code >= 1}
      * @param maxBuffers the most buffers ever allocated at once, {@code >= 1}
-     * @throws IllegalArgumentException for a batch size or buffer count below 1, or a pool larger than the native
-     *                                  memory allowed
+     * @throws IllegalArgumentException for a batch size or buffer count below 1, or a pool that does not fit
+     *                                  ({@link #checkSize})
      */
     public BatchPool(TensorSpec features, TensorSpec labels, int batchSize, int maxBuffers) {
         this(
