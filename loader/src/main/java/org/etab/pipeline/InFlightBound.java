@@ -5,7 +5,7 @@ package org.etab.pipeline;
  * batch in assembly per decode thread plus {@code prefetch} assembled ahead. Of the three numbers, those set
  * explicitly are kept and the rest derived: any two give the third; {@code batchesAhead} alone gives
  * {@code threads = min(cores, batchesAhead)} and the rest as prefetch; without it, threads default to the cores and
- * prefetch to 2. Explicit values that contradict each other are refused, naming them.
+ * prefetch to 2 (threads at most {@link PipelineOptions#MAX_IN_FLIGHT} - 2). Explicit values that contradict each other are refused, naming them.
  *
  * <p>It keeps what was set explicitly so that a changed copy of the options derives the same way again.
  *
@@ -35,8 +35,9 @@ record InFlightBound(int threads, int prefetch, Integer askedThreads, Integer as
         int t;
         int p;
         if (batchesAhead == null) {
-            t = threads != null ? threads : cores;
             p = prefetch != null ? prefetch : DEFAULT_PREFETCH;
+            // the cores, within the bound with the default prefetch: a machine of more cores still builds by default
+            t = threads != null ? threads : Math.min(cores, PipelineOptions.MAX_IN_FLIGHT - DEFAULT_PREFETCH);
         } else if (threads != null && prefetch != null) {
             if (threads + prefetch != batchesAhead) {
                 throw new IllegalArgumentException("batchesAhead = threads + prefetch required but was batchesAhead "

@@ -228,7 +228,8 @@ public final class PipelineOptions {
         }
 
         /**
-         * Decode threads, >= 1; default: all cores, or {@code batchesAhead - prefetch} when those are set.
+         * Decode threads, >= 1; default: all cores, at most {@value PipelineOptions#MAX_IN_FLIGHT} - 2, or
+         * {@code batchesAhead - prefetch} when those are set.
          *
          * @param threads decode threads, 1..{@value PipelineOptions#MAX_IN_FLIGHT}, and with {@code prefetch} (2 unless
          *                set) at most {@value PipelineOptions#MAX_IN_FLIGHT}: {@code threads(1024)} needs

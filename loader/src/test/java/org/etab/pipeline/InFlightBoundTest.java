@@ -46,6 +46,17 @@ class InFlightBoundTest {
     }
 
     @Test
+    void theDefaultThreadsOfAMachineWithMoreCoresThanTheBoundStayWithinIt() {
+        InFlightBound b = InFlightBound.derive(null, null, null, 4096);
+        assertThat(b.threads()).isEqualTo(PipelineOptions.MAX_IN_FLIGHT - 2);
+        assertThat(b.batchesAhead()).isEqualTo(PipelineOptions.MAX_IN_FLIGHT);
+        assertThat(InFlightBound.derive(null, 0, null, 4096).threads()).isEqualTo(PipelineOptions.MAX_IN_FLIGHT - 2);
+        // a prefetch set that leaves no room for the cores is still refused, naming the sum
+        assertThatThrownBy(() -> InFlightBound.derive(null, 10, null, 4096))
+                .hasMessage("threads + prefetch <= 1024 required but was 1032");
+    }
+
+    @Test
     void contradictionsAreRefusedNamingTheValues() {
         assertThatThrownBy(() -> InFlightBound.derive(4, 2, 5, CORES))
                 .isInstanceOf(IllegalArgumentException.class)
