@@ -66,7 +66,8 @@ public final class DatasetRegistry {
      * Parses an ETAB target name for a dataset.
      *
      * @param dataset the dataset's name (any case)
-     * @param target  the ETAB target name (any case; {@code ES/ED} also as {@code ES_ED})
+     * @param target  the ETAB target name (any case; {@code ES/ED} also as {@code ES_ED}); null is refused like an
+     *                unknown name
      * @return the target, one the dataset offers
      * @throws IllegalArgumentException naming the value and what the dataset offers, or an unknown dataset
      */

@@ -45,14 +45,14 @@ public enum Target {
      * Parses an ETAB target name case-insensitively ({@code ES/ED} may also be written {@code ES_ED}) and
      * checks that the dataset offers it.
      *
-     * @param text      the name, as a user wrote it
+     * @param text      the name, as a user wrote it; null is refused like an unknown name
      * @param dataset   the dataset's name, for the message
      * @param available the targets the dataset offers
      * @return the target
      * @throws IllegalArgumentException naming the value and what {@code dataset} offers
      */
     public static Target parse(String text, String dataset, Collection<Target> available) {
-        String t = text.trim().toUpperCase(Locale.ROOT).replace('/', '_');
+        String t = text == null ? "" : text.trim().toUpperCase(Locale.ROOT).replace('/', '_');
         for (Target target : values()) {
             if (target.name().equals(t)
                     || target.etabName.toUpperCase(Locale.ROOT).equals(t)) {

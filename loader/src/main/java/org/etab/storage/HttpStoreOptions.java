@@ -329,7 +329,8 @@ public final class HttpStoreOptions {
          *
          * @return new options holding this builder's settings
          * @throws NullPointerException     naming the setting if {@code headers}, {@code requestTimeout},
-         *                                  {@code readDeadline} or {@code backoff} is null
+         *                                  {@code readDeadline} or {@code backoff} is null, or a header's name or
+         *                                  value
          * @throws IllegalArgumentException naming the setting, its value and the range accepted; for a header value
          *                                  with a CR, LF or NUL character, naming the header only
          */
@@ -370,7 +371,9 @@ public final class HttpStoreOptions {
             }
             // Netty checks names but sends values as they are: a line break would put headers of its own on the wire
             headers.forEach((name, value) -> {
-                if (value != null && value.chars().anyMatch(c -> c == '\r' || c == '\n' || c == 0)) {
+                Objects.requireNonNull(name, "headers: a header name is null");
+                Objects.requireNonNull(value, () -> "headers: the value of " + name + " is null");
+                if (value.chars().anyMatch(c -> c == '\r' || c == '\n' || c == 0)) {
                     throw new IllegalArgumentException("header " + name + ": its value has a CR, LF or NUL character,"
                             + " which would end the header line (the value is not shown: header values may be"
                             + " credentials)");

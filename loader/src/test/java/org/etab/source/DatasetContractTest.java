@@ -158,6 +158,9 @@ class DatasetContractTest {
         assertThatThrownBy(() -> DatasetRegistry.target(name, missing.etabName()))
                 .hasMessage("target '" + missing.etabName() + "' is not available for " + name + "; available: "
                         + available);
+        assertThatThrownBy(() -> DatasetRegistry.target(name, null))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("target 'null' is not available for " + name + "; available: " + available);
     }
 
     @ParameterizedTest(name = "{0}")

@@ -82,6 +82,20 @@ class HttpStoreOptionsTest {
     }
 
     @Test
+    void aNullHeaderNameOrValueIsRefusedNamingIt() {
+        Map<String, String> noValue = new HashMap<>();
+        noValue.put("X-Api-Key", null);
+        assertThatThrownBy(() -> HttpStoreOptions.builder().headers(noValue).build())
+                .isInstanceOf(NullPointerException.class)
+                .hasMessage("headers: the value of X-Api-Key is null");
+        Map<String, String> noName = new HashMap<>();
+        noName.put(null, "v");
+        assertThatThrownBy(() -> HttpStoreOptions.builder().headers(noName).build())
+                .isInstanceOf(NullPointerException.class)
+                .hasMessage("headers: a header name is null");
+    }
+
+    @Test
     void aHeaderValueWithALineBreakOrNulIsRefusedNamingTheHeaderButNotTheValue() {
         // sent as is, "a\r\nInjected: b" put a header of its own on the wire (past the one-Authorization check)
         for (String value : new String[] {"a\r\nInjected: b", "token\n", "a\rb", "a\0b"}) {
