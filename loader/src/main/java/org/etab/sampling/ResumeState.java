@@ -213,13 +213,22 @@ public record ResumeState(
      * @throws java.io.UncheckedIOException naming the file if it cannot be written or moved into place
      */
     public void write(Path file) {
+        Path tmp = null;
         try {
             Path abs = file.toAbsolutePath();
-            Path tmp = Files.createTempFile(abs.getParent(), abs.getFileName().toString(), ".tmp");
+            tmp = Files.createTempFile(abs.getParent(), abs.getFileName().toString(), ".tmp");
             Files.writeString(tmp, JSON.writeValueAsString(this));
             Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
-            throw new UncheckedIOException(file + ": cannot write the resume state: " + e, e);
+            UncheckedIOException failed = new UncheckedIOException(file + ": cannot write the resume state: " + e, e);
+            if (tmp != null) { // each failed write would leave one more (a randomly named) temporary file behind
+                try {
+                    Files.deleteIfExists(tmp);
+                } catch (IOException suppressed) {
+                    failed.addSuppressed(suppressed);
+                }
+            }
+            throw failed;
         }
     }
 }

@@ -25,6 +25,23 @@ class ResumeStateTest {
     }
 
     @Test
+    void aStateThatCannotBeWrittenLeavesNoTemporaryFileBehind(@TempDir Path dir) throws Exception {
+        // the state's name taken by a folder that is not empty: the temporary file is written, its move fails (as a
+        // write to a full disk fails), and each such save left one more randomly named .tmp file in the folder
+        Path file = Files.createDirectories(dir.resolve("run.state"));
+        Files.writeString(file.resolve("keep"), "a user's file");
+        for (int i = 0; i < 3; i++) {
+            assertThatThrownBy(() -> new ResumeState(5, 1, 7, 0, 2).write(file))
+                    .isInstanceOf(java.io.UncheckedIOException.class)
+                    .hasMessageStartingWith(file + ": cannot write the resume state: ");
+        }
+        try (var left = Files.list(dir)) {
+            assertThat(left).containsExactly(file);
+        }
+        assertThat(Files.readString(file.resolve("keep"))).isEqualTo("a user's file");
+    }
+
+    @Test
     void aDeviceAFifoOrADirectoryIsRefusedUnread(@TempDir Path dir) throws Exception {
         assertThatThrownBy(() -> ResumeState.read(Path.of("/dev/zero")))
                 .isInstanceOf(IllegalArgumentException.class)
