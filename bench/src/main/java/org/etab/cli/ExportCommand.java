@@ -337,8 +337,12 @@ final class ExportCommand implements Callable<Integer> {
                 String id = ids.of(info);
                 synchronized (writing) {
                     awaitShutdownIfStopping();
-                    NpyFile.write(batch.features(), i, out.resolve(id + ".x.npy"));
-                    NpyFile.write(batch.labels(), i, out.resolve(id + ".y.npy"));
+                    NpyFile.writePair(
+                            batch.features(),
+                            batch.labels(),
+                            i,
+                            out.resolve(id + ".x.npy"),
+                            out.resolve(id + ".y.npy"));
                     manifest.writeRecord(rows.row(id, info, batch.labels(), i));
                     manifest.flush();
                     recorder.delivered(info, id);

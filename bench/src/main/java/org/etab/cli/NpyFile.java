@@ -55,7 +55,33 @@ final class NpyFile {
             }
             Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
-            throw new UncheckedIOException(file + ": cannot write: " + e.getMessage(), e);
+            UncheckedIOException failed = new UncheckedIOException(file + ": cannot write: " + e.getMessage(), e);
+            delete(tmp, failed); // a half-written array would hold the space a full disk lacks, and stay
+            throw failed;
+        }
+    }
+
+    /**
+     * Writes a sample's input and target: both files, or neither when either cannot be written (an input under its
+     * final name without its target would be a file without a manifest row).
+     *
+     * @throws UncheckedIOException naming the file that could not be written
+     */
+    static void writePair(HostTensor x, HostTensor y, int slot, Path xFile, Path yFile) {
+        write(x, slot, xFile);
+        try {
+            write(y, slot, yFile);
+        } catch (UncheckedIOException e) {
+            delete(xFile, e);
+            throw e;
+        }
+    }
+
+    private static void delete(Path file, Exception failure) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            failure.addSuppressed(e);
         }
     }
 

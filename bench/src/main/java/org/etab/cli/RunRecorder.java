@@ -38,6 +38,7 @@ final class RunRecorder implements AutoCloseable {
     static final String REPEAT = "repeat (sharding padding)";
 
     private final CsvWriter report;
+    private final Path reportFile;
     private final Path resumeFile;
     private ResumeState state;
     private final IntToLongFunction order;
@@ -59,6 +60,7 @@ final class RunRecorder implements AutoCloseable {
      *              the consumer's thread
      */
     RunRecorder(Path reportFile, long kept, Path resumeFile, ResumeState initial, IntToLongFunction order) {
+        this.reportFile = reportFile;
         this.resumeFile = resumeFile;
         this.state = initial;
         this.order = order;
@@ -201,7 +203,11 @@ final class RunRecorder implements AutoCloseable {
     /** Rows after {@link #close()} (a shutdown hook closed the report while decode threads still ran) are dropped. */
     private void write(String... row) {
         if (report != null && !closed) {
-            report.writeRecord(row);
+            try {
+                report.writeRecord(row); // flushes on its own when its buffer is full
+            } catch (UncheckedIOException e) {
+                throw failed("cannot write the report", e.getCause());
+            }
             if (row[1].equals("delivered") || row[1].equals("failed")) {
                 rows++;
             }
@@ -215,7 +221,7 @@ final class RunRecorder implements AutoCloseable {
         try {
             report.flush();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the report: " + e.getMessage(), e);
+            throw failed("cannot write the report", e);
         }
     }
 
@@ -229,8 +235,13 @@ final class RunRecorder implements AutoCloseable {
             try {
                 report.close();
             } catch (IOException e) {
-                throw new UncheckedIOException("cannot finish the report: " + e.getMessage(), e);
+                throw failed("cannot finish the report", e);
             }
         }
+    }
+
+    /** A report write that failed (a full disk, say), naming the report: the run stops with it. */
+    private UncheckedIOException failed(String what, IOException e) {
+        return new UncheckedIOException(reportFile + ": " + what + ": " + e.getMessage(), e);
     }
 }

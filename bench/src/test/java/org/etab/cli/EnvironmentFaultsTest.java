@@ -1,0 +1,135 @@
+package org.etab.cli;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.etab.cli.EtabCliTest.etab;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.etab.cli.EtabCliTest.Run;
+import org.etab.datasets.echonet.EchoNetReader;
+import org.etab.datasets.echonet.EchoNetRecord;
+import org.etab.testing.PhantomDatasets;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What the command line leaves when its environment fails: a full disk (a child JVM under {@code ulimit -f}, whose
+ * writes past the limit fail with EFBIG as they fail with ENOSPC on a full disk, without root or a mount), a file in the
+ * way of an output, and a second export into the folder another export is writing. Each is one line naming the file,
+ * exit code 2, and no half-written file or temporary file left behind.
+ */
+class EnvironmentFaultsTest {
+
+    /** {@code etab args} in a child JVM whose files may grow to {@code kib} KiB; stdout and stderr together. */
+    private static Run underFileSizeLimit(int kib, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("bash", "-c", "ulimit -f " + kib + " && exec \"$@\"", "bash"));
+        cmd.addAll(ChildEtab.command(List.of(args)));
+        // through a pipe: stdout and stderr in a file would be cut by the limit too
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String printed = new String(p.getInputStream().readAllBytes(), UTF_8);
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).as(printed).isTrue();
+        return new Run(p.exitValue(), printed, printed);
+    }
+
+    private static List<String> names(Path dir) throws Exception {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.map(f -> f.getFileName().toString()).sorted().toList();
+        }
+    }
+
+    @Test
+    void aReportThatFillsTheDiskStopsTheRunWithALineNamingIt(@TempDir Path tmp) throws Exception {
+        Path report = tmp.resolve("report.csv");
+        // 10 epochs of 12 rows: the report passes 1 KiB in the middle of the run
+        Run run = underFileSizeLimit(
+                1,
+                "bench",
+                "--root",
+                PhantomDatasets.echonet().toString(),
+                "--split",
+                "all",
+                "--video",
+                "false",
+                "--epochs",
+                "10",
+                "--report",
+                report.toString(),
+                "--quiet");
+        assertThat(run.code()).as(run.out()).isEqualTo(2);
+        assertThat(run.out().lines().filter(l -> !l.startsWith("WARNING")))
+                .as("before, the line named no file: 'etab: cannot write the report: File too large'")
+                .containsExactly("etab: " + report + ": cannot write the report: File too large");
+        assertThat(Files.size(report)).isEqualTo(1024);
+    }
+
+    @Test
+    void anExportOnAFullDiskLeavesNoHalfWrittenArray(@TempDir Path tmp) throws Exception {
+        Path out = tmp.resolve("out");
+        // a still frame's input array is 150 KB: its temporary file is cut at 64 KiB
+        Run run = underFileSizeLimit(
+                64,
+                "export",
+                "--root",
+                PhantomDatasets.echonet().toString(),
+                "--split",
+                "all",
+                "--video",
+                "false",
+                "--threads",
+                "1",
+                "--out",
+                out.toString(),
+                "--quiet");
+        assertThat(run.code()).as(run.out()).isEqualTo(2);
+        assertThat(run.out()).containsPattern("etab: " + out + "/\\S+\\.x\\.npy: cannot write: File too large");
+        // before, the cut <id>.x.npy.tmp stayed, holding the space a full disk lacks
+        assertThat(names(out)).containsExactly("manifest.csv");
+        assertThat(Files.readAllLines(out.resolve("manifest.csv"))).hasSize(1); // the header: no sample was written
+    }
+
+    @Test
+    void aSampleWhoseTargetCannotBeWrittenLeavesNeitherOfItsFiles(@TempDir Path tmp) throws Exception {
+        Path out = Files.createDirectories(tmp.resolve("out"));
+        // every sample's target name taken by a folder that is not empty: its array cannot be moved there
+        List<String> taken = new ArrayList<>();
+        for (EchoNetRecord r : EchoNetReader.read(PhantomDatasets.echonet()).select("all")) {
+            Path folder = Files.createDirectories(out.resolve(r.id() + ".y.npy"));
+            Files.writeString(folder.resolve("keep"), "a user's file");
+            taken.add(r.id() + ".y.npy");
+        }
+        Run run = etab(
+                "export",
+                "--root",
+                PhantomDatasets.echonet().toString(),
+                "--split",
+                "all",
+                "--video",
+                "false",
+                "--threads",
+                "1",
+                "--out",
+                out.toString(),
+                "--quiet");
+        assertThat(run.code()).as(run.err()).isEqualTo(2);
+        assertThat(run.err()).containsPattern("etab: " + out + "/\\S+\\.y\\.npy: cannot write: ");
+        // before, the sample's input stayed under its final name with no manifest row, and <id>.y.npy.tmp beside it
+        List<String> expected = new ArrayList<>(taken);
+        expected.add("manifest.csv");
+        assertThat(names(out)).containsExactlyInAnyOrderElementsOf(expected);
+        assertThat(Files.readAllLines(out.resolve("manifest.csv"))).hasSize(1);
+    }
+
+    private static long lines(Path file) throws Exception {
+        if (!Files.exists(file)) {
+            return 0;
+        }
+        try (Stream<String> lines = Files.lines(file)) {
+            return lines.count();
+        }
+    }
+}
