@@ -145,7 +145,10 @@ final class ExportCommand implements Callable<Integer> {
                 MetricsServer server = run.metrics.serve("export", registry);
                 // one pipeline per size group: their meters as one pipeline's, kept until the run has ended
                 ContinuedMeters meters = new ContinuedMeters(registry)) {
-            int code = export(groups, sampleOptions, options, meters);
+            int code;
+            try (ExportLock lock = ExportLock.take(out)) { // one export at a time into --out
+                code = export(groups, sampleOptions, options, meters);
+            }
             linger.await("export", server); // after RESULT, as bench does; the run's meters are still there
             return code;
         } finally {
@@ -181,7 +184,6 @@ final class ExportCommand implements Callable<Integer> {
         }
         ExportIds ids = new ExportIds(real);
         List<ExportGroups.Group> parts = ExportGroups.plan(groups, options, epoch, ids);
-        Files.createDirectories(out);
         Path manifestFile = out.resolve("manifest.csv");
         if (!resuming && Files.exists(manifestFile, LinkOption.NOFOLLOW_LINKS)) {
             // its .npy files are not deleted (they may be all a user has of that run): say they stay

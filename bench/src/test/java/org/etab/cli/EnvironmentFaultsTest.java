@@ -2,6 +2,7 @@ package org.etab.cli;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.etab.cli.EtabCliTest.copyOfEchonet;
 import static org.etab.cli.EtabCliTest.etab;
 
 import java.nio.file.Files;
@@ -124,6 +125,117 @@ class EnvironmentFaultsTest {
         assertThat(Files.readAllLines(out.resolve("manifest.csv"))).hasSize(1);
     }
 
+    @Test
+    void anOutThatIsAFileIsRefusedSayingSo(@TempDir Path tmp) throws Exception {
+        Path file = Files.writeString(tmp.resolve("out"), "a user's file");
+        Run run = etab(
+                "export",
+                "--root",
+                PhantomDatasets.echonet().toString(),
+                "--split",
+                "all",
+                "--limit",
+                "1",
+                "--out",
+                file.toString());
+        assertThat(run.code()).isEqualTo(2);
+        // before: 'etab: java.nio.file.FileAlreadyExistsException: <out>'
+        assertThat(run.err().lines()).containsExactly("etab: --out " + file + " is a file, not a directory");
+        assertThat(Files.readString(file)).isEqualTo("a user's file");
+    }
+
+    @Test
+    void aSecondExportIntoAFolderAnotherExportIsWritingIsRefused(@TempDir Path tmp) throws Exception {
+        Path root = copyOfEchonet(tmp.resolve("echonet"));
+        Path out = tmp.resolve("out");
+        Path manifest = out.resolve("manifest.csv");
+        Path log = tmp.resolve("first.log");
+        // hundreds of small clips, one at a time: the first export is still writing when it is paused
+        Process first = new ProcessBuilder(ChildEtab.command(List.of(
+                        "export",
+                        "--root",
+                        root.toString(),
+                        "--split",
+                        "all",
+                        "--clip-start",
+                        "all",
+                        "--clip-length",
+                        "4",
+                        "--frame-size",
+                        "16x16",
+                        "--threads",
+                        "1",
+                        "--batch",
+                        "1",
+                        "--out",
+                        out.toString(),
+                        "--quiet")))
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+            while (first.isAlive() && lines(manifest) < 3 && System.nanoTime() < deadline) {
+                Thread.sleep(1);
+            }
+            signal("STOP", first);
+            awaitStopped(first);
+            // RESULT comes after the export's last write (it is printed before the export lets go of the folder)
+            assertThat(Files.readString(log))
+                    .as("the first export is paused while it writes")
+                    .doesNotContain("RESULT");
+            byte[] manifestBefore = Files.readAllBytes(manifest);
+            Path report = tmp.resolve("second.csv");
+
+            Run second = etab(
+                    "export",
+                    "--root",
+                    root.toString(),
+                    "--split",
+                    "all",
+                    "--video",
+                    "false",
+                    "--out",
+                    out.toString(),
+                    "--report",
+                    report.toString(),
+                    "--quiet");
+
+            assertThat(second.code()).as(second.err()).isEqualTo(2);
+            assertThat(second.err().lines())
+                    .containsExactly("etab: --out " + out + " is being written by another etab export (it holds "
+                            + ExportLock.NAME + "): wait for it to end, or export elsewhere");
+            assertThat(second.out()).isEmpty();
+            // before, it truncated the manifest the first was writing and wrote its own files among the first's
+            assertThat(report).doesNotExist();
+            assertThat(Files.readAllBytes(manifest)).isEqualTo(manifestBefore);
+        } finally {
+            signal("CONT", first);
+        }
+        assertThat(first.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        assertThat(first.exitValue()).as(Files.readString(log)).isZero();
+        List<String> rows = Files.readAllLines(manifest);
+        assertThat(Files.readString(log)).contains("delivered=" + (rows.size() - 1) + " failed=0");
+        assertThat(names(out)).hasSize(1 + 2 * (rows.size() - 1)); // its files and manifest; the lock file gone
+
+        // and once it has ended, the folder takes the next export
+        Run after = etab(
+                "export",
+                "--root",
+                root.toString(),
+                "--split",
+                "all",
+                "--video",
+                "false",
+                "--frame-size",
+                "16x16",
+                "--out",
+                out.toString(),
+                "--quiet");
+        assertThat(after.code()).as(after.err()).isZero();
+        assertThat(out.resolve(ExportLock.NAME)).doesNotExist();
+    }
+
     private static long lines(Path file) throws Exception {
         if (!Files.exists(file)) {
             return 0;
@@ -131,5 +243,35 @@ class EnvironmentFaultsTest {
         try (Stream<String> lines = Files.lines(file)) {
             return lines.count();
         }
+    }
+
+    /**
+     * Waits until every thread of {@code p} has stopped: {@code kill -STOP} returns once the signal is sent, and a
+     * thread that is not on a CPU then stops only when it next runs, after a few more writes maybe.
+     */
+    private static void awaitStopped(Process p) throws Exception {
+        Path tasks = Path.of("/proc/" + p.pid() + "/task");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            boolean all = true;
+            try (Stream<Path> threads = Files.list(tasks)) {
+                for (Path t : (Iterable<Path>) threads::iterator) {
+                    String stat = Files.readString(t.resolve("stat"));
+                    char state = stat.charAt(stat.lastIndexOf(')') + 2); // after "(comm) ", which may hold ')'
+                    all &= state == 'T' || state == 't';
+                }
+            } catch (java.nio.file.NoSuchFileException threadEnded) {
+                all = false;
+            }
+            if (all) {
+                return;
+            }
+            Thread.sleep(1);
+        }
+        throw new AssertionError("process " + p.pid() + " did not stop");
+    }
+
+    private static void signal(String signal, Process p) throws Exception {
+        new ProcessBuilder("kill", "-" + signal, Long.toString(p.pid())).start().waitFor();
     }
 }
