@@ -3,9 +3,12 @@ package org.etab.cli;
 import de.siegmar.fastcsv.writer.CsvWriter;
 import de.siegmar.fastcsv.writer.LineDelimiter;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -109,15 +112,42 @@ final class SplitCommand implements Callable<Integer> {
         }
         int[][] parts = DataTools.splitPositions(ids.size(), trainFrac, valFrac, random, seed);
         Files.createDirectories(out);
-        for (int k = 0; k < names.length; k++) {
-            // one id per line, quoted as CSV when it must be (an id with a comma or a quote)
-            try (CsvWriter w = CsvWriter.builder()
-                    .lineDelimiter(LineDelimiter.LF)
-                    .build(Files.newBufferedWriter(out.resolve(names[k]), StandardCharsets.UTF_8))) {
-                for (int p : parts[k]) {
-                    w.writeRecord(ids.get(p));
+        // each part to a temporary name, then all three moved into place: a write that fails (a full disk) leaves
+        // the folder as it was, never a cut train.csv beside an earlier split's test.csv
+        Path[] tmp = new Path[names.length];
+        try {
+            for (int k = 0; k < names.length; k++) {
+                tmp[k] = out.resolve(names[k] + ".tmp");
+                Files.deleteIfExists(tmp[k]); // a link there would be followed; the file is made new
+                // one id per line, quoted as CSV when it must be (an id with a comma or a quote)
+                try (CsvWriter w = CsvWriter.builder()
+                        .lineDelimiter(LineDelimiter.LF)
+                        .build(Files.newBufferedWriter(
+                                tmp[k],
+                                StandardCharsets.UTF_8,
+                                StandardOpenOption.CREATE_NEW,
+                                StandardOpenOption.WRITE))) {
+                    for (int p : parts[k]) {
+                        w.writeRecord(ids.get(p));
+                    }
+                } catch (UncheckedIOException e) { // FastCSV's, from a write that fails
+                    throw e.getCause();
                 }
             }
+            for (int k = 0; k < names.length; k++) {
+                Files.move(
+                        tmp[k],
+                        out.resolve(names[k]),
+                        StandardCopyOption.ATOMIC_MOVE,
+                        StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException e) {
+            for (Path t : tmp) {
+                if (t != null) {
+                    Files.deleteIfExists(t);
+                }
+            }
+            throw new UncheckedIOException(out + ": cannot write the split: " + e.getMessage(), e);
         }
         System.out.println("SPLIT samples=" + ids.size() + " train=" + parts[0].length + " val=" + parts[1].length
                 + " test=" + parts[2].length + " seed=" + seed + " random=" + random);

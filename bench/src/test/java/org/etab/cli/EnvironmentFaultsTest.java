@@ -126,6 +126,33 @@ class EnvironmentFaultsTest {
     }
 
     @Test
+    void aSplitThatCannotBeWrittenLeavesTheEarlierSplitAsItWas(@TempDir Path tmp) throws Exception {
+        Path out = tmp.resolve("split");
+        String root = PhantomDatasets.echonet().toString();
+        Run first = etab("split", "--root", root, "--split", "all", "--seed", "1", "--out", out.toString());
+        assertThat(first.code()).as(first.err()).isZero();
+        List<byte[]> before = new ArrayList<>();
+        for (String f : List.of("train.csv", "val.csv", "test.csv")) {
+            before.add(Files.readAllBytes(out.resolve(f)));
+        }
+
+        // no byte can be written: as a disk that is full
+        Run run = underFileSizeLimit(
+                0, "split", "--root", root, "--split", "all", "--seed", "2", "--out", out.toString());
+
+        assertThat(run.code()).as(run.out()).isEqualTo(2);
+        assertThat(run.out()).contains("etab: " + out + ": cannot write the split: File too large");
+        // before, train.csv was cut to nothing beside the earlier split's val.csv and test.csv
+        assertThat(names(out)).containsExactly("test.csv", "train.csv", "val.csv");
+        List<String> files = List.of("train.csv", "val.csv", "test.csv");
+        for (int i = 0; i < files.size(); i++) {
+            assertThat(Files.readAllBytes(out.resolve(files.get(i))))
+                    .as(files.get(i))
+                    .isEqualTo(before.get(i));
+        }
+    }
+
+    @Test
     void anOutThatIsAFileIsRefusedSayingSo(@TempDir Path tmp) throws Exception {
         Path file = Files.writeString(tmp.resolve("out"), "a user's file");
         Run run = etab(
