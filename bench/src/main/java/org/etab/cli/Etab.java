@@ -1,5 +1,6 @@
 package org.etab.cli;
 
+import java.nio.file.Path;
 import org.etab.decode.VideoDecoder;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -150,7 +151,13 @@ public final class Etab implements java.util.concurrent.Callable<Integer> {
         });
         cl.setExecutionStrategy(parsed -> {
             if (readsMedia(parsed)) {
-                VideoDecoder.loadLibraries(); // before the command's work starts, not in its first decode
+                try {
+                    VideoDecoder.loadLibraries(); // before the command's work starts, not in its first decode
+                } catch (UnsatisfiedLinkError | NoClassDefFoundError e) {
+                    // JavaCPP could not unpack them (a read-only home and temporary folder): one line, not its trace
+                    parsed.commandSpec().commandLine().getErr().println(nativesLine(e));
+                    return 2;
+                }
             }
             return new CommandLine.RunLast().execute(parsed);
         });
@@ -186,6 +193,18 @@ public final class Etab implements java.util.concurrent.Callable<Integer> {
             last = r;
         }
         return last != parsed && !"split".equals(last.commandSpec().name());
+    }
+
+    /** The line for FFmpeg's native libraries that cannot be loaded: JavaCPP's reason, where it tried, the way out. */
+    static String nativesLine(Throwable e) {
+        String cache = System.getProperty("org.bytedeco.javacpp.cachedir");
+        String tried = cache != null
+                ? cache
+                : Path.of(System.getProperty("user.home"), ".javacpp", "cache") + ", then a folder in "
+                        + System.getProperty("java.io.tmpdir");
+        return Terminal.safe("etab: cannot load FFmpeg's native libraries: " + e.getMessage()
+                + " (JavaCPP unpacks them into " + tried + "; name a writable folder with"
+                + " ETAB_JAVA_OPTS=-Dorg.bytedeco.javacpp.cachedir=DIR)");
     }
 
     /** {@code --version}: the version in the jar's manifest, which Maven writes from the pom. */

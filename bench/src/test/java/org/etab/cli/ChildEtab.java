@@ -15,14 +15,18 @@ final class ChildEtab {
     private ChildEtab() {}
 
     static List<String> command(List<String> args) {
+        return command(List.of(), args);
+    }
+
+    /** As {@link #command(List)}, the JVM started with {@code jvmOptions} ({@code -Dname=value}, ...). */
+    static List<String> command(List<String> jvmOptions, List<String> args) {
         String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         List<String> cmd = new ArrayList<>(List.of(
                 "env",
                 "--default-signal=INT",
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp",
-                cp,
-                Etab.class.getName()));
+                Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        cmd.addAll(jvmOptions);
+        cmd.addAll(List.of("-cp", cp, Etab.class.getName()));
         cmd.addAll(args);
         return cmd;
     }

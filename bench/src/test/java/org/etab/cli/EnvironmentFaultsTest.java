@@ -263,6 +263,29 @@ class EnvironmentFaultsTest {
         assertThat(out.resolve(ExportLock.NAME)).doesNotExist();
     }
 
+    @Test
+    void nativesThatCannotBeUnpackedAreOneLineNamingWhere(@TempDir Path tmp) throws Exception {
+        // a home and a temporary folder where nothing can be made (a read-only root file system, say): a regular
+        // file stands for each, as a path below it cannot be created, for root too
+        Path notADir = Files.writeString(tmp.resolve("file"), "not a folder");
+        Process p = new ProcessBuilder(ChildEtab.command(
+                        List.of("-Duser.home=" + notADir, "-Djava.io.tmpdir=" + notADir),
+                        List.of("bench", "--root", PhantomDatasets.echonet().toString(), "--limit", "1")))
+                .redirectErrorStream(true)
+                .start();
+        String printed = new String(p.getInputStream().readAllBytes(), UTF_8);
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        // before: JavaCPP's UnsatisfiedLinkError with its stack trace, exit code 1
+        assertThat(p.exitValue()).as(printed).isEqualTo(2);
+        assertThat(printed.lines())
+                .singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+                .startsWith("etab: cannot load FFmpeg's native libraries: ")
+                .endsWith("(JavaCPP unpacks them into "
+                        + notADir.resolve(".javacpp").resolve("cache")
+                        + ", then a folder in " + notADir
+                        + "; name a writable folder with ETAB_JAVA_OPTS=-Dorg.bytedeco.javacpp.cachedir=DIR)");
+    }
+
     private static long lines(Path file) throws Exception {
         if (!Files.exists(file)) {
             return 0;
