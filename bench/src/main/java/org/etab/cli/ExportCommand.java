@@ -255,6 +255,14 @@ final class ExportCommand implements Callable<Integer> {
                         totals = totals.plus(pipeline.account(), ids::named); // the report's names
                     }
                 }
+                // RESULT while the hook is there: a signal after the last write and before it still says so
+                totals = totals.undelivered(unwritten, unwrittenFrames);
+                BenchRunner.Result r = new BenchRunner.Result(
+                        totals, (System.nanoTime() - start) / 1e9, Launch.peakRssMb(), "cpu (host batches)");
+                if (!run.quiet) {
+                    BenchRunner.printSummary(r, System.err);
+                }
+                System.out.println(r.resultLine());
             } finally {
                 try {
                     Runtime.getRuntime().removeShutdownHook(hook);
@@ -263,13 +271,6 @@ final class ExportCommand implements Callable<Integer> {
                 }
             }
         }
-        totals = totals.undelivered(unwritten, unwrittenFrames);
-        BenchRunner.Result r = new BenchRunner.Result(
-                totals, (System.nanoTime() - start) / 1e9, Launch.peakRssMb(), "cpu (host batches)");
-        if (!run.quiet) {
-            BenchRunner.printSummary(r, System.err);
-        }
-        System.out.println(r.resultLine());
         return 0;
     }
 
