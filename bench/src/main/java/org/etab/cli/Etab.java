@@ -1,5 +1,6 @@
 package org.etab.cli;
 
+import java.io.PrintStream;
 import java.nio.file.Path;
 import org.etab.decode.VideoDecoder;
 import picocli.CommandLine;
@@ -104,7 +105,21 @@ public final class Etab implements java.util.concurrent.Callable<Integer> {
 
     public static void main(String[] args) {
         configureLogging();
-        System.exit(commandLine().execute(args));
+        System.exit(checkedStdout(commandLine().execute(args), System.out, System.err));
+    }
+
+    /**
+     * The exit code, 2 when what the command printed on standard output was lost: a {@link PrintStream} drops write
+     * errors (stdout a file on a full disk, {@code /dev/full}, a pipe closed early), and a script that reads RESULT or
+     * SPLIT from it would otherwise see exit code 0 and no line.
+     */
+    static int checkedStdout(int code, PrintStream out, PrintStream err) {
+        if (out.checkError() && code == 0) { // checkError flushes first
+            err.println("etab: standard output could not be written (a full disk, or a pipe closed early?): what the"
+                    + " command printed there is lost");
+            return 2;
+        }
+        return code;
     }
 
     /** The configured command line (for tests). */

@@ -286,6 +286,22 @@ class EnvironmentFaultsTest {
                         + "; name a writable folder with ETAB_JAVA_OPTS=-Dorg.bytedeco.javacpp.cachedir=DIR)");
     }
 
+    @Test
+    void aResultLineThatCannotBeWrittenIsNotASuccess(@TempDir Path tmp) throws Exception {
+        // stdout a file on a full disk: /dev/full fails every write with ENOSPC
+        Process p = new ProcessBuilder(ChildEtab.command(
+                        List.of("bench", "--root", PhantomDatasets.echonet().toString(), "--limit", "2", "--quiet")))
+                .redirectOutput(new java.io.File("/dev/full"))
+                .start();
+        String err = new String(p.getErrorStream().readAllBytes(), UTF_8);
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        // before: exit code 0, and the RESULT line gone without a word
+        assertThat(p.exitValue()).as(err).isEqualTo(2);
+        assertThat(err.lines())
+                .containsExactly("etab: standard output could not be written (a full disk, or a pipe closed early?): "
+                        + "what the command printed there is lost");
+    }
+
     private static long lines(Path file) throws Exception {
         if (!Files.exists(file)) {
             return 0;
