@@ -302,6 +302,19 @@ class EnvironmentFaultsTest {
                         + "what the command printed there is lost");
     }
 
+    @Test
+    void aPhantomThatFillsTheDiskNamesTheVideoAndTheReason(@TempDir Path tmp) throws Exception {
+        Path out = tmp.resolve("phantom");
+        // a phantom video is some 300 KB or more: cut at 64 KiB
+        Run run = underFileSizeLimit(64, "synth", "--videos", "2", "--out", out.toString(), "--quiet");
+        assertThat(run.code()).as(run.out()).isEqualTo(2);
+        // before: '... cannot write the phantom: av_interleaved_write_frame() error -27 while writing interleaved
+        // video packet. (For more details, ...)', naming neither the video nor the error
+        assertThat(run.out())
+                .containsPattern("etab: " + out + ": cannot write the phantom: " + out.resolve("Videos")
+                        + "/\\S+\\.avi: cannot write: File too large \\(-27\\)");
+    }
+
     private static long lines(Path file) throws Exception {
         if (!Files.exists(file)) {
             return 0;

@@ -2,8 +2,11 @@ package org.etab.synth;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.bytedeco.ffmpeg.global.avcodec;
 import org.bytedeco.ffmpeg.global.avutil;
 import org.bytedeco.javacv.FFmpegFrameRecorder;
@@ -33,6 +36,7 @@ public final class MjpegAviWriter implements AutoCloseable {
         VideoDecoder.loadLibraries(); // the library's FFmpeg log level: no banner per file written
     }
 
+    private final Path file;
     private final FFmpegFrameRecorder recorder;
     private final ByteBuffer yuv;
     private final int width;
@@ -55,6 +59,7 @@ public final class MjpegAviWriter implements AutoCloseable {
         if (width % 2 != 0 || height % 2 != 0) {
             throw new IllegalArgumentException("even frame size required but was " + width + "x" + height);
         }
+        this.file = file;
         this.width = width;
         this.height = height;
         int chroma = (width / 2) * (height / 2);
@@ -92,7 +97,31 @@ public final class MjpegAviWriter implements AutoCloseable {
         yuv.put(gray, 0, width * height); // the luma plane; chroma stays neutral
         yuv.clear();
         // Planes contiguous (Y, then U, then V), line sizes width and width / 2: stride = width.
-        recorder.recordImage(width, height, Frame.DEPTH_UBYTE, 1, width, avutil.AV_PIX_FMT_YUVJ420P, yuv);
+        try {
+            recorder.recordImage(width, height, Frame.DEPTH_UBYTE, 1, width, avutil.AV_PIX_FMT_YUVJ420P, yuv);
+        } catch (FFmpegFrameRecorder.Exception e) {
+            throw failed(e);
+        }
+    }
+
+    /**
+     * A write that failed (a full disk), naming the file and the reason: FFmpeg's message names neither
+     * ({@code av_interleaved_write_frame() error -28 while writing interleaved video packet.}).
+     */
+    private IOException failed(FFmpegFrameRecorder.Exception e) {
+        Matcher code = Pattern.compile("error (-\\d+)").matcher(String.valueOf(e.getMessage()));
+        String reason = e.getMessage();
+        if (code.find()) {
+            int err = Integer.parseInt(code.group(1));
+            byte[] text = new byte[avutil.AV_ERROR_MAX_STRING_SIZE];
+            avutil.av_strerror(err, text, text.length);
+            int len = 0;
+            while (len < text.length && text[len] != 0) {
+                len++;
+            }
+            reason = new String(text, 0, len, StandardCharsets.UTF_8) + " (" + err + ")";
+        }
+        return new IOException(file + ": cannot write: " + reason, e);
     }
 
     @Override
@@ -101,6 +130,10 @@ public final class MjpegAviWriter implements AutoCloseable {
             return;
         }
         closed = true;
-        recorder.close(); // stop() + release(): writes the AVI index and trailer, frees the contexts
+        try {
+            recorder.close(); // stop() + release(): writes the AVI index and trailer, frees the contexts
+        } catch (FFmpegFrameRecorder.Exception e) {
+            throw failed(e);
+        }
     }
 }
