@@ -9,9 +9,11 @@ import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.SecureDirectoryStream;
 import java.nio.file.StandardOpenOption;
@@ -366,7 +368,17 @@ public final class DatasetFiles {
     }
 
     private static DatasetException changed(Path file, IOException e) {
+        if (!(e instanceof NoSuchFileException || e instanceof NotDirectoryException || looped(e))) {
+            // the file is there as checked: the open failed for another reason (no descriptor left, an I/O error)
+            return new DatasetException(file, "cannot be opened: " + e, e);
+        }
         return new DatasetException(file, "changed between its check and its open (" + e + "): refused", e);
+    }
+
+    /** ELOOP: a link where a directory or the file was (opens here never follow one). */
+    private static boolean looped(IOException e) {
+        String why = e instanceof FileSystemException f ? f.getReason() : e.getMessage(); // the JDK's: an IOException
+        return why != null && why.contains("symbolic link");
     }
 
     private static Path realDirectory(Path dir, String what) {

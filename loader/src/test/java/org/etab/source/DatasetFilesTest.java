@@ -196,4 +196,55 @@ class DatasetFilesTest {
             return new String(buf.array(), java.nio.charset.StandardCharsets.UTF_8);
         }
     }
+
+    @Test
+    void anOpenThatFindsNoDescriptorLeftSaysSoRatherThanThatTheFileChanged(@TempDir Path tmp) throws Exception {
+        Path root = Files.createDirectories(tmp.resolve("data"));
+        Path file = Files.writeString(root.resolve("a.csv"), "x\n");
+        String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        Process p = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-cp",
+                        cp,
+                        NoDescriptorLeft.class.getName(),
+                        root.toString(),
+                        file.toString())
+                .redirectErrorStream(true)
+                .start();
+        String printed = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        // before: '...a.csv: changed between its check and its open (...: Too many open files): refused', for a
+        // file no one touched (a run with more decode threads than its ulimit -n allows)
+        assertThat(printed.strip())
+                .as("exit " + p.exitValue())
+                .startsWith(file + ": cannot be opened: ")
+                .endsWith("Too many open files")
+                .doesNotContain("changed");
+    }
+
+    /** Takes every file descriptor but two (a directory stream's), then opens a file of {@code args[0]}: prints the error. */
+    static final class NoDescriptorLeft {
+        public static void main(String[] args) throws Exception {
+            DatasetFiles files = DatasetFiles.under(Path.of(args[0]));
+            Path file = Path.of(args[1]);
+            files.open(file, Long.MAX_VALUE).close(); // classes loaded, the root resolved
+            List<java.nio.channels.FileChannel> held = new java.util.ArrayList<>();
+            try {
+                while (true) {
+                    held.add(java.nio.channels.FileChannel.open(Path.of("/dev/null")));
+                }
+            } catch (java.io.IOException full) {
+                // two left: the root directory's stream takes both (its descriptor and the dup it reads), none is left
+                // for the file
+                held.remove(held.size() - 1).close();
+                held.remove(held.size() - 1).close();
+            }
+            try {
+                files.open(file, Long.MAX_VALUE).close();
+                System.out.println("opened");
+            } catch (DatasetException e) {
+                System.out.println(e.getMessage());
+            }
+        }
+    }
 }
