@@ -162,17 +162,10 @@ final class ExportCommand implements Callable<Integer> {
         if (!run.quiet) {
             groups.forEach(BenchCommand::reportIndex);
         }
-        ResumeState state = new ResumeState(sampleOptions.seed(), epoch, 0, run.rank, run.world);
         boolean resuming = run.resume != null && Files.exists(run.resume);
-        if (resuming) {
-            state = ResumeState.read(run.resume);
-            ResumeState saved = state;
-            BenchResume.naming(run.resume, () -> saved.requireCompatible(sampleOptions.seed(), run.rank, run.world));
-            if (state.epoch() != epoch) {
-                throw new IllegalArgumentException(
-                        run.resume + " is for epoch " + state.epoch() + ", not --start-epoch " + epoch);
-            }
-        }
+        ResumeState state = resuming
+                ? savedState(sampleOptions.seed())
+                : new ResumeState(sampleOptions.seed(), epoch, 0, run.rank, run.world);
         String scheme = DatasetRegistry.resolveLabelScheme(
                 DatasetRegistry.get(selection.dataset), sampleOptions.target(), sampleOptions.labelScheme());
         // clips name their axes (stills are always [C, H, W])
@@ -194,7 +187,9 @@ final class ExportCommand implements Callable<Integer> {
         IntToLongFunction order = OrderFingerprint.perEpoch(
                 groups.stream().map(OpenedDataset::source).toList(), sampleOptions);
         long length = parts.stream().mapToLong(ExportGroups.Group::size).sum();
-        if (length == 0 && !resuming) { // also under --quiet: else a RESULT line of zeros is unexplained
+        if (resuming) {
+            checkResume(state, order, length);
+        } else if (length == 0) { // also under --quiet: else a RESULT line of zeros is unexplained
             long records = groups.stream().mapToLong(OpenedDataset::records).sum();
             // each rejected row once, whichever native size group lists it
             long rejected = groups.stream()
@@ -202,20 +197,6 @@ final class ExportCommand implements Callable<Integer> {
                     .distinct()
                     .count();
             System.err.println("etab export: nothing to export: " + run.whyNothingPlanned(records, rejected, options));
-        }
-        if (resuming) {
-            ResumeState saved = state;
-            BenchResume.naming(run.resume, () -> saved.requireSameOrder(order.applyAsLong(epoch)));
-            if (state.position() > length) {
-                throw BenchResume.pastTheEnd(run.resume, state.position(), length);
-            }
-            if (state.position() == length) { // also under --quiet: else a RESULT line of zeros is unexplained
-                System.err.println("etab export: " + Terminal.safe(run.resume) + " is at the end of this export ("
-                        + length + " samples): nothing left to do");
-            } else if (!run.quiet) {
-                System.err.println("etab export: resuming at position " + state.position() + " of " + length + " ("
-                        + Terminal.safe(run.resume) + ")");
-            }
         }
         // the report's index rows come first: a repaired report has them already
         long kept = resuming
@@ -274,6 +255,32 @@ final class ExportCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** The --resume file's state, refused unless it is this export's (seed, rank and world, epoch). */
+    private ResumeState savedState(long seed) {
+        ResumeState saved = ResumeState.read(run.resume);
+        BenchResume.naming(run.resume, () -> saved.requireCompatible(seed, run.rank, run.world));
+        if (saved.epoch() != epoch) {
+            throw new IllegalArgumentException(
+                    run.resume + " is for epoch " + saved.epoch() + ", not --start-epoch " + epoch);
+        }
+        return saved;
+    }
+
+    /** Refuses a saved state of another order or past the export's end, then says where the export goes on. */
+    private void checkResume(ResumeState saved, IntToLongFunction order, long length) {
+        BenchResume.naming(run.resume, () -> saved.requireSameOrder(order.applyAsLong(epoch)));
+        if (saved.position() > length) {
+            throw BenchResume.pastTheEnd(run.resume, saved.position(), length);
+        }
+        if (saved.position() == length) { // also under --quiet: else a RESULT line of zeros is unexplained
+            System.err.println("etab export: " + Terminal.safe(run.resume) + " is at the end of this export (" + length
+                    + " samples): nothing left to do");
+        } else if (!run.quiet) {
+            System.err.println("etab export: resuming at position " + saved.position() + " of " + length + " ("
+                    + Terminal.safe(run.resume) + ")");
+        }
+    }
+
     /**
      * One epoch of one pipeline (one size group) from {@code startAt}: per sample, its .npy pair (each written to a
      * temporary name and moved into place), then its manifest row and report row, flushed; a failure's report row
@@ -305,7 +312,7 @@ final class ExportCommand implements Callable<Integer> {
         } catch (RuntimeException e) {
             // stopped by a failure (--on-error fail) or an error: what failed before it is still reported
             reportFailures(failures, Long.MAX_VALUE, recorder, ids);
-            throw underFileId(e, pipeline, ids);
+            throw ids.underFileId(e, pipeline.account().failures());
         }
         reportFailures(failures, Long.MAX_VALUE, recorder, ids);
         synchronized (writing) {
@@ -373,22 +380,6 @@ final class ExportCommand implements Callable<Integer> {
         if (options.onError() == ErrorPolicy.FAIL) {
             throw new SampleException(failure.stage(), failure.stopMessage());
         }
-    }
-
-    /**
-     * A stop under {@code --on-error fail} naming the sample by its file id ({@code X_2} of {@code --clip-start all}),
-     * as its report row does, rather than by its record's; anything else as it came.
-     */
-    private static RuntimeException underFileId(RuntimeException e, Pipeline pipeline, ExportIds ids) {
-        if (e instanceof SampleException stop) {
-            for (SampleFailure f : pipeline.account().failures()) {
-                if (f.stopMessage().equals(stop.getMessage())) {
-                    SampleFailure named = ids.named(f);
-                    return named == f ? e : new SampleException(stop.stage(), named.stopMessage(), e);
-                }
-            }
-        }
-        return e;
     }
 
     /** Reports the failures before {@code position} in this rank's sequence, in order, under their file ids. */

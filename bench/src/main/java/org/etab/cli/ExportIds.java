@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Set;
 import org.etab.batch.SampleInfo;
 import org.etab.pipeline.Pipeline;
+import org.etab.source.SampleException;
 import org.etab.source.SampleFailure;
 import org.etab.source.SamplePlan;
 import org.etab.source.Stage;
@@ -139,6 +140,24 @@ final class ExportIds {
             return f;
         }
         return new SampleFailure(n.name(), f.file(), f.stage(), f.reason(), f.epoch(), f.sequence(), f.repeat());
+    }
+
+    /**
+     * A stop under {@code --on-error fail} naming the sample by its file id ({@code X_2} of {@code --clip-start all}),
+     * as its report row does, rather than by its record's; anything else as it came.
+     *
+     * @param failures the failures of the pipeline that stopped, one of which made the stop
+     */
+    RuntimeException underFileId(RuntimeException e, List<SampleFailure> failures) {
+        if (e instanceof SampleException stop) {
+            for (SampleFailure f : failures) {
+                if (f.stopMessage().equals(stop.getMessage())) {
+                    SampleFailure named = named(f);
+                    return named == f ? e : new SampleException(stop.stage(), named.stopMessage(), e);
+                }
+            }
+        }
+        return e;
     }
 
     /**
