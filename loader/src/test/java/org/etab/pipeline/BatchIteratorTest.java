@@ -265,9 +265,16 @@ class BatchIteratorTest {
                 return Flux.never();
             });
             BatchIterator<Integer> it = iterate(watched, 1);
+            // on a decode thread the task ends once close has returned (a close that waited for it would see it end
+            // after 5 s, and fail below); else after 300 ms, which close must wait for
+            CountDownLatch closed = new CountDownLatch(1);
             Thread task = new Thread(() -> {
                 try {
-                    Thread.sleep(300);
+                    if (decodeThread) {
+                        closed.await(5, TimeUnit.SECONDS);
+                    } else {
+                        Thread.sleep(300);
+                    }
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
@@ -278,6 +285,7 @@ class BatchIteratorTest {
             assertThat(stream.tasks())
                     .as("tasks left when close returned (decode thread: %s)", decodeThread)
                     .isEqualTo(decodeThread ? 1 : 0);
+            closed.countDown();
             task.join();
         }
     }

@@ -391,14 +391,21 @@ class PipelineIterationTest {
             sleepMillis(100);
             return FakeSource.ONE_FRAME;
         };
+        // closed once the first batch is out, so that the other three are queued or loading, however slow the machine
+        CountDownLatch firstBatch = new CountDownLatch(1);
         Thread closer = new Thread(() -> {
-            sleepMillis(300);
+            try {
+                firstBatch.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             p.close();
         });
         closer.start();
         // batch tasks still queued when the pipeline closes never run; the stream must not wait for them
         assertThatThrownBy(() -> p.batches(0)
                         .doOnNext(b -> {
+                            firstBatch.countDown();
                             sleepMillis(400);
                             b.close();
                         })

@@ -429,7 +429,12 @@ class HttpStoreTest {
             for (int i = 0; i < 5; i++) {
                 running.add(store.get("cancel.bin").subscribe());
             }
-            Thread.sleep(300);
+            // the two the cap lets through are in flight once they are sent (a loaded machine may take a while)
+            long sent = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (store.requestsInFlight() < 2 && System.nanoTime() < sent) {
+                Thread.sleep(20);
+            }
+            Thread.sleep(300); // time for a third to go out, were the cap not kept (the answers take 1 s)
             assertThat(store.requestsInFlight()).isEqualTo(2);
             running.forEach(Disposable::dispose);
             long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
