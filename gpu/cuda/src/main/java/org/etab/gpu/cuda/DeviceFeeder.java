@@ -146,7 +146,8 @@ public final class DeviceFeeder implements AutoCloseable {
      * timeout) ends the flux with that error; the failed upload's host batch is closed. A cancel ends the subscription's
      * wait for a ring slot and returns once the upload thread has finished the batch it was on (unless the cancel
      * comes from a non-blocking thread), so a {@code BatchIterator}'s close returns with the host batches back in the
-     * pool.
+     * pool. Batches a source of the user's own queues (a {@code publishOn}: reactor-core #4396 may drop its queue on
+     * a cancel) are beyond the feeder's reach; the pipeline's {@code batches} queue none.
      *
      * @param batches host batches of this feeder's features, at most its batch size each, uint8 in host memory the
      *     device copies from (pinned: {@link PinnedAllocator}); usually the pipeline's {@code batches(epoch)}
