@@ -37,6 +37,24 @@ class EnvironmentFaultsTest {
         return new Run(p.exitValue(), printed, printed);
     }
 
+    /** {@code etab export} of the phantom's still frames into {@code out}, one thread, quiet. */
+    private static String[] stillsExport(Path out) {
+        return new String[] {
+            "export",
+            "--root",
+            PhantomDatasets.echonet().toString(),
+            "--split",
+            "all",
+            "--video",
+            "false",
+            "--threads",
+            "1",
+            "--out",
+            out.toString(),
+            "--quiet"
+        };
+    }
+
     private static List<String> names(Path dir) throws Exception {
         try (Stream<Path> files = Files.list(dir)) {
             return files.map(f -> f.getFileName().toString()).sorted().toList();
@@ -72,20 +90,7 @@ class EnvironmentFaultsTest {
     void anExportOnAFullDiskLeavesNoHalfWrittenArray(@TempDir Path tmp) throws Exception {
         Path out = tmp.resolve("out");
         // a still frame's input array is 150 KB: its temporary file is cut at 64 KiB
-        Run run = underFileSizeLimit(
-                64,
-                "export",
-                "--root",
-                PhantomDatasets.echonet().toString(),
-                "--split",
-                "all",
-                "--video",
-                "false",
-                "--threads",
-                "1",
-                "--out",
-                out.toString(),
-                "--quiet");
+        Run run = underFileSizeLimit(64, stillsExport(out));
         assertThat(run.code()).as(run.out()).isEqualTo(2);
         assertThat(run.out()).containsPattern("etab: " + out + "/\\S+\\.x\\.npy: cannot write: File too large");
         // before, the cut <id>.x.npy.tmp stayed, holding the space a full disk lacks
@@ -103,19 +108,7 @@ class EnvironmentFaultsTest {
             Files.writeString(folder.resolve("keep"), "a user's file");
             taken.add(r.id() + ".y.npy");
         }
-        Run run = etab(
-                "export",
-                "--root",
-                PhantomDatasets.echonet().toString(),
-                "--split",
-                "all",
-                "--video",
-                "false",
-                "--threads",
-                "1",
-                "--out",
-                out.toString(),
-                "--quiet");
+        Run run = etab(stillsExport(out));
         assertThat(run.code()).as(run.err()).isEqualTo(2);
         assertThat(run.err()).containsPattern("etab: " + out + "/\\S+\\.y\\.npy: cannot write: ");
         // before, the sample's input stayed under its final name with no manifest row, and <id>.y.npy.tmp beside it
