@@ -5,7 +5,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -13,9 +12,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
-import java.nio.file.attribute.PosixFileAttributeView;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
@@ -26,7 +22,6 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -37,11 +32,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Whole objects on local disk, bounded in size, evicted least recently used first.
  *
- * <p>Layout: the cache lives in its own subdirectory, {@code <dir>/}{@value #SUBDIR}, which it creates (owner-only
- * permissions on POSIX systems) together with a marker file, {@value #MARKER}. It only ever lists, reads or deletes
+ * <p>Layout: the cache lives in its own subdirectory, {@code <dir>/}{@value CacheDirectory#SUBDIR}, which it creates (owner-only
+ * permissions on POSIX systems) together with a marker file, {@value CacheDirectory#MARKER}. It only ever lists, reads or deletes
  * inside that subdirectory, and there only files named as it names them ({@code <sha256-hex>.obj}, and
  * {@code <sha256-hex><digits>.tmp} while one is written): the user's own files in {@code <dir>}, whatever their
- * names, are never touched. An existing {@value #SUBDIR} without the marker that holds anything is refused, as is
+ * names, are never touched. An existing {@value CacheDirectory#SUBDIR} without the marker that holds anything is refused, as is
  * one that other users may write to (they could plant entries).
  *
  * <p>File format: {@code "ETABHC2\n"}, the body length (8 bytes), a CRC32C (8 bytes) of what follows, the length of
@@ -60,10 +55,6 @@ import org.slf4j.LoggerFactory;
  * bound before seeing the others' files (eviction by any of them then catches up on its next scan).
  */
 final class DiskCache {
-    /** The subdirectory of the user's cache directory that the cache owns. */
-    static final String SUBDIR = "etab-cache-v1";
-    /** The marker file that says {@link #SUBDIR} is a cache's. */
-    static final String MARKER = "ETAB-CACHE";
     /** The fixed part of a file's header; the validators follow it. */
     static final int HEADER = 8 + 8 + 8 + 4;
 
@@ -74,8 +65,6 @@ final class DiskCache {
     private static final Pattern OBJECT = Pattern.compile("[0-9a-f]{64}\\.obj");
     private static final Pattern TEMP = Pattern.compile("[0-9a-f]{64}[0-9]+\\.tmp");
     private static final Duration STALE_TEMP = Duration.ofMinutes(10);
-    private static final String MARKER_TEXT = "etab-stream's HTTP object cache: every file in this directory belongs "
-            + "to it and may be deleted by it.\n";
 
     private static final int LOGGED_WRITE_FAILURES = 3;
 
@@ -93,12 +82,12 @@ final class DiskCache {
     record Cached(ByteBuffer body, Validators validators) {}
 
     /**
-     * Opens (creating it when absent) the cache in {@code parent}/{@value #SUBDIR}.
+     * Opens (creating it when absent) the cache in {@code parent}/{@value CacheDirectory#SUBDIR}.
      *
      * @throws IOException when the subdirectory cannot be made, or exists and is not a cache's, or others can write it
      */
     DiskCache(Path parent, long maxBytes) throws IOException {
-        this.dir = claim(parent);
+        this.dir = CacheDirectory.claim(parent);
         this.maxBytes = maxBytes;
         long now = System.currentTimeMillis();
         try (Stream<Path> files = Files.list(dir)) {
@@ -122,53 +111,6 @@ final class DiskCache {
         evict();
     }
 
-    /** Makes or adopts {@code parent/SUBDIR}: ours when it has the marker, or is new or empty. */
-    private static Path claim(Path parent) throws IOException {
-        Path sub = parent.resolve(SUBDIR);
-        try {
-            Files.createDirectories(parent);
-        } catch (FileAlreadyExistsException notADirectory) {
-            // its own message is the path alone
-            throw new IOException(parent + " exists and is not a directory; choose another cache directory");
-        }
-        boolean posix = Files.getFileStore(parent).supportsFileAttributeView(PosixFileAttributeView.class);
-        try {
-            if (posix) {
-                Files.createDirectory(
-                        sub, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-            } else {
-                Files.createDirectory(sub);
-            }
-        } catch (FileAlreadyExistsException exists) {
-            if (!Files.isDirectory(sub, LinkOption.NOFOLLOW_LINKS)) {
-                throw new IOException(sub + " exists and is not a directory: it is not an etab cache; choose another "
-                        + "cache directory");
-            }
-        }
-        Path marker = sub.resolve(MARKER);
-        if (!Files.isRegularFile(marker, LinkOption.NOFOLLOW_LINKS)) {
-            try (Stream<Path> files = Files.list(sub)) {
-                if (files.findAny().isPresent()) {
-                    throw new IOException(sub + " holds files but no marker file " + MARKER
-                            + ": it is not an etab cache and is left alone; choose another cache directory");
-                }
-            }
-            try {
-                Files.writeString(marker, MARKER_TEXT, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-            } catch (FileAlreadyExistsException raced) {
-                // another process claimed it at the same moment
-            }
-        }
-        if (posix) {
-            Set<PosixFilePermission> perms = Files.getPosixFilePermissions(sub, LinkOption.NOFOLLOW_LINKS);
-            if (perms.contains(PosixFilePermission.GROUP_WRITE) || perms.contains(PosixFilePermission.OTHERS_WRITE)) {
-                throw new IOException(sub + " may be written by other users (" + PosixFilePermissions.toString(perms)
-                        + "), who could plant cache entries; run chmod 700 on it, or choose another cache directory");
-            }
-        }
-        return sub;
-    }
-
     /** A stable file-name-safe key (SHA-256 hex) for an object's identity (its URL without the query string). */
     static String key(String identity) {
         try {
@@ -179,7 +121,7 @@ final class DiskCache {
         }
     }
 
-    /** The directory the cache owns ({@code parent}/{@value #SUBDIR}). */
+    /** The directory the cache owns ({@code parent}/{@value CacheDirectory#SUBDIR}). */
     Path dir() {
         return dir;
     }
@@ -310,6 +252,14 @@ final class DiskCache {
             }
             tmp = null;
         } catch (IOException e) {
+            if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+                // deleted under a running job (to free space, say): one line says so, not one per object
+                if (writeFailures.getAndSet(LOGGED_WRITE_FAILURES + 1) <= LOGGED_WRITE_FAILURES) {
+                    LOG.warn("cache: {} was removed while in use; the objects are served without the cache", dir);
+                }
+                forgetAll();
+                return false;
+            }
             int failures = writeFailures.incrementAndGet();
             if (failures <= LOGGED_WRITE_FAILURES) {
                 LOG.warn("cache: cannot write {}: {}", file(key), e.toString());
@@ -419,6 +369,12 @@ final class DiskCache {
             LOG.warn("cache: cannot delete {}: {}", file(key), e.toString());
         }
         forget(key);
+    }
+
+    /** Empties the index: its files are gone with the directory. */
+    private synchronized void forgetAll() {
+        entries.clear();
+        totalBytes = 0;
     }
 
     private synchronized void forget(String key) {

@@ -38,7 +38,7 @@ class DiskCacheTest {
         Map<Path, String> files = new LinkedHashMap<>();
         try (Stream<Path> walk = Files.walk(dir)) {
             for (Path f : (Iterable<Path>) walk.sorted()::iterator) {
-                if (Files.isRegularFile(f) && !f.startsWith(dir.resolve(DiskCache.SUBDIR))) {
+                if (Files.isRegularFile(f) && !f.startsWith(dir.resolve(CacheDirectory.SUBDIR))) {
                     files.put(f, java.util.Arrays.hashCode(Files.readAllBytes(f)) + "@" + Files.getLastModifiedTime(f));
                 }
             }
@@ -70,17 +70,17 @@ class DiskCacheTest {
         assertThat(cache.totalBytes()).isLessThanOrEqualTo(bound);
         new DiskCache(dir, 1); // a restart with a bound that evicts every entry
         assertThat(snapshot(dir)).isEqualTo(before);
-        try (Stream<Path> own = Files.list(dir.resolve(DiskCache.SUBDIR))) {
-            assertThat(own.map(p -> p.getFileName().toString())).containsExactly(DiskCache.MARKER);
+        try (Stream<Path> own = Files.list(dir.resolve(CacheDirectory.SUBDIR))) {
+            assertThat(own.map(p -> p.getFileName().toString())).containsExactly(CacheDirectory.MARKER);
         }
     }
 
     @Test
     void itsOwnSubdirectoryIsPrivateAndMarked() throws Exception {
         DiskCache cache = new DiskCache(temp.resolve("c"), 1 << 20);
-        Path sub = temp.resolve("c").resolve(DiskCache.SUBDIR);
+        Path sub = temp.resolve("c").resolve(CacheDirectory.SUBDIR);
         assertThat(cache.dir()).isEqualTo(sub);
-        assertThat(sub.resolve(DiskCache.MARKER)).isRegularFile();
+        assertThat(sub.resolve(CacheDirectory.MARKER)).isRegularFile();
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(sub)))
                 .isEqualTo("rwx------");
         new DiskCache(temp.resolve("c"), 1 << 20); // and reopening it is fine
@@ -89,8 +89,8 @@ class DiskCacheTest {
     @Test
     void itsOwnStaleTempFilesAreRemovedAtOpen() throws Exception {
         new DiskCache(temp, 1 << 20);
-        Path stale = temp.resolve(DiskCache.SUBDIR).resolve(DiskCache.key("x") + "42.tmp");
-        Path fresh = temp.resolve(DiskCache.SUBDIR).resolve(DiskCache.key("y") + "43.tmp");
+        Path stale = temp.resolve(CacheDirectory.SUBDIR).resolve(DiskCache.key("x") + "42.tmp");
+        Path fresh = temp.resolve(CacheDirectory.SUBDIR).resolve(DiskCache.key("y") + "43.tmp");
         Files.write(stale, new byte[10]);
         Files.write(fresh, new byte[10]);
         Files.setLastModifiedTime(stale, FileTime.from(Instant.now().minus(1, ChronoUnit.HOURS)));
@@ -101,21 +101,21 @@ class DiskCacheTest {
 
     @Test
     void aSubdirectoryOfTheSameNameThatIsNotACachesIsRefusedAndLeftAlone() throws Exception {
-        Path sub = Files.createDirectories(temp.resolve(DiskCache.SUBDIR));
+        Path sub = Files.createDirectories(temp.resolve(CacheDirectory.SUBDIR));
         Files.writeString(sub.resolve("thesis.txt"), "mine");
         assertThatThrownBy(() -> new DiskCache(temp, 1))
                 .isInstanceOf(IOException.class)
                 .hasMessageContaining(sub.toString())
-                .hasMessageContaining("no marker file " + DiskCache.MARKER)
+                .hasMessageContaining("no marker file " + CacheDirectory.MARKER)
                 .hasMessageContaining("choose another cache directory");
         assertThat(Files.readString(sub.resolve("thesis.txt"))).isEqualTo("mine");
-        assertThat(sub.resolve(DiskCache.MARKER)).doesNotExist();
+        assertThat(sub.resolve(CacheDirectory.MARKER)).doesNotExist();
 
         Path empty = Files.createDirectories(
-                temp.resolve("other").resolve(DiskCache.SUBDIR),
+                temp.resolve("other").resolve(CacheDirectory.SUBDIR),
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         new DiskCache(temp.resolve("other"), 1 << 20); // empty: adopted
-        assertThat(empty.resolve(DiskCache.MARKER)).isRegularFile();
+        assertThat(empty.resolve(CacheDirectory.MARKER)).isRegularFile();
     }
 
     @Test
@@ -130,7 +130,7 @@ class DiskCacheTest {
     @Test
     void aCacheOthersMayWriteIsRefused() throws Exception {
         new DiskCache(temp, 1 << 20);
-        Path sub = temp.resolve(DiskCache.SUBDIR);
+        Path sub = temp.resolve(CacheDirectory.SUBDIR);
         Files.setPosixFilePermissions(sub, PosixFilePermissions.fromString("rwxrwxr-x"));
         assertThatThrownBy(() -> new DiskCache(temp, 1 << 20))
                 .isInstanceOf(IOException.class)
@@ -223,5 +223,38 @@ class DiskCacheTest {
         assertThat(lines).hasSize(4);
         assertThat(lines.subList(0, 3)).allSatisfy(l -> assertThat(l).contains("cache: cannot write "));
         assertThat(lines.get(3)).contains("cache: more writes to " + temp.resolve("c"), "not logged one by one");
+    }
+
+    @Test
+    void aCacheRemovedWhileInUseSaysSoOnceAndForgetsItsEntries(@TempDir Path temp) throws IOException {
+        DiskCache cache = new DiskCache(temp.resolve("c"), 1 << 20);
+        String first = DiskCache.key("first");
+        assertThat(cache.put(first, body(1000, 0), V)).isTrue();
+        try (var files = Files.walk(cache.dir())) { // as `rm -rf` by a user freeing space mid-run
+            files.sorted(java.util.Comparator.reverseOrder())
+                    .forEach(p -> p.toFile().delete());
+        }
+        assertThat(cache.dir()).doesNotExist();
+        java.io.PrintStream stderr = System.err;
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        System.setErr(new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            for (int i = 1; i < 9; i++) {
+                assertThat(cache.put(DiskCache.key("k" + i), body(1000, i), V)).isFalse();
+            }
+            assertThat(cache.read(first)).isNull();
+        } finally {
+            System.setErr(stderr);
+        }
+        java.util.List<String> lines = err.toString(java.nio.charset.StandardCharsets.UTF_8)
+                .lines()
+                .filter(l -> l.contains("cache:"))
+                .toList();
+        assertThat(lines)
+                .singleElement()
+                .satisfies(l -> assertThat(l)
+                        .contains("cache: " + cache.dir() + " was removed while in use", "served without the cache"));
+        assertThat(cache.totalBytes()).isZero();
+        assertThat(cache.size(first)).isEqualTo(-1);
     }
 }

@@ -485,7 +485,7 @@ class HttpStoreTest {
             assertThat(bytes(store.read("k2.bin"))).isEqualTo(k2);
             assertThat(bytes(store.read("k3.bin"))).isEqualTo(k3); // k1, least recently used, goes
             assertThat(store.cache().totalBytes()).isLessThanOrEqualTo(bound);
-            assertThat(sizeOf(cacheDir.resolve(DiskCache.SUBDIR))).isLessThanOrEqualTo(bound);
+            assertThat(sizeOf(cacheDir.resolve(CacheDirectory.SUBDIR))).isLessThanOrEqualTo(bound);
         }
         try (HttpStore store = HttpStore.open(root(), options)) { // a new store: the cache is on disk
             assertThat(bytes(store.read("k3.bin"))).isEqualTo(k3);
@@ -519,7 +519,7 @@ class HttpStoreTest {
             store.read("corrupt.bin");
         }
         Path cached;
-        try (var files = Files.list(cacheDir.resolve(DiskCache.SUBDIR))) {
+        try (var files = Files.list(cacheDir.resolve(CacheDirectory.SUBDIR))) {
             cached =
                     files.filter(f -> f.toString().endsWith(".obj")).findFirst().orElseThrow();
         }
