@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.ByteBuffer;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -15,8 +14,6 @@ import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.client.HttpClient;
-import reactor.netty.resources.ConnectionProvider;
-import reactor.netty.resources.LoopResources;
 
 /**
  * A dataset root on an HTTP(S) server, a CDN or an object store (S3 and compatible stores: public or presigned
@@ -72,8 +69,7 @@ public final class HttpStore implements AutoCloseable {
     private final URI root;
     private final String rootPath;
     private final HttpStoreOptions options;
-    private final ConnectionProvider provider;
-    private final LoopResources loops;
+    private final StoreConnections connections;
     private final HttpClient client;
     private final AsyncPermits slots;
     private final AsyncPermits bytes;
@@ -93,20 +89,10 @@ public final class HttpStore implements AutoCloseable {
         this.slots = new AsyncPermits(options.maxConcurrency());
         this.bytes = new AsyncPermits(options.maxBytesInFlight());
         this.retries = new Retries(options, slots, bytes, closed::get);
-        // our own pool, as large as the concurrency bound: the slots above keep its pending queue near empty
-        this.provider = ConnectionProvider.builder("etab-http-store")
-                .maxConnections(options.maxConcurrency())
-                .pendingAcquireMaxCount(-1)
-                .pendingAcquireTimeout(options.requestTimeout())
-                .maxIdleTime(Duration.ofSeconds(20)) // below common server keep-alive timeouts (S3 ~20 s, nginx 75 s)
-                .build();
+        this.connections = new StoreConnections(options);
         long connectMillis = Math.min(options.requestTimeout().toMillis(), Integer.MAX_VALUE);
-        // our own event loops, fewer than Reactor Netty's default (one per core, at least 4): one thread moves
-        // gigabytes per second, and on a small machine every extra loop thread is another wake-up per response
-        // competing with the decoders
-        this.loops = LoopResources.create("etab-http", options.ioThreads(), true);
-        this.client = HttpClient.create(provider)
-                .runOn(loops)
+        this.client = connections
+                .client()
                 // hop by hop: http(s) only, no loops, at most Redirects.MAX, no user headers off the root's origin
                 .followRedirect(
                         Redirects::follow,
@@ -390,14 +376,15 @@ public final class HttpStore implements AutoCloseable {
     }
 
     /**
-     * Closes the connection pool (idempotent). Requests in progress fail; later {@code get}s fail with
-     * IllegalStateException. The cache directory is left as it is for the next store.
+     * Closes the connection pool and ends the store's event loop threads (idempotent), waiting for both, a few
+     * seconds at most (on a thread that must not block, without waiting), so that what a closed store held is gone
+     * when this returns. Requests in progress fail; later {@code get}s fail with IllegalStateException. The cache
+     * directory is left as it is for the next store.
      */
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
-            provider.dispose();
-            loops.dispose();
+            connections.close();
         }
     }
 
