@@ -77,7 +77,7 @@ public final class ClipSampler {
      *
      * @param frameCount frames in the video
      * @param fileFps    its frame rate
-     * @param random     seeded per (seed, epoch, record); used only for {@link ClipStart#RANDOM}
+     * @param random     seeded per (seed, epoch, sample id); used only for {@link ClipStart#RANDOM}
      * @return the clips (one for {@code RANDOM} and {@code FIRST}, one or more for {@code ALL}), or none with a
      *     reason when the video is shorter than one clip and padding is off
      * @throws IllegalArgumentException if the spec resamples ({@code fps > 0}) and {@code fileFps} is not

@@ -1,5 +1,6 @@
 package org.etab.sampling;
 
+import java.nio.charset.StandardCharsets;
 import java.util.SplittableRandom;
 
 /**
@@ -41,20 +42,31 @@ public final class EpochOrder {
     }
 
     /**
-     * A random source for one record in one epoch (clip starts), independent of the epoch order's.
+     * A random source for one sample in one epoch (clip starts), independent of the epoch order's. It is keyed by the
+     * sample's id, not by the record's place in the selection, so that the rows around it (a row the index rejects,
+     * another split or view, a size group of its own) do not change which clip it gets.
      *
-     * @param seed   the run's seed
-     * @param epoch  the epoch, 0-based
-     * @param record the record's index in the source's record list (not its position in the epoch's order)
-     * @return a new random source, seeded by (seed, epoch, record) only; confine it to one thread
+     * @param seed  the run's seed
+     * @param epoch the epoch, 0-based
+     * @param id    the sample's id (EchoNet's FileName, CAMUS {@code patient0001_4CH}); unique in a dataset
+     * @return a new random source, seeded by (seed, epoch, id) only; confine it to one thread
      */
-    public static SplittableRandom forRecord(long seed, int epoch, int record) {
-        return new SplittableRandom(mix(seed, epoch, record));
+    public static SplittableRandom forSample(long seed, int epoch, String id) {
+        return new SplittableRandom(mix(seed, epoch, idKey(id)));
     }
 
-    /** SplitMix64-style mixing so that nearby (seed, epoch, record) triples give unrelated streams. */
-    static long mix(long seed, int epoch, int record) {
-        long z = seed * 0x9E3779B97F4A7C15L + epoch * 0xBF58476D1CE4E5B9L + record * 0x94D049BB133111EBL;
+    /** FNV-1a over the id's UTF-8 bytes: fixed by this code, unlike a JVM's hash of a string may one day be. */
+    static long idKey(String id) {
+        long h = 0xCBF29CE484222325L;
+        for (byte b : id.getBytes(StandardCharsets.UTF_8)) {
+            h = (h ^ (b & 0xFF)) * 0x100000001B3L;
+        }
+        return h;
+    }
+
+    /** SplitMix64-style mixing so that nearby (seed, epoch, key) triples give unrelated streams; key -1: the order. */
+    static long mix(long seed, int epoch, long key) {
+        long z = seed * 0x9E3779B97F4A7C15L + epoch * 0xBF58476D1CE4E5B9L + key * 0x94D049BB133111EBL;
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
         z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
         return z ^ (z >>> 31);

@@ -81,8 +81,8 @@ public final class PlanLoop {
 
         /**
          * The clips of a video of {@code frameCount} frames at {@code fps}, as the options choose them (start
-         * seeded by (seed, epoch, record)); a video that gives none (too short without padding, no frame rate to
-         * resample from) is one failed sample naming why. So is a video claiming more than
+         * seeded by (seed, epoch, id): the rows selected with it do not move it); a video that gives none (too short
+         * without padding, no frame rate to resample from) is one failed sample naming why. So is a video claiming more than
          * {@link #MAX_VIDEO_FRAMES} frames or {@link #MAX_VIDEO_FPS} fps.
          *
          * @param id         the sample id
@@ -110,7 +110,7 @@ public final class PlanLoop {
             }
             ClipSampler.Choice choice;
             try {
-                choice = sampler.clips(frameCount, fps, EpochOrder.forRecord(seed, epoch, record));
+                choice = sampler.clips(frameCount, fps, EpochOrder.forSample(seed, epoch, id));
             } catch (IllegalArgumentException e) {
                 choice = new ClipSampler.Choice(List.of(), e.getMessage());
             }

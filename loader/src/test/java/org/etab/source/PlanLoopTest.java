@@ -61,7 +61,7 @@ class PlanLoopTest {
             List<SamplePlan> plans = clips(o, epoch, VIDEOS);
             for (SamplePlan p : plans) {
                 Video v = VIDEOS.get(p.record());
-                int[] expected = sampler.clips(v.frames(), v.fps(), EpochOrder.forRecord(7, epoch, p.record()))
+                int[] expected = sampler.clips(v.frames(), v.fps(), EpochOrder.forSample(7, epoch, v.id()))
                         .clips()
                         .get(0);
                 assertThat(p.frames()).containsExactly(expected);
