@@ -971,7 +971,7 @@ def check_echonet_pixels(case, name, ds, sid, sf, valid, fr, H, W, o):
 
 
 # options that change no sample's content; shuffle and threads included: docs/sampling.md seeds a random clip start
-# by (seed, epoch, record), "independent of the order and of which thread decodes"
+# by (seed, epoch, sample id), "independent of the order and of which thread decodes"
 SHAPE_KEYS = {"dtype", "normalize", "channels", "layout", "out", "report", "quiet", "threads", "batch", "prefetch",
               "limit", "resume", "rank", "world", "shuffle"}
 
