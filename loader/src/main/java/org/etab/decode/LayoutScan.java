@@ -1,5 +1,6 @@
 package org.etab.decode;
 
+import static org.bytedeco.ffmpeg.global.avcodec.AV_PKT_FLAG_CORRUPT;
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_unref;
 import static org.bytedeco.ffmpeg.global.avformat.av_read_frame;
 
@@ -122,6 +123,11 @@ final class LayoutScan {
                 if (packet.stream_index() != in.stream()) {
                     av_packet_unref(packet);
                     continue;
+                }
+                if ((packet.flags() & AV_PKT_FLAG_CORRUPT) != 0) {
+                    // a chunk the file ends inside (a copy cut short): the container path refuses its frame, so the
+                    // layout ends before it, and a clip that needs it fails whichever of the video's clips came first
+                    break;
                 }
                 if (n == MAX_PACKETS) {
                     return null; // more frames than a video may have: not worth a layout

@@ -22,17 +22,17 @@ import org.etab.source.FilteredSource;
 import org.etab.source.OpenedDataset;
 import org.etab.source.SampleOptions;
 import org.etab.source.Target;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A video cut short inside a frame's chunk (a copy interrupted mid-file): the clip whose last frame is that partial
- * chunk must have one outcome, whichever of the video's clips the run decodes first. Today it has two: decoded first
+ * chunk must have one outcome, whichever of the video's clips the run decodes first. It had two: decoded first
  * (the container path), FFmpeg flags the packet corrupt and the sample fails; decoded after another clip of the video
  * taught the layout (a scan, which keeps the partial packet as a frame), its bytes go to the decoder, which fills in
  * the missing part, and the sample is delivered. So resuming at that clip, a run with more threads, or an epoch
- * started alone can fail a sample that an uninterrupted run delivers.
+ * started alone could fail a sample that an uninterrupted run delivers. {@link org.etab.decode.VideoDecoder}'s scan
+ * now ends the layout before the packet the demuxer flags corrupt.
  */
 class TruncatedVideoResumeTest {
     private static final int CLIP = 10; // frames, at the file's own rate: clips 0-9, 10-19, 20-29, ...
@@ -42,9 +42,6 @@ class TruncatedVideoResumeTest {
     Path tmp;
 
     @Test
-    @Disabled("defect in decode/LayoutScan (not this package): a scanned layout keeps a packet FFmpeg flagged "
-            + "AV_PKT_FLAG_CORRUPT (the file's partial last chunk) as a frame, so SpanDecode delivers what the "
-            + "container path refuses; fix: end the scan's layout before a corrupt packet")
     void aClipEndingOnAPartialChunkFailsAlsoWhenItIsNotTheVideosFirstUse() throws IOException {
         Path root = PipelineFixtures.copyOfPhantom(tmp.resolve("echonet"));
         String id = Files.readAllLines(root.resolve("FileList.csv")).get(1).split(",")[0];
