@@ -187,15 +187,22 @@ public final class DeviceFeeder implements AutoCloseable {
      * @param registry where the meters go, not null
      * @param dataset the {@code dataset} tag's value, e.g. {@code "echonet"}
      * @return this feeder
+     * @throws IllegalStateException when this feeder is closed (nothing would remove the meters)
      */
     public DeviceFeeder bindTo(MeterRegistry registry, String dataset) {
         FeederMetrics m = new FeederMetrics(dataset);
-        FeederMetrics old = metrics;
-        if (old != null) {
-            old.close(); // its meters leave the registry: one set of series per feeder
+        // under the close's lock: a close either runs before (refused here) or after (it removes these meters)
+        synchronized (lifecycle) {
+            if (closed.get()) {
+                throw new IllegalStateException("device feeder is closed");
+            }
+            FeederMetrics old = metrics;
+            if (old != null) {
+                old.close(); // its meters leave the registry: one set of series per feeder
+            }
+            m.bindTo(registry);
+            metrics = m;
         }
-        m.bindTo(registry);
-        metrics = m;
         return this;
     }
 

@@ -1,6 +1,7 @@
 package org.etab.gpu.cuda;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.SoftAssertions.assertSoftly;
 
 import io.micrometer.core.instrument.MeterRegistry;
@@ -11,6 +12,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.etab.batch.DType;
+import org.etab.batch.TensorSpec;
 import org.etab.datasets.echonet.EchoNetPhantom;
 import org.etab.datasets.echonet.EchoNetReader;
 import org.etab.datasets.echonet.EchoNetRecord;
@@ -101,6 +103,30 @@ class LifecycleLeakTest {
             soft.assertThat(device.violations()).as("device misuse").isEmpty();
             soft.assertThat(registry.getMeters()).as("meters").isEmpty();
         });
+    }
+
+    /**
+     * A feeder bound to a registry after its close (a dashboard restarted after the trial ended) is refused: the
+     * meters it registered would stay in the registry for the JVM's life, as only {@code close()} removes them.
+     */
+    @Test
+    void aClosedFeederIsNotBoundAgain() {
+        FakeDevice device = new FakeDevice();
+        MeterRegistry registry = new SimpleMeterRegistry();
+        DeviceFeeder feeder = DeviceFeeder.builder()
+                .device(device)
+                .features(new TensorSpec(DType.UINT8, 3, 4, 16, 16))
+                .batchSize(2)
+                .options(FeederOptions.builder().build())
+                .build()
+                .bindTo(registry, "echonet");
+        feeder.close();
+        assertThat(registry.getMeters()).isEmpty();
+
+        assertThatThrownBy(() -> feeder.bindTo(registry, "echonet"))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("device feeder is closed");
+        assertThat(registry.getMeters()).isEmpty();
     }
 
     /** Live threads by name, digits folded ("etab-upload-3" is "etab-upload-#"). */
