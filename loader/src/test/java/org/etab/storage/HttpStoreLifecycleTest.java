@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assumptions.assumeThat;
 import static org.assertj.core.api.SoftAssertions.assertSoftly;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.etab.api.Datasets;
@@ -35,6 +37,14 @@ import org.junit.jupiter.api.io.TempDir;
 class HttpStoreLifecycleTest {
     private static final int CYCLES = 60;
     private static final String LOOP_THREADS = "etab-http-";
+
+    private static final SampleOptions SAMPLES = SampleOptions.builder()
+            .target(Target.EF)
+            .clipLength(4)
+            .frameSize(16, 16)
+            .build();
+    private static final PipelineOptions PIPELINE =
+            PipelineOptions.builder().batchSize(2).threads(2).build();
 
     private static Path dir;
     private static Nginx nginx;
@@ -70,6 +80,36 @@ class HttpStoreLifecycleTest {
         }
     }
 
+    @Test
+    void remoteDatasetsOpenedAndClosedLeaveNothingOnceSettled() throws Exception {
+        cycle(0); // first use: classes, jars and natives loaded once per JVM
+        Path tmpdir = Path.of(System.getProperty("java.io.tmpdir"));
+        Leaks.Snapshot before =
+                Leaks.awaitSettled(() -> Leaks.take(null, null), s -> loopThreads() == 0, Duration.ofSeconds(20));
+        List<Path> indexCopies = indexCopies(tmpdir);
+        for (int i = 1; i <= CYCLES; i++) {
+            cycle(i);
+        }
+        Leaks.Snapshot after = Leaks.awaitSettled(
+                () -> Leaks.take(null, null),
+                s -> s.newThreads(before).isEmpty()
+                        && s.fds() <= before.fds()
+                        && s.nativeBytes() <= before.nativeBytes(),
+                Duration.ofSeconds(30));
+        List<Path> cacheTemporaries = files(temp.resolve("cache").resolve(DiskCache.SUBDIR), ".tmp");
+        List<Path> indexCopiesAfter = indexCopies(tmpdir);
+        assertSoftly(soft -> {
+            soft.assertThat(after.newThreads(before)).as("threads left").isEmpty();
+            soft.assertThat(after.fds())
+                    .as("descriptors left: %s", Leaks.fdTargets())
+                    .isLessThanOrEqualTo(before.fds());
+            soft.assertThat(after.nativeBytes()).as("native bytes left").isLessThanOrEqualTo(before.nativeBytes());
+            // fetches cancelled mid-write leave no temporary file in the cache, nor the index's copy in tmpdir
+            soft.assertThat(cacheTemporaries).as("cache temporaries").isEmpty();
+            soft.assertThat(indexCopiesAfter).as("index copies").isEqualTo(indexCopies);
+        });
+    }
+
     /**
      * {@code HttpStore.close()} disposes its connection pool and event loops without waiting (Reactor Netty's
      * {@code dispose()}), and the loops wait out a 2 s quiet period before their threads end: until then each closed
@@ -84,25 +124,13 @@ class HttpStoreLifecycleTest {
      */
     @Test
     void aClosedRemoteDatasetLeavesNoEventLoopThreadBehind() throws Exception {
-        URI root = URI.create("http://127.0.0.1:" + nginx.port() + "/echonet");
-        HttpStoreOptions store = HttpStoreOptions.builder()
-                .cacheDir(temp.resolve("cache"))
-                .cacheMaxBytes(64L << 20)
-                .build();
-        SampleOptions samples = SampleOptions.builder()
-                .target(Target.EF)
-                .clipLength(4)
-                .frameSize(16, 16)
-                .build();
-        PipelineOptions pipeline =
-                PipelineOptions.builder().batchSize(2).threads(2).build();
-        cycle(root, store, samples, pipeline, 0); // first use: classes, jars and natives loaded once per JVM
+        cycle(0); // first use: classes, jars and natives loaded once per JVM
         Leaks.Snapshot before =
                 Leaks.awaitSettled(() -> Leaks.take(null, null), s -> loopThreads() == 0, Duration.ofSeconds(20));
         int mostLoopThreads = 0;
         long mostFds = 0;
         for (int i = 1; i <= CYCLES; i++) {
-            cycle(root, store, samples, pipeline, i);
+            cycle(i);
             mostLoopThreads = Math.max(mostLoopThreads, loopThreads());
             mostFds = Math.max(mostFds, Leaks.fds());
         }
@@ -127,12 +155,35 @@ class HttpStoreLifecycleTest {
         });
     }
 
-    /** One experiment: the remote dataset opened, a batch of {@code epoch} read, everything closed. */
-    private static void cycle(
-            URI root, HttpStoreOptions store, SampleOptions samples, PipelineOptions options, int epoch) {
-        try (OpenedDataset d = Datasets.openRemote("echonet", root, store, "all", null, samples);
-                Pipeline p = new Pipeline(d.source(), options, new SimpleMeterRegistry(), HostAllocator.NATIVE)) {
+    /**
+     * One experiment: the remote dataset opened with the disk cache, a batch of {@code epoch} read (its other fetches
+     * cancelled), everything closed.
+     */
+    private void cycle(int epoch) {
+        URI root = URI.create("http://127.0.0.1:" + nginx.port() + "/echonet");
+        HttpStoreOptions store = HttpStoreOptions.builder()
+                .cacheDir(temp.resolve("cache"))
+                .cacheMaxBytes(64L << 20)
+                .build();
+        try (OpenedDataset d = Datasets.openRemote("echonet", root, store, "all", null, SAMPLES);
+                Pipeline p = new Pipeline(d.source(), PIPELINE, new SimpleMeterRegistry(), HostAllocator.NATIVE)) {
             p.batches(epoch).take(1).doOnNext(Batch::close).blockLast();
+        }
+    }
+
+    /** The temporary copies of remote indexes in {@code tmpdir} (RemoteEchoNet deletes each once read). */
+    private static List<Path> indexCopies(Path tmpdir) throws IOException {
+        try (Stream<Path> files = Files.list(tmpdir)) {
+            return files.filter(p -> p.getFileName().toString().startsWith("etab-echonet-index-"))
+                    .sorted()
+                    .toList();
+        }
+    }
+
+    private static List<Path> files(Path dir, String suffix) throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(p -> p.getFileName().toString().endsWith(suffix))
+                    .toList();
         }
     }
 
