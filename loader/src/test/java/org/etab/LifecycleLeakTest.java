@@ -97,7 +97,8 @@ class LifecycleLeakTest {
             soft.assertThat(after.nativeBytes() - before.nativeBytes())
                     .as("%s: native bytes left", what)
                     .isLessThanOrEqualTo(ONE_TIME_NATIVE_BYTES);
-            soft.assertThat(after.meters()).as("%s: meters left", what).isEqualTo(before.meters());
+            // at most as many: a pipeline an earlier test closed on a decode thread may remove its meters meanwhile
+            soft.assertThat(after.meters()).as("%s: meters left", what).isLessThanOrEqualTo(before.meters());
         });
     }
 
