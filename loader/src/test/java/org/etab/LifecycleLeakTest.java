@@ -38,6 +38,7 @@ import org.etab.pipeline.ErrorPolicy;
 import org.etab.pipeline.Pipeline;
 import org.etab.pipeline.PipelineOptions;
 import org.etab.source.OpenedDataset;
+import org.etab.source.SampleException;
 import org.etab.source.SampleOptions;
 import org.etab.testing.CamusPhantoms;
 import org.etab.testing.Leaks;
@@ -239,6 +240,10 @@ class LifecycleLeakTest {
         Path root = tmp.resolve("echonet");
         Files.createDirectories(root);
         PhantomDatasets.echonetWithACorruptVideo(root);
+        leavesNothing("a strict loadData failing", CYCLES, Metrics.globalRegistry, i -> {
+            assertThatThrownBy(() -> echonet(root).strict(true).build().loadData(0, i % 2 == 0))
+                    .isInstanceOf(SampleException.class);
+        });
         for (ErrorPolicy policy : ErrorPolicy.values()) {
             PipelineOptions options = PipelineOptions.builder()
                     .batchSize(2)
