@@ -96,7 +96,7 @@ class HttpStoreLifecycleTest {
                         && s.fds() <= before.fds()
                         && s.nativeBytes() <= before.nativeBytes(),
                 Duration.ofSeconds(30));
-        List<Path> cacheTemporaries = files(temp.resolve("cache").resolve(DiskCache.SUBDIR), ".tmp");
+        List<Path> cacheTemporaries = files(temp.resolve("cache").resolve(CacheDirectory.SUBDIR), ".tmp");
         List<Path> indexCopiesAfter = indexCopies(tmpdir);
         assertSoftly(soft -> {
             soft.assertThat(after.newThreads(before)).as("threads left").isEmpty();
@@ -111,16 +111,12 @@ class HttpStoreLifecycleTest {
     }
 
     /**
-     * {@code HttpStore.close()} disposes its connection pool and event loops without waiting (Reactor Netty's
-     * {@code dispose()}), and the loops wait out a 2 s quiet period before their threads end: until then each closed
-     * store keeps its event loop thread and its epoll, eventfd and socket descriptors. 60 cycles of a remote dataset
-     * (open, one batch, close) had 33 to 53 event loop threads and about 100 more descriptors alive at once; a few
-     * hundred quick cycles reach a default 1024-descriptor limit. The fix belongs to {@code storage}: {@code close()}
-     * blocks (bounded) on {@code provider.disposeLater()} and then on {@code loops.disposeLater(quiet, timeout)}, as
-     * {@code MetricsServer.close()} does, except on a non-blocking thread. Measured: a 100 ms quiet period passes
-     * this test; a zero one leaves 7 or 8 connections to nginx established for good (a connect that raced the close
-     * completes on a loop already gone, which can never close it), so the quiet period, or better a wait for the
-     * store's requests in flight to end, must stay.
+     * What a closed store held is gone when its close returns: {@code HttpStore.close()} waits (bounded) for its pool
+     * and its event loops ({@code StoreConnections}). When it disposed them without waiting, the loops idled 2 s
+     * before their threads ended, and 60 cycles (open, one batch, close) had 33 to 53 event loop threads and about 100
+     * more descriptors alive at once; a few hundred quick cycles reach a default 1024-descriptor limit. The loops keep
+     * a 100 ms quiet period: with none, 7 or 8 connections to nginx stayed established for good (a connect that raced
+     * the close completed on a loop already gone, which can never close it).
      */
     @Test
     void aClosedRemoteDatasetLeavesNoEventLoopThreadBehind() throws Exception {
