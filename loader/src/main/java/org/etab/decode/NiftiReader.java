@@ -83,12 +83,10 @@ public final class NiftiReader {
         } catch (IOException e) {
             throw new DatasetException(file, "cannot be read: " + e, e);
         }
-        boolean gzip = false;
-        try (InputStream raw = new BufferedInputStream(Channels.newInputStream(ch), 1 << 16)) {
-            raw.mark(2);
-            gzip = raw.read() == 0x1f && raw.read() == 0x8b;
-            raw.reset();
-            InputStream in = gzip ? new GZIPInputStream(raw, 1 << 16) : raw;
+        boolean gzip = startsWithGzipMagic(file, ch);
+        // both closed: a GZIPInputStream's close ends its Inflater, whose native memory would otherwise wait for a GC
+        try (InputStream raw = new BufferedInputStream(Channels.newInputStream(ch), 1 << 16);
+                InputStream in = gzip ? new GZIPInputStream(raw, 1 << 16) : raw) {
             byte[] hdr = new byte[HEADER];
             try {
                 Payload.readFully(in, hdr, 0, HEADER);
@@ -134,6 +132,20 @@ public final class NiftiReader {
         } catch (IOException e) {
             throw new DatasetException(file, (gzip ? "is not a valid gzip stream: " : "cannot be read: ") + e, e);
         }
+    }
+
+    /** Whether the file starts with gzip's two magic bytes; the channel is left at its start. */
+    private static boolean startsWithGzipMagic(Path file, SeekableByteChannel ch) {
+        ByteBuffer magic = ByteBuffer.allocate(2);
+        try {
+            while (magic.hasRemaining() && ch.read(magic) >= 0) {
+                // a channel may return fewer bytes than asked
+            }
+            ch.position(0);
+        } catch (IOException e) {
+            throw new DatasetException(file, "cannot be read: " + e, e);
+        }
+        return magic.position() == 2 && (magic.get(0) & 0xff) == 0x1f && (magic.get(1) & 0xff) == 0x8b;
     }
 
     private static void skip(Path file, InputStream in, long n) throws IOException {
