@@ -2,6 +2,7 @@ package org.etab.storage;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -159,6 +160,8 @@ final class DiskCache {
         } catch (NoSuchFileException e) {
             forget(key);
             return null;
+        } catch (ClosedByInterruptException cancelled) {
+            return null; // the fetch was cancelled (a stopped run, take(n)): the entry is as good as it was
         } catch (IOException e) {
             LOG.warn("cache: cannot read {}: {}", file(key), e.toString());
             return null;
@@ -196,6 +199,8 @@ final class DiskCache {
         } catch (NoSuchFileException e) {
             forget(key); // evicted by another process
             return null;
+        } catch (ClosedByInterruptException cancelled) {
+            return null; // as in validators(): not the disk's fault
         } catch (IOException e) {
             LOG.warn("cache: cannot read {}: {}", f, e.toString());
             return null;
@@ -251,6 +256,9 @@ final class DiskCache {
                 Files.move(tmp, file(key), StandardCopyOption.REPLACE_EXISTING); // same directory: atomic on POSIX
             }
             tmp = null;
+        } catch (ClosedByInterruptException cancelled) {
+            remove(key); // not the disk's fault, so not a warning; the older entry is still not this body
+            return false;
         } catch (IOException e) {
             if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
                 // deleted under a running job (to free space, say): one line says so, not one per object
@@ -363,6 +371,11 @@ final class DiskCache {
 
     private void discard(String key, String why) {
         LOG.warn("cache: discarding {} ({})", file(key), why);
+        remove(key);
+    }
+
+    /** Deletes the entry's file, if any, and forgets it. */
+    private void remove(String key) {
         try {
             Files.deleteIfExists(file(key));
         } catch (IOException e) {

@@ -257,4 +257,35 @@ class DiskCacheTest {
         assertThat(cache.totalBytes()).isZero();
         assertThat(cache.size(first)).isEqualTo(-1);
     }
+
+    @Test
+    void aReadOrWriteInterruptedByACancelIsQuietAndLeavesTheEntryAsGoodAsItWas(@TempDir Path temp) throws IOException {
+        DiskCache cache = new DiskCache(temp.resolve("c"), 1 << 20);
+        String key = DiskCache.key("k");
+        ByteBuffer b = body(1000, 3);
+        assertThat(cache.put(key, b, V)).isTrue();
+        java.io.PrintStream stderr = System.err;
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        System.setErr(new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            // a fetch cancelled with cancel(true) interrupts the thread reading the entry: its channel closes
+            Thread.currentThread().interrupt();
+            assertThat(cache.read(key)).isNull();
+            assertThat(Thread.interrupted()).isTrue(); // the interrupt is the caller's to see, not swallowed
+            Thread.currentThread().interrupt();
+            assertThat(cache.validators(key)).isNull();
+            assertThat(Thread.interrupted()).isTrue();
+            assertThat(cache.read(key).body()).isEqualTo(b); // the entry was not harmed
+            Thread.currentThread().interrupt();
+            assertThat(cache.put(key, body(2000, 4), V)).isFalse();
+            assertThat(Thread.interrupted()).isTrue();
+        } finally {
+            Thread.interrupted();
+            System.setErr(stderr);
+        }
+        assertThat(err.toString(java.nio.charset.StandardCharsets.UTF_8).lines().filter(l -> l.contains("cache:")))
+                .isEmpty();
+        assertThat(cache.size(key)).isEqualTo(-1); // the older entry is not the newer body: gone, as on any failure
+        assertThat(cache.totalBytes()).isZero();
+    }
 }
