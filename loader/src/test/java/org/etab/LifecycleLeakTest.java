@@ -2,7 +2,6 @@ package org.etab;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.SoftAssertions.assertSoftly;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
@@ -17,7 +16,6 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -61,46 +59,13 @@ import reactor.core.publisher.Flux;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class LifecycleLeakTest {
     private static final int CYCLES = 60;
-    /**
-     * Native bytes a JVM may allocate once, late, on a path the warm-up cycles did not take (measured: 8 bytes,
-     * once, in runs of 100 to 300 cycles); one leaked decoder or frame per cycle is thousands of times this.
-     */
-    private static final long ONE_TIME_NATIVE_BYTES = 1024;
 
     @TempDir
     Path tmp;
 
-    private interface Cycle {
-        void run(int i) throws Exception;
-    }
-
     /** Runs {@code cycle} twice, then {@code n} times, and checks that nothing is left of the {@code n}. */
-    private static void leavesNothing(String what, int n, MeterRegistry registry, Cycle cycle) throws Exception {
-        cycle.run(0);
-        cycle.run(1);
-        Leaks.Snapshot before = Leaks.take(registry, null);
-        for (int i = 2; i < n + 2; i++) {
-            cycle.run(i);
-        }
-        Leaks.Snapshot after = Leaks.awaitSettled(
-                () -> Leaks.take(registry, null),
-                s -> s.newThreads(before).isEmpty()
-                        && s.fds() <= before.fds()
-                        && s.nativeBytes() <= before.nativeBytes(),
-                Duration.ofSeconds(30));
-        assertSoftly(soft -> {
-            soft.assertThat(after.newThreads(before))
-                    .as("%s: threads left", what)
-                    .isEmpty();
-            soft.assertThat(after.fds())
-                    .as("%s: descriptors left: %s", what, Leaks.fdTargets())
-                    .isLessThanOrEqualTo(before.fds());
-            soft.assertThat(after.nativeBytes() - before.nativeBytes())
-                    .as("%s: native bytes left", what)
-                    .isLessThanOrEqualTo(ONE_TIME_NATIVE_BYTES);
-            // at most as many: a pipeline an earlier test closed on a decode thread may remove its meters meanwhile
-            soft.assertThat(after.meters()).as("%s: meters left", what).isLessThanOrEqualTo(before.meters());
-        });
+    private static void leavesNothing(String what, int n, MeterRegistry registry, Leaks.Cycle cycle) throws Exception {
+        Leaks.assertLeavesNothing(what, n, registry, true, cycle);
     }
 
     private static EtabDataset.Builder echonet(Path root) {

@@ -1,7 +1,6 @@
 package org.etab.djl;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.SoftAssertions.assertSoftly;
 
 import ai.djl.Device;
 import ai.djl.Model;
@@ -16,16 +15,8 @@ import ai.djl.training.Trainer;
 import ai.djl.training.dataset.Batch;
 import ai.djl.training.loss.Loss;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Iterator;
-import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
-import org.bytedeco.javacpp.Pointer;
 import org.etab.batch.DType;
 import org.etab.batch.HostAllocator;
 import org.etab.datasets.echonet.EchoNetReader;
@@ -35,6 +26,7 @@ import org.etab.pipeline.PipelineOptions;
 import org.etab.pipeline.PipelineProbe;
 import org.etab.source.SampleOptions;
 import org.etab.source.Target;
+import org.etab.testing.Leaks;
 import org.etab.testing.PhantomDatasets;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -48,16 +40,6 @@ import org.junit.jupiter.api.Timeout;
 class LifecycleLeakTest {
     private static final int CYCLES = 40;
     private static final int BATCH = 4;
-    /** Native bytes allocated once, late (measured in the loader: 8 bytes); a leaked batch is kilobytes. */
-    private static final long ONE_TIME_NATIVE_BYTES = 1024;
-    /** How long the threads and descriptors of the last cycles may take to end. */
-    private static final long SETTLE_NANOS = TimeUnit.SECONDS.toNanos(30);
-
-    private interface Cycle {
-        void run(int i) throws Exception;
-    }
-
-    private record Counts(Map<String, Integer> threads, long fds, long nativeBytes) {}
 
     /** EF from gray 4-frame 16x16 clips, float32, batches of 4 on 2 threads. */
     private static Pipeline clips(long seed) {
@@ -138,80 +120,12 @@ class LifecycleLeakTest {
         });
     }
 
-    private static void leavesNothing(String what, Cycle cycle) throws Exception {
-        leavesNothing(what, true, cycle);
+    private static void leavesNothing(String what, Leaks.Cycle cycle) throws Exception {
+        Leaks.assertLeavesNothing(what, CYCLES, null, true, cycle);
     }
 
-    private static void leavesNothing(String what, boolean nativeBytes, Cycle cycle) throws Exception {
-        cycle.run(0);
-        cycle.run(1);
-        Counts before = counts(nativeBytes);
-        for (int i = 2; i < CYCLES + 2; i++) {
-            cycle.run(i);
-        }
-        long deadline = System.nanoTime() + SETTLE_NANOS;
-        Counts after = counts(nativeBytes);
-        while (!settled(before, after) && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-            after = counts(nativeBytes);
-        }
-        Counts last = after;
-        assertSoftly(soft -> {
-            soft.assertThat(newThreads(before, last))
-                    .as("%s: threads left", what)
-                    .isEmpty();
-            soft.assertThat(last.fds()).as("%s: descriptors left", what).isLessThanOrEqualTo(before.fds());
-            soft.assertThat(last.nativeBytes() - before.nativeBytes())
-                    .as("%s: native bytes left", what)
-                    .isLessThanOrEqualTo(ONE_TIME_NATIVE_BYTES);
-        });
-    }
-
-    private static boolean settled(Counts before, Counts after) {
-        return newThreads(before, after).isEmpty()
-                && after.fds() <= before.fds()
-                && after.nativeBytes() <= before.nativeBytes();
-    }
-
-    /** Threads by name (digits folded: "etab-decode-7" is "etab-decode-#"), native bytes once the GC freed its own. */
-    private static Counts counts(boolean nativeBytes) throws InterruptedException {
-        for (int i = 0; i < 3; i++) {
-            System.gc();
-            Thread.sleep(10);
-            Pointer.deallocateReferences();
-        }
-        Map<String, Integer> threads = new TreeMap<>();
-        for (Thread t : Thread.getAllStackTraces().keySet()) {
-            if (t.isAlive()) {
-                threads.merge(t.getName().replaceAll("[0-9]+", "#"), 1, Integer::sum);
-            }
-        }
-        return new Counts(threads, descriptors(), nativeBytes ? Pointer.totalBytes() : 0);
-    }
-
-    private static Map<String, Integer> newThreads(Counts before, Counts after) {
-        Map<String, Integer> extra = new TreeMap<>();
-        after.threads().forEach((name, n) -> {
-            if (n > before.threads().getOrDefault(name, 0)) {
-                extra.put(name, n - before.threads().getOrDefault(name, 0));
-            }
-        });
-        return extra;
-    }
-
-    /** Open descriptors (Linux), less the class path's jars, which the JVM opens as it loads classes and keeps. */
-    private static long descriptors() {
-        try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
-            return fds.filter(fd -> {
-                        try {
-                            return !Files.readSymbolicLink(fd).toString().endsWith(".jar");
-                        } catch (IOException closedMeanwhile) {
-                            return false;
-                        }
-                    })
-                    .count();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+    /** Without native bytes: a pipeline that stays open across the cycles may allocate a pool buffer late. */
+    private static void leavesNothing(String what, boolean nativeBytes, Leaks.Cycle cycle) throws Exception {
+        Leaks.assertLeavesNothing(what, CYCLES, null, nativeBytes, cycle);
     }
 }
