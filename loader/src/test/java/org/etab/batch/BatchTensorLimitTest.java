@@ -3,14 +3,12 @@ package org.etab.batch;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.Pointer;
+import org.etab.testing.ChildJvm;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -83,19 +81,9 @@ class BatchTensorLimitTest {
     }
 
     private static List<String> runIsolated() throws IOException, InterruptedException {
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        Process p = new ProcessBuilder(
-                        java.toString(),
-                        "-Xmx128m",
-                        "-Dorg.bytedeco.javacpp.maxBytes=64g",
-                        "-cp",
-                        System.getProperty("java.class.path"),
-                        BatchTensorLimitTest.class.getName())
-                .redirectErrorStream(true)
-                .start();
-        String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).as(text).isZero();
-        return text.lines().toList();
+        ChildJvm.Result r =
+                ChildJvm.run(List.of("-Xmx128m", "-Dorg.bytedeco.javacpp.maxBytes=64g"), BatchTensorLimitTest.class);
+        assertThat(r.exit()).as(r.output()).isZero();
+        return r.lines();
     }
 }

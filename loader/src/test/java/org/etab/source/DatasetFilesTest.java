@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.etab.decode.DatasetException;
 import org.etab.decode.DecodeTimeoutException;
+import org.etab.testing.ChildJvm;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -201,22 +202,11 @@ class DatasetFilesTest {
     void anOpenThatFindsNoDescriptorLeftSaysSoRatherThanThatTheFileChanged(@TempDir Path tmp) throws Exception {
         Path root = Files.createDirectories(tmp.resolve("data"));
         Path file = Files.writeString(root.resolve("a.csv"), "x\n");
-        String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        Process p = new ProcessBuilder(
-                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                        "-cp",
-                        cp,
-                        NoDescriptorLeft.class.getName(),
-                        root.toString(),
-                        file.toString())
-                .redirectErrorStream(true)
-                .start();
-        String printed = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-        assertThat(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        ChildJvm.Result r = ChildJvm.run(List.of(), NoDescriptorLeft.class, root.toString(), file.toString());
         // before: '...a.csv: changed between its check and its open (...: Too many open files): refused', for a
         // file no one touched (a run with more decode threads than its ulimit -n allows)
-        assertThat(printed.strip())
-                .as("exit " + p.exitValue())
+        assertThat(r.output().strip())
+                .as("exit " + r.exit())
                 .startsWith(file + ": cannot be opened: ")
                 .endsWith("Too many open files")
                 .doesNotContain("changed");

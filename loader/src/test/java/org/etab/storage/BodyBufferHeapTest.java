@@ -5,10 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import org.etab.testing.ChildJvm;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -53,19 +51,8 @@ class BodyBufferHeapTest {
     }
 
     private static List<String> runIsolated() throws IOException, InterruptedException {
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        Process p = new ProcessBuilder(
-                        java.toString(),
-                        "-Xmx64m",
-                        "-XX:MaxDirectMemorySize=64m",
-                        "-cp",
-                        System.getProperty("java.class.path"),
-                        BodyBufferHeapTest.class.getName())
-                .redirectErrorStream(true)
-                .start();
-        String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).as(text).isZero();
-        return text.lines().toList();
+        ChildJvm.Result r = ChildJvm.run(List.of("-Xmx64m", "-XX:MaxDirectMemorySize=64m"), BodyBufferHeapTest.class);
+        assertThat(r.exit()).as(r.output()).isZero();
+        return r.lines();
     }
 }

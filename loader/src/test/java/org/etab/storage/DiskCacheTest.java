@@ -3,8 +3,11 @@ package org.etab.storage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -13,6 +16,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.function.UnaryOperator;
@@ -203,23 +207,14 @@ class DiskCacheTest {
     @Test
     void writesThatAllFailAreLoggedAFewTimesThenOnceNotOnePerObject(@TempDir Path temp) throws IOException {
         DiskCache cache = new DiskCache(temp.resolve("c"), 1 << 20);
-        java.io.PrintStream stderr = System.err;
-        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
-        System.setErr(new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
-        try {
+        List<String> lines = cacheLines(() -> {
             for (int i = 0; i < 8; i++) {
                 // a non-empty folder where each entry's file goes: the move into place fails, as on a full disk
                 String key = DiskCache.key("k" + i);
                 Files.createDirectories(cache.file(key).resolve("in-the-way"));
                 assertThat(cache.put(key, body(1000, i), V)).isFalse();
             }
-        } finally {
-            System.setErr(stderr);
-        }
-        java.util.List<String> lines = err.toString(java.nio.charset.StandardCharsets.UTF_8)
-                .lines()
-                .filter(l -> l.contains("cache:"))
-                .toList();
+        });
         assertThat(lines).hasSize(4);
         assertThat(lines.subList(0, 3)).allSatisfy(l -> assertThat(l).contains("cache: cannot write "));
         assertThat(lines.get(3)).contains("cache: more writes to " + temp.resolve("c"), "not logged one by one");
@@ -235,21 +230,12 @@ class DiskCacheTest {
                     .forEach(p -> p.toFile().delete());
         }
         assertThat(cache.dir()).doesNotExist();
-        java.io.PrintStream stderr = System.err;
-        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
-        System.setErr(new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
-        try {
+        List<String> lines = cacheLines(() -> {
             for (int i = 1; i < 9; i++) {
                 assertThat(cache.put(DiskCache.key("k" + i), body(1000, i), V)).isFalse();
             }
             assertThat(cache.read(first)).isNull();
-        } finally {
-            System.setErr(stderr);
-        }
-        java.util.List<String> lines = err.toString(java.nio.charset.StandardCharsets.UTF_8)
-                .lines()
-                .filter(l -> l.contains("cache:"))
-                .toList();
+        });
         assertThat(lines)
                 .singleElement()
                 .satisfies(l -> assertThat(l)
@@ -264,28 +250,45 @@ class DiskCacheTest {
         String key = DiskCache.key("k");
         ByteBuffer b = body(1000, 3);
         assertThat(cache.put(key, b, V)).isTrue();
-        java.io.PrintStream stderr = System.err;
-        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
-        System.setErr(new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
-        try {
-            // a fetch cancelled with cancel(true) interrupts the thread reading the entry: its channel closes
-            Thread.currentThread().interrupt();
-            assertThat(cache.read(key)).isNull();
-            assertThat(Thread.interrupted()).isTrue(); // the interrupt is the caller's to see, not swallowed
-            Thread.currentThread().interrupt();
-            assertThat(cache.validators(key)).isNull();
-            assertThat(Thread.interrupted()).isTrue();
-            assertThat(cache.read(key).body()).isEqualTo(b); // the entry was not harmed
-            Thread.currentThread().interrupt();
-            assertThat(cache.put(key, body(2000, 4), V)).isFalse();
-            assertThat(Thread.interrupted()).isTrue();
-        } finally {
-            Thread.interrupted();
-            System.setErr(stderr);
-        }
-        assertThat(err.toString(java.nio.charset.StandardCharsets.UTF_8).lines().filter(l -> l.contains("cache:")))
-                .isEmpty();
+        List<String> lines = cacheLines(() -> {
+            try {
+                // a fetch cancelled with cancel(true) interrupts the thread reading the entry: its channel closes
+                Thread.currentThread().interrupt();
+                assertThat(cache.read(key)).isNull();
+                assertThat(Thread.interrupted()).isTrue(); // the interrupt is the caller's to see, not swallowed
+                Thread.currentThread().interrupt();
+                assertThat(cache.validators(key)).isNull();
+                assertThat(Thread.interrupted()).isTrue();
+                assertThat(cache.read(key).body()).isEqualTo(b); // the entry was not harmed
+                Thread.currentThread().interrupt();
+                assertThat(cache.put(key, body(2000, 4), V)).isFalse();
+                assertThat(Thread.interrupted()).isTrue();
+            } finally {
+                Thread.interrupted();
+            }
+        });
+        assertThat(lines).isEmpty();
         assertThat(cache.size(key)).isEqualTo(-1); // the older entry is not the newer body: gone, as on any failure
         assertThat(cache.totalBytes()).isZero();
+    }
+
+    private interface CacheCalls {
+        void run() throws IOException;
+    }
+
+    /** The cache's log lines ({@code cache: ...}, on stderr through the test's SLF4J backend) while {@code calls} run. */
+    private static List<String> cacheLines(CacheCalls calls) throws IOException {
+        PrintStream stderr = System.err;
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        try {
+            calls.run();
+        } finally {
+            System.setErr(stderr);
+        }
+        return err.toString(StandardCharsets.UTF_8)
+                .lines()
+                .filter(l -> l.contains("cache:"))
+                .toList();
     }
 }
