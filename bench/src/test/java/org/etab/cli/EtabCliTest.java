@@ -16,6 +16,7 @@ import org.etab.datasets.echonet.EchoNetReader;
 import org.etab.datasets.echonet.EchoNetRecord;
 import org.etab.gpu.cuda.CudaDevice;
 import org.etab.testing.PhantomDatasets;
+import org.etab.testing.Trees;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -726,18 +727,7 @@ class EtabCliTest {
 
     /** A copy of the EchoNet phantom (FileList, tracings, videos) that a test may change. */
     static Path copyOfEchonet(Path into) throws Exception {
-        Path src = PhantomDatasets.echonet();
-        try (java.util.stream.Stream<Path> files = Files.walk(src)) {
-            for (Path p : (Iterable<Path>) files::iterator) {
-                Path dst = into.resolve(src.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(dst);
-                } else {
-                    Files.copy(p, dst);
-                }
-            }
-        }
-        return into;
+        return Trees.copy(PhantomDatasets.echonet(), into);
     }
 
     @Test

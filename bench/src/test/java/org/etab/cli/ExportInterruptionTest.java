@@ -22,6 +22,7 @@ import java.util.stream.Stream;
 import org.etab.datasets.camus.CamusRelease;
 import org.etab.testing.CamusPhantoms;
 import org.etab.testing.PhantomDatasets;
+import org.etab.testing.Trees;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -116,7 +117,7 @@ class ExportInterruptionTest {
     @Test
     void killedAtRandomPointsTheExportStaysConsistentAndResumesToTheWholeSet(@TempDir Path tmp) throws Exception {
         Path root = tmp.resolve("echonet");
-        copy(PhantomDatasets.echonet(), root);
+        Trees.copy(PhantomDatasets.echonet(), root);
         try (Stream<Path> videos = Files.list(root.resolve("Videos")).sorted()) {
             Files.write(videos.findFirst().orElseThrow(), new byte[] {1, 2, 3});
         }
@@ -131,7 +132,7 @@ class ExportInterruptionTest {
     @Test
     void anExportOfManySizeGroupsResumesInTheGroupItStoppedIn(@TempDir Path tmp) throws Exception {
         Path root = tmp.resolve("camus");
-        copy(CamusPhantoms.camus(CamusRelease.MHD), root);
+        Trees.copy(CamusPhantoms.camus(CamusRelease.MHD), root);
         try (Stream<Path> raws = Files.walk(root)) {
             Path raw = raws.filter(f ->
                             f.getParent().getParent().getFileName().toString().equals("training")
@@ -357,18 +358,5 @@ class ExportInterruptionTest {
         }
         assertThat(out.get(0)).containsExactly(RunRecorder.HEADER);
         return out;
-    }
-
-    private static void copy(Path from, Path to) throws IOException {
-        try (Stream<Path> files = Files.walk(from)) {
-            for (Path p : (Iterable<Path>) files::iterator) {
-                Path dst = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(dst);
-                } else {
-                    Files.copy(p, dst);
-                }
-            }
-        }
     }
 }

@@ -3,7 +3,6 @@ package org.etab.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.BufferedReader;
-import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -24,6 +23,7 @@ import java.util.stream.Stream;
 import org.etab.datasets.camus.CamusRelease;
 import org.etab.testing.CamusPhantoms;
 import org.etab.testing.PhantomDatasets;
+import org.etab.testing.Trees;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -56,7 +56,7 @@ class ExportMetricsTest {
     @Timeout(value = 5, unit = TimeUnit.MINUTES) // a hang guard
     void aNativeSizeExportsLastScrapeHoldsTheWholeRunInOneSeriesPerMeter(@TempDir Path tmp) throws Exception {
         Path root = tmp.resolve("camus");
-        copy(CamusPhantoms.camus(CamusRelease.MHD), root);
+        Trees.copy(CamusPhantoms.camus(CamusRelease.MHD), root);
         try (Stream<Path> raws = Files.walk(root)) {
             Path raw = raws.filter(f -> f.getFileName().toString().endsWith("_4CH_sequence.raw"))
                     .sorted()
@@ -197,19 +197,6 @@ class ExportMetricsTest {
             return new Run(result, metrics);
         } finally {
             p.destroyForcibly();
-        }
-    }
-
-    static void copy(Path from, Path to) throws IOException {
-        try (Stream<Path> files = Files.walk(from)) {
-            for (Path p : (Iterable<Path>) files::iterator) {
-                Path dst = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(dst);
-                } else {
-                    Files.copy(p, dst);
-                }
-            }
         }
     }
 

@@ -12,6 +12,7 @@ import org.etab.cli.EtabCliTest.Run;
 import org.etab.datasets.camus.CamusRelease;
 import org.etab.testing.CamusPhantoms;
 import org.etab.testing.PhantomDatasets;
+import org.etab.testing.Trees;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -100,7 +101,7 @@ class HostileInputCliTest {
      */
     @Test
     void exportNeverWritesAFileLinkedOutsideTheRootUnlessAllowed(@TempDir Path tmp) throws Exception {
-        Path root = copy(CamusPhantoms.camus(CamusRelease.MHD), tmp.resolve("camus"));
+        Path root = Trees.copy(CamusPhantoms.camus(CamusRelease.MHD), tmp.resolve("camus"));
         Path header;
         try (var s = Files.walk(root.resolve("training"))) {
             header = s.filter(p -> p.getFileName().toString().endsWith("_4CH_ED.mhd"))
@@ -166,7 +167,7 @@ class HostileInputCliTest {
     /** A FIFO named like a video: refused by type, so the run ends (a blocked open would stall it for good). */
     @Test
     void aFifoNamedLikeAVideoFailsItsSampleAndTheRunEnds(@TempDir Path tmp) throws Exception {
-        Path root = copy(PhantomDatasets.echonet(), tmp.resolve("echonet"));
+        Path root = Trees.copy(PhantomDatasets.echonet(), tmp.resolve("echonet"));
         Path video;
         try (var s = Files.list(root.resolve("Videos"))) {
             video = s.sorted().findFirst().orElseThrow();
@@ -206,7 +207,7 @@ class HostileInputCliTest {
      */
     @Test
     void idsFromTheDataReachTheTerminalWithTheirControlCharactersEscaped(@TempDir Path tmp) throws Exception {
-        Path root = copy(PhantomDatasets.echonet(), tmp.resolve("echonet"));
+        Path root = Trees.copy(PhantomDatasets.echonet(), tmp.resolve("echonet"));
         String fake = "RESULT planned=999 delivered=999 failed=0";
         String untraced = "X\u001b[2J\u001b]0;owned\u0007\n" + fake; // no tracings: left out by the index
         String missing = "Y\u001b[2J\r\n" + fake; // traced, no video: a failed sample
@@ -267,7 +268,7 @@ class HostileInputCliTest {
      */
     @Test
     void aHugeFieldQuotedByAReasonReachesTheTerminalCut(@TempDir Path tmp) throws Exception {
-        Path root = copy(PhantomDatasets.echonet(), tmp.resolve("echonet"));
+        Path root = Trees.copy(PhantomDatasets.echonet(), tmp.resolve("echonet"));
         Path fileList = root.resolve("FileList.csv");
         List<String> rows = new java.util.ArrayList<>(Files.readAllLines(fileList));
         String[] cells = rows.get(1).split(",", -1);
@@ -315,19 +316,5 @@ class HostileInputCliTest {
         String[] all = java.util.Arrays.copyOf(flags, flags.length + more.length);
         System.arraycopy(more, 0, all, flags.length, more.length);
         return all;
-    }
-
-    private static Path copy(Path src, Path to) throws IOException {
-        try (var files = Files.walk(src)) {
-            for (Path p : (Iterable<Path>) files::iterator) {
-                Path dst = to.resolve(src.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(dst);
-                } else {
-                    Files.copy(p, dst);
-                }
-            }
-        }
-        return to;
     }
 }

@@ -32,6 +32,7 @@ import org.etab.source.Target;
 import org.etab.testing.CamusPhantoms;
 import org.etab.testing.PhantomDatasets;
 import org.etab.testing.TmedPhantoms;
+import org.etab.testing.Trees;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -44,21 +45,6 @@ import org.junit.jupiter.api.io.TempDir;
 class HostileFilesTest {
     @TempDir
     Path tmp;
-
-    /** A copy of {@code src} under {@code to}, with every file copied (not linked). */
-    private static Path copy(Path src, Path to) throws IOException {
-        try (var files = Files.walk(src)) {
-            for (Path p : (Iterable<Path>) files::iterator) {
-                Path dst = to.resolve(src.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(dst);
-                } else {
-                    Files.copy(p, dst);
-                }
-            }
-        }
-        return to;
-    }
 
     /** Moves {@code file} to a directory outside the root and leaves a link to it in its place. */
     private Path linkOutside(Path file) throws IOException {
@@ -119,7 +105,7 @@ class HostileFilesTest {
 
     @Test
     void echoNetVideosLinkedOutsideOrFifosFailTheirSamplesAndTheRunCompletes() throws Exception {
-        Path root = copy(PhantomDatasets.echonet(), tmp.resolve("echonet"));
+        Path root = Trees.copy(PhantomDatasets.echonet(), tmp.resolve("echonet"));
         List<Path> videos;
         try (var s = Files.list(root.resolve("Videos"))) {
             videos = s.sorted().toList();
@@ -171,7 +157,7 @@ class HostileFilesTest {
 
     @Test
     void anEdTracingOfManyZigzagChordsTimesOutAtTheSampleTimeoutNotLongAfter() throws Exception {
-        Path root = copy(PhantomDatasets.echonet(), tmp.resolve("echonet"));
+        Path root = Trees.copy(PhantomDatasets.echonet(), tmp.resolve("echonet"));
         EchoNetRecord victim = EchoNetReader.read(root).records().get(0);
         // chords appended to the video's last traced frame (its ED tracing), each crossing the whole frame so that
         // every row of the mask meets every edge: ~15 MB of VolumeTracings.csv, ~25 s of rasterizing a sample
@@ -211,7 +197,7 @@ class HostileFilesTest {
 
     @Test
     void aCamusElementDataFileLinkedOutsideFailsItsSampleUnreadUnlessAllowed() throws Exception {
-        Path root = copy(CamusPhantoms.camus(CamusRelease.MHD), tmp.resolve("camus"));
+        Path root = Trees.copy(CamusPhantoms.camus(CamusRelease.MHD), tmp.resolve("camus"));
         List<Path> edHeaders;
         try (var s = Files.walk(root)) {
             edHeaders = s.filter(p -> p.getFileName().toString().endsWith("_4CH_ED.mhd"))
@@ -247,7 +233,7 @@ class HostileFilesTest {
 
     @Test
     void aCamusCfgLinkedOutsideLeavesItsViewOutReportedUnlessAllowed() throws Exception {
-        Path root = copy(CamusPhantoms.camus(CamusRelease.MHD), tmp.resolve("camus"));
+        Path root = Trees.copy(CamusPhantoms.camus(CamusRelease.MHD), tmp.resolve("camus"));
         Path cfg;
         try (var s = Files.walk(root.resolve("training"))) {
             cfg = s.filter(p -> p.getFileName().toString().equals("Info_4CH.cfg"))
@@ -287,7 +273,7 @@ class HostileFilesTest {
 
     @Test
     void tmedImagesLinkedOutsideOrFifosFailTheirSamplesAndTheRunCompletes() throws Exception {
-        Path root = copy(TmedPhantoms.tmed(), tmp.resolve("tmed"));
+        Path root = Trees.copy(TmedPhantoms.tmed(), tmp.resolve("tmed"));
         List<Path> images;
         try (var s = Files.walk(root)) {
             images = s.filter(p -> p.toString().endsWith(".png")).sorted().toList();
@@ -321,7 +307,7 @@ class HostileFilesTest {
 
     @Test
     void anIndexFileLinkedOutsideRefusesTheDatasetNamingIt() throws Exception {
-        Path root = copy(TmedPhantoms.tmed(), tmp.resolve("tmed"));
+        Path root = Trees.copy(TmedPhantoms.tmed(), tmp.resolve("tmed"));
         linkOutside(root.resolve("labels_per_image.csv"));
         SampleOptions options = stills(Target.VIEW).build();
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> Datasets.open("tmed", root, "all", "all", 0, options))

@@ -2,11 +2,8 @@ package org.etab.pipeline;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
-import java.util.stream.Stream;
 import org.etab.batch.DType;
 import org.etab.datasets.echonet.EchoNetReader;
 import org.etab.datasets.echonet.EchoNetRecord;
@@ -14,6 +11,7 @@ import org.etab.sampling.ClipStart;
 import org.etab.source.SampleOptions;
 import org.etab.source.Target;
 import org.etab.testing.PhantomDatasets;
+import org.etab.testing.Trees;
 
 /** Shared set-up for the pipeline tests: the phantom's records and typical options. */
 public final class PipelineFixtures {
@@ -46,19 +44,10 @@ public final class PipelineFixtures {
 
     /** A private copy of the phantom that a test may damage. */
     public static Path copyOfPhantom(Path into) {
-        Path src = PhantomDatasets.echonet();
-        try (Stream<Path> files = Files.walk(src)) {
-            for (Path p : (Iterable<Path>) files::iterator) {
-                Path dst = into.resolve(src.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(dst);
-                } else {
-                    Files.copy(p, dst, StandardCopyOption.REPLACE_EXISTING);
-                }
-            }
+        try {
+            return Trees.copy(PhantomDatasets.echonet(), into);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return into;
     }
 }

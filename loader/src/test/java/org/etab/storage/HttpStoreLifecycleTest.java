@@ -22,6 +22,7 @@ import org.etab.source.SampleOptions;
 import org.etab.source.Target;
 import org.etab.testing.Leaks;
 import org.etab.testing.PhantomDatasets;
+import org.etab.testing.Trees;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -60,17 +61,7 @@ class HttpStoreLifecycleTest {
         dir = Files.createTempDirectory("etab-store-lifecycle");
         nginx = new Nginx(dir);
         Path served = Files.createDirectories(nginx.root().resolve("echonet"));
-        Path src = PhantomDatasets.echonet();
-        try (Stream<Path> files = Files.walk(src)) {
-            for (Path p : (Iterable<Path>) files::iterator) {
-                Path to = served.resolve(src.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(to);
-                } else {
-                    Files.copy(p, to);
-                }
-            }
-        }
+        Trees.copy(PhantomDatasets.echonet(), served);
     }
 
     @AfterAll

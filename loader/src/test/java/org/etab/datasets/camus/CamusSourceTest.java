@@ -42,6 +42,7 @@ import org.etab.source.Stage;
 import org.etab.source.Target;
 import org.etab.testing.CamusPhantoms;
 import org.etab.testing.Cavities;
+import org.etab.testing.Trees;
 import org.etab.transform.FrameTransform;
 import org.etab.transform.NearestResize;
 import org.junit.jupiter.api.Test;
@@ -420,7 +421,7 @@ class CamusSourceTest {
     void aNativeSizeNoSampleMayHaveFailsItsRecordsAloneNotTheExport(@TempDir Path tmp) throws IOException {
         // one ED image 4097 pixels wide (over SampleOptions.MAX_FRAME_SIDE) made SampleOptions.build() throw out of
         // openNative, so 'etab export --frame-size native' ended on one line and exported nothing
-        Path root = copy(CamusPhantoms.camus(CamusRelease.MHD), tmp.resolve("camus"));
+        Path root = Trees.copy(CamusPhantoms.camus(CamusRelease.MHD), tmp.resolve("camus"));
         List<CamusRecord> train = CamusReader.read(root).select("train", "both");
         CamusRecord wide = train.get(1);
         byte[] pixels = new byte[4097 * 2];
@@ -452,7 +453,7 @@ class CamusSourceTest {
     void aNativeClipWhoseEdImageCannotBeReadIsRejectedNotDeliveredAtAnotherSize(@TempDir Path tmp) throws IOException {
         // the ED image gives each acquisition's native size; one that cannot be read was planned in the first size
         // group, where a clip (read from the sequence, which loads) was delivered resized to another acquisition's size
-        Path root = copy(CamusPhantoms.camus(CamusRelease.MHD), tmp.resolve("camus"));
+        Path root = Trees.copy(CamusPhantoms.camus(CamusRelease.MHD), tmp.resolve("camus"));
         List<CamusRecord> all = CamusReader.read(root).select("all", "both");
         CamusRecord broken = all.get(3);
         Files.write(broken.ed(), new byte[] {'x'});
@@ -504,7 +505,7 @@ class CamusSourceTest {
 
     @Test
     void aMissingOrDamagedFileIsADecodeFailureNamingIt(@TempDir Path tmp) throws IOException {
-        Path copy = copy(CamusPhantoms.camus(CamusRelease.MHD), tmp.resolve("camus"));
+        Path copy = Trees.copy(CamusPhantoms.camus(CamusRelease.MHD), tmp.resolve("camus"));
         CamusIndex index = CamusReader.read(copy);
         List<CamusRecord> recs = index.select("train", "AP2CH");
         CamusRecord raw = recs.stream()
@@ -526,7 +527,7 @@ class CamusSourceTest {
     void aCopyWhoseRawFilesWereGzippedInPlaceGivesTheSameSamples(@TempDir Path tmp) throws IOException {
         // 'gzip */*.raw' in an original-release copy: the headers still name .raw, MetaIO (so SimpleITK and ETAB)
         // reads the .raw.gz beside them; every sample of those patients failed 'not found'
-        Path root = copy(CamusPhantoms.camus(CamusRelease.MHD), tmp.resolve("camus"));
+        Path root = Trees.copy(CamusPhantoms.camus(CamusRelease.MHD), tmp.resolve("camus"));
         List<Path> raws;
         try (Stream<Path> files = Files.walk(root)) {
             raws = files.filter(f -> f.getFileName().toString().endsWith(".raw"))
@@ -564,7 +565,7 @@ class CamusSourceTest {
 
     @Test
     void everyClipOfASequenceComesFromOneReadOfItsFile(@TempDir Path tmp) throws IOException {
-        Path root = copy(CamusPhantoms.camus(CamusRelease.NIFTI), tmp.resolve("camus"));
+        Path root = Trees.copy(CamusPhantoms.camus(CamusRelease.NIFTI), tmp.resolve("camus"));
         CamusRecord rec = CamusReader.read(root).select("all", "both").get(0);
         CamusSource source = new CamusSource(
                 List.of(rec), options(Target.EF, new ClipSpec(true, 4, 0, true, ClipStart.ALL), 1, false, DType.UINT8));
@@ -595,7 +596,7 @@ class CamusSourceTest {
 
     @Test
     void aCfgOrALabelMapThatDisagreesWithItsImageIsADecodeFailureNamingBoth(@TempDir Path tmp) throws IOException {
-        Path root = copy(CamusPhantoms.camus(CamusRelease.NIFTI), tmp.resolve("camus"));
+        Path root = Trees.copy(CamusPhantoms.camus(CamusRelease.NIFTI), tmp.resolve("camus"));
         List<CamusRecord> before = CamusReader.read(root).select("all", "both");
         CamusRecord longer = before.get(0);
         int depth = longer.frames();
@@ -691,7 +692,7 @@ class CamusSourceTest {
     @EnumSource(CamusRelease.class)
     void theSampleTimeoutBoundsEveryFileOfASampleFromItsOpenOnAndTheRunGoesOn(CamusRelease release, @TempDir Path tmp)
             throws IOException {
-        Path root = copy(CamusPhantoms.camus(release), tmp.resolve("camus"));
+        Path root = Trees.copy(CamusPhantoms.camus(release), tmp.resolve("camus"));
         List<CamusRecord> recs = CamusReader.read(root).select("train", "both");
         for (boolean video : new boolean[] {false, true}) {
             ClipSpec clip = video ? clip(4, 0) : ClipSpec.frame();
@@ -727,20 +728,6 @@ class CamusSourceTest {
     private static Path siblingData(Path mhd, String ext) {
         String name = mhd.getFileName().toString();
         return mhd.resolveSibling(name.substring(0, name.length() - 4) + ext);
-    }
-
-    private static Path copy(Path src, Path into) throws IOException {
-        try (Stream<Path> files = Files.walk(src)) {
-            for (Path p : (Iterable<Path>) files::iterator) {
-                Path dst = into.resolve(src.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(dst);
-                } else {
-                    Files.copy(p, dst);
-                }
-            }
-        }
-        return into;
     }
 
     /** What one epoch of every native size group delivered (ids), failed and rejected; the groups are closed. */

@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 import java.util.zip.CRC32;
 import org.etab.api.Datasets;
 import org.etab.batch.Batch;
@@ -35,6 +34,7 @@ import org.etab.storage.RemoteException;
 import org.etab.storage.ScriptedServer;
 import org.etab.storage.TricklingServer;
 import org.etab.testing.PhantomDatasets;
+import org.etab.testing.Trees;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -60,17 +60,7 @@ class RemoteEchoNetTest {
         dir = Files.createTempDirectory("etab-remote-echonet");
         nginx = new Nginx(dir);
         Path served = Files.createDirectories(nginx.root().resolve("echonet/data"));
-        Path src = PhantomDatasets.echonet();
-        try (Stream<Path> files = Files.walk(src)) {
-            for (Path p : (Iterable<Path>) files::iterator) {
-                Path to = served.resolve(src.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(to);
-                } else {
-                    Files.copy(p, to);
-                }
-            }
-        }
+        Trees.copy(PhantomDatasets.echonet(), served);
         proxy = new FaultProxy(nginx.port());
     }
 

@@ -9,13 +9,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import org.etab.batch.Batch;
 import org.etab.batch.DType;
@@ -32,6 +30,7 @@ import org.etab.source.Split;
 import org.etab.source.Stage;
 import org.etab.source.Target;
 import org.etab.testing.TmedPhantoms;
+import org.etab.testing.Trees;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -235,7 +234,7 @@ class TmedSourceTest {
 
     @Test
     void missingCorruptAndForeignImagesAreReportedFailedSamples() throws IOException {
-        Path root = copy(TmedPhantoms.tmed(), tmp.resolve("tmed"));
+        Path root = Trees.copy(TmedPhantoms.tmed(), tmp.resolve("tmed"));
         List<TmedRecord> records = TmedReader.read(root).select("all", "all", Target.VIEW);
         Path missing = records.get(3).image();
         Path corrupt = records.get(7).image();
@@ -263,7 +262,7 @@ class TmedSourceTest {
     /** Unzipping may nest {@code labeled/labeled/}: the failure says so, and the file there is not loaded. */
     @Test
     void aMissingImageFoundOneFolderDeeperIsNamedButNotLoaded() throws IOException {
-        Path root = copy(TmedPhantoms.tmed(), tmp.resolve("tmed"));
+        Path root = Trees.copy(TmedPhantoms.tmed(), tmp.resolve("tmed"));
         List<TmedRecord> all = TmedReader.read(root).select("all", "all", Target.VIEW);
         Path nestedOne = all.stream()
                 .map(TmedRecord::image)
@@ -314,7 +313,7 @@ class TmedSourceTest {
 
     @Test
     void theSampleTimeoutBoundsEveryStillFromItsOpenOnAndTheRunGoesOn() throws IOException {
-        Path root = copy(TmedPhantoms.tmed(), tmp.resolve("tmed"));
+        Path root = Trees.copy(TmedPhantoms.tmed(), tmp.resolve("tmed"));
         List<TmedRecord> records = TmedReader.read(root).select("all", "all", Target.VIEW);
         TmedSource source = new TmedSource(
                 records, List.of(), options(Target.VIEW, 64, 1, true, DType.FLOAT32), DatasetFiles.under(root));
@@ -382,19 +381,5 @@ class TmedSourceTest {
                 .isNotEqualTo(e0)
                 .containsExactlyInAnyOrderElementsOf(e0);
         assertThat(a.plan(0)).allSatisfy(p -> assertThat(p.frames()).containsExactly(0));
-    }
-
-    private static Path copy(Path src, Path into) throws IOException {
-        try (Stream<Path> files = Files.walk(src)) {
-            for (Path p : (Iterable<Path>) files::iterator) {
-                Path dst = into.resolve(src.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(dst);
-                } else {
-                    Files.copy(p, dst, StandardCopyOption.REPLACE_EXISTING);
-                }
-            }
-        }
-        return into;
     }
 }
