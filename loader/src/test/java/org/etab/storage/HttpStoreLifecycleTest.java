@@ -1,6 +1,5 @@
 package org.etab.storage;
 
-import static org.assertj.core.api.Assumptions.assumeThat;
 import static org.assertj.core.api.SoftAssertions.assertSoftly;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -55,9 +54,7 @@ class HttpStoreLifecycleTest {
 
     @BeforeAll
     static void start() throws Exception {
-        assumeThat(Nginx.available())
-                .as("nginx not installed at " + Nginx.BINARY + " (apt-get install nginx): skipped")
-                .isTrue();
+        Nginx.assumeInstalled();
         dir = Files.createTempDirectory("etab-store-lifecycle");
         nginx = new Nginx(dir);
         Path served = Files.createDirectories(nginx.root().resolve("echonet"));

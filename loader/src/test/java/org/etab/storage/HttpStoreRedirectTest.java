@@ -2,7 +2,6 @@ package org.etab.storage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assumptions.assumeThat;
 
 import java.net.URI;
 import java.nio.ByteBuffer;
@@ -30,9 +29,7 @@ class HttpStoreRedirectTest {
 
     @BeforeAll
     static void start() throws Exception {
-        assumeThat(Nginx.available())
-                .as("nginx not installed at " + Nginx.BINARY + " (apt-get install nginx): skipped")
-                .isTrue();
+        Nginx.assumeInstalled();
         dir = Files.createTempDirectory("etab-nginx-redirect");
         nginx = new Nginx(dir);
         Files.createDirectories(nginx.root().resolve("data"));

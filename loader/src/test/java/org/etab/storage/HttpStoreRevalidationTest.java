@@ -1,7 +1,6 @@
 package org.etab.storage;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assumptions.assumeThat;
 
 import java.net.URI;
 import java.nio.ByteBuffer;
@@ -34,9 +33,7 @@ class HttpStoreRevalidationTest {
 
     @BeforeAll
     static void start() throws Exception {
-        assumeThat(Nginx.available())
-                .as("nginx not installed at " + Nginx.BINARY + " (apt-get install nginx): skipped")
-                .isTrue();
+        Nginx.assumeInstalled();
         nginx = new Nginx(Files.createTempDirectory("etab-nginx-revalidate"));
     }
 

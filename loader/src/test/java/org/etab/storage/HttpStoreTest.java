@@ -2,7 +2,6 @@ package org.etab.storage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assumptions.assumeThat;
 
 import java.io.IOException;
 import java.net.ConnectException;
@@ -39,9 +38,7 @@ class HttpStoreTest {
 
     @BeforeAll
     static void start() throws Exception {
-        assumeThat(Nginx.available())
-                .as("nginx not installed at " + Nginx.BINARY + " (apt-get install nginx): skipped")
-                .isTrue();
+        Nginx.assumeInstalled();
         dir = Files.createTempDirectory("etab-nginx");
         nginx = new Nginx(dir);
         Files.createDirectories(nginx.root().resolve("data"));

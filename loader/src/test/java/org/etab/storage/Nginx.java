@@ -1,5 +1,7 @@
 package org.etab.storage;
 
+import static org.assertj.core.api.Assumptions.assumeThat;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -34,6 +36,13 @@ public final class Nginx implements AutoCloseable {
 
     public static boolean available() {
         return Files.isExecutable(BINARY);
+    }
+
+    /** Skips the calling tests (a JUnit assumption) when nginx is not installed, saying how to install it. */
+    public static void assumeInstalled() {
+        assumeThat(available())
+                .as("nginx not installed at " + BINARY + " (apt-get install nginx): skipped")
+                .isTrue();
     }
 
     public Nginx(Path dir) throws IOException, InterruptedException {

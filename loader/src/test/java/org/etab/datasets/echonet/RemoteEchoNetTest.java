@@ -2,7 +2,6 @@ package org.etab.datasets.echonet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assumptions.assumeThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
@@ -54,9 +53,7 @@ class RemoteEchoNetTest {
 
     @BeforeAll
     static void start() throws Exception {
-        assumeThat(Nginx.available())
-                .as("nginx not installed at " + Nginx.BINARY + " (apt-get install nginx): skipped")
-                .isTrue();
+        Nginx.assumeInstalled();
         dir = Files.createTempDirectory("etab-remote-echonet");
         nginx = new Nginx(dir);
         Path served = Files.createDirectories(nginx.root().resolve("echonet/data"));
