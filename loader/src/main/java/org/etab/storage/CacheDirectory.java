@@ -61,8 +61,10 @@ final class CacheDirectory {
         }
         Path marker = sub.resolve(MARKER);
         if (!Files.isRegularFile(marker, LinkOption.NOFOLLOW_LINKS)) {
+            // the marker itself is not counted: another rank starting at the same moment may have written it
+            // between the check above and this listing (a fresh directory then looked like a stranger's)
             try (Stream<Path> files = Files.list(sub)) {
-                if (files.findAny().isPresent()) {
+                if (files.anyMatch(f -> !f.getFileName().toString().equals(MARKER))) {
                     throw new IOException(sub + " holds files but no marker file " + MARKER
                             + ": it is not an etab cache and is left alone; choose another cache directory");
                 }
