@@ -1,6 +1,7 @@
 package org.etab.cli;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -44,7 +45,7 @@ final class BenchCommand implements Callable<Integer> {
     boolean verbose;
 
     @Override
-    public Integer call() {
+    public Integer call() throws IOException {
         // every flag is checked before the device probe, so that a bad one is the only line printed
         EtabConfig cfg = selection.loadConfig();
         SampleOptions asked = selection.sampleOptions(cfg);
@@ -59,6 +60,16 @@ final class BenchCommand implements Callable<Integer> {
                 List.of(
                         new OutputPaths.Output("--report", run.report),
                         new OutputPaths.Output("--resume", run.resume)));
+        // held from before the saved state is read and the report repaired until the run has ended
+        try (OutputLock report = OutputLock.file("--report", run.report);
+                OutputLock resume = OutputLock.file("--resume", run.resume)) {
+            return stream(cfg, asked, hostOptions, epoch, device);
+        }
+    }
+
+    private int stream(
+            EtabConfig cfg, SampleOptions asked, PipelineOptions hostOptions, int epoch, RunOptions.Device device)
+            throws IOException {
         long seed = asked.seed();
         ResumeState state = new ResumeState(seed, epoch, 0, run.rank, run.world);
         ResumeState saved = null;

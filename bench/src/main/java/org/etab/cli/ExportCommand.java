@@ -146,7 +146,9 @@ final class ExportCommand implements Callable<Integer> {
                 // one pipeline per size group: their meters as one pipeline's, kept until the run has ended
                 ContinuedMeters meters = new ContinuedMeters(registry)) {
             int code;
-            try (ExportLock lock = ExportLock.take(out)) { // one export at a time into --out
+            try (OutputLock lock = OutputLock.take(out); // one export at a time into --out
+                    OutputLock report = OutputLock.file("--report", run.report);
+                    OutputLock resume = OutputLock.file("--resume", run.resume)) {
                 code = export(groups, sampleOptions, options, meters);
             }
             linger.await("export", server); // after RESULT, as bench does; the run's meters are still there

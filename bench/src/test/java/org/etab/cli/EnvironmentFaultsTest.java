@@ -224,7 +224,7 @@ class EnvironmentFaultsTest {
             assertThat(second.code()).as(second.err()).isEqualTo(2);
             assertThat(second.err().lines())
                     .containsExactly("etab: --out " + out + " is being written by another etab export (it holds "
-                            + ExportLock.NAME + "): wait for it to end, or export elsewhere");
+                            + OutputLock.NAME + "): wait for it to end, or export elsewhere");
             assertThat(second.out()).isEmpty();
             // before, it truncated the manifest the first was writing and wrote its own files among the first's
             assertThat(report).doesNotExist();
@@ -253,7 +253,7 @@ class EnvironmentFaultsTest {
                 out.toString(),
                 "--quiet");
         assertThat(after.code()).as(after.err()).isZero();
-        assertThat(out.resolve(ExportLock.NAME)).doesNotExist();
+        assertThat(out.resolve(OutputLock.NAME)).doesNotExist();
     }
 
     @Test
@@ -308,7 +308,7 @@ class EnvironmentFaultsTest {
                         + "/\\S+\\.avi: cannot write: File too large \\(-27\\)");
     }
 
-    private static long lines(Path file) throws Exception {
+    static long lines(Path file) throws Exception {
         if (!Files.exists(file)) {
             return 0;
         }
@@ -321,7 +321,7 @@ class EnvironmentFaultsTest {
      * Waits until every thread of {@code p} has stopped: {@code kill -STOP} returns once the signal is sent, and a
      * thread that is not on a CPU then stops only when it next runs, after a few more writes maybe.
      */
-    private static void awaitStopped(Process p) throws Exception {
+    static void awaitStopped(Process p) throws Exception {
         Path tasks = Path.of("/proc/" + p.pid() + "/task");
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (System.nanoTime() < deadline) {
@@ -343,7 +343,7 @@ class EnvironmentFaultsTest {
         throw new AssertionError("process " + p.pid() + " did not stop");
     }
 
-    private static void signal(String signal, Process p) throws Exception {
+    static void signal(String signal, Process p) throws Exception {
         new ProcessBuilder("kill", "-" + signal, Long.toString(p.pid())).start().waitFor();
     }
 }

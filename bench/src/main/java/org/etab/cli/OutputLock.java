@@ -15,24 +15,27 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Objects;
 
 /**
- * One export at a time into one {@code --out}: an export holds an exclusive lock on {@code <out>/}{@value #NAME} from
+ * One run at a time writes a given output. An export holds an exclusive lock on {@code <out>/}{@value #NAME} from
  * before it writes anything (report, manifest, resume repair) until it has ended, and deletes that file then. A second
  * export into the folder meanwhile is refused in one line: two of them truncated each other's manifest, and their
- * {@code .npy.tmp} files (one name per sample) could move the other's half-written array under a final name.
+ * {@code .npy.tmp} files (one name per sample) could move the other's half-written array under a final name. A
+ * {@code --report} or {@code --resume} file is locked the same way, through {@code .<name>.etab-lock} beside it
+ * ({@link #file}): ranks of one job given the same file by mistake truncated each other's report and overwrote each
+ * other's state, all exiting 0.
  *
  * <p>The lock is the kernel's ({@link FileChannel#tryLock()}), so a process that dies leaves no lock behind, only the
- * file, which the next export into the folder takes over and deletes. The holder deletes the file while it holds the
- * lock, so a waiting process may lock a file that no longer has the name: {@link #take} only counts a lock on the
- * file the name still holds.
+ * file, which the next run takes over and deletes. The holder deletes the file while it holds the lock, so a waiting
+ * process may lock a file that no longer has the name: {@link #lock} only counts a lock on the file the name still
+ * holds. The output itself is not what is locked: the report and the state are replaced by renames.
  */
-final class ExportLock implements AutoCloseable {
+final class OutputLock implements AutoCloseable {
     /** The lock file's name in {@code --out}. */
     static final String NAME = ".etab-export.lock";
 
     private final Path file;
     private final FileChannel channel;
 
-    private ExportLock(Path file, FileChannel channel) {
+    private OutputLock(Path file, FileChannel channel) {
         this.file = file;
         this.channel = channel;
     }
@@ -43,12 +46,38 @@ final class ExportLock implements AutoCloseable {
      * @throws IllegalArgumentException when {@code out} is not a directory, or another export holds it
      * @throws IOException              when the folder or its lock file cannot be made
      */
-    static ExportLock take(Path out) throws IOException {
+    static OutputLock take(Path out) throws IOException {
         if (Files.exists(out) && !Files.isDirectory(out)) {
             throw new IllegalArgumentException("--out " + Terminal.safe(out) + " is a file, not a directory");
         }
         Files.createDirectories(out);
-        Path file = out.resolve(NAME);
+        return lock(
+                out.resolve(NAME),
+                "--out " + Terminal.safe(out) + " is being written by another etab export (it holds " + NAME
+                        + "): wait for it to end, or export elsewhere");
+    }
+
+    /**
+     * Locks the output {@code file} that {@code flag} names ({@code --report}, {@code --resume}) for this run; its
+     * folder is made if need be, as the run would make it. Null when {@code file} is null.
+     *
+     * @throws IllegalArgumentException when another etab run holds it (one line, naming the flag and the file)
+     * @throws IOException              when the folder or the lock file cannot be made
+     */
+    static OutputLock file(String flag, Path file) throws IOException {
+        if (file == null) {
+            return null; // not asked for: nothing to lock (try-with-resources skips a null)
+        }
+        Path abs = file.toAbsolutePath();
+        Files.createDirectories(abs.getParent());
+        Path lockFile = abs.resolveSibling("." + abs.getFileName() + ".etab-lock");
+        return lock(
+                lockFile,
+                flag + " " + Terminal.safe(file) + " is being written by another etab run (it holds "
+                        + Terminal.safe(lockFile) + "): give each rank its own " + flag + " file");
+    }
+
+    private static OutputLock lock(Path file, String refusal) throws IOException {
         while (true) {
             Object before = fileKey(file);
             FileChannel channel = FileChannel.open(
@@ -57,23 +86,20 @@ final class ExportLock implements AutoCloseable {
             try {
                 lock = channel.tryLock();
             } catch (OverlappingFileLockException inThisJvm) {
-                // another export of this process holds it (tests run several in one JVM)
+                // another run of this process holds it (tests run several in one JVM)
             }
             if (lock == null) {
                 channel.close();
-                throw new IllegalArgumentException("--out " + Terminal.safe(out)
-                        + " is being written by another etab export (it holds " + NAME
-                        + "): wait for it to end, or export elsewhere");
+                throw new IllegalArgumentException(refusal);
             }
-            // the file opened is the one the name held before and still holds (a lock on a file the export before
+            // the file opened is the one the name held before and still holds (a lock on a file the run before
             // deleted as this one opened it would lock nothing); not checked by reading the file through its name:
             // closing any other descriptor of it would drop this process's lock (POSIX record locks)
             if (before != ABSENT && Objects.equals(before, fileKey(file))) {
                 channel.truncate(0);
                 channel.write(ByteBuffer.wrap(
-                        ("etab export, process " + ProcessHandle.current().pid() + "\n")
-                                .getBytes(StandardCharsets.US_ASCII)));
-                return new ExportLock(file, channel);
+                        ("etab, process " + ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII)));
+                return new OutputLock(file, channel);
             }
             channel.close(); // made or replaced meanwhile: look again
         }
@@ -92,7 +118,7 @@ final class ExportLock implements AutoCloseable {
         }
     }
 
-    /** Deletes the lock file, then releases the lock: the folder is free for the next export. */
+    /** Deletes the lock file, then releases the lock: the output is free for the next run. */
     @Override
     public void close() throws IOException {
         try {

@@ -1,0 +1,106 @@
+package org.etab.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.etab.cli.EnvironmentFaultsTest.awaitStopped;
+import static org.etab.cli.EnvironmentFaultsTest.lines;
+import static org.etab.cli.EnvironmentFaultsTest.signal;
+import static org.etab.cli.EtabCliTest.etab;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.etab.cli.EtabCliTest.Run;
+import org.etab.testing.PhantomDatasets;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Two ranks of one job given the same {@code --report} or {@code --resume} by mistake (a launcher script that forgot
+ * {@code $RANK} in the name): the second is refused in one line naming the flag and the file, exit 2, before it writes
+ * anything. Before, both ran to exit 0: the report held one rank's rows, the state the other's position.
+ */
+class SharedOutputFilesTest {
+
+    private static List<String> bench(int rank, Path report, Path resume, String... more) {
+        List<String> args = new ArrayList<>(List.of(
+                "bench",
+                "--root",
+                PhantomDatasets.echonet().toString(),
+                "--split",
+                "all",
+                "--clip-length",
+                "4",
+                "--frame-size",
+                "16x16",
+                "--threads",
+                "1",
+                "--batch",
+                "1",
+                "--rank",
+                Integer.toString(rank),
+                "--world",
+                "2",
+                "--report",
+                report.toString(),
+                "--resume",
+                resume.toString(),
+                "--quiet"));
+        args.addAll(List.of(more));
+        return args;
+    }
+
+    @Test
+    void aSecondRankGivenTheReportOrStateAnotherIsWritingIsRefused(@TempDir Path tmp) throws Exception {
+        Path report = tmp.resolve("report.csv");
+        Path state = tmp.resolve("state.json");
+        Path log = tmp.resolve("rank0.log");
+        Process first = new ProcessBuilder(ChildEtab.command(bench(0, report, state, "--epochs", "200")))
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+            while (first.isAlive() && lines(report) < 3 && System.nanoTime() < deadline) {
+                Thread.sleep(1);
+            }
+            signal("STOP", first);
+            awaitStopped(first);
+            assertThat(Files.readString(log)).as("rank 0 is paused mid-run").doesNotContain("RESULT");
+            byte[] reportBefore = Files.readAllBytes(report);
+            byte[] stateBefore = Files.readAllBytes(state);
+
+            Run sameReport = etab(bench(1, report, tmp.resolve("state1.json")).toArray(String[]::new));
+            assertThat(sameReport.code()).as(sameReport.err()).isEqualTo(2);
+            assertThat(sameReport.err().lines())
+                    .containsExactly("etab: --report " + report + " is being written by another etab run (it holds "
+                            + tmp.resolve(".report.csv.etab-lock") + "): give each rank its own --report file");
+            assertThat(sameReport.out()).isEmpty();
+            assertThat(tmp.resolve("state1.json")).doesNotExist();
+
+            Run sameState = etab(bench(1, tmp.resolve("report1.csv"), state).toArray(String[]::new));
+            assertThat(sameState.code()).as(sameState.err()).isEqualTo(2);
+            assertThat(sameState.err().lines())
+                    .containsExactly("etab: --resume " + state + " is being written by another etab run (it holds "
+                            + tmp.resolve(".state.json.etab-lock") + "): give each rank its own --resume file");
+            assertThat(sameState.out()).isEmpty();
+
+            assertThat(Files.readAllBytes(report)).isEqualTo(reportBefore);
+            assertThat(Files.readAllBytes(state)).isEqualTo(stateBefore);
+        } finally {
+            signal("CONT", first);
+            first.destroy(); // SIGTERM: rank 0 stops after its batch in hand, as Ctrl-C would stop it
+        }
+        assertThat(first.waitFor(120, TimeUnit.SECONDS)).isTrue();
+
+        // the files are free once the run has let go of them: a run stopped by a signal leaves its lock files
+        // (hidden, beside the outputs), which the next run given that file takes over and deletes
+        Run after = etab(
+                bench(1, report, tmp.resolve("state1.json"), "--epochs", "1").toArray(String[]::new));
+        assertThat(after.code()).as(after.err()).isZero();
+        assertThat(after.out()).startsWith("RESULT");
+        assertThat(tmp.resolve(".report.csv.etab-lock")).doesNotExist();
+        assertThat(tmp.resolve(".state1.json.etab-lock")).doesNotExist();
+    }
+}
