@@ -12,6 +12,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -52,8 +53,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Ownership:</b> {@link #read} returns a fresh heap buffer the caller owns.
  *
- * <p>Limit: the size accounting is per process; several processes sharing one directory can each fill it to the
- * bound before seeing the others' files (eviction by any of them then catches up on its next scan).
+ * <p>Several processes may share the directory (the ranks of a job): each lists it again after every 1/16 of the
+ * bound it writes, and evicts the least recently used entries of all of them, so the directory holds at most the
+ * bound plus 1/16 of it per process writing. (Before, each process counted only its own files: four ranks kept four
+ * times the bound.)
  */
 final class DiskCache {
     /** The fixed part of a file's header; the validators follow it. */
@@ -68,6 +71,8 @@ final class DiskCache {
     private static final Duration STALE_TEMP = Duration.ofMinutes(10);
 
     private static final int LOGGED_WRITE_FAILURES = 3;
+    /** The directory is listed again after each 1/16 of the bound this process writes ({@link #put}). */
+    private static final long RESCAN_FRACTION = 16;
 
     private final Path dir;
     private final long maxBytes;
@@ -76,6 +81,8 @@ final class DiskCache {
     private final AtomicInteger writeFailures = new AtomicInteger();
 
     private long totalBytes;
+    /** File bytes this process has written since it last listed the directory ({@link #scan}). */
+    private long writtenSinceScan;
 
     private record Entry(long fileBytes, long lastAccessMillis) {}
 
@@ -90,26 +97,47 @@ final class DiskCache {
     DiskCache(Path parent, long maxBytes) throws IOException {
         this.dir = CacheDirectory.claim(parent);
         this.maxBytes = maxBytes;
+        synchronized (this) {
+            scan();
+            evict();
+        }
+    }
+
+    /**
+     * Rebuilds the index from the directory (under the lock): the files of other processes sharing it included, so
+     * that eviction counts them, and without the entries they evicted. A file that vanishes while it is looked at
+     * (another process evicted it) is left out. Temp files older than {@link #STALE_TEMP} are deleted: left by a
+     * writer that died, as a live one finishes well within minutes.
+     */
+    private void scan() throws IOException {
         long now = System.currentTimeMillis();
+        Map<String, Entry> found = new HashMap<>();
         try (Stream<Path> files = Files.list(dir)) {
             for (Path f : (Iterable<Path>) files::iterator) {
                 String name = f.getFileName().toString();
-                if (!Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)) {
-                    continue;
-                }
-                if (OBJECT.matcher(name).matches()) {
-                    entries.put(
-                            name.substring(0, name.length() - SUFFIX.length()),
-                            new Entry(
-                                    Files.size(f), Files.getLastModifiedTime(f).toMillis()));
-                } else if (TEMP.matcher(name).matches()
-                        && now - Files.getLastModifiedTime(f).toMillis() > STALE_TEMP.toMillis()) {
-                    Files.deleteIfExists(f); // left by a writer that died; a live one finishes well within minutes
+                try {
+                    BasicFileAttributes a =
+                            Files.readAttributes(f, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                    if (!a.isRegularFile()) {
+                        continue;
+                    }
+                    if (OBJECT.matcher(name).matches()) {
+                        found.put(
+                                name.substring(0, name.length() - SUFFIX.length()),
+                                new Entry(a.size(), a.lastModifiedTime().toMillis()));
+                    } else if (TEMP.matcher(name).matches()
+                            && now - a.lastModifiedTime().toMillis() > STALE_TEMP.toMillis()) {
+                        Files.deleteIfExists(f);
+                    }
+                } catch (NoSuchFileException evictedMeanwhile) {
+                    // not there any more: nothing to count
                 }
             }
         }
+        entries.clear();
+        entries.putAll(found);
         totalBytes = entries.values().stream().mapToLong(Entry::fileBytes).sum();
-        evict();
+        writtenSinceScan = 0;
     }
 
     /** A stable file-name-safe key (SHA-256 hex) for an object's identity (its URL without the query string). */
@@ -291,6 +319,14 @@ final class DiskCache {
         synchronized (this) {
             Entry old = entries.put(key, new Entry(fileBytes, System.currentTimeMillis()));
             totalBytes += fileBytes - (old == null ? 0 : old.fileBytes);
+            writtenSinceScan += fileBytes;
+            if (writtenSinceScan >= maxBytes / RESCAN_FRACTION) {
+                try {
+                    scan(); // the other processes' files count against the bound too
+                } catch (IOException e) {
+                    // the directory cannot be listed now: evict by this process's own index until the next scan
+                }
+            }
             evict();
         }
         return true;
