@@ -55,7 +55,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Several processes may share the directory (the ranks of a job): each lists it again after every 1/16 of the
  * bound it writes, and evicts the least recently used entries of all of them, so the directory holds at most the
- * bound plus 1/16 of it per process writing. (Before, each process counted only its own files: four ranks kept four
+ * bound plus, per process writing, 1/16 of it and the object being stored. (Before, each process counted only its own files: four ranks kept four
  * times the bound.)
  */
 final class DiskCache {
