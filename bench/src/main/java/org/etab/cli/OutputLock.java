@@ -1,6 +1,7 @@
 package org.etab.cli;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -62,19 +63,23 @@ final class OutputLock implements AutoCloseable {
      * folder is made if need be, as the run would make it. Null when {@code file} is null.
      *
      * @throws IllegalArgumentException when another etab run holds it (one line, naming the flag and the file)
-     * @throws IOException              when the folder or the lock file cannot be made
+     * @throws UncheckedIOException     when the folder or the lock file cannot be made (naming the flag and the file)
      */
-    static OutputLock file(String flag, Path file) throws IOException {
+    static OutputLock file(String flag, Path file) {
         if (file == null) {
             return null; // not asked for: nothing to lock (try-with-resources skips a null)
         }
         Path abs = file.toAbsolutePath();
-        Files.createDirectories(abs.getParent());
         Path lockFile = abs.resolveSibling("." + abs.getFileName() + ".etab-lock");
-        return lock(
-                lockFile,
-                flag + " " + Terminal.safe(file) + " is being written by another etab run (it holds "
-                        + Terminal.safe(lockFile) + "): give each rank its own " + flag + " file");
+        try {
+            Files.createDirectories(abs.getParent());
+            return lock(
+                    lockFile,
+                    flag + " " + Terminal.safe(file) + " is being written by another etab run (it holds "
+                            + Terminal.safe(lockFile) + "): give each rank its own " + flag + " file");
+        } catch (IOException e) { // one line naming the output, as the run's own write would have failed
+            throw new UncheckedIOException(flag + " " + file + ": cannot make its lock file " + lockFile + ": " + e, e);
+        }
     }
 
     private static OutputLock lock(Path file, String refusal) throws IOException {
