@@ -63,12 +63,17 @@ final class BenchCommand implements Callable<Integer> {
         // held from before the saved state is read and the report repaired until the run has ended
         try (OutputLock report = OutputLock.file("--report", run.report);
                 OutputLock resume = OutputLock.file("--resume", run.resume)) {
-            return stream(cfg, asked, hostOptions, epoch, device);
+            return stream(cfg, asked, hostOptions, epoch, device, report, resume);
         }
     }
 
     private int stream(
-            EtabConfig cfg, SampleOptions asked, PipelineOptions hostOptions, int epoch, RunOptions.Device device)
+            EtabConfig cfg,
+            SampleOptions asked,
+            PipelineOptions hostOptions,
+            int epoch,
+            RunOptions.Device device,
+            OutputLock... locks)
             throws IOException {
         long seed = asked.seed();
         ResumeState state = new ResumeState(seed, epoch, 0, run.rank, run.world);
@@ -124,6 +129,7 @@ final class BenchCommand implements Callable<Integer> {
                 Device gpu = choice.open(); // closed after the pipeline, which frees its pinned batches through it
                 Pipeline pipeline = new Pipeline(source, options, registry, DeviceChoice.allocator(gpu));
                 RunRecorder recorder = new RunRecorder(run.report, kept, run.resume, state, order)) {
+            recorder.releaseWhenClosed(locks); // also when a signal's hook closes it
             pipeline.onFailure(recorder::failedLater); // written in sequence order, before the batch they precede
             if (kept < 0) { // a repaired report has its rejected rows
                 recorder.rejected(pipeline.account().rejections());

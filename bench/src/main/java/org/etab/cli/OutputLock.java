@@ -35,6 +35,7 @@ final class OutputLock implements AutoCloseable {
 
     private final Path file;
     private final FileChannel channel;
+    private boolean released;
 
     private OutputLock(Path file, FileChannel channel) {
         this.file = file;
@@ -123,9 +124,16 @@ final class OutputLock implements AutoCloseable {
         }
     }
 
-    /** Deletes the lock file, then releases the lock: the output is free for the next run. */
+    /**
+     * Deletes the lock file, then releases the lock: the output is free for the next run. Only the first call acts
+     * (a later one would delete the lock file of the run that took the output meanwhile).
+     */
     @Override
-    public void close() throws IOException {
+    public synchronized void close() throws IOException {
+        if (released) {
+            return;
+        }
+        released = true;
         try {
             Files.deleteIfExists(file);
         } finally {

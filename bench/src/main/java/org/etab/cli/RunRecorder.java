@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.PriorityBlockingQueue;
@@ -48,6 +49,8 @@ final class RunRecorder implements AutoCloseable {
     private long rows;
 
     private boolean closed;
+    /** The locks on the report and state files, released once nothing more is written to them ({@link #close()}). */
+    private final List<OutputLock> locks = new ArrayList<>();
 
     RunRecorder(Path reportFile, Path resumeFile, ResumeState initial) {
         this(reportFile, -1, resumeFile, initial, epoch -> 0);
@@ -225,17 +228,37 @@ final class RunRecorder implements AutoCloseable {
         }
     }
 
+    /**
+     * Releases these locks when the recorder is closed, also by a shutdown hook ({@link #stop()}): a run stopped by a
+     * signal then leaves no lock file beside its report and state.
+     */
+    synchronized void releaseWhenClosed(OutputLock... held) {
+        for (OutputLock l : held) {
+            if (l != null) {
+                locks.add(l);
+            }
+        }
+    }
+
     @Override
     public synchronized void close() {
         if (closed) {
             return;
         }
         closed = true; // also without a report: no state is saved after it
-        if (report != null) {
-            try {
+        try {
+            if (report != null) {
                 report.close();
-            } catch (IOException e) {
-                throw failed("cannot finish the report", e);
+            }
+        } catch (IOException e) {
+            throw failed("cannot finish the report", e);
+        } finally {
+            for (OutputLock l : locks) {
+                try {
+                    l.close();
+                } catch (IOException e) {
+                    // the lock is released with its channel's close regardless; a stale file is taken over next time
+                }
             }
         }
     }

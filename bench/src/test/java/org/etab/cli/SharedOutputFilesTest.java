@@ -93,9 +93,11 @@ class SharedOutputFilesTest {
             first.destroy(); // SIGTERM: rank 0 stops after its batch in hand, as Ctrl-C would stop it
         }
         assertThat(first.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        // stopped by the signal, rank 0 let go of both files after its last write to them
+        assertThat(tmp.resolve(".report.csv.etab-lock")).doesNotExist();
+        assertThat(tmp.resolve(".state.json.etab-lock")).doesNotExist();
 
-        // the files are free once the run has let go of them: a run stopped by a signal leaves its lock files
-        // (hidden, beside the outputs), which the next run given that file takes over and deletes
+        // and the files are free: another run may take them
         Run after = etab(
                 bench(1, report, tmp.resolve("state1.json"), "--epochs", "1").toArray(String[]::new));
         assertThat(after.code()).as(after.err()).isZero();
