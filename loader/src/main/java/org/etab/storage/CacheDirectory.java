@@ -4,18 +4,25 @@ import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
  * The one directory a {@link DiskCache} owns inside the user's cache directory: made owner-only and marked, or
  * adopted when it already carries the marker. Anything else of that name is refused, so the cache never deletes a
- * file it did not write, and never serves an entry other users could have planted.
+ * file it did not write, and never serves an entry other users could have planted. Listing it ({@link #entries})
+ * looks only at the names the cache gives its files.
  *
  * <p>Threading: stateless; two processes claiming the same directory at once both succeed.
  */
@@ -25,6 +32,12 @@ final class CacheDirectory {
     /** The marker file that says {@link #SUBDIR} is a cache's. */
     static final String MARKER = "ETAB-CACHE";
 
+    /** An entry's file name: its key, then this. */
+    static final String OBJECT_SUFFIX = ".obj";
+
+    private static final Pattern OBJECT = Pattern.compile("[0-9a-f]{64}\\.obj");
+    private static final Pattern TEMP = Pattern.compile("[0-9a-f]{64}[0-9]+\\.tmp");
+    private static final Duration STALE_TEMP = Duration.ofMinutes(10);
     private static final String MARKER_TEXT = "etab-stream's HTTP object cache: every file in this directory belongs "
             + "to it and may be deleted by it.\n";
 
@@ -83,5 +96,41 @@ final class CacheDirectory {
             }
         }
         return sub;
+    }
+
+    /** An entry's file as listed: its size and last modification (the cache's last access). */
+    record EntryFile(long bytes, long modifiedMillis) {}
+
+    /**
+     * The entries in {@code dir} by key, the files of other processes sharing it included; a file that vanishes while
+     * it is looked at (another process evicted it) is left out. Temp files older than {@link #STALE_TEMP} are deleted:
+     * left by a writer that died, as a live one finishes well within minutes. Only names the cache gives are looked at.
+     */
+    static Map<String, EntryFile> entries(Path dir) throws IOException {
+        long now = System.currentTimeMillis();
+        Map<String, EntryFile> found = new HashMap<>();
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                String name = f.getFileName().toString();
+                try {
+                    BasicFileAttributes a =
+                            Files.readAttributes(f, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                    if (!a.isRegularFile()) {
+                        continue;
+                    }
+                    if (OBJECT.matcher(name).matches()) {
+                        found.put(
+                                name.substring(0, name.length() - OBJECT_SUFFIX.length()),
+                                new EntryFile(a.size(), a.lastModifiedTime().toMillis()));
+                    } else if (TEMP.matcher(name).matches()
+                            && now - a.lastModifiedTime().toMillis() > STALE_TEMP.toMillis()) {
+                        Files.deleteIfExists(f);
+                    }
+                } catch (NoSuchFileException evictedMeanwhile) {
+                    // not there any more: nothing to count
+                }
+            }
+        }
+        return found;
     }
 }

@@ -12,11 +12,9 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -25,8 +23,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import java.util.zip.CRC32C;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -65,10 +61,6 @@ final class DiskCache {
     private static final Logger LOG = LoggerFactory.getLogger(DiskCache.class);
     private static final byte[] MAGIC = "ETABHC2\n".getBytes(StandardCharsets.US_ASCII);
     private static final int MAX_VALIDATORS = 16 * 1024; // ETag and Last-Modified: a few dozen bytes in practice
-    private static final String SUFFIX = ".obj";
-    private static final Pattern OBJECT = Pattern.compile("[0-9a-f]{64}\\.obj");
-    private static final Pattern TEMP = Pattern.compile("[0-9a-f]{64}[0-9]+\\.tmp");
-    private static final Duration STALE_TEMP = Duration.ofMinutes(10);
 
     private static final int LOGGED_WRITE_FAILURES = 3;
     /** The directory is listed again after each 1/16 of the bound this process writes ({@link #put}). */
@@ -105,37 +97,11 @@ final class DiskCache {
 
     /**
      * Rebuilds the index from the directory (under the lock): the files of other processes sharing it included, so
-     * that eviction counts them, and without the entries they evicted. A file that vanishes while it is looked at
-     * (another process evicted it) is left out. Temp files older than {@link #STALE_TEMP} are deleted: left by a
-     * writer that died, as a live one finishes well within minutes.
+     * that eviction counts them, and without the entries they evicted ({@link CacheDirectory#entries}).
      */
     private void scan() throws IOException {
-        long now = System.currentTimeMillis();
-        Map<String, Entry> found = new HashMap<>();
-        try (Stream<Path> files = Files.list(dir)) {
-            for (Path f : (Iterable<Path>) files::iterator) {
-                String name = f.getFileName().toString();
-                try {
-                    BasicFileAttributes a =
-                            Files.readAttributes(f, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-                    if (!a.isRegularFile()) {
-                        continue;
-                    }
-                    if (OBJECT.matcher(name).matches()) {
-                        found.put(
-                                name.substring(0, name.length() - SUFFIX.length()),
-                                new Entry(a.size(), a.lastModifiedTime().toMillis()));
-                    } else if (TEMP.matcher(name).matches()
-                            && now - a.lastModifiedTime().toMillis() > STALE_TEMP.toMillis()) {
-                        Files.deleteIfExists(f);
-                    }
-                } catch (NoSuchFileException evictedMeanwhile) {
-                    // not there any more: nothing to count
-                }
-            }
-        }
         entries.clear();
-        entries.putAll(found);
+        CacheDirectory.entries(dir).forEach((key, f) -> entries.put(key, new Entry(f.bytes(), f.modifiedMillis())));
         totalBytes = entries.values().stream().mapToLong(Entry::fileBytes).sum();
         writtenSinceScan = 0;
     }
@@ -347,7 +313,7 @@ final class DiskCache {
     }
 
     Path file(String key) {
-        return dir.resolve(key + SUFFIX);
+        return dir.resolve(key + CacheDirectory.OBJECT_SUFFIX);
     }
 
     // under the lock: drop least recently used whole objects until the total fits
