@@ -194,12 +194,7 @@ class EnvironmentFaultsTest {
                 .redirectOutput(log.toFile())
                 .start();
         try {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-            while (first.isAlive() && lines(manifest) < 3 && System.nanoTime() < deadline) {
-                Thread.sleep(1);
-            }
-            signal("STOP", first);
-            awaitStopped(first);
+            pauseAfterLines(first, manifest, 3);
             // RESULT comes after the export's last write (it is printed before the export lets go of the folder)
             assertThat(Files.readString(log))
                     .as("the first export is paused while it writes")
@@ -306,6 +301,19 @@ class EnvironmentFaultsTest {
         assertThat(run.out())
                 .containsPattern("etab: " + out + ": cannot write the phantom: " + out.resolve("Videos")
                         + "/\\S+\\.avi: cannot write: File too large \\(-27\\)");
+    }
+
+    /**
+     * Lets {@code p} write until {@code file} has {@code n} lines (or it ends, or 120 s pass), then stops it with
+     * SIGSTOP and waits until all its threads have stopped: paused mid-write, for a second run to meet its files.
+     */
+    static void pauseAfterLines(Process p, Path file, int n) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (p.isAlive() && lines(file) < n && System.nanoTime() < deadline) {
+            Thread.sleep(1);
+        }
+        signal("STOP", p);
+        awaitStopped(p);
     }
 
     static long lines(Path file) throws Exception {

@@ -1,8 +1,7 @@
 package org.etab.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.etab.cli.EnvironmentFaultsTest.awaitStopped;
-import static org.etab.cli.EnvironmentFaultsTest.lines;
+import static org.etab.cli.EnvironmentFaultsTest.pauseAfterLines;
 import static org.etab.cli.EnvironmentFaultsTest.signal;
 import static org.etab.cli.EtabCliTest.etab;
 
@@ -61,12 +60,7 @@ class SharedOutputFilesTest {
                 .redirectOutput(log.toFile())
                 .start();
         try {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-            while (first.isAlive() && lines(report) < 3 && System.nanoTime() < deadline) {
-                Thread.sleep(1);
-            }
-            signal("STOP", first);
-            awaitStopped(first);
+            pauseAfterLines(first, report, 3);
             assertThat(Files.readString(log)).as("rank 0 is paused mid-run").doesNotContain("RESULT");
             byte[] reportBefore = Files.readAllBytes(report);
             byte[] stateBefore = Files.readAllBytes(state);
