@@ -2,14 +2,19 @@ package org.etab.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** Two bindings on one registry (two pipelines or jobs in one process) record each GC pause once. */
+/** Two bindings on one registry (two pipelines or jobs in one process) register each meter and record each GC pause once. */
 class JvmMetersTest {
 
     @Test
@@ -39,6 +44,47 @@ class JvmMetersTest {
         try (JvmMeters again = JvmMeters.bindTo(registry)) {
             assertEachCollectionRecordedOnce(registry, "bound again");
         }
+    }
+
+    @Test
+    void aSecondBindingRegistersNoMeterAgain() {
+        // every registration passes the registry's filters, a repeated one too (which Micrometer then warns about)
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        List<String> registrations = new ArrayList<>();
+        registry.config().meterFilter(new MeterFilter() {
+            @Override
+            public Meter.Id map(Meter.Id id) {
+                registrations.add(id.getName());
+                return id;
+            }
+        });
+        try (JvmMeters a = JvmMeters.bindTo(registry)) {
+            int once = registrations.size();
+            assertThat(registrations).contains("jvm.memory.used", "process.cpu.usage", "jvm.threads.live");
+            try (JvmMeters b = JvmMeters.bindTo(registry)) {
+                assertThat(registrations).as("after the second binding").hasSize(once);
+            }
+            assertThat(registry.find("jvm.memory.used").meters())
+                    .as("one binding still open")
+                    .isNotEmpty();
+        }
+        assertThat(registry.find("jvm.memory.used").meters())
+                .as("the last binding closed")
+                .isEmpty();
+        try (JvmMeters again = JvmMeters.bindTo(registry)) {
+            assertThat(registry.find("jvm.memory.used").meters())
+                    .as("bound again")
+                    .isNotEmpty();
+        }
+    }
+
+    @Test
+    void theLastCloseLeavesMetersTheRegistryHeldBefore() {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        new JvmThreadMetrics().bindTo(registry); // a framework's own binding, before ours
+        JvmMeters.bindTo(registry).close();
+        assertThat(registry.find("jvm.threads.live").meters()).isNotEmpty();
+        assertThat(registry.find("jvm.memory.used").meters()).isEmpty();
     }
 
     /** Collects five times: the pauses recorded meanwhile are the collections the JVM made, each once. */
