@@ -2,6 +2,8 @@ package org.etab.cli;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import java.awt.Color;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
@@ -9,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import org.etab.batch.DType;
 import org.etab.batch.Sample;
 import org.etab.bench.Workloads;
@@ -89,6 +92,10 @@ final class DemoCommand implements Callable<Integer> {
 
     /** The batches demo assembles ahead beyond one per thread (the pipeline's default). */
     private static final int DEMO_PREFETCH = 2;
+    /** The built-in phantom set: 200 videos (150 TRAIN), seed 42. */
+    private static final int PHANTOM_VIDEOS = 200;
+
+    private static final long PHANTOM_SEED = 42;
     /** TRAIN videos tried for the pictures before the demo gives up on them. */
     private static final int PICTURE_TRIES = 10;
 
@@ -123,10 +130,7 @@ final class DemoCommand implements Callable<Integer> {
         // the pictures are named after a video: inside the dataset they could replace one of its files
         OutputPaths.check(data, null, List.of(new OutputPaths.Output("--out", pictures)));
         DeviceChoice choice = DeviceChoice.resolve(RunOptions.Device.parse(device), w1);
-        if (!Files.isRegularFile(data.resolve("FileList.csv"))) {
-            say("etab demo: writing the phantom EchoNet-Dynamic set (200 videos, seed 42) to " + data);
-            SynthCommand.write(data, 200, 42, show);
-        }
+        ensurePhantom(data, PHANTOM_VIDEOS, show, this::say);
         EchoNetIndex index = EchoNetReader.read(data);
         List<EchoNetRecord> train = index.select("train");
         PipelineOptions po = choice.pipelineOptions(hostOptions);
@@ -244,6 +248,38 @@ final class DemoCommand implements Callable<Integer> {
     private static String whyNone(Pipeline p) {
         List<SampleFailure> failures = p.account().failures();
         return failures.isEmpty() ? "no sample was planned" : failures.get(0).reason();
+    }
+
+    /**
+     * Writes the phantom set to {@code data} unless it is there. Two demos started together on a fresh installation
+     * would otherwise both write it, each deleting the other's videos: the second waits for the first, through a lock
+     * beside the folder, and then finds it written (its FileList.csv, written last, says so).
+     */
+    static void ensurePhantom(Path data, int videos, boolean show, Consumer<String> say) {
+        Path fileList = data.resolve("FileList.csv");
+        if (Files.isRegularFile(fileList)) {
+            return;
+        }
+        Path abs = data.toAbsolutePath();
+        Path lockFile = abs.resolveSibling("." + abs.getFileName() + ".etab-lock");
+        try {
+            Files.createDirectories(abs.getParent());
+            try (OutputLock lock = OutputLock.await(
+                    lockFile,
+                    () -> say.accept("etab demo: waiting for another etab demo to write the phantom set to "
+                            + Terminal.safe(data)))) {
+                if (!Files.isRegularFile(fileList)) {
+                    say.accept("etab demo: writing the phantom EchoNet-Dynamic set (" + videos + " videos, seed "
+                            + PHANTOM_SEED + ") to " + Terminal.safe(data));
+                    SynthCommand.write(data, videos, PHANTOM_SEED, show);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(data + ": cannot lock the phantom set's folder: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for another etab demo's phantom set", e);
+        }
     }
 
     private void say(String line) {

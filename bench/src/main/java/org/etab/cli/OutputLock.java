@@ -22,7 +22,8 @@ import java.util.Objects;
  * {@code .npy.tmp} files (one name per sample) could move the other's half-written array under a final name. A
  * {@code --report} or {@code --resume} file is locked the same way, through {@code .<name>.etab-lock} beside it
  * ({@link #file}): ranks of one job given the same file by mistake truncated each other's report and overwrote each
- * other's state, all exiting 0.
+ * other's state, all exiting 0. {@code etab demo} waits ({@link #await}) on {@code .echonet.etab-lock} beside its
+ * phantom folder while another demo writes the set.
  *
  * <p>The lock is the kernel's ({@link FileChannel#tryLock()}), so a process that dies leaves no lock behind, only the
  * file, which the next run takes over and deletes. The holder deletes the file while it holds the lock, so a waiting
@@ -83,7 +84,36 @@ final class OutputLock implements AutoCloseable {
         }
     }
 
+    /**
+     * Locks {@code file}, waiting while another etab run holds it.
+     *
+     * @param onWait runs once, before the wait, if another run holds it
+     * @throws IOException          when the lock file cannot be made
+     * @throws InterruptedException when interrupted while waiting
+     */
+    static OutputLock await(Path file, Runnable onWait) throws IOException, InterruptedException {
+        OutputLock lock = tryLock(file);
+        if (lock == null) {
+            onWait.run();
+            // polled rather than FileChannel.lock(): that throws where this JVM holds it (tests run several runs in
+            // one)
+            while ((lock = tryLock(file)) == null) {
+                Thread.sleep(100);
+            }
+        }
+        return lock;
+    }
+
     private static OutputLock lock(Path file, String refusal) throws IOException {
+        OutputLock lock = tryLock(file);
+        if (lock == null) {
+            throw new IllegalArgumentException(refusal);
+        }
+        return lock;
+    }
+
+    /** The lock on {@code file}, or null when another run holds it. */
+    private static OutputLock tryLock(Path file) throws IOException {
         while (true) {
             Object before = fileKey(file);
             FileChannel channel = FileChannel.open(
@@ -96,7 +126,7 @@ final class OutputLock implements AutoCloseable {
             }
             if (lock == null) {
                 channel.close();
-                throw new IllegalArgumentException(refusal);
+                return null;
             }
             // the file opened is the one the name held before and still holds (a lock on a file the run before
             // deleted as this one opened it would lock nothing); not checked by reading the file through its name:

@@ -6,6 +6,12 @@ import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.imageio.ImageIO;
@@ -105,6 +111,42 @@ class DemoCommandTest {
      * named with why, and the run's RESULT is printed; with every TRAIN video missing, the demo says it drew none and still prints RESULT.
      * It used to stop at the first video with its one-line error and no RESULT.
      */
+    @Test
+    void twoDemosStartedTogetherWriteThePhantomSetOnce(@TempDir Path tmp) throws Exception {
+        Path data = tmp.resolve("phantom");
+        List<String> said = new CopyOnWriteArrayList<>();
+        CyclicBarrier together = new CyclicBarrier(2);
+        Callable<Void> demo = () -> {
+            together.await();
+            DemoCommand.ensurePhantom(data, 12, false, said::add);
+            return null;
+        };
+        ExecutorService two = Executors.newFixedThreadPool(2);
+        try {
+            for (Future<Void> f : two.invokeAll(List.of(demo, demo))) {
+                f.get();
+            }
+        } finally {
+            two.shutdownNow();
+        }
+
+        // each writer would delete the other's videos (a phantom clears what an earlier one wrote) as it began
+        assertThat(said.stream().filter(line -> line.contains("writing the phantom")))
+                .as("%s", said)
+                .hasSize(1);
+        assertThat(said).anyMatch(line -> line.contains("waiting for another etab demo"));
+        List<EchoNetRecord> all = EchoNetReader.read(data).select("all");
+        assertThat(all).hasSize(12);
+        for (EchoNetRecord rec : all) {
+            assertThat(rec.video()).isRegularFile();
+        }
+        try (var left = Files.list(tmp)) {
+            assertThat(left.map(p -> p.getFileName().toString()))
+                    .as("the lock file is gone")
+                    .containsExactly("phantom");
+        }
+    }
+
     @Test
     void picturesComeFromTheFirstTrainVideoThatCanBeDrawn(@TempDir Path tmp) throws Exception {
         Path data = tmp.resolve("small");

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
 
@@ -124,17 +125,26 @@ public final class Phantoms {
     /**
      * Writes {@code file} (UTF-8): {@code header}, a newline, then the rows.
      *
-     * @param file   the CSV file; replaced if it exists
+     * @param file   the CSV file; replaced if it exists, at once (written beside it, then renamed): a reader never
+     *               sees part of it
      * @param header the header line, without its newline
      * @param rows   writes the rows after the header
      * @return the file's size in bytes
      * @throws IOException if the file cannot be written, or {@code rows} throws it
      */
     public static long writeCsv(Path file, String header, CsvRows rows) throws IOException {
-        try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-            w.write(header);
-            w.write('\n');
-            rows.write(w);
+        // not Files.createTempFile: its owner-only permissions would stay with the file
+        Path part = file.resolveSibling(
+                "." + file.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
+        try {
+            try (BufferedWriter w = Files.newBufferedWriter(part, StandardCharsets.UTF_8)) {
+                w.write(header);
+                w.write('\n');
+                rows.write(w);
+            }
+            Files.move(part, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(part);
         }
         return Files.size(file);
     }

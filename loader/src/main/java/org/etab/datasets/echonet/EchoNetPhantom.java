@@ -233,7 +233,9 @@ public final class EchoNetPhantom extends PhantomWriter<EchoNetPhantom.Options, 
         List<Plan> plans = plan();
         List<Result> results = encodeAll(plans, videosDir, progress);
         results.sort(Comparator.comparing(Result::name));
-        bytes += writeFileList(out, results) + writeTracings(out, results);
+        // FileList.csv last: a set that has it is whole (etab demo writes its phantom set only without it)
+        bytes += writeTracings(out, results);
+        bytes += writeFileList(out, results);
         long frames = 0;
         for (Result r : results) {
             bytes += r.bytes();
