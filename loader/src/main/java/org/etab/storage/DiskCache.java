@@ -135,17 +135,9 @@ final class DiskCache {
             }
         }
         try (FileChannel ch = FileChannel.open(file(key), StandardOpenOption.READ)) {
-            long size = ch.size();
-            if (size < HEADER) {
-                discard(key, "size " + size);
-                return null;
-            }
             ByteBuffer head = ByteBuffer.allocate(HEADER);
-            readFully(ch, head);
-            head.flip();
-            int metaLength = checkHeader(head, size);
+            int metaLength = readHeader(key, ch, head);
             if (metaLength < 0) {
-                discard(key, "header does not match the file's " + size + " bytes");
                 return null;
             }
             ByteBuffer meta = ByteBuffer.allocate(metaLength);
@@ -167,21 +159,13 @@ final class DiskCache {
         Path f = file(key);
         Cached cached;
         try (FileChannel ch = FileChannel.open(f, StandardOpenOption.READ)) {
-            long size = ch.size();
-            if (size < HEADER) {
-                discard(key, "size " + size);
-                return null;
-            }
             ByteBuffer head = ByteBuffer.allocate(HEADER);
-            readFully(ch, head);
-            head.flip();
-            int metaLength = checkHeader(head, size);
+            int metaLength = readHeader(key, ch, head);
             if (metaLength < 0) {
-                discard(key, "header does not match the file's " + size + " bytes");
                 return null;
             }
             long crc = head.getLong(16);
-            ByteBuffer rest = ByteBuffer.allocate((int) (size - HEADER));
+            ByteBuffer rest = ByteBuffer.allocate((int) (ch.size() - HEADER));
             readFully(ch, rest);
             rest.flip();
             if (crc32c(rest) != crc) {
@@ -337,6 +321,26 @@ final class DiskCache {
             entries.remove(e.getKey());
             totalBytes -= e.getValue().fileBytes;
         }
+    }
+
+    /**
+     * Reads the entry's header into {@code head} (flipped) and checks it against the file's size.
+     *
+     * @return the length of its validators, or -1 when the header does not match (the entry then discarded)
+     */
+    private int readHeader(String key, FileChannel ch, ByteBuffer head) throws IOException {
+        long size = ch.size();
+        if (size < HEADER) {
+            discard(key, "size " + size);
+            return -1;
+        }
+        readFully(ch, head);
+        head.flip();
+        int metaLength = checkHeader(head, size);
+        if (metaLength < 0) {
+            discard(key, "header does not match the file's " + size + " bytes");
+        }
+        return metaLength;
     }
 
     /** The validators' length if the header fits a file of {@code size} bytes, else -1. */
