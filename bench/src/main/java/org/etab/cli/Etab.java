@@ -134,6 +134,10 @@ public final class Etab implements java.util.concurrent.Callable<Integer> {
             sub.getCommandSpec().versionProvider(new Version());
         }
         ExportCommand.hideUnusedOptions(cl.getSubcommands().get("export").getCommandSpec());
+        // plot, gif and split refuse some of the selection flags they share with bench: their help leaves them out
+        SelectionOptions.hideRefused(cl.getSubcommands().get("plot").getCommandSpec(), PictureCommands.FRAME_FLAGS);
+        SelectionOptions.hideRefused(cl.getSubcommands().get("gif").getCommandSpec(), PictureCommands.RAW_GRAY_FLAGS);
+        SelectionOptions.hideRefused(cl.getSubcommands().get("split").getCommandSpec(), SplitCommand.UNUSED_FLAGS);
         // a flag picocli cannot parse (unknown, missing, or a value of the wrong type) is one line, as every other
         // error: picocli's message (it quotes the argument as typed), its suggestions folded in, and a pointer to
         // --help; not the whole usage text

@@ -35,12 +35,12 @@ final class PictureCommands {
      * Selection flags a picture of one sample's raw gray pixels does not use: refused when given, unless with the
      * value it honours anyway ({@link SelectionOptions#refuseUnused}).
      */
-    private static final String[] RAW_GRAY_FLAGS = {
+    static final String[] RAW_GRAY_FLAGS = {
         "--channels=1", "--dtype=uint8", "--normalize=false", "--layout", "--shuffle=false", "--limit=0"
     };
 
     /** The clip's flags and {@link #RAW_GRAY_FLAGS}, for plot's one frame. */
-    private static final String[] FRAME_FLAGS = Stream.concat(
+    static final String[] FRAME_FLAGS = Stream.concat(
                     Stream.of("--video=false", "--clip-length", "--fps", "--padding", "--clip-start"),
                     Stream.of(RAW_GRAY_FLAGS))
             .toArray(String[]::new);

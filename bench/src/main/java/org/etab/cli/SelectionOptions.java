@@ -209,6 +209,19 @@ public final class SelectionOptions {
         }
     }
 
+    /**
+     * Hides from {@code spec}'s help the flags that its command refuses ({@link #refuseUnused}'s {@code flags}, with or
+     * without a value): their descriptions and defaults are bench's ({@code --channels ... (default: 3)}), which the
+     * command would refuse if given. They are still parsed, so a user who passes one is told why it does not apply.
+     */
+    static void hideRefused(CommandSpec spec, String... flags) {
+        for (String f : flags) {
+            OptionSpec o = spec.findOption(f.split("=", 2)[0]);
+            spec.remove(o);
+            spec.addOption(o.toBuilder().hidden(true).build());
+        }
+    }
+
     /** The configuration in force: file (if any) + environment. */
     EtabConfig loadConfig() {
         Path file = config;

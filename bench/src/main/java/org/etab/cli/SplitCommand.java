@@ -34,6 +34,11 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         description = "ETAB training_data_split (scikit-learn's, seed 42 unless --seed): train.csv, val.csv, test.csv.")
 final class SplitCommand implements Callable<Integer> {
+    /** Selection flags that shape pixels or the order, which a list of ids does not have: refused when given. */
+    static final String[] UNUSED_FLAGS = {
+        "--shuffle=false", "--frame-size", "--channels", "--dtype", "--normalize", "--resize", "--antialias", "--layout"
+    };
+
     @Mixin
     SelectionOptions selection;
 
@@ -64,16 +69,7 @@ final class SplitCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        selection.refuseUnused(
-                "it writes sample ids, shuffled as --random says",
-                "--shuffle=false",
-                "--frame-size",
-                "--channels",
-                "--dtype",
-                "--normalize",
-                "--resize",
-                "--antialias",
-                "--layout");
+        selection.refuseUnused("it writes sample ids, shuffled as --random says", UNUSED_FLAGS);
         // checked before any work, naming the flags: DataTools checks the same, naming none
         double valOfRest = valFrac / (1 - trainFrac); // as DataTools.splitPositions tests it
         if (!(trainFrac > 0 && trainFrac < 1) || !(valOfRest > 0 && valOfRest < 1)) {

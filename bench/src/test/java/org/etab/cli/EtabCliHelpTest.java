@@ -222,6 +222,70 @@ class EtabCliHelpTest {
     }
 
     @Test
+    void plotGifAndSplitHelpLeaveOutTheSelectionFlagsTheyRefuse() {
+        // bench's descriptions and defaults (--video ... (default: true), --channels ... (default: 3)) in plot's help
+        // offered values that plot refuses
+        java.util.Map<String, List<String>> refused = java.util.Map.of(
+                "plot",
+                List.of(
+                        "--video=",
+                        "--clip-length=",
+                        "--fps=",
+                        "--padding=",
+                        "--clip-start=",
+                        "--channels=",
+                        "--dtype=",
+                        "--normalize=",
+                        "--layout=",
+                        "--shuffle=",
+                        "--limit="),
+                "gif",
+                List.of("--channels=", "--dtype=", "--normalize=", "--layout=", "--shuffle=", "--limit="),
+                "split",
+                List.of(
+                        "--shuffle=",
+                        "--frame-size=",
+                        "--channels=",
+                        "--dtype=",
+                        "--normalize=",
+                        "--resize=",
+                        "--antialias=",
+                        "--layout="));
+        java.util.Map<String, List<String>> used = java.util.Map.of(
+                "plot", List.of("--frame-size=", "--resize=", "--antialias=", "--target=", "--color="),
+                "gif", List.of("--clip-length=", "--fps=", "--clip-start=", "--frame-size=", "--frame-ms="),
+                "split", List.of("--clip-length=", "--limit=", "--seed=", "--random="));
+        for (String name : refused.keySet()) {
+            String help = EtabCliTest.etab(name, "--help").out();
+            assertThat(help).as(name).contains(used.get(name));
+            for (String flag : refused.get(name)) {
+                assertThat(help).as(name).doesNotContain(flag);
+            }
+        }
+        // still parsed: a user who passes one is told why it does not apply
+        EtabCliTest.Run plot = EtabCliTest.etab(
+                "plot", "--root", "/nonexistent", "--id", "x", "--out", "/nonexistent/x.png", "--video", "true");
+        assertThat(plot.code()).isEqualTo(2);
+        assertThat(plot.err().lines())
+                .containsExactly(
+                        "etab: --video true does not apply to etab plot: it draws one frame's raw gray pixels");
+        EtabCliTest.Run gif = EtabCliTest.etab(
+                "gif", "--root", "/nonexistent", "--id", "x", "--out", "/nonexistent/x.gif", "--channels", "3");
+        assertThat(gif.err().lines())
+                .containsExactly("etab: --channels 3 does not apply to etab gif: it draws one clip's raw gray pixels");
+        EtabCliTest.Run split =
+                EtabCliTest.etab("split", "--root", "/nonexistent", "--out", "/nonexistent", "--resize", "area");
+        assertThat(split.err().lines())
+                .containsExactly(
+                        "etab: --resize area does not apply to etab split: it writes sample ids, shuffled as --random"
+                                + " says");
+        // the value they honour anyway still passes (flags shared with bench and export)
+        EtabCliTest.Run honoured = EtabCliTest.etab(
+                "plot", "--root", "/nonexistent", "--id", "x", "--out", "/nonexistent/x.png", "--channels", "1");
+        assertThat(honoured.err()).doesNotContain("does not apply");
+    }
+
+    @Test
     void helpSaysEachDefaultAndWhereItComesFrom() {
         // whitespace collapsed: picocli wraps the descriptions
         java.util.function.Function<String, String> help =
