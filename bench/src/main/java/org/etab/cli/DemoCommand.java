@@ -70,7 +70,10 @@ final class DemoCommand implements Callable<Integer> {
                             + "out: all cores.")
     Integer threads;
 
-    @Option(names = "--quiet", description = "No progress bar or summary table (the RESULT line stays).")
+    @Option(
+            names = "--quiet",
+            description = "No progress bar, summary table or notes on stderr (the phantom being written, W1 and the "
+                    + "device, where the pictures went); the RESULT line stays.")
     boolean quiet;
 
     @Option(
