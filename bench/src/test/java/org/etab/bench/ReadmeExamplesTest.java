@@ -58,6 +58,35 @@ class ReadmeExamplesTest {
         assertThat(java).containsExactlyInAnyOrderElementsOf(regions);
     }
 
+    /**
+     * README's first XML block (the BOM and etab-loader) is the whole of {@code bench/examples/loader-only}'s
+     * dependencies, and that project builds only the examples README says need etab-loader alone: there a class
+     * from ND4J, DJL or the CUDA feeder, which the full examples pom has on its class path, would not compile.
+     */
+    @Test
+    void loaderOnlyExamplesAreBuiltWithReadmesFirstBlockAlone() throws IOException {
+        String readme = Files.readString(REPO.resolve("README.md"));
+        String pom = Files.readString(EXAMPLES.resolve("loader-only/pom.xml"));
+        Matcher block = Pattern.compile(
+                        "<!-- README: dependency block starts -->\n(.*?)\\s*<!-- README: dependency"
+                                + " block ends -->\n</dependencies>",
+                        Pattern.DOTALL)
+                .matcher(pom);
+        assertThat(block.find())
+                .as("loader-only/pom.xml's marked block, then </dependencies>")
+                .isTrue();
+        assertThat(blocks(readme, "xml").get(0).strip())
+                .isEqualTo(block.group(1).strip() + "\n</dependencies>");
+        for (String example : List.of("EtabApiExample", "MetricsExample")) {
+            assertThat(pom).contains("<include>org/etab/examples/" + example + ".java</include>");
+        }
+        assertThat(readme)
+                .contains("From `bench/examples/src/main/java/org/etab/examples/EtabApiExample.java`")
+                .contains("(`MetricsExample.java`, `etab-loader` only)");
+        assertThat(Files.readString(EXAMPLES.resolve("run-examples.sh")))
+                .contains("EtabApiExample | MetricsExample) example_cp=$loader_cp ;;");
+    }
+
     @Test
     void readmeDependencyXmlIsInTheExamplesPom() throws IOException {
         List<String> pom = Files.readAllLines(EXAMPLES.resolve("pom.xml")).stream()
