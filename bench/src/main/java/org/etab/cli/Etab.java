@@ -138,6 +138,7 @@ public final class Etab implements java.util.concurrent.Callable<Integer> {
         SelectionOptions.hideRefused(cl.getSubcommands().get("plot").getCommandSpec(), PictureCommands.FRAME_FLAGS);
         SelectionOptions.hideRefused(cl.getSubcommands().get("gif").getCommandSpec(), PictureCommands.RAW_GRAY_FLAGS);
         SelectionOptions.hideRefused(cl.getSubcommands().get("split").getCommandSpec(), SplitCommand.UNUSED_FLAGS);
+        SelectionOptions.describe(cl.getSubcommands().get("split").getCommandSpec(), "--seed", SplitCommand.SEED_HELP);
         // a flag picocli cannot parse (unknown, missing, or a value of the wrong type) is one line, as every other
         // error: picocli's message (it quotes the argument as typed), its suggestions folded in, and a pointer to
         // --help; not the whole usage text

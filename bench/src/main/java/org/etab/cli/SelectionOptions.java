@@ -163,7 +163,7 @@ public final class SelectionOptions {
 
     @Option(
             names = "--seed",
-            description = "Seed for the order and the clip starts (default: the config's, 42 if unset; split's: 42).")
+            description = "Seed for the order and the clip starts (default: the config's, 42 if unset).")
     Long seed;
 
     @Option(
@@ -220,6 +220,13 @@ public final class SelectionOptions {
             spec.remove(o);
             spec.addOption(o.toBuilder().hidden(true).build());
         }
+    }
+
+    /** Gives {@code spec}'s {@code flag} its own help text, where the shared one says what another command does. */
+    static void describe(CommandSpec spec, String flag, String description) {
+        OptionSpec o = spec.findOption(flag);
+        spec.remove(o);
+        spec.addOption(o.toBuilder().description(description).build());
     }
 
     /** The configuration in force: file (if any) + environment. */

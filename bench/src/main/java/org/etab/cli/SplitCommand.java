@@ -39,6 +39,10 @@ final class SplitCommand implements Callable<Integer> {
         "--shuffle=false", "--frame-size", "--channels", "--dtype", "--normalize", "--resize", "--antialias", "--layout"
     };
 
+    /** split's {@code --seed}: the split's own, not the config's seed of the order and clips. */
+    static final String SEED_HELP = "Seed of the split's shuffle with --random true: NumPy's legacy RandomState, as"
+            + " ETAB's split, 0..4294967295 (default: 42, whatever the config's seed).";
+
     @Mixin
     SelectionOptions selection;
 

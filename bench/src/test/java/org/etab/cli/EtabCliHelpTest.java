@@ -308,5 +308,15 @@ class EtabCliHelpTest {
                 .contains("Mask over the frame (true) or beside it (default: true).");
         assertThat(help.apply("gif")).contains("a multiple of 10 from 10 to 655350");
         assertThat(help.apply("synth")).contains("No progress bar, and no summary line");
+        // split's --seed is its own: the config's seed (bench's default) does not change a split
+        assertThat(help.apply("split"))
+                .contains("--seed=<seed> Seed of the split's shuffle with --random true")
+                .contains("(default: 42, whatever the config's seed).")
+                .doesNotContain("Seed for the order and the clip starts");
+        for (String name : List.of("bench", "export", "gif")) {
+            assertThat(help.apply(name))
+                    .as(name)
+                    .contains("Seed for the order and the clip starts (default: the config's, 42 if unset).");
+        }
     }
 }
