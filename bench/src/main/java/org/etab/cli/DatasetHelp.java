@@ -44,7 +44,19 @@ final class DatasetHelp extends ListResourceBundle {
                                 ", ",
                                 targets(all).stream().map(Target::etabName).toList()) + " (default: "
                         + defaults(all, p -> p.defaultTarget().etabName())
-                        + "; plot: LV_seg)."
+                        + ")."
+            },
+            {
+                // plot draws a mask: its own text, not bench's list of every target with their defaults
+                "etab.plot.target",
+                "A segmentation target the dataset offers: "
+                        + String.join(
+                                ", ",
+                                targets(all).stream()
+                                        .filter(PictureCommands.MASKS::contains)
+                                        .map(Target::etabName)
+                                        .toList())
+                        + " (default: LV_seg)."
             },
             {
                 "video",

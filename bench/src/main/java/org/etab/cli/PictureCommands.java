@@ -45,6 +45,9 @@ final class PictureCommands {
                     Stream.of(RAW_GRAY_FLAGS))
             .toArray(String[]::new);
 
+    /** The targets plot draws: the segmentation masks. */
+    static final Set<Target> MASKS = Set.of(Target.LV_SEG, Target.LA_SEG, Target.MY_SEG);
+
     private PictureCommands() {}
 
     /**
@@ -213,7 +216,7 @@ final class PictureCommands {
                 selection.target = "LV_seg";
             }
             Target t = Datasets.target(selection.dataset, selection.target);
-            if (t != Target.LV_SEG && t != Target.LA_SEG && t != Target.MY_SEG) {
+            if (!MASKS.contains(t)) {
                 throw new IllegalArgumentException(
                         "plot needs a segmentation target (LV_seg, LA_seg, MY_seg) but was " + t.etabName());
             }

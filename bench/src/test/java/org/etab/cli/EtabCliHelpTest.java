@@ -308,6 +308,16 @@ class EtabCliHelpTest {
                 .contains("Mask over the frame (true) or beside it (default: true).");
         assertThat(help.apply("gif")).contains("a multiple of 10 from 10 to 655350");
         assertThat(help.apply("synth")).contains("No progress bar, and no summary line");
+        // plot's --target is a mask; the other commands' help does not speak of plot
+        assertThat(help.apply("plot"))
+                .contains("--target=<target> A segmentation target the dataset offers: LV_seg, LA_seg, MY_seg "
+                        + "(default: LV_seg).");
+        for (String name : List.of("bench", "export", "gif", "split")) {
+            assertThat(help.apply(name))
+                    .as(name)
+                    .contains("An ETAB target the dataset offers: EF, ")
+                    .doesNotContain("plot: LV_seg");
+        }
         // split's --seed is its own: the config's seed (bench's default) does not change a split
         assertThat(help.apply("split"))
                 .contains("--seed=<seed> Seed of the split's shuffle with --random true")
