@@ -149,7 +149,7 @@ final class BenchCommand implements Callable<Integer> {
             BenchRunner.Result r = choice.run(
                     pipeline, gpu, registry, state.epoch(), lastEpoch, state.position(), show, recorder, run.perEpoch);
             if (!run.quiet) {
-                BenchRunner.printSummary(r, System.err);
+                BenchRunner.printSummary(r, System.err, run.everyFailure());
             }
             if (r.account().planned() == 0 && !finished) {
                 System.err.println("etab bench: nothing to stream: "

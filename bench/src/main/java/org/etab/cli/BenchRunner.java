@@ -295,7 +295,13 @@ final class BenchRunner {
     }
 
     /** The end-of-run table: delivered, failed, rates, memory; then the first failures. */
-    static void printSummary(Result r, PrintStream out) {
+    /**
+     * The summary table and the first failures on {@code out}.
+     *
+     * @param everyFailure where the failures past the first 10 are listed ({@code --report f.csv}), or null when the
+     *                     command has no such file
+     */
+    static void printSummary(Result r, PrintStream out, String everyFailure) {
         Totals a = r.account();
         out.printf(Locale.ROOT, "%n  device       %s%n", r.device());
         if (r.deviceTimes() != null) {
@@ -324,16 +330,17 @@ final class BenchRunner {
                     100 * r.waitSeconds() / r.seconds());
         }
         out.printf(Locale.ROOT, "  peak RSS     %d MiB%n%n", r.peakRssMb());
-        printFailures(a.failures(), out);
+        printFailures(a.failures(), out, everyFailure);
     }
 
-    static void printFailures(List<SampleFailure> failures, PrintStream out) {
+    static void printFailures(List<SampleFailure> failures, PrintStream out, String everyFailure) {
         int shown = Math.min(10, failures.size());
         for (int i = 0; i < shown; i++) {
             out.println("  failed: " + Terminal.safe(failures.get(i)));
         }
         if (failures.size() > shown) {
-            out.println("  ... and " + (failures.size() - shown) + " more (--report FILE lists every one)");
+            out.println("  ... and " + (failures.size() - shown) + " more"
+                    + (everyFailure != null ? " (" + everyFailure + " lists every one)" : ""));
         }
     }
 }

@@ -154,7 +154,7 @@ final class DemoCommand implements Callable<Integer> {
                         new EchoNetSource(train, choice.samples()), po, registry, DeviceChoice.allocator(gpu))) {
             BenchRunner.Result r = choice.run(pipeline, gpu, registry, 0, epochs - 1, 0, show, null, false);
             if (!quiet) {
-                BenchRunner.printSummary(r, System.err);
+                BenchRunner.printSummary(r, System.err, null); // demo has no --report
             }
             drawPictures(train, pipeline.account().failures(), pictures);
             System.out.println(r.resultLine());

@@ -243,7 +243,7 @@ final class ExportCommand implements Callable<Integer> {
                 BenchRunner.Result r = new BenchRunner.Result(
                         totals, (System.nanoTime() - start) / 1e9, Launch.peakRssMb(), "cpu (host batches)");
                 if (!run.quiet) {
-                    BenchRunner.printSummary(r, System.err);
+                    BenchRunner.printSummary(r, System.err, run.everyFailure());
                 }
                 System.out.println(r.resultLine());
             } finally {

@@ -116,6 +116,11 @@ public final class RunOptions {
                     "CSV of every row of the selection: id,status,stage,reason (delivered, failed, or rejected by the index).")
     Path report;
 
+    /** Where every failure is listed, for the summary's last line: the --report file given, or how to ask for one. */
+    String everyFailure() {
+        return "--report " + (report != null ? Terminal.safe(report) : "FILE");
+    }
+
     @Option(
             names = "--sample-timeout",
             paramLabel = "SECONDS",
