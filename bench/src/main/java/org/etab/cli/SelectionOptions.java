@@ -424,7 +424,6 @@ public final class SelectionOptions {
                 .build();
     }
 
-    /** "112x112" -> {112, 112}; "native" -> {0, 0}; anything else fails, naming {@code name} (a flag or a config key). */
     /** {@code parse(text)}, a refusal prefixed with the flag that gave the text. */
     private static <T> T byFlag(String flag, String text, Function<String, T> parse) {
         try {
@@ -434,6 +433,7 @@ public final class SelectionOptions {
         }
     }
 
+    /** "112x112" -> {112, 112}; "native" -> {0, 0}; anything else fails, naming {@code name} (a flag or a config key). */
     static int[] parseFrameSize(String text, String name) {
         String s = text.trim().toLowerCase(Locale.ROOT);
         if (s.equals("native")) {
