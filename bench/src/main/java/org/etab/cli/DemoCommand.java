@@ -44,6 +44,9 @@ import picocli.CommandLine.Option;
         description =
                 "Phantom EchoNet data through the real pipeline (workload W1), plus an LV overlay PNG and a clip GIF.")
 final class DemoCommand implements Callable<Integer> {
+    /** Where demo writes its phantom set when no --root is given, relative to the installation. */
+    static final String PHANTOM = "phantom/echonet";
+
     @Option(
             names = "--root",
             paramLabel = "DIR",
@@ -104,7 +107,7 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Path data = root != null ? root : Launch.home().resolve("phantom/echonet");
+        Path data = root != null ? root : Launch.home().resolve(PHANTOM);
         Path pictures = out != null ? out : Launch.home().resolve("out/demo");
         boolean show = Launch.interactive(quiet);
         SampleOptions w1 = Workloads.w1().build();

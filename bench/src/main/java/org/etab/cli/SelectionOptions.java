@@ -267,9 +267,21 @@ public final class SelectionOptions {
         Path r = cfg.directory(d.name());
         if (r == null) {
             throw new IllegalArgumentException("no dataset directory: pass --root DIR or set " + d.configKey()
-                    + " in the config (or " + d.environmentVariable() + ")");
+                    + " in the config (or " + d.environmentVariable() + ")" + demoPhantom(d));
         }
         return r;
+    }
+
+    /**
+     * {@code "; etab demo's phantom set is --root DIR"} when {@code d} is EchoNet-Dynamic and {@code etab demo} has
+     * written its phantom in the installation, else empty: a first run after the README's {@code ./etab demo} names
+     * no root, and the set it just made is the one to try.
+     */
+    private static String demoPhantom(DatasetProvider d) {
+        Path phantom = Launch.home().resolve(DemoCommand.PHANTOM);
+        return d.name().equals("echonet") && Files.isRegularFile(phantom.resolve("FileList.csv"))
+                ? "; etab demo's phantom set is --root " + Terminal.safe(phantom)
+                : "";
     }
 
     /**

@@ -215,4 +215,42 @@ class DemoCommandTest {
                         + ", which a run only reads: write it elsewhere");
         assertThat(data).doesNotExist();
     }
+
+    /**
+     * After the README's {@code ./etab demo}, a {@code bench} with no --root (and no directory in the config) names
+     * the phantom set demo wrote in the installation; before it exists, the message names none.
+     */
+    @Test
+    void benchWithoutARootNamesThePhantomDemoWrote(@TempDir Path home) {
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                System.getenv("ETAB_ECHONET_DIR") == null && System.getenv("ETAB_CONFIG") == null,
+                "the environment names a dataset directory or a config");
+        String before = System.getProperty("etab.home");
+        System.setProperty("etab.home", home.toString());
+        try {
+            String noRoot = "etab: no dataset directory: pass --root DIR or set echonet_dir in the config (or"
+                    + " ETAB_ECHONET_DIR)";
+            EtabCliTest.Run fresh = EtabCliTest.etab("bench", "--quiet");
+            assertThat(fresh.code()).isEqualTo(2);
+            assertThat(fresh.err().lines()).containsExactly(noRoot);
+
+            Path phantom = home.resolve("phantom/echonet");
+            EtabCliTest.Run synth =
+                    EtabCliTest.etab("synth", "--out", phantom.toString(), "--videos", "4", "--seed", "5", "--quiet");
+            assertThat(synth.code()).as(synth.err()).isZero();
+            EtabCliTest.Run after = EtabCliTest.etab("bench", "--quiet");
+            assertThat(after.code()).isEqualTo(2);
+            assertThat(after.err().lines()).containsExactly(noRoot + "; etab demo's phantom set is --root " + phantom);
+            // CAMUS has no demo phantom: no hint
+            assertThat(EtabCliTest.etab("bench", "--dataset", "camus", "--quiet")
+                            .err())
+                    .doesNotContain("phantom");
+        } finally {
+            if (before == null) {
+                System.clearProperty("etab.home");
+            } else {
+                System.setProperty("etab.home", before);
+            }
+        }
+    }
 }
