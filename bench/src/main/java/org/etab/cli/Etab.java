@@ -137,6 +137,8 @@ public final class Etab implements java.util.concurrent.Callable<Integer> {
         // plot, gif and split refuse some of the selection flags they share with bench: their help leaves them out
         SelectionOptions.hideRefused(cl.getSubcommands().get("plot").getCommandSpec(), PictureCommands.FRAME_FLAGS);
         SelectionOptions.hideRefused(cl.getSubcommands().get("gif").getCommandSpec(), PictureCommands.RAW_GRAY_FLAGS);
+        // gif makes a clip: --video true is all it takes (false is refused, naming why)
+        SelectionOptions.hideRefused(cl.getSubcommands().get("gif").getCommandSpec(), "--video");
         SelectionOptions.hideRefused(cl.getSubcommands().get("split").getCommandSpec(), SplitCommand.UNUSED_FLAGS);
         SelectionOptions.describe(cl.getSubcommands().get("split").getCommandSpec(), "--seed", SplitCommand.SEED_HELP);
         // a flag picocli cannot parse (unknown, missing, or a value of the wrong type) is one line, as every other

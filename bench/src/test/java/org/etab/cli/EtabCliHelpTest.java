@@ -240,7 +240,7 @@ class EtabCliHelpTest {
                         "--shuffle=",
                         "--limit="),
                 "gif",
-                List.of("--channels=", "--dtype=", "--normalize=", "--layout=", "--shuffle=", "--limit="),
+                List.of("--video=", "--channels=", "--dtype=", "--normalize=", "--layout=", "--shuffle=", "--limit="),
                 "split",
                 List.of(
                         "--shuffle=",
@@ -273,6 +273,9 @@ class EtabCliHelpTest {
                 "gif", "--root", "/nonexistent", "--id", "x", "--out", "/nonexistent/x.gif", "--channels", "3");
         assertThat(gif.err().lines())
                 .containsExactly("etab: --channels 3 does not apply to etab gif: it draws one clip's raw gray pixels");
+        EtabCliTest.Run stills = EtabCliTest.etab(
+                "gif", "--root", "/nonexistent", "--id", "x", "--out", "/nonexistent/x.gif", "--video", "false");
+        assertThat(stills.err().lines()).containsExactly("etab: gif makes a clip: --video false does not apply to it");
         EtabCliTest.Run split =
                 EtabCliTest.etab("split", "--root", "/nonexistent", "--out", "/nonexistent", "--resize", "area");
         assertThat(split.err().lines())
