@@ -294,9 +294,8 @@ final class BenchRunner {
         }
     }
 
-    /** The end-of-run table: delivered, failed, rates, memory; then the first failures. */
     /**
-     * The summary table and the first failures on {@code out}.
+     * The end-of-run table: delivered, failed, rates, memory; then the first failures.
      *
      * @param everyFailure where the failures past the first 10 are listed ({@code --report f.csv}), or null when the
      *                     command has no such file
