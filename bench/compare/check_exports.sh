@@ -5,9 +5,13 @@
 # (check_exports_selftest.py). Usage: bench/compare/check_exports.sh [WORK_DIR] (default /tmp/etab-check-exports;
 # wiped first). Exit status 1 when an export is not what README.md and docs/datasets.md say, or a damage goes unseen.
 set -euo pipefail
+case ${1:-} in
+  -h | --help) sed -n '2,6p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+  -*) echo "check_exports.sh: WORK_DIR must not start with '-': $1 (usage: check_exports.sh [WORK_DIR])" >&2; exit 2 ;;
+esac
 cd "$(dirname "$0")/../.."
 W=${1:-/tmp/etab-check-exports}
-rm -rf "$W"
+rm -rf -- "$W"
 mkdir -p "$W/data" "$W/out"
 D=$W/data
 O=$W/out

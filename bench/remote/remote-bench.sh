@@ -14,6 +14,10 @@
 # needs: nginx (Debian: apt-get install -y nginx), taskset (util-linux); run from the repo root. Prints one line per
 # run (or turn) and a summary.
 set -euo pipefail
+case ${1:-} in
+  -h | --help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+  -*) echo "remote-bench.sh: PHANTOM_DIR must not start with '-': $1 (--help for the usage)" >&2; exit 2 ;;
+esac
 data=$(cd "${1:?usage: remote-bench.sh PHANTOM_DIR [REPS] [EPOCHS]}" && pwd)
 reps=${2:-3}
 epochs=${3:-4}
