@@ -436,12 +436,17 @@ public final class SelectionOptions {
                 .build();
     }
 
-    /** {@code parse(text)}, a refusal prefixed with the flag that gave the text. */
+    /**
+     * {@code parse(text)}; a refusal names the flag that gave the text: the library's "resize must be ..." as
+     * "--resize must be ...", any other message after "--resize: ".
+     */
     private static <T> T byFlag(String flag, String text, Function<String, T> parse) {
         try {
             return parse.apply(text);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(flag + ": " + e.getMessage(), e);
+            String why = String.valueOf(e.getMessage());
+            int must = why.indexOf(" must be ");
+            throw new IllegalArgumentException(must > 0 ? flag + why.substring(must) : flag + ": " + why, e);
         }
     }
 

@@ -271,11 +271,11 @@ class EtabCliTest {
                 .toFile());
         assertThat(t).isEqualTo(c.permute(1, 0, 2, 3).dup('c'));
         Run bad = etab("export", "--root", root, "--resize", "lanczos", "--out", out.toString(), "--quiet");
-        assertThat(bad.err()).contains("--resize: resize must be nearest, bilinear, bicubic or area but was 'lanczos'");
+        assertThat(bad.err()).contains("etab: --resize must be nearest, bilinear, bicubic or area but was 'lanczos'");
         Run badLayout = etab("export", "--root", root, "--layout", "nchw", "--out", out.toString(), "--quiet");
-        assertThat(badLayout.err()).contains("--layout: layout must be cthw or tchw but was 'nchw'");
+        assertThat(badLayout.err()).contains("etab: --layout must be cthw or tchw but was 'nchw'");
         Run badStart = etab("export", "--root", root, "--clip-start", "middle", "--out", out.toString(), "--quiet");
-        assertThat(badStart.err()).contains("--clip-start: clip start must be random, first or all but was 'middle'");
+        assertThat(badStart.err()).contains("etab: --clip-start must be random, first or all but was 'middle'");
         assertThat(badStart.code()).isEqualTo(2);
     }
 
