@@ -59,24 +59,13 @@ class TextFuzzTest {
     }
 
     private static void echoNet(String file, byte[] input) throws Exception {
-        Path fuzzed = ECHONET.resolve(file);
-        byte[] valid = Files.readAllBytes(fuzzed);
-        Files.write(fuzzed, input);
-        try {
-            FuzzChecks.check(
-                    fuzzed + ": ",
-                    input.length,
-                    () -> {
-                        EchoNetIndex index = EchoNetReader.read(ECHONET);
-                        for (String split : List.of("all", "train", "val", "test")) {
-                            index.select(split);
-                            index.rejected(split);
-                        }
-                    },
-                    DatasetException.class);
-        } finally {
-            Files.write(fuzzed, valid); // the other target's companion
-        }
+        indexFile(ECHONET.resolve(file), input, () -> {
+            EchoNetIndex index = EchoNetReader.read(ECHONET);
+            for (String split : List.of("all", "train", "val", "test")) {
+                index.select(split);
+                index.rejected(split);
+            }
+        });
     }
 
     @FuzzTest
@@ -90,55 +79,35 @@ class TextFuzzTest {
     }
 
     private static void tmed(String file, byte[] input) throws Exception {
-        Path fuzzed = TMED.resolve(file);
+        indexFile(TMED.resolve(file), input, () -> {
+            TmedIndex index = TmedReader.read(TMED, 0);
+            for (Target target : List.of(Target.VIEW, Target.AS)) {
+                for (String split : List.of("all", "train", "test")) {
+                    for (String view : List.of("all", "both", "AP2CH")) {
+                        index.selection(split, view, target);
+                    }
+                }
+            }
+        });
+    }
+
+    /** Writes {@code input} over one index file of a dataset, checks {@code read}, then puts the valid file back. */
+    private static void indexFile(Path fuzzed, byte[] input, FuzzChecks.Parse read) throws Exception {
         byte[] valid = Files.readAllBytes(fuzzed);
-        Files.write(fuzzed, input);
         try {
-            FuzzChecks.check(
-                    fuzzed + ": ",
-                    input.length,
-                    () -> {
-                        TmedIndex index = TmedReader.read(TMED, 0);
-                        for (Target target : List.of(Target.VIEW, Target.AS)) {
-                            for (String split : List.of("all", "train", "test")) {
-                                for (String view : List.of("all", "both", "AP2CH")) {
-                                    index.selection(split, view, target);
-                                }
-                            }
-                        }
-                    },
-                    DatasetException.class);
+            FuzzChecks.checkFile(fuzzed, input, read, DatasetException.class);
         } finally {
-            Files.write(fuzzed, valid);
+            Files.write(fuzzed, valid); // the other target's companion
         }
     }
 
     @FuzzTest
     void camusInfo(byte[] input) throws Exception {
-        Files.write(CFG, input);
-        FuzzChecks.check(
-                CFG + ": ",
-                input.length,
-                () -> {
-                    CamusInfo info = CamusInfo.read(CFG);
-                    info.ef();
-                    info.frameRate();
-                    info.imageQuality();
-                },
-                DatasetException.class);
+        FuzzChecks.checkFile(CFG, input, () -> CamusInfo.read(CFG), DatasetException.class);
     }
 
     @FuzzTest
     void configFile(byte[] input) throws Exception {
-        Files.write(CONFIG, input);
-        FuzzChecks.check(
-                CONFIG + ": ",
-                input.length,
-                () -> {
-                    EtabConfig config = EtabConfig.load(CONFIG, Map.of());
-                    config.pipeline();
-                    config.extraRoots();
-                },
-                IllegalArgumentException.class);
+        FuzzChecks.checkFile(CONFIG, input, () -> EtabConfig.load(CONFIG, Map.of()), IllegalArgumentException.class);
     }
 }
