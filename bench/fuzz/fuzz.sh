@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Coverage-guided fuzzing of the loader's parsers with Jazzer's standalone driver (docs/robustness.md, "Fuzzing").
+# Coverage-guided fuzzing of the loader's parsers with Jazzer's standalone driver (docs/sampling.md, "Fuzzing").
 #
 #   bench/fuzz/fuzz.sh [--time SECONDS] [--xmx SIZE] [TARGET...]     fuzz each TARGET (default: all) in turn
 #   bench/fuzz/fuzz.sh --seeds                                       rewrite the seed inputs (FuzzSeeds)
@@ -7,13 +7,14 @@
 # Targets: the @FuzzTest methods of loader/src/test/java/org/etab/fuzz/
 #   MediaFuzzTest: metaImage nifti aviIndex png
 #   TextFuzzTest:  echoNetFileList echoNetTracings tmedLabels tmedFold camusInfo configFile
-# --time  seconds per target (default 180); --xmx the fuzzing JVM's heap (default 1g: the image readers refuse an
-#         image over 1/8 of it, so a size check that comes after an allocation runs out of heap).
+# --time  seconds per target (default 180); --xmx the fuzzing JVM's heap (default 1g: an allocation by a lying header
+#         fails fast instead of taking the machine's memory; FuzzChecks' heap bound catches the smaller ones).
 # Each target starts from its committed inputs (loader/src/test/resources/org/etab/fuzz/<Class>Inputs/<target>/)
 # and keeps what it learns in loader/target/fuzz/<target>/corpus; a finding is written to loader/target/fuzz/<target>/
-# (crash-*, timeout-*, oom-*) and ends that target's run. To keep one as a regression input: minimise it
-# (java ... Jazzer ... -minimize_crash=1 CRASH, see the log's first line), copy it into the target's inputs folder
-# under a name that says what it is, and fix the parser; `mvn test` then replays it.
+# (crash-*, timeout-*, oom-*) and ends that target's run. To keep one as a regression input: minimise it (the log's
+# first line is the command; run it again from loader/ with -minimize_crash=1 -runs=100000 CRASH in place of the
+# corpus folder), copy it into the target's inputs folder under a name that says what it is, and fix the parser;
+# `mvn test` then replays it.
 # Prints one line per target: executions, seconds, findings. Exit status 1 when any target found something.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -29,7 +30,7 @@ while [[ $# -gt 0 ]]; do
         --time) time="$2"; shift 2 ;;
         --xmx) xmx="$2"; shift 2 ;;
         --seeds) seeds=true; shift ;;
-        -h|--help) sed -n '2,20p' "${BASH_SOURCE[0]}"; exit 0 ;;
+        -h|--help) sed -n '2,18p' "${BASH_SOURCE[0]}"; exit 0 ;;
         -*) echo "fuzz.sh: unknown option $1" >&2; exit 2 ;;
         *) targets+=("$1"); shift ;;
     esac
@@ -68,11 +69,12 @@ for t in "${targets[@]}"; do
     log="$dir/log.txt"
     started=$(date +%s)
     # the driver adds the committed inputs folder itself (found from the working directory, the loader)
+    cmd=(java -Xmx"$xmx" -cp "$cp" com.code_intelligence.jazzer.Jazzer
+        --target_class="$(class_of "$t")" --target_method="$t"
+        -max_total_time="$time" -timeout=30 -rss_limit_mb=4096 -artifact_prefix="$dir/" "$dir/corpus")
+    echo "${cmd[*]}" >"$log"
     set +e
-    (cd "$loader" && java -Xmx"$xmx" -cp "$cp" com.code_intelligence.jazzer.Jazzer \
-        --target_class="$(class_of "$t")" --target_method="$t" \
-        -max_total_time="$time" -timeout=30 -rss_limit_mb=4096 \
-        -artifact_prefix="$dir/" "$dir/corpus") >"$log" 2>&1
+    (cd "$loader" && "${cmd[@]}") >>"$log" 2>&1
     rc=$?
     set -e
     runs=$(grep -o 'Done [0-9]* runs in [0-9]* second' "$log" | tail -1 || true)
