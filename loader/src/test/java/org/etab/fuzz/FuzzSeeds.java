@@ -72,12 +72,8 @@ public final class FuzzSeeds {
         copy(tmed.resolve(TmedPhantom.foldFile(0)), seed(text, "tmedFold", TmedPhantom.foldFile(0)));
 
         Path echonet = scratch.resolve("echonet");
-        new EchoNetPhantom(EchoNetPhantom.Options.builder()
-                        .videos(2)
-                        .seed(7)
-                        .threads(1)
-                        .build())
-                .write(echonet);
+        var twoVideos = EchoNetPhantom.Options.builder().videos(2).seed(7).threads(1);
+        new EchoNetPhantom(twoVideos.build()).write(echonet);
         copy(echonet.resolve("FileList.csv"), seed(text, "echoNetFileList", "FileList.csv"));
         copy(echonet.resolve("VolumeTracings.csv"), seed(text, "echoNetTracings", "VolumeTracings.csv"));
 
