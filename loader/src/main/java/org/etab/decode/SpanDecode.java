@@ -139,10 +139,9 @@ final class SpanDecode implements AutoCloseable {
 
     /** A single-threaded decoder for the layout's codec, set up as the container would have set it up. */
     private static AVCodecContext openCodec(VideoLayout layout, DecodeErrors errors) {
-        String codecName = avcodec_get_name(layout.codecId()).getString();
         AVCodec decoder = avcodec_find_decoder(layout.codecId());
         if (decoder == null) {
-            throw errors.error("no decoder for codec " + codecName);
+            throw errors.error("no decoder for codec " + codecName(layout));
         }
         AVCodecContext codec = avcodec_alloc_context3(decoder);
         if (codec == null) {
@@ -163,13 +162,18 @@ final class SpanDecode implements AutoCloseable {
             codec.thread_count(1);
             int ret = avcodec_open2(codec, decoder, (AVDictionary) null);
             if (ret < 0) {
-                throw errors.fail("cannot open " + codecName + " decoder", ret);
+                throw errors.fail("cannot open " + codecName(layout) + " decoder", ret);
             }
             return codec;
         } catch (RuntimeException | Error e) {
             avcodec_free_context(codec);
             throw e;
         }
+    }
+
+    /** The codec's FFmpeg name, for messages (looked up on failure only). */
+    private static String codecName(VideoLayout layout) {
+        return avcodec_get_name(layout.codecId()).getString();
     }
 
     /** Points the packet at a copy of {@code size} bytes of {@code src} plus the zero padding FFmpeg wants. */
