@@ -25,6 +25,8 @@ import org.bytedeco.ffmpeg.swscale.SwsContext;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.javacpp.IntPointer;
+import org.bytedeco.javacpp.Loader;
+import org.bytedeco.javacpp.LongPointer;
 import org.bytedeco.javacpp.PointerPointer;
 
 /**
@@ -40,7 +42,8 @@ import org.bytedeco.javacpp.PointerPointer;
  *
  * <h2>Ownership</h2>
  * Owns the gray {@code byte[]} (lent to the sink during {@code accept}, overwritten by the next frame; reallocated
- * only when the frame size changes), a native packed luma plane (lent during {@code acceptPlane}) and the swscale
+ * only when the frame size changes), a native packed luma plane and a view of the frame's own (each lent during
+ * {@code acceptPlane}; the view is re-aimed at the next frame's plane, so a sink keeps neither) and the swscale
  * context with its native output plane (the native memory created on first need), freed by {@link #close()}
  * (idempotent). The frame given to {@link #deliver} is unreferenced before it returns or
  * throws; the frame itself stays its owner's.
@@ -64,7 +67,16 @@ final class GrayConversion implements AutoCloseable {
         }
     }
 
+    /** Where an AVFrame holds its {@code data[]} plane pointers, in longs from its start. */
+    private static final long DATA_INDEX = Loader.offsetof(AVFrame.class, "data") / Long.BYTES;
+
     private byte[] gray = new byte[0];
+
+    // plane 0 read without a wrapper per frame (AVFrame.data(0) makes a new BytePointer each call, 32 a W1 clip):
+    // the last frame's fields seen as longs (re-made only for another AVFrame) and a view re-aimed at its plane;
+    // both alias the frame's memory and own none, so neither is closed
+    private LongPointer frameFields;
+    private final PlaneView luma = new PlaneView();
 
     // pixel-format classification of the last frame: formats rarely change, so look up once
     private int lastFormat = Integer.MIN_VALUE;
@@ -123,8 +135,9 @@ final class GrayConversion implements AutoCloseable {
     /** The luma plane with stride == width: the frame's own when its rows are packed, else a packed native copy. */
     private BytePointer packedPlane(AVFrame picture, int w, int h) {
         int linesize = picture.linesize(0);
+        BytePointer plane = plane0(picture, (long) linesize * h);
         if (linesize == w) {
-            return picture.data(0);
+            return plane;
         }
         long size = (long) w * h;
         if (packed == null || packed.capacity() < size) {
@@ -133,8 +146,30 @@ final class GrayConversion implements AutoCloseable {
             }
             packed = new BytePointer(size);
         }
-        av_image_copy_plane(packed, w, picture.data(0), linesize, w, h);
+        av_image_copy_plane(packed, w, plane, linesize, w, h);
         return packed;
+    }
+
+    /** {@code picture}'s plane 0 ({@code size} bytes) as {@link #luma}, valid until the next call. */
+    private BytePointer plane0(AVFrame picture, long size) {
+        if (frameFields == null || frameFields.address() != picture.address()) {
+            frameFields = new LongPointer(picture);
+        }
+        return luma.at(frameFields.get(DATA_INDEX), size);
+    }
+
+    /**
+     * A {@code BytePointer} that is re-aimed rather than made anew for each frame's plane. Owns no memory; confined,
+     * with its {@link GrayConversion}, to one thread at a time.
+     */
+    private static final class PlaneView extends BytePointer {
+        PlaneView at(long planeAddress, long size) {
+            address = planeAddress;
+            position = 0;
+            limit = size;
+            capacity = size;
+            return this;
+        }
     }
 
     private void toGray(AVFrame picture, int w, int h, DecodeErrors errors) {
@@ -145,7 +180,7 @@ final class GrayConversion implements AutoCloseable {
         int format = picture.format();
         int linesize = picture.linesize(0);
         if (isLuma(format) && linesize >= w) {
-            copyPlane(picture.data(0), linesize, w, h, gray);
+            copyPlane(plane0(picture, (long) linesize * h), linesize, w, h, gray);
             if (limitedRange(picture)) {
                 expandRange(gray, size);
             }

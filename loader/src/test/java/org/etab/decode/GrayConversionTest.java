@@ -9,6 +9,8 @@ import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_BGR24;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_GRAY8;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUVJ420P;
+import static org.bytedeco.ffmpeg.global.avutil.av_frame_alloc;
+import static org.bytedeco.ffmpeg.global.avutil.av_frame_free;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_get_buffer;
 import static org.bytedeco.ffmpeg.global.swscale.SWS_BILINEAR;
 import static org.bytedeco.ffmpeg.global.swscale.sws_freeContext;
@@ -252,6 +254,70 @@ class GrayConversionTest {
             assertThat(sink.planes).allSatisfy(p -> assertThat(p).isEqualTo(expected(any)));
             assertThat(parts.clean()).as("frame unreferenced").isTrue();
         }
+    }
+
+    @Test
+    void packedRowsAreLentInPlaceFrameAfterFrameAndFromAnotherAVFrame() {
+        int w = 64; // gray rows of 64 bytes need no padding: the frame's own plane is lent, uncopied
+        List<Long> lent = new ArrayList<>();
+        PlaneSink copies = new PlaneSink();
+        GrayFrameSink sink = new GrayFrameSink() {
+            @Override
+            public void accept(int position, byte[] g, int width, int height) {
+                copies.accept(position, g, width, height);
+            }
+
+            @Override
+            public boolean acceptPlane(int position, BytePointer g, int width, int height) {
+                lent.add(g.address() + g.position());
+                return copies.acceptPlane(position, g, width, height);
+            }
+        };
+        List<Long> planes = new ArrayList<>();
+        List<byte[]> expected = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            int shift = i;
+            IntBinaryOperator any = (x, y) -> (x * 3 + y * 11 + shift) & 0xff;
+            AVFrame f = paint(AV_PIX_FMT_GRAY8, AVCOL_RANGE_UNSPECIFIED, w, H, any);
+            assertThat(f.linesize(0)).as("rows packed").isEqualTo(w);
+            planes.add(f.data(0).address());
+            expected.add(expectedPlane(any, w, H));
+            gray.deliver(f, i, new int[] {i}, 0, sink, errors);
+        }
+        AVFrame other = av_frame_alloc();
+        try {
+            other.format(AV_PIX_FMT_GRAY8).width(w).height(H);
+            assertThat(av_frame_get_buffer(other, 0)).isZero();
+            assertThat(other.linesize(0)).as("rows packed").isEqualTo(w);
+            BytePointer plane = other.data(0);
+            for (int i = 0; i < w * H; i++) {
+                plane.put(i, (byte) (255 - i % 256));
+            }
+            planes.add(plane.address());
+            expected.add(copyOf(plane, w * H));
+            gray.deliver(other, 2, new int[] {2}, 0, sink, errors);
+        } finally {
+            av_frame_free(other);
+        }
+        assertThat(lent).as("each frame's own plane 0").isEqualTo(planes);
+        assertThat(copies.calls).containsExactly("plane 0", "plane 0", "plane 0");
+        assertThat(copies.planes).containsExactlyElementsOf(expected);
+    }
+
+    static byte[] copyOf(BytePointer plane, int n) {
+        byte[] copy = new byte[n];
+        plane.position(0).get(copy);
+        return copy;
+    }
+
+    static byte[] expectedPlane(IntBinaryOperator value, int w, int h) {
+        byte[] e = new byte[w * h];
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                e[y * w + x] = (byte) value.applyAsInt(x, y);
+            }
+        }
+        return e;
     }
 
     @Test
