@@ -84,8 +84,10 @@ public final class NiftiReader {
             throw new DatasetException(file, "cannot be read: " + e, e);
         }
         boolean gzip = startsWithGzipMagic(file, ch);
-        // both closed: a GZIPInputStream's close ends its Inflater, whose native memory would otherwise wait for a GC
-        try (InputStream raw = new BufferedInputStream(Channels.newInputStream(ch), 1 << 16);
+        // both closed: a GZIPInputStream's close ends its Inflater, whose native memory would otherwise wait for a GC.
+        // The buffer serves the small reads (header, gzip's header, extensions); reads as large as it (the voxels,
+        // gzip's 64 KiB input) bypass it, so a larger one would only be allocated and zeroed per file
+        try (InputStream raw = new BufferedInputStream(Channels.newInputStream(ch), 8192);
                 InputStream in = gzip ? new GZIPInputStream(raw, 1 << 16) : raw) {
             byte[] hdr = new byte[HEADER];
             try {
