@@ -79,8 +79,24 @@ final class RemoteVideos implements VideoStore {
     /** A fetch started when its batch was scheduled, and when. */
     private record Ahead(CompletableFuture<Fetched> fetch, long startedNanos) {}
 
-    /** Fetches started when batches were scheduled, by plan; a reader takes its plan's or fetches now. */
-    private final Map<SamplePlan, Ahead> ahead = new ConcurrentHashMap<>();
+    /**
+     * A scheduled plan as a key, by identity: the fetch started for one scheduled sample is that sample's, whatever
+     * {@link SamplePlan}'s own equality says (two epochs in flight can schedule equal plans for one video).
+     */
+    private record Scheduled(SamplePlan plan) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Scheduled s && s.plan == plan;
+        }
+
+        @Override
+        public int hashCode() {
+            return System.identityHashCode(plan);
+        }
+    }
+
+    /** Fetches started when batches were scheduled; a reader takes its own sample's or fetches now. */
+    private final Map<Scheduled, Ahead> ahead = new ConcurrentHashMap<>();
     /**
      * Whole fetches in flight, by object path: the clips of one video scheduled before its layout is known (a batch
      * of its clips, overlapping epochs) share one download, and decoders only read the shared bytes.
@@ -150,7 +166,8 @@ final class RemoteVideos implements VideoStore {
         for (SamplePlan p : plans) {
             if (p.failure() == null) {
                 ahead.computeIfAbsent(
-                        p, k -> new Ahead(fetch(k, records.get(k.record())).toFuture(), System.nanoTime()));
+                        new Scheduled(p),
+                        k -> new Ahead(fetch(p, records.get(p.record())).toFuture(), System.nanoTime()));
             }
         }
     }
@@ -159,7 +176,7 @@ final class RemoteVideos implements VideoStore {
     @Override
     public void forget(List<SamplePlan> plans) {
         for (SamplePlan p : plans) {
-            Ahead a = ahead.remove(p);
+            Ahead a = ahead.remove(new Scheduled(p));
             if (a != null) {
                 a.fetch().cancel(true);
             }
@@ -173,7 +190,7 @@ final class RemoteVideos implements VideoStore {
      */
     private Fetched take(SamplePlan plan, EchoNetRecord rec, long deadlineNanos) {
         long now = System.nanoTime();
-        Ahead a = ahead.remove(plan);
+        Ahead a = ahead.remove(new Scheduled(plan));
         CompletableFuture<Fetched> f = a != null ? a.fetch() : fetch(plan, rec).toFuture();
         try {
             if (deadlineNanos == Deadline.NONE) {
