@@ -1,48 +1,23 @@
 package org.etab.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.etab.cli.EtabCliTest.etab;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.etab.cli.EtabCliTest.Run;
 import org.etab.testing.PhantomDatasets;
 import org.etab.testing.TmedPhantoms;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code --label-scheme}: the codes in {@code etab export}'s manifest, the scheme recorded, refusals up front. */
 class LabelSchemeCliTest {
     private static final String OLD_HEADER = "id,source_id,x,y,epoch,position,source_frames,valid_frames,label";
-
-    private record Run(int code, String out, String err) {}
-
-    private static Run etab(String... args) {
-        PrintStream stdout = System.out;
-        PrintStream stderr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream sysErr = new ByteArrayOutputStream();
-        StringWriter err = new StringWriter();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(sysErr, true, StandardCharsets.UTF_8));
-            CommandLine cl = Etab.commandLine();
-            cl.setErr(new PrintWriter(err, true));
-            int code = cl.execute(args);
-            return new Run(code, out.toString(StandardCharsets.UTF_8), err + sysErr.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(stdout);
-            System.setErr(stderr);
-        }
-    }
 
     /** id -> diagnosis_label of the TMED phantom's fold-0 file, by plain splitting. */
     private static Map<String, String> diagnoses() throws IOException {
