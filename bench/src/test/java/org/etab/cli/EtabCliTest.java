@@ -1,6 +1,7 @@
 package org.etab.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.etab.cli.CommandLines.concat;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -1250,12 +1251,6 @@ class EtabCliTest {
         Run wrongSeed = etab(
                 concat(new String[] {"export", "--out", part.toString(), "--resume", partState.toString()}, otherSeed));
         assertThat(wrongSeed.err()).contains("the order would differ");
-    }
-
-    private static String[] concat(String[] a, String[] b) {
-        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
-        System.arraycopy(b, 0, out, a.length, b.length);
-        return out;
     }
 
     @Test

@@ -1,6 +1,7 @@
 package org.etab.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.etab.cli.CommandLines.concat;
 import static org.etab.cli.EtabCliTest.etab;
 
 import java.io.IOException;
@@ -310,11 +311,5 @@ class HostileInputCliTest {
                 .startsWith("etab: " + fileList + ": missing required column FPS; header is [FileName, EF, ")
                 .endsWith(" more characters)")
                 .hasSizeLessThan(Terminal.MAX_CHARS + 100);
-    }
-
-    private static String[] concat(String[] flags, String... more) {
-        String[] all = java.util.Arrays.copyOf(flags, flags.length + more.length);
-        System.arraycopy(more, 0, all, flags.length, more.length);
-        return all;
     }
 }

@@ -2,6 +2,7 @@ package org.etab.cli;
 
 import static org.assertj.core.api.Assertions.as;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.etab.cli.CommandLines.concat;
 import static org.etab.cli.EtabCliTest.copyOfEchonet;
 import static org.etab.cli.EtabCliTest.etab;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
@@ -733,11 +734,5 @@ class ResumeCliTest {
         return Files.readAllLines(report).stream()
                 .filter(row -> row.split(",", -1)[1].equals(status))
                 .toList();
-    }
-
-    private static String[] concat(String[] a, String... b) {
-        String[] out = Arrays.copyOf(a, a.length + b.length);
-        System.arraycopy(b, 0, out, a.length, b.length);
-        return out;
     }
 }
