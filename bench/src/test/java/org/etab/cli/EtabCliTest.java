@@ -2,6 +2,7 @@ package org.etab.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.etab.cli.CommandLines.concat;
+import static org.etab.cli.CommandLines.line;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -60,27 +61,10 @@ class EtabCliTest {
 
     @Test
     void benchEndsWithTheMachineReadableResultLine() {
-        Run r = etab(
-                "bench",
-                "--dataset",
-                "echonet",
-                "--root",
-                PhantomDatasets.echonet().toString(),
-                "--split",
-                "all",
-                "--target",
-                "EF",
-                "--clip-length",
-                "16",
-                "--fps",
-                "25",
-                "--batch",
-                "4",
-                "--threads",
-                "2",
-                "--epochs",
-                "2",
-                "--quiet");
+        Run r = etab(line(
+                "bench --dataset echonet --root %s --split all --target EF --clip-length 16 --fps 25"
+                        + " --batch 4 --threads 2 --epochs 2 --quiet",
+                PhantomDatasets.echonet()));
         assertThat(r.code()).as(r.err()).isZero();
         Matcher m = RESULT.matcher(r.lastLine());
         assertThat(m.matches()).as(r.lastLine()).isTrue();
@@ -96,8 +80,7 @@ class EtabCliTest {
         CudaDevice.Availability here = CudaDevice.probe();
         org.junit.jupiter.api.Assumptions.assumeFalse(here.available(), "this machine has a GPU: " + here.reason());
         String root = PhantomDatasets.echonet().toString();
-        Run auto = etab(
-                "bench", "--root", root, "--split", "all", "--clip-length", "4", "--frame-size", "32x32", "--verbose");
+        Run auto = etab(line("bench --root %s --split all --clip-length 4 --frame-size 32x32 --verbose", root));
         assertThat(auto.code()).as(auto.err()).isZero();
         assertThat(auto.err())
                 .contains("etab bench: device auto -> cpu (no CUDA: " + here.reason() + ")")
@@ -120,21 +103,9 @@ class EtabCliTest {
                 .isTrue();
 
         // --quiet drops it, --verbose asks for it even then
-        Run quiet = etab(
-                "bench", "--root", root, "--split", "all", "--clip-length", "4", "--frame-size", "32x32", "--quiet");
+        Run quiet = etab(line("bench --root %s --split all --clip-length 4 --frame-size 32x32 --quiet", root));
         assertThat(quiet.err()).doesNotContain("device auto");
-        Run both = etab(
-                "bench",
-                "--root",
-                root,
-                "--split",
-                "all",
-                "--clip-length",
-                "4",
-                "--frame-size",
-                "32x32",
-                "--quiet",
-                "--verbose");
+        Run both = etab(line("bench --root %s --split all --clip-length 4 --frame-size 32x32 --quiet --verbose", root));
         assertThat(both.err().lines())
                 .containsExactly("etab bench: device auto -> cpu (no CUDA: " + here.reason() + ")");
 
@@ -152,31 +123,10 @@ class EtabCliTest {
 
     @Test
     void exportWritesNpyPairsAndAManifestInDeliveryOrder(@TempDir Path out) throws Exception {
-        Run r = etab(
-                "export",
-                "--dataset",
-                "echonet",
-                "--root",
-                PhantomDatasets.echonet().toString(),
-                "--split",
-                "all",
-                "--target",
-                "EF",
-                "--video",
-                "false",
-                "--frame-size",
-                "56x56",
-                "--limit",
-                "5",
-                "--shuffle",
-                "true",
-                "--seed",
-                "9",
-                "--batch",
-                "2",
-                "--out",
-                out.toString(),
-                "--quiet");
+        Run r = etab(line(
+                "export --dataset echonet --root %s --split all --target EF --video false"
+                        + " --frame-size 56x56 --limit 5 --shuffle true --seed 9 --batch 2 --out %s --quiet",
+                PhantomDatasets.echonet(), out));
         assertThat(r.code()).as(r.err()).isZero();
         List<String> manifest = Files.readAllLines(out.resolve("manifest.csv"));
         assertThat(manifest.get(0)).startsWith("id,");
@@ -197,27 +147,10 @@ class EtabCliTest {
         }
         // the same flags give the same order (seeded shuffle)
         Path again = out.resolve("again");
-        assertThat(etab(
-                                "export",
-                                "--root",
-                                PhantomDatasets.echonet().toString(),
-                                "--split",
-                                "all",
-                                "--video",
-                                "false",
-                                "--frame-size",
-                                "56x56",
-                                "--limit",
-                                "5",
-                                "--shuffle",
-                                "true",
-                                "--seed",
-                                "9",
-                                "--batch",
-                                "2",
-                                "--out",
-                                again.toString(),
-                                "--quiet")
+        assertThat(etab(line(
+                                "export --root %s --split all --video false --frame-size 56x56 --limit 5"
+                                        + " --shuffle true --seed 9 --batch 2 --out %s --quiet",
+                                PhantomDatasets.echonet(), again))
                         .code())
                 .isZero();
         assertThat(Files.readAllLines(again.resolve("manifest.csv"))).isEqualTo(manifest);
@@ -228,29 +161,10 @@ class EtabCliTest {
         String root = PhantomDatasets.echonet().toString();
         for (String layout : new String[] {"cthw", "tchw"}) {
             Path dir = out.resolve(layout);
-            Run r = etab(
-                    "export",
-                    "--root",
-                    root,
-                    "--split",
-                    "all",
-                    "--clip-length",
-                    "4",
-                    "--frame-size",
-                    "20x16",
-                    "--limit",
-                    "2",
-                    "--layout",
-                    layout,
-                    "--resize",
-                    "bicubic",
-                    "--antialias",
-                    "true",
-                    "--dtype",
-                    "uint8",
-                    "--out",
-                    dir.toString(),
-                    "--quiet");
+            Run r = etab(line(
+                    "export --root %s --split all --clip-length 4 --frame-size 20x16 --limit 2"
+                            + " --layout %s --resize bicubic --antialias true --dtype uint8 --out %s --quiet",
+                    root, layout, dir));
             assertThat(r.code()).as(r.err()).isZero();
             List<String> manifest = Files.readAllLines(dir.resolve("manifest.csv"));
             assertThat(manifest.get(0)).endsWith(",label,layout");
@@ -346,17 +260,7 @@ class EtabCliTest {
         for (String id : ids) { // planted where export writes each array before moving it into place
             Files.createSymbolicLink(out.resolve(id + ".x.npy.tmp"), victim);
         }
-        Run r = etab(
-                "export",
-                "--root",
-                PhantomDatasets.echonet().toString(),
-                "--split",
-                "all",
-                "--limit",
-                "2",
-                "--out",
-                out.toString(),
-                "--quiet");
+        Run r = etab(line("export --root %s --split all --limit 2 --out %s --quiet", PhantomDatasets.echonet(), out));
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(victim).hasContent("keep me");
         try (var files = Files.list(out)) {
@@ -370,19 +274,9 @@ class EtabCliTest {
 
     @Test
     void exportRefusesADeviceItWouldNotUse(@TempDir Path out) {
-        Run r = etab(
-                "export",
-                "--root",
-                PhantomDatasets.echonet().toString(),
-                "--split",
-                "all",
-                "--limit",
-                "2",
-                "--device",
-                "cuda",
-                "--out",
-                out.toString(),
-                "--quiet");
+        Run r = etab(line(
+                "export --root %s --split all --limit 2 --device cuda --out %s --quiet",
+                PhantomDatasets.echonet(), out));
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).contains("export writes host arrays to .npy files; --device cuda is not used by export");
         assertThat(out).isEmptyDirectory();
@@ -390,32 +284,12 @@ class EtabCliTest {
 
     @Test
     void exportRefusesEpochsItWouldNotWrite(@TempDir Path out) {
-        Run r = etab(
-                "export",
-                "--root",
-                PhantomDatasets.echonet().toString(),
-                "--limit",
-                "2",
-                "--epochs",
-                "3",
-                "--out",
-                out.toString(),
-                "--quiet");
+        Run r = etab(line("export --root %s --limit 2 --epochs 3 --out %s --quiet", PhantomDatasets.echonet(), out));
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err())
                 .contains("export writes one epoch (--start-epoch E picks which); --epochs 3 does not apply");
         assertThat(out).isEmptyDirectory();
-        Run one = etab(
-                "export",
-                "--root",
-                PhantomDatasets.echonet().toString(),
-                "--limit",
-                "2",
-                "--epochs",
-                "1",
-                "--out",
-                out.toString(),
-                "--quiet");
+        Run one = etab(line("export --root %s --limit 2 --epochs 1 --out %s --quiet", PhantomDatasets.echonet(), out));
         assertThat(one.code()).isZero();
     }
 
@@ -428,8 +302,7 @@ class EtabCliTest {
         assertThat(perEpoch.err()).contains("export writes one epoch; --per-epoch does not apply to it");
         assertThat(out).isEmptyDirectory();
 
-        Run served = etab(
-                "export", "--root", root, "--limit", "2", "--metrics-port", "0", "--out", out.toString(), "--quiet");
+        Run served = etab(line("export --root %s --limit 2 --metrics-port 0 --out %s --quiet", root, out));
         assertThat(served.code()).isZero();
         assertThat(served.err())
                 .containsPattern("etab export: live metrics at http://127\\.0\\.0\\.1:\\d+/ \\(dashboard\\)");
@@ -448,47 +321,19 @@ class EtabCliTest {
                 .id();
         String[] pixels = {"--frame-size", "40x40", "--resize", "nearest", "--normalize", "false", "--channels", "1"};
         Run export = etab(concat(
-                new String[] {
-                    "export",
-                    "--root",
-                    root,
-                    "--split",
-                    "all",
-                    "--target",
-                    "LV_seg",
-                    "--clip-length",
-                    "2",
-                    "--fps",
-                    "0",
-                    "--clip-start",
-                    "first",
-                    "--shuffle",
-                    "false",
-                    "--out",
-                    out.resolve("x").toString(),
-                    "--quiet"
-                },
+                line(
+                        "export --root %s --split all --target LV_seg --clip-length 2 --fps 0"
+                                + " --clip-start first --shuffle false --out %s --quiet",
+                        root, out.resolve("x")),
                 pixels));
         assertThat(export.code()).as(export.err()).isZero();
         INDArray clip =
                 Nd4j.createFromNpyFile(out.resolve("x").resolve(id + ".x.npy").toFile());
         Run still = etab(concat(
-                new String[] {
-                    "export",
-                    "--root",
-                    root,
-                    "--split",
-                    "all",
-                    "--target",
-                    "LV_seg",
-                    "--video",
-                    "false",
-                    "--shuffle",
-                    "false",
-                    "--out",
-                    out.resolve("s").toString(),
-                    "--quiet"
-                },
+                line(
+                        "export --root %s --split all --target LV_seg --video false --shuffle false --out %s"
+                                + " --quiet",
+                        root, out.resolve("s")),
                 pixels));
         assertThat(still.code()).as(still.err()).isZero();
         INDArray frame =
@@ -496,23 +341,9 @@ class EtabCliTest {
 
         Path gif = out.resolve("clip.gif");
         Run g = etab(concat(
-                new String[] {
-                    "gif",
-                    "--root",
-                    root,
-                    "--split",
-                    "all",
-                    "--id",
-                    id,
-                    "--clip-length",
-                    "2",
-                    "--fps",
-                    "0",
-                    "--clip-start",
-                    "first",
-                    "--out",
-                    gif.toString()
-                },
+                line(
+                        "gif --root %s --split all --id %s --clip-length 2 --fps 0 --clip-start first --out %s",
+                        root, id, gif),
                 pixels));
         assertThat(g.code()).as(g.err()).isZero();
         java.awt.image.BufferedImage first;
@@ -523,11 +354,8 @@ class EtabCliTest {
             first = reader.read(0);
         }
         Path png = out.resolve("lv.png");
-        Run p = etab(concat(
-                new String[] {
-                    "plot", "--root", root, "--split", "all", "--id", id, "--overlay", "false", "--out", png.toString()
-                },
-                pixels));
+        Run p = etab(
+                concat(line("plot --root %s --split all --id %s --overlay false --out %s", root, id, png), pixels));
         assertThat(p.code()).as(p.err()).isZero();
         java.awt.image.BufferedImage plotted = javax.imageio.ImageIO.read(png.toFile());
         for (int y = 0; y < 40; y++) {
@@ -550,18 +378,7 @@ class EtabCliTest {
         EchoNetRecord rec =
                 EchoNetReader.read(PhantomDatasets.echonet()).select("all").get(3);
         Path png = out.resolve("lv.png");
-        Run plot = etab(
-                "plot",
-                "--root",
-                root,
-                "--split",
-                "all",
-                "--id",
-                rec.id(),
-                "--frame-size",
-                "native",
-                "--out",
-                png.toString());
+        Run plot = etab(line("plot --root %s --split all --id %s --frame-size native --out %s", root, rec.id(), png));
         assertThat(plot.code()).as(plot.err()).isZero();
         java.awt.image.BufferedImage img = javax.imageio.ImageIO.read(png.toFile());
         assertThat(img.getWidth()).isEqualTo(112);
@@ -574,22 +391,10 @@ class EtabCliTest {
         assertThat(red).as("contour pixels in pure red").isGreaterThan(30);
 
         Path gif = out.resolve("clip.gif");
-        Run clip = etab(
-                "gif",
-                "--root",
-                root,
-                "--split",
-                "all",
-                "--id",
-                rec.id(),
-                "--clip-length",
-                "12",
-                "--frame-size",
-                "56x56",
-                "--clip-start",
-                "first",
-                "--out",
-                gif.toString());
+        Run clip = etab(line(
+                "gif --root %s --split all --id %s --clip-length 12 --frame-size 56x56"
+                        + " --clip-start first --out %s",
+                root, rec.id(), gif));
         assertThat(clip.code()).as(clip.err()).isZero();
         try (var in = javax.imageio.ImageIO.createImageInputStream(gif.toFile())) {
             var reader =
@@ -625,25 +430,10 @@ class EtabCliTest {
         int repeats = 0;
         for (int rank = 0; rank < 5; rank++) {
             Path report = out.resolve("rank" + rank + ".csv");
-            Run r = etab(
-                    "bench",
-                    "--root",
-                    root,
-                    "--split",
-                    "all",
-                    "--clip-length",
-                    "4",
-                    "--frame-size",
-                    "32x32",
-                    "--shuffle",
-                    "true",
-                    "--rank",
-                    Integer.toString(rank),
-                    "--world",
-                    "5",
-                    "--report",
-                    report.toString(),
-                    "--quiet");
+            Run r = etab(line(
+                    "bench --root %s --split all --clip-length 4 --frame-size 32x32 --shuffle true"
+                            + " --rank %s --world 5 --report %s --quiet",
+                    root, rank, report));
             assertThat(r.code()).as(r.err()).isZero();
             assertThat(r.lastLine()).startsWith("RESULT planned=3 delivered=3 failed=0 "); // ceil(12 / 5)
             List<String> rows = Files.readAllLines(report);
@@ -678,19 +468,8 @@ class EtabCliTest {
             Files.copy(rec.video(), root.resolve("Videos").resolve(rec.video().getFileName()));
         }
         Path report = tmp.resolve("report.csv");
-        Run r = etab(
-                "bench",
-                "--root",
-                root.toString(),
-                "--split",
-                "all",
-                "--clip-length",
-                "4",
-                "--frame-size",
-                "32x32",
-                "--report",
-                report.toString(),
-                "--quiet");
+        Run r = etab(line(
+                "bench --root %s --split all --clip-length 4 --frame-size 32x32 --report %s --quiet", root, report));
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.lastLine()).startsWith("RESULT planned=12 delivered=11 failed=1 ");
         List<String> failed = Files.readAllLines(report).stream()
@@ -702,26 +481,14 @@ class EtabCliTest {
                 .contains(".avi");
         // --quiet leaves out the summary and its failed: lines (README); without it the failure is listed there
         assertThat(r.err()).doesNotContain("failed:");
-        Run loud = etab(
-                "bench", "--root", root.toString(), "--split", "all", "--clip-length", "4", "--frame-size", "32x32");
+        Run loud = etab(line("bench --root %s --split all --clip-length 4 --frame-size 32x32", root));
         assertThat(loud.code()).as(loud.err()).isZero();
         assertThat(loud.err().lines().filter(l -> l.startsWith("  failed: ")))
                 .singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
                 .startsWith("  failed: " + records.get(0).id() + " (decode): ");
 
         Run strict = etab(
-                "bench",
-                "--root",
-                root.toString(),
-                "--split",
-                "all",
-                "--clip-length",
-                "4",
-                "--frame-size",
-                "32x32",
-                "--on-error",
-                "fail",
-                "--quiet");
+                line("bench --root %s --split all --clip-length 4 --frame-size 32x32 --on-error fail --quiet", root));
         assertThat(strict.code()).isNotZero();
         assertThat(strict.err()).contains(records.get(0).id()).contains("error policy is fail");
     }
@@ -746,19 +513,8 @@ class EtabCliTest {
         }
         Files.write(root.resolve("FileList.csv"), list);
         Path report = tmp.resolve("report.csv");
-        Run quiet = etab(
-                "bench",
-                "--root",
-                root.toString(),
-                "--split",
-                "all",
-                "--clip-length",
-                "4",
-                "--frame-size",
-                "16x16",
-                "--report",
-                report.toString(),
-                "--quiet");
+        Run quiet = etab(line(
+                "bench --root %s --split all --clip-length 4 --frame-size 16x16 --report %s --quiet", root, report));
         assertThat(quiet.code()).as(quiet.err()).isZero();
         assertThat(quiet.err()).isEmpty();
         Matcher m = RESULT.matcher(quiet.lastLine());
@@ -782,28 +538,15 @@ class EtabCliTest {
         assertThat(rejected).anySatisfy(r -> assertThat(r).startsWith("UNTRACED2,rejected,index,VolumeTracings.csv"));
 
         // without --quiet the summary says so too; the index's first lines are named as before
-        Run loud = etab(
-                "bench", "--root", root.toString(), "--split", "all", "--clip-length", "4", "--frame-size", "16x16");
+        Run loud = etab(line("bench --root %s --split all --clip-length 4 --frame-size 16x16", root));
         assertThat(loud.err()).contains("the index reported 14 problems:").contains("  rejected     14 ");
         assertThat(loud.lastLine()).endsWith(" rejected=14");
 
         // export reports them too, and the train split only its own rows
         Path exportReport = tmp.resolve("export-report.csv");
-        Run export = etab(
-                "export",
-                "--root",
-                root.toString(),
-                "--split",
-                "all",
-                "--clip-length",
-                "4",
-                "--frame-size",
-                "16x16",
-                "--out",
-                tmp.resolve("out").toString(),
-                "--report",
-                exportReport.toString(),
-                "--quiet");
+        Run export = etab(line(
+                "export --root %s --split all --clip-length 4 --frame-size 16x16 --out %s --report %s --quiet",
+                root, tmp.resolve("out"), exportReport));
         assertThat(export.code()).as(export.err()).isZero();
         assertThat(export.lastLine()).endsWith(" rejected=14");
         assertThat(Files.readAllLines(exportReport).stream().filter(r -> r.contains(",rejected,index,")))
@@ -818,25 +561,10 @@ class EtabCliTest {
                 Files.write(v, new byte[] {1, 2, 3}); // every video broken
             }
         }
-        String[] flags = {
-            "--root",
-            root.toString(),
-            "--split",
-            "all",
-            "--clip-length",
-            "4",
-            "--frame-size",
-            "16x16",
-            "--batch",
-            "1",
-            "--threads",
-            "4",
-            "--prefetch",
-            "4",
-            "--on-error",
-            "fail",
-            "--quiet"
-        };
+        String[] flags = line(
+                "--root %s --split all --clip-length 4 --frame-size 16x16 --batch 1 --threads 4"
+                        + " --prefetch 4 --on-error fail --quiet",
+                root);
         for (int run = 0; run < 6; run++) {
             Run r = run % 2 == 0
                     ? etab(concat(new String[] {"bench"}, flags))
@@ -877,23 +605,10 @@ class EtabCliTest {
         Files.write(root.resolve("VolumeTracings.csv"), tracings);
 
         Path out = tmp.resolve("out");
-        Run r = etab(
-                "export",
-                "--root",
-                root.toString(),
-                "--split",
-                "all",
-                "--clip-length",
-                "4",
-                "--fps",
-                "25",
-                "--frame-size",
-                "16x16",
-                "--clip-start",
-                "all",
-                "--out",
-                out.toString(),
-                "--quiet");
+        Run r = etab(line(
+                "export --root %s --split all --clip-length 4 --fps 25 --frame-size 16x16"
+                        + " --clip-start all --out %s --quiet",
+                root, out));
         assertThat(r.code()).as(r.err()).isZero();
         List<String> rows = Files.readAllLines(out.resolve("manifest.csv"));
         List<String> ids =
@@ -932,24 +647,10 @@ class EtabCliTest {
 
         Path out = tmp.resolve("out");
         Path report = tmp.resolve("report.csv");
-        Run r = etab(
-                "export",
-                "--root",
-                root.toString(),
-                "--split",
-                "all",
-                "--clip-length",
-                "4",
-                "--fps",
-                "25",
-                "--frame-size",
-                "16x16",
-                "--clip-start",
-                "all",
-                "--out",
-                out.toString(),
-                "--report",
-                report.toString());
+        Run r = etab(line(
+                "export --root %s --split all --clip-length 4 --fps 25 --frame-size 16x16"
+                        + " --clip-start all --out %s --report %s",
+                root, out, report));
         assertThat(r.code()).as(r.err()).isZero();
         List<String> manifest = Files.readAllLines(out.resolve("manifest.csv"));
         List<String> exported = manifest.subList(1, manifest.size()).stream()
@@ -982,23 +683,10 @@ class EtabCliTest {
     @Test
     void shardedExportsNameEachClipAsTheOneRankExportDoes(@TempDir Path tmp) throws Exception {
         String root = PhantomDatasets.echonet().toString();
-        java.util.function.IntFunction<List<String>> export = world -> new java.util.ArrayList<>(List.of(
-                "export",
-                "--root",
-                root,
-                "--split",
-                "all",
-                "--clip-length",
-                "4",
-                "--fps",
-                "25",
-                "--frame-size",
-                "16x16",
-                "--clip-start",
-                "all",
-                "--quiet",
-                "--world",
-                Integer.toString(world)));
+        java.util.function.IntFunction<List<String>> export = world -> new java.util.ArrayList<>(List.of(line(
+                "export --root %s --split all --clip-length 4 --fps 25 --frame-size 16x16"
+                        + " --clip-start all --quiet --world %s",
+                root, world)));
         // id -> "source_id,position" of the one-rank export
         java.util.Map<String, String> whole = new java.util.HashMap<>();
         List<String> one = export.apply(1);
@@ -1039,20 +727,9 @@ class EtabCliTest {
     @Test
     void exportIntoAnEarlierExportSaysItsFilesStay(@TempDir Path tmp) throws Exception {
         Path out = tmp.resolve("out");
-        String[] args = {
-            "export",
-            "--root",
-            PhantomDatasets.echonet().toString(),
-            "--frame-size",
-            "16x16",
-            "--clip-length",
-            "4",
-            "--out",
-            out.toString(),
-            "--quiet",
-            "--limit",
-            "3"
-        };
+        String[] args = line(
+                "export --root %s --frame-size 16x16 --clip-length 4 --out %s --quiet --limit 3",
+                PhantomDatasets.echonet(), out);
         Run first = etab(args);
         assertThat(first.code()).as(first.err()).isZero();
         assertThat(first.err()).doesNotContain("earlier export");
@@ -1099,25 +776,10 @@ class EtabCliTest {
         Path out = tmp.resolve("out");
         Path report = tmp.resolve("report.csv");
         Path state = tmp.resolve("export.state");
-        String[] flags = {
-            "export",
-            "--root",
-            root.toString(),
-            "--split",
-            "all",
-            "--clip-length",
-            "4",
-            "--frame-size",
-            "16x16",
-            "--batch",
-            "2",
-            "--out",
-            out.toString(),
-            "--report",
-            report.toString(),
-            "--resume",
-            state.toString()
-        };
+        String[] flags = line(
+                "export --root %s --split all --clip-length 4 --frame-size 16x16 --batch 2 --out %s"
+                        + " --report %s --resume %s",
+                root, out, report, state);
         Run r = etab(flags);
         assertThat(r.code()).as(r.err()).isZero();
         int n = PhantomDatasets.ECHONET_VIDEOS;
@@ -1145,21 +807,9 @@ class EtabCliTest {
                 .containsExactly(tooLong + ",failed,plan,\"" + reason + "\"");
         assertThat(Files.readAllLines(report)).hasSize(1 + n);
 
-        Run strict = etab(
-                "export",
-                "--root",
-                root.toString(),
-                "--split",
-                "all",
-                "--clip-length",
-                "4",
-                "--frame-size",
-                "16x16",
-                "--out",
-                tmp.resolve("strict").toString(),
-                "--on-error",
-                "fail",
-                "--quiet");
+        Run strict = etab(line(
+                "export --root %s --split all --clip-length 4 --frame-size 16x16 --out %s --on-error fail --quiet",
+                root, tmp.resolve("strict")));
         assertThat(strict.code()).isEqualTo(2);
         assertThat(strict.err().strip())
                 .isEqualTo("etab: sample " + tooLong + " failed: " + reason + " (stopping: error policy is fail)");
@@ -1168,25 +818,10 @@ class EtabCliTest {
     @Test
     void camusNativeExportKeepsTheLimitAcrossSizeGroups(@TempDir Path out) throws Exception {
         Path camus = org.etab.testing.CamusPhantoms.camus(org.etab.datasets.camus.CamusRelease.MHD);
-        Run r = etab(
-                "export",
-                "--dataset",
-                "camus",
-                "--root",
-                camus.toString(),
-                "--split",
-                "train",
-                "--target",
-                "EF",
-                "--video",
-                "false",
-                "--frame-size",
-                "native",
-                "--limit",
-                "2",
-                "--out",
-                out.toString(),
-                "--quiet");
+        Run r = etab(line(
+                "export --dataset camus --root %s --split train --target EF --video false"
+                        + " --frame-size native --limit 2 --out %s --quiet",
+                camus, out));
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(Files.readAllLines(out.resolve("manifest.csv"))).hasSize(1 + 2);
         assertThat(r.lastLine()).startsWith("RESULT planned=2 delivered=2 failed=0 ");
@@ -1198,23 +833,10 @@ class EtabCliTest {
     @Test
     void exportResumedFromASavedStateEqualsOneUninterruptedExport(@TempDir Path tmp) throws Exception {
         String root = PhantomDatasets.echonet().toString();
-        String[] flags = {
-            "--root",
-            root,
-            "--split",
-            "all",
-            "--clip-length",
-            "4",
-            "--frame-size",
-            "16x16",
-            "--shuffle",
-            "true",
-            "--seed",
-            "5",
-            "--batch",
-            "2",
-            "--quiet"
-        };
+        String[] flags = line(
+                "--root %s --split all --clip-length 4 --frame-size 16x16 --shuffle true --seed 5"
+                        + " --batch 2 --quiet",
+                root);
         Path whole = tmp.resolve("whole");
         Path state = tmp.resolve("whole.state");
         assertThat(etab(concat(new String[] {"export", "--out", whole.toString(), "--resume", state.toString()}, flags))
@@ -1256,23 +878,10 @@ class EtabCliTest {
     @Test
     void camusExportsAtNativeSizesAndTmedBenchesItsStills(@TempDir Path out) throws Exception {
         Path camus = org.etab.testing.CamusPhantoms.camus(org.etab.datasets.camus.CamusRelease.MHD);
-        Run r = etab(
-                "export",
-                "--dataset",
-                "camus",
-                "--root",
-                camus.toString(),
-                "--split",
-                "train",
-                "--target",
-                "LA_seg",
-                "--video",
-                "false",
-                "--frame-size",
-                "native",
-                "--out",
-                out.toString(),
-                "--quiet");
+        Run r = etab(line(
+                "export --dataset camus --root %s --split train --target LA_seg --video false"
+                        + " --frame-size native --out %s --quiet",
+                camus, out));
         assertThat(r.code()).as(r.err()).isZero();
         List<String> rows = Files.readAllLines(out.resolve("manifest.csv"));
         var records = org.etab.datasets.camus.CamusReader.read(camus).select("train", "both");
@@ -1288,19 +897,9 @@ class EtabCliTest {
         }
         assertThat(sizes).hasSizeGreaterThan(1); // the sizes really differ
 
-        Run tmed = etab(
-                "bench",
-                "--dataset",
-                "tmed",
-                "--root",
-                org.etab.testing.TmedPhantoms.tmed().toString(),
-                "--split",
-                "all",
-                "--target",
-                "AS",
-                "--view",
-                "all",
-                "--quiet");
+        Run tmed = etab(line(
+                "bench --dataset tmed --root %s --split all --target AS --view all --quiet",
+                org.etab.testing.TmedPhantoms.tmed()));
         assertThat(tmed.code()).as(tmed.err()).isZero();
         assertThat(tmed.lastLine()).matches("RESULT planned=(\\d+) delivered=\\1 failed=0 .*");
     }
@@ -1339,13 +938,9 @@ class EtabCliTest {
         assertThat(typo.err()).doesNotContain("Usage:");
 
         try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            Run busy = etab(
-                    "bench",
-                    "--root",
-                    PhantomDatasets.echonet().toString(),
-                    "--metrics-port",
-                    Integer.toString(taken.getLocalPort()),
-                    "--quiet");
+            Run busy = etab(line(
+                    "bench --root %s --metrics-port %s --quiet",
+                    PhantomDatasets.echonet(), Integer.toString(taken.getLocalPort())));
             assertThat(busy.code()).isEqualTo(2);
             assertThat(busy.err()).contains("cannot serve metrics on 127.0.0.1:" + taken.getLocalPort());
         } catch (java.io.IOException e) {
@@ -1360,21 +955,8 @@ class EtabCliTest {
     @Test
     void startEpochPicksTheEpochAndTheOldNameStillWorksWithOneWarning(@TempDir Path tmp) throws Exception {
         String root = PhantomDatasets.echonet().toString();
-        String[] flags = {
-            "--root",
-            root,
-            "--split",
-            "all",
-            "--video",
-            "false",
-            "--frame-size",
-            "16x16",
-            "--shuffle",
-            "true",
-            "--seed",
-            "3",
-            "--quiet"
-        };
+        String[] flags =
+                line("--root %s --split all --video false --frame-size 16x16 --shuffle true --seed 3 --quiet", root);
         String warning = "etab: --epoch is deprecated; use --start-epoch";
 
         Run zero = etab(
@@ -1425,17 +1007,8 @@ class EtabCliTest {
 
         Path state = tmp.resolve("epoch0.state");
         Files.writeString(state, "{\"seed\":3,\"epoch\":0,\"position\":4,\"rank\":0,\"world\":1}");
-        Run otherEpoch = etab(concat(
-                new String[] {
-                    "export",
-                    "--out",
-                    tmp.resolve("resumed").toString(),
-                    "--resume",
-                    state.toString(),
-                    "--start-epoch",
-                    "1"
-                },
-                flags));
+        Run otherEpoch =
+                etab(concat(line("export --out %s --resume %s --start-epoch 1", tmp.resolve("resumed"), state), flags));
         assertThat(otherEpoch.code()).isEqualTo(2);
         assertThat(otherEpoch.err()).contains(state + " is for epoch 0, not --start-epoch 1");
     }
@@ -1449,19 +1022,8 @@ class EtabCliTest {
         assertThat(bench.code()).as(bench.err()).isZero();
         assertThat(bench.err().lines()).contains("etab bench: nothing to stream: " + why);
         assertThat(bench.out()).startsWith("RESULT planned=0 delivered=0 ");
-        Run export = etab(
-                "export",
-                "--root",
-                root,
-                "--split",
-                "all",
-                "--batch",
-                "20",
-                "--drop-last",
-                "true",
-                "--out",
-                tmp.resolve("x").toString(),
-                "--quiet");
+        Run export = etab(line(
+                "export --root %s --split all --batch 20 --drop-last true --out %s --quiet", root, tmp.resolve("x")));
         assertThat(export.code()).as(export.err()).isZero();
         assertThat(export.err().lines()).contains("etab export: nothing to export: " + why);
         // a run that plans samples says nothing of the kind
@@ -1492,15 +1054,7 @@ class EtabCliTest {
         assertThat(bench.code()).as(bench.err()).isZero();
         assertThat(bench.out()).startsWith("RESULT planned=0 ").contains("rejected=" + PhantomDatasets.ECHONET_VIDEOS);
         assertThat(bench.err().lines()).contains("etab bench: nothing to stream: " + why);
-        Run export = etab(
-                "export",
-                "--root",
-                root.toString(),
-                "--split",
-                "all",
-                "--out",
-                tmp.resolve("x").toString(),
-                "--quiet");
+        Run export = etab(line("export --root %s --split all --out %s --quiet", root, tmp.resolve("x")));
         assertThat(export.code()).as(export.err()).isZero();
         assertThat(export.err().lines()).contains("etab export: nothing to export: " + why);
     }
@@ -1760,21 +1314,8 @@ class EtabCliTest {
         }
         // a flag given over a bad config value is what counts
         Path badBatch = Files.writeString(tmp.resolve("batch.yaml"), "pipeline:\n  batch: -5\n");
-        Run overridden = etab(
-                "bench",
-                "--config",
-                badBatch.toString(),
-                "--batch",
-                "4",
-                "--root",
-                root,
-                "--split",
-                "all",
-                "--epochs",
-                "1",
-                "--device",
-                "cpu",
-                "--quiet");
+        Run overridden = etab(line(
+                "bench --config %s --batch 4 --root %s --split all --epochs 1 --device cpu --quiet", badBatch, root));
         assertThat(overridden.code()).as(overridden.err()).isZero();
         Run flag = etab("bench", "--config", badBatch.toString(), "--batch", "0", "--root", root, "--device", "cpu");
         assertThat(flag.err()).contains("--batch must be 1..65536 but was 0");
