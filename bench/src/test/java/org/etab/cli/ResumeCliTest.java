@@ -3,6 +3,7 @@ package org.etab.cli;
 import static org.assertj.core.api.Assertions.as;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.etab.cli.CommandLines.concat;
+import static org.etab.cli.CommandLines.line;
 import static org.etab.cli.EtabCliTest.copyOfEchonet;
 import static org.etab.cli.EtabCliTest.etab;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
@@ -11,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
 import org.assertj.core.api.InstanceOfAssertFactories;
@@ -43,23 +43,12 @@ class ResumeCliTest {
     }
 
     private static String[] benchOn(Path root, Path state, Path report, String... more) {
-        List<String> args = new ArrayList<>(List.of(
-                "bench",
-                "--root",
-                root.toString(),
-                "--split",
-                "all",
-                "--clip-length",
-                "4",
-                "--frame-size",
-                "32x32",
-                "--resume",
-                state.toString(),
-                "--report",
-                report.toString(),
-                "--quiet"));
-        args.addAll(Arrays.asList(more));
-        return args.toArray(String[]::new);
+        return concat(
+                line(
+                        "bench --root %s --split all --clip-length 4 --frame-size 32x32 --resume %s --report %s"
+                                + " --quiet",
+                        root, state, report),
+                more);
     }
 
     /** One sample per batch on one thread: what each test changes is all that varies. */
@@ -80,6 +69,13 @@ class ResumeCliTest {
         assertThat(reportRows(report, "failed")).hasSize(1);
     }
 
+    /** The command line without its {@code --quiet}: what the run says on stderr is then all there. */
+    private static String[] withoutQuiet(String[] args) {
+        List<String> loud = new ArrayList<>(List.of(args));
+        loud.remove("--quiet");
+        return loud.toArray(String[]::new);
+    }
+
     @Test
     void aStateAtTheEndOfTheRunSaysThereIsNothingLeftUnlessQuiet(@TempDir Path tmp) throws Exception {
         Path root = copyOfEchonet(tmp.resolve("echonet"));
@@ -92,9 +88,7 @@ class ResumeCliTest {
         String line = "etab bench: " + state + " is at the end of this run (epoch 1 finished, position 3): nothing "
                 + "left to do; to stream further epochs, pass --start-epoch 2";
 
-        List<String> loud = new ArrayList<>(List.of(bench(root, state, report, "--limit", "3", "--epochs", "2")));
-        loud.remove("--quiet");
-        Run again = etab(loud.toArray(String[]::new));
+        Run again = etab(withoutQuiet(bench(root, state, report, "--limit", "3", "--epochs", "2")));
         assertThat(again.code()).as(again.err()).isZero();
         assertThat(again.lastLine()).startsWith("RESULT planned=0 delivered=0 failed=0 ");
         assertThat(again.err().lines()).contains(line).noneMatch(l -> l.contains("resuming at"));
@@ -104,17 +98,12 @@ class ResumeCliTest {
         assertThat(Files.readAllLines(report)).isEqualTo(rows);
 
         // a state inside the run is resumed as before, and the start the line names goes on
-        List<String> longer = new ArrayList<>(List.of(bench(root, state, report, "--limit", "3", "--epochs", "3")));
-        longer.remove("--quiet");
-        Run more = etab(longer.toArray(String[]::new));
+        Run more = etab(withoutQuiet(bench(root, state, report, "--limit", "3", "--epochs", "3")));
         assertThat(more.err())
                 .contains("etab bench: resuming at epoch 1, position 3")
                 .doesNotContain("nothing left");
         assertThat(more.lastLine()).startsWith("RESULT planned=3 delivered=3 ");
-        List<String> next = new ArrayList<>(List.of(bench(root, state, report, "--limit", "3")));
-        next.remove("--quiet");
-        next.addAll(List.of("--start-epoch", "3"));
-        Run after = etab(next.toArray(String[]::new));
+        Run after = etab(concat(withoutQuiet(bench(root, state, report, "--limit", "3")), "--start-epoch", "3"));
         assertThat(after.err()).contains("etab bench: resuming at epoch 3, position 0");
         assertThat(after.lastLine()).startsWith("RESULT planned=3 delivered=3 ");
     }
@@ -269,23 +258,7 @@ class ResumeCliTest {
         Path root = copyOfEchonet(tmp.resolve("echonet"));
         Path out = tmp.resolve("out");
         Path state = tmp.resolve("state.json");
-        String[] export = {
-            "export",
-            "--root",
-            root.toString(),
-            "--split",
-            "all",
-            "--clip-length",
-            "4",
-            "--frame-size",
-            "16x16",
-            "--out",
-            out.toString(),
-            "--resume",
-            state.toString(),
-            "--limit",
-            "3"
-        };
+        String[] export = resumableExport(root, out, state, "--limit", "3");
         Run first = etab(export);
         assertThat(first.code()).as(first.err()).isZero();
         assertThat(first.err()).doesNotContain("resuming").doesNotContain("nothing left");
@@ -301,9 +274,7 @@ class ResumeCliTest {
                         "etab export: " + state + " is at the end of this export (3 samples): nothing left to do");
         assertThat(Files.readAllLines(out.resolve("manifest.csv"))).isEqualTo(manifest);
 
-        String[] longer = export.clone();
-        longer[longer.length - 1] = "5"; // --limit 5
-        Run more = etab(longer);
+        Run more = etab(resumableExport(root, out, state, "--limit", "5"));
         assertThat(more.err()).contains("etab export: resuming at position 3 of 5 (" + state + ")");
         assertThat(more.lastLine()).startsWith("RESULT planned=2 delivered=2 ");
     }
@@ -314,29 +285,8 @@ class ResumeCliTest {
         Path out = tmp.resolve("out");
         Path state = tmp.resolve("state.json");
         Path report = tmp.resolve("report.csv");
-        String[] export = {
-            "export",
-            "--root",
-            root.toString(),
-            "--split",
-            "all",
-            "--clip-length",
-            "4",
-            "--frame-size",
-            "16x16",
-            "--out",
-            out.toString(),
-            "--resume",
-            state.toString(),
-            "--report",
-            report.toString(),
-            "--quiet",
-            "--limit",
-            "2"
-        };
-        assertThat(etab(export).code()).isZero();
-        String[] more = export.clone();
-        more[more.length - 1] = "4"; // --limit 4: resumes at 2
+        assertThat(etab(exportOf(root, out, state, report, 2)).code()).isZero();
+        String[] more = exportOf(root, out, state, report, 4); // resumes at 2
         Path manifest = out.resolve("manifest.csv");
 
         // an edited manifest with a quote never closed: FastCSV's field limit (16 MiB) is met
@@ -371,25 +321,9 @@ class ResumeCliTest {
         Path root = copyOfEchonet(tmp.resolve("echonet"));
         Path out = tmp.resolve("out");
         Path state = tmp.resolve("state.json");
-        String[] export = {
-            "export",
-            "--root",
-            root.toString(),
-            "--split",
-            "all",
-            "--clip-length",
-            "4",
-            "--frame-size",
-            "16x16",
-            "--out",
-            out.toString(),
-            "--resume",
-            state.toString(),
-            "--quiet",
-            "--limit",
-            "2"
-        };
-        assertThat(etab(export).code()).isZero();
+        assertThat(etab(resumableExport(root, out, state, "--quiet", "--limit", "2"))
+                        .code())
+                .isZero();
         Path manifest = out.resolve("manifest.csv");
         List<String> whole = Files.readAllLines(manifest);
         String id = whole.get(1).split(",")[0];
@@ -397,37 +331,26 @@ class ResumeCliTest {
         edited.set(1, whole.get(1).replace(id + ".x.npy", "/etc/passwd").replace(id + ".y.npy", "../y.npy"));
         Files.write(manifest, edited);
 
-        String[] more = export.clone();
-        more[more.length - 1] = "3"; // --limit 3: resumes at 2
-        Run again = etab(more);
+        Run again = etab(resumableExport(root, out, state, "--quiet", "--limit", "3")); // resumes at 2
         assertThat(again.code()).as(again.err()).isZero();
         List<String> repaired = Files.readAllLines(manifest);
         assertThat(repaired.subList(0, 3)).isEqualTo(whole);
         assertThat(repaired).hasSize(4);
     }
 
-    /** An export of the phantom's first 4 samples with a resume state and a report, then one that raises --limit. */
+    /** An export of 4-frame 16x16 clips that saves its position in {@code state}: rerun, it resumes there. */
+    private static String[] resumableExport(Path root, Path out, Path state, String... more) {
+        return concat(
+                line(
+                        "export --root %s --split all --clip-length 4 --frame-size 16x16 --out %s --resume %s",
+                        root, out, state),
+                more);
+    }
+
+    /** As {@link #resumableExport}, with a report, quiet, of the first {@code limit} samples. */
     private static String[] exportOf(Path root, Path out, Path state, Path report, int limit) {
-        return new String[] {
-            "export",
-            "--root",
-            root.toString(),
-            "--split",
-            "all",
-            "--clip-length",
-            "4",
-            "--frame-size",
-            "16x16",
-            "--out",
-            out.toString(),
-            "--resume",
-            state.toString(),
-            "--report",
-            report.toString(),
-            "--quiet",
-            "--limit",
-            Integer.toString(limit)
-        };
+        return resumableExport(
+                root, out, state, "--report", report.toString(), "--quiet", "--limit", Integer.toString(limit));
     }
 
     @Test
@@ -507,22 +430,7 @@ class ResumeCliTest {
     void aStatePastTheScheduleIsRefusedAndTheExportLeftAsItWas(@TempDir Path tmp) throws Exception {
         Path root = copyOfEchonet(tmp.resolve("echonet"));
         Path out = tmp.resolve("out");
-        String[] export = {
-            "export",
-            "--root",
-            root.toString(),
-            "--split",
-            "all",
-            "--clip-length",
-            "4",
-            "--frame-size",
-            "16x16",
-            "--out",
-            out.toString(),
-            "--resume",
-            tmp.resolve("state.json").toString(),
-            "--quiet"
-        };
+        String[] export = resumableExport(root, out, tmp.resolve("state.json"), "--quiet");
         assertThat(etab(export).code()).isZero();
         List<String> manifest = Files.readAllLines(out.resolve("manifest.csv"));
         Run smaller = etab(concat(export, "--limit", "5"));
@@ -554,18 +462,8 @@ class ResumeCliTest {
     void aResumedExportCannotChangeWhatASampleIs(@TempDir Path tmp) throws Exception {
         Path root = copyOfEchonet(tmp.resolve("echonet"));
         Path out = tmp.resolve("out");
-        String[] export = {
-            "export",
-            "--root",
-            root.toString(),
-            "--split",
-            "all",
-            "--out",
-            out.toString(),
-            "--resume",
-            tmp.resolve("state.json").toString(),
-            "--quiet"
-        };
+        String[] export =
+                line("export --root %s --split all --out %s --resume %s --quiet", root, out, tmp.resolve("state.json"));
         String[] small = {"--frame-size", "16x16"};
         assertThat(etab(concat(concat(export, "--limit", "2"), small)).code()).isZero();
         List<String> manifest = Files.readAllLines(out.resolve("manifest.csv"));
@@ -588,27 +486,10 @@ class ResumeCliTest {
     void anExportStoppedByAFailureReportsIt(@TempDir Path tmp) throws Exception {
         Path root = brokenEchonet(tmp);
         Path report = tmp.resolve("report.csv");
-        Run r = etab(
-                "export",
-                "--root",
-                root.toString(),
-                "--split",
-                "all",
-                "--clip-length",
-                "4",
-                "--frame-size",
-                "16x16",
-                "--threads",
-                "2",
-                "--batch",
-                "2",
-                "--on-error",
-                "fail",
-                "--report",
-                report.toString(),
-                "--out",
-                tmp.resolve("out").toString(),
-                "--quiet");
+        Run r = etab(line(
+                "export --root %s --split all --clip-length 4 --frame-size 16x16 --threads 2 --batch 2"
+                        + " --on-error fail --report %s --out %s --quiet",
+                root, report, tmp.resolve("out")));
         assertThat(r.code()).isEqualTo(2);
         String broken = EchoNetReader.read(root).select("all").get(0).id();
         assertThat(reportRows(report, "failed")).anyMatch(row -> row.startsWith(broken + ",failed,decode,"));
@@ -621,31 +502,10 @@ class ResumeCliTest {
         byte[] video = Files.readAllBytes(first.video());
         Files.write(first.video(), java.util.Arrays.copyOf(video, video.length / 3)); // its later clips cannot be read
         Path report = tmp.resolve("report.csv");
-        Run r = etab(
-                "export",
-                "--root",
-                root.toString(),
-                "--split",
-                "all",
-                "--clip-length",
-                "4",
-                "--frame-size",
-                "16x16",
-                "--clip-start",
-                "all",
-                "--limit",
-                "12",
-                "--threads",
-                "1",
-                "--batch",
-                "2",
-                "--on-error",
-                "fail",
-                "--report",
-                report.toString(),
-                "--out",
-                tmp.resolve("out").toString(),
-                "--quiet");
+        Run r = etab(line(
+                "export --root %s --split all --clip-length 4 --frame-size 16x16 --clip-start all --limit 12"
+                        + " --threads 1 --batch 2 --on-error fail --report %s --out %s --quiet",
+                root, report, tmp.resolve("out")));
         assertThat(r.code()).isEqualTo(2);
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("^etab: sample (" + first.id() + "_\\d+) failed: ")
                 .matcher(r.err().strip());
@@ -661,23 +521,10 @@ class ResumeCliTest {
         List<String> rows = new ArrayList<>();
         for (int rank = 0; rank < 5; rank++) { // 12 records on 5 ranks: records 0..2 are repeated on ranks 2..4
             Path report = tmp.resolve("rank" + rank + ".csv");
-            Run r = etab(
-                    "bench",
-                    "--root",
-                    root.toString(),
-                    "--split",
-                    "all",
-                    "--clip-length",
-                    "4",
-                    "--frame-size",
-                    "32x32",
-                    "--rank",
-                    Integer.toString(rank),
-                    "--world",
-                    "5",
-                    "--report",
-                    report.toString(),
-                    "--quiet");
+            Run r = etab(line(
+                    "bench --root %s --split all --clip-length 4 --frame-size 32x32 --rank %s --world 5"
+                            + " --report %s --quiet",
+                    root, rank, report));
             assertThat(r.code()).as(r.err()).isZero();
             rows.addAll(reportRows(report, "failed"));
         }
@@ -690,26 +537,10 @@ class ResumeCliTest {
     @Test
     void camusAtNativeSizesCutsItsOneSequenceToWholeBatchesAndRefusesSharding(@TempDir Path tmp) throws Exception {
         String root = CamusPhantoms.camus(CamusRelease.MHD).toString();
-        String[] export = {
-            "export",
-            "--dataset",
-            "camus",
-            "--root",
-            root,
-            "--target",
-            "EF",
-            "--clip-length",
-            "2",
-            "--fps",
-            "0",
-            "--clip-start",
-            "first",
-            "--frame-size",
-            "native",
-            "--batch",
-            "5",
-            "--quiet"
-        };
+        String[] export = line(
+                "export --dataset camus --root %s --target EF --clip-length 2 --fps 0 --clip-start first"
+                        + " --frame-size native --batch 5 --quiet",
+                root);
         Run all = etab(concat(export, "--out", tmp.resolve("all").toString()));
         assertThat(all.code()).as(all.err()).isZero();
         int planned = planned(all);
