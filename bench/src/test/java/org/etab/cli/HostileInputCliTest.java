@@ -2,6 +2,7 @@ package org.etab.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.etab.cli.CommandLines.concat;
+import static org.etab.cli.CommandLines.line;
 import static org.etab.cli.EtabCliTest.etab;
 
 import java.io.IOException;
@@ -48,16 +49,21 @@ class HostileInputCliTest {
                 "a batch of 65536 samples of float32[3, 4, 112, 112] cthw is ");
     }
 
+    /** {@code file} made {@code length} bytes long without writing them: a size check's input at no disk cost. */
+    private static Path sparseFile(Path file, long length) throws IOException {
+        try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
+            f.setLength(length);
+        }
+        return file;
+    }
+
     @Test
     void aConfigThatIsADeviceOrTooLargeIsOneLine(@TempDir Path tmp) throws IOException {
         String root = PhantomDatasets.echonet().toString();
         oneLineExit2(
                 etab("bench", "--root", root, "--config", "/dev/zero", "--quiet"),
                 "/dev/zero: not a regular file (a directory, FIFO or device): refused unread");
-        Path big = tmp.resolve("big.yaml");
-        try (RandomAccessFile f = new RandomAccessFile(big.toFile(), "rw")) {
-            f.setLength(64L << 20);
-        }
+        Path big = sparseFile(tmp.resolve("big.yaml"), 64L << 20);
         oneLineExit2(
                 etab("bench", "--root", root, "--config", big.toString(), "--quiet"),
                 big + ": is 67108864 bytes, more than the 1048576 a config file may have");
@@ -74,22 +80,12 @@ class HostileInputCliTest {
         assertThat(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor())
                 .isZero();
         // a regression would block for good on the FIFO's open: run it where the test can give up on it
-        var export = java.util.concurrent.CompletableFuture.supplyAsync(() -> etab(
-                "export",
-                "--root",
-                root,
-                "--out",
-                tmp.resolve("out").toString(),
-                "--resume",
-                fifo.toString(),
-                "--quiet"));
+        var export = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> etab(line("export --root %s --out %s --resume %s --quiet", root, tmp.resolve("out"), fifo)));
         oneLineExit2(
                 export.get(120, java.util.concurrent.TimeUnit.SECONDS),
                 fifo + ": not a regular file (a directory, FIFO or device): refused unread as a resume state");
-        Path big = tmp.resolve("big.state");
-        try (RandomAccessFile f = new RandomAccessFile(big.toFile(), "rw")) {
-            f.setLength(1L << 30);
-        }
+        Path big = sparseFile(tmp.resolve("big.state"), 1L << 30);
         oneLineExit2(
                 etab("bench", "--root", root, "--resume", big.toString(), "--quiet"),
                 big + ": is 1073741824 bytes, more than the 65536 a resume state may have");
@@ -123,26 +119,10 @@ class HostileInputCliTest {
 
         Path out = tmp.resolve("out");
         Path report = tmp.resolve("report.csv");
-        String[] flags = {
-            "export",
-            "--dataset",
-            "camus",
-            "--root",
-            root.toString(),
-            "--split",
-            "train",
-            "--view",
-            "AP4CH",
-            "--target",
-            "EF",
-            "--video",
-            "false",
-            "--frame-size",
-            "32x32",
-            "--report",
-            report.toString(),
-            "--quiet"
-        };
+        String[] flags = line(
+                "export --dataset camus --root %s --split train --view AP4CH --target EF"
+                        + " --video false --frame-size 32x32 --report %s --quiet",
+                root, report);
         Run r = etab(concat(flags, "--out", out.toString()));
         assertThat(r.code()).as(r.err()).isZero();
         List<String> failed = Files.readAllLines(report).stream()
@@ -177,21 +157,9 @@ class HostileInputCliTest {
         assertThat(new ProcessBuilder("mkfifo", video.toString()).start().waitFor())
                 .isZero();
         Path report = tmp.resolve("report.csv");
-        Run r = etab(
-                "bench",
-                "--root",
-                root.toString(),
-                "--split",
-                "all",
-                "--clip-length",
-                "4",
-                "--frame-size",
-                "32x32",
-                "--threads",
-                "2",
-                "--report",
-                report.toString(),
-                "--quiet");
+        Run r = etab(line(
+                "bench --root %s --split all --clip-length 4 --frame-size 32x32 --threads 2 --report %s --quiet",
+                root, report));
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.lastLine())
                 .startsWith("RESULT planned=" + PhantomDatasets.ECHONET_VIDEOS + " delivered="
@@ -226,21 +194,9 @@ class HostileInputCliTest {
                 .toList());
         Files.write(root.resolve("VolumeTracings.csv"), tracings);
         Path report = tmp.resolve("report.csv");
-        String[] flags = {
-            "bench",
-            "--root",
-            root.toString(),
-            "--split",
-            "all",
-            "--clip-length",
-            "4",
-            "--frame-size",
-            "16x16",
-            "--device",
-            "cpu",
-            "--report",
-            report.toString()
-        };
+        String[] flags = line(
+                "bench --root %s --split all --clip-length 4 --frame-size 16x16 --device cpu --report %s",
+                root, report);
         Run r = etab(flags);
         assertThat(r.code()).as(r.err()).isZero();
         int n = PhantomDatasets.ECHONET_VIDEOS;
@@ -277,20 +233,9 @@ class HostileInputCliTest {
         rows.set(1, String.join(",", cells));
         Files.write(fileList, rows);
         Path report = tmp.resolve("report.csv");
-        Run r = etab(
-                "bench",
-                "--root",
-                root.toString(),
-                "--split",
-                "all",
-                "--clip-length",
-                "4",
-                "--frame-size",
-                "16x16",
-                "--device",
-                "cpu",
-                "--report",
-                report.toString());
+        Run r = etab(line(
+                "bench --root %s --split all --clip-length 4 --frame-size 16x16 --device cpu --report %s",
+                root, report));
         assertThat(r.code())
                 .as(r.err().substring(0, Math.min(r.err().length(), 2000)))
                 .isZero();
