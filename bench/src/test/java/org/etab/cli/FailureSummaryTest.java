@@ -1,11 +1,14 @@
 package org.etab.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.etab.cli.CommandLines.line;
+import static org.etab.cli.EtabCliTest.etab;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
+import org.etab.cli.EtabCliTest.Run;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,8 +22,7 @@ class FailureSummaryTest {
     @Test
     void theLineAfterTheFirstTenFailuresNamesTheReportGivenOrNoneForDemo(@TempDir Path tmp) throws IOException {
         Path data = tmp.resolve("echonet");
-        EtabCliTest.Run synth = EtabCliTest.etab(
-                "synth", "--dataset", "echonet", "--out", data.toString(), "--videos", "16", "--seed", "1", "--quiet");
+        Run synth = etab(line("synth --dataset echonet --out %s --videos 16 --seed 1 --quiet", data));
         assertThat(synth.code()).as(synth.err()).isZero();
         try (Stream<Path> videos = Files.list(data.resolve("Videos"))) {
             for (Path v : videos.toList()) {
@@ -28,39 +30,20 @@ class FailureSummaryTest {
             }
         }
         Path report = tmp.resolve("r.csv");
-        EtabCliTest.Run given = EtabCliTest.etab(
-                "bench", "--root", data.toString(), "--split", "all", "--device", "cpu", "--report", report.toString());
+        Run given = etab(line("bench --root %s --split all --device cpu --report %s", data, report));
         assertThat(given.code()).as(given.err()).isZero();
         assertThat(given.err().lines()).contains("  ... and 6 more (--report " + report + " lists every one)");
         assertThat(Files.readAllLines(report)).hasSize(1 + 16);
 
-        EtabCliTest.Run none =
-                EtabCliTest.etab("bench", "--root", data.toString(), "--split", "all", "--device", "cpu");
+        Run none = etab(line("bench --root %s --split all --device cpu", data));
         assertThat(none.err().lines()).contains("  ... and 6 more (--report FILE lists every one)");
 
         Path exportReport = tmp.resolve("export.csv");
-        EtabCliTest.Run export = EtabCliTest.etab(
-                "export",
-                "--root",
-                data.toString(),
-                "--split",
-                "all",
-                "--out",
-                tmp.resolve("npy").toString(),
-                "--report",
-                exportReport.toString());
+        Run export =
+                etab(line("export --root %s --split all --out %s --report %s", data, tmp.resolve("npy"), exportReport));
         assertThat(export.err().lines()).contains("  ... and 6 more (--report " + exportReport + " lists every one)");
 
-        EtabCliTest.Run demo = EtabCliTest.etab(
-                "demo",
-                "--root",
-                data.toString(),
-                "--out",
-                tmp.resolve("pictures").toString(),
-                "--epochs",
-                "1",
-                "--device",
-                "cpu");
+        Run demo = etab(line("demo --root %s --out %s --epochs 1 --device cpu", data, tmp.resolve("pictures")));
         assertThat(demo.code()).as(demo.err()).isZero();
         assertThat(demo.err().lines())
                 .filteredOn(l -> l.startsWith("  ... and "))
