@@ -1,6 +1,8 @@
 package org.etab.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.etab.cli.CommandLines.line;
+import static org.etab.cli.EtabCliTest.etab;
 
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
@@ -17,6 +19,7 @@ import java.util.regex.Pattern;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
+import org.etab.cli.EtabCliTest.Run;
 import org.etab.datasets.echonet.EchoNetReader;
 import org.etab.datasets.echonet.EchoNetRecord;
 import org.junit.jupiter.api.Test;
@@ -35,18 +38,7 @@ class DemoCommandTest {
         Path data = tmp.resolve("phantom");
         Path out = tmp.resolve("pictures");
 
-        EtabCliTest.Run r = EtabCliTest.etab(
-                "demo",
-                "--root",
-                data.toString(),
-                "--out",
-                out.toString(),
-                "--epochs",
-                "2",
-                "--threads",
-                "2",
-                "--device",
-                "cpu");
+        Run r = etab(line("demo --root %s --out %s --epochs 2 --threads 2 --device cpu", data, out));
 
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.err()).contains("etab demo: writing the phantom EchoNet-Dynamic set (200 videos, seed 42)");
@@ -87,17 +79,7 @@ class DemoCommandTest {
 
         // a second demo reuses the phantom: nothing rewritten
         long before = Files.getLastModifiedTime(data.resolve("FileList.csv")).toMillis();
-        EtabCliTest.Run again = EtabCliTest.etab(
-                "demo",
-                "--root",
-                data.toString(),
-                "--out",
-                out.toString(),
-                "--epochs",
-                "1",
-                "--device",
-                "cpu",
-                "--quiet");
+        Run again = etab(line("demo --root %s --out %s --epochs 1 --device cpu --quiet", data, out));
         assertThat(again.code()).as(again.err()).isZero();
         assertThat(again.err())
                 .as("--quiet: no note on stderr, as its --help says")
@@ -153,8 +135,7 @@ class DemoCommandTest {
     void picturesComeFromTheFirstTrainVideoThatCanBeDrawn(@TempDir Path tmp) throws Exception {
         Path data = tmp.resolve("small");
         Path out = tmp.resolve("pictures");
-        EtabCliTest.Run synth = EtabCliTest.etab(
-                "synth", "--dataset", "echonet", "--out", data.toString(), "--videos", "12", "--seed", "5", "--quiet");
+        Run synth = etab(line("synth --dataset echonet --out %s --videos 12 --seed 5 --quiet", data));
         assertThat(synth.code()).as(synth.err()).isZero();
         List<EchoNetRecord> train = EchoNetReader.read(data).select("train");
         Files.delete(data.resolve("Videos").resolve(train.get(0).id() + ".avi"));
@@ -171,8 +152,7 @@ class DemoCommandTest {
         }
         Files.write(tracings, rows);
 
-        EtabCliTest.Run r = EtabCliTest.etab(
-                "demo", "--root", data.toString(), "--out", out.toString(), "--epochs", "1", "--device", "cpu");
+        Run r = etab(line("demo --root %s --out %s --epochs 1 --device cpu", data, out));
 
         assertThat(r.code()).as(r.err()).isZero();
         Matcher m = COUNTS.matcher(r.lastLine());
@@ -190,8 +170,7 @@ class DemoCommandTest {
         for (EchoNetRecord rec : train.subList(1, train.size())) {
             Files.delete(data.resolve("Videos").resolve(rec.id() + ".avi"));
         }
-        EtabCliTest.Run none = EtabCliTest.etab(
-                "demo", "--root", data.toString(), "--out", out.toString(), "--epochs", "1", "--device", "cpu");
+        Run none = etab(line("demo --root %s --out %s --epochs 1 --device cpu", data, out));
         assertThat(none.code()).as(none.err()).isZero();
         assertThat(none.err()).contains("etab demo: no pictures: no TRAIN video the run delivered could be drawn");
         assertThat(none.lastLine())
@@ -201,14 +180,7 @@ class DemoCommandTest {
     @Test
     void picturesInsideTheDatasetAreRefusedBeforeAnythingIsWritten(@TempDir Path tmp) throws Exception {
         Path data = tmp.resolve("phantom");
-        EtabCliTest.Run r = EtabCliTest.etab(
-                "demo",
-                "--root",
-                data.toString(),
-                "--out",
-                data.resolve("Videos").toString(),
-                "--device",
-                "cpu");
+        Run r = etab(line("demo --root %s --out %s --device cpu", data, data.resolve("Videos")));
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err().strip())
                 .isEqualTo("etab: --out " + data.resolve("Videos") + " lies inside the dataset's directory " + data
@@ -230,21 +202,18 @@ class DemoCommandTest {
         try {
             String noRoot = "etab: no dataset directory: pass --root DIR or set echonet_dir in the config (or"
                     + " ETAB_ECHONET_DIR)";
-            EtabCliTest.Run fresh = EtabCliTest.etab("bench", "--quiet");
+            Run fresh = etab("bench", "--quiet");
             assertThat(fresh.code()).isEqualTo(2);
             assertThat(fresh.err().lines()).containsExactly(noRoot);
 
             Path phantom = home.resolve("phantom/echonet");
-            EtabCliTest.Run synth =
-                    EtabCliTest.etab("synth", "--out", phantom.toString(), "--videos", "4", "--seed", "5", "--quiet");
+            Run synth = etab("synth", "--out", phantom.toString(), "--videos", "4", "--seed", "5", "--quiet");
             assertThat(synth.code()).as(synth.err()).isZero();
-            EtabCliTest.Run after = EtabCliTest.etab("bench", "--quiet");
+            Run after = etab("bench", "--quiet");
             assertThat(after.code()).isEqualTo(2);
             assertThat(after.err().lines()).containsExactly(noRoot + "; etab demo's phantom set is --root " + phantom);
             // CAMUS has no demo phantom: no hint
-            assertThat(EtabCliTest.etab("bench", "--dataset", "camus", "--quiet")
-                            .err())
-                    .doesNotContain("phantom");
+            assertThat(etab("bench", "--dataset", "camus", "--quiet").err()).doesNotContain("phantom");
         } finally {
             if (before == null) {
                 System.clearProperty("etab.home");
