@@ -1,6 +1,8 @@
 package org.etab.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.etab.cli.CommandLines.concat;
+import static org.etab.cli.CommandLines.line;
 import static org.etab.cli.EtabCliTest.etab;
 
 import java.io.IOException;
@@ -32,23 +34,11 @@ class LabelSchemeCliTest {
     }
 
     private static Run exportTmed(Path out, String... more) {
-        List<String> args = new java.util.ArrayList<>(List.of(
-                "export",
-                "--dataset",
-                "tmed",
-                "--root",
-                TmedPhantoms.tmed().toString(),
-                "--split",
-                "all",
-                "--target",
-                "AS",
-                "--frame-size",
-                "8x8",
-                "--out",
-                out.toString(),
-                "--quiet"));
-        args.addAll(List.of(more));
-        return etab(args.toArray(String[]::new));
+        return etab(concat(
+                line(
+                        "export --dataset tmed --root %s --split all --target AS --frame-size 8x8 --out %s --quiet",
+                        TmedPhantoms.tmed(), out),
+                more));
     }
 
     @Test
@@ -77,23 +67,10 @@ class LabelSchemeCliTest {
 
     @Test
     void aTargetWithoutSchemesKeepsTheManifestAsItWas(@TempDir Path out) throws IOException {
-        Run r = etab(
-                "export",
-                "--dataset",
-                "echonet",
-                "--root",
-                PhantomDatasets.echonet().toString(),
-                "--target",
-                "EF",
-                "--video",
-                "false",
-                "--frame-size",
-                "8x8",
-                "--limit",
-                "2",
-                "--out",
-                out.toString(),
-                "--quiet");
+        Run r = etab(line(
+                "export --dataset echonet --root %s --target EF --video false --frame-size 8x8"
+                        + " --limit 2 --out %s --quiet",
+                PhantomDatasets.echonet(), out));
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(Files.readAllLines(out.resolve("manifest.csv")).get(0)).isEqualTo(OLD_HEADER);
     }
@@ -106,15 +83,8 @@ class LabelSchemeCliTest {
                 .contains("label scheme 'view3' is not available for tmed target 'AS'; "
                         + "available: as3, as2, as5 (the first is the default)");
         assertThat(out.resolve("a")).doesNotExist();
-        Run echonet = etab(
-                "bench",
-                "--dataset",
-                "echonet",
-                "--root",
-                PhantomDatasets.echonet().toString(),
-                "--label-scheme",
-                "as2",
-                "--quiet");
+        Run echonet =
+                etab(line("bench --dataset echonet --root %s --label-scheme as2 --quiet", PhantomDatasets.echonet()));
         assertThat(echonet.code()).isNotZero();
         assertThat(echonet.err()).contains("label scheme 'as2' does not apply to echonet target 'EF'");
         assertThat(echonet.out()).doesNotContain("RESULT");
