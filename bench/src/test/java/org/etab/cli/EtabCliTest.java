@@ -27,9 +27,20 @@ import picocli.CommandLine;
 
 /** The command line contract, run in-process on the phantom data. */
 class EtabCliTest {
-    private static final Pattern RESULT = Pattern.compile("RESULT planned=(\\d+) delivered=(\\d+) failed=(\\d+) "
-            + "clips=(\\d+) seconds=([0-9.]+) clips_per_s=([0-9.]+) frames_per_s=([0-9.]+) peak_rss_mb=(-?\\d+) "
-            + "rejected=(\\d+)");
+    private static final Pattern RESULT =
+            Pattern.compile("RESULT planned=(?<planned>\\d+) delivered=(?<delivered>\\d+) "
+                    + "failed=(?<failed>\\d+) clips=(?<clips>\\d+) seconds=([0-9.]+) clips_per_s=([0-9.]+) "
+                    + "frames_per_s=(?<framesPerS>[0-9.]+) peak_rss_mb=(-?\\d+) rejected=(?<rejected>\\d+)");
+
+    /**
+     * Asserts that the run's last line is a whole RESULT line (every field, in order), naming the line when it is
+     * not; its fields are then the matcher's named groups ({@code planned}, {@code delivered}, {@code rejected}, ...).
+     */
+    static Matcher assertResultLine(Run r) {
+        Matcher m = RESULT.matcher(r.lastLine());
+        assertThat(m.matches()).as(r.lastLine()).isTrue();
+        return m;
+    }
 
     /** Exit code, stdout and stderr of one invocation. */
     record Run(int code, String out, String err) {
@@ -66,13 +77,12 @@ class EtabCliTest {
                         + " --batch 4 --threads 2 --epochs 2 --quiet",
                 PhantomDatasets.echonet()));
         assertThat(r.code()).as(r.err()).isZero();
-        Matcher m = RESULT.matcher(r.lastLine());
-        assertThat(m.matches()).as(r.lastLine()).isTrue();
-        assertThat(Long.parseLong(m.group(1))).isEqualTo(2L * PhantomDatasets.ECHONET_VIDEOS);
-        assertThat(Long.parseLong(m.group(2))).isEqualTo(2L * PhantomDatasets.ECHONET_VIDEOS);
-        assertThat(m.group(3)).isEqualTo("0");
-        assertThat(m.group(4)).isEqualTo(m.group(2));
-        assertThat(Double.parseDouble(m.group(7))).isGreaterThan(0);
+        Matcher m = assertResultLine(r);
+        assertThat(Long.parseLong(m.group("planned"))).isEqualTo(2L * PhantomDatasets.ECHONET_VIDEOS);
+        assertThat(Long.parseLong(m.group("delivered"))).isEqualTo(2L * PhantomDatasets.ECHONET_VIDEOS);
+        assertThat(m.group("failed")).isEqualTo("0");
+        assertThat(m.group("clips")).isEqualTo(m.group("delivered"));
+        assertThat(Double.parseDouble(m.group("framesPerS"))).isGreaterThan(0);
     }
 
     @Test
@@ -85,9 +95,7 @@ class EtabCliTest {
         assertThat(auto.err())
                 .contains("etab bench: device auto -> cpu (no CUDA: " + here.reason() + ")")
                 .contains("  device       cpu (host batches), by --device auto (why not cuda: above)\n");
-        assertThat(RESULT.matcher(auto.lastLine()).matches())
-                .as(auto.lastLine())
-                .isTrue();
+        assertResultLine(auto);
 
         // without --verbose the fallback is one short line; the rest of the output stays as it was
         Run brief = etab("bench", "--root", root, "--split", "all", "--clip-length", "4", "--frame-size", "32x32");
@@ -98,9 +106,7 @@ class EtabCliTest {
                 .doesNotContain("no CUDA")
                 .contains("  device       cpu (host batches), by --device auto (why not cuda: above)\n");
         assertThat(brief.err().lines().filter(l -> l.contains("device auto"))).hasSize(2);
-        assertThat(RESULT.matcher(brief.lastLine()).matches())
-                .as(brief.lastLine())
-                .isTrue();
+        assertResultLine(brief);
 
         // --quiet drops it, --verbose asks for it even then
         Run quiet = etab(line("bench --root %s --split all --clip-length 4 --frame-size 32x32 --quiet", root));
@@ -517,10 +523,9 @@ class EtabCliTest {
                 "bench --root %s --split all --clip-length 4 --frame-size 16x16 --report %s --quiet", root, report));
         assertThat(quiet.code()).as(quiet.err()).isZero();
         assertThat(quiet.err()).isEmpty();
-        Matcher m = RESULT.matcher(quiet.lastLine());
-        assertThat(m.matches()).as(quiet.lastLine()).isTrue();
-        assertThat(Long.parseLong(m.group(1))).isEqualTo(good);
-        assertThat(Long.parseLong(m.group(9))).isEqualTo(14);
+        Matcher m = assertResultLine(quiet);
+        assertThat(Long.parseLong(m.group("planned"))).isEqualTo(good);
+        assertThat(Long.parseLong(m.group("rejected"))).isEqualTo(14);
         List<String> rows = Files.readAllLines(report);
         assertThat(rows.get(0)).isEqualTo("id,status,stage,reason");
         assertThat(rows).hasSize(1 + good + 14); // planned + rejected = the rows selected, each once
@@ -633,9 +638,8 @@ class EtabCliTest {
             assertThat(files.filter(f -> f.toString().endsWith(".x.npy")).count())
                     .isEqualTo(ids.size());
         }
-        Matcher m = RESULT.matcher(r.lastLine());
-        assertThat(m.matches()).isTrue();
-        assertThat(Long.parseLong(m.group(2))).isEqualTo(ids.size());
+        Matcher m = assertResultLine(r);
+        assertThat(Long.parseLong(m.group("delivered"))).isEqualTo(ids.size());
     }
 
     @Test
