@@ -211,26 +211,11 @@ class EtabCliTest {
         byte[] index = Files.readAllBytes(root.resolve("FileList.csv"));
         Path out = tmp.resolve("out");
         List<List<String>> cases = List.of(
-                List.of("bench", "--report", root.resolve("FileList.csv").toString()),
-                List.of(
-                        "bench",
-                        "--report",
-                        tmp.resolve("same.json").toString(),
-                        "--resume",
-                        tmp.resolve("same.json").toString()),
-                List.of("export", "--out", root.resolve("Videos").toString()),
-                List.of(
-                        "export",
-                        "--out",
-                        out.toString(),
-                        "--report",
-                        out.resolve("manifest.csv").toString()),
-                List.of(
-                        "export",
-                        "--out",
-                        out.toString(),
-                        "--resume",
-                        out.resolve("a.x.npy").toString()));
+                List.of(line("bench --report %s", root.resolve("FileList.csv"))),
+                List.of(line("bench --report %s --resume %s", tmp.resolve("same.json"), tmp.resolve("same.json"))),
+                List.of(line("export --out %s", root.resolve("Videos"))),
+                List.of(line("export --out %s --report %s", out, out.resolve("manifest.csv"))),
+                List.of(line("export --out %s --resume %s", out, out.resolve("a.x.npy"))));
         List<String> why = List.of(
                 "--report " + root.resolve("FileList.csv") + " lies inside the dataset's directory",
                 "--resume and --report name the same file",
@@ -573,11 +558,7 @@ class EtabCliTest {
         for (int run = 0; run < 6; run++) {
             Run r = run % 2 == 0
                     ? etab(concat(new String[] {"bench"}, flags))
-                    : etab(concat(
-                            new String[] {
-                                "export", "--out", tmp.resolve("out" + run).toString()
-                            },
-                            flags));
+                    : etab(concat(line("export --out %s", tmp.resolve("out" + run)), flags));
             assertThat(r.code()).as("run %d: %s", run, r.err()).isEqualTo(2);
             assertThat(r.err().strip().lines())
                     .as("run %d", run)
@@ -963,22 +944,9 @@ class EtabCliTest {
                 line("--root %s --split all --video false --frame-size 16x16 --shuffle true --seed 3 --quiet", root);
         String warning = "etab: --epoch is deprecated; use --start-epoch";
 
-        Run zero = etab(
-                concat(new String[] {"bench", "--report", tmp.resolve("e0.csv").toString()}, flags));
-        Run one = etab(concat(
-                new String[] {
-                    "bench",
-                    "--start-epoch",
-                    "1",
-                    "--report",
-                    tmp.resolve("e1.csv").toString()
-                },
-                flags));
-        Run old = etab(concat(
-                new String[] {
-                    "bench", "--epoch", "1", "--report", tmp.resolve("old.csv").toString()
-                },
-                flags));
+        Run zero = etab(concat(line("bench --report %s", tmp.resolve("e0.csv")), flags));
+        Run one = etab(concat(line("bench --start-epoch 1 --report %s", tmp.resolve("e1.csv")), flags));
+        Run old = etab(concat(line("bench --epoch 1 --report %s", tmp.resolve("old.csv")), flags));
         for (Run r : List.of(zero, one, old)) {
             assertThat(r.code()).as(r.err()).isZero();
             assertThat(r.lastLine()).startsWith("RESULT planned=12 delivered=12 failed=0 ");
@@ -1147,11 +1115,7 @@ class EtabCliTest {
             List<String> args = new java.util.ArrayList<>(List.of(c.get(0).split(" ")));
             if (args.get(0).equals("demo")) {
                 // were the check missed, demo would write its phantom here rather than in the working directory
-                args.addAll(List.of(
-                        "--root",
-                        tmp.resolve("phantom").toString(),
-                        "--out",
-                        tmp.resolve("out").toString()));
+                args.addAll(List.of(line("--root %s --out %s", tmp.resolve("phantom"), tmp.resolve("out"))));
             } else if (args.contains("--header")) {
                 args.addAll(List.of("--root", "http://127.0.0.1:9/echonet"));
             } else if (!args.contains("--root")) {
