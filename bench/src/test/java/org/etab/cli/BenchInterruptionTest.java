@@ -1,6 +1,7 @@
 package org.etab.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.etab.cli.CommandLines.line;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,25 +23,10 @@ import org.junit.jupiter.api.io.TempDir;
 class BenchInterruptionTest {
 
     private static List<String> bench(Path state, String epochs) {
-        return ChildEtab.command(List.of(
-                "bench",
-                "--root",
-                PhantomDatasets.echonet().toString(),
-                "--clip-length",
-                "4",
-                "--frame-size",
-                "16x16",
-                "--batch",
-                "2",
-                "--threads",
-                "2",
-                "--device",
-                "cpu",
-                "--epochs",
-                epochs,
-                "--resume",
-                state.toString(),
-                "--quiet"));
+        return ChildEtab.command(List.of(line(
+                "bench --root %s --clip-length 4 --frame-size 16x16 --batch 2 --threads 2"
+                        + " --device cpu --epochs %s --resume %s --quiet",
+                PhantomDatasets.echonet(), epochs, state)));
     }
 
     @Test
