@@ -1,6 +1,7 @@
 package org.etab.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.etab.cli.CommandLines.line;
 
 import java.util.List;
 import java.util.Map;
@@ -17,27 +18,10 @@ import org.junit.jupiter.api.Timeout;
 class ConsecutiveRunsMetricsTest {
 
     private static List<String> bench(int epochs) {
-        return List.of(
-                "bench",
-                "--root",
-                PhantomDatasets.echonet().toString(),
-                "--split",
-                "all",
-                "--clip-length",
-                "4",
-                "--frame-size",
-                "16x16",
-                "--threads",
-                "1",
-                "--epochs",
-                Integer.toString(epochs),
-                "--device",
-                "cpu",
-                "--quiet",
-                "--metrics-port",
-                "0",
-                "--metrics-linger",
-                "120");
+        return List.of(line(
+                "bench --root %s --split all --clip-length 4 --frame-size 16x16 --threads 1"
+                        + " --epochs %s --device cpu --quiet --metrics-port 0 --metrics-linger 120",
+                PhantomDatasets.echonet(), epochs));
     }
 
     @Test
