@@ -2,6 +2,7 @@ package org.etab.cli;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.etab.cli.CommandLines.line;
 import static org.etab.cli.EtabCliTest.copyOfEchonet;
 import static org.etab.cli.EtabCliTest.etab;
 
@@ -39,20 +40,9 @@ class EnvironmentFaultsTest {
 
     /** {@code etab export} of the phantom's still frames into {@code out}, one thread, quiet. */
     private static String[] stillsExport(Path out) {
-        return new String[] {
-            "export",
-            "--root",
-            PhantomDatasets.echonet().toString(),
-            "--split",
-            "all",
-            "--video",
-            "false",
-            "--threads",
-            "1",
-            "--out",
-            out.toString(),
-            "--quiet"
-        };
+        return line(
+                "export --root %s --split all --video false --threads 1 --out %s --quiet",
+                PhantomDatasets.echonet(), out);
     }
 
     private static List<String> names(Path dir) throws Exception {
@@ -148,16 +138,7 @@ class EnvironmentFaultsTest {
     @Test
     void anOutThatIsAFileIsRefusedSayingSo(@TempDir Path tmp) throws Exception {
         Path file = Files.writeString(tmp.resolve("out"), "a user's file");
-        Run run = etab(
-                "export",
-                "--root",
-                PhantomDatasets.echonet().toString(),
-                "--split",
-                "all",
-                "--limit",
-                "1",
-                "--out",
-                file.toString());
+        Run run = etab(line("export --root %s --split all --limit 1 --out %s", PhantomDatasets.echonet(), file));
         assertThat(run.code()).isEqualTo(2);
         // before: 'etab: java.nio.file.FileAlreadyExistsException: <out>'
         assertThat(run.err().lines()).containsExactly("etab: --out " + file + " is a file, not a directory");
@@ -171,25 +152,10 @@ class EnvironmentFaultsTest {
         Path manifest = out.resolve("manifest.csv");
         Path log = tmp.resolve("first.log");
         // hundreds of small clips, one at a time: the first export is still writing when it is paused
-        Process first = new ProcessBuilder(ChildEtab.command(List.of(
-                        "export",
-                        "--root",
-                        root.toString(),
-                        "--split",
-                        "all",
-                        "--clip-start",
-                        "all",
-                        "--clip-length",
-                        "4",
-                        "--frame-size",
-                        "16x16",
-                        "--threads",
-                        "1",
-                        "--batch",
-                        "1",
-                        "--out",
-                        out.toString(),
-                        "--quiet")))
+        Process first = new ProcessBuilder(ChildEtab.command(List.of(line(
+                        "export --root %s --split all --clip-start all --clip-length 4 --frame-size 16x16"
+                                + " --threads 1 --batch 1 --out %s --quiet",
+                        root, out))))
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())
                 .start();
@@ -203,18 +169,7 @@ class EnvironmentFaultsTest {
             Path report = tmp.resolve("second.csv");
 
             Run second = etab(
-                    "export",
-                    "--root",
-                    root.toString(),
-                    "--split",
-                    "all",
-                    "--video",
-                    "false",
-                    "--out",
-                    out.toString(),
-                    "--report",
-                    report.toString(),
-                    "--quiet");
+                    line("export --root %s --split all --video false --out %s --report %s --quiet", root, out, report));
 
             assertThat(second.code()).as(second.err()).isEqualTo(2);
             assertThat(second.err().lines())
@@ -234,19 +189,8 @@ class EnvironmentFaultsTest {
         assertThat(names(out)).hasSize(1 + 2 * (rows.size() - 1)); // its files and manifest; the lock file gone
 
         // and once it has ended, the folder takes the next export
-        Run after = etab(
-                "export",
-                "--root",
-                root.toString(),
-                "--split",
-                "all",
-                "--video",
-                "false",
-                "--frame-size",
-                "16x16",
-                "--out",
-                out.toString(),
-                "--quiet");
+        Run after =
+                etab(line("export --root %s --split all --video false --frame-size 16x16 --out %s --quiet", root, out));
         assertThat(after.code()).as(after.err()).isZero();
         assertThat(out.resolve(OutputLock.NAME)).doesNotExist();
     }
