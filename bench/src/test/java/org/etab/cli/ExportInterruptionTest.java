@@ -1,6 +1,7 @@
 package org.etab.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.etab.cli.CommandLines.line;
 
 import de.siegmar.fastcsv.reader.CsvReader;
 import de.siegmar.fastcsv.reader.CsvRecord;
@@ -40,32 +41,10 @@ class ExportInterruptionTest {
 
     /** Many small samples (every 8-frame clip of every video, 16x16), one video broken so that some fail. */
     private static String[] echonetFlags(Path root, Path out, Path state, Path report) {
-        return new String[] {
-            "export",
-            "--root",
-            root.toString(),
-            "--split",
-            "all",
-            "--clip-length",
-            "8",
-            "--fps",
-            "25",
-            "--frame-size",
-            "16x16",
-            "--clip-start",
-            "all",
-            "--batch",
-            "4",
-            "--threads",
-            "2",
-            "--out",
-            out.toString(),
-            "--resume",
-            state.toString(),
-            "--report",
-            report.toString(),
-            "--quiet"
-        };
+        return line(
+                "export --root %s --split all --clip-length 8 --fps 25 --frame-size 16x16"
+                        + " --clip-start all --batch 4 --threads 2 --out %s --resume %s --report %s --quiet",
+                root, out, state, report);
     }
 
     /**
@@ -73,40 +52,11 @@ class ExportInterruptionTest {
      * export runs one pipeline per group and a stop falls inside some group after others are done.
      */
     private static String[] camusNativeFlags(Path root, Path out, Path state, Path report) {
-        return new String[] {
-            "export",
-            "--dataset",
-            "camus",
-            "--root",
-            root.toString(),
-            "--target",
-            "EF",
-            "--clip-length",
-            "2",
-            "--fps",
-            "0",
-            "--clip-start",
-            "all",
-            "--frame-size",
-            "native",
-            "--dtype",
-            "uint8",
-            "--normalize",
-            "false",
-            "--channels",
-            "1",
-            "--batch",
-            "2",
-            "--threads",
-            "2",
-            "--out",
-            out.toString(),
-            "--resume",
-            state.toString(),
-            "--report",
-            report.toString(),
-            "--quiet"
-        };
+        return line(
+                "export --dataset camus --root %s --target EF --clip-length 2 --fps 0"
+                        + " --clip-start all --frame-size native --dtype uint8 --normalize false --channels 1"
+                        + " --batch 2 --threads 2 --out %s --resume %s --report %s --quiet",
+                root, out, state, report);
     }
 
     /** The four paths one export writes. */
