@@ -1,6 +1,7 @@
 package org.etab.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.etab.cli.CommandLines.line;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -64,39 +65,11 @@ class ExportMetricsTest {
                     .orElseThrow();
             Files.write(raw, new byte[] {1, 2, 3}); // its clips fail: shorter than the header says
         }
-        Run run = runAndScrapeAfterResult(List.of(
-                "export",
-                "--dataset",
-                "camus",
-                "--root",
-                root.toString(),
-                "--split",
-                "all",
-                "--target",
-                "EF",
-                "--clip-length",
-                "2",
-                "--fps",
-                "0",
-                "--frame-size",
-                "native",
-                "--dtype",
-                "uint8",
-                "--normalize",
-                "false",
-                "--channels",
-                "1",
-                "--batch",
-                "2",
-                "--threads",
-                "2",
-                "--out",
-                tmp.resolve("out").toString(),
-                "--quiet",
-                "--metrics-port",
-                "0",
-                "--metrics-linger",
-                "120"));
+        Run run = runAndScrapeAfterResult(List.of(line(
+                "export --dataset camus --root %s --split all --target EF --clip-length 2 --fps 0"
+                        + " --frame-size native --dtype uint8 --normalize false --channels 1 --batch 2"
+                        + " --threads 2 --out %s --quiet --metrics-port 0 --metrics-linger 120",
+                root, tmp.resolve("out"))));
         long delivered = field(run.result(), "delivered");
         long failed = field(run.result(), "failed");
         assertThat(delivered).isGreaterThan(1);
@@ -122,27 +95,10 @@ class ExportMetricsTest {
     @Test
     @Timeout(value = 5, unit = TimeUnit.MINUTES) // a hang guard
     void anExportRecordsTheWritersWaitForEachBatchAsBenchDoes(@TempDir Path tmp) throws Exception {
-        Run run = runAndScrapeAfterResult(List.of(
-                "export",
-                "--root",
-                echonet().toString(),
-                "--split",
-                "all",
-                "--clip-length",
-                "4",
-                "--frame-size",
-                "16x16",
-                "--batch",
-                "4",
-                "--threads",
-                "1",
-                "--out",
-                tmp.resolve("out").toString(),
-                "--quiet",
-                "--metrics-port",
-                "0",
-                "--metrics-linger",
-                "120"));
+        Run run = runAndScrapeAfterResult(List.of(line(
+                "export --root %s --split all --clip-length 4 --frame-size 16x16 --batch 4"
+                        + " --threads 1 --out %s --quiet --metrics-port 0 --metrics-linger 120",
+                echonet(), tmp.resolve("out"))));
         long delivered = field(run.result(), "delivered");
         assertThat(delivered).isEqualTo(PhantomDatasets.ECHONET_VIDEOS);
         assertThat(series(run.metrics(), "etab_samples_total").values()).containsExactly((double) delivered);
