@@ -1,6 +1,7 @@
 package org.etab.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.etab.cli.CommandLines.line;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -40,46 +41,18 @@ class LiveMetricsTest {
 
     @Test
     void withMetricsLingerTheLastScrapeHoldsTheWholeRunAndTheProcessEndsRightAfterIt() throws Exception {
-        lingersAfterResult(List.of(
-                "bench",
-                "--root",
-                PhantomDatasets.echonet().toString(),
-                "--split",
-                "all",
-                "--clip-length",
-                "4",
-                "--frame-size",
-                "16x16",
-                "--threads",
-                "1",
-                "--device",
-                "cpu",
-                "--quiet",
-                "--metrics-port",
-                "0",
-                "--metrics-linger",
-                "120"));
+        lingersAfterResult(List.of(line(
+                "bench --root %s --split all --clip-length 4 --frame-size 16x16 --threads 1"
+                        + " --device cpu --quiet --metrics-port 0 --metrics-linger 120",
+                PhantomDatasets.echonet())));
     }
 
     @Test
     void demoLingersAfterItsResultLineAsBenchDoes(@TempDir Path pictures) throws Exception {
-        lingersAfterResult(List.of(
-                "demo",
-                "--root",
-                PhantomDatasets.echonet().toString(),
-                "--out",
-                pictures.toString(),
-                "--epochs",
-                "1",
-                "--threads",
-                "1",
-                "--device",
-                "cpu",
-                "--quiet",
-                "--metrics-port",
-                "0",
-                "--metrics-linger",
-                "120"));
+        lingersAfterResult(List.of(line(
+                "demo --root %s --out %s --epochs 1 --threads 1 --device cpu --quiet --metrics-port 0"
+                        + " --metrics-linger 120",
+                PhantomDatasets.echonet(), pictures)));
     }
 
     /**
