@@ -1,6 +1,7 @@
 package org.etab.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.etab.cli.CommandLines.line;
 import static org.etab.cli.EtabCliTest.etab;
 
 import java.nio.file.Files;
@@ -115,14 +116,7 @@ class PictureAndSplitOutputTest {
         Run plot = etab("plot", "--root", r, "--split", "all", "--id", id, "--out", png.toString());
         assertThat(plot.code()).as(plot.err()).isZero();
         assertThat(javax.imageio.ImageIO.read(png.toFile())).isNotNull();
-        Run split = etab(
-                "split",
-                "--root",
-                r,
-                "--split",
-                "all",
-                "--out",
-                tmp.resolve("parts").toString());
+        Run split = etab(line("split --root %s --split all --out %s", r, tmp.resolve("parts")));
         assertThat(split.code()).as(split.err()).isZero();
         assertThat(tmp.resolve("parts").resolve("train.csv")).exists();
     }
@@ -146,16 +140,7 @@ class PictureAndSplitOutputTest {
                                 + ": gif writes a GIF, so the name must end with .gif (any case)"),
                 List.of("gif", "x.mp4", "etab: --out " + tmp.resolve("x.mp4") + ": gif writes a GIF"));
         for (List<String> c : refused) {
-            Run run = etab(
-                    c.get(0),
-                    "--root",
-                    r,
-                    "--split",
-                    "all",
-                    "--id",
-                    id,
-                    "--out",
-                    tmp.resolve(c.get(1)).toString());
+            Run run = etab(line("%s --root %s --split all --id %s --out %s", c.get(0), r, id, tmp.resolve(c.get(1))));
             assertThat(run.code()).as(c.toString()).isEqualTo(2);
             assertThat(run.err().lines())
                     .as(c.toString())
@@ -236,16 +221,7 @@ class PictureAndSplitOutputTest {
         Run plot = etab("plot", "--root", r, "--split", "all", "--id", cells[0], "--out", png.toString());
         assertThat(plot.code()).isEqualTo(2);
         assertThat(plot.err().lines()).containsExactly(line);
-        Run gif = etab(
-                "gif",
-                "--root",
-                r,
-                "--split",
-                "all",
-                "--id",
-                cells[0],
-                "--out",
-                tmp.resolve("x.gif").toString());
+        Run gif = etab(line("gif --root %s --split all --id %s --out %s", r, cells[0], tmp.resolve("x.gif")));
         assertThat(gif.code()).isEqualTo(2);
         assertThat(gif.err().lines()).containsExactly(line);
         assertThat(png).doesNotExist();
