@@ -1,6 +1,7 @@
 package org.etab.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.etab.cli.CommandLines.line;
 import static org.etab.cli.EnvironmentFaultsTest.pauseAfterLines;
 import static org.etab.cli.EnvironmentFaultsTest.signal;
 import static org.etab.cli.EtabCliTest.etab;
@@ -23,29 +24,10 @@ import org.junit.jupiter.api.io.TempDir;
 class SharedOutputFilesTest {
 
     private static List<String> bench(int rank, Path report, Path resume, String... more) {
-        List<String> args = new ArrayList<>(List.of(
-                "bench",
-                "--root",
-                PhantomDatasets.echonet().toString(),
-                "--split",
-                "all",
-                "--clip-length",
-                "4",
-                "--frame-size",
-                "16x16",
-                "--threads",
-                "1",
-                "--batch",
-                "1",
-                "--rank",
-                Integer.toString(rank),
-                "--world",
-                "2",
-                "--report",
-                report.toString(),
-                "--resume",
-                resume.toString(),
-                "--quiet"));
+        List<String> args = new ArrayList<>(List.of(line(
+                "bench --root %s --split all --clip-length 4 --frame-size 16x16 --threads 1 --batch 1"
+                        + " --rank %s --world 2 --report %s --resume %s --quiet",
+                PhantomDatasets.echonet(), rank, report, resume)));
         args.addAll(List.of(more));
         return args;
     }
