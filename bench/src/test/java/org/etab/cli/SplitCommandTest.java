@@ -1,6 +1,7 @@
 package org.etab.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.etab.cli.CommandLines.line;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -52,22 +53,9 @@ class SplitCommandTest {
     @Test
     void theFilesHoldTheLibrarysSplitOfTheLoadedData(@TempDir Path out) throws IOException {
         Path root = PhantomDatasets.echonet();
-        Run r = etab(
-                "split",
-                "--root",
-                root.toString(),
-                "--split",
-                "all",
-                "--video",
-                "false",
-                "--train-frac",
-                "0.6",
-                "--val-frac",
-                "0.1",
-                "--random",
-                "true",
-                "--out",
-                out.toString());
+        Run r = etab(line(
+                "split --root %s --split all --video false --train-frac 0.6 --val-frac 0.1 --random true --out %s",
+                root, out));
         assertThat(r.code()).as(r.err()).isZero();
 
         EtabDataset loaded = EtabDataset.builder()
@@ -90,16 +78,7 @@ class SplitCommandTest {
 
     @Test
     void aVideosClipsStayInOnePart(@TempDir Path out) throws IOException {
-        Run r = etab(
-                "split",
-                "--root",
-                PhantomDatasets.echonet().toString(),
-                "--split",
-                "all",
-                "--clip-start",
-                "all",
-                "--out",
-                out.toString());
+        Run r = etab(line("split --root %s --split all --clip-start all --out %s", PhantomDatasets.echonet(), out));
         assertThat(r.code()).as(r.err()).isZero();
         List<String> all = new ArrayList<>();
         for (String part : List.of("train.csv", "val.csv", "test.csv")) {
@@ -114,18 +93,7 @@ class SplitCommandTest {
     void seedAndOrderFollowTheFlags(@TempDir Path out) throws IOException {
         Path root = PhantomDatasets.echonet();
         Path ordered = out.resolve("ordered");
-        assertThat(etab(
-                                "split",
-                                "--root",
-                                root.toString(),
-                                "--split",
-                                "all",
-                                "--video",
-                                "false",
-                                "--random",
-                                "false",
-                                "--out",
-                                ordered.toString())
+        assertThat(etab(line("split --root %s --split all --video false --random false --out %s", root, ordered))
                         .code())
                 .isZero();
         // without shuffling the three files are the index in order, cut at 6 (0.5 of 12) and 7
@@ -136,18 +104,7 @@ class SplitCommandTest {
         assertThat(index).hasSize(12).doesNotHaveDuplicates();
 
         Path seeded = out.resolve("seeded");
-        assertThat(etab(
-                                "split",
-                                "--root",
-                                root.toString(),
-                                "--split",
-                                "all",
-                                "--video",
-                                "false",
-                                "--seed",
-                                "7",
-                                "--out",
-                                seeded.toString())
+        assertThat(etab(line("split --root %s --split all --video false --seed 7 --out %s", root, seeded))
                         .code())
                 .isZero();
         int[][] expected = DataTools.splitPositions(12, 0.5, 0.1, true, 7);
@@ -157,18 +114,8 @@ class SplitCommandTest {
 
     @Test
     void fractionsScikitLearnRefusesAreOneClearLine(@TempDir Path out) {
-        Run r = etab(
-                "split",
-                "--root",
-                PhantomDatasets.echonet().toString(),
-                "--split",
-                "all",
-                "--video",
-                "false",
-                "--train-frac",
-                "1.0",
-                "--out",
-                out.toString());
+        Run r = etab(line(
+                "split --root %s --split all --video false --train-frac 1.0 --out %s", PhantomDatasets.echonet(), out));
         assertThat(r.code()).isEqualTo(2);
         // named by the flags, as typed (the library's own message names none)
         assertThat(r.err().lines())
