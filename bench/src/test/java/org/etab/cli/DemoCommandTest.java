@@ -89,12 +89,7 @@ class DemoCommandTest {
         assertThat(again.lastLine()).startsWith("RESULT planned=" + train.size() + " delivered=" + train.size() + " ");
     }
 
-    /**
-     * A dataset whose first TRAIN video is missing (the run fails it) and whose second's tracings lie past its end
-     * (the run delivers its EF clip; no LV overlay can be drawn): the pictures come from the third, the second is
-     * named with why, and the run's RESULT is printed; with every TRAIN video missing, the demo says it drew none and still prints RESULT.
-     * It used to stop at the first video with its one-line error and no RESULT.
-     */
+    /** Two demos started at once on a machine without the phantom: one writes it, the other waits and uses it. */
     @Test
     void twoDemosStartedTogetherWriteThePhantomSetOnce(@TempDir Path tmp) throws Exception {
         Path data = tmp.resolve("phantom");
@@ -131,6 +126,12 @@ class DemoCommandTest {
         }
     }
 
+    /**
+     * A dataset whose first TRAIN video is missing (the run fails it) and whose second's tracings lie past its end
+     * (the run delivers its EF clip; no LV overlay can be drawn): the pictures come from the third, the second is
+     * named with why, and the run's RESULT is printed; with every TRAIN video missing, the demo says it drew none and still prints RESULT.
+     * It used to stop at the first video with its one-line error and no RESULT.
+     */
     @Test
     void picturesComeFromTheFirstTrainVideoThatCanBeDrawn(@TempDir Path tmp) throws Exception {
         Path data = tmp.resolve("small");
