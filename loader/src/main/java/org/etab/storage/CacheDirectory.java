@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -98,8 +99,8 @@ final class CacheDirectory {
         return sub;
     }
 
-    /** An entry's file as listed: its size and last modification (the cache's last access). */
-    record EntryFile(long bytes, long modifiedMillis) {}
+    /** An entry's file as listed: its size and last modification (the cache's last access), in epoch nanoseconds. */
+    record EntryFile(long bytes, long modifiedNanos) {}
 
     /**
      * The entries in {@code dir} by key, the files of other processes sharing it included; a file that vanishes while
@@ -121,7 +122,7 @@ final class CacheDirectory {
                     if (OBJECT.matcher(name).matches()) {
                         found.put(
                                 name.substring(0, name.length() - OBJECT_SUFFIX.length()),
-                                new EntryFile(a.size(), a.lastModifiedTime().toMillis()));
+                                new EntryFile(a.size(), a.lastModifiedTime().to(TimeUnit.NANOSECONDS)));
                     } else if (TEMP.matcher(name).matches()
                             && now - a.lastModifiedTime().toMillis() > STALE_TEMP.toMillis()) {
                         Files.deleteIfExists(f);

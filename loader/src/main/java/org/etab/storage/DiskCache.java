@@ -22,6 +22,7 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.zip.CRC32C;
 import org.slf4j.Logger;
@@ -76,7 +77,7 @@ final class DiskCache {
     /** File bytes this process has written since it last listed the directory ({@link #scan}). */
     private long writtenSinceScan;
 
-    private record Entry(long fileBytes, long lastAccessMillis) {}
+    private record Entry(long fileBytes, long lastAccessNanos) {}
 
     /** A verified cache entry (its body and the validators it was stored with), or a fetched body and its response's. */
     record Cached(ByteBuffer body, Validators validators) {}
@@ -101,7 +102,7 @@ final class DiskCache {
      */
     private void scan() throws IOException {
         entries.clear();
-        CacheDirectory.entries(dir).forEach((key, f) -> entries.put(key, new Entry(f.bytes(), f.modifiedMillis())));
+        CacheDirectory.entries(dir).forEach((key, f) -> entries.put(key, new Entry(f.bytes(), f.modifiedNanos())));
         totalBytes = entries.values().stream().mapToLong(Entry::fileBytes).sum();
         writtenSinceScan = 0;
     }
@@ -183,15 +184,11 @@ final class DiskCache {
             LOG.warn("cache: cannot read {}: {}", f, e.toString());
             return null;
         }
-        try {
-            Files.setLastModifiedTime(f, FileTime.from(Instant.now()));
-        } catch (IOException e) {
-            // the entry stays usable; only its LRU position is stale
-        }
+        long accessed = touch(f);
         synchronized (this) {
             Entry e = entries.get(key);
             if (e != null) {
-                entries.put(key, new Entry(e.fileBytes, System.currentTimeMillis()));
+                entries.put(key, new Entry(e.fileBytes, accessed));
             }
         }
         return cached;
@@ -212,6 +209,7 @@ final class DiskCache {
             return false;
         }
         Path tmp = null;
+        long written;
         try {
             tmp = Files.createTempFile(dir, key, ".tmp");
             CRC32C crc = new CRC32C();
@@ -228,6 +226,7 @@ final class DiskCache {
                 writeFully(ch, meta);
                 writeFully(ch, body.duplicate());
             }
+            written = touch(tmp);
             try {
                 Files.move(tmp, file(key), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {
@@ -267,7 +266,7 @@ final class DiskCache {
             }
         }
         synchronized (this) {
-            Entry old = entries.put(key, new Entry(fileBytes, System.currentTimeMillis()));
+            Entry old = entries.put(key, new Entry(fileBytes, written));
             totalBytes += fileBytes - (old == null ? 0 : old.fileBytes);
             writtenSinceScan += fileBytes;
             if (writtenSinceScan >= maxBytes / RESCAN_FRACTION) {
@@ -280,6 +279,22 @@ final class DiskCache {
             evict();
         }
         return true;
+    }
+
+    /**
+     * Sets the file's modification time, the entry's last access, to now by the same clock for reads and writes, and
+     * returns it in nanoseconds since the epoch. A write's own time would not do: the kernel stamps it from a clock
+     * that lags the one a touch reads by up to a tick (measured: 7 ms), so an entry written right after another was
+     * read looked older than it and was evicted first.
+     */
+    private static long touch(Path f) {
+        Instant now = Instant.now();
+        try {
+            Files.setLastModifiedTime(f, FileTime.from(now));
+        } catch (IOException e) {
+            // the entry stays usable; only its LRU position after a restart or a rescan is stale
+        }
+        return TimeUnit.SECONDS.toNanos(now.getEpochSecond()) + now.getNano();
     }
 
     /** Deletes the entry under {@code key}, if there is one (why: for the log). */
@@ -306,7 +321,7 @@ final class DiskCache {
             return;
         }
         List<Map.Entry<String, Entry>> byAge = entries.entrySet().stream()
-                .sorted(Comparator.comparingLong(e -> e.getValue().lastAccessMillis))
+                .sorted(Comparator.comparingLong(e -> e.getValue().lastAccessNanos))
                 .toList();
         for (Map.Entry<String, Entry> e : byAge) {
             if (totalBytes <= maxBytes) {
