@@ -145,4 +145,30 @@ class ResumeStateTest {
         assertThat(epoch1.at(1, 9).consumed()).isEqualTo(ResumeState.NOT_COUNTED);
         assertThatThrownBy(() -> epoch1.withConsumed(-2)).isInstanceOf(IllegalArgumentException.class);
     }
+
+    /** The lowest values each field takes are accepted, one below each is refused. */
+    @Test
+    void theFieldBoundsAreInclusive() {
+        ResumeState lowest = new ResumeState(5, 0, 0, 0, 1, ResumeState.NO_ORDER, ResumeState.NOT_COUNTED);
+        assertThat(lowest.epoch()).isZero();
+        assertThat(lowest.position()).isZero();
+        assertThat(lowest.consumed()).isEqualTo(-1);
+        assertThatThrownBy(() -> new ResumeState(5, -1, 0, 0, 1)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new ResumeState(5, 0, -1, 0, 1)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new ResumeState(5, 0, 0, 0, 1, ResumeState.NO_ORDER, -2))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("epoch and position must be >= 0, consumed >= -1, but were 0, 0, -2");
+    }
+
+    @Test
+    void aRunWithAnotherSeedRankOrWorldMayNotResume() {
+        ResumeState state = new ResumeState(5, 1, 7, 0, 2);
+        state.requireCompatible(5, 0, 2);
+        assertThatThrownBy(() -> state.requireCompatible(6, 0, 2))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("the resume state was saved with seed=5 rank=0 world=2 but this run has seed=6 rank=0"
+                        + " world=2: the order would differ");
+        assertThatThrownBy(() -> state.requireCompatible(5, 1, 2)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> state.requireCompatible(5, 0, 3)).isInstanceOf(IllegalArgumentException.class);
+    }
 }
