@@ -79,4 +79,14 @@ class NearestResizeTest {
         assertThat(out.get(112)).isEqualTo((byte) 122);
         assertThat(out.get(168)).isEqualTo((byte) 183);
     }
+
+    @Test
+    void aMaskOfTheOutputSizeIsCopiedWholeAtTheBase() {
+        byte[] src = {1, 2, 3, 4, 5, 6}; // 3x2
+        ByteBuffer out = ByteBuffer.allocate(8);
+        NearestResize.write(src, 3, 2, out, 1, 2, 3);
+        byte[] got = new byte[8];
+        out.get(0, got);
+        assertThat(got).containsExactly(0, 1, 2, 3, 4, 5, 6, 0);
+    }
 }

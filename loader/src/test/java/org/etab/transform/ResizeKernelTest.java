@@ -184,4 +184,46 @@ class ResizeKernelTest {
                 .hasMessage("resize must be nearest, bilinear, bicubic or area but was 'lanczos'");
         assertThat(ResizeFilter.parse("BiCubic")).isEqualTo(ResizeFilter.BICUBIC);
     }
+
+    @Test
+    void pillowResizesAFrameThatDiffersInOneAxisOnly() {
+        // RAMP4 is 70 * column + 7 * row; Pillow's bilinear 4 -> 2 (weights 3/7, 3/7, 1/7 and mirrored) maps the
+        // columns 0, 70, 140, 210 to 50, 160 and the rows 0, 7, 14, 21 to 5, 16 (see above); the other axis is kept
+        Resampling pillow = new Resampling(ResizeFilter.BILINEAR, true);
+        assertThat(bytes(pillow, RAMP4, 4, 4, 4, 2)).containsExactly(5, 75, 145, 215, 16, 86, 156, 226);
+        assertThat(bytes(pillow, RAMP4, 4, 4, 2, 4)).containsExactly(50, 160, 57, 167, 64, 174, 71, 181);
+    }
+
+    /**
+     * OpenCV's INTER_AREA averages cells whenever no axis grows, also when one axis keeps its size: a shrink by 3
+     * along the other axis averages three pixels (the growing formula would blend two, 2/3 and 1/3).
+     */
+    @Test
+    void openCvAreaAveragesCellsWhenOneAxisKeepsItsSize() {
+        Resampling area = new Resampling(ResizeFilter.AREA, false);
+        // 4 columns x 6 rows, 70 * column + 7 * row: rows 0..2 average 7, rows 3..5 average 28
+        byte[] tall = new byte[24];
+        // 6 columns x 4 rows, 7 * column + 70 * row: columns 0..2 average 7, columns 3..5 average 28
+        byte[] wide = new byte[24];
+        for (int r = 0; r < 6; r++) {
+            for (int c = 0; c < 4; c++) {
+                tall[r * 4 + c] = (byte) (70 * c + 7 * r);
+                wide[c * 6 + r] = (byte) (7 * r + 70 * c);
+            }
+        }
+        assertThat(floats(area, tall, 4, 6, 4, 2))
+                .containsExactly(
+                        new float[] {7, 77, 147, 217, 28, 98, 168, 238}, org.assertj.core.api.Assertions.within(1e-3f));
+        assertThat(floats(area, wide, 6, 4, 2, 4))
+                .containsExactly(
+                        new float[] {7, 28, 77, 98, 147, 168, 217, 238}, org.assertj.core.api.Assertions.within(1e-3f));
+    }
+
+    @Test
+    void eachFilterParsesFromItsCommandLineName() {
+        assertThat(ResizeFilter.AREA.cliName()).isEqualTo("area");
+        for (ResizeFilter f : ResizeFilter.values()) {
+            assertThat(ResizeFilter.parse(f.cliName())).isEqualTo(f);
+        }
+    }
 }
