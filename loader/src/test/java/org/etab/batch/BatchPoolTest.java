@@ -319,4 +319,49 @@ class BatchPoolTest {
                 .hasMessageContaining("more than 2^63 bytes");
         assertThat(Pointer.totalBytes()).isEqualTo(before);
     }
+
+    /** The label bytes count too: a pool of large labels gets small batches like one of large features. */
+    @Test
+    void aBatchWithinHalfCountsTheLabelsAsWellAsTheFeatures() {
+        long half = Pointer.maxBytes() / 2;
+        org.junit.jupiter.api.Assumptions.assumeTrue(half > 0, "JavaCPP has no native memory limit here");
+        // features and labels each a 20th of half the budget: a sample is a 10th, 2 buffers hold 5 samples each
+        TensorSpec twentieth = new TensorSpec(DType.UINT8, (int) (half / 20));
+        assertThat(BatchPool.batchWithinHalf(twentieth, twentieth, 2, 16)).isEqualTo(5);
+        assertThat(BatchPool.batchWithinHalf(twentieth, Y, 2, 16)).isEqualTo(9);
+    }
+
+    @Test
+    void aBatchKnowsItsPlaceTheSamplesItHoldsAndTheirEpoch() {
+        try (BatchPool pool = new BatchPool(X, Y, 4, 1)) {
+            assertThat(pool.batchSize()).isEqualTo(4);
+            assertThat(pool.featureSpec()).isEqualTo(X);
+            assertThat(pool.labelSpec()).isEqualTo(Y);
+            List<SampleInfo> infos =
+                    List.of(new SampleInfo("a", 3, 10, new int[] {0}, 1), new SampleInfo("b", 3, 11, new int[] {0}, 1));
+            try (Batch batch = new Batch(5, infos, pool.acquire(), pool, 12)) {
+                assertThat(batch.index()).isEqualTo(5);
+                assertThat(batch.size()).isEqualTo(2);
+                assertThat(batch.capacity()).isEqualTo(4);
+                assertThat(batch.epoch()).isEqualTo(3);
+                assertThat(batch.nextPosition()).isEqualTo(12);
+                assertThat(batch.samples()).isEqualTo(infos);
+            }
+            try (Batch empty = new Batch(6, List.of(), pool.acquire(), pool)) {
+                assertThat(empty.epoch()).isEqualTo(-1);
+                assertThat(empty.nextPosition()).isEqualTo(-1);
+            }
+        }
+    }
+
+    @Test
+    void aClosedBatchRefusesItsLabelsToo() {
+        try (BatchPool pool = new BatchPool(X, Y, 2, 1)) {
+            Batch batch = new Batch(0, List.of(), pool.acquire(), pool);
+            batch.close();
+            assertThatThrownBy(batch::labels)
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessage("batch 0 is closed; its memory is back in the pool");
+        }
+    }
 }

@@ -25,4 +25,18 @@ class SampleInfoTest {
         assertThat(a).isNotEqualTo(new SampleInfo("X", 1, 7, new int[] {4, 6}, 2, false));
         assertThat(a.toString()).contains("sourceFrames=[4, 6]");
     }
+
+    @Test
+    void aClipIsPaddedOnlyWhenSomePositionHoldsNoDecodedFrame() {
+        assertThat(new SampleInfo("X", 0, 0, new int[] {4, 6, 8}, 3).padded()).isFalse();
+        assertThat(new SampleInfo("X", 0, 0, new int[] {4, 6, 8}, 2).padded()).isTrue();
+        assertThat(new SampleInfo("X", 0, 0, new int[] {4}, 1).padded()).isFalse();
+    }
+
+    @Test
+    void theHashCodeFollowsTheValues() {
+        SampleInfo a = new SampleInfo("X", 1, 7, new int[] {4, 6}, 2, true);
+        assertThat(a.hashCode()).isNotEqualTo(new SampleInfo("Y", 1, 7, new int[] {4, 6}, 2, true).hashCode());
+        assertThat(a.hashCode()).isNotEqualTo(new SampleInfo("X", 1, 7, new int[] {4, 8}, 2, true).hashCode());
+    }
 }
