@@ -62,4 +62,18 @@ class HostTensorTest {
                     .hasMessage("tensor is int32[2], not FLOAT32");
         }
     }
+
+    /** Without the slot check, slot 4096 of 2^20 ints would be read at element 2^32, cast to int: slot 0. */
+    @Test
+    void anIntSlotWhoseElementOffsetWrapsAroundIsRefused() {
+        TensorSpec mib4 = new TensorSpec(DType.INT32, 1 << 20);
+        try (BatchPool pool = new BatchPool(X, mib4, 1, 1);
+                Batch batch = new Batch(0, List.of(), pool.acquire(), pool)) {
+            batch.labels().buffer().putInt(0, 7);
+            assertThat(batch.labels().slotInts(0)[0]).isEqualTo(7);
+            assertThatThrownBy(() -> batch.labels().slotInts(4096))
+                    .isInstanceOf(IndexOutOfBoundsException.class)
+                    .hasMessageContaining("slot 4096 outside the 1 slots");
+        }
+    }
 }
