@@ -76,4 +76,28 @@ class ImageVolumeTest {
         v.sliceAsUint8(0, dst);
         assertThat(dst).containsExactly(0, 0, 2, 3, (byte) 255, (byte) 255);
     }
+
+    /** The second slice of a stored type wider than a byte: its own elements, little-endian, scaled. */
+    @Test
+    void aLaterSliceOfAWideTypeIsReadFromItsOwnElementsAndScaled() {
+        // 2x1x2 uint16: slice 0 = 300, 4; slice 1 = 510, 20 (300 = 0x012C needs the high byte)
+        byte[] le = MetaImageReaderTest.encode(ElementType.UINT16, java.nio.ByteOrder.LITTLE_ENDIAN, 300, 4, 510, 20);
+        ImageVolume half =
+                new ImageVolume(Path.of("w.mhd"), 2, 1, 2, new double[] {1, 1, 1}, ElementType.UINT16, 0.5, 0, le);
+        byte[] dst = new byte[2];
+        half.sliceAsUint8(1, dst);
+        assertThat(new int[] {dst[0] & 0xff, dst[1] & 0xff}).containsExactly(255, 10);
+        half.sliceAsUint8(0, dst);
+        assertThat(new int[] {dst[0] & 0xff, dst[1] & 0xff}).containsExactly(150, 2);
+        assertThat(half.value(0, 0, 0)).isEqualTo(150);
+
+        // a label map stored as uint16 with an intercept: 2 + 1 = 3 and 9 + 1 = 10 in slice 1
+        byte[] labels = MetaImageReaderTest.encode(ElementType.UINT16, java.nio.ByteOrder.LITTLE_ENDIAN, 0, 1, 2, 9);
+        ImageVolume shifted =
+                new ImageVolume(Path.of("l.mhd"), 2, 1, 2, new double[] {1, 1, 1}, ElementType.UINT16, 1, 1, labels);
+        shifted.sliceAsLabels(1, dst);
+        assertThat(dst).containsExactly(3, 10);
+        shifted.sliceAsLabels(0, dst);
+        assertThat(dst).containsExactly(1, 2);
+    }
 }

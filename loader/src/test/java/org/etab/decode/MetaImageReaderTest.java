@@ -591,4 +591,31 @@ class MetaImageReaderTest {
                 "end.mhd",
                 "HeaderSize = -1 with compressed data needs CompressedDataSize");
     }
+
+    @Test
+    void aHeaderLineWithoutAKeyOrWithoutAnElementDataFileIsNamed() throws IOException {
+        write("k.raw", new byte[6]);
+        assertRejected(
+                writeText("k1.mhd", "= 3\n" + header(2, "3 2", "MET_UCHAR", false, "", "k.raw")),
+                "header line 1 is not 'Key = Value': '= 3'");
+        assertThatThrownBy(() -> MetaImageReader.read(writeText("k2.mhd", "ObjectType = Image\nNDims = 2\n")))
+                .isInstanceOf(DatasetException.class)
+                .hasMessageEndingWith("no ElementDataFile line in the header: not a MetaImage header");
+        // the ElementDataFile line may end the file without a line end (only a line cut by the cap is dropped)
+        String last = header(2, "3 2", "MET_UCHAR", false, "", "k.raw").stripTrailing();
+        assertThat(MetaImageReader.read(writeText("k4.mhd", last)).sliceLength())
+                .isEqualTo(6);
+        // a header past the cap without the line: the message says how much was searched
+        StringBuilder big = new StringBuilder();
+        for (int i = 0; big.length() <= MetaImageReader.MAX_HEADER + 200; i++) {
+            big.append("Comment")
+                    .append(i)
+                    .append(" = ")
+                    .append("x".repeat(100))
+                    .append('\n');
+        }
+        assertRejected(
+                writeText("k3.mhd", big.toString()),
+                "no ElementDataFile line in the header (first 65536 bytes): not a MetaImage header");
+    }
 }
