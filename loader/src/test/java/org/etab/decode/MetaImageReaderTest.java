@@ -618,4 +618,20 @@ class MetaImageReaderTest {
                 writeText("k3.mhd", big.toString()),
                 "no ElementDataFile line in the header (first 65536 bytes): not a MetaImage header");
     }
+
+    /** A .mha file larger than the header cap (a CAMUS sequence is): only a line cut by the cap ends the search. */
+    @Test
+    void localDataPastTheHeaderCapIsRead() throws IOException {
+        byte[] data = new byte[300 * 300];
+        data[data.length - 1] = 7;
+        Path mha = write(
+                "big.mha",
+                concat(
+                        header(2, "300 300", "MET_UCHAR", false, "", "LOCAL").getBytes(StandardCharsets.US_ASCII),
+                        data));
+        assertThat(data.length).isGreaterThan(MetaImageReader.MAX_HEADER);
+        ImageVolume v = MetaImageReader.read(mha);
+        assertThat(v.value(299, 299, 0)).isEqualTo(7);
+        assertThat(v.value(0, 0, 0)).isZero();
+    }
 }
