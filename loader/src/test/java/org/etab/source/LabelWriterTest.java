@@ -2,6 +2,7 @@ package org.etab.source;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import java.util.function.Function;
 import org.etab.batch.BatchPool;
@@ -114,6 +115,8 @@ class LabelWriterTest {
         byte[] big = mask.pixels(10, 10);
         assertThat(big).hasSize(100);
         assertThat(mask.pixels(4, 5)).isSameAs(big);
+        // exactly as many pixels as the array holds: no new array either
+        assertThat(mask.pixels(5, 20)).isSameAs(big);
         assertThat(mask.pixels(11, 10)).hasSize(110);
     }
 
@@ -134,5 +137,40 @@ class LabelWriterTest {
         assertThat(LabelWriter.positionOf(new int[] {4, 5, 5, 6}, 5)).isEqualTo(1);
         assertThat(LabelWriter.positionOf(new int[] {4, 5, 5, 6}, 7)).isEqualTo(-1);
         assertThat(LabelWriter.positionOf(new int[0], 0)).isEqualTo(-1);
+    }
+
+    /** Checks frames {@code valid} of the clip {@code {10, 11, 12, 13}} for {@code rec}: the exception or null. */
+    private static Throwable labelFrameCheck(LabelWriter<Rec> w, Rec rec, int valid) {
+        SamplePlan plan = new SamplePlan(0, 0, "id", "clip.avi", new int[] {10, 11, 12, 13}, null);
+        return catchThrowable(() -> w.requireLabelFrames(rec, plan, valid, "clip.avi"));
+    }
+
+    @Test
+    void aClipWhoseEsOrEdFrameFallsOnPaddingIsRefusedNamingTheFrame() {
+        LabelWriter<Rec> w = new LabelWriter<>(VALUES, options(Target.ES_ED, true), 8, 8);
+        // ES 12 is clip position 2: the file must give 3 of the clip's frames for it
+        Rec esInClip = new Rec(55, 12, 30, 0);
+        assertThat(labelFrameCheck(w, esInClip, 3)).isNull();
+        assertThat(labelFrameCheck(w, esInClip, 2))
+                .isInstanceOf(SampleException.class)
+                .hasMessage("clip.avi: the index's ES frame 12 is past the file's end (it gave 2 of the clip's 4"
+                        + " frames): the label would point at padding")
+                .satisfies(e -> assertThat(((SampleException) e).stage()).isEqualTo(Stage.TARGET));
+        // ED 13 is the last position; ES 10 the first
+        Rec edLast = new Rec(55, 10, 13, 0);
+        assertThat(labelFrameCheck(w, edLast, 4)).isNull();
+        assertThat(labelFrameCheck(w, edLast, 3)).hasMessageContaining("the index's ED frame 13 is past");
+        // frames outside the clip are labelled -1, not padding: nothing to refuse
+        assertThat(labelFrameCheck(w, new Rec(55, 2, 40, 0), 0)).isNull();
+    }
+
+    @Test
+    void onlyEsEdClipsHaveLabelFramesToCheck() {
+        Rec rec = new Rec(55, 12, 13, 0);
+        // a still's ES/ED are frame numbers, and EF names no frame: a short file changes neither label
+        assertThat(labelFrameCheck(new LabelWriter<>(VALUES, options(Target.ES_ED, false), 8, 8), rec, 0))
+                .isNull();
+        assertThat(labelFrameCheck(new LabelWriter<>(VALUES, options(Target.EF, true), 8, 8), rec, 0))
+                .isNull();
     }
 }
