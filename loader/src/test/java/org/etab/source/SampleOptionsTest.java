@@ -20,6 +20,12 @@ class SampleOptionsTest {
                 .isEqualTo(new Resampling(ResizeFilter.BILINEAR, false));
         assertThat(o.layout()).isEqualTo(ClipLayout.CTHW);
         assertThat(o.featureSpec(112, 112)).isEqualTo(new TensorSpec(DType.FLOAT32, "CTHW", 3, 32, 112, 112));
+        // the index order unless shuffling is asked for, which a copy keeps
+        assertThat(o.shuffle()).isFalse();
+        SampleOptions shuffled = o.toBuilder().shuffle(true).build();
+        assertThat(shuffled.shuffle()).isTrue();
+        assertThat(shuffled.toBuilder().build().shuffle()).isTrue();
+        assertThat(shuffled).isNotEqualTo(o);
     }
 
     @Test
