@@ -509,6 +509,33 @@ class TmedReaderTest {
     }
 
     @Test
+    void aSeparatorOrNulIsRefusedForWhatItIsEvenAsTheFirstCharacter() {
+        Path abs = root.toAbsolutePath().normalize();
+        for (String key : new String[] {"/k", "\\k"}) {
+            assertThatThrownBy(() -> TmedFields.imagePath(abs, "a", key))
+                    .isInstanceOf(TmedFields.BadRow.class)
+                    .hasMessage("query_key '" + key + "' rejected: contains a path separator");
+        }
+        // a NUL would otherwise reach Path.resolve and be refused as some other invalid path; the folder's comes first
+        // once its '/' is stripped (trim() already drops a NUL at either end of the key)
+        assertThatThrownBy(() -> TmedFields.imagePath(abs, "a", "k\0x"))
+                .hasMessage("query_key or SourceFolder rejected: contains a NUL character");
+        assertThatThrownBy(() -> TmedFields.imagePath(abs, "/\0a", "k"))
+                .hasMessage("query_key or SourceFolder rejected: contains a NUL character");
+    }
+
+    @Test
+    void aColumnFoundFirstKeepsItsPlaceAndOneMissingColumnIsNamedInTheSingular() {
+        Path f = Path.of("fold.csv");
+        assertThat(TmedReader.columns(
+                        f, List.of("query_key", " QUERY_KEY", "SourceFolder"), "query_key", "sourcefolder"))
+                .containsExactly(0, 2);
+        assertThatThrownBy(() -> TmedReader.columns(f, List.of("query_key"), "query_key", "view_label"))
+                .isInstanceOf(DatasetException.class)
+                .hasMessage("fold.csv: missing required column view_label; header is [query_key]");
+    }
+
+    @Test
     void dotSegmentsStayInsideAndAnyDoubleDotIsRefused() throws Exception {
         Path abs = root.toAbsolutePath().normalize();
         assertThatThrownBy(() -> TmedFields.imagePath(abs, ".", "..png"))
