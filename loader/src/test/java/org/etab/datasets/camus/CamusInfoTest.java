@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import org.etab.decode.DatasetException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -128,5 +129,42 @@ class CamusInfoTest {
         assertThatThrownBy(() -> CamusInfo.read(big))
                 .isInstanceOf(DatasetException.class)
                 .hasMessageContaining("more than");
+    }
+
+    @Test
+    void everyLimitItselfIsAccepted() throws IOException {
+        CamusInfo high =
+                CamusInfo.read(cfg("hi.cfg", "ED: 1\nES: 10000\nNbFrame: 10000\nLVef: 100\nFrameRate: 1000\n"));
+        assertThat(high.nbFrame()).isEqualTo(10_000);
+        assertThat(high.ef()).hasValue(100.0);
+        assertThat(high.efProblem()).isNull();
+        assertThat(high.frameRate()).hasValue(1000.0);
+        CamusInfo low = CamusInfo.read(cfg("lo.cfg", "ED: 1\nES: 2\nNbFrame: 2\nEF: 0\nFrameRate: 1\n"));
+        assertThat(low.ef()).hasValue(0.0);
+        assertThat(low.frameRate()).hasValue(1.0);
+        // a file of exactly the size limit is read (blank lines are skipped)
+        byte[] exact = new byte[CamusInfo.MAX_BYTES];
+        Arrays.fill(exact, (byte) '\n');
+        byte[] head = "ED: 1\nES: 2\nNbFrame: 3\n".getBytes(StandardCharsets.US_ASCII);
+        System.arraycopy(head, 0, exact, 0, head.length);
+        assertThat(CamusInfo.read(Files.write(dir.resolve("exact.cfg"), exact)).nbFrame())
+                .isEqualTo(3);
+    }
+
+    @Test
+    void aLineWithoutAKeyOrARepeatedKeyIsNamedByItsLineNumber() throws IOException {
+        assertThatThrownBy(() -> CamusInfo.read(cfg("k1.cfg", "ED: 1\n: 5\nES: 2\nNbFrame: 3\n")))
+                .hasMessageEndingWith("k1.cfg: line 2 is not 'Key: value': ': 5'");
+        assertThatThrownBy(() -> CamusInfo.read(cfg("k2.cfg", "ED: 1\nES: 2\nED: 2\nNbFrame: 3\n")))
+                .hasMessageEndingWith("k2.cfg: key ED appears twice (line 3)");
+    }
+
+    @Test
+    void aBadLineIsQuotedWholeUpToSixtyCharactersAndCutAfterFiftySeven() throws IOException {
+        String sixty = "x".repeat(60);
+        assertThatThrownBy(() -> CamusInfo.read(cfg("a1.cfg", sixty + "\n")))
+                .hasMessageEndingWith("line 1 is not 'Key: value': '" + sixty + "'");
+        assertThatThrownBy(() -> CamusInfo.read(cfg("a2.cfg", sixty + "y\n")))
+                .hasMessageEndingWith("line 1 is not 'Key: value': '" + "x".repeat(57) + "...'");
     }
 }
