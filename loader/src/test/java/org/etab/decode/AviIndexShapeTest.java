@@ -1,13 +1,14 @@
 package org.etab.decode;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.etab.decode.VideoDecoderErrorsTest.ascii;
 import static org.etab.decode.VideoDecoderErrorsTest.chunkOffset;
 import static org.etab.decode.VideoDecoderErrorsTest.indexOf;
 import static org.etab.decode.VideoDecoderErrorsTest.littleEndianInt;
+import static org.etab.decode.VideoDecoderErrorsTest.putInt;
 
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -256,16 +257,5 @@ class AviIndexShapeTest {
             out = concat(out, a);
         }
         return out;
-    }
-
-    private static byte[] ascii(String s) {
-        return s.getBytes(StandardCharsets.US_ASCII);
-    }
-
-    private static void putInt(byte[] b, int at, int v) {
-        b[at] = (byte) v;
-        b[at + 1] = (byte) (v >> 8);
-        b[at + 2] = (byte) (v >> 16);
-        b[at + 3] = (byte) (v >> 24);
     }
 }

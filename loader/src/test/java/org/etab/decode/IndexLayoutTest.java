@@ -2,9 +2,11 @@ package org.etab.decode;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.etab.decode.VideoDecoderErrorsTest.ascii;
 import static org.etab.decode.VideoDecoderErrorsTest.chunkOffset;
 import static org.etab.decode.VideoDecoderErrorsTest.indexOf;
 import static org.etab.decode.VideoDecoderErrorsTest.littleEndianInt;
+import static org.etab.decode.VideoDecoderErrorsTest.putInt;
 
 import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
@@ -255,16 +257,5 @@ class IndexLayoutTest {
 
     private static long allocatedBytes() {
         return ((com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean()).getCurrentThreadAllocatedBytes();
-    }
-
-    private static byte[] ascii(String s) {
-        return s.getBytes(StandardCharsets.US_ASCII);
-    }
-
-    private static void putInt(byte[] b, int at, int v) {
-        b[at] = (byte) v;
-        b[at + 1] = (byte) (v >> 8);
-        b[at + 2] = (byte) (v >> 16);
-        b[at + 3] = (byte) (v >> 24);
     }
 }

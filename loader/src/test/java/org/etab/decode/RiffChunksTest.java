@@ -1,6 +1,7 @@
 package org.etab.decode;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.etab.decode.VideoDecoderErrorsTest.ascii;
 import static org.etab.decode.VideoDecoderErrorsTest.chunkOffset;
 import static org.etab.decode.VideoDecoderErrorsTest.littleEndianInt;
 
@@ -8,7 +9,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.SeekableByteChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -194,10 +194,6 @@ class RiffChunksTest {
         b[at + 5] = (byte) (size >> 8);
         b[at + 6] = (byte) (size >> 16);
         b[at + 7] = (byte) (size >> 24);
-    }
-
-    private static byte[] ascii(String s) {
-        return s.getBytes(StandardCharsets.US_ASCII);
     }
 
     /** A file channel that counts its reads. */
