@@ -140,4 +140,31 @@ class PlanLoopTest {
                         tuple("slow", "frame rate 1.0E-308 fps is outside the 1 to 1000 a video may have"));
         assertThat(plans).filteredOn(p -> p.id().equals("ok")).hasSize(120); // one-frame clips tile all 120 frames
     }
+
+    @Test
+    void theBoundsThemselvesArePlanned() {
+        SampleOptions first = options(new ClipSpec(true, 4, 25, true, ClipStart.FIRST), false);
+        List<SamplePlan> plans = clips(
+                first,
+                0,
+                List.of(
+                        new Video("longest", PlanLoop.MAX_VIDEO_FRAMES, 50),
+                        new Video("one-more", PlanLoop.MAX_VIDEO_FRAMES + 1, 50),
+                        new Video("slowest", 120, PlanLoop.MIN_VIDEO_FPS),
+                        new Video("fastest", 120, PlanLoop.MAX_VIDEO_FPS),
+                        new Video("too-fast", 120, Math.nextUp(PlanLoop.MAX_VIDEO_FPS))));
+        assertThat(plans)
+                .extracting(SamplePlan::id, SamplePlan::failure)
+                .containsExactly(
+                        tuple("longest", null),
+                        tuple("one-more", "frame count 10001 is more than the 10000 a video may have"),
+                        tuple("slowest", null),
+                        tuple("fastest", null),
+                        tuple(
+                                "too-fast",
+                                "frame rate 1000.0000000000001 fps is outside the 1 to 1000 a video may have"));
+        assertThat(plans.get(0).frames()).containsExactly(0, 2, 4, 6); // 50 fps taken at 25
+        assertThat(plans.get(2).frames()).containsExactly(0, 0, 0, 0); // 1 fps taken at 25: one frame repeated
+        assertThat(plans.get(3).frames()).containsExactly(0, 40, 80, 120); // 120 is past the end: padded when read
+    }
 }

@@ -29,17 +29,27 @@ class RecordSourceTest {
 
         /** {@code nativeAsked[0]} counts the calls for the native size. */
         Toy(List<Rec> records, SampleOptions options, int[] nativeAsked) {
+            this(records, List.of(), options, nativeAsked, new RecordSource.FrameSize(30, 20));
+        }
+
+        Toy(
+                List<Rec> records,
+                List<IndexProblem> rejected,
+                SampleOptions options,
+                int[] nativeAsked,
+                RecordSource.FrameSize size) {
             super(
                     "toy",
                     List.of(Target.EF, Target.LV_SEG),
                     records,
+                    rejected,
                     options,
                     r -> {
                         nativeAsked[0]++;
                         if (r.isEmpty()) {
                             throw new IllegalArgumentException("no records, no native size");
                         }
-                        return new FrameSize(30, 20);
+                        return size;
                     },
                     RecordLabels.<Rec>builder().ef(Rec::ef).build());
         }
@@ -92,6 +102,36 @@ class RecordSourceTest {
         assertThatThrownBy(() ->
                         new Toy(List.of(), options(Target.EF).frameSize(0, 0).build()))
                 .hasMessage("no records, no native size");
+    }
+
+    @Test
+    void aNativeSizeIsCheckedAgainstTheSampleLimitsOnceKnown() {
+        SampleOptions nat = options(Target.EF).frameSize(0, 0).build();
+        // a size the options allow for any dataset: frames at most 4096 a side, a sample at most 1 GiB
+        Toy largest = new Toy(RECORDS, List.of(), nat, new int[1], new RecordSource.FrameSize(4096, 4096));
+        assertThat(largest.features().shape()).containsExactly(1, 8, 4096, 4096);
+        assertThatThrownBy(() -> new Toy(RECORDS, List.of(), nat, new int[1], new RecordSource.FrameSize(4097, 20)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("frame size must be at most 4096x4096 but was 4097x20");
+        SampleOptions longClips = options(Target.EF)
+                .frameSize(0, 0)
+                .clip(new ClipSpec(true, 20, 25, true, ClipStart.FIRST))
+                .build();
+        assertThatThrownBy(() ->
+                        new Toy(RECORDS, List.of(), longClips, new int[1], new RecordSource.FrameSize(4096, 4096)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("one sample of [1, 20, 4096, 4096] float32 is 1342177280 bytes, more than");
+    }
+
+    @Test
+    void rejectedRowsAreKeptAsGivenAndNeverPlanned() {
+        List<IndexProblem> rejected = new ArrayList<>(List.of(new IndexProblem("d", "d.avi", "no frame count")));
+        Toy toy =
+                new Toy(RECORDS, rejected, options(Target.EF).build(), new int[1], new RecordSource.FrameSize(30, 20));
+        rejected.clear();
+        assertThat(toy.rejected()).containsExactly(new IndexProblem("d", "d.avi", "no frame count"));
+        assertThat(toy.plan(0)).extracting(SamplePlan::id).containsExactlyInAnyOrder("a", "b", "c");
+        assertThat(new Toy(RECORDS, options(Target.EF).build()).rejected()).isEmpty();
     }
 
     @Test
