@@ -201,4 +201,80 @@ class EtabConfigTest {
                     .hasMessageContaining(c.getValue());
         }
     }
+
+    @Test
+    void eachPipelineKeyTheFileGivesReplacesItsBuiltInValueAndOnlyThat() throws Exception {
+        Path all = Files.writeString(
+                dir.resolve("all.yaml"),
+                "pipeline:\n  batch: 4\n  threads: 3\n  prefetch: 5\n  clip_length: 16\n  fps: 12.5\n"
+                        + "  frame_size: native\n  normalize: false\n  padding: false\n  seed: 9\n");
+        assertThat(EtabConfig.load(all, Map.of()).pipeline())
+                .isEqualTo(new EtabConfig.PipelineDefaults(4, 3, 5, 16, 12.5, "native", false, false, 9L));
+        Path some = Files.writeString(dir.resolve("some.yaml"), "pipeline:\n  threads: 1\n  padding: false\n");
+        EtabConfig.PipelineDefaults b = EtabConfig.PipelineDefaults.BUILT_IN;
+        assertThat(EtabConfig.load(some, Map.of()).pipeline())
+                .isEqualTo(new EtabConfig.PipelineDefaults(
+                        b.batch(),
+                        1,
+                        b.prefetch(),
+                        b.clipLength(),
+                        b.fps(),
+                        b.frameSize(),
+                        b.normalize(),
+                        false,
+                        b.seed()));
+    }
+
+    @Test
+    void anEmptyFileIsTheBuiltInConfigAndSettingsAreNamedWhereTheyCameFrom() throws Exception {
+        Path empty = Files.writeString(dir.resolve("empty.yaml"), "");
+        EtabConfig fromFile = EtabConfig.load(empty, Map.of());
+        EtabConfig builtIn = EtabConfig.builtIn();
+        assertThat(fromFile).isEqualTo(builtIn).hasSameHashCodeAs(builtIn).hasToString(builtIn.toString());
+        assertThat(fromFile.file()).isEqualTo(empty);
+        assertThat(builtIn.file()).isNull();
+        assertThat(fromFile.describe("batch")).isEqualTo("pipeline.batch in " + empty);
+        assertThat(builtIn.describe("batch")).isEqualTo("the built-in pipeline.batch");
+        Path other = Files.writeString(dir.resolve("other.yaml"), "pipeline: {seed: 1}\n");
+        assertThat(EtabConfig.load(other, Map.of())).isNotEqualTo(builtIn);
+        assertThat(EtabConfig.load(other, Map.of("ETAB_TMED_DIR", "/t")))
+                .isNotEqualTo(EtabConfig.load(other, Map.of()));
+    }
+
+    @Test
+    void aLongLineIsNamedByItsNumberWhateverTheLineEndsAndEvenAtTheEndOfTheFile() throws Exception {
+        String longLine = "# " + "c".repeat(EtabConfig.MAX_LINE_CHARS - 1); // one character over
+        for (String ends : new String[] {"\n", "\r\n", "\r"}) {
+            Path file = Files.writeString(
+                    dir.resolve("ends.yaml"), "pipeline:" + ends + "  batch: 2" + ends + longLine + ends);
+            assertThatThrownBy(() -> EtabConfig.load(file, Map.of()))
+                    .as("lines ending in %s", ends.replace("\r", "CR").replace("\n", "LF"))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage(file + ": line 3 is " + (EtabConfig.MAX_LINE_CHARS + 1) + " characters, more than the "
+                            + EtabConfig.MAX_LINE_CHARS + " a config line may have");
+        }
+        Path last = Files.writeString(dir.resolve("last.yaml"), "pipeline: {batch: 2}\n" + longLine);
+        assertThatThrownBy(() -> EtabConfig.load(last, Map.of()))
+                .hasMessageStartingWith(last + ": line 2 is " + (EtabConfig.MAX_LINE_CHARS + 1) + " characters");
+    }
+
+    @Test
+    void aFileOfExactlyTheLargestSizeIsRead() throws Exception {
+        String comment = "#" + "c".repeat(1022) + "\n"; // 1 KiB
+        String settings = "pipeline: {batch: 5}\n";
+        String text = settings + comment.repeat((int) (EtabConfig.MAX_BYTES / 1024) - 1) + "#"
+                + "c".repeat(1024 - settings.length() - 2) + "\n";
+        assertThat(text).hasSize((int) EtabConfig.MAX_BYTES);
+        Path file = Files.writeString(dir.resolve("largest.yaml"), text);
+        assertThat(EtabConfig.load(file, Map.of()).pipeline().batch()).isEqualTo(5);
+    }
+
+    @Test
+    void brokenYamlSaysWhatTheParserFound() throws Exception {
+        Path file = Files.writeString(dir.resolve("broken.yaml"), "pipeline:\n  batch: [4\n");
+        assertThatThrownBy(() -> EtabConfig.load(file, Map.of()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith(file + ": not a valid config: ")
+                .hasMessageContaining("line 3"); // the parser's own words, with where it stopped
+    }
 }
