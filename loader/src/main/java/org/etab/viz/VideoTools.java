@@ -1,21 +1,31 @@
 package org.etab.viz;
 
+import java.awt.image.BufferedImage;
+import java.awt.image.IndexColorModel;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
-import org.bytedeco.ffmpeg.global.avcodec;
-import org.bytedeco.ffmpeg.global.avutil;
-import org.bytedeco.javacv.FFmpegFrameRecorder;
-import org.bytedeco.javacv.Frame;
+import javax.imageio.IIOImage;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageTypeSpecifier;
+import javax.imageio.ImageWriteParam;
+import javax.imageio.ImageWriter;
+import javax.imageio.metadata.IIOMetadata;
+import javax.imageio.metadata.IIOMetadataNode;
+import javax.imageio.stream.ImageOutputStream;
 import org.etab.api.Tensor;
-import org.etab.decode.VideoDecoder;
 
-/** ETAB's {@code create_echo_clip}: a clip as an animated GIF that loops forever (JavaCV's GIF encoder). */
+/**
+ * ETAB's {@code create_echo_clip}: a clip as an animated GIF that loops forever, written by the JDK's GIF writer
+ * with a palette of the 256 gray levels, so that every pixel is stored as it is given and the GIF has the clip's
+ * size. (JavaCV's FFmpeg recorder widened an odd width by one column and rescaled every frame to fit.)
+ */
 public final class VideoTools {
-    static {
-        VideoDecoder.loadLibraries(); // the library's FFmpeg log level: no banner per file written
-    }
+    /** The GIF image metadata format, in which delay, disposal and the loop extension are set. */
+    private static final String GIF_METADATA = "javax_imageio_gif_image_1.0";
+
+    /** Gray level {@code i} at palette index {@code i}: 8-bit gray pixels are their own indices. */
+    private static final IndexColorModel GRAYS = grays();
 
     /** ETAB's frame duration, in milliseconds (20 frames per second). */
     public static final int FRAME_MILLIS = 50;
@@ -106,23 +116,52 @@ public final class VideoTools {
     }
 
     private static void writeGif(Path gif, byte[][] frames, int height, int width, int frameMillis) throws IOException {
-        try (FFmpegFrameRecorder recorder = new FFmpegFrameRecorder(gif.toFile(), width, height, 0)) {
-            recorder.setFormat("gif");
-            recorder.setVideoCodec(avcodec.AV_CODEC_ID_GIF);
-            recorder.setPixelFormat(avutil.AV_PIX_FMT_GRAY8);
-            recorder.setFrameRate(1000.0 / frameMillis);
-            recorder.setOption("loop", "0"); // NETSCAPE2.0 extension: loop forever
-            recorder.start();
-            Frame frame = new Frame(width, height, Frame.DEPTH_UBYTE, 1);
-            ByteBuffer pixels = (ByteBuffer) frame.image[0];
-            int stride = frame.imageStride;
-            for (byte[] f : frames) {
-                for (int y = 0; y < height; y++) {
-                    pixels.put(y * stride, f, y * width, width);
-                }
-                recorder.record(frame, avutil.AV_PIX_FMT_GRAY8);
+        ImageWriter writer = ImageIO.getImageWritersByFormatName("gif").next();
+        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_BYTE_INDEXED, GRAYS);
+        ImageWriteParam param = writer.getDefaultWriteParam();
+        param.setProgressiveMode(ImageWriteParam.MODE_DISABLED); // rows in order: the writer interlaces by default
+        try (ImageOutputStream out = ImageIO.createImageOutputStream(gif.toFile())) {
+            writer.setOutput(out);
+            writer.prepareWriteSequence(null);
+            for (int t = 0; t < frames.length; t++) {
+                image.getRaster().setDataElements(0, 0, width, height, frames[t]);
+                IIOMetadata metadata = writer.getDefaultImageMetadata(new ImageTypeSpecifier(image), param);
+                metadata.mergeTree(GIF_METADATA, frameMetadata(frameMillis, t == 0));
+                writer.writeToSequence(new IIOImage(image, null, metadata), param);
             }
-            recorder.stop();
+            writer.endWriteSequence();
+        } finally {
+            writer.dispose();
         }
+    }
+
+    /** One frame's delay in centiseconds; on the first frame, the NETSCAPE2.0 extension that loops forever. */
+    private static IIOMetadataNode frameMetadata(int frameMillis, boolean first) {
+        IIOMetadataNode root = new IIOMetadataNode(GIF_METADATA);
+        IIOMetadataNode control = new IIOMetadataNode("GraphicControlExtension");
+        control.setAttribute("disposalMethod", "none");
+        control.setAttribute("userInputFlag", "FALSE");
+        control.setAttribute("transparentColorFlag", "FALSE");
+        control.setAttribute("delayTime", Integer.toString(frameMillis / 10));
+        control.setAttribute("transparentColorIndex", "0");
+        root.appendChild(control);
+        if (first) {
+            IIOMetadataNode loop = new IIOMetadataNode("ApplicationExtension");
+            loop.setAttribute("applicationID", "NETSCAPE");
+            loop.setAttribute("authenticationCode", "2.0");
+            loop.setUserObject(new byte[] {1, 0, 0}); // sub-block 1: loop count 0, forever
+            IIOMetadataNode extensions = new IIOMetadataNode("ApplicationExtensions");
+            extensions.appendChild(loop);
+            root.appendChild(extensions);
+        }
+        return root;
+    }
+
+    private static IndexColorModel grays() {
+        byte[] levels = new byte[256];
+        for (int i = 0; i < levels.length; i++) {
+            levels[i] = (byte) i;
+        }
+        return new IndexColorModel(8, 256, levels, levels, levels);
     }
 }
