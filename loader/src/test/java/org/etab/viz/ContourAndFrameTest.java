@@ -160,6 +160,9 @@ class ContourAndFrameTest {
         Path png = dir.resolve("a/b/overlay.png");
         Visualization.plotSegment(new byte[] {1, 2, 3, 4}, new byte[4], 2, 2, true, Color.RED, png);
         assertThat(ImageIO.read(png.toFile()).getWidth()).isEqualTo(2);
+        Path row = dir.resolve("c/row.png");
+        Visualization.plotSegment(new byte[3], new byte[] {0, 1, 0}, 1, 3, true, Color.RED, row); // one row is enough
+        assertThat(ImageIO.read(row.toFile()).getRGB(1, 0) & 0xffffff).isEqualTo(0xff0000); // a contour of one
     }
 
     /** An odd width was widened by a column, and every frame rescaled to fit, by JavaCV's FFmpeg recorder. */
@@ -173,7 +176,11 @@ class ContourAndFrameTest {
             }
         }
         Path gif = dir.resolve("rows.gif");
-        VideoTools.createEchoClip(frames, h, w, 100, gif);
+        VideoTools.createEchoClip(frames, h, w, 10, gif); // the shortest frame a GIF can say
+        byte[] bytes = Files.readAllBytes(gif);
+        assertThat(new String(bytes, 0, 6, java.nio.charset.StandardCharsets.US_ASCII))
+                .isEqualTo("GIF89a");
+        assertThat(bytes[bytes.length - 1]).as("the GIF trailer").isEqualTo((byte) 0x3B);
         try (ImageInputStream in = ImageIO.createImageInputStream(gif.toFile())) {
             ImageReader reader = ImageIO.getImageReadersByFormatName("gif").next();
             reader.setInput(in);
