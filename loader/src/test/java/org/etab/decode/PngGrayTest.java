@@ -338,4 +338,157 @@ class PngGrayTest {
                     .hasMessage(fifo + ": is not a regular file (a directory, FIFO or device): refused unopened");
         }
     }
+
+    // ---- the limits are inclusive, the chunk walk exact ----
+
+    private PngGray.Image decodeBytes(String name, byte[] bytes) throws IOException {
+        Path file = Files.write(tmp.resolve(name), bytes);
+        PngGray.Image out = new PngGray.Image();
+        try (PngGray png = new PngGray()) {
+            png.decode(file, out);
+        }
+        return out;
+    }
+
+    /** {@code height} rows of {@code width} 8-bit gray pixels, all black but the last, which is white. */
+    private static byte[] blackRowsWithAWhiteLastPixel(int width, int height) {
+        byte[] rows = new byte[(1 + width) * height]; // every row: filter byte 0, then its pixels
+        rows[rows.length - 1] = (byte) 255;
+        return rows;
+    }
+
+    @Test
+    void theWidestTallestAndLargestImagesAllowedAreDecoded() throws IOException {
+        // 8192 x 2048 and 2048 x 8192: a side of MAX_SIDE, and MAX_PIXELS pixels each
+        for (int[] size : new int[][] {{PngGray.MAX_SIDE, 2048}, {2048, PngGray.MAX_SIDE}}) {
+            int w = size[0], h = size[1];
+            assertThat((long) w * h).isEqualTo(PngGray.MAX_PIXELS);
+            byte[] bytes = png(ihdr(w, h, 8, 0), chunk("IDAT", deflated(blackRowsWithAWhiteLastPixel(w, h))));
+            PngGray.Image out = decodeBytes(w + "x" + h + ".png", bytes);
+            assertThat(out.width).isEqualTo(w);
+            assertThat(out.height).isEqualTo(h);
+            assertThat(out.pixels[w * h - 1] & 0xff).isEqualTo(255);
+            assertThat(out.pixels[w * h - 2]).isZero();
+        }
+    }
+
+    @Test
+    void idatChunksMayClaimUpTo1032TimesTheirSizePlus1024BytesOfPixelData() throws IOException {
+        // two 1-byte IDAT chunks may inflate to at most 2 * 1032 bytes; the check allows 1024 more (zlib framing)
+        byte[] idat = chunk("IDAT", new byte[1]);
+        int widest = 2 * 1032 + 1024 - 1; // one row: 1 filter byte + this many 8-bit pixels = 3088 bytes
+        PngGray.checkChunks(tmp.resolve("bound.png"), png(ihdr(widest, 1, 8, 0), idat, idat)); // not refused
+        assertRefused(
+                "over.png",
+                png(ihdr(widest + 1, 1, 8, 0), idat, idat),
+                "IHDR size 3088x1 (8-bit, colour type 0) needs 3089 bytes of pixel data but its IDAT chunks hold 2"
+                        + " bytes, which inflate to at most 2064");
+    }
+
+    @Test
+    void aFileCutInsideItsLastChunkSaysWhatIsMissingAndOneWithoutIendIsDecoded() throws IOException {
+        byte[] whole = png(ihdr(3, 1, 8, 0), chunk("IDAT", deflated(new byte[] {0, 10, 20, 30})));
+        int iend = whole.length - 12;
+        assertRefused(
+                "cut5.png",
+                Arrays.copyOf(whole, iend + 5),
+                "corrupt PNG: 5 stray bytes at byte " + iend + " where a chunk header (8 bytes) should be");
+        assertRefused(
+                "cut8.png", // IEND's length and type, without its CRC
+                Arrays.copyOf(whole, iend + 8),
+                "corrupt PNG: chunk 'IEND' at byte " + iend + " declares length 0 but only 0 bytes follow it");
+        // without IEND the pixel data is still whole: decoded (ImageIO reads no further than the image data)
+        PngGray.Image out = decodeBytes("noiend.png", Arrays.copyOf(whole, iend));
+        assertThat(Arrays.copyOf(out.pixels, 3)).containsExactly(10, 20, 30);
+    }
+
+    @Test
+    void bytesAfterIendAreNotReadAsChunksUpToTheFileSizeLimit() throws IOException {
+        // a PNG padded with zeros after IEND (sparse) to exactly MAX_FILE_BYTES: read whole, the padding ignored
+        Path padded = tmp.resolve("padded.png");
+        try (RandomAccessFile f = new RandomAccessFile(padded.toFile(), "rw")) {
+            f.write(png(ihdr(3, 1, 8, 0), chunk("IDAT", deflated(new byte[] {0, 10, 20, 30}))));
+            f.setLength(PngGray.MAX_FILE_BYTES);
+        }
+        PngGray.Image out = new PngGray.Image();
+        try (PngGray png = new PngGray()) {
+            png.decode(padded, out);
+        }
+        assertThat(out.bytesRead).isEqualTo(PngGray.MAX_FILE_BYTES);
+        assertThat(Arrays.copyOf(out.pixels, 3)).containsExactly(10, 20, 30);
+    }
+
+    @Test
+    void aFileOfOnlyTheSignatureHasNoIhdrAndAJpegIsNotAPng() throws IOException {
+        assertRefused("signature.png", Arrays.copyOf(png(), 8), "corrupt PNG: no IHDR chunk");
+        Path jpeg = tmp.resolve("photo.png");
+        assertThat(ImageIO.write(new BufferedImage(8, 8, BufferedImage.TYPE_BYTE_GRAY), "jpg", jpeg.toFile()))
+                .isTrue();
+        assertRefused(
+                "photo.png",
+                Files.readAllBytes(jpeg),
+                "not a PNG file (" + Files.size(jpeg) + " bytes, no PNG signature)");
+    }
+
+    @Test
+    void aChunkTypeIsQuotedWhenPrintableAsciiElseShownAsQuestionMark() throws IOException {
+        // space (0x20) and '~' (0x7e) are printable; 0x1f and DEL (0x7f) are not
+        for (String[] typeAndShown :
+                new String[][] {{"I DR", "I DR"}, {"IHD~", "IHD~"}, {"IHD\u007f", "?"}, {"\u001fHDR", "?"}}) {
+            assertRefused(
+                    "type.png",
+                    png(chunk(typeAndShown[0], new byte[13])),
+                    "the first chunk must be a 13-byte IHDR but is '" + typeAndShown[1] + "' of 13 bytes");
+        }
+    }
+
+    @Test
+    void aPaletteImageKeepsEveryPixelInItsPlace() throws IOException {
+        BufferedImage palette = new BufferedImage(3, 2, BufferedImage.TYPE_BYTE_INDEXED);
+        int[] colours = {0xFF0000, 0x00FF00, 0x0000FF, 0xFFFFFF, 0x000000, 0xFFFF00}; // all in the default palette
+        for (int i = 0; i < colours.length; i++) {
+            palette.setRGB(i % 3, i / 3, colours[i]);
+        }
+        PngGray.Image out = decode(palette);
+        for (int i = 0; i < colours.length; i++) {
+            int c = palette.getRGB(i % 3, i / 3);
+            int want = (int) Math.round(0.299 * (c >> 16 & 0xff) + 0.587 * (c >> 8 & 0xff) + 0.114 * (c & 0xff));
+            assertThat(out.pixels[i] & 0xff).as("pixel %d", i).isEqualTo(want);
+        }
+    }
+
+    @Test
+    void theCallersPixelArrayIsReplacedOnlyWhenTooSmall() throws IOException {
+        byte[] small = png(ihdr(3, 1, 8, 0), chunk("IDAT", deflated(new byte[] {0, 10, 20, 30})));
+        byte[] large = png(ihdr(4, 2, 8, 0), chunk("IDAT", deflated(new byte[10])));
+        Path smallFile = Files.write(tmp.resolve("small.png"), small);
+        Path largeFile = Files.write(tmp.resolve("large.png"), large);
+        PngGray.Image out = new PngGray.Image();
+        try (PngGray png = new PngGray()) {
+            png.decode(largeFile, out);
+            byte[] pixels = out.pixels;
+            assertThat(pixels).hasSize(8);
+            png.decode(largeFile, out); // the same size again
+            assertThat(out.pixels).isSameAs(pixels);
+            png.decode(smallFile, out); // smaller: its 3 pixels at the start of the same array
+            assertThat(out.pixels).isSameAs(pixels);
+            assertThat(Arrays.copyOf(out.pixels, 3)).containsExactly(10, 20, 30);
+        }
+    }
+
+    @Test
+    void aChannelThatHandsOutFewBytesAtATimeIsReadToItsEnd() throws IOException {
+        Path file = Files.write(tmp.resolve("slow.png"), png(ihdr(3, 1, 8, 0), chunk("IDAT", deflated(new byte[] {
+            0, 10, 20, 30
+        }))));
+        PngGray.Image out = new PngGray.Image();
+        try (PngGray png = new PngGray()) {
+            png.decode(file, TrickleChannel.opener(0), out);
+            assertThat(Arrays.copyOf(out.pixels, 3)).containsExactly(10, 20, 30);
+            assertThat(out.bytesRead).isEqualTo(Files.size(file));
+            // a file cut after its size was taken (the size says 100 bytes more): what it holds is what was read
+            png.decode(file, TrickleChannel.opener(100), out);
+            assertThat(out.bytesRead).isEqualTo(Files.size(file));
+        }
+    }
 }
