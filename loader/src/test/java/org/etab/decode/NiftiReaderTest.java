@@ -238,7 +238,7 @@ class NiftiReaderTest {
         h.voxOffset = 10_000;
         assertRejected(
                 write("far2.nii.gz", gzip(MetaImageReaderTest.concat(h.bytes(0), DATA))),
-                "ends inside the header extensions");
+                "ends inside the header extensions, before vox_offset 10000");
         h.voxOffset = 348;
         assertRejected(write("near.nii", h.bytes(0), DATA), "vox_offset must be an integer from 352");
         h.voxOffset = 352.5f;
@@ -267,7 +267,7 @@ class NiftiReaderTest {
         corrupt[21] ^= 0x55;
         assertThatThrownBy(() -> NiftiReader.read(write("corrupt.nii.gz", corrupt)))
                 .isInstanceOf(DatasetException.class)
-                .hasMessageContaining("corrupt.nii.gz");
+                .hasMessageContainingAll("corrupt.nii.gz", "is not a valid gzip stream: java.util.zip.ZipException");
     }
 
     @Test
@@ -309,5 +309,115 @@ class NiftiReaderTest {
     @Test
     void missingFile() {
         assertRejected(dir.resolve("none.nii.gz"), "not found");
+    }
+
+    // ---- the limits are inclusive, and the messages say which field ----
+
+    private void assertRejectedWith(Path file, String message) {
+        assertThatThrownBy(() -> NiftiReader.read(file))
+                .isInstanceOf(DatasetException.class)
+                .hasMessage(file + ": " + message);
+    }
+
+    @Test
+    void sevenDimsWithTheFramesInTheLast() throws IOException {
+        Hdr h = new Hdr();
+        h.dim = new short[] {7, 3, 2, 1, 1, 1, 1, 2};
+        h.pixdim[7] = 0.04f;
+        byte[] data = {0, 1, 2, 10, 11, 12, 20, 21, 22, 30, 31, 32};
+        ImageVolume v = NiftiReader.read(write("d7.nii", h.bytes(0), data));
+        assertThat(v.depth()).isEqualTo(2);
+        assertThat(v.spacing()[2]).isEqualTo(0.03999999910593033); // pixdim[7] as a float
+        assertThat(slice(v, 1)).containsExactly(20, 21, 22, 30, 31, 32);
+    }
+
+    @Test
+    void aZeroFrameSpacingIsKeptButAZeroOrInfinitePixdimIsRefusedNamingIt() throws IOException {
+        byte[] frames = Arrays.copyOf(DATA, 12);
+        Hdr h = new Hdr();
+        h.dim = new short[] {3, 3, 2, 2, 1, 1, 1, 1};
+        h.pixdim[3] = 0; // frames whose interval nobody wrote down
+        assertThat(NiftiReader.read(write("t0.nii", h.bytes(0), frames)).spacing())
+                .containsExactly(0.5, 0.25, 0.0);
+        h.pixdim[3] = Float.NEGATIVE_INFINITY;
+        assertRejectedWith(
+                write("tinf.nii", h.bytes(0), frames), "pixdim[3] must be a finite number but was -Infinity");
+        Hdr p = new Hdr();
+        p.pixdim[2] = 0;
+        assertRejectedWith(
+                write("p0.nii", p.bytes(0), DATA), "pixdim[2] must be a finite number other than 0 but was 0.0");
+    }
+
+    @Test
+    void aBitpixMismatchNamesTheBitsTheDatatypeHas() throws IOException {
+        Hdr h = new Hdr().type(ElementType.INT16);
+        h.bitpix = 8;
+        assertRejectedWith(
+                write("bitpix16.nii", h.bytes(0), DATA), "bitpix 8 does not match datatype 4 (INT16, 16 bits)");
+    }
+
+    @Test
+    void aWrongSizeNamesVoxOffsetDimsAndTypeAndTheBytesNeeded() throws IOException {
+        assertRejectedWith(
+                write("t.nii", new Hdr().bytes(0), Arrays.copyOf(DATA, 5)),
+                "is 357 bytes long but vox_offset 352 + dim 3x2 of UINT8 (6 bytes) needs 358");
+    }
+
+    @Test
+    void voxOffsetMayBeAsLargeAsThePayloadLimit() throws IOException {
+        Hdr h = new Hdr();
+        h.voxOffset = Payload.MAX_BYTES; // a valid header value: this small file cannot hold it
+        assertRejectedWith(
+                write("max.nii", h.bytes(0), DATA),
+                "is 358 bytes long but vox_offset 1073741824 + dim 3x2 of UINT8 (6 bytes) needs 1073741830");
+        h.voxOffset = Math.nextUp((float) Payload.MAX_BYTES); // the next float: 2^30 + 128
+        assertRejectedWith(
+                write("over.nii", h.bytes(0), DATA),
+                "vox_offset must be an integer from 352 to 1073741824 but was " + h.voxOffset);
+    }
+
+    /** Gzip with stored (uncompressed) deflate blocks: its size depends on the length of {@code data} only. */
+    private static byte[] storedGzip(byte[] data) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (GZIPOutputStream gz = new GZIPOutputStream(out) {
+            {
+                def.setLevel(java.util.zip.Deflater.NO_COMPRESSION);
+            }
+        }) {
+            gz.write(data);
+        }
+        return out.toByteArray();
+    }
+
+    @Test
+    void aGzipFileMayClaimUpTo1032TimesItsSizePlus1024Bytes() throws IOException {
+        Hdr h = new Hdr();
+        int gzipBytes = storedGzip(MetaImageReaderTest.concat(h.bytes(0), DATA)).length;
+        long bound = gzipBytes * Payload.MAX_DEFLATE_RATIO + 1024;
+        // vox_offset + 6 data bytes = the bound: the claim passes, and the stream is then found to end early
+        h.voxOffset = bound - DATA.length;
+        Path atBound = write("bound.nii.gz", storedGzip(MetaImageReaderTest.concat(h.bytes(0), DATA)));
+        assertThat(Files.size(atBound)).isEqualTo(gzipBytes);
+        assertRejectedWith(atBound, "ends inside the header extensions, before vox_offset " + (bound - DATA.length));
+        h.voxOffset = bound - DATA.length + 1; // one byte more than gzip can produce from this file
+        assertRejectedWith(
+                write("over.nii.gz", storedGzip(MetaImageReaderTest.concat(h.bytes(0), DATA))),
+                "claims " + (bound + 1) + " bytes (vox_offset " + (bound - DATA.length + 1)
+                        + " + dim 3x2 of UINT8 (6 bytes)) from " + gzipBytes
+                        + " gzip bytes, more than gzip can produce");
+    }
+
+    @Test
+    void aMagicWithSpaceOrDelIsShownByteForByte() throws IOException {
+        Hdr h = new Hdr();
+        h.magic = "n 1\u007f"; // space printable, DEL escaped
+        assertRejectedWith(
+                write("del.nii", h.bytes(0), DATA), "has the wrong magic 'n 1\\x7f' (NIfTI-1 single files have 'n+1')");
+    }
+
+    @Test
+    void aChannelThatHandsOutFewBytesAtATimeStillShowsTheGzipMagic() throws IOException {
+        Path gz = write("slow.nii.gz", gzip(MetaImageReaderTest.concat(new Hdr().bytes(0), DATA)));
+        assertThat(slice(NiftiReader.read(gz, TrickleChannel.opener(0)), 0)).containsExactly(DATA);
     }
 }
