@@ -634,4 +634,112 @@ class MetaImageReaderTest {
         assertThat(v.value(299, 299, 0)).isEqualTo(7);
         assertThat(v.value(0, 0, 0)).isZero();
     }
+
+    // ---- the limits are inclusive, and each message names the file at fault and the value ----
+
+    private static void assertRejectedWith(Path mhd, Path named, String message) {
+        assertThatThrownBy(() -> MetaImageReader.read(mhd))
+                .isInstanceOf(DatasetException.class)
+                .hasMessage(named + ": " + message);
+    }
+
+    @Test
+    void tenDimsWithEveryExtraSizeOneAreReadAndElevenAreNot() throws IOException {
+        write("d.raw", encode(ElementType.UINT8, ByteOrder.LITTLE_ENDIAN, marked()));
+        String ten = header(2, "3 2", "MET_UCHAR", false, "", "d.raw")
+                .replace("NDims = 2\n", "NDims = 10\n")
+                .replace("DimSize = 3 2", "DimSize = 3 2 1 1 1 1 1 1 1 1")
+                .replace("ElementSpacing = 0.5 0.25", "ElementSpacing = 0.5 0.25 2 1 1 1 1 1 1 1");
+        ImageVolume v = MetaImageReader.read(writeText("d10.mhd", ten));
+        assertThat(v.spacing()).containsExactly(0.5, 0.25, 2.0);
+        assertThat(slice(v, 0)).containsExactly(0, 1, 2, 10, 11, 12);
+        Path eleven = writeText(
+                "d11.mhd", ten.replace("NDims = 10\n", "NDims = 11\n").replace("DimSize = 3 2", "DimSize = 3 2 1"));
+        assertRejectedWith(eleven, eleven, "NDims must be 2 or 3 but was 11");
+    }
+
+    @Test
+    void withoutElementSpacingEveryPixelIsOneByOne() throws IOException {
+        write("n.raw", encode(ElementType.UINT8, ByteOrder.LITTLE_ENDIAN, marked()));
+        String text = header(2, "3 2", "MET_UCHAR", false, "", "n.raw").replace("ElementSpacing = 0.5 0.25\n", "");
+        assertThat(MetaImageReader.read(writeText("n.mhd", text)).spacing()).containsExactly(1.0, 1.0);
+    }
+
+    @Test
+    void aZeroElementSpacingIsRefusedNamingIt() throws IOException {
+        write("z.raw", new byte[6]);
+        Path mhd = writeText(
+                "z.mhd",
+                header(2, "3 2", "MET_UCHAR", false, "", "z.raw")
+                        .replace("ElementSpacing = 0.5 0.25", "ElementSpacing = 0.5 0"));
+        assertRejectedWith(mhd, mhd, "ElementSpacing[1] must be a finite number > 0 but was '0'");
+    }
+
+    @Test
+    void aCompressedDataSizeOfOneIsAValidClaimComparedWithTheFile() throws IOException {
+        Path zraw = write("one.zraw", zlib(new byte[6]));
+        Path mhd = writeText(
+                "one.mhd",
+                header(2, "3 2", "MET_UCHAR", false, "CompressedData = True\nCompressedDataSize = 1\n", "one.zraw"));
+        assertRejectedWith(
+                mhd, zraw, "holds " + Files.size(zraw) + " data bytes from offset 0 but CompressedDataSize is 1");
+    }
+
+    @Test
+    void compressedDataOverThePayloadLimitIsRefusedBeforeItIsRead() throws IOException {
+        Path zraw = dir.resolve("huge.zraw");
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(zraw.toFile(), "rw")) {
+            f.setLength(Payload.MAX_BYTES + 1); // sparse: no disk used
+        }
+        Path mhd = writeText("huge.mhd", header(2, "3 2", "MET_UCHAR", false, "CompressedData = True\n", "huge.zraw"));
+        long allocated = PngGrayTest.allocatedBy(() -> assertRejectedWith(
+                mhd, zraw, "compressed data of 1073741825 bytes is more than the 1073741824-byte limit"));
+        assertThat(allocated).isLessThan(16L << 20);
+    }
+
+    @Test
+    void localDataMayStartRightAfterTheTextHeaderAsHeaderSaysSo() throws IOException {
+        String text = header(2, "3 2", "MET_UCHAR", false, "HeaderSize = 000\n", "LOCAL"); // 3 digits, as its length
+        text = text.replace("HeaderSize = 000", "HeaderSize = " + text.length());
+        assertThat(text).contains("HeaderSize = " + text.length());
+        byte[] data = encode(ElementType.UINT8, ByteOrder.LITTLE_ENDIAN, marked());
+        Path mha = write("exact.mha", concat(text.getBytes(StandardCharsets.US_ASCII), data));
+        assertThat(slice(MetaImageReader.read(mha), 0)).containsExactly(0, 1, 2, 10, 11, 12);
+    }
+
+    @Test
+    void headerSizeMinusOneTakesAFileThatIsAllDataAndNamesTheBytesAfterTheTextHeader() throws IOException {
+        write("all.raw", encode(ElementType.UINT8, ByteOrder.LITTLE_ENDIAN, marked()));
+        Path all = writeText("all.mhd", header(2, "3 2", "MET_UCHAR", false, "HeaderSize = -1\n", "all.raw"));
+        assertThat(slice(MetaImageReader.read(all), 0)).containsExactly(0, 1, 2, 10, 11, 12);
+        // LOCAL: 6 bytes follow the text header, DimSize asks for 60
+        byte[] text = header(2, "30 2", "MET_UCHAR", false, "HeaderSize = -1\n", "LOCAL")
+                .getBytes(StandardCharsets.US_ASCII);
+        Path shortMha = write("short.mha", concat(text, new byte[6]));
+        assertRejectedWith(
+                shortMha, shortMha, "holds 6 data bytes but DimSize 30x2 of MET_UCHAR needs 60 (HeaderSize = -1)");
+    }
+
+    @Test
+    void aHeaderSizeAtTheEndOfTheFileLeavesNoDataBytes() throws IOException {
+        Path raw = write("end.raw", new byte[6]);
+        Path mhd = writeText("end.mhd", header(2, "3 2", "MET_UCHAR", false, "HeaderSize = 6\n", "end.raw"));
+        assertRejectedWith(mhd, raw, "holds 0 data bytes from offset 6 but DimSize 3x2 of MET_UCHAR needs 6");
+    }
+
+    @Test
+    void aDataFileNameStartingWithAPatternOrPathCharacterIsRefusedUnopened() throws IOException {
+        Path mhd = dir.resolve("s.mhd");
+        Files.writeString(mhd, header(2, "3 2", "MET_UCHAR", false, "", "%d.raw"));
+        assertRejectedWith(
+                mhd, mhd, "ElementDataFile '%d.raw' (a file list or pattern) is not supported: one data file or LOCAL");
+        // a NUL can lead the name only after './' (the value is trimmed, and NUL counts as white space there)
+        for (String name : new String[] {"/s.raw", "\\s.raw", ":s.raw", "./\0s.raw"}) {
+            Files.writeString(mhd, header(2, "3 2", "MET_UCHAR", false, "", name));
+            assertRejectedWith(
+                    mhd,
+                    mhd,
+                    "ElementDataFile '" + name + "' must be LOCAL or the name of a file in the same directory");
+        }
+    }
 }
