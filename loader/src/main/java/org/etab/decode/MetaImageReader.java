@@ -305,7 +305,8 @@ public final class MetaImageReader {
         } catch (InvalidPathException e) {
             throw new DatasetException(mhd, "ElementDataFile '" + name + "' is not a valid file name");
         }
-        if (dir != null && !dir.equals(resolved.normalize().getParent())) {
+        // both sides normalised: a header path through '.' or '..' ("./w.mhd", "sub/../w.mhd") keeps its data file
+        if (dir != null && !dir.normalize().equals(resolved.normalize().getParent())) {
             throw new DatasetException(mhd, "ElementDataFile '" + name + "' lies outside the header's directory");
         }
         return resolved;

@@ -742,4 +742,18 @@ class MetaImageReaderTest {
                     "ElementDataFile '" + name + "' must be LOCAL or the name of a file in the same directory");
         }
     }
+
+    /**
+     * A header path with a '.' or '..' in it (as a relative path on the command line becomes) still finds the data
+     * file beside the header; these were refused: "ElementDataFile 'w.raw' lies outside the header's directory".
+     */
+    @Test
+    void aHeaderPathThroughDotOrDotDotFindsTheDataFileBesideIt() throws IOException {
+        Files.createDirectory(dir.resolve("sub"));
+        write("w.raw", encode(ElementType.UINT8, ByteOrder.LITTLE_ENDIAN, marked()));
+        writeText("w.mhd", header(2, "3 2", "MET_UCHAR", false, "", "w.raw"));
+        for (Path mhd : new Path[] {dir.resolve("./w.mhd"), dir.resolve("sub/../w.mhd")}) {
+            assertThat(slice(MetaImageReader.read(mhd), 0)).as(mhd.toString()).containsExactly(0, 1, 2, 10, 11, 12);
+        }
+    }
 }
