@@ -756,4 +756,83 @@ class MetaImageReaderTest {
             assertThat(slice(MetaImageReader.read(mhd), 0)).as(mhd.toString()).containsExactly(0, 1, 2, 10, 11, 12);
         }
     }
+
+    // ---- Payload's size checks and bounded reads, through MetaImage files ----
+
+    @Test
+    void aPayloadOfExactlyOneGibibyteIsAValidClaimComparedWithTheFile() throws IOException {
+        Path raw = write("gib.raw", new byte[6]);
+        for (String dims : new String[] {"1073741824 1", "32768 32768"}) { // one side of 2^30, or the product
+            Path mhd = writeText("gib.mhd", header(2, dims, "MET_UCHAR", false, "", "gib.raw"));
+            assertRejectedWith(
+                    mhd,
+                    raw,
+                    "holds 6 data bytes from offset 0 but DimSize " + dims.replace(' ', 'x')
+                            + " of MET_UCHAR needs 1073741824");
+        }
+    }
+
+    @Test
+    void compressedDataMayClaimUpTo1032TimesItsSizePlus64Bytes() throws IOException {
+        Path zraw = write("claim.zraw", zlib(new byte[100]));
+        long bound = Files.size(zraw) * Payload.MAX_DEFLATE_RATIO + 64;
+        Path atBound = writeText(
+                "bound.mhd", header(2, bound + " 1", "MET_UCHAR", false, "CompressedData = True\n", "claim.zraw"));
+        assertRejectedWith( // the claim passes; inflating then finds the 100 bytes the stream holds
+                atBound,
+                zraw,
+                "compressed data ends after 100 of the " + bound + " bytes that DimSize and ElementType require");
+        Path over = writeText(
+                "over.mhd", header(2, (bound + 1) + " 1", "MET_UCHAR", false, "CompressedData = True\n", "claim.zraw"));
+        assertRejectedWith(
+                over,
+                zraw,
+                "claims " + (bound + 1) + " bytes from " + Files.size(zraw)
+                        + " compressed bytes, more than zlib can produce");
+    }
+
+    @Test
+    void compressedStreamsCutShortOrOneByteLongAreNamed() throws IOException {
+        byte[] pixels = encode(ElementType.UINT8, ByteOrder.LITTLE_ENDIAN, marked());
+        String compressed = "CompressedData = True\n";
+        // every pixel inflated, but the zlib stream was flushed, not finished: no end block, no checksum
+        Deflater d = new Deflater();
+        d.setInput(pixels);
+        byte[] buf = new byte[64];
+        Path flushed = write("flushed.zraw", Arrays.copyOf(buf, d.deflate(buf, 0, buf.length, Deflater.SYNC_FLUSH)));
+        d.end();
+        assertRejectedWith(
+                writeText("flushed.mhd", header(2, "3 2", "MET_UCHAR", false, compressed, "flushed.zraw")),
+                flushed,
+                "compressed data is truncated (no end of zlib stream)");
+        // a gzip stream holding one byte (a zero) more than the 6 pixels
+        Path seven = write("seven.zraw", NiftiReaderTest.gzip(Arrays.copyOf(pixels, 7)));
+        assertRejectedWith(
+                writeText("seven.mhd", header(2, "3 2", "MET_UCHAR", false, compressed, "seven.zraw")),
+                seven,
+                "compressed data (gzip) holds more than the 6 bytes that DimSize and ElementType require");
+        // gzip's two magic bytes and nothing else: a gzip stream cut short, not a zlib one
+        Path magic = write("magic.zraw", new byte[] {0x1f, (byte) 0x8b});
+        assertRejected(
+                writeText("magic.mhd", header(2, "3 2", "MET_UCHAR", false, compressed, "magic.zraw")),
+                magic + ": compressed data is not a valid gzip stream");
+    }
+
+    @Test
+    void aDataFileReadThroughAChannelThatHandsOutFewBytesAtATimeOrIsCutWhileRead() throws IOException {
+        write("slow.raw", encode(ElementType.UINT8, ByteOrder.LITTLE_ENDIAN, marked()));
+        Path mhd = writeText("slow.mhd", header(2, "3 2", "MET_UCHAR", false, "", "slow.raw"));
+        assertThat(slice(MetaImageReader.read(mhd, TrickleChannel.opener(0)), 0))
+                .containsExactly(0, 1, 2, 10, 11, 12);
+        // 2 header bytes and 4 of the 6 pixels, while its size, taken before it was cut, still says 8
+        Path raw = write("cut.raw", new byte[6]);
+        FileOpener cutWhileRead = file -> file.equals(raw)
+                ? new TrickleChannel(Files.readAllBytes(file), Files.size(file) + 2)
+                : FileOpener.REGULAR.open(file);
+        Path cut = writeText("cut.mhd", header(2, "3 2", "MET_UCHAR", false, "HeaderSize = 2\n", "cut.raw"));
+        assertThatThrownBy(() -> MetaImageReader.read(cut, cutWhileRead))
+                .isInstanceOf(DatasetException.class)
+                .hasMessage(raw + ": ends after 4 of the 6 data bytes expected at offset 2 (the file changed while"
+                        + " reading?)");
+    }
 }
