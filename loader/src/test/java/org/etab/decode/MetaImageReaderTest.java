@@ -640,7 +640,8 @@ class MetaImageReaderTest {
     private static void assertRejectedWith(Path mhd, Path named, String message) {
         assertThatThrownBy(() -> MetaImageReader.read(mhd))
                 .isInstanceOf(DatasetException.class)
-                .hasMessage(named + ": " + message);
+                .hasMessage(named + ": " + message)
+                .satisfies(e -> assertThat(((DatasetException) e).file()).isEqualTo(named));
     }
 
     @Test

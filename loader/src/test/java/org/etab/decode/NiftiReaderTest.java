@@ -316,7 +316,8 @@ class NiftiReaderTest {
     private void assertRejectedWith(Path file, String message) {
         assertThatThrownBy(() -> NiftiReader.read(file))
                 .isInstanceOf(DatasetException.class)
-                .hasMessage(file + ": " + message);
+                .hasMessage(file + ": " + message)
+                .satisfies(e -> assertThat(((DatasetException) e).file()).isEqualTo(file));
     }
 
     @Test
