@@ -699,6 +699,25 @@ class MetaImageReaderTest {
     }
 
     @Test
+    void compressedDataOfExactlyThePayloadLimitPassesItsSizeCheckAndMeetsTheHeapShare() throws IOException {
+        long heap = Runtime.getRuntime().maxMemory();
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                heap / Payload.HEAP_SHARE < Payload.MAX_BYTES, "a heap under 8 GiB: else 1 GiB would be allocated");
+        Path zraw = dir.resolve("limit.zraw");
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(zraw.toFile(), "rw")) {
+            f.setLength(Payload.MAX_BYTES); // sparse: no disk used
+        }
+        Path mhd =
+                writeText("limit.mhd", header(2, "3 2", "MET_UCHAR", false, "CompressedData = True\n", "limit.zraw"));
+        long allocated = PngGrayTest.allocatedBy(() -> assertRejectedWith(
+                mhd,
+                zraw,
+                "its 1073741824 data bytes are more than the 1/8 of the " + heap
+                        + "-byte Java heap (-Xmx) one image may take"));
+        assertThat(allocated).isLessThan(16L << 20);
+    }
+
+    @Test
     void localDataMayStartRightAfterTheTextHeaderAsHeaderSaysSo() throws IOException {
         String text = header(2, "3 2", "MET_UCHAR", false, "HeaderSize = 000\n", "LOCAL"); // 3 digits, as its length
         text = text.replace("HeaderSize = 000", "HeaderSize = " + text.length());
