@@ -84,4 +84,20 @@ class DataToolsTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("n >= 0 required but was -1");
     }
+
+    @Test
+    void fractionsAtTheirBoundsAreRefusedAndJustInsideThemSplit() {
+        // train_size 0 or 1, val 0, or val / (1 - train) = 1 (train + val = 1): scikit-learn raises for each
+        double[][] refused = {{0, 0.1}, {1, 0.1}, {0.5, 0}, {0.5, 0.5}};
+        for (double[] f : refused) {
+            assertThatThrownBy(() -> DataTools.splitPositions(100, f[0], f[1], false, 42))
+                    .as("train=%s val=%s", f[0], f[1])
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageEndingWith(" but were train=" + f[0] + " val=" + f[1]);
+        }
+        int[][] inside = DataTools.splitPositions(100, 0.5, 0.49, false, 42);
+        assertThat(inside[0]).hasSize(50);
+        assertThat(inside[1].length + inside[2].length).isEqualTo(50);
+        assertThat(inside[2]).isNotEmpty();
+    }
 }

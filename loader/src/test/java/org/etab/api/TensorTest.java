@@ -91,4 +91,41 @@ class TensorTest {
         assertThatThrownBy(() -> t.get(-1)).isInstanceOf(IndexOutOfBoundsException.class);
         assertThatThrownBy(() -> t.get(4)).isInstanceOf(IndexOutOfBoundsException.class);
     }
+
+    @Test
+    void valuesAreReadOnlyAsTheirOwnTypeAndEveryTypeReadsAsADouble() {
+        ByteBuffer b = ByteBuffer.allocate(12).order(ByteOrder.nativeOrder());
+        b.asIntBuffer().put(new int[] {-7, 0, 300});
+        Tensor ints = new Tensor(DType.INT32, new int[] {3}, b);
+        assertThat(ints.ints()).containsExactly(-7, 0, 300);
+        assertThat(ints.get(0)).isEqualTo(-7);
+        assertThat(ints.get(2)).isEqualTo(300);
+        assertThatThrownBy(ints::floats)
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("tensor is INT32[3], not FLOAT32");
+        Tensor bytes = new Tensor(DType.UINT8, new int[] {2}, ByteBuffer.wrap(new byte[] {(byte) 255, 1}));
+        assertThat(bytes.get(0)).isEqualTo(255); // unsigned
+        assertThatThrownBy(bytes::ints)
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("tensor is UINT8[2], not INT32");
+        assertThat(bytes.framesFirst()).isFalse(); // no axes
+        assertThat(new Tensor(DType.UINT8, "CTHW", new int[] {1, 1, 1, 2}, ByteBuffer.allocate(2)).framesFirst())
+                .isFalse();
+    }
+
+    @Test
+    void tensorsAreEqualByTypeAxesShapeAndValues() {
+        Tensor a = new Tensor(DType.UINT8, "HW", new int[] {1, 2}, ByteBuffer.wrap(new byte[] {1, 2}));
+        Tensor same = new Tensor(DType.UINT8, "hw", new int[] {1, 2}, ByteBuffer.wrap(new byte[] {1, 2}));
+        assertThat(a).isEqualTo(same).hasSameHashCodeAs(same).hasToString("Tensor[uint8[1, 2] hw]");
+        assertThat(a)
+                .isNotEqualTo(new Tensor(DType.UINT8, "HW", new int[] {1, 2}, ByteBuffer.wrap(new byte[] {1, 3})))
+                .isNotEqualTo(new Tensor(DType.UINT8, "HW", new int[] {2, 1}, ByteBuffer.wrap(new byte[] {1, 2})))
+                .isNotEqualTo(new Tensor(DType.UINT8, new int[] {1, 2}, ByteBuffer.wrap(new byte[] {1, 2})))
+                .isNotEqualTo("Tensor[uint8[1, 2] hw]");
+        // an empty dimension holds no values, whatever the others claim
+        Tensor empty = new Tensor(DType.FLOAT32, new int[] {0, Integer.MAX_VALUE}, ByteBuffer.allocate(0));
+        assertThat(empty.elements()).isZero();
+        assertThat(empty.bytes()).isEmpty();
+    }
 }
