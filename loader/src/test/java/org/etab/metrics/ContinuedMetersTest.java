@@ -8,6 +8,10 @@ import static org.etab.metrics.MetricsTestSupport.pipeline;
 import static org.etab.metrics.MetricsTestSupport.runEpoch;
 import static org.etab.metrics.MetricsTestSupport.sum;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
@@ -91,5 +95,44 @@ class ContinuedMetersTest {
         run.close();
         run.close(); // idempotent
         assertThatThrownBy(run::next).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void aPipelinesTimersCountInItsOwnAndInTheRunsHoweverTheyAreRecorded() throws Exception {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        try (ContinuedMeters run = new ContinuedMeters(registry)) {
+            MeterRegistry first = run.next();
+            Timer own = Timer.builder("etab.decode").tag("pipeline", "1").register(first);
+            own.record(3, TimeUnit.MILLISECONDS);
+            assertThat(own.record(() -> "supplied")).isEqualTo("supplied");
+            assertThat(own.recordCallable(() -> 7)).isEqualTo(7);
+            boolean[] ran = {false};
+            own.record(() -> ran[0] = true);
+            assertThat(ran[0]).isTrue();
+            Timer total = registry.get("etab.decode").tag("pipeline", "1").timer();
+            assertThat(own.count()).isEqualTo(4);
+            assertThat(total.count()).isEqualTo(4);
+            assertThat(own.totalTime(TimeUnit.NANOSECONDS))
+                    .isEqualTo(total.totalTime(TimeUnit.NANOSECONDS))
+                    .isGreaterThanOrEqualTo(3_000_000);
+            assertThat(own.max(TimeUnit.NANOSECONDS)).isEqualTo(total.max(TimeUnit.NANOSECONDS));
+            assertThat(own.baseTimeUnit()).isEqualTo(TimeUnit.SECONDS);
+            assertThat(own.takeSnapshot().count()).isEqualTo(4);
+
+            // the next pipeline's timer is its own, and the run's goes on under the first pipeline's number
+            Timer second = Timer.builder("etab.decode").tag("pipeline", "2").register(run.next());
+            second.record(5, TimeUnit.MILLISECONDS);
+            assertThat(second.count()).isEqualTo(1);
+            assertThat(total.count()).isEqualTo(5);
+            assertThat(registry.find("etab.decode").tag("pipeline", "2").timer())
+                    .isNull();
+
+            // a meter without the pipeline tag is continued under its own tags
+            Counter untagged = Counter.builder("etab.other").register(run.next());
+            untagged.increment(2);
+            assertThat(untagged.count()).isEqualTo(2);
+            assertThat(registry.get("etab.other").counter().count()).isEqualTo(2);
+        }
+        assertThat(registry.getMeters()).isEmpty();
     }
 }

@@ -213,4 +213,20 @@ class DashboardStatsTest {
         assertThat(h.get(0).get("uptimeSeconds").asDouble()).isEqualTo(6);
         assertThat(h.get(h.size() - 1).get("samplesPerSecond").asDouble()).isEqualTo(10);
     }
+
+    @Test
+    void bytesReadAreMegabytesASecondAndUptimeCountsFromTheStatsStart() throws Exception {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        Counter bytes = registry.counter("etab.bytes.read", "pipeline", "1");
+        Gauge.builder("etab.batches.inflight", () -> 4).tags("pipeline", "1").register(registry);
+        AtomicLong now = new AtomicLong(7 * SECOND); // nanoTime's origin is arbitrary: the start is not 0
+        DashboardStats stats = new DashboardStats(registry, now::get);
+        bytes.increment(3_000_000);
+        now.addAndGet(2 * SECOND);
+        JsonNode s = JSON.readTree(stats.json());
+        assertThat(s.get("uptimeSeconds").asDouble()).isEqualTo(2);
+        assertThat(s.get("bytes").asDouble()).isEqualTo(3_000_000);
+        assertThat(s.get("megabytesPerSecond").asDouble()).isEqualTo(1.5);
+        assertThat(s.get("batchesInflight").asDouble()).isEqualTo(4);
+    }
 }

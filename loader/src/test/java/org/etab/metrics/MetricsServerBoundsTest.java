@@ -197,5 +197,17 @@ class MetricsServerBoundsTest {
         assertThat(o.maxConnections()).isEqualTo(8);
         assertThat(MetricsServerOptions.builder().build().maxConnections())
                 .isEqualTo(MetricsServerOptions.DEFAULT_MAX_CONNECTIONS);
+        // the bounds themselves are taken, and options differing in any setting are not equal
+        MetricsServerOptions edges = MetricsServerOptions.builder()
+                .port(65535)
+                .maxConnections(1)
+                .idleTimeout(Duration.ofNanos(1))
+                .build();
+        assertThat(edges.port()).isEqualTo(65535);
+        assertThat(edges).isNotEqualTo(o).isNotEqualTo(edges.toBuilder().port(0).build());
+        assertThatThrownBy(() -> MetricsServerOptions.builder().port(-1).build())
+                .hasMessage("port 0..65535 required but was -1");
+        assertThatThrownBy(() -> MetricsServerOptions.builder().host(" ").build())
+                .hasMessage("host required but was blank");
     }
 }
