@@ -107,7 +107,7 @@ class ContinuedMetersTest {
             assertThat(own.record(() -> "supplied")).isEqualTo("supplied");
             assertThat(own.recordCallable(() -> 7)).isEqualTo(7);
             boolean[] ran = {false};
-            own.record(() -> ran[0] = true);
+            own.record((Runnable) () -> ran[0] = true); // the Runnable overload, not the Supplier one
             assertThat(ran[0]).isTrue();
             Timer total = registry.get("etab.decode").tag("pipeline", "1").timer();
             assertThat(own.count()).isEqualTo(4);
