@@ -145,5 +145,24 @@ class PipelineOptionsTest {
                         PipelineOptions.builder().threads(1000).prefetch(1000).build())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("threads + prefetch <= 1024 required but was 2000");
+        assertThatThrownBy(() -> PipelineOptions.builder().consumerHeld(1025).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("consumerHeld <= 1024 required but was 1025");
+    }
+
+    @Test
+    void eachUpperBoundItselfIsTaken() {
+        int max = PipelineOptions.MAX_IN_FLIGHT;
+        PipelineOptions o = PipelineOptions.builder()
+                .batchSize(PipelineOptions.MAX_BATCH_SIZE)
+                .threads(max - 1)
+                .prefetch(1)
+                .consumerHeld(max)
+                .build();
+        assertThat(o.batchSize()).isEqualTo(PipelineOptions.MAX_BATCH_SIZE);
+        assertThat(o.threads() + o.prefetch()).isEqualTo(max);
+        assertThat(o.consumerHeld()).isEqualTo(max);
+        assertThat(PipelineOptions.builder().batchesAhead(max).build().batchesAhead())
+                .isEqualTo(max);
     }
 }
