@@ -2,6 +2,7 @@ package org.etab.datasets.echonet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -234,6 +235,24 @@ class EchoNetReaderTest {
     }
 
     @Test
+    void readsFileNamesLongerThanTheTracingReadersNameBuffer() throws IOException {
+        String longName = "0X" + "A".repeat(198); // the reader keeps a name in 64 chars until one is longer
+        fileList(List.of(listRow("SHORT", "TRAIN"), listRow(longName, "TRAIN")));
+        List<String> tr = new ArrayList<>(List.of(TRACING_HEADER));
+        tr.addAll(traced("SHORT.avi", 1, 2));
+        tr.addAll(traced(longName + ".avi", 1, 2));
+        tr.addAll(traced(longName + ".avi", 2, 3));
+        tr.addAll(traced("SHORT.avi", 2, 2));
+        write(dir.resolve("VolumeTracings.csv"), tr);
+
+        EchoNetIndex index = EchoNetReader.read(dir);
+
+        assertThat(index.problems()).isEmpty();
+        assertThat(ids(index.records())).containsExactly("SHORT", longName);
+        assertThat(index.records().get(1).ed().rows()).isEqualTo(3);
+    }
+
+    @Test
     void findsColumnsByNameInAnyOrderAndIgnoresExtraOnes() throws IOException {
         write(
                 dir.resolve("FileList.csv"),
@@ -243,11 +262,11 @@ class EchoNetReaderTest {
         write(
                 dir.resolve("VolumeTracings.csv"),
                 List.of(
-                        "Frame,Extra,Y2,X2,Y1,X1,FileName",
-                        "5,z,4,3,2,1,0XAB.avi",
-                        "5,z,8,7,6,5,0XAB.avi",
-                        "9,z,4,3,2,1,0XAB.avi",
-                        "9,z,8,7,6,5,0XAB.avi"));
+                        "Frame,Extra,Y2,X2,Y1,X1,FileName,Notes",
+                        "5,z,4,3,2,1,0XAB.avi,n",
+                        "5,z,8,7,6,5,0XAB.avi,n",
+                        "9,z,4,3,2,1,0XAB.avi,n",
+                        "9,z,8,7,6,5,0XAB.avi,n"));
 
         EchoNetIndex index = EchoNetReader.read(dir);
 
@@ -518,7 +537,7 @@ class EchoNetReaderTest {
 
     @Test
     void reportsEveryMalformedTracingRowKindWithItsLine() throws IOException {
-        String[] videos = {"COLS", "X1", "Y2NAN", "NEG", "FRAME", "INF"};
+        String[] videos = {"COLS", "X1", "Y2NAN", "NEG", "FRAME", "INF", "EXTRA"};
         List<String> list = new ArrayList<>();
         for (String v : videos) {
             list.add(listRow(v, "TRAIN"));
@@ -539,6 +558,7 @@ class EchoNetReaderTest {
         tr.set(5 + 3 * 4 + 2, "NEG.avi,1,2,3,4,-1"); // negative frame
         tr.set(5 + 4 * 4 + 2, "FRAME.avi,1,2,3,4,2.5"); // non-integer frame
         tr.set(5 + 5 * 4 + 2, "INF.avi,1,Infinity,3,4,2"); // infinite
+        tr.set(5 + 6 * 4 + 2, "EXTRA.avi,1,2,3,4,2,9"); // 7 fields instead of 6
         write(dir.resolve("VolumeTracings.csv"), tr);
 
         EchoNetIndex index = EchoNetReader.read(dir);
@@ -556,6 +576,7 @@ class EchoNetReaderTest {
         assertThat(problemFor(index, "NEG").reason()).startsWith("line 20: ").contains("Frame must be >= 0");
         assertThat(problemFor(index, "FRAME").reason()).startsWith("line 24: ").contains("Frame is not an integer");
         assertThat(problemFor(index, "INF").reason()).startsWith("line 28: ").contains("Y1 is not a finite number");
+        assertThat(problemFor(index, "EXTRA").reason()).isEqualTo("line 32: expected 6 fields but found 7");
     }
 
     @Test
@@ -587,6 +608,7 @@ class EchoNetReaderTest {
                         "1,2", // line 4: no FileName field
                         "1,2,3,4,6,A.avi",
                         "1,2,3,4,6,A.avi",
+                        "1,2,3,4,6", // line 7: every field but the FileName, the last
                         "1,2,3,4,5,B.avi",
                         "1,2,3,4,5,B.avi",
                         "1,2,3,4,6,B.avi",
@@ -596,10 +618,31 @@ class EchoNetReaderTest {
 
         assertThat(ids(index.records())).containsExactly("A", "B");
         assertThat(index.records().get(0).ed().rows()).isEqualTo(2);
+        assertThat(index.problems())
+                .extracting(IndexProblem::id, IndexProblem::reason)
+                .containsExactly(
+                        tuple("", "line 4: expected 6 fields but found 2; the row names no file"),
+                        tuple("", "line 7: expected 6 fields but found 5; the row names no file"));
+    }
+
+    @Test
+    void reportsAFileListRowTooShortToNameItsFile() throws IOException {
+        write(
+                dir.resolve("FileList.csv"),
+                List.of(
+                        "Split,NumberOfFrames,FPS,FrameWidth,FrameHeight,EDV,ESV,EF,FileName",
+                        "TRAIN,120,50,112,112,70.5,30.25,55.5", // line 2: every field but the FileName, the last
+                        "TRAIN,120,50,112,112,70.5,30.25,55.5,A"));
+        write(dir.resolve("VolumeTracings.csv"), lines(TRACING_HEADER, "A,1,2,3,4,5", "A,1,2,3,4,6"));
+
+        EchoNetIndex index = EchoNetReader.read(dir);
+
+        assertThat(ids(index.records())).containsExactly("A");
         assertThat(index.problems()).singleElement().satisfies(p -> {
             assertThat(p.id()).isEmpty();
-            assertThat(p.reason()).isEqualTo("line 4: expected 6 fields but found 2; the row names no file");
+            assertThat(p.reason()).isEqualTo("line 2: expected 9 fields but found 8");
         });
+        assertThat(index.rejected("train")).containsExactlyElementsOf(index.problems());
     }
 
     @Test
@@ -630,6 +673,7 @@ class EchoNetReaderTest {
         tr.addAll(traced("A.avi", 2, 2));
         tr.addAll(traced("OTHER.avi", 5, 2));
         tr.add("X.avi,1,2"); // malformed and unlisted: counted, not reported alone
+        tr.add(",1,2,3,4,5"); // an empty FileName names no listed file either
         write(dir.resolve("VolumeTracings.csv"), tr);
 
         EchoNetIndex index = EchoNetReader.read(dir);
@@ -639,7 +683,7 @@ class EchoNetReaderTest {
             assertThat(p.id()).isEmpty();
             assertThat(p.file()).isEqualTo("VolumeTracings.csv");
             assertThat(p.reason())
-                    .isEqualTo("ignored 6 rows of 3 file(s) not listed in FileList.csv (first at line 4)");
+                    .isEqualTo("ignored 7 rows of 4 file(s) not listed in FileList.csv (first at line 4)");
         });
     }
 
