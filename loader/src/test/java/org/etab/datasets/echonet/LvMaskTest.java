@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.Arrays;
 import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.etab.decode.Deadline;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -175,9 +178,49 @@ class LvMaskTest {
     }
 
     @Test
+    void framesOneRowHighOrOneColumnWideAreDrawn() {
+        Tracing t = tracing(chord(0, 0, 3, 0), chord(0, 2, 3, 2)); // the rectangle of columns 0-3, rows 0-2
+        assertThat(mask(t, 1, 5)).isEqualTo("####.\n");
+        assertThat(mask(t, 4, 1)).isEqualTo("#\n#\n#\n.\n");
+    }
+
+    @Test
     void aTracingWithoutChordsGivesAnEmptyMask() {
         Tracing axisOnly = new Tracing(0, new float[] {1}, new float[] {1}, new float[] {3}, new float[] {3});
         assertThat(mask(axisOnly, 2, 3)).isEqualTo("...\n...\n");
+    }
+
+    @Test
+    void saysWhetherTheMaskWasCompletedBeforeItsDeadline() {
+        Tracing t = tracing(chord(1, 1, 4, 1), chord(1, 3, 4, 3));
+        long passed = System.nanoTime() - 1; // a deadline already behind us
+        assertThat(LvMask.rasterize(t, 4, 4, new byte[16], Deadline.NONE)).isTrue();
+        assertThat(LvMask.rasterize(t, 4, 4, new byte[16], passed)).isFalse();
+        Tracing axisOnly = new Tracing(0, new float[] {1}, new float[] {1}, new float[] {3}, new float[] {3});
+        assertThat(LvMask.rasterize(axisOnly, 4, 4, new byte[16], passed)).isTrue(); // nothing to draw: complete
+    }
+
+    /** Rows crossed by more than 4,096 edges check the deadline per pixel; without a deadline they are drawn whole. */
+    @Test
+    void rowsCrossedByThousandsOfEdgesAreDrawnWholeWithoutADeadline() {
+        float[][] chords = new float[2_100][]; // zigzagging between rows 0 and 10: each edge crosses the rows between
+        for (int i = 0; i < chords.length; i++) {
+            int y = i % 2 == 0 ? 0 : 10;
+            chords[i] = chord(1 + i % 3, y, 6 - i % 2, y);
+        }
+        Tracing t = tracing(chords);
+        byte[] out = new byte[12 * 8];
+        assertThat(LvMask.rasterize(t, 12, 8, out, Deadline.NONE)).isTrue();
+        assertThat(out).isEqualTo(literal(t, 12, 8));
+    }
+
+    @Test
+    void coordinatesOfExactlyPlusOrMinus2To28AreAccepted() {
+        float limit = LvMask.MAX_COORDINATE; // 2^28, exact in a float
+        Tracing t = tracing(chord(1, 1, limit, 1), chord(-limit, 3, 4, 3));
+        byte[] out = new byte[4 * 6];
+        LvMask.rasterize(t, 4, 6, out);
+        assertThat(out).isEqualTo(literal(t, 4, 6));
     }
 
     @Test
@@ -210,6 +253,39 @@ class LvMaskTest {
         assertThatThrownBy(() -> LvMask.rasterize(huge, 4, 4, new byte[16]))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("X2 of tracing row 1");
+        Tracing infiniteX1 = tracing(chord(1, 1, 4, 1), chord(Float.POSITIVE_INFINITY, 3, 4, 3));
+        assertThatThrownBy(() -> LvMask.rasterize(infiniteX1, 4, 4, new byte[16]))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("X1 of tracing row 2");
+        Tracing hugeY2 = tracing(chord(1, 1, 4, 1), chord(1, 3, 4, -4e9));
+        assertThatThrownBy(() -> LvMask.rasterize(hugeY2, 4, 4, new byte[16]))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("Y2 of tracing row 2");
+    }
+
+    /**
+     * 32 chords are 64 vertices, exactly the scratch a thread's first tracing gets: rasterized on a thread that has
+     * drawn nothing yet, no vertex past the last may be read.
+     */
+    @Test
+    void aTracingThatFillsAFreshThreadsScratchExactly() throws Exception {
+        float[][] chords = new float[32][];
+        for (int i = 0; i < 32; i++) {
+            chords[i] = chord(2 + i % 2, 4 + i, 20 + i % 3, 4 + i); // jagged walls, one row apart
+        }
+        Tracing t = tracing(chords);
+        ExecutorService fresh = Executors.newSingleThreadExecutor();
+        try {
+            byte[] out = fresh.submit(() -> {
+                        byte[] m = new byte[40 * 48];
+                        LvMask.rasterize(t, 40, 48, m);
+                        return m;
+                    })
+                    .get();
+            assertThat(out).isEqualTo(literal(t, 40, 48));
+        } finally {
+            fresh.shutdown();
+        }
     }
 
     /**
