@@ -391,6 +391,49 @@ class EchoNetSourceTest {
                         + "), 100x120 (1 video: " + r.id() + ")");
     }
 
+    /** {@code r} as FileList would list it at another frame size (the video itself unchanged). */
+    private static EchoNetRecord listedAt(EchoNetRecord r, int height, int width) {
+        return new EchoNetRecord(
+                r.id(),
+                r.video(),
+                r.ef(),
+                r.esv(),
+                r.edv(),
+                height,
+                width,
+                r.fps(),
+                r.frames(),
+                r.split(),
+                r.es(),
+                r.ed());
+    }
+
+    @Test
+    void aNativeFrameSizeIsTheOneFileListGivesAnd112x112ForAnEmptySelection() {
+        SampleOptions nativeSize = options(Target.EF, ClipSpec.frame(), 0, 1, false, DType.FLOAT32);
+        EchoNetRecord wide = listedAt(records.get(0), 100, 120);
+        assertThat(new EchoNetSource(List.of(wide, wide), nativeSize).features().shape())
+                .containsExactly(1, 100, 120);
+        assertThat(new EchoNetSource(List.of(), nativeSize).features().shape()).containsExactly(1, 112, 112);
+    }
+
+    @Test
+    void aRefusedNativeFrameSizeNamesFourSizesAndCountsTheOthers() {
+        SampleOptions nativeSize = options(Target.EF, ClipSpec.frame(), 0, 1, false, DType.FLOAT32);
+        EchoNetRecord r = records.get(0);
+        List<EchoNetRecord> sizes = new ArrayList<>(List.of(r));
+        for (int height = 100; height < 103; height++) {
+            sizes.add(listedAt(r, height, 90));
+        }
+        assertThatThrownBy(() -> new EchoNetSource(sizes, nativeSize))
+                .hasMessageContaining(", 102x90 (1 video: " + r.id() + "); choose a frame size");
+        sizes.add(listedAt(r, 103, 90));
+        sizes.add(listedAt(r, 104, 90));
+        assertThatThrownBy(() -> new EchoNetSource(sizes, nativeSize))
+                .hasMessageContaining(", 102x90 (1 video: " + r.id() + ") and 2 more sizes; choose a frame size")
+                .hasMessageNotContaining("103x90");
+    }
+
     /**
      * A phantom whose FileList.csv says one video is 4096x4096: a native frame size is refused in one line that names
      * FileList.csv's columns, each size with how many videos have it, and a video of each (it said only
