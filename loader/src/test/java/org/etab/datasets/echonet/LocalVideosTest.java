@@ -4,16 +4,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.zip.CRC32;
 import org.etab.batch.Batch;
 import org.etab.batch.DType;
 import org.etab.batch.HostAllocator;
+import org.etab.batch.SampleInfo;
+import org.etab.decode.AviIndex;
+import org.etab.decode.VideoLayout;
 import org.etab.pipeline.Pipeline;
 import org.etab.pipeline.PipelineFixtures;
 import org.etab.sampling.ClipSpec;
@@ -110,6 +116,9 @@ class LocalVideosTest {
             assertThat(f.id()).isEqualTo(records.get(1).id());
             assertThat(f.stage()).isEqualTo(Stage.DECODE);
             assertThat(f.reason()).contains(records.get(1).video().toString());
+            // the replaced video's layout was learned again from its new file (the deleted one's stays: the file
+            // refused to open, which is its sample's failure)
+            assertThat(source.layoutsKnown()).isEqualTo(records.size());
         }
     }
 
@@ -132,6 +141,38 @@ class LocalVideosTest {
                 assertThat(epoch(p, e)).as("epoch " + e).isEqualTo(fresh(records, o, e));
             }
             assertThat(source.layoutsKnown()).isEqualTo(records.size() - 1);
+            assertThat(p.account().failed()).isZero();
+        }
+    }
+
+    /**
+     * Every sample of a plain MJPEG AVI, its first included, reads only the bytes from its clip's first frame to its
+     * last (the layout from the file's own index): no container is opened or demuxed, which would read the video
+     * from its start.
+     */
+    @Test
+    void everyEpochReadsOnlyTheBytesFromEachClipsFirstFrameToItsLast() throws IOException {
+        List<EchoNetRecord> records = PipelineFixtures.records();
+        Map<String, VideoLayout> layouts = new HashMap<>();
+        for (EchoNetRecord r : records) {
+            try (SeekableByteChannel ch = Files.newByteChannel(r.video())) {
+                layouts.put(r.id(), new AviIndex().read(ch));
+            }
+        }
+        try (Pipeline p = pipeline(new EchoNetSource(records, PipelineFixtures.w1(19, true)))) {
+            for (int e = 0; e <= 1; e++) {
+                double before = p.bytesRead();
+                long spans = 0;
+                for (Batch b : p.batches(e).toIterable(1)) {
+                    try (b) {
+                        for (SampleInfo s : b.samples()) {
+                            long[] span = layouts.get(s.id()).span(s.sourceFrames());
+                            spans += span[1] - span[0];
+                        }
+                    }
+                }
+                assertThat(p.bytesRead() - before).as("epoch " + e).isPositive().isLessThanOrEqualTo(spans);
+            }
             assertThat(p.account().failed()).isZero();
         }
     }
