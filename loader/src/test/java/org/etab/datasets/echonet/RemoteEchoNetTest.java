@@ -95,13 +95,24 @@ class RemoteEchoNetTest {
     /** As above over {@code epochs} epochs, calling {@code before} with each epoch's number before it starts. */
     private static List<String> samples(
             OpenedDataset opened, List<SampleFailure> failures, int epochs, java.util.function.IntConsumer before) {
+        return samples(
+                opened,
+                failures,
+                epochs,
+                before,
+                PipelineOptions.builder().batchSize(4).threads(2).build());
+    }
+
+    /** As above, streamed with {@code pipeline}'s options. */
+    private static List<String> samples(
+            OpenedDataset opened,
+            List<SampleFailure> failures,
+            int epochs,
+            java.util.function.IntConsumer before,
+            PipelineOptions pipeline) {
         List<String> out = new ArrayList<>();
         try (opened;
-                Pipeline p = new Pipeline(
-                        opened.source(),
-                        PipelineOptions.builder().batchSize(4).threads(2).build(),
-                        new SimpleMeterRegistry(),
-                        HostAllocator.NATIVE)) {
+                Pipeline p = new Pipeline(opened.source(), pipeline, new SimpleMeterRegistry(), HostAllocator.NATIVE)) {
             for (int e = 0; e < epochs; e++) {
                 before.accept(e);
                 for (Batch b : p.batches(e).toIterable(1)) {
@@ -148,6 +159,41 @@ class RemoteEchoNetTest {
     }
 
     @Test
+    void withoutASampleTimeoutSamplesWaitForTheirFetchesAndEqualLocalOnes() throws IOException {
+        List<String> local =
+                samples(Datasets.open("echonet", PhantomDatasets.echonet(), "all", options()), new ArrayList<>());
+        URI root = URI.create("http://127.0.0.1:" + nginx.port() + "/echonet");
+        PipelineOptions noTimeout = PipelineOptions.builder()
+                .batchSize(4)
+                .threads(2)
+                .sampleTimeout(Duration.ZERO) // no deadline
+                .build();
+        List<SampleFailure> failures = new ArrayList<>();
+        List<String> remote = samples(
+                Datasets.openRemote("echonet", root, DEFAULT_STORE, "all", null, options()),
+                failures,
+                1,
+                e -> {},
+                noTimeout);
+        assertThat(failures).isEmpty();
+        assertThat(remote).isEqualTo(local);
+    }
+
+    /** Closing a remote dataset closes its HTTP store: a pipeline over its source afterwards fetches nothing. */
+    @Test
+    void theSourceOfAClosedRemoteDatasetFetchesNothing() throws IOException {
+        URI root = URI.create("http://127.0.0.1:" + nginx.port() + "/echonet");
+        OpenedDataset opened = Datasets.openRemote("echonet", root, DEFAULT_STORE, "all", null, options());
+        opened.close();
+        List<SampleFailure> failures = new ArrayList<>();
+        assertThat(samples(opened, failures)).isEmpty();
+        assertThat(failures).hasSize(PhantomDatasets.ECHONET_VIDEOS).allSatisfy(f -> {
+            assertThat(f.stage()).isEqualTo(Stage.FETCH);
+            assertThat(f.reason()).contains("store closed");
+        });
+    }
+
+    @Test
     void laterEpochsFetchOnlyEachClipsBytesAndStillEqualLocalSamples() throws IOException {
         List<String> local = samples(
                 Datasets.open("echonet", PhantomDatasets.echonet(), "all", options()), new ArrayList<>(), 3, e -> {});
@@ -177,6 +223,52 @@ class RemoteEchoNetTest {
                 proxy.requests(second).stream().map(r -> r.header("range")).toList();
         assertThat(cut).hasSize(4);
         assertThat(cut.get(2)).startsWith("bytes=").isNotEqualTo(cut.get(1)); // resumed inside the range
+    }
+
+    /**
+     * A clip's range answered 416 (not satisfiable: the object is now shorter than its layout, as a server without
+     * validators says after a replacement) drops the layout and fetches the video whole: the sample is still the
+     * local one. Any other failure of a range (404) fails its sample, as a whole fetch's would.
+     */
+    @Test
+    void aClipRangeAnswered416IsFetchedWholeInsteadAndOtherRefusalsFailTheSample() throws IOException {
+        List<String> local = samples(
+                Datasets.open("echonet", PhantomDatasets.echonet(), "all", options()), new ArrayList<>(), 2, e -> {});
+        List<EchoNetRecord> records =
+                EchoNetReader.read(PhantomDatasets.echonet()).select("all");
+        String shorter = "/echonet-416/data/Videos/" + records.get(0).video().getFileName();
+        String refused = "/echonet-416/data/Videos/" + records.get(1).video().getFileName();
+        Path served = Files.createDirectories(nginx.root().resolve("echonet-416"));
+        Files.createSymbolicLink(served.resolve("data"), nginx.root().resolve("echonet/data"));
+        URI root = URI.create("http://127.0.0.1:" + proxy.port() + "/echonet-416");
+        OpenedDataset opened = Datasets.openRemote("echonet", root, DEFAULT_STORE, "all", null, options());
+        EchoNetSource source = (EchoNetSource) opened.source();
+        List<SampleFailure> failures = new ArrayList<>();
+        List<String> remote = samples(opened, failures, 2, e -> {
+            if (e == 1) { // epoch 0 fetched every video whole and learned its layout: epoch 1 fetches ranges
+                assertThat(source.layoutsKnown()).isEqualTo(records.size());
+                proxy.script(shorter, FaultProxy.Fault.status(416));
+                proxy.script(refused, FaultProxy.Fault.status(404));
+            }
+        });
+        assertThat(proxy.requests(shorter))
+                .extracting(r -> String.valueOf(r.header("range")))
+                .satisfiesExactly(
+                        whole -> assertThat(whole).isEqualTo("null"),
+                        range -> assertThat(range).startsWith("bytes="),
+                        again -> assertThat(again).isEqualTo("null"));
+        assertThat(failures).singleElement().satisfies(f -> {
+            assertThat(f.id()).isEqualTo(records.get(1).id());
+            assertThat(f.stage()).isEqualTo(Stage.FETCH);
+            assertThat(f.reason()).contains("404").doesNotContain("Exception"); // the store's own words
+        });
+        int missing = records.size(); // the first sample of epoch 1, then on to the refused video's
+        while (!local.get(missing).startsWith(records.get(1).id() + ":")) {
+            missing++;
+        }
+        List<String> expected = new ArrayList<>(local);
+        expected.remove(missing);
+        assertThat(remote).isEqualTo(expected);
     }
 
     @Test
@@ -237,7 +329,8 @@ class RemoteEchoNetTest {
             assertThat(p.batches(0).doOnNext(Batch::close).count().block()).isZero();
             assertThat(p.account().failures()).hasSize(records.size()).allSatisfy(f -> {
                 assertThat(f.stage()).isEqualTo(Stage.TIMEOUT);
-                assertThat(f.reason()).contains("not fetched within the sample's timeout");
+                assertThat(f.reason())
+                        .contains("not fetched within the sample's timeout since its fetch began with its batch");
             });
         }
         double seconds = (System.nanoTime() - t0) / 1e9;

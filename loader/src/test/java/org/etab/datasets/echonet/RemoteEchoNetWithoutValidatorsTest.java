@@ -29,6 +29,8 @@ import org.etab.testing.PhantomDatasets;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A URL root whose server sends neither an ETag nor a Last-Modified (a plain object server, a proxy that strips
@@ -91,12 +93,23 @@ class RemoteEchoNetWithoutValidatorsTest {
         return records;
     }
 
-    @Test
-    void aSameSizeReplacementFailsOneClipThenTheVideoIsLearnedAgain(@TempDir Path served, @TempDir Path after)
+    /** What streaming a served copy of the phantom gave, and what the same epochs give from local files. */
+    private record Replaced(
+            EchoNetRecord video,
+            URI root,
+            List<List<String>> local,
+            List<List<String>> got,
+            List<SampleFailure> failures) {}
+
+    /**
+     * Three epochs from a server of the phantom without validators, its largest video replaced before epoch 1 by the
+     * next largest padded with zeros to the old size plus {@code extraBytes}; {@code local}: the same epochs from the
+     * files as they are after the replacement. Clips are fetched as ranges once a video's layout is known.
+     */
+    private static Replaced replacedBeforeEpochOne(Path served, Path after, int extraBytes, HttpStoreOptions store)
             throws Exception {
         List<EchoNetRecord> records = copyPhantom(served);
         copyPhantom(after);
-        // the largest video replaced by the next largest, padded with zeros to exactly its size
         EchoNetRecord big = records.stream()
                 .max(Comparator.comparingLong(r -> r.video().toFile().length()))
                 .orElseThrow();
@@ -105,21 +118,17 @@ class RemoteEchoNetWithoutValidatorsTest {
                 .max(Comparator.comparingLong(r -> r.video().toFile().length()))
                 .orElseThrow();
         String name = big.video().getFileName().toString();
-        byte[] replacement = Arrays.copyOf(Files.readAllBytes(small.video()), (int) Files.size(big.video()));
+        byte[] replacement =
+                Arrays.copyOf(Files.readAllBytes(small.video()), (int) Files.size(big.video()) + extraBytes);
         Files.write(after.resolve("Videos").resolve(name), replacement);
         List<List<String>> local =
                 epochs(Datasets.open("echonet", after, "all", options()), new ArrayList<>(), 3, e -> {});
 
         List<SampleFailure> failures = new ArrayList<>();
-        List<List<String>> got;
         try (ScriptedServer server = ScriptedServer.serving(served, "404 Not Found", true)) {
             URI root = URI.create("http://127.0.0.1:" + server.port() + "/");
-            got = epochs(
-                    Datasets.openRemote(
-                            "echonet", root, HttpStoreOptions.builder().build(), "all", null, options()),
-                    failures,
-                    3,
-                    e -> {
+            List<List<String>> got = epochs(
+                    Datasets.openRemote("echonet", root, store, "all", null, options(), true), failures, 3, e -> {
                         if (e == 1) {
                             try {
                                 Files.write(served.resolve("Videos").resolve(name), replacement);
@@ -128,15 +137,45 @@ class RemoteEchoNetWithoutValidatorsTest {
                             }
                         }
                     });
-            assertThat(failures).singleElement().satisfies(f -> {
-                assertThat(f.id()).isEqualTo(big.id());
-                assertThat(f.file()).isEqualTo(root + "Videos/" + name);
-                assertThat(f.reason()).contains("does not start with a JPEG start-of-image marker");
-            });
+            return new Replaced(big, root, local, got, failures);
         }
+    }
+
+    /**
+     * A same-size replacement goes unseen by the ranges of epoch 1, whose clip of it fails; epoch 2 fetches it whole.
+     * With a disk cache that whole fetch asks the server again rather than trusting the copy cached in epoch 0.
+     */
+    @ParameterizedTest(name = "disk cache: {0}")
+    @ValueSource(booleans = {false, true})
+    void aSameSizeReplacementFailsOneClipThenTheVideoIsLearnedAgain(
+            boolean diskCache, @TempDir Path served, @TempDir Path after, @TempDir Path cache) throws Exception {
+        HttpStoreOptions store = diskCache
+                ? HttpStoreOptions.builder()
+                        .cacheDir(cache)
+                        .cacheMaxBytes(1L << 30)
+                        .build()
+                : HttpStoreOptions.builder().build();
+        Replaced r = replacedBeforeEpochOne(served, after, 0, store);
+        String name = r.video().video().getFileName().toString();
+        assertThat(r.failures()).singleElement().satisfies(f -> {
+            assertThat(f.id()).isEqualTo(r.video().id());
+            assertThat(f.file()).isEqualTo(r.root() + "Videos/" + name);
+            assertThat(f.reason()).contains("does not start with a JPEG start-of-image marker");
+        });
         // epoch 1: every other video as it was; epoch 2: every video from its current bytes, the replaced one too
-        assertThat(got.get(1)).hasSize(records.size() - 1);
-        assertThat(local.get(1)).containsAll(got.get(1));
-        assertThat(got.get(2)).isEqualTo(local.get(2));
+        assertThat(r.got().get(1)).hasSize(r.local().get(1).size() - 1);
+        assertThat(r.local().get(1)).containsAll(r.got().get(1));
+        assertThat(r.got().get(2)).isEqualTo(r.local().get(2));
+    }
+
+    /** A replacement of another size is seen by the size a range answer gives: the clip is fetched whole instead. */
+    @Test
+    void aReplacementOfAnotherSizeIsFetchedWholeForItsNextClip(@TempDir Path served, @TempDir Path after)
+            throws Exception {
+        Replaced r = replacedBeforeEpochOne(
+                served, after, 1024, HttpStoreOptions.builder().build());
+        assertThat(r.failures()).isEmpty();
+        // epoch 0 had the old video; from epoch 1 on, every video comes from its current bytes
+        assertThat(r.got().subList(1, 3)).isEqualTo(r.local().subList(1, 3));
     }
 }
