@@ -253,6 +253,21 @@ class EchoNetReaderTest {
     }
 
     @Test
+    void readsATracedFrameOfMoreRowsThanARealOne() throws IOException {
+        fileList(List.of(listRow("A", "TRAIN")));
+        List<String> tr = new ArrayList<>(List.of(TRACING_HEADER));
+        tr.addAll(traced("A.avi", 1, 2));
+        tr.addAll(traced("A.avi", 2, 60)); // a real frame has 21 rows
+        write(dir.resolve("VolumeTracings.csv"), tr);
+
+        EchoNetRecord r = EchoNetReader.read(dir).records().get(0);
+
+        assertThat(r.ed().rows()).isEqualTo(60);
+        assertThat(r.ed().x1()[59]).isEqualTo(59f); // X1 is the row's index in the group
+        assertThat(r.ed().x2()[59]).isEqualTo(69f);
+    }
+
+    @Test
     void findsColumnsByNameInAnyOrderAndIgnoresExtraOnes() throws IOException {
         write(
                 dir.resolve("FileList.csv"),
