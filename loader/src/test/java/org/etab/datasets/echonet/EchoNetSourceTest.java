@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -190,6 +191,33 @@ class EchoNetSourceTest {
         assertThat(new EchoNetSource(List.of(shortEd), ef).plan(0))
                 .singleElement()
                 .satisfies(p -> assertThat(p.failure()).isNull());
+        // the long axis and one chord: a (degenerate) mask, so the LV_seg sample is planned
+        Tracing oneChord = new Tracing(
+                ed.frame(),
+                Arrays.copyOf(ed.x1(), 2),
+                Arrays.copyOf(ed.y1(), 2),
+                Arrays.copyOf(ed.x2(), 2),
+                Arrays.copyOf(ed.y2(), 2));
+        assertThat(new EchoNetSource(List.of(withTracings(r, r.es(), oneChord)), seg).plan(0))
+                .singleElement()
+                .satisfies(p -> assertThat(p.failure()).isNull());
+    }
+
+    /** {@code r} with other ES and ED tracings. */
+    private static EchoNetRecord withTracings(EchoNetRecord r, Tracing es, Tracing ed) {
+        return new EchoNetRecord(
+                r.id(),
+                r.video(),
+                r.ef(),
+                r.esv(),
+                r.edv(),
+                r.frameHeight(),
+                r.frameWidth(),
+                r.fps(),
+                r.frames(),
+                r.split(),
+                es,
+                ed);
     }
 
     @Test
@@ -221,6 +249,19 @@ class EchoNetSourceTest {
                             .contains(t.etabName()));
         }
         assertThat(new EchoNetSource(List.of(lateEd), options(Target.EF, ClipSpec.frame(), 0, 1, false, DType.FLOAT32))
+                        .plan(0))
+                .singleElement()
+                .satisfies(p -> assertThat(p.failure()).isNull());
+        // an ES frame past the end fails ES/ED only: LV_seg needs the ED frame alone
+        Tracing es = r.es();
+        EchoNetRecord lateEs = withTracings(r, new Tracing(r.frames(), es.x1(), es.y1(), es.x2(), es.y2()), r.ed());
+        assertThat(new EchoNetSource(
+                                List.of(lateEs), options(Target.ES_ED, ClipSpec.frame(), 0, 1, false, DType.FLOAT32))
+                        .plan(0))
+                .singleElement()
+                .satisfies(p -> assertThat(p.failure()).contains("traced frame " + r.frames()));
+        assertThat(new EchoNetSource(
+                                List.of(lateEs), options(Target.LV_SEG, ClipSpec.frame(), 0, 1, false, DType.UINT8))
                         .plan(0))
                 .singleElement()
                 .satisfies(p -> assertThat(p.failure()).isNull());
