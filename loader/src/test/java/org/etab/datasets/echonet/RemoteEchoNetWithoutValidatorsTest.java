@@ -178,4 +178,26 @@ class RemoteEchoNetWithoutValidatorsTest {
         // epoch 0 had the old video; from epoch 1 on, every video comes from its current bytes
         assertThat(r.got().subList(1, 3)).isEqualTo(r.local().subList(1, 3));
     }
+
+    /** Opened without saying how clips are fetched: as byte ranges once learned, unless a disk cache keeps videos whole. */
+    @ParameterizedTest(name = "disk cache: {0}")
+    @ValueSource(booleans = {false, true})
+    void clipsAreFetchedAsRangesOnceLearnedUnlessADiskCacheKeepsVideosWhole(boolean diskCache, @TempDir Path cache)
+            throws IOException {
+        HttpStoreOptions store = diskCache
+                ? HttpStoreOptions.builder()
+                        .cacheDir(cache)
+                        .cacheMaxBytes(1L << 30)
+                        .build()
+                : HttpStoreOptions.builder().build();
+        try (ScriptedServer server = ScriptedServer.serving(PhantomDatasets.echonet(), "404 Not Found", true);
+                RemoteEchoNet remote =
+                        RemoteEchoNet.open(URI.create("http://127.0.0.1:" + server.port() + "/"), store)) {
+            EchoNetSource source = remote.source(remote.index().select("all"), options());
+            List<SampleFailure> failures = new ArrayList<>();
+            epochs(new OpenedDataset(source, List.of(), remote.index().records().size()), failures, 1, e -> {});
+            assertThat(failures).isEmpty();
+            assertThat(source.layoutsKnown()).isEqualTo(diskCache ? 0 : PhantomDatasets.ECHONET_VIDEOS);
+        }
+    }
 }
