@@ -93,6 +93,16 @@ class RemoteEchoNetWithoutValidatorsTest {
         return records;
     }
 
+    /** The store's options: a disk cache in {@code cache}, or none. */
+    private static HttpStoreOptions store(boolean diskCache, Path cache) {
+        return diskCache
+                ? HttpStoreOptions.builder()
+                        .cacheDir(cache)
+                        .cacheMaxBytes(1L << 30)
+                        .build()
+                : HttpStoreOptions.builder().build();
+    }
+
     /** What streaming a served copy of the phantom gave, and what the same epochs give from local files. */
     private record Replaced(
             EchoNetRecord video,
@@ -149,12 +159,7 @@ class RemoteEchoNetWithoutValidatorsTest {
     @ValueSource(booleans = {false, true})
     void aSameSizeReplacementFailsOneClipThenTheVideoIsLearnedAgain(
             boolean diskCache, @TempDir Path served, @TempDir Path after, @TempDir Path cache) throws Exception {
-        HttpStoreOptions store = diskCache
-                ? HttpStoreOptions.builder()
-                        .cacheDir(cache)
-                        .cacheMaxBytes(1L << 30)
-                        .build()
-                : HttpStoreOptions.builder().build();
+        HttpStoreOptions store = store(diskCache, cache);
         Replaced r = replacedBeforeEpochOne(served, after, 0, store);
         String name = r.video().video().getFileName().toString();
         assertThat(r.failures()).singleElement().satisfies(f -> {
@@ -184,12 +189,7 @@ class RemoteEchoNetWithoutValidatorsTest {
     @ValueSource(booleans = {false, true})
     void clipsAreFetchedAsRangesOnceLearnedUnlessADiskCacheKeepsVideosWhole(boolean diskCache, @TempDir Path cache)
             throws IOException {
-        HttpStoreOptions store = diskCache
-                ? HttpStoreOptions.builder()
-                        .cacheDir(cache)
-                        .cacheMaxBytes(1L << 30)
-                        .build()
-                : HttpStoreOptions.builder().build();
+        HttpStoreOptions store = store(diskCache, cache);
         try (ScriptedServer server = ScriptedServer.serving(PhantomDatasets.echonet(), "404 Not Found", true);
                 RemoteEchoNet remote =
                         RemoteEchoNet.open(URI.create("http://127.0.0.1:" + server.port() + "/"), store)) {
