@@ -269,6 +269,51 @@ class DiskCacheTest {
     }
 
     @Test
+    void aCacheRemovedAfterThreeLoggedWriteFailuresIsStillReported(@TempDir Path temp) throws IOException {
+        DiskCache cache = new DiskCache(temp.resolve("c"), 1 << 20);
+        List<String> lines = cacheLines(() -> {
+            for (int i = 0; i < 3; i++) { // as in writesThatAllFail...: each move into place fails
+                String key = DiskCache.key("k" + i);
+                Files.createDirectories(cache.file(key).resolve("in-the-way"));
+                assertThat(cache.put(key, body(1000, i), V)).isFalse();
+            }
+            try (var files = Files.walk(cache.dir())) {
+                files.sorted(java.util.Comparator.reverseOrder())
+                        .forEach(p -> p.toFile().delete());
+            }
+            assertThat(cache.put(DiskCache.key("k3"), body(1000, 3), V)).isFalse();
+        });
+        assertThat(lines).hasSize(4);
+        assertThat(lines.get(3)).contains("cache: " + cache.dir() + " was removed while in use");
+    }
+
+    @Test
+    void aCacheRemovedWhileInUseIsForgottenAtTheFirstFailedWrite(@TempDir Path temp) throws IOException {
+        DiskCache cache = new DiskCache(temp.resolve("c"), 1 << 20);
+        String first = DiskCache.key("first");
+        assertThat(cache.put(first, body(1000, 0), V)).isTrue();
+        try (var files = Files.walk(cache.dir())) {
+            files.sorted(java.util.Comparator.reverseOrder())
+                    .forEach(p -> p.toFile().delete());
+        }
+        assertThat(cache.put(DiskCache.key("second"), body(1000, 1), V)).isFalse();
+        assertThat(cache.size(first)).isEqualTo(-1); // without reading it: the index knows the files are gone
+        assertThat(cache.totalBytes()).isZero();
+    }
+
+    @Test
+    void aNewerCopyThatCannotBeWrittenForgetsTheOlderEntry(@TempDir Path temp) throws IOException {
+        DiskCache cache = new DiskCache(temp.resolve("c"), 1 << 20);
+        String key = DiskCache.key("k");
+        assertThat(cache.put(key, body(1000, 0), V)).isTrue();
+        Files.delete(cache.file(key)); // replaced by a folder that is not empty: the move into place fails
+        Files.createDirectories(cache.file(key).resolve("in-the-way"));
+        assertThat(cache.put(key, body(2000, 1), V)).isFalse();
+        assertThat(cache.size(key)).isEqualTo(-1);
+        assertThat(cache.totalBytes()).isZero();
+    }
+
+    @Test
     void aReadOrWriteInterruptedByACancelIsQuietAndLeavesTheEntryAsGoodAsItWas(@TempDir Path temp) throws IOException {
         DiskCache cache = new DiskCache(temp.resolve("c"), 1 << 20);
         String key = DiskCache.key("k");
