@@ -112,4 +112,35 @@ class HttpStoreOptionsTest {
                         .headers())
                 .containsEntry("X-Token", "a b\tc");
     }
+
+    @Test
+    void eachBoundAcceptsItsLimitAndRefusesOnePastIt() {
+        HttpStoreOptions least = HttpStoreOptions.builder()
+                .maxConcurrency(1)
+                .maxAttempts(1)
+                .backoff(Duration.ofMillis(1))
+                .maxObjectBytes(1)
+                .maxBytesInFlight(1)
+                .cacheDir(Path.of("c"))
+                .cacheMaxBytes(1)
+                .build();
+        assertThat(least.maxConcurrency()).isEqualTo(1);
+        assertThat(least.maxAttempts()).isEqualTo(1);
+        assertThat(least.backoff()).isEqualTo(Duration.ofMillis(1));
+        assertThat(least.maxObjectBytes()).isEqualTo(1);
+        assertThat(least.maxBytesInFlight()).isEqualTo(1);
+        assertThat(least.cacheDir()).isEqualTo(Path.of("c"));
+        assertThat(least.cacheMaxBytes()).isEqualTo(1);
+        long largest = Integer.MAX_VALUE - 8; // the largest heap buffer
+        assertThat(HttpStoreOptions.builder().maxObjectBytes(largest).build().maxObjectBytes())
+                .isEqualTo(largest);
+        String objectBound = "maxObjectBytes in [1, " + largest + "] required but was ";
+        assertThatThrownBy(() ->
+                        HttpStoreOptions.builder().maxObjectBytes(largest + 1).build())
+                .hasMessage(objectBound + (largest + 1));
+        assertThatThrownBy(() -> HttpStoreOptions.builder().maxObjectBytes(0).build())
+                .hasMessage(objectBound + 0);
+        assertThatThrownBy(() -> HttpStoreOptions.builder().maxBytesInFlight(0).build())
+                .hasMessage("maxBytesInFlight >= 1 required but was 0");
+    }
 }
