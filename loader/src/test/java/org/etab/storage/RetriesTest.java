@@ -27,6 +27,14 @@ class RetriesTest {
     }
 
     @Test
+    void aZeroBackoffRetriesAtOnceWhateverTheAttempt() {
+        Retries r = retries(Duration.ZERO);
+        for (int attempt : new int[] {1, 2, 21, 40}) {
+            assertThat(r.backoff(attempt, null)).as("attempt %d", attempt).isZero();
+        }
+    }
+
+    @Test
     void aServersRetryAfterIsWaitedUpToThirtySeconds() {
         Retries r = retries(Duration.ofMillis(100));
         for (int i = 0; i < 50; i++) {
