@@ -60,6 +60,25 @@ class BodyBufferTest {
         assertThat(body.capacity()).isZero();
     }
 
+    @Test
+    void aChunkThatExactlyFillsTheBufferDoesNotGrowIt() {
+        body.resumeAt(0, 4);
+        body.append(chunk(new byte[] {1, 2, 3, 4}), 8);
+        assertThat(body.capacity()).isEqualTo(4);
+        assertThat(array(body.take())).containsExactly(1, 2, 3, 4);
+    }
+
+    @Test
+    void aChunkLargerThanTwiceTheBufferGrowsItToHoldTheChunk() {
+        body.resumeAt(0, 1); // a Content-Length of 1, then a body of 11 bytes within the caller's bound of 100
+        body.append(chunk(new byte[] {7}), 100);
+        byte[] large = bytes(10, 3);
+        body.append(chunk(large), 100);
+        assertThat(body.capacity()).isEqualTo(11);
+        byte[] all = array(body.take());
+        assertThat(all).hasSize(11).startsWith(7).endsWith(large);
+    }
+
     private static byte[] bytes(int n, int seed) {
         byte[] b = new byte[n];
         for (int i = 0; i < n; i++) {

@@ -2,6 +2,8 @@ package org.etab.storage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.etab.storage.BodyReservation.Outcome;
 import org.junit.jupiter.api.Test;
 
@@ -58,6 +60,19 @@ class BodyReservationTest {
         BodyReservation r = new BodyReservation(budget);
         r.hold(budget.tryAcquire(5000)); // as the store grants a body larger than its budget: the whole budget
         assertThat(r.reserve(5000, true)).isEqualTo(Outcome.HELD);
+    }
+
+    @Test
+    void aBodyWithoutALengthWithinTheSizedReservationKeepsItWhileAnotherDownloadWaits() {
+        AsyncPermits budget = new AsyncPermits(1000);
+        BodyReservation r = new BodyReservation(budget);
+        assertThat(r.reserve(800, true)).isEqualTo(Outcome.HELD);
+        List<AsyncPermits.Permit> other = new ArrayList<>();
+        budget.acquire(1000).subscribe(other::add); // another download waits for the whole budget
+        // a retry's answer without a length, whose bound is exactly the 800 held: no need to give them back
+        assertThat(r.reserve(800, false)).isEqualTo(Outcome.HELD);
+        assertThat(r.reserved()).isEqualTo(800);
+        assertThat(other).isEmpty();
     }
 
     @Test
