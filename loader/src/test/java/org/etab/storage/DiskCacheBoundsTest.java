@@ -8,7 +8,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,12 +24,6 @@ class DiskCacheBoundsTest {
     @TempDir
     Path temp;
 
-    private static ByteBuffer body(int size, long seed) {
-        byte[] b = new byte[size];
-        new Random(seed).nextBytes(b);
-        return ByteBuffer.wrap(b);
-    }
-
     /** The size of an entry's file holding {@code bodyBytes} with {@link #V}. */
     private static long fileBytes(int bodyBytes) {
         return DiskCache.HEADER + V_BYTES + bodyBytes;
@@ -40,12 +33,12 @@ class DiskCacheBoundsTest {
     void anEntryAsLargeAsTheBoundIsKeptAndALargerCopyDeletesIt() throws IOException {
         DiskCache cache = newCache(fileBytes(1000));
         String key = DiskCache.key("k");
-        assertThat(cache.put(key, body(1000, 1), V)).isTrue();
-        assertThat(cache.read(key).body()).isEqualTo(body(1000, 1));
+        assertThat(cache.put(key, DiskCacheTest.body(1000, 1), V)).isTrue();
+        assertThat(cache.read(key).body()).isEqualTo(DiskCacheTest.body(1000, 1));
         assertThat(cache.size(key)).isEqualTo(V_BYTES + 1000); // the body's upper bound: body and validators
         assertThat(cache.totalBytes()).isEqualTo(fileBytes(1000));
 
-        assertThat(cache.put(key, body(1001, 2), V)).isFalse(); // one byte over the bound
+        assertThat(cache.put(key, DiskCacheTest.body(1001, 2), V)).isFalse(); // one byte over the bound
         assertThat(cache.file(key)).doesNotExist(); // the older copy is not this body
         assertThat(cache.size(key)).isEqualTo(-1);
         assertThat(cache.totalBytes()).isZero();
@@ -55,7 +48,8 @@ class DiskCacheBoundsTest {
     void evictionStopsOnceTheTotalIsExactlyTheBound() throws IOException {
         DiskCache cache = newCache(2 * fileBytes(1000));
         for (int i = 1; i <= 3; i++) {
-            assertThat(cache.put(DiskCache.key("k" + i), body(1000, i), V)).isTrue();
+            assertThat(cache.put(DiskCache.key("k" + i), DiskCacheTest.body(1000, i), V))
+                    .isTrue();
         }
         assertThat(cache.size(DiskCache.key("k1"))).isEqualTo(-1); // the least recently used goes
         assertThat(cache.read(DiskCache.key("k2"))).isNotNull(); // and no more than it
@@ -67,8 +61,8 @@ class DiskCacheBoundsTest {
     void replacingAnEntryCountsOnlyTheNewCopy() throws IOException {
         DiskCache cache = newCache(1 << 20);
         String key = DiskCache.key("k");
-        cache.put(key, body(5000, 1), V);
-        cache.put(key, body(1000, 2), V);
+        cache.put(key, DiskCacheTest.body(5000, 1), V);
+        cache.put(key, DiskCacheTest.body(1000, 2), V);
         assertThat(cache.totalBytes()).isEqualTo(fileBytes(1000));
     }
 
@@ -82,9 +76,11 @@ class DiskCacheBoundsTest {
         DiskCache rank0 = newCache(bound);
         DiskCache rank1 = newCache(bound);
         for (int i = 0; i < 16; i++) {
-            assertThat(rank1.put(DiskCache.key("r1/" + i), body(1000, i), V)).isTrue();
+            assertThat(rank1.put(DiskCache.key("r1/" + i), DiskCacheTest.body(1000, i), V))
+                    .isTrue();
         }
-        assertThat(rank0.put(DiskCache.key("r0"), body(1000, -1), V)).isTrue();
+        assertThat(rank0.put(DiskCache.key("r0"), DiskCacheTest.body(1000, -1), V))
+                .isTrue();
         assertThat(rank0.totalBytes()).isEqualTo(bound);
         assertThat(entryBytesIn(rank0.dir())).isEqualTo(bound);
         assertThat(rank0.read(DiskCache.key("r0"))).isNotNull(); // its own newest entry stays
@@ -95,11 +91,11 @@ class DiskCacheBoundsTest {
         DiskCache cache = newCache(1 << 20);
         Validators longest = new Validators("x".repeat(16 * 1024 - 1), null); // with the newline: 16 KiB
         Validators tooLong = new Validators("x".repeat(16 * 1024), null);
-        cache.put(DiskCache.key("longest"), body(10, 1), longest);
-        cache.put(DiskCache.key("too long"), body(10, 2), tooLong);
+        cache.put(DiskCache.key("longest"), DiskCacheTest.body(10, 1), longest);
+        cache.put(DiskCache.key("too long"), DiskCacheTest.body(10, 2), tooLong);
         assertThat(cache.validators(DiskCache.key("longest"))).isEqualTo(longest);
         assertThat(cache.read(DiskCache.key("too long")).validators()).isEqualTo(Validators.NONE);
-        assertThat(cache.read(DiskCache.key("too long")).body()).isEqualTo(body(10, 2));
+        assertThat(cache.read(DiskCache.key("too long")).body()).isEqualTo(DiskCacheTest.body(10, 2));
     }
 
     /**
@@ -148,16 +144,16 @@ class DiskCacheBoundsTest {
     void aLastModifiedWithoutAnETagIsKeptAsSuch() throws IOException {
         DiskCache cache = newCache(1 << 20);
         Validators dateOnly = new Validators(null, V.lastModified());
-        cache.put(DiskCache.key("k"), body(10, 1), dateOnly);
+        cache.put(DiskCache.key("k"), DiskCacheTest.body(10, 1), dateOnly);
         assertThat(cache.validators(DiskCache.key("k"))).isEqualTo(dateOnly);
     }
 
     @Test
     void entriesAnotherProcessEvictedAreForgottenAtTheNextListing() throws IOException {
         DiskCache rank0 = newCache(16 * fileBytes(1000)); // lists the directory again after each entry it writes
-        rank0.put(DiskCache.key("a"), body(1000, 1), V);
+        rank0.put(DiskCache.key("a"), DiskCacheTest.body(1000, 1), V);
         newCache(1); // another process, its bound evicting every entry
-        rank0.put(DiskCache.key("b"), body(1000, 2), V);
+        rank0.put(DiskCache.key("b"), DiskCacheTest.body(1000, 2), V);
         assertThat(rank0.size(DiskCache.key("a"))).isEqualTo(-1);
         assertThat(rank0.totalBytes()).isEqualTo(fileBytes(1000));
     }
@@ -165,8 +161,8 @@ class DiskCacheBoundsTest {
     @Test
     void anEntryAnotherProcessWroteSinceTheLastListingIsServed() throws IOException {
         DiskCache rank0 = newCache(1 << 20);
-        newCache(1 << 20).put(DiskCache.key("k"), body(1000, 1), V);
-        assertThat(rank0.read(DiskCache.key("k")).body()).isEqualTo(body(1000, 1));
+        newCache(1 << 20).put(DiskCache.key("k"), DiskCacheTest.body(1000, 1), V);
+        assertThat(rank0.read(DiskCache.key("k")).body()).isEqualTo(DiskCacheTest.body(1000, 1));
     }
 
     @Test
@@ -174,7 +170,7 @@ class DiskCacheBoundsTest {
         DiskCache cache = newCache(1 << 20);
         for (boolean validatorsFirst : new boolean[] {true, false}) {
             String key = DiskCache.key("k" + validatorsFirst);
-            cache.put(key, body(1000, 1), V);
+            cache.put(key, DiskCacheTest.body(1000, 1), V);
             Files.delete(cache.file(key));
             assertThat(validatorsFirst ? cache.validators(key) : cache.read(key))
                     .isNull();
@@ -192,8 +188,8 @@ class DiskCacheBoundsTest {
         long bound = 20 * fileBytes(100);
         DiskCache cache = newCache(bound);
         int large = (int) (bound - fileBytes(100) / 2 - fileBytes(0)); // its file: the bound less half a small one
-        cache.put(DiskCache.key("large"), body(large, 1), V); // more than 1/16 of the bound: listed again
-        cache.put(DiskCache.key("small"), body(100, 2), V); // less: not listed
+        cache.put(DiskCache.key("large"), DiskCacheTest.body(large, 1), V); // more than 1/16 of the bound: listed again
+        cache.put(DiskCache.key("small"), DiskCacheTest.body(100, 2), V); // less: not listed
         assertThat(cache.size(DiskCache.key("large"))).isEqualTo(-1);
         assertThat(cache.read(DiskCache.key("small"))).isNotNull();
     }

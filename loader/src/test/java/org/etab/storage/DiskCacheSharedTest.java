@@ -3,10 +3,8 @@ package org.etab.storage;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,12 +18,6 @@ class DiskCacheSharedTest {
 
     @TempDir
     Path temp;
-
-    private static ByteBuffer body(int size, long seed) {
-        byte[] b = new byte[size];
-        new Random(seed).nextBytes(b);
-        return ByteBuffer.wrap(b);
-    }
 
     private static long bytesIn(Path dir) throws IOException {
         try (Stream<Path> files = Files.list(dir)) {
@@ -43,8 +35,10 @@ class DiskCacheSharedTest {
         DiskCache rank1 = new DiskCache(temp, bound);
         long most = 0;
         for (int i = 0; i < 200; i++) { // each writes 4 MB of its own objects, turn by turn
-            assertThat(rank0.put(DiskCache.key("r0/" + i), body(object, i), V)).isTrue();
-            assertThat(rank1.put(DiskCache.key("r1/" + i), body(object, -i), V)).isTrue();
+            assertThat(rank0.put(DiskCache.key("r0/" + i), DiskCacheTest.body(object, i), V))
+                    .isTrue();
+            assertThat(rank1.put(DiskCache.key("r1/" + i), DiskCacheTest.body(object, -i), V))
+                    .isTrue();
             most = Math.max(most, bytesIn(rank0.dir()));
         }
         // each lists the directory again after 1/16 of the bound it writes: the bound, plus that much per process
@@ -53,6 +47,6 @@ class DiskCacheSharedTest {
         // and what is left is still served: the newest entries of both
         assertThat(rank1.read(DiskCache.key("r1/199"))).isNotNull();
         assertThat(new DiskCache(temp, bound).read(DiskCache.key("r0/199")).body())
-                .isEqualTo(body(object, 199));
+                .isEqualTo(DiskCacheTest.body(object, 199));
     }
 }

@@ -31,7 +31,8 @@ class DiskCacheTest {
     @TempDir
     Path temp;
 
-    private static ByteBuffer body(int size, long seed) {
+    /** {@code size} random bytes from {@code seed}: a cache entry's body (shared with the other cache tests). */
+    static ByteBuffer body(int size, long seed) {
         byte[] b = new byte[size];
         new Random(seed).nextBytes(b);
         return ByteBuffer.wrap(b);

@@ -165,19 +165,7 @@ class EchoNetSourceTest {
                 ed.frame(), new float[] {ed.x1()[0]}, new float[] {ed.y1()[0]}, new float[] {ed.x2()[0]}, new float[] {
                     ed.y2()[0]
                 });
-        EchoNetRecord shortEd = new EchoNetRecord(
-                r.id(),
-                r.video(),
-                r.ef(),
-                r.esv(),
-                r.edv(),
-                r.frameHeight(),
-                r.frameWidth(),
-                r.fps(),
-                r.frames(),
-                r.split(),
-                r.es(),
-                axisOnly);
+        EchoNetRecord shortEd = withTracings(r, r.es(), axisOnly);
         SampleOptions seg = options(Target.LV_SEG, ClipSpec.frame(), 0, 1, false, DType.UINT8);
         EchoNetSource s = new EchoNetSource(List.of(shortEd), seg);
         assertThat(s.plan(0)).singleElement().satisfies(p -> {
