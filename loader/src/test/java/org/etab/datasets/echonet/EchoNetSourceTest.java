@@ -213,19 +213,7 @@ class EchoNetSourceTest {
         EchoNetRecord r = records.get(0);
         Tracing ed = r.ed();
         Tracing late = new Tracing(r.frames(), ed.x1(), ed.y1(), ed.x2(), ed.y2()); // frames are 0-based
-        EchoNetRecord lateEd = new EchoNetRecord(
-                r.id(),
-                r.video(),
-                r.ef(),
-                r.esv(),
-                r.edv(),
-                r.frameHeight(),
-                r.frameWidth(),
-                r.fps(),
-                r.frames(),
-                r.split(),
-                r.es(),
-                late);
+        EchoNetRecord lateEd = withTracings(r, r.es(), late);
         for (Target t : List.of(Target.LV_SEG, Target.ES_ED)) {
             SampleOptions o =
                     options(t, ClipSpec.frame(), 0, 1, false, t == Target.LV_SEG ? DType.UINT8 : DType.FLOAT32);
