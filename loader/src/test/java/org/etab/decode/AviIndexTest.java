@@ -158,6 +158,16 @@ class AviIndexTest {
     }
 
     @Test
+    void aVideoOfMoreFramesThanALayoutHoldsIsLeftToTheContainer() throws Exception {
+        Path most = TestVideos.mjpegAvi(dir.resolve("most.avi"), 16, 16, VideoLayout.MAX_FRAMES);
+        Path more = TestVideos.mjpegAvi(dir.resolve("more.avi"), 16, 16, VideoLayout.MAX_FRAMES + 1);
+        VideoLayout layout = read(most);
+        assertThat(layout).isNotNull();
+        assertThat(layout.offsets()).hasSize(VideoLayout.MAX_FRAMES);
+        assertThat(read(more)).isNull();
+    }
+
+    @Test
     void aHeaderFrameCountTheFileCannotHoldAllocatesNothingFromIt() throws Exception {
         assertThat(read(mjpeg)).isNotNull(); // what a first read loads (classes, channels) is not counted below
         for (int count : new int[] {0x7fffffff, 0x10000000, -1}) {
