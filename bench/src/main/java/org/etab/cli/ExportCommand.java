@@ -314,7 +314,7 @@ final class ExportCommand implements Callable<Integer> {
         } catch (RuntimeException e) {
             // stopped by a failure (--on-error fail) or an error: what failed before it is still reported
             reportFailures(failures, Long.MAX_VALUE, recorder, ids);
-            throw ids.underFileId(e, pipeline.account().failures());
+            throw ids.underFileId(e);
         }
         reportFailures(failures, Long.MAX_VALUE, recorder, ids);
         synchronized (writing) {
@@ -380,7 +380,7 @@ final class ExportCommand implements Callable<Integer> {
         unwritten.add(failure);
         unwrittenFrames += info.validFrames();
         if (options.onError() == ErrorPolicy.FAIL) {
-            throw new SampleException(failure.stage(), failure.stopMessage());
+            throw new SampleException(failure);
         }
     }
 

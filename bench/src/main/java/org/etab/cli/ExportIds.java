@@ -144,18 +144,14 @@ final class ExportIds {
 
     /**
      * A stop under {@code --on-error fail} naming the sample by its file id ({@code X_2} of {@code --clip-start all}),
-     * as its report row does, rather than by its record's; anything else as it came.
-     *
-     * @param failures the failures of the pipeline that stopped, one of which made the stop
+     * as its report row does, rather than by its record's; anything else as it came. The stop carries its failure
+     * ({@link SampleException#failure()}): two clips of one video failing alike have the same message.
      */
-    RuntimeException underFileId(RuntimeException e, List<SampleFailure> failures) {
-        if (e instanceof SampleException stop) {
-            for (SampleFailure f : failures) {
-                if (f.stopMessage().equals(stop.getMessage())) {
-                    SampleFailure named = named(f);
-                    return named == f ? e : new SampleException(stop.stage(), named.stopMessage(), e);
-                }
-            }
+    RuntimeException underFileId(RuntimeException e) {
+        if (e instanceof SampleException stop && stop.failure().isPresent()) {
+            SampleFailure f = stop.failure().get();
+            SampleFailure named = named(f);
+            return named == f ? e : new SampleException(named);
         }
         return e;
     }

@@ -181,7 +181,7 @@ final class BatchAssembly implements AutoCloseable {
                 }
                 SampleFailure failure = loadInto(worker, plan, buffers, infos.size(), group.epoch(), infos);
                 if (failure != null && options.onError() == ErrorPolicy.FAIL) {
-                    throw new SampleException(failure.stage(), failure.stopMessage());
+                    throw new SampleException(failure);
                 }
             }
             if (infos.isEmpty() || cancelled.get()) {

@@ -1,11 +1,14 @@
 package org.etab.source;
 
 import java.util.Objects;
+import java.util.Optional;
 
 /** A sample that could not be produced: the stage that failed and why (the message names the file). */
 public class SampleException extends RuntimeException {
     /** Where the sample failed (part of the serialized form, so documented). */
     private final Stage stage;
+    /** The failure that stopped a run under the fail error policy; null for other failed samples. */
+    private final SampleFailure failure;
 
     /**
      * A failed sample with the exception behind it.
@@ -16,8 +19,25 @@ public class SampleException extends RuntimeException {
      * @throws NullPointerException when {@code stage} is null
      */
     public SampleException(Stage stage, String message, Throwable cause) {
+        this(stage, message, cause, null);
+    }
+
+    private SampleException(Stage stage, String message, Throwable cause, SampleFailure failure) {
         super(message, cause);
         this.stage = Objects.requireNonNull(stage, "stage");
+        this.failure = failure;
+    }
+
+    /**
+     * The stop of a run under the fail error policy: {@link SampleFailure#stopMessage()} as the message, the failure
+     * kept, so that a catcher knows which sample stopped the run even where two failures read alike (two clips of
+     * one video).
+     *
+     * @param failure the failure that stops the run, not null
+     * @throws NullPointerException when {@code failure} is null
+     */
+    public SampleException(SampleFailure failure) {
+        this(failure.stage(), failure.stopMessage(), null, failure);
     }
 
     /**
@@ -38,5 +58,14 @@ public class SampleException extends RuntimeException {
      */
     public Stage stage() {
         return stage;
+    }
+
+    /**
+     * The failure that stopped the run, for a stop made by {@link #SampleException(SampleFailure)}.
+     *
+     * @return the failure (its id, file, stage, reason, epoch and place in the sequence); empty for other failed samples
+     */
+    public Optional<SampleFailure> failure() {
+        return Optional.ofNullable(failure);
     }
 }

@@ -14,7 +14,8 @@ package org.etab.source;
  *                 {@code SampleInfo.repeat()} flags a delivered one
  */
 public record SampleFailure(
-        String id, String file, Stage stage, String reason, int epoch, long sequence, boolean repeat) {
+        String id, String file, Stage stage, String reason, int epoch, long sequence, boolean repeat)
+        implements java.io.Serializable {
     /**
      * A failure of a sample that is not a sharding repeat.
      *

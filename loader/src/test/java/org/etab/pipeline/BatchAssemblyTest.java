@@ -201,7 +201,10 @@ class BatchAssemblyTest {
                         .isInstanceOf(SampleException.class)
                         .hasMessageContaining("sample 0/2 failed")
                         .hasMessageContaining("0/2.avi")
-                        .hasMessageContaining("error policy is fail"))
+                        .hasMessageContaining("error policy is fail")
+                        .satisfies(stop -> assertThat(((SampleException) stop).failure())
+                                .hasValueSatisfying(f -> assertThat(f.id()).isEqualTo("0/2"))
+                                .isEqualTo(account.failures().stream().findFirst())))
                 .verify(Duration.ofSeconds(10));
         assertThat(u.awaitTasks(Duration.ofSeconds(5))).isTrue(); // the task ends just after its error went out
         assertThat(pool.outstanding()).isZero();
