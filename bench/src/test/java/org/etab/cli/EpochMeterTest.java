@@ -74,6 +74,26 @@ class EpochMeterTest {
     }
 
     @Test
+    void aResumedRunsEpochsCountFromItsFirstEpoch() {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream saved = System.err;
+        try {
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            EpochMeter meter =
+                    new EpochMeter(2, new long[] {3, 5}); // --start-epoch 2: epoch 2 plans 3, epoch 3 plans 5
+            meter.seen(2, 3);
+            assertThat(err.toString(StandardCharsets.UTF_8)).startsWith("EPOCH 2 clips=3 ");
+            meter.seen(3, 4);
+            assertThat(err.toString(StandardCharsets.UTF_8).lines()).hasSize(1);
+            meter.seen(3, 1);
+            assertThat(err.toString(StandardCharsets.UTF_8).lines().toList().get(1))
+                    .startsWith("EPOCH 3 clips=5 ");
+        } finally {
+            System.setErr(saved);
+        }
+    }
+
+    @Test
     void theFirstEpochsClockStartsAtStartNotWhenTheMeterIsMade() {
         long[] now = {0};
         List<String> lines = printed(() -> {
