@@ -75,13 +75,14 @@ final class OutputPaths {
     }
 
     private static Path real(Path given, Path path, int links) {
-        Path p = path.toAbsolutePath().normalize();
+        // not normalized first: "link/.." is the parent of where the link points, as the file system walks it
+        Path p = path.toAbsolutePath();
         Path existing = p;
         while (existing != null && !Files.exists(existing, LinkOption.NOFOLLOW_LINKS)) {
             existing = existing.getParent();
         }
         if (existing == null) {
-            return p;
+            return p.normalize();
         }
         Path rest = existing.relativize(p);
         try {
@@ -92,7 +93,7 @@ final class OutputPaths {
                 Path target = existing.resolveSibling(Files.readSymbolicLink(existing));
                 return real(given, target.resolve(rest), links + 1);
             }
-            return existing.toRealPath().resolve(rest);
+            return existing.toRealPath().resolve(rest).normalize(); // the rest does not exist: no links in it
         } catch (IOException e) {
             throw new UncheckedIOException(given + ": cannot be resolved: " + e.getMessage(), e);
         }
