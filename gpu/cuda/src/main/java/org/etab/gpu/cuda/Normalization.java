@@ -167,8 +167,12 @@ public record Normalization(Layout input, Layout output, double[] mean, double[]
             throw new IllegalArgumentException("features " + spec + " are [T, C, H, W] (channels first in each frame), "
                     + "but the normalization's input is " + input + ": use Layout.CHANNELS_FIRST");
         }
+        if (s.length < 2) {
+            throw new IllegalArgumentException(
+                    "features " + spec + " must have a channel axis and at least one more, but have one axis");
+        }
         int c = framesFirst(spec) ? s[1] : input == Layout.CHANNELS_FIRST ? s[0] : s[s.length - 1];
-        if (s.length < 2 || c != channels()) {
+        if (c != channels()) {
             throw new IllegalArgumentException("features " + spec + " must have " + channels() + " channels "
                     + (input == Layout.CHANNELS_FIRST ? "first" : "last") + " but have " + c);
         }

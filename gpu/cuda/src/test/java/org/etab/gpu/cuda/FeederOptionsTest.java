@@ -20,6 +20,7 @@ class FeederOptionsTest {
         FeederOptions o = d.toBuilder().prefetch(3).consumerHeld(2).build();
         assertThat(o.slots()).isEqualTo(6);
         assertThat(o.toBuilder().build()).isEqualTo(o).hasSameHashCodeAs(o).isNotEqualTo(d);
+        assertThat(o.hashCode()).isNotEqualTo(d.hashCode()); // these two values hash apart
         assertThat(o.toString()).contains("prefetch=3", "consumerHeld=2");
         assertThatThrownBy(() -> d.toBuilder().consumerHeld(0).build())
                 .hasMessage("consumerHeld >= 1 required but was 0");
@@ -52,5 +53,34 @@ class FeederOptionsTest {
                         FeederOptions.builder().consumerHeld(Integer.MAX_VALUE).build())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("consumerHeld");
+    }
+
+    @Test
+    void theBoundsThemselvesAreAccepted() {
+        FeederOptions least =
+                FeederOptions.builder().prefetch(1).consumerHeld(1).build();
+        assertThat(least.slots()).isEqualTo(3);
+        assertThatThrownBy(() -> FeederOptions.builder().prefetch(0).build())
+                .hasMessage("prefetch >= 1 required but was 0");
+        FeederOptions patient = FeederOptions.builder()
+                .warnAfter(Duration.ofMinutes(10))
+                .timeout(Duration.ofMinutes(10))
+                .build();
+        assertThat(patient.warnAfter()).isEqualTo(patient.timeout());
+        assertThatThrownBy(
+                        () -> FeederOptions.builder().warnAfter(Duration.ZERO).build())
+                .hasMessage("0 < warnAfter <= timeout required but were PT0S and PT10M");
+    }
+
+    @Test
+    void pipelineOptionsThatAlreadyLetTheFeederHoldItsBatchesAreKeptAsTheyAre() {
+        FeederOptions d = FeederOptions.builder().build(); // holds 6 host batches
+        PipelineOptions enough = PipelineOptions.builder().consumerHeld(6).build();
+        assertThat(d.pipelineOptions(enough)).isSameAs(enough);
+        PipelineOptions more = PipelineOptions.builder().consumerHeld(9).build();
+        assertThat(d.pipelineOptions(more)).isSameAs(more);
+        PipelineOptions fewer = PipelineOptions.builder().consumerHeld(5).build();
+        assertThat(d.pipelineOptions(fewer))
+                .isEqualTo(fewer.toBuilder().consumerHeld(6).build());
     }
 }

@@ -40,6 +40,57 @@ class NormalizeReferenceTest {
                 .containsExactly(4, 5, 6, 3);
     }
 
+    /**
+     * Two samples of 3 channels and 4 positions, every value its own input index, each channel shifted by its own mean:
+     * every element lands where the other layout keeps it, with its own channel's formula, in every layout pair and in
+     * both the float64 reference and the float32 kernel.
+     */
+    @Test
+    void everyElementOfEverySampleLandsInItsPlaceWithItsChannelsFormula() {
+        int batch = 2;
+        int channels = 3;
+        int spatial = 4;
+        byte[] in = new byte[batch * channels * spatial];
+        for (int i = 0; i < in.length; i++) {
+            in[i] = (byte) i;
+        }
+        double[] mean = {0, 1, 2}; // (x / 255 - mean[c]) * 255 = x - 255 c
+        double[] std = {1 / 255.0, 1 / 255.0, 1 / 255.0};
+        for (Normalization.Layout from : Normalization.Layout.values()) {
+            for (Normalization.Layout to : Normalization.Layout.values()) {
+                Normalization n = new Normalization(from, to, mean, std);
+                double[] reference = NormalizeReference.reference(in, batch, spatial, n);
+                float[] kernel = NormalizeReference.kernel(in, batch, spatial, n);
+                for (int b = 0; b < batch; b++) {
+                    for (int c = 0; c < channels; c++) {
+                        for (int s = 0; s < spatial; s++) {
+                            int source = index(from, b, c, s, channels, spatial);
+                            int target = index(to, b, c, s, channels, spatial);
+                            double expected = source - 255.0 * c;
+                            assertThat(reference[target])
+                                    .as("%s -> %s, b %d c %d s %d", from, to, b, c, s)
+                                    .isCloseTo(expected, within(1e-9));
+                            assertThat((double) kernel[target]).isCloseTo(expected, within(1e-3));
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private static int index(Normalization.Layout layout, int b, int c, int s, int channels, int spatial) {
+        return layout == Normalization.Layout.CHANNELS_FIRST
+                ? (b * channels + c) * spatial + s
+                : (b * spatial + s) * channels + c;
+    }
+
+    @Test
+    void theLargestErrorIsTheLargestDifference() {
+        assertThat(NormalizeReference.maxAbsError(new float[] {1, -2.5f, 3}, new double[] {0.5, 0, 3}))
+                .isEqualTo(2.5);
+        assertThat(NormalizeReference.maxAbsError(new float[0], new double[0])).isZero();
+    }
+
     @Test
     void float32KernelArithmeticIsWithin1e6OfFloat64() {
         Random r = new Random(1);
