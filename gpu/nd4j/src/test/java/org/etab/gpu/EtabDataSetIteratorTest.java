@@ -156,7 +156,48 @@ class EtabDataSetIteratorTest {
             assertThat(it.hasNext()).isFalse();
             assertThatThrownBy(it::next)
                     .isInstanceOf(NoSuchElementException.class)
-                    .hasMessageContaining("epoch 0");
+                    .hasMessage("epoch 0 has no more batches; reset() starts epoch 1");
+        }
+    }
+
+    @Test
+    void theFirstEpochIsTheBuildersAndNeverNegative() {
+        try (Pipeline p = stills(Target.EF, 7)) {
+            assertThatThrownBy(() -> EtabDataSetIterator.builder(p).firstEpoch(-1))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("firstEpoch >= 0 required but was -1");
+            try (EtabDataSetIterator it =
+                    EtabDataSetIterator.builder(p).firstEpoch(2).build()) {
+                assertThat(it.epoch()).isEqualTo(2);
+                assertThat(column(epoch(it), DataSet::getLabels, 0)).isEqualTo(plannedEf(p, 2));
+                assertThat(it.toString())
+                        .isEqualTo("EtabDataSetIterator[echonet, epoch 2, batch " + BATCH + ", features "
+                                + p.source().features() + ", labels "
+                                + p.source().labels() + ", COPY]");
+            }
+            try (EtabDataSetIterator it =
+                    EtabDataSetIterator.builder(p).firstEpoch(0).build()) {
+                assertThat(it.epoch()).isZero();
+            }
+        }
+    }
+
+    /** A view's batch is the caller's until the next {@code next()}, or until the iterator moves to another epoch. */
+    @Test
+    void movingToAnotherEpochReleasesTheBatchAViewHeld() throws InterruptedException {
+        try (Pipeline p = stills(Target.EF, 7);
+                EtabDataSetIterator it = EtabDataSetIterator.builder(p)
+                        .ownership(EtabDataSetIterator.Ownership.VIEW)
+                        .build()) {
+            it.next();
+            it.reset();
+            awaitNoOutstanding(p); // the epoch's iteration is closed, and the view's batch went back with it
+            it.next();
+            it.setEpoch(4);
+            awaitNoOutstanding(p);
+            it.next();
+            it.setEpoch(4, 0);
+            awaitNoOutstanding(p);
         }
     }
 
@@ -473,6 +514,11 @@ class EtabDataSetIteratorTest {
             assertThatThrownBy(it::hasNext)
                     .isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("closed");
+            for (Runnable call : List.<Runnable>of(it::reset, () -> it.setEpoch(1), () -> it.setEpoch(1, 0))) {
+                assertThatThrownBy(call::run)
+                        .isInstanceOf(IllegalStateException.class)
+                        .hasMessage("iterator is closed");
+            }
         }
     }
 
