@@ -186,6 +186,7 @@ class PipelineDatasetTest {
             assertThat(expected[0].ids()).isNotEqualTo(expected[1].ids()); // a fresh seeded order each epoch
             PipelineDataset dataset = PipelineDataset.builder().pipeline(p).build();
             assertThat(dataset.epoch()).isZero();
+            assertThat(dataset.pipeline()).isSameAs(p);
             for (int epoch = 0; epoch < 2; epoch++) {
                 Iterable<Batch> data = dataset.getData(manager);
                 assertThat(dataset.epoch()).isEqualTo(epoch + 1);
@@ -235,6 +236,7 @@ class PipelineDatasetTest {
             assertThat(open).containsExactly(djl); // open until closed: a new iteration closes what is left
             NDArray x = djl.getData().head();
             NDArray y = djl.getLabels().head();
+            assertThat(List.of(x.getName(), y.getName())).containsExactly("features", "labels");
             ByteBuffer pooled = ours.features().buffer();
             pooled.putFloat(0, 123.5f); // written into the pool...
             assertThat(x.getFloat(0, 0, 0, 0, 0)).isEqualTo(123.5f); // ...is seen by the array: no copy
