@@ -47,4 +47,18 @@ class ExportRepairTest {
                             "V0.x.npy", "V0.y.npy", "V1.x.npy", "V1.y.npy", "V2.x.npy", "V2.y.npy", "OTHER.x.npy");
         }
     }
+
+    @Test
+    void aMissingManifestIsRefusedOnlyWhenTheStateSaysSamplesWereDone(@TempDir Path out) {
+        Path manifest = out.resolve("manifest.csv");
+        List<ExportIds.Slot> slots = List.of(new ExportIds.Slot(0, "V0", "V0"), new ExportIds.Slot(1, "V1", "V1"));
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> ExportRepair.repair(out, manifest, null, slots, 1, List.of(), 1))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage(manifest + " is missing, but the resume state says 1 samples were done: their rows cannot "
+                        + "be written again (export again without --resume)");
+        // at position 0 nothing was done: there is nothing to keep, and nothing to refuse
+        assertThat(ExportRepair.repair(out, manifest, null, slots, 0, List.of(), 0))
+                .isEqualTo(-1);
+    }
 }
