@@ -13,7 +13,8 @@ import java.util.List;
  * other before anything is written: none inside the dataset's directory (a report named {@code FileList.csv} there
  * would replace the index), and no two the same file (a report that is the resume state, or export's own manifest, is
  * overwritten by the other). Paths are compared as they really are: links resolved, for a path that does not exist
- * yet those of its nearest existing parent.
+ * yet those of its nearest existing parent; an output whose own name is a link is checked both where the link points
+ * and where the link lies.
  */
 final class OutputPaths {
     private OutputPaths() {}
@@ -37,7 +38,8 @@ final class OutputPaths {
         List<Path> seen = new ArrayList<>();
         for (Output o : all) {
             Path p = real(o.path());
-            if (root != null && p.startsWith(root)) {
+            // a file replaced by a rename (the resume state) replaces a link there rather than writing through it
+            if (root != null && (p.startsWith(root) || placeOfName(o.path()).startsWith(root))) {
                 throw new IllegalArgumentException(o.flag() + " " + Terminal.safe(o.path())
                         + " lies inside the dataset's directory " + Terminal.safe(datasetRoot)
                         + ", which a run only reads: write it elsewhere");
@@ -61,6 +63,22 @@ final class OutputPaths {
         String name = file.getFileName().toString();
         return dir.equals(file.getParent())
                 && (name.equals("manifest.csv") || name.endsWith(".npy") || name.endsWith(".npy.tmp"));
+    }
+
+    /**
+     * Where the path's own name lies, its last link not followed: the directory entry a rename onto the path replaces
+     * (a state file saved as {@code <name>.tmp} and moved onto a link replaces the link, in the link's folder).
+     */
+    private static Path placeOfName(Path path) {
+        Path abs = path.toAbsolutePath();
+        Path name = abs.getFileName();
+        if (abs.getParent() == null
+                || name == null
+                || name.toString().equals("..")
+                || name.toString().equals(".")) {
+            return real(path);
+        }
+        return real(abs.getParent()).resolve(name);
     }
 
     /** How many links one path may pass through, as Linux's own path walk allows (ELOOP past 40). */

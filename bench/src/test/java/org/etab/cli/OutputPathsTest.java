@@ -63,6 +63,27 @@ class OutputPathsTest {
                 .hasMessageStartingWith("--out ");
     }
 
+    /**
+     * The resume state is saved by a rename onto its path, which replaces a link there: a link in the dataset's folder
+     * (an index file linked from elsewhere) is refused as an output even though it points outside.
+     */
+    @Test
+    void aLinkInsideTheDatasetIsRefusedWhereverItPoints() throws IOException {
+        Path list = Files.writeString(elsewhere.resolve("list.csv"), "FileName,EF\n");
+        Path linked = Files.createDirectories(tmp.resolve("linked"));
+        Path index = Files.createSymbolicLink(linked.resolve("FileList.csv"), list);
+        for (String flag : List.of("--resume", "--report")) {
+            assertThatThrownBy(() -> OutputPaths.check(linked, null, List.of(new OutputPaths.Output(flag, index))))
+                    .as(flag)
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage(flag + " " + index + " lies inside the dataset's directory " + linked
+                            + ", which a run only reads: write it elsewhere");
+        }
+        // a link elsewhere that points elsewhere is fine
+        Path report = Files.createSymbolicLink(elsewhere.resolve("latest.csv"), elsewhere.resolve("run-7.csv"));
+        assertThatCode(() -> OutputPaths.check(dataset, null, report(report))).doesNotThrowAnyException();
+    }
+
     @Test
     void twoOutputsThatAreOneFileAreRefused() throws IOException {
         Path state = elsewhere.resolve("state.json");
