@@ -59,38 +59,27 @@ class EpochMeterTest {
 
     @Test
     void theLineComesBeforeTheNextEpochStarts() {
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        PrintStream saved = System.err;
-        try {
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        printed(soFar -> {
             EpochMeter meter = new EpochMeter(0, new long[] {6, 6});
             meter.seen(0, 4);
-            assertThat(err.toString(StandardCharsets.UTF_8)).isEmpty();
+            assertThat(soFar.get()).isEmpty();
             meter.seen(0, 2);
-            assertThat(err.toString(StandardCharsets.UTF_8)).startsWith("EPOCH 0 clips=6 ");
-        } finally {
-            System.setErr(saved);
-        }
+            assertThat(soFar.get()).singleElement().asString().startsWith("EPOCH 0 clips=6 ");
+        });
     }
 
     @Test
     void aResumedRunsEpochsCountFromItsFirstEpoch() {
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        PrintStream saved = System.err;
-        try {
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        printed(soFar -> {
             EpochMeter meter =
                     new EpochMeter(2, new long[] {3, 5}); // --start-epoch 2: epoch 2 plans 3, epoch 3 plans 5
             meter.seen(2, 3);
-            assertThat(err.toString(StandardCharsets.UTF_8)).startsWith("EPOCH 2 clips=3 ");
+            assertThat(soFar.get()).singleElement().asString().startsWith("EPOCH 2 clips=3 ");
             meter.seen(3, 4);
-            assertThat(err.toString(StandardCharsets.UTF_8).lines()).hasSize(1);
+            assertThat(soFar.get()).hasSize(1);
             meter.seen(3, 1);
-            assertThat(err.toString(StandardCharsets.UTF_8).lines().toList().get(1))
-                    .startsWith("EPOCH 3 clips=5 ");
-        } finally {
-            System.setErr(saved);
-        }
+            assertThat(soFar.get().get(1)).startsWith("EPOCH 3 clips=5 ");
+        });
     }
 
     @Test
@@ -192,14 +181,21 @@ class EpochMeterTest {
     }
 
     private static List<String> printed(Runnable body) {
+        return printed(soFar -> body.run());
+    }
+
+    /** What {@code body} printed on stderr; {@code body} gets the lines printed so far, to look at as it goes. */
+    private static List<String> printed(java.util.function.Consumer<java.util.function.Supplier<List<String>>> body) {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         PrintStream saved = System.err;
+        java.util.function.Supplier<List<String>> soFar =
+                () -> err.toString(StandardCharsets.UTF_8).lines().toList();
         try {
             System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            body.run();
+            body.accept(soFar);
         } finally {
             System.setErr(saved);
         }
-        return err.toString(StandardCharsets.UTF_8).lines().toList();
+        return soFar.get();
     }
 }
