@@ -208,11 +208,19 @@ final class ExportCommand implements Callable<Integer> {
         boolean rejectedWritten = kept >= 0;
         long start = System.nanoTime();
         BenchRunner.Totals totals = new BenchRunner.Totals(0, 0, 0, 0, List.of(), 0);
-        // resuming appends to the manifest the run already wrote (repaired to the saved position)
+        // resuming appends to the manifest the run already wrote (repaired to the saved position); a link named
+        // manifest.csv would be written through (into whatever it names), so a new manifest replaces it, and a
+        // resumed one refuses it (the repair wrote a file there)
+        if (!resuming && Files.isSymbolicLink(manifestFile)) {
+            Files.delete(manifestFile);
+        }
         OpenOption[] mode = resuming
-                ? new OpenOption[] {StandardOpenOption.CREATE, StandardOpenOption.APPEND}
+                ? new OpenOption[] {StandardOpenOption.CREATE, StandardOpenOption.APPEND, LinkOption.NOFOLLOW_LINKS}
                 : new OpenOption[] {
-                    StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE
+                    StandardOpenOption.CREATE,
+                    StandardOpenOption.TRUNCATE_EXISTING,
+                    StandardOpenOption.WRITE,
+                    LinkOption.NOFOLLOW_LINKS
                 };
         try (RunRecorder recorder = new RunRecorder(run.report, kept, run.resume, state, order);
                 CsvWriter manifest = CsvWriter.builder().build(Files.newBufferedWriter(manifestFile, mode))) {

@@ -269,6 +269,23 @@ class EtabCliTest {
         }
     }
 
+    /** A link planted as {@code manifest.csv} in {@code --out} is replaced by the manifest, never written through. */
+    @Test
+    void exportsManifestNeverFollowsALink(@TempDir Path tmp) throws Exception {
+        Path out = Files.createDirectories(tmp.resolve("out"));
+        Path victim = Files.writeString(tmp.resolve("victim.csv"), "keep me");
+        Files.createSymbolicLink(out.resolve("manifest.csv"), victim);
+        Run r = etab(line("export --root %s --split all --limit 2 --out %s --quiet", PhantomDatasets.echonet(), out));
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(victim).hasContent("keep me");
+        assertThat(Files.isSymbolicLink(out.resolve("manifest.csv"))).isFalse();
+        assertThat(Files.readAllLines(out.resolve("manifest.csv")))
+                .hasSize(3)
+                .first()
+                .asString()
+                .startsWith("id,");
+    }
+
     @Test
     void exportRefusesADeviceItWouldNotUse(@TempDir Path out) {
         Run r = etab(line(
