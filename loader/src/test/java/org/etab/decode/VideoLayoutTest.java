@@ -68,6 +68,43 @@ class VideoLayoutTest {
         }
     }
 
+    private static VideoLayout layout(long fileSize, long[] offsets, int[] sizes) {
+        return new VideoLayout(7, 0x47504a4d, 4, 2, new byte[0], offsets.length, fileSize, offsets, sizes);
+    }
+
+    /** Frames may touch each other and the file's end; they may not overlap, run past it or lie before its start. */
+    @Test
+    void framesLieInOrderInsideTheFileWithoutOverlapping() {
+        VideoLayout tight = layout(30, new long[] {10, 20}, new int[] {10, 10});
+        assertThat(tight.frameCount()).isEqualTo(2);
+        assertThat(layout(30, new long[] {10, 21}, new int[] {0, 9}).frameCount())
+                .isEqualTo(2); // an empty frame
+        assertThatThrownBy(() -> layout(30, new long[] {10, 19}, new int[] {10, 10}))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("frame 1 at 19 (+10 bytes) is not after the previous frame and inside the 30-byte file");
+        assertThatThrownBy(() -> layout(29, new long[] {10, 20}, new int[] {10, 10}))
+                .hasMessageStartingWith("frame 1 at 20 (+10 bytes)");
+        assertThatThrownBy(() -> layout(30, new long[] {-1}, new int[] {5})).hasMessageStartingWith("frame 0 at -1");
+        assertThatThrownBy(() -> layout(30, new long[] {0}, new int[] {-1}))
+                .hasMessageStartingWith("frame 0 at 0 (+-1");
+        assertThatThrownBy(() -> layout(30, new long[] {0, 5}, new int[] {5})).hasMessage("2 offsets but 1 sizes");
+    }
+
+    @Test
+    void layoutsAreEqualByTheirValues() {
+        VideoLayout a = layout(30, new long[] {10, 20}, new int[] {10, 10});
+        assertThat(a)
+                .isEqualTo(layout(30, new long[] {10, 20}, new int[] {10, 10}))
+                .hasSameHashCodeAs(layout(30, new long[] {10, 20}, new int[] {10, 10}))
+                .isNotEqualTo(layout(31, new long[] {10, 20}, new int[] {10, 10}))
+                .isNotEqualTo(layout(30, new long[] {10, 21}, new int[] {10, 9}))
+                .isNotEqualTo(layout(30, new long[] {10, 20}, new int[] {10, 9}))
+                .isNotEqualTo(new VideoLayout(7, 0, 4, 2, new byte[0], 2, 30, new long[] {10, 20}, new int[] {10, 10}))
+                .isNotEqualTo(new VideoLayout(
+                        7, 0x47504a4d, 4, 2, new byte[] {1}, 2, 30, new long[] {10, 20}, new int[] {10, 10}));
+        assertThat(a).hasToString("VideoLayout[2 frames of 4x2, 30 bytes]");
+    }
+
     @Test
     void aCodecWithInterFramePredictionHasNoLayout() throws Exception {
         assertThat(decoder.layout(VideoInput.of(ByteBuffer.wrap(mpeg4), "inter.mp4")))
