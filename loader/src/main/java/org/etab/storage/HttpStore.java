@@ -298,7 +298,7 @@ public final class HttpStore implements AutoCloseable {
      */
     public Mono<ByteRange> getRange(String relativePath, long offset, long length, String version) {
         URI url = uri(relativePath);
-        if (offset < 0 || length < 1 || offset + length > options.maxObjectBytes()) {
+        if (offset < 0 || length < 1 || offset > options.maxObjectBytes() - length) { // no overflow: offset + length
             throw new IllegalArgumentException("bad range: " + length + " bytes at " + offset + " of " + relativePath);
         }
         return Mono.defer(() -> {

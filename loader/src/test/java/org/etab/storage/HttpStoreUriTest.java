@@ -76,4 +76,23 @@ class HttpStoreUriTest {
                 .contains("Authorization")
                 .doesNotContain("s3cret");
     }
+
+    @Test
+    void aRangeOutsideZeroToMaxObjectBytesIsRefusedAtOnceNamingItAndOneAtItsLimitsIsNot() {
+        try (HttpStore store = HttpStore.open(
+                URI.create("http://h/r"),
+                HttpStoreOptions.builder().maxObjectBytes(1000).build())) {
+            long[][] bad = {{-1, 10}, {0, 0}, {0, -1}, {991, 10}, {0, 1001}, {Long.MAX_VALUE, 1}, {1, Long.MAX_VALUE}};
+            for (long[] r : bad) {
+                assertThatThrownBy(() -> store.getRange("a.bin", r[0], r[1]))
+                        .as("%d bytes at %d", r[1], r[0])
+                        .isInstanceOf(IllegalArgumentException.class)
+                        .hasMessage("bad range: " + r[1] + " bytes at " + r[0] + " of a.bin");
+            }
+            // at the limits: accepted (nothing is asked of the server until subscription)
+            assertThat(store.getRange("a.bin", 0, 1)).isNotNull();
+            assertThat(store.getRange("a.bin", 990, 10)).isNotNull();
+            assertThat(store.getRange("a.bin", 0, 1000)).isNotNull();
+        }
+    }
 }
