@@ -531,4 +531,69 @@ class HttpStoreHostileServerTest {
             assertThat(server.requests()).extracting(r -> r.header("if-range")).containsExactly("\"v1\"", "\"v1\"");
         }
     }
+
+    @Test
+    void aReadBoundedToOneByteTakesAOneByteObjectAndNoBoundBelowOneIsAccepted() throws Exception {
+        try (ScriptedServer server = new ScriptedServer((req, out) -> {
+                    out.write(ScriptedServer.head("200 OK", "Content-Length: 1"));
+                    out.write('x');
+                    return true;
+                });
+                HttpStore store = open(server, options().build())) {
+            assertThat(bytes(store.read("one.bin", 1))).isEqualTo(new byte[] {'x'});
+            assertThatThrownBy(() -> store.read("one.bin", 0))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("maxBytes >= 1 required but was 0");
+            assertThat(server.requests()).hasSize(1);
+        }
+    }
+
+    @Test
+    void aRangeSentWithAContentEncodingIsRefusedNamingItAndAnIdentityCodingIsTheObjectsOwnBytes() throws Exception {
+        byte[] v = random(1000, 22);
+        try (ScriptedServer server = new ScriptedServer((req, out) -> {
+                    String coding = req.target().equals("/gzip.bin") ? "gzip" : " Identity ";
+                    out.write(ScriptedServer.head(
+                            "206 Partial Content",
+                            "Content-Encoding: " + coding,
+                            "Content-Range: bytes 100-199/" + v.length,
+                            "Content-Length: 100"));
+                    out.write(v, 100, 100);
+                    return true;
+                });
+                HttpStore store = open(server, options().build())) {
+            assertThatThrownBy(() -> store.getRange("gzip.bin", 100, 100).block())
+                    .isInstanceOf(RemoteException.class)
+                    .hasMessage("http://127.0.0.1:" + server.port() + "/gzip.bin: the server sent the body with "
+                            + "Content-Encoding 'gzip', not the object's own bytes (identity was asked for)");
+            assertThat(bytes(store.getRange("identity.bin", 100, 100).block().bytes()))
+                    .isEqualTo(Arrays.copyOfRange(v, 100, 200));
+            assertThat(server.requests()).hasSize(2);
+        }
+    }
+
+    @Test
+    void anAnswerThatIsNotHttpIsRetriedOnANewConnectionAndNamedShortInTheFailure() throws Exception {
+        byte[] v = random(1000, 23);
+        String garbage = "NOT-HTTP-" + "x".repeat(200) + " 200 OK" + "\r\n\r\n";
+        try (ScriptedServer server = new ScriptedServer((req, out) -> {
+                    if (req.target().equals("/once.bin") && req.n() > 1) {
+                        out.write(ScriptedServer.head("200 OK", "Content-Length: " + v.length));
+                        out.write(v);
+                        return true;
+                    }
+                    out.write(garbage.getBytes(StandardCharsets.US_ASCII));
+                    return false;
+                });
+                HttpStore store = open(server, options().build())) {
+            assertThat(bytes(store.get("once.bin").block())).isEqualTo(v);
+            assertThat(server.requests()).hasSize(2);
+            assertThatThrownBy(() -> store.get("always.bin").block())
+                    .isInstanceOf(RemoteException.class)
+                    .hasMessageStartingWith("http://127.0.0.1:" + server.port()
+                            + "/always.bin: failed after 3 attempts; last: the answer is not HTTP (")
+                    .hasMessageMatching("(?s).*\\(.{1,80}\\.\\.\\.\\)$");
+            assertThat(server.requests()).hasSize(5);
+        }
+    }
 }

@@ -1,0 +1,92 @@
+package org.etab.storage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Which answers a download retries and which fail it at once, against a {@link ScriptedServer} that answers each
+ * object's first request with the status under test and every later one with the object.
+ */
+@Timeout(60)
+class HttpStoreStatusTest {
+    private static final byte[] BODY = random(1000, 21);
+
+    private static byte[] random(int size, long seed) {
+        byte[] b = new byte[size];
+        new Random(seed).nextBytes(b);
+        return b;
+    }
+
+    private static byte[] bytes(ByteBuffer b) {
+        byte[] out = new byte[b.remaining()];
+        b.duplicate().get(out);
+        return out;
+    }
+
+    /** The first request for each object gets {@code first} (a status line and its headers), later ones BODY. */
+    private static ScriptedServer firstAnswer(String status, String... headers) throws Exception {
+        java.util.Set<String> seen = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        return new ScriptedServer((req, out) -> {
+            if (seen.add(req.target())) {
+                String[] h = java.util.Arrays.copyOf(headers, headers.length + 1);
+                h[headers.length] = "Content-Length: 0";
+                out.write(ScriptedServer.head(status, h));
+            } else {
+                out.write(ScriptedServer.head("200 OK", "Content-Length: " + BODY.length));
+                out.write(BODY);
+            }
+            return true;
+        });
+    }
+
+    private static HttpStore open(ScriptedServer server) {
+        return HttpStore.open(
+                URI.create("http://127.0.0.1:" + server.port() + "/"),
+                HttpStoreOptions.builder().maxAttempts(3).backoff(Duration.ZERO).build());
+    }
+
+    @Test
+    void requestTimeoutTooManyRequestsAndEveryServerErrorAreRetried() throws Exception {
+        for (String status : new String[] {
+            "408 Request Timeout", "429 Too Many Requests", "500 Internal Server Error", "599 Network Timeout"
+        }) {
+            try (ScriptedServer server = firstAnswer(status);
+                    HttpStore store = open(server)) {
+                assertThat(bytes(store.get("x.bin").block())).as(status).isEqualTo(BODY);
+                assertThat(server.requests()).as(status).hasSize(2);
+            }
+        }
+    }
+
+    @Test
+    void otherClientErrorsFailAtOnceNamingTheStatus() throws Exception {
+        for (String status : new String[] {"499 Client Closed Request", "409 Conflict", "428 Precondition Required"}) {
+            try (ScriptedServer server = firstAnswer(status);
+                    HttpStore store = open(server)) {
+                assertThatThrownBy(() -> store.get("x.bin").block())
+                        .as(status)
+                        .isInstanceOf(RemoteException.class)
+                        .hasMessage("http://127.0.0.1:" + server.port() + "/x.bin: HTTP " + status);
+                assertThat(server.requests()).as(status).hasSize(1);
+            }
+        }
+    }
+
+    @Test
+    void aNotModifiedToARequestThatWasNotConditionalFailsAtOnce() throws Exception {
+        try (ScriptedServer server = firstAnswer("304 Not Modified", "ETag: \"1\"");
+                HttpStore store = open(server)) {
+            assertThatThrownBy(() -> store.get("x.bin").block())
+                    .isInstanceOf(RemoteException.class)
+                    .hasMessage("http://127.0.0.1:" + server.port() + "/x.bin: HTTP 304 Not Modified");
+            assertThat(server.requests()).hasSize(1);
+        }
+    }
+}
