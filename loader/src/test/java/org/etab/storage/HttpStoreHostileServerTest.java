@@ -596,4 +596,117 @@ class HttpStoreHostileServerTest {
             assertThat(server.requests()).hasSize(5);
         }
     }
+
+    @Test
+    void aRangeAnsweredWithOtherBytesThanAskedIsFetchedWholeAndCutOut() throws Exception {
+        byte[] v = random(10_000, 24);
+        // each answers bytes=1000-1099 with a 206 that is not those bytes (its body is what its head says), then 200
+        String[][] wrong = {
+            {"bytes 999-1098/10000", "100"}, // one byte early
+            {"bytes 999-1099/10000", "101"}, // from one byte early to the right end
+            {"bytes 1001-1100/10000", "100"}, // one byte late
+            {"bytes 1000-1098/10000", "99"}, // one byte short
+            {"bytes 1000-1100/10000", "101"}, // one byte long
+            {"bytes 1000-1099/10000", "99"}, // a length that is not the range's
+            {"bytes 1000-1098/*", "99"}, // one byte short, of an object of unstated size
+        };
+        for (String[] w : wrong) {
+            try (ScriptedServer server = new ScriptedServer((req, out) -> {
+                        if (req.header("Range") == null) {
+                            out.write(ScriptedServer.head("200 OK", "Content-Length: " + v.length));
+                            out.write(v);
+                            return true;
+                        }
+                        ContentRange r = ContentRange.parse(w[0]);
+                        out.write(ScriptedServer.head(
+                                "206 Partial Content", "Content-Range: " + w[0], "Content-Length: " + w[1]));
+                        out.write(v, (int) r.start(), Integer.parseInt(w[1]));
+                        return true;
+                    });
+                    HttpStore store = open(server, options().build())) {
+                HttpStore.ByteRange got = store.getRange("r.bin", 1000, 100).block();
+                assertThat(bytes(got.bytes())).as(w[0]).isEqualTo(Arrays.copyOfRange(v, 1000, 1100));
+                assertThat(server.requests())
+                        .extracting(q -> q.header("Range"))
+                        .as(w[0])
+                        .containsExactly("bytes=1000-1099", null);
+            }
+        }
+    }
+
+    @Test
+    void aOneByteRangeAndARangeEndingTheObjectAreTakenAsSent() throws Exception {
+        byte[] v = random(10_000, 25);
+        try (ScriptedServer server = ScriptedServer.serving(write("r.bin", v), "404 Not Found", true);
+                HttpStore store = open(server, options().build())) {
+            HttpStore.ByteRange one = store.getRange("r.bin", 1000, 1).block();
+            assertThat(bytes(one.bytes())).isEqualTo(new byte[] {v[1000]});
+            assertThat(one.objectSize()).isEqualTo(v.length);
+            HttpStore.ByteRange last = store.getRange("r.bin", 9000, 1000).block();
+            assertThat(bytes(last.bytes())).isEqualTo(Arrays.copyOfRange(v, 9000, 10_000));
+            assertThat(server.requests())
+                    .extracting(q -> q.header("Range"))
+                    .containsExactly("bytes=1000-1000", "bytes=9000-9999");
+        }
+    }
+
+    /** Writes {@code body} as {@code name} under a new directory, which it returns. */
+    private Path write(String name, byte[] body) throws java.io.IOException {
+        Path d = java.nio.file.Files.createDirectories(temp.resolve("served"));
+        java.nio.file.Files.write(d.resolve(name), body);
+        return d;
+    }
+
+    @Test
+    void aBodyWithoutALengthEndingShortOfTheLengthAnEarlierAttemptStatedIsRetried() throws Exception {
+        byte[] v = random(10_000, 26);
+        try (ScriptedServer server = new ScriptedServer((req, out) -> {
+                    switch (req.n()) {
+                        case 1 -> { // stated, then cut: no validators, so the next attempt starts over
+                            out.write(ScriptedServer.head("200 OK", "Content-Length: " + v.length));
+                            out.write(v, 0, 3000);
+                        }
+                        case 2 -> { // no length, delimited by the close: ends after 5000 of the 10000 bytes
+                            out.write(ScriptedServer.head("200 OK", "Connection: close"));
+                            out.write(v, 0, 5000);
+                        }
+                        default -> {
+                            out.write(ScriptedServer.head("200 OK", "Content-Length: " + v.length));
+                            out.write(v);
+                            return true;
+                        }
+                    }
+                    return false;
+                });
+                HttpStore store = open(server, options().build())) {
+            assertThat(bytes(store.get("v.bin").block())).isEqualTo(v);
+            assertThat(server.requests()).hasSize(3);
+        }
+    }
+
+    @Test
+    void aResumeAnsweredWith416IsRetriedWithoutRange() throws Exception {
+        byte[] v = random(10_000, 27);
+        try (ScriptedServer server = new ScriptedServer((req, out) -> {
+                    if (req.n() == 1) {
+                        out.write(ScriptedServer.head("200 OK", "ETag: \"1\"", "Content-Length: " + v.length));
+                        out.write(v, 0, 3000);
+                        return false;
+                    }
+                    if (req.header("Range") != null) {
+                        out.write(ScriptedServer.head(
+                                "416 Range Not Satisfiable",
+                                "Content-Range: bytes */" + v.length,
+                                "Content-Length: 0"));
+                        return true;
+                    }
+                    out.write(ScriptedServer.head("200 OK", "ETag: \"1\"", "Content-Length: " + v.length));
+                    out.write(v);
+                    return true;
+                });
+                HttpStore store = open(server, options().build())) {
+            assertThat(bytes(store.get("v.bin").block())).isEqualTo(v);
+            assertThat(server.requests()).extracting(q -> q.header("Range")).containsExactly(null, "bytes=3000-", null);
+        }
+    }
 }
