@@ -50,6 +50,7 @@ final class Download {
     private long maxBytes; // the largest object accepted: maxObjectBytes, or less for this read (atMost)
     private int attempts;
     private int lastStatus = -1;
+    private boolean startedOver; // the current attempt asks from byte 0 again: no strong validator named the bytes
     // the current attempt: its request has gone out / its response's head has arrived (see request())
     private volatile boolean sent;
     private volatile boolean answered;
@@ -159,7 +160,8 @@ final class Download {
 
     private Mono<ByteBuffer> request() {
         attempts++;
-        if (received > 0 && validators.ifRange() == null) {
+        startedOver = received > 0 && validators.ifRange() == null;
+        if (startedOver) {
             // nothing names the version these bytes are of (no strong ETag, no date), so no 206 could be shown to
             // continue it (RFC 9110 combines partial responses under one strong validator only): start over
             received = 0;
@@ -270,8 +272,9 @@ final class Download {
         ifChanged = null; // it changed (or the server ignores conditions): resumes must not ask again
         String tag = headers.get(HttpHeaderNames.ETAG);
         String modified = headers.get(HttpHeaderNames.LAST_MODIFIED);
-        if (received > 0 && validators.changeTo(tag, modified) != null) {
-            forgetVersion(); // If-Range did its job: the whole new version, whatever its size
+        if ((received > 0 || startedOver) && validators.changeTo(tag, modified) != null) {
+            // If-Range did its job, or a weak ETag changed since a cut: the whole new version, whatever its size
+            forgetVersion();
         }
         if (objectSize >= 0 && length >= 0 && length != objectSize) {
             conn.dispose();
