@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Which answers a download retries and which fail it at once, against a {@link ScriptedServer} that answers each
@@ -17,6 +18,9 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(60)
 class HttpStoreStatusTest {
     private static final byte[] BODY = random(1000, 21);
+
+    @TempDir
+    java.nio.file.Path temp;
 
     private static byte[] random(int size, long seed) {
         byte[] b = new byte[size];
@@ -87,6 +91,35 @@ class HttpStoreStatusTest {
                     .isInstanceOf(RemoteException.class)
                     .hasMessage("http://127.0.0.1:" + server.port() + "/x.bin: HTTP 304 Not Modified");
             assertThat(server.requests()).hasSize(1);
+        }
+    }
+
+    @Test
+    void aCachedEntryWithAnETagAloneIsRevalidatedWithIfNoneMatchAndServedOnANotModified() throws Exception {
+        try (ScriptedServer server = new ScriptedServer((req, out) -> {
+            if ("\"e1\"".equals(req.header("If-None-Match"))) {
+                out.write(ScriptedServer.head("304 Not Modified", "ETag: \"e1\""));
+            } else {
+                out.write(ScriptedServer.head("200 OK", "ETag: \"e1\"", "Content-Length: " + BODY.length));
+                out.write(BODY);
+            }
+            return true;
+        })) {
+            HttpStoreOptions o = HttpStoreOptions.builder()
+                    .maxAttempts(1)
+                    .cacheDir(temp)
+                    .cacheMaxBytes(1 << 20)
+                    .build();
+            URI root = URI.create("http://127.0.0.1:" + server.port() + "/");
+            try (HttpStore store = HttpStore.open(root, o)) {
+                assertThat(bytes(store.read("x.bin"))).isEqualTo(BODY);
+            }
+            try (HttpStore store = HttpStore.open(root, o)) { // a new store revalidates what it has not read yet
+                assertThat(bytes(store.read("x.bin"))).isEqualTo(BODY);
+            }
+            assertThat(server.requests()).hasSize(2);
+            assertThat(server.requests().get(1).header("If-None-Match")).isEqualTo("\"e1\"");
+            assertThat(server.requests().get(1).header("If-Modified-Since")).isNull();
         }
     }
 }
