@@ -89,4 +89,15 @@ class HttpStoreBasicAuthTest {
                 .hasMessage("root https://h.example/data has user info and the headers have an Authorization: give the "
                         + "credentials once");
     }
+
+    @Test
+    void userInfoAlongsideOtherHeadersIsAccepted() {
+        try (HttpStore store = HttpStore.open(
+                URI.create("https://alice:s3cret@h.example/data"),
+                HttpStoreOptions.builder()
+                        .headers(Map.of("X-Authorization-Hint", "none", "Accept", "*/*"))
+                        .build())) {
+            assertThat(store.displayUrl("a.bin")).isEqualTo("https://h.example/data/a.bin");
+        }
+    }
 }

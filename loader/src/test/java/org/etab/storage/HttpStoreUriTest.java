@@ -95,4 +95,19 @@ class HttpStoreUriTest {
             assertThat(store.getRange("a.bin", 0, 1000)).isNotNull();
         }
     }
+
+    @Test
+    void everyFetchOfAClosedStoreFailsSayingSo() {
+        HttpStore store = HttpStore.open(
+                URI.create("http://u:p@h/r?sig=x"), HttpStoreOptions.builder().build());
+        var get = store.get("a.bin");
+        var range = store.getRange("a.bin", 0, 10);
+        var versioned = store.getWithVersion("a.bin", false);
+        store.close();
+        for (var fetch : java.util.List.of(get, range, versioned)) {
+            assertThatThrownBy(fetch::block)
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessage("store closed: http://h/r?...");
+        }
+    }
 }
