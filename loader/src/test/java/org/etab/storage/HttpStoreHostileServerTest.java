@@ -729,4 +729,43 @@ class HttpStoreHostileServerTest {
             assertThat(server.requests()).extracting(q -> q.header("Range")).containsExactly(null, null);
         }
     }
+
+    @Test
+    void aRangePastTheEndOfAnObjectSentWholeFailsNamingTheBytesAndTheSize() throws Exception {
+        byte[] v = random(1000, 30);
+        try (ScriptedServer server = new ScriptedServer((req, out) -> { // ignores Range
+                    out.write(ScriptedServer.head("200 OK", "Content-Length: " + v.length));
+                    out.write(v);
+                    return true;
+                });
+                HttpStore store = open(server, options().build())) {
+            assertThatThrownBy(() -> store.getRange("v.bin", 900, 200).block())
+                    .isInstanceOf(RemoteException.class)
+                    .hasMessage("http://127.0.0.1:" + server.port()
+                            + "/v.bin: bytes 900-1099 are not in the 1000-byte object");
+            assertThat(bytes(store.getRange("v.bin", 900, 100).block().bytes()))
+                    .isEqualTo(Arrays.copyOfRange(v, 900, 1000));
+        }
+    }
+
+    @Test
+    void anObjectWithoutValidatorsCutMidwayWhoseSizeThenChangesFailsSayingSo() throws Exception {
+        // nothing but the size tells its versions apart: a new size is a new version, never taken for the old one's
+        byte[] v1 = random(10_000, 31);
+        byte[] v2 = random(12_000, 32);
+        try (ScriptedServer server = new ScriptedServer((req, out) -> {
+                    boolean old = req.n() == 1;
+                    byte[] v = old ? v1 : v2;
+                    out.write(ScriptedServer.head("200 OK", "Content-Length: " + v.length));
+                    out.write(v, 0, old ? 3000 : v.length);
+                    return !old;
+                });
+                HttpStore store = open(server, options().build())) {
+            assertThatThrownBy(() -> store.get("v.bin").block())
+                    .isInstanceOf(RemoteException.class)
+                    .hasMessage("http://127.0.0.1:" + server.port()
+                            + "/v.bin: the object's size changed from 10000 to 12000 bytes between attempts");
+            assertThat(server.requests()).hasSize(2);
+        }
+    }
 }
