@@ -257,7 +257,7 @@ final class Download {
         }
         if (code == 416 && resume) {
             rangeUsable = false;
-            return Mono.error(new TransientFailure("HTTP 416 for bytes=" + received + "-"));
+            return Mono.error(new TransientFailure("HTTP 416 for bytes=" + (first + received) + "-"));
         }
         if (code == 408 || code == 429 || code >= 500) {
             return Mono.error(new TransientFailure(

@@ -710,6 +710,34 @@ class HttpStoreHostileServerTest {
         }
     }
 
+    /** When a range's resume is refused to the last attempt, the failure names the bytes the resume asked for. */
+    @Test
+    void aRangesResumeRefusedUntilTheAttemptsRunOutIsNamedByItsBytes() throws Exception {
+        byte[] v = random(10_000, 31);
+        try (ScriptedServer server = new ScriptedServer((req, out) -> {
+                    if (req.n() == 1) { // bytes 1000-5999 asked: 2000 of them sent, then the connection is cut
+                        out.write(ScriptedServer.head(
+                                "206 Partial Content",
+                                "ETag: \"1\"",
+                                "Content-Range: bytes 1000-5999/" + v.length,
+                                "Content-Length: 5000"));
+                        out.write(v, 1000, 2000);
+                        return false;
+                    }
+                    out.write(ScriptedServer.head(
+                            "416 Range Not Satisfiable", "Content-Range: bytes */" + v.length, "Content-Length: 0"));
+                    return true;
+                });
+                HttpStore store = open(server, options().maxAttempts(2).build())) {
+            assertThatThrownBy(() -> store.getRange("v.avi", 1000, 5000).block())
+                    .isInstanceOf(RemoteException.class)
+                    .hasMessageContaining("HTTP 416 for bytes=3000-");
+            assertThat(server.requests())
+                    .extracting(q -> q.header("Range"))
+                    .containsExactly("bytes=1000-5999", "bytes=3000-5999");
+        }
+    }
+
     @Test
     void anObjectWithAWeakETagReplacedByOneOfAnotherSizeAfterACutIsFetchedWhole() throws Exception {
         // a weak ETag cannot key a resume (If-Range takes a strong one), so the second attempt starts over from byte 0;
