@@ -2,6 +2,7 @@ package org.etab.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -13,6 +14,7 @@ import org.etab.batch.Batch;
 import org.etab.batch.BatchPool;
 import org.etab.source.SampleException;
 import org.etab.source.SampleFailure;
+import org.etab.source.SampleWorker;
 import org.etab.source.Stage;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -25,10 +27,11 @@ class BatchAssemblyTest {
     private final FakeSource source = new FakeSource(10);
     private final RunAccount account = new RunAccount();
     private final List<AutoCloseable> toClose = new ArrayList<>();
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
     private BatchAssembly assembly(PipelineOptions o) {
         BatchAssembly a = new BatchAssembly(
-                source, o, account, new PipelineMetrics(new SimpleMeterRegistry(), "fake", "1", () -> 0, () -> 0));
+                source, o, account, new PipelineMetrics(registry, "fake", "a" + toClose.size(), () -> 0, () -> 0));
         toClose.add(a);
         return a;
     }
@@ -128,14 +131,19 @@ class BatchAssemblyTest {
                 .threads(1)
                 .sampleTimeout(Duration.ofMillis(200))
                 .build();
+        long t0 = System.nanoTime();
         try (Batch b = assembly(o)
                 .assemble(groups(o, 3).get(0), pool(3, 2), undelivered())
                 .block()) {
             assertThat(b.samples()).extracting(s -> s.id()).containsExactly("0/0", "0/2");
         }
+        long elapsedMillis = (System.nanoTime() - t0) / 1_000_000;
         assertThat(account.failures()).singleElement().satisfies(f -> {
             assertThat(f.stage()).isEqualTo(Stage.TIMEOUT);
             assertThat(f.reason()).matches("0/1\\.avi: took \\d+ ms, more than the sample timeout \\(PT0\\.2S\\)");
+            // the time the sample took: at least its timeout, at most the whole batch's
+            assertThat(Long.parseLong(f.reason().replaceAll(".*took (\\d+) ms.*", "$1")))
+                    .isBetween(200L, elapsedMillis);
         });
     }
 
@@ -292,19 +300,161 @@ class BatchAssemblyTest {
         PipelineOptions o = PipelineOptions.builder().threads(1).build();
         BatchAssembly a = assembly(o);
         List<Boolean> onDecode = new CopyOnWriteArrayList<>();
+        List<String> threads = new CopyOnWriteArrayList<>();
         source.load = (plan, slot, deadline) -> {
             onDecode.add(a.onDecodeThread());
+            threads.add(
+                    Thread.currentThread().getName() + (Thread.currentThread().isDaemon() ? " daemon" : ""));
             return FakeSource.ONE_FRAME;
         };
         BatchPool pool = pool(2, 1);
         a.assemble(groups(o, 2).get(0), pool, undelivered()).block().close();
         assertThat(onDecode).containsExactly(true, true);
         assertThat(a.onDecodeThread()).isFalse();
+        // daemon threads: a pipeline left open does not keep the JVM from exiting
+        assertThat(threads).containsOnly("etab-decode-1 daemon");
 
         a.close();
         assertThat(source.workersClosed.get()).isEqualTo(1);
+        a.close(); // idempotent: each worker is closed once
+        assertThat(source.workersClosed.get()).isEqualTo(1);
+        assertThat(a.workersCreated()).isZero();
         StepVerifier.create(a.assemble(groups(o, 2).get(1), pool, undelivered()))
                 .expectErrorMessage("pipeline is closed")
                 .verify(Duration.ofSeconds(10));
+    }
+
+    private double gauge(String name) {
+        return registry.get(name).gauge().value();
+    }
+
+    @Test
+    void metersCountDeliveredAndFailedSamplesAndEachBatchsTime() {
+        source.load = (plan, slot, deadline) -> {
+            if (plan.id().equals("0/3")) {
+                throw new SampleException(Stage.DECODE, "corrupt");
+            }
+            return new SampleWorker.LoadStats(2, 3, 100);
+        };
+        PipelineOptions o = PipelineOptions.builder().threads(1).build();
+        BatchAssembly a = assembly(o);
+        BatchPool pool = pool(5, 2);
+        long t0 = System.nanoTime();
+        for (EpochSchedule.Group g : groups(o, 5)) {
+            a.assemble(g, pool, undelivered()).block().close();
+        }
+        double elapsed = System.nanoTime() - t0;
+        assertThat(registry.get("etab.samples").counter().count()).isEqualTo(9);
+        assertThat(registry.get("etab.frames.delivered").counter().count()).isEqualTo(18);
+        assertThat(registry.get("etab.frames.decoded").counter().count()).isEqualTo(27);
+        assertThat(registry.get("etab.bytes.read").counter().count()).isEqualTo(900);
+        assertThat(registry.get("etab.errors")
+                        .tag("stage", Stage.DECODE.toString())
+                        .counter()
+                        .count())
+                .isEqualTo(1);
+        Timer load = registry.get("etab.decode").timer();
+        assertThat(load.count()).isEqualTo(9);
+        assertThat(load.totalTime(TimeUnit.NANOSECONDS)).isPositive().isLessThanOrEqualTo(elapsed);
+        Timer batch = registry.get("etab.batch").timer();
+        assertThat(batch.count()).isEqualTo(2);
+        assertThat(batch.totalTime(TimeUnit.NANOSECONDS)).isPositive().isLessThanOrEqualTo(elapsed);
+        assertThat(gauge("etab.batches.inflight")).isZero();
+    }
+
+    @Test
+    void closeFailsATaskWaitingForABufferAndOneThatNeverRanAsClosedWithoutCountingThem() throws Exception {
+        PipelineOptions o = PipelineOptions.builder().threads(1).build();
+        BatchAssembly a = assembly(o);
+        BatchPool pool = pool(2, 1);
+        BatchPool.Buffers held = pool.acquire(); // every buffer out: the first task waits for one
+        Undelivered u = undelivered();
+        List<EpochSchedule.Group> groups = groups(o, 2);
+        List<Throwable> errors = new CopyOnWriteArrayList<>();
+        a.assemble(groups.get(0), pool, u).subscribe(Batch::close, errors::add);
+        a.assemble(groups.get(1), pool, u).subscribe(Batch::close, errors::add); // queued behind it
+        for (int i = 0; i < 1000 && gauge("etab.batches.inflight") < 1; i++) {
+            Thread.sleep(10);
+        }
+        assertThat(gauge("etab.batches.inflight")).isEqualTo(1); // the first task is in its wait
+
+        a.close();
+        assertThat(errors)
+                .hasSize(2)
+                .allSatisfy(e ->
+                        assertThat(e).isInstanceOf(IllegalStateException.class).hasMessage("pipeline is closed"));
+        // the waiting one was interrupted, as its cause says; the queued one never ran
+        assertThat(errors)
+                .filteredOn(e -> e.getCause() != null)
+                .singleElement()
+                .satisfies(e -> assertThat(e.getCause()).hasMessageContaining("interrupted while waiting"));
+        assertThat(u.tasks()).isZero();
+        assertThat(source.forgotten).hasSize(2).containsExactlyInAnyOrderElementsOf(source.prefetched);
+        assertThat(account.failed()).isZero();
+        assertThat(gauge("etab.batches.inflight")).isZero();
+        pool.release(held);
+        assertThat(pool.outstanding()).isZero();
+    }
+
+    @Test
+    void aSampleInterruptedByCloseFailsTheStreamAsClosedAndIsNotCountedAsFailed() throws Exception {
+        CountDownLatch started = new CountDownLatch(1);
+        source.load = (plan, slot, deadline) -> {
+            started.countDown();
+            try {
+                new CountDownLatch(1).await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                throw new SampleException(Stage.FETCH, "read interrupted");
+            }
+            return FakeSource.ONE_FRAME;
+        };
+        PipelineOptions o = PipelineOptions.builder().threads(1).build();
+        BatchAssembly a = assembly(o);
+        List<SampleFailure> heard = new CopyOnWriteArrayList<>();
+        a.onFailure(heard::add);
+        BatchPool pool = pool(2, 1);
+        Undelivered u = undelivered();
+        List<Throwable> errors = new CopyOnWriteArrayList<>();
+        a.assemble(groups(o, 2).get(0), pool, u).subscribe(Batch::close, errors::add);
+        assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+
+        a.close();
+        assertThat(errors).singleElement().satisfies(e -> {
+            assertThat(e).isInstanceOf(IllegalStateException.class).hasMessage("pipeline is closed");
+            assertThat(e).hasRootCauseMessage("read interrupted");
+        });
+        assertThat(account.failed()).isZero();
+        assertThat(heard).isEmpty();
+        assertThat(u.tasks()).isZero();
+        assertThat(pool.outstanding()).isZero();
+    }
+
+    @Test
+    void anInterruptedCallerOfCloseStillWaitsForTheRunningTaskAndKeepsItsInterrupt() throws Exception {
+        Thread closer = Thread.currentThread();
+        CountDownLatch started = new CountDownLatch(1);
+        source.load = (plan, slot, deadline) -> {
+            started.countDown();
+            // runs on past close's interrupt until the closing thread, interrupted itself, waits for this task
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (!Thread.currentThread().isInterrupted() && System.nanoTime() - end < 0) {
+                Thread.onSpinWait();
+            }
+            while (closer.getState() != Thread.State.TIMED_WAITING && System.nanoTime() - end < 0) {
+                Thread.onSpinWait();
+            }
+            return FakeSource.ONE_FRAME;
+        };
+        PipelineOptions o = PipelineOptions.builder().threads(1).build();
+        BatchAssembly a = assembly(o);
+        a.assemble(groups(o, 1).get(0), pool(1, 1), undelivered()).subscribe(Batch::close, e -> {});
+        assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+        closer.interrupt();
+        try {
+            a.close();
+        } finally {
+            assertThat(Thread.interrupted()).isTrue();
+        }
+        assertThat(source.workersClosed.get()).isEqualTo(1); // closed only once its task had ended
     }
 }

@@ -105,4 +105,37 @@ class EpochScheduleTest {
         assertThat(source.planned).containsExactly(5, 6, 7);
         assertThat(account.planned()).isEqualTo(2 + 4 + 4);
     }
+
+    @Test
+    void anEpochResumedAtItsEndIsNoGroupAndPlansNothingMore() {
+        RunAccount account = new RunAccount();
+        EpochSchedule s = schedule(new FakeSource(8), PipelineOptions.builder(), account);
+        assertThat(s.groups(1, 8, 3)).isEmpty();
+        assertThat(account.planned()).isZero();
+    }
+
+    @Test
+    void checkStartRefusesAResumeUnorderedOrPastTheEndAndPlansNothingForZero() {
+        FakeSource source = new FakeSource(6);
+        EpochSchedule unordered = schedule(source, PipelineOptions.builder().ordered(false), new RunAccount());
+        unordered.checkStart(0, 0);
+        assertThat(source.planned).isEmpty(); // 0 is always a start: nothing to plan
+        assertThatThrownBy(() -> unordered.checkStart(0, 1))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("resuming at position 1 needs ordered delivery");
+        StepVerifier.create(unordered.groups(0, 1, 2, 2))
+                .expectErrorMessage(
+                        "resuming at position 2 needs ordered delivery (PipelineOptions.ordered(true)): in unordered"
+                                + " mode a batch's nextPosition() does not say that the samples before it were"
+                                + " delivered")
+                .verify();
+        assertThat(source.planned).isEmpty();
+
+        EpochSchedule ordered = schedule(source, PipelineOptions.builder(), new RunAccount());
+        ordered.checkStart(0, 6);
+        assertThat(source.planned).containsExactly(0);
+        assertThatThrownBy(() -> ordered.checkStart(0, 7))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("startAt 7 is past the 6 samples of epoch 0");
+    }
 }

@@ -36,6 +36,7 @@ class UndeliveredTest {
             assertThat(u.add(left)).isTrue();
             assertThat(ready()).isEqualTo(2);
             u.remove(delivered);
+            assertThat(ready()).isEqualTo(1);
             u.remove(delivered); // once only
             assertThat(ready()).isEqualTo(1);
 
