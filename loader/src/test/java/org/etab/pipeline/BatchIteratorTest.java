@@ -9,12 +9,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.NoSuchElementException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.Test;
 import org.reactivestreams.Subscriber;
 import org.reactivestreams.Subscription;
@@ -366,5 +368,158 @@ class BatchIteratorTest {
         assertThat(closedWhenReturned.get())
                 .as("the item in hand closed when the second close returned")
                 .isTrue();
+    }
+
+    private Undelivered watchedStream() {
+        return new Undelivered(new PipelineMetrics(new SimpleMeterRegistry(), "fake", "1", () -> 0, () -> 0));
+    }
+
+    @Test
+    void anIterableOpensANewIterationForEachIteratorAndSpliteratorThatNeverSplits() {
+        Iterable<Integer> iterable = BatchIterator.iterable(() -> iterate(Flux.range(0, 5), 2));
+        List<Integer> looped = new ArrayList<>();
+        for (int i : iterable) {
+            looped.add(i);
+        }
+        assertThat(looped).containsExactly(0, 1, 2, 3, 4);
+        assertThat(iterable.spliterator().trySplit()).isNull();
+        try (Stream<Integer> s = StreamSupport.stream(iterable.spliterator(), true)) {
+            assertThat(s.toList()).containsExactly(0, 1, 2, 3, 4);
+        }
+    }
+
+    @Test
+    void aStreamSubscribedToAClosedIterationIsCancelledWithoutARequest() {
+        BatchIterator<Integer> it = new BatchIterator<>(2, waits::add, owner);
+        it.close();
+        AtomicBoolean cancelled = new AtomicBoolean();
+        List<Long> requests = new CopyOnWriteArrayList<>();
+        it.subscribe(Flux.<Integer>never().doOnRequest(requests::add).doOnCancel(() -> cancelled.set(true)));
+        assertThat(cancelled).isTrue();
+        assertThat(requests).isEmpty();
+    }
+
+    @Test
+    void aClosedIterationThrowsWithoutRecordingAWaitAndEachWaitIsWithinTheLoop() {
+        long t0 = System.nanoTime();
+        BatchIterator<Integer> done = iterate(Flux.range(0, 3).delayElements(Duration.ofMillis(5)), 1);
+        while (done.hasNext()) {
+            done.next();
+        }
+        long elapsed = System.nanoTime() - t0;
+        assertThat(waits).isNotEmpty().allSatisfy(w -> assertThat(w).isBetween(0L, elapsed));
+
+        BatchIterator<Integer> it = iterate(Flux.never(), 1);
+        it.close();
+        int before = waits.size();
+        assertThatThrownBy(it::hasNext).isInstanceOf(IllegalStateException.class);
+        assertThat(waits).hasSize(before);
+    }
+
+    @Test
+    void aCloseOnAnotherThreadAfterTheStreamEndedReturns() throws Exception {
+        BatchIterator<Integer> it = iterate(Flux.just(1), 1);
+        assertThat(it.next()).isEqualTo(1);
+        assertThat(it.hasNext()).isFalse();
+        CompletableFuture.runAsync(it::close).get(10, TimeUnit.SECONDS);
+        assertThat(it.isClosed()).isTrue();
+    }
+
+    @Test
+    void theEndWaitsForTheBatchTasksOfItsStreamsButNotOnADecodeThread() throws Exception {
+        for (boolean decodeThread : new boolean[] {false, true}) {
+            owner.decodeThread = decodeThread;
+            Undelivered stream = watchedStream();
+            Flux<Integer> watched = Flux.deferContextual(ctx -> {
+                ctx.<Undelivered.Watcher>get(Undelivered.Watcher.class).watch(stream);
+                stream.taskStarted(); // a task the caller's take() left running
+                return Flux.just(1);
+            });
+            BatchIterator<Integer> it = iterate(watched, 1);
+            CountDownLatch ended = new CountDownLatch(1);
+            Thread task = new Thread(() -> {
+                try {
+                    if (decodeThread) {
+                        ended.await(5, TimeUnit.SECONDS);
+                    } else {
+                        Thread.sleep(300);
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                stream.taskEnded();
+            });
+            task.start();
+            assertThat(it.next()).isEqualTo(1);
+            assertThat(it.hasNext()).isFalse();
+            assertThat(stream.tasks())
+                    .as("tasks left when the end was seen (decode thread: %s)", decodeThread)
+                    .isEqualTo(decodeThread ? 1 : 0);
+            ended.countDown();
+            task.join();
+        }
+    }
+
+    @Test
+    void anInterruptedCloserDoesNotWaitForTheTasksAndKeepsItsInterrupt() {
+        Undelivered stream = watchedStream();
+        BatchIterator<Integer> it = iterate(
+                Flux.deferContextual(ctx -> {
+                    ctx.<Undelivered.Watcher>get(Undelivered.Watcher.class).watch(stream);
+                    stream.taskStarted(); // never ends
+                    return Flux.never();
+                }),
+                1);
+        Thread.currentThread().interrupt();
+        it.close();
+        assertThat(Thread.interrupted()).isTrue();
+        assertThat(it.isClosed()).isTrue();
+        assertThat(stream.tasks()).isEqualTo(1);
+    }
+
+    @Test
+    void anInterruptedSecondCloseReturnsAtOnceAndKeepsItsInterrupt() throws Exception {
+        CountDownLatch inFirstClose = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        BatchIterator.Owner slow = new BatchIterator.Owner() {
+            @Override
+            public boolean onDecodeThread() {
+                return false;
+            }
+
+            @Override
+            public void ended(BatchIterator<?> it) {
+                if (Thread.currentThread().getName().equals("watchdog")) {
+                    inFirstClose.countDown();
+                    try {
+                        release.await(30, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+            }
+
+            @Override
+            public Duration settleLimit() {
+                return Duration.ofSeconds(30);
+            }
+        };
+        Item held = new Item(0);
+        BatchIterator<Item> it = new BatchIterator<>(2, waits::add, slow);
+        it.subscribe(Flux.concat(Flux.just(held), Flux.never()));
+        assertThat(it.hasNext()).isTrue();
+        Thread watchdog = new Thread(it::close, "watchdog");
+        watchdog.start();
+        try {
+            assertThat(inFirstClose.await(30, TimeUnit.SECONDS)).isTrue();
+            Thread.currentThread().interrupt(); // asked to stop, not to wait for the first close
+            it.close();
+            assertThat(Thread.interrupted()).isTrue();
+            assertThat(held.closed).isFalse(); // the first close has not got to it yet
+        } finally {
+            release.countDown();
+            watchdog.join(30_000);
+        }
+        assertThat(held.closed).isTrue();
     }
 }

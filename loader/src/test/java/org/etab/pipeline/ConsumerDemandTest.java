@@ -2,14 +2,24 @@ package org.etab.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.reactivestreams.Subscription;
+import reactor.core.CoreSubscriber;
+import reactor.core.Disposable;
+import reactor.core.Scannable;
 import reactor.core.publisher.BaseSubscriber;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Schedulers;
+import reactor.test.StepVerifier;
+import reactor.test.publisher.TestPublisher;
+import reactor.util.context.Context;
 
 class ConsumerDemandTest {
 
@@ -121,5 +131,94 @@ class ConsumerDemandTest {
         source.tryEmitComplete();
         assertThat(demand.waiting()).as("completed").isFalse();
         assertThat(demand.track(Flux.range(0, 5)).collectList().block()).containsExactly(0, 1, 2, 3, 4);
+    }
+
+    /** A subscriber that says, as Reactor's operators do, how many items it queues and on which thread. */
+    private static final class Queuing implements CoreSubscriber<Integer>, Scannable {
+        private final int prefetch;
+        private final Scannable.Attr.RunStyle style;
+
+        Queuing(int prefetch, Scannable.Attr.RunStyle style) {
+            this.prefetch = prefetch;
+            this.style = style;
+        }
+
+        @Override
+        public Object scanUnsafe(Scannable.Attr key) {
+            if (key == Scannable.Attr.PREFETCH) {
+                return prefetch;
+            }
+            if (key == Scannable.Attr.RUN_STYLE) {
+                return style;
+            }
+            return null;
+        }
+
+        @Override
+        public void onSubscribe(Subscription s) {}
+
+        @Override
+        public void onNext(Integer item) {}
+
+        @Override
+        public void onError(Throwable e) {}
+
+        @Override
+        public void onComplete() {}
+    }
+
+    @Test
+    void queuingAheadMeansMoreThanOneItemForAnotherThread() {
+        assertThat(ConsumerDemand.queuesAhead(new Queuing(2, Scannable.Attr.RunStyle.ASYNC)))
+                .isTrue();
+        assertThat(ConsumerDemand.queuesAhead(new Queuing(1, Scannable.Attr.RunStyle.ASYNC)))
+                .isFalse();
+        assertThat(ConsumerDemand.queuesAhead(new Queuing(2, Scannable.Attr.RunStyle.SYNC)))
+                .isFalse();
+        assertThat(ConsumerDemand.queuesAhead(new Queuing(Integer.MAX_VALUE, Scannable.Attr.RunStyle.ASYNC)))
+                .isFalse();
+    }
+
+    @Test
+    void anErrorReachesTheSubscriberUnlessItCancelledFirst() {
+        ConsumerDemand demand = new ConsumerDemand();
+        StepVerifier.create(demand.track(Flux.<Integer>error(new IllegalStateException("boom"))))
+                .expectErrorMessage("boom")
+                .verify(Duration.ofSeconds(10));
+        assertThat(demand.waiting()).isFalse(); // the subscription ended
+
+        // cancelled, then the pipeline's close fails what was still running: the subscriber hears nothing of it,
+        // and an Error goes to the stream's late-error hook
+        TestPublisher<Integer> upstream = TestPublisher.createNoncompliant(TestPublisher.Violation.DEFER_CANCELLATION);
+        List<Throwable> heard = new CopyOnWriteArrayList<>();
+        List<Throwable> dropped = new CopyOnWriteArrayList<>();
+        Disposable subscription = demand.track(upstream.flux())
+                .contextWrite(Context.of("reactor.onErrorDropped.local", (Consumer<Throwable>) dropped::add))
+                .subscribe(i -> {}, heard::add);
+        subscription.dispose();
+        upstream.assertCancelled();
+        upstream.error(new IllegalStateException("pipeline is closed"));
+        assertThat(heard).isEmpty();
+        assertThat(dropped).isEmpty();
+
+        TestPublisher<Integer> failing = TestPublisher.createNoncompliant(TestPublisher.Violation.DEFER_CANCELLATION);
+        demand.track(failing.flux())
+                .contextWrite(Context.of("reactor.onErrorDropped.local", (Consumer<Throwable>) dropped::add))
+                .subscribe(i -> {}, heard::add)
+                .dispose();
+        AssertionError error = new AssertionError("late");
+        failing.error(error);
+        assertThat(heard).isEmpty();
+        assertThat(dropped).containsExactly(error);
+    }
+
+    @Test
+    void aCancelReachesTheStream() {
+        AtomicBoolean cancelled = new AtomicBoolean();
+        new ConsumerDemand()
+                .track(Flux.<Integer>never().doOnCancel(() -> cancelled.set(true)))
+                .subscribe()
+                .dispose();
+        assertThat(cancelled).isTrue();
     }
 }

@@ -31,6 +31,7 @@ class InFlightBoundTest {
     @Test
     void anyTwoSetGiveTheThird() {
         assertThat(InFlightBound.derive(2, null, 6, CORES).prefetch()).isEqualTo(4);
+        assertThat(InFlightBound.derive(6, null, 6, CORES).prefetch()).isZero(); // a thread per batch, none ahead
         assertThat(InFlightBound.derive(null, 1, 6, CORES).threads()).isEqualTo(5);
         InFlightBound both = InFlightBound.derive(3, 1, null, CORES);
         assertThat(both.batchesAhead()).isEqualTo(4);

@@ -47,4 +47,11 @@ class OpenIterationTest {
         assertThat(new OpenIteration(() -> false, Duration.ZERO).settleLimit())
                 .isEqualTo(PipelineOptions.DEFAULT_TIMEOUT.plusSeconds(10));
     }
+
+    @Test
+    void itsIterationsAskThePipelineWhetherTheyRunOnADecodeThread() {
+        assertThat(open.onDecodeThread()).isFalse();
+        assertThat(new OpenIteration(() -> true, Duration.ZERO).onDecodeThread())
+                .isTrue();
+    }
 }
