@@ -7,6 +7,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.etab.batch.BatchPool;
 import org.etab.batch.DType;
 import org.etab.batch.TensorSpec;
+import org.etab.source.IndexProblem;
 import org.etab.source.SamplePlan;
 import org.etab.source.SampleSource;
 import org.etab.source.SampleWorker;
@@ -24,6 +25,7 @@ final class FakeSource implements SampleSource {
     static final SampleWorker.LoadStats ONE_FRAME = new SampleWorker.LoadStats(1, 1, 0);
 
     private final int size;
+    private final TensorSpec features;
     final List<Integer> planned = new CopyOnWriteArrayList<>();
     final List<List<SamplePlan>> prefetched = new CopyOnWriteArrayList<>();
     final List<List<SamplePlan>> forgotten = new CopyOnWriteArrayList<>();
@@ -31,9 +33,17 @@ final class FakeSource implements SampleSource {
     volatile Load load = (plan, slot, deadline) -> ONE_FRAME;
     /** Plan ids that fail at planning time (the plan carries the reason). */
     volatile List<String> failAtPlan = List.of();
+    /** Rows of the selection the index rejected. */
+    volatile List<IndexProblem> rejected = List.of();
 
     FakeSource(int size) {
+        this(size, new TensorSpec(DType.UINT8, 4));
+    }
+
+    /** A source whose samples' features are {@code features} (the first byte written as above). */
+    FakeSource(int size, TensorSpec features) {
         this.size = size;
+        this.features = features;
     }
 
     @Override
@@ -43,12 +53,17 @@ final class FakeSource implements SampleSource {
 
     @Override
     public TensorSpec features() {
-        return new TensorSpec(DType.UINT8, 4);
+        return features;
     }
 
     @Override
     public TensorSpec labels() {
         return new TensorSpec(DType.FLOAT32, 1);
+    }
+
+    @Override
+    public List<IndexProblem> rejected() {
+        return rejected;
     }
 
     @Override

@@ -15,6 +15,7 @@ import org.etab.datasets.echonet.EchoNetRecord;
 import org.etab.datasets.echonet.EchoNetSource;
 import org.etab.sampling.ClipStart;
 import org.etab.source.SampleOptions;
+import org.etab.source.Stage;
 import org.etab.source.Target;
 import org.etab.testing.PhantomDatasets;
 import org.junit.jupiter.api.Test;
@@ -114,5 +115,29 @@ class PipelineMetricsTest {
         metrics.failed("decode");
 
         assertThat(registry.getMeters()).isEmpty();
+    }
+
+    @Test
+    void thePoolGaugesReadThePipelinesPoolsAndTheReadyGaugeCountsBatchesInAndOut() {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        try (PipelineMetrics metrics = new PipelineMetrics(registry, "fake", "1", () -> 6, () -> 4)) {
+            assertThat(registry.get("etab.pool.buffers").gauge().value()).isEqualTo(6);
+            assertThat(registry.get("etab.pool.outstanding").gauge().value()).isEqualTo(4);
+            // a counter for every stage a sample can fail at, at 0; none for the index's rejections
+            assertThat(registry.get("etab.errors")
+                            .tag("stage", Stage.DECODE.toString())
+                            .counter()
+                            .count())
+                    .isZero();
+            assertThat(registry.find("etab.errors")
+                            .tag("stage", Stage.INDEX.toString())
+                            .counter())
+                    .isNull();
+            metrics.batchReady();
+            metrics.batchReady();
+            metrics.batchReady();
+            metrics.batchesTaken(2);
+            assertThat(registry.get("etab.batches.ready").gauge().value()).isEqualTo(1);
+        }
     }
 }
