@@ -522,4 +522,45 @@ class BatchIteratorTest {
         }
         assertThat(held.closed).isTrue();
     }
+
+    @Test
+    void aSecondCloseOffTheDecodeThreadsWaitsForTheTasksTheFirstOnADecodeThreadLeft() throws Exception {
+        BatchIterator.Owner decodeThreadNamed = new BatchIterator.Owner() {
+            @Override
+            public boolean onDecodeThread() {
+                return Thread.currentThread().getName().equals("decode");
+            }
+
+            @Override
+            public void ended(BatchIterator<?> it) {}
+
+            @Override
+            public Duration settleLimit() {
+                return Duration.ofSeconds(30);
+            }
+        };
+        Undelivered stream = watchedStream();
+        BatchIterator<Integer> it = new BatchIterator<>(1, waits::add, decodeThreadNamed);
+        it.subscribe(Flux.deferContextual(ctx -> {
+            ctx.<Undelivered.Watcher>get(Undelivered.Watcher.class).watch(stream);
+            stream.taskStarted();
+            return Flux.never();
+        }));
+        Thread decode = new Thread(it::close, "decode"); // e.g. the pipeline closed by Flux.using on a decode thread
+        decode.start();
+        decode.join(10_000);
+        assertThat(stream.tasks()).isEqualTo(1); // that close did not wait
+        Thread task = new Thread(() -> {
+            try {
+                Thread.sleep(300);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            stream.taskEnded();
+        });
+        task.start();
+        it.close(); // the consumer's own close waits for the task
+        assertThat(stream.tasks()).isZero();
+        task.join();
+    }
 }
