@@ -2,6 +2,7 @@ package org.etab.pipeline;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.IntStream;
 import org.etab.sampling.Sharding;
 import org.etab.source.SamplePlan;
 import org.etab.source.SampleSource;
@@ -75,7 +76,9 @@ final class EpochSchedule {
         if (startAt > 0 && !options.ordered()) {
             return Flux.error(unordered(startAt));
         }
-        return Flux.range(firstEpoch, lastEpoch - firstEpoch + 1)
+        // not Flux.range: firstEpoch 0 to Integer.MAX_VALUE is more epochs than an int counts
+        return Flux.fromStream(
+                        () -> IntStream.rangeClosed(firstEpoch, lastEpoch).boxed())
                 .concatMapIterable(e -> groups(e, e == firstEpoch ? startAt : 0, batchSize), 1);
     }
 

@@ -138,4 +138,20 @@ class EpochScheduleTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("startAt 7 is past the 6 samples of epoch 0");
     }
+
+    @Test
+    void epochsUpToTheLargestIntAreARangeLikeAnyOther() {
+        // batches(0, Integer.MAX_VALUE, 0): every epoch, for a run that stops when it will
+        EpochSchedule s = schedule(new FakeSource(2), PipelineOptions.builder(), new RunAccount());
+        StepVerifier.create(s.groups(0, Integer.MAX_VALUE, 0, 2).take(3))
+                .assertNext(g -> assertThat(g.epoch()).isZero())
+                .assertNext(g -> assertThat(g.epoch()).isEqualTo(1))
+                .assertNext(g -> assertThat(g.epoch()).isEqualTo(2))
+                .verifyComplete();
+        StepVerifier.create(s.groups(Integer.MAX_VALUE - 1, Integer.MAX_VALUE, 1, 1))
+                .assertNext(g -> assertThat(g.epoch() + "#" + g.index()).isEqualTo((Integer.MAX_VALUE - 1) + "#1"))
+                .assertNext(g -> assertThat(g.epoch() + "#" + g.index()).isEqualTo(Integer.MAX_VALUE + "#0"))
+                .assertNext(g -> assertThat(g.epoch() + "#" + g.index()).isEqualTo(Integer.MAX_VALUE + "#1"))
+                .verifyComplete();
+    }
 }

@@ -64,8 +64,10 @@ class PipelineFacadeTest {
             assertThatThrownBy(() -> p.checkStart(0, 5)).hasMessageStartingWith("startAt 5 is past the 4 samples");
             p.checkStart(0, 4);
             assertThatThrownBy(() -> p.batches(3, 2, 0)).hasMessage("lastEpoch >= firstEpoch required but was 2 < 3");
-            // one epoch is a range too
+            // one epoch is a range too, and so is every epoch up to the largest int (a run that stops when it will)
             assertThat(positions(p.batches(2, 2, 0).toIterable())).containsExactly(2L, 4L);
+            assertThat(positions(p.batches(0, Integer.MAX_VALUE, 0).take(4).toIterable()))
+                    .containsExactly(2L, 4L, 2L, 4L);
         }
     }
 
