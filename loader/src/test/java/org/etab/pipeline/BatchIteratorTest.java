@@ -320,38 +320,14 @@ class BatchIteratorTest {
     void aSecondCloseReturnsOnlyOnceTheFirstHasClosedTheItemsNobodyTook() throws Exception {
         // the first close (a watchdog) is held up after marking the iteration closed, before it closes the item in
         // hand; the consumer's own close must not return before that item is closed
-        CountDownLatch inFirstClose = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        BatchIterator.Owner slow = new BatchIterator.Owner() {
-            @Override
-            public boolean onDecodeThread() {
-                return false;
-            }
-
-            @Override
-            public void ended(BatchIterator<?> it) {
-                if (Thread.currentThread().getName().equals("watchdog")) {
-                    inFirstClose.countDown();
-                    try {
-                        release.await(30, TimeUnit.SECONDS);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                }
-            }
-
-            @Override
-            public Duration settleLimit() {
-                return Duration.ofSeconds(30);
-            }
-        };
+        HeldFirstClose slow = new HeldFirstClose();
         Item held = new Item(0);
         BatchIterator<Item> it = new BatchIterator<>(2, waits::add, slow);
         it.subscribe(Flux.concat(Flux.just(held), Flux.never()));
         assertThat(it.hasNext()).isTrue(); // the item is in hand, not taken
         Thread watchdog = new Thread(it::close, "watchdog");
         watchdog.start();
-        assertThat(inFirstClose.await(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(slow.inFirstClose.await(30, TimeUnit.SECONDS)).isTrue();
         AtomicBoolean closedWhenReturned = new AtomicBoolean();
         Thread consumer = new Thread(
                 () -> {
@@ -361,7 +337,7 @@ class BatchIteratorTest {
                 "consumer");
         consumer.start();
         consumer.join(300); // a close that waits is still waiting; one that does not has returned
-        release.countDown();
+        slow.release.countDown();
         consumer.join(30_000);
         watchdog.join(30_000);
         assertThat(held.closed).isTrue();
@@ -479,31 +455,7 @@ class BatchIteratorTest {
 
     @Test
     void anInterruptedSecondCloseReturnsAtOnceAndKeepsItsInterrupt() throws Exception {
-        CountDownLatch inFirstClose = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        BatchIterator.Owner slow = new BatchIterator.Owner() {
-            @Override
-            public boolean onDecodeThread() {
-                return false;
-            }
-
-            @Override
-            public void ended(BatchIterator<?> it) {
-                if (Thread.currentThread().getName().equals("watchdog")) {
-                    inFirstClose.countDown();
-                    try {
-                        release.await(30, TimeUnit.SECONDS);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                }
-            }
-
-            @Override
-            public Duration settleLimit() {
-                return Duration.ofSeconds(30);
-            }
-        };
+        HeldFirstClose slow = new HeldFirstClose();
         Item held = new Item(0);
         BatchIterator<Item> it = new BatchIterator<>(2, waits::add, slow);
         it.subscribe(Flux.concat(Flux.just(held), Flux.never()));
@@ -511,13 +463,13 @@ class BatchIteratorTest {
         Thread watchdog = new Thread(it::close, "watchdog");
         watchdog.start();
         try {
-            assertThat(inFirstClose.await(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(slow.inFirstClose.await(30, TimeUnit.SECONDS)).isTrue();
             Thread.currentThread().interrupt(); // asked to stop, not to wait for the first close
             it.close();
             assertThat(Thread.interrupted()).isTrue();
             assertThat(held.closed).isFalse(); // the first close has not got to it yet
         } finally {
-            release.countDown();
+            slow.release.countDown();
             watchdog.join(30_000);
         }
         assertThat(held.closed).isTrue();
@@ -562,5 +514,33 @@ class BatchIteratorTest {
         it.close(); // the consumer's own close waits for the task
         assertThat(stream.tasks()).isZero();
         task.join();
+    }
+
+    /** An owner whose first close, on a thread named "watchdog", is held in {@code ended} until released. */
+    private static final class HeldFirstClose implements BatchIterator.Owner {
+        final CountDownLatch inFirstClose = new CountDownLatch(1);
+        final CountDownLatch release = new CountDownLatch(1);
+
+        @Override
+        public boolean onDecodeThread() {
+            return false;
+        }
+
+        @Override
+        public void ended(BatchIterator<?> it) {
+            if (Thread.currentThread().getName().equals("watchdog")) {
+                inFirstClose.countDown();
+                try {
+                    release.await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+
+        @Override
+        public Duration settleLimit() {
+            return Duration.ofSeconds(30);
+        }
     }
 }

@@ -28,13 +28,15 @@ class HttpStoreHostileServerTest {
     @TempDir
     Path temp;
 
-    private static byte[] random(int size, long seed) {
+    /** {@code size} seeded random bytes. */
+    static byte[] random(int size, long seed) {
         byte[] b = new byte[size];
         new Random(seed).nextBytes(b);
         return b;
     }
 
-    private static byte[] bytes(ByteBuffer b) {
+    /** The bytes from {@code b}'s position to its limit, {@code b} untouched. */
+    static byte[] bytes(ByteBuffer b) {
         byte[] out = new byte[b.remaining()];
         b.duplicate().get(out);
         return out;

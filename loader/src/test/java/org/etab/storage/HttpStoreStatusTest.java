@@ -2,11 +2,11 @@ package org.etab.storage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.etab.storage.HttpStoreHostileServerTest.bytes;
+import static org.etab.storage.HttpStoreHostileServerTest.random;
 
 import java.net.URI;
-import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,18 +21,6 @@ class HttpStoreStatusTest {
 
     @TempDir
     java.nio.file.Path temp;
-
-    private static byte[] random(int size, long seed) {
-        byte[] b = new byte[size];
-        new Random(seed).nextBytes(b);
-        return b;
-    }
-
-    private static byte[] bytes(ByteBuffer b) {
-        byte[] out = new byte[b.remaining()];
-        b.duplicate().get(out);
-        return out;
-    }
 
     /** The first request for each object gets {@code first} (a status line and its headers), later ones BODY. */
     private static ScriptedServer firstAnswer(String status, String... headers) throws Exception {
