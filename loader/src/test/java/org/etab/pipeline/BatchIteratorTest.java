@@ -270,19 +270,7 @@ class BatchIteratorTest {
             // on a decode thread the task ends once close has returned (a close that waited for it would see it end
             // after 5 s, and fail below); else after 300 ms, which close must wait for
             CountDownLatch closed = new CountDownLatch(1);
-            Thread task = new Thread(() -> {
-                try {
-                    if (decodeThread) {
-                        closed.await(5, TimeUnit.SECONDS);
-                    } else {
-                        Thread.sleep(300);
-                    }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                stream.taskEnded();
-            });
-            task.start();
+            Thread task = endTask(stream, decodeThread, closed);
             it.close();
             assertThat(stream.tasks())
                     .as("tasks left when close returned (decode thread: %s)", decodeThread)
@@ -413,19 +401,7 @@ class BatchIteratorTest {
             });
             BatchIterator<Integer> it = iterate(watched, 1);
             CountDownLatch ended = new CountDownLatch(1);
-            Thread task = new Thread(() -> {
-                try {
-                    if (decodeThread) {
-                        ended.await(5, TimeUnit.SECONDS);
-                    } else {
-                        Thread.sleep(300);
-                    }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                stream.taskEnded();
-            });
-            task.start();
+            Thread task = endTask(stream, decodeThread, ended);
             assertThat(it.next()).isEqualTo(1);
             assertThat(it.hasNext()).isFalse();
             assertThat(stream.tasks())
@@ -542,5 +518,26 @@ class BatchIteratorTest {
         public Duration settleLimit() {
             return Duration.ofSeconds(30);
         }
+    }
+
+    /**
+     * Ends one of {@code stream}'s tasks on another thread, started now: on a decode thread once {@code release} is
+     * counted down (at most 5 s), else after 300 ms, which a close that waits for the tasks must wait for.
+     */
+    private static Thread endTask(Undelivered stream, boolean decodeThread, CountDownLatch release) {
+        Thread task = new Thread(() -> {
+            try {
+                if (decodeThread) {
+                    release.await(5, TimeUnit.SECONDS);
+                } else {
+                    Thread.sleep(300);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            stream.taskEnded();
+        });
+        task.start();
+        return task;
     }
 }
