@@ -29,6 +29,7 @@ final class FakeSource implements SampleSource {
     final List<Integer> planned = new CopyOnWriteArrayList<>();
     final List<List<SamplePlan>> prefetched = new CopyOnWriteArrayList<>();
     final List<List<SamplePlan>> forgotten = new CopyOnWriteArrayList<>();
+    final AtomicInteger workersMade = new AtomicInteger();
     final AtomicInteger workersClosed = new AtomicInteger();
     volatile Load load = (plan, slot, deadline) -> ONE_FRAME;
     /** Plan ids that fail at planning time (the plan carries the reason). */
@@ -90,6 +91,7 @@ final class FakeSource implements SampleSource {
 
     @Override
     public SampleWorker newWorker() {
+        workersMade.incrementAndGet();
         return new SampleWorker() {
 
             @Override
