@@ -277,13 +277,16 @@ final class Download {
             forgetVersion();
         }
         if (objectSize >= 0 && length >= 0 && length != objectSize) {
-            conn.dispose();
-            return Mono.error(fail(
-                    "the object's size changed from " + objectSize + " to " + length + " bytes between attempts",
-                    null));
+            // another size is another version, even where no validator says so; a 200 starts from byte 0, so
+            // nothing of the old one is kept: sized afresh, the new version is delivered whole
+            forgetVersion();
         }
         // a first response, or a server that ignored Range: (re)start from byte 0
         received = 0;
+        if (want > 0 && !wholeForRange) {
+            // the reservation, if any, was made for a 206 of the range, not for the whole object (same size)
+            reservation.forget();
+        }
         wholeForRange = want > 0;
         if (wholeForRange) {
             rangeUsable = false; // it ignores Range: resuming this body must start over too
@@ -316,7 +319,7 @@ final class Download {
                 && end >= start
                 && (size < 0 || end == lastWanted)
                 && (want < 0 || end == lastWanted)
-                && (objectSize < 0 || size < 0 || size == objectSize)
+                && (objectSize < 0 || size < 0 || size == objectSize || received == 0) // a restart: any version
                 && (length < 0 || length == end - start + 1);
         if (!ok) {
             // not the bytes we asked for: drop Range and fetch the whole object on the next attempt
