@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.OutputStream;
 import java.net.URI;
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
@@ -16,11 +18,13 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -109,20 +113,23 @@ class HttpStoreChaosTest {
         }
     }
 
+    @TempDir
+    Path temp;
+
     @Test
     void everyReadIsOneVersionsBytesNamedTruly() throws Exception {
         long base = Long.getLong("etab.chaos.seed", 20261206L);
         for (int i = 0; i < TRIALS; i++) {
             long seed = base + i;
             try {
-                trial(seed);
+                trial(seed, temp);
             } catch (AssertionError | RuntimeException e) {
                 throw new AssertionError("seed " + seed + ": " + e, e);
             }
         }
     }
 
-    private static void trial(long seed) throws Exception {
+    private static void trial(long seed, Path temp) throws Exception {
         SplittableRandom r = new SplittableRandom(seed);
         Map<String, Obj> objects = new ConcurrentHashMap<>();
         for (int o = 0; o < 4; o++) {
@@ -138,30 +145,45 @@ class HttpStoreChaosTest {
         }
         double faultRate = r.nextDouble(0.2, 0.6);
         double replaceRate = r.nextDouble(0.05, 0.3);
-        try (ScriptedServer server =
-                        new ScriptedServer((req, out) -> answer(objects, seed, faultRate, replaceRate, req, out));
-                HttpStore store = HttpStore.open(
-                        URI.create("http://127.0.0.1:" + server.port() + "/"),
-                        HttpStoreOptions.builder()
-                                .maxAttempts(MAX_ATTEMPTS)
-                                .backoff(Duration.ofMillis(1))
-                                .requestTimeout(Duration.ofSeconds(2))
-                                .maxConcurrency(1 + r.nextInt(4))
-                                .build())) {
-            List<Mono<String>> reads = new ArrayList<>();
-            for (int n = 0; n < 32; n++) {
-                reads.add(read(store, objects.get("o" + r.nextInt(4)), r.split()));
+        AtomicBoolean frozen = new AtomicBoolean();
+        Path cacheDir = r.nextBoolean() ? Files.createDirectory(temp.resolve("cache-" + seed)) : null;
+        long cacheMaxBytes = r.nextLong(30_000, 400_000); // a few objects: eviction, entries replaced
+        try (ScriptedServer server = new ScriptedServer(
+                (req, out) -> answer(objects, seed, faultRate, frozen.get() ? 0 : replaceRate, req, out))) {
+            // a run while the objects keep changing, then (on the same cache) one after a last change
+            for (int run = 0; run < 2; run++) {
+                if (run == 1) {
+                    frozen.set(true);
+                    objects.values().forEach(o -> o.current.updateAndGet(v -> (v + 1) % o.versions.length));
+                }
+                HttpStoreOptions.Builder options = HttpStoreOptions.builder()
+                        .maxAttempts(MAX_ATTEMPTS)
+                        .backoff(Duration.ofMillis(1))
+                        .requestTimeout(Duration.ofSeconds(2))
+                        .maxConcurrency(1 + r.nextInt(4));
+                if (cacheDir != null) {
+                    options.cacheDir(cacheDir).cacheMaxBytes(cacheMaxBytes);
+                }
+                try (HttpStore store =
+                        HttpStore.open(URI.create("http://127.0.0.1:" + server.port() + "/"), options.build())) {
+                    List<Mono<String>> reads = new ArrayList<>();
+                    for (int n = 0; n < 32; n++) {
+                        reads.add(read(store, objects.get("o" + r.nextInt(4)), r.split(), frozen.get()));
+                    }
+                    List<String> problems = Flux.merge(Flux.fromIterable(reads), 4)
+                            .filter(p -> !p.isEmpty())
+                            .collectList()
+                            .block(Duration.ofSeconds(120));
+                    assertThat(problems)
+                            .as("run " + run + (cacheDir == null ? "" : ", cached") + ": reads that broke the contract")
+                            .isEmpty();
+                }
             }
-            List<String> problems = Flux.merge(Flux.fromIterable(reads), 4)
-                    .filter(s -> !s.isEmpty())
-                    .collectList()
-                    .block(Duration.ofSeconds(120));
-            assertThat(problems).as("reads that broke the contract").isEmpty();
         }
     }
 
     /** One random read; its result checked against the object's versions: "" when it keeps the contract. */
-    private static Mono<String> read(HttpStore store, Obj obj, SplittableRandom r) {
+    private static Mono<String> read(HttpStore store, Obj obj, SplittableRandom r, boolean frozen) {
         int kind = r.nextInt(4);
         int min = obj.minSize();
         long offset = r.nextInt(min);
@@ -171,24 +193,25 @@ class HttpStoreChaosTest {
         switch (kind) {
             case 0 -> {
                 what = "get";
-                check = store.get(obj.path).map(b -> whole(obj, b, null, false, what));
+                check = store.get(obj.path).map(b -> whole(obj, b, null, false, what, frozen));
             }
             case 1 -> {
                 what = "getWithVersion";
-                check = store.getWithVersion(obj.path, false).map(b -> checkRange(obj, b, 0, -1, what));
+                check = store.getWithVersion(obj.path, false).map(b -> checkRange(obj, b, 0, -1, what, frozen));
             }
             case 2 -> {
                 what = "getRange " + length + " at " + offset;
-                check = store.getRange(obj.path, offset, length).map(b -> checkRange(obj, b, offset, length, what));
+                check = store.getRange(obj.path, offset, length)
+                        .map(b -> checkRange(obj, b, offset, length, what, frozen));
             }
             default -> {
                 // a range of the version a whole read named, as a video's later clips are read
                 what = "getRange " + length + " at " + offset + " of a known version";
                 check = store.getWithVersion(obj.path, false).flatMap(w -> {
-                    String known = checkRange(obj, w, 0, -1, what + " (its whole read)");
+                    String known = checkRange(obj, w, 0, -1, what + " (its whole read)", frozen);
                     return store.getRange(obj.path, offset, length, w.version())
                             .map(b -> known
-                                    + checkRange(obj, b, offset, length, what)
+                                    + checkRange(obj, b, offset, length, what, frozen)
                                     + (b.isWholeObject()
                                                     && length != b.objectSize()
                                                     && w.version() != null
@@ -212,10 +235,14 @@ class HttpStoreChaosTest {
     }
 
     /** A whole object: one version's bytes exactly, its name as that version's when one is given. */
-    private static String whole(Obj obj, ByteBuffer bytes, String name, boolean named, String what) {
+    private static String whole(Obj obj, ByteBuffer bytes, String name, boolean named, String what, boolean frozen) {
         byte[] got = HttpStoreHostileServerTest.bytes(bytes);
         for (int v = 0; v < obj.versions.length; v++) {
             if (Arrays.equals(got, obj.versions[v])) {
+                if (frozen && v != obj.current.get()) {
+                    return what + " " + obj.path + " (" + obj.naming + "): version " + v + ", stale: the server has "
+                            + obj.current.get() + " since before this run";
+                }
                 if (named && !java.util.Objects.equals(name, obj.ifRange(v))) {
                     return what + " " + obj.path + ": version " + v + "'s bytes named " + name + ", not "
                             + obj.ifRange(v);
@@ -226,18 +253,22 @@ class HttpStoreChaosTest {
         return what + " " + obj.path + " (" + obj.naming + "): " + got.length + " bytes of no single version";
     }
 
-    private static String checkRange(Obj obj, HttpStore.ByteRange b, long offset, long length, String what) {
+    private static String checkRange(
+            Obj obj, HttpStore.ByteRange b, long offset, long length, String what, boolean frozen) {
         if (length < 0 || b.isWholeObject()) {
             if (b.offset() != 0 || b.objectSize() != b.bytes().remaining()) {
                 return what + " " + obj.path + ": whole object at " + b.offset() + " of " + b.objectSize();
             }
-            return whole(obj, b.bytes(), b.version(), true, what);
+            return whole(obj, b.bytes(), b.version(), true, what, frozen);
         }
         if (b.offset() != offset || b.bytes().remaining() != length) {
             return what + " " + obj.path + ": got " + b.bytes().remaining() + " bytes at " + b.offset();
         }
         byte[] got = HttpStoreHostileServerTest.bytes(b.bytes());
         for (int v = 0; v < obj.versions.length; v++) {
+            if (frozen && v != obj.current.get()) {
+                continue; // ranges are never cached: the server's version, always
+            }
             byte[] expected = Arrays.copyOfRange(obj.versions[v], (int) offset, (int) (offset + length));
             boolean named = b.version() == null || b.version().equals(obj.ifRange(v));
             boolean sized = b.objectSize() == -1 || b.objectSize() == obj.versions[v].length;
@@ -247,6 +278,11 @@ class HttpStoreChaosTest {
         }
         return what + " " + obj.path + " (" + obj.naming + "): bytes, name " + b.version() + " and size "
                 + b.objectSize() + " of no single version";
+    }
+
+    /** An entity tag for the weak comparison If-None-Match uses. */
+    private static String weak(String etag) {
+        return etag.startsWith("W/") ? etag.substring(2) : etag;
     }
 
     /** The server: HTTP's rules for Range, If-Range and validators, with the trial's faults and replacements. */
@@ -288,6 +324,16 @@ class HttpStoreChaosTest {
         }
         if (obj.date(v) != null) {
             headers.add("Last-Modified: " + obj.date(v));
+        }
+        String ifNoneMatch = req.header("If-None-Match");
+        String ifModifiedSince = req.header("If-Modified-Since");
+        boolean notModified = ifNoneMatch != null
+                ? obj.etag(v) != null && weak(ifNoneMatch).equals(weak(obj.etag(v)))
+                : ifModifiedSince != null && ifModifiedSince.equals(obj.date(v)); // exact, as nginx by default
+        if (notModified) {
+            headers.add("Content-Length: 0");
+            out.write(ScriptedServer.head("304 Not Modified", headers.toArray(String[]::new)));
+            return true;
         }
         Matcher range = RANGE.matcher(String.valueOf(req.header("Range")));
         String ifRange = req.header("If-Range");
