@@ -8,6 +8,7 @@ import java.nio.file.Path;
  */
 public class DatasetException extends RuntimeException {
     private final transient Path file;
+    private final String reason;
 
     /**
      * A local file that cannot be used; the message is {@code file + ": " + reason}.
@@ -18,6 +19,7 @@ public class DatasetException extends RuntimeException {
     public DatasetException(Path file, String reason) {
         super(file + ": " + reason);
         this.file = file;
+        this.reason = reason;
     }
 
     /**
@@ -30,6 +32,7 @@ public class DatasetException extends RuntimeException {
     public DatasetException(Path file, String reason, Throwable cause) {
         super(file + ": " + reason, cause);
         this.file = file;
+        this.reason = reason;
     }
 
     /**
@@ -43,6 +46,12 @@ public class DatasetException extends RuntimeException {
     public DatasetException(String source, String reason, Throwable cause) {
         super(source + ": " + reason, cause);
         this.file = null;
+        this.reason = reason;
+    }
+
+    /** {@return why the file cannot be used: the message without the file's name} */
+    String reason() {
+        return reason;
     }
 
     /** {@return the file at fault; null when the source is not a local file} */

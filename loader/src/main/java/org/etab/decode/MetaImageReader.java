@@ -98,8 +98,20 @@ public final class MetaImageReader {
         if (gzipped != null) {
             dataFile = gzipped;
         }
-        try (SeekableByteChannel data = open(opener, dataFile)) {
+        try (SeekableByteChannel data = openData(opener, dataFile, mhd)) {
             return readData(mhd, dataFile, data, size(dataFile, data), 0, pixels, pixels.compressed || gzipped != null);
+        }
+    }
+
+    /** The data file opened; a refusal names the header too, which is where a user finds the name (a copied header). */
+    private static SeekableByteChannel openData(FileOpener opener, Path dataFile, Path mhd) {
+        try {
+            return open(opener, dataFile);
+        } catch (DatasetException e) {
+            if (e.getClass() != DatasetException.class || !dataFile.equals(e.file())) {
+                throw e;
+            }
+            throw new DatasetException(dataFile, e.reason() + " (the ElementDataFile of " + mhd + ")", e);
         }
     }
 

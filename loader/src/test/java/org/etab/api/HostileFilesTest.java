@@ -219,7 +219,9 @@ class HostileFilesTest {
                 .startsWith(data + ": resolves to " + secret.toRealPath())
                 .contains("outside the dataset root");
         assertThat(strict.failed().get(pipedId).reason())
-                .isEqualTo(piped + ": is a FIFO (named pipe), not a regular file: refused unopened");
+                .isEqualTo(piped
+                        + ": is a FIFO (named pipe), not a regular file: refused unopened (the ElementDataFile of "
+                        + edHeaders.get(1) + ")");
         assertThat(strict.delivered()).hasSize(edHeaders.size() - 2).doesNotContain(id, pipedId);
 
         Run allowed = run(
