@@ -22,6 +22,8 @@ import org.etab.pipeline.PipelineProbe;
 import org.etab.sampling.ClipStart;
 import org.etab.source.SampleOptions;
 import org.etab.source.Target;
+import org.junit.jupiter.api.RepeatedTest;
+import org.junit.jupiter.api.RepetitionInfo;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -98,6 +100,81 @@ class FeederPipelineTest {
         assertThat(device.pinned.get()).isZero();
         assertThat(device.buffers.get()).isZero();
         assertThat(device.violations).isEmpty();
+    }
+
+    /**
+     * A property test of the documented loop ({@code pipeline.iterate(feeder.feed(...), 1)}): over four epochs, a
+     * consumer chosen by seed reads whole epochs, breaks, throws, or keeps the previous batch while it reads the next,
+     * and the device fails one copy at a random point. Each epoch's batches come in order; a device failure ends its
+     * epoch with that error and the next epoch runs whole; and after every epoch, whatever ended it, every ring slot
+     * and host buffer is back (nothing waits for the feeder's close).
+     */
+    @RepeatedTest(12)
+    void anyWayOfLeavingAnEpochLeavesEverySlotAndBufferForTheNext(RepetitionInfo repetition, @TempDir Path dir)
+            throws Exception {
+        long seed = Long.getLong("etab.feeder.seed", 20261206L) + repetition.getCurrentRepetition();
+        java.util.SplittableRandom r = new java.util.SplittableRandom(seed);
+        FakeDevice device = new FakeDevice();
+        int consumer = r.nextInt(4);
+        int leaveAfter = r.nextInt(1, 6);
+        device.failCopyAt = r.nextBoolean() ? r.nextInt(0, 30) : -1;
+        String trial = "seed " + seed + ": consumer " + consumer + ", leave after " + leaveAfter + ", copy fails at "
+                + device.failCopyAt;
+        EchoNetSource source = smallUint8Source(dir);
+        PinnedAllocator pinned = onFeeder(source, device, (p, feeder) -> {
+            for (int epoch = 0; epoch < 4; epoch++) {
+                List<Long> indices = new java.util.ArrayList<>();
+                DeviceBatch previous = null;
+                Throwable ended = null;
+                try (BatchIterator<DeviceBatch> batches = p.iterate(feeder.feed(p.batches(epoch)), 1)) {
+                    while (batches.hasNext()) {
+                        DeviceBatch db = batches.next();
+                        indices.add(db.index());
+                        db.synchronize();
+                        if (previous != null) {
+                            previous.close();
+                            previous = null;
+                        }
+                        if (consumer == 3) {
+                            previous = db;
+                        } else {
+                            db.close();
+                        }
+                        if (indices.size() == leaveAfter && consumer == 1) {
+                            break;
+                        }
+                        if (indices.size() == leaveAfter && consumer == 2) {
+                            throw new IllegalArgumentException("a training step failed");
+                        }
+                    }
+                } catch (RuntimeException e) {
+                    ended = e;
+                } finally {
+                    if (previous != null) {
+                        previous.close();
+                    }
+                }
+                String where = trial + ", epoch " + epoch + ", ended by " + ended;
+                for (int i = 0; i < indices.size(); i++) {
+                    assertThat(indices.get(i)).as(where + ": order").isEqualTo(i);
+                }
+                if (ended != null && !ended.getMessage().equals("a training step failed")) {
+                    assertThat(ended).as(where).hasMessageContaining("fake copy failure");
+                } else if (consumer == 0 || consumer == 3) {
+                    assertThat(indices)
+                            .as(where + ": every batch")
+                            .hasSize(p.schedule(epoch, 0, 1).size()); // batches of 1
+                }
+                assertThat(feeder.freeSlots()).as(where + ": ring slots").isEqualTo(feeder.slots());
+                assertThat(PipelineProbe.batchPool(p).outstanding())
+                        .as(where + ": host buffers")
+                        .isZero();
+            }
+        });
+        assertThat(pinned.blocks()).as(trial).isZero();
+        assertThat(device.pinned.get()).as(trial).isZero();
+        assertThat(device.buffers.get()).as(trial).isZero();
+        assertThat(device.violations).as(trial).isEmpty();
     }
 
     /**
