@@ -118,6 +118,7 @@ final class EtabOptions {
             Split.selection(b.split); // train, val, test or all, named when not: before any file is read
         }
         String scheme = DatasetRegistry.resolveLabelScheme(dataset, target, b.labelScheme);
+        dataset.checkLabelScheme(view, target, scheme);
         EtabOptions options = new EtabOptions(b, dataset, target, view, scheme);
         options.sampleOptions(true); // channels, sizes, clip settings: fail here, before any file is read
         return options;

@@ -83,6 +83,18 @@ public interface DatasetProvider {
     }
 
     /**
+     * Refuses a label scheme that has no class for a view the selection holds (TMED-2's {@code view2} codes PLAX and
+     * PSAX only), so that the ETAB builder and {@code Datasets.open} refuse such a choice before any file is read. The
+     * default: every scheme codes every view.
+     *
+     * @param view   the resolved view (the dataset's spelling, or {@code all}), not null
+     * @param target the target
+     * @param scheme the resolved label scheme, or null when the target has one coding
+     * @throws IllegalArgumentException naming the scheme, the views it has no class for and what to choose instead
+     */
+    default void checkLabelScheme(String view, Target target, String scheme) {}
+
+    /**
      * The label schemes (integer codings) it offers for {@code target}, the default first; empty when the target has
      * one fixed coding. {@link SampleOptions#labelScheme()} names one of them. The default: none.
      *

@@ -1,6 +1,7 @@
 package org.etab.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,5 +46,28 @@ class EtabDatasetIndexReportTest {
                         .labelScheme())
                 .isEqualTo("as2");
         assertThat(EtabDataset.builder().name("echonet").build().labelScheme()).isNull();
+    }
+
+    @Test
+    void aLabelSchemeWithoutAClassForTheViewIsRefusedByBuildNotByTheLoad() {
+        // view2 codes PLAX and PSAX only; build() used to accept 4CH with it and loadData refused (found by
+        // EtabRandomOptionsTest)
+        for (String view : new String[] {"4CH", "A2C", "all"}) {
+            EtabDataset.Builder b =
+                    EtabDataset.builder().name("tmed").target("view").view(view).labelScheme("view2");
+            assertThatThrownBy(b::build)
+                    .as(view)
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageStartingWith("label scheme view2 has no class for ")
+                    .hasMessageEndingWith(": select view PLAX, PSAX or PLAX+PSAX, or another scheme");
+        }
+        assertThat(EtabDataset.builder()
+                        .name("tmed")
+                        .target("view")
+                        .view("PL")
+                        .labelScheme("view2")
+                        .build()
+                        .labelScheme())
+                .isEqualTo("view2");
     }
 }

@@ -54,6 +54,23 @@ public final class TmedProvider extends DescribedProvider {
         return LabelScheme.names(target);
     }
 
+    /** view2 has classes for PLAX and PSAX only. */
+    @Override
+    public void checkLabelScheme(String view, Target target, String scheme) {
+        if (target != Target.VIEW) {
+            return;
+        }
+        LabelScheme coding = LabelScheme.of(Target.VIEW, scheme);
+        List<String> without = TmedIndex.parseView(view).stream()
+                .filter(t -> !coding.hasClass(t))
+                .map(TmedView::label)
+                .toList();
+        if (!without.isEmpty()) {
+            throw new IllegalArgumentException("label scheme " + coding.schemeName() + " has no class for "
+                    + String.join(", ", without) + ": select view PLAX, PSAX or PLAX+PSAX, or another scheme");
+        }
+    }
+
     /**
      * @throws IllegalArgumentException also when the label scheme has no class for a view the selection holds
      *                                  (view2 with a view other than PLAX or PSAX)
@@ -62,17 +79,7 @@ public final class TmedProvider extends DescribedProvider {
     public OpenedDataset open(Path root, String split, String view, int fold, SampleOptions options) {
         DatasetRegistry.checkFold(this, fold); // as documented: refused, not ignored
         String v = view != null ? view : defaultView(options.target());
-        if (options.target() == Target.VIEW) {
-            LabelScheme scheme = LabelScheme.of(Target.VIEW, options.labelScheme());
-            List<String> without = TmedIndex.parseView(v).stream()
-                    .filter(t -> !scheme.hasClass(t))
-                    .map(TmedView::label)
-                    .toList();
-            if (!without.isEmpty()) {
-                throw new IllegalArgumentException("label scheme " + scheme.schemeName() + " has no class for "
-                        + String.join(", ", without) + ": select view PLAX, PSAX or PLAX+PSAX, or another scheme");
-            }
-        }
+        checkLabelScheme(v, options.target(), options.labelScheme());
         DatasetFiles files = DatasetFiles.of(root, options);
         TmedIndex.Selection sel = TmedReader.read(root, fold, files).selection(split, v, options.target());
         return new OpenedDataset(
