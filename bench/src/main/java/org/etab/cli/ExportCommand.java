@@ -140,6 +140,9 @@ final class ExportCommand implements Callable<Integer> {
                         selection.fold,
                         sampleOptions)
                 : List.of(selection.open(cfg));
+        if (!run.batchGiven() && !options.dropLast()) {
+            options = ExportGroups.fittingBatch(groups, options);
+        }
         MeterRegistry registry = run.metrics.registry();
         try (JvmMeters jvm = run.metrics.jvmMeters(registry); // bound first: the first scrape has the process's
                 MetricsServer server = run.metrics.serve("export", registry);

@@ -2,6 +2,8 @@ package org.etab.cli;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.etab.batch.BatchPool;
+import org.etab.batch.TensorSpec;
 import org.etab.pipeline.Pipeline;
 import org.etab.pipeline.PipelineOptions;
 import org.etab.source.OpenedDataset;
@@ -77,6 +79,27 @@ final class ExportGroups {
             offset += schedule.size();
         }
         return planned;
+    }
+
+    /**
+     * The batch for an export whose batch size shapes no output (no {@code --batch}, no drop-last): the default, or
+     * the largest smaller one whose pool takes at most half the native memory JavaCPP may allocate and whose tensors
+     * stay under 2 GiB in every group, so that native-size clips (CAMUS sequences, hundreds of MB each) export
+     * without a flag to tune.
+     */
+    static PipelineOptions fittingBatch(List<OpenedDataset> groups, PipelineOptions options) {
+        int batch = options.batchSize();
+        int buffers = options.batchesAhead() + options.consumerHeld();
+        for (OpenedDataset g : groups) {
+            TensorSpec features = g.source().features();
+            TensorSpec labels = g.source().labels();
+            batch = BatchPool.batchWithinHalf(features, labels, buffers, batch);
+            long largest = Math.max(1, Math.max(features.bytes(), labels.bytes()));
+            batch = (int) Math.max(1, Math.min(batch, Integer.MAX_VALUE / largest));
+        }
+        return batch == options.batchSize()
+                ? options
+                : options.toBuilder().batchSize(batch).build();
     }
 
     private static List<Pipeline.Scheduled> schedule(OpenedDataset group, PipelineOptions options, int epoch) {

@@ -155,6 +155,11 @@ public final class RunOptions {
     }
 
     /** The pipeline's options; it also checks the run's flags, so call it before any slower work (the device probe). */
+    /** Whether {@code --batch} was given (a configuration file's batch is a default, as the built-in one). */
+    boolean batchGiven() {
+        return batch != null;
+    }
+
     PipelineOptions pipelineOptions(EtabConfig cfg, long limit) {
         EtabConfig.PipelineDefaults d = cfg.pipeline();
         int b = batch != null ? batch : d.batch();
