@@ -83,17 +83,16 @@ final class ConfigFile {
                     }
                     if (e.getKey().equals(EXTRA_ROOTS)) {
                         for (Path dir : extraRoots(file, e.getValue())) {
-                            extraRoots.add(
-                                    dir.isAbsolute() ? dir : base.resolve(dir).normalize());
+                            extraRoots.add(dir.isAbsolute() ? dir : base.resolve(dir));
                         }
                         continue;
                     }
                     DatasetProvider dataset = byConfigKey(e.getKey(), file);
                     Path dir = directory(file, e.getKey(), e.getValue());
                     if (dir != null) {
-                        dirs.put(
-                                dataset.name(),
-                                dir.isAbsolute() ? dir : base.resolve(dir).normalize());
+                        // not normalized: "../data" beside a config reached through a link is where the file
+                        // system finds it (the link's target's sibling), not where the text says
+                        dirs.put(dataset.name(), dir.isAbsolute() ? dir : base.resolve(dir));
                     }
                 }
             }

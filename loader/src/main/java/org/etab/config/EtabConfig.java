@@ -15,7 +15,8 @@ import org.etab.source.DatasetRegistry;
  * {@link DatasetProvider#environmentVariable()}: {@code ETAB_ECHONET_DIR}, ...), command-line flags. The file's
  * dataset keys are the registered datasets' {@link DatasetProvider#configKey() config keys} ({@code echonet_dir},
  * ...); unknown keys are an error naming the key and the file. Relative directories in the file are resolved
- * against the file's own directory. Immutable.
+ * against the file's own directory as the file system resolves them ({@code ../data} beside a config reached through
+ * a link is the link target's sibling; not normalized as text). Immutable.
  */
 public final class EtabConfig {
     /** The largest config file read; the shipped one is under 2 KB. */

@@ -37,6 +37,22 @@ class EtabConfigTest {
     }
 
     @Test
+    void aRelativeDirectoryWithDotDotIsWhereTheFileSystemFindsItThroughALinkedConfigDirectory() throws Exception {
+        // real/configs/etab.yaml says "../data"; the user reaches it as linked/etab.yaml, linked -> real/configs
+        Path configs = Files.createDirectories(dir.resolve("real/configs"));
+        Path data = Files.createDirectories(dir.resolve("real/data"));
+        Path extra = Files.createDirectories(dir.resolve("real/extra"));
+        Files.writeString(configs.resolve("etab.yaml"), "echonet_dir: ../data\nextra_roots: [../extra]\n");
+        Path linked = Files.createSymbolicLink(dir.resolve("linked"), configs);
+        EtabConfig cfg = EtabConfig.load(linked.resolve("etab.yaml"), Map.of());
+        // resolved lexically it was <dir>/data, which does not exist
+        assertThat(cfg.directory("echonet").toRealPath()).isEqualTo(data.toRealPath());
+        assertThat(cfg.extraRoots())
+                .singleElement()
+                .satisfies(p -> assertThat(p.toRealPath()).isEqualTo(extra.toRealPath()));
+    }
+
+    @Test
     void aQuotedDirectoryThatYamlWouldReadAsANumberIsKeptAsWritten() throws Exception {
         Path file = Files.writeString(dir.resolve("quoted.yaml"), "echonet_dir: \"0x70\"\ntmed_dir: '2024'\n");
         EtabConfig cfg = EtabConfig.load(file, Map.of());
