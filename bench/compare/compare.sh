@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# Side-by-side W1 comparison on the SAME phantom files: etab bench vs the reference-style PyTorch loader vs the
-# decode-only ceiling, interleaved, plus scaling (threads / workers / procs) and memory (dataset size, prefetch).
+# Side-by-side W1 comparison on the SAME phantom files: etab bench vs the reference-style PyTorch loader vs a tuned
+# PyAV loader that decodes only the clip's frames vs the decode-only ceiling, interleaved, plus scaling (threads / workers / procs) and memory (dataset size, prefetch).
 #
 #   bench/compare/compare.sh [--out DIR] [--data DIR] [--reps N] [--small-reps N] [--epochs E] [--ref-epochs E]
-#                            [--series main,threads,dataset,prefetch] [--max-load L] [--max-wait S]
+#                            [--pyav-epochs E] [--series main,threads,dataset,prefetch] [--max-load L] [--max-wait S]
 #
 #   --out DIR        where runs.csv, the raw logs and summary.md go (default /tmp/etab-compare/<UTC time>)
 #   --data DIR       where the phantoms are written (default /tmp/etab-compare/data; each is written once:
@@ -14,6 +14,7 @@
 #   --small-reps N   repetitions of the threads, dataset and prefetch series (default 3)
 #   --epochs E       etab epochs per run on the 200-video set (default 10: 1,500 clips)
 #   --ref-epochs E   reference epochs per run (default 2: 300 clips; it runs at ~1/15 of etab's rate)
+#   --pyav-epochs E  pyav_loader.py epochs per run (default 4: 600 clips; main and threads series)
 #   --series LIST    which series to run (default all four)
 #   --max-load L     before each series, wait until the 1-minute load average is below L (default 1.0)
 #   --max-wait S     ... for at most S seconds, then measure anyway (the load goes into the CSV) (default 600)
@@ -31,6 +32,7 @@ reps=5
 small_reps=3
 epochs=10
 ref_epochs=2
+pyav_epochs=4
 series=main,threads,dataset,prefetch
 max_load=1.0
 max_wait=600
@@ -42,6 +44,7 @@ while [[ $# -gt 0 ]]; do
     --small-reps) small_reps="$2"; shift 2 ;;
     --epochs) epochs="$2"; shift 2 ;;
     --ref-epochs) ref_epochs="$2"; shift 2 ;;
+    --pyav-epochs) pyav_epochs="$2"; shift 2 ;;
     --series) series="$2"; shift 2 ;;
     --max-load) max_load="$2"; shift 2 ;;
     --max-wait) max_wait="$2"; shift 2 ;;
@@ -58,8 +61,8 @@ etab="$repo/etab"
 ncpu=$(nproc)
 
 # --- preconditions ---------------------------------------------------------------------------------------------
-[[ -x $py ]] && $py -c 'import cv2, torch, numpy' 2>/dev/null || {
-  echo "needs Debian's python3-opencv python3-torch python3-numpy (apt-get install -y ...)" >&2; exit 1; }
+[[ -x $py ]] && $py -c 'import av, cv2, torch, numpy' 2>/dev/null || {
+  echo "needs Debian's python3-av python3-opencv python3-torch python3-numpy (apt-get install -y ...)" >&2; exit 1; }
 command -v ffmpeg >/dev/null || { echo "needs Debian's ffmpeg (apt-get install -y ffmpeg)" >&2; exit 1; }
 [[ -x /usr/bin/time ]] || { echo "needs GNU time (apt-get install -y time)" >&2; exit 1; }
 "$etab" --version >/dev/null   # builds the CLI now, not inside a measured run
@@ -75,7 +78,7 @@ done
 {
   echo "# machine: $(uname -srm); $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'); $ncpu cpus; $(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo)"
   echo "# java (what ./etab runs on): $("$repo/bench/compare/etab_java.sh" "$repo")"
-  echo "# python: $($py -c 'import sys, cv2, torch, numpy; print(sys.version.split()[0], "opencv", cv2.__version__, "torch", torch.__version__, "numpy", numpy.__version__)')"
+  echo "# python: $($py -c 'import sys, av, cv2, torch, numpy; print(sys.version.split()[0], "opencv", cv2.__version__, "torch", torch.__version__, "numpy", numpy.__version__, "av", av.__version__)')"
   echo "# ffmpeg: $(ffmpeg -version | head -1 | cut -d' ' -f1-3)"
   echo "# etab: $(git -C "$repo" rev-parse --short HEAD) $(git -C "$repo" status --porcelain | grep -q . && echo dirty || echo clean)"
 } > "$out/machine.txt"
@@ -128,6 +131,11 @@ run_one() {
       clips=$(kv clips "$line"); seconds=$(kv seconds "$line"); cps=$(kv clips_per_s "$line")
       fps=$(kv decoded_frames_per_s "$line"); rss=$(kv peak_rss_mb "$line")
       trss=$(kv tree_peak_rss_mb "$line"); tpss=$(kv tree_peak_pss_mb "$line") ;;
+    pyav)
+      line=$(grep '^PYAV ' "$log" | tail -1)
+      clips=$(kv clips "$line"); seconds=$(kv seconds "$line"); cps=$(kv clips_per_s "$line")
+      fps=$(awk -v c="$cps" 'BEGIN { printf "%.1f", c * 32 }'); rss=$(kv peak_rss_mb "$line")
+      trss=$(kv tree_peak_rss_mb "$line"); tpss="" ;;
     ceiling_ffmpeg|ceiling_opencv)
       line=$(grep '^CEILING ' "$log" | tail -1)
       clips=""; seconds=$(kv seconds "$line"); cps=$(kv clip_ceiling_per_s "$line")
@@ -147,31 +155,37 @@ reference() {    # VIDEOS WORKERS EPOCHS
   $py "$here/reference_loader.py" --root "$data/echonet$1" --split train --epochs "$3" --batch 20 --workers "$2" \
     --clip-length 32 --fps 25
 }
+pyav() {         # VIDEOS WORKERS EPOCHS
+  $py "$here/pyav_loader.py" --root "$data/echonet$1" --split train --epochs "$3" --batch 20 --workers "$2" \
+    --clip-length 32 --fps 25
+}
 ceiling() {      # VIDEOS PROCS MODE
   "$here/ffmpeg_ceiling.sh" "$data/echonet$1" train "$2" "$3"
 }
 
 export etab data py here
-export -f etab_bench reference ceiling
+export -f etab_bench reference pyav ceiling
 
-# --- main: etab (2 threads) / reference (2 workers) / ceilings, interleaved -------------------------------------
+# --- main: etab (2 threads) / reference and pyav (2 workers) / ceilings, interleaved -------------------------------------
 if has main; then
   wait_quiet main
   for ((r = 1; r <= reps; r++)); do
     run_one main etab "$r" 2 200 2 "$epochs" -- etab_bench 200 2 2 "$epochs"
     run_one main reference "$r" 2 200 "" "$ref_epochs" -- reference 200 2 "$ref_epochs"
+    run_one main pyav "$r" 2 200 "" "$pyav_epochs" -- pyav 200 2 "$pyav_epochs"
     run_one main ceiling_ffmpeg "$r" 2 200 "" 1 -- ceiling 200 2 concat
     run_one main ceiling_opencv "$r" 2 200 "" 1 -- ceiling 200 2 opencv
   done
 fi
 
-# --- threads: etab --threads 1..ncpu, reference --workers 1..ncpu, ceiling procs 1..ncpu -----------------------
+# --- threads: etab --threads 1..ncpu, reference and pyav --workers 1..ncpu, ceiling procs 1..ncpu -----------------------
 if has threads; then
   wait_quiet threads
   for ((r = 1; r <= small_reps; r++)); do
     for ((t = 1; t <= ncpu; t++)); do
       run_one threads etab "$r" "$t" 200 2 "$epochs" -- etab_bench 200 "$t" 2 "$epochs"
       run_one threads reference "$r" "$t" 200 "" "$ref_epochs" -- reference 200 "$t" "$ref_epochs"
+      run_one threads pyav "$r" "$t" 200 "" "$pyav_epochs" -- pyav 200 "$t" "$pyav_epochs"
       run_one threads ceiling_ffmpeg "$r" "$t" 200 "" 1 -- ceiling 200 "$t" concat
     done
   done

@@ -10,6 +10,7 @@ import sys
 from collections import defaultdict
 
 TOOLS = {"etab": "etab bench", "reference": "reference (PyTorch + OpenCV)",
+         "pyav": "tuned PyAV loader (PyTorch + PyAV)",
          "ceiling_ffmpeg": "decode ceiling, ffmpeg", "ceiling_opencv": "decode ceiling, OpenCV"}
 
 
@@ -73,7 +74,7 @@ def main():
         e = meds.get("etab")
         print("| ratio | of medians | per repetition (median of the paired ratios) |")
         print("| --- | --- | --- |")
-        for other in ("reference", "ceiling_ffmpeg", "ceiling_opencv"):
+        for other in ("reference", "pyav", "ceiling_ffmpeg", "ceiling_opencv"):
             if e and meds.get(other):
                 paired = []
                 for r in main_rows:

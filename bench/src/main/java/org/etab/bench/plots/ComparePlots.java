@@ -31,8 +31,8 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
  * The plots of the side-by-side comparison ({@code bench/compare/compare.sh}): reads {@code runs.csv} (one row per
  * run) and writes into the output directory
  * <ul>
- * <li>{@code compare-throughput.png}: W1 clips/s, etab vs the reference loader vs the decode ceilings, the bar
- * is the median, the error bar the range of the runs;</li>
+ * <li>{@code compare-throughput.png}: W1 clips/s, etab vs the reference loader vs the tuned PyAV loader vs the decode
+ * ceilings, the bar is the median, the error bar the range of the runs;</li>
  * <li>{@code threads.png}: median clips/s vs decode threads / DataLoader workers / decoding processes;</li>
  * <li>{@code memory.png}: peak resident memory vs dataset size (etab, reference) and vs etab's prefetch depth.</li>
  * </ul>
@@ -49,6 +49,8 @@ public final class ComparePlots {
             "etab bench",
             "reference",
             "reference (PyTorch + OpenCV)",
+            "pyav",
+            "tuned PyAV loader",
             "ceiling_ffmpeg",
             "decode ceiling (ffmpeg)",
             "ceiling_opencv",
@@ -57,10 +59,12 @@ public final class ComparePlots {
     static {
         LABELS.put("etab", "etab bench");
         LABELS.put("reference", "reference: PyTorch DataLoader + OpenCV");
+        LABELS.put("pyav", "tuned: PyTorch DataLoader + PyAV, only the clip's frames");
         LABELS.put("ceiling_ffmpeg", "decode-all ceiling / 32 (ffmpeg)");
         LABELS.put("ceiling_opencv", "decode-all ceiling / 32 (OpenCV)");
         COLORS.put("etab", new Color(0x1f77b4));
         COLORS.put("reference", new Color(0xd62728));
+        COLORS.put("pyav", new Color(0xff7f0e));
         COLORS.put("ceiling_ffmpeg", new Color(0x7f7f7f));
         COLORS.put("ceiling_opencv", new Color(0xbcbd22));
     }
@@ -207,6 +211,10 @@ public final class ComparePlots {
         if (med.containsKey("etab") && med.containsKey("reference")) {
             title.append(
                     String.format(Locale.ROOT, ": etab = %.1fx the reference", med.get("etab") / med.get("reference")));
+        }
+        if (med.containsKey("etab") && med.containsKey("pyav")) {
+            title.append(
+                    String.format(Locale.ROOT, ", %.1fx the tuned PyAV loader", med.get("etab") / med.get("pyav")));
         }
         if (med.containsKey("etab") && med.containsKey("ceiling_ffmpeg")) {
             title.append(String.format(

@@ -1,0 +1,221 @@
+#!/usr/bin/python3
+"""A tuned Python loader for workload W1: what a Python engineer who knows FFmpeg would write.
+
+Unlike reference_loader.py (the EchoNet-Dynamic way, which decodes and normalizes whole videos), this one does
+in Python what etab does: demux the AVI with PyAV (FFmpeg), decode ONLY the packets of the clip's frames (an
+intra-only codec such as MJPEG decodes each packet alone; other codecs are decoded from the start up to the last
+frame needed), take the luma plane of full-range YUV as the gray image without a colour conversion (other pixel
+formats through FFmpeg's conversion to gray), and write the ImageNet-normalized RGB clip with one 256-entry
+lookup table per channel. Clip positions as the reference and etab: position i takes source frame
+start + floor(i * file_fps / fps), random start, zero frames appended when a video is too short. Output x:
+float32 [3, T, H, W], y: EF float32 [1]. Batches from torch.utils.data.DataLoader(batch_size, num_workers,
+shuffle=True, persistent_workers=True), one torch thread per worker.
+
+Run with Debian's interpreter and packages (python3-av, python3-torch, python3-numpy):
+
+    /usr/bin/python3 bench/compare/pyav_loader.py --root DIR [--split train] [--epochs E] [--batch 20]
+        [--workers 2] [--clip-length 32] [--fps 25] [--seed 42]
+    /usr/bin/python3 bench/compare/pyav_loader.py --root DIR --verify EXPORT_DIR [--clip-length 32] [--fps 25]
+
+The first prints one machine-readable line at the end (seconds as reference_loader.py: from the first
+iter(DataLoader) to the last batch of the last epoch, the index read before; peak RSS of the main process,
+the largest of any worker, and the largest sum over the tree, sampled from /proc):
+
+    PYAV clips=.. seconds=.. clips_per_s=.. workers=.. peak_rss_mb=.. workers_peak_rss_mb=.. tree_peak_rss_mb=..
+
+--verify compares this loader's clip at start 0 with each `<id>.x.npy` of an
+`etab export --clip-start first --layout cthw` directory (its manifest.csv names the ids) and prints
+`VERIFY clips=.. max_abs_diff=..`: 0 means both loaders compute the same values.
+"""
+import argparse
+import csv
+import math
+import os
+import resource
+import sys
+import threading
+import time
+
+import av
+import numpy as np
+import torch
+import torch.utils.data
+
+MEAN = np.array([0.485, 0.456, 0.406], dtype=np.float32)
+STD = np.array([0.229, 0.224, 0.225], dtype=np.float32)
+# the same float32 steps as the reference: /255, minus the mean, over the std
+LUT = ((np.arange(256, dtype=np.float32)[None, :] / np.float32(255.0)) - MEAN[:, None]) / STD[:, None]
+FULL_RANGE_YUV = {"yuvj420p", "yuvj422p", "yuvj444p", "yuvj440p", "gray"}
+
+
+def gray_of(frame):
+    """The frame as uint8 [H, W]: the luma plane itself where it is the gray image, else FFmpeg's conversion."""
+    if frame.format.name in FULL_RANGE_YUV:
+        plane = frame.planes[0]
+        rows = np.frombuffer(plane, np.uint8).reshape(frame.height, plane.line_size)
+        return rows[:, :frame.width]
+    return frame.to_ndarray(format="gray")
+
+
+def read_clip(path, file_fps, clip_length, fps, rng):
+    """Normalized RGB clip float32 [3, T, H, W] from a random start (rng None: start 0)."""
+    with av.open(path) as container:
+        stream = container.streams.video[0]
+        stream.thread_type = "NONE"          # one decoder thread per worker, as etab's one per decode thread
+        packets = [p for p in container.demux(stream) if p.size > 0]
+        step = file_fps / fps if fps > 0 else 1.0
+        offsets = np.floor(np.arange(clip_length) * step + 1e-9).astype(np.int64)
+        span = int(offsets[-1]) + 1
+        start = rng.integers(len(packets) - span + 1) if rng is not None and len(packets) >= span else 0
+        wanted = [int(start + o) for o in offsets if start + o < len(packets)]
+        codec = stream.codec_context
+        gray = {}
+        if all(p.is_keyframe for p in packets):
+            for k in dict.fromkeys(wanted):
+                frames = codec.decode(packets[k]) or codec.decode(None)   # MJPEG has no delay; others flush
+                gray[k] = gray_of(frames[0])
+        else:
+            needed = set(wanted)
+            for k, frame in enumerate(_decode_all(codec, packets)):
+                if k in needed:
+                    gray[k] = gray_of(frame)
+                if k >= wanted[-1]:
+                    break
+        h, w = stream.codec_context.height, stream.codec_context.width
+    clip = np.zeros((3, clip_length, h, w), np.float32)   # frames past the video's end stay 0, as the reference
+    for i, k in enumerate(wanted):
+        clip[:, i] = LUT.take(gray[k], axis=1)   # the fastest of the numpy forms tried (docs/benchmarks.md)
+    return clip
+
+
+def _decode_all(codec, packets):
+    for p in packets:
+        yield from codec.decode(p)
+    yield from codec.decode(None)
+
+
+class EchoClips(torch.utils.data.Dataset):
+    def __init__(self, root, split, clip_length, fps):
+        self.root = root
+        self.clip_length = clip_length
+        self.fps = fps
+        self.items = []
+        self.rng = None
+        with open(os.path.join(root, "FileList.csv"), newline="") as f:
+            for row in csv.DictReader(f):
+                if split == "all" or row["Split"].upper() == split.upper():
+                    name = row["FileName"]
+                    if not name.lower().endswith(".avi"):
+                        name += ".avi"
+                    self.items.append((name, float(row["FPS"]), float(row["EF"])))
+
+    def __len__(self):
+        return len(self.items)
+
+    def __getitem__(self, index):
+        name, file_fps, ef = self.items[index]
+        clip = read_clip(os.path.join(self.root, "Videos", name), file_fps, self.clip_length, self.fps, self.rng)
+        return torch.from_numpy(clip), torch.tensor([ef], dtype=torch.float32)
+
+
+def init_worker(worker_id):
+    torch.set_num_threads(1)
+    info = torch.utils.data.get_worker_info()
+    info.dataset.rng = np.random.default_rng(torch.initial_seed() % 2 ** 32)
+
+
+class TreeSampler(threading.Thread):
+    """Largest sum of RSS over this process and its children, sampled from /proc every 20 ms."""
+
+    def __init__(self, interval=0.02):
+        super().__init__(daemon=True)
+        self.interval = interval
+        self.peak_rss_kb = 0
+        self.stopped = threading.Event()
+
+    def run(self):
+        me = os.getpid()
+        while not self.stopped.is_set():
+            pids = [me]
+            try:
+                with open("/proc/%d/task/%d/children" % (me, me)) as f:
+                    pids += [int(p) for p in f.read().split()]
+            except OSError:
+                pass
+            rss = 0
+            for pid in pids:
+                try:
+                    with open("/proc/%d/smaps_rollup" % pid) as f:
+                        rss += next(int(l.split()[1]) for l in f if l.startswith("Rss:"))
+                except (OSError, StopIteration):
+                    pass
+            self.peak_rss_kb = max(self.peak_rss_kb, rss)
+            self.stopped.wait(self.interval)
+
+
+def verify(a):
+    dataset = EchoClips(a.root, "all", a.clip_length, a.fps)
+    by_id = {os.path.splitext(n)[0]: (n, fps) for n, fps, _ in dataset.items}
+    worst = 0.0
+    count = 0
+    with open(os.path.join(a.verify, "manifest.csv"), newline="") as f:
+        for row in csv.DictReader(f):
+            name, file_fps = by_id[row["id"]]
+            theirs = np.load(os.path.join(a.verify, row["id"] + ".x.npy"))
+            ours = read_clip(os.path.join(a.root, "Videos", name), file_fps, a.clip_length, a.fps, None)
+            if theirs.shape != ours.shape:
+                sys.exit("%s: etab's shape %s, ours %s" % (row["id"], theirs.shape, ours.shape))
+            worst = max(worst, float(np.max(np.abs(theirs - ours))))
+            count += 1
+    if count == 0:
+        sys.exit("no clips in " + a.verify)
+    print("VERIFY clips=%d max_abs_diff=%g" % (count, worst), flush=True)
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("--root", required=True)
+    p.add_argument("--split", default="train")
+    p.add_argument("--epochs", type=int, default=1)
+    p.add_argument("--batch", type=int, default=20)
+    p.add_argument("--workers", type=int, default=2)
+    p.add_argument("--clip-length", type=int, default=32)
+    p.add_argument("--fps", type=float, default=25)
+    p.add_argument("--seed", type=int, default=42)
+    p.add_argument("--verify", metavar="EXPORT_DIR")
+    a = p.parse_args()
+    if a.verify:
+        verify(a)
+        return
+
+    torch.manual_seed(a.seed)
+    dataset = EchoClips(a.root, a.split, a.clip_length, a.fps)
+    if len(dataset) == 0:
+        sys.exit("no videos in split %s under %s" % (a.split, a.root))
+    if a.workers == 0:
+        dataset.rng = np.random.default_rng(a.seed)
+    loader = torch.utils.data.DataLoader(dataset, batch_size=a.batch, num_workers=a.workers, shuffle=True,
+                                         worker_init_fn=init_worker if a.workers else None,
+                                         persistent_workers=a.workers > 0)
+    sampler = TreeSampler()
+    sampler.start()
+    clips = 0
+    checksum = 0.0
+    start = time.perf_counter()
+    for _ in range(a.epochs):
+        for x, y in loader:
+            assert x.dim() == 5 and x.shape[1:3] == (3, a.clip_length), x.shape
+            checksum += float(x[0, 0, 0, 0, 0]) + float(y[0, 0])   # touch the batch
+            clips += x.shape[0]
+    seconds = time.perf_counter() - start
+    sampler.stopped.set()
+    sampler.join()
+    if math.isnan(checksum):
+        sys.exit("NaN in a batch")
+    self_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print("PYAV clips=%d seconds=%.3f clips_per_s=%.1f workers=%d peak_rss_mb=%d tree_peak_rss_mb=%d"
+          % (clips, seconds, clips / seconds, a.workers, self_kb // 1024, sampler.peak_rss_kb // 1024), flush=True)
+
+
+if __name__ == "__main__":
+    main()
