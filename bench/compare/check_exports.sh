@@ -171,5 +171,13 @@ if [ $rc = 0 ]; then
     [ $rc = 0 ] || grep -v '^caught' "$W/selftest.log"
     tail -1 "$W/selftest.log"
 fi
+# bench/compare's tuned Python loader must do the same work as etab for its comparison to be fair: its clips at
+# start 0 equal the float32 export bit for bit (needs Debian's python3-av; reported SKIPPED without it)
+if /usr/bin/python3 -c 'import av' 2>/dev/null; then
+    /usr/bin/python3 bench/compare/pyav_loader.py --root "$D/echonet" --verify "$O/e_clip_norm_c3" --clip-length 8 \
+        --fps 25 || rc=1
+else
+    echo "pyav_loader.py --verify: SKIPPED (no python3-av)"
+fi
 echo "check_exports.sh: $(( $(date +%s) - start )) s"
 exit $rc

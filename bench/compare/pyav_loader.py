@@ -11,7 +11,7 @@ start + floor(i * file_fps / fps), random start, zero frames appended when a vid
 float32 [3, T, H, W], y: EF float32 [1]. Batches from torch.utils.data.DataLoader(batch_size, num_workers,
 shuffle=True, persistent_workers=True), one torch thread per worker.
 
-Run with Debian's interpreter and packages (python3-av, python3-torch, python3-numpy):
+Run with Debian's interpreter and packages (python3-av, python3-numpy; python3-torch except for --verify):
 
     /usr/bin/python3 bench/compare/pyav_loader.py --root DIR [--split train] [--epochs E] [--batch 20]
         [--workers 2] [--clip-length 32] [--fps 25] [--seed 42]
@@ -25,7 +25,7 @@ the largest of any worker, and the largest sum over the tree, sampled from /proc
 
 --verify compares this loader's clip at start 0 with each `<id>.x.npy` of an
 `etab export --clip-start first --layout cthw` directory (its manifest.csv names the ids) and prints
-`VERIFY clips=.. max_abs_diff=..`: 0 means both loaders compute the same values.
+`VERIFY clips=.. max_abs_diff=..`, exit status 1 unless it is 0 (both loaders compute the same values).
 """
 import argparse
 import csv
@@ -38,8 +38,6 @@ import time
 
 import av
 import numpy as np
-import torch
-import torch.utils.data
 
 MEAN = np.array([0.485, 0.456, 0.406], dtype=np.float32)
 STD = np.array([0.229, 0.224, 0.225], dtype=np.float32)
@@ -94,7 +92,9 @@ def _decode_all(codec, packets):
     yield from codec.decode(None)
 
 
-class EchoClips(torch.utils.data.Dataset):
+class EchoClips:
+    """A map-style dataset (DataLoader needs only __len__ and __getitem__), so that --verify runs without torch."""
+
     def __init__(self, root, split, clip_length, fps):
         self.root = root
         self.clip_length = clip_length
@@ -115,10 +115,11 @@ class EchoClips(torch.utils.data.Dataset):
     def __getitem__(self, index):
         name, file_fps, ef = self.items[index]
         clip = read_clip(os.path.join(self.root, "Videos", name), file_fps, self.clip_length, self.fps, self.rng)
-        return torch.from_numpy(clip), torch.tensor([ef], dtype=torch.float32)
+        return clip, np.array([ef], dtype=np.float32)   # DataLoader's collate makes tensors of both
 
 
 def init_worker(worker_id):
+    import torch
     torch.set_num_threads(1)
     info = torch.utils.data.get_worker_info()
     info.dataset.rng = np.random.default_rng(torch.initial_seed() % 2 ** 32)
@@ -170,6 +171,8 @@ def verify(a):
     if count == 0:
         sys.exit("no clips in " + a.verify)
     print("VERIFY clips=%d max_abs_diff=%g" % (count, worst), flush=True)
+    if worst > 0:
+        sys.exit("pyav_loader.py --verify: the clips differ from etab's export in %s" % a.verify)
 
 
 def main():
@@ -187,6 +190,8 @@ def main():
     if a.verify:
         verify(a)
         return
+    import torch
+    import torch.utils.data
 
     torch.manual_seed(a.seed)
     dataset = EchoClips(a.root, a.split, a.clip_length, a.fps)
