@@ -135,7 +135,7 @@ run_one() {
       line=$(grep '^PYAV ' "$log" | tail -1)
       clips=$(kv clips "$line"); seconds=$(kv seconds "$line"); cps=$(kv clips_per_s "$line")
       fps=$(awk -v c="$cps" 'BEGIN { printf "%.1f", c * 32 }'); rss=$(kv peak_rss_mb "$line")
-      trss=$(kv tree_peak_rss_mb "$line"); tpss="" ;;
+      trss=$(kv tree_peak_rss_mb "$line"); tpss=$(kv tree_peak_pss_mb "$line") ;;
     ceiling_ffmpeg|ceiling_opencv)
       line=$(grep '^CEILING ' "$log" | tail -1)
       clips=""; seconds=$(kv seconds "$line"); cps=$(kv clip_ceiling_per_s "$line")

@@ -17,27 +17,25 @@ Run with Debian's interpreter and packages (python3-av, python3-numpy; python3-t
         [--workers 2] [--clip-length 32] [--fps 25] [--seed 42]
     /usr/bin/python3 bench/compare/pyav_loader.py --root DIR --verify EXPORT_DIR [--clip-length 32] [--fps 25]
 
-The first prints one machine-readable line at the end (seconds as reference_loader.py: from the first
-iter(DataLoader) to the last batch of the last epoch, the index read before; peak RSS of the main process,
-the largest of any worker, and the largest sum over the tree, sampled from /proc):
+The first prints one machine-readable line at the end, measured by the reference's own loop (w1_common.py): seconds from the first iter(DataLoader) to the last batch of the last epoch, the
+index read before; peak RSS of the main process, and the largest sums of RSS and PSS over the main process and its
+live workers, sampled from /proc every 20 ms:
 
-    PYAV clips=.. seconds=.. clips_per_s=.. workers=.. peak_rss_mb=.. workers_peak_rss_mb=.. tree_peak_rss_mb=..
+    PYAV clips=.. seconds=.. clips_per_s=.. workers=.. peak_rss_mb=.. tree_peak_rss_mb=.. tree_peak_pss_mb=..
 
 --verify compares this loader's clip at start 0 with each `<id>.x.npy` of an
 `etab export --clip-start first --layout cthw` directory (its manifest.csv names the ids) and prints
 `VERIFY clips=.. max_abs_diff=..`, exit status 1 unless it is 0 (both loaders compute the same values).
 """
-import argparse
 import csv
-import math
 import os
 import resource
 import sys
-import threading
-import time
 
 import av
 import numpy as np
+
+from w1_common import timed_epochs, w1_arguments, w1_items
 
 MEAN = np.array([0.485, 0.456, 0.406], dtype=np.float32)
 STD = np.array([0.229, 0.224, 0.225], dtype=np.float32)
@@ -99,15 +97,8 @@ class EchoClips:
         self.root = root
         self.clip_length = clip_length
         self.fps = fps
-        self.items = []
+        self.items = w1_items(root, split)
         self.rng = None
-        with open(os.path.join(root, "FileList.csv"), newline="") as f:
-            for row in csv.DictReader(f):
-                if split == "all" or row["Split"].upper() == split.upper():
-                    name = row["FileName"]
-                    if not name.lower().endswith(".avi"):
-                        name += ".avi"
-                    self.items.append((name, float(row["FPS"]), float(row["EF"])))
 
     def __len__(self):
         return len(self.items)
@@ -123,35 +114,6 @@ def init_worker(worker_id):
     torch.set_num_threads(1)
     info = torch.utils.data.get_worker_info()
     info.dataset.rng = np.random.default_rng(torch.initial_seed() % 2 ** 32)
-
-
-class TreeSampler(threading.Thread):
-    """Largest sum of RSS over this process and its children, sampled from /proc every 20 ms."""
-
-    def __init__(self, interval=0.02):
-        super().__init__(daemon=True)
-        self.interval = interval
-        self.peak_rss_kb = 0
-        self.stopped = threading.Event()
-
-    def run(self):
-        me = os.getpid()
-        while not self.stopped.is_set():
-            pids = [me]
-            try:
-                with open("/proc/%d/task/%d/children" % (me, me)) as f:
-                    pids += [int(p) for p in f.read().split()]
-            except OSError:
-                pass
-            rss = 0
-            for pid in pids:
-                try:
-                    with open("/proc/%d/smaps_rollup" % pid) as f:
-                        rss += next(int(l.split()[1]) for l in f if l.startswith("Rss:"))
-                except (OSError, StopIteration):
-                    pass
-            self.peak_rss_kb = max(self.peak_rss_kb, rss)
-            self.stopped.wait(self.interval)
 
 
 def verify(a):
@@ -176,15 +138,7 @@ def verify(a):
 
 
 def main():
-    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    p.add_argument("--root", required=True)
-    p.add_argument("--split", default="train")
-    p.add_argument("--epochs", type=int, default=1)
-    p.add_argument("--batch", type=int, default=20)
-    p.add_argument("--workers", type=int, default=2)
-    p.add_argument("--clip-length", type=int, default=32)
-    p.add_argument("--fps", type=float, default=25)
-    p.add_argument("--seed", type=int, default=42)
+    p = w1_arguments(__doc__.split("\n")[0])
     p.add_argument("--verify", metavar="EXPORT_DIR")
     a = p.parse_args()
     if a.verify:
@@ -202,24 +156,11 @@ def main():
     loader = torch.utils.data.DataLoader(dataset, batch_size=a.batch, num_workers=a.workers, shuffle=True,
                                          worker_init_fn=init_worker if a.workers else None,
                                          persistent_workers=a.workers > 0)
-    sampler = TreeSampler()
-    sampler.start()
-    clips = 0
-    checksum = 0.0
-    start = time.perf_counter()
-    for _ in range(a.epochs):
-        for x, y in loader:
-            assert x.dim() == 5 and x.shape[1:3] == (3, a.clip_length), x.shape
-            checksum += float(x[0, 0, 0, 0, 0]) + float(y[0, 0])   # touch the batch
-            clips += x.shape[0]
-    seconds = time.perf_counter() - start
-    sampler.stopped.set()
-    sampler.join()
-    if math.isnan(checksum):
-        sys.exit("NaN in a batch")
+    clips, seconds, sampler = timed_epochs(loader, a.epochs, a.clip_length)
     self_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    print("PYAV clips=%d seconds=%.3f clips_per_s=%.1f workers=%d peak_rss_mb=%d tree_peak_rss_mb=%d"
-          % (clips, seconds, clips / seconds, a.workers, self_kb // 1024, sampler.peak_rss_kb // 1024), flush=True)
+    print("PYAV clips=%d seconds=%.3f clips_per_s=%.1f workers=%d peak_rss_mb=%d tree_peak_rss_mb=%d "
+          "tree_peak_pss_mb=%d" % (clips, seconds, clips / seconds, a.workers, self_kb // 1024,
+                                   sampler.peak_rss_kb // 1024, sampler.peak_pss_kb // 1024), flush=True)
 
 
 if __name__ == "__main__":

@@ -25,19 +25,16 @@ main process's own peak (getrusage RUSAGE_SELF), workers_peak_rss_mb the largest
 (RUSAGE_CHILDREN: a max, not a sum), tree_peak_* the largest sum over main + live workers, sampled every
 20 ms from /proc (RSS counts the shared torch/OpenCV libraries once per process; PSS splits them).
 """
-import argparse
-import csv
-import math
 import os
 import resource
 import sys
-import threading
-import time
 
 import cv2
 import numpy as np
 import torch
 import torch.utils.data
+
+from w1_common import timed_epochs, w1_arguments, w1_items
 
 MEAN = np.array([0.485, 0.456, 0.406], dtype=np.float32).reshape(3, 1, 1, 1)
 STD = np.array([0.229, 0.224, 0.225], dtype=np.float32).reshape(3, 1, 1, 1)
@@ -67,14 +64,7 @@ class EchoClips(torch.utils.data.Dataset):
         self.root = root
         self.clip_length = clip_length
         self.fps = fps
-        self.items = []
-        with open(os.path.join(root, "FileList.csv"), newline="") as f:
-            for row in csv.DictReader(f):
-                if split == "all" or row["Split"].upper() == split.upper():
-                    name = row["FileName"]
-                    if not name.lower().endswith(".avi"):
-                        name += ".avi"
-                    self.items.append((name, float(row["FPS"]), float(row["EF"])))
+        self.items = w1_items(root, split)
 
     def __len__(self):
         return len(self.items)
@@ -97,69 +87,13 @@ class EchoClips(torch.utils.data.Dataset):
         return torch.from_numpy(np.ascontiguousarray(clip)), torch.tensor([ef], dtype=torch.float32)
 
 
-class TreeSampler(threading.Thread):
-    """Largest sum of RSS and PSS over this process and its children, sampled from /proc."""
-
-    def __init__(self, interval=0.02):
-        super().__init__(daemon=True)
-        self.interval = interval
-        self.peak_rss_kb = 0
-        self.peak_pss_kb = 0
-        self.stopped = threading.Event()
-
-    @staticmethod
-    def _pids():
-        me = os.getpid()
-        pids = [me]
-        try:
-            with open("/proc/%d/task/%d/children" % (me, me)) as f:
-                pids += [int(p) for p in f.read().split()]
-        except OSError:
-            pass
-        return pids
-
-    @staticmethod
-    def _rollup(pid):
-        rss = pss = 0
-        try:
-            with open("/proc/%d/smaps_rollup" % pid) as f:
-                for line in f:
-                    if line.startswith("Rss:"):
-                        rss = int(line.split()[1])
-                    elif line.startswith("Pss:"):
-                        pss = int(line.split()[1])
-        except OSError:
-            pass
-        return rss, pss
-
-    def run(self):
-        while not self.stopped.is_set():
-            rss = pss = 0
-            for pid in self._pids():
-                r, p = self._rollup(pid)
-                rss += r
-                pss += p
-            self.peak_rss_kb = max(self.peak_rss_kb, rss)
-            self.peak_pss_kb = max(self.peak_pss_kb, pss)
-            self.stopped.wait(self.interval)
-
-
 def seed_worker(worker_id):
     seed = torch.initial_seed() % 2 ** 32
     np.random.seed(seed)
 
 
 def main():
-    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    p.add_argument("--root", required=True)
-    p.add_argument("--split", default="train")
-    p.add_argument("--epochs", type=int, default=1)
-    p.add_argument("--batch", type=int, default=20)
-    p.add_argument("--workers", type=int, default=2)
-    p.add_argument("--clip-length", type=int, default=32)
-    p.add_argument("--fps", type=float, default=25)
-    p.add_argument("--seed", type=int, default=42)
-    a = p.parse_args()
+    a = w1_arguments(__doc__.split("\n")[0]).parse_args()
 
     torch.manual_seed(a.seed)
     np.random.seed(a.seed)
@@ -170,22 +104,7 @@ def main():
                                          worker_init_fn=seed_worker)
     frames = sum(_frame_count(os.path.join(a.root, "Videos", n)) for n, _, _ in dataset.items)
 
-    sampler = TreeSampler()
-    sampler.start()
-    clips = 0
-    checksum = 0.0
-    start = time.perf_counter()
-    for _ in range(a.epochs):
-        for x, y in loader:
-            assert x.dim() == 5 and x.shape[1:3] == (3, a.clip_length), x.shape
-            checksum += float(x[0, 0, 0, 0, 0]) + float(y[0, 0])   # touch the batch
-            clips += x.shape[0]
-    seconds = time.perf_counter() - start
-    sampler.stopped.set()
-    sampler.join()
-    if math.isnan(checksum):
-        sys.exit("NaN in a batch")
-
+    clips, seconds, sampler = timed_epochs(loader, a.epochs, a.clip_length)
     self_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     children_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     decoded = frames * a.epochs

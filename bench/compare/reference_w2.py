@@ -58,7 +58,8 @@ import torch.utils.data
 import torchvision.transforms as T
 from PIL import Image
 
-from reference_loader import TreeSampler, seed_worker
+from reference_loader import seed_worker
+from w1_common import TreeSampler
 
 try:                      # imported here, before the DataLoader forks its workers, so that no worker imports it
     import nibabel
