@@ -80,7 +80,7 @@ final class SplitCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--train-frac must be in (0, 1) and --val-frac > 0, with --train-frac + "
                     + "--val-frac < 1, but were --train-frac " + trainFrac + " --val-frac " + valFrac);
         }
-        long seed = selection.seed != null ? selection.seed : DataTools.SEED;
+        long seed = selection.sample.seed != null ? selection.sample.seed : DataTools.SEED;
         if (random && (seed < 0 || seed > 0xFFFF_FFFFL)) {
             throw new IllegalArgumentException(
                     "--seed must be 0..4294967295 (NumPy's legacy seeding) with --random true but was " + seed);
