@@ -129,6 +129,7 @@ if [ -n "$O4" ]; then
     F=(--dataset echonet --root "$O4" --split all --clip-start first)
     case_ e_formats_u8    export "${F[@]}" --clip-length 16 --fps 0 --dtype uint8 --channels 1
     case_ e_formats_norm  export "${F[@]}" --clip-length 8 --frame-size 64x80
+    case_ e_formats_clip  export "${F[@]}" --clip-length 8   # also for pyav_loader.py --verify, below
 fi
 # CAMUS, both releases
 for rel in mhd nii; do
@@ -173,9 +174,14 @@ if [ $rc = 0 ]; then
 fi
 # bench/compare's tuned Python loader must do the same work as etab for its comparison to be fair: its clips at
 # start 0 equal the float32 export bit for bit (needs Debian's python3-av; reported SKIPPED without it)
+# (MJPEG 4:2:0; with ffmpeg also the re-encoded formats: 4:2:2, 4:4:4, limited range, MPEG-4, raw gray and BGR)
 if /usr/bin/python3 -c 'import av' 2>/dev/null; then
     /usr/bin/python3 bench/compare/pyav_loader.py --root "$D/echonet" --verify "$O/e_clip_norm_c3" --clip-length 8 \
         --fps 25 || rc=1
+    if [ -n "$O4" ]; then
+        /usr/bin/python3 bench/compare/pyav_loader.py --root "$O4" --verify "$O/e_formats_clip" --clip-length 8 \
+            --fps 25 || rc=1
+    fi
 else
     echo "pyav_loader.py --verify: SKIPPED (no python3-av)"
 fi
