@@ -6,10 +6,13 @@ in Python what etab does: demux the AVI with PyAV (FFmpeg), decode ONLY the pack
 intra-only codec such as MJPEG decodes each packet alone; other codecs are decoded from the start up to the last
 frame needed), take the luma plane of full-range YUV as the gray image without a colour conversion (other pixel
 formats through FFmpeg's conversion to gray), and write the ImageNet-normalized RGB clip with one 256-entry
-lookup table per channel. Clip positions as the reference and etab: position i takes source frame
-start + floor(i * file_fps / fps), random start, zero frames appended when a video is too short. Output x:
-float32 [3, T, H, W], y: EF float32 [1]. Batches from torch.utils.data.DataLoader(batch_size, num_workers,
-shuffle=True, persistent_workers=True), one torch thread per worker.
+lookup table per channel straight into the batch, which each worker assembles whole in shared memory (as
+DataLoader's own collate allocates it), so that nothing is copied after the lookup. Clip positions as the
+reference and etab: position i takes source frame start + floor(i * file_fps / fps), random start, zero frames
+appended when a video is too short. Batches x: float32 [B, 3, T, H, W], y: EF float32 [B, 1], from
+torch.utils.data.DataLoader(batch_size=None, sampler=BatchSampler(RandomSampler, batch), num_workers,
+persistent_workers=True), one torch thread per worker. (The first form of this loader returned single clips for
+DataLoader's collate to stack: about 20 % slower, docs/benchmarks.md.)
 
 Run with Debian's interpreter and packages (python3-av, python3-numpy; python3-torch except for --verify):
 
@@ -53,8 +56,9 @@ def gray_of(frame):
     return frame.to_ndarray(format="gray")
 
 
-def read_clip(path, file_fps, clip_length, fps, rng):
-    """Normalized RGB clip float32 [3, T, H, W] from a random start (rng None: start 0)."""
+def decode_clip(path, file_fps, clip_length, fps, rng):
+    """The clip's gray frames, uint8 [H, W] each, from a random start (rng None: start 0); fewer than clip_length
+    when the video ends first."""
     with av.open(path) as container:
         stream = container.streams.video[0]
         stream.thread_type = "NONE"          # one decoder thread per worker, as etab's one per decode thread
@@ -77,11 +81,24 @@ def read_clip(path, file_fps, clip_length, fps, rng):
                     gray[k] = gray_of(frame)
                 if k >= wanted[-1]:
                     break
-        h, w = stream.codec_context.height, stream.codec_context.width
-    clip = np.zeros((3, clip_length, h, w), np.float32)   # frames past the video's end stay 0, as the reference
-    for i, k in enumerate(wanted):
-        clip[:, i] = LUT.take(gray[k], axis=1)   # the fastest of the numpy forms tried (docs/benchmarks.md)
-    return clip
+        return [gray[k] for k in wanted]
+
+
+def write_clip(out, frames):
+    """The normalized RGB clip into out, float32 [3, T, H, W]: one table lookup per channel and frame (the fastest
+    of the numpy forms tried, docs/benchmarks.md); frames past the video's end 0, as the reference's."""
+    for t, g in enumerate(frames):
+        for c in range(3):
+            LUT[c].take(g, out=out[c, t], mode="clip")
+    out[:, len(frames):] = 0
+
+
+def read_clip(path, file_fps, clip_length, fps, rng):
+    """One clip as float32 [3, T, H, W] (for --verify)."""
+    frames = decode_clip(path, file_fps, clip_length, fps, rng)
+    out = np.empty((3, clip_length) + frames[0].shape, np.float32)
+    write_clip(out, frames)
+    return out
 
 
 def _decode_all(codec, packets):
@@ -90,8 +107,9 @@ def _decode_all(codec, packets):
     yield from codec.decode(None)
 
 
-class EchoClips:
-    """A map-style dataset (DataLoader needs only __len__ and __getitem__), so that --verify runs without torch."""
+class EchoBatches:
+    """A map-style dataset whose items are whole batches: DataLoader's BatchSampler hands __getitem__ a list of
+    indices. Needs only __len__ and __getitem__, so that --verify runs without torch."""
 
     def __init__(self, root, split, clip_length, fps):
         self.root = root
@@ -103,10 +121,24 @@ class EchoClips:
     def __len__(self):
         return len(self.items)
 
-    def __getitem__(self, index):
-        name, file_fps, ef = self.items[index]
-        clip = read_clip(os.path.join(self.root, "Videos", name), file_fps, self.clip_length, self.fps, self.rng)
-        return clip, np.array([ef], dtype=np.float32)   # DataLoader's collate makes tensors of both
+    def __getitem__(self, indices):
+        import torch
+        x = None
+        y = np.empty((len(indices), 1), np.float32)
+        for b, index in enumerate(indices):
+            name, file_fps, ef = self.items[index]
+            path = os.path.join(self.root, "Videos", name)
+            frames = decode_clip(path, file_fps, self.clip_length, self.fps, self.rng)
+            if x is None:   # shared memory, as DataLoader's collate makes it: the main process maps it, no copy
+                shape = (len(indices), 3, self.clip_length) + frames[0].shape
+                storage = torch.empty(0).storage()._new_shared(int(np.prod(shape)))
+                x = torch.empty(0).new(storage).resize_(*shape)
+                xs = x.numpy()
+            elif frames[0].shape != xs.shape[3:]:
+                raise ValueError("%s: %s frames in a batch of %s" % (path, frames[0].shape, xs.shape[3:]))
+            write_clip(xs[b], frames)
+            y[b, 0] = ef
+        return x, torch.from_numpy(y)
 
 
 def init_worker(worker_id):
@@ -117,7 +149,7 @@ def init_worker(worker_id):
 
 
 def verify(a):
-    dataset = EchoClips(a.root, "all", a.clip_length, a.fps)
+    dataset = EchoBatches(a.root, "all", a.clip_length, a.fps)
     by_id = {os.path.splitext(n)[0]: (n, fps) for n, fps, _ in dataset.items}
     worst = 0.0
     count = 0
@@ -148,12 +180,13 @@ def main():
     import torch.utils.data
 
     torch.manual_seed(a.seed)
-    dataset = EchoClips(a.root, a.split, a.clip_length, a.fps)
+    dataset = EchoBatches(a.root, a.split, a.clip_length, a.fps)
     if len(dataset) == 0:
         sys.exit("no videos in split %s under %s" % (a.split, a.root))
     if a.workers == 0:
         dataset.rng = np.random.default_rng(a.seed)
-    loader = torch.utils.data.DataLoader(dataset, batch_size=a.batch, num_workers=a.workers, shuffle=True,
+    batches = torch.utils.data.BatchSampler(torch.utils.data.RandomSampler(dataset), a.batch, drop_last=False)
+    loader = torch.utils.data.DataLoader(dataset, batch_size=None, sampler=batches, num_workers=a.workers,
                                          worker_init_fn=init_worker if a.workers else None,
                                          persistent_workers=a.workers > 0)
     clips, seconds, sampler = timed_epochs(loader, a.epochs, a.clip_length)
