@@ -129,7 +129,7 @@ if [ -n "$O4" ]; then
     F=(--dataset echonet --root "$O4" --split all --clip-start first)
     case_ e_formats_u8    export "${F[@]}" --clip-length 16 --fps 0 --dtype uint8 --channels 1
     case_ e_formats_norm  export "${F[@]}" --clip-length 8 --frame-size 64x80
-    case_ e_formats_clip  export "${F[@]}" --clip-length 8   # also for pyav_loader.py --verify, below
+    case_ e_formats_clip  export --dataset echonet --root "$O4" --split all --clip-length 8   # random starts; also for pyav_loader.py --verify
 fi
 # CAMUS, both releases
 for rel in mhd nii; do
@@ -172,12 +172,17 @@ if [ $rc = 0 ]; then
     [ $rc = 0 ] || grep -v '^caught' "$W/selftest.log"
     tail -1 "$W/selftest.log"
 fi
-# bench/compare's tuned Python loader must do the same work as etab for its comparison to be fair: its clips at
-# start 0 equal the float32 export bit for bit (needs Debian's python3-av; reported SKIPPED without it)
-# (MJPEG 4:2:0; with ffmpeg also the re-encoded formats: 4:2:2, 4:4:4, limited range, MPEG-4, raw gray and BGR)
+# bench/compare's tuned Python loader must do the same work as etab for its comparison to be fair: its clips from
+# the starts each manifest gives equal the float32 exports bit for bit (needs Debian's python3-av; reported SKIPPED
+# without it): MJPEG 4:2:0 from frame 0 and from every start (the two ranks' shares), and with ffmpeg the
+# re-encoded formats (4:2:2, 4:4:4, limited range, MPEG-4, raw gray and BGR) from random starts
 if /usr/bin/python3 -c 'import av' 2>/dev/null; then
     /usr/bin/python3 bench/compare/pyav_loader.py --root "$D/echonet" --verify "$O/e_clip_norm_c3" --clip-length 8 \
         --fps 25 || rc=1
+    for r in 0 1; do
+        /usr/bin/python3 bench/compare/pyav_loader.py --root "$D/echonet" --verify "$O/e_rank$r" --clip-length 8 \
+            --fps 0 || rc=1
+    done
     if [ -n "$O4" ]; then
         /usr/bin/python3 bench/compare/pyav_loader.py --root "$O4" --verify "$O/e_formats_clip" --clip-length 8 \
             --fps 25 || rc=1

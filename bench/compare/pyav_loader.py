@@ -26,8 +26,8 @@ live workers, sampled from /proc every 20 ms:
 
     PYAV clips=.. seconds=.. clips_per_s=.. workers=.. peak_rss_mb=.. tree_peak_rss_mb=.. tree_peak_pss_mb=..
 
---verify compares this loader's clip at start 0 with each `<id>.x.npy` of an
-`etab export --clip-start first --layout cthw` directory (its manifest.csv names the ids) and prints
+--verify compares this loader's clip with each `.x.npy` of an `etab export --layout cthw` directory (float32, 3
+channels, native frame size), from the start its manifest.csv gives (the first of `source_frames`), and prints
 `VERIFY clips=.. max_abs_diff=..`, exit status 1 unless it is 0 (both loaders compute the same values).
 """
 import csv
@@ -56,23 +56,41 @@ def gray_of(frame):
     return frame.to_ndarray(format="gray")
 
 
-def decode_clip(path, file_fps, clip_length, fps, rng):
-    """The clip's gray frames, uint8 [H, W] each, from a random start (rng None: start 0); fewer than clip_length
-    when the video ends first."""
+INTRA_ONLY = {"mjpeg", "rawvideo"}   # every packet a picture of its own: decode only those of the clip
+
+
+def decode_clip(path, file_fps, clip_length, fps, rng, start=None):
+    """The clip's gray frames, uint8 [H, W] each, from `start`, else a random start (rng None: 0); fewer than
+    clip_length when the video ends first. An intra-only video whose header gives its frame count is read from the
+    clip's first packet (a seek through the AVI index) to its last; any other from its first packet."""
     with av.open(path) as container:
         stream = container.streams.video[0]
         stream.thread_type = "NONE"          # one decoder thread per worker, as etab's one per decode thread
-        packets = [p for p in container.demux(stream) if p.size > 0]
+        codec = stream.codec_context
         step = file_fps / fps if fps > 0 else 1.0
         offsets = np.floor(np.arange(clip_length) * step + 1e-9).astype(np.int64)
         span = int(offsets[-1]) + 1
-        start = rng.integers(len(packets) - span + 1) if rng is not None and len(packets) >= span else 0
-        wanted = [int(start + o) for o in offsets if start + o < len(packets)]
-        codec = stream.codec_context
+        seekable = codec.name in INTRA_ONLY and stream.frames > 0
+        packets = None if seekable else [p for p in container.demux(stream) if p.size > 0]
+        count = stream.frames if seekable else len(packets)
+        if start is None:
+            start = int(rng.integers(count - span + 1)) if rng is not None and count >= span else 0
+        wanted = [int(start + o) for o in offsets if start + o < count]
         gray = {}
-        if all(p.is_keyframe for p in packets):
+        if seekable:
+            needed = set(wanted)
+            if start > 0:
+                container.seek(start, stream=stream)   # in the stream's time base: AVI's pts is the frame number
+            for packet in container.demux(stream):
+                if packet.size == 0 or packet.pts is None:
+                    continue
+                if packet.pts in needed:
+                    gray[packet.pts] = gray_of(codec.decode(packet)[0])
+                if packet.pts >= wanted[-1]:
+                    break
+        elif all(p.is_keyframe for p in packets):
             for k in dict.fromkeys(wanted):
-                frames = codec.decode(packets[k]) or codec.decode(None)   # MJPEG has no delay; others flush
+                frames = codec.decode(packets[k]) or codec.decode(None)   # no delay in intra-only decoders; flush
                 gray[k] = gray_of(frames[0])
         else:
             needed = set(wanted)
@@ -93,9 +111,9 @@ def write_clip(out, frames):
     out[:, len(frames):] = 0
 
 
-def read_clip(path, file_fps, clip_length, fps, rng):
+def read_clip(path, file_fps, clip_length, fps, rng, start=None):
     """One clip as float32 [3, T, H, W] (for --verify)."""
-    frames = decode_clip(path, file_fps, clip_length, fps, rng)
+    frames = decode_clip(path, file_fps, clip_length, fps, rng, start)
     out = np.empty((3, clip_length) + frames[0].shape, np.float32)
     write_clip(out, frames)
     return out
@@ -155,9 +173,10 @@ def verify(a):
     count = 0
     with open(os.path.join(a.verify, "manifest.csv"), newline="") as f:
         for row in csv.DictReader(f):
-            name, file_fps = by_id[row["id"]]
-            theirs = np.load(os.path.join(a.verify, row["id"] + ".x.npy"))
-            ours = read_clip(os.path.join(a.root, "Videos", name), file_fps, a.clip_length, a.fps, None)
+            name, file_fps = by_id[row["source_id"]]
+            start = int(row["source_frames"].split()[0])   # the clip's start, whichever --clip-start chose it
+            theirs = np.load(os.path.join(a.verify, row["x"]))
+            ours = read_clip(os.path.join(a.root, "Videos", name), file_fps, a.clip_length, a.fps, None, start)
             if theirs.shape != ours.shape:
                 sys.exit("%s: etab's shape %s, ours %s" % (row["id"], theirs.shape, ours.shape))
             worst = max(worst, float(np.max(np.abs(theirs - ours))))
